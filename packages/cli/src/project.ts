@@ -1,0 +1,69 @@
+/**
+ * Reading and compiling one project: the step every command starts with. Problems with the
+ * paths themselves become diagnostics too, so they print, count and serialise like any other.
+ */
+import {
+  compile,
+  loadSources,
+  type CompileResult,
+  type Diagnostic,
+  type RenderSource,
+  type SourceInput,
+} from "@journey/compiler";
+
+/** A path that cannot be used: missing, or a folder without `.journey` files. */
+export const PATH_ERROR = "J0010";
+
+export interface Project {
+  files: SourceInput[];
+  /** Path errors first, then problems reading files, then the compiler's. */
+  diagnostics: Diagnostic[];
+  /** Absent when no file could be read. */
+  result?: CompileResult;
+  errors: number;
+  warnings: number;
+  /** A file's text and line index, for code frames and 1-based positions. */
+  source(file: string): RenderSource | undefined;
+}
+
+export function loadProject(paths: string[], options: { emit: boolean }): Project {
+  const loaded = loadSources(paths);
+  const result = loaded.files.length ? compile(loaded.files, { emit: options.emit }) : undefined;
+  const diagnostics = [
+    ...loaded.errors.map((message) => pathError(message, paths)),
+    ...loaded.diagnostics,
+    ...(result?.diagnostics ?? []),
+  ];
+  const texts = new Map(loaded.files.map((f) => [f.path, f.text]));
+  return {
+    files: loaded.files,
+    diagnostics,
+    result,
+    errors: diagnostics.filter((d) => d.severity === "error").length,
+    warnings: diagnostics.filter((d) => d.severity === "warning").length,
+    source(file) {
+      const text = texts.get(file);
+      return text !== undefined && result ? { text, lineIndex: result.lineIndex(file) } : undefined;
+    },
+  };
+}
+
+/** True when nothing was found at all: the paths hold no `.journey` file, readable or not. */
+export function isEmpty(project: Project): boolean {
+  return project.files.length === 0 && project.diagnostics.every((d) => d.code === PATH_ERROR);
+}
+
+export function journeyCount(project: Project): number {
+  let n = 0;
+  for (const file of project.result?.files.values() ?? []) {
+    n += file.declarations.filter((d) => d.kind === "JourneyDecl").length;
+  }
+  return n;
+}
+
+/** loadSources words each error as `<path as given>: <problem>`; the longest matching path is the one. */
+function pathError(message: string, paths: string[]): Diagnostic {
+  const given = paths.length ? paths : ["."];
+  const file = given.filter((p) => message.startsWith(`${p}: `)).sort((a, b) => b.length - a.length)[0] ?? "";
+  return { code: PATH_ERROR, severity: "error", message, file, span: { start: 0, end: 0 } };
+}

@@ -1,0 +1,103 @@
+/**
+ * Code frames for the terminal, in the style of rustc and Elm: the headline, the location,
+ * then the user's own line with carets under the exact span. Pure string building (no I/O,
+ * no terminal detection), so the CLI decides about color and tests compare plain text.
+ */
+import pc from "picocolors";
+import type { LineIndex } from "../syntax/line-index.js";
+import type { Diagnostic } from "./diagnostic.js";
+
+export interface RenderSource {
+  text: string;
+  lineIndex: LineIndex;
+}
+
+export interface RenderOptions {
+  color: boolean;
+  /** Other files of the project, so related locations there get a line and column too. */
+  sourceOf?: (file: string) => RenderSource | undefined;
+}
+
+export interface SummaryCounts {
+  errors: number;
+  warnings: number;
+  files: number;
+}
+
+/** rustc's choice: a tab shows as four spaces, in the source line and in the caret offset alike. */
+const TAB = "    ";
+/** A longer line (minified or generated) is shown as a window around the span. */
+const MAX_LINE_WIDTH = 120;
+/** How much of the line before the span such a window keeps. */
+const WINDOW_LEAD = 40;
+
+export function renderDiagnostic(d: Diagnostic, source: RenderSource | undefined, options: RenderOptions): string {
+  const c = pc.createColors(options.color);
+  const paint = d.severity === "error" ? c.red : c.yellow;
+  const start = source?.lineIndex.position(d.span.start);
+  const lineNumber = start ? String(start.line + 1) : "";
+  const pad = " ".repeat(Math.max(1, lineNumber.length));
+
+  const out = [c.bold(paint(`${d.severity}[${d.code}]`)) + c.bold(`: ${d.message}`)];
+  if (d.file) out.push(`${pad}${c.blue("-->")} ${d.file}${start ? `:${start.line + 1}:${start.column + 1}` : ""}`);
+  if (source && start) {
+    const line = source.lineIndex.lineText(start.line);
+    const end = source.lineIndex.position(d.span.end);
+    const from = width(line.slice(0, start.column));
+    // A span over several lines is marked from its start to the end of its first line.
+    const to = end.line === start.line ? width(line.slice(0, end.column)) : width(line);
+    const shown = clip(expandTabs(line), from, Math.max(1, to - from));
+    out.push(
+      `${pad} ${c.blue("|")}`,
+      c.blue(`${lineNumber} |`) + (shown.text ? ` ${shown.text}` : ""),
+      `${pad} ${c.blue("|")} ${" ".repeat(shown.caretStart)}${paint("^".repeat(shown.caretLength))}`,
+    );
+  }
+  for (const r of d.related ?? []) {
+    const rs = r.file === d.file ? source : options.sourceOf?.(r.file);
+    const at = rs ? rs.lineIndex.position(r.span.start) : undefined;
+    const where = at ? `${r.file}:${at.line + 1}:${at.column + 1}` : r.file;
+    out.push(`${pad} ${c.blue("=")} ${c.bold("note")}: ${r.message} (${where})`);
+  }
+  const help = d.help ?? d.fix?.title;
+  if (help) out.push(`${pad} ${c.blue("=")} ${c.bold("help")}: ${help}`);
+  return out.join("\n");
+}
+
+/** `2 errors, 1 warning in 3 files`, or `✓ 5 files checked, no problems`. */
+export function formatSummary(counts: SummaryCounts, options: { color: boolean }): string {
+  const c = pc.createColors(options.color);
+  if (counts.errors === 0 && counts.warnings === 0) {
+    return c.green(`✓ ${plural(counts.files, "file")} checked, no problems`);
+  }
+  const parts: string[] = [];
+  if (counts.errors) parts.push(c.bold(c.red(plural(counts.errors, "error"))));
+  if (counts.warnings) parts.push(c.bold(c.yellow(plural(counts.warnings, "warning"))));
+  return parts.join(", ") + (counts.files ? ` in ${plural(counts.files, "file")}` : "");
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+function expandTabs(s: string): string {
+  return s.replaceAll("\t", TAB);
+}
+
+/** Terminal columns taken by `s`: code points, with tabs expanded. */
+function width(s: string): number {
+  return [...expandTabs(s)].length;
+}
+
+function clip(text: string, from: number, length: number): { text: string; caretStart: number; caretLength: number } {
+  const cells = [...text];
+  if (cells.length <= MAX_LINE_WIDTH) return { text, caretStart: from, caretLength: length };
+  const begin = Math.max(0, Math.min(from - WINDOW_LEAD, cells.length - MAX_LINE_WIDTH));
+  const end = begin + MAX_LINE_WIDTH;
+  const lead = begin > 0 ? "…" : "";
+  return {
+    text: lead + cells.slice(begin, end).join("") + (end < cells.length ? "…" : ""),
+    caretStart: lead.length + from - begin,
+    caretLength: Math.max(1, Math.min(length, end - from)),
+  };
+}

@@ -1,0 +1,7 @@
+/** The compiler's public API: the one door every tool goes through. */
+export { compile, type CompileResult, type CompileOptions } from "./project/compile.js";
+export { loadSources, MAX_FILE_BYTES, type SourceInput, type LoadResult } from "./project/load.js";
+export { LineIndex, type Position } from "./syntax/line-index.js";
+export { codes, type Severity, type CodeName } from "./diagnostics/codes.js";
+export type { Diagnostic, Fix, TextEdit, RelatedInformation } from "./diagnostics/diagnostic.js";
+export type * as ast from "./syntax/ast.js";

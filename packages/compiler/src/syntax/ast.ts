@@ -1,0 +1,522 @@
+/**
+ * The abstract syntax tree. Every node has a `span` (offsets into its file's text, end
+ * exclusive); every name is an `Ident` with its own span, because diagnostics, go to
+ * definition and rename all want the smallest span.
+ */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface Ident {
+  name: string;
+  span: Span;
+}
+
+export interface Comment {
+  kind: "line" | "block" | "doc";
+  /** The comment's full text, delimiters included. */
+  text: string;
+  span: Span;
+}
+
+// ── Types ────────────────────────────────────────────────────────────────────────────────
+
+export type TypeExpr = NamedTypeExpr | RecordTypeExpr | LiteralTypeExpr | UnionTypeExpr;
+
+/** `string`, `LineItem`, `list<T>`. */
+export interface NamedTypeExpr {
+  kind: "NamedType";
+  name: Ident;
+  args: TypeExpr[];
+  span: Span;
+}
+export interface RecordTypeExpr {
+  kind: "RecordType";
+  fields: FieldDecl[];
+  span: Span;
+}
+export interface LiteralTypeExpr {
+  kind: "LiteralType";
+  value: string;
+  span: Span;
+}
+export interface UnionTypeExpr {
+  kind: "UnionType";
+  members: TypeExpr[];
+  span: Span;
+}
+
+export interface FieldDecl {
+  kind: "Field";
+  name: Ident;
+  optional: boolean;
+  /** `key sku: string` in a catalog. */
+  isKey: boolean;
+  type: TypeExpr;
+  default?: Expr;
+  doc?: string;
+  span: Span;
+}
+
+export interface Param {
+  name: Ident;
+  type: TypeExpr;
+  span: Span;
+}
+
+// ── Expressions ──────────────────────────────────────────────────────────────────────────
+
+export type Expr =
+  | StringExpr
+  | NumberExpr
+  | BoolExpr
+  | NullExpr
+  | DurationExpr
+  | DateTimeExpr
+  | TimeOfDayExpr
+  | NameExpr
+  | MemberExpr
+  | IndexExpr
+  | CallExpr
+  | UnaryExpr
+  | BinaryExpr
+  | ListExpr
+  | RecordExpr
+  | ErrorExpr;
+
+export interface StringExpr {
+  kind: "String";
+  /** The decoded value (escapes resolved; `"""` strings dedented). */
+  value: string;
+  triple: boolean;
+  span: Span;
+}
+export interface NumberExpr {
+  kind: "Number";
+  value: number;
+  /** Written without a fraction or exponent: typed `int`. */
+  isInt: boolean;
+  span: Span;
+}
+export interface BoolExpr {
+  kind: "Bool";
+  value: boolean;
+  span: Span;
+}
+export interface NullExpr {
+  kind: "Null";
+  span: Span;
+}
+export interface DurationExpr {
+  kind: "Duration";
+  /** Milliseconds. */
+  ms: number;
+  text: string;
+  span: Span;
+}
+export interface DateTimeExpr {
+  kind: "DateTime";
+  /** `2026-12-01` (a date) or `2026-12-01T09:00:00Z` (an instant). */
+  text: string;
+  dateOnly: boolean;
+  span: Span;
+}
+export interface TimeOfDayExpr {
+  kind: "TimeOfDay";
+  /** Minutes after midnight. */
+  minutes: number;
+  text: string;
+  span: Span;
+}
+export interface NameExpr {
+  kind: "Name";
+  name: string;
+  span: Span;
+}
+export interface MemberExpr {
+  kind: "Member";
+  object: Expr;
+  property: Ident;
+  span: Span;
+}
+export interface IndexExpr {
+  kind: "Index";
+  object: Expr;
+  index: Expr;
+  span: Span;
+}
+export interface Arg {
+  name?: Ident;
+  value: Expr;
+  span: Span;
+}
+export interface CallExpr {
+  kind: "Call";
+  callee: Ident;
+  args: Arg[];
+  span: Span;
+}
+export interface UnaryExpr {
+  kind: "Unary";
+  op: "not" | "-";
+  operand: Expr;
+  span: Span;
+}
+export type BinaryOp = "or" | "and" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "??" | "+" | "-" | "*" | "/" | "%";
+export interface BinaryExpr {
+  kind: "Binary";
+  op: BinaryOp;
+  opSpan: Span;
+  left: Expr;
+  right: Expr;
+  span: Span;
+}
+export interface ListExpr {
+  kind: "List";
+  items: Expr[];
+  span: Span;
+}
+export interface RecordEntry {
+  name: Ident;
+  value: Expr;
+  span: Span;
+}
+export interface RecordExpr {
+  kind: "Record";
+  entries: RecordEntry[];
+  span: Span;
+}
+/** What the parser leaves where an expression failed to parse; already reported. */
+export interface ErrorExpr {
+  kind: "Error";
+  span: Span;
+}
+
+// ── Steps ────────────────────────────────────────────────────────────────────────────────
+
+export interface Block {
+  steps: Step[];
+  span: Span;
+}
+
+export type Step =
+  | WaitStep
+  | WaitUntilStep
+  | WaitForStep
+  | IfStep
+  | SplitStep
+  | SendStep
+  | RecommendStep
+  | CallStep
+  | LetStep
+  | SetStep
+  | RepeatStep
+  | JumpStep
+  | EndStep;
+
+export interface WaitStep {
+  kind: "Wait";
+  duration: Expr;
+  span: Span;
+}
+export interface WaitUntilStep {
+  kind: "WaitUntil";
+  time: Expr;
+  span: Span;
+}
+export interface EventMatch {
+  event: Ident;
+  alias?: Ident;
+  where?: Expr;
+}
+export interface WaitForStep extends EventMatch {
+  kind: "WaitFor";
+  within?: Expr;
+  body: Block;
+  timeout?: Block;
+  span: Span;
+}
+export interface IfBranch {
+  condition: Expr;
+  body: Block;
+  span: Span;
+}
+export interface IfStep {
+  kind: "If";
+  branches: IfBranch[];
+  else?: Block;
+  span: Span;
+}
+export interface SplitArm {
+  label: Ident;
+  percent: number;
+  percentSpan: Span;
+  body: Block;
+  span: Span;
+}
+export interface SplitStep {
+  kind: "Split";
+  experiment?: StringExpr;
+  arms: SplitArm[];
+  span: Span;
+}
+/** `subject "…"`, `html """…"""`, `data { … }`: one field of message content. */
+export interface ContentField {
+  name: Ident;
+  value: Expr;
+  span: Span;
+}
+export interface SendStep {
+  kind: "Send";
+  channel: Ident;
+  template?: { name: Ident; args: Arg[]; span: Span };
+  content?: ContentField[];
+  to?: Expr;
+  span: Span;
+}
+export interface RecommendStep {
+  kind: "Recommend";
+  name: Ident;
+  algorithm: CallExpr;
+  where?: Expr;
+  exclude: Expr[];
+  limit?: Expr;
+  backup?: CallExpr;
+  span: Span;
+}
+export interface CallStep {
+  kind: "CallAction";
+  action: Ident;
+  args: Arg[];
+  alias?: Ident;
+  onError?: Block;
+  span: Span;
+}
+export interface LetStep {
+  kind: "Let";
+  name: Ident;
+  value: Expr;
+  span: Span;
+}
+export interface SetStep {
+  kind: "Set";
+  target: Expr;
+  value: Expr;
+  span: Span;
+}
+export interface RepeatStep {
+  kind: "Repeat";
+  count: Expr;
+  every?: Expr;
+  body: Block;
+  span: Span;
+}
+export interface JumpStep {
+  kind: "Jump";
+  journey: Ident;
+  span: Span;
+}
+export interface EndStep {
+  kind: "End";
+  span: Span;
+}
+
+// ── Journey clauses ──────────────────────────────────────────────────────────────────────
+
+export type JourneyClause = TriggerClause | ReentryClause | ExitClause | GoalClause;
+
+export type TriggerClause =
+  | ({ kind: "OnEvent"; span: Span } & EventMatch)
+  | { kind: "OnAudience"; audience: Ident; span: Span }
+  | {
+      kind: "OnSchedule";
+      /** `day`, `week`, or a duration expression. */
+      every: Ident | DurationExpr;
+      at?: TimeOfDayExpr;
+      audience: Ident;
+      span: Span;
+    };
+export interface ReentryClause {
+  kind: "Reentry";
+  mode: "never" | "always" | "after";
+  after?: Expr;
+  modeSpan: Span;
+  span: Span;
+}
+export interface ExitClause extends EventMatch {
+  kind: "ExitOn";
+  span: Span;
+}
+export interface GoalClause extends EventMatch {
+  kind: "Goal";
+  name: Ident;
+  within?: Expr;
+  span: Span;
+}
+
+// ── Experiences ──────────────────────────────────────────────────────────────────────────
+
+export interface ActivePeriod {
+  from: Expr;
+  to: Expr;
+  span: Span;
+}
+export interface VariantDecl {
+  kind: "Variant";
+  name: Ident;
+  when?: Expr;
+  active?: ActivePeriod;
+  content?: ContentField;
+  split?: { experiment?: StringExpr; arms: { label: Ident; percent: number; percentSpan: Span; content?: ContentField; span: Span }[]; span: Span };
+  span: Span;
+}
+export type ExperienceItem =
+  | { kind: "Surface"; uri: StringExpr; span: Span }
+  | { kind: "Format"; format: Ident; span: Span }
+  | { kind: "Priority"; value: Expr; span: Span }
+  | { kind: "Timeout"; value: Expr; span: Span }
+  | { kind: "Active"; period: ActivePeriod; span: Span }
+  | { kind: "Context"; fields: FieldDecl[]; span: Span }
+  | RecommendStep
+  | LetStep
+  | CallStep
+  | VariantDecl;
+
+// ── Tests ────────────────────────────────────────────────────────────────────────────────
+
+export interface SendExpectation {
+  kind: "ExpectSend";
+  negated: boolean;
+  at?: Expr;
+  channel: Ident;
+  to?: Expr;
+  conditions: { field: Ident; op: "contains" | "==" | "!="; value: Expr; span: Span }[];
+  span: Span;
+}
+export type TestItem =
+  | { kind: "TestStart"; time: Expr; span: Span }
+  | { kind: "TestProfile"; id: StringExpr; value: RecordExpr; span: Span }
+  | { kind: "TestCatalog"; catalog: Ident; items: Expr; span: Span }
+  | { kind: "TestEvent"; at: Expr; profileId: StringExpr; event: Ident; data: RecordExpr; span: Span }
+  | SendExpectation
+  | { kind: "ExpectEnded"; at?: Expr; journey?: Ident; reason?: Ident; span: Span }
+  | { kind: "ExpectGoal"; at?: Expr; goal: Ident; negated: boolean; span: Span }
+  | {
+      kind: "ExpectDecide";
+      at?: Expr;
+      surface: StringExpr;
+      profileId: StringExpr;
+      variant?: Ident;
+      contains?: StringExpr;
+      json?: { path: Ident[]; value: Expr };
+      span: Span;
+    };
+
+// ── Declarations ─────────────────────────────────────────────────────────────────────────
+
+interface DeclBase {
+  doc?: string;
+  span: Span;
+  /** The span of the declaration's keyword, for diagnostics about the declaration as a whole. */
+  keywordSpan: Span;
+}
+export interface ProfileDecl extends DeclBase {
+  kind: "Profile";
+  fields: FieldDecl[];
+}
+export interface TypeDecl extends DeclBase {
+  kind: "TypeDecl";
+  name: Ident;
+  type: TypeExpr;
+}
+export interface EventDecl extends DeclBase {
+  kind: "EventDecl";
+  name: Ident;
+  fields: FieldDecl[];
+}
+export interface SignalDecl {
+  signal: Ident;
+  event: Ident;
+  path: Ident[];
+  span: Span;
+}
+export interface CatalogDecl extends DeclBase {
+  kind: "CatalogDecl";
+  name: Ident;
+  fields: FieldDecl[];
+  signals: SignalDecl[];
+}
+export interface AudienceDecl extends DeclBase {
+  kind: "AudienceDecl";
+  name: Ident;
+  condition: Expr;
+}
+export interface ActionDecl extends DeclBase {
+  kind: "ActionDecl";
+  name: Ident;
+  params: Param[];
+  returns?: TypeExpr;
+  method?: Ident;
+  url?: StringExpr;
+  headers?: RecordExpr;
+  body?: Expr;
+  timeout?: Expr;
+  retries?: Expr;
+}
+export interface FragmentDecl extends DeclBase {
+  kind: "FragmentDecl";
+  name: Ident;
+  body: Expr;
+}
+export interface TemplateDecl extends DeclBase {
+  kind: "TemplateDecl";
+  name: Ident;
+  params: Param[];
+  channel: Ident;
+  fields: ContentField[];
+}
+export interface ChannelDecl extends DeclBase {
+  kind: "ChannelDecl";
+  name: Ident;
+  from?: Expr;
+  cap?: { count: Expr; per: Expr; span: Span };
+  quiet?: { from: Expr; to: Expr; span: Span };
+}
+export interface JourneyDecl extends DeclBase {
+  kind: "JourneyDecl";
+  name: Ident;
+  clauses: JourneyClause[];
+  body: Block;
+}
+export interface ExperienceDecl extends DeclBase {
+  kind: "ExperienceDecl";
+  name: Ident;
+  items: ExperienceItem[];
+}
+export interface TestDecl extends DeclBase {
+  kind: "TestDecl";
+  name: StringExpr;
+  items: TestItem[];
+}
+
+export type Declaration =
+  | ProfileDecl
+  | TypeDecl
+  | EventDecl
+  | CatalogDecl
+  | AudienceDecl
+  | ActionDecl
+  | FragmentDecl
+  | TemplateDecl
+  | ChannelDecl
+  | JourneyDecl
+  | ExperienceDecl
+  | TestDecl;
+
+export interface SourceFile {
+  path: string;
+  text: string;
+  declarations: Declaration[];
+  comments: Comment[];
+}

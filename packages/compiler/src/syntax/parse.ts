@@ -1,0 +1,178 @@
+/**
+ * Text → AST for one file: lexing, a nesting guard, parsing with recovery, doc comments,
+ * and syntax diagnostics phrased for people rather than for parser authors.
+ */
+import type { IRecognitionException, IToken } from "chevrotain";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Comment, SourceFile, Span } from "./ast.js";
+import { parser, tokSpan } from "./parser.js";
+import * as t from "./tokens.js";
+
+/** Deeper nesting than this is refused before parsing: recursion must never overflow the stack. */
+export const MAX_NESTING = 100;
+
+export interface ParseResult {
+  file: SourceFile;
+  diagnostics: Diagnostic[];
+}
+
+const OPENERS = new Set<unknown>([t.LCurly, t.LParen, t.LBracket]);
+const CLOSERS = new Set<unknown>([t.RCurly, t.RParen, t.RBracket]);
+
+/** What the parser was reading, by rule: the words that make "unexpected x" actionable. */
+const RULE_CONTEXT: Record<string, string> = {
+  file: "expected a declaration (`profile`, `type`, `event`, `catalog`, `audience`, `action`, `fragment`, `template`, `channel`, `journey`, `experience` or `test`)",
+  declaration: "expected a declaration (`profile`, `type`, `event`, `catalog`, `audience`, `action`, `fragment`, `template`, `channel`, `journey`, `experience` or `test`)",
+  step: "expected a step (`wait`, `if`, `split`, `send`, `recommend`, `call`, `let`, `set`, `repeat`, `jump to` or `end`)",
+  journeyDecl: "expected a journey clause (`on`, `reentry`, `exit on`, `goal`) or a step",
+  block: "expected a step (`wait`, `if`, `split`, `send`, `recommend`, `call`, `let`, `set`, `repeat`, `jump to` or `end`)",
+  experienceDecl: "expected `surface`, `format`, `priority`, `timeout`, `active`, `context`, `recommend`, `let`, `call` or `variant`",
+  testItem: "expected `start`, `profile`, `catalog`, `at` or `expect`",
+  expectation: "expected `send`, `ended`, `goal` or `decide` after `expect`",
+  fieldDecl: "expected a field (`name: type`)",
+  typeAtom: "expected a type",
+  primary: "expected an expression",
+  waitStep: "expected a duration, `until <time>` or `for <Event>` after `wait`",
+  trigger: "expected an event name, `enter <Audience>` or `schedule every …` after `on`",
+  sendStep: "expected a template call or `{ … }` content after the channel",
+  variantDecl: "expected `content` or `split` in a variant",
+  channelDecl: "expected `from`, `cap` or `quiet`",
+  actionDecl: "expected a request (`get \"…\"`), `headers`, `body`, `timeout` or `retries`",
+};
+
+function describe(tok: IToken): string {
+  if (tok.tokenType === t.StringLit || tok.tokenType === t.TripleStringLit) return "a string";
+  if (tok.image === "") return "the end of the file";
+  return "`" + (tok.image.length > 30 ? tok.image.slice(0, 30) + "…" : tok.image) + "`";
+}
+
+function tokenLabel(type: { name: string; LABEL?: string }): string {
+  if (type.LABEL) return "`" + type.LABEL.replace(/^'|'$/g, "") + "`";
+  if (type === t.Identifier || type === t.Name || type === t.ExprHead) return "a name";
+  if (type === t.StringLit) return "a string";
+  if (type === t.PercentLit) return "a percentage";
+  if (type === t.DurationLit) return "a duration";
+  if (type === t.TimeOfDayLit) return "a time of day (`HH:MM`)";
+  if (type === t.NumberLit) return "a number";
+  if (type.name.endsWith("Lit")) return "a literal";
+  return "`" + type.name.toLowerCase() + "`";
+}
+
+function syntaxMessage(e: IRecognitionException): string {
+  const found = describe(e.token);
+  if (e.name === "MismatchedTokenException") {
+    const m = /-->\s*(\w+)\s*<--/.exec(e.message);
+    const expected = m ? (t.allTokens.find((x) => x.name === m[1]) ?? { name: m[1]! }) : undefined;
+    if (expected) return `expected ${tokenLabel(expected)}, found ${found}`;
+  }
+  const rules = e.context.ruleStack;
+  for (let i = rules.length - 1; i >= 0; i--) {
+    const ctx = RULE_CONTEXT[rules[i]!];
+    if (ctx) return `unexpected ${found}: ${ctx}`;
+  }
+  return `unexpected ${found}`;
+}
+
+export function parseFile(path: string, text: string): ParseResult {
+  const diagnostics: Diagnostic[] = [];
+  const lexed = t.lexer.tokenize(text);
+  for (const e of lexed.errors) {
+    const ch = text.slice(e.offset, e.offset + e.length);
+    diagnostics.push(
+      diagnostic("unexpectedCharacter", { char: ch.length > 20 ? ch.slice(0, 20) + "…" : ch }, path, {
+        start: e.offset,
+        end: e.offset + Math.max(1, Math.min(e.length, 1)),
+      }),
+    );
+  }
+  const tokens = lexed.tokens;
+  for (const tok of tokens) {
+    if (tok.tokenType === t.UnterminatedString) {
+      diagnostics.push(diagnostic("unterminatedString", {}, path, tokSpan(tok)));
+      retype(tok, t.StringLit);
+    } else if (tok.tokenType === t.UnterminatedTripleString) {
+      diagnostics.push(diagnostic("unterminatedTripleString", {}, path, { start: tok.startOffset, end: tok.startOffset + 3 }));
+      retype(tok, t.TripleStringLit);
+    }
+  }
+  const comments = collectComments(lexed.groups["comments"] ?? []);
+  const file: SourceFile = { path, text, declarations: [], comments };
+
+  const tooDeep = findTooDeep(tokens);
+  if (tooDeep) {
+    diagnostics.push(diagnostic("tooDeep", { max: MAX_NESTING }, path, tokSpan(tooDeep)));
+    return { file, diagnostics };
+  }
+
+  parser.input = tokens;
+  parser.docs = docComments(lexed.groups["comments"] ?? [], tokens);
+  parser.badEscapes = [];
+  file.declarations = parser.file().filter(Boolean);
+  for (const b of parser.badEscapes) diagnostics.push(diagnostic("invalidEscape", { escape: b.text }, path, b));
+  let lastErrorEnd = -1;
+  for (const e of parser.errors) {
+    const span = errorSpan(e.token, text);
+    // A recovered error right after another is the same mistake seen twice: report it once.
+    if (span.start <= lastErrorEnd) continue;
+    lastErrorEnd = span.end;
+    diagnostics.push(diagnostic("syntaxError", { message: syntaxMessage(e) }, path, span));
+  }
+  return { file, diagnostics };
+}
+
+function retype(tok: IToken, type: typeof t.StringLit): void {
+  tok.tokenType = type;
+  tok.tokenTypeIdx = type.tokenTypeIdx!;
+}
+
+function errorSpan(tok: IToken, text: string): Span {
+  if (!Number.isFinite(tok.startOffset) || tok.image === "") {
+    // The end of the file: point at the last character (or nothing, in an empty file).
+    let end = text.length;
+    while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+    return { start: Math.max(0, end - 1), end };
+  }
+  return tokSpan(tok);
+}
+
+function findTooDeep(tokens: IToken[]): IToken | undefined {
+  let depth = 0;
+  for (const tok of tokens) {
+    if (OPENERS.has(tok.tokenType)) {
+      if (++depth > MAX_NESTING) return tok;
+    } else if (CLOSERS.has(tok.tokenType)) depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
+
+function collectComments(group: IToken[]): Comment[] {
+  return group.map((tok) => ({
+    kind: tok.tokenType === t.DocComment ? "doc" : tok.tokenType === t.BlockComment ? "block" : "line",
+    text: tok.image,
+    span: tokSpan(tok),
+  }));
+}
+
+/** Consecutive `///` lines document the token that follows them: keyed by that token's offset. */
+function docComments(group: IToken[], tokens: IToken[]): Map<number, string> {
+  const docs = new Map<number, string>();
+  let lines: string[] = [];
+  let ti = 0;
+  for (let i = 0; i < group.length; i++) {
+    const c = group[i]!;
+    if (c.tokenType !== t.DocComment) {
+      lines = [];
+      continue;
+    }
+    lines.push(c.image.slice(3).replace(/^ /, ""));
+    const next = group[i + 1];
+    while (ti < tokens.length && tokens[ti]!.startOffset < c.startOffset) ti++;
+    const tok = tokens[ti];
+    if (!tok) break;
+    // More doc lines before the documented token: keep collecting.
+    if (next && next.tokenType === t.DocComment && next.startOffset < tok.startOffset) continue;
+    if (!next || next.startOffset > tok.startOffset) docs.set(tok.startOffset, lines.join("\n"));
+    lines = [];
+  }
+  return docs;
+}

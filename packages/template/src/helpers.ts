@@ -1,0 +1,256 @@
+/**
+ * The helpers of the template language: the only callable things in a template. Each has
+ * a typed signature (the checker and editor completion read it) and an implementation
+ * (the renderer calls it). Every helper is null-safe, because a path through an optional
+ * renders empty rather than failing: `upper null` is `""`.
+ */
+import { T, nonNull, type Type } from "./types.js";
+import { TemplateRenderError } from "./errors.js";
+import { toJson, toText, truthy } from "./values.js";
+
+export interface HelperParam {
+  name: string;
+  type: Type;
+  /** May be left out (only trailing parameters). */
+  optional?: boolean;
+  /** Takes any number (≥ 1) of further arguments of this type. */
+  rest?: boolean;
+}
+
+export interface HelperSignature {
+  name: string;
+  params: readonly HelperParam[];
+  /** The declared result type, for display and completion. */
+  returns: Type;
+  /** The one-line documentation shown on hover and completion. */
+  doc: string;
+}
+
+/** What a helper may know about the render: the formatting options. */
+export interface HelperContext {
+  locale: string;
+  timeZone: string;
+}
+
+export type HelperImpl = (ctx: HelperContext, args: unknown[]) => unknown;
+
+export const DATE_FORMATS = ["short", "medium", "long", "full", "iso", "time"] as const;
+export type DateFormat = (typeof DATE_FORMATS)[number];
+
+const anyList = T.list(T.unknown);
+const stringOrList: Type = { kind: "union", members: [T.string, anyList] };
+const scalar: Type = { kind: "union", members: [T.string, T.number] };
+const dateLike: Type = { kind: "union", members: [T.datetime, T.string] };
+const dateFormat: Type = { kind: "union", members: DATE_FORMATS.map((f) => T.literal(f)) };
+
+const sig = (name: string, params: HelperParam[], returns: Type, doc: string): HelperSignature => ({ name, params, returns, doc });
+
+/** Signatures, in the order the brief lists them. */
+export const HELPER_SIGNATURES: readonly HelperSignature[] = [
+  sig("default", [{ name: "value", type: T.unknown }, { name: "fallback", type: T.unknown }], T.unknown, "`value` unless it is null, missing or the empty string; otherwise `fallback`"),
+  sig("length", [{ name: "value", type: stringOrList }], T.int, "The number of elements of a list or characters of a string"),
+  sig("upper", [{ name: "text", type: T.string }], T.string, "The text in upper case"),
+  sig("lower", [{ name: "text", type: T.string }], T.string, "The text in lower case"),
+  sig("capitalize", [{ name: "text", type: T.string }], T.string, "The text with its first letter in upper case"),
+  sig("truncate", [{ name: "text", type: T.string }, { name: "length", type: T.int }], T.string, "The first `length` characters of the text, followed by `…` when it was cut"),
+  sig("join", [{ name: "list", type: T.list(scalar) }, { name: "separator", type: T.string, optional: true }], T.string, "The elements of the list joined by `separator` (default `\", \"`)"),
+  sig("first", [{ name: "list", type: anyList }], T.unknown, "The first element of the list, or null when it is empty"),
+  sig("currency", [{ name: "amount", type: T.number }, { name: "code", type: T.string }], T.string, "The amount formatted as money in the ISO 4217 currency `code` (`\"EUR\"`), for the render's locale"),
+  sig("number", [{ name: "value", type: T.number }, { name: "decimals", type: T.int, optional: true }], T.string, "The number formatted for the render's locale, with exactly `decimals` decimals when given"),
+  sig("date", [{ name: "value", type: dateLike }, { name: "format", type: dateFormat, optional: true }], T.string, "The date in the render's time zone and locale: `\"short\"`, `\"medium\"` (default), `\"long\"`, `\"full\"`, `\"iso\"` or `\"time\"`"),
+  sig("json", [{ name: "value", type: T.unknown }], T.string, "The value as JSON (never escaped as HTML inside JSON content)"),
+  sig("eq", [{ name: "a", type: T.unknown }, { name: "b", type: T.unknown }], T.bool, "Whether `a` and `b` are equal"),
+  sig("ne", [{ name: "a", type: T.unknown }, { name: "b", type: T.unknown }], T.bool, "Whether `a` and `b` differ"),
+  sig("gt", [{ name: "a", type: T.number }, { name: "b", type: T.number }], T.bool, "Whether `a` is greater than `b`"),
+  sig("lt", [{ name: "a", type: T.number }, { name: "b", type: T.number }], T.bool, "Whether `a` is less than `b`"),
+  sig("and", [{ name: "a", type: T.unknown }, { name: "b", type: T.unknown, rest: true }], T.bool, "Whether every argument is truthy"),
+  sig("or", [{ name: "a", type: T.unknown }, { name: "b", type: T.unknown, rest: true }], T.bool, "Whether any argument is truthy"),
+  sig("not", [{ name: "value", type: T.unknown }], T.bool, "Whether the value is falsy (false, null, 0, empty string or empty list)"),
+];
+
+export const HELPERS: ReadonlyMap<string, HelperSignature> = new Map(HELPER_SIGNATURES.map((s) => [s.name, s]));
+
+/** Number of arguments a helper accepts (`max` is Infinity with a rest parameter). */
+export function helperArity(s: HelperSignature): { min: number; max: number } {
+  let min = 0;
+  let max = 0;
+  for (const p of s.params) {
+    if (!p.optional) min++;
+    max = p.rest ? Infinity : max + 1;
+  }
+  return { min, max };
+}
+
+/**
+ * The result type of a call from its argument types: generic helpers (`default`, `first`)
+ * compute it, the others return their declared type.
+ */
+export function helperResultType(name: string, args: readonly Type[]): Type {
+  const s = HELPERS.get(name);
+  if (!s) return T.unknown;
+  if (name === "default") {
+    const a = args[0] ?? T.unknown;
+    return a.kind === "unknown" ? (args[1] ?? T.unknown) : nonNull(a);
+  }
+  if (name === "first") {
+    const l = nonNull(args[0] ?? T.unknown);
+    return l.kind === "list" ? T.optional(l.element) : T.unknown;
+  }
+  return s.returns;
+}
+
+/** `currency(amount: number, code: string): string`, for hover and completion. */
+export function formatHelperSignature(s: HelperSignature, typeToString: (t: Type) => string): string {
+  const ps = s.params.map((p) => `${p.rest ? "..." : ""}${p.name}${p.optional ? "?" : ""}: ${typeToString(p.type)}`);
+  return `${s.name}(${ps.join(", ")}): ${typeToString(s.returns)}`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Implementations
+
+/** Intl formatters are expensive to build (~µs) and cheap to reuse: cache them by their options. */
+const formatCache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+
+function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => F): F {
+  let f = formatCache.get(key) as F | undefined;
+  if (f === undefined) {
+    if (formatCache.size > 500) formatCache.clear();
+    try {
+      f = make();
+    } catch (e) {
+      throw new TemplateRenderError(`invalid formatting option: ${(e as Error).message}`);
+    }
+    formatCache.set(key, f);
+  }
+  return f;
+}
+
+function toNumber(v: unknown): number | undefined {
+  if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
+  if (typeof v === "string" && v.trim() !== "") {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+/** Dates in data arrive as ISO strings (JSON), epoch milliseconds or `Date` objects. */
+function toDate(v: unknown): Date | undefined {
+  let d: Date | undefined;
+  if (v instanceof Date) d = v;
+  else if (typeof v === "string" || typeof v === "number") d = new Date(v);
+  return d && !Number.isNaN(d.getTime()) ? d : undefined;
+}
+
+export function formatCurrency(ctx: HelperContext, amount: unknown, code: unknown): string {
+  const n = toNumber(amount);
+  if (n === undefined || typeof code !== "string" || code === "") return "";
+  const f = cached(`c\u0000${ctx.locale}\u0000${code}`, () => new Intl.NumberFormat(ctx.locale, { style: "currency", currency: code }));
+  return f.format(n);
+}
+
+export function formatNumber(ctx: HelperContext, value: unknown, decimals?: unknown): string {
+  const n = toNumber(value);
+  if (n === undefined) return "";
+  const d = toNumber(decimals);
+  if (d !== undefined && (!Number.isInteger(d) || d < 0 || d > 20)) throw new TemplateRenderError(`\`number\`: decimals must be an integer from 0 to 20, got ${d}`);
+  const f = cached(`n\u0000${ctx.locale}\u0000${d ?? ""}`, () =>
+    new Intl.NumberFormat(ctx.locale, d === undefined ? {} : { minimumFractionDigits: d, maximumFractionDigits: d }),
+  );
+  return f.format(n);
+}
+
+export function formatDate(ctx: HelperContext, value: unknown, format?: unknown): string {
+  const d = toDate(value);
+  if (!d) return "";
+  const fmt = format === undefined || format === null ? "medium" : format;
+  if (typeof fmt !== "string" || !(DATE_FORMATS as readonly string[]).includes(fmt)) {
+    throw new TemplateRenderError(`\`date\`: unknown format ${JSON.stringify(toText(fmt))}: expected one of ${DATE_FORMATS.map((f) => `"${f}"`).join(", ")}`);
+  }
+  if (fmt === "iso") return isoInZone(ctx, d);
+  const options: Intl.DateTimeFormatOptions =
+    fmt === "time" ? { timeStyle: "short", timeZone: ctx.timeZone } : { dateStyle: fmt as "short" | "medium" | "long" | "full", timeZone: ctx.timeZone };
+  return cached(`d\u0000${ctx.locale}\u0000${ctx.timeZone}\u0000${fmt}`, () => new Intl.DateTimeFormat(ctx.locale, options)).format(d);
+}
+
+/** ISO 8601 with the offset of the render's time zone (`2026-12-01T10:00:00+01:00`, or `Z` in UTC). */
+function isoInZone(ctx: HelperContext, d: Date): string {
+  const f = cached(
+    `i\u0000${ctx.timeZone}`,
+    () =>
+      new Intl.DateTimeFormat("en-US", {
+        timeZone: ctx.timeZone,
+        hourCycle: "h23",
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+      }),
+  ) as Intl.DateTimeFormat;
+  const p: Record<string, string> = {};
+  for (const part of f.formatToParts(d)) p[part.type] = part.value;
+  const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  const offset = Math.round((wall - Math.floor(d.getTime() / 1000) * 1000) / 60000);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const zone = offset === 0 ? "Z" : `${offset > 0 ? "+" : "-"}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+  const year = Number(p.year) < 0 || p.year.length > 4 ? p.year : p.year.padStart(4, "0");
+  return `${year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${zone}`;
+}
+
+function str(v: unknown): string {
+  return toText(v);
+}
+
+function codePoints(s: string): string[] {
+  return Array.from(s);
+}
+
+function compare(a: unknown, b: unknown, op: "gt" | "lt"): boolean {
+  const x = typeof a === "string" && typeof b === "string" ? a : toNumber(a);
+  const y = typeof a === "string" && typeof b === "string" ? b : toNumber(b);
+  if (x === undefined || y === undefined) return false;
+  return op === "gt" ? x > y : x < y;
+}
+
+export const HELPER_IMPLS: ReadonlyMap<string, HelperImpl> = new Map<string, HelperImpl>([
+  ["default", (_c, [a, b]) => (a === null || a === undefined || a === "" ? b : a)],
+  ["length", (_c, [v]) => (Array.isArray(v) ? v.length : typeof v === "string" ? codePoints(v).length : 0)],
+  ["upper", (_c, [v]) => str(v).toUpperCase()],
+  ["lower", (_c, [v]) => str(v).toLowerCase()],
+  [
+    "capitalize",
+    (_c, [v]) => {
+      const s = str(v);
+      const cp = s.codePointAt(0);
+      if (cp === undefined) return s;
+      const first = String.fromCodePoint(cp);
+      return first.toUpperCase() + s.slice(first.length);
+    },
+  ],
+  [
+    "truncate",
+    (_c, [v, n]) => {
+      const s = str(v);
+      const len = toNumber(n);
+      if (len === undefined || len < 0) throw new TemplateRenderError(`\`truncate\`: length must be a non-negative number, got ${JSON.stringify(toText(n))}`);
+      const cps = codePoints(s);
+      if (cps.length <= len) return s;
+      return cps.slice(0, Math.floor(len)).join("").trimEnd() + "…";
+    },
+  ],
+  ["join", (_c, [l, sep]) => (Array.isArray(l) ? l.map(str).join(sep === undefined || sep === null ? ", " : str(sep)) : "")],
+  ["first", (_c, [l]) => (Array.isArray(l) && l.length > 0 ? l[0] : null)],
+  ["currency", (c, [a, code]) => formatCurrency(c, a, code)],
+  ["number", (c, [n, d]) => formatNumber(c, n, d)],
+  ["date", (c, [d, f]) => formatDate(c, d, f)],
+  ["json", (_c, [v]) => toJson(v)],
+  ["eq", (_c, [a, b]) => a === b || (a == null && b == null)],
+  ["ne", (_c, [a, b]) => !(a === b || (a == null && b == null))],
+  ["gt", (_c, [a, b]) => compare(a, b, "gt")],
+  ["lt", (_c, [a, b]) => compare(a, b, "lt")],
+  ["and", (_c, args) => args.every(truthy)],
+  ["or", (_c, args) => args.some(truthy)],
+  ["not", (_c, [v]) => !truthy(v)],
+]);

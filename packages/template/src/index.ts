@@ -1,0 +1,32 @@
+/**
+ * @journey/template: the template language of Journey message content (Mustache core +
+ * a Handlebars subset): parse with spans, type-check against the names in scope, render.
+ */
+export * from "./types.js";
+export type * from "./ast.js";
+export { BLOCK_HELPERS } from "./ast.js";
+export { TemplateError, TemplateRenderError } from "./errors.js";
+export { parseTemplate, type ParseResult } from "./parse.js";
+export {
+  compileTemplate,
+  renderTemplate,
+  DEFAULT_MAX_OUTPUT_LENGTH,
+  DEFAULT_MAX_PARTIAL_DEPTH,
+  DEFAULT_MAX_STEPS,
+  type CompileOptions,
+  type CompiledTemplate,
+  type EscapeMode,
+  type RenderOptions,
+} from "./render.js";
+export {
+  HELPERS,
+  HELPER_SIGNATURES,
+  DATE_FORMATS,
+  helperArity,
+  helperResultType,
+  formatHelperSignature,
+  type DateFormat,
+  type HelperParam,
+  type HelperSignature,
+} from "./helpers.js";
+export { escapeHtml, escapeJsonString, toJson } from "./values.js";

@@ -1,0 +1,124 @@
+/**
+ * How template values behave at run time: safe property lookup, truthiness, conversion to
+ * text, and the escapers. Kept apart from the renderer so helpers and the renderer agree.
+ */
+import { TemplateRenderError } from "./errors.js";
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * Names never read from data, even as own properties: reading them is how prototype
+ * pollution and sandbox escapes start, and no Journey type declares them.
+ */
+export const FORBIDDEN_NAMES: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype", "__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__"]);
+
+/**
+ * `obj[name]` when `obj` is an object or array holding `name` as an own property; a
+ * function value reads as missing, so data functions are never called.
+ */
+export function getOwn(obj: unknown, name: string): unknown {
+  if (obj === null || typeof obj !== "object" || !hasOwn.call(obj, name)) return undefined;
+  const v = (obj as Record<string, unknown>)[name];
+  return typeof v === "function" ? undefined : v;
+}
+
+/** Whether `obj` holds `name` as an own property (the Mustache context-stack test). */
+export function holds(obj: unknown, name: string): boolean {
+  return obj !== null && typeof obj === "object" && hasOwn.call(obj, name);
+}
+
+/** Handlebars/Mustache truthiness: `false`, `null`, missing, `0`, `""`, `NaN` and `[]` are false. */
+export function truthy(v: unknown): boolean {
+  if (!v) return false;
+  if (Array.isArray(v)) return v.length > 0;
+  return true;
+}
+
+/** The text of a value as `{{x}}` writes it (Handlebars-compatible, never calls data code). */
+export function toText(v: unknown): string {
+  switch (typeof v) {
+    case "string":
+      return v;
+    case "number":
+    case "boolean":
+    case "bigint":
+      return String(v);
+    case "object":
+      if (v === null) return "";
+      if (Array.isArray(v)) return v.map(toText).join(",");
+      if (v instanceof Date) return Number.isNaN(v.getTime()) ? "" : v.toISOString();
+      return "[object Object]";
+    default:
+      // undefined, functions, symbols
+      return "";
+  }
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#x27;",
+  "`": "&#x60;",
+  "=": "&#x3D;",
+};
+const HTML_TEST = /[&<>"'`=]/;
+const HTML_RE = /[&<>"'`=]/g;
+const htmlChar = (c: string): string => HTML_ESCAPES[c];
+
+/** Handlebars' HTML escaping (`& < > " ' \` =`); the test first keeps the common case allocation-free. */
+export function escapeHtml(s: string): string {
+  return HTML_TEST.test(s) ? s.replace(HTML_RE, htmlChar) : s;
+}
+
+const JSON_STR_TEST = /["\\\u0000-\u001f\u2028\u2029]/;
+
+/** The inside of a JSON string literal for `s` (no quotes). */
+export function escapeJsonString(s: string): string {
+  if (!JSON_STR_TEST.test(s)) return s;
+  return JSON.stringify(s).slice(1, -1).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+/**
+ * Valid JSON for any value, written by hand rather than with `JSON.stringify` because
+ * that calls `toJSON` methods found in data. Functions and `undefined` are dropped from
+ * objects and become `null` in lists, non-finite numbers become `null`, dates ISO strings.
+ */
+export function toJson(v: unknown): string {
+  const seen = new Set<object>();
+  const walk = (x: unknown): string | undefined => {
+    switch (typeof x) {
+      case "string":
+        return JSON.stringify(x);
+      case "number":
+        return Number.isFinite(x) ? String(x) : "null";
+      case "boolean":
+        return x ? "true" : "false";
+      case "bigint":
+        return JSON.stringify(String(x));
+      case "object": {
+        if (x === null) return "null";
+        if (x instanceof Date) return Number.isNaN(x.getTime()) ? "null" : JSON.stringify(x.toISOString());
+        if (seen.has(x)) throw new TemplateRenderError("`json`: the value contains a cycle");
+        seen.add(x);
+        let out: string;
+        if (Array.isArray(x)) {
+          out = "[" + x.map((e) => walk(e) ?? "null").join(",") + "]";
+        } else {
+          const parts: string[] = [];
+          for (const k of Object.keys(x)) {
+            const s = walk((x as Record<string, unknown>)[k]);
+            if (s !== undefined) parts.push(JSON.stringify(k) + ":" + s);
+          }
+          out = "{" + parts.join(",") + "}";
+        }
+        seen.delete(x);
+        return out;
+      }
+      default:
+        return undefined;
+    }
+  };
+  return walk(v) ?? "null";
+}

@@ -1,0 +1,30 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compileTemplate } from "../src/index.js";
+import { specsDir } from "./specs.js";
+
+interface Case {
+  name: string;
+  template: string;
+  data: unknown;
+  partials?: Record<string, string>;
+  expected?: string;
+  throws?: boolean;
+}
+
+const cases = JSON.parse(readFileSync(join(specsDir(), "handlebars", "handlebars-subset.json"), "utf8")) as Case[];
+
+describe("Handlebars compatibility subset", () => {
+  it("has all 83 cases", () => {
+    expect(cases.length).toBe(83);
+    expect(cases.filter((c) => c.throws).length).toBe(11);
+  });
+  for (const c of cases) {
+    it(c.name, () => {
+      const run = () => compileTemplate(c.template, { escape: "html" })(c.data, { partials: c.partials ?? {} });
+      if (c.throws) expect(run).toThrow();
+      else expect(run()).toBe(c.expected);
+    });
+  }
+});

@@ -1,0 +1,20 @@
+import { defineConfig } from "vitest/config";
+import { fileURLToPath } from "node:url";
+
+const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+// Tests import sibling packages from their sources, so a test run never reads a stale dist/.
+// End-to-end tests run the built CLI instead (`npm test` builds first).
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@journey/template": src("template"),
+      "@journey/compiler": src("compiler"),
+    },
+  },
+  test: {
+    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+    testTimeout: 30000,
+    pool: "forks",
+  },
+});
