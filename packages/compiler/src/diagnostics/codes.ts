@@ -85,7 +85,7 @@ export const codes = {
   invalidSchedule: kind("J3019", "a schedule repeats `every day`, `every week` or `every <duration>`, found `{text}`"),
   reentryNeedsDuration: kind("J3020", "`reentry after` needs a duration"),
   itemOutsideWhere: kind("J3021", "`item` is only defined in the `where` of a `recommend`"),
-  emptyRecipient: kind("J3022", "`to` must be a `string`, found `{actual}`"),
+  invalidReentry: kind("J3022", "unknown reentry `{text}`: reentry is `never`, `always` or `after <duration>`"),
 
   // ── J4xxx templates ──
   templateSyntax: kind("J4001", "{message}"),
@@ -112,6 +112,7 @@ export const codes = {
   missingVariantContent: kind("J5009", "variant `{name}` has no `content`"),
   variantAfterDefault: kind("J5010", "variant `{name}` is never chosen: the variant before it has no condition", "warning"),
   invalidPeriod: kind("J5011", "the active period ends before it starts"),
+  onErrorInExperience: kind("J5012", "`on error` has no place in an experience: a failed call skips to the next variant"),
 
   // ── J6xxx tests ──
   testEventData: kind("J6001", "{message}"),
@@ -128,6 +129,8 @@ export const codes = {
   invalidQuietHours: kind("J7007", "quiet hours are `quiet HH:MM to HH:MM`"),
   unknownChannelSetting: kind("J7008", "unknown channel setting `{name}`"),
   duplicateSetting: kind("J7009", "`{name}` is given more than once"),
+  multipleCatalogs: kind("J7010", "a project has one `catalog`: this is a second one"),
+  pathError: kind("J0010", "{message}"),
 } as const satisfies Record<string, DiagnosticKind>;
 
 export type CodeName = keyof typeof codes;

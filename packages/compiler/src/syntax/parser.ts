@@ -30,7 +30,7 @@ export class JourneyParser extends EmbeddedActionsParser {
   badEscapes: { start: number; end: number; text: string }[] = [];
 
   constructor() {
-    super(t.allTokens, { recoveryEnabled: true, maxLookahead: 2, recoveryValueFunc: () => undefined });
+    super(t.allTokens, { recoveryEnabled: true, maxLookahead: 2 });
     this.performSelfAnalysis();
   }
 

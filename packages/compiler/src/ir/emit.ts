@@ -1,0 +1,439 @@
+/** Checked AST → IR. Deterministic: declarations in name order, no counters, no clocks. */
+import { createHash } from "node:crypto";
+import type { Type } from "@journey/template";
+import type { CheckResult } from "../semantics/checker.js";
+import { CHANNELS } from "../semantics/builtins.js";
+import { isConstant } from "../semantics/constants.js";
+import { resolveType } from "../semantics/types.js";
+import type * as A from "../syntax/ast.js";
+import { LineIndex } from "../syntax/line-index.js";
+import { emitExpr } from "./expressions.js";
+import { blockIds, setPath } from "./ids.js";
+import {
+  IR_VERSION,
+  type IR,
+  type IRAlgorithm,
+  type IRContent,
+  type IRExperience,
+  type IRExperienceStep,
+  type IRExpectation,
+  type IRJourney,
+  type IRLocation,
+  type IRNode,
+  type IRTest,
+  type IRVariant,
+} from "./types.js";
+
+export type { IR } from "./types.js";
+
+const DEFAULT_EXPERIENCE_TIMEOUT_MS = 150;
+
+/** Stable JSON text (2-space indent, trailing newline): the bytes `journey build` writes. */
+export function serializeIR(ir: IR): string {
+  return JSON.stringify(ir, null, 2) + "\n";
+}
+
+/** A content hash that ignores source positions (`loc`): moving code does not make a new version. */
+export function hashOf(value: unknown): string {
+  const json = JSON.stringify(value, (k, v: unknown) => (k === "loc" ? undefined : v));
+  return createHash("sha256").update(json).digest("hex").slice(0, 16);
+}
+
+const byName = <V>(m: Map<string, V>): [string, V][] => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+class Emitter {
+  readonly fileNames: string[];
+  private readonly fileIndex: Map<string, number>;
+  private readonly lines = new Map<string, LineIndex>();
+  readonly sourceMap: Record<string, IRLocation> = {};
+  file = "";
+
+  constructor(
+    readonly checked: CheckResult,
+    readonly files: Map<string, A.SourceFile>,
+  ) {
+    this.fileNames = [...files.keys()].sort();
+    this.fileIndex = new Map(this.fileNames.map((f, i) => [f, i]));
+  }
+
+  loc(span: A.Span): IRLocation {
+    let idx = this.lines.get(this.file);
+    if (!idx) {
+      idx = new LineIndex(this.files.get(this.file)?.text ?? "");
+      this.lines.set(this.file, idx);
+    }
+    const s = idx.position(span.start);
+    const e = idx.position(span.end);
+    return [this.fileIndex.get(this.file) ?? 0, s.line + 1, s.column + 1, e.line + 1, e.column + 1];
+  }
+
+  type(te: A.TypeExpr): Type {
+    return this.checked.ctx.inFile(this.file, () => resolveType(this.checked.ctx, te));
+  }
+
+  // ── journeys ─────────────────────────────────────────────────────────────────────
+
+  journey(d: A.JourneyDecl): IRJourney {
+    const nodes: Record<string, IRNode> = {};
+    const entry = this.block(d.body.steps, "", null, nodes, d.name.name);
+    const trigger = d.clauses.find((c) => c.kind === "OnEvent" || c.kind === "OnAudience" || c.kind === "OnSchedule") as A.TriggerClause | undefined;
+    const reentry = d.clauses.find((c) => c.kind === "Reentry") as A.ReentryClause | undefined;
+    const j: Omit<IRJourney, "version"> = {
+      id: d.name.name,
+      ...(d.doc !== undefined ? { doc: d.doc } : {}),
+      trigger: trigger ? this.trigger(trigger) : null,
+      reentry: reentry
+        ? reentry.mode === "after" && reentry.after?.kind === "Duration"
+          ? { mode: "after", afterMs: reentry.after.ms }
+          : { mode: reentry.mode }
+        : { mode: "never" },
+      exits: d.clauses.filter((c): c is A.ExitClause => c.kind === "ExitOn").map((c) => this.match(c)),
+      goals: d.clauses
+        .filter((c): c is A.GoalClause => c.kind === "Goal")
+        .map((c) => ({ name: c.name.name, ...this.match(c), withinMs: c.within?.kind === "Duration" ? c.within.ms : null })),
+      entry,
+      nodes,
+    };
+    return { ...j, version: hashOf(j) } as IRJourney;
+  }
+
+  private trigger(t: A.TriggerClause): IRJourney["trigger"] {
+    switch (t.kind) {
+      case "OnEvent":
+        return { kind: "event", ...this.match(t) };
+      case "OnAudience":
+        return { kind: "audience", audience: t.audience.name };
+      case "OnSchedule":
+        return {
+          kind: "schedule",
+          every: "kind" in t.every ? { ms: t.every.ms } : (t.every.name as "day" | "week"),
+          ...(t.at ? { at: t.at.text } : {}),
+          audience: t.audience.name,
+        };
+    }
+  }
+
+  private match(m: A.EventMatch): { event: string; alias?: string; where?: IR["audiences"][string]["condition"] } {
+    return { event: m.event.name, ...(m.alias ? { alias: m.alias.name } : {}), ...(m.where ? { where: emitExpr(m.where) } : {}) };
+  }
+
+  /**
+   * Emit a block whose last step continues at `next`; returns the id of its first node
+   * (or `next` for an empty block).
+   */
+  private block(steps: A.Step[], parent: string, next: string | null, nodes: Record<string, IRNode>, journey: string): string | null {
+    const ids = blockIds(steps, parent);
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const id = ids[i]!;
+      const after = i + 1 < steps.length ? ids[i + 1]! : next;
+      nodes[id] = this.node(steps[i]!, id, after, nodes, journey);
+      this.sourceMap[`${journey}#${id}`] = this.loc(steps[i]!.span);
+    }
+    return steps.length ? ids[0]! : next;
+  }
+
+  private node(s: A.Step, id: string, next: string | null, nodes: Record<string, IRNode>, journey: string): IRNode {
+    const sub = (steps: A.Step[], suffix: string, cont: string | null) => this.block(steps, `${id}/${suffix}`, cont, nodes, journey);
+    switch (s.kind) {
+      case "Wait":
+        return { kind: "wait", duration: emitExpr(s.duration), next };
+      case "WaitUntil":
+        return { kind: "waitUntil", time: emitExpr(s.time), next };
+      case "WaitFor":
+        return {
+          kind: "waitFor",
+          ...this.match(s),
+          within: s.within ? emitExpr(s.within) : { dur: 0 },
+          onEvent: sub(s.body.steps, "on", next),
+          onTimeout: sub(s.timeout?.steps ?? [], "timeout", next),
+          next,
+        };
+      case "If":
+        return {
+          kind: "if",
+          branches: s.branches.map((b, i) => ({ when: emitExpr(b.condition), then: sub(b.body.steps, i === 0 ? "then" : `elif${i}`, next) })),
+          else: sub(s.else?.steps ?? [], "else", next),
+          next,
+        };
+      case "Split":
+        return {
+          kind: "split",
+          experiment: s.experiment?.value ?? `${journey}/${id}`,
+          arms: s.arms.map((a) => ({ label: a.label.name, percent: a.percent, then: sub(a.body.steps, a.label.name, next) })),
+          next,
+        };
+      case "Send": {
+        const n: IRNode & { kind: "send" } = { kind: "send", channel: s.channel.name, next };
+        if (s.template) {
+          n.template = s.template.name.name;
+          n.args = s.template.args.map((a) => emitExpr(a.value));
+        }
+        if (s.content) n.content = this.content(s.channel.name, s.content);
+        if (s.to) n.to = emitExpr(s.to);
+        return n;
+      }
+      case "Recommend":
+        return { kind: "recommend", ...this.recommend(s), next };
+      case "CallAction":
+        return {
+          kind: "call",
+          action: s.action.name,
+          args: s.args.map((a) => emitExpr(a.value)),
+          ...(s.alias ? { alias: s.alias.name } : {}),
+          onError: s.onError ? sub(s.onError.steps, "error", next) : null,
+          next,
+        };
+      case "Let":
+        return { kind: "let", name: s.name.name, value: emitExpr(s.value), next };
+      case "Set":
+        return { kind: "set", path: setPath(s.target) ?? [], value: emitExpr(s.value), next };
+      case "Repeat":
+        // The body loops back to the repeat node, which counts iterations.
+        return { kind: "repeat", count: emitExpr(s.count), ...(s.every ? { every: emitExpr(s.every) } : {}), body: sub(s.body.steps, "body", id), next };
+      case "Jump":
+        return { kind: "jump", journey: s.journey.name };
+      case "End":
+        return { kind: "end" };
+    }
+  }
+
+  private recommend(s: A.RecommendStep): Omit<IRExperienceStep & { kind: "recommend" }, "kind"> {
+    return {
+      name: s.name.name,
+      algorithm: algorithm(s.algorithm),
+      ...(s.where ? { where: emitExpr(s.where) } : {}),
+      exclude: s.exclude.map((x) => (x.kind === "Name" && ["purchased", "inCart", "viewed"].includes(x.name) ? x.name : emitExpr(x))),
+      limit: s.limit ? emitExpr(s.limit) : { lit: 0 },
+      ...(s.backup ? { backup: algorithm(s.backup) } : {}),
+    };
+  }
+
+  content(channel: string, fields: A.ContentField[]): Record<string, IRContent> {
+    const spec = CHANNELS.get(channel);
+    const out: Record<string, IRContent> = {};
+    for (const f of fields) {
+      const escape = spec?.fields.find((x) => x.name === f.name.name)?.escape ?? "none";
+      out[f.name.name] = escape === "record" || f.value.kind !== "String" ? { expr: emitExpr(f.value) } : { template: f.value.value, escape };
+    }
+    return out;
+  }
+
+  // ── experiences ──────────────────────────────────────────────────────────────────
+
+  experience(d: A.ExperienceDecl): IRExperience {
+    const steps: IRExperienceStep[] = [];
+    const variants: IRVariant[] = [];
+    let format: IRExperience["format"] = "text";
+    let priority = 0;
+    let timeoutMs = DEFAULT_EXPERIENCE_TIMEOUT_MS;
+    let active: IRExperience["active"];
+    let context: Type | undefined;
+    const surfaces: string[] = [];
+    for (const item of d.items) {
+      switch (item.kind) {
+        case "Surface":
+          surfaces.push(item.uri.value);
+          break;
+        case "Format":
+          format = item.format.name as IRExperience["format"];
+          break;
+        case "Priority":
+          if (item.value.kind === "Number") priority = item.value.value;
+          break;
+        case "Timeout":
+          if (item.value.kind === "Duration") timeoutMs = item.value.ms;
+          break;
+        case "Active":
+          active = period(item.period);
+          break;
+        case "Context":
+          context = { kind: "record", name: "Context", fields: this.checked.ctx.inFile(this.file, () => item.fields.map((f) => ({ name: f.name.name, type: resolveType(this.checked.ctx, f.type), optional: f.optional }))) };
+          break;
+        case "Recommend":
+          steps.push({ kind: "recommend", ...this.recommend(item) });
+          break;
+        case "Let":
+          steps.push({ kind: "let", name: item.name.name, value: emitExpr(item.value) });
+          break;
+        case "CallAction":
+          steps.push({ kind: "call", action: item.action.name, args: item.args.map((a) => emitExpr(a.value)), ...(item.alias ? { alias: item.alias.name } : {}) });
+          break;
+        case "Variant": {
+          const v: IRVariant = { name: item.name.name };
+          if (item.when) v.when = emitExpr(item.when);
+          if (item.active) v.active = period(item.active);
+          if (item.content?.value.kind === "String") v.content = item.content.value.value;
+          if (item.split) {
+            v.split = {
+              experiment: item.split.experiment?.value ?? `${d.name.name}/${item.name.name}`,
+              arms: item.split.arms.map((a) => ({ label: a.label.name, percent: a.percent, content: a.content?.value.kind === "String" ? a.content.value.value : "" })),
+            };
+          }
+          variants.push(v);
+          this.sourceMap[`${d.name.name}#variant:${item.name.name}`] = this.loc(item.span);
+          break;
+        }
+      }
+    }
+    const x: Omit<IRExperience, "version"> = {
+      id: d.name.name,
+      ...(d.doc !== undefined ? { doc: d.doc } : {}),
+      surfaces,
+      format,
+      priority,
+      timeoutMs,
+      ...(active ? { active } : {}),
+      ...(context ? { context } : {}),
+      steps,
+      variants,
+    };
+    return { ...x, version: hashOf(x) } as IRExperience;
+  }
+
+  // ── tests ────────────────────────────────────────────────────────────────────────
+
+  test(d: A.TestDecl): IRTest {
+    const t: IRTest = { name: d.name.value, profiles: [], events: [], expectations: [], loc: this.loc(d.span) };
+    const ms = (e: A.Expr | undefined) => (e?.kind === "Duration" ? { atMs: e.ms } : {});
+    for (const item of d.items) {
+      switch (item.kind) {
+        case "TestStart":
+          if (item.time.kind === "DateTime") t.start = item.time.text;
+          break;
+        case "TestProfile":
+          t.profiles.push({ id: item.id.value, data: emitExpr(item.value) });
+          break;
+        case "TestCatalog":
+          t.catalog = { name: item.catalog.name, items: emitExpr(item.items) };
+          break;
+        case "TestEvent":
+          t.events.push({ atMs: item.at.kind === "Duration" ? item.at.ms : 0, profileId: item.profileId.value, type: item.event.name, data: emitExpr(item.data), loc: this.loc(item.span) });
+          break;
+        case "ExpectSend":
+          t.expectations.push({
+            kind: "send",
+            negated: item.negated,
+            ...ms(item.at),
+            channel: item.channel.name,
+            ...(item.to ? { to: emitExpr(item.to) } : {}),
+            conditions: item.conditions.map((c) => ({ field: c.field.name, op: c.op, value: emitExpr(c.value) })),
+            loc: this.loc(item.span),
+          });
+          break;
+        case "ExpectEnded":
+          t.expectations.push({ kind: "ended", ...ms(item.at), ...(item.journey ? { journey: item.journey.name } : {}), ...(item.reason ? { reason: item.reason.name } : {}), loc: this.loc(item.span) });
+          break;
+        case "ExpectGoal":
+          t.expectations.push({ kind: "goal", negated: item.negated, ...ms(item.at), goal: item.goal.name, loc: this.loc(item.span) });
+          break;
+        case "ExpectDecide": {
+          const e: IRExpectation & { kind: "decide" } = { kind: "decide", ...ms(item.at), surface: item.surface.value, profileId: item.profileId.value, loc: this.loc(item.span) };
+          if (item.variant) e.variant = item.variant.name;
+          if (item.contains) e.contains = item.contains.value;
+          if (item.json) e.json = { path: item.json.path.map((p) => p.name), value: emitExpr(item.json.value) };
+          t.expectations.push(e);
+          break;
+        }
+      }
+    }
+    return t;
+  }
+}
+
+function algorithm(c: A.CallExpr): IRAlgorithm {
+  const named: Record<string, IRAlgorithm["named"][string]> = {};
+  for (const a of c.args) {
+    if (!a.name) continue;
+    // `by: views` names a signal, not a variable.
+    named[a.name.name] = a.name.name === "by" && a.value.kind === "Name" ? a.value.name : emitExpr(a.value);
+  }
+  return { name: c.callee.name, args: c.args.filter((a) => !a.name).map((a) => emitExpr(a.value)), named };
+}
+
+function period(p: A.ActivePeriod): { from: string; to: string } {
+  const text = (e: A.Expr) => (e.kind === "DateTime" ? e.text : String(isConstant(e)?.value ?? ""));
+  return { from: text(p.from), to: text(p.to) };
+}
+
+export function emitIR(checked: CheckResult, files: Map<string, A.SourceFile>): IR {
+  const { symbols, ctx } = checked;
+  const em = new Emitter(checked, files);
+  const inFile = <R>(file: string, f: () => R): R => {
+    em.file = file;
+    return f();
+  };
+  const types: Record<string, Type> = {};
+  for (const [name] of byName(symbols.types)) types[name] = ctx.named.get(name)!;
+  const events: Record<string, Type> = {};
+  for (const [name] of byName(symbols.events)) events[name] = ctx.named.get(name)!;
+  const catalogLoc = [...symbols.catalogs.values()][0];
+  const catalog = catalogLoc && ctx.catalog
+    ? {
+        name: ctx.catalog.name,
+        key: ctx.catalog.key?.name ?? "",
+        item: ctx.catalog.type,
+        signals: catalogLoc.decl.signals.map((s) => ({ signal: s.signal.name, event: s.event.name, path: s.path.map((p) => p.name) })),
+      }
+    : undefined;
+  const audiences: IR["audiences"] = {};
+  for (const [name, l] of byName(symbols.audiences)) audiences[name] = { condition: emitExpr(l.decl.condition) };
+  const actions: IR["actions"] = {};
+  for (const [name, l] of byName(symbols.actions)) {
+    const d = l.decl;
+    inFile(l.file, () => {
+      actions[name] = {
+        params: d.params.map((p) => ({ name: p.name.name, type: em.type(p.type) })),
+        ...(d.returns ? { returns: em.type(d.returns) } : {}),
+        method: d.method?.name ?? "get",
+        url: d.url?.value ?? "",
+        headers: Object.fromEntries((d.headers?.entries ?? []).map((h) => [h.name.name, emitExpr(h.value)])),
+        ...(d.body ? { body: emitExpr(d.body) } : {}),
+        ...(d.timeout?.kind === "Duration" ? { timeoutMs: d.timeout.ms } : {}),
+        ...(d.retries?.kind === "Number" ? { retries: d.retries.value } : {}),
+      };
+    });
+  }
+  const channels: IR["channels"] = {};
+  for (const [name, l] of byName(symbols.channels)) {
+    const d = l.decl;
+    channels[name] = {
+      ...(d.from?.kind === "String" ? { from: d.from.value } : {}),
+      ...(d.cap && d.cap.count.kind === "Number" && d.cap.per.kind === "Duration" ? { cap: { count: d.cap.count.value, perMs: d.cap.per.ms } } : {}),
+      ...(d.quiet && d.quiet.from.kind === "TimeOfDay" && d.quiet.to.kind === "TimeOfDay" ? { quiet: { from: d.quiet.from.text, to: d.quiet.to.text } } : {}),
+    };
+  }
+  const fragments: IR["fragments"] = {};
+  for (const [name, l] of byName(symbols.fragments)) fragments[name] = l.decl.body.kind === "String" ? l.decl.body.value : "";
+  const templates: IR["templates"] = {};
+  for (const [name, l] of byName(symbols.templates)) {
+    inFile(l.file, () => {
+      templates[name] = {
+        channel: l.decl.channel.name,
+        params: l.decl.params.map((p) => ({ name: p.name.name, type: em.type(p.type) })),
+        content: em.content(l.decl.channel.name, l.decl.fields),
+      };
+    });
+  }
+  const journeys: IR["journeys"] = {};
+  for (const [name, l] of byName(symbols.journeys)) journeys[name] = inFile(l.file, () => em.journey(l.decl));
+  const experiences: IR["experiences"] = {};
+  for (const [name, l] of byName(symbols.experiences)) experiences[name] = inFile(l.file, () => em.experience(l.decl));
+  const tests = symbols.tests.map((l) => inFile(l.file, () => em.test(l.decl)));
+
+  const body = {
+    profile: ctx.profile,
+    types,
+    events,
+    ...(catalog ? { catalog } : {}),
+    audiences,
+    actions,
+    channels,
+    fragments,
+    templates,
+    journeys,
+    experiences,
+    tests,
+  };
+  const sortedMap = Object.fromEntries(Object.entries(em.sourceMap).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { irVersion: IR_VERSION, hash: hashOf(body), ...body, sourceMap: { files: em.fileNames, nodes: sortedMap } };
+}

@@ -1,0 +1,42 @@
+/** AST expressions → IR expressions: plain paths stay paths, the rest become small trees. */
+import type * as A from "../syntax/ast.js";
+import { pathKey } from "../semantics/scope.js";
+import type { IRExpr } from "./types.js";
+
+export function emitExpr(e: A.Expr): IRExpr {
+  switch (e.kind) {
+    case "String":
+      return { lit: e.value };
+    case "Number":
+      return { lit: e.value };
+    case "Bool":
+      return { lit: e.value };
+    case "Null":
+    case "Error":
+      return { lit: null };
+    case "Duration":
+      return { dur: e.ms };
+    case "DateTime":
+      return { time: e.text };
+    case "TimeOfDay":
+      return { lit: e.text };
+    case "Name":
+      return { path: [e.name] };
+    case "Member": {
+      const key = pathKey(e);
+      return key !== undefined ? { path: key.split(".") } : { get: [emitExpr(e.object), e.property.name] };
+    }
+    case "Index":
+      return { index: [emitExpr(e.object), emitExpr(e.index)] };
+    case "Call":
+      return { call: e.callee.name, args: e.args.map((a) => emitExpr(a.value)) };
+    case "Unary":
+      return { op: e.op === "-" ? "neg" : "not", args: [emitExpr(e.operand)] };
+    case "Binary":
+      return { op: e.op, args: [emitExpr(e.left), emitExpr(e.right)] };
+    case "List":
+      return { list: e.items.map(emitExpr) };
+    case "Record":
+      return { record: Object.fromEntries(e.entries.map((en) => [en.name.name, emitExpr(en.value)])) };
+  }
+}

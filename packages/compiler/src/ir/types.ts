@@ -1,0 +1,147 @@
+/**
+ * The IR: what the runtime executes, as JSON. Versioned by `irVersion`; described for
+ * validation by `schema.json` beside this file. Expressions are small JSON trees; journeys
+ * are graphs of nodes linked by id; templates stay template source (the runtime compiles
+ * them once with the template package).
+ */
+import type { Type } from "@journey/template";
+
+export const IR_VERSION = 1;
+
+export type IRExpr =
+  | { lit: string | number | boolean | null }
+  | { dur: number }
+  | { time: string }
+  | { path: string[] }
+  | { get: [IRExpr, string] }
+  | { index: [IRExpr, IRExpr] }
+  | { call: string; args: IRExpr[] }
+  | { op: string; args: IRExpr[] }
+  | { list: IRExpr[] }
+  | { record: Record<string, IRExpr> };
+
+/** A content field: a template with its escaping, or an expression (push `data`, webhook `json`). */
+export type IRContent = { template: string; escape: "html" | "none" | "json" } | { expr: IRExpr };
+
+export interface IREventMatch {
+  event: string;
+  alias?: string;
+  where?: IRExpr;
+}
+
+export type IRTrigger =
+  | ({ kind: "event" } & IREventMatch)
+  | { kind: "audience"; audience: string }
+  | { kind: "schedule"; every: "day" | "week" | { ms: number }; at?: string; audience: string };
+
+export interface IRAlgorithm {
+  name: string;
+  args: IRExpr[];
+  named: Record<string, IRExpr | string>;
+}
+
+/** `next: null` ends the instance (reason `end`). */
+export type IRNode =
+  | { kind: "wait"; duration: IRExpr; next: string | null }
+  | { kind: "waitUntil"; time: IRExpr; next: string | null }
+  | ({ kind: "waitFor"; within: IRExpr; onEvent: string | null; onTimeout: string | null; next: string | null } & IREventMatch)
+  | { kind: "if"; branches: { when: IRExpr; then: string | null }[]; else: string | null; next: string | null }
+  | { kind: "split"; experiment: string; arms: { label: string; percent: number; then: string | null }[]; next: string | null }
+  | { kind: "send"; channel: string; template?: string; args?: IRExpr[]; content?: Record<string, IRContent>; to?: IRExpr; next: string | null }
+  | {
+      kind: "recommend";
+      name: string;
+      algorithm: IRAlgorithm;
+      where?: IRExpr;
+      exclude: (string | IRExpr)[];
+      limit: IRExpr;
+      backup?: IRAlgorithm;
+      next: string | null;
+    }
+  | { kind: "call"; action: string; args: IRExpr[]; alias?: string; onError: string | null; next: string | null }
+  | { kind: "let"; name: string; value: IRExpr; next: string | null }
+  | { kind: "set"; path: string[]; value: IRExpr; next: string | null }
+  | { kind: "repeat"; count: IRExpr; every?: IRExpr; body: string | null; next: string | null }
+  | { kind: "jump"; journey: string }
+  | { kind: "end" };
+
+export interface IRJourney {
+  id: string;
+  /** Content hash of the journey: a running instance keeps the version it started on. */
+  version: string;
+  doc?: string;
+  trigger: IRTrigger | null;
+  reentry: { mode: "never" | "always" | "after"; afterMs?: number };
+  exits: IREventMatch[];
+  goals: (IREventMatch & { name: string; withinMs: number | null })[];
+  entry: string | null;
+  nodes: Record<string, IRNode>;
+}
+
+export type IRExperienceStep =
+  | { kind: "recommend"; name: string; algorithm: IRAlgorithm; where?: IRExpr; exclude: (string | IRExpr)[]; limit: IRExpr; backup?: IRAlgorithm }
+  | { kind: "let"; name: string; value: IRExpr }
+  | { kind: "call"; action: string; args: IRExpr[]; alias?: string };
+
+export interface IRVariant {
+  name: string;
+  when?: IRExpr;
+  active?: { from: string; to: string };
+  content?: string;
+  split?: { experiment: string; arms: { label: string; percent: number; content: string }[] };
+}
+
+export interface IRExperience {
+  id: string;
+  version: string;
+  doc?: string;
+  surfaces: string[];
+  format: "html" | "json" | "text";
+  priority: number;
+  timeoutMs: number;
+  active?: { from: string; to: string };
+  context?: Type;
+  steps: IRExperienceStep[];
+  variants: IRVariant[];
+}
+
+/** [file index, start line, start column, end line, end column], 1-based lines and columns. */
+export type IRLocation = [number, number, number, number, number];
+
+export type IRExpectation =
+  | { kind: "send"; negated: boolean; atMs?: number; channel: string; to?: IRExpr; conditions: { field: string; op: string; value: IRExpr }[]; loc: IRLocation }
+  | { kind: "ended"; atMs?: number; journey?: string; reason?: string; loc: IRLocation }
+  | { kind: "goal"; negated: boolean; atMs?: number; goal: string; loc: IRLocation }
+  | { kind: "decide"; atMs?: number; surface: string; profileId: string; variant?: string; contains?: string; json?: { path: string[]; value: IRExpr }; loc: IRLocation };
+
+export interface IRTest {
+  name: string;
+  start?: string;
+  profiles: { id: string; data: IRExpr }[];
+  catalog?: { name: string; items: IRExpr };
+  events: { atMs: number; profileId: string; type: string; data: IRExpr; loc: IRLocation }[];
+  expectations: IRExpectation[];
+  loc: IRLocation;
+}
+
+export interface IR {
+  irVersion: typeof IR_VERSION;
+  /** Hash of the whole IR but this field and the source map. */
+  hash: string;
+  profile: Type;
+  types: Record<string, Type>;
+  events: Record<string, Type>;
+  catalog?: { name: string; key: string; item: Type; signals: { signal: string; event: string; path: string[] }[] };
+  audiences: Record<string, { condition: IRExpr }>;
+  actions: Record<
+    string,
+    { params: { name: string; type: Type }[]; returns?: Type; method: string; url: string; headers: Record<string, IRExpr>; body?: IRExpr; timeoutMs?: number; retries?: number }
+  >;
+  channels: Record<string, { from?: string; cap?: { count: number; perMs: number }; quiet?: { from: string; to: string } }>;
+  fragments: Record<string, string>;
+  templates: Record<string, { channel: string; params: { name: string; type: Type }[]; content: Record<string, IRContent> }>;
+  journeys: Record<string, IRJourney>;
+  experiences: Record<string, IRExperience>;
+  tests: IRTest[];
+  sourceMap: { files: string[]; nodes: Record<string, IRLocation> };
+}

@@ -1,0 +1,206 @@
+/** Checks of the declarations that are not journeys, experiences or tests. */
+import { fieldType, isAssignable, nonNull, suggest, T, typeToString, type Type } from "@journey/template";
+import type * as A from "../syntax/ast.js";
+import { CHANNELS, HTTP_METHODS, RUNTIME_NAMES, type ChannelSpec } from "./builtins.js";
+import { isConstant } from "./constants.js";
+import type { CheckContext } from "./context.js";
+import { expectBool, expectType, requireValue, typeOf } from "./expressions.js";
+import { Scope } from "./scope.js";
+import { checkContent } from "./templates.js";
+import { resolveType } from "./types.js";
+
+/** The scope every content and condition starts from: `profile`. */
+export function rootScope(ctx: CheckContext): Scope {
+  const s = new Scope();
+  const p = ctx.symbols.profile;
+  s.define({ name: "profile", type: ctx.profile, kind: "profile", file: p?.file, span: p?.decl.keywordSpan });
+  return s;
+}
+
+export function checkFieldDefaults(ctx: CheckContext, fields: A.FieldDecl[], type: Type): void {
+  if (type.kind !== "record") return;
+  for (const f of fields) {
+    if (!f.default || isConstant(f.default) === undefined) continue;
+    const ft = fieldType(type, f.name.name);
+    if (ft) expectType(ctx, f.default, ft, new Scope());
+  }
+}
+
+export function checkAudience(ctx: CheckContext, d: A.AudienceDecl): void {
+  const scope = rootScope(ctx);
+  const t = requireValue(ctx, d.condition, typeOf(ctx, d.condition, scope), scope);
+  expectBool(ctx, d.condition, t);
+}
+
+export function checkCatalog(ctx: CheckContext, d: A.CatalogDecl, type: Type): void {
+  const keys = d.fields.filter((f) => f.isKey);
+  if (keys.length !== 1) ctx.report("catalogKey", { name: d.name.name, count: keys.length }, keys[1]?.name.span ?? d.name.span);
+  const key = keys[0];
+  const keyType = key ? fieldType(type, key.name.name) : undefined;
+  for (const s of d.signals) {
+    if (!["view", "cart", "purchase"].includes(s.signal.name)) {
+      const sug = suggest(s.signal.name, ["view", "cart", "purchase"]);
+      ctx.report("unknownSignal", { name: s.signal.name }, s.signal.span, sug ? { fix: ctx.replace(`change to \`${sug}\``, s.signal.span, sug) } : {});
+    }
+    const ev = ctx.symbols.events.get(s.event.name);
+    if (!ev) {
+      reportUnknownDecl(ctx, "unknownEvent", s.event, ctx.symbols.events.keys());
+      continue;
+    }
+    let t: Type = ctx.named.get(s.event.name) ?? T.unknown;
+    for (const seg of s.path) {
+      const base = nonNull(t);
+      const inner = base.kind === "list" ? nonNull(base.element) : base;
+      const ft = fieldType(inner, seg.name);
+      if (!ft) {
+        const sug = inner.kind === "record" ? suggest(seg.name, inner.fields.map((f) => f.name)) : undefined;
+        ctx.report("unknownField", { field: seg.name, type: typeToString(inner) }, seg.span, sug ? { fix: ctx.replace(`change to \`${sug}\``, seg.span, sug), help: `did you mean \`${sug}\`?` } : {});
+        t = T.unknown;
+        break;
+      }
+      t = base.kind === "list" ? T.list(ft) : ft;
+    }
+    if (!keyType || t.kind === "unknown") continue;
+    const leaf = nonNull(t.kind === "list" ? t.element : t);
+    if (!isAssignable(leaf, keyType)) {
+      const pathSpan = { start: s.event.span.start, end: s.path[s.path.length - 1]!.span.end };
+      ctx.report("signalPath", { path: ctx.text(pathSpan), actual: typeToString(t), key: key!.name.name, keyType: typeToString(keyType) }, pathSpan);
+    }
+  }
+}
+
+export function checkAction(ctx: CheckContext, d: A.ActionDecl): void {
+  const scope = new Scope();
+  for (const p of d.params) scope.define({ name: p.name.name, type: resolveType(ctx, p.type), kind: "param", file: ctx.file, span: p.name.span });
+  if (d.returns) resolveType(ctx, d.returns);
+  if (!d.method || !d.url) ctx.report("actionMissingRequest", { name: d.name.name }, d.name.span);
+  else {
+    if (!(HTTP_METHODS as readonly string[]).includes(d.method.name)) {
+      const s = suggest(d.method.name, HTTP_METHODS);
+      ctx.report("invalidMethod", { name: d.method.name }, d.method.span, s ? { fix: ctx.replace(`change to \`${s}\``, d.method.span, s) } : {});
+    }
+    checkContent(ctx, d.url, scope, "none");
+  }
+  if (d.headers) for (const h of d.headers.entries) expectType(ctx, h.value, T.string, scope, { allowSecret: true });
+  if (d.body) typeOf(ctx, d.body, scope);
+  if (d.timeout) expectType(ctx, d.timeout, T.duration, scope);
+  if (d.retries) expectType(ctx, d.retries, T.int, scope);
+}
+
+export function checkChannelDecl(ctx: CheckContext, d: A.ChannelDecl): void {
+  if (!CHANNELS.has(d.name.name)) reportUnknownDecl(ctx, "unknownChannel", d.name, CHANNELS.keys());
+  const scope = new Scope();
+  if (d.from) expectType(ctx, d.from, T.string, scope);
+  if (d.cap) {
+    expectType(ctx, d.cap.count, T.int, scope);
+    expectType(ctx, d.cap.per, T.duration, scope);
+  }
+  if (d.quiet && (d.quiet.from.kind !== "TimeOfDay" || d.quiet.to.kind !== "TimeOfDay")) ctx.report("invalidQuietHours", {}, d.quiet.span);
+}
+
+/** Fragments are rendered inside messages: they see `profile` and the runtime's names. */
+export function checkFragment(ctx: CheckContext, d: A.FragmentDecl): void {
+  if (d.body.kind !== "String") {
+    ctx.report("contentNotString", { field: d.name.name, actual: typeToString(typeOf(ctx, d.body, new Scope())) }, d.body.span);
+    return;
+  }
+  const scope = rootScope(ctx);
+  for (const [name, type] of Object.entries(RUNTIME_NAMES)) scope.define({ name, type, kind: "runtime" });
+  checkContent(ctx, d.body, scope, "html");
+}
+
+export function checkTemplateDecl(ctx: CheckContext, d: A.TemplateDecl): void {
+  const channel = CHANNELS.get(d.channel.name);
+  if (!channel) reportUnknownDecl(ctx, "unknownChannel", d.channel, CHANNELS.keys());
+  const scope = rootScope(ctx);
+  for (const p of d.params) {
+    if (scope.ownsName(p.name.name)) ctx.report("reservedName", { name: p.name.name }, p.name.span);
+    scope.define({ name: p.name.name, type: resolveType(ctx, p.type), kind: "param", file: ctx.file, span: p.name.span });
+  }
+  const used = new Set<string>();
+  if (channel) checkContentFields(ctx, channel, d.fields, scope, d.name.span, used);
+  for (const p of d.params) if (!used.has(p.name.name)) ctx.report("unusedParameter", { name: p.name.name }, p.name.span);
+}
+
+/** Content of a message for `channel`: known fields, required fields, each template checked. */
+export function checkContentFields(ctx: CheckContext, channel: ChannelSpec, fields: A.ContentField[], scope: Scope, anchor: A.Span, used?: Set<string>): void {
+  const contentScope = scope.child();
+  for (const name of channel.runtimeNames) contentScope.define({ name, type: RUNTIME_NAMES[name]!, kind: "runtime" });
+  const seen = new Set<string>();
+  for (const f of fields) {
+    const spec = channel.fields.find((x) => x.name === f.name.name);
+    if (!spec) {
+      const s = suggest(f.name.name, channel.fields.map((x) => x.name));
+      ctx.report(
+        "unknownContentField",
+        { channel: channel.name, name: f.name.name, fields: channel.fields.map((x) => `\`${x.name}\``).join(", ") },
+        f.name.span,
+        s ? { fix: ctx.replace(`change to \`${s}\``, f.name.span, s) } : {},
+      );
+      continue;
+    }
+    if (seen.has(spec.name)) ctx.report("duplicateSetting", { name: spec.name }, f.name.span);
+    seen.add(spec.name);
+    if (spec.escape === "record") {
+      const t = typeOf(ctx, f.value, contentScope);
+      if (t.kind !== "record" && t.kind !== "unknown") ctx.report("typeMismatch", { expected: "a record", actual: typeToString(t) }, f.value.span);
+      if (f.value.kind === "Record") collectNames(f.value, used);
+    } else if (f.value.kind === "String") {
+      checkContent(ctx, f.value, contentScope, spec.escape, used);
+    } else {
+      ctx.report("contentNotString", { field: spec.name, actual: typeToString(typeOf(ctx, f.value, contentScope)) }, f.value.span);
+    }
+  }
+  for (const group of channel.required) {
+    if (!group.some((g) => seen.has(g))) {
+      ctx.report("missingContent", { channel: channel.name, what: group.map((g) => `\`${g}\``).join(" or ") }, anchor);
+    }
+  }
+}
+
+/** Root names read by an expression (for unused-parameter detection in record content). */
+function collectNames(e: A.Expr, used: Set<string> | undefined): void {
+  if (!used) return;
+  const visit = (x: A.Expr): void => {
+    switch (x.kind) {
+      case "Name":
+        used.add(x.name);
+        break;
+      case "Member":
+        visit(x.object);
+        break;
+      case "Index":
+        visit(x.object);
+        visit(x.index);
+        break;
+      case "Call":
+        x.args.forEach((a) => visit(a.value));
+        break;
+      case "Unary":
+        visit(x.operand);
+        break;
+      case "Binary":
+        visit(x.left);
+        visit(x.right);
+        break;
+      case "List":
+        x.items.forEach(visit);
+        break;
+      case "Record":
+        x.entries.forEach((en) => visit(en.value));
+        break;
+    }
+  };
+  visit(e);
+}
+
+/** "unknown X `name`", with a did-you-mean fix when a declared name is close. */
+export function reportUnknownDecl(
+  ctx: CheckContext,
+  code: "unknownEvent" | "unknownAudience" | "unknownAction" | "unknownTemplate" | "unknownJourney" | "unknownChannel" | "unknownCatalog" | "unknownAlgorithm",
+  id: A.Ident,
+  candidates: Iterable<string>,
+): void {
+  const s = suggest(id.name, candidates);
+  ctx.report(code, { name: id.name }, id.span, s ? { fix: ctx.replace(`change to \`${s}\``, id.span, s), help: `did you mean \`${s}\`?` } : {});
+}

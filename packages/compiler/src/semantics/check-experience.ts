@@ -1,0 +1,149 @@
+/** Experiences: surfaces, format, context, steps, variants and their content. */
+import { suggest, T } from "@journey/template";
+import type * as A from "../syntax/ast.js";
+import { rootScope } from "./check-declarations.js";
+import { Bindings, checkCall, checkSplitArms } from "./check-journey.js";
+import type { CheckContext } from "./context.js";
+import { checkCondition, expectType, typeOf } from "./expressions.js";
+import { jsonContentProblem } from "./json-content.js";
+import { checkRecommend } from "./recommend.js";
+import type { Scope } from "./scope.js";
+import { checkContent } from "./templates.js";
+import { resolveFields } from "./types.js";
+
+export const FORMATS = ["html", "json", "text"] as const;
+
+/** `web://host/path#slot` or `mobileapp://app.id/path#slot`; `*` stands for any path. */
+const SURFACE = /^(web|mobileapp):\/\/([A-Za-z0-9.-]+)(\/[^#\s]*)?#([A-Za-z0-9_-]+)$/;
+
+export function surfaceProblem(uri: string): string | undefined {
+  const m = SURFACE.exec(uri);
+  if (m) return undefined;
+  if (!/^(web|mobileapp):\/\//.test(uri)) return "a surface starts with `web://` or `mobileapp://`";
+  if (!uri.includes("#")) return "a surface ends with `#slot` (for example `#hero`)";
+  if (/\s/.test(uri)) return "a surface has no spaces";
+  return "expected `web://host/path#slot` or `mobileapp://app.id/path#slot`";
+}
+
+export function checkExperience(ctx: CheckContext, d: A.ExperienceDecl): void {
+  const scope = rootScope(ctx);
+  const bindings = new Bindings(ctx);
+  let format: string | undefined;
+  const surfaces = d.items.filter((i) => i.kind === "Surface");
+  if (surfaces.length === 0) ctx.report("missingSurface", { name: d.name.name }, d.name.span);
+  for (const s of surfaces) {
+    const problem = surfaceProblem(s.uri.value);
+    if (problem) ctx.report("malformedSurface", { uri: s.uri.value, reason: problem }, s.uri.span);
+  }
+  // Context first: every step and variant may read it, wherever it is written.
+  for (const item of d.items) {
+    if (item.kind === "Context") scope.define({ name: "context", type: { kind: "record", name: "Context", fields: resolveFields(ctx, item.fields) }, kind: "context", file: ctx.file, span: item.span });
+  }
+  const variants: A.VariantDecl[] = [];
+  for (const item of d.items) {
+    switch (item.kind) {
+      case "Format":
+        format = item.format.name;
+        if (!(FORMATS as readonly string[]).includes(format)) {
+          const s = suggest(format, FORMATS);
+          ctx.report("unknownFormat", { name: format }, item.format.span, s ? { fix: ctx.replace(`change to \`${s}\``, item.format.span, s) } : {});
+        }
+        break;
+      case "Priority":
+        expectType(ctx, item.value, T.int, scope);
+        break;
+      case "Timeout":
+        expectType(ctx, item.value, T.duration, scope);
+        break;
+      case "Active":
+        checkPeriod(ctx, item.period, scope);
+        break;
+      case "Recommend":
+        bindings.define(scope, item.name, checkRecommend(ctx, item, scope), "recommend");
+        break;
+      case "Let":
+        bindings.define(scope, item.name, typeOf(ctx, item.value, scope), "let");
+        break;
+      case "CallAction": {
+        const t = checkCall(ctx, item, scope);
+        if (item.onError) ctx.report("onErrorInExperience", {}, item.onError.span);
+        if (item.alias) bindings.define(scope, item.alias, t, "call");
+        break;
+      }
+      case "Variant":
+        variants.push(item);
+        break;
+    }
+  }
+  if (!format) ctx.report("missingFormat", { name: d.name.name }, d.name.span);
+  if (variants.length === 0) {
+    ctx.report("missingVariants", { name: d.name.name }, d.name.span);
+    return;
+  }
+  const escape = format === "html" ? "html" : format === "json" ? "json" : "none";
+  let defaultSeen: A.VariantDecl | undefined;
+  for (const v of variants) {
+    if (defaultSeen) ctx.report("variantAfterDefault", { name: v.name.name }, v.name.span, { related: [ctx.related(ctx.file, defaultSeen.name.span, "this variant has no condition")] });
+    let vs: Scope = scope;
+    if (v.when) vs = scope.narrowed(checkCondition(ctx, v.when, scope).whenTrue);
+    else if (!v.active && !defaultSeen) defaultSeen = v;
+    if (v.active) checkPeriod(ctx, v.active, scope);
+    const contents: A.ContentField[] = [];
+    if (v.content) contents.push(v.content);
+    if (v.split) {
+      checkSplitArms(ctx, v.split.arms, v.split.span);
+      for (const arm of v.split.arms) {
+        if (arm.content) contents.push(arm.content);
+        else ctx.report("missingVariantContent", { name: `${v.name.name}.${arm.label.name}` }, arm.label.span);
+      }
+    }
+    if (!v.content && !v.split) ctx.report("missingVariantContent", { name: v.name.name }, v.name.span);
+    for (const c of contents) checkVariantContent(ctx, c, vs, escape);
+  }
+  if (!defaultSeen) {
+    const conditions = variants.filter((v) => v.when).map((v) => `\`${ctx.text(v.when!.span)}\``);
+    const condition = conditions.length ? `none of ${conditions.join(", ")} holds` : "the active periods do not include now";
+    ctx.report("noDefaultVariant", { name: d.name.name, condition }, d.name.span);
+  }
+}
+
+function checkVariantContent(ctx: CheckContext, c: A.ContentField, scope: Scope, escape: "html" | "json" | "none"): void {
+  if (c.value.kind !== "String") {
+    ctx.report("contentNotString", { field: "content", actual: "an expression" }, c.value.span);
+    return;
+  }
+  checkContent(ctx, c.value, scope, escape);
+  if (escape === "json") {
+    const problem = jsonContentProblem(c.value.value);
+    if (problem) ctx.report("invalidJson", { reason: problem.replace(/\.$/, "").toLowerCase() }, c.value.span);
+  }
+}
+
+function checkPeriod(ctx: CheckContext, p: A.ActivePeriod, scope: Scope): void {
+  expectType(ctx, p.from, T.datetime, scope);
+  expectType(ctx, p.to, T.datetime, scope);
+  if (p.from.kind === "DateTime" && p.to.kind === "DateTime" && Date.parse(p.to.text) < Date.parse(p.from.text)) ctx.report("invalidPeriod", {}, p.span);
+}
+
+/** Two experiences claiming one surface at the same priority: which one shows is undefined. */
+export function checkSurfaceConflicts(ctx: CheckContext): void {
+  const claims = new Map<string, { exp: string; priority: number; file: string; span: A.Span }>();
+  for (const [name, loc] of [...ctx.symbols.experiences].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const prioItem = loc.decl.items.find((i) => i.kind === "Priority");
+    const priority = prioItem && prioItem.value.kind === "Number" ? prioItem.value.value : 0;
+    for (const item of loc.decl.items) {
+      if (item.kind !== "Surface") continue;
+      const key = `${item.uri.value}\u0000${priority}`;
+      const prev = claims.get(key);
+      if (prev && prev.exp !== name) {
+        ctx.inFile(loc.file, () =>
+          ctx.report("surfaceConflict", { a: prev.exp, b: name, surface: item.uri.value }, item.uri.span, {
+            related: [ctx.related(prev.file, prev.span, `also claimed by \`${prev.exp}\``)],
+            help: "give one of them a `priority`",
+          }),
+        );
+      } else if (!prev) claims.set(key, { exp: name, priority, file: loc.file, span: item.uri.span });
+    }
+  }
+}
+

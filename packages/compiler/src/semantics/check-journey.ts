@@ -1,0 +1,295 @@
+/** Journeys: clauses, every step kind, scopes and flow narrowing. */
+import { isAssignable, nonNull, T, typeToString, type Type } from "@journey/template";
+import type * as A from "../syntax/ast.js";
+import { CHANNELS } from "./builtins.js";
+import { checkContentFields, reportUnknownDecl, rootScope } from "./check-declarations.js";
+import type { CheckContext } from "./context.js";
+import { checkCondition, expectType, requireValue, typeOf, widen } from "./expressions.js";
+import { checkRecommend } from "./recommend.js";
+import { Scope } from "./scope.js";
+import { resolveType } from "./types.js";
+
+/** Names the language provides: never redefined by `let`, `as` or a recommendation. */
+const RESERVED = new Set(["profile", "event", "item", "context", "unsubscribeUrl", "message", "journey"]);
+
+/** Bindings of one journey or experience: names must be unique across it. */
+export class Bindings {
+  private readonly seen = new Map<string, A.Span>();
+  constructor(private readonly ctx: CheckContext) {}
+
+  /** Define `id` in `scope` with `type`, unless it is reserved or already defined. */
+  define(scope: Scope, id: A.Ident, type: Type, kind: "let" | "recommend" | "call" | "alias"): void {
+    if (RESERVED.has(id.name)) {
+      this.ctx.report("reservedName", { name: id.name }, id.span);
+      return;
+    }
+    const prev = this.seen.get(id.name);
+    if (prev) this.ctx.report("duplicateBinding", { name: id.name }, id.span, { related: [this.ctx.related(this.ctx.file, prev, "first defined here")] });
+    else this.seen.set(id.name, id.span);
+    scope.define({ name: id.name, type, kind, file: this.ctx.file, span: id.span });
+  }
+}
+
+/** The scope of an event's `where` (and of a `wait for` body): the alias, and `event`. */
+function eventScope(ctx: CheckContext, parent: Scope, m: A.EventMatch, bindings?: Bindings): Scope | undefined {
+  const decl = ctx.symbols.events.get(m.event.name);
+  if (!decl) {
+    reportUnknownDecl(ctx, "unknownEvent", m.event, ctx.symbols.events.keys());
+    return undefined;
+  }
+  const type = ctx.named.get(m.event.name) ?? T.unknown;
+  const scope = parent.child();
+  scope.define({ name: "event", type, kind: "event", file: decl.file, span: decl.decl.name.span });
+  if (m.alias) {
+    if (bindings) bindings.define(scope, m.alias, type, "alias");
+    else scope.define({ name: m.alias.name, type, kind: "alias", file: ctx.file, span: m.alias.span });
+  }
+  return scope;
+}
+
+function checkWhere(ctx: CheckContext, m: A.EventMatch, scope: Scope | undefined): void {
+  if (m.where && scope) checkCondition(ctx, m.where, scope);
+}
+
+export function checkJourney(ctx: CheckContext, d: A.JourneyDecl): void {
+  const bindings = new Bindings(ctx);
+  const scope = rootScope(ctx);
+  const firstStep = d.body.steps[0]?.span.start ?? Infinity;
+  const triggers = d.clauses.filter((c) => c.kind === "OnEvent" || c.kind === "OnAudience" || c.kind === "OnSchedule");
+  if (triggers.length === 0) ctx.report("missingTrigger", { name: d.name.name }, d.name.span);
+  for (const extra of triggers.slice(1)) ctx.report("duplicateTrigger", {}, extra.span, { related: [ctx.related(ctx.file, triggers[0]!.span, "the first trigger")] });
+  const seenClauses = new Map<string, A.Span>();
+  for (const c of d.clauses) {
+    const word = c.kind === "Reentry" ? "reentry" : c.kind === "ExitOn" ? "exit on" : c.kind === "Goal" ? "goal" : "on";
+    if (c.span.start > firstStep) ctx.report("clauseAfterSteps", { clause: word }, c.span);
+    if (c.kind === "Reentry") {
+      const prev = seenClauses.get("reentry");
+      if (prev) ctx.report("duplicateClause", { clause: "reentry" }, c.span, { related: [ctx.related(ctx.file, prev, "first given here")] });
+      seenClauses.set("reentry", c.span);
+    }
+  }
+  // The trigger's alias is in scope for the whole journey.
+  const trigger = triggers[0];
+  if (trigger?.kind === "OnEvent") {
+    const ts = eventScope(ctx, scope, trigger);
+    checkWhere(ctx, trigger, ts);
+    if (trigger.alias && ts) bindings.define(scope, trigger.alias, ctx.named.get(trigger.event.name) ?? T.unknown, "alias");
+  }
+  for (const c of d.clauses) checkClause(ctx, c, scope, c === trigger);
+  checkBlock(ctx, d.body.steps, scope, bindings);
+}
+
+function checkClause(ctx: CheckContext, c: A.JourneyClause, scope: Scope, isTrigger: boolean): void {
+  switch (c.kind) {
+    case "OnEvent":
+      if (!isTrigger) checkWhere(ctx, c, eventScope(ctx, scope, c));
+      return;
+    case "OnAudience":
+      if (!ctx.symbols.audiences.has(c.audience.name)) reportUnknownDecl(ctx, "unknownAudience", c.audience, ctx.symbols.audiences.keys());
+      return;
+    case "OnSchedule":
+      if (!("kind" in c.every) && c.every.name !== "day" && c.every.name !== "week") ctx.report("invalidSchedule", { text: c.every.name }, c.every.span);
+      if (!ctx.symbols.audiences.has(c.audience.name)) reportUnknownDecl(ctx, "unknownAudience", c.audience, ctx.symbols.audiences.keys());
+      return;
+    case "Reentry":
+      if (!["never", "always", "after"].includes(ctx.text(c.modeSpan))) ctx.report("invalidReentry", { text: ctx.text(c.modeSpan) }, c.modeSpan);
+      else if (c.mode === "after") {
+        if (!c.after) ctx.report("reentryNeedsDuration", {}, c.modeSpan);
+        else expectType(ctx, c.after, T.duration, scope);
+      }
+      return;
+    case "ExitOn":
+      checkWhere(ctx, c, eventScope(ctx, scope, c));
+      return;
+    case "Goal":
+      checkWhere(ctx, c, eventScope(ctx, scope, c));
+      if (!c.within) ctx.report("goalWithoutWithin", {}, { start: c.span.start, end: c.event.span.end });
+      else expectType(ctx, c.within, T.duration, scope);
+      return;
+  }
+}
+
+/** Check a sequence of steps in `scope` (which later steps' facts and bindings extend). */
+export function checkBlock(ctx: CheckContext, steps: A.Step[], scope: Scope, bindings: Bindings): void {
+  let terminatedBy: string | undefined;
+  for (const step of steps) {
+    if (terminatedBy) {
+      ctx.report("unreachable", { after: terminatedBy }, step.span);
+      terminatedBy = undefined;
+      // Checked all the same: a mistake in unreachable code is still a mistake.
+    }
+    checkStep(ctx, step, scope, bindings);
+    if (step.kind === "End") terminatedBy = "end";
+    else if (step.kind === "Jump") terminatedBy = "jump to";
+  }
+}
+
+/** Whether a block always leaves the journey (its last step is `end` or `jump to`). */
+function alwaysLeaves(b: A.Block): boolean {
+  const last = b.steps[b.steps.length - 1];
+  return last?.kind === "End" || last?.kind === "Jump";
+}
+
+function checkStep(ctx: CheckContext, s: A.Step, scope: Scope, bindings: Bindings): void {
+  switch (s.kind) {
+    case "Wait":
+      expectType(ctx, s.duration, T.duration, scope);
+      return;
+    case "WaitUntil":
+      expectType(ctx, s.time, T.datetime, scope);
+      return;
+    case "WaitFor": {
+      const es = eventScope(ctx, scope, s, bindings);
+      checkWhere(ctx, s, es);
+      if (!s.within) ctx.report("waitForWithoutWithin", {}, { start: s.span.start, end: s.event.span.end });
+      else expectType(ctx, s.within, T.duration, scope);
+      checkBlock(ctx, s.body.steps, (es ?? scope).child(), bindings);
+      if (s.timeout) checkBlock(ctx, s.timeout.steps, scope.child(), bindings);
+      return;
+    }
+    case "If": {
+      let elseFacts: string[] = [];
+      for (const b of s.branches) {
+        const condScope = scope.narrowed(elseFacts);
+        const facts = checkCondition(ctx, b.condition, condScope);
+        checkBlock(ctx, b.body.steps, condScope.narrowed(facts.whenTrue), bindings);
+        elseFacts = [...elseFacts, ...facts.whenFalse];
+      }
+      if (s.else) checkBlock(ctx, s.else.steps, scope.narrowed(elseFacts), bindings);
+      // `if x == null { end }`: past the `if`, `x` is known to be there.
+      else if (s.branches.every((b) => alwaysLeaves(b.body))) scope.assume(elseFacts);
+      return;
+    }
+    case "Split":
+      checkSplitArms(ctx, s.arms, s.span);
+      for (const arm of s.arms) checkBlock(ctx, arm.body.steps, scope.child(), bindings);
+      return;
+    case "Send":
+      checkSend(ctx, s, scope);
+      return;
+    case "Recommend":
+      bindings.define(scope, s.name, checkRecommend(ctx, s, scope), "recommend");
+      return;
+    case "CallAction": {
+      const result = checkCall(ctx, s, scope);
+      if (s.onError) checkBlock(ctx, s.onError.steps, scope.child(), bindings);
+      if (s.alias) bindings.define(scope, s.alias, result, "call");
+      return;
+    }
+    case "Let": {
+      const t = typeOf(ctx, s.value, scope);
+      bindings.define(scope, s.name, widen(t), "let");
+      return;
+    }
+    case "Set":
+      checkSet(ctx, s, scope);
+      return;
+    case "Repeat":
+      expectType(ctx, s.count, T.int, scope);
+      if (s.every) expectType(ctx, s.every, T.duration, scope);
+      checkBlock(ctx, s.body.steps, scope.child(), bindings);
+      return;
+    case "Jump":
+      if (!ctx.symbols.journeys.has(s.journey.name)) reportUnknownDecl(ctx, "unknownJourney", s.journey, ctx.symbols.journeys.keys());
+      return;
+    case "End":
+      return;
+  }
+}
+
+/** Split arms: percentages in range, adding up to 100, labels unique. */
+export function checkSplitArms(ctx: CheckContext, arms: { label: A.Ident; percent: number; percentSpan: A.Span }[], span: A.Span): void {
+  const labels = new Map<string, A.Span>();
+  let total = 0;
+  for (const arm of arms) {
+    if (arm.percent < 0 || arm.percent > 100) ctx.report("invalidPercent", {}, arm.percentSpan);
+    total += arm.percent;
+    const prev = labels.get(arm.label.name);
+    if (prev) ctx.report("duplicateLabel", { name: arm.label.name }, arm.label.span, { related: [ctx.related(ctx.file, prev, "first declared here")] });
+    labels.set(arm.label.name, arm.label.span);
+  }
+  total = Math.round(total * 1000) / 1000;
+  if (total !== 100) {
+    ctx.report("splitTotal", { total }, { start: span.start, end: span.start + "split".length }, {
+      related: arms.map((a) => ctx.related(ctx.file, a.percentSpan, `${a.label.name}: ${a.percent}%`)),
+    });
+  }
+}
+
+function checkSend(ctx: CheckContext, s: A.SendStep, scope: Scope): void {
+  const channel = CHANNELS.get(s.channel.name);
+  if (!channel) reportUnknownDecl(ctx, "unknownChannel", s.channel, CHANNELS.keys());
+  if (s.template) {
+    const tpl = ctx.symbols.templates.get(s.template.name.name);
+    if (!tpl) reportUnknownDecl(ctx, "unknownTemplate", s.template.name, ctx.symbols.templates.keys());
+    else {
+      if (channel && tpl.decl.channel.name !== channel.name) {
+        ctx.report("templateChannel", { name: tpl.decl.name.name, declared: tpl.decl.channel.name, used: channel.name }, s.template.name.span, {
+          related: [ctx.related(tpl.file, tpl.decl.channel.span, "declared for this channel")],
+        });
+      }
+      const params = ctx.inFile(tpl.file, () => tpl.decl.params.map((p) => resolveType(ctx, p.type)));
+      checkArguments(ctx, tpl.decl.name.name, tpl.decl.params.map((p) => p.name.name), params, s.template.args, s.template.span, scope);
+    }
+  } else if (s.content && channel) {
+    checkContentFields(ctx, channel, s.content, scope, s.channel.span);
+  }
+  if (s.to) expectType(ctx, s.to, T.string, scope);
+  else if (channel?.needsRecipient) ctx.report("missingRecipient", { channel: channel.name }, s.channel.span);
+}
+
+/** Positional arguments against declared parameters (templates, actions). */
+export function checkArguments(ctx: CheckContext, callee: string, names: string[], params: Type[], args: A.Arg[], span: A.Span, scope: Scope): void {
+  for (const a of args) if (a.name) ctx.report("unknownArgument", { callee, name: a.name.name }, a.name.span);
+  if (args.length !== params.length) {
+    ctx.report("argumentCount", { callee, expected: params.length, s: params.length === 1 ? "" : "s", actual: args.length }, span);
+    for (const a of args) typeOf(ctx, a.value, scope);
+    return;
+  }
+  args.forEach((a, i) => {
+    if (names[i] === undefined) return;
+    expectType(ctx, a.value, params[i]!, scope);
+  });
+}
+
+export function checkCall(ctx: CheckContext, s: A.CallStep, scope: Scope): Type {
+  const action = ctx.symbols.actions.get(s.action.name);
+  if (!action) {
+    reportUnknownDecl(ctx, "unknownAction", s.action, ctx.symbols.actions.keys());
+    for (const a of s.args) typeOf(ctx, a.value, scope);
+    return T.unknown;
+  }
+  const d = action.decl;
+  const params = ctx.inFile(action.file, () => d.params.map((p) => resolveType(ctx, p.type)));
+  checkArguments(ctx, d.name.name, d.params.map((p) => p.name.name), params, s.args, { start: s.action.span.start, end: s.span.end }, scope);
+  return d.returns ? ctx.inFile(action.file, () => resolveType(ctx, d.returns!)) : T.null;
+}
+
+function checkSet(ctx: CheckContext, s: A.SetStep, scope: Scope): void {
+  const segments: A.Ident[] = [];
+  let e: A.Expr = s.target;
+  while (e.kind === "Member") {
+    segments.unshift(e.property);
+    e = e.object;
+  }
+  if (e.kind !== "Name" || e.name !== "profile" || segments.length === 0) {
+    ctx.report("invalidSetTarget", {}, s.target.span);
+    typeOf(ctx, s.value, scope);
+    return;
+  }
+  // The target is a place, not a value: an optional field may be assigned.
+  let target: Type = ctx.profile;
+  for (const seg of segments) {
+    const base = nonNull(target);
+    const f = base.kind === "record" ? base.fields.find((x) => x.name === seg.name) : undefined;
+    if (!f) {
+      typeOf(ctx, s.target, scope);
+      typeOf(ctx, s.value, scope);
+      return;
+    }
+    target = f.optional ? T.optional(f.type) : f.type;
+  }
+  const v = typeOf(ctx, s.value, scope);
+  const value = target.kind === "optional" ? v : requireValue(ctx, s.value, v, scope);
+  if (!isAssignable(value, target)) ctx.report("typeMismatch", { expected: typeToString(target), actual: typeToString(value) }, s.value.span);
+}

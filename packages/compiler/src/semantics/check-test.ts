@@ -1,0 +1,112 @@
+/** `test` blocks: their data checked against the declarations, their expectations against channels. */
+import { nonNull, suggest, T, typeToString, type Type } from "@journey/template";
+import type * as A from "../syntax/ast.js";
+import { CHANNELS } from "./builtins.js";
+import { reportUnknownDecl } from "./check-declarations.js";
+import type { CheckContext } from "./context.js";
+import { expectType } from "./expressions.js";
+import { Scope } from "./scope.js";
+
+export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
+  const scope = new Scope();
+  const profiles = new Set<string>();
+  for (const item of d.items) {
+    switch (item.kind) {
+      case "TestStart":
+        expectType(ctx, item.time, T.datetime, scope);
+        break;
+      case "TestProfile":
+        profiles.add(item.id.value);
+        checkLiteral(ctx, item.value, ctx.profile, scope);
+        break;
+      case "TestCatalog": {
+        const cat = ctx.symbols.catalogs.get(item.catalog.name);
+        if (!cat) reportUnknownDecl(ctx, "unknownCatalog", item.catalog, ctx.symbols.catalogs.keys());
+        checkLiteral(ctx, item.items, T.list(ctx.named.get(item.catalog.name) ?? T.unknown), scope);
+        break;
+      }
+      case "TestEvent": {
+        checkOffset(ctx, item.at);
+        if (!profiles.has(item.profileId.value)) ctx.report("unknownTestProfile", { id: item.profileId.value }, item.profileId.span);
+        if (!ctx.symbols.events.has(item.event.name)) reportUnknownDecl(ctx, "unknownEvent", item.event, ctx.symbols.events.keys());
+        else checkLiteral(ctx, item.data, ctx.named.get(item.event.name)!, scope);
+        break;
+      }
+      case "ExpectSend": {
+        if (item.at) checkOffset(ctx, item.at);
+        const channel = CHANNELS.get(item.channel.name);
+        if (!channel) reportUnknownDecl(ctx, "unknownChannel", item.channel, CHANNELS.keys());
+        if (item.to) expectType(ctx, item.to, T.string, scope);
+        for (const c of item.conditions) {
+          if (channel && !channel.fields.some((f) => f.name === c.field.name)) {
+            const s = suggest(c.field.name, channel.fields.map((f) => f.name));
+            ctx.report("unknownContentField", { channel: channel.name, name: c.field.name, fields: channel.fields.map((f) => `\`${f.name}\``).join(", ") }, c.field.span, s ? { fix: ctx.replace(`change to \`${s}\``, c.field.span, s) } : {});
+          }
+          expectType(ctx, c.value, T.string, scope);
+        }
+        break;
+      }
+      case "ExpectEnded":
+        if (item.at) checkOffset(ctx, item.at);
+        if (item.journey && !ctx.symbols.journeys.has(item.journey.name)) reportUnknownDecl(ctx, "unknownJourney", item.journey, ctx.symbols.journeys.keys());
+        if (item.reason && !["exit", "end", "goal", "error"].includes(item.reason.name)) {
+          ctx.report("testEventData", { message: `unknown reason \`${item.reason.name}\`: reasons are \`exit\`, \`end\`, \`goal\` and \`error\`` }, item.reason.span);
+        }
+        break;
+      case "ExpectGoal": {
+        if (item.at) checkOffset(ctx, item.at);
+        const goals = [...ctx.symbols.journeys.values()].flatMap((j) => j.decl.clauses.filter((c) => c.kind === "Goal").map((c) => (c as A.GoalClause).name.name));
+        if (!goals.includes(item.goal.name)) {
+          const s = suggest(item.goal.name, goals);
+          ctx.report("unknownName", { name: item.goal.name }, item.goal.span, s ? { fix: ctx.replace(`change to \`${s}\``, item.goal.span, s), help: `did you mean \`${s}\`?` } : {});
+        }
+        break;
+      }
+      case "ExpectDecide": {
+        if (item.at) checkOffset(ctx, item.at);
+        if (item.variant) {
+          const variants = [...ctx.symbols.experiences.values()].flatMap((x) => x.decl.items.filter((i) => i.kind === "Variant").map((v) => (v as A.VariantDecl).name.name));
+          if (!variants.includes(item.variant.name)) {
+            const s = suggest(item.variant.name, variants);
+            ctx.report("unknownName", { name: item.variant.name }, item.variant.span, s ? { fix: ctx.replace(`change to \`${s}\``, item.variant.span, s), help: `did you mean \`${s}\`?` } : {});
+          }
+        }
+        if (item.json) expectType(ctx, item.json.value, T.unknown, scope);
+        break;
+      }
+    }
+  }
+}
+
+function checkOffset(ctx: CheckContext, e: A.Expr): void {
+  if (e.kind !== "Duration") ctx.report("invalidOffset", {}, e.span);
+}
+
+/** Literal data against a declared type, field by field, so each mistake points at its field. */
+export function checkLiteral(ctx: CheckContext, e: A.Expr, type: Type, scope: Scope): void {
+  const t = nonNull(type);
+  if (e.kind === "Null" && type.kind === "optional") return;
+  if (e.kind === "Record" && t.kind === "record") {
+    const given = new Set<string>();
+    for (const en of e.entries) {
+      given.add(en.name.name);
+      const f = t.fields.find((x) => x.name === en.name.name);
+      if (!f) {
+        const s = suggest(en.name.name, t.fields.map((x) => x.name));
+        ctx.report("unknownField", { field: en.name.name, type: t.name ?? typeToString(t) }, en.name.span, s ? { fix: ctx.replace(`change to \`${s}\``, en.name.span, s), help: `did you mean \`${s}\`?` } : {});
+        continue;
+      }
+      checkLiteral(ctx, en.value, f.optional ? T.optional(f.type) : f.type, scope);
+    }
+    const missing = t.fields.filter((f) => !f.optional && f.default === undefined && !given.has(f.name)).map((f) => `\`${f.name}\``);
+    if (missing.length) {
+      ctx.report("testEventData", { message: `missing field${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of \`${t.name ?? "record"}\`` }, { start: e.span.start, end: e.span.start + 1 });
+    }
+    return;
+  }
+  if (e.kind === "List" && t.kind === "list") {
+    for (const i of e.items) checkLiteral(ctx, i, t.element, scope);
+    return;
+  }
+  expectType(ctx, e, type, scope);
+}

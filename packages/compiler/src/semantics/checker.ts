@@ -1,0 +1,101 @@
+/** The checker's entry point: bind a project, resolve its types, check every declaration. */
+import { T, type Type } from "@journey/template";
+import type * as A from "../syntax/ast.js";
+import { checkAction, checkAudience, checkCatalog, checkChannelDecl, checkFieldDefaults, checkFragment, checkTemplateDecl } from "./check-declarations.js";
+import { checkExperience, checkSurfaceConflicts } from "./check-experience.js";
+import { checkJourney } from "./check-journey.js";
+import { checkTest } from "./check-test.js";
+import { CheckContext } from "./context.js";
+import { bind, type Symbols } from "./symbols.js";
+import { namedType, resolveFields } from "./types.js";
+
+export interface CheckResult {
+  ctx: CheckContext;
+  symbols: Symbols;
+}
+
+export function check(files: A.SourceFile[]): CheckResult {
+  const sources = new Map(files.map((f) => [f.path, f]));
+  const { symbols, duplicates, extraProfiles } = bind(files);
+  const ctx = new CheckContext(symbols, sources);
+
+  for (const d of duplicates) {
+    ctx.inFile(d.second.file, () =>
+      ctx.report("duplicateDeclaration", { name: d.name }, d.span, { related: [ctx.related(d.first.file, nameSpan(d.first.decl), "first declared here")] }),
+    );
+  }
+  for (const p of extraProfiles) {
+    ctx.inFile(p.file, () => ctx.report("duplicateProfile", {}, p.decl.keywordSpan, { related: [ctx.related(symbols.profile!.file, symbols.profile!.decl.keywordSpan, "the first profile")] }));
+  }
+  const anyDeclaration = files.some((f) => f.declarations.length > 0);
+  if (!symbols.profile && anyDeclaration) {
+    const first = [...files].sort((a, b) => (a.path < b.path ? -1 : 1)).find((f) => f.declarations.length)!;
+    ctx.inFile(first.path, () => ctx.report("missingProfile", {}, first.declarations[0]!.keywordSpan, { help: "declare the shape of a customer: `profile { email: string }`" }));
+  }
+
+  // Types first: every check below reads them.
+  if (symbols.profile) ctx.profile = ctx.inFile(symbols.profile.file, () => ({ kind: "record", fields: resolveFields(ctx, symbols.profile!.decl.fields) }) as Type);
+  for (const name of [...symbols.types.keys(), ...symbols.events.keys(), ...symbols.catalogs.keys()]) namedType(ctx, name);
+  const catalogs = [...symbols.catalogs.values()];
+  if (catalogs[0]) {
+    const c = catalogs[0];
+    const type = (ctx.named.get(c.decl.name.name) ?? { kind: "record", fields: [] }) as Type & { kind: "record" };
+    const keyField = c.decl.fields.find((f) => f.isKey);
+    const key = keyField && type.kind === "record" ? type.fields.find((f) => f.name === keyField.name.name) : undefined;
+    ctx.catalog = { name: c.decl.name.name, type, key: key ? { name: key.name, type: key.type } : undefined };
+  }
+  for (const c of catalogs.slice(1)) ctx.inFile(c.file, () => ctx.report("multipleCatalogs", {}, c.decl.keywordSpan));
+
+  for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    ctx.file = f.path;
+    for (const d of f.declarations) checkDeclaration(ctx, d);
+  }
+  checkSurfaceConflicts(ctx);
+  return { ctx, symbols };
+}
+
+function checkDeclaration(ctx: CheckContext, d: A.Declaration): void {
+  switch (d.kind) {
+    case "Profile":
+      checkFieldDefaults(ctx, d.fields, ctx.profile);
+      return;
+    case "TypeDecl":
+      if (d.type.kind === "RecordType") checkFieldDefaults(ctx, d.type.fields, ctx.named.get(d.name.name) ?? T.unknown);
+      return;
+    case "EventDecl":
+      checkFieldDefaults(ctx, d.fields, ctx.named.get(d.name.name) ?? T.unknown);
+      return;
+    case "CatalogDecl":
+      checkFieldDefaults(ctx, d.fields, ctx.named.get(d.name.name) ?? T.unknown);
+      checkCatalog(ctx, d, ctx.named.get(d.name.name) ?? T.unknown);
+      return;
+    case "AudienceDecl":
+      checkAudience(ctx, d);
+      return;
+    case "ActionDecl":
+      checkAction(ctx, d);
+      return;
+    case "FragmentDecl":
+      checkFragment(ctx, d);
+      return;
+    case "TemplateDecl":
+      checkTemplateDecl(ctx, d);
+      return;
+    case "ChannelDecl":
+      checkChannelDecl(ctx, d);
+      return;
+    case "JourneyDecl":
+      checkJourney(ctx, d);
+      return;
+    case "ExperienceDecl":
+      checkExperience(ctx, d);
+      return;
+    case "TestDecl":
+      checkTest(ctx, d);
+      return;
+  }
+}
+
+function nameSpan(d: A.Declaration): A.Span {
+  return "name" in d && d.name && "span" in d.name ? d.name.span : d.keywordSpan;
+}

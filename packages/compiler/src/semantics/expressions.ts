@@ -1,0 +1,319 @@
+/** Expression typing: every expression gets a type; every mistake one diagnostic, no cascades. */
+import { fieldType, isAssignable, isNumeric, isStringLike, nonNull, suggest, T, typeToString, type Type } from "@journey/template";
+import type * as A from "../syntax/ast.js";
+import { BUILTIN_FUNCTIONS } from "./builtins.js";
+import type { CheckContext } from "./context.js";
+import { nullFacts, pathKey, type Scope } from "./scope.js";
+
+export interface ExprOptions {
+  /** `secret(…)` is allowed (an action's headers). */
+  allowSecret?: boolean;
+}
+
+/** Type an expression. Returns `unknown` where it already reported a mistake. */
+export function typeOf(ctx: CheckContext, e: A.Expr, scope: Scope, opts: ExprOptions = {}): Type {
+  switch (e.kind) {
+    case "String":
+      return T.literal(e.value);
+    case "Number":
+      return e.isInt ? T.int : T.number;
+    case "Bool":
+      return T.bool;
+    case "Null":
+      return T.null;
+    case "Duration":
+      return T.duration;
+    case "DateTime":
+      return T.datetime;
+    case "TimeOfDay":
+      return T.string;
+    case "Error":
+      return T.unknown;
+    case "Name": {
+      const b = scope.lookup(e.name);
+      if (!b) {
+        reportUnknownName(ctx, e.name, e.span, scope);
+        return T.unknown;
+      }
+      return narrow(b.type, e, scope);
+    }
+    case "Member": {
+      const objType = requireValue(ctx, e.object, typeOf(ctx, e.object, scope, opts), scope);
+      return narrow(member(ctx, objType, e.property, e.object), e, scope);
+    }
+    case "Index": {
+      const objType = requireValue(ctx, e.object, typeOf(ctx, e.object, scope, opts), scope);
+      const idx = requireValue(ctx, e.index, typeOf(ctx, e.index, scope, opts), scope);
+      if (idx.kind !== "int" && idx.kind !== "unknown") ctx.report("typeMismatch", { expected: "int", actual: typeToString(idx) }, e.index.span);
+      if (objType.kind === "unknown") return T.unknown;
+      if (objType.kind !== "list") {
+        ctx.report("notIndexable", { type: typeToString(objType) }, e.object.span);
+        return T.unknown;
+      }
+      return objType.element;
+    }
+    case "Call":
+      return callType(ctx, e, scope, opts);
+    case "Unary": {
+      const t = requireValue(ctx, e.operand, typeOf(ctx, e.operand, scope, opts), scope);
+      if (e.op === "not") {
+        expectBool(ctx, e.operand, t);
+        return T.bool;
+      }
+      if (t.kind === "unknown") return t;
+      if (!isNumeric(t) && t.kind !== "duration") {
+        ctx.report("operatorTypes", { op: "-", left: typeToString(t), right: typeToString(t) }, e.span);
+        return T.unknown;
+      }
+      return t;
+    }
+    case "Binary":
+      return binaryType(ctx, e, scope, opts);
+    case "List": {
+      if (e.items.length === 0) return T.list(T.unknown);
+      const types = e.items.map((i) => requireValue(ctx, i, typeOf(ctx, i, scope, opts), scope));
+      let element = widen(types[0]!);
+      for (let i = 1; i < types.length; i++) {
+        const u = unify(element, widen(types[i]!));
+        if (!u) {
+          ctx.report("typeMismatch", { expected: typeToString(element), actual: typeToString(types[i]!) }, e.items[i]!.span);
+          return T.list(element);
+        }
+        element = u;
+      }
+      return T.list(element);
+    }
+    case "Record":
+      return {
+        kind: "record",
+        fields: e.entries.map((en) => {
+          const t = typeOf(ctx, en.value, scope, opts);
+          return { name: en.name.name, type: t.kind === "optional" ? t.inner : t, optional: t.kind === "optional" || t.kind === "null" };
+        }),
+      };
+  }
+}
+
+/** A path known non-null in this scope drops its optional. */
+function narrow(t: Type, e: A.Expr, scope: Scope): Type {
+  if (t.kind !== "optional") return t;
+  const k = pathKey(e);
+  return k !== undefined && scope.isNonNull(k) ? t.inner : t;
+}
+
+function reportUnknownName(ctx: CheckContext, name: string, span: A.Span, scope: Scope): void {
+  if (name === "item") {
+    ctx.report("itemOutsideWhere", {}, span);
+    return;
+  }
+  const s = suggest(name, scope.names());
+  ctx.report("unknownName", { name }, span, s ? { fix: ctx.replace(`change to \`${s}\``, span, s), help: `did you mean \`${s}\`?` } : {});
+}
+
+/** Field access, with projection over lists: `cart.items.sku` is `list<string>`. */
+function member(ctx: CheckContext, objType: Type, prop: A.Ident, object: A.Expr): Type {
+  if (objType.kind === "unknown") return T.unknown;
+  if (objType.kind === "list") {
+    const inner = member(ctx, objType.element, prop, object);
+    return inner.kind === "unknown" ? inner : T.list(inner);
+  }
+  if (objType.kind !== "record") {
+    ctx.report("notARecord", { type: typeToString(objType) }, prop.span);
+    return T.unknown;
+  }
+  const t = fieldType(objType, prop.name);
+  if (t) return t;
+  const s = suggest(
+    prop.name,
+    objType.fields.map((f) => f.name),
+  );
+  const typeLabel = objType.name ?? (pathKey(object) ?? typeToString(objType));
+  ctx.report("unknownField", { field: prop.name, type: typeLabel }, prop.span, s ? { fix: ctx.replace(`change to \`${s}\``, prop.span, s), help: `did you mean \`${s}\`?` } : {});
+  return T.unknown;
+}
+
+/**
+ * A value that must not be null here. An optional that is not narrowed is reported once,
+ * with a fix that adds a default, and then treated as present so nothing cascades.
+ */
+export function requireValue(ctx: CheckContext, e: A.Expr, t: Type, scope: Scope): Type {
+  if (t.kind !== "optional") return t;
+  const k = pathKey(e);
+  if (k !== undefined && scope.isNonNull(k)) return t.inner;
+  const text = ctx.text(e.span);
+  const dflt = defaultFor(t.inner);
+  ctx.report("optionalUnguarded", { expr: text }, e.span, {
+    fix: dflt ? ctx.replace(`add a default: \`${text} ?? ${dflt}\``, e.span, `(${text} ?? ${dflt})`) : undefined,
+  });
+  return t.inner;
+}
+
+function defaultFor(t: Type): string | undefined {
+  switch (t.kind) {
+    case "string":
+      return '""';
+    case "number":
+    case "int":
+      return "0";
+    case "bool":
+      return "false";
+    case "list":
+      return "[]";
+    default:
+      return undefined;
+  }
+}
+
+export function expectBool(ctx: CheckContext, e: A.Expr, t: Type): void {
+  if (t.kind !== "bool" && t.kind !== "unknown") ctx.report("conditionNotBool", { actual: typeToString(t) }, e.span);
+}
+
+/** Check `e` as a condition; returns the facts it establishes when true and when false. */
+export function checkCondition(ctx: CheckContext, e: A.Expr, scope: Scope): { whenTrue: string[]; whenFalse: string[] } {
+  const t = requireValue(ctx, e, typeOf(ctx, e, scope), scope);
+  expectBool(ctx, e, t);
+  return { whenTrue: nullFacts(e, true), whenFalse: nullFacts(e, false) };
+}
+
+/** Check that `e` has a type assignable to `expected`; report a mismatch at `e`. */
+export function expectType(ctx: CheckContext, e: A.Expr, expected: Type, scope: Scope, opts: ExprOptions = {}): Type {
+  let t = typeOf(ctx, e, scope, opts);
+  if (expected.kind !== "optional" && t.kind === "optional") t = requireValue(ctx, e, t, scope);
+  if (!isAssignable(t, expected)) {
+    if (e.kind === "Record" && nonNull(expected).kind === "record") return t; // reported per field by checkRecordLiteral
+    ctx.report("typeMismatch", { expected: typeToString(expected), actual: typeToString(t) }, e.span);
+  }
+  return t;
+}
+
+/** String literal types widen to `string` when a value is stored (`let x = "a"`). */
+export function widen(t: Type): Type {
+  if (t.kind === "literal") return T.string;
+  if (t.kind === "optional") return T.optional(widen(t.inner));
+  return t;
+}
+
+function unify(a: Type, b: Type): Type | undefined {
+  if (isAssignable(b, a)) return a;
+  if (isAssignable(a, b)) return b;
+  if (a.kind === "null") return T.optional(b);
+  if (b.kind === "null") return T.optional(a);
+  return undefined;
+}
+
+function callType(ctx: CheckContext, e: A.CallExpr, scope: Scope, opts: ExprOptions): Type {
+  const f = BUILTIN_FUNCTIONS.get(e.callee.name);
+  if (!f) {
+    const s = suggest(e.callee.name, BUILTIN_FUNCTIONS.keys());
+    ctx.report("unknownFunction", { name: e.callee.name }, e.callee.span, s ? { fix: ctx.replace(`change to \`${s}\``, e.callee.span, s), help: `did you mean \`${s}\`?` } : {});
+    for (const a of e.args) typeOf(ctx, a.value, scope, opts);
+    return T.unknown;
+  }
+  if (f.name === "secret" && !opts.allowSecret) ctx.report("secretOutsideHeaders", {}, e.callee.span);
+  for (const a of e.args) if (a.name) ctx.report("unknownArgument", { callee: f.name, name: a.name.name }, a.name.span);
+  const types = e.args.map((a) => {
+    const t = typeOf(ctx, a.value, scope, opts);
+    return f.acceptsOptional ? t : requireValue(ctx, a.value, t, scope);
+  });
+  if (e.args.length < f.min || e.args.length > f.max) {
+    const expected = f.min === f.max ? `${f.min}` : f.max === Infinity ? `at least ${f.min}` : `${f.min} to ${f.max}`;
+    ctx.report("argumentCount", { callee: f.name, expected, s: f.max === 1 && f.min === 1 ? "" : "s", actual: e.args.length }, e.span);
+    return T.unknown;
+  }
+  if (types.some((t) => t.kind === "unknown")) return T.unknown;
+  const r = f.check(types);
+  if ("arg" in r) {
+    ctx.report("typeMismatch", { expected: r.expected, actual: typeToString(types[r.arg]!) }, e.args[r.arg]!.value.span);
+    return T.unknown;
+  }
+  return r;
+}
+
+function binaryType(ctx: CheckContext, e: A.BinaryExpr, scope: Scope, opts: ExprOptions): Type {
+  if (e.op === "and" || e.op === "or") {
+    const l = requireValue(ctx, e.left, typeOf(ctx, e.left, scope, opts), scope);
+    expectBool(ctx, e.left, l);
+    // `a != null and a.x`: what the left side proves holds on the right.
+    const rightScope = scope.narrowed(nullFacts(e.left, e.op === "and"));
+    const r = requireValue(ctx, e.right, typeOf(ctx, e.right, rightScope, opts), rightScope);
+    expectBool(ctx, e.right, r);
+    return T.bool;
+  }
+  if (e.op === "??") {
+    const l = typeOf(ctx, e.left, scope, opts);
+    const r = typeOf(ctx, e.right, scope, opts);
+    if (l.kind === "unknown" || r.kind === "unknown") return T.unknown;
+    const base = nonNull(l);
+    const u = unify(widen(base), widen(nonNull(r)));
+    if (!u) {
+      ctx.report("typeMismatch", { expected: typeToString(base), actual: typeToString(r) }, e.right.span);
+      return T.unknown;
+    }
+    return r.kind === "optional" || r.kind === "null" ? T.optional(u) : u;
+  }
+  if (e.op === "==" || e.op === "!=") {
+    const l = typeOf(ctx, e.left, scope, opts);
+    const r = typeOf(ctx, e.right, scope, opts);
+    if (l.kind === "unknown" || r.kind === "unknown") return T.bool;
+    const [ln, rn] = [nonNull(l), nonNull(r)];
+    if (l.kind === "null" || r.kind === "null") return T.bool;
+    // A literal outside a union of literals is a typo (`tier == "platnum"`): never true.
+    const [lit, other, litExpr] = rn.kind === "literal" ? [rn, ln, e.right] : [ln, rn, e.left];
+    if (lit.kind === "literal" && (other.kind === "union" || other.kind === "literal") && !isAssignable(lit, other)) {
+      const options = other.kind === "union" ? other.members : [other];
+      const s = suggest(lit.value, options.filter((m) => m.kind === "literal").map((m) => (m as { value: string }).value));
+      ctx.report("comparisonAlwaysFalse", { actual: typeToString(lit), expected: typeToString(other) }, litExpr.span, s ? { fix: ctx.replace(`change to "${s}"`, litExpr.span, JSON.stringify(s)), help: `did you mean "${s}"?` } : {});
+    } else if (!comparable(ln, rn)) {
+      ctx.report("operatorTypes", { op: e.op, left: typeToString(l), right: typeToString(r) }, e.opSpan);
+    }
+    return T.bool;
+  }
+  const l = requireValue(ctx, e.left, typeOf(ctx, e.left, scope, opts), scope);
+  const r = requireValue(ctx, e.right, typeOf(ctx, e.right, scope, opts), scope);
+  if (l.kind === "unknown" || r.kind === "unknown") return e.op === "in" || ["<", "<=", ">", ">="].includes(e.op) ? T.bool : T.unknown;
+  const fail = (): Type => {
+    ctx.report("operatorTypes", { op: e.op, left: typeToString(l), right: typeToString(r) }, e.opSpan);
+    return T.unknown;
+  };
+  switch (e.op) {
+    case "<":
+    case "<=":
+    case ">":
+    case ">=":
+      if ((isNumeric(l) && isNumeric(r)) || (l.kind === r.kind && (l.kind === "datetime" || l.kind === "duration")) || (isStringLike(l) && isStringLike(r))) return T.bool;
+      fail();
+      return T.bool;
+    case "in":
+      if (r.kind === "list" && comparable(widen(l), widen(r.element))) return T.bool;
+      fail();
+      return T.bool;
+    case "+":
+      if (isNumeric(l) && isNumeric(r)) return l.kind === "int" && r.kind === "int" ? T.int : T.number;
+      if (isStringLike(l) && isStringLike(r)) return T.string;
+      if (l.kind === "datetime" && r.kind === "duration") return T.datetime;
+      if (l.kind === "duration" && r.kind === "duration") return T.duration;
+      return fail();
+    case "-":
+      if (isNumeric(l) && isNumeric(r)) return l.kind === "int" && r.kind === "int" ? T.int : T.number;
+      if (l.kind === "datetime" && r.kind === "duration") return T.datetime;
+      if (l.kind === "datetime" && r.kind === "datetime") return T.duration;
+      if (l.kind === "duration" && r.kind === "duration") return T.duration;
+      return fail();
+    case "*":
+      if (isNumeric(l) && isNumeric(r)) return l.kind === "int" && r.kind === "int" ? T.int : T.number;
+      if (l.kind === "duration" && isNumeric(r)) return T.duration;
+      return fail();
+    case "/":
+      if (isNumeric(l) && isNumeric(r)) return T.number;
+      return fail();
+    case "%":
+      if (isNumeric(l) && isNumeric(r)) return l.kind === "int" && r.kind === "int" ? T.int : T.number;
+      return fail();
+    default:
+      return fail();
+  }
+}
+
+function comparable(a: Type, b: Type): boolean {
+  return isAssignable(a, b) || isAssignable(b, a) || (isNumeric(a) && isNumeric(b)) || (isStringLike(a) && isStringLike(b));
+}

@@ -1,0 +1,85 @@
+/** Names in scope, and the paths known not to be null there (flow narrowing). */
+import type { Type } from "@journey/template";
+import type * as A from "../syntax/ast.js";
+
+export type BindingKind = "profile" | "alias" | "event" | "let" | "recommend" | "call" | "item" | "param" | "context" | "runtime";
+
+export interface Binding {
+  name: string;
+  type: Type;
+  kind: BindingKind;
+  /** Where it was declared, for go to definition and "declared here" notes. */
+  file?: string;
+  span?: A.Span;
+}
+
+export class Scope {
+  private readonly vars = new Map<string, Binding>();
+  private readonly nonNullPaths = new Set<string>();
+
+  constructor(readonly parent?: Scope) {}
+
+  define(b: Binding): void {
+    this.vars.set(b.name, b);
+  }
+
+  lookup(name: string): Binding | undefined {
+    return this.vars.get(name) ?? this.parent?.lookup(name);
+  }
+
+  /** Whether `name` is defined in this scope itself (not a parent). */
+  ownsName(name: string): boolean {
+    return this.vars.has(name);
+  }
+
+  names(): string[] {
+    const out = new Set<string>(this.parent?.names() ?? []);
+    for (const k of this.vars.keys()) out.add(k);
+    return [...out];
+  }
+
+  child(): Scope {
+    return new Scope(this);
+  }
+
+  /** A child scope in which the given paths are known not to be null. */
+  narrowed(paths: Iterable<string>): Scope {
+    const s = new Scope(this);
+    for (const p of paths) s.nonNullPaths.add(p);
+    return s;
+  }
+
+  /** Adds facts to this scope (after `if x == null { end }`, `x` is not null). */
+  assume(paths: Iterable<string>): void {
+    for (const p of paths) this.nonNullPaths.add(p);
+  }
+
+  isNonNull(path: string): boolean {
+    return this.nonNullPaths.has(path) || (this.parent?.isNonNull(path) ?? false);
+  }
+}
+
+/** `profile.phone` → "profile.phone"; undefined for anything that is not a plain path. */
+export function pathKey(e: A.Expr): string | undefined {
+  if (e.kind === "Name") return e.name;
+  if (e.kind === "Member") {
+    const o = pathKey(e.object);
+    return o === undefined ? undefined : `${o}.${e.property.name}`;
+  }
+  return undefined;
+}
+
+/** The paths known non-null when `e` is true (`whenTrue`) or false. */
+export function nullFacts(e: A.Expr, whenTrue: boolean): string[] {
+  if (e.kind === "Unary" && e.op === "not") return nullFacts(e.operand, !whenTrue);
+  if (e.kind !== "Binary") return [];
+  if (e.op === "and" && whenTrue) return [...nullFacts(e.left, true), ...nullFacts(e.right, true)];
+  if (e.op === "or" && !whenTrue) return [...nullFacts(e.left, false), ...nullFacts(e.right, false)];
+  if ((e.op === "!=" && whenTrue) || (e.op === "==" && !whenTrue)) {
+    const [path, other] = e.right.kind === "Null" ? [e.left, e.right] : [e.right, e.left];
+    if (other.kind !== "Null") return [];
+    const k = pathKey(path);
+    return k ? [k] : [];
+  }
+  return [];
+}

@@ -1,0 +1,49 @@
+/**
+ * Templates inside strings: checked by the template package against the names in scope,
+ * with every diagnostic moved from its offset in the decoded string to the exact source
+ * offset (escapes and `"""` dedent included).
+ */
+import { checkTemplate, type TemplateDiagnostic } from "@journey/template";
+import type { CodeName } from "../diagnostics/codes.js";
+import type * as A from "../syntax/ast.js";
+import { decodeString, sourceOffset } from "../syntax/strings.js";
+import type { CheckContext } from "./context.js";
+import type { Scope } from "./scope.js";
+
+const CODE_OF: Record<TemplateDiagnostic["kind"], CodeName> = {
+  syntax: "templateSyntax",
+  "unknown-name": "templateUnknownName",
+  "unknown-field": "templateUnknownField",
+  "unknown-helper": "templateUnknownHelper",
+  "helper-arity": "templateHelperArity",
+  "helper-argument": "templateHelperArgument",
+  "not-a-list": "templateNotAList",
+  "unknown-partial": "templateUnknownPartial",
+  "raw-in-html": "templateRawInHtml",
+};
+
+export type Escape = "html" | "none" | "json";
+
+/**
+ * Check the template in string `s` against `scope`. Root names the template reads are added
+ * to `used` (for "template parameter never used").
+ */
+export function checkContent(ctx: CheckContext, s: A.StringExpr, scope: Scope, escape: Escape, used?: Set<string>): void {
+  if (!s.value.includes("{{")) return;
+  const result = checkTemplate(s.value, {
+    lookup: (name) => scope.lookup(name)?.type,
+    names: () => scope.names(),
+    partials: new Set(ctx.symbols.fragments.keys()),
+    escape,
+  });
+  if (used) for (const r of result.references) used.add(r.root);
+  if (!result.diagnostics.length) return;
+  const raw = ctx.text(s.span);
+  const { map } = decodeString(raw, s.span.start, true);
+  const at = (i: number) => sourceOffset(map!, i);
+  for (const d of result.diagnostics) {
+    const span = { start: at(d.start), end: Math.max(at(d.start), at(d.end)) };
+    const fix = d.fix ? ctx.replace(d.fix.title, { start: at(d.fix.start), end: at(d.fix.end) }, d.fix.text) : undefined;
+    ctx.report(CODE_OF[d.kind], { message: d.message }, span, fix ? { fix, help: d.fix!.title } : {});
+  }
+}
