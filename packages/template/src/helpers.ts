@@ -32,7 +32,8 @@ export interface HelperContext {
   timeZone: string;
 }
 
-export type HelperImpl = (ctx: HelperContext, args: unknown[]) => unknown;
+/** Positional arguments: the renderer calls helpers without building an argument array. */
+export type HelperImpl = (ctx: HelperContext, ...args: unknown[]) => unknown;
 
 export const DATE_FORMATS = ["short", "medium", "long", "full", "iso", "time"] as const;
 export type DateFormat = (typeof DATE_FORMATS)[number];
@@ -142,21 +143,33 @@ function toDate(v: unknown): Date | undefined {
   return d && !Number.isNaN(d.getTime()) ? d : undefined;
 }
 
+// The last formatter used: a template formats in one locale and currency many times, and
+// comparing two strings is cheaper than building a cache key.
+let lastCurrency: { locale: string; code: string; f: Intl.NumberFormat } | undefined;
+
 export function formatCurrency(ctx: HelperContext, amount: unknown, code: unknown): string {
   const n = toNumber(amount);
   if (n === undefined || typeof code !== "string" || code === "") return "";
-  const f = cached(`c\u0000${ctx.locale}\u0000${code}`, () => new Intl.NumberFormat(ctx.locale, { style: "currency", currency: code }));
+  const last = lastCurrency;
+  if (last !== undefined && last.locale === ctx.locale && last.code === code) return last.f.format(n);
+  const f = cached(`c\u0000${ctx.locale}\u0000${code}`, () => new Intl.NumberFormat(ctx.locale, { style: "currency", currency: code })) as Intl.NumberFormat;
+  lastCurrency = { locale: ctx.locale, code, f };
   return f.format(n);
 }
+
+let lastNumber: { locale: string; d: number | undefined; f: Intl.NumberFormat } | undefined;
 
 export function formatNumber(ctx: HelperContext, value: unknown, decimals?: unknown): string {
   const n = toNumber(value);
   if (n === undefined) return "";
   const d = toNumber(decimals);
   if (d !== undefined && (!Number.isInteger(d) || d < 0 || d > 20)) throw new TemplateRenderError(`\`number\`: decimals must be an integer from 0 to 20, got ${d}`);
+  const last = lastNumber;
+  if (last !== undefined && last.locale === ctx.locale && last.d === d) return last.f.format(n);
   const f = cached(`n\u0000${ctx.locale}\u0000${d ?? ""}`, () =>
     new Intl.NumberFormat(ctx.locale, d === undefined ? {} : { minimumFractionDigits: d, maximumFractionDigits: d }),
-  );
+  ) as Intl.NumberFormat;
+  lastNumber = { locale: ctx.locale, d, f };
   return f.format(n);
 }
 
@@ -215,13 +228,13 @@ function compare(a: unknown, b: unknown, op: "gt" | "lt"): boolean {
 }
 
 export const HELPER_IMPLS: ReadonlyMap<string, HelperImpl> = new Map<string, HelperImpl>([
-  ["default", (_c, [a, b]) => (a === null || a === undefined || a === "" ? b : a)],
-  ["length", (_c, [v]) => (Array.isArray(v) ? v.length : typeof v === "string" ? codePoints(v).length : 0)],
-  ["upper", (_c, [v]) => str(v).toUpperCase()],
-  ["lower", (_c, [v]) => str(v).toLowerCase()],
+  ["default", (_c, a, b) => (a === null || a === undefined || a === "" ? b : a)],
+  ["length", (_c, v) => (Array.isArray(v) ? v.length : typeof v === "string" ? codePoints(v).length : 0)],
+  ["upper", (_c, v) => str(v).toUpperCase()],
+  ["lower", (_c, v) => str(v).toLowerCase()],
   [
     "capitalize",
-    (_c, [v]) => {
+    (_c, v) => {
       const s = str(v);
       const cp = s.codePointAt(0);
       if (cp === undefined) return s;
@@ -231,7 +244,7 @@ export const HELPER_IMPLS: ReadonlyMap<string, HelperImpl> = new Map<string, Hel
   ],
   [
     "truncate",
-    (_c, [v, n]) => {
+    (_c, v, n) => {
       const s = str(v);
       const len = toNumber(n);
       if (len === undefined || len < 0) throw new TemplateRenderError(`\`truncate\`: length must be a non-negative number, got ${JSON.stringify(toText(n))}`);
@@ -240,17 +253,17 @@ export const HELPER_IMPLS: ReadonlyMap<string, HelperImpl> = new Map<string, Hel
       return cps.slice(0, Math.floor(len)).join("").trimEnd() + "…";
     },
   ],
-  ["join", (_c, [l, sep]) => (Array.isArray(l) ? l.map(str).join(sep === undefined || sep === null ? ", " : str(sep)) : "")],
-  ["first", (_c, [l]) => (Array.isArray(l) && l.length > 0 ? l[0] : null)],
-  ["currency", (c, [a, code]) => formatCurrency(c, a, code)],
-  ["number", (c, [n, d]) => formatNumber(c, n, d)],
-  ["date", (c, [d, f]) => formatDate(c, d, f)],
-  ["json", (_c, [v]) => toJson(v)],
-  ["eq", (_c, [a, b]) => a === b || (a == null && b == null)],
-  ["ne", (_c, [a, b]) => !(a === b || (a == null && b == null))],
-  ["gt", (_c, [a, b]) => compare(a, b, "gt")],
-  ["lt", (_c, [a, b]) => compare(a, b, "lt")],
-  ["and", (_c, args) => args.every(truthy)],
-  ["or", (_c, args) => args.some(truthy)],
-  ["not", (_c, [v]) => !truthy(v)],
+  ["join", (_c, l, sep) => (Array.isArray(l) ? l.map(str).join(sep === undefined || sep === null ? ", " : str(sep)) : "")],
+  ["first", (_c, l) => (Array.isArray(l) && l.length > 0 ? l[0] : null)],
+  ["currency", (c, a, code) => formatCurrency(c, a, code)],
+  ["number", (c, n, d) => formatNumber(c, n, d)],
+  ["date", (c, d, f) => formatDate(c, d, f)],
+  ["json", (_c, v) => toJson(v)],
+  ["eq", (_c, a, b) => a === b || (a == null && b == null)],
+  ["ne", (_c, a, b) => !(a === b || (a == null && b == null))],
+  ["gt", (_c, a, b) => compare(a, b, "gt")],
+  ["lt", (_c, a, b) => compare(a, b, "lt")],
+  ["and", (_c, ...args) => args.every(truthy)],
+  ["or", (_c, ...args) => args.some(truthy)],
+  ["not", (_c, v) => !truthy(v)],
 ]);

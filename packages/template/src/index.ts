@@ -30,3 +30,14 @@ export {
   type HelperSignature,
 } from "./helpers.js";
 export { escapeHtml, escapeJsonString, toJson } from "./values.js";
+export {
+  checkTemplate,
+  type TemplateCheckResult,
+  type TemplateDiagnostic,
+  type TemplateDiagnosticKind,
+  type TemplateEnv,
+  type TemplateFix,
+  type TemplateReference,
+  type TemplateReferenceSegment,
+} from "./check.js";
+export { editDistance, suggest } from "./suggest.js";

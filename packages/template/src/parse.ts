@@ -128,7 +128,8 @@ function tokenize(src: string, errors: TemplateError[]): Tok[] {
     }
     if (cEnd < 0) {
       const expected = kind === "comment" && src.startsWith("--", p + 1) ? "--" + close : c === "{" ? "}" + close : c === "=" ? "=" + close : close;
-      errors.push(new TemplateError(`unclosed tag: expected \`${expected}\``, i, p));
+      const sigil = c !== undefined && "{&#^/>!=".includes(c) ? 1 : 0;
+      errors.push(new TemplateError(`unclosed tag: expected \`${expected}\``, i, p + sigil));
       // Keep the rest as text: one missing brace must not hide the whole template.
       break;
     }
@@ -224,6 +225,11 @@ function applyStandalone(src: string, toks: Tok[]): void {
 
 interface OpenBlock {
   node: SectionNode | BlockNode;
+  /**
+   * An opening tag that failed to parse: it stays on the stack so that its closing tag
+   * still pairs up, and its content goes to the enclosing list (no cascade of errors).
+   */
+  placeholder?: boolean;
   inElse: boolean;
   /** What the closing tag must say: the section's path as written or the block helper's name. */
   closeName: string;
@@ -233,7 +239,9 @@ function buildTree(src: string, toks: Tok[], errors: TemplateError[]): TNode[] {
   const root: TNode[] = [];
   const stack: OpenBlock[] = [];
   const target = (): TNode[] => {
-    const top = stack[stack.length - 1];
+    let k = stack.length - 1;
+    while (k >= 0 && stack[k].placeholder) k--;
+    const top = stack[k];
     if (!top) return root;
     return top.inElse ? (top.node.inverse ??= []) : top.node.body;
   };
@@ -274,15 +282,22 @@ function buildTree(src: string, toks: Tok[], errors: TemplateError[]): TNode[] {
       case "section":
       case "inverted": {
         const opened = ep.parseOpen(tok.kind === "inverted", span);
-        if (!opened) break;
-        target().push(opened.node);
-        stack.push(opened);
+        if (opened) {
+          target().push(opened.node);
+          stack.push(opened);
+        } else {
+          stack.push(placeholder(src, tok, span));
+        }
         break;
       }
       case "else": {
         const top = stack[stack.length - 1];
         if (!top) {
           errors.push(new TemplateError("`{{else}}` outside of a block", span.start, span.end));
+          break;
+        }
+        if (top.placeholder) {
+          top.inElse = true;
           break;
         }
         if (top.inElse) {
@@ -318,11 +333,19 @@ function buildTree(src: string, toks: Tok[], errors: TemplateError[]): TNode[] {
   while (stack.length) {
     const open = stack.pop()!;
     open.node.end = src.length;
-    if (!(open.node.kind === "block" && open.node.chained)) {
+    if (!(open.node.kind === "block" && open.node.chained) && !open.placeholder) {
       errors.push(new TemplateError(`unclosed \`${openText(open)}\`: expected \`{{/${open.closeName}}}\``, open.node.open.start, open.node.open.end));
     }
   }
   return root;
+}
+
+/** A stand-in for an opening tag that did not parse; it closes on the tag's first word. */
+function placeholder(src: string, tok: TagTok, span: Span): OpenBlock {
+  const closeName = src.slice(tok.cStart, tok.cEnd).trim().split(/\s/)[0];
+  const path: PathExpr = { kind: "path", head: "name", segments: [], text: closeName, start: tok.cStart, end: tok.cStart };
+  const node: SectionNode = { kind: "section", inverted: false, path, body: [], inverse: null, open: span, close: null, elseSpan: null, start: span.start, end: span.end };
+  return { node, inElse: false, closeName, placeholder: true };
 }
 
 function openText(o: OpenBlock): string {
@@ -454,16 +477,16 @@ class ExprParser {
         this.error("unexpected text after the block parameters", this.pos, this.end);
         return null;
       }
+      // Arity errors keep the block (its body and closing tag still pair up): one typo, one error.
       if (args.length !== 1) {
         const where = args.length === 0 ? { start: head.start, end: head.end } : { start: args[1].start, end: args[args.length - 1].end };
         this.error(`\`#${helper}\` takes exactly 1 argument but ${args.length} ${args.length === 1 ? "was" : "were"} supplied`, where.start, where.end);
-        return null;
       }
       const max = helper === "each" ? 2 : helper === "with" ? 1 : 0;
       if (params.length > max) {
         const p = params[max];
         this.error(max === 0 ? `\`#${helper}\` takes no block parameters` : `\`#${helper}\` takes at most ${max} block parameter${max === 1 ? "" : "s"}`, p.start, p.end);
-        return null;
+        params.length = max;
       }
       const node: BlockNode = {
         kind: "block",
@@ -663,7 +686,7 @@ class ExprParser {
       const ss = this.pos;
       const id = this.readId();
       if (!id) {
-        if (this.atEnd() || /\s/.test(src[this.pos])) this.error("expected a name after `.`", ss - 1, ss);
+        if (ss > s) this.error("expected a name after `.`", ss - 1, ss);
         else this.unexpected();
         return null;
       }

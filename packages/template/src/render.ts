@@ -261,13 +261,19 @@ function compileExpr(expr: Expr, scope: Scope | null): Val {
       const args = expr.args.map((a) => compileExpr(a, scope));
       if (n === 1) {
         const a0 = args[0];
-        return (f, s) => impl(s, [a0(f, s)]);
+        return (f, s) => impl(s, a0(f, s));
       }
       if (n === 2) {
         const [a0, a1] = args;
-        return (f, s) => impl(s, [a0(f, s), a1(f, s)]);
+        // A literal second argument (`currency x "EUR"`, `truncate s 20`) is passed as a constant.
+        const e1 = expr.args[1];
+        if (e1.kind === "literal") {
+          const c1 = e1.value;
+          return (f, s) => impl(s, a0(f, s), c1);
+        }
+        return (f, s) => impl(s, a0(f, s), a1(f, s));
       }
-      return (f, s) => impl(s, args.map((a) => a(f, s)));
+      return (f, s) => impl(s, ...args.map((a) => a(f, s)));
     }
   }
 }
@@ -299,15 +305,42 @@ function compilePath(p: PathExpr, scope: Scope | null): Val {
   const param = findParam(scope, names[0]);
   if (param) {
     const { depth, index } = param;
-    const get: Val =
-      depth === 0
-        ? (f) => f.bp![index]
-        : (f) => {
-            let fr = f;
-            for (let d = 0; d < depth; d++) fr = fr.p!;
-            return fr.bp![index];
-          };
+    if (depth === 0) {
+      // The common `{{#each xs as |x|}}…{{x.name}}` case in one closure.
+      if (names.length === 1) return (f) => f.bp![index];
+      if (names.length === 2) {
+        const k = names[1];
+        return (f) => {
+          const o = f.bp![index];
+          if (typeof o !== "object" || o === null || !hasOwn.call(o, k)) return undefined;
+          const r = (o as Record<string, unknown>)[k];
+          return typeof r === "function" ? undefined : r;
+        };
+      }
+    }
+    const get: Val = (f) => {
+      let fr = f;
+      for (let d = 0; d < depth; d++) fr = fr.p!;
+      return fr.bp![index];
+    };
     return chain(get, names.slice(1));
+  }
+  if (names.length === 1) return stackLookup(names[0]);
+  if (names.length === 2) {
+    const name = names[0];
+    const k = names[1];
+    return (f) => {
+      for (let fr: Frame | null = f; fr !== null; fr = fr.p) {
+        const v = fr.v;
+        if (typeof v === "object" && v !== null && hasOwn.call(v, name)) {
+          const o = (v as Record<string, unknown>)[name];
+          if (typeof o !== "object" || o === null || !hasOwn.call(o, k)) return undefined;
+          const r = (o as Record<string, unknown>)[k];
+          return typeof r === "function" ? undefined : r;
+        }
+      }
+      return undefined;
+    };
   }
   return chain(stackLookup(names[0]), names.slice(1));
 }
@@ -447,6 +480,8 @@ const partialCache = new Map<string, Fn>();
 function compilePartial(name: string, indent: string, ctx: Ctx): Fn {
   const escape = ctx.escape;
   const inString = ctx.inString;
+  let lastSource: string | undefined;
+  let lastFn: Fn | undefined;
   return (f, s) => {
     const partials = s.partials;
     if (partials === undefined || !hasOwn.call(partials, name)) return "";
@@ -456,8 +491,10 @@ function compilePartial(name: string, indent: string, ctx: Ctx): Fn {
       throw new TemplateRenderError(`partials nested deeper than ${s.maxDepth} levels (\`${name}\` includes itself?)`);
     }
     if (++s.steps > s.maxSteps) tooMuchWork(s);
-    const key = escape + (inString ? "1" : "0") + indent + "\u0000" + source;
-    let fn = partialCache.get(key);
+    // This call site's last partial first: the same source string needs no cache key (which
+    // would copy and hash the whole source on every render).
+    let fn = source === lastSource ? lastFn : undefined;
+    if (fn === undefined) fn = partialCache.get(escape + (inString ? "1" : "0") + indent + "\u0000" + source);
     if (fn === undefined) {
       try {
         fn = compileSource(indentLines(source, indent), escape, inString);
@@ -466,8 +503,10 @@ function compilePartial(name: string, indent: string, ctx: Ctx): Fn {
         throw e;
       }
       if (partialCache.size >= 1000) partialCache.clear();
-      partialCache.set(key, fn);
+      partialCache.set(escape + (inString ? "1" : "0") + indent + "\u0000" + source, fn);
     }
+    lastSource = source;
+    lastFn = fn;
     s.depth++;
     const out = fn(f, s);
     s.depth--;

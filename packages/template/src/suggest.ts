@@ -1,40 +1,33 @@
-/**
- * "Did you mean …?" suggestions: the closest candidate by edit distance, offered only when
- * it is close enough to be a plausible typo (rustc's rule: at most a third of the length).
- */
-
-/** Levenshtein distance between two strings (two-row dynamic programming). */
-export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a.length === 0) return b.length;
-  if (b.length === 0) return a.length;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  let cur = new Array<number>(b.length + 1);
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-    }
-    [prev, cur] = [cur, prev];
-  }
-  return prev[b.length];
-}
-
-/** The candidate closest to `name`, or undefined when none is a plausible typo of it. */
+/** "Did you mean …?": the closest candidate by edit distance, when it is close enough to help. */
 export function suggest(name: string, candidates: Iterable<string>): string | undefined {
-  const max = Math.max(1, Math.floor(Math.max(name.length, 3) / 3));
-  const lower = name.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
+  const max = Math.max(1, Math.floor(name.length / 3));
   for (const c of candidates) {
     if (c === name) continue;
-    // A difference in case only is the most likely typo of all.
-    const d = c.toLowerCase() === lower ? 0.5 : editDistance(name, c);
-    if (d <= max && d < bestDistance) {
-      best = c;
+    const d = c.toLowerCase() === name.toLowerCase() ? 0.5 : editDistance(name, c);
+    if (d < bestDistance) {
       bestDistance = d;
+      best = c;
     }
   }
-  return best;
+  return bestDistance <= max ? best : undefined;
+}
+
+/** Damerau–Levenshtein distance (adjacent transpositions count as one edit). */
+export function editDistance(a: string, b: string): number {
+  const m = a.length;
+  const n = b.length;
+  if (Math.abs(m - n) > 3) return Math.abs(m - n);
+  const d: number[][] = Array.from({ length: m + 1 }, (_, i) => [i, ...new Array<number>(n).fill(0)]);
+  for (let j = 0; j <= n; j++) d[0]![j] = j;
+  for (let i = 1; i <= m; i++) {
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[m]![n]!;
 }

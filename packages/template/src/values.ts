@@ -54,22 +54,48 @@ export function toText(v: unknown): string {
   }
 }
 
-const HTML_ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#x27;",
-  "`": "&#x60;",
-  "=": "&#x3D;",
-};
-const HTML_TEST = /[&<>"'`=]/;
-const HTML_RE = /[&<>"'`=]/g;
-const htmlChar = (c: string): string => HTML_ESCAPES[c];
-
-/** Handlebars' HTML escaping (`& < > " ' \` =`); the test first keeps the common case allocation-free. */
+/**
+ * Handlebars' HTML escaping (`& < > " ' \` =`). A char-code scan rather than a regular
+ * expression: it is the hottest function of a render, and most values need no change, in
+ * which case the string is returned as is.
+ */
 export function escapeHtml(s: string): string {
-  return HTML_TEST.test(s) ? s.replace(HTML_RE, htmlChar) : s;
+  let out = "";
+  let last = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // Every escaped character is below 0x61 ("a"): letters and most text skip the switch.
+    if (c > 0x60) continue;
+    let rep: string;
+    switch (c) {
+      case 0x26:
+        rep = "&amp;";
+        break;
+      case 0x3c:
+        rep = "&lt;";
+        break;
+      case 0x3e:
+        rep = "&gt;";
+        break;
+      case 0x22:
+        rep = "&quot;";
+        break;
+      case 0x27:
+        rep = "&#x27;";
+        break;
+      case 0x60:
+        rep = "&#x60;";
+        break;
+      case 0x3d:
+        rep = "&#x3D;";
+        break;
+      default:
+        continue;
+    }
+    out += last === i ? rep : s.slice(last, i) + rep;
+    last = i + 1;
+  }
+  return last === 0 ? s : last === s.length ? out : out + s.slice(last);
 }
 
 const JSON_STR_TEST = /["\\\u0000-\u001f\u2028\u2029]/;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileTemplate } from "../src/index.js";
+import { T, checkTemplate, compileTemplate } from "../src/index.js";
 import { specsDir } from "./specs.js";
 
 interface Case {
@@ -19,6 +19,13 @@ describe("Handlebars compatibility subset", () => {
   it("has all 83 cases", () => {
     expect(cases.length).toBe(83);
     expect(cases.filter((c) => c.throws).length).toBe(11);
+  });
+  it("the checker handles every case: syntax errors exactly where compiling throws", () => {
+    for (const c of cases) {
+      const env = { lookup: () => T.unknown, names: () => [], partials: new Set(Object.keys(c.partials ?? {})), escape: "none" as const };
+      const kinds = checkTemplate(c.template, env).diagnostics.map((d) => d.kind);
+      expect(kinds.includes("syntax"), c.name).toBe(!!c.throws);
+    }
   });
   for (const c of cases) {
     it(c.name, () => {

@@ -1,0 +1,365 @@
+/**
+ * The static checker: types every path of a template against the names in scope, the way
+ * the renderer will resolve it (context stack, block parameters), and checks helper calls,
+ * `#each` arguments and partial names. The compiler calls it for every content string of a
+ * `.journey` file and maps the offsets into the file; the editor uses the references for
+ * go-to-definition and hover on each path segment.
+ */
+import type { BlockNode, CallExpr, Expr, PathExpr, SectionNode, Span, TNode } from "./ast.js";
+import { HELPERS, helperArity, helperResultType } from "./helpers.js";
+import { parseTemplate } from "./parse.js";
+import { suggest } from "./suggest.js";
+import { T, fieldType, isAssignable, nonNull, typeToString, type Type } from "./types.js";
+import { FORBIDDEN_NAMES } from "./values.js";
+
+export interface TemplateEnv {
+  /** Type of a root name in scope (`profile`, `cart`, `recs`, `unsubscribeUrl`, …), or undefined. */
+  lookup(name: string): Type | undefined;
+  /** All root names in scope (for "did you mean" suggestions). */
+  names(): string[];
+  /** Declared partial (fragment) names. */
+  partials: ReadonlySet<string>;
+  /** The escaping context of the content field. */
+  escape: "html" | "none" | "json";
+}
+
+export type TemplateDiagnosticKind =
+  | "syntax"
+  | "unknown-name"
+  | "unknown-field"
+  | "unknown-helper"
+  | "helper-arity"
+  | "helper-argument"
+  | "not-a-list"
+  | "unknown-partial"
+  | "raw-in-html";
+
+export interface TemplateFix {
+  start: number;
+  end: number;
+  text: string;
+  title: string;
+}
+
+export interface TemplateDiagnostic {
+  kind: TemplateDiagnosticKind;
+  severity: "error" | "warning";
+  message: string;
+  start: number;
+  end: number;
+  fix?: TemplateFix;
+  /** What to do about it (rustc's `help:` line), e.g. "did you mean `firstName`?". */
+  help?: string;
+}
+
+export interface TemplateReferenceSegment {
+  name: string;
+  start: number;
+  end: number;
+  /** The type of the path up to and including this segment. */
+  type: Type;
+}
+
+/** A path that resolved to a root name of the environment, with the type after each segment. */
+export interface TemplateReference {
+  root: string;
+  segments: TemplateReferenceSegment[];
+}
+
+export interface TemplateCheckResult {
+  diagnostics: TemplateDiagnostic[];
+  references: TemplateReference[];
+}
+
+/**
+ * A frame of the context stack as the checker sees it: `type` is the context value
+ * (undefined at the root, where names come from the environment), `params` the block
+ * parameters, `iterates` whether `@index` refers to this frame.
+ */
+interface Frame {
+  type: Type | undefined;
+  params: ReadonlyMap<string, Type>;
+  iterates: "yes" | "no" | "maybe";
+  parent: Frame | null;
+}
+
+export function checkTemplate(source: string, env: TemplateEnv): TemplateCheckResult {
+  const { nodes, errors } = parseTemplate(source);
+  const checker = new Checker(source, env);
+  for (const e of errors) checker.report("syntax", "error", e.message, e);
+  checker.nodes(nodes, { type: undefined, params: new Map(), iterates: "no", parent: null });
+  return { diagnostics: checker.diagnostics, references: checker.references };
+}
+
+const noParams: ReadonlyMap<string, Type> = new Map();
+
+class Checker {
+  readonly diagnostics: TemplateDiagnostic[] = [];
+  readonly references: TemplateReference[] = [];
+
+  constructor(
+    private readonly source: string,
+    private readonly env: TemplateEnv,
+  ) {}
+
+  report(kind: TemplateDiagnosticKind, severity: "error" | "warning", message: string, span: Span, extra?: { fix?: TemplateFix; help?: string }): void {
+    this.diagnostics.push({ kind, severity, message, start: span.start, end: span.end, ...extra });
+  }
+
+  nodes(nodes: readonly TNode[], frame: Frame): void {
+    for (const n of nodes) this.node(n, frame);
+  }
+
+  private node(n: TNode, frame: Frame): void {
+    switch (n.kind) {
+      case "text":
+      case "comment":
+      case "delimiters":
+        return;
+      case "mustache":
+        this.expr(n.expr, frame);
+        if (!n.escaped && this.env.escape === "html") {
+          const text = this.source.slice(n.start, n.end);
+          const fix =
+            text.startsWith("{{{") || text.startsWith("{{&")
+              ? { start: n.start, end: n.end, text: `{{${this.source.slice(n.expr.start, n.expr.end)}}}`, title: "escape the output" }
+              : undefined;
+          this.report("raw-in-html", "warning", "raw output is not HTML-escaped", n, {
+            fix,
+            help: "use `{{…}}` unless the value is trusted HTML",
+          });
+        }
+        return;
+      case "partial":
+        if (!this.env.partials.has(n.name)) {
+          const s = suggest(n.name, this.env.partials);
+          this.report("unknown-partial", "error", `unknown partial \`${n.name}\``, n.nameSpan, this.suggestion(s, n.nameSpan));
+        }
+        return;
+      case "section":
+        return this.section(n, frame);
+      case "block":
+        return this.block(n, frame);
+    }
+  }
+
+  private section(n: SectionNode, frame: Frame): void {
+    const t = this.path(n.path, frame);
+    if (n.inverse) this.nodes(n.inverse, frame);
+    if (n.inverted) {
+      this.nodes(n.body, frame);
+      return;
+    }
+    // The renderer pushes the list element, the value itself, or (for `true`) the current context again.
+    const v = nonNull(t);
+    let inner: Frame;
+    if (v.kind === "list") inner = { type: v.element, params: noParams, iterates: "yes", parent: frame };
+    else if (v.kind === "unknown") inner = { type: T.unknown, params: noParams, iterates: "maybe", parent: frame };
+    else if (v.kind === "bool") inner = { type: frame.type, params: noParams, iterates: "no", parent: frame };
+    else inner = { type: v, params: noParams, iterates: "no", parent: frame };
+    this.nodes(n.body, inner);
+  }
+
+  private block(n: BlockNode, frame: Frame): void {
+    const arg = n.args[0];
+    const t = arg ? this.expr(arg, frame) : T.unknown;
+    if (n.inverse) this.nodes(n.inverse, frame);
+    switch (n.helper) {
+      case "if":
+      case "unless":
+        this.nodes(n.body, frame);
+        return;
+      case "each": {
+        const v = nonNull(t);
+        let element: Type = T.unknown;
+        if (v.kind === "list") element = v.element;
+        else if (v.kind !== "unknown" && arg) {
+          const what = arg.kind === "path" ? `\`${arg.text}\`` : "the argument";
+          this.report("not-a-list", "error", `\`#each\` expects a list, but ${what} is \`${typeToString(t)}\``, arg);
+        }
+        const params = new Map<string, Type>();
+        if (n.params[0]) params.set(n.params[0].name, element);
+        if (n.params[1]) params.set(n.params[1].name, T.int);
+        this.nodes(n.body, { type: element, params, iterates: "yes", parent: frame });
+        return;
+      }
+      case "with": {
+        const v = nonNull(t);
+        const params = new Map<string, Type>();
+        if (n.params[0]) params.set(n.params[0].name, v);
+        this.nodes(n.body, { type: v, params, iterates: "no", parent: frame });
+        return;
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Expressions
+
+  private expr(e: Expr, frame: Frame): Type {
+    switch (e.kind) {
+      case "literal":
+        if (typeof e.value === "string") return T.literal(e.value);
+        if (typeof e.value === "number") return Number.isInteger(e.value) ? T.int : T.number;
+        if (typeof e.value === "boolean") return T.bool;
+        return T.null;
+      case "path":
+        return this.path(e, frame);
+      case "call":
+        return this.call(e, frame);
+    }
+  }
+
+  private call(e: CallExpr, frame: Frame): Type {
+    const argTypes = e.args.map((a) => this.expr(a, frame));
+    const sig = HELPERS.get(e.name);
+    if (!sig) {
+      const s = suggest(e.name, HELPERS.keys());
+      this.report("unknown-helper", "error", `unknown helper \`${e.name}\``, e.nameSpan, this.suggestion(s, e.nameSpan));
+      return T.unknown;
+    }
+    const { min, max } = helperArity(sig);
+    const n = e.args.length;
+    if (n < min || n > max) {
+      const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+      const span = n > max ? { start: e.args[max].start, end: e.args[n - 1].end } : e.nameSpan;
+      const usage = sig.params.map((p) => (p.optional ? `[${p.name}]` : p.rest ? `${p.name}…` : p.name)).join(" ");
+      this.report(
+        "helper-arity",
+        "error",
+        `\`${e.name}\` takes ${expected} argument${expected === "1" ? "" : "s"} but ${n} ${n === 1 ? "was" : "were"} supplied`,
+        span,
+        { help: `usage: \`${e.name} ${usage}\`` },
+      );
+      return helperResultType(e.name, argTypes);
+    }
+    for (let i = 0; i < n; i++) {
+      const p = sig.params[Math.min(i, sig.params.length - 1)];
+      const at = argTypes[i];
+      // Helpers are null-safe (a path through an optional renders empty), so `T?` passes for `T`.
+      if (!isAssignable(nonNull(at), p.type)) {
+        this.report(
+          "helper-argument",
+          "error",
+          `\`${e.name}\` expects \`${typeToString(p.type)}\` for \`${p.name}\`, found \`${typeToString(at)}\``,
+          e.args[i],
+        );
+      }
+    }
+    return helperResultType(e.name, argTypes);
+  }
+
+  private path(p: PathExpr, frame: Frame): Type {
+    if (p.head === "data") {
+      const seg = p.segments[0];
+      let f: Frame | null = frame;
+      while (f !== null && f.iterates === "no") f = f.parent;
+      if (f === null) {
+        this.report("unknown-name", "error", `\`@${seg.name}\` is only available inside \`{{#each}}\` or a section over a list`, p);
+        return T.unknown;
+      }
+      return seg.name === "index" ? T.int : T.bool;
+    }
+    if (p.head === "this") {
+      if (p.segments.length === 0) return frame.type ?? T.unknown;
+      // `this.x` reads the current context only; at the root that is the environment.
+      const first = p.segments[0];
+      let t: Type | undefined;
+      if (frame.type === undefined) {
+        t = this.env.lookup(first.name);
+        if (t === undefined) {
+          this.unknownName(first, frame);
+          return T.unknown;
+        }
+        return this.walk(p, 1, t, "this." + first.name, undefined);
+      }
+      return this.walk(p, 0, frame.type, "this", undefined);
+    }
+    const first = p.segments[0];
+    const name = first.name;
+    if (FORBIDDEN_NAMES.has(name)) {
+      this.report("unknown-name", "error", `\`${name}\` is never readable in a template`, first);
+      return T.unknown;
+    }
+    // 1. block parameters, innermost first (they shadow the context stack, as at run time)
+    for (let f: Frame | null = frame; f !== null; f = f.parent) {
+      const t = f.params.get(name);
+      if (t !== undefined) return this.walk(p, 1, t, name, undefined);
+    }
+    // 2. the context stack: the innermost frame whose record holds the name
+    for (let f: Frame | null = frame; f !== null; f = f.parent) {
+      if (f.type === undefined) continue;
+      const v = nonNull(f.type);
+      if (v.kind === "unknown") return T.unknown;
+      if (v.kind === "record") {
+        const t = fieldType(v, name);
+        if (t !== undefined) return this.walk(p, 1, t, name, undefined);
+      }
+    }
+    // 3. the root names of the environment
+    const root = this.env.lookup(name);
+    if (root === undefined) {
+      this.unknownName(first, frame);
+      return T.unknown;
+    }
+    const ref: TemplateReference = { root: name, segments: [{ name, start: first.start, end: first.end, type: root }] };
+    this.references.push(ref);
+    return this.walk(p, 1, root, name, ref);
+  }
+
+  /** Follows `p.segments[from…]` from type `t`; `prefix` is the path so far, for messages. */
+  private walk(p: PathExpr, from: number, t: Type, prefix: string, ref: TemplateReference | undefined): Type {
+    let optional = false;
+    let cur = t;
+    for (let i = from; i < p.segments.length; i++) {
+      const seg = p.segments[i];
+      if (cur.kind === "optional" || cur.kind === "null") optional = true;
+      const v = nonNull(cur);
+      if (v.kind === "unknown") return T.unknown;
+      let next: Type | undefined;
+      if (FORBIDDEN_NAMES.has(seg.name)) {
+        this.report("unknown-field", "error", `\`${seg.name}\` is never readable in a template`, seg);
+        return T.unknown;
+      }
+      if (v.kind === "record") {
+        next = fieldType(v, seg.name);
+        if (next === undefined) {
+          const s = suggest(
+            seg.name,
+            v.fields.map((f) => f.name),
+          );
+          this.report("unknown-field", "error", `unknown field \`${seg.name}\` on \`${prefix}\``, seg, this.suggestion(s, seg));
+          return T.unknown;
+        }
+      } else if (v.kind === "list") {
+        if (seg.name === "length") next = T.int;
+        else if (/^[0-9]+$/.test(seg.name)) next = T.optional(v.element);
+      }
+      if (next === undefined) {
+        const help = v.kind === "list" ? `\`${prefix}\` is a list: iterate it with \`{{#each ${prefix} as |x|}}\`` : `\`${prefix}\` is \`${typeToString(cur)}\``;
+        this.report("unknown-field", "error", `unknown field \`${seg.name}\` on \`${prefix}\``, seg, { help });
+        return T.unknown;
+      }
+      cur = next;
+      prefix += "." + seg.name;
+      ref?.segments.push({ name: seg.name, start: seg.start, end: seg.end, type: optional ? T.optional(cur) : cur });
+    }
+    return optional ? T.optional(cur) : cur;
+  }
+
+  private unknownName(seg: { name: string; start: number; end: number }, frame: Frame): void {
+    const candidates = new Set<string>(this.env.names());
+    for (let f: Frame | null = frame; f !== null; f = f.parent) {
+      for (const k of f.params.keys()) candidates.add(k);
+      const v = f.type && nonNull(f.type);
+      if (v && v.kind === "record") for (const fl of v.fields) candidates.add(fl.name);
+    }
+    const s = suggest(seg.name, candidates);
+    this.report("unknown-name", "error", `unknown name \`${seg.name}\``, seg, this.suggestion(s, seg));
+  }
+
+  private suggestion(s: string | undefined, span: Span): { fix?: TemplateFix; help?: string } {
+    if (s === undefined) return {};
+    return { help: `did you mean \`${s}\`?`, fix: { start: span.start, end: span.end, text: s, title: `replace with \`${s}\`` } };
+  }
+}

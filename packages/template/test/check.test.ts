@@ -1,0 +1,188 @@
+import { describe, expect, it } from "vitest";
+import { T, checkTemplate, typeToString, type Field, type TemplateDiagnostic, type TemplateEnv, type Type } from "../src/index.js";
+
+const field = (name: string, type: Type, optional = false): Field => ({ name, type, optional });
+const record = (name: string | undefined, fields: Field[]): Type => ({ kind: "record", fields, ...(name ? { name } : {}) });
+
+const LineItem = record("LineItem", [field("sku", T.string), field("name", T.string), field("price", T.number), field("qty", T.int)]);
+const Product = record("Product", [field("sku", T.string), field("name", T.string), field("price", T.number), field("url", T.string), field("inStock", T.bool)]);
+const tier: Type = { kind: "union", members: [T.literal("bronze"), T.literal("silver"), T.literal("gold")] };
+const profile = record(undefined, [
+  field("email", T.string),
+  field("firstName", T.string, true),
+  field("loyalty", record(undefined, [field("tier", tier), field("points", T.int)])),
+  field("lastActiveAt", T.datetime, true),
+  field("address", record(undefined, [field("city", T.string)]), true),
+  field("tags", T.list(T.string)),
+]);
+const roots: Record<string, Type> = {
+  profile,
+  cart: record("CartAbandoned", [field("cartId", T.string), field("items", T.list(LineItem)), field("total", T.number)]),
+  recs: T.list(Product),
+  unsubscribeUrl: T.string,
+};
+
+function env(escape: TemplateEnv["escape"] = "html"): TemplateEnv {
+  return { lookup: (n) => roots[n], names: () => Object.keys(roots), partials: new Set(["Footer", "Header"]), escape };
+}
+
+/** Diagnostics as [kind, text under the span, message], the shape assertions read best in. */
+function diags(src: string, e = env()) {
+  return checkTemplate(src, e).diagnostics.map((d) => [d.kind, src.slice(d.start, d.end), d.message]);
+}
+
+function one(src: string, e = env()): TemplateDiagnostic {
+  const ds = checkTemplate(src, e).diagnostics;
+  expect(ds).toHaveLength(1);
+  return ds[0];
+}
+
+describe("checker: valid templates", () => {
+  it("accepts the brief's example content", () => {
+    const src = `{{default profile.firstName 'Hi'}}, you left {{length cart.items}} items behind
+{{#each cart.items as |line|}}<p>{{line.name}} — {{currency line.price "EUR"}}</p>{{/each}}
+{{#each recs as |p|}}<a href="{{p.url}}"><img alt="{{p.name}}"></a>{{/each}}
+{{> Footer}}<a href="{{unsubscribeUrl}}">x</a>`;
+    expect(diags(src)).toEqual([]);
+  });
+  it("is context-stack aware", () => {
+    expect(diags("{{#each cart.items}}{{name}} {{@index}} {{profile.email}} {{this.sku}}{{/each}}")).toEqual([]);
+    expect(diags("{{#cart.items}}{{qty}}{{@first}}{{/cart.items}}{{#profile.loyalty}}{{tier}} {{unsubscribeUrl}}{{/profile.loyalty}}")).toEqual([]);
+    expect(diags("{{#with profile.loyalty}}{{points}}{{/with}}{{#with profile as |p|}}{{p.email}}{{email}}{{/with}}")).toEqual([]);
+    expect(diags("{{#each profile.tags as |t i|}}{{upper t}}{{i}}{{/each}}{{#each profile.tags}}{{lower this}}{{/each}}")).toEqual([]);
+  });
+  it("allows paths through optionals (they render empty) and null-safe helpers", () => {
+    expect(diags("{{profile.address.city}} {{upper profile.firstName}} {{date profile.lastActiveAt 'iso'}}")).toEqual([]);
+  });
+  it("accepts helper argument types by assignability", () => {
+    expect(diags("{{currency cart.total 'EUR'}} {{number profile.loyalty.points 0}} {{truncate profile.email 10}} {{join profile.tags ', '}}")).toEqual([]);
+    expect(diags("{{#if (and (gt cart.total 10) (eq profile.loyalty.tier 'gold'))}}x{{/if}} {{upper profile.loyalty.tier}}")).toEqual([]);
+    expect(diags("{{#with (first recs)}}{{name}}{{/with}} {{upper (default profile.firstName 'there')}}")).toEqual([]);
+  });
+});
+
+describe("checker: diagnostics", () => {
+  it("syntax", () => {
+    expect(diags("Hi {{profile.email}")).toEqual([["syntax", "{{", "unclosed tag: expected `}}`"]]);
+    expect(diags("{{#if}}x{{/if}}")).toEqual([["syntax", "if", "`#if` takes exactly 1 argument but 0 were supplied"]]);
+  });
+  it("unknown-field with a suggestion and a fix on the bad segment", () => {
+    const src = "Hi {{profile.frstName}}!";
+    const d = one(src);
+    expect(d).toMatchObject({ kind: "unknown-field", severity: "error", message: "unknown field `frstName` on `profile`", help: "did you mean `firstName`?" });
+    expect(src.slice(d.start, d.end)).toBe("frstName");
+    expect(d.fix).toEqual({ start: 13, end: 21, text: "firstName", title: "replace with `firstName`" });
+    const fixed = src.slice(0, d.fix!.start) + d.fix!.text + src.slice(d.fix!.end);
+    expect(diags(fixed)).toEqual([]);
+  });
+  it("unknown-field without a suggestion when nothing is close", () => {
+    const d = one("{{profile.zzzzzzzz}}");
+    expect(d.fix).toBeUndefined();
+    expect(d.help).toBeUndefined();
+  });
+  it("unknown-field on block params, nested records, lists and scalars", () => {
+    expect(diags("{{#each recs as |p|}}{{p.nme}}{{/each}}")).toEqual([["unknown-field", "nme", "unknown field `nme` on `p`"]]);
+    expect(diags("{{profile.loyalty.tierr}}")).toEqual([["unknown-field", "tierr", "unknown field `tierr` on `profile.loyalty`"]]);
+    expect(diags("{{cart.items.sku}}")).toEqual([["unknown-field", "sku", "unknown field `sku` on `cart.items`"]]);
+    expect(diags("{{profile.email.domain}}")).toEqual([["unknown-field", "domain", "unknown field `domain` on `profile.email`"]]);
+    expect(diags("{{cart.items.length}} {{cart.items.0.name}}")).toEqual([]);
+  });
+  it("unknown-name, with suggestions from roots, block params and context fields", () => {
+    const d = one("{{profle.email}}");
+    expect(d).toMatchObject({ kind: "unknown-name", message: "unknown name `profle`", fix: { start: 2, end: 8, text: "profile" } });
+    expect(one("{{#each recs as |prod|}}{{prd.name}}{{/each}}").fix?.text).toBe("prod");
+    expect(one("{{#each cart.items}}{{nmae}}{{/each}}").fix?.text).toBe("name");
+    expect(diags("{{@index}}")).toEqual([["unknown-name", "@index", "`@index` is only available inside `{{#each}}` or a section over a list"]]);
+    expect(diags("{{constructor}}")).toEqual([["unknown-name", "constructor", "`constructor` is never readable in a template"]]);
+  });
+  it("unknown-helper, at the helper name, with a suggestion", () => {
+    const src = "{{uper profile.email}}";
+    const d = one(src);
+    expect(d).toMatchObject({ kind: "unknown-helper", message: "unknown helper `uper`", start: 2, end: 6, fix: { text: "upper" } });
+    expect(diags("{{#if (frobnicate 1)}}x{{/if}}")).toEqual([["unknown-helper", "frobnicate", "unknown helper `frobnicate`"]]);
+  });
+  it("helper-arity: missing arguments at the name, extra ones at the extras", () => {
+    expect(diags("{{currency cart.total}}")).toEqual([["helper-arity", "currency", "`currency` takes 2 arguments but 1 was supplied"]]);
+    expect(one("{{currency cart.total}}").help).toBe('usage: `currency amount code`');
+    expect(diags("{{upper profile.email 'a' 'b'}}")).toEqual([["helper-arity", "'a' 'b'", "`upper` takes 1 argument but 3 were supplied"]]);
+    expect(diags("{{and profile.email}}")).toEqual([["helper-arity", "and", "`and` takes at least 2 arguments but 1 was supplied"]]);
+  });
+  it("helper-argument at the argument", () => {
+    expect(diags("{{currency profile.email 'EUR'}}")).toEqual([["helper-argument", "profile.email", "`currency` expects `number` for `amount`, found `string`"]]);
+    expect(diags("{{truncate profile.email 'ten'}}")).toEqual([["helper-argument", "'ten'", '`truncate` expects `int` for `length`, found `"ten"`']]);
+    expect(diags("{{date profile.lastActiveAt 'yearly'}}")).toEqual([
+      ["helper-argument", "'yearly'", '`date` expects `"short" | "medium" | "long" | "full" | "iso" | "time"` for `format`, found `"yearly"`'],
+    ]);
+    expect(diags("{{length profile.loyalty.points}}")).toEqual([["helper-argument", "profile.loyalty.points", "`length` expects `string | list<unknown>` for `value`, found `int`"]]);
+  });
+  it("not-a-list for #each", () => {
+    expect(diags("{{#each profile.email as |x|}}{{x}}{{/each}}")).toEqual([["not-a-list", "profile.email", "`#each` expects a list, but `profile.email` is `string`"]]);
+    expect(diags("{{#each profile.loyalty}}{{/each}}")).toEqual([["not-a-list", "profile.loyalty", "`#each` expects a list, but `profile.loyalty` is `{ tier: \"bronze\" | \"silver\" | \"gold\", points: int }`"]]);
+  });
+  it("unknown-partial with a suggestion", () => {
+    const src = "{{> Foter}}";
+    const d = one(src);
+    expect(d).toMatchObject({ kind: "unknown-partial", message: "unknown partial `Foter`", fix: { text: "Footer" } });
+    expect(src.slice(d.start, d.end)).toBe("Foter");
+  });
+  it("raw-in-html is a warning in html content only, with a fix", () => {
+    const src = "<p>{{{profile.email}}}</p>{{&unsubscribeUrl}}";
+    const ds = checkTemplate(src, env()).diagnostics;
+    expect(ds.map((d) => [d.kind, d.severity, src.slice(d.start, d.end), d.fix?.text])).toEqual([
+      ["raw-in-html", "warning", "{{{profile.email}}}", "{{profile.email}}"],
+      ["raw-in-html", "warning", "{{&unsubscribeUrl}}", "{{unsubscribeUrl}}"],
+    ]);
+    expect(checkTemplate(src, env("none")).diagnostics).toEqual([]);
+    expect(checkTemplate(src, env("json")).diagnostics).toEqual([]);
+  });
+  it("reports every mistake once", () => {
+    expect(diags("{{profile.frstName}} {{uper x}} {{#each profile.email}}{{/each}} {{> Nope}}").map((d) => d[0])).toEqual([
+      "unknown-field",
+      "unknown-name",
+      "unknown-helper",
+      "not-a-list",
+      "unknown-partial",
+    ]);
+  });
+});
+
+describe("checker: references", () => {
+  it("lists every path that resolved to a root name, with segment spans and types", () => {
+    const src = "{{profile.loyalty.tier}} {{#each cart.items as |line|}}{{line.name}}{{profile.firstName}}{{/each}} {{this.cart}}";
+    const { references } = checkTemplate(src, env());
+    expect(references.map((r) => [r.root, r.segments.map((s) => [s.name, src.slice(s.start, s.end), typeToString(s.type)])])).toEqual([
+      [
+        "profile",
+        [
+          ["profile", "profile", typeToString(profile)],
+          ["loyalty", "loyalty", '{ tier: "bronze" | "silver" | "gold", points: int }'],
+          ["tier", "tier", '"bronze" | "silver" | "gold"'],
+        ],
+      ],
+      [
+        "cart",
+        [
+          ["cart", "cart", "CartAbandoned"],
+          ["items", "items", "list<LineItem>"],
+        ],
+      ],
+      [
+        "profile",
+        [
+          ["profile", "profile", typeToString(profile)],
+          ["firstName", "firstName", "string?"],
+        ],
+      ],
+    ]);
+  });
+  it("types after an optional stay optional; a bad segment ends the reference", () => {
+    const src = "{{profile.address.city}} {{profile.nope.x}}";
+    const { references } = checkTemplate(src, env());
+    expect(references[0].segments.map((s) => typeToString(s.type))).toEqual([typeToString(profile), "{ city: string }?", "string?"]);
+    expect(references[1].segments.map((s) => s.name)).toEqual(["profile"]);
+  });
+  it("names resolved against an element or a block parameter are not root references", () => {
+    const { references } = checkTemplate("{{#each recs}}{{name}}{{/each}}{{#with profile as |p|}}{{p.email}}{{/with}}", env());
+    expect(references.map((r) => r.root)).toEqual(["recs", "profile"]);
+  });
+});

@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import { HELPERS, HELPER_SIGNATURES, TemplateError, TemplateRenderError, compileTemplate, formatHelperSignature, helperArity, renderTemplate, typeToString } from "../src/index.js";
+
+const r = (src: string, data: unknown = {}, opts: Parameters<typeof renderTemplate>[2] = {}) => renderTemplate(src, data, { escape: "none", ...opts });
+
+describe("helper table", () => {
+  it("has exactly the brief's helpers, each documented", () => {
+    expect(HELPER_SIGNATURES.map((s) => s.name)).toEqual([
+      "default", "length", "upper", "lower", "capitalize", "truncate", "join", "first", "currency", "number", "date", "json", "eq", "ne", "gt", "lt", "and", "or", "not",
+    ]);
+    for (const s of HELPER_SIGNATURES) expect(s.doc.length).toBeGreaterThan(10);
+  });
+  it("formats signatures for completion", () => {
+    expect(formatHelperSignature(HELPERS.get("currency")!, typeToString)).toBe("currency(amount: number, code: string): string");
+    expect(formatHelperSignature(HELPERS.get("number")!, typeToString)).toBe("number(value: number, decimals?: int): string");
+    expect(helperArity(HELPERS.get("and")!)).toEqual({ min: 2, max: Infinity });
+    expect(helperArity(HELPERS.get("date")!)).toEqual({ min: 1, max: 2 });
+  });
+});
+
+describe("helpers", () => {
+  it("default", () => {
+    expect(r("{{default name 'Hi'}}", { name: "Ana" })).toBe("Ana");
+    expect(r("{{default name 'Hi'}}", { name: null })).toBe("Hi");
+    expect(r("{{default name 'Hi'}}", { name: "" })).toBe("Hi");
+    expect(r("{{default name 'Hi'}}", {})).toBe("Hi");
+    expect(r("{{default n 5}}", { n: 0 })).toBe("0");
+  });
+  it("length of lists and strings (in characters, not UTF-16 units)", () => {
+    expect(r("{{length xs}} {{length s}} {{length e}} {{length missing}}", { xs: [1, 2, 3], s: "héllo😀", e: [] })).toBe("3 6 0 0");
+  });
+  it("upper, lower, capitalize", () => {
+    expect(r("{{upper s}}|{{lower s}}|{{capitalize t}}|{{capitalize ''}}|{{upper missing}}", { s: "Straße", t: "élan vital" })).toBe("STRASSE|straße|Élan vital||");
+  });
+  it("truncate adds … only when it cuts", () => {
+    expect(r("{{truncate s 5}}|{{truncate s 50}}|{{truncate s 6}}", { s: "Hello world" })).toBe("Hello…|Hello world|Hello…");
+    expect(r("{{truncate s 2}}", { s: "😀😀😀" })).toBe("😀😀…");
+    expect(() => r("{{truncate s -1}}", { s: "x" })).toThrow(TemplateRenderError);
+  });
+  it("join and first", () => {
+    expect(r("{{join xs}}|{{join xs ' / '}}|{{join missing}}", { xs: ["a", 1, "c"] })).toBe("a, 1, c|a / 1 / c|");
+    expect(r("{{first xs}}|{{first e}}|{{#with (first ps)}}{{name}}{{/with}}", { xs: ["a", "b"], e: [], ps: [{ name: "P" }] })).toBe("a||P");
+  });
+  it("currency uses Intl with the locale option (default en-US)", () => {
+    expect(r("{{currency 1234.5 'EUR'}}", {})).toBe("€1,234.50");
+    expect(r("{{currency p 'USD'}}", { p: 20 })).toBe("$20.00");
+    expect(r("{{currency p 'EUR'}}", { p: 1234.5 }, { locale: "de-DE" })).toBe("1.234,50\u00a0€");
+    expect(r("{{currency p 'JPY'}}", { p: 1234 }, { locale: "ja-JP" })).toBe("￥1,234");
+    expect(r("{{currency p 'EUR'}}", { p: null })).toBe("");
+    expect(() => r("{{currency 1 'NOPE!'}}", {})).toThrow(TemplateRenderError);
+  });
+  it("one compiled template renders in several locales", () => {
+    const t = compileTemplate("{{currency p 'EUR'}}", { escape: "none" });
+    expect(t({ p: 5 }, { locale: "fr-FR" })).toBe("5,00\u00a0€");
+    expect(t({ p: 5 }, { locale: "en-GB" })).toBe("€5.00");
+    expect(t({ p: 5 })).toBe("€5.00");
+  });
+  it("number with and without decimals", () => {
+    expect(r("{{number n}}|{{number n 2}}|{{number n 0}}", { n: 1234.5678 })).toBe("1,234.568|1,234.57|1,235");
+    expect(r("{{number n 1}}", { n: 1234.5 }, { locale: "fr-FR" })).toBe("1\u202f234,5");
+    expect(r("{{number n}}", { n: "12" })).toBe("12");
+    expect(r("{{number n}}", { n: "abc" })).toBe("");
+    expect(() => r("{{number n 1.5}}", { n: 1 })).toThrow(TemplateRenderError);
+  });
+  it("date formats in the time zone option", () => {
+    const d = "2026-12-01T23:30:00Z";
+    expect(r("{{date d}}", { d })).toBe("Dec 1, 2026");
+    expect(r("{{date d}}", { d }, { timeZone: "Europe/Paris" })).toBe("Dec 2, 2026");
+    expect(r("{{date d 'short'}}|{{date d 'long'}}|{{date d 'full'}}|{{date d 'time'}}", { d }, { timeZone: "Asia/Tokyo" })).toBe(
+      "12/2/26|December 2, 2026|Wednesday, December 2, 2026|8:30 AM",
+    );
+    expect(r("{{date d 'long'}}", { d }, { locale: "de-DE", timeZone: "Europe/Berlin" })).toBe("2. Dezember 2026");
+    expect(r("{{date d 'iso'}}", { d }, { timeZone: "UTC" })).toBe("2026-12-01T23:30:00Z");
+    expect(r("{{date d 'iso'}}", { d }, { timeZone: "Europe/Paris" })).toBe("2026-12-02T00:30:00+01:00");
+    expect(r("{{date d 'iso'}}", { d: "2026-07-01T12:00:00Z" }, { timeZone: "America/New_York" })).toBe("2026-07-01T08:00:00-04:00");
+    expect(r("{{date d 'iso'}}", { d: "2026-01-01T00:00:00Z" }, { timeZone: "Asia/Kolkata" })).toBe("2026-01-01T05:30:00+05:30");
+    expect(r("{{date d 'iso'}}", { d: Date.UTC(2026, 0, 2) })).toBe("2026-01-02T00:00:00Z");
+    expect(r("{{date d 'iso'}}", { d: "not a date" })).toBe("");
+    expect(() => r("{{date d f}}", { d, f: "weird" })).toThrow(/unknown format/);
+  });
+  it("json writes valid JSON for any value without calling data code", () => {
+    const data = { v: { a: [1, "x", null, true], s: 'q"\n<', d: new Date(Date.UTC(2026, 0, 1)), nan: NaN, f: () => 1, toJSON: () => "hacked", u: undefined } };
+    const out = r("{{json v}}", data);
+    expect(JSON.parse(out)).toEqual({ a: [1, "x", null, true], s: 'q"\n<', d: "2026-01-01T00:00:00.000Z", nan: null });
+    expect(r("{{json missing}}", {})).toBe("null");
+    const cyc: Record<string, unknown> = {};
+    cyc.self = cyc;
+    expect(() => r("{{json c}}", { c: cyc })).toThrow(TemplateRenderError);
+  });
+  it("comparisons and logic", () => {
+    expect(r("{{eq a 1}} {{eq a '1'}} {{ne a 2}} {{eq missing null}}", { a: 1 })).toBe("true false true true");
+    expect(r("{{gt a 1}} {{gt a 2}} {{lt a 3}} {{lt 'a' 'b'}} {{gt missing 1}}", { a: 2 })).toBe("true false true true false");
+    expect(r("{{and a b}} {{and a c}} {{or c d}} {{or c d a}} {{not c}} {{not e}} {{not a}}", { a: 1, b: "x", c: 0, d: [], e: [] })).toBe(
+      "true false false true true true false",
+    );
+    expect(r("{{#if (and (gt n 1) (not flag))}}yes{{else}}no{{/if}}", { n: 3, flag: false })).toBe("yes");
+  });
+  it("unknown helpers and wrong arity are compile-time errors with offsets", () => {
+    const err = (src: string) => {
+      try {
+        compileTemplate(src);
+      } catch (e) {
+        return e as TemplateError;
+      }
+      throw new Error("expected a compile error");
+    };
+    const e1 = err("Hi {{shout name}}");
+    expect(e1).toBeInstanceOf(TemplateError);
+    expect(e1.message).toBe("unknown helper `shout`");
+    expect([e1.start, e1.end]).toEqual([5, 10]);
+    const e2 = err("{{#if (eq a)}}x{{/if}}");
+    expect(e2.message).toBe("`eq` takes 2 arguments but 1 was supplied");
+    expect([e2.start, e2.end]).toEqual([7, 9]);
+    expect(err("{{upper a b}}").message).toBe("`upper` takes 1 argument but 2 were supplied");
+    expect(err("{{date}}x{{date a b c}}").message).toBe("`date` takes 1 to 2 arguments but 3 were supplied");
+  });
+  it("a bare name is a path even when a helper has that name", () => {
+    expect(r("{{first}} {{date}} {{length}}", { first: "F", date: "D", length: 3 })).toBe("F D 3");
+  });
+});

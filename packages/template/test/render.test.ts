@@ -1,0 +1,173 @@
+import { describe, expect, it } from "vitest";
+import { TemplateError, TemplateRenderError, compileTemplate, renderTemplate } from "../src/index.js";
+
+describe("escape contexts", () => {
+  const data = { s: `<a href="x">Tom & 'Jerry'</a> \`=`, n: 3, list: ["a", "b"], o: { k: "v" } };
+  it("html escapes & < > \" ' ` = like Handlebars; triple and & are raw", () => {
+    expect(renderTemplate("{{s}}", data)).toBe("&lt;a href&#x3D;&quot;x&quot;&gt;Tom &amp; &#x27;Jerry&#x27;&lt;/a&gt; &#x60;&#x3D;");
+    expect(renderTemplate("{{{s}}}|{{&s}}", data)).toBe(`${data.s}|${data.s}`);
+    expect(renderTemplate("{{n}} {{list}} {{o}} {{missing}} {{nul}} {{f}} {{t}}", { ...data, nul: null, f: false, t: true })).toBe("3 a,b [object Object]   false true");
+  });
+  it("none writes raw text", () => {
+    expect(renderTemplate("{{s}}", data, { escape: "none" })).toBe(data.s);
+  });
+  it("json: inside a string literal the value is JSON-string-escaped, outside it is a JSON value", () => {
+    const src = `{"title": "Hi {{name}}!", "n": {{n}}, "name": {{name}}, "items": {{json items}}, "raw": "{{json items}}", "none": {{missing}}, "c": {{currency n "EUR"}}}`;
+    const out = renderTemplate(src, { name: 'Ana "A"\n\\ </script>', n: 3, items: [{ a: 1 }, "x"] }, { escape: "json" });
+    expect(JSON.parse(out)).toEqual({
+      title: 'Hi Ana "A"\n\\ </script>!',
+      n: 3,
+      name: 'Ana "A"\n\\ </script>',
+      items: [{ a: 1 }, "x"],
+      raw: '[{"a":1},"x"]',
+      none: null,
+      c: "€3.00",
+    });
+  });
+  it("json: string state is tracked through escaped quotes, blocks and loops", () => {
+    const src = `{"a": "say \\"{{x}}\\"", "list": [{{#each xs as |x|}}{{#if @index}}, {{/if}}{"v": {{x}}, "s": "{{x}}"}{{/each}}], "b": {{#if flag}}"{{x}}"{{else}}{{x}}{{/if}}}`;
+    const out = renderTemplate(src, { x: 'q"', xs: [1, "two"], flag: true }, { escape: "json" });
+    expect(JSON.parse(out)).toEqual({ a: 'say "q""', list: [{ v: 1, s: "1" }, { v: "two", s: "two" }], b: 'q"' });
+  });
+  it("json: a partial continues in the string state of its call site", () => {
+    const out = renderTemplate(`{"a": "{{> P}}", "b": {{> P}}}`, { x: 'q"' }, { escape: "json", partials: { P: "{{x}}" } });
+    expect(JSON.parse(out)).toEqual({ a: 'q"', b: 'q"' });
+  });
+});
+
+describe("blocks and sections", () => {
+  const r = (src: string, data: unknown, partials?: Record<string, string>) => renderTemplate(src, data, { escape: "none", partials });
+  it("each with block params, @index/@first/@last and else", () => {
+    const src = "{{#each xs as |x i|}}{{#if @first}}[{{/if}}{{i}}={{x.n}}{{#if @last}}]{{else}}, {{/if}}{{else}}none{{/each}}";
+    expect(r(src, { xs: [{ n: "a" }, { n: "b" }, { n: "c" }] })).toBe("[0=a, 1=b, 2=c]");
+    expect(r(src, { xs: [] })).toBe("none");
+    expect(r(src, {})).toBe("none");
+    expect(r(src, { xs: "not a list" })).toBe("none");
+  });
+  it("each without params pushes the element; outer names stay visible; `this`", () => {
+    expect(r("{{#each xs}}{{this}}{{sep}}{{/each}}", { xs: [1, 2], sep: ";" })).toBe("1;2;");
+    expect(r("{{#each xs}}{{name}}@{{shop}} {{/each}}", { xs: [{ name: "a" }, { name: "b", shop: "B" }], shop: "S" })).toBe("a@S b@B ");
+  });
+  it("nested block params resolve to the right frame and shadow data", () => {
+    const src = "{{#each rows as |row r|}}{{#each row.cells as |c|}}{{r}}{{c}}{{row.id}}{{x}} {{/each}}{{/each}}";
+    expect(r(src, { rows: [{ id: "A", cells: ["1", "2"] }, { id: "B", cells: ["3"] }], x: "!", r: "shadowed" })).toBe("0" + "1A! 02A! 13B! ");
+  });
+  it("with, with as, with else", () => {
+    expect(r("{{#with p}}{{name}}{{/with}}|{{#with p as |q|}}{{q.name}}{{/with}}|{{#with nope}}x{{else}}y{{/with}}", { p: { name: "N" } })).toBe("N|N|y");
+  });
+  it("if / unless / else if chains", () => {
+    const src = "{{#if a}}A{{else if b}}B{{else unless c}}notC{{else}}C{{/if}}";
+    expect(r(src, { a: 1 })).toBe("A");
+    expect(r(src, { b: 1 })).toBe("B");
+    expect(r(src, {})).toBe("notC");
+    expect(r(src, { c: 1 })).toBe("C");
+    expect(r("{{#unless a}}no{{else}}yes{{/unless}}", { a: [] })).toBe("no");
+  });
+  it("Mustache sections: lists, objects, true, falsy values, else", () => {
+    expect(r("{{#xs}}({{.}}){{/xs}}", { xs: [1, 2] })).toBe("(1)(2)");
+    expect(r("{{#o}}{{k}}{{/o}}", { o: { k: "v" } })).toBe("v");
+    expect(r("{{#t}}{{k}}{{/t}}", { t: true, k: "outer" })).toBe("outer");
+    expect(r("{{#z}}x{{else}}none{{/z}}|{{^z}}inv{{/z}}", { z: 0 })).toBe("none|inv");
+  });
+  it("standalone block tags leave no blank lines", () => {
+    const src = "<ul>\n  {{#each xs as |x|}}\n  <li>{{x}}</li>\n  {{else}}\n  <li>none</li>\n  {{/each}}\n</ul>\n";
+    expect(r(src, { xs: [1, 2] })).toBe("<ul>\n  <li>1</li>\n  <li>2</li>\n</ul>\n");
+    expect(r(src, {})).toBe("<ul>\n  <li>none</li>\n</ul>\n");
+  });
+  it("standalone partials are indented line by line", () => {
+    expect(r("<div>\n  {{> P}}\n</div>", {}, { P: "<p>a</p>\n<p>b</p>\n" })).toBe("<div>\n  <p>a</p>\n  <p>b</p>\n</div>");
+  });
+  it("set delimiters", () => {
+    expect(r("{{=<% %>=}}<% x %> {{x}} <%={{ }}=%>{{x}}", { x: 1 })).toBe("1 {{x}} 1");
+  });
+  it("literals", () => {
+    expect(r("{{default missing 'it\\'s'}}|{{default missing \"d\"}}|{{default missing -1.5}}|{{#if true}}t{{/if}}{{#if null}}n{{/if}}", {})).toBe("it's|d|-1.5|t");
+    expect(r("{{default missing 'a}}b'}}", {})).toBe("a}}b");
+  });
+  it("compiles once and renders many times with different data and options", () => {
+    const t = compileTemplate("Hi {{name}}{{> F}}", { partials: { F: "!" } });
+    expect(t({ name: "A" })).toBe("Hi A!");
+    expect(t({ name: "B" }, { partials: { F: "?" } })).toBe("Hi B?");
+  });
+  it("a missing partial renders empty (Mustache spec)", () => {
+    expect(r("[{{> nope}}]", {})).toBe("[]");
+  });
+  it("syntax errors throw a TemplateError with offsets", () => {
+    for (const [src, start] of [
+      ["ab {{foo}", 3],
+      ["{{#a}}x{{/b}}", 7],
+      ["{{#a}}x", 0],
+      ["x{{else}}", 1],
+    ] as const) {
+      try {
+        compileTemplate(src);
+        expect.unreachable(src);
+      } catch (e) {
+        expect(e).toBeInstanceOf(TemplateError);
+        expect((e as TemplateError).start).toBe(start);
+      }
+    }
+  });
+});
+
+describe("safety", () => {
+  const r = (src: string, data: unknown, opts = {}) => renderTemplate(src, data, { escape: "none", ...opts });
+  it("never reads inherited members, __proto__, constructor or prototype", () => {
+    expect(r("[{{toString}}{{constructor}}{{__proto__}}{{hasOwnProperty}}{{valueOf}}]", {})).toBe("[]");
+    expect(r("[{{o.constructor.name}}{{o.__proto__.x}}{{xs.constructor}}{{xs.map}}{{s.length}}]", { o: {}, xs: [], s: "abc" })).toBe("[]");
+    const own = JSON.parse('{"__proto__": {"x": "polluted"}, "constructor": "c", "prototype": "p"}');
+    expect(r("[{{__proto__.x}}{{constructor}}{{prototype}}{{#__proto__}}{{x}}{{/__proto__}}]", own)).toBe("[]");
+    class Secret {
+      get leaked() {
+        return "inherited getter";
+      }
+    }
+    expect(r("[{{s.leaked}}]", { s: new Secret() })).toBe("[]");
+    expect(r("{{json o}}", { o: Object.create({ inherited: 1 }) })).toBe("{}");
+  });
+  it("never calls functions found in data", () => {
+    let called = 0;
+    const f = () => {
+      called++;
+      return "called";
+    };
+    const data = { f, o: { f, toString: f, valueOf: f, toJSON: f }, xs: [f], g: Object.assign(() => "x", { y: 1 }) };
+    expect(r("[{{f}}{{o.f}}{{#f}}s{{/f}}{{#each xs}}{{this}}{{/each}}{{o}}{{g.y}}{{upper o}}{{json o}}{{#with f}}w{{/with}}{{default f 'd'}}]", data)).toBe(
+      "[[object Object][OBJECT OBJECT]{}d]",
+    );
+    expect(r("{{.}}", f)).toBe("");
+    expect(called).toBe(0);
+  });
+  it("a partial that includes itself stops at maxPartialDepth", () => {
+    expect(() => r("{{> loop}}", {}, { partials: { loop: "x{{> loop}}" } })).toThrow(TemplateRenderError);
+    expect(() => r("{{> loop}}", {}, { partials: { loop: "x{{> loop}}" } })).toThrow(/partials nested deeper than 32 levels/);
+    expect(() => r("{{> a}}", {}, { partials: { a: "{{> b}}", b: "{{> a}}" }, maxPartialDepth: 5 })).toThrow(/deeper than 5/);
+    // Recursion bounded by data is fine.
+    const tree = { n: "1", kids: [{ n: "2", kids: [{ n: "3", kids: [] }] }] };
+    expect(r("{{> node}}", tree, { partials: { node: "{{n}}({{#each kids}}{{> node}}{{/each}})" } })).toBe("1(2(3()))");
+  });
+  it("output beyond maxOutputLength throws instead of growing", () => {
+    const data = { xs: Array.from({ length: 100 }, (_, i) => i), big: "x".repeat(1000) };
+    expect(() => r("{{#each xs}}{{big}}{{/each}}", data, { maxOutputLength: 50_000 })).toThrow(/exceeds the limit of 50000 characters/);
+    expect(r("{{#each xs}}{{big}}{{/each}}", data).length).toBe(100_000);
+    expect(() => r("{{big}}", data, { maxOutputLength: 10 })).toThrow(TemplateRenderError);
+    // Exponential partials: doubling per level is caught long before it finishes.
+    const partials: Record<string, string> = { p20: "0123456789" };
+    for (let i = 0; i < 20; i++) partials[`p${i}`] = `{{> p${i + 1}}}{{> p${i + 1}}}`;
+    expect(() => r("{{> p0}}", {}, { partials })).toThrow(/exceeds the limit/);
+  });
+  it("work without output is bounded too (maxSteps)", () => {
+    const xs = Array.from({ length: 100 }, (_, i) => i);
+    const start = Date.now();
+    expect(() => r("{{#xs}}{{#xs}}{{#xs}}{{#xs}}{{/xs}}{{/xs}}{{/xs}}{{/xs}}", { xs })).toThrow(/limit of 1000000 steps/);
+    expect(Date.now() - start).toBeLessThan(5000);
+    expect(() => r("{{#xs}}{{#xs}}{{/xs}}{{/xs}}", { xs }, { maxSteps: 1000 })).toThrow(TemplateRenderError);
+  });
+  it("the renderer does not use eval or new Function", async () => {
+    const { readFileSync } = await import("node:fs");
+    for (const f of ["render.ts", "helpers.ts", "values.ts", "parse.ts"]) {
+      const src = readFileSync(new URL(`../src/${f}`, import.meta.url), "utf8");
+      expect(src).not.toMatch(/\beval\(|new Function\(/);
+    }
+  });
+});
