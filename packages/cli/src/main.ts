@@ -1,1 +1,41 @@
-console.log("journey");
+/** The `journey` command: parses the command line and keeps every failure to one clear line. */
+import { readFileSync } from "node:fs";
+import { Command } from "commander";
+import { buildCommand } from "./commands/build.js";
+import { checkCommand } from "./commands/check.js";
+import { UserError } from "./errors.js";
+
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+
+const program = new Command("journey")
+  .description("Check and build Journey projects.")
+  .version(version, "-V, --version", "print the version")
+  .option("--no-color", "never color the output (also: NO_COLOR=1)")
+  .addHelpText("after", "\nExit codes: 0 no errors, 1 errors found or a usage mistake, 2 an internal error.")
+  .addCommand(checkCommand())
+  .addCommand(buildCommand());
+
+// A reader that stops early (`journey check | head`) is not a failure.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  internalError(e);
+});
+
+try {
+  await program.parseAsync();
+} catch (e) {
+  if (e instanceof UserError) {
+    process.stderr.write(`journey: ${e.message}\n`);
+    process.exitCode = 1;
+  } else internalError(e);
+}
+
+function internalError(e: unknown): void {
+  const message = e instanceof Error ? e.message : String(e);
+  process.stderr.write(
+    `journey: internal error: ${message}\n` +
+      "This is a bug in journey: please report it with the command you ran and the files it read.\n" +
+      (process.env.JOURNEY_DEBUG && e instanceof Error && e.stack ? `${e.stack}\n` : "Run with JOURNEY_DEBUG=1 to see the stack trace.\n"),
+  );
+  process.exitCode = 2;
+}

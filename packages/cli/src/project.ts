@@ -3,6 +3,7 @@
  * paths themselves become diagnostics too, so they print, count and serialise like any other.
  */
 import {
+  codes,
   compile,
   loadSources,
   type CompileResult,
@@ -12,7 +13,7 @@ import {
 } from "@journey/compiler";
 
 /** A path that cannot be used: missing, or a folder without `.journey` files. */
-export const PATH_ERROR = "J0010";
+export const PATH_ERROR = codes.pathError.code;
 
 export interface Project {
   files: SourceInput[];
@@ -30,7 +31,6 @@ export function loadProject(paths: string[], options: { emit: boolean }): Projec
   const loaded = loadSources(paths);
   const result = loaded.files.length ? compile(loaded.files, { emit: options.emit }) : undefined;
   const diagnostics = [
-    ...loaded.errors.map((message) => pathError(message, paths)),
     ...loaded.diagnostics,
     ...(result?.diagnostics ?? []),
   ];
@@ -59,11 +59,4 @@ export function journeyCount(project: Project): number {
     n += file.declarations.filter((d) => d.kind === "JourneyDecl").length;
   }
   return n;
-}
-
-/** loadSources words each error as `<path as given>: <problem>`; the longest matching path is the one. */
-function pathError(message: string, paths: string[]): Diagnostic {
-  const given = paths.length ? paths : ["."];
-  const file = given.filter((p) => message.startsWith(`${p}: `)).sort((a, b) => b.length - a.length)[0] ?? "";
-  return { code: PATH_ERROR, severity: "error", message, file, span: { start: 0, end: 0 } };
 }

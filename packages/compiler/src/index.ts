@@ -4,4 +4,5 @@ export { loadSources, MAX_FILE_BYTES, type SourceInput, type LoadResult } from "
 export { LineIndex, type Position } from "./syntax/line-index.js";
 export { codes, type Severity, type CodeName } from "./diagnostics/codes.js";
 export type { Diagnostic, Fix, TextEdit, RelatedInformation } from "./diagnostics/diagnostic.js";
+export { renderDiagnostic, formatSummary, type RenderSource, type RenderOptions, type SummaryCounts } from "./diagnostics/render.js";
 export type * as ast from "./syntax/ast.js";

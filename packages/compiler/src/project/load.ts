@@ -14,10 +14,8 @@ export interface SourceInput {
 
 export interface LoadResult {
   files: SourceInput[];
-  /** Problems with the paths themselves (missing, not text, too large): shown like any diagnostic. */
+  /** Problems with the paths themselves (missing, empty folder, not text, too large): shown like any diagnostic. */
   diagnostics: Diagnostic[];
-  /** Errors that are not about a file's content (a missing path, an empty folder). */
-  errors: string[];
 }
 
 /** Larger files are refused with a diagnostic instead of risking minutes of work on a mistake. */
@@ -44,8 +42,8 @@ function collect(dir: string, out: string[]): void {
  * the file system lists them in.
  */
 export function loadSources(paths: string[], cwd: string = process.cwd()): LoadResult {
-  const errors: string[] = [];
   const diagnostics: Diagnostic[] = [];
+  const pathError = (p: string, problem: string) => diagnostics.push(diagnostic("pathError", { message: `${p}: ${problem}` }, p, { start: 0, end: 0 }));
   const found: string[] = [];
   for (const p of paths.length ? paths : ["."]) {
     const abs = resolve(cwd, p);
@@ -53,13 +51,13 @@ export function loadSources(paths: string[], cwd: string = process.cwd()): LoadR
     try {
       st = statSync(abs);
     } catch {
-      errors.push(`${p}: no such file or folder`);
+      pathError(p, "no such file or folder");
       continue;
     }
     if (st.isDirectory()) {
       const inDir: string[] = [];
       collect(abs, inDir);
-      if (inDir.length === 0) errors.push(`${p}: no .journey files in this folder`);
+      if (inDir.length === 0) pathError(p, "no .journey files in this folder");
       found.push(...inDir);
     } else found.push(abs);
   }
@@ -79,7 +77,7 @@ export function loadSources(paths: string[], cwd: string = process.cwd()): LoadR
     }
     files.push({ path, text });
   }
-  return { files, diagnostics, errors };
+  return { files, diagnostics };
 }
 
 /** UTF-8 text, or undefined for a binary file (a NUL byte or invalid UTF-8). */

@@ -32,6 +32,9 @@ const RULE_CONTEXT: Record<string, string> = {
   fieldDecl: "expected a field (`name: type`)",
   typeAtom: "expected a type",
   primary: "expected an expression",
+  expr: "expected an expression",
+  notExpr: "expected an expression",
+  unaryMinus: "expected an expression",
   waitStep: "expected a duration, `until <time>` or `for <Event>` after `wait`",
   trigger: "expected an event name, `enter <Audience>` or `schedule every …` after `on`",
   sendStep: "expected a template call or `{ … }` content after the channel",
@@ -61,8 +64,8 @@ function tokenLabel(type: { name: string; LABEL?: string }): string {
 function syntaxMessage(e: IRecognitionException): string {
   const found = describe(e.token);
   if (e.name === "MismatchedTokenException") {
-    const m = /-->\s*(\w+)\s*<--/.exec(e.message);
-    const expected = m ? (t.allTokens.find((x) => x.name === m[1]) ?? { name: m[1]! }) : undefined;
+    const m = /-->\s*(.+?)\s*<--/.exec(e.message);
+    const expected = m ? (t.allTokens.find((x) => x.name === m[1] || x.LABEL === m[1]) ?? { name: m[1]! }) : undefined;
     if (expected) return `expected ${tokenLabel(expected)}, found ${found}`;
   }
   const rules = e.context.ruleStack;

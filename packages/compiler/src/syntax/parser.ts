@@ -7,7 +7,7 @@
  * expression can continue with a name, so statements need no separator. Commas are
  * optional between fields and record entries, required between list items and arguments.
  */
-import { EmbeddedActionsParser, type IToken } from "chevrotain";
+import { EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
 import * as t from "./tokens.js";
 import type * as A from "./ast.js";
 import { decodeString } from "./strings.js";
@@ -19,6 +19,9 @@ export function durationMs(text: string): number {
   for (const m of text.matchAll(/(\d+)(ms|s|m|h|d|w)/g)) ms += Number(m[1]) * UNIT_MS[m[2]!]!;
   return ms;
 }
+
+/** Words that start a declaration: a block never continues with one (a `}` is missing). */
+const DECLARATION_KEYWORDS = new Set<TokenType>([t.Profile, t.Type, t.Event, t.Catalog, t.Audience, t.Action, t.Fragment, t.Template, t.Channel, t.Journey, t.Experience, t.Test]);
 
 const EMPTY: A.Span = { start: 0, end: 0 };
 const errorExpr = (span: A.Span = EMPTY): A.ErrorExpr => ({ kind: "Error", span });
@@ -142,6 +145,7 @@ export class JourneyParser extends EmbeddedActionsParser {
           },
         },
         {
+          GATE: () => this.startsField(),
           ALT: () => {
             const f = this.SUBRULE(this.fieldDecl);
             if (f) fields.push(f);
@@ -831,12 +835,15 @@ export class JourneyParser extends EmbeddedActionsParser {
   private contentBlock = this.RULE("contentBlock", (): A.ContentField[] => {
     const fields: A.ContentField[] = [];
     this.CONSUME(t.LCurly);
-    this.MANY(() => {
+    this.MANY({
+      GATE: () => !DECLARATION_KEYWORDS.has(this.LA(1).tokenType),
+      DEF: () => {
       const start = this.startOffset();
       const name = this.ident(this.CONSUME(t.Name));
       const value = this.SUBRULE(this.expr);
       fields.push({ name, value: value ?? errorExpr(), span: this.spanFrom(start) });
       this.OPTION(() => this.CONSUME(t.Comma));
+      },
     });
     this.CONSUME(t.RCurly);
     return fields;
@@ -939,14 +946,24 @@ export class JourneyParser extends EmbeddedActionsParser {
   private fieldBlock = this.RULE("fieldBlock", (): A.FieldDecl[] => {
     const fields: A.FieldDecl[] = [];
     this.CONSUME(t.LCurly);
-    this.MANY(() => {
+    // Only `name:`, `name?:` or `key name` start a field: a missing `}` then costs one error,
+    // not one per token of the next declaration.
+    this.MANY({
+      GATE: () => this.startsField(),
+      DEF: () => {
       const f = this.SUBRULE(this.fieldDecl);
       if (f) fields.push(f);
       this.OPTION(() => this.CONSUME(t.Comma));
+      },
     });
     this.CONSUME(t.RCurly);
     return fields;
   });
+
+  private startsField(): boolean {
+    const next = this.LA(2).tokenType;
+    return next === t.Colon || next === t.Question || (this.LA(1).tokenType === t.Key && next !== t.RCurly);
+  }
 
   private fieldDecl = this.RULE("fieldDecl", (): A.FieldDecl => {
     const start = this.startOffset();
@@ -1282,13 +1299,16 @@ export class JourneyParser extends EmbeddedActionsParser {
     const start = this.startOffset();
     this.CONSUME(t.LCurly);
     const entries: A.RecordEntry[] = [];
-    this.MANY(() => {
+    this.MANY({
+      GATE: () => this.LA(2).tokenType === t.Colon,
+      DEF: () => {
       const s = this.startOffset();
       const name = this.ident(this.CONSUME(t.Name));
       this.CONSUME(t.Colon);
       const value = this.SUBRULE(this.expr);
       entries.push({ name, value: value ?? errorExpr(), span: this.spanFrom(s) });
       this.OPTION2(() => this.CONSUME(t.Comma));
+      },
     });
     this.CONSUME(t.RCurly);
     return { kind: "Record", entries, span: this.spanFrom(start) };

@@ -1,0 +1,66 @@
+/** `journey build`: compile a project to `<outDir>/<project>.ir.json`, or write nothing at all. */
+import { mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve, sep } from "node:path";
+import { formatSummary } from "@journey/compiler";
+import { Command } from "commander";
+import { UserError } from "../errors.js";
+import { journeyCount, loadProject } from "../project.js";
+import { count, renderDiagnostics, useColor, write } from "../report.js";
+
+export function buildCommand(): Command {
+  return new Command("build")
+    .description("compile a project to its IR file")
+    .argument("[dir]", "the project folder", ".")
+    .option("-o, --out <outDir>", "the folder to write <project>.ir.json into", "out")
+    .action((dir: string, options: { out: string }, command: Command) => {
+      process.exitCode = build(dir, options.out, useColor(command));
+    });
+}
+
+function build(dir: string, outDir: string, color: boolean): number {
+  const project = loadProject([dir], { emit: true });
+  const counts = { errors: project.errors, warnings: project.warnings, files: project.files.length };
+  if (project.errors) {
+    write(renderDiagnostics(project, color) + formatSummary(counts, { color }) + "\n");
+    return 1;
+  }
+  const irJson = project.result?.irJson;
+  if (irJson === undefined) throw new Error("the compiler reported no error but returned no IR");
+  const target = join(outDir, `${projectName(dir)}.ir.json`).split(sep).join("/");
+  writeAtomically(target, irJson);
+  const sources = project.files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
+  const warnings = project.warnings ? renderDiagnostics(project, color) + formatSummary(counts, { color }) + "\n" : "";
+  write(
+    `${warnings}✓ wrote ${target} (${count(project.files.length, "file")}, ${count(journeyCount(project), "journey")}; ` +
+      `${size(sources)} of source, ${size(Buffer.byteLength(irJson))} of IR)\n`,
+  );
+  return 0;
+}
+
+/** The project folder's name; a single file is named after itself. */
+function projectName(dir: string): string {
+  const path = resolve(dir);
+  const name = statSync(path).isDirectory() ? basename(path) : basename(path, ".journey");
+  return name || "project";
+}
+
+/** Write beside the target and rename, so a reader never sees half an IR file. */
+function writeAtomically(target: string, text: string): void {
+  const temp = `${target}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(temp, text);
+    renameSync(temp, target);
+  } catch (e) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // The temporary file was never created.
+    }
+    throw new UserError(`cannot write ${target}: ${(e as Error).message}`);
+  }
+}
+
+function size(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} kB`;
+}

@@ -1,0 +1,111 @@
+/** `journey check`: report every problem in one project, or in each project of a folder. */
+import { readdirSync, statSync } from "node:fs";
+import { join, sep } from "node:path";
+import { formatSummary } from "@journey/compiler";
+import { Command } from "commander";
+import pc from "picocolors";
+import { isEmpty, journeyCount, loadProject, type Project } from "../project.js";
+import { count, renderDiagnostics, toJson, useColor, write } from "../report.js";
+
+interface CheckOptions {
+  json?: boolean;
+  summary?: boolean;
+}
+
+export function checkCommand(): Command {
+  return new Command("check")
+    .description("check projects for errors without building them")
+    .argument("[paths...]", "project folders or .journey files (default: the current folder)")
+    .option("--json", "print the diagnostics as JSON and nothing else")
+    .option("--summary", "check each project folder inside the given folders on its own, one line each")
+    .action((paths: string[], options: CheckOptions, command: Command) => {
+      const color = useColor(command);
+      process.exitCode = options.summary ? checkEach(paths, options, color) : checkOne(paths, options, color);
+    });
+}
+
+function checkOne(paths: string[], options: CheckOptions, color: boolean): number {
+  const project = loadProject(paths, { emit: false });
+  if (options.json) {
+    write(JSON.stringify({ diagnostics: project.diagnostics.map((d) => toJson(d, project)) }) + "\n");
+  } else {
+    const counts = { errors: project.errors, warnings: project.warnings, files: project.files.length };
+    write(renderDiagnostics(project, color) + formatSummary(counts, { color }) + "\n");
+  }
+  return project.errors ? 1 : 0;
+}
+
+interface NamedProject {
+  path: string;
+  project: Project;
+}
+
+function checkEach(paths: string[], options: CheckOptions, color: boolean): number {
+  const projects = (paths.length ? paths : ["."]).flatMap(projectsIn);
+  const all = projects.map((p) => p.project);
+  const errors = sum(all, (p) => p.errors);
+  if (options.json) {
+    write(
+      JSON.stringify({
+        diagnostics: all.flatMap((p) => p.diagnostics.map((d) => toJson(d, p))),
+        projects: projects.map(({ path, project }) => ({
+          path,
+          files: project.files.length,
+          journeys: journeyCount(project),
+          errors: project.errors,
+          warnings: project.warnings,
+        })),
+      }) + "\n",
+    );
+    return errors ? 1 : 0;
+  }
+  const c = pc.createColors(color);
+  const width = Math.max(...projects.map((p) => p.path.length));
+  const lines = projects.map(({ path, project }) => {
+    const mark = project.errors ? c.red("✗") : c.green("✓");
+    const counts = [count(project.files.length, "file"), count(journeyCount(project), "journey"), count(project.errors, "error")];
+    if (project.warnings) counts.push(count(project.warnings, "warning"));
+    return `${mark} ${path.padEnd(width)}  ${counts.join(", ")}\n`;
+  });
+  const details = all.map((p) => renderDiagnostics(p, color)).join("");
+  const total = { errors, warnings: sum(all, (p) => p.warnings), files: sum(all, (p) => p.files.length) };
+  write(lines.join("") + "\n" + details + formatSummary(total, { color }) + "\n");
+  return errors ? 1 : 0;
+}
+
+/**
+ * The projects a path stands for: itself when it is a file or holds `.journey` files directly,
+ * otherwise each immediate subfolder that holds some (as `samples/` does).
+ */
+function projectsIn(path: string): NamedProject[] {
+  if (isFolder(path) && !holdsJourneyFiles(path)) {
+    const inside = readdirSync(path, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith("."))
+      .map((e) => e.name)
+      .sort()
+      .map((name) => {
+        const sub = join(path, name).split(sep).join("/");
+        return { path: sub, project: loadProject([sub], { emit: false }) };
+      })
+      .filter((p) => !isEmpty(p.project));
+    if (inside.length) return inside;
+  }
+  // Anything else (a missing path, a folder with nothing to check) reports itself.
+  return [{ path, project: loadProject([path], { emit: false }) }];
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function holdsJourneyFiles(folder: string): boolean {
+  return readdirSync(folder, { withFileTypes: true }).some((e) => e.isFile() && e.name.endsWith(".journey"));
+}
+
+function sum(projects: Project[], f: (p: Project) => number): number {
+  return projects.reduce((n, p) => n + f(p), 0);
+}
