@@ -10,6 +10,9 @@ export default defineConfig({
     alias: {
       "@journey/template": src("template"),
       "@journey/compiler": src("compiler"),
+      "@journey/runtime": src("runtime"),
+      "@journey/prettier-plugin": src("prettier-plugin"),
+      "@journey/lsp": src("lsp"),
     },
   },
   test: {
