@@ -9,6 +9,7 @@ export default defineConfig({
   resolve: {
     alias: {
       "@journey/template": src("template"),
+      "@journey/ir": src("ir"),
       "@journey/compiler": src("compiler"),
       "@journey/runtime": src("runtime"),
       "@journey/prettier-plugin": src("prettier-plugin"),

@@ -9,5 +9,5 @@ export { codes, type Severity, type CodeName } from "./diagnostics/codes.js";
 export type { Diagnostic, Fix, TextEdit, RelatedInformation } from "./diagnostics/diagnostic.js";
 export { renderDiagnostic, formatSummary, type RenderSource, type RenderOptions, type SummaryCounts } from "./diagnostics/render.js";
 export type * as ast from "./syntax/ast.js";
-export * from "./ir/types.js";
+export * from "@journey/ir";
 export { serializeIR } from "./ir/emit.js";

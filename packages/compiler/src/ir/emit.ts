@@ -22,9 +22,9 @@ import {
   type IRNode,
   type IRTest,
   type IRVariant,
-} from "./types.js";
+} from "@journey/ir";
 
-export type { IR } from "./types.js";
+export type { IR } from "@journey/ir";
 
 const DEFAULT_EXPERIENCE_TIMEOUT_MS = 150;
 

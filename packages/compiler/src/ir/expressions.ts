@@ -1,7 +1,7 @@
 /** AST expressions → IR expressions: plain paths stay paths, the rest become small trees. */
 import type * as A from "../syntax/ast.js";
 import { pathKey } from "../semantics/scope.js";
-import type { IRExpr } from "./types.js";
+import type { IRExpr } from "@journey/ir";
 
 export function emitExpr(e: A.Expr): IRExpr {
   switch (e.kind) {

@@ -1,0 +1,2 @@
+/** The IR contract between the compiler (which writes it) and the runtime (which runs it). */
+export * from "./types.js";
