@@ -3,17 +3,21 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { buildCommand } from "./commands/build.js";
 import { checkCommand } from "./commands/check.js";
+import { runCommand } from "./commands/run.js";
+import { testCommand } from "./commands/test.js";
 import { UserError } from "./errors.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
 
 const program = new Command("journey")
-  .description("Check and build Journey projects.")
+  .description("Check, build, run and test Journey projects.")
   .version(version, "-V, --version", "print the version")
   .option("--no-color", "never color the output (also: NO_COLOR=1)")
   .addHelpText("after", "\nExit codes: 0 no errors, 1 errors found or a usage mistake, 2 an internal error.")
   .addCommand(checkCommand())
-  .addCommand(buildCommand());
+  .addCommand(buildCommand())
+  .addCommand(runCommand())
+  .addCommand(testCommand());
 
 // A reader that stops early (`journey check | head`) is not a failure.
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {

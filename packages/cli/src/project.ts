@@ -3,6 +3,8 @@
  * paths themselves become diagnostics too, so they print, count and serialise like any other.
  */
 import {
+  formatSummary,
+  type IR,
   codes,
   compile,
   loadSources,
@@ -11,6 +13,7 @@ import {
   type RenderSource,
   type SourceInput,
 } from "@journey/compiler";
+import { renderDiagnostics } from "./report.js";
 
 /** A path that cannot be used: missing, or a folder without `.journey` files. */
 export const PATH_ERROR = codes.pathError.code;
@@ -59,4 +62,15 @@ export function journeyCount(project: Project): number {
     n += file.declarations.filter((d) => d.kind === "JourneyDecl").length;
   }
   return n;
+}
+
+/** Compile a project for running; on errors print them and return undefined. */
+export function compileOrReport(dir: string, color: boolean): IR | undefined {
+  const project = loadProject([dir], { emit: true });
+  if (project.errors || !project.result?.ir) {
+    const counts = { errors: project.errors, warnings: project.warnings, files: project.files.length };
+    process.stdout.write(renderDiagnostics(project, color) + formatSummary(counts, { color }) + "\n");
+    return undefined;
+  }
+  return project.result.ir;
 }

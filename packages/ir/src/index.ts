@@ -1,2 +1,3 @@
 /** The IR contract between the compiler (which writes it) and the runtime (which runs it). */
 export * from "./types.js";
+export { validateIR, irSchema } from "./validate.js";

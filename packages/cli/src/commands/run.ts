@@ -1,0 +1,135 @@
+/** `journey run`: compile a project and replay events on a virtual clock, printing the timeline. */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { InvalidInputError, simulate, type Effect } from "@journey/runtime";
+import { Command } from "commander";
+import pc from "picocolors";
+import { UserError } from "../errors.js";
+import { readActionResponses, readCatalog, readEvents, readProfiles, parseUntil } from "../inputs.js";
+import { compileOrReport } from "../project.js";
+import { useColor, write } from "../report.js";
+import { openStore } from "../store.js";
+
+interface RunOptions {
+  events?: string;
+  profiles?: string;
+  catalog?: string;
+  actionResponses?: string;
+  until?: string;
+  db?: string;
+  json?: boolean;
+}
+
+export function runCommand(): Command {
+  return new Command("run")
+    .description("replay events through a project's journeys on a virtual clock")
+    .argument("<project>", "the project folder")
+    .option("--events <file>", "events, one JSON envelope per line (default: <project>/events.jsonl)")
+    .option("--profiles <file>", "profiles: [{ \"id\": …, …attributes }] (default: <project>/profiles.json if present)")
+    .option("--catalog <file>", "catalog items as a JSON array (default: <project>/catalog.json if present)")
+    .option("--action-responses <file>", "canned action responses (default: <project>/action-responses.json if present)")
+    .option("--until <time>", "stop at an ISO time or +<duration> after the first event (default: when nothing is left to fire)")
+    .option("--db <file>", "keep state in this SQLite file instead of memory")
+    .option("--json", "one JSON object per timeline entry")
+    .action(async (project: string, options: RunOptions, command: Command) => {
+      process.exitCode = await run(project, options, useColor(command));
+    });
+}
+
+/** A data file given explicitly, or the project's own by convention. */
+export function dataFile(project: string, given: string | undefined, name: string, required = false): string | undefined {
+  if (given) return given;
+  const path = join(project, name);
+  if (existsSync(path)) return path;
+  if (required) throw new UserError(`no events: pass --events <file> or put ${name} in ${project}`);
+  return undefined;
+}
+
+async function run(project: string, options: RunOptions, color: boolean): Promise<number> {
+  const compiled = compileOrReport(project, color);
+  if (!compiled) return 1;
+  const events = readEvents(dataFile(project, options.events, "events.jsonl", true)!);
+  const profilesPath = dataFile(project, options.profiles, "profiles.json");
+  const catalogPath = dataFile(project, options.catalog, "catalog.json");
+  const responsesPath = dataFile(project, options.actionResponses, "action-responses.json");
+  const start = events.length ? Math.min(...events.map((e) => Date.parse(e.time)).filter((t) => !Number.isNaN(t))) : Date.now();
+  const store = options.db ? await openStore(options.db) : undefined;
+  try {
+    const result = await simulate({
+      ir: compiled,
+      events,
+      ...(profilesPath ? { profiles: readProfiles(profilesPath) } : {}),
+      ...(catalogPath ? { catalog: readCatalog(catalogPath) } : {}),
+      ...(responsesPath ? { actionResponses: readActionResponses(responsesPath) } : {}),
+      ...(options.until ? { until: parseUntil(options.until, start) } : {}),
+      ...(store ? { store } : {}),
+    });
+    const entries = result.timeline.map(timelineEntry).filter((e) => e !== undefined);
+    if (options.json) write(entries.map((e) => JSON.stringify(e)).join("\n") + (entries.length ? "\n" : ""));
+    else write(entries.map((e) => formatEntry(e, color)).join("\n") + "\n" + summary(result.timeline, color) + "\n");
+    return 0;
+  } catch (e) {
+    if (e instanceof InvalidInputError) throw new UserError(e.message);
+    throw e;
+  } finally {
+    await store?.close();
+  }
+}
+
+export type TimelineEntry = { at: string; type: string; journey?: string; profileId: string } & Record<string, unknown>;
+
+/** The public shape of an effect in the timeline (requests to providers and actions are internal). */
+export function timelineEntry(e: Effect): TimelineEntry | undefined {
+  const base = { at: new Date(e.at).toISOString(), type: e.type as string, ...(e.journey ? { journey: e.journey } : {}), profileId: e.profileId };
+  switch (e.type) {
+    case "entered":
+      return base;
+    case "send":
+      return { ...base, channel: e.channel, to: e.to, ...(e.template ? { template: e.template } : {}), ...e.content };
+    case "suppressed":
+      return { ...base, channel: e.channel, reason: e.reason };
+    case "call":
+      return { ...base, action: e.action, ok: e.ok, ...(e.error ? { error: e.error } : {}) };
+    case "recommend":
+      return { ...base, name: e.name, items: e.items.map((i) => i.key), sources: e.items };
+    case "goal":
+      return { ...base, goal: e.goal, afterMs: e.afterMs };
+    case "ended":
+      return { ...base, reason: e.reason };
+    case "error":
+      return { ...base, message: e.message, ...(e.location ? { location: `${e.location.file}:${e.location.line}:${e.location.column}` } : {}) };
+    default:
+      return undefined;
+  }
+}
+
+export function formatEntry(e: TimelineEntry, color: boolean): string {
+  const c = color ? pc : { dim: (s: string) => s, bold: (s: string) => s, red: (s: string) => s, green: (s: string) => s, cyan: (s: string) => s };
+  const head = `${c.dim(e.at.replace(".000Z", "Z"))}  ${e.profileId}  ${e.journey ?? ""}`;
+  switch (e.type) {
+    case "send": {
+      const title = e["subject"] ?? e["title"] ?? e["text"] ?? "";
+      return `${head}  ${c.bold(`send ${String(e["channel"])}`)} to ${String(e["to"])}  ${c.cyan(JSON.stringify(String(title).slice(0, 80)))}`;
+    }
+    case "recommend":
+      return `${head}  recommend ${String(e["name"])} = [${(e["sources"] as { key: string; source: string }[]).map((s) => `${s.key} (${s.source})`).join(", ")}]`;
+    case "call":
+      return `${head}  call ${String(e["action"])} ${e["ok"] ? c.green("ok") : c.red(`failed: ${String(e["error"])}`)}`;
+    case "goal":
+      return `${head}  ${c.green(`goal ${String(e["goal"])}`)} after ${Math.round(Number(e["afterMs"]) / 60_000)} min`;
+    case "ended":
+      return `${head}  ended (${String(e["reason"])})`;
+    case "error":
+      return `${head}  ${c.red(`error: ${String(e["message"])}`)}${e["location"] ? ` at ${String(e["location"])}` : ""}`;
+    case "suppressed":
+      return `${head}  ${String(e["channel"])} suppressed (${String(e["reason"])})`;
+    default:
+      return `${head}  ${e.type}`;
+  }
+}
+
+function summary(timeline: Effect[], color: boolean): string {
+  const n = (t: Effect["type"]) => timeline.filter((e) => e.type === t).length;
+  const text = `${n("entered")} entered, ${n("send")} sent, ${n("goal")} goals, ${n("ended")} ended, ${n("error")} errors`;
+  return color ? pc.dim(text) : text;
+}

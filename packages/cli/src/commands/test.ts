@@ -1,0 +1,48 @@
+/** `journey test`: run every `test` block of a project on a virtual clock and report each expectation. */
+import { formatOffset, runTests, type TestResult } from "@journey/runtime";
+import { Command } from "commander";
+import pc from "picocolors";
+import { compileOrReport } from "../project.js";
+import { count, useColor, write } from "../report.js";
+import { readActionResponses } from "../inputs.js";
+import { dataFile, formatEntry, timelineEntry } from "./run.js";
+
+export function testCommand(): Command {
+  return new Command("test")
+    .description("run the project's test blocks")
+    .argument("[project]", "the project folder", ".")
+    .option("--filter <text>", "only the tests whose name contains this text")
+    .option("--action-responses <file>", "canned action responses (default: <project>/action-responses.json if present)")
+    .action(async (project: string, options: { filter?: string; actionResponses?: string }, command: Command) => {
+      const color = useColor(command);
+      const ir = compileOrReport(project, color);
+      if (!ir) {
+        process.exitCode = 1;
+        return;
+      }
+      const responses = dataFile(project, options.actionResponses, "action-responses.json");
+      const results = await runTests(ir, {
+        ...(options.filter ? { filter: (n: string) => n.includes(options.filter!) } : {}),
+        ...(responses ? { actionResponses: readActionResponses(responses) } : {}),
+      });
+      write(results.map((r) => report(r, color)).join(""));
+      const failed = results.filter((r) => !r.ok).length;
+      const line = `${count(results.length, "test")}: ${results.length - failed} passed, ${failed} failed`;
+      write((color ? (failed ? pc.red(line) : pc.green(line)) : line) + "\n");
+      process.exitCode = failed ? 1 : 0;
+    });
+}
+
+function report(r: TestResult, color: boolean): string {
+  const c = color ? pc : { red: (s: string) => s, green: (s: string) => s, dim: (s: string) => s };
+  if (r.ok) return `${c.green("✓")} ${r.name}\n`;
+  let out = `${c.red("✗")} ${r.name}\n`;
+  for (const x of r.expectations.filter((e) => !e.ok)) {
+    out += `    ${x.location.file}:${x.location.line}:${x.location.column}: expected ${x.expected}: ${x.message ?? "not met"}\n`;
+  }
+  const trace = r.timeline.map(timelineEntry).filter((e) => e !== undefined);
+  out += `    ${c.dim(`what happened (+offset from the test's start):`)}\n`;
+  if (!trace.length) out += `      ${c.dim("(nothing)")}\n`;
+  for (const e of trace) out += `      +${formatOffset(Date.parse(e.at) - r.start)}  ${formatEntry(e, color)}\n`;
+  return out;
+}

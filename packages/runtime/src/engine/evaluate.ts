@@ -1,0 +1,186 @@
+/**
+ * Evaluating IR expressions over JSON values. Date-times are ISO-8601 strings in data (as
+ * events and profiles carry them) and durations are milliseconds; the compiler has already
+ * checked every type, so operators tell a date-time from a string by its shape.
+ */
+import type { IRExpr } from "@journey/ir";
+import { atLocalTime, parseInstant } from "./time.js";
+
+export interface EvalEnv {
+  /** Root names: `profile`, aliases, `let` bindings, step results, `event`, `item`, `context`. */
+  vars: Record<string, unknown>;
+  now: number;
+  timeZone: string;
+  /** Secrets by name, for an action's headers. */
+  secrets?: Record<string, string>;
+}
+
+export class EvalError extends Error {}
+
+const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+
+const isDateTime = (v: unknown): v is string => typeof v === "string" && ISO.test(v);
+const toMs = (v: unknown, tz: string): number => (typeof v === "number" ? v : parseInstant(String(v), tz));
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Own property only: data never exposes `__proto__`, `constructor` or inherited members. */
+export function getField(obj: unknown, key: string): unknown {
+  if (obj === null || typeof obj !== "object") return null;
+  return Object.prototype.hasOwnProperty.call(obj, key) ? ((obj as Record<string, unknown>)[key] ?? null) : null;
+}
+
+/** `list.field` projects over lists, as the type checker types it. */
+function project(value: unknown, key: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => project(v, key));
+  return getField(value, key);
+}
+
+export function evaluate(e: IRExpr, env: EvalEnv): unknown {
+  if ("lit" in e) return e.lit;
+  if ("dur" in e) return e.dur;
+  if ("time" in e) return e.time.includes("T") ? e.time : iso(parseInstant(e.time, env.timeZone));
+  if ("path" in e) {
+    let v: unknown = Object.prototype.hasOwnProperty.call(env.vars, e.path[0]!) ? env.vars[e.path[0]!] : undefined;
+    if (v === undefined) throw new EvalError(`\`${e.path[0]}\` is not defined`);
+    for (let i = 1; i < e.path.length; i++) v = project(v, e.path[i]!);
+    return v ?? null;
+  }
+  if ("get" in e) return project(evaluate(e.get[0], env), e.get[1]);
+  if ("index" in e) {
+    const list = evaluate(e.index[0], env);
+    const i = evaluate(e.index[1], env);
+    return Array.isArray(list) && typeof i === "number" ? (list[i] ?? null) : null;
+  }
+  if ("list" in e) return e.list.map((x) => evaluate(x, env));
+  if ("record" in e) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(e.record)) out[k] = evaluate(v, env);
+    return out;
+  }
+  if ("call" in e) return callBuiltin(e.call, e.args, env);
+  return operator(e.op, e.args, env);
+}
+
+function operator(op: string, args: IRExpr[], env: EvalEnv): unknown {
+  if (op === "and") return truthy(evaluate(args[0]!, env)) && truthy(evaluate(args[1]!, env));
+  if (op === "or") return truthy(evaluate(args[0]!, env)) || truthy(evaluate(args[1]!, env));
+  if (op === "??") {
+    const l = evaluate(args[0]!, env);
+    return l ?? evaluate(args[1]!, env);
+  }
+  const l = evaluate(args[0]!, env);
+  if (op === "not") return !truthy(l);
+  if (op === "neg") return -(l as number);
+  const r = evaluate(args[1]!, env);
+  switch (op) {
+    case "==":
+      return equal(l, r, env.timeZone);
+    case "!=":
+      return !equal(l, r, env.timeZone);
+    case "<":
+      return compare(l, r, env.timeZone) < 0;
+    case "<=":
+      return compare(l, r, env.timeZone) <= 0;
+    case ">":
+      return compare(l, r, env.timeZone) > 0;
+    case ">=":
+      return compare(l, r, env.timeZone) >= 0;
+    case "in":
+      return Array.isArray(r) && r.some((x) => equal(l, x, env.timeZone));
+    case "+":
+      if (isDateTime(l) && typeof r === "number") return iso(toMs(l, env.timeZone) + r);
+      if (typeof l === "string" || typeof r === "string") return String(l) + String(r);
+      return num(l) + num(r);
+    case "-":
+      if (isDateTime(l) && isDateTime(r)) return toMs(l, env.timeZone) - toMs(r, env.timeZone);
+      if (isDateTime(l)) return iso(toMs(l, env.timeZone) - num(r));
+      return num(l) - num(r);
+    case "*":
+      return num(l) * num(r);
+    case "/":
+      if (num(r) === 0) throw new EvalError("division by zero");
+      return num(l) / num(r);
+    case "%":
+      if (num(r) === 0) throw new EvalError("division by zero");
+      return num(l) % num(r);
+  }
+  throw new EvalError(`unknown operator \`${op}\``);
+}
+
+function num(v: unknown): number {
+  if (typeof v !== "number") throw new EvalError(`expected a number, found ${v === null ? "null" : typeof v}`);
+  return v;
+}
+
+function truthy(v: unknown): boolean {
+  return v === true;
+}
+
+function equal(a: unknown, b: unknown, tz: string): boolean {
+  if (isDateTime(a) && isDateTime(b)) return toMs(a, tz) === toMs(b, tz);
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => equal(x, b[i], tz));
+  if (a && b && typeof a === "object" && typeof b === "object") {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return ka.length === kb.length && ka.every((k) => equal(getField(a, k), getField(b, k), tz));
+  }
+  return false;
+}
+
+function compare(a: unknown, b: unknown, tz: string): number {
+  if (isDateTime(a) && isDateTime(b)) return toMs(a, tz) - toMs(b, tz);
+  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
+  return num(a) - num(b);
+}
+
+function callBuiltin(name: string, argExprs: IRExpr[], env: EvalEnv): unknown {
+  const args = argExprs.map((a) => evaluate(a, env));
+  const a0 = args[0];
+  switch (name) {
+    case "length":
+      return Array.isArray(a0) ? a0.length : typeof a0 === "string" ? a0.length : 0;
+    case "lower":
+      return String(a0 ?? "").toLowerCase();
+    case "upper":
+      return String(a0 ?? "").toUpperCase();
+    case "trim":
+      return String(a0 ?? "").trim();
+    case "contains":
+      return Array.isArray(a0) ? a0.some((x) => equal(x, args[1], env.timeZone)) : String(a0 ?? "").includes(String(args[1] ?? ""));
+    case "startsWith":
+      return String(a0 ?? "").startsWith(String(args[1] ?? ""));
+    case "sum":
+      return (a0 as number[]).reduce((s, x) => s + (x ?? 0), 0);
+    case "min":
+    case "max": {
+      const xs = (args.length === 1 && Array.isArray(a0) ? a0 : args).filter((x): x is number => typeof x === "number");
+      if (!xs.length) return null;
+      return name === "min" ? Math.min(...xs) : Math.max(...xs);
+    }
+    case "round": {
+      const digits = typeof args[1] === "number" ? args[1] : 0;
+      const f = 10 ** digits;
+      const x = num(a0) * f;
+      return (Math.sign(x) * Math.round(Math.abs(x))) / f;
+    }
+    case "now":
+      return iso(env.now);
+    case "daysSince":
+      return Math.floor((env.now - toMs(a0, env.timeZone)) / 86_400_000);
+    case "hoursSince":
+      return Math.floor((env.now - toMs(a0, env.timeZone)) / 3_600_000);
+    case "date":
+      return iso(parseInstant(String(a0), env.timeZone));
+    case "atTime":
+      return iso(atLocalTime(toMs(a0, env.timeZone), String(args[1]), String(args[2] ?? env.timeZone)));
+    case "coalesce":
+      return args.find((x) => x !== null && x !== undefined) ?? null;
+    case "secret": {
+      const v = env.secrets?.[String(a0)];
+      if (v === undefined) throw new EvalError(`secret \`${String(a0)}\` is not configured`);
+      return v;
+    }
+  }
+  throw new EvalError(`unknown function \`${name}\``);
+}

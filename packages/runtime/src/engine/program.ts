@@ -1,0 +1,100 @@
+/**
+ * A deployed project as the engine sees it: the current IR, every journey version that an
+ * instance may still be running, compiled templates, and what `step` needs from
+ * configuration (secrets, links). Built once per deployment by `loadProgram`.
+ */
+import type { IR, IRJourney } from "@journey/ir";
+import { compileTemplate, type CompiledTemplate } from "@journey/template";
+import { evaluate, type EvalEnv } from "./evaluate.js";
+import type { CallRequest } from "./state.js";
+
+export interface ProgramOptions {
+  secrets?: Record<string, string>;
+  /** The unsubscribe link in email content; `{profileId}` and `{messageId}` are replaced. */
+  unsubscribeUrl?: string;
+  /** Journey versions from earlier deployments that instances may still run. */
+  previous?: IRJourney[];
+}
+
+export class Program {
+  private readonly versions = new Map<string, IRJourney>();
+  private readonly byName = new Map<string, IRJourney>();
+  private readonly templates = new Map<string, CompiledTemplate>();
+  readonly secrets: Record<string, string>;
+  readonly unsubscribeUrl: string;
+
+  constructor(
+    readonly ir: IR,
+    options: ProgramOptions = {},
+  ) {
+    for (const j of options.previous ?? []) this.versions.set(j.version, j);
+    for (const j of Object.values(ir.journeys)) {
+      this.versions.set(j.version, j);
+      this.byName.set(j.id, j);
+    }
+    this.secrets = options.secrets ?? {};
+    this.unsubscribeUrl = options.unsubscribeUrl ?? "https://example.com/unsubscribe?profile={profileId}&message={messageId}";
+  }
+
+  /** A journey by version (an instance keeps the version it started on). */
+  journey(version: string): IRJourney | undefined {
+    return this.versions.get(version);
+  }
+
+  /** The currently deployed version of a journey. */
+  current(name: string): IRJourney | undefined {
+    return this.byName.get(name);
+  }
+
+  currentJourneys(): Iterable<IRJourney> {
+    return this.byName.values();
+  }
+
+  allVersions(): IRJourney[] {
+    return [...this.versions.values()];
+  }
+
+  /** Where a node is in the source, for errors that point at it. */
+  location(journey: string, nodeId: string): { file: string; line: number; column: number } | undefined {
+    const loc = this.ir.sourceMap.nodes[`${journey}#${nodeId}`];
+    if (!loc) return undefined;
+    return { file: this.ir.sourceMap.files[loc[0]] ?? "", line: loc[1], column: loc[2] };
+  }
+
+  /** A template compiled once per (source, escaping), then reused for every render. */
+  template(source: string, escape: "html" | "none" | "json"): CompiledTemplate {
+    const key = `${escape}\u0000${source}`;
+    let t = this.templates.get(key);
+    if (!t) {
+      t = compileTemplate(source, { escape, partials: this.ir.fragments });
+      this.templates.set(key, t);
+    }
+    return t;
+  }
+
+  /** The HTTP request of a `call`, from the action declaration and the evaluated arguments. */
+  callRequest(action: string, args: unknown[], env: EvalEnv): CallRequest {
+    const a = this.ir.actions[action];
+    if (!a) throw new Error(`unknown action \`${action}\``);
+    const params: Record<string, unknown> = {};
+    const encoded: Record<string, unknown> = {};
+    a.params.forEach((p, i) => {
+      params[p.name] = args[i];
+      encoded[p.name] = args[i] === null || typeof args[i] === "object" ? args[i] : encodeURIComponent(String(args[i]));
+    });
+    const penv: EvalEnv = { ...env, vars: { ...env.vars, ...params } };
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(a.headers)) headers[k] = String(evaluate(v, penv));
+    return {
+      action,
+      args: params,
+      method: a.method.toUpperCase(),
+      // URL parameters are percent-encoded: a city called "São Paulo" stays one parameter.
+      url: this.template(a.url, "none")(encoded),
+      headers,
+      ...(a.body ? { body: evaluate(a.body, penv) } : {}),
+      timeoutMs: a.timeoutMs ?? 5000,
+      retries: a.retries ?? 0,
+    };
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The engine's state, per profile: everything `step` reads and writes, kept small (a node
+ * id, a few bound values, due times) so that a waiting instance costs little.
+ */
+import type { IRExpr } from "@journey/ir";
+
+export interface EventEnvelope {
+  id: string;
+  type: string;
+  profileId: string;
+  /** ISO-8601 instant. */
+  time: string;
+  data: Record<string, unknown>;
+}
+
+export type Wait =
+  /** Resume at `node` when `due` comes. */
+  | { kind: "timer"; due: number }
+  /** A `wait for`: the event resumes at the node's `onEvent`, `due` at its `onTimeout`. */
+  | { kind: "event"; event: string; due: number }
+  /** A `call` or `recommend` waiting for the shell to report the result of request `request`. */
+  | { kind: "async"; request: string };
+
+export interface Instance {
+  /** `journey:profile:n`, n counting this profile's entries into the journey. */
+  id: string;
+  journey: string;
+  /** The journey version it started on, kept until it ends. */
+  version: string;
+  startedAt: number;
+  /** The node to run next (for a wait, the node that resumes it). */
+  node: string;
+  wait?: Wait;
+  /** Bound names: the trigger alias, `let`s, recommendations, call results. */
+  vars: Record<string, unknown>;
+  /** Each `repeat` node currently looping: iterations started, and when the first one started. */
+  loops: Record<string, { done: number; since: number }>;
+  /** Goals already recorded. */
+  goals: string[];
+}
+
+export interface JourneyHistory {
+  entries: number;
+  lastEndedAt?: number;
+  /** The last instance, kept after it ends so a goal within its window is still recorded. */
+  last?: { id: string; startedAt: number; vars: Record<string, unknown>; goals: string[]; version: string };
+}
+
+export interface ProfileState {
+  id: string;
+  attributes: Record<string, unknown>;
+  instances: Record<string, Instance>;
+  history: Record<string, JourneyHistory>;
+  /** Audiences the profile currently satisfies. */
+  audiences: string[];
+  /** Next firing of each schedule-triggered journey for this profile. */
+  schedules: Record<string, number>;
+  /** Recent send times per channel, for frequency caps. */
+  sends: Record<string, number[]>;
+}
+
+export function newProfileState(id: string, attributes: Record<string, unknown>): ProfileState {
+  return { id, attributes, instances: {}, history: {}, audiences: [], schedules: {}, sends: {} };
+}
+
+/** The earliest time this profile needs the engine again, if any. */
+export function nextDue(s: ProfileState): number | undefined {
+  let due: number | undefined;
+  for (const i of Object.values(s.instances)) if (i.wait && i.wait.kind !== "async" && (due === undefined || i.wait.due < due)) due = i.wait.due;
+  for (const d of Object.values(s.schedules)) if (due === undefined || d < due) due = d;
+  return due;
+}
+
+// ── Effects ──────────────────────────────────────────────────────────────────────────────
+
+interface EffectBase {
+  /** Deterministic idempotency key: (journey, instance, node, attempt). */
+  key: string;
+  at: number;
+  profileId: string;
+  journey?: string;
+  instanceId?: string;
+  nodeId?: string;
+}
+
+export interface CallRequest {
+  action: string;
+  /** The arguments by parameter name. */
+  args: Record<string, unknown>;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: unknown;
+  timeoutMs: number;
+  retries: number;
+}
+
+export interface RecommendRequest {
+  algorithm: { name: string; args: unknown[]; named: Record<string, unknown> };
+  backup?: { name: string; args: unknown[]; named: Record<string, unknown> };
+  where?: IRExpr;
+  /** `purchased`, `inCart`, `viewed`, or explicit keys. */
+  exclude: (string | unknown[])[];
+  limit: number;
+  timeZone: string;
+}
+
+export type Effect = EffectBase &
+  (
+    | { type: "entered" }
+    | { type: "send"; channel: string; to: string | null; template?: string; content: Record<string, unknown> }
+    | { type: "suppressed"; channel: string; reason: "cap" }
+    | { type: "callRequest"; request: CallRequest }
+    | { type: "call"; action: string; ok: boolean; error?: string }
+    | { type: "recommendRequest"; request: RecommendRequest }
+    | { type: "recommend"; name: string; items: { key: string; source: string }[] }
+    | { type: "goal"; goal: string; afterMs: number }
+    | { type: "profile"; set: Record<string, unknown> }
+    | { type: "ended"; reason: "end" | "exit" | "error" }
+    | { type: "error"; message: string; location?: { file: string; line: number; column: number } }
+  );
+
+/** Effects the shell must carry out (the others are records for the timeline and the outbox). */
+export const DISPATCHED: ReadonlySet<Effect["type"]> = new Set(["send", "callRequest", "recommendRequest"]);
+

@@ -1,0 +1,450 @@
+/**
+ * The functional core: `step(program, state, input, now) → { state, effects }`.
+ *
+ * Deterministic: the result depends only on the program, the profile's state, the input and
+ * the time — no clock, no I/O, no randomness. Calls and recommendations are requests
+ * (effects) whose results come back as inputs, so simulation, tests and crash recovery all
+ * run this same code. `step` takes ownership of the state it is given (it is updated in
+ * place for speed); callers that need the old state pass a copy.
+ */
+import type { IRAlgorithm, IRExpr, IRJourney, IRNode } from "@journey/ir";
+import { evaluate, EvalError, type EvalEnv } from "./evaluate.js";
+import type { Program } from "./program.js";
+import { renderContent } from "./render.js";
+import { splitBucket } from "./split.js";
+import type { Effect, EventEnvelope, Instance, ProfileState, RecommendRequest } from "./state.js";
+import { localMinutes, nextLocalTime, parseTimeOfDay } from "./time.js";
+
+export type Input =
+  | { kind: "event"; event: EventEnvelope }
+  /** Timers due at `now` (waits, `wait for` timeouts, schedules). */
+  | { kind: "tick" }
+  /** New attributes for the profile (validated, defaults applied). */
+  | { kind: "profile"; attributes: Record<string, unknown> }
+  /** The outcome of a `callRequest` or `recommendRequest`. */
+  | { kind: "result"; request: string; ok: true; value: unknown; items?: { key: string; source: string }[] }
+  | { kind: "result"; request: string; ok: false; error: string };
+
+export interface StepResult {
+  state: ProfileState;
+  effects: Effect[];
+}
+
+/** Upper bound of nodes one instance may run in one step: a loop without a wait must not hang. */
+const MAX_NODES_PER_STEP = 10_000;
+const DAY = 86_400_000;
+
+export function step(program: Program, state: ProfileState, input: Input, now: number): StepResult {
+  const run = new Run(program, state, now);
+  switch (input.kind) {
+    case "event":
+      run.onEvent(input.event);
+      break;
+    case "tick":
+      run.onTick();
+      break;
+    case "profile":
+      run.onProfile(input.attributes);
+      break;
+    case "result":
+      run.onResult(input);
+      break;
+  }
+  return { state, effects: run.effects };
+}
+
+class Run {
+  readonly effects: Effect[] = [];
+
+  constructor(
+    readonly program: Program,
+    readonly state: ProfileState,
+    readonly now: number,
+  ) {}
+
+  private get timeZone(): string {
+    const tz = this.state.attributes["timezone"];
+    return typeof tz === "string" && tz ? tz : "UTC";
+  }
+
+  private env(vars: Record<string, unknown>): EvalEnv {
+    return { vars: { profile: this.state.attributes, ...vars }, now: this.now, timeZone: this.timeZone, secrets: this.program.secrets };
+  }
+
+  private emit(e: DistributiveOmit<Effect, "at" | "profileId">): void {
+    this.effects.push({ at: this.now, profileId: this.state.id, ...e } as Effect);
+  }
+
+  // ── inputs ───────────────────────────────────────────────────────────────────────
+
+  onEvent(ev: EventEnvelope): void {
+    const data = ev.data;
+    // Exits and goals first: an event that ends an instance never also resumes it.
+    for (const inst of Object.values(this.state.instances)) {
+      const j = this.program.journey(inst.version);
+      if (!j) continue;
+      for (const x of j.exits) {
+        if (x.event === ev.type && this.matches(x, data, inst.vars)) {
+          this.end(inst, "exit");
+          break;
+        }
+      }
+    }
+    this.recordGoals(ev);
+    for (const inst of Object.values(this.state.instances)) {
+      if (inst.wait?.kind !== "event" || inst.wait.event !== ev.type) continue;
+      const j = this.program.journey(inst.version)!;
+      const node = j.nodes[inst.node] as Extract<IRNode, { kind: "waitFor" }>;
+      if (!this.matches(node, data, inst.vars)) continue;
+      if (node.alias) inst.vars[node.alias] = data;
+      delete inst.wait;
+      this.continueAt(inst, node.onEvent);
+    }
+    for (const j of this.program.currentJourneys()) {
+      const t = j.trigger;
+      if (t?.kind !== "event" || t.event !== ev.type) continue;
+      if (!this.matches(t, data, {})) continue;
+      this.enter(j, t.alias ? { [t.alias]: data } : {});
+    }
+  }
+
+  onTick(): void {
+    const due: { at: number; id: string; run: () => void }[] = [];
+    for (const inst of Object.values(this.state.instances)) {
+      const w = inst.wait;
+      if (!w || w.kind === "async" || w.due > this.now) continue;
+      due.push({
+        at: w.due,
+        id: inst.id,
+        run: () => {
+          delete inst.wait;
+          if (w.kind === "event") {
+            const node = this.program.journey(inst.version)!.nodes[inst.node] as Extract<IRNode, { kind: "waitFor" }>;
+            this.continueAt(inst, node.onTimeout);
+          } else this.continueAt(inst, inst.node);
+        },
+      });
+    }
+    for (const [name, at] of Object.entries(this.state.schedules)) {
+      if (at > this.now) continue;
+      due.push({ at, id: `schedule:${name}`, run: () => this.fireSchedule(name) });
+    }
+    due.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+    for (const d of due) d.run();
+  }
+
+  onProfile(attributes: Record<string, unknown>): void {
+    this.state.attributes = attributes;
+    this.armSchedules();
+    this.updateAudiences();
+  }
+
+  onResult(r: Extract<Input, { kind: "result" }>): void {
+    const inst = Object.values(this.state.instances).find((i) => i.wait?.kind === "async" && i.wait.request === r.request);
+    if (!inst) return; // The instance ended meanwhile (an exit): the late result is dropped.
+    const j = this.program.journey(inst.version)!;
+    const node = j.nodes[inst.node]!;
+    delete inst.wait;
+    const base = { key: `${r.request}:result`, journey: inst.journey, instanceId: inst.id, nodeId: inst.node };
+    if (node.kind === "call") {
+      this.emit({ ...base, type: "call", action: node.action, ok: r.ok, ...(r.ok ? {} : { error: r.error }) });
+      if (r.ok) {
+        if (node.alias) inst.vars[node.alias] = r.value;
+        this.continueAt(inst, node.next);
+      } else if (node.onError) this.continueAt(inst, node.onError);
+      else this.fail(inst, inst.node, `call \`${node.action}\` failed: ${r.error}`);
+      return;
+    }
+    if (node.kind === "recommend") {
+      // A recommendation never fails the journey: an empty list is a valid answer.
+      const items = r.ok ? (r.value as unknown[]) : [];
+      inst.vars[node.name] = items;
+      this.emit({ ...base, type: "recommend", name: node.name, items: r.ok ? (r.items ?? []) : [] });
+      if (!r.ok) this.emit({ ...base, key: `${r.request}:error`, type: "error", message: `recommend \`${node.name}\`: ${r.error}` });
+      this.continueAt(inst, node.next);
+    }
+  }
+
+  // ── entering, schedules, audiences ───────────────────────────────────────────────
+
+  private enter(j: IRJourney, vars: Record<string, unknown>, forced = false): void {
+    if (this.state.instances[j.id]) return;
+    const h = (this.state.history[j.id] ??= { entries: 0 });
+    if (!forced && h.entries > 0) {
+      const r = j.reentry;
+      if (r.mode === "never") return;
+      if (r.mode === "after" && (h.lastEndedAt === undefined || this.now - h.lastEndedAt < (r.afterMs ?? 0))) return;
+    }
+    h.entries++;
+    const inst: Instance = { id: `${j.id}:${this.state.id}:${h.entries}`, journey: j.id, version: j.version, startedAt: this.now, node: j.entry ?? "", vars, loops: {}, goals: [] };
+    this.state.instances[j.id] = inst;
+    this.emit({ key: `${inst.id}:entered`, type: "entered", journey: j.id, instanceId: inst.id });
+    this.continueAt(inst, j.entry);
+  }
+
+  private fireSchedule(name: string): void {
+    const j = this.program.current(name);
+    delete this.state.schedules[name];
+    if (!j || j.trigger?.kind !== "schedule") return;
+    this.armSchedule(j, this.now);
+    if (this.inAudience(j.trigger.audience)) this.enter(j, {});
+  }
+
+  /** Make sure every schedule-triggered journey has its next firing for this profile. */
+  armSchedules(): void {
+    for (const j of this.program.currentJourneys()) {
+      if (j.trigger?.kind === "schedule" && this.state.schedules[j.id] === undefined) this.armSchedule(j, this.now);
+    }
+    for (const name of Object.keys(this.state.schedules)) if (!this.program.current(name)) delete this.state.schedules[name];
+  }
+
+  private armSchedule(j: IRJourney, after: number): void {
+    const t = j.trigger;
+    if (t?.kind !== "schedule") return;
+    if (typeof t.every === "object") {
+      this.state.schedules[j.id] = after + t.every.ms;
+      return;
+    }
+    const days = t.every === "week" ? 7 : 1;
+    this.state.schedules[j.id] = t.at ? nextLocalTime(after, t.at, this.timeZone, days) : after + days * DAY;
+  }
+
+  private inAudience(name: string): boolean {
+    const a = this.program.ir.audiences[name];
+    if (!a) return false;
+    try {
+      return evaluate(a.condition, this.env({})) === true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Re-evaluate every audience; `on enter` journeys start for the ones newly satisfied. */
+  updateAudiences(): void {
+    const before = new Set(this.state.audiences);
+    const now = Object.keys(this.program.ir.audiences).filter((a) => this.inAudience(a));
+    this.state.audiences = now;
+    for (const a of now) {
+      if (before.has(a)) continue;
+      for (const j of this.program.currentJourneys()) if (j.trigger?.kind === "audience" && j.trigger.audience === a) this.enter(j, {});
+    }
+  }
+
+  // ── matching, goals, ending ──────────────────────────────────────────────────────
+
+  private matches(m: { where?: IRExpr; alias?: string }, data: unknown, vars: Record<string, unknown>): boolean {
+    if (!m.where) return true;
+    const v = { ...vars, event: data, ...(m.alias ? { [m.alias]: data } : {}) };
+    try {
+      return evaluate(m.where, this.env(v)) === true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Goals count within their window from entry, also after the instance has ended. */
+  private recordGoals(ev: EventEnvelope): void {
+    for (const name of new Set([...Object.keys(this.state.instances), ...Object.keys(this.state.history)])) {
+      const last = this.state.instances[name] ?? this.state.history[name]?.last;
+      const j = last && this.program.journey(last.version);
+      if (!last || !j) continue;
+      for (const g of j.goals) {
+        if (g.event !== ev.type || last.goals.includes(g.name)) continue;
+        const after = this.now - last.startedAt;
+        if (g.withinMs !== null && after > g.withinMs) continue;
+        if (!this.matches(g, ev.data, last.vars)) continue;
+        last.goals.push(g.name);
+        this.emit({ key: `${last.id}:goal:${g.name}`, type: "goal", journey: j.id, instanceId: last.id, goal: g.name, afterMs: after });
+      }
+    }
+  }
+
+  private end(inst: Instance, reason: "end" | "exit" | "error"): void {
+    delete this.state.instances[inst.journey];
+    const h = (this.state.history[inst.journey] ??= { entries: 1 });
+    h.lastEndedAt = this.now;
+    h.last = { id: inst.id, startedAt: inst.startedAt, vars: inst.vars, goals: inst.goals, version: inst.version };
+    this.emit({ key: `${inst.id}:ended`, type: "ended", journey: inst.journey, instanceId: inst.id, reason });
+  }
+
+  private fail(inst: Instance, nodeId: string, message: string): void {
+    this.emit({ key: `${inst.id}:${nodeId}:error`, type: "error", journey: inst.journey, instanceId: inst.id, nodeId, message, location: this.program.location(inst.journey, nodeId) });
+    this.end(inst, "error");
+  }
+
+  // ── running nodes ────────────────────────────────────────────────────────────────
+
+  /** Run the instance from `nodeId` until it waits or ends. */
+  private continueAt(inst: Instance, nodeId: string | null): void {
+    const j = this.program.journey(inst.version)!;
+    let id = nodeId;
+    for (let n = 0; ; n++) {
+      if (this.state.instances[inst.journey] !== inst) return; // ended meanwhile
+      if (id === null) {
+        this.end(inst, "end");
+        return;
+      }
+      if (n >= MAX_NODES_PER_STEP) {
+        this.fail(inst, id, `more than ${MAX_NODES_PER_STEP} steps without waiting: is there a loop without a wait?`);
+        return;
+      }
+      const node = j.nodes[id];
+      if (!node) {
+        this.fail(inst, id, `node \`${id}\` is missing from journey version ${inst.version}`);
+        return;
+      }
+      const current = id;
+      inst.node = current;
+      try {
+        const next = this.exec(inst, current, node);
+        if (next === WAIT) return;
+        id = next;
+      } catch (e) {
+        this.fail(inst, current, e instanceof Error ? e.message : String(e));
+        return;
+      }
+    }
+  }
+
+  /** Execute one node: the next node id, null to end, or WAIT. */
+  private exec(inst: Instance, id: string, node: IRNode): string | null | typeof WAIT {
+    const env = () => this.env(inst.vars);
+    switch (node.kind) {
+      case "wait":
+        return this.waitUntil(inst, node.next, this.now + (evaluate(node.duration, env()) as number));
+      case "waitUntil": {
+        const t = Date.parse(String(evaluate(node.time, env())));
+        if (Number.isNaN(t)) throw new EvalError("`wait until` needs a date-time");
+        return this.waitUntil(inst, node.next, t);
+      }
+      case "waitFor":
+        inst.wait = { kind: "event", event: node.event, due: this.now + (evaluate(node.within, env()) as number) };
+        return WAIT;
+      case "if": {
+        for (const b of node.branches) if (evaluate(b.when, env()) === true) return b.then;
+        return node.else;
+      }
+      case "split": {
+        const bucket = splitBucket(node.experiment, this.state.id);
+        let acc = 0;
+        for (const arm of node.arms) {
+          acc += arm.percent;
+          if (bucket < acc) return arm.then;
+        }
+        return node.next;
+      }
+      case "send":
+        return this.send(inst, id, node);
+      case "recommend": {
+        const request = `${inst.id}:${id}:${inst.loops[id]?.done ?? 0}`;
+        const rec: RecommendRequest = {
+          algorithm: algorithm(node.algorithm, env()),
+          ...(node.backup ? { backup: algorithm(node.backup, env()) } : {}),
+          ...(node.where ? { where: node.where } : {}),
+          exclude: node.exclude.map((x) => (typeof x === "string" ? x : (evaluate(x, env()) as unknown[]))),
+          limit: evaluate(node.limit, env()) as number,
+          timeZone: this.timeZone,
+        };
+        this.emit({ key: request, type: "recommendRequest", journey: inst.journey, instanceId: inst.id, nodeId: id, request: rec });
+        inst.wait = { kind: "async", request };
+        return WAIT;
+      }
+      case "call": {
+        const request = `${inst.id}:${id}:${inst.loops[id]?.done ?? 0}`;
+        this.emit({ key: request, type: "callRequest", journey: inst.journey, instanceId: inst.id, nodeId: id, request: this.program.callRequest(node.action, node.args.map((a) => evaluate(a, env())), this.env({})) });
+        inst.wait = { kind: "async", request };
+        return WAIT;
+      }
+      case "let":
+        inst.vars[node.name] = evaluate(node.value, env());
+        return node.next;
+      case "set": {
+        const value = evaluate(node.value, env());
+        this.state.attributes = setPath(this.state.attributes, node.path, value);
+        this.emit({ key: `${inst.id}:${id}:${inst.loops[id]?.done ?? 0}:set`, type: "profile", journey: inst.journey, instanceId: inst.id, nodeId: id, set: { [node.path.join(".")]: value } });
+        this.updateAudiences();
+        return node.next;
+      }
+      case "repeat": {
+        const loop = inst.loops[id];
+        const done = loop?.done ?? 0;
+        const count = evaluate(node.count, env()) as number;
+        if (done >= count) {
+          delete inst.loops[id];
+          return node.next;
+        }
+        inst.loops[id] = { done: done + 1, since: loop?.since ?? this.now };
+        // `every 7d` is a cadence: iteration k starts 7d × k after the first, however long the body took.
+        if (loop && node.every) return this.waitUntil(inst, node.body, loop.since + done * (evaluate(node.every, env()) as number));
+        return node.body;
+      }
+      case "jump": {
+        const target = this.program.current(node.journey);
+        this.end(inst, "end");
+        if (target) this.enter(target, {}, true);
+        return WAIT;
+      }
+      case "end":
+        return null;
+    }
+  }
+
+  private waitUntil(inst: Instance, resume: string | null, due: number): string | null | typeof WAIT {
+    if (due <= this.now) return resume;
+    if (resume === null) return null;
+    inst.node = resume;
+    inst.wait = { kind: "timer", due };
+    return WAIT;
+  }
+
+  private send(inst: Instance, id: string, node: Extract<IRNode, { kind: "send" }>): string | null | typeof WAIT {
+    const channel = this.program.ir.channels[node.channel];
+    // Quiet hours delay a message, they never drop it: wait until they end, then send.
+    if (channel?.quiet) {
+      const from = parseTimeOfDay(channel.quiet.from)!;
+      const to = parseTimeOfDay(channel.quiet.to)!;
+      const m = localMinutes(this.now, this.timeZone);
+      const [a, b] = [from[0] * 60 + from[1], to[0] * 60 + to[1]];
+      const quiet = a <= b ? m >= a && m < b : m >= a || m < b;
+      if (quiet) return this.waitUntil(inst, id, nextLocalTime(this.now, channel.quiet.to, this.timeZone));
+    }
+    const key = `${inst.id}:${id}:${inst.loops[id]?.done ?? 0}`;
+    if (channel?.cap) {
+      const recent = (this.state.sends[node.channel] ?? []).filter((t) => this.now - t < channel.cap!.perMs);
+      this.state.sends[node.channel] = recent;
+      if (recent.length >= channel.cap.count) {
+        this.emit({ key: `${key}:capped`, type: "suppressed", journey: inst.journey, instanceId: inst.id, nodeId: id, channel: node.channel, reason: "cap" });
+        return node.next;
+      }
+      recent.push(this.now);
+    }
+    const env = this.env(inst.vars);
+    const content = renderContent(this.program, node, env, { profileId: this.state.id, messageId: key, journey: inst.journey, timeZone: this.timeZone, locale: localeOf(this.state.attributes) });
+    const to = node.to ? evaluate(node.to, env) : null;
+    this.emit({ key, type: "send", journey: inst.journey, instanceId: inst.id, nodeId: id, channel: node.channel, to: to === null ? null : String(to), ...(node.template ? { template: node.template } : {}), content });
+    return node.next;
+  }
+}
+
+const WAIT = Symbol("wait");
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+function algorithm(a: IRAlgorithm, env: EvalEnv): RecommendRequest["algorithm"] {
+  const named: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(a.named)) named[k] = typeof v === "string" ? v : evaluate(v, env);
+  return { name: a.name, args: a.args.map((x) => evaluate(x, env)), named };
+}
+
+function localeOf(attributes: Record<string, unknown>): string {
+  const l = attributes["locale"];
+  return typeof l === "string" && l ? l : "en-US";
+}
+
+/** A copy of `obj` with `path` set to `value` (records along the path are copied, not shared). */
+function setPath(obj: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
+  const [head, ...rest] = path;
+  const copy = { ...obj };
+  copy[head!] = rest.length ? setPath((obj[head!] as Record<string, unknown>) ?? {}, rest, value) : value;
+  return copy;
+}

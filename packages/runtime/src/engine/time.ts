@@ -1,0 +1,117 @@
+/**
+ * Wall-clock arithmetic in IANA time zones with nothing but `Intl`: the offset of a zone at
+ * an instant, and the instant of a local date and time (DST gaps move forward, overlaps take
+ * the first occurrence, as calendar apps do).
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    formatter(tz);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface LocalTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+/** The local calendar fields of instant `ms` in `timeZone`. */
+export function localParts(ms: number, timeZone: string): LocalTime {
+  const parts = formatter(timeZone).formatToParts(new Date(ms));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return { year: get("year"), month: get("month"), day: get("day"), hour: get("hour") % 24, minute: get("minute"), second: get("second") };
+}
+
+/** Offset of `timeZone` from UTC at instant `ms`, in milliseconds. */
+export function offsetAt(ms: number, timeZone: string): number {
+  const p = localParts(ms, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+/** The instant of local `year-month-day hour:minute` in `timeZone`. */
+export function zonedInstant(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
+  const naive = Date.UTC(year, month - 1, day, hour, minute);
+  // Two passes settle on the right offset on either side of a transition.
+  let guess = naive - offsetAt(naive, timeZone);
+  guess = naive - offsetAt(guess, timeZone);
+  const back = localParts(guess, timeZone);
+  if (back.hour !== hour || back.minute !== minute) {
+    // In a DST gap the local time does not exist: take the same wall time after the jump.
+    const later = naive - offsetAt(guess + 3_600_000, timeZone);
+    return Math.max(guess, later);
+  }
+  return guess;
+}
+
+/** `HH:MM` → [hour, minute], or undefined. */
+export function parseTimeOfDay(text: string): [number, number] | undefined {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(text);
+  if (!m) return undefined;
+  const h = Number(m[1]);
+  const min = Number(m[2]);
+  return h < 24 && min < 60 ? [h, min] : undefined;
+}
+
+/** The instant at local `HH:MM` on the local day of `ms` in `timeZone`. */
+export function atLocalTime(ms: number, time: string, timeZone: string): number {
+  const hm = parseTimeOfDay(time);
+  if (!hm) throw new Error(`invalid time of day "${time}" (expected HH:MM)`);
+  const d = localParts(ms, timeZone);
+  return zonedInstant(d.year, d.month, d.day, hm[0], hm[1], timeZone);
+}
+
+/** The first instant strictly after `ms` at local `HH:MM` in `timeZone`, `stepDays` apart. */
+export function nextLocalTime(ms: number, time: string, timeZone: string, stepDays = 1): number {
+  const hm = parseTimeOfDay(time)!;
+  const d = localParts(ms, timeZone);
+  let t = zonedInstant(d.year, d.month, d.day, hm[0], hm[1], timeZone);
+  let n = 0;
+  while (t <= ms) {
+    n += stepDays;
+    const next = new Date(Date.UTC(d.year, d.month - 1, d.day + n));
+    t = zonedInstant(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), hm[0], hm[1], timeZone);
+  }
+  return t;
+}
+
+/** Minutes after local midnight of instant `ms` in `timeZone`. */
+export function localMinutes(ms: number, timeZone: string): number {
+  const p = localParts(ms, timeZone);
+  return p.hour * 60 + p.minute;
+}
+
+/** `2026-12-01` is midnight in `timeZone`; a full instant stands for itself. */
+export function parseInstant(text: string, timeZone = "UTC"): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (m) return zonedInstant(Number(m[1]), Number(m[2]), Number(m[3]), 0, 0, timeZone);
+  const ms = Date.parse(/[zZ]|[+-]\d{2}:\d{2}$/.test(text) ? text : text + "Z");
+  if (Number.isNaN(ms)) throw new Error(`invalid date "${text}"`);
+  return ms;
+}

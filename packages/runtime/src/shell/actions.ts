@@ -1,0 +1,60 @@
+/** How `call` steps reach custom actions: HTTP by default, with a timeout and retries with backoff. */
+import type { CallRequest } from "../engine/state.js";
+
+export interface ActionExecutor {
+  /** The parsed JSON response, or a thrown error (the step's `on error` path). */
+  execute(request: CallRequest): Promise<unknown>;
+}
+
+export class HttpActionExecutor implements ActionExecutor {
+  constructor(private readonly backoffMs = 200) {}
+
+  async execute(request: CallRequest): Promise<unknown> {
+    let lastError: Error | undefined;
+    for (let attempt = 0; attempt <= request.retries; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, this.backoffMs * 2 ** (attempt - 1)));
+      try {
+        const res = await fetch(request.url, {
+          method: request.method,
+          headers: { accept: "application/json", ...(request.body !== undefined ? { "content-type": "application/json" } : {}), ...request.headers },
+          ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+          signal: AbortSignal.timeout(request.timeoutMs),
+        });
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        const text = await res.text();
+        return text ? (JSON.parse(text) as unknown) : null;
+      } catch (e) {
+        lastError = e instanceof Error ? e : new Error(String(e));
+        // A 4xx other than 429 will not get better by retrying.
+        if (lastError.message.startsWith("HTTP 4") && lastError.message !== "HTTP 429") break;
+      }
+    }
+    throw lastError ?? new Error("call failed");
+  }
+}
+
+/**
+ * Canned responses, for simulations (`journey run --action-responses`): the first entry of an
+ * action whose `match` fields equal the call's arguments answers it.
+ */
+export interface CannedResponse {
+  match?: Record<string, unknown>;
+  response?: unknown;
+  error?: string;
+}
+
+export class CannedActionExecutor implements ActionExecutor {
+  constructor(private readonly responses: Record<string, CannedResponse[]>) {}
+
+  async execute(request: CallRequest): Promise<unknown> {
+    const entries = this.responses[request.action];
+    if (!entries) throw new Error(`no canned response for action \`${request.action}\``);
+    const args = request.args;
+    for (const e of entries) {
+      if (e.match && !Object.entries(e.match).every(([k, v]) => JSON.stringify(args[k]) === JSON.stringify(v))) continue;
+      if (e.error !== undefined) throw new Error(e.error);
+      return e.response ?? null;
+    }
+    throw new Error(`no canned response of \`${request.action}\` matches ${JSON.stringify(args)}`);
+  }
+}

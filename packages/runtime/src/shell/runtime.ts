@@ -1,0 +1,352 @@
+/**
+ * The imperative shell around the engine: it validates input, loads a profile's state,
+ * runs `step`, persists the new state with the effects in one transaction (the outbox), and
+ * only then carries the effects out — messages to channels, calls to actions,
+ * recommendations to providers — feeding results back through `step`.
+ */
+import type { IR } from "@journey/ir";
+import type { ChannelAdapter } from "../channels/adapter.js";
+import { MemoryChannel } from "../channels/adapter.js";
+import { SystemClock, VirtualClock, type Clock } from "../clock.js";
+import { Program } from "../engine/program.js";
+import { newProfileState, nextDue, type CallRequest, type Effect, type EventEnvelope, type ProfileState } from "../engine/state.js";
+import { step, type Input } from "../engine/step.js";
+import { validate, withDefaults, type ValidationError } from "../engine/validate.js";
+import { loadIR } from "../ir/load.js";
+import { ScanCatalogEngine } from "../recs/catalog.js";
+import type { CatalogEngine, RecommendationProvider, SignalKind } from "../recs/provider.js";
+import { resolveRecommendation } from "../recs/resolve.js";
+import { MemoryStore } from "../store/memory.js";
+import { emptyBatch, type CommitBatch, type Store } from "../store/store.js";
+import { HttpActionExecutor, type ActionExecutor } from "./actions.js";
+import { SerialQueue } from "./queue.js";
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+const silent: Logger = { info() {}, warn() {}, error() {} };
+
+export interface RuntimeOptions {
+  /** The compiled project (validated on load). */
+  ir: unknown;
+  store?: Store;
+  /** Providers for `provider("name", …)`. */
+  providers?: Record<string, RecommendationProvider>;
+  /** The built-in catalog engine (default: one over the IR's `catalog`, if it declares one). */
+  catalog?: CatalogEngine;
+  /** One adapter for every channel, or one per channel name. */
+  channels?: ChannelAdapter | Record<string, ChannelAdapter>;
+  clock?: Clock;
+  logger?: Logger;
+  /** How `call` steps reach actions (default: HTTP). */
+  actions?: ActionExecutor;
+  secrets?: Record<string, string>;
+  unsubscribeUrl?: string;
+  /** Deadline of each recommendation algorithm, in ms (default 500). */
+  recommendDeadlineMs?: number;
+  /** Every effect, in order, after it is durable: the timeline. */
+  onEffect?: (effect: Effect) => void;
+}
+
+export class InvalidInputError extends Error {
+  constructor(
+    message: string,
+    readonly errors: ValidationError[],
+  ) {
+    super(message);
+  }
+}
+
+export interface Runtime {
+  readonly program: Program;
+  readonly clock: Clock;
+  readonly catalog?: CatalogEngine;
+  start(): Promise<void>;
+  /** Apply events in order. Invalid events are rejected first and nothing changes. */
+  ingest(events: EventEnvelope | EventEnvelope[]): Promise<{ accepted: number; duplicates: number }>;
+  upsertProfile(id: string, attributes: Record<string, unknown>): Promise<void>;
+  /** Run everything due up to `time` (a virtual clock moves to each due time in turn). */
+  advanceTo(time: number): Promise<void>;
+  /** The earliest pending timer. */
+  nextDue(): Promise<number | undefined>;
+  profile(id: string): Promise<ProfileState | undefined>;
+  /** Finish in-flight work; timers stay stored for the next start. */
+  stop(): Promise<void>;
+}
+
+export function createRuntime(options: RuntimeOptions): Runtime {
+  return new JourneyRuntime(options);
+}
+
+class JourneyRuntime implements Runtime {
+  program: Program;
+  readonly clock: Clock;
+  readonly catalog?: CatalogEngine;
+  private readonly store: Store;
+  private readonly log: Logger;
+  private readonly queue = new SerialQueue();
+  private readonly actions: ActionExecutor;
+  private timer?: NodeJS.Timeout;
+  private started = false;
+  private stopped = false;
+
+  constructor(private readonly options: RuntimeOptions) {
+    const ir = loadIR(options.ir);
+    this.program = new Program(ir, { secrets: options.secrets, unsubscribeUrl: options.unsubscribeUrl });
+    this.store = options.store ?? new MemoryStore();
+    this.clock = options.clock ?? new SystemClock();
+    this.log = options.logger ?? silent;
+    this.actions = options.actions ?? new HttpActionExecutor();
+    this.catalog = options.catalog ?? (ir.catalog ? new ScanCatalogEngine(ir.catalog.key) : undefined);
+  }
+
+  private get ir(): IR {
+    return this.program.ir;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    // Instances keep the version they started on: earlier deployments' versions stay loaded.
+    const previous = await this.store.loadVersions();
+    this.program = new Program(this.ir, { secrets: this.options.secrets, unsubscribeUrl: this.options.unsubscribeUrl, previous });
+    await this.store.saveVersions(Object.values(this.ir.journeys));
+    // Effects made durable before a crash but not carried out: carry them out now (same keys).
+    await this.queue.run(async () => this.dispatch(await this.store.pendingEffects(Number.MAX_SAFE_INTEGER), true));
+    if (!this.clock.virtual) this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.queue.idle();
+  }
+
+  async profile(id: string): Promise<ProfileState | undefined> {
+    return this.store.loadProfile(id);
+  }
+
+  async nextDue(): Promise<number | undefined> {
+    return this.store.nextDue();
+  }
+
+  // ── input ────────────────────────────────────────────────────────────────────────
+
+  async ingest(input: EventEnvelope | EventEnvelope[]): Promise<{ accepted: number; duplicates: number }> {
+    const events = Array.isArray(input) ? input : [input];
+    events.forEach((e, i) => this.validateEvent(e, events.length > 1 ? `[${i}]` : ""));
+    return this.queue.run(async () => {
+      const batch = new Batch(this.store, this.ir);
+      let accepted = 0;
+      const seen = new Set<string>();
+      for (const ev of events) {
+        if (seen.has(ev.id) || (await this.store.hasEvent(ev.id))) continue;
+        seen.add(ev.id);
+        accepted++;
+        batch.events.push(ev.id);
+        this.recordSignals(ev);
+        const now = this.clock.now();
+        const state = await batch.profile(ev.profileId, (s, isNew) => (isNew ? this.apply(batch, s, { kind: "profile", attributes: s.attributes }, now) : undefined));
+        this.apply(batch, state, { kind: "event", event: ev }, now);
+      }
+      await this.commitAndDispatch(batch);
+      return { accepted, duplicates: events.length - accepted };
+    });
+  }
+
+  async upsertProfile(id: string, attributes: Record<string, unknown>): Promise<void> {
+    const errors = validate(attributes, this.ir.profile, "profile");
+    if (errors.length) throw new InvalidInputError(`invalid profile \`${id}\`: ${errors[0]!.path} ${errors[0]!.message}`, errors);
+    const full = withDefaults(attributes, this.ir.profile) as Record<string, unknown>;
+    await this.queue.run(async () => {
+      const batch = new Batch(this.store, this.ir);
+      const state = await batch.profile(id);
+      this.apply(batch, state, { kind: "profile", attributes: full }, this.clock.now());
+      await this.commitAndDispatch(batch);
+    });
+  }
+
+  private validateEvent(e: EventEnvelope, at: string): void {
+    const where = `event${at}`;
+    const fail = (path: string, message: string) => {
+      throw new InvalidInputError(`invalid ${where}: ${path} ${message}`, [{ path, message }]);
+    };
+    if (!e || typeof e !== "object") fail(where, "must be an object");
+    for (const f of ["id", "type", "profileId", "time"] as const) if (typeof e[f] !== "string" || !e[f]) fail(`${where}.${f}`, "must be a non-empty string");
+    if (Number.isNaN(Date.parse(e.time))) fail(`${where}.time`, "must be an ISO-8601 instant");
+    const type = this.ir.events[e.type];
+    if (!type) fail(`${where}.type`, `\`${e.type}\` is not a declared event`);
+    const errors = validate(e.data ?? {}, type!, `${where}.data`);
+    if (errors.length) throw new InvalidInputError(`invalid ${where}: ${errors[0]!.path} ${errors[0]!.message}`, errors);
+  }
+
+  /** Events feed the catalog engine with the signals the `catalog … signals` block declares. */
+  private recordSignals(ev: EventEnvelope): void {
+    if (!this.catalog || !this.ir.catalog) return;
+    for (const s of this.ir.catalog.signals) {
+      if (s.event !== ev.type) continue;
+      let values: unknown[] = [ev.data];
+      for (const seg of s.path) values = values.flatMap((v) => (Array.isArray(v) ? v : [v])).map((v) => (v && typeof v === "object" ? (v as Record<string, unknown>)[seg] : undefined));
+      const keys = values.flat().filter((k) => k !== undefined && k !== null).map(String);
+      if (keys.length) this.catalog.recordSignal({ profileId: ev.profileId, kind: s.signal as SignalKind, keys, at: Date.parse(ev.time), eventId: ev.id });
+    }
+  }
+
+  // ── time ─────────────────────────────────────────────────────────────────────────
+
+  async advanceTo(time: number): Promise<void> {
+    for (;;) {
+      const due = await this.store.nextDue();
+      if (due === undefined || due > time) break;
+      if (this.clock instanceof VirtualClock) this.clock.set(due);
+      await this.queue.run(() => this.runDue(this.clock.now()));
+    }
+    if (this.clock instanceof VirtualClock) this.clock.set(time);
+  }
+
+  private async runDue(now: number): Promise<void> {
+    const ids = await this.store.dueProfiles(now, 1000);
+    if (!ids.length) return;
+    const batch = new Batch(this.store, this.ir);
+    for (const id of ids) this.apply(batch, await batch.profile(id), { kind: "tick" }, now);
+    await this.commitAndDispatch(batch);
+  }
+
+  /** With the system clock: wake up when the next timer is due. */
+  private schedule(): void {
+    if (this.stopped) return;
+    void this.store.nextDue().then((due) => {
+      if (this.stopped) return;
+      const wait = due === undefined ? 1000 : Math.max(0, Math.min(due - this.clock.now(), 1000));
+      this.timer = setTimeout(() => {
+        void this.queue
+          .run(() => this.runDue(this.clock.now()))
+          .catch((e: unknown) => this.log.error({ err: e }, "timer processing failed"))
+          .finally(() => this.schedule());
+      }, wait);
+    });
+  }
+
+  // ── steps, commits, dispatch ─────────────────────────────────────────────────────
+
+  private apply(batch: Batch, state: ProfileState, input: Input, now: number): void {
+    const r = step(this.program, state, input, now);
+    batch.touch(r.state);
+    batch.effects.push(...r.effects);
+  }
+
+  private async commitAndDispatch(batch: Batch): Promise<void> {
+    await batch.commit();
+    await this.dispatch(batch.effects, false);
+  }
+
+  /**
+   * Carry out effects, in order. Sends go to their channel with the effect key as the
+   * idempotency key; requests are performed and their results stepped and committed.
+   */
+  private async dispatch(effects: Effect[], recovering: boolean): Promise<void> {
+    const sent: string[] = [];
+    for (const e of effects) {
+      if (!recovering) this.options.onEffect?.(e);
+      if (e.type === "send") {
+        await this.channel(e.channel).send({ key: e.key, at: new Date(e.at).toISOString(), channel: e.channel, to: e.to, profileId: e.profileId, journey: e.journey, template: e.template, content: e.content });
+        sent.push(e.key);
+      } else if (e.type === "callRequest") {
+        await this.perform(e.key, e.profileId, () => this.call(e.request));
+      } else if (e.type === "recommendRequest") {
+        await this.perform(e.key, e.profileId, async () => {
+          const state = await this.store.loadProfile(e.profileId);
+          const r = await resolveRecommendation(e.request, e.profileId, {
+            catalog: this.catalog,
+            providers: this.options.providers ?? {},
+            deadlineMs: this.options.recommendDeadlineMs ?? 500,
+            now: this.clock.now(),
+            profile: state?.attributes ?? {},
+          });
+          for (const err of r.errors) this.log.warn({ profileId: e.profileId, key: e.key, err }, "recommendation algorithm failed; backup used");
+          return { kind: "result", request: e.key, ok: true, value: r.items, items: r.sources } as Input;
+        });
+      }
+    }
+    if (sent.length) {
+      const batch = emptyBatch();
+      batch.dispatched = sent;
+      await this.store.commit(batch);
+    }
+  }
+
+  private async call(request: CallRequest): Promise<Input> {
+    const key = "";
+    try {
+      const value = await this.actions.execute(request);
+      const returns = this.ir.actions[request.action]?.returns;
+      const errors = returns ? validate(value, returns, "response") : [];
+      if (errors.length) return { kind: "result", request: key, ok: false, error: `${errors[0]!.path} ${errors[0]!.message}` };
+      return { kind: "result", request: key, ok: true, value: returns ? withDefaults(value, returns) : value };
+    } catch (e) {
+      return { kind: "result", request: key, ok: false, error: (e as Error).message };
+    }
+  }
+
+  /** Perform a request, then step its result and commit it together with "request done". */
+  private async perform(key: string, profileId: string, run: () => Promise<Input>): Promise<void> {
+    const input = { ...(await run()), request: key } as Input;
+    const batch = new Batch(this.store, this.ir);
+    batch.dispatched.push(key);
+    this.apply(batch, await batch.profile(profileId), input, this.clock.now());
+    await this.commitAndDispatch(batch);
+  }
+
+  private channel(name: string): ChannelAdapter {
+    const c = this.options.channels;
+    if (!c) return (this.defaultChannel ??= new MemoryChannel());
+    if (typeof (c as ChannelAdapter).send === "function") return c as ChannelAdapter;
+    const adapter = (c as Record<string, ChannelAdapter>)[name];
+    if (!adapter) throw new Error(`no channel adapter for \`${name}\``);
+    return adapter;
+  }
+
+  private defaultChannel?: MemoryChannel;
+}
+
+/** The profiles one unit of work touches, kept in memory until one commit writes them all. */
+class Batch {
+  private readonly states = new Map<string, ProfileState>();
+  readonly effects: Effect[] = [];
+  readonly events: string[] = [];
+  readonly dispatched: string[] = [];
+
+  constructor(
+    private readonly store: Store,
+    private readonly ir: IR,
+  ) {}
+
+  /** A profile's state; a profile seen for the first time starts with its defaults. */
+  async profile(id: string, onNew?: (s: ProfileState, isNew: boolean) => void): Promise<ProfileState> {
+    let s = this.states.get(id);
+    if (s) return s;
+    const stored = await this.store.loadProfile(id);
+    s = stored ?? newProfileState(id, withDefaults({}, this.ir.profile) as Record<string, unknown>);
+    this.states.set(id, s);
+    if (!stored) onNew?.(s, true);
+    return s;
+  }
+
+  touch(s: ProfileState): void {
+    this.states.set(s.id, s);
+  }
+
+  async commit(): Promise<void> {
+    const batch: CommitBatch = {
+      profiles: [...this.states.values()],
+      timers: [...this.states.values()].map((s) => ({ profileId: s.id, due: nextDue(s) ?? null })),
+      events: this.events,
+      effects: this.effects,
+      dispatched: this.dispatched,
+    };
+    await this.store.commit(batch);
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Simulation on a virtual clock: events replayed at their own times, timers fired at their
+ * due times, nothing waiting on the wall clock. `journey run` and `journey test` both use it.
+ */
+import type { IR } from "@journey/ir";
+import { MemoryChannel } from "../channels/adapter.js";
+import { VirtualClock } from "../clock.js";
+import type { Effect, EventEnvelope } from "../engine/state.js";
+import type { CatalogItem } from "../recs/provider.js";
+import { CannedActionExecutor, type ActionExecutor, type CannedResponse } from "../shell/actions.js";
+import { createRuntime, type Runtime, type RuntimeOptions } from "../shell/runtime.js";
+import type { Store } from "../store/store.js";
+
+export interface SimulationInput {
+  ir: IR;
+  events: EventEnvelope[];
+  profiles?: { id: string; [attribute: string]: unknown }[];
+  catalog?: CatalogItem[];
+  /** Canned answers for `call` steps, by action name. */
+  actionResponses?: Record<string, CannedResponse[]>;
+  actions?: ActionExecutor;
+  /** When the clock starts (default: the first event's time, or now). */
+  start?: number;
+  /** Stop at this time (default: when nothing is left to fire, within `horizonMs` of the last event). */
+  until?: number;
+  /** With no `until`: how long after the last event to keep firing timers (default 90 days). */
+  horizonMs?: number;
+  store?: Store;
+  providers?: RuntimeOptions["providers"];
+  /** Secrets for actions' headers (default: a placeholder per name; canned responses never see them). */
+  secrets?: Record<string, string>;
+}
+
+/** Every secret a simulation asks for, as a visible placeholder instead of a real credential. */
+const placeholderSecrets: Record<string, string> = new Proxy({}, { get: (_, name) => (typeof name === "string" ? `<secret ${name}>` : undefined) });
+
+export interface SimulationResult {
+  timeline: Effect[];
+  runtime: Runtime;
+  channel: MemoryChannel;
+  end: number;
+}
+
+const DEFAULT_HORIZON_MS = 90 * 86_400_000;
+
+export async function simulate(input: SimulationInput): Promise<SimulationResult> {
+  const events = [...input.events].map((e, i) => ({ e, i, t: Date.parse(e.time) }));
+  // Same time: file order. The sort is stable, so equal times keep their order.
+  events.sort((a, b) => a.t - b.t);
+  const start = input.start ?? events[0]?.t ?? Date.now();
+  const clock = new VirtualClock(start);
+  const channel = new MemoryChannel();
+  const timeline: Effect[] = [];
+  const runtime = createRuntime({
+    ir: input.ir,
+    store: input.store,
+    clock,
+    channels: channel,
+    actions: input.actions ?? new CannedActionExecutor(input.actionResponses ?? {}),
+    providers: input.providers,
+    secrets: input.secrets ?? placeholderSecrets,
+    onEffect: (e) => timeline.push(e),
+  });
+  await runtime.start();
+  if (input.catalog && runtime.catalog) runtime.catalog.upsertItems(input.catalog);
+  for (const p of input.profiles ?? []) {
+    const { id, ...attributes } = p;
+    await runtime.upsertProfile(String(id), attributes);
+  }
+  const end = input.until ?? (events.length ? events[events.length - 1]!.t : start) + (input.horizonMs ?? DEFAULT_HORIZON_MS);
+  for (const { e, t } of events) {
+    if (t > end) break;
+    await runtime.advanceTo(t);
+    await runtime.ingest(e);
+  }
+  await runtime.advanceTo(end);
+  await runtime.stop();
+  return { timeline, runtime, channel, end };
+}

@@ -1,0 +1,41 @@
+/**
+ * The one store interface. Every store (memory, SQLite, later PostgreSQL) passes the same
+ * conformance suite (`conformance.ts`). Writes happen only in `commit`, one transaction, so
+ * a profile's new state, its timer, the processed event ids and the effects it produced
+ * are durable together or not at all.
+ */
+import type { IRJourney } from "@journey/ir";
+import type { Effect, ProfileState } from "../engine/state.js";
+
+export interface CommitBatch {
+  /** Full new state of every profile the batch changed. */
+  profiles: ProfileState[];
+  /** Each changed profile's next due time (`null`: nothing scheduled). */
+  timers: { profileId: string; due: number | null }[];
+  /** Event ids processed in this batch (a repeated id is ignored later). */
+  events: string[];
+  /** New effects, appended to the outbox in order, not yet dispatched. */
+  effects: Effect[];
+  /** Outbox effects whose dispatch this batch completes. */
+  dispatched: string[];
+}
+
+export interface Store {
+  loadProfile(id: string): Promise<ProfileState | undefined>;
+  hasEvent(id: string): Promise<boolean>;
+  commit(batch: CommitBatch): Promise<void>;
+  /** Profiles with a due time ≤ `now`, earliest first. */
+  dueProfiles(now: number, limit: number): Promise<string[]>;
+  /** The earliest due time of any profile. */
+  nextDue(): Promise<number | undefined>;
+  /** Effects of dispatched kinds not yet marked dispatched, in the order they were committed. */
+  pendingEffects(limit: number): Promise<Effect[]>;
+  /** Journey versions deployed so far (instances keep the version they started on). */
+  saveVersions(journeys: IRJourney[]): Promise<void>;
+  loadVersions(): Promise<IRJourney[]>;
+  close(): Promise<void>;
+}
+
+export function emptyBatch(): CommitBatch {
+  return { profiles: [], timers: [], events: [], effects: [], dispatched: [] };
+}
