@@ -123,3 +123,22 @@ export type Effect = EffectBase &
 /** Effects the shell must carry out (the others are records for the timeline and the outbox). */
 export const DISPATCHED: ReadonlySet<Effect["type"]> = new Set(["send", "callRequest", "recommendRequest"]);
 
+
+/**
+ * An independent copy of a profile's state, cheaper than a deep clone: the engine never
+ * mutates data values (event data, attributes, results) in place — it replaces them — so
+ * only the containers it does mutate are copied.
+ */
+export function cloneState(s: ProfileState): ProfileState {
+  const instances: Record<string, Instance> = {};
+  for (const [k, i] of Object.entries(s.instances)) {
+    const loops: Instance["loops"] = {};
+    for (const [n, l] of Object.entries(i.loops)) loops[n] = { ...l };
+    instances[k] = { ...i, ...(i.wait ? { wait: { ...i.wait } } : {}), vars: { ...i.vars }, loops, goals: [...i.goals] };
+  }
+  const history: Record<string, JourneyHistory> = {};
+  for (const [k, h] of Object.entries(s.history)) history[k] = h.last ? { ...h, last: { ...h.last, goals: [...h.last.goals] } } : { ...h };
+  const sends: Record<string, number[]> = {};
+  for (const [k, v] of Object.entries(s.sends)) sends[k] = [...v];
+  return { id: s.id, attributes: s.attributes, instances, history, audiences: [...s.audiences], schedules: { ...s.schedules }, sends };
+}

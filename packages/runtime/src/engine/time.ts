@@ -41,18 +41,30 @@ export interface LocalTime {
   second: number;
 }
 
-/** The local calendar fields of instant `ms` in `timeZone`. */
-export function localParts(ms: number, timeZone: string): LocalTime {
-  const parts = formatter(timeZone).formatToParts(new Date(ms));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return { year: get("year"), month: get("month"), day: get("day"), hour: get("hour") % 24, minute: get("minute"), second: get("second") };
-}
+/** Offsets by zone and quarter hour: zones change offset only on quarter-hour boundaries. */
+const offsets = new Map<string, Map<number, number>>();
+const QUARTER = 900_000;
 
 /** Offset of `timeZone` from UTC at instant `ms`, in milliseconds. */
 export function offsetAt(ms: number, timeZone: string): number {
-  const p = localParts(ms, timeZone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - Math.floor(ms / 1000) * 1000;
+  let zone = offsets.get(timeZone);
+  if (!zone) offsets.set(timeZone, (zone = new Map()));
+  const q = Math.floor(ms / QUARTER);
+  let off = zone.get(q);
+  if (off === undefined) {
+    const parts = formatter(timeZone).formatToParts(new Date(q * QUARTER));
+    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+    off = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour") % 24, get("minute"), get("second")) - q * QUARTER;
+    if (zone.size > 100_000) zone.clear();
+    zone.set(q, off);
+  }
+  return off;
+}
+
+/** The local calendar fields of instant `ms` in `timeZone`. */
+export function localParts(ms: number, timeZone: string): LocalTime {
+  const d = new Date(ms + offsetAt(ms, timeZone));
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
 }
 
 /** The instant of local `year-month-day hour:minute` in `timeZone`. */

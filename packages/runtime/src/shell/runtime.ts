@@ -122,7 +122,12 @@ class JourneyRuntime implements Runtime {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.queue.idle();
+    await this.queue.run(async () => {
+      if (!this.sentSinceCommit.length) return;
+      const batch = emptyBatch();
+      batch.dispatched = this.sentSinceCommit.splice(0);
+      await this.store.commit(batch);
+    });
   }
 
   async profile(id: string): Promise<ProfileState | undefined> {
@@ -239,9 +244,14 @@ class JourneyRuntime implements Runtime {
   }
 
   private async commitAndDispatch(batch: Batch): Promise<void> {
+    // Sends carried out since the last commit are marked done with this one: a crash in
+    // between re-sends them with the same key, which the channel adapter ignores.
+    batch.dispatched.push(...this.sentSinceCommit.splice(0));
     await batch.commit();
     await this.dispatch(batch.effects, false);
   }
+
+  private readonly sentSinceCommit: string[] = [];
 
   /**
    * Carry out effects, in order. Sends go to their channel with the effect key as the
@@ -271,11 +281,7 @@ class JourneyRuntime implements Runtime {
         });
       }
     }
-    if (sent.length) {
-      const batch = emptyBatch();
-      batch.dispatched = sent;
-      await this.store.commit(batch);
-    }
+    this.sentSinceCommit.push(...sent);
   }
 
   private async call(request: CallRequest): Promise<Input> {

@@ -1,11 +1,12 @@
 /** The in-memory store: the reference for the conformance suite, and the store of tests and `journey test`. */
 import type { IRJourney } from "@journey/ir";
-import { DISPATCHED, type Effect, type ProfileState } from "../engine/state.js";
+import { cloneState, DISPATCHED, type Effect, type ProfileState } from "../engine/state.js";
+import { DueHeap } from "./due-heap.js";
 import type { CommitBatch, Store } from "./store.js";
 
 export class MemoryStore implements Store {
-  private readonly profiles = new Map<string, string>();
-  private readonly timers = new Map<string, number>();
+  private readonly profiles = new Map<string, ProfileState>();
+  private readonly timers = new DueHeap();
   private readonly events = new Set<string>();
   private readonly outbox: Effect[] = [];
   private readonly dispatched = new Set<string>();
@@ -13,8 +14,8 @@ export class MemoryStore implements Store {
 
   async loadProfile(id: string): Promise<ProfileState | undefined> {
     const s = this.profiles.get(id);
-    // Stored as JSON so a caller never shares objects with the store, as with a real database.
-    return s === undefined ? undefined : (JSON.parse(s) as ProfileState);
+    // Copies in and out: a caller never shares mutable objects with the store, as with a real database.
+    return s === undefined ? undefined : cloneState(s);
   }
 
   async hasEvent(id: string): Promise<boolean> {
@@ -22,11 +23,9 @@ export class MemoryStore implements Store {
   }
 
   async commit(batch: CommitBatch): Promise<void> {
-    for (const p of batch.profiles) this.profiles.set(p.id, JSON.stringify(p));
-    for (const t of batch.timers) {
-      if (t.due === null) this.timers.delete(t.profileId);
-      else this.timers.set(t.profileId, t.due);
-    }
+    // The store owns committed states (see Store.commit): kept as they are, copied on load.
+    for (const p of batch.profiles) this.profiles.set(p.id, p);
+    for (const t of batch.timers) this.timers.set(t.profileId, t.due);
     for (const e of batch.events) this.events.add(e);
     for (const e of batch.effects) if (DISPATCHED.has(e.type)) this.outbox.push(e);
     for (const k of batch.dispatched) this.dispatched.add(k);
@@ -42,17 +41,11 @@ export class MemoryStore implements Store {
   }
 
   async dueProfiles(now: number, limit: number): Promise<string[]> {
-    return [...this.timers]
-      .filter(([, due]) => due <= now)
-      .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
-      .slice(0, limit)
-      .map(([id]) => id);
+    return this.timers.due(now, limit);
   }
 
   async nextDue(): Promise<number | undefined> {
-    let min: number | undefined;
-    for (const d of this.timers.values()) if (min === undefined || d < min) min = d;
-    return min;
+    return this.timers.peek();
   }
 
   async pendingEffects(limit: number): Promise<Effect[]> {

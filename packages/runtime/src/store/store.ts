@@ -21,8 +21,10 @@ export interface CommitBatch {
 }
 
 export interface Store {
+  /** The caller owns the returned state: changing it never changes the store. */
   loadProfile(id: string): Promise<ProfileState | undefined>;
   hasEvent(id: string): Promise<boolean>;
+  /** The store takes ownership of the states in the batch: the caller must not change them afterwards. */
   commit(batch: CommitBatch): Promise<void>;
   /** Profiles with a due time ≤ `now`, earliest first. */
   dueProfiles(now: number, limit: number): Promise<string[]>;

@@ -1,0 +1,175 @@
+// Runtime benchmark: 100,000 profiles through the abandoned-cart sample, on the in-memory
+// store and on SQLite, beside a hand-written reference (plain maps, a timer heap, the same
+// templates) measured in the same run. Run: npm run bench -w packages/runtime
+// (after `npm run build`; node is started with --expose-gc for the memory figures).
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compile } from "../../compiler/dist/index.js";
+import * as runtime from "../dist/index.js";
+import { ReferenceJourney } from "./reference.mjs";
+
+const PROFILES = Number(process.env.PROFILES ?? 100_000);
+const BATCH = 1000;
+const H = 3_600_000;
+const START = Date.parse("2026-03-02T00:00:00Z");
+
+const sample = new URL("../../../samples/abandoned-cart/", import.meta.url);
+const files = readdirSync(sample).filter((f) => f.endsWith(".journey")).map((f) => ({ path: f, text: readFileSync(new URL(f, sample), "utf8") }));
+const compiled = compile(files);
+if (!compiled.ir) throw new Error("the abandoned-cart sample does not compile");
+const ir = compiled.ir;
+const catalog = JSON.parse(readFileSync(new URL("catalog.json", sample), "utf8"));
+
+// ── data ──────────────────────────────────────────────────────────────────────────────
+let seed = 42;
+const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+const zones = ["Europe/Stockholm", "Europe/Berlin", "Europe/London", "America/New_York", "Asia/Tokyo"];
+const names = ["Ana", "Jonas", "Sofia", "Marco", "Lena", "Omar", "Yuki", "Pia"];
+const profiles = [];
+for (let i = 0; i < PROFILES; i++) {
+  const withPhone = rand() < 0.6;
+  profiles.push({
+    id: `p${i}`,
+    email: `shopper${i}@example.com`,
+    firstName: names[i % names.length],
+    ...(withPhone ? { phone: `+4670${String(1000000 + i)}` } : {}),
+    timezone: zones[i % zones.length],
+    consent: { email: rand() < 0.9, sms: rand() < 0.5 },
+  });
+}
+const events = [];
+for (let i = 0; i < PROFILES; i++) {
+  const t = START + Math.floor(rand() * 24 * H);
+  const items = [];
+  const n = 1 + Math.floor(rand() * 3);
+  for (let k = 0; k < n; k++) {
+    const c = catalog[Math.floor(rand() * catalog.length)];
+    items.push({ sku: c.sku, name: c.name, price: c.price, qty: 1, category: c.category });
+  }
+  const total = Math.round(items.reduce((s, x) => s + x.price, 0) * 100) / 100;
+  const cartId = `c${i}`;
+  events.push({ id: `a${i}`, type: "CartAbandoned", profileId: `p${i}`, time: new Date(t).toISOString(), data: { cartId, items, total, cartUrl: `https://shop.example.com/cart/${cartId}` } });
+  if (rand() < 0.3) {
+    const o = t + Math.floor(rand() * 30 * H);
+    events.push({ id: `o${i}`, type: "OrderPlaced", profileId: `p${i}`, time: new Date(o).toISOString(), data: { orderId: `o${i}`, cartId, items, total } });
+  }
+}
+events.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+const END = Date.parse(events[events.length - 1].time) + 3 * 24 * H;
+
+/** Recommendations are not what this measures (they have their own benchmark): a fixed, cheap answer. */
+const byCategory = new Map();
+for (const c of catalog) if (c.inStock) byCategory.set(c.category, [...(byCategory.get(c.category) ?? []), c]);
+const pick = (keys, category) => (byCategory.get(category) ?? catalog).filter((c) => !keys.includes(c.sku)).slice(0, 4);
+const fixedCatalog = {
+  keyField: "sku",
+  upsertItems() {},
+  removeItems() {},
+  item: (k) => catalog.find((c) => c.sku === k),
+  recordSignal() {},
+  profileKeys: () => new Set(),
+  async recommend(req) {
+    const keys = req.args[0] ?? [];
+    const category = req.named.category ?? catalog.find((c) => c.sku === keys[0])?.category;
+    return pick(keys, category);
+  },
+};
+
+// ── measurement ───────────────────────────────────────────────────────────────────────
+const gc = globalThis.gc ?? (() => {});
+const heap = () => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+};
+const fmt = (n) => Math.round(n).toLocaleString("en-US");
+
+async function measureRuntime(label, makeStore) {
+  const store = await makeStore();
+  const clock = new runtime.VirtualClock(START);
+  let sent = 0;
+  const rt = runtime.createRuntime({ ir, store, clock, catalog: fixedCatalog, channels: { send: async () => void sent++ } });
+  await rt.start();
+  for (const p of profiles) {
+    const { id, ...attributes } = p;
+    await rt.upsertProfile(id, attributes);
+  }
+  // Memory: every cart abandoned at the start, so every instance is waiting its 4 hours.
+  const carts = events.filter((e) => e.type === "CartAbandoned");
+  const before = heap();
+  for (let i = 0; i < carts.length; i += BATCH) await rt.ingest(carts.slice(i, i + BATCH).map((e) => ({ ...e, id: `m${e.id}` })));
+  const perInstance = (heap() - before) / carts.length;
+  await rt.stop();
+
+  // Throughput: a fresh runtime, the events at their own times, every timer fired.
+  await store.close();
+  const store2 = await makeStore();
+  const clock2 = new runtime.VirtualClock(START);
+  const rt2 = runtime.createRuntime({ ir, store: store2, clock: clock2, catalog: fixedCatalog, channels: { send: async () => void sent++ } });
+  await rt2.start();
+  for (const p of profiles) {
+    const { id, ...attributes } = p;
+    await rt2.upsertProfile(id, attributes);
+  }
+  sent = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < events.length; i += BATCH) {
+    const batch = events.slice(i, i + BATCH);
+    await rt2.advanceTo(Date.parse(batch[0].time));
+    await rt2.ingest(batch);
+  }
+  await rt2.advanceTo(END);
+  const seconds = (performance.now() - t0) / 1000;
+  await rt2.stop();
+  await store2.close();
+  return { label, eventsPerSecond: events.length / seconds, seconds, perInstance, sent };
+}
+
+function measureReference() {
+  const make = () => {
+    const r = new ReferenceJourney(ir, (cart) => pick(cart.items.map((i) => i.sku), cart.items[0].category));
+    for (const p of profiles) {
+      const { id, ...attributes } = p;
+      r.upsertProfile(id, attributes);
+    }
+    return r;
+  };
+  const m = make();
+  const before = heap();
+  for (const e of events) if (e.type === "CartAbandoned") m.event({ ...e }, START);
+  const perInstance = (heap() - before) / events.filter((e) => e.type === "CartAbandoned").length;
+  const r = make();
+  const t0 = performance.now();
+  for (const e of events) {
+    const t = Date.parse(e.time);
+    r.runUntil(t);
+    r.event(e, t);
+  }
+  r.runUntil(END);
+  const seconds = (performance.now() - t0) / 1000;
+  return { label: "hand-written reference", eventsPerSecond: events.length / seconds, seconds, perInstance, sent: r.sent };
+}
+
+let tempDir;
+async function freshSqlite() {
+  tempDir ??= mkdtempSync(join(tmpdir(), "journey-bench-"));
+  return new runtime.SqliteStore(join(tempDir, `bench-${Date.now()}-${Math.random()}.db`));
+}
+
+console.log(`runtime benchmark: ${fmt(PROFILES)} profiles, ${fmt(events.length)} events (abandoned-cart sample), node ${process.version}`);
+const results = [measureReference(), await measureRuntime("memory", () => new runtime.MemoryStore())];
+if (runtime.SqliteStore) results.push(await measureRuntime("sqlite", freshSqlite));
+else console.log("(the SQLite store is not in this build: skipped)");
+if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+
+console.log("");
+console.log("store                     events/s     total s   heap/waiting instance   messages");
+for (const r of results) console.log(`${r.label.padEnd(24)} ${fmt(r.eventsPerSecond).padStart(9)} ${r.seconds.toFixed(2).padStart(10)} ${(fmt(r.perInstance) + " B").padStart(22)} ${fmt(r.sent).padStart(10)}`);
+const [ref, mem, sql] = results;
+console.log("");
+const verdict = (ok) => (ok ? "PASS" : "MISS");
+console.log(`in-memory vs reference: ${(ref.eventsPerSecond / mem.eventsPerSecond).toFixed(2)}× slower (target ≤ 2×) ${verdict(ref.eventsPerSecond / mem.eventsPerSecond <= 2)}`);
+if (sql) console.log(`sqlite: ${fmt(sql.eventsPerSecond)} events/s (target ≥ 20,000) ${verdict(sql.eventsPerSecond >= 20_000)}`);
+console.log(`heap per waiting instance (memory store): ${fmt(mem.perInstance)} B (target ≤ 1,024) ${verdict(mem.perInstance <= 1024)}`);
+if (mem.sent !== ref.sent) console.log(`note: the runtime sent ${fmt(mem.sent)} messages, the reference ${fmt(ref.sent)}`);

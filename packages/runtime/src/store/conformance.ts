@@ -1,0 +1,477 @@
+/**
+ * The store conformance suite: what every `Store` must do, as vitest tests. A store's test
+ * file calls `storeConformance(...)` once; the memory store, the SQLite store (and later
+ * PostgreSQL) all run this same suite.
+ *
+ * Test support living in `src/` (so a store in another package can run it): it imports vitest,
+ * a root devDependency, and is never imported by `index.ts`, so the runtime's public entry
+ * point never loads vitest (and the package's `exports` map hides `dist/store/conformance.js`).
+ */
+import type { IRJourney } from "@journey/ir";
+import { afterEach, describe, expect, it } from "vitest";
+import { DISPATCHED, newProfileState, type Effect, type ProfileState } from "../engine/state.js";
+import { emptyBatch, type CommitBatch, type Store } from "./store.js";
+
+export interface ConformanceOptions {
+  /**
+   * Titles of tests this store is known to fail. They run as `it.fails`: the run stays green,
+   * the failure stays visible, and once the store is fixed the test fails until it is removed
+   * from this list.
+   */
+  knownFailures?: string[];
+}
+
+/** Titles of the tests, for `knownFailures`. */
+export const CONFORMANCE = {
+  atomicity: "atomicity: a commit that throws midway leaves nothing of its batch visible",
+  concurrentAtomicity: "concurrent commits: each succeeds or fails on its own",
+} as const;
+
+// ── fixtures ─────────────────────────────────────────────────────────────────────────────
+
+export function profileFixture(id: string, n = 0): ProfileState {
+  const s = newProfileState(id, { email: `${id}@example.com`, n, tags: ["a", "b"], address: { city: "Lyon" } });
+  s.instances["welcome"] = {
+    id: `welcome:${id}:1`,
+    journey: "welcome",
+    version: "v1",
+    startedAt: 1000,
+    node: "n2",
+    wait: { kind: "timer", due: 5000 + n },
+    vars: { signup: { plan: "pro" }, n },
+    loops: {},
+    goals: [],
+  };
+  s.history["welcome"] = { entries: 1 };
+  s.audiences = ["all"];
+  s.schedules = { weekly: 9000 };
+  s.sends = { email: [1000] };
+  return s;
+}
+
+export function sendFixture(key: string, profileId = "p1"): Effect {
+  return { type: "send", key, at: 1000, profileId, journey: "welcome", channel: "email", to: `${profileId}@example.com`, template: "hello", content: { subject: `hi ${key}` } };
+}
+
+/** One effect of every kind that is not dispatched: the outbox must never hold these. */
+export function recordFixtures(profileId = "p1"): Effect[] {
+  const base = { at: 1000, profileId, journey: "welcome" };
+  return [
+    { ...base, key: "r:entered", type: "entered" },
+    { ...base, key: "r:suppressed", type: "suppressed", channel: "email", reason: "cap" },
+    { ...base, key: "r:call", type: "call", action: "crm", ok: true },
+    { ...base, key: "r:recommend", type: "recommend", name: "picks", items: [] },
+    { ...base, key: "r:goal", type: "goal", goal: "bought", afterMs: 5 },
+    { ...base, key: "r:profile", type: "profile", set: { n: 1 } },
+    { ...base, key: "r:ended", type: "ended", reason: "end" },
+    { ...base, key: "r:error", type: "error", message: "boom" },
+  ];
+}
+
+function requestFixtures(profileId = "p1"): Effect[] {
+  return [
+    {
+      type: "callRequest",
+      key: "q:call",
+      at: 1000,
+      profileId,
+      request: { action: "crm", args: { id: profileId }, method: "POST", url: "https://crm.example.com", headers: {}, body: { id: profileId }, timeoutMs: 1000, retries: 2 },
+    },
+    {
+      type: "recommendRequest",
+      key: "q:recommend",
+      at: 1000,
+      profileId,
+      request: { algorithm: { name: "trending", args: [], named: {} }, exclude: ["purchased"], limit: 3, timeZone: "UTC" },
+    },
+  ];
+}
+
+export function journeyFixture(id: string, version: string): IRJourney {
+  return { id, version, trigger: null, reentry: { mode: "never" }, exits: [], goals: [], entry: "n1", nodes: { n1: { kind: "end" } } };
+}
+
+function batch(parts: Partial<CommitBatch>): CommitBatch {
+  return { ...emptyBatch(), ...parts };
+}
+
+// ── the suite ────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Registers the conformance tests for one store. `make` returns a new, empty store for each
+ * test; `reopen`, when given, closes a store and opens it again on the same data (a file, a
+ * database), to check durability.
+ */
+export function storeConformance(name: string, make: () => Promise<Store> | Store, reopen?: (store: Store) => Promise<Store>, options: ConformanceOptions = {}): void {
+  const known = new Set(options.knownFailures ?? []);
+  const test = (title: string, fn: () => Promise<void>) => (known.has(title) ? it.fails : it)(title, fn);
+
+  describe(`Store conformance: ${name}`, () => {
+    let open: Store[] = [];
+    const fresh = async (): Promise<Store> => {
+      const s = await make();
+      open.push(s);
+      return s;
+    };
+    afterEach(async () => {
+      for (const s of open) await s.close().catch(() => undefined);
+      open = [];
+    });
+
+    describe("profiles", () => {
+      test("loading a missing profile gives undefined", async () => {
+        const s = await fresh();
+        expect(await s.loadProfile("nobody")).toBeUndefined();
+      });
+
+      test("a committed profile loads equal but not identical", async () => {
+        const s = await fresh();
+        const p = profileFixture("p1");
+        await s.commit(batch({ profiles: [p] }));
+        const loaded = await s.loadProfile("p1");
+        expect(loaded).toEqual(p);
+        expect(loaded).not.toBe(p);
+        expect(await s.loadProfile("p2")).toBeUndefined();
+      });
+
+      // The engine mutates a state's containers (instances, vars, loops, goals, history,
+      // audiences, schedules, sends) but never a data value in place (attributes, event data,
+      // results are replaced), so a store must copy those containers; it may share values.
+      test("mutating a loaded copy, or the committed object, does not change the store", async () => {
+        const s = await fresh();
+        const p = profileFixture("p1");
+        await s.commit(batch({ profiles: [p] }));
+        const first = (await s.loadProfile("p1"))!;
+        const i = first.instances["welcome"]!;
+        i.node = "n9";
+        i.wait = { kind: "timer", due: 1 };
+        i.vars["n"] = 99;
+        i.loops["r"] = 1;
+        i.goals.push("g");
+        first.instances["other"] = { ...i, id: "other" };
+        first.attributes = { replaced: true };
+        first.history["welcome"]!.entries = 7;
+        first.audiences.push("vip");
+        first.schedules["weekly"] = 1;
+        first.sends["email"]!.push(2000);
+        p.audiences.push("mutated");
+        p.instances["welcome"]!.vars["late"] = true;
+        p.sends["email"]!.push(3000);
+        const again = await s.loadProfile("p1");
+        expect(again).toEqual(profileFixture("p1"));
+        expect(again).not.toBe(first);
+        expect(again!.instances).not.toBe(first.instances);
+      });
+
+      test("a later commit replaces the whole state", async () => {
+        const s = await fresh();
+        await s.commit(batch({ profiles: [profileFixture("p1", 1)] }));
+        const next = newProfileState("p1", { email: "new@example.com" });
+        await s.commit(batch({ profiles: [next] }));
+        expect(await s.loadProfile("p1")).toEqual(next);
+      });
+
+      test("many profiles in one batch", async () => {
+        const s = await fresh();
+        const ps = Array.from({ length: 50 }, (_, i) => profileFixture(`p${i}`, i));
+        await s.commit(batch({ profiles: ps }));
+        for (const p of ps) expect(await s.loadProfile(p.id)).toEqual(p);
+      });
+
+      test("an empty batch commits and changes nothing", async () => {
+        const s = await fresh();
+        await s.commit(emptyBatch());
+        expect(await s.nextDue()).toBeUndefined();
+        expect(await s.pendingEffects(10)).toEqual([]);
+      });
+    });
+
+    describe("timers", () => {
+      test("no timers: nextDue is undefined and nothing is due", async () => {
+        const s = await fresh();
+        expect(await s.nextDue()).toBeUndefined();
+        expect(await s.dueProfiles(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+      });
+
+      test("set, move and clear a timer", async () => {
+        const s = await fresh();
+        await s.commit(batch({ timers: [{ profileId: "p1", due: 500 }] }));
+        expect(await s.nextDue()).toBe(500);
+        expect(await s.dueProfiles(500, 10)).toEqual(["p1"]);
+        expect(await s.dueProfiles(499, 10)).toEqual([]);
+
+        await s.commit(batch({ timers: [{ profileId: "p1", due: 800 }] }));
+        expect(await s.nextDue()).toBe(800);
+        expect(await s.dueProfiles(500, 10)).toEqual([]);
+        expect(await s.dueProfiles(800, 10)).toEqual(["p1"]);
+
+        await s.commit(batch({ timers: [{ profileId: "p1", due: 100 }] }));
+        expect(await s.nextDue()).toBe(100);
+
+        await s.commit(batch({ timers: [{ profileId: "p1", due: null }] }));
+        expect(await s.nextDue()).toBeUndefined();
+        expect(await s.dueProfiles(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+      });
+
+      test("clearing a timer that does not exist is harmless", async () => {
+        const s = await fresh();
+        await s.commit(batch({ timers: [{ profileId: "p1", due: 300 }, { profileId: "ghost", due: null }] }));
+        expect(await s.dueProfiles(1000, 10)).toEqual(["p1"]);
+      });
+
+      test("dueProfiles: due ≤ now, earliest first, ties by profile id, at most `limit`", async () => {
+        const s = await fresh();
+        await s.commit(
+          batch({
+            timers: [
+              { profileId: "c", due: 200 },
+              { profileId: "b", due: 100 },
+              { profileId: "a", due: 200 },
+              { profileId: "d", due: 50 },
+              { profileId: "e", due: 1000 },
+              { profileId: "b2", due: 100 },
+            ],
+          }),
+        );
+        expect(await s.dueProfiles(999, 100)).toEqual(["d", "b", "b2", "a", "c"]);
+        expect(await s.dueProfiles(1000, 100)).toEqual(["d", "b", "b2", "a", "c", "e"]);
+        expect(await s.dueProfiles(999, 3)).toEqual(["d", "b", "b2"]);
+        expect(await s.dueProfiles(100, 100)).toEqual(["d", "b", "b2"]);
+        expect(await s.dueProfiles(49, 100)).toEqual([]);
+        expect(await s.dueProfiles(999, 0)).toEqual([]);
+        expect(await s.dueProfiles(999, Number.MAX_SAFE_INTEGER)).toHaveLength(5);
+        expect(await s.nextDue()).toBe(50);
+      });
+
+      test("timers are independent of profiles, and the last commit wins", async () => {
+        const s = await fresh();
+        await s.commit(batch({ profiles: [profileFixture("p1")], timers: [{ profileId: "p1", due: 10 }, { profileId: "p2", due: 20 }] }));
+        await s.commit(batch({ timers: [{ profileId: "p1", due: 30 }] }));
+        expect(await s.dueProfiles(100, 10)).toEqual(["p2", "p1"]);
+        expect(await s.nextDue()).toBe(20);
+        expect(await s.loadProfile("p2")).toBeUndefined();
+      });
+
+      test("realistic due times (epoch milliseconds)", async () => {
+        const s = await fresh();
+        const t = Date.UTC(2030, 0, 1, 9, 30);
+        await s.commit(batch({ timers: [{ profileId: "p1", due: t }, { profileId: "p2", due: t + 1 }] }));
+        expect(await s.nextDue()).toBe(t);
+        expect(await s.dueProfiles(t, 10)).toEqual(["p1"]);
+      });
+    });
+
+    describe("events", () => {
+      test("hasEvent is true only after the commit that processed it", async () => {
+        const s = await fresh();
+        expect(await s.hasEvent("e1")).toBe(false);
+        await s.commit(batch({ events: ["e1", "e2"] }));
+        expect(await s.hasEvent("e1")).toBe(true);
+        expect(await s.hasEvent("e2")).toBe(true);
+        expect(await s.hasEvent("e3")).toBe(false);
+      });
+
+      test("committing an event id again is harmless", async () => {
+        const s = await fresh();
+        await s.commit(batch({ events: ["e1"] }));
+        await s.commit(batch({ events: ["e1", "e2"] }));
+        expect(await s.hasEvent("e1")).toBe(true);
+        expect(await s.hasEvent("e2")).toBe(true);
+      });
+    });
+
+    describe("outbox", () => {
+      test("effects of dispatched kinds are pending in commit order; other kinds never", async () => {
+        const s = await fresh();
+        const [call, rec] = requestFixtures();
+        expect(DISPATCHED.has(call!.type) && DISPATCHED.has(rec!.type)).toBe(true);
+        const records = recordFixtures();
+        await s.commit(batch({ effects: [records[0]!, sendFixture("k1"), records[1]!, call!, ...records.slice(2, 5)] }));
+        await s.commit(batch({ effects: [sendFixture("k2"), ...records.slice(5), rec!, sendFixture("k0")] }));
+        const pending = await s.pendingEffects(100);
+        expect(pending.map((e) => e.key)).toEqual(["k1", "q:call", "k2", "q:recommend", "k0"]);
+        expect(pending).toEqual([sendFixture("k1"), call, sendFixture("k2"), rec, sendFixture("k0")]);
+        expect((await s.pendingEffects(2)).map((e) => e.key)).toEqual(["k1", "q:call"]);
+        expect(await s.pendingEffects(0)).toEqual([]);
+        expect(await s.pendingEffects(Number.MAX_SAFE_INTEGER)).toHaveLength(5);
+      });
+
+      test("dispatched keys leave the outbox; order of the rest is kept", async () => {
+        const s = await fresh();
+        await s.commit(batch({ effects: ["k1", "k2", "k3", "k4"].map((k) => sendFixture(k)) }));
+        await s.commit(batch({ dispatched: ["k1", "k3"] }));
+        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k2", "k4"]);
+        await s.commit(batch({ dispatched: ["k4", "unknown-key"], effects: [sendFixture("k5")] }));
+        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k2", "k5"]);
+        await s.commit(batch({ dispatched: ["k2", "k5"] }));
+        expect(await s.pendingEffects(10)).toEqual([]);
+      });
+
+      test("a key dispatched in the same batch that creates it is never pending", async () => {
+        const s = await fresh();
+        await s.commit(batch({ effects: [sendFixture("k1"), sendFixture("k2")], dispatched: ["k1"] }));
+        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k2"]);
+      });
+
+      test("many dispatches keep the outbox right", async () => {
+        const s = await fresh();
+        for (let i = 0; i < 1500; i++) {
+          await s.commit(batch({ effects: [sendFixture(`k${i}`)], dispatched: i > 0 ? [`k${i - 1}`] : [] }));
+        }
+        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k1499"]);
+      });
+
+      test("a pending effect loads equal to the committed one", async () => {
+        const s = await fresh();
+        const e = sendFixture("k1");
+        await s.commit(batch({ effects: [e] }));
+        const [loaded] = await s.pendingEffects(1);
+        expect(loaded).toEqual(sendFixture("k1"));
+      });
+    });
+
+    describe("versions", () => {
+      test("journey versions round-trip and accumulate", async () => {
+        const s = await fresh();
+        expect(await s.loadVersions()).toEqual([]);
+        const a1 = journeyFixture("a", "a-v1");
+        const b1 = journeyFixture("b", "b-v1");
+        await s.saveVersions([a1, b1]);
+        expect(await s.loadVersions()).toEqual([a1, b1]);
+        const a2 = journeyFixture("a", "a-v2");
+        await s.saveVersions([a2, b1]);
+        const all = await s.loadVersions();
+        expect(all).toHaveLength(3);
+        expect([...all].sort((x, y) => (x.version < y.version ? -1 : 1))).toEqual([a1, a2, b1]);
+      });
+    });
+
+    describe("atomicity", () => {
+      /**
+       * A batch that fails midway: its third profile throws when the store reads it (an
+       * injected failure any store meets, whether it serialises, copies or sends the state).
+       */
+      function poisoned(): CommitBatch {
+        const bad = profileFixture("p-bad");
+        Object.defineProperty(bad, "attributes", {
+          enumerable: true,
+          get() {
+            throw new Error("injected failure");
+          },
+        });
+        return batch({
+          profiles: [profileFixture("p1", 2), profileFixture("p-new"), bad],
+          timers: [{ profileId: "p1", due: 1 }, { profileId: "p-new", due: 2 }],
+          events: ["e-poisoned"],
+          effects: [sendFixture("k-poisoned")],
+          dispatched: ["k-before"],
+        });
+      }
+
+      async function seeded(): Promise<Store> {
+        const s = await fresh();
+        await s.commit(batch({ profiles: [profileFixture("p1", 1)], timers: [{ profileId: "p1", due: 100 }], events: ["e0"], effects: [sendFixture("k-before")] }));
+        return s;
+      }
+
+      async function expectSeedOnly(s: Store): Promise<void> {
+        expect(await s.loadProfile("p1")).toEqual(profileFixture("p1", 1));
+        expect(await s.loadProfile("p-new")).toBeUndefined();
+        expect(await s.loadProfile("p-bad")).toBeUndefined();
+        expect(await s.nextDue()).toBe(100);
+        expect(await s.dueProfiles(1000, 10)).toEqual(["p1"]);
+        expect(await s.hasEvent("e-poisoned")).toBe(false);
+        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k-before"]);
+      }
+
+      test(CONFORMANCE.atomicity, async () => {
+        const s = await seeded();
+        await expect(s.commit(poisoned())).rejects.toThrow(/injected failure/);
+        await expectSeedOnly(s);
+        // The store still works after the failed commit.
+        await s.commit(batch({ profiles: [profileFixture("p2")], events: ["e-after"] }));
+        expect(await s.loadProfile("p2")).toEqual(profileFixture("p2"));
+        expect(await s.hasEvent("e-after")).toBe(true);
+      });
+
+      test(CONFORMANCE.concurrentAtomicity, async () => {
+        const s = await seeded();
+        const results = await Promise.allSettled([
+          s.commit(batch({ profiles: [profileFixture("q1")], events: ["e-q1"], effects: [sendFixture("k-q1")] })),
+          s.commit(poisoned()),
+          s.commit(batch({ profiles: [profileFixture("q2")], timers: [{ profileId: "q2", due: 5000 }], events: ["e-q2"], effects: [sendFixture("k-q2")] })),
+        ]);
+        expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+        expect(await s.loadProfile("q1")).toEqual(profileFixture("q1"));
+        expect(await s.loadProfile("q2")).toEqual(profileFixture("q2"));
+        expect(await s.hasEvent("e-q1")).toBe(true);
+        expect(await s.hasEvent("e-q2")).toBe(true);
+        expect(await s.hasEvent("e-poisoned")).toBe(false);
+        expect(await s.loadProfile("p-new")).toBeUndefined();
+        expect(await s.loadProfile("p1")).toEqual(profileFixture("p1", 1));
+        expect(await s.dueProfiles(Number.MAX_SAFE_INTEGER, 10)).toEqual(["p1", "q2"]);
+        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k-before", "k-q1", "k-q2"]);
+      });
+
+      test("concurrent commits are all durable once they resolve", async () => {
+        const s = await fresh();
+        await Promise.all(Array.from({ length: 20 }, (_, i) => s.commit(batch({ profiles: [profileFixture(`c${i}`, i)], timers: [{ profileId: `c${i}`, due: 100 + i }], events: [`e${i}`] }))));
+        for (let i = 0; i < 20; i++) {
+          expect(await s.loadProfile(`c${i}`)).toEqual(profileFixture(`c${i}`, i));
+          expect(await s.hasEvent(`e${i}`)).toBe(true);
+        }
+        expect(await s.dueProfiles(1000, 3)).toEqual(["c0", "c1", "c2"]);
+      });
+    });
+
+    if (reopen) {
+      describe("durability", () => {
+        test("everything committed survives close and reopen", async () => {
+          const s = await fresh();
+          const p1 = profileFixture("p1", 1);
+          const p2 = profileFixture("p2", 2);
+          const [call] = requestFixtures("p2");
+          await s.commit(batch({ profiles: [p1, p2], timers: [{ profileId: "p1", due: 700 }, { profileId: "p2", due: 300 }], events: ["e1", "e2"], effects: [sendFixture("k1"), ...recordFixtures(), call!, sendFixture("k2")] }));
+          await s.commit(batch({ timers: [{ profileId: "p2", due: null }], dispatched: ["k1"] }));
+          const bad = profileFixture("p3");
+          Object.defineProperty(bad, "attributes", {
+            enumerable: true,
+            get() {
+              throw new Error("injected failure");
+            },
+          });
+          await expect(s.commit(batch({ profiles: [profileFixture("p4"), bad], events: ["e-bad"] }))).rejects.toThrow();
+          const v = [journeyFixture("a", "a-v1"), journeyFixture("b", "b-v1")];
+          await s.saveVersions(v);
+
+          const r = await reopen(s);
+          open.push(r);
+          expect(await r.loadProfile("p1")).toEqual(p1);
+          expect(await r.loadProfile("p2")).toEqual(p2);
+          expect(await r.loadProfile("p3")).toBeUndefined();
+          expect(await r.loadProfile("p4")).toBeUndefined();
+          expect(await r.nextDue()).toBe(700);
+          expect(await r.dueProfiles(1000, 10)).toEqual(["p1"]);
+          expect(await r.hasEvent("e1")).toBe(true);
+          expect(await r.hasEvent("e-bad")).toBe(false);
+          expect(await r.pendingEffects(10)).toEqual([call, sendFixture("k2")]);
+          expect(await r.loadVersions()).toEqual(v);
+
+          // And it keeps working: outbox order continues after the reopened ones.
+          await r.commit(batch({ effects: [sendFixture("k3")], dispatched: ["q:call"] }));
+          expect((await r.pendingEffects(10)).map((e) => e.key)).toEqual(["k2", "k3"]);
+        });
+
+        test("commits issued without awaiting are durable once close resolves", async () => {
+          const s = await fresh();
+          const commits = [s.commit(batch({ profiles: [profileFixture("p1")] })), s.commit(batch({ events: ["e1"] }))];
+          const r = await reopen(s);
+          open.push(r);
+          await Promise.all(commits);
+          expect(await r.loadProfile("p1")).toEqual(profileFixture("p1"));
+          expect(await r.hasEvent("e1")).toBe(true);
+        });
+      });
+    }
+  });
+}

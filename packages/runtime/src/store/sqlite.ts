@@ -1,0 +1,357 @@
+/**
+ * The SQLite store: one file, owned by one process, on better-sqlite3 (see docs/storage.md).
+ *
+ * Every write happens in `commit`, inside one SQLite transaction. Commits issued in the same
+ * tick (several callers not awaiting each other) are coalesced into one transaction, each
+ * batch in its own savepoint: a batch that fails rolls back alone, and every caller's promise
+ * settles only once the shared transaction has committed.
+ */
+import Database from "better-sqlite3";
+import type { IRJourney } from "@journey/ir";
+import { DISPATCHED, type Effect, type ProfileState } from "../engine/state.js";
+import type { CommitBatch, Store } from "./store.js";
+
+/** The schema this code writes. A file with a newer version is refused; an older one is migrated. */
+export const SQLITE_SCHEMA_VERSION = 1;
+
+export interface EventRetention {
+  /** Keep at most this many processed event ids (the most recent ones). */
+  maxCount?: number;
+  /** Forget processed event ids older than this (measured by the store's clock at commit). */
+  maxAgeMs?: number;
+}
+
+export interface SqliteStoreOptions {
+  /**
+   * `"normal"` (default): in WAL mode a commit is not fsynced; it survives a crash of the
+   * process but the last commits may be lost on a power failure or OS crash (the file stays
+   * consistent). `"full"`: every commit fsyncs the WAL before it resolves.
+   */
+  synchronous?: "normal" | "full";
+  /**
+   * How long processed event ids are remembered for de-duplication; pruned inside `commit`.
+   * Default: 30 days. `null`: forever (the table grows without bound).
+   */
+  eventRetention?: EventRetention | null;
+  /** Coalesce commits issued in the same tick into one transaction (default `true`). */
+  groupCommit?: boolean;
+  /** How long to wait for another process to release the file before failing (default 2000 ms). */
+  lockTimeoutMs?: number;
+  /** The clock stamped on processed events for age-based retention (default `Date.now`). */
+  now?: () => number;
+}
+
+/** Thrown when another process (or another store in this process) already owns the file. */
+export class StoreLockedError extends Error {
+  constructor(readonly path: string) {
+    super(`SQLite store \`${path}\` is in use by another process (or another store in this process): one process owns a SQLite store file; stop the other one or use another file`);
+    this.name = "StoreLockedError";
+  }
+}
+
+/** Thrown when the file was written by a newer runtime. */
+export class SchemaVersionError extends Error {
+  constructor(
+    readonly path: string,
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(`SQLite store \`${path}\` has schema version ${found}, newer than this runtime supports (${supported}); upgrade @journey/runtime to open it`);
+    this.name = "SchemaVersionError";
+  }
+}
+
+export const DEFAULT_EVENT_RETENTION: EventRetention = { maxAgeMs: 30 * 24 * 60 * 60 * 1000 };
+
+/** Rows pruned per commit at least (more when a commit inserts more events), so pruning keeps up but never stalls one commit. */
+const PRUNE_CHUNK = 1000;
+
+interface Pending {
+  batch: CommitBatch;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+  error?: unknown;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS profiles (id TEXT PRIMARY KEY, state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS timers (profile_id TEXT PRIMARY KEY, due INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS timers_due ON timers (due, profile_id);
+CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS events_at ON events (at);
+CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, effect TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS versions (version TEXT PRIMARY KEY, journey TEXT NOT NULL);
+`;
+
+/** SQLite's LIMIT: a negative value means "no limit", so clamp, and map "huge" to -1. */
+function sqlLimit(limit: number): number {
+  if (Number.isNaN(limit) || limit <= 0) return 0;
+  return limit >= Number.MAX_SAFE_INTEGER ? -1 : Math.floor(limit);
+}
+
+export class SqliteStore implements Store {
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly groupCommit: boolean;
+  private readonly retention: EventRetention | null;
+  private readonly now: () => number;
+  private queue: Pending[] = [];
+  private closed = false;
+  private transactions = 0;
+
+  private readonly stmt: {
+    loadProfile: Database.Statement<[string], string>;
+    hasEvent: Database.Statement<[string], number>;
+    putProfile: Database.Statement<[string, string]>;
+    putTimer: Database.Statement<[string, number]>;
+    clearTimer: Database.Statement<[string]>;
+    putEvent: Database.Statement<[string, number]>;
+    putEffect: Database.Statement<[string, string]>;
+    dispatch: Database.Statement<[string]>;
+    pruneByAge: Database.Statement<[number, number]>;
+    pruneByCount: Database.Statement<[number, number]>;
+    dueProfiles: Database.Statement<[number, number], string>;
+    nextDue: Database.Statement<[], number | null>;
+    pending: Database.Statement<[number], string>;
+    putVersion: Database.Statement<[string, string]>;
+    versions: Database.Statement<[], string>;
+  };
+  /** One batch, atomically: a transaction on its own, a savepoint inside a group. */
+  private readonly applyOne: Database.Transaction<(batch: CommitBatch) => void>;
+  private readonly applyGroup: Database.Transaction<(items: Pending[]) => void>;
+
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    this.path = path;
+    this.groupCommit = options.groupCommit ?? true;
+    this.retention = options.eventRetention === undefined ? DEFAULT_EVENT_RETENTION : options.eventRetention;
+    this.now = options.now ?? Date.now;
+    const synchronous = options.synchronous ?? "normal";
+    if (synchronous !== "normal" && synchronous !== "full") throw new Error(`SqliteStore: \`synchronous\` must be "normal" or "full", not ${JSON.stringify(synchronous)}`);
+
+    this.db = new Database(path, { timeout: options.lockTimeoutMs ?? 2000 });
+    try {
+      // One process owns the file: the exclusive lock is taken by the first write below
+      // and held until `close` (the OS drops it if the process dies, so it is never stale).
+      this.db.pragma("locking_mode = EXCLUSIVE");
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
+      this.db.transaction(() => this.migrate()).exclusive();
+    } catch (e) {
+      this.db.close();
+      if ((e as { code?: string }).code === "SQLITE_BUSY" || (e as { code?: string }).code === "SQLITE_LOCKED") throw new StoreLockedError(path);
+      throw e;
+    }
+
+    const db = this.db;
+    this.stmt = {
+      loadProfile: db.prepare<[string], string>("SELECT state FROM profiles WHERE id = ?").pluck(),
+      hasEvent: db.prepare<[string], number>("SELECT 1 FROM events WHERE id = ?").pluck(),
+      putProfile: db.prepare("INSERT INTO profiles (id, state) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state"),
+      putTimer: db.prepare("INSERT INTO timers (profile_id, due) VALUES (?, ?) ON CONFLICT (profile_id) DO UPDATE SET due = excluded.due"),
+      clearTimer: db.prepare("DELETE FROM timers WHERE profile_id = ?"),
+      putEvent: db.prepare("INSERT OR IGNORE INTO events (id, at) VALUES (?, ?)"),
+      // A key already in the outbox is not appended twice (effect keys are idempotency keys).
+      putEffect: db.prepare("INSERT OR IGNORE INTO outbox (key, effect) VALUES (?, ?)"),
+      // A dispatched effect is done: its row goes.
+      dispatch: db.prepare("DELETE FROM outbox WHERE key = ?"),
+      pruneByAge: db.prepare("DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE at < ? ORDER BY at LIMIT ?)"),
+      // Rowids grow with insertion and only the oldest rows are deleted, so the newest
+      // `maxCount` ids are those above max(rowid) - maxCount.
+      pruneByCount: db.prepare("DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE rowid <= (SELECT max(rowid) FROM events) - ? ORDER BY rowid LIMIT ?)"),
+      dueProfiles: db.prepare<[number, number], string>("SELECT profile_id FROM timers WHERE due <= ? ORDER BY due, profile_id LIMIT ?").pluck(),
+      nextDue: db.prepare<[], number | null>("SELECT min(due) FROM timers").pluck(),
+      pending: db.prepare<[number], string>("SELECT effect FROM outbox ORDER BY seq LIMIT ?").pluck(),
+      putVersion: db.prepare("INSERT INTO versions (version, journey) VALUES (?, ?) ON CONFLICT (version) DO UPDATE SET journey = excluded.journey"),
+      versions: db.prepare<[], string>("SELECT journey FROM versions ORDER BY rowid").pluck(),
+    };
+    this.applyOne = db.transaction((batch: CommitBatch) => this.write(batch));
+    this.applyGroup = db.transaction((items: Pending[]) => {
+      for (const item of items) {
+        try {
+          this.applyOne(item.batch);
+        } catch (e) {
+          // The batch's savepoint was rolled back; the others go on. If SQLite rolled back
+          // the whole transaction (I/O error, disk full), nothing can be committed: give up.
+          if (!db.inTransaction) throw e;
+          item.error = e;
+        }
+      }
+    });
+  }
+
+  private migrate(): void {
+    const hasTable = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get();
+    if (hasTable) {
+      const found = this.db.prepare<[], number>("SELECT max(version) FROM schema_version").pluck().get();
+      if (typeof found === "number" && found > SQLITE_SCHEMA_VERSION) throw new SchemaVersionError(this.path, found, SQLITE_SCHEMA_VERSION);
+      if (typeof found === "number" && found === SQLITE_SCHEMA_VERSION) return;
+      // Older versions: migrations go here, one step at a time, when there are any.
+    } else if (this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table'").get()) {
+      throw new Error(`SqliteStore: \`${this.path}\` is an SQLite database but not a Journey store (no schema_version table)`);
+    }
+    this.db.exec(SCHEMA);
+    this.db.exec("DELETE FROM schema_version");
+    this.db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(SQLITE_SCHEMA_VERSION);
+  }
+
+  /** All writes of one batch. Runs inside a transaction or savepoint: a throw undoes all of it. */
+  private write(batch: CommitBatch): void {
+    const s = this.stmt;
+    for (const p of batch.profiles) s.putProfile.run(p.id, JSON.stringify(p));
+    for (const t of batch.timers) {
+      if (t.due === null) s.clearTimer.run(t.profileId);
+      else s.putTimer.run(t.profileId, t.due);
+    }
+    if (batch.events.length) {
+      const at = this.now();
+      for (const id of batch.events) s.putEvent.run(id, at);
+    }
+    for (const e of batch.effects) if (DISPATCHED.has(e.type)) s.putEffect.run(e.key, JSON.stringify(e));
+    // After the effects, so that a key created and dispatched in the same batch never shows.
+    for (const k of batch.dispatched) s.dispatch.run(k);
+    if (batch.events.length && this.retention) this.prune(batch.events.length);
+  }
+
+  private prune(inserted: number): void {
+    const chunk = Math.max(PRUNE_CHUNK, 2 * inserted);
+    const { maxAgeMs, maxCount } = this.retention!;
+    if (maxAgeMs !== undefined) this.stmt.pruneByAge.run(this.now() - maxAgeMs, chunk);
+    if (maxCount !== undefined) this.stmt.pruneByCount.run(Math.max(0, Math.floor(maxCount)), chunk);
+  }
+
+  commit(batch: CommitBatch): Promise<void> {
+    if (this.closed) return Promise.reject(this.closedError());
+    if (!this.groupCommit) {
+      try {
+        this.applyOne(batch);
+        this.transactions++;
+        return Promise.resolve();
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ batch, resolve, reject });
+      if (this.queue.length === 1) queueMicrotask(() => this.flush());
+    });
+  }
+
+  /** Write every queued batch; called at the end of the tick, and before any read or close. */
+  private flush(): void {
+    if (!this.queue.length) return;
+    const items = this.queue;
+    this.queue = [];
+    if (items.length === 1) {
+      const item = items[0]!;
+      try {
+        this.applyOne(item.batch);
+        this.transactions++;
+      } catch (e) {
+        item.reject(e);
+        return;
+      }
+      item.resolve();
+      return;
+    }
+    try {
+      this.applyGroup(items);
+      this.transactions++;
+    } catch (e) {
+      for (const item of items) item.reject(item.error ?? e);
+      return;
+    }
+    for (const item of items) {
+      if (item.error !== undefined) item.reject(item.error);
+      else item.resolve();
+    }
+  }
+
+  /** Reads (and `saveVersions`) run after the commits already issued, so a caller always reads its own writes. */
+  private run<T>(f: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(this.closedError());
+    try {
+      this.flush();
+      return Promise.resolve(f());
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  loadProfile(id: string): Promise<ProfileState | undefined> {
+    return this.run(() => {
+      const s = this.stmt.loadProfile.get(id);
+      return s === undefined ? undefined : (JSON.parse(s) as ProfileState);
+    });
+  }
+
+  hasEvent(id: string): Promise<boolean> {
+    return this.run(() => this.stmt.hasEvent.get(id) !== undefined);
+  }
+
+  dueProfiles(now: number, limit: number): Promise<string[]> {
+    return this.run(() => (sqlLimit(limit) === 0 ? [] : this.stmt.dueProfiles.all(now, sqlLimit(limit))));
+  }
+
+  nextDue(): Promise<number | undefined> {
+    return this.run(() => this.stmt.nextDue.get() ?? undefined);
+  }
+
+  pendingEffects(limit: number): Promise<Effect[]> {
+    return this.run(() => (sqlLimit(limit) === 0 ? [] : this.stmt.pending.all(sqlLimit(limit)).map((s) => JSON.parse(s) as Effect)));
+  }
+
+  saveVersions(journeys: IRJourney[]): Promise<void> {
+    return this.run(() => {
+      const rows = journeys.map((j) => [j.version, JSON.stringify(j)] as const);
+      this.db.transaction(() => {
+        for (const [v, j] of rows) this.stmt.putVersion.run(v, j);
+      })();
+    });
+  }
+
+  loadVersions(): Promise<IRJourney[]> {
+    return this.run(() => this.stmt.versions.all().map((s) => JSON.parse(s) as IRJourney));
+  }
+
+  /** A consistent copy of the store in another file, while it runs (SQLite's online backup). */
+  async backup(destination: string): Promise<void> {
+    await this.run(() => undefined);
+    await this.db.backup(destination);
+  }
+
+  /** Diagnostics: pragmas in force, row counts, and how many write transactions have committed. */
+  stats(): { journalMode: string; synchronous: "normal" | "full" | "other"; lockingMode: string; schemaVersion: number; profiles: number; timers: number; events: number; outbox: number; versions: number; transactions: number } {
+    if (this.closed) throw this.closedError();
+    this.flush();
+    const count = (table: string) => this.db.prepare<[], number>(`SELECT count(*) FROM ${table}`).pluck().get() ?? 0;
+    const sync = this.db.pragma("synchronous", { simple: true }) as number;
+    return {
+      journalMode: String(this.db.pragma("journal_mode", { simple: true })),
+      synchronous: sync === 1 ? "normal" : sync === 2 ? "full" : "other",
+      lockingMode: String(this.db.pragma("locking_mode", { simple: true })),
+      schemaVersion: this.db.prepare<[], number>("SELECT max(version) FROM schema_version").pluck().get() ?? 0,
+      profiles: count("profiles"),
+      timers: count("timers"),
+      events: count("events"),
+      outbox: count("outbox"),
+      versions: count("versions"),
+      transactions: this.transactions,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      this.flush();
+    } finally {
+      this.closed = true;
+      // Checkpoints the WAL into the file and releases the lock.
+      this.db.close();
+    }
+  }
+
+  private closedError(): Error {
+    return new Error(`SqliteStore \`${this.path}\` is closed`);
+  }
+}

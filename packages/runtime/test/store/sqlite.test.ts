@@ -1,0 +1,285 @@
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { profileFixture, sendFixture, storeConformance } from "../../src/store/conformance.js";
+import { SchemaVersionError, SqliteStore, StoreLockedError, type SqliteStoreOptions } from "../../src/store/sqlite.js";
+import { emptyBatch, type CommitBatch, type Store } from "../../src/store/store.js";
+
+const dir = mkdtempSync(join(tmpdir(), "journey-sqlite-test-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+const tempPath = () => join(dir, `store-${process.pid}-${++n}.db`);
+const reopen = async (s: Store): Promise<Store> => {
+  const path = (s as SqliteStore).path;
+  const options = (s as SqliteStore & { __options?: SqliteStoreOptions }).__options;
+  await s.close();
+  return new SqliteStore(path, options);
+};
+const make = (options?: SqliteStoreOptions) => () => Object.assign(new SqliteStore(tempPath(), options), { __options: options });
+
+storeConformance("SqliteStore (file)", make(), reopen);
+storeConformance("SqliteStore (file, no group commit)", make({ groupCommit: false }), reopen);
+storeConformance("SqliteStore (:memory:)", () => new SqliteStore(":memory:"));
+
+function batch(parts: Partial<CommitBatch>): CommitBatch {
+  return { ...emptyBatch(), ...parts };
+}
+
+describe("SqliteStore", () => {
+  let open: SqliteStore[] = [];
+  const store = (path = tempPath(), options?: SqliteStoreOptions) => {
+    const s = new SqliteStore(path, options);
+    open.push(s);
+    return s;
+  };
+  afterEach(async () => {
+    for (const s of open) await s.close();
+    open = [];
+  });
+
+  describe("file and pragmas", () => {
+    it("uses WAL, synchronous=NORMAL by default, and holds the file exclusively", () => {
+      const s = store();
+      expect(s.stats()).toMatchObject({ journalMode: "wal", synchronous: "normal", lockingMode: "exclusive", schemaVersion: 1 });
+    });
+
+    it("synchronous: full", async () => {
+      const s = store(tempPath(), { synchronous: "full" });
+      expect(s.stats().synchronous).toBe("full");
+      await s.commit(batch({ profiles: [profileFixture("p1")] }));
+      expect(await s.loadProfile("p1")).toEqual(profileFixture("p1"));
+    });
+
+    it("rejects an unknown synchronous mode", () => {
+      expect(() => new SqliteStore(tempPath(), { synchronous: "off" as "full" })).toThrow(/synchronous/);
+    });
+
+    it("leaves one file once closed (the WAL is checkpointed)", async () => {
+      const path = tempPath();
+      const s = new SqliteStore(path);
+      await s.commit(batch({ profiles: [profileFixture("p1")] }));
+      await s.close();
+      expect(existsSync(path)).toBe(true);
+      expect(existsSync(`${path}-wal`)).toBe(false);
+      const raw = new Database(path, { readonly: true });
+      expect(raw.prepare("SELECT count(*) AS n FROM profiles").get()).toEqual({ n: 1 });
+      raw.close();
+    });
+
+    it("a closed store refuses work; closing twice is harmless", async () => {
+      const s = new SqliteStore(tempPath());
+      await s.close();
+      await s.close();
+      await expect(s.loadProfile("p1")).rejects.toThrow(/closed/);
+      await expect(s.commit(emptyBatch())).rejects.toThrow(/closed/);
+    });
+
+    it("backup copies a consistent store while it runs", async () => {
+      const s = store();
+      await s.commit(batch({ profiles: [profileFixture("p1")], events: ["e1"], effects: [sendFixture("k1")] }));
+      const copy = tempPath();
+      await s.backup(copy);
+      const b = store(copy);
+      expect(await b.loadProfile("p1")).toEqual(profileFixture("p1"));
+      expect(await b.hasEvent("e1")).toBe(true);
+      expect((await b.pendingEffects(10)).map((e) => e.key)).toEqual(["k1"]);
+    });
+  });
+
+  describe("schema", () => {
+    it("refuses a file written by a newer schema version", async () => {
+      const path = tempPath();
+      await new SqliteStore(path).close();
+      const raw = new Database(path);
+      raw.prepare("UPDATE schema_version SET version = 99").run();
+      raw.close();
+      expect(() => new SqliteStore(path)).toThrow(SchemaVersionError);
+      expect(() => new SqliteStore(path)).toThrow(/schema version 99, newer than this runtime supports \(1\)/);
+    });
+
+    it("refuses an SQLite file that is not a Journey store", () => {
+      const path = tempPath();
+      const raw = new Database(path);
+      raw.exec("CREATE TABLE something (x)");
+      raw.close();
+      expect(() => new SqliteStore(path)).toThrow(/not a Journey store/);
+    });
+
+    it("refuses a file that is not SQLite", () => {
+      const path = tempPath();
+      writeFileSync(path, "x".repeat(4096));
+      expect(() => new SqliteStore(path)).toThrow(/not a database/);
+    });
+  });
+
+  describe("one process owns the file", () => {
+    it("a second store on the same file fails clearly", () => {
+      const path = tempPath();
+      store(path);
+      const t = Date.now();
+      expect(() => new SqliteStore(path, { lockTimeoutMs: 50 })).toThrow(StoreLockedError);
+      expect(Date.now() - t).toBeLessThan(2000);
+      expect(() => new SqliteStore(path, { lockTimeoutMs: 50 })).toThrow(/in use by another process/);
+    });
+
+    it("another process can neither read nor write the file while it is open", () => {
+      const path = tempPath();
+      store(path);
+      const code = `const D = require("better-sqlite3"); try { new D(${JSON.stringify(path)}, { timeout: 50 }).prepare("SELECT count(*) FROM profiles").get(); console.log("read"); } catch (e) { console.log(e.code); }`;
+      const r = spawnSync(process.execPath, ["-e", code], { cwd: __dirname, encoding: "utf8" });
+      expect(r.stdout.trim()).toBe("SQLITE_BUSY");
+    });
+
+    it("a store fails clearly while another process holds the file, and opens once that process is gone", async () => {
+      const path = tempPath();
+      await new SqliteStore(path).close();
+      const code = `const D = require("better-sqlite3"); const db = new D(${JSON.stringify(path)}); db.pragma("locking_mode = EXCLUSIVE"); db.exec("BEGIN EXCLUSIVE; COMMIT"); console.log("locked"); setInterval(() => {}, 1000);`;
+      const child = spawn(process.execPath, ["-e", code], { cwd: __dirname, stdio: ["ignore", "pipe", "inherit"] });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          child.stdout.on("data", (d: Buffer) => d.toString().includes("locked") && resolve());
+          child.on("exit", () => reject(new Error("child exited")));
+        });
+        expect(() => new SqliteStore(path, { lockTimeoutMs: 50 })).toThrow(StoreLockedError);
+      } finally {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGKILL");
+        await exited;
+      }
+      // A dead owner's lock is released by the OS: no stale lock to clean up.
+      const s = store(path);
+      expect(await s.loadProfile("p1")).toBeUndefined();
+    });
+
+    it("the file opens again once the owner closes it", async () => {
+      const path = tempPath();
+      const a = new SqliteStore(path);
+      await a.commit(batch({ events: ["e1"] }));
+      await a.close();
+      expect(await store(path).hasEvent("e1")).toBe(true);
+    });
+  });
+
+  describe("group commit", () => {
+    it("commits issued in the same tick share one transaction", async () => {
+      const s = store();
+      const before = s.stats().transactions;
+      await Promise.all(Array.from({ length: 10 }, (_, i) => s.commit(batch({ profiles: [profileFixture(`p${i}`)] }))));
+      expect(s.stats().transactions - before).toBe(1);
+      await s.commit(batch({ events: ["e1"] }));
+      await s.commit(batch({ events: ["e2"] }));
+      expect(s.stats().transactions - before).toBe(3);
+    });
+
+    it("without group commit each commit is its own transaction", async () => {
+      const s = store(tempPath(), { groupCommit: false });
+      const before = s.stats().transactions;
+      await Promise.all(Array.from({ length: 10 }, (_, i) => s.commit(batch({ profiles: [profileFixture(`p${i}`)] }))));
+      expect(s.stats().transactions - before).toBe(10);
+    });
+
+    it("a read issued after a commit sees it, even before the commit's promise settles", async () => {
+      const s = store();
+      const committed = s.commit(batch({ profiles: [profileFixture("p1")], effects: [sendFixture("k1")] }));
+      expect(await s.loadProfile("p1")).toEqual(profileFixture("p1"));
+      expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k1"]);
+      await committed;
+    });
+
+    it("a failing batch in a group fails alone and takes none of its writes with it", async () => {
+      const s = store();
+      const bad = profileFixture("bad");
+      bad.attributes["n"] = BigInt(1);
+      const results = await Promise.allSettled([
+        s.commit(batch({ profiles: [profileFixture("a")], effects: [sendFixture("k1")] })),
+        s.commit(batch({ profiles: [profileFixture("b"), bad], events: ["e-bad"], effects: [sendFixture("k-bad")], dispatched: ["k1"] })),
+        s.commit(batch({ profiles: [profileFixture("c")], effects: [sendFixture("k2")] })),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+      expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/BigInt/);
+      expect(await s.loadProfile("b")).toBeUndefined();
+      expect(await s.hasEvent("e-bad")).toBe(false);
+      expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k1", "k2"]);
+      expect(s.stats()).toMatchObject({ profiles: 2, outbox: 2, events: 0 });
+    });
+  });
+
+  describe("outbox", () => {
+    it("dispatched effects are deleted", async () => {
+      const s = store();
+      await s.commit(batch({ effects: [sendFixture("k1"), sendFixture("k2")] }));
+      await s.commit(batch({ dispatched: ["k1"] }));
+      expect(s.stats().outbox).toBe(1);
+    });
+
+    it("a key already pending is not appended twice", async () => {
+      const s = store();
+      await s.commit(batch({ effects: [sendFixture("k1"), sendFixture("k2")] }));
+      await s.commit(batch({ effects: [sendFixture("k1")] }));
+      expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k1", "k2"]);
+    });
+  });
+
+  describe("event retention", () => {
+    it("keeps 30 days by default", async () => {
+      let now = 0;
+      const s = store(tempPath(), { now: () => now });
+      await s.commit(batch({ events: ["old"] }));
+      now = 30 * 24 * 3600 * 1000 - 1;
+      await s.commit(batch({ events: ["e1"] }));
+      expect(await s.hasEvent("old")).toBe(true);
+      now = 30 * 24 * 3600 * 1000 + 1;
+      await s.commit(batch({ events: ["e2"] }));
+      expect(await s.hasEvent("old")).toBe(false);
+      expect(await s.hasEvent("e1")).toBe(true);
+    });
+
+    it("maxCount keeps the most recent ids", async () => {
+      const s = store(tempPath(), { eventRetention: { maxCount: 5 } });
+      for (let i = 0; i < 12; i++) await s.commit(batch({ events: [`e${i}`] }));
+      await s.commit(batch({ events: ["e12", "e13", "e14"] }));
+      expect(s.stats().events).toBe(5);
+      for (let i = 0; i < 15; i++) expect(await s.hasEvent(`e${i}`)).toBe(i >= 10);
+    });
+
+    it("maxAgeMs forgets ids older than the window", async () => {
+      let now = 1_000_000;
+      const s = store(tempPath(), { eventRetention: { maxAgeMs: 1000 }, now: () => now });
+      await s.commit(batch({ events: ["a", "b"] }));
+      now += 600;
+      await s.commit(batch({ events: ["c"] }));
+      now += 600;
+      await s.commit(batch({ events: ["d"] }));
+      expect([await s.hasEvent("a"), await s.hasEvent("b"), await s.hasEvent("c"), await s.hasEvent("d")]).toEqual([false, false, true, true]);
+    });
+
+    it("pruning never drops more than the window, and a big backlog is pruned over several commits", async () => {
+      let now = 0;
+      const path = tempPath();
+      const a = new SqliteStore(path, { eventRetention: null, now: () => now });
+      await a.commit(batch({ events: Array.from({ length: 5000 }, (_, i) => `old${i}`) }));
+      expect(a.stats().events).toBe(5000);
+      await a.close();
+      now = 10_000;
+      const s = store(path, { eventRetention: { maxAgeMs: 1000 }, now: () => now });
+      await s.commit(batch({ events: ["new1"] }));
+      expect(s.stats().events).toBe(5000 - 1000 + 1);
+      for (let i = 0; i < 5; i++) await s.commit(batch({ events: [`new${i + 2}`] }));
+      expect(s.stats().events).toBe(6);
+      expect(await s.hasEvent("new1")).toBe(true);
+    });
+
+    it("null keeps every id", async () => {
+      let now = 0;
+      const s = store(tempPath(), { eventRetention: null, now: () => now });
+      await s.commit(batch({ events: ["a"] }));
+      now = 1e12;
+      await s.commit(batch({ events: ["b"] }));
+      expect(await s.hasEvent("a")).toBe(true);
+    });
+  });
+});
