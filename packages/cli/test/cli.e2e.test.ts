@@ -92,8 +92,11 @@ describe("help and version", () => {
     expect(r.stdout).toContain("Usage: journey");
     expect(r.stdout).toMatch(/^\s+check \[options\] \[paths\.\.\.\]/m);
     expect(r.stdout).toMatch(/^\s+build \[options\] \[dir\]/m);
+    expect(r.stdout).toMatch(/^\s+run \[options\] <project>/m);
+    expect(r.stdout).toMatch(/^\s+test \[options\] \[project\]/m);
     expect(r.stdout).toContain("--no-color");
-    for (const later of ["run", "test", "fmt", "decide", "serve"]) expect(r.stdout).not.toMatch(new RegExp(`^\\s+${later}\\b`, "m"));
+    // Commands of later issues do not exist until they work.
+    expect(r.stdout).not.toMatch(/^\s+serve\b/m);
   });
 
   it("describes check", () => {
@@ -278,8 +281,8 @@ describe("bad input gives one clear line, exit code 1 and no stack trace", () =>
   });
 
   it("an unknown command", () => {
-    const r = journey(["run", "shop"]);
-    expectCleanFailure(r, /^error: unknown command 'run'$/);
+    const r = journey(["serve", "shop"]);
+    expectCleanFailure(r, /^error: unknown command 'serve'$/);
     expect(r.stdout).toBe("");
   });
 

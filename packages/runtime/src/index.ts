@@ -14,5 +14,6 @@ export { Program, type ProgramOptions } from "./engine/program.js";
 export { splitBucket } from "./engine/split.js";
 export type { Effect, EventEnvelope, Instance, ProfileState } from "./engine/state.js";
 export { validate, withDefaults, type ValidationError } from "./engine/validate.js";
+export { decide, MAX_SURFACES, type DecideRequest, type Decision } from "./experiences/decide.js";
 export { simulate, type SimulationInput, type SimulationResult } from "./sim/simulate.js";
 export { runTests, formatOffset, DEFAULT_TEST_START, type TestResult, type TestOptions, type ExpectationResult } from "./sim/tests.js";

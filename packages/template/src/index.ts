@@ -41,3 +41,4 @@ export {
   type TemplateReferenceSegment,
 } from "./check.js";
 export { editDistance, suggest } from "./suggest.js";
+export { rootNames } from "./roots.js";

@@ -51,6 +51,7 @@ export const codes = {
   recursiveType: kind("J1018", "type `{name}` refers to itself"),
   unknownArgument: kind("J1019", "`{callee}` has no parameter `{name}`"),
   reservedName: kind("J1020", "`{name}` is a name the language provides and cannot be redefined"),
+  duplicateParameter: kind("J1021", "parameter `{name}` is declared more than once"),
 
   // ── J2xxx types ──
   typeMismatch: kind("J2001", "expected `{expected}`, found `{actual}`"),
@@ -60,7 +61,7 @@ export const codes = {
   operatorTypes: kind("J2005", "`{op}` cannot be applied to `{left}` and `{right}`"),
   notIndexable: kind("J2006", "`{type}` is not a list and cannot be indexed"),
   notARecord: kind("J2007", "`{type}` has no fields"),
-  comparisonAlwaysFalse: kind("J2008", "`{actual}` is never equal to `{expected}`: no value can satisfy this comparison"),
+  comparisonAlwaysFalse: kind("J2008", "`{actual}` can never equal `{expected}`: this comparison always gives the same answer"),
   nonConstantDefault: kind("J2009", "a field default must be a literal value"),
 
   // ── J3xxx journeys ──

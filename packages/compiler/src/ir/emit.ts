@@ -328,6 +328,7 @@ class Emitter {
           break;
         case "ExpectDecide": {
           const e: IRExpectation & { kind: "decide" } = { kind: "decide", ...ms(item.at), surface: item.surface.value, profileId: item.profileId.value, loc: this.loc(item.span) };
+          if (item.context) e.context = emitExpr(item.context);
           if (item.variant) e.variant = item.variant.name;
           if (item.contains) e.contains = item.contains.value;
           if (item.json) e.json = { path: item.json.path.map((p) => p.name), value: emitExpr(item.json.value) };

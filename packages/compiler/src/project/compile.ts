@@ -63,7 +63,7 @@ export function compile(inputs: SourceInput[], options: CompileOptions = {}): Co
  * A declaration the parser had to recover inside is partly guesswork: its semantic
  * diagnostics would mostly repeat the syntax error. Drop them; keep the rest of the file's.
  */
-function withoutCascades(semantic: Diagnostic[], syntax: Diagnostic[], files: Map<string, SourceFile>): Diagnostic[] {
+export function withoutCascades(semantic: Diagnostic[], syntax: Diagnostic[], files: Map<string, SourceFile>): Diagnostic[] {
   if (!syntax.length) return semantic;
   const broken: { file: string; span: Span }[] = [];
   for (const d of syntax) {

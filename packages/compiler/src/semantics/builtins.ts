@@ -222,6 +222,9 @@ export const CHANNELS: ReadonlyMap<string, ChannelSpec> = new Map(
   ).map((c) => [c.name, c]),
 );
 
+/** Names the language provides: never redefined by a parameter, `let`, `as` or a recommendation. */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set(["profile", "event", "item", "context", "unsubscribeUrl", "message", "journey"]);
+
 /** Names the runtime provides in message content, and their types. */
 export const RUNTIME_NAMES: Record<string, Type> = {
   unsubscribeUrl: T.string,

@@ -1,13 +1,13 @@
 /** Checks of the declarations that are not journeys, experiences or tests. */
 import { fieldType, isAssignable, nonNull, suggest, T, typeToString, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
-import { CHANNELS, HTTP_METHODS, RUNTIME_NAMES, type ChannelSpec } from "./builtins.js";
+import { CHANNELS, HTTP_METHODS, RESERVED_NAMES, RUNTIME_NAMES, type ChannelSpec } from "./builtins.js";
 import { isConstant } from "./constants.js";
 import type { CheckContext } from "./context.js";
 import { expectBool, expectType, requireValue, typeOf } from "./expressions.js";
 import { Scope } from "./scope.js";
 import { checkContent } from "./templates.js";
-import { resolveType } from "./types.js";
+import { resolveType, paramTypes, returnType } from "./types.js";
 
 /** The scope every content and condition starts from: `profile`. */
 export function rootScope(ctx: CheckContext): Scope {
@@ -48,6 +48,7 @@ export function checkCatalog(ctx: CheckContext, d: A.CatalogDecl, type: Type): v
       continue;
     }
     let t: Type = ctx.named.get(s.event.name) ?? T.unknown;
+    ctx.reference({ span: s.event.span, name: s.event.name, kind: "event", target: { file: ev.file, span: ev.decl.name.span }, type: t });
     for (const seg of s.path) {
       const base = nonNull(t);
       const inner = base.kind === "list" ? nonNull(base.element) : base;
@@ -59,6 +60,7 @@ export function checkCatalog(ctx: CheckContext, d: A.CatalogDecl, type: Type): v
         break;
       }
       t = base.kind === "list" ? T.list(ft) : ft;
+      ctx.reference({ span: seg.span, name: seg.name, kind: "field", target: ctx.fieldTarget(inner, seg.name), type: t });
     }
     if (!keyType || t.kind === "unknown") continue;
     const leaf = nonNull(t.kind === "list" ? t.element : t);
@@ -69,10 +71,25 @@ export function checkCatalog(ctx: CheckContext, d: A.CatalogDecl, type: Type): v
   }
 }
 
+/** Parameters into `scope`: each name once, none of the language's own. */
+function defineParams(ctx: CheckContext, scope: Scope, params: A.Param[]): void {
+  const types = paramTypes(ctx, ctx.file, params);
+  const seen = new Map<string, A.Span>();
+  params.forEach((p, i) => {
+    const prev = seen.get(p.name.name);
+    if (prev) ctx.report("duplicateParameter", { name: p.name.name }, p.name.span, { related: [ctx.related(ctx.file, prev, "first declared here")] });
+    else if (RESERVED_NAMES.has(p.name.name)) ctx.report("reservedName", { name: p.name.name }, p.name.span);
+    seen.set(p.name.name, p.name.span);
+    scope.define({ name: p.name.name, type: types[i]!, kind: "param", file: ctx.file, span: p.name.span });
+    ctx.reference({ span: p.name.span, name: p.name.name, kind: "param", target: { file: ctx.file, span: p.name.span }, type: types[i]!, definition: true });
+  });
+}
+
 export function checkAction(ctx: CheckContext, d: A.ActionDecl): void {
   const scope = new Scope();
-  for (const p of d.params) scope.define({ name: p.name.name, type: resolveType(ctx, p.type), kind: "param", file: ctx.file, span: p.name.span });
-  if (d.returns) resolveType(ctx, d.returns);
+  defineParams(ctx, scope, d.params);
+  checkRepeated(ctx, d);
+  if (d.returns) returnType(ctx, ctx.file, d.returns);
   if (!d.method || !d.url) ctx.report("actionMissingRequest", { name: d.name.name }, d.name.span);
   else {
     if (!(HTTP_METHODS as readonly string[]).includes(d.method.name)) {
@@ -87,8 +104,20 @@ export function checkAction(ctx: CheckContext, d: A.ActionDecl): void {
   if (d.retries) expectType(ctx, d.retries, T.int, scope);
 }
 
+/** Settings said twice: the last one counts, which is rarely what was meant. */
+function checkRepeated(ctx: CheckContext, d: A.RepeatedSettings): void {
+  for (const r of d.repeated ?? []) ctx.report("duplicateSetting", { name: r.name }, r.span);
+}
+
+const CHANNEL_SETTINGS = ["from", "cap", "quiet"];
+
 export function checkChannelDecl(ctx: CheckContext, d: A.ChannelDecl): void {
   if (!CHANNELS.has(d.name.name)) reportUnknownDecl(ctx, "unknownChannel", d.name, CHANNELS.keys());
+  checkRepeated(ctx, d);
+  for (const u of d.unknown ?? []) {
+    const s = suggest(u.name, CHANNEL_SETTINGS);
+    ctx.report("unknownChannelSetting", { name: u.name }, u.span, { help: s ? `did you mean \`${s}\`?` : "a channel takes `from`, `cap` and `quiet`", ...(s ? { fix: ctx.replace(`change to \`${s}\``, u.span, s) } : {}) });
+  }
   const scope = new Scope();
   if (d.from) expectType(ctx, d.from, T.string, scope);
   if (d.cap) {
@@ -113,23 +142,27 @@ export function checkTemplateDecl(ctx: CheckContext, d: A.TemplateDecl): void {
   const channel = CHANNELS.get(d.channel.name);
   if (!channel) reportUnknownDecl(ctx, "unknownChannel", d.channel, CHANNELS.keys());
   const scope = rootScope(ctx);
-  for (const p of d.params) {
-    if (scope.ownsName(p.name.name)) ctx.report("reservedName", { name: p.name.name }, p.name.span);
-    scope.define({ name: p.name.name, type: resolveType(ctx, p.type), kind: "param", file: ctx.file, span: p.name.span });
-  }
+  defineParams(ctx, scope, d.params);
   const used = new Set<string>();
-  if (channel) checkContentFields(ctx, channel, d.fields, scope, d.name.span, used);
-  for (const p of d.params) if (!used.has(p.name.name)) ctx.report("unusedParameter", { name: p.name.name }, p.name.span);
+  // A template with a syntax error was not read to its end: "never used" could be wrong.
+  const complete = channel ? checkContentFields(ctx, channel, d.fields, scope, d.name.span, used) : false;
+  if (complete) for (const p of d.params) if (!used.has(p.name.name)) ctx.report("unusedParameter", { name: p.name.name }, p.name.span);
 }
 
-/** Content of a message for `channel`: known fields, required fields, each template checked. */
-export function checkContentFields(ctx: CheckContext, channel: ChannelSpec, fields: A.ContentField[], scope: Scope, anchor: A.Span, used?: Set<string>): void {
+/**
+ * Content of a message for `channel`: known fields, required fields, each template checked.
+ * Returns whether every template parsed (so the names it read are all in `used`).
+ */
+export function checkContentFields(ctx: CheckContext, channel: ChannelSpec, fields: A.ContentField[], scope: Scope, anchor: A.Span, used?: Set<string>): boolean {
+  let complete = true;
+  let unknownField = false;
   const contentScope = scope.child();
   for (const name of channel.runtimeNames) contentScope.define({ name, type: RUNTIME_NAMES[name]!, kind: "runtime" });
   const seen = new Set<string>();
   for (const f of fields) {
     const spec = channel.fields.find((x) => x.name === f.name.name);
     if (!spec) {
+      unknownField = true;
       const s = suggest(f.name.name, channel.fields.map((x) => x.name));
       ctx.report(
         "unknownContentField",
@@ -146,16 +179,18 @@ export function checkContentFields(ctx: CheckContext, channel: ChannelSpec, fiel
       if (t.kind !== "record" && t.kind !== "unknown") ctx.report("typeMismatch", { expected: "a record", actual: typeToString(t) }, f.value.span);
       if (f.value.kind === "Record") collectNames(f.value, used);
     } else if (f.value.kind === "String") {
-      checkContent(ctx, f.value, contentScope, spec.escape, used);
+      if (!checkContent(ctx, f.value, contentScope, spec.escape, used)) complete = false;
     } else {
       ctx.report("contentNotString", { field: spec.name, actual: typeToString(typeOf(ctx, f.value, contentScope)) }, f.value.span);
     }
   }
+  // A misspelt field is reported once, not again as a missing one.
   for (const group of channel.required) {
-    if (!group.some((g) => seen.has(g))) {
+    if (!unknownField && !group.some((g) => seen.has(g))) {
       ctx.report("missingContent", { channel: channel.name, what: group.map((g) => `\`${g}\``).join(" or ") }, anchor);
     }
   }
+  return complete;
 }
 
 /** Root names read by an expression (for unused-parameter detection in record content). */

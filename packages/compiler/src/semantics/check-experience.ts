@@ -1,15 +1,15 @@
 /** Experiences: surfaces, format, context, steps, variants and their content. */
-import { suggest, T } from "@journey/template";
+import { suggest, T, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
 import { rootScope } from "./check-declarations.js";
 import { Bindings, checkCall, checkSplitArms } from "./check-journey.js";
 import type { CheckContext } from "./context.js";
-import { checkCondition, expectType, typeOf } from "./expressions.js";
+import { checkCondition, expectType, typeOf, widen } from "./expressions.js";
 import { jsonContentProblem } from "./json-content.js";
 import { checkRecommend } from "./recommend.js";
 import type { Scope } from "./scope.js";
 import { checkContent } from "./templates.js";
-import { resolveFields } from "./types.js";
+import { contextType } from "./types.js";
 
 export const FORMATS = ["html", "json", "text"] as const;
 
@@ -37,10 +37,22 @@ export function checkExperience(ctx: CheckContext, d: A.ExperienceDecl): void {
   }
   // Context first: every step and variant may read it, wherever it is written.
   for (const item of d.items) {
-    if (item.kind === "Context") scope.define({ name: "context", type: { kind: "record", name: "Context", fields: resolveFields(ctx, item.fields) }, kind: "context", file: ctx.file, span: item.span });
+    if (item.kind === "Context") {
+      const type = contextType(ctx, ctx.file, item.fields);
+      scope.define({ name: "context", type, kind: "context", file: ctx.file, span: item.span });
+      ctx.reference({ span: item.span, name: "context", kind: "context", target: { file: ctx.file, span: item.span }, type, definition: true });
+    }
   }
   const variants: A.VariantDecl[] = [];
+  const settings = new Map<string, A.Span>();
   for (const item of d.items) {
+    // `format`, `priority`, `timeout`, `active` and `context` are said once.
+    if (["Format", "Priority", "Timeout", "Active", "Context"].includes(item.kind)) {
+      const word = item.kind.toLowerCase();
+      const prev = settings.get(word);
+      if (prev) ctx.report("duplicateSetting", { name: word }, { start: item.span.start, end: item.span.start + word.length }, { related: [ctx.related(ctx.file, prev, "first given here")] });
+      else settings.set(word, item.span);
+    }
     switch (item.kind) {
       case "Format":
         format = item.format.name;
@@ -62,7 +74,7 @@ export function checkExperience(ctx: CheckContext, d: A.ExperienceDecl): void {
         bindings.define(scope, item.name, checkRecommend(ctx, item, scope), "recommend");
         break;
       case "Let":
-        bindings.define(scope, item.name, typeOf(ctx, item.value, scope), "let");
+        bindings.define(scope, item.name, widen(typeOf(ctx, item.value, scope)), "let");
         break;
       case "CallAction": {
         const t = checkCall(ctx, item, scope);
@@ -129,6 +141,7 @@ function checkPeriod(ctx: CheckContext, p: A.ActivePeriod, scope: Scope): void {
 export function checkSurfaceConflicts(ctx: CheckContext): void {
   const claims = new Map<string, { exp: string; priority: number; file: string; span: A.Span }>();
   for (const [name, loc] of [...ctx.symbols.experiences].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (loc.decl.recovered) continue;
     const prioItem = loc.decl.items.find((i) => i.kind === "Priority");
     const priority = prioItem && prioItem.value.kind === "Number" ? prioItem.value.value : 0;
     for (const item of loc.decl.items) {

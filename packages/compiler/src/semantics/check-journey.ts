@@ -1,16 +1,14 @@
 /** Journeys: clauses, every step kind, scopes and flow narrowing. */
 import { isAssignable, nonNull, T, typeToString, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
-import { CHANNELS } from "./builtins.js";
+import { CHANNELS, RESERVED_NAMES } from "./builtins.js";
 import { checkContentFields, reportUnknownDecl, rootScope } from "./check-declarations.js";
 import type { CheckContext } from "./context.js";
 import { checkCondition, expectType, requireValue, typeOf, widen } from "./expressions.js";
 import { checkRecommend } from "./recommend.js";
 import { Scope } from "./scope.js";
-import { resolveType } from "./types.js";
+import { resolveType, paramTypes, returnType } from "./types.js";
 
-/** Names the language provides: never redefined by `let`, `as` or a recommendation. */
-const RESERVED = new Set(["profile", "event", "item", "context", "unsubscribeUrl", "message", "journey"]);
 
 /** Bindings of one journey or experience: names must be unique across it. */
 export class Bindings {
@@ -19,7 +17,7 @@ export class Bindings {
 
   /** Define `id` in `scope` with `type`, unless it is reserved or already defined. */
   define(scope: Scope, id: A.Ident, type: Type, kind: "let" | "recommend" | "call" | "alias"): void {
-    if (RESERVED.has(id.name)) {
+    if (RESERVED_NAMES.has(id.name)) {
       this.ctx.report("reservedName", { name: id.name }, id.span);
       return;
     }
@@ -27,6 +25,7 @@ export class Bindings {
     if (prev) this.ctx.report("duplicateBinding", { name: id.name }, id.span, { related: [this.ctx.related(this.ctx.file, prev, "first defined here")] });
     else this.seen.set(id.name, id.span);
     scope.define({ name: id.name, type, kind, file: this.ctx.file, span: id.span });
+    this.ctx.reference({ span: id.span, name: id.name, kind, target: { file: this.ctx.file, span: id.span }, type, definition: true });
   }
 }
 
@@ -38,11 +37,15 @@ function eventScope(ctx: CheckContext, parent: Scope, m: A.EventMatch, bindings?
     return undefined;
   }
   const type = ctx.named.get(m.event.name) ?? T.unknown;
+  ctx.reference({ span: m.event.span, name: m.event.name, kind: "event", target: { file: decl.file, span: decl.decl.name.span }, type });
   const scope = parent.child();
   scope.define({ name: "event", type, kind: "event", file: decl.file, span: decl.decl.name.span });
   if (m.alias) {
     if (bindings) bindings.define(scope, m.alias, type, "alias");
-    else scope.define({ name: m.alias.name, type, kind: "alias", file: ctx.file, span: m.alias.span });
+    else {
+      scope.define({ name: m.alias.name, type, kind: "alias", file: ctx.file, span: m.alias.span });
+      ctx.reference({ span: m.alias.span, name: m.alias.name, kind: "alias", target: { file: ctx.file, span: m.alias.span }, type, definition: true });
+    }
   }
   return scope;
 }
@@ -86,10 +89,12 @@ function checkClause(ctx: CheckContext, c: A.JourneyClause, scope: Scope, isTrig
       return;
     case "OnAudience":
       if (!ctx.symbols.audiences.has(c.audience.name)) reportUnknownDecl(ctx, "unknownAudience", c.audience, ctx.symbols.audiences.keys());
+      else referenceDecl(ctx, c.audience, "audience");
       return;
     case "OnSchedule":
       if (!("kind" in c.every) && c.every.name !== "day" && c.every.name !== "week") ctx.report("invalidSchedule", { text: c.every.name }, c.every.span);
       if (!ctx.symbols.audiences.has(c.audience.name)) reportUnknownDecl(ctx, "unknownAudience", c.audience, ctx.symbols.audiences.keys());
+      else referenceDecl(ctx, c.audience, "audience");
       return;
     case "Reentry":
       if (!["never", "always", "after"].includes(ctx.text(c.modeSpan))) ctx.report("invalidReentry", { text: ctx.text(c.modeSpan) }, c.modeSpan);
@@ -119,15 +124,23 @@ export function checkBlock(ctx: CheckContext, steps: A.Step[], scope: Scope, bin
       // Checked all the same: a mistake in unreachable code is still a mistake.
     }
     checkStep(ctx, step, scope, bindings);
-    if (step.kind === "End") terminatedBy = "end";
-    else if (step.kind === "Jump") terminatedBy = "jump to";
+    terminatedBy = leaving(step);
   }
 }
 
 /** Whether a block always leaves the journey (its last step is `end` or `jump to`). */
 function alwaysLeaves(b: A.Block): boolean {
   const last = b.steps[b.steps.length - 1];
-  return last?.kind === "End" || last?.kind === "Jump";
+  return last !== undefined && leaving(last) !== undefined;
+}
+
+/** How a step leaves the journey on every path (`end`, `jump to`, or branches that all do), if it does. */
+function leaving(s: A.Step): string | undefined {
+  if (s.kind === "End") return "end";
+  if (s.kind === "Jump") return "jump to";
+  if (s.kind === "If" && s.else && s.branches.every((b) => alwaysLeaves(b.body)) && alwaysLeaves(s.else)) return "an `if` whose every branch ends";
+  if (s.kind === "Split" && s.arms.length && s.arms.every((a) => alwaysLeaves(a.body))) return "a `split` whose every arm ends";
+  return undefined;
 }
 
 function checkStep(ctx: CheckContext, s: A.Step, scope: Scope, bindings: Bindings): void {
@@ -173,7 +186,9 @@ function checkStep(ctx: CheckContext, s: A.Step, scope: Scope, bindings: Binding
     case "CallAction": {
       const result = checkCall(ctx, s, scope);
       if (s.onError) checkBlock(ctx, s.onError.steps, scope.child(), bindings);
-      if (s.alias) bindings.define(scope, s.alias, result, "call");
+      // After an `on error` that goes on, the result is null: its type says so.
+      const fallsThrough = s.onError !== undefined && !alwaysLeaves(s.onError);
+      if (s.alias) bindings.define(scope, s.alias, fallsThrough ? T.optional(result) : result, "call");
       return;
     }
     case "Let": {
@@ -191,6 +206,7 @@ function checkStep(ctx: CheckContext, s: A.Step, scope: Scope, bindings: Binding
       return;
     case "Jump":
       if (!ctx.symbols.journeys.has(s.journey.name)) reportUnknownDecl(ctx, "unknownJourney", s.journey, ctx.symbols.journeys.keys());
+      else referenceDecl(ctx, s.journey, "journey");
       return;
     case "End":
       return;
@@ -223,13 +239,17 @@ function checkSend(ctx: CheckContext, s: A.SendStep, scope: Scope): void {
     const tpl = ctx.symbols.templates.get(s.template.name.name);
     if (!tpl) reportUnknownDecl(ctx, "unknownTemplate", s.template.name, ctx.symbols.templates.keys());
     else {
-      if (channel && tpl.decl.channel.name !== channel.name) {
+      referenceDecl(ctx, s.template.name, "template");
+      if (channel && tpl.decl.channel?.name && tpl.decl.channel.name !== channel.name) {
         ctx.report("templateChannel", { name: tpl.decl.name.name, declared: tpl.decl.channel.name, used: channel.name }, s.template.name.span, {
           related: [ctx.related(tpl.file, tpl.decl.channel.span, "declared for this channel")],
         });
       }
-      const params = ctx.inFile(tpl.file, () => tpl.decl.params.map((p) => resolveType(ctx, p.type)));
-      checkArguments(ctx, tpl.decl.name.name, tpl.decl.params.map((p) => p.name.name), params, s.template.args, s.template.span, scope);
+      // A template the parser recovered inside has no reliable parameters to check against.
+      if (!tpl.decl.recovered) {
+        const params = paramTypes(ctx, tpl.file, tpl.decl.params);
+        checkArguments(ctx, tpl.decl.name.name, tpl.decl.params.map((p) => p.name.name), params, s.template.args, s.template.span, scope);
+      }
     }
   } else if (s.content && channel) {
     checkContentFields(ctx, channel, s.content, scope, s.channel.span);
@@ -260,9 +280,11 @@ export function checkCall(ctx: CheckContext, s: A.CallStep, scope: Scope): Type 
     return T.unknown;
   }
   const d = action.decl;
-  const params = ctx.inFile(action.file, () => d.params.map((p) => resolveType(ctx, p.type)));
+  referenceDecl(ctx, s.action, "action");
+  if (d.recovered) return T.unknown;
+  const params = paramTypes(ctx, action.file, d.params);
   checkArguments(ctx, d.name.name, d.params.map((p) => p.name.name), params, s.args, { start: s.action.span.start, end: s.span.end }, scope);
-  return d.returns ? ctx.inFile(action.file, () => resolveType(ctx, d.returns!)) : T.null;
+  return d.returns ? returnType(ctx, action.file, d.returns) : T.null;
 }
 
 function checkSet(ctx: CheckContext, s: A.SetStep, scope: Scope): void {
@@ -277,6 +299,8 @@ function checkSet(ctx: CheckContext, s: A.SetStep, scope: Scope): void {
     typeOf(ctx, s.value, scope);
     return;
   }
+  const root = scope.lookup("profile");
+  if (root?.file && root.span) ctx.reference({ span: e.span, name: "profile", kind: "profile", target: { file: root.file, span: root.span }, type: ctx.profile });
   // The target is a place, not a value: an optional field may be assigned.
   let target: Type = ctx.profile;
   for (const seg of segments) {
@@ -288,8 +312,15 @@ function checkSet(ctx: CheckContext, s: A.SetStep, scope: Scope): void {
       return;
     }
     target = f.optional ? T.optional(f.type) : f.type;
+    ctx.reference({ span: seg.span, name: seg.name, kind: "field", target: ctx.fieldDecls.get(f), type: target });
   }
   const v = typeOf(ctx, s.value, scope);
   const value = target.kind === "optional" ? v : requireValue(ctx, s.value, v, scope);
   if (!isAssignable(value, target)) ctx.report("typeMismatch", { expected: typeToString(target), actual: typeToString(value) }, s.value.span);
+}
+
+/** Record a use of a declared name (an audience, template, action or journey) that resolved. */
+export function referenceDecl(ctx: CheckContext, id: A.Ident, kind: "audience" | "template" | "action" | "journey" | "catalog" | "event"): void {
+  const decl = ctx.symbols.all.get(id.name);
+  if (decl) ctx.reference({ span: id.span, name: id.name, kind, target: { file: decl.file, span: decl.decl.name.span } });
 }

@@ -3,8 +3,11 @@ import { nonNull, suggest, T, typeToString, type Type } from "@journey/template"
 import type * as A from "../syntax/ast.js";
 import { CHANNELS } from "./builtins.js";
 import { reportUnknownDecl } from "./check-declarations.js";
+import { referenceDecl } from "./check-journey.js";
 import type { CheckContext } from "./context.js";
-import { expectType } from "./expressions.js";
+import { expectType, typeOf } from "./expressions.js";
+import { surfaceMatches } from "@journey/ir";
+import { contextType } from "./types.js";
 import { Scope } from "./scope.js";
 
 export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
@@ -22,6 +25,7 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
       case "TestCatalog": {
         const cat = ctx.symbols.catalogs.get(item.catalog.name);
         if (!cat) reportUnknownDecl(ctx, "unknownCatalog", item.catalog, ctx.symbols.catalogs.keys());
+        else referenceDecl(ctx, item.catalog, "catalog");
         checkLiteral(ctx, item.items, T.list(ctx.named.get(item.catalog.name) ?? T.unknown), scope);
         break;
       }
@@ -29,7 +33,10 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
         checkOffset(ctx, item.at);
         if (!profiles.has(item.profileId.value)) ctx.report("unknownTestProfile", { id: item.profileId.value }, item.profileId.span);
         if (!ctx.symbols.events.has(item.event.name)) reportUnknownDecl(ctx, "unknownEvent", item.event, ctx.symbols.events.keys());
-        else checkLiteral(ctx, item.data, ctx.named.get(item.event.name)!, scope);
+        else {
+          referenceDecl(ctx, item.event, "event");
+          checkLiteral(ctx, item.data, ctx.named.get(item.event.name)!, scope);
+        }
         break;
       }
       case "ExpectSend": {
@@ -49,13 +56,14 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
       case "ExpectEnded":
         if (item.at) checkOffset(ctx, item.at);
         if (item.journey && !ctx.symbols.journeys.has(item.journey.name)) reportUnknownDecl(ctx, "unknownJourney", item.journey, ctx.symbols.journeys.keys());
+        else if (item.journey) referenceDecl(ctx, item.journey, "journey");
         if (item.reason && !["exit", "end", "goal", "error"].includes(item.reason.name)) {
           ctx.report("testEventData", { message: `unknown reason \`${item.reason.name}\`: reasons are \`exit\`, \`end\`, \`goal\` and \`error\`` }, item.reason.span);
         }
         break;
       case "ExpectGoal": {
         if (item.at) checkOffset(ctx, item.at);
-        const goals = [...ctx.symbols.journeys.values()].flatMap((j) => j.decl.clauses.filter((c) => c.kind === "Goal").map((c) => (c as A.GoalClause).name.name));
+        const goals = [...ctx.symbols.journeys.values()].flatMap((j) => j.decl.clauses.filter((c) => c?.kind === "Goal").map((c) => (c as A.GoalClause).name.name));
         if (!goals.includes(item.goal.name)) {
           const s = suggest(item.goal.name, goals);
           ctx.report("unknownName", { name: item.goal.name }, item.goal.span, s ? { fix: ctx.replace(`change to \`${s}\``, item.goal.span, s), help: `did you mean \`${s}\`?` } : {});
@@ -65,13 +73,22 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
       case "ExpectDecide": {
         if (item.at) checkOffset(ctx, item.at);
         if (item.variant) {
-          const variants = [...ctx.symbols.experiences.values()].flatMap((x) => x.decl.items.filter((i) => i.kind === "Variant").map((v) => (v as A.VariantDecl).name.name));
+          const variants = [...ctx.symbols.experiences.values()].flatMap((x) => x.decl.items.filter((i) => i?.kind === "Variant").map((v) => (v as A.VariantDecl).name.name));
           if (!variants.includes(item.variant.name)) {
             const s = suggest(item.variant.name, variants);
             ctx.report("unknownName", { name: item.variant.name }, item.variant.span, s ? { fix: ctx.replace(`change to \`${s}\``, item.variant.span, s), help: `did you mean \`${s}\`?` } : {});
           }
         }
         if (item.json) expectType(ctx, item.json.value, T.unknown, scope);
+        if (item.context) {
+          // The context of the experiences claiming this surface (any will do: they share the page).
+          const claiming = [...ctx.symbols.experiences.values()].find(
+            (x) => !x.decl.recovered && x.decl.items.some((i) => i.kind === "Surface" && surfaceMatches(i.uri.value, item.surface.value)),
+          );
+          const context = claiming?.decl.items.find((i) => i.kind === "Context");
+          if (claiming && context?.kind === "Context") checkLiteral(ctx, item.context, contextType(ctx, claiming.file, context.fields), scope);
+          else typeOf(ctx, item.context, scope);
+        }
         break;
       }
     }
@@ -96,6 +113,7 @@ export function checkLiteral(ctx: CheckContext, e: A.Expr, type: Type, scope: Sc
         ctx.report("unknownField", { field: en.name.name, type: t.name ?? typeToString(t) }, en.name.span, s ? { fix: ctx.replace(`change to \`${s}\``, en.name.span, s), help: `did you mean \`${s}\`?` } : {});
         continue;
       }
+      ctx.reference({ span: en.name.span, name: en.name.name, kind: "field", target: ctx.fieldDecls.get(f), type: f.optional ? T.optional(f.type) : f.type });
       checkLiteral(ctx, en.value, f.optional ? T.optional(f.type) : f.type, scope);
     }
     const missing = t.fields.filter((f) => !f.optional && f.default === undefined && !given.has(f.name)).map((f) => `\`${f.name}\``);

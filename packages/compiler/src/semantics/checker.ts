@@ -9,12 +9,32 @@ import { CheckContext } from "./context.js";
 import { bind, type Symbols } from "./symbols.js";
 import { namedType, resolveFields } from "./types.js";
 
+export interface CheckOptions {
+  /**
+   * Check only the declarations this accepts (`index` is the declaration's position in its
+   * file). The whole project is still bound and its types resolved; the language server
+   * passes the declarations an edit touches.
+   */
+  only?: (file: string, index: number, declaration: A.Declaration) => boolean;
+}
+
+/** What checking one declaration produced: ranges of `ctx.diagnostics` and `ctx.references`. */
+export interface CheckUnit {
+  file: string;
+  /** The declaration's position in its file. */
+  index: number;
+  diagnostics: { from: number; to: number };
+  references: { from: number; to: number };
+}
+
 export interface CheckResult {
   ctx: CheckContext;
   symbols: Symbols;
+  /** One per declaration checked, in the order they were checked. */
+  units: CheckUnit[];
 }
 
-export function check(files: A.SourceFile[]): CheckResult {
+export function check(files: A.SourceFile[], options: CheckOptions = {}): CheckResult {
   const sources = new Map(files.map((f) => [f.path, f]));
   const { symbols, duplicates, extraProfiles } = bind(files);
   const ctx = new CheckContext(symbols, sources);
@@ -46,12 +66,21 @@ export function check(files: A.SourceFile[]): CheckResult {
   }
   for (const c of catalogs.slice(1)) ctx.inFile(c.file, () => ctx.report("multipleCatalogs", {}, c.decl.keywordSpan));
 
+  const units: CheckUnit[] = [];
   for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
     ctx.file = f.path;
-    for (const d of f.declarations) checkDeclaration(ctx, d);
+    f.declarations.forEach((d, index) => {
+      if (options.only && !options.only(f.path, index, d)) return;
+      const unit: CheckUnit = { file: f.path, index, diagnostics: { from: ctx.diagnostics.length, to: 0 }, references: { from: ctx.references.length, to: 0 } };
+      // A declaration the parser recovered inside is bound but not checked: its syntax error says it all.
+      if (!d.recovered) checkDeclaration(ctx, d);
+      unit.diagnostics.to = ctx.diagnostics.length;
+      unit.references.to = ctx.references.length;
+      units.push(unit);
+    });
   }
   checkSurfaceConflicts(ctx);
-  return { ctx, symbols };
+  return { ctx, symbols, units };
 }
 
 function checkDeclaration(ctx: CheckContext, d: A.Declaration): void {

@@ -1,9 +1,30 @@
 /** What every check needs: the symbols, the sources, and one place to report diagnostics. */
-import { T, type Type } from "@journey/template";
+import { nonNull, T, type Field, type Type } from "@journey/template";
 import { diagnostic, type Diagnostic, type DiagnosticExtras, type RelatedInformation } from "../diagnostics/diagnostic.js";
 import type { CodeName } from "../diagnostics/codes.js";
 import type * as A from "../syntax/ast.js";
+import type { BindingKind } from "./scope.js";
 import type { Symbols } from "./symbols.js";
+
+/** What a recorded name stands for. */
+export type ReferenceKind = BindingKind | "field" | "type" | "event" | "catalog" | "audience" | "action" | "template" | "journey";
+
+/**
+ * A name the checker resolved: where it is written, what it resolved to and its type. The
+ * language server reads these for hover, go to definition, references and rename; nothing
+ * else in the compiler does.
+ */
+export interface Reference {
+  file: string;
+  span: A.Span;
+  name: string;
+  kind: ReferenceKind;
+  /** Where the name is declared; absent for names the language provides (`item`, runtime names). */
+  target?: { file: string; span: A.Span };
+  type?: Type;
+  /** The declaration of a local name itself (a parameter, `let`, alias, step result). */
+  definition?: boolean;
+}
 
 export interface CatalogInfo {
   name: string;
@@ -13,11 +34,19 @@ export interface CatalogInfo {
 
 export class CheckContext {
   readonly diagnostics: Diagnostic[] = [];
+  /** Every name resolved while checking, in order (see `Reference`). */
+  readonly references: Reference[] = [];
+  /** Where each declared record field was written, keyed by the resolved field. */
+  readonly fieldDecls = new WeakMap<Field, { file: string; span: A.Span }>();
   /** The file of the declaration being checked. */
   file = "";
   /** Declared types, resolved once: named types, events and catalogs by name. */
   readonly named = new Map<string, Type>();
   profile: Type = T.unknown;
+  /** Parameter types of templates and actions, resolved once (see `paramTypes`). */
+  readonly paramTypes = new Map<A.Param[], Type[]>();
+  readonly returnTypes = new Map<A.TypeExpr, Type>();
+  readonly contextTypes = new Map<A.FieldDecl[], Type>();
   catalog?: CatalogInfo;
 
   constructor(
@@ -27,6 +56,20 @@ export class CheckContext {
 
   report(name: CodeName, args: Record<string, string | number>, span: A.Span, extras?: DiagnosticExtras): void {
     this.diagnostics.push(diagnostic(name, args, this.file, span, extras));
+  }
+
+  /** Record a resolved name of the current file. */
+  reference(r: Omit<Reference, "file">): void {
+    this.references.push({ file: this.file, ...r });
+  }
+
+  /** Where field `name` of a record (or of a list's elements) was declared, if it was. */
+  fieldTarget(type: Type | undefined, name: string): { file: string; span: A.Span } | undefined {
+    let t = type && nonNull(type);
+    while (t?.kind === "list") t = nonNull(t.element);
+    if (t?.kind !== "record") return undefined;
+    const f = t.fields.find((x) => x.name === name);
+    return f && this.fieldDecls.get(f);
   }
 
   /** The source text of a span of the current file. */

@@ -35,11 +35,16 @@ export function typeOf(ctx: CheckContext, e: A.Expr, scope: Scope, opts: ExprOpt
         reportUnknownName(ctx, e.name, e.span, scope);
         return T.unknown;
       }
-      return narrow(b.type, e, scope);
+      const type = narrow(b.type, e, scope);
+      ctx.reference({ span: e.span, name: e.name, kind: b.kind, target: b.file && b.span ? { file: b.file, span: b.span } : undefined, type });
+      return type;
     }
     case "Member": {
       const objType = requireValue(ctx, e.object, typeOf(ctx, e.object, scope, opts), scope);
-      return narrow(member(ctx, objType, e.property, e.object), e, scope);
+      const type = narrow(member(ctx, objType, e.property, e.object), e, scope);
+      const target = ctx.fieldTarget(objType, e.property.name);
+      if (target || type.kind !== "unknown") ctx.reference({ span: e.property.span, name: e.property.name, kind: "field", target, type });
+      return type;
     }
     case "Index": {
       const objType = requireValue(ctx, e.object, typeOf(ctx, e.object, scope, opts), scope);

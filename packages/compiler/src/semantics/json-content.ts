@@ -5,7 +5,8 @@
  * rendering parses is the content reported: the check never rejects content that some data
  * could make valid in these two shapes.
  */
-const TAG = /\{\{\{?([\s\S]*?)\}?\}\}/g;
+/** `{{{raw}}}` or `{{tag}}`: a third brace closes only a tag opened with three. */
+const TAG = /\{\{\{([\s\S]*?)\}\}\}|\{\{([\s\S]*?)\}\}/g;
 
 /** Undefined when the content can be valid JSON, else the parser's reason. */
 export function jsonContentProblem(template: string): string | undefined {
@@ -44,7 +45,7 @@ function skeleton(template: string, includeConditionals: boolean): string {
   for (const m of template.matchAll(TAG)) {
     literal(template.slice(last, m.index));
     last = m.index! + m[0].length;
-    const body = m[1]!.trim();
+    const body = (m[1] ?? m[2]!).trim();
     const sigil = body[0];
     if (sigil === "!" || sigil === ">" || sigil === "=") continue;
     if (sigil === "#" || sigil === "^") {

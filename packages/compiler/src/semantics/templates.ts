@@ -26,10 +26,11 @@ export type Escape = "html" | "none" | "json";
 
 /**
  * Check the template in string `s` against `scope`. Root names the template reads are added
- * to `used` (for "template parameter never used").
+ * to `used` (for "template parameter never used"); returns false when a syntax error kept
+ * part of the template unread.
  */
-export function checkContent(ctx: CheckContext, s: A.StringExpr, scope: Scope, escape: Escape, used?: Set<string>): void {
-  if (!s.value.includes("{{")) return;
+export function checkContent(ctx: CheckContext, s: A.StringExpr, scope: Scope, escape: Escape, used?: Set<string>): boolean {
+  if (!s.value.includes("{{")) return true;
   const result = checkTemplate(s.value, {
     lookup: (name) => scope.lookup(name)?.type,
     names: () => scope.names(),
@@ -37,13 +38,23 @@ export function checkContent(ctx: CheckContext, s: A.StringExpr, scope: Scope, e
     escape,
   });
   if (used) for (const r of result.references) used.add(r.root);
-  if (!result.diagnostics.length) return;
+  const complete = !result.diagnostics.some((d) => d.kind === "syntax");
+  if (!result.diagnostics.length && !result.references.length) return complete;
   const raw = ctx.text(s.span);
   const { map } = decodeString(raw, s.span.start, true);
   const at = (i: number) => sourceOffset(map!, i);
+  for (const r of result.references) {
+    const b = scope.lookup(r.root);
+    r.segments.forEach((seg, i) => {
+      const span = { start: at(seg.start), end: at(seg.end) };
+      if (i > 0) ctx.reference({ span, name: seg.name, kind: "field", target: ctx.fieldTarget(r.segments[i - 1]!.type, seg.name), type: seg.type });
+      else ctx.reference({ span, name: seg.name, kind: b?.kind ?? "runtime", target: b?.file && b.span ? { file: b.file, span: b.span } : undefined, type: seg.type });
+    });
+  }
   for (const d of result.diagnostics) {
     const span = { start: at(d.start), end: Math.max(at(d.start), at(d.end)) };
     const fix = d.fix ? ctx.replace(d.fix.title, { start: at(d.fix.start), end: at(d.fix.end) }, d.fix.text) : undefined;
     ctx.report(CODE_OF[d.kind], { message: d.message }, span, fix ? { fix, help: d.fix!.title } : {});
   }
+  return complete;
 }

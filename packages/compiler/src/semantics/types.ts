@@ -46,6 +46,7 @@ export function resolveFields(ctx: CheckContext, fields: A.FieldDecl[]): Field[]
   const seen = new Map<string, A.FieldDecl>();
   const out: Field[] = [];
   for (const f of fields) {
+    if (!f?.name?.name || !f.type) continue; // left incomplete by parser recovery
     const prev = seen.get(f.name.name);
     if (prev) {
       ctx.report("duplicateField", { name: f.name.name }, f.name.span, {
@@ -55,6 +56,7 @@ export function resolveFields(ctx: CheckContext, fields: A.FieldDecl[]): Field[]
     }
     seen.set(f.name.name, f);
     const field: Field = { name: f.name.name, type: resolveType(ctx, f.type), optional: f.optional };
+    ctx.fieldDecls.set(field, { file: ctx.file, span: f.name.span });
     if (f.doc !== undefined) field.doc = f.doc;
     if (f.default) {
       const value = isConstant(f.default);
@@ -66,7 +68,8 @@ export function resolveFields(ctx: CheckContext, fields: A.FieldDecl[]): Field[]
   return out;
 }
 
-export function resolveType(ctx: CheckContext, te: A.TypeExpr): Type {
+export function resolveType(ctx: CheckContext, te: A.TypeExpr | undefined): Type {
+  if (!te) return T.unknown; // left out by parser recovery
   switch (te.kind) {
     case "LiteralType":
       return T.literal(te.value);
@@ -85,6 +88,12 @@ export function resolveType(ctx: CheckContext, te: A.TypeExpr): Type {
       }
       const prim = PRIMITIVES[n];
       const t = prim ?? namedType(ctx, n, te.name.span);
+      if (t && !prim) {
+        const s = ctx.symbols;
+        const decl = s.types.get(n) ?? s.events.get(n) ?? s.catalogs.get(n);
+        const kind = s.types.has(n) ? "type" : s.events.has(n) ? "event" : "catalog";
+        if (decl) ctx.reference({ span: te.name.span, name: n, kind, target: { file: decl.file, span: decl.decl.name.span }, type: t });
+      }
       if (!t) {
         const candidates = [...Object.keys(PRIMITIVES), "list", ...ctx.symbols.types.keys(), ...ctx.symbols.events.keys(), ...ctx.symbols.catalogs.keys()];
         const s = suggest(n, candidates);
@@ -95,4 +104,37 @@ export function resolveType(ctx: CheckContext, te: A.TypeExpr): Type {
       return t;
     }
   }
+}
+
+/**
+ * The types of a template's or action's parameters, resolved once per compilation: an
+ * unknown type is reported at its declaration once, not again at every use.
+ */
+export function paramTypes(ctx: CheckContext, file: string, params: A.Param[]): Type[] {
+  let types = ctx.paramTypes.get(params);
+  if (!types) {
+    types = ctx.inFile(file, () => params.map((p) => resolveType(ctx, p.type)));
+    ctx.paramTypes.set(params, types);
+  }
+  return types;
+}
+
+/** An action's return type, resolved once per compilation (like `paramTypes`). */
+export function returnType(ctx: CheckContext, file: string, te: A.TypeExpr): Type {
+  let t = ctx.returnTypes.get(te);
+  if (!t) {
+    t = ctx.inFile(file, () => resolveType(ctx, te));
+    ctx.returnTypes.set(te, t);
+  }
+  return t;
+}
+
+/** An experience's `context { … }` type, resolved once per compilation (tests read it too). */
+export function contextType(ctx: CheckContext, file: string, fields: A.FieldDecl[]): Type {
+  let t = ctx.contextTypes.get(fields);
+  if (!t) {
+    t = { kind: "record", name: "Context", fields: ctx.inFile(file, () => resolveFields(ctx, fields)) };
+    ctx.contextTypes.set(fields, t);
+  }
+  return t;
 }

@@ -407,6 +407,8 @@ export type TestItem =
       at?: Expr;
       surface: StringExpr;
       profileId: StringExpr;
+      /** What the calling page sends (`context { sku: "NV-1" }`). */
+      context?: RecordExpr;
       variant?: Ident;
       contains?: StringExpr;
       json?: { path: Ident[]; value: Expr };
@@ -420,6 +422,8 @@ interface DeclBase {
   span: Span;
   /** The span of the declaration's keyword, for diagnostics about the declaration as a whole. */
   keywordSpan: Span;
+  /** The parser recovered from a syntax error inside: bound, but not checked. */
+  recovered?: boolean;
 }
 export interface ProfileDecl extends DeclBase {
   kind: "Profile";
@@ -452,7 +456,11 @@ export interface AudienceDecl extends DeclBase {
   name: Ident;
   condition: Expr;
 }
-export interface ActionDecl extends DeclBase {
+/** Settings given more than once (`timeout` twice): the last one counts, the checker reports the others. */
+export interface RepeatedSettings {
+  repeated?: Ident[];
+}
+export interface ActionDecl extends DeclBase, RepeatedSettings {
   kind: "ActionDecl";
   name: Ident;
   params: Param[];
@@ -476,9 +484,11 @@ export interface TemplateDecl extends DeclBase {
   channel: Ident;
   fields: ContentField[];
 }
-export interface ChannelDecl extends DeclBase {
+export interface ChannelDecl extends DeclBase, RepeatedSettings {
   kind: "ChannelDecl";
   name: Ident;
+  /** Settings the language does not know (`sender "…"`), reported by the checker. */
+  unknown?: Ident[];
   from?: Expr;
   cap?: { count: Expr; per: Expr; span: Span };
   quiet?: { from: Expr; to: Expr; span: Span };

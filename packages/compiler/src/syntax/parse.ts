@@ -63,9 +63,11 @@ function tokenLabel(type: { name: string; LABEL?: string }): string {
 
 function syntaxMessage(e: IRecognitionException): string {
   const found = describe(e.token);
+  if (e.name === "NotAllInputParsedException") return `unexpected ${found}: ${RULE_CONTEXT["file"]}`;
   if (e.name === "MismatchedTokenException") {
     const m = /-->\s*(.+?)\s*<--/.exec(e.message);
     const expected = m ? (t.allTokens.find((x) => x.name === m[1] || x.LABEL === m[1]) ?? { name: m[1]! }) : undefined;
+    if (expected?.name === "EOF") return `unexpected ${found}: ${RULE_CONTEXT["file"]}`;
     if (expected) return `expected ${tokenLabel(expected)}, found ${found}`;
   }
   const rules = e.context.ruleStack;
@@ -90,6 +92,8 @@ export function parseFile(path: string, text: string): ParseResult {
   }
   const tokens = lexed.tokens;
   for (const tok of tokens) {
+    const bad = invalidLiteral(tok);
+    if (bad) diagnostics.push(diagnostic("invalidLiteral", { what: bad, text: tok.image }, path, tokSpan(tok)));
     if (tok.tokenType === t.UnterminatedString) {
       diagnostics.push(diagnostic("unterminatedString", {}, path, tokSpan(tok)));
       retype(tok, t.StringLit);
@@ -110,17 +114,48 @@ export function parseFile(path: string, text: string): ParseResult {
   parser.input = tokens;
   parser.docs = docComments(lexed.groups["comments"] ?? [], tokens);
   parser.badEscapes = [];
-  file.declarations = parser.file().filter(Boolean);
+  parser.keywordNames = [];
+  // A file that ends inside a declaration can leave the top rule without a value.
+  file.declarations = (parser.file() ?? []).filter(Boolean);
   for (const b of parser.badEscapes) diagnostics.push(diagnostic("invalidEscape", { escape: b.text }, path, b));
-  let lastErrorEnd = -1;
+  for (const k of parser.keywordNames) diagnostics.push(diagnostic("syntaxError", { message: `\`${k.name}\` is a keyword: choose another name` }, path, k.span));
+  let last: Span | undefined;
   for (const e of parser.errors) {
     const span = errorSpan(e.token, text);
-    // A recovered error right after another is the same mistake seen twice: report it once.
-    if (span.start <= lastErrorEnd) continue;
-    lastErrorEnd = span.end;
+    // Recovery often trips again on the rest of the same line, or on a closing bracket left
+    // over by the first mistake: one mistake, one diagnostic.
+    if (last && (span.start <= last.end || !text.slice(last.end, span.start).includes("\n") || CLOSERS.has(e.token.tokenType))) continue;
+    last = span;
     diagnostics.push(diagnostic("syntaxError", { message: syntaxMessage(e) }, path, span));
   }
+  markRecovered(file, diagnostics);
   return { file, diagnostics };
+}
+
+/** What is wrong with a literal the lexer accepted by shape (`25:00`, `2026-13-45`), if anything. */
+function invalidLiteral(tok: IToken): string | undefined {
+  if (tok.tokenType === t.TimeOfDayLit) {
+    const [h, m] = tok.image.split(":").map(Number);
+    return h! > 23 || m! > 59 ? "time of day" : undefined;
+  }
+  if (tok.tokenType === t.DateTimeLit) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(tok.image)!;
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+    if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth) return "date";
+    if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) return "date-time";
+  }
+  return undefined;
+}
+
+/**
+ * Declarations the parser recovered inside are marked: their content is partly guesswork,
+ * so the checker binds their names but does not check them.
+ */
+function markRecovered(file: SourceFile, diagnostics: Diagnostic[]): void {
+  for (const d of diagnostics) {
+    for (const decl of file.declarations) if (decl.span.start <= d.span.start && d.span.start <= decl.span.end) decl.recovered = true;
+  }
 }
 
 function retype(tok: IToken, type: typeof t.StringLit): void {

@@ -31,6 +31,8 @@ export class JourneyParser extends EmbeddedActionsParser {
   docs = new Map<number, string>();
   /** Invalid escapes met while decoding strings; reported by the caller. */
   badEscapes: { start: number; end: number; text: string }[] = [];
+  /** Keywords used to name a binding (`let limit = …`): one clear error each, reported by the caller. */
+  keywordNames: A.Ident[] = [];
 
   constructor() {
     super(t.allTokens, { recoveryEnabled: true, maxLookahead: 2 });
@@ -51,6 +53,18 @@ export class JourneyParser extends EmbeddedActionsParser {
   private ident(tok: IToken): A.Ident {
     return { name: tok.image, span: tokSpan(tok) };
   }
+
+  /** A name for a binding or parameter; a keyword parses (so recovery is clean) and is reported. */
+  private bindingName(tok: IToken): A.Ident {
+    const id = this.ident(tok);
+    if (!this.RECORDING_PHASE && tok.tokenType !== t.Identifier && Number.isFinite(tok.startOffset)) this.keywordNames.push(id);
+    return id;
+  }
+  /** Note a setting given again (`timeout` twice in an action): the checker reports it. */
+  private repeated(decl: A.RepeatedSettings, tok: IToken, previous: unknown): void {
+    if (!this.RECORDING_PHASE && previous !== undefined) (decl.repeated ??= []).push(this.ident(tok));
+  }
+
   private docAt(start: number): string | undefined {
     return this.RECORDING_PHASE ? undefined : this.docs.get(start);
   }
@@ -204,32 +218,34 @@ export class JourneyParser extends EmbeddedActionsParser {
       this.OR([
         {
           ALT: () => {
-            this.CONSUME(t.Headers);
+            this.repeated(decl, this.CONSUME(t.Headers), decl.headers);
             decl.headers = this.SUBRULE(this.recordExpr);
           },
         },
         {
           ALT: () => {
-            this.CONSUME(t.Body);
+            this.repeated(decl, this.CONSUME(t.Body), decl.body);
             decl.body = this.SUBRULE(this.expr);
           },
         },
         {
           ALT: () => {
-            this.CONSUME(t.Timeout);
+            this.repeated(decl, this.CONSUME(t.Timeout), decl.timeout);
             decl.timeout = this.SUBRULE2(this.expr);
           },
         },
         {
           ALT: () => {
-            this.CONSUME(t.Retries);
+            this.repeated(decl, this.CONSUME(t.Retries), decl.retries);
             decl.retries = this.SUBRULE3(this.expr);
           },
         },
         {
           // `get "https://…"`: the method is a name, checked by the checker.
           ALT: () => {
-            decl.method = this.ident(this.CONSUME2(t.Identifier));
+            const method = this.CONSUME2(t.Identifier);
+            this.repeated(decl, method, decl.method);
+            decl.method = this.ident(method);
             decl.url = this.SUBRULE(this.stringExpr);
           },
         },
@@ -281,13 +297,13 @@ export class JourneyParser extends EmbeddedActionsParser {
       this.OR([
         {
           ALT: () => {
-            this.CONSUME(t.From);
+            this.repeated(decl, this.CONSUME(t.From), decl.from);
             decl.from = this.SUBRULE(this.expr);
           },
         },
         {
           ALT: () => {
-            this.CONSUME(t.Cap);
+            this.repeated(decl, this.CONSUME(t.Cap), decl.cap);
             const count = this.SUBRULE2(this.expr);
             this.CONSUME(t.Per);
             const per = this.SUBRULE3(this.expr);
@@ -296,11 +312,19 @@ export class JourneyParser extends EmbeddedActionsParser {
         },
         {
           ALT: () => {
-            this.CONSUME(t.Quiet);
+            this.repeated(decl, this.CONSUME(t.Quiet), decl.quiet);
             const from = this.SUBRULE4(this.expr);
             this.CONSUME(t.To);
             const to = this.SUBRULE5(this.expr);
             decl.quiet = { from: from ?? errorExpr(), to: to ?? errorExpr(), span: this.spanFrom(start) };
+          },
+        },
+        {
+          // An unknown setting parses, so the checker can name it and list the known ones.
+          ALT: () => {
+            const name = this.CONSUME(t.Identifier);
+            this.SUBRULE6(this.expr);
+            this.ACTION(() => (decl.unknown ??= []).push(this.ident(name)));
           },
         },
       ]);
@@ -565,36 +589,50 @@ export class JourneyParser extends EmbeddedActionsParser {
       },
       {
         ALT: (): A.TestItem => {
-          this.CONSUME(t.Decide);
-          const surface = this.SUBRULE(this.stringExpr);
-          this.CONSUME(t.For);
-          const profileId = this.SUBRULE2(this.stringExpr);
-          const e: Extract<A.TestItem, { kind: "ExpectDecide" }> = { kind: "ExpectDecide", at, surface, profileId, span: EMPTY };
-          this.OPTION7(() => {
-            this.CONSUME(t.Variant);
-            e.variant = this.ident(this.CONSUME3(t.Identifier));
+          const e = this.SUBRULE(this.decideExpectation);
+          this.ACTION(() => {
+            e.at = at;
+            e.span = this.spanFrom(kw.startOffset);
           });
-          this.OPTION8(() => {
-            this.CONSUME(t.Content);
-            this.CONSUME2(t.Contains);
-            e.contains = this.SUBRULE3(this.stringExpr);
-          });
-          this.OPTION9(() => {
-            this.CONSUME(t.Json);
-            const path = [this.ident(this.CONSUME4(t.Name))];
-            this.MANY(() => {
-              this.CONSUME(t.Dot);
-              path.push(this.ident(this.CONSUME5(t.Name)));
-            });
-            this.CONSUME2(t.EqEq);
-            const value = this.SUBRULE4(this.primary);
-            e.json = { path, value: value ?? errorExpr() };
-          });
-          e.span = this.spanFrom(kw.startOffset);
           return e;
         },
       },
     ]);
+  });
+
+  /** `decide "surface" for "profile" [context {…}] [variant V] [content contains "…"] [json a.b == v]`. */
+  private decideExpectation = this.RULE("decideExpectation", (): Extract<A.TestItem, { kind: "ExpectDecide" }> => {
+    const kw = this.CONSUME(t.Decide);
+    const surface = this.SUBRULE(this.stringExpr);
+    this.CONSUME(t.For);
+    const profileId = this.SUBRULE2(this.stringExpr);
+    const e: Extract<A.TestItem, { kind: "ExpectDecide" }> = { kind: "ExpectDecide", surface, profileId, span: EMPTY };
+    this.OPTION(() => {
+      this.CONSUME(t.Context);
+      e.context = this.SUBRULE(this.recordExpr);
+    });
+    this.OPTION2(() => {
+      this.CONSUME(t.Variant);
+      e.variant = this.ident(this.CONSUME(t.Identifier));
+    });
+    this.OPTION3(() => {
+      this.CONSUME(t.Content);
+      this.CONSUME(t.Contains);
+      e.contains = this.SUBRULE3(this.stringExpr);
+    });
+    this.OPTION4(() => {
+      this.CONSUME(t.Json);
+      const path = [this.ident(this.CONSUME(t.Name))];
+      this.MANY(() => {
+        this.CONSUME(t.Dot);
+        path.push(this.ident(this.CONSUME2(t.Name)));
+      });
+      this.CONSUME(t.EqEq);
+      const value = this.SUBRULE(this.primary);
+      e.json = { path, value: value ?? errorExpr() };
+    });
+    e.span = this.spanFrom(kw.startOffset);
+    return e;
   });
 
   // ── journey clauses ────────────────────────────────────────────────────────────────
@@ -641,7 +679,7 @@ export class JourneyParser extends EmbeddedActionsParser {
     const m: A.EventMatch = { event };
     this.OPTION(() => {
       this.CONSUME(t.As);
-      m.alias = this.ident(this.CONSUME2(t.Identifier));
+      m.alias = this.bindingName(this.CONSUME2(t.Name));
     });
     this.OPTION2(() => {
       this.CONSUME(t.Where);
@@ -851,7 +889,7 @@ export class JourneyParser extends EmbeddedActionsParser {
 
   private recommendStep = this.RULE("recommendStep", (): A.RecommendStep => {
     const kw = this.CONSUME(t.Recommend);
-    const name = this.ident(this.CONSUME(t.Identifier));
+    const name = this.bindingName(this.CONSUME(t.Name));
     this.CONSUME(t.Equals);
     const algorithm = this.SUBRULE(this.callExpr);
     const r: A.RecommendStep = { kind: "Recommend", name, algorithm, exclude: [], span: EMPTY };
@@ -895,7 +933,7 @@ export class JourneyParser extends EmbeddedActionsParser {
     const c: A.CallStep = { kind: "CallAction", action, args, span: EMPTY };
     this.OPTION(() => {
       this.CONSUME(t.As);
-      c.alias = this.ident(this.CONSUME2(t.Identifier));
+      c.alias = this.bindingName(this.CONSUME2(t.Name));
     });
     this.OPTION2(() => {
       this.CONSUME(t.On);
@@ -908,7 +946,7 @@ export class JourneyParser extends EmbeddedActionsParser {
 
   private letStep = this.RULE("letStep", (): A.LetStep => {
     const kw = this.CONSUME(t.Let);
-    const name = this.ident(this.CONSUME(t.Identifier));
+    const name = this.bindingName(this.CONSUME(t.Name));
     this.CONSUME(t.Equals);
     const value = this.SUBRULE(this.expr);
     return { kind: "Let", name, value: value ?? errorExpr(), span: this.spanFrom(kw.startOffset) };
@@ -998,7 +1036,7 @@ export class JourneyParser extends EmbeddedActionsParser {
       SEP: t.Comma,
       DEF: () => {
         const start = this.startOffset();
-        const name = this.ident(this.CONSUME(t.Identifier));
+        const name = this.bindingName(this.CONSUME(t.Name));
         this.CONSUME(t.Colon);
         const type = this.SUBRULE(this.typeExpr);
         params.push({ name, type, span: this.spanFrom(start) });
@@ -1303,7 +1341,16 @@ export class JourneyParser extends EmbeddedActionsParser {
       GATE: () => this.LA(2).tokenType === t.Colon,
       DEF: () => {
       const s = this.startOffset();
-      const name = this.ident(this.CONSUME(t.Name));
+      // A quoted key (`"X-Api-Key": …`) for names that are not identifiers.
+      const name = this.OR([
+        { ALT: () => this.ident(this.CONSUME(t.Name)) },
+        {
+          ALT: () => {
+            const tok = this.CONSUME(t.StringLit);
+            return { name: this.decode(tok), span: tokSpan(tok) };
+          },
+        },
+      ]);
       this.CONSUME(t.Colon);
       const value = this.SUBRULE(this.expr);
       entries.push({ name, value: value ?? errorExpr(), span: this.spanFrom(s) });

@@ -82,7 +82,9 @@ function decodeTriple(raw: string, base: number, withMap: boolean): DecodedStrin
     while (k < b && (raw[k] === " " || raw[k] === "\t")) k++;
     indent = Math.min(indent, k - a);
   }
-  if (!Number.isFinite(indent) || lines.length === 1) indent = 0;
+  // `"""<p>x</p>"""` on one line is kept as written; a block is dedented, even a one-line one.
+  const isBlock = raw.slice(bodyStart, bodyEnd).includes("\n");
+  if (!Number.isFinite(indent) || !isBlock) indent = 0;
   let value = "";
   const map: number[] | undefined = withMap ? [] : undefined;
   lines.forEach(([a, b], n) => {

@@ -87,7 +87,7 @@ export const Retries = keyword("retries");
 // Experiences.
 export const Surface = keyword("surface");
 export const Format = keyword("format");
-export const Context = keyword("context");
+export const Context = keyword("context", true, true);
 export const Variant = keyword("variant");
 export const When = keyword("when");
 export const Active = keyword("active");

@@ -21,6 +21,12 @@ const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})
 
 const isDateTime = (v: unknown): v is string => typeof v === "string" && ISO.test(v);
 const toMs = (v: unknown, tz: string): number => (typeof v === "number" ? v : parseInstant(String(v), tz));
+
+/** A date-time value as an instant; a date alone is midnight in `timeZone`. */
+export function toInstant(v: unknown, timeZone: string): number {
+  if (!isDateTime(v)) throw new EvalError(`expected a date-time, found ${v === null ? "null" : JSON.stringify(v)}`);
+  return toMs(v, timeZone);
+}
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Own property only: data never exposes `__proto__`, `constructor` or inherited members. */

@@ -16,12 +16,24 @@ export interface ProgramOptions {
   previous?: IRJourney[];
 }
 
+const CLOCK_FUNCTIONS = new Set(["now", "daysSince", "hoursSince"]);
+
+function readsClock(e: unknown): boolean {
+  if (!e || typeof e !== "object") return false;
+  if (Array.isArray(e)) return e.some(readsClock);
+  const o = e as Record<string, unknown>;
+  if (typeof o["call"] === "string" && CLOCK_FUNCTIONS.has(o["call"])) return true;
+  return Object.values(o).some(readsClock);
+}
+
 export class Program {
   private readonly versions = new Map<string, IRJourney>();
   private readonly byName = new Map<string, IRJourney>();
   private readonly templates = new Map<string, CompiledTemplate>();
   readonly secrets: Record<string, string>;
   readonly unsubscribeUrl: string;
+  /** Some audience reads the clock (`now`, `daysSince`, `hoursSince`): membership changes with time. */
+  readonly timedAudiences: boolean;
 
   constructor(
     readonly ir: IR,
@@ -33,6 +45,7 @@ export class Program {
       this.byName.set(j.id, j);
     }
     this.secrets = options.secrets ?? {};
+    this.timedAudiences = Object.values(ir.audiences).some((a) => readsClock(a.condition));
     this.unsubscribeUrl = options.unsubscribeUrl ?? "https://example.com/unsubscribe?profile={profileId}&message={messageId}";
   }
 
@@ -54,8 +67,13 @@ export class Program {
     return [...this.versions.values()];
   }
 
-  /** Where a node is in the source, for errors that point at it. */
-  location(journey: string, nodeId: string): { file: string; line: number; column: number } | undefined {
+  /**
+   * Where a node is in the source, for errors that point at it. Only the current deployment's
+   * source map is loaded: for an instance on an earlier version there is no location rather
+   * than a wrong one.
+   */
+  location(journey: string, nodeId: string, version?: string): { file: string; line: number; column: number } | undefined {
+    if (version !== undefined && this.byName.get(journey)?.version !== version) return undefined;
     const loc = this.ir.sourceMap.nodes[`${journey}#${nodeId}`];
     if (!loc) return undefined;
     return { file: this.ir.sourceMap.files[loc[0]] ?? "", line: loc[1], column: loc[2] };

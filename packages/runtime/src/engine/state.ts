@@ -33,8 +33,8 @@ export interface Instance {
   wait?: Wait;
   /** Bound names: the trigger alias, `let`s, recommendations, call results. */
   vars: Record<string, unknown>;
-  /** Each `repeat` node currently looping: iterations started, and when the first one started. */
-  loops: Record<string, { done: number; since: number }>;
+  /** Each `repeat` node currently looping: iterations started, their count (evaluated once), when the first started. */
+  loops: Record<string, { done: number; count: number; since: number }>;
   /** Goals already recorded. */
   goals: string[];
 }
@@ -99,6 +99,8 @@ export interface RecommendRequest {
   algorithm: { name: string; args: unknown[]; named: Record<string, unknown> };
   backup?: { name: string; args: unknown[]; named: Record<string, unknown> };
   where?: IRExpr;
+  /** The names `where` may read besides `item` and `profile` (the journey's bindings). */
+  vars?: Record<string, unknown>;
   /** `purchased`, `inCart`, `viewed`, or explicit keys. */
   exclude: (string | unknown[])[];
   limit: number;
@@ -117,11 +119,13 @@ export type Effect = EffectBase &
     | { type: "goal"; goal: string; afterMs: number }
     | { type: "profile"; set: Record<string, unknown> }
     | { type: "ended"; reason: "end" | "exit" | "error" }
+    /** An experience decided for a surface: recorded so experiments can be analysed. */
+    | { type: "decision"; surface: string; experience: string; variant: string; arm?: string; version: string }
     | { type: "error"; message: string; location?: { file: string; line: number; column: number } }
   );
 
 /** Effects the shell must carry out (the others are records for the timeline and the outbox). */
-export const DISPATCHED: ReadonlySet<Effect["type"]> = new Set(["send", "callRequest", "recommendRequest"]);
+export const DISPATCHED: ReadonlySet<Effect["type"]> = new Set(["send", "callRequest", "recommendRequest", "decision"]);
 
 
 /**

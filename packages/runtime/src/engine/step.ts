@@ -8,12 +8,12 @@
  * place for speed); callers that need the old state pass a copy.
  */
 import type { IRAlgorithm, IRExpr, IRJourney, IRNode } from "@journey/ir";
-import { evaluate, EvalError, type EvalEnv } from "./evaluate.js";
+import { evaluate, toInstant, type EvalEnv } from "./evaluate.js";
 import type { Program } from "./program.js";
 import { renderContent } from "./render.js";
 import { splitBucket } from "./split.js";
 import type { Effect, EventEnvelope, Instance, ProfileState, RecommendRequest } from "./state.js";
-import { localMinutes, nextLocalTime, parseTimeOfDay } from "./time.js";
+import { atLocalTime, localMinutes, nextLocalTime, parseTimeOfDay } from "./time.js";
 
 export type Input =
   | { kind: "event"; event: EventEnvelope }
@@ -96,6 +96,8 @@ class Run {
       const j = this.program.journey(inst.version)!;
       const node = j.nodes[inst.node] as Extract<IRNode, { kind: "waitFor" }>;
       if (!this.matches(node, data, inst.vars)) continue;
+      // Inside the block the event is `event`, and its alias if it has one.
+      inst.vars["event"] = data;
       if (node.alias) inst.vars[node.alias] = data;
       delete inst.wait;
       this.continueAt(inst, node.onEvent);
@@ -127,7 +129,7 @@ class Run {
     }
     for (const [name, at] of Object.entries(this.state.schedules)) {
       if (at > this.now) continue;
-      due.push({ at, id: `schedule:${name}`, run: () => this.fireSchedule(name) });
+      due.push({ at, id: `schedule:${name}`, run: () => (name === AUDIENCE_CHECK ? this.recheckAudiences() : this.fireSchedule(name)) });
     }
     due.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
     for (const d of due) d.run();
@@ -151,7 +153,11 @@ class Run {
       if (r.ok) {
         if (node.alias) inst.vars[node.alias] = r.value;
         this.continueAt(inst, node.next);
-      } else if (node.onError) this.continueAt(inst, node.onError);
+      } else if (node.onError) {
+        // The error path may go on past the call: its result is null there (the checker typed it so).
+        if (node.alias) inst.vars[node.alias] = null;
+        this.continueAt(inst, node.onError);
+      }
       else this.fail(inst, inst.node, `call \`${node.action}\` failed: ${r.error}`);
       return;
     }
@@ -186,7 +192,7 @@ class Run {
     const j = this.program.current(name);
     delete this.state.schedules[name];
     if (!j || j.trigger?.kind !== "schedule") return;
-    this.armSchedule(j, this.now);
+    this.armSchedule(j, this.now, this.now);
     if (this.inAudience(j.trigger.audience)) this.enter(j, {});
   }
 
@@ -195,18 +201,38 @@ class Run {
     for (const j of this.program.currentJourneys()) {
       if (j.trigger?.kind === "schedule" && this.state.schedules[j.id] === undefined) this.armSchedule(j, this.now);
     }
-    for (const name of Object.keys(this.state.schedules)) if (!this.program.current(name)) delete this.state.schedules[name];
+    for (const name of Object.keys(this.state.schedules)) if (name !== AUDIENCE_CHECK && !this.program.current(name)) delete this.state.schedules[name];
+    if (this.program.timedAudiences) this.state.schedules[AUDIENCE_CHECK] ??= this.now + AUDIENCE_CHECK_MS;
+    else delete this.state.schedules[AUDIENCE_CHECK];
   }
 
-  private armSchedule(j: IRJourney, after: number): void {
+  /** Audiences that read the clock (`daysSince`, …) change as time passes: look again. */
+  private recheckAudiences(): void {
+    this.state.schedules[AUDIENCE_CHECK] = this.now + AUDIENCE_CHECK_MS;
+    this.updateAudiences();
+  }
+
+  /**
+   * The next firing of a schedule for this profile, strictly after `after`: `every day|week
+   * at HH:MM` at local time (the first run is the first HH:MM after the profile is stored, then
+   * a day or a week apart); `every <duration> at HH:MM` on the grid through local HH:MM.
+   */
+  private armSchedule(j: IRJourney, after: number, previous?: number): void {
     const t = j.trigger;
     if (t?.kind !== "schedule") return;
+    const tz = this.timeZone;
+    let next: number;
     if (typeof t.every === "object") {
-      this.state.schedules[j.id] = after + t.every.ms;
-      return;
-    }
-    const days = t.every === "week" ? 7 : 1;
-    this.state.schedules[j.id] = t.at ? nextLocalTime(after, t.at, this.timeZone, days) : after + days * DAY;
+      const ms = t.every.ms;
+      if (previous !== undefined || !t.at) next = (previous ?? after) + ms;
+      else {
+        const anchor = atLocalTime(after, t.at, tz);
+        next = anchor + Math.ceil((after - anchor + 1) / ms) * ms;
+      }
+    } else if (t.at) {
+      next = nextLocalTime(previous ?? after, t.at, tz, previous !== undefined && t.every === "week" ? 7 : 1);
+    } else next = (previous ?? after) + (t.every === "week" ? 7 : 1) * DAY;
+    this.state.schedules[j.id] = next;
   }
 
   private inAudience(name: string): boolean {
@@ -268,7 +294,7 @@ class Run {
   }
 
   private fail(inst: Instance, nodeId: string, message: string): void {
-    this.emit({ key: `${inst.id}:${nodeId}:error`, type: "error", journey: inst.journey, instanceId: inst.id, nodeId, message, location: this.program.location(inst.journey, nodeId) });
+    this.emit({ key: `${inst.id}:${nodeId}:error`, type: "error", journey: inst.journey, instanceId: inst.id, nodeId, message, location: this.program.location(inst.journey, nodeId, inst.version) });
     this.end(inst, "error");
   }
 
@@ -313,8 +339,7 @@ class Run {
       case "wait":
         return this.waitUntil(inst, node.next, this.now + (evaluate(node.duration, env()) as number));
       case "waitUntil": {
-        const t = Date.parse(String(evaluate(node.time, env())));
-        if (Number.isNaN(t)) throw new EvalError("`wait until` needs a date-time");
+        const t = toInstant(evaluate(node.time, env()), this.timeZone);
         return this.waitUntil(inst, node.next, t);
       }
       case "waitFor":
@@ -336,11 +361,11 @@ class Run {
       case "send":
         return this.send(inst, id, node);
       case "recommend": {
-        const request = `${inst.id}:${id}:${inst.loops[id]?.done ?? 0}`;
+        const request = `${inst.id}:${id}:${attempt(inst)}`;
         const rec: RecommendRequest = {
           algorithm: algorithm(node.algorithm, env()),
           ...(node.backup ? { backup: algorithm(node.backup, env()) } : {}),
-          ...(node.where ? { where: node.where } : {}),
+          ...(node.where ? { where: node.where, vars: { ...inst.vars } } : {}),
           exclude: node.exclude.map((x) => (typeof x === "string" ? x : (evaluate(x, env()) as unknown[]))),
           limit: evaluate(node.limit, env()) as number,
           timeZone: this.timeZone,
@@ -350,7 +375,7 @@ class Run {
         return WAIT;
       }
       case "call": {
-        const request = `${inst.id}:${id}:${inst.loops[id]?.done ?? 0}`;
+        const request = `${inst.id}:${id}:${attempt(inst)}`;
         this.emit({ key: request, type: "callRequest", journey: inst.journey, instanceId: inst.id, nodeId: id, request: this.program.callRequest(node.action, node.args.map((a) => evaluate(a, env())), this.env({})) });
         inst.wait = { kind: "async", request };
         return WAIT;
@@ -361,19 +386,20 @@ class Run {
       case "set": {
         const value = evaluate(node.value, env());
         this.state.attributes = setPath(this.state.attributes, node.path, value);
-        this.emit({ key: `${inst.id}:${id}:${inst.loops[id]?.done ?? 0}:set`, type: "profile", journey: inst.journey, instanceId: inst.id, nodeId: id, set: { [node.path.join(".")]: value } });
+        this.emit({ key: `${inst.id}:${id}:${attempt(inst)}:set`, type: "profile", journey: inst.journey, instanceId: inst.id, nodeId: id, set: { [node.path.join(".")]: value } });
         this.updateAudiences();
         return node.next;
       }
       case "repeat": {
         const loop = inst.loops[id];
         const done = loop?.done ?? 0;
-        const count = evaluate(node.count, env()) as number;
+        // The count is evaluated once, when the loop starts: the body may change what it reads.
+        const count = loop?.count ?? (evaluate(node.count, env()) as number);
         if (done >= count) {
           delete inst.loops[id];
           return node.next;
         }
-        inst.loops[id] = { done: done + 1, since: loop?.since ?? this.now };
+        inst.loops[id] = { done: done + 1, count, since: loop?.since ?? this.now };
         // `every 7d` is a cadence: iteration k starts 7d × k after the first, however long the body took.
         if (loop && node.every) return this.waitUntil(inst, node.body, loop.since + done * (evaluate(node.every, env()) as number));
         return node.body;
@@ -408,7 +434,7 @@ class Run {
       const quiet = a <= b ? m >= a && m < b : m >= a || m < b;
       if (quiet) return this.waitUntil(inst, id, nextLocalTime(this.now, channel.quiet.to, this.timeZone));
     }
-    const key = `${inst.id}:${id}:${inst.loops[id]?.done ?? 0}`;
+    const key = `${inst.id}:${id}:${attempt(inst)}`;
     if (channel?.cap) {
       const recent = (this.state.sends[node.channel] ?? []).filter((t) => this.now - t < channel.cap!.perMs);
       this.state.sends[node.channel] = recent;
@@ -427,6 +453,19 @@ class Run {
 }
 
 const WAIT = Symbol("wait");
+
+/** The schedule entry that re-evaluates clock-dependent audiences, hourly. */
+const AUDIENCE_CHECK = "@audiences";
+const AUDIENCE_CHECK_MS = 3_600_000;
+
+/**
+ * The attempt part of an effect key: which iteration of each enclosing `repeat` this is, so
+ * the same node sends once per iteration, and a replay after a crash sends nothing twice.
+ */
+function attempt(inst: Instance): string {
+  const loops = Object.values(inst.loops);
+  return loops.length ? loops.map((l) => l.done).join(".") : "0";
+}
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 

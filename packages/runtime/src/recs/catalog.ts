@@ -36,9 +36,15 @@ export class ScanCatalogEngine implements CatalogEngine {
     this.signals.push(signal);
   }
 
+  /** Viewed and purchased: every key this profile ever had; in cart: its latest cart only. */
   profileKeys(profileId: string, kind: SignalKind): Set<string> {
     const out = new Set<string>();
-    for (const s of this.signals) if (s.profileId === profileId && s.kind === kind) for (const k of s.keys) out.add(k);
+    for (let i = this.signals.length - 1; i >= 0; i--) {
+      const s = this.signals[i]!;
+      if (s.profileId !== profileId || s.kind !== kind) continue;
+      for (const k of s.keys) out.add(k);
+      if (kind === "cart") break;
+    }
     return out;
   }
 

@@ -46,13 +46,22 @@ export async function resolveRecommendation(req: RecommendRequest, profileId: st
       if (out.items.length >= req.limit) break;
       const key = String(item[keyField]);
       if (seen.has(key) || excluded.has(key)) continue;
-      if (req.where && evaluate(req.where, { vars: { profile: deps.profile, item }, now: deps.now, timeZone: req.timeZone }) !== true) continue;
+      if (req.where && !holds(req, deps, item)) continue;
       seen.add(key);
       out.items.push(item);
       out.sources.push({ key, source: algo.name === "provider" ? `provider:${String(algo.args[0])}` : algo.name });
     }
   }
   return out;
+}
+
+/** Does `where` hold for `item`? An item it cannot be evaluated on (a missing field) is left out. */
+function holds(req: RecommendRequest, deps: RecommendDeps, item: CatalogItem): boolean {
+  try {
+    return evaluate(req.where!, { vars: { ...req.vars, profile: deps.profile, item }, now: deps.now, timeZone: req.timeZone }) === true;
+  } catch {
+    return false;
+  }
 }
 
 function provide(algo: RecommendRequest["algorithm"], profileId: string, limit: number, deps: RecommendDeps, signal: AbortSignal): Promise<CatalogItem[]> {

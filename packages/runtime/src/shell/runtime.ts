@@ -18,6 +18,7 @@ import type { CatalogEngine, RecommendationProvider, SignalKind } from "../recs/
 import { resolveRecommendation } from "../recs/resolve.js";
 import { MemoryStore } from "../store/memory.js";
 import { emptyBatch, type CommitBatch, type Store } from "../store/store.js";
+import { decide, MAX_SURFACES, type Decision, type DecideRequest } from "../experiences/decide.js";
 import { HttpActionExecutor, type ActionExecutor } from "./actions.js";
 import { SerialQueue } from "./queue.js";
 
@@ -49,6 +50,8 @@ export interface RuntimeOptions {
   recommendDeadlineMs?: number;
   /** Every effect, in order, after it is durable: the timeline. */
   onEffect?: (effect: Effect) => void;
+  /** Where decisions go once durable (analytics); they stay in the outbox until this accepts them. */
+  decisions?: { record(decision: Effect & { type: "decision" }): Promise<void> };
 }
 
 export class InvalidInputError extends Error {
@@ -73,6 +76,8 @@ export interface Runtime {
   /** The earliest pending timer. */
   nextDue(): Promise<number | undefined>;
   profile(id: string): Promise<ProfileState | undefined>;
+  /** Content for surfaces of a page or app, decided for one profile now. Never throws for data or remote failures. */
+  decide(request: DecideRequest): Promise<Decision[]>;
   /** Finish in-flight work; timers stay stored for the next start. */
   stop(): Promise<void>;
 }
@@ -138,11 +143,55 @@ class JourneyRuntime implements Runtime {
     return this.store.nextDue();
   }
 
+  async decide(request: DecideRequest): Promise<Decision[]> {
+    if (!request || !Array.isArray(request.surfaces) || request.surfaces.some((s) => typeof s !== "string")) {
+      throw new InvalidInputError("invalid decide request: surfaces must be a list of surface URIs", [{ path: "surfaces", message: "must be a list of strings" }]);
+    }
+    if (request.surfaces.length > MAX_SURFACES) {
+      throw new InvalidInputError(`invalid decide request: at most ${MAX_SURFACES} surfaces, ${request.surfaces.length} given`, [{ path: "surfaces", message: `at most ${MAX_SURFACES}` }]);
+    }
+    if (typeof request.profileId !== "string" || !request.profileId) throw new InvalidInputError("invalid decide request: profileId must be a non-empty string", [{ path: "profileId", message: "must be a non-empty string" }]);
+    const state = await this.store.loadProfile(request.profileId);
+    // An unknown profile gets the default path: its fields are absent (null).
+    const profile = state?.attributes ?? (withDefaults({}, this.ir.profile) as Record<string, unknown>);
+    const deps = {
+      program: this.program,
+      profile,
+      actions: this.actions,
+      recommend: { catalog: this.catalog, providers: this.options.providers ?? {} },
+      record: (effects: Effect[]) => this.recordLater(effects),
+    };
+    return decide(deps, request, request.now ?? this.clock.now());
+  }
+
+  /** Decisions are made durable in batches, off the request's path (group commit). */
+  private recordLater(effects: Effect[]): void {
+    const first = this.unrecorded.length === 0;
+    this.unrecorded.push(...effects);
+    if (!first) return;
+    void this.queue
+      .run(async () => {
+        const batch = emptyBatch();
+        batch.effects = this.unrecorded.splice(0);
+        await this.store.commit(batch);
+        await this.dispatch(batch.effects, false);
+      })
+      .catch((e: unknown) => this.log.error({ err: e }, "recording decisions failed"));
+  }
+
+  private readonly unrecorded: Effect[] = [];
+
   // ── input ────────────────────────────────────────────────────────────────────────
 
   async ingest(input: EventEnvelope | EventEnvelope[]): Promise<{ accepted: number; duplicates: number }> {
-    const events = Array.isArray(input) ? input : [input];
-    events.forEach((e, i) => this.validateEvent(e, events.length > 1 ? `[${i}]` : ""));
+    const given = Array.isArray(input) ? input : [input];
+    given.forEach((e, i) => this.validateEvent(e, given.length > 1 ? `[${i}]` : ""));
+    // A batch applies in time order (a stable sort: equal times keep their order), with
+    // the declared defaults filled in.
+    const events = given
+      .map((e, i) => ({ e, i, t: Date.parse(e.time) }))
+      .sort((a, b) => a.t - b.t || a.i - b.i)
+      .map(({ e }) => ({ ...e, data: withDefaults(e.data ?? {}, this.ir.events[e.type]!) as Record<string, unknown> }));
     return this.queue.run(async () => {
       const batch = new Batch(this.store, this.ir);
       let accepted = 0;
@@ -261,7 +310,10 @@ class JourneyRuntime implements Runtime {
     const sent: string[] = [];
     for (const e of effects) {
       if (!recovering) this.options.onEffect?.(e);
-      if (e.type === "send") {
+      if (e.type === "decision") {
+        await this.options.decisions?.record(e);
+        sent.push(e.key);
+      } else if (e.type === "send") {
         await this.channel(e.channel).send({ key: e.key, at: new Date(e.at).toISOString(), channel: e.channel, to: e.to, profileId: e.profileId, journey: e.journey, template: e.template, content: e.content });
         sent.push(e.key);
       } else if (e.type === "callRequest") {

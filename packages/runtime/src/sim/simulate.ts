@@ -29,6 +29,8 @@ export interface SimulationInput {
   providers?: RuntimeOptions["providers"];
   /** Secrets for actions' headers (default: a placeholder per name; canned responses never see them). */
   secrets?: Record<string, string>;
+  /** Work to run when the clock reaches `at`, after the events of that instant (`expect decide`). */
+  probes?: { at: number; run: (runtime: Runtime) => Promise<void> }[];
 }
 
 /** Every secret a simulation asks for, as a visible placeholder instead of a real credential. */
@@ -41,7 +43,8 @@ export interface SimulationResult {
   end: number;
 }
 
-const DEFAULT_HORIZON_MS = 90 * 86_400_000;
+/** With no `until`: run until nothing is pending, but at most this long after the last event (schedules never stop). */
+export const DEFAULT_HORIZON_MS = 400 * 86_400_000;
 
 export async function simulate(input: SimulationInput): Promise<SimulationResult> {
   const events = [...input.events].map((e, i) => ({ e, i, t: Date.parse(e.time) }));
@@ -68,11 +71,21 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     await runtime.upsertProfile(String(id), attributes);
   }
   const end = input.until ?? (events.length ? events[events.length - 1]!.t : start) + (input.horizonMs ?? DEFAULT_HORIZON_MS);
+  const probes = [...(input.probes ?? [])].sort((a, b) => a.at - b.at);
+  const runProbesUntil = async (t: number, inclusive: boolean) => {
+    while (probes.length && (inclusive ? probes[0]!.at <= t : probes[0]!.at < t)) {
+      const p = probes.shift()!;
+      await runtime.advanceTo(p.at);
+      await p.run(runtime);
+    }
+  };
   for (const { e, t } of events) {
     if (t > end) break;
+    await runProbesUntil(t, false);
     await runtime.advanceTo(t);
     await runtime.ingest(e);
   }
+  await runProbesUntil(end, true);
   await runtime.advanceTo(end);
   await runtime.stop();
   return { timeline, runtime, channel, end };

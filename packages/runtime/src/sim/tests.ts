@@ -8,7 +8,9 @@ import { evaluate } from "../engine/evaluate.js";
 import type { Effect, EventEnvelope } from "../engine/state.js";
 import type { CatalogItem } from "../recs/provider.js";
 import type { CannedResponse } from "../shell/actions.js";
-import { simulate } from "./simulate.js";
+import type { Decision } from "../experiences/decide.js";
+import type { Runtime } from "../shell/runtime.js";
+import { DEFAULT_HORIZON_MS, simulate } from "./simulate.js";
 
 /** Tests start here unless they say `start …`: a fixed instant keeps runs reproducible. */
 export const DEFAULT_TEST_START = Date.parse("2026-01-05T09:00:00Z");
@@ -60,18 +62,56 @@ async function runTest(ir: IR, t: IRTest, options: TestOptions): Promise<TestRes
   }));
   const profiles = t.profiles.map((p) => ({ id: p.id, ...(evaluate(p.data, noVars(start)) as Record<string, unknown>) }));
   const catalog = t.catalog ? (evaluate(t.catalog.items, noVars(start)) as CatalogItem[]) : undefined;
-  const lastOffset = Math.max(0, ...t.events.map((e) => e.atMs), ...t.expectations.map((x) => ("atMs" in x && x.atMs !== undefined ? x.atMs : 0)));
+  const lastEventOffset = Math.max(0, ...t.events.map((e) => e.atMs));
+  const lastOffset = Math.max(lastEventOffset, ...t.expectations.map((x) => ("atMs" in x && x.atMs !== undefined ? x.atMs : 0)));
   const location = (loc: IRLocation) => ({ file: ir.sourceMap.files[loc[0]] ?? "", line: loc[1], column: loc[2], endLine: loc[3], endColumn: loc[4] });
   let timeline: Effect[] = [];
+  // `expect decide` asks the runtime at its instant (default: the last event's), so it needs probes.
+  const decisions = new Map<IRExpectation, Decision | Error>();
+  const probes = t.expectations
+    .filter((x): x is Extract<IRExpectation, { kind: "decide" }> => x.kind === "decide")
+    .map((x) => ({
+      at: start + (x.atMs ?? lastEventOffset),
+      run: async (rt: Runtime) => {
+        try {
+          const context = x.context ? (evaluate(x.context, noVars(start)) as Record<string, unknown>) : undefined;
+          const [d] = await rt.decide({ surfaces: [x.surface], profileId: x.profileId, ...(context ? { context } : {}) });
+          decisions.set(x, d!);
+        } catch (e) {
+          decisions.set(x, e as Error);
+        }
+      },
+    }));
   try {
-    const sim = await simulate({ ir, events, profiles, ...(catalog ? { catalog } : {}), actionResponses: options.actionResponses ?? {}, start, horizonMs: 30 * 86_400_000, until: start + lastOffset + 30 * 86_400_000 });
+    const sim = await simulate({ ir, events, profiles, ...(catalog ? { catalog } : {}), actionResponses: options.actionResponses ?? {}, start, probes, until: start + lastOffset + DEFAULT_HORIZON_MS });
     timeline = sim.timeline;
   } catch (e) {
     const failure: ExpectationResult = { ok: false, expected: "the test to run", message: (e as Error).message, location: location(t.loc) };
     return { name: t.name, ok: false, location: location(t.loc), expectations: [failure], timeline, start };
   }
-  const expectations = t.expectations.map((x) => ({ ...check(x, timeline, start), location: location(x.loc) }));
+  const expectations = t.expectations.map((x) => ({ ...(x.kind === "decide" ? checkDecision(x, decisions.get(x), start) : check(x, timeline, start)), location: location(x.loc) }));
   return { name: t.name, ok: expectations.every((e) => e.ok), location: location(t.loc), expectations, timeline, start };
+}
+
+function checkDecision(x: Extract<IRExpectation, { kind: "decide" }>, d: Decision | Error | undefined, start: number): Omit<ExpectationResult, "location"> {
+  const when = x.atMs !== undefined ? ` at +${formatOffset(x.atMs)}` : "";
+  const expected = `decide "${x.surface}" for "${x.profileId}"${x.variant ? ` variant ${x.variant}` : ""}${x.contains !== undefined ? ` content contains ${JSON.stringify(x.contains)}` : ""}${x.json ? ` json ${x.json.path.join(".")} == ${JSON.stringify(evaluate(x.json.value, noVars(start)))}` : ""}${when}`;
+  if (!d) return { ok: false, expected, message: "the decision was never made" };
+  if (d instanceof Error) return { ok: false, expected, message: d.message };
+  if (d.content === null) return { ok: false, expected, message: `nothing was decided: ${d.reason}` };
+  if (x.variant && d.variant !== x.variant) return { ok: false, expected, message: `variant ${d.variant}${d.arm ? ` (arm ${d.arm})` : ""} was chosen` };
+  if (x.contains !== undefined && !d.content.includes(x.contains)) return { ok: false, expected, message: `the content was ${JSON.stringify(d.content.length > 200 ? d.content.slice(0, 200) + "…" : d.content)}` };
+  if (x.json) {
+    let value: unknown;
+    try {
+      value = x.json.path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), JSON.parse(d.content));
+    } catch (e) {
+      return { ok: false, expected, message: `the content is not JSON: ${(e as Error).message}` };
+    }
+    const want = evaluate(x.json.value, noVars(start));
+    if (JSON.stringify(value) !== JSON.stringify(want)) return { ok: false, expected, message: `${x.json.path.join(".")} was ${JSON.stringify(value)}` };
+  }
+  return { ok: true, expected };
 }
 
 function check(x: IRExpectation, timeline: Effect[], start: number): Omit<ExpectationResult, "location"> {
@@ -106,11 +146,7 @@ function check(x: IRExpectation, timeline: Effect[], start: number): Omit<Expect
       return ok ? { ok, expected: described } : { ok, expected: described, message: hit ? "the goal was recorded" : "the goal was not recorded" };
     }
     case "decide":
-      return {
-        ok: false,
-        expected: `decide "${x.surface}" for "${x.profileId}"`,
-        message: "`expect decide` is not supported yet: the runtime does not decide experiences yet",
-      };
+      throw new Error("decisions are checked by checkDecision");
   }
 }
 

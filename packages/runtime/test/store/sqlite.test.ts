@@ -2,12 +2,14 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { profileFixture, sendFixture, storeConformance } from "../../src/store/conformance.js";
 import { SchemaVersionError, SqliteStore, StoreLockedError, type SqliteStoreOptions } from "../../src/store/sqlite.js";
 import { emptyBatch, type CommitBatch, type Store } from "../../src/store/store.js";
 
+const here = fileURLToPath(new URL(".", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "journey-sqlite-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -130,7 +132,7 @@ describe("SqliteStore", () => {
       const path = tempPath();
       store(path);
       const code = `const D = require("better-sqlite3"); try { new D(${JSON.stringify(path)}, { timeout: 50 }).prepare("SELECT count(*) FROM profiles").get(); console.log("read"); } catch (e) { console.log(e.code); }`;
-      const r = spawnSync(process.execPath, ["-e", code], { cwd: __dirname, encoding: "utf8" });
+      const r = spawnSync(process.execPath, ["-e", code], { cwd: here, encoding: "utf8" });
       expect(r.stdout.trim()).toBe("SQLITE_BUSY");
     });
 
@@ -138,7 +140,7 @@ describe("SqliteStore", () => {
       const path = tempPath();
       await new SqliteStore(path).close();
       const code = `const D = require("better-sqlite3"); const db = new D(${JSON.stringify(path)}); db.pragma("locking_mode = EXCLUSIVE"); db.exec("BEGIN EXCLUSIVE; COMMIT"); console.log("locked"); setInterval(() => {}, 1000);`;
-      const child = spawn(process.execPath, ["-e", code], { cwd: __dirname, stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn(process.execPath, ["-e", code], { cwd: here, stdio: ["ignore", "pipe", "inherit"] });
       try {
         await new Promise<void>((resolve, reject) => {
           child.stdout.on("data", (d: Buffer) => d.toString().includes("locked") && resolve());
@@ -190,21 +192,57 @@ describe("SqliteStore", () => {
       await committed;
     });
 
+    /** Fails inside the transaction, after its profile and event rows are written: a timer without a profile id breaks NOT NULL. */
+    const failsInSql = () =>
+      batch({ profiles: [profileFixture("b")], events: ["e-bad"], effects: [sendFixture("k-bad")], timers: [{ profileId: null as unknown as string, due: 5 }], dispatched: ["k1"] });
+
+    it("a batch failing inside the transaction is rolled back whole", async () => {
+      for (const groupCommit of [true, false]) {
+        const s = store(tempPath(), { groupCommit });
+        await s.commit(batch({ effects: [sendFixture("k1")] }));
+        await expect(s.commit(failsInSql())).rejects.toThrow(/NOT NULL/);
+        expect(await s.loadProfile("b")).toBeUndefined();
+        expect(await s.hasEvent("e-bad")).toBe(false);
+        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k1"]);
+        expect(s.stats()).toMatchObject({ profiles: 0, outbox: 1, events: 0, timers: 0 });
+      }
+    });
+
     it("a failing batch in a group fails alone and takes none of its writes with it", async () => {
       const s = store();
-      const bad = profileFixture("bad");
-      bad.attributes["n"] = BigInt(1);
+      const unserialisable = profileFixture("u");
+      unserialisable.attributes["n"] = BigInt(1);
+      const before = s.stats().transactions;
       const results = await Promise.allSettled([
         s.commit(batch({ profiles: [profileFixture("a")], effects: [sendFixture("k1")] })),
-        s.commit(batch({ profiles: [profileFixture("b"), bad], events: ["e-bad"], effects: [sendFixture("k-bad")], dispatched: ["k1"] })),
+        s.commit(failsInSql()),
         s.commit(batch({ profiles: [profileFixture("c")], effects: [sendFixture("k2")] })),
+        s.commit(batch({ profiles: [profileFixture("d"), unserialisable], events: ["e-u"] })),
+        s.commit(batch({ profiles: [profileFixture("e")], events: ["e-e"] })),
       ]);
-      expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
-      expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/BigInt/);
+      expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "rejected", "fulfilled"]);
+      expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/NOT NULL/);
+      expect(String((results[3] as PromiseRejectedResult).reason)).toMatch(/BigInt/);
+      expect(s.stats().transactions - before).toBe(1);
       expect(await s.loadProfile("b")).toBeUndefined();
+      expect(await s.loadProfile("d")).toBeUndefined();
       expect(await s.hasEvent("e-bad")).toBe(false);
+      expect(await s.hasEvent("e-u")).toBe(false);
+      expect(await s.hasEvent("e-e")).toBe(true);
       expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k1", "k2"]);
-      expect(s.stats()).toMatchObject({ profiles: 2, outbox: 2, events: 0 });
+      expect(s.stats()).toMatchObject({ profiles: 3, outbox: 2, events: 1 });
+    });
+
+    it("a commit is a snapshot of the batch when commit is called", async () => {
+      const s = store();
+      const p = profileFixture("p1");
+      const b = batch({ profiles: [p], events: ["e1"] });
+      const committed = s.commit(b);
+      p.audiences.push("later");
+      b.events.push("e2");
+      await committed;
+      expect(await s.loadProfile("p1")).toEqual(profileFixture("p1"));
+      expect(await s.hasEvent("e2")).toBe(false);
     });
   });
 

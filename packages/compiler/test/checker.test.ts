@@ -1,0 +1,494 @@
+/** The checker: expression types, narrowing, fixes, related locations, order independence. */
+import { describe, expect, it } from "vitest";
+import { typeToString } from "@journey/template";
+import { compile, type CompileResult, type Diagnostic } from "@journey/compiler";
+import { rootScope } from "../src/semantics/check-declarations.js";
+import { typeOf } from "../src/semantics/expressions.js";
+import type * as A from "../src/syntax/ast.js";
+import { parseFile } from "../src/syntax/parse.js";
+import { briefExample, replaceOnce, spanOf } from "./support.js";
+
+const brief = briefExample();
+
+function codesOf(r: CompileResult): string[] {
+  return r.diagnostics.map((d) => d.code);
+}
+
+/** Diagnostics as `CODE "spanned text"`, the shortest readable form. */
+function shown(r: CompileResult): string[] {
+  return r.diagnostics.map((d) => `${d.code} ${JSON.stringify(r.files.get(d.file)!.text.slice(d.span.start, d.span.end))}`);
+}
+
+function one(text: string, path = "main.journey"): CompileResult {
+  return compile([{ path, text }]);
+}
+
+/** Apply a fix's edits (all in one file) to `text`, last edit first. */
+function applyFix(text: string, d: Diagnostic): string {
+  expect(d.fix, `${d.code} has a fix`).toBeDefined();
+  let out = text;
+  for (const e of [...d.fix!.edits].sort((a, b) => b.span.start - a.span.start)) {
+    expect(e.file).toBe(d.file);
+    out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+  }
+  return out;
+}
+
+const PROFILE = `profile {
+  email: string
+  firstName?: string
+  phone?: string
+  timezone: string = "UTC"
+  loyalty: { tier: "bronze" | "silver" | "gold", points: int }
+}
+event SiteVisited { url: string }
+`;
+
+/** A journey on `SiteVisited` with the given steps, on the small profile above. */
+function journey(steps: string): string {
+  return `${PROFILE}journey J {\n  on SiteVisited\n${steps}\n}\n`;
+}
+
+describe("valid programs", () => {
+  it("the brief's complete example compiles with no diagnostics and emits its IR", () => {
+    const r = one(brief, "brief.journey");
+    expect(r.diagnostics).toEqual([]);
+    expect(r.hasErrors).toBe(false);
+    expect(r.ir).toBeDefined();
+    expect(typeof r.irJson).toBe("string");
+  });
+
+  it("declaration order does not matter", () => {
+    const text = `journey J {\n  on SiteVisited as v where v.url != ""\n  send sms Hello(v) to profile.email\n}\ntemplate Hello(v: SiteVisited) for sms {\n  text "You saw {{v.url}}"\n}\nevent SiteVisited { url: string }\nprofile {\n  email: string\n}\n`;
+    expect(one(text).diagnostics).toEqual([]);
+  });
+
+  it("names are shared across the files of a project", () => {
+    const r = compile([
+      { path: "schema.journey", text: "profile {\n  email: string\n}\nevent SiteVisited { url: string }\n" },
+      { path: "templates.journey", text: 'template Hello() for sms {\n  text "Hi"\n}\n' },
+      { path: "journeys.journey", text: "journey J {\n  on SiteVisited\n  send sms Hello() to profile.email\n}\n" },
+    ]);
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  it("warnings do not stop the IR", () => {
+    const r = one(journey("  end\n  wait 1h"));
+    expect(codesOf(r)).toEqual(["J3003"]);
+    expect(r.hasErrors).toBe(false);
+    expect(r.ir).toBeDefined();
+  });
+
+  it("a template parameter read only in a record field is used", () => {
+    const text = `${PROFILE}template P(code: string) for push {\n  title "t"\n  body "b"\n  data { code: code }\n}\n`;
+    expect(one(text).diagnostics).toEqual([]);
+  });
+
+  it("`compile(…, { emit: false })` checks without emitting", () => {
+    const r = compile([{ path: "b.journey", text: brief }], { emit: false });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.ir).toBeUndefined();
+  });
+});
+
+describe("expression types", () => {
+  const base = compile([{ path: "brief.journey", text: brief }]);
+  const ctx = base.checked.ctx;
+
+  /** The type of `source` with `profile` and `cart: CartAbandoned` in scope, and its diagnostics. */
+  function typeIn(source: string): { type: string; codes: string[] } {
+    const text = `audience X = ${source}\n`;
+    const parsed = parseFile("expr.journey", text);
+    expect(parsed.diagnostics).toEqual([]);
+    const e = (parsed.file.declarations[0] as A.AudienceDecl).condition;
+    ctx.sources.set("expr.journey", parsed.file);
+    const before = ctx.diagnostics.length;
+    const type = ctx.inFile("expr.journey", () => {
+      const scope = rootScope(ctx).child();
+      scope.define({ name: "cart", type: ctx.named.get("CartAbandoned")!, kind: "alias" });
+      return typeOf(ctx, e, scope);
+    });
+    const codes = ctx.diagnostics.splice(before).map((d) => d.code);
+    return { type: typeToString(type), codes };
+  }
+
+  it.each([
+    ["cart.items.sku", "list<string>"],
+    ["cart.items.price", "list<number>"],
+    ["cart.items", "list<LineItem>"],
+    ["cart.items[0]", "LineItem"],
+    ["cart.items[0].price", "number"],
+    ["cart.total > 0", "bool"],
+    ["profile.firstName", "string?"],
+    ["profile.lastActiveAt", "datetime?"],
+    ['profile.firstName ?? "there"', "string"],
+    ["profile.loyalty.tier", '"bronze" | "silver" | "gold"'],
+    ["profile.consent", "{ email: bool, sms: bool }"],
+    ["length(cart.items)", "int"],
+    ["1 + 2", "int"],
+    ["1 + 2.5", "number"],
+    ["7 / 2", "number"],
+    ["7 % 2", "int"],
+    ['"a" + "b"', "string"],
+    ["now() + 4h", "datetime"],
+    ["4h + 30m", "duration"],
+    ["now() - now()", "duration"],
+    ["[1, 2.5]", "list<number>"],
+    ["[1, null]", "list<int?>"],
+    ["sum(cart.items.qty)", "int"],
+    ["sum(cart.items.price)", "number"],
+    ["max(cart.items.price)", "number"],
+    ["min(1, 2)", "int"],
+    ["round(2.5)", "int"],
+    ["round(2.5, 1)", "number"],
+    ['coalesce(profile.firstName, "x")', "string"],
+    ["daysSince(now())", "int"],
+    ['atTime(now(), "09:00", profile.timezone)', "datetime"],
+    ["2026-01-01", "datetime"],
+    ["-cart.total", "number"],
+    ['profile.email in ["a", "b"]', "bool"],
+    ["not profile.consent.email", "bool"],
+    ['{ a: 1, b: profile.firstName }', "{ a: int, b?: string }"],
+  ])("%s is %s", (source, type) => {
+    expect(typeIn(source)).toEqual({ type, codes: [] });
+  });
+
+  it.each([
+    ["cart.items.skuu", "J1004"],
+    ["cart.total.x", "J2007"],
+    ["cart.total[0]", "J2006"],
+    ['cart.items["0"]', "J2001"],
+    ["length(profile.firstName)", "J2002"],
+    ['cart.total + "x"', "J2005"],
+    ["not cart.total", "J2004"],
+    ["lenght(cart.items)", "J1014"],
+    ["length()", "J2003"],
+    ["daysSince(cart.total)", "J2001"],
+    ["carts.total", "J1001"],
+    ['profile.loyalty.tier == "platinum"', "J2008"],
+    ['[1, "a"]', "J2001"],
+  ])("%s is reported as %s, once", (source, code) => {
+    expect(typeIn(source).codes).toEqual([code]);
+  });
+});
+
+describe("narrowing", () => {
+  it("`x != null and …x…` needs no default on the right", () => {
+    expect(one(`${PROFILE}audience A = profile.phone != null and length(profile.phone) > 0\n`).diagnostics).toEqual([]);
+  });
+
+  it("`x == null or …x…` needs no default on the right", () => {
+    expect(one(`${PROFILE}audience A = profile.phone == null or length(profile.phone) > 3\n`).diagnostics).toEqual([]);
+  });
+
+  it("without the check, the optional is reported", () => {
+    const r = one(`${PROFILE}audience A = length(profile.phone) > 0\n`);
+    expect(shown(r)).toEqual(['J2002 "profile.phone"']);
+  });
+
+  it("after `if x == null { end }`, x is known to be there", () => {
+    expect(one(journey('  if profile.phone == null { end }\n  send sms { text "Hi" } to profile.phone')).diagnostics).toEqual([]);
+  });
+
+  it("after `if x == null { jump to … }` too", () => {
+    const text = journey('  if profile.phone == null { jump to Other }\n  send sms { text "Hi" } to profile.phone') + "journey Other {\n  on SiteVisited\n  wait 1h\n}\n";
+    expect(one(text).diagnostics).toEqual([]);
+  });
+
+  it("an `if x == null` that does not leave proves nothing after it", () => {
+    const r = one(journey('  if profile.phone == null { wait 1h }\n  send sms { text "Hi" } to profile.phone'));
+    expect(shown(r)).toEqual(['J2002 "profile.phone"']);
+  });
+
+  it("inside `if x != null { … }` only", () => {
+    const r = one(journey('  if profile.phone != null { send sms { text "Hi" } to profile.phone }\n  send sms { text "Hi" } to profile.phone'));
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]!.code).toBe("J2002");
+    expect(r.diagnostics[0]!.span).toEqual(spanOf(r.files.get("main.journey")!.text, "profile.phone", 2));
+  });
+
+  it("in `else` and `else if` branches of `if x == null`", () => {
+    expect(one(journey('  if profile.phone == null { wait 1h } else { send sms { text "Hi" } to profile.phone }')).diagnostics).toEqual([]);
+    expect(one(journey('  if profile.phone == null { wait 1h } else if length(profile.phone) > 3 { send sms { text "Hi" } to profile.phone }')).diagnostics).toEqual([]);
+  });
+
+  it("through `not`", () => {
+    expect(one(journey('  if not (profile.phone == null) { send sms { text "Hi" } to profile.phone }')).diagnostics).toEqual([]);
+  });
+
+  it("in the brief: `profile.consent.sms and profile.phone != null`", () => {
+    const unguarded = replaceOnce(brief, "if profile.consent.sms and profile.phone != null {", "if profile.consent.sms {");
+    const r = one(unguarded, "brief.journey");
+    expect(shown(r)).toEqual(['J2002 "profile.phone"']);
+  });
+
+  it("`??` gives a value", () => {
+    expect(one(journey('  send sms { text "Hi" } to profile.phone ?? profile.email')).diagnostics).toEqual([]);
+  });
+
+  it("in a variant's `when`", () => {
+    const text = `${PROFILE}experience Hero {
+  surface "web://shop.example.com/#hero"
+  format text
+  variant Named when profile.firstName != null and length(profile.firstName) > 1 { content "Hi {{profile.firstName}}" }
+  variant Default { content "Hi" }
+}
+`;
+    expect(one(text).diagnostics).toEqual([]);
+  });
+});
+
+describe("fixes", () => {
+  /** The one diagnostic of `text`, its fix applied, must leave a program with no diagnostics. */
+  function fixed(text: string, code: string, newText: string, span: { start: number; end: number }): void {
+    const r = one(text);
+    expect(codesOf(r)).toEqual([code]);
+    const d = r.diagnostics[0]!;
+    expect(d.fix?.edits).toEqual([{ file: "main.journey", span, newText }]);
+    expect(d.fix?.title).toContain(newText.replace(/^\((.*)\)$/, "$1"));
+    const after = one(applyFix(text, d));
+    expect(after.diagnostics).toEqual([]);
+  }
+
+  it("unknown field: did you mean `email`?", () => {
+    const text = `${PROFILE}audience A = profile.emial == "x"\n`;
+    fixed(text, "J1004", "email", spanOf(text, "emial"));
+    expect(one(text).diagnostics[0]!.help).toBe("did you mean `email`?");
+  });
+
+  it("unknown field inside a template, at its exact column", () => {
+    const text = journey('  send sms { text "Say \\"hi\\", {{profile.frstName}}" } to profile.email');
+    fixed(text, "J4003", "firstName", spanOf(text, "frstName"));
+  });
+
+  it("unknown field inside a dedented `\"\"\"` template", () => {
+    const text = journey('  send email {\n    subject "Hi"\n    html """\n      <h1>Hi</h1>\n        <p>{{profile.frstName}}</p>\n    """\n  } to profile.email');
+    fixed(text, "J4003", "firstName", spanOf(text, "frstName"));
+  });
+
+  it("unknown name", () => {
+    const text = `${PROFILE}audience A = profil.email == "x"\n`;
+    fixed(text, "J1001", "profile", { start: text.indexOf("profil."), end: text.indexOf("profil.") + "profil".length });
+  });
+
+  it("unknown event", () => {
+    const text = journey("  wait 1h").replace("on SiteVisited", "on SiteVisitd");
+    fixed(text, "J1002", "SiteVisited", spanOf(text, "SiteVisitd"));
+  });
+
+  it("unknown type", () => {
+    const text = `${PROFILE}event E { at: datetme }\n`;
+    fixed(text, "J1003", "datetime", spanOf(text, "datetme"));
+  });
+
+  it("unknown function", () => {
+    const text = `${PROFILE}audience A = lenght(profile.email) > 3\n`;
+    fixed(text, "J1014", "length", spanOf(text, "lenght"));
+  });
+
+  it("a literal no value can equal", () => {
+    const text = `${PROFILE}audience A = profile.loyalty.tier == "silvr"\n`;
+    fixed(text, "J2008", '"silver"', spanOf(text, '"silvr"'));
+  });
+
+  it("an optional used without a default gets one", () => {
+    const text = journey('  send sms { text "Hi" } to profile.phone');
+    fixed(text, "J2002", '(profile.phone ?? "")', spanOf(text, "profile.phone"));
+  });
+
+  it("unknown helper and unknown partial in a template", () => {
+    const helper = journey('  send sms { text "{{uper profile.email}}" } to profile.email');
+    fixed(helper, "J4004", "upper", spanOf(helper, "uper"));
+    const partial = `${PROFILE}fragment Footer """<p>Bye</p>"""\n` + journey('  send email { subject "Hi" html "<p>Hi</p>{{> Foter}}" } to profile.email').slice(PROFILE.length);
+    fixed(partial, "J4008", "Footer", spanOf(partial, "Foter"));
+  });
+
+  it("unknown format, method, signal and content field", () => {
+    const exp = `${PROFILE}experience Hero {\n  surface "web://s.example.com/#hero"\n  format jsn\n  variant D { content "{}" }\n}\n`;
+    fixed(exp, "J5005", "json", spanOf(exp, "jsn"));
+    const action = `${PROFILE}action A() -> { x: int } {\n  gett "https://a.example.com/"\n}\n`;
+    fixed(action, "J7002", "get", spanOf(action, "gett"));
+    const content = journey('  send email { subjet "Hi" text "x" } to profile.email');
+    const r = one(content);
+    expect(codesOf(r)).toContain("J3012");
+    expect(r.diagnostics.find((d) => d.code === "J3012")!.fix?.edits).toEqual([{ file: "main.journey", span: spanOf(content, "subjet"), newText: "subject" }]);
+  });
+
+  it("no fix when nothing is close", () => {
+    const r = one(`${PROFILE}audience A = profile.zzzzzzzz == "x"\n`);
+    expect(codesOf(r)).toEqual(["J1004"]);
+    expect(r.diagnostics[0]!.fix).toBeUndefined();
+  });
+});
+
+describe("related locations", () => {
+  const a = `${PROFILE}event OrderPlaced { total: number }\n`;
+  const b = "event OrderPlaced { total: number }\n";
+
+  it("a name declared in two files points at the first declaration", () => {
+    const r = compile([
+      { path: "a.journey", text: a },
+      { path: "b.journey", text: b },
+    ]);
+    expect(r.diagnostics).toEqual([
+      {
+        code: "J1005",
+        severity: "error",
+        message: "`OrderPlaced` is declared more than once",
+        file: "b.journey",
+        span: spanOf(b, "OrderPlaced"),
+        related: [{ file: "a.journey", span: spanOf(a, "OrderPlaced"), message: "first declared here" }],
+      },
+    ]);
+  });
+
+  it("which declaration is first does not depend on the order files are given in", () => {
+    const ab = compile([
+      { path: "a.journey", text: a },
+      { path: "b.journey", text: b },
+    ]);
+    const ba = compile([
+      { path: "b.journey", text: b },
+      { path: "a.journey", text: a },
+    ]);
+    expect(ba.diagnostics).toEqual(ab.diagnostics);
+  });
+
+  it("a second profile in another file points at the first", () => {
+    const r = compile([
+      { path: "a.journey", text: PROFILE },
+      { path: "z.journey", text: "profile {\n  email: string\n}\n" },
+    ]);
+    expect(r.diagnostics).toMatchObject([
+      { code: "J1007", file: "z.journey", span: { start: 0, end: 7 }, related: [{ file: "a.journey", span: spanOf(PROFILE, "profile") }] },
+    ]);
+  });
+
+  it("a duplicate field and a duplicate split arm point at the first", () => {
+    const field = `${PROFILE}event E { x: int, x: string }\n`;
+    expect(one(field).diagnostics).toMatchObject([
+      { code: "J1006", span: spanOf(field, "x", 1), related: [{ file: "main.journey", span: spanOf(field, "x", 0) }] },
+    ]);
+    const arm = journey("  split {\n    A 50% { }\n    A 50% { }\n  }");
+    expect(one(arm).diagnostics).toMatchObject([
+      { code: "J3009", span: { start: arm.lastIndexOf("A 50%"), end: arm.lastIndexOf("A 50%") + 1 }, related: [{ span: { start: arm.indexOf("A 50%"), end: arm.indexOf("A 50%") + 1 } }] },
+    ]);
+  });
+
+  it("split percentages that do not add up name every arm", () => {
+    const text = journey("  split {\n    A 45% { }\n    B 45% { }\n  }");
+    const r = one(text);
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({ code: "J3001", message: "split percentages add up to 90%, not 100%", span: spanOf(text, "split") });
+    expect(r.diagnostics[0]!.related?.map((x) => x.span)).toEqual([spanOf(text, "45%", 0), spanOf(text, "45%", 1)]);
+  });
+
+  it("a percentage over 100% is reported, and so is the total", () => {
+    const text = journey("  split {\n    A 150% { }\n    B 0% { }\n  }");
+    expect(shown(one(text))).toEqual(['J3001 "split"', 'J3016 "150%"']);
+  });
+
+  it("two experiences on one surface in two files", () => {
+    const x = (name: string) => `experience ${name} {\n  surface "web://s.example.com/#hero"\n  format text\n  variant D { content "x" }\n}\n`;
+    const r = compile([
+      { path: "a.journey", text: PROFILE + x("Alpha") },
+      { path: "b.journey", text: x("Beta") },
+    ]);
+    expect(r.diagnostics).toMatchObject([
+      { code: "J5001", file: "b.journey", related: [{ file: "a.journey", span: spanOf(PROFILE + x("Alpha"), '"web://s.example.com/#hero"') }] },
+    ]);
+  });
+
+  it("a template used for the wrong channel points at its declaration", () => {
+    const tpl = 'template Nudge() for sms {\n  text "x"\n}\n';
+    const r = compile([
+      { path: "a.journey", text: journey("  send email Nudge() to profile.email") },
+      { path: "t.journey", text: tpl },
+    ]);
+    expect(r.diagnostics).toMatchObject([{ code: "J3013", file: "a.journey", related: [{ file: "t.journey", span: spanOf(tpl, "sms") }] }]);
+  });
+});
+
+describe("order of diagnostics", () => {
+  const files = [
+    { path: "b.journey", text: 'audience B = profile.emial == "x"\nevent E { x: strng }\naudience C = 1\n' },
+    { path: "a.journey", text: `${PROFILE}audience A = lenght(profile.email) > 1 and profile.frstName == "x"\n` },
+    { path: "c.journey", text: 'journey J {\n  wait "4h"\n  end\n  wait 1h\n}\nevent E { y: int }\n' },
+  ];
+
+  function permutations<T>(xs: T[]): T[][] {
+    if (xs.length <= 1) return [xs];
+    return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
+  }
+
+  it("diagnostics are sorted by file, then position, then code", () => {
+    const r = compile(files);
+    expect(r.diagnostics.length).toBeGreaterThanOrEqual(8);
+    const keys = r.diagnostics.map((d) => [d.file, d.span.start, d.span.end, d.code] as const);
+    const sorted = [...keys].sort((x, y) => (x[0] !== y[0] ? (x[0] < y[0] ? -1 : 1) : x[1] - y[1] || x[2] - y[2] || (x[3] < y[3] ? -1 : x[3] > y[3] ? 1 : 0)));
+    expect(keys).toEqual(sorted);
+    expect(new Set(r.diagnostics.map((d) => d.file))).toEqual(new Set(["a.journey", "b.journey", "c.journey"]));
+  });
+
+  it("are identical whatever the order of the input files", () => {
+    const reference = compile(files).diagnostics;
+    for (const p of permutations(files)) expect(compile(p).diagnostics).toEqual(reference);
+  });
+
+  it("the IR is identical whatever the order of the input files", () => {
+    const parts = [
+      { path: "1.journey", text: brief.slice(0, brief.indexOf("channel email")) },
+      { path: "2.journey", text: brief.slice(brief.indexOf("channel email"), brief.indexOf("/// Use case 2")) },
+      { path: "3.journey", text: brief.slice(brief.indexOf("/// Use case 2")) },
+    ];
+    const reference = compile(parts);
+    expect(reference.diagnostics).toEqual([]);
+    for (const p of permutations(parts)) expect(compile(p).irJson).toBe(reference.irJson);
+  });
+});
+
+describe("checks of the brief's rules", () => {
+  it.each([
+    ["wait 4h", 'wait "4h"', "J2001", '"4h"'],
+    ["limit 4\n    backup", 'limit "4"\n    backup', "J2001", '"4"'],
+    ["wait for OrderPlaced within 24h {", "wait for OrderPlaced {", "J3002", "wait for OrderPlaced"],
+    ["goal purchase: OrderPlaced within 7d", "goal purchase: OrderPlaced", "J3008", "goal purchase: OrderPlaced"],
+    ["    limit 4\n    backup popular(category", "    backup popular(category", "J3004", "recommend recs = cartBased(cart.items.sku)"],
+    ["A 45%", "A 40%", "J3001", "split"],
+    ["  on SiteVisited\n  reentry after 3d", "  reentry after 3d", "J3005", "RecentlyViewed"],
+    ["{{> Footer}}", "{{> Foter}}", "J4008", "Foter"],
+    ["{{length cart.items}}", "{{length cart.itemz}}", "J4003", "itemz"],
+    ["{{currency line.price \"EUR\"}}", "{{curency line.price \"EUR\"}}", "J4004", "curency"],
+    ['{{#each recs as |p|}}<a href="{{p.url}}"><img src="{{p.imageUrl}}" alt="{{p.name}}"></a>{{/each}}', "", "J4010", "recs"],
+    ['subject "Still interested?"\n', "", "J3011", "email"],
+    ["if not profile.consent.email { end }", "if profile.consent { end }", "J2004", "profile.consent"],
+    ["send email CartReminder(cart, recs)", "send sms CartReminder(cart, recs)", "J3013", "CartReminder"],
+    ["send email CartReminder(cart, recs)", "send email CartReminder(cart)", "J2003", "CartReminder(cart)"],
+    ["variant Default {", "variant Fallback when profile.loyalty.points > 10 {", "J5002", "HomeHero"],
+    ['surface "web://shop.example.com/#hero"', 'surface "web://shop.example.com/hero"', "J5004", '"web://shop.example.com/hero"'],
+    ['at 0m  "p1" CartAbandoned', 'at 0m  "p2" CartAbandoned', "J6003", '"p2"'],
+    ['tier: "gold", points: 10', 'tier: "gold"', "J6001", "{"],
+  ])("brief with `%s` → `%s` is %s", (from, to, code, spanned) => {
+    const r = one(replaceOnce(brief, from, to), "brief.journey");
+    expect(shown(r)).toEqual([`${code} ${JSON.stringify(spanned)}`]);
+  });
+
+  it("an event field typo in `exit on … where` is one diagnostic with a fix", () => {
+    const text = replaceOnce(brief, "event.cartId == cart.cartId", "event.cartID == cart.cartId");
+    const r = one(text, "brief.journey");
+    expect(shown(r)).toEqual(['J1004 "cartID"']);
+    expect(r.diagnostics[0]!.fix?.edits[0]?.newText).toBe("cartId");
+  });
+
+  it("`item` is typed by the catalog in a recommendation's `where`", () => {
+    const r = one(replaceOnce(brief, "where item.inStock", "where item.inStok"), "brief.journey");
+    expect(shown(r)).toEqual(['J1004 "inStok"']);
+    expect(r.diagnostics[0]!.message).toBe("unknown field `inStok` on `Product`");
+  });
+
+  it("a recommendation is typed `list<CatalogItem>`", () => {
+    const r = one(replaceOnce(brief, "if length(seen) > 0 and", "if seen.price > 0 and"), "brief.journey");
+    expect(codesOf(r)).toEqual(["J2005"]);
+    expect(r.diagnostics[0]!.message).toBe("`>` cannot be applied to `list<number>` and `int`");
+  });
+});

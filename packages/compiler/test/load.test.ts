@@ -1,0 +1,72 @@
+/** Reading a project from disk: the file-level diagnostics (J0008, J0009, J0010) and the file order. */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { compile, loadSources, MAX_FILE_BYTES } from "@journey/compiler";
+
+const root = mkdtempSync(join(tmpdir(), "journey-load-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function project(name: string, files: Record<string, string | Buffer>): string {
+  const dir = join(root, name);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(dir, path, ".."), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+describe("loadSources", () => {
+  it("reads every .journey file under a folder, sorted, skipping node_modules and dot folders", () => {
+    const dir = project("tree", {
+      "b.journey": "event B { x: int }\n",
+      "a.journey": "profile {\n  email: string\n}\n",
+      "sub/c.journey": "event C { x: int }\n",
+      "notes.md": "# not a source\n",
+      "node_modules/x.journey": "garbage",
+      ".hidden/y.journey": "garbage",
+    });
+    const r = loadSources(["."], dir);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.files.map((f) => f.path)).toEqual(["a.journey", "b.journey", "sub/c.journey"]);
+    expect(compile(r.files).diagnostics).toEqual([]);
+  });
+
+  it("drops a UTF-8 byte order mark", () => {
+    const dir = project("bom", { "a.journey": "\uFEFFprofile {\n  email: string\n}\n" });
+    const r = loadSources(["."], dir);
+    expect(r.files[0]!.text.startsWith("profile")).toBe(true);
+    expect(compile(r.files).diagnostics).toEqual([]);
+  });
+
+  it("J0008: a binary file is not a text file", () => {
+    const dir = project("binary", { "a.journey": Buffer.from([0x70, 0x00, 0x01, 0x02]), "b.journey": Buffer.from([0xff, 0xfe, 0x41]) });
+    const r = loadSources(["."], dir);
+    expect(r.files).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.file, d.message])).toEqual([
+      ["J0008", "error", "a.journey", "`a.journey` is not a text file"],
+      ["J0008", "error", "b.journey", "`b.journey` is not a text file"],
+    ]);
+    for (const d of r.diagnostics) expect(d.span).toEqual({ start: 0, end: 0 });
+  });
+
+  it("J0009: a file over the size limit is refused", () => {
+    const dir = project("large", { "big.journey": Buffer.alloc(MAX_FILE_BYTES + 1, 0x20) });
+    const r = loadSources(["."], dir);
+    expect(r.files).toEqual([]);
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({ code: "J0009", severity: "error", file: "big.journey", span: { start: 0, end: 0 } });
+    expect(r.diagnostics[0]!.message).toBe(`\`big.journey\` is too large (${MAX_FILE_BYTES + 1} bytes; the limit is ${MAX_FILE_BYTES})`);
+  });
+
+  it("J0010: a missing path and a folder without sources", () => {
+    const dir = project("empty", { "readme.txt": "x" });
+    const r = loadSources(["nope", "."], dir);
+    expect(r.files).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.file, d.message, d.span])).toEqual([
+      ["J0010", "error", "nope", "nope: no such file or folder", { start: 0, end: 0 }],
+      ["J0010", "error", ".", ".: no .journey files in this folder", { start: 0, end: 0 }],
+    ]);
+  });
+});

@@ -1,0 +1,281 @@
+/**
+ * Regressions: compiler bugs found by the invalid-program corpus and one-token edits of the
+ * brief (crashes on recovered declarations, NaN spans, cascades, misleading messages). Each
+ * test states what the brief and codes.ts require.
+ */
+import { describe, expect, it } from "vitest";
+import { compile, type CompileResult } from "@journey/compiler";
+import type * as A from "../src/syntax/ast.js";
+import { parseFile } from "../src/syntax/parse.js";
+import { lexer } from "../src/syntax/tokens.js";
+import { briefExample, spanOf } from "./support.js";
+
+const PROFILE = "profile {\n  email: string\n  phone?: string\n}\nevent SiteVisited { url: string }\n";
+
+function run(text: string): CompileResult {
+  return compile([{ path: "main.journey", text }]);
+}
+
+/** Compiles without throwing, and every reported span is a real range of the file. */
+function sane(text: string): CompileResult {
+  let r: CompileResult | undefined;
+  expect(() => (r = run(text))).not.toThrow();
+  for (const d of r!.diagnostics) {
+    expect(Number.isInteger(d.span.start) && Number.isInteger(d.span.end), `${d.code} ${d.message}: span ${JSON.stringify(d.span)}`).toBe(true);
+    expect(0 <= d.span.start && d.span.start <= d.span.end && d.span.end <= text.length, `${d.code} span inside the file`).toBe(true);
+  }
+  return r!;
+}
+
+const shown = (r: CompileResult) => r.diagnostics.map((d) => `${d.code} ${JSON.stringify(r.files.get(d.file)!.text.slice(d.span.start, d.span.end))}`);
+
+describe("regression: parseFile throws when a file ends inside a declaration", () => {
+  // parse.ts: `parser.file()` returns undefined when recovery fails at the top rule, and
+  // `.filter` is called on it. Every prefix of every sample cut inside a declaration throws
+  // (robustness.test.ts).
+  it("a file ending inside an event", () => {
+    const text = `${PROFILE}event OrderPlaced { total: number\n`;
+    const r = sane(text);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["J0005"]);
+    // The end of the file: the last character that is not white space.
+    expect(r.diagnostics[0]!.span).toEqual({ start: text.trimEnd().length - 1, end: text.trimEnd().length });
+    expect(r.diagnostics[0]!.message).toContain("the end of the file");
+  });
+
+  it("a file ending after a binary operator", () => {
+    const text = `${PROFILE}audience A = profile.email ==   \n\n`;
+    const r = sane(text);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["J0005"]);
+    expect(r.diagnostics[0]!.span).toEqual({ start: text.indexOf("==") + 1, end: text.indexOf("==") + 2 });
+  });
+
+  it("the file `profile`", () => {
+    const r = sane("profile");
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["J0005"]);
+  });
+});
+
+describe("regression: the checker throws on declarations the parser recovered", () => {
+  // Recovery leaves fields of AST nodes undefined (params, args, blocks, expressions); the
+  // checker reads them. Each input below has one syntax error and must report just that.
+  it.each([
+    ["a profile field with a default and no type", 'profile {\n  email: string\n  timezone: = "UTC"\n}\n'],
+    ["a template name written twice", `${PROFILE}template Hello Hello() for sms {\n  text "Hi"\n}\n`],
+    ["an action name written twice", `${PROFILE}action Score Score() -> { value: int } {\n  get "https://score.example.com/v1"\n}\n`],
+    ["a template parameter with two colons", `${PROFILE}template Hello(name: : string) for sms {\n  text "Hi {{name}}"\n}\n`],
+    [
+      "a recommendation name written twice",
+      `${PROFILE}catalog Product { key sku: string }\njourney J {\n  on SiteVisited\n  recommend recs recs = popular() limit 4\n}\n`,
+    ],
+    [
+      "a missing first argument of a template call",
+      `${PROFILE}template Hello(a: string, b: string) for sms {\n  text "{{a}} {{b}}"\n}\njourney J {\n  on SiteVisited\n  send sms Hello(, "b") to profile.email\n}\n`,
+    ],
+    ["a stray word before `timeout`", `${PROFILE}journey J {\n  on SiteVisited\n  wait for SiteVisited within 1h {\n    end\n  x timeout {\n    end\n  }\n}\n`],
+    ["`surface` written twice", `${PROFILE}experience Hero {\n  surface surface "web://s.example.com/#hero"\n  format text\n  variant D { content "Hi" }\n}\n`],
+    ["`to` written twice in an active period", `${PROFILE}experience Hero {\n  surface "web://s.example.com/#hero"\n  format text\n  active from 2026-01-01 to to 2026-02-01\n  variant D { content "Hi" }\n}\n`],
+    ["a test profile without its id", `${PROFILE}test "t" {\n  profile { email: "a@example.com" }\n}\n`],
+    ["a test event without its offset", `${PROFILE}test "t" {\n  profile "p1" { email: "a@example.com" }\n  at "p1" SiteVisited { url: "/" }\n}\n`],
+  ])("%s", (_, text) => {
+    const r = sane(text);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["J0005"]);
+  });
+});
+
+describe("regression: diagnostics about a token the parser inserted have NaN spans", () => {
+  // A recovered rule builds an Ident from Chevrotain's virtual token (offset NaN, image ""):
+  // the checker then reports "unknown event ``" at NaN, and withoutCascades cannot drop it.
+  it.each([
+    ["a signal without its name", `${PROFILE}event ProductViewed { sku: string }\ncatalog Product {\n  key sku: string\n  signals {\n    ProductViewed.sku\n  }\n}\n`],
+    ["`jump to` without a journey", `${PROFILE}journey J {\n  on SiteVisited\n  jump to\n}\n`],
+    ["`reentry` without its mode", `${PROFILE}journey J {\n  on SiteVisited\n  reentry 7d\n  wait 1h\n}\n`],
+    ["a channel without its name", `${PROFILE}channel {\n  from "Shop"\n}\n`],
+  ])("%s", (_, text) => {
+    const r = sane(text);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["J0005"]);
+  });
+});
+
+describe("regression: one typo yields more than one error", () => {
+  it("a misspelt step keyword (`sned`) followed by its arguments", () => {
+    const text = `${PROFILE}journey J {\n  on SiteVisited\n  sned email { subject "Hi" text "Come back" } to profile.email\n}\nevent OrderPlaced { total: number }\n`;
+    expect(shown(sane(text))).toEqual(['J0005 "sned"']);
+  });
+
+  it("`=` for `==` in a condition", () => {
+    const text = `${PROFILE}journey J {\n  on SiteVisited\n  if profile.email = "a" { end }\n}\n`;
+    expect(shown(sane(text))).toEqual(['J0005 "="']);
+  });
+});
+
+describe("regression: a keyword as a declared name is more than one error (or a crash)", () => {
+  // docs/language.md: names you declare must be plain identifiers, so `let profile = 1` is
+  // a syntax error; "parsing recovers: one typo, one error". Today the error cascades, and
+  // at the end of a file it crashes (the parseFile bug above).
+  it("`let profile = 1` before another declaration", () => {
+    const text = `${PROFILE}journey J {\n  on SiteVisited\n  let profile = 1\n}\nevent OrderPlaced { total: number }\n`;
+    expect(shown(sane(text))).toEqual(['J0005 "profile"']);
+  });
+
+  it("`let profile = 1` at the end of the file", () => {
+    const text = `${PROFILE}journey J {\n  on SiteVisited\n  let profile = 1\n}\n`;
+    expect(shown(sane(text))).toEqual(['J0005 "profile"']);
+  });
+
+  it("a trigger alias `as journey`", () => {
+    const text = `${PROFILE}journey J {\n  on SiteVisited as journey\n  wait 1h\n}\n`;
+    expect(shown(sane(text))).toEqual(['J0005 "journey"']);
+  });
+
+  it("a template parameter called `profile`", () => {
+    const text = `${PROFILE}template Hello(profile: string) for sms {\n  text "Hi {{profile}}"\n}\n`;
+    expect(shown(sane(text))).toEqual(['J0005 "profile"']);
+  });
+});
+
+describe("regression: a template parameter silently shadowed by a runtime name", () => {
+  // checkTemplateDecl only checks the root scope (`profile`); the runtime names are defined
+  // in a child scope afterwards and silently shadow the parameter.
+  it("a template parameter called `message` (a runtime name in content)", () => {
+    const text = `${PROFILE}template Hello(message: string) for sms {\n  text "Hi {{message}}"\n}\n`;
+    expect(shown(sane(text))).toEqual(['J1020 "message"']);
+  });
+
+  it("an email template parameter called `unsubscribeUrl`", () => {
+    const text = `${PROFILE}template Hello(unsubscribeUrl: string) for email {\n  subject "Hi"\n  text "Bye: {{unsubscribeUrl}}"\n}\n`;
+    expect(shown(sane(text))).toEqual(['J1020 "unsubscribeUrl"']);
+  });
+});
+
+describe("regression: duplicate parameters", () => {
+  it("a template parameter declared twice is not 'a name the language provides'", () => {
+    const text = `${PROFILE}template Hello(name: string, name: string) for sms {\n  text "Hi {{name}}"\n}\n`;
+    const r = sane(text);
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]!.span).toEqual(spanOf(text, "name", 1));
+    expect(r.diagnostics[0]!.code).not.toBe("J1020");
+    expect(r.diagnostics[0]!.message).toMatch(/more than once/);
+  });
+
+  it("an action parameter declared twice is reported", () => {
+    const text = `${PROFILE}action A(x: int, x: int) -> { v: int } {\n  get "https://a.example.com/{{x}}"\n}\n`;
+    const r = sane(text);
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]!.span).toEqual(spanOf(text, "x", 1));
+    expect(r.diagnostics[0]!.message).toMatch(/more than once/);
+  });
+});
+
+describe("regression: an unknown parameter type is reported once per use", () => {
+  // checkSend and checkCall resolve the template's / action's parameter types again, in
+  // the declaring file, for every call: each call repeats the declaration's J1003.
+  it("a template used twice", () => {
+    const text = `${PROFILE}template Hello(name: Strng) for sms {\n  text "Hi {{name}}"\n}\njourney J {\n  on SiteVisited\n  send sms Hello("a") to profile.email\n  send sms Hello("b") to profile.email\n}\n`;
+    expect(shown(sane(text))).toEqual(['J1003 "Strng"']);
+  });
+
+  it("an action called once", () => {
+    const text = `${PROFILE}action Score(x: Strng) -> { value: Nmber } {\n  get "https://score.example.com/v1?x={{x}}"\n}\njourney J {\n  on SiteVisited\n  call Score("a") as s\n}\n`;
+    expect(shown(sane(text))).toEqual(['J1003 "Strng"', 'J1003 "Nmber"']);
+  });
+});
+
+describe("regression: a template syntax error also reports its parameters unused", () => {
+  // The parameter is read (`{{name`), but the template's parse error loses the reference:
+  // one typo, two diagnostics, one of them false.
+  it("an unclosed tag reading the only parameter", () => {
+    const text = `${PROFILE}template Hello(name: string) for sms {\n  text "Hi {{name"\n}\n`;
+    expect(shown(sane(text))).toEqual(['J4001 "{{"']);
+  });
+});
+
+describe("regression: J0006 (invalid literal) is never emitted", () => {
+  it("a time of day past 23:59", () => {
+    const text = `${PROFILE}channel email {\n  quiet 25:00 to 08:00\n}\n`;
+    const r = sane(text);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["J0006"]);
+    expect(r.diagnostics[0]!.span).toEqual(spanOf(text, "25:00"));
+  });
+
+  it("a date with month 13", () => {
+    const text = `${PROFILE}experience Hero {\n  surface "web://s.example.com/#hero"\n  format text\n  active from 2026-13-45 to 2027-01-01\n  variant D { content "x" }\n}\n`;
+    const r = sane(text);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["J0006"]);
+    expect(r.diagnostics[0]!.span).toEqual(spanOf(text, "2026-13-45"));
+  });
+});
+
+describe("regression: channel and action settings", () => {
+  it("J7008 is never emitted: an unknown channel setting is a bare syntax error", () => {
+    const text = `${PROFILE}channel email {\n  sender "Shop"\n}\n`;
+    expect(shown(sane(text))).toEqual(['J7008 "sender"']);
+  });
+
+  it("J7009: a channel setting given twice is silently overwritten", () => {
+    const text = `${PROFILE}channel email {\n  cap 3 per 7d\n  cap 4 per 7d\n}\n`;
+    const r = sane(text);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["J7009"]);
+    expect(r.diagnostics[0]!.span.start).toBe(spanOf(text, "cap", 1).start);
+  });
+
+  it("J7009: an action setting given twice is silently overwritten", () => {
+    const text = `${PROFILE}action A() -> { v: int } {\n  get "https://a.example.com/"\n  timeout 2s\n  timeout 3s\n}\n`;
+    const r = sane(text);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["J7009"]);
+    expect(r.diagnostics[0]!.span.start).toBe(spanOf(text, "timeout", 1).start);
+  });
+});
+
+describe("regression: syntax messages written for parser authors", () => {
+  it("a misspelt declaration keyword says `expected eof`", () => {
+    const text = `${PROFILE}evnt OrderPlaced { total: number }\n`;
+    const r = sane(text);
+    expect(shown(r)).toEqual(['J0005 "evnt"']);
+    expect(r.diagnostics[0]!.message).not.toContain("eof");
+    expect(r.diagnostics[0]!.message).toContain("expected a declaration");
+  });
+});
+
+describe('regression: a """ string with one content line is not dedented', () => {
+  // strings.ts decodeTriple: `lines.length === 1` is tested after the blank first and last
+  // lines are dropped, so the indentation of a lone content line is kept.
+  it("the value has no leading indentation", () => {
+    const r = parseFile("a.journey", 'fragment F """\n    <p>x</p>\n  """\n');
+    expect(r.diagnostics).toEqual([]);
+    expect(((r.file.declarations[0] as A.FragmentDecl).body as A.StringExpr).value).toBe("<p>x</p>");
+  });
+});
+
+describe("regression: one-token edits of the brief example throw or report NaN spans", () => {
+  // Every token of the brief deleted or doubled: the compiler must never
+  // throw and every span must be a range of the file. Today dozens of edits throw (the
+  // checker crashes above) or report spans of NaN (the inserted-token bug above); the first
+  // edit of each kind of failure is listed.
+  it("no edit throws, every span is inside the file", () => {
+    const text = briefExample();
+    const failures = new Map<string, string>();
+    for (const tok of lexer.tokenize(text).tokens) {
+      const s = tok.startOffset;
+      const e = tok.endOffset! + 1;
+      const edits: [string, string][] = [
+        [`delete ${JSON.stringify(tok.image)} at ${s}`, text.slice(0, s) + text.slice(e)],
+        [`double ${JSON.stringify(tok.image)} at ${s}`, text.slice(0, e) + " " + tok.image + text.slice(e)],
+      ];
+      for (const [what, edited] of edits) {
+        try {
+          const r = compile([{ path: "brief.journey", text: edited }], { emit: false });
+          for (const d of r.diagnostics) {
+            if (!(Number.isInteger(d.span.start) && Number.isInteger(d.span.end) && 0 <= d.span.start && d.span.start <= d.span.end && d.span.end <= edited.length)) {
+              const key = `${d.code} span ${JSON.stringify(d.span)}`;
+              if (!failures.has(key)) failures.set(key, what);
+            }
+          }
+        } catch (err) {
+          const key = String((err as Error).stack ?? err).split("\n").slice(0, 2).join(" ").replace(/\/[^\s()]*\/src\//g, "src/");
+          if (!failures.has(key)) failures.set(key, what);
+        }
+      }
+    }
+    expect([...failures].map(([k, v]) => `${v}: ${k}`)).toEqual([]);
+  });
+});

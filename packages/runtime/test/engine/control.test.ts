@@ -1,0 +1,284 @@
+/** Control flow: `if`, `split`, `let`, `set`, `repeat`, `jump to`, `end`. */
+import { Program, simulate, splitBucket, step, type ProfileState } from "@journey/runtime";
+import { describe, expect, it } from "vitest";
+import { DAY, HOUR, T0, ev, irOf, iso, ofType, sendTimes, sim, trace, withSchema } from "./helpers.js";
+
+const subjects = (timeline: Parameters<typeof ofType>[0]) => ofType(timeline, "send").map((s) => String(s.content["subject"]));
+
+describe("if / else if / else", () => {
+  const ir = withSchema(`
+    journey J {
+      on Ping as p
+      reentry always
+      if p.n > 10 and profile.tier == "gold" {
+        send email { subject "big gold" text "x" } to profile.email
+      } else if p.n > 10 {
+        send email { subject "big" text "x" } to profile.email
+      } else if p.n == 0 {
+        end
+      } else {
+        send email { subject "small" text "x" } to profile.email
+      }
+      send email { subject "after" text "x" } to profile.email
+    }
+  `);
+
+  it("takes the first branch that holds, else the else branch, then the steps after", async () => {
+    const cases: [string, number, string[]][] = [
+      ["gold", 11, ["big gold", "after"]],
+      ["bronze", 11, ["big", "after"]],
+      ["gold", 5, ["small", "after"]],
+      ["gold", 0, []],
+    ];
+    for (const [tier, n, expected] of cases) {
+      const { timeline } = await sim({ ir, profiles: [{ id: "p1", tier }], events: [ev("Ping", "p1", T0, { n })] });
+      expect(subjects(timeline), `${tier} ${n}`).toEqual(expected);
+      expect(ofType(timeline, "ended").map((e) => e.reason)).toEqual(["end"]);
+    }
+  });
+
+  it("an `if` without else and a false condition goes straight on", async () => {
+    const ir2 = withSchema(`journey J { on Ping
+      if profile.flag { send email { subject "flag" text "x" } to profile.email }
+      send email { subject "done" text "x" } to profile.email }`);
+    const { timeline } = await sim({ ir: ir2, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1 })] });
+    expect(subjects(timeline)).toEqual(["done"]);
+  });
+});
+
+describe("split", () => {
+  const ir = withSchema(`
+    journey J {
+      on Ping
+      reentry always
+      split "subject-test" {
+        A 45% { send email { subject "A" text "x" } to profile.email }
+        B 45% { send email { subject "B" text "x" } to profile.email }
+        control 10% { }
+      }
+      send email { subject "after" text "x" } to profile.email
+    }
+  `);
+  const program = new Program(ir);
+
+  /** The arm a profile lands in, from `step` alone. */
+  const armOf = (id: string): string => {
+    const state: ProfileState = { id, attributes: { email: "x@example.com", timezone: "UTC", tier: "bronze", points: 0, flag: false, firstName: null, phone: null, lastOrderAt: null }, instances: {}, history: {}, audiences: [], schedules: {}, sends: {} };
+    const { effects } = step(program, state, { kind: "event", event: { id: "e", type: "Ping", profileId: id, time: iso(T0), data: { n: 1 } } }, T0);
+    const s = effects.filter((e) => e.type === "send").map((e) => (e.type === "send" ? String(e.content["subject"]) : ""));
+    return s.length === 2 ? s[0]! : "control";
+  };
+
+  it("is deterministic per profile: every instance of a profile takes the same arm", async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `p${i}`);
+    const events = ids.flatMap((id) => [ev("Ping", id, T0, { n: 1 }), ev("Ping", id, T0 + HOUR, { n: 2 }), ev("Ping", id, T0 + 2 * HOUR, { n: 3 })]);
+    const { timeline } = await sim({ ir, profiles: ids.map((id) => ({ id })), events });
+    for (const id of ids) {
+      const arms = ofType(timeline, "send").filter((s) => s.profileId === id && s.content["subject"] !== "after").map((s) => s.content["subject"]);
+      const expected = armOf(id);
+      expect(arms, id).toEqual(expected === "control" ? [] : [expected, expected, expected]);
+    }
+  });
+
+  it("is stable: two separate runtimes assign every profile to the same arm", async () => {
+    const ids = Array.from({ length: 200 }, (_, i) => `customer-${i}`);
+    const run = async () => {
+      const { timeline } = await simulate({ ir, profiles: ids.map((id) => ({ id })), events: ids.map((id) => ev("Ping", id, T0, { n: 1 })) });
+      const arm = new Map(ids.map((id) => [id, "control"]));
+      for (const s of ofType(timeline, "send")) if (s.content["subject"] !== "after") arm.set(s.profileId, String(s.content["subject"]));
+      return arm;
+    };
+    const first = await run();
+    const second = await run();
+    expect([...second]).toEqual([...first]);
+    // Every arm is used.
+    expect(new Set(first.values())).toEqual(new Set(["A", "B", "control"]));
+  });
+
+  it("10,000 profiles land within ±2 points of each declared percentage", () => {
+    const counts: Record<string, number> = { A: 0, B: 0, control: 0 };
+    for (let i = 0; i < 10_000; i++) counts[armOf(`user-${i}`)]!++;
+    expect(Math.abs(counts["A"]! / 100 - 45)).toBeLessThanOrEqual(2);
+    expect(Math.abs(counts["B"]! / 100 - 45)).toBeLessThanOrEqual(2);
+    expect(Math.abs(counts["control"]! / 100 - 10)).toBeLessThanOrEqual(2);
+  });
+
+  it("the bucket depends on the experiment name and the profile id only", () => {
+    expect(splitBucket("subject-test", "p1")).toBe(splitBucket("subject-test", "p1"));
+    for (let i = 0; i < 1000; i++) {
+      const b = splitBucket("x", `p${i}`);
+      expect(b).toBeGreaterThanOrEqual(0);
+      expect(b).toBeLessThan(100);
+    }
+    // Different experiments are independent: not everyone keeps the same bucket.
+    const same = Array.from({ length: 100 }, (_, i) => splitBucket("one", `p${i}`) === splitBucket("two", `p${i}`)).filter(Boolean).length;
+    expect(same).toBeLessThan(10);
+  });
+
+  it("a 0% arm never gets anyone and a 100% arm gets everyone; decimals are honoured", async () => {
+    const ir2 = withSchema(`journey J { on Ping
+      split "all" { never 0% { send email { subject "never" text "x" } to profile.email } always 100% { send email { subject "always" text "x" } to profile.email } }
+      split "thirds" { a 33.3% { } b 33.3% { } c 33.4% { send email { subject "c" text "x" } to profile.email } } }`);
+    const ids = Array.from({ length: 300 }, (_, i) => `q${i}`);
+    const { timeline } = await sim({ ir: ir2, profiles: ids.map((id) => ({ id })), events: ids.map((id) => ev("Ping", id, T0, { n: 1 })) });
+    expect(subjects(timeline).filter((s) => s === "always")).toHaveLength(300);
+    expect(subjects(timeline).filter((s) => s === "never")).toHaveLength(0);
+    // Every profile finishes its instance (no bucket falls through every arm).
+    expect(ofType(timeline, "ended").filter((e) => e.reason === "end")).toHaveLength(300);
+    const c = subjects(timeline).filter((s) => s === "c").length;
+    expect(c).toBeGreaterThan(60);
+    expect(c).toBeLessThan(140);
+  });
+});
+
+describe("let and set", () => {
+  it("`let` binds a value once, when reached", async () => {
+    const ir = withSchema(`journey J { on Ping as p
+      let doubled = p.n * 2
+      let startedAt = now()
+      wait 1h
+      send email { subject "{{doubled}} {{startedAt}}" text "x" } to profile.email }`);
+    const { timeline } = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 21 })] });
+    expect(subjects(timeline)).toEqual([`42 ${iso(T0)}`]);
+  });
+
+  it("`set` updates the profile (stored, any depth) and later steps see the new value", async () => {
+    const ir = withSchema(`
+      journey J {
+        on Ping as p
+        reentry always
+        set profile.points = profile.points + p.n
+        if profile.points >= 100 { set profile.tier = "gold" }
+        send email { subject "{{profile.points}} {{profile.tier}}" text "x" } to profile.email
+      }
+    `);
+    const { timeline, runtime } = await sim({ ir, profiles: [{ id: "p1", points: 10 }], events: [ev("Ping", "p1", T0, { n: 50 }), ev("Ping", "p1", T0 + HOUR, { n: 40 })] });
+    expect(subjects(timeline)).toEqual(["60 bronze", "100 gold"]);
+    expect(ofType(timeline, "profile").map((e) => e.set)).toEqual([{ points: 60 }, { points: 100 }, { tier: "gold" }]);
+    const stored = await runtime.profile("p1");
+    expect(stored?.attributes).toMatchObject({ points: 100, tier: "gold" });
+  });
+
+  it("`set` of a nested field replaces only that field", async () => {
+    const ir2 = irOf(`
+      profile { email: string = "x@example.com", prefs: { email: bool, sms: bool } }
+      event Opt { sms: bool }
+      journey Nested { on Opt as o
+        set profile.prefs.sms = o.sms
+        send email { subject "{{profile.prefs.email}} {{profile.prefs.sms}}" text "x" } to profile.email }
+    `);
+    const { timeline, runtime } = await sim({ ir: ir2, profiles: [{ id: "p1", prefs: { email: true, sms: false } }], events: [ev("Opt", "p1", T0, { sms: true })] });
+    expect(subjects(timeline)).toEqual(["true true"]);
+    expect((await runtime.profile("p1"))?.attributes["prefs"]).toEqual({ email: true, sms: true });
+  });
+});
+
+describe("repeat n every d", () => {
+  it("runs the body n times; iterations start d apart (a cadence, however long the body takes)", async () => {
+    const ir = withSchema(`
+      journey J {
+        on Ping
+        repeat 3 every 2d {
+          send email { subject "tick" text "x" } to profile.email
+          wait 5h
+        }
+        send email { subject "done" text "x" } to profile.email
+      }
+    `);
+    const { timeline } = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1 })] });
+    expect(ofType(timeline, "send").map((s) => `${s.content["subject"]} ${iso(s.at)}`)).toEqual([
+      `tick ${iso(T0)}`,
+      `tick ${iso(T0 + 2 * DAY)}`,
+      `tick ${iso(T0 + 4 * DAY)}`,
+      `done ${iso(T0 + 4 * DAY + 5 * HOUR)}`,
+    ]);
+  });
+
+  it("an iteration longer than d: the next starts as soon as it finishes", async () => {
+    const ir = withSchema(`journey J { on Ping
+      repeat 2 every 1h { send email { subject "tick" text "x" } to profile.email
+        wait 3h } }`);
+    const { timeline } = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1 })] });
+    expect(sendTimes(timeline)).toEqual([iso(T0), iso(T0 + 3 * HOUR)]);
+    expect(ofType(timeline, "ended").map((e) => iso(e.at))).toEqual([iso(T0 + 6 * HOUR)]);
+  });
+
+  it("without every, iterations run back to back; the count may be an expression", async () => {
+    const ir = withSchema(`journey J { on Ping as p
+      repeat p.n { send email { subject "x" text "x" } to profile.email } }`);
+    const { timeline } = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 4 })] });
+    expect(sendTimes(timeline)).toEqual([iso(T0), iso(T0), iso(T0), iso(T0)]);
+    const zero = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 0 })] });
+    expect(sendTimes(zero.timeline)).toEqual([]);
+    expect(ofType(zero.timeline, "ended").map((e) => e.reason)).toEqual(["end"]);
+  });
+
+  it("`end` inside the body ends the instance; an exit during the cadence wait ends it too", async () => {
+    const ir = withSchema(`journey J { on Ping
+      exit on Stop
+      repeat 5 every 1d {
+        send email { subject "tick" text "x" } to profile.email
+        wait for Order within 1h { end }
+      } }`);
+    const ordered = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1 }), ev("Order", "p1", T0 + DAY + 1, { orderId: "o", items: [], total: 1 })] });
+    expect(sendTimes(ordered.timeline)).toEqual([iso(T0), iso(T0 + DAY)]);
+    expect(ofType(ordered.timeline, "ended").map((e) => [e.reason, iso(e.at)])).toEqual([["end", iso(T0 + DAY + 1)]]);
+    const stopped = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1 }), ev("Stop", "p1", T0 + 1.5 * DAY, { reason: "" })] });
+    expect(sendTimes(stopped.timeline)).toEqual([iso(T0), iso(T0 + DAY)]);
+    expect(ofType(stopped.timeline, "ended").map((e) => e.reason)).toEqual(["exit"]);
+  });
+
+  it("a loop without a wait is stopped with an error instead of hanging", async () => {
+    const ir = withSchema(`journey J { on Ping
+      repeat 1000000 { let x = 1 } }`);
+    const { timeline } = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1 })] });
+    expect(ofType(timeline, "error").map((e) => e.message)).toEqual([expect.stringContaining("without waiting")]);
+    expect(ofType(timeline, "ended").map((e) => e.reason)).toEqual(["error"]);
+  });
+});
+
+describe("jump to and end", () => {
+  const ir = withSchema(`
+    journey First {
+      on Ping as p
+      reentry always
+      send email { subject "first" text "x" } to profile.email
+      if p.n == 1 { jump to Second }
+      send email { subject "not jumped" text "x" } to profile.email
+    }
+    journey Second {
+      on Stop
+      reentry always
+      wait 1h
+      send email { subject "second" text "x" } to profile.email
+    }
+  `);
+
+  it("`jump to` ends the instance (reason end) and starts the target for the same profile", async () => {
+    const { timeline } = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1 })] });
+    expect(trace(timeline)).toEqual([
+      `${iso(T0)} entered First`,
+      `${iso(T0)} send email first`,
+      `${iso(T0)} ended First end`,
+      `${iso(T0)} entered Second`,
+      `${iso(T0 + HOUR)} send email second`,
+      `${iso(T0 + HOUR)} ended Second end`,
+    ]);
+  });
+
+  it("`jump to` a journey that is live for the profile does not start a second instance", async () => {
+    const { timeline } = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Stop", "p1", T0, { reason: "" }), ev("Ping", "p1", T0 + 1, { n: 1 })] });
+    expect(ofType(timeline, "entered", "Second")).toHaveLength(1);
+    expect(ofType(timeline, "ended", "First").map((e) => e.reason)).toEqual(["end"]);
+  });
+
+  it("`end` stops the instance there (reason end)", async () => {
+    const ir2 = withSchema(`journey J { on Ping as p
+      send email { subject "before" text "x" } to profile.email
+      if p.n > 0 { end }
+      send email { subject "after" text "x" } to profile.email }`);
+    const { timeline } = await sim({ ir: ir2, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1 })] });
+    expect(subjects(timeline)).toEqual(["before"]);
+    expect(ofType(timeline, "ended").map((e) => e.reason)).toEqual(["end"]);
+  });
+});

@@ -1,0 +1,263 @@
+/** Entry: the three trigger kinds, one live instance per profile and journey, `reentry`. */
+import { createRuntime, MemoryChannel, VirtualClock, type Effect } from "@journey/runtime";
+import { describe, expect, it } from "vitest";
+import { DAY, HOUR, MIN, T, T0, ev, iso, ofType, sendTimes, sim, withSchema } from "./helpers.js";
+
+function runtimeFor(ir: ReturnType<typeof withSchema>, start = T0) {
+  const clock = new VirtualClock(start);
+  const timeline: Effect[] = [];
+  const channel = new MemoryChannel();
+  const runtime = createRuntime({ ir, clock, channels: channel, onEffect: (e) => timeline.push(e) });
+  return { clock, timeline, channel, runtime };
+}
+
+describe("event trigger", () => {
+  const ir = withSchema(`
+    journey BigCart {
+      on Cart as cart where cart.total > 10 and event.cartId != "ignored"
+      reentry always
+      send email { subject "cart {{cart.cartId}}" text "total {{cart.total}}" } to profile.email
+    }
+  `);
+
+  it("starts an instance only when `where` holds, with the alias (and `event`) bound", async () => {
+    const { timeline } = await sim({
+      ir,
+      profiles: [{ id: "p1" }],
+      events: [
+        ev("Cart", "p1", T0, { cartId: "small", items: [], total: 5 }),
+        ev("Cart", "p1", T0 + MIN, { cartId: "ignored", items: [], total: 50 }),
+        ev("Cart", "p1", T0 + 2 * MIN, { cartId: "big", items: [], total: 20 }),
+      ],
+    });
+    expect(ofType(timeline, "entered").map((e) => iso(e.at))).toEqual([iso(T0 + 2 * MIN)]);
+    const sends = ofType(timeline, "send");
+    expect(sends.map((s) => s.content)).toEqual([{ subject: "cart big", text: "total 20" }]);
+    expect(ofType(timeline, "ended").map((e) => e.reason)).toEqual(["end"]);
+  });
+
+  it("an event of another type or for another profile starts nothing for this profile", async () => {
+    const { timeline } = await sim({
+      ir,
+      profiles: [{ id: "p1" }, { id: "p2" }],
+      events: [ev("Order", "p1", T0, { orderId: "o1", items: [], total: 99 }), ev("Cart", "p2", T0, { cartId: "c", items: [], total: 99 })],
+    });
+    expect(ofType(timeline, "entered").map((e) => e.profileId)).toEqual(["p2"]);
+  });
+});
+
+describe("on enter Audience", () => {
+  const ir = withSchema(`
+    journey Welcome {
+      on enter Gold
+      reentry always
+      send email { subject "welcome gold" text "x" } to profile.email
+    }
+  `);
+
+  it("fires when upsertProfile makes the profile qualify, not while it stays qualified", async () => {
+    const { runtime, clock, timeline } = runtimeFor(ir);
+    await runtime.start();
+    await runtime.upsertProfile("p1", { tier: "bronze" });
+    expect(ofType(timeline, "entered")).toEqual([]);
+    clock.set(T0 + HOUR);
+    await runtime.upsertProfile("p1", { tier: "gold" });
+    expect(ofType(timeline, "entered").map((e) => [e.journey, iso(e.at)])).toEqual([["Welcome", iso(T0 + HOUR)]]);
+    // Still gold: no new entry although `reentry always` would allow one.
+    clock.set(T0 + 2 * HOUR);
+    await runtime.upsertProfile("p1", { tier: "gold", points: 3 });
+    expect(ofType(timeline, "entered")).toHaveLength(1);
+    // Leave and come back: a new entry.
+    await runtime.upsertProfile("p1", { tier: "silver" });
+    clock.set(T0 + 3 * HOUR);
+    await runtime.upsertProfile("p1", { tier: "gold" });
+    expect(ofType(timeline, "entered").map((e) => iso(e.at))).toEqual([iso(T0 + HOUR), iso(T0 + 3 * HOUR)]);
+    expect(ofType(timeline, "send").map((s) => s.content["subject"])).toEqual(["welcome gold", "welcome gold"]);
+    await runtime.stop();
+  });
+
+  it("fires when a profile is first stored already qualifying", async () => {
+    const { runtime, timeline } = runtimeFor(ir);
+    await runtime.start();
+    await runtime.upsertProfile("p2", { tier: "gold" });
+    expect(ofType(timeline, "entered").map((e) => e.profileId)).toEqual(["p2"]);
+    await runtime.stop();
+  });
+
+  it("fires when `set profile.x` inside another journey makes the profile qualify", async () => {
+    const ir2 = withSchema(`
+      journey Upgrade {
+        on Order as order
+        set profile.tier = "gold"
+        send email { subject "upgraded" text "x" } to profile.email
+      }
+      journey Welcome {
+        on enter Gold
+        send email { subject "welcome {{profile.tier}}" text "x" } to profile.email
+      }
+    `);
+    const { timeline } = await sim({
+      ir: ir2,
+      profiles: [{ id: "p1", tier: "silver" }],
+      events: [ev("Order", "p1", T0, { orderId: "o1", items: [], total: 10 })],
+    });
+    expect(ofType(timeline, "entered").map((e) => e.journey)).toEqual(["Upgrade", "Welcome"]);
+    expect(ofType(timeline, "profile").map((e) => e.set)).toEqual([{ tier: "gold" }]);
+    // The welcome runs at once, at the same instant, and sees the updated profile.
+    expect(ofType(timeline, "send").map((s) => [s.content["subject"], iso(s.at)])).toEqual([
+      ["welcome gold", iso(T0)],
+      ["upgraded", iso(T0)],
+    ]);
+  });
+});
+
+describe("on schedule every day at HH:MM for Audience", () => {
+  it("fires daily at HH:MM in the profile's time zone, for audience members only", async () => {
+    const ir = withSchema(`
+      journey Daily {
+        on schedule every day at 10:00 for Gold
+        reentry always
+        send email { subject "daily" text "x" } to profile.email
+      }
+    `);
+    const { timeline } = await sim({
+      ir,
+      start: T0, // 09:00Z = 04:00 in New York
+      until: T0 + 3 * DAY,
+      profiles: [
+        { id: "ny", tier: "gold", timezone: "America/New_York" },
+        { id: "utc", tier: "gold" },
+        { id: "out", tier: "bronze" },
+      ],
+      events: [],
+    });
+    const entered = ofType(timeline, "entered");
+    expect(entered.filter((e) => e.profileId === "ny").map((e) => iso(e.at))).toEqual(["2026-01-05T15:00:00.000Z", "2026-01-06T15:00:00.000Z", "2026-01-07T15:00:00.000Z"]);
+    // 10:00 UTC on the 5th is after 09:00: the first run is that same morning.
+    expect(entered.filter((e) => e.profileId === "utc").map((e) => iso(e.at))).toEqual(["2026-01-05T10:00:00.000Z", "2026-01-06T10:00:00.000Z", "2026-01-07T10:00:00.000Z"]);
+    expect(entered.filter((e) => e.profileId === "out")).toEqual([]);
+  });
+
+  it("a profile that joins the audience later is picked up by the next run", async () => {
+    const ir = withSchema(`
+      journey Daily {
+        on schedule every day at 10:00 for Gold
+        reentry always
+        send email { subject "daily" text "x" } to profile.email
+      }
+    `);
+    const { runtime, clock, timeline } = runtimeFor(ir);
+    await runtime.start();
+    await runtime.upsertProfile("p1", { tier: "bronze" });
+    await runtime.advanceTo(T("2026-01-06T09:00:00Z"));
+    expect(ofType(timeline, "entered")).toEqual([]);
+    clock.set(T("2026-01-06T09:30:00Z"));
+    await runtime.upsertProfile("p1", { tier: "gold" });
+    await runtime.advanceTo(T("2026-01-06T12:00:00Z"));
+    expect(ofType(timeline, "entered").map((e) => iso(e.at))).toEqual(["2026-01-06T10:00:00.000Z"]);
+    await runtime.stop();
+  });
+
+  it("respects one live instance and `reentry never`", async () => {
+    const ir = withSchema(`
+      journey Slow {
+        on schedule every day at 10:00 for Everyone
+        reentry always
+        wait 36h
+        send email { subject "slow" text "x" } to profile.email
+      }
+      journey Once {
+        on schedule every day at 10:00 for Everyone
+        send email { subject "once" text "x" } to profile.email
+      }
+    `);
+    const { timeline } = await sim({ ir, start: T0, until: T0 + 4 * DAY, profiles: [{ id: "p1" }], events: [] });
+    // Slow: enters on the 5th at 10:00, still waiting on the 6th (skipped), ends on the 6th at 22:00,
+    // enters again on the 7th; the 8th is skipped again.
+    expect(ofType(timeline, "entered", "Slow").map((e) => iso(e.at))).toEqual(["2026-01-05T10:00:00.000Z", "2026-01-07T10:00:00.000Z"]);
+    expect(ofType(timeline, "entered", "Once").map((e) => iso(e.at))).toEqual(["2026-01-05T10:00:00.000Z"]);
+  });
+
+  describe("across daylight-saving changes (Europe/Berlin)", () => {
+    const ir = withSchema(`
+      journey Daily {
+        on schedule every day at 10:00 for Everyone
+        reentry always
+        send email { subject "daily" text "x" } to profile.email
+      }
+    `);
+
+    it("spring forward (2026-03-29): 09:00Z before, 08:00Z after", async () => {
+      const { timeline } = await sim({ ir, start: T("2026-03-27T12:00:00Z"), until: T("2026-03-31T12:00:00Z"), profiles: [{ id: "p1", timezone: "Europe/Berlin" }], events: [] });
+      expect(sendTimes(timeline)).toEqual(["2026-03-28T09:00:00.000Z", "2026-03-29T08:00:00.000Z", "2026-03-30T08:00:00.000Z", "2026-03-31T08:00:00.000Z"]);
+    });
+
+    it("fall back (2026-10-25): 08:00Z before, 09:00Z after", async () => {
+      const { timeline } = await sim({ ir, start: T("2026-10-23T12:00:00Z"), until: T("2026-10-27T12:00:00Z"), profiles: [{ id: "p1", timezone: "Europe/Berlin" }], events: [] });
+      expect(sendTimes(timeline)).toEqual(["2026-10-24T08:00:00.000Z", "2026-10-25T09:00:00.000Z", "2026-10-26T09:00:00.000Z", "2026-10-27T09:00:00.000Z"]);
+    });
+  });
+});
+
+describe("one live instance per profile and journey", () => {
+  it("ignores triggers while an instance is live, for that profile only", async () => {
+    const ir = withSchema(`
+      journey J {
+        on Ping as p
+        reentry always
+        wait 1h
+        send email { subject "ping {{p.n}}" text "x" } to profile.email
+      }
+    `);
+    const { timeline } = await sim({
+      ir,
+      profiles: [{ id: "p1" }, { id: "p2" }],
+      events: [
+        ev("Ping", "p1", T0, { n: 1 }),
+        ev("Ping", "p1", T0 + 30 * MIN, { n: 2 }), // p1 is live: ignored
+        ev("Ping", "p2", T0 + 30 * MIN, { n: 3 }), // another profile: its own instance
+        ev("Ping", "p1", T0 + 2 * HOUR, { n: 4 }), // p1's first instance ended: a new one
+      ],
+    });
+    expect(ofType(timeline, "entered").map((e) => e.instanceId)).toEqual(["J:p1:1", "J:p2:1", "J:p1:2"]);
+    expect(ofType(timeline, "send").map((s) => `${s.profileId} ${s.content["subject"]}`)).toEqual(["p1 ping 1", "p2 ping 3", "p1 ping 4"]);
+  });
+});
+
+describe("reentry", () => {
+  const journey = (clause: string) =>
+    withSchema(`
+      journey J {
+        on Ping
+        ${clause}
+        wait 1h
+        send email { subject "s" text "x" } to profile.email
+      }
+    `);
+  const pings = (...times: number[]) => times.map((t, i) => ev("Ping", "p1", t, { n: i }));
+
+  it("`never` is the default: one instance per profile, ever", async () => {
+    for (const clause of ["", "reentry never"]) {
+      const { timeline } = await sim({ ir: journey(clause), profiles: [{ id: "p1" }], events: pings(T0, T0 + 2 * HOUR, T0 + 30 * DAY) });
+      expect(ofType(timeline, "entered")).toHaveLength(1);
+    }
+  });
+
+  it("`always`: a new instance as soon as the previous one ended", async () => {
+    const { timeline } = await sim({ ir: journey("reentry always"), profiles: [{ id: "p1" }], events: pings(T0, T0 + HOUR, T0 + HOUR + 1) });
+    // The first instance ends at T0+1h, before the event at the same instant (timers first).
+    expect(ofType(timeline, "entered").map((e) => iso(e.at))).toEqual([iso(T0), iso(T0 + HOUR)]);
+  });
+
+  it("`after d` counts from the end of the last instance: exactly d later enters, 1 ms earlier does not", async () => {
+    const ended = T0 + HOUR;
+    const early = await sim({ ir: journey("reentry after 1d"), profiles: [{ id: "p1" }], events: pings(T0, T0 + DAY, ended + DAY - 1) });
+    expect(ofType(early.timeline, "entered").map((e) => iso(e.at))).toEqual([iso(T0)]);
+
+    const exact = await sim({ ir: journey("reentry after 1d"), profiles: [{ id: "p1" }], events: pings(T0, ended + DAY - 1, ended + DAY) });
+    expect(ofType(exact.timeline, "entered").map((e) => [e.instanceId, iso(e.at)])).toEqual([
+      ["J:p1:1", iso(T0)],
+      ["J:p1:2", iso(ended + DAY)],
+    ]);
+  });
+});

@@ -1,0 +1,123 @@
+/** `runTests`: `test` blocks on a virtual clock, passing and failing expectations. */
+import { DEFAULT_TEST_START, runTests, formatOffset } from "@journey/runtime";
+import { describe, expect, it } from "vitest";
+import { SCHEMA, irOfFiles, iso, HOUR } from "../engine/helpers.js";
+
+const JOURNEYS = `${SCHEMA}
+channel email { quiet 21:00 to 08:00 }
+journey Reminder {
+  on Cart as cart
+  exit on Stop
+  goal bought: Order within 2d
+  wait 1h
+  send email { subject "Hello {{default profile.firstName 'there'}}" html "<p>{{cart.cartId}}</p>" } to profile.email
+  wait 1d
+  send sms { text "last call" } to profile.phone ?? ""
+}
+`;
+
+const TESTS = `test "reminder after an hour" {
+  profile "p1" { email: "ana@example.com", firstName: "Ana" }
+  at 0m "p1" Cart { cartId: "c1", items: [], total: 20 }
+  expect at 1h send email to "ana@example.com" where subject contains "Ana" and html == "<p>c1</p>"
+  expect at 1d1h send sms
+  expect ended Reminder reason end
+  expect no goal bought
+}
+
+test "this one fails" {
+  start 2026-03-02T08:00:00Z
+  profile "p2" { email: "bo@example.com" }
+  at 0m "p2" Cart { cartId: "c2", items: [], total: 20 }
+  at 30m "p2" Order { orderId: "o1", items: [], total: 20 }
+  expect at 2h send email
+  expect no send email
+  expect goal bought
+  expect ended Reminder reason exit
+}
+
+test "an exit" {
+  profile "p3" { email: "cy@example.com" }
+  at 0m "p3" Cart { cartId: "c3", items: [], total: 20 }
+  at 2h "p3" Stop { reason: "bought elsewhere" }
+  expect ended Reminder reason exit
+  expect at 2h ended
+  expect no send sms
+}
+
+test "quiet hours: observed at delivery" {
+  start 2026-03-02T20:30:00Z
+  profile "p4" { email: "di@example.com" }
+  at 0m "p4" Cart { cartId: "c4", items: [], total: 20 }
+  expect at 11h30m send email to "di@example.com"
+  expect no send email to "someone@else.example.com"
+}
+`;
+
+describe("runTests", async () => {
+  const ir = irOfFiles([
+    { path: "journeys.journey", text: JOURNEYS },
+    { path: "tests.journey", text: TESTS },
+  ]);
+  const results = await runTests(ir);
+  const byName = Object.fromEntries(results.map((r) => [r.name, r]));
+  const lines = TESTS.split("\n");
+  /** 1-based line and column of the `n`-th line starting with `text` (after indentation). */
+  const where = (text: string, n = 0) => {
+    const idx = lines.map((l, i) => (l.trimStart().startsWith(text) ? i : -1)).filter((i) => i >= 0)[n]!;
+    return { line: idx + 1, column: lines[idx]!.indexOf(text) + 1 };
+  };
+
+  it("runs every test, in order, with its name and location", () => {
+    expect(results.map((r) => [r.name, r.ok])).toEqual([
+      ["reminder after an hour", true],
+      ["this one fails", false],
+      ["an exit", true],
+      ["quiet hours: observed at delivery", true],
+    ]);
+    expect(byName["this one fails"]!.location).toMatchObject({ file: "tests.journey", ...where('test "this one fails"') });
+  });
+
+  it("a passing test: every expectation ok, on the default start", () => {
+    const r = byName["reminder after an hour"]!;
+    expect(r.start).toBe(DEFAULT_TEST_START);
+    expect(r.expectations.map((e) => [e.ok, e.expected])).toEqual([
+      [true, 'send email to ana@example.com where subject contains "Ana" and where html == "<p>c1</p>" at +1h'],
+      [true, "send sms at +1d1h"],
+      [true, "ended Reminder reason end"],
+      [true, "no goal bought"],
+    ]);
+    expect(r.timeline.some((e) => e.type === "send" && e.at === DEFAULT_TEST_START + HOUR)).toBe(true);
+  });
+
+  it("a failing expectation says what was expected, why it failed, and where it is", () => {
+    const r = byName["this one fails"]!;
+    expect(r.start).toBe(Date.parse("2026-03-02T08:00:00Z"));
+    const [at2h, noSend, goal, ended] = r.expectations;
+    expect(at2h).toMatchObject({ ok: false, expected: "send email at +2h", message: "no matching message was sent", location: { file: "tests.journey", ...where("expect at 2h send email") } });
+    expect(at2h!.location.endLine).toBe(at2h!.location.line);
+    expect(at2h!.location.endColumn).toBe(at2h!.location.column + "expect at 2h send email".length);
+    expect(noSend).toMatchObject({ ok: false, expected: "no send email", message: `a matching message was sent at ${iso(Date.parse("2026-03-02T09:00:00Z"))}`, location: where("expect no send email") });
+    expect(goal).toMatchObject({ ok: true, expected: "goal bought" });
+    expect(ended).toMatchObject({ ok: false, expected: "ended Reminder reason exit", message: "no instance ended that way", location: where("expect ended Reminder reason exit") });
+    // The actual trace is there to show.
+    expect(r.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(["entered", "goal", "send", "ended"]));
+  });
+
+  it("`expect at` pins the instant; quiet hours move the delivery", () => {
+    expect(byName["an exit"]!.expectations.every((e) => e.ok)).toBe(true);
+    expect(byName["quiet hours: observed at delivery"]!.expectations.every((e) => e.ok)).toBe(true);
+  });
+
+  it("filters tests by name", async () => {
+    const only = await runTests(ir, { filter: (n) => n.startsWith("an ") });
+    expect(only.map((r) => r.name)).toEqual(["an exit"]);
+  });
+
+  it("formats offsets as the language writes them", () => {
+    expect(formatOffset(0)).toBe("0m");
+    expect(formatOffset(HOUR)).toBe("1h");
+    expect(formatOffset(25 * HOUR + 30 * 60_000)).toBe("1d1h30m");
+    expect(formatOffset(1500)).toBe("1s500ms");
+  });
+});

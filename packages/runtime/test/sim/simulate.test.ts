@@ -1,0 +1,222 @@
+/** The shell on a virtual clock: redeploys, duplicates, invalid input, defaults, deterministic keys. */
+import { createRuntime, InvalidInputError, MemoryChannel, MemoryStore, simulate, VirtualClock, type Effect } from "@journey/runtime";
+import { describe, expect, it } from "vitest";
+import { DAY, HOUR, MIN, T0, ev, iso, ofType, sim, withSchema } from "../engine/helpers.js";
+
+describe("a journey redeployed while instances wait", () => {
+  const v1 = withSchema(`
+    journey J {
+      on Ping
+      reentry always
+      wait 1d
+      send email { subject "v1" text "x" } to profile.email
+    }
+    journey Gone {
+      on Ping
+      wait 1d
+      send email { subject "gone" text "x" } to profile.email
+    }
+  `);
+  const v2 = withSchema(`
+    journey J {
+      on Ping
+      reentry always
+      wait 2h
+      send email { subject "v2" text "x" } to profile.email
+    }
+  `);
+
+  it("a waiting instance finishes on its old version; new instances start on the new version", async () => {
+    const store = new MemoryStore();
+    const clock = new VirtualClock(T0);
+    const channel = new MemoryChannel();
+    const timeline: Effect[] = [];
+    const deploy = (ir: typeof v1) => createRuntime({ ir, store, clock, channels: channel, onEffect: (e) => timeline.push(e) });
+
+    const rt1 = deploy(v1);
+    await rt1.start();
+    await rt1.ingest(ev("Ping", "p1", T0, { n: 1 }));
+    await rt1.stop();
+    const waiting = await store.loadProfile("p1");
+    expect(waiting?.instances["J"]?.version).toBe(v1.journeys["J"]!.version);
+    expect(v2.journeys["J"]!.version).not.toBe(v1.journeys["J"]!.version);
+
+    const rt2 = deploy(v2);
+    await rt2.start();
+    clock.set(T0 + HOUR);
+    await rt2.ingest(ev("Ping", "p2", T0 + HOUR, { n: 1 }));
+    // p1 is still live on v1: its Ping is ignored (one live instance), whatever the version.
+    await rt2.ingest(ev("Ping", "p1", T0 + HOUR, { n: 2 }));
+    await rt2.advanceTo(T0 + 3 * DAY);
+    await rt2.stop();
+
+    const sends = ofType(timeline, "send").map((s) => `${iso(s.at)} ${s.profileId} ${s.journey} ${s.content["subject"]}`);
+    expect(sends.sort()).toEqual([`${iso(T0 + 3 * HOUR)} p2 J v2`, `${iso(T0 + DAY)} p1 Gone gone`, `${iso(T0 + DAY)} p1 J v1`]);
+    expect(ofType(timeline, "error")).toEqual([]);
+    // A journey removed by the redeploy starts no new instance.
+    expect(ofType(timeline, "entered", "Gone")).toHaveLength(1);
+  });
+
+  it("after the redeploy, a profile whose old instance ended re-enters on the new version", async () => {
+    const store = new MemoryStore();
+    const clock = new VirtualClock(T0);
+    const timeline: Effect[] = [];
+    const rt1 = createRuntime({ ir: v1, store, clock, onEffect: (e) => timeline.push(e) });
+    await rt1.start();
+    await rt1.ingest(ev("Ping", "p1", T0, { n: 1 }));
+    await rt1.stop();
+    const rt2 = createRuntime({ ir: v2, store, clock, onEffect: (e) => timeline.push(e) });
+    await rt2.start();
+    await rt2.advanceTo(T0 + DAY);
+    clock.set(T0 + DAY + MIN);
+    await rt2.ingest(ev("Ping", "p1", T0 + DAY + MIN, { n: 2 }));
+    await rt2.advanceTo(T0 + 2 * DAY);
+    expect(ofType(timeline, "send", "J").map((s) => s.content["subject"])).toEqual(["v1", "v2"]);
+    expect(ofType(timeline, "entered", "J").map((e) => e.instanceId)).toEqual(["J:p1:1", "J:p1:2"]);
+  });
+});
+
+describe("ingest", () => {
+  const ir = withSchema(`
+    journey J {
+      on Cart as cart
+      reentry always
+      send email { subject "{{cart.cartId}}" text "x" } to profile.email
+    }
+  `);
+  const setup = async () => {
+    const clock = new VirtualClock(T0);
+    const store = new MemoryStore();
+    const timeline: Effect[] = [];
+    const runtime = createRuntime({ ir, store, clock, onEffect: (e) => timeline.push(e) });
+    await runtime.start();
+    return { runtime, store, timeline };
+  };
+  const cart = (id: string, data: Record<string, unknown> = { cartId: "c1", items: [], total: 5 }) => ev("Cart", "p1", T0, data, id);
+
+  it("acknowledges a repeated event id and ignores it (in one batch and across calls)", async () => {
+    const { runtime, timeline } = await setup();
+    expect(await runtime.ingest([cart("e1"), cart("e1"), cart("e2")])).toEqual({ accepted: 2, duplicates: 1 });
+    expect(await runtime.ingest(cart("e1"))).toEqual({ accepted: 0, duplicates: 1 });
+    expect(await runtime.ingest([cart("e2"), cart("e3")])).toEqual({ accepted: 1, duplicates: 1 });
+    expect(ofType(timeline, "entered")).toHaveLength(3);
+    await runtime.stop();
+  });
+
+  it("rejects an invalid event with the path of the offending field, and changes nothing", async () => {
+    const { runtime, store, timeline } = await setup();
+    const bad = cart("e2", { cartId: "c2", items: [{ sku: "W1", name: "Hat", price: "cheap", category: "hats" }], total: 5 });
+    const err = await runtime.ingest([cart("e1"), bad]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect((err as InvalidInputError).errors).toEqual([{ path: "event[1].data.items[0].price", message: 'expected number, found the string "cheap"' }]);
+    expect((err as Error).message).toContain("event[1].data.items[0].price");
+    // Nothing happened: not the valid event either.
+    expect(timeline).toEqual([]);
+    expect(await store.loadProfile("p1")).toBeUndefined();
+    expect(await store.hasEvent("e1")).toBe(false);
+    expect(await runtime.ingest(cart("e1"))).toEqual({ accepted: 1, duplicates: 0 });
+    await runtime.stop();
+  });
+
+  it("names missing, null and undeclared fields, and envelope fields", async () => {
+    const { runtime } = await setup();
+    const errorsOf = async (e: unknown) => ((await runtime.ingest(e as never).catch((x: unknown) => x)) as InvalidInputError).errors;
+    expect(await errorsOf(cart("m", { items: [], total: 5 }))).toEqual([{ path: "event.data.cartId", message: "is missing" }]);
+    expect(await errorsOf(cart("n", { cartId: null, items: [], total: 5 }))).toEqual([{ path: "event.data.cartId", message: "must not be null" }]);
+    expect(await errorsOf(cart("x", { cartId: "c", items: [], total: 5, extra: 1 }))).toEqual([{ path: "event.data.extra", message: "is not a declared field" }]);
+    expect((await errorsOf({ ...cart("t"), time: "not a time" }))[0]!.path).toBe("event.time");
+    expect((await errorsOf({ ...cart("p"), profileId: "" }))[0]!.path).toBe("event.profileId");
+    await runtime.stop();
+  });
+
+  it("a datetime must carry a zone", async () => {
+    const ir2 = withSchema(`event Booked { at: datetime }`);
+    const runtime = createRuntime({ ir: ir2, clock: new VirtualClock(T0) });
+    await runtime.start();
+    const err = (await runtime.ingest(ev("Booked", "p1", T0, { at: "2026-01-05T10:00" })).catch((e: unknown) => e)) as InvalidInputError;
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect(err.errors[0]!.path).toBe("event.data.at");
+    expect(await runtime.ingest(ev("Booked", "p1", T0, { at: "2026-01-05T10:00:00+01:00" }))).toEqual({ accepted: 1, duplicates: 0 });
+    await runtime.stop();
+  });
+
+  it("rejects an unknown event type", async () => {
+    const { runtime, timeline } = await setup();
+    const err = (await runtime.ingest(ev("Nope", "p1", T0, {}, "u1")).catch((e: unknown) => e)) as InvalidInputError;
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect(err.errors[0]!.path).toBe("event.type");
+    expect(err.message).toContain("`Nope` is not a declared event");
+    expect(timeline).toEqual([]);
+    await runtime.stop();
+  });
+});
+
+describe("profiles", () => {
+  const ir = withSchema(`
+    journey J {
+      on Ping
+      send email { subject "{{profile.timezone}} {{profile.tier}} {{profile.points}} [{{profile.firstName}}]" text "x" } to profile.email
+    }
+  `);
+
+  it("defaults are applied to upserted profiles and absent optionals are null", async () => {
+    const { timeline, runtime } = await sim({ ir, profiles: [{ id: "p1", email: "a@example.com" }], events: [ev("Ping", "p1", T0, { n: 1 })] });
+    expect((await runtime.profile("p1"))?.attributes).toEqual({
+      email: "a@example.com",
+      firstName: null,
+      phone: null,
+      timezone: "UTC",
+      tier: "bronze",
+      points: 0,
+      flag: false,
+      lastOrderAt: null,
+    });
+    expect(ofType(timeline, "send")[0]!.content["subject"]).toBe("UTC bronze 0 []");
+  });
+
+  it("a profile first seen in an event starts with the defaults", async () => {
+    const { timeline } = await sim({ ir, events: [ev("Ping", "new", T0, { n: 1 })] });
+    expect(ofType(timeline, "send").map((s) => [s.to, s.content["subject"]])).toEqual([["p@example.com", "UTC bronze 0 []"]]);
+  });
+
+  it("an invalid profile is rejected with the path of the field", async () => {
+    const runtime = createRuntime({ ir, clock: new VirtualClock(T0) });
+    await runtime.start();
+    const err = (await runtime.upsertProfile("p1", { points: 1.5, tier: "platinum" }).catch((e: unknown) => e)) as InvalidInputError;
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect(err.errors.map((e) => e.path)).toEqual(["profile.tier", "profile.points"]);
+    expect(await runtime.profile("p1")).toBeUndefined();
+    await runtime.stop();
+  });
+});
+
+describe("determinism", () => {
+  const ir = withSchema(`
+    channel email { cap 5 per 1d quiet 22:00 to 07:00 }
+    journey J {
+      on Cart as cart
+      reentry always
+      exit on Stop
+      goal bought: Order within 1d
+      split "s" { A 50% { send email { subject "A" text "x" } to profile.email } B 50% { } }
+      repeat 2 every 6h { send email { subject "r" text "x" } to profile.email }
+      wait for Order within 1d { send email { subject "thanks" text "x" } to profile.email }
+    }
+  `);
+  const events = () => [
+    ev("Cart", "p1", T0, { cartId: "c1", items: [], total: 5 }, "a1"),
+    ev("Cart", "p2", T0 + MIN, { cartId: "c2", items: [], total: 5 }, "a2"),
+    ev("Order", "p1", T0 + 20 * HOUR, { orderId: "o1", items: [], total: 5 }, "a3"),
+    ev("Stop", "p2", T0 + 2 * HOUR, { reason: "x" }, "a4"),
+  ];
+
+  it("two identical simulations produce identical timelines and idempotency keys", async () => {
+    const a = await simulate({ ir, events: events(), profiles: [{ id: "p1" }, { id: "p2" }] });
+    const b = await simulate({ ir, events: events(), profiles: [{ id: "p1" }, { id: "p2" }] });
+    expect(b.timeline).toEqual(a.timeline);
+    expect(b.channel.messages.map((m) => m.key)).toEqual(a.channel.messages.map((m) => m.key));
+    expect(a.timeline.length).toBeGreaterThan(6);
+    // Keys name the journey, the instance and the node.
+    for (const e of a.timeline) expect(e.key.startsWith(`J:${e.profileId}:1`)).toBe(true);
+  });
+});

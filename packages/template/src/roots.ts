@@ -1,0 +1,34 @@
+/** The root names a template reads (`profile`, `recs`, …), without type information. */
+import type { Expr, TNode } from "./ast.js";
+import { parseTemplate } from "./parse.js";
+
+/**
+ * Every name a path of the template starts with, block parameters (`as |p|`) excluded. The
+ * runtime uses it to skip an experience variant whose data failed to load.
+ */
+export function rootNames(source: string): Set<string> {
+  const out = new Set<string>();
+  const visitExpr = (e: Expr, params: ReadonlySet<string>): void => {
+    if (e.kind === "path") {
+      const head = e.segments[0]?.name;
+      if (e.head === "name" && head !== undefined && !params.has(head)) out.add(head);
+    } else if (e.kind === "call") e.args.forEach((a) => visitExpr(a, params));
+  };
+  const visit = (nodes: TNode[], params: ReadonlySet<string>): void => {
+    for (const n of nodes) {
+      if (n.kind === "mustache") visitExpr(n.expr, params);
+      else if (n.kind === "section") {
+        visitExpr(n.path, params);
+        visit(n.body, params);
+        if (n.inverse) visit(n.inverse, params);
+      } else if (n.kind === "block") {
+        n.args.forEach((a) => visitExpr(a, params));
+        const inner = n.params.length ? new Set([...params, ...n.params.map((p) => p.name)]) : params;
+        visit(n.body, inner);
+        if (n.inverse) visit(n.inverse, params);
+      }
+    }
+  };
+  visit(parseTemplate(source).nodes, new Set());
+  return out;
+}
