@@ -63,6 +63,7 @@ export const codes = {
   notARecord: kind("J2007", "`{type}` has no fields"),
   comparisonAlwaysFalse: kind("J2008", "`{actual}` can never equal `{expected}`: this comparison always gives the same answer"),
   nonConstantDefault: kind("J2009", "a field default must be a literal value"),
+  notConstant: kind("J2010", "{what} must be known when the project compiles: a literal, or `+ - * /` of literals"),
 
   // ── J3xxx journeys ──
   splitTotal: kind("J3001", "split percentages add up to {total}%, not 100%"),
@@ -87,6 +88,7 @@ export const codes = {
   reentryNeedsDuration: kind("J3020", "`reentry after` needs a duration"),
   itemOutsideWhere: kind("J3021", "`item` is only defined in the `where` of a `recommend`"),
   invalidReentry: kind("J3022", "unknown reentry `{text}`: reentry is `never`, `always` or `after <duration>`"),
+  emptyExperiment: kind("J3023", "an experiment needs a name: two splits with the same name share one assignment"),
 
   // ── J4xxx templates ──
   templateSyntax: kind("J4001", "{message}"),

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import type { Type } from "@journey/template";
 import type { CheckResult } from "../semantics/checker.js";
 import { CHANNELS } from "../semantics/builtins.js";
-import { isConstant } from "../semantics/constants.js";
+import { constNumber, isConstant } from "../semantics/constants.js";
 import { resolveType } from "../semantics/types.js";
 import type * as A from "../syntax/ast.js";
 import { LineIndex } from "../syntax/line-index.js";
@@ -33,10 +33,9 @@ export function serializeIR(ir: IR): string {
   return JSON.stringify(ir, null, 2) + "\n";
 }
 
-/** A content hash that ignores source positions (`loc`): moving code does not make a new version. */
+/** A content hash (journeys and experiences hold no source positions: moving code makes no new version). */
 export function hashOf(value: unknown): string {
-  const json = JSON.stringify(value, (k, v: unknown) => (k === "loc" ? undefined : v));
-  return createHash("sha256").update(json).digest("hex").slice(0, 16);
+  return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);
 }
 
 const byName = <V>(m: Map<string, V>): [string, V][] => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -83,14 +82,14 @@ class Emitter {
       ...(d.doc !== undefined ? { doc: d.doc } : {}),
       trigger: trigger ? this.trigger(trigger) : null,
       reentry: reentry
-        ? reentry.mode === "after" && reentry.after?.kind === "Duration"
-          ? { mode: "after", afterMs: reentry.after.ms }
+        ? reentry.mode === "after" && reentry.after
+          ? { mode: "after", afterMs: constNumber(reentry.after) ?? 0 }
           : { mode: reentry.mode }
         : { mode: "never" },
       exits: d.clauses.filter((c): c is A.ExitClause => c.kind === "ExitOn").map((c) => this.match(c)),
       goals: d.clauses
         .filter((c): c is A.GoalClause => c.kind === "Goal")
-        .map((c) => ({ name: c.name.name, ...this.match(c), withinMs: c.within?.kind === "Duration" ? c.within.ms : null })),
+        .map((c) => ({ name: c.name.name, ...this.match(c), withinMs: c.within ? (constNumber(c.within) ?? null) : null })),
       entry,
       nodes,
     };
@@ -238,10 +237,10 @@ class Emitter {
           format = item.format.name as IRExperience["format"];
           break;
         case "Priority":
-          if (item.value.kind === "Number") priority = item.value.value;
+          priority = constNumber(item.value) ?? priority;
           break;
         case "Timeout":
-          if (item.value.kind === "Duration") timeoutMs = item.value.ms;
+          timeoutMs = constNumber(item.value) ?? timeoutMs;
           break;
         case "Active":
           active = period(item.period);
@@ -389,8 +388,8 @@ export function emitIR(checked: CheckResult, files: Map<string, A.SourceFile>): 
         url: d.url?.value ?? "",
         headers: Object.fromEntries((d.headers?.entries ?? []).map((h) => [h.name.name, emitExpr(h.value)])),
         ...(d.body ? { body: emitExpr(d.body) } : {}),
-        ...(d.timeout?.kind === "Duration" ? { timeoutMs: d.timeout.ms } : {}),
-        ...(d.retries?.kind === "Number" ? { retries: d.retries.value } : {}),
+        ...(d.timeout && constNumber(d.timeout) !== undefined ? { timeoutMs: constNumber(d.timeout) } : {}),
+        ...(d.retries && constNumber(d.retries) !== undefined ? { retries: constNumber(d.retries) } : {}),
       };
     });
   }
@@ -399,7 +398,7 @@ export function emitIR(checked: CheckResult, files: Map<string, A.SourceFile>): 
     const d = l.decl;
     channels[name] = {
       ...(d.from?.kind === "String" ? { from: d.from.value } : {}),
-      ...(d.cap && d.cap.count.kind === "Number" && d.cap.per.kind === "Duration" ? { cap: { count: d.cap.count.value, perMs: d.cap.per.ms } } : {}),
+      ...(d.cap && constNumber(d.cap.count) !== undefined && constNumber(d.cap.per) !== undefined ? { cap: { count: constNumber(d.cap.count)!, perMs: constNumber(d.cap.per)! } } : {}),
       ...(d.quiet && d.quiet.from.kind === "TimeOfDay" && d.quiet.to.kind === "TimeOfDay" ? { quiet: { from: d.quiet.from.text, to: d.quiet.to.text } } : {}),
     };
   }
@@ -436,5 +435,7 @@ export function emitIR(checked: CheckResult, files: Map<string, A.SourceFile>): 
     tests,
   };
   const sortedMap = Object.fromEntries(Object.entries(em.sourceMap).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { irVersion: IR_VERSION, hash: hashOf(body), ...body, sourceMap: { files: em.fileNames, nodes: sortedMap } };
+  // The project hash leaves test locations out, like the source map: only meaning counts.
+  const hash = hashOf({ ...body, tests: tests.map(({ loc: _loc, events, expectations, ...t }) => ({ ...t, events: events.map(({ loc: _l, ...e }) => e), expectations: expectations.map(({ loc: _l, ...x }) => x) })) });
+  return { irVersion: IR_VERSION, hash, ...body, sourceMap: { files: em.fileNames, nodes: sortedMap } };
 }

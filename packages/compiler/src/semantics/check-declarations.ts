@@ -4,7 +4,7 @@ import type * as A from "../syntax/ast.js";
 import { CHANNELS, HTTP_METHODS, RESERVED_NAMES, RUNTIME_NAMES, type ChannelSpec } from "./builtins.js";
 import { isConstant } from "./constants.js";
 import type { CheckContext } from "./context.js";
-import { expectBool, expectType, requireValue, typeOf } from "./expressions.js";
+import { expectBool, expectType, requireValue, typeOf, expectConstant } from "./expressions.js";
 import { Scope } from "./scope.js";
 import { checkContent } from "./templates.js";
 import { resolveType, paramTypes, returnType } from "./types.js";
@@ -100,8 +100,8 @@ export function checkAction(ctx: CheckContext, d: A.ActionDecl): void {
   }
   if (d.headers) for (const h of d.headers.entries) expectType(ctx, h.value, T.string, scope, { allowSecret: true });
   if (d.body) typeOf(ctx, d.body, scope);
-  if (d.timeout) expectType(ctx, d.timeout, T.duration, scope);
-  if (d.retries) expectType(ctx, d.retries, T.int, scope);
+  if (d.timeout) expectConstant(ctx, d.timeout, T.duration, "an action's `timeout`", scope);
+  if (d.retries) expectConstant(ctx, d.retries, T.int, "an action's `retries`", scope);
 }
 
 /** Settings said twice: the last one counts, which is rarely what was meant. */
@@ -121,8 +121,8 @@ export function checkChannelDecl(ctx: CheckContext, d: A.ChannelDecl): void {
   const scope = new Scope();
   if (d.from) expectType(ctx, d.from, T.string, scope);
   if (d.cap) {
-    expectType(ctx, d.cap.count, T.int, scope);
-    expectType(ctx, d.cap.per, T.duration, scope);
+    expectConstant(ctx, d.cap.count, T.int, "a cap's count", scope);
+    expectConstant(ctx, d.cap.per, T.duration, "a cap's period", scope);
   }
   if (d.quiet && (d.quiet.from.kind !== "TimeOfDay" || d.quiet.to.kind !== "TimeOfDay")) ctx.report("invalidQuietHours", {}, d.quiet.span);
 }

@@ -4,7 +4,7 @@ import type * as A from "../syntax/ast.js";
 import { rootScope } from "./check-declarations.js";
 import { Bindings, checkCall, checkSplitArms } from "./check-journey.js";
 import type { CheckContext } from "./context.js";
-import { checkCondition, expectType, typeOf, widen } from "./expressions.js";
+import { checkCondition, expectType, typeOf, widen, expectConstant } from "./expressions.js";
 import { jsonContentProblem } from "./json-content.js";
 import { checkRecommend } from "./recommend.js";
 import type { Scope } from "./scope.js";
@@ -62,10 +62,10 @@ export function checkExperience(ctx: CheckContext, d: A.ExperienceDecl): void {
         }
         break;
       case "Priority":
-        expectType(ctx, item.value, T.int, scope);
+        expectConstant(ctx, item.value, T.int, "an experience's `priority`", scope);
         break;
       case "Timeout":
-        expectType(ctx, item.value, T.duration, scope);
+        expectConstant(ctx, item.value, T.duration, "an experience's `timeout`", scope);
         break;
       case "Active":
         checkPeriod(ctx, item.period, scope);
@@ -103,7 +103,7 @@ export function checkExperience(ctx: CheckContext, d: A.ExperienceDecl): void {
     const contents: A.ContentField[] = [];
     if (v.content) contents.push(v.content);
     if (v.split) {
-      checkSplitArms(ctx, v.split.arms, v.split.span);
+      checkSplitArms(ctx, v.split.arms, v.split.span, v.split.experiment);
       for (const arm of v.split.arms) {
         if (arm.content) contents.push(arm.content);
         else ctx.report("missingVariantContent", { name: `${v.name.name}.${arm.label.name}` }, arm.label.span);

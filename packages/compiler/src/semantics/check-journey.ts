@@ -4,7 +4,7 @@ import type * as A from "../syntax/ast.js";
 import { CHANNELS, RESERVED_NAMES } from "./builtins.js";
 import { checkContentFields, reportUnknownDecl, rootScope } from "./check-declarations.js";
 import type { CheckContext } from "./context.js";
-import { checkCondition, expectType, requireValue, typeOf, widen } from "./expressions.js";
+import { checkCondition, expectType, requireValue, typeOf, widen, expectConstant } from "./expressions.js";
 import { checkRecommend } from "./recommend.js";
 import { Scope } from "./scope.js";
 import { resolveType, paramTypes, returnType } from "./types.js";
@@ -100,7 +100,7 @@ function checkClause(ctx: CheckContext, c: A.JourneyClause, scope: Scope, isTrig
       if (!["never", "always", "after"].includes(ctx.text(c.modeSpan))) ctx.report("invalidReentry", { text: ctx.text(c.modeSpan) }, c.modeSpan);
       else if (c.mode === "after") {
         if (!c.after) ctx.report("reentryNeedsDuration", {}, c.modeSpan);
-        else expectType(ctx, c.after, T.duration, scope);
+        else expectConstant(ctx, c.after, T.duration, "`reentry after`", scope);
       }
       return;
     case "ExitOn":
@@ -109,7 +109,7 @@ function checkClause(ctx: CheckContext, c: A.JourneyClause, scope: Scope, isTrig
     case "Goal":
       checkWhere(ctx, c, eventScope(ctx, scope, c));
       if (!c.within) ctx.report("goalWithoutWithin", {}, { start: c.span.start, end: c.event.span.end });
-      else expectType(ctx, c.within, T.duration, scope);
+      else expectConstant(ctx, c.within, T.duration, "a goal's `within`", scope);
       return;
   }
 }
@@ -174,7 +174,7 @@ function checkStep(ctx: CheckContext, s: A.Step, scope: Scope, bindings: Binding
       return;
     }
     case "Split":
-      checkSplitArms(ctx, s.arms, s.span);
+      checkSplitArms(ctx, s.arms, s.span, s.experiment);
       for (const arm of s.arms) checkBlock(ctx, arm.body.steps, scope.child(), bindings);
       return;
     case "Send":
@@ -214,7 +214,8 @@ function checkStep(ctx: CheckContext, s: A.Step, scope: Scope, bindings: Binding
 }
 
 /** Split arms: percentages in range, adding up to 100, labels unique. */
-export function checkSplitArms(ctx: CheckContext, arms: { label: A.Ident; percent: number; percentSpan: A.Span }[], span: A.Span): void {
+export function checkSplitArms(ctx: CheckContext, arms: { label: A.Ident; percent: number; percentSpan: A.Span }[], span: A.Span, experiment?: A.StringExpr): void {
+  if (experiment && !experiment.value.trim()) ctx.report("emptyExperiment", {}, experiment.span);
   const labels = new Map<string, A.Span>();
   let total = 0;
   for (const arm of arms) {

@@ -63,7 +63,7 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
         break;
       case "ExpectGoal": {
         if (item.at) checkOffset(ctx, item.at);
-        const goals = [...ctx.symbols.journeys.values()].flatMap((j) => j.decl.clauses.filter((c) => c?.kind === "Goal").map((c) => (c as A.GoalClause).name.name));
+        const goals = ctx.goalNames();
         if (!goals.includes(item.goal.name)) {
           const s = suggest(item.goal.name, goals);
           ctx.report("unknownName", { name: item.goal.name }, item.goal.span, s ? { fix: ctx.replace(`change to \`${s}\``, item.goal.span, s), help: `did you mean \`${s}\`?` } : {});
@@ -73,7 +73,7 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
       case "ExpectDecide": {
         if (item.at) checkOffset(ctx, item.at);
         if (item.variant) {
-          const variants = [...ctx.symbols.experiences.values()].flatMap((x) => x.decl.items.filter((i) => i?.kind === "Variant").map((v) => (v as A.VariantDecl).name.name));
+          const variants = ctx.variantNames();
           if (!variants.includes(item.variant.name)) {
             const s = suggest(item.variant.name, variants);
             ctx.report("unknownName", { name: item.variant.name }, item.variant.span, s ? { fix: ctx.replace(`change to \`${s}\``, item.variant.span, s), help: `did you mean \`${s}\`?` } : {});

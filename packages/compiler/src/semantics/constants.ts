@@ -47,3 +47,34 @@ export function isConstant(e: A.Expr): { value: unknown } | undefined {
       return undefined;
   }
 }
+
+/**
+ * The value of a number or duration known when the project compiles: literals, and
+ * `+ - * /` and unary `-` of them (`1d + 2h`). Undefined when it needs evaluating.
+ */
+export function constNumber(e: A.Expr): number | undefined {
+  switch (e.kind) {
+    case "Number":
+      return e.value;
+    case "Duration":
+      return e.ms;
+    case "Unary":
+      return e.op === "-" ? negate(constNumber(e.operand)) : undefined;
+    case "Binary": {
+      const l = constNumber(e.left);
+      const r = constNumber(e.right);
+      if (l === undefined || r === undefined) return undefined;
+      if (e.op === "+") return l + r;
+      if (e.op === "-") return l - r;
+      if (e.op === "*") return l * r;
+      if (e.op === "/" && r !== 0) return l / r;
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function negate(n: number | undefined): number | undefined {
+  return n === undefined ? undefined : -n;
+}

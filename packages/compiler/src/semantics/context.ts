@@ -54,6 +54,24 @@ export class CheckContext {
     readonly sources: Map<string, A.SourceFile>,
   ) {}
 
+  private fragments?: ReadonlySet<string>;
+  /** Declared fragment names (the partials templates may include), computed once. */
+  fragmentNames(): ReadonlySet<string> {
+    return (this.fragments ??= new Set(this.symbols.fragments.keys()));
+  }
+
+  private goals?: string[];
+  /** Every goal name of every journey, computed once (tests name them). */
+  goalNames(): string[] {
+    return (this.goals ??= [...this.symbols.journeys.values()].flatMap((j) => j.decl.clauses.filter((c) => c?.kind === "Goal").map((c) => (c as A.GoalClause).name.name)));
+  }
+
+  private variants?: string[];
+  /** Every variant name of every experience, computed once (tests name them). */
+  variantNames(): string[] {
+    return (this.variants ??= [...this.symbols.experiences.values()].flatMap((x) => x.decl.items.filter((i) => i?.kind === "Variant").map((v) => (v as A.VariantDecl).name.name)));
+  }
+
   report(name: CodeName, args: Record<string, string | number>, span: A.Span, extras?: DiagnosticExtras): void {
     this.diagnostics.push(diagnostic(name, args, this.file, span, extras));
   }

@@ -2,6 +2,7 @@
 import { fieldType, isAssignable, isNumeric, isStringLike, nonNull, suggest, T, typeToString, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
 import { BUILTIN_FUNCTIONS } from "./builtins.js";
+import { constNumber } from "./constants.js";
 import type { CheckContext } from "./context.js";
 import { nullFacts, pathKey, type Scope } from "./scope.js";
 
@@ -189,6 +190,15 @@ export function expectType(ctx: CheckContext, e: A.Expr, expected: Type, scope: 
     ctx.report("typeMismatch", { expected: typeToString(expected), actual: typeToString(t) }, e.span);
   }
   return t;
+}
+
+/**
+ * A setting the runtime reads from the IR as a number (a cap, a timeout, a reentry delay):
+ * typed as `expected`, and known when the project compiles.
+ */
+export function expectConstant(ctx: CheckContext, e: A.Expr, expected: Type, what: string, scope: Scope): void {
+  const t = expectType(ctx, e, expected, scope);
+  if (isAssignable(t, expected) && t.kind !== "unknown" && constNumber(e) === undefined) ctx.report("notConstant", { what }, e.span);
 }
 
 /** String literal types widen to `string` when a value is stored (`let x = "a"`). */

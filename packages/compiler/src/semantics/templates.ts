@@ -34,7 +34,7 @@ export function checkContent(ctx: CheckContext, s: A.StringExpr, scope: Scope, e
   const result = checkTemplate(s.value, {
     lookup: (name) => scope.lookup(name)?.type,
     names: () => scope.names(),
-    partials: new Set(ctx.symbols.fragments.keys()),
+    partials: ctx.fragmentNames(),
     escape,
   });
   if (used) for (const r of result.references) used.add(r.root);
