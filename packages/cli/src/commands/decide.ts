@@ -1,0 +1,87 @@
+/** `journey decide`: replay a project's events, then decide experiences for surfaces of one profile. */
+import { InvalidInputError, simulate, type Decision } from "@journey/runtime";
+import { Command } from "commander";
+import pc from "picocolors";
+import { UserError } from "../errors.js";
+import { readActionResponses, readCatalog, readEvents, readProfiles } from "../inputs.js";
+import { compileOrReport } from "../project.js";
+import { useColor, write } from "../report.js";
+import { dataFile } from "./run.js";
+
+interface DecideOptions {
+  surface: string[];
+  profile: string;
+  profiles?: string;
+  catalog?: string;
+  events?: string;
+  actionResponses?: string;
+  context?: string;
+  at?: string;
+  json?: boolean;
+}
+
+export function decideCommand(): Command {
+  return new Command("decide")
+    .description("decide experiences for surfaces of one profile, after replaying the project's events")
+    .argument("<project>", "the project folder")
+    .requiredOption("--surface <uri>", "a surface to decide (repeat for several, at most 30)", (v: string, all: string[] = []) => [...all, v])
+    .requiredOption("--profile <id>", "the profile asking")
+    .option("--profiles <file>", "profiles (default: <project>/profiles.json if present)")
+    .option("--catalog <file>", "catalog items (default: <project>/catalog.json if present)")
+    .option("--events <file>", "events to replay first (default: <project>/events.jsonl if present)")
+    .option("--action-responses <file>", "canned action responses (default: <project>/action-responses.json if present)")
+    .option("--context <json>", "what the page or app sends, as JSON")
+    .option("--at <time>", "decide at this ISO time (default: the last event's time, or now)")
+    .option("--json", "one JSON object per surface")
+    .action(async (project: string, options: DecideOptions, command: Command) => {
+      process.exitCode = await run(project, options, useColor(command));
+    });
+}
+
+async function run(project: string, options: DecideOptions, color: boolean): Promise<number> {
+  const ir = compileOrReport(project, color);
+  if (!ir) return 1;
+  let context: Record<string, unknown> | undefined;
+  if (options.context !== undefined) {
+    try {
+      context = JSON.parse(options.context) as Record<string, unknown>;
+    } catch (e) {
+      throw new UserError(`--context: invalid JSON: ${(e as Error).message}`);
+    }
+    if (!context || typeof context !== "object" || Array.isArray(context)) throw new UserError("--context: expected a JSON object");
+  }
+  const eventsPath = dataFile(project, options.events, "events.jsonl");
+  const events = eventsPath ? readEvents(eventsPath) : [];
+  const at = options.at !== undefined ? Date.parse(options.at) : events.length ? Math.max(...events.map((e) => Date.parse(e.time))) : Date.now();
+  if (Number.isNaN(at)) throw new UserError(`--at ${options.at}: expected an ISO time`);
+  const profilesPath = dataFile(project, options.profiles, "profiles.json");
+  const catalogPath = dataFile(project, options.catalog, "catalog.json");
+  const responsesPath = dataFile(project, options.actionResponses, "action-responses.json");
+  let decisions: Decision[] = [];
+  try {
+    await simulate({
+      ir,
+      events: events.filter((e) => Date.parse(e.time) <= at),
+      ...(profilesPath ? { profiles: readProfiles(profilesPath) } : {}),
+      ...(catalogPath ? { catalog: readCatalog(catalogPath) } : {}),
+      ...(responsesPath ? { actionResponses: readActionResponses(responsesPath) } : {}),
+      start: Math.min(at, ...events.map((e) => Date.parse(e.time))),
+      until: at,
+      probes: [{ at, run: async (rt) => void (decisions = await rt.decide({ surfaces: options.surface, profileId: options.profile, ...(context ? { context } : {}) })) }],
+    });
+  } catch (e) {
+    if (e instanceof InvalidInputError) throw new UserError(e.message);
+    throw e;
+  }
+  if (options.json) write(decisions.map((d) => JSON.stringify(d)).join("\n") + "\n");
+  else write(decisions.map((d) => format(d, color)).join("\n\n") + "\n");
+  return 0;
+}
+
+function format(d: Decision, color: boolean): string {
+  const c = color ? pc : { bold: (s: string) => s, dim: (s: string) => s };
+  if (d.content === null) return `${c.bold(d.surface)}\n  ${c.dim(`nothing: ${d.reason}`)}`;
+  const head = `${c.bold(d.surface)}  ${d.experience} / ${d.variant}${d.arm ? ` (arm ${d.arm})` : ""}  ${c.dim(`${d.format}, version ${d.version}, decision ${d.decisionId}`)}`;
+  const items = d.items?.length ? `\n  ${c.dim(`items: ${d.items.map((i) => `${i.key} (${i.source})`).join(", ")}`)}` : "";
+  return `${head}${items}\n${d.content.replace(/^/gm, "  ")}`;
+}
