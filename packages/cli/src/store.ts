@@ -1,7 +1,12 @@
 /** `--db <file>`: the durable store for simulations. */
-import type { Store } from "@journey/runtime";
+import { SqliteStore, StoreLockedError, type Store } from "@journey/runtime";
 import { UserError } from "./errors.js";
 
 export async function openStore(path: string): Promise<Store> {
-  throw new UserError(`--db ${path}: the SQLite store is not supported yet; run without --db to keep state in memory`);
+  try {
+    return new SqliteStore(path);
+  } catch (e) {
+    if (e instanceof StoreLockedError) throw new UserError(`--db ${path}: another process is using this store`);
+    throw new UserError(`--db ${path}: ${(e as Error).message}`);
+  }
 }

@@ -3,6 +3,7 @@ export { createRuntime, InvalidInputError, type Runtime, type RuntimeOptions, ty
 export { HttpActionExecutor, CannedActionExecutor, type ActionExecutor, type CannedResponse } from "./shell/actions.js";
 export { SystemClock, VirtualClock, type Clock } from "./clock.js";
 export { MemoryStore } from "./store/memory.js";
+export { SqliteStore, StoreLockedError, SchemaVersionError, type SqliteStoreOptions, type EventRetention } from "./store/sqlite.js";
 export type { Store, CommitBatch } from "./store/store.js";
 export { MemoryChannel, type ChannelAdapter, type OutgoingMessage } from "./channels/adapter.js";
 export { JsonlOutbox } from "./channels/jsonl.js";

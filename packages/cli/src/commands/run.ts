@@ -28,7 +28,7 @@ export function runCommand(): Command {
     .option("--profiles <file>", "profiles: [{ \"id\": …, …attributes }] (default: <project>/profiles.json if present)")
     .option("--catalog <file>", "catalog items as a JSON array (default: <project>/catalog.json if present)")
     .option("--action-responses <file>", "canned action responses (default: <project>/action-responses.json if present)")
-    .option("--until <time>", "stop at an ISO time or +<duration> after the first event (default: when nothing is left to fire)")
+    .option("--until <time>", "stop at an ISO time or +<duration> after the first event (default: when nothing is left to fire, at most 30 days after the last event)")
     .option("--db <file>", "keep state in this SQLite file instead of memory")
     .option("--json", "one JSON object per timeline entry")
     .action(async (project: string, options: RunOptions, command: Command) => {
@@ -61,7 +61,7 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
       ...(profilesPath ? { profiles: readProfiles(profilesPath) } : {}),
       ...(catalogPath ? { catalog: readCatalog(catalogPath) } : {}),
       ...(responsesPath ? { actionResponses: readActionResponses(responsesPath) } : {}),
-      ...(options.until ? { until: parseUntil(options.until, start) } : {}),
+      ...(options.until ? { until: parseUntil(options.until, start) } : { horizonMs: RUN_HORIZON_MS }),
       ...(store ? { store } : {}),
     });
     const entries = result.timeline.map(timelineEntry).filter((e) => e !== undefined);
@@ -75,6 +75,9 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
     await store?.close();
   }
 }
+
+/** Schedules never stop: without `--until`, a run looks this far past the last event. */
+const RUN_HORIZON_MS = 30 * 86_400_000;
 
 export type TimelineEntry = { at: string; type: string; journey?: string; profileId: string } & Record<string, unknown>;
 

@@ -9,6 +9,8 @@ export class MemoryStore implements Store {
   private readonly timers = new DueHeap();
   private readonly events = new Set<string>();
   private readonly outbox: Effect[] = [];
+  /** Keys of the effects in `outbox`. */
+  private readonly outboxKeys = new Set<string>();
   private readonly dispatched = new Set<string>();
   private readonly versions = new Map<string, IRJourney>();
 
@@ -23,11 +25,19 @@ export class MemoryStore implements Store {
   }
 
   async commit(batch: CommitBatch): Promise<void> {
+    // Everything that can fail is read before anything is written: all of the batch or none.
+    const profiles = batch.profiles.map((p) => [p.id, p] as const);
     // The store owns committed states (see Store.commit): kept as they are, copied on load.
-    for (const p of batch.profiles) this.profiles.set(p.id, p);
+    for (const [id, p] of profiles) this.profiles.set(id, p);
     for (const t of batch.timers) this.timers.set(t.profileId, t.due);
     for (const e of batch.events) this.events.add(e);
-    for (const e of batch.effects) if (DISPATCHED.has(e.type)) this.outbox.push(e);
+    for (const e of batch.effects) {
+      // A key already waiting in the outbox is one effect, as in every store.
+      if (DISPATCHED.has(e.type) && !this.outboxKeys.has(e.key)) {
+        this.outbox.push(e);
+        this.outboxKeys.add(e.key);
+      }
+    }
     for (const k of batch.dispatched) this.dispatched.add(k);
     if (this.dispatched.size > 1024) this.compact();
   }
@@ -35,6 +45,7 @@ export class MemoryStore implements Store {
   /** Dispatched effects are done: drop them from the outbox. */
   private compact(): void {
     const keep = this.outbox.filter((e) => !this.dispatched.has(e.key));
+    for (const e of this.outbox) if (this.dispatched.has(e.key)) this.outboxKeys.delete(e.key);
     this.outbox.length = 0;
     this.outbox.push(...keep);
     this.dispatched.clear();

@@ -23,10 +23,11 @@ export interface CommitBatch {
 export interface Store {
   /** The caller owns the returned state: changing it never changes the store. */
   loadProfile(id: string): Promise<ProfileState | undefined>;
+  /** Whether an event id was processed (within the store's retention of event ids). */
   hasEvent(id: string): Promise<boolean>;
   /** The store takes ownership of the states in the batch: the caller must not change them afterwards. */
   commit(batch: CommitBatch): Promise<void>;
-  /** Profiles with a due time ≤ `now`, earliest first. */
+  /** Profiles with a due time ≤ `now`, earliest first, ties by profile id. */
   dueProfiles(now: number, limit: number): Promise<string[]>;
   /** The earliest due time of any profile. */
   nextDue(): Promise<number | undefined>;
@@ -35,6 +36,7 @@ export interface Store {
   /** Journey versions deployed so far (instances keep the version they started on). */
   saveVersions(journeys: IRJourney[]): Promise<void>;
   loadVersions(): Promise<IRJourney[]>;
+  /** Settles once every commit already issued is durable. */
   close(): Promise<void>;
 }
 
