@@ -101,17 +101,27 @@ export function validate(value: unknown, type: Type, path: string, errors: Valid
   }
 }
 
-/** A copy of `value` with declared defaults filled in and absent optionals set to null. */
+/**
+ * `value` with declared defaults filled in and absent optionals set to null. Copy on write:
+ * a value that needs nothing is returned as it is, so well-formed data costs no allocation.
+ */
 export function withDefaults(value: unknown, type: Type): unknown {
   if (type.kind === "optional") return value === null || value === undefined ? null : withDefaults(value, type.inner);
-  if (type.kind === "list" && Array.isArray(value)) return value.map((v) => withDefaults(v, type.element));
+  if (type.kind === "list" && Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((v, i) => {
+      const d = withDefaults(v, type.element);
+      if (d !== v) (out ??= value.slice())[i] = d;
+    });
+    return out ?? value;
+  }
   if (type.kind !== "record" || value === null || typeof value !== "object" || Array.isArray(value)) return value;
   const obj = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
+  let out: Record<string, unknown> | undefined;
   for (const f of type.fields) {
     const v = obj[f.name];
-    if (v === undefined || v === null) out[f.name] = f.default !== undefined ? structuredClone(f.default) : null;
-    else out[f.name] = withDefaults(v, f.type);
+    const d = v === undefined || v === null ? (f.default !== undefined ? structuredClone(f.default) : null) : withDefaults(v, f.type);
+    if (d !== v) (out ??= { ...obj })[f.name] = d;
   }
-  return out;
+  return out ?? value;
 }

@@ -255,17 +255,26 @@ class JourneyRuntime implements Runtime {
     for (;;) {
       const due = await this.store.nextDue();
       if (due === undefined || due > time) break;
-      if (this.clock instanceof VirtualClock) this.clock.set(due);
-      await this.queue.run(() => this.runDue(this.clock.now()));
+      await this.queue.run(() => this.runDue(time));
     }
     if (this.clock instanceof VirtualClock) this.clock.set(time);
   }
 
-  private async runDue(now: number): Promise<void> {
-    const ids = await this.store.dueProfiles(now, 1000);
+  /**
+   * Run what is due up to `upTo`, many profiles in one commit. On a virtual clock each
+   * profile runs at its own due time (profiles are independent, so one batch can hold many
+   * instants); on the system clock, at the time it is now.
+   */
+  private async runDue(upTo: number): Promise<void> {
+    const ids = await this.store.dueProfiles(upTo, 1000);
     if (!ids.length) return;
     const batch = new Batch(this.store, this.ir);
-    for (const id of ids) this.apply(batch, await batch.profile(id), { kind: "tick" }, now);
+    for (const id of ids) {
+      const state = await batch.profile(id);
+      const at = this.clock.virtual ? Math.min(nextDue(state) ?? upTo, upTo) : this.clock.now();
+      if (this.clock instanceof VirtualClock) this.clock.set(at);
+      this.apply(batch, state, { kind: "tick" }, at);
+    }
     await this.commitAndDispatch(batch);
   }
 
@@ -304,10 +313,12 @@ class JourneyRuntime implements Runtime {
 
   /**
    * Carry out effects, in order. Sends go to their channel with the effect key as the
-   * idempotency key; requests are performed and their results stepped and committed.
+   * idempotency key. Requests (calls, recommendations) are performed together; their results
+   * are stepped in one batch and committed with "request done".
    */
   private async dispatch(effects: Effect[], recovering: boolean): Promise<void> {
     const sent: string[] = [];
+    const requests: (Effect & { type: "callRequest" | "recommendRequest" })[] = [];
     for (const e of effects) {
       if (!recovering) this.options.onEffect?.(e);
       if (e.type === "decision") {
@@ -316,28 +327,37 @@ class JourneyRuntime implements Runtime {
       } else if (e.type === "send") {
         await this.channel(e.channel).send({ key: e.key, at: new Date(e.at).toISOString(), channel: e.channel, to: e.to, profileId: e.profileId, journey: e.journey, template: e.template, content: e.content });
         sent.push(e.key);
-      } else if (e.type === "callRequest") {
-        await this.perform(e.key, e.profileId, () => this.call(e.request));
-      } else if (e.type === "recommendRequest") {
-        await this.perform(e.key, e.profileId, async () => {
-          const state = await this.store.loadProfile(e.profileId);
-          const r = await resolveRecommendation(e.request, e.profileId, {
-            catalog: this.catalog,
-            providers: this.options.providers ?? {},
-            deadlineMs: this.options.recommendDeadlineMs ?? 500,
-            now: this.clock.now(),
-            profile: state?.attributes ?? {},
-          });
-          for (const err of r.errors) this.log.warn({ profileId: e.profileId, key: e.key, err }, "recommendation algorithm failed; backup used");
-          return { kind: "result", request: e.key, ok: true, value: r.items, items: r.sources } as Input;
-        });
-      }
+      } else if (e.type === "callRequest" || e.type === "recommendRequest") requests.push(e);
     }
     this.sentSinceCommit.push(...sent);
+    if (!requests.length) return;
+    const results = await Promise.all(requests.map((r) => this.perform(r)));
+    const batch = new Batch(this.store, this.ir);
+    for (const r of requests) batch.dispatched.push(r.key);
+    for (let i = 0; i < requests.length; i++) {
+      const r = requests[i]!;
+      // On a virtual clock a request is answered at the instant it was made.
+      this.apply(batch, await batch.profile(r.profileId), results[i]!, this.clock.virtual ? r.at : this.clock.now());
+    }
+    await this.commitAndDispatch(batch);
   }
 
-  private async call(request: CallRequest): Promise<Input> {
-    const key = "";
+  /** Perform one request; its outcome is an input for `step`, never an exception. */
+  private async perform(e: Effect & { type: "callRequest" | "recommendRequest" }): Promise<Input> {
+    if (e.type === "callRequest") return this.call(e.request, e.key);
+    const state = await this.store.loadProfile(e.profileId);
+    const r = await resolveRecommendation(e.request, e.profileId, {
+      catalog: this.catalog,
+      providers: this.options.providers ?? {},
+      deadlineMs: this.options.recommendDeadlineMs ?? 500,
+      now: this.clock.virtual ? e.at : this.clock.now(),
+      profile: state?.attributes ?? {},
+    });
+    for (const err of r.errors) this.log.warn({ profileId: e.profileId, key: e.key, err }, "recommendation algorithm failed; backup used");
+    return { kind: "result", request: e.key, ok: true, value: r.items, items: r.sources };
+  }
+
+  private async call(request: CallRequest, key: string): Promise<Input> {
     try {
       const value = await this.actions.execute(request);
       const returns = this.ir.actions[request.action]?.returns;
@@ -347,15 +367,6 @@ class JourneyRuntime implements Runtime {
     } catch (e) {
       return { kind: "result", request: key, ok: false, error: (e as Error).message };
     }
-  }
-
-  /** Perform a request, then step its result and commit it together with "request done". */
-  private async perform(key: string, profileId: string, run: () => Promise<Input>): Promise<void> {
-    const input = { ...(await run()), request: key } as Input;
-    const batch = new Batch(this.store, this.ir);
-    batch.dispatched.push(key);
-    this.apply(batch, await batch.profile(profileId), input, this.clock.now());
-    await this.commitAndDispatch(batch);
   }
 
   private channel(name: string): ChannelAdapter {
