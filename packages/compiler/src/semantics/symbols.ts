@@ -53,29 +53,21 @@ export function emptySymbols(): Symbols {
 }
 
 /** The table a declaration kind is kept in; channels and tests have their own namespaces. */
+const TABLE: Partial<Record<A.Declaration["kind"], keyof Symbols>> = {
+  TypeDecl: "types",
+  EventDecl: "events",
+  CatalogDecl: "catalogs",
+  AudienceDecl: "audiences",
+  ActionDecl: "actions",
+  FragmentDecl: "fragments",
+  TemplateDecl: "templates",
+  JourneyDecl: "journeys",
+  ExperienceDecl: "experiences",
+};
+
 function tableOf(s: Symbols, d: A.Declaration): Map<string, Located<A.Declaration>> | undefined {
-  switch (d.kind) {
-    case "TypeDecl":
-      return s.types as Map<string, Located<A.Declaration>>;
-    case "EventDecl":
-      return s.events as Map<string, Located<A.Declaration>>;
-    case "CatalogDecl":
-      return s.catalogs as Map<string, Located<A.Declaration>>;
-    case "AudienceDecl":
-      return s.audiences as Map<string, Located<A.Declaration>>;
-    case "ActionDecl":
-      return s.actions as Map<string, Located<A.Declaration>>;
-    case "FragmentDecl":
-      return s.fragments as Map<string, Located<A.Declaration>>;
-    case "TemplateDecl":
-      return s.templates as Map<string, Located<A.Declaration>>;
-    case "JourneyDecl":
-      return s.journeys as Map<string, Located<A.Declaration>>;
-    case "ExperienceDecl":
-      return s.experiences as Map<string, Located<A.Declaration>>;
-    default:
-      return undefined;
-  }
+  const table = TABLE[d.kind];
+  return table ? (s[table] as Map<string, Located<A.Declaration>>) : undefined;
 }
 
 /**
