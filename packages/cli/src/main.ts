@@ -3,6 +3,8 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { buildCommand } from "./commands/build.js";
 import { checkCommand } from "./commands/check.js";
+import { decideCommand } from "./commands/decide.js";
+import { fmtCommand } from "./commands/fmt.js";
 import { runCommand } from "./commands/run.js";
 import { testCommand } from "./commands/test.js";
 import { UserError } from "./errors.js";
@@ -17,7 +19,9 @@ const program = new Command("journey")
   .addCommand(checkCommand())
   .addCommand(buildCommand())
   .addCommand(runCommand())
-  .addCommand(testCommand());
+  .addCommand(testCommand())
+  .addCommand(decideCommand())
+  .addCommand(fmtCommand());
 
 // A reader that stops early (`journey check | head`) is not a failure.
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {

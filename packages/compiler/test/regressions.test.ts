@@ -279,3 +279,11 @@ describe("regression: one-token edits of the brief example throw or report NaN s
     expect([...failures].map(([k, v]) => `${v}: ${k}`)).toEqual([]);
   });
 });
+
+describe("regression: an error the dedupe hides still marks its declaration as recovered", () => {
+  it("a template parameter without a type after junk on another line", () => {
+    const text = `profile { email: string }\nx)\ntemplate T(a) for email { subject "hi" }\n`;
+    const r = sane(text);
+    expect(shown(r)).toEqual(['J0005 "x"', 'J0005 ")"']);
+  });
+});

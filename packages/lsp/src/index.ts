@@ -1,1 +1,6 @@
-export {};
+/** @journey/lsp: the Journey language service and its language server. */
+export { Workspace, type WorkspaceOptions } from "./service/workspace.js";
+export { Project, Analysis, type AnalysisStats } from "./service/project.js";
+export type * from "./service/types.js";
+export { SEMANTIC_TOKEN_TYPES, SEMANTIC_TOKEN_MODIFIERS } from "./service/types.js";
+export { startServer, type ServerOptions } from "./server.js";

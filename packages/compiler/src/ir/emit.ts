@@ -320,13 +320,14 @@ class Emitter {
           });
           break;
         case "ExpectEnded":
-          t.expectations.push({ kind: "ended", ...ms(item.at), ...(item.journey ? { journey: item.journey.name } : {}), ...(item.reason ? { reason: item.reason.name } : {}), loc: this.loc(item.span) });
+          t.expectations.push({ kind: "ended", negated: item.negated, ...ms(item.at), ...(item.journey ? { journey: item.journey.name } : {}), ...(item.reason ? { reason: item.reason.name } : {}), loc: this.loc(item.span) });
           break;
         case "ExpectGoal":
           t.expectations.push({ kind: "goal", negated: item.negated, ...ms(item.at), goal: item.goal.name, loc: this.loc(item.span) });
           break;
         case "ExpectDecide": {
           const e: IRExpectation & { kind: "decide" } = { kind: "decide", ...ms(item.at), surface: item.surface.value, profileId: item.profileId.value, loc: this.loc(item.span) };
+          if (item.negated) e.negated = true;
           if (item.context) e.context = emitExpr(item.context);
           if (item.variant) e.variant = item.variant.name;
           if (item.contains) e.contains = item.contains.value;

@@ -10,6 +10,7 @@ import type { Scope } from "./scope.js";
 /** Check a recommendation; returns the type of its result, `list<CatalogItem>`. */
 export function checkRecommend(ctx: CheckContext, s: A.RecommendStep, scope: Scope): Type {
   const catalog = ctx.catalog;
+  for (const r of s.repeated ?? []) ctx.report("duplicateSetting", { name: r.name }, r.span);
   if (!catalog) ctx.report("noCatalog", {}, s.name.span);
   checkAlgorithm(ctx, s.algorithm, scope);
   if (s.backup) checkAlgorithm(ctx, s.backup, scope);

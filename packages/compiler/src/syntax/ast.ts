@@ -275,7 +275,7 @@ export interface SendStep {
   to?: Expr;
   span: Span;
 }
-export interface RecommendStep {
+export interface RecommendStep extends RepeatedSettings {
   kind: "Recommend";
   name: Ident;
   algorithm: CallExpr;
@@ -400,11 +400,13 @@ export type TestItem =
   | { kind: "TestCatalog"; catalog: Ident; items: Expr; span: Span }
   | { kind: "TestEvent"; at: Expr; profileId: StringExpr; event: Ident; data: RecordExpr; span: Span }
   | SendExpectation
-  | { kind: "ExpectEnded"; at?: Expr; journey?: Ident; reason?: Ident; span: Span }
+  | { kind: "ExpectEnded"; at?: Expr; journey?: Ident; reason?: Ident; negated: boolean; span: Span }
   | { kind: "ExpectGoal"; at?: Expr; goal: Ident; negated: boolean; span: Span }
   | {
       kind: "ExpectDecide";
       at?: Expr;
+      /** `expect no decide …`: nothing matching is shown (no content, or another variant). */
+      negated?: boolean;
       surface: StringExpr;
       profileId: StringExpr;
       /** What the calling page sends (`context { sku: "NV-1" }`). */

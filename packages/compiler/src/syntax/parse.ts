@@ -119,16 +119,18 @@ export function parseFile(path: string, text: string): ParseResult {
   file.declarations = (parser.file() ?? []).filter(Boolean);
   for (const b of parser.badEscapes) diagnostics.push(diagnostic("invalidEscape", { escape: b.text }, path, b));
   for (const k of parser.keywordNames) diagnostics.push(diagnostic("syntaxError", { message: `\`${k.name}\` is a keyword: choose another name` }, path, k.span));
+  // Every error marks its declaration, also those not reported (one mistake, one diagnostic).
+  markRecovered(file, [...diagnostics.map((d) => d.span.start), ...parser.errors.map((e) => errorSpan(e.token, text).start)]);
   let last: Span | undefined;
   for (const e of parser.errors) {
     const span = errorSpan(e.token, text);
-    // Recovery often trips again on the rest of the same line, or on a closing bracket left
-    // over by the first mistake: one mistake, one diagnostic.
-    if (last && (span.start <= last.end || !text.slice(last.end, span.start).includes("\n") || CLOSERS.has(e.token.tokenType))) continue;
+    // Recovery often trips again on the rest of the same line, or on a closing bracket the
+    // first mistake left over at the top level: one mistake, one diagnostic.
+    const leftover = CLOSERS.has(e.token.tokenType) && e.context.ruleStack.length <= 1;
+    if (last && (span.start <= last.end || !text.slice(last.end, span.start).includes("\n") || leftover)) continue;
     last = span;
     diagnostics.push(diagnostic("syntaxError", { message: syntaxMessage(e) }, path, span));
   }
-  markRecovered(file, diagnostics);
   return { file, diagnostics };
 }
 
@@ -152,9 +154,9 @@ function invalidLiteral(tok: IToken): string | undefined {
  * Declarations the parser recovered inside are marked: their content is partly guesswork,
  * so the checker binds their names but does not check them.
  */
-function markRecovered(file: SourceFile, diagnostics: Diagnostic[]): void {
-  for (const d of diagnostics) {
-    for (const decl of file.declarations) if (decl.span.start <= d.span.start && d.span.start <= decl.span.end) decl.recovered = true;
+function markRecovered(file: SourceFile, offsets: number[]): void {
+  for (const at of offsets) {
+    for (const decl of file.declarations) if (decl.span.start <= at && at <= decl.span.end) decl.recovered = true;
   }
 }
 

@@ -577,7 +577,7 @@ export class JourneyParser extends EmbeddedActionsParser {
             this.CONSUME(t.Reason);
             reason = this.ident(this.CONSUME3(t.Name));
           });
-          return { kind: "ExpectEnded", at, journey, reason, span: this.spanFrom(kw.startOffset) };
+          return { kind: "ExpectEnded", at, journey, reason, negated, span: this.spanFrom(kw.startOffset) };
         },
       },
       {
@@ -592,6 +592,7 @@ export class JourneyParser extends EmbeddedActionsParser {
           const e = this.SUBRULE(this.decideExpectation);
           this.ACTION(() => {
             e.at = at;
+            if (negated) e.negated = true;
             e.span = this.spanFrom(kw.startOffset);
           });
           return e;
@@ -897,7 +898,7 @@ export class JourneyParser extends EmbeddedActionsParser {
       this.OR([
         {
           ALT: () => {
-            this.CONSUME(t.Where);
+            this.repeated(r, this.CONSUME(t.Where), r.where);
             r.where = this.SUBRULE(this.expr);
           },
         },
@@ -909,13 +910,13 @@ export class JourneyParser extends EmbeddedActionsParser {
         },
         {
           ALT: () => {
-            this.CONSUME(t.Limit);
+            this.repeated(r, this.CONSUME(t.Limit), r.limit);
             r.limit = this.SUBRULE3(this.expr);
           },
         },
         {
           ALT: () => {
-            this.CONSUME(t.Backup);
+            this.repeated(r, this.CONSUME(t.Backup), r.backup);
             r.backup = this.SUBRULE2(this.callExpr);
           },
         },

@@ -11,11 +11,25 @@ export interface EvalEnv {
   vars: Record<string, unknown>;
   now: number;
   timeZone: string;
-  /** Secrets by name, for an action's headers. */
-  secrets?: Record<string, string>;
+
 }
 
 export class EvalError extends Error {}
+
+const SECRET = /\u0000secret:([^\u0000]*)\u0000/g;
+
+export function secretRef(name: string): string {
+  return `\u0000secret:${name}\u0000`;
+}
+
+/** `text` with every secret reference replaced by its value; a missing secret is an error. */
+export function fillSecrets(text: string, secrets: Record<string, string>): string {
+  return text.replace(SECRET, (_, name: string) => {
+    const v = secrets[name];
+    if (v === undefined) throw new Error(`secret \`${name}\` is not configured`);
+    return v;
+  });
+}
 
 const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
@@ -182,11 +196,10 @@ function callBuiltin(name: string, argExprs: IRExpr[], env: EvalEnv): unknown {
       return iso(atLocalTime(toMs(a0, env.timeZone), String(args[1]), String(args[2] ?? env.timeZone)));
     case "coalesce":
       return args.find((x) => x !== null && x !== undefined) ?? null;
-    case "secret": {
-      const v = env.secrets?.[String(a0)];
-      if (v === undefined) throw new EvalError(`secret \`${String(a0)}\` is not configured`);
-      return v;
-    }
+    case "secret":
+      // A reference, not the value: secrets are filled in when the call is made, so they are
+      // never stored in the outbox or shown in a timeline.
+      return secretRef(String(a0));
   }
   throw new EvalError(`unknown function \`${name}\``);
 }

@@ -1,7 +1,7 @@
 /**
  * A deployed project as the engine sees it: the current IR, every journey version that an
  * instance may still be running, compiled templates, and what `step` needs from
- * configuration (secrets, links). Built once per deployment by `loadProgram`.
+ * configuration (links). Built once per deployment.
  */
 import type { IR, IRJourney } from "@journey/ir";
 import { compileTemplate, type CompiledTemplate } from "@journey/template";
@@ -9,7 +9,6 @@ import { evaluate, type EvalEnv } from "./evaluate.js";
 import type { CallRequest } from "./state.js";
 
 export interface ProgramOptions {
-  secrets?: Record<string, string>;
   /** The unsubscribe link in email content; `{profileId}` and `{messageId}` are replaced. */
   unsubscribeUrl?: string;
   /** Journey versions from earlier deployments that instances may still run. */
@@ -30,7 +29,6 @@ export class Program {
   private readonly versions = new Map<string, IRJourney>();
   private readonly byName = new Map<string, IRJourney>();
   private readonly templates = new Map<string, CompiledTemplate>();
-  readonly secrets: Record<string, string>;
   readonly unsubscribeUrl: string;
   /** Some audience reads the clock (`now`, `daysSince`, `hoursSince`): membership changes with time. */
   readonly timedAudiences: boolean;
@@ -44,7 +42,6 @@ export class Program {
       this.versions.set(j.version, j);
       this.byName.set(j.id, j);
     }
-    this.secrets = options.secrets ?? {};
     this.timedAudiences = Object.values(ir.audiences).some((a) => readsClock(a.condition));
     this.unsubscribeUrl = options.unsubscribeUrl ?? "https://example.com/unsubscribe?profile={profileId}&message={messageId}";
   }

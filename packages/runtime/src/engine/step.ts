@@ -68,7 +68,7 @@ class Run {
   }
 
   private env(vars: Record<string, unknown>): EvalEnv {
-    return { vars: { profile: this.state.attributes, ...vars }, now: this.now, timeZone: this.timeZone, secrets: this.program.secrets };
+    return { vars: { profile: this.state.attributes, ...vars }, now: this.now, timeZone: this.timeZone };
   }
 
   private emit(e: DistributiveOmit<Effect, "at" | "profileId">): void {

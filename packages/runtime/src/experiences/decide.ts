@@ -15,7 +15,7 @@ import type { Effect, RecommendRequest } from "../engine/state.js";
 import { parseInstant } from "../engine/time.js";
 import { validate } from "../engine/validate.js";
 import { resolveRecommendation, type RecommendDeps } from "../recs/resolve.js";
-import type { ActionExecutor } from "../shell/actions.js";
+import { withSecrets, type ActionExecutor } from "../shell/actions.js";
 
 export const MAX_SURFACES = 30;
 
@@ -48,6 +48,8 @@ export interface DecideDeps {
   profile: Record<string, unknown>;
   actions: ActionExecutor;
   recommend: Omit<RecommendDeps, "deadlineMs" | "now" | "profile">;
+  /** Filled into action headers when a call is made. */
+  secrets: Record<string, string>;
   /** Where decisions and errors are recorded (the outbox). */
   record(effects: Effect[]): void;
 }
@@ -120,7 +122,7 @@ async function decideOne(deps: DecideDeps, request: DecideRequest, surface: stri
   const failed = new Set<string>();
   /** Which algorithm produced each item, by recommendation name. */
   const sources = new Map<string, { key: string; source: string }[]>();
-  const env = (): EvalEnv => ({ vars, now, timeZone: tz, secrets: deps.program.secrets });
+  const env = (): EvalEnv => ({ vars, now, timeZone: tz });
   for (const s of x.steps) {
     const name = s.kind === "call" ? s.alias : s.name;
     try {
@@ -144,7 +146,7 @@ async function decideOne(deps: DecideDeps, request: DecideRequest, surface: stri
         const req = deps.program.callRequest(s.action, s.args.map((a) => evaluate(a, env())), env());
         req.timeoutMs = Math.min(req.timeoutMs, Math.max(1, deadline - Date.now()));
         req.retries = 0; // a page is waiting: no time for retries
-        const value = await withTimeout(deps.actions.execute(req), req.timeoutMs);
+        const value = await withTimeout(deps.actions.execute(withSecrets(req, deps.secrets)), req.timeoutMs);
         const returns = deps.program.ir.actions[s.action]?.returns;
         const problems = returns ? validate(value, returns, "response") : [];
         if (problems.length) throw new Error(`${problems[0]!.path} ${problems[0]!.message}`);

@@ -1,5 +1,13 @@
 /** How `call` steps reach custom actions: HTTP by default, with a timeout and retries with backoff. */
+import { fillSecrets } from "../engine/evaluate.js";
 import type { CallRequest } from "../engine/state.js";
+
+/** The request with its headers' secret references replaced by the secrets' values. */
+export function withSecrets(request: CallRequest, secrets: Record<string, string>): CallRequest {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(request.headers)) headers[k] = fillSecrets(v, secrets);
+  return { ...request, headers };
+}
 
 export interface ActionExecutor {
   /** The parsed JSON response, or a thrown error (the step's `on error` path). */

@@ -19,7 +19,7 @@ import { resolveRecommendation } from "../recs/resolve.js";
 import { MemoryStore } from "../store/memory.js";
 import { emptyBatch, type CommitBatch, type Store } from "../store/store.js";
 import { decide, MAX_SURFACES, type Decision, type DecideRequest } from "../experiences/decide.js";
-import { HttpActionExecutor, type ActionExecutor } from "./actions.js";
+import { HttpActionExecutor, withSecrets, type ActionExecutor } from "./actions.js";
 import { SerialQueue } from "./queue.js";
 
 export interface Logger {
@@ -100,7 +100,7 @@ class JourneyRuntime implements Runtime {
 
   constructor(private readonly options: RuntimeOptions) {
     const ir = loadIR(options.ir);
-    this.program = new Program(ir, { secrets: options.secrets, unsubscribeUrl: options.unsubscribeUrl });
+    this.program = new Program(ir, { unsubscribeUrl: options.unsubscribeUrl });
     this.store = options.store ?? new MemoryStore();
     this.clock = options.clock ?? new SystemClock();
     this.log = options.logger ?? silent;
@@ -117,7 +117,7 @@ class JourneyRuntime implements Runtime {
     this.started = true;
     // Instances keep the version they started on: earlier deployments' versions stay loaded.
     const previous = await this.store.loadVersions();
-    this.program = new Program(this.ir, { secrets: this.options.secrets, unsubscribeUrl: this.options.unsubscribeUrl, previous });
+    this.program = new Program(this.ir, { unsubscribeUrl: this.options.unsubscribeUrl, previous });
     await this.store.saveVersions(Object.values(this.ir.journeys));
     // Effects made durable before a crash but not carried out: carry them out now (same keys).
     await this.queue.run(async () => this.dispatch(await this.store.pendingEffects(Number.MAX_SAFE_INTEGER), true));
@@ -159,6 +159,7 @@ class JourneyRuntime implements Runtime {
       profile,
       actions: this.actions,
       recommend: { catalog: this.catalog, providers: this.options.providers ?? {} },
+      secrets: this.options.secrets ?? {},
       record: (effects: Effect[]) => this.recordLater(effects),
     };
     return decide(deps, request, request.now ?? this.clock.now());
@@ -286,11 +287,25 @@ class JourneyRuntime implements Runtime {
       const wait = due === undefined ? 1000 : Math.max(0, Math.min(due - this.clock.now(), 1000));
       this.timer = setTimeout(() => {
         void this.queue
-          .run(() => this.runDue(this.clock.now()))
+          .run(async () => {
+            await this.retryFailedSends();
+            await this.runDue(this.clock.now());
+          })
           .catch((e: unknown) => this.log.error({ err: e }, "timer processing failed"))
           .finally(() => this.schedule());
       }, wait);
     });
+  }
+
+  /** Sends a channel refused, tried again with backoff (by key; the adapter dedupes). */
+  private readonly failedSends = new Map<string, { attempts: number; next: number }>();
+
+  private async retryFailedSends(): Promise<void> {
+    if (!this.failedSends.size) return;
+    const now = Date.now();
+    const pending = await this.store.pendingEffects(1000);
+    const due = pending.filter((e) => e.type === "send" && (this.failedSends.get(e.key)?.next ?? Infinity) <= now);
+    if (due.length) await this.dispatch(due, true);
   }
 
   // ── steps, commits, dispatch ─────────────────────────────────────────────────────
@@ -325,8 +340,16 @@ class JourneyRuntime implements Runtime {
         await this.options.decisions?.record(e);
         sent.push(e.key);
       } else if (e.type === "send") {
-        await this.channel(e.channel).send({ key: e.key, at: new Date(e.at).toISOString(), channel: e.channel, to: e.to, profileId: e.profileId, journey: e.journey, template: e.template, content: e.content });
-        sent.push(e.key);
+        // A channel that fails leaves the message in the outbox: it is retried, never lost.
+        try {
+          await this.channel(e.channel).send({ key: e.key, at: new Date(e.at).toISOString(), channel: e.channel, to: e.to, profileId: e.profileId, journey: e.journey, template: e.template, content: e.content });
+          sent.push(e.key);
+          this.failedSends.delete(e.key);
+        } catch (err) {
+          const attempts = (this.failedSends.get(e.key)?.attempts ?? 0) + 1;
+          this.failedSends.set(e.key, { attempts, next: Date.now() + Math.min(1000 * 2 ** attempts, 300_000) });
+          this.log.error({ err, key: e.key, channel: e.channel, attempts }, "channel send failed; it stays in the outbox and is retried");
+        }
       } else if (e.type === "callRequest" || e.type === "recommendRequest") requests.push(e);
     }
     this.sentSinceCommit.push(...sent);
@@ -359,7 +382,7 @@ class JourneyRuntime implements Runtime {
 
   private async call(request: CallRequest, key: string): Promise<Input> {
     try {
-      const value = await this.actions.execute(request);
+      const value = await this.actions.execute(withSecrets(request, this.options.secrets ?? {}));
       const returns = this.ir.actions[request.action]?.returns;
       const errors = returns ? validate(value, returns, "response") : [];
       if (errors.length) return { kind: "result", request: key, ok: false, error: `${errors[0]!.path} ${errors[0]!.message}` };

@@ -95,23 +95,30 @@ async function runTest(ir: IR, t: IRTest, options: TestOptions): Promise<TestRes
 
 function checkDecision(x: Extract<IRExpectation, { kind: "decide" }>, d: Decision | Error | undefined, start: number): Omit<ExpectationResult, "location"> {
   const when = x.atMs !== undefined ? ` at +${formatOffset(x.atMs)}` : "";
-  const expected = `decide "${x.surface}" for "${x.profileId}"${x.variant ? ` variant ${x.variant}` : ""}${x.contains !== undefined ? ` content contains ${JSON.stringify(x.contains)}` : ""}${x.json ? ` json ${x.json.path.join(".")} == ${JSON.stringify(evaluate(x.json.value, noVars(start)))}` : ""}${when}`;
+  const expected = `${x.negated ? "no " : ""}decide "${x.surface}" for "${x.profileId}"${x.variant ? ` variant ${x.variant}` : ""}${x.contains !== undefined ? ` content contains ${JSON.stringify(x.contains)}` : ""}${x.json ? ` json ${x.json.path.join(".")} == ${JSON.stringify(evaluate(x.json.value, noVars(start)))}` : ""}${when}`;
   if (!d) return { ok: false, expected, message: "the decision was never made" };
   if (d instanceof Error) return { ok: false, expected, message: d.message };
-  if (d.content === null) return { ok: false, expected, message: `nothing was decided: ${d.reason}` };
-  if (x.variant && d.variant !== x.variant) return { ok: false, expected, message: `variant ${d.variant}${d.arm ? ` (arm ${d.arm})` : ""} was chosen` };
-  if (x.contains !== undefined && !d.content.includes(x.contains)) return { ok: false, expected, message: `the content was ${JSON.stringify(d.content.length > 200 ? d.content.slice(0, 200) + "…" : d.content)}` };
+  const mismatch = decisionMismatch(x, d, start);
+  if (x.negated) return mismatch === undefined ? { ok: false, expected, message: `variant ${(d as { variant: string }).variant} was shown` } : { ok: true, expected };
+  return mismatch === undefined ? { ok: true, expected } : { ok: false, expected, message: mismatch };
+}
+
+/** Why decision `d` does not match the expectation, or undefined when it does. */
+function decisionMismatch(x: Extract<IRExpectation, { kind: "decide" }>, d: Decision, start: number): string | undefined {
+  if (d.content === null) return `nothing was decided: ${d.reason}`;
+  if (x.variant && d.variant !== x.variant) return `variant ${d.variant}${d.arm ? ` (arm ${d.arm})` : ""} was chosen`;
+  if (x.contains !== undefined && !d.content.includes(x.contains)) return `the content was ${JSON.stringify(d.content.length > 200 ? d.content.slice(0, 200) + "…" : d.content)}`;
   if (x.json) {
     let value: unknown;
     try {
       value = x.json.path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), JSON.parse(d.content));
     } catch (e) {
-      return { ok: false, expected, message: `the content is not JSON: ${(e as Error).message}` };
+      return `the content is not JSON: ${(e as Error).message}`;
     }
     const want = evaluate(x.json.value, noVars(start));
-    if (JSON.stringify(value) !== JSON.stringify(want)) return { ok: false, expected, message: `${x.json.path.join(".")} was ${JSON.stringify(value)}` };
+    if (JSON.stringify(value) !== JSON.stringify(want)) return `${x.json.path.join(".")} was ${JSON.stringify(value)}`;
   }
-  return { ok: true, expected };
+  return undefined;
 }
 
 function check(x: IRExpectation, timeline: Effect[], start: number): Omit<ExpectationResult, "location"> {
@@ -135,9 +142,10 @@ function check(x: IRExpectation, timeline: Effect[], start: number): Omit<Expect
       return matching.length ? { ok: true, expected: described } : { ok: false, expected: described, message: "no matching message was sent" };
     }
     case "ended": {
-      const described = `ended${x.journey ? ` ${x.journey}` : ""}${x.reason ? ` reason ${x.reason}` : ""}${when}`;
-      const ok = timeline.some((e) => e.type === "ended" && atOk(e) && (!x.journey || e.journey === x.journey) && (!x.reason || e.reason === x.reason));
-      return ok ? { ok, expected: described } : { ok, expected: described, message: "no instance ended that way" };
+      const described = `${x.negated ? "no " : ""}ended${x.journey ? ` ${x.journey}` : ""}${x.reason ? ` reason ${x.reason}` : ""}${when}`;
+      const hit = timeline.some((e) => e.type === "ended" && atOk(e) && (!x.journey || e.journey === x.journey) && (!x.reason || e.reason === x.reason));
+      const ok = hit !== x.negated;
+      return ok ? { ok, expected: described } : { ok, expected: described, message: hit ? "an instance ended that way" : "no instance ended that way" };
     }
     case "goal": {
       const described = `${x.negated ? "no " : ""}goal ${x.goal}${when}`;

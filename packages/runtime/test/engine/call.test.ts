@@ -56,7 +56,7 @@ const visit = (city: string, email = "ok@example.com", program = ir) =>
   sim({ ir: program, actionResponses: responses, profiles: [{ id: "p1", email }], events: [ev("Visit", "p1", T0, { city })] });
 
 describe("call", () => {
-  it("emits a request (URL-encoded parameters, secrets from configuration), binds the response with `as`", async () => {
+  it("emits a request (URL-encoded parameters, a reference for each secret), binds the response with `as`", async () => {
     const { timeline } = await visit("Bergen");
     const [req] = ofType(timeline, "callRequest");
     expect(req!.request).toMatchObject({
@@ -64,7 +64,8 @@ describe("call", () => {
       args: { city: "Bergen" },
       method: "GET",
       url: "https://weather.example.com/v1/now?city=Bergen",
-      headers: { Authorization: "<secret WEATHER_TOKEN>" },
+      // The secret's value is filled in when the call is made: never stored, never in the timeline.
+      headers: { Authorization: "\u0000secret:WEATHER_TOKEN\u0000" },
       timeoutMs: 2000,
       retries: 2,
     });

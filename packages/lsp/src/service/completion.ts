@@ -1,0 +1,533 @@
+/**
+ * Completion that knows its context. The context comes from the text before the cursor
+ * (the tokens of the statement, the blocks around it) because the text being typed rarely
+ * parses; the names and types come from the last analysis (the declarations, the checker's
+ * types for `let`s, aliases and parameters).
+ */
+import { ALGORITHMS, BUILTIN_FUNCTIONS, CHANNELS, EXCLUSIONS, FORMATS, HTTP_METHODS, type ast as A } from "@journey/compiler";
+import { BLOCK_HELPERS, HELPER_SIGNATURES, nonNull, typeToString, type Type } from "@journey/template";
+import { algorithmSignature, declarationSignature, functionSignature, helperSignature, paramsText } from "./describe.js";
+import type { Doc } from "./document.js";
+import { namesAt, pathBefore, recordOf, walkPath, type ScopeName } from "./scope.js";
+import { isTemplateString, pathTypes, resolveHead, templateAt, type Frame } from "./template.js";
+import { lastTokens, openBlocks, statementWords, wordBefore, type OpenBlock } from "./text.js";
+import type { CompletionItem, CompletionKind, Span } from "./types.js";
+
+type BlockKind =
+  | "top"
+  | "journey"
+  | "steps"
+  | "split"
+  | "experience"
+  | "variant"
+  | "variantSplit"
+  | "variantArm"
+  | "test"
+  | "fields"
+  | "catalog"
+  | "signals"
+  | "channel"
+  | "action"
+  | "content"
+  | "record"
+  | "unknown";
+
+interface BlockContext {
+  kind: BlockKind;
+  channel?: string;
+}
+
+export function classifyBlocks(blocks: OpenBlock[]): BlockContext {
+  if (blocks.length === 0) return { kind: "top" };
+  const h = blocks[blocks.length - 1]!.header;
+  const parent = () => classifyBlocks(blocks.slice(0, -1));
+  if (/^journey\b/.test(h)) return { kind: "journey" };
+  if (/^experience\b/.test(h)) return { kind: "experience" };
+  if (/^test\b/.test(h)) return { kind: "test" };
+  if (/^(profile|context)$/.test(h) || /^(type|event)\s+\w+$/.test(h)) return { kind: "fields" };
+  if (/^catalog\s+\w+$/.test(h)) return { kind: "catalog" };
+  if (/^signals$/.test(h)) return { kind: "signals" };
+  if (/^channel\b/.test(h)) return { kind: "channel" };
+  let m = /^template\b.*\bfor\s+(\w+)$/.exec(h);
+  if (m) return { kind: "content", channel: m[1] };
+  m = /\bsend\s+(\w+)$/.exec(h);
+  if (m) return { kind: "content", channel: m[1] };
+  if (/^variant\b/.test(h)) return { kind: "variant" };
+  if (/^split\b/.test(h)) return { kind: parent().kind === "variant" ? "variantSplit" : "split" };
+  if (/^\w+\s+\d+(\.\d+)?%$/.test(h)) return { kind: parent().kind === "variantSplit" ? "variantArm" : "steps" };
+  if (/^action\b/.test(h)) return { kind: /->$/.test(h) ? "fields" : "action" };
+  if (/^headers$/.test(h) || /^(profile|at)\b.*"$/.test(h) || /^at\b/.test(h)) return { kind: "record" };
+  if (/^(if|else|timeout|repeat|wait)\b/.test(h) || /\b(else|timeout)$/.test(h) || /\bon error$/.test(h)) return { kind: "steps" };
+  if (/:$/.test(h)) return { kind: parent().kind === "fields" || parent().kind === "catalog" || parent().kind === "action" ? "fields" : "record" };
+  if (/[=(,[]$/.test(h) || /\b(to|where|when|and|or|not|in)$/.test(h)) return { kind: "record" };
+  return { kind: "unknown" };
+}
+
+const STEP_KEYWORDS: [string, string?][] = [
+  ["wait", "wait ${1:4h}"],
+  ["wait for", "wait for ${1:Event} within ${2:24h} {\n\t$0\n}"],
+  ["wait until", "wait until ${1:time}"],
+  ["if", "if ${1:condition} {\n\t$0\n}"],
+  ["split", "split {\n\t${1:A} 50% { $2 }\n\t${3:B} 50% { $4 }\n}"],
+  ["send", "send ${1:email} "],
+  ["recommend", "recommend ${1:recs} = ${2:popular}($3) limit ${4:4}"],
+  ["call", "call ${1:Action}($2)"],
+  ["let", "let ${1:name} = $0"],
+  ["set", "set profile.${1:field} = $0"],
+  ["repeat", "repeat ${1:3} every ${2:1d} {\n\t$0\n}"],
+  ["jump to", "jump to ${1:Journey}"],
+  ["end"],
+];
+const JOURNEY_CLAUSES: [string, string?][] = [
+  ["on", "on ${1:Event}"],
+  ["reentry", "reentry ${1|never,always,after|}"],
+  ["exit on", "exit on ${1:Event}"],
+  ["goal", "goal ${1:name}: ${2:Event} within ${3:7d}"],
+];
+const DECLARATIONS: [string, string?][] = [
+  ["profile", "profile {\n\t${1:email}: ${2:string}\n}"],
+  ["type", "type ${1:Name} {\n\t$0\n}"],
+  ["event", "event ${1:Name} {\n\t$0\n}"],
+  ["catalog", "catalog ${1:Product} {\n\tkey ${2:sku}: string\n\t$0\n}"],
+  ["audience", "audience ${1:Name} = $0"],
+  ["action", 'action ${1:Name}(${2}) -> ${3:{ ok: bool \\}} {\n\tget "${4:https://}"\n}'],
+  ["fragment", 'fragment ${1:Name} """\n\t$0\n"""'],
+  ["template", "template ${1:Name}(${2}) for ${3:email} {\n\t$0\n}"],
+  ["channel", "channel ${1:email} {\n\t$0\n}"],
+  ["journey", "journey ${1:Name} {\n\ton ${2:Event}\n\t$0\n}"],
+  ["experience", 'experience ${1:Name} {\n\tsurface "${2:web://example.com/#hero}"\n\tformat ${3|html,json,text|}\n\t$0\n}'],
+  ["test", 'test "${1:name}" {\n\t$0\n}'],
+];
+const EXPERIENCE_ITEMS: [string, string?][] = [
+  ["surface", 'surface "${1:web://example.com/#slot}"'],
+  ["format", "format ${1|html,json,text|}"],
+  ["priority", "priority ${1:1}"],
+  ["timeout", "timeout ${1:200ms}"],
+  ["active", "active from ${1:2026-01-01} to ${2:2026-12-31}"],
+  ["context", "context {\n\t$0\n}"],
+  ["recommend", "recommend ${1:recs} = ${2:popular}($3) limit ${4:4}"],
+  ["let", "let ${1:name} = $0"],
+  ["call", "call ${1:Action}($2) as ${3:result}"],
+  ["variant", "variant ${1:Name} {\n\tcontent $0\n}"],
+];
+const TEST_ITEMS: [string, string?][] = [
+  ["start", "start ${1:2026-01-01T09:00:00Z}"],
+  ["profile", 'profile "${1:p1}" { $0 }'],
+  ["catalog", "catalog ${1:Product} [$0]"],
+  ["at", 'at ${1:0m} "${2:p1}" ${3:Event} { $0 }'],
+  ["expect", "expect "],
+];
+const KEYWORDS_BY_BLOCK: Partial<Record<BlockKind, [string, string?][]>> = {
+  top: DECLARATIONS,
+  journey: [...JOURNEY_CLAUSES, ...STEP_KEYWORDS],
+  steps: STEP_KEYWORDS,
+  experience: EXPERIENCE_ITEMS,
+  variant: [["content", "content $0"], ["split", "split {\n\t${1:A} 50% { content $2 }\n\t${3:B} 50% { content $4 }\n}"]],
+  variantArm: [["content", "content $0"]],
+  test: TEST_ITEMS,
+  catalog: [["key", "key ${1:sku}: ${2:string}"], ["signals", "signals {\n\t$0\n}"]],
+  signals: [["view"], ["cart"], ["purchase"]],
+  channel: [["from", 'from "${1:Name <hello@example.com>}"'], ["cap", "cap ${1:3} per ${2:7d}"], ["quiet", "quiet ${1:21:00} to ${2:08:00}"]],
+  action: [...HTTP_METHODS.map((m): [string, string] => [m, `${m} "\${1:https://}"`]), ["headers", "headers { $0 }"], ["body"], ["timeout", "timeout ${1:2s}"], ["retries", "retries ${1:2}"]],
+};
+
+const PRIMITIVES = ["string", "number", "int", "bool", "datetime", "duration"];
+const EXPR_WORDS = new Set(["if", "where", "and", "or", "not", "==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "??", "(", ",", "[", "=", "to", "limit", "within", "until", "when", "in", "wait", "repeat", "every", "after", "timeout", "priority", "exclude", "from"]);
+
+export function completion(doc: Doc, offset: number): CompletionItem[] {
+  const region = doc.regionAt(offset);
+  if (region) {
+    if (region.kind === "comment" || !isTemplateString(doc, region.start)) return [];
+    return templateCompletion(doc, offset);
+  }
+  const text = doc.text;
+  const code = doc.code;
+  const { span } = wordBefore(text, offset);
+  const at = span.start;
+  const items = new Items(span);
+
+  // `profile.`, `cart.items[0].`, `Event.path` in a signal.
+  if (code[at - 1] === ".") {
+    const parts = pathBefore(code, at - 1);
+    if (parts && "name" in parts[0]!) {
+      const rootName = parts[0].name;
+      const root = namesAt(doc, offset).find((n) => n.name === rootName);
+      const t = root ? root.type : doc.analysis.ctx?.named.get(rootName);
+      if (t) items.fields(walkPath(t, parts.slice(1)));
+    }
+    return items.list;
+  }
+
+  const toks = lastTokens(code, at, 10);
+  const newline = toks[toks.length - 1] === "\n";
+  const r = toks.filter((t) => t !== "\n");
+  const p1 = r[r.length - 1] ?? "";
+  const p2 = r[r.length - 2] ?? "";
+  const p3 = r[r.length - 3] ?? "";
+  const blocks = openBlocks(code, at);
+  const block = classifyBlocks(blocks);
+  const stmt = statementWords(code, at, blocks);
+  const s = doc.analysis.symbols;
+  const call = enclosingCall(code, at, blocks);
+
+  // Inside the parentheses of an algorithm call: named parameters and their values.
+  if (call && ALGORITHMS.has(call.name) && /^(recommend\b|backup\b)|\bbackup\b/.test(call.statement)) {
+    const algo = ALGORITHMS.get(call.name)!;
+    if (p1 === ":" && p2 === "by") return items.values(["views", "purchases"], "value").list;
+    if (p1 === "(" || p1 === ",") {
+      for (const p of algo.named) items.add({ label: `${p.name}:`, kind: "parameter", detail: p.type, insertText: `${p.name}: `, sortText: "0" });
+      if (algo.params.length) items.expression(doc, offset);
+      return items.list;
+    }
+    return items.expression(doc, offset).list;
+  }
+
+  // Types: field declarations, parameters, `->`, `list<…>`.
+  const inParams = call !== undefined && /^(action|template)\b/.test(call.statement) && call.depth === 1;
+  if ((p1 === ":" && (block.kind === "fields" || block.kind === "catalog" || inParams)) || p1 === "->" || (p1 === "<" && p2 === "list") || (p1 === "|" && block.kind === "fields")) {
+    return items.types(doc).list;
+  }
+
+  if (p1 === "on" && p2 === "exit") return items.decls(s?.events, "event", doc).list;
+  if (p1 === "on" && block.kind === "journey") {
+    items.decls(s?.events, "event", doc);
+    items.keyword("enter", "enter ${1:Audience}");
+    items.keyword("schedule", "schedule every ${1|day,week|} at ${2:10:00} for ${3:Audience}");
+    return items.list;
+  }
+  if (p1 === "enter" && p2 === "on") return items.decls(s?.audiences, "audience", doc).list;
+  if (p1 === "every" && p2 === "schedule") return items.values(["day", "week"], "keyword").list;
+  if (p1 === "for" && /\bschedule\b/.test(stmt)) return items.decls(s?.audiences, "audience", doc).list;
+  if (p1 === "for" && p2 === "wait") return items.decls(s?.events, "event", doc).list;
+  if (p1 === "wait" && block.kind !== "top") {
+    items.keyword("for", "for ${1:Event} within ${2:24h} {\n\t$0\n}");
+    items.keyword("until", "until ${1:time}");
+    return items.expression(doc, offset).list;
+  }
+  if (p1 === ":" && p3 === "goal") return items.decls(s?.events, "event", doc).list;
+  if (p1 === "reentry") return items.values(["never", "always", "after"], "keyword").list;
+  if (p1 === "format" && block.kind === "experience") return items.values([...FORMATS], "value").list;
+  if (p1 === "for" && /^template\b/.test(stmt)) return items.channels().list;
+  if (p1 === "channel" && block.kind === "top") return items.channels().list;
+  if (p1 === "send" && (p2 === "expect" || p2 === "no" || block.kind !== "test")) return items.channels().list;
+  if (p2 === "send" && CHANNELS.has(p1) && block.kind !== "test") {
+    items.templates(doc, p1);
+    items.add({ label: "{", kind: "snippet", detail: `inline ${p1} content`, insertText: `{\n\t${CHANNELS.get(p1)!.fields[0]!.name} "$1"\n}`, snippet: true, sortText: "9" });
+    return items.list;
+  }
+  if (p1 === "call") return items.decls(s?.actions, "action", doc, (d) => `${d.name.name}(${d.params.map((p, i) => `\${${i + 1}:${p.name.name}}`).join(", ")})`).list;
+  if (p1 === "to" && p2 === "jump") return items.decls(s?.journeys, "journey", doc).list;
+  if (p1 === "jump") return items.values(["to"], "keyword").list;
+  if ((p1 === "=" && p3 === "recommend") || p1 === "backup") return items.algorithms(doc).list;
+  if (p1 === "exclude" || (p1 === "," && /\bexclude\b[^=]*$/.test(stmt) && /^recommend\b/.test(stmt))) {
+    items.values([...EXCLUSIONS], "value", "exclude items of this kind");
+    return items.expression(doc, offset).list;
+  }
+  if (p1 === "set") return items.values(["profile"], "variable").list;
+
+  // Tests.
+  if (block.kind === "test") {
+    if (p1 === "expect" || (p2 === "at" && p3 === "expect")) {
+      for (const [w, snip] of [["send", "send ${1:email}"], ["no send", "no send ${1:email}"], ["ended", "ended"], ["goal", "goal ${1:name}"], ["decide", 'decide "${1:surface}" for "${2:p1}"'], ["at", "at ${1:4h} "]] as const) items.keyword(w, snip);
+      return items.list;
+    }
+    if (p1 === "ended") {
+      items.decls(s?.journeys, "journey", doc);
+      return items.values(["reason"], "keyword").list;
+    }
+    if (p1 === "reason") return items.values(["exit", "end", "goal", "error"], "value").list;
+    if (p1 === "goal") return items.values(goals(doc), "value").list;
+    if (p1 === "variant") return items.values(variants(doc), "value").list;
+    if (p1 === "catalog") return items.decls(s?.catalogs, "catalog", doc).list;
+    if (p1 === '"' && p3 === "at") return items.decls(s?.events, "event", doc).list;
+  }
+
+  const statementStart = r.length === 0 || p1 === "{" || p1 === "}" || (newline && !EXPR_WORDS.has(p1) && !/^(and|or|not)$/.test(p1));
+  if (statementStart) {
+    const kws = KEYWORDS_BY_BLOCK[block.kind];
+    if (block.kind === "content") {
+      for (const f of CHANNELS.get(block.channel ?? "")?.fields ?? []) items.add({ label: f.name, kind: "field", detail: `${block.channel} content`, documentation: f.doc, insertText: f.escape === "record" ? `${f.name} { $0 }` : `${f.name} "$0"`, snippet: true });
+      return items.list;
+    }
+    if (kws) for (const [w, snip] of kws) items.keyword(w, snip);
+    if (p1 === "}" && (block.kind === "steps" || block.kind === "journey")) {
+      items.keyword("else", "else {\n\t$0\n}");
+      items.keyword("timeout", "timeout {\n\t$0\n}");
+    }
+    if (kws || block.kind !== "unknown") return items.list;
+  }
+
+  // After a complete expression or name: what may follow in this statement.
+  if (!EXPR_WORDS.has(p1) && !/^(and|or|not)$/.test(p1) && /^[\w"')\]%]/.test(p1) && p1 !== "") {
+    const follow = followKeywords(stmt);
+    if (follow.length) {
+      for (const w of follow) items.keyword(w);
+      return items.list;
+    }
+  }
+
+  if (block.kind === "fields" || block.kind === "catalog" || block.kind === "signals" || block.kind === "channel" || block.kind === "top") return items.list;
+  return items.expression(doc, offset).list;
+}
+
+/** Keywords that may follow what the statement already has. */
+function followKeywords(stmt: string): string[] {
+  const first = stmt.split(" ")[0];
+  const has = (w: string) => new RegExp(`\\b${w}\\b`).test(stmt);
+  switch (first) {
+    case "recommend":
+      return ["where", "exclude", "limit", "backup"].filter((w) => !has(w) || w === "where");
+    case "on":
+    case "exit":
+      return has("schedule") || has("enter") ? (has("at") ? ["for"] : ["at", "for"]) : ["as", "where"].filter((w) => !has(w));
+    case "goal":
+      return ["as", "where", "within"].filter((w) => !has(w));
+    case "wait":
+      return has("for") ? ["as", "where", "within"].filter((w) => !has(w)) : [];
+    case "call":
+      return ["as", "on error"].filter((w) => !has(w.split(" ")[0]!));
+    case "send":
+      return has("to") ? [] : ["to"];
+    case "repeat":
+      return has("every") ? [] : ["every"];
+    case "variant":
+      return ["when", "active"].filter((w) => !has(w));
+    case "reentry":
+      return [];
+    default:
+      return [];
+  }
+}
+
+/** The call whose parentheses hold the cursor: its name, the statement it is in, and its nesting depth. */
+export function enclosingCall(code: string, at: number, blocks: OpenBlock[]): { name: string; open: number; statement: string; depth: number } | undefined {
+  const from = blocks.length ? blocks[blocks.length - 1]!.open + 1 : 0;
+  let depth = 0;
+  let open = -1;
+  let total = 0;
+  for (let i = at - 1; i >= from; i--) {
+    const c = code[i];
+    if (c === ")" || c === "]") depth++;
+    else if (c === "(" || c === "[") {
+      if (depth === 0) {
+        if (open < 0) {
+          if (c === "[") return undefined;
+          open = i;
+        }
+        total++;
+      } else depth--;
+    } else if (c === "{" || c === "}") break;
+  }
+  if (open < 0) return undefined;
+  let e = open;
+  while (e > 0 && /\s/.test(code[e - 1]!)) e--;
+  let s = e;
+  while (s > 0 && /[A-Za-z0-9_]/.test(code[s - 1]!)) s--;
+  const name = code.slice(s, e);
+  if (!name) return undefined;
+  return { name, open, statement: statementWords(code, s, blocks), depth: total };
+}
+
+function goals(doc: Doc): string[] {
+  const out: string[] = [];
+  for (const j of doc.analysis.symbols?.journeys.values() ?? []) for (const c of j.decl.clauses) if (c.kind === "Goal") out.push(c.name.name);
+  return out;
+}
+
+function variants(doc: Doc): string[] {
+  const out: string[] = [];
+  for (const x of doc.analysis.symbols?.experiences.values() ?? []) for (const i of x.decl.items) if (i.kind === "Variant") out.push(i.name.name);
+  return out;
+}
+
+class Items {
+  readonly list: CompletionItem[] = [];
+  private readonly seen = new Set<string>();
+  constructor(private readonly replace: Span) {}
+
+  add(item: CompletionItem): this {
+    if (this.seen.has(item.label)) return this;
+    this.seen.add(item.label);
+    this.list.push({ replace: this.replace, ...item });
+    return this;
+  }
+
+  keyword(word: string, snippet?: string): this {
+    return this.add({ label: word, kind: "keyword", insertText: snippet, snippet: snippet !== undefined, sortText: "5" });
+  }
+
+  values(words: string[], kind: CompletionKind, detail?: string): this {
+    for (const w of words) this.add({ label: w, kind, detail });
+    return this;
+  }
+
+  channels(): this {
+    for (const c of CHANNELS.values()) this.add({ label: c.name, kind: "channel", detail: `channel: ${c.fields.map((f) => f.name).join(", ")}` });
+    return this;
+  }
+
+  fields(t: Type): this {
+    const r = recordOf(t);
+    if (r) {
+      for (const f of r.fields) this.add({ label: f.name, kind: "field", detail: `${f.name}${f.optional ? "?" : ""}: ${typeToString(f.type)}`, documentation: f.doc });
+    }
+    return this;
+  }
+
+  decls<D extends A.Declaration & { name: A.Ident }>(table: Map<string, { decl: D; file: string }> | undefined, kind: CompletionKind, doc: Doc, snippet?: (d: D) => string): this {
+    for (const [name, loc] of table ?? []) {
+      const text = doc.project.text(loc.file) ?? "";
+      const type = kind === "event" || kind === "type" || kind === "catalog" ? doc.analysis.ctx?.named.get(name) : undefined;
+      this.add({
+        label: name,
+        kind,
+        detail: declarationSignature(loc.decl, text, type).split("\n")[0],
+        documentation: loc.decl.doc,
+        insertText: snippet?.(loc.decl),
+        snippet: snippet !== undefined,
+      });
+    }
+    return this;
+  }
+
+  templates(doc: Doc, channel: string): this {
+    for (const [name, loc] of doc.analysis.symbols?.templates ?? []) {
+      const d = loc.decl;
+      const text = doc.project.text(loc.file) ?? "";
+      this.add({
+        label: name,
+        kind: "template",
+        detail: `template ${name}(${paramsText(d.params, text)}) for ${d.channel.name}`,
+        documentation: d.doc,
+        insertText: `${name}(${d.params.map((p, i) => `\${${i + 1}:${p.name.name}}`).join(", ")})`,
+        snippet: true,
+        sortText: d.channel.name === channel ? "0" : "8",
+      });
+    }
+    return this;
+  }
+
+  algorithms(doc: Doc): this {
+    const key = doc.analysis.ctx?.catalog?.key?.type;
+    for (const a of ALGORITHMS.values()) {
+      const params = a.params.map((p, i) => `\${${i + 1}:${p.name}}`).join(", ");
+      this.add({ label: a.name, kind: "algorithm", detail: algorithmSignature(a, key ? typeToString(key) : undefined), documentation: a.doc, insertText: `${a.name}(${params})`, snippet: true });
+    }
+    return this;
+  }
+
+  types(doc: Doc): this {
+    for (const p of PRIMITIVES) this.add({ label: p, kind: "type", sortText: "1" });
+    this.add({ label: "list", kind: "type", insertText: "list<$1>", snippet: true, sortText: "1" });
+    const s = doc.analysis.symbols;
+    this.decls(s?.types, "type", doc);
+    this.decls(s?.events, "event", doc);
+    this.decls(s?.catalogs, "catalog", doc);
+    return this;
+  }
+
+  scopeNames(names: ScopeName[]): this {
+    for (const n of names) this.add({ label: n.name, kind: "variable", detail: `${n.name}: ${typeToString(n.type)}`, sortText: "0" });
+    return this;
+  }
+
+  expression(doc: Doc, offset: number): this {
+    this.scopeNames(namesAt(doc, offset));
+    for (const f of BUILTIN_FUNCTIONS.values()) {
+      if (f.name === "secret") continue;
+      this.add({ label: f.name, kind: "function", detail: functionSignature(f), documentation: f.doc, insertText: f.params.length ? `${f.name}($1)` : `${f.name}()`, snippet: true, sortText: "3" });
+    }
+    for (const w of ["true", "false", "null", "not"]) this.add({ label: w, kind: "keyword", sortText: "6" });
+    return this;
+  }
+}
+
+// ── inside templates ───────────────────────────────────────────────────────────────────
+
+function templateCompletion(doc: Doc, offset: number): CompletionItem[] {
+  const t = templateAt(doc, offset);
+  if (!t) return [];
+  const { scope, at } = t;
+  const value = scope.site.value;
+  const open = value.lastIndexOf("{{", at - 1);
+  if (open < 0 || open + 2 > at) return [];
+  const closed = value.indexOf("}}", open + 2);
+  if (closed >= 0 && closed + 2 <= at) return [];
+  let inner = value.slice(open + 2, at);
+  if (inner.startsWith("{") || inner.startsWith("&")) inner = inner.slice(1);
+  const m = /[A-Za-z0-9_.@]*$/.exec(inner)!;
+  const word = m[0];
+  const dot = word.lastIndexOf(".");
+  const segStart = at - (word.length - dot - 1);
+  const replace = { start: scope.site.toSource(segStart), end: offset };
+  const items = new Items(replace);
+  const frames = scope.framesAt(at);
+
+  if (/^\s*>/.test(inner)) {
+    for (const [name, loc] of doc.analysis.symbols?.fragments ?? []) items.add({ label: name, kind: "fragment", detail: `fragment ${name}`, documentation: loc.decl.doc });
+    return items.list;
+  }
+  if (/^\s*#\s*[A-Za-z]*$/.test(inner)) {
+    for (const h of BLOCK_HELPERS) items.add({ label: h, kind: "keyword", detail: `{{#${h}}}…{{/${h}}}`, insertText: h === "each" ? "each ${1:list} as |${2:item}|" : `${h} $1`, snippet: true });
+    return items.list;
+  }
+  if (/^\s*\/\s*[A-Za-z]*$/.test(inner)) {
+    const name = innermostOpen(scope.nodes, at);
+    if (name) items.add({ label: name, kind: "keyword", detail: `close {{#${name}}}` });
+    return items.list;
+  }
+  if (dot >= 0) {
+    const path = word.slice(0, dot);
+    const segments = path.split(".");
+    const fake = { kind: "path" as const, head: segments[0] === "this" ? ("this" as const) : ("name" as const), segments: (segments[0] === "this" ? segments.slice(1) : segments).map((name) => ({ name, start: 0, end: 0 })), text: path, start: 0, end: 0 };
+    const { types } = pathTypes(fake, frames, scope.roots);
+    const last = fake.head === "this" && fake.segments.length === 0 ? resolveHead(fake, frames, scope.roots) : undefined;
+    const t = last && last.kind === "this" ? last.type : types[types.length - 1];
+    if (t) {
+      items.fields(t);
+      if (nonNull(t).kind === "list") items.add({ label: "length", kind: "field", detail: "length: int" });
+    }
+    return items.list;
+  }
+  const firstToken = /^\s*[#^]?\s*[A-Za-z0-9_@]*$/.test(inner) && !/^\s*[#^]/.test(inner);
+  const afterParen = /\(\s*[A-Za-z0-9_]*$/.test(inner);
+  const names = templateNames(frames, scope.roots);
+  for (const n of names) items.add(n);
+  if (firstToken || afterParen) {
+    for (const h of HELPER_SIGNATURES) items.add({ label: h.name, kind: "helper", detail: helperSignature(h), documentation: h.doc, sortText: "3" });
+  }
+  if (firstToken) {
+    items.add({ label: "else", kind: "keyword", sortText: "6" });
+    items.add({ label: "this", kind: "keyword", sortText: "6" });
+  }
+  if (frames.some((f, i) => i > 0 && f.type !== undefined)) for (const w of ["@index", "@first", "@last"]) items.add({ label: w, kind: "keyword", sortText: "6" });
+  return items.list;
+}
+
+function templateNames(frames: Frame[], roots: ScopeName[]): CompletionItem[] {
+  const out: CompletionItem[] = [];
+  for (let i = frames.length - 1; i >= 0; i--) {
+    for (const [name, p] of frames[i]!.params) out.push({ label: name, kind: "variable", detail: `${name}: ${typeToString(p.type)}`, sortText: "0" });
+    const t = frames[i]!.type;
+    const r = t && recordOf(t);
+    if (r && i > 0 && nonNull(t!).kind === "record") for (const f of r.fields) out.push({ label: f.name, kind: "field", detail: `${f.name}${f.optional ? "?" : ""}: ${typeToString(f.type)}`, documentation: f.doc, sortText: "1" });
+  }
+  for (const n of roots) out.push({ label: n.name, kind: "variable", detail: `${n.name}: ${typeToString(n.type)}`, sortText: "2" });
+  return out;
+}
+
+function innermostOpen(nodes: readonly import("@journey/template").TNode[], at: number): string | undefined {
+  let name: string | undefined;
+  const visit = (ns: readonly import("@journey/template").TNode[] | null) => {
+    for (const n of ns ?? []) {
+      if ((n.kind === "block" || n.kind === "section") && n.open.end <= at && (n.close === null || at <= n.close.start)) {
+        name = n.kind === "block" ? n.helper : n.path.text;
+        visit(n.body);
+        visit(n.inverse);
+      }
+    }
+  };
+  visit(nodes);
+  return name;
+}
+

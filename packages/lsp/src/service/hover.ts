@@ -1,0 +1,198 @@
+/**
+ * Hover: the type of a name and its doc comment, a declaration's signature, the expansion of
+ * a duration or a schedule, the signature of a built-in function, algorithm, channel or
+ * template helper.
+ */
+import { ALGORITHMS, BUILTIN_FUNCTIONS, CHANNELS, EXCLUSIONS, type ast as A } from "@journey/compiler";
+import { HELPERS, typeToString, type Expr, type TNode } from "@journey/template";
+import { algorithmSignature, channelSummary, code, declarationSignature, describeDuration, describeSchedule, functionSignature, helperSignature } from "./describe.js";
+import { symbolAt, targetDefinition, walk, type Doc, type SymbolAt } from "./document.js";
+import { templateAt } from "./template.js";
+import { wordAt } from "./text.js";
+import type { HoverResult, Span } from "./types.js";
+
+const KIND_LABEL: Record<string, string> = {
+  profile: "profile",
+  alias: "alias",
+  event: "event",
+  let: "let",
+  recommend: "recommendation",
+  call: "action result",
+  item: "catalog item",
+  param: "parameter",
+  context: "context",
+  runtime: "provided by the runtime",
+  field: "field",
+};
+
+const within = (s: Span, offset: number) => s.start <= offset && offset <= s.end;
+
+export function hover(doc: Doc, offset: number): HoverResult | undefined {
+  const region = doc.regionAt(offset);
+  if (region?.kind === "comment") return undefined;
+  if (region) {
+    const inTemplate = templateHover(doc, offset);
+    if (inTemplate) return inTemplate;
+  }
+  const sym = symbolAt(doc, offset);
+  if (sym) return symbolHover(doc, sym);
+  if (region) return undefined;
+  return literalHover(doc, offset) ?? wordHover(doc, offset);
+}
+
+function symbolHover(doc: Doc, sym: SymbolAt): HoverResult | undefined {
+  const a = doc.analysis;
+  const def = sym.definition ?? targetDefinition(a, sym.target);
+  // A declaration (or a use of one): its signature and doc.
+  if (def && def.kind !== "field" && def.kind !== "param" && def.kind !== "goal" && def.kind !== "variant" && (sym.kind === def.kind || sym.definition || isDeclRef(sym.kind))) {
+    if (sym.kind === "event" && sym.name === "event" && sym.reference) {
+      return { span: sym.span, contents: code(`(event) event: ${typeToString(sym.type ?? { kind: "unknown" })}`) + docOf(def.decl.doc) };
+    }
+    if (sym.kind === "profile" && sym.reference) {
+      return { span: sym.span, contents: code(`profile: ${declarationSignature(def.decl, doc.project.text(sym.target!.path) ?? "", a.ctx?.profile).slice("profile ".length)}`) + docOf(def.decl.doc) };
+    }
+    const text = doc.project.text(sym.target?.path ?? doc.path) ?? "";
+    const type = def.kind === "profile" ? a.ctx?.profile : a.ctx?.named.get(def.name);
+    return { span: sym.span, contents: code(declarationSignature(def.decl, text, type)) + docOf(def.decl.doc) };
+  }
+  const type = sym.type ?? (def?.field ? undefined : undefined);
+  const label = KIND_LABEL[sym.kind] ?? sym.kind;
+  let typeText = type ? typeToString(type) : def?.field ? doc.project.text(sym.target!.path)!.slice(def.field.type.span.start, def.field.type.span.end) : def?.param ? doc.project.text(sym.target!.path)!.slice(def.param.type.span.start, def.param.type.span.end) : "";
+  if (def?.field?.optional && type && !typeText.endsWith("?")) typeText += "?";
+  const where = def?.field && def.container ? ` (in ${def.container.split(".")[0]})` : "";
+  const head = `(${label}) ${sym.name}${typeText ? `: ${typeText}` : ""}`;
+  const dflt = def?.field?.default ? `\n\nDefault: \`${doc.project.text(sym.target!.path)!.slice(def.field.default.span.start, def.field.default.span.end)}\`` : "";
+  return { span: sym.span, contents: code(head) + (where ? `\n\nDeclared${where}` : "") + docOf(def?.field?.doc) + dflt };
+}
+
+function isDeclRef(kind: string): boolean {
+  return ["type", "event", "catalog", "audience", "action", "template", "journey", "fragment", "profile"].includes(kind);
+}
+
+function docOf(doc: string | undefined): string {
+  return doc ? `\n\n---\n\n${doc}` : "";
+}
+
+/** Durations, schedules, built-in calls, algorithms, channels and exclusions. */
+function literalHover(doc: Doc, offset: number): HoverResult | undefined {
+  const d = doc.declarationAt(offset);
+  if (!d) return undefined;
+  let found: HoverResult | undefined;
+  let best = Infinity;
+  const take = (span: Span, contents: string) => {
+    if (within(span, offset) && span.end - span.start < best) {
+      best = span.end - span.start;
+      found = { span, contents };
+    }
+  };
+  walk(d, (n) => {
+    if (!n.span || !within(n.span, offset + 0)) {
+      if (n.kind !== "OnSchedule" && n.kind !== "Send") return;
+    }
+    switch (n.kind) {
+      case "Duration":
+        take(n.span!, describeDuration((n as unknown as A.DurationExpr).text));
+        break;
+      case "OnSchedule": {
+        const c = n as unknown as Extract<A.TriggerClause, { kind: "OnSchedule" }>;
+        const head = { start: c.span.start, end: Math.max(c.span.start, c.audience.span.start - 1) };
+        if (within(head, offset)) take(head, code(doc.text.slice(c.span.start, c.span.end)) + "\n\n" + describeSchedule(c));
+        break;
+      }
+      case "Call": {
+        const c = n as unknown as A.CallExpr;
+        const f = BUILTIN_FUNCTIONS.get(c.callee.name);
+        const algo = ALGORITHMS.get(c.callee.name);
+        if (algo && (d.kind === "JourneyDecl" || d.kind === "ExperienceDecl") && isAlgorithmCall(d, c)) {
+          const key = doc.analysis.ctx?.catalog?.key?.type;
+          take(c.callee.span, code(algorithmSignature(algo, key ? typeToString(key) : undefined)) + `\n\nRecommendation algorithm: ${algo.doc}`);
+        } else if (f) take(c.callee.span, code(functionSignature(f)) + `\n\n${f.doc}`);
+        break;
+      }
+      case "Send": {
+        const s = n as unknown as A.SendStep;
+        const ch = CHANNELS.get(s.channel?.name ?? "");
+        if (ch && s.channel && within(s.channel.span, offset)) take(s.channel.span, code(`channel ${ch.name}`) + `\n\nContent fields:\n${channelSummary(ch)}`);
+        break;
+      }
+      case "Name": {
+        const e = n as unknown as A.NameExpr;
+        if ((EXCLUSIONS as readonly string[]).includes(e.name)) take(e.span, code(e.name) + `\n\nExclude items the profile has ${e.name === "inCart" ? "in a cart" : e.name} from the recommendation.`);
+        break;
+      }
+    }
+  });
+  if (!found && d.kind === "ChannelDecl" && within(d.name.span, offset)) {
+    const ch = CHANNELS.get(d.name.name);
+    if (ch) found = { span: d.name.span, contents: code(`channel ${ch.name}`) + `\n\nContent fields:\n${channelSummary(ch)}` };
+  }
+  if (!found && d.kind === "TemplateDecl" && d.channel && within(d.channel.span, offset)) {
+    const ch = CHANNELS.get(d.channel.name);
+    if (ch) found = { span: d.channel.span, contents: code(`channel ${ch.name}`) + `\n\nContent fields:\n${channelSummary(ch)}` };
+  }
+  return found;
+}
+
+function isAlgorithmCall(d: A.Declaration, c: A.CallExpr): boolean {
+  const steps: unknown[] = [];
+  walk(d, (n) => {
+    if (n.kind === "Recommend") steps.push(n);
+  });
+  return steps.some((s) => (s as A.RecommendStep).algorithm === c || (s as A.RecommendStep).backup === c);
+}
+
+/** Keywords with something to say: `reentry` modes. */
+function wordHover(doc: Doc, offset: number): HoverResult | undefined {
+  const { word, span } = wordAt(doc.text, offset);
+  const d = doc.declarationAt(offset);
+  if (d?.kind === "JourneyDecl") {
+    const r = d.clauses.find((c) => c.kind === "Reentry" && within(c.span, offset)) as A.ReentryClause | undefined;
+    if (r && within(r.modeSpan, offset)) {
+      const what = r.mode === "never" ? "a profile enters this journey at most once" : r.mode === "always" ? "a new trigger starts another instance as soon as the last one ended" : "a new trigger starts another instance once this long has passed since the last one ended";
+      return { span, contents: code(`reentry ${word}`) + `\n\n${what[0]!.toUpperCase()}${what.slice(1)}.` };
+    }
+  }
+  return undefined;
+}
+
+// ── inside templates ───────────────────────────────────────────────────────────────────
+
+function templateHover(doc: Doc, offset: number): HoverResult | undefined {
+  const t = templateAt(doc, offset);
+  if (!t) return undefined;
+  const { scope, at } = t;
+  const src = (s: { start: number; end: number }) => ({ start: scope.site.toSource(s.start), end: scope.site.toSource(s.end) });
+  let found: HoverResult | undefined;
+  const expr = (e: Expr) => {
+    if (e.kind === "call") {
+      if (e.nameSpan.start <= at && at <= e.nameSpan.end) {
+        const h = HELPERS.get(e.name);
+        if (h) found = { span: src(e.nameSpan), contents: code(helperSignature(h)) + `\n\nTemplate helper: ${h.doc}` };
+      }
+      e.args.forEach(expr);
+    }
+  };
+  const nodes = (ns: readonly TNode[] | null) => {
+    for (const n of ns ?? []) {
+      if (n.kind === "mustache") expr(n.expr);
+      else if (n.kind === "block") {
+        if (n.helperSpan.start <= at && at <= n.helperSpan.end) found = { span: src(n.helperSpan), contents: code(`{{#${n.helper}}}`) + `\n\n${BLOCK_DOCS[n.helper]}` };
+        n.args.forEach(expr);
+        nodes(n.body);
+        nodes(n.inverse);
+      } else if (n.kind === "section") {
+        nodes(n.body);
+        nodes(n.inverse);
+      }
+    }
+  };
+  nodes(scope.nodes);
+  return found;
+}
+
+const BLOCK_DOCS: Record<string, string> = {
+  if: "Renders its body when the value is truthy (not false, null, 0, empty string or empty list), else the `{{else}}` part.",
+  unless: "Renders its body when the value is falsy.",
+  each: "Renders its body once per element of a list; `as |item index|` names the element and its index.",
+  with: "Renders its body with the value as the context; `as |x|` names it.",
+};

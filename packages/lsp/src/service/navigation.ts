@@ -1,0 +1,109 @@
+/** Go to definition, find references and rename: all keyed by where a name is declared. */
+import type { ast as A } from "@journey/compiler";
+import { partialRefs, symbolAt, walk, type Doc, type SymbolAt } from "./document.js";
+import { isIdentifier } from "./text.js";
+import type { Location, PrepareRenameResult, RenameResult, Span, TextEdit } from "./types.js";
+
+const same = (a: Location, b: { file?: string; path?: string; span: Span }) => a.path === (b.path ?? b.file) && a.span.start === b.span.start && a.span.end === b.span.end;
+
+/** Where the name under the cursor is declared. */
+export function target(doc: Doc, offset: number): { sym: SymbolAt; target: Location } | undefined {
+  const sym = symbolAt(doc, offset);
+  if (!sym) return undefined;
+  if (sym.target) return { sym, target: sym.target };
+  if (sym.kind === "item") {
+    const c = doc.analysis.symbols?.catalogs.values().next().value;
+    if (c) return { sym, target: { path: c.file, span: c.decl.name.span } };
+  }
+  return undefined;
+}
+
+export function definition(doc: Doc, offset: number): Location[] {
+  const t = target(doc, offset);
+  return t ? [t.target] : [];
+}
+
+export function references(doc: Doc, offset: number, includeDeclaration = true): Location[] {
+  const t = target(doc, offset);
+  if (!t) return [];
+  return occurrences(doc, t.sym, t.target, includeDeclaration);
+}
+
+function occurrences(doc: Doc, sym: SymbolAt, at: Location, includeDeclaration: boolean): Location[] {
+  const a = doc.analysis;
+  const out: Location[] = [];
+  if (includeDeclaration) out.push(at);
+  for (const r of a.allReferences()) {
+    if (r.definition || !r.target || !same(at, r.target)) continue;
+    // `event` in a handler stands for the handler's event without naming it.
+    if (r.kind === "event" && r.name === "event" && sym.name !== "event") continue;
+    out.push({ path: r.file, span: r.span });
+  }
+  const kind = sym.definition?.kind ?? sym.kind;
+  if (kind === "fragment") {
+    for (const f of a.files.values()) for (const p of partialRefs(f)) if (p.name === sym.name) out.push({ path: p.file, span: p.span });
+  }
+  if (kind === "goal" || kind === "variant") {
+    for (const f of a.files.values()) {
+      walk(f.declarations, (n) => {
+        if (kind === "goal" && n.kind === "ExpectGoal") {
+          const g = (n as unknown as { goal: A.Ident }).goal;
+          if (g?.name === sym.name) out.push({ path: f.path, span: g.span });
+        }
+        if (kind === "variant" && n.kind === "ExpectDecide") {
+          const v = (n as unknown as { variant?: A.Ident }).variant;
+          if (v?.name === sym.name) out.push({ path: f.path, span: v.span });
+        }
+      });
+    }
+  }
+  const seen = new Set<string>();
+  return out
+    .filter((l) => {
+      const k = `${l.path}\u0000${l.span.start}\u0000${l.span.end}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : x.span.start - y.span.start));
+}
+
+/** Names the language provides: not renamable. */
+const PROVIDED = new Set(["profile", "event", "item", "context", "unsubscribeUrl", "message", "journey"]);
+const EXPRESSION_WORDS = new Set(["true", "false", "null", "not", "and", "or", "in"]);
+
+export function prepareRename(doc: Doc, offset: number): PrepareRenameResult | { error: string } {
+  const t = target(doc, offset);
+  if (!t) return { error: "there is no name to rename here" };
+  const { sym } = t;
+  const kind = sym.definition?.kind ?? sym.kind;
+  const written = doc.text.slice(sym.span.start, sym.span.end);
+  if (kind === "channel") return { error: "channel names are fixed (`email`, `sms`, `push`, `webhook`)" };
+  const declared = doc.project.text(t.target.path)?.slice(t.target.span.start, t.target.span.end);
+  // `profile`, `item`, `event` (which stands for the handler's event), runtime names.
+  if (kind === "profile" || kind === "item" || kind === "runtime" || kind === "context" || written !== sym.name || declared !== sym.name) {
+    return { error: `\`${written}\` is provided by the language and cannot be renamed` };
+  }
+  return { span: sym.span, placeholder: sym.name };
+}
+
+export function rename(doc: Doc, offset: number, newName: string): RenameResult | { error: string } {
+  const prep = prepareRename(doc, offset);
+  if ("error" in prep) return prep;
+  const t = target(doc, offset)!;
+  const oldName = t.sym.name;
+  if (!isIdentifier(newName)) return { error: `\`${newName}\` is not a valid name` };
+  if (EXPRESSION_WORDS.has(newName)) return { error: `\`${newName}\` is a keyword` };
+  const kind = t.sym.definition?.kind ?? t.sym.kind;
+  const s = doc.analysis.symbols;
+  const declLike = ["type", "event", "catalog", "audience", "action", "fragment", "template", "journey", "experience"].includes(kind);
+  if (declLike && newName !== oldName && s?.all.has(newName)) return { error: `\`${newName}\` is already declared` };
+  if (!declLike && kind !== "field" && PROVIDED.has(newName)) return { error: `\`${newName}\` is a name the language provides` };
+  const edits: TextEdit[] = [];
+  for (const l of occurrences(doc, t.sym, t.target, true)) {
+    const text = doc.project.text(l.path)?.slice(l.span.start, l.span.end);
+    if (text !== oldName) continue;
+    edits.push({ path: l.path, span: l.span, newText: newName });
+  }
+  return { edits };
+}

@@ -1,0 +1,73 @@
+/** Signature help inside the parentheses of a template call, an action call, an algorithm or a built-in function. */
+import { ALGORITHMS, BUILTIN_FUNCTIONS } from "@journey/compiler";
+import { typeToString } from "@journey/template";
+import { enclosingCall } from "./completion.js";
+import type { Doc } from "./document.js";
+import { openBlocks } from "./text.js";
+import type { SignatureHelpResult, SignatureInformation } from "./types.js";
+
+export function signatureHelp(doc: Doc, offset: number): SignatureHelpResult | undefined {
+  const region = doc.regionAt(offset);
+  if (region) return undefined;
+  const code = doc.code;
+  const blocks = openBlocks(code, offset);
+  const call = enclosingCall(code, offset, blocks);
+  if (!call) return undefined;
+  // Arguments before the cursor, at the call's own depth.
+  const args = splitArgs(code.slice(call.open + 1, offset));
+  const active = args.length - 1;
+  const current = args[active]!.trim();
+  const s = doc.analysis.symbols;
+  const stmt = call.statement;
+  let sig: SignatureInformation | undefined;
+  let activeParameter = active;
+
+  const declared = (name: string, params: { name: string; type: string }[], doc?: string, suffix = ""): SignatureInformation => ({
+    label: `${name}(${params.map((p) => `${p.name}: ${p.type}`).join(", ")})${suffix}`,
+    documentation: doc,
+    parameters: params.map((p) => ({ label: `${p.name}: ${p.type}` })),
+  });
+
+  const tpl = /^send\b/.test(stmt) ? s?.templates.get(call.name) : undefined;
+  const action = /^call\b/.test(stmt) ? s?.actions.get(call.name) : undefined;
+  if (tpl) {
+    const text = doc.project.text(tpl.file) ?? "";
+    sig = declared(call.name, tpl.decl.params.map((p) => ({ name: p.name.name, type: text.slice(p.type.span.start, p.type.span.end) })), tpl.decl.doc, ` for ${tpl.decl.channel.name}`);
+  } else if (action) {
+    const text = doc.project.text(action.file) ?? "";
+    const d = action.decl;
+    sig = declared(call.name, d.params.map((p) => ({ name: p.name.name, type: text.slice(p.type.span.start, p.type.span.end) })), d.doc, d.returns ? ` -> ${text.slice(d.returns.span.start, d.returns.span.end).replace(/\s+/g, " ")}` : "");
+  } else if (ALGORITHMS.has(call.name) && /^(recommend|backup)\b|\bbackup\b/.test(stmt)) {
+    const a = ALGORITHMS.get(call.name)!;
+    const key = doc.analysis.ctx?.catalog?.key?.type;
+    const ty = (t: string) => (key ? t.replace(/\bkey\b/, typeToString(key)) : t);
+    const params = [...a.params.map((p) => ({ name: p.name, type: ty(p.type) })), ...a.named.map((p) => ({ name: p.name, type: `${p.type}${p.optional ? " (optional)" : ""}` }))];
+    sig = declared(call.name, params, a.doc);
+    const named = /^([A-Za-z_]\w*)\s*:/.exec(current);
+    if (named) activeParameter = params.findIndex((p) => p.name === named[1]);
+    else if (a.named.length && !a.params.length) activeParameter = -1;
+  } else if (BUILTIN_FUNCTIONS.has(call.name)) {
+    const f = BUILTIN_FUNCTIONS.get(call.name)!;
+    sig = {
+      label: `${f.name}(${f.params.map((p) => `${p.name}${p.optional ? "?" : ""}: ${p.type}`).join(", ")}) -> ${f.returns}`,
+      documentation: f.doc,
+      parameters: f.params.map((p) => ({ label: `${p.name}${p.optional ? "?" : ""}: ${p.type}` })),
+    };
+    if (f.max === Infinity) activeParameter = Math.min(activeParameter, f.params.length - 1);
+  }
+  if (!sig) return undefined;
+  return { signatures: [sig], activeSignature: 0, activeParameter };
+}
+
+/** The arguments written so far (split at top-level commas). */
+function splitArgs(s: string): string[] {
+  const out = [""];
+  let depth = 0;
+  for (const c of s) {
+    if (c === "(" || c === "[" || c === "{") depth++;
+    else if (c === ")" || c === "]" || c === "}") depth--;
+    if (c === "," && depth === 0) out.push("");
+    else out[out.length - 1] += c;
+  }
+  return out;
+}

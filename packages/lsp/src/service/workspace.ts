@@ -1,0 +1,212 @@
+/**
+ * The language service: a workspace of `.journey` files (path → text), grouped into
+ * projects, answering questions about positions with plain results. Text and offsets in,
+ * offsets out; no protocol types. Every feature lives in its own module.
+ */
+import type { Diagnostic, LineIndex } from "@journey/compiler";
+import { codeActions } from "./code-actions.js";
+import { completion } from "./completion.js";
+import { Doc } from "./document.js";
+import { foldingRanges } from "./folding.js";
+import { prettierFormatter, type Formatter } from "./format.js";
+import { hover } from "./hover.js";
+import { definition, prepareRename, references, rename } from "./navigation.js";
+import { Project, type AnalysisStats } from "./project.js";
+import { semanticTokens } from "./semantic-tokens.js";
+import { signatureHelp } from "./signature-help.js";
+import { documentSymbols, workspaceSymbols } from "./symbols.js";
+import { templateReferences } from "./template.js";
+import type {
+  CodeAction,
+  CompletionItem,
+  DocumentSymbol,
+  FoldingRange,
+  HoverResult,
+  Location,
+  PrepareRenameResult,
+  RenameResult,
+  SemanticToken,
+  SignatureHelpResult,
+  Span,
+  WorkspaceSymbol,
+} from "./types.js";
+
+export interface WorkspaceOptions {
+  /** The project (a key, usually its folder) a file belongs to; default: one project for all files. */
+  projectOf?: (path: string) => string;
+  /** Where problems of the service itself go (a parser or feature that threw). */
+  log?: (message: string) => void;
+  /** Formats a file's text; default: Prettier with the Journey plugin, when installed. */
+  formatter?: Formatter | null;
+}
+
+export class Workspace {
+  private readonly projects = new Map<string, Project>();
+  private readonly owner = new Map<string, Project>();
+  private readonly log: (message: string) => void;
+
+  constructor(private readonly options: WorkspaceOptions = {}) {
+    this.log = options.log ?? (() => {});
+  }
+
+  // ── documents ──────────────────────────────────────────────────────────────────────
+
+  /** Add a file or replace its text. Returns the project it belongs to. */
+  set(path: string, text: string, version = 0): Project {
+    let p = this.owner.get(path);
+    if (!p) {
+      const key = this.options.projectOf?.(path) ?? "";
+      p = this.projects.get(key);
+      if (!p) this.projects.set(key, (p = new Project(key, this.log, templateReferences)));
+      this.owner.set(path, p);
+    }
+    p.set(path, text, version);
+    return p;
+  }
+
+  remove(path: string): Project | undefined {
+    const p = this.owner.get(path);
+    if (!p) return undefined;
+    p.remove(path);
+    this.owner.delete(path);
+    return p;
+  }
+
+  has(path: string): boolean {
+    return this.owner.has(path);
+  }
+
+  text(path: string): string | undefined {
+    return this.owner.get(path)?.text(path);
+  }
+
+  paths(): string[] {
+    return [...this.owner.keys()].sort();
+  }
+
+  project(path: string): Project | undefined {
+    return this.owner.get(path);
+  }
+
+  allProjects(): Project[] {
+    return [...this.projects.values()];
+  }
+
+  lineIndex(path: string): LineIndex | undefined {
+    return this.owner.get(path)?.lineIndex(path);
+  }
+
+  /** What the last analysis of a file's project re-parsed and re-checked. */
+  stats(path: string): AnalysisStats | undefined {
+    return this.owner.get(path)?.lastStats;
+  }
+
+  doc(path: string): Doc | undefined {
+    const p = this.owner.get(path);
+    return p ? new Doc(p, path) : undefined;
+  }
+
+  // ── diagnostics ────────────────────────────────────────────────────────────────────
+
+  /** The diagnostics of one file (analysing its project if it changed). */
+  diagnostics(path: string): Diagnostic[] {
+    const p = this.owner.get(path);
+    return p ? (p.analysis().diagnostics.get(path) ?? []) : [];
+  }
+
+  /** The diagnostics of every file of the given projects (default: all), by path. */
+  diagnosticsByFile(projects: Iterable<Project> = this.projects.values()): Map<string, Diagnostic[]> {
+    const out = new Map<string, Diagnostic[]>();
+    for (const p of projects) {
+      const a = p.analysis();
+      for (const path of p.paths()) out.set(path, a.diagnostics.get(path) ?? []);
+    }
+    return out;
+  }
+
+  // ── features ───────────────────────────────────────────────────────────────────────
+
+  completion(path: string, offset: number): CompletionItem[] {
+    return this.guard("completion", path, [], (d) => completion(d, offset));
+  }
+
+  hover(path: string, offset: number): HoverResult | undefined {
+    return this.guard("hover", path, undefined, (d) => hover(d, offset));
+  }
+
+  definition(path: string, offset: number): Location[] {
+    return this.guard("definition", path, [], (d) => definition(d, offset));
+  }
+
+  references(path: string, offset: number, includeDeclaration = true): Location[] {
+    return this.guard("references", path, [], (d) => references(d, offset, includeDeclaration));
+  }
+
+  prepareRename(path: string, offset: number): PrepareRenameResult | { error: string } {
+    return this.guard("prepareRename", path, { error: "no file" }, (d) => prepareRename(d, offset));
+  }
+
+  rename(path: string, offset: number, newName: string): RenameResult | { error: string } {
+    return this.guard("rename", path, { error: "no file" }, (d) => rename(d, offset, newName));
+  }
+
+  documentSymbols(path: string): DocumentSymbol[] {
+    return this.guard("documentSymbols", path, [], (d) => documentSymbols(d));
+  }
+
+  workspaceSymbols(query: string): WorkspaceSymbol[] {
+    try {
+      return workspaceSymbols(this.projects.values(), query);
+    } catch (e) {
+      this.log(`workspaceSymbols failed: ${(e as Error)?.stack ?? e}`);
+      return [];
+    }
+  }
+
+  semanticTokens(path: string): SemanticToken[] {
+    return this.guard("semanticTokens", path, [], (d) => semanticTokens(d));
+  }
+
+  foldingRanges(path: string): FoldingRange[] {
+    return this.guard("foldingRanges", path, [], (d) => foldingRanges(d));
+  }
+
+  signatureHelp(path: string, offset: number): SignatureHelpResult | undefined {
+    return this.guard("signatureHelp", path, undefined, (d) => signatureHelp(d, offset));
+  }
+
+  codeActions(path: string, range: Span): CodeAction[] {
+    return this.guard("codeActions", path, [], (d) => codeActions(d, range));
+  }
+
+  /** The formatted text of a file; undefined when no formatter is available or the file does not format. */
+  async format(path: string): Promise<string | undefined> {
+    const text = this.text(path);
+    if (text === undefined) return undefined;
+    const formatter = this.options.formatter === null ? undefined : (this.options.formatter ?? (await prettierFormatter()));
+    if (!formatter) return undefined;
+    try {
+      return await formatter(text, path);
+    } catch (e) {
+      this.log(`format failed on ${path}: ${(e as Error)?.message ?? e}`);
+      return undefined;
+    }
+  }
+
+  /** Whether a formatter is available. */
+  async canFormat(): Promise<boolean> {
+    if (this.options.formatter === null) return false;
+    return (this.options.formatter ?? (await prettierFormatter())) !== undefined;
+  }
+
+  private guard<T>(feature: string, path: string, fallback: T, f: (doc: Doc) => T): T {
+    const d = this.doc(path);
+    if (!d) return fallback;
+    try {
+      return f(d);
+    } catch (e) {
+      this.log(`${feature} failed on ${path}: ${(e as Error)?.stack ?? e}`);
+      return fallback;
+    }
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * End to end: the real server (`journey-lsp --stdio`, as built) in a child process, spoken to
+ * over Content-Length framed JSON-RPC as an editor does, on the sample projects and on
+ * broken files.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { compile } from "@journey/compiler";
+import { formatWithConfig } from "@journey/prettier-plugin";
+import type { CompletionItem, Hover, Location, SymbolInformation, DocumentSymbol, WorkspaceEdit } from "vscode-languageserver";
+import { Client, ensureBuilt, uri } from "./client.js";
+import { sample, sampleNames, samplesDir } from "./support.js";
+
+let client: Client;
+const cart = join(samplesDir, "abandoned-cart/abandoned-cart.journey");
+const schema = join(samplesDir, "abandoned-cart/schema.journey");
+const templates = join(samplesDir, "abandoned-cart/templates.journey");
+const cartText = readFileSync(cart, "utf8");
+
+const pos = (text: string, needle: string, delta = 0, n = 1) => {
+  let i = -1;
+  for (let k = 0; k < n; k++) i = text.indexOf(needle, i + 1);
+  if (i < 0) throw new Error(`${needle} not found`);
+  i += delta;
+  const before = text.slice(0, i).split("\n");
+  return { line: before.length - 1, character: before[before.length - 1]!.length };
+};
+
+beforeAll(async () => {
+  ensureBuilt();
+  client = Client.process();
+  await client.initialize(samplesDir);
+}, 180_000);
+
+afterAll(async () => {
+  await client.stop();
+  expect(client.child!.exitCode).toBe(0);
+});
+
+describe("journey-lsp --stdio", () => {
+  it("publishes every sample's diagnostics, equal to a fresh compile of each project", async () => {
+    for (const name of sampleNames()) {
+      const files = sample(name);
+      const fresh = compile(Object.entries(files).map(([path, text]) => ({ path: join(samplesDir, "..", path), text })), { emit: false }).diagnostics;
+      for (const rel of Object.keys(files)) {
+        const path = join(samplesDir, "..", rel);
+        const got = await client.diagnosticsOf(path);
+        expect(got.map((d) => `${d.code} ${d.message.split("\nhelp:")[0]}`)).toEqual(fresh.filter((d) => d.file === path).map((d) => `${d.code} ${d.message}`));
+      }
+    }
+  });
+
+  it("checks an edited document as it is typed, and again when it is fixed", async () => {
+    await client.open(cart, cartText);
+    expect(await client.diagnosticsOf(cart, 1)).toEqual([]);
+    // Type a mistake: `profile.consent.email` → `profile.consent.emial`.
+    const at = pos(cartText, "profile.consent.email", "profile.consent.".length);
+    let v = await client.change(cart, [{ range: { start: at, end: { line: at.line, character: at.character + 5 } }, text: "emial" }]);
+    const ds = await client.diagnosticsOf(cart, v);
+    expect(ds.map((d) => [d.code, d.message, d.range.start])).toEqual([["J1004", "unknown field `emial` on `profile.consent`\nhelp: did you mean `email`?", at]]);
+    v = await client.change(cart, [{ range: { start: at, end: { line: at.line, character: at.character + 5 } }, text: "email" }]);
+    expect(await client.diagnosticsOf(cart, v)).toEqual([]);
+  });
+
+  it("reports a broken file once, without a cascade, and recovers", async () => {
+    const broken = cartText.replace("  wait 4h\n", "  wait 4h {\n");
+    let v = await client.change(cart, [{ text: broken }]);
+    const ds = await client.diagnosticsOf(cart, v);
+    expect(ds.map((d) => d.code)).toEqual(["J0005"]);
+    // The other files of the project keep their (empty) diagnostics.
+    expect(await client.diagnosticsOf(templates)).toEqual([]);
+    v = await client.change(cart, [{ text: cartText }]);
+    expect(await client.diagnosticsOf(cart, v)).toEqual([]);
+  });
+
+  it("completes fields after `profile.` and names after `send email`", async () => {
+    const items = await client.request<CompletionItem[]>("textDocument/completion", { textDocument: { uri: uri(cart) }, position: pos(cartText, "profile.consent.email", "profile.".length) });
+    expect(items.map((i) => i.label)).toEqual(["email", "firstName", "phone", "timezone", "consent"]);
+    const at = pos(cartText, "CartReminder(cart, recs)");
+    const templatesOffered = await client.request<CompletionItem[]>("textDocument/completion", { textDocument: { uri: uri(cart) }, position: at });
+    expect(templatesOffered.map((i) => i.label)).toEqual(expect.arrayContaining(["CartReminder", "CartNudge"]));
+  });
+
+  it("hovers with types and doc comments", async () => {
+    const h = await client.request<Hover>("textDocument/hover", { textDocument: { uri: uri(cart) }, position: pos(cartText, "profile.phone", "profile.p".length) });
+    expect(h.contents).toEqual({ kind: "markdown", value: "```journey\n(field) phone: string?\n```\n\nDeclared (in profile)\n\n---\n\nMobile number in E.164 form, when the shopper gave one at checkout." });
+    const d = await client.request<Hover>("textDocument/hover", { textDocument: { uri: uri(cart) }, position: pos(cartText, "within 24h", 8) });
+    expect(d.contents).toEqual({ kind: "markdown", value: "`24h`: 24 hours (86,400,000 ms)" });
+  });
+
+  it("goes to definitions and finds references across files, from templates too", async () => {
+    const def = await client.request<Location[]>("textDocument/definition", { textDocument: { uri: uri(cart) }, position: pos(cartText, "CartReminder", 3) });
+    const templatesText = readFileSync(templates, "utf8");
+    expect(def).toEqual([{ uri: uri(templates), range: { start: pos(templatesText, "CartReminder"), end: pos(templatesText, "CartReminder", 12) } }]);
+    const inTemplate = await client.request<Location[]>("textDocument/definition", { textDocument: { uri: uri(templates) }, position: pos(templatesText, "{{cart.cartUrl}}", 8) });
+    const schemaText = readFileSync(schema, "utf8");
+    expect(inTemplate).toEqual([{ uri: uri(schema), range: { start: pos(schemaText, "cartUrl"), end: pos(schemaText, "cartUrl", 7) } }]);
+    const refs = await client.request<Location[]>("textDocument/references", { textDocument: { uri: uri(schema) }, position: pos(schemaText, "event OrderPlaced", 7), context: { includeDeclaration: false } });
+    expect(new Set(refs.map((r) => r.uri.split("/").pop()))).toEqual(new Set(["abandoned-cart.journey", "schema.journey", "tests.journey"]));
+  });
+
+  it("renames a field in every file that uses it", async () => {
+    const schemaText = readFileSync(schema, "utf8");
+    const edit = await client.request<WorkspaceEdit>("textDocument/rename", { textDocument: { uri: uri(schema) }, position: pos(schemaText, "cartUrl", 2), newName: "restoreUrl" });
+    const files = Object.keys(edit.changes!).map((u) => u.split("/").pop()).sort();
+    expect(files).toEqual(["schema.journey", "templates.journey", "tests.journey"]);
+    expect(edit.changes![uri(join(samplesDir, "abandoned-cart/tests.journey"))]).toHaveLength(5); // the test events' data
+    expect(Object.values(edit.changes!).flat().every((e) => e.newText === "restoreUrl")).toBe(true);
+  });
+
+  it("lists document and workspace symbols, and semantic tokens", async () => {
+    const symbols = await client.request<DocumentSymbol[]>("textDocument/documentSymbol", { textDocument: { uri: uri(schema) } });
+    expect(symbols.map((s) => s.name)).toEqual(["profile", "LineItem", "CartAbandoned", "OrderPlaced", "ProductViewed", "Product"]);
+    const ws = await client.request<SymbolInformation[]>("workspace/symbol", { query: "AbandonedCart" });
+    expect(ws[0]).toMatchObject({ name: "AbandonedCart", location: { uri: uri(cart) } });
+    const tokens = await client.request<{ data: number[] }>("textDocument/semanticTokens/full", { textDocument: { uri: uri(cart) } });
+    expect(tokens.data.length).toBeGreaterThan(100);
+    expect(tokens.data.length % 5).toBe(0);
+  });
+
+  it("formats with the Prettier plugin, as `journey fmt` does", async () => {
+    const messy = cartText.replace("  wait 4h\n", "      wait   4h\n");
+    const v = await client.change(cart, [{ text: messy }]);
+    await client.diagnosticsOf(cart, v);
+    const edits = await client.request<{ range: unknown; newText: string }[]>("textDocument/formatting", { textDocument: { uri: uri(cart) }, options: { tabSize: 2, insertSpaces: true } });
+    expect(edits).toHaveLength(1);
+    expect(edits[0]!.newText).toBe(await formatWithConfig(messy, cart));
+    expect(edits[0]!.newText).toContain("\n  wait 4h\n");
+    await client.change(cart, [{ text: cartText }]);
+  });
+
+  it("survives requests at impossible positions and for files it does not know", async () => {
+    const far = await client.request("textDocument/hover", { textDocument: { uri: uri(cart) }, position: { line: 9999, character: 99 } });
+    expect(far).toBeNull();
+    const none = await client.request("textDocument/definition", { textDocument: { uri: "file:///nowhere/x.journey" }, position: { line: 0, character: 0 } });
+    expect(none).toEqual([]);
+    const symbols = await client.request("textDocument/documentSymbol", { textDocument: { uri: uri(cart) } });
+    expect(symbols).not.toBeNull();
+  });
+});

@@ -1,0 +1,245 @@
+/** Completion: what is offered where (the cursor is `<|>`). */
+import { describe, expect, it } from "vitest";
+import { cursor, SCHEMA, workspace } from "../support.js";
+
+function complete(src: string, extra: Record<string, string> = {}) {
+  const { ws, path, offset } = workspace({ "schema.journey": SCHEMA, ...extra, "main.journey": src });
+  return ws.completion(path, offset);
+}
+const labels = (src: string, extra?: Record<string, string>) => complete(src, extra).map((c) => c.label);
+
+const journey = (body: string) => `journey J {\n  on CartAbandoned as cart\n${body}\n}\n`;
+
+describe("keywords where statements go", () => {
+  it("offers declarations at the top level", () => {
+    const l = labels("<|>");
+    expect(l).toEqual(expect.arrayContaining(["profile", "type", "event", "catalog", "audience", "action", "fragment", "template", "channel", "journey", "experience", "test"]));
+    expect(l).not.toContain("wait");
+  });
+
+  it("offers clauses and steps in a journey, steps only in a block", () => {
+    const inJourney = labels(journey("  <|>"));
+    expect(inJourney).toEqual(expect.arrayContaining(["on", "reentry", "exit on", "goal", "wait", "wait for", "if", "split", "send", "recommend", "call", "let", "set", "repeat", "jump to", "end"]));
+    const inBlock = labels(journey("  if cart.total > 0 {\n    <|>\n  }"));
+    expect(inBlock).toContain("send");
+    expect(inBlock).not.toContain("reentry");
+  });
+
+  it("offers `else` and `timeout` after a closing brace", () => {
+    expect(labels(journey("  if cart.total > 0 { end } <|>"))).toEqual(expect.arrayContaining(["else", "timeout"]));
+  });
+
+  it("snippets carry placeholders", () => {
+    const item = complete(journey("  <|>")).find((c) => c.label === "wait for")!;
+    expect(item.snippet).toBe(true);
+    expect(item.insertText).toContain("within ${2:24h}");
+  });
+
+  it("knows experiences, variants, tests, catalogs, channels and actions", () => {
+    expect(labels("experience E {\n  <|>\n}")).toEqual(expect.arrayContaining(["surface", "format", "context", "variant", "recommend"]));
+    expect(labels('experience E {\n  variant A {\n    <|>\n  }\n}')).toEqual(expect.arrayContaining(["content", "split"]));
+    expect(labels('test "t" {\n  <|>\n}')).toEqual(expect.arrayContaining(["start", "profile", "catalog", "at", "expect"]));
+    expect(labels("catalog C {\n  <|>\n}")).toEqual(expect.arrayContaining(["key", "signals"]));
+    expect(labels("catalog C {\n  signals {\n    <|>\n  }\n}")).toEqual(["view", "cart", "purchase"]);
+    expect(labels("channel email {\n  <|>\n}")).toEqual(["from", "cap", "quiet"]);
+    expect(labels("action A(x: string) -> { ok: bool } {\n  <|>\n}")).toEqual(expect.arrayContaining(["get", "post", "headers", "timeout", "retries"]));
+  });
+
+  it("replaces the word being typed", () => {
+    const src = journey("  wa<|>");
+    const item = complete(src).find((c) => c.label === "wait")!;
+    const start = src.indexOf("  wa") + 2;
+    expect(item.replace).toEqual({ start, end: start + 2 });
+  });
+});
+
+describe("names by context", () => {
+  it("offers events after `on`, `exit on`, `wait for` and in goals", () => {
+    expect(labels("journey J {\n  on <|>\n}")).toEqual(expect.arrayContaining(["CartAbandoned", "OrderPlaced", "enter", "schedule"]));
+    expect(labels(journey("  exit on <|>"))).toEqual(["CartAbandoned", "OrderPlaced"]);
+    expect(labels(journey("  wait for <|>"))).toEqual(["CartAbandoned", "OrderPlaced"]);
+    expect(labels(journey("  goal bought: <|>"))).toEqual(["CartAbandoned", "OrderPlaced"]);
+  });
+
+  it("offers audiences after `on enter` and a schedule's `for`", () => {
+    expect(labels("journey J {\n  on enter <|>\n}")).toEqual(["Dormant"]);
+    expect(labels("journey J {\n  on schedule every day at 10:00 for <|>\n}")).toEqual(["Dormant"]);
+    expect(labels("journey J {\n  on schedule every <|>\n}")).toEqual(["day", "week"]);
+  });
+
+  it("offers channels after `send`, then the channel's templates with their parameters", () => {
+    expect(labels(journey("  send <|>"))).toEqual(["email", "sms", "push", "webhook"]);
+    const items = complete(journey("  send email <|>"));
+    const reminder = items.find((c) => c.label === "Reminder")!;
+    expect(reminder.kind).toBe("template");
+    expect(reminder.insertText).toBe("Reminder(${1:cart}, ${2:recs})");
+    expect(reminder.detail).toBe("template Reminder(cart: CartAbandoned, recs: list<Product>) for email");
+    expect(items.map((c) => c.label)).toContain("{");
+  });
+
+  it("offers actions after `call` and journeys after `jump to`", () => {
+    const call = complete(journey("  call <|>"));
+    expect(call.map((c) => c.label)).toEqual(["Weather"]);
+    expect(call[0]!.insertText).toBe("Weather(${1:city})");
+    expect(labels(journey("  jump to <|>"), { "other.journey": "journey Other { on OrderPlaced }" })).toEqual(["J", "Other"]);
+  });
+
+  it("offers types in field declarations and parameters", () => {
+    const inEvent = labels("event E {\n  x: <|>\n}");
+    expect(inEvent).toEqual(expect.arrayContaining(["string", "int", "bool", "datetime", "duration", "list", "LineItem", "CartAbandoned", "Product"]));
+    expect(labels("template T(c: <|>) for email { subject \"x\" }")).toEqual(expect.arrayContaining(["string", "LineItem"]));
+    expect(labels("type T { xs: list<<|> }")).toContain("LineItem");
+  });
+
+  it("offers names in scope, built-in functions and literals in expressions", () => {
+    const l = labels(journey("  let n = 3\n  if <|>"));
+    expect(l).toEqual(expect.arrayContaining(["profile", "cart", "n", "length", "daysSince", "coalesce", "true", "false", "null", "not"]));
+    expect(l).not.toContain("secret");
+    expect(l).not.toContain("event");
+  });
+
+  it("offers `event` and the handler's alias in `exit on … where` and `wait for` bodies", () => {
+    expect(labels(journey("  exit on OrderPlaced as o where <|>"))).toEqual(expect.arrayContaining(["event", "o", "cart", "profile"]));
+    const inBody = labels(journey("  wait for OrderPlaced as o within 1d {\n    if <|>\n  }"));
+    expect(inBody).toEqual(expect.arrayContaining(["event", "o"]));
+    const inTimeout = labels(journey("  wait for OrderPlaced as o within 1d { end } timeout {\n    if <|>\n  }"));
+    expect(inTimeout).not.toContain("o");
+  });
+
+  it("only offers bindings defined before the cursor", () => {
+    const l = labels(journey("  if <|>\n  let later = 1"));
+    expect(l).not.toContain("later");
+  });
+
+  it("offers algorithms after `recommend x =` and `backup`, with their named parameters", () => {
+    const algos = complete(journey("  recommend r = <|>"));
+    expect(algos.map((c) => c.label)).toEqual(["cartBased", "viewedTogether", "boughtTogether", "recentlyViewed", "popular", "provider"]);
+    expect(algos.find((c) => c.label === "cartBased")!.detail).toBe("cartBased(keys: list<string>)");
+    expect(labels(journey("  recommend r = recentlyViewed() limit 4 backup <|>"))).toContain("popular");
+    expect(labels(journey("  recommend r = popular(<|>) limit 4"))).toEqual(expect.arrayContaining(["by:", "category:", "window:"]));
+    expect(labels(journey("  recommend r = popular(by: <|>) limit 4"))).toEqual(["views", "purchases"]);
+  });
+
+  it("offers `item` in a recommendation's `where`, and exclusions after `exclude`", () => {
+    expect(labels(journey("  recommend r = popular() where <|>"))).toContain("item");
+    expect(labels(journey("  recommend r = popular() limit 3\n  if <|>"))).not.toContain("item");
+    expect(labels(journey("  recommend r = popular() exclude <|>"))).toEqual(expect.arrayContaining(["purchased", "inCart", "viewed"]));
+  });
+
+  it("offers what may follow a statement", () => {
+    expect(labels(journey("  recommend r = popular() <|>"))).toEqual(expect.arrayContaining(["where", "exclude", "limit", "backup"]));
+    expect(labels(journey("  call Weather(\"x\") <|>"))).toEqual(["as", "on error"]);
+    expect(labels(journey("  send email Reminder(cart, []) <|>"))).toEqual(["to"]);
+  });
+
+  it("offers reentry modes, formats and channels of a template", () => {
+    expect(labels(journey("  reentry <|>"))).toEqual(["never", "always", "after"]);
+    expect(labels("experience E {\n  format <|>\n}")).toEqual(["html", "json", "text"]);
+    expect(labels('template T() for <|> {\n}')).toEqual(["email", "sms", "push", "webhook"]);
+  });
+
+  it("offers test expectations, events after a test event's profile, journeys after `expect ended`", () => {
+    expect(labels('test "t" {\n  expect <|>\n}')).toEqual(expect.arrayContaining(["send", "no send", "ended", "goal", "decide"]));
+    expect(labels('test "t" {\n  at 0m "p1" <|>\n}')).toEqual(["CartAbandoned", "OrderPlaced"]);
+    expect(labels('test "t" {\n  expect ended <|>\n}', { "j.journey": "journey J { on OrderPlaced }" })).toEqual(expect.arrayContaining(["J", "reason"]));
+  });
+
+  it("offers content fields of the channel in inline content and templates", () => {
+    expect(labels(journey("  send email {\n    <|>\n  } to profile.email"))).toEqual(["subject", "html", "text"]);
+    expect(labels(journey("  send push {\n    <|>\n  } to profile.email"))).toEqual(["title", "body", "data"]);
+    expect(labels("template T() for sms {\n  <|>\n}")).toEqual(["text"]);
+  });
+
+  it("offers nothing in comments and in plain strings", () => {
+    expect(labels(journey("  // wait <|>"))).toEqual([]);
+    expect(labels('experience E {\n  surface "web://x<|>"\n}')).toEqual([]);
+  });
+});
+
+describe("fields after a dot", () => {
+  it("after `profile.`, with types and doc comments", () => {
+    const items = complete(journey("  if profile.<|>"));
+    expect(items.map((c) => c.label)).toEqual(["email", "firstName", "phone", "timezone", "consent", "lastActiveAt"]);
+    const email = items.find((c) => c.label === "email")!;
+    expect(email.kind).toBe("field");
+    expect(email.detail).toBe("email: string");
+    expect(email.documentation).toBe("Where email goes.");
+    expect(items.find((c) => c.label === "firstName")!.detail).toBe("firstName?: string");
+  });
+
+  it("after a nested record and while typing the field", () => {
+    expect(labels(journey("  if profile.consent.<|>"))).toEqual(["email", "sms"]);
+    const src = journey("  if profile.consent.em<|>");
+    const item = complete(src).find((c) => c.label === "email")!;
+    const at = src.indexOf("consent.em") + "consent.".length;
+    expect(item.replace).toEqual({ start: at, end: at + 2 });
+  });
+
+  it("after the trigger alias, through lists and indexes", () => {
+    expect(labels(journey("  if cart.<|>"))).toEqual(["cartId", "items", "total"]);
+    expect(labels(journey("  if cart.items[0].<|>"))).toEqual(["sku", "name", "price", "qty", "category"]);
+    expect(labels(journey("  let skus = cart.items.<|>"))).toEqual(["sku", "name", "price", "qty", "category"]);
+  });
+
+  it("after `item.` in a recommendation's `where`", () => {
+    expect(labels(journey("  recommend r = popular() where item.<|>"))).toEqual(["sku", "name", "price", "category", "url", "inStock"]);
+  });
+
+  it("after `event.` in a handler", () => {
+    expect(labels(journey("  exit on OrderPlaced where event.<|>"))).toEqual(["orderId", "cartId", "items", "total"]);
+  });
+
+  /** Typing `x.` in a journey that was fine a moment ago: the journey does not parse now, the types of its names are remembered. */
+  function typed(before: string, after: string) {
+    const { ws } = workspace({ "schema.journey": SCHEMA, "main.journey": journey(before) });
+    expect(ws.diagnostics("main.journey")).toEqual([]);
+    const c = cursor(journey(after));
+    ws.set("main.journey", c.text);
+    return ws.completion("main.journey", c.offset).map((i) => i.label);
+  }
+
+  it("after an action result and a `let`, while the journey does not parse", () => {
+    expect(typed('  call Weather("x") as w\n  if w.tempC > 0 { end }', '  call Weather("x") as w\n  if w.<|>')).toEqual(["tempC", "condition"]);
+    expect(typed("  let first = cart.items[0]\n  if first.qty > 1 { end }", "  let first = cart.items[0]\n  if first.<|>")).toEqual(["sku", "name", "price", "qty", "category"]);
+  });
+
+  it("after an action result in a journey that parses", () => {
+    expect(labels(journey('  call Weather("x") as w\n  if w.t<|> == 1 { end }'))).toEqual(["tempC", "condition"]);
+  });
+
+  it("in a broken file: the text being typed does not parse", () => {
+    expect(labels(journey("  wait 1h\n  if profile.<|>\n  send email {"))).toContain("email");
+  });
+});
+
+describe("inside templates", () => {
+  const tpl = (content: string) => `template T(c: CartAbandoned) for email {\n  subject "x"\n  html """${content}"""\n}`;
+
+  it("offers names in scope, runtime names and helpers at the start of a tag", () => {
+    const l = labels(tpl("{{<|>"));
+    expect(l).toEqual(expect.arrayContaining(["c", "profile", "unsubscribeUrl", "message", "journey", "default", "currency", "upper", "else"]));
+  });
+
+  it("offers fields after a dot, through block parameters", () => {
+    expect(labels(tpl("{{profile.<|>"))).toContain("firstName");
+    expect(labels(tpl("{{#each c.items as |line|}}{{line.<|>}}{{/each}}"))).toEqual(["sku", "name", "price", "qty", "category"]);
+    expect(labels(tpl("{{#each c.items as |line|}}{{<|>"))).toEqual(expect.arrayContaining(["line", "sku", "c", "@index"]));
+    expect(labels(tpl("{{c.items.<|>"))).toEqual(expect.arrayContaining(["sku", "length"]));
+  });
+
+  it("offers partials after `{{>`, block helpers after `{{#` and the open block after `{{/`", () => {
+    expect(labels(tpl("{{> <|>"))).toEqual(["Footer"]);
+    expect(labels(tpl("{{#<|>"))).toEqual(["if", "unless", "each", "with"]);
+    expect(labels(tpl("{{#each c.items as |line|}}x{{/<|>"))).toEqual(["each"]);
+  });
+
+  it("offers names in a journey's inline content and in subjects", () => {
+    const l = labels(journey('  send email { subject "Hi {{<|>" html "x" } to profile.email'));
+    expect(l).toEqual(expect.arrayContaining(["cart", "profile", "unsubscribeUrl"]));
+    expect(labels(journey('  send email { subject "Hi {{cart.<|>}}" html "x" } to profile.email'))).toEqual(["cartId", "items", "total"]);
+  });
+
+  it("offers nothing outside tags", () => {
+    expect(labels(tpl("plain <|> text {{c.total}}"))).toEqual([]);
+  });
+});

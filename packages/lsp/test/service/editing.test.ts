@@ -1,0 +1,167 @@
+/** Diagnostics, signature help, code actions and formatting through the service. */
+import { describe, expect, it } from "vitest";
+import { compile } from "@journey/compiler";
+import { Workspace } from "@journey/lsp";
+import { sample, sampleNames, SCHEMA, workspace } from "../support.js";
+
+const journey = (body: string) => `journey J {\n  on CartAbandoned as cart\n${body}\n}\n`;
+
+describe("diagnostics", () => {
+  it("are the compiler's, per file, for every sample", () => {
+    for (const name of sampleNames()) {
+      const files = sample(name);
+      const { ws } = workspace(files);
+      const fresh = compile(Object.entries(files).map(([path, text]) => ({ path, text })), { emit: false }).diagnostics;
+      expect([...ws.diagnosticsByFile().values()].flat()).toEqual(fresh);
+    }
+  });
+
+  it("carry codes, related information and fixes", () => {
+    const { ws } = workspace({ "schema.journey": SCHEMA, "z.journey": "event CartAbandoned { x: int }\n" + journey("  if profile.frstName == null { end }") });
+    const ds = ws.diagnostics("z.journey");
+    const dup = ds.find((d) => d.code === "J1005")!;
+    expect(dup.message).toBe("`CartAbandoned` is declared more than once");
+    const first = SCHEMA.indexOf("CartAbandoned {");
+    expect(dup.related).toEqual([{ file: "schema.journey", span: { start: first, end: first + 13 }, message: "first declared here" }]);
+    const field = ds.find((d) => d.code === "J1004")!;
+    expect(field.help).toBe("did you mean `firstName`?");
+    expect(field.fix!.title).toBe("change to `firstName`");
+  });
+
+  it("follow edits", () => {
+    const { ws } = workspace({ "schema.journey": SCHEMA, "a.journey": journey("  wait 4h") });
+    expect(ws.diagnostics("a.journey")).toEqual([]);
+    ws.set("a.journey", journey("  wait 4"));
+    expect(ws.diagnostics("a.journey").map((d) => `${d.code} ${d.message}`)).toEqual(["J2001 expected `duration`, found `int`"]);
+    ws.set("a.journey", journey("  wait 4h"));
+    expect(ws.diagnostics("a.journey")).toEqual([]);
+  });
+
+  it("follow edits of other files: a renamed event breaks its users", () => {
+    const { ws } = workspace({ "schema.journey": SCHEMA, "a.journey": journey("  wait 4h") });
+    ws.set("schema.journey", SCHEMA.replace("event CartAbandoned", "event CartLeft"));
+    expect(ws.diagnostics("a.journey").map((d) => `${d.code} ${d.message}`)).toEqual(["J1002 unknown event `CartAbandoned`"]);
+  });
+
+  it("remove a deleted file's problems and names", () => {
+    const { ws } = workspace({ "schema.journey": SCHEMA, "a.journey": journey("  jump to K"), "b.journey": "journey K { on OrderPlaced }" });
+    expect(ws.diagnostics("a.journey")).toEqual([]);
+    ws.remove("b.journey");
+    expect(ws.diagnostics("a.journey").map((d) => d.code)).toEqual(["J1012"]);
+    expect(ws.has("b.journey")).toBe(false);
+  });
+});
+
+describe("signature help", () => {
+  function help(src: string) {
+    const { ws, path, offset } = workspace({ "schema.journey": SCHEMA, "main.journey": src });
+    return ws.signatureHelp(path, offset);
+  }
+
+  it("for a template call, with the active parameter", () => {
+    const h = help(journey("  send email Reminder(cart, <|>) to profile.email"))!;
+    expect(h.signatures[0]!.label).toBe("Reminder(cart: CartAbandoned, recs: list<Product>) for email");
+    expect(h.signatures[0]!.parameters.map((p) => p.label)).toEqual(["cart: CartAbandoned", "recs: list<Product>"]);
+    expect(h.signatures[0]!.documentation).toBe("The first reminder.");
+    expect(h.activeParameter).toBe(1);
+  });
+
+  it("for an action call", () => {
+    const h = help(journey('  call Weather(<|>"Oslo") as w'))!;
+    expect(h.signatures[0]!.label).toBe('Weather(city: string) -> { tempC: number, condition: "sun" | "rain" }');
+    expect(h.activeParameter).toBe(0);
+  });
+
+  it("for algorithms, positional and named", () => {
+    expect(help(journey("  recommend r = cartBased(<|>) limit 3"))!.signatures[0]!.label).toBe("cartBased(keys: list<string>)");
+    const pop = help(journey("  recommend r = popular(by: views, cat<|>) limit 3"))!;
+    expect(pop.signatures[0]!.label).toBe("popular(by: views | purchases (optional), category: string (optional), window: duration (optional))");
+    const named = help(journey("  recommend r = popular(window: <|>) limit 3"))!;
+    expect(named.activeParameter).toBe(2);
+  });
+
+  it("for built-in functions, nested calls included", () => {
+    const h = help(journey("  if daysSince(coalesce(profile.lastActiveAt, <|>)) > 1 { end }"))!;
+    expect(h.signatures[0]!.label).toBe("coalesce(values: T?…) -> T");
+    const outer = help(journey("  if daysSince(<|>) > 1 { end }"))!;
+    expect(outer.signatures[0]!.label).toBe("daysSince(time: datetime) -> int");
+  });
+
+  it("is silent outside calls and in strings", () => {
+    expect(help(journey("  wait <|>4h"))).toBeUndefined();
+    expect(help(journey('  send email { subject "f(<|>" text "x" } to profile.email'))).toBeUndefined();
+  });
+});
+
+describe("code actions", () => {
+  it("turn each fix into a quick fix", () => {
+    const src = journey("  if profile.frstName == null { end }\n  let p = profile.phone + \"x\"");
+    const { ws } = workspace({ "schema.journey": SCHEMA, "main.journey": src });
+    const at = src.indexOf("frstName");
+    const actions = ws.codeActions("main.journey", { start: at, end: at });
+    expect(actions).toEqual([
+      { title: "Change to `firstName`", kind: "quickfix", diagnostic: { code: "J1004", span: { start: at, end: at + 8 }, message: "unknown field `frstName` on `profile`" }, edits: [{ path: "main.journey", span: { start: at, end: at + 8 }, newText: "firstName" }], isPreferred: true },
+    ]);
+    const phone = src.indexOf("profile.phone");
+    const opt = ws.codeActions("main.journey", { start: phone, end: phone + 3 });
+    expect(opt.map((a) => a.title)).toEqual(['Add a default: `profile.phone ?? ""`']);
+    expect(opt[0]!.edits[0]!.newText).toBe('(profile.phone ?? "")');
+  });
+
+  it("offer nothing where there is nothing to fix", () => {
+    const { ws } = workspace({ "schema.journey": SCHEMA, "main.journey": journey("  wait 4h") });
+    expect(ws.codeActions("main.journey", { start: 0, end: 40 })).toEqual([]);
+  });
+});
+
+describe("formatting", () => {
+  it("goes through the formatter and reports when there is none", async () => {
+    const ws = new Workspace({ formatter: async (text) => text.replace(/ {2,}/g, " ") });
+    ws.set("a.journey", "journey   J { on X }");
+    expect(await ws.format("a.journey")).toBe("journey J { on X }");
+    const none = new Workspace({ formatter: null });
+    none.set("a.journey", "journey J { on X }");
+    expect(await none.format("a.journey")).toBeUndefined();
+    expect(await none.canFormat()).toBe(false);
+  });
+
+  it("leaves a file it cannot format alone", async () => {
+    const ws = new Workspace({ formatter: async () => Promise.reject(new Error("syntax error")) });
+    ws.set("a.journey", "journey J {");
+    expect(await ws.format("a.journey")).toBeUndefined();
+  });
+});
+
+describe("guards", () => {
+  it("a failing feature returns an empty answer and is logged", () => {
+    const logs: string[] = [];
+    const ws = new Workspace({ formatter: null, log: (m) => logs.push(m) });
+    ws.set("a.journey", SCHEMA);
+    // Break the project on purpose: features must not throw.
+    (ws.project("a.journey") as unknown as { analysis: () => never }).analysis = () => {
+      throw new Error("boom");
+    };
+    expect(ws.completion("a.journey", 3)).toEqual([]);
+    expect(ws.hover("a.journey", 3)).toBeUndefined();
+    expect(ws.references("a.journey", 3)).toEqual([]);
+    expect(logs.some((l) => l.includes("boom"))).toBe(true);
+  });
+
+  it("unknown files answer nothing", () => {
+    const ws = new Workspace({ formatter: null });
+    expect(ws.completion("nope.journey", 0)).toEqual([]);
+    expect(ws.diagnostics("nope.journey")).toEqual([]);
+    expect(ws.documentSymbols("nope.journey")).toEqual([]);
+  });
+});
+
+describe("formatting with the Prettier plugin", () => {
+  it("formats with `@journey/prettier-plugin` by default, and leaves a broken file alone", async () => {
+    const ws = new Workspace();
+    expect(await ws.canFormat()).toBe(true);
+    ws.set("a.journey", "journey   J {\n on   OrderPlaced\n      wait 4h }\n");
+    expect(await ws.format("a.journey")).toBe("journey J {\n  on OrderPlaced\n  wait 4h\n}\n");
+    ws.set("b.journey", "journey J {\n");
+    expect(await ws.format("b.journey")).toBeUndefined();
+  });
+});

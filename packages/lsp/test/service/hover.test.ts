@@ -1,0 +1,97 @@
+/** Hover: types, doc comments, declarations, durations, schedules and built-ins. */
+import { describe, expect, it } from "vitest";
+import { SCHEMA, workspace } from "../support.js";
+
+function hover(src: string, extra: Record<string, string> = {}) {
+  const { ws, path, offset } = workspace({ "schema.journey": SCHEMA, ...extra, "main.journey": src });
+  return ws.hover(path, offset);
+}
+const text = (src: string, extra?: Record<string, string>) => hover(src, extra)?.contents;
+
+const journey = (body: string) => `journey J {\n  on CartAbandoned as cart\n${body}\n}\n`;
+
+describe("hover", () => {
+  it("shows a field's type and doc comment", () => {
+    expect(text(journey("  send email { subject \"x\" text \"y\" } to profile.em<|>ail"))).toBe("```journey\n(field) email: string\n```\n\nDeclared (in profile)\n\n---\n\nWhere email goes.");
+  });
+
+  it("shows optional fields with `?` and the span of the name", () => {
+    const src = journey("  if profile.first<|>Name != null { end }");
+    const h = hover(src)!;
+    expect(h.contents).toContain("(field) firstName: string?");
+    const at = src.replace("<|>", "").indexOf("firstName");
+    expect(h.span).toEqual({ start: at, end: at + "firstName".length });
+  });
+
+  it("shows the trigger alias and `let` bindings with their types", () => {
+    expect(text(journey("  if ca<|>rt.total > 0 { end }"))).toBe("```journey\n(alias) cart: CartAbandoned\n```");
+    expect(text(journey("  let n = length(cart.items)\n  if <|>n > 2 { end }"))).toBe("```journey\n(let) n: int\n```");
+    expect(text(journey("  recommend recs = popular() limit 3\n  if length(re<|>cs) > 0 { end }"))).toBe("```journey\n(recommendation) recs: list<Product>\n```");
+  });
+
+  it("shows a list projection's type", () => {
+    expect(text(journey("  let skus = cart.items.s<|>ku"))).toContain("(field) sku: list<string>");
+  });
+
+  it("shows an event's declaration and doc comment at a use", () => {
+    expect(text(journey("  wait for Order<|>Placed within 1d { end }"))).toBe(
+      "```journey\nevent OrderPlaced {\n  orderId: string\n  cartId?: string\n  items: list<LineItem>\n  total: number\n}\n```",
+    );
+    expect(text("journey K {\n  on Cart<|>Abandoned\n}")).toContain("---\n\nA cart was left behind.");
+  });
+
+  it("shows `event` in a handler as the handler's event", () => {
+    expect(text(journey("  exit on OrderPlaced where ev<|>ent.cartId == cart.cartId"))).toContain("(event) event: OrderPlaced");
+  });
+
+  it("shows template, action, audience and type declarations at their uses", () => {
+    expect(text(journey("  send email Remin<|>der(cart, []) to profile.email"))).toBe(
+      "```journey\ntemplate Reminder(cart: CartAbandoned, recs: list<Product>) for email\n```\n\n---\n\nThe first reminder.",
+    );
+    expect(text(journey('  call Wea<|>ther("Oslo") as w'))).toBe('```journey\naction Weather(city: string) -> { tempC: number, condition: "sun" | "rain" }\n```');
+    expect(text("journey K {\n  on enter Dorm<|>ant\n}")).toBe(
+      "```journey\naudience Dormant = profile.lastActiveAt != null and daysSince(profile.lastActiveAt) >= 30\n```\n\n---\n\nNot seen for a month.",
+    );
+    expect(text("type T { xs: list<Line<|>Item> }")).toContain("type LineItem {\n  sku: string");
+  });
+
+  it("shows a declaration at its own name", () => {
+    expect(text("journey Wel<|>come {\n  on OrderPlaced\n}")).toBe("```journey\njourney Welcome\n  on OrderPlaced\n```");
+  });
+
+  it("expands durations", () => {
+    expect(text(journey("  wait 4<|>h"))).toBe("`4h`: 4 hours (14,400,000 ms)");
+    expect(text(journey("  wait 1h3<|>0m"))).toBe("`1h30m`: 1 hour 30 minutes (90 minutes, 5,400,000 ms)");
+    expect(text(journey("  reentry after 7<|>d"))).toBe("`7d`: 7 days (168 hours, 604,800,000 ms)");
+  });
+
+  it("expands a schedule", () => {
+    const h = text("journey W {\n  on sch<|>edule every day at 10:00 for Dormant\n}");
+    expect(h).toBe("```journey\non schedule every day at 10:00 for Dormant\n```\n\nRuns every day at 10:00 in each profile's time zone (its `timezone`, else UTC), for each profile in `Dormant` at that moment.");
+    expect(text("journey W {\n  on sch<|>edule every week for Dormant\n}")).toContain("Runs every week (every 7 days), the first time one week after the profile is stored, for each profile in `Dormant` at that moment.");
+    expect(text("journey W {\n  on sch<|>edule every 12h for Dormant\n}")).toContain("Runs every 12 hours, the first time 12 hours after the profile is stored, for each profile in `Dormant` at that moment.");
+  });
+
+  it("documents built-in functions, algorithms, channels and reentry modes", () => {
+    expect(text(journey("  if days<|>Since(profile.lastActiveAt ?? now()) > 3 { end }"))).toBe("```journey\ndaysSince(time: datetime) -> int\n```\n\nWhole days elapsed since an instant.");
+    expect(text(journey("  recommend r = cart<|>Based(cart.items.sku) limit 3"))).toContain("cartBased(keys: list<string>)");
+    expect(text(journey("  send em<|>ail { subject \"x\" text \"y\" } to profile.email"))).toContain("- `subject`: The subject line (plain text).");
+    expect(text(journey("  reentry al<|>ways"))).toContain("a new trigger starts another instance as soon as the last one ended".replace(/^a/, "A"));
+  });
+
+  it("shows types and helpers inside templates", () => {
+    const src = 'template T(c: CartAbandoned) for email {\n  subject "{{c.to<|>tal}}"\n  text "{{currency c.total \'EUR\'}}"\n}';
+    expect(text(src)).toBe("```journey\n(field) total: number\n```\n\nDeclared (in CartAbandoned)");
+    const helper = 'template T(c: CartAbandoned) for email {\n  subject "x"\n  text "{{curr<|>ency c.total \'EUR\'}}"\n}';
+    expect(text(helper)).toContain("currency amount: number code: string -> string");
+    const param = 'template T(c: CartAbandoned) for email {\n  subject "x"\n  text "{{#each c.items as |line|}}{{line.na<|>me}}{{/each}}"\n}';
+    expect(text(param)).toBe("```journey\n(field) name: string\n```\n\nDeclared (in LineItem)");
+    const block = 'template T(c: CartAbandoned) for email {\n  subject "x"\n  text "{{#ea<|>ch c.items as |line|}}{{line.name}}{{/each}}"\n}';
+    expect(text(block)).toContain("Renders its body once per element of a list");
+  });
+
+  it("says nothing on punctuation and in comments", () => {
+    expect(hover(journey("  // a com<|>ment"))).toBeUndefined();
+    expect(hover(journey("  wait 4h <|>"))).toBeUndefined();
+  });
+});

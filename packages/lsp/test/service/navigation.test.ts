@@ -1,0 +1,227 @@
+/** Go to definition, find references and rename, across files and from inside templates. */
+import { describe, expect, it } from "vitest";
+import type { Location, Workspace } from "@journey/lsp";
+import { cursor, SCHEMA, workspace } from "../support.js";
+
+const MAIN = `journey J {
+  on CartAbandoned as cart where cart.total > 0
+  exit on OrderPlaced where event.cartId == cart.cartId
+  goal bought: OrderPlaced within 7d
+  let first = cart.items[0]
+  if first.qty > 1 and profile.email != "" {
+    send email Reminder(cart, []) to profile.email
+  }
+  send sms { text "Hi {{profile.firstName}}, {{cart.total}}" } to profile.phone ?? ""
+}
+`;
+
+const TEST = `test "reminder" {
+  profile "p1" { email: "a@b.c", consent: { email: true, sms: false } }
+  at 0m "p1" CartAbandoned { cartId: "c1", items: [], total: 3 }
+  expect goal bought
+  expect ended J
+}
+`;
+
+function ws(main = MAIN): Workspace {
+  return workspace({ "schema.journey": SCHEMA, "main.journey": main, "test.journey": TEST }).ws;
+}
+
+/** Locations as `path:text-at-location@offset`, for readable expectations. */
+function show(w: Workspace, locs: Location[]): string[] {
+  return locs.map((l) => `${l.path}:${w.text(l.path)!.slice(l.span.start, l.span.end)}@${l.span.start}`);
+}
+
+const at = (w: Workspace, path: string, needle: string, delta = 1, n = 1) => {
+  const text = w.text(path)!;
+  let i = -1;
+  for (let k = 0; k < n; k++) i = text.indexOf(needle, i + 1);
+  if (i < 0) throw new Error(`${needle} not in ${path}`);
+  return i + delta;
+};
+
+const decl = (w: Workspace, path: string, needle: string, n = 1) => {
+  const i = at(w, path, needle, 0, n);
+  return `${path}:${needle}@${i}`;
+};
+
+describe("go to definition", () => {
+  it("jumps from uses to declarations across files", () => {
+    const w = ws();
+    expect(show(w, w.definition("main.journey", at(w, "main.journey", "CartAbandoned")))).toEqual([decl(w, "schema.journey", "CartAbandoned")]);
+    expect(show(w, w.definition("main.journey", at(w, "main.journey", "Reminder")))).toEqual([decl(w, "schema.journey", "Reminder")]);
+    expect(show(w, w.definition("test.journey", at(w, "test.journey", "ended J", 6)))).toEqual([decl(w, "main.journey", "J")]);
+  });
+
+  it("jumps from a field to its declaration, nested records and list projections included", () => {
+    const w = ws();
+    expect(show(w, w.definition("main.journey", at(w, "main.journey", "cart.total", 6)))).toEqual([decl(w, "schema.journey", "total")]);
+    expect(show(w, w.definition("main.journey", at(w, "main.journey", "first.qty", 7)))).toEqual([decl(w, "schema.journey", "qty")]);
+    expect(show(w, w.definition("main.journey", at(w, "main.journey", "event.cartId", 7)))).toEqual([decl(w, "schema.journey", "cartId", 2)]);
+    expect(show(w, w.definition("test.journey", at(w, "test.journey", "sms: false")))).toEqual([decl(w, "schema.journey", "sms")]);
+  });
+
+  it("jumps from locals to their definition and from `event` to the handler's event", () => {
+    const w = ws();
+    expect(show(w, w.definition("main.journey", at(w, "main.journey", "first.qty")))).toEqual([decl(w, "main.journey", "first")]);
+    expect(show(w, w.definition("main.journey", at(w, "main.journey", "cart.total")))).toEqual([decl(w, "main.journey", "cart", 1)]);
+    expect(show(w, w.definition("main.journey", at(w, "main.journey", "event.cartId")))).toEqual([decl(w, "schema.journey", "OrderPlaced")]);
+  });
+
+  it("jumps from inside templates: names, fields, block parameters and partials", () => {
+    const w = ws();
+    const schema = w.text("schema.journey")!;
+    expect(show(w, w.definition("main.journey", at(w, "main.journey", "profile.firstName", 9)))).toEqual([decl(w, "schema.journey", "firstName")]);
+    expect(show(w, w.definition("schema.journey", at(w, "schema.journey", "{{length cart.items}}", 10)))).toEqual([`schema.journey:cart@${at(w, "schema.journey", "cart: CartAbandoned", 0)}`]);
+    expect(show(w, w.definition("schema.journey", at(w, "schema.journey", "{{line.name}}", 3)))).toEqual([`schema.journey:line@${schema.indexOf("|line|") + 1}`]);
+    expect(show(w, w.definition("schema.journey", at(w, "schema.journey", "{{line.name}}", 8)))).toEqual([decl(w, "schema.journey", "name")]);
+    expect(show(w, w.definition("schema.journey", at(w, "schema.journey", "{{> Footer}}", 5)))).toEqual([decl(w, "schema.journey", "Footer")]);
+    expect(show(w, w.definition("schema.journey", at(w, "schema.journey", "{{city}}", 3)))).toEqual([decl(w, "schema.journey", "city")]);
+  });
+
+  it("jumps from `item` to the catalog, and from a type in a field", () => {
+    const w = ws(`journey K {\n  on OrderPlaced\n  recommend r = popular() where item.inStock limit 3\n}`);
+    expect(show(w, w.definition("main.journey", at(w, "main.journey", "item.")))).toEqual([decl(w, "schema.journey", "Product")]);
+    expect(show(w, w.definition("main.journey", at(w, "main.journey", "inStock")))).toEqual([decl(w, "schema.journey", "inStock")]);
+    expect(show(w, w.definition("schema.journey", at(w, "schema.journey", "list<LineItem>", 6)))).toEqual([decl(w, "schema.journey", "LineItem")]);
+  });
+
+  it("finds nothing on keywords and literals", () => {
+    const w = ws();
+    expect(w.definition("main.journey", at(w, "main.journey", "within"))).toEqual([]);
+    expect(w.definition("main.journey", at(w, "main.journey", "7d"))).toEqual([]);
+  });
+});
+
+describe("find references", () => {
+  it("finds every use of an event across files, declaration first", () => {
+    const w = ws();
+    const refs = show(w, w.references("schema.journey", at(w, "schema.journey", "event OrderPlaced", 7)));
+    expect(refs).toEqual([
+      `main.journey:OrderPlaced@${at(w, "main.journey", "OrderPlaced", 0)}`,
+      `main.journey:OrderPlaced@${at(w, "main.journey", "OrderPlaced", 0, 2)}`,
+      decl(w, "schema.journey", "OrderPlaced"),
+    ]);
+    expect(w.references("schema.journey", at(w, "schema.journey", "event OrderPlaced", 7), false)).toHaveLength(2);
+  });
+
+  it("finds a field's uses in expressions, templates, block parameters and test data", () => {
+    const w = ws();
+    const refs = show(w, w.references("schema.journey", at(w, "schema.journey", "  email: string", 3)));
+    expect(refs).toEqual(expect.arrayContaining([decl(w, "schema.journey", "email: string".slice(0, 5), 2)]));
+    expect(refs.filter((r) => r.startsWith("main.journey:email"))).toHaveLength(2);
+    expect(refs.filter((r) => r.startsWith("test.journey:email"))).toHaveLength(1);
+    const name = show(w, w.references("schema.journey", at(w, "schema.journey", "name: string")));
+    expect(name.filter((r) => r.startsWith("schema.journey:name"))).toHaveLength(2); // the field and `{{line.name}}`
+  });
+
+  it("finds the uses of a fragment in partials, and of a goal in tests", () => {
+    const w = ws();
+    expect(show(w, w.references("schema.journey", at(w, "schema.journey", "fragment Footer", 10)))).toEqual([decl(w, "schema.journey", "Footer"), decl(w, "schema.journey", "Footer", 2)]);
+    expect(show(w, w.references("main.journey", at(w, "main.journey", "bought")))).toEqual([decl(w, "main.journey", "bought"), decl(w, "test.journey", "bought")]);
+  });
+
+  it("finds the uses of a local name only", () => {
+    const w = ws();
+    expect(show(w, w.references("main.journey", at(w, "main.journey", "let first", 5)))).toEqual([decl(w, "main.journey", "first"), decl(w, "main.journey", "first", 2)]);
+  });
+});
+
+describe("rename", () => {
+  function apply(w: Workspace, edits: { path: string; span: { start: number; end: number }; newText: string }[]): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const path of w.paths()) {
+      let text = w.text(path)!;
+      for (const e of edits.filter((x) => x.path === path).sort((a, b) => b.span.start - a.span.start)) text = text.slice(0, e.span.start) + e.newText + text.slice(e.span.end);
+      out[path] = text;
+    }
+    return out;
+  }
+
+  it("renames an event everywhere, and the project still checks", () => {
+    const w = ws();
+    const r = w.rename("main.journey", at(w, "main.journey", "OrderPlaced"), "Purchase");
+    if ("error" in r) throw new Error(r.error);
+    const after = apply(w, r.edits);
+    expect(after["schema.journey"]).toContain("event Purchase {");
+    expect(after["main.journey"]).toContain("exit on Purchase where event.cartId");
+    expect(after["main.journey"]).toContain("goal bought: Purchase within 7d");
+    const again = workspace(after).ws;
+    expect([...again.diagnosticsByFile().values()].flat().filter((d) => d.severity === "error")).toEqual([]);
+  });
+
+  it("renames a field in expressions, templates (also through block parameters) and test data", () => {
+    const w = ws();
+    const r = w.rename("schema.journey", at(w, "schema.journey", "name: string"), "title");
+    if ("error" in r) throw new Error(r.error);
+    const after = apply(w, r.edits);
+    expect(after["schema.journey"]).toContain("type LineItem { sku: string, title: string");
+    expect(after["schema.journey"]).toContain("{{line.title}}");
+    expect(after["schema.journey"]).toContain("name: string\n  price: number"); // the catalog's `name` is another field
+    const email = w.rename("main.journey", at(w, "main.journey", "profile.email", 9), "mail");
+    if ("error" in email) throw new Error(email.error);
+    const after2 = apply(w, email.edits);
+    expect(after2["test.journey"]).toContain('profile "p1" { mail: "a@b.c"');
+    expect(after2["main.journey"]).toContain("to profile.mail");
+    expect(after2["schema.journey"]).toContain("  mail: string");
+  });
+
+  it("renames a template parameter inside its content", () => {
+    const w = ws();
+    const r = w.rename("schema.journey", at(w, "schema.journey", "Reminder(cart", 10), "basket");
+    if ("error" in r) throw new Error(r.error);
+    const after = apply(w, r.edits);
+    expect(after["schema.journey"]).toContain("template Reminder(basket: CartAbandoned");
+    expect(after["schema.journey"]).toContain("{{length basket.items}}");
+    expect(after["schema.journey"]).toContain("{{#each basket.items as |line|}}");
+    expect(after["main.journey"]).toContain("Reminder(cart, [])"); // the argument is another name
+  });
+
+  it("renames a fragment in its partials", () => {
+    const w = ws();
+    const r = w.rename("schema.journey", at(w, "schema.journey", "{{> Footer}}", 5), "Legal");
+    if ("error" in r) throw new Error(r.error);
+    const after = apply(w, r.edits);
+    expect(after["schema.journey"]).toContain("fragment Legal");
+    expect(after["schema.journey"]).toContain("{{> Legal}}");
+  });
+
+  it("renames a block parameter inside its template, and a goal in the tests that name it", () => {
+    const w = ws();
+    const r = w.rename("schema.journey", at(w, "schema.journey", "{{line.name}}", 3), "row");
+    if ("error" in r) throw new Error(r.error);
+    const after = apply(w, r.edits);
+    expect(after["schema.journey"]).toContain("{{#each cart.items as |row|}}<p>{{row.name}} {{currency row.price \"EUR\"}}</p>{{/each}}");
+    const g = w.rename("test.journey", at(w, "test.journey", "goal bought", 6), "purchased");
+    if ("error" in g) throw new Error(g.error);
+    const after2 = apply(w, g.edits);
+    expect(after2["main.journey"]).toContain("goal purchased: OrderPlaced");
+    expect(after2["test.journey"]).toContain("expect goal purchased");
+  });
+
+  it("prepares: the span and name under the cursor, or why not", () => {
+    const w = ws();
+    expect(w.prepareRename("main.journey", at(w, "main.journey", "first.qty"))).toEqual({ span: { start: at(w, "main.journey", "first.qty", 0), end: at(w, "main.journey", "first.qty", 5) }, placeholder: "first" });
+    expect(w.prepareRename("main.journey", at(w, "main.journey", "profile.email"))).toEqual({ error: "`profile` is provided by the language and cannot be renamed" });
+    expect(w.prepareRename("main.journey", at(w, "main.journey", "event.cartId"))).toEqual({ error: "`event` is provided by the language and cannot be renamed" });
+    const channels = workspace({ "c.journey": "channel email { from \"x\" }" }).ws;
+    expect(channels.prepareRename("c.journey", 10)).toMatchObject({ error: expect.stringContaining("channel names are fixed") });
+    expect(w.prepareRename("main.journey", at(w, "main.journey", "within"))).toEqual({ error: "there is no name to rename here" });
+  });
+
+  it("refuses names that would clash or are not names", () => {
+    const w = ws();
+    expect(w.rename("main.journey", at(w, "main.journey", "OrderPlaced"), "CartAbandoned")).toEqual({ error: "`CartAbandoned` is already declared" });
+    expect(w.rename("main.journey", at(w, "main.journey", "OrderPlaced"), "2fast")).toEqual({ error: "`2fast` is not a valid name" });
+    expect(w.rename("main.journey", at(w, "main.journey", "first.qty"), "profile")).toEqual({ error: "`profile` is a name the language provides" });
+  });
+});
+
+describe("with a cursor", () => {
+  it("works from a `<|>` mark", () => {
+    const src = MAIN.replace("first.qty", "fir<|>st.qty");
+    const c = cursor(src);
+    const { ws: w } = workspace({ "schema.journey": SCHEMA, "main.journey": src });
+    expect(w.definition("main.journey", c.offset)[0]!.span.start).toBe(c.text.indexOf("first"));
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * Expressions. The AST keeps no parentheses: they are printed where precedence needs them,
+ * and where a reader would otherwise have to know the table (`and` inside `or`, `%` beside
+ * `*` or `/`, a comparison beside a comparison or under `not`).
+ *
+ * A chain of one operator breaks before each operator, indented:
+ *
+ *     profile.consent.email
+ *       and profile.city != null
+ *       and (profile.lastPromoAt == null or daysSince(profile.lastPromoAt) >= 7)
+ */
+import { doc, type Doc } from "prettier";
+import type { ast } from "@journey/compiler";
+import type { JourneyPrinter } from "./printer.js";
+import { printString } from "./strings.js";
+
+const { group, indent, line, softline, fill } = doc.builders;
+
+type Expr = ast.Expr;
+
+const BINARY_PREC: Record<ast.BinaryOp, number> = {
+  or: 1,
+  and: 2,
+  "==": 4,
+  "!=": 4,
+  "<": 4,
+  "<=": 4,
+  ">": 4,
+  ">=": 4,
+  in: 4,
+  "??": 5,
+  "+": 6,
+  "-": 6,
+  "*": 7,
+  "/": 7,
+  "%": 7,
+};
+
+/** Precedence levels: what the grammar accepts where. */
+export const Prec = {
+  any: 0,
+  /** Operands of `not`. */
+  not: 3,
+  /** Operands of unary `-`. */
+  unary: 8,
+  /** Objects of `.name` and `[i]`. */
+  postfix: 9,
+  /** Literals, names, calls, lists, records (`expect … where f == <primary>`). */
+  primary: 10,
+} as const;
+
+function precOf(e: Expr): number {
+  switch (e.kind) {
+    case "Binary":
+      return BINARY_PREC[e.op];
+    case "Unary":
+      return e.op === "not" ? 3 : 8;
+    case "Member":
+    case "Index":
+      return 9;
+    default:
+      return 10;
+  }
+}
+
+/** An operand that needs parentheses under `parent`, on the given side. */
+function needsParens(child: Expr, parent: ast.BinaryExpr, side: "left" | "right"): boolean {
+  const p = BINARY_PREC[parent.op];
+  const c = precOf(child);
+  if (c < p) return true;
+  if (child.kind !== "Binary") return false;
+  if (c === p && side === "right") return true;
+  // For the reader: `(a and b) or c`, `(a * b) % c`.
+  if (parent.op === "or" && child.op === "and") return true;
+  if (p === 4 && c === 4) return true;
+  if (p === 7 && c === 7 && (parent.op === "%") !== (child.op === "%")) return true;
+  return false;
+}
+
+export function printExpr(p: JourneyPrinter, e: Expr, min: number = Prec.any): Doc {
+  const lead = p.flush(e.span.start);
+  if (precOf(e) < min) return [lead, "(", printInner(p, e), ")"];
+  return [lead, printInner(p, e)];
+}
+
+function printInner(p: JourneyPrinter, e: Expr): Doc {
+  switch (e.kind) {
+    case "String":
+      return printString(p, e);
+    case "Number":
+    case "Duration":
+    case "DateTime":
+    case "TimeOfDay":
+    case "Error":
+      return p.slice(e.span);
+    case "Bool":
+      return e.value ? "true" : "false";
+    case "Null":
+      return "null";
+    case "Name":
+      return e.name;
+    case "Member":
+      return [printExpr(p, e.object, Prec.postfix), ".", p.id(e.property)];
+    case "Index":
+      return [printExpr(p, e.object, Prec.postfix), "[", printExpr(p, e.index), p.flush(e.span.end - 1), "]"];
+    case "Call":
+      return printCall(p, e);
+    case "Unary":
+      // `- -x`, not `--x`.
+      if (e.op === "-") return [e.operand.kind === "Unary" && e.operand.op === "-" ? "- " : "-", printExpr(p, e.operand, Prec.unary)];
+      return ["not ", printExpr(p, e.operand, e.operand.kind === "Binary" ? Prec.primary : Prec.not)];
+    case "Binary":
+      return group(binaryParts(p, e));
+    case "List":
+      return printList(p, e);
+    case "Record":
+      return printRecord(p, e);
+  }
+}
+
+/**
+ * A condition whose chain breaks with the header it is in (`if a and b {`): the parts of the
+ * chain without a group of their own.
+ */
+export function printCondition(p: JourneyPrinter, e: Expr): Doc {
+  if (e.kind !== "Binary") return printExpr(p, e);
+  return [p.flush(e.span.start), ...binaryParts(p, e)];
+}
+
+/** `first`, then an indented `op operand` on a new line each when the chain breaks. */
+function binaryParts(p: JourneyPrinter, e: ast.BinaryExpr): Doc[] {
+  // The chain of one precedence level, leftmost node first: `a and b and c`.
+  const nodes: ast.BinaryExpr[] = [e];
+  for (let cur = e; cur.left.kind === "Binary" && sameLevel(cur.left, cur); cur = cur.left) nodes.unshift(cur.left);
+  const first = printOperand(p, nodes[0]!.left, nodes[0]!, "left");
+  const rest: Doc[] = [];
+  for (const n of nodes) rest.push(p.breakBefore(n.opSpan.start), n.op, " ", printOperand(p, n.right, n, "right"));
+  return [first, indent(rest)];
+}
+
+function sameLevel(child: ast.BinaryExpr, parent: ast.BinaryExpr): boolean {
+  return BINARY_PREC[child.op] === BINARY_PREC[parent.op] && !needsParens(child, parent, "left");
+}
+
+function printOperand(p: JourneyPrinter, operand: Expr, parent: ast.BinaryExpr, side: "left" | "right"): Doc {
+  const lead = p.flush(operand.span.start);
+  return [lead, needsParens(operand, parent, side) ? ["(", printInner(p, operand), ")"] : printInner(p, operand)];
+}
+
+export function printCall(p: JourneyPrinter, e: ast.CallExpr): Doc {
+  return [p.id(e.callee), printArgs(p, e.args, e.callee.span.end)];
+}
+
+/** `(a, name: b)`, the arguments after `from` (the end of the callee). */
+export function printArgs(p: JourneyPrinter, args: ast.Arg[], from: number): Doc {
+  const open = p.find(from, "(");
+  const close = p.matching(open);
+  const items = args.map((a) =>
+    p.item(a.span, () => (a.name ? [p.id(a.name), ": ", printExpr(p, a.value)] : printExpr(p, a.value))),
+  );
+  return p.softBraces(open, close, items, { brackets: "()", comma: "always", spaced: false });
+}
+
+function printList(p: JourneyPrinter, e: ast.ListExpr): Doc {
+  const open = e.span.start;
+  const close = e.span.end - 1;
+  // Prettier's rule: a list of numbers fills its lines instead of taking one line per number.
+  const isNumber = (x: Expr) => x.kind === "Number" || (x.kind === "Unary" && x.op === "-" && x.operand.kind === "Number");
+  if (e.items.length > 1 && e.items.every(isNumber) && !p.hasCommentsIn(e.span)) {
+    const parts: Doc[] = [];
+    e.items.forEach((x, i) => {
+      parts.push(printExpr(p, x));
+      if (i + 1 < e.items.length) parts.push([",", line]);
+    });
+    return group(["[", indent([softline, fill(parts)]), softline, "]"]);
+  }
+  const items = e.items.map((x) => p.item(x.span, () => printExpr(p, x)));
+  // Prettier's rule: a list of several records (or lists) with several entries each is one per line.
+  const manyBig =
+    e.items.length > 1 &&
+    e.items.every((x) => (x.kind === "Record" && x.entries.length > 1) || (x.kind === "List" && x.items.length > 1));
+  return p.softBraces(open, close, items, { brackets: "[]", comma: "always", spaced: false, shouldBreak: manyBig });
+}
+
+export function printRecord(p: JourneyPrinter, e: ast.RecordExpr): Doc {
+  const open = e.span.start;
+  const close = e.span.end - 1;
+  const items = e.entries.map((x) => p.item(x.span, () => [p.id(x.name), ": ", printExpr(p, x.value)]));
+  return p.softBraces(open, close, items, {
+    brackets: "{}",
+    comma: "flat",
+    spaced: true,
+    shouldBreak: p.brokenInSource(open, e.entries[0]?.span.start, close),
+  });
+}

@@ -1,0 +1,104 @@
+/** `test` blocks: setup, events and expectations. */
+import { doc, type Doc } from "prettier";
+import type { ast } from "@journey/compiler";
+import { Prec, printExpr, printRecord } from "./expressions.js";
+import type { JourneyPrinter } from "./printer.js";
+import { printString } from "./strings.js";
+
+const { group, indent, join } = doc.builders;
+
+export function printTest(p: JourneyPrinter, d: ast.TestDecl): Doc {
+  const items = d.items.map((x) => p.item(x.span, () => printTestItem(p, x)));
+  return ["test ", printString(p, d.name), " ", p.hardBraces(p.find(d.name.span.end, "{"), d.span.end - 1, items)];
+}
+
+function printTestItem(p: JourneyPrinter, x: ast.TestItem): Doc {
+  switch (x.kind) {
+    case "TestStart":
+      return ["start ", printExpr(p, x.time)];
+    case "TestProfile":
+      return ["profile ", printString(p, x.id), " ", printRecord(p, x.value)];
+    case "TestCatalog":
+      return ["catalog ", p.id(x.catalog), " ", printExpr(p, x.items)];
+    case "TestEvent":
+      return ["at ", printExpr(p, x.at), " ", printString(p, x.profileId), " ", p.id(x.event), " ", printRecord(p, x.data)];
+    case "ExpectSend": {
+      const head: Doc[] = [expectHead(p, x, x.negated, p.keywordBefore(x.channel.span.start)), "send ", p.id(x.channel)];
+      if (x.to) head.push(" ", p.kw("to", x.to.span.start), " ", printExpr(p, x.to));
+      if (!x.conditions.length) return head;
+      const conditions = x.conditions.map((c, i) => [
+        p.clause(i === 0 ? "where" : "and", c.span.start),
+        " ",
+        p.id(c.field),
+        " ",
+        c.op,
+        " ",
+        printExpr(p, c.value, Prec.primary),
+      ]);
+      return group([...head, indent(conditions)]);
+    }
+    case "ExpectEnded": {
+      const kb = (pos: number) => p.keywordBefore(pos);
+      const ended = x.journey ? kb(x.journey.span.start) : x.reason ? kb(kb(x.reason.span.start)) : kb(x.span.end);
+      return [
+        expectHead(p, x, negatedInSource(p, x), ended),
+        "ended",
+        x.journey ? [" ", p.id(x.journey)] : "",
+        x.reason ? [" ", p.kw("reason", x.reason.span.start), " ", p.id(x.reason)] : "",
+      ];
+    }
+    case "ExpectGoal":
+      return [expectHead(p, x, x.negated, p.keywordBefore(x.goal.span.start)), "goal ", p.id(x.goal)];
+    case "ExpectDecide": {
+      const clauses: Doc[] = [];
+      if (x.context) {
+        const c = x.context;
+        clauses.push(p.clause("context", c.span.start), " ", printRecord(p, c));
+      }
+      if (x.variant) clauses.push(p.clause("variant", x.variant.span.start), " ", p.id(x.variant));
+      if (x.contains) {
+        const c = x.contains;
+        clauses.push(p.clause("content", p.keywordBefore(c.span.start)), " ", p.kw("contains", c.span.start), " ", printString(p, c));
+      }
+      if (x.json) {
+        const j = x.json;
+        clauses.push(
+          p.clause("json", j.path[0]!.span.start),
+          " ",
+          join(".", j.path.map((n) => p.id(n))),
+          " == ",
+          printExpr(p, j.value, Prec.primary),
+        );
+      }
+      return group([
+        expectHead(p, x, negatedInSource(p, x), p.keywordBefore(x.surface.span.start)),
+        "decide ",
+        printString(p, x.surface),
+        " ",
+        p.kw("for", x.profileId.span.start),
+        " ",
+        printString(p, x.profileId),
+        clauses.length ? indent(clauses) : "",
+      ]);
+    }
+  }
+}
+
+/** `expect [at <offset>] [no] `, up to the keyword that starts at `kind`. */
+function expectHead(p: JourneyPrinter, x: { at?: ast.Expr }, negated: boolean, kind: number): Doc {
+  const parts: Doc[] = ["expect "];
+  if (x.at) parts.push(p.kw("at", x.at.span.start), " ", printExpr(p, x.at), " ");
+  if (negated) parts.push("no ");
+  parts.push(p.flush(kind));
+  return parts;
+}
+
+/**
+ * `expect no ended` and `expect no decide` parse, but the AST keeps `negated` only for `send` and
+ * `goal`: read the word from the source so formatting never drops it.
+ */
+function negatedInSource(p: JourneyPrinter, x: { at?: ast.Expr; span: ast.Span }): boolean {
+  const from = x.at ? x.at.span.end : x.span.start + "expect".length;
+  const at = p.nextSignificant(from);
+  return /^no\b/.test(p.text.slice(at, at + 3));
+}

@@ -1,0 +1,197 @@
+/**
+ * The plugin as Prettier users meet it: options (`printWidth`, `tabWidth`, `useTabs`,
+ * `endOfLine`), syntax errors, `// prettier-ignore`, pragmas, a project's `.prettierrc`, the
+ * HTML option, and the guard that refuses to print anything that would change the meaning.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as prettier from "prettier";
+import plugin, { format, formatWithConfig, JourneyFormatError, JourneySyntaxError, languages } from "@journey/prettier-plugin";
+import { afterAll, describe, expect, it } from "vitest";
+import { commentsOf, fixtureProject, fmt, irWithoutPositions, repoRoot } from "./support.js";
+
+const JOURNEY = `journey J {
+  on CartAbandoned as cart where cart.total > 0 and length(cart.items) > 0 and profile.consent.email
+  if profile.consent.email {
+    send email {
+      subject "Hi"
+      html """
+        <p>Hello</p>
+          <p>indented</p>
+      """
+    } to profile.email
+  }
+}
+`;
+
+describe("the plugin object", () => {
+  it("declares the language, parser and printer", () => {
+    expect(languages[0]).toMatchObject({ name: "Journey", parsers: ["journey"], extensions: [".journey"] });
+    expect(Object.keys(plugin.parsers ?? {})).toEqual(["journey"]);
+    expect(Object.keys(plugin.printers ?? {})).toEqual(["journey"]);
+    expect(plugin.options).toHaveProperty("journeyFormatHtml");
+  });
+
+  it("infers the parser from the file name, as `prettier --write x.journey` does", async () => {
+    const out = await prettier.format("journey J { on CartAbandoned end }", { filepath: "x.journey", plugins: [plugin] });
+    expect(out).toBe("journey J {\n  on CartAbandoned\n  end\n}\n");
+  });
+});
+
+describe("options", () => {
+  it("breaks where printWidth says", async () => {
+    const wide = await fmt(JOURNEY, { printWidth: 120 });
+    expect(wide).toContain("on CartAbandoned as cart where cart.total > 0 and length(cart.items) > 0 and profile.consent.email\n");
+    const narrow = await fmt(JOURNEY, { printWidth: 40 });
+    expect(narrow).toContain("  on CartAbandoned as cart\n    where cart.total > 0\n      and length(cart.items) > 0\n");
+    for (const l of narrow.split("\n")) expect(l.length).toBeLessThanOrEqual(40);
+  });
+
+  it("defaults to a width of 100", async () => {
+    const out = await fmt(`audience A = ${Array.from({ length: 8 }, (_, i) => `profile.points > ${i}00`).join(" and ")}`);
+    expect(out.split("\n").length).toBeGreaterThan(2);
+    expect(Math.max(...out.split("\n").map((l) => l.length))).toBeLessThanOrEqual(100);
+  });
+
+  it("indents with tabWidth spaces", async () => {
+    const out = await fmt(JOURNEY, { tabWidth: 4 });
+    expect(out).toContain("\n    if profile.consent.email {\n        send email {\n");
+    // The content of a """ string moves with its block and keeps its own relative indentation.
+    expect(out).toContain('            html """\n                <p>Hello</p>\n                  <p>indented</p>\n            """\n');
+  });
+
+  it("indents with tabs when useTabs is set", async () => {
+    const out = await fmt(JOURNEY, { useTabs: true });
+    expect(out).toContain("\n\tif profile.consent.email {\n\t\tsend email {\n");
+    expect(out).toContain('\t\t\thtml """\n\t\t\t\t<p>Hello</p>\n\t\t\t\t  <p>indented</p>\n\t\t\t"""\n');
+  });
+
+  it("reads CRLF input and writes the line endings asked for", async () => {
+    const crlf = JOURNEY.replace(/\n/g, "\r\n");
+    expect(await fmt(crlf)).toBe(await fmt(JOURNEY));
+    const out = await fmt(JOURNEY, { endOfLine: "crlf" });
+    expect(out.split("\r\n").join("\n")).toBe(await fmt(JOURNEY));
+    expect(out.replace(/\r\n/g, "")).not.toContain("\n");
+  });
+});
+
+describe("syntax errors", () => {
+  it("rejects a file that does not parse, with the compiler's diagnostic and its position", async () => {
+    const bad = "journey J {\n  wait 4h\n  if x {\n}\n";
+    const err = await fmt(bad).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JourneySyntaxError);
+    const e = err as JourneySyntaxError;
+    expect(e.diagnostics[0]!.code).toBe("J0005");
+    expect(e.loc.start).toEqual({ line: 4, column: 1 });
+    expect(e.message).toContain("expected `}`");
+  });
+
+  it("rejects input that makes the parser itself fail, instead of crashing", async () => {
+    await expect(fmt("fragment")).rejects.toBeInstanceOf(JourneySyntaxError);
+  });
+});
+
+describe("the faithfulness guard", () => {
+  it("refuses to drop a clause given twice (the AST keeps only the last)", async () => {
+    const twice = "journey J {\n  on CartAbandoned\n  recommend r = popular() limit 4 limit 5\n}\n";
+    const err = await fmt(twice).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JourneyFormatError);
+    expect((err as Error).message).toMatch(/lost `limit`.*lost `4`|lost `4`.*lost `limit`/);
+  });
+
+  it("keeps `no` in `expect no ended` and `expect no decide`, which the AST does not record", async () => {
+    const text = 'test "t" {\n  expect  no  ended\n  expect at 1h no decide "web://x/#y" for "p1"\n}\n';
+    expect(await fmt(text)).toBe('test "t" {\n  expect no ended\n  expect at 1h no decide "web://x/#y" for "p1"\n}\n');
+  });
+});
+
+describe("prettier-ignore and pragmas", () => {
+  it("prints a declaration or step after `// prettier-ignore` as written", async () => {
+    const text = "journey J {\n  on   CartAbandoned\n  // prettier-ignore\n  wait    4h\n  wait    5h\n}\n";
+    expect(await fmt(text)).toBe("journey J {\n  on CartAbandoned\n  // prettier-ignore\n  wait    4h\n  wait 5h\n}\n");
+  });
+
+  it("keeps a field or record entry after `// prettier-ignore` as written", async () => {
+    const text = "profile {\n  // prettier-ignore\n  email  :   string\n  x:   int\n}\n";
+    expect(await fmt(text)).toBe("profile {\n  // prettier-ignore\n  email  :   string\n  x: int\n}\n");
+  });
+
+  it("honours requirePragma and insertPragma", async () => {
+    const text = "journey J {   on CartAbandoned end }";
+    expect(await prettier.format(text, { parser: "journey", plugins: [plugin], requirePragma: true })).toBe(text);
+    const tagged = "// @format\n" + text;
+    expect(await prettier.format(tagged, { parser: "journey", plugins: [plugin], requirePragma: true })).toBe(
+      "// @format\njourney J {\n  on CartAbandoned\n  end\n}\n",
+    );
+    expect(await prettier.format(text, { parser: "journey", plugins: [plugin], insertPragma: true })).toMatch(/^\/\/ @format\n/);
+  });
+});
+
+describe("HTML inside html strings", () => {
+  const text = `journey J {
+  on CartAbandoned as cart
+  send email {
+    subject "Hi"
+    html """
+      <div><p>Your cart {{cart.cartId}}</p><ul>{{#each cart.items as |line|}}<li>{{line.name}}</li>{{/each}}</ul></div>
+    """
+  } to profile.email
+}
+`;
+
+  it("is left alone by default", async () => {
+    const out = await fmt(text);
+    expect(out).toContain("      <div><p>Your cart {{cart.cartId}}</p><ul>{{#each cart.items as |line|}}<li>");
+  });
+
+  it("is formatted by Prettier's HTML printer with journeyFormatHtml, and still compiles", async () => {
+    const out = await fmt(text, { journeyFormatHtml: true, printWidth: 60 });
+    expect(out).toContain('    html """\n      <div>\n');
+    expect(out).not.toContain("<div><p>");
+    expect(await fmt(out, { journeyFormatHtml: true, printWidth: 60 })).toBe(out);
+    expect(irWithoutPositions(fixtureProject(out)).errors).toEqual([]);
+    expect(commentsOf(out)).toEqual(commentsOf(text));
+  });
+});
+
+describe("a project's own Prettier configuration", () => {
+  const dir = mkdtempSync(join(tmpdir(), "journey-prettierrc-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dist = join(repoRoot, "packages/prettier-plugin/dist/index.js");
+
+  it("applies .prettierrc options through formatWithConfig (journey fmt, the language server)", async () => {
+    writeFileSync(join(dir, ".prettierrc"), JSON.stringify({ tabWidth: 4, overrides: [{ files: "*.journey", options: { printWidth: 50 } }] }));
+    const file = join(dir, "a.journey");
+    const out = await formatWithConfig(JOURNEY, file);
+    expect(out).toContain("\n    if profile.consent.email {\n");
+    for (const l of out.split("\n")) if (!l.includes("<p>")) expect(l.length).toBeLessThanOrEqual(50);
+  });
+
+  it.skipIf(!existsSync(dist))("is loaded from .prettierrc by the Prettier CLI (`prettier --write`, `--check`)", () => {
+    writeFileSync(join(dir, ".prettierrc"), JSON.stringify({ plugins: [dist], printWidth: 60 }));
+    const file = join(dir, "b.journey");
+    writeFileSync(file, JOURNEY);
+    const cli = join(repoRoot, "node_modules/prettier/bin/prettier.cjs");
+    const check = spawnSync(process.execPath, [cli, "--check", "b.journey"], { cwd: dir, encoding: "utf8" });
+    expect(check.status).toBe(1);
+    const write = spawnSync(process.execPath, [cli, "--write", "b.journey"], { cwd: dir, encoding: "utf8" });
+    expect(write.status).toBe(0);
+    expect(readFileSync(file, "utf8")).toContain("  on CartAbandoned as cart\n    where cart.total > 0\n");
+    expect(spawnSync(process.execPath, [cli, "--check", "b.journey"], { cwd: dir, encoding: "utf8" }).status).toBe(0);
+    // A syntax error is reported and the file left as it is.
+    writeFileSync(file, "journey J {\n");
+    const bad = spawnSync(process.execPath, [cli, "--write", "b.journey"], { cwd: dir, encoding: "utf8" });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("J0005");
+    expect(readFileSync(file, "utf8")).toBe("journey J {\n");
+  });
+});
+
+describe("the language server's formatting request", () => {
+  it("formats with the editor's tab size and spaces-or-tabs", async () => {
+    const out = await format("journey J { on CartAbandoned end }", { tabWidth: 3, useTabs: false });
+    expect(out).toBe("journey J {\n   on CartAbandoned\n   end\n}\n");
+  });
+});

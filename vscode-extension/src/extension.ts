@@ -1,0 +1,40 @@
+/**
+ * The Journey VS Code client: starts the bundled language server (dist/server.js) over stdio and
+ * hands it every `journey` document. Everything else (diagnostics, completion, hover, formatting…)
+ * is the server's; highlighting, snippets and editing rules are static contributions.
+ */
+import * as path from "node:path";
+import { commands, workspace, type ExtensionContext } from "vscode";
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: ExtensionContext): Promise<void> {
+  const module = context.asAbsolutePath(path.join("dist", "server.js"));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.stdio },
+    debug: { module, transport: TransportKind.stdio, options: { execArgv: ["--nolazy", "--inspect=6009"] } },
+  };
+  // Tell the server about .journey files changed outside the editor (git checkout, codegen…).
+  const watcher = workspace.createFileSystemWatcher("**/*.journey");
+  context.subscriptions.push(watcher);
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: "journey" }],
+    synchronize: { fileEvents: watcher },
+  };
+  // The id `journey` makes the client read the `journey.trace.server` setting.
+  client = new LanguageClient("journey", "Journey Language Server", serverOptions, clientOptions);
+  context.subscriptions.push(commands.registerCommand("journey.restartServer", () => client?.restart()));
+  await client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  const running = client;
+  client = undefined;
+  await running?.stop();
+}
+
+/** The running client, for tests and for other extensions' debugging. */
+export function getClient(): LanguageClient | undefined {
+  return client;
+}
