@@ -7,7 +7,11 @@ export { SqliteStore, StoreLockedError, SchemaVersionError, type SqliteStoreOpti
 export type { Store, CommitBatch } from "./store/store.js";
 export { MemoryChannel, type ChannelAdapter, type OutgoingMessage } from "./channels/adapter.js";
 export { JsonlOutbox } from "./channels/jsonl.js";
-export { ScanCatalogEngine } from "./recs/catalog.js";
+export { ScanCatalogEngine, type EngineOptions } from "./recs/catalog.js";
+export { IncrementalCatalogEngine, type IncrementalOptions, type IncrementalStats } from "./recs/incremental.js";
+export { HttpRecommendationProvider, type HttpProviderOptions } from "./recs/http-provider.js";
+export { DEFAULT_WINDOWS, type RecsOptions, type RecsWindows } from "./recs/options.js";
+export type { RejectedItem, UpsertResult } from "./recs/items.js";
 export type { CatalogEngine, CatalogItem, RecommendationProvider, ProviderRequest, Signal, SignalKind } from "./recs/provider.js";
 export { loadIR, InvalidIRError } from "./ir/load.js";
 export { step, type Input, type StepResult } from "./engine/step.js";

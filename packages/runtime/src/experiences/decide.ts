@@ -1,19 +1,20 @@
 /**
- * Code-based experiences: for each requested surface, the experience that claims it and the
- * first variant whose condition holds, rendered. Data an experience loads (`let`, `call`,
- * `recommend`) runs under the experience's deadline; a variant whose data failed, whose
- * rendering failed or whose `json` is invalid is skipped for the next one, and the error is
- * recorded. `decide` never throws for a profile's data or a remote failure.
+ * Code-based experiences: for each requested surface, the experiences that claim it, highest
+ * priority first, and the first variant whose condition holds, rendered. Data an experience
+ * loads (`let`, `call`, `recommend`) runs under the experience's deadline; a variant whose
+ * data failed, whose rendering failed or whose `json` is invalid is skipped for the next one,
+ * and the error is recorded; when no variant answers, the next experience claiming the
+ * surface is tried. `decide` never throws for a profile's data or a remote failure.
  */
 import { randomUUID } from "node:crypto";
-import { surfaceMatches, type IRAlgorithm, type IRExperience, type IRVariant } from "@journey/ir";
-import { rootNames } from "@journey/template";
+import { surfaceMatches, type IR, type IRAlgorithm, type IRExperience, type IRVariant } from "@journey/ir";
+import { parseTemplate, rootNames, type CompiledTemplate } from "@journey/template";
 import { evaluate, type EvalEnv } from "../engine/evaluate.js";
 import type { Program } from "../engine/program.js";
 import { splitBucket } from "../engine/split.js";
 import type { Effect, RecommendRequest } from "../engine/state.js";
-import { parseInstant } from "../engine/time.js";
-import { validate } from "../engine/validate.js";
+import { isValidTimeZone, parseInstant } from "../engine/time.js";
+import { validate, withDefaults } from "../engine/validate.js";
 import { resolveRecommendation, type RecommendDeps } from "../recs/resolve.js";
 import { withSecrets, type ActionExecutor } from "../shell/actions.js";
 
@@ -54,19 +55,274 @@ export interface DecideDeps {
   record(effects: Effect[]): void;
 }
 
-/** Per experience and variant: the names its condition and content read (computed once). */
-const variantUses = new WeakMap<IRVariant, Set<string>>();
+/** What every surface of one request shares. */
+interface PerRequest {
+  deps: DecideDeps;
+  profileId: string;
+  context: Record<string, unknown>;
+  now: number;
+  timeZone: string;
+  locale: string;
+  recorded: Effect[];
+}
 
-function uses(v: IRVariant): Set<string> {
-  let u = variantUses.get(v);
-  if (!u) {
-    u = new Set<string>();
-    const contents = [v.content ?? "", ...(v.split?.arms.map((a) => a.content) ?? [])];
-    for (const c of contents) for (const n of rootNames(c)) u.add(n);
-    if (v.when) collectPathRoots(v.when, u);
-    variantUses.set(v, u);
+export async function decide(deps: DecideDeps, request: DecideRequest, now: number): Promise<Decision[]> {
+  const zone = deps.profile["timezone"];
+  const r: PerRequest = {
+    deps,
+    profileId: request.profileId,
+    context: request.context ?? {},
+    now,
+    // A profile's malformed time zone or locale must not cost it its content.
+    timeZone: typeof zone === "string" && zone && isValidTimeZone(zone) ? zone : "UTC",
+    locale: localeOf(deps.profile),
+    recorded: [],
+  };
+  const results = await Promise.all(request.surfaces.slice(0, MAX_SURFACES).map((s) => decideSurface(r, s)));
+  if (r.recorded.length) deps.record(r.recorded);
+  return results;
+}
+
+async function decideSurface(r: PerRequest, surface: string): Promise<Decision> {
+  let first: Decision | undefined;
+  for (const x of claiming(r.deps.program.ir, surface)) {
+    if (!active(x.active, r.now, r.timeZone)) continue;
+    const d = await decideExperience(r, x, surface);
+    if (d.content !== null) return d;
+    first ??= d;
   }
-  return u;
+  return first ?? { surface, content: null, reason: "no experience claims this surface" };
+}
+
+/** Per IR and surface: the experiences claiming it, highest priority first. */
+const claims = new WeakMap<IR, Map<string, IRExperience[]>>();
+
+function claiming(ir: IR, surface: string): IRExperience[] {
+  let bySurface = claims.get(ir);
+  if (!bySurface) claims.set(ir, (bySurface = new Map()));
+  let xs = bySurface.get(surface);
+  if (!xs) {
+    xs = Object.values(ir.experiences)
+      .filter((x) => x.surfaces.some((p) => surfaceMatches(p, surface)))
+      .sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : 1));
+    // Requests name surfaces freely (every product page under a wildcard): keep the memo bounded.
+    if (bySurface.size >= 10_000) bySurface.clear();
+    bySurface.set(surface, xs);
+  }
+  return xs;
+}
+
+/** Per period and time zone: the period as [from, end) instants. */
+const periods = new WeakMap<object, Map<string, [number, number]>>();
+
+function active(period: { from: string; to: string } | undefined, now: number, timeZone: string): boolean {
+  if (!period) return true;
+  let byZone = periods.get(period);
+  if (!byZone) periods.set(period, (byZone = new Map()));
+  let b = byZone.get(timeZone);
+  if (!b) byZone.set(timeZone, (b = [parseInstant(period.from, timeZone), endOf(period.to, timeZone)]));
+  return now >= b[0] && now < b[1];
+}
+
+/** A date-only `to` includes its whole local day: it ends at the next local midnight (a DST day has 23 or 25 hours). */
+function endOf(to: string, timeZone: string): number {
+  if (to.includes("T")) return parseInstant(to, timeZone);
+  const next = new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return parseInstant(next, timeZone);
+}
+
+function localeOf(profile: Record<string, unknown>): string {
+  const l = profile["locale"];
+  if (typeof l !== "string" || !l) return "en-US";
+  try {
+    Intl.getCanonicalLocales(l);
+    return l;
+  } catch {
+    return "en-US";
+  }
+}
+
+const ESCAPE = { html: "html", json: "json", text: "none" } as const;
+
+async function decideExperience(r: PerRequest, x: IRExperience, surface: string): Promise<Decision> {
+  const { deps, now } = r;
+  const base = { at: now, profileId: r.profileId, journey: x.id };
+  const error = (variant: string | undefined, message: string) =>
+    r.recorded.push({
+      ...base,
+      key: `${x.id}:${randomUUID()}:error`,
+      type: "error",
+      message: `experience \`${x.id}\`${variant ? ` variant \`${variant}\`` : ""}: ${message}`,
+      location: deps.program.location(x.id, variant ? `variant:${variant}` : "") ?? undefined,
+    } as Effect);
+
+  if (x.context) {
+    const problems = validate(r.context, x.context, "context");
+    if (problems.length) {
+      const reason = `invalid context: ${problems[0]!.path} ${problems[0]!.message}`;
+      error(undefined, reason);
+      return { surface, content: null, reason, experience: x.id };
+    }
+  }
+  // Real time, not the decision's `now`: remote calls take real time, and a page is waiting.
+  const deadline = Date.now() + x.timeoutMs;
+  const vars: Record<string, unknown> = { profile: deps.profile, context: r.context };
+  const env: EvalEnv = { vars, now, timeZone: r.timeZone };
+  /** Why each failed step failed, by the name it binds. */
+  const failed = new Map<string, string>();
+  /** Which algorithm produced each item, by recommendation name. */
+  const sources = new Map<string, { key: string; source: string }[]>();
+  for (const s of x.steps) {
+    const name = s.kind === "call" ? s.alias : s.name;
+    try {
+      if (s.kind === "let") {
+        vars[s.name] = evaluate(s.value, env);
+        continue;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no time left of the experience's ${x.timeoutMs} ms`);
+      if (s.kind === "recommend") {
+        const request: RecommendRequest = {
+          algorithm: evalAlgorithm(s.algorithm, env),
+          ...(s.backup ? { backup: evalAlgorithm(s.backup, env) } : {}),
+          ...(s.where ? { where: s.where, vars } : {}),
+          exclude: s.exclude.map((e) => (typeof e === "string" ? e : (evaluate(e, env) as unknown[]))),
+          limit: evaluate(s.limit, env) as number,
+          timeZone: r.timeZone,
+        };
+        // The deadline applies to each algorithm, one after the other: with a backup, each gets
+        // half of what is left, and the race keeps late timers from adding up.
+        const deadlineMs = s.backup ? Math.max(1, Math.floor(left / 2)) : left;
+        const rec = await withTimeout(resolveRecommendation(request, r.profileId, { ...deps.recommend, deadlineMs, now, profile: deps.profile }), left);
+        // Nothing to show because an algorithm failed or ran out of time: the recommendation failed.
+        if (!rec.items.length && rec.errors.length) throw new Error(rec.errors.join("; "));
+        vars[s.name] = rec.items;
+        sources.set(s.name, rec.sources);
+      } else {
+        const req = deps.program.callRequest(s.action, s.args.map((a) => evaluate(a, env)), env);
+        req.timeoutMs = Math.min(req.timeoutMs, left);
+        req.retries = 0; // a page is waiting: no time for retries
+        const value = await withTimeout(deps.actions.execute(withSecrets(req, deps.secrets)), req.timeoutMs);
+        const returns = deps.program.ir.actions[s.action]?.returns;
+        const problems = returns ? validate(value, returns, "response") : [];
+        if (problems.length) throw new Error(`${problems[0]!.path} ${problems[0]!.message}`);
+        if (s.alias) vars[s.alias] = returns ? withDefaults(value, returns) : value;
+      }
+    } catch (e) {
+      const message = `${s.kind} ${name ? `\`${name}\` ` : ""}failed: ${(e as Error).message}`;
+      if (name) failed.set(name, message);
+      else error(undefined, message);
+    }
+  }
+
+  let decision: Decision | undefined;
+  /** Failed steps already recorded, with the first variant they made skip. */
+  const reported = new Set<string>();
+  for (const v of x.variants) {
+    if (!active(v.active, now, r.timeZone)) continue;
+    try {
+      const p = plan(deps.program, x, v);
+      const blocked = failed.size ? [...p.uses].find((n) => failed.has(n)) : undefined;
+      if (blocked) {
+        if (!reported.has(blocked)) error(v.name, `skipped: ${failed.get(blocked)!}`);
+        reported.add(blocked);
+        continue;
+      }
+      if (v.when && evaluate(v.when, env) !== true) continue;
+      let content = p.content;
+      let arm: string | undefined;
+      if (v.split) {
+        const bucket = splitBucket(v.split.experiment, r.profileId);
+        let acc = 0;
+        for (let i = 0; i < v.split.arms.length; i++) {
+          acc += v.split.arms[i]!.percent;
+          if (bucket < acc) {
+            content = p.arms[i];
+            arm = v.split.arms[i]!.label;
+            break;
+          }
+        }
+      }
+      if (content === undefined) continue;
+      const text = content.render(vars, { timeZone: r.timeZone, locale: r.locale });
+      if (content.parse) JSON.parse(text); // invalid JSON skips the variant (caught below)
+      const decisionId = randomUUID();
+      const record = { at: now, profileId: r.profileId, journey: x.id, key: decisionId, type: "decision", surface, experience: x.id, variant: v.name, version: x.version } as Effect & { type: "decision" };
+      if (arm) record.arm = arm;
+      r.recorded.push(record);
+      decision = { surface, content: text, format: x.format, experience: x.id, variant: v.name, ...(arm ? { arm } : {}), version: x.version, decisionId };
+      if (sources.size) {
+        const shown: { key: string; source: string }[] = [];
+        for (const n of p.uses) for (const item of sources.get(n) ?? []) shown.push(item);
+        if (shown.length) decision.items = shown;
+      }
+      break;
+    } catch (e) {
+      error(v.name, (e as Error).message);
+    }
+  }
+  // A failure no variant was skipped for is still recorded, for the experience.
+  for (const [n, message] of failed) if (!reported.has(n)) error(undefined, message);
+  return decision ?? { surface, content: null, reason: "no variant applies", experience: x.id };
+}
+
+/** A variant's content, compiled, and whether its output must be parsed to know it is JSON. */
+interface Content {
+  render: CompiledTemplate;
+  parse: boolean;
+}
+
+/** What a variant needs at each request, prepared once: the names it reads and its contents. */
+interface Plan {
+  uses: Set<string>;
+  content?: Content;
+  arms: Content[];
+}
+
+const plans = new WeakMap<IRVariant, Plan>();
+
+function plan(program: Program, x: IRExperience, v: IRVariant): Plan {
+  let p = plans.get(v);
+  if (!p) {
+    const escape = ESCAPE[x.format];
+    const prepare = (source: string): Content => ({ render: program.template(source, escape), parse: x.format === "json" && !alwaysJson(source) });
+    const uses = new Set<string>();
+    for (const c of [v.content ?? "", ...(v.split?.arms.map((a) => a.content) ?? [])]) for (const n of rootNames(c)) uses.add(n);
+    if (v.when) collectPathRoots(v.when, uses);
+    p = { uses, ...(v.content !== undefined ? { content: prepare(v.content) } : {}), arms: v.split?.arms.map((a) => prepare(a.content)) ?? [] };
+    plans.set(v, p);
+  }
+  return p;
+}
+
+/**
+ * Whether `source`, rendered with JSON escaping, is valid JSON whatever the data, so its output
+ * need not be parsed: it holds only text and escaped interpolations (each writes escaped text
+ * inside a string and a JSON value elsewhere), and its text with `null` for each value parses.
+ */
+function alwaysJson(source: string): boolean {
+  const { nodes, errors } = parseTemplate(source);
+  if (errors.length) return false;
+  let skeleton = "";
+  let inString = false;
+  for (const n of nodes) {
+    if (n.kind === "text") {
+      skeleton += n.value;
+      for (let i = 0; i < n.value.length; i++) {
+        const c = n.value[i];
+        if (inString && c === "\\") i++;
+        else if (c === '"') inString = !inString;
+      }
+    } else if (n.kind === "mustache" && n.escaped) {
+      if (!inString) skeleton += "null";
+    } else if (n.kind !== "comment") return false;
+  }
+  try {
+    JSON.parse(skeleton);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function collectPathRoots(e: unknown, out: Set<string>): void {
@@ -75,122 +331,6 @@ function collectPathRoots(e: unknown, out: Set<string>): void {
   const o = e as Record<string, unknown>;
   if (Array.isArray(o["path"])) out.add(String((o["path"] as unknown[])[0]));
   for (const v of Object.values(o)) collectPathRoots(v, out);
-}
-
-function active(period: { from: string; to: string } | undefined, now: number, timeZone: string): boolean {
-  if (!period) return true;
-  // A date-only `to` includes its whole day.
-  const to = parseInstant(period.to, timeZone) + (period.to.includes("T") ? 0 : 86_400_000);
-  return now >= parseInstant(period.from, timeZone) && now < to;
-}
-
-export async function decide(deps: DecideDeps, request: DecideRequest, now: number): Promise<Decision[]> {
-  const surfaces = request.surfaces.slice(0, MAX_SURFACES);
-  const tz = typeof deps.profile["timezone"] === "string" && deps.profile["timezone"] ? (deps.profile["timezone"] as string) : "UTC";
-  const recorded: Effect[] = [];
-  const results = await Promise.all(surfaces.map((s) => decideOne(deps, request, s, now, tz, recorded)));
-  if (recorded.length) deps.record(recorded);
-  return results;
-}
-
-async function decideOne(deps: DecideDeps, request: DecideRequest, surface: string, now: number, tz: string, recorded: Effect[]): Promise<Decision> {
-  const candidates = Object.values(deps.program.ir.experiences)
-    .filter((x) => x.surfaces.some((p) => surfaceMatches(p, surface)) && active(x.active, now, tz))
-    .sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : 1));
-  const x = candidates[0];
-  if (!x) return { surface, content: null, reason: "no experience claims this surface" };
-  const base = { at: now, profileId: request.profileId, journey: x.id };
-  const error = (variant: string | undefined, message: string) =>
-    recorded.push({
-      ...base,
-      key: `${x.id}:${randomUUID()}:error`,
-      type: "error",
-      message: `experience \`${x.id}\`${variant ? ` variant \`${variant}\`` : ""}: ${message}`,
-      location: deps.program.location(x.id, variant ? `variant:${variant}` : "") ?? undefined,
-    } as Effect);
-
-  const context = request.context ?? {};
-  if (x.context) {
-    const problems = validate(context, x.context, "context");
-    if (problems.length) {
-      error(undefined, `invalid context: ${problems[0]!.path} ${problems[0]!.message}`);
-      return { surface, content: null, reason: `invalid context: ${problems[0]!.path} ${problems[0]!.message}`, experience: x.id };
-    }
-  }
-  const deadline = now + x.timeoutMs;
-  const vars: Record<string, unknown> = { profile: deps.profile, context };
-  const failed = new Set<string>();
-  /** Which algorithm produced each item, by recommendation name. */
-  const sources = new Map<string, { key: string; source: string }[]>();
-  const env = (): EvalEnv => ({ vars, now, timeZone: tz });
-  for (const s of x.steps) {
-    const name = s.kind === "call" ? s.alias : s.name;
-    try {
-      if (s.kind === "let") vars[s.name] = evaluate(s.value, env());
-      else if (s.kind === "recommend") {
-        const r = await resolveRecommendation(
-          {
-            algorithm: evalAlgorithm(s.algorithm, env()),
-            ...(s.backup ? { backup: evalAlgorithm(s.backup, env()) } : {}),
-            ...(s.where ? { where: s.where } : {}),
-            exclude: s.exclude.map((e) => (typeof e === "string" ? e : (evaluate(e, env()) as unknown[]))),
-            limit: evaluate(s.limit, env()) as number,
-            timeZone: tz,
-          },
-          request.profileId,
-          { ...deps.recommend, deadlineMs: Math.max(1, deadline - Date.now()), now, profile: deps.profile },
-        );
-        vars[s.name] = r.items;
-        sources.set(s.name, r.sources);
-      } else {
-        const req = deps.program.callRequest(s.action, s.args.map((a) => evaluate(a, env())), env());
-        req.timeoutMs = Math.min(req.timeoutMs, Math.max(1, deadline - Date.now()));
-        req.retries = 0; // a page is waiting: no time for retries
-        const value = await withTimeout(deps.actions.execute(withSecrets(req, deps.secrets)), req.timeoutMs);
-        const returns = deps.program.ir.actions[s.action]?.returns;
-        const problems = returns ? validate(value, returns, "response") : [];
-        if (problems.length) throw new Error(`${problems[0]!.path} ${problems[0]!.message}`);
-        if (s.alias) vars[s.alias] = value;
-      }
-    } catch (e) {
-      if (name) failed.add(name);
-      error(undefined, `${s.kind} ${name ? `\`${name}\` ` : ""}failed: ${(e as Error).message}`);
-    }
-  }
-
-  for (const v of x.variants) {
-    if (!active(v.active, now, tz)) continue;
-    const blocked = [...uses(v)].find((n) => failed.has(n));
-    if (blocked) continue;
-    try {
-      if (v.when && evaluate(v.when, env()) !== true) continue;
-      let template = v.content;
-      let arm: string | undefined;
-      if (v.split) {
-        const bucket = splitBucket(v.split.experiment, request.profileId);
-        let acc = 0;
-        for (const a of v.split.arms) {
-          acc += a.percent;
-          if (bucket < acc) {
-            template = a.content;
-            arm = a.label;
-            break;
-          }
-        }
-      }
-      if (template === undefined) continue;
-      const escape = x.format === "html" ? "html" : x.format === "json" ? "json" : "none";
-      const content = deps.program.template(template, escape)(vars, { timeZone: tz, locale: typeof deps.profile["locale"] === "string" ? (deps.profile["locale"] as string) : "en-US" });
-      if (x.format === "json") JSON.parse(content); // invalid JSON skips the variant (caught below)
-      const decisionId = randomUUID();
-      recorded.push({ ...base, key: decisionId, type: "decision", surface, experience: x.id, variant: v.name, ...(arm ? { arm } : {}), version: x.version });
-      const shown = [...uses(v)].flatMap((n) => sources.get(n) ?? []);
-      return { surface, content, format: x.format, experience: x.id, variant: v.name, ...(arm ? { arm } : {}), version: x.version, decisionId, ...(shown.length ? { items: shown } : {}) };
-    } catch (e) {
-      error(v.name, (e as Error).message);
-    }
-  }
-  return { surface, content: null, reason: "no variant applies", experience: x.id };
 }
 
 function evalAlgorithm(a: IRAlgorithm, env: EvalEnv): RecommendRequest["algorithm"] {

@@ -1,8 +1,13 @@
 /**
- * The built-in catalog engine, computed directly from the signal log: every algorithm scans
- * the signals in its window. It is exact and simple, the reference the faster incremental
- * engine is checked against, and fast enough for simulations and small shops.
+ * The exact, brute-force catalog engine: it keeps every signal and every algorithm scans the
+ * whole log per request. It is the definition the incremental engine
+ * (`IncrementalCatalogEngine`, the runtime's default) is checked against — same meaning, see
+ * `options.ts` — and is written to be obviously right rather than fast: its memory grows with
+ * every signal, and a request costs time proportional to the log.
  */
+import type { Type } from "@journey/template";
+import { checkItems, type RejectedItem, type UpsertResult } from "./items.js";
+import { BUILT_IN_ALGORITHMS, compareKeys, distinctKeys, recsConfig, requestWindow, type RecsConfig, type RecsOptions } from "./options.js";
 import type { CatalogEngine, CatalogItem, ProviderRequest, Signal, SignalKind } from "./provider.js";
 
 const DAY = 86_400_000;
@@ -11,21 +16,42 @@ export const DEFAULT_LOOKBACK_MS = 30 * DAY;
 /** `popular()` counts the last week unless told otherwise. */
 export const DEFAULT_POPULAR_WINDOW_MS = 7 * DAY;
 
+export interface EngineOptions extends RecsOptions {
+  /** The catalog's item type (`ir.catalog.item`): items are checked against it. */
+  itemType?: Type;
+  /** Told about every item `upsertItems` leaves out. */
+  onRejectedItem?: (rejection: RejectedItem) => void;
+}
+
+export type RankRequest = Pick<ProviderRequest, "algorithm" | "args" | "named" | "profileId" | "now">;
+
+/** Recency of key `i` of the signal recorded `seq`-th: earlier keys of one signal count as more recent. */
+export function recencyRank(seq: number, i: number): number {
+  return seq * 1024 + (1023 - Math.min(i, 1023));
+}
+
 export class ScanCatalogEngine implements CatalogEngine {
+  readonly config: RecsConfig;
   private readonly items = new Map<string, CatalogItem>();
-  private readonly signals: Signal[] = [];
+  /** Every signal recorded, keys made distinct, with its order of recording. */
+  private readonly signals: (Signal & { seq: number })[] = [];
+  private latest = -Infinity;
 
   constructor(
     readonly keyField: string,
-    private readonly lookbackMs = DEFAULT_LOOKBACK_MS,
-  ) {}
+    private readonly options: EngineOptions = {},
+  ) {
+    this.config = recsConfig(options);
+  }
 
-  upsertItems(items: CatalogItem[]): void {
-    for (const item of items) this.items.set(String(item[this.keyField]), item);
+  upsertItems(items: CatalogItem[]): UpsertResult {
+    const { accepted, result } = checkItems(items, { keyField: this.keyField, itemType: this.options.itemType, onRejectedItem: this.options.onRejectedItem });
+    for (const [k, item] of accepted) this.items.set(k, item);
+    return result;
   }
 
   removeItems(keys: string[]): void {
-    for (const k of keys) this.items.delete(k);
+    for (const k of keys) this.items.delete(String(k));
   }
 
   item(key: string): CatalogItem | undefined {
@@ -33,25 +59,56 @@ export class ScanCatalogEngine implements CatalogEngine {
   }
 
   recordSignal(signal: Signal): void {
-    this.signals.push(signal);
+    this.signals.push({ ...signal, keys: distinctKeys(signal.keys.map(String)), seq: this.signals.length + 1 });
+    this.latest = Math.max(this.latest, signal.at);
   }
 
-  /** Viewed and purchased: every key this profile ever had; in cart: its latest cart only. */
-  profileKeys(profileId: string, kind: SignalKind): Set<string> {
-    const out = new Set<string>();
-    for (let i = this.signals.length - 1; i >= 0; i--) {
-      const s = this.signals[i]!;
-      if (s.profileId !== profileId || s.kind !== kind) continue;
-      for (const k of s.keys) out.add(k);
-      if (kind === "cart") break;
+  /** As the incremental engine: the store may forget what is older than the retention (this engine still remembers it). */
+  signalsNeededSince(): number | undefined {
+    if (this.latest === -Infinity) return undefined;
+    const c = this.config;
+    return this.bucket(this.latest - c.retentionMs) * c.bucketMs - c.sessionMs - c.bucketMs;
+  }
+
+  private bucket(t: number): number {
+    return Math.floor(t / this.config.bucketMs);
+  }
+
+  /** Is a signal stamped `at` inside the window of `windowMs` at `now`? */
+  private inWindow(at: number, now: number, windowMs: number): boolean {
+    return this.bucket(at) >= this.bucket(now - windowMs);
+  }
+
+  profileKeys(profileId: string, kind: SignalKind, now = this.latest): Set<string> {
+    const c = this.config;
+    if (kind === "cart") {
+      let latest: (Signal & { seq: number }) | undefined;
+      for (const s of this.signals) if (s.profileId === profileId && s.kind === "cart" && (!latest || s.at >= latest.at)) latest = s;
+      return new Set(latest && this.inWindow(latest.at, now, c.retentionMs) ? latest.keys.slice(0, c.cartItems) : []);
     }
-    return out;
+    return new Set(this.latestKeys(profileId, kind, now, c.retentionMs, kind === "view" ? c.recentItems : c.purchasedItems));
+  }
+
+  /** This profile's keys of one kind in the window, by their latest signal, newest first, at most `max`. */
+  private latestKeys(profileId: string, kind: SignalKind, now: number, windowMs: number, max: number): string[] {
+    const best = new Map<string, [at: number, rank: number]>();
+    for (const s of this.signals) {
+      if (s.profileId !== profileId || s.kind !== kind || !this.inWindow(s.at, now, windowMs)) continue;
+      s.keys.forEach((k, i) => {
+        const r = recencyRank(s.seq, i);
+        const b = best.get(k);
+        if (!b || s.at > b[0] || (s.at === b[0] && r > b[1])) best.set(k, [s.at, r]);
+      });
+    }
+    return [...best]
+      .sort((x, y) => y[1][0] - x[1][0] || y[1][1] - x[1][1])
+      .slice(0, max)
+      .map(([k]) => k);
   }
 
   async recommend(req: ProviderRequest): Promise<CatalogItem[]> {
-    const keys = this.rank(req);
     const out: CatalogItem[] = [];
-    for (const k of keys) {
+    for (const k of this.rank(req)) {
       const item = this.items.get(k);
       if (item) out.push(item);
       if (out.length >= req.limit) break;
@@ -60,73 +117,83 @@ export class ScanCatalogEngine implements CatalogEngine {
   }
 
   /** Keys, best first; ties broken by key so answers are deterministic. */
-  rank(req: Pick<ProviderRequest, "algorithm" | "args" | "named" | "profileId" | "now">): string[] {
-    const windowMs = typeof req.named["window"] === "number" ? (req.named["window"] as number) : undefined;
+  rank(req: RankRequest): string[] {
+    const c = this.config;
+    if (!(BUILT_IN_ALGORITHMS as readonly string[]).includes(req.algorithm)) throw new Error(`unknown algorithm \`${req.algorithm}\``);
+    const windowMs = requestWindow(c, req.algorithm, req.named);
     switch (req.algorithm) {
-      case "recentlyViewed": {
-        const seen = new Set<string>();
-        const out: string[] = [];
-        for (let i = this.signals.length - 1; i >= 0; i--) {
-          const s = this.signals[i]!;
-          if (s.profileId !== req.profileId || s.kind !== "view" || req.now - s.at > (windowMs ?? this.lookbackMs)) continue;
-          for (const k of s.keys) if (!seen.has(k)) (seen.add(k), out.push(k));
-        }
-        return out;
-      }
+      case "recentlyViewed":
+        return this.latestKeys(req.profileId, "view", req.now, windowMs, c.recentItems);
       case "popular": {
         const kind: SignalKind = req.named["by"] === "views" ? "view" : "purchase";
         const category = req.named["category"];
         const counts = new Map<string, number>();
-        for (const s of this.inWindow(req.now, windowMs ?? DEFAULT_POPULAR_WINDOW_MS)) {
-          if (s.kind !== kind) continue;
+        for (const s of this.signals) {
+          if (s.kind !== kind || !this.inWindow(s.at, req.now, windowMs)) continue;
           for (const k of s.keys) {
-            if (typeof category === "string" && this.items.get(k)?.["category"] !== category) continue;
+            if (category !== undefined && category !== null && this.items.get(k)?.[c.categoryField] !== category) continue;
             counts.set(k, (counts.get(k) ?? 0) + 1);
           }
         }
         return sortByScore(counts);
       }
       case "cartBased":
-        return this.cooccurring(new Set((req.args[0] as unknown[] | undefined ?? []).map(String)), ["cart", "purchase"], "event", req.now, windowMs);
+        return this.cooccurring(anchorsOf(req.args[0]), this.baskets(["cart", "purchase"]), req.now, windowMs);
       case "boughtTogether":
-        return this.cooccurring(new Set([String(req.args[0])]), ["purchase"], "event", req.now, windowMs);
-      case "viewedTogether":
-        return this.cooccurring(new Set([String(req.args[0])]), ["view"], "profile", req.now, windowMs);
+        return this.cooccurring(anchorsOf([req.args[0]]), this.baskets(["purchase"]), req.now, windowMs);
+      default:
+        return this.cooccurring(anchorsOf([req.args[0]]), this.sessions(), req.now, windowMs);
     }
-    throw new Error(`unknown algorithm \`${req.algorithm}\``);
   }
 
-  private inWindow(now: number, windowMs: number): Signal[] {
-    return this.signals.filter((s) => s.at <= now && now - s.at <= windowMs);
+  /** Each cart or purchase signal is a basket: its first keys, in the bucket of its time. */
+  private baskets(kinds: SignalKind[]): { at: number; keys: string[] }[] {
+    return this.signals.filter((s) => kinds.includes(s.kind)).map((s) => ({ at: s.at, keys: s.keys.slice(0, this.config.maxGroupItems) }));
   }
 
   /**
-   * Items that occur with `anchors` in the same basket (`event`) or the same profile's
-   * history (`profile`), scored by co-occurrence divided by the square root of the item's
-   * own frequency, so best-sellers do not top every list.
+   * A profile's views in one period of `sessionMs` form a session, dated at the period's
+   * start. A view of a period earlier than the profile's latest session so far is left out.
    */
-  private cooccurring(anchors: Set<string>, kinds: SignalKind[], by: "event" | "profile", now: number, windowMs?: number): string[] {
-    const groups = new Map<string, Set<string>>();
-    const frequency = new Map<string, number>();
-    for (const s of this.inWindow(now, windowMs ?? this.lookbackMs)) {
-      if (!kinds.includes(s.kind)) continue;
-      const g = by === "event" ? s.eventId : s.profileId;
-      let set = groups.get(g);
-      if (!set) groups.set(g, (set = new Set()));
-      for (const k of s.keys) set.add(k);
+  private sessions(): { at: number; keys: string[] }[] {
+    const { sessionMs, maxGroupItems } = this.config;
+    const latest = new Map<string, number>();
+    const sessions = new Map<string, { at: number; keys: string[] }>();
+    for (const s of this.signals) {
+      if (s.kind !== "view") continue;
+      const idx = Math.floor(s.at / sessionMs);
+      const last = latest.get(s.profileId);
+      if (last !== undefined && idx < last) continue;
+      latest.set(s.profileId, idx);
+      const id = `${s.profileId}\u0000${idx}`;
+      let g = sessions.get(id);
+      if (!g) sessions.set(id, (g = { at: idx * sessionMs, keys: [] }));
+      for (const k of s.keys) if (g.keys.length < maxGroupItems && !g.keys.includes(k)) g.keys.push(k);
     }
-    for (const set of groups.values()) for (const k of set) frequency.set(k, (frequency.get(k) ?? 0) + 1);
+    return [...sessions.values()];
+  }
+
+  /** Σ over anchors of co-occurrences, over the square root of the item's own frequency. */
+  private cooccurring(anchors: Set<string>, groups: { at: number; keys: string[] }[], now: number, windowMs: number): string[] {
+    const frequency = new Map<string, number>();
     const co = new Map<string, number>();
-    for (const set of groups.values()) {
-      if (![...anchors].some((a) => set.has(a))) continue;
-      for (const k of set) if (!anchors.has(k)) co.set(k, (co.get(k) ?? 0) + 1);
+    for (const g of groups) {
+      if (!this.inWindow(g.at, now, windowMs)) continue;
+      for (const k of g.keys) frequency.set(k, (frequency.get(k) ?? 0) + 1);
+      const n = g.keys.filter((k) => anchors.has(k)).length;
+      if (!n) continue;
+      for (const k of g.keys) if (!anchors.has(k)) co.set(k, (co.get(k) ?? 0) + n);
     }
     const scores = new Map<string, number>();
-    for (const [k, c] of co) scores.set(k, c / Math.sqrt(frequency.get(k)!));
+    for (const [k, n] of co) scores.set(k, n / Math.sqrt(frequency.get(k)!));
     return sortByScore(scores);
   }
 }
 
+export function anchorsOf(v: unknown): Set<string> {
+  return new Set((Array.isArray(v) ? v : []).filter((k) => k !== undefined && k !== null).map(String));
+}
+
 function sortByScore(scores: Map<string, number>): string[] {
-  return [...scores].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k]) => k);
+  return [...scores].sort((a, b) => b[1] - a[1] || compareKeys(a[0], b[0])).map(([k]) => k);
 }

@@ -1,4 +1,6 @@
 /** Recommendation providers: the built-in catalog engine and any provider registered by name. */
+import type { UpsertResult } from "./items.js";
+
 export type CatalogItem = Record<string, unknown>;
 
 export interface ProviderRequest {
@@ -10,6 +12,8 @@ export interface ProviderRequest {
   limit: number;
   now: number;
   signal: AbortSignal;
+  /** The runtime's catalog engine, if any: a provider that answers with keys looks the items up here. */
+  catalog?: CatalogEngine;
 }
 
 export interface RecommendationProvider {
@@ -30,10 +34,16 @@ export interface Signal {
 /** The built-in engine: it keeps the catalog and learns from the signals events carry. */
 export interface CatalogEngine extends RecommendationProvider {
   readonly keyField: string;
-  upsertItems(items: CatalogItem[]): void;
+  /** Add or replace items by key. The built-in engines check them against the catalog declaration and leave out (and report) invalid ones. */
+  upsertItems(items: CatalogItem[]): UpsertResult | void;
   removeItems(keys: string[]): void;
   item(key: string): CatalogItem | undefined;
   recordSignal(signal: Signal): void;
-  /** Keys this profile viewed, carted or purchased (for `exclude viewed, inCart, purchased`). */
-  profileKeys(profileId: string, kind: SignalKind): Set<string>;
+  /**
+   * Keys this profile viewed, carted or purchased (for `exclude viewed, inCart, purchased`),
+   * as of `now` (default: the latest signal).
+   */
+  profileKeys(profileId: string, kind: SignalKind, now?: number): Set<string>;
+  /** Signals stamped before this time no longer change any answer: the store may forget them. */
+  signalsNeededSince?(): number | undefined;
 }

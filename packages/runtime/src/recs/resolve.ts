@@ -28,7 +28,7 @@ export async function resolveRecommendation(req: RecommendRequest, profileId: st
   const keyField = deps.catalog?.keyField ?? "key";
   const excluded = new Set<string>();
   for (const x of req.exclude) {
-    if (typeof x === "string") for (const k of deps.catalog?.profileKeys(profileId, EXCLUSION_SIGNAL[x]!) ?? []) excluded.add(k);
+    if (typeof x === "string") for (const k of deps.catalog?.profileKeys(profileId, EXCLUSION_SIGNAL[x]!, deps.now) ?? []) excluded.add(k);
     else for (const k of x) excluded.add(String(k));
   }
   const out: Recommendation = { items: [], sources: [], errors: [] };
@@ -66,7 +66,7 @@ function holds(req: RecommendRequest, deps: RecommendDeps, item: CatalogItem): b
 
 function provide(algo: RecommendRequest["algorithm"], profileId: string, limit: number, deps: RecommendDeps, signal: AbortSignal): Promise<CatalogItem[]> {
   // Ask for more than `limit`: filters and exclusions remove some.
-  const base = { profileId, limit: limit * 3 + 10, now: deps.now, signal };
+  const base = { profileId, limit: limit * 3 + 10, now: deps.now, signal, ...(deps.catalog ? { catalog: deps.catalog } : {}) };
   if (algo.name === "provider") {
     const name = String(algo.args[0]);
     const p = deps.providers[name];

@@ -13,8 +13,9 @@ import { newProfileState, nextDue, type CallRequest, type Effect, type EventEnve
 import { step, type Input } from "../engine/step.js";
 import { validate, withDefaults, type ValidationError } from "../engine/validate.js";
 import { loadIR } from "../ir/load.js";
-import { ScanCatalogEngine } from "../recs/catalog.js";
-import type { CatalogEngine, RecommendationProvider, SignalKind } from "../recs/provider.js";
+import { IncrementalCatalogEngine } from "../recs/incremental.js";
+import { windowsIn } from "../recs/options.js";
+import type { CatalogEngine, RecommendationProvider, Signal, SignalKind } from "../recs/provider.js";
 import { resolveRecommendation } from "../recs/resolve.js";
 import { MemoryStore } from "../store/memory.js";
 import { emptyBatch, type CommitBatch, type Store } from "../store/store.js";
@@ -36,7 +37,7 @@ export interface RuntimeOptions {
   store?: Store;
   /** Providers for `provider("name", …)`. */
   providers?: Record<string, RecommendationProvider>;
-  /** The built-in catalog engine (default: one over the IR's `catalog`, if it declares one). */
+  /** The built-in catalog engine (default: an `IncrementalCatalogEngine` over the IR's `catalog`, if it declares one). */
   catalog?: CatalogEngine;
   /** One adapter for every channel, or one per channel name. */
   channels?: ChannelAdapter | Record<string, ChannelAdapter>;
@@ -105,7 +106,19 @@ class JourneyRuntime implements Runtime {
     this.clock = options.clock ?? new SystemClock();
     this.log = options.logger ?? silent;
     this.actions = options.actions ?? new HttpActionExecutor();
-    this.catalog = options.catalog ?? (ir.catalog ? new ScanCatalogEngine(ir.catalog.key) : undefined);
+    this.catalog =
+      options.catalog ??
+      (ir.catalog
+        ? new IncrementalCatalogEngine({
+            keyField: ir.catalog.key,
+            itemType: ir.catalog.item,
+            // Signals are kept as long as the longest `window:` a step asks for (30 days at least),
+            // and the windows steps ask for are counted from the first signal.
+            retentionMs: Math.max(0, ...windowsIn(ir)) || undefined,
+            popularWindows: windowsIn(ir),
+            onRejectedItem: (r) => this.log.warn({ key: r.key, index: r.index, errors: r.errors }, `catalog item left out: ${r.message}`),
+          })
+        : undefined);
   }
 
   private get ir(): IR {
@@ -119,6 +132,15 @@ class JourneyRuntime implements Runtime {
     const previous = await this.store.loadVersions();
     this.program = new Program(this.ir, { unsubscribeUrl: this.options.unsubscribeUrl, previous });
     await this.store.saveVersions(Object.values(this.ir.journeys));
+    // The catalog engine learns again from the signals the store kept, in commit order.
+    if (this.catalog) {
+      for (let after = 0; ; ) {
+        const page = await this.store.loadSignals(after, 10_000);
+        for (const signal of page.signals) this.catalog.recordSignal(signal);
+        if (page.signals.length < 10_000) break;
+        after = page.next;
+      }
+    }
     // Effects made durable before a crash but not carried out: carry them out now (same keys).
     await this.queue.run(async () => this.dispatch(await this.store.pendingEffects(Number.MAX_SAFE_INTEGER), true));
     if (!this.clock.virtual) this.schedule();
@@ -174,6 +196,8 @@ class JourneyRuntime implements Runtime {
       .run(async () => {
         const batch = emptyBatch();
         batch.effects = this.unrecorded.splice(0);
+        // Decisions handed to the sink since the last commit are done: marked with this one.
+        batch.dispatched = this.sentSinceCommit.splice(0);
         await this.store.commit(batch);
         await this.dispatch(batch.effects, false);
       })
@@ -202,7 +226,7 @@ class JourneyRuntime implements Runtime {
         seen.add(ev.id);
         accepted++;
         batch.events.push(ev.id);
-        this.recordSignals(ev);
+        batch.signals.push(...this.signalsOf(ev));
         const now = this.clock.now();
         const state = await batch.profile(ev.profileId, (s, isNew) => (isNew ? this.apply(batch, s, { kind: "profile", attributes: s.attributes }, now) : undefined));
         this.apply(batch, state, { kind: "event", event: ev }, now);
@@ -238,16 +262,18 @@ class JourneyRuntime implements Runtime {
     if (errors.length) throw new InvalidInputError(`invalid ${where}: ${errors[0]!.path} ${errors[0]!.message}`, errors);
   }
 
-  /** Events feed the catalog engine with the signals the `catalog … signals` block declares. */
-  private recordSignals(ev: EventEnvelope): void {
-    if (!this.catalog || !this.ir.catalog) return;
+  /** Events feed the catalog engine with the signals the `catalog … signals` block declares (stored with the event, recorded once committed). */
+  private signalsOf(ev: EventEnvelope): Signal[] {
+    const out: Signal[] = [];
+    if (!this.catalog || !this.ir.catalog) return out;
     for (const s of this.ir.catalog.signals) {
       if (s.event !== ev.type) continue;
       let values: unknown[] = [ev.data];
       for (const seg of s.path) values = values.flatMap((v) => (Array.isArray(v) ? v : [v])).map((v) => (v && typeof v === "object" ? (v as Record<string, unknown>)[seg] : undefined));
       const keys = values.flat().filter((k) => k !== undefined && k !== null).map(String);
-      if (keys.length) this.catalog.recordSignal({ profileId: ev.profileId, kind: s.signal as SignalKind, keys, at: Date.parse(ev.time), eventId: ev.id });
+      if (keys.length) out.push({ profileId: ev.profileId, kind: s.signal as SignalKind, keys, at: Date.parse(ev.time), eventId: ev.id });
     }
+    return out;
   }
 
   // ── time ─────────────────────────────────────────────────────────────────────────
@@ -320,7 +346,10 @@ class JourneyRuntime implements Runtime {
     // Sends carried out since the last commit are marked done with this one: a crash in
     // between re-sends them with the same key, which the channel adapter ignores.
     batch.dispatched.push(...this.sentSinceCommit.splice(0));
+    if (batch.signals.length) batch.pruneSignalsBefore = this.catalog?.signalsNeededSince?.();
     await batch.commit();
+    // Durable: the engine learns from them now (a failed commit taught it nothing).
+    for (const signal of batch.signals) this.catalog?.recordSignal(signal);
     await this.dispatch(batch.effects, false);
   }
 
@@ -410,6 +439,8 @@ class Batch {
   readonly effects: Effect[] = [];
   readonly events: string[] = [];
   readonly dispatched: string[] = [];
+  readonly signals: Signal[] = [];
+  pruneSignalsBefore?: number;
 
   constructor(
     private readonly store: Store,
@@ -438,6 +469,8 @@ class Batch {
       events: this.events,
       effects: this.effects,
       dispatched: this.dispatched,
+      signals: this.signals,
+      ...(this.pruneSignalsBefore !== undefined ? { pruneSignalsBefore: this.pruneSignalsBefore } : {}),
     };
     await this.store.commit(batch);
   }

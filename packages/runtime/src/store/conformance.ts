@@ -10,6 +10,7 @@
 import type { IRJourney } from "@journey/ir";
 import { afterEach, describe, expect, it } from "vitest";
 import { DISPATCHED, newProfileState, type Effect, type ProfileState } from "../engine/state.js";
+import type { Signal } from "../recs/provider.js";
 import { emptyBatch, type CommitBatch, type Store } from "./store.js";
 
 export interface ConformanceOptions {
@@ -85,6 +86,21 @@ function requestFixtures(profileId = "p1"): Effect[] {
       request: { algorithm: { name: "trending", args: [], named: {} }, exclude: ["purchased"], limit: 3, timeZone: "UTC" },
     },
   ];
+}
+
+export function signalFixture(n: number, at = 1000 + n, profileId = "p1"): Signal {
+  return { profileId, kind: (["view", "cart", "purchase"] as const)[n % 3]!, keys: n % 2 ? [`k${n}`] : [`k${n}`, "shared", `k${n + 1}`], at, eventId: `e${n}` };
+}
+
+/** Every stored signal, page by page. */
+async function allSignals(s: Store, page = 1000): Promise<Signal[]> {
+  const out: Signal[] = [];
+  for (let after = 0; ; ) {
+    const r = await s.loadSignals(after, page);
+    out.push(...r.signals);
+    if (r.signals.length < page) return out;
+    after = r.next;
+  }
 }
 
 export function journeyFixture(id: string, version: string): IRJourney {
@@ -327,6 +343,55 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
       });
     });
 
+    describe("signals", () => {
+      test("no signals: an empty page", async () => {
+        const s = await fresh();
+        expect(await s.loadSignals(0, 10)).toEqual({ signals: [], next: 0 });
+      });
+
+      test("committed signals load equal, in commit order, page by page", async () => {
+        const s = await fresh();
+        const all = Array.from({ length: 25 }, (_, i) => signalFixture(i));
+        await s.commit(batch({ signals: all.slice(0, 10), events: ["e0"] }));
+        await s.commit(batch({ signals: [] }));
+        await s.commit(batch({ signals: all.slice(10) }));
+        expect(await allSignals(s)).toEqual(all);
+        expect(await allSignals(s, 7)).toEqual(all);
+        const first = await s.loadSignals(0, 3);
+        expect(first.signals).toEqual(all.slice(0, 3));
+        const second = await s.loadSignals(first.next, 3);
+        expect(second.signals).toEqual(all.slice(3, 6));
+        expect((await s.loadSignals(second.next, 0)).signals).toEqual([]);
+        const last = await s.loadSignals(0, Number.MAX_SAFE_INTEGER);
+        expect(last.signals).toHaveLength(25);
+        expect((await s.loadSignals(last.next, 10)).signals).toEqual([]);
+      });
+
+      test("a loaded signal is the caller's: changing it does not change the store", async () => {
+        const s = await fresh();
+        await s.commit(batch({ signals: [signalFixture(0)] }));
+        const [loaded] = (await s.loadSignals(0, 1)).signals;
+        loaded!.keys.push("changed");
+        expect((await s.loadSignals(0, 1)).signals).toEqual([signalFixture(0)]);
+      });
+
+      test("pruneSignalsBefore forgets the oldest signals and keeps every later one", async () => {
+        const s = await fresh();
+        const all = Array.from({ length: 20 }, (_, i) => signalFixture(i, 1000 + 100 * i));
+        await s.commit(batch({ signals: all.slice(0, 15) }));
+        await s.commit(batch({ signals: all.slice(15), pruneSignalsBefore: 1000 + 100 * 12 }));
+        expect(await allSignals(s)).toEqual(all.slice(12));
+        // Positions go on from where they were.
+        const r = await s.loadSignals(0, 1);
+        expect(r.signals).toEqual([all[12]]);
+        expect((await s.loadSignals(r.next, 100)).signals).toEqual(all.slice(13));
+        await s.commit(batch({ pruneSignalsBefore: Number.MAX_SAFE_INTEGER }));
+        expect(await allSignals(s)).toEqual([]);
+        await s.commit(batch({ signals: [signalFixture(99)] }));
+        expect(await allSignals(s)).toEqual([signalFixture(99)]);
+      });
+    });
+
     describe("versions", () => {
       test("journey versions round-trip and accumulate", async () => {
         const s = await fresh();
@@ -362,12 +427,14 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
           events: ["e-poisoned"],
           effects: [sendFixture("k-poisoned")],
           dispatched: ["k-before"],
+          signals: [signalFixture(7, 5000)],
+          pruneSignalsBefore: Number.MAX_SAFE_INTEGER,
         });
       }
 
       async function seeded(): Promise<Store> {
         const s = await fresh();
-        await s.commit(batch({ profiles: [profileFixture("p1", 1)], timers: [{ profileId: "p1", due: 100 }], events: ["e0"], effects: [sendFixture("k-before")] }));
+        await s.commit(batch({ profiles: [profileFixture("p1", 1)], timers: [{ profileId: "p1", due: 100 }], events: ["e0"], effects: [sendFixture("k-before")], signals: [signalFixture(0)] }));
         return s;
       }
 
@@ -379,6 +446,7 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
         expect(await s.dueProfiles(1000, 10)).toEqual(["p1"]);
         expect(await s.hasEvent("e-poisoned")).toBe(false);
         expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k-before"]);
+        expect(await allSignals(s)).toEqual([signalFixture(0)]);
       }
 
       test(CONFORMANCE.atomicity, async () => {
@@ -394,9 +462,9 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
       test(CONFORMANCE.concurrentAtomicity, async () => {
         const s = await seeded();
         const results = await Promise.allSettled([
-          s.commit(batch({ profiles: [profileFixture("q1")], events: ["e-q1"], effects: [sendFixture("k-q1")] })),
+          s.commit(batch({ profiles: [profileFixture("q1")], events: ["e-q1"], effects: [sendFixture("k-q1")], signals: [signalFixture(1)] })),
           s.commit(poisoned()),
-          s.commit(batch({ profiles: [profileFixture("q2")], timers: [{ profileId: "q2", due: 5000 }], events: ["e-q2"], effects: [sendFixture("k-q2")] })),
+          s.commit(batch({ profiles: [profileFixture("q2")], timers: [{ profileId: "q2", due: 5000 }], events: ["e-q2"], effects: [sendFixture("k-q2")], signals: [signalFixture(2)] })),
         ]);
         expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
         expect(await s.loadProfile("q1")).toEqual(profileFixture("q1"));
@@ -408,6 +476,7 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
         expect(await s.loadProfile("p1")).toEqual(profileFixture("p1", 1));
         expect(await s.dueProfiles(Number.MAX_SAFE_INTEGER, 10)).toEqual(["p1", "q2"]);
         expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k-before", "k-q1", "k-q2"]);
+        expect(await allSignals(s)).toEqual([signalFixture(0), signalFixture(1), signalFixture(2)]);
       });
 
       test("concurrent commits are all durable once they resolve", async () => {
@@ -428,7 +497,7 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
           const p1 = profileFixture("p1", 1);
           const p2 = profileFixture("p2", 2);
           const [call] = requestFixtures("p2");
-          await s.commit(batch({ profiles: [p1, p2], timers: [{ profileId: "p1", due: 700 }, { profileId: "p2", due: 300 }], events: ["e1", "e2"], effects: [sendFixture("k1"), ...recordFixtures(), call!, sendFixture("k2")] }));
+          await s.commit(batch({ profiles: [p1, p2], timers: [{ profileId: "p1", due: 700 }, { profileId: "p2", due: 300 }], events: ["e1", "e2"], effects: [sendFixture("k1"), ...recordFixtures(), call!, sendFixture("k2")], signals: [signalFixture(1), signalFixture(2)] }));
           await s.commit(batch({ timers: [{ profileId: "p2", due: null }], dispatched: ["k1"] }));
           const bad = profileFixture("p3");
           Object.defineProperty(bad, "id", {
@@ -437,7 +506,7 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
               throw new Error("injected failure");
             },
           });
-          await expect(s.commit(batch({ profiles: [profileFixture("p4"), bad], events: ["e-bad"] }))).rejects.toThrow();
+          await expect(s.commit(batch({ profiles: [profileFixture("p4"), bad], events: ["e-bad"], signals: [signalFixture(3)] }))).rejects.toThrow();
           const v = [journeyFixture("a", "a-v1"), journeyFixture("b", "b-v1")];
           await s.saveVersions(v);
 
@@ -453,10 +522,12 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
           expect(await r.hasEvent("e-bad")).toBe(false);
           expect(await r.pendingEffects(10)).toEqual([call, sendFixture("k2")]);
           expect(await r.loadVersions()).toEqual(v);
+          expect(await allSignals(r)).toEqual([signalFixture(1), signalFixture(2)]);
 
           // And it keeps working: outbox order continues after the reopened ones.
-          await r.commit(batch({ effects: [sendFixture("k3")], dispatched: ["q:call"] }));
+          await r.commit(batch({ effects: [sendFixture("k3")], dispatched: ["q:call"], signals: [signalFixture(4)] }));
           expect((await r.pendingEffects(10)).map((e) => e.key)).toEqual(["k2", "k3"]);
+          expect(await allSignals(r)).toEqual([signalFixture(1), signalFixture(2), signalFixture(4)]);
         });
 
         test("commits issued without awaiting are durable once close resolves", async () => {

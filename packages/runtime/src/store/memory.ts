@@ -2,6 +2,7 @@
 import type { IRJourney } from "@journey/ir";
 import { cloneState, DISPATCHED, type Effect, type ProfileState } from "../engine/state.js";
 import { DueHeap } from "./due-heap.js";
+import type { Signal } from "../recs/provider.js";
 import type { CommitBatch, Store } from "./store.js";
 
 export class MemoryStore implements Store {
@@ -13,6 +14,10 @@ export class MemoryStore implements Store {
   private readonly outboxKeys = new Set<string>();
   private readonly dispatched = new Set<string>();
   private readonly versions = new Map<string, IRJourney>();
+  /** Signals in commit order; `signalSeq[i]` is the position of `signals[i]`. */
+  private signals: Signal[] = [];
+  private signalSeq: number[] = [];
+  private lastSignalSeq = 0;
 
   async loadProfile(id: string): Promise<ProfileState | undefined> {
     const s = this.profiles.get(id);
@@ -27,6 +32,7 @@ export class MemoryStore implements Store {
   async commit(batch: CommitBatch): Promise<void> {
     // Everything that can fail is read before anything is written: all of the batch or none.
     const profiles = batch.profiles.map((p) => [p.id, p] as const);
+    const signals = (batch.signals ?? []).map(copySignal);
     // The store owns committed states (see Store.commit): kept as they are, copied on load.
     for (const [id, p] of profiles) this.profiles.set(id, p);
     for (const t of batch.timers) this.timers.set(t.profileId, t.due);
@@ -40,6 +46,33 @@ export class MemoryStore implements Store {
     }
     for (const k of batch.dispatched) this.dispatched.add(k);
     if (this.dispatched.size > 1024) this.compact();
+    for (const s of signals) {
+      this.signals.push(s);
+      this.signalSeq.push(++this.lastSignalSeq);
+    }
+    if (batch.pruneSignalsBefore !== undefined) this.pruneSignals(batch.pruneSignalsBefore);
+  }
+
+  /** Like the SQLite store: the oldest signals go, up to the first one still needed. */
+  private pruneSignals(before: number): void {
+    let n = 0;
+    while (n < this.signals.length && this.signals[n]!.at < before) n++;
+    if (!n) return;
+    this.signals.splice(0, n);
+    this.signalSeq.splice(0, n);
+  }
+
+  async loadSignals(after: number, limit: number): Promise<{ signals: Signal[]; next: number }> {
+    let lo = 0;
+    let hi = this.signalSeq.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.signalSeq[mid]! <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    const n = Number.isNaN(limit) || limit <= 0 ? 0 : Math.min(limit, this.signals.length - lo);
+    const signals = this.signals.slice(lo, lo + n).map(copySignal);
+    return { signals, next: n ? this.signalSeq[lo + n - 1]! : after };
   }
 
   /** Dispatched effects are done: drop them from the outbox. */
@@ -72,4 +105,8 @@ export class MemoryStore implements Store {
   }
 
   async close(): Promise<void> {}
+}
+
+function copySignal(s: Signal): Signal {
+  return { profileId: s.profileId, kind: s.kind, keys: [...s.keys], at: s.at, eventId: s.eventId };
 }

@@ -9,6 +9,7 @@
 import Database from "better-sqlite3";
 import type { IRJourney } from "@journey/ir";
 import { DISPATCHED, type Effect, type ProfileState } from "../engine/state.js";
+import type { Signal, SignalKind } from "../recs/provider.js";
 import type { CommitBatch, Store } from "./store.js";
 
 /** The schema this code writes. A file with a newer version is refused; an older one is migrated. */
@@ -76,6 +77,8 @@ interface Rows {
   events: string[];
   effects: [key: string, effect: string][];
   dispatched: string[];
+  signals: [at: number, profileId: string, kind: string, keys: string, eventId: string][];
+  pruneSignalsBefore?: number;
 }
 
 interface Pending {
@@ -103,6 +106,15 @@ CREATE INDEX IF NOT EXISTS timers_due ON timers (due, profile_id);
 CREATE TABLE IF NOT EXISTS events (id TEXT NOT NULL PRIMARY KEY, at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, effect TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS versions (version TEXT NOT NULL PRIMARY KEY, journey TEXT NOT NULL);
+`;
+
+/**
+ * Catalog signals, in commit order (seq), for the recommendation engine to be rebuilt on
+ * start; pruned from the oldest end like `events`. Added without a schema version change:
+ * created on open when missing, and a runtime that does not know it leaves it alone.
+ */
+const SIGNALS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS signals (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, profile_id TEXT NOT NULL, kind TEXT NOT NULL, keys TEXT NOT NULL, event_id TEXT NOT NULL);
 `;
 
 /** SQLite's LIMIT: a negative value means "no limit", so clamp, and map "huge" to -1. */
@@ -138,6 +150,10 @@ export class SqliteStore implements Store {
     pending: Database.Statement<[number], string>;
     putVersion: Database.Statement<[string, string]>;
     versions: Database.Statement<[], string>;
+    putSignal: Database.Statement<[number, string, string, string, string]>;
+    oldestSignals: Database.Statement<[number], { seq: number; at: number }>;
+    pruneSignalsThrough: Database.Statement<[number]>;
+    signals: Database.Statement<[number, number], { seq: number; at: number; profile_id: string; kind: string; keys: string; event_id: string }>;
   };
   /** One batch, atomically: a transaction on its own, a savepoint inside a group. */
   private readonly applyOne: Database.Transaction<(rows: Rows) => void>;
@@ -164,7 +180,10 @@ export class SqliteStore implements Store {
       // measured 1.5–3× faster. The WAL file is truncated back to 64 MB after a checkpoint.
       this.db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
       this.db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-      this.db.transaction(() => this.migrate()).exclusive();
+      this.db.transaction(() => {
+        this.migrate();
+        this.db.exec(SIGNALS_SCHEMA);
+      }).exclusive();
     } catch (e) {
       this.db.close();
       const code = String((e as { code?: unknown }).code ?? "");
@@ -194,6 +213,10 @@ export class SqliteStore implements Store {
       pending: db.prepare<[number], string>("SELECT effect FROM outbox ORDER BY seq LIMIT ?").pluck(),
       putVersion: db.prepare("INSERT INTO versions (version, journey) VALUES (?, ?) ON CONFLICT (version) DO UPDATE SET journey = excluded.journey"),
       versions: db.prepare<[], string>("SELECT journey FROM versions ORDER BY rowid").pluck(),
+      putSignal: db.prepare("INSERT INTO signals (at, profile_id, kind, keys, event_id) VALUES (?, ?, ?, ?, ?)"),
+      oldestSignals: db.prepare<[number], { seq: number; at: number }>("SELECT seq, at FROM signals ORDER BY seq LIMIT ?"),
+      pruneSignalsThrough: db.prepare("DELETE FROM signals WHERE seq <= ?"),
+      signals: db.prepare<[number, number], { seq: number; at: number; profile_id: string; kind: string; keys: string; event_id: string }>("SELECT seq, at, profile_id, kind, keys, event_id FROM signals WHERE seq > ? ORDER BY seq LIMIT ?"),
     };
     this.applyOne = db.transaction((rows: Rows) => this.write(rows));
     this.applyGroup = db.transaction((items: Pending[]) => {
@@ -236,6 +259,8 @@ export class SqliteStore implements Store {
       events: [...batch.events],
       effects: batch.effects.filter((e) => DISPATCHED.has(e.type)).map((e) => [e.key, JSON.stringify(e)]),
       dispatched: [...batch.dispatched],
+      signals: (batch.signals ?? []).map((x) => [x.at, x.profileId, x.kind, JSON.stringify(x.keys), x.eventId]),
+      ...(batch.pruneSignalsBefore !== undefined ? { pruneSignalsBefore: batch.pruneSignalsBefore } : {}),
     };
   }
 
@@ -255,6 +280,18 @@ export class SqliteStore implements Store {
     // After the effects, so that a key created and dispatched in the same batch never shows.
     for (const k of rows.dispatched) s.dispatch.run(k);
     if (rows.events.length && this.retention) this.prune(rows.events.length);
+    for (const [at, profileId, kind, keys, eventId] of rows.signals) s.putSignal.run(at, profileId, kind, keys, eventId);
+    if (rows.pruneSignalsBefore !== undefined) this.pruneSignals(rows.pruneSignalsBefore, rows.signals.length);
+  }
+
+  /** From the oldest signal on, up to the first one still needed (usually none: one row read). */
+  private pruneSignals(before: number, inserted: number): void {
+    let last: number | undefined;
+    for (const row of this.stmt.oldestSignals.iterate(Math.max(PRUNE_CHUNK, 2 * inserted))) {
+      if (row.at >= before) break;
+      last = row.seq;
+    }
+    if (last !== undefined) this.stmt.pruneSignalsThrough.run(last);
   }
 
   private prune(inserted: number): void {
@@ -357,6 +394,16 @@ export class SqliteStore implements Store {
     return this.run(() => (sqlLimit(limit) === 0 ? [] : this.stmt.pending.all(sqlLimit(limit)).map((s) => JSON.parse(s) as Effect)));
   }
 
+  loadSignals(after: number, limit: number): Promise<{ signals: Signal[]; next: number }> {
+    return this.run(() => {
+      const n = sqlLimit(limit);
+      if (n === 0) return { signals: [], next: after };
+      const rows = this.stmt.signals.all(after, n);
+      const signals = rows.map((r): Signal => ({ profileId: r.profile_id, kind: r.kind as SignalKind, keys: JSON.parse(r.keys) as string[], at: r.at, eventId: r.event_id }));
+      return { signals, next: rows.length ? rows[rows.length - 1]!.seq : after };
+    });
+  }
+
   saveVersions(journeys: IRJourney[]): Promise<void> {
     return this.run(() => {
       const rows = journeys.map((j) => [j.version, JSON.stringify(j)] as const);
@@ -377,7 +424,7 @@ export class SqliteStore implements Store {
   }
 
   /** Diagnostics: pragmas in force, row counts, and how many write transactions have committed. */
-  stats(): { journalMode: string; synchronous: "normal" | "full" | "other"; lockingMode: string; schemaVersion: number; profiles: number; timers: number; events: number; outbox: number; versions: number; transactions: number } {
+  stats(): { journalMode: string; synchronous: "normal" | "full" | "other"; lockingMode: string; schemaVersion: number; profiles: number; timers: number; events: number; outbox: number; versions: number; signals: number; transactions: number } {
     if (this.closed) throw this.closedError();
     this.flush();
     const count = (table: string) => this.db.prepare<[], number>(`SELECT count(*) FROM ${table}`).pluck().get() ?? 0;
@@ -392,6 +439,7 @@ export class SqliteStore implements Store {
       events: count("events"),
       outbox: count("outbox"),
       versions: count("versions"),
+      signals: count("signals"),
       transactions: this.transactions,
     };
   }

@@ -6,6 +6,7 @@
  */
 import type { IRJourney } from "@journey/ir";
 import type { Effect, ProfileState } from "../engine/state.js";
+import type { Signal } from "../recs/provider.js";
 
 export interface CommitBatch {
   /** Full new state of every profile the batch changed. */
@@ -18,6 +19,10 @@ export interface CommitBatch {
   effects: Effect[];
   /** Outbox effects whose dispatch this batch completes. */
   dispatched: string[];
+  /** Catalog signals of the batch's events, appended in order: the recommendation engine is rebuilt from them on start. */
+  signals?: Signal[];
+  /** Signals stamped before this time are no longer needed: the store may forget them (it keeps every later one). */
+  pruneSignalsBefore?: number;
 }
 
 export interface Store {
@@ -33,6 +38,11 @@ export interface Store {
   nextDue(): Promise<number | undefined>;
   /** Effects of dispatched kinds not yet marked dispatched, in the order they were committed. */
   pendingEffects(limit: number): Promise<Effect[]>;
+  /**
+   * Stored signals after position `after` (0: from the first), in commit order, at most
+   * `limit`; `next` is the position to continue from.
+   */
+  loadSignals(after: number, limit: number): Promise<{ signals: Signal[]; next: number }>;
   /** Journey versions deployed so far (instances keep the version they started on). */
   saveVersions(journeys: IRJourney[]): Promise<void>;
   loadVersions(): Promise<IRJourney[]>;

@@ -276,9 +276,7 @@ describe("crash safety (SQLite store, JSONL outbox, SIGKILL at random moments)",
 
 /**
  * Deterministic crashes on the sample's own 21 events, at the places that matter most:
- * between events, while a request is in flight, and between writing a message and recording it. The `it.fails` test documents what the
- * runtime does not do by itself on a restart: once the runtime does it, the test starts
- * passing, fails as `it.fails`, and it (and the worker's workaround) can go.
+ * between events, while a request is in flight, and between writing a message and recording it.
  */
 describe("restarts on the sample's events", () => {
   const small = (): Workload => ({ events: join(sample, "events.jsonl"), profiles: join(sample, "profiles.json"), catalog: join(sample, "catalog.json"), count: 21, profileCount: 7 });
@@ -328,17 +326,11 @@ describe("restarts on the sample's events", () => {
     expect(clean(cmp)).toEqual(none);
   });
 
-  it("a crash between events: the catalog's signals are rebuilt and recommendations are the same", async () => {
+  // The catalog engine learns from signals stored with their events (`store.commit`), and
+  // `start()` restores it from them: a restart does not change the recommendations.
+  it("a crash between events: start() restores the catalog's signals from the store, and recommendations are the same", async () => {
     const { restart, cmp } = await crashOnce("between", ["--kill-after-events", "9"]);
     expect(restart.processed).toBe(9);
-    expect(clean(cmp)).toEqual(none);
-  });
-
-  // Runtime gap: the built-in catalog engine's signal log is in memory only, and `ingest`
-  // records no signals for an event the store has already processed, so after a restart the
-  // recommendations forget every view, cart and order from before it.
-  it.fails("known gap: without rebuilding the signal log, a restart changes the recommendations", async () => {
-    const { cmp } = await crashOnce("naive-signals", ["--kill-after-events", "9", "--naive-signals"], ["--naive-signals"]);
     expect(clean(cmp)).toEqual(none);
   });
 });

@@ -3,11 +3,11 @@
  * clock, durably (SQLite store + JSONL outbox), and can be killed at any moment and started
  * again with the same arguments. A restart does exactly what the first run did, from the
  * first event: events already processed are ignored by id, timers already fired are gone from
- * the store, and `start()` re-dispatches effects that were committed but not dispatched.
+ * the store, and `start()` restores the catalog engine from the signals the store kept, then
+ * re-dispatches effects that were committed but not dispatched.
  *
  *   node worker.mjs --db <file> --outbox <file> --events <jsonl> --profiles <json>
  *                   --catalog <json> [--ir <ir.json>] [--tail-hours 96]
- *                   [--naive-signals]
  *                   [--kill-after-events N] [--kill-at-request N] [--kill-after-send N]
  *
  * Without `--ir` it compiles samples/abandoned-cart with the built compiler.
@@ -25,18 +25,14 @@
  * the timers still stored are all at or after the point the previous run reached, and a
  * request recovered by `start()` is answered at the instant it was made (its effect's `at`).
  *
- * One thing the runtime does not do by itself on a restart, which this worker does (see
- * `docs/embedding.md`, "Restarts and crash safety"; `--naive-signals` turns it off to show why): the built-in
- * catalog engine keeps its signal log in memory, and an event the store has already processed
- * is skipped without recording its signals again. The worker rebuilds the log before
- * `start()` from the events the store has processed (`hasEvent`), in order.
+ * The catalog items are loaded into `runtime.catalog` before `start()` (the store keeps the
+ * signals the engine learns from, not the shop's catalog).
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { createRuntime, JsonlOutbox, ScanCatalogEngine, SqliteStore, VirtualClock } from "../../dist/index.js";
+import { createRuntime, JsonlOutbox, SqliteStore, VirtualClock } from "../../dist/index.js";
 
 const args = process.argv.slice(2);
-const flag = (name) => args.includes(`--${name}`);
 const option = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   if (i < 0) return fallback;
@@ -64,33 +60,6 @@ async function loadIr() {
   return JSON.parse(result.irJson);
 }
 
-/**
- * The built-in engine, recording each event's signals once: the worker rebuilds the log of
- * the events processed before a crash, and the runtime records new events' signals itself.
- */
-class ReplayCatalog extends ScanCatalogEngine {
-  #seen = new Set();
-  recordSignal(signal) {
-    const id = `${signal.eventId}\u0000${signal.kind}\u0000${signal.keys.join(",")}`;
-    if (this.#seen.has(id)) return;
-    this.#seen.add(id);
-    super.recordSignal(signal);
-  }
-}
-
-/** The signals an event carries, as the runtime extracts them (`catalog … signals`). */
-function signalsOf(ir, ev) {
-  const out = [];
-  for (const s of ir.catalog?.signals ?? []) {
-    if (s.event !== ev.type) continue;
-    let values = [ev.data];
-    for (const seg of s.path) values = values.flatMap((v) => (Array.isArray(v) ? v : [v])).map((v) => (v && typeof v === "object" ? v[seg] : undefined));
-    const keys = values.flat().filter((k) => k !== undefined && k !== null).map(String);
-    if (keys.length) out.push({ profileId: ev.profileId, kind: s.signal, keys, at: Date.parse(ev.time), eventId: ev.id });
-  }
-  return out;
-}
-
 async function main() {
   const began = performance.now();
   const ir = await loadIr();
@@ -115,17 +84,14 @@ async function main() {
     },
   };
   const clock = new VirtualClock(first);
-  const catalog = new ReplayCatalog(ir.catalog.key);
-  catalog.upsertItems(items);
 
-  // What a previous run left: processed events (their signals) and effects not carried out.
+  // What a previous run left: processed events and effects not carried out.
   let processed = 0;
   const seenIds = new Set();
   for (const ev of events) {
     if (seenIds.has(ev.id) || !(await store.hasEvent(ev.id))) continue;
     seenIds.add(ev.id);
     processed++;
-    if (!flag("naive-signals")) for (const s of signalsOf(ir, ev)) catalog.recordSignal(s);
   }
   const pending = await store.pendingEffects(Number.MAX_SAFE_INTEGER);
   const requests = pending.filter((e) => e.type === "callRequest" || e.type === "recommendRequest");
@@ -136,12 +102,12 @@ async function main() {
     store,
     channels: channel,
     clock,
-    catalog,
     logger: { info() {}, warn: (o, m) => process.stderr.write(`warn ${m} ${JSON.stringify(o)}\n`), error: (o, m) => process.stderr.write(`error ${m} ${JSON.stringify(o)}\n`) },
     onEffect(e) {
       if (e.type === "recommendRequest" && ++recommendRequests === killAtRequest) process.kill(process.pid, "SIGKILL");
     },
   });
+  runtime.catalog.upsertItems(items);
   await runtime.start();
   out(`start ${JSON.stringify({ processed, pending: pending.length, pendingRequests: requests.length })}`);
 

@@ -1,0 +1,63 @@
+/** Catalog items at the door: each one checked against the `catalog` declaration before an engine keeps it. */
+import type { Type } from "@journey/template";
+import { validate, type ValidationError } from "../engine/validate.js";
+import type { CatalogItem } from "./provider.js";
+
+const UNDECLARED = "is not a declared field";
+
+export interface RejectedItem {
+  /** Position in the list given to `upsertItems`. */
+  index: number;
+  /** The item's key, when it has one. */
+  key?: string;
+  errors: ValidationError[];
+  /** "catalog item `B` (items[1]): item.price expected number, found null" */
+  message: string;
+}
+
+export interface UpsertResult {
+  upserted: number;
+  /** Items left out, each with the field paths that are wrong. */
+  rejected: RejectedItem[];
+}
+
+export interface ItemCheckOptions {
+  keyField: string;
+  /** The catalog's item type (`ir.catalog.item`); without it only the key is checked. */
+  itemType?: Type;
+  /** Told about every rejected item (the runtime logs a warning). */
+  onRejectedItem?: (rejection: RejectedItem) => void;
+}
+
+/** Split `items` into those to keep (with their keys) and those rejected, reporting each rejection. */
+export function checkItems(items: readonly CatalogItem[], o: ItemCheckOptions): { accepted: [string, CatalogItem][]; result: UpsertResult } {
+  if (!Array.isArray(items)) throw new TypeError("upsertItems: expected a list of catalog items");
+  const accepted: [string, CatalogItem][] = [];
+  const rejected: RejectedItem[] = [];
+  items.forEach((item, index) => {
+    const errors: ValidationError[] = [];
+    const raw = item && typeof item === "object" && !Array.isArray(item) ? item[o.keyField] : undefined;
+    const key = typeof raw === "string" || (typeof raw === "number" && Number.isFinite(raw)) ? String(raw) : undefined;
+    if (!item || typeof item !== "object" || Array.isArray(item)) errors.push({ path: "item", message: "expected a record" });
+    else {
+      if (key === undefined || key === "") errors.push({ path: `item.${o.keyField}`, message: `the key field must be a non-empty string, found ${raw === undefined || raw === null ? "null" : JSON.stringify(raw)}` });
+      // Fields the declaration does not name are allowed (a shop's feed carries more than a
+      // journey reads); a declared field that is missing or of the wrong type is not.
+      if (o.itemType) for (const e of validate(item, o.itemType, "item")) if (e.message !== UNDECLARED) errors.push(e);
+    }
+    if (!errors.length) {
+      accepted.push([key!, item]);
+      return;
+    }
+    const first = errors[0]!;
+    const r: RejectedItem = {
+      index,
+      ...(key !== undefined ? { key } : {}),
+      errors,
+      message: `catalog item ${key !== undefined ? `\`${key}\` ` : ""}(items[${index}]): ${first.path} ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}`,
+    };
+    rejected.push(r);
+    o.onRejectedItem?.(r);
+  });
+  return { accepted, result: { upserted: accepted.length, rejected } };
+}

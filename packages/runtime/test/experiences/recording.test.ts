@@ -1,0 +1,208 @@
+/**
+ * Every decision is recorded through the outbox (experience, variant, version, profile,
+ * surface, decision id, time); errors are recorded with the experience, the variant and the
+ * source span; `decide` never throws for a profile's data or a remote failure.
+ */
+import { createRuntime, MemoryStore, VirtualClock, type CatalogEngine, type Effect } from "@journey/runtime";
+import { describe, expect, it } from "vitest";
+import { contentOf, lineOf, runtimeOf, SCHEMA, ScriptedActions, T0, variantOf, withSchema } from "./helpers.js";
+
+const HERO = "web://shop.example.com/#hero";
+const REST = `
+action Secret(city: string) -> Conditions {
+  get "https://weather.example.com/secret?city={{city}}"
+  headers { Authorization: secret("WEATHER_TOKEN") }
+}
+experience Hero {
+  surface "${HERO}"
+  format text
+  call Weather(profile.city ?? "Stockholm") as w
+  let shout = upper(profile.firstName ?? "you")
+  variant Sunny when w.condition == "sun" { content "sun for {{shout}}" }
+  variant Points when profile.points > 100 { content "{{number profile.points}} points" }
+  variant Default { content "hello {{shout}}" }
+}
+experience Badge {
+  surface "web://shop.example.com/p/*#badge"
+  format text
+  priority 1
+  context { sku: string }
+  variant Sku { content "badge {{context.sku}}" }
+}
+experience Fallback {
+  surface "web://shop.example.com/p/*#badge"
+  format text
+  variant Default { content "no badge" }
+}
+experience Guarded {
+  surface "web://shop.example.com/#guarded"
+  format text
+  call Secret("Oslo") as s
+  recommend picks = recentlyViewed() exclude viewed limit 3
+  variant Secret when s.condition == "rain" { content "rain" }
+  variant Picks when length(picks) > 0 { content "{{length picks}} picks" }
+  variant Default { content "guarded default" }
+}
+`;
+const TEXT = SCHEMA + REST;
+const ir = withSchema(REST);
+const sunny = () => new ScriptedActions(() => ({ tempC: 21, condition: "sun" }));
+
+describe("decisions are recorded through the outbox", () => {
+  it("with experience, variant, version, profile, surface, decision id and time", async () => {
+    const h = await runtimeOf(ir, { actions: sunny(), profiles: { p1: { firstName: "Ana" } } });
+    const now = T0 + 1234;
+    const [d] = await h.rt.decide({ surfaces: [HERO], profileId: "p1", now });
+    await h.settle();
+    if (!d || d.content === null) throw new Error("no decision");
+    expect(d).toMatchObject({ experience: "Hero", variant: "Sunny", content: "sun for ANA" });
+    expect(h.effects.filter((e) => e.type === "decision")).toEqual([
+      { type: "decision", key: d.decisionId, at: now, profileId: "p1", journey: "Hero", surface: HERO, experience: "Hero", variant: "Sunny", version: ir.experiences["Hero"]!.version },
+    ]);
+  });
+
+  it("an unknown profile is decided (the default path) and recorded under its id", async () => {
+    const h = await runtimeOf(ir, { actions: new ScriptedActions(() => ({ tempC: 3, condition: "rain" })) });
+    expect(contentOf(await h.one(HERO, "stranger"))).toBe("hello YOU");
+    await h.settle();
+    expect(h.effects).toEqual([expect.objectContaining({ type: "decision", profileId: "stranger", variant: "Default" })]);
+  });
+
+  it("decisions go to the analytics sink once durable; while it fails, they stay in the outbox and decide still answers", async () => {
+    const store = new MemoryStore();
+    const accepted: Effect[] = [];
+    let fail = true;
+    const rt = createRuntime({
+      ir,
+      store,
+      clock: new VirtualClock(T0),
+      actions: sunny(),
+      decisions: {
+        record: async (e) => {
+          if (fail) throw new Error("analytics is down");
+          accepted.push(e);
+        },
+      },
+    });
+    await rt.start();
+    const [d] = await rt.decide({ surfaces: [HERO], profileId: "p1" });
+    expect(variantOf(d!)).toBe("Sunny");
+    await rt.ingest([]);
+    const pending = await store.pendingEffects(100);
+    expect(pending.map((e) => e.key)).toEqual([d!.content !== null && d!.decisionId]);
+    fail = false;
+    const [d2] = await rt.decide({ surfaces: [HERO], profileId: "p1" });
+    await rt.ingest([]);
+    expect(accepted.map((e) => e.key)).toEqual([d2!.content !== null && d2!.decisionId]);
+    await rt.stop();
+  });
+});
+
+describe("errors are recorded with the experience, the variant and the source span", () => {
+  const location = (variant: string) => ({ file: "x.journey", line: lineOf(TEXT, `variant ${variant} `), column: 3 });
+
+  it("a failed call: recorded once, with the first variant it made skip", async () => {
+    const h = await runtimeOf(ir, { actions: new ScriptedActions(() => { throw new Error("503 Service Unavailable"); }), profiles: { p: { points: 500 } } });
+    expect(await h.one(HERO, "p")).toMatchObject({ variant: "Points", content: "500 points" });
+    await h.settle();
+    expect(h.effects.filter((e) => e.type === "error")).toEqual([
+      expect.objectContaining({ journey: "Hero", profileId: "p", message: "experience `Hero` variant `Sunny`: skipped: call `w` failed: 503 Service Unavailable", location: location("Sunny") }),
+    ]);
+  });
+
+  it("a response that does not match the action's type is a failed call", async () => {
+    const h = await runtimeOf(ir, { actions: new ScriptedActions(() => ({ tempC: "warm" })) });
+    expect(variantOf(await h.one(HERO, "p"))).toBe("Default");
+    await h.settle();
+    expect(h.effects.find((e) => e.type === "error")).toMatchObject({ message: expect.stringMatching(/^experience `Hero` variant `Sunny`: skipped: call `w` failed: response\./) });
+  });
+
+  it("a missing secret fails the call, not the decision", async () => {
+    const h = await runtimeOf(ir);
+    expect(contentOf(await h.one("web://shop.example.com/#guarded", "p"))).toBe("guarded default");
+    await h.settle();
+    expect(h.effects.find((e) => e.type === "error")).toMatchObject({ message: expect.stringContaining("secret `WEATHER_TOKEN` is not configured"), location: location("Secret") });
+  });
+
+  it("an invalid context: no content from that experience (the reason says why), the next one answers", async () => {
+    const h = await runtimeOf(ir);
+    expect(await h.one("web://shop.example.com/p/x#badge", "p", { context: { sku: "NV-1" } })).toMatchObject({ experience: "Badge", content: "badge NV-1" });
+    expect(await h.one("web://shop.example.com/p/x#badge", "p", { context: { sku: 42 } })).toMatchObject({ experience: "Fallback", content: "no badge" });
+    await h.settle();
+    expect(h.effects.filter((e) => e.type === "error")).toEqual([expect.objectContaining({ journey: "Badge", message: expect.stringMatching(/^experience `Badge`: invalid context: context\.sku /) })]);
+  });
+});
+
+describe("decide never throws for a profile's data or a remote failure", () => {
+  it("an executor that throws synchronously, or answers nothing", async () => {
+    const sync = new ScriptedActions(() => ({}));
+    sync.execute = () => {
+      throw new TypeError("boom");
+    };
+    for (const actions of [sync, new ScriptedActions(() => undefined), new ScriptedActions(() => null), new ScriptedActions(() => "not json")]) {
+      const h = await runtimeOf(ir, { actions });
+      expect(variantOf(await h.one(HERO, "p"))).toBe("Default");
+    }
+  });
+
+  it("a catalog engine and a provider that throw", async () => {
+    const broken: CatalogEngine = {
+      keyField: "sku",
+      upsertItems() {},
+      removeItems() {},
+      item: () => undefined,
+      recordSignal() {},
+      profileKeys() {
+        throw new Error("index corrupt");
+      },
+      recommend() {
+        throw new Error("engine down");
+      },
+    };
+    const h = await runtimeOf(ir, { catalog: broken });
+    expect(contentOf(await h.one("web://shop.example.com/#guarded", "p"))).toBe("guarded default");
+    await h.settle();
+    expect(h.effects.filter((e) => e.type === "error").map((e) => (e as { message: string }).message)).toEqual([
+      expect.stringContaining("call `s` failed"),
+      expect.stringContaining("recommend `picks` failed: index corrupt"),
+    ]);
+  });
+
+  it("content the template engine cannot compile (an IR not made by this compiler)", async () => {
+    const broken = structuredClone(ir);
+    broken.experiences["Hero"]!.variants[0]!.content = "sun {{#each}}";
+    const h = await runtimeOf(broken, { actions: sunny() });
+    expect(await h.one(HERO, "p")).toMatchObject({ variant: "Default" });
+    await h.settle();
+    expect(h.effects.filter((e) => e.type === "error")).toEqual([expect.objectContaining({ message: expect.stringMatching(/^experience `Hero` variant `Sunny`: /) })]);
+  });
+
+  it("a malformed time zone or locale in the profile", async () => {
+    const h = await runtimeOf(ir, { actions: new ScriptedActions(() => ({ tempC: 3, condition: "rain" })), profiles: { p: { timezone: "Nowhere/Atlantis", locale: "en_US", points: 12345 } } });
+    expect(contentOf(await h.one(HERO, "p"))).toBe("12,345 points");
+    await h.settle();
+    expect(h.effects.filter((e) => e.type === "error")).toEqual([]);
+  });
+
+  it("a condition or a `let` that fails on a profile's data: the variants needing it are skipped, the error recorded", async () => {
+    const rest = `
+experience Ratio {
+  surface "${HERO}"
+  format text
+  let perPoint = 1000 / profile.points
+  variant Cheap when 1000 / profile.points < 5 { content "cheap" }
+  variant PerPoint { content "{{perPoint}} per point" }
+  variant Default { content "default" }
+}
+`;
+    const h = await runtimeOf(withSchema(rest), { profiles: { rich: { points: 500 }, none: { points: 0 } } });
+    expect(await h.one(HERO, "rich")).toMatchObject({ variant: "Cheap" });
+    expect(await h.one(HERO, "none")).toMatchObject({ variant: "Default" });
+    await h.settle();
+    const at = (v: string) => ({ file: "x.journey", line: lineOf(SCHEMA + rest, `variant ${v} `), column: 3 });
+    expect(h.effects.filter((e) => e.type === "error")).toEqual([
+      expect.objectContaining({ profileId: "none", message: "experience `Ratio` variant `Cheap`: division by zero", location: at("Cheap") }),
+      expect.objectContaining({ profileId: "none", message: "experience `Ratio` variant `PerPoint`: skipped: let `perPoint` failed: division by zero", location: at("PerPoint") }),
+    ]);
+  });
+});

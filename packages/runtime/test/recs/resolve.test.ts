@@ -1,0 +1,139 @@
+/**
+ * The `recommend` step's answer (`resolveRecommendation`) over the incremental engine:
+ * inclusion rules, exclusions, limit, and the backup on short results, on provider errors
+ * and on deadline misses.
+ */
+import { describe, expect, it } from "vitest";
+import type { RecommendRequest } from "../../src/engine/state.js";
+import { resolveRecommendation } from "../../src/recs/resolve.js";
+import { IncrementalCatalogEngine, type CatalogItem, type RecommendationProvider } from "@journey/runtime";
+import { CATALOG, HOUR, SIGNALS, T0, loaded, sig } from "./fixtures.js";
+
+const NOW = T0 + 10 * HOUR;
+const engine = () => loaded((o) => new IncrementalCatalogEngine({ keyField: "sku", ...o }));
+const algo = (name: string, args: unknown[] = [], named: Record<string, unknown> = {}) => ({ name, args, named });
+const request = (r: Partial<RecommendRequest> & Pick<RecommendRequest, "algorithm">): RecommendRequest => ({ exclude: [], limit: 10, timeZone: "UTC", ...r });
+
+function resolve(r: RecommendRequest, profileId = "p1", providers: Record<string, RecommendationProvider> = {}, deadlineMs = 200, catalog = engine()) {
+  return resolveRecommendation(r, profileId, { catalog, providers, deadlineMs, now: NOW, profile: { tier: "gold" } });
+}
+
+const skus = (items: CatalogItem[]) => items.map((i) => i["sku"]);
+const byKeys = (...keys: string[]): RecommendationProvider => ({ recommend: async () => keys.map((k) => CATALOG.find((i) => i.sku === k)!) });
+
+describe("recommend: where, exclude, limit", () => {
+  it("`where item.…` keeps the items for which it holds", async () => {
+    const e = engine();
+    // Hats by purchases: H3 (out of stock) is the most bought.
+    for (let i = 0; i < 4; i++) e.recordSignal(sig(`h${i}`, "purchase", T0 + 9 * HOUR, "H3"));
+    const all = await resolve(request({ algorithm: algo("popular", [], { category: "hats" }) }), "p1", {}, 200, e);
+    expect(skus(all.items)).toEqual(["H3", "H1"]);
+    const inStock = await resolve(request({ algorithm: algo("popular", [], { category: "hats" }), where: { path: ["item", "inStock"] } }), "p1", {}, 200, e);
+    expect(skus(inStock.items)).toEqual(["H1"]);
+    // `where` sees the profile and the step's bindings too; an item it cannot be evaluated on is left out.
+    const cheap = await resolve(request({ algorithm: algo("popular"), where: { op: "<", args: [{ path: ["item", "price"] }, { path: ["budget"] }] }, vars: { budget: 25 } }));
+    expect(skus(cheap.items)).toEqual(["BEST", "H1", "G1"]);
+    const broken = await resolve(request({ algorithm: algo("popular"), where: { op: "<", args: [{ path: ["item", "nothing", "here"] }, { lit: 1 }] } }));
+    expect(broken.items).toEqual([]);
+  });
+
+  it("exclude purchased, inCart, viewed, and explicit keys", async () => {
+    // Popular: BEST, H1, G1, S1, S2.
+    expect(skus((await resolve(request({ algorithm: algo("popular"), exclude: ["purchased"] }), "q2")).items)).toEqual(["BEST", "S2"]);
+    expect(skus((await resolve(request({ algorithm: algo("popular"), exclude: ["inCart"] }), "q3")).items)).toEqual(["BEST", "H1", "G1", "S1"]);
+    expect(skus((await resolve(request({ algorithm: algo("popular"), exclude: ["viewed"] }), "p1")).items)).toEqual(["BEST", "S2"]);
+    expect(skus((await resolve(request({ algorithm: algo("popular"), exclude: [["BEST", "S1"], ["nothing"]] }))).items)).toEqual(["H1", "G1", "S2"]);
+  });
+
+  it("`limit` cuts, and each item says which algorithm produced it", async () => {
+    const r = await resolve(request({ algorithm: algo("cartBased", [["H1"]]), limit: 2 }));
+    expect(skus(r.items)).toEqual(["S1", "H2"]);
+    expect(r.sources).toEqual([
+      { key: "S1", source: "cartBased" },
+      { key: "H2", source: "cartBased" },
+    ]);
+  });
+});
+
+describe("recommend: backup", () => {
+  it("fills a short result after filtering, without duplicates", async () => {
+    // recentlyViewed(p3): H1, S1 — then popular fills: BEST, (H1 is a duplicate), G1.
+    const r = await resolve(request({ algorithm: algo("recentlyViewed"), backup: algo("popular"), limit: 4 }), "p3");
+    expect(r.sources).toEqual([
+      { key: "H1", source: "recentlyViewed" },
+      { key: "S1", source: "recentlyViewed" },
+      { key: "BEST", source: "popular" },
+      { key: "G1", source: "popular" },
+    ]);
+    expect(r.errors).toEqual([]);
+  });
+
+  it("fills for a profile with no history", async () => {
+    const r = await resolve(request({ algorithm: algo("recentlyViewed"), backup: algo("popular", [], { by: "views" }), limit: 3 }), "new-shopper");
+    expect(r.sources.map((s) => `${s.key}:${s.source}`)).toEqual(["H1:popular", "H2:popular", "S1:popular"]);
+  });
+
+  it("is not asked when the primary filled the list", async () => {
+    let asked = 0;
+    const backup: RecommendationProvider = { recommend: async () => (asked++, []) };
+    await resolve(request({ algorithm: algo("popular"), backup: algo("provider", ["b"]), limit: 2 }), "p1", { b: backup });
+    expect(asked).toBe(0);
+  });
+
+  it("takes over when the primary fails (a provider that throws, an unknown provider)", async () => {
+    const failing: RecommendationProvider = {
+      recommend: async () => {
+        throw new Error("HTTP 503");
+      },
+    };
+    const r = await resolve(request({ algorithm: algo("provider", ["recs"]), backup: algo("popular"), limit: 2 }), "p1", { recs: failing });
+    expect(r.sources).toEqual([
+      { key: "BEST", source: "popular" },
+      { key: "H1", source: "popular" },
+    ]);
+    expect(r.errors).toEqual(["provider: HTTP 503"]);
+    const unknown = await resolve(request({ algorithm: algo("provider", ["nope"]), backup: algo("popular"), limit: 1 }));
+    expect(unknown.errors).toEqual(["provider: no provider `nope` is registered"]);
+    expect(skus(unknown.items)).toEqual(["BEST"]);
+  });
+
+  it("takes over when the primary misses its deadline (and the primary is told to stop)", async () => {
+    let aborted = false;
+    const slow: RecommendationProvider = {
+      recommend: (req) =>
+        new Promise((resolve) => {
+          req.signal.addEventListener("abort", () => (aborted = true));
+          setTimeout(() => resolve([CATALOG[0]!]), 1000);
+        }),
+    };
+    const started = Date.now();
+    const r = await resolve(request({ algorithm: algo("provider", ["slow"]), backup: algo("popular"), limit: 2 }), "p1", { slow }, 50);
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(r.errors).toEqual(["provider: no answer within 50 ms"]);
+    expect(aborted).toBe(true);
+    expect(r.sources.map((s) => s.source)).toEqual(["popular", "popular"]);
+  });
+
+  it("a provider's items go through `where` and the exclusions too, tagged `provider:name`", async () => {
+    const r = await resolve(
+      request({ algorithm: algo("provider", ["mine"]), backup: algo("popular"), exclude: ["purchased"], where: { path: ["item", "inStock"] }, limit: 3 }),
+      "q2",
+      { mine: byKeys("H3", "H1", "H2", "H2") },
+    );
+    // H3 is out of stock, H1 was bought by q2, H2 once; then popular: BEST, (H1, G1, S1 bought), S2.
+    expect(r.sources).toEqual([
+      { key: "H2", source: "provider:mine" },
+      { key: "BEST", source: "popular" },
+      { key: "S2", source: "popular" },
+    ]);
+  });
+
+  it("an empty answer from both is an empty list, not an error", async () => {
+    const r = await resolve(request({ algorithm: algo("recentlyViewed"), backup: algo("cartBased", [["NOPE"]]), limit: 3 }), "nobody");
+    expect(r).toEqual({ items: [], sources: [], errors: [] });
+  });
+
+  it("the data set has the signals the tests assume", () => {
+    expect(SIGNALS).toHaveLength(18);
+  });
+});
