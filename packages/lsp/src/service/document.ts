@@ -7,24 +7,9 @@ import { decodeString, type ast as A, type Reference, type ReferenceKind } from 
 import { parseTemplate, type TNode, type Type } from "@journey/template";
 import type { Analysis, Project } from "./project.js";
 import { codeOnly, regionAt, scanRegions, type Region } from "./text.js";
-import type { Location, Span } from "./types.js";
+import type { DeclarationKind, Location, Span } from "./types.js";
 
-export type DefKind =
-  | "profile"
-  | "type"
-  | "event"
-  | "catalog"
-  | "audience"
-  | "action"
-  | "fragment"
-  | "template"
-  | "channel"
-  | "journey"
-  | "experience"
-  | "field"
-  | "param"
-  | "goal"
-  | "variant";
+export type DefKind = DeclarationKind | "field" | "param" | "goal" | "variant";
 
 /** Something declared in a file, by the span of its name. */
 export interface Definition {

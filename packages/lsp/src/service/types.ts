@@ -60,25 +60,10 @@ export interface HoverResult {
   span: Span;
 }
 
-export type SymbolKind =
-  | "profile"
-  | "type"
-  | "event"
-  | "catalog"
-  | "audience"
-  | "action"
-  | "fragment"
-  | "template"
-  | "channel"
-  | "journey"
-  | "experience"
-  | "test"
-  | "field"
-  | "parameter"
-  | "variable"
-  | "variant"
-  | "goal"
-  | "step";
+/** The kinds of named declarations, shared by definitions and document symbols. */
+export type DeclarationKind = "profile" | "type" | "event" | "catalog" | "audience" | "action" | "fragment" | "template" | "channel" | "journey" | "experience";
+
+export type SymbolKind = DeclarationKind | "test" | "field" | "parameter" | "variable" | "variant" | "goal" | "step";
 
 export interface DocumentSymbol {
   name: string;
