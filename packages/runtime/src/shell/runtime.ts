@@ -228,7 +228,8 @@ class JourneyRuntime implements Runtime {
         batch.events.push(ev.id);
         batch.signals.push(...this.signalsOf(ev));
         const now = this.clock.now();
-        const state = await batch.profile(ev.profileId, (s, isNew) => (isNew ? this.apply(batch, s, { kind: "profile", attributes: s.attributes }, now) : undefined));
+        // A profile first seen through an event starts with its defaults, as an upsert would.
+        const state = await batch.profile(ev.profileId, (s) => this.apply(batch, s, { kind: "profile", attributes: s.attributes }, now));
         this.apply(batch, state, { kind: "event", event: ev }, now);
       }
       await this.commitAndDispatch(batch);
@@ -383,27 +384,29 @@ class JourneyRuntime implements Runtime {
     }
     this.sentSinceCommit.push(...sent);
     if (!requests.length) return;
-    const results = await Promise.all(requests.map((r) => this.perform(r)));
+    // The profiles are loaded once, into the batch that will step the results.
     const batch = new Batch(this.store, this.ir);
+    const states: ProfileState[] = [];
+    for (const r of requests) states.push(await batch.profile(r.profileId));
+    const results = await Promise.all(requests.map((r, i) => this.perform(r, states[i]!.attributes)));
     for (const r of requests) batch.dispatched.push(r.key);
     for (let i = 0; i < requests.length; i++) {
       const r = requests[i]!;
       // On a virtual clock a request is answered at the instant it was made.
-      this.apply(batch, await batch.profile(r.profileId), results[i]!, this.clock.virtual ? r.at : this.clock.now());
+      this.apply(batch, states[i]!, results[i]!, this.clock.virtual ? r.at : this.clock.now());
     }
     await this.commitAndDispatch(batch);
   }
 
   /** Perform one request; its outcome is an input for `step`, never an exception. */
-  private async perform(e: Effect & { type: "callRequest" | "recommendRequest" }): Promise<Input> {
+  private async perform(e: Effect & { type: "callRequest" | "recommendRequest" }, profile: Record<string, unknown>): Promise<Input> {
     if (e.type === "callRequest") return this.call(e.request, e.key);
-    const state = await this.store.loadProfile(e.profileId);
     const r = await resolveRecommendation(e.request, e.profileId, {
       catalog: this.catalog,
       providers: this.options.providers ?? {},
       deadlineMs: this.options.recommendDeadlineMs ?? 500,
       now: this.clock.virtual ? e.at : this.clock.now(),
-      profile: state?.attributes ?? {},
+      profile,
     });
     for (const err of r.errors) this.log.warn({ profileId: e.profileId, key: e.key, err }, "recommendation algorithm failed; backup used");
     return { kind: "result", request: e.key, ok: true, value: r.items, items: r.sources };
@@ -448,13 +451,13 @@ class Batch {
   ) {}
 
   /** A profile's state; a profile seen for the first time starts with its defaults. */
-  async profile(id: string, onNew?: (s: ProfileState, isNew: boolean) => void): Promise<ProfileState> {
+  async profile(id: string, onNew?: (s: ProfileState) => void): Promise<ProfileState> {
     let s = this.states.get(id);
     if (s) return s;
     const stored = await this.store.loadProfile(id);
     s = stored ?? newProfileState(id, withDefaults({}, this.ir.profile) as Record<string, unknown>);
     this.states.set(id, s);
-    if (!stored) onNew?.(s, true);
+    if (!stored) onNew?.(s);
     return s;
   }
 
