@@ -117,7 +117,6 @@ console.log(`ingestion: ${fmt(recorded)} signals (${fmt(kinds.view)} views, ${fm
 console.log(`  (CPU time of the process while recording: ${(ingestCpu / 1000).toFixed(2)} s, ${fmt(Math.round(recorded / (ingestCpu / 1000)))} signals per CPU second; a busy machine shows in the gap)`);
 
 // ── latency ───────────────────────────────────────────────────────────────────────────
-const signal = new AbortController().signal;
 const basket = () => {
   const c = category(qrand);
   return Array.from({ length: 1 + Math.floor(qrand() * 3) }, () => sku(qrand() < 0.7 ? itemIn(c, qrand) : anyItem(qrand)));
@@ -137,15 +136,15 @@ console.log(`  ${"algorithm".padEnd(48)} ${"p50".padStart(9)} ${"p99".padStart(9
 const worst = [];
 for (const [name, make] of Object.entries(algorithms)) {
   const first = performance.now();
-  await engine.recommend({ ...make(), profileId: profile(qrand), limit: 22, now: END, signal });
+  engine.recommend({ ...make(), profileId: profile(qrand), limit: 22, now: END });
   const firstMs = performance.now() - first;
-  for (let i = 0; i < 2000; i++) await engine.recommend({ ...make(), profileId: profile(qrand), limit: 22, now: END, signal });
+  for (let i = 0; i < 2000; i++) engine.recommend({ ...make(), profileId: profile(qrand), limit: 22, now: END });
   const times = new Float64Array(QUERIES);
   let found = 0;
   for (let i = 0; i < QUERIES; i++) {
-    const req = { ...make(), profileId: profile(qrand), limit: 22, now: END, signal };
+    const req = { ...make(), profileId: profile(qrand), limit: 22, now: END };
     const s = performance.now();
-    const r = await engine.recommend(req);
+    const r = engine.recommend(req);
     times[i] = performance.now() - s;
     found += r.length;
   }

@@ -175,9 +175,11 @@ function skipString(src: string, i: number): number {
   return -1;
 }
 
+/** Whether the tag content [s, e) is `else`, alone or followed by white space (`else if x`). */
 function isElse(src: string, s: number, e: number): boolean {
-  const t = src.slice(s, e).trim();
-  return t === "else" || /^else\s/.test(t);
+  while (s < e && isSpace(src.charCodeAt(s))) s++;
+  if (!src.startsWith("else", s) || s + 4 > e) return false;
+  return s + 4 === e || isSpace(src.charCodeAt(s + 4));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -191,15 +193,11 @@ function applyStandalone(src: string, toks: Tok[]): void {
     if (prev && prev.t === "tag") return false;
     if (next && next.t === "tag") return false;
     if (prev) {
-      const text = src.slice(prev.start, prev.end);
-      const nl = text.lastIndexOf("\n");
-      if (nl < 0 && prev.start !== 0) return false;
-      if (!/^[ \t]*$/.test(text.slice(nl + 1))) return false;
+      const lineStart = afterLastBreak(src, prev.start, prev.end);
+      if (lineStart < 0 && prev.start !== 0) return false;
+      if (!blank(src, lineStart < 0 ? prev.start : lineStart, prev.end)) return false;
     }
-    if (next) {
-      const text = src.slice(next.start, next.end);
-      if (!/^[ \t]*(\r?\n|$)/.test(text)) return false;
-    }
+    if (next && standaloneTail(src, next.start, next.end) < 0) return false;
     return true;
   });
   for (let k = 0; k < toks.length; k++) {
@@ -208,16 +206,65 @@ function applyStandalone(src: string, toks: Tok[]): void {
     const prev = toks[k - 1] as TextTok | undefined;
     const next = toks[k + 1] as TextTok | undefined;
     if (prev) {
-      const text = src.slice(prev.start, prev.end);
-      const cut = prev.start + text.lastIndexOf("\n") + 1;
+      const lineStart = afterLastBreak(src, prev.start, prev.end);
+      const cut = lineStart < 0 ? prev.start : lineStart;
       tag.indent = src.slice(cut, prev.end);
       prev.to = Math.min(prev.to, cut);
     }
-    if (next) {
-      const m = /^[ \t]*(\r?\n|$)/.exec(src.slice(next.start, next.end));
-      next.from = Math.max(next.from, next.start + (m ? m[0].length : 0));
-    }
+    if (next) next.from = Math.max(next.from, next.start + Math.max(0, standaloneTail(src, next.start, next.end)));
   }
+}
+
+// Scanning by char code, in place: this runs for every content string of a project, and a
+// regex test per character (or a slice per tag) allocated on every call.
+
+/** The offset after the last `\n` in [start, end), or -1 when there is none. */
+function afterLastBreak(src: string, start: number, end: number): number {
+  const nl = end > start ? src.lastIndexOf("\n", end - 1) : -1;
+  return nl >= start ? nl + 1 : -1;
+}
+
+/** Whether [start, end) holds only spaces and tabs. */
+function blank(src: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = src.charCodeAt(i);
+    if (c !== 32 && c !== 9) return false;
+  }
+  return true;
+}
+
+/** The length of `[ \t]*(\r?\n|$)` at the start of [start, end), or -1 when it does not match. */
+function standaloneTail(src: string, start: number, end: number): number {
+  let i = start;
+  while (i < end && (src.charCodeAt(i) === 32 || src.charCodeAt(i) === 9)) i++;
+  if (i === end) return i - start;
+  if (src.charCodeAt(i) === 10) return i + 1 - start;
+  if (src.charCodeAt(i) === 13 && i + 1 < end && src.charCodeAt(i + 1) === 10) return i + 2 - start;
+  return -1;
+}
+
+/** `\s` as JavaScript's regexes read it. */
+function isSpace(c: number): boolean {
+  return (
+    c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** The end of the number `-?[0-9]+(\.[0-9]+)?` at `s` (before `end`), or -1. */
+function numberEnd(src: string, s: number, end: number): number {
+  let i = s < end && src.charCodeAt(s) === 45 ? s + 1 : s;
+  const digits = i;
+  while (i < end && isDigit(src.charCodeAt(i))) i++;
+  if (i === digits) return -1;
+  if (i + 1 < end && src.charCodeAt(i) === 46 && isDigit(src.charCodeAt(i + 1))) {
+    i += 2;
+    while (i < end && isDigit(src.charCodeAt(i))) i++;
+  }
+  return i;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -254,15 +301,15 @@ function buildTree(src: string, toks: Tok[], errors: TemplateError[]): TNode[] {
     const ep = new ExprParser(src, tok.cStart, tok.cEnd, errors, span);
     switch (tok.kind) {
       case "comment":
-        target().push({ kind: "comment", value: src.slice(tok.cStart, tok.cEnd), ...span });
+        target().push({ kind: "comment", value: src.slice(tok.cStart, tok.cEnd), start: span.start, end: span.end });
         break;
       case "delims":
-        if (tok.open !== undefined && tok.close !== undefined) target().push({ kind: "delimiters", open: tok.open, close: tok.close, ...span });
+        if (tok.open !== undefined && tok.close !== undefined) target().push({ kind: "delimiters", open: tok.open, close: tok.close, start: span.start, end: span.end });
         break;
       case "var":
       case "raw": {
         const expr = ep.parseTagExpression();
-        if (expr) target().push({ kind: "mustache", expr, escaped: tok.kind === "var", ...span });
+        if (expr) target().push({ kind: "mustache", expr, escaped: tok.kind === "var", start: span.start, end: span.end });
         break;
       }
       case "partial": {
@@ -275,7 +322,7 @@ function buildTree(src: string, toks: Tok[], errors: TemplateError[]): TNode[] {
         } else if (/\s/.test(name)) {
           errors.push(new TemplateError("partial arguments are not supported: write `{{> Name}}`", nameSpan.start, nameSpan.end));
         } else {
-          target().push({ kind: "partial", name, nameSpan, indent: tok.indent, ...span });
+          target().push({ kind: "partial", name, nameSpan, indent: tok.indent, start: span.start, end: span.end });
         }
         break;
       }
@@ -379,11 +426,12 @@ function closeBlock(stack: OpenBlock[], name: string, span: Span, errors: Templa
 // ---------------------------------------------------------------------------------------
 // Expressions inside a tag
 
-/** Characters that end an identifier (Handlebars' ID rule). */
-const NOT_ID = new Set(Array.from("!\"#%&'()*+,./;<=>@[\\]^`{|}~"));
+/** Characters that end an identifier (Handlebars' ID rule), besides white space: by char code. */
+const NOT_ID = new Uint8Array(128);
+for (const ch of "!\"#%&'()*+,./;<=>@[\\]^`{|}~") NOT_ID[ch.charCodeAt(0)] = 1;
 
-function isIdChar(ch: string | undefined): boolean {
-  return ch !== undefined && !NOT_ID.has(ch) && !/\s/.test(ch);
+function isIdChar(c: number): boolean {
+  return (c >= 128 || NOT_ID[c] === 0) && !isSpace(c);
 }
 
 const DATA_VARS: ReadonlySet<string> = new Set(["index", "first", "last"]);
@@ -401,7 +449,7 @@ class ExprParser {
   }
 
   skipWs(): void {
-    while (this.pos < this.end && /\s/.test(this.src[this.pos])) this.pos++;
+    while (this.pos < this.end && isSpace(this.src.charCodeAt(this.pos))) this.pos++;
   }
 
   private error(message: string, start: number, end: number): void {
@@ -571,15 +619,15 @@ class ExprParser {
 
   private readId(): string {
     const s = this.pos;
-    while (this.pos < this.end && isIdChar(this.src[this.pos])) this.pos++;
+    while (this.pos < this.end && isIdChar(this.src.charCodeAt(this.pos))) this.pos++;
     return this.src.slice(s, this.pos);
   }
 
   /** Whether the character at `i` ends an operand (space, `)`, `|`, or the end of the tag). */
   private isDelim(i: number): boolean {
     if (i >= this.end) return true;
-    const ch = this.src[i];
-    return ch === ")" || ch === "|" || /\s/.test(ch);
+    const c = this.src.charCodeAt(i);
+    return c === 41 /* ) */ || c === 124 /* | */ || isSpace(c);
   }
 
   private parseOperand(headPosition: boolean): Expr | null {
@@ -599,10 +647,10 @@ class ExprParser {
       if (!this.isDelim(this.pos)) return this.unexpected();
       return { kind: "literal", value, start: s, end: e } satisfies LiteralExpr;
     }
-    const num = /^-?[0-9]+(?:\.[0-9]+)?/.exec(src.slice(s, this.end));
-    if (num && this.isDelim(s + num[0].length)) {
-      this.pos = s + num[0].length;
-      return { kind: "literal", value: Number(num[0]), start: s, end: this.pos };
+    const numEnd = numberEnd(src, s, this.end);
+    if (numEnd >= 0 && this.isDelim(numEnd)) {
+      this.pos = numEnd;
+      return { kind: "literal", value: Number(src.slice(s, numEnd)), start: s, end: this.pos };
     }
     const path = this.parsePath();
     if (!path) return null;

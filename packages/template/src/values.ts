@@ -107,11 +107,34 @@ export function escapeJsonString(s: string): string {
 }
 
 /**
- * Valid JSON for any value, written by hand rather than with `JSON.stringify` because
- * that calls `toJSON` methods found in data. Functions and `undefined` are dropped from
- * objects and become `null` in lists, non-finite numbers become `null`, dates ISO strings.
+ * Valid JSON for any value. Functions and `undefined` are dropped from objects and become
+ * `null` in lists, non-finite numbers become `null`, dates ISO strings, bigints strings.
+ * Data as journeys see it (parsed JSON, dates) goes to `JSON.stringify`, which writes exactly
+ * that, natively; anything else (a `toJSON` method found in data, a bigint, a cycle, very deep
+ * nesting) is written by hand.
  */
 export function toJson(v: unknown): string {
+  return isPlain(v, 0) ? (JSON.stringify(v) ?? "null") : toJsonByHand(v);
+}
+
+/** Nesting beyond this is written by hand, which reports a cycle instead of recursing for ever. */
+const PLAIN_DEPTH = 64;
+
+/** Whether `JSON.stringify` writes `x` as `toJsonByHand` would: no bigint, no `toJSON` but a date's, no deep nesting. */
+function isPlain(x: unknown, depth: number): boolean {
+  if (typeof x === "bigint") return false;
+  if (typeof x !== "object" || x === null || x instanceof Date) return true;
+  if (depth >= PLAIN_DEPTH || typeof (x as { toJSON?: unknown }).toJSON === "function") return false;
+  if (Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) if (!isPlain(x[i], depth + 1)) return false;
+    return true;
+  }
+  for (const k in x) if (!isPlain((x as Record<string, unknown>)[k], depth + 1)) return false;
+  return true;
+}
+
+/** `toJson` written by hand: `JSON.stringify` would call `toJSON` methods found in data. */
+function toJsonByHand(v: unknown): string {
   const seen = new Set<object>();
   const walk = (x: unknown): string | undefined => {
     switch (typeof x) {
@@ -130,7 +153,10 @@ export function toJson(v: unknown): string {
         seen.add(x);
         let out: string;
         if (Array.isArray(x)) {
-          out = "[" + x.map((e) => walk(e) ?? "null").join(",") + "]";
+          // By index, not `map`: a hole in a sparse list is `null` too.
+          const parts: string[] = [];
+          for (let i = 0; i < x.length; i++) parts.push(walk(x[i]) ?? "null");
+          out = "[" + parts.join(",") + "]";
         } else {
           const parts: string[] = [];
           for (const k of Object.keys(x)) {

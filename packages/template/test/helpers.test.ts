@@ -87,6 +87,25 @@ describe("helpers", () => {
     cyc.self = cyc;
     expect(() => r("{{json c}}", { c: cyc })).toThrow(TemplateRenderError);
   });
+  it("json writes the same for data JSON.stringify can take and data it cannot", () => {
+    class Money {
+      constructor(readonly cents: number) {}
+      toJSON() {
+        return "data code ran";
+      }
+    }
+    let deep: unknown = [1];
+    for (let i = 0; i < 100; i++) deep = { d: deep };
+    // eslint-disable-next-line no-sparse-arrays
+    const sparse = [, 1];
+    const plain = { a: [1, -0, 2.5, "é\u2028", null], o: { u: undefined, f: () => 1 }, d: new Date(Date.UTC(2026, 0, 1)), bad: new Date(NaN) };
+    const asJson = (v: unknown) => JSON.parse(r("{{json v}}", { v }));
+    expect(asJson(plain)).toEqual(JSON.parse(JSON.stringify(plain)));
+    expect(asJson({ m: new Money(5), n: 1 })).toEqual({ m: { cents: 5 }, n: 1 });
+    expect(asJson({ big: 12n, xs: [1n] })).toEqual({ big: "12", xs: ["1"] });
+    expect(asJson(deep)).toEqual(JSON.parse(JSON.stringify(deep)));
+    expect(asJson({ sparse, withBig: [1n, , 2] })).toEqual({ sparse: [null, 1], withBig: ["1", null, 2] });
+  });
   it("comparisons and logic", () => {
     expect(r("{{eq a 1}} {{eq a '1'}} {{ne a 2}} {{eq missing null}}", { a: 1 })).toBe("true false true true");
     expect(r("{{gt a 1}} {{gt a 2}} {{lt a 3}} {{lt 'a' 'b'}} {{gt missing 1}}", { a: 2 })).toBe("true false true true false");

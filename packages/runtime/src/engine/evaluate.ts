@@ -55,76 +55,147 @@ function project(value: unknown, key: string): unknown {
   return getField(value, key);
 }
 
+type Compiled = (env: EvalEnv) => unknown;
+
+/** Each expression of an IR is turned into a closure once, on first use. */
+const compiled = new WeakMap<IRExpr, Compiled>();
+
 export function evaluate(e: IRExpr, env: EvalEnv): unknown {
-  if ("lit" in e) return e.lit;
-  if ("dur" in e) return e.dur;
-  if ("time" in e) return e.time.includes("T") ? e.time : iso(parseInstant(e.time, env.timeZone));
-  if ("path" in e) {
-    let v: unknown = Object.prototype.hasOwnProperty.call(env.vars, e.path[0]!) ? env.vars[e.path[0]!] : undefined;
-    if (v === undefined) throw new EvalError(`\`${e.path[0]}\` is not defined`);
-    for (let i = 1; i < e.path.length; i++) v = project(v, e.path[i]!);
-    return v ?? null;
-  }
-  if ("get" in e) return project(evaluate(e.get[0], env), e.get[1]);
-  if ("index" in e) {
-    const list = evaluate(e.index[0], env);
-    const i = evaluate(e.index[1], env);
-    return Array.isArray(list) && typeof i === "number" ? (list[i] ?? null) : null;
-  }
-  if ("list" in e) return e.list.map((x) => evaluate(x, env));
-  if ("record" in e) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(e.record)) out[k] = evaluate(v, env);
-    return out;
-  }
-  if ("call" in e) return callBuiltin(e.call, e.args, env);
-  return operator(e.op, e.args, env);
+  let f = compiled.get(e);
+  if (!f) compiled.set(e, (f = compile(e)));
+  return f(env);
 }
 
-function operator(op: string, args: IRExpr[], env: EvalEnv): unknown {
-  if (op === "and") return truthy(evaluate(args[0]!, env)) && truthy(evaluate(args[1]!, env));
-  if (op === "or") return truthy(evaluate(args[0]!, env)) || truthy(evaluate(args[1]!, env));
-  if (op === "??") {
-    const l = evaluate(args[0]!, env);
-    return l ?? evaluate(args[1]!, env);
+/** A closure that computes `e`: the tree is walked once, not at every evaluation. */
+function compile(e: IRExpr): Compiled {
+  if ("lit" in e) {
+    const v = e.lit;
+    return () => v;
   }
-  const l = evaluate(args[0]!, env);
-  if (op === "not") return !truthy(l);
-  if (op === "neg") return -(l as number);
-  const r = evaluate(args[1]!, env);
+  if ("dur" in e) {
+    const v = e.dur;
+    return () => v;
+  }
+  if ("time" in e) {
+    const t = e.time;
+    return t.includes("T") ? () => t : (env) => iso(parseInstant(t, env.timeZone));
+  }
+  if ("path" in e) {
+    const root = e.path[0]!;
+    const rest = e.path.slice(1);
+    return (env) => {
+      let v: unknown = Object.prototype.hasOwnProperty.call(env.vars, root) ? env.vars[root] : undefined;
+      if (v === undefined) throw new EvalError(`\`${root}\` is not defined`);
+      for (let i = 0; i < rest.length; i++) v = project(v, rest[i]!);
+      return v ?? null;
+    };
+  }
+  if ("get" in e) {
+    const of = compile(e.get[0]);
+    const key = e.get[1];
+    return (env) => project(of(env), key);
+  }
+  if ("index" in e) {
+    const of = compile(e.index[0]);
+    const at = compile(e.index[1]);
+    return (env) => {
+      const list = of(env);
+      const i = at(env);
+      return Array.isArray(list) && typeof i === "number" ? (list[i] ?? null) : null;
+    };
+  }
+  if ("list" in e) {
+    const items = e.list.map(compile);
+    return (env) => items.map((x) => x(env));
+  }
+  if ("record" in e) {
+    const fields = Object.entries(e.record).map(([k, v]) => [k, compile(v)] as const);
+    return (env) => {
+      const out: Record<string, unknown> = {};
+      for (const [k, f] of fields) out[k] = f(env);
+      return out;
+    };
+  }
+  if ("call" in e) {
+    const name = e.call;
+    const args = e.args.map(compile);
+    return (env) =>
+      callBuiltin(
+        name,
+        args.map((a) => a(env)),
+        env,
+      );
+  }
+  return operator(e.op, e.args.map(compile));
+}
+
+function operator(op: string, args: Compiled[]): Compiled {
+  const [a, b] = args as [Compiled, Compiled];
   switch (op) {
+    case "and":
+      return (env) => truthy(a(env)) && truthy(b(env));
+    case "or":
+      return (env) => truthy(a(env)) || truthy(b(env));
+    case "??":
+      return (env) => a(env) ?? b(env);
+    case "not":
+      return (env) => !truthy(a(env));
+    case "neg":
+      return (env) => -(a(env) as number);
     case "==":
-      return equal(l, r, env.timeZone);
+      return (env) => equal(a(env), b(env), env.timeZone);
     case "!=":
-      return !equal(l, r, env.timeZone);
+      return (env) => !equal(a(env), b(env), env.timeZone);
     case "<":
-      return compare(l, r, env.timeZone) < 0;
+      return (env) => compare(a(env), b(env), env.timeZone) < 0;
     case "<=":
-      return compare(l, r, env.timeZone) <= 0;
+      return (env) => compare(a(env), b(env), env.timeZone) <= 0;
     case ">":
-      return compare(l, r, env.timeZone) > 0;
+      return (env) => compare(a(env), b(env), env.timeZone) > 0;
     case ">=":
-      return compare(l, r, env.timeZone) >= 0;
+      return (env) => compare(a(env), b(env), env.timeZone) >= 0;
     case "in":
-      return Array.isArray(r) && r.some((x) => equal(l, x, env.timeZone));
+      return (env) => {
+        const l = a(env);
+        const r = b(env);
+        return Array.isArray(r) && r.some((x) => equal(l, x, env.timeZone));
+      };
     case "+":
-      if (isDateTime(l) && typeof r === "number") return iso(toMs(l, env.timeZone) + r);
-      if (typeof l === "string" || typeof r === "string") return String(l) + String(r);
-      return num(l) + num(r);
+      return (env) => {
+        const l = a(env);
+        const r = b(env);
+        if (isDateTime(l) && typeof r === "number") return iso(toMs(l, env.timeZone) + r);
+        if (typeof l === "string" || typeof r === "string") return String(l) + String(r);
+        return num(l) + num(r);
+      };
     case "-":
-      if (isDateTime(l) && isDateTime(r)) return toMs(l, env.timeZone) - toMs(r, env.timeZone);
-      if (isDateTime(l)) return iso(toMs(l, env.timeZone) - num(r));
-      return num(l) - num(r);
+      return (env) => {
+        const l = a(env);
+        const r = b(env);
+        if (isDateTime(l) && isDateTime(r)) return toMs(l, env.timeZone) - toMs(r, env.timeZone);
+        if (isDateTime(l)) return iso(toMs(l, env.timeZone) - num(r));
+        return num(l) - num(r);
+      };
     case "*":
-      return num(l) * num(r);
+      return (env) => num(a(env)) * num(b(env));
     case "/":
-      if (num(r) === 0) throw new EvalError("division by zero");
-      return num(l) / num(r);
+      return (env) => {
+        const l = a(env);
+        const r = b(env);
+        if (num(r) === 0) throw new EvalError("division by zero");
+        return num(l) / num(r);
+      };
     case "%":
-      if (num(r) === 0) throw new EvalError("division by zero");
-      return num(l) % num(r);
+      return (env) => {
+        const l = a(env);
+        const r = b(env);
+        if (num(r) === 0) throw new EvalError("division by zero");
+        return num(l) % num(r);
+      };
   }
-  throw new EvalError(`unknown operator \`${op}\``);
+  return () => {
+    throw new EvalError(`unknown operator \`${op}\``);
+  };
 }
 
 function num(v: unknown): number {
@@ -154,8 +225,7 @@ function compare(a: unknown, b: unknown, tz: string): number {
   return num(a) - num(b);
 }
 
-function callBuiltin(name: string, argExprs: IRExpr[], env: EvalEnv): unknown {
-  const args = argExprs.map((a) => evaluate(a, env));
+function callBuiltin(name: string, args: unknown[], env: EvalEnv): unknown {
   const a0 = args[0];
   switch (name) {
     case "length":

@@ -7,12 +7,13 @@
  * run this same code. `step` takes ownership of the state it is given (it is updated in
  * place for speed); callers that need the old state pass a copy.
  */
-import type { IRAlgorithm, IRExpr, IRJourney, IRNode } from "@journey/ir";
+import type { IRExpr, IRJourney, IRNode } from "@journey/ir";
 import { evaluate, toInstant, type EvalEnv } from "./evaluate.js";
 import type { Program } from "./program.js";
 import { renderContent } from "./render.js";
 import { splitBucket } from "./split.js";
-import type { Effect, EventEnvelope, Instance, ProfileState, RecommendRequest } from "./state.js";
+import { requestFor } from "../recs/resolve.js";
+import type { Effect, EventEnvelope, Instance, ProfileState } from "./state.js";
 import { atLocalTime, localMinutes, nextLocalTime, parseTimeOfDay } from "./time.js";
 
 export type Input =
@@ -362,14 +363,7 @@ class Run {
         return this.send(inst, id, node);
       case "recommend": {
         const request = `${inst.id}:${id}:${attempt(inst)}`;
-        const rec: RecommendRequest = {
-          algorithm: algorithm(node.algorithm, env()),
-          ...(node.backup ? { backup: algorithm(node.backup, env()) } : {}),
-          ...(node.where ? { where: node.where, vars: { ...inst.vars } } : {}),
-          exclude: node.exclude.map((x) => (typeof x === "string" ? x : (evaluate(x, env()) as unknown[]))),
-          limit: evaluate(node.limit, env()) as number,
-          timeZone: this.timeZone,
-        };
+        const rec = requestFor(node, env(), { ...inst.vars });
         this.emit({ key: request, type: "recommendRequest", journey: inst.journey, instanceId: inst.id, nodeId: id, request: rec });
         inst.wait = { kind: "async", request };
         return WAIT;
@@ -468,12 +462,6 @@ function attempt(inst: Instance): string {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-function algorithm(a: IRAlgorithm, env: EvalEnv): RecommendRequest["algorithm"] {
-  const named: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(a.named)) named[k] = typeof v === "string" ? v : evaluate(v, env);
-  return { name: a.name, args: a.args.map((x) => evaluate(x, env)), named };
-}
 
 function localeOf(attributes: Record<string, unknown>): string {
   const l = attributes["locale"];

@@ -7,15 +7,15 @@
  * surface is tried. `decide` never throws for a profile's data or a remote failure.
  */
 import { randomUUID } from "node:crypto";
-import { surfaceMatches, type IR, type IRAlgorithm, type IRExperience, type IRVariant } from "@journey/ir";
+import { surfaceMatches, type IR, type IRExperience, type IRExperienceStep, type IRVariant } from "@journey/ir";
 import { parseTemplate, rootNames, type CompiledTemplate } from "@journey/template";
 import { evaluate, type EvalEnv } from "../engine/evaluate.js";
 import type { Program } from "../engine/program.js";
 import { splitBucket } from "../engine/split.js";
-import type { Effect, RecommendRequest } from "../engine/state.js";
+import type { Effect } from "../engine/state.js";
 import { isValidTimeZone, parseInstant } from "../engine/time.js";
 import { validate, withDefaults } from "../engine/validate.js";
-import { resolveRecommendation, type RecommendDeps } from "../recs/resolve.js";
+import { isLocal, recommendLocally, requestFor, resolveRecommendation, type Recommendation, type RecommendDeps } from "../recs/resolve.js";
 import { withSecrets, type ActionExecutor } from "../shell/actions.js";
 
 export const MAX_SURFACES = 30;
@@ -78,16 +78,28 @@ export async function decide(deps: DecideDeps, request: DecideRequest, now: numb
     locale: localeOf(deps.profile),
     recorded: [],
   };
-  const results = await Promise.all(request.surfaces.slice(0, MAX_SURFACES).map((s) => decideSurface(r, s)));
+  const surfaces = request.surfaces.slice(0, MAX_SURFACES);
+  // Surfaces are decided concurrently (their remote calls overlap); one alone needs no gathering.
+  let results: Decision[];
+  if (surfaces.length === 1) {
+    const one = decideSurface(r, surfaces[0]!);
+    results = [one instanceof Promise ? await one : one];
+  } else results = await Promise.all(surfaces.map((s) => decideSurface(r, s)));
   if (r.recorded.length) deps.record(r.recorded);
   return results;
 }
 
-async function decideSurface(r: PerRequest, surface: string): Promise<Decision> {
-  let first: Decision | undefined;
-  for (const x of claiming(r.deps.program.ir, surface)) {
+/**
+ * The first experience claiming the surface that has content for the profile. Synchronous
+ * unless an experience has to wait for a remote answer (the usual decision waits for nothing).
+ */
+function decideSurface(r: PerRequest, surface: string, from = 0, first?: Decision): Decision | Promise<Decision> {
+  const xs = claiming(r.deps.program.ir, surface);
+  for (let i = from; i < xs.length; i++) {
+    const x = xs[i]!;
     if (!active(x.active, r.now, r.timeZone)) continue;
-    const d = await decideExperience(r, x, surface);
+    const d = decideExperience(r, x, surface);
+    if (d instanceof Promise) return d.then((d) => (d.content !== null ? d : decideSurface(r, surface, i + 1, first ?? d)));
     if (d.content !== null) return d;
     first ??= d;
   }
@@ -131,90 +143,117 @@ function endOf(to: string, timeZone: string): number {
   return parseInstant(next, timeZone);
 }
 
+/** Locales already checked: a profile's locale is one of a few, checked once each. */
+const validLocales = new Map<string, boolean>();
+
 function localeOf(profile: Record<string, unknown>): string {
   const l = profile["locale"];
   if (typeof l !== "string" || !l) return "en-US";
-  try {
-    Intl.getCanonicalLocales(l);
-    return l;
-  } catch {
-    return "en-US";
+  let valid = validLocales.get(l);
+  if (valid === undefined) {
+    try {
+      Intl.getCanonicalLocales(l);
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    // Profiles carry what they carry: keep the memo bounded.
+    if (validLocales.size >= 1000) validLocales.clear();
+    validLocales.set(l, valid);
   }
+  return valid ? l : "en-US";
 }
 
 const ESCAPE = { html: "html", json: "json", text: "none" } as const;
 
-async function decideExperience(r: PerRequest, x: IRExperience, surface: string): Promise<Decision> {
-  const { deps, now } = r;
-  const base = { at: now, profileId: r.profileId, journey: x.id };
-  const error = (variant: string | undefined, message: string) =>
-    r.recorded.push({
-      ...base,
-      key: `${x.id}:${randomUUID()}:error`,
-      type: "error",
-      message: `experience \`${x.id}\`${variant ? ` variant \`${variant}\`` : ""}: ${message}`,
-      location: deps.program.location(x.id, variant ? `variant:${variant}` : "") ?? undefined,
-    } as Effect);
+/** What an experience's steps loaded, for its variants to read. */
+interface Loaded {
+  vars: Record<string, unknown>;
+  env: EvalEnv;
+  /** Real time, not the decision's `now`: remote calls take real time, and a page is waiting. */
+  deadline: number;
+  /** Why each failed step failed, by the name it binds. */
+  failed: Map<string, string>;
+  /** Which algorithm produced each item, by recommendation name. */
+  sources: Map<string, { key: string; source: string }[]>;
+}
 
+function decideExperience(r: PerRequest, x: IRExperience, surface: string): Decision | Promise<Decision> {
   if (x.context) {
     const problems = validate(r.context, x.context, "context");
     if (problems.length) {
       const reason = `invalid context: ${problems[0]!.path} ${problems[0]!.message}`;
-      error(undefined, reason);
+      recordError(r, x, undefined, reason);
       return { surface, content: null, reason, experience: x.id };
     }
   }
-  // Real time, not the decision's `now`: remote calls take real time, and a page is waiting.
-  const deadline = Date.now() + x.timeoutMs;
-  const vars: Record<string, unknown> = { profile: deps.profile, context: r.context };
-  const env: EvalEnv = { vars, now, timeZone: r.timeZone };
-  /** Why each failed step failed, by the name it binds. */
-  const failed = new Map<string, string>();
-  /** Which algorithm produced each item, by recommendation name. */
-  const sources = new Map<string, { key: string; source: string }[]>();
-  for (const s of x.steps) {
+  const vars: Record<string, unknown> = { profile: r.deps.profile, context: r.context };
+  const loaded: Loaded = { vars, env: { vars, now: r.now, timeZone: r.timeZone }, deadline: Date.now() + x.timeoutMs, failed: new Map(), sources: new Map() };
+  const waiting = load(r, x, loaded, 0);
+  return waiting ? waiting.then(() => choose(r, x, surface, loaded)) : choose(r, x, surface, loaded);
+}
+
+/** Run the steps from `from` on: at once, until one must wait for a remote answer; the rest after it. */
+function load(r: PerRequest, x: IRExperience, l: Loaded, from: number): Promise<void> | undefined {
+  for (let i = from; i < x.steps.length; i++) {
+    const s = x.steps[i]!;
     const name = s.kind === "call" ? s.alias : s.name;
-    try {
-      if (s.kind === "let") {
-        vars[s.name] = evaluate(s.value, env);
-        continue;
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no time left of the experience's ${x.timeoutMs} ms`);
-      if (s.kind === "recommend") {
-        const request: RecommendRequest = {
-          algorithm: evalAlgorithm(s.algorithm, env),
-          ...(s.backup ? { backup: evalAlgorithm(s.backup, env) } : {}),
-          ...(s.where ? { where: s.where, vars } : {}),
-          exclude: s.exclude.map((e) => (typeof e === "string" ? e : (evaluate(e, env) as unknown[]))),
-          limit: evaluate(s.limit, env) as number,
-          timeZone: r.timeZone,
-        };
-        // The deadline applies to each algorithm, one after the other: with a backup, each gets
-        // half of what is left, and the race keeps late timers from adding up.
-        const deadlineMs = s.backup ? Math.max(1, Math.floor(left / 2)) : left;
-        const rec = await withTimeout(resolveRecommendation(request, r.profileId, { ...deps.recommend, deadlineMs, now, profile: deps.profile }), left);
-        // Nothing to show because an algorithm failed or ran out of time: the recommendation failed.
-        if (!rec.items.length && rec.errors.length) throw new Error(rec.errors.join("; "));
-        vars[s.name] = rec.items;
-        sources.set(s.name, rec.sources);
-      } else {
-        const req = deps.program.callRequest(s.action, s.args.map((a) => evaluate(a, env)), env);
-        req.timeoutMs = Math.min(req.timeoutMs, left);
-        req.retries = 0; // a page is waiting: no time for retries
-        const value = await withTimeout(deps.actions.execute(withSecrets(req, deps.secrets)), req.timeoutMs);
-        const returns = deps.program.ir.actions[s.action]?.returns;
-        const problems = returns ? validate(value, returns, "response") : [];
-        if (problems.length) throw new Error(`${problems[0]!.path} ${problems[0]!.message}`);
-        if (s.alias) vars[s.alias] = returns ? withDefaults(value, returns) : value;
-      }
-    } catch (e) {
+    const failed = (e: unknown) => {
       const message = `${s.kind} ${name ? `\`${name}\` ` : ""}failed: ${(e as Error).message}`;
-      if (name) failed.set(name, message);
-      else error(undefined, message);
+      if (name) l.failed.set(name, message);
+      else recordError(r, x, undefined, message);
+    };
+    try {
+      const waiting = runStep(r, x, l, s);
+      if (waiting) return waiting.catch(failed).then(() => load(r, x, l, i + 1));
+    } catch (e) {
+      failed(e);
     }
   }
+  return undefined;
+}
 
+/** One step: a `let` and the built-in algorithms at once; a call and a provider under the deadline. */
+function runStep(r: PerRequest, x: IRExperience, l: Loaded, s: IRExperienceStep): Promise<void> | undefined {
+  const { deps, now } = r;
+  if (s.kind === "let") {
+    l.vars[s.name] = evaluate(s.value, l.env);
+    return undefined;
+  }
+  const left = l.deadline - Date.now();
+  if (left <= 0) throw new Error(`no time left of the experience's ${x.timeoutMs} ms`);
+  if (s.kind === "recommend") {
+    const request = requestFor(s, l.env, l.vars);
+    const found = (rec: Recommendation) => {
+      // Nothing to show because an algorithm failed or ran out of time: the recommendation failed.
+      if (!rec.items.length && rec.errors.length) throw new Error(rec.errors.join("; "));
+      l.vars[s.name] = rec.items;
+      l.sources.set(s.name, rec.sources);
+    };
+    if (isLocal(request)) {
+      found(recommendLocally(request, r.profileId, { catalog: deps.recommend.catalog, now, profile: deps.profile }));
+      return undefined;
+    }
+    // For providers, the deadline applies to each algorithm, one after the other: with a
+    // backup, each gets half of what is left, and the race keeps late timers from adding up.
+    const deadlineMs = s.backup ? Math.max(1, Math.floor(left / 2)) : left;
+    return withTimeout(resolveRecommendation(request, r.profileId, { ...deps.recommend, deadlineMs, now, profile: deps.profile }), left).then(found);
+  }
+  const req = deps.program.callRequest(s.action, s.args.map((a) => evaluate(a, l.env)), l.env);
+  req.timeoutMs = Math.min(req.timeoutMs, left);
+  req.retries = 0; // a page is waiting: no time for retries
+  return withTimeout(deps.actions.execute(withSecrets(req, deps.secrets)), req.timeoutMs).then((value) => {
+    const returns = deps.program.ir.actions[s.action]?.returns;
+    const problems = returns ? validate(value, returns, "response") : [];
+    if (problems.length) throw new Error(`${problems[0]!.path} ${problems[0]!.message}`);
+    if (s.alias) l.vars[s.alias] = returns ? withDefaults(value, returns) : value;
+  });
+}
+
+/** The first variant that applies, rendered; a variant that cannot be shown is skipped, and why is recorded. */
+function choose(r: PerRequest, x: IRExperience, surface: string, l: Loaded): Decision {
+  const { deps, now } = r;
+  const { failed, sources } = l;
   let decision: Decision | undefined;
   /** Failed steps already recorded, with the first variant they made skip. */
   const reported = new Set<string>();
@@ -224,11 +263,11 @@ async function decideExperience(r: PerRequest, x: IRExperience, surface: string)
       const p = plan(deps.program, x, v);
       const blocked = failed.size ? [...p.uses].find((n) => failed.has(n)) : undefined;
       if (blocked) {
-        if (!reported.has(blocked)) error(v.name, `skipped: ${failed.get(blocked)!}`);
+        if (!reported.has(blocked)) recordError(r, x, v.name, `skipped: ${failed.get(blocked)!}`);
         reported.add(blocked);
         continue;
       }
-      if (v.when && evaluate(v.when, env) !== true) continue;
+      if (v.when && evaluate(v.when, l.env) !== true) continue;
       let content = p.content;
       let arm: string | undefined;
       if (v.split) {
@@ -244,7 +283,7 @@ async function decideExperience(r: PerRequest, x: IRExperience, surface: string)
         }
       }
       if (content === undefined) continue;
-      const text = content.render(vars, { timeZone: r.timeZone, locale: r.locale });
+      const text = content.render(l.vars, { timeZone: r.timeZone, locale: r.locale });
       if (content.parse) JSON.parse(text); // invalid JSON skips the variant (caught below)
       const decisionId = randomUUID();
       const record = { at: now, profileId: r.profileId, journey: x.id, key: decisionId, type: "decision", surface, experience: x.id, variant: v.name, version: x.version } as Effect & { type: "decision" };
@@ -258,12 +297,24 @@ async function decideExperience(r: PerRequest, x: IRExperience, surface: string)
       }
       break;
     } catch (e) {
-      error(v.name, (e as Error).message);
+      recordError(r, x, v.name, (e as Error).message);
     }
   }
   // A failure no variant was skipped for is still recorded, for the experience.
-  for (const [n, message] of failed) if (!reported.has(n)) error(undefined, message);
+  for (const [n, message] of failed) if (!reported.has(n)) recordError(r, x, undefined, message);
   return decision ?? { surface, content: null, reason: "no variant applies", experience: x.id };
+}
+
+function recordError(r: PerRequest, x: IRExperience, variant: string | undefined, message: string): void {
+  r.recorded.push({
+    at: r.now,
+    profileId: r.profileId,
+    journey: x.id,
+    key: `${x.id}:${randomUUID()}:error`,
+    type: "error",
+    message: `experience \`${x.id}\`${variant ? ` variant \`${variant}\`` : ""}: ${message}`,
+    location: r.deps.program.location(x.id, variant ? `variant:${variant}` : "") ?? undefined,
+  } as Effect);
 }
 
 /** A variant's content, compiled, and whether its output must be parsed to know it is JSON. */
@@ -331,12 +382,6 @@ function collectPathRoots(e: unknown, out: Set<string>): void {
   const o = e as Record<string, unknown>;
   if (Array.isArray(o["path"])) out.add(String((o["path"] as unknown[])[0]));
   for (const v of Object.values(o)) collectPathRoots(v, out);
-}
-
-function evalAlgorithm(a: IRAlgorithm, env: EvalEnv): RecommendRequest["algorithm"] {
-  const named: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(a.named)) named[k] = typeof v === "string" ? v : evaluate(v, env);
-  return { name: a.name, args: a.args.map((x) => evaluate(x, env)), named };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -8,7 +8,7 @@
 import type { Type } from "@journey/template";
 import { checkItems, type RejectedItem, type UpsertResult } from "./items.js";
 import { BUILT_IN_ALGORITHMS, compareKeys, distinctKeys, recsConfig, requestWindow, type RecsConfig, type RecsOptions } from "./options.js";
-import type { CatalogEngine, CatalogItem, ProviderRequest, Signal, SignalKind } from "./provider.js";
+import type { CatalogEngine, CatalogItem, CatalogRequest, Signal, SignalKind } from "./provider.js";
 
 const DAY = 86_400_000;
 /** How far back co-occurrence algorithms look unless told otherwise. */
@@ -23,7 +23,7 @@ export interface EngineOptions extends RecsOptions {
   onRejectedItem?: (rejection: RejectedItem) => void;
 }
 
-export type RankRequest = Pick<ProviderRequest, "algorithm" | "args" | "named" | "profileId" | "now">;
+export type RankRequest = Pick<CatalogRequest, "algorithm" | "args" | "named" | "profileId" | "now">;
 
 /** Recency of key `i` of the signal recorded `seq`-th: earlier keys of one signal count as more recent. */
 export function recencyRank(seq: number, i: number): number {
@@ -106,7 +106,7 @@ export class ScanCatalogEngine implements CatalogEngine {
       .map(([k]) => k);
   }
 
-  async recommend(req: ProviderRequest): Promise<CatalogItem[]> {
+  recommend(req: CatalogRequest): CatalogItem[] {
     const out: CatalogItem[] = [];
     for (const k of this.rank(req)) {
       const item = this.items.get(k);

@@ -26,7 +26,7 @@
 import { checkItems, type UpsertResult } from "./items.js";
 import { anchorsOf, type EngineOptions, type RankRequest } from "./catalog.js";
 import { BUILT_IN_ALGORITHMS, compareKeys, recsConfig, requestWindow, type RecsConfig } from "./options.js";
-import type { CatalogEngine, CatalogItem, ProviderRequest, Signal, SignalKind } from "./provider.js";
+import type { CatalogEngine, CatalogItem, CatalogRequest, Signal, SignalKind } from "./provider.js";
 
 export interface IncrementalOptions extends EngineOptions {
   /** Neighbours kept per key and co-occurrence algorithm (default 64; up to twice as many between prunings). */
@@ -587,7 +587,8 @@ class CoTable {
  */
 class Profiles {
   /** Profile id → slot (a prototype-less object: faster than a Map with fresh strings). */
-  private readonly index: Record<string, number> = Object.create(null) as Record<string, number>;
+  /** A Map, not an object: lookups by a key string built at run time need no interning. */
+  private readonly index = new Map<string, number>();
   private count = 0;
   private readonly ids: (string | undefined)[] = [];
   private readonly vacant: number[] = [];
@@ -607,7 +608,7 @@ class Profiles {
   }
 
   find(id: string): number | undefined {
-    return this.index[id];
+    return this.index.get(id);
   }
 
   private lists(): ListSet<Float64Array | Int32Array>[] {
@@ -615,7 +616,7 @@ class Profiles {
   }
 
   slot(id: string): number {
-    let i = this.index[id];
+    let i = this.index.get(id);
     if (i !== undefined) return i;
     i = this.vacant.length ? this.vacant.pop()! : this.ids.length;
     if (i >= this.capacity) {
@@ -627,7 +628,7 @@ class Profiles {
       this.sessionGroup = grown(this.sessionGroup, this.capacity);
       for (const l of this.lists()) l.grow(this.capacity);
     }
-    this.index[id] = i;
+    this.index.set(id, i);
     this.count++;
     this.ids[i] = id;
     this.lastAt[i] = this.cartAt[i] = this.sessionIdx[i] = -Infinity;
@@ -640,7 +641,7 @@ class Profiles {
     for (let i = 0; i < this.ids.length; i++) {
       const id = this.ids[i];
       if (id === undefined || this.lastAt[i]! >= cutoff) continue;
-      delete this.index[id];
+      this.index.delete(id);
       this.count--;
       this.ids[i] = undefined;
       for (const l of this.lists()) l.release(i);
@@ -732,7 +733,7 @@ export class IncrementalCatalogEngine implements CatalogEngine {
 
   private readonly items = new Map<string, CatalogItem>();
   /** Key → id. A prototype-less object: with fresh strings from parsed events, faster than a Map. */
-  private readonly ids: Record<string, number> = Object.create(null) as Record<string, number>;
+  private readonly ids = new Map<string, number>();
   private readonly keys: string[] = [];
   private capacity = 1024;
   private readonly categoryOf: (string | undefined)[] = [];
@@ -788,7 +789,7 @@ export class IncrementalCatalogEngine implements CatalogEngine {
     for (const raw of keys) {
       const k = String(raw);
       if (!this.items.delete(k)) continue;
-      this.setCategory(this.ids[k]!, undefined);
+      this.setCategory(this.ids.get(k)!, undefined);
     }
   }
 
@@ -813,11 +814,11 @@ export class IncrementalCatalogEngine implements CatalogEngine {
   }
 
   private intern(key: string): number {
-    let id = this.ids[key];
+    let id = this.ids.get(key);
     if (id !== undefined) return id;
     id = this.keys.length;
     if (id >= MAX_KEYS) throw new Error(`the catalog engine holds at most ${MAX_KEYS} distinct keys`);
-    this.ids[key] = id;
+    this.ids.set(key, id);
     this.keys.push(key);
     if (id >= this.capacity) {
       this.capacity *= 2;
@@ -1069,7 +1070,7 @@ export class IncrementalCatalogEngine implements CatalogEngine {
     return out;
   }
 
-  async recommend(req: ProviderRequest): Promise<CatalogItem[]> {
+  recommend(req: CatalogRequest): CatalogItem[] {
     const out: CatalogItem[] = [];
     // Ask the ranking for a little more than wanted (keys without an item are skipped); if
     // that is not enough, for everything.
@@ -1165,7 +1166,7 @@ export class IncrementalCatalogEngine implements CatalogEngine {
   private cooccurring(t: CoTable, anchorKeys: Set<string>, now: number, windowMs: number, limit: number): string[] {
     const anchors: number[] = [];
     for (const k of anchorKeys) {
-      const id = this.ids[k];
+      const id = this.ids.get(k);
       if (id !== undefined) anchors.push(id);
     }
     if (!anchors.length) return [];

@@ -3,7 +3,8 @@ import type { UpsertResult } from "./items.js";
 
 export type CatalogItem = Record<string, unknown>;
 
-export interface ProviderRequest {
+/** What the built-in catalog engine is asked: it answers in-process, synchronously. */
+export interface CatalogRequest {
   algorithm: string;
   args: unknown[];
   named: Record<string, unknown>;
@@ -11,6 +12,10 @@ export interface ProviderRequest {
   /** How many items are wanted (a provider may return more; the runtime filters and cuts). */
   limit: number;
   now: number;
+}
+
+/** What a named provider is asked: it may be remote, so it gets the runtime's deadline as a signal. */
+export interface ProviderRequest extends CatalogRequest {
   signal: AbortSignal;
   /** The runtime's catalog engine, if any: a provider that answers with keys looks the items up here. */
   catalog?: CatalogEngine;
@@ -32,8 +37,10 @@ export interface Signal {
 }
 
 /** The built-in engine: it keeps the catalog and learns from the signals events carry. */
-export interface CatalogEngine extends RecommendationProvider {
+export interface CatalogEngine {
   readonly keyField: string;
+  /** Items for a built-in algorithm, best first. Synchronous: the engine is in-process (a remote engine is a `provider`). */
+  recommend(request: CatalogRequest): CatalogItem[];
   /** Add or replace items by key. The built-in engines check them against the catalog declaration and leave out (and report) invalid ones. */
   upsertItems(items: CatalogItem[]): UpsertResult | void;
   removeItems(keys: string[]): void;

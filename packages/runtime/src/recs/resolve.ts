@@ -1,10 +1,16 @@
 /**
- * A `recommend` step's answer: the primary algorithm under a deadline, then `where` and the
- * exclusions, then `backup` to fill what is missing — duplicates removed, each item tagged
- * with the algorithm that produced it. A failure or a missed deadline is not an error for
- * the journey: the backup fills in.
+ * A `recommend` step's answer: the primary algorithm, then `where` and the exclusions, then
+ * `backup` to fill what is missing — duplicates removed, each item tagged with the algorithm
+ * that produced it. A failure or a missed deadline is not an error for the journey: the
+ * backup fills in.
+ *
+ * The built-in algorithms run in-process and synchronously: a request that uses only them is
+ * answered at once (`recommendLocally`), so the shell answers it inside the same unit of work
+ * and a page's decision waits for no timer. Named providers are remote: each runs under a
+ * deadline (`resolveRecommendation`).
  */
-import { evaluate } from "../engine/evaluate.js";
+import type { IRAlgorithm, IRExperienceStep } from "@journey/ir";
+import { evaluate, type EvalEnv } from "../engine/evaluate.js";
 import type { RecommendRequest } from "../engine/state.js";
 import type { CatalogEngine, CatalogItem, RecommendationProvider, SignalKind } from "./provider.js";
 
@@ -22,59 +28,150 @@ export interface Recommendation {
   errors: string[];
 }
 
+type Algorithm = RecommendRequest["algorithm"];
+
 const EXCLUSION_SIGNAL: Record<string, SignalKind> = { purchased: "purchase", inCart: "cart", viewed: "view" };
 
-export async function resolveRecommendation(req: RecommendRequest, profileId: string, deps: RecommendDeps): Promise<Recommendation> {
-  const keyField = deps.catalog?.keyField ?? "key";
-  const excluded = new Set<string>();
-  for (const x of req.exclude) {
-    if (typeof x === "string") for (const k of deps.catalog?.profileKeys(profileId, EXCLUSION_SIGNAL[x]!, deps.now) ?? []) excluded.add(k);
-    else for (const k of x) excluded.add(String(k));
+/** A `recommend` step (of a journey or an experience). */
+type RecommendStep = Omit<Extract<IRExperienceStep, { kind: "recommend" }>, "kind" | "name">;
+
+/** The request a `recommend` step makes, its arguments evaluated now; `where` will read `vars` (the step's bindings). */
+export function requestFor(s: RecommendStep, env: EvalEnv, vars: Record<string, unknown>): RecommendRequest {
+  return {
+    algorithm: algorithm(s.algorithm, env),
+    ...(s.backup ? { backup: algorithm(s.backup, env) } : {}),
+    ...(s.where ? { where: s.where, vars } : {}),
+    exclude: s.exclude.map((x) => (typeof x === "string" ? x : (evaluate(x, env) as unknown[]))),
+    limit: evaluate(s.limit, env) as number,
+    timeZone: env.timeZone,
+  };
+}
+
+function algorithm(a: IRAlgorithm, env: EvalEnv): Algorithm {
+  const named: Record<string, unknown> = {};
+  for (const k in a.named) {
+    const v = a.named[k]!;
+    named[k] = typeof v === "string" ? v : evaluate(v, env);
   }
-  const out: Recommendation = { items: [], sources: [], errors: [] };
-  const seen = new Set<string>();
+  return { name: a.name, args: a.args.length ? a.args.map((x) => evaluate(x, env)) : [], named };
+}
+
+/** Whether every algorithm of the request is built in (no named provider): then it can be answered synchronously. */
+export function isLocal(req: RecommendRequest): boolean {
+  return req.algorithm.name !== "provider" && req.backup?.name !== "provider";
+}
+
+/** The answer to a request that uses built-in algorithms only (see `isLocal`). */
+export function recommendLocally(req: RecommendRequest, profileId: string, deps: Omit<RecommendDeps, "providers" | "deadlineMs">): Recommendation {
+  const answer = new Answer(req, profileId, deps);
   for (const algo of [req.algorithm, req.backup]) {
-    if (!algo || out.items.length >= req.limit) continue;
-    let items: CatalogItem[];
+    if (!algo || answer.full) continue;
     try {
-      items = await withDeadline((signal) => provide(algo, profileId, req.limit, deps, signal), deps.deadlineMs);
+      answer.fromBuiltIn(algo, profileId, deps);
     } catch (e) {
-      out.errors.push(`${algo.name}: ${(e as Error).message}`);
-      continue;
+      answer.fail(algo, e);
     }
+  }
+  return answer.result;
+}
+
+/** The answer to any request: named providers under the deadline, built-in algorithms at once. */
+export async function resolveRecommendation(req: RecommendRequest, profileId: string, deps: RecommendDeps): Promise<Recommendation> {
+  const answer = new Answer(req, profileId, deps);
+  for (const algo of [req.algorithm, req.backup]) {
+    if (!algo || answer.full) continue;
+    try {
+      if (algo.name === "provider") answer.take(algo, await withDeadline((signal) => fromProvider(algo, profileId, req.limit, deps, signal), deps.deadlineMs));
+      else answer.fromBuiltIn(algo, profileId, deps);
+    } catch (e) {
+      answer.fail(algo, e);
+    }
+  }
+  return answer.result;
+}
+
+/** The answer being filled, algorithm after algorithm. */
+class Answer {
+  readonly result: Recommendation = { items: [], sources: [], errors: [] };
+  private readonly excluded = new Set<string>();
+  private readonly seen = new Set<string>();
+  private readonly keyField: string;
+
+  constructor(
+    private readonly req: RecommendRequest,
+    profileId: string,
+    private readonly deps: Pick<RecommendDeps, "catalog" | "now" | "profile">,
+  ) {
+    this.keyField = deps.catalog?.keyField ?? "key";
+    for (const x of req.exclude) {
+      if (typeof x === "string") for (const k of deps.catalog?.profileKeys(profileId, EXCLUSION_SIGNAL[x]!, deps.now) ?? []) this.excluded.add(k);
+      else for (const k of x) this.excluded.add(String(k));
+    }
+  }
+
+  get full(): boolean {
+    return this.result.items.length >= this.req.limit;
+  }
+
+  take(algo: Algorithm, items: CatalogItem[]): void {
+    const source = algo.name === "provider" ? `provider:${String(algo.args[0])}` : algo.name;
     for (const item of items) {
-      if (out.items.length >= req.limit) break;
-      const key = String(item[keyField]);
-      if (seen.has(key) || excluded.has(key)) continue;
-      if (req.where && !holds(req, deps, item)) continue;
-      seen.add(key);
-      out.items.push(item);
-      out.sources.push({ key, source: algo.name === "provider" ? `provider:${String(algo.args[0])}` : algo.name });
+      if (this.full) break;
+      const key = String(item[this.keyField]);
+      if (this.seen.has(key) || this.excluded.has(key)) continue;
+      if (this.req.where && !this.holds(item)) continue;
+      this.seen.add(key);
+      this.result.items.push(item);
+      this.result.sources.push({ key, source });
     }
   }
-  return out;
-}
 
-/** Does `where` hold for `item`? An item it cannot be evaluated on (a missing field) is left out. */
-function holds(req: RecommendRequest, deps: RecommendDeps, item: CatalogItem): boolean {
-  try {
-    return evaluate(req.where!, { vars: { ...req.vars, profile: deps.profile, item }, now: deps.now, timeZone: req.timeZone }) === true;
-  } catch {
-    return false;
+  /**
+   * A built-in algorithm is asked for a few more than are missing; only when filters and
+   * exclusions leave too few is it asked again, for many more (what is taken is not taken twice).
+   */
+  fromBuiltIn(algo: Algorithm, profileId: string, deps: Pick<RecommendDeps, "catalog" | "now">): void {
+    const few = this.req.limit - this.result.items.length + this.excluded.size + 4;
+    const items = builtIn(algo, profileId, few, deps);
+    this.take(algo, items);
+    if (!this.full && items.length >= few) this.take(algo, builtIn(algo, profileId, wanted(this.req.limit), deps));
+  }
+
+  fail(algo: Algorithm, e: unknown): void {
+    this.result.errors.push(`${algo.name}: ${(e as Error).message}`);
+  }
+
+  /** What `where` reads, made once: `item` changes from one item to the next. */
+  private scope?: EvalEnv;
+
+  /** Does `where` hold for `item`? An item it cannot be evaluated on (a missing field) is left out. */
+  private holds(item: CatalogItem): boolean {
+    this.scope ??= { vars: { ...this.req.vars, profile: this.deps.profile, item }, now: this.deps.now, timeZone: this.req.timeZone };
+    this.scope.vars["item"] = item;
+    try {
+      return evaluate(this.req.where!, this.scope) === true;
+    } catch {
+      return false;
+    }
   }
 }
 
-function provide(algo: RecommendRequest["algorithm"], profileId: string, limit: number, deps: RecommendDeps, signal: AbortSignal): Promise<CatalogItem[]> {
-  // Ask for more than `limit`: filters and exclusions remove some.
-  const base = { profileId, limit: limit * 3 + 10, now: deps.now, signal, ...(deps.catalog ? { catalog: deps.catalog } : {}) };
-  if (algo.name === "provider") {
-    const name = String(algo.args[0]);
-    const p = deps.providers[name];
-    if (!p) return Promise.reject(new Error(`no provider \`${name}\` is registered`));
-    return p.recommend({ ...base, algorithm: name, args: algo.args.slice(1), named: algo.named });
-  }
-  if (!deps.catalog) return Promise.reject(new Error("no catalog engine is configured"));
-  return deps.catalog.recommend({ ...base, algorithm: algo.name, args: algo.args, named: algo.named });
+/** Ask for more than `limit` at once: filters and exclusions remove some. */
+const wanted = (limit: number) => limit * 3 + 10;
+
+function builtIn(algo: Algorithm, profileId: string, count: number, deps: Pick<RecommendDeps, "catalog" | "now">): CatalogItem[] {
+  if (!deps.catalog) throw new Error("no catalog engine is configured");
+  const items: unknown = deps.catalog.recommend({ algorithm: algo.name, args: algo.args, named: algo.named, profileId, limit: count, now: deps.now });
+  // A catalog engine is in-process: an engine written against the provider interface (a promise) is a configuration error.
+  if (!Array.isArray(items)) throw new Error("the catalog engine must answer synchronously with a list of items (a remote engine is a `provider`)");
+  return items as CatalogItem[];
+}
+
+function fromProvider(algo: Algorithm, profileId: string, limit: number, deps: RecommendDeps, signal: AbortSignal): Promise<CatalogItem[]> {
+  const name = String(algo.args[0]);
+  const p = deps.providers[name];
+  if (!p) return Promise.reject(new Error(`no provider \`${name}\` is registered`));
+  return p.recommend({ algorithm: name, args: algo.args.slice(1), named: algo.named, profileId, limit: wanted(limit), now: deps.now, signal, ...(deps.catalog ? { catalog: deps.catalog } : {}) });
 }
 
 async function withDeadline<T>(f: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {

@@ -16,10 +16,10 @@ import { loadIR } from "../ir/load.js";
 import { IncrementalCatalogEngine } from "../recs/incremental.js";
 import { windowsIn } from "../recs/options.js";
 import type { CatalogEngine, RecommendationProvider, Signal, SignalKind } from "../recs/provider.js";
-import { resolveRecommendation } from "../recs/resolve.js";
+import { isLocal, recommendLocally, resolveRecommendation, type Recommendation } from "../recs/resolve.js";
 import { MemoryStore } from "../store/memory.js";
 import { emptyBatch, type CommitBatch, type Store } from "../store/store.js";
-import { decide, MAX_SURFACES, type Decision, type DecideRequest } from "../experiences/decide.js";
+import { decide, MAX_SURFACES, type Decision, type DecideDeps, type DecideRequest } from "../experiences/decide.js";
 import { HttpActionExecutor, withSecrets, type ActionExecutor } from "./actions.js";
 import { SerialQueue } from "./queue.js";
 
@@ -30,6 +30,11 @@ export interface Logger {
 }
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
+
+const isString = (s: unknown): s is string => typeof s === "string";
+
+/** Decisions recorded in one commit at most. */
+const RECORD_GROUP = 1000;
 
 export interface RuntimeOptions {
   /** The compiled project (validated on load). */
@@ -142,14 +147,14 @@ class JourneyRuntime implements Runtime {
       }
     }
     // Effects made durable before a crash but not carried out: carry them out now (same keys).
-    await this.queue.run(async () => this.dispatch(await this.store.pendingEffects(Number.MAX_SAFE_INTEGER), true));
+    await this.serial(async () => this.dispatch(await this.store.pendingEffects(Number.MAX_SAFE_INTEGER), true));
     if (!this.clock.virtual) this.schedule();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.queue.run(async () => {
+    await this.serial(async () => {
       if (!this.sentSinceCommit.length) return;
       const batch = emptyBatch();
       batch.dispatched = this.sentSinceCommit.splice(0);
@@ -166,44 +171,77 @@ class JourneyRuntime implements Runtime {
   }
 
   async decide(request: DecideRequest): Promise<Decision[]> {
-    if (!request || !Array.isArray(request.surfaces) || request.surfaces.some((s) => typeof s !== "string")) {
+    if (!request || !Array.isArray(request.surfaces) || !request.surfaces.every(isString)) {
       throw new InvalidInputError("invalid decide request: surfaces must be a list of surface URIs", [{ path: "surfaces", message: "must be a list of strings" }]);
     }
     if (request.surfaces.length > MAX_SURFACES) {
       throw new InvalidInputError(`invalid decide request: at most ${MAX_SURFACES} surfaces, ${request.surfaces.length} given`, [{ path: "surfaces", message: `at most ${MAX_SURFACES}` }]);
     }
     if (typeof request.profileId !== "string" || !request.profileId) throw new InvalidInputError("invalid decide request: profileId must be a non-empty string", [{ path: "profileId", message: "must be a non-empty string" }]);
-    const state = await this.store.loadProfile(request.profileId);
+    const state = await this.store.viewProfile(request.profileId);
     // An unknown profile gets the default path: its fields are absent (null).
     const profile = state?.attributes ?? (withDefaults({}, this.ir.profile) as Record<string, unknown>);
-    const deps = {
-      program: this.program,
-      profile,
-      actions: this.actions,
-      recommend: { catalog: this.catalog, providers: this.options.providers ?? {} },
-      secrets: this.options.secrets ?? {},
-      record: (effects: Effect[]) => this.recordLater(effects),
-    };
-    return decide(deps, request, request.now ?? this.clock.now());
+    return decide({ ...this.decideDeps(), profile }, request, request.now ?? this.clock.now());
   }
 
-  /** Decisions are made durable in batches, off the request's path (group commit). */
+  /** What every decision shares, made once per program. */
+  private decideDeps(): Omit<DecideDeps, "profile"> {
+    if (this.shared?.program !== this.program) {
+      this.shared = {
+        program: this.program,
+        actions: this.actions,
+        recommend: { catalog: this.catalog, providers: this.options.providers ?? {} },
+        secrets: this.options.secrets ?? {},
+        record: (effects: Effect[]) => this.recordLater(effects),
+      };
+    }
+    return this.shared;
+  }
+
+  private shared?: Omit<DecideDeps, "profile">;
+
+  /**
+   * Decisions are made durable in groups, off the request's path: those of one turn of the
+   * event loop (or every RECORD_GROUP of them) in one commit. Any later unit of work commits
+   * them first.
+   */
   private recordLater(effects: Effect[]): void {
-    const first = this.unrecorded.length === 0;
     this.unrecorded.push(...effects);
-    if (!first) return;
+    if (this.unrecorded.length >= RECORD_GROUP) this.recordNow();
+    else this.recordTimer ??= setImmediate(() => this.recordNow());
+  }
+
+  private recordNow(): void {
+    if (this.recordTimer) clearImmediate(this.recordTimer);
+    this.recordTimer = undefined;
+    if (!this.unrecorded.length) return;
+    const effects = this.unrecorded.splice(0);
     void this.queue
       .run(async () => {
         const batch = emptyBatch();
-        batch.effects = this.unrecorded.splice(0);
+        batch.effects = effects;
         // Decisions handed to the sink since the last commit are done: marked with this one.
         batch.dispatched = this.sentSinceCommit.splice(0);
+        if (this.options.decisions) {
+          await this.store.commit(batch);
+          await this.dispatch(batch.effects, false);
+          return;
+        }
+        // With no sink to hand them to, decisions are done once durable: they never wait in the outbox.
+        for (const e of effects) if (e.type === "decision") batch.dispatched.push(e.key);
         await this.store.commit(batch);
-        await this.dispatch(batch.effects, false);
+        for (const e of effects) this.options.onEffect?.(e);
       })
       .catch((e: unknown) => this.log.error({ err: e }, "recording decisions failed"));
   }
 
+  /** One unit of work, after every one queued before it, decisions not yet recorded included. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    this.recordNow();
+    return this.queue.run(work);
+  }
+
+  private recordTimer?: NodeJS.Immediate;
   private readonly unrecorded: Effect[] = [];
 
   // ── input ────────────────────────────────────────────────────────────────────────
@@ -217,7 +255,7 @@ class JourneyRuntime implements Runtime {
       .map((e, i) => ({ e, i, t: Date.parse(e.time) }))
       .sort((a, b) => a.t - b.t || a.i - b.i)
       .map(({ e }) => ({ ...e, data: withDefaults(e.data ?? {}, this.ir.events[e.type]!) as Record<string, unknown> }));
-    return this.queue.run(async () => {
+    return this.serial(async () => {
       const batch = new Batch(this.store, this.ir);
       let accepted = 0;
       const seen = new Set<string>();
@@ -241,7 +279,7 @@ class JourneyRuntime implements Runtime {
     const errors = validate(attributes, this.ir.profile, "profile");
     if (errors.length) throw new InvalidInputError(`invalid profile \`${id}\`: ${errors[0]!.path} ${errors[0]!.message}`, errors);
     const full = withDefaults(attributes, this.ir.profile) as Record<string, unknown>;
-    await this.queue.run(async () => {
+    await this.serial(async () => {
       const batch = new Batch(this.store, this.ir);
       const state = await batch.profile(id);
       this.apply(batch, state, { kind: "profile", attributes: full }, this.clock.now());
@@ -283,7 +321,7 @@ class JourneyRuntime implements Runtime {
     for (;;) {
       const due = await this.store.nextDue();
       if (due === undefined || due > time) break;
-      await this.queue.run(() => this.runDue(time));
+      await this.serial(() => this.runDue(time));
     }
     if (this.clock instanceof VirtualClock) this.clock.set(time);
   }
@@ -337,10 +375,26 @@ class JourneyRuntime implements Runtime {
 
   // ── steps, commits, dispatch ─────────────────────────────────────────────────────
 
+  /**
+   * Step a profile. A recommendation the built-in catalog can answer is answered here, inside
+   * the same unit of work: it is a read, so a crash before the commit just runs it all again.
+   * Not in a unit of work that carries catalog signals: the engine learns those only once they
+   * are committed, and the answer must see them, so it is given after the commit.
+   */
   private apply(batch: Batch, state: ProfileState, input: Input, now: number): void {
-    const r = step(this.program, state, input, now);
-    batch.touch(r.state);
-    batch.effects.push(...r.effects);
+    const inputs: Input[] = [input];
+    for (let next = inputs.pop(); next; next = inputs.pop()) {
+      const r = step(this.program, state, next, now);
+      state = r.state;
+      batch.touch(state);
+      for (const e of r.effects) {
+        batch.effects.push(e);
+        if (e.type === "recommendRequest" && !batch.signals.length && isLocal(e.request)) {
+          batch.answered.add(e.key);
+          inputs.push(this.recommended(e, recommendLocally(e.request, e.profileId, { catalog: this.catalog, now, profile: state.attributes })));
+        }
+      }
+    }
   }
 
   private async commitAndDispatch(batch: Batch): Promise<void> {
@@ -351,7 +405,7 @@ class JourneyRuntime implements Runtime {
     await batch.commit();
     // Durable: the engine learns from them now (a failed commit taught it nothing).
     for (const signal of batch.signals) this.catalog?.recordSignal(signal);
-    await this.dispatch(batch.effects, false);
+    await this.dispatch(batch.effects, false, batch.answered);
   }
 
   private readonly sentSinceCommit: string[] = [];
@@ -361,13 +415,13 @@ class JourneyRuntime implements Runtime {
    * idempotency key. Requests (calls, recommendations) are performed together; their results
    * are stepped in one batch and committed with "request done".
    */
-  private async dispatch(effects: Effect[], recovering: boolean): Promise<void> {
+  private async dispatch(effects: Effect[], recovering: boolean, answered?: ReadonlySet<string>): Promise<void> {
     const sent: string[] = [];
     const requests: (Effect & { type: "callRequest" | "recommendRequest" })[] = [];
     for (const e of effects) {
       if (!recovering) this.options.onEffect?.(e);
       if (e.type === "decision") {
-        await this.options.decisions?.record(e);
+        if (this.options.decisions) await this.options.decisions.record(e);
         sent.push(e.key);
       } else if (e.type === "send") {
         // A channel that fails leaves the message in the outbox: it is retried, never lost.
@@ -380,7 +434,7 @@ class JourneyRuntime implements Runtime {
           this.failedSends.set(e.key, { attempts, next: Date.now() + Math.min(1000 * 2 ** attempts, 300_000) });
           this.log.error({ err, key: e.key, channel: e.channel, attempts }, "channel send failed; it stays in the outbox and is retried");
         }
-      } else if (e.type === "callRequest" || e.type === "recommendRequest") requests.push(e);
+      } else if ((e.type === "callRequest" || e.type === "recommendRequest") && !answered?.has(e.key)) requests.push(e);
     }
     this.sentSinceCommit.push(...sent);
     if (!requests.length) return;
@@ -408,6 +462,10 @@ class JourneyRuntime implements Runtime {
       now: this.clock.virtual ? e.at : this.clock.now(),
       profile,
     });
+    return this.recommended(e, r);
+  }
+
+  private recommended(e: Effect & { type: "recommendRequest" }, r: Recommendation): Input {
     for (const err of r.errors) this.log.warn({ profileId: e.profileId, key: e.key, err }, "recommendation algorithm failed; backup used");
     return { kind: "result", request: e.key, ok: true, value: r.items, items: r.sources };
   }
@@ -443,6 +501,8 @@ class Batch {
   readonly events: string[] = [];
   readonly dispatched: string[] = [];
   readonly signals: Signal[] = [];
+  /** Requests answered inside this unit of work: committed as dispatched, never dispatched. */
+  readonly answered = new Set<string>();
   pruneSignalsBefore?: number;
 
   constructor(
@@ -471,7 +531,7 @@ class Batch {
       timers: [...this.states.values()].map((s) => ({ profileId: s.id, due: nextDue(s) ?? null })),
       events: this.events,
       effects: this.effects,
-      dispatched: this.dispatched,
+      dispatched: this.answered.size ? [...this.dispatched, ...this.answered] : this.dispatched,
       signals: this.signals,
       ...(this.pruneSignalsBefore !== undefined ? { pruneSignalsBefore: this.pruneSignalsBefore } : {}),
     };

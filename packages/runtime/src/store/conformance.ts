@@ -150,6 +150,16 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
         expect(await s.loadProfile("p2")).toBeUndefined();
       });
 
+      test("a profile viewed is the committed one; a profile loaded after it is still the caller's own", async () => {
+        const s = await fresh();
+        await s.commit(batch({ profiles: [profileFixture("p1")] }));
+        expect(await s.viewProfile("p1")).toEqual(profileFixture("p1"));
+        expect(await s.viewProfile("p2")).toBeUndefined();
+        const loaded = (await s.loadProfile("p1"))!;
+        loaded.instances["welcome"]!.vars["n"] = 99;
+        expect(await s.viewProfile("p1")).toEqual(profileFixture("p1"));
+      });
+
       // "The caller owns the returned state" (Store.loadProfile). The engine changes a state's
       // containers (instances, vars, loops, goals, history, audiences, schedules, sends) and
       // replaces data values (attributes, event data, results) rather than changing them in
@@ -324,6 +334,13 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
         const s = await fresh();
         await s.commit(batch({ effects: [sendFixture("k1"), sendFixture("k2")], dispatched: ["k1"] }));
         expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k2"]);
+      });
+
+      test("a key waiting from an earlier batch, created again and dispatched in one batch, is done", async () => {
+        const s = await fresh();
+        await s.commit(batch({ effects: [sendFixture("k1")] }));
+        await s.commit(batch({ effects: [sendFixture("k1")], dispatched: ["k1"] }));
+        expect(await s.pendingEffects(10)).toEqual([]);
       });
 
       test("many dispatches keep the outbox right", async () => {

@@ -25,6 +25,10 @@ export class MemoryStore implements Store {
     return s === undefined ? undefined : cloneState(s);
   }
 
+  async viewProfile(id: string): Promise<Readonly<ProfileState> | undefined> {
+    return this.profiles.get(id);
+  }
+
   async hasEvent(id: string): Promise<boolean> {
     return this.events.has(id);
   }
@@ -37,9 +41,10 @@ export class MemoryStore implements Store {
     for (const [id, p] of profiles) this.profiles.set(id, p);
     for (const t of batch.timers) this.timers.set(t.profileId, t.due);
     for (const e of batch.events) this.events.add(e);
+    const done = new Set(batch.dispatched);
     for (const e of batch.effects) {
       // A key already waiting in the outbox is one effect, as in every store.
-      if (DISPATCHED.has(e.type) && !this.outboxKeys.has(e.key)) {
+      if (DISPATCHED.has(e.type) && !this.outboxKeys.has(e.key) && !done.has(e.key)) {
         this.outbox.push(e);
         this.outboxKeys.add(e.key);
       }

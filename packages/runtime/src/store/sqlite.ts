@@ -253,11 +253,15 @@ export class SqliteStore implements Store {
    * called, and a state that cannot be serialised fails its own commit before any write.
    */
   private rows(batch: CommitBatch): Rows {
+    // An effect dispatched in the batch that creates it is not inserted (its key is still
+    // deleted: the same key may be waiting from an earlier batch).
+    const done = new Set(batch.dispatched);
+    const effects = batch.effects.filter((e) => DISPATCHED.has(e.type) && !done.has(e.key));
     return {
       profiles: batch.profiles.map((p) => [p.id, JSON.stringify(p)]),
       timers: batch.timers.map((t) => ({ profileId: t.profileId, due: t.due })),
       events: [...batch.events],
-      effects: batch.effects.filter((e) => DISPATCHED.has(e.type)).map((e) => [e.key, JSON.stringify(e)]),
+      effects: effects.map((e) => [e.key, JSON.stringify(e)]),
       dispatched: [...batch.dispatched],
       signals: (batch.signals ?? []).map((x) => [x.at, x.profileId, x.kind, JSON.stringify(x.keys), x.eventId]),
       ...(batch.pruneSignalsBefore !== undefined ? { pruneSignalsBefore: batch.pruneSignalsBefore } : {}),
@@ -277,7 +281,6 @@ export class SqliteStore implements Store {
       for (const id of rows.events) s.putEvent.run(id, at);
     }
     for (const [key, effect] of rows.effects) s.putEffect.run(key, effect);
-    // After the effects, so that a key created and dispatched in the same batch never shows.
     for (const k of rows.dispatched) s.dispatch.run(k);
     if (rows.events.length && this.retention) this.prune(rows.events.length);
     for (const [at, profileId, kind, keys, eventId] of rows.signals) s.putSignal.run(at, profileId, kind, keys, eventId);
@@ -376,6 +379,10 @@ export class SqliteStore implements Store {
       const s = this.stmt.loadProfile.get(id);
       return s === undefined ? undefined : (JSON.parse(s) as ProfileState);
     });
+  }
+
+  viewProfile(id: string): Promise<Readonly<ProfileState> | undefined> {
+    return this.loadProfile(id);
   }
 
   hasEvent(id: string): Promise<boolean> {

@@ -17,7 +17,7 @@ export interface CommitBatch {
   events: string[];
   /** New effects, appended to the outbox in order, not yet dispatched. */
   effects: Effect[];
-  /** Outbox effects whose dispatch this batch completes. */
+  /** Outbox effects whose dispatch this batch completes; an effect of this same batch among them never enters the outbox. */
   dispatched: string[];
   /** Catalog signals of the batch's events, appended in order: the recommendation engine is rebuilt from them on start. */
   signals?: Signal[];
@@ -28,6 +28,8 @@ export interface CommitBatch {
 export interface Store {
   /** The caller owns the returned state: changing it never changes the store. */
   loadProfile(id: string): Promise<ProfileState | undefined>;
+  /** A profile's state to read, not change (decisions): where the store keeps objects, its own, uncopied. */
+  viewProfile(id: string): Promise<Readonly<ProfileState> | undefined>;
   /** Whether an event id was processed (within the store's retention of event ids). */
   hasEvent(id: string): Promise<boolean>;
   /** The store takes ownership of the states in the batch: the caller must not change them afterwards. */

@@ -12,7 +12,7 @@
  * Needs the built packages (`npm run build`): the worker imports `dist/`.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -311,12 +311,33 @@ describe("restarts on the sample's events", () => {
   });
 
   it("a crash while a recommendation request is in flight: start() answers it at the instant it was made, once", async () => {
-    // The first recommendRequest is Ana's, at 14:15 on 2 March: committed, then the process
-    // dies. The restarted virtual clock is back at the first event (20 February); the
-    // recommendation and the email must still be those of 14:15 on 2 March.
-    const { restart, cmp } = await crashOnce("request", ["--kill-at-request", "1"]);
-    expect(restart.pendingRequests).toBe(1);
-    expect(clean(cmp)).toEqual(none);
+    // Built-in algorithms are answered inside the unit of work: a request in flight is a
+    // provider's. The sample with its recommendation asked of a provider: the first
+    // recommendRequest is Ana's, at 14:15 on 2 March: committed, then the process dies. The
+    // restarted virtual clock is back at the first event (20 February); the recommendation
+    // and the email must still be those of 14:15 on 2 March.
+    const viaProvider = join(tmp, "via-provider");
+    cpSync(sample, viaProvider, { recursive: true });
+    const main = join(viaProvider, "abandoned-cart.journey");
+    writeFileSync(main, readFileSync(main, "utf8").replace("recommend recs = cartBased(cart.items.sku)", 'recommend recs = provider("shop", cart.items.sku)'));
+    const built = spawnSync(process.execPath, [join(repo, "packages/cli/bin/journey.js"), "build", viaProvider, "-o", viaProvider], { encoding: "utf8" });
+    expect(built.status, built.stdout + built.stderr).toBe(0);
+    const providerIr = join(viaProvider, "via-provider.ir.json");
+    const refDir = join(tmp, "via-provider-ref");
+    mkdirSync(refDir);
+    const ref = await runWorker(workerArgs(small(), join(refDir, "store.db"), join(refDir, "outbox.jsonl"), ["--ir", providerIr, "--provider", "shop"]));
+    expect(ref.code, ref.stderr).toBe(0);
+    const refMessages = readOutbox(join(refDir, "outbox.jsonl")).messages;
+    expect(refMessages.size).toBe(5);
+
+    const dir = join(tmp, "request");
+    mkdirSync(dir);
+    const args = workerArgs(small(), join(dir, "store.db"), join(dir, "outbox.jsonl"), ["--ir", providerIr, "--provider", "shop"]);
+    expect((await runWorker([...args, "--kill-at-request", "1"])).signal).toBe("SIGKILL");
+    const b = await runWorker(args);
+    expect(b.code, b.stderr).toBe(0);
+    expect((JSON.parse(b.lines[0]!.slice(6)) as { pendingRequests: number }).pendingRequests).toBe(1);
+    expect(clean(compareOutbox(join(dir, "outbox.jsonl"), refMessages))).toEqual(none);
   });
 
   it("a crash after a message is written but before it is recorded as sent: start() sends it again, and the outbox skips it", async () => {

@@ -9,6 +9,7 @@
  *   node worker.mjs --db <file> --outbox <file> --events <jsonl> --profiles <json>
  *                   --catalog <json> [--ir <ir.json>] [--tail-hours 96]
  *                   [--kill-after-events N] [--kill-at-request N] [--kill-after-send N]
+ *                   [--provider NAME]
  *
  * Without `--ir` it compiles samples/abandoned-cart with the built compiler.
  *
@@ -24,6 +25,10 @@
  * The virtual clock starts at the first event on every run: `advanceTo` only moves forward,
  * the timers still stored are all at or after the point the previous run reached, and a
  * request recovered by `start()` is answered at the instant it was made (its effect's `at`).
+ *
+ * `--provider NAME` registers a recommendation provider of that name that answers `cartBased`
+ * from the catalog engine after a macrotask: a remote provider, whose requests are in flight
+ * between two commits (the built-in algorithms are answered inside the unit of work).
  *
  * The catalog items are loaded into `runtime.catalog` before `start()` (the store keeps the
  * signals the engine learns from, not the shop's catalog).
@@ -97,9 +102,19 @@ async function main() {
   const requests = pending.filter((e) => e.type === "callRequest" || e.type === "recommendRequest");
 
   let recommendRequests = 0;
+  const providerName = option("provider");
+  const providers = providerName
+    ? {
+        [providerName]: {
+          recommend: (req) =>
+            new Promise((resolve) => setImmediate(() => resolve(runtime.catalog.recommend({ algorithm: "cartBased", args: req.args, named: {}, profileId: req.profileId, limit: req.limit, now: req.now })))),
+        },
+      }
+    : {};
   const runtime = createRuntime({
     ir,
     store,
+    providers,
     channels: channel,
     clock,
     logger: { info() {}, warn: (o, m) => process.stderr.write(`warn ${m} ${JSON.stringify(o)}\n`), error: (o, m) => process.stderr.write(`error ${m} ${JSON.stringify(o)}\n`) },
