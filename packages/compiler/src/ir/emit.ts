@@ -1,13 +1,14 @@
 /** Checked AST → IR. Deterministic: declarations in name order, no counters, no clocks. */
-import { createHash } from "node:crypto";
 import type { Type } from "@journey/template";
 import type { CheckResult } from "../semantics/checker.js";
+import type { CheckContext } from "../semantics/context.js";
 import { CHANNELS } from "../semantics/builtins.js";
 import { constNumber, isConstant } from "../semantics/constants.js";
-import { resolveType } from "../semantics/types.js";
+import { paramTypes, resolveType, returnType } from "../semantics/types.js";
 import type * as A from "../syntax/ast.js";
 import { LineIndex } from "../syntax/line-index.js";
 import { emitExpr } from "./expressions.js";
+import { digest, objectJson, versioned, type JsonPieces, type WithJson } from "./hash.js";
 import { blockIds, setPath } from "./ids.js";
 import {
   IR_VERSION,
@@ -33,18 +34,14 @@ export function serializeIR(ir: IR): string {
   return JSON.stringify(ir, null, 2) + "\n";
 }
 
-/** A content hash (journeys and experiences hold no source positions: moving code makes no new version). */
-export function hashOf(value: unknown): string {
-  return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);
-}
-
 const byName = <V>(m: Map<string, V>): [string, V][] => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 class Emitter {
   readonly fileNames: string[];
   private readonly fileIndex: Map<string, number>;
   private readonly lines = new Map<string, LineIndex>();
-  readonly sourceMap: Record<string, IRLocation> = {};
+  /** Source map entries, in the order met (sorted once at the end, see `sourceMapNodes`). */
+  readonly locations = new Map<string, IRLocation>();
   file = "";
 
   constructor(
@@ -66,13 +63,10 @@ class Emitter {
     return [this.fileIndex.get(this.file) ?? 0, s.line + 1, s.column + 1, e.line + 1, e.column + 1];
   }
 
-  type(te: A.TypeExpr): Type {
-    return this.checked.ctx.inFile(this.file, () => resolveType(this.checked.ctx, te));
-  }
-
   // ── journeys ─────────────────────────────────────────────────────────────────────
 
-  journey(d: A.JourneyDecl): IRJourney {
+  /** A journey and its JSON text; it holds no source positions: moving code makes no new version. */
+  journey(d: A.JourneyDecl): WithJson<IRJourney> {
     const nodes: Record<string, IRNode> = {};
     const entry = this.block(d.body.steps, "", null, nodes, d.name.name);
     const trigger = d.clauses.find((c) => c.kind === "OnEvent" || c.kind === "OnAudience" || c.kind === "OnSchedule") as A.TriggerClause | undefined;
@@ -93,7 +87,7 @@ class Emitter {
       entry,
       nodes,
     };
-    return { ...j, version: hashOf(j) } as IRJourney;
+    return versioned(j);
   }
 
   private trigger(t: A.TriggerClause): IRJourney["trigger"] {
@@ -126,7 +120,7 @@ class Emitter {
       const id = ids[i]!;
       const after = i + 1 < steps.length ? ids[i + 1]! : next;
       nodes[id] = this.node(steps[i]!, id, after, nodes, journey);
-      this.sourceMap[`${journey}#${id}`] = this.loc(steps[i]!.span);
+      this.locations.set(`${journey}#${id}`, this.loc(steps[i]!.span));
     }
     return steps.length ? ids[0]! : next;
   }
@@ -219,7 +213,8 @@ class Emitter {
 
   // ── experiences ──────────────────────────────────────────────────────────────────
 
-  experience(d: A.ExperienceDecl): IRExperience {
+  /** An experience and its JSON text (versioned like a journey). */
+  experience(d: A.ExperienceDecl): WithJson<IRExperience> {
     const steps: IRExperienceStep[] = [];
     const variants: IRVariant[] = [];
     let format: IRExperience["format"] = "text";
@@ -269,7 +264,7 @@ class Emitter {
             };
           }
           variants.push(v);
-          this.sourceMap[`${d.name.name}#variant:${item.name.name}`] = this.loc(item.span);
+          this.locations.set(`${d.name.name}#variant:${item.name.name}`, this.loc(item.span));
           break;
         }
       }
@@ -286,7 +281,7 @@ class Emitter {
       steps,
       variants,
     };
-    return { ...x, version: hashOf(x) } as IRExperience;
+    return versioned(x);
   }
 
   // ── tests ────────────────────────────────────────────────────────────────────────
@@ -341,6 +336,22 @@ class Emitter {
   }
 }
 
+/** Parameters with their types as the checker resolved them (once per compilation). */
+function params(ctx: CheckContext, file: string, ps: A.Param[]): { name: string; type: Type }[] {
+  const types = paramTypes(ctx, file, ps);
+  return ps.map((p, i) => ({ name: p.name.name, type: types[i]! }));
+}
+
+/**
+ * The source map's nodes in key order. The default sort (code unit order, as `<` compares)
+ * runs natively: a comparator function was most of the cost.
+ */
+function sourceMapNodes(locations: Map<string, IRLocation>): Record<string, IRLocation> {
+  const nodes: Record<string, IRLocation> = {};
+  for (const key of [...locations.keys()].sort()) nodes[key] = locations.get(key)!;
+  return nodes;
+}
+
 function algorithm(c: A.CallExpr): IRAlgorithm {
   const named: Record<string, IRAlgorithm["named"][string]> = {};
   for (const a of c.args) {
@@ -381,18 +392,16 @@ export function emitIR(checked: CheckResult, files: Map<string, A.SourceFile>): 
   const actions: IR["actions"] = {};
   for (const [name, l] of byName(symbols.actions)) {
     const d = l.decl;
-    inFile(l.file, () => {
-      actions[name] = {
-        params: d.params.map((p) => ({ name: p.name.name, type: em.type(p.type) })),
-        ...(d.returns ? { returns: em.type(d.returns) } : {}),
-        method: d.method?.name ?? "get",
-        url: d.url?.value ?? "",
-        headers: Object.fromEntries((d.headers?.entries ?? []).map((h) => [h.name.name, emitExpr(h.value)])),
-        ...(d.body ? { body: emitExpr(d.body) } : {}),
-        ...(d.timeout && constNumber(d.timeout) !== undefined ? { timeoutMs: constNumber(d.timeout) } : {}),
-        ...(d.retries && constNumber(d.retries) !== undefined ? { retries: constNumber(d.retries) } : {}),
-      };
-    });
+    actions[name] = {
+      params: params(ctx, l.file, d.params),
+      ...(d.returns ? { returns: returnType(ctx, l.file, d.returns) } : {}),
+      method: d.method?.name ?? "get",
+      url: d.url?.value ?? "",
+      headers: Object.fromEntries((d.headers?.entries ?? []).map((h) => [h.name.name, emitExpr(h.value)])),
+      ...(d.body ? { body: emitExpr(d.body) } : {}),
+      ...(d.timeout && constNumber(d.timeout) !== undefined ? { timeoutMs: constNumber(d.timeout) } : {}),
+      ...(d.retries && constNumber(d.retries) !== undefined ? { retries: constNumber(d.retries) } : {}),
+    };
   }
   const channels: IR["channels"] = {};
   for (const [name, l] of byName(symbols.channels)) {
@@ -407,18 +416,26 @@ export function emitIR(checked: CheckResult, files: Map<string, A.SourceFile>): 
   for (const [name, l] of byName(symbols.fragments)) fragments[name] = l.decl.body.kind === "String" ? l.decl.body.value : "";
   const templates: IR["templates"] = {};
   for (const [name, l] of byName(symbols.templates)) {
-    inFile(l.file, () => {
-      templates[name] = {
-        channel: l.decl.channel.name,
-        params: l.decl.params.map((p) => ({ name: p.name.name, type: em.type(p.type) })),
-        content: em.content(l.decl.channel.name, l.decl.fields),
-      };
-    });
+    templates[name] = {
+      channel: l.decl.channel.name,
+      params: params(ctx, l.file, l.decl.params),
+      content: em.content(l.decl.channel.name, l.decl.fields),
+    };
   }
   const journeys: IR["journeys"] = {};
-  for (const [name, l] of byName(symbols.journeys)) journeys[name] = inFile(l.file, () => em.journey(l.decl));
+  const journeyTexts: [string, JsonPieces][] = [];
+  for (const [name, l] of byName(symbols.journeys)) {
+    const { value, json } = inFile(l.file, () => em.journey(l.decl));
+    journeys[name] = value;
+    journeyTexts.push([name, json]);
+  }
   const experiences: IR["experiences"] = {};
-  for (const [name, l] of byName(symbols.experiences)) experiences[name] = inFile(l.file, () => em.experience(l.decl));
+  const experienceTexts: [string, JsonPieces][] = [];
+  for (const [name, l] of byName(symbols.experiences)) {
+    const { value, json } = inFile(l.file, () => em.experience(l.decl));
+    experiences[name] = value;
+    experienceTexts.push([name, json]);
+  }
   const tests = symbols.tests.map((l) => inFile(l.file, () => em.test(l.decl)));
 
   const body = {
@@ -435,8 +452,23 @@ export function emitIR(checked: CheckResult, files: Map<string, A.SourceFile>): 
     experiences,
     tests,
   };
-  const sortedMap = Object.fromEntries(Object.entries(em.sourceMap).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  // The project hash leaves test locations out, like the source map: only meaning counts.
-  const hash = hashOf({ ...body, tests: tests.map(({ loc: _loc, events, expectations, ...t }) => ({ ...t, events: events.map(({ loc: _l, ...e }) => e), expectations: expectations.map(({ loc: _l, ...x }) => x) })) });
-  return { irVersion: IR_VERSION, hash, ...body, sourceMap: { files: em.fileNames, nodes: sortedMap } };
+  // The hash of the body, its journeys and experiences from their texts. It leaves test
+  // locations out, like the source map: only meaning counts.
+  const hash = digest(
+    objectJson([
+      ["profile", JSON.stringify(body.profile)],
+      ["types", JSON.stringify(types)],
+      ["events", JSON.stringify(events)],
+      ["catalog", catalog && JSON.stringify(catalog)],
+      ["audiences", JSON.stringify(audiences)],
+      ["actions", JSON.stringify(actions)],
+      ["channels", JSON.stringify(channels)],
+      ["fragments", JSON.stringify(fragments)],
+      ["templates", JSON.stringify(templates)],
+      ["journeys", objectJson(journeyTexts)],
+      ["experiences", objectJson(experienceTexts)],
+      ["tests", JSON.stringify(tests.map(({ loc: _loc, events, expectations, ...t }) => ({ ...t, events: events.map(({ loc: _l, ...e }) => e), expectations: expectations.map(({ loc: _l, ...x }) => x) })))],
+    ]),
+  );
+  return { irVersion: IR_VERSION, hash, ...body, sourceMap: { files: em.fileNames, nodes: sourceMapNodes(em.locations) } };
 }

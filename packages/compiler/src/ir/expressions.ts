@@ -1,6 +1,5 @@
 /** AST expressions → IR expressions: plain paths stay paths, the rest become small trees. */
 import type * as A from "../syntax/ast.js";
-import { pathKey } from "../semantics/scope.js";
 import type { IRExpr } from "@journey/ir";
 
 export function emitExpr(e: A.Expr): IRExpr {
@@ -23,8 +22,8 @@ export function emitExpr(e: A.Expr): IRExpr {
     case "Name":
       return { path: [e.name] };
     case "Member": {
-      const key = pathKey(e);
-      return key !== undefined ? { path: key.split(".") } : { get: [emitExpr(e.object), e.property.name] };
+      const path = pathOf(e);
+      return path ? { path } : { get: [emitExpr(e.object), e.property.name] };
     }
     case "Index":
       return { index: [emitExpr(e.object), emitExpr(e.index)] };
@@ -39,4 +38,16 @@ export function emitExpr(e: A.Expr): IRExpr {
     case "Record":
       return { record: Object.fromEntries(e.entries.map((en) => [en.name.name, emitExpr(en.value)])) };
   }
+}
+
+/** `a.b.c` → ["a", "b", "c"]; undefined for anything that is not a plain path. */
+function pathOf(e: A.Expr): string[] | undefined {
+  let n = 1;
+  let x = e;
+  for (; x.kind === "Member"; x = x.object) n++;
+  if (x.kind !== "Name") return undefined;
+  const path = new Array<string>(n);
+  path[0] = x.name;
+  for (x = e; x.kind === "Member"; x = x.object) path[--n] = x.property.name;
+  return path;
 }

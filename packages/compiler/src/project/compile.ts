@@ -15,8 +15,8 @@ export interface CompileOptions {
 export interface CompileResult {
   /** The IR, present when emitting and there are no errors (warnings allowed). */
   ir?: IR;
-  /** The IR serialised deterministically (same input, same bytes), when `ir` is present. */
-  irJson?: string;
+  /** The IR serialised deterministically (same input, same bytes), when `ir` is present; built on first read. */
+  readonly irJson?: string;
   diagnostics: Diagnostic[];
   hasErrors: boolean;
   files: Map<string, SourceFile>;
@@ -38,7 +38,14 @@ export function compile(inputs: SourceInput[], options: CompileOptions = {}): Co
   const diagnostics = [...syntax, ...withoutCascades(checked.ctx.diagnostics, syntax, files)].sort(compareDiagnostics);
   const hasErrors = diagnostics.some((d) => d.severity === "error");
   const indexes = new Map<string, LineIndex>();
-  const result: CompileResult = {
+  const ir = options.emit !== false && !hasErrors ? emitIR(checked, files) : undefined;
+  let irJson: string | undefined;
+  return {
+    ir,
+    // Serialised on first read, once: `journey check` and the language server never write the IR.
+    get irJson() {
+      return ir && (irJson ??= serializeIR(ir));
+    },
     diagnostics,
     hasErrors,
     files,
@@ -52,11 +59,6 @@ export function compile(inputs: SourceInput[], options: CompileOptions = {}): Co
       return idx;
     },
   };
-  if (options.emit !== false && !hasErrors) {
-    result.ir = emitIR(checked, files);
-    result.irJson = serializeIR(result.ir);
-  }
-  return result;
 }
 
 /**

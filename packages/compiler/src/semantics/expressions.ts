@@ -11,8 +11,11 @@ export interface ExprOptions {
   allowSecret?: boolean;
 }
 
+/** The default options, shared: a default `{}` would be a new object per expression typed. */
+const NO_OPTIONS: ExprOptions = {};
+
 /** Type an expression. Returns `unknown` where it already reported a mistake. */
-export function typeOf(ctx: CheckContext, e: A.Expr, scope: Scope, opts: ExprOptions = {}): Type {
+export function typeOf(ctx: CheckContext, e: A.Expr, scope: Scope, opts: ExprOptions = NO_OPTIONS): Type {
   switch (e.kind) {
     case "String":
       return T.literal(e.value);
@@ -182,10 +185,11 @@ export function checkCondition(ctx: CheckContext, e: A.Expr, scope: Scope): { wh
 }
 
 /** Check that `e` has a type assignable to `expected`; report a mismatch at `e`. */
-export function expectType(ctx: CheckContext, e: A.Expr, expected: Type, scope: Scope, opts: ExprOptions = {}): Type {
+export function expectType(ctx: CheckContext, e: A.Expr, expected: Type, scope: Scope, opts: ExprOptions = NO_OPTIONS): Type {
   let t = typeOf(ctx, e, scope, opts);
   if (expected.kind !== "optional" && t.kind === "optional") t = requireValue(ctx, e, t, scope);
-  if (!isAssignable(t, expected)) {
+  // The declared type itself (an argument that is a parameter's record type) needs no walk.
+  if (t !== expected && !isAssignable(t, expected)) {
     if (e.kind === "Record" && nonNull(expected).kind === "record") return t; // reported per field by checkRecordLiteral
     ctx.report("typeMismatch", { expected: typeToString(expected), actual: typeToString(t) }, e.span);
   }

@@ -14,27 +14,28 @@ export interface Binding {
 }
 
 export class Scope {
-  private readonly vars = new Map<string, Binding>();
-  private readonly nonNullPaths = new Set<string>();
+  // Made on first use: most scopes (a block's, a branch's) define nothing or narrow nothing.
+  private vars?: Map<string, Binding>;
+  private nonNullPaths?: Set<string>;
 
   constructor(readonly parent?: Scope) {}
 
   define(b: Binding): void {
-    this.vars.set(b.name, b);
+    (this.vars ??= new Map()).set(b.name, b);
   }
 
   lookup(name: string): Binding | undefined {
-    return this.vars.get(name) ?? this.parent?.lookup(name);
+    return this.vars?.get(name) ?? this.parent?.lookup(name);
   }
 
   /** Whether `name` is defined in this scope itself (not a parent). */
   ownsName(name: string): boolean {
-    return this.vars.has(name);
+    return this.vars?.has(name) ?? false;
   }
 
   names(): string[] {
     const out = new Set<string>(this.parent?.names() ?? []);
-    for (const k of this.vars.keys()) out.add(k);
+    for (const k of this.vars?.keys() ?? []) out.add(k);
     return [...out];
   }
 
@@ -45,17 +46,17 @@ export class Scope {
   /** A child scope in which the given paths are known not to be null. */
   narrowed(paths: Iterable<string>): Scope {
     const s = new Scope(this);
-    for (const p of paths) s.nonNullPaths.add(p);
+    s.assume(paths);
     return s;
   }
 
   /** Adds facts to this scope (after `if x == null { end }`, `x` is not null). */
   assume(paths: Iterable<string>): void {
-    for (const p of paths) this.nonNullPaths.add(p);
+    for (const p of paths) (this.nonNullPaths ??= new Set()).add(p);
   }
 
   isNonNull(path: string): boolean {
-    return this.nonNullPaths.has(path) || (this.parent?.isNonNull(path) ?? false);
+    return (this.nonNullPaths?.has(path) ?? false) || (this.parent?.isNonNull(path) ?? false);
   }
 }
 

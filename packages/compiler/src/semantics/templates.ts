@@ -6,7 +6,7 @@
 import { checkTemplate, type TemplateDiagnostic } from "@journey/template";
 import type { CodeName } from "../diagnostics/codes.js";
 import type * as A from "../syntax/ast.js";
-import { decodeString, sourceOffset } from "../syntax/strings.js";
+import { sourceOffsets } from "../syntax/strings.js";
 import type { CheckContext } from "./context.js";
 import type { Scope } from "./scope.js";
 
@@ -40,9 +40,7 @@ export function checkContent(ctx: CheckContext, s: A.StringExpr, scope: Scope, e
   if (used) for (const r of result.references) used.add(r.root);
   const complete = !result.diagnostics.some((d) => d.kind === "syntax");
   if (!result.diagnostics.length && !result.references.length) return complete;
-  const raw = ctx.text(s.span);
-  const { map } = decodeString(raw, s.span.start, true);
-  const at = (i: number) => sourceOffset(map!, i);
+  const at = sourceOffsets(ctx.text(s.span), s.span.start);
   for (const r of result.references) {
     const b = scope.lookup(r.root);
     r.segments.forEach((seg, i) => {

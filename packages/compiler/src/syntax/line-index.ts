@@ -9,6 +9,13 @@ export class LineIndex {
 
   constructor(readonly text: string) {
     const starts = [0];
+    this.starts = starts;
+    // Most files have no `\r`: then the native search finds the line breaks (the emitter
+    // indexes every file of a project).
+    if (!text.includes("\r")) {
+      for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+      return;
+    }
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 10) starts.push(i + 1);
@@ -17,7 +24,6 @@ export class LineIndex {
         starts.push(i + 1);
       }
     }
-    this.starts = starts;
   }
 
   get lineCount(): number {

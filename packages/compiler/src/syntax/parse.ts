@@ -5,8 +5,9 @@
 import type { IRecognitionException, IToken } from "chevrotain";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Comment, SourceFile, Span } from "./ast.js";
-import { parser, tokSpan } from "./parser.js";
+import { parser } from "./parser.js";
 import * as t from "./tokens.js";
+import { tokSpan } from "./tokens.js";
 
 /** Deeper nesting than this is refused before parsing: recursion must never overflow the stack. */
 export const MAX_NESTING = 100;
@@ -16,7 +17,6 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
-const OPENERS = new Set<unknown>([t.LCurly, t.LParen, t.LBracket]);
 const CLOSERS = new Set<unknown>([t.RCurly, t.RParen, t.RBracket]);
 
 /** What the parser was reading, by rule: the words that make "unexpected x" actionable. */
@@ -33,7 +33,6 @@ const RULE_CONTEXT: Record<string, string> = {
   typeAtom: "expected a type",
   primary: "expected an expression",
   expr: "expected an expression",
-  notExpr: "expected an expression",
   unaryMinus: "expected an expression",
   waitStep: "expected a duration, `until <time>` or `for <Event>` after `wait`",
   trigger: "expected an event name, `enter <Audience>` or `schedule every …` after `on`",
@@ -91,13 +90,23 @@ export function parseFile(path: string, text: string): ParseResult {
     );
   }
   const tokens = lexed.tokens;
+  // One pass over the tokens: literals the lexer accepted by their shape only, strings left
+  // open, and the nesting depth (refused beyond MAX_NESTING).
+  let depth = 0;
+  let tooDeep: IToken | undefined;
   for (const tok of tokens) {
-    const bad = invalidLiteral(tok);
-    if (bad) diagnostics.push(diagnostic("invalidLiteral", { what: bad, text: tok.image }, path, tokSpan(tok)));
-    if (tok.tokenType === t.UnterminatedString) {
+    const type = tok.tokenType;
+    if (type === t.LCurly || type === t.LParen || type === t.LBracket) {
+      if (++depth > MAX_NESTING) tooDeep ??= tok;
+    } else if (type === t.RCurly || type === t.RParen || type === t.RBracket) {
+      depth = Math.max(0, depth - 1);
+    } else if (type === t.TimeOfDayLit || type === t.DateTimeLit) {
+      const bad = invalidLiteral(tok);
+      if (bad) diagnostics.push(diagnostic("invalidLiteral", { what: bad, text: tok.image }, path, tokSpan(tok)));
+    } else if (type === t.UnterminatedString) {
       diagnostics.push(diagnostic("unterminatedString", {}, path, tokSpan(tok)));
       retype(tok, t.StringLit);
-    } else if (tok.tokenType === t.UnterminatedTripleString) {
+    } else if (type === t.UnterminatedTripleString) {
       diagnostics.push(diagnostic("unterminatedTripleString", {}, path, { start: tok.startOffset, end: tok.startOffset + 3 }));
       retype(tok, t.TripleStringLit);
     }
@@ -105,7 +114,6 @@ export function parseFile(path: string, text: string): ParseResult {
   const comments = collectComments(lexed.groups["comments"] ?? []);
   const file: SourceFile = { path, text, declarations: [], comments };
 
-  const tooDeep = findTooDeep(tokens);
   if (tooDeep) {
     diagnostics.push(diagnostic("tooDeep", { max: MAX_NESTING }, path, tokSpan(tooDeep)));
     return { file, diagnostics };
@@ -173,16 +181,6 @@ function errorSpan(tok: IToken, text: string): Span {
     return { start: Math.max(0, end - 1), end };
   }
   return tokSpan(tok);
-}
-
-function findTooDeep(tokens: IToken[]): IToken | undefined {
-  let depth = 0;
-  for (const tok of tokens) {
-    if (OPENERS.has(tok.tokenType)) {
-      if (++depth > MAX_NESTING) return tok;
-    } else if (CLOSERS.has(tok.tokenType)) depth = Math.max(0, depth - 1);
-  }
-  return undefined;
 }
 
 function collectComments(group: IToken[]): Comment[] {

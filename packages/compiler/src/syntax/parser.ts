@@ -7,24 +7,46 @@
  * expression can continue with a name, so statements need no separator. Commas are
  * optional between fields and record entries, required between list items and arguments.
  */
-import { EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
+import { EmbeddedActionsParser, type IOrAlt, type IToken, type TokenType } from "chevrotain";
 import * as t from "./tokens.js";
+import { tokSpan } from "./tokens.js";
 import type * as A from "./ast.js";
+import { Chain, errorAt, fold, unaryExpr } from "./operators.js";
 import { decodeString } from "./strings.js";
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
+/** `1h30m` → 5400000, from a duration the lexer matched (digits and a unit, repeated). */
 export function durationMs(text: string): number {
   let ms = 0;
-  for (const m of text.matchAll(/(\d+)(ms|s|m|h|d|w)/g)) ms += Number(m[1]) * UNIT_MS[m[2]!]!;
+  for (let i = 0; i < text.length; ) {
+    const start = i;
+    while (isDigit(text.charCodeAt(i))) i++;
+    const unit = text.startsWith("ms", i) ? "ms" : text[i]!;
+    ms += Number(text.slice(start, i)) * UNIT_MS[unit]!;
+    i += unit.length;
+  }
   return ms;
 }
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Whether a number literal is digits only (an `int`). */
+function isDigits(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (!isDigit(text.charCodeAt(i))) return false;
+  return text.length > 0;
+}
+
+/** The kinds of a journey's clauses (the rest of its items are steps). */
+const CLAUSE_KINDS = new Set<string>(["OnEvent", "OnAudience", "OnSchedule", "Reentry", "ExitOn", "Goal"]);
 
 /** Words that start a declaration: a block never continues with one (a `}` is missing). */
 const DECLARATION_KEYWORDS = new Set<TokenType>([t.Profile, t.Type, t.Event, t.Catalog, t.Audience, t.Action, t.Fragment, t.Template, t.Channel, t.Journey, t.Experience, t.Test]);
 
 const EMPTY: A.Span = { start: 0, end: 0 };
-const errorExpr = (span: A.Span = EMPTY): A.ErrorExpr => ({ kind: "Error", span });
+const errorExpr = (span: A.Span = EMPTY): A.ErrorExpr => errorAt(span);
 
 export class JourneyParser extends EmbeddedActionsParser {
   /** Doc comments by the offset of the token they document; set before each parse. */
@@ -83,25 +105,27 @@ export class JourneyParser extends EmbeddedActionsParser {
   private declaration = this.RULE("declaration", (): A.Declaration => {
     const start = this.startOffset();
     const doc = this.docAt(start);
-    const d = this.OR([
-      { ALT: () => this.SUBRULE(this.profileDecl) },
-      { ALT: () => this.SUBRULE(this.typeDecl) },
-      { ALT: () => this.SUBRULE(this.eventDecl) },
-      { ALT: () => this.SUBRULE(this.catalogDecl) },
-      { ALT: () => this.SUBRULE(this.audienceDecl) },
-      { ALT: () => this.SUBRULE(this.actionDecl) },
-      { ALT: () => this.SUBRULE(this.fragmentDecl) },
-      { ALT: () => this.SUBRULE(this.templateDecl) },
-      { ALT: () => this.SUBRULE(this.channelDecl) },
-      { ALT: () => this.SUBRULE(this.journeyDecl) },
-      { ALT: () => this.SUBRULE(this.experienceDecl) },
-      { ALT: () => this.SUBRULE(this.testDecl) },
-    ]);
+    const d = this.OR(this.declarationAlternatives);
     this.ACTION(() => {
       if (d && doc !== undefined) d.doc = doc;
     });
     return d;
   });
+
+  private readonly declarationAlternatives: IOrAlt<A.Declaration>[] = [
+    { ALT: () => this.SUBRULE(this.profileDecl) },
+    { ALT: () => this.SUBRULE(this.typeDecl) },
+    { ALT: () => this.SUBRULE(this.eventDecl) },
+    { ALT: () => this.SUBRULE(this.catalogDecl) },
+    { ALT: () => this.SUBRULE(this.audienceDecl) },
+    { ALT: () => this.SUBRULE(this.actionDecl) },
+    { ALT: () => this.SUBRULE(this.fragmentDecl) },
+    { ALT: () => this.SUBRULE(this.templateDecl) },
+    { ALT: () => this.SUBRULE(this.channelDecl) },
+    { ALT: () => this.SUBRULE(this.journeyDecl) },
+    { ALT: () => this.SUBRULE(this.experienceDecl) },
+    { ALT: () => this.SUBRULE(this.testDecl) },
+  ];
 
   private profileDecl = this.RULE("profileDecl", (): A.ProfileDecl => {
     const kw = this.CONSUME(t.Profile);
@@ -342,13 +366,8 @@ export class JourneyParser extends EmbeddedActionsParser {
     const bodyStart = this.startOffset();
     this.CONSUME(t.LCurly);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => clauses.push(this.SUBRULE(this.trigger)) },
-        { ALT: () => clauses.push(this.SUBRULE(this.reentry)) },
-        { ALT: () => clauses.push(this.SUBRULE(this.exitOn)) },
-        { ALT: () => clauses.push(this.SUBRULE(this.goal)) },
-        { ALT: () => steps.push(this.SUBRULE(this.step)) },
-      ]);
+      const item = this.OR(this.journeyItemAlternatives);
+      if (item) (CLAUSE_KINDS.has(item.kind) ? clauses : steps).push(item as never);
     });
     this.CONSUME(t.RCurly);
     return {
@@ -360,6 +379,14 @@ export class JourneyParser extends EmbeddedActionsParser {
       keywordSpan: tokSpan(kw),
     };
   });
+
+  private readonly journeyItemAlternatives: IOrAlt<A.JourneyClause | A.Step>[] = [
+    { ALT: () => this.SUBRULE(this.trigger) },
+    { ALT: () => this.SUBRULE(this.reentry) },
+    { ALT: () => this.SUBRULE(this.exitOn) },
+    { ALT: () => this.SUBRULE(this.goal) },
+    { ALT: () => this.SUBRULE(this.step) },
+  ];
 
   private experienceDecl = this.RULE("experienceDecl", (): A.ExperienceDecl => {
     const kw = this.CONSUME(t.Experience);
@@ -678,16 +705,22 @@ export class JourneyParser extends EmbeddedActionsParser {
   private eventMatch = this.RULE("eventMatch", (): A.EventMatch => {
     const event = this.ident(this.CONSUME(t.Identifier));
     const m: A.EventMatch = { event };
-    this.OPTION(() => {
-      this.CONSUME(t.As);
-      m.alias = this.bindingName(this.CONSUME2(t.Name));
-    });
-    this.OPTION2(() => {
-      this.CONSUME(t.Where);
-      m.where = this.SUBRULE(this.expr);
-    });
+    const alias = this.OPTION(this.eventAlias);
+    if (alias) m.alias = alias;
+    const where = this.OPTION2(this.eventWhere);
+    if (where) m.where = where;
     return m;
   });
+
+  private readonly eventAlias = (): A.Ident => {
+    this.CONSUME(t.As);
+    return this.bindingName(this.CONSUME2(t.Name));
+  };
+
+  private readonly eventWhere = (): A.Expr => {
+    this.CONSUME(t.Where);
+    return this.SUBRULE(this.expr);
+  };
 
   private reentry = this.RULE("reentry", (): A.ReentryClause => {
     const kw = this.CONSUME(t.Reentry);
@@ -741,26 +774,26 @@ export class JourneyParser extends EmbeddedActionsParser {
     return { steps, span: this.spanFrom(open.startOffset) };
   });
 
-  private step = this.RULE("step", (): A.Step => {
-    return this.OR([
-      { ALT: () => this.SUBRULE(this.waitStep) },
-      { ALT: () => this.SUBRULE(this.ifStep) },
-      { ALT: () => this.SUBRULE(this.splitStep) },
-      { ALT: () => this.SUBRULE(this.sendStep) },
-      { ALT: () => this.SUBRULE(this.recommendStep) },
-      { ALT: () => this.SUBRULE(this.callStep) },
-      { ALT: () => this.SUBRULE(this.letStep) },
-      { ALT: () => this.SUBRULE(this.setStep) },
-      { ALT: () => this.SUBRULE(this.repeatStep) },
-      { ALT: () => this.SUBRULE(this.jumpStep) },
-      {
-        ALT: (): A.Step => {
-          const kw = this.CONSUME(t.End);
-          return { kind: "End", span: tokSpan(kw) };
-        },
+  private step = this.RULE("step", (): A.Step => this.OR(this.stepAlternatives));
+
+  private readonly stepAlternatives: IOrAlt<A.Step>[] = [
+    { ALT: () => this.SUBRULE(this.waitStep) },
+    { ALT: () => this.SUBRULE(this.ifStep) },
+    { ALT: () => this.SUBRULE(this.splitStep) },
+    { ALT: () => this.SUBRULE(this.sendStep) },
+    { ALT: () => this.SUBRULE(this.recommendStep) },
+    { ALT: () => this.SUBRULE(this.callStep) },
+    { ALT: () => this.SUBRULE(this.letStep) },
+    { ALT: () => this.SUBRULE(this.setStep) },
+    { ALT: () => this.SUBRULE(this.repeatStep) },
+    { ALT: () => this.SUBRULE(this.jumpStep) },
+    {
+      ALT: (): A.Step => {
+        const kw = this.CONSUME(t.End);
+        return { kind: "End", span: tokSpan(kw) };
       },
-    ]);
-  });
+    },
+  ];
 
   private waitStep = this.RULE("waitStep", (): A.Step => {
     const kw = this.CONSUME(t.Wait);
@@ -852,24 +885,32 @@ export class JourneyParser extends EmbeddedActionsParser {
     const kw = this.CONSUME(t.Send);
     const channel = this.ident(this.CONSUME(t.Name));
     const s: A.SendStep = { kind: "Send", channel, span: EMPTY };
-    this.OR([
-      {
-        ALT: () => {
-          const start = this.startOffset();
-          const name = this.ident(this.CONSUME(t.Identifier));
-          const args = this.SUBRULE(this.argList);
-          s.template = { name, args, span: this.spanFrom(start) };
-        },
-      },
-      { ALT: () => (s.content = this.SUBRULE(this.contentBlock)) },
-    ]);
-    this.OPTION(() => {
-      this.CONSUME(t.To);
-      s.to = this.SUBRULE(this.expr);
-    });
+    const message = this.OR(this.messageAlternatives);
+    if (Array.isArray(message)) s.content = message;
+    else if (message) s.template = message;
+    const to = this.OPTION(this.recipient);
+    if (to) s.to = to;
     s.span = this.spanFrom(kw.startOffset);
     return s;
   });
+
+  /** A template call or content, after `send <channel>`. */
+  private readonly messageAlternatives: IOrAlt<A.SendStep["template"] | A.ContentField[]>[] = [
+    {
+      ALT: () => {
+        const start = this.startOffset();
+        const name = this.ident(this.CONSUME(t.Identifier));
+        const args = this.SUBRULE(this.argList);
+        return { name, args, span: this.spanFrom(start) };
+      },
+    },
+    { ALT: () => this.SUBRULE(this.contentBlock) },
+  ];
+
+  private readonly recipient = (): A.Expr => {
+    this.CONSUME(t.To);
+    return this.SUBRULE(this.expr);
+  };
 
   private contentBlock = this.RULE("contentBlock", (): A.ContentField[] => {
     const fields: A.ContentField[] = [];
@@ -881,7 +922,7 @@ export class JourneyParser extends EmbeddedActionsParser {
       const name = this.ident(this.CONSUME(t.Name));
       const value = this.SUBRULE(this.expr);
       fields.push({ name, value: value ?? errorExpr(), span: this.spanFrom(start) });
-      this.OPTION(() => this.CONSUME(t.Comma));
+      this.OPTION(this.comma);
       },
     });
     this.CONSUME(t.RCurly);
@@ -992,7 +1033,7 @@ export class JourneyParser extends EmbeddedActionsParser {
       DEF: () => {
       const f = this.SUBRULE(this.fieldDecl);
       if (f) fields.push(f);
-      this.OPTION(() => this.CONSUME(t.Comma));
+      this.OPTION(this.comma);
       },
     });
     this.CONSUME(t.RCurly);
@@ -1007,28 +1048,33 @@ export class JourneyParser extends EmbeddedActionsParser {
   private fieldDecl = this.RULE("fieldDecl", (): A.FieldDecl => {
     const start = this.startOffset();
     const doc = this.docAt(start);
-    let isKey = false;
-    this.OPTION({
-      GATE: () => this.LA(2).tokenType !== t.Colon && this.LA(2).tokenType !== t.Question,
-      DEF: () => {
-        this.CONSUME(t.Key);
-        isKey = true;
-      },
-    });
+    const isKey = this.OPTION(this.keyWord) !== undefined;
     const name = this.ident(this.CONSUME(t.Name));
-    const optional = this.OPTION2(() => this.CONSUME(t.Question)) !== undefined;
+    const optional = this.OPTION2(this.questionMark) !== undefined;
     this.CONSUME(t.Colon);
     const type = this.SUBRULE(this.typeExpr);
-    let dflt: A.Expr | undefined;
-    this.OPTION3(() => {
-      this.CONSUME(t.Equals);
-      dflt = this.SUBRULE(this.expr);
-    });
+    const dflt = this.OPTION3(this.defaultValue);
     const f: A.FieldDecl = { kind: "Field", name, optional, isKey, type, span: this.spanFrom(start) };
     if (dflt) f.default = dflt;
     if (doc !== undefined) f.doc = doc;
     return f;
   });
+
+  /** `key` before a field, unless the field is called `key`. */
+  private readonly keyWord = {
+    GATE: (): boolean => this.LA(2).tokenType !== t.Colon && this.LA(2).tokenType !== t.Question,
+    DEF: (): IToken => this.CONSUME(t.Key),
+  };
+
+  private readonly questionMark = (): IToken => this.CONSUME(t.Question);
+
+  /** An optional `,` between fields and record entries (at most once per rule). */
+  private readonly comma = (): IToken => this.CONSUME(t.Comma);
+
+  private readonly defaultValue = (): A.Expr => {
+    this.CONSUME(t.Equals);
+    return this.SUBRULE(this.expr);
+  };
 
   private paramList = this.RULE("paramList", (): A.Param[] => {
     const params: A.Param[] = [];
@@ -1049,227 +1095,232 @@ export class JourneyParser extends EmbeddedActionsParser {
 
   private typeExpr = this.RULE("typeExpr", (): A.TypeExpr => {
     const start = this.startOffset();
-    const members = [this.SUBRULE(this.typeAtom)];
-    this.MANY(() => {
-      this.CONSUME(t.Pipe);
-      members.push(this.SUBRULE2(this.typeAtom));
-    });
-    if (members.length === 1) return members[0]!;
-    return { kind: "UnionType", members: members.filter(Boolean), span: this.spanFrom(start) };
+    const first = this.SUBRULE(this.typeAtom);
+    const rest = this.OPTION(this.unionRest);
+    if (!rest || this.RECORDING_PHASE) return first;
+    return { kind: "UnionType", members: [first, ...rest].filter(Boolean), span: this.spanFrom(start) };
   });
 
-  private typeAtom = this.RULE("typeAtom", (): A.TypeExpr => {
-    const start = this.startOffset();
-    return this.OR([
-      {
-        ALT: (): A.TypeExpr => {
-          const tok = this.CONSUME(t.StringLit);
-          return { kind: "LiteralType", value: this.decode(tok), span: tokSpan(tok) };
-        },
-      },
-      {
-        ALT: (): A.TypeExpr => {
-          const fields = this.SUBRULE(this.fieldBlock);
-          return { kind: "RecordType", fields, span: this.spanFrom(start) };
-        },
-      },
-      {
-        ALT: (): A.TypeExpr => {
-          const name = this.ident(this.CONSUME(t.Name));
-          const args: A.TypeExpr[] = [];
-          this.OPTION(() => {
-            this.CONSUME(t.Less);
-            this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => args.push(this.SUBRULE(this.typeExpr)) });
-            this.CONSUME(t.Greater);
-          });
-          return { kind: "NamedType", name, args: args.filter(Boolean), span: this.spanFrom(start) };
-        },
-      },
-    ]);
+  // Unions are rare: a rule of their own behind an `OPTION` (a `MANY` allocates on every call).
+  private readonly unionRest = (): A.TypeExpr[] => this.SUBRULE(this.unionMembers);
+
+  /** `| A | B …` after a union's first member. */
+  private unionMembers = this.RULE("unionMembers", (): A.TypeExpr[] => {
+    const members: A.TypeExpr[] = [];
+    this.AT_LEAST_ONE(() => {
+      this.CONSUME(t.Pipe);
+      members.push(this.SUBRULE(this.typeAtom));
+    });
+    return members;
   });
+
+  private typeAtom = this.RULE("typeAtom", (): A.TypeExpr => this.OR(this.typeAtomAlternatives));
+
+  private readonly typeAtomAlternatives: IOrAlt<A.TypeExpr>[] = [
+    {
+      ALT: (): A.TypeExpr => {
+        const tok = this.CONSUME(t.StringLit);
+        return { kind: "LiteralType", value: this.decode(tok), span: tokSpan(tok) };
+      },
+    },
+    {
+      ALT: (): A.TypeExpr => {
+        const start = this.startOffset();
+        const fields = this.SUBRULE(this.fieldBlock);
+        return { kind: "RecordType", fields, span: this.spanFrom(start) };
+      },
+    },
+    {
+      ALT: (): A.TypeExpr => {
+        const nameTok = this.CONSUME(t.Name);
+        const args = this.OPTION(this.typeArguments);
+        return { kind: "NamedType", name: this.ident(nameTok), args: args && !this.RECORDING_PHASE ? args.filter(Boolean) : [], span: this.spanFrom(nameTok.startOffset) };
+      },
+    },
+  ];
+
+  private readonly typeArguments = (): A.TypeExpr[] => {
+    const args: A.TypeExpr[] = [];
+    this.CONSUME(t.Less);
+    this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => args.push(this.SUBRULE(this.typeExpr)) });
+    this.CONSUME(t.Greater);
+    return args;
+  };
 
   // ── expressions ────────────────────────────────────────────────────────────────────
+  //
+  // These rules run for every operand of every expression, so their DSL callbacks are made
+  // once, with the parser, and pass what they read through `chains` and `selected`: closures
+  // made per call were most of what parsing allocated, and collecting that garbage cost more
+  // than the parsing itself.
 
-  public expr = this.RULE("expr", (): A.Expr => this.SUBRULE(this.orExpr));
+  /** The operator chains of the expressions being read, innermost last (reused). */
+  private readonly chains: Chain[] = [];
+  private depth = 0;
 
-  private binary(left: A.Expr, op: A.BinaryOp, opTok: IToken, right: A.Expr): A.Expr {
-    if (this.RECORDING_PHASE) return left;
-    const l = left ?? errorExpr(tokSpan(opTok));
-    const r = right ?? errorExpr({ start: opTok.endOffset! + 1, end: opTok.endOffset! + 1 });
-    return { kind: "Binary", op, opSpan: tokSpan(opTok), left: l, right: r, span: { start: l.span.start, end: Math.max(r.span.end, opTok.endOffset! + 1) } };
+  /**
+   * An operator chain, given its precedence by `fold` (see `operators.ts`). The rare parts,
+   * `not`s and operators, are rules of their own behind an `OPTION`: a `MANY` allocates on
+   * every call, taken or not.
+   */
+  public expr = this.RULE("expr", (): A.Expr => {
+    const chain = (this.chains[this.depth++] ??= new Chain());
+    try {
+      this.OPTION(this.leadingNots);
+      chain.push(this.SUBRULE(this.unaryMinus), false);
+      this.OPTION2(this.moreOperands);
+      return this.RECORDING_PHASE ? errorExpr() : fold(chain);
+    } finally {
+      chain.clear();
+      this.depth--;
+    }
+  });
+
+  private readonly leadingNots = (): void => this.SUBRULE(this.nots);
+  private readonly moreOperands = (): void => this.SUBRULE(this.operations);
+
+  private nots = this.RULE("nots", (): void => this.AT_LEAST_ONE(this.readNot));
+
+  private readonly readNot = (): void => {
+    const not = this.CONSUME(t.Not);
+    if (!this.RECORDING_PHASE) this.chains[this.depth - 1]!.push(not, true);
+  };
+
+  private operations = this.RULE("operations", (): void => this.AT_LEAST_ONE(this.readOperation));
+
+  private readonly readOperation = (): void => {
+    const op = this.CONSUME(t.BinaryOperator);
+    if (!this.RECORDING_PHASE) this.chains[this.depth - 1]!.push(op, true);
+    this.OPTION(this.notsAfterAndOr);
+    const operand = this.SUBRULE(this.unaryMinus);
+    if (!this.RECORDING_PHASE) this.chains[this.depth - 1]!.push(operand, false);
+  };
+
+  /** `not` binds looser than comparisons: only an operand of `and` or `or` may start with it. */
+  private readonly notsAfterAndOr = {
+    GATE: (): boolean => this.LA(0).tokenType === t.And || this.LA(0).tokenType === t.Or,
+    DEF: (): void => this.SUBRULE(this.nots),
+  };
+
+  private unaryMinus = this.RULE("unaryMinus", (): A.Expr => this.OR(this.unaryAlternatives));
+
+  private readonly unaryAlternatives: IOrAlt<A.Expr>[] = [
+    {
+      ALT: (): A.Expr => {
+        const op = this.CONSUME(t.Minus);
+        const operand = this.SUBRULE(this.unaryMinus);
+        return this.RECORDING_PHASE ? operand : unaryExpr("-", op, operand);
+      },
+    },
+    { ALT: () => this.selectors(this.SUBRULE(this.primary)) },
+  ];
+
+  /** A value followed by `.field`s and `[index]`es; the target of `set`. */
+  private postfix = this.RULE("postfix", (): A.Expr => this.selectors(this.SUBRULE(this.primary)));
+
+  /** The expression the `.field`s and `[index]`es being read apply to. */
+  private selected: A.Expr | undefined;
+
+  /**
+   * `.field`s and `[index]`es after `e`, if any (occurrence 9 is kept for it in the rules
+   * that call it).
+   */
+  private selectors(e: A.Expr): A.Expr {
+    const outer = this.selected; // an index is an expression, with selectors of its own
+    this.selected = e;
+    try {
+      this.OPTION9(this.readSelectors);
+      return this.selected;
+    } finally {
+      this.selected = outer;
+    }
   }
 
-  private orExpr = this.RULE("orExpr", (): A.Expr => {
-    let left = this.SUBRULE(this.andExpr);
-    this.MANY(() => {
-      const op = this.CONSUME(t.Or);
-      left = this.binary(left, "or", op, this.SUBRULE2(this.andExpr));
-    });
-    return left;
-  });
+  private readonly readSelectors = (): void => this.SUBRULE9(this.selectorList);
 
-  private andExpr = this.RULE("andExpr", (): A.Expr => {
-    let left = this.SUBRULE(this.notExpr);
-    this.MANY(() => {
-      const op = this.CONSUME(t.And);
-      left = this.binary(left, "and", op, this.SUBRULE2(this.notExpr));
-    });
-    return left;
-  });
+  private selectorList = this.RULE("selectorList", (): void => this.AT_LEAST_ONE(this.readSelector));
 
-  private notExpr = this.RULE("notExpr", (): A.Expr => {
-    return this.OR([
-      {
-        ALT: (): A.Expr => {
-          const op = this.CONSUME(t.Not);
-          const operand = this.SUBRULE(this.notExpr);
-          return this.unary("not", op, operand);
-        },
+  private readonly readSelector = (): void => this.OR(this.selectorAlternatives);
+
+  private readonly selectorAlternatives: IOrAlt<void>[] = [
+    {
+      ALT: () => {
+        this.CONSUME(t.Dot);
+        const prop = this.CONSUME(t.Name);
+        if (this.RECORDING_PHASE) return;
+        const obj = this.selected ?? errorExpr(tokSpan(prop));
+        this.selected = { kind: "Member", object: obj, property: this.ident(prop), span: { start: obj.span.start, end: prop.endOffset! + 1 } };
       },
-      { ALT: () => this.SUBRULE(this.comparison) },
-    ]);
-  });
-
-  private unary(op: "not" | "-", tok: IToken, operand: A.Expr): A.Expr {
-    if (this.RECORDING_PHASE) return operand;
-    const o = operand ?? errorExpr({ start: tok.endOffset! + 1, end: tok.endOffset! + 1 });
-    return { kind: "Unary", op, operand: o, span: { start: tok.startOffset, end: Math.max(o.span.end, tok.endOffset! + 1) } };
-  }
-
-  private comparison = this.RULE("comparison", (): A.Expr => {
-    let left = this.SUBRULE(this.coalesce);
-    this.MANY(() => {
-      const op = this.OR([{ ALT: () => this.CONSUME(t.ComparisonOp) }, { ALT: () => this.CONSUME(t.In) }]);
-      left = this.binary(left, op.image as A.BinaryOp, op, this.SUBRULE2(this.coalesce));
-    });
-    return left;
-  });
-
-  private coalesce = this.RULE("coalesce", (): A.Expr => {
-    let left = this.SUBRULE(this.additive);
-    this.MANY(() => {
-      const op = this.CONSUME(t.QuestionQuestion);
-      left = this.binary(left, "??", op, this.SUBRULE2(this.additive));
-    });
-    return left;
-  });
-
-  private additive = this.RULE("additive", (): A.Expr => {
-    let left = this.SUBRULE(this.multiplicative);
-    this.MANY(() => {
-      const op = this.CONSUME(t.AdditiveOp);
-      left = this.binary(left, op.image as A.BinaryOp, op, this.SUBRULE2(this.multiplicative));
-    });
-    return left;
-  });
-
-  private multiplicative = this.RULE("multiplicative", (): A.Expr => {
-    let left = this.SUBRULE(this.unaryMinus);
-    this.MANY(() => {
-      const op = this.CONSUME(t.MultiplicativeOp);
-      left = this.binary(left, op.image as A.BinaryOp, op, this.SUBRULE2(this.unaryMinus));
-    });
-    return left;
-  });
-
-  private unaryMinus = this.RULE("unaryMinus", (): A.Expr => {
-    return this.OR([
-      {
-        ALT: (): A.Expr => {
-          const op = this.CONSUME(t.Minus);
-          const operand = this.SUBRULE(this.unaryMinus);
-          return this.unary("-", op, operand);
-        },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(t.LBracket);
+        const index = this.SUBRULE(this.expr);
+        const close = this.CONSUME(t.RBracket);
+        if (this.RECORDING_PHASE) return;
+        const obj = this.selected ?? errorExpr(tokSpan(close));
+        this.selected = { kind: "Index", object: obj, index: index ?? errorExpr(), span: { start: obj.span.start, end: close.endOffset! + 1 } };
       },
-      { ALT: () => this.SUBRULE(this.postfix) },
-    ]);
-  });
+    },
+  ];
 
-  private postfix = this.RULE("postfix", (): A.Expr => {
-    let e = this.SUBRULE(this.primary);
-    this.MANY(() => {
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(t.Dot);
-            const prop = this.CONSUME(t.Name);
-            this.ACTION(() => {
-              const obj = e ?? errorExpr(tokSpan(prop));
-              e = { kind: "Member", object: obj, property: this.ident(prop), span: { start: obj.span.start, end: prop.endOffset! + 1 } };
-            });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(t.LBracket);
-            const index = this.SUBRULE(this.expr);
-            const close = this.CONSUME(t.RBracket);
-            this.ACTION(() => {
-              const obj = e ?? errorExpr(tokSpan(close));
-              e = { kind: "Index", object: obj, index: index ?? errorExpr(), span: { start: obj.span.start, end: close.endOffset! + 1 } };
-            });
-          },
-        },
-      ]);
-    });
-    return e;
-  });
+  private primary = this.RULE("primary", (): A.Expr => this.OR(this.primaryAlternatives));
 
-  private primary = this.RULE("primary", (): A.Expr => {
-    return this.OR([
-      {
-        ALT: (): A.Expr => {
-          const tok = this.CONSUME(t.ExprHead);
-          const args = this.OPTION(() => this.SUBRULE(this.argList));
-          if (args) return { kind: "Call", callee: this.ident(tok), args, span: this.spanFrom(tok.startOffset) };
-          return { kind: "Name", name: tok.image, span: tokSpan(tok) };
-        },
+  private readonly primaryAlternatives: IOrAlt<A.Expr>[] = [
+    {
+      ALT: (): A.Expr => {
+        const tok = this.CONSUME(t.ExprHead);
+        const args = this.OPTION(this.callArguments);
+        if (args) return { kind: "Call", callee: this.ident(tok), args, span: this.spanFrom(tok.startOffset) };
+        return { kind: "Name", name: tok.image, span: tokSpan(tok) };
       },
-      { ALT: () => this.SUBRULE(this.stringExpr) },
-      {
-        ALT: (): A.Expr => {
-          const tok = this.CONSUME(t.NumberLit);
-          return { kind: "Number", value: Number(tok.image), isInt: /^\d+$/.test(tok.image), span: tokSpan(tok) };
-        },
+    },
+    { ALT: () => this.SUBRULE(this.stringExpr) },
+    {
+      ALT: (): A.Expr => {
+        const tok = this.CONSUME(t.NumberLit);
+        return { kind: "Number", value: Number(tok.image), isInt: isDigits(tok.image), span: tokSpan(tok) };
       },
-      { ALT: () => this.SUBRULE(this.durationLiteral) },
-      {
-        ALT: (): A.Expr => {
-          const tok = this.CONSUME(t.DateTimeLit);
-          return { kind: "DateTime", text: tok.image, dateOnly: !tok.image.includes("T"), span: tokSpan(tok) };
-        },
+    },
+    { ALT: () => this.SUBRULE(this.durationLiteral) },
+    {
+      ALT: (): A.Expr => {
+        const tok = this.CONSUME(t.DateTimeLit);
+        return { kind: "DateTime", text: tok.image, dateOnly: !tok.image.includes("T"), span: tokSpan(tok) };
       },
-      { ALT: () => this.SUBRULE(this.timeOfDayLiteral) },
-      {
-        ALT: (): A.Expr => {
-          const tok = this.CONSUME(t.True);
-          return { kind: "Bool", value: true, span: tokSpan(tok) };
-        },
+    },
+    { ALT: () => this.SUBRULE(this.timeOfDayLiteral) },
+    {
+      ALT: (): A.Expr => {
+        const tok = this.CONSUME(t.True);
+        return { kind: "Bool", value: true, span: tokSpan(tok) };
       },
-      {
-        ALT: (): A.Expr => {
-          const tok = this.CONSUME(t.False);
-          return { kind: "Bool", value: false, span: tokSpan(tok) };
-        },
+    },
+    {
+      ALT: (): A.Expr => {
+        const tok = this.CONSUME(t.False);
+        return { kind: "Bool", value: false, span: tokSpan(tok) };
       },
-      {
-        ALT: (): A.Expr => {
-          const tok = this.CONSUME(t.Null);
-          return { kind: "Null", span: tokSpan(tok) };
-        },
+    },
+    {
+      ALT: (): A.Expr => {
+        const tok = this.CONSUME(t.Null);
+        return { kind: "Null", span: tokSpan(tok) };
       },
-      {
-        ALT: (): A.Expr => {
-          this.CONSUME(t.LParen);
-          const e = this.SUBRULE(this.expr);
-          this.CONSUME(t.RParen);
-          return e;
-        },
+    },
+    {
+      ALT: (): A.Expr => {
+        this.CONSUME(t.LParen);
+        const e = this.SUBRULE(this.expr);
+        this.CONSUME(t.RParen);
+        return e;
       },
-      { ALT: () => this.SUBRULE(this.listExpr) },
-      { ALT: () => this.SUBRULE(this.recordExpr) },
-    ]);
-  });
+    },
+    { ALT: () => this.SUBRULE(this.listExpr) },
+    { ALT: () => this.SUBRULE(this.recordExpr) },
+  ];
+
+  private readonly callArguments = (): A.Arg[] => this.SUBRULE(this.argList);
 
   private durationLiteral = this.RULE("durationLiteral", (): A.DurationExpr => {
     const tok = this.CONSUME(t.DurationLit);
@@ -1283,9 +1334,11 @@ export class JourneyParser extends EmbeddedActionsParser {
   });
 
   private stringExpr = this.RULE("stringExpr", (): A.StringExpr => {
-    const tok = this.OR([{ ALT: () => this.CONSUME(t.StringLit) }, { ALT: () => this.CONSUME(t.TripleStringLit) }]);
+    const tok = this.OR(this.stringAlternatives);
     return { kind: "String", value: this.decode(tok), triple: this.RECORDING_PHASE ? false : tok.image.startsWith('"""'), span: tokSpan(tok) };
   });
+
+  private readonly stringAlternatives: IOrAlt<IToken>[] = [{ ALT: () => this.CONSUME(t.StringLit) }, { ALT: () => this.CONSUME(t.TripleStringLit) }];
 
   private decode(tok: IToken): string {
     if (this.RECORDING_PHASE) return "";
@@ -1307,14 +1360,7 @@ export class JourneyParser extends EmbeddedActionsParser {
       SEP: t.Comma,
       DEF: () => {
         const start = this.startOffset();
-        let name: A.Ident | undefined;
-        this.OPTION({
-          GATE: () => this.LA(2).tokenType === t.Colon,
-          DEF: () => {
-            name = this.ident(this.CONSUME(t.Name));
-            this.CONSUME(t.Colon);
-          },
-        });
+        const name = this.OPTION(this.argumentName);
         const value = this.SUBRULE(this.expr);
         const a: A.Arg = { value: value ?? errorExpr(), span: this.spanFrom(start) };
         if (name) a.name = name;
@@ -1324,6 +1370,16 @@ export class JourneyParser extends EmbeddedActionsParser {
     this.CONSUME(t.RParen);
     return args;
   });
+
+  /** `name:` before a named argument. */
+  private readonly argumentName = {
+    GATE: (): boolean => this.LA(2).tokenType === t.Colon,
+    DEF: (): A.Ident => {
+      const name = this.ident(this.CONSUME(t.Name));
+      this.CONSUME(t.Colon);
+      return name;
+    },
+  };
 
   private listExpr = this.RULE("listExpr", (): A.ListExpr => {
     const open = this.CONSUME(t.LBracket);
@@ -1342,29 +1398,27 @@ export class JourneyParser extends EmbeddedActionsParser {
       GATE: () => this.LA(2).tokenType === t.Colon,
       DEF: () => {
       const s = this.startOffset();
-      // A quoted key (`"X-Api-Key": …`) for names that are not identifiers.
-      const name = this.OR([
-        { ALT: () => this.ident(this.CONSUME(t.Name)) },
-        {
-          ALT: () => {
-            const tok = this.CONSUME(t.StringLit);
-            return { name: this.decode(tok), span: tokSpan(tok) };
-          },
-        },
-      ]);
+      const name = this.OR(this.recordKeyAlternatives);
       this.CONSUME(t.Colon);
       const value = this.SUBRULE(this.expr);
       entries.push({ name, value: value ?? errorExpr(), span: this.spanFrom(s) });
-      this.OPTION2(() => this.CONSUME(t.Comma));
+      this.OPTION2(this.comma);
       },
     });
     this.CONSUME(t.RCurly);
     return { kind: "Record", entries, span: this.spanFrom(start) };
   });
-}
 
-export function tokSpan(tok: IToken): A.Span {
-  return { start: tok.startOffset, end: (tok.endOffset ?? tok.startOffset) + 1 };
+  // A quoted key (`"X-Api-Key": …`) for names that are not identifiers.
+  private readonly recordKeyAlternatives: IOrAlt<A.Ident>[] = [
+    { ALT: () => this.ident(this.CONSUME(t.Name)) },
+    {
+      ALT: () => {
+        const tok = this.CONSUME(t.StringLit);
+        return { name: this.decode(tok), span: tokSpan(tok) };
+      },
+    },
+  ];
 }
 
 /** Built once per process (measured 61× cheaper than building one per input). */

@@ -28,79 +28,139 @@ export function decodeString(raw: string, base: number, withMap = false): Decode
 function decodeQuoted(raw: string, base: number, withMap: boolean): DecodedString {
   const badEscapes: DecodedString["badEscapes"] = [];
   const end = raw.length > 1 && raw.endsWith('"') ? raw.length - 1 : raw.length;
-  if (raw.indexOf("\\") < 0 && !withMap) return { value: raw.slice(1, end), badEscapes };
-  let value = "";
   const map: number[] | undefined = withMap ? [] : undefined;
-  for (let i = 1; i < end; i++) {
-    const c = raw[i]!;
-    if (c !== "\\") {
-      value += c;
-      map?.push(base + i);
+  let value = "";
+  // Runs of plain characters are copied whole: escapes are rare.
+  for (let i = 1; i < end; ) {
+    const slash = raw.indexOf("\\", i);
+    const runEnd = slash < 0 || slash > end ? end : slash;
+    value += raw.slice(i, runEnd);
+    if (map) for (let k = i; k < runEnd; k++) map.push(base + k);
+    if (runEnd === end) break;
+    const n = raw[runEnd + 1] ?? "";
+    map?.push(base + runEnd);
+    if (n === "u" && /^[0-9a-fA-F]{4}$/.test(raw.slice(runEnd + 2, runEnd + 6))) {
+      value += String.fromCharCode(parseInt(raw.slice(runEnd + 2, runEnd + 6), 16));
+      i = runEnd + 6;
       continue;
     }
-    const n = raw[i + 1] ?? "";
-    if (n === "u" && /^[0-9a-fA-F]{4}$/.test(raw.slice(i + 2, i + 6))) {
-      value += String.fromCharCode(parseInt(raw.slice(i + 2, i + 6), 16));
-      map?.push(base + i);
-      i += 5;
-    } else if (n in ESCAPES) {
-      value += ESCAPES[n];
-      map?.push(base + i);
-      i += 1;
-    } else {
-      badEscapes.push({ start: base + i, end: base + i + 2, text: "\\" + n });
+    if (n in ESCAPES) value += ESCAPES[n];
+    else {
+      badEscapes.push({ start: base + runEnd, end: base + runEnd + 2, text: "\\" + n });
       value += n;
-      map?.push(base + i);
-      i += 1;
     }
+    i = runEnd + 2;
   }
   map?.push(base + end);
   return map ? { value, map, badEscapes } : { value, badEscapes };
 }
 
 function decodeTriple(raw: string, base: number, withMap: boolean): DecodedString {
-  const closed = raw.length >= 6 && raw.endsWith('"""');
-  const bodyStart = 3;
-  const bodyEnd = closed ? raw.length - 3 : raw.length;
-  // Lines of the body as [start, end) offsets into raw, without their line break.
-  const lines: [number, number][] = [];
-  let s = bodyStart;
-  for (let i = bodyStart; i < bodyEnd; i++) {
-    if (raw[i] === "\n") {
-      lines.push([s, i > s && raw[i - 1] === "\r" ? i - 1 : i]);
-      s = i + 1;
-    }
-  }
-  lines.push([s, bodyEnd]);
-  const blank = ([a, b]: [number, number]) => /^[ \t]*$/.test(raw.slice(a, b));
-  if (lines.length > 1 && blank(lines[0]!)) lines.shift();
-  if (lines.length > 1 && blank(lines[lines.length - 1]!)) lines.pop();
-  let indent = Infinity;
-  for (const [a, b] of lines) {
-    if (blank([a, b])) continue;
-    let k = a;
-    while (k < b && (raw[k] === " " || raw[k] === "\t")) k++;
-    indent = Math.min(indent, k - a);
-  }
-  // `"""<p>x</p>"""` on one line is kept as written; a block is dedented, even a one-line one.
-  const isBlock = raw.slice(bodyStart, bodyEnd).includes("\n");
-  if (!Number.isFinite(indent) || !isBlock) indent = 0;
+  const { from, end } = tripleLines(raw);
   let value = "";
   const map: number[] | undefined = withMap ? [] : undefined;
-  lines.forEach(([a, b], n) => {
+  for (let n = 0; n < from.length; n++) {
     if (n > 0) {
       value += "\n";
-      map?.push(base + lines[n - 1]![1]);
+      map?.push(base + end[n - 1]!);
     }
-    const from = Math.min(a + indent, b);
-    value += raw.slice(from, b);
-    if (map) for (let k = from; k < b; k++) map.push(base + k);
-  });
-  map?.push(base + (lines.length ? lines[lines.length - 1]![1] : bodyEnd));
+    value += raw.slice(from[n], end[n]);
+    if (map) for (let k = from[n]!; k < end[n]!; k++) map.push(base + k);
+  }
+  map?.push(base + end[end.length - 1]!);
   return map ? { value, map, badEscapes: [] } : { value, badEscapes: [] };
+}
+
+/**
+ * The lines of a `"""` literal's value, as offsets into `raw`: line `n` is
+ * `raw.slice(from[n], end[n])` (its indentation removed, without its line break).
+ */
+function tripleLines(raw: string): { from: number[]; end: number[] } {
+  const closed = raw.length >= 6 && raw.endsWith('"""');
+  const bodyEnd = closed ? raw.length - 3 : raw.length;
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let s = 3;
+  for (let i = raw.indexOf("\n", 3); i >= 0 && i < bodyEnd; i = raw.indexOf("\n", i + 1)) {
+    starts.push(s);
+    ends.push(i > s && raw.charCodeAt(i - 1) === 13 ? i - 1 : i);
+    s = i + 1;
+  }
+  starts.push(s);
+  ends.push(bodyEnd);
+  // `"""<p>x</p>"""` on one line is kept as written; a block is dedented, even a one-line one.
+  const isBlock = starts.length > 1;
+  let first = 0;
+  let last = starts.length - 1;
+  if (last > first && blank(raw, starts[first]!, ends[first]!)) first++;
+  if (last > first && blank(raw, starts[last]!, ends[last]!)) last--;
+  let indent = Infinity;
+  for (let n = first; n <= last; n++) {
+    const a = starts[n]!;
+    const b = ends[n]!;
+    if (blank(raw, a, b)) continue;
+    let k = a;
+    while (k < b && (raw.charCodeAt(k) === 32 || raw.charCodeAt(k) === 9)) k++;
+    indent = Math.min(indent, k - a);
+  }
+  if (!Number.isFinite(indent) || !isBlock) indent = 0;
+  const from: number[] = [];
+  const end: number[] = [];
+  for (let n = first; n <= last; n++) {
+    from.push(Math.min(starts[n]! + indent, ends[n]!));
+    end.push(ends[n]!);
+  }
+  return { from, end };
+}
+
+/** Whether `raw[a, b)` holds only spaces and tabs. */
+function blank(raw: string, a: number, b: number): boolean {
+  for (let k = a; k < b; k++) {
+    const c = raw.charCodeAt(k);
+    if (c !== 32 && c !== 9) return false;
+  }
+  return true;
 }
 
 /** The source offset of decoded offset `i`, given a map from `decodeString(…, true)`. */
 export function sourceOffset(map: number[], i: number): number {
   return map[Math.max(0, Math.min(i, map.length - 1))]!;
+}
+
+/**
+ * The source offset of each offset into the value of the literal `raw` (found at `base`):
+ * what `sourceOffset` gives with the map of `decodeString(raw, base, true)`, without a map
+ * entry per character (the checker maps a few offsets of every template).
+ */
+export function sourceOffsets(raw: string, base: number): (i: number) => number {
+  if (raw.startsWith('"""')) {
+    const { from, end } = tripleLines(raw);
+    // The value's offset of each line: lines are joined by one `\n`.
+    const starts: number[] = [];
+    let length = 0;
+    for (let n = 0; n < from.length; n++) {
+      if (n > 0) length++;
+      starts.push(length);
+      length += end[n]! - from[n]!;
+    }
+    return (i) => {
+      const at = Math.max(0, Math.min(i, length));
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid]! <= at) lo = mid;
+        else hi = mid - 1;
+      }
+      const column = at - starts[lo]!;
+      // Past a line's last character: its line break (or the end of the value).
+      return base + (column < end[lo]! - from[lo]! ? from[lo]! + column : end[lo]!);
+    };
+  }
+  if (raw.includes("\\")) {
+    const map = decodeString(raw, base, true).map!;
+    return (i) => sourceOffset(map, i);
+  }
+  const length = (raw.length > 1 && raw.endsWith('"') ? raw.length - 1 : raw.length) - 1;
+  return (i) => base + 1 + Math.max(0, Math.min(i, length));
 }

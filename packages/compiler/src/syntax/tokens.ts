@@ -6,11 +6,14 @@
  * Only the words that are expressions themselves (`true`, `false`, `null`, `not`, `and`, `or`,
  * `in`) are not names.
  */
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import { createToken, Lexer, type IToken, type TokenType } from "chevrotain";
+import type { Span } from "./ast.js";
 
 export const Name = createToken({ name: "Name", pattern: Lexer.NA });
 /** What may start a path expression: identifiers and the few keywords that are also values. */
 export const ExprHead = createToken({ name: "ExprHead", pattern: Lexer.NA });
+/** Every binary operator: the parser reads them all alike and applies precedence afterwards. */
+export const BinaryOperator = createToken({ name: "BinaryOperator", pattern: Lexer.NA });
 export const Identifier = createToken({
   name: "Identifier",
   pattern: /[A-Za-z_][A-Za-z0-9_]*/,
@@ -18,21 +21,21 @@ export const Identifier = createToken({
 });
 
 const keywordTokens: TokenType[] = [];
-function keyword(word: string, isName = true, isExprHead = false): TokenType {
+function keyword(word: string, categories: TokenType[] = [Name]): TokenType {
   const t = createToken({
     name: word[0]!.toUpperCase() + word.slice(1),
     pattern: new RegExp(word),
     longer_alt: Identifier,
-    categories: [...(isName ? [Name] : []), ...(isExprHead ? [ExprHead] : [])],
+    categories,
   });
   keywordTokens.push(t);
   return t;
 }
 
 // Declarations.
-export const Profile = keyword("profile", true, true);
+export const Profile = keyword("profile", [Name, ExprHead]);
 export const Type = keyword("type");
-export const Event = keyword("event", true, true);
+export const Event = keyword("event", [Name, ExprHead]);
 export const Catalog = keyword("catalog");
 export const Audience = keyword("audience");
 export const Action = keyword("action");
@@ -87,7 +90,7 @@ export const Retries = keyword("retries");
 // Experiences.
 export const Surface = keyword("surface");
 export const Format = keyword("format");
-export const Context = keyword("context", true, true);
+export const Context = keyword("context", [Name, ExprHead]);
 export const Variant = keyword("variant");
 export const When = keyword("when");
 export const Active = keyword("active");
@@ -100,16 +103,16 @@ export const No = keyword("no");
 export const Ended = keyword("ended");
 export const Reason = keyword("reason");
 export const Decide = keyword("decide");
-export const Contains = keyword("contains", true, true);
+export const Contains = keyword("contains", [Name, ExprHead]);
 export const Json = keyword("json");
 // Words that are expressions: never names.
-export const True = keyword("true", false);
-export const False = keyword("false", false);
-export const Null = keyword("null", false);
-export const Not = keyword("not", false);
-export const And = keyword("and", false);
-export const Or = keyword("or", false);
-export const In = keyword("in", false);
+export const True = keyword("true", []);
+export const False = keyword("false", []);
+export const Null = keyword("null", []);
+export const Not = keyword("not", []);
+export const And = keyword("and", [BinaryOperator]);
+export const Or = keyword("or", [BinaryOperator]);
+export const In = keyword("in", [BinaryOperator]);
 
 // Comments go to a group, not SKIPPED: the formatter and hover need them.
 export const DocComment = createToken({ name: "DocComment", pattern: /\/\/\/[^\n\r]*/, group: "comments" });
@@ -149,26 +152,23 @@ export const Arrow = createToken({ name: "Arrow", pattern: /->/, label: "'->'" }
 export const Comma = createToken({ name: "Comma", pattern: /,/, label: "','" });
 export const Dot = createToken({ name: "Dot", pattern: /\./, label: "'.'" });
 export const Colon = createToken({ name: "Colon", pattern: /:/, label: "':'" });
-export const QuestionQuestion = createToken({ name: "QuestionQuestion", pattern: /\?\?/, label: "'??'" });
+export const QuestionQuestion = createToken({ name: "QuestionQuestion", pattern: /\?\?/, categories: [BinaryOperator], label: "'??'" });
 export const Question = createToken({ name: "Question", pattern: /\?/, label: "'?'" });
 export const Pipe = createToken({ name: "Pipe", pattern: /\|/, label: "'|'" });
 
-export const ComparisonOp = createToken({ name: "ComparisonOp", pattern: Lexer.NA });
-export const EqEq = createToken({ name: "EqEq", pattern: /==/, categories: [ComparisonOp], label: "'=='" });
-export const NotEq = createToken({ name: "NotEq", pattern: /!=/, categories: [ComparisonOp], label: "'!='" });
-export const LessEq = createToken({ name: "LessEq", pattern: /<=/, categories: [ComparisonOp], label: "'<='" });
-export const GreaterEq = createToken({ name: "GreaterEq", pattern: />=/, categories: [ComparisonOp], label: "'>='" });
-export const Less = createToken({ name: "Less", pattern: /</, categories: [ComparisonOp], label: "'<'" });
-export const Greater = createToken({ name: "Greater", pattern: />/, categories: [ComparisonOp], label: "'>'" });
+export const EqEq = createToken({ name: "EqEq", pattern: /==/, categories: [BinaryOperator], label: "'=='" });
+export const NotEq = createToken({ name: "NotEq", pattern: /!=/, categories: [BinaryOperator], label: "'!='" });
+export const LessEq = createToken({ name: "LessEq", pattern: /<=/, categories: [BinaryOperator], label: "'<='" });
+export const GreaterEq = createToken({ name: "GreaterEq", pattern: />=/, categories: [BinaryOperator], label: "'>='" });
+export const Less = createToken({ name: "Less", pattern: /</, categories: [BinaryOperator], label: "'<'" });
+export const Greater = createToken({ name: "Greater", pattern: />/, categories: [BinaryOperator], label: "'>'" });
 export const Equals = createToken({ name: "Equals", pattern: /=/, label: "'='" });
 
-export const AdditiveOp = createToken({ name: "AdditiveOp", pattern: Lexer.NA });
-export const Plus = createToken({ name: "Plus", pattern: /\+/, categories: [AdditiveOp], label: "'+'" });
-export const Minus = createToken({ name: "Minus", pattern: /-/, categories: [AdditiveOp], label: "'-'" });
-export const MultiplicativeOp = createToken({ name: "MultiplicativeOp", pattern: Lexer.NA });
-export const Star = createToken({ name: "Star", pattern: /\*/, categories: [MultiplicativeOp], label: "'*'" });
-export const Slash = createToken({ name: "Slash", pattern: /\//, categories: [MultiplicativeOp], label: "'/'" });
-export const Percent = createToken({ name: "Percent", pattern: /%/, categories: [MultiplicativeOp], label: "'%'" });
+export const Plus = createToken({ name: "Plus", pattern: /\+/, categories: [BinaryOperator], label: "'+'" });
+export const Minus = createToken({ name: "Minus", pattern: /-/, categories: [BinaryOperator], label: "'-'" });
+export const Star = createToken({ name: "Star", pattern: /\*/, categories: [BinaryOperator], label: "'*'" });
+export const Slash = createToken({ name: "Slash", pattern: /\//, categories: [BinaryOperator], label: "'/'" });
+export const Percent = createToken({ name: "Percent", pattern: /%/, categories: [BinaryOperator], label: "'%'" });
 
 export const allTokens: TokenType[] = [
   WhiteSpace,
@@ -214,12 +214,14 @@ export const allTokens: TokenType[] = [
   Identifier,
   Name,
   ExprHead,
-  ComparisonOp,
-  AdditiveOp,
-  MultiplicativeOp,
+  BinaryOperator,
 ];
 
 export const keywords: readonly string[] = keywordTokens.map((t) => (t.PATTERN as RegExp).source);
 
 /** Built once per process: constructing a Chevrotain lexer is far more costly than using one. */
 export const lexer = new Lexer(allTokens, { ensureOptimizations: true, positionTracking: "full" });
+
+export function tokSpan(tok: IToken): Span {
+  return { start: tok.startOffset, end: (tok.endOffset ?? tok.startOffset) + 1 };
+}

@@ -25,10 +25,10 @@ function ir(text: string): IR {
 }
 
 describe("emitter regressions", () => {
-  // emit.ts hashOf(): the replacer drops every key named `loc`, meant for test locations, but
-  // it also drops record-expression entries called `loc` (and named algorithm args, content
-  // fields …): two different journeys get the same version, and the IR the same hash.
-  test("hashOf: a record entry named `loc` is part of the journey version", () => {
+  // Content hashes (hash.ts): a replacer that dropped every key named `loc`, meant for test
+  // locations, also dropped record-expression entries called `loc` (and named algorithm args,
+  // content fields …): two different journeys got the same version, and the IR the same hash.
+  test("versions: a record entry named `loc` is part of the journey version", () => {
     const a = ir(`journey J { on Ping let data = { loc: "north" } wait 1h }`);
     const b = ir(`journey J { on Ping let data = { loc: "south" } wait 1h }`);
     expect(JSON.stringify(a.journeys.J!.nodes)).not.toBe(JSON.stringify(b.journeys.J!.nodes));

@@ -55,6 +55,19 @@ function project(value: unknown, key: string): unknown {
   return getField(value, key);
 }
 
+/** The root names an expression reads (`cart` for `cart.items[0].sku`), added to `out`. */
+export function pathRoots(e: unknown, out = new Set<string>()): Set<string> {
+  if (!e || typeof e !== "object") return out;
+  if (Array.isArray(e)) {
+    for (const x of e) pathRoots(x, out);
+    return out;
+  }
+  const o = e as Record<string, unknown>;
+  if (Array.isArray(o["path"])) out.add(String((o["path"] as unknown[])[0]));
+  for (const v of Object.values(o)) pathRoots(v, out);
+  return out;
+}
+
 type Compiled = (env: EvalEnv) => unknown;
 
 /** Each expression of an IR is turned into a closure once, on first use. */

@@ -5,7 +5,7 @@
  */
 import type { IR, IRJourney } from "@journey/ir";
 import { compileTemplate, type CompiledTemplate } from "@journey/template";
-import { evaluate, type EvalEnv } from "./evaluate.js";
+import { evaluate, pathRoots, type EvalEnv } from "./evaluate.js";
 import type { CallRequest } from "./state.js";
 
 export interface ProgramOptions {
@@ -32,6 +32,8 @@ export class Program {
   readonly unsubscribeUrl: string;
   /** Some audience reads the clock (`now`, `daysSince`, `hoursSince`): membership changes with time. */
   readonly timedAudiences: boolean;
+  /** Event types some goal of some loaded version counts: other events never record a goal. */
+  readonly goalEvents = new Set<string>();
 
   constructor(
     readonly ir: IR,
@@ -42,9 +44,23 @@ export class Program {
       this.versions.set(j.version, j);
       this.byName.set(j.id, j);
     }
+    for (const j of this.versions.values()) for (const g of j.goals) this.goalEvents.add(g.event);
     this.timedAudiences = Object.values(ir.audiences).some((a) => readsClock(a.condition));
     this.unsubscribeUrl = options.unsubscribeUrl ?? "https://example.com/unsubscribe?profile={profileId}&message={messageId}";
   }
+
+  /** The bindings the goals of a journey version read: what an ended instance keeps for them. */
+  goalVars(j: IRJourney): Set<string> {
+    let names = this.goalNames.get(j.version);
+    if (!names) {
+      names = new Set<string>();
+      for (const g of j.goals) if (g.where) pathRoots(g.where, names);
+      this.goalNames.set(j.version, names);
+    }
+    return names;
+  }
+
+  private readonly goalNames = new Map<string, Set<string>>();
 
   /** A journey by version (an instance keeps the version it started on). */
   journey(version: string): IRJourney | undefined {

@@ -42,7 +42,7 @@ export interface Instance {
 export interface JourneyHistory {
   entries: number;
   lastEndedAt?: number;
-  /** The last instance, kept after it ends so a goal within its window is still recorded. */
+  /** The last instance, kept after it ends so a goal within its window is still recorded (with only the bindings goals read). */
   last?: { id: string; startedAt: number; vars: Record<string, unknown>; goals: string[]; version: string };
 }
 
@@ -66,8 +66,14 @@ export function newProfileState(id: string, attributes: Record<string, unknown>)
 /** The earliest time this profile needs the engine again, if any. */
 export function nextDue(s: ProfileState): number | undefined {
   let due: number | undefined;
-  for (const i of Object.values(s.instances)) if (i.wait && i.wait.kind !== "async" && (due === undefined || i.wait.due < due)) due = i.wait.due;
-  for (const d of Object.values(s.schedules)) if (due === undefined || d < due) due = d;
+  for (const k in s.instances) {
+    const w = s.instances[k]!.wait;
+    if (w && w.kind !== "async" && (due === undefined || w.due < due)) due = w.due;
+  }
+  for (const k in s.schedules) {
+    const d = s.schedules[k]!;
+    if (due === undefined || d < due) due = d;
+  }
   return due;
 }
 
@@ -134,15 +140,25 @@ export const DISPATCHED: ReadonlySet<Effect["type"]> = new Set(["send", "callReq
  * only the containers it does mutate are copied.
  */
 export function cloneState(s: ProfileState): ProfileState {
+  // Loops over keys rather than Object.entries and spreads: this runs on every load.
   const instances: Record<string, Instance> = {};
-  for (const [k, i] of Object.entries(s.instances)) {
+  for (const k in s.instances) {
+    const i = s.instances[k]!;
     const loops: Instance["loops"] = {};
-    for (const [n, l] of Object.entries(i.loops)) loops[n] = { ...l };
-    instances[k] = { ...i, ...(i.wait ? { wait: { ...i.wait } } : {}), vars: { ...i.vars }, loops, goals: [...i.goals] };
+    for (const n in i.loops) {
+      const l = i.loops[n]!;
+      loops[n] = { done: l.done, count: l.count, since: l.since };
+    }
+    const copy: Instance = { id: i.id, journey: i.journey, version: i.version, startedAt: i.startedAt, node: i.node, vars: { ...i.vars }, loops, goals: i.goals.slice() };
+    if (i.wait) copy.wait = { ...i.wait };
+    instances[k] = copy;
   }
   const history: Record<string, JourneyHistory> = {};
-  for (const [k, h] of Object.entries(s.history)) history[k] = h.last ? { ...h, last: { ...h.last, goals: [...h.last.goals] } } : { ...h };
+  for (const k in s.history) {
+    const h = s.history[k]!;
+    history[k] = h.last ? { ...h, last: { ...h.last, goals: h.last.goals.slice() } } : { ...h };
+  }
   const sends: Record<string, number[]> = {};
-  for (const [k, v] of Object.entries(s.sends)) sends[k] = [...v];
-  return { id: s.id, attributes: s.attributes, instances, history, audiences: [...s.audiences], schedules: { ...s.schedules }, sends };
+  for (const k in s.sends) sends[k] = s.sends[k]!.slice();
+  return { id: s.id, attributes: s.attributes, instances, history, audiences: s.audiences.slice(), schedules: { ...s.schedules }, sends };
 }

@@ -271,6 +271,7 @@ class Run {
 
   /** Goals count within their window from entry, also after the instance has ended. */
   private recordGoals(ev: EventEnvelope): void {
+    if (!this.program.goalEvents.has(ev.type)) return;
     for (const name of new Set([...Object.keys(this.state.instances), ...Object.keys(this.state.history)])) {
       const last = this.state.instances[name] ?? this.state.history[name]?.last;
       const j = last && this.program.journey(last.version);
@@ -290,7 +291,11 @@ class Run {
     delete this.state.instances[inst.journey];
     const h = (this.state.history[inst.journey] ??= { entries: 1 });
     h.lastEndedAt = this.now;
-    h.last = { id: inst.id, startedAt: inst.startedAt, vars: inst.vars, goals: inst.goals, version: inst.version };
+    // Kept for goals still within their window: only the bindings their conditions read.
+    const j = this.program.journey(inst.version);
+    const vars: Record<string, unknown> = {};
+    for (const name of j ? this.program.goalVars(j) : Object.keys(inst.vars)) if (Object.hasOwn(inst.vars, name)) vars[name] = inst.vars[name];
+    h.last = { id: inst.id, startedAt: inst.startedAt, vars, goals: inst.goals, version: inst.version };
     this.emit({ key: `${inst.id}:ended`, type: "ended", journey: inst.journey, instanceId: inst.id, reason });
   }
 

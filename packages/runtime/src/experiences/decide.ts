@@ -9,7 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { surfaceMatches, type IR, type IRExperience, type IRExperienceStep, type IRVariant } from "@journey/ir";
 import { parseTemplate, rootNames, type CompiledTemplate } from "@journey/template";
-import { evaluate, type EvalEnv } from "../engine/evaluate.js";
+import { evaluate, pathRoots, type EvalEnv } from "../engine/evaluate.js";
 import type { Program } from "../engine/program.js";
 import { splitBucket } from "../engine/split.js";
 import type { Effect } from "../engine/state.js";
@@ -339,7 +339,7 @@ function plan(program: Program, x: IRExperience, v: IRVariant): Plan {
     const prepare = (source: string): Content => ({ render: program.template(source, escape), parse: x.format === "json" && !alwaysJson(source) });
     const uses = new Set<string>();
     for (const c of [v.content ?? "", ...(v.split?.arms.map((a) => a.content) ?? [])]) for (const n of rootNames(c)) uses.add(n);
-    if (v.when) collectPathRoots(v.when, uses);
+    if (v.when) pathRoots(v.when, uses);
     p = { uses, ...(v.content !== undefined ? { content: prepare(v.content) } : {}), arms: v.split?.arms.map((a) => prepare(a.content)) ?? [] };
     plans.set(v, p);
   }
@@ -376,13 +376,6 @@ function alwaysJson(source: string): boolean {
   }
 }
 
-function collectPathRoots(e: unknown, out: Set<string>): void {
-  if (!e || typeof e !== "object") return;
-  if (Array.isArray(e)) return e.forEach((x) => collectPathRoots(x, out));
-  const o = e as Record<string, unknown>;
-  if (Array.isArray(o["path"])) out.add(String((o["path"] as unknown[])[0]));
-  for (const v of Object.values(o)) collectPathRoots(v, out);
-}
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

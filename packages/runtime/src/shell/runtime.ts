@@ -304,16 +304,26 @@ class JourneyRuntime implements Runtime {
   /** Events feed the catalog engine with the signals the `catalog … signals` block declares (stored with the event, recorded once committed). */
   private signalsOf(ev: EventEnvelope): Signal[] {
     const out: Signal[] = [];
-    if (!this.catalog || !this.ir.catalog) return out;
-    for (const s of this.ir.catalog.signals) {
-      if (s.event !== ev.type) continue;
-      let values: unknown[] = [ev.data];
-      for (const seg of s.path) values = values.flatMap((v) => (Array.isArray(v) ? v : [v])).map((v) => (v && typeof v === "object" ? (v as Record<string, unknown>)[seg] : undefined));
-      const keys = values.flat().filter((k) => k !== undefined && k !== null).map(String);
+    if (!this.catalog) return out;
+    for (const s of this.signalSpecs().get(ev.type) ?? []) {
+      const keys: string[] = [];
+      collectKeys(ev.data, s.path, 0, keys);
       if (keys.length) out.push({ profileId: ev.profileId, kind: s.signal as SignalKind, keys, at: Date.parse(ev.time), eventId: ev.id });
     }
     return out;
   }
+
+  /** The catalog's signal declarations by event type, found once per program. */
+  private signalSpecs(): Map<string, CatalogSignal[]> {
+    if (this.specs?.program !== this.program) {
+      const byEvent = new Map<string, CatalogSignal[]>();
+      for (const s of this.ir.catalog?.signals ?? []) byEvent.set(s.event, [...(byEvent.get(s.event) ?? []), s]);
+      this.specs = { program: this.program, byEvent };
+    }
+    return this.specs.byEvent;
+  }
+
+  private specs?: { program: Program; byEvent: Map<string, CatalogSignal[]> };
 
   // ── time ─────────────────────────────────────────────────────────────────────────
 
@@ -494,6 +504,21 @@ class JourneyRuntime implements Runtime {
   private defaultChannel?: MemoryChannel;
 }
 
+type CatalogSignal = NonNullable<IR["catalog"]>["signals"][number];
+
+/** The keys at `path` in event data: lists along the way are walked through, missing values skipped. */
+function collectKeys(value: unknown, path: string[], at: number, out: string[]): void {
+  if (Array.isArray(value)) {
+    for (const v of value) collectKeys(v, path, at, out);
+    return;
+  }
+  if (at === path.length) {
+    if (value !== undefined && value !== null) out.push(String(value));
+    return;
+  }
+  if (value && typeof value === "object") collectKeys((value as Record<string, unknown>)[path[at]!], path, at + 1, out);
+}
+
 /** The profiles one unit of work touches, kept in memory until one commit writes them all. */
 class Batch {
   private readonly states = new Map<string, ProfileState>();
@@ -526,9 +551,15 @@ class Batch {
   }
 
   async commit(): Promise<void> {
+    const profiles: ProfileState[] = [];
+    const timers: CommitBatch["timers"] = [];
+    for (const s of this.states.values()) {
+      profiles.push(s);
+      timers.push({ profileId: s.id, due: nextDue(s) ?? null });
+    }
     const batch: CommitBatch = {
-      profiles: [...this.states.values()],
-      timers: [...this.states.values()].map((s) => ({ profileId: s.id, due: nextDue(s) ?? null })),
+      profiles,
+      timers,
       events: this.events,
       effects: this.effects,
       dispatched: this.answered.size ? [...this.dispatched, ...this.answered] : this.dispatched,

@@ -8,7 +8,7 @@
  */
 import Database from "better-sqlite3";
 import type { IRJourney } from "@journey/ir";
-import { DISPATCHED, type Effect, type ProfileState } from "../engine/state.js";
+import { cloneState, DISPATCHED, type Effect, type ProfileState } from "../engine/state.js";
 import type { Signal, SignalKind } from "../recs/provider.js";
 import type { CommitBatch, Store } from "./store.js";
 
@@ -40,6 +40,14 @@ export interface SqliteStoreOptions {
   lockTimeoutMs?: number;
   /** The clock stamped on processed events for age-based retention (default `Date.now`). */
   now?: () => number;
+  /**
+   * Profile states kept in memory after they are committed, the most recently used (default
+   * 100,000; 0: none). A state loaded from the cache is a copy, as from the file, without
+   * reading or parsing a row: the process owns the file, so nothing else changes it.
+   */
+  cachedProfiles?: number;
+  /** SQLite's page cache, in MiB (default 64; SQLite's own default is 2). */
+  pageCacheMiB?: number;
 }
 
 /** Thrown when another process (or another store in this process) already owns the file. */
@@ -83,6 +91,8 @@ interface Rows {
 
 interface Pending {
   rows: Rows;
+  /** The batch's states, owned by the store: cached once the batch is durable. */
+  states: ProfileState[];
   resolve: () => void;
   reject: (e: unknown) => void;
   error?: unknown;
@@ -130,6 +140,9 @@ export class SqliteStore implements Store {
   private readonly retention: EventRetention | null;
   private readonly now: () => number;
   private queue: Pending[] = [];
+  /** Committed states by profile id, least recently used first (a Map keeps insertion order). */
+  private readonly cache = new Map<string, ProfileState>();
+  private readonly cacheLimit: number;
   private closed = false;
   private transactions = 0;
 
@@ -164,6 +177,7 @@ export class SqliteStore implements Store {
     this.groupCommit = options.groupCommit ?? true;
     this.retention = options.eventRetention === undefined ? DEFAULT_EVENT_RETENTION : options.eventRetention;
     this.now = options.now ?? Date.now;
+    this.cacheLimit = Math.max(0, Math.floor(options.cachedProfiles ?? 100_000));
     const synchronous = options.synchronous ?? "normal";
     if (synchronous !== "normal" && synchronous !== "full") throw new Error(`SqliteStore: \`synchronous\` must be "normal" or "full", not ${JSON.stringify(synchronous)}`);
 
@@ -180,6 +194,9 @@ export class SqliteStore implements Store {
       // measured 1.5–3× faster. The WAL file is truncated back to 64 MB after a checkpoint.
       this.db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
       this.db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+      // Profiles, timers and the outbox are read and rewritten all over the file: SQLite's
+      // default 2 MiB page cache rereads pages from the OS at almost every statement.
+      this.db.pragma(`cache_size = ${-1024 * Math.max(1, Math.floor(options.pageCacheMiB ?? 64))}`);
       this.db.transaction(() => {
         this.migrate();
         this.db.exec(SIGNALS_SCHEMA);
@@ -322,13 +339,14 @@ export class SqliteStore implements Store {
       if (!this.groupCommit) {
         this.applyOne(rows);
         this.transactions++;
+        this.remember(batch.profiles);
         return Promise.resolve();
       }
     } catch (e) {
       return Promise.reject(e);
     }
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ rows, resolve, reject });
+      this.queue.push({ rows, states: batch.profiles, resolve, reject });
       if (this.queue.length === 1) queueMicrotask(() => this.flush());
     });
   }
@@ -347,6 +365,7 @@ export class SqliteStore implements Store {
         item.reject(e);
         return;
       }
+      this.remember(item.states);
       item.resolve();
       return;
     }
@@ -359,8 +378,39 @@ export class SqliteStore implements Store {
     }
     for (const item of items) {
       if (item.error !== undefined) item.reject(item.error);
-      else item.resolve();
+      else {
+        this.remember(item.states);
+        item.resolve();
+      }
     }
+  }
+
+  /** Durable states, kept for the next load (a failed batch's states are never kept). */
+  private remember(states: ProfileState[]): void {
+    if (!this.cacheLimit) return;
+    for (const state of states) {
+      this.cache.delete(state.id);
+      this.cache.set(state.id, state);
+    }
+    for (const id of this.cache.keys()) {
+      if (this.cache.size <= this.cacheLimit) break;
+      this.cache.delete(id);
+    }
+  }
+
+  /** A committed state, from the cache (then the most recently used) or the file. */
+  private committed(id: string): ProfileState | undefined {
+    const cached = this.cache.get(id);
+    if (cached) {
+      this.cache.delete(id);
+      this.cache.set(id, cached);
+      return cached;
+    }
+    const row = this.stmt.loadProfile.get(id);
+    if (row === undefined) return undefined;
+    const state = JSON.parse(row) as ProfileState;
+    this.remember([state]);
+    return state;
   }
 
   /** Reads (and `saveVersions`) run after the commits already issued, so a caller always reads its own writes. */
@@ -376,13 +426,14 @@ export class SqliteStore implements Store {
 
   loadProfile(id: string): Promise<ProfileState | undefined> {
     return this.run(() => {
-      const s = this.stmt.loadProfile.get(id);
-      return s === undefined ? undefined : (JSON.parse(s) as ProfileState);
+      const s = this.committed(id);
+      // A cached state stays the store's: the caller gets a copy (uncached, it is a fresh parse).
+      return s !== undefined && this.cacheLimit ? cloneState(s) : s;
     });
   }
 
   viewProfile(id: string): Promise<Readonly<ProfileState> | undefined> {
-    return this.loadProfile(id);
+    return this.run(() => this.committed(id));
   }
 
   hasEvent(id: string): Promise<boolean> {

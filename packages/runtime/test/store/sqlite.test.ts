@@ -25,6 +25,7 @@ const make = (options?: SqliteStoreOptions) => () => Object.assign(new SqliteSto
 
 storeConformance("SqliteStore (file)", make(), reopen);
 storeConformance("SqliteStore (file, no group commit)", make({ groupCommit: false }), reopen);
+storeConformance("SqliteStore (file, no profile cache)", make({ cachedProfiles: 0 }), reopen);
 storeConformance("SqliteStore (:memory:)", () => new SqliteStore(":memory:"));
 
 function batch(parts: Partial<CommitBatch>): CommitBatch {
@@ -233,16 +234,40 @@ describe("SqliteStore", () => {
       expect(s.stats()).toMatchObject({ profiles: 3, outbox: 2, events: 1 });
     });
 
-    it("a commit is a snapshot of the batch when commit is called", async () => {
-      const s = store();
+    it("the file holds the batch as it was when commit was called", async () => {
+      // The store owns a committed state (Store.commit): changing it afterwards is a caller's
+      // bug, but what is written is still the batch as committed.
+      const path = tempPath();
+      const s = new SqliteStore(path);
       const p = profileFixture("p1");
       const b = batch({ profiles: [p], events: ["e1"] });
       const committed = s.commit(b);
       p.audiences.push("later");
       b.events.push("e2");
       await committed;
-      expect(await s.loadProfile("p1")).toEqual(profileFixture("p1"));
       expect(await s.hasEvent("e2")).toBe(false);
+      await s.close();
+      const again = store(path);
+      expect(await again.loadProfile("p1")).toEqual(profileFixture("p1"));
+    });
+
+    it("a cached profile loads as a copy, and only committed states are cached", async () => {
+      const s = store();
+      await s.commit(batch({ profiles: [profileFixture("p1")] }));
+      const first = (await s.loadProfile("p1"))!;
+      first.audiences.push("mine");
+      expect(await s.loadProfile("p1")).toEqual(profileFixture("p1"));
+      // A batch that fails is not cached: the next load is the last committed state.
+      const bad = { ...profileFixture("p1"), audiences: ["bad"], attributes: { n: 10n } };
+      await expect(s.commit(batch({ profiles: [bad as never] }))).rejects.toThrow();
+      expect(await s.loadProfile("p1")).toEqual(profileFixture("p1"));
+    });
+
+    it("keeps at most `cachedProfiles` states in memory, and loads the rest from the file", async () => {
+      const s = store(tempPath(), { cachedProfiles: 2 });
+      await s.commit(batch({ profiles: ["a", "b", "c"].map((id) => profileFixture(id)) }));
+      for (const id of ["a", "b", "c", "a"]) expect(await s.loadProfile(id)).toEqual(profileFixture(id));
+      expect((s as unknown as { cache: Map<string, unknown> }).cache.size).toBe(2);
     });
   });
 
