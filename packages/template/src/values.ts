@@ -114,7 +114,46 @@ export function escapeJsonString(s: string): string {
  * nesting) is written by hand.
  */
 export function toJson(v: unknown): string {
-  return isPlain(v, 0) ? (JSON.stringify(v) ?? "null") : toJsonByHand(v);
+  return isPlain(v, 0) ? plainJson(v) : toJsonByHand(v);
+}
+
+/** The JSON of deeply frozen records and lists: they cannot change, so each is written once. */
+const frozenJson = new WeakMap<object, string>();
+
+/**
+ * `JSON.stringify` of plain data, reusing the JSON of deeply frozen parts (a catalog engine's
+ * items are frozen: a list of recommendations is mostly items already written).
+ */
+function plainJson(v: unknown): string {
+  if (v === null || typeof v !== "object" || v instanceof Date) return JSON.stringify(v) ?? "null";
+  if (Object.isFrozen(v)) {
+    const known = frozenJson.get(v);
+    if (known !== undefined) return known;
+    const text = JSON.stringify(v);
+    if (deeplyFrozen(v)) frozenJson.set(v, text);
+    return text;
+  }
+  if (Array.isArray(v)) {
+    if (!v.some((x) => x !== null && typeof x === "object" && Object.isFrozen(x))) return JSON.stringify(v);
+    // As JSON.stringify writes a list: what has no JSON (undefined, a function) is `null`.
+    const parts: string[] = [];
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      parts.push(x === undefined || typeof x === "function" || typeof x === "symbol" ? "null" : plainJson(x));
+    }
+    return "[" + parts.join(",") + "]";
+  }
+  return JSON.stringify(v);
+}
+
+function deeplyFrozen(v: object): boolean {
+  if (!Object.isFrozen(v)) return false;
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    // A date can change even frozen (`setTime`): a value holding one is not remembered.
+    if (x !== null && typeof x === "object" && (x instanceof Date || !deeplyFrozen(x))) return false;
+  }
+  return true;
 }
 
 /** Nesting beyond this is written by hand, which reports a cycle instead of recursing for ever. */

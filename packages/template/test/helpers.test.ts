@@ -106,6 +106,20 @@ describe("helpers", () => {
     expect(asJson(deep)).toEqual(JSON.parse(JSON.stringify(deep)));
     expect(asJson({ sparse, withBig: [1n, , 2] })).toEqual({ sparse: [null, 1], withBig: ["1", null, 2] });
   });
+  it("json of frozen values is written once and stays right", () => {
+    const item = Object.freeze({ sku: "A", tags: Object.freeze(["x"]), n: 1 });
+    const shallow = Object.freeze({ sku: "B", tags: ["y"] });
+    const list = [item, shallow, undefined, item];
+    expect(r("{{json v}}", { v: list })).toBe(JSON.stringify(list));
+    expect(r("{{json v}}", { v: list })).toBe(JSON.stringify(list));
+    // Only deeply frozen values are remembered: a list inside a shallowly frozen record can change.
+    shallow.tags.push("z");
+    expect(r("{{json v}}", { v: [shallow] })).toBe('[{"sku":"B","tags":["y","z"]}]');
+    const withDate = Object.freeze({ at: new Date(Date.UTC(2026, 0, 1)) });
+    expect(r("{{json v}}", { v: [withDate] })).toBe('[{"at":"2026-01-01T00:00:00.000Z"}]');
+    withDate.at.setTime(Date.UTC(2027, 0, 1));
+    expect(r("{{json v}}", { v: [withDate] })).toBe('[{"at":"2027-01-01T00:00:00.000Z"}]');
+  });
   it("comparisons and logic", () => {
     expect(r("{{eq a 1}} {{eq a '1'}} {{ne a 2}} {{eq missing null}}", { a: 1 })).toBe("true false true true");
     expect(r("{{gt a 1}} {{gt a 2}} {{lt a 3}} {{lt 'a' 'b'}} {{gt missing 1}}", { a: 2 })).toBe("true false true true false");

@@ -46,7 +46,7 @@ export function checkItems(items: readonly CatalogItem[], o: ItemCheckOptions): 
       if (o.itemType) for (const e of validate(item, o.itemType, "item")) if (e.message !== UNDECLARED) errors.push(e);
     }
     if (!errors.length) {
-      accepted.push([key!, item]);
+      accepted.push([key!, frozenCopy(item) as CatalogItem]);
       return;
     }
     const first = errors[0]!;
@@ -60,4 +60,17 @@ export function checkItems(items: readonly CatalogItem[], o: ItemCheckOptions): 
     o.onRejectedItem?.(r);
   });
   return { accepted, result: { upserted: accepted.length, rejected } };
+}
+
+/**
+ * An engine keeps its own, deeply frozen copy of each item: nothing can change an item behind
+ * the engine's back, and content that writes items as JSON writes each one once (the
+ * template engine remembers the JSON of frozen values).
+ */
+function frozenCopy(v: unknown): unknown {
+  if (v === null || typeof v !== "object") return v;
+  if (Array.isArray(v)) return Object.freeze(v.map(frozenCopy));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) out[k] = frozenCopy((v as Record<string, unknown>)[k]);
+  return Object.freeze(out);
 }

@@ -47,7 +47,24 @@ export function requestFor(s: RecommendStep, env: EvalEnv, vars: Record<string, 
   };
 }
 
+/** Algorithms whose arguments are all constants, evaluated once. */
+const constant = new WeakMap<IRAlgorithm, Algorithm>();
+
 function algorithm(a: IRAlgorithm, env: EvalEnv): Algorithm {
+  const known = constant.get(a);
+  if (known) return known;
+  const evaluated = evaluateAlgorithm(a, env);
+  // Shared by every request from now on: frozen, so no engine or provider can change it for the others.
+  if (isConstant(a)) constant.set(a, Object.freeze({ ...evaluated, args: Object.freeze(evaluated.args), named: Object.freeze(evaluated.named) }) as Algorithm);
+  return evaluated;
+}
+
+function isConstant(a: IRAlgorithm): boolean {
+  const fixed = (x: unknown) => typeof x === "string" || (typeof x === "object" && x !== null && ("lit" in x || "dur" in x));
+  return a.args.every(fixed) && Object.values(a.named).every(fixed);
+}
+
+function evaluateAlgorithm(a: IRAlgorithm, env: EvalEnv): Algorithm {
   const named: Record<string, unknown> = {};
   for (const k in a.named) {
     const v = a.named[k]!;

@@ -49,7 +49,8 @@ export class MemoryStore implements Store {
         this.outboxKeys.add(e.key);
       }
     }
-    for (const k of batch.dispatched) this.dispatched.add(k);
+    // Only keys waiting in the outbox need marking (as a SQLite store deletes only rows it has).
+    for (const k of batch.dispatched) if (this.outboxKeys.has(k)) this.dispatched.add(k);
     if (this.dispatched.size > 1024) this.compact();
     for (const s of signals) {
       this.signals.push(s);
