@@ -28,7 +28,7 @@ function readsClock(e: unknown): boolean {
 export class Program {
   private readonly versions = new Map<string, IRJourney>();
   private readonly byName = new Map<string, IRJourney>();
-  private readonly templates = new Map<string, CompiledTemplate>();
+  private readonly templates = { html: new Map<string, CompiledTemplate>(), none: new Map<string, CompiledTemplate>(), json: new Map<string, CompiledTemplate>() };
   readonly unsubscribeUrl: string;
   /** Some audience reads the clock (`now`, `daysSince`, `hoursSince`): membership changes with time. */
   readonly timedAudiences: boolean;
@@ -94,11 +94,13 @@ export class Program {
 
   /** A template compiled once per (source, escaping), then reused for every render. */
   template(source: string, escape: "html" | "none" | "json"): CompiledTemplate {
-    const key = `${escape}\u0000${source}`;
-    let t = this.templates.get(key);
+    // By escaping, then by source: the IR's own strings, whose hash is computed once (a key
+    // joined from both would be a new string, hashed in full, at every render).
+    const bySource = this.templates[escape];
+    let t = bySource.get(source);
     if (!t) {
       t = compileTemplate(source, { escape, partials: this.ir.fragments });
-      this.templates.set(key, t);
+      bySource.set(source, t);
     }
     return t;
   }

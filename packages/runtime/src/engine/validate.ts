@@ -39,12 +39,77 @@ function typeLabel(t: Type): string {
 
 /** Validate `value` against `type`; returns every error, each with its path. */
 export function validate(value: unknown, type: Type, path: string, errors: ValidationError[] = []): ValidationError[] {
+  // Most data is valid: a check that builds nothing answers first, and only invalid data
+  // pays for paths and messages.
+  return conforms(value, type) ? errors : collect(value, type, path, errors);
+}
+
+/** Field names by record type, for the undeclared-field check. */
+const fieldNames = new WeakMap<Type, Set<string>>();
+
+function declared(type: Extract<Type, { kind: "record" }>): Set<string> {
+  let names = fieldNames.get(type);
+  if (!names) fieldNames.set(type, (names = new Set(type.fields.map((f) => f.name))));
+  return names;
+}
+
+/** Whether `collect` would find no error. */
+function conforms(value: unknown, type: Type): boolean {
+  switch (type.kind) {
+    case "unknown":
+      return true;
+    case "optional":
+      return value === null || value === undefined || conforms(value, type.inner);
+    case "null":
+      return value === null;
+    case "string":
+      return typeof value === "string";
+    case "number":
+      return typeof value === "number" && Number.isFinite(value);
+    case "int":
+      return Number.isInteger(value);
+    case "bool":
+      return typeof value === "boolean";
+    case "datetime":
+      return isDateTime(value);
+    case "duration":
+      return typeof value === "number" && value >= 0;
+    case "literal":
+      return value === type.value;
+    case "union":
+      return type.members.some((m) => conforms(value, m));
+    case "list":
+      if (!Array.isArray(value)) return false;
+      for (let i = 0; i < value.length; i++) if (!conforms(value[i], type.element)) return false;
+      return true;
+    case "record": {
+      if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+      const obj = value as Record<string, unknown>;
+      for (const f of type.fields) {
+        const v = Object.prototype.hasOwnProperty.call(obj, f.name) ? obj[f.name] : undefined;
+        if (v === undefined || v === null) {
+          if (!f.optional && f.default === undefined) return false;
+        } else if (!conforms(v, f.type)) return false;
+      }
+      const names = declared(type);
+      for (const k in obj) if (Object.prototype.hasOwnProperty.call(obj, k) && !names.has(k)) return false;
+      return true;
+    }
+  }
+}
+
+function isDateTime(value: unknown): boolean {
+  return typeof value === "string" && ISO.test(value) && !Number.isNaN(Date.parse(value.includes("T") ? value : value + "T00:00:00Z"));
+}
+
+/** Every error of `value` against `type`, each with its path. */
+function collect(value: unknown, type: Type, path: string, errors: ValidationError[]): ValidationError[] {
   const fail = () => errors.push({ path, message: `expected ${typeLabel(type)}, found ${describe(value)}` });
   switch (type.kind) {
     case "unknown":
       return errors;
     case "optional":
-      if (value !== null && value !== undefined) validate(value, type.inner, path, errors);
+      if (value !== null && value !== undefined) collect(value, type.inner, path, errors);
       return errors;
     case "null":
       if (value !== null) fail();
@@ -62,7 +127,7 @@ export function validate(value: unknown, type: Type, path: string, errors: Valid
       if (typeof value !== "boolean") fail();
       return errors;
     case "datetime":
-      if (typeof value !== "string" || !ISO.test(value) || Number.isNaN(Date.parse(value.includes("T") ? value : value + "T00:00:00Z"))) fail();
+      if (!isDateTime(value)) fail();
       return errors;
     case "duration":
       if (typeof value !== "number" || value < 0) fail();
@@ -71,13 +136,13 @@ export function validate(value: unknown, type: Type, path: string, errors: Valid
       if (value !== type.value) fail();
       return errors;
     case "union": {
-      const ok = type.members.some((m) => validate(value, m, path).length === 0);
+      const ok = type.members.some((m) => conforms(value, m));
       if (!ok) fail();
       return errors;
     }
     case "list":
       if (!Array.isArray(value)) fail();
-      else value.forEach((v, i) => validate(v, type.element, `${path}[${i}]`, errors));
+      else value.forEach((v, i) => collect(v, type.element, `${path}[${i}]`, errors));
       return errors;
     case "record": {
       if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -91,10 +156,10 @@ export function validate(value: unknown, type: Type, path: string, errors: Valid
           if (!f.optional && f.default === undefined) errors.push({ path: `${path}.${f.name}`, message: has ? "must not be null" : "is missing" });
           continue;
         }
-        validate(obj[f.name], f.type, `${path}.${f.name}`, errors);
+        collect(obj[f.name], f.type, `${path}.${f.name}`, errors);
       }
       for (const k of Object.keys(obj)) {
-        if (!type.fields.some((f) => f.name === k)) errors.push({ path: `${path}.${k}`, message: "is not a declared field" });
+        if (!declared(type).has(k)) errors.push({ path: `${path}.${k}`, message: "is not a declared field" });
       }
       return errors;
     }

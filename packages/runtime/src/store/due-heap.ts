@@ -1,7 +1,7 @@
 /**
- * Profiles by next due time: a binary min-heap with lazy deletion (an entry whose time no
- * longer matches the profile's current due time is skipped), so moving a timer is O(log n)
- * and finding what is due never scans every profile.
+ * Profiles by next due time: a binary min-heap indexed by profile, so moving or removing a
+ * timer is O(log n) in place (no stale entries to skip), and finding what is due never scans
+ * every profile.
  */
 interface Entry {
   due: number;
@@ -9,57 +9,54 @@ interface Entry {
 }
 
 export class DueHeap {
-  private readonly heap: Entry[] = [];
-  private readonly current = new Map<string, number>();
+  /** Each profile's position in the heap. */
+  private readonly at = new Map<string, number>();
+  private readonly heap = new MinHeap<Entry>(less, (e, i) => this.at.set(e.id, i));
 
   set(id: string, due: number | null): void {
+    const i = this.at.get(id);
     if (due === null) {
-      this.current.delete(id);
+      if (i !== undefined) {
+        this.heap.removeAt(i);
+        this.at.delete(id);
+      }
       return;
     }
-    if (this.current.get(id) === due) return;
-    this.current.set(id, due);
-    heapPush(this.heap, { due, id }, less);
+    if (i === undefined) this.heap.push({ due, id });
+    else if (this.heap.items[i]!.due !== due) {
+      this.heap.items[i]!.due = due;
+      this.heap.fix(i);
+    }
   }
 
   get size(): number {
-    return this.current.size;
+    return this.heap.items.length;
   }
 
   /** The earliest due time. */
   peek(): number | undefined {
-    this.dropStale();
-    return this.heap[0]?.due;
+    return this.heap.items[0]?.due;
   }
 
   /**
    * Up to `limit` profiles due at or before `now`, earliest first (ties by id); they stay
    * scheduled. The heap is read, not changed: a best-first walk from the root with a small
-   * frontier of its own, so the cost is in what is taken, not in the heap's size.
+   * heap of positions of its own, so the cost is in what is taken, not in the heap's size.
    */
   due(now: number, limit: number): string[] {
-    const h = this.heap;
+    const h = this.heap.items;
     const out: string[] = [];
     if (!h.length || limit <= 0) return out;
-    const seen = new Set<string>();
-    const before = (a: number, b: number) => less(h[a]!, h[b]!);
-    const frontier: number[] = [0];
-    while (frontier.length && out.length < limit) {
-      const i = heapPop(frontier, before)!;
-      const e = h[i]!;
-      if (e.due > now) break;
-      if (this.current.get(e.id) === e.due && !seen.has(e.id)) {
-        seen.add(e.id);
-        out.push(e.id);
-      }
-      if (2 * i + 1 < h.length) heapPush(frontier, 2 * i + 1, before);
-      if (2 * i + 2 < h.length) heapPush(frontier, 2 * i + 2, before);
+    const frontier = new MinHeap<number>((a, b) => less(h[a]!, h[b]!));
+    frontier.push(0);
+    while (frontier.items.length && out.length < limit) {
+      const i = frontier.pop()!;
+      if (h[i]!.due > now) break;
+      out.push(h[i]!.id);
+      if (2 * i + 1 < h.length) frontier.push(2 * i + 1);
+      if (2 * i + 2 < h.length) frontier.push(2 * i + 2);
     }
     return out;
-  }
-
-  private dropStale(): void {
-    while (this.heap.length && this.current.get(this.heap[0]!.id) !== this.heap[0]!.due) heapPop(this.heap, less);
   }
 }
 
@@ -67,32 +64,72 @@ function less(a: Entry, b: Entry): boolean {
   return a.due < b.due || (a.due === b.due && a.id < b.id);
 }
 
-function heapPush<T>(h: T[], x: T, before: (a: T, b: T) => boolean): void {
-  h.push(x);
-  let i = h.length - 1;
-  while (i > 0) {
-    const p = (i - 1) >> 1;
-    if (!before(h[i]!, h[p]!)) break;
-    [h[i], h[p]] = [h[p]!, h[i]!];
-    i = p;
-  }
-}
+/** A binary min-heap; `moved` hears where each item lands, for callers that index it. */
+class MinHeap<T> {
+  readonly items: T[] = [];
 
-function heapPop<T>(h: T[], before: (a: T, b: T) => boolean): T | undefined {
-  const top = h[0];
-  const last = h.pop()!;
-  if (!h.length) return top;
-  h[0] = last;
-  let i = 0;
-  for (;;) {
-    const l = 2 * i + 1;
-    const r = l + 1;
-    let m = i;
-    if (l < h.length && before(h[l]!, h[m]!)) m = l;
-    if (r < h.length && before(h[r]!, h[m]!)) m = r;
-    if (m === i) break;
-    [h[i], h[m]] = [h[m]!, h[i]!];
-    i = m;
+  constructor(
+    private readonly before: (a: T, b: T) => boolean,
+    private readonly moved?: (item: T, at: number) => void,
+  ) {}
+
+  push(x: T): void {
+    this.items.push(x);
+    this.moved?.(x, this.items.length - 1);
+    this.up(this.items.length - 1);
   }
-  return top;
+
+  pop(): T | undefined {
+    const top = this.items[0];
+    if (this.items.length) this.removeAt(0);
+    return top;
+  }
+
+  removeAt(i: number): void {
+    const last = this.items.pop()!;
+    if (i === this.items.length) return;
+    this.place(last, i);
+    this.fix(i);
+  }
+
+  /** Restore the order after the item at `i` changed. */
+  fix(i: number): void {
+    this.down(this.up(i));
+  }
+
+  private up(i: number): number {
+    const h = this.items;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.before(h[i]!, h[p]!)) break;
+      this.swap(i, p);
+      i = p;
+    }
+    return i;
+  }
+
+  private down(i: number): void {
+    const h = this.items;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && this.before(h[l]!, h[m]!)) m = l;
+      if (r < h.length && this.before(h[r]!, h[m]!)) m = r;
+      if (m === i) return;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+
+  private swap(a: number, b: number): void {
+    const x = this.items[a]!;
+    this.place(this.items[b]!, a);
+    this.place(x, b);
+  }
+
+  private place(x: T, i: number): void {
+    this.items[i] = x;
+    this.moved?.(x, i);
+  }
 }

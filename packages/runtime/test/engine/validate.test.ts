@@ -1,0 +1,66 @@
+/** Data against declared types: every kind, valid and invalid, nested, with the error paths. */
+import type { Type } from "@journey/template";
+import { describe, expect, it } from "vitest";
+import { validate } from "../../src/engine/validate.js";
+
+const str: Type = { kind: "string" };
+const item: Type = {
+  kind: "record",
+  name: "Item",
+  fields: [
+    { name: "sku", type: str, optional: false },
+    { name: "qty", type: { kind: "int" }, optional: false },
+    { name: "note", type: { kind: "optional", inner: str }, optional: true },
+    { name: "size", type: str, optional: false, default: "M" },
+  ],
+};
+const cart: Type = {
+  kind: "record",
+  fields: [
+    { name: "items", type: { kind: "list", element: item }, optional: false },
+    { name: "tier", type: { kind: "union", members: [{ kind: "literal", value: "gold" }, { kind: "literal", value: "silver" }] }, optional: false },
+    { name: "at", type: { kind: "datetime" }, optional: false },
+    { name: "wait", type: { kind: "duration" }, optional: false },
+    { name: "total", type: { kind: "number" }, optional: false },
+    { name: "vip", type: { kind: "bool" }, optional: false },
+    { name: "any", type: { kind: "unknown" }, optional: true },
+  ],
+};
+const valid = () => ({ items: [{ sku: "A", qty: 1 }, { sku: "B", qty: 2, note: null, size: "L" }], tier: "gold", at: "2026-03-01T10:00:00Z", wait: 0, total: 9.5, vip: false });
+
+describe("validate", () => {
+  it("accepts valid data, with optionals and defaulted fields absent", () => {
+    expect(validate(valid(), cart, "data")).toEqual([]);
+    expect(validate({ ...valid(), at: "2026-03-01", any: { whatever: [1] } }, cart, "data")).toEqual([]);
+  });
+
+  it.each([
+    ["a field of the wrong type", (d: Record<string, unknown>) => (d["total"] = "9"), [{ path: "data.total", message: 'expected number, found the string "9"' }]],
+    ["a non-finite number", (d: Record<string, unknown>) => (d["total"] = Infinity), [{ path: "data.total", message: "expected number, found number Infinity" }]],
+    ["a missing field", (d: Record<string, unknown>) => delete d["vip"], [{ path: "data.vip", message: "is missing" }]],
+    ["a null required field", (d: Record<string, unknown>) => (d["vip"] = null), [{ path: "data.vip", message: "must not be null" }]],
+    ["an undeclared field", (d: Record<string, unknown>) => (d["extra"] = 1), [{ path: "data.extra", message: "is not a declared field" }]],
+    ["a literal outside the union", (d: Record<string, unknown>) => (d["tier"] = "bronze"), [{ path: "data.tier", message: 'expected "gold" | "silver", found the string "bronze"' }]],
+    ["a date-time that is not one", (d: Record<string, unknown>) => (d["at"] = "2026-13-45T99:00:00Z"), [{ path: "data.at", message: 'expected datetime, found the string "2026-13-45T99:00:00Z"' }]],
+    ["a negative duration", (d: Record<string, unknown>) => (d["wait"] = -1), [{ path: "data.wait", message: "expected duration, found number -1" }]],
+    ["a list that is a record", (d: Record<string, unknown>) => (d["items"] = {}), [{ path: "data.items", message: "expected a list, found a record" }]],
+    [
+      "errors deep in a list, all of them",
+      (d: Record<string, unknown>) => (d["items"] = [{ sku: "A", qty: 1.5 }, { qty: 1, bad: true }]),
+      [
+        { path: "data.items[0].qty", message: "expected int, found number 1.5" },
+        { path: "data.items[1].sku", message: "is missing" },
+        { path: "data.items[1].bad", message: "is not a declared field" },
+      ],
+    ],
+  ])("rejects %s, naming the path", (_, change, errors) => {
+    const d = valid() as Record<string, unknown>;
+    change(d);
+    expect(validate(d, cart, "data")).toEqual(errors);
+  });
+
+  it("rejects what is not a record at all", () => {
+    expect(validate([], cart, "data")).toEqual([{ path: "data", message: "expected a record, found a list" }]);
+    expect(validate(null, cart, "data")).toEqual([{ path: "data", message: "expected a record, found null" }]);
+  });
+});
