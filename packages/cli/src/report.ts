@@ -58,3 +58,8 @@ export function count(n: number, noun: string): string {
 export function write(text: string): void {
   process.stdout.write(text);
 }
+
+/** A warning: on stderr, so `--json` output stays clean. */
+export function warn(text: string): void {
+  process.stderr.write(`warning: ${text}\n`);
+}

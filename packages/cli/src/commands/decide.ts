@@ -5,7 +5,7 @@ import pc from "picocolors";
 import { UserError } from "../errors.js";
 import { readActionResponses, readCatalog, readEvents, readProfiles } from "../inputs.js";
 import { compileOrReport } from "../project.js";
-import { useColor, write } from "../report.js";
+import { useColor, warn, write } from "../report.js";
 import { dataFile } from "./run.js";
 
 interface DecideOptions {
@@ -59,7 +59,7 @@ async function run(project: string, options: DecideOptions, color: boolean): Pro
   const responsesPath = dataFile(project, options.actionResponses, "action-responses.json");
   let decisions: Decision[] = [];
   try {
-    await simulate({
+    const result = await simulate({
       ir,
       events: events.filter((e) => Date.parse(e.time) <= at),
       ...(profilesPath ? { profiles: readProfiles(profilesPath) } : {}),
@@ -69,6 +69,7 @@ async function run(project: string, options: DecideOptions, color: boolean): Pro
       until: at,
       probes: [{ at, run: async (rt) => void (decisions = await rt.decide({ surfaces: options.surface, profileId: options.profile, ...(context ? { context } : {}) })) }],
     });
+    for (const r of result.rejectedItems) warn(`${catalogPath}: ${r.message}; left out`);
   } catch (e) {
     if (e instanceof InvalidInputError) throw new UserError(e.message);
     throw e;

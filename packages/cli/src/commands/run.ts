@@ -7,7 +7,7 @@ import pc from "picocolors";
 import { UserError } from "../errors.js";
 import { readActionResponses, readCatalog, readEvents, readProfiles, parseUntil } from "../inputs.js";
 import { compileOrReport } from "../project.js";
-import { useColor, write } from "../report.js";
+import { useColor, warn, write } from "../report.js";
 import { openStore } from "../store.js";
 
 interface RunOptions {
@@ -64,6 +64,7 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
       ...(options.until ? { until: parseUntil(options.until, start) } : { horizonMs: RUN_HORIZON_MS }),
       ...(store ? { store } : {}),
     });
+    for (const r of result.rejectedItems) warn(`${catalogPath}: ${r.message}; left out`);
     const entries = result.timeline.map(timelineEntry).filter((e) => e !== undefined);
     if (options.json) write(entries.map((e) => JSON.stringify(e)).join("\n") + (entries.length ? "\n" : ""));
     else write(entries.map((e) => formatEntry(e, color)).join("\n") + "\n" + summary(result.timeline, color) + "\n");

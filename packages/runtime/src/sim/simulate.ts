@@ -6,6 +6,7 @@ import type { IR } from "@journey/ir";
 import { MemoryChannel } from "../channels/adapter.js";
 import { VirtualClock } from "../clock.js";
 import type { Effect, EventEnvelope } from "../engine/state.js";
+import type { RejectedItem } from "../recs/items.js";
 import type { CatalogItem } from "../recs/provider.js";
 import { CannedActionExecutor, type ActionExecutor, type CannedResponse } from "../shell/actions.js";
 import { createRuntime, type Runtime, type RuntimeOptions } from "../shell/runtime.js";
@@ -38,6 +39,8 @@ const placeholderSecrets: Record<string, string> = new Proxy({}, { get: (_, name
 
 export interface SimulationResult {
   timeline: Effect[];
+  /** Catalog items the engine left out (a missing or mistyped field), with why. */
+  rejectedItems: RejectedItem[];
   runtime: Runtime;
   channel: MemoryChannel;
   end: number;
@@ -65,7 +68,7 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     onEffect: (e) => timeline.push(e),
   });
   await runtime.start();
-  if (input.catalog && runtime.catalog) runtime.catalog.upsertItems(input.catalog);
+  const rejectedItems = input.catalog && runtime.catalog ? (runtime.catalog.upsertItems(input.catalog)?.rejected ?? []) : [];
   for (const p of input.profiles ?? []) {
     const { id, ...attributes } = p;
     await runtime.upsertProfile(String(id), attributes);
@@ -88,5 +91,5 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
   await runProbesUntil(end, true);
   await runtime.advanceTo(end);
   await runtime.stop();
-  return { timeline, runtime, channel, end };
+  return { timeline, rejectedItems, runtime, channel, end };
 }

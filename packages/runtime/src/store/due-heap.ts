@@ -1,31 +1,35 @@
 /**
- * Profiles by next due time: a binary min-heap indexed by profile, so moving or removing a
- * timer is O(log n) in place (no stale entries to skip), and finding what is due never scans
- * every profile.
+ * Profiles by next due time: a binary min-heap whose entries know their position, so moving
+ * or removing a timer is O(log n) in place (no stale entries to skip), and finding what is
+ * due never scans every profile.
  */
 interface Entry {
   due: number;
   id: string;
+  /** Where the entry is in the heap, kept up to date as it moves. */
+  at: number;
 }
 
 export class DueHeap {
-  /** Each profile's position in the heap. */
-  private readonly at = new Map<string, number>();
-  private readonly heap = new MinHeap<Entry>(less, (e, i) => this.at.set(e.id, i));
+  private readonly entries = new Map<string, Entry>();
+  private readonly heap = new MinHeap<Entry>(less, (e, i) => (e.at = i));
 
   set(id: string, due: number | null): void {
-    const i = this.at.get(id);
+    const e = this.entries.get(id);
     if (due === null) {
-      if (i !== undefined) {
-        this.heap.removeAt(i);
-        this.at.delete(id);
+      if (e) {
+        this.heap.removeAt(e.at);
+        this.entries.delete(id);
       }
       return;
     }
-    if (i === undefined) this.heap.push({ due, id });
-    else if (this.heap.items[i]!.due !== due) {
-      this.heap.items[i]!.due = due;
-      this.heap.fix(i);
+    if (!e) {
+      const added = { due, id, at: 0 };
+      this.entries.set(id, added);
+      this.heap.push(added);
+    } else if (e.due !== due) {
+      e.due = due;
+      this.heap.fix(e.at);
     }
   }
 
