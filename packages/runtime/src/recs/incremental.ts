@@ -587,8 +587,7 @@ class CoTable {
  */
 class Profiles {
   /** Profile id → slot (a prototype-less object: faster than a Map with fresh strings). */
-  /** A Map, not an object: lookups by a key string built at run time need no interning. */
-  private readonly index = new Map<string, number>();
+  private readonly index: Record<string, number> = Object.create(null) as Record<string, number>;
   private count = 0;
   private readonly ids: (string | undefined)[] = [];
   private readonly vacant: number[] = [];
@@ -608,7 +607,7 @@ class Profiles {
   }
 
   find(id: string): number | undefined {
-    return this.index.get(id);
+    return this.index[id];
   }
 
   private lists(): ListSet<Float64Array | Int32Array>[] {
@@ -616,7 +615,7 @@ class Profiles {
   }
 
   slot(id: string): number {
-    let i = this.index.get(id);
+    let i = this.index[id];
     if (i !== undefined) return i;
     i = this.vacant.length ? this.vacant.pop()! : this.ids.length;
     if (i >= this.capacity) {
@@ -628,7 +627,7 @@ class Profiles {
       this.sessionGroup = grown(this.sessionGroup, this.capacity);
       for (const l of this.lists()) l.grow(this.capacity);
     }
-    this.index.set(id, i);
+    this.index[id] = i;
     this.count++;
     this.ids[i] = id;
     this.lastAt[i] = this.cartAt[i] = this.sessionIdx[i] = -Infinity;
@@ -641,7 +640,7 @@ class Profiles {
     for (let i = 0; i < this.ids.length; i++) {
       const id = this.ids[i];
       if (id === undefined || this.lastAt[i]! >= cutoff) continue;
-      this.index.delete(id);
+      delete this.index[id];
       this.count--;
       this.ids[i] = undefined;
       for (const l of this.lists()) l.release(i);
@@ -733,7 +732,7 @@ export class IncrementalCatalogEngine implements CatalogEngine {
 
   private readonly items = new Map<string, CatalogItem>();
   /** Key → id. A prototype-less object: with fresh strings from parsed events, faster than a Map. */
-  private readonly ids = new Map<string, number>();
+  private readonly ids: Record<string, number> = Object.create(null) as Record<string, number>;
   private readonly keys: string[] = [];
   private capacity = 1024;
   private readonly categoryOf: (string | undefined)[] = [];
@@ -789,7 +788,7 @@ export class IncrementalCatalogEngine implements CatalogEngine {
     for (const raw of keys) {
       const k = String(raw);
       if (!this.items.delete(k)) continue;
-      this.setCategory(this.ids.get(k)!, undefined);
+      this.setCategory(this.ids[k]!, undefined);
     }
   }
 
@@ -814,11 +813,11 @@ export class IncrementalCatalogEngine implements CatalogEngine {
   }
 
   private intern(key: string): number {
-    let id = this.ids.get(key);
+    let id = this.ids[key];
     if (id !== undefined) return id;
     id = this.keys.length;
     if (id >= MAX_KEYS) throw new Error(`the catalog engine holds at most ${MAX_KEYS} distinct keys`);
-    this.ids.set(key, id);
+    this.ids[key] = id;
     this.keys.push(key);
     if (id >= this.capacity) {
       this.capacity *= 2;
@@ -1166,7 +1165,7 @@ export class IncrementalCatalogEngine implements CatalogEngine {
   private cooccurring(t: CoTable, anchorKeys: Set<string>, now: number, windowMs: number, limit: number): string[] {
     const anchors: number[] = [];
     for (const k of anchorKeys) {
-      const id = this.ids.get(k);
+      const id = this.ids[k];
       if (id !== undefined) anchors.push(id);
     }
     if (!anchors.length) return [];
