@@ -22,6 +22,7 @@ export { loadSources, MAX_FILE_BYTES, type SourceInput, type LoadResult } from "
 export { parseFile, type ParseResult } from "./syntax/parse.js";
 export { decodeString, sourceOffset } from "./syntax/strings.js";
 export { keywords } from "./syntax/tokens.js";
+export { BINARY_PRECEDENCE } from "./syntax/operators.js";
 export { LineIndex, type Position } from "./syntax/line-index.js";
 export { codes, type Severity, type CodeName } from "./diagnostics/codes.js";
 export { compareDiagnostics, type Diagnostic, type Fix, type TextEdit, type RelatedInformation } from "./diagnostics/diagnostic.js";

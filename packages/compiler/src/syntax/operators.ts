@@ -8,8 +8,11 @@ import type { IToken } from "chevrotain";
 import type * as A from "./ast.js";
 import { tokSpan } from "./tokens.js";
 
-/** Binding strength (higher binds tighter). `not` binds looser than comparisons, tighter than `and`. */
-const PRECEDENCE: Record<string, number> = {
+/**
+ * Binding strength (higher binds tighter). `not` binds looser than comparisons, tighter than
+ * `and`. The formatter reads the same table to know where parentheses are needed.
+ */
+export const BINARY_PRECEDENCE: Readonly<Record<A.BinaryOp, number>> = {
   or: 1,
   and: 2,
   "==": 4,
@@ -87,7 +90,7 @@ export function fold(chain: Chain): A.Expr {
     let left = chain.isToken(i) ? unaryExpr("not", chain.at(i++) as IToken, climb(NOT_OPERAND)) : (chain.at(i++) as A.Expr);
     while (i < chain.length) {
       const op = chain.at(i) as IToken;
-      const level = PRECEDENCE[op.image]!;
+      const level = BINARY_PRECEDENCE[op.image as A.BinaryOp];
       if (level < min) break;
       i++;
       left = binaryExpr(left, op, climb(level + 1));

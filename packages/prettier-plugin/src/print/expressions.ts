@@ -10,31 +10,13 @@
  *       and (profile.lastPromoAt == null or daysSince(profile.lastPromoAt) >= 7)
  */
 import { doc, type Doc } from "prettier";
-import type { ast } from "@journey/compiler";
+import { BINARY_PRECEDENCE, type ast } from "@journey/compiler";
 import type { JourneyPrinter } from "./printer.js";
 import { printString } from "./strings.js";
 
 const { group, indent, line, softline, fill } = doc.builders;
 
 type Expr = ast.Expr;
-
-const BINARY_PREC: Record<ast.BinaryOp, number> = {
-  or: 1,
-  and: 2,
-  "==": 4,
-  "!=": 4,
-  "<": 4,
-  "<=": 4,
-  ">": 4,
-  ">=": 4,
-  in: 4,
-  "??": 5,
-  "+": 6,
-  "-": 6,
-  "*": 7,
-  "/": 7,
-  "%": 7,
-};
 
 /** Precedence levels: what the grammar accepts where. */
 export const Prec = {
@@ -52,7 +34,7 @@ export const Prec = {
 function precOf(e: Expr): number {
   switch (e.kind) {
     case "Binary":
-      return BINARY_PREC[e.op];
+      return BINARY_PRECEDENCE[e.op];
     case "Unary":
       return e.op === "not" ? 3 : 8;
     case "Member":
@@ -65,7 +47,7 @@ function precOf(e: Expr): number {
 
 /** An operand that needs parentheses under `parent`, on the given side. */
 function needsParens(child: Expr, parent: ast.BinaryExpr, side: "left" | "right"): boolean {
-  const p = BINARY_PREC[parent.op];
+  const p = BINARY_PRECEDENCE[parent.op];
   const c = precOf(child);
   if (c < p) return true;
   if (child.kind !== "Binary") return false;
@@ -139,7 +121,7 @@ function binaryParts(p: JourneyPrinter, e: ast.BinaryExpr): Doc[] {
 }
 
 function sameLevel(child: ast.BinaryExpr, parent: ast.BinaryExpr): boolean {
-  return BINARY_PREC[child.op] === BINARY_PREC[parent.op] && !needsParens(child, parent, "left");
+  return BINARY_PRECEDENCE[child.op] === BINARY_PRECEDENCE[parent.op] && !needsParens(child, parent, "left");
 }
 
 function printOperand(p: JourneyPrinter, operand: Expr, parent: ast.BinaryExpr, side: "left" | "right"): Doc {
