@@ -15,7 +15,7 @@ export type { RejectedItem, UpsertResult } from "./recs/items.js";
 export type { CatalogEngine, CatalogItem, CatalogRequest, RecommendationProvider, ProviderRequest, Signal, SignalKind } from "./recs/provider.js";
 export { loadIR, InvalidIRError } from "./ir/load.js";
 export { step, type Input, type StepResult } from "./engine/step.js";
-export { Program, type ProgramOptions } from "./engine/program.js";
+export { Program, type ProgramOptions, type DeployedJourney, type SourceLocation } from "./engine/program.js";
 export { splitBucket } from "./engine/split.js";
 export type { CallRequest, Effect, EventEnvelope, Instance, ProfileState, RecommendRequest } from "./engine/state.js";
 export { validate, withDefaults, type ValidationError } from "./engine/validate.js";

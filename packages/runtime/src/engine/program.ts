@@ -8,11 +8,24 @@ import { compileTemplate, type CompiledTemplate } from "@journey/template";
 import { evaluate, pathRoots, type EvalEnv } from "./evaluate.js";
 import type { CallRequest } from "./state.js";
 
+/** Where a node is in the source its version was compiled from. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * A journey version as deployments keep it: with where its nodes were in its own source, so an
+ * instance still on it after a redeploy reports errors at the right place.
+ */
+export type DeployedJourney = IRJourney & { locations?: Record<string, SourceLocation> };
+
 export interface ProgramOptions {
   /** The unsubscribe link in email content; `{profileId}` and `{messageId}` are replaced. */
   unsubscribeUrl?: string;
   /** Journey versions from earlier deployments that instances may still run. */
-  previous?: IRJourney[];
+  previous?: DeployedJourney[];
 }
 
 const CLOCK_FUNCTIONS = new Set(["now", "daysSince", "hoursSince"]);
@@ -39,7 +52,10 @@ export class Program {
     readonly ir: IR,
     options: ProgramOptions = {},
   ) {
-    for (const j of options.previous ?? []) this.versions.set(j.version, j);
+    for (const j of options.previous ?? []) {
+      this.versions.set(j.version, j);
+      if (j.locations) this.previousLocations.set(j.version, j.locations);
+    }
     for (const j of Object.values(ir.journeys)) {
       this.versions.set(j.version, j);
       this.byName.set(j.id, j);
@@ -81,15 +97,29 @@ export class Program {
   }
 
   /**
-   * Where a node is in the source, for errors that point at it. Only the current deployment's
-   * source map is loaded: for an instance on an earlier version there is no location rather
-   * than a wrong one.
+   * Where a node is in the source, for errors that point at it: in the current deployment's
+   * source map, or for an instance on an earlier version, in the locations kept with that
+   * version (none rather than a wrong one when they were not kept).
    */
-  location(journey: string, nodeId: string, version?: string): { file: string; line: number; column: number } | undefined {
-    if (version !== undefined && this.byName.get(journey)?.version !== version) return undefined;
+  location(journey: string, nodeId: string, version?: string): SourceLocation | undefined {
+    if (version !== undefined && this.byName.get(journey)?.version !== version) return this.previousLocations.get(version)?.[nodeId];
     const loc = this.ir.sourceMap.nodes[`${journey}#${nodeId}`];
     if (!loc) return undefined;
     return { file: this.ir.sourceMap.files[loc[0]] ?? "", line: loc[1], column: loc[2] };
+  }
+
+  private readonly previousLocations = new Map<string, Record<string, SourceLocation>>();
+
+  /** The current journeys as a deployment keeps them, each with its nodes' locations. */
+  deployed(): DeployedJourney[] {
+    return [...this.byName.values()].map((j) => {
+      const locations: Record<string, SourceLocation> = {};
+      for (const nodeId of Object.keys(j.nodes)) {
+        const loc = this.location(j.id, nodeId);
+        if (loc) locations[nodeId] = loc;
+      }
+      return { ...j, locations };
+    });
   }
 
   /** A template compiled once per (source, escaping), then reused for every render. */

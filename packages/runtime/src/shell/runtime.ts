@@ -136,7 +136,7 @@ class JourneyRuntime implements Runtime {
     // Instances keep the version they started on: earlier deployments' versions stay loaded.
     const previous = await this.store.loadVersions();
     this.program = new Program(this.ir, { unsubscribeUrl: this.options.unsubscribeUrl, previous });
-    await this.store.saveVersions(Object.values(this.ir.journeys));
+    await this.store.saveVersions(this.program.deployed());
     // The catalog engine learns again from the signals the store kept, in commit order.
     if (this.catalog) {
       for (let after = 0; ; ) {

@@ -1,9 +1,9 @@
 /** The in-memory store: the reference for the conformance suite, and the store of tests and `journey test`. */
-import type { IRJourney } from "@journey/ir";
 import { cloneState, DISPATCHED, type Effect, type ProfileState } from "../engine/state.js";
 import { DueHeap } from "./due-heap.js";
 import type { Signal } from "../recs/provider.js";
 import type { CommitBatch, Store } from "./store.js";
+import type { DeployedJourney } from "../engine/program.js";
 
 export class MemoryStore implements Store {
   private readonly profiles = new Map<string, ProfileState>();
@@ -13,7 +13,7 @@ export class MemoryStore implements Store {
   /** Keys of the effects in `outbox`. */
   private readonly outboxKeys = new Set<string>();
   private readonly dispatched = new Set<string>();
-  private readonly versions = new Map<string, IRJourney>();
+  private readonly versions = new Map<string, DeployedJourney>();
   /** Signals in commit order; `signalSeq[i]` is the position of `signals[i]`. */
   private signals: Signal[] = [];
   private signalSeq: number[] = [];
@@ -102,11 +102,11 @@ export class MemoryStore implements Store {
     return this.outbox.filter((e) => !this.dispatched.has(e.key)).slice(0, limit);
   }
 
-  async saveVersions(journeys: IRJourney[]): Promise<void> {
+  async saveVersions(journeys: DeployedJourney[]): Promise<void> {
     for (const j of journeys) this.versions.set(j.version, j);
   }
 
-  async loadVersions(): Promise<IRJourney[]> {
+  async loadVersions(): Promise<DeployedJourney[]> {
     return [...this.versions.values()];
   }
 

@@ -7,10 +7,10 @@
  * settles only once the shared transaction has committed.
  */
 import Database from "better-sqlite3";
-import type { IRJourney } from "@journey/ir";
 import { cloneState, DISPATCHED, type Effect, type ProfileState } from "../engine/state.js";
 import type { Signal, SignalKind } from "../recs/provider.js";
 import type { CommitBatch, Store } from "./store.js";
+import type { DeployedJourney } from "../engine/program.js";
 
 /** The schema this code writes. A file with a newer version is refused; an older one is migrated. */
 export const SQLITE_SCHEMA_VERSION = 1;
@@ -462,7 +462,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  saveVersions(journeys: IRJourney[]): Promise<void> {
+  saveVersions(journeys: DeployedJourney[]): Promise<void> {
     return this.run(() => {
       const rows = journeys.map((j) => [j.version, JSON.stringify(j)] as const);
       this.db.transaction(() => {
@@ -471,8 +471,8 @@ export class SqliteStore implements Store {
     });
   }
 
-  loadVersions(): Promise<IRJourney[]> {
-    return this.run(() => this.stmt.versions.all().map((s) => JSON.parse(s) as IRJourney));
+  loadVersions(): Promise<DeployedJourney[]> {
+    return this.run(() => this.stmt.versions.all().map((s) => JSON.parse(s) as DeployedJourney));
   }
 
   /** A consistent copy of the store in another file, while it runs (SQLite's online backup). */

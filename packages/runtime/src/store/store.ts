@@ -4,7 +4,7 @@
  * a profile's new state, its timer, the processed event ids and the effects it produced
  * are durable together or not at all.
  */
-import type { IRJourney } from "@journey/ir";
+import type { DeployedJourney } from "../engine/program.js";
 import type { Effect, ProfileState } from "../engine/state.js";
 import type { Signal } from "../recs/provider.js";
 
@@ -46,8 +46,8 @@ export interface Store {
    */
   loadSignals(after: number, limit: number): Promise<{ signals: Signal[]; next: number }>;
   /** Journey versions deployed so far (instances keep the version they started on). */
-  saveVersions(journeys: IRJourney[]): Promise<void>;
-  loadVersions(): Promise<IRJourney[]>;
+  saveVersions(journeys: DeployedJourney[]): Promise<void>;
+  loadVersions(): Promise<DeployedJourney[]>;
   /** Settles once every commit already issued is durable. */
   close(): Promise<void>;
 }

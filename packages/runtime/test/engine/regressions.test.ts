@@ -334,9 +334,9 @@ describe("runtime regressions", () => {
   // *current* IR's source map. An instance still running an earlier version after a
   // redeploy reports the line of the same node id in the new source (or nothing when the node
   // is gone): here the failing `call` is on line 4 of v1 but on line 6 of v2.
-  // Only the current deployment's source map is loaded: an instance on an older version gets
-  // no location rather than a wrong one.
-  it("error location: an instance on an old version never points at the new source", async () => {
+  // Each deployment keeps its journeys' node locations with their versions: an instance on an
+  // older version reports the line in the source it was compiled from.
+  it("error location: an instance on an old version points at its own source, never the new one", async () => {
     const head = `${SCHEMA}
 action Fail() -> { ok: bool } { get "https://fail.example.com/" }
 `;
@@ -365,6 +365,42 @@ action Fail() -> { ok: bool } { get "https://fail.example.com/" }
     await rt1.start();
     await rt1.ingest(ev("Ping", "p1", T0, { n: 1 }));
     await rt1.stop();
+    const rt2 = createRuntime({ ir: v2, store, clock, onEffect: (e) => timeline.push(e) });
+    await rt2.start();
+    await rt2.advanceTo(T0 + 2 * HOUR);
+    await rt2.stop();
+    const [error] = ofType(timeline, "error");
+    expect(error?.message).toContain("Fail");
+    expect(error?.location).toMatchObject({ line: lineOf(v1Text), column: 3 });
+  });
+
+  it("error location: versions deployed before locations were kept report none rather than a wrong one", async () => {
+    const head = `${SCHEMA}
+action Fail() -> { ok: bool } { get "https://fail.example.com/" }
+`;
+    const v1 = irOf(`${head}journey J {
+  on Ping
+  wait 1h
+  call Fail()
+}
+`);
+    const v2 = irOf(`${head}journey J {
+  on Ping
+  wait 2h
+  call Fail()
+}
+`);
+    const store = new MemoryStore();
+    const clock = new VirtualClock(T0);
+    const timeline: Effect[] = [];
+    const rt1 = createRuntime({ ir: v1, store, clock });
+    await rt1.start();
+    await rt1.ingest(ev("Ping", "p1", T0, { n: 1 }));
+    await rt1.stop();
+    // As a store written by an earlier runtime holds it: the version without locations.
+    const [saved] = await store.loadVersions();
+    delete saved!.locations;
+    await store.saveVersions([saved!]);
     const rt2 = createRuntime({ ir: v2, store, clock, onEffect: (e) => timeline.push(e) });
     await rt2.start();
     await rt2.advanceTo(T0 + 2 * HOUR);
