@@ -47,15 +47,15 @@ export function requestFor(s: RecommendStep, env: EvalEnv, vars: Record<string, 
   };
 }
 
-/** Algorithms whose arguments are all constants, evaluated once. */
-const constant = new WeakMap<IRAlgorithm, Algorithm>();
+/** Algorithms whose arguments are all constants, evaluated once (`null`: some argument is not constant). */
+const constant = new WeakMap<IRAlgorithm, Algorithm | null>();
 
 function algorithm(a: IRAlgorithm, env: EvalEnv): Algorithm {
   const known = constant.get(a);
   if (known) return known;
   const evaluated = evaluateAlgorithm(a, env);
   // Shared by every request from now on: frozen, so no engine or provider can change it for the others.
-  if (isConstant(a)) constant.set(a, Object.freeze({ ...evaluated, args: Object.freeze(evaluated.args), named: Object.freeze(evaluated.named) }) as Algorithm);
+  if (known === undefined) constant.set(a, isConstant(a) ? (Object.freeze({ ...evaluated, args: Object.freeze(evaluated.args), named: Object.freeze(evaluated.named) }) as Algorithm) : null);
   return evaluated;
 }
 

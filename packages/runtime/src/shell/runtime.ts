@@ -392,9 +392,10 @@ class JourneyRuntime implements Runtime {
    * are committed, and the answer must see them, so it is given after the commit.
    */
   private apply(batch: Batch, state: ProfileState, input: Input, now: number): void {
+    // The input, then the answers to the requests it made, in the order they were made.
     const inputs: Input[] = [input];
-    for (let next = inputs.pop(); next; next = inputs.pop()) {
-      const r = step(this.program, state, next, now);
+    for (let i = 0; i < inputs.length; i++) {
+      const r = step(this.program, state, inputs[i]!, now);
       state = r.state;
       batch.touch(state);
       for (const e of r.effects) {
