@@ -7,6 +7,7 @@
 import { T, nonNull, type Type } from "./types.js";
 import { TemplateRenderError } from "./errors.js";
 import { toJson, toText, truthy } from "./values.js";
+import { wallClockFormatter } from "./zones.js";
 
 export interface HelperParam {
   name: string;
@@ -188,20 +189,7 @@ export function formatDate(ctx: HelperContext, value: unknown, format?: unknown)
 
 /** ISO 8601 with the offset of the render's time zone (`2026-12-01T10:00:00+01:00`, or `Z` in UTC). */
 function isoInZone(ctx: HelperContext, d: Date): string {
-  const f = cached(
-    `i\u0000${ctx.timeZone}`,
-    () =>
-      new Intl.DateTimeFormat("en-US", {
-        timeZone: ctx.timeZone,
-        hourCycle: "h23",
-        year: "numeric",
-        month: "2-digit",
-        day: "2-digit",
-        hour: "2-digit",
-        minute: "2-digit",
-        second: "2-digit",
-      }),
-  ) as Intl.DateTimeFormat;
+  const f = wallClockFormatter(ctx.timeZone);
   const p: Record<string, string> = {};
   for (const part of f.formatToParts(d)) p[part.type] = part.value;
   const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));

@@ -42,3 +42,4 @@ export {
 } from "./check.js";
 export { editDistance, suggest } from "./suggest.js";
 export { rootNames } from "./roots.js";
+export { wallClockFormatter } from "./zones.js";

@@ -3,29 +3,11 @@
  * an instant, and the instant of a local date and time (DST gaps move forward, overlaps take
  * the first occurrence, as calendar apps do).
  */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
+import { wallClockFormatter } from "@journey/template";
 
 export function isValidTimeZone(tz: string): boolean {
   try {
-    formatter(tz);
+    wallClockFormatter(tz);
     return true;
   } catch {
     return false;
@@ -52,7 +34,7 @@ export function offsetAt(ms: number, timeZone: string): number {
   const q = Math.floor(ms / QUARTER);
   let off = zone.get(q);
   if (off === undefined) {
-    const parts = formatter(timeZone).formatToParts(new Date(q * QUARTER));
+    const parts = wallClockFormatter(timeZone).formatToParts(new Date(q * QUARTER));
     const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
     off = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour") % 24, get("minute"), get("second")) - q * QUARTER;
     if (zone.size > 100_000) zone.clear();
