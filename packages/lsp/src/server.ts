@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { codes, MAX_FILE_BYTES, type Diagnostic } from "@journey/compiler";
 import {
   CodeActionKind,
+  DocumentHighlightKind,
   CompletionItemKind,
   DiagnosticSeverity,
   DidChangeWatchedFilesNotification,
@@ -287,6 +288,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         hoverProvider: true,
         definitionProvider: true,
         referencesProvider: true,
+        documentHighlightProvider: true,
         renameProvider: { prepareProvider: true },
         documentSymbolProvider: true,
         workspaceSymbolProvider: true,
@@ -418,6 +420,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     guard("references", [], () => {
       const path = toPath(params.textDocument.uri);
       return ws.references(path, offset(path, params.position), params.context.includeDeclaration).map((l) => ({ uri: toUri(l.path), range: range(l.path, l.span) }));
+    }),
+  );
+
+  connection.onDocumentHighlight((params) =>
+    guard("documentHighlight", [], () => {
+      const path = toPath(params.textDocument.uri);
+      return ws.highlights(path, offset(path, params.position)).map((h) => ({ range: range(path, h.span), kind: h.write ? DocumentHighlightKind.Write : DocumentHighlightKind.Read }));
     }),
   );
 

@@ -48,6 +48,7 @@ describe("server over in-memory streams", () => {
       hoverProvider: true,
       definitionProvider: true,
       referencesProvider: true,
+      documentHighlightProvider: true,
       renameProvider: { prepareProvider: true },
       documentSymbolProvider: true,
       workspaceSymbolProvider: true,
@@ -94,7 +95,7 @@ describe("server over in-memory streams", () => {
     expect(dup.relatedInformation).toEqual([{ location: { uri: uri(main()), range: { start: pos(text, "CartAbandoned {"), end: pos(text, "CartAbandoned {", 13) } }, message: "first declared here" }]);
   });
 
-  it("answers completion, hover, definition and references", async () => {
+  it("answers completion, hover, definition, references and highlights", async () => {
     await client.initialize(dir);
     await client.open(main(), MAIN);
     const td = { uri: uri(main()) };
@@ -110,6 +111,9 @@ describe("server over in-memory streams", () => {
 
     const refs = await client.request<{ uri: string }[]>("textDocument/references", { textDocument: td, position: pos(MAIN, "cart,", 1), context: { includeDeclaration: true } });
     expect(refs.map((r) => r.uri)).toEqual([uri(main()), uri(main())]);
+
+    const marks = await client.request<{ range: { start: unknown }; kind: number }[]>("textDocument/documentHighlight", { textDocument: td, position: pos(MAIN, "cart,", 1) });
+    expect(marks.map((m) => m.kind).sort()).toEqual([2, 3]); // a use (Read) and the declaration (Write)
   });
 
   it("renames across files, and refuses with a message", async () => {

@@ -1,8 +1,8 @@
-/** Go to definition, find references and rename: all keyed by where a name is declared. */
+/** Go to definition, find references, highlights and rename: all keyed by where a name is declared. */
 import type { ast as A } from "@journey/compiler";
 import { partialRefs, symbolAt, walk, type Doc, type SymbolAt } from "./document.js";
 import { isIdentifier } from "./text.js";
-import type { Location, PrepareRenameResult, RenameResult, Span, TextEdit } from "./types.js";
+import type { Highlight, Location, PrepareRenameResult, RenameResult, Span, TextEdit } from "./types.js";
 
 const same = (a: Location, b: { file?: string; path?: string; span: Span }) => a.path === (b.path ?? b.file) && a.span.start === b.span.start && a.span.end === b.span.end;
 
@@ -27,6 +27,15 @@ export function references(doc: Doc, offset: number, includeDeclaration = true):
   const t = target(doc, offset);
   if (!t) return [];
   return occurrences(doc, t.sym, t.target, includeDeclaration);
+}
+
+/** Every occurrence in this file of the name under the cursor: its declaration, written, and its uses, read. */
+export function highlights(doc: Doc, offset: number): Highlight[] {
+  const t = target(doc, offset);
+  if (!t) return [];
+  return occurrences(doc, t.sym, t.target, true)
+    .filter((l) => l.path === doc.path)
+    .map((l) => ({ span: l.span, write: same(t.target, l) }));
 }
 
 function occurrences(doc: Doc, sym: SymbolAt, at: Location, includeDeclaration: boolean): Location[] {

@@ -13,6 +13,12 @@ export interface Location {
   span: Span;
 }
 
+/** An occurrence of the name under the cursor in the same file: where it is declared (`write`) or used. */
+export interface Highlight {
+  span: Span;
+  write: boolean;
+}
+
 export interface TextEdit {
   path: string;
   span: Span;

@@ -93,6 +93,29 @@ describe("go to definition", () => {
   });
 });
 
+describe("document highlights", () => {
+  it("marks a binding's declaration as written and its uses as read, in this file only", () => {
+    const w = ws();
+    const marks = w.highlights("main.journey", at(w, "main.journey", "cart.total", 2));
+    const text = w.text("main.journey")!;
+    expect(marks.map((m) => `${text.slice(m.span.start, m.span.end)}@${m.span.start}${m.write ? " (write)" : ""}`)).toEqual([
+      `cart@${at(w, "main.journey", "as cart", 3)} (write)`,
+      `cart@${at(w, "main.journey", "cart.total", 0)}`,
+      `cart@${at(w, "main.journey", "cart.cartId", 0)}`,
+      `cart@${at(w, "main.journey", "cart.items", 0)}`,
+      `cart@${at(w, "main.journey", "cart, []", 0)}`,
+      `cart@${at(w, "main.journey", "cart.total}}", 0)}`,
+    ]);
+  });
+
+  it("marks an event's uses in this file, and nothing where there is no name", () => {
+    const w = ws();
+    const marks = w.highlights("main.journey", at(w, "main.journey", "OrderPlaced"));
+    expect(marks.map((m) => m.write)).toEqual([false, false]);
+    expect(w.highlights("main.journey", at(w, "main.journey", "journey J", 0))).toEqual([]);
+  });
+});
+
 describe("find references", () => {
   it("finds every use of an event across files, declaration first", () => {
     const w = ws();
