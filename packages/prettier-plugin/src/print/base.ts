@@ -277,56 +277,7 @@ export class Base {
    * @param close the offset of the closing brace (or the end of the file)
    */
   hardList(items: Item[], openEnd: number, close: number): ListResult {
-    const head: Doc[] = [];
-    const body: Doc[] = [];
-    let prevEnd = -1;
-    let pending: Doc[] = [];
-    let pendingStart = -1;
-    let lastComment: Comment | undefined;
-    const emit = (d: Doc, start: number, end: number) => {
-      if (prevEnd >= 0) {
-        body.push(hardline);
-        if (this.blankLineBetween(prevEnd, start)) body.push(hardline);
-      }
-      body.push(d);
-      prevEnd = end;
-    };
-    const leading = (limit: number, isItem: boolean) => {
-      for (let c = this.peek(); c && c.span.start < limit; c = this.peek()) {
-        this.take();
-        const after = this.nextNonBlank(c.span.end);
-        const onOpenerLine = prevEnd < 0 && !pending.length && openEnd >= 0 && !this.newlineBetween(openEnd, c.span.start);
-        const glued = c.kind === "block" && !this.newlineBetween(c.span.end, after);
-        lastComment = c;
-        if (onOpenerLine && (!glued || !isItem)) {
-          head.push(" ", this.commentDoc(c));
-        } else if (glued && isItem) {
-          if (pendingStart < 0) pendingStart = c.span.start;
-          pending.push(this.commentDoc(c), " ");
-        } else {
-          const start = pendingStart >= 0 ? pendingStart : c.span.start;
-          emit([...pending, this.commentDoc(c)], start, c.span.end);
-          pending = [];
-          pendingStart = -1;
-        }
-      }
-    };
-    items.forEach((item, i) => {
-      lastComment = undefined;
-      leading(item.start, true);
-      const ignore = this.isIgnore(lastComment) && !pending.length;
-      const printed = ignore ? this.verbatim(item) : item.print();
-      const inside = this.flushAfter(item.end);
-      const limit = i + 1 < items.length ? items[i + 1]!.start : close;
-      // After a line comment, nothing more fits on the line.
-      const t = inside.endsLine ? { doc: [], end: item.end } : this.trailing(item.end, limit, false);
-      emit([...pending, printed, ...inside.doc, ...t.doc], pendingStart >= 0 ? pendingStart : item.start, t.end);
-      pending = [];
-      pendingStart = -1;
-    });
-    leading(close, false);
-    if (pending.length) emit(pending, pendingStart, pendingStart);
-    return { head, body };
+    return this.list(items, openEnd, close, { between: hardline, blank: hardline, soft: false });
   }
 
   /**
@@ -336,17 +287,25 @@ export class Base {
    * when the group stays on one line (records and field blocks).
    */
   softList(items: Item[], openEnd: number, close: number, comma: "always" | "flat"): ListResult {
+    return this.list(items, openEnd, close, { between: line, blank: doc.builders.softline, soft: true, comma: comma === "always" ? "," : doc.builders.ifBreak("", ",") });
+  }
+
+  /**
+   * The elements of a list with the comments between them: comments on the opener's line go
+   * to `head`; a block comment glued to an element stays before it on its line; other
+   * comments take a line of their own. In a soft list a line comment breaks the group.
+   */
+  private list(items: Item[], openEnd: number, close: number, style: { between: Doc; blank: Doc; soft: boolean; comma?: Doc }): ListResult {
     const head: Doc[] = [];
     const body: Doc[] = [];
     let prevEnd = -1;
     let pending: Doc[] = [];
     let pendingStart = -1;
-    const sep = comma === "always" ? "," : doc.builders.ifBreak("", ",");
     let lastComment: Comment | undefined;
     const emit = (d: Doc, start: number, end: number) => {
       if (prevEnd >= 0) {
-        body.push(line);
-        if (this.blankLineBetween(prevEnd, start)) body.push(doc.builders.softline);
+        body.push(style.between);
+        if (this.blankLineBetween(prevEnd, start)) body.push(style.blank);
       }
       body.push(d);
       prevEnd = end;
@@ -358,7 +317,7 @@ export class Base {
         const after = this.nextNonBlank(c.span.end);
         const onOpenerLine = prevEnd < 0 && !pending.length && openEnd >= 0 && !this.newlineBetween(openEnd, c.span.start);
         const glued = c.kind === "block" && !this.newlineBetween(c.span.end, after);
-        const d: Doc = c.kind === "block" ? this.commentDoc(c) : [this.commentDoc(c), breakParent];
+        const d: Doc = style.soft && c.kind !== "block" ? [this.commentDoc(c), breakParent] : this.commentDoc(c);
         if (onOpenerLine && (!glued || !isItem)) {
           head.push(" ", d);
         } else if (glued && isItem) {
@@ -380,8 +339,9 @@ export class Base {
       const inside = this.flushAfter(item.end);
       const last = i + 1 === items.length;
       const limit = last ? close : items[i + 1]!.start;
-      const t = inside.endsLine ? { doc: [], end: item.end } : this.trailing(item.end, limit, true);
-      emit([...pending, printed, last ? "" : sep, ...inside.doc, ...t.doc], pendingStart >= 0 ? pendingStart : item.start, t.end);
+      // After a line comment, nothing more fits on the line.
+      const t = inside.endsLine ? { doc: [], end: item.end } : this.trailing(item.end, limit, style.soft);
+      emit([...pending, printed, last || !style.comma ? "" : style.comma, ...inside.doc, ...t.doc], pendingStart >= 0 ? pendingStart : item.start, t.end);
       pending = [];
       pendingStart = -1;
     });
