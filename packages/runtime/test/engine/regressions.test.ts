@@ -336,7 +336,11 @@ describe("runtime regressions", () => {
   // is gone): here the failing `call` is on line 4 of v1 but on line 6 of v2.
   // Each deployment keeps its journeys' node locations with their versions: an instance on an
   // older version reports the line in the source it was compiled from.
-  it("error location: an instance on an old version points at its own source, never the new one", async () => {
+  /**
+   * A failing `call` met by an instance still on v1 after a redeploy to v2, which moves the
+   * call to another line. `keepLocations` false: v1 as a runtime that kept no locations stored it.
+   */
+  async function errorOnOldVersion(keepLocations: boolean) {
     const head = `${SCHEMA}
 action Fail() -> { ok: bool } { get "https://fail.example.com/" }
 `;
@@ -354,59 +358,36 @@ action Fail() -> { ok: bool } { get "https://fail.example.com/" }
   call Fail()
 }
 `;
-    const v1 = irOf(v1Text);
-    const v2 = irOf(v2Text);
     const lineOf = (text: string) => text.split("\n").findIndex((l) => l.includes("call Fail()")) + 1;
     expect(lineOf(v1Text)).not.toBe(lineOf(v2Text));
     const store = new MemoryStore();
     const clock = new VirtualClock(T0);
     const timeline: Effect[] = [];
-    const rt1 = createRuntime({ ir: v1, store, clock, onEffect: (e) => timeline.push(e) });
+    const rt1 = createRuntime({ ir: irOf(v1Text), store, clock });
     await rt1.start();
     await rt1.ingest(ev("Ping", "p1", T0, { n: 1 }));
     await rt1.stop();
-    const rt2 = createRuntime({ ir: v2, store, clock, onEffect: (e) => timeline.push(e) });
+    if (!keepLocations) {
+      const [saved] = await store.loadVersions();
+      delete saved!.locations;
+      await store.saveVersions([saved!]);
+    }
+    const rt2 = createRuntime({ ir: irOf(v2Text), store, clock, onEffect: (e) => timeline.push(e) });
     await rt2.start();
     await rt2.advanceTo(T0 + 2 * HOUR);
     await rt2.stop();
     const [error] = ofType(timeline, "error");
     expect(error?.message).toContain("Fail");
-    expect(error?.location).toMatchObject({ line: lineOf(v1Text), column: 3 });
+    return { error, v1Line: lineOf(v1Text) };
+  }
+
+  it("error location: an instance on an old version points at its own source, never the new one", async () => {
+    const { error, v1Line } = await errorOnOldVersion(true);
+    expect(error?.location).toMatchObject({ line: v1Line, column: 3 });
   });
 
   it("error location: versions deployed before locations were kept report none rather than a wrong one", async () => {
-    const head = `${SCHEMA}
-action Fail() -> { ok: bool } { get "https://fail.example.com/" }
-`;
-    const v1 = irOf(`${head}journey J {
-  on Ping
-  wait 1h
-  call Fail()
-}
-`);
-    const v2 = irOf(`${head}journey J {
-  on Ping
-  wait 2h
-  call Fail()
-}
-`);
-    const store = new MemoryStore();
-    const clock = new VirtualClock(T0);
-    const timeline: Effect[] = [];
-    const rt1 = createRuntime({ ir: v1, store, clock });
-    await rt1.start();
-    await rt1.ingest(ev("Ping", "p1", T0, { n: 1 }));
-    await rt1.stop();
-    // As a store written by an earlier runtime holds it: the version without locations.
-    const [saved] = await store.loadVersions();
-    delete saved!.locations;
-    await store.saveVersions([saved!]);
-    const rt2 = createRuntime({ ir: v2, store, clock, onEffect: (e) => timeline.push(e) });
-    await rt2.start();
-    await rt2.advanceTo(T0 + 2 * HOUR);
-    await rt2.stop();
-    const [error] = ofType(timeline, "error");
-    expect(error?.message).toContain("Fail");
+    const { error } = await errorOnOldVersion(false);
     expect(error?.location).toBeUndefined();
   });
 });
