@@ -2,15 +2,11 @@
  * End-to-end tests: run the built `journey` command as a user would, in a temporary folder,
  * and look only at what a user sees (exit code, stdout, stderr, files written).
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { cliRoot, folderWith, runJourney, temporaryFolder } from "./support.js";
 
-const cliRoot = fileURLToPath(new URL("..", import.meta.url));
-const bin = join(cliRoot, "bin", "journey.js");
 const { version } = JSON.parse(readFileSync(join(cliRoot, "package.json"), "utf8")) as { version: string };
 
 const MODEL = `/// Shopper profile, kept by the runtime's profile store.
@@ -52,29 +48,11 @@ ${TYPO_LINE}
 }
 `;
 
-let tmp: string;
-
-beforeAll(() => {
-  if (!existsSync(join(cliRoot, "dist", "main.js"))) throw new Error("the CLI is not built: run `npm run build` first");
-  tmp = mkdtempSync(join(tmpdir(), "journey-e2e-"));
-});
-
-afterAll(() => {
-  rmSync(tmp, { recursive: true, force: true });
-});
+const tmp = temporaryFolder("journey-e2e-");
 
 /** A fresh folder under the temporary root, with the given files. */
-function folder(name: string, files: Record<string, string | Buffer> = {}): string {
-  const dir = join(tmp, name);
-  mkdirSync(dir, { recursive: true });
-  for (const [file, content] of Object.entries(files)) writeFileSync(join(dir, file), content);
-  return dir;
-}
-
-function journey(args: string[], cwd = tmp) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8" });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, output: r.stdout + r.stderr };
-}
+const folder = (name: string, files: Record<string, string | Buffer> = {}) => folderWith(tmp(), name, files);
+const journey = (args: string[], cwd = tmp()) => runJourney(args, cwd);
 
 /** A user mistake: exit code 1, the message on one line, no stack trace, no color (not a terminal). */
 function expectCleanFailure(r: ReturnType<typeof journey>, line: RegExp): void {
@@ -220,8 +198,8 @@ describe("journey build", () => {
     const r = journey(["build", "shop", "-o", "build-out"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^✓ wrote build-out\/shop\.ir\.json \(2 files, 2 journeys; .* of source, .* of IR\)\n$/);
-    expect(readdirSync(join(tmp, "build-out"))).toEqual(["shop.ir.json"]);
-    const ir = JSON.parse(readFileSync(join(tmp, "build-out", "shop.ir.json"), "utf8")) as Record<string, unknown>;
+    expect(readdirSync(join(tmp(), "build-out"))).toEqual(["shop.ir.json"]);
+    const ir = JSON.parse(readFileSync(join(tmp(), "build-out", "shop.ir.json"), "utf8")) as Record<string, unknown>;
     expect(ir).toHaveProperty("irVersion");
   });
 
@@ -239,12 +217,12 @@ describe("journey build", () => {
     const r = journey(["build", "broken", "-o", "broken-out"]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("error[J1004]");
-    expect(existsSync(join(tmp, "broken-out"))).toBe(false);
+    expect(existsSync(join(tmp(), "broken-out"))).toBe(false);
   });
 
   it("reports an output folder that cannot be created", () => {
     folder("blocked", { "model.journey": MODEL, "journeys.journey": JOURNEYS });
-    writeFileSync(join(tmp, "a-file"), "");
+    writeFileSync(join(tmp(), "a-file"), "");
     expectCleanFailure(journey(["build", "blocked", "-o", "a-file"]), /^journey: cannot write a-file\/blocked\.ir\.json: /);
   });
 });

@@ -3,34 +3,17 @@
  * sample with experiences. Each experience and variant of the samples is asked for, as the
  * samples' READMEs describe, and only what a user sees is checked (exit code, stdout, stderr).
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { runJourney, samples, temporaryFolder } from "./support.js";
 
-const cliRoot = fileURLToPath(new URL("..", import.meta.url));
-const bin = join(cliRoot, "bin", "journey.js");
-const samples = fileURLToPath(new URL("../../../samples/", import.meta.url));
 const HOME = join(samples, "home-experience");
 const BRIEF = join(samples, "brief-example");
 
-let tmp: string;
+const tmp = temporaryFolder("journey-decide-e2e-");
 
-beforeAll(() => {
-  if (!existsSync(join(cliRoot, "dist", "main.js"))) throw new Error("the CLI is not built: run `npm run build` first");
-  tmp = mkdtempSync(join(tmpdir(), "journey-decide-e2e-"));
-});
-
-afterAll(() => {
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-function journey(args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: tmp, encoding: "utf8" });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, output: r.stdout + r.stderr };
-}
+const journey = (args: string[]) => runJourney(args, tmp());
 
 interface Decided {
   surface: string;
@@ -156,11 +139,11 @@ describe("journey decide: home-experience", () => {
 
 describe("journey decide: brief-example", () => {
   it("HomeHero: gold by name with the items viewed; everyone else, and unknown profiles, what is trending", () => {
-    const profiles = join(tmp, "brief-profiles.json");
+    const profiles = join(tmp(), "brief-profiles.json");
     writeFileSync(profiles, JSON.stringify([{ id: "g", email: "g@example.com", firstName: "Ana", loyalty: { tier: "gold", points: 6000 }, consent: { email: true, sms: false } }, { id: "b", email: "b@example.com", loyalty: { tier: "bronze", points: 1 }, consent: { email: true, sms: false } }]));
-    const catalog = join(tmp, "brief-catalog.json");
+    const catalog = join(tmp(), "brief-catalog.json");
     writeFileSync(catalog, JSON.stringify([{ sku: "W1", name: "Wool hat", price: 20, category: "hats", url: "https://s/w1", imageUrl: "https://s/w1.png", inStock: true }]));
-    const events = join(tmp, "brief-events.jsonl");
+    const events = join(tmp(), "brief-events.jsonl");
     writeFileSync(events, JSON.stringify({ id: "e1", type: "ProductViewed", profileId: "g", time: "2026-03-09T09:00:00Z", data: { sku: "W1", category: "hats" } }) + "\n");
     const data = ["--profiles", profiles, "--catalog", catalog, "--events", events];
     const gold = one(BRIEF, "g", HERO, data);

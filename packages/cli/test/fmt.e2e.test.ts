@@ -2,15 +2,11 @@
  * End-to-end tests of `journey fmt`: run the built command in a temporary folder and look only
  * at what a user sees (exit code, output, the files on disk).
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { folderWith, runJourney, temporaryFolder } from "./support.js";
 
-const cliRoot = fileURLToPath(new URL("..", import.meta.url));
-const bin = join(cliRoot, "bin", "journey.js");
 
 const MODEL = `profile {
      email: string,
@@ -52,31 +48,10 @@ const BROKEN = `journey Broken {
   wait 4h
 `;
 
-let tmp: string;
+const tmp = temporaryFolder("journey-fmt-e2e-");
 
-beforeAll(() => {
-  if (!existsSync(join(cliRoot, "dist", "main.js"))) throw new Error("the CLI is not built: run `npm run build` first");
-  tmp = mkdtempSync(join(tmpdir(), "journey-fmt-e2e-"));
-});
-
-afterAll(() => {
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-function folder(name: string, files: Record<string, string> = {}): string {
-  const dir = join(tmp, name);
-  mkdirSync(dir, { recursive: true });
-  for (const [file, content] of Object.entries(files)) {
-    mkdirSync(join(dir, file, ".."), { recursive: true });
-    writeFileSync(join(dir, file), content);
-  }
-  return dir;
-}
-
-function journey(args: string[], cwd = tmp) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "" } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, output: r.stdout + r.stderr };
-}
+const folder = (name: string, files: Record<string, string> = {}) => folderWith(tmp(), name, files);
+const journey = (args: string[], cwd = tmp()) => runJourney(args, cwd, { ...process.env, NO_COLOR: "" });
 
 const read = (dir: string, file: string) => readFileSync(join(dir, file), "utf8");
 

@@ -3,34 +3,17 @@
  * would, on every sample project, and on a copy of one with a mistake in its data or tests.
  * Only what a user sees is checked (exit code, stdout, stderr).
  */
-import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { runJourney, samples, temporaryFolder } from "./support.js";
 
-const cliRoot = fileURLToPath(new URL("..", import.meta.url));
-const bin = join(cliRoot, "bin", "journey.js");
-const samples = fileURLToPath(new URL("../../../samples/", import.meta.url));
 /** Every sample that is a project with events (the embedding service is a program, not a project). */
 const projects = readdirSync(samples).filter((d) => existsSync(join(samples, d, "events.jsonl")));
 
-let tmp: string;
+const tmp = temporaryFolder("journey-run-e2e-");
 
-beforeAll(() => {
-  if (!existsSync(join(cliRoot, "dist", "main.js"))) throw new Error("the CLI is not built: run `npm run build` first");
-  tmp = mkdtempSync(join(tmpdir(), "journey-run-e2e-"));
-});
-
-afterAll(() => {
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-function journey(args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: tmp, encoding: "utf8" });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const journey = (args: string[]) => runJourney(args, tmp());
 
 describe("journey run on every sample", () => {
   it("finds the sample projects", () => {
@@ -73,7 +56,7 @@ describe("journey test on every sample", () => {
   });
 
   it("a failing expectation: exit 1, its place in the source and what happened instead", () => {
-    const project = join(tmp, "loyalty-broken");
+    const project = join(tmp(), "loyalty-broken");
     cpSync(join(samples, "loyalty"), project, { recursive: true });
     const file = join(project, "loyalty.journey");
     const text = readFileSync(file, "utf8");
@@ -92,7 +75,7 @@ describe("journey test on every sample", () => {
 
 describe("journey run with a catalog item that does not match the declaration", () => {
   it("runs without it and says which item and why on stderr", () => {
-    const project = join(tmp, "cart-bad-item");
+    const project = join(tmp(), "cart-bad-item");
     cpSync(join(samples, "abandoned-cart"), project, { recursive: true });
     const catalogPath = join(project, "catalog.json");
     const catalog = JSON.parse(readFileSync(catalogPath, "utf8")) as Record<string, unknown>[];
