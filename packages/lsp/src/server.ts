@@ -10,6 +10,7 @@ import { codes, MAX_FILE_BYTES, type Diagnostic } from "@journey/compiler";
 import {
   CodeActionKind,
   DocumentHighlightKind,
+  InlayHintKind,
   CompletionItemKind,
   DiagnosticSeverity,
   DidChangeWatchedFilesNotification,
@@ -289,6 +290,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         definitionProvider: true,
         referencesProvider: true,
         documentHighlightProvider: true,
+        inlayHintProvider: true,
         renameProvider: { prepareProvider: true },
         documentSymbolProvider: true,
         workspaceSymbolProvider: true,
@@ -427,6 +429,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     guard("documentHighlight", [], () => {
       const path = toPath(params.textDocument.uri);
       return ws.highlights(path, offset(path, params.position)).map((h) => ({ range: range(path, h.span), kind: h.write ? DocumentHighlightKind.Write : DocumentHighlightKind.Read }));
+    }),
+  );
+
+  connection.languages.inlayHint.on((params) =>
+    guard("inlayHint", [], () => {
+      const path = toPath(params.textDocument.uri);
+      const span = { start: offset(path, params.range.start), end: offset(path, params.range.end) };
+      return ws.inlayHints(path, span).map((h) => ({ position: position(path, h.offset), label: h.label, kind: InlayHintKind.Type, paddingLeft: false }));
     }),
   );
 

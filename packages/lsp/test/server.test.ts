@@ -49,6 +49,7 @@ describe("server over in-memory streams", () => {
       definitionProvider: true,
       referencesProvider: true,
       documentHighlightProvider: true,
+      inlayHintProvider: true,
       renameProvider: { prepareProvider: true },
       documentSymbolProvider: true,
       workspaceSymbolProvider: true,
@@ -95,7 +96,7 @@ describe("server over in-memory streams", () => {
     expect(dup.relatedInformation).toEqual([{ location: { uri: uri(main()), range: { start: pos(text, "CartAbandoned {"), end: pos(text, "CartAbandoned {", 13) } }, message: "first declared here" }]);
   });
 
-  it("answers completion, hover, definition, references and highlights", async () => {
+  it("answers completion, hover, definition, references, highlights and inlay hints", async () => {
     await client.initialize(dir);
     await client.open(main(), MAIN);
     const td = { uri: uri(main()) };
@@ -114,6 +115,11 @@ describe("server over in-memory streams", () => {
 
     const marks = await client.request<{ range: { start: unknown }; kind: number }[]>("textDocument/documentHighlight", { textDocument: td, position: pos(MAIN, "cart,", 1) });
     expect(marks.map((m) => m.kind).sort()).toEqual([2, 3]); // a use (Read) and the declaration (Write)
+
+    const withLet = MAIN.replace("  if profile", "  let total = cart.total\n  if profile");
+    await client.change(main(), [{ text: withLet }]);
+    const hints = await client.request<{ position: unknown; label: string; kind: number }[]>("textDocument/inlayHint", { textDocument: td, range: { start: { line: 0, character: 0 }, end: pos(withLet, "send") } });
+    expect(hints).toEqual([{ position: pos(withLet, "total =", 5), label: ": number", kind: 1, paddingLeft: false }]);
   });
 
   it("renames across files, and refuses with a message", async () => {

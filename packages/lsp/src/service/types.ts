@@ -13,6 +13,12 @@ export interface Location {
   span: Span;
 }
 
+/** A type shown after a name in the editor, at `offset`. */
+export interface InlayHint {
+  offset: number;
+  label: string;
+}
+
 /** An occurrence of the name under the cursor in the same file: where it is declared (`write`) or used. */
 export interface Highlight {
   span: Span;

@@ -11,12 +11,13 @@ import { foldingRanges } from "./folding.js";
 import { prettierFormatter, type Formatter } from "./format.js";
 import { hover } from "./hover.js";
 import { definition, highlights, prepareRename, references, rename } from "./navigation.js";
+import { inlayHints } from "./inlay-hints.js";
 import { Project, type AnalysisStats } from "./project.js";
 import { semanticTokens } from "./semantic-tokens.js";
 import { signatureHelp } from "./signature-help.js";
 import { documentSymbols, workspaceSymbols } from "./symbols.js";
 import { templateReferences } from "./template.js";
-import type { CodeAction, CompletionItem, DocumentSymbol, FoldingRange, Highlight, HoverResult, Location, PrepareRenameResult, RenameResult, SemanticToken, SignatureHelpResult, Span, WorkspaceSymbol } from "./types.js";
+import type { CodeAction, CompletionItem, DocumentSymbol, FoldingRange, Highlight, HoverResult, InlayHint, Location, PrepareRenameResult, RenameResult, SemanticToken, SignatureHelpResult, Span, WorkspaceSymbol } from "./types.js";
 
 export interface WorkspaceOptions {
   /** The project (a key, usually its folder) a file belongs to; default: one project for all files. */
@@ -127,6 +128,10 @@ export class Workspace {
 
   references(path: string, offset: number, includeDeclaration = true): Location[] {
     return this.guard("references", path, [], (d) => references(d, offset, includeDeclaration));
+  }
+
+  inlayHints(path: string, range?: Span): InlayHint[] {
+    return this.guard("inlayHints", path, [], (d) => inlayHints(d, range));
   }
 
   highlights(path: string, offset: number): Highlight[] {
