@@ -1,6 +1,7 @@
 /** `recommend` against the built-in scan catalog engine. */
 import { describe, expect, it } from "vitest";
-import { MIN, SCHEMA, T0, ev, irOf, ofType, sim } from "./helpers.js";
+import { createRuntime, MemoryStore, VirtualClock } from "@journey/runtime";
+import { HOUR, MIN, SCHEMA, T0, ev, irOf, line, ofType, sim } from "./helpers.js";
 
 const CATALOG = `
 catalog Product {
@@ -114,5 +115,54 @@ describe("recommend", () => {
   it("recommendations see only what happened before them (signals are recorded as events arrive)", async () => {
     const { timeline } = await run([view("p1", T0 + 10 * MIN, "X1"), ev("Ping", "p1", T0 + 20 * MIN, { n: 1 }), view("p1", T0 + 30 * MIN, "X2")]);
     expect(subjectOf(timeline, "Recent")).toEqual(["X1"]);
+  });
+});
+
+describe("recommend: when it is answered", () => {
+  const waiting = irOf(`${SCHEMA}${CATALOG}
+journey Later {
+  on Ping as p
+  wait 1h
+  recommend top = popular(by: purchases) limit 2
+  send email { subject "{{#each top as |t|}}{{t.sku}} {{/each}}" text "x" } to profile.email
+}
+`);
+
+  /** Every commit a store receives, as the effect types it appends. */
+  function recorded(store: MemoryStore): string[][] {
+    const commits: string[][] = [];
+    const commit = store.commit.bind(store);
+    store.commit = async (b) => {
+      commits.push(b.effects.map((e) => e.type));
+      return commit(b);
+    };
+    return commits;
+  }
+
+  it("built-in algorithms: inside the unit of work that reaches the step, in one commit with the send", async () => {
+    const store = new MemoryStore();
+    const commits = recorded(store);
+    const clock = new VirtualClock(T0);
+    const rt = createRuntime({ ir: waiting, store, clock });
+    await rt.start();
+    rt.catalog!.upsertItems([{ sku: "A", name: "A", price: 1, category: "c", inStock: true }]);
+    await rt.ingest(ev("Ping", "p1", T0, { n: 1 }));
+    commits.length = 0;
+    await rt.advanceTo(T0 + HOUR);
+    expect(commits[0]).toEqual(["recommendRequest", "recommend", "send", "ended"]);
+    // The request was answered, not left waiting: only the message is pending until it is marked sent.
+    expect((await store.pendingEffects(10)).map((e) => e.type)).toEqual(["send"]);
+    await rt.stop();
+  });
+
+  it("in a unit of work that carries catalog signals: after its commit, so the answer sees them", async () => {
+    const store = new MemoryStore();
+    const commits = recorded(store);
+    const rt = createRuntime({ ir, store, clock: new VirtualClock(T0) });
+    await rt.start();
+    rt.catalog!.upsertItems(["A", "B", "C"].map((sku) => ({ sku, name: sku, price: 1, category: "c", inStock: true })));
+    await rt.ingest(ev("Cart", "p1", T0, { cartId: "mine", items: [line("A")], total: 1 }));
+    expect(commits).toEqual([["entered", "recommendRequest"], ["recommend", "send", "ended"]]);
+    await rt.stop();
   });
 });
