@@ -163,6 +163,8 @@ const PLAIN_DEPTH = 64;
 function isPlain(x: unknown, depth: number): boolean {
   if (typeof x === "bigint") return false;
   if (typeof x !== "object" || x === null || x instanceof Date) return true;
+  // Written before and deeply frozen since: known plain, not walked again at every render.
+  if (frozenJson.has(x)) return true;
   if (depth >= PLAIN_DEPTH || typeof (x as { toJSON?: unknown }).toJSON === "function") return false;
   if (Array.isArray(x)) {
     for (let i = 0; i < x.length; i++) if (!isPlain(x[i], depth + 1)) return false;
