@@ -3,7 +3,7 @@
  * read and parsed with errors that name the file, the line and the field.
  */
 import { readFileSync } from "node:fs";
-import type { CannedResponse, CatalogItem, EventEnvelope } from "@journey/runtime";
+import type { CannedResponse, CatalogItem, EventEnvelope, InvalidInputError } from "@journey/runtime";
 import { UserError } from "./errors.js";
 
 function read(path: string): string {
@@ -22,18 +22,27 @@ function parseJson(path: string, text: string, line?: number): unknown {
   }
 }
 
-/** One event envelope per line; blank lines are skipped. */
-export function readEvents(path: string): EventEnvelope[] {
-  const out: EventEnvelope[] = [];
+/** One event envelope per line; blank lines are skipped. `lines[i]`: the line of `events[i]`. */
+export function readEvents(path: string): { events: EventEnvelope[]; lines: number[] } {
+  const events: EventEnvelope[] = [];
+  const lines: number[] = [];
   read(path)
     .split(/\r?\n/)
     .forEach((line, i) => {
       if (!line.trim()) return;
       const v = parseJson(path, line, i + 1) as EventEnvelope;
       if (!v || typeof v !== "object" || Array.isArray(v)) throw new UserError(`${path}:${i + 1}: an event is a JSON object`);
-      out.push(v);
+      events.push(v);
+      lines.push(i + 1);
     });
-  return out;
+  return { events, lines };
+}
+
+/** The runtime names an invalid event by its place in the list it was given: name it by file and line. */
+export function invalidEvent(e: InvalidInputError, path: string | undefined, lines: number[]): UserError {
+  const m = /^invalid event\[(\d+)\]: event\[\d+\]\.?(.*)$/.exec(e.message);
+  const line = m && lines[Number(m[1])];
+  return new UserError(m && line && path ? `${path}:${line}: invalid event: ${m[2]!.trim()}` : e.message);
 }
 
 export function readProfiles(path: string): { id: string; [k: string]: unknown }[] {

@@ -39,6 +39,22 @@ describe("journey run on every sample", () => {
     for (const e of entries.filter((x) => x.type === "ended")) expect(["end", "exit", "error"]).toContain(e.reason);
   });
 
+  it("an invalid event: its file, line and field, exit 1, no stack trace", () => {
+    const project = join(tmp(), "cart-bad-event");
+    cpSync(join(samples, "abandoned-cart"), project, { recursive: true });
+    const events = readFileSync(join(project, "events.jsonl"), "utf8").split("\n");
+    const at = events.findIndex((l) => l.includes('"CartAbandoned"'));
+    const bad = JSON.parse(events[at]!) as { data: { total: unknown } };
+    bad.data.total = "lots";
+    // A blank line before it: lines are counted in the file, not among the events.
+    events.splice(at, 1, "", JSON.stringify(bad));
+    writeFileSync(join(project, "events.jsonl"), events.join("\n"));
+    const r = journey(["run", project]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`events.jsonl:${at + 2}: invalid event: data.total expected number, found the string "lots"`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it("without --json, a readable timeline with a summary", () => {
     const r = journey(["run", join(samples, "abandoned-cart")]);
     expect(r.status).toBe(0);

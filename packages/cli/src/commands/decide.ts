@@ -3,7 +3,7 @@ import { InvalidInputError, simulate, type Decision } from "@journey/runtime";
 import { Command } from "commander";
 import pc from "picocolors";
 import { UserError } from "../errors.js";
-import { readActionResponses, readCatalog, readEvents, readProfiles } from "../inputs.js";
+import { invalidEvent, readActionResponses, readCatalog, readEvents, readProfiles } from "../inputs.js";
 import { compileOrReport } from "../project.js";
 import { useColor, warn, write } from "../report.js";
 import { dataFile } from "./run.js";
@@ -51,17 +51,19 @@ async function run(project: string, options: DecideOptions, color: boolean): Pro
     if (!context || typeof context !== "object" || Array.isArray(context)) throw new UserError("--context: expected a JSON object");
   }
   const eventsPath = dataFile(project, options.events, "events.jsonl");
-  const events = eventsPath ? readEvents(eventsPath) : [];
+  const read = eventsPath ? readEvents(eventsPath) : { events: [], lines: [] };
+  const { events } = read;
   const at = options.at !== undefined ? Date.parse(options.at) : events.length ? Math.max(...events.map((e) => Date.parse(e.time))) : Date.now();
   if (Number.isNaN(at)) throw new UserError(`--at ${options.at}: expected an ISO time`);
   const profilesPath = dataFile(project, options.profiles, "profiles.json");
   const catalogPath = dataFile(project, options.catalog, "catalog.json");
   const responsesPath = dataFile(project, options.actionResponses, "action-responses.json");
   let decisions: Decision[] = [];
+  const upToAt = events.map((e, i) => ({ e, line: read.lines[i]! })).filter(({ e }) => Date.parse(e.time) <= at);
   try {
     const result = await simulate({
       ir,
-      events: events.filter((e) => Date.parse(e.time) <= at),
+      events: upToAt.map(({ e }) => e),
       ...(profilesPath ? { profiles: readProfiles(profilesPath) } : {}),
       ...(catalogPath ? { catalog: readCatalog(catalogPath) } : {}),
       ...(responsesPath ? { actionResponses: readActionResponses(responsesPath) } : {}),
@@ -71,7 +73,7 @@ async function run(project: string, options: DecideOptions, color: boolean): Pro
     });
     for (const r of result.rejectedItems) warn(`${catalogPath}: ${r.message}; left out`);
   } catch (e) {
-    if (e instanceof InvalidInputError) throw new UserError(e.message);
+    if (e instanceof InvalidInputError) throw invalidEvent(e, eventsPath, upToAt.map(({ line }) => line));
     throw e;
   }
   if (options.json) write(decisions.map((d) => JSON.stringify(d)).join("\n") + "\n");

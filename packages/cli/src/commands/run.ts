@@ -5,7 +5,7 @@ import { InvalidInputError, simulate, type Effect } from "@journey/runtime";
 import { Command } from "commander";
 import pc from "picocolors";
 import { UserError } from "../errors.js";
-import { readActionResponses, readCatalog, readEvents, readProfiles, parseUntil } from "../inputs.js";
+import { invalidEvent, readActionResponses, readCatalog, readEvents, readProfiles, parseUntil } from "../inputs.js";
 import { compileOrReport } from "../project.js";
 import { useColor, warn, write } from "../report.js";
 import { openStore } from "../store.js";
@@ -48,7 +48,8 @@ export function dataFile(project: string, given: string | undefined, name: strin
 async function run(project: string, options: RunOptions, color: boolean): Promise<number> {
   const compiled = compileOrReport(project, color);
   if (!compiled) return 1;
-  const events = readEvents(dataFile(project, options.events, "events.jsonl", true)!);
+  const eventsPath = dataFile(project, options.events, "events.jsonl", true)!;
+  const { events, lines } = readEvents(eventsPath);
   const profilesPath = dataFile(project, options.profiles, "profiles.json");
   const catalogPath = dataFile(project, options.catalog, "catalog.json");
   const responsesPath = dataFile(project, options.actionResponses, "action-responses.json");
@@ -70,7 +71,7 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
     else write(entries.map((e) => formatEntry(e, color)).join("\n") + "\n" + summary(result.timeline, color) + "\n");
     return 0;
   } catch (e) {
-    if (e instanceof InvalidInputError) throw new UserError(e.message);
+    if (e instanceof InvalidInputError) throw invalidEvent(e, eventsPath, lines);
     throw e;
   } finally {
     await store?.close();

@@ -17,6 +17,7 @@ import { IncrementalCatalogEngine } from "../recs/incremental.js";
 import { windowsIn } from "../recs/options.js";
 import type { CatalogEngine, RecommendationProvider, Signal, SignalKind } from "../recs/provider.js";
 import { isLocal, recommendLocally, resolveRecommendation, type Recommendation } from "../recs/resolve.js";
+import { DueHeap } from "../store/due-heap.js";
 import { MemoryStore } from "../store/memory.js";
 import { emptyBatch, type CommitBatch, type Store } from "../store/store.js";
 import { decide, MAX_SURFACES, type Decision, type DecideDeps, type DecideRequest } from "../experiences/decide.js";
@@ -35,6 +36,16 @@ const isString = (s: unknown): s is string => typeof s === "string";
 
 /** Decisions recorded in one commit at most. */
 const RECORD_GROUP = 1000;
+/** Events applied in one unit of work (one commit) at most. */
+const UNIT_EVENTS = 1000;
+/** Stored timers one unit of work on a virtual clock reads ahead (see `dueTimers`). */
+const UNIT_TIMERS = 1000;
+
+/** An event with its defaults filled in, and its time in ms. */
+interface TimedEvent {
+  event: EventEnvelope;
+  t: number;
+}
 
 export interface RuntimeOptions {
   /** The compiled project (validated on load). */
@@ -254,26 +265,102 @@ class JourneyRuntime implements Runtime {
     const events = given
       .map((e, i) => ({ e, i, t: Date.parse(e.time) }))
       .sort((a, b) => a.t - b.t || a.i - b.i)
-      .map(({ e }) => ({ ...e, data: withDefaults(e.data ?? {}, this.ir.events[e.type]!) as Record<string, unknown> }));
+      .map(({ e, t }) => ({ t, event: { ...e, data: withDefaults(e.data ?? {}, this.ir.events[e.type]!) as Record<string, unknown> } }));
     return this.serial(async () => {
-      const batch = new Batch(this.store, this.ir);
-      let accepted = 0;
       const seen = new Set<string>();
-      for (const ev of events) {
-        if (seen.has(ev.id) || (await this.store.hasEvent(ev.id))) continue;
-        seen.add(ev.id);
-        accepted++;
-        batch.events.push(ev.id);
-        batch.signals.push(...this.signalsOf(ev));
-        const now = this.clock.now();
-        // A profile first seen through an event starts with its defaults, as an upsert would.
-        const state = await batch.profile(ev.profileId, (s) => this.apply(batch, s, { kind: "profile", attributes: s.attributes }, now));
-        this.apply(batch, state, { kind: "event", event: ev }, now);
+      let accepted = 0;
+      for (let from = 0; from < events.length; ) {
+        const batch = new Batch(this.store, this.ir);
+        const unit = await this.applyEvents(batch, events, from, seen);
+        accepted += unit.accepted;
+        from = unit.next;
+        await this.commitAndDispatch(batch);
       }
-      await this.commitAndDispatch(batch);
       return { accepted, duplicates: events.length - accepted };
     });
   }
+
+  /**
+   * Apply events from `from` on in one unit of work, at most UNIT_EVENTS of them. On a
+   * virtual clock each event applies at its own time, after the timers due before it, as
+   * `advanceTo` then `ingest` one event at a time would: a replay commits a thousand events
+   * at once and means the same. There the unit also ends at a step that asks for what only
+   * dispatch answers (a call, a remote recommendation): its result is stepped, at the instant
+   * it was asked, before anything later happens.
+   */
+  private async applyEvents(batch: Batch, events: TimedEvent[], from: number, seen: Set<string>): Promise<{ next: number; accepted: number }> {
+    const to = Math.min(events.length, from + UNIT_EVENTS);
+    const virtual = this.clock instanceof VirtualClock ? this.clock : undefined;
+    const timers = virtual && (await this.dueTimers(batch, events[to - 1]!.t));
+    let accepted = 0;
+    for (let i = from; i < to; i++) {
+      const { event: ev, t } = events[i]!;
+      if (timers) {
+        // Timers are known up to `bound` only: later events wait for the next unit.
+        if (this.fireTimers(batch, timers, Math.min(t, timers.bound), virtual!) || t >= timers.bound) return { next: i, accepted };
+        virtual!.set(t);
+      }
+      if (seen.has(ev.id) || (await this.store.hasEvent(ev.id))) continue;
+      seen.add(ev.id);
+      accepted++;
+      batch.events.push(ev.id);
+      this.learn(batch, ev);
+      const now = this.clock.now();
+      // A profile first seen through an event starts with its defaults, as an upsert would.
+      const state = await batch.profile(ev.profileId, (s) => this.apply(batch, s, { kind: "profile", attributes: s.attributes }, now));
+      this.apply(batch, state, { kind: "event", event: ev }, now);
+      if (timers) {
+        timers.track(state);
+        if (batch.waiting) return { next: i + 1, accepted };
+      }
+    }
+    return { next: to, accepted };
+  }
+
+  /** The stored timers due up to `horizon`, loaded into the unit (see `UnitTimers`). */
+  private async dueTimers(batch: Batch, horizon: number): Promise<UnitTimers> {
+    const ids = await this.store.dueProfiles(horizon, UNIT_TIMERS);
+    const timers = new UnitTimers(horizon);
+    let last = Infinity;
+    for (const id of ids) {
+      const state = await batch.profile(id);
+      last = nextDue(state) ?? horizon;
+      timers.track(state);
+    }
+    // A full page may leave timers unread: only times before the last one read are known in full.
+    if (ids.length === UNIT_TIMERS) timers.bound = last;
+    return timers;
+  }
+
+  /** Fire the unit's timers due up to `upTo`, each at its own due time; true when a step asked for something to dispatch. */
+  private fireTimers(batch: Batch, timers: UnitTimers, upTo: number, clock: VirtualClock): boolean {
+    for (let next = timers.heap.first(); next && next.due <= upTo; next = timers.heap.first()) {
+      const { id, due } = next;
+      const state = batch.loaded(id)!;
+      clock.set(due);
+      this.apply(batch, state, { kind: "tick" }, due);
+      timers.track(state);
+      if (batch.waiting) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The event's catalog signals: stored with it, and learned by the engine at once, so that
+   * a recommendation later in the same unit sees them, as it would had each event been
+   * committed alone. A unit whose commit fails leaves them learned: when its events are
+   * applied again, they are not learned twice.
+   */
+  private learn(batch: Batch, ev: EventEnvelope): void {
+    const signals = this.signalsOf(ev);
+    if (!signals.length) return;
+    batch.signals.push(...signals);
+    if (this.learnedUncommitted.delete(ev.id)) return;
+    for (const signal of signals) this.catalog!.recordSignal(signal);
+  }
+
+  /** Events whose signals the engine learned in a unit that failed to commit. */
+  private readonly learnedUncommitted = new Set<string>();
 
   async upsertProfile(id: string, attributes: Record<string, unknown>): Promise<void> {
     const errors = validate(attributes, this.ir.profile, "profile");
@@ -400,10 +487,10 @@ class JourneyRuntime implements Runtime {
       batch.touch(state);
       for (const e of r.effects) {
         batch.effects.push(e);
-        if (e.type === "recommendRequest" && !batch.signals.length && isLocal(e.request)) {
+        if (e.type === "recommendRequest" && isLocal(e.request)) {
           batch.answered.add(e.key);
           inputs.push(this.recommended(e, recommendLocally(e.request, e.profileId, { catalog: this.catalog, now, profile: state.attributes })));
-        }
+        } else if (e.type === "recommendRequest" || e.type === "callRequest") batch.waiting = true;
       }
     }
   }
@@ -413,9 +500,12 @@ class JourneyRuntime implements Runtime {
     // between re-sends them with the same key, which the channel adapter ignores.
     batch.dispatched.push(...this.sentSinceCommit.splice(0));
     if (batch.signals.length) batch.pruneSignalsBefore = this.catalog?.signalsNeededSince?.();
-    await batch.commit();
-    // Durable: the engine learns from them now (a failed commit taught it nothing).
-    for (const signal of batch.signals) this.catalog?.recordSignal(signal);
+    try {
+      await batch.commit();
+    } catch (e) {
+      for (const signal of batch.signals) this.learnedUncommitted.add(signal.eventId);
+      throw e;
+    }
     await this.dispatch(batch.effects, false, batch.answered);
   }
 
@@ -520,6 +610,24 @@ function collectKeys(value: unknown, path: string[], at: number, out: string[]):
   if (value && typeof value === "object") collectKeys((value as Record<string, unknown>)[path[at]!], path, at + 1, out);
 }
 
+/**
+ * The timers of a unit of work on a virtual clock, up to its last event's time (`horizon`):
+ * those stored, and each profile's new due time as the unit steps it (a later one needs no
+ * place here: the unit never runs past its horizon). `bound`: where the stored ones read
+ * ahead stop being complete.
+ */
+class UnitTimers {
+  readonly heap = new DueHeap();
+  bound = Infinity;
+
+  constructor(readonly horizon: number) {}
+
+  track(state: ProfileState): void {
+    const due = nextDue(state);
+    this.heap.set(state.id, due !== undefined && due <= this.horizon ? due : null);
+  }
+}
+
 /** The profiles one unit of work touches, kept in memory until one commit writes them all. */
 class Batch {
   private readonly states = new Map<string, ProfileState>();
@@ -529,6 +637,8 @@ class Batch {
   readonly signals: Signal[] = [];
   /** Requests answered inside this unit of work: committed as dispatched, never dispatched. */
   readonly answered = new Set<string>();
+  /** Whether a step asked for something only dispatch answers (a call, a remote recommendation). */
+  waiting = false;
   pruneSignalsBefore?: number;
 
   constructor(
@@ -545,6 +655,11 @@ class Batch {
     this.states.set(id, s);
     if (!stored) onNew?.(s);
     return s;
+  }
+
+  /** A profile this unit already holds. */
+  loaded(id: string): ProfileState | undefined {
+    return this.states.get(id);
   }
 
   touch(s: ProfileState): void {

@@ -9,7 +9,7 @@ import type { Effect, EventEnvelope } from "../engine/state.js";
 import type { RejectedItem } from "../recs/items.js";
 import type { CatalogItem } from "../recs/provider.js";
 import { CannedActionExecutor, type ActionExecutor, type CannedResponse } from "../shell/actions.js";
-import { createRuntime, type Runtime, type RuntimeOptions } from "../shell/runtime.js";
+import { createRuntime, InvalidInputError, type Runtime, type RuntimeOptions } from "../shell/runtime.js";
 import type { Store } from "../store/store.js";
 
 export interface SimulationInput {
@@ -74,22 +74,31 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     await runtime.upsertProfile(String(id), attributes);
   }
   const end = input.until ?? (events.length ? events[events.length - 1]!.t : start) + (input.horizonMs ?? DEFAULT_HORIZON_MS);
-  const probes = [...(input.probes ?? [])].sort((a, b) => a.at - b.at);
-  const runProbesUntil = async (t: number, inclusive: boolean) => {
-    while (probes.length && (inclusive ? probes[0]!.at <= t : probes[0]!.at < t)) {
-      const p = probes.shift()!;
-      await runtime.advanceTo(p.at);
-      await p.run(runtime);
-    }
-  };
-  for (const { e, t } of events) {
-    if (t > end) break;
-    await runProbesUntil(t, false);
-    await runtime.advanceTo(t);
-    await runtime.ingest(e);
+  // Every event up to a probe's instant in one call: the runtime applies each at its own
+  // time, after the timers due before it. A probe runs after the events of its instant.
+  const probes = (input.probes ?? []).filter((p) => p.at <= end).sort((a, b) => a.at - b.at);
+  const timed = events.filter(({ t }) => t <= end);
+  let from = 0;
+  for (const probe of [...probes, undefined]) {
+    const at = probe?.at ?? end;
+    let to = from;
+    while (to < timed.length && timed[to]!.t <= at) to++;
+    if (to > from) await ingestInOrder(runtime, timed.slice(from, to));
+    from = to;
+    await runtime.advanceTo(at);
+    await probe?.run(runtime);
   }
-  await runProbesUntil(end, true);
-  await runtime.advanceTo(end);
   await runtime.stop();
   return { timeline, rejectedItems, runtime, channel, end };
+}
+
+/** Ingest, with an invalid event named by its place in the simulation's input rather than in this call. */
+async function ingestInOrder(runtime: Runtime, events: { e: EventEnvelope; i: number }[]): Promise<void> {
+  try {
+    await runtime.ingest(events.map(({ e }) => e));
+  } catch (err) {
+    if (!(err instanceof InvalidInputError)) throw err;
+    const rename = (text: string) => text.replace(/^(invalid )?event(?:\[(\d+)\])?/, (_, lead: string | undefined, k: string | undefined) => `${lead ?? ""}event[${events[Number(k ?? 0)]!.i}]`);
+    throw new InvalidInputError(rename(err.message), err.errors.map((x) => ({ ...x, path: rename(x.path) })));
+  }
 }

@@ -42,6 +42,11 @@ export class DueHeap {
     return this.heap.items[0]?.due;
   }
 
+  /** The profile due first (ties by id), with its due time. */
+  first(): { id: string; due: number } | undefined {
+    return this.heap.items[0];
+  }
+
   /**
    * Up to `limit` profiles due at or before `now`, earliest first (ties by id); they stay
    * scheduled. The heap is read, not changed: a best-first walk from the root with a small

@@ -1,6 +1,6 @@
 /** `recommend` against the built-in scan catalog engine. */
 import { describe, expect, it } from "vitest";
-import { createRuntime, MemoryStore, VirtualClock } from "@journey/runtime";
+import { createRuntime, MemoryStore, VirtualClock, type Effect } from "@journey/runtime";
 import { HOUR, MIN, SCHEMA, T0, ev, irOf, line, ofType, sim } from "./helpers.js";
 
 const CATALOG = `
@@ -155,14 +155,19 @@ journey Later {
     await rt.stop();
   });
 
-  it("in a unit of work that carries catalog signals: after its commit, so the answer sees them", async () => {
+  it("in a unit of work that carries catalog signals: in the same commit, and the answer sees them", async () => {
     const store = new MemoryStore();
     const commits = recorded(store);
-    const rt = createRuntime({ ir, store, clock: new VirtualClock(T0) });
+    const timeline: Effect[] = [];
+    const rt = createRuntime({ ir, store, clock: new VirtualClock(T0), onEffect: (e) => timeline.push(e) });
     await rt.start();
     rt.catalog!.upsertItems(["A", "B", "C"].map((sku) => ({ sku, name: sku, price: 1, category: "c", inStock: true })));
-    await rt.ingest(ev("Cart", "p1", T0, { cartId: "mine", items: [line("A")], total: 1 }));
-    expect(commits).toEqual([["entered", "recommendRequest"], ["recommend", "send", "ended"]]);
+    await rt.ingest(ev("Order", "q1", T0, { orderId: "o1", items: [line("A"), line("B")], total: 2 }));
+    commits.length = 0;
+    await rt.ingest(ev("Cart", "p1", T0, { cartId: "mine2", items: [line("A")], total: 1 }));
+    expect(commits).toEqual([["entered", "recommendRequest", "recommend", "send", "ended"]]);
+    // `exclude inCart` knows the cart of the event in the same unit: A is left out.
+    expect(timeline.find((e) => e.type === "send" && e.profileId === "p1")).toMatchObject({ content: { subject: "B " } });
     await rt.stop();
   });
 });
