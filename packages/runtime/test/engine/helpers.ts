@@ -54,6 +54,22 @@ export function irOfFiles(files: { path: string; text: string }[]): IR {
 }
 
 /** `SCHEMA` plus the given declarations. */
+/** The catalog most recommendation tests share: products, with views, carts and orders as signals. */
+export const PRODUCT_CATALOG = `
+catalog Product {
+  key sku: string
+  name: string
+  price: number
+  category: string
+  inStock: bool
+  signals {
+    view     View.sku
+    cart     Cart.items.sku
+    purchase Order.items.sku
+  }
+}
+`;
+
 export const withSchema = (rest: string): IR => irOf(SCHEMA + rest);
 
 let counter = 0;

@@ -1,24 +1,10 @@
 /** `recommend` against the built-in scan catalog engine. */
 import { describe, expect, it } from "vitest";
 import { createRuntime, MemoryStore, VirtualClock, type Effect } from "@journey/runtime";
-import { HOUR, MIN, SCHEMA, T0, ev, irOf, line, ofType, sim } from "./helpers.js";
+import { HOUR, MIN, PRODUCT_CATALOG, SCHEMA, T0, ev, irOf, line, ofType, sim } from "./helpers.js";
 
-const CATALOG = `
-catalog Product {
-  key sku: string
-  name: string
-  price: number
-  category: string
-  inStock: bool
-  signals {
-    view     View.sku
-    cart     Cart.items.sku
-    purchase Order.items.sku
-  }
-}
-`;
 
-const ir = irOf(`${SCHEMA}${CATALOG}
+const ir = irOf(`${SCHEMA}${PRODUCT_CATALOG}
 journey CartRecs {
   on Cart as cart where cart.cartId == "mine"
   recommend recs = cartBased(cart.items.sku) where item.inStock exclude purchased limit 3 backup popular(by: purchases)
@@ -119,7 +105,7 @@ describe("recommend", () => {
 });
 
 describe("recommend: when it is answered", () => {
-  const waiting = irOf(`${SCHEMA}${CATALOG}
+  const waiting = irOf(`${SCHEMA}${PRODUCT_CATALOG}
 journey Later {
   on Ping as p
   wait 1h

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { HttpRecommendationProvider, IncrementalCatalogEngine, type ProviderRequest } from "@journey/runtime";
-import { SCHEMA, T0 as T0E, MIN as MINE, ev, irOf, ofType, sim } from "../engine/helpers.js";
+import { PRODUCT_CATALOG, SCHEMA, T0 as T0E, MIN as MINE, ev, irOf, ofType, sim } from "../engine/helpers.js";
 import { CATALOG } from "./fixtures.js";
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
@@ -121,15 +121,7 @@ describe("HttpRecommendationProvider", () => {
 });
 
 describe("provider(\"name\", …) through the runtime", () => {
-  const ir = irOf(`${SCHEMA}
-catalog Product {
-  key sku: string
-  name: string
-  price: number
-  category: string
-  inStock: bool
-  signals { purchase Order.items.sku }
-}
+  const ir = irOf(`${SCHEMA}${PRODUCT_CATALOG}
 journey Picks {
   on Ping
   recommend picks = provider("remote", "home", 3) where item.inStock limit 2 backup popular()

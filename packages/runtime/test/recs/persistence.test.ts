@@ -8,23 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRuntime, IncrementalCatalogEngine, MemoryStore, ScanCatalogEngine, SqliteStore, VirtualClock, type EventEnvelope, type Signal, type Store } from "@journey/runtime";
-import { SCHEMA, ev, irOf } from "../engine/helpers.js";
+import { PRODUCT_CATALOG, SCHEMA, ev, irOf } from "../engine/helpers.js";
 import { CATALOG, DAY, HOUR, MIN, T0, sig } from "./fixtures.js";
 
-const ir = irOf(`${SCHEMA}
-catalog Product {
-  key sku: string
-  name: string
-  price: number
-  category: string
-  inStock: bool
-  signals {
-    view     View.sku
-    cart     Cart.items.sku
-    purchase Order.items.sku
-  }
-}
-`);
+const ir = irOf(`${SCHEMA}${PRODUCT_CATALOG}`);
 
 const line = (sku: string) => ({ sku, name: sku, price: 1, category: "c" });
 const history = (): EventEnvelope[] => [
