@@ -3,4 +3,4 @@ export { Workspace, type WorkspaceOptions } from "./service/workspace.js";
 export { Project, Analysis, type AnalysisStats } from "./service/project.js";
 export type * from "./service/types.js";
 export { SEMANTIC_TOKEN_TYPES, SEMANTIC_TOKEN_MODIFIERS } from "./service/types.js";
-export { startServer, type ServerOptions } from "./server.js";
+export { connectionStrategy, startServer, type ServerOptions } from "./server.js";

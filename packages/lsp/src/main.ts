@@ -3,7 +3,7 @@
  * `--node-ipc` and `--socket=<port>`, as `vscode-languageserver` reads them).
  */
 import { createConnection, ProposedFeatures } from "vscode-languageserver/node.js";
-import { startServer } from "./server.js";
+import { connectionStrategy, startServer } from "./server.js";
 
 const args = process.argv.slice(2);
 if (args.includes("--version")) {
@@ -12,5 +12,5 @@ if (args.includes("--version")) {
   process.stdout.write("usage: journey-lsp --stdio\n\nThe Journey language server. An editor starts it and speaks LSP on stdin/stdout.\n");
   process.exitCode = args.includes("--help") ? 0 : 2;
 } else {
-  startServer(createConnection(ProposedFeatures.all));
+  startServer(createConnection(ProposedFeatures.all, connectionStrategy));
 }

@@ -22,7 +22,9 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   InsertTextFormat,
+  LSPErrorCodes,
   type Connection,
+  type ConnectionStrategy,
   type InitializeParams,
   type InitializeResult,
   type Position,
@@ -33,6 +35,15 @@ import type { Formatter } from "./service/format.js";
 import type { Project } from "./service/project.js";
 import { SEMANTIC_TOKEN_MODIFIERS, SEMANTIC_TOKEN_TYPES, type CompletionKind, type Span, type SymbolKind, type TextEdit } from "./service/types.js";
 import { Workspace } from "./service/workspace.js";
+
+/**
+ * A request the editor cancels before the server reached it (it typed on: the completion or
+ * hover asked for is already stale) is answered `RequestCancelled` without being computed.
+ * Every handler runs to its end once started: each takes milliseconds and never waits.
+ */
+export const connectionStrategy: ConnectionStrategy = {
+  cancelUndispatched: (message) => ({ jsonrpc: "2.0", id: (message as { id?: number | string }).id ?? null, error: new ResponseError(LSPErrorCodes.RequestCancelled, "cancelled before it was handled").toJson() }),
+};
 
 export interface ServerOptions {
   /**

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from "vscode-jsonrpc/node.js";
 import { createConnection } from "vscode-languageserver/node.js";
 import type { Diagnostic, PublishDiagnosticsParams, TextDocumentContentChangeEvent } from "vscode-languageserver";
-import { startServer, type ServerOptions } from "@journey/lsp";
+import { connectionStrategy, startServer, type ServerOptions } from "@journey/lsp";
 import { repoRoot } from "./support.js";
 
 export const serverBin = join(repoRoot, "packages/lsp/bin/journey-lsp.js");
@@ -56,7 +56,7 @@ export class Client {
   static memory(options: ServerOptions = {}): Client {
     const up = new PassThrough();
     const down = new PassThrough();
-    const serverConnection = createConnection(up, down);
+    const serverConnection = createConnection(up, down, connectionStrategy);
     startServer(serverConnection, options);
     const connection = createMessageConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
     return new Client(connection, async () => {

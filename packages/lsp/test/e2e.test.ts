@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { compile } from "@journey/compiler";
 import { formatWithConfig } from "@journey/prettier-plugin";
 import type { CompletionItem, Hover, Location, SymbolInformation, DocumentSymbol, WorkspaceEdit } from "vscode-languageserver";
+import { CancellationTokenSource, LSPErrorCodes } from "vscode-languageserver";
 import { Client, ensureBuilt, uri } from "./client.js";
 import { sample, sampleNames, samplesDir } from "./support.js";
 
@@ -128,6 +129,16 @@ describe("journey-lsp --stdio", () => {
     expect(edits[0]!.newText).toBe(await formatWithConfig(messy, cart));
     expect(edits[0]!.newText).toContain("\n  wait 4h\n");
     await client.change(cart, [{ text: cartText }]);
+  });
+
+  it("answers a request cancelled before it was handled with RequestCancelled, and the next one as usual", async () => {
+    const source = new CancellationTokenSource();
+    // The cancel follows the request in the same write: the server has not reached it yet.
+    const asked = client.connection.sendRequest("textDocument/hover", { textDocument: { uri: uri(cart) }, position: { line: 0, character: 0 } }, source.token);
+    source.cancel();
+    await expect(asked).rejects.toMatchObject({ code: LSPErrorCodes.RequestCancelled });
+    const symbols = await client.request("textDocument/documentSymbol", { textDocument: { uri: uri(cart) } });
+    expect(symbols).not.toBeNull();
   });
 
   it("survives requests at impossible positions and for files it does not know", async () => {
