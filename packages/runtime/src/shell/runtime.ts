@@ -271,7 +271,10 @@ class JourneyRuntime implements Runtime {
       let accepted = 0;
       for (let from = 0; from < events.length; ) {
         const batch = new Batch(this.store, this.ir);
-        const unit = await this.applyEvents(batch, events, from, seen);
+        const unit = await this.applyEvents(batch, events, from, seen).catch((e: unknown) => {
+          this.uncommitted(batch);
+          throw e;
+        });
         accepted += unit.accepted;
         from = unit.next;
         await this.commitAndDispatch(batch);
@@ -361,6 +364,11 @@ class JourneyRuntime implements Runtime {
 
   /** Events whose signals the engine learned in a unit that failed to commit. */
   private readonly learnedUncommitted = new Set<string>();
+
+  /** A unit of work that will not be committed: the signals it taught the engine are remembered. */
+  private uncommitted(batch: Batch): void {
+    for (const signal of batch.signals) this.learnedUncommitted.add(signal.eventId);
+  }
 
   async upsertProfile(id: string, attributes: Record<string, unknown>): Promise<void> {
     const errors = validate(attributes, this.ir.profile, "profile");
@@ -503,7 +511,7 @@ class JourneyRuntime implements Runtime {
     try {
       await batch.commit();
     } catch (e) {
-      for (const signal of batch.signals) this.learnedUncommitted.add(signal.eventId);
+      this.uncommitted(batch);
       throw e;
     }
     await this.dispatch(batch.effects, false, batch.answered);

@@ -22,6 +22,9 @@ const history = (): EventEnvelope[] => [
   ev("View", "p1", T0 + 4 * MIN, { sku: "S2", category: "scarves" }),
 ];
 
+/** Three orders of H2: counted once, the history's H1 (two orders) comes after H2; counted twice, before it. */
+const moreOrders = (): EventEnvelope[] => [0, 1, 2].map((i) => ev("Order", `x${i}`, T0 + 5 * MIN, { orderId: `x${i}`, items: [line("H2")], total: 1 }));
+
 const tmp = mkdtempSync(join(tmpdir(), "journey-recs-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -109,15 +112,36 @@ describe("catalog items through the runtime", () => {
     store.commit = async () => {
       throw new Error("disk full");
     };
-    await expect(runtime.ingest(history())).rejects.toThrow("disk full");
+    // The source delivers the same events again.
+    const events = history();
+    await expect(runtime.ingest(events)).rejects.toThrow("disk full");
     store.commit = commit;
-    await runtime.ingest(history());
+    await runtime.ingest([...events, ...moreOrders()]);
     // Counted once: the same answers as an engine that saw the history once, and as one rebuilt from the store.
     const once = await open(new MemoryStore());
-    await once.runtime.ingest(history());
+    await once.runtime.ingest([...history(), ...moreOrders()]);
+    expect(answers(once.runtime, T0 + HOUR).popular[0]).toBe("H2");
     expect(answers(runtime, T0 + HOUR)).toEqual(answers(once.runtime, T0 + HOUR));
     const rebuilt = await open(store);
     expect(answers(rebuilt.runtime, T0 + HOUR)).toEqual(answers(once.runtime, T0 + HOUR));
+  });
+
+  it("a unit that fails before its commit (a profile cannot be read): its signals are not learned twice either", async () => {
+    const store = new MemoryStore();
+    const { runtime } = await open(store);
+    const load = store.loadProfile.bind(store);
+    store.loadProfile = async (id) => {
+      if (id === "p1") throw new Error("read failed");
+      return load(id);
+    };
+    const events = history();
+    await expect(runtime.ingest(events)).rejects.toThrow("read failed");
+    store.loadProfile = load;
+    await runtime.ingest([...events, ...moreOrders()]);
+    const once = await open(new MemoryStore());
+    await once.runtime.ingest([...history(), ...moreOrders()]);
+    expect(answers(once.runtime, T0 + HOUR).popular[0]).toBe("H2");
+    expect(answers(runtime, T0 + HOUR)).toEqual(answers(once.runtime, T0 + HOUR));
   });
 });
 
