@@ -40,8 +40,11 @@ class Emitter {
   readonly fileNames: string[];
   private readonly fileIndex: Map<string, number>;
   private readonly lines = new Map<string, LineIndex>();
-  /** Source map entries, in the order met (sorted once at the end, see `sourceMapNodes`). */
-  readonly locations = new Map<string, IRLocation>();
+  /**
+   * Source map entries (keyed `name#id`), by declaration name and then by id, in the order
+   * met: sorted at the end, see `sourceMapNodes`.
+   */
+  readonly locations = new Map<string, Map<string, IRLocation>>();
   file = "";
 
   constructor(
@@ -61,6 +64,12 @@ class Emitter {
     const s = idx.position(span.start);
     const e = idx.position(span.end);
     return [this.fileIndex.get(this.file) ?? 0, s.line + 1, s.column + 1, e.line + 1, e.column + 1];
+  }
+
+  private locate(name: string, id: string, span: A.Span): void {
+    let entries = this.locations.get(name);
+    if (!entries) this.locations.set(name, (entries = new Map()));
+    entries.set(id, this.loc(span));
   }
 
   // ── journeys ─────────────────────────────────────────────────────────────────────
@@ -120,7 +129,7 @@ class Emitter {
       const id = ids[i]!;
       const after = i + 1 < steps.length ? ids[i + 1]! : next;
       nodes[id] = this.node(steps[i]!, id, after, nodes, journey);
-      this.locations.set(`${journey}#${id}`, this.loc(steps[i]!.span));
+      this.locate(journey, id, steps[i]!.span);
     }
     return steps.length ? ids[0]! : next;
   }
@@ -264,7 +273,7 @@ class Emitter {
             };
           }
           variants.push(v);
-          this.locations.set(`${d.name.name}#variant:${item.name.name}`, this.loc(item.span));
+          this.locate(d.name.name, `variant:${item.name.name}`, item.span);
           break;
         }
       }
@@ -343,12 +352,17 @@ function params(ctx: CheckContext, file: string, ps: A.Param[]): { name: string;
 }
 
 /**
- * The source map's nodes in key order. The default sort (code unit order, as `<` compares)
- * runs natively: a comparator function was most of the cost.
+ * The source map's nodes in key order (code unit order, as `<` compares, which the default
+ * sort runs natively). Names are identifiers, whose characters all sort after the `#` of
+ * `name#id`: so the keys' order is the names' order, then the ids' within a name, and no
+ * sort compares the long keys of a whole project.
  */
-function sourceMapNodes(locations: Map<string, IRLocation>): Record<string, IRLocation> {
+function sourceMapNodes(locations: Map<string, Map<string, IRLocation>>): Record<string, IRLocation> {
   const nodes: Record<string, IRLocation> = {};
-  for (const key of [...locations.keys()].sort()) nodes[key] = locations.get(key)!;
+  for (const name of [...locations.keys()].sort()) {
+    const entries = locations.get(name)!;
+    for (const id of [...entries.keys()].sort()) nodes[`${name}#${id}`] = entries.get(id)!;
+  }
   return nodes;
 }
 

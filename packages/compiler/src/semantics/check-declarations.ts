@@ -13,7 +13,7 @@ import { resolveType, paramTypes, returnType } from "./types.js";
 export function rootScope(ctx: CheckContext): Scope {
   const s = new Scope();
   const p = ctx.symbols.profile;
-  s.define({ name: "profile", type: ctx.profile, kind: "profile", file: p?.file, span: p?.decl.keywordSpan });
+  s.define({ name: "profile", type: ctx.profile, kind: "profile", target: p && { file: p.file, span: p.decl.keywordSpan } });
   return s;
 }
 
@@ -48,7 +48,7 @@ export function checkCatalog(ctx: CheckContext, d: A.CatalogDecl, type: Type): v
       continue;
     }
     let t: Type = ctx.named.get(s.event.name) ?? T.unknown;
-    ctx.reference({ span: s.event.span, name: s.event.name, kind: "event", target: { file: ev.file, span: ev.decl.name.span }, type: t });
+    ctx.reference(s.event.span, s.event.name, "event", { file: ev.file, span: ev.decl.name.span }, t);
     for (const seg of s.path) {
       const base = nonNull(t);
       const inner = base.kind === "list" ? nonNull(base.element) : base;
@@ -60,7 +60,7 @@ export function checkCatalog(ctx: CheckContext, d: A.CatalogDecl, type: Type): v
         break;
       }
       t = base.kind === "list" ? T.list(ft) : ft;
-      ctx.reference({ span: seg.span, name: seg.name, kind: "field", target: ctx.fieldTarget(inner, seg.name), type: t });
+      ctx.reference(seg.span, seg.name, "field", ctx.fieldTarget(inner, seg.name), t);
     }
     if (!keyType || t.kind === "unknown") continue;
     const leaf = nonNull(t.kind === "list" ? t.element : t);
@@ -80,8 +80,9 @@ function defineParams(ctx: CheckContext, scope: Scope, params: A.Param[]): void 
     if (prev) ctx.report("duplicateParameter", { name: p.name.name }, p.name.span, { related: [ctx.related(ctx.file, prev, "first declared here")] });
     else if (RESERVED_NAMES.has(p.name.name)) ctx.report("reservedName", { name: p.name.name }, p.name.span);
     seen.set(p.name.name, p.name.span);
-    scope.define({ name: p.name.name, type: types[i]!, kind: "param", file: ctx.file, span: p.name.span });
-    ctx.reference({ span: p.name.span, name: p.name.name, kind: "param", target: { file: ctx.file, span: p.name.span }, type: types[i]!, definition: true });
+    const target = { file: ctx.file, span: p.name.span };
+    scope.define({ name: p.name.name, type: types[i]!, kind: "param", target });
+    ctx.reference(p.name.span, p.name.name, "param", target, types[i]!, true);
   });
 }
 

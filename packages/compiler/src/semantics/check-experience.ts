@@ -39,8 +39,9 @@ export function checkExperience(ctx: CheckContext, d: A.ExperienceDecl): void {
   for (const item of d.items) {
     if (item.kind === "Context") {
       const type = contextType(ctx, ctx.file, item.fields);
-      scope.define({ name: "context", type, kind: "context", file: ctx.file, span: item.span });
-      ctx.reference({ span: item.span, name: "context", kind: "context", target: { file: ctx.file, span: item.span }, type, definition: true });
+      const target = { file: ctx.file, span: item.span };
+      scope.define({ name: "context", type, kind: "context", target });
+      ctx.reference(item.span, "context", "context", target, type, true);
     }
   }
   const variants: A.VariantDecl[] = [];

@@ -24,8 +24,9 @@ export class Bindings {
     const prev = this.seen.get(id.name);
     if (prev) this.ctx.report("duplicateBinding", { name: id.name }, id.span, { related: [this.ctx.related(this.ctx.file, prev, "first defined here")] });
     else this.seen.set(id.name, id.span);
-    scope.define({ name: id.name, type, kind, file: this.ctx.file, span: id.span });
-    this.ctx.reference({ span: id.span, name: id.name, kind, target: { file: this.ctx.file, span: id.span }, type, definition: true });
+    const target = { file: this.ctx.file, span: id.span };
+    scope.define({ name: id.name, type, kind, target });
+    this.ctx.reference(id.span, id.name, kind, target, type, true);
   }
 }
 
@@ -37,14 +38,16 @@ function eventScope(ctx: CheckContext, parent: Scope, m: A.EventMatch, bindings?
     return undefined;
   }
   const type = ctx.named.get(m.event.name) ?? T.unknown;
-  ctx.reference({ span: m.event.span, name: m.event.name, kind: "event", target: { file: decl.file, span: decl.decl.name.span }, type });
+  const declared = { file: decl.file, span: decl.decl.name.span };
+  ctx.reference(m.event.span, m.event.name, "event", declared, type);
   const scope = parent.child();
-  scope.define({ name: "event", type, kind: "event", file: decl.file, span: decl.decl.name.span });
+  scope.define({ name: "event", type, kind: "event", target: declared });
   if (m.alias) {
     if (bindings) bindings.define(scope, m.alias, type, "alias");
     else {
-      scope.define({ name: m.alias.name, type, kind: "alias", file: ctx.file, span: m.alias.span });
-      ctx.reference({ span: m.alias.span, name: m.alias.name, kind: "alias", target: { file: ctx.file, span: m.alias.span }, type, definition: true });
+      const target = { file: ctx.file, span: m.alias.span };
+      scope.define({ name: m.alias.name, type, kind: "alias", target });
+      ctx.reference(m.alias.span, m.alias.name, "alias", target, type, true);
     }
   }
   return scope;
@@ -301,7 +304,7 @@ function checkSet(ctx: CheckContext, s: A.SetStep, scope: Scope): void {
     return;
   }
   const root = scope.lookup("profile");
-  if (root?.file && root.span) ctx.reference({ span: e.span, name: "profile", kind: "profile", target: { file: root.file, span: root.span }, type: ctx.profile });
+  if (root?.target) ctx.reference(e.span, "profile", "profile", root.target, ctx.profile);
   // The target is a place, not a value: an optional field may be assigned.
   let target: Type = ctx.profile;
   for (const seg of segments) {
@@ -313,7 +316,7 @@ function checkSet(ctx: CheckContext, s: A.SetStep, scope: Scope): void {
       return;
     }
     target = f.optional ? T.optional(f.type) : f.type;
-    ctx.reference({ span: seg.span, name: seg.name, kind: "field", target: ctx.fieldDecls.get(f), type: target });
+    ctx.reference(seg.span, seg.name, "field", ctx.fieldDecls.get(f), target);
   }
   const v = typeOf(ctx, s.value, scope);
   const value = target.kind === "optional" ? v : requireValue(ctx, s.value, v, scope);
@@ -323,5 +326,5 @@ function checkSet(ctx: CheckContext, s: A.SetStep, scope: Scope): void {
 /** Record a use of a declared name (an audience, template, action or journey) that resolved. */
 export function referenceDecl(ctx: CheckContext, id: A.Ident, kind: "audience" | "template" | "action" | "journey" | "catalog" | "event"): void {
   const decl = ctx.symbols.all.get(id.name);
-  if (decl) ctx.reference({ span: id.span, name: id.name, kind, target: { file: decl.file, span: decl.decl.name.span } });
+  if (decl) ctx.reference(id.span, id.name, kind, { file: decl.file, span: decl.decl.name.span });
 }

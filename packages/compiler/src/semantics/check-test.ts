@@ -64,7 +64,7 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
       case "ExpectGoal": {
         if (item.at) checkOffset(ctx, item.at);
         const goals = ctx.goalNames();
-        if (!goals.includes(item.goal.name)) {
+        if (!goals.has(item.goal.name)) {
           const s = suggest(item.goal.name, goals);
           ctx.report("unknownName", { name: item.goal.name }, item.goal.span, s ? { fix: ctx.replace(`change to \`${s}\``, item.goal.span, s), help: `did you mean \`${s}\`?` } : {});
         }
@@ -74,7 +74,7 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
         if (item.at) checkOffset(ctx, item.at);
         if (item.variant) {
           const variants = ctx.variantNames();
-          if (!variants.includes(item.variant.name)) {
+          if (!variants.has(item.variant.name)) {
             const s = suggest(item.variant.name, variants);
             ctx.report("unknownName", { name: item.variant.name }, item.variant.span, s ? { fix: ctx.replace(`change to \`${s}\``, item.variant.span, s), help: `did you mean \`${s}\`?` } : {});
           }
@@ -113,7 +113,7 @@ export function checkLiteral(ctx: CheckContext, e: A.Expr, type: Type, scope: Sc
         ctx.report("unknownField", { field: en.name.name, type: t.name ?? typeToString(t) }, en.name.span, s ? { fix: ctx.replace(`change to \`${s}\``, en.name.span, s), help: `did you mean \`${s}\`?` } : {});
         continue;
       }
-      ctx.reference({ span: en.name.span, name: en.name.name, kind: "field", target: ctx.fieldDecls.get(f), type: f.optional ? T.optional(f.type) : f.type });
+      ctx.reference(en.name.span, en.name.name, "field", ctx.fieldDecls.get(f), f.optional ? T.optional(f.type) : f.type);
       checkLiteral(ctx, en.value, f.optional ? T.optional(f.type) : f.type, scope);
     }
     const missing = t.fields.filter((f) => !f.optional && f.default === undefined && !given.has(f.name)).map((f) => `\`${f.name}\``);

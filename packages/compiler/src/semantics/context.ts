@@ -9,6 +9,12 @@ import type { Symbols } from "./symbols.js";
 /** What a recorded name stands for. */
 export type ReferenceKind = BindingKind | "field" | "type" | "event" | "catalog" | "audience" | "action" | "template" | "journey";
 
+/** Where a name is declared. */
+export interface Target {
+  file: string;
+  span: A.Span;
+}
+
 /**
  * A name the checker resolved: where it is written, what it resolved to and its type. The
  * language server reads these for hover, go to definition, references and rename; nothing
@@ -20,7 +26,7 @@ export interface Reference {
   name: string;
   kind: ReferenceKind;
   /** Where the name is declared; absent for names the language provides (`item`, runtime names). */
-  target?: { file: string; span: A.Span };
+  target?: Target;
   type?: Type;
   /** The declaration of a local name itself (a parameter, `let`, alias, step result). */
   definition?: boolean;
@@ -36,8 +42,11 @@ export class CheckContext {
   readonly diagnostics: Diagnostic[] = [];
   /** Every name resolved while checking, in order (see `Reference`). */
   readonly references: Reference[] = [];
-  /** Where each declared record field was written, keyed by the resolved field. */
-  readonly fieldDecls = new WeakMap<Field, { file: string; span: A.Span }>();
+  /**
+   * Where each declared record field was written, keyed by the resolved field. A `Map`: the
+   * fields live as long as this context does, and a `WeakMap` cost extra work at every GC.
+   */
+  readonly fieldDecls = new Map<Field, Target>();
   /** The file of the declaration being checked. */
   file = "";
   /** Declared types, resolved once: named types, events and catalogs by name. */
@@ -60,16 +69,16 @@ export class CheckContext {
     return (this.fragments ??= new Set(this.symbols.fragments.keys()));
   }
 
-  private goals?: string[];
-  /** Every goal name of every journey, computed once (tests name them). */
-  goalNames(): string[] {
-    return (this.goals ??= [...this.symbols.journeys.values()].flatMap((j) => j.decl.clauses.filter((c) => c?.kind === "Goal").map((c) => (c as A.GoalClause).name.name)));
+  private goals?: ReadonlySet<string>;
+  /** Every goal name of every journey, computed once (tests name them: a set, not a list scanned per test). */
+  goalNames(): ReadonlySet<string> {
+    return (this.goals ??= new Set([...this.symbols.journeys.values()].flatMap((j) => j.decl.clauses.filter((c) => c?.kind === "Goal").map((c) => (c as A.GoalClause).name.name))));
   }
 
-  private variants?: string[];
-  /** Every variant name of every experience, computed once (tests name them). */
-  variantNames(): string[] {
-    return (this.variants ??= [...this.symbols.experiences.values()].flatMap((x) => x.decl.items.filter((i) => i?.kind === "Variant").map((v) => (v as A.VariantDecl).name.name)));
+  private variants?: ReadonlySet<string>;
+  /** Every variant name of every experience, computed once (tests name them, like goals). */
+  variantNames(): ReadonlySet<string> {
+    return (this.variants ??= new Set([...this.symbols.experiences.values()].flatMap((x) => x.decl.items.filter((i) => i?.kind === "Variant").map((v) => (v as A.VariantDecl).name.name))));
   }
 
   report(name: CodeName, args: Record<string, string | number>, span: A.Span, extras?: DiagnosticExtras): void {
@@ -77,16 +86,18 @@ export class CheckContext {
   }
 
   /**
-   * Record a resolved name of the current file. `r` is a fresh object from the caller:
-   * completed, not copied (a copy per name was a tenth of the checker's time).
+   * Record a resolved name of the current file. References are the checker's most numerous
+   * objects: each is made here whole, in one shape (one completed or copied afterwards cost
+   * a new hidden class or a copy per name), and `target` is shared, not made per reference.
    */
-  reference(r: Omit<Reference, "file">): void {
-    (r as Reference).file = this.file;
-    this.references.push(r as Reference);
+  reference(span: A.Span, name: string, kind: ReferenceKind, target: Target | undefined, type?: Type, definition?: true): void {
+    const r: Reference = { file: this.file, span, name, kind, target, type };
+    if (definition) r.definition = true;
+    this.references.push(r);
   }
 
   /** Where field `name` of a record (or of a list's elements) was declared, if it was. */
-  fieldTarget(type: Type | undefined, name: string): { file: string; span: A.Span } | undefined {
+  fieldTarget(type: Type | undefined, name: string): Target | undefined {
     let t = type && nonNull(type);
     while (t?.kind === "list") t = nonNull(t.element);
     if (t?.kind !== "record") return undefined;

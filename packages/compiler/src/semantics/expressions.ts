@@ -40,14 +40,14 @@ export function typeOf(ctx: CheckContext, e: A.Expr, scope: Scope, opts: ExprOpt
         return T.unknown;
       }
       const type = narrow(b.type, e, scope);
-      ctx.reference({ span: e.span, name: e.name, kind: b.kind, target: b.file && b.span ? { file: b.file, span: b.span } : undefined, type });
+      ctx.reference(e.span, e.name, b.kind, b.target, type);
       return type;
     }
     case "Member": {
       const objType = requireValue(ctx, e.object, typeOf(ctx, e.object, scope, opts), scope);
       const type = narrow(member(ctx, objType, e.property, e.object), e, scope);
       const target = ctx.fieldTarget(objType, e.property.name);
-      if (target || type.kind !== "unknown") ctx.reference({ span: e.property.span, name: e.property.name, kind: "field", target, type });
+      if (target || type.kind !== "unknown") ctx.reference(e.property.span, e.property.name, "field", target, type);
       return type;
     }
     case "Index": {
@@ -252,8 +252,9 @@ function binaryType(ctx: CheckContext, e: A.BinaryExpr, scope: Scope, opts: Expr
   if (e.op === "and" || e.op === "or") {
     const l = requireValue(ctx, e.left, typeOf(ctx, e.left, scope, opts), scope);
     expectBool(ctx, e.left, l);
-    // `a != null and a.x`: what the left side proves holds on the right.
-    const rightScope = scope.narrowed(nullFacts(e.left, e.op === "and"));
+    // `a != null and a.x`: what the left side proves holds on the right (mostly nothing).
+    const facts = nullFacts(e.left, e.op === "and");
+    const rightScope = facts.length ? scope.narrowed(facts) : scope;
     const r = requireValue(ctx, e.right, typeOf(ctx, e.right, rightScope, opts), rightScope);
     expectBool(ctx, e.right, r);
     return T.bool;

@@ -33,14 +33,16 @@ function skeleton(template: string, includeConditionals: boolean): string {
   let last = 0;
   const literal = (s: string) => {
     if (!kept()) return;
-    for (const c of s) {
+    // Only quotes and backslashes move the string state: the text itself is kept whole.
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
       if (inString) {
         if (escaped) escaped = false;
-        else if (c === "\\") escaped = true;
-        else if (c === '"') inString = false;
-      } else if (c === '"') inString = true;
-      out += c;
+        else if (c === 92 /* \ */) escaped = true;
+        else if (c === 34 /* " */) inString = false;
+      } else if (c === 34) inString = true;
     }
+    out += s;
   };
   for (const m of template.matchAll(TAG)) {
     literal(template.slice(last, m.index));

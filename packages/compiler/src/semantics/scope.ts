@@ -1,6 +1,7 @@
 /** Names in scope, and the paths known not to be null there (flow narrowing). */
 import type { Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
+import type { Target } from "./context.js";
 
 export type BindingKind = "profile" | "alias" | "event" | "let" | "recommend" | "call" | "item" | "param" | "context" | "runtime";
 
@@ -8,9 +9,8 @@ export interface Binding {
   name: string;
   type: Type;
   kind: BindingKind;
-  /** Where it was declared, for go to definition and "declared here" notes. */
-  file?: string;
-  span?: A.Span;
+  /** Where it was declared, for go to definition (shared by every reference to it). */
+  target?: Target;
 }
 
 export class Scope {

@@ -45,8 +45,8 @@ export function checkContent(ctx: CheckContext, s: A.StringExpr, scope: Scope, e
     const b = scope.lookup(r.root);
     r.segments.forEach((seg, i) => {
       const span = { start: at(seg.start), end: at(seg.end) };
-      if (i > 0) ctx.reference({ span, name: seg.name, kind: "field", target: ctx.fieldTarget(r.segments[i - 1]!.type, seg.name), type: seg.type });
-      else ctx.reference({ span, name: seg.name, kind: b?.kind ?? "runtime", target: b?.file && b.span ? { file: b.file, span: b.span } : undefined, type: seg.type });
+      if (i > 0) ctx.reference(span, seg.name, "field", ctx.fieldTarget(r.segments[i - 1]!.type, seg.name), seg.type);
+      else ctx.reference(span, seg.name, b?.kind ?? "runtime", b?.target, seg.type);
     });
   }
   for (const d of result.diagnostics) {

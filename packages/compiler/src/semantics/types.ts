@@ -92,7 +92,7 @@ export function resolveType(ctx: CheckContext, te: A.TypeExpr | undefined): Type
         const s = ctx.symbols;
         const decl = s.types.get(n) ?? s.events.get(n) ?? s.catalogs.get(n);
         const kind = s.types.has(n) ? "type" : s.events.has(n) ? "event" : "catalog";
-        if (decl) ctx.reference({ span: te.name.span, name: n, kind, target: { file: decl.file, span: decl.decl.name.span }, type: t });
+        if (decl) ctx.reference(te.name.span, n, kind, { file: decl.file, span: decl.decl.name.span }, t);
       }
       if (!t) {
         const candidates = [...Object.keys(PRIMITIVES), "list", ...ctx.symbols.types.keys(), ...ctx.symbols.events.keys(), ...ctx.symbols.catalogs.keys()];

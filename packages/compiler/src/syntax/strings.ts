@@ -57,17 +57,17 @@ function decodeQuoted(raw: string, base: number, withMap: boolean): DecodedStrin
 
 function decodeTriple(raw: string, base: number, withMap: boolean): DecodedString {
   const { from, end } = tripleLines(raw);
-  let value = "";
+  const lines: string[] = [];
   const map: number[] | undefined = withMap ? [] : undefined;
   for (let n = 0; n < from.length; n++) {
-    if (n > 0) {
-      value += "\n";
-      map?.push(base + end[n - 1]!);
-    }
-    value += raw.slice(from[n], end[n]);
+    if (n > 0) map?.push(base + end[n - 1]!);
+    lines.push(raw.slice(from[n], end[n]));
     if (map) for (let k = from[n]!; k < end[n]!; k++) map.push(base + k);
   }
   map?.push(base + end[end.length - 1]!);
+  // Joined at once, into a flat string: appended line by line, it was a rope of pieces that
+  // its first reader (the template checker) had to copy flat again.
+  const value = lines.join("\n");
   return map ? { value, map, badEscapes: [] } : { value, badEscapes: [] };
 }
 
