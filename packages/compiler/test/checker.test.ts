@@ -84,6 +84,16 @@ describe("valid programs", () => {
     expect(one(text).diagnostics).toEqual([]);
   });
 
+  it("records the names it resolves only when asked (`references: true`), with the same diagnostics", () => {
+    const plain = compile([{ path: "b.journey", text: brief }]);
+    const withNames = compile([{ path: "b.journey", text: brief }], { references: true });
+    expect(plain.checked.ctx.references).toEqual([]);
+    expect(withNames.checked.ctx.references.length).toBeGreaterThan(100);
+    expect(withNames.checked.ctx.references.some((r) => r.kind === "field" && r.name === "firstName")).toBe(true);
+    expect(withNames.diagnostics).toEqual(plain.diagnostics);
+    expect(withNames.irJson).toBe(plain.irJson);
+  });
+
   it("`compile(…, { emit: false })` checks without emitting", () => {
     const r = compile([{ path: "b.journey", text: brief }], { emit: false });
     expect(r.diagnostics).toEqual([]);

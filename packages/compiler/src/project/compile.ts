@@ -10,6 +10,11 @@ import type { SourceInput } from "./load.js";
 export interface CompileOptions {
   /** Emit the IR (default true); the language server only needs diagnostics. */
   emit?: boolean;
+  /**
+   * Record every resolved name in `checked.ctx.references` (default false): what hover, go
+   * to definition and rename read; a compile for `check` or `build` would only throw them away.
+   */
+  references?: boolean;
 }
 
 export interface CompileResult {
@@ -34,7 +39,7 @@ export function compile(inputs: SourceInput[], options: CompileOptions = {}): Co
     files.set(input.path, r.file);
     syntax.push(...r.diagnostics);
   }
-  const checked = check([...files.values()]);
+  const checked = check([...files.values()], { references: options.references ?? false });
   const diagnostics = [...syntax, ...withoutCascades(checked.ctx.diagnostics, syntax, files)].sort(compareDiagnostics);
   const hasErrors = diagnostics.some((d) => d.severity === "error");
   const indexes = new Map<string, LineIndex>();

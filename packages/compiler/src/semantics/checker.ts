@@ -16,6 +16,8 @@ export interface CheckOptions {
    * passes the declarations an edit touches.
    */
   only?: (file: string, index: number, declaration: A.Declaration) => boolean;
+  /** Record every name resolved in `ctx.references` (default true; `compile` turns it off unless asked). */
+  references?: boolean;
 }
 
 /** What checking one declaration produced: ranges of `ctx.diagnostics` and `ctx.references`. */
@@ -37,7 +39,7 @@ export interface CheckResult {
 export function check(files: A.SourceFile[], options: CheckOptions = {}): CheckResult {
   const sources = new Map(files.map((f) => [f.path, f]));
   const { symbols, duplicates, extraProfiles } = bind(files);
-  const ctx = new CheckContext(symbols, sources);
+  const ctx = new CheckContext(symbols, sources, options.references ?? true);
 
   for (const d of duplicates) {
     ctx.inFile(d.second.file, () =>

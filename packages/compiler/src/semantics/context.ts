@@ -61,6 +61,8 @@ export class CheckContext {
   constructor(
     readonly symbols: Symbols,
     readonly sources: Map<string, A.SourceFile>,
+    /** Whether `reference` records names: only the language server reads them. */
+    readonly recordsReferences = true,
   ) {}
 
   private fragments?: ReadonlySet<string>;
@@ -91,6 +93,7 @@ export class CheckContext {
    * a new hidden class or a copy per name), and `target` is shared, not made per reference.
    */
   reference(span: A.Span, name: string, kind: ReferenceKind, target: Target | undefined, type?: Type, definition?: true): void {
+    if (!this.recordsReferences) return;
     const r: Reference = { file: this.file, span, name, kind, target, type };
     if (definition) r.definition = true;
     this.references.push(r);

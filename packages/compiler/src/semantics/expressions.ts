@@ -46,8 +46,10 @@ export function typeOf(ctx: CheckContext, e: A.Expr, scope: Scope, opts: ExprOpt
     case "Member": {
       const objType = requireValue(ctx, e.object, typeOf(ctx, e.object, scope, opts), scope);
       const type = narrow(member(ctx, objType, e.property, e.object), e, scope);
-      const target = ctx.fieldTarget(objType, e.property.name);
-      if (target || type.kind !== "unknown") ctx.reference(e.property.span, e.property.name, "field", target, type);
+      if (ctx.recordsReferences) {
+        const target = ctx.fieldTarget(objType, e.property.name);
+        if (target || type.kind !== "unknown") ctx.reference(e.property.span, e.property.name, "field", target, type);
+      }
       return type;
     }
     case "Index": {

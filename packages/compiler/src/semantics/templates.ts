@@ -41,13 +41,15 @@ export function checkContent(ctx: CheckContext, s: A.StringExpr, scope: Scope, e
   const complete = !result.diagnostics.some((d) => d.kind === "syntax");
   if (!result.diagnostics.length && !result.references.length) return complete;
   const at = sourceOffsets(ctx.text(s.span), s.span.start);
-  for (const r of result.references) {
-    const b = scope.lookup(r.root);
-    r.segments.forEach((seg, i) => {
-      const span = { start: at(seg.start), end: at(seg.end) };
-      if (i > 0) ctx.reference(span, seg.name, "field", ctx.fieldTarget(r.segments[i - 1]!.type, seg.name), seg.type);
-      else ctx.reference(span, seg.name, b?.kind ?? "runtime", b?.target, seg.type);
-    });
+  if (ctx.recordsReferences) {
+    for (const r of result.references) {
+      const b = scope.lookup(r.root);
+      r.segments.forEach((seg, i) => {
+        const span = { start: at(seg.start), end: at(seg.end) };
+        if (i > 0) ctx.reference(span, seg.name, "field", ctx.fieldTarget(r.segments[i - 1]!.type, seg.name), seg.type);
+        else ctx.reference(span, seg.name, b?.kind ?? "runtime", b?.target, seg.type);
+      });
+    }
   }
   for (const d of result.diagnostics) {
     const span = { start: at(d.start), end: Math.max(at(d.start), at(d.end)) };
