@@ -98,7 +98,11 @@ async function ingestInOrder(runtime: Runtime, events: { e: EventEnvelope; i: nu
     await runtime.ingest(events.map(({ e }) => e));
   } catch (err) {
     if (!(err instanceof InvalidInputError)) throw err;
-    const rename = (text: string) => text.replace(/^(invalid )?event(?:\[(\d+)\])?/, (_, lead: string | undefined, k: string | undefined) => `${lead ?? ""}event[${events[Number(k ?? 0)]!.i}]`);
-    throw new InvalidInputError(rename(err.message), err.errors.map((x) => ({ ...x, path: rename(x.path) })));
+    // `invalid event[k]: event[k].data…` (no `[k]` when the call had one event).
+    const k = Number(/^invalid event\[(\d+)\]/.exec(err.message)?.[1] ?? 0);
+    const at = `event[${events[k]!.i}]`;
+    const path = (p: string) => p.replace(/^event(\[\d+\])?/, at);
+    const message = err.message.replace(/^invalid event(\[\d+\])?: event(\[\d+\])?/, `invalid ${at}: ${at}`);
+    throw new InvalidInputError(message, err.errors.map((x) => ({ ...x, path: path(x.path) })));
   }
 }
