@@ -85,6 +85,11 @@ const heap = () => {
   return process.memoryUsage().heapUsed;
 };
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
+/** CPU seconds (user + system) since `since`: steadier than wall time on a shared machine, where other work takes turns on the cores. */
+const cpuSeconds = (since) => {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1e6;
+};
 
 async function measureRuntime(label, makeStore, perCall) {
   const store = await makeStore();
@@ -116,6 +121,7 @@ async function measureRuntime(label, makeStore, perCall) {
   }
   sent = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   // On a virtual clock the runtime applies each event at its own time, after the timers due
   // before it, however many events one call carries: calls of PER_CALL events commit that
   // many at once (group commit) and mean the same as one event per call.
@@ -125,9 +131,10 @@ async function measureRuntime(label, makeStore, perCall) {
   }
   await rt2.advanceTo(END);
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds(cpu0);
   await rt2.stop();
   await store2.close();
-  return { label, eventsPerSecond: events.length / seconds, seconds, perInstance, sent };
+  return { label, eventsPerSecond: events.length / seconds, seconds, cpu, perInstance, sent };
 }
 
 function measureReference() {
@@ -147,6 +154,7 @@ function measureReference() {
   if (m.heap.a.length === 0) throw new Error("the reference holds no waiting instance");
   const r = make();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   for (const e of events) {
     const t = Date.parse(e.time);
     r.runUntil(t);
@@ -154,7 +162,8 @@ function measureReference() {
   }
   r.runUntil(END);
   const seconds = (performance.now() - t0) / 1000;
-  return { label: "hand-written reference", eventsPerSecond: events.length / seconds, seconds, perInstance, sent: r.sent };
+  const cpu = cpuSeconds(cpu0);
+  return { label: "hand-written reference", eventsPerSecond: events.length / seconds, seconds, cpu, perInstance, sent: r.sent };
 }
 
 let tempDir;
@@ -174,14 +183,14 @@ if (tempDir) rmSync(tempDir, { recursive: true, force: true });
 
 console.log("");
 console.log(`(${fmt(BATCH)} events per ingest call unless said; each event still applies at its own time)`);
-console.log("store                     events/s     total s   heap/waiting instance   messages");
-for (const r of results) console.log(`${r.label.padEnd(24)} ${fmt(r.eventsPerSecond).padStart(9)} ${r.seconds.toFixed(2).padStart(10)} ${(fmt(r.perInstance) + " B").padStart(22)} ${fmt(r.sent).padStart(10)}`);
+console.log("store                     events/s     total s   CPU s   heap/waiting instance   messages");
+for (const r of results) console.log(`${r.label.padEnd(24)} ${fmt(r.eventsPerSecond).padStart(9)} ${r.seconds.toFixed(2).padStart(10)} ${r.cpu.toFixed(2).padStart(7)} ${(fmt(r.perInstance) + " B").padStart(22)} ${fmt(r.sent).padStart(10)}`);
 const [ref] = results;
 const mem = results.find((r) => r.label === "memory");
 const sql = results.find((r) => r.label === "sqlite");
 console.log("");
 const verdict = (ok) => (ok ? "PASS" : "MISS");
-if (mem) console.log(`in-memory vs reference: ${(ref.eventsPerSecond / mem.eventsPerSecond).toFixed(2)}× slower (target ≤ 2×) ${verdict(ref.eventsPerSecond / mem.eventsPerSecond <= 2)}`);
+if (mem) console.log(`in-memory vs reference: ${(ref.eventsPerSecond / mem.eventsPerSecond).toFixed(2)}× slower (target ≤ 2×) ${verdict(ref.eventsPerSecond / mem.eventsPerSecond <= 2)}; in CPU time ${(mem.cpu / ref.cpu).toFixed(2)}×`);
 if (sql) console.log(`sqlite: ${fmt(sql.eventsPerSecond)} events/s (target ≥ 20,000) ${verdict(sql.eventsPerSecond >= 20_000)}`);
 if (mem) console.log(`heap per waiting instance (memory store): ${fmt(mem.perInstance)} B (target ≤ 1,024) ${verdict(mem.perInstance <= 1024)}`);
 for (const r of results) if (r.sent !== ref.sent) console.log(`note: the ${r.label} runtime sent ${fmt(r.sent)} messages, the reference ${fmt(ref.sent)}`);
