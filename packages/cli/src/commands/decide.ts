@@ -51,15 +51,14 @@ async function run(project: string, options: DecideOptions, color: boolean): Pro
     if (!context || typeof context !== "object" || Array.isArray(context)) throw new UserError("--context: expected a JSON object");
   }
   const eventsPath = dataFile(project, options.events, "events.jsonl");
-  const read = eventsPath ? readEvents(eventsPath) : { events: [], lines: [] };
-  const { events } = read;
+  const { events, lines } = eventsPath ? readEvents(eventsPath) : { events: [], lines: [] };
   const at = options.at !== undefined ? Date.parse(options.at) : events.length ? Math.max(...events.map((e) => Date.parse(e.time))) : Date.now();
   if (Number.isNaN(at)) throw new UserError(`--at ${options.at}: expected an ISO time`);
   const profilesPath = dataFile(project, options.profiles, "profiles.json");
   const catalogPath = dataFile(project, options.catalog, "catalog.json");
   const responsesPath = dataFile(project, options.actionResponses, "action-responses.json");
   let decisions: Decision[] = [];
-  const upToAt = events.map((e, i) => ({ e, line: read.lines[i]! })).filter(({ e }) => Date.parse(e.time) <= at);
+  const upToAt = events.map((e, i) => ({ e, line: lines[i]! })).filter(({ e }) => Date.parse(e.time) <= at);
   try {
     const result = await simulate({
       ir,
