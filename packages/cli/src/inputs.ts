@@ -40,9 +40,11 @@ export function readEvents(path: string): { events: EventEnvelope[]; lines: numb
 
 /** The runtime names an invalid event by its place in the list it was given: name it by file and line. */
 export function invalidEvent(e: InvalidInputError, path: string | undefined, lines: number[]): UserError {
-  const m = /^invalid event\[(\d+)\]: event\[\d+\]\.?(.*)$/.exec(e.message);
-  const line = m && lines[Number(m[1])];
-  return new UserError(m && line && path ? `${path}:${line}: invalid event: ${m[2]!.trim()}` : e.message);
+  const line = e.index === undefined ? undefined : lines[e.index];
+  const first = e.errors[0];
+  if (!path || line === undefined || !first) return new UserError(e.message);
+  const field = first.path.replace(/^event(\[\d+\])?\.?/, "");
+  return new UserError(`${path}:${line}: invalid event: ${field ? `${field} ` : ""}${first.message}`);
 }
 
 export function readProfiles(path: string): { id: string; [k: string]: unknown }[] {

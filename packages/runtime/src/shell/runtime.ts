@@ -75,8 +75,15 @@ export class InvalidInputError extends Error {
   constructor(
     message: string,
     readonly errors: ValidationError[],
+    /** For an event: its place in the list given to `ingest` (0 for a single event). */
+    readonly index?: number,
   ) {
     super(message);
+  }
+
+  /** An invalid event, named `where` (`event[3]`, or `event` alone): the first error in the message, every one in `errors`. */
+  static forEvent(where: string, errors: ValidationError[], index: number): InvalidInputError {
+    return new InvalidInputError(`invalid ${where}: ${errors[0]!.path} ${errors[0]!.message}`, errors, index);
   }
 }
 
@@ -259,7 +266,7 @@ class JourneyRuntime implements Runtime {
 
   async ingest(input: EventEnvelope | EventEnvelope[]): Promise<{ accepted: number; duplicates: number }> {
     const given = Array.isArray(input) ? input : [input];
-    given.forEach((e, i) => this.validateEvent(e, given.length > 1 ? `[${i}]` : ""));
+    given.forEach((e, i) => this.validateEvent(e, given.length > 1 ? `event[${i}]` : "event", i));
     // A batch applies in time order (a stable sort: equal times keep their order), with
     // the declared defaults filled in.
     const events = given
@@ -382,10 +389,9 @@ class JourneyRuntime implements Runtime {
     });
   }
 
-  private validateEvent(e: EventEnvelope, at: string): void {
-    const where = `event${at}`;
+  private validateEvent(e: EventEnvelope, where: string, index: number): void {
     const fail = (path: string, message: string) => {
-      throw new InvalidInputError(`invalid ${where}: ${path} ${message}`, [{ path, message }]);
+      throw InvalidInputError.forEvent(where, [{ path, message }], index);
     };
     if (!e || typeof e !== "object") fail(where, "must be an object");
     for (const f of ["id", "type", "profileId", "time"] as const) if (typeof e[f] !== "string" || !e[f]) fail(`${where}.${f}`, "must be a non-empty string");
@@ -393,7 +399,7 @@ class JourneyRuntime implements Runtime {
     const type = this.ir.events[e.type];
     if (!type) fail(`${where}.type`, `\`${e.type}\` is not a declared event`);
     const errors = validate(e.data ?? {}, type!, `${where}.data`);
-    if (errors.length) throw new InvalidInputError(`invalid ${where}: ${errors[0]!.path} ${errors[0]!.message}`, errors);
+    if (errors.length) throw InvalidInputError.forEvent(where, errors, index);
   }
 
   /** Events feed the catalog engine with the signals the `catalog … signals` block declares (stored with the event, recorded once committed). */

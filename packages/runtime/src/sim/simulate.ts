@@ -97,12 +97,9 @@ async function ingestInOrder(runtime: Runtime, events: { e: EventEnvelope; i: nu
   try {
     await runtime.ingest(events.map(({ e }) => e));
   } catch (err) {
-    if (!(err instanceof InvalidInputError)) throw err;
-    // `invalid event[k]: event[k].data…` (no `[k]` when the call had one event).
-    const k = Number(/^invalid event\[(\d+)\]/.exec(err.message)?.[1] ?? 0);
-    const at = `event[${events[k]!.i}]`;
-    const path = (p: string) => p.replace(/^event(\[\d+\])?/, at);
-    const message = err.message.replace(/^invalid event(\[\d+\])?: event(\[\d+\])?/, `invalid ${at}: ${at}`);
-    throw new InvalidInputError(message, err.errors.map((x) => ({ ...x, path: path(x.path) })));
+    if (!(err instanceof InvalidInputError) || err.index === undefined) throw err;
+    const { i } = events[err.index]!;
+    const where = `event[${i}]`;
+    throw InvalidInputError.forEvent(where, err.errors.map((x) => ({ ...x, path: x.path.replace(/^event(\[\d+\])?/, where) })), i);
   }
 }

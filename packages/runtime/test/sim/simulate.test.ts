@@ -110,6 +110,7 @@ describe("ingest", () => {
     expect(err).toBeInstanceOf(InvalidInputError);
     expect((err as InvalidInputError).errors).toEqual([{ path: "event[1].data.items[0].price", message: 'expected number, found the string "cheap"' }]);
     expect((err as Error).message).toContain("event[1].data.items[0].price");
+    expect((err as InvalidInputError).index).toBe(1);
     // Nothing happened: not the valid event either.
     expect(timeline).toEqual([]);
     expect(await store.loadProfile("p1")).toBeUndefined();
