@@ -39,7 +39,8 @@ export function checkContent(ctx: CheckContext, s: A.StringExpr, scope: Scope, e
   });
   if (used) for (const r of result.references) used.add(r.root);
   const complete = !result.diagnostics.some((d) => d.kind === "syntax");
-  if (!result.diagnostics.length && !result.references.length) return complete;
+  // Nothing to place in the source: no offset map to build.
+  if (!result.diagnostics.length && !(ctx.recordsReferences && result.references.length)) return complete;
   const at = sourceOffsets(ctx.text(s.span), s.span.start);
   if (ctx.recordsReferences) {
     for (const r of result.references) {

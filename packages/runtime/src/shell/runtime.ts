@@ -402,7 +402,7 @@ class JourneyRuntime implements Runtime {
     if (errors.length) throw InvalidInputError.forEvent(where, errors, index);
   }
 
-  /** Events feed the catalog engine with the signals the `catalog … signals` block declares (stored with the event, recorded once committed). */
+  /** Events feed the catalog engine with the signals the `catalog … signals` block declares (stored with the event; see `learn`). */
   private signalsOf(ev: EventEnvelope): Signal[] {
     const out: Signal[] = [];
     if (!this.catalog) return out;
@@ -489,8 +489,8 @@ class JourneyRuntime implements Runtime {
   /**
    * Step a profile. A recommendation the built-in catalog can answer is answered here, inside
    * the same unit of work: it is a read, so a crash before the commit just runs it all again.
-   * Not in a unit of work that carries catalog signals: the engine learns those only once they
-   * are committed, and the answer must see them, so it is given after the commit.
+   * It sees the signals of the unit's earlier events: they are learned as each event applies
+   * (`learn`). Any other request marks the unit `waiting`: dispatch answers it after the commit.
    */
   private apply(batch: Batch, state: ProfileState, input: Input, now: number): void {
     // The input, then the answers to the requests it made, in the order they were made.
