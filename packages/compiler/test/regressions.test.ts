@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { compile, type CompileResult } from "@journey/compiler";
 import type * as A from "../src/syntax/ast.js";
 import { parseFile } from "../src/syntax/parse.js";
-import { lexer } from "../src/syntax/tokens.js";
+import { lexer, tokEnd } from "../src/syntax/tokens.js";
 import { briefExample, spanOf } from "./support.js";
 
 const PROFILE = "profile {\n  email: string\n  phone?: string\n}\nevent SiteVisited { url: string }\n";
@@ -256,7 +256,7 @@ describe("regression: one-token edits of the brief example throw or report NaN s
     const failures = new Map<string, string>();
     for (const tok of lexer.tokenize(text).tokens) {
       const s = tok.startOffset;
-      const e = tok.endOffset! + 1;
+      const e = tokEnd(tok);
       const edits: [string, string][] = [
         [`delete ${JSON.stringify(tok.image)} at ${s}`, text.slice(0, s) + text.slice(e)],
         [`double ${JSON.stringify(tok.image)} at ${s}`, text.slice(0, e) + " " + tok.image + text.slice(e)],

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { compile, type Diagnostic } from "@journey/compiler";
-import { lexer } from "../src/syntax/tokens.js";
+import { lexer, tokEnd } from "../src/syntax/tokens.js";
 import { briefExample, sampleFiles } from "./support.js";
 
 /** Above this many prefixes in all, files are cut at every k-th boundary (keeps the run short). */
@@ -28,7 +28,7 @@ function cuts(text: string): number[] {
   const at = new Set<number>([0, text.length]);
   for (const tok of [...lexed.tokens, ...Object.values(lexed.groups).flat()]) {
     at.add(tok.startOffset);
-    if (tok.endOffset !== undefined && Number.isFinite(tok.endOffset)) at.add(tok.endOffset + 1);
+    at.add(tokEnd(tok));
   }
   return [...at].filter((o) => o >= 0 && o <= text.length).sort((a, b) => a - b);
 }

@@ -6,7 +6,7 @@
  */
 import type { IToken } from "chevrotain";
 import type * as A from "./ast.js";
-import { tokSpan } from "./tokens.js";
+import { tokEnd, tokSpan } from "./tokens.js";
 
 /**
  * Binding strength (higher binds tighter). `not` binds looser than comparisons, tighter than
@@ -69,14 +69,14 @@ export function errorAt(span: A.Span): A.ErrorExpr {
 }
 
 function binaryExpr(left: A.Expr | undefined, opTok: IToken, right: A.Expr | undefined): A.Expr {
-  const opEnd = opTok.endOffset! + 1;
+  const opEnd = tokEnd(opTok);
   const l = left ?? errorAt(tokSpan(opTok));
   const r = right ?? errorAt({ start: opEnd, end: opEnd });
   return { kind: "Binary", op: opTok.image as A.BinaryOp, opSpan: tokSpan(opTok), left: l, right: r, span: { start: l.span.start, end: Math.max(r.span.end, opEnd) } };
 }
 
 export function unaryExpr(op: "not" | "-", tok: IToken, operand: A.Expr | undefined): A.Expr {
-  const end = tok.endOffset! + 1;
+  const end = tokEnd(tok);
   const o = operand ?? errorAt({ start: end, end });
   return { kind: "Unary", op, operand: o, span: { start: tok.startOffset, end: Math.max(o.span.end, end) } };
 }

@@ -7,7 +7,7 @@ import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Comment, SourceFile, Span } from "./ast.js";
 import { parser } from "./parser.js";
 import * as t from "./tokens.js";
-import { tokSpan } from "./tokens.js";
+import { retype, tokSpan } from "./tokens.js";
 
 /** Deeper nesting than this is refused before parsing: recursion must never overflow the stack. */
 export const MAX_NESTING = 100;
@@ -166,11 +166,6 @@ function markRecovered(file: SourceFile, offsets: number[]): void {
   for (const at of offsets) {
     for (const decl of file.declarations) if (decl.span.start <= at && at <= decl.span.end) decl.recovered = true;
   }
-}
-
-function retype(tok: IToken, type: typeof t.StringLit): void {
-  tok.tokenType = type;
-  tok.tokenTypeIdx = type.tokenTypeIdx!;
 }
 
 function errorSpan(tok: IToken, text: string): Span {

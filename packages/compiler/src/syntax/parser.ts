@@ -9,7 +9,7 @@
  */
 import { EmbeddedActionsParser, type IOrAlt, type IToken, type TokenType } from "chevrotain";
 import * as t from "./tokens.js";
-import { tokSpan } from "./tokens.js";
+import { tokEnd, tokSpan } from "./tokens.js";
 import type * as A from "./ast.js";
 import { Chain, errorAt, fold, unaryExpr } from "./operators.js";
 import { decodeString } from "./strings.js";
@@ -69,7 +69,7 @@ export class JourneyParser extends EmbeddedActionsParser {
   private spanFrom(start: number): A.Span {
     if (this.RECORDING_PHASE) return EMPTY;
     const last = this.LA(0);
-    const end = last && Number.isFinite(last.endOffset) ? last.endOffset! + 1 : start;
+    const end = last && Number.isFinite(last.startOffset) ? tokEnd(last) : start;
     return { start, end: Math.max(start, end) };
   }
   private ident(tok: IToken): A.Ident {
@@ -1249,7 +1249,7 @@ export class JourneyParser extends EmbeddedActionsParser {
         const prop = this.CONSUME(t.Name);
         if (this.RECORDING_PHASE) return;
         const obj = this.selected ?? errorExpr(tokSpan(prop));
-        this.selected = { kind: "Member", object: obj, property: this.ident(prop), span: { start: obj.span.start, end: prop.endOffset! + 1 } };
+        this.selected = { kind: "Member", object: obj, property: this.ident(prop), span: { start: obj.span.start, end: tokEnd(prop) } };
       },
     },
     {
@@ -1259,7 +1259,7 @@ export class JourneyParser extends EmbeddedActionsParser {
         const close = this.CONSUME(t.RBracket);
         if (this.RECORDING_PHASE) return;
         const obj = this.selected ?? errorExpr(tokSpan(close));
-        this.selected = { kind: "Index", object: obj, index: index ?? errorExpr(), span: { start: obj.span.start, end: close.endOffset! + 1 } };
+        this.selected = { kind: "Index", object: obj, index: index ?? errorExpr(), span: { start: obj.span.start, end: tokEnd(close) } };
       },
     },
   ];
@@ -1335,7 +1335,9 @@ export class JourneyParser extends EmbeddedActionsParser {
 
   private stringExpr = this.RULE("stringExpr", (): A.StringExpr => {
     const tok = this.OR(this.stringAlternatives);
-    return { kind: "String", value: this.decode(tok), triple: this.RECORDING_PHASE ? false : tok.image.startsWith('"""'), span: tokSpan(tok) };
+    // While recording, `OR` gives a placeholder, not a token.
+    if (this.RECORDING_PHASE) return { kind: "String", value: "", triple: false, span: EMPTY };
+    return { kind: "String", value: this.decode(tok), triple: tok.image.startsWith('"""'), span: tokSpan(tok) };
   });
 
   private readonly stringAlternatives: IOrAlt<IToken>[] = [{ ALT: () => this.CONSUME(t.StringLit) }, { ALT: () => this.CONSUME(t.TripleStringLit) }];

@@ -3,8 +3,8 @@
  * instance may still be running, compiled templates, and what `step` needs from
  * configuration (links). Built once per deployment.
  */
-import type { IR, IRJourney } from "@journey/ir";
-import { compileTemplate, type CompiledTemplate } from "@journey/template";
+import type { IR, IRJourney, IRNode } from "@journey/ir";
+import { compileTemplate, rootNames, type CompiledTemplate } from "@journey/template";
 import { evaluate, pathRoots, type EvalEnv } from "./evaluate.js";
 import type { CallRequest } from "./state.js";
 
@@ -77,6 +77,20 @@ export class Program {
   }
 
   private readonly goalNames = new Map<string, Set<string>>();
+
+  /**
+   * The bindings an instance waiting at `nodeId` of version `j` may still read: those read
+   * there or at any node after it, and those its exits and goals read. The others are behind
+   * it for good (a recommendation's items after the message that shows them): a waiting
+   * instance need not keep them. Undefined for a node the version does not have.
+   */
+  liveVars(j: IRJourney, nodeId: string): ReadonlySet<string> | undefined {
+    let live = this.live.get(j.version);
+    if (!live) this.live.set(j.version, (live = liveness(j)));
+    return live.get(nodeId);
+  }
+
+  private readonly live = new Map<string, Map<string, Set<string>>>();
 
   /** A journey by version (an instance keeps the version it started on). */
   journey(version: string): IRJourney | undefined {
@@ -159,5 +173,61 @@ export class Program {
       timeoutMs: a.timeoutMs ?? 5000,
       retries: a.retries ?? 0,
     };
+  }
+}
+
+/** Each node's live bindings (see `Program.liveVars`): its reads, and those of every node after it. */
+function liveness(j: IRJourney): Map<string, Set<string>> {
+  const always = new Set<string>();
+  for (const m of [...j.exits, ...j.goals]) if (m.where) pathRoots(m.where, always);
+  const live = new Map<string, Set<string>>();
+  for (const [id, node] of Object.entries(j.nodes)) live.set(id, reads(node, new Set(always)));
+  // Loops (`repeat`) make the graph cyclic: grow the sets until nothing changes.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [id, names] of live) {
+      for (const next of successors(j.nodes[id]!)) {
+        for (const name of (next !== null && live.get(next)) || []) {
+          if (names.has(name)) continue;
+          names.add(name);
+          changed = true;
+        }
+      }
+    }
+  }
+  return live;
+}
+
+/**
+ * The bindings a node reads: the roots of its expressions, and the names its inline content
+ * reads (fragments it includes read none: they see only `profile` and the runtime's names).
+ */
+function reads(node: IRNode, out: Set<string>): Set<string> {
+  // A `set` node's `path` is a profile path, not an expression.
+  pathRoots(node.kind === "set" ? node.value : node, out);
+  if (node.kind === "send" && node.content) {
+    for (const c of Object.values(node.content)) if ("template" in c) for (const name of rootNames(c.template)) out.add(name);
+  }
+  return out;
+}
+
+/** The nodes a node may continue at (null: the instance ends). */
+function successors(node: IRNode): (string | null)[] {
+  switch (node.kind) {
+    case "waitFor":
+      return [node.onEvent, node.onTimeout, node.next];
+    case "if":
+      return [...node.branches.map((b) => b.then), node.else, node.next];
+    case "split":
+      return [...node.arms.map((a) => a.then), node.next];
+    case "call":
+      return [node.onError, node.next];
+    case "repeat":
+      return [node.body, node.next];
+    case "jump":
+    case "end":
+      return [];
+    default:
+      return [node.next];
   }
 }

@@ -329,13 +329,30 @@ class Run {
       inst.node = current;
       try {
         const next = this.exec(inst, current, node);
-        if (next === WAIT) return;
+        if (next === WAIT) {
+          this.forgetDead(inst);
+          return;
+        }
         id = next;
       } catch (e) {
         this.fail(inst, current, e instanceof Error ? e.message : String(e));
         return;
       }
     }
+  }
+
+  /** A waiting instance keeps only the bindings it may still read (see `Program.liveVars`). */
+  private forgetDead(inst: Instance): void {
+    if (!inst.wait || this.state.instances[inst.journey] !== inst) return;
+    const j = this.program.journey(inst.version);
+    const live = j && this.program.liveVars(j, inst.node);
+    if (!live) return;
+    let dead = false;
+    for (const name in inst.vars) if (!live.has(name)) dead = true;
+    if (!dead) return;
+    const kept: Record<string, unknown> = {};
+    for (const name in inst.vars) if (live.has(name)) kept[name] = inst.vars[name];
+    inst.vars = kept;
   }
 
   /** Execute one node: the next node id, null to end, or WAIT. */

@@ -53,47 +53,85 @@ function declared(type: Extract<Type, { kind: "record" }>): Set<string> {
   return names;
 }
 
+/**
+ * Per type, once: a function that answers "would `collect` find no error?" and a function
+ * that fills in defaults. Every event, profile and response goes through them, so the
+ * type's structure is walked when the function is built, not at each value. (Types come
+ * from the IR, which is JSON: they have no cycles.)
+ */
+const compiled = new WeakMap<Type, { conforms?: (value: unknown) => boolean; fill?: Fill | null }>();
+
+function slot(type: Type): { conforms?: (value: unknown) => boolean; fill?: Fill | null } {
+  let s = compiled.get(type);
+  if (!s) compiled.set(type, (s = {}));
+  return s;
+}
+
+const hasOwn = (obj: object, key: string): boolean => Object.prototype.hasOwnProperty.call(obj, key);
+
 /** Whether `collect` would find no error. */
 function conforms(value: unknown, type: Type): boolean {
+  return conformer(type)(value);
+}
+
+function conformer(type: Type): (value: unknown) => boolean {
+  const s = slot(type);
+  return (s.conforms ??= buildConformer(type));
+}
+
+function buildConformer(type: Type): (value: unknown) => boolean {
   switch (type.kind) {
     case "unknown":
-      return true;
-    case "optional":
-      return value === null || value === undefined || conforms(value, type.inner);
+      return () => true;
+    case "optional": {
+      const inner = conformer(type.inner);
+      return (value) => value === null || value === undefined || inner(value);
+    }
     case "null":
-      return value === null;
+      return (value) => value === null;
     case "string":
-      return typeof value === "string";
+      return (value) => typeof value === "string";
     case "number":
-      return typeof value === "number" && Number.isFinite(value);
+      return (value) => typeof value === "number" && Number.isFinite(value);
     case "int":
-      return Number.isInteger(value);
+      return (value) => Number.isInteger(value);
     case "bool":
-      return typeof value === "boolean";
+      return (value) => typeof value === "boolean";
     case "datetime":
-      return isDateTime(value);
+      return isDateTime;
     case "duration":
-      return typeof value === "number" && value >= 0;
-    case "literal":
-      return value === type.value;
-    case "union":
-      return type.members.some((m) => conforms(value, m));
-    case "list":
-      if (!Array.isArray(value)) return false;
-      for (let i = 0; i < value.length; i++) if (!conforms(value[i], type.element)) return false;
-      return true;
+      return (value) => typeof value === "number" && value >= 0;
+    case "literal": {
+      const literal = type.value;
+      return (value) => value === literal;
+    }
+    case "union": {
+      const members = type.members.map(conformer);
+      return (value) => members.some((m) => m(value));
+    }
+    case "list": {
+      const element = conformer(type.element);
+      return (value) => {
+        if (!Array.isArray(value)) return false;
+        for (let i = 0; i < value.length; i++) if (!element(value[i])) return false;
+        return true;
+      };
+    }
     case "record": {
-      if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
-      const obj = value as Record<string, unknown>;
-      for (const f of type.fields) {
-        const v = Object.prototype.hasOwnProperty.call(obj, f.name) ? obj[f.name] : undefined;
-        if (v === undefined || v === null) {
-          if (!f.optional && f.default === undefined) return false;
-        } else if (!conforms(v, f.type)) return false;
-      }
+      const fields = type.fields.map((f) => ({ name: f.name, required: !f.optional && f.default === undefined, conforms: conformer(f.type) }));
       const names = declared(type);
-      for (const k in obj) if (Object.prototype.hasOwnProperty.call(obj, k) && !names.has(k)) return false;
-      return true;
+      return (value) => {
+        if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+        const obj = value as Record<string, unknown>;
+        for (const f of fields) {
+          const v = hasOwn(obj, f.name) ? obj[f.name] : undefined;
+          if (v === undefined || v === null) {
+            if (f.required) return false;
+          } else if (!f.conforms(v)) return false;
+        }
+        for (const k in obj) if (hasOwn(obj, k) && !names.has(k)) return false;
+        return true;
+      };
     }
   }
 }
@@ -166,27 +204,71 @@ function collect(value: unknown, type: Type, path: string, errors: ValidationErr
   }
 }
 
+/** A present (non-null) value with its defaults filled in, copied on write. */
+type Fill = (value: unknown) => unknown;
+
 /**
- * `value` with declared defaults filled in and absent optionals set to null. Copy on write:
- * a value that needs nothing is returned as it is, so well-formed data costs no allocation.
+ * `value`, which conforms to `type` (see `validate`), with declared defaults filled in and
+ * absent optionals set to null. Copy on write: a value that needs nothing is returned as it
+ * is, so well-formed data costs no allocation, and a type with nothing to fill (no optional
+ * or defaulted field anywhere) is not walked.
  */
 export function withDefaults(value: unknown, type: Type): unknown {
-  if (type.kind === "optional") return value === null || value === undefined ? null : withDefaults(value, type.inner);
-  if (type.kind === "list" && Array.isArray(value)) {
-    let out: unknown[] | undefined;
-    value.forEach((v, i) => {
-      const d = withDefaults(v, type.element);
-      if (d !== v) (out ??= value.slice())[i] = d;
-    });
-    return out ?? value;
+  if (type.kind === "optional" && (value === null || value === undefined)) return null;
+  const fill = filler(type);
+  return fill && value !== null && value !== undefined ? fill(value) : value;
+}
+
+/** A record of `type` before anything is known of it: each field its default, or null. */
+export function emptyRecord(type: Type): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (type.kind === "record") for (const f of type.fields) out[f.name] = f.default !== undefined ? structuredClone(f.default) : null;
+  return out;
+}
+
+/** What fills a present value of `type`, or null when values of it never change. */
+function filler(type: Type): Fill | null {
+  const s = slot(type);
+  if (s.fill === undefined) s.fill = buildFiller(type);
+  return s.fill;
+}
+
+function buildFiller(type: Type): Fill | null {
+  switch (type.kind) {
+    case "optional":
+      return filler(type.inner);
+    case "list": {
+      const element = filler(type.element);
+      if (!element) return null;
+      return (value) => {
+        if (!Array.isArray(value)) return value;
+        let out: unknown[] | undefined;
+        for (let i = 0; i < value.length; i++) {
+          const v = value[i];
+          const d = v === null || v === undefined ? v : element(v);
+          if (d !== v) (out ??= value.slice())[i] = d;
+        }
+        return out ?? value;
+      };
+    }
+    case "record": {
+      const fields = type.fields.map((f) => ({ name: f.name, absent: f.optional || f.default !== undefined, default: f.default, fill: filler(f.type) }));
+      // Absent required fields are the validator's business: with no optional, defaulted or
+      // fillable field, there is nothing to do.
+      if (!fields.some((f) => f.absent || f.fill)) return null;
+      return (value) => {
+        if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+        const obj = value as Record<string, unknown>;
+        let out: Record<string, unknown> | undefined;
+        for (const f of fields) {
+          const v = obj[f.name];
+          const d = v === undefined || v === null ? (f.default !== undefined ? structuredClone(f.default) : null) : f.fill ? f.fill(v) : v;
+          if (d !== v) (out ??= { ...obj })[f.name] = d;
+        }
+        return out ?? value;
+      };
+    }
+    default:
+      return null;
   }
-  if (type.kind !== "record" || value === null || typeof value !== "object" || Array.isArray(value)) return value;
-  const obj = value as Record<string, unknown>;
-  let out: Record<string, unknown> | undefined;
-  for (const f of type.fields) {
-    const v = obj[f.name];
-    const d = v === undefined || v === null ? (f.default !== undefined ? structuredClone(f.default) : null) : withDefaults(v, f.type);
-    if (d !== v) (out ??= { ...obj })[f.name] = d;
-  }
-  return out ?? value;
 }

@@ -11,7 +11,7 @@ import { SystemClock, VirtualClock, type Clock } from "../clock.js";
 import { Program } from "../engine/program.js";
 import { newProfileState, nextDue, type CallRequest, type Effect, type EventEnvelope, type ProfileState } from "../engine/state.js";
 import { step, type Input } from "../engine/step.js";
-import { validate, withDefaults, type ValidationError } from "../engine/validate.js";
+import { emptyRecord, validate, withDefaults, type ValidationError } from "../engine/validate.js";
 import { loadIR } from "../ir/load.js";
 import { IncrementalCatalogEngine } from "../recs/incremental.js";
 import { windowsIn } from "../recs/options.js";
@@ -198,7 +198,7 @@ class JourneyRuntime implements Runtime {
     if (typeof request.profileId !== "string" || !request.profileId) throw new InvalidInputError("invalid decide request: profileId must be a non-empty string", [{ path: "profileId", message: "must be a non-empty string" }]);
     const state = await this.store.viewProfile(request.profileId);
     // An unknown profile gets the default path: its fields are absent (null).
-    const profile = state?.attributes ?? (withDefaults({}, this.ir.profile) as Record<string, unknown>);
+    const profile = state?.attributes ?? emptyRecord(this.ir.profile);
     return decide({ ...this.decideDeps(), profile }, request, request.now ?? this.clock.now());
   }
 
@@ -665,7 +665,7 @@ class Batch {
     let s = this.states.get(id);
     if (s) return s;
     const stored = await this.store.loadProfile(id);
-    s = stored ?? newProfileState(id, withDefaults({}, this.ir.profile) as Record<string, unknown>);
+    s = stored ?? newProfileState(id, emptyRecord(this.ir.profile));
     this.states.set(id, s);
     if (!stored) onNew?.(s);
     return s;

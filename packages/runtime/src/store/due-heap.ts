@@ -12,39 +12,43 @@ interface Entry {
 
 export class DueHeap {
   private readonly entries = new Map<string, Entry>();
-  private readonly heap = new MinHeap<Entry>(less, (e, i) => (e.at = i));
+  /** A binary min-heap by (due, id); each entry's `at` is its index here. */
+  private readonly heap: Entry[] = [];
 
   set(id: string, due: number | null): void {
     const e = this.entries.get(id);
     if (due === null) {
       if (e) {
-        this.heap.removeAt(e.at);
+        this.removeAt(e.at);
         this.entries.delete(id);
       }
       return;
     }
     if (!e) {
-      const added = { due, id, at: 0 };
+      const added = { due, id, at: this.heap.length };
       this.entries.set(id, added);
       this.heap.push(added);
+      this.up(added);
     } else if (e.due !== due) {
+      const earlier = due < e.due;
       e.due = due;
-      this.heap.fix(e.at);
+      if (earlier) this.up(e);
+      else this.down(e);
     }
   }
 
   get size(): number {
-    return this.heap.items.length;
+    return this.heap.length;
   }
 
   /** The earliest due time. */
   peek(): number | undefined {
-    return this.heap.items[0]?.due;
+    return this.heap[0]?.due;
   }
 
   /** The profile due first (ties by id), with its due time. */
   first(): { id: string; due: number } | undefined {
-    return this.heap.items[0];
+    return this.heap[0];
   }
 
   /**
@@ -53,13 +57,13 @@ export class DueHeap {
    * heap of positions of its own, so the cost is in what is taken, not in the heap's size.
    */
   due(now: number, limit: number): string[] {
-    const h = this.heap.items;
+    const h = this.heap;
     const out: string[] = [];
     if (!h.length || limit <= 0) return out;
-    const frontier = new MinHeap<number>((a, b) => less(h[a]!, h[b]!));
+    const frontier = new Frontier(h);
     frontier.push(0);
-    while (frontier.items.length && out.length < limit) {
-      const i = frontier.pop()!;
+    while (frontier.size && out.length < limit) {
+      const i = frontier.pop();
       if (h[i]!.due > now) break;
       out.push(h[i]!.id);
       if (2 * i + 1 < h.length) frontier.push(2 * i + 1);
@@ -67,78 +71,100 @@ export class DueHeap {
     }
     return out;
   }
+
+  private removeAt(i: number): void {
+    const h = this.heap;
+    const last = h.pop()!;
+    if (i === h.length) return;
+    const gone = h[i]!;
+    last.at = i;
+    h[i] = last;
+    // The last entry may belong above or below the place it fills.
+    if (less(last, gone)) this.up(last);
+    else this.down(last);
+  }
+
+  // Sifting moves the entries it passes and writes the moving one once, where it lands.
+
+  private up(e: Entry): void {
+    const h = this.heap;
+    let i = e.at;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const parent = h[p]!;
+      if (!less(e, parent)) break;
+      h[i] = parent;
+      parent.at = i;
+      i = p;
+    }
+    h[i] = e;
+    e.at = i;
+  }
+
+  private down(e: Entry): void {
+    const h = this.heap;
+    const n = h.length;
+    let i = e.at;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && less(h[r]!, h[l]!) ? r : l;
+      const child = h[c]!;
+      if (!less(child, e)) break;
+      h[i] = child;
+      child.at = i;
+      i = c;
+    }
+    h[i] = e;
+    e.at = i;
+  }
 }
 
 function less(a: Entry, b: Entry): boolean {
   return a.due < b.due || (a.due === b.due && a.id < b.id);
 }
 
-/** A binary min-heap; `moved` hears where each item lands, for callers that index it. */
-class MinHeap<T> {
-  readonly items: T[] = [];
+/** Positions in the heap, best first: the frontier of `due`'s walk. */
+class Frontier {
+  private readonly items: number[] = [];
 
-  constructor(
-    private readonly before: (a: T, b: T) => boolean,
-    private readonly moved?: (item: T, at: number) => void,
-  ) {}
+  constructor(private readonly heap: Entry[]) {}
 
-  push(x: T): void {
-    this.items.push(x);
-    this.moved?.(x, this.items.length - 1);
-    this.up(this.items.length - 1);
+  get size(): number {
+    return this.items.length;
   }
 
-  pop(): T | undefined {
-    const top = this.items[0];
-    if (this.items.length) this.removeAt(0);
-    return top;
-  }
-
-  removeAt(i: number): void {
-    const last = this.items.pop()!;
-    if (i === this.items.length) return;
-    this.place(last, i);
-    this.fix(i);
-  }
-
-  /** Restore the order after the item at `i` changed. */
-  fix(i: number): void {
-    this.down(this.up(i));
-  }
-
-  private up(i: number): number {
-    const h = this.items;
+  push(x: number): void {
+    const a = this.items;
+    let i = a.length;
+    a.push(x);
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.before(h[i]!, h[p]!)) break;
-      this.swap(i, p);
+      if (!less(this.heap[x]!, this.heap[a[p]!]!)) break;
+      a[i] = a[p]!;
       i = p;
     }
-    return i;
+    a[i] = x;
   }
 
-  private down(i: number): void {
-    const h = this.items;
+  pop(): number {
+    const a = this.items;
+    const top = a[0]!;
+    const last = a.pop()!;
+    const n = a.length;
+    if (!n) return top;
+    let i = 0;
     for (;;) {
       const l = 2 * i + 1;
+      if (l >= n) break;
       const r = l + 1;
-      let m = i;
-      if (l < h.length && this.before(h[l]!, h[m]!)) m = l;
-      if (r < h.length && this.before(h[r]!, h[m]!)) m = r;
-      if (m === i) return;
-      this.swap(i, m);
-      i = m;
+      const c = r < n && less(this.heap[a[r]!]!, this.heap[a[l]!]!) ? r : l;
+      if (!less(this.heap[a[c]!]!, this.heap[last]!)) break;
+      a[i] = a[c]!;
+      i = c;
     }
-  }
-
-  private swap(a: number, b: number): void {
-    const x = this.items[a]!;
-    this.place(this.items[b]!, a);
-    this.place(x, b);
-  }
-
-  private place(x: T, i: number): void {
-    this.items[i] = x;
-    this.moved?.(x, i);
+    a[i] = last;
+    return top;
   }
 }

@@ -1,7 +1,7 @@
 /** Data against declared types: every kind, valid and invalid, nested, with the error paths. */
 import type { Type } from "@journey/template";
 import { describe, expect, it } from "vitest";
-import { validate } from "../../src/engine/validate.js";
+import { emptyRecord, validate, withDefaults } from "../../src/engine/validate.js";
 
 const str: Type = { kind: "string" };
 const item: Type = {
@@ -64,3 +64,31 @@ describe("validate", () => {
     expect(validate(null, cart, "data")).toEqual([{ path: "data", message: "expected a record, found null" }]);
   });
 });
+
+describe("withDefaults", () => {
+  it("fills defaults and absent optionals at any depth, copying only what changes", () => {
+    const data = valid();
+    const filled = withDefaults(data, cart) as ReturnType<typeof valid> & { items: Record<string, unknown>[]; any: unknown };
+    expect(filled.items).toEqual([
+      { sku: "A", qty: 1, note: null, size: "M" },
+      { sku: "B", qty: 2, note: null, size: "L" },
+    ]);
+    expect(filled.any).toBeNull();
+    // The given value is never changed; an item that needed nothing is the same object.
+    expect(data.items[0]).toEqual({ sku: "A", qty: 1 });
+    expect(filled.items[1]).toBe(data.items[1]);
+  });
+
+  it("returns a value whose type has nothing to fill as it is, and null for an absent optional", () => {
+    const plain: Type = { kind: "record", fields: [{ name: "xs", type: { kind: "list", element: { kind: "record", fields: [{ name: "n", type: { kind: "int" }, optional: false }] } }, optional: false }] };
+    const value = { xs: [{ n: 1 }, { n: 2 }] };
+    expect(withDefaults(value, plain)).toBe(value);
+    expect(withDefaults(undefined, { kind: "optional", inner: plain })).toBeNull();
+  });
+
+  it("emptyRecord: every field its default, or null", () => {
+    const d = emptyRecord(item);
+    expect(d).toEqual({ sku: null, qty: null, note: null, size: "M" });
+  });
+});
+
