@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { compile } from "../../compiler/dist/index.js";
 import * as runtime from "../dist/index.js";
+import { seeded } from "./random.mjs";
 
 const PROFILES = Number(process.env.PROFILES ?? 100_000);
 const ITEMS = Number(process.env.ITEMS ?? 10_000);
@@ -26,8 +27,7 @@ const ir = compiled.ir;
 const hero = ir.experiences["HomeHero"];
 
 // ── data ──────────────────────────────────────────────────────────────────────────────
-let seed = 7;
-const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+const rand = seeded(7);
 const categories = ["headwear", "jackets", "footwear", "backpacks", "rainwear", "accessories", "baselayers", "summer"];
 const catalog = [];
 for (let i = 0; i < ITEMS; i++) {

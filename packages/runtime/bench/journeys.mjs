@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compile } from "../../compiler/dist/index.js";
 import * as runtime from "../dist/index.js";
+import { seeded } from "./random.mjs";
 import { ReferenceJourney } from "./reference.mjs";
 
 const PROFILES = Number(process.env.PROFILES ?? 100_000);
@@ -27,8 +28,7 @@ const ir = compiled.ir;
 const catalog = JSON.parse(readFileSync(new URL("catalog.json", sample), "utf8"));
 
 // ── data ──────────────────────────────────────────────────────────────────────────────
-let seed = 42;
-const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+const rand = seeded(42);
 const zones = ["Europe/Stockholm", "Europe/Berlin", "Europe/London", "America/New_York", "Asia/Tokyo"];
 const names = ["Ana", "Jonas", "Sofia", "Marco", "Lena", "Omar", "Yuki", "Pia"];
 const profiles = [];

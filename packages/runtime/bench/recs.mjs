@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PerformanceObserver } from "node:perf_hooks";
 import { IncrementalCatalogEngine, SqliteStore } from "../dist/index.js";
+import { seeded } from "./random.mjs";
 
 const ITEMS = Number(process.env.ITEMS ?? 100_000);
 const SIGNALS = Number(process.env.SIGNALS ?? 5_000_000);
@@ -23,10 +24,8 @@ const START = Date.parse("2026-03-01T00:00:00Z");
 const SPAN = 30 * DAY;
 const END = START + SPAN;
 
-let seed = 7;
-const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
-let qseed = 11;
-const qrand = () => ((qseed = (Math.imul(qseed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+let rand = seeded(7);
+const qrand = seeded(11);
 const gc = () => globalThis.gc?.();
 const mb = (n) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 const fmt = (n) => n.toLocaleString("en-US");
@@ -169,7 +168,7 @@ if (RESTORE > 0) {
     const store = new SqliteStore(join(dir, "store.db"));
     const empty = { profiles: [], timers: [], events: [], effects: [], dispatched: [] };
     // The first signals of the same stream again.
-    seed = 7;
+    rand = seeded(7);
     visit = 0;
     const restoreSample = [];
     while (restoreSample.length < RESTORE) {

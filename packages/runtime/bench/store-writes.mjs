@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as runtime from "../dist/index.js";
+import { seeded } from "./random.mjs";
 
 const PROFILES = Number(process.env.PROFILES ?? 100_000);
 const UNITS = Number(process.env.UNITS ?? 60);
@@ -16,8 +17,7 @@ const TOUCHED = 2300;
 const SENDS = 800;
 const START = Date.parse("2026-03-02T00:00:00Z");
 
-let seed = 7;
-const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+const rand = seeded(7);
 const names = ["Merino Neck Gaiter", "Windproof Fleece Cap", "Waterproof Overtrousers", "Trail Runner GTX", "Down Jacket"];
 
 /** A profile waiting in the abandoned-cart journey, as the engine keeps it (about 1 KB of JSON). */

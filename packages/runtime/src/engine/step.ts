@@ -347,9 +347,7 @@ class Run {
     const j = this.program.journey(inst.version);
     const live = j && this.program.liveVars(j, inst.node);
     if (!live) return;
-    let dead = false;
-    for (const name in inst.vars) if (!live.has(name)) dead = true;
-    if (!dead) return;
+    if (Object.keys(inst.vars).every((name) => live.has(name))) return;
     const kept: Record<string, unknown> = {};
     for (const name in inst.vars) if (live.has(name)) kept[name] = inst.vars[name];
     inst.vars = kept;

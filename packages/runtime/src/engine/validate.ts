@@ -67,8 +67,6 @@ function slot(type: Type): { conforms?: (value: unknown) => boolean; fill?: Fill
   return s;
 }
 
-const hasOwn = (obj: object, key: string): boolean => Object.prototype.hasOwnProperty.call(obj, key);
-
 /** Whether `collect` would find no error. */
 function conforms(value: unknown, type: Type): boolean {
   return conformer(type)(value);
@@ -124,12 +122,12 @@ function buildConformer(type: Type): (value: unknown) => boolean {
         if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
         const obj = value as Record<string, unknown>;
         for (const f of fields) {
-          const v = hasOwn(obj, f.name) ? obj[f.name] : undefined;
+          const v = Object.hasOwn(obj, f.name) ? obj[f.name] : undefined;
           if (v === undefined || v === null) {
             if (f.required) return false;
           } else if (!f.conforms(v)) return false;
         }
-        for (const k in obj) if (hasOwn(obj, k) && !names.has(k)) return false;
+        for (const k in obj) if (Object.hasOwn(obj, k) && !names.has(k)) return false;
         return true;
       };
     }
@@ -189,7 +187,7 @@ function collect(value: unknown, type: Type, path: string, errors: ValidationErr
       }
       const obj = value as Record<string, unknown>;
       for (const f of type.fields) {
-        const has = Object.prototype.hasOwnProperty.call(obj, f.name) && obj[f.name] !== undefined;
+        const has = Object.hasOwn(obj, f.name) && obj[f.name] !== undefined;
         if (!has || obj[f.name] === null) {
           if (!f.optional && f.default === undefined) errors.push({ path: `${path}.${f.name}`, message: has ? "must not be null" : "is missing" });
           continue;
