@@ -6,20 +6,56 @@ import { readFileSync } from "node:fs";
 import type { CannedResponse, CatalogItem, EventEnvelope, InvalidInputError } from "@journey/runtime";
 import { UserError } from "./errors.js";
 
+/** The file's text, without a byte order mark (editors on Windows add one; JSON.parse rejects it). */
 function read(path: string): string {
+  let text: string;
   try {
-    return readFileSync(path, "utf8");
+    text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new UserError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot read ${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (e as Error).message}`);
   }
+  return text.startsWith("\uFEFF") ? text.slice(1) : text;
 }
 
+/** JSON.parse, its error placed at the file's line and column (`line`: which line of the file `text` is, for JSON Lines). */
 function parseJson(path: string, text: string, line?: number): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw new UserError(`${path}${line ? `:${line}` : ""}: invalid JSON: ${(e as Error).message}`);
+    const message = (e as Error).message;
+    const before = text.slice(0, errorOffset(text, message)).split("\n");
+    const where = `:${(line ?? 1) + before.length - 1}:${before[before.length - 1]!.length + 1}`;
+    // Node quotes the text (`Unexpected token ']', "[…" is not valid JSON`), newlines and all.
+    throw new UserError(`${path}${where}: invalid JSON: ${message.replace(/ (in JSON )?at position \d+.*$|, (\.\.\.)?".*" is not valid JSON$/s, "")}`);
   }
+}
+
+/**
+ * Where JSON.parse stopped. Node says so as an offset, except for `Unexpected token …`: then the
+ * mistake ends the shortest prefix of the text that fails before its own end.
+ */
+function errorOffset(text: string, message: string): number {
+  const at = /at position (\d+)/.exec(message)?.[1];
+  if (at !== undefined) return Number(at);
+  if (message.includes("end of JSON input")) return text.trimEnd().length;
+  const failsInside = (prefix: string) => {
+    try {
+      JSON.parse(prefix);
+      return false;
+    } catch (e) {
+      const m = (e as Error).message;
+      const p = /at position (\d+)/.exec(m)?.[1];
+      return !m.includes("end of JSON input") && (p === undefined || Number(p) < prefix.length);
+    }
+  };
+  let [lo, hi] = [0, text.length - 1];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (failsInside(text.slice(0, mid + 1))) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** One event envelope per line; blank lines are skipped. `lines[i]`: the line of `events[i]`. */
@@ -31,20 +67,24 @@ export function readEvents(path: string): { events: EventEnvelope[]; lines: numb
     .forEach((line, i) => {
       if (!line.trim()) return;
       const v = parseJson(path, line, i + 1) as EventEnvelope;
-      if (!v || typeof v !== "object" || Array.isArray(v)) throw new UserError(`${path}:${i + 1}: an event is a JSON object`);
+      if (!isRecord(v)) throw new UserError(`${path}:${i + 1}: an event is a JSON object`);
       events.push(v);
       lines.push(i + 1);
     });
   return { events, lines };
 }
 
-/** The runtime names an invalid event by its place in the list it was given: name it by file and line. */
-export function invalidEvent(e: InvalidInputError, path: string | undefined, lines: number[]): UserError {
-  const line = e.index === undefined ? undefined : lines[e.index];
+/**
+ * The runtime names invalid input by its place in the lists it was given (`event[3].data.total`,
+ * `profiles[2].email`): name it by file, and line for an event.
+ */
+export function invalidInput(e: InvalidInputError, files: { events?: string; lines: number[]; profiles?: string }): UserError {
   const first = e.errors[0];
-  if (!path || line === undefined || !first) return new UserError(e.message);
+  if (files.profiles && first?.path.startsWith("profiles[")) return new UserError(`${files.profiles}: ${e.message.replace(/\bprofiles\[/g, "[")}`);
+  const line = e.index === undefined ? undefined : files.lines[e.index];
+  if (!files.events || line === undefined || !first) return new UserError(e.message);
   const field = first.path.replace(/^event(\[\d+\])?\.?/, "");
-  return new UserError(`${path}:${line}: invalid event: ${field ? `${field} ` : ""}${first.message}`);
+  return new UserError(`${files.events}:${line}: invalid event: ${field ? `${field} ` : ""}${first.message}`);
 }
 
 export function readProfiles(path: string): { id: string; [k: string]: unknown }[] {
@@ -64,21 +104,40 @@ export function readCatalog(path: string): CatalogItem[] {
 
 export function readActionResponses(path: string): Record<string, CannedResponse[]> {
   const v = parseJson(path, read(path));
-  if (!v || typeof v !== "object" || Array.isArray(v)) throw new UserError(`${path}: expected { "<Action>": [{ "match": {…}, "response": {…} | "error": "…" }] }`);
-  for (const [k, list] of Object.entries(v)) if (!Array.isArray(list)) throw new UserError(`${path}: .${k} must be an array of responses`);
+  if (!isRecord(v)) throw new UserError(`${path}: expected { "<Action>": [{ "match": {…}, "response": {…} | "error": "…" }] }`);
+  for (const [k, list] of Object.entries(v)) {
+    if (!Array.isArray(list)) throw new UserError(`${path}: .${k} must be an array of responses`);
+    // A mistake here would not stop the run: every call it answers would just fail, or get null.
+    list.forEach((r: unknown, i) => {
+      const at = `${path}: ${k}[${i}]`;
+      if (!isRecord(r)) throw new UserError(`${at} must be an object: { "match": {…}, "response": {…} } or { "match": {…}, "error": "…" }`);
+      const unknown = Object.keys(r).find((f) => f !== "match" && f !== "response" && f !== "error");
+      if (unknown !== undefined) throw new UserError(`${at}.${unknown} is not a field of a response (match, response or error)`);
+      if (r["match"] !== undefined && !isRecord(r["match"])) throw new UserError(`${at}.match must be an object of argument values`);
+      if (r["error"] !== undefined && typeof r["error"] !== "string") throw new UserError(`${at}.error must be a string: the failure's message`);
+      if (r["error"] !== undefined && r["response"] !== undefined) throw new UserError(`${at}: a response or an error, not both`);
+    });
+  }
   return v as Record<string, CannedResponse[]>;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 const UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 /** `--until`: an ISO instant, or `+4h`/`+7d` after the start. */
 export function parseUntil(text: string, start: number): number {
+  const mistake = new UserError(`--until ${text}: expected an ISO time or +<duration> such as +7d`);
+  let t: number;
   if (text.startsWith("+")) {
     const parts = [...text.slice(1).matchAll(/(\d+)(ms|s|m|h|d|w)/g)];
-    if (!parts.length || parts.map((p) => p[0]).join("") !== text.slice(1)) throw new UserError(`--until ${text}: expected an ISO time or +<duration> such as +7d`);
-    return start + parts.reduce((n, p) => n + Number(p[1]) * UNIT[p[2]!]!, 0);
-  }
-  const t = Date.parse(text);
-  if (Number.isNaN(t)) throw new UserError(`--until ${text}: expected an ISO time or +<duration> such as +7d`);
+    if (!parts.length || parts.map((p) => p[0]).join("") !== text.slice(1)) throw mistake;
+    t = start + parts.reduce((n, p) => n + Number(p[1]) * UNIT[p[2]!]!, 0);
+  } else t = Date.parse(text);
+  if (Number.isNaN(t)) throw mistake;
+  // Past the last instant a Date can hold, timers would fire until memory runs out.
+  if (Number.isNaN(new Date(t).getTime())) throw new UserError(`--until ${text}: beyond the last representable time (year 275760)`);
   return t;
 }

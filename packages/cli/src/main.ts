@@ -23,6 +23,16 @@ const program = new Command("journey")
   .addCommand(decideCommand())
   .addCommand(fmtCommand());
 
+// An empty value (`--events ""`, `run "$DIR"` with DIR unset) is a mistake, not a request for
+// the default or the current folder.
+program.hook("preAction", (_, command) => {
+  for (const option of command.options) {
+    const value: unknown = command.getOptionValue(option.attributeName());
+    if (value === "" || (Array.isArray(value) && value.includes(""))) command.error(`error: option '${option.flags}' argument is empty`);
+  }
+  if ((command.processedArgs as unknown[]).flat().includes("")) command.error("error: an argument is empty");
+});
+
 // A reader that stops early (`journey check | head`) is not a failure.
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);

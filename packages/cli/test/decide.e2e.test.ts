@@ -168,6 +168,14 @@ describe("journey decide: mistakes", () => {
     expect(ds.map((d) => d.variant)).toEqual(Array.from({ length: 30 }, () => "Shipping"));
   });
 
+  it("an event without a time: its file and line, not a complaint about --at", () => {
+    const events = join(tmp(), "untimed.jsonl");
+    writeFileSync(events, JSON.stringify({ id: "x1", type: "ProductViewed", profileId: "p1", data: { sku: "NV-1001" } }) + "\n");
+    const r = journey(["decide", HOME, "--profile", "p1", "--surface", HERO, "--events", events]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`journey: ${events}:1: invalid event: time must be an ISO-8601 instant with a zone, such as 2026-03-02T10:15:00Z\n`);
+  });
+
   it("a context that is not JSON", () => {
     const r = journey(["decide", HOME, "--profile", "p1", "--surface", HERO, "--context", "{bad"]);
     expect(r.status).toBe(1);

@@ -60,6 +60,8 @@ describe("journey run on every sample", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/send/);
     expect(r.stdout.trim().split("\n").length).toBeGreaterThan(5);
+    // A text longer than the line shows (this SMS) is cut with an ellipsis, never silently.
+    expect(r.stdout).toContain(`p1  AbandonedCart  send sms to +46701234567  "Ana, your Nordvik cart (€268.90) is saved: https://shop.example.com/cart/c-1001…"`);
   });
 });
 
@@ -102,5 +104,128 @@ describe("journey run with a catalog item that does not match the declaration", 
     expect(r.stderr).toContain(`warning: ${catalogPath}: catalog item \`${String(catalog[1]!["sku"])}\` (items[1]): item.price expected number, found the string "cheap"; left out`);
     // The timeline is still clean JSON lines.
     for (const l of r.stdout.trim().split("\n")) JSON.parse(l);
+  });
+});
+
+describe("journey run with bad or unusual data files: the file, line and field; exit 1; nothing run", () => {
+  /** A copy of abandoned-cart, with some of its files replaced. */
+  const cart = (name: string, files: Record<string, string> = {}) => {
+    const project = join(tmp(), name);
+    cpSync(join(samples, "abandoned-cart"), project, { recursive: true });
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(project, file), text);
+    return project;
+  };
+  const sampleEvents = () => readFileSync(join(samples, "abandoned-cart", "events.jsonl"), "utf8").trimEnd().split("\n");
+  /** A user mistake: exit 1, the one line expected on stderr, nothing on stdout. */
+  const refused = (r: ReturnType<typeof journey>, line: string) => {
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`journey: ${line}\n`);
+    expect(r.stdout).toBe("");
+  };
+
+  it.each([
+    ["without a time", (e: Record<string, unknown>) => void delete e["time"]],
+    ["with a time that is not one", (e: Record<string, unknown>) => void (e["time"] = "yesterday")],
+    ["with a time as a number", (e: Record<string, unknown>) => void (e["time"] = 1_772_000_000_000)],
+  ])("an event %s is refused, not left out of the run unseen", (_, spoil) => {
+    const events = sampleEvents();
+    const bad = JSON.parse(events[3]!) as Record<string, unknown>;
+    spoil(bad);
+    events[3] = JSON.stringify(bad);
+    const project = cart("cart-untimed", { "events.jsonl": events.join("\n") });
+    refused(journey(["run", project]), `${join(project, "events.jsonl")}:4: invalid event: time must be an ISO-8601 instant with a zone, such as 2026-03-02T10:15:00Z`);
+  });
+
+  it("data files saved with a byte order mark and CRLF line endings are read as any other", () => {
+    const bom = "\uFEFF";
+    const files = { "events.jsonl": sampleEvents().join("\r\n") + "\r\n", "profiles.json": readFileSync(join(samples, "abandoned-cart", "profiles.json"), "utf8") };
+    const plain = journey(["run", cart("cart-plain", files), "--json"]);
+    const r = journey(["run", cart("cart-bom", { "events.jsonl": bom + files["events.jsonl"], "profiles.json": bom + files["profiles.json"] }), "--json"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(plain.stdout);
+  });
+
+  it("invalid JSON: the line and column, on one line, without the file's text", () => {
+    // Node words the mistake itself (and differently from one version to the next).
+    const jsonError = (r: ReturnType<typeof journey>, where: string) => {
+      expect(r.status).toBe(1);
+      expect(r.stderr.startsWith(`journey: ${where}: invalid JSON: `)).toBe(true);
+      expect(r.stderr.split("\n")).toHaveLength(2);
+      expect(r.stderr).not.toMatch(/position|not valid JSON/);
+    };
+    const profiles = cart("cart-comma", { "profiles.json": '[\n  {"id": "p1", "email": "a@example.com"},\n]\n' });
+    jsonError(journey(["run", profiles]), `${join(profiles, "profiles.json")}:3:1`);
+    const events = sampleEvents();
+    events[1] = events[1]!.replace('"type":', '"type"');
+    const project = cart("cart-colon", { "events.jsonl": events.join("\n") });
+    jsonError(journey(["run", project]), `${join(project, "events.jsonl")}:2:${events[1]!.indexOf('"type"') + '"type"'.length + 1}`);
+  });
+
+  it("an invalid profile: the profiles file and the field path", () => {
+    const project = cart("cart-bad-profile", { "profiles.json": JSON.stringify([{ id: "p1", email: "a@example.com", consent: { email: true, sms: false } }, { id: "p2", email: 42, consent: { email: true, sms: false } }]) });
+    refused(journey(["run", project]), `${join(project, "profiles.json")}: invalid profile \`p2\`: [1].email expected string, found number 42`);
+  });
+
+  it.each([
+    [[1], "Weather[0] must be an object: { \"match\": {…}, \"response\": {…} } or { \"match\": {…}, \"error\": \"…\" }"],
+    [[{ match: "Oslo", error: "timeout" }], "Weather[0].match must be an object of argument values"],
+    [[{ match: { city: "Oslo" }, respone: { tempC: 1 } }], "Weather[0].respone is not a field of a response (match, response or error)"],
+    [[{ error: 504 }], "Weather[0].error must be a string: the failure's message"],
+  ])("a canned action response of the wrong shape is refused, not turned into failing calls: %j", (list, message) => {
+    const project = join(tmp(), `weather-${message.slice(0, 12).replace(/\W/g, "")}`);
+    cpSync(join(samples, "weather-promo"), project, { recursive: true });
+    writeFileSync(join(project, "action-responses.json"), JSON.stringify({ Weather: list }));
+    refused(journey(["run", project]), `${join(project, "action-responses.json")}: ${message}`);
+  });
+
+  it("an empty option value is a mistake, not a request for the default", () => {
+    const project = join(samples, "abandoned-cart");
+    for (const option of ["--events", "--profiles", "--until", "--db"]) {
+      const r = journey(["run", project, option, ""]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^error: option '${option} <\\w+>' argument is empty\\n$`));
+    }
+  });
+
+  it("--until past the last time a date can hold is refused rather than run for ever", () => {
+    refused(journey(["run", join(samples, "abandoned-cart"), "--until", "+100000000000d"]), "--until +100000000000d: beyond the last representable time (year 275760)");
+  });
+
+  it("150,000 events", () => {
+    const line = (i: number) => JSON.stringify({ id: `v${i}`, type: "ProductViewed", profileId: `p${i % 7}`, time: new Date(Date.UTC(2026, 2, 1) + i * 1000).toISOString(), data: { sku: "NV-1001", category: "headwear" } });
+    const project = cart("cart-many", { "events.jsonl": Array.from({ length: 150_000 }, (_, i) => line(i)).join("\n") });
+    const r = journey(["run", project, "--until", "+1s"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it("--db: a folder is named as one; a second run over the same store says its events were applied already", () => {
+    const db = join(tmp(), "runs.db");
+    const project = join(samples, "abandoned-cart");
+    refused(journey(["run", project, "--db", tmp()]), `--db ${tmp()}: a folder, not a file`);
+    expect(journey(["run", project, "--db", db]).stderr).toBe("");
+    const again = journey(["run", project, "--db", db]);
+    expect(again.status).toBe(0);
+    expect(again.stderr).toBe(`warning: ${join(project, "events.jsonl")}: ${sampleEvents().length} events with an id seen before (in this file or in ${db}): not applied again\n`);
+  });
+});
+
+describe("journey test that runs nothing", () => {
+  it("a --filter no test name contains: exit 1", () => {
+    const r = journey(["test", join(samples, "loyalty"), "--filter", "no such test"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('✗ no test name contains "no such test"\n');
+  });
+
+  it("a project without tests: exit 1", () => {
+    const project = join(tmp(), "no-tests");
+    cpSync(join(samples, "loyalty"), project, { recursive: true });
+    const file = join(project, "loyalty.journey");
+    const text = readFileSync(file, "utf8");
+    writeFileSync(file, text.slice(0, text.search(/^test "/m)));
+    const r = journey(["test", project]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe(`✗ no tests in ${project}\n`);
   });
 });

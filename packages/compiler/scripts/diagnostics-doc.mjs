@@ -35,13 +35,19 @@ example under each code is a whole project with that one mistake (from
 \`packages/compiler/test/invalid/\`, where a test checks each reports exactly that code at
 exactly that place). This file is generated: \`node packages/compiler/scripts/diagnostics-doc.mjs\`.
 `;
+// Codes without a one-mistake example in the corpus: why not.
+const READING = "Reported while reading files, before parsing (see `journey check` on a missing path, a binary or an oversized file).";
+const NO_EXAMPLE = {
+  J3016: "Always reported together with J3001: a percentage outside 0–100% also makes the total other than 100%.",
+};
+
 const all = Object.entries(codes).sort(([, a], [, b]) => (a.code < b.code ? -1 : 1));
 for (const [prefix, title] of PHASES) {
   out += `\n## ${title} (${prefix}xxx)\n`;
   for (const [name, k] of all.filter(([, k]) => k.code.startsWith(prefix))) {
     out += `\n### ${k.code} \`${name}\` (${k.severity})\n\n${k.message === "{message}" ? "The message says what is wrong." : `Message: ${k.message}`}\n`;
     const ex = examples.get(k.code);
-    out += ex ? `\n\`\`\`journey\n${ex.text}\n\`\`\`\n` : "\nReported while reading files, before parsing (see `journey check` on a missing path, a binary or an oversized file).\n";
+    out += ex ? `\n\`\`\`journey\n${ex.text}\n\`\`\`\n` : `\n${NO_EXAMPLE[k.code] ?? READING}\n`;
   }
 }
 

@@ -60,12 +60,10 @@ describe("invalid corpus", () => {
     const covered = new Set(files.map((f) => expectationOf(readFileSync(dir + f, "utf8"), f).code));
     // Codes no single-mistake project can show alone, each tested elsewhere:
     const elsewhere = new Set([
-      "J0006", // invalid literal: never emitted (known-bugs.test.ts)
       "J0008", // not a text file: emitted by loadSources (load.test.ts)
       "J0009", // file too large: emitted by loadSources (load.test.ts)
       "J0010", // path error: emitted by loadSources (load.test.ts)
       "J3016", // a percentage over 100% always comes with J3001 (checker.test.ts)
-      "J7008", // unknown channel setting: never emitted (known-bugs.test.ts)
     ]);
     const missing = Object.values(codes)
       .map((k) => k.code)

@@ -1,9 +1,25 @@
 /** Reading a project from disk: the file-level diagnostics (J0008, J0009, J0010) and the file order. */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { basename, join } from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { compile, loadSources, MAX_FILE_BYTES } from "@journey/compiler";
+
+// A file or folder named `unreadable…` cannot be read, as after `chmod 000` (which root, as
+// tests often run, would ignore).
+vi.mock("node:fs", async (importOriginal) => {
+  const fs = await importOriginal<typeof import("node:fs")>();
+  const guard =
+    <F extends (...args: never[]) => unknown>(f: F) =>
+    (...args: Parameters<F>): ReturnType<F> => {
+      if (basename(String(args[0])).startsWith("unreadable")) {
+        throw Object.assign(new Error(`EACCES: permission denied, open '${String(args[0])}'`), { code: "EACCES" });
+      }
+      return f(...args) as ReturnType<F>;
+    };
+  return { ...fs, readFileSync: guard(fs.readFileSync), readdirSync: guard(fs.readdirSync) };
+});
 
 const root = mkdtempSync(join(tmpdir(), "journey-load-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -67,6 +83,25 @@ describe("loadSources", () => {
     expect(r.diagnostics.map((d) => [d.code, d.severity, d.file, d.message, d.span])).toEqual([
       ["J0010", "error", "nope", "nope: no such file or folder", { start: 0, end: 0 }],
       ["J0010", "error", ".", ".: no .journey files in this folder", { start: 0, end: 0 }],
+    ]);
+  });
+
+  it("J0010: a file or folder that cannot be read, a pipe, a loop of links: said so, never thrown or waited on", () => {
+    const dir = project("unusable", {
+      "a.journey": "event A { x: int }\n",
+      "unreadable.journey": "event B { x: int }\n",
+      "unreadable-folder/c.journey": "event C { x: int }\n",
+    });
+    symlinkSync("loop", join(dir, "loop"));
+    const pipe = process.platform === "win32" ? undefined : join(dir, "pipe.journey");
+    if (pipe) execFileSync("mkfifo", [pipe]);
+    const r = loadSources([".", "loop", ...(pipe ? ["pipe.journey"] : [])], dir);
+    expect(r.files.map((f) => f.path)).toEqual(["a.journey"]);
+    expect(r.diagnostics.map((d) => [d.code, d.file, d.message])).toEqual([
+      ["J0010", "unreadable-folder", "unreadable-folder: permission denied"],
+      ["J0010", "loop", "loop: a loop of symbolic links"],
+      ...(pipe ? [["J0010", "pipe.journey", "pipe.journey: not a regular file (a pipe or a device?)"]] : []),
+      ["J0010", "unreadable.journey", "unreadable.journey: permission denied"],
     ]);
   });
 });

@@ -1,5 +1,5 @@
 /** `journey check`: report every problem in one project, or in each project of a folder. */
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, statSync, type Dirent } from "node:fs";
 import { join, sep } from "node:path";
 import { formatSummary } from "@journey/compiler";
 import { Command } from "commander";
@@ -78,8 +78,9 @@ function checkEach(paths: string[], options: CheckOptions, color: boolean): numb
  * otherwise each immediate subfolder that holds some (as `samples/` does).
  */
 function projectsIn(path: string): NamedProject[] {
-  if (isFolder(path) && !holdsJourneyFiles(path)) {
-    const inside = readdirSync(path, { withFileTypes: true })
+  const entries = folderEntries(path);
+  if (entries && !entries.some((e) => e.isFile() && e.name.endsWith(".journey"))) {
+    const inside = entries
       .filter((e) => e.isDirectory() && !e.name.startsWith("."))
       .map((e) => e.name)
       .sort()
@@ -94,16 +95,13 @@ function projectsIn(path: string): NamedProject[] {
   return [{ path, project: loadProject([path], { emit: false }) }];
 }
 
-function isFolder(path: string): boolean {
+/** What a folder holds; undefined for anything else, or a folder that cannot be read (which then reports itself). */
+function folderEntries(path: string): Dirent[] | undefined {
   try {
-    return statSync(path).isDirectory();
+    return statSync(path).isDirectory() ? readdirSync(path, { withFileTypes: true }) : undefined;
   } catch {
-    return false;
+    return undefined;
   }
-}
-
-function holdsJourneyFiles(folder: string): boolean {
-  return readdirSync(folder, { withFileTypes: true }).some((e) => e.isFile() && e.name.endsWith(".journey"));
 }
 
 function sum(projects: Project[], f: (p: Project) => number): number {

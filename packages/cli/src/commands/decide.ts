@@ -3,7 +3,7 @@ import { InvalidInputError, simulate, type Decision } from "@journey/runtime";
 import { Command } from "commander";
 import pc from "picocolors";
 import { UserError } from "../errors.js";
-import { invalidEvent, readActionResponses, readCatalog, readEvents, readProfiles } from "../inputs.js";
+import { invalidInput, readActionResponses, readCatalog, readEvents, readProfiles } from "../inputs.js";
 import { compileOrReport } from "../project.js";
 import { useColor, warn, write } from "../report.js";
 import { dataFile } from "./run.js";
@@ -52,13 +52,16 @@ async function run(project: string, options: DecideOptions, color: boolean): Pro
   }
   const eventsPath = dataFile(project, options.events, "events.jsonl");
   const { events, lines } = eventsPath ? readEvents(eventsPath) : { events: [], lines: [] };
-  const at = options.at !== undefined ? Date.parse(options.at) : events.length ? Math.max(...events.map((e) => Date.parse(e.time))) : Date.now();
+  const times = events.map((e) => Date.parse(e.time));
+  const valid = times.filter((t) => !Number.isNaN(t));
+  const at = options.at !== undefined ? Date.parse(options.at) : valid.length ? valid.reduce((a, b) => Math.max(a, b)) : Date.now();
   if (Number.isNaN(at)) throw new UserError(`--at ${options.at}: expected an ISO time`);
   const profilesPath = dataFile(project, options.profiles, "profiles.json");
   const catalogPath = dataFile(project, options.catalog, "catalog.json");
   const responsesPath = dataFile(project, options.actionResponses, "action-responses.json");
   let decisions: Decision[] = [];
-  const upToAt = events.map((e, i) => ({ e, line: lines[i]! })).filter(({ e }) => Date.parse(e.time) <= at);
+  // An event without a valid time stays in, for the simulation to reject with its line.
+  const upToAt = events.map((e, i) => ({ e, line: lines[i]! })).filter((_, i) => !(times[i]! > at));
   try {
     const result = await simulate({
       ir,
@@ -66,13 +69,14 @@ async function run(project: string, options: DecideOptions, color: boolean): Pro
       ...(profilesPath ? { profiles: readProfiles(profilesPath) } : {}),
       ...(catalogPath ? { catalog: readCatalog(catalogPath) } : {}),
       ...(responsesPath ? { actionResponses: readActionResponses(responsesPath) } : {}),
-      start: Math.min(at, ...events.map((e) => Date.parse(e.time))),
+      // Not Math.min(...valid): spreading a few hundred thousand arguments overflows the stack.
+      start: valid.reduce((a, b) => Math.min(a, b), at),
       until: at,
       probes: [{ at, run: async (rt) => void (decisions = await rt.decide({ surfaces: options.surface, profileId: options.profile, ...(context ? { context } : {}) })) }],
     });
     for (const r of result.rejectedItems) warn(`${catalogPath}: ${r.message}; left out`);
   } catch (e) {
-    if (e instanceof InvalidInputError) throw invalidEvent(e, eventsPath, upToAt.map(({ line }) => line));
+    if (e instanceof InvalidInputError) throw invalidInput(e, { events: eventsPath, lines: upToAt.map(({ line }) => line), profiles: profilesPath });
     throw e;
   }
   if (options.json) write(decisions.map((d) => JSON.stringify(d)).join("\n") + "\n");

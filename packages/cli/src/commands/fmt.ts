@@ -9,7 +9,6 @@ import { resolve } from "node:path";
 import { codes, LineIndex, loadSources, renderDiagnostic, type Diagnostic } from "@journey/compiler";
 import { Command } from "commander";
 import pc from "picocolors";
-import { UserError } from "../errors.js";
 import { count, useColor, write } from "../report.js";
 
 interface FmtOptions {
@@ -65,8 +64,13 @@ async function fmt(paths: string[], options: FmtOptions, color: boolean): Promis
       changed++;
       if (options.check) listed.push(file.path);
       else {
-        write_(resolve(file.path), outcome.text);
-        listed.push(`formatted ${file.path}`);
+        const failure = writeInPlace(resolve(file.path), outcome.text);
+        // A file that cannot be written is reported like one that cannot be formatted; the others still are.
+        if (failure) {
+          changed--;
+          unformattable++;
+          out += `${c.red("error")}: cannot write ${file.path}: ${failure}\n\n`;
+        } else listed.push(`formatted ${file.path}`);
       }
     }
   }
@@ -112,11 +116,12 @@ async function formatOne(formatter: Formatter, path: string): Promise<Outcome> {
   return text === (bom ? BOM + raw : raw) ? { kind: "unchanged" } : { kind: "changed", text };
 }
 
-/** Written in place (not renamed over), so links, owner and mode stay as they were. */
-function write_(target: string, text: string): void {
+/** Written in place (not renamed over), so links, owner and mode stay as they were. Why it failed, if it did. */
+function writeInPlace(target: string, text: string): string | undefined {
   try {
     writeFileSync(target, text);
+    return undefined;
   } catch (e) {
-    throw new UserError(`cannot write ${target}: ${(e as Error).message}`);
+    return (e as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : (e as Error).message;
   }
 }

@@ -5,9 +5,9 @@ import { InvalidInputError, simulate, type Effect } from "@journey/runtime";
 import { Command } from "commander";
 import pc from "picocolors";
 import { UserError } from "../errors.js";
-import { invalidEvent, readActionResponses, readCatalog, readEvents, readProfiles, parseUntil } from "../inputs.js";
+import { invalidInput, readActionResponses, readCatalog, readEvents, readProfiles, parseUntil } from "../inputs.js";
 import { compileOrReport } from "../project.js";
-import { useColor, warn, write } from "../report.js";
+import { count, useColor, warn, write } from "../report.js";
 import { openStore } from "../store.js";
 
 interface RunOptions {
@@ -53,7 +53,9 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
   const profilesPath = dataFile(project, options.profiles, "profiles.json");
   const catalogPath = dataFile(project, options.catalog, "catalog.json");
   const responsesPath = dataFile(project, options.actionResponses, "action-responses.json");
-  const start = events.length ? Math.min(...events.map((e) => Date.parse(e.time)).filter((t) => !Number.isNaN(t))) : Date.now();
+  const times = events.map((e) => Date.parse(e.time)).filter((t) => !Number.isNaN(t));
+  // Not Math.min(...times): spreading a few hundred thousand arguments overflows the stack.
+  const start = times.length ? times.reduce((a, b) => Math.min(a, b)) : Date.now();
   const store = options.db ? await openStore(options.db) : undefined;
   try {
     const result = await simulate({
@@ -62,16 +64,18 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
       ...(profilesPath ? { profiles: readProfiles(profilesPath) } : {}),
       ...(catalogPath ? { catalog: readCatalog(catalogPath) } : {}),
       ...(responsesPath ? { actionResponses: readActionResponses(responsesPath) } : {}),
-      ...(options.until ? { until: parseUntil(options.until, start) } : { horizonMs: RUN_HORIZON_MS }),
+      ...(options.until !== undefined ? { until: parseUntil(options.until, start) } : { horizonMs: RUN_HORIZON_MS }),
       ...(store ? { store } : {}),
     });
     for (const r of result.rejectedItems) warn(`${catalogPath}: ${r.message}; left out`);
+    // Each id is applied once: with a --db from an earlier run (or another project), all may be skipped.
+    if (result.duplicates) warn(`${eventsPath}: ${count(result.duplicates, "event")} with an id seen before${options.db ? ` (in this file or in ${options.db})` : ""}: not applied again`);
     const entries = result.timeline.map(timelineEntry).filter((e) => e !== undefined);
     if (options.json) write(entries.map((e) => JSON.stringify(e)).join("\n") + (entries.length ? "\n" : ""));
     else write(entries.map((e) => formatEntry(e, color)).join("\n") + "\n" + summary(result.timeline, color) + "\n");
     return 0;
   } catch (e) {
-    if (e instanceof InvalidInputError) throw invalidEvent(e, eventsPath, lines);
+    if (e instanceof InvalidInputError) throw invalidInput(e, { events: eventsPath, lines, profiles: profilesPath });
     throw e;
   } finally {
     await store?.close();
@@ -113,8 +117,10 @@ export function formatEntry(e: TimelineEntry, color: boolean): string {
   const head = `${c.dim(e.at.replace(".000Z", "Z"))}  ${e.profileId}  ${e.journey ?? ""}`;
   switch (e.type) {
     case "send": {
-      const title = e["subject"] ?? e["title"] ?? e["text"] ?? "";
-      return `${head}  ${c.bold(`send ${String(e["channel"])}`)} to ${String(e["to"])}  ${c.cyan(JSON.stringify(String(title).slice(0, 80)))}`;
+      const title = String(e["subject"] ?? e["title"] ?? e["text"] ?? "");
+      // A long text (an SMS) is cut visibly: the line must not look like the whole message.
+      const shown = title.length > 80 ? `${title.slice(0, 79).trimEnd()}…` : title;
+      return `${head}  ${c.bold(`send ${String(e["channel"])}`)} to ${String(e["to"])}  ${c.cyan(JSON.stringify(shown))}`;
     }
     case "recommend":
       return `${head}  recommend ${String(e["name"])} = [${(e["sources"] as { key: string; source: string }[]).map((s) => `${s.key} (${s.source})`).join(", ")}]`;

@@ -25,6 +25,13 @@ export function testCommand(): Command {
         ...(options.filter ? { filter: (n: string) => n.includes(options.filter!) } : {}),
         ...(responses ? { actionResponses: readActionResponses(responses) } : {}),
       });
+      // Nothing run is not a pass: a mistyped --filter would otherwise go green in CI.
+      if (!results.length) {
+        const none = options.filter !== undefined ? `no test name contains ${JSON.stringify(options.filter)}` : `no tests in ${project}`;
+        write(`${color ? pc.red("✗") : "✗"} ${none}\n`);
+        process.exitCode = 1;
+        return;
+      }
       write(results.map((r) => report(r, color)).join(""));
       const failed = results.filter((r) => !r.ok).length;
       const line = `${count(results.length, "test")}: ${results.length - failed} passed, ${failed} failed`;

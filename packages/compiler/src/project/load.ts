@@ -28,10 +28,34 @@ function displayPath(abs: string, cwd: string): string {
   return rel && !rel.startsWith("..") ? rel.split(sep).join("/") : abs.split(sep).join("/");
 }
 
-function collect(dir: string, out: string[]): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+/** Why a path cannot be used, in words rather than the system's error code. */
+function reason(e: unknown): string {
+  switch ((e as NodeJS.ErrnoException).code) {
+    case "ENOENT":
+    case "ENOTDIR":
+      return "no such file or folder";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "ELOOP":
+      return "a loop of symbolic links";
+    default:
+      return (e as Error).message;
+  }
+}
+
+/** Symbolic links are not followed (neither a file nor a folder here), so a link loop cannot trap it. */
+function collect(dir: string, out: string[], unreadable: (dir: string, e: unknown) => void): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    unreadable(dir, e);
+    return;
+  }
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith(".")) collect(join(dir, entry.name), out);
+      if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith(".")) collect(join(dir, entry.name), out, unreadable);
     } else if (entry.isFile() && entry.name.endsWith(".journey")) out.push(join(dir, entry.name));
   }
 }
@@ -50,26 +74,39 @@ export function loadSources(paths: string[], cwd: string = process.cwd()): LoadR
     let st;
     try {
       st = statSync(abs);
-    } catch {
-      pathError(p, "no such file or folder");
+    } catch (e) {
+      pathError(p, reason(e));
       continue;
     }
     if (st.isDirectory()) {
       const inDir: string[] = [];
-      collect(abs, inDir);
-      if (inDir.length === 0) pathError(p, "no .journey files in this folder");
+      let unreadable = false;
+      collect(abs, inDir, (dir, e) => {
+        unreadable = true;
+        pathError(displayPath(dir, cwd), reason(e));
+      });
+      if (inDir.length === 0 && !unreadable) pathError(p, "no .journey files in this folder");
       found.push(...inDir);
-    } else found.push(abs);
+    } else if (st.isFile()) found.push(abs);
+    // A pipe or a device could block reading forever, or never end.
+    else pathError(p, "not a regular file (a pipe or a device?)");
   }
   const files: SourceInput[] = [];
   for (const abs of [...new Set(found)].sort()) {
     const path = displayPath(abs, cwd);
-    const size = statSync(abs).size;
-    if (size > MAX_FILE_BYTES) {
+    let size: number;
+    let bytes: Buffer | undefined;
+    try {
+      size = statSync(abs).size;
+      if (size <= MAX_FILE_BYTES) bytes = readFileSync(abs);
+    } catch (e) {
+      pathError(path, reason(e));
+      continue;
+    }
+    if (bytes === undefined) {
       diagnostics.push(diagnostic("fileTooLarge", { file: path, size, max: MAX_FILE_BYTES }, path, { start: 0, end: 0 }));
       continue;
     }
-    const bytes = readFileSync(abs);
     const text = decodeText(bytes);
     if (text === undefined) {
       diagnostics.push(diagnostic("notText", { file: path }, path, { start: 0, end: 0 }));

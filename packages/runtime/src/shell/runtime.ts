@@ -11,7 +11,7 @@ import { SystemClock, VirtualClock, type Clock } from "../clock.js";
 import { Program } from "../engine/program.js";
 import { newProfileState, nextDue, type CallRequest, type Effect, type EventEnvelope, type ProfileState } from "../engine/state.js";
 import { step, type Input } from "../engine/step.js";
-import { emptyRecord, validate, withDefaults, type ValidationError } from "../engine/validate.js";
+import { emptyRecord, INSTANT_MESSAGE, isInstant, validate, withDefaults, type ValidationError } from "../engine/validate.js";
 import { loadIR } from "../ir/load.js";
 import { IncrementalCatalogEngine } from "../recs/incremental.js";
 import { windowsIn } from "../recs/options.js";
@@ -395,8 +395,9 @@ class JourneyRuntime implements Runtime {
     };
     if (!e || typeof e !== "object") fail(where, "must be an object");
     for (const f of ["id", "type", "profileId", "time"] as const) if (typeof e[f] !== "string" || !e[f]) fail(`${where}.${f}`, "must be a non-empty string");
-    if (Number.isNaN(Date.parse(e.time))) fail(`${where}.time`, "must be an ISO-8601 instant");
-    const type = this.ir.events[e.type];
+    if (!isInstant(e.time)) fail(`${where}.time`, INSTANT_MESSAGE);
+    // Own names only: `toString` is not a declared event.
+    const type = Object.hasOwn(this.ir.events, e.type) ? this.ir.events[e.type] : undefined;
     if (!type) fail(`${where}.type`, `\`${e.type}\` is not a declared event`);
     const errors = validate(e.data ?? {}, type!, `${where}.data`);
     if (errors.length) throw InvalidInputError.forEvent(where, errors, index);

@@ -6,6 +6,7 @@ import type { IR } from "@journey/ir";
 import { MemoryChannel } from "../channels/adapter.js";
 import { VirtualClock } from "../clock.js";
 import type { Effect, EventEnvelope } from "../engine/state.js";
+import { INSTANT_MESSAGE, isInstant, validate } from "../engine/validate.js";
 import type { RejectedItem } from "../recs/items.js";
 import type { CatalogItem } from "../recs/provider.js";
 import { CannedActionExecutor, type ActionExecutor, type CannedResponse } from "../shell/actions.js";
@@ -41,6 +42,8 @@ export interface SimulationResult {
   timeline: Effect[];
   /** Catalog items the engine left out (a missing or mistyped field), with why. */
   rejectedItems: RejectedItem[];
+  /** Events the store had seen already (their ids), so not applied again: a `store` from an earlier run. */
+  duplicates: number;
   runtime: Runtime;
   channel: MemoryChannel;
   end: number;
@@ -50,7 +53,17 @@ export interface SimulationResult {
 export const DEFAULT_HORIZON_MS = 400 * 86_400_000;
 
 export async function simulate(input: SimulationInput): Promise<SimulationResult> {
+  // An event without a valid time would sort nowhere, and be rejected only once earlier ones
+  // had run: reject it before anything runs, as the runtime does.
+  const untimed = input.events.findIndex((e) => !isInstant(e?.time));
+  if (untimed >= 0) throw InvalidInputError.forEvent(`event[${untimed}]`, [{ path: `event[${untimed}].time`, message: INSTANT_MESSAGE }], untimed);
   const events = [...input.events].map((e, i) => ({ e, i, t: Date.parse(e.time) }));
+  // Every profile is checked before any is stored (a `store` keeps what it is given), and
+  // named by its place in the input: `profiles[2].email`.
+  for (const [i, { id, ...attributes }] of (input.profiles ?? []).entries()) {
+    const errors = validate(attributes, input.ir.profile, `profiles[${i}]`);
+    if (errors.length) throw new InvalidInputError(`invalid profile \`${String(id)}\`: ${errors[0]!.path} ${errors[0]!.message}`, errors);
+  }
   // Same time: file order. The sort is stable, so equal times keep their order.
   events.sort((a, b) => a.t - b.t);
   const start = input.start ?? events[0]?.t ?? Date.now();
@@ -79,23 +92,24 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
   const probes = (input.probes ?? []).filter((p) => p.at <= end).sort((a, b) => a.at - b.at);
   const timed = events.filter(({ t }) => t <= end);
   let from = 0;
+  let duplicates = 0;
   for (const probe of [...probes, undefined]) {
     const at = probe?.at ?? end;
     let to = from;
     while (to < timed.length && timed[to]!.t <= at) to++;
-    if (to > from) await ingestInOrder(runtime, timed.slice(from, to));
+    if (to > from) duplicates += (await ingestInOrder(runtime, timed.slice(from, to))).duplicates;
     from = to;
     await runtime.advanceTo(at);
     await probe?.run(runtime);
   }
   await runtime.stop();
-  return { timeline, rejectedItems, runtime, channel, end };
+  return { timeline, rejectedItems, duplicates, runtime, channel, end };
 }
 
 /** Ingest, with an invalid event named by its place in the simulation's input rather than in this call. */
-async function ingestInOrder(runtime: Runtime, events: { e: EventEnvelope; i: number }[]): Promise<void> {
+async function ingestInOrder(runtime: Runtime, events: { e: EventEnvelope; i: number }[]): Promise<{ duplicates: number }> {
   try {
-    await runtime.ingest(events.map(({ e }) => e));
+    return await runtime.ingest(events.map(({ e }) => e));
   } catch (err) {
     if (!(err instanceof InvalidInputError) || err.index === undefined) throw err;
     const { i } = events[err.index]!;

@@ -9,10 +9,12 @@ export class MemoryStore implements Store {
   private readonly profiles = new Map<string, ProfileState>();
   private readonly timers = new DueHeap();
   private readonly events = new Set<string>();
-  private readonly outbox: Effect[] = [];
-  /** Keys of the effects in `outbox`. */
-  private readonly outboxKeys = new Set<string>();
-  private readonly dispatched = new Set<string>();
+  /**
+   * Pending effects by key, in commit order (a Map keeps insertion order). A dispatched one is
+   * deleted at once, as the SQLite store deletes its row: rendered messages are large, and
+   * kept any longer they outlive the young generation and burden the collector.
+   */
+  private readonly outbox = new Map<string, Effect>();
   private readonly versions = new Map<string, DeployedJourney>();
   /** Signals in commit order; `signalSeq[i]` is the position of `signals[i]`. */
   private signals: Signal[] = [];
@@ -41,17 +43,9 @@ export class MemoryStore implements Store {
     for (const [id, p] of profiles) this.profiles.set(id, p);
     for (const t of batch.timers) this.timers.set(t.profileId, t.due);
     for (const e of batch.events) this.events.add(e);
-    const done = new Set(batch.dispatched);
-    for (const e of batch.effects) {
-      // A key already waiting in the outbox is one effect, as in every store.
-      if (DISPATCHED.has(e.type) && !this.outboxKeys.has(e.key) && !done.has(e.key)) {
-        this.outbox.push(e);
-        this.outboxKeys.add(e.key);
-      }
-    }
-    // Only keys waiting in the outbox need marking (as a SQLite store deletes only rows it has).
-    for (const k of batch.dispatched) if (this.outboxKeys.has(k)) this.dispatched.add(k);
-    if (this.dispatched.size > 1024) this.compact();
+    // A key already waiting in the outbox is one effect, as in every store.
+    for (const e of batch.effects) if (DISPATCHED.has(e.type) && !this.outbox.has(e.key)) this.outbox.set(e.key, e);
+    for (const k of batch.dispatched) this.outbox.delete(k);
     for (const s of signals) {
       this.signals.push(s);
       this.signalSeq.push(++this.lastSignalSeq);
@@ -81,15 +75,6 @@ export class MemoryStore implements Store {
     return { signals, next: n ? this.signalSeq[lo + n - 1]! : after };
   }
 
-  /** Dispatched effects are done: drop them from the outbox. */
-  private compact(): void {
-    const keep = this.outbox.filter((e) => !this.dispatched.has(e.key));
-    for (const e of this.outbox) if (this.dispatched.has(e.key)) this.outboxKeys.delete(e.key);
-    this.outbox.length = 0;
-    this.outbox.push(...keep);
-    this.dispatched.clear();
-  }
-
   async dueProfiles(now: number, limit: number): Promise<string[]> {
     return this.timers.due(now, limit);
   }
@@ -99,7 +84,12 @@ export class MemoryStore implements Store {
   }
 
   async pendingEffects(limit: number): Promise<Effect[]> {
-    return this.outbox.filter((e) => !this.dispatched.has(e.key)).slice(0, limit);
+    const pending: Effect[] = [];
+    for (const e of this.outbox.values()) {
+      if (pending.length >= limit) break;
+      pending.push(e);
+    }
+    return pending;
   }
 
   async saveVersions(journeys: DeployedJourney[]): Promise<void> {

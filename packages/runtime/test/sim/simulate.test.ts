@@ -150,6 +150,28 @@ describe("ingest", () => {
     expect(timeline).toEqual([]);
     await runtime.stop();
   });
+
+  it("an event type named like a member of every object is not declared", async () => {
+    const { runtime } = await setup();
+    for (const type of ["toString", "constructor", "__proto__", "hasOwnProperty"]) {
+      const err = (await runtime.ingest(ev(type, "p1", T0, {}, `u-${type}`)).catch((e: unknown) => e)) as InvalidInputError;
+      expect(err, type).toBeInstanceOf(InvalidInputError);
+      expect(err.errors[0]).toEqual({ path: "event.type", message: `\`${type}\` is not a declared event` });
+    }
+    await runtime.stop();
+  });
+
+  it("an event's time is an instant with a zone, not whatever Date.parse accepts", async () => {
+    const { runtime, timeline } = await setup();
+    for (const time of ["1", "2026", "March 2, 2026", "2026-03-02", "2026-03-02T10:15:00", "2026-03-02 10:15:00Z", "2026-02-30T10:00:00Z"]) {
+      const err = (await runtime.ingest({ ...cart(`t-${time}`), time }).catch((e: unknown) => e)) as InvalidInputError;
+      expect(err, time).toBeInstanceOf(InvalidInputError);
+      expect(err.errors[0], time).toEqual({ path: "event.time", message: "must be an ISO-8601 instant with a zone, such as 2026-03-02T10:15:00Z" });
+    }
+    expect(timeline).toEqual([]);
+    expect(await runtime.ingest({ ...cart("ok"), time: "2026-01-05T10:15+01:00" })).toEqual({ accepted: 1, duplicates: 0 });
+    await runtime.stop();
+  });
 });
 
 describe("profiles", () => {
@@ -188,6 +210,42 @@ describe("profiles", () => {
     expect(err.errors.map((e) => e.path)).toEqual(["profile.tier", "profile.points"]);
     expect(await runtime.profile("p1")).toBeUndefined();
     await runtime.stop();
+  });
+});
+
+describe("simulate refuses invalid input before anything runs, naming it by its place in the input", () => {
+  const ir = withSchema(`
+    journey J {
+      on Ping
+      send email { subject "x" text "x" } to profile.email
+    }
+  `);
+
+  it("an event without a valid time (it would otherwise fall outside every window, unseen)", async () => {
+    for (const time of [undefined, "soon", 1_767_603_600_000]) {
+      const events = [ev("Ping", "p1", T0, { n: 1 }), { ...ev("Ping", "p1", T0, { n: 2 }), time } as never];
+      const err = (await simulate({ ir, events }).catch((e: unknown) => e)) as InvalidInputError;
+      expect(err).toBeInstanceOf(InvalidInputError);
+      expect(err.index).toBe(1);
+      expect(err.errors).toEqual([{ path: "event[1].time", message: "must be an ISO-8601 instant with a zone, such as 2026-03-02T10:15:00Z" }]);
+    }
+  });
+
+  it("an invalid profile, and none of the profiles before it is stored", async () => {
+    const store = new MemoryStore();
+    const profiles = [{ id: "p1", email: "a@example.com" }, { id: "p2", points: 1.5 }];
+    const err = (await simulate({ ir, store, events: [ev("Ping", "p1", T0, { n: 1 })], profiles }).catch((e: unknown) => e)) as InvalidInputError;
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect(err.errors.map((e) => e.path)).toEqual(["profiles[1].points"]);
+    expect(err.message).toBe("invalid profile `p2`: profiles[1].points expected int, found number 1.5");
+    expect(await store.loadProfile("p1")).toBeUndefined();
+  });
+
+  it("counts the events the store had seen already", async () => {
+    const store = new MemoryStore();
+    const events = [ev("Ping", "p1", T0, { n: 1 }, "once"), ev("Ping", "p1", T0 + MIN, { n: 2 }, "once")];
+    expect((await simulate({ ir, store, events })).duplicates).toBe(1);
+    expect((await simulate({ ir, store, events })).duplicates).toBe(2);
   });
 });
 
