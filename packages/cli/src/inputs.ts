@@ -3,6 +3,7 @@
  * read and parsed with errors that name the file, the line and the field.
  */
 import { readFileSync } from "node:fs";
+import { fileErrorReason } from "@journey/compiler";
 import type { CannedResponse, CatalogItem, EventEnvelope, InvalidInputError } from "@journey/runtime";
 import { UserError } from "./errors.js";
 
@@ -12,8 +13,7 @@ function read(path: string): string {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read ${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (e as Error).message}`);
+    throw new UserError(`cannot read ${path}: ${fileErrorReason(e)}`);
   }
   return text.startsWith("\uFEFF") ? text.slice(1) : text;
 }

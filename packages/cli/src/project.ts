@@ -51,11 +51,6 @@ export function loadProject(paths: string[], options: { emit: boolean }): Projec
   };
 }
 
-/** True when nothing was found at all: the paths hold no `.journey` file, readable or not. */
-export function isEmpty(project: Project): boolean {
-  return project.files.length === 0 && project.diagnostics.every((d) => d.code === PATH_ERROR);
-}
-
 export function journeyCount(project: Project): number {
   let n = 0;
   for (const file of project.result?.files.values() ?? []) {

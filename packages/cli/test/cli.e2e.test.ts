@@ -223,7 +223,15 @@ describe("journey build", () => {
   it("reports an output folder that cannot be created", () => {
     folder("blocked", { "model.journey": MODEL, "journeys.journey": JOURNEYS });
     writeFileSync(join(tmp(), "a-file"), "");
-    expectCleanFailure(journey(["build", "blocked", "-o", "a-file"]), /^journey: cannot write a-file\/blocked\.ir\.json: /);
+    expectCleanFailure(journey(["build", "blocked", "-o", "a-file"]), /^journey: cannot write a-file\/blocked\.ir\.json: a file is in the way \(a folder was expected\)$/);
+  });
+
+  it("a write that fails leaves no output folder it created behind", () => {
+    // A project name of 250 characters: its folder can exist, but the temporary file's name is too long.
+    const name = "p".repeat(250);
+    folder(name, { "model.journey": MODEL, "journeys.journey": JOURNEYS });
+    expectCleanFailure(journey(["build", name, "-o", "new-out/nested"]), new RegExp(`^journey: cannot write new-out/nested/${name}\\.ir\\.json: the name is too long$`));
+    expect(existsSync(join(tmp(), "new-out"))).toBe(false);
   });
 });
 

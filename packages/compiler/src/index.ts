@@ -18,7 +18,7 @@ export {
   type ParamInfo,
 } from "./semantics/builtins.js";
 export { FORMATS } from "./semantics/check-experience.js";
-export { loadSources, MAX_FILE_BYTES, type SourceInput, type LoadResult } from "./project/load.js";
+export { fileErrorReason, findJourneyFiles, isSkippedFolder, loadSources, MAX_FILE_BYTES, type SourceInput, type LoadResult } from "./project/load.js";
 export { parseFile, type ParseResult } from "./syntax/parse.js";
 export { decodeString, sourceOffset } from "./syntax/strings.js";
 export { keywords } from "./syntax/tokens.js";

@@ -63,6 +63,7 @@ describe("invalid corpus", () => {
       "J0008", // not a text file: emitted by loadSources (load.test.ts)
       "J0009", // file too large: emitted by loadSources (load.test.ts)
       "J0010", // path error: emitted by loadSources (load.test.ts)
+      "J0011", // not UTF-8: emitted by loadSources (load.test.ts)
       "J3016", // a percentage over 100% always comes with J3001 (checker.test.ts)
     ]);
     const missing = Object.values(codes)

@@ -1,4 +1,4 @@
-/** Reading a project from disk: the file-level diagnostics (J0008, J0009, J0010) and the file order. */
+/** Reading a project from disk: the file-level diagnostics (J0008 to J0011) and the file order. */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,14 +57,27 @@ describe("loadSources", () => {
   });
 
   it("J0008: a binary file is not a text file", () => {
-    const dir = project("binary", { "a.journey": Buffer.from([0x70, 0x00, 0x01, 0x02]), "b.journey": Buffer.from([0xff, 0xfe, 0x41]) });
+    const dir = project("binary", { "a.journey": Buffer.from([0x70, 0x00, 0x01, 0x02]) });
     const r = loadSources(["."], dir);
     expect(r.files).toEqual([]);
-    expect(r.diagnostics.map((d) => [d.code, d.severity, d.file, d.message])).toEqual([
-      ["J0008", "error", "a.journey", "`a.journey` is not a text file"],
-      ["J0008", "error", "b.journey", "`b.journey` is not a text file"],
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.file, d.message])).toEqual([["J0008", "error", "a.journey", "`a.journey` is not a text file"]]);
+    expect(r.diagnostics[0]!.span).toEqual({ start: 0, end: 0 });
+  });
+
+  it("J0011: text in another encoding says which, and where UTF-8 cannot read it", () => {
+    const dir = project("encodings", {
+      // "profile {\n  firstName: string // René" saved as Latin-1: é is the single byte 0xE9.
+      "latin1.journey": Buffer.from("profile {\n  firstName: string // Ren\u00e9\n}\n", "latin1"),
+      "utf16.journey": Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("profile {}\n", "utf16le")]),
+      "utf16be.journey": Buffer.from([0xfe, 0xff, 0x00, 0x41]),
+    });
+    const r = loadSources(["."], dir);
+    expect(r.files).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.code, d.file, d.message])).toEqual([
+      ["J0011", "latin1.journey", "`latin1.journey` is not UTF-8 (byte 0xE9 at line 2, column 27): save it as UTF-8"],
+      ["J0011", "utf16.journey", "`utf16.journey` is not UTF-8 (it is UTF-16 text): save it as UTF-8"],
+      ["J0011", "utf16be.journey", "`utf16be.journey` is not UTF-8 (it is UTF-16 text): save it as UTF-8"],
     ]);
-    for (const d of r.diagnostics) expect(d.span).toEqual({ start: 0, end: 0 });
   });
 
   it("J0009: a file over the size limit is refused", () => {
@@ -84,6 +97,18 @@ describe("loadSources", () => {
       ["J0010", "error", "nope", "nope: no such file or folder", { start: 0, end: 0 }],
       ["J0010", "error", ".", ".: no .journey files in this folder", { start: 0, end: 0 }],
     ]);
+  });
+
+  it("follows symbolic links to files and folders, takes each real file once, and names a link that leads nowhere", () => {
+    const shared = project("shared-model", { "model.journey": "profile {\n  email: string\n}\n" });
+    const dir = project("linked", { "a.journey": "event A { x: int }\n" });
+    symlinkSync(shared, join(dir, "shared"));
+    symlinkSync(join(dir, "a.journey"), join(dir, "again.journey"));
+    symlinkSync(dir, join(dir, "self"));
+    symlinkSync(join(dir, "gone"), join(dir, "broken.journey"));
+    const r = loadSources(["."], dir);
+    expect(r.files.map((f) => f.path)).toEqual(["a.journey", "shared/model.journey"]);
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([["J0010", "broken.journey: no such file or folder"]]);
   });
 
   it("J0010: a file or folder that cannot be read, a pipe, a loop of links: said so, never thrown or waited on", () => {

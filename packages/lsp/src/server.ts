@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { codes, MAX_FILE_BYTES, type Diagnostic } from "@journey/compiler";
+import { codes, findJourneyFiles, isSkippedFolder, MAX_FILE_BYTES, type Diagnostic } from "@journey/compiler";
 import {
   CodeActionKind,
   DocumentHighlightKind,
@@ -69,8 +69,6 @@ interface InitOptions {
   scanWorkspace?: boolean;
   docsUrl?: string;
 }
-
-const SKIPPED_DIRS = new Set(["node_modules", ".git", "dist", "out"]);
 
 const COMPLETION_KIND: Record<CompletionKind, CompletionItemKind> = {
   keyword: CompletionItemKind.Keyword,
@@ -179,21 +177,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       return;
     }
     if (depth > 12) return;
-    for (const e of entries) if (e.isDirectory() && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith(".")) findRoots(join(dir, e.name), out, depth + 1);
-  }
-
-  function collect(dir: string, out: string[]): void {
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.isDirectory()) {
-        if (!SKIPPED_DIRS.has(e.name) && !e.name.startsWith(".")) collect(join(dir, e.name), out);
-      } else if (e.isFile() && e.name.endsWith(".journey")) out.push(join(dir, e.name));
-    }
+    for (const e of entries) if (e.isDirectory() && !isSkippedFolder(e.name)) findRoots(join(dir, e.name), out, depth + 1);
   }
 
   function readDisk(path: string): string | undefined {
@@ -208,8 +192,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   function loadRoot(root: string): Project[] {
     if (!roots.includes(root)) roots.push(root);
-    const files: string[] = [];
-    collect(root, files);
+    const files = findJourneyFiles(root);
     const touched = new Set<Project>();
     for (const f of files) {
       if (documents.get(toUri(f)) || ws.has(f)) continue;

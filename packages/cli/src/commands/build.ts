@@ -1,7 +1,7 @@
 /** `journey build`: compile a project to `<outDir>/<project>.ir.json`, or write nothing at all. */
-import { mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
-import { formatSummary } from "@journey/compiler";
+import { fileErrorReason, formatSummary } from "@journey/compiler";
 import { Command } from "commander";
 import { UserError } from "../errors.js";
 import { journeyCount, loadProject } from "../project.js";
@@ -44,20 +44,25 @@ function projectName(dir: string): string {
   return name || "project";
 }
 
-/** Write beside the target and rename, so a reader never sees half an IR file. */
+/**
+ * Write beside the target and rename, so a reader never sees half an IR file. A failure
+ * leaves nothing behind: no temporary file, and no output folder this call created.
+ */
 function writeAtomically(target: string, text: string): void {
   const temp = `${target}.${process.pid}.tmp`;
+  let created: string | undefined;
   try {
-    mkdirSync(dirname(target), { recursive: true });
+    created = mkdirSync(dirname(target), { recursive: true });
     writeFileSync(temp, text);
     renameSync(temp, target);
   } catch (e) {
     try {
-      unlinkSync(temp);
+      if (created) rmSync(created, { recursive: true, force: true });
+      else rmSync(temp, { force: true });
     } catch {
-      // The temporary file was never created.
+      // Nothing was created where nothing could be (a file in the way of the folder).
     }
-    throw new UserError(`cannot write ${target}: ${(e as Error).message}`);
+    throw new UserError(`cannot write ${target}: ${fileErrorReason(e)}`);
   }
 }
 

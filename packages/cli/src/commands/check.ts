@@ -1,10 +1,10 @@
 /** `journey check`: report every problem in one project, or in each project of a folder. */
 import { readdirSync, statSync, type Dirent } from "node:fs";
 import { join, sep } from "node:path";
-import { formatSummary } from "@journey/compiler";
+import { findJourneyFiles, formatSummary, isSkippedFolder } from "@journey/compiler";
 import { Command } from "commander";
 import pc from "picocolors";
-import { isEmpty, journeyCount, loadProject, type Project } from "../project.js";
+import { journeyCount, loadProject, type Project } from "../project.js";
 import { count, renderDiagnostics, toJson, useColor, write } from "../report.js";
 
 interface CheckOptions {
@@ -81,18 +81,21 @@ function projectsIn(path: string): NamedProject[] {
   const entries = folderEntries(path);
   if (entries && !entries.some((e) => e.isFile() && e.name.endsWith(".journey"))) {
     const inside = entries
-      .filter((e) => e.isDirectory() && !e.name.startsWith("."))
-      .map((e) => e.name)
+      .filter((e) => e.isDirectory() && !isSkippedFolder(e.name))
+      .map((e) => join(path, e.name).split(sep).join("/"))
       .sort()
-      .map((name) => {
-        const sub = join(path, name).split(sep).join("/");
-        return { path: sub, project: loadProject([sub], { emit: false }) };
-      })
-      .filter((p) => !isEmpty(p.project));
+      .filter(holdsSomething)
+      .map((sub) => ({ path: sub, project: loadProject([sub], { emit: false }) }));
     if (inside.length) return inside;
   }
   // Anything else (a missing path, a folder with nothing to check) reports itself.
   return [{ path, project: loadProject([path], { emit: false }) }];
+}
+
+/** A subfolder worth checking: it has `.journey` files, or a part that cannot be read (reported then, never dropped). */
+function holdsSomething(folder: string): boolean {
+  let unreadable = false;
+  return findJourneyFiles(folder, () => (unreadable = true)).length > 0 || unreadable;
 }
 
 /** What a folder holds; undefined for anything else, or a folder that cannot be read (which then reports itself). */

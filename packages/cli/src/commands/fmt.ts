@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { codes, LineIndex, loadSources, renderDiagnostic, type Diagnostic } from "@journey/compiler";
+import { codes, fileErrorReason, LineIndex, loadSources, renderDiagnostic, type Diagnostic } from "@journey/compiler";
 import { Command } from "commander";
 import pc from "picocolors";
 import { count, useColor, write } from "../report.js";
@@ -122,6 +122,6 @@ function writeInPlace(target: string, text: string): string | undefined {
     writeFileSync(target, text);
     return undefined;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : (e as Error).message;
+    return fileErrorReason(e);
   }
 }

@@ -29,6 +29,7 @@ export const codes = {
   tooDeep: kind("J0007", "nesting is too deep (more than {max} levels)"),
   notText: kind("J0008", "`{file}` is not a text file"),
   fileTooLarge: kind("J0009", "`{file}` is too large ({size} bytes; the limit is {max})"),
+  notUtf8: kind("J0011", "`{file}` is not UTF-8 ({why}): save it as UTF-8"),
 
   // ── J1xxx names ──
   unknownName: kind("J1001", "unknown name `{name}`"),
