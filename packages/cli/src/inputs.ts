@@ -4,8 +4,10 @@
  */
 import { readFileSync } from "node:fs";
 import { fileErrorReason } from "@journey/compiler";
+import { suggest } from "@journey/template";
 import type { CannedResponse, CatalogItem, EventEnvelope, InvalidInputError } from "@journey/runtime";
 import { UserError } from "./errors.js";
+import { warn } from "./report.js";
 
 /** The file's text, without a byte order mark (editors on Windows add one; JSON.parse rejects it). */
 function read(path: string): string {
@@ -102,7 +104,8 @@ export function readCatalog(path: string): CatalogItem[] {
   return v as CatalogItem[];
 }
 
-export function readActionResponses(path: string): Record<string, CannedResponse[]> {
+/** Canned answers for `call` steps; responses for an action the project does not declare (a typo) are named on stderr. */
+export function readActionResponses(path: string, declared: Record<string, unknown>): Record<string, CannedResponse[]> {
   const v = parseJson(path, read(path));
   if (!isRecord(v)) throw new UserError(`${path}: expected { "<Action>": [{ "match": {…}, "response": {…} | "error": "…" }] }`);
   for (const [k, list] of Object.entries(v)) {
@@ -117,6 +120,11 @@ export function readActionResponses(path: string): Record<string, CannedResponse
       if (r["error"] !== undefined && typeof r["error"] !== "string") throw new UserError(`${at}.error must be a string: the failure's message`);
       if (r["error"] !== undefined && r["response"] !== undefined) throw new UserError(`${at}: a response or an error, not both`);
     });
+  }
+  for (const name of Object.keys(v)) {
+    if (Object.hasOwn(declared, name)) continue;
+    const near = suggest(name, Object.keys(declared));
+    warn(`${path}: \`${name}\` is not an action of this project, so its responses are never used${near ? ` (did you mean \`${near}\`?)` : ""}`);
   }
   return v as Record<string, CannedResponse[]>;
 }

@@ -176,6 +176,15 @@ describe("journey decide: mistakes", () => {
     expect(r.stderr).toBe(`journey: ${events}:1: invalid event: time must be an ISO-8601 instant with a zone, such as 2026-03-02T10:15:00Z\n`);
   });
 
+  it("events with an id seen before: applied once, and counted on stderr", () => {
+    const events = join(tmp(), "twice.jsonl");
+    const viewed = JSON.stringify({ id: "v1", type: "ProductViewed", profileId: "p1", time: "2026-03-02T10:00:00Z", data: { sku: "NV-1001", category: "jackets" } });
+    writeFileSync(events, `${viewed}\n${viewed}\n`);
+    const r = journey(["decide", HOME, "--profile", "p1", "--surface", HERO, "--events", events, "--json"]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(`warning: ${events}: 1 event with an id seen before in the file: not applied again\n`);
+  });
+
   it("a context that is not JSON", () => {
     const r = journey(["decide", HOME, "--profile", "p1", "--surface", HERO, "--context", "{bad"]);
     expect(r.status).toBe(1);

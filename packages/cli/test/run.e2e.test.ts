@@ -179,6 +179,19 @@ describe("journey run with bad or unusual data files: the file, line and field; 
     refused(journey(["run", project]), `${join(project, "action-responses.json")}: ${message}`);
   });
 
+  it("responses for an action the project does not declare, and a catalog for a project without one: named on stderr, the run goes on", () => {
+    const project = join(tmp(), "weather-typo");
+    cpSync(join(samples, "weather-promo"), project, { recursive: true });
+    const responses = JSON.parse(readFileSync(join(project, "action-responses.json"), "utf8")) as Record<string, unknown>;
+    writeFileSync(join(project, "action-responses.json"), JSON.stringify({ ...responses, Wether: [] }));
+    const typo = journey(["run", project]);
+    expect(typo.status).toBe(0);
+    expect(typo.stderr).toBe(`warning: ${join(project, "action-responses.json")}: \`Wether\` is not an action of this project, so its responses are never used (did you mean \`Weather\`?)\n`);
+    const noCatalog = journey(["run", join(samples, "loyalty"), "--catalog", join(samples, "abandoned-cart", "catalog.json")]);
+    expect(noCatalog.status).toBe(0);
+    expect(noCatalog.stderr).toBe(`warning: ${join(samples, "abandoned-cart", "catalog.json")}: the project declares no \`catalog\`, so these items are not used\n`);
+  });
+
   it("an empty option value is a mistake, not a request for the default", () => {
     const project = join(samples, "abandoned-cart");
     for (const option of ["--events", "--profiles", "--until", "--db"]) {

@@ -5,7 +5,7 @@ import pc from "picocolors";
 import { UserError } from "../errors.js";
 import { invalidInput, readActionResponses, readCatalog, readEvents, readProfiles } from "../inputs.js";
 import { compileOrReport } from "../project.js";
-import { useColor, warn, write } from "../report.js";
+import { count, useColor, warn, write } from "../report.js";
 import { dataFile } from "./run.js";
 
 interface DecideOptions {
@@ -58,6 +58,7 @@ async function run(project: string, options: DecideOptions, color: boolean): Pro
   if (Number.isNaN(at)) throw new UserError(`--at ${options.at}: expected an ISO time`);
   const profilesPath = dataFile(project, options.profiles, "profiles.json");
   const catalogPath = dataFile(project, options.catalog, "catalog.json");
+  if (catalogPath && !ir.catalog) warn(`${catalogPath}: the project declares no \`catalog\`, so these items are not used`);
   const responsesPath = dataFile(project, options.actionResponses, "action-responses.json");
   let decisions: Decision[] = [];
   // An event without a valid time stays in, for the simulation to reject with its line.
@@ -68,13 +69,14 @@ async function run(project: string, options: DecideOptions, color: boolean): Pro
       events: upToAt.map(({ e }) => e),
       ...(profilesPath ? { profiles: readProfiles(profilesPath) } : {}),
       ...(catalogPath ? { catalog: readCatalog(catalogPath) } : {}),
-      ...(responsesPath ? { actionResponses: readActionResponses(responsesPath) } : {}),
+      ...(responsesPath ? { actionResponses: readActionResponses(responsesPath, ir.actions) } : {}),
       // Not Math.min(...valid): spreading a few hundred thousand arguments overflows the stack.
       start: valid.reduce((a, b) => Math.min(a, b), at),
       until: at,
       probes: [{ at, run: async (rt) => void (decisions = await rt.decide({ surfaces: options.surface, profileId: options.profile, ...(context ? { context } : {}) })) }],
     });
     for (const r of result.rejectedItems) warn(`${catalogPath}: ${r.message}; left out`);
+    if (result.duplicates) warn(`${eventsPath}: ${count(result.duplicates, "event")} with an id seen before in the file: not applied again`);
   } catch (e) {
     if (e instanceof InvalidInputError) throw invalidInput(e, { events: eventsPath, lines: upToAt.map(({ line }) => line), profiles: profilesPath });
     throw e;

@@ -23,7 +23,7 @@ export function testCommand(): Command {
       const responses = dataFile(project, options.actionResponses, "action-responses.json");
       const results = await runTests(ir, {
         ...(options.filter ? { filter: (n: string) => n.includes(options.filter!) } : {}),
-        ...(responses ? { actionResponses: readActionResponses(responses) } : {}),
+        ...(responses ? { actionResponses: readActionResponses(responses, ir.actions) } : {}),
       });
       // Nothing run is not a pass: a mistyped --filter would otherwise go green in CI.
       if (!results.length) {
