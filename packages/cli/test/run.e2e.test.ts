@@ -55,6 +55,12 @@ describe("journey run on every sample", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("without --json, a project of experiences only says it has no journeys, not an empty timeline", () => {
+    const r = journey(["run", join(samples, "home-experience")]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("no journeys in this project: its events fed the catalog (see `journey decide` for its experiences)\n");
+  });
+
   it("without --json, a readable timeline with a summary", () => {
     const r = journey(["run", join(samples, "abandoned-cart")]);
     expect(r.status).toBe(0);

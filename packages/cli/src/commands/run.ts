@@ -73,7 +73,8 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
     if (result.duplicates) warn(`${eventsPath}: ${count(result.duplicates, "event")} with an id seen before${options.db ? ` (in this file or in ${options.db})` : ""}: not applied again`);
     const entries = result.timeline.map(timelineEntry).filter((e) => e !== undefined);
     if (options.json) write(entries.map((e) => JSON.stringify(e)).join("\n") + (entries.length ? "\n" : ""));
-    else write(entries.map((e) => formatEntry(e, color)).join("\n") + "\n" + summary(result.timeline, color) + "\n");
+    else if (!Object.keys(compiled.journeys).length) write(`no journeys in this project: its events fed the catalog (see \`journey decide\` for its experiences)\n`);
+    else write(entries.map((e) => `${formatEntry(e, color)}\n`).join("") + summary(result.timeline, color) + "\n");
     return 0;
   } catch (e) {
     if (e instanceof InvalidInputError) throw invalidInput(e, { events: eventsPath, lines, profiles: profilesPath });
