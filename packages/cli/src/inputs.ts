@@ -98,7 +98,9 @@ export function readProfiles(path: string): { id: string; [k: string]: unknown }
   return v as { id: string }[];
 }
 
-export function readCatalog(path: string): CatalogItem[] {
+/** Catalog items; for a project that declares no `catalog` (`declared` undefined), said on stderr: they would go unused. */
+export function readCatalog(path: string, declared: unknown): CatalogItem[] {
+  if (!declared) warn(`${path}: the project declares no \`catalog\`, so these items are not used`);
   const v = parseJson(path, read(path));
   if (!Array.isArray(v)) throw new UserError(`${path}: expected a JSON array of catalog items`);
   return v as CatalogItem[];

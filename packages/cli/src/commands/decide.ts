@@ -58,7 +58,6 @@ async function run(project: string, options: DecideOptions, color: boolean): Pro
   if (Number.isNaN(at)) throw new UserError(`--at ${options.at}: expected an ISO time`);
   const profilesPath = dataFile(project, options.profiles, "profiles.json");
   const catalogPath = dataFile(project, options.catalog, "catalog.json");
-  if (catalogPath && !ir.catalog) warn(`${catalogPath}: the project declares no \`catalog\`, so these items are not used`);
   const responsesPath = dataFile(project, options.actionResponses, "action-responses.json");
   let decisions: Decision[] = [];
   // An event without a valid time stays in, for the simulation to reject with its line.
@@ -68,7 +67,7 @@ async function run(project: string, options: DecideOptions, color: boolean): Pro
       ir,
       events: upToAt.map(({ e }) => e),
       ...(profilesPath ? { profiles: readProfiles(profilesPath) } : {}),
-      ...(catalogPath ? { catalog: readCatalog(catalogPath) } : {}),
+      ...(catalogPath ? { catalog: readCatalog(catalogPath, ir.catalog) } : {}),
       ...(responsesPath ? { actionResponses: readActionResponses(responsesPath, ir.actions) } : {}),
       // Not Math.min(...valid): spreading a few hundred thousand arguments overflows the stack.
       start: valid.reduce((a, b) => Math.min(a, b), at),

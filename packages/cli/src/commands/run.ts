@@ -52,7 +52,6 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
   const { events, lines } = readEvents(eventsPath);
   const profilesPath = dataFile(project, options.profiles, "profiles.json");
   const catalogPath = dataFile(project, options.catalog, "catalog.json");
-  if (catalogPath && !compiled.catalog) warn(`${catalogPath}: the project declares no \`catalog\`, so these items are not used`);
   const responsesPath = dataFile(project, options.actionResponses, "action-responses.json");
   const times = events.map((e) => Date.parse(e.time)).filter((t) => !Number.isNaN(t));
   // Not Math.min(...times): spreading a few hundred thousand arguments overflows the stack.
@@ -63,7 +62,7 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
       ir: compiled,
       events,
       ...(profilesPath ? { profiles: readProfiles(profilesPath) } : {}),
-      ...(catalogPath ? { catalog: readCatalog(catalogPath) } : {}),
+      ...(catalogPath ? { catalog: readCatalog(catalogPath, compiled.catalog) } : {}),
       ...(responsesPath ? { actionResponses: readActionResponses(responsesPath, compiled.actions) } : {}),
       ...(options.until !== undefined ? { until: parseUntil(options.until, start) } : { horizonMs: RUN_HORIZON_MS }),
       ...(store ? { store } : {}),

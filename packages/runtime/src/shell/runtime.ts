@@ -81,6 +81,11 @@ export class InvalidInputError extends Error {
     super(message);
   }
 
+  /** An invalid profile: the first error in the message, every one in `errors`. */
+  static forProfile(id: string, errors: ValidationError[]): InvalidInputError {
+    return new InvalidInputError(`invalid profile \`${id}\`: ${errors[0]!.path} ${errors[0]!.message}`, errors);
+  }
+
   /** An invalid event, named `where` (`event[3]`, or `event` alone): the first error in the message, every one in `errors`. */
   static forEvent(where: string, errors: ValidationError[], index: number): InvalidInputError {
     return new InvalidInputError(`invalid ${where}: ${errors[0]!.path} ${errors[0]!.message}`, errors, index);
@@ -379,7 +384,7 @@ class JourneyRuntime implements Runtime {
 
   async upsertProfile(id: string, attributes: Record<string, unknown>): Promise<void> {
     const errors = validate(attributes, this.ir.profile, "profile");
-    if (errors.length) throw new InvalidInputError(`invalid profile \`${id}\`: ${errors[0]!.path} ${errors[0]!.message}`, errors);
+    if (errors.length) throw InvalidInputError.forProfile(id, errors);
     const full = withDefaults(attributes, this.ir.profile) as Record<string, unknown>;
     await this.serial(async () => {
       const batch = new Batch(this.store, this.ir);

@@ -62,7 +62,7 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
   // named by its place in the input: `profiles[2].email`.
   for (const [i, { id, ...attributes }] of (input.profiles ?? []).entries()) {
     const errors = validate(attributes, input.ir.profile, `profiles[${i}]`);
-    if (errors.length) throw new InvalidInputError(`invalid profile \`${String(id)}\`: ${errors[0]!.path} ${errors[0]!.message}`, errors);
+    if (errors.length) throw InvalidInputError.forProfile(String(id), errors);
   }
   // Same time: file order. The sort is stable, so equal times keep their order.
   events.sort((a, b) => a.t - b.t);
