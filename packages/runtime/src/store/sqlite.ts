@@ -13,7 +13,7 @@ import type { CommitBatch, Store } from "./store.js";
 import type { DeployedJourney } from "../engine/program.js";
 
 /** The schema this code writes. A file with a newer version is refused; an older one is migrated. */
-export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_SCHEMA_VERSION = 2;
 
 export interface EventRetention {
   /** Keep at most this many processed event ids (the most recent ones). */
@@ -80,7 +80,9 @@ const PRUNE_CHUNK = 1000;
 
 /** A batch as rows: serialised when `commit` is called, written when the group is flushed. */
 interface Rows {
-  profiles: [id: string, state: string][];
+  /** A state, with its new due time when the batch sets one (`undefined`: the stored due time stays). */
+  profiles: [id: string, state: string, due: number | null | undefined][];
+  /** Due times of profiles whose state the batch does not carry. */
   timers: { profileId: string; due: number | null }[];
   events: string[];
   effects: [key: string, effect: string][];
@@ -104,15 +106,23 @@ interface Pending {
  * every row left). So `events` is in insertion order by rowid, and pruning walks it from the
  * oldest end with no index on `at`; and `outbox.seq` is commit order without AUTOINCREMENT
  * (which would write `sqlite_sequence` on every commit). Each index costs a page write per
- * commit: a single-profile commit writes about 5 pages to the WAL, against 7 with an index on
- * `events.at` and AUTOINCREMENT. NOT NULL on the text primary keys: SQLite otherwise accepts
+ * commit: a single-profile commit wrote about 5 pages to the WAL, against 7 with an index on
+ * `events.at` and AUTOINCREMENT (schema version 1). NOT NULL on the text primary keys: SQLite otherwise accepts
  * NULL in them.
+ *
+ * A profile's due time is a column of its row (schema version 2), not a row of its own: a
+ * change rewrites one row instead of two: a single-profile commit that also writes a message
+ * and deletes the one before writes 7 pages instead of 8. `state` is NULL for
+ * a profile with a due time but no state (the interface allows it; the engine never does it).
  */
+const PROFILES_SCHEMA = `
+CREATE TABLE IF NOT EXISTS profiles (id TEXT NOT NULL PRIMARY KEY, state TEXT, due INTEGER);
+CREATE INDEX IF NOT EXISTS profiles_due ON profiles (due, id) WHERE due IS NOT NULL;
+`;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS profiles (id TEXT NOT NULL PRIMARY KEY, state TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS timers (profile_id TEXT NOT NULL PRIMARY KEY, due INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS timers_due ON timers (due, profile_id);
+${PROFILES_SCHEMA}
 CREATE TABLE IF NOT EXISTS events (id TEXT NOT NULL PRIMARY KEY, at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, effect TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS versions (version TEXT NOT NULL PRIMARY KEY, journey TEXT NOT NULL);
@@ -147,11 +157,13 @@ export class SqliteStore implements Store {
   private transactions = 0;
 
   private readonly stmt: {
-    loadProfile: Database.Statement<[string], string>;
+    loadProfile: Database.Statement<[string], string | null>;
     hasEvent: Database.Statement<[string], number>;
     putProfile: Database.Statement<[string, string]>;
-    putTimer: Database.Statement<[string, number]>;
-    clearTimer: Database.Statement<[string]>;
+    putProfileAndDue: Database.Statement<[string, string, number | null]>;
+    putDue: Database.Statement<[string, number]>;
+    clearDue: Database.Statement<[string]>;
+    dropEmpty: Database.Statement<[string]>;
     putEvent: Database.Statement<[string, number]>;
     putEffect: Database.Statement<[string, string]>;
     dispatch: Database.Statement<[string]>;
@@ -210,12 +222,15 @@ export class SqliteStore implements Store {
 
     const db = this.db;
     this.stmt = {
-      loadProfile: db.prepare<[string], string>("SELECT state FROM profiles WHERE id = ?").pluck(),
+      loadProfile: db.prepare<[string], string | null>("SELECT state FROM profiles WHERE id = ?").pluck(),
       hasEvent: db.prepare<[string], number>("SELECT 1 FROM events WHERE id = ?").pluck(),
       // An unchanged row is not rewritten (its page stays clean: no WAL write for it).
       putProfile: db.prepare("INSERT INTO profiles (id, state) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state WHERE state IS NOT excluded.state"),
-      putTimer: db.prepare("INSERT INTO timers (profile_id, due) VALUES (?, ?) ON CONFLICT (profile_id) DO UPDATE SET due = excluded.due WHERE due IS NOT excluded.due"),
-      clearTimer: db.prepare("DELETE FROM timers WHERE profile_id = ?"),
+      putProfileAndDue: db.prepare("INSERT INTO profiles (id, state, due) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, due = excluded.due WHERE state IS NOT excluded.state OR due IS NOT excluded.due"),
+      putDue: db.prepare("INSERT INTO profiles (id, due) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET due = excluded.due WHERE due IS NOT excluded.due"),
+      clearDue: db.prepare("UPDATE profiles SET due = NULL WHERE id = ? AND due IS NOT NULL"),
+      // A row that held only a due time goes with it.
+      dropEmpty: db.prepare("DELETE FROM profiles WHERE id = ? AND state IS NULL AND due IS NULL"),
       putEvent: db.prepare("INSERT OR IGNORE INTO events (id, at) VALUES (?, ?)"),
       // A key already in the outbox is not appended twice (effect keys are idempotency keys).
       putEffect: db.prepare("INSERT OR IGNORE INTO outbox (key, effect) VALUES (?, ?)"),
@@ -225,8 +240,8 @@ export class SqliteStore implements Store {
       pruneThrough: db.prepare("DELETE FROM events WHERE rowid <= ?"),
       // The newest `maxCount` ids are those above max(rowid) - maxCount; at most `chunk` go at once.
       pruneByCount: db.prepare("DELETE FROM events WHERE rowid <= min((SELECT max(rowid) FROM events) - ?, (SELECT min(rowid) FROM events) + ? - 1)"),
-      dueProfiles: db.prepare<[number, number], string>("SELECT profile_id FROM timers WHERE due <= ? ORDER BY due, profile_id LIMIT ?").pluck(),
-      nextDue: db.prepare<[], number | null>("SELECT min(due) FROM timers").pluck(),
+      dueProfiles: db.prepare<[number, number], string>("SELECT id FROM profiles WHERE due <= ? ORDER BY due, id LIMIT ?").pluck(),
+      nextDue: db.prepare<[], number | null>("SELECT min(due) FROM profiles WHERE due IS NOT NULL").pluck(),
       pending: db.prepare<[number], string>("SELECT effect FROM outbox ORDER BY seq LIMIT ?").pluck(),
       putVersion: db.prepare("INSERT INTO versions (version, journey) VALUES (?, ?) ON CONFLICT (version) DO UPDATE SET journey = excluded.journey"),
       versions: db.prepare<[], string>("SELECT journey FROM versions ORDER BY rowid").pluck(),
@@ -256,13 +271,27 @@ export class SqliteStore implements Store {
       const found = this.db.prepare<[], number>("SELECT max(version) FROM schema_version").pluck().get();
       if (typeof found === "number" && found > SQLITE_SCHEMA_VERSION) throw new SchemaVersionError(this.path, found, SQLITE_SCHEMA_VERSION);
       if (typeof found === "number" && found === SQLITE_SCHEMA_VERSION) return;
-      // Older versions: migrations go here, one step at a time, when there are any.
+      if (found === 1) return this.migrateFrom1();
     } else if (this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table'").get()) {
       throw new Error(`SqliteStore: \`${this.path}\` is an SQLite database but not a Journey store (no schema_version table)`);
     }
     this.db.exec(SCHEMA);
     this.db.exec("DELETE FROM schema_version");
     this.db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(SQLITE_SCHEMA_VERSION);
+  }
+
+  /** Version 1 kept due times in a `timers` table of their own: they move into `profiles`. */
+  private migrateFrom1(): void {
+    this.db.exec(`
+      ALTER TABLE profiles RENAME TO profiles_v1;
+      ${PROFILES_SCHEMA}
+      INSERT INTO profiles (id, state, due) SELECT p.id, p.state, t.due FROM profiles_v1 p LEFT JOIN timers t ON t.profile_id = p.id;
+      INSERT INTO profiles (id, due) SELECT t.profile_id, t.due FROM timers t WHERE NOT EXISTS (SELECT 1 FROM profiles_v1 p WHERE p.id = t.profile_id);
+      DROP TABLE profiles_v1;
+      DROP TABLE timers;
+      DELETE FROM schema_version;
+      INSERT INTO schema_version (version) VALUES (2);
+    `);
   }
 
   /**
@@ -274,9 +303,15 @@ export class SqliteStore implements Store {
     // deleted: the same key may be waiting from an earlier batch).
     const done = new Set(batch.dispatched);
     const effects = batch.effects.filter((e) => DISPATCHED.has(e.type) && !done.has(e.key));
+    // A due time is written with its profile's state when the batch carries both (one row
+    // rewritten, not two); the last one given for a profile wins, as separate writes would.
+    const due = new Map<string, number | null>();
+    for (const t of batch.timers) due.set(t.profileId, t.due);
+    const profiles = batch.profiles.map((p): Rows["profiles"][number] => [p.id, JSON.stringify(p), due.get(p.id)]);
+    for (const p of batch.profiles) due.delete(p.id);
     return {
-      profiles: batch.profiles.map((p) => [p.id, JSON.stringify(p)]),
-      timers: batch.timers.map((t) => ({ profileId: t.profileId, due: t.due })),
+      profiles,
+      timers: [...due].map(([profileId, at]) => ({ profileId, due: at })),
       events: [...batch.events],
       effects: effects.map((e) => [e.key, JSON.stringify(e)]),
       dispatched: [...batch.dispatched],
@@ -288,10 +323,13 @@ export class SqliteStore implements Store {
   /** All writes of one batch. Runs inside a transaction or savepoint: a throw undoes all of it. */
   private write(rows: Rows): void {
     const s = this.stmt;
-    for (const [id, state] of rows.profiles) s.putProfile.run(id, state);
+    for (const [id, state, due] of rows.profiles) {
+      if (due === undefined) s.putProfile.run(id, state);
+      else s.putProfileAndDue.run(id, state, due);
+    }
     for (const t of rows.timers) {
-      if (t.due === null) s.clearTimer.run(t.profileId);
-      else s.putTimer.run(t.profileId, t.due);
+      if (t.due !== null) s.putDue.run(t.profileId, t.due);
+      else if (s.clearDue.run(t.profileId).changes) s.dropEmpty.run(t.profileId);
     }
     if (rows.events.length) {
       const at = this.now();
@@ -407,7 +445,8 @@ export class SqliteStore implements Store {
       return cached;
     }
     const row = this.stmt.loadProfile.get(id);
-    if (row === undefined) return undefined;
+    // No row, or a row with a due time only.
+    if (row === undefined || row === null) return undefined;
     const state = JSON.parse(row) as ProfileState;
     this.remember([state]);
     return state;
@@ -485,15 +524,15 @@ export class SqliteStore implements Store {
   stats(): { journalMode: string; synchronous: "normal" | "full" | "other"; lockingMode: string; schemaVersion: number; profiles: number; timers: number; events: number; outbox: number; versions: number; signals: number; transactions: number } {
     if (this.closed) throw this.closedError();
     this.flush();
-    const count = (table: string) => this.db.prepare<[], number>(`SELECT count(*) FROM ${table}`).pluck().get() ?? 0;
+    const count = (from: string) => this.db.prepare<[], number>(`SELECT count(*) FROM ${from}`).pluck().get() ?? 0;
     const sync = this.db.pragma("synchronous", { simple: true }) as number;
     return {
       journalMode: String(this.db.pragma("journal_mode", { simple: true })),
       synchronous: sync === 1 ? "normal" : sync === 2 ? "full" : "other",
       lockingMode: String(this.db.pragma("locking_mode", { simple: true })),
       schemaVersion: this.db.prepare<[], number>("SELECT max(version) FROM schema_version").pluck().get() ?? 0,
-      profiles: count("profiles"),
-      timers: count("timers"),
+      profiles: count("profiles WHERE state IS NOT NULL"),
+      timers: count("profiles WHERE due IS NOT NULL"),
       events: count("events"),
       outbox: count("outbox"),
       versions: count("versions"),

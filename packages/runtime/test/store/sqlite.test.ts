@@ -47,7 +47,7 @@ describe("SqliteStore", () => {
   describe("file and pragmas", () => {
     it("uses WAL, synchronous=NORMAL by default, and holds the file exclusively", () => {
       const s = store();
-      expect(s.stats()).toMatchObject({ journalMode: "wal", synchronous: "normal", lockingMode: "exclusive", schemaVersion: 1 });
+      expect(s.stats()).toMatchObject({ journalMode: "wal", synchronous: "normal", lockingMode: "exclusive", schemaVersion: 2 });
     });
 
     it("synchronous: full", async () => {
@@ -101,7 +101,51 @@ describe("SqliteStore", () => {
       raw.prepare("UPDATE schema_version SET version = 99").run();
       raw.close();
       expect(() => new SqliteStore(path)).toThrow(SchemaVersionError);
-      expect(() => new SqliteStore(path)).toThrow(/schema version 99, newer than this runtime supports \(1\)/);
+      expect(() => new SqliteStore(path)).toThrow(/schema version 99, newer than this runtime supports \(2\)/);
+    });
+
+    it("migrates a version 1 file: due times move from `timers` into `profiles`", async () => {
+      const path = tempPath();
+      // The version 1 schema, as runtimes before December 2026 wrote it.
+      const raw = new Database(path);
+      raw.exec(`
+        CREATE TABLE schema_version (version INTEGER NOT NULL);
+        CREATE TABLE profiles (id TEXT NOT NULL PRIMARY KEY, state TEXT NOT NULL);
+        CREATE TABLE timers (profile_id TEXT NOT NULL PRIMARY KEY, due INTEGER NOT NULL);
+        CREATE INDEX timers_due ON timers (due, profile_id);
+        CREATE TABLE events (id TEXT NOT NULL PRIMARY KEY, at INTEGER NOT NULL);
+        CREATE TABLE outbox (seq INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, effect TEXT NOT NULL);
+        CREATE TABLE versions (version TEXT NOT NULL PRIMARY KEY, journey TEXT NOT NULL);
+        INSERT INTO schema_version VALUES (1);
+      `);
+      const put = raw.prepare("INSERT INTO profiles VALUES (?, ?)");
+      put.run("p1", JSON.stringify(profileFixture("p1", 1)));
+      put.run("p2", JSON.stringify(profileFixture("p2", 2)));
+      raw.prepare("INSERT INTO timers VALUES (?, ?)").run("p1", 500);
+      // A due time without a state: the interface allows it.
+      raw.prepare("INSERT INTO timers VALUES (?, ?)").run("ghost", 300);
+      raw.prepare("INSERT INTO events VALUES (?, ?)").run("e1", 1);
+      raw.prepare("INSERT INTO outbox (key, effect) VALUES (?, ?)").run("k1", JSON.stringify(sendFixture("k1")));
+      raw.close();
+
+      const s = store(path);
+      expect(s.stats()).toMatchObject({ schemaVersion: 2, profiles: 2, timers: 2, events: 1, outbox: 1 });
+      expect(await s.loadProfile("p1")).toEqual(profileFixture("p1", 1));
+      expect(await s.loadProfile("p2")).toEqual(profileFixture("p2", 2));
+      expect(await s.loadProfile("ghost")).toBeUndefined();
+      expect(await s.dueProfiles(1000, 10)).toEqual(["ghost", "p1"]);
+      expect(await s.nextDue()).toBe(300);
+      expect(await s.hasEvent("e1")).toBe(true);
+      expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k1"]);
+      // Clearing the state-less due time removes its row; p1 keeps its state without a due time.
+      await s.commit(batch({ timers: [{ profileId: "ghost", due: null }, { profileId: "p1", due: null }] }));
+      expect(s.stats()).toMatchObject({ profiles: 2, timers: 0 });
+      await s.close();
+      open = [];
+      const after = new Database(path, { readonly: true });
+      expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual(["events", "outbox", "profiles", "schema_version", "signals", "versions"]);
+      expect(after.prepare("SELECT count(*) FROM profiles").pluck().get()).toBe(2);
+      after.close();
     });
 
     it("refuses an SQLite file that is not a Journey store", () => {
