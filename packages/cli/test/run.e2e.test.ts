@@ -198,6 +198,19 @@ describe("journey run with bad or unusual data files: the file, line and field; 
     expect(noCatalog.stderr).toBe(`warning: ${join(samples, "abandoned-cart", "catalog.json")}: the project declares no \`catalog\`, so these items are not used\n`);
   });
 
+  it("events for a profile the profiles file does not hold (a mistyped id) are named on stderr; with --db, profiles stored earlier count", () => {
+    const events = sampleEvents().map((l) => l.replace('"profileId":"p2"', '"profileId":"P2"'));
+    const project = cart("cart-unknown-profile", { "events.jsonl": events.join("\n") });
+    const n = events.filter((l) => l.includes('"P2"')).length;
+    const r = journey(["run", project]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(`warning: ${join(project, "events.jsonl")}: ${n} events are for a profile not in ${join(project, "profiles.json")} (\`P2\`): it starts with the declared defaults only\n`);
+    const db = join(tmp(), "unknown.db");
+    journey(["run", project, "--db", db]);
+    writeFileSync(join(project, "events.jsonl"), events.map((l) => l.replace(/"id":"/, '"id":"again-')).join("\n"));
+    expect(journey(["run", project, "--db", db]).stderr).toBe("");
+  });
+
   it("an empty option value is a mistake, not a request for the default", () => {
     const project = join(samples, "abandoned-cart");
     for (const option of ["--events", "--profiles", "--until", "--db"]) {

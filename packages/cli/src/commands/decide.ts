@@ -3,7 +3,7 @@ import { InvalidInputError, simulate, type Decision } from "@journey/runtime";
 import { Command } from "commander";
 import pc from "picocolors";
 import { UserError } from "../errors.js";
-import { invalidInput, readActionResponses, readCatalog, readEvents, readProfiles } from "../inputs.js";
+import { invalidInput, readActionResponses, readCatalog, readEvents, readProfiles, warnUnknownProfiles } from "../inputs.js";
 import { compileOrReport } from "../project.js";
 import { count, useColor, warn, write } from "../report.js";
 import { dataFile } from "./run.js";
@@ -62,11 +62,13 @@ async function run(project: string, options: DecideOptions, color: boolean): Pro
   let decisions: Decision[] = [];
   // An event without a valid time stays in, for the simulation to reject with its line.
   const upToAt = events.map((e, i) => ({ e, line: lines[i]! })).filter((_, i) => !(times[i]! > at));
+  const profiles = profilesPath ? readProfiles(profilesPath) : undefined;
+  if (profilesPath && eventsPath) await warnUnknownProfiles(upToAt.map(({ e }) => e), profiles!, { events: eventsPath, profiles: profilesPath });
   try {
     const result = await simulate({
       ir,
       events: upToAt.map(({ e }) => e),
-      ...(profilesPath ? { profiles: readProfiles(profilesPath) } : {}),
+      ...(profiles ? { profiles } : {}),
       ...(catalogPath ? { catalog: readCatalog(catalogPath, ir.catalog) } : {}),
       ...(responsesPath ? { actionResponses: readActionResponses(responsesPath, ir.actions) } : {}),
       // Not Math.min(...valid): spreading a few hundred thousand arguments overflows the stack.

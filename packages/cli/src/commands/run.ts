@@ -5,7 +5,7 @@ import { InvalidInputError, simulate, type Effect } from "@journey/runtime";
 import { Command } from "commander";
 import pc from "picocolors";
 import { UserError } from "../errors.js";
-import { invalidInput, readActionResponses, readCatalog, readEvents, readProfiles, parseUntil } from "../inputs.js";
+import { invalidInput, readActionResponses, readCatalog, readEvents, readProfiles, parseUntil, warnUnknownProfiles } from "../inputs.js";
 import { compileOrReport } from "../project.js";
 import { count, useColor, warn, write } from "../report.js";
 import { openStore } from "../store.js";
@@ -56,12 +56,14 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
   const times = events.map((e) => Date.parse(e.time)).filter((t) => !Number.isNaN(t));
   // Not Math.min(...times): spreading a few hundred thousand arguments overflows the stack.
   const start = times.length ? times.reduce((a, b) => Math.min(a, b)) : Date.now();
+  const profiles = profilesPath ? readProfiles(profilesPath) : undefined;
   const store = options.db ? await openStore(options.db) : undefined;
   try {
+    if (profilesPath) await warnUnknownProfiles(events, profiles!, { events: eventsPath, profiles: profilesPath }, store && (async (id) => (await store.viewProfile(id)) !== undefined));
     const result = await simulate({
       ir: compiled,
       events,
-      ...(profilesPath ? { profiles: readProfiles(profilesPath) } : {}),
+      ...(profiles ? { profiles } : {}),
       ...(catalogPath ? { catalog: readCatalog(catalogPath, compiled.catalog) } : {}),
       ...(responsesPath ? { actionResponses: readActionResponses(responsesPath, compiled.actions) } : {}),
       ...(options.until !== undefined ? { until: parseUntil(options.until, start) } : { horizonMs: RUN_HORIZON_MS }),
@@ -134,7 +136,7 @@ export function formatEntry(e: TimelineEntry, color: boolean): string {
     case "error":
       return `${head}  ${c.red(`error: ${String(e["message"])}`)}${e["location"] ? ` at ${String(e["location"])}` : ""}`;
     case "suppressed":
-      return `${head}  ${String(e["channel"])} suppressed (${String(e["reason"])})`;
+      return `${head}  ${String(e["channel"])} suppressed (${e["reason"] === "noRecipient" ? "no recipient" : e["reason"] === "cap" ? "over the cap" : String(e["reason"])})`;
     default:
       return `${head}  ${e.type}`;
   }

@@ -114,7 +114,10 @@ function compile(e: IRExpr): Compiled {
     return (env) => {
       const list = of(env);
       const i = at(env);
-      return Array.isArray(list) && typeof i === "number" ? (list[i] ?? null) : null;
+      if (!Array.isArray(list) || typeof i !== "number") return null;
+      // Out of range fails the step (docs/language.md): a null would flow on into messages unseen.
+      if (!Number.isInteger(i) || i < 0 || i >= list.length) throw new EvalError(`index ${i} is out of range of a list of ${list.length}`);
+      return list[i] ?? null;
     };
   }
   if ("list" in e) {

@@ -14,8 +14,8 @@ export interface EventEnvelope {
 }
 
 export type Wait =
-  /** Resume at `node` when `due` comes. */
-  | { kind: "timer"; due: number }
+  /** Resume at `node` when `due` comes; `ends`: the wait was the last step, the instance ends then. */
+  | { kind: "timer"; due: number; ends?: true }
   /** A `wait for`: the event resumes at the node's `onEvent`, `due` at its `onTimeout`. */
   | { kind: "event"; event: string; due: number }
   /** A `call` or `recommend` waiting for the shell to report the result of request `request`. */
@@ -117,7 +117,8 @@ export type Effect = EffectBase &
   (
     | { type: "entered" }
     | { type: "send"; channel: string; to: string | null; template?: string; content: Record<string, unknown> }
-    | { type: "suppressed"; channel: string; reason: "cap" }
+    /** Not delivered: over the channel's cap, or no recipient (`to` null or blank). */
+    | { type: "suppressed"; channel: string; reason: "cap" | "noRecipient" }
     | { type: "callRequest"; request: CallRequest }
     | { type: "call"; action: string; ok: boolean; error?: string }
     | { type: "recommendRequest"; request: RecommendRequest }

@@ -15,6 +15,7 @@ import { splitBucket } from "./split.js";
 import { requestFor } from "../recs/resolve.js";
 import type { Effect, EventEnvelope, Instance, ProfileState } from "./state.js";
 import { atLocalTime, localMinutes, nextLocalTime, parseTimeOfDay } from "./time.js";
+import { timeZoneProblem } from "./validate.js";
 
 export type Input =
   | { kind: "event"; event: EventEnvelope }
@@ -33,6 +34,8 @@ export interface StepResult {
 
 /** Upper bound of nodes one instance may run in one step: a loop without a wait must not hang. */
 const MAX_NODES_PER_STEP = 10_000;
+/** Upper bound of `jump to`s in one step: journeys that jump to each other without waiting must not overflow the stack. */
+const MAX_JUMPS_PER_STEP = 100;
 const DAY = 86_400_000;
 
 export function step(program: Program, state: ProfileState, input: Input, now: number): StepResult {
@@ -56,6 +59,7 @@ export function step(program: Program, state: ProfileState, input: Input, now: n
 
 class Run {
   readonly effects: Effect[] = [];
+  private jumps = 0;
 
   constructor(
     readonly program: Program,
@@ -124,7 +128,7 @@ class Run {
           if (w.kind === "event") {
             const node = this.program.journey(inst.version)!.nodes[inst.node] as Extract<IRNode, { kind: "waitFor" }>;
             this.continueAt(inst, node.onTimeout);
-          } else this.continueAt(inst, inst.node);
+          } else this.continueAt(inst, w.ends ? null : inst.node);
         },
       });
     }
@@ -137,7 +141,9 @@ class Run {
   }
 
   onProfile(attributes: Record<string, unknown>): void {
+    const zone = this.timeZone;
     this.state.attributes = attributes;
+    this.followTimeZone(zone);
     this.armSchedules();
     this.updateAudiences();
   }
@@ -195,6 +201,15 @@ class Run {
     if (!j || j.trigger?.kind !== "schedule") return;
     this.armSchedule(j, this.now, this.now);
     if (this.inAudience(j.trigger.audience)) this.enter(j, {});
+  }
+
+  /**
+   * After the profile's time zone changed from `before`: schedules at a local time fire at
+   * that time in the new zone, so their next firing is worked out again (from now).
+   */
+  private followTimeZone(before: string): void {
+    if (this.timeZone === before) return;
+    for (const j of this.program.currentJourneys()) if (j.trigger?.kind === "schedule" && j.trigger.at) delete this.state.schedules[j.id];
   }
 
   /** Make sure every schedule-triggered journey has its next firing for this profile. */
@@ -399,7 +414,12 @@ class Run {
         return node.next;
       case "set": {
         const value = evaluate(node.value, env());
+        const zoneProblem = node.path.length === 1 && node.path[0] === "timezone" ? timeZoneProblem(value) : undefined;
+        if (zoneProblem) throw new Error(`\`profile.timezone\` ${zoneProblem}`);
+        const zone = this.timeZone;
         this.state.attributes = setPath(this.state.attributes, node.path, value);
+        this.followTimeZone(zone);
+        this.armSchedules();
         this.emit({ key: `${inst.id}:${id}:${attempt(inst)}:set`, type: "profile", journey: inst.journey, instanceId: inst.id, nodeId: id, set: { [node.path.join(".")]: value } });
         this.updateAudiences();
         return node.next;
@@ -419,7 +439,14 @@ class Run {
         return node.body;
       }
       case "jump": {
+        if (++this.jumps > MAX_JUMPS_PER_STEP) throw new Error(`more than ${MAX_JUMPS_PER_STEP} jumps without waiting: do journeys jump to each other in a cycle?`);
         const target = this.program.current(node.journey);
+        // A jump starts the target without an event: a target that reads its trigger's alias
+        // would run on an undefined name (blank messages, exits that never match).
+        const alias = target?.trigger?.kind === "event" ? target.trigger.alias : undefined;
+        if (alias && target!.entry !== null && this.program.liveVars(target!, target!.entry)?.has(alias)) {
+          throw new Error(`\`jump to ${node.journey}\`: \`${node.journey}\` reads its trigger's alias \`${alias}\`, which a jump leaves undefined (it starts without an event)`);
+        }
         this.end(inst, "end");
         if (target) this.enter(target, {}, true);
         return WAIT;
@@ -431,9 +458,13 @@ class Run {
 
   private waitUntil(inst: Instance, resume: string | null, due: number): string | null | typeof WAIT {
     if (due <= this.now) return resume;
-    if (resume === null) return null;
-    inst.node = resume;
-    inst.wait = { kind: "timer", due };
+    // A wait that is the last step still holds the instance until it is over (a cool-down:
+    // no new entry meanwhile, exits and goals apply); then the instance ends.
+    if (resume === null) inst.wait = { kind: "timer", due, ends: true };
+    else {
+      inst.node = resume;
+      inst.wait = { kind: "timer", due };
+    }
     return WAIT;
   }
 
@@ -449,6 +480,14 @@ class Run {
       if (quiet) return this.waitUntil(inst, id, nextLocalTime(this.now, channel.quiet.to, this.timeZone));
     }
     const key = `${inst.id}:${id}:${attempt(inst)}`;
+    const env = this.env(inst.vars);
+    const to = node.to ? evaluate(node.to, env) : null;
+    // No address (`profile.phone ?? ""`, a profile stored without one): nothing to deliver,
+    // recorded as such, and the cap is not spent.
+    if (node.to && (to === null || String(to).trim() === "")) {
+      this.emit({ key: `${key}:suppressed`, type: "suppressed", journey: inst.journey, instanceId: inst.id, nodeId: id, channel: node.channel, reason: "noRecipient" });
+      return node.next;
+    }
     if (channel?.cap) {
       const recent = (this.state.sends[node.channel] ?? []).filter((t) => this.now - t < channel.cap!.perMs);
       this.state.sends[node.channel] = recent;
@@ -458,9 +497,7 @@ class Run {
       }
       recent.push(this.now);
     }
-    const env = this.env(inst.vars);
     const content = renderContent(this.program, node, env, { profileId: this.state.id, messageId: key, journey: inst.journey, timeZone: this.timeZone, locale: localeOf(this.state.attributes) });
-    const to = node.to ? evaluate(node.to, env) : null;
     this.emit({ key, type: "send", journey: inst.journey, instanceId: inst.id, nodeId: id, channel: node.channel, to: to === null ? null : String(to), ...(node.template ? { template: node.template } : {}), content });
     return node.next;
   }
@@ -489,9 +526,13 @@ function localeOf(attributes: Record<string, unknown>): string {
 }
 
 /** A copy of `obj` with `path` set to `value` (records along the path are copied, not shared). */
-function setPath(obj: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
+function setPath(obj: Record<string, unknown>, path: string[], value: unknown, at = "profile"): Record<string, unknown> {
   const [head, ...rest] = path;
   const copy = { ...obj };
-  copy[head!] = rest.length ? setPath((obj[head!] as Record<string, unknown>) ?? {}, rest, value) : value;
+  const inner = obj[head!];
+  // A field of an absent (optional) record: making the record from one field would leave its
+  // other required fields missing.
+  if (rest.length && (inner === null || inner === undefined)) throw new Error(`\`${at}.${head!}\` is null: set the whole record (\`set ${at}.${head!} = { … }\`) before one of its fields`);
+  copy[head!] = rest.length ? setPath(inner as Record<string, unknown>, rest, value, `${at}.${head!}`) : value;
   return copy;
 }

@@ -2,7 +2,7 @@
  * Data against declared types: events and profiles are checked at the door, so nothing
  * inside the engine ever meets a value of the wrong shape. Errors name the field path.
  */
-import type { Type } from "@journey/template";
+import { wallClockFormatter, type Type } from "@journey/template";
 
 export interface ValidationError {
   /** `data.items[0].price` */
@@ -134,6 +134,34 @@ function buildConformer(type: Type): (value: unknown) => boolean {
   }
 }
 
+/** Whether `zone` is an IANA time zone this runtime knows (`Intl`'s list). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    wallClockFormatter(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why a profile's `timezone` cannot be used, or undefined when it can (null or absent: UTC). */
+export function timeZoneProblem(zone: unknown): string | undefined {
+  if (zone === undefined || zone === null || (typeof zone === "string" && isTimeZone(zone))) return undefined;
+  return `must be an IANA time zone such as "Europe/Stockholm", not ${describe(zone)}`;
+}
+
+/**
+ * A profile's attributes: their declared type, and `timezone`, which quiet hours, schedules
+ * and dates follow, must name a time zone (a misspelt one would fail every step that reads it).
+ */
+export function validateProfile(attributes: Record<string, unknown>, type: Type, path: string): ValidationError[] {
+  const errors = validate(attributes, type, path);
+  if (errors.length && (attributes === null || typeof attributes !== "object")) return errors;
+  const problem = timeZoneProblem(attributes["timezone"]);
+  if (problem && !errors.some((e) => e.path === `${path}.timezone`)) errors.push({ path: `${path}.timezone`, message: problem });
+  return errors;
+}
+
 /** An event envelope's `time`: a date, a time and a zone (without one, `Date.parse` would read the machine's local time). */
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -228,6 +256,23 @@ export function withDefaults(value: unknown, type: Type): unknown {
   if (type.kind === "optional" && (value === null || value === undefined)) return null;
   const fill = filler(type);
   return fill && value !== null && value !== undefined ? fill(value) : value;
+}
+
+/**
+ * A copy of validated data (records, lists and scalars, as JSON has): the runtime keeps event
+ * data as instances' bindings, and a caller may reuse its object for the next event. Much
+ * cheaper than `structuredClone` (about 1 µs for a cart event against 7).
+ */
+export function copyData(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = copyData(value[i]);
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k in value) if (Object.hasOwn(value, k)) out[k] = copyData((value as Record<string, unknown>)[k]);
+  return out;
 }
 
 /** A record of `type` before anything is known of it: each field its default, or null. */

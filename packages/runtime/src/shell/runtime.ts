@@ -11,7 +11,7 @@ import { SystemClock, VirtualClock, type Clock } from "../clock.js";
 import { Program } from "../engine/program.js";
 import { newProfileState, nextDue, type CallRequest, type Effect, type EventEnvelope, type ProfileState } from "../engine/state.js";
 import { step, type Input } from "../engine/step.js";
-import { emptyRecord, INSTANT_MESSAGE, isInstant, validate, withDefaults, type ValidationError } from "../engine/validate.js";
+import { copyData, emptyRecord, INSTANT_MESSAGE, isInstant, validate, validateProfile, withDefaults, type ValidationError } from "../engine/validate.js";
 import { loadIR } from "../ir/load.js";
 import { IncrementalCatalogEngine } from "../recs/incremental.js";
 import { windowsIn } from "../recs/options.js";
@@ -124,7 +124,10 @@ class JourneyRuntime implements Runtime {
   private readonly queue = new SerialQueue();
   private readonly actions: ActionExecutor;
   private timer?: NodeJS.Timeout;
-  private started = false;
+  /** The timer loop is scheduled or running (one at a time). */
+  private looping = false;
+  /** The first `start()`'s loading, shared by every later call (forgotten if it fails, so it can be retried). */
+  private loading?: Promise<void>;
   private stopped = false;
 
   constructor(private readonly options: RuntimeOptions) {
@@ -154,8 +157,18 @@ class JourneyRuntime implements Runtime {
   }
 
   async start(): Promise<void> {
-    if (this.started) return;
-    this.started = true;
+    this.loading ??= this.load().catch((e: unknown) => {
+      this.loading = undefined;
+      throw e;
+    });
+    await this.loading;
+    // Also after `stop()`: the timers stayed stored, the loop picks them up again.
+    this.stopped = false;
+    if (!this.clock.virtual) this.schedule();
+  }
+
+  /** Versions, the catalog's signals and the effects a previous process left undone: once per runtime. */
+  private async load(): Promise<void> {
     // Instances keep the version they started on: earlier deployments' versions stay loaded.
     const previous = await this.store.loadVersions();
     this.program = new Program(this.ir, { unsubscribeUrl: this.options.unsubscribeUrl, previous });
@@ -171,12 +184,21 @@ class JourneyRuntime implements Runtime {
     }
     // Effects made durable before a crash but not carried out: carry them out now (same keys).
     await this.serial(async () => this.dispatch(await this.store.pendingEffects(Number.MAX_SAFE_INTEGER), true));
-    if (!this.clock.virtual) this.schedule();
+  }
+
+  /** Work on the store needs the versions `start()` loads (an instance may be on an earlier one). */
+  private async ready(what: string): Promise<void> {
+    if (!this.loading) throw new Error(`${what} before start(): call \`await runtime.start()\` first`);
+    await this.loading;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.looping = false;
+    }
     await this.serial(async () => {
       if (!this.sentSinceCommit.length) return;
       const batch = emptyBatch();
@@ -186,7 +208,9 @@ class JourneyRuntime implements Runtime {
   }
 
   async profile(id: string): Promise<ProfileState | undefined> {
-    return this.store.loadProfile(id);
+    const state = await this.store.loadProfile(id);
+    // A copy to the last value: the attributes and bindings are shared with the store's own.
+    return state && structuredClone(state);
   }
 
   async nextDue(): Promise<number | undefined> {
@@ -194,6 +218,7 @@ class JourneyRuntime implements Runtime {
   }
 
   async decide(request: DecideRequest): Promise<Decision[]> {
+    await this.ready("decide");
     if (!request || !Array.isArray(request.surfaces) || !request.surfaces.every(isString)) {
       throw new InvalidInputError("invalid decide request: surfaces must be a list of surface URIs", [{ path: "surfaces", message: "must be a list of strings" }]);
     }
@@ -253,7 +278,7 @@ class JourneyRuntime implements Runtime {
         // With no sink to hand them to, decisions are done once durable: they never wait in the outbox.
         for (const e of effects) if (e.type === "decision") batch.dispatched.push(e.key);
         await this.store.commit(batch);
-        for (const e of effects) this.options.onEffect?.(e);
+        for (const e of effects) this.notify(e);
       })
       .catch((e: unknown) => this.log.error({ err: e }, "recording decisions failed"));
   }
@@ -270,14 +295,15 @@ class JourneyRuntime implements Runtime {
   // ── input ────────────────────────────────────────────────────────────────────────
 
   async ingest(input: EventEnvelope | EventEnvelope[]): Promise<{ accepted: number; duplicates: number }> {
+    await this.ready("ingest");
     const given = Array.isArray(input) ? input : [input];
-    given.forEach((e, i) => this.validateEvent(e, given.length > 1 ? `event[${i}]` : "event", i));
+    given.forEach((e, i) => this.validateEvent(e, Array.isArray(input) ? `event[${i}]` : "event", i));
     // A batch applies in time order (a stable sort: equal times keep their order), with
     // the declared defaults filled in.
     const events = given
       .map((e, i) => ({ e, i, t: Date.parse(e.time) }))
       .sort((a, b) => a.t - b.t || a.i - b.i)
-      .map(({ e, t }) => ({ t, event: { ...e, data: withDefaults(e.data ?? {}, this.ir.events[e.type]!) as Record<string, unknown> } }));
+      .map(({ e, t }) => ({ t, event: { ...e, data: withDefaults(copyData(e.data ?? {}), this.ir.events[e.type]!) as Record<string, unknown> } }));
     return this.serial(async () => {
       const seen = new Set<string>();
       let accepted = 0;
@@ -383,9 +409,12 @@ class JourneyRuntime implements Runtime {
   }
 
   async upsertProfile(id: string, attributes: Record<string, unknown>): Promise<void> {
-    const errors = validate(attributes, this.ir.profile, "profile");
+    await this.ready("upsertProfile");
+    if (typeof id !== "string" || !id) throw new InvalidInputError("invalid profile id: must be a non-empty string", [{ path: "id", message: "must be a non-empty string" }]);
+    const errors = validateProfile(attributes, this.ir.profile, "profile");
     if (errors.length) throw InvalidInputError.forProfile(id, errors);
-    const full = withDefaults(attributes, this.ir.profile) as Record<string, unknown>;
+    // A copy: the caller may go on changing its object; the stored state must not follow.
+    const full = withDefaults(copyData(attributes), this.ir.profile) as Record<string, unknown>;
     await this.serial(async () => {
       const batch = new Batch(this.store, this.ir);
       const state = await batch.profile(id);
@@ -435,6 +464,8 @@ class JourneyRuntime implements Runtime {
   // ── time ─────────────────────────────────────────────────────────────────────────
 
   async advanceTo(time: number): Promise<void> {
+    if (typeof time !== "number" || Number.isNaN(time)) throw new TypeError(`advanceTo: the time must be a number of milliseconds since 1970 (Date.parse("2026-03-02T10:00:00Z")), not ${typeof time === "number" ? "NaN" : JSON.stringify(time) ?? typeof time}`);
+    await this.ready("advanceTo");
     for (;;) {
       const due = await this.store.nextDue();
       if (due === undefined || due > time) break;
@@ -461,32 +492,47 @@ class JourneyRuntime implements Runtime {
     await this.commitAndDispatch(batch);
   }
 
-  /** With the system clock: wake up when the next timer is due. */
+  /** With the system clock: wake up when the next timer is due (one loop, however often it is asked for). */
   private schedule(): void {
-    if (this.stopped) return;
-    void this.store.nextDue().then((due) => {
-      if (this.stopped) return;
-      const wait = due === undefined ? 1000 : Math.max(0, Math.min(due - this.clock.now(), 1000));
-      this.timer = setTimeout(() => {
-        void this.queue
-          .run(async () => {
-            await this.retryFailedSends();
-            await this.runDue(this.clock.now());
-          })
-          .catch((e: unknown) => this.log.error({ err: e }, "timer processing failed"))
-          .finally(() => this.schedule());
-      }, wait);
-    });
+    if (this.stopped || this.looping) return;
+    this.looping = true;
+    const again = () => {
+      this.looping = false;
+      this.schedule();
+    };
+    this.store.nextDue().then(
+      (due) => {
+        if (this.stopped) return void (this.looping = false);
+        const wait = due === undefined ? 1000 : Math.max(0, Math.min(due - this.clock.now(), 1000));
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          void this.queue
+            .run(async () => {
+              await this.retryFailedDeliveries();
+              await this.runDue(this.clock.now());
+            })
+            .catch((e: unknown) => this.log.error({ err: e }, "timer processing failed"))
+            .finally(again);
+        }, wait);
+      },
+      (e: unknown) => {
+        this.log.error({ err: e }, "reading the next due time failed; trying again in a second");
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          again();
+        }, 1000);
+      },
+    );
   }
 
-  /** Sends a channel refused, tried again with backoff (by key; the adapter dedupes). */
-  private readonly failedSends = new Map<string, { attempts: number; next: number }>();
+  /** Sends a channel refused and decisions the sink refused, tried again with backoff (by key; the adapter dedupes). */
+  private readonly failedDeliveries = new Map<string, { attempts: number; next: number }>();
 
-  private async retryFailedSends(): Promise<void> {
-    if (!this.failedSends.size) return;
+  private async retryFailedDeliveries(): Promise<void> {
+    if (!this.failedDeliveries.size) return;
     const now = Date.now();
     const pending = await this.store.pendingEffects(1000);
-    const due = pending.filter((e) => e.type === "send" && (this.failedSends.get(e.key)?.next ?? Infinity) <= now);
+    const due = pending.filter((e) => (e.type === "send" || e.type === "decision") && (this.failedDeliveries.get(e.key)?.next ?? Infinity) <= now);
     if (due.length) await this.dispatch(due, true);
   }
 
@@ -540,20 +586,20 @@ class JourneyRuntime implements Runtime {
     const sent: string[] = [];
     const requests: (Effect & { type: "callRequest" | "recommendRequest" })[] = [];
     for (const e of effects) {
-      if (!recovering) this.options.onEffect?.(e);
-      if (e.type === "decision") {
-        if (this.options.decisions) await this.options.decisions.record(e);
-        sent.push(e.key);
-      } else if (e.type === "send") {
-        // A channel that fails leaves the message in the outbox: it is retried, never lost.
+      if (!recovering) this.notify(e);
+      if (e.type === "decision" || e.type === "send") {
+        // A channel or decisions sink that fails leaves the effect in the outbox: it is
+        // retried with backoff, never lost, and the effects after it still go.
         try {
-          await this.channel(e.channel).send({ key: e.key, at: new Date(e.at).toISOString(), channel: e.channel, to: e.to, profileId: e.profileId, journey: e.journey, template: e.template, content: e.content });
+          if (e.type === "send") await this.channel(e.channel).send({ key: e.key, at: new Date(e.at).toISOString(), channel: e.channel, to: e.to, profileId: e.profileId, journey: e.journey, template: e.template, content: e.content });
+          else if (this.options.decisions) await this.options.decisions.record(e);
           sent.push(e.key);
-          this.failedSends.delete(e.key);
+          this.failedDeliveries.delete(e.key);
         } catch (err) {
-          const attempts = (this.failedSends.get(e.key)?.attempts ?? 0) + 1;
-          this.failedSends.set(e.key, { attempts, next: Date.now() + Math.min(1000 * 2 ** attempts, 300_000) });
-          this.log.error({ err, key: e.key, channel: e.channel, attempts }, "channel send failed; it stays in the outbox and is retried");
+          const attempts = (this.failedDeliveries.get(e.key)?.attempts ?? 0) + 1;
+          this.failedDeliveries.set(e.key, { attempts, next: Date.now() + Math.min(1000 * 2 ** attempts, 300_000) });
+          const what = e.type === "send" ? "channel send" : "recording a decision";
+          this.log.error({ err, key: e.key, ...(e.type === "send" ? { channel: e.channel } : {}), attempts }, `${what} failed; it stays in the outbox and is retried`);
         }
       } else if ((e.type === "callRequest" || e.type === "recommendRequest") && !answered?.has(e.key)) requests.push(e);
     }
@@ -600,6 +646,15 @@ class JourneyRuntime implements Runtime {
       return { kind: "result", request: key, ok: true, value: returns ? withDefaults(value, returns) : value };
     } catch (e) {
       return { kind: "result", request: key, ok: false, error: (e as Error).message };
+    }
+  }
+
+  /** `onEffect` is the caller's code: its failure is logged, never the unit's (whose work is committed). */
+  private notify(e: Effect): void {
+    try {
+      this.options.onEffect?.(e);
+    } catch (err) {
+      this.log.error({ err, key: e.key }, "onEffect threw; the effect itself is unaffected");
     }
   }
 

@@ -6,7 +6,7 @@ import type { IR } from "@journey/ir";
 import { MemoryChannel } from "../channels/adapter.js";
 import { VirtualClock } from "../clock.js";
 import type { Effect, EventEnvelope } from "../engine/state.js";
-import { INSTANT_MESSAGE, isInstant, validate } from "../engine/validate.js";
+import { INSTANT_MESSAGE, isInstant, validateProfile } from "../engine/validate.js";
 import type { RejectedItem } from "../recs/items.js";
 import type { CatalogItem } from "../recs/provider.js";
 import { CannedActionExecutor, type ActionExecutor, type CannedResponse } from "../shell/actions.js";
@@ -61,7 +61,7 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
   // Every profile is checked before any is stored (a `store` keeps what it is given), and
   // named by its place in the input: `profiles[2].email`.
   for (const [i, { id, ...attributes }] of (input.profiles ?? []).entries()) {
-    const errors = validate(attributes, input.ir.profile, `profiles[${i}]`);
+    const errors = validateProfile(attributes, input.ir.profile, `profiles[${i}]`);
     if (errors.length) throw InvalidInputError.forProfile(String(id), errors);
   }
   // Same time: file order. The sort is stable, so equal times keep their order.

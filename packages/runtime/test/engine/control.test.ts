@@ -272,6 +272,41 @@ describe("jump to and end", () => {
     expect(ofType(timeline, "ended", "First").map((e) => e.reason)).toEqual(["end"]);
   });
 
+  it("journeys that jump to each other without waiting fail the step instead of overflowing the stack", async () => {
+    const cycle = withSchema(`
+      journey A { on Ping
+        reentry always
+        jump to B }
+      journey B { on Stop
+        reentry always
+        jump to A }
+    `);
+    const { timeline } = await sim({ ir: cycle, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1 })] });
+    expect(ofType(timeline, "error").map((e) => e.message)).toEqual(["more than 100 jumps without waiting: do journeys jump to each other in a cycle?"]);
+    expect(ofType(timeline, "entered")).toHaveLength(101);
+    expect(ofType(timeline, "ended").at(-1)!.reason).toBe("error");
+  });
+
+  it("`jump to` a journey that reads its trigger's alias fails the step instead of running it with the alias undefined", async () => {
+    const jumps = withSchema(`
+      journey First { on Ping
+        reentry always
+        jump to Second }
+      journey Second { on Cart as cart where cart.total > 0
+        exit on Order where event.cartId == cart.cartId
+        send email { subject "cart" text "x" } to profile.email }
+      journey Third { on Cart as cart where cart.total > 0
+        send email { subject "third" text "x" } to profile.email }
+      journey Fourth { on Stop
+        jump to Third }
+    `);
+    const { timeline } = await sim({ ir: jumps, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1 }), ev("Stop", "p1", T0 + 1, { reason: "x" })] });
+    expect(ofType(timeline, "error").map((e) => e.message)).toEqual(["`jump to Second`: `Second` reads its trigger's alias `cart`, which a jump leaves undefined (it starts without an event)"]);
+    expect(ofType(timeline, "entered", "Second")).toEqual([]);
+    // Third reads `cart` only in its trigger's `where`, which a jump does not evaluate.
+    expect(subjects(timeline)).toEqual(["third"]);
+  });
+
   it("`end` stops the instance there (reason end)", async () => {
     const ir2 = withSchema(`journey J { on Ping as p
       send email { subject "before" text "x" } to profile.email

@@ -178,6 +178,23 @@ describe("on schedule every day at HH:MM for Audience", () => {
     expect(ofType(timeline, "entered", "Once").map((e) => iso(e.at))).toEqual(["2026-01-05T10:00:00.000Z"]);
   });
 
+  it("follows the profile to a new time zone (here set by a step; an upsert does the same): the next run is 10:00 in the new zone", async () => {
+    const ir = withSchema(`
+      journey Daily {
+        on schedule every day at 10:00 for Everyone
+        reentry always
+        send email { subject "daily" text "x" } to profile.email
+      }
+      journey Move {
+        on Ping
+        set profile.timezone = "America/New_York"
+      }
+    `);
+    // T0 is 09:00Z on the 5th; p1 moves at 12:00Z that day, after its 10:00 UTC run.
+    const { timeline } = await sim({ ir, start: T0, until: T0 + 3 * DAY, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0 + 3 * HOUR, { n: 1 })] });
+    expect(ofType(timeline, "entered", "Daily").map((e) => iso(e.at))).toEqual(["2026-01-05T10:00:00.000Z", "2026-01-05T15:00:00.000Z", "2026-01-06T15:00:00.000Z", "2026-01-07T15:00:00.000Z"]);
+  });
+
   describe("across daylight-saving changes (Europe/Berlin)", () => {
     const ir = withSchema(`
       journey Daily {

@@ -390,4 +390,36 @@ action Fail() -> { ok: bool } { get "https://fail.example.com/" }
     const { error } = await errorOnOldVersion(false);
     expect(error?.location).toBeUndefined();
   });
+
+  // Found in the review of December 2026: `xs[3]` of a shorter list was null, so a message
+  // went out with blanks; docs/language.md says an index out of range fails the step.
+  it("an index out of range fails the step, naming the index and the length", async () => {
+    const ir = withSchema(`
+      journey J {
+        on Cart as cart
+        let name = cart.items[0].name
+        send email { subject "first: {{name}}" text "x" } to profile.email
+      }
+    `);
+    const { timeline } = await sim({ ir, profiles: [{ id: "p1" }, { id: "p2" }], events: [ev("Cart", "p1", T0, { cartId: "c1", items: [], total: 0 }), ev("Cart", "p2", T0, { cartId: "c2", items: [{ sku: "s", name: "Hat", price: 1, category: "hats" }], total: 1 })] });
+    expect(ofType(timeline, "error").map((e) => [e.profileId, e.message])).toEqual([["p1", "index 0 is out of range of a list of 0"]]);
+    expect(ofType(timeline, "send").map((s) => [s.profileId, s.content["subject"]])).toEqual([["p2", "first: Hat"]]);
+  });
+
+  // Found in the review of December 2026: `set profile.address.city` on a profile without an
+  // address made `{ city }`, a record missing its required `zip`.
+  it("`set` of a field of an absent optional record fails the step, saying to set the whole record", async () => {
+    const ir = irOf(`
+      profile { email: string = "p@example.com", address?: { city: string, zip: string } }
+      event Ping { n: int }
+      journey J {
+        on Ping
+        set profile.address.city = "Oslo"
+      }
+    `);
+    const { timeline } = await sim({ ir, profiles: [{ id: "p1" }, { id: "p2", address: { city: "Bergen", zip: "5003" } }], events: [ev("Ping", "p1", T0, { n: 1 }), ev("Ping", "p2", T0, { n: 1 })] });
+    expect(ofType(timeline, "error").map((e) => [e.profileId, e.message])).toEqual([["p1", "`profile.address` is null: set the whole record (`set profile.address = { … }`) before one of its fields"]]);
+    expect(ofType(timeline, "profile").map((e) => [e.profileId, e.set])).toEqual([["p2", { "address.city": "Oslo" }]]);
+  });
 });
+

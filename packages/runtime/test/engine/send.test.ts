@@ -92,6 +92,30 @@ function decodeEntities(s: string): string {
   );
 }
 
+describe("send: no recipient", () => {
+  it("a null or blank `to` is suppressed (reason noRecipient), not delivered, and does not spend the cap", async () => {
+    const ir = withSchema(`
+      channel sms { cap 1 per 1d }
+      journey J {
+        on Ping as p
+        reentry always
+        if p.n == 1 { send sms { text "one" } to profile.phone ?? "" }
+        if p.n == 2 { send sms { text "two" } to "  " }
+        send sms { text "three" } to "+46700000003"
+      }
+    `);
+    const { timeline, channel } = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1 }), ev("Ping", "p1", T0 + DAY, { n: 2 })] });
+    expect(ofType(timeline, "suppressed").map((s) => [s.reason, iso(s.at)])).toEqual([
+      ["noRecipient", iso(T0)],
+      ["noRecipient", iso(T0 + DAY)],
+    ]);
+    expect(channel.messages.map((m) => [m.to, m.content["text"]])).toEqual([
+      ["+46700000003", "three"],
+      ["+46700000003", "three"],
+    ]);
+  });
+});
+
 describe("channels: quiet hours", () => {
   const ir = withSchema(`
     channel email { quiet 21:00 to 08:00 }

@@ -32,6 +32,45 @@ describe("wait d", () => {
   });
 });
 
+describe("a wait as the last step", () => {
+  it("holds the instance until it is over: no new entry meanwhile, exits apply, then it ends", async () => {
+    const ir = withSchema(`
+      journey Cooldown {
+        on Ping
+        reentry always
+        exit on Stop
+        send email { subject "hello" text "x" } to profile.email
+        wait 1d
+      }
+      journey Until {
+        on Ping
+        send email { subject "until" text "x" } to profile.email
+        if true {
+          wait until now() + 2d
+        }
+      }
+    `);
+    const { timeline } = await sim({
+      ir,
+      profiles: [{ id: "p1" }, { id: "p2" }],
+      events: [ev("Ping", "p1", T0, { n: 1 }), ev("Ping", "p1", T0 + HOUR, { n: 2 }), ev("Ping", "p1", T0 + DAY + HOUR, { n: 3 }), ev("Ping", "p2", T0, { n: 1 }), ev("Stop", "p2", T0 + 2 * HOUR, { reason: "test" })],
+    });
+    // p1: the Ping an hour later finds the instance still waiting; the one after the day enters again.
+    expect(ofType(timeline, "entered", "Cooldown").map((e) => [e.profileId, iso(e.at)])).toEqual([
+      ["p1", iso(T0)],
+      ["p2", iso(T0)],
+      ["p1", iso(T0 + DAY + HOUR)],
+    ]);
+    expect(ofType(timeline, "ended", "Cooldown").map((e) => [e.profileId, iso(e.at), e.reason])).toEqual([
+      ["p2", iso(T0 + 2 * HOUR), "exit"],
+      ["p1", iso(T0 + DAY), "end"],
+      ["p1", iso(T0 + 2 * DAY + HOUR), "end"],
+    ]);
+    // `wait until` as the last step of a block that ends the journey: the same.
+    expect(ofType(timeline, "ended", "Until").filter((e) => e.profileId === "p1").map((e) => iso(e.at))).toEqual([iso(T0 + 2 * DAY)]);
+  });
+});
+
 describe("wait until", () => {
   it("waits until an instant; an instant in the past continues at once", async () => {
     const ir = withSchema(`

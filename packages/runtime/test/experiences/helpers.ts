@@ -80,13 +80,22 @@ export interface TestRuntime {
 
 export function runtimeOf(
   ir: IR,
-  options: { at?: number; actions?: ActionExecutor; catalog?: CatalogEngine; providers?: Record<string, RecommendationProvider>; profiles?: Record<string, Record<string, unknown>> } = {},
+  options: {
+    at?: number;
+    actions?: ActionExecutor;
+    catalog?: CatalogEngine;
+    providers?: Record<string, RecommendationProvider>;
+    profiles?: Record<string, Record<string, unknown>>;
+    /** Profiles written into the store as they are, unchecked (as an older runtime may have stored them). */
+    stored?: Record<string, Record<string, unknown>>;
+  } = {},
 ): Promise<TestRuntime> {
   const clock = new VirtualClock(options.at ?? T0);
   const effects: Effect[] = [];
+  const store = new MemoryStore();
   const rt = createRuntime({
     ir,
-    store: new MemoryStore(),
+    store,
     clock,
     actions: options.actions ?? new ScriptedActions(() => ({ tempC: 20, condition: "sun" })),
     ...(options.catalog ? { catalog: options.catalog } : {}),
@@ -100,6 +109,8 @@ export function runtimeOf(
   // Recording runs on the runtime's queue: an empty ingest queued behind it returns once it is done.
   const settle = async () => void (await rt.ingest([]));
   return (async () => {
+    const stored = Object.entries(options.stored ?? {}).map(([id, attributes]) => ({ id, attributes, instances: {}, history: {}, audiences: [], schedules: {}, sends: {} }));
+    await store.commit({ profiles: stored, timers: [], events: [], effects: [], dispatched: [] });
     await rt.start();
     for (const [id, attrs] of Object.entries(options.profiles ?? {})) await rt.upsertProfile(id, attrs);
     return { rt, clock, effects, one, settle };

@@ -177,8 +177,8 @@ describe("decide never throws for a profile's data or a remote failure", () => {
     expect(h.effects.filter((e) => e.type === "error")).toEqual([expect.objectContaining({ message: expect.stringMatching(/^experience `Hero` variant `Sunny`: /) })]);
   });
 
-  it("a malformed time zone or locale in the profile", async () => {
-    const h = await runtimeOf(ir, { actions: new ScriptedActions(() => ({ tempC: 3, condition: "rain" })), profiles: { p: { timezone: "Nowhere/Atlantis", locale: "en_US", points: 12345 } } });
+  it("a malformed time zone or locale in the profile (stored before the runtime refused such a time zone)", async () => {
+    const h = await runtimeOf(ir, { actions: new ScriptedActions(() => ({ tempC: 3, condition: "rain" })), stored: { p: { timezone: "Nowhere/Atlantis", locale: "en_US", points: 12345 } } });
     expect(contentOf(await h.one(HERO, "p"))).toBe("12,345 points");
     await h.settle();
     expect(h.effects.filter((e) => e.type === "error")).toEqual([]);

@@ -17,7 +17,7 @@ journey Reminder {
 `;
 
 const TESTS = `test "reminder after an hour" {
-  profile "p1" { email: "ana@example.com", firstName: "Ana" }
+  profile "p1" { email: "ana@example.com", firstName: "Ana", phone: "+46700000001" }
   at 0m "p1" Cart { cartId: "c1", items: [], total: 20 }
   expect at 1h send email to "ana@example.com" where subject contains "Ana" and html == "<p>c1</p>"
   expect at 1d1h send sms

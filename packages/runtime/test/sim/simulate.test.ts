@@ -211,6 +211,34 @@ describe("profiles", () => {
     expect(await runtime.profile("p1")).toBeUndefined();
     await runtime.stop();
   });
+
+  it("a `timezone` that is not an IANA time zone is refused at the door (schedules and quiet hours would fail on it)", async () => {
+    const runtime = createRuntime({ ir, clock: new VirtualClock(T0) });
+    await runtime.start();
+    for (const timezone of ["Europe/Stokholm", ""]) {
+      const err = (await runtime.upsertProfile("p1", { timezone }).catch((e: unknown) => e)) as InvalidInputError;
+      expect(err).toBeInstanceOf(InvalidInputError);
+      expect(err.errors).toEqual([{ path: "profile.timezone", message: `must be an IANA time zone such as "Europe/Stockholm", not the string ${JSON.stringify(timezone)}` }]);
+    }
+    await runtime.upsertProfile("p1", { timezone: "America/New_York" });
+    expect((await runtime.profile("p1"))!.attributes["timezone"]).toBe("America/New_York");
+    const err = (await simulate({ ir, events: [], profiles: [{ id: "p2", timezone: "Mars/Base" }] }).catch((e: unknown) => e)) as InvalidInputError;
+    expect(err.message).toBe('invalid profile `p2`: profiles[0].timezone must be an IANA time zone such as "Europe/Stockholm", not the string "Mars/Base"');
+    await runtime.stop();
+  });
+
+  it("`set profile.timezone` to a name that is not a time zone fails the step, naming it", async () => {
+    const ir = withSchema(`
+      journey J {
+        on Ping
+        set profile.timezone = "Mars/Base"
+        send email { subject "x" text "x" } to profile.email
+      }
+    `);
+    const { timeline } = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1 })] });
+    expect(ofType(timeline, "error").map((e) => e.message)).toEqual(['`profile.timezone` must be an IANA time zone such as "Europe/Stockholm", not the string "Mars/Base"']);
+    expect(ofType(timeline, "send")).toEqual([]);
+  });
 });
 
 describe("simulate refuses invalid input before anything runs, naming it by its place in the input", () => {

@@ -1,0 +1,134 @@
+/**
+ * The embedding API's lifecycle and its callers' mistakes: calls before `start()`, a
+ * `start()` that failed, `stop()` then `start()`, callbacks that throw, arguments of the
+ * wrong kind, and objects the caller goes on changing. Found in the review of December 2026.
+ */
+import { createRuntime, InvalidInputError, MemoryChannel, MemoryStore, SystemClock, VirtualClock, type Effect, type Store } from "@journey/runtime";
+import { describe, expect, it } from "vitest";
+import { T0, ev, withSchema } from "../engine/helpers.js";
+
+const ir = withSchema(`
+  journey J {
+    on Cart as cart
+    send email { subject "{{cart.cartId}}" text "x" } to profile.email
+    wait 1s
+    send email { subject "later {{cart.cartId}}" text "x" } to profile.email
+  }
+`);
+const cart = (id: string, time: number) => ev("Cart", "p1", time, { cartId: id, items: [], total: 1 }, id);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("the runtime's lifecycle", () => {
+  it("work before start() is refused with what to do, not run without the versions start() loads", async () => {
+    const rt = createRuntime({ ir, clock: new VirtualClock(T0) });
+    await expect(rt.ingest(cart("c1", T0))).rejects.toThrow("ingest before start(): call `await runtime.start()` first");
+    await expect(rt.upsertProfile("p1", {})).rejects.toThrow("upsertProfile before start()");
+    await expect(rt.advanceTo(T0)).rejects.toThrow("advanceTo before start()");
+    await expect(rt.decide({ surfaces: [], profileId: "p1" })).rejects.toThrow("decide before start()");
+    await rt.start();
+    expect(await rt.ingest(cart("c1", T0))).toEqual({ accepted: 1, duplicates: 0 });
+  });
+
+  it("a start() that failed can be called again; concurrent calls share one loading", async () => {
+    const store = new MemoryStore();
+    let fail = true;
+    const flaky: Store = Object.assign(Object.create(store) as Store, {
+      loadVersions: () => (fail ? Promise.reject(new Error("store not ready")) : store.loadVersions()),
+    });
+    const rt = createRuntime({ ir, store: flaky, clock: new VirtualClock(T0) });
+    await expect(rt.start()).rejects.toThrow("store not ready");
+    fail = false;
+    await Promise.all([rt.start(), rt.start()]);
+    expect(await rt.ingest(cart("c1", T0))).toEqual({ accepted: 1, duplicates: 0 });
+  });
+
+  it("stop() then start(): the timer loop runs again and fires the timers that stayed stored", async () => {
+    const channel = new MemoryChannel();
+    const rt = createRuntime({ ir, clock: new SystemClock(), channels: channel });
+    await rt.start();
+    await rt.upsertProfile("p1", {});
+    await rt.ingest(cart("c1", Date.now()));
+    await rt.stop();
+    await rt.start();
+    await rt.start();
+    for (let i = 0; i < 40 && channel.messages.length < 2; i++) await sleep(100);
+    await rt.stop();
+    expect(channel.messages.map((m) => m.content["subject"])).toEqual(["c1", "later c1"]);
+  });
+});
+
+describe("callbacks that fail", () => {
+  it("an onEffect that throws is logged; the ingest, whose work is committed, still resolves and its messages go", async () => {
+    const channel = new MemoryChannel();
+    const logged: string[] = [];
+    const logger = { info() {}, warn() {}, error: (_o: unknown, message: string) => void logged.push(message) };
+    const rt = createRuntime({ ir, clock: new VirtualClock(T0), channels: channel, logger, onEffect: () => { throw new Error("hook bug"); } });
+    await rt.start();
+    expect(await rt.ingest(cart("c1", T0))).toEqual({ accepted: 1, duplicates: 0 });
+    expect(channel.messages.map((m) => m.content["subject"])).toEqual(["c1"]);
+    expect(logged[0]).toBe("onEffect threw; the effect itself is unaffected");
+  });
+
+  it("a decisions sink that fails: start() still succeeds, the decision stays in the outbox and the sends after it go", async () => {
+    const withExperience = withSchema(`
+      experience Hero { surface "web://home#hero" format text variant Default { content "hi" } }
+      journey J { on Cart
+        send email { subject "sent" text "x" } to profile.email }
+    `);
+    const store = new MemoryStore();
+    const failing = { record: async () => { throw new Error("analytics down"); } };
+    const channel = new MemoryChannel();
+    const first = createRuntime({ ir: withExperience, store, clock: new VirtualClock(T0), channels: channel, decisions: failing });
+    await first.start();
+    await first.decide({ surfaces: ["web://home#hero"], profileId: "p1" });
+    await first.ingest(cart("c1", T0));
+    await first.stop();
+    expect(channel.messages.map((m) => m.content["subject"])).toEqual(["sent"]);
+    expect((await store.pendingEffects(10)).map((e) => e.type)).toEqual(["decision"]);
+    const recorded: Effect[] = [];
+    const second = createRuntime({ ir: withExperience, store, clock: new VirtualClock(T0), channels: channel, decisions: failing });
+    await second.start();
+    const third = createRuntime({ ir: withExperience, store, clock: new VirtualClock(T0), channels: channel, decisions: { record: async (d) => void recorded.push(d) } });
+    await third.start();
+    expect(recorded.map((d) => d.type)).toEqual(["decision"]);
+  });
+});
+
+describe("arguments of the wrong kind", () => {
+  it("advanceTo a string or NaN is a TypeError naming what it needs", async () => {
+    const rt = createRuntime({ ir, clock: new VirtualClock(T0) });
+    await rt.start();
+    await expect(rt.advanceTo("2026-03-03T00:00:00Z" as unknown as number)).rejects.toThrow(/^advanceTo: the time must be a number of milliseconds since 1970 .*not "2026-03-03T00:00:00Z"$/);
+    await expect(rt.advanceTo(NaN)).rejects.toThrow(/not NaN$/);
+  });
+
+  it("upsertProfile with an id that is not a non-empty string, or attributes that are not a record", async () => {
+    const rt = createRuntime({ ir, clock: new VirtualClock(T0) });
+    await rt.start();
+    for (const id of ["", 42, undefined, ["a"]]) {
+      const err = (await rt.upsertProfile(id as string, {}).catch((e: unknown) => e)) as InvalidInputError;
+      expect(err).toBeInstanceOf(InvalidInputError);
+      expect(err.errors).toEqual([{ path: "id", message: "must be a non-empty string" }]);
+    }
+    const err = (await rt.upsertProfile("p1", null as unknown as Record<string, unknown>).catch((e: unknown) => e)) as InvalidInputError;
+    expect(err.errors).toEqual([{ path: "profile", message: "expected a record, found null" }]);
+  });
+});
+
+describe("objects the caller goes on changing", () => {
+  it("attributes, event data and what profile() returns are the caller's: changing them later changes nothing stored", async () => {
+    const rt = createRuntime({ ir, clock: new VirtualClock(T0) });
+    await rt.start();
+    const attributes = { email: "ana@example.com", firstName: "Ana" };
+    await rt.upsertProfile("p1", attributes);
+    attributes.email = "changed@example.com";
+    const event = cart("c1", T0);
+    await rt.ingest(event);
+    event.data["cartId"] = "changed";
+    const read = (await rt.profile("p1"))!;
+    read.attributes["firstName"] = "changed";
+    const state = (await rt.profile("p1"))!;
+    expect(state.attributes).toMatchObject({ email: "ana@example.com", firstName: "Ana" });
+    expect((state.instances["J"]!.vars["cart"] as { cartId: string }).cartId).toBe("c1");
+  });
+});
