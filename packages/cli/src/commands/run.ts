@@ -103,7 +103,7 @@ export function timelineEntry(e: Effect): TimelineEntry | undefined {
     case "call":
       return { ...base, action: e.action, ok: e.ok, ...(e.error ? { error: e.error } : {}) };
     case "recommend":
-      return { ...base, name: e.name, items: e.items.map((i) => i.key), sources: e.items };
+      return { ...base, name: e.name, items: e.items.map((i) => i.key), sources: e.items, ...(e.failed ? { failed: e.failed } : {}) };
     case "goal":
       return { ...base, goal: e.goal, afterMs: e.afterMs };
     case "ended":
@@ -126,7 +126,7 @@ export function formatEntry(e: TimelineEntry, color: boolean): string {
       return `${head}  ${c.bold(`send ${String(e["channel"])}`)} to ${String(e["to"])}  ${c.cyan(JSON.stringify(shown))}`;
     }
     case "recommend":
-      return `${head}  recommend ${String(e["name"])} = [${(e["sources"] as { key: string; source: string }[]).map((s) => `${s.key} (${s.source})`).join(", ")}]`;
+      return `${head}  recommend ${String(e["name"])} = [${(e["sources"] as { key: string; source: string }[]).map((s) => `${s.key} (${s.source})`).join(", ")}]${e["failed"] ? c.red(`  failed: ${(e["failed"] as string[]).join("; ")}`) : ""}`;
     case "call":
       return `${head}  call ${String(e["action"])} ${e["ok"] ? c.green("ok") : c.red(`failed: ${String(e["error"])}`)}`;
     case "goal":

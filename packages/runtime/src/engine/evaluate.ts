@@ -14,7 +14,9 @@ export interface EvalEnv {
 
 }
 
-export class EvalError extends Error {}
+export class EvalError extends Error {
+  override name = "EvalError";
+}
 
 const SECRET = /\u0000secret:([^\u0000]*)\u0000/g;
 
@@ -261,8 +263,12 @@ function callBuiltin(name: string, args: unknown[], env: EvalEnv): unknown {
     case "min":
     case "max": {
       const xs = (args.length === 1 && Array.isArray(a0) ? a0 : args).filter((x): x is number => typeof x === "number");
-      if (!xs.length) return null;
-      return name === "min" ? Math.min(...xs) : Math.max(...xs);
+      // Typed `number`: a null would flow on into arithmetic and messages unseen.
+      if (!xs.length) throw new EvalError(`\`${name}\` of an empty list`);
+      // A loop, not Math.min(...xs): spreading a long list overflows the stack.
+      let m = xs[0]!;
+      for (const x of xs) if (name === "min" ? x < m : x > m) m = x;
+      return m;
     }
     case "round": {
       const digits = typeof args[1] === "number" ? args[1] : 0;

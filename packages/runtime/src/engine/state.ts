@@ -122,7 +122,8 @@ export type Effect = EffectBase &
     | { type: "callRequest"; request: CallRequest }
     | { type: "call"; action: string; ok: boolean; error?: string }
     | { type: "recommendRequest"; request: RecommendRequest }
-    | { type: "recommend"; name: string; items: { key: string; source: string }[] }
+    /** `failed`: algorithms that failed (`provider: timed out after 500 ms`), the backup filling in. */
+    | { type: "recommend"; name: string; items: { key: string; source: string }[]; failed?: string[] }
     | { type: "goal"; goal: string; afterMs: number }
     | { type: "profile"; set: Record<string, unknown> }
     | { type: "ended"; reason: "end" | "exit" | "error" }

@@ -24,7 +24,7 @@ export type Input =
   /** New attributes for the profile (validated, defaults applied). */
   | { kind: "profile"; attributes: Record<string, unknown> }
   /** The outcome of a `callRequest` or `recommendRequest`. */
-  | { kind: "result"; request: string; ok: true; value: unknown; items?: { key: string; source: string }[] }
+  | { kind: "result"; request: string; ok: true; value: unknown; items?: { key: string; source: string }[]; failed?: string[] }
   | { kind: "result"; request: string; ok: false; error: string };
 
 export interface StepResult {
@@ -172,7 +172,7 @@ class Run {
       // A recommendation never fails the journey: an empty list is a valid answer.
       const items = r.ok ? (r.value as unknown[]) : [];
       inst.vars[node.name] = items;
-      this.emit({ ...base, type: "recommend", name: node.name, items: r.ok ? (r.items ?? []) : [] });
+      this.emit({ ...base, type: "recommend", name: node.name, items: r.ok ? (r.items ?? []) : [], ...(r.ok && r.failed?.length ? { failed: r.failed } : {}) });
       if (!r.ok) this.emit({ ...base, key: `${r.request}:error`, type: "error", message: `recommend \`${node.name}\`: ${r.error}` });
       this.continueAt(inst, node.next);
     }

@@ -5,7 +5,9 @@
 import { IR_VERSION, type IR } from "@journey/ir";
 import { validateIR } from "@journey/ir";
 
-export class InvalidIRError extends Error {}
+export class InvalidIRError extends Error {
+  override name = "InvalidIRError";
+}
 
 export function loadIR(value: unknown): IR {
   if (typeof value === "string") {
@@ -22,5 +24,47 @@ export function loadIR(value: unknown): IR {
   }
   const problems = validateIR(value);
   if (problems.length) throw new InvalidIRError(`invalid IR: ${problems[0]}`);
+  const dangling = danglingReference(value as IR);
+  if (dangling) throw new InvalidIRError(`invalid IR: ${dangling}`);
   return value as IR;
+}
+
+/**
+ * The first name the IR uses but does not define (a node, an event, a template, an action):
+ * the schema checks shapes only, and such an IR (edited by hand, or cut short) would fail
+ * deep inside a step, or leave a journey silently never starting.
+ */
+function danglingReference(ir: IR): string | undefined {
+  for (const [name, j] of Object.entries(ir.journeys)) {
+    const at = `journeys.${name}`;
+    const node = (id: string | null | undefined, where: string) => (id !== null && id !== undefined && !Object.hasOwn(j.nodes, id) ? `${at}.${where} names node \`${id}\`, which the journey does not have` : undefined);
+    const event = (e: string, where: string) => (!Object.hasOwn(ir.events, e) ? `${at}.${where} names event \`${e}\`, which the IR does not declare` : undefined);
+    const problem =
+      node(j.entry, "entry") ??
+      (j.trigger?.kind === "event" ? event(j.trigger.event, "trigger.event") : undefined) ??
+      j.exits.map((x, i) => event(x.event, `exits[${i}].event`)).find(Boolean) ??
+      j.goals.map((g, i) => event(g.event, `goals[${i}].event`)).find(Boolean);
+    if (problem) return problem;
+    for (const [id, n] of Object.entries(j.nodes)) {
+      const where = `nodes.${id}`;
+      for (const [key, value] of Object.entries(n)) {
+        if (["next", "then", "else", "body", "onEvent", "onTimeout", "onError"].includes(key) && (typeof value === "string" || value === null)) {
+          const p = node(value, `${where}.${key}`);
+          if (p) return p;
+        }
+      }
+      const branches = "branches" in n ? n.branches : "arms" in n ? n.arms : [];
+      for (const [i, b] of branches.entries()) {
+        const p = node(b.then, `${where}.${"branches" in n ? "branches" : "arms"}[${i}].then`);
+        if (p) return p;
+      }
+      if (n.kind === "waitFor") {
+        const p = event(n.event, `${where}.event`);
+        if (p) return p;
+      }
+      if (n.kind === "send" && n.template && !Object.hasOwn(ir.templates, n.template)) return `${at}.${where}.template names \`${n.template}\`, which the IR does not declare`;
+      if (n.kind === "call" && !Object.hasOwn(ir.actions, n.action)) return `${at}.${where}.action names \`${n.action}\`, which the IR does not declare`;
+    }
+  }
+  return undefined;
 }

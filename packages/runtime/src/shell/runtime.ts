@@ -5,6 +5,7 @@
  * recommendations to providers — feeding results back through `step`.
  */
 import type { IR } from "@journey/ir";
+import { suggest } from "@journey/template";
 import type { ChannelAdapter } from "../channels/adapter.js";
 import { MemoryChannel } from "../channels/adapter.js";
 import { SystemClock, VirtualClock, type Clock } from "../clock.js";
@@ -79,6 +80,7 @@ export class InvalidInputError extends Error {
     readonly index?: number,
   ) {
     super(message);
+    this.name = "InvalidInputError";
   }
 
   /** An invalid profile: the first error in the message, every one in `errors`. */
@@ -112,7 +114,51 @@ export interface Runtime {
 }
 
 export function createRuntime(options: RuntimeOptions): Runtime {
+  checkOptions(options);
   return new JourneyRuntime(options);
+}
+
+/** Which functions each option's object must have: a wrong one fails here, not deep inside a step later. */
+const OPTION_METHODS: Partial<Record<keyof RuntimeOptions, string[]>> = {
+  store: ["loadProfile", "viewProfile", "hasEvent", "commit", "dueProfiles", "nextDue", "pendingEffects", "loadSignals", "saveVersions", "loadVersions", "close"],
+  catalog: ["recommend", "recordSignal", "upsertItems"],
+  clock: ["now"],
+  logger: ["info", "warn", "error"],
+  actions: ["execute"],
+  decisions: ["record"],
+};
+
+function checkOptions(options: RuntimeOptions): void {
+  const fail = (message: string) => {
+    throw new TypeError(`createRuntime: ${message}`);
+  };
+  if (!options || typeof options !== "object") fail("expected an options object ({ ir, store, … })");
+  const known = new Set(["ir", "store", "providers", "catalog", "channels", "clock", "logger", "actions", "secrets", "unsubscribeUrl", "recommendDeadlineMs", "onEffect", "decisions"]);
+  for (const name of Object.keys(options)) if (!known.has(name)) fail(`unknown option \`${name}\`${suggestName(name, known)}`);
+  for (const [name, methods] of Object.entries(OPTION_METHODS)) {
+    const v = options[name as keyof RuntimeOptions] as Record<string, unknown> | undefined;
+    if (v === undefined) continue;
+    const missing = methods!.filter((m) => typeof v?.[m] !== "function");
+    if (missing.length) fail(`\`${name}\` must have ${missing.map((m) => `\`${m}()\``).join(", ")}`);
+  }
+  const { channels, providers, secrets, onEffect, recommendDeadlineMs, unsubscribeUrl } = options;
+  if (channels !== undefined && typeof (channels as ChannelAdapter)?.send !== "function") {
+    if (!channels || typeof channels !== "object") fail("`channels` must be a channel adapter ({ send() }) or one per channel name");
+    for (const [name, c] of Object.entries(channels)) if (typeof (c as ChannelAdapter)?.send !== "function") fail(`\`channels.${name}\` must have \`send()\``);
+  }
+  if (providers !== undefined) {
+    if (!providers || typeof providers !== "object") fail("`providers` must be an object of providers by name");
+    for (const [name, p] of Object.entries(providers)) if (typeof (p as RecommendationProvider)?.recommend !== "function") fail(`\`providers.${name}\` must have \`recommend()\``);
+  }
+  if (secrets !== undefined && (!secrets || typeof secrets !== "object" || !Object.values(secrets).every(isString))) fail("`secrets` must be an object of strings");
+  if (onEffect !== undefined && typeof onEffect !== "function") fail("`onEffect` must be a function");
+  if (recommendDeadlineMs !== undefined && !(typeof recommendDeadlineMs === "number" && recommendDeadlineMs > 0 && Number.isFinite(recommendDeadlineMs))) fail("`recommendDeadlineMs` must be a positive number of milliseconds");
+  if (unsubscribeUrl !== undefined && typeof unsubscribeUrl !== "string") fail("`unsubscribeUrl` must be a string");
+}
+
+function suggestName(name: string, known: Set<string>): string {
+  const s = suggest(name, [...known]);
+  return s ? ` (did you mean \`${s}\`?)` : "";
 }
 
 class JourneyRuntime implements Runtime {
@@ -132,6 +178,13 @@ class JourneyRuntime implements Runtime {
 
   constructor(private readonly options: RuntimeOptions) {
     const ir = loadIR(options.ir);
+    const channels = options.channels;
+    if (channels && typeof (channels as ChannelAdapter).send !== "function") {
+      // A map without a channel the journeys send on would fail every such send, for ever.
+      const used = new Set(Object.values(ir.journeys).flatMap((j) => Object.values(j.nodes).flatMap((n) => (n.kind === "send" ? [n.channel] : []))));
+      const missing = [...used].filter((c) => !Object.hasOwn(channels, c)).sort();
+      if (missing.length) throw new TypeError(`createRuntime: \`channels\` has no adapter for ${missing.map((c) => `\`${c}\``).join(", ")}, which the project's journeys send on`);
+    }
     this.program = new Program(ir, { unsubscribeUrl: options.unsubscribeUrl });
     this.store = options.store ?? new MemoryStore();
     this.clock = options.clock ?? new SystemClock();
@@ -634,7 +687,7 @@ class JourneyRuntime implements Runtime {
 
   private recommended(e: Effect & { type: "recommendRequest" }, r: Recommendation): Input {
     for (const err of r.errors) this.log.warn({ profileId: e.profileId, key: e.key, err }, "recommendation algorithm failed; backup used");
-    return { kind: "result", request: e.key, ok: true, value: r.items, items: r.sources };
+    return { kind: "result", request: e.key, ok: true, value: r.items, items: r.sources, ...(r.errors.length ? { failed: r.errors } : {}) };
   }
 
   private async call(request: CallRequest, key: string): Promise<Input> {

@@ -192,6 +192,11 @@ export class SqliteStore implements Store {
     this.cacheLimit = Math.max(0, Math.floor(options.cachedProfiles ?? 100_000));
     const synchronous = options.synchronous ?? "normal";
     if (synchronous !== "normal" && synchronous !== "full") throw new Error(`SqliteStore: \`synchronous\` must be "normal" or "full", not ${JSON.stringify(synchronous)}`);
+    // A number given as text (`maxAgeMs: "30d"`) would prune every id at once: de-duplication off, silently.
+    const counts = { cachedProfiles: options.cachedProfiles, pageCacheMiB: options.pageCacheMiB, lockTimeoutMs: options.lockTimeoutMs, "eventRetention.maxCount": options.eventRetention?.maxCount, "eventRetention.maxAgeMs": options.eventRetention?.maxAgeMs };
+    for (const [name, v] of Object.entries(counts)) {
+      if (v !== undefined && !(typeof v === "number" && v >= 0 && !Number.isNaN(v))) throw new Error(`SqliteStore: \`${name}\` must be a number ≥ 0, not ${JSON.stringify(v)}`);
+    }
 
     this.db = new Database(path, { timeout: options.lockTimeoutMs ?? 2000 });
     try {

@@ -157,3 +157,21 @@ journey Later {
     await rt.stop();
   });
 });
+
+describe("a failed recommendation algorithm", () => {
+  it("is named in the `recommend` effect (`failed`), the backup's items beside it", async () => {
+    const withProvider = irOf(`${SCHEMA}${PRODUCT_CATALOG}
+      journey R {
+        on Ping
+        recommend picks = provider("personal") limit 2 backup popular(by: views)
+        send email { subject "{{#each picks as |p|}}{{p.sku}} {{/each}}" text "x" } to profile.email
+      }
+    `);
+    const providers = { personal: { recommend: async () => Promise.reject(new Error("503 from the recommender")) } };
+    const catalog = [line("A"), line("B")].map((l) => ({ ...l, inStock: true }));
+    const { timeline } = await sim({ ir: withProvider, catalog, providers, profiles: [{ id: "p1" }, { id: "p2" }], events: [ev("View", "p2", T0 - MIN, { sku: "B", category: "hats" }), ev("Ping", "p1", T0, { n: 1 })] });
+    const [rec] = ofType(timeline, "recommend");
+    expect(rec!.failed).toEqual(["provider: 503 from the recommender"]);
+    expect(rec!.items).toEqual([{ key: "B", source: "popular" }]);
+  });
+});

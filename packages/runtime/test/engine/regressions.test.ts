@@ -421,5 +421,20 @@ action Fail() -> { ok: bool } { get "https://fail.example.com/" }
     expect(ofType(timeline, "error").map((e) => [e.profileId, e.message])).toEqual([["p1", "`profile.address` is null: set the whole record (`set profile.address = { … }`) before one of its fields"]]);
     expect(ofType(timeline, "profile").map((e) => [e.profileId, e.set])).toEqual([["p2", { "address.city": "Oslo" }]]);
   });
+
+  // Found in the review of December 2026: `min` of an empty list was null, typed `number`.
+  it("`min` and `max` of an empty list fail the step; of a long list, they do not overflow the stack", async () => {
+    const ir = withSchema(`
+      journey J {
+        on Cart as cart
+        let cheapest = min(cart.items.price)
+        send email { subject "from {{cheapest}}" text "x" } to profile.email
+      }
+    `);
+    const many = Array.from({ length: 200_000 }, (_, i) => ({ sku: `s${i}`, name: "n", price: 1000 - (i % 997), category: "c" }));
+    const { timeline } = await sim({ ir, profiles: [{ id: "p1" }, { id: "p2" }], events: [ev("Cart", "p1", T0, { cartId: "c1", items: [], total: 0 }), ev("Cart", "p2", T0, { cartId: "c2", items: many, total: 1 })] });
+    expect(ofType(timeline, "error").map((e) => [e.profileId, e.message])).toEqual([["p1", "`min` of an empty list"]]);
+    expect(ofType(timeline, "send").map((s) => s.content["subject"])).toEqual(["from 4"]);
+  });
 });
 
