@@ -3,7 +3,9 @@
  * `start()` that failed, `stop()` then `start()`, callbacks that throw, arguments of the
  * wrong kind, and objects the caller goes on changing. Found in the review of December 2026.
  */
-import { createRuntime, InvalidInputError, MemoryChannel, MemoryStore, SystemClock, VirtualClock, type Effect, type Store } from "@journey/runtime";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRuntime, InvalidInputError, JsonlOutbox, MemoryChannel, MemoryStore, SqliteStore, SystemClock, VirtualClock, type Effect, type Store } from "@journey/runtime";
 import { describe, expect, it } from "vitest";
 import { T0, ev, withSchema } from "../engine/helpers.js";
 
@@ -95,6 +97,26 @@ describe("callbacks that fail", () => {
 });
 
 describe("arguments of the wrong kind", () => {
+  it.each([
+    [{ logger: {} }, "createRuntime: `logger` must have `info()`, `warn()`, `error()`"],
+    [{ clock: 123 }, "createRuntime: `clock` must have `now()`"],
+    [{ onEffect: "x" }, "createRuntime: `onEffect` must be a function"],
+    [{ recommendDeadlineMs: "abc" }, "createRuntime: `recommendDeadlineMs` must be a positive number of milliseconds"],
+    [{ secrets: { TOKEN: 5 } }, "createRuntime: `secrets` must be an object of strings"],
+    [{ loger: console }, "createRuntime: unknown option `loger` (did you mean `logger`?)"],
+    [{ channels: { sms: new MemoryChannel() } }, "createRuntime: `channels` has no adapter for `email`, which the project's journeys send on"],
+  ])("createRuntime refuses %j at once, naming the option", (options, message) => {
+    expect(() => createRuntime({ ir, ...(options as object) })).toThrow(new TypeError(message));
+  });
+
+  it("a JsonlOutbox in a folder that does not exist is refused when made, not at every send", () => {
+    expect(() => new JsonlOutbox(join(tmpdir(), "no-such-folder-for-journey", "outbox.jsonl"))).toThrow(/^JsonlOutbox: the folder of `.*outbox\.jsonl` does not exist$/);
+  });
+
+  it("SqliteStore options that are not numbers (`maxAgeMs: \"30d\"` would turn de-duplication off)", () => {
+    expect(() => new SqliteStore(":memory:", { eventRetention: { maxAgeMs: "30d" as unknown as number } })).toThrow('SqliteStore: `eventRetention.maxAgeMs` must be a number ≥ 0, not "30d"');
+  });
+
   it("advanceTo a string or NaN is a TypeError naming what it needs", async () => {
     const rt = createRuntime({ ir, clock: new VirtualClock(T0) });
     await rt.start();

@@ -1,0 +1,58 @@
+/** Loading an IR: the version, the shape, and the names it uses but does not define. */
+import { InvalidIRError, loadIR } from "@journey/runtime";
+import type { IR } from "@journey/ir";
+import { describe, expect, it } from "vitest";
+import { withSchema } from "../engine/helpers.js";
+
+const ir = withSchema(`
+  action Lookup(id: string) -> { ok: bool } { get "https://api.example.com/{{id}}" }
+  template Hello() for email { subject "hi" text "x" }
+  journey J {
+    on Ping as p
+    exit on Stop
+    call Lookup("x") as r
+    send email Hello() to profile.email
+    wait for Cart within 1d { end }
+  }
+`);
+const tampered = (change: (ir: IR) => void): IR => {
+  const copy = structuredClone(ir);
+  change(copy);
+  return copy;
+};
+const refused = (value: unknown) => {
+  try {
+    loadIR(value);
+  } catch (e) {
+    expect(e).toBeInstanceOf(InvalidIRError);
+    expect((e as Error).name).toBe("InvalidIRError");
+    return (e as Error).message;
+  }
+  throw new Error("expected the IR to be refused");
+};
+const node = (ir: IR, kind: string) => Object.values(ir.journeys["J"]!.nodes).find((n) => n.kind === kind) as Record<string, unknown>;
+
+describe("loadIR", () => {
+  it("loads an IR the compiler made, as an object or as JSON text", () => {
+    expect(loadIR(ir)).toBe(ir);
+    expect(loadIR(JSON.stringify(ir)).journeys["J"]).toBeDefined();
+  });
+
+  it("refuses another IR version, text that is not JSON, and a wrong shape, saying where", () => {
+    expect(refused({ ...ir, irVersion: 99 })).toMatch(/^unsupported irVersion 99: this runtime runs irVersion \d+; rebuild the project with a matching compiler$/);
+    expect(refused("{ not json")).toMatch(/^the IR is not valid JSON: /);
+    expect(refused(tampered((x) => void ((x.journeys["J"] as unknown as Record<string, unknown>)["nodes"] = 5)))).toMatch(/^invalid IR: \/journeys\/J\/nodes /);
+  });
+
+  it.each([
+    ["an entry node it does not have", (x: IR) => void (x.journeys["J"]!.entry = "nope"), "journeys.J.entry names node `nope`, which the journey does not have"],
+    ["a next node it does not have", (x: IR) => void (node(x, "send")["next"] = "ghost"), "names node `ghost`, which the journey does not have"],
+    ["an undeclared trigger event", (x: IR) => void ((x.journeys["J"]!.trigger as { event: string }).event = "Nope"), "journeys.J.trigger.event names event `Nope`, which the IR does not declare"],
+    ["an undeclared exit event", (x: IR) => void (x.journeys["J"]!.exits[0]!.event = "Gone"), "journeys.J.exits[0].event names event `Gone`, which the IR does not declare"],
+    ["an undeclared template", (x: IR) => void (node(x, "send")["template"] = "Nope"), "template names `Nope`, which the IR does not declare"],
+    ["an undeclared action", (x: IR) => void (node(x, "call")["action"] = "Nope"), "action names `Nope`, which the IR does not declare"],
+    ["an undeclared event to wait for", (x: IR) => void (node(x, "waitFor")["event"] = "Nope"), "names event `Nope`, which the IR does not declare"],
+  ])("refuses %s, naming the path", (_what, change, message) => {
+    expect(refused(tampered(change))).toContain(message);
+  });
+});
