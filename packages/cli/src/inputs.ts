@@ -99,20 +99,21 @@ export function readProfiles(path: string): { id: string; [k: string]: unknown }
 }
 
 /**
- * Events for profiles that neither the profiles file nor the store holds are named on
- * stderr (a mistyped id, most often): such a profile starts with the declared defaults only,
- * and a required field without one is null.
+ * The warning for events for profiles that neither the profiles file nor the store holds (a
+ * mistyped id, most often): such a profile starts with the declared defaults only, and a
+ * required field without one is null. Worked out before the run (which stores them), said
+ * after it (when the run did not stop at an error first).
  */
-export async function warnUnknownProfiles(events: EventEnvelope[], profiles: { id: string }[], files: { events: string; profiles: string }, stored?: (id: string) => Promise<boolean>): Promise<void> {
+export async function unknownProfilesWarning(events: EventEnvelope[], profiles: { id: string }[], files: { events: string; profiles: string }, stored?: (id: string) => Promise<boolean>): Promise<string | undefined> {
   const known = new Set(profiles.map((p) => p.id));
   const unknown = new Map<string, number>();
   for (const e of events) if (typeof e?.profileId === "string" && !known.has(e.profileId)) unknown.set(e.profileId, (unknown.get(e.profileId) ?? 0) + 1);
   if (stored) for (const id of [...unknown.keys()]) if (await stored(id)) unknown.delete(id);
-  if (!unknown.size) return;
+  if (!unknown.size) return undefined;
   const n = [...unknown.values()].reduce((a, b) => a + b, 0);
   const ids = [...unknown.keys()];
   const shown = ids.slice(0, 3).map((id) => `\`${id}\``).join(", ") + (ids.length > 3 ? `, and ${ids.length - 3} more` : "");
-  warn(`${files.events}: ${n === 1 ? "1 event is" : `${n} events are`} for ${ids.length === 1 ? "a profile" : "profiles"} not in ${files.profiles} (${shown}): ${ids.length === 1 ? "it starts" : "they start"} with the declared defaults only`);
+  return `${files.events}: ${n === 1 ? "1 event is" : `${n} events are`} for ${ids.length === 1 ? "a profile" : "profiles"} not in ${files.profiles} (${shown}): ${ids.length === 1 ? "it starts" : "they start"} with the declared defaults only`;
 }
 
 /** Catalog items; for a project that declares no `catalog` (`declared` undefined), said on stderr: they would go unused. */

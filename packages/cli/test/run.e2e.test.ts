@@ -225,7 +225,7 @@ describe("journey run with bad or unusual data files: the file, line and field; 
   });
 
   it("150,000 events", () => {
-    const line = (i: number) => JSON.stringify({ id: `v${i}`, type: "ProductViewed", profileId: `p${i % 7}`, time: new Date(Date.UTC(2026, 2, 1) + i * 1000).toISOString(), data: { sku: "NV-1001", category: "headwear" } });
+    const line = (i: number) => JSON.stringify({ id: `v${i}`, type: "ProductViewed", profileId: `p${(i % 7) + 1}`, time: new Date(Date.UTC(2026, 2, 1) + i * 1000).toISOString(), data: { sku: "NV-1001", category: "headwear" } });
     const project = cart("cart-many", { "events.jsonl": Array.from({ length: 150_000 }, (_, i) => line(i)).join("\n") });
     const r = journey(["run", project, "--until", "+1s"]);
     expect(r.stderr).toBe("");

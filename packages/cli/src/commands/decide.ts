@@ -3,7 +3,7 @@ import { InvalidInputError, simulate, type Decision } from "@journey/runtime";
 import { Command } from "commander";
 import pc from "picocolors";
 import { UserError } from "../errors.js";
-import { invalidInput, readActionResponses, readCatalog, readEvents, readProfiles, warnUnknownProfiles } from "../inputs.js";
+import { invalidInput, readActionResponses, readCatalog, readEvents, readProfiles, unknownProfilesWarning } from "../inputs.js";
 import { compileOrReport } from "../project.js";
 import { count, useColor, warn, write } from "../report.js";
 import { dataFile } from "./run.js";
@@ -63,7 +63,7 @@ async function run(project: string, options: DecideOptions, color: boolean): Pro
   // An event without a valid time stays in, for the simulation to reject with its line.
   const upToAt = events.map((e, i) => ({ e, line: lines[i]! })).filter((_, i) => !(times[i]! > at));
   const profiles = profilesPath ? readProfiles(profilesPath) : undefined;
-  if (profilesPath && eventsPath) await warnUnknownProfiles(upToAt.map(({ e }) => e), profiles!, { events: eventsPath, profiles: profilesPath });
+  const unknown = profilesPath && eventsPath ? await unknownProfilesWarning(upToAt.map(({ e }) => e), profiles!, { events: eventsPath, profiles: profilesPath }) : undefined;
   try {
     const result = await simulate({
       ir,
@@ -77,6 +77,7 @@ async function run(project: string, options: DecideOptions, color: boolean): Pro
       probes: [{ at, run: async (rt) => void (decisions = await rt.decide({ surfaces: options.surface, profileId: options.profile, ...(context ? { context } : {}) })) }],
     });
     for (const r of result.rejectedItems) warn(`${catalogPath}: ${r.message}; left out`);
+    if (unknown) warn(unknown);
     if (result.duplicates) warn(`${eventsPath}: ${count(result.duplicates, "event")} with an id seen before in the file: not applied again`);
   } catch (e) {
     if (e instanceof InvalidInputError) throw invalidInput(e, { events: eventsPath, lines: upToAt.map(({ line }) => line), profiles: profilesPath });

@@ -5,7 +5,7 @@ import { InvalidInputError, simulate, type Effect } from "@journey/runtime";
 import { Command } from "commander";
 import pc from "picocolors";
 import { UserError } from "../errors.js";
-import { invalidInput, readActionResponses, readCatalog, readEvents, readProfiles, parseUntil, warnUnknownProfiles } from "../inputs.js";
+import { invalidInput, readActionResponses, readCatalog, readEvents, readProfiles, parseUntil, unknownProfilesWarning } from "../inputs.js";
 import { compileOrReport } from "../project.js";
 import { count, useColor, warn, write } from "../report.js";
 import { openStore } from "../store.js";
@@ -59,7 +59,7 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
   const profiles = profilesPath ? readProfiles(profilesPath) : undefined;
   const store = options.db ? await openStore(options.db) : undefined;
   try {
-    if (profilesPath) await warnUnknownProfiles(events, profiles!, { events: eventsPath, profiles: profilesPath }, store && (async (id) => (await store.viewProfile(id)) !== undefined));
+    const unknown = profilesPath ? await unknownProfilesWarning(events, profiles!, { events: eventsPath, profiles: profilesPath }, store && (async (id) => (await store.viewProfile(id)) !== undefined)) : undefined;
     const result = await simulate({
       ir: compiled,
       events,
@@ -70,6 +70,7 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
       ...(store ? { store } : {}),
     });
     for (const r of result.rejectedItems) warn(`${catalogPath}: ${r.message}; left out`);
+    if (unknown) warn(unknown);
     // Each id is applied once: with a --db from an earlier run (or another project), all may be skipped.
     if (result.duplicates) warn(`${eventsPath}: ${count(result.duplicates, "event")} with an id seen before${options.db ? ` (in this file or in ${options.db})` : ""}: not applied again`);
     const entries = result.timeline.map(timelineEntry).filter((e) => e !== undefined);
