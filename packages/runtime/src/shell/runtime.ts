@@ -517,7 +517,7 @@ class JourneyRuntime implements Runtime {
   // ── time ─────────────────────────────────────────────────────────────────────────
 
   async advanceTo(time: number): Promise<void> {
-    if (typeof time !== "number" || Number.isNaN(time)) throw new TypeError(`advanceTo: the time must be a number of milliseconds since 1970 (Date.parse("2026-03-02T10:00:00Z")), not ${typeof time === "number" ? "NaN" : JSON.stringify(time) ?? typeof time}`);
+    if (typeof time !== "number" || Number.isNaN(time)) throw new TypeError(`advanceTo: the time must be a number of milliseconds since 1970 (Date.parse("2026-03-02T10:00:00Z")), not ${typeof time === "string" ? JSON.stringify(time) : String(time)}`);
     await this.ready("advanceTo");
     for (;;) {
       const due = await this.store.nextDue();
