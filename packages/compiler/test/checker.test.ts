@@ -502,3 +502,25 @@ describe("checks of the brief's rules", () => {
     expect(r.diagnostics[0]!.message).toBe("`>` cannot be applied to `list<number>` and `int`");
   });
 });
+
+describe("J3024: `jump to` a journey that reads its trigger's alias", () => {
+  const project = (target: string, jumper = "journey Visit {\n  on Ping\n  jump to Target\n}") =>
+    compile([
+      { path: "a.journey", text: `profile { email: string }\nevent Cart { cartId: string, total: number }\nevent Order { cartId: string }\nevent Ping { n: int }\n${jumper}` },
+      { path: "b.journey", text: target },
+    ]);
+
+  it("is reported at the jump, in another file than the target, with the alias as related location, wherever the target reads it", () => {
+    for (const read of ['send email { subject "{{cart.cartId}}" text "x" } to profile.email', "let id = cart.cartId", 'exit on Order where event.cartId == cart.cartId\n  send email { subject "x" text "x" } to profile.email']) {
+      const r = project(`journey Target {\n  on Cart as cart\n  ${read}\n}`);
+      expect(shown(r)).toEqual(['J3024 "Target"']);
+      expect(r.diagnostics[0]!.file).toBe("a.journey");
+      expect(r.diagnostics[0]!.related?.[0]).toMatchObject({ file: "b.journey", message: "the alias, bound only when the trigger's event starts the journey" });
+    }
+  });
+
+  it("is not reported when the alias is read only by the trigger's `where`, or by a clause with an alias of its own", () => {
+    const r = project(`journey Target {\n  on Cart as cart where cart.total > 0\n  exit on Order as cart where cart.cartId == "x"\n  send email { subject "x" text "x" } to profile.email\n}`);
+    expect(shown(r)).toEqual([]);
+  });
+});

@@ -90,6 +90,7 @@ export const codes = {
   itemOutsideWhere: kind("J3021", "`item` is only defined in the `where` of a `recommend`"),
   invalidReentry: kind("J3022", "unknown reentry `{text}`: reentry is `never`, `always` or `after <duration>`"),
   emptyExperiment: kind("J3023", "an experiment needs a name: two splits with the same name share one assignment"),
+  jumpToAliasReader: kind("J3024", "`jump to {target}` starts it without an event, but `{target}` reads its trigger's alias `{alias}`"),
 
   // ── J4xxx templates ──
   templateSyntax: kind("J4001", "{message}"),

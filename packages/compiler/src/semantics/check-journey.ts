@@ -1,6 +1,7 @@
 /** Journeys: clauses, every step kind, scopes and flow narrowing. */
-import { isAssignable, nonNull, T, typeToString, type Type } from "@journey/template";
+import { isAssignable, nonNull, rootNames, T, typeToString, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
+import { walk } from "../syntax/walk.js";
 import { CHANNELS, RESERVED_NAMES } from "./builtins.js";
 import { checkContentFields, reportUnknownDecl, rootScope } from "./check-declarations.js";
 import type { CheckContext } from "./context.js";
@@ -83,6 +84,52 @@ export function checkJourney(ctx: CheckContext, d: A.JourneyDecl): void {
   }
   for (const c of d.clauses) checkClause(ctx, c, scope, c === trigger);
   checkBlock(ctx, d.body.steps, scope, bindings);
+}
+
+/**
+ * `jump to X` where X reads the alias of its event trigger (J3024): a jump starts X without
+ * an event, so the name would be undefined. Read from the syntax of every journey after all
+ * are checked (not from one journey's checking), so the answer does not depend on which
+ * declarations an editor re-checked; it is an error of the jump, pointing at the alias.
+ */
+export function checkJumpTargets(ctx: CheckContext, files: readonly { path: string; declarations: A.Declaration[] }[]): void {
+  const jumps: { file: string; step: A.JumpStep }[] = [];
+  for (const f of files) {
+    for (const d of f.declarations) {
+      if (d.kind === "JourneyDecl" && !d.recovered) walk(d.body, (n) => n.kind === "Jump" && jumps.push({ file: f.path, step: n as unknown as A.JumpStep }));
+    }
+  }
+  const readers = new Map<string, { alias: A.Ident; file: string } | undefined>();
+  for (const { file, step } of jumps) {
+    const target = step.journey.name;
+    if (!readers.has(target)) readers.set(target, aliasRead(ctx.symbols.journeys.get(target)));
+    const r = readers.get(target);
+    if (!r) continue;
+    ctx.inFile(file, () =>
+      ctx.report("jumpToAliasReader", { target, alias: r.alias.name }, step.journey.span, {
+        related: [ctx.related(r.file, r.alias.span, "the alias, bound only when the trigger's event starts the journey")],
+        help: `make \`${target}\` read \`profile\` instead of \`${r.alias.name}\`, or jump to a journey triggered \`on enter\` or \`on schedule\``,
+      }),
+    );
+  }
+}
+
+/** The alias of the journey's event trigger, if its clauses, steps or messages read it. */
+function aliasRead(loc: { decl: A.JourneyDecl; file: string } | undefined): { alias: A.Ident; file: string } | undefined {
+  const d = loc?.decl;
+  const trigger = d?.clauses.find((c) => c.kind === "OnEvent" || c.kind === "OnAudience" || c.kind === "OnSchedule");
+  if (!d || d.recovered || trigger?.kind !== "OnEvent" || !trigger.alias) return undefined;
+  const name = trigger.alias.name;
+  let read = false;
+  const visit = (n: { kind?: string } & Record<string, unknown>) => {
+    if (n.kind === "Name" && n["name"] === name) read = true;
+    else if (n.kind === "String" && typeof n["value"] === "string" && n["value"].includes("{{") && rootNames(n["value"]).has(name)) read = true;
+  };
+  // The trigger's own `where` runs only when its event starts the journey; a clause with an
+  // alias of the same name reads its own event.
+  for (const c of d.clauses) if (c !== trigger && !("alias" in c && c.alias?.name === name)) walk(c, visit);
+  walk(d.body, visit);
+  return read ? { alias: trigger.alias, file: loc!.file } : undefined;
 }
 
 function checkClause(ctx: CheckContext, c: A.JourneyClause, scope: Scope, isTrigger: boolean): void {

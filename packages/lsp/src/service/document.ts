@@ -3,7 +3,7 @@
  * lookups every feature shares (what is declared where, what the name under the cursor is,
  * which string literal and which template the cursor is in).
  */
-import { decodeString, type ast as A, type Reference, type ReferenceKind } from "@journey/compiler";
+import { decodeString, walk, type ast as A, type Reference, type ReferenceKind } from "@journey/compiler";
 import { parseTemplate, type TNode, type Type } from "@journey/template";
 import type { Analysis, Project } from "./project.js";
 import { codeOnly, regionAt, scanRegions, type Region } from "./text.js";
@@ -182,21 +182,8 @@ export function stringExprs(file: A.SourceFile): A.StringExpr[] {
   return list;
 }
 
-/** Visit every object of an AST (expressions, steps, clauses, idents, …). */
-export function walk(value: unknown, visit: (node: { kind?: string; span?: Span } & Record<string, unknown>) => void): void {
-  if (Array.isArray(value)) {
-    for (const v of value) walk(v, visit);
-    return;
-  }
-  if (!value || typeof value !== "object") return;
-  const node = value as Record<string, unknown>;
-  visit(node as { kind?: string; span?: Span } & Record<string, unknown>);
-  for (const key in node) {
-    if (key === "span" || key === "keywordSpan" || key === "opSpan" || key === "modeSpan" || key === "percentSpan") continue;
-    const v = node[key];
-    if (v && typeof v === "object") walk(v, visit);
-  }
-}
+/** Visit every object of an AST (expressions, steps, clauses, idents, …): the compiler's walk. */
+export { walk };
 
 /** A template inside a string literal: its decoded source and the map back to file offsets. */
 export interface TemplateSite {

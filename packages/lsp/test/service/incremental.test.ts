@@ -9,7 +9,7 @@ import { Workspace } from "@journey/lsp";
 import { sample, SCHEMA, workspace } from "../support.js";
 
 const A = `journey A {\n  on CartAbandoned as cart\n  wait 4h\n  send email Reminder(cart, []) to profile.email\n}\n`;
-const B = `journey B {\n  on OrderPlaced as o\n  if o.total > 10 { jump to A }\n}\n`;
+const B = `journey B {\n  on OrderPlaced as o\n  if o.total > 10 { end }\n}\n`;
 
 function fresh(ws: Workspace) {
   return compile(
@@ -30,6 +30,17 @@ describe("what an edit re-does", () => {
     ws.set("a.journey", A.replace("wait 4h", "wait 5h"));
     expect(ws.diagnostics("a.journey")).toEqual([]);
     expect(ws.stats("a.journey")).toMatchObject({ parsed: ["a.journey"], checked: ["a.journey", "schema.journey"], declarations: 2, full: false });
+  });
+
+  it("a jump's J3024 follows an edit of the journey it jumps to, in another file, as a fresh compile does", () => {
+    const target = `journey T {\n  on CartAbandoned as cart\n  wait 1h\n}\n`;
+    const { ws } = workspace({ "schema.journey": SCHEMA, "a.journey": target, "b.journey": `journey J {\n  on OrderPlaced\n  jump to T\n}\n` });
+    expect(ws.diagnostics("b.journey")).toEqual([]);
+    ws.set("a.journey", target.replace("wait 1h", 'wait 1h\n  send email { subject "{{cart.cartId}}" text "x" } to profile.email'));
+    expect(ws.diagnostics("b.journey").map((d) => d.code)).toEqual(["J3024"]);
+    expect(fresh(ws).map((d) => d.code)).toEqual(["J3024"]);
+    ws.set("a.journey", target);
+    expect(ws.diagnostics("b.journey")).toEqual([]);
   });
 
   it("re-checks everything when an edit changes what other files see", () => {
