@@ -57,8 +57,10 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
         if (item.at) checkOffset(ctx, item.at);
         if (item.journey && !ctx.symbols.journeys.has(item.journey.name)) reportUnknownDecl(ctx, "unknownJourney", item.journey, ctx.symbols.journeys.keys());
         else if (item.journey) referenceDecl(ctx, item.journey, "journey");
-        if (item.reason && !["exit", "end", "goal", "error"].includes(item.reason.name)) {
-          ctx.report("testEventData", { message: `unknown reason \`${item.reason.name}\`: reasons are \`exit\`, \`end\`, \`goal\` and \`error\`` }, item.reason.span);
+        // `goal` is reserved (goals never end an instance): such an expectation could never hold.
+        if (item.reason?.name === "goal") ctx.report("testEventData", { message: "no instance ends with reason `goal`: a goal is recorded and the instance goes on; expect it with `expect goal <name>`" }, item.reason.span);
+        else if (item.reason && !["exit", "end", "error"].includes(item.reason.name)) {
+          ctx.report("testEventData", { message: `unknown reason \`${item.reason.name}\`: reasons are \`exit\`, \`end\` and \`error\`` }, item.reason.span);
         }
         break;
       case "ExpectGoal": {
