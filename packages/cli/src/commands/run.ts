@@ -145,6 +145,6 @@ export function formatEntry(e: TimelineEntry, color: boolean): string {
 
 function summary(timeline: Effect[], color: boolean): string {
   const n = (t: Effect["type"]) => timeline.filter((e) => e.type === t).length;
-  const text = `${n("entered")} entered, ${n("send")} sent, ${n("goal")} goals, ${n("ended")} ended, ${n("error")} errors`;
+  const text = `${n("entered")} entered, ${n("send")} sent, ${count(n("goal"), "goal")}, ${n("ended")} ended, ${count(n("error"), "error")}`;
   return color ? pc.dim(text) : text;
 }
