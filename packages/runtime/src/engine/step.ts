@@ -141,10 +141,7 @@ class Run {
   }
 
   onProfile(attributes: Record<string, unknown>): void {
-    const zone = this.timeZone;
-    this.state.attributes = attributes;
-    this.followTimeZone(zone);
-    this.armSchedules();
+    this.changeAttributes(attributes);
     this.updateAudiences();
   }
 
@@ -204,12 +201,17 @@ class Run {
   }
 
   /**
-   * After the profile's time zone changed from `before`: schedules at a local time fire at
-   * that time in the new zone, so their next firing is worked out again (from now).
+   * New attributes (an upsert, or a `set`), and the schedules they move: when the time zone
+   * changed, schedules at a local time fire at that time in the new zone, so their next
+   * firing is worked out again (from now).
    */
-  private followTimeZone(before: string): void {
-    if (this.timeZone === before) return;
-    for (const j of this.program.currentJourneys()) if (j.trigger?.kind === "schedule" && j.trigger.at) delete this.state.schedules[j.id];
+  private changeAttributes(attributes: Record<string, unknown>): void {
+    const before = this.timeZone;
+    this.state.attributes = attributes;
+    if (this.timeZone !== before) {
+      for (const j of this.program.currentJourneys()) if (j.trigger?.kind === "schedule" && j.trigger.at) delete this.state.schedules[j.id];
+    }
+    this.armSchedules();
   }
 
   /** Make sure every schedule-triggered journey has its next firing for this profile. */
@@ -416,10 +418,7 @@ class Run {
         const value = evaluate(node.value, env());
         const zoneProblem = node.path.length === 1 && node.path[0] === "timezone" ? timeZoneProblem(value) : undefined;
         if (zoneProblem) throw new Error(`\`profile.timezone\` ${zoneProblem}`);
-        const zone = this.timeZone;
-        this.state.attributes = setPath(this.state.attributes, node.path, value);
-        this.followTimeZone(zone);
-        this.armSchedules();
+        this.changeAttributes(setPath(this.state.attributes, node.path, value));
         this.emit({ key: `${inst.id}:${id}:${attempt(inst)}:set`, type: "profile", journey: inst.journey, instanceId: inst.id, nodeId: id, set: { [node.path.join(".")]: value } });
         this.updateAudiences();
         return node.next;

@@ -2,7 +2,8 @@
  * Data against declared types: events and profiles are checked at the door, so nothing
  * inside the engine ever meets a value of the wrong shape. Errors name the field path.
  */
-import { wallClockFormatter, type Type } from "@journey/template";
+import type { Type } from "@journey/template";
+import { isValidTimeZone } from "./time.js";
 
 export interface ValidationError {
   /** `data.items[0].price` */
@@ -134,19 +135,9 @@ function buildConformer(type: Type): (value: unknown) => boolean {
   }
 }
 
-/** Whether `zone` is an IANA time zone this runtime knows (`Intl`'s list). */
-export function isTimeZone(zone: string): boolean {
-  try {
-    wallClockFormatter(zone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Why a profile's `timezone` cannot be used, or undefined when it can (null or absent: UTC). */
 export function timeZoneProblem(zone: unknown): string | undefined {
-  if (zone === undefined || zone === null || (typeof zone === "string" && isTimeZone(zone))) return undefined;
+  if (zone === undefined || zone === null || (typeof zone === "string" && isValidTimeZone(zone))) return undefined;
   return `must be an IANA time zone such as "Europe/Stockholm", not ${describe(zone)}`;
 }
 
@@ -156,7 +147,8 @@ export function timeZoneProblem(zone: unknown): string | undefined {
  */
 export function validateProfile(attributes: Record<string, unknown>, type: Type, path: string): ValidationError[] {
   const errors = validate(attributes, type, path);
-  if (errors.length && (attributes === null || typeof attributes !== "object")) return errors;
+  // Not a record at all: `validate` said so, and there is no `timezone` to read.
+  if (attributes === null || typeof attributes !== "object") return errors;
   const problem = timeZoneProblem(attributes["timezone"]);
   if (problem && !errors.some((e) => e.path === `${path}.timezone`)) errors.push({ path: `${path}.timezone`, message: problem });
   return errors;

@@ -261,8 +261,9 @@ class JourneyRuntime implements Runtime {
   }
 
   async profile(id: string): Promise<ProfileState | undefined> {
-    const state = await this.store.loadProfile(id);
-    // A copy to the last value: the attributes and bindings are shared with the store's own.
+    // One deep copy of the store's own state (`loadProfile` would copy its containers first,
+    // and share the attributes and bindings with the store).
+    const state = await this.store.viewProfile(id);
     return state && structuredClone(state);
   }
 
