@@ -17,8 +17,12 @@ export type Type =
   /** A union, in practice of string literals: `"bronze" | "silver" | "gold"`. */
   | { kind: "union"; members: Type[] }
   | { kind: "list"; element: Type }
-  /** A record; `name` is set for declared types (`type LineItem`, events, catalogs) for display. */
-  | { kind: "record"; fields: Field[]; name?: string }
+  /**
+   * A record; `name` is set for declared types (`type LineItem`, events, catalogs) for display.
+   * `partial`: its declaration has a syntax error, so it may lack fields it will have: a field
+   * it lacks is unknown, not an error (the syntax error is the one diagnostic).
+   */
+  | { kind: "record"; fields: Field[]; name?: string; partial?: true }
   /** `T | null`: the type of an optional field. */
   | { kind: "optional"; inner: Type }
   /** The type of an expression that already failed to check: accepted everywhere, reported nowhere. */
@@ -112,7 +116,7 @@ export function fieldType(t: Type, name: string): Type | undefined {
   const r = nonNull(t);
   if (r.kind !== "record") return undefined;
   const f = r.fields.find((x) => x.name === name);
-  if (!f) return undefined;
+  if (!f) return r.partial ? T.unknown : undefined;
   return f.optional ? T.optional(f.type) : f.type;
 }
 

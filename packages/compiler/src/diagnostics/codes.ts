@@ -65,6 +65,7 @@ export const codes = {
   comparisonAlwaysFalse: kind("J2008", "`{actual}` can never equal `{expected}`: this comparison always gives the same answer"),
   nonConstantDefault: kind("J2009", "a field default must be a literal value"),
   notConstant: kind("J2010", "{what} must be known when the project compiles: a literal, or `+ - * /` of literals"),
+  outOfRange: kind("J2011", "{what} must be {bound}, not {value}"),
 
   // ── J3xxx journeys ──
   splitTotal: kind("J3001", "split percentages add up to {total}%, not 100%"),

@@ -101,8 +101,8 @@ export function checkAction(ctx: CheckContext, d: A.ActionDecl): void {
   }
   if (d.headers) for (const h of d.headers.entries) expectType(ctx, h.value, T.string, scope, { allowSecret: true });
   if (d.body) typeOf(ctx, d.body, scope);
-  if (d.timeout) expectConstant(ctx, d.timeout, T.duration, "an action's `timeout`", scope);
-  if (d.retries) expectConstant(ctx, d.retries, T.int, "an action's `retries`", scope);
+  if (d.timeout) expectConstant(ctx, d.timeout, T.duration, "an action's `timeout`", scope, 1);
+  if (d.retries) expectConstant(ctx, d.retries, T.int, "an action's `retries`", scope, 0);
 }
 
 /** Settings said twice: the last one counts, which is rarely what was meant. */
@@ -122,8 +122,8 @@ export function checkChannelDecl(ctx: CheckContext, d: A.ChannelDecl): void {
   const scope = new Scope();
   if (d.from) expectType(ctx, d.from, T.string, scope);
   if (d.cap) {
-    expectConstant(ctx, d.cap.count, T.int, "a cap's count", scope);
-    expectConstant(ctx, d.cap.per, T.duration, "a cap's period", scope);
+    expectConstant(ctx, d.cap.count, T.int, "a cap's count", scope, 0);
+    expectConstant(ctx, d.cap.per, T.duration, "a cap's period", scope, 1);
   }
   if (d.quiet && (d.quiet.from.kind !== "TimeOfDay" || d.quiet.to.kind !== "TimeOfDay")) ctx.report("invalidQuietHours", {}, d.quiet.span);
 }

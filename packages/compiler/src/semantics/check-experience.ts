@@ -1,6 +1,7 @@
 /** Experiences: surfaces, format, context, steps, variants and their content. */
 import { suggest, T, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
+import { constNumber } from "./constants.js";
 import { rootScope } from "./check-declarations.js";
 import { Bindings, checkCall, checkSplitArms } from "./check-journey.js";
 import type { CheckContext } from "./context.js";
@@ -66,7 +67,7 @@ export function checkExperience(ctx: CheckContext, d: A.ExperienceDecl): void {
         expectConstant(ctx, item.value, T.int, "an experience's `priority`", scope);
         break;
       case "Timeout":
-        expectConstant(ctx, item.value, T.duration, "an experience's `timeout`", scope);
+        expectConstant(ctx, item.value, T.duration, "an experience's `timeout`", scope, 1);
         break;
       case "Active":
         checkPeriod(ctx, item.period, scope);
@@ -144,7 +145,7 @@ export function checkSurfaceConflicts(ctx: CheckContext): void {
   for (const [name, loc] of [...ctx.symbols.experiences].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (loc.decl.recovered) continue;
     const prioItem = loc.decl.items.find((i) => i.kind === "Priority");
-    const priority = prioItem && prioItem.value.kind === "Number" ? prioItem.value.value : 0;
+    const priority = (prioItem && constNumber(prioItem.value)) ?? 0;
     for (const item of loc.decl.items) {
       if (item.kind !== "Surface") continue;
       const key = `${item.uri.value}\u0000${priority}`;

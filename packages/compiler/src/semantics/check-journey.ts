@@ -5,7 +5,7 @@ import { walk } from "../syntax/walk.js";
 import { CHANNELS, RESERVED_NAMES } from "./builtins.js";
 import { checkContentFields, reportUnknownDecl, rootScope } from "./check-declarations.js";
 import type { CheckContext } from "./context.js";
-import { checkCondition, expectType, requireValue, typeOf, widen, expectConstant } from "./expressions.js";
+import { checkCondition, expectType, requireValue, typeOf, widen, expectConstant, expectAtLeast } from "./expressions.js";
 import { checkRecommend } from "./recommend.js";
 import { Scope } from "./scope.js";
 import { resolveType, paramTypes, returnType } from "./types.js";
@@ -150,7 +150,7 @@ function checkClause(ctx: CheckContext, c: A.JourneyClause, scope: Scope, isTrig
       if (!["never", "always", "after"].includes(ctx.text(c.modeSpan))) ctx.report("invalidReentry", { text: ctx.text(c.modeSpan) }, c.modeSpan);
       else if (c.mode === "after") {
         if (!c.after) ctx.report("reentryNeedsDuration", {}, c.modeSpan);
-        else expectConstant(ctx, c.after, T.duration, "`reentry after`", scope);
+        else expectConstant(ctx, c.after, T.duration, "`reentry after`", scope, 0);
       }
       return;
     case "ExitOn":
@@ -159,7 +159,7 @@ function checkClause(ctx: CheckContext, c: A.JourneyClause, scope: Scope, isTrig
     case "Goal":
       checkWhere(ctx, c, eventScope(ctx, scope, c));
       if (!c.within) ctx.report("goalWithoutWithin", {}, { start: c.span.start, end: c.event.span.end });
-      else expectConstant(ctx, c.within, T.duration, "a goal's `within`", scope);
+      else expectConstant(ctx, c.within, T.duration, "a goal's `within`", scope, 0);
       return;
   }
 }
@@ -196,7 +196,7 @@ function leaving(s: A.Step): string | undefined {
 function checkStep(ctx: CheckContext, s: A.Step, scope: Scope, bindings: Bindings): void {
   switch (s.kind) {
     case "Wait":
-      expectType(ctx, s.duration, T.duration, scope);
+      if (isAssignable(expectType(ctx, s.duration, T.duration, scope), T.duration)) expectAtLeast(ctx, s.duration, "a `wait`", 0);
       return;
     case "WaitUntil":
       expectType(ctx, s.time, T.datetime, scope);

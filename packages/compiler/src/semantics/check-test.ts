@@ -110,6 +110,7 @@ export function checkLiteral(ctx: CheckContext, e: A.Expr, type: Type, scope: Sc
     for (const en of e.entries) {
       given.add(en.name.name);
       const f = t.fields.find((x) => x.name === en.name.name);
+      if (!f && t.partial) continue;
       if (!f) {
         const s = suggest(en.name.name, t.fields.map((x) => x.name));
         ctx.report("unknownField", { field: en.name.name, type: t.name ?? typeToString(t) }, en.name.span, s ? { fix: ctx.replace(`change to \`${s}\``, en.name.span, s), help: `did you mean \`${s}\`?` } : {});

@@ -56,7 +56,10 @@ export function check(files: A.SourceFile[], options: CheckOptions = {}): CheckR
   }
 
   // Types first: every check below reads them.
-  if (symbols.profile) ctx.profile = ctx.inFile(symbols.profile.file, () => ({ kind: "record", fields: resolveFields(ctx, symbols.profile!.decl.fields) }) as Type);
+  if (symbols.profile) {
+    const p = symbols.profile.decl;
+    ctx.profile = ctx.inFile(symbols.profile.file, () => ({ kind: "record", fields: resolveFields(ctx, p.fields), ...(p.recovered ? { partial: true } : {}) }) as Type);
+  }
   for (const name of [...symbols.types.keys(), ...symbols.events.keys(), ...symbols.catalogs.keys()]) namedType(ctx, name);
   const catalogs = [...symbols.catalogs.values()];
   if (catalogs[0]) {

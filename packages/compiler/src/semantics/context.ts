@@ -105,7 +105,13 @@ export class CheckContext {
     while (t?.kind === "list") t = nonNull(t.element);
     if (t?.kind !== "record") return undefined;
     const f = t.fields.find((x) => x.name === name);
-    return f && this.fieldDecls.get(f);
+    const target = f && this.fieldDecls.get(f);
+    if (target || !t.name) return target;
+    // A type from an earlier check (the language server keeps the types of declarations it
+    // did not check again): its fields are those of the type of that name now.
+    const now = this.named.get(t.name);
+    const g = now?.kind === "record" && now !== t ? now.fields.find((x) => x.name === name) : undefined;
+    return g && this.fieldDecls.get(g);
   }
 
   /** The source text of a span of the current file. */

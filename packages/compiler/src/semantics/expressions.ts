@@ -202,9 +202,22 @@ export function expectType(ctx: CheckContext, e: A.Expr, expected: Type, scope: 
  * A setting the runtime reads from the IR as a number (a cap, a timeout, a reentry delay):
  * typed as `expected`, and known when the project compiles.
  */
-export function expectConstant(ctx: CheckContext, e: A.Expr, expected: Type, what: string, scope: Scope): void {
+/**
+ * A value the IR holds as a constant (a cap, a timeout, a window), with its lower bound if it
+ * has one: zero or more (`atLeast` 0), or more than zero (1: a zero timeout or cap period
+ * means nothing).
+ */
+export function expectConstant(ctx: CheckContext, e: A.Expr, expected: Type, what: string, scope: Scope, atLeast?: 0 | 1): void {
   const t = expectType(ctx, e, expected, scope);
-  if (isAssignable(t, expected) && t.kind !== "unknown" && constNumber(e) === undefined) ctx.report("notConstant", { what }, e.span);
+  if (!isAssignable(t, expected) || t.kind === "unknown") return;
+  if (constNumber(e) === undefined) ctx.report("notConstant", { what }, e.span);
+  else if (atLeast !== undefined) expectAtLeast(ctx, e, what, atLeast);
+}
+
+/** A number or duration below its lower bound, when it is a constant (a computed one is the runtime's business). */
+export function expectAtLeast(ctx: CheckContext, e: A.Expr, what: string, atLeast: 0 | 1): void {
+  const value = constNumber(e);
+  if (value !== undefined && value < atLeast) ctx.report("outOfRange", { what, bound: atLeast === 0 ? "zero or more" : "more than zero", value: ctx.text(e.span) }, e.span);
 }
 
 /** String literal types widen to `string` when a value is stored (`let x = "a"`). */

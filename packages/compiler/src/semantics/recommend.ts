@@ -4,7 +4,7 @@ import type * as A from "../syntax/ast.js";
 import { ALGORITHMS, EXCLUSIONS } from "./builtins.js";
 import { reportUnknownDecl } from "./check-declarations.js";
 import type { CheckContext } from "./context.js";
-import { checkCondition, expectType, requireValue, typeOf } from "./expressions.js";
+import { checkCondition, expectType, requireValue, typeOf, expectAtLeast } from "./expressions.js";
 import type { Scope } from "./scope.js";
 
 /** Check a recommendation; returns the type of its result, `list<CatalogItem>`. */
@@ -28,7 +28,7 @@ export function checkRecommend(ctx: CheckContext, s: A.RecommendStep, scope: Sco
     }
   }
   if (!s.limit) ctx.report("recommendWithoutLimit", {}, { start: s.span.start, end: s.algorithm.span.end });
-  else expectType(ctx, s.limit, T.int, scope);
+  else if (isAssignable(expectType(ctx, s.limit, T.int, scope), T.int)) expectAtLeast(ctx, s.limit, "a `limit`", 1);
   return T.list(catalog?.type ?? T.unknown);
 }
 

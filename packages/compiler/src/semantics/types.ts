@@ -31,11 +31,12 @@ export function namedType(ctx: CheckContext, name: string, useSpan?: A.Span): Ty
   stack.add(name);
   const t = ctx.inFile(decl.file, () => {
     const d = decl.decl;
+    const partial = d.recovered ? { partial: true as const } : {};
     if (d.kind === "TypeDecl") {
       const r = resolveType(ctx, d.type);
-      return r.kind === "record" ? { ...r, name } : r;
+      return r.kind === "record" ? { ...r, name, ...partial } : r;
     }
-    return { kind: "record", name, fields: resolveFields(ctx, d.fields) } as Type;
+    return { kind: "record", name, fields: resolveFields(ctx, d.fields), ...partial } as Type;
   });
   stack.delete(name);
   ctx.named.set(name, t);

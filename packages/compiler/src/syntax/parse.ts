@@ -123,10 +123,17 @@ export function parseFile(path: string, text: string): ParseResult {
   parser.docs = docComments(lexed.groups["comments"] ?? [], tokens);
   parser.badEscapes = [];
   parser.keywordNames = [];
-  // A file that ends inside a declaration can leave the top rule without a value.
-  file.declarations = (parser.file() ?? []).filter(Boolean);
+  parser.missingNames = [];
+  parser.text = text;
+  parser.declarations = [];
+  parser.unfinished = undefined;
+  parser.file();
+  // A journey left unfinished at the end of the file fails the top rule itself.
+  parser.keepUnfinished();
+  file.declarations = parser.declarations;
   for (const b of parser.badEscapes) diagnostics.push(diagnostic("invalidEscape", { escape: b.text }, path, b));
   for (const k of parser.keywordNames) diagnostics.push(diagnostic("syntaxError", { message: `\`${k.name}\` is a keyword: choose another name` }, path, k.span));
+  for (const dot of parser.missingNames) diagnostics.push(diagnostic("syntaxError", { message: "expected a field name after `.`" }, path, dot));
   // Every error marks its declaration, also those not reported (one mistake, one diagnostic).
   markRecovered(file, [...diagnostics.map((d) => d.span.start), ...parser.errors.map((e) => errorSpan(e.token, text).start)]);
   let last: Span | undefined;

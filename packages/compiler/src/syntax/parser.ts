@@ -45,6 +45,9 @@ const CLAUSE_KINDS = new Set<string>(["OnEvent", "OnAudience", "OnSchedule", "Re
 /** Words that start a declaration: a block never continues with one (a `}` is missing). */
 const DECLARATION_KEYWORDS = new Set<TokenType>([t.Profile, t.Type, t.Event, t.Catalog, t.Audience, t.Action, t.Fragment, t.Template, t.Channel, t.Journey, t.Experience, t.Test]);
 
+/** Words that start a step. */
+const STEP_KEYWORDS = new Set<TokenType>([t.Wait, t.If, t.Split, t.Send, t.Recommend, t.Call, t.Let, t.Set, t.Repeat, t.Jump, t.End]);
+
 const EMPTY: A.Span = { start: 0, end: 0 };
 const errorExpr = (span: A.Span = EMPTY): A.ErrorExpr => errorAt(span);
 
@@ -55,6 +58,16 @@ export class JourneyParser extends EmbeddedActionsParser {
   badEscapes: { start: number; end: number; text: string }[] = [];
   /** Keywords used to name a binding (`let limit = …`): one clear error each, reported by the caller. */
   keywordNames: A.Ident[] = [];
+  /** Dots with no field name after them (see the selector rule), reported by the caller. */
+  missingNames: A.Span[] = [];
+  /** The text being parsed; set before each parse. */
+  text = "";
+
+  /** Whether the token after `dot` starts a step on a later line. */
+  private stepOnNextLine(dot: IToken): boolean {
+    const next = this.LA(1);
+    return STEP_KEYWORDS.has(next.tokenType) && this.text.slice(tokEnd(dot), next.startOffset).includes("\n");
+  }
 
   constructor() {
     super(t.allTokens, { recoveryEnabled: true, maxLookahead: 2 });
@@ -93,14 +106,40 @@ export class JourneyParser extends EmbeddedActionsParser {
 
   // ── file ───────────────────────────────────────────────────────────────────────────
 
-  public file = this.RULE("file", (): A.Declaration[] => {
-    const decls: A.Declaration[] = [];
+  /**
+   * The file's declarations, as they are parsed: kept on the parser rather than returned, so
+   * that those before a declaration recovery gives up on (one left unfinished at the end of
+   * the file, as while typing) survive the top rule's failure.
+   */
+  declarations: A.Declaration[] = [];
+  /**
+   * A journey being parsed, as far as it got: when recovery gives up on it (it is unfinished,
+   * as while typing), it is kept, marked recovered, so that its name still resolves and the
+   * editor still knows its bindings. See `keepUnfinished`.
+   */
+  unfinished?: A.JourneyDecl;
+
+  public file = this.RULE("file", (): void => {
     this.MANY(() => {
       const d = this.SUBRULE(this.declaration);
-      if (d) decls.push(d);
+      this.ACTION(() => {
+        if (d) this.declarations.push(d);
+        else this.keepUnfinished();
+        this.unfinished = undefined;
+      });
     });
-    return decls;
   });
+
+  /** Keep the journey recovery gave up on (if any), up to the last token read. */
+  keepUnfinished(): void {
+    const d = this.unfinished;
+    if (!d) return;
+    const last = this.LA(0);
+    if (last && Number.isFinite(last.startOffset)) d.span.end = d.body.span.end = Math.max(d.span.end, tokEnd(last));
+    d.recovered = true;
+    this.declarations.push(d);
+    this.unfinished = undefined;
+  }
 
   private declaration = this.RULE("declaration", (): A.Declaration => {
     const start = this.startOffset();
@@ -167,7 +206,10 @@ export class JourneyParser extends EmbeddedActionsParser {
     const fields: A.FieldDecl[] = [];
     const signals: A.SignalDecl[] = [];
     this.CONSUME(t.LCurly);
-    this.MANY(() => {
+    // As in `fieldBlock`: after a mistake, recovery skips to the next line that starts an item.
+    this.MANY({
+      GATE: () => (this.LA(1).tokenType === t.Signals && this.LA(2).tokenType === t.LCurly) || this.startsField(),
+      DEF: () => {
       this.OR([
         {
           GATE: () => this.LA(2).tokenType === t.LCurly,
@@ -191,6 +233,7 @@ export class JourneyParser extends EmbeddedActionsParser {
           },
         },
       ]);
+      },
     });
     this.CONSUME(t.RCurly);
     return { kind: "CatalogDecl", name: this.ident(name), fields, signals, span: this.spanFrom(kw.startOffset), keywordSpan: tokSpan(kw) };
@@ -361,23 +404,19 @@ export class JourneyParser extends EmbeddedActionsParser {
   private journeyDecl = this.RULE("journeyDecl", (): A.JourneyDecl => {
     const kw = this.CONSUME(t.Journey);
     const name = this.CONSUME(t.Identifier);
-    const clauses: A.JourneyClause[] = [];
-    const steps: A.Step[] = [];
     const bodyStart = this.startOffset();
+    // Built as it is parsed, for `unfinished`.
+    const d: A.JourneyDecl = { kind: "JourneyDecl", name: this.ident(name), clauses: [], body: { steps: [], span: this.spanFrom(bodyStart) }, span: this.spanFrom(kw.startOffset), keywordSpan: tokSpan(kw) };
+    this.ACTION(() => (this.unfinished = d));
     this.CONSUME(t.LCurly);
     this.MANY(() => {
       const item = this.OR(this.journeyItemAlternatives);
-      if (item) (CLAUSE_KINDS.has(item.kind) ? clauses : steps).push(item as never);
+      if (item) (CLAUSE_KINDS.has(item.kind) ? d.clauses : d.body.steps).push(item as never);
     });
     this.CONSUME(t.RCurly);
-    return {
-      kind: "JourneyDecl",
-      name: this.ident(name),
-      clauses: clauses.filter(Boolean),
-      body: { steps: steps.filter(Boolean), span: this.spanFrom(bodyStart) },
-      span: this.spanFrom(kw.startOffset),
-      keywordSpan: tokSpan(kw),
-    };
+    d.body.span = this.spanFrom(bodyStart);
+    d.span = this.spanFrom(kw.startOffset);
+    return d;
   });
 
   private readonly journeyItemAlternatives: IOrAlt<A.JourneyClause | A.Step>[] = [
@@ -1245,10 +1284,17 @@ export class JourneyParser extends EmbeddedActionsParser {
   private readonly selectorAlternatives: IOrAlt<void>[] = [
     {
       ALT: () => {
-        this.CONSUME(t.Dot);
-        const prop = this.CONSUME(t.Name);
+        const dot = this.CONSUME(t.Dot);
+        // `recs.` with a step on the next line, as while typing: the name is missing, and the
+        // step stays a step (`send` would otherwise be read as the field and the journey lost).
+        const prop = this.OPTION({ GATE: () => !this.stepOnNextLine(dot), DEF: () => this.CONSUME(t.Name) });
         if (this.RECORDING_PHASE) return;
-        const obj = this.selected ?? errorExpr(tokSpan(prop));
+        const obj = this.selected ?? errorExpr(tokSpan(dot));
+        if (!prop) {
+          this.missingNames.push(tokSpan(dot));
+          this.selected = errorExpr({ start: obj.span.start, end: tokEnd(dot) });
+          return;
+        }
         this.selected = { kind: "Member", object: obj, property: this.ident(prop), span: { start: obj.span.start, end: tokEnd(prop) } };
       },
     },

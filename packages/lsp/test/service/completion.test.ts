@@ -181,6 +181,11 @@ describe("fields after a dot", () => {
     expect(labels(journey("  let skus = cart.items.<|>"))).toEqual(["sku", "name", "price", "qty", "category"]);
   });
 
+  it("with more steps below the line being typed (the next step is not read as the field)", () => {
+    expect(labels(journey("  let t = cart.<|>\n  send email Reminder() to profile.email\n  end"))).toEqual(["cartId", "items", "total"]);
+    expect(labels(`${journey("  wait 4h")}audience Big = profile.consent.<|>`)).toEqual(["email", "sms"]);
+  });
+
   it("after `item.` in a recommendation's `where`", () => {
     expect(labels(journey("  recommend r = popular() where item.<|>"))).toEqual(["sku", "name", "price", "category", "url", "inStock"]);
   });

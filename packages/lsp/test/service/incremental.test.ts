@@ -137,3 +137,21 @@ describe("the same answer as a fresh compile", () => {
     expect(mismatches).toBe(0);
   });
 });
+
+describe("navigation after an edit elsewhere", () => {
+  // Declarations not checked again keep the types of an earlier check: a field reached
+  // through them (a template's block parameter) must still find its declaration.
+  it("references, definition and rename of a field read through a template parameter are those of a fresh start", () => {
+    const files = sample("home-experience");
+    const { ws } = workspace(files);
+    const path = "samples/home-experience/product.journey";
+    const stock = (text: string) => text.indexOf("{{p.stock}}") + 5;
+    const before = ws.references(path, stock(files[path]!));
+    expect(before.length).toBeGreaterThan(2);
+    ws.set(path, `\n${files[path]}`);
+    expect(ws.references(path, stock(ws.text(path)!))).toHaveLength(before.length);
+    expect(ws.definition(path, stock(ws.text(path)!))).toHaveLength(1);
+    const edits = ws.rename(path, stock(ws.text(path)!), "units");
+    expect("error" in edits ? edits.error : undefined).toBeUndefined();
+  });
+});

@@ -247,7 +247,8 @@ function callBuiltin(name: string, args: unknown[], env: EvalEnv): unknown {
   const a0 = args[0];
   switch (name) {
     case "length":
-      return Array.isArray(a0) ? a0.length : typeof a0 === "string" ? a0.length : 0;
+      // Characters, as templates count them: an emoji is one, not two UTF-16 units.
+      return Array.isArray(a0) ? a0.length : typeof a0 === "string" ? codePointCount(a0) : 0;
     case "lower":
       return String(a0 ?? "").toLowerCase();
     case "upper":
@@ -294,4 +295,10 @@ function callBuiltin(name: string, args: unknown[], env: EvalEnv): unknown {
       return secretRef(String(a0));
   }
   throw new EvalError(`unknown function \`${name}\``);
+}
+
+function codePointCount(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
 }

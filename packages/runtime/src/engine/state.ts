@@ -30,20 +30,26 @@ export interface Instance {
   startedAt: number;
   /** The node to run next (for a wait, the node that resumes it). */
   node: string;
+  /** Undefined (rather than absent) when not waiting: see `enter` in step.ts. */
   wait?: Wait;
   /** Bound names: the trigger alias, `let`s, recommendations, call results. */
   vars: Record<string, unknown>;
-  /** Each `repeat` node currently looping: iterations started, their count (evaluated once), when the first started. */
-  loops: Record<string, { done: number; count: number; since: number }>;
+  /**
+   * Each `repeat` node currently looping: iterations started, their count (evaluated once),
+   * when the first started. Absent when none loops, as `goals` when none is recorded: most
+   * instances never have either, and every instance kept in memory would pay for two empty
+   * containers (~70 bytes).
+   */
+  loops?: Record<string, { done: number; count: number; since: number }>;
   /** Goals already recorded. */
-  goals: string[];
+  goals?: string[];
 }
 
 export interface JourneyHistory {
   entries: number;
   lastEndedAt?: number;
   /** The last instance, kept after it ends so a goal within its window is still recorded (with only the bindings goals read). */
-  last?: { id: string; startedAt: number; vars: Record<string, unknown>; goals: string[]; version: string };
+  last?: { id: string; startedAt: number; vars: Record<string, unknown>; goals?: string[]; version: string };
 }
 
 export interface ProfileState {
@@ -146,19 +152,22 @@ export function cloneState(s: ProfileState): ProfileState {
   const instances: Record<string, Instance> = {};
   for (const k in s.instances) {
     const i = s.instances[k]!;
-    const loops: Instance["loops"] = {};
-    for (const n in i.loops) {
-      const l = i.loops[n]!;
-      loops[n] = { done: l.done, count: l.count, since: l.since };
+    const copy: Instance = { id: i.id, journey: i.journey, version: i.version, startedAt: i.startedAt, node: i.node, vars: { ...i.vars }, wait: i.wait ? { ...i.wait } : undefined };
+    if (i.loops) {
+      const loops: NonNullable<Instance["loops"]> = {};
+      for (const n in i.loops) {
+        const l = i.loops[n]!;
+        loops[n] = { done: l.done, count: l.count, since: l.since };
+      }
+      copy.loops = loops;
     }
-    const copy: Instance = { id: i.id, journey: i.journey, version: i.version, startedAt: i.startedAt, node: i.node, vars: { ...i.vars }, loops, goals: i.goals.slice() };
-    if (i.wait) copy.wait = { ...i.wait };
+    if (i.goals) copy.goals = i.goals.slice();
     instances[k] = copy;
   }
   const history: Record<string, JourneyHistory> = {};
   for (const k in s.history) {
     const h = s.history[k]!;
-    history[k] = h.last ? { ...h, last: { ...h.last, goals: h.last.goals.slice() } } : { ...h };
+    history[k] = h.last ? { ...h, last: h.last.goals ? { ...h.last, goals: h.last.goals.slice() } : { ...h.last } } : { ...h };
   }
   const sends: Record<string, number[]> = {};
   for (const k in s.sends) sends[k] = s.sends[k]!.slice();

@@ -15,7 +15,7 @@ import { splitBucket } from "./split.js";
 import { requestFor } from "../recs/resolve.js";
 import type { Effect, EventEnvelope, Instance, ProfileState } from "./state.js";
 import { atLocalTime, localMinutes, nextLocalTime, parseTimeOfDay } from "./time.js";
-import { timeZoneProblem } from "./validate.js";
+import { localeProblem, timeZoneProblem } from "./validate.js";
 
 export type Input =
   | { kind: "event"; event: EventEnvelope }
@@ -104,7 +104,7 @@ class Run {
       // Inside the block the event is `event`, and its alias if it has one.
       inst.vars["event"] = data;
       if (node.alias) inst.vars[node.alias] = data;
-      delete inst.wait;
+      inst.wait = undefined;
       this.continueAt(inst, node.onEvent);
     }
     for (const j of this.program.currentJourneys()) {
@@ -124,7 +124,7 @@ class Run {
         at: w.due,
         id: inst.id,
         run: () => {
-          delete inst.wait;
+          inst.wait = undefined;
           if (w.kind === "event") {
             const node = this.program.journey(inst.version)!.nodes[inst.node] as Extract<IRNode, { kind: "waitFor" }>;
             this.continueAt(inst, node.onTimeout);
@@ -150,7 +150,7 @@ class Run {
     if (!inst) return; // The instance ended meanwhile (an exit): the late result is dropped.
     const j = this.program.journey(inst.version)!;
     const node = j.nodes[inst.node]!;
-    delete inst.wait;
+    inst.wait = undefined;
     const base = { key: `${r.request}:result`, journey: inst.journey, instanceId: inst.id, nodeId: inst.node };
     if (node.kind === "call") {
       this.emit({ ...base, type: "call", action: node.action, ok: r.ok, ...(r.ok ? {} : { error: r.error }) });
@@ -186,7 +186,10 @@ class Run {
       if (r.mode === "after" && (h.lastEndedAt === undefined || this.now - h.lastEndedAt < (r.afterMs ?? 0))) return;
     }
     h.entries++;
-    const inst: Instance = { id: `${j.id}:${this.state.id}:${h.entries}`, journey: j.id, version: j.version, startedAt: this.now, node: j.entry ?? "", vars, loops: {}, goals: [] };
+    // The id joined rather than a template literal: V8 keeps `a${b}c` as a chain of string
+    // pieces (~60 bytes more). `wait` is there from the start, set or not: a field added
+    // later lives outside the object (40 bytes more). A waiting instance keeps both.
+    const inst: Instance = { id: [j.id, this.state.id, h.entries].join(":"), journey: j.id, version: j.version, startedAt: this.now, node: j.entry ?? "", vars, wait: undefined };
     this.state.instances[j.id] = inst;
     this.emit({ key: `${inst.id}:entered`, type: "entered", journey: j.id, instanceId: inst.id });
     this.continueAt(inst, j.entry);
@@ -294,11 +297,11 @@ class Run {
       const j = last && this.program.journey(last.version);
       if (!last || !j) continue;
       for (const g of j.goals) {
-        if (g.event !== ev.type || last.goals.includes(g.name)) continue;
+        if (g.event !== ev.type || last.goals?.includes(g.name)) continue;
         const after = this.now - last.startedAt;
         if (g.withinMs !== null && after > g.withinMs) continue;
         if (!this.matches(g, ev.data, last.vars)) continue;
-        last.goals.push(g.name);
+        (last.goals ??= []).push(g.name);
         this.emit({ key: `${last.id}:goal:${g.name}`, type: "goal", journey: j.id, instanceId: last.id, goal: g.name, afterMs: after });
       }
     }
@@ -312,7 +315,7 @@ class Run {
     const j = this.program.journey(inst.version);
     const vars: Record<string, unknown> = {};
     for (const name of j ? this.program.goalVars(j) : Object.keys(inst.vars)) if (Object.hasOwn(inst.vars, name)) vars[name] = inst.vars[name];
-    h.last = { id: inst.id, startedAt: inst.startedAt, vars, goals: inst.goals, version: inst.version };
+    h.last = { id: inst.id, startedAt: inst.startedAt, vars, version: inst.version, ...(inst.goals ? { goals: inst.goals } : {}) };
     this.emit({ key: `${inst.id}:ended`, type: "ended", journey: inst.journey, instanceId: inst.id, reason });
   }
 
@@ -416,23 +419,25 @@ class Run {
         return node.next;
       case "set": {
         const value = evaluate(node.value, env());
-        const zoneProblem = node.path.length === 1 && node.path[0] === "timezone" ? timeZoneProblem(value) : undefined;
-        if (zoneProblem) throw new Error(`\`profile.timezone\` ${zoneProblem}`);
+        const field = node.path.length === 1 ? node.path[0] : undefined;
+        const problem = field === "timezone" ? timeZoneProblem(value) : field === "locale" ? localeProblem(value) : undefined;
+        if (problem) throw new Error(`\`profile.${field}\` ${problem}`);
         this.changeAttributes(setPath(this.state.attributes, node.path, value));
         this.emit({ key: `${inst.id}:${id}:${attempt(inst)}:set`, type: "profile", journey: inst.journey, instanceId: inst.id, nodeId: id, set: { [node.path.join(".")]: value } });
         this.updateAudiences();
         return node.next;
       }
       case "repeat": {
-        const loop = inst.loops[id];
+        const loop = inst.loops?.[id];
         const done = loop?.done ?? 0;
         // The count is evaluated once, when the loop starts: the body may change what it reads.
         const count = loop?.count ?? (evaluate(node.count, env()) as number);
         if (done >= count) {
-          delete inst.loops[id];
+          delete inst.loops?.[id];
+          if (inst.loops && isEmpty(inst.loops)) delete inst.loops;
           return node.next;
         }
-        inst.loops[id] = { done: done + 1, count, since: loop?.since ?? this.now };
+        (inst.loops ??= {})[id] = { done: done + 1, count, since: loop?.since ?? this.now };
         // `every 7d` is a cadence: iteration k starts 7d × k after the first, however long the body took.
         if (loop && node.every) return this.waitUntil(inst, node.body, loop.since + done * (evaluate(node.every, env()) as number));
         return node.body;
@@ -513,8 +518,14 @@ const AUDIENCE_CHECK_MS = 3_600_000;
  * the same node sends once per iteration, and a replay after a crash sends nothing twice.
  */
 function attempt(inst: Instance): string {
+  if (!inst.loops) return "0";
   const loops = Object.values(inst.loops);
   return loops.length ? loops.map((l) => l.done).join(".") : "0";
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -141,16 +141,32 @@ export function timeZoneProblem(zone: unknown): string | undefined {
   return `must be an IANA time zone such as "Europe/Stockholm", not ${describe(zone)}`;
 }
 
+/** Why a profile's `locale` cannot format numbers and dates, or undefined when it can (null, absent or blank: en-US). */
+export function localeProblem(locale: unknown): string | undefined {
+  if (locale === undefined || locale === null || locale === "") return undefined;
+  if (typeof locale === "string") {
+    try {
+      if (Intl.getCanonicalLocales(locale).length) return undefined;
+    } catch {
+      // A RangeError: not a BCP 47 tag.
+    }
+  }
+  return `must be a BCP 47 language tag such as "en-US" or "sv-SE", not ${describe(locale)}`;
+}
+
 /**
- * A profile's attributes: their declared type, and `timezone`, which quiet hours, schedules
- * and dates follow, must name a time zone (a misspelt one would fail every step that reads it).
+ * A profile's attributes: their declared type; `timezone`, which quiet hours, schedules and
+ * dates follow, must name a time zone, and `locale`, which formats numbers and dates in
+ * messages, a language tag (a misspelt one would fail every step that reads it).
  */
 export function validateProfile(attributes: Record<string, unknown>, type: Type, path: string): ValidationError[] {
   const errors = validate(attributes, type, path);
-  // Not a record at all: `validate` said so, and there is no `timezone` to read.
+  // Not a record at all: `validate` said so, and there is nothing to read.
   if (attributes === null || typeof attributes !== "object") return errors;
-  const problem = timeZoneProblem(attributes["timezone"]);
-  if (problem && !errors.some((e) => e.path === `${path}.timezone`)) errors.push({ path: `${path}.timezone`, message: problem });
+  for (const [field, problemOf] of [["timezone", timeZoneProblem], ["locale", localeProblem]] as const) {
+    const problem = problemOf(attributes[field]);
+    if (problem && !errors.some((e) => e.path === `${path}.${field}`)) errors.push({ path: `${path}.${field}`, message: problem });
+  }
   return errors;
 }
 
@@ -253,17 +269,25 @@ export function withDefaults(value: unknown, type: Type): unknown {
 /**
  * A copy of validated data (records, lists and scalars, as JSON has): the runtime keeps event
  * data as instances' bindings, and a caller may reuse its object for the next event. Much
- * cheaper than `structuredClone` (about 1 µs for a cart event against 7).
+ * cheaper than `structuredClone` (under 1 µs for a cart event against 8). Spread and `slice`
+ * rather than filling empty containers: V8 then sizes each copy for its fields (a record of
+ * five fields filled into `{}` takes 40 bytes more), and it is what waiting instances keep.
  */
 export function copyData(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
-    const out = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = copyData(value[i]);
+    const out = value.slice();
+    for (let i = 0; i < out.length; i++) {
+      const v = out[i];
+      if (v !== null && typeof v === "object") out[i] = copyData(v);
+    }
     return out;
   }
-  const out: Record<string, unknown> = {};
-  for (const k in value) if (Object.hasOwn(value, k)) out[k] = copyData((value as Record<string, unknown>)[k]);
+  const out: Record<string, unknown> = { ...value };
+  for (const k in out) {
+    const v = out[k];
+    if (v !== null && typeof v === "object") out[k] = copyData(v);
+  }
   return out;
 }
 

@@ -173,7 +173,8 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
         i.node = "n9";
         i.wait = { kind: "timer", due: 1 };
         i.vars["n"] = 99;
-        i.goals.push("g");
+        i.goals!.push("g");
+        i.loops!["n3"] = { done: 1, count: 2, since: 0 };
         first.instances["other"] = { ...i, id: "other" };
         first.attributes = { replaced: true };
         first.history["welcome"]!.entries = 7;
@@ -390,6 +391,14 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
         const [loaded] = (await s.loadSignals(0, 1)).signals;
         loaded!.keys.push("changed");
         expect((await s.loadSignals(0, 1)).signals).toEqual([signalFixture(0)]);
+      });
+
+      test("keys of any text round-trip: none, an empty one, one holding a NUL or a comma", async () => {
+        const s = await fresh();
+        const keys = [[], [""], ["", ""], ["a\u0000b"], ["a\u0000b", "c"], ["x,y", "z"], ["å 🎒"]];
+        const all = keys.map((k, i) => ({ ...signalFixture(i), keys: k }));
+        await s.commit(batch({ signals: all }));
+        expect(await allSignals(s)).toEqual(all);
       });
 
       test("pruneSignalsBefore forgets the oldest signals and keeps every later one", async () => {

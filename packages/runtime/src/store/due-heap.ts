@@ -2,53 +2,48 @@
  * Profiles by next due time: a binary min-heap whose entries know their position, so moving
  * or removing a timer is O(log n) in place (no stale entries to skip), and finding what is
  * due never scans every profile.
+ *
+ * The heap is two columns (ids, and due times unboxed in a list of doubles) and a map from id
+ * to position: the in-memory store keeps one entry per waiting profile, and an object per
+ * entry, with its boxed time, cost twice as much (~140 bytes against ~60).
  */
-interface Entry {
-  due: number;
-  id: string;
-  /** Where the entry is in the heap, kept up to date as it moves. */
-  at: number;
-}
-
 export class DueHeap {
-  private readonly entries = new Map<string, Entry>();
-  /** A binary min-heap by (due, id); each entry's `at` is its index here. */
-  private readonly heap: Entry[] = [];
+  private readonly ids: string[] = [];
+  private readonly dues: number[] = [];
+  /** Where each id is in the heap, kept up to date as entries move. */
+  private readonly at = new Map<string, number>();
 
   set(id: string, due: number | null): void {
-    const e = this.entries.get(id);
+    const i = this.at.get(id);
     if (due === null) {
-      if (e) {
-        this.removeAt(e.at);
-        this.entries.delete(id);
+      if (i !== undefined) {
+        this.at.delete(id);
+        this.removeAt(i);
       }
       return;
     }
-    if (!e) {
-      const added = { due, id, at: this.heap.length };
-      this.entries.set(id, added);
-      this.heap.push(added);
-      this.up(added);
-    } else if (e.due !== due) {
-      const earlier = due < e.due;
-      e.due = due;
-      if (earlier) this.up(e);
-      else this.down(e);
+    if (i === undefined) {
+      this.ids.push(id);
+      this.dues.push(due);
+      this.up(this.ids.length - 1, id, due);
+    } else if (this.dues[i] !== due) {
+      if (due < this.dues[i]!) this.up(i, id, due);
+      else this.down(i, id, due);
     }
   }
 
   get size(): number {
-    return this.heap.length;
+    return this.ids.length;
   }
 
   /** The earliest due time. */
   peek(): number | undefined {
-    return this.heap[0]?.due;
+    return this.dues[0];
   }
 
   /** The profile due first (ties by id), with its due time. */
   first(): { id: string; due: number } | undefined {
-    return this.heap[0];
+    return this.ids.length ? { id: this.ids[0]!, due: this.dues[0]! } : undefined;
   }
 
   /**
@@ -57,79 +52,76 @@ export class DueHeap {
    * heap of positions of its own, so the cost is in what is taken, not in the heap's size.
    */
   due(now: number, limit: number): string[] {
-    const h = this.heap;
+    const n = this.ids.length;
     const out: string[] = [];
-    if (!h.length || limit <= 0) return out;
-    const frontier = new Frontier(h);
+    if (!n || limit <= 0) return out;
+    const frontier = new Frontier((a, b) => this.less(a, b));
     frontier.push(0);
     while (frontier.size && out.length < limit) {
       const i = frontier.pop();
-      if (h[i]!.due > now) break;
-      out.push(h[i]!.id);
-      if (2 * i + 1 < h.length) frontier.push(2 * i + 1);
-      if (2 * i + 2 < h.length) frontier.push(2 * i + 2);
+      if (this.dues[i]! > now) break;
+      out.push(this.ids[i]!);
+      if (2 * i + 1 < n) frontier.push(2 * i + 1);
+      if (2 * i + 2 < n) frontier.push(2 * i + 2);
     }
     return out;
   }
 
   private removeAt(i: number): void {
-    const h = this.heap;
-    const last = h.pop()!;
-    if (i === h.length) return;
-    const gone = h[i]!;
-    last.at = i;
-    h[i] = last;
-    // The last entry may belong above or below the place it fills.
-    if (less(last, gone)) this.up(last);
-    else this.down(last);
+    const id = this.ids.pop()!;
+    const due = this.dues.pop()!;
+    if (i === this.ids.length) return;
+    // The last entry fills the gap; it may belong above or below it.
+    if (due < this.dues[i]! || (due === this.dues[i]! && id < this.ids[i]!)) this.up(i, id, due);
+    else this.down(i, id, due);
   }
 
-  // Sifting moves the entries it passes and writes the moving one once, where it lands.
+  // Sifting moves the entries it passes and writes the moving one (`id`, `due`) once, where it lands.
 
-  private up(e: Entry): void {
-    const h = this.heap;
-    let i = e.at;
+  private up(i: number, id: string, due: number): void {
+    const { ids, dues } = this;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      const parent = h[p]!;
-      if (!less(e, parent)) break;
-      h[i] = parent;
-      parent.at = i;
+      if (!(due < dues[p]! || (due === dues[p]! && id < ids[p]!))) break;
+      this.put(i, ids[p]!, dues[p]!);
       i = p;
     }
-    h[i] = e;
-    e.at = i;
+    this.put(i, id, due);
   }
 
-  private down(e: Entry): void {
-    const h = this.heap;
-    const n = h.length;
-    let i = e.at;
+  private down(i: number, id: string, due: number): void {
+    const { ids, dues } = this;
+    const n = ids.length;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
-      const r = l + 1;
-      const c = r < n && less(h[r]!, h[l]!) ? r : l;
-      const child = h[c]!;
-      if (!less(child, e)) break;
-      h[i] = child;
-      child.at = i;
+      const c = l + 1 < n && this.less(l + 1, l) ? l + 1 : l;
+      if (!(dues[c]! < due || (dues[c]! === due && ids[c]! < id))) break;
+      this.put(i, ids[c]!, dues[c]!);
       i = c;
     }
-    h[i] = e;
-    e.at = i;
+    this.put(i, id, due);
   }
-}
 
-function less(a: Entry, b: Entry): boolean {
-  return a.due < b.due || (a.due === b.due && a.id < b.id);
+  private put(i: number, id: string, due: number): void {
+    this.ids[i] = id;
+    this.dues[i] = due;
+    this.at.set(id, i);
+  }
+
+  /** Whether the entry at position a comes before the one at b: by due time, then id. */
+  private less(a: number, b: number): boolean {
+    const da = this.dues[a]!;
+    const db = this.dues[b]!;
+    return da < db || (da === db && this.ids[a]! < this.ids[b]!);
+  }
 }
 
 /** Positions in the heap, best first: the frontier of `due`'s walk. */
 class Frontier {
   private readonly items: number[] = [];
 
-  constructor(private readonly heap: Entry[]) {}
+  constructor(private readonly less: (a: number, b: number) => boolean) {}
 
   get size(): number {
     return this.items.length;
@@ -141,7 +133,7 @@ class Frontier {
     a.push(x);
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!less(this.heap[x]!, this.heap[a[p]!]!)) break;
+      if (!this.less(x, a[p]!)) break;
       a[i] = a[p]!;
       i = p;
     }
@@ -159,8 +151,8 @@ class Frontier {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
-      const c = r < n && less(this.heap[a[r]!]!, this.heap[a[l]!]!) ? r : l;
-      if (!less(this.heap[a[c]!]!, this.heap[last]!)) break;
+      const c = r < n && this.less(a[r]!, a[l]!) ? r : l;
+      if (!this.less(a[c]!, last)) break;
       a[i] = a[c]!;
       i = c;
     }

@@ -1,7 +1,7 @@
 /** The in-memory store: the reference for the conformance suite, and the store of tests and `journey test`. */
 import { cloneState, DISPATCHED, type Effect, type ProfileState } from "../engine/state.js";
 import { DueHeap } from "./due-heap.js";
-import type { Signal } from "../recs/provider.js";
+import type { Signal, SignalKind } from "../recs/provider.js";
 import type { CommitBatch, Store } from "./store.js";
 import type { DeployedJourney } from "../engine/program.js";
 
@@ -16,10 +16,7 @@ export class MemoryStore implements Store {
    */
   private readonly outbox = new Map<string, Effect>();
   private readonly versions = new Map<string, DeployedJourney>();
-  /** Signals in commit order; `signalSeq[i]` is the position of `signals[i]`. */
-  private signals: Signal[] = [];
-  private signalSeq: number[] = [];
-  private lastSignalSeq = 0;
+  private readonly signals = new SignalLog();
 
   async loadProfile(id: string): Promise<ProfileState | undefined> {
     const s = this.profiles.get(id);
@@ -38,7 +35,7 @@ export class MemoryStore implements Store {
   async commit(batch: CommitBatch): Promise<void> {
     // Everything that can fail is read before anything is written: all of the batch or none.
     const profiles = batch.profiles.map((p) => [p.id, p] as const);
-    const signals = (batch.signals ?? []).map(copySignal);
+    const signals = (batch.signals ?? []).map((s) => [s, SignalLog.keysOf(s)] as const);
     // The store owns committed states (see Store.commit): kept as they are, copied on load.
     for (const [id, p] of profiles) this.profiles.set(id, p);
     for (const t of batch.timers) this.timers.set(t.profileId, t.due);
@@ -46,33 +43,12 @@ export class MemoryStore implements Store {
     // A key already waiting in the outbox is one effect, as in every store.
     for (const e of batch.effects) if (DISPATCHED.has(e.type) && !this.outbox.has(e.key)) this.outbox.set(e.key, e);
     for (const k of batch.dispatched) this.outbox.delete(k);
-    for (const s of signals) {
-      this.signals.push(s);
-      this.signalSeq.push(++this.lastSignalSeq);
-    }
-    if (batch.pruneSignalsBefore !== undefined) this.pruneSignals(batch.pruneSignalsBefore);
-  }
-
-  /** Like the SQLite store: the oldest signals go, up to the first one still needed. */
-  private pruneSignals(before: number): void {
-    let n = 0;
-    while (n < this.signals.length && this.signals[n]!.at < before) n++;
-    if (!n) return;
-    this.signals.splice(0, n);
-    this.signalSeq.splice(0, n);
+    for (const [s, keys] of signals) this.signals.push(s, keys);
+    if (batch.pruneSignalsBefore !== undefined) this.signals.pruneBefore(batch.pruneSignalsBefore);
   }
 
   async loadSignals(after: number, limit: number): Promise<{ signals: Signal[]; next: number }> {
-    let lo = 0;
-    let hi = this.signalSeq.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.signalSeq[mid]! <= after) lo = mid + 1;
-      else hi = mid;
-    }
-    const n = Number.isNaN(limit) || limit <= 0 ? 0 : Math.min(limit, this.signals.length - lo);
-    const signals = this.signals.slice(lo, lo + n).map(copySignal);
-    return { signals, next: n ? this.signalSeq[lo + n - 1]! : after };
+    return this.signals.read(after, limit);
   }
 
   async dueProfiles(now: number, limit: number): Promise<string[]> {
@@ -103,6 +79,55 @@ export class MemoryStore implements Store {
   async close(): Promise<void> {}
 }
 
-function copySignal(s: Signal): Signal {
-  return { profileId: s.profileId, kind: s.kind, keys: [...s.keys], at: s.at, eventId: s.eventId };
+/**
+ * Signals in commit order, a column per field: one object per signal (with its list of keys
+ * and its boxed time) costs ~200 bytes, these columns ~60. A store keeps a signal per
+ * catalog event for as long as the catalog engine may need it, which can be every event.
+ */
+class SignalLog {
+  private readonly profileIds: string[] = [];
+  private readonly kinds: SignalKind[] = [];
+  /** A signal's keys as one string, joined by SEPARATOR; a list when there are none or a key holds it. */
+  private readonly keys: (string | string[])[] = [];
+  private readonly at: number[] = [];
+  private readonly eventIds: string[] = [];
+  /** The position in the log of signal 0 here (positions count the pruned ones; the first is 1). */
+  private first = 1;
+
+  /** A signal's keys as the log keeps them (a copy: the caller owns its list). */
+  static keysOf(s: Signal): string | string[] {
+    return s.keys.length === 0 || s.keys.some((k) => k.includes(SEPARATOR)) ? [...s.keys] : s.keys.join(SEPARATOR);
+  }
+
+  push(s: Signal, keys: string | string[]): void {
+    this.profileIds.push(s.profileId);
+    this.kinds.push(s.kind);
+    this.keys.push(keys);
+    this.at.push(s.at);
+    this.eventIds.push(s.eventId);
+  }
+
+  /** Like the SQLite store: the oldest signals go, up to the first one still needed. */
+  pruneBefore(before: number): void {
+    let n = 0;
+    while (n < this.at.length && this.at[n]! < before) n++;
+    if (!n) return;
+    for (const column of [this.profileIds, this.kinds, this.keys, this.at, this.eventIds]) column.splice(0, n);
+    this.first += n;
+  }
+
+  /** Up to `limit` signals after position `after`, as new objects (the caller owns them). */
+  read(after: number, limit: number): { signals: Signal[]; next: number } {
+    const from = Math.max(0, Math.min(after - this.first + 1, this.at.length)) || 0;
+    const n = Number.isNaN(limit) || limit <= 0 ? 0 : Math.min(limit, this.at.length - from);
+    const signals: Signal[] = [];
+    for (let i = from; i < from + n; i++) {
+      const keys = this.keys[i]!;
+      signals.push({ profileId: this.profileIds[i]!, kind: this.kinds[i]!, keys: typeof keys === "string" ? keys.split(SEPARATOR) : [...keys], at: this.at[i]!, eventId: this.eventIds[i]! });
+    }
+    return { signals, next: n ? this.first + from + n - 1 : after };
+  }
 }
+
+/** Between the keys of a signal in the log: a character catalog keys do not hold (see `keysOf`). */
+const SEPARATOR = "\u0000";

@@ -436,5 +436,24 @@ action Fail() -> { ok: bool } { get "https://fail.example.com/" }
     expect(ofType(timeline, "error").map((e) => [e.profileId, e.message])).toEqual([["p1", "`min` of an empty list"]]);
     expect(ofType(timeline, "send").map((s) => s.content["subject"])).toEqual(["from 4"]);
   });
-});
 
+  // Found in the review of December 2026: `length` counted UTF-16 units, templates characters.
+  it("`length` of a string counts characters, as the template helper does", async () => {
+    const ir = withSchema(`
+      journey J {
+        on Cart as cart
+        send email { subject "{{length cart.cartId}}" text "x" } to profile.email
+      }
+    `);
+    const counted = withSchema(`
+      journey J {
+        on Cart as cart
+        let n = length(cart.cartId)
+        send email { subject "{{n}}" text "x" } to profile.email
+      }
+    `);
+    const events = [ev("Cart", "p1", T0, { cartId: "😀å", items: [], total: 0 })];
+    expect(ofType((await sim({ ir, profiles: [{ id: "p1" }], events })).timeline, "send")[0]!.content["subject"]).toBe("2");
+    expect(ofType((await sim({ ir: counted, profiles: [{ id: "p1" }], events })).timeline, "send")[0]!.content["subject"]).toBe("2");
+  });
+});

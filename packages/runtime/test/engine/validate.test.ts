@@ -1,7 +1,7 @@
 /** Data against declared types: every kind, valid and invalid, nested, with the error paths. */
 import type { Type } from "@journey/template";
 import { describe, expect, it } from "vitest";
-import { emptyRecord, validate, withDefaults } from "../../src/engine/validate.js";
+import { emptyRecord, localeProblem, validate, validateProfile, withDefaults } from "../../src/engine/validate.js";
 
 const str: Type = { kind: "string" };
 const item: Type = {
@@ -92,3 +92,20 @@ describe("withDefaults", () => {
   });
 });
 
+
+describe("profile attributes the engine reads", () => {
+  const profile: Type = {
+    kind: "record",
+    fields: [
+      { name: "timezone", type: { kind: "optional", inner: str }, optional: true },
+      { name: "locale", type: { kind: "optional", inner: str }, optional: true },
+    ],
+  };
+
+  it("a time zone and a locale that cannot be used are refused, with the field's path", () => {
+    expect(validateProfile({ timezone: "Europe/Stockholm", locale: "sv-SE" }, profile, "profile")).toEqual([]);
+    expect(validateProfile({ timezone: null, locale: "" }, profile, "profile")).toEqual([]);
+    expect(validateProfile({ timezone: "Europe/Stokholm", locale: "en_US" }, profile, "profile").map((e) => e.path)).toEqual(["profile.timezone", "profile.locale"]);
+    expect(localeProblem("en_US")).toContain("BCP 47");
+  });
+});
