@@ -116,6 +116,8 @@ const SYMBOL_KIND: Record<SymbolKind, LspSymbolKind> = {
 export function startServer(connection: Connection, options: ServerOptions = {}): { workspace: Workspace } {
   const log = (m: string) => connection.console.error(m);
   const roots: string[] = [];
+  /** The workspace folders scanned for roots (paths). */
+  const folders: string[] = [];
   const ws = new Workspace({ projectOf, log, formatter: options.formatter });
   const documents = new TextDocuments(TextDocument);
   const uriOfPath = new Map<string, string>();
@@ -188,6 +190,25 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * Look for roots again in the workspace folder holding `path` (a `.journey` file was
+   * created or deleted there): the first file in a folder makes the folder a project, with
+   * its subfolders, however the files were created. Files move to their new projects.
+   */
+  function refreshRoots(path: string): void {
+    const folder = folders.find((f) => path.startsWith(f + sep));
+    if (!folder) return;
+    const found: string[] = [];
+    findRoots(folder, found);
+    const inFolder = (r: string) => r === folder || r.startsWith(folder + sep);
+    const before = roots.filter(inFolder).sort().join("\n");
+    if (found.slice().sort().join("\n") === before) return;
+    for (let i = roots.length - 1; i >= 0; i--) if (inFolder(roots[i]!)) roots.splice(i, 1);
+    roots.push(...found);
+    for (const p of ws.regroup()) schedule(p);
+    for (const r of found) for (const p of loadRoot(r)) schedule(p);
   }
 
   function loadRoot(root: string): Project[] {
@@ -266,10 +287,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const scan = init.scanWorkspace ?? options.scanWorkspace ?? true;
     watchDynamically = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     foldersChange = params.capabilities.workspace?.workspaceFolders === true;
-    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : params.rootPath ? [pathToFileURL(params.rootPath).href] : []);
+    const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : params.rootPath ? [pathToFileURL(params.rootPath).href] : []);
     if (scan) {
-      for (const uri of folders) {
+      for (const uri of uris) {
         if (!uri.startsWith("file:")) continue;
+        folders.push(fileURLToPath(uri));
         const found: string[] = [];
         findRoots(fileURLToPath(uri), found);
         for (const r of found) loadRoot(r);
@@ -306,6 +328,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           for (const f of e.removed) {
             if (!f.uri.startsWith("file:")) continue;
             const dir = fileURLToPath(f.uri);
+            if (folders.includes(dir)) folders.splice(folders.indexOf(dir), 1);
             for (let i = roots.length - 1; i >= 0; i--) if (roots[i] === dir || roots[i]!.startsWith(dir + sep)) roots.splice(i, 1);
             for (const path of ws.paths()) {
               if (!path.startsWith(dir + sep) || documents.get(toUri(path))) continue;
@@ -315,6 +338,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           }
           for (const f of e.added) {
             if (!f.uri.startsWith("file:")) continue;
+            folders.push(fileURLToPath(f.uri));
             const found: string[] = [];
             findRoots(fileURLToPath(f.uri), found);
             for (const r of found) for (const p of loadRoot(r)) schedule(p);
@@ -335,6 +359,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     guardVoid("didOpen", () => {
       const path = toPath(e.document.uri);
       const known = ws.has(path);
+      if (!known && isFilePath(path)) refreshRoots(path);
       const project = ws.set(path, e.document.getText(), e.document.version);
       // A file outside every scanned folder: read its folder as a project.
       if (!known && isFilePath(path) && !roots.some((r) => path.startsWith(r + sep))) for (const p of loadRoot(dirname(path))) schedule(p);
@@ -367,6 +392,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       for (const c of params.changes) {
         if (!c.uri.endsWith(".journey")) continue;
         const path = toPath(c.uri);
+        if (c.type !== FileChangeType.Changed && isFilePath(path)) refreshRoots(path);
         if (documents.get(c.uri)) continue;
         if (c.type === FileChangeType.Deleted) {
           schedule(ws.remove(path));

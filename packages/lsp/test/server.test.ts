@@ -3,7 +3,7 @@
  * requests per capability, checking the mapping between protocol types and the service.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SEMANTIC_TOKEN_MODIFIERS, SEMANTIC_TOKEN_TYPES } from "@journey/lsp";
@@ -192,6 +192,25 @@ describe("server over in-memory streams", () => {
     rmSync(extra);
     await client.connection.sendNotification("workspace/didChangeWatchedFiles", { changes: [{ uri: uri(extra), type: 3 }] });
     await client.until(() => client.diagnostics.get(uri(extra))?.diagnostics.length === 0, 5000, "cleared diagnostics");
+  });
+
+  it("files created in a folder that had none make one project with their subfolders", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "journey-lsp-empty-"));
+    try {
+      await client.initialize(empty);
+      const top = join(empty, "schema.journey");
+      writeFileSync(top, SCHEMA);
+      await client.connection.sendNotification("workspace/didChangeWatchedFiles", { changes: [{ uri: uri(top), type: 1 }] });
+      mkdirSync(join(empty, "journeys"));
+      const nested = join(empty, "journeys", "main.journey");
+      writeFileSync(nested, "journey J {\n  on CartAbandoned as cart\n  wait 1h\n}\n");
+      await client.connection.sendNotification("workspace/didChangeWatchedFiles", { changes: [{ uri: uri(nested), type: 1 }] });
+      // Alone, `journeys/` would be a project with no profile and no `CartAbandoned`.
+      await client.until(() => client.diagnostics.get(uri(nested))?.diagnostics.length === 0, 5000, "no diagnostics for the nested file");
+      expect(client.diagnostics.get(uri(nested))?.diagnostics).toEqual([]);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it("reads a workspace folder added later, and forgets one removed", async () => {

@@ -1,5 +1,6 @@
 /** Go to definition, find references, highlights and rename: all keyed by where a name is declared. */
-import type { ast as A } from "@journey/compiler";
+import { basename } from "node:path";
+import { compile, type ast as A, type Diagnostic } from "@journey/compiler";
 import { partialRefs, symbolAt, walk, type Doc, type SymbolAt } from "./document.js";
 import { isIdentifier } from "./text.js";
 import type { Highlight, Location, PrepareRenameResult, RenameResult, Span, TextEdit } from "./types.js";
@@ -114,5 +115,31 @@ export function rename(doc: Doc, offset: number, newName: string): RenameResult 
     if (text !== oldName) continue;
     edits.push({ path: l.path, span: l.span, newText: newName });
   }
+  // The rules a new name must follow are the checker's (a keyword, a field or parameter of the
+  // same name, a binding it would shadow, …): the project is compiled with the edits, and a
+  // rename that makes a new error is refused with it.
+  const broken = newError(doc, edits);
+  if (broken) return { error: `renaming to \`${newName}\` would break the project: ${broken.message} (in ${basename(broken.file)})` };
   return { edits };
+}
+
+/** An error compiling the project with `edits` applied that compiling it as it is does not give. */
+function newError(doc: Doc, edits: TextEdit[]): Diagnostic | undefined {
+  const files = doc.project.paths().map((path) => ({ path, text: doc.project.text(path)! }));
+  const edited = files.map((f) => {
+    let text = f.text;
+    const mine = edits.filter((e) => e.path === f.path).sort((a, b) => b.span.start - a.span.start);
+    for (const e of mine) text = text.slice(0, e.span.start) + e.newText + text.slice(e.span.end);
+    return { path: f.path, text };
+  });
+  const errors = (fs: typeof files) => compile(fs, { emit: false }).diagnostics.filter((d) => d.severity === "error");
+  const before = new Map<string, number>();
+  const key = (d: Diagnostic) => `${d.code}\u0000${d.message}`;
+  for (const d of errors(files)) before.set(key(d), (before.get(key(d)) ?? 0) + 1);
+  for (const d of errors(edited)) {
+    const n = before.get(key(d)) ?? 0;
+    if (!n) return d;
+    before.set(key(d), n - 1);
+  }
+  return undefined;
 }

@@ -64,6 +64,25 @@ export class Workspace {
     return this.owner.has(path);
   }
 
+  /**
+   * Move every file to the project `projectOf` now gives it (the shell's project roots
+   * changed: a first `.journey` file in a folder makes it one project with its subfolders).
+   * Returns the projects that changed.
+   */
+  regroup(): Project[] {
+    const changed = new Set<Project>();
+    for (const [path, from] of [...this.owner]) {
+      if ((this.options.projectOf?.(path) ?? "") === from.root) continue;
+      const text = from.text(path)!;
+      const version = from.version(path);
+      this.remove(path);
+      changed.add(from);
+      changed.add(this.set(path, text, version));
+    }
+    for (const [key, p] of this.projects) if (!p.paths().length) this.projects.delete(key);
+    return [...changed];
+  }
+
   text(path: string): string | undefined {
     return this.owner.get(path)?.text(path);
   }

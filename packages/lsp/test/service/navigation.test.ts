@@ -238,6 +238,19 @@ describe("rename", () => {
     expect(w.rename("main.journey", at(w, "main.journey", "OrderPlaced"), "2fast")).toEqual({ error: "`2fast` is not a valid name" });
     expect(w.rename("main.journey", at(w, "main.journey", "first.qty"), "profile")).toEqual({ error: "`profile` is a name the language provides" });
   });
+
+  it("refuses a name the project would not compile with, saying why", () => {
+    const w = ws();
+    const refused = (path: string, needle: string, name: string, delta = 0) => {
+      const r = w.rename(path, at(w, path, needle, delta), name);
+      return "error" in r ? r.error : "renamed";
+    };
+    // A keyword, a sibling field, a binding the journey already has.
+    expect(refused("schema.journey", "event OrderPlaced", "wait", 6)).toMatch(/^renaming to `wait` would break the project: .*`wait`.* \(in \w+\.journey\)$/);
+    expect(refused("schema.journey", "  total: number", "cartId", 2)).toMatch(/^renaming to `cartId` would break the project: /);
+    expect(refused("main.journey", "first.qty", "cart")).toMatch(/^renaming to `cart` would break the project: /);
+    expect(refused("main.journey", "first.qty", "firstItem")).toBe("renamed");
+  });
 });
 
 describe("with a cursor", () => {
