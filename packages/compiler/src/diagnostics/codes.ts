@@ -30,6 +30,7 @@ export const codes = {
   notText: kind("J0008", "`{file}` is not a text file"),
   fileTooLarge: kind("J0009", "`{file}` is too large ({size} bytes; the limit is {max})"),
   notUtf8: kind("J0011", "`{file}` is not UTF-8 ({why}): save it as UTF-8"),
+  unterminatedComment: kind("J0012", "a `/*` comment is never closed: end it with `*/`"),
 
   // ── J1xxx names ──
   unknownName: kind("J1001", "unknown name `{name}`"),
@@ -91,6 +92,7 @@ export const codes = {
   itemOutsideWhere: kind("J3021", "`item` is only defined in the `where` of a `recommend`"),
   invalidReentry: kind("J3022", "unknown reentry `{text}`: reentry is `never`, `always` or `after <duration>`"),
   emptyExperiment: kind("J3023", "an experiment needs a name: two splits with the same name share one assignment"),
+  duplicateGoal: kind("J3025", "goal `{name}` is declared more than once in this journey"),
   jumpToAliasReader: kind("J3024", "`jump to {target}` starts it without an event, but `{target}` reads its trigger's alias `{alias}`"),
 
   // ── J4xxx templates ──

@@ -74,6 +74,12 @@ export function checkJourney(ctx: CheckContext, d: A.JourneyDecl): void {
       if (prev) ctx.report("duplicateClause", { clause: "reentry" }, c.span, { related: [ctx.related(ctx.file, prev, "first given here")] });
       seenClauses.set("reentry", c.span);
     }
+    // Tests and the timeline name goals: two of one name would make `expect goal` ambiguous.
+    if (c.kind === "Goal" && c.name?.name) {
+      const prev = seenClauses.get(`goal ${c.name.name}`);
+      if (prev) ctx.report("duplicateGoal", { name: c.name.name }, c.name.span, { related: [ctx.related(ctx.file, prev, "first declared here")] });
+      else seenClauses.set(`goal ${c.name.name}`, c.name.span);
+    }
   }
   // The trigger's alias is in scope for the whole journey.
   const trigger = triggers[0];
@@ -368,6 +374,10 @@ function checkSet(ctx: CheckContext, s: A.SetStep, scope: Scope): void {
   const v = typeOf(ctx, s.value, scope);
   const value = target.kind === "optional" ? v : requireValue(ctx, s.value, v, scope);
   if (!isAssignable(value, target)) ctx.report("typeMismatch", { expected: typeToString(target), actual: typeToString(value) }, s.value.span);
+  // A null check made before no longer holds; a value that cannot be null makes a new one.
+  const path = ["profile", ...segments.map((x) => x.name)].join(".");
+  scope.forget(path);
+  if (v.kind !== "optional" && v.kind !== "null" && v.kind !== "unknown") scope.assume([path]);
 }
 
 /** Record a use of a declared name (an audience, template, action or journey) that resolved. */

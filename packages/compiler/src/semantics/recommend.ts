@@ -43,17 +43,17 @@ function checkAlgorithm(ctx: CheckContext, call: A.CallExpr, scope: Scope): void
   const tooMany = !algo.variadic && positional.length > algo.params.length;
   if (positional.length < algo.params.length || tooMany) {
     const n = algo.params.length;
-    ctx.report("argumentCount", { callee: algo.name, expected: algo.variadic ? `at least ${n}` : n, s: n === 1 ? "" : "s", actual: positional.length }, call.span);
+    const named = algo.named.map((x) => `\`${x.name}:\``).join(", ");
+    ctx.report("argumentCount", { callee: algo.name, expected: algo.variadic ? `at least ${n}` : n, s: n === 1 ? "" : "s", actual: positional.length }, call.span, tooMany && named ? { help: `its ${n ? "other " : ""}arguments are named: ${named}` } : {});
   }
   positional.forEach((a, i) => {
     const p = algo.params[i];
-    if (!p) {
-      typeOf(ctx, a.value, scope);
-      return;
-    }
+    // One too many is one mistake: `popular(views)` meant `by: views`, not a name to look up.
+    if (!p) return;
     const expected = p.type === "key" ? keyType : p.type === "list<key>" ? T.list(keyType) : T.string;
     expectType(ctx, a.value, expected, scope);
   });
+  const given = new Set<string>();
   for (const a of call.args) {
     if (!a.name) continue;
     const p = algo.named.find((x) => x.name === a.name!.name);
@@ -61,10 +61,14 @@ function checkAlgorithm(ctx: CheckContext, call: A.CallExpr, scope: Scope): void
       ctx.report("unknownArgument", { callee: algo.name, name: a.name.name }, a.name.span);
       continue;
     }
+    if (given.has(p.name)) ctx.report("duplicateSetting", { name: p.name }, a.name.span);
+    given.add(p.name);
     if (p.name === "by") {
       if (a.value.kind !== "Name" || (a.value.name !== "views" && a.value.name !== "purchases")) {
         ctx.report("typeMismatch", { expected: "views | purchases", actual: ctx.text(a.value.span) }, a.value.span);
       }
-    } else expectType(ctx, a.value, p.type === "duration" ? T.duration : T.string, scope);
+    } else if (p.type === "duration") {
+      if (isAssignable(expectType(ctx, a.value, T.duration, scope), T.duration)) expectAtLeast(ctx, a.value, `\`${p.name}\``, 1);
+    } else expectType(ctx, a.value, T.string, scope);
   }
 }

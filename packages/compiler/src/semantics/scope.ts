@@ -17,6 +17,8 @@ export class Scope {
   // Made on first use: most scopes (a block's, a branch's) define nothing or narrow nothing.
   private vars?: Map<string, Binding>;
   private nonNullPaths?: Set<string>;
+  /** Paths assigned in this scope (`set profile.x = …`): what outer scopes knew of them is void. */
+  private assigned?: Set<string>;
 
   constructor(readonly parent?: Scope) {}
 
@@ -55,8 +57,19 @@ export class Scope {
     for (const p of paths) (this.nonNullPaths ??= new Set()).add(p);
   }
 
+  /** After `set profile.x = …`: from here on nothing is known of `profile.x` and the paths under it. */
+  forget(path: string): void {
+    for (const p of this.nonNullPaths ?? []) if (p === path || p.startsWith(`${path}.`)) this.nonNullPaths!.delete(p);
+    (this.assigned ??= new Set()).add(path);
+  }
+
   isNonNull(path: string): boolean {
-    return (this.nonNullPaths?.has(path) ?? false) || (this.parent?.isNonNull(path) ?? false);
+    if (this.nonNullPaths?.has(path)) return true;
+    for (const p of this.assigned ?? []) if (path === p || path.startsWith(`${p}.`)) return false;
+    // A scope that defines the path's root again (`event` in a nested `wait for`) hides what
+    // outer scopes knew of the outer one.
+    if (this.vars?.has(path.split(".", 1)[0]!)) return false;
+    return this.parent?.isNonNull(path) ?? false;
   }
 }
 

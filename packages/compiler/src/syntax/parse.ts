@@ -61,6 +61,8 @@ function tokenLabel(type: { name: string; LABEL?: string }): string {
 }
 
 function syntaxMessage(e: IRecognitionException): string {
+  // `where event.cartId = cart.cartId`: a comparison written as an assignment.
+  if (e.token.tokenType === t.Equals) return `unexpected \`=\`: to compare, write \`==\``;
   const found = describe(e.token);
   if (e.name === "NotAllInputParsedException") return `unexpected ${found}: ${RULE_CONTEXT["file"]}`;
   if (e.name === "MismatchedTokenException") {
@@ -111,6 +113,7 @@ export function parseFile(path: string, text: string): ParseResult {
       retype(tok, t.TripleStringLit);
     }
   }
+  for (const c of lexed.groups["comments"] ?? []) if (c.tokenType === t.UnterminatedBlockComment) diagnostics.push(diagnostic("unterminatedComment", {}, path, { start: c.startOffset, end: c.startOffset + 2 }));
   const comments = collectComments(lexed.groups["comments"] ?? []);
   const file: SourceFile = { path, text, declarations: [], comments };
 

@@ -124,6 +124,8 @@ export const BlockComment = createToken({
   group: "comments",
   line_breaks: true,
 });
+/** A `/*` never closed: the rest of the file, reported once (J0012) rather than as stray `/` and `*`. */
+export const UnterminatedBlockComment = createToken({ name: "UnterminatedBlockComment", pattern: /\/\*[\s\S]*/, group: "comments", line_breaks: true });
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\v]+/, group: Lexer.SKIPPED, line_breaks: true });
 
 // Literals. All of these start with a digit, so their order decides: the longest forms first.
@@ -176,6 +178,7 @@ export const allTokens: TokenType[] = [
   DocComment,
   LineComment,
   BlockComment,
+  UnterminatedBlockComment,
   TripleStringLit,
   UnterminatedTripleString,
   StringLit,

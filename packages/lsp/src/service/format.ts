@@ -10,6 +10,19 @@ export type Formatter = (text: string, path: string) => Promise<string>;
 
 let cached: Promise<Formatter | undefined> | undefined;
 
+/**
+ * Whether the plugin is installed: found, not loaded (loading Prettier takes about a second,
+ * which `initialize` should not wait for; formatting loads it on first use).
+ */
+export function prettierInstalled(): boolean {
+  try {
+    import.meta.resolve("@journey/prettier-plugin");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The plugin's formatter; undefined when it cannot be loaded. */
 export function prettierFormatter(): Promise<Formatter | undefined> {
   cached ??= (async () => {

@@ -8,7 +8,7 @@ import { codeActions } from "./code-actions.js";
 import { completion } from "./completion.js";
 import { Doc } from "./document.js";
 import { foldingRanges } from "./folding.js";
-import { prettierFormatter, type Formatter } from "./format.js";
+import { prettierFormatter, prettierInstalled, type Formatter } from "./format.js";
 import { hover } from "./hover.js";
 import { definition, highlights, prepareRename, references, rename } from "./navigation.js";
 import { inlayHints } from "./inlay-hints.js";
@@ -211,7 +211,7 @@ export class Workspace {
   /** Whether a formatter is available. */
   async canFormat(): Promise<boolean> {
     if (this.options.formatter === null) return false;
-    return (this.options.formatter ?? (await prettierFormatter())) !== undefined;
+    return this.options.formatter !== undefined || prettierInstalled();
   }
 
   private guard<T>(feature: string, path: string, fallback: T, f: (doc: Doc) => T): T {
