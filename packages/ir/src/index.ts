@@ -1,4 +1,4 @@
 /** The IR contract between the compiler (which writes it) and the runtime (which runs it). */
 export * from "./types.js";
 export { validateIR, irSchema } from "./validate.js";
-export { surfaceMatches } from "./surfaces.js";
+export { surfaceMatches, surfacesOverlap } from "./surfaces.js";

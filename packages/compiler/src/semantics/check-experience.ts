@@ -1,6 +1,7 @@
 /** Experiences: surfaces, format, context, steps, variants and their content. */
 import { suggest, T, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
+import { surfacesOverlap } from "@journey/ir";
 import { constNumber } from "./constants.js";
 import { rootScope } from "./check-declarations.js";
 import { Bindings, checkCall, checkSplitArms } from "./check-journey.js";
@@ -139,25 +140,29 @@ function checkPeriod(ctx: CheckContext, p: A.ActivePeriod, scope: Scope): void {
   if (p.from.kind === "DateTime" && p.to.kind === "DateTime" && Date.parse(p.to.text) < Date.parse(p.from.text)) ctx.report("invalidPeriod", {}, p.span);
 }
 
-/** Two experiences claiming one surface at the same priority: which one shows is undefined. */
+/**
+ * Two experiences claiming one surface at the same priority: which one shows is undefined.
+ * A surface with `*` claims every page it matches, so overlapping patterns conflict too.
+ */
 export function checkSurfaceConflicts(ctx: CheckContext): void {
-  const claims = new Map<string, { exp: string; priority: number; file: string; span: A.Span }>();
+  const claims: { uri: string; exp: string; priority: number; file: string; span: A.Span }[] = [];
   for (const [name, loc] of [...ctx.symbols.experiences].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (loc.decl.recovered) continue;
     const prioItem = loc.decl.items.find((i) => i.kind === "Priority");
     const priority = (prioItem && constNumber(prioItem.value)) ?? 0;
     for (const item of loc.decl.items) {
       if (item.kind !== "Surface") continue;
-      const key = `${item.uri.value}\u0000${priority}`;
-      const prev = claims.get(key);
-      if (prev && prev.exp !== name) {
+      const uri = item.uri.value;
+      const prev = claims.find((c) => c.exp !== name && c.priority === priority && surfacesOverlap(c.uri, uri));
+      if (prev) {
+        const surface = prev.uri === uri ? uri : `${prev.uri}\` and \`${uri}`;
         ctx.inFile(loc.file, () =>
-          ctx.report("surfaceConflict", { a: prev.exp, b: name, surface: item.uri.value }, item.uri.span, {
+          ctx.report("surfaceConflict", { a: prev.exp, b: name, surface }, item.uri.span, {
             related: [ctx.related(prev.file, prev.span, `also claimed by \`${prev.exp}\``)],
             help: "give one of them a `priority`",
           }),
         );
-      } else if (!prev) claims.set(key, { exp: name, priority, file: loc.file, span: item.uri.span });
+      } else claims.push({ uri, exp: name, priority, file: loc.file, span: item.uri.span });
     }
   }
 }
