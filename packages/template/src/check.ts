@@ -19,6 +19,8 @@ export interface TemplateEnv {
   names(): string[];
   /** Declared partial (fragment) names. */
   partials: ReadonlySet<string>;
+  /** What stops partial `name` from being included here (it reads a name this content lacks), if anything. */
+  partialProblem?(name: string): string | undefined;
   /** The escaping context of the content field. */
   escape: "html" | "none" | "json";
 }
@@ -130,12 +132,16 @@ class Checker {
           });
         }
         return;
-      case "partial":
+      case "partial": {
         if (!this.env.partials.has(n.name)) {
           const s = suggest(n.name, this.env.partials);
           this.report("unknown-partial", "error", `unknown partial \`${n.name}\``, n.nameSpan, this.suggestion(s, n.nameSpan));
+          return;
         }
+        const problem = this.env.partialProblem?.(n.name);
+        if (problem) this.report("unknown-name", "error", problem, n.nameSpan);
         return;
+      }
       case "section":
         return this.section(n, frame);
       case "block":
@@ -244,7 +250,11 @@ class Checker {
           `\`${e.name}\` expects \`${typeToString(p.type)}\` for \`${p.name}\`, found \`${typeToString(at)}\``,
           e.args[i],
         );
+        continue;
       }
+      const arg = e.args[i];
+      const problem = arg.kind === "literal" ? p.literal?.(arg.value) : undefined;
+      if (problem) this.report("helper-argument", "error", `\`${e.name}\`: ${problem}`, arg);
     }
     return helperResultType(e.name, argTypes);
   }

@@ -16,6 +16,23 @@ export interface HelperParam {
   optional?: boolean;
   /** Takes any number (≥ 1) of further arguments of this type. */
   rest?: boolean;
+  /** What is wrong with a literal argument that rendering would refuse (`"EURO"`), if anything. */
+  literal?: (value: string | number | boolean | null) => string | undefined;
+}
+
+/** A currency code `Intl` formats with, as rendering does. */
+function currencyCodeProblem(code: string | number | boolean | null): string | undefined {
+  if (typeof code !== "string") return undefined;
+  try {
+    new Intl.NumberFormat("en", { style: "currency", currency: code });
+    return undefined;
+  } catch {
+    return `\`${code}\` is not an ISO 4217 currency code such as "EUR" or "USD"`;
+  }
+}
+
+function decimalsProblem(d: string | number | boolean | null): string | undefined {
+  return typeof d === "number" && (!Number.isInteger(d) || d < 0 || d > 20) ? `decimals must be an integer from 0 to 20, not ${d}` : undefined;
 }
 
 export interface HelperSignature {
@@ -57,8 +74,8 @@ export const HELPER_SIGNATURES: readonly HelperSignature[] = [
   sig("truncate", [{ name: "text", type: T.string }, { name: "length", type: T.int }], T.string, "The first `length` characters of the text, followed by `…` when it was cut"),
   sig("join", [{ name: "list", type: T.list(scalar) }, { name: "separator", type: T.string, optional: true }], T.string, "The elements of the list joined by `separator` (default `\", \"`)"),
   sig("first", [{ name: "list", type: anyList }], T.unknown, "The first element of the list, or null when it is empty"),
-  sig("currency", [{ name: "amount", type: T.number }, { name: "code", type: T.string }], T.string, "The amount formatted as money in the ISO 4217 currency `code` (`\"EUR\"`), for the render's locale"),
-  sig("number", [{ name: "value", type: T.number }, { name: "decimals", type: T.int, optional: true }], T.string, "The number formatted for the render's locale, with exactly `decimals` decimals when given"),
+  sig("currency", [{ name: "amount", type: T.number }, { name: "code", type: T.string, literal: currencyCodeProblem }], T.string, "The amount formatted as money in the ISO 4217 currency `code` (`\"EUR\"`), for the render's locale"),
+  sig("number", [{ name: "value", type: T.number }, { name: "decimals", type: T.int, optional: true, literal: decimalsProblem }], T.string, "The number formatted for the render's locale, with exactly `decimals` decimals when given"),
   sig("date", [{ name: "value", type: dateLike }, { name: "format", type: dateFormat, optional: true }], T.string, "The date in the render's time zone and locale: `\"short\"`, `\"medium\"` (default), `\"long\"`, `\"full\"`, `\"iso\"` or `\"time\"`"),
   sig("json", [{ name: "value", type: T.unknown }], T.string, "The value as JSON (never escaped as HTML inside JSON content)"),
   sig("eq", [{ name: "a", type: T.unknown }, { name: "b", type: T.unknown }], T.bool, "Whether `a` and `b` are equal"),

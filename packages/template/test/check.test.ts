@@ -115,6 +115,12 @@ describe("checker: diagnostics", () => {
     ]);
     expect(diags("{{length profile.loyalty.points}}")).toEqual([["helper-argument", "profile.loyalty.points", "`length` expects `string | list<unknown>` for `value`, found `int`"]]);
   });
+  it("helper-argument for a literal that rendering would refuse", () => {
+    expect(diags("{{currency cart.total 'EURO'}}")).toEqual([["helper-argument", "'EURO'", '`currency`: `EURO` is not an ISO 4217 currency code such as "EUR" or "USD"']]);
+    expect(diags("{{currency cart.total 'sek'}}")).toEqual([]);
+    expect(diags("{{number cart.total 25}}")).toEqual([["helper-argument", "25", "`number`: decimals must be an integer from 0 to 20, not 25"]]);
+    expect(diags("{{number cart.total 2}}")).toEqual([]);
+  });
   it("not-a-list for #each", () => {
     expect(diags("{{#each profile.email as |x|}}{{x}}{{/each}}")).toEqual([["not-a-list", "profile.email", "`#each` expects a list, but `profile.email` is `string`"]]);
     expect(diags("{{#each profile.loyalty}}{{/each}}")).toEqual([["not-a-list", "profile.loyalty", "`#each` expects a list, but `profile.loyalty` is `{ tier: \"bronze\" | \"silver\" | \"gold\", points: int }`"]]);

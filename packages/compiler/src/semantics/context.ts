@@ -1,5 +1,6 @@
 /** What every check needs: the symbols, the sources, and one place to report diagnostics. */
-import { nonNull, T, type Field, type Type } from "@journey/template";
+import { checkTemplate, nonNull, T, type Field, type Type } from "@journey/template";
+import { RUNTIME_NAMES } from "./builtins.js";
 import { diagnostic, type Diagnostic, type DiagnosticExtras, type RelatedInformation } from "../diagnostics/diagnostic.js";
 import type { CodeName } from "../diagnostics/codes.js";
 import type * as A from "../syntax/ast.js";
@@ -69,6 +70,20 @@ export class CheckContext {
   /** Declared fragment names (the partials templates may include), computed once. */
   fragmentNames(): ReadonlySet<string> {
     return (this.fragments ??= new Set(this.symbols.fragments.keys()));
+  }
+
+  private fragmentReads?: Map<string, string[]>;
+  /** The runtime names (`unsubscribeUrl`, …) fragment `name` reads, found once. */
+  fragmentRuntimeNames(name: string): string[] {
+    this.fragmentReads ??= new Map();
+    let reads = this.fragmentReads.get(name);
+    if (!reads) {
+      const body = this.symbols.fragments.get(name)?.decl.body;
+      const roots = body?.kind === "String" && body.value.includes("{{") ? checkTemplate(body.value, { lookup: () => T.unknown, names: () => [], partials: this.fragmentNames(), escape: "html" }).references.map((r) => r.root) : [];
+      reads = [...new Set(roots)].filter((r) => Object.hasOwn(RUNTIME_NAMES, r));
+      this.fragmentReads.set(name, reads);
+    }
+    return reads;
   }
 
   private goals?: ReadonlySet<string>;

@@ -35,6 +35,11 @@ export function checkContent(ctx: CheckContext, s: A.StringExpr, scope: Scope, e
     lookup: (name) => scope.lookup(name)?.type,
     names: () => scope.names(),
     partials: ctx.fragmentNames(),
+    // A fragment sees every runtime name; the content including it may not (`unsubscribeUrl` is email's).
+    partialProblem: (name) => {
+      const missing = ctx.fragmentRuntimeNames(name).find((n) => scope.lookup(n) === undefined);
+      return missing && `fragment \`${name}\` reads \`${missing}\`, which this content does not have`;
+    },
     escape,
   });
   if (used) for (const r of result.references) used.add(r.root);
