@@ -20,7 +20,7 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
         break;
       case "TestProfile":
         profiles.add(item.id.value);
-        checkLiteral(ctx, item.value, ctx.profile, scope);
+        checkLiteral(ctx, item.value, ctx.profile, scope, "profile");
         break;
       case "TestCatalog": {
         const cat = ctx.symbols.catalogs.get(item.catalog.name);
@@ -102,7 +102,8 @@ function checkOffset(ctx: CheckContext, e: A.Expr): void {
 }
 
 /** Literal data against a declared type, field by field, so each mistake points at its field. */
-export function checkLiteral(ctx: CheckContext, e: A.Expr, type: Type, scope: Scope): void {
+/** Literal test data against its type; `label` names a record that has no name of its own (`profile`). */
+export function checkLiteral(ctx: CheckContext, e: A.Expr, type: Type, scope: Scope, label?: string): void {
   const t = nonNull(type);
   if (e.kind === "Null" && type.kind === "optional") return;
   if (e.kind === "Record" && t.kind === "record") {
@@ -113,7 +114,7 @@ export function checkLiteral(ctx: CheckContext, e: A.Expr, type: Type, scope: Sc
       if (!f && t.partial) continue;
       if (!f) {
         const s = suggest(en.name.name, t.fields.map((x) => x.name));
-        ctx.report("unknownField", { field: en.name.name, type: t.name ?? typeToString(t) }, en.name.span, s ? { fix: ctx.replace(`change to \`${s}\``, en.name.span, s), help: `did you mean \`${s}\`?` } : {});
+        ctx.report("unknownField", { field: en.name.name, type: t.name ?? label ?? typeToString(t) }, en.name.span, s ? { fix: ctx.replace(`change to \`${s}\``, en.name.span, s), help: `did you mean \`${s}\`?` } : {});
         continue;
       }
       ctx.reference(en.name.span, en.name.name, "field", ctx.fieldDecls.get(f), f.optional ? T.optional(f.type) : f.type);
@@ -121,7 +122,7 @@ export function checkLiteral(ctx: CheckContext, e: A.Expr, type: Type, scope: Sc
     }
     const missing = t.fields.filter((f) => !f.optional && f.default === undefined && !given.has(f.name)).map((f) => `\`${f.name}\``);
     if (missing.length) {
-      ctx.report("testEventData", { message: `missing field${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of \`${t.name ?? "record"}\`` }, { start: e.span.start, end: e.span.start + 1 });
+      ctx.report("testEventData", { message: `missing field${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of \`${t.name ?? label ?? "record"}\`` }, { start: e.span.start, end: e.span.start + 1 });
     }
     return;
   }
