@@ -28,16 +28,17 @@ interface Decided {
   items?: { key: string; source: string }[];
 }
 
-/** `journey decide <project> --json` for the surfaces; one parsed decision per surface. */
-function decide(project: string, profile: string, surfaces: string[], extra: string[] = []): Decided[] {
+/** `journey decide <project> --json` for the surfaces; one parsed decision per surface. Nothing on stderr, unless `warning` says what. */
+function decide(project: string, profile: string, surfaces: string[], extra: string[] = [], warning?: string): Decided[] {
   const r = journey(["decide", project, "--profile", profile, ...surfaces.flatMap((s) => ["--surface", s]), "--json", ...extra]);
-  expect(r.stderr).toBe("");
+  if (warning === undefined) expect(r.stderr).toBe("");
+  else expect(r.stderr).toContain(warning);
   expect(r.status).toBe(0);
   return r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Decided);
 }
 
-const one = (project: string, profile: string, surface: string, extra: string[] = []): Decided => {
-  const [d] = decide(project, profile, [surface], extra);
+const one = (project: string, profile: string, surface: string, extra: string[] = [], warning?: string): Decided => {
+  const [d] = decide(project, profile, [surface], extra, warning);
   return d!;
 };
 
@@ -77,8 +78,8 @@ describe("journey decide: home-experience", () => {
     }
   });
 
-  it("HomeHero: an unknown profile gets the default path", () => {
-    expect(one(HOME, "nobody", HERO)).toMatchObject({ experience: "HomeHero", variant: "Everyone" });
+  it("HomeHero: an unknown profile gets the default path, and a warning naming it (a mistyped id?)", () => {
+    expect(one(HOME, "nobody", HERO, [], "warning: --profile nobody: no such profile in")).toMatchObject({ experience: "HomeHero", variant: "Everyone" });
   });
 
   it("WeatherBanner: rain in Stockholm, sun in Madrid; clouds, a failing weather service or no city get the default", () => {
@@ -150,7 +151,7 @@ describe("journey decide: brief-example", () => {
     expect(gold).toMatchObject({ experience: "HomeHero", variant: "Gold", items: [{ key: "W1", source: "recentlyViewed" }] });
     expect(JSON.parse(gold.content!)).toEqual({ title: "Welcome back, Ana", items: [expect.objectContaining({ sku: "W1", name: "Wool hat" })] });
     expect(JSON.parse(one(BRIEF, "b", HERO, data).content!)).toMatchObject({ title: "Trending now" });
-    const stranger = one(BRIEF, "nobody", HERO);
+    const stranger = one(BRIEF, "nobody", HERO, [], "--profile nobody: no such profile");
     expect(stranger).toMatchObject({ experience: "HomeHero", variant: "Default" });
     expect(JSON.parse(stranger.content!)).toMatchObject({ title: "Trending now" });
   });

@@ -3,7 +3,7 @@
  * would, on every sample project, and on a copy of one with a mistake in its data or tests.
  * Only what a user sees is checked (exit code, stdout, stderr).
  */
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runJourney, samples, temporaryFolder } from "./support.js";
@@ -259,5 +259,33 @@ describe("journey test that runs nothing", () => {
     const r = journey(["test", project]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe(`✗ no tests in ${project}\n`);
+  });
+
+  it("a failed test with a long timeline prints its first and last entries; --full-trace prints them all", () => {
+    const project = join(tmp(), "daily");
+    mkdirSync(project, { recursive: true });
+    writeFileSync(
+      join(project, "daily.journey"),
+      `profile { email: string, timezone: string = "UTC" }
+audience Everyone = true
+journey Daily {
+  on schedule every day at 09:00 for Everyone
+  reentry always
+  send email { subject "Good morning" text "x" } to profile.email
+}
+test "a year of mornings" {
+  profile "p1" { email: "p1@example.com" }
+  expect at 365d send sms
+}
+`,
+    );
+    const short = journey(["test", project]);
+    expect(short.status).toBe(1);
+    expect(short.stdout).toMatch(/… \d+ more \(--full-trace prints them\) …/);
+    expect(short.stdout.split("\n").length).toBeLessThan(80);
+    const full = journey(["test", project, "--full-trace"]);
+    expect(full.status).toBe(1);
+    expect(full.stdout).not.toContain("--full-trace prints them");
+    expect(full.stdout.split("\n").length).toBeGreaterThan(300);
   });
 });

@@ -78,6 +78,9 @@ async function run(project: string, options: DecideOptions, color: boolean): Pro
     });
     for (const r of result.rejectedItems) warn(`${catalogPath}: ${r.message}; left out`);
     if (unknown) warn(unknown);
+    // A mistyped --profile would decide quietly for a shopper nobody knows.
+    const known = profiles?.some((p) => p.id === options.profile) || upToAt.some(({ e }) => e.profileId === options.profile);
+    if (!known) warn(`--profile ${options.profile}: no such profile in ${[profilesPath, eventsPath].filter(Boolean).join(" or ") || "the project's data"}; decided for a profile with no attributes`);
     if (result.duplicates) warn(`${eventsPath}: ${count(result.duplicates, "event")} with an id seen before in the file: not applied again`);
   } catch (e) {
     if (e instanceof InvalidInputError) throw invalidInput(e, { events: eventsPath, lines: upToAt.map(({ line }) => line), profiles: profilesPath });

@@ -13,7 +13,8 @@ export function testCommand(): Command {
     .argument("[project]", "the project folder", ".")
     .option("--filter <text>", "only the tests whose name contains this text")
     .option("--action-responses <file>", "canned action responses (default: <project>/action-responses.json if present)")
-    .action(async (project: string, options: { filter?: string; actionResponses?: string }, command: Command) => {
+    .option("--full-trace", `print the whole timeline of a failed test (by default the first ${TRACE_HEAD} and the last ${TRACE_TAIL} entries)`)
+    .action(async (project: string, options: { filter?: string; actionResponses?: string; fullTrace?: boolean }, command: Command) => {
       const color = useColor(command);
       const ir = compileOrReport(project, color);
       if (!ir) {
@@ -32,7 +33,7 @@ export function testCommand(): Command {
         process.exitCode = 1;
         return;
       }
-      write(results.map((r) => report(r, color)).join(""));
+      write(results.map((r) => report(r, color, options.fullTrace === true)).join(""));
       const failed = results.filter((r) => !r.ok).length;
       const line = `${count(results.length, "test")}: ${results.length - failed} passed, ${failed} failed`;
       write((color ? (failed ? pc.red(line) : pc.green(line)) : line) + "\n");
@@ -40,7 +41,11 @@ export function testCommand(): Command {
     });
 }
 
-function report(r: TestResult, color: boolean): string {
+/** A failed test's trace, shortened: a daily schedule over a year is a thousand lines. */
+const TRACE_HEAD = 20;
+const TRACE_TAIL = 30;
+
+function report(r: TestResult, color: boolean, fullTrace: boolean): string {
   const c = color ? pc : { red: (s: string) => s, green: (s: string) => s, dim: (s: string) => s };
   if (r.ok) return `${c.green("✓")} ${r.name}\n`;
   let out = `${c.red("✗")} ${r.name}\n`;
@@ -50,6 +55,12 @@ function report(r: TestResult, color: boolean): string {
   const trace = r.timeline.map(timelineEntry).filter((e) => e !== undefined);
   out += `    ${c.dim(`what happened (+offset from the test's start):`)}\n`;
   if (!trace.length) out += `      ${c.dim("(nothing)")}\n`;
-  for (const e of trace) out += `      +${formatOffset(Date.parse(e.at) - r.start)}  ${formatEntry(e, color)}\n`;
+  const line = (e: (typeof trace)[number]) => `      +${formatOffset(Date.parse(e.at) - r.start)}  ${formatEntry(e, color)}\n`;
+  if (fullTrace || trace.length <= TRACE_HEAD + TRACE_TAIL + 1) for (const e of trace) out += line(e);
+  else {
+    for (const e of trace.slice(0, TRACE_HEAD)) out += line(e);
+    out += `      ${c.dim(`… ${trace.length - TRACE_HEAD - TRACE_TAIL} more (--full-trace prints them) …`)}\n`;
+    for (const e of trace.slice(-TRACE_TAIL)) out += line(e);
+  }
   return out;
 }
