@@ -45,7 +45,11 @@ export function signatureHelp(doc: Doc, offset: number): SignatureHelpResult | u
     sig = declared(call.name, params, a.doc);
     const named = /^([A-Za-z_]\w*)\s*:/.exec(current);
     if (named) activeParameter = params.findIndex((p) => p.name === named[1]);
-    else if (a.named.length && !a.params.length) activeParameter = -1;
+    else if (active >= a.params.length && a.named.length) {
+      // Past the positional ones: the first named parameter not given yet.
+      const given = new Set(args.map((x) => /^\s*([A-Za-z_]\w*)\s*:/.exec(x)?.[1]));
+      activeParameter = params.findIndex((p, i) => i >= a.params.length && !given.has(p.name));
+    }
   } else if (BUILTIN_FUNCTIONS.has(call.name)) {
     const f = BUILTIN_FUNCTIONS.get(call.name)!;
     sig = {

@@ -78,6 +78,9 @@ describe("signature help", () => {
     expect(pop.signatures[0]!.label).toBe("popular(by: views | purchases (optional), category: string (optional), window: duration (optional))");
     const named = help(journey("  recommend r = popular(window: <|>) limit 3"))!;
     expect(named.activeParameter).toBe(2);
+    // After a comma: the next named parameter not given yet.
+    expect(help(journey("  recommend r = popular(by: views, <|>) limit 3"))!.activeParameter).toBe(1);
+    expect(help(journey("  recommend r = popular(category: \"x\", <|>) limit 3"))!.activeParameter).toBe(0);
   });
 
   it("for built-in functions, nested calls included", () => {
