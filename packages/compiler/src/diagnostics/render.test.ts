@@ -82,6 +82,14 @@ describe("renderDiagnostic", () => {
     expect(lines[3]!.indexOf("frstName")).toBe(lines[4]!.indexOf("^"));
   });
 
+  it("puts carets under the span after wide characters (an emoji takes two columns, å one)", () => {
+    const text = 'audience A = "🎒 å 東京" == profile.frstName\n';
+    const lines = renderDiagnostic(at(text, "frstName"), source(text), plain).split("\n");
+    expect(lines[3]).toBe('1 | audience A = "🎒 å 東京" == profile.frstName');
+    // Columns: 🎒 two (two UTF-16 units too), å one, 東 and 京 two each (one unit each).
+    expect(lines[4]).toBe("  | " + " ".repeat('audience A = "🎒 å 東京" == profile.'.length + 2) + "^^^^^^^^");
+  });
+
   it("shows a caret after the last character for a span at the end of the file", () => {
     const text = "journey A {\n  wait 4h";
     const d: Diagnostic = { ...at(text, "4h"), span: { start: text.length, end: text.length }, message: "expected `}`" };

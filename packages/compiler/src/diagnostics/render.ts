@@ -3,6 +3,7 @@
  * then the user's own line with carets under the exact span. Pure string building (no I/O,
  * no terminal detection), so the CLI decides about color and tests compare plain text.
  */
+import stringWidth from "string-width";
 import pc from "picocolors";
 import type { LineIndex } from "../syntax/line-index.js";
 import type { Diagnostic } from "./diagnostic.js";
@@ -84,9 +85,9 @@ function expandTabs(s: string): string {
   return s.replaceAll("\t", TAB);
 }
 
-/** Terminal columns taken by `s`: code points, with tabs expanded. */
+/** Terminal columns taken by `s`, with tabs expanded: an emoji or a CJK character takes two. */
 function width(s: string): number {
-  return [...expandTabs(s)].length;
+  return stringWidth(expandTabs(s));
 }
 
 function clip(text: string, from: number, length: number): { text: string; caretStart: number; caretLength: number } {
