@@ -18,6 +18,7 @@ import {
   FoldingRangeKind,
   MarkupKind,
   ResponseError,
+  ErrorCodes,
   SymbolKind as LspSymbolKind,
   TextDocuments,
   TextDocumentSyncKind,
@@ -576,7 +577,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return changes;
   }
 
+  /** After `shutdown` a request is an error (the protocol says so), not an empty answer. */
+  let shutDown = false;
+  connection.onShutdown(() => {
+    shutDown = true;
+  });
+
   function guard<T>(name: string, fallback: T, f: () => T): T {
+    if (shutDown) throw new ResponseError(ErrorCodes.InvalidRequest, `${name} after shutdown`);
     try {
       return f();
     } catch (e) {
