@@ -71,7 +71,7 @@ export const HELPER_SIGNATURES: readonly HelperSignature[] = [
   sig("upper", [{ name: "text", type: T.string }], T.string, "The text in upper case"),
   sig("lower", [{ name: "text", type: T.string }], T.string, "The text in lower case"),
   sig("capitalize", [{ name: "text", type: T.string }], T.string, "The text with its first letter in upper case"),
-  sig("truncate", [{ name: "text", type: T.string }, { name: "length", type: T.int }], T.string, "The first `length` characters of the text, followed by `…` when it was cut"),
+  sig("truncate", [{ name: "text", type: T.string }, { name: "length", type: T.int, literal: (n) => (typeof n === "number" && n < 0 ? `length must be zero or more, not ${n}` : undefined) }], T.string, "The first `length` characters of the text, followed by `…` when it was cut"),
   sig("join", [{ name: "list", type: T.list(scalar) }, { name: "separator", type: T.string, optional: true }], T.string, "The elements of the list joined by `separator` (default `\", \"`)"),
   sig("first", [{ name: "list", type: anyList }], T.unknown, "The first element of the list, or null when it is empty"),
   sig("currency", [{ name: "amount", type: T.number }, { name: "code", type: T.string, literal: currencyCodeProblem }], T.string, "The amount formatted as money in the ISO 4217 currency `code` (`\"EUR\"`), for the render's locale"),
@@ -170,7 +170,15 @@ export function formatCurrency(ctx: HelperContext, amount: unknown, code: unknow
   if (n === undefined || typeof code !== "string" || code === "") return "";
   const last = lastCurrency;
   if (last !== undefined && last.locale === ctx.locale && last.code === code) return last.f.format(n);
-  const f = cached(`c\u0000${ctx.locale}\u0000${code}`, () => new Intl.NumberFormat(ctx.locale, { style: "currency", currency: code })) as Intl.NumberFormat;
+  let f: Intl.NumberFormat;
+  try {
+    // `signDisplay: "negative"`: 0.3 - 0.1 - 0.2 is a tiny negative number, shown as €0.00, not -€0.00.
+    f = cached(`c\u0000${ctx.locale}\u0000${code}`, () => new Intl.NumberFormat(ctx.locale, { style: "currency", currency: code, signDisplay: "negative" })) as Intl.NumberFormat;
+  } catch {
+    // A code from the data that is no currency (a literal one is a compile error): the
+    // amount with the code after it, rather than a failed message.
+    return `${formatNumber(ctx, n, 2)} ${code}`;
+  }
   lastCurrency = { locale: ctx.locale, code, f };
   return f.format(n);
 }
@@ -180,12 +188,13 @@ let lastNumber: { locale: string; d: number | undefined; f: Intl.NumberFormat } 
 export function formatNumber(ctx: HelperContext, value: unknown, decimals?: unknown): string {
   const n = toNumber(value);
   if (n === undefined) return "";
-  const d = toNumber(decimals);
-  if (d !== undefined && (!Number.isInteger(d) || d < 0 || d > 20)) throw new TemplateRenderError(`\`number\`: decimals must be an integer from 0 to 20, got ${d}`);
+  // Decimals from the data are brought into 0…20 (a literal out of range is a compile error).
+  const given = toNumber(decimals);
+  const d = given === undefined ? undefined : Math.min(20, Math.max(0, Math.round(given)));
   const last = lastNumber;
   if (last !== undefined && last.locale === ctx.locale && last.d === d) return last.f.format(n);
   const f = cached(`n\u0000${ctx.locale}\u0000${d ?? ""}`, () =>
-    new Intl.NumberFormat(ctx.locale, d === undefined ? {} : { minimumFractionDigits: d, maximumFractionDigits: d }),
+    new Intl.NumberFormat(ctx.locale, d === undefined ? { signDisplay: "negative" } : { minimumFractionDigits: d, maximumFractionDigits: d, signDisplay: "negative" }),
   ) as Intl.NumberFormat;
   lastNumber = { locale: ctx.locale, d, f };
   return f.format(n);
@@ -221,8 +230,17 @@ function str(v: unknown): string {
   return toText(v);
 }
 
-function codePoints(s: string): string[] {
-  return Array.from(s);
+const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
+
+/**
+ * The characters of `s` as a reader sees them: a family emoji, a flag or an `e` with a
+ * combining accent is one (grapheme clusters), so `truncate` never cuts one in half and
+ * `length` counts what is shown. Expressions' `length` counts the same way.
+ */
+export function characters(s: string): string[] {
+  // Most text is ASCII, where each UTF-16 unit is a character.
+  if (/^[\x00-\x7f]*$/.test(s)) return s.split("");
+  return Array.from(graphemes.segment(s), (g) => g.segment);
 }
 
 function compare(a: unknown, b: unknown, op: "gt" | "lt"): boolean {
@@ -234,7 +252,7 @@ function compare(a: unknown, b: unknown, op: "gt" | "lt"): boolean {
 
 export const HELPER_IMPLS: ReadonlyMap<string, HelperImpl> = new Map<string, HelperImpl>([
   ["default", (_c, a, b) => (a === null || a === undefined || a === "" ? b : a)],
-  ["length", (_c, v) => (Array.isArray(v) ? v.length : typeof v === "string" ? codePoints(v).length : 0)],
+  ["length", (_c, v) => (Array.isArray(v) ? v.length : typeof v === "string" ? characters(v).length : 0)],
   ["upper", (_c, v) => str(v).toUpperCase()],
   ["lower", (_c, v) => str(v).toLowerCase()],
   [
@@ -251,11 +269,11 @@ export const HELPER_IMPLS: ReadonlyMap<string, HelperImpl> = new Map<string, Hel
     "truncate",
     (_c, v, n) => {
       const s = str(v);
-      const len = toNumber(n);
-      if (len === undefined || len < 0) throw new TemplateRenderError(`\`truncate\`: length must be a non-negative number, got ${JSON.stringify(toText(n))}`);
-      const cps = codePoints(s);
-      if (cps.length <= len) return s;
-      return cps.slice(0, Math.floor(len)).join("").trimEnd() + "…";
+      // A negative length from the data is 0 (a literal one is a compile error).
+      const len = Math.max(0, Math.floor(toNumber(n) ?? 0));
+      const chars = characters(s);
+      if (chars.length <= len) return s;
+      return chars.slice(0, len).join("").trimEnd() + "…";
     },
   ],
   ["join", (_c, l, sep) => (Array.isArray(l) ? l.map(str).join(sep === undefined || sep === null ? ", " : str(sep)) : "")],

@@ -22,6 +22,7 @@ export {
   HELPERS,
   HELPER_SIGNATURES,
   DATE_FORMATS,
+  characters,
   helperArity,
   helperResultType,
   formatHelperSignature,

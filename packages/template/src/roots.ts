@@ -4,14 +4,17 @@ import { parseTemplate } from "./parse.js";
 
 /**
  * Every name a path of the template starts with, block parameters (`as |p|`) excluded. The
- * runtime uses it to skip an experience variant whose data failed to load.
+ * runtime uses it to skip an experience variant whose data failed to load, and to know which
+ * bindings a waiting instance must keep: a name missing here is silently empty when sent, so
+ * `this.x` counts as `x` wherever it is (at the top it is `x`; inside a section it may be a
+ * field of the element instead, and keeping a binding too many costs little).
  */
 export function rootNames(source: string): Set<string> {
   const out = new Set<string>();
   const visitExpr = (e: Expr, params: ReadonlySet<string>): void => {
     if (e.kind === "path") {
       const head = e.segments[0]?.name;
-      if (e.head === "name" && head !== undefined && !params.has(head)) out.add(head);
+      if ((e.head === "name" || e.head === "this") && head !== undefined && !params.has(head)) out.add(head);
     } else if (e.kind === "call") e.args.forEach((a) => visitExpr(a, params));
   };
   const visit = (nodes: TNode[], params: ReadonlySet<string>): void => {

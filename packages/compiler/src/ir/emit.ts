@@ -4,7 +4,7 @@ import type { CheckResult } from "../semantics/checker.js";
 import type { CheckContext } from "../semantics/context.js";
 import { CHANNELS } from "../semantics/builtins.js";
 import { constNumber, isConstant } from "../semantics/constants.js";
-import { paramTypes, resolveType, returnType } from "../semantics/types.js";
+import { contextType, paramTypes, resolveType, returnType } from "../semantics/types.js";
 import type * as A from "../syntax/ast.js";
 import { LineIndex } from "../syntax/line-index.js";
 import { emitExpr } from "./expressions.js";
@@ -250,7 +250,8 @@ class Emitter {
           active = period(item.period);
           break;
         case "Context":
-          context = { kind: "record", name: "Context", fields: this.checked.ctx.inFile(this.file, () => item.fields.map((f) => ({ name: f.name.name, type: resolveType(this.checked.ctx, f.type), optional: f.optional }))) };
+          // The checker's type: with the fields' defaults, which the runtime fills in.
+          context = contextType(this.checked.ctx, this.file, item.fields);
           break;
         case "Recommend":
           steps.push({ kind: "recommend", ...this.recommend(item) });

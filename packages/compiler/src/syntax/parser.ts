@@ -210,29 +210,29 @@ export class JourneyParser extends EmbeddedActionsParser {
     this.MANY({
       GATE: () => (this.LA(1).tokenType === t.Signals && this.LA(2).tokenType === t.LCurly) || this.startsField(),
       DEF: () => {
-      this.OR([
-        {
-          GATE: () => this.LA(2).tokenType === t.LCurly,
-          ALT: () => {
-            this.CONSUME(t.Signals);
-            this.CONSUME2(t.LCurly);
-            this.MANY2(() => {
-              const s = this.SUBRULE(this.signalDecl);
-              if (s) signals.push(s);
-              this.OPTION(() => this.CONSUME(t.Comma));
-            });
-            this.CONSUME2(t.RCurly);
+        this.OR([
+          {
+            GATE: () => this.LA(2).tokenType === t.LCurly,
+            ALT: () => {
+              this.CONSUME(t.Signals);
+              this.CONSUME2(t.LCurly);
+              this.MANY2(() => {
+                const s = this.SUBRULE(this.signalDecl);
+                if (s) signals.push(s);
+                this.OPTION(() => this.CONSUME(t.Comma));
+              });
+              this.CONSUME2(t.RCurly);
+            },
           },
-        },
-        {
-          GATE: () => this.startsField(),
-          ALT: () => {
-            const f = this.SUBRULE(this.fieldDecl);
-            if (f) fields.push(f);
-            this.OPTION2(() => this.CONSUME2(t.Comma));
+          {
+            GATE: () => this.startsField(),
+            ALT: () => {
+              const f = this.SUBRULE(this.fieldDecl);
+              if (f) fields.push(f);
+              this.OPTION2(() => this.CONSUME2(t.Comma));
+            },
           },
-        },
-      ]);
+        ]);
       },
     });
     this.CONSUME(t.RCurly);
@@ -1070,9 +1070,9 @@ export class JourneyParser extends EmbeddedActionsParser {
     this.MANY({
       GATE: () => this.startsField(),
       DEF: () => {
-      const f = this.SUBRULE(this.fieldDecl);
-      if (f) fields.push(f);
-      this.OPTION(this.comma);
+        const f = this.SUBRULE(this.fieldDecl);
+        if (f) fields.push(f);
+        this.OPTION(this.comma);
       },
     });
     this.CONSUME(t.RCurly);

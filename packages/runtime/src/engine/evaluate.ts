@@ -4,6 +4,7 @@
  * checked every type, so operators tell a date-time from a string by its shape.
  */
 import type { IRExpr } from "@journey/ir";
+import { characters } from "@journey/template";
 import { atLocalTime, parseInstant } from "./time.js";
 
 export interface EvalEnv {
@@ -247,8 +248,8 @@ function callBuiltin(name: string, args: unknown[], env: EvalEnv): unknown {
   const a0 = args[0];
   switch (name) {
     case "length":
-      // Characters, as templates count them: an emoji is one, not two UTF-16 units.
-      return Array.isArray(a0) ? a0.length : typeof a0 === "string" ? codePointCount(a0) : 0;
+      // Characters as a reader sees them, as templates count them (a family emoji is one).
+      return Array.isArray(a0) ? a0.length : typeof a0 === "string" ? characters(a0).length : 0;
     case "lower":
       return String(a0 ?? "").toLowerCase();
     case "upper":
@@ -295,10 +296,4 @@ function callBuiltin(name: string, args: unknown[], env: EvalEnv): unknown {
       return secretRef(String(a0));
   }
   throw new EvalError(`unknown function \`${name}\``);
-}
-
-function codePointCount(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
 }

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { surfaceMatches, type IR, type IRExperience, type IRExperienceStep, type IRVariant } from "@journey/ir";
-import { parseTemplate, rootNames, type CompiledTemplate } from "@journey/template";
+import { parseTemplate, rootNames, type CompiledTemplate, type Type } from "@journey/template";
 import { evaluate, pathRoots, type EvalEnv } from "../engine/evaluate.js";
 import type { Program } from "../engine/program.js";
 import { splitBucket } from "../engine/split.js";
@@ -179,15 +179,19 @@ interface Loaded {
 }
 
 function decideExperience(r: PerRequest, x: IRExperience, surface: string): Decision | Promise<Decision> {
+  let context = r.context;
   if (x.context) {
-    const problems = validate(r.context, x.context, "context");
+    // One request's context serves every surface it asks for: each experience reads the
+    // fields it declares (the others are not its business), with their defaults filled in.
+    context = withDefaults(declaredFields(r.context, x.context), x.context) as Record<string, unknown>;
+    const problems = validate(context, x.context, "context");
     if (problems.length) {
       const reason = `invalid context: ${problems[0]!.path} ${problems[0]!.message}`;
       recordError(r, x, undefined, reason);
       return { surface, content: null, reason, experience: x.id };
     }
   }
-  const vars: Record<string, unknown> = { profile: r.deps.profile, context: r.context };
+  const vars: Record<string, unknown> = { profile: r.deps.profile, context };
   const loaded: Loaded = { vars, env: { vars, now: r.now, timeZone: r.timeZone }, deadline: Date.now() + x.timeoutMs, failed: new Map(), sources: new Map() };
   const waiting = load(r, x, loaded, 0);
   return waiting ? waiting.then(() => choose(r, x, surface, loaded)) : choose(r, x, surface, loaded);
@@ -385,4 +389,12 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
       timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/** The fields of `value` that record type `type` declares. */
+function declaredFields(value: Record<string, unknown>, type: Type): Record<string, unknown> {
+  if (type.kind !== "record" || !value || typeof value !== "object" || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const f of type.fields) if (Object.hasOwn(value, f.name)) out[f.name] = value[f.name];
+  return out;
 }
