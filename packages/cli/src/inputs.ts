@@ -157,15 +157,28 @@ const UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, 
 
 /** `--until`: an ISO instant, or `+4h`/`+7d` after the start. */
 export function parseUntil(text: string, start: number): number {
-  const mistake = new UserError(`--until ${text}: expected an ISO time or +<duration> such as +7d`);
-  let t: number;
-  if (text.startsWith("+")) {
-    const parts = [...text.slice(1).matchAll(/(\d+)(ms|s|m|h|d|w)/g)];
-    if (!parts.length || parts.map((p) => p[0]).join("") !== text.slice(1)) throw mistake;
-    t = start + parts.reduce((n, p) => n + Number(p[1]) * UNIT[p[2]!]!, 0);
-  } else t = Date.parse(text);
-  if (Number.isNaN(t)) throw mistake;
-  // Past the last instant a Date can hold, timers would fire until memory runs out.
-  if (Number.isNaN(new Date(t).getTime())) throw new UserError(`--until ${text}: beyond the last representable time (year 275760)`);
+  if (!text.startsWith("+")) return parseInstantFlag("--until", text, "or +<duration> such as +7d");
+  const parts = [...text.slice(1).matchAll(/(\d+)(ms|s|m|h|d|w)/g)];
+  if (!parts.length || parts.map((p) => p[0]).join("") !== text.slice(1)) throw new UserError(`--until ${text}: expected an ISO time or +<duration> such as +7d`);
+  return representable("--until", text, start + parts.reduce((n, p) => n + Number(p[1]) * UNIT[p[2]!]!, 0));
+}
+
+/**
+ * An instant given on the command line: a date and time with its zone (`Z` or `+01:00`), or
+ * a date alone (midnight UTC). A time without a zone is refused: it would be read in the
+ * zone of the machine the command runs on, and give other answers elsewhere.
+ */
+export function parseInstantFlag(flag: string, text: string, alternative = ""): number {
+  const t = Date.parse(text);
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
+  if (Number.isNaN(t) || (!dateOnly && !/(Z|[+-]\d{2}:?\d{2})$/i.test(text))) {
+    throw new UserError(`${flag} ${text}: expected an ISO time with a zone, such as 2026-03-02T10:00:00Z${alternative ? ` ${alternative}` : ""}`);
+  }
+  return representable(flag, text, t);
+}
+
+/** Past the last instant a Date can hold, timers would fire until memory runs out. */
+function representable(flag: string, text: string, t: number): number {
+  if (Number.isNaN(new Date(t).getTime())) throw new UserError(`${flag} ${text}: beyond the last representable time (year 275760)`);
   return t;
 }

@@ -224,6 +224,12 @@ describe("journey run with bad or unusual data files: the file, line and field; 
     refused(journey(["run", join(samples, "abandoned-cart"), "--until", "+100000000000d"]), "--until +100000000000d: beyond the last representable time (year 275760)");
   });
 
+  it("a time without a zone is refused (it would be read in this machine's zone); a date alone is midnight UTC", () => {
+    refused(journey(["run", join(samples, "abandoned-cart"), "--until", "2026-03-03T00:00"]), "--until 2026-03-03T00:00: expected an ISO time with a zone, such as 2026-03-02T10:00:00Z or +<duration> such as +7d");
+    expect(journey(["run", join(samples, "abandoned-cart"), "--until", "2026-03-03"]).status).toBe(0);
+    refused(journey(["decide", join(samples, "home-experience"), "--surface", "web://shop.example.com/#hero", "--profile", "p1", "--at", "2026-11-30T23:30"]), "--at 2026-11-30T23:30: expected an ISO time with a zone, such as 2026-03-02T10:00:00Z");
+  });
+
   it("150,000 events", () => {
     const line = (i: number) => JSON.stringify({ id: `v${i}`, type: "ProductViewed", profileId: `p${(i % 7) + 1}`, time: new Date(Date.UTC(2026, 2, 1) + i * 1000).toISOString(), data: { sku: "NV-1001", category: "headwear" } });
     const project = cart("cart-many", { "events.jsonl": Array.from({ length: 150_000 }, (_, i) => line(i)).join("\n") });

@@ -3,7 +3,7 @@ import { InvalidInputError, simulate, type Decision } from "@journey/runtime";
 import { Command } from "commander";
 import pc from "picocolors";
 import { UserError } from "../errors.js";
-import { invalidInput, readActionResponses, readCatalog, readEvents, readProfiles, unknownProfilesWarning } from "../inputs.js";
+import { invalidInput, parseInstantFlag, readActionResponses, readCatalog, readEvents, readProfiles, unknownProfilesWarning } from "../inputs.js";
 import { compileOrReport } from "../project.js";
 import { count, useColor, warn, write } from "../report.js";
 import { dataFile } from "./run.js";
@@ -54,8 +54,7 @@ async function run(project: string, options: DecideOptions, color: boolean): Pro
   const { events, lines } = eventsPath ? readEvents(eventsPath) : { events: [], lines: [] };
   const times = events.map((e) => Date.parse(e.time));
   const valid = times.filter((t) => !Number.isNaN(t));
-  const at = options.at !== undefined ? Date.parse(options.at) : valid.length ? valid.reduce((a, b) => Math.max(a, b)) : Date.now();
-  if (Number.isNaN(at)) throw new UserError(`--at ${options.at}: expected an ISO time`);
+  const at = options.at !== undefined ? parseInstantFlag("--at", options.at) : valid.length ? valid.reduce((a, b) => Math.max(a, b)) : Date.now();
   const profilesPath = dataFile(project, options.profiles, "profiles.json");
   const catalogPath = dataFile(project, options.catalog, "catalog.json");
   const responsesPath = dataFile(project, options.actionResponses, "action-responses.json");

@@ -20,6 +20,8 @@ const SURFACE = /^(web|mobileapp):\/\/([A-Za-z0-9.-]+)(\/[^#\s]*)?#([A-Za-z0-9_-
 
 export function surfaceProblem(uri: string): string | undefined {
   const m = SURFACE.exec(uri);
+  // One `*` stands for the varying part of a page's path (see surfaceMatches in @journey/ir).
+  if (m && uri.split("*").length > 2) return "a surface has at most one `*`";
   if (m) return undefined;
   if (!/^(web|mobileapp):\/\//.test(uri)) return "a surface starts with `web://` or `mobileapp://`";
   if (!uri.includes("#")) return "a surface ends with `#slot` (for example `#hero`)";
