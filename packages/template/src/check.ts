@@ -19,8 +19,8 @@ export interface TemplateEnv {
   names(): string[];
   /** Declared partial (fragment) names. */
   partials: ReadonlySet<string>;
-  /** What stops partial `name` from being included here (it reads a name this content lacks), if anything. */
-  partialProblem?(name: string): string | undefined;
+  /** What stops partial `name` from being included here (it reads a name this content lacks, it includes this one), if anything. */
+  partialProblem?(name: string): { kind: "unknown-name" | "unknown-partial"; message: string } | undefined;
   /** The escaping context of the content field. */
   escape: "html" | "none" | "json";
 }
@@ -139,7 +139,7 @@ class Checker {
           return;
         }
         const problem = this.env.partialProblem?.(n.name);
-        if (problem) this.report("unknown-name", "error", problem, n.nameSpan);
+        if (problem) this.report(problem.kind, "error", problem.message, n.nameSpan);
         return;
       }
       case "section":

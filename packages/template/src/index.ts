@@ -42,5 +42,5 @@ export {
   type TemplateReferenceSegment,
 } from "./check.js";
 export { editDistance, suggest } from "./suggest.js";
-export { rootNames } from "./roots.js";
+export { partialNames, rootNames } from "./roots.js";
 export { wallClockFormatter } from "./zones.js";

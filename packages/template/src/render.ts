@@ -478,8 +478,12 @@ function compileBlock(node: BlockNode, scope: Scope | null, ctx: Ctx): Fn {
 const partialCache = new Map<string, Fn>();
 
 function compilePartial(name: string, indent: string, ctx: Ctx): Fn {
-  const escape = ctx.escape;
-  const inString = ctx.inString;
+  // A fragment inside a JSON string (`"legal": "{{> Legal}}"`) renders as it does in email,
+  // as HTML, and its whole text is then escaped for the string: its `"` and newlines would
+  // otherwise end the string and break the JSON.
+  const asJsonString = ctx.escape === "json" && ctx.inString;
+  const escape = asJsonString ? "html" : ctx.escape;
+  const inString = asJsonString ? false : ctx.inString;
   let lastSource: string | undefined;
   let lastFn: Fn | undefined;
   return (f, s) => {
@@ -508,8 +512,9 @@ function compilePartial(name: string, indent: string, ctx: Ctx): Fn {
     lastSource = source;
     lastFn = fn;
     s.depth++;
-    const out = fn(f, s);
+    const rendered = fn(f, s);
     s.depth--;
+    const out = asJsonString ? escapeJsonString(rendered) : rendered;
     if (out.length > s.maxOut) tooLong(s);
     return out;
   };

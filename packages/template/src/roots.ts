@@ -35,3 +35,19 @@ export function rootNames(source: string): Set<string> {
   visit(parseTemplate(source).nodes, new Set());
   return out;
 }
+
+/** The partials (fragments) a template includes, by name. */
+export function partialNames(source: string): Set<string> {
+  const out = new Set<string>();
+  const visit = (nodes: TNode[]): void => {
+    for (const n of nodes) {
+      if (n.kind === "partial") out.add(n.name);
+      else if (n.kind === "section" || n.kind === "block") {
+        visit(n.body);
+        if (n.inverse) visit(n.inverse);
+      }
+    }
+  };
+  visit(parseTemplate(source).nodes);
+  return out;
+}

@@ -29,9 +29,11 @@ describe("escape contexts", () => {
     const out = renderTemplate(src, { x: 'q"', xs: [1, "two"], flag: true }, { escape: "json" });
     expect(JSON.parse(out)).toEqual({ a: 'say "q""', list: [{ v: 1, s: "1" }, { v: "two", s: "two" }], b: 'q"' });
   });
-  it("json: a partial continues in the string state of its call site", () => {
+  it("json: a partial in a value is JSON; inside a string it is HTML (a fragment), escaped for the string", () => {
     const out = renderTemplate(`{"a": "{{> P}}", "b": {{> P}}}`, { x: 'q"' }, { escape: "json", partials: { P: "{{x}}" } });
-    expect(JSON.parse(out)).toEqual({ a: 'q"', b: 'q"' });
+    expect(JSON.parse(out)).toEqual({ a: "q&quot;", b: 'q"' });
+    const legal = renderTemplate(`{"legal": "{{> Legal}}"}`, { who: "Shop <AB>" }, { escape: "json", partials: { Legal: '<p class="legal">\n  {{who}}\n</p>' } });
+    expect(JSON.parse(legal)).toEqual({ legal: '<p class="legal">\n  Shop &lt;AB&gt;\n</p>' });
   });
 });
 

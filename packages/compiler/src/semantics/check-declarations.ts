@@ -136,7 +136,7 @@ export function checkFragment(ctx: CheckContext, d: A.FragmentDecl): void {
   }
   const scope = rootScope(ctx);
   for (const [name, type] of Object.entries(RUNTIME_NAMES)) scope.define({ name, type, kind: "runtime" });
-  checkContent(ctx, d.body, scope, "html");
+  checkContent(ctx, d.body, scope, "html", undefined, d.name.name);
 }
 
 export function checkTemplateDecl(ctx: CheckContext, d: A.TemplateDecl): void {

@@ -1,5 +1,5 @@
 /** What every check needs: the symbols, the sources, and one place to report diagnostics. */
-import { checkTemplate, nonNull, T, type Field, type Type } from "@journey/template";
+import { nonNull, partialNames, rootNames, T, type Field, type Type } from "@journey/template";
 import { RUNTIME_NAMES } from "./builtins.js";
 import { diagnostic, type Diagnostic, type DiagnosticExtras, type RelatedInformation } from "../diagnostics/diagnostic.js";
 import type { CodeName } from "../diagnostics/codes.js";
@@ -72,18 +72,38 @@ export class CheckContext {
     return (this.fragments ??= new Set(this.symbols.fragments.keys()));
   }
 
-  private fragmentReads?: Map<string, string[]>;
-  /** The runtime names (`unsubscribeUrl`, …) fragment `name` reads, found once. */
-  fragmentRuntimeNames(name: string): string[] {
-    this.fragmentReads ??= new Map();
-    let reads = this.fragmentReads.get(name);
-    if (!reads) {
+  private fragmentUses?: Map<string, { runtimeNames: string[]; includes: string[] }>;
+  /** The runtime names (`unsubscribeUrl`, …) fragment `name` reads, and the fragments it includes; found once. */
+  fragment(name: string): { runtimeNames: string[]; includes: string[] } {
+    this.fragmentUses ??= new Map();
+    let uses = this.fragmentUses.get(name);
+    if (!uses) {
       const body = this.symbols.fragments.get(name)?.decl.body;
-      const roots = body?.kind === "String" && body.value.includes("{{") ? checkTemplate(body.value, { lookup: () => T.unknown, names: () => [], partials: this.fragmentNames(), escape: "html" }).references.map((r) => r.root) : [];
-      reads = [...new Set(roots)].filter((r) => Object.hasOwn(RUNTIME_NAMES, r));
-      this.fragmentReads.set(name, reads);
+      uses = { runtimeNames: [], includes: [] };
+      if (body?.kind === "String" && body.value.includes("{{")) {
+        try {
+          uses = { runtimeNames: [...rootNames(body.value)].filter((r) => Object.hasOwn(RUNTIME_NAMES, r)), includes: [...partialNames(body.value)] };
+        } catch {
+          // A syntax error: the fragment's own check reports it.
+        }
+      }
+      this.fragmentUses.set(name, uses);
     }
-    return reads;
+    return uses;
+  }
+
+  /** Whether fragment `from` includes `to`, directly or through others. */
+  fragmentReaches(from: string, to: string): boolean {
+    const seen = new Set<string>();
+    const stack = [from];
+    while (stack.length) {
+      const f = stack.pop()!;
+      for (const next of this.fragment(f).includes) {
+        if (next === to) return true;
+        if (!seen.has(next)) stack.push(next), seen.add(next);
+      }
+    }
+    return false;
   }
 
   private goals?: ReadonlySet<string>;

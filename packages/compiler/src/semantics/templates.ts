@@ -29,16 +29,23 @@ export type Escape = "html" | "none" | "json";
  * to `used` (for "template parameter never used"); returns false when a syntax error kept
  * part of the template unread.
  */
-export function checkContent(ctx: CheckContext, s: A.StringExpr, scope: Scope, escape: Escape, used?: Set<string>): boolean {
+export function checkContent(ctx: CheckContext, s: A.StringExpr, scope: Scope, escape: Escape, used?: Set<string>, fragment?: string): boolean {
   if (!s.value.includes("{{")) return true;
   const result = checkTemplate(s.value, {
     lookup: (name) => scope.lookup(name)?.type,
     names: () => scope.names(),
     partials: ctx.fragmentNames(),
-    // A fragment sees every runtime name; the content including it may not (`unsubscribeUrl` is email's).
     partialProblem: (name) => {
-      const missing = ctx.fragmentRuntimeNames(name).find((n) => scope.lookup(n) === undefined);
-      return missing && `fragment \`${name}\` reads \`${missing}\`, which this content does not have`;
+      // Inside fragment `fragment`: including itself, or one that includes it, never ends.
+      // (Reported on the side of the name that sorts first: two fragments that include each
+      // other are one mistake.)
+      if (fragment !== undefined && (name === fragment || (fragment < name && ctx.fragmentReaches(name, fragment)))) {
+        const message = name === fragment ? `fragment \`${name}\` includes itself` : `fragment \`${name}\` includes \`${fragment}\` again: fragments that include each other never finish`;
+        return { kind: "unknown-partial", message };
+      }
+      // A fragment sees every runtime name; the content including it may not (`unsubscribeUrl` is email's).
+      const missing = ctx.fragment(name).runtimeNames.find((n) => scope.lookup(n) === undefined);
+      return missing ? { kind: "unknown-name", message: `fragment \`${name}\` reads \`${missing}\`, which this content does not have` } : undefined;
     },
     escape,
   });
