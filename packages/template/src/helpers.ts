@@ -7,7 +7,7 @@
 import { T, nonNull, type Type } from "./types.js";
 import { TemplateRenderError } from "./errors.js";
 import { toJson, toText, truthy } from "./values.js";
-import { wallClockFormatter } from "./zones.js";
+import { parseInstant, wallClockFormatter } from "./zones.js";
 
 export interface HelperParam {
   name: string;
@@ -153,11 +153,22 @@ function toNumber(v: unknown): number | undefined {
   return undefined;
 }
 
-/** Dates in data arrive as ISO strings (JSON), epoch milliseconds or `Date` objects. */
-function toDate(v: unknown): Date | undefined {
+/**
+ * Dates in data arrive as ISO strings (JSON), epoch milliseconds or `Date` objects. A string
+ * is read as expressions read it (`parseInstant`): a date alone is midnight in the render's
+ * time zone, a time without a zone is UTC; never the zone of the machine rendering.
+ */
+function toDate(v: unknown, timeZone: string): Date | undefined {
   let d: Date | undefined;
   if (v instanceof Date) d = v;
-  else if (typeof v === "string" || typeof v === "number") d = new Date(v);
+  else if (typeof v === "number") d = new Date(v);
+  else if (typeof v === "string") {
+    try {
+      d = new Date(parseInstant(v, timeZone));
+    } catch {
+      return undefined;
+    }
+  }
   return d && !Number.isNaN(d.getTime()) ? d : undefined;
 }
 
@@ -201,7 +212,7 @@ export function formatNumber(ctx: HelperContext, value: unknown, decimals?: unkn
 }
 
 export function formatDate(ctx: HelperContext, value: unknown, format?: unknown): string {
-  const d = toDate(value);
+  const d = toDate(value, ctx.timeZone);
   if (!d) return "";
   const fmt = format === undefined || format === null ? "medium" : format;
   if (typeof fmt !== "string" || !(DATE_FORMATS as readonly string[]).includes(fmt)) {

@@ -43,4 +43,4 @@ export {
 } from "./check.js";
 export { editDistance, suggest } from "./suggest.js";
 export { partialNames, rootNames } from "./roots.js";
-export { wallClockFormatter } from "./zones.js";
+export { localParts, offsetAt, parseInstant, wallClockFormatter, zonedInstant, type LocalTime } from "./zones.js";

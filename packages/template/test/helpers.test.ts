@@ -89,6 +89,11 @@ describe("helpers", () => {
     expect(r("{{date d 'iso'}}", { d: "not a date" })).toBe("");
     expect(() => r("{{date d f}}", { d, f: "weird" })).toThrow(/unknown format/);
   });
+  it("date reads a date alone as that day in the render's zone, a time without a zone as UTC (never the machine's zone)", () => {
+    expect(r("{{date d 'long'}}", { d: "2026-12-01" }, { timeZone: "America/New_York" })).toBe("December 1, 2026");
+    expect(r("{{date d 'iso'}}", { d: "2026-12-01" }, { timeZone: "America/New_York" })).toBe("2026-12-01T00:00:00-05:00");
+    expect(r("{{date d 'iso'}}", { d: "2026-12-01T10:00:00" }, { timeZone: "UTC" })).toBe("2026-12-01T10:00:00Z");
+  });
   it("json writes valid JSON for any value without calling data code", () => {
     const data = { v: { a: [1, "x", null, true], s: 'q"\n<', d: new Date(Date.UTC(2026, 0, 1)), nan: NaN, f: () => 1, toJSON: () => "hacked", u: undefined } };
     const out = r("{{json v}}", data);

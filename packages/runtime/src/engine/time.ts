@@ -1,9 +1,11 @@
 /**
- * Wall-clock arithmetic in IANA time zones with nothing but `Intl`: the offset of a zone at
- * an instant, and the instant of a local date and time (DST gaps move forward, overlaps take
- * the first occurrence, as calendar apps do).
+ * Local times of day in IANA time zones: schedules (`every day at 09:00`), quiet hours. The
+ * zone arithmetic itself (offsets, local dates to instants) is @journey/template's, which
+ * the `date` helper shares.
  */
-import { wallClockFormatter } from "@journey/template";
+import { localParts, parseInstant, wallClockFormatter, zonedInstant } from "@journey/template";
+
+export { parseInstant };
 
 export function isValidTimeZone(tz: string): boolean {
   try {
@@ -12,56 +14,6 @@ export function isValidTimeZone(tz: string): boolean {
   } catch {
     return false;
   }
-}
-
-export interface LocalTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-/** Offsets by zone and quarter hour: zones change offset only on quarter-hour boundaries. */
-const offsets = new Map<string, Map<number, number>>();
-const QUARTER = 900_000;
-
-/** Offset of `timeZone` from UTC at instant `ms`, in milliseconds. */
-export function offsetAt(ms: number, timeZone: string): number {
-  let zone = offsets.get(timeZone);
-  if (!zone) offsets.set(timeZone, (zone = new Map()));
-  const q = Math.floor(ms / QUARTER);
-  let off = zone.get(q);
-  if (off === undefined) {
-    const parts = wallClockFormatter(timeZone).formatToParts(new Date(q * QUARTER));
-    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-    off = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour") % 24, get("minute"), get("second")) - q * QUARTER;
-    if (zone.size > 100_000) zone.clear();
-    zone.set(q, off);
-  }
-  return off;
-}
-
-/** The local calendar fields of instant `ms` in `timeZone`. */
-export function localParts(ms: number, timeZone: string): LocalTime {
-  const d = new Date(ms + offsetAt(ms, timeZone));
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
-}
-
-/** The instant of local `year-month-day hour:minute` in `timeZone`. */
-export function zonedInstant(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
-  const naive = Date.UTC(year, month - 1, day, hour, minute);
-  // Two passes settle on the right offset on either side of a transition.
-  let guess = naive - offsetAt(naive, timeZone);
-  guess = naive - offsetAt(guess, timeZone);
-  const back = localParts(guess, timeZone);
-  if (back.hour !== hour || back.minute !== minute) {
-    // In a DST gap the local time does not exist: take the same wall time after the jump.
-    const later = naive - offsetAt(guess + 3_600_000, timeZone);
-    return Math.max(guess, later);
-  }
-  return guess;
 }
 
 /** `HH:MM` → [hour, minute], or undefined. */
@@ -99,13 +51,4 @@ export function nextLocalTime(ms: number, time: string, timeZone: string, stepDa
 export function localMinutes(ms: number, timeZone: string): number {
   const p = localParts(ms, timeZone);
   return p.hour * 60 + p.minute;
-}
-
-/** `2026-12-01` is midnight in `timeZone`; a full instant stands for itself. */
-export function parseInstant(text: string, timeZone = "UTC"): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (m) return zonedInstant(Number(m[1]), Number(m[2]), Number(m[3]), 0, 0, timeZone);
-  const ms = Date.parse(/[zZ]|[+-]\d{2}:\d{2}$/.test(text) ? text : text + "Z");
-  if (Number.isNaN(ms)) throw new Error(`invalid date "${text}"`);
-  return ms;
 }
