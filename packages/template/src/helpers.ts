@@ -249,8 +249,8 @@ const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
  * `length` counts what is shown. Expressions' `length` counts the same way.
  */
 export function characters(s: string): string[] {
-  // Most text is ASCII, where each UTF-16 unit is a character.
-  if (/^[\x00-\x7f]*$/.test(s)) return s.split("");
+  // Most text is ASCII, where each UTF-16 unit is a character (but for "\r\n", which is one).
+  if (/^[\x00-\x0c\x0e-\x7f]*$/.test(s)) return s.split("");
   return Array.from(graphemes.segment(s), (g) => g.segment);
 }
 
