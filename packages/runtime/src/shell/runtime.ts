@@ -210,6 +210,11 @@ class JourneyRuntime implements Runtime {
   }
 
   async start(): Promise<void> {
+    // Each runtime works through its own queue: two on one store would load and commit the
+    // same profile at once, the later commit silently undoing the other.
+    const user = storeUsers.get(this.store);
+    if (user && user !== this) throw new Error("this store is already used by another runtime that has not been stopped: one runtime per store (stop the other first)");
+    storeUsers.set(this.store, this);
     this.loading ??= this.load().catch((e: unknown) => {
       this.loading = undefined;
       throw e;
@@ -247,17 +252,21 @@ class JourneyRuntime implements Runtime {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (storeUsers.get(this.store) === this) storeUsers.delete(this.store);
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
       this.looping = false;
     }
-    await this.serial(async () => {
-      if (!this.sentSinceCommit.length) return;
-      const batch = emptyBatch();
-      batch.dispatched = this.sentSinceCommit.splice(0);
-      await this.store.commit(batch);
-    });
+    await this.serial(() => this.commitSent());
+  }
+
+  /** Mark the sends carried out since the last commit as done, in a commit of their own. */
+  private async commitSent(): Promise<void> {
+    if (!this.sentSinceCommit.length) return;
+    const batch = emptyBatch();
+    batch.dispatched = this.sentSinceCommit.splice(0);
+    await this.store.commit(batch);
   }
 
   async profile(id: string): Promise<ProfileState | undefined> {
@@ -498,7 +507,10 @@ class JourneyRuntime implements Runtime {
     for (const s of this.signalSpecs().get(ev.type) ?? []) {
       const keys: string[] = [];
       collectKeys(ev.data, s.path, 0, keys);
-      if (keys.length) out.push({ profileId: ev.profileId, kind: s.signal as SignalKind, keys, at: Date.parse(ev.time), eventId: ev.id });
+      // Stamped no later than now: an event dated ahead of the clock (a producer's clock off,
+      // a typo of a year) counts now, rather than move the engine's time ahead and have the
+      // store forget every signal before it.
+      if (keys.length) out.push({ profileId: ev.profileId, kind: s.signal as SignalKind, keys, at: Math.min(Date.parse(ev.time), this.clock.now()), eventId: ev.id });
     }
     return out;
   }
@@ -519,6 +531,8 @@ class JourneyRuntime implements Runtime {
 
   async advanceTo(time: number): Promise<void> {
     if (typeof time !== "number" || Number.isNaN(time)) throw new TypeError(`advanceTo: the time must be a number of milliseconds since 1970 (Date.parse("2026-03-02T10:00:00Z")), not ${typeof time === "string" ? JSON.stringify(time) : String(time)}`);
+    // The system clock cannot be moved: its timers run by themselves when they are due.
+    if (!this.clock.virtual) throw new TypeError("advanceTo needs a VirtualClock: with the system clock, timers run by themselves when they are due");
     await this.ready("advanceTo");
     for (;;) {
       const due = await this.store.nextDue();
@@ -587,7 +601,11 @@ class JourneyRuntime implements Runtime {
     const now = Date.now();
     const pending = await this.store.pendingEffects(1000);
     const due = pending.filter((e) => (e.type === "send" || e.type === "decision") && (this.failedDeliveries.get(e.key)?.next ?? Infinity) <= now);
-    if (due.length) await this.dispatch(due, true);
+    if (!due.length) return;
+    await this.dispatch(due, true);
+    // Those delivered leave the outbox now rather than with the next unit of work (an idle
+    // service has none): the next look reaches the ones after the first page.
+    await this.commitSent();
   }
 
   // ── steps, commits, dispatch ─────────────────────────────────────────────────────
@@ -723,6 +741,9 @@ class JourneyRuntime implements Runtime {
 
   private defaultChannel?: MemoryChannel;
 }
+
+/** The runtime that started on each store and has not stopped (see `start`). */
+const storeUsers = new WeakMap<Store, JourneyRuntime>();
 
 type CatalogSignal = NonNullable<IR["catalog"]>["signals"][number];
 

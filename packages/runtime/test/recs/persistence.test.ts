@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createRuntime, IncrementalCatalogEngine, MemoryStore, ScanCatalogEngine, SqliteStore, VirtualClock, type EventEnvelope, type Signal, type Store } from "@journey/runtime";
+import { createRuntime, IncrementalCatalogEngine, MemoryStore, ScanCatalogEngine, SqliteStore, SystemClock, VirtualClock, type EventEnvelope, type Signal, type Store } from "@journey/runtime";
 import { PRODUCT_CATALOG, SCHEMA, ev, irOf } from "../engine/helpers.js";
 import { CATALOG, DAY, HOUR, MIN, T0, sig } from "./fixtures.js";
 
@@ -96,6 +96,24 @@ describe.each([
   });
 });
 
+describe("an event dated ahead of the system clock", () => {
+  it("counts as of now: it does not make the store forget today's signals", async () => {
+    const store = new MemoryStore();
+    const runtime = createRuntime({ ir, store, clock: new SystemClock() });
+    runtime.catalog!.upsertItems(CATALOG);
+    await runtime.start();
+    const now = Date.now();
+    const at = (ms: number, e: EventEnvelope) => ({ ...e, time: new Date(ms).toISOString() });
+    await runtime.ingest(history().map((e, i) => at(now - (10 - i) * MIN, e)));
+    // A producer whose clock is 40 days ahead (beyond the 30-day retention).
+    await runtime.ingest(at(now + 40 * DAY, ev("View", "p9", T0, { sku: "H1", category: "hats" })));
+    const kept = (await store.loadSignals(0, 100)).signals;
+    expect(kept).toHaveLength(6);
+    expect(Math.max(...kept.map((s) => s.at))).toBeLessThanOrEqual(Date.now());
+    await runtime.stop();
+  });
+});
+
 describe("catalog items through the runtime", () => {
   it("are checked against the catalog declaration: an invalid one is left out and logged with the field path", async () => {
     const { runtime, warnings } = await open(new MemoryStore());
@@ -144,6 +162,7 @@ describe("catalog items through the runtime", () => {
     await once.runtime.ingest([...history(), ...moreOrders()]);
     expect(answers(once.runtime, T0 + HOUR).popular[0]).toBe("H2");
     expect(answers(runtime, T0 + HOUR)).toEqual(answers(once.runtime, T0 + HOUR));
+    await runtime.stop();
     const rebuilt = await open(store);
     expect(answers(rebuilt.runtime, T0 + HOUR)).toEqual(answers(once.runtime, T0 + HOUR));
   });

@@ -90,6 +90,7 @@ describe("callbacks that fail", () => {
     const recorded: Effect[] = [];
     const second = createRuntime({ ir: withExperience, store, clock: new VirtualClock(T0), channels: channel, decisions: failing });
     await second.start();
+    await second.stop();
     const third = createRuntime({ ir: withExperience, store, clock: new VirtualClock(T0), channels: channel, decisions: { record: async (d) => void recorded.push(d) } });
     await third.start();
     expect(recorded.map((d) => d.type)).toEqual(["decision"]);
@@ -122,6 +123,24 @@ describe("arguments of the wrong kind", () => {
     await rt.start();
     await expect(rt.advanceTo("2026-03-03T00:00:00Z" as unknown as number)).rejects.toThrow(/^advanceTo: the time must be a number of milliseconds since 1970 .*not "2026-03-03T00:00:00Z"$/);
     await expect(rt.advanceTo(NaN)).rejects.toThrow(/not NaN$/);
+  });
+
+  it("advanceTo on the system clock is a TypeError (it would spin until the wall clock caught up)", async () => {
+    const rt = createRuntime({ ir, clock: new SystemClock() });
+    await rt.start();
+    await expect(rt.advanceTo(Date.now() + 60_000)).rejects.toThrow(/^advanceTo needs a VirtualClock/);
+    await rt.stop();
+  });
+
+  it("a second runtime on a store another runtime has not stopped is refused; after stop() it may start", async () => {
+    const store = new MemoryStore();
+    const first = createRuntime({ ir, store, clock: new VirtualClock(T0) });
+    await first.start();
+    const second = createRuntime({ ir, store, clock: new VirtualClock(T0) });
+    await expect(second.start()).rejects.toThrow(/already used by another runtime/);
+    await first.stop();
+    await second.start();
+    await expect(first.start()).rejects.toThrow(/already used by another runtime/);
   });
 
   it("upsertProfile with an id that is not a non-empty string, or attributes that are not a record", async () => {
