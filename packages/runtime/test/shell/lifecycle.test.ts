@@ -60,6 +60,24 @@ describe("the runtime's lifecycle", () => {
 });
 
 describe("callbacks that fail", () => {
+  it("more failed sends than one page of the outbox: all are delivered once the channel is back, with no other traffic", async () => {
+    const sendAtOnce = withSchema(`journey J { on Cart
+      reentry always
+      send email { subject "x" text "x" } to profile.email }`);
+    let down = true;
+    const delivered = new Set<string>();
+    const channel = { send: async (m: { key: string }) => { if (down) throw new Error("provider down"); delivered.add(m.key); } };
+    const rt = createRuntime({ ir: sendAtOnce, clock: new SystemClock(), channels: channel, logger: { info() {}, warn() {}, error() {} } });
+    await rt.start();
+    const now = Date.now();
+    // 1,200 profiles, one send each: more than the 1,000 a retry pass reads.
+    await rt.ingest(Array.from({ length: 1200 }, (_, i) => ev("Cart", `p${i}`, now, { cartId: `c${i}`, items: [], total: 1 }, `e${i}`)));
+    down = false;
+    for (let i = 0; i < 100 && delivered.size < 1200; i++) await sleep(100);
+    await rt.stop();
+    expect(delivered.size).toBe(1200);
+  });
+
   it("an onEffect that throws is logged; the ingest, whose work is committed, still resolves and its messages go", async () => {
     const channel = new MemoryChannel();
     const logged: string[] = [];
