@@ -208,7 +208,8 @@ describe("journey run with bad or unusual data files: the file, line and field; 
     const db = join(tmp(), "unknown.db");
     journey(["run", project, "--db", db]);
     writeFileSync(join(project, "events.jsonl"), events.map((l) => l.replace(/"id":"/, '"id":"again-')).join("\n"));
-    expect(journey(["run", project, "--db", db]).stderr).toBe("");
+    // No word about P2 (stored by the first run); the profiles file's profiles are kept as stored.
+    expect(journey(["run", project, "--db", db]).stderr).toMatch(/^warning: [^\n]*profiles\.json: \d+ profiles already in [^\n]*, kept as stored there \(the file only adds new profiles\)\n$/);
   });
 
   it("an empty option value is a mistake, not a request for the default", () => {
@@ -245,7 +246,21 @@ describe("journey run with bad or unusual data files: the file, line and field; 
     expect(journey(["run", project, "--db", db]).stderr).toBe("");
     const again = journey(["run", project, "--db", db]);
     expect(again.status).toBe(0);
-    expect(again.stderr).toBe(`warning: ${join(project, "events.jsonl")}: ${sampleEvents().length} events with an id seen before (in this file or in ${db}): not applied again\n`);
+    const profiles = (JSON.parse(readFileSync(join(project, "profiles.json"), "utf8")) as unknown[]).length;
+    expect(again.stderr).toBe(
+      `warning: ${join(project, "profiles.json")}: ${profiles} profiles already in ${db}, kept as stored there (the file only adds new profiles)\n` +
+        `warning: ${join(project, "events.jsonl")}: ${sampleEvents().length} events with an id seen before (in this file or in ${db}): not applied again\n`,
+    );
+  });
+
+  it("--db: two runs on one file (--until in the middle, then later) give what one run gives, profiles changed by the first run included", () => {
+    const project = join(samples, "loyalty");
+    const whole = journey(["run", project, "--until", "2026-04-01T00:00:00Z", "--json"]);
+    const db = join(tmp(), "loyalty-split.db");
+    const first = journey(["run", project, "--db", db, "--until", "2026-03-12T00:00:00Z", "--json"]);
+    const second = journey(["run", project, "--db", db, "--until", "2026-04-01T00:00:00Z", "--json"]);
+    expect(second.stderr).toContain("kept as stored there");
+    expect(first.stdout + second.stdout).toBe(whole.stdout);
   });
 });
 

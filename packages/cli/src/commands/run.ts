@@ -71,6 +71,7 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
     });
     for (const r of result.rejectedItems) warn(`${catalogPath}: ${r.message}; left out`);
     if (unknown) warn(unknown);
+    if (result.keptProfiles.length) warn(`${profilesPath}: ${count(result.keptProfiles.length, "profile")} already in ${options.db}, kept as stored there (the file only adds new profiles)`);
     // Each id is applied once: with a --db from an earlier run (or another project), all may be skipped.
     if (result.duplicates) warn(`${eventsPath}: ${count(result.duplicates, "event")} with an id seen before${options.db ? ` (in this file or in ${options.db})` : ""}: not applied again`);
     const entries = result.timeline.map(timelineEntry).filter((e) => e !== undefined);

@@ -44,6 +44,8 @@ export interface SimulationResult {
   rejectedItems: RejectedItem[];
   /** Events the store had seen already (their ids), so not applied again: a `store` from an earlier run. */
   duplicates: number;
+  /** Profiles of `profiles` the store held already: kept as stored (an earlier run changed them), not reset to the input. */
+  keptProfiles: string[];
   runtime: Runtime;
   channel: MemoryChannel;
   end: number;
@@ -82,9 +84,13 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
   });
   await runtime.start();
   const rejectedItems = input.catalog && runtime.catalog ? (runtime.catalog.upsertItems(input.catalog)?.rejected ?? []) : [];
+  // `profiles` seeds a store: a profile an earlier run stored (and its `set` steps changed)
+  // stays as it is, as its events seen before are not applied again.
+  const keptProfiles: string[] = [];
   for (const p of input.profiles ?? []) {
     const { id, ...attributes } = p;
-    await runtime.upsertProfile(String(id), attributes);
+    if (input.store && (await input.store.viewProfile(String(id)))) keptProfiles.push(String(id));
+    else await runtime.upsertProfile(String(id), attributes);
   }
   const end = input.until ?? (events.length ? events[events.length - 1]!.t : start) + (input.horizonMs ?? DEFAULT_HORIZON_MS);
   // Every event up to a probe's instant in one call: the runtime applies each at its own
@@ -103,7 +109,7 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     await probe?.run(runtime);
   }
   await runtime.stop();
-  return { timeline, rejectedItems, duplicates, runtime, channel, end };
+  return { timeline, rejectedItems, duplicates, keptProfiles, runtime, channel, end };
 }
 
 /** Ingest, with an invalid event named by its place in the simulation's input rather than in this call. */
