@@ -20,15 +20,24 @@ export interface HelperParam {
   literal?: (value: string | number | boolean | null) => string | undefined;
 }
 
+/** Whether `Intl` formats with a currency code, by code (building a formatter takes tens of µs). */
+const currencyCodes = new Map<string, boolean>();
+
 /** A currency code `Intl` formats with, as rendering does. */
 function currencyCodeProblem(code: string | number | boolean | null): string | undefined {
   if (typeof code !== "string") return undefined;
-  try {
-    new Intl.NumberFormat("en", { style: "currency", currency: code });
-    return undefined;
-  } catch {
-    return `\`${code}\` is not an ISO 4217 currency code such as "EUR" or "USD"`;
+  let valid = currencyCodes.get(code);
+  if (valid === undefined) {
+    try {
+      new Intl.NumberFormat("en", { style: "currency", currency: code });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    if (currencyCodes.size > 1000) currencyCodes.clear();
+    currencyCodes.set(code, valid);
   }
+  return valid ? undefined : `\`${code}\` is not an ISO 4217 currency code such as "EUR" or "USD"`;
 }
 
 function decimalsProblem(d: string | number | boolean | null): string | undefined {

@@ -147,7 +147,12 @@ function checkPeriod(ctx: CheckContext, p: A.ActivePeriod, scope: Scope): void {
  * A surface with `*` claims every page it matches, so overlapping patterns conflict too.
  */
 export function checkSurfaceConflicts(ctx: CheckContext): void {
-  const claims: { uri: string; exp: string; priority: number; file: string; span: A.Span }[] = [];
+  type Claim = { uri: string; exp: string; priority: number; file: string; span: A.Span };
+  // Claims of exact surfaces by priority and URI, and those with `*` apart: an exact surface
+  // is looked up, and compared with the (few) patterns only, not with every other claim.
+  const exact = new Map<string, Claim>();
+  const patterns: Claim[] = [];
+  const overlapping = (c: Claim, name: string, priority: number, uri: string) => c.exp !== name && c.priority === priority && surfacesOverlap(c.uri, uri);
   for (const [name, loc] of [...ctx.symbols.experiences].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (loc.decl.recovered) continue;
     const prioItem = loc.decl.items.find((i) => i.kind === "Priority");
@@ -155,7 +160,12 @@ export function checkSurfaceConflicts(ctx: CheckContext): void {
     for (const item of loc.decl.items) {
       if (item.kind !== "Surface") continue;
       const uri = item.uri.value;
-      const prev = claims.find((c) => c.exp !== name && c.priority === priority && surfacesOverlap(c.uri, uri));
+      const wildcard = uri.includes("*");
+      const same = exact.get(`${priority}\u0000${uri}`);
+      const prev =
+        (same && same.exp !== name ? same : undefined) ??
+        patterns.find((c) => overlapping(c, name, priority, uri)) ??
+        (wildcard ? [...exact.values()].find((c) => overlapping(c, name, priority, uri)) : undefined);
       if (prev) {
         const surface = prev.uri === uri ? uri : `${prev.uri}\` and \`${uri}`;
         ctx.inFile(loc.file, () =>
@@ -164,7 +174,11 @@ export function checkSurfaceConflicts(ctx: CheckContext): void {
             help: "give one of them a `priority`",
           }),
         );
-      } else claims.push({ uri, exp: name, priority, file: loc.file, span: item.uri.span });
+      } else {
+        const claim = { uri, exp: name, priority, file: loc.file, span: item.uri.span };
+        if (wildcard) patterns.push(claim);
+        else if (!exact.has(`${priority}\u0000${uri}`)) exact.set(`${priority}\u0000${uri}`, claim);
+      }
     }
   }
 }

@@ -64,12 +64,16 @@ export class Scope {
   }
 
   isNonNull(path: string): boolean {
-    if (this.nonNullPaths?.has(path)) return true;
-    for (const p of this.assigned ?? []) if (path === p || path.startsWith(`${p}.`)) return false;
-    // A scope that defines the path's root again (`event` in a nested `wait for`) hides what
-    // outer scopes knew of the outer one.
-    if (this.vars?.has(path.split(".", 1)[0]!)) return false;
-    return this.parent?.isNonNull(path) ?? false;
+    const dot = path.indexOf(".");
+    const root = dot < 0 ? path : path.slice(0, dot);
+    for (let s: Scope | undefined = this; s; s = s.parent) {
+      if (s.nonNullPaths?.has(path)) return true;
+      if (s.assigned) for (const p of s.assigned) if (path === p || path.startsWith(`${p}.`)) return false;
+      // A scope that defines the path's root again (`event` in a nested `wait for`) hides
+      // what outer scopes knew of the outer one.
+      if (s.vars?.has(root)) return false;
+    }
+    return false;
   }
 }
 
