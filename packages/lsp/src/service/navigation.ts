@@ -134,7 +134,8 @@ function newError(doc: Doc, edits: TextEdit[]): Diagnostic | undefined {
   });
   const errors = (fs: typeof files) => compile(fs, { emit: false }).diagnostics.filter((d) => d.severity === "error");
   const before = new Map<string, number>();
-  const key = (d: Diagnostic) => `${d.code}\u0000${d.message}`;
+  // By code and file, not message: an error the project has already may name the old name.
+  const key = (d: Diagnostic) => `${d.code}\u0000${d.file}`;
   for (const d of errors(files)) before.set(key(d), (before.get(key(d)) ?? 0) + 1);
   for (const d of errors(edited)) {
     const n = before.get(key(d)) ?? 0;

@@ -183,13 +183,14 @@ function decideExperience(r: PerRequest, x: IRExperience, surface: string): Deci
   if (x.context) {
     // One request's context serves every surface it asks for: each experience reads the
     // fields it declares (the others are not its business), with their defaults filled in.
-    context = withDefaults(declaredFields(r.context, x.context), x.context) as Record<string, unknown>;
-    const problems = validate(context, x.context, "context");
+    const given = declaredFields(r.context, x.context);
+    const problems = validate(given, x.context, "context");
     if (problems.length) {
       const reason = `invalid context: ${problems[0]!.path} ${problems[0]!.message}`;
       recordError(r, x, undefined, reason);
       return { surface, content: null, reason, experience: x.id };
     }
+    context = withDefaults(given, x.context) as Record<string, unknown>;
   }
   const vars: Record<string, unknown> = { profile: r.deps.profile, context };
   const loaded: Loaded = { vars, env: { vars, now: r.now, timeZone: r.timeZone }, deadline: Date.now() + x.timeoutMs, failed: new Map(), sources: new Map() };

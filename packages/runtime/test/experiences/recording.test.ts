@@ -133,6 +133,29 @@ describe("errors are recorded with the experience, the variant and the source sp
   });
 });
 
+describe("context", () => {
+  it("a field left out gets its default; fields the experience does not declare are ignored (one context serves every surface)", async () => {
+    const withContext = withSchema(`
+      experience Banner {
+        surface "web://s/#banner"
+        format text
+        context { lang: string = "en", page?: string }
+        variant A { content "lang={{context.lang}} page={{context.page}}" }
+      }
+      experience Stock {
+        surface "web://s/#stock"
+        format text
+        context { sku: string }
+        variant A { content "stock {{context.sku}}" }
+      }
+    `);
+    const h = await runtimeOf(withContext);
+    expect(contentOf(await h.one("web://s/#banner", "p"))).toBe("lang=en page=");
+    const both = await h.rt.decide({ surfaces: ["web://s/#banner", "web://s/#stock"], profileId: "p", context: { page: "/p/1", sku: "X1" } });
+    expect(both.map((d) => d.content)).toEqual(["lang=en page=/p/1", "stock X1"]);
+  });
+});
+
 describe("decide never throws for a profile's data or a remote failure", () => {
   it("an executor that throws synchronously, or answers nothing", async () => {
     const sync = new ScriptedActions(() => ({}));
