@@ -287,3 +287,34 @@ describe("regression: an error the dedupe hides still marks its declaration as r
     expect(shown(r)).toEqual(['J0005 "x"', 'J0005 ")"']);
   });
 });
+
+describe("fragments and the names content has (review of 6 December 2026)", () => {
+  it("`this.message` inside a section of a fragment is the element's field, not the runtime name", () => {
+    const r = run(`profile {
+  email: string
+  notices: list<{ message: string }>
+}
+fragment Notices """{{#each profile.notices}}<p>{{this.message}}</p>{{/each}}"""
+experience Inbox {
+  surface "web://s/#inbox"
+  format html
+  variant A { content "<div>{{> Notices}}</div>" }
+}
+`);
+    expect(shown(r)).toEqual([]);
+  });
+
+  it("an SMS that includes a fragment which includes one reading `unsubscribeUrl` is J4002, at the include", () => {
+    const text = `profile {
+  email: string
+  phone?: string
+}
+fragment Unsub """<a href="{{unsubscribeUrl}}">Unsubscribe</a>"""
+fragment Footer """Shop AB {{> Unsub}}"""
+template Nudge() for sms {
+  text "Your cart is waiting. {{> Footer}}"
+}
+`;
+    expect(shown(run(text))).toEqual(['J4002 "Footer"']);
+  });
+});

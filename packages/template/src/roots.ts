@@ -9,12 +9,14 @@ import { parseTemplate } from "./parse.js";
  * `this.x` counts as `x` wherever it is (at the top it is `x`; inside a section it may be a
  * field of the element instead, and keeping a binding too many costs little).
  */
-export function rootNames(source: string): Set<string> {
+export function rootNames(source: string, options: { thisPaths?: boolean } = {}): Set<string> {
+  // `thisPaths: false` leaves `this.x` out: for what a template surely reads at its top.
+  const withThis = options.thisPaths ?? true;
   const out = new Set<string>();
   const visitExpr = (e: Expr, params: ReadonlySet<string>): void => {
     if (e.kind === "path") {
       const head = e.segments[0]?.name;
-      if ((e.head === "name" || e.head === "this") && head !== undefined && !params.has(head)) out.add(head);
+      if ((e.head === "name" || (withThis && e.head === "this")) && head !== undefined && !params.has(head)) out.add(head);
     } else if (e.kind === "call") e.args.forEach((a) => visitExpr(a, params));
   };
   const visit = (nodes: TNode[], params: ReadonlySet<string>): void => {

@@ -79,7 +79,7 @@ export function zonedInstant(year: number, month: number, day: number, hour: num
 export function parseInstant(text: string, timeZone = "UTC"): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (m) return zonedInstant(Number(m[1]), Number(m[2]), Number(m[3]), 0, 0, timeZone);
-  const ms = Date.parse(/[zZ]|[+-]\d{2}:\d{2}$/.test(text) ? text : text + "Z");
+  const ms = Date.parse(/(?:[zZ]|[+-]\d{2}:?\d{2})$/.test(text) ? text : text + "Z");
   if (Number.isNaN(ms)) throw new Error(`invalid date "${text}"`);
   return ms;
 }

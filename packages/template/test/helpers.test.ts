@@ -93,6 +93,9 @@ describe("helpers", () => {
     expect(r("{{date d 'long'}}", { d: "2026-12-01" }, { timeZone: "America/New_York" })).toBe("December 1, 2026");
     expect(r("{{date d 'iso'}}", { d: "2026-12-01" }, { timeZone: "America/New_York" })).toBe("2026-12-01T00:00:00-05:00");
     expect(r("{{date d 'iso'}}", { d: "2026-12-01T10:00:00" }, { timeZone: "UTC" })).toBe("2026-12-01T10:00:00Z");
+    // Other forms a catalog or an action may hold, as `Date` reads them.
+    expect(r("{{date d 'long'}}", { d: "Mon, 02 Mar 2026 10:00:00 GMT" })).toBe("March 2, 2026");
+    expect(r("{{date d 'iso'}}", { d: "2026-03-04T12:00:00+0100" })).toBe("2026-03-04T11:00:00Z");
   });
   it("json writes valid JSON for any value without calling data code", () => {
     const data = { v: { a: [1, "x", null, true], s: 'q"\n<', d: new Date(Date.UTC(2026, 0, 1)), nan: NaN, f: () => 1, toJSON: () => "hacked", u: undefined } };

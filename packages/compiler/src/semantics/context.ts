@@ -82,7 +82,8 @@ export class CheckContext {
       uses = { runtimeNames: [], includes: [] };
       if (body?.kind === "String" && body.value.includes("{{")) {
         try {
-          uses = { runtimeNames: [...rootNames(body.value)].filter((r) => Object.hasOwn(RUNTIME_NAMES, r)), includes: [...partialNames(body.value)] };
+          // `this.message` inside a section is the element's field, not the runtime name.
+          uses = { runtimeNames: [...rootNames(body.value, { thisPaths: false })].filter((r) => Object.hasOwn(RUNTIME_NAMES, r)), includes: [...partialNames(body.value)] };
         } catch {
           // A syntax error: the fragment's own check reports it.
         }
@@ -90,6 +91,19 @@ export class CheckContext {
       this.fragmentUses.set(name, uses);
     }
     return uses;
+  }
+
+  /** The runtime names fragment `name` reads, itself or through the fragments it includes. */
+  fragmentRuntimeNames(name: string): string[] {
+    const names = new Set<string>();
+    const seen = new Set<string>([name]);
+    const stack = [name];
+    while (stack.length) {
+      const f = this.fragment(stack.pop()!);
+      for (const n of f.runtimeNames) names.add(n);
+      for (const next of f.includes) if (!seen.has(next)) stack.push(next), seen.add(next);
+    }
+    return [...names];
   }
 
   /** Whether fragment `from` includes `to`, directly or through others. */

@@ -44,7 +44,7 @@ export function checkContent(ctx: CheckContext, s: A.StringExpr, scope: Scope, e
         return { kind: "unknown-partial", message };
       }
       // A fragment sees every runtime name; the content including it may not (`unsubscribeUrl` is email's).
-      const missing = ctx.fragment(name).runtimeNames.find((n) => scope.lookup(n) === undefined);
+      const missing = ctx.fragmentRuntimeNames(name).find((n) => scope.lookup(n) === undefined);
       return missing ? { kind: "unknown-name", message: `fragment \`${name}\` reads \`${missing}\`, which this content does not have` } : undefined;
     },
     escape,

@@ -60,9 +60,16 @@ function tokenLabel(type: { name: string; LABEL?: string }): string {
   return "`" + type.name.toLowerCase() + "`";
 }
 
-function syntaxMessage(e: IRecognitionException): string {
-  // `where event.cartId = cart.cartId`: a comparison written as an assignment.
-  if (e.token.tokenType === t.Equals) return `unexpected \`=\`: to compare, write \`==\``;
+/** Whether the line up to `offset` is writing a condition (`where`, `if`, `when`, `until`, an audience). */
+function inCondition(text: string, offset: number): boolean {
+  const line = text.slice(text.lastIndexOf("\n", offset - 1) + 1, offset);
+  return /\b(where|if|when|until|and|or|not)\b/.test(line) || /^\s*audience\b/.test(line);
+}
+
+function syntaxMessage(e: IRecognitionException, text: string): string {
+  // `where event.cartId = cart.cartId`: a comparison written as an assignment (only where a
+  // condition is being written: in `popular(by = views)` the fix is something else).
+  if (e.token.tokenType === t.Equals && inCondition(text, e.token.startOffset)) return `unexpected \`=\`: to compare, write \`==\``;
   const found = describe(e.token);
   if (e.name === "NotAllInputParsedException") return `unexpected ${found}: ${RULE_CONTEXT["file"]}`;
   if (e.name === "MismatchedTokenException") {
@@ -147,7 +154,7 @@ export function parseFile(path: string, text: string): ParseResult {
     const leftover = CLOSERS.has(e.token.tokenType) && e.context.ruleStack.length <= 1;
     if (last && (span.start <= last.end || !text.slice(last.end, span.start).includes("\n") || leftover)) continue;
     last = span;
-    diagnostics.push(diagnostic("syntaxError", { message: syntaxMessage(e) }, path, span));
+    diagnostics.push(diagnostic("syntaxError", { message: syntaxMessage(e, text) }, path, span));
   }
   return { file, diagnostics };
 }

@@ -217,6 +217,7 @@ class JourneyRuntime implements Runtime {
     storeUsers.set(this.store, this);
     this.loading ??= this.load().catch((e: unknown) => {
       this.loading = undefined;
+      if (storeUsers.get(this.store) === this) storeUsers.delete(this.store);
       throw e;
     });
     await this.loading;
@@ -252,13 +253,14 @@ class JourneyRuntime implements Runtime {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (storeUsers.get(this.store) === this) storeUsers.delete(this.store);
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
       this.looping = false;
     }
     await this.serial(() => this.commitSent());
+    // Released once its last commit is done: the next runtime starts on a settled store.
+    if (storeUsers.get(this.store) === this) storeUsers.delete(this.store);
   }
 
   /** Mark the sends carried out since the last commit as done, in a commit of their own. */

@@ -150,6 +150,14 @@ describe("arguments of the wrong kind", () => {
     await rt.stop();
   });
 
+  it("a runtime whose start() failed does not hold the store", async () => {
+    const store = new MemoryStore();
+    let fail = true;
+    const flaky = new Proxy(store, { get: (s, k) => (k === "loadVersions" && fail ? async () => { fail = false; throw new Error("store not ready"); } : Reflect.get(s, k, s)) });
+    await expect(createRuntime({ ir, store: flaky, clock: new VirtualClock(T0) }).start()).rejects.toThrow("store not ready");
+    await createRuntime({ ir, store: flaky, clock: new VirtualClock(T0) }).start();
+  });
+
   it("a second runtime on a store another runtime has not stopped is refused; after stop() it may start", async () => {
     const store = new MemoryStore();
     const first = createRuntime({ ir, store, clock: new VirtualClock(T0) });
