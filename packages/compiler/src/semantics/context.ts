@@ -93,31 +93,19 @@ export class CheckContext {
     return uses;
   }
 
-  /** The runtime names fragment `name` reads, itself or through the fragments it includes. */
-  fragmentRuntimeNames(name: string): string[] {
-    const names = new Set<string>();
-    const seen = new Set<string>([name]);
-    const stack = [name];
-    while (stack.length) {
-      const f = this.fragment(stack.pop()!);
-      for (const n of f.runtimeNames) names.add(n);
-      for (const next of f.includes) if (!seen.has(next)) stack.push(next), seen.add(next);
-    }
-    return [...names];
-  }
-
-  /** Whether fragment `from` includes `to`, directly or through others. */
-  fragmentReaches(from: string, to: string): boolean {
+  /** The fragments fragment `from` includes, directly or through others (itself only in a cycle). */
+  fragmentsIncluded(from: string): Set<string> {
     const seen = new Set<string>();
     const stack = [from];
     while (stack.length) {
-      const f = stack.pop()!;
-      for (const next of this.fragment(f).includes) {
-        if (next === to) return true;
-        if (!seen.has(next)) stack.push(next), seen.add(next);
-      }
+      for (const next of this.fragment(stack.pop()!).includes) if (!seen.has(next)) stack.push(next), seen.add(next);
     }
-    return false;
+    return seen;
+  }
+
+  /** The runtime names fragment `name` reads, itself or through the fragments it includes. */
+  fragmentRuntimeNames(name: string): string[] {
+    return [...new Set([name, ...this.fragmentsIncluded(name)].flatMap((f) => this.fragment(f).runtimeNames))];
   }
 
   private goals?: ReadonlySet<string>;

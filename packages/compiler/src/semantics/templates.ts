@@ -39,7 +39,7 @@ export function checkContent(ctx: CheckContext, s: A.StringExpr, scope: Scope, e
       // Inside fragment `fragment`: including itself, or one that includes it, never ends.
       // (Reported on the side of the name that sorts first: two fragments that include each
       // other are one mistake.)
-      if (fragment !== undefined && (name === fragment || (fragment < name && ctx.fragmentReaches(name, fragment)))) {
+      if (fragment !== undefined && (name === fragment || (fragment < name && ctx.fragmentsIncluded(name).has(fragment)))) {
         const message = name === fragment ? `fragment \`${name}\` includes itself` : `fragment \`${name}\` includes \`${fragment}\` again: fragments that include each other never finish`;
         return { kind: "unknown-partial", message };
       }
