@@ -87,7 +87,10 @@ function expandTabs(s: string): string {
 
 /** Terminal columns taken by `s`, with tabs expanded: an emoji or a CJK character takes two. */
 function width(s: string): number {
-  return stringWidth(expandTabs(s));
+  const expanded = expandTabs(s);
+  // ASCII (most code) is one column a character; `stringWidth` looks at each character in
+  // turn, which a minified line of megabytes makes slow.
+  return /^[\x20-\x7e]*$/.test(expanded) ? expanded.length : stringWidth(expanded);
 }
 
 function clip(text: string, from: number, length: number): { text: string; caretStart: number; caretLength: number } {
