@@ -88,9 +88,10 @@ function expandTabs(s: string): string {
 /** Terminal columns taken by `s`, with tabs expanded: an emoji or a CJK character takes two. */
 function width(s: string): number {
   const expanded = expandTabs(s);
-  // ASCII (most code) is one column a character; `stringWidth` looks at each character in
-  // turn, which a minified line of megabytes makes slow.
-  return /^[\x20-\x7e]*$/.test(expanded) ? expanded.length : stringWidth(expanded);
+  // ASCII (most code) is one column a character. `stringWidth` grows faster than the length
+  // (5 s for 100,000 characters): a line that long, shown clipped anyway, counts code points.
+  if (/^[\x20-\x7e]*$/.test(expanded)) return expanded.length;
+  return expanded.length > 5_000 ? [...expanded].length : stringWidth(expanded);
 }
 
 function clip(text: string, from: number, length: number): { text: string; caretStart: number; caretLength: number } {
