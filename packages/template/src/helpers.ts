@@ -293,8 +293,11 @@ export const HELPER_IMPLS: ReadonlyMap<string, HelperImpl> = new Map<string, Hel
     "truncate",
     (_c, v, n) => {
       const s = str(v);
-      // A negative length from the data is 0 (a literal one is a compile error).
-      const len = Math.max(0, Math.floor(toNumber(n) ?? 0));
+      // No length (a null from the data) leaves the text whole; a negative one is 0 (a
+      // literal one is a compile error).
+      const given = toNumber(n);
+      if (given === undefined) return s;
+      const len = Math.max(0, Math.floor(given));
       const chars = characters(s);
       if (chars.length <= len) return s;
       return chars.slice(0, len).join("").trimEnd() + "…";

@@ -37,6 +37,7 @@ describe("helpers", () => {
     expect(r("{{truncate s 2}}", { s: "😀😀😀" })).toBe("😀😀…");
     // A length from the data below zero is zero (a literal one is a compile error).
     expect(r("{{truncate s n}}", { s: "xy", n: -1 })).toBe("…");
+    expect(r("{{truncate s n}}", { s: "xy", n: null })).toBe("xy");
   });
   it("truncate and length count characters as a reader sees them", () => {
     const s = "👨‍👩‍👧🇸🇪e\u0301x";
