@@ -193,6 +193,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
   }
 
+  /** A workspace folder: its projects read; returns those it touched. */
+  function addFolder(folder: string): Project[] {
+    folders.push(folder);
+    const found: string[] = [];
+    findRoots(folder, found);
+    return found.flatMap((r) => loadRoot(r));
+  }
+
   /**
    * Look for roots again in the workspace folder holding `path` (a `.journey` file was
    * created or deleted there): the first file in a folder makes the folder a project, with
@@ -290,13 +298,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     foldersChange = params.capabilities.workspace?.workspaceFolders === true;
     const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : params.rootPath ? [pathToFileURL(params.rootPath).href] : []);
     if (scan) {
-      for (const uri of uris) {
-        if (!uri.startsWith("file:")) continue;
-        folders.push(fileURLToPath(uri));
-        const found: string[] = [];
-        findRoots(fileURLToPath(uri), found);
-        for (const r of found) loadRoot(r);
-      }
+      for (const uri of uris) if (uri.startsWith("file:")) addFolder(fileURLToPath(uri));
     }
     const canFormat = await ws.canFormat();
     return {
@@ -337,13 +339,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
               gone.add(path);
             }
           }
-          for (const f of e.added) {
-            if (!f.uri.startsWith("file:")) continue;
-            folders.push(fileURLToPath(f.uri));
-            const found: string[] = [];
-            findRoots(fileURLToPath(f.uri), found);
-            for (const r of found) for (const p of loadRoot(r)) schedule(p);
-          }
+          for (const f of e.added) if (f.uri.startsWith("file:")) for (const p of addFolder(fileURLToPath(f.uri))) schedule(p);
         }),
       );
     }

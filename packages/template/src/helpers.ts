@@ -172,15 +172,12 @@ function toDate(v: unknown, timeZone: string): Date | undefined {
   if (v instanceof Date) d = v;
   else if (typeof v === "number") d = new Date(v);
   else if (typeof v === "string") {
-    // A date alone or an ISO time without a zone as expressions read them; anything else
-    // (`…+0100`, `Mon, 02 Mar 2026 10:00:00 GMT`) as `Date` reads it.
-    if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+)?$/.test(v)) {
-      try {
-        d = new Date(parseInstant(v, timeZone));
-      } catch {
-        return undefined;
-      }
-    } else d = new Date(v);
+    // A form `parseInstant` does not know (`Mon, 02 Mar 2026 10:00:00 GMT`) as `Date` reads it.
+    try {
+      d = new Date(parseInstant(v, timeZone));
+    } catch {
+      d = new Date(v);
+    }
   }
   return d && !Number.isNaN(d.getTime()) ? d : undefined;
 }

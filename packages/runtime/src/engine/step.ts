@@ -15,7 +15,7 @@ import { splitBucket } from "./split.js";
 import { requestFor } from "../recs/resolve.js";
 import type { Effect, EventEnvelope, Instance, ProfileState } from "./state.js";
 import { atLocalTime, localMinutes, nextLocalTime, parseTimeOfDay } from "./time.js";
-import { localeProblem, timeZoneProblem } from "./validate.js";
+import { attributeProblem } from "./validate.js";
 
 export type Input =
   | { kind: "event"; event: EventEnvelope }
@@ -419,9 +419,8 @@ class Run {
         return node.next;
       case "set": {
         const value = evaluate(node.value, env());
-        const field = node.path.length === 1 ? node.path[0] : undefined;
-        const problem = field === "timezone" ? timeZoneProblem(value) : field === "locale" ? localeProblem(value) : undefined;
-        if (problem) throw new Error(`\`profile.${field}\` ${problem}`);
+        const problem = node.path.length === 1 ? attributeProblem(node.path[0]!, value) : undefined;
+        if (problem) throw new Error(`\`profile.${node.path[0]}\` ${problem}`);
         this.changeAttributes(setPath(this.state.attributes, node.path, value));
         this.emit({ key: `${inst.id}:${id}:${attempt(inst)}:set`, type: "profile", journey: inst.journey, instanceId: inst.id, nodeId: id, set: { [node.path.join(".")]: value } });
         this.updateAudiences();

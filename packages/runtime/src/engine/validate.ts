@@ -163,11 +163,19 @@ export function validateProfile(attributes: Record<string, unknown>, type: Type,
   const errors = validate(attributes, type, path);
   // Not a record at all: `validate` said so, and there is nothing to read.
   if (attributes === null || typeof attributes !== "object") return errors;
-  for (const [field, problemOf] of [["timezone", timeZoneProblem], ["locale", localeProblem]] as const) {
-    const problem = problemOf(attributes[field]);
+  for (const field of Object.keys(ENGINE_ATTRIBUTES)) {
+    const problem = attributeProblem(field, attributes[field]);
     if (problem && !errors.some((e) => e.path === `${path}.${field}`)) errors.push({ path: `${path}.${field}`, message: problem });
   }
   return errors;
+}
+
+/** The profile attributes the engine itself reads, and what makes a value unusable. */
+const ENGINE_ATTRIBUTES: Record<string, (value: unknown) => string | undefined> = { timezone: timeZoneProblem, locale: localeProblem };
+
+/** Why `value` cannot be profile attribute `field`, for the attributes the engine reads (`timezone`, `locale`). */
+export function attributeProblem(field: string, value: unknown): string | undefined {
+  return Object.hasOwn(ENGINE_ATTRIBUTES, field) ? ENGINE_ATTRIBUTES[field]!(value) : undefined;
 }
 
 /** An event envelope's `time`: a date, a time and a zone (without one, `Date.parse` would read the machine's local time). */

@@ -217,7 +217,7 @@ class JourneyRuntime implements Runtime {
     storeUsers.set(this.store, this);
     this.loading ??= this.load().catch((e: unknown) => {
       this.loading = undefined;
-      if (storeUsers.get(this.store) === this) storeUsers.delete(this.store);
+      this.releaseStore();
       throw e;
     });
     await this.loading;
@@ -260,6 +260,10 @@ class JourneyRuntime implements Runtime {
     }
     await this.serial(() => this.commitSent());
     // Released once its last commit is done: the next runtime starts on a settled store.
+    this.releaseStore();
+  }
+
+  private releaseStore(): void {
     if (storeUsers.get(this.store) === this) storeUsers.delete(this.store);
   }
 

@@ -72,7 +72,7 @@ export class DueHeap {
     const due = this.dues.pop()!;
     if (i === this.ids.length) return;
     // The last entry fills the gap; it may belong above or below it.
-    if (due < this.dues[i]! || (due === this.dues[i]! && id < this.ids[i]!)) this.up(i, id, due);
+    if (before(due, id, this.dues[i]!, this.ids[i]!)) this.up(i, id, due);
     else this.down(i, id, due);
   }
 
@@ -82,7 +82,7 @@ export class DueHeap {
     const { ids, dues } = this;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!(due < dues[p]! || (due === dues[p]! && id < ids[p]!))) break;
+      if (!before(due, id, dues[p]!, ids[p]!)) break;
       this.put(i, ids[p]!, dues[p]!);
       i = p;
     }
@@ -96,7 +96,7 @@ export class DueHeap {
       const l = 2 * i + 1;
       if (l >= n) break;
       const c = l + 1 < n && this.less(l + 1, l) ? l + 1 : l;
-      if (!(dues[c]! < due || (dues[c]! === due && ids[c]! < id))) break;
+      if (!before(dues[c]!, ids[c]!, due, id)) break;
       this.put(i, ids[c]!, dues[c]!);
       i = c;
     }
@@ -111,10 +111,13 @@ export class DueHeap {
 
   /** Whether the entry at position a comes before the one at b: by due time, then id. */
   private less(a: number, b: number): boolean {
-    const da = this.dues[a]!;
-    const db = this.dues[b]!;
-    return da < db || (da === db && this.ids[a]! < this.ids[b]!);
+    return before(this.dues[a]!, this.ids[a]!, this.dues[b]!, this.ids[b]!);
   }
+}
+
+/** The heap's order: by due time, then id. */
+function before(dueA: number, idA: string, dueB: number, idB: string): boolean {
+  return dueA < dueB || (dueA === dueB && idA < idB);
 }
 
 /** Positions in the heap, best first: the frontier of `due`'s walk. */
