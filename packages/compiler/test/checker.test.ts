@@ -222,6 +222,26 @@ describe("narrowing", () => {
     expect(one(journey('  if profile.phone == null { wait 1h } else if length(profile.phone) > 3 { send sms { text "Hi" } to profile.phone }')).diagnostics).toEqual([]);
   });
 
+  it("a `set` in a nested block voids the check past the block", () => {
+    const guarded = '  if profile.phone == null { end }\n';
+    const sms = '  send sms { text "Hi" } to profile.phone';
+    const cases = [
+      "  if profile.email == \"a\" { set profile.phone = null }\n",
+      "  split {\n    A 50% { set profile.phone = null }\n    B 50% { wait 1h }\n  }\n",
+      "  wait for SiteVisited within 1d { wait 1h } timeout { if profile.email == \"a\" { set profile.phone = null } }\n",
+    ];
+    for (const c of cases) expect(shown(one(journey(guarded + c + sms))), c).toEqual(['J2002 "profile.phone"']);
+    // A branch that leaves cannot carry its assignment on; one that sets a value keeps none either way.
+    expect(one(journey(guarded + '  if profile.email == "a" {\n    set profile.phone = null\n    end\n  }\n' + sms)).diagnostics).toEqual([]);
+    // A sibling branch checked after the one that assigns still knows the check.
+    expect(one(journey(guarded + '  if profile.email == "a" { set profile.phone = null } else {\n' + sms + "\n  }")).diagnostics).toEqual([]);
+  });
+
+  it("a `set` late in a `repeat` body voids the check at its start (the next round)", () => {
+    const r = one(journey('  if profile.phone == null { end }\n  repeat 3 every 1d {\n    send sms { text "Hi" } to profile.phone\n    set profile.phone = null\n  }'));
+    expect(shown(r)).toEqual(['J2002 "profile.phone"']);
+  });
+
   it("through `not`", () => {
     expect(one(journey('  if not (profile.phone == null) { send sms { text "Hi" } to profile.phone }')).diagnostics).toEqual([]);
   });

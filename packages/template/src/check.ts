@@ -34,7 +34,8 @@ export type TemplateDiagnosticKind =
   | "helper-argument"
   | "not-a-list"
   | "unknown-partial"
-  | "raw-in-html";
+  | "raw-in-html"
+  | "duration-as-number";
 
 export interface TemplateFix {
   start: number;
@@ -118,8 +119,18 @@ class Checker {
       case "comment":
       case "delimiters":
         return;
-      case "mustache":
-        this.expr(n.expr, frame);
+      case "mustache": {
+        const t = this.expr(n.expr, frame);
+        // A duration is a number of milliseconds: in text it reads as "14400000". JSON content
+        // keeps the number (a machine reads it).
+        if (nonNull(t).kind === "duration" && this.env.escape !== "json") {
+          const e = n.expr;
+          const arg = e.kind === "call" && !e.subexpr ? `(${this.source.slice(e.start, e.end)})` : this.source.slice(e.start, e.end);
+          this.report("duration-as-number", "warning", "a duration renders as a number of milliseconds", e, {
+            fix: { start: e.start, end: e.end, text: `duration ${arg}`, title: "write it in words with `duration`" },
+            help: `write \`{{duration ${arg}}}\` for "4 hours"`,
+          });
+        }
         if (!n.escaped && this.env.escape === "html") {
           const text = this.source.slice(n.start, n.end);
           const fix =
@@ -132,6 +143,7 @@ class Checker {
           });
         }
         return;
+      }
       case "partial": {
         if (!this.env.partials.has(n.name)) {
           const s = suggest(n.name, this.env.partials);

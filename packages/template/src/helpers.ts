@@ -86,6 +86,7 @@ export const HELPER_SIGNATURES: readonly HelperSignature[] = [
   sig("currency", [{ name: "amount", type: T.number }, { name: "code", type: T.string, literal: currencyCodeProblem }], T.string, "The amount formatted as money in the ISO 4217 currency `code` (`\"EUR\"`), for the render's locale"),
   sig("number", [{ name: "value", type: T.number }, { name: "decimals", type: T.int, optional: true, literal: decimalsProblem }], T.string, "The number formatted for the render's locale, with exactly `decimals` decimals when given"),
   sig("date", [{ name: "value", type: dateLike }, { name: "format", type: dateFormat, optional: true }], T.string, "The date in the render's time zone and locale: `\"short\"`, `\"medium\"` (default), `\"long\"`, `\"full\"`, `\"iso\"` or `\"time\"`"),
+  sig("duration", [{ name: "value", type: T.duration }], T.string, "The duration in words for the render's locale (`1 hour, 30 minutes`), in days, hours, minutes and seconds"),
   sig("json", [{ name: "value", type: T.unknown }], T.string, "The value as JSON (never escaped as HTML inside JSON content)"),
   sig("eq", [{ name: "a", type: T.unknown }, { name: "b", type: T.unknown }], T.bool, "Whether `a` and `b` are equal"),
   sig("ne", [{ name: "a", type: T.unknown }, { name: "b", type: T.unknown }], T.bool, "Whether `a` and `b` differ"),
@@ -137,9 +138,9 @@ export function formatHelperSignature(s: HelperSignature, typeToString: (t: Type
 // Implementations
 
 /** Intl formatters are expensive to build (~µs) and cheap to reuse: cache them by their options. */
-const formatCache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+const formatCache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.ListFormat>();
 
-function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => F): F {
+function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.ListFormat>(key: string, make: () => F): F {
   let f = formatCache.get(key) as F | undefined;
   if (f === undefined) {
     if (formatCache.size > 500) formatCache.clear();
@@ -234,6 +235,41 @@ export function formatDate(ctx: HelperContext, value: unknown, format?: unknown)
   return cached(`d\u0000${ctx.locale}\u0000${ctx.timeZone}\u0000${fmt}`, () => new Intl.DateTimeFormat(ctx.locale, options)).format(d);
 }
 
+/** Units `duration` spells a length of time in, largest first, with their length in ms. */
+const DURATION_UNITS = [
+  ["day", 86_400_000],
+  ["hour", 3_600_000],
+  ["minute", 60_000],
+  ["second", 1000],
+  ["millisecond", 1],
+] as const;
+
+/**
+ * `4h` → "4 hours", `1h30m` → "1 hour, 30 minutes" (in the render's locale). Days are the
+ * largest unit: a week or a month is a calendar notion, and `14d` reads as "14 days".
+ * Milliseconds show only when the duration has some: `1500ms` is "1 second, 500 milliseconds".
+ */
+export function formatDuration(ctx: HelperContext, value: unknown): string {
+  const n = toNumber(value);
+  if (n === undefined) return "";
+  let rest = Math.round(Math.abs(n));
+  const parts: string[] = [];
+  for (const [unit, ms] of DURATION_UNITS) {
+    const count = Math.floor(rest / ms);
+    rest -= count * ms;
+    if (count === 0) continue;
+    // The sign goes on the first part only: -90m is "-1 hour, 30 minutes".
+    const sign = n < 0 && parts.length === 0 ? -1 : 1;
+    parts.push(unitFormatter(ctx, unit).format(sign * count));
+  }
+  if (!parts.length) return unitFormatter(ctx, "second").format(0);
+  return cached(`l\u0000${ctx.locale}`, () => new Intl.ListFormat(ctx.locale, { style: "long", type: "unit" })).format(parts);
+}
+
+function unitFormatter(ctx: HelperContext, unit: string): Intl.NumberFormat {
+  return cached(`u\u0000${ctx.locale}\u0000${unit}`, () => new Intl.NumberFormat(ctx.locale, { style: "unit", unit, unitDisplay: "long" }));
+}
+
 /** ISO 8601 with the offset of the render's time zone (`2026-12-01T10:00:00+01:00`, or `Z` in UTC). */
 function isoInZone(ctx: HelperContext, d: Date): string {
   const f = wallClockFormatter(ctx.timeZone);
@@ -305,6 +341,7 @@ export const HELPER_IMPLS: ReadonlyMap<string, HelperImpl> = new Map<string, Hel
   ["currency", (c, a, code) => formatCurrency(c, a, code)],
   ["number", (c, n, d) => formatNumber(c, n, d)],
   ["date", (c, d, f) => formatDate(c, d, f)],
+  ["duration", (c, d) => formatDuration(c, d)],
   ["json", (_c, v) => toJson(v)],
   ["eq", (_c, a, b) => a === b || (a == null && b == null)],
   ["ne", (_c, a, b) => !(a === b || (a == null && b == null))],

@@ -75,6 +75,15 @@ describe("checker: diagnostics", () => {
     const fixed = src.slice(0, d.fix!.start) + d.fix!.text + src.slice(d.fix!.end);
     expect(diags(fixed)).toEqual([]);
   });
+  it("a duration in text: a warning, with `duration` as the fix", () => {
+    const e: TemplateEnv = { ...env("none"), lookup: (n) => (n === "hold" ? T.duration : n === "maybe" ? T.optional(T.duration) : roots[n]) };
+    const d = one("Kept for {{hold}}.", e);
+    expect(d).toMatchObject({ kind: "duration-as-number", severity: "warning", start: 11, end: 15, fix: { text: "duration hold" } });
+    expect(one("{{default maybe hold}}", e).fix?.text).toBe("duration (default maybe hold)");
+    expect(diags("Kept for {{duration hold}}.", e)).toEqual([]);
+    // JSON content keeps the number: a machine reads it.
+    expect(diags("{{hold}}", { ...e, escape: "json" })).toEqual([]);
+  });
   it("unknown-field without a suggestion when nothing is close", () => {
     const d = one("{{profile.zzzzzzzz}}");
     expect(d.fix).toBeUndefined();

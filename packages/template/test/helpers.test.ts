@@ -4,9 +4,9 @@ import { HELPERS, HELPER_SIGNATURES, TemplateError, TemplateRenderError, compile
 const r = (src: string, data: unknown = {}, opts: Parameters<typeof renderTemplate>[2] = {}) => renderTemplate(src, data, { escape: "none", ...opts });
 
 describe("helper table", () => {
-  it("has exactly the brief's helpers, each documented", () => {
+  it("has exactly the brief's helpers and `duration`, each documented", () => {
     expect(HELPER_SIGNATURES.map((s) => s.name)).toEqual([
-      "default", "length", "upper", "lower", "capitalize", "truncate", "join", "first", "currency", "number", "date", "json", "eq", "ne", "gt", "lt", "and", "or", "not",
+      "default", "length", "upper", "lower", "capitalize", "truncate", "join", "first", "currency", "number", "date", "duration", "json", "eq", "ne", "gt", "lt", "and", "or", "not",
     ]);
     for (const s of HELPER_SIGNATURES) expect(s.doc.length).toBeGreaterThan(10);
   });
@@ -44,6 +44,17 @@ describe("helpers", () => {
     expect(r("{{length s}}", { s })).toBe("4");
     expect(r("{{truncate s 2}}", { s })).toBe("👨‍👩‍👧🇸🇪…");
     expect(r("{{truncate s 3}}", { s })).toBe("👨‍👩‍👧🇸🇪e\u0301…");
+  });
+  it("duration in words, for the locale", () => {
+    const h = 3_600_000;
+    expect(r("{{duration d}}", { d: 4 * h })).toBe("4 hours");
+    expect(r("{{duration d}}", { d: 1.5 * h })).toBe("1 hour, 30 minutes");
+    expect(r("{{duration d}}", { d: 14 * 24 * h + 1000 })).toBe("14 days, 1 second");
+    expect(r("{{duration d}}", { d: 1500 })).toBe("1 second, 500 milliseconds");
+    expect(r("{{duration d}}", { d: 0 })).toBe("0 seconds");
+    expect(r("{{duration d}}", { d: -1.5 * h })).toBe("-1 hour, 30 minutes");
+    expect(r("{{duration d}}", { d: 2 * h + 60_000 }, { locale: "de-DE" })).toBe("2 Stunden, 1 Minute");
+    expect(r("{{duration d}}|{{duration missing}}", { d: null })).toBe("|");
   });
   it("join and first", () => {
     expect(r("{{join xs}}|{{join xs ' / '}}|{{join missing}}", { xs: ["a", 1, "c"] })).toBe("a, 1, c|a / 1 / c|");

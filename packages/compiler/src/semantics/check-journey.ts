@@ -7,7 +7,7 @@ import { checkContentFields, reportUnknownDecl, rootScope } from "./check-declar
 import type { CheckContext } from "./context.js";
 import { checkCondition, expectType, requireValue, typeOf, widen, expectConstant, expectAtLeast } from "./expressions.js";
 import { checkRecommend } from "./recommend.js";
-import { Scope } from "./scope.js";
+import { pathKey, Scope } from "./scope.js";
 import { resolveType, paramTypes, returnType } from "./types.js";
 
 
@@ -180,8 +180,40 @@ export function checkBlock(ctx: CheckContext, steps: A.Step[], scope: Scope, bin
       // Checked all the same: a mistake in unreachable code is still a mistake.
     }
     checkStep(ctx, step, scope, bindings);
+    // A `set` in a nested block that carries on past it (`if a { set profile.x = null }`)
+    // may have run: past the step, what was known of its path is void.
+    for (const path of assignedWithin(step)) scope.forget(path);
     terminatedBy = leaving(step);
   }
+}
+
+/** The profile paths a step's nested blocks assign and may carry on past the step with. */
+function assignedWithin(s: A.Step): string[] {
+  const out: string[] = [];
+  const block = (b: A.Block | undefined) => {
+    if (!b || alwaysLeaves(b)) return;
+    for (const x of b.steps) {
+      if (x.kind === "Set") {
+        const path = pathKey(x.target);
+        if (path) out.push(path);
+      } else out.push(...assignedWithin(x));
+    }
+  };
+  if (s.kind === "If") {
+    for (const b of s.branches) block(b.body);
+    block(s.else);
+  } else if (s.kind === "Split") for (const a of s.arms) block(a.body);
+  else if (s.kind === "WaitFor") {
+    block(s.body);
+    block(s.timeout);
+  } else if (s.kind === "CallAction") block(s.onError);
+  else if (s.kind === "Repeat") block(s.body);
+  return out;
+}
+
+function forgetting(scope: Scope, paths: string[]): Scope {
+  for (const p of paths) scope.forget(p);
+  return scope;
 }
 
 /** Whether a block always leaves the journey (its last step is `end` or `jump to`). */
@@ -258,7 +290,8 @@ function checkStep(ctx: CheckContext, s: A.Step, scope: Scope, bindings: Binding
     case "Repeat":
       expectType(ctx, s.count, T.int, scope);
       if (s.every) expectType(ctx, s.every, T.duration, scope);
-      checkBlock(ctx, s.body.steps, scope.child(), bindings);
+      // A `set` later in the body has run before the next round reaches its start.
+      checkBlock(ctx, s.body.steps, forgetting(scope.child(), assignedWithin(s)), bindings);
       return;
     case "Jump":
       if (!ctx.symbols.journeys.has(s.journey.name)) reportUnknownDecl(ctx, "unknownJourney", s.journey, ctx.symbols.journeys.keys());

@@ -20,6 +20,7 @@ const CODE_OF: Record<TemplateDiagnostic["kind"], CodeName> = {
   "not-a-list": "templateNotAList",
   "unknown-partial": "templateUnknownPartial",
   "raw-in-html": "templateRawInHtml",
+  "duration-as-number": "templateDurationAsNumber",
 };
 
 export type Escape = "html" | "none" | "json";

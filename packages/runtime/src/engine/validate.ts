@@ -33,6 +33,11 @@ function typeLabel(t: Type): string {
       return t.name ?? "a record";
     case "optional":
       return `${typeLabel(t.inner)} or null`;
+    // How these travel in JSON is not obvious from their names.
+    case "duration":
+      return "duration (milliseconds, a number 0 or more)";
+    case "datetime":
+      return "datetime (an ISO 8601 string such as 2026-03-02T10:15:00Z)";
     default:
       return t.kind;
   }

@@ -41,8 +41,8 @@ describe("validate", () => {
     ["a null required field", (d: Record<string, unknown>) => (d["vip"] = null), [{ path: "data.vip", message: "must not be null" }]],
     ["an undeclared field", (d: Record<string, unknown>) => (d["extra"] = 1), [{ path: "data.extra", message: "is not a declared field" }]],
     ["a literal outside the union", (d: Record<string, unknown>) => (d["tier"] = "bronze"), [{ path: "data.tier", message: 'expected "gold" | "silver", found the string "bronze"' }]],
-    ["a date-time that is not one", (d: Record<string, unknown>) => (d["at"] = "2026-13-45T99:00:00Z"), [{ path: "data.at", message: 'expected datetime, found the string "2026-13-45T99:00:00Z"' }]],
-    ["a negative duration", (d: Record<string, unknown>) => (d["wait"] = -1), [{ path: "data.wait", message: "expected duration, found number -1" }]],
+    ["a date-time that is not one", (d: Record<string, unknown>) => (d["at"] = "2026-13-45T99:00:00Z"), [{ path: "data.at", message: 'expected datetime (an ISO 8601 string such as 2026-03-02T10:15:00Z), found the string "2026-13-45T99:00:00Z"' }]],
+    ["a negative duration", (d: Record<string, unknown>) => (d["wait"] = -1), [{ path: "data.wait", message: "expected duration (milliseconds, a number 0 or more), found number -1" }]],
     ["a list that is a record", (d: Record<string, unknown>) => (d["items"] = {}), [{ path: "data.items", message: "expected a list, found a record" }]],
     [
       "errors deep in a list, all of them",
