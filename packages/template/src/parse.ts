@@ -52,6 +52,9 @@ interface TagTok {
   close?: string;
   /** Whitespace before a standalone partial: its indentation. */
   indent: string;
+  /** Whitespace control (`{{~`, `~}}`): the white space of the text before / after the tag goes. */
+  trimBefore: boolean;
+  trimAfter: boolean;
 }
 
 type Tok = TextTok | TagTok;
@@ -63,6 +66,7 @@ export function parseTemplate(source: string): ParseResult {
   const errors: TemplateError[] = [];
   const toks = tokenize(source, errors);
   applyStandalone(source, toks);
+  applyWhitespaceControl(source, toks);
   const nodes = buildTree(source, toks, errors);
   return { nodes, errors };
 }
@@ -82,7 +86,9 @@ function tokenize(src: string, errors: TemplateError[]): Tok[] {
   while (pos < src.length) {
     const i = src.indexOf(open, pos);
     if (i < 0) break;
-    const p = i + open.length;
+    // Handlebars' whitespace control: `{{~` takes the white space before the tag.
+    const trimBefore = src.charCodeAt(i + open.length) === 126; /* ~ */
+    const p = i + open.length + (trimBefore ? 1 : 0);
     const c = src[p];
     let kind: TagKind;
     let cStart: number;
@@ -90,12 +96,20 @@ function tokenize(src: string, errors: TemplateError[]): Tok[] {
     let end: number;
     let newOpen: string | undefined;
     let newClose: string | undefined;
+    /** `~}}`: the tag takes the white space after it. */
+    let trimAfter = false;
     if (c === "!") {
       kind = "comment";
       if (src.startsWith("--", p + 1)) {
         cStart = p + 3;
         cEnd = src.indexOf("--" + close, cStart);
-        end = cEnd + 2 + close.length;
+        const tilde = src.indexOf("--~" + close, cStart);
+        // `--~}}` ends the comment and takes the white space after it.
+        if (tilde >= 0 && (cEnd < 0 || tilde < cEnd)) {
+          cEnd = tilde;
+          end = cEnd + 3 + close.length;
+          trimAfter = true;
+        } else end = cEnd + 2 + close.length;
       } else {
         cStart = p + 1;
         cEnd = src.indexOf(close, cStart);
@@ -119,12 +133,22 @@ function tokenize(src: string, errors: TemplateError[]): Tok[] {
       kind = "raw";
       cStart = p + 1;
       cEnd = findClose(src, cStart, "}" + close);
-      end = cEnd + 1 + close.length;
+      const tilde = findClose(src, cStart, "}~" + close);
+      if (tilde >= 0 && (cEnd < 0 || tilde < cEnd)) {
+        cEnd = tilde;
+        end = cEnd + 2 + close.length;
+        trimAfter = true;
+      } else end = cEnd + 1 + close.length;
     } else {
       kind = c === "&" ? "raw" : c === "#" ? "section" : c === "^" ? "inverted" : c === "/" ? "close" : c === ">" ? "partial" : "var";
       cStart = kind === "var" ? p : p + 1;
       cEnd = findClose(src, cStart, close);
       end = cEnd + close.length;
+    }
+    // `~}}` of the other tags (`--~}}` and `}~}}` were found above).
+    if (cEnd > cStart && !trimAfter && kind !== "delims" && src.charCodeAt(cEnd - 1) === 126 && !(kind === "comment" && src.startsWith("--", p + 1))) {
+      cEnd--;
+      trimAfter = true;
     }
     if (cEnd < 0) {
       const expected = kind === "comment" && src.startsWith("--", p + 1) ? "--" + close : c === "{" ? "}" + close : c === "=" ? "=" + close : close;
@@ -134,7 +158,7 @@ function tokenize(src: string, errors: TemplateError[]): Tok[] {
       break;
     }
     pushText(textStart, i);
-    const tag: TagTok = { t: "tag", kind, start: i, end, cStart, cEnd, indent: "" };
+    const tag: TagTok = { t: "tag", kind, start: i, end, cStart, cEnd, indent: "", trimBefore, trimAfter };
     if (kind === "var" && isElse(src, cStart, cEnd)) tag.kind = "else";
     if (newOpen !== undefined && newClose !== undefined) {
       tag.open = newOpen;
@@ -212,6 +236,18 @@ function applyStandalone(src: string, toks: Tok[]): void {
       prev.to = Math.min(prev.to, cut);
     }
     if (next) next.from = Math.max(next.from, next.start + Math.max(0, standaloneTail(src, next.start, next.end)));
+  }
+}
+
+/** `{{~` and `~}}`: the adjacent text loses all its white space on that side, line breaks included (as in Handlebars). */
+function applyWhitespaceControl(src: string, toks: Tok[]): void {
+  for (let k = 0; k < toks.length; k++) {
+    const tag = toks[k]!;
+    if (tag.t !== "tag") continue;
+    const prev = toks[k - 1];
+    const next = toks[k + 1];
+    if (tag.trimBefore && prev?.t === "text") while (prev.to > prev.from && isSpace(src.charCodeAt(prev.to - 1))) prev.to--;
+    if (tag.trimAfter && next?.t === "text") while (next.from < next.to && isSpace(src.charCodeAt(next.from))) next.from++;
   }
 }
 

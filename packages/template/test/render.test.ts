@@ -173,3 +173,25 @@ describe("safety", () => {
     }
   });
 });
+
+describe("whitespace control (`{{~`, `~}}`), as Handlebars 4.7 renders it", () => {
+  // Each expectation was rendered by handlebars 4.7.8 from the same template and data.
+  const cases: [string, Record<string, unknown>, string][] = [
+    ["a  {{~x~}}  b", { x: "X" }, "aXb"],
+    ["{{#if x~}}\n  y\n{{~/if}}!", { x: 1 }, "y!"],
+    ["<ul>\n  {{~#each xs~}}\n  <li>{{this}}</li>\n  {{~/each~}}\n</ul>", { xs: [1, 2] }, "<ul><li>1</li><li>2</li></ul>"],
+    ["a {{~{h}~}} b", { h: "<i>" }, "a<i>b"],
+    ["a {{~! c ~}} b", {}, "ab"],
+    ["a {{~!-- c --~}} b", {}, "ab"],
+    ["{{#if f}}x{{~else~}}  y  {{/if}}", { f: false }, "y  "],
+    ["a {{~> P ~}} b", {}, "a[p]b"],
+    ["{{#each xs}}\n  {{~this}}\n{{/each}}", { xs: [1, 2] }, "1\n2\n"],
+    [" {{~#if x}}\n a \n{{/if~}} ", { x: 1 }, " a \n"],
+  ];
+  it.each(cases)("%j", (src, data, expected) => {
+    expect(renderTemplate(src, data, { partials: { P: "[p]" } })).toBe(expected);
+  });
+  it("a `~` elsewhere is still a syntax error", () => {
+    expect(() => renderTemplate("{{ ~x}}", {})).toThrow(TemplateError);
+  });
+});

@@ -454,6 +454,8 @@ function templateCompletion(doc: Doc, offset: number): CompletionItem[] {
   const closed = value.indexOf("}}", open + 2);
   if (closed >= 0 && closed + 2 <= at) return [];
   let inner = value.slice(open + 2, at);
+  // Whitespace control (`{{~`) comes before the sigil.
+  if (inner.startsWith("~")) inner = inner.slice(1);
   if (inner.startsWith("{") || inner.startsWith("&")) inner = inner.slice(1);
   const m = /[A-Za-z0-9_.@]*$/.exec(inner)!;
   const word = m[0];

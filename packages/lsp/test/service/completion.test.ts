@@ -238,6 +238,12 @@ describe("inside templates", () => {
     expect(labels(tpl("{{#each c.items as |line|}}x{{/<|>"))).toEqual(["each"]);
   });
 
+  it("completes the same after whitespace control (`{{~`)", () => {
+    expect(labels(tpl("{{~#<|>"))).toEqual(["if", "unless", "each", "with"]);
+    expect(labels(tpl("{{#each c.items as |line|~}}{{~line.<|>"))).toEqual(["sku", "name", "price", "qty", "category"]);
+    expect(labels(tpl("{{~> <|>"))).toEqual(["Footer"]);
+  });
+
   it("offers names in a journey's inline content and in subjects", () => {
     const l = labels(journey('  send email { subject "Hi {{<|>" html "x" } to profile.email'));
     expect(l).toEqual(expect.arrayContaining(["cart", "profile", "unsubscribeUrl"]));
