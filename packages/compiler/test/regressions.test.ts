@@ -317,4 +317,24 @@ template Nudge() for sms {
 `;
     expect(shown(run(text))).toEqual(['J4002 "Footer"']);
   });
+
+  it("a cycle of fragments is one error, in the fragment on it that sorts first, with the path", () => {
+    const r = run(`profile { email: string }
+fragment C """c {{> A}}"""
+fragment A """a {{> B}}"""
+fragment B """b {{> C}}"""
+`);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(["J4008 fragment `A` includes itself through `A` → `B` → `C` → `A`: it would never finish"]);
+    expect(shown(r)).toEqual(['J4008 "B"']);
+    // Two cycles through B (A ⇄ B and B ⇄ C): two errors.
+    const two = run(`profile { email: string }
+fragment A """a {{> B}}"""
+fragment B """b {{> A}} {{> C}}"""
+fragment C """c {{> B}}"""
+`);
+    expect(two.diagnostics.map((d) => d.message)).toEqual([
+      "fragment `A` includes itself through `A` → `B` → `A`: it would never finish",
+      "fragment `B` includes itself through `B` → `C` → `B`: it would never finish",
+    ]);
+  });
 });

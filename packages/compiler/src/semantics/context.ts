@@ -103,6 +103,21 @@ export class CheckContext {
     return seen;
   }
 
+  /** The fragments from `from` to `to` along includes (`from` first, `to` last), shortest first; undefined when `to` is not reached. */
+  fragmentPath(from: string, to: string): string[] | undefined {
+    const parent = new Map<string, string | null>([[from, null]]);
+    for (let queue = [from], i = 0; i < queue.length; i++) {
+      const at = queue[i]!;
+      if (at === to) {
+        const path: string[] = [];
+        for (let x: string | null = at; x !== null; x = parent.get(x)!) path.unshift(x);
+        return path;
+      }
+      for (const next of this.fragment(at).includes) if (!parent.has(next)) parent.set(next, at), queue.push(next);
+    }
+    return undefined;
+  }
+
   /** The runtime names fragment `name` reads, itself or through the fragments it includes. */
   fragmentRuntimeNames(name: string): string[] {
     return [...new Set([name, ...this.fragmentsIncluded(name)].flatMap((f) => this.fragment(f).runtimeNames))];

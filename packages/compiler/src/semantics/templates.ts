@@ -37,11 +37,11 @@ export function checkContent(ctx: CheckContext, s: A.StringExpr, scope: Scope, e
     names: () => scope.names(),
     partials: ctx.fragmentNames(),
     partialProblem: (name) => {
-      // Inside fragment `fragment`: including itself, or one that includes it, never ends.
-      // (Reported on the side of the name that sorts first: two fragments that include each
-      // other are one mistake.)
-      if (fragment !== undefined && (name === fragment || (fragment < name && ctx.fragmentsIncluded(name).has(fragment)))) {
-        const message = name === fragment ? `fragment \`${name}\` includes itself` : `fragment \`${name}\` includes \`${fragment}\` again: fragments that include each other never finish`;
+      // Inside fragment `fragment`: including itself, or one that leads back to it, never
+      // ends. A cycle is one mistake: reported once, in the fragment on it that sorts first.
+      const back = fragment === undefined ? undefined : name === fragment ? [name] : ctx.fragmentPath(name, fragment);
+      if (back && back.every((f) => fragment! <= f)) {
+        const message = back.length === 1 ? `fragment \`${name}\` includes itself` : `fragment \`${fragment}\` includes itself through ${[fragment, ...back].map((f) => `\`${f}\``).join(" → ")}: it would never finish`;
         return { kind: "unknown-partial", message };
       }
       // A fragment sees every runtime name; the content including it may not (`unsubscribeUrl` is email's).

@@ -86,6 +86,13 @@ describe("withDefaults", () => {
     expect(withDefaults(undefined, { kind: "optional", inner: plain })).toBeNull();
   });
 
+  it("a defaulted field sent as null gets its default, as if left out (docs/language.md)", () => {
+    const d = valid() as Record<string, unknown> & { items: Record<string, unknown>[] };
+    d.items[0]!["size"] = null;
+    expect(validate(d, cart, "data")).toEqual([]);
+    expect((withDefaults(d, cart) as typeof d).items[0]).toEqual({ sku: "A", qty: 1, note: null, size: "M" });
+  });
+
   it("emptyRecord: every field its default, or null", () => {
     const d = emptyRecord(item);
     expect(d).toEqual({ sku: null, qty: null, note: null, size: "M" });
