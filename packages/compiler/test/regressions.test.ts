@@ -55,6 +55,21 @@ describe("regression: parseFile throws when a file ends inside a declaration", (
   });
 });
 
+describe("a template left unfinished at the end of the file (as while typing)", () => {
+  it("still resolves: no `unknown template` at its sends, and one message for the end of the file", () => {
+    const text = `${PROFILE}event Go { n: int }
+journey J {
+  on Go
+  send email Hi() to profile.email
+}
+template Hi() for email {
+  subject "Hi"
+  text `;
+    const r = sane(text);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(["J0005 unexpected end of file: expected an expression"]);
+  });
+});
+
 describe("regression: the checker throws on declarations the parser recovered", () => {
   // Recovery leaves fields of AST nodes undefined (params, args, blocks, expressions); the
   // checker reads them. Each input below has one syntax error and must report just that.

@@ -71,19 +71,20 @@ function syntaxMessage(e: IRecognitionException, text: string): string {
   // condition is being written: in `popular(by = views)` the fix is something else).
   if (e.token.tokenType === t.Equals && inCondition(text, e.token.startOffset)) return `unexpected \`=\`: to compare, write \`==\``;
   const found = describe(e.token);
-  if (e.name === "NotAllInputParsedException") return `unexpected ${found}: ${RULE_CONTEXT["file"]}`;
+  const unexpected = e.token.image === "" ? "unexpected end of file" : `unexpected ${found}`;
+  if (e.name === "NotAllInputParsedException") return `${unexpected}: ${RULE_CONTEXT["file"]}`;
   if (e.name === "MismatchedTokenException") {
     const m = /-->\s*(.+?)\s*<--/.exec(e.message);
     const expected = m ? (t.allTokens.find((x) => x.name === m[1] || x.LABEL === m[1]) ?? { name: m[1]! }) : undefined;
-    if (expected?.name === "EOF") return `unexpected ${found}: ${RULE_CONTEXT["file"]}`;
+    if (expected?.name === "EOF") return `${unexpected}: ${RULE_CONTEXT["file"]}`;
     if (expected) return `expected ${tokenLabel(expected)}, found ${found}`;
   }
   const rules = e.context.ruleStack;
   for (let i = rules.length - 1; i >= 0; i--) {
     const ctx = RULE_CONTEXT[rules[i]!];
-    if (ctx) return `unexpected ${found}: ${ctx}`;
+    if (ctx) return `${unexpected}: ${ctx}`;
   }
-  return `unexpected ${found}`;
+  return unexpected;
 }
 
 export function parseFile(path: string, text: string): ParseResult {

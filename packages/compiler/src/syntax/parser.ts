@@ -113,11 +113,12 @@ export class JourneyParser extends EmbeddedActionsParser {
    */
   declarations: A.Declaration[] = [];
   /**
-   * A journey being parsed, as far as it got: when recovery gives up on it (it is unfinished,
-   * as while typing), it is kept, marked recovered, so that its name still resolves and the
-   * editor still knows its bindings. See `keepUnfinished`.
+   * A journey or template being parsed, as far as it got: when recovery gives up on it (it is
+   * unfinished, as while typing), it is kept, marked recovered, so that its name still
+   * resolves (no "unknown template" at every `send` of it) and the editor still knows a
+   * journey's bindings. See `keepUnfinished`.
    */
-  unfinished?: A.JourneyDecl;
+  unfinished?: A.JourneyDecl | A.TemplateDecl;
 
   public file = this.RULE("file", (): void => {
     this.MANY(() => {
@@ -135,7 +136,10 @@ export class JourneyParser extends EmbeddedActionsParser {
     const d = this.unfinished;
     if (!d) return;
     const last = this.LA(0);
-    if (last && Number.isFinite(last.startOffset)) d.span.end = d.body.span.end = Math.max(d.span.end, tokEnd(last));
+    if (last && Number.isFinite(last.startOffset)) {
+      d.span.end = Math.max(d.span.end, tokEnd(last));
+      if (d.kind === "JourneyDecl") d.body.span.end = d.span.end;
+    }
     d.recovered = true;
     this.declarations.push(d);
     this.unfinished = undefined;
@@ -339,19 +343,16 @@ export class JourneyParser extends EmbeddedActionsParser {
   private templateDecl = this.RULE("templateDecl", (): A.TemplateDecl => {
     const kw = this.CONSUME(t.Template);
     const name = this.CONSUME(t.Identifier);
-    const params = this.SUBRULE(this.paramList);
+    // Built as it is parsed, for `unfinished` (the channel is a blank name until it is read).
+    const id = this.ident(name);
+    const d: A.TemplateDecl = { kind: "TemplateDecl", name: id, params: [], channel: { name: "", span: { start: id.span.end, end: id.span.end } }, fields: [], span: this.spanFrom(kw.startOffset), keywordSpan: tokSpan(kw) };
+    this.ACTION(() => (this.unfinished = d));
+    d.params = this.SUBRULE(this.paramList) ?? [];
     this.CONSUME(t.For);
-    const channel = this.CONSUME(t.Name);
-    const fields = this.SUBRULE(this.contentBlock);
-    return {
-      kind: "TemplateDecl",
-      name: this.ident(name),
-      params,
-      channel: this.ident(channel),
-      fields,
-      span: this.spanFrom(kw.startOffset),
-      keywordSpan: tokSpan(kw),
-    };
+    d.channel = this.ident(this.CONSUME(t.Name));
+    d.fields = this.SUBRULE(this.contentBlock) ?? [];
+    d.span = this.spanFrom(kw.startOffset);
+    return d;
   });
 
   private channelDecl = this.RULE("channelDecl", (): A.ChannelDecl => {
