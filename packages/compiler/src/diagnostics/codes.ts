@@ -122,6 +122,7 @@ export const codes = {
   variantAfterDefault: kind("J5010", "variant `{name}` is never chosen: the variant before it has no condition", "warning"),
   invalidPeriod: kind("J5011", "the active period ends before it starts"),
   onErrorInExperience: kind("J5012", "`on error` has no place in an experience: a failed call skips to the next variant"),
+  duplicateVariant: kind("J5013", "variant `{name}` is declared more than once in this experience"),
 
   // ── J6xxx tests ──
   testEventData: kind("J6001", "{message}"),

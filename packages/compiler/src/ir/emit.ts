@@ -1,5 +1,5 @@
 /** Checked AST → IR. Deterministic: declarations in name order, no counters, no clocks. */
-import type { Type } from "@journey/template";
+import { partialNames, type Type } from "@journey/template";
 import type { CheckResult } from "../semantics/checker.js";
 import type { CheckContext } from "../semantics/context.js";
 import { CHANNELS } from "../semantics/builtins.js";
@@ -291,7 +291,29 @@ class Emitter {
       steps,
       variants,
     };
-    return versioned(x);
+    return versioned(x, this.includedFragments(variants));
+  }
+
+  /**
+   * The fragments an experience's contents include (through each other too), with their
+   * texts, as JSON: part of its version, since a fragment changes what it shows. Undefined
+   * when it includes none (its version is then the hash of its own JSON alone).
+   */
+  private includedFragments(variants: IRVariant[]): string | undefined {
+    const ctx = this.checked.ctx;
+    const names = new Set<string>();
+    for (const v of variants) {
+      for (const c of [v.content ?? "", ...(v.split?.arms.map((a) => a.content) ?? [])]) {
+        if (!c.includes("{{")) continue;
+        for (const n of partialNames(c)) for (const f of [n, ...ctx.fragmentsIncluded(n)]) names.add(f);
+      }
+    }
+    if (!names.size) return undefined;
+    const texts = [...names].sort().map((n) => {
+      const body = ctx.symbols.fragments.get(n)?.decl.body;
+      return [n, body?.kind === "String" ? body.value : ""];
+    });
+    return JSON.stringify(texts);
   }
 
   // ── tests ────────────────────────────────────────────────────────────────────────

@@ -23,10 +23,13 @@ export interface WithJson<T> {
   json: JsonPieces;
 }
 
-/** `value` with `version`, the hash of its JSON text, added as its last key. */
-export function versioned<T extends object>(value: T): WithJson<T & { version: string }> {
+/**
+ * `value` with `version`, the hash of its JSON text (followed by `also`, what else its
+ * behaviour depends on, when given), added as its last key.
+ */
+export function versioned<T extends object>(value: T, also?: string): WithJson<T & { version: string }> {
   const json = JSON.stringify(value);
-  const version = digest(json);
+  const version = digest(also === undefined ? json : [json, also]);
   const v = value as T & { version: string };
   v.version = version;
   // `value` has keys (an id at least): its text ends with the `}` the version goes before.

@@ -17,13 +17,22 @@ export function rootScope(ctx: CheckContext): Scope {
   return s;
 }
 
+/** Defaults fit their field's type, in nested records too (`consent: { email: bool = true }`). */
 export function checkFieldDefaults(ctx: CheckContext, fields: A.FieldDecl[], type: Type): void {
   if (type.kind !== "record") return;
   for (const f of fields) {
-    if (!f.default || isConstant(f.default) === undefined) continue;
     const ft = fieldType(type, f.name.name);
-    if (ft) expectType(ctx, f.default, ft, new Scope());
+    if (!ft) continue;
+    checkNestedDefaults(ctx, f.type, ft);
+    if (!f.default || isConstant(f.default) === undefined) continue;
+    expectType(ctx, f.default, ft, new Scope());
   }
+}
+
+function checkNestedDefaults(ctx: CheckContext, te: A.TypeExpr, t: Type): void {
+  const inner = nonNull(t);
+  if (te.kind === "RecordType") checkFieldDefaults(ctx, te.fields, inner);
+  else if (te.kind === "NamedType" && te.name.name === "list" && te.args[0] && inner.kind === "list") checkNestedDefaults(ctx, te.args[0], inner.element);
 }
 
 export function checkAudience(ctx: CheckContext, d: A.AudienceDecl): void {

@@ -3,7 +3,7 @@ import { suggest, T, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
 import { surfacesOverlap } from "@journey/ir";
 import { constNumber } from "./constants.js";
-import { rootScope } from "./check-declarations.js";
+import { checkFieldDefaults, rootScope } from "./check-declarations.js";
 import { Bindings, checkCall, checkSplitArms } from "./check-journey.js";
 import type { CheckContext } from "./context.js";
 import { checkCondition, expectType, typeOf, widen, expectConstant } from "./expressions.js";
@@ -16,16 +16,18 @@ import { contextType } from "./types.js";
 export const FORMATS = ["html", "json", "text"] as const;
 
 /** `web://host/path#slot` or `mobileapp://app.id/path#slot`; `*` stands for any path. */
-const SURFACE = /^(web|mobileapp):\/\/([A-Za-z0-9.-]+)(\/[^#\s]*)?#([A-Za-z0-9_-]+)$/;
+const SURFACE = /^(web|mobileapp):\/\/([A-Za-z0-9.-]+)(\/[^#\s\p{Cc}]*)?#([A-Za-z0-9_-]+)$/u;
 
 export function surfaceProblem(uri: string): string | undefined {
   const m = SURFACE.exec(uri);
   // One `*` stands for the varying part of a page's path (see surfaceMatches in @journey/ir).
   if (m && uri.split("*").length > 2) return "a surface has at most one `*`";
+  // A browser sends its page's host in lower case: `Shop.Example.com` would never match.
+  if (m && m[1] === "web" && m[2] !== m[2]!.toLowerCase()) return `a web host is written in lower case: \`${m[2]!.toLowerCase()}\``;
   if (m) return undefined;
   if (!/^(web|mobileapp):\/\//.test(uri)) return "a surface starts with `web://` or `mobileapp://`";
   if (!uri.includes("#")) return "a surface ends with `#slot` (for example `#hero`)";
-  if (/\s/.test(uri)) return "a surface has no spaces";
+  if (/[\s\p{Cc}]/u.test(uri)) return "a surface has no spaces or control characters";
   return "expected `web://host/path#slot` or `mobileapp://app.id/path#slot`";
 }
 
@@ -37,12 +39,15 @@ export function checkExperience(ctx: CheckContext, d: A.ExperienceDecl): void {
   if (surfaces.length === 0) ctx.report("missingSurface", { name: d.name.name }, d.name.span);
   for (const s of surfaces) {
     const problem = surfaceProblem(s.uri.value);
-    if (problem) ctx.report("malformedSurface", { uri: s.uri.value, reason: problem }, s.uri.span);
+    // Control characters are shown escaped, as they would be written (`\u0000`).
+    const shown = s.uri.value.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    if (problem) ctx.report("malformedSurface", { uri: shown, reason: problem }, s.uri.span);
   }
   // Context first: every step and variant may read it, wherever it is written.
   for (const item of d.items) {
     if (item.kind === "Context") {
       const type = contextType(ctx, ctx.file, item.fields);
+      checkFieldDefaults(ctx, item.fields, type);
       const target = { file: ctx.file, span: item.span };
       scope.define({ name: "context", type, kind: "context", target });
       ctx.reference(item.span, "context", "context", target, type, true);
@@ -87,9 +92,13 @@ export function checkExperience(ctx: CheckContext, d: A.ExperienceDecl): void {
         if (item.alias) bindings.define(scope, item.alias, t, "call");
         break;
       }
-      case "Variant":
+      case "Variant": {
+        // Decisions name the variant shown: two of one name could not be told apart.
+        const same = variants.find((v) => v.name.name === item.name.name);
+        if (same) ctx.report("duplicateVariant", { name: item.name.name }, item.name.span, { related: [ctx.related(ctx.file, same.name.span, "first declared here")] });
         variants.push(item);
         break;
+      }
     }
   }
   if (!format) ctx.report("missingFormat", { name: d.name.name }, d.name.span);

@@ -3,6 +3,7 @@
  * order), layout and comments do not touch versions or node ids, and editing one step
  * leaves every other step's id alone so waiting instances survive a redeploy.
  */
+import { createHash } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { compile, type IR, type SourceInput } from "@journey/compiler";
 import { briefExample, inlineProjects, sampleProjects, type Project } from "./fixtures.js";
@@ -251,5 +252,36 @@ describe("journey versions", () => {
     for (const v of Object.values(versions(base))) expect(v).toMatch(/^[0-9a-f]{16}$/);
     expect(base.hash).toMatch(/^[0-9a-f]{16}$/);
     expect(new Set(Object.values(versions(base))).size).toBe(Object.keys(versions(base)).length);
+  });
+});
+
+describe("experience versions", () => {
+  const project = (legal: string): SourceInput[] => [
+    {
+      path: "x.journey",
+      text: `profile { email: string }
+fragment Legal """${legal}"""
+fragment Fine """<small>{{> Legal}}</small>"""
+experience WithFooter {
+  surface "web://s.example.com/#a"
+  format html
+  variant D { content "<p>Hi</p>{{> Fine}}" }
+}
+experience Plain {
+  surface "web://s.example.com/#b"
+  format html
+  variant D { content "<p>Hi</p>" }
+}
+`,
+    },
+  ];
+
+  test("a fragment the content includes (through another one) is part of the version; other experiences keep theirs", () => {
+    const before = build(project("Terms apply.")).ir;
+    const after = build(project("Terms and conditions apply.")).ir;
+    expect(after.experiences.WithFooter!.version).not.toBe(before.experiences.WithFooter!.version);
+    expect(after.experiences.Plain!.version).toBe(before.experiences.Plain!.version);
+    // Without fragments, the version is the hash of the experience's own JSON, as a journey's.
+    expect(after.experiences.Plain!.version).toBe(createHash("sha256").update(JSON.stringify({ ...after.experiences.Plain!, version: undefined })).digest("hex").slice(0, 16));
   });
 });

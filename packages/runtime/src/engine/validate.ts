@@ -264,6 +264,46 @@ function collect(value: unknown, type: Type, path: string, errors: ValidationErr
   }
 }
 
+/**
+ * `value` without the record fields `type` does not declare, at any depth (copied where
+ * something goes). For data whose producer is not the project's to define: an action's
+ * response (an API answers with many fields) and an experience's context (one request's
+ * context serves several experiences). Events and profiles keep the strict check.
+ */
+export function declaredOnly(value: unknown, type: Type): unknown {
+  if (value === null || typeof value !== "object") return value;
+  switch (type.kind) {
+    case "optional":
+      return declaredOnly(value, type.inner);
+    case "list": {
+      if (!Array.isArray(value)) return value;
+      let out: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const d = declaredOnly(value[i], type.element);
+        if (d !== value[i]) (out ??= value.slice())[i] = d;
+      }
+      return out ?? value;
+    }
+    case "record": {
+      if (Array.isArray(value)) return value;
+      const obj = value as Record<string, unknown>;
+      const names = declared(type);
+      let changed = false;
+      for (const k of Object.keys(obj)) if (!names.has(k)) changed = true;
+      const out: Record<string, unknown> = {};
+      for (const f of type.fields) {
+        if (!Object.hasOwn(obj, f.name)) continue;
+        const d = declaredOnly(obj[f.name], f.type);
+        if (d !== obj[f.name]) changed = true;
+        out[f.name] = d;
+      }
+      return changed ? out : value;
+    }
+    default:
+      return value;
+  }
+}
+
 /** A present (non-null) value with its defaults filled in, copied on write. */
 type Fill = (value: unknown) => unknown;
 

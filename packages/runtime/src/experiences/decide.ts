@@ -8,13 +8,13 @@
  */
 import { randomUUID } from "node:crypto";
 import { surfaceMatches, type IR, type IRExperience, type IRExperienceStep, type IRVariant } from "@journey/ir";
-import { parseTemplate, rootNames, type CompiledTemplate, type Type } from "@journey/template";
+import { parseTemplate, rootNames, type CompiledTemplate } from "@journey/template";
 import { evaluate, pathRoots, type EvalEnv } from "../engine/evaluate.js";
 import type { Program } from "../engine/program.js";
 import { splitBucket } from "../engine/split.js";
 import type { Effect } from "../engine/state.js";
 import { isValidTimeZone, parseInstant } from "../engine/time.js";
-import { validate, withDefaults } from "../engine/validate.js";
+import { declaredOnly, validate, withDefaults } from "../engine/validate.js";
 import { isLocal, recommendLocally, requestFor, resolveRecommendation, type Recommendation, type RecommendDeps } from "../recs/resolve.js";
 import { withSecrets, type ActionExecutor } from "../shell/actions.js";
 
@@ -47,6 +47,8 @@ export type Decision =
 export interface DecideDeps {
   program: Program;
   profile: Record<string, unknown>;
+  /** False when the store has no such profile (`profile` is then every field's default, or null). */
+  knownProfile?: boolean;
   actions: ActionExecutor;
   recommend: Omit<RecommendDeps, "deadlineMs" | "now" | "profile">;
   /** Filled into action headers when a call is made. */
@@ -58,6 +60,8 @@ export interface DecideDeps {
 /** What every surface of one request shares. */
 interface PerRequest {
   deps: DecideDeps;
+  /** False for a profile the store does not have: its fields are null, even required ones. */
+  known: boolean;
   profileId: string;
   context: Record<string, unknown>;
   now: number;
@@ -70,6 +74,7 @@ export async function decide(deps: DecideDeps, request: DecideRequest, now: numb
   const zone = deps.profile["timezone"];
   const r: PerRequest = {
     deps,
+    known: deps.knownProfile ?? true,
     profileId: request.profileId,
     context: request.context ?? {},
     now,
@@ -93,21 +98,28 @@ export async function decide(deps: DecideDeps, request: DecideRequest, now: numb
  * The first experience claiming the surface that has content for the profile. Synchronous
  * unless an experience has to wait for a remote answer (the usual decision waits for nothing).
  */
-function decideSurface(r: PerRequest, surface: string, from = 0, first?: Decision): Decision | Promise<Decision> {
+function decideSurface(r: PerRequest, surface: string, from = 0, first?: Decision, deadline?: number): Decision | Promise<Decision> {
   const xs = claiming(r.deps.program.ir, surface);
   for (let i = from; i < xs.length; i++) {
     const x = xs[i]!;
     if (!active(x.active, r.now, r.timeZone)) continue;
-    const d = decideExperience(r, x, surface);
-    if (d instanceof Promise) return d.then((d) => (d.content !== null ? d : decideSurface(r, surface, i + 1, first ?? d)));
+    // The first experience tried sets the deadline of the surface's whole decision: those
+    // tried after it (when it has no content) share what is left of it.
+    const until = Math.min(Date.now() + x.timeoutMs, deadline ?? Infinity);
+    deadline ??= until;
+    const d = decideExperience(r, x, surface, until);
+    if (d instanceof Promise) return d.then((d) => (d.content !== null ? d : decideSurface(r, surface, i + 1, first ?? d, deadline)));
     if (d.content !== null) return d;
     first ??= d;
   }
-  return first ?? { surface, content: null, reason: "no experience claims this surface" };
+  return first ?? { surface, content: null, reason: xs.length ? "no experience claiming this surface is active now" : "no experience claims this surface" };
 }
 
 /** Per IR and surface: the experiences claiming it, highest priority first. */
 const claims = new WeakMap<IR, Map<string, IRExperience[]>>();
+/** The characters of the surfaces each memo keeps, and the most it may keep (~2 MB). */
+const memoChars = new WeakMap<Map<string, IRExperience[]>, number>();
+const MEMO_CHARS = 1_000_000;
 
 function claiming(ir: IR, surface: string): IRExperience[] {
   let bySurface = claims.get(ir);
@@ -117,8 +129,13 @@ function claiming(ir: IR, surface: string): IRExperience[] {
     xs = Object.values(ir.experiences)
       .filter((x) => x.surfaces.some((p) => surfaceMatches(p, surface)))
       .sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : 1));
-    // Requests name surfaces freely (every product page under a wildcard): keep the memo bounded.
-    if (bySurface.size >= 10_000) bySurface.clear();
+    // Requests name surfaces freely (every product page under a wildcard): keep the memo
+    // bounded, in entries and in the characters of the surfaces it keeps.
+    const size = (memoChars.get(bySurface) ?? 0) + surface.length;
+    if (bySurface.size >= 10_000 || size > MEMO_CHARS) {
+      bySurface.clear();
+      memoChars.set(bySurface, surface.length);
+    } else memoChars.set(bySurface, size);
     bySurface.set(surface, xs);
   }
   return xs;
@@ -174,16 +191,21 @@ interface Loaded {
   deadline: number;
   /** Why each failed step failed, by the name it binds. */
   failed: Map<string, string>;
+  /**
+   * Failed steps whose failure is expected, not recorded as errors: a `let` over the fields of
+   * a profile the store does not have (an anonymous visitor), which are null.
+   */
+  expected: Set<string>;
   /** Which algorithm produced each item, by recommendation name. */
   sources: Map<string, { key: string; source: string }[]>;
 }
 
-function decideExperience(r: PerRequest, x: IRExperience, surface: string): Decision | Promise<Decision> {
+function decideExperience(r: PerRequest, x: IRExperience, surface: string, deadline: number): Decision | Promise<Decision> {
   let context = r.context;
   if (x.context) {
     // One request's context serves every surface it asks for: each experience reads the
     // fields it declares (the others are not its business), with their defaults filled in.
-    const given = declaredFields(r.context, x.context);
+    const given = declaredOnly(r.context, x.context) as Record<string, unknown>;
     const problems = validate(given, x.context, "context");
     if (problems.length) {
       const reason = `invalid context: ${problems[0]!.path} ${problems[0]!.message}`;
@@ -193,7 +215,7 @@ function decideExperience(r: PerRequest, x: IRExperience, surface: string): Deci
     context = withDefaults(given, x.context) as Record<string, unknown>;
   }
   const vars: Record<string, unknown> = { profile: r.deps.profile, context };
-  const loaded: Loaded = { vars, env: { vars, now: r.now, timeZone: r.timeZone }, deadline: Date.now() + x.timeoutMs, failed: new Map(), sources: new Map() };
+  const loaded: Loaded = { vars, env: { vars, now: r.now, timeZone: r.timeZone }, deadline, failed: new Map(), expected: new Set(), sources: new Map() };
   const waiting = load(r, x, loaded, 0);
   return waiting ? waiting.then(() => choose(r, x, surface, loaded)) : choose(r, x, surface, loaded);
 }
@@ -207,6 +229,7 @@ function load(r: PerRequest, x: IRExperience, l: Loaded, from: number): Promise<
       const message = `${s.kind} ${name ? `\`${name}\` ` : ""}failed: ${(e as Error).message}`;
       if (name) l.failed.set(name, message);
       else recordError(r, x, undefined, message);
+      if (name && s.kind === "let" && !r.known) l.expected.add(name);
     };
     try {
       const waiting = runStep(r, x, l, s);
@@ -222,6 +245,9 @@ function load(r: PerRequest, x: IRExperience, l: Loaded, from: number): Promise<
 function runStep(r: PerRequest, x: IRExperience, l: Loaded, s: IRExperienceStep): Promise<void> | undefined {
   const { deps, now } = r;
   if (s.kind === "let") {
+    // A `let` over a step that failed fails with it (its variants are skipped for that step).
+    const blocked = l.failed.size ? [...letRoots(s)].find((n) => l.failed.has(n)) : undefined;
+    if (blocked) throw new Error(`it reads \`${blocked}\`, which failed`);
     l.vars[s.name] = evaluate(s.value, l.env);
     return undefined;
   }
@@ -249,16 +275,18 @@ function runStep(r: PerRequest, x: IRExperience, l: Loaded, s: IRExperienceStep)
   req.retries = 0; // a page is waiting: no time for retries
   return withTimeout(deps.actions.execute(withSecrets(req, deps.secrets)), req.timeoutMs).then((value) => {
     const returns = deps.program.ir.actions[s.action]?.returns;
-    const problems = returns ? validate(value, returns, "response") : [];
+    // Fields the action does not declare are not its business (an API answers with many).
+    const response = returns ? declaredOnly(value, returns) : value;
+    const problems = returns ? validate(response, returns, "response") : [];
     if (problems.length) throw new Error(`${problems[0]!.path} ${problems[0]!.message}`);
-    if (s.alias) l.vars[s.alias] = returns ? withDefaults(value, returns) : value;
+    if (s.alias) l.vars[s.alias] = returns ? withDefaults(response, returns) : response;
   });
 }
 
 /** The first variant that applies, rendered; a variant that cannot be shown is skipped, and why is recorded. */
 function choose(r: PerRequest, x: IRExperience, surface: string, l: Loaded): Decision {
   const { deps, now } = r;
-  const { failed, sources } = l;
+  const { failed, expected, sources } = l;
   let decision: Decision | undefined;
   /** Failed steps already recorded, with the first variant they made skip. */
   const reported = new Set<string>();
@@ -268,7 +296,7 @@ function choose(r: PerRequest, x: IRExperience, surface: string, l: Loaded): Dec
       const p = plan(deps.program, x, v);
       const blocked = failed.size ? [...p.uses].find((n) => failed.has(n)) : undefined;
       if (blocked) {
-        if (!reported.has(blocked)) recordError(r, x, v.name, `skipped: ${failed.get(blocked)!}`);
+        if (!reported.has(blocked) && !expected.has(blocked)) recordError(r, x, v.name, `skipped: ${failed.get(blocked)!}`);
         reported.add(blocked);
         continue;
       }
@@ -306,7 +334,7 @@ function choose(r: PerRequest, x: IRExperience, surface: string, l: Loaded): Dec
     }
   }
   // A failure no variant was skipped for is still recorded, for the experience.
-  for (const [n, message] of failed) if (!reported.has(n)) recordError(r, x, undefined, message);
+  for (const [n, message] of failed) if (!reported.has(n) && !expected.has(n)) recordError(r, x, undefined, message);
   return decision ?? { surface, content: null, reason: "no variant applies", experience: x.id };
 }
 
@@ -345,6 +373,11 @@ function plan(program: Program, x: IRExperience, v: IRVariant): Plan {
     const uses = new Set<string>();
     for (const c of [v.content ?? "", ...(v.split?.arms.map((a) => a.content) ?? [])]) for (const n of rootNames(c)) uses.add(n);
     if (v.when) pathRoots(v.when, uses);
+    // Through the experience's `let`s, last first: `let first = recs[0]` read by the variant uses `recs`.
+    for (let i = x.steps.length - 1; i >= 0; i--) {
+      const s = x.steps[i]!;
+      if (s.kind === "let" && uses.has(s.name)) for (const n of letRoots(s)) uses.add(n);
+    }
     p = { uses, ...(v.content !== undefined ? { content: prepare(v.content) } : {}), arms: v.split?.arms.map((a) => prepare(a.content)) ?? [] };
     plans.set(v, p);
   }
@@ -392,10 +425,11 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   ]).finally(() => clearTimeout(timer));
 }
 
-/** The fields of `value` that record type `type` declares. */
-function declaredFields(value: Record<string, unknown>, type: Type): Record<string, unknown> {
-  if (type.kind !== "record" || !value || typeof value !== "object" || Array.isArray(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const f of type.fields) if (Object.hasOwn(value, f.name)) out[f.name] = value[f.name];
-  return out;
+/** The names a `let` reads, found once per step. */
+const letReads = new WeakMap<IRExperienceStep, Set<string>>();
+
+function letRoots(s: Extract<IRExperienceStep, { kind: "let" }>): Set<string> {
+  let roots = letReads.get(s);
+  if (!roots) letReads.set(s, (roots = pathRoots(s.value)));
+  return roots;
 }

@@ -12,7 +12,7 @@ import { SystemClock, VirtualClock, type Clock } from "../clock.js";
 import { Program } from "../engine/program.js";
 import { newProfileState, nextDue, type CallRequest, type Effect, type EventEnvelope, type ProfileState } from "../engine/state.js";
 import { step, type Input } from "../engine/step.js";
-import { copyData, emptyRecord, INSTANT_MESSAGE, isInstant, validate, validateProfile, withDefaults, type ValidationError } from "../engine/validate.js";
+import { copyData, declaredOnly, emptyRecord, INSTANT_MESSAGE, isInstant, validate, validateProfile, withDefaults, type ValidationError } from "../engine/validate.js";
 import { loadIR } from "../ir/load.js";
 import { IncrementalCatalogEngine } from "../recs/incremental.js";
 import { windowsIn } from "../recs/options.js";
@@ -215,14 +215,17 @@ class JourneyRuntime implements Runtime {
     const user = storeUsers.get(this.store);
     if (user && user !== this) throw new Error("this store is already used by another runtime that has not been stopped: one runtime per store (stop the other first)");
     storeUsers.set(this.store, this);
+    const restarting = this.loading !== undefined && this.stopped;
     this.loading ??= this.load().catch((e: unknown) => {
       this.loading = undefined;
       this.releaseStore();
       throw e;
     });
     await this.loading;
-    // Also after `stop()`: the timers stayed stored, the loop picks them up again.
+    // Also after `stop()`: the timers stayed stored, the loop picks them up again, and what
+    // waits in the outbox (a delivery that failed) is carried out again, as by a new runtime.
     this.stopped = false;
+    if (restarting) await this.serial(async () => this.dispatch(await this.store.pendingEffects(Number.MAX_SAFE_INTEGER), true));
     if (!this.clock.virtual) this.schedule();
   }
 
@@ -295,10 +298,13 @@ class JourneyRuntime implements Runtime {
       throw new InvalidInputError(`invalid decide request: at most ${MAX_SURFACES} surfaces, ${request.surfaces.length} given`, [{ path: "surfaces", message: `at most ${MAX_SURFACES}` }]);
     }
     if (typeof request.profileId !== "string" || !request.profileId) throw new InvalidInputError("invalid decide request: profileId must be a non-empty string", [{ path: "profileId", message: "must be a non-empty string" }]);
+    if (request.now !== undefined && !(typeof request.now === "number" && Number.isFinite(request.now))) {
+      throw new InvalidInputError("invalid decide request: now must be a time in milliseconds since 1970 (Date.parse(\"2026-03-02T10:00:00Z\"))", [{ path: "now", message: "must be a finite number of milliseconds" }]);
+    }
     const state = await this.store.viewProfile(request.profileId);
     // An unknown profile gets the default path: its fields are absent (null).
     const profile = state?.attributes ?? emptyRecord(this.ir.profile);
-    return decide({ ...this.decideDeps(), profile }, request, request.now ?? this.clock.now());
+    return decide({ ...this.decideDeps(), profile, knownProfile: state !== undefined }, request, request.now ?? this.clock.now());
   }
 
   /** What every decision shares, made once per program. */
@@ -546,6 +552,7 @@ class JourneyRuntime implements Runtime {
       await this.serial(() => this.runDue(time));
     }
     if (this.clock instanceof VirtualClock) this.clock.set(time);
+    await this.serial(() => this.retryFailedDeliveries());
   }
 
   /**
@@ -604,7 +611,8 @@ class JourneyRuntime implements Runtime {
 
   private async retryFailedDeliveries(): Promise<void> {
     if (!this.failedDeliveries.size) return;
-    const now = Date.now();
+    // On a virtual clock the backoff is in its time: `advanceTo` retries what it made due.
+    const now = this.clock.now();
     const pending = await this.store.pendingEffects(1000);
     const due = pending.filter((e) => (e.type === "send" || e.type === "decision") && (this.failedDeliveries.get(e.key)?.next ?? Infinity) <= now);
     if (!due.length) return;
@@ -675,7 +683,7 @@ class JourneyRuntime implements Runtime {
           this.failedDeliveries.delete(e.key);
         } catch (err) {
           const attempts = (this.failedDeliveries.get(e.key)?.attempts ?? 0) + 1;
-          this.failedDeliveries.set(e.key, { attempts, next: Date.now() + Math.min(1000 * 2 ** attempts, 300_000) });
+          this.failedDeliveries.set(e.key, { attempts, next: this.clock.now() + Math.min(1000 * 2 ** attempts, 300_000) });
           const what = e.type === "send" ? "channel send" : "recording a decision";
           this.log.error({ err, key: e.key, ...(e.type === "send" ? { channel: e.channel } : {}), attempts }, `${what} failed; it stays in the outbox and is retried`);
         }
@@ -717,8 +725,10 @@ class JourneyRuntime implements Runtime {
 
   private async call(request: CallRequest, key: string): Promise<Input> {
     try {
-      const value = await this.actions.execute(withSecrets(request, this.options.secrets ?? {}));
+      const answer = await this.actions.execute(withSecrets(request, this.options.secrets ?? {}));
       const returns = this.ir.actions[request.action]?.returns;
+      // Fields the action does not declare are not its business (an API answers with many).
+      const value = returns ? declaredOnly(answer, returns) : answer;
       const errors = returns ? validate(value, returns, "response") : [];
       if (errors.length) return { kind: "result", request: key, ok: false, error: `${errors[0]!.path} ${errors[0]!.message}` };
       return { kind: "result", request: key, ok: true, value: returns ? withDefaults(value, returns) : value };

@@ -37,6 +37,7 @@ const responses = {
     { match: { city: "São Paulo" }, response: { tempC: 30, condition: "sun" } },
     { match: { city: "Nowhere" }, error: "HTTP 503" },
     { match: { city: "Broken" }, response: { tempC: "hot", condition: "sun" } },
+    { match: { city: "Oslo" }, response: { tempC: 2, condition: "rain", humidity: 80, wind: { kmh: 30 } } },
   ],
   Voucher: [{ match: { customer: "ok@example.com" }, response: { code: "RAIN10" } }, { error: "coupon service down" }],
 };
@@ -105,6 +106,15 @@ describe("call", () => {
     expect(call!.ok).toBe(false);
     expect(call!.error).toContain("response.tempC");
     expect(ofType(timeline, "send").map((s) => s.content["subject"])).toEqual(["no weather", "after call"]);
+  });
+
+  it("fields the action does not declare are ignored (an API answers with many), and not kept", async () => {
+    const { timeline } = await visit("Oslo");
+    expect(ofType(timeline, "call").map((c) => [c.action, c.ok])).toEqual([
+      ["Weather", true],
+      ["Voucher", true],
+    ]);
+    expect(ofType(timeline, "send").map((s) => s.content["subject"])).toEqual(["after call", "rainy: RAIN10 2"]);
   });
 
   it("without canned responses every call fails at once", async () => {

@@ -169,6 +169,39 @@ describe("the deadline bounds the whole decision", { retry: 2 }, () => {
     expect(JSON.parse(contentOf(d))).toEqual({ items: [{ sku: "A", name: "a", inStock: true }] });
   });
 
+  it("experiences tried after the first (it had no content) share what is left of its deadline", async () => {
+    const fallbacks = withSchema(`
+      experience B1 {
+        surface "web://s/#b"
+        format text
+        timeout 60ms
+        priority 2
+        call Weather("b1") as w
+        variant X when w.tempC > -100 { content "B1" }
+      }
+      experience B2 {
+        surface "web://s/#b"
+        format text
+        timeout 60ms
+        priority 1
+        call Weather("b2") as w
+        variant X when w.tempC > -100 { content "B2" }
+      }
+      experience B3 {
+        surface "web://s/#b"
+        format text
+        timeout 500ms
+        call Weather("b3") as w
+        variant X when w.tempC > -100 { content "B3" }
+        variant Default { content "B3 default" }
+      }
+    `);
+    const h = await runtimeOf(fallbacks, { actions: actions(400) });
+    const { value, ms } = await timed(() => h.one("web://s/#b", "p"));
+    expect(value).toMatchObject({ content: "B3 default" });
+    expect(ms).toBeLessThanOrEqual(60 + SLACK);
+  });
+
   it("surfaces of one request are decided concurrently: two slow ones take one deadline, not two", async () => {
     const h = await runtimeOf(ir, { actions: actions(500) });
     const { value, ms } = await timed(() => h.rt.decide({ surfaces: [WEATHER, "web://shop.example.com/#default-timeout"], profileId: "p" }));

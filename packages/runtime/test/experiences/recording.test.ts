@@ -96,6 +96,35 @@ describe("decisions are recorded through the outbox", () => {
     expect(accepted.map((e) => e.key)).toEqual([d2!.content !== null && d2!.decisionId]);
     await rt.stop();
   });
+
+  it("a delivery that failed is retried on a virtual clock as it advances, and by a `start()` after `stop()`", async () => {
+    const store = new MemoryStore();
+    const accepted: string[] = [];
+    let fail = true;
+    const clock = new VirtualClock(T0);
+    const rt = createRuntime({ ir, store, clock, actions: sunny(), decisions: { record: async (e) => void (fail ? (() => { throw new Error("down"); })() : accepted.push(e.key)) } });
+    await rt.start();
+    const [d] = await rt.decide({ surfaces: [HERO], profileId: "p1" });
+    const key = d!.content !== null ? d!.decisionId : "";
+    await rt.ingest([]);
+    fail = false;
+    // Backed off for 2 s (in the clock's time): not yet, then once.
+    await rt.advanceTo(T0 + 1000);
+    expect(accepted).toEqual([]);
+    await rt.advanceTo(T0 + 3000);
+    expect(accepted).toEqual([key]);
+    expect(await store.pendingEffects(10)).toEqual([]);
+
+    // Failed again, then the runtime stopped and started: delivered by the start.
+    fail = true;
+    const [d2] = await rt.decide({ surfaces: [HERO], profileId: "p1" });
+    await rt.ingest([]);
+    await rt.stop();
+    fail = false;
+    await rt.start();
+    expect(accepted).toEqual([key, d2!.content !== null ? d2!.decisionId : ""]);
+    await rt.stop();
+  });
 });
 
 describe("errors are recorded with the experience, the variant and the source span", () => {
@@ -153,6 +182,94 @@ describe("context", () => {
     expect(contentOf(await h.one("web://s/#banner", "p"))).toBe("lang=en page=");
     const both = await h.rt.decide({ surfaces: ["web://s/#banner", "web://s/#stock"], profileId: "p", context: { page: "/p/1", sku: "X1" } });
     expect(both.map((d) => d.content)).toEqual(["lang=en page=/p/1", "stock X1"]);
+  });
+
+  it("at every depth: a nested record's undeclared fields are another experience's business", async () => {
+    const nested = withSchema(`
+      experience A {
+        surface "web://s/#a"
+        format text
+        context { page: { url: string } }
+        variant D { content "A {{context.page.url}}" }
+      }
+      experience B {
+        surface "web://s/#b"
+        format text
+        context { page: { lang: string }, tags: list<{ name: string }> = [] }
+        variant D { content "B {{context.page.lang}} {{#each context.tags}}{{name}}{{/each}}" }
+      }
+    `);
+    const h = await runtimeOf(nested);
+    const both = await h.rt.decide({ surfaces: ["web://s/#a", "web://s/#b"], profileId: "p", context: { page: { url: "/x", lang: "de" }, tags: [{ name: "n", weight: 2 }] } });
+    expect(both.map((d) => d.content)).toEqual(["A /x", "B de n"]);
+  });
+});
+
+describe("requests and data the project does not define", () => {
+  it("`now` that is not a number of milliseconds is refused, with its path", async () => {
+    const h = await runtimeOf(ir);
+    for (const now of ["2026-12-05T00:00:00Z", Number.NaN, Infinity, { valueOf: () => 1 }]) {
+      await expect(h.rt.decide({ surfaces: [HERO], profileId: "p", now } as never)).rejects.toMatchObject({ name: "InvalidInputError", errors: [{ path: "now" }] });
+    }
+    expect(variantOf(await h.one(HERO, "p", { now: T0 + 1000 }))).toBe("Sunny");
+  });
+
+  it("an action's response may carry fields the action does not declare (an API answers with many)", async () => {
+    const h = await runtimeOf(ir, { actions: new ScriptedActions(() => ({ tempC: 21, condition: "sun", humidity: 40, wind: { kmh: 12 } })) });
+    expect(await h.one(HERO, "p")).toMatchObject({ variant: "Sunny" });
+    await h.settle();
+    expect(h.effects.filter((e) => e.type === "error")).toEqual([]);
+  });
+
+  it("an unknown profile: what fails only because its fields are null skips its variants without an error record", async () => {
+    const anonymous = withSchema(`
+      experience Points {
+        surface "web://s/#points"
+        format text
+        let toGold = 1000 - profile.points
+        variant Close when toGold < 100 { content "{{toGold}} to gold" }
+        variant Default { content "welcome" }
+      }
+    `);
+    const h = await runtimeOf(anonymous, { stored: { broken: { points: null } } });
+    expect(contentOf(await h.one("web://s/#points", "nobody"))).toBe("welcome");
+    await h.settle();
+    expect(h.effects.filter((e) => e.type === "error")).toEqual([]);
+    // A stored profile whose data makes the `let` fail is still an error worth recording.
+    expect(contentOf(await h.one("web://s/#points", "broken"))).toBe("welcome");
+    await h.settle();
+    expect(h.effects.filter((e) => e.type === "error")).toHaveLength(1);
+  });
+
+  it("a decision lists the recommended items its variant reads through a `let`", async () => {
+    const viaLet = withSchema(`
+      experience Top {
+        surface "web://s/#top"
+        format text
+        recommend recs = popular(by: views) limit 3
+        let firstRec = recs[0]
+        variant ViaLet when firstRec != null { content "{{firstRec.name}}" }
+        variant Default { content "none" }
+      }
+    `);
+    const h = await runtimeOf(viaLet);
+    h.rt.catalog!.upsertItems([{ sku: "A", name: "item A", inStock: true }]);
+    await h.rt.ingest([{ id: "v1", type: "View", profileId: "q", time: new Date(T0 - 1000).toISOString(), data: { sku: "A" } }]);
+    expect(await h.one("web://s/#top", "p")).toMatchObject({ variant: "ViaLet", content: "item A", items: [{ key: "A", source: "popular" }] });
+  });
+
+  it("the reason for a surface whose experiences are all outside their active period says so", async () => {
+    const inactive = withSchema(`
+      experience Winter {
+        surface "web://s/#season"
+        format text
+        active from 2025-12-01 to 2025-12-31
+        variant D { content "winter" }
+      }
+    `);
+    const h = await runtimeOf(inactive);
+    expect(await h.one("web://s/#season", "p")).toMatchObject({ content: null, reason: "no experience claiming this surface is active now" });
+    expect(await h.one("web://s/#other", "p")).toMatchObject({ content: null, reason: "no experience claims this surface" });
   });
 });
 
