@@ -46,10 +46,34 @@ export function htmlStrings(file: ast.SourceFile): Set<ast.StringExpr> {
   return out;
 }
 
+const TAG = /\{\{\{?[\s\S]*?\}?\}\}/g;
+
 /**
- * The template tags of a text (`{{…}}`, `{{{…}}}`), white space inside them collapsed: HTML
- * formatting may move tags and break lines inside them, but must not change one.
+ * HTML with each template tag (`{{…}}`, `{{{…}}}`) replaced by a word of its own, for
+ * Prettier's HTML printer: a word is never broken, never has its spaces collapsed, and is
+ * text wherever it stands (an attribute value too). `restore` puts the tags back.
  */
-export function templateTags(text: string): string[] {
-  return [...text.matchAll(/\{\{\{?[\s\S]*?\}?\}\}/g)].map((m) => m[0].replace(/\s+/g, " "));
+export function maskTags(html: string): { masked: string; restore: (text: string) => string } {
+  // A prefix the text does not hold, so no word of the text is taken for a tag.
+  let prefix = "jtag";
+  while (html.includes(prefix)) prefix += "x";
+  const tags: string[] = [];
+  const masked = html.replace(TAG, (tag) => `${prefix}${tags.push(tag) - 1}q`);
+  const word = new RegExp(`${prefix}(\\d+)q`, "g");
+  return { masked, restore: (text) => text.replace(word, (w, i: string) => tags[Number(i)] ?? w) };
+}
+
+/**
+ * What HTML formatting may not change: the text without its white space, template tags
+ * kept exactly. Formatting that adds or moves anything but white space (a closing tag the
+ * source left implicit, a quote changed) is not used for that string.
+ */
+export function htmlSkeleton(html: string): string {
+  let out = "";
+  let at = 0;
+  for (const m of html.matchAll(TAG)) {
+    out += html.slice(at, m.index).replace(/\s+/g, "") + m[0];
+    at = m.index + m[0].length;
+  }
+  return out + html.slice(at).replace(/\s+/g, "");
 }

@@ -7,7 +7,7 @@
 import { codes, LineIndex, parseFile, type ast, type Diagnostic } from "@journey/compiler";
 import * as prettier from "prettier";
 import type { Doc, Parser, Plugin, Printer, SupportLanguage, SupportOptions } from "prettier";
-import { htmlStrings, templateTags } from "./html.js";
+import { htmlSkeleton, htmlStrings, maskTags } from "./html.js";
 import { JourneyPrinter } from "./print/printer.js";
 import { unfaithful } from "./verify.js";
 
@@ -112,10 +112,13 @@ const journeyPrinter: Printer<JourneyRoot> = {
     return async (textToDoc) => {
       for (const s of htmlStrings(root.file)) {
         try {
-          const htmlDoc = await textToDoc(s.value, { parser: "html" });
+          // Template tags go to the HTML printer as plain words: it never breaks or changes one.
+          const { masked, restore } = maskTags(s.value);
+          const maskedDoc = await textToDoc(masked, { parser: "html" });
+          const htmlDoc = prettier.doc.utils.mapDoc(maskedDoc, (d) => (typeof d === "string" ? restore(d) : d));
           const printed = prettier.doc.printer.printDocToString(htmlDoc, { ...options, printWidth: Infinity } as never).formatted;
-          // The result must fit back in a `"""` string, with the same template tags in the same order.
-          if (!printed.includes('"""') && templateTags(printed).join("\n") === templateTags(s.value).join("\n")) root.html.set(s, htmlDoc);
+          // The result must fit back in a `"""` string, and differ from the source in white space only.
+          if (!printed.includes('"""') && htmlSkeleton(printed) === htmlSkeleton(s.value)) root.html.set(s, htmlDoc);
         } catch {
           // HTML that Prettier cannot parse stays as written.
         }

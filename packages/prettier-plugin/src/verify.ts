@@ -4,18 +4,20 @@
  * A file that would fail any of these is left as it is and the reason reported.
  */
 import { parseFile, type ast } from "@journey/compiler";
+import { htmlSkeleton } from "./html.js";
 
 /** Keys of AST nodes that only locate them. */
 const POSITION_KEYS = new Set(["span", "keywordSpan", "opSpan", "modeSpan", "percentSpan"]);
 
 /**
  * The AST of a file without positions, as one string: equal for two texts exactly when they
- * mean the same. `masked` strings (reformatted HTML) count only as "a string".
+ * mean the same. `masked` strings (reformatted HTML) count by what HTML formatting may not
+ * change: their text but for white space, template tags exactly.
  */
 export function fingerprint(file: ast.SourceFile, masked: ReadonlySet<object> = new Set()): string {
   return JSON.stringify(file.declarations, (key, value: unknown) => {
     if (POSITION_KEYS.has(key)) return undefined;
-    if (value && typeof value === "object" && masked.has(value)) return "<masked>";
+    if (value && typeof value === "object" && masked.has(value)) return { html: htmlSkeleton((value as ast.StringExpr).value) };
     return value;
   });
 }

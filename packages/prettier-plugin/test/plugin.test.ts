@@ -156,6 +156,43 @@ describe("HTML inside html strings", () => {
   });
 });
 
+describe("HTML formatting never changes a template tag or anything but white space", () => {
+  const templates = (text: string) => {
+    const { ir, errors } = irWithoutPositions(fixtureProject(text));
+    expect(errors).toEqual([]);
+    const all = (ir as { templates: Record<string, { content: { html?: { template: string } } }> }).templates;
+    return { Long: all["Long"]!.content.html!.template, Loop: all["Loop"]!.content.html!.template };
+  };
+  const text = `template Long() for email {
+  subject "s"
+  html """
+    <p>Dear {{default profile.firstName 'valued customer of our little shop in the north of Sweden'}}, hi</p>
+    <p>{{#if (eq profile.tier 'gold  member')}}Gold{{/if}}</p>
+  """
+}
+template Loop(cart: CartAbandoned) for email {
+  subject "s"
+  html """<ul>{{#each cart.items as |x|}}<li>{{x.name}}{{/each}}</ul>"""
+}
+`;
+
+  it("keeps tags whole (a literal inside one is never broken or its spaces collapsed) at any width", async () => {
+    const before = templates(text);
+    for (const printWidth of [40, 60, 100]) {
+      const out = await fmt(text, { journeyFormatHtml: true, printWidth });
+      const after = templates(out);
+      expect(after["Long"]).toContain("{{default profile.firstName 'valued customer of our little shop in the north of Sweden'}}");
+      expect(after["Long"]).toContain("'gold  member'");
+      expect(after["Long"]!.replace(/\s+/g, "")).toBe(before["Long"]!.replace(/\s+/g, ""));
+    }
+  });
+
+  it("leaves a string as written when the HTML printer would add to it (an implicit `</li>` made explicit)", async () => {
+    const out = await fmt(text, { journeyFormatHtml: true });
+    expect(templates(out)["Loop"]).toBe(templates(text)["Loop"]);
+  });
+});
+
 describe("a project's own Prettier configuration", () => {
   const dir = mkdtempSync(join(tmpdir(), "journey-prettierrc-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

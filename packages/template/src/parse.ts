@@ -65,8 +65,9 @@ const STANDALONE_KINDS: ReadonlySet<TagKind> = new Set<TagKind>(["section", "inv
 export function parseTemplate(source: string): ParseResult {
   const errors: TemplateError[] = [];
   const toks = tokenize(source, errors);
-  applyStandalone(source, toks);
+  // `~` first, as Handlebars: a standalone tag then takes only the indentation `~` left.
   applyWhitespaceControl(source, toks);
+  applyStandalone(source, toks);
   const nodes = buildTree(source, toks, errors);
   return { nodes, errors };
 }
@@ -232,7 +233,8 @@ function applyStandalone(src: string, toks: Tok[]): void {
     if (prev) {
       const lineStart = afterLastBreak(src, prev.start, prev.end);
       const cut = lineStart < 0 ? prev.start : lineStart;
-      tag.indent = src.slice(cut, prev.end);
+      // The indentation is what this cut removes (none when `~` took it already).
+      tag.indent = prev.to > Math.max(cut, prev.from) ? src.slice(Math.max(cut, prev.from), prev.to) : "";
       prev.to = Math.min(prev.to, cut);
     }
     if (next) next.from = Math.max(next.from, next.start + Math.max(0, standaloneTail(src, next.start, next.end)));
@@ -269,11 +271,15 @@ function blank(src: string, start: number, end: number): boolean {
   return true;
 }
 
-/** The length of `[ \t]*(\r?\n|$)` at the start of [start, end), or -1 when it does not match. */
+/**
+ * The length of `[ \t]*(\r?\n|$)` at the start of [start, end), or -1 when it does not
+ * match. `$` is the end of the template: a text that ends where another tag starts is not
+ * the end of its line.
+ */
 function standaloneTail(src: string, start: number, end: number): number {
   let i = start;
   while (i < end && (src.charCodeAt(i) === 32 || src.charCodeAt(i) === 9)) i++;
-  if (i === end) return i - start;
+  if (i === end) return end === src.length ? i - start : -1;
   if (src.charCodeAt(i) === 10) return i + 1 - start;
   if (src.charCodeAt(i) === 13 && i + 1 < end && src.charCodeAt(i + 1) === 10) return i + 2 - start;
   return -1;

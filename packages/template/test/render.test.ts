@@ -174,6 +174,18 @@ describe("safety", () => {
   });
 });
 
+describe("a tag is standalone only when nothing but white space and the line's end follow it", () => {
+  // Found by a differential fuzz against Handlebars 4.7.8 and mustache.js 4.2.0, which agree.
+  it.each([
+    ["{{#if o}} {{/if}}", { o: 1 }, " "],
+    ["{{#each xs}} {{/each}}", { xs: [1, 2] }, "  "],
+    ["Items:\n{{#each xs}} {{.}}{{/each}}", { xs: [1, 2] }, "Items:\n 1 2"],
+    ["{{!-- a}} b --}}\t{{t}}", { t: "T" }, "\tT"],
+  ] as [string, Record<string, unknown>, string][])("%j", (src, data, expected) => {
+    expect(renderTemplate(src, data, { escape: "none" })).toBe(expected);
+  });
+});
+
 describe("whitespace control (`{{~`, `~}}`), as Handlebars 4.7 renders it", () => {
   // Each expectation was rendered by handlebars 4.7.8 from the same template and data.
   const cases: [string, Record<string, unknown>, string][] = [
@@ -187,6 +199,9 @@ describe("whitespace control (`{{~`, `~}}`), as Handlebars 4.7 renders it", () =
     ["a {{~> P ~}} b", {}, "a[p]b"],
     ["{{#each xs}}\n  {{~this}}\n{{/each}}", { xs: [1, 2] }, "1\n2\n"],
     [" {{~#if x}}\n a \n{{/if~}} ", { x: 1 }, " a \n"],
+    // `~` takes the indentation before a standalone partial: none is left to indent it with.
+    ["a\n  {{~> P}}\n", {}, "a[p]"],
+    ["a{{! c ~}}\n  {{> P}}\nb", {}, "a[p]b"],
   ];
   it.each(cases)("%j", (src, data, expected) => {
     expect(renderTemplate(src, data, { partials: { P: "[p]" } })).toBe(expected);
