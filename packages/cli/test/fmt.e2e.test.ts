@@ -138,6 +138,23 @@ describe("journey fmt", () => {
     expect(read(dir, "reminder.journey")).toContain("journey Reminder {\n    on CartAbandoned as cart\n        where cart.total > 0\n");
   });
 
+  it("an invalid .prettierrc, endOfLine \"cr\" and a lone CR are refused with a clear error, files untouched", () => {
+    const cases: [string, Record<string, string>, RegExp][] = [
+      ["bad-width", { ".prettierrc": JSON.stringify({ printWidth: "wide" }), "model.journey": MODEL }, /model\.journey: its Prettier configuration is invalid \(Invalid printWidth value/],
+      ["bad-syntax", { ".prettierrc": '{ "printWidth": 40,', "model.journey": MODEL }, /model\.journey: its Prettier configuration is invalid/],
+      ["cr", { ".prettierrc": JSON.stringify({ endOfLine: "cr" }), "model.journey": MODEL }, /endOfLine "cr" is not supported/],
+      ["lone-cr", { "model.journey": `${MODEL}fragment F """\n  <p>a</p>\r\r\n  <p>b</p>\n"""\n` }, /a lone carriage return \(CR\) at 6:11/],
+    ];
+    for (const [name, files, message] of cases) {
+      const dir = folder(name, files);
+      const r = journey(["fmt"], dir);
+      expect(r.status, name).toBe(1);
+      expect(r.stderr + r.stdout, name).toMatch(message);
+      expect(r.stderr + r.stdout, name).not.toContain("internal error");
+      expect(read(dir, "model.journey"), name).toBe(files["model.journey"]);
+    }
+  });
+
   it("keeps a byte order mark", () => {
     const dir = folder("bom", { "model.journey": "\uFEFF" + MODEL });
     expect(journey(["fmt"], dir).status).toBe(0);

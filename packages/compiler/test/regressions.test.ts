@@ -353,3 +353,19 @@ fragment C """c {{> B}}"""
     ]);
   });
 });
+
+describe("long operator chains (review of 6 December 2026)", () => {
+  // Thousands of operators folded into a tree every later phase walks recursively: the
+  // checker overflowed the stack ("internal error") at about 2,000.
+  const chain = (operators: number) => `${PROFILE}audience A = ${Array.from({ length: operators }, () => "1").join(" + ")} > 0\n`;
+
+  it("500 operators compile and build", () => {
+    const r = sane(chain(499));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.ir).toBeDefined();
+  });
+
+  it("more are one J0013 over the expression, whatever their number", () => {
+    for (const n of [501, 20_000]) expect(sane(chain(n)).diagnostics.map((d) => d.code)).toEqual(["J0013"]);
+  });
+});

@@ -97,6 +97,7 @@ const journeyPrinter: Printer<JourneyRoot> = {
     const root = path.node;
     if (root.type !== "JourneyFile") throw new Error(`unexpected node ${String((root as { type?: unknown }).type)}`);
     const html = (options as JourneyOptions).journeyFormatHtml === true;
+    if (options.endOfLine === "cr") throw new JourneyFormatError(`cannot format ${root.file.path}: endOfLine "cr" is not supported (Journey reads a lone CR as a character, not a line break: the result would mean something else); use "lf", "crlf" or "auto"`);
     const docOut = new JourneyPrinter(root.file, root.html).printFile();
     // The promise of the formatter, checked before anything is written.
     const formatted = prettier.doc.printer.printDocToString(docOut, options as never).formatted;
@@ -161,7 +162,21 @@ export interface FormatOptions {
  * faithful formatting. Used by `journey fmt` and by the language server.
  */
 export async function format(text: string, options: FormatOptions = {}): Promise<string> {
-  return prettier.format(text, { ...options, filepath: options.filepath ?? "input.journey", parser: "journey", plugins: [plugin] });
+  const filepath = options.filepath ?? "input.journey";
+  refuseLoneCarriageReturn(text, filepath);
+  return prettier.format(text, { ...options, filepath, parser: "journey", plugins: [plugin] });
+}
+
+/**
+ * Prettier reads every CR as a line break before a plugin sees the text; Journey reads a CR
+ * not followed by LF as a character (in a string, in a comment), so such a text would come
+ * back meaning something else. Refused, with where it is.
+ */
+function refuseLoneCarriageReturn(text: string, filepath: string): void {
+  const at = text.search(/\r(?!\n)/);
+  if (at < 0) return;
+  const p = new LineIndex(text).position(at);
+  throw new JourneyFormatError(`cannot format ${filepath}: a lone carriage return (CR) at ${p.line + 1}:${p.column + 1} would become a line break and change what the file means; remove it (or end the line with CRLF) and format again`);
 }
 
 /**
@@ -170,8 +185,18 @@ export async function format(text: string, options: FormatOptions = {}): Promise
  * and the language server use. Plugins named in the configuration are ignored (this one is used).
  */
 export async function formatWithConfig(text: string, filepath: string, overrides: FormatOptions = {}): Promise<string> {
-  const config = (await prettier.resolveConfig(filepath, { editorconfig: true })) ?? {};
-  delete config.plugins;
-  delete config.parser;
-  return prettier.format(text, { ...config, ...overrides, filepath, parser: "journey", plugins: [plugin] });
+  refuseLoneCarriageReturn(text, filepath);
+  let options: prettier.Options;
+  try {
+    const config = (await prettier.resolveConfig(filepath, { editorconfig: true })) ?? {};
+    delete config.plugins;
+    delete config.parser;
+    options = { ...config, ...overrides, filepath, parser: "journey", plugins: [plugin] };
+    // Options are checked on an empty text: an invalid one is the configuration's fault, not the file's.
+    await prettier.format("", options);
+  } catch (e) {
+    if (e instanceof JourneyFormatError) throw e;
+    throw new JourneyFormatError(`cannot format ${filepath}: its Prettier configuration is invalid (${e instanceof Error ? e.message.split("\n").join(" ") : String(e)})`);
+  }
+  return prettier.format(text, options);
 }

@@ -193,6 +193,19 @@ template Loop(cart: CartAbandoned) for email {
   });
 });
 
+describe("texts Prettier would change the meaning of", () => {
+  it("a lone CR (Prettier reads every CR as a line break before the plugin sees the text)", async () => {
+    const text = 'fragment F """\n  <p>a</p>\r\r\n  <p>b</p>\n"""\n';
+    await expect(format(text)).rejects.toThrow(/a lone carriage return \(CR\) at 2:11/);
+    await expect(format(text.replace("\r\r\n", "\r\n"))).resolves.toContain("<p>a</p>");
+  });
+
+  it('endOfLine "cr", through Prettier itself too', async () => {
+    await expect(format("profile { email: string }\n", { endOfLine: "cr" })).rejects.toBeInstanceOf(JourneyFormatError);
+    await expect(prettier.format("profile { email: string }\n", { parser: "journey", plugins: [plugin], endOfLine: "cr" })).rejects.toThrow(/endOfLine "cr" is not supported/);
+  });
+});
+
 describe("a project's own Prettier configuration", () => {
   const dir = mkdtempSync(join(tmpdir(), "journey-prettierrc-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

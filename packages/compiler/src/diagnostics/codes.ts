@@ -31,6 +31,7 @@ export const codes = {
   fileTooLarge: kind("J0009", "`{file}` is too large ({size} bytes; the limit is {max})"),
   notUtf8: kind("J0011", "`{file}` is not UTF-8 ({why}): save it as UTF-8"),
   unterminatedComment: kind("J0012", "a `/*` comment is never closed: end it with `*/`"),
+  tooManyOperators: kind("J0013", "this expression chains more than {max} operators: split it with `let`, or for many alternatives write `x in [a, b, …]`"),
 
   // ── J1xxx names ──
   unknownName: kind("J1001", "unknown name `{name}`"),

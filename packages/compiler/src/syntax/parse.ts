@@ -5,7 +5,7 @@
 import type { IRecognitionException, IToken } from "chevrotain";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Comment, SourceFile, Span } from "./ast.js";
-import { parser } from "./parser.js";
+import { MAX_OPERATORS, parser } from "./parser.js";
 import * as t from "./tokens.js";
 import { retype, tokSpan } from "./tokens.js";
 
@@ -135,6 +135,7 @@ export function parseFile(path: string, text: string): ParseResult {
   parser.badEscapes = [];
   parser.keywordNames = [];
   parser.missingNames = [];
+  parser.tooLong = [];
   parser.text = text;
   parser.declarations = [];
   parser.unfinished = undefined;
@@ -145,6 +146,7 @@ export function parseFile(path: string, text: string): ParseResult {
   for (const b of parser.badEscapes) diagnostics.push(diagnostic("invalidEscape", { escape: b.text }, path, b));
   for (const k of parser.keywordNames) diagnostics.push(diagnostic("syntaxError", { message: `\`${k.name}\` is a keyword: choose another name` }, path, k.span));
   for (const dot of parser.missingNames) diagnostics.push(diagnostic("syntaxError", { message: "expected a field name after `.`" }, path, dot));
+  for (const span of parser.tooLong) diagnostics.push(diagnostic("tooManyOperators", { max: MAX_OPERATORS }, path, span));
   // Every error marks its declaration, also those not reported (one mistake, one diagnostic).
   markRecovered(file, [...diagnostics.map((d) => d.span.start), ...parser.errors.map((e) => errorSpan(e.token, text).start)]);
   let last: Span | undefined;

@@ -49,6 +49,8 @@ const DECLARATION_KEYWORDS = new Set<TokenType>([t.Profile, t.Type, t.Event, t.C
 const STEP_KEYWORDS = new Set<TokenType>([t.Wait, t.If, t.Split, t.Send, t.Recommend, t.Call, t.Let, t.Set, t.Repeat, t.Jump, t.End]);
 
 const EMPTY: A.Span = { start: 0, end: 0 };
+/** The most operators one expression may chain (see `expr`): far more than anyone writes by hand. */
+export const MAX_OPERATORS = 500;
 const errorExpr = (span: A.Span = EMPTY): A.ErrorExpr => errorAt(span);
 
 export class JourneyParser extends EmbeddedActionsParser {
@@ -60,6 +62,8 @@ export class JourneyParser extends EmbeddedActionsParser {
   keywordNames: A.Ident[] = [];
   /** Dots with no field name after them (see the selector rule), reported by the caller. */
   missingNames: A.Span[] = [];
+  /** Expressions of more than MAX_OPERATORS operators, reported by the caller. */
+  tooLong: A.Span[] = [];
   /** The text being parsed; set before each parse. */
   text = "";
 
@@ -1209,7 +1213,17 @@ export class JourneyParser extends EmbeddedActionsParser {
       this.OPTION(this.leadingNots);
       chain.push(this.SUBRULE(this.unaryMinus), false);
       this.OPTION2(this.moreOperands);
-      return this.RECORDING_PHASE ? errorExpr() : fold(chain);
+      if (this.RECORDING_PHASE) return errorExpr();
+      // A chain of thousands of operators would fold into a tree every later phase walks
+      // recursively (and overflows the stack on): refused here, as an error operand.
+      if (chain.length > 2 * MAX_OPERATORS + 1) {
+        const first = chain.at(0);
+        const start = chain.isToken(0) ? (first as IToken).startOffset : ((first as A.Expr | undefined)?.span.start ?? this.LA(0).startOffset);
+        const span = { start, end: tokEnd(this.LA(0)) };
+        this.tooLong.push(span);
+        return errorExpr(span);
+      }
+      return fold(chain);
     } finally {
       chain.clear();
       this.depth--;
