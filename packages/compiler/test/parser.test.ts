@@ -367,6 +367,15 @@ describe("comments", () => {
 });
 
 describe("literals", () => {
+  it("a list may end with a comma; two commas in a row are an error", () => {
+    for (const src of ["[1, 2, 3,]", "[1, 2, 3]", "[1,]", "[]"]) {
+      const { e } = expr(src);
+      expect(e.kind, src).toBe("List");
+      expect((e as A.ListExpr).items.length, src).toBe(src === "[]" ? 0 : src === "[1,]" ? 1 : 3);
+    }
+    expect(parseFile("x.journey", "audience X = [1,, 2]\n").diagnostics.map((d) => d.code)).toEqual(["J0005"]);
+  });
+
   it.each([
     ["30s", 30_000],
     ["15m", 900_000],

@@ -1447,8 +1447,18 @@ export class JourneyParser extends EmbeddedActionsParser {
   private listExpr = this.RULE("listExpr", (): A.ListExpr => {
     const open = this.CONSUME(t.LBracket);
     const items: A.Expr[] = [];
-    this.MANY_SEP({ SEP: t.Comma, DEF: () => items.push(this.SUBRULE(this.expr)) });
-    this.OPTION(() => this.CONSUME2(t.Comma));
+    // A trailing comma is allowed: `[1, 2, 3,]`.
+    this.OPTION(() => {
+      items.push(this.SUBRULE(this.expr));
+      this.MANY({
+        GATE: () => this.LA(2).tokenType !== t.RBracket,
+        DEF: () => {
+          this.CONSUME(t.Comma);
+          items.push(this.SUBRULE2(this.expr));
+        },
+      });
+      this.OPTION2(() => this.CONSUME2(t.Comma));
+    });
     this.CONSUME(t.RBracket);
     return { kind: "List", items: items.filter(Boolean), span: this.spanFrom(open.startOffset) };
   });
