@@ -193,6 +193,12 @@ template Loop(cart: CartAbandoned) for email {
   });
 });
 
+describe("doc comments", () => {
+  it("trailing spaces are dropped, not a reason to refuse the file", async () => {
+    expect(await format("/// The shopper.  \nprofile { email: string }\n")).toBe("/// The shopper.\nprofile { email: string }\n");
+  });
+});
+
 describe("texts Prettier would change the meaning of", () => {
   it("a lone CR (Prettier reads every CR as a line break before the plugin sees the text)", async () => {
     const text = 'fragment F """\n  <p>a</p>\r\r\n  <p>b</p>\n"""\n';

@@ -217,7 +217,8 @@ function docComments(group: IToken[], tokens: IToken[]): Map<number, string> {
       lines = [];
       continue;
     }
-    lines.push(c.image.slice(3).replace(/^ /, ""));
+    // Trailing white space is nobody's meaning (and editors and the formatter drop it).
+    lines.push(c.image.slice(3).replace(/^ /, "").trimEnd());
     const next = group[i + 1];
     while (ti < tokens.length && tokens[ti]!.startOffset < c.startOffset) ti++;
     const tok = tokens[ti];
