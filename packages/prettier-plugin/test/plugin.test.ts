@@ -193,6 +193,23 @@ template Loop(cart: CartAbandoned) for email {
   });
 });
 
+describe("comments in an `expect decide`", () => {
+  it("stay before the part they were before (the clauses after them used to take them)", async () => {
+    const text = `experience X {
+  surface "web://x.example.com/#hero"
+  format text
+  variant Default { content "x" }
+}
+test "t" {
+  profile "p1" { email: "a@b.c" }
+  expect decide /* surface */ "web://x.example.com/#hero" for /* who */ "p1" variant Default
+}
+`;
+    const out = await fmt(text);
+    expect(out).toContain('expect decide /* surface */ "web://x.example.com/#hero" for /* who */ "p1" variant Default');
+  });
+});
+
 describe("doc comments", () => {
   it("trailing spaces are dropped, not a reason to refuse the file", async () => {
     expect(await format("/// The shopper.  \nprofile { email: string }\n")).toBe("/// The shopper.\nprofile { email: string }\n");

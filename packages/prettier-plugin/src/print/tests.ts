@@ -50,6 +50,16 @@ function printTestItem(p: JourneyPrinter, x: ast.TestItem): Doc {
     case "ExpectGoal":
       return [expectHead(p, x, x.negated, p.keywordBefore(x.goal.span.start)), "goal ", p.id(x.goal)];
     case "ExpectDecide": {
+      // Printed in source order: printing takes the comments before each part.
+      const head: Doc[] = [
+        expectHead(p, x, negatedInSource(p, x), p.keywordBefore(x.surface.span.start)),
+        "decide ",
+        printString(p, x.surface),
+        " ",
+        p.kw("for", x.profileId.span.start),
+        " ",
+        printString(p, x.profileId),
+      ];
       const clauses: Doc[] = [];
       if (x.context) {
         const c = x.context;
@@ -70,16 +80,7 @@ function printTestItem(p: JourneyPrinter, x: ast.TestItem): Doc {
           printExpr(p, j.value, Prec.primary),
         );
       }
-      return group([
-        expectHead(p, x, negatedInSource(p, x), p.keywordBefore(x.surface.span.start)),
-        "decide ",
-        printString(p, x.surface),
-        " ",
-        p.kw("for", x.profileId.span.start),
-        " ",
-        printString(p, x.profileId),
-        clauses.length ? indent(clauses) : "",
-      ]);
+      return group([...head, clauses.length ? indent(clauses) : ""]);
     }
   }
 }
