@@ -108,8 +108,9 @@ export interface CallRequest {
 }
 
 export interface RecommendRequest {
-  algorithm: { name: string; args: unknown[]; named: Record<string, unknown> };
-  backup?: { name: string; args: unknown[]; named: Record<string, unknown> };
+  /** `failed`: its arguments could not be evaluated (it then gives nothing, and the backup fills in). */
+  algorithm: { name: string; args: unknown[]; named: Record<string, unknown>; failed?: string };
+  backup?: { name: string; args: unknown[]; named: Record<string, unknown>; failed?: string };
   where?: IRExpr;
   /** The names `where` may read besides `item` and `profile` (the journey's bindings). */
   vars?: Record<string, unknown>;

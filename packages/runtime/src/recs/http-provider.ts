@@ -13,6 +13,7 @@
  * an item that passed the catalog's validation.
  */
 import type { CatalogEngine, CatalogItem, ProviderRequest, RecommendationProvider } from "./provider.js";
+import { providerItems } from "./items.js";
 
 export interface HttpProviderOptions {
   url: string;
@@ -67,35 +68,6 @@ export class HttpRecommendationProvider implements RecommendationProvider {
     } catch {
       throw new Error(`the answer is not JSON: ${JSON.stringify(text.slice(0, 80))}`);
     }
-    return this.items(value, catalog);
+    return providerItems(value, catalog, { itemsField: this.options.itemsField, keyField: this.options.keyField });
   }
-
-  /** The answer's keys, checked, as catalog items. */
-  private items(value: unknown, catalog: CatalogEngine): CatalogItem[] {
-    const itemsField = this.options.itemsField ?? "items";
-    const keyField = this.options.keyField ?? catalog.keyField;
-    const list = Array.isArray(value) ? value : value && typeof value === "object" ? (value as Record<string, unknown>)[itemsField] : undefined;
-    const at = Array.isArray(value) ? "answer" : `answer.${itemsField}`;
-    if (!Array.isArray(list)) throw new Error(`${at}: expected a list of keys or records, found ${describe(list)}`);
-    const out: CatalogItem[] = [];
-    const seen = new Set<string>();
-    list.forEach((el, i) => {
-      const raw = el && typeof el === "object" && !Array.isArray(el) ? (el as Record<string, unknown>)[keyField] : el;
-      const path = el && typeof el === "object" && !Array.isArray(el) ? `${at}[${i}].${keyField}` : `${at}[${i}]`;
-      if (!(typeof raw === "string" && raw !== "") && !(typeof raw === "number" && Number.isFinite(raw))) throw new Error(`${path}: expected a catalog key (a string), found ${describe(raw)}`);
-      const key = String(raw);
-      if (seen.has(key)) return;
-      seen.add(key);
-      const item = catalog.item(key);
-      if (item) out.push(item);
-    });
-    return out;
-  }
-}
-
-function describe(v: unknown): string {
-  if (v === null || v === undefined) return "nothing";
-  if (Array.isArray(v)) return "a list";
-  if (typeof v === "object") return "a record";
-  return `${typeof v} ${JSON.stringify(v)?.slice(0, 40)}`;
 }

@@ -1,7 +1,7 @@
 /** Catalog items at the door: each one checked against the `catalog` declaration before an engine keeps it. */
 import type { Type } from "@journey/template";
 import { validate, type ValidationError } from "../engine/validate.js";
-import type { CatalogItem } from "./provider.js";
+import type { CatalogEngine, CatalogItem } from "./provider.js";
 
 const UNDECLARED = "is not a declared field";
 
@@ -73,4 +73,40 @@ function frozenCopy(v: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) out[k] = frozenCopy((v as Record<string, unknown>)[k]);
   return Object.freeze(out);
+}
+
+/**
+ * A provider's answer as catalog items: a list (or `{ items: [...] }`) of keys or of records
+ * with a key, each looked up in the catalog, so that what reaches `where` and templates is
+ * what the catalog validated, whatever the provider sent. Keys the catalog does not hold are
+ * left out, a key given twice counts once; an answer of another shape, or an element without
+ * a key, is an error naming where it is (`answer[2].sku`).
+ */
+export function providerItems(value: unknown, catalog: CatalogEngine, o: { itemsField?: string; keyField?: string } = {}): CatalogItem[] {
+  const itemsField = o.itemsField ?? "items";
+  const keyField = o.keyField ?? catalog.keyField;
+  const list = Array.isArray(value) ? value : value && typeof value === "object" ? (value as Record<string, unknown>)[itemsField] : undefined;
+  const at = Array.isArray(value) ? "answer" : `answer.${itemsField}`;
+  if (!Array.isArray(list)) throw new Error(`${at}: expected a list of keys or records, found ${describe(list)}`);
+  const out: CatalogItem[] = [];
+  const seen = new Set<string>();
+  list.forEach((el, i) => {
+    const record = el !== null && typeof el === "object" && !Array.isArray(el);
+    const raw = record ? (el as Record<string, unknown>)[keyField] : el;
+    const path = record ? `${at}[${i}].${keyField}` : `${at}[${i}]`;
+    if (!(typeof raw === "string" && raw !== "") && !(typeof raw === "number" && Number.isFinite(raw))) throw new Error(`${path}: expected a catalog key (a string), found ${describe(raw)}`);
+    const key = String(raw);
+    if (seen.has(key)) return;
+    seen.add(key);
+    const item = catalog.item(key);
+    if (item) out.push(item);
+  });
+  return out;
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return "nothing";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a record";
+  return `${typeof v} ${JSON.stringify(v)?.slice(0, 40)}`;
 }

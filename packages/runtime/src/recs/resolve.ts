@@ -12,6 +12,7 @@
 import type { IRAlgorithm, IRExperienceStep } from "@journey/ir";
 import { evaluate, type EvalEnv } from "../engine/evaluate.js";
 import type { RecommendRequest } from "../engine/state.js";
+import { providerItems } from "./items.js";
 import type { CatalogEngine, CatalogItem, RecommendationProvider, SignalKind } from "./provider.js";
 
 export interface RecommendDeps {
@@ -38,13 +39,26 @@ type RecommendStep = Omit<Extract<IRExperienceStep, { kind: "recommend" }>, "kin
 /** The request a `recommend` step makes, its arguments evaluated now; `where` will read `vars` (the step's bindings). */
 export function requestFor(s: RecommendStep, env: EvalEnv, vars: Record<string, unknown>): RecommendRequest {
   return {
-    algorithm: algorithm(s.algorithm, env),
-    ...(s.backup ? { backup: algorithm(s.backup, env) } : {}),
+    algorithm: orFailed(s.algorithm, env),
+    ...(s.backup ? { backup: orFailed(s.backup, env) } : {}),
     ...(s.where ? { where: s.where, vars } : {}),
     exclude: s.exclude.map((x) => (typeof x === "string" ? x : (evaluate(x, env) as unknown[]))),
     limit: evaluate(s.limit, env) as number,
     timeZone: env.timeZone,
   };
+}
+
+/**
+ * An algorithm with its arguments evaluated, or marked failed when they cannot be
+ * (`category: cart.items[0].category` on an empty cart): a recommendation never fails the
+ * journey, and a backup that is not needed is never the reason it has nothing.
+ */
+function orFailed(a: IRAlgorithm, env: EvalEnv): Algorithm {
+  try {
+    return algorithm(a, env);
+  } catch (e) {
+    return { name: a.name, args: [], named: {}, failed: `its arguments could not be evaluated: ${(e as Error).message}` };
+  }
 }
 
 /** Algorithms whose arguments are all constants, evaluated once (`null`: some argument is not constant). */
@@ -84,6 +98,7 @@ export function recommendLocally(req: RecommendRequest, profileId: string, deps:
   for (const algo of [req.algorithm, req.backup]) {
     if (!algo || answer.full) continue;
     try {
+      if (algo.failed) throw new Error(algo.failed);
       answer.fromBuiltIn(algo, profileId, deps);
     } catch (e) {
       answer.fail(algo, e);
@@ -98,6 +113,7 @@ export async function resolveRecommendation(req: RecommendRequest, profileId: st
   for (const algo of [req.algorithm, req.backup]) {
     if (!algo || answer.full) continue;
     try {
+      if (algo.failed) throw new Error(algo.failed);
       if (algo.name === "provider") answer.take(algo, await withDeadline((signal) => fromProvider(algo, profileId, req.limit, deps, signal), deps.deadlineMs));
       else answer.fromBuiltIn(algo, profileId, deps);
     } catch (e) {
@@ -144,14 +160,19 @@ class Answer {
   }
 
   /**
-   * A built-in algorithm is asked for a few more than are missing; only when filters and
-   * exclusions leave too few is it asked again, for many more (what is taken is not taken twice).
+   * A built-in algorithm is asked for a few more than are missing; while filters and
+   * exclusions leave too few and it has more, it is asked again for four times as many (what
+   * is taken is not taken twice): "best sellers in stock" finds the in-stock ones however
+   * far down the list they are.
    */
   fromBuiltIn(algo: Algorithm, profileId: string, deps: Pick<RecommendDeps, "catalog" | "now">): void {
-    const few = this.req.limit - this.result.items.length + this.excluded.size + 4;
-    const items = builtIn(algo, profileId, few, deps);
-    this.take(algo, items);
-    if (!this.full && items.length >= few) this.take(algo, builtIn(algo, profileId, wanted(this.req.limit), deps));
+    let ask = this.req.limit - this.result.items.length + this.excluded.size + 4;
+    for (;;) {
+      const items = builtIn(algo, profileId, ask, deps);
+      this.take(algo, items);
+      if (this.full || items.length < ask) return;
+      ask = Math.max(ask * 4, wanted(this.req.limit));
+    }
   }
 
   fail(algo: Algorithm, e: unknown): void {
@@ -188,7 +209,10 @@ function fromProvider(algo: Algorithm, profileId: string, limit: number, deps: R
   const name = String(algo.args[0]);
   const p = deps.providers[name];
   if (!p) return Promise.reject(new Error(`no provider \`${name}\` is registered`));
-  return p.recommend({ algorithm: name, args: algo.args.slice(1), named: algo.named, profileId, limit: wanted(limit), now: deps.now, signal, ...(deps.catalog ? { catalog: deps.catalog } : {}) });
+  const catalog = deps.catalog;
+  const answer = p.recommend({ algorithm: name, args: algo.args.slice(1), named: algo.named, profileId, limit: wanted(limit), now: deps.now, signal, ...(catalog ? { catalog } : {}) });
+  // What reaches `where` and templates is what the catalog validated, whatever the provider sent.
+  return catalog ? Promise.resolve(answer).then((value) => providerItems(value, catalog)) : answer;
 }
 
 async function withDeadline<T>(f: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {

@@ -55,6 +55,43 @@ describe("recommend: where, exclude, limit", () => {
   });
 });
 
+describe("recommend: filters far down the list, arguments that fail, providers' answers (review of 6 December 2026)", () => {
+  it("`where` finds the items that hold however far down the algorithm's list they are", async () => {
+    const items = Array.from({ length: 40 }, (_, i) => ({ sku: `X${String(i).padStart(2, "0")}`, name: `x${i}`, price: 1, category: "x", inStock: i === 39 }));
+    const e = new IncrementalCatalogEngine({ keyField: "sku" });
+    e.upsertItems(items);
+    // The 39 most viewed are out of stock; the one in stock is viewed least.
+    items.forEach((it, i) => {
+      for (let n = 0; n < (i === 39 ? 1 : 2); n++) e.recordSignal(sig(`v${i}-${n}`, "view", T0 + HOUR, it.sku));
+    });
+    const r = await resolve(request({ algorithm: algo("popular", [], { by: "views" }), where: { path: ["item", "inStock"] }, limit: 2 }), "p1", {}, 200, e);
+    expect(skus(r.items)).toEqual(["X39"]);
+  });
+
+  it("an algorithm whose arguments could not be evaluated gives nothing and the other fills in; an unneeded backup's never matter", async () => {
+    const failed = { ...algo("popular"), failed: "its arguments could not be evaluated: index 0 is out of range of a list of 0" };
+    const r = await resolve(request({ algorithm: algo("popular"), backup: failed, limit: 2 }));
+    expect(r.items).toHaveLength(2);
+    expect(r.errors).toEqual([]);
+    const backupFills = await resolve(request({ algorithm: failed, backup: algo("popular"), limit: 2 }));
+    expect(backupFills.items).toHaveLength(2);
+    expect(backupFills.errors).toEqual(["popular: its arguments could not be evaluated: index 0 is out of range of a list of 0"]);
+  });
+
+  it("a provider's answer is looked up in the catalog: unknown keys left out, keyless elements an error naming where", async () => {
+    const best = CATALOG.find((i) => i.sku === "BEST")!;
+    const ghost: RecommendationProvider = { recommend: async () => [{ sku: "ZZ", name: "ghost", price: "free" }, { ...best, price: "changed" }] };
+    const r = await resolve(request({ algorithm: algo("provider", ["ghost"]) }), "p1", { ghost });
+    expect(r.items).toEqual([best]);
+    const wrapped: RecommendationProvider = { recommend: async () => ({ items: ["BEST"] }) as never };
+    expect((await resolve(request({ algorithm: algo("provider", ["wrapped"]) }), "p1", { wrapped })).items).toEqual([best]);
+    const keyless: RecommendationProvider = { recommend: async () => [best, { name: "no key" }] };
+    const bad = await resolve(request({ algorithm: algo("provider", ["keyless"]), backup: algo("popular"), limit: 1 }), "p1", { keyless });
+    expect(bad.errors).toEqual(["provider: answer[1].sku: expected a catalog key (a string), found nothing"]);
+    expect(bad.sources).toEqual([{ key: "BEST", source: "popular" }]);
+  });
+});
+
 describe("recommend: backup", () => {
   it("fills a short result after filtering, without duplicates", async () => {
     // recentlyViewed(p3): H1, S1 — then popular fills: BEST, (H1 is a duplicate), G1.
