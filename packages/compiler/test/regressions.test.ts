@@ -369,3 +369,72 @@ describe("long operator chains (review of 6 December 2026)", () => {
     for (const n of [501, 20_000]) expect(sane(chain(n)).diagnostics.map((d) => d.code)).toEqual(["J0013"]);
   });
 });
+
+describe("test blocks (review of 6 December 2026)", () => {
+  const project = (test: string) => `profile { email: string, phone?: string, timezone: string = "UTC", since?: datetime }
+event Ping { n: int, at?: datetime }
+journey J {
+  on Ping as p
+  send sms { text "ping {{p.n}}" } to profile.phone ?? ""
+}
+journey W {
+  on Ping as p
+  send webhook { url "https://h.example.com/{{p.n}}" json { who: profile.email } }
+}
+experience Hero {
+  surface "web://s.example.com/#hero"
+  format text
+  variant Everyone { content "hi" }
+}
+experience Other {
+  surface "web://s.example.com/#other"
+  format text
+  variant LastOne { content "bye" }
+}
+test "t" {
+${test}
+}
+`;
+  const messages = (test: string) => sane(project(test)).diagnostics.map((d) => `${d.code} ${d.message}`);
+
+  it("two tests of one name are an error (their results could not be told apart)", () => {
+    const r = sane(project(`  profile "p1" { email: "a@x.com" }`) + `test "t" {\n  profile "p1" { email: "a@x.com" }\n}\n`);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(['J6001 a test named "t" is declared already: results name their test, so the two could not be told apart']);
+    expect(r.diagnostics[0]!.related).toHaveLength(1);
+  });
+
+  it("a profile may be written after the events that use it (profiles are stored at the start)", () => {
+    expect(messages(`  at 0m "p1" Ping { n: 1 }\n  profile "p1" { email: "a@x.com", phone: "+1" }\n  expect send sms`)).toEqual([]);
+  });
+
+  it("`start` takes a literal instant with its zone; data instants need a zone; engine attributes are checked", () => {
+    expect(messages(`  start 2026-03-02T08:00:00Z + 1h\n  profile "p1" { email: "a@x.com" }`)).toEqual(["J6001 `start` takes a date-time literal with its zone, such as 2026-03-02T09:00:00Z"]);
+    expect(messages(`  start 2026-03-02T10:00:00\n  profile "p1" { email: "a@x.com", since: 2026-01-01T00:00:00, timezone: "Europe/Stokholm" }\n  at 0m "p1" Ping { n: 1, at: 2026-03-02T10:00:00+01:00 }`)).toEqual([
+      "J6001 `2026-03-02T10:00:00` has no zone: write `2026-03-02T10:00:00Z` (UTC) or an offset such as `2026-03-02T10:00:00+01:00`",
+      "J6001 `2026-01-01T00:00:00` has no zone: write `2026-01-01T00:00:00Z` (UTC) or an offset such as `2026-01-01T00:00:00+01:00`",
+      'J6001 `Europe/Stokholm` is not an IANA time zone such as "Europe/Stockholm"',
+    ]);
+  });
+
+  it("what a test gives once, given twice, is an error (the second silently replaced the first)", () => {
+    expect(messages(`  start 2026-03-02T08:00:00Z\n  start 2026-03-03T08:00:00Z\n  profile "p1" { email: "a@x.com", phone: "+1" }\n  profile "p1" { email: "b@x.com" }`)).toEqual([
+      "J6001 `start` is given twice in this test: the second would silently replace the first",
+      "J6001 profile `p1` is given twice in this test: the second would silently replace the first",
+    ]);
+  });
+
+  it("a webhook has no recipient and its `json` is no text to match", () => {
+    expect(messages(`  profile "p1" { email: "a@x.com" }\n  at 0m "p1" Ping { n: 7 }\n  expect no send webhook to "x" where json contains "a@x.com"`)).toEqual([
+      "J6001 a `webhook` message has no recipient: leave out `to`",
+      "J6001 `json` is a record, not text: `contains` matches `url`",
+    ]);
+  });
+
+  it("`expect decide` names a declared profile, a claimed surface, and a variant of an experience claiming it", () => {
+    expect(messages(`  profile "p1" { email: "a@x.com" }\n  expect decide "web://s.example.com/#hero" for "nobody" variant LastOne\n  expect decide "web://s.example.com/#nowhere" for "p1"`)).toEqual([
+      "J6003 profile `nobody` is not declared in this test",
+      "J6001 no experience claiming `web://s.example.com/#hero` has a variant `LastOne` (`Hero` claims it)",
+      "J6001 no experience claims `web://s.example.com/#nowhere`: nothing could be decided for it",
+    ]);
+  });
+});

@@ -12,17 +12,33 @@ import { Scope } from "./scope.js";
 
 export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
   const scope = new Scope();
-  const profiles = new Set<string>();
+  const same = ctx.testNames.get(d.name.value);
+  if (same) ctx.report("testEventData", { message: `a test named "${d.name.value}" is declared already: results name their test, so the two could not be told apart` }, d.name.span, { related: [ctx.related(same.file, same.span, "first declared here")] });
+  else ctx.testNames.set(d.name.value, { file: ctx.file, span: d.name.span });
+  // Profiles are stored at the start, wherever they are written in the test.
+  const profiles = new Set(d.items.flatMap((i) => (i.kind === "TestProfile" ? [i.id.value] : [])));
+  /** What a test gives once (`start`, a profile, a catalog's items): where it was first given. */
+  const given = new Map<string, A.Span>();
+  const once = (key: string, what: string, span: A.Span): void => {
+    const first = given.get(key);
+    if (first) ctx.report("testEventData", { message: `${what} is given twice in this test: the second would silently replace the first` }, span, { related: [ctx.related(ctx.file, first, "first given here")] });
+    else given.set(key, span);
+  };
   for (const item of d.items) {
     switch (item.kind) {
       case "TestStart":
-        expectType(ctx, item.time, T.datetime, scope);
+        once("start", "`start`", item.span);
+        // Only a literal instant is kept: anything else would be ignored.
+        if (item.time.kind !== "DateTime" || item.time.dateOnly) ctx.report("testEventData", { message: "`start` takes a date-time literal with its zone, such as 2026-03-02T09:00:00Z" }, item.time.span);
+        else checkInstant(ctx, item.time);
         break;
       case "TestProfile":
-        profiles.add(item.id.value);
+        once(`profile\u0000${item.id.value}`, `profile \`${item.id.value}\``, item.id.span);
         checkLiteral(ctx, item.value, ctx.profile, scope, "profile");
+        checkEngineAttributes(ctx, item.value);
         break;
       case "TestCatalog": {
+        once(`catalog\u0000${item.catalog.name}`, `catalog \`${item.catalog.name}\``, item.catalog.span);
         const cat = ctx.symbols.catalogs.get(item.catalog.name);
         if (!cat) reportUnknownDecl(ctx, "unknownCatalog", item.catalog, ctx.symbols.catalogs.keys());
         else referenceDecl(ctx, item.catalog, "catalog");
@@ -43,11 +59,18 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
         if (item.at) checkOffset(ctx, item.at);
         const channel = CHANNELS.get(item.channel.name);
         if (!channel) reportUnknownDecl(ctx, "unknownChannel", item.channel, CHANNELS.keys());
-        if (item.to) expectType(ctx, item.to, T.string, scope);
+        if (item.to) {
+          if (channel && !channel.needsRecipient) ctx.report("testEventData", { message: `a \`${channel.name}\` message has no recipient: leave out \`to\`` }, item.to.span);
+          expectType(ctx, item.to, T.string, scope);
+        }
         for (const c of item.conditions) {
-          if (channel && !channel.fields.some((f) => f.name === c.field.name)) {
+          const field = channel?.fields.find((f) => f.name === c.field.name);
+          if (channel && !field) {
             const s = suggest(c.field.name, channel.fields.map((f) => f.name));
             ctx.report("unknownContentField", { channel: channel.name, name: c.field.name, fields: channel.fields.map((f) => `\`${f.name}\``).join(", ") }, c.field.span, s ? { fix: ctx.replace(`change to \`${s}\``, c.field.span, s) } : {});
+          } else if (field?.escape === "record") {
+            const text = channel!.fields.filter((f) => f.escape !== "record").map((f) => `\`${f.name}\``).join(", ");
+            ctx.report("testEventData", { message: `\`${field.name}\` is a record, not text: \`contains\` matches ${text}` }, c.field.span);
           }
           expectType(ctx, c.value, T.string, scope);
         }
@@ -74,11 +97,17 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
       }
       case "ExpectDecide": {
         if (item.at) checkOffset(ctx, item.at);
+        if (!profiles.has(item.profileId.value)) ctx.report("unknownTestProfile", { id: item.profileId.value }, item.profileId.span);
+        const claimingAll = [...ctx.symbols.experiences.values()].filter((x) => !x.decl.recovered && x.decl.items.some((i) => i.kind === "Surface" && surfaceMatches(i.uri.value, item.surface.value)));
+        const anyRecovered = [...ctx.symbols.experiences.values()].some((x) => x.decl.recovered);
+        if (!claimingAll.length && !anyRecovered) ctx.report("testEventData", { message: `no experience claims \`${item.surface.value}\`: nothing could be decided for it` }, item.surface.span);
         if (item.variant) {
           const variants = ctx.variantNames();
           if (!variants.has(item.variant.name)) {
             const s = suggest(item.variant.name, variants);
             ctx.report("unknownName", { name: item.variant.name }, item.variant.span, s ? { fix: ctx.replace(`change to \`${s}\``, item.variant.span, s), help: `did you mean \`${s}\`?` } : {});
+          } else if (claimingAll.length && !anyRecovered && !claimingAll.some((x) => x.decl.items.some((i) => i.kind === "Variant" && i.name.name === item.variant!.name))) {
+            ctx.report("testEventData", { message: `no experience claiming \`${item.surface.value}\` has a variant \`${item.variant.name}\` (${claimingAll.map((x) => `\`${x.decl.name.name}\``).join(", ")} claim${claimingAll.length === 1 ? "s" : ""} it)` }, item.variant.span);
           }
         }
         if (item.json) expectType(ctx, item.json.value, T.unknown, scope);
@@ -97,6 +126,35 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
   }
 }
 
+/** An instant in test data has a zone: without one, when it is would depend on the machine. */
+function checkInstant(ctx: CheckContext, e: A.DateTimeExpr): void {
+  if (!e.dateOnly && !/(Z|[+-]\d{2}:\d{2})$/.test(e.text)) ctx.report("testEventData", { message: `\`${e.text}\` has no zone: write \`${e.text}Z\` (UTC) or an offset such as \`${e.text}+01:00\`` }, e.span);
+}
+
+/** The profile attributes the engine reads (`timezone`, `locale`), when given as literals, are ones it can use. */
+function checkEngineAttributes(ctx: CheckContext, e: A.Expr): void {
+  if (e.kind !== "Record") return;
+  for (const en of e.entries) {
+    if (en.value.kind !== "String" || en.value.value === "") continue;
+    const v = en.value.value;
+    let problem: string | undefined;
+    if (en.name.name === "timezone") {
+      try {
+        new Intl.DateTimeFormat("en", { timeZone: v });
+      } catch {
+        problem = `\`${v}\` is not an IANA time zone such as "Europe/Stockholm"`;
+      }
+    } else if (en.name.name === "locale") {
+      try {
+        Intl.getCanonicalLocales(v);
+      } catch {
+        problem = `\`${v}\` is not a BCP 47 locale such as "sv-SE"`;
+      }
+    }
+    if (problem) ctx.report("testEventData", { message: problem }, en.value.span);
+  }
+}
+
 function checkOffset(ctx: CheckContext, e: A.Expr): void {
   if (e.kind !== "Duration") ctx.report("invalidOffset", {}, e.span);
 }
@@ -105,6 +163,7 @@ function checkOffset(ctx: CheckContext, e: A.Expr): void {
 /** Literal test data against its type; `label` names a record that has no name of its own (`profile`). */
 export function checkLiteral(ctx: CheckContext, e: A.Expr, type: Type, scope: Scope, label?: string): void {
   const t = nonNull(type);
+  if (e.kind === "DateTime") checkInstant(ctx, e);
   if (e.kind === "Null" && type.kind === "optional") return;
   if (e.kind === "Record" && t.kind === "record") {
     const given = new Set<string>();

@@ -57,6 +57,8 @@ export class CheckContext {
   readonly paramTypes = new Map<A.Param[], Type[]>();
   readonly returnTypes = new Map<A.TypeExpr, Type>();
   readonly contextTypes = new Map<A.FieldDecl[], Type>();
+  /** Test names already met, with where (a second test of one name is reported). */
+  readonly testNames = new Map<string, { file: string; span: A.Span }>();
   catalog?: CatalogInfo;
 
   constructor(
