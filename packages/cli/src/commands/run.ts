@@ -122,10 +122,12 @@ export function formatEntry(e: TimelineEntry, color: boolean): string {
   const head = `${c.dim(e.at.replace(".000Z", "Z"))}  ${e.profileId}  ${e.journey ?? ""}`;
   switch (e.type) {
     case "send": {
-      const title = String(e["subject"] ?? e["title"] ?? e["text"] ?? "");
+      const title = String(e["subject"] ?? e["title"] ?? e["text"] ?? e["url"] ?? "");
       // A long text (an SMS) is cut visibly: the line must not look like the whole message.
       const shown = title.length > 80 ? `${title.slice(0, 79).trimEnd()}…` : title;
-      return `${head}  ${c.bold(`send ${String(e["channel"])}`)} to ${String(e["to"])}  ${c.cyan(JSON.stringify(shown))}`;
+      // A webhook has no recipient: its URL says where it went.
+      const to = e["to"] === null || e["to"] === undefined ? "" : ` to ${String(e["to"])}`;
+      return `${head}  ${c.bold(`send ${String(e["channel"])}`)}${to}  ${c.cyan(JSON.stringify(shown))}`;
     }
     case "recommend":
       return `${head}  recommend ${String(e["name"])} = [${(e["sources"] as { key: string; source: string }[]).map((s) => `${s.key} (${s.source})`).join(", ")}]${e["failed"] ? c.red(`  failed: ${(e["failed"] as string[]).join("; ")}`) : ""}`;

@@ -130,16 +130,27 @@ function check(x: IRExpectation, timeline: Effect[], start: number): Omit<Expect
       const to = x.to ? String(value(x.to)) : undefined;
       const conditions = x.conditions.map((c) => ({ ...c, value: String(value(c.value)) }));
       const described = `${x.negated ? "no " : ""}send ${x.channel}${to ? ` to ${to}` : ""}${conditions.map((c) => ` where ${c.field} ${c.op} ${JSON.stringify(c.value)}`).join(" and")}${when}`;
-      const matching = timeline.filter((e) => {
-        if (e.type !== "send" || e.channel !== x.channel || !atOk(e)) return false;
-        if (to !== undefined && e.to !== to) return false;
-        return conditions.every((c) => {
-          const field = String(e.content[c.field] ?? "");
-          return c.op === "contains" ? field.includes(c.value) : c.op === "==" ? field === c.value : field !== c.value;
-        });
-      });
-      if (x.negated) return matching.length ? { ok: false, expected: described, message: `a matching message was sent at ${new Date(matching[0]!.at).toISOString()}` } : { ok: true, expected: described };
-      return matching.length ? { ok: true, expected: described } : { ok: false, expected: described, message: "no matching message was sent" };
+      const sends = timeline.filter((e): e is Extract<Effect, { type: "send" }> => e.type === "send" && e.channel === x.channel);
+      const holds = (c: (typeof conditions)[number], e: Extract<Effect, { type: "send" }>) => {
+        const field = String(e.content[c.field] ?? "");
+        return c.op === "contains" ? field.includes(c.value) : c.op === "==" ? field === c.value : field !== c.value;
+      };
+      /** Why a message of the channel is not the one expected (the first difference), or undefined when it is. */
+      const difference = (e: Extract<Effect, { type: "send" }>): string | undefined => {
+        if (!atOk(e)) return `it went out at +${formatOffset(e.at - start)}`;
+        if (to !== undefined && e.to !== to) return `it went to ${e.to ?? "nobody"}`;
+        const c = conditions.find((c) => !holds(c, e));
+        if (!c) return undefined;
+        const field = String(e.content[c.field] ?? "");
+        return `its ${c.field} was ${JSON.stringify(field.length > 160 ? `${field.slice(0, 160)}…` : field)}`;
+      };
+      const matching = sends.filter((e) => difference(e) === undefined);
+      if (x.negated) return matching.length ? { ok: false, expected: described, message: `a matching message went out at +${formatOffset(matching[0]!.at - start)}` } : { ok: true, expected: described };
+      if (matching.length) return { ok: true, expected: described };
+      // What was sent on the channel instead, so the failure says why it did not match.
+      const misses = sends.slice(0, 3).map((e) => `${x.channel} at +${formatOffset(e.at - start)}: ${difference(e)!}`);
+      const more = sends.length > 3 ? `; and ${sends.length - 3} more` : "";
+      return { ok: false, expected: described, message: sends.length ? `no matching message was sent (${misses.join("; ")}${more})` : `no ${x.channel} message was sent` };
     }
     case "ended": {
       const described = `${x.negated ? "no " : ""}ended${x.journey ? ` ${x.journey}` : ""}${x.reason ? ` reason ${x.reason}` : ""}${when}`;
