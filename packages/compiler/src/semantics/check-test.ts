@@ -1,12 +1,11 @@
 /** `test` blocks: their data checked against the declarations, their expectations against channels. */
-import { nonNull, suggest, T, typeToString, type Type } from "@journey/template";
+import { nonNull, suggest, T, typeToString, wallClockFormatter, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
 import { CHANNELS } from "./builtins.js";
 import { reportUnknownDecl } from "./check-declarations.js";
 import { referenceDecl } from "./check-journey.js";
 import type { CheckContext } from "./context.js";
 import { expectType, typeOf } from "./expressions.js";
-import { surfaceMatches } from "@journey/ir";
 import { contextType } from "./types.js";
 import { Scope } from "./scope.js";
 
@@ -98,24 +97,21 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
       case "ExpectDecide": {
         if (item.at) checkOffset(ctx, item.at);
         if (!profiles.has(item.profileId.value)) ctx.report("unknownTestProfile", { id: item.profileId.value }, item.profileId.span);
-        const claimingAll = [...ctx.symbols.experiences.values()].filter((x) => !x.decl.recovered && x.decl.items.some((i) => i.kind === "Surface" && surfaceMatches(i.uri.value, item.surface.value)));
-        const anyRecovered = [...ctx.symbols.experiences.values()].some((x) => x.decl.recovered);
-        if (!claimingAll.length && !anyRecovered) ctx.report("testEventData", { message: `no experience claims \`${item.surface.value}\`: nothing could be decided for it` }, item.surface.span);
+        const { claiming: claimingAll, certain } = ctx.experiencesClaiming(item.surface.value);
+        if (!claimingAll.length && certain) ctx.report("testEventData", { message: `no experience claims \`${item.surface.value}\`: nothing could be decided for it` }, item.surface.span);
         if (item.variant) {
           const variants = ctx.variantNames();
           if (!variants.has(item.variant.name)) {
             const s = suggest(item.variant.name, variants);
             ctx.report("unknownName", { name: item.variant.name }, item.variant.span, s ? { fix: ctx.replace(`change to \`${s}\``, item.variant.span, s), help: `did you mean \`${s}\`?` } : {});
-          } else if (claimingAll.length && !anyRecovered && !claimingAll.some((x) => x.decl.items.some((i) => i.kind === "Variant" && i.name.name === item.variant!.name))) {
+          } else if (claimingAll.length && certain && !claimingAll.some((x) => x.decl.items.some((i) => i.kind === "Variant" && i.name.name === item.variant!.name))) {
             ctx.report("testEventData", { message: `no experience claiming \`${item.surface.value}\` has a variant \`${item.variant.name}\` (${claimingAll.map((x) => `\`${x.decl.name.name}\``).join(", ")} claim${claimingAll.length === 1 ? "s" : ""} it)` }, item.variant.span);
           }
         }
         if (item.json) expectType(ctx, item.json.value, T.unknown, scope);
         if (item.context) {
           // The context of the experiences claiming this surface (any will do: they share the page).
-          const claiming = [...ctx.symbols.experiences.values()].find(
-            (x) => !x.decl.recovered && x.decl.items.some((i) => i.kind === "Surface" && surfaceMatches(i.uri.value, item.surface.value)),
-          );
+          const claiming = claimingAll[0];
           const context = claiming?.decl.items.find((i) => i.kind === "Context");
           if (claiming && context?.kind === "Context") checkLiteral(ctx, item.context, contextType(ctx, claiming.file, context.fields), scope);
           else typeOf(ctx, item.context, scope);
@@ -140,7 +136,7 @@ function checkEngineAttributes(ctx: CheckContext, e: A.Expr): void {
     let problem: string | undefined;
     if (en.name.name === "timezone") {
       try {
-        new Intl.DateTimeFormat("en", { timeZone: v });
+        wallClockFormatter(v); // cached per zone, as the runtime uses it
       } catch {
         problem = `\`${v}\` is not an IANA time zone such as "Europe/Stockholm"`;
       }

@@ -1,11 +1,12 @@
 /** What every check needs: the symbols, the sources, and one place to report diagnostics. */
 import { nonNull, partialNames, rootNames, T, type Field, type Type } from "@journey/template";
+import { surfaceMatches } from "@journey/ir";
 import { RUNTIME_NAMES } from "./builtins.js";
 import { diagnostic, type Diagnostic, type DiagnosticExtras, type RelatedInformation } from "../diagnostics/diagnostic.js";
 import type { CodeName } from "../diagnostics/codes.js";
 import type * as A from "../syntax/ast.js";
 import type { BindingKind } from "./scope.js";
-import type { Symbols } from "./symbols.js";
+import type { Located, Symbols } from "./symbols.js";
 
 /** What a recorded name stands for. */
 export type ReferenceKind = BindingKind | "field" | "type" | "event" | "catalog" | "audience" | "action" | "template" | "journey";
@@ -123,6 +124,30 @@ export class CheckContext {
   /** The runtime names fragment `name` reads, itself or through the fragments it includes. */
   fragmentRuntimeNames(name: string): string[] {
     return [...new Set([name, ...this.fragmentsIncluded(name)].flatMap((f) => this.fragment(f).runtimeNames))];
+  }
+
+  private surfaces?: { exact: Map<string, Located<A.ExperienceDecl>[]>; patterns: [string, Located<A.ExperienceDecl>][]; recovered: boolean };
+  /**
+   * The experiences claiming `surface` (exact surfaces looked up by key, only patterns
+   * matched: tests ask once per `expect decide`), and whether the answer is certain (no
+   * experience was recovered from a syntax error, its surfaces guesswork).
+   */
+  experiencesClaiming(surface: string): { claiming: Located<A.ExperienceDecl>[]; certain: boolean } {
+    if (!this.surfaces) {
+      const index = { exact: new Map<string, Located<A.ExperienceDecl>[]>(), patterns: [] as [string, Located<A.ExperienceDecl>][], recovered: false };
+      for (const x of this.symbols.experiences.values()) {
+        if (x.decl.recovered) index.recovered = true;
+        else for (const i of x.decl.items) if (i.kind === "Surface") {
+          const uri = i.uri.value;
+          if (uri.includes("*")) index.patterns.push([uri, x]);
+          else index.exact.set(uri, [...(index.exact.get(uri) ?? []), x]);
+        }
+      }
+      this.surfaces = index;
+    }
+    const claiming = new Set(this.surfaces.exact.get(surface) ?? []);
+    for (const [pattern, x] of this.surfaces.patterns) if (surfaceMatches(pattern, surface)) claiming.add(x);
+    return { claiming: [...claiming], certain: !this.surfaces.recovered };
   }
 
   private goals?: ReadonlySet<string>;
