@@ -430,9 +430,8 @@ ${test}
     ]);
   });
 
-  it("`expect decide` names a declared profile, a claimed surface, and a variant of an experience claiming it", () => {
+  it("`expect decide` names a claimed surface and a variant of an experience claiming it (an undeclared profile is an anonymous visitor)", () => {
     expect(messages(`  profile "p1" { email: "a@x.com" }\n  expect decide "web://s.example.com/#hero" for "nobody" variant LastOne\n  expect decide "web://s.example.com/#nowhere" for "p1"`)).toEqual([
-      "J6003 profile `nobody` is not declared in this test",
       "J6001 no experience claiming `web://s.example.com/#hero` has a variant `LastOne` (`Hero` claims it)",
       "J6001 no experience claims `web://s.example.com/#nowhere`: nothing could be decided for it",
     ]);

@@ -96,7 +96,7 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
       }
       case "ExpectDecide": {
         if (item.at) checkOffset(ctx, item.at);
-        if (!profiles.has(item.profileId.value)) ctx.report("unknownTestProfile", { id: item.profileId.value }, item.profileId.span);
+        // A profile the test does not declare is decided as an anonymous visitor (the default path): no check.
         const { claiming: claimingAll, certain } = ctx.experiencesClaiming(item.surface.value);
         if (!claimingAll.length && certain) ctx.report("testEventData", { message: `no experience claims \`${item.surface.value}\`: nothing could be decided for it` }, item.surface.span);
         if (item.variant) {

@@ -300,7 +300,7 @@ function choose(r: PerRequest, x: IRExperience, surface: string, l: Loaded): Dec
         reported.add(blocked);
         continue;
       }
-      if (v.when && evaluate(v.when, l.env) !== true) continue;
+      if (v.when && !holds(r, v.when, l.env)) continue;
       let content = p.content;
       let arm: string | undefined;
       if (v.split) {
@@ -336,6 +336,20 @@ function choose(r: PerRequest, x: IRExperience, surface: string, l: Loaded): Dec
   // A failure no variant was skipped for is still recorded, for the experience.
   for (const [n, message] of failed) if (!reported.has(n) && !expected.has(n)) recordError(r, x, undefined, message);
   return decision ?? { surface, content: null, reason: "no variant applies", experience: x.id };
+}
+
+/**
+ * Whether a variant's `when` holds. For a profile the store does not have, a condition that
+ * fails on its null fields simply does not hold (an anonymous visitor is not a fault); for a
+ * stored profile the failure is an error, recorded by the caller.
+ */
+function holds(r: PerRequest, when: NonNullable<IRVariant["when"]>, env: EvalEnv): boolean {
+  if (r.known) return evaluate(when, env) === true;
+  try {
+    return evaluate(when, env) === true;
+  } catch {
+    return false;
+  }
 }
 
 function recordError(r: PerRequest, x: IRExperience, variant: string | undefined, message: string): void {

@@ -67,6 +67,11 @@ const provider = (ms: number, items: CatalogItem[] = [{ sku: "A", name: "a", inS
 });
 
 const actions0 = () => actions(0);
+/** The catalog the providers' keys are looked up in. */
+const items = [
+  { sku: "A", name: "a", inStock: true },
+  { sku: "B", name: "b", inStock: true },
+];
 
 async function timed<T>(f: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const t0 = performance.now();
@@ -155,7 +160,7 @@ describe("the deadline bounds the whole decision", { retry: 2 }, () => {
   });
 
   it("with a backup, each algorithm gets half of what is left: a primary that never answers leaves time for the backup", async () => {
-    const h = await runtimeOf(ir, { providers: { slow: provider(Infinity), slower: provider(0, [{ sku: "B", name: "b", inStock: true }]) } });
+    const h = await runtimeOf(ir, { items, providers: { slow: provider(Infinity), slower: provider(0, [{ sku: "B", name: "b", inStock: true }]) } });
     const { value, ms } = await timed(() => h.one(RECS, "p"));
     expect(value).toMatchObject({ variant: "Picks", items: [{ key: "B", source: "provider:slower" }] });
     expect(ms).toBeGreaterThanOrEqual(20);
@@ -163,7 +168,7 @@ describe("the deadline bounds the whole decision", { retry: 2 }, () => {
   });
 
   it("a recommendation in time is used, with the algorithm that produced each item", async () => {
-    const h = await runtimeOf(ir, { providers: { slow: provider(5), slower: provider(0) } });
+    const h = await runtimeOf(ir, { items, providers: { slow: provider(5), slower: provider(0) } });
     const d = await h.one(RECS, "p");
     expect(d).toMatchObject({ variant: "Picks", items: [{ key: "A", source: "provider:slow" }] });
     expect(JSON.parse(contentOf(d))).toEqual({ items: [{ sku: "A", name: "a", inStock: true }] });

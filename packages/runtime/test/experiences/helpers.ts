@@ -88,6 +88,8 @@ export function runtimeOf(
     profiles?: Record<string, Record<string, unknown>>;
     /** Profiles written into the store as they are, unchecked (as an older runtime may have stored them). */
     stored?: Record<string, Record<string, unknown>>;
+    /** Catalog items (providers' answers are looked up in the catalog). */
+    items?: Record<string, unknown>[];
   } = {},
 ): Promise<TestRuntime> {
   const clock = new VirtualClock(options.at ?? T0);
@@ -112,6 +114,7 @@ export function runtimeOf(
     const stored = Object.entries(options.stored ?? {}).map(([id, attributes]) => ({ id, attributes, instances: {}, history: {}, audiences: [], schedules: {}, sends: {} }));
     await store.commit({ profiles: stored, timers: [], events: [], effects: [], dispatched: [] });
     await rt.start();
+    if (options.items) rt.catalog!.upsertItems(options.items);
     for (const [id, attrs] of Object.entries(options.profiles ?? {})) await rt.upsertProfile(id, attrs);
     return { rt, clock, effects, one, settle };
   })();

@@ -67,7 +67,7 @@ experience Recs {
       [new Error("down"), new Error("down too"), "default"],
     ];
     for (const [main, spare, expected] of cases) {
-      const r = await runtimeOf(x, { providers: { main: answer(main), spare: answer(spare) } });
+      const r = await runtimeOf(x, { items: [item], providers: { main: answer(main), spare: answer(spare) } });
       expect(contentOf(await r.one("web://shop.example.com/#recs", "p"))).toBe(expected);
     }
   });

@@ -221,13 +221,14 @@ describe("requests and data the project does not define", () => {
     expect(h.effects.filter((e) => e.type === "error")).toEqual([]);
   });
 
-  it("an unknown profile: what fails only because its fields are null skips its variants without an error record", async () => {
+  it("an unknown profile: what fails only because its fields are null (a `let`, a condition) skips its variants without an error record", async () => {
     const anonymous = withSchema(`
       experience Points {
         surface "web://s/#points"
         format text
         let toGold = 1000 - profile.points
         variant Close when toGold < 100 { content "{{toGold}} to gold" }
+        variant Rich when 1000 / profile.points < 2 { content "rich" }
         variant Default { content "welcome" }
       }
     `);
@@ -235,10 +236,10 @@ describe("requests and data the project does not define", () => {
     expect(contentOf(await h.one("web://s/#points", "nobody"))).toBe("welcome");
     await h.settle();
     expect(h.effects.filter((e) => e.type === "error")).toEqual([]);
-    // A stored profile whose data makes the `let` fail is still an error worth recording.
+    // A stored profile whose data makes the `let` and the condition fail: errors worth recording.
     expect(contentOf(await h.one("web://s/#points", "broken"))).toBe("welcome");
     await h.settle();
-    expect(h.effects.filter((e) => e.type === "error")).toHaveLength(1);
+    expect(h.effects.filter((e) => e.type === "error")).toHaveLength(2);
   });
 
   it("a decision lists the recommended items its variant reads through a `let`", async () => {
