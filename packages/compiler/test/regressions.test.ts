@@ -423,6 +423,22 @@ ${test}
     ]);
   });
 
+  it("several `catalog` blocks of a test add up", () => {
+    const text = `profile { email: string }
+catalog Product {
+  key sku: string
+  name: string
+}
+test "t" {
+  catalog Product [{ sku: "A", name: "a" }, { sku: "B", name: "b" }]
+  catalog Product [{ sku: "C", name: "c" }]
+}
+`;
+    const r = sane(text);
+    expect(r.diagnostics).toEqual([]);
+    expect((r.ir!.tests[0]!.catalog!.items as { list: unknown[] }).list).toHaveLength(3);
+  });
+
   it("a webhook has no recipient and its `json` is no text to match", () => {
     expect(messages(`  profile "p1" { email: "a@x.com" }\n  at 0m "p1" Ping { n: 7 }\n  expect no send webhook to "x" where json contains "a@x.com"`)).toEqual([
       "J6001 a `webhook` message has no recipient: leave out `to`",

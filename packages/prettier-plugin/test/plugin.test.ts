@@ -210,6 +210,21 @@ test "t" {
   });
 });
 
+describe("comments between the keywords of a trigger or an exit", () => {
+  it("stay between them", async () => {
+    const text = `audience A = true
+journey J1 {
+  on /* a */ enter A
+  exit /* b */ on CartAbandoned
+}
+journey J2 {
+  on /* c */ schedule /* d */ every /* e */ day at 09:00 for A
+}
+`;
+    expect(await fmt(text)).toBe(text);
+  });
+});
+
 describe("doc comments", () => {
   it("trailing spaces are dropped, not a reason to refuse the file", async () => {
     expect(await format("/// The shopper.  \nprofile { email: string }\n")).toBe("/// The shopper.\nprofile { email: string }\n");

@@ -329,9 +329,13 @@ class Emitter {
         case "TestProfile":
           t.profiles.push({ id: item.id.value, data: emitExpr(item.value) });
           break;
-        case "TestCatalog":
-          t.catalog = { name: item.catalog.name, items: emitExpr(item.items) };
+        case "TestCatalog": {
+          // Several `catalog` blocks of a test add up (a list split for reading).
+          const items = emitExpr(item.items);
+          const before = t.catalog && "list" in t.catalog.items ? t.catalog.items.list : undefined;
+          t.catalog = { name: item.catalog.name, items: before && "list" in items ? { list: [...before, ...items.list] } : items };
           break;
+        }
         case "TestEvent":
           t.events.push({ atMs: item.at.kind === "Duration" ? item.at.ms : 0, profileId: item.profileId.value, type: item.event.name, data: emitExpr(item.data), loc: this.loc(item.span) });
           break;

@@ -37,7 +37,6 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
         checkEngineAttributes(ctx, item.value);
         break;
       case "TestCatalog": {
-        once(`catalog\u0000${item.catalog.name}`, `catalog \`${item.catalog.name}\``, item.catalog.span);
         const cat = ctx.symbols.catalogs.get(item.catalog.name);
         if (!cat) reportUnknownDecl(ctx, "unknownCatalog", item.catalog, ctx.symbols.catalogs.keys());
         else referenceDecl(ctx, item.catalog, "catalog");

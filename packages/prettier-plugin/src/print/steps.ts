@@ -43,11 +43,19 @@ export function printClause(p: JourneyPrinter, c: ast.JourneyClause): Doc {
     case "OnEvent":
       return group(["on ", ...eventMatchThen(p, c, () => [])]);
     case "OnAudience":
-      return ["on enter ", p.id(c.audience)];
+      // Each keyword after the comments before it: `on /* why */ enter A` keeps its comment there.
+      return ["on ", p.kw("enter", c.audience.span.start), " ", p.id(c.audience)];
     case "OnSchedule": {
+      // In source order: printing takes the comments before each part.
+      const schedule = p.kw("schedule", p.keywordBefore(c.every.span.start));
+      const everyKw = p.kw("every", c.every.span.start);
       const every = "kind" in c.every ? [p.flush(c.every.span.start), c.every.text] : p.id(c.every);
       return [
-        "on schedule every ",
+        "on ",
+        schedule,
+        " ",
+        everyKw,
+        " ",
         every,
         c.at ? [" ", p.kw("at", c.at.span.start), " ", p.flush(c.at.span.start), c.at.text] : "",
         " ",
@@ -59,7 +67,7 @@ export function printClause(p: JourneyPrinter, c: ast.JourneyClause): Doc {
     case "Reentry":
       return ["reentry ", p.flush(c.modeSpan.start), p.slice(c.modeSpan), c.after ? [" ", printExpr(p, c.after)] : ""];
     case "ExitOn":
-      return group(["exit on ", ...eventMatchThen(p, c, () => [])]);
+      return group(["exit ", p.kw("on", c.event.span.start), " ", ...eventMatchThen(p, c, () => [])]);
     case "Goal": {
       const within = (): Doc[] => (c.within ? [p.clause("within", c.within.span.start), " ", printExpr(p, c.within)] : []);
       return group(["goal ", p.id(c.name), ": ", ...eventMatchThen(p, c, within)]);
