@@ -223,6 +223,23 @@ journey J2 {
 `;
     expect(await fmt(text)).toBe(text);
   });
+
+  it("of `else if`, `expect no` and a test's `where` operators too", async () => {
+    const text = `journey J {
+  on CartAbandoned as c
+  if c.total > 10 {
+    end
+  } else /* small */ if c.total > 5 {
+    wait 1h
+  }
+}
+test "t" {
+  expect /* never */ no send sms
+  expect send email where subject /* exactly */ == "Hi" and text /* part */ contains "x"
+}
+`;
+    expect(await fmt(text)).toBe(text);
+  });
 });
 
 describe("doc comments", () => {

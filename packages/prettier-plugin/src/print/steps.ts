@@ -150,9 +150,10 @@ export function printStep(p: JourneyPrinter, s: ast.Step): Doc {
 function printIf(p: JourneyPrinter, s: ast.IfStep): Doc {
   const parts: Doc[] = [];
   s.branches.forEach((b, i) => {
-    if (i > 0) parts.push(" ", p.flush(b.span.start), "else ");
+    // `else /* why */ if`: each keyword after the comments before it.
+    if (i > 0) parts.push(" ", p.kw("else", b.span.start), " ");
     const c = b.condition;
-    parts.push(headerBlock(["if ", printCondition(p, c)], c.kind === "Binary", () => printBlock(p, b.body)));
+    parts.push(headerBlock([p.flush(p.keywordBefore(c.span.start)), "if ", printCondition(p, c)], c.kind === "Binary", () => printBlock(p, b.body)));
   });
   if (s.else) parts.push(" ", p.kw("else", s.else.span.start), " ", printBlock(p, s.else));
   return parts;

@@ -31,6 +31,8 @@ function printTestItem(p: JourneyPrinter, x: ast.TestItem): Doc {
         " ",
         p.id(c.field),
         " ",
+        // The operator after the comments before it (`subject /* why */ contains "x"`).
+        p.flush(c.op === "contains" ? p.keywordBefore(c.value.span.start) : p.find(c.field.span.end, c.op[0]!)),
         c.op,
         " ",
         printExpr(p, c.value, Prec.primary),
@@ -89,7 +91,7 @@ function printTestItem(p: JourneyPrinter, x: ast.TestItem): Doc {
 function expectHead(p: JourneyPrinter, x: { at?: ast.Expr }, negated: boolean, kind: number): Doc {
   const parts: Doc[] = ["expect "];
   if (x.at) parts.push(p.kw("at", x.at.span.start), " ", printExpr(p, x.at), " ");
-  if (negated) parts.push("no ");
+  if (negated) parts.push(p.kw("no", kind), " ");
   parts.push(p.flush(kind));
   return parts;
 }
