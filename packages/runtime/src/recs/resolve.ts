@@ -147,7 +147,7 @@ class Answer {
   }
 
   take(algo: Algorithm, items: CatalogItem[]): void {
-    const source = algo.name === "provider" ? `provider:${String(algo.args[0])}` : algo.name;
+    const source = sourceOf(algo, this.req);
     for (const item of items) {
       if (this.full) break;
       const key = String(item[this.keyField]);
@@ -192,6 +192,17 @@ class Answer {
       return false;
     }
   }
+}
+
+/**
+ * What an item's `source` says produced it: the algorithm (`popular`, `provider:name`), and
+ * `(backup)` after it when the backup is the same algorithm as the primary (`popular` with a
+ * `popular` backup over another window): a timeline shows whether the backup filled in.
+ */
+function sourceOf(algo: Algorithm, req: RecommendRequest): string {
+  const name = (a: Algorithm) => (a.name === "provider" ? `provider:${String(a.args[0])}` : a.name);
+  const own = name(algo);
+  return algo === req.backup && own === name(req.algorithm) ? `${own} (backup)` : own;
 }
 
 /** Ask for more than `limit` at once: filters and exclusions remove some. */

@@ -78,6 +78,18 @@ describe("recommend: filters far down the list, arguments that fail, providers' 
     expect(backupFills.errors).toEqual(["popular: its arguments could not be evaluated: index 0 is out of range of a list of 0"]);
   });
 
+  it("a backup that is the same algorithm as the primary says so in its items' source", async () => {
+    const r = await resolve(request({ algorithm: algo("recentlyViewed"), backup: algo("recentlyViewed"), limit: 10 }), "p3");
+    expect(new Set(r.sources.map((x) => x.source))).toEqual(new Set(["recentlyViewed"]));
+    const both = await resolve(request({ algorithm: algo("popular", [], { category: "hats" }), backup: algo("popular"), limit: 4 }));
+    const sources = both.sources.map((x) => x.source);
+    expect(sources).toHaveLength(4);
+    // The primary's first, then the backup's, marked.
+    expect(sources[0]).toBe("popular");
+    expect(sources[3]).toBe("popular (backup)");
+    expect(sources.indexOf("popular (backup)")).toBeGreaterThan(sources.lastIndexOf("popular"));
+  });
+
   it("a provider's answer is looked up in the catalog: unknown keys left out, keyless elements an error naming where", async () => {
     const best = CATALOG.find((i) => i.sku === "BEST")!;
     const ghost: RecommendationProvider = { recommend: async () => [{ sku: "ZZ", name: "ghost", price: "free" }, { ...best, price: "changed" }] };
