@@ -16,7 +16,7 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
   else ctx.testNames.set(d.name.value, { file: ctx.file, span: d.name.span });
   // Profiles are stored at the start, wherever they are written in the test.
   const profiles = new Set(d.items.flatMap((i) => (i.kind === "TestProfile" ? [i.id.value] : [])));
-  /** What a test gives once (`start`, a profile, a catalog's items): where it was first given. */
+  /** What a test gives once (`start`, each profile): where it was first given. */
   const given = new Map<string, A.Span>();
   const once = (key: string, what: string, span: A.Span): void => {
     const first = given.get(key);
