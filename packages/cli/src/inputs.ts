@@ -121,6 +121,20 @@ export function readCatalog(path: string, declared: unknown): CatalogItem[] {
   if (!declared) warn(`${path}: the project declares no \`catalog\`, so these items are not used`);
   const v = parseJson(path, read(path));
   if (!Array.isArray(v)) throw new UserError(`${path}: expected a JSON array of catalog items`);
+  // An item given twice is an upsert: the last one is used. Likely a mistake in a file: said.
+  const keyField = (declared as { key?: unknown } | undefined)?.key;
+  if (typeof keyField === "string") {
+    const at = new Map<string, number[]>();
+    v.forEach((item: unknown, i) => {
+      const key = isRecord(item) ? item[keyField] : undefined;
+      if (typeof key === "string" || typeof key === "number") at.set(String(key), [...(at.get(String(key)) ?? []), i]);
+    });
+    const twice = [...at].filter(([, is]) => is.length > 1);
+    if (twice.length) {
+      const shown = twice.slice(0, 3).map(([k, is]) => `\`${k}\` (items[${is.join("], items[")}])`).join(", ") + (twice.length > 3 ? `, and ${twice.length - 3} more` : "");
+      warn(`${path}: ${twice.length === 1 ? "a key is" : `${twice.length} keys are`} given more than once, ${shown}: the last item of each is used`);
+    }
+  }
   return v as CatalogItem[];
 }
 

@@ -112,6 +112,18 @@ describe("journey run with a catalog item that does not match the declaration", 
     // The timeline is still clean JSON lines.
     for (const l of r.stdout.trim().split("\n")) JSON.parse(l);
   });
+
+  it("a key given twice is said on stderr (the last item is used)", () => {
+    const project = join(tmp(), "cart-twice");
+    cpSync(join(samples, "abandoned-cart"), project, { recursive: true });
+    const catalogPath = join(project, "catalog.json");
+    const catalog = JSON.parse(readFileSync(catalogPath, "utf8")) as Record<string, unknown>[];
+    catalog.push({ ...catalog[0]!, name: "renamed" });
+    writeFileSync(catalogPath, JSON.stringify(catalog));
+    const r = journey(["run", project, "--json"]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`warning: ${catalogPath}: a key is given more than once, \`${String(catalog[0]!["sku"])}\` (items[0], items[${catalog.length - 1}]): the last item of each is used`);
+  });
 });
 
 describe("journey run with bad or unusual data files: the file, line and field; exit 1; nothing run", () => {
