@@ -224,6 +224,11 @@ journey J2 {
     expect(await fmt(text)).toBe(text);
   });
 
+  it("before a comma in a list, arguments or a record: they stay before it", async () => {
+    const text = `audience A = max(1 /* one */, 2) > 0 and profile.email in ["a" /* first */, "b"]\ntype T { a: int /* x */, b: int }\n`;
+    expect(await fmt(text)).toBe(text);
+  });
+
   it("of `else if`, `expect no` and a test's `where` operators too", async () => {
     const text = `journey J {
   on CartAbandoned as c

@@ -240,6 +240,18 @@ export class Base {
     return pos;
   }
 
+  /** Block comments after `pos` on its line and before `comma` (when it comes before `limit`), printed where they are. */
+  private blockCommentsBefore(pos: number, comma: number, limit: number): Doc[] {
+    const doc: Doc[] = [];
+    if (comma >= limit) return doc;
+    for (let c = this.peek(); c && c.kind === "block" && c.span.start < comma && !this.newlineBetween(pos, c.span.start); c = this.peek()) {
+      this.take();
+      doc.push(" ", this.commentDoc(c));
+      pos = c.span.end;
+    }
+    return doc;
+  }
+
   /** Comments after `pos` on the same line, before `limit`: they end the line they are on. */
   private trailing(pos: number, limit: number, soft: boolean): { doc: Doc[]; end: number } {
     const doc: Doc[] = [];
@@ -339,9 +351,14 @@ export class Base {
       const inside = this.flushAfter(item.end);
       const last = i + 1 === items.length;
       const limit = last ? close : items[i + 1]!.start;
+      // Block comments written before the item's comma stay before it (`max(1 /* one */, 2)`).
+      const beforeComma = !inside.endsLine && !last ? this.blockCommentsBefore(item.end, this.find(item.end, ","), limit) : [];
       // After a line comment, nothing more fits on the line.
       const t = inside.endsLine ? { doc: [], end: item.end } : this.trailing(item.end, limit, style.soft);
-      emit([...pending, printed, last || !style.comma ? "" : style.comma, ...inside.doc, ...t.doc], pendingStart >= 0 ? pendingStart : item.start, t.end);
+      const comma = last || !style.comma ? "" : style.comma;
+      // A line comment left inside the item ends the line: the comma goes before it.
+      const tail = inside.endsLine ? [comma, ...inside.doc] : [...inside.doc, ...beforeComma, comma, ...t.doc];
+      emit([...pending, printed, ...tail], pendingStart >= 0 ? pendingStart : item.start, t.end);
       pending = [];
       pendingStart = -1;
     });
