@@ -229,6 +229,11 @@ journey J2 {
     expect(await fmt(text)).toBe(text);
   });
 
+  it("before a name's colon: they stay before it", async () => {
+    const text = `type T { a /* x */: int, b? /* maybe */: string }\naction A(city /* c */: string) -> T {\n  get "https://a.example.com/{{city}}"\n}\n`;
+    expect(await fmt(text)).toBe(text);
+  });
+
   it("of `else if`, `expect no` and a test's `where` operators too", async () => {
     const text = `journey J {
   on CartAbandoned as c

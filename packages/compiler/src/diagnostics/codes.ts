@@ -55,6 +55,7 @@ export const codes = {
   unknownArgument: kind("J1019", "`{callee}` has no parameter `{name}`"),
   reservedName: kind("J1020", "`{name}` is a name the language provides and cannot be redefined"),
   duplicateParameter: kind("J1021", "parameter `{name}` is declared more than once"),
+  positionalArguments: kind("J1022", "`{callee}` takes its arguments by position, not by name: leave out `{name}:`"),
 
   // ── J2xxx types ──
   typeMismatch: kind("J2001", "expected `{expected}`, found `{actual}`"),

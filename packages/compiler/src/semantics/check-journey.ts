@@ -350,7 +350,12 @@ function checkSend(ctx: CheckContext, s: A.SendStep, scope: Scope): void {
 
 /** Positional arguments against declared parameters (templates, actions). */
 export function checkArguments(ctx: CheckContext, callee: string, names: string[], params: Type[], args: A.Arg[], span: A.Span, scope: Scope): void {
-  for (const a of args) if (a.name) ctx.report("unknownArgument", { callee, name: a.name.name }, a.name.span);
+  for (const a of args) {
+    if (!a.name) continue;
+    // `Weather(city: "Oslo")` names a parameter it has: what is wrong is naming it at all.
+    if (names.includes(a.name.name)) ctx.report("positionalArguments", { callee, name: a.name.name }, a.name.span, { fix: ctx.replace(`remove \`${a.name.name}:\``, { start: a.name.span.start, end: a.value.span.start }, "") });
+    else ctx.report("unknownArgument", { callee, name: a.name.name }, a.name.span);
+  }
   if (args.length !== params.length) {
     ctx.report("argumentCount", { callee, expected: params.length, s: params.length === 1 ? "" : "s", actual: args.length }, span);
     for (const a of args) typeOf(ctx, a.value, scope);

@@ -241,7 +241,7 @@ export class Base {
   }
 
   /** Block comments after `pos` on its line and before `comma` (when it comes before `limit`), printed where they are. */
-  private blockCommentsBefore(pos: number, comma: number, limit: number): Doc[] {
+  protected blockCommentsBefore(pos: number, comma: number, limit: number): Doc[] {
     const doc: Doc[] = [];
     if (comma >= limit) return doc;
     for (let c = this.peek(); c && c.kind === "block" && c.span.start < comma && !this.newlineBetween(pos, c.span.start); c = this.peek()) {

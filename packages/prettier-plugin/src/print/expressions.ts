@@ -138,7 +138,7 @@ export function printArgs(p: JourneyPrinter, args: ast.Arg[], from: number): Doc
   const open = p.find(from, "(");
   const close = p.matching(open);
   const items = args.map((a) =>
-    p.item(a.span, () => (a.name ? [p.id(a.name), ": ", printExpr(p, a.value)] : printExpr(p, a.value))),
+    p.item(a.span, () => (a.name ? [p.id(a.name), p.colon(a.name.span.end), printExpr(p, a.value)] : printExpr(p, a.value))),
   );
   return p.softBraces(open, close, items, { brackets: "()", comma: "always", spaced: false });
 }
@@ -167,7 +167,7 @@ function printList(p: JourneyPrinter, e: ast.ListExpr): Doc {
 export function printRecord(p: JourneyPrinter, e: ast.RecordExpr): Doc {
   const open = e.span.start;
   const close = e.span.end - 1;
-  const items = e.entries.map((x) => p.item(x.span, () => [p.id(x.name), ": ", printExpr(p, x.value)]));
+  const items = e.entries.map((x) => p.item(x.span, () => [p.id(x.name), p.colon(x.name.span.end), printExpr(p, x.value)]));
   return p.softBraces(open, close, items, {
     brackets: "{}",
     comma: "flat",

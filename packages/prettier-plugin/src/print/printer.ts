@@ -53,6 +53,12 @@ export class JourneyPrinter extends Base {
     return [this.flush(this.keywordBefore(before)), word];
   }
 
+  /** `: ` after a name ending at `nameEnd`, with the block comments written before the colon kept there. */
+  colon(nameEnd: number): Doc {
+    const at = this.find(nameEnd, ":");
+    return [...this.blockCommentsBefore(nameEnd, at, at + 1), ": "];
+  }
+
   /** A clause keyword after a possible line break (`where`, `within`, `limit`…): see `breakBefore`. */
   clause(word: string, before: number): Doc {
     return [this.breakBefore(this.keywordBefore(before)), word];

@@ -40,7 +40,7 @@ export function printField(p: JourneyPrinter, f: ast.FieldDecl): Doc {
     f.isKey ? "key " : "",
     p.id(f.name),
     f.optional ? "?" : "",
-    ": ",
+    p.colon(f.name.span.end),
     printType(p, f.type),
     f.default ? [" = ", printExpr(p, f.default)] : "",
   ];
@@ -50,6 +50,6 @@ export function printField(p: JourneyPrinter, f: ast.FieldDecl): Doc {
 export function printParams(p: JourneyPrinter, params: ast.Param[], from: number, suffix?: () => Doc): Doc {
   const open = p.find(from, "(");
   const close = p.matching(open);
-  const items = params.map((x) => p.item(x.span, () => [p.id(x.name), ": ", printType(p, x.type)]));
+  const items = params.map((x) => p.item(x.span, () => [p.id(x.name), p.colon(x.name.span.end), printType(p, x.type)]));
   return p.softBraces(open, close, items, { brackets: "()", comma: "always", spaced: false, suffix });
 }
