@@ -20,6 +20,25 @@ export interface HelperParam {
   literal?: (value: string | number | boolean | null) => string | undefined;
 }
 
+/** Locales already checked: a profile's locale is one of a few, checked once each. */
+const locales = new Map<string, boolean>();
+
+/** Whether `Intl` formats with `tag`, a BCP 47 language tag such as "sv-SE" (the profile's `locale`). */
+export function isValidLocale(tag: string): boolean {
+  let valid = locales.get(tag);
+  if (valid === undefined) {
+    try {
+      valid = Intl.getCanonicalLocales(tag).length > 0;
+    } catch {
+      valid = false;
+    }
+    // Profiles carry what they carry: keep the memo bounded.
+    if (locales.size >= 1000) locales.clear();
+    locales.set(tag, valid);
+  }
+  return valid;
+}
+
 /** Whether `Intl` formats with a currency code, by code (building a formatter takes tens of µs). */
 const currencyCodes = new Map<string, boolean>();
 

@@ -26,6 +26,7 @@ export {
   helperArity,
   helperResultType,
   formatHelperSignature,
+  isValidLocale,
   type DateFormat,
   type HelperParam,
   type HelperSignature,
@@ -43,4 +44,4 @@ export {
 } from "./check.js";
 export { editDistance, suggest } from "./suggest.js";
 export { partialNames, rootNames } from "./roots.js";
-export { localParts, offsetAt, parseInstant, wallClockFormatter, zonedInstant, type LocalTime } from "./zones.js";
+export { isValidTimeZone, localParts, offsetAt, parseInstant, wallClockFormatter, zonedInstant, type LocalTime } from "./zones.js";

@@ -6,6 +6,16 @@
  */
 const wallClocks = new Map<string, Intl.DateTimeFormat>();
 
+/** Whether `Intl` knows the IANA time zone `tz` (the profile attribute the engine reads; a compiler check of test data). */
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    wallClockFormatter(tz);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A formatter of an instant's wall-clock parts (24-hour) in `timeZone`; a RangeError for an unknown zone. */
 export function wallClockFormatter(timeZone: string): Intl.DateTimeFormat {
   let f = wallClocks.get(timeZone);

@@ -1,5 +1,5 @@
 /** `test` blocks: their data checked against the declarations, their expectations against channels. */
-import { nonNull, suggest, T, typeToString, wallClockFormatter, type Type } from "@journey/template";
+import { isValidLocale, isValidTimeZone, nonNull, suggest, T, typeToString, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
 import { CHANNELS } from "./builtins.js";
 import { reportUnknownDecl } from "./check-declarations.js";
@@ -132,20 +132,10 @@ function checkEngineAttributes(ctx: CheckContext, e: A.Expr): void {
   for (const en of e.entries) {
     if (en.value.kind !== "String" || en.value.value === "") continue;
     const v = en.value.value;
+    // The same checks as the runtime's when it stores the profile.
     let problem: string | undefined;
-    if (en.name.name === "timezone") {
-      try {
-        wallClockFormatter(v); // cached per zone, as the runtime uses it
-      } catch {
-        problem = `\`${v}\` is not an IANA time zone such as "Europe/Stockholm"`;
-      }
-    } else if (en.name.name === "locale") {
-      try {
-        Intl.getCanonicalLocales(v);
-      } catch {
-        problem = `\`${v}\` is not a BCP 47 locale such as "sv-SE"`;
-      }
-    }
+    if (en.name.name === "timezone" && !isValidTimeZone(v)) problem = `\`${v}\` is not an IANA time zone such as "Europe/Stockholm"`;
+    else if (en.name.name === "locale" && !isValidLocale(v)) problem = `\`${v}\` is not a BCP 47 locale such as "sv-SE"`;
     if (problem) ctx.report("testEventData", { message: problem }, en.value.span);
   }
 }

@@ -3,18 +3,9 @@
  * zone arithmetic itself (offsets, local dates to instants) is @journey/template's, which
  * the `date` helper shares.
  */
-import { localParts, parseInstant, wallClockFormatter, zonedInstant } from "@journey/template";
+import { localParts, parseInstant, zonedInstant } from "@journey/template";
 
 export { parseInstant };
-
-export function isValidTimeZone(tz: string): boolean {
-  try {
-    wallClockFormatter(tz);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** `HH:MM` → [hour, minute], or undefined. */
 export function parseTimeOfDay(text: string): [number, number] | undefined {

@@ -3,7 +3,7 @@
  * inside the engine ever meets a value of the wrong shape. Errors name the field path.
  */
 import type { Type } from "@journey/template";
-import { isValidTimeZone } from "./time.js";
+import { isValidLocale, isValidTimeZone } from "@journey/template";
 
 export interface ValidationError {
   /** `data.items[0].price` */
@@ -149,13 +149,7 @@ export function timeZoneProblem(zone: unknown): string | undefined {
 /** Why a profile's `locale` cannot format numbers and dates, or undefined when it can (null, absent or blank: en-US). */
 export function localeProblem(locale: unknown): string | undefined {
   if (locale === undefined || locale === null || locale === "") return undefined;
-  if (typeof locale === "string") {
-    try {
-      if (Intl.getCanonicalLocales(locale).length) return undefined;
-    } catch {
-      // A RangeError: not a BCP 47 tag.
-    }
-  }
+  if (typeof locale === "string" && isValidLocale(locale)) return undefined;
   return `must be a BCP 47 language tag such as "en-US" or "sv-SE", not ${describe(locale)}`;
 }
 

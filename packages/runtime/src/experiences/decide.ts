@@ -8,15 +8,15 @@
  */
 import { randomUUID } from "node:crypto";
 import { surfaceMatches, type IR, type IRExperience, type IRExperienceStep, type IRVariant } from "@journey/ir";
-import { parseTemplate, rootNames, type CompiledTemplate } from "@journey/template";
+import { isValidLocale, isValidTimeZone, parseTemplate, rootNames, type CompiledTemplate } from "@journey/template";
 import { evaluate, pathRoots, type EvalEnv } from "../engine/evaluate.js";
 import type { Program } from "../engine/program.js";
 import { splitBucket } from "../engine/split.js";
 import type { Effect } from "../engine/state.js";
-import { isValidTimeZone, parseInstant } from "../engine/time.js";
+import { parseInstant } from "../engine/time.js";
 import { declaredOnly, validate, withDefaults } from "../engine/validate.js";
 import { isLocal, recommendLocally, requestFor, resolveRecommendation, type Recommendation, type RecommendDeps } from "../recs/resolve.js";
-import { withSecrets, type ActionExecutor } from "../shell/actions.js";
+import { typedResponse, withSecrets, type ActionExecutor } from "../shell/actions.js";
 
 export const MAX_SURFACES = 30;
 
@@ -160,25 +160,9 @@ function endOf(to: string, timeZone: string): number {
   return parseInstant(next, timeZone);
 }
 
-/** Locales already checked: a profile's locale is one of a few, checked once each. */
-const validLocales = new Map<string, boolean>();
-
 function localeOf(profile: Record<string, unknown>): string {
   const l = profile["locale"];
-  if (typeof l !== "string" || !l) return "en-US";
-  let valid = validLocales.get(l);
-  if (valid === undefined) {
-    try {
-      Intl.getCanonicalLocales(l);
-      valid = true;
-    } catch {
-      valid = false;
-    }
-    // Profiles carry what they carry: keep the memo bounded.
-    if (validLocales.size >= 1000) validLocales.clear();
-    validLocales.set(l, valid);
-  }
-  return valid ? l : "en-US";
+  return typeof l === "string" && l && isValidLocale(l) ? l : "en-US";
 }
 
 const ESCAPE = { html: "html", json: "json", text: "none" } as const;
@@ -273,13 +257,9 @@ function runStep(r: PerRequest, x: IRExperience, l: Loaded, s: IRExperienceStep)
   const req = deps.program.callRequest(s.action, s.args.map((a) => evaluate(a, l.env)), l.env);
   req.timeoutMs = Math.min(req.timeoutMs, left);
   req.retries = 0; // a page is waiting: no time for retries
-  return withTimeout(deps.actions.execute(withSecrets(req, deps.secrets)), req.timeoutMs).then((value) => {
-    const returns = deps.program.ir.actions[s.action]?.returns;
-    // Fields the action does not declare are not its business (an API answers with many).
-    const response = returns ? declaredOnly(value, returns) : value;
-    const problems = returns ? validate(response, returns, "response") : [];
-    if (problems.length) throw new Error(`${problems[0]!.path} ${problems[0]!.message}`);
-    if (s.alias) l.vars[s.alias] = returns ? withDefaults(response, returns) : response;
+  return withTimeout(deps.actions.execute(withSecrets(req, deps.secrets)), req.timeoutMs).then((answer) => {
+    const value = typedResponse(answer, deps.program.ir.actions[s.action]?.returns);
+    if (s.alias) l.vars[s.alias] = value;
   });
 }
 

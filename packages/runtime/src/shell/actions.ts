@@ -1,12 +1,27 @@
 /** How `call` steps reach custom actions: HTTP by default, with a timeout and retries with backoff. */
+import type { Type } from "@journey/template";
 import { fillSecrets } from "../engine/evaluate.js";
 import type { CallRequest } from "../engine/state.js";
+import { declaredOnly, validate, withDefaults } from "../engine/validate.js";
 
 /** The request with its headers' secret references replaced by the secrets' values. */
 export function withSecrets(request: CallRequest, secrets: Record<string, string>): CallRequest {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(request.headers)) headers[k] = fillSecrets(v, secrets);
   return { ...request, headers };
+}
+
+/**
+ * An action's response as the journey or experience reads it: fields the action does not
+ * declare left out (an API answers with many), checked against the declared type (a
+ * mismatch throws, naming the field), defaults filled in. Without a declared type, as it is.
+ */
+export function typedResponse(answer: unknown, returns: Type | undefined): unknown {
+  if (!returns) return answer;
+  const value = declaredOnly(answer, returns);
+  const problems = validate(value, returns, "response");
+  if (problems.length) throw new Error(`${problems[0]!.path} ${problems[0]!.message}`);
+  return withDefaults(value, returns);
 }
 
 export interface ActionExecutor {

@@ -12,7 +12,7 @@ import { SystemClock, VirtualClock, type Clock } from "../clock.js";
 import { Program } from "../engine/program.js";
 import { newProfileState, nextDue, type CallRequest, type Effect, type EventEnvelope, type ProfileState } from "../engine/state.js";
 import { step, type Input } from "../engine/step.js";
-import { copyData, declaredOnly, emptyRecord, INSTANT_MESSAGE, isInstant, validate, validateProfile, withDefaults, type ValidationError } from "../engine/validate.js";
+import { copyData, emptyRecord, INSTANT_MESSAGE, isInstant, validate, validateProfile, withDefaults, type ValidationError } from "../engine/validate.js";
 import { loadIR } from "../ir/load.js";
 import { IncrementalCatalogEngine } from "../recs/incremental.js";
 import { windowsIn } from "../recs/options.js";
@@ -22,7 +22,7 @@ import { DueHeap } from "../store/due-heap.js";
 import { MemoryStore } from "../store/memory.js";
 import { emptyBatch, type CommitBatch, type Store } from "../store/store.js";
 import { decide, MAX_SURFACES, type Decision, type DecideDeps, type DecideRequest } from "../experiences/decide.js";
-import { HttpActionExecutor, withSecrets, type ActionExecutor } from "./actions.js";
+import { HttpActionExecutor, typedResponse, withSecrets, type ActionExecutor } from "./actions.js";
 import { SerialQueue } from "./queue.js";
 
 export interface Logger {
@@ -726,12 +726,7 @@ class JourneyRuntime implements Runtime {
   private async call(request: CallRequest, key: string): Promise<Input> {
     try {
       const answer = await this.actions.execute(withSecrets(request, this.options.secrets ?? {}));
-      const returns = this.ir.actions[request.action]?.returns;
-      // Fields the action does not declare are not its business (an API answers with many).
-      const value = returns ? declaredOnly(answer, returns) : answer;
-      const errors = returns ? validate(value, returns, "response") : [];
-      if (errors.length) return { kind: "result", request: key, ok: false, error: `${errors[0]!.path} ${errors[0]!.message}` };
-      return { kind: "result", request: key, ok: true, value: returns ? withDefaults(value, returns) : value };
+      return { kind: "result", request: key, ok: true, value: typedResponse(answer, this.ir.actions[request.action]?.returns) };
     } catch (e) {
       return { kind: "result", request: key, ok: false, error: (e as Error).message };
     }
