@@ -147,7 +147,8 @@ describe("journey fmt", () => {
     ];
     for (const [name, files, message] of cases) {
       const dir = folder(name, files);
-      const r = journey(["fmt"], dir);
+      // FORCE_COLOR makes Prettier colour its option errors (as on CI): the message must stay plain.
+      const r = runJourney(["fmt"], dir, { ...process.env, NO_COLOR: "", FORCE_COLOR: "1" });
       expect(r.status, name).toBe(1);
       expect(r.stderr + r.stdout, name).toMatch(message);
       expect(r.stderr + r.stdout, name).not.toContain("internal error");

@@ -5,6 +5,7 @@
  * from code (`format(text)`), or with `journey fmt`. The layout rules are in docs/formatter.md.
  */
 import { codes, LineIndex, parseFile, type ast, type Diagnostic } from "@journey/compiler";
+import { stripVTControlCharacters } from "node:util";
 import * as prettier from "prettier";
 import type { Doc, Parser, Plugin, Printer, SupportLanguage, SupportOptions } from "prettier";
 import { htmlSkeleton, htmlStrings, maskTags } from "./html.js";
@@ -196,7 +197,9 @@ export async function formatWithConfig(text: string, filepath: string, overrides
     await prettier.format("", options);
   } catch (e) {
     if (e instanceof JourneyFormatError) throw e;
-    throw new JourneyFormatError(`cannot format ${filepath}: its Prettier configuration is invalid (${e instanceof Error ? e.message.split("\n").join(" ") : String(e)})`);
+    // Prettier colours its option errors when FORCE_COLOR is set; ours are plain text, coloured by whoever prints them.
+    const reason = stripVTControlCharacters(e instanceof Error ? e.message : String(e)).split("\n").join(" ");
+    throw new JourneyFormatError(`cannot format ${filepath}: its Prettier configuration is invalid (${reason})`);
   }
   return prettier.format(text, options);
 }
