@@ -35,7 +35,20 @@ export type TemplateDiagnosticKind =
   | "not-a-list"
   | "unknown-partial"
   | "raw-in-html"
-  | "duration-as-number";
+  | "duration-as-number"
+  | "datetime-as-timestamp";
+
+/** Types whose bare rendering is a machine form, and the helper that writes them for a reader. */
+const IN_WORDS: Partial<Record<Type["kind"], { kind: TemplateDiagnosticKind; message: string; helper: string; title: string; example: string }>> = {
+  duration: { kind: "duration-as-number", message: "a duration renders as a number of milliseconds", helper: "duration", title: "write it in words with `duration`", example: '"4 hours"' },
+  datetime: {
+    kind: "datetime-as-timestamp",
+    message: "a datetime renders as an ISO 8601 timestamp (`2026-03-02T09:00:00.000Z`)",
+    helper: "date",
+    title: "format it with `date`",
+    example: '"Mar 2, 2026" in the profile\'s time zone and locale (`date … "iso"` keeps the timestamp)',
+  },
+};
 
 export interface TemplateFix {
   start: number;
@@ -121,14 +134,15 @@ class Checker {
         return;
       case "mustache": {
         const t = this.expr(n.expr, frame);
-        // A duration is a number of milliseconds: in text it reads as "14400000". JSON content
-        // keeps the number (a machine reads it).
-        if (nonNull(t).kind === "duration" && this.env.escape !== "json") {
+        // Durations and datetimes have a machine form ("14400000", "2026-03-02T09:00:00.000Z"):
+        // in text a reader wants words. JSON content keeps the machine form (a machine reads it).
+        const words = this.env.escape === "json" ? undefined : IN_WORDS[nonNull(t).kind];
+        if (words) {
           const e = n.expr;
           const arg = e.kind === "call" && !e.subexpr ? `(${this.source.slice(e.start, e.end)})` : this.source.slice(e.start, e.end);
-          this.report("duration-as-number", "warning", "a duration renders as a number of milliseconds", e, {
-            fix: { start: e.start, end: e.end, text: `duration ${arg}`, title: "write it in words with `duration`" },
-            help: `write \`{{duration ${arg}}}\` for "4 hours"`,
+          this.report(words.kind, "warning", words.message, e, {
+            fix: { start: e.start, end: e.end, text: `${words.helper} ${arg}`, title: words.title },
+            help: `write \`{{${words.helper} ${arg}}}\` for ${words.example}`,
           });
         }
         if (!n.escaped && this.env.escape === "html") {

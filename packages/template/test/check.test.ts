@@ -84,6 +84,15 @@ describe("checker: diagnostics", () => {
     // JSON content keeps the number: a machine reads it.
     expect(diags("{{hold}}", { ...e, escape: "json" })).toEqual([]);
   });
+  it("a datetime in text: a warning, with `date` as the fix; `date … \"iso\"` and JSON keep the timestamp", () => {
+    const e: TemplateEnv = { ...env("html"), lookup: (n) => (n === "at" ? T.datetime : n === "maybe" ? T.optional(T.datetime) : roots[n]) };
+    const d = one("<p>Ordered {{at}}</p>", e);
+    expect(d).toMatchObject({ kind: "datetime-as-timestamp", severity: "warning", start: 13, end: 15, fix: { text: "date at", title: "format it with `date`" } });
+    expect(d.help).toContain("{{date at}}");
+    expect(one("{{maybe}}", e).kind).toBe("datetime-as-timestamp");
+    expect(diags("<p>Ordered {{date at}}, {{date at \"iso\"}}</p>", e)).toEqual([]);
+    expect(diags("{{at}}", { ...e, escape: "json" })).toEqual([]);
+  });
   it("unknown-field without a suggestion when nothing is close", () => {
     const d = one("{{profile.zzzzzzzz}}");
     expect(d.fix).toBeUndefined();

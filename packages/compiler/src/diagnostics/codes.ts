@@ -110,6 +110,7 @@ export const codes = {
   unusedParameter: kind("J4010", "template parameter `{name}` is never used", "warning"),
   contentNotString: kind("J4011", "`{field}` must be a string template, found `{actual}`"),
   templateDurationAsNumber: kind("J4012", "{message}", "warning"),
+  templateDatetimeAsTimestamp: kind("J4013", "{message}", "warning"),
 
   // ── J5xxx experiences ──
   surfaceConflict: kind("J5001", "experiences `{a}` and `{b}` both claim `{surface}` with the same priority"),

@@ -21,6 +21,7 @@ const CODE_OF: Record<TemplateDiagnostic["kind"], CodeName> = {
   "unknown-partial": "templateUnknownPartial",
   "raw-in-html": "templateRawInHtml",
   "duration-as-number": "templateDurationAsNumber",
+  "datetime-as-timestamp": "templateDatetimeAsTimestamp",
 };
 
 export type Escape = "html" | "none" | "json";

@@ -43,7 +43,8 @@ export function requestFor(s: RecommendStep, env: EvalEnv, vars: Record<string, 
     ...(s.backup ? { backup: orFailed(s.backup, env) } : {}),
     ...(s.where ? { where: s.where, vars } : {}),
     exclude: s.exclude.map((x) => (typeof x === "string" ? x : (evaluate(x, env) as unknown[]))),
-    limit: evaluate(s.limit, env) as number,
+    // A `limit` from the data below 1 asks for nothing (no algorithm is run): an empty list, as documented.
+    limit: Math.max(0, evaluate(s.limit, env) as number),
     timeZone: env.timeZone,
   };
 }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { RecommendRequest } from "../../src/engine/state.js";
-import { resolveRecommendation } from "../../src/recs/resolve.js";
+import { requestFor, resolveRecommendation } from "../../src/recs/resolve.js";
 import { IncrementalCatalogEngine, type CatalogItem, type RecommendationProvider } from "@journey/runtime";
 import { CATALOG, HOUR, SIGNALS, T0, loaded, sig } from "./fixtures.js";
 
@@ -52,6 +52,17 @@ describe("recommend: where, exclude, limit", () => {
       { key: "S1", source: "cartBased" },
       { key: "H2", source: "cartBased" },
     ]);
+  });
+
+  it("a `limit` from the data of 0 or less is an empty list, and no algorithm or provider is asked", async () => {
+    let asked = 0;
+    const counting: RecommendationProvider = { recommend: async () => (asked++, []) };
+    for (const n of [0, -3]) {
+      const r = requestFor({ algorithm: { name: "provider", args: [{ lit: "p" }], named: {} }, backup: { name: "popular", args: [], named: {} }, exclude: [], limit: { path: ["n"] } }, { vars: { n }, now: NOW, timeZone: "UTC" }, {});
+      expect(r.limit).toBe(0);
+      expect(await resolve(r, "p1", { p: counting })).toEqual({ items: [], sources: [], errors: [] });
+    }
+    expect(asked).toBe(0);
   });
 });
 
