@@ -234,6 +234,11 @@ journey J2 {
     expect(await fmt(text)).toBe(text);
   });
 
+  it("before a member's dot and a type's `<`: they stay before it", async () => {
+    const text = `type T { tags: list /* of tags */<string> }\naudience A = profile /* who */.consent.email and profile.consent /* which */.sms\n`;
+    expect(await fmt(text)).toBe(text);
+  });
+
   it("of `else if`, `expect no` and a test's `where` operators too", async () => {
     const text = `journey J {
   on CartAbandoned as c

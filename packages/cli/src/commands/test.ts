@@ -54,7 +54,7 @@ function report(r: TestResult, color: boolean, fullTrace: boolean): string {
   }
   const trace = r.timeline.map(timelineEntry).filter((e) => e !== undefined);
   out += `    ${c.dim(`what happened (+offset from the test's start):`)}\n`;
-  if (!trace.length) out += `      ${c.dim("(nothing)")}\n`;
+  if (!trace.length) out += `      ${c.dim("(no journey activity: nothing entered, sent, called or ended)")}\n`;
   const line = (e: (typeof trace)[number]) => `      +${formatOffset(Date.parse(e.at) - r.start)}  ${formatEntry(e, color)}\n`;
   if (fullTrace || trace.length <= TRACE_HEAD + TRACE_TAIL + 1) for (const e of trace) out += line(e);
   else {

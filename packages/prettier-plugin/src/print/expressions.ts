@@ -82,7 +82,7 @@ function printInner(p: JourneyPrinter, e: Expr): Doc {
     case "Name":
       return e.name;
     case "Member":
-      return [printExpr(p, e.object, Prec.postfix), ".", p.id(e.property)];
+      return [printExpr(p, e.object, Prec.postfix), p.punctuation(e.object.span.end, "."), p.id(e.property)];
     case "Index":
       return [printExpr(p, e.object, Prec.postfix), "[", printExpr(p, e.index), p.flush(e.span.end - 1), "]"];
     case "Call":

@@ -55,8 +55,17 @@ export class JourneyPrinter extends Base {
 
   /** `: ` after a name ending at `nameEnd`, with the block comments written before the colon kept there. */
   colon(nameEnd: number): Doc {
-    const at = this.find(nameEnd, ":");
-    return [...this.blockCommentsBefore(nameEnd, at, at + 1), ": "];
+    return this.punctuation(nameEnd, ":", ": ");
+  }
+
+  /**
+   * The punctuation `ch` (printed as `printed`) that follows what ends at `end` (a name's `:`,
+   * a member's `.`, a type's `<`), with the block comments written before it kept there:
+   * printing it first would let the next part take them.
+   */
+  punctuation(end: number, ch: string, printed: string = ch): Doc {
+    const at = this.find(end, ch);
+    return [...this.blockCommentsBefore(end, at, at + 1), printed];
   }
 
   /** A clause keyword after a possible line break (`where`, `within`, `limit`…): see `breakBefore`. */

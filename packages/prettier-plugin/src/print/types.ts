@@ -11,7 +11,7 @@ export function printType(p: JourneyPrinter, t: ast.TypeExpr): Doc {
   switch (t.kind) {
     case "NamedType":
       if (!t.args.length) return [lead, p.id(t.name)];
-      return [lead, p.id(t.name), "<", join(", ", t.args.map((a) => printType(p, a))), p.flush(t.span.end - 1), ">"];
+      return [lead, p.id(t.name), p.punctuation(t.name.span.end, "<"), join(", ", t.args.map((a) => printType(p, a))), p.flush(t.span.end - 1), ">"];
     case "LiteralType":
       return [lead, p.slice(t.span)];
     case "RecordType":
