@@ -39,6 +39,12 @@ describe("journey run on every sample", () => {
     for (const e of entries.filter((x) => x.type === "ended")) expect(["end", "exit", "error"]).toContain(e.reason);
   });
 
+  it("the readable timeline gives a goal's time to conversion in days, hours and minutes", () => {
+    const r = journey(["run", join(samples, "winback")]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("goal reactivated after 2d5h10m");
+  });
+
   it("an invalid event: its file, line and field, exit 1, no stack trace", () => {
     const project = join(tmp(), "cart-bad-event");
     cpSync(join(samples, "abandoned-cart"), project, { recursive: true });

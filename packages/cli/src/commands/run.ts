@@ -1,7 +1,7 @@
 /** `journey run`: compile a project and replay events on a virtual clock, printing the timeline. */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { InvalidInputError, simulate, type Effect } from "@journey/runtime";
+import { formatOffset, InvalidInputError, simulate, type Effect } from "@journey/runtime";
 import { Command } from "commander";
 import pc from "picocolors";
 import { UserError } from "../errors.js";
@@ -134,7 +134,7 @@ export function formatEntry(e: TimelineEntry, color: boolean): string {
     case "call":
       return `${head}  call ${String(e["action"])} ${e["ok"] ? c.green("ok") : c.red(`failed: ${String(e["error"])}`)}`;
     case "goal":
-      return `${head}  ${c.green(`goal ${String(e["goal"])}`)} after ${Math.round(Number(e["afterMs"]) / 60_000)} min`;
+      return `${head}  ${c.green(`goal ${String(e["goal"])}`)} after ${formatOffset(Number(e["afterMs"]))}`;
     case "ended":
       return `${head}  ended (${String(e["reason"])})`;
     case "error":
