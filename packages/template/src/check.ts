@@ -46,7 +46,7 @@ const IN_WORDS: Partial<Record<Type["kind"], { kind: TemplateDiagnosticKind; mes
     message: "a datetime renders as an ISO 8601 timestamp (`2026-03-02T09:00:00.000Z`)",
     helper: "date",
     title: "format it with `date`",
-    example: '"Mar 2, 2026" in the profile\'s time zone and locale (`date … "iso"` keeps the timestamp)',
+    example: '"Mar 2, 2026" in the profile\'s time zone and locale (`date … "datetime"` adds the time, `date … "iso"` keeps a timestamp)',
   },
 };
 

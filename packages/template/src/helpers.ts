@@ -81,7 +81,7 @@ export interface HelperContext {
 /** Positional arguments: the renderer calls helpers without building an argument array. */
 export type HelperImpl = (ctx: HelperContext, ...args: unknown[]) => unknown;
 
-export const DATE_FORMATS = ["short", "medium", "long", "full", "iso", "time"] as const;
+export const DATE_FORMATS = ["short", "medium", "long", "full", "iso", "time", "datetime"] as const;
 export type DateFormat = (typeof DATE_FORMATS)[number];
 
 const anyList = T.list(T.unknown);
@@ -104,7 +104,7 @@ export const HELPER_SIGNATURES: readonly HelperSignature[] = [
   sig("first", [{ name: "list", type: anyList }], T.unknown, "The first element of the list, or null when it is empty"),
   sig("currency", [{ name: "amount", type: T.number }, { name: "code", type: T.string, literal: currencyCodeProblem }], T.string, "The amount formatted as money in the ISO 4217 currency `code` (`\"EUR\"`), for the render's locale"),
   sig("number", [{ name: "value", type: T.number }, { name: "decimals", type: T.int, optional: true, literal: decimalsProblem }], T.string, "The number formatted for the render's locale, with exactly `decimals` decimals when given"),
-  sig("date", [{ name: "value", type: dateLike }, { name: "format", type: dateFormat, optional: true }], T.string, "The date in the render's time zone and locale: `\"short\"`, `\"medium\"` (default), `\"long\"`, `\"full\"`, `\"iso\"` or `\"time\"`"),
+  sig("date", [{ name: "value", type: dateLike }, { name: "format", type: dateFormat, optional: true }], T.string, "The date in the render's time zone and locale: `\"short\"`, `\"medium\"` (default), `\"long\"`, `\"full\"`, `\"iso\"`, `\"time\"` or `\"datetime\"` (date and time)"),
   sig("duration", [{ name: "value", type: T.duration }], T.string, "The duration in words for the render's locale (`1 hour, 30 minutes`), in days, hours, minutes and seconds"),
   sig("json", [{ name: "value", type: T.unknown }], T.string, "The value as JSON (never escaped as HTML inside JSON content)"),
   sig("eq", [{ name: "a", type: T.unknown }, { name: "b", type: T.unknown }], T.bool, "Whether `a` and `b` are equal"),
@@ -250,7 +250,11 @@ export function formatDate(ctx: HelperContext, value: unknown, format?: unknown)
   }
   if (fmt === "iso") return isoInZone(ctx, d);
   const options: Intl.DateTimeFormatOptions =
-    fmt === "time" ? { timeStyle: "short", timeZone: ctx.timeZone } : { dateStyle: fmt as "short" | "medium" | "long" | "full", timeZone: ctx.timeZone };
+    fmt === "time"
+      ? { timeStyle: "short", timeZone: ctx.timeZone }
+      : fmt === "datetime"
+        ? { dateStyle: "medium", timeStyle: "short", timeZone: ctx.timeZone }
+        : { dateStyle: fmt as "short" | "medium" | "long" | "full", timeZone: ctx.timeZone };
   return cached(`d\u0000${ctx.locale}\u0000${ctx.timeZone}\u0000${fmt}`, () => new Intl.DateTimeFormat(ctx.locale, options)).format(d);
 }
 

@@ -129,7 +129,7 @@ describe("checker: diagnostics", () => {
     expect(diags("{{currency profile.email 'EUR'}}")).toEqual([["helper-argument", "profile.email", "`currency` expects `number` for `amount`, found `string`"]]);
     expect(diags("{{truncate profile.email 'ten'}}")).toEqual([["helper-argument", "'ten'", '`truncate` expects `int` for `length`, found `"ten"`']]);
     expect(diags("{{date profile.lastActiveAt 'yearly'}}")).toEqual([
-      ["helper-argument", "'yearly'", '`date` expects `"short" | "medium" | "long" | "full" | "iso" | "time"` for `format`, found `"yearly"`'],
+      ["helper-argument", "'yearly'", '`date` expects `"short" | "medium" | "long" | "full" | "iso" | "time" | "datetime"` for `format`, found `"yearly"`'],
     ]);
     expect(diags("{{length profile.loyalty.points}}")).toEqual([["helper-argument", "profile.loyalty.points", "`length` expects `string | list<unknown>` for `value`, found `int`"]]);
   });

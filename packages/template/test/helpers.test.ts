@@ -93,6 +93,8 @@ describe("helpers", () => {
       "12/2/26|December 2, 2026|Wednesday, December 2, 2026|8:30 AM",
     );
     expect(r("{{date d 'long'}}", { d }, { locale: "de-DE", timeZone: "Europe/Berlin" })).toBe("2. Dezember 2026");
+    expect(r("{{date d 'datetime'}}", { d }, { timeZone: "Europe/Paris" })).toBe("Dec 2, 2026, 12:30 AM");
+    expect(r("{{date d 'datetime'}}", { d }, { locale: "sv-SE", timeZone: "Europe/Stockholm" })).toBe("2 dec. 2026 00:30");
     expect(r("{{date d 'iso'}}", { d }, { timeZone: "UTC" })).toBe("2026-12-01T23:30:00Z");
     expect(r("{{date d 'iso'}}", { d }, { timeZone: "Europe/Paris" })).toBe("2026-12-02T00:30:00+01:00");
     expect(r("{{date d 'iso'}}", { d: "2026-07-01T12:00:00Z" }, { timeZone: "America/New_York" })).toBe("2026-07-01T08:00:00-04:00");
