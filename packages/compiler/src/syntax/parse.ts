@@ -40,6 +40,7 @@ const RULE_CONTEXT: Record<string, string> = {
   variantDecl: "expected `content` or `split` in a variant",
   channelDecl: "expected `from`, `cap` or `quiet`",
   actionDecl: "expected a request (`get \"…\"`), `headers`, `body`, `timeout` or `retries`",
+  stringExpr: "expected a string",
 };
 
 function describe(tok: IToken): string {

@@ -53,6 +53,13 @@ const EMPTY: A.Span = { start: 0, end: 0 };
 export const MAX_OPERATORS = 500;
 const errorExpr = (span: A.Span = EMPTY): A.ErrorExpr => errorAt(span);
 
+/**
+ * For rules that return a list: a rule the parser gave up on (`action A(` typed before other
+ * code, `context sku`) gives an empty list rather than undefined, so every consumer of the
+ * AST (checker, formatter, language server) can rely on the list being there.
+ */
+const LIST_RECOVERY = { recoveryValueFunc: (): never[] => [] };
+
 export class JourneyParser extends EmbeddedActionsParser {
   /** Doc comments by the offset of the token they document; set before each parse. */
   docs = new Map<number, string>();
@@ -971,7 +978,7 @@ export class JourneyParser extends EmbeddedActionsParser {
     });
     this.CONSUME(t.RCurly);
     return fields;
-  });
+  }, LIST_RECOVERY);
 
   private recommendStep = this.RULE("recommendStep", (): A.RecommendStep => {
     const kw = this.CONSUME(t.Recommend);
@@ -1082,7 +1089,7 @@ export class JourneyParser extends EmbeddedActionsParser {
     });
     this.CONSUME(t.RCurly);
     return fields;
-  });
+  }, LIST_RECOVERY);
 
   private startsField(): boolean {
     const next = this.LA(2).tokenType;
@@ -1135,7 +1142,7 @@ export class JourneyParser extends EmbeddedActionsParser {
     });
     this.CONSUME(t.RParen);
     return params;
-  });
+  }, LIST_RECOVERY);
 
   private typeExpr = this.RULE("typeExpr", (): A.TypeExpr => {
     const start = this.startOffset();

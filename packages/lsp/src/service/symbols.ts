@@ -14,10 +14,11 @@ function declarationSymbol(d: A.Declaration, text: string): DocumentSymbol {
   const dk = declKind(d);
   const kind: SymbolKind = d.kind === "TestDecl" ? "test" : dk && dk !== "param" ? dk : "type";
   const sym: DocumentSymbol = {
-    name: d.kind === "Profile" ? "profile" : d.kind === "TestDecl" ? d.name.value : (name?.name ?? ""),
+    // A test or a surface being typed may have no string yet: the parser recovered without it.
+    name: d.kind === "Profile" ? "profile" : d.kind === "TestDecl" ? (d.name?.value ?? "") : (name?.name ?? ""),
     kind,
     span: d.span,
-    selection: name?.span ?? (d.kind === "TestDecl" ? d.name.span : d.keywordSpan),
+    selection: name?.span ?? (d.kind === "TestDecl" ? (d.name?.span ?? d.keywordSpan) : d.keywordSpan),
     children: [],
   };
   const src = (s: A.Span) => text.slice(s.start, s.end);
@@ -51,7 +52,7 @@ function declarationSymbol(d: A.Declaration, text: string): DocumentSymbol {
         if (i.kind === "Variant") sym.children.push({ name: i.name.name, kind: "variant", detail: i.when ? `when ${oneLine(src(i.when.span))}` : undefined, span: i.span, selection: i.name.span, children: [] });
         else if (i.kind === "Let" || i.kind === "Recommend") sym.children.push({ name: i.name.name, kind: "variable", detail: oneLine(src(i.span)), span: i.span, selection: i.name.span, children: [] });
         else if (i.kind === "Context") sym.children.push({ name: "context", kind: "type", span: i.span, selection: { start: i.span.start, end: i.span.start + 7 }, children: fieldSymbols(i.fields, text) });
-        else if (i.kind === "Surface") sym.detail = i.uri.value;
+        else if (i.kind === "Surface" && i.uri) sym.detail = i.uri.value;
       }
       break;
     case "ChannelDecl":

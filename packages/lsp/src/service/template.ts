@@ -5,7 +5,7 @@
  * block parameter or at a field of the context stack: `{{#each cart.items as |line|}}{{line.name}}`).
  */
 import type { Reference } from "@journey/compiler";
-import { nonNull, parseTemplate, T, type Expr, type PathExpr, type TNode, type Type } from "@journey/template";
+import { helperResultType, nonNull, parseTemplate, T, type Expr, type PathExpr, type TNode, type Type } from "@journey/template";
 import { Doc, stringExprs, templateSite, type TemplateSite } from "./document.js";
 import type { Analysis, Project } from "./project.js";
 import { namesAt, type ScopeName } from "./scope.js";
@@ -154,6 +154,8 @@ export function typeOfExpr(e: Expr, frames: Frame[], roots: ScopeName[]): { type
     return { type: types[types.length - 1] ?? T.unknown };
   }
   if (e.kind === "literal") return { type: typeof e.value === "string" ? T.string : typeof e.value === "number" ? T.number : typeof e.value === "boolean" ? T.bool : T.null };
+  // A sub-expression (`{{#with (first seen)}}`): the helper's result type, as the checker computes it.
+  if (e.kind === "call") return { type: helperResultType(e.name, e.args.map((a) => typeOfExpr(a, frames, roots).type)) };
   return { type: T.unknown };
 }
 

@@ -261,3 +261,31 @@ describe("with a cursor", () => {
     expect(w.definition("main.journey", c.offset)[0]!.span.start).toBe(c.text.indexOf("first"));
   });
 });
+const WITH = `template Recent(seen: list<Product>) for email {
+  subject "The {{#with (first seen)}}{{na<|>me}}{{/with}} is waiting"
+  html "{{#each seen as |p|}}{{p.name}}{{/each}}"
+}
+`;
+
+describe("a block whose context is a sub-expression", () => {
+  it("resolves the context's fields: hover, definition, references and rename", () => {
+    const { ws, path, offset } = workspace({ "schema.journey": SCHEMA, "main.journey": WITH });
+    expect(ws.hover(path, offset)?.contents).toContain("name: string");
+    const def = ws.definition(path, offset);
+    expect(def).toHaveLength(1);
+    expect(ws.text(def[0]!.path)!.slice(def[0]!.span.start, def[0]!.span.end)).toBe("name");
+    expect(def[0]!.path).toBe("schema.journey");
+    const inMain = ws.references(path, offset).filter((l) => l.path === path);
+    expect(inMain).toHaveLength(2);
+    const r = ws.rename(path, offset, "title");
+    expect("edits" in r && r.edits.filter((e) => e.path === path)).toHaveLength(2);
+  });
+
+  it("completes the context's fields", () => {
+    const { text, offset } = cursor(WITH.replace("{{na<|>me}}", "{{<|>}}"));
+    const { ws } = workspace({ "schema.journey": SCHEMA });
+    ws.set("main.journey", text);
+    expect(ws.completion("main.journey", offset).map((c) => c.label)).toContain("inStock");
+  });
+});
+
