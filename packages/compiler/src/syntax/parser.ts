@@ -1130,19 +1130,37 @@ export class JourneyParser extends EmbeddedActionsParser {
   private paramList = this.RULE("paramList", (): A.Param[] => {
     const params: A.Param[] = [];
     this.CONSUME(t.LParen);
-    this.MANY_SEP({
-      SEP: t.Comma,
+    // A declaration keyword not followed by `:` is the next declaration (the `)` is missing),
+    // not a parameter: one error, and that declaration still parses.
+    const startsParam = (k: number) => !DECLARATION_KEYWORDS.has(this.LA(k).tokenType) || this.LA(k + 1).tokenType === t.Colon;
+    // A parameter the parser gave up on is left out (recovery gives no value).
+    const add = (p: A.Param | undefined) => p && params.push(p);
+    this.OPTION({
+      GATE: () => startsParam(1),
       DEF: () => {
-        const start = this.startOffset();
-        const name = this.bindingName(this.CONSUME(t.Name));
-        this.CONSUME(t.Colon);
-        const type = this.SUBRULE(this.typeExpr);
-        params.push({ name, type, span: this.spanFrom(start) });
+        add(this.SUBRULE(this.param));
+        this.MANY({
+          GATE: () => startsParam(2),
+          DEF: () => {
+            this.CONSUME(t.Comma);
+            add(this.SUBRULE2(this.param));
+          },
+        });
+        // A trailing comma, as in every other list.
+        this.OPTION2(() => this.CONSUME2(t.Comma));
       },
     });
     this.CONSUME(t.RParen);
     return params;
   }, LIST_RECOVERY);
+
+  private param = this.RULE("param", (): A.Param => {
+    const start = this.startOffset();
+    const name = this.bindingName(this.CONSUME(t.Name));
+    this.CONSUME(t.Colon);
+    const type = this.SUBRULE(this.typeExpr);
+    return { name, type, span: this.spanFrom(start) };
+  });
 
   private typeExpr = this.RULE("typeExpr", (): A.TypeExpr => {
     const start = this.startOffset();
