@@ -162,14 +162,14 @@ async function route(req, res) {
     return send(res, 202, result);
   }
   if (profileMatch && req.method === "PUT") {
-    const id = decodeURIComponent(profileMatch[1]);
+    const id = profileId(profileMatch[1]);
     const attributes = await readJson(req);
     if (!attributes || typeof attributes !== "object" || Array.isArray(attributes)) throw new HttpError(400, "the profile must be a JSON object of attributes", { errors: [{ path: "profile", message: "must be an object" }] });
     await runtime.upsertProfile(id, attributes);
     return send(res, 204);
   }
   if (profileMatch && req.method === "GET") {
-    const state = await runtime.profile(decodeURIComponent(profileMatch[1]));
+    const state = await runtime.profile(profileId(profileMatch[1]));
     if (!state) throw new HttpError(404, "no such profile");
     return send(res, 200, state);
   }
@@ -182,6 +182,15 @@ async function route(req, res) {
   }
   const known = path === "/events" || path === "/decide" || path === "/health" || profileMatch;
   throw new HttpError(known ? 405 : 404, known ? `${req.method} is not allowed on ${path}` : `no route ${path}`);
+}
+
+/** The id in `/profiles/:id`, percent-decoded; a malformed escape (`%ZZ`) is the client's mistake, a 400. */
+function profileId(raw) {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new HttpError(400, "the profile id in the path is not valid percent-encoding", { errors: [{ path: "id", message: "must be percent-encoded UTF-8" }] });
+  }
 }
 
 function handle(req, res) {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileErrorReason } from "@journey/compiler";
-import { suggest } from "@journey/template";
+import { isCalendarDate, suggest } from "@journey/template";
 import type { CannedResponse, CatalogItem, EventEnvelope, InvalidInputError } from "@journey/runtime";
 import { UserError } from "./errors.js";
 import { warn } from "./report.js";
@@ -93,7 +93,8 @@ export function readProfiles(path: string): { id: string; [k: string]: unknown }
   const v = parseJson(path, read(path));
   if (!Array.isArray(v)) throw new UserError(`${path}: expected a JSON array of profiles ([{ "id": …, …attributes }])`);
   v.forEach((p, i) => {
-    if (!p || typeof p !== "object" || typeof (p as { id?: unknown }).id !== "string") throw new UserError(`${path}: [${i}].id must be a string`);
+    const id = p && typeof p === "object" ? (p as { id?: unknown }).id : undefined;
+    if (typeof id !== "string" || !id) throw new UserError(`${path}: [${i}].id must be a non-empty string`);
   });
   return v as { id: string }[];
 }
@@ -185,7 +186,7 @@ export function parseUntil(text: string, start: number): number {
 export function parseInstantFlag(flag: string, text: string, alternative = ""): number {
   const t = Date.parse(text);
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
-  if (Number.isNaN(t) || (!dateOnly && !/(Z|[+-]\d{2}:?\d{2})$/i.test(text))) {
+  if (Number.isNaN(t) || (!dateOnly && !/(Z|[+-]\d{2}:?\d{2})$/i.test(text)) || !isCalendarDate(text)) {
     throw new UserError(`${flag} ${text}: expected an ISO time with a zone, such as 2026-03-02T10:00:00Z${alternative ? ` ${alternative}` : ""}`);
   }
   return representable(flag, text, t);

@@ -250,6 +250,21 @@ describe("journey run with bad or unusual data files: the file, line and field; 
     refused(journey(["decide", join(samples, "home-experience"), "--surface", "web://shop.example.com/#hero", "--profile", "p1", "--at", "2026-11-30T23:30"]), "--at 2026-11-30T23:30: expected an ISO time with a zone, such as 2026-03-02T10:00:00Z");
   });
 
+  it("a day that is not in its month is refused, not rolled over into the next month", () => {
+    refused(journey(["run", join(samples, "abandoned-cart"), "--until", "2026-02-30"]), "--until 2026-02-30: expected an ISO time with a zone, such as 2026-03-02T10:00:00Z or +<duration> such as +7d");
+    refused(journey(["decide", join(samples, "home-experience"), "--surface", "web://shop.example.com/#hero", "--profile", "p1", "--at", "2026-04-31T10:00:00Z"]), "--at 2026-04-31T10:00:00Z: expected an ISO time with a zone, such as 2026-03-02T10:00:00Z");
+  });
+
+  it("a profile with an empty id stops the run before anything is stored, naming the file and the profile", () => {
+    const profiles = JSON.parse(readFileSync(join(samples, "abandoned-cart", "profiles.json"), "utf8")) as { id: string }[];
+    profiles[3]!.id = "";
+    const file = join(tmp(), "empty-id-profiles.json");
+    writeFileSync(file, JSON.stringify(profiles));
+    const db = join(tmp(), "empty-id.db");
+    refused(journey(["run", join(samples, "abandoned-cart"), "--profiles", file, "--db", db]), `${file}: [3].id must be a non-empty string`);
+    expect(existsSync(db)).toBe(false);
+  });
+
   it("150,000 events", () => {
     const line = (i: number) => JSON.stringify({ id: `v${i}`, type: "ProductViewed", profileId: `p${(i % 7) + 1}`, time: new Date(Date.UTC(2026, 2, 1) + i * 1000).toISOString(), data: { sku: "NV-1001", category: "headwear" } });
     const project = cart("cart-many", { "events.jsonl": Array.from({ length: 150_000 }, (_, i) => line(i)).join("\n") });

@@ -130,14 +130,22 @@ describe("samples/embedding-service", () => {
     expect((await call("DELETE", "/events")).status).toBe(405);
   });
 
+  it("answers 400, not 500, for a profile id that is not valid percent-encoding", async () => {
+    for (const method of ["PUT", "GET"]) {
+      const r = await call(method, "/profiles/%ZZ", method === "PUT" ? { email: "a@example.com", consent: { email: true, sms: false } } : undefined);
+      expect(r.status).toBe(400);
+      expect(r.json.errors[0].path).toBe("id");
+    }
+  });
+
   it("stops cleanly on SIGTERM, leaving the profile with its waiting instance in the store", async () => {
     child.kill("SIGTERM");
     const { code, signal } = await exited;
     expect({ code, signal, stderr }).toEqual({ code: 0, signal: null, stderr: "" });
     expect(stdout).toContain("SIGTERM: stopping");
     expect(stdout).toContain("stopped");
-    // One log line per request (14 requests above).
-    expect(stdout.split("\n").filter((l) => /^\S+Z (GET|PUT|POST|DELETE) \/\S* \d{3} /.test(l))).toHaveLength(14);
+    // One log line per request (16 requests above).
+    expect(stdout.split("\n").filter((l) => /^\S+Z (GET|PUT|POST|DELETE) \/\S* \d{3} /.test(l))).toHaveLength(16);
 
     const db = join(tmp, "journey.db");
     expect(existsSync(db)).toBe(true);

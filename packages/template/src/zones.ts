@@ -85,6 +85,18 @@ export function zonedInstant(year: number, month: number, day: number, hour: num
   return guess;
 }
 
+/**
+ * Whether a text starting `YYYY-MM-DD` names a day of the calendar: `Date.parse` rolls
+ * February 30 over into March 2, so a text it reads may still name no day. Texts without the
+ * prefix are not this function's to judge (true).
+ */
+export function isCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (!m) return true;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
+}
+
 /** `2026-12-01` is midnight in `timeZone`; a full instant stands for itself. */
 export function parseInstant(text: string, timeZone = "UTC"): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);

@@ -2,6 +2,7 @@
  * Text → AST for one file: lexing, a nesting guard, parsing with recovery, doc comments,
  * and syntax diagnostics phrased for people rather than for parser authors.
  */
+import { isCalendarDate } from "@journey/template";
 import type { IRecognitionException, IToken } from "chevrotain";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Comment, SourceFile, Span } from "./ast.js";
@@ -170,11 +171,9 @@ function invalidLiteral(tok: IToken): string | undefined {
     return h! > 23 || m! > 59 ? "time of day" : undefined;
   }
   if (tok.tokenType === t.DateTimeLit) {
-    const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(tok.image)!;
-    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-    if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth) return "date";
-    if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) return "date-time";
+    if (!isCalendarDate(tok.image)) return "date";
+    const m = /^\d{4}-\d{2}-\d{2}(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(tok.image)!;
+    if (m[1] !== undefined && (Number(m[1]) > 23 || Number(m[2]) > 59 || Number(m[3] ?? 0) > 59)) return "date-time";
   }
   return undefined;
 }

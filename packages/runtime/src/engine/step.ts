@@ -84,6 +84,11 @@ class Run {
 
   onEvent(ev: EventEnvelope): void {
     const data = ev.data;
+    // Timers first, then the event: a timer already due (on the system clock, the timer loop
+    // may not have reached it yet: after a restart, behind a busy queue) runs before the
+    // event, so a `wait for … within 1h` whose event comes later than that has timed out.
+    // On a virtual clock the shell has fired them already, and this finds none.
+    if (this.hasDueTimer()) this.onTick();
     // Exits and goals first: an event that ends an instance never also resumes it.
     for (const inst of Object.values(this.state.instances)) {
       const j = this.program.journey(inst.version);
@@ -113,6 +118,15 @@ class Run {
       if (!this.matches(t, data, {})) continue;
       this.enter(j, t.alias ? { [t.alias]: data } : {});
     }
+  }
+
+  private hasDueTimer(): boolean {
+    for (const k in this.state.instances) {
+      const w = this.state.instances[k]!.wait;
+      if (w && w.kind !== "async" && w.due <= this.now) return true;
+    }
+    for (const k in this.state.schedules) if (this.state.schedules[k]! <= this.now) return true;
+    return false;
   }
 
   onTick(): void {

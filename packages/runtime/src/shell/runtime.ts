@@ -41,6 +41,8 @@ const RECORD_GROUP = 1000;
 const UNIT_EVENTS = 1000;
 /** Stored timers one unit of work on a virtual clock reads ahead (see `dueTimers`). */
 const UNIT_TIMERS = 1000;
+/** Timer steps one unit of work on a virtual clock runs at most: a long stretch of a frequent schedule commits as it goes. */
+const UNIT_TICKS = 10_000;
 
 /** An event with its defaults filled in, and its time in ms. */
 interface TimedEvent {
@@ -448,9 +450,14 @@ class JourneyRuntime implements Runtime {
     return timers;
   }
 
-  /** Fire the unit's timers due up to `upTo`, each at its own due time; true when a step asked for something to dispatch. */
+  /**
+   * Fire the unit's timers due up to `upTo`, each at its own due time; true when the unit must
+   * end here: a step asked for something to dispatch, or it ran UNIT_TICKS of them.
+   */
   private fireTimers(batch: Batch, timers: UnitTimers, upTo: number, clock: VirtualClock): boolean {
+    let ticks = 0;
     for (let next = timers.heap.first(); next && next.due <= upTo; next = timers.heap.first()) {
+      if (++ticks > UNIT_TICKS) return true;
       const { id, due } = next;
       const state = batch.loaded(id)!;
       clock.set(due);
@@ -542,7 +549,9 @@ class JourneyRuntime implements Runtime {
   // ── time ─────────────────────────────────────────────────────────────────────────
 
   async advanceTo(time: number): Promise<void> {
-    if (typeof time !== "number" || Number.isNaN(time)) throw new TypeError(`advanceTo: the time must be a number of milliseconds since 1970 (Date.parse("2026-03-02T10:00:00Z")), not ${typeof time === "string" ? JSON.stringify(time) : String(time)}`);
+    // Infinity (or past the last instant a Date holds) would move the clock where no time can be
+    // written, and with a schedule fire timers for ever.
+    if (typeof time !== "number" || Number.isNaN(new Date(time).getTime())) throw new TypeError(`advanceTo: the time must be a number of milliseconds since 1970 (Date.parse("2026-03-02T10:00:00Z")), not ${typeof time === "string" ? JSON.stringify(time) : String(time)}`);
     // The system clock cannot be moved: its timers run by themselves when they are due.
     if (!this.clock.virtual) throw new TypeError("advanceTo needs a VirtualClock: with the system clock, timers run by themselves when they are due");
     await this.ready("advanceTo");
@@ -556,19 +565,20 @@ class JourneyRuntime implements Runtime {
   }
 
   /**
-   * Run what is due up to `upTo`, many profiles in one commit. On a virtual clock each
-   * profile runs at its own due time (profiles are independent, so one batch can hold many
-   * instants); on the system clock, at the time it is now.
+   * Run what is due up to `upTo`, many profiles in one commit. On a virtual clock every timer
+   * runs at its own due time, all of them in time order (as between events: a profile's next
+   * timer may come before another's first), so the clock only moves forward; on the system
+   * clock, at the time it is now.
    */
   private async runDue(upTo: number): Promise<void> {
-    const ids = await this.store.dueProfiles(upTo, 1000);
-    if (!ids.length) return;
     const batch = new Batch(this.store, this.ir);
-    for (const id of ids) {
-      const state = await batch.profile(id);
-      const at = this.clock.virtual ? Math.min(nextDue(state) ?? upTo, upTo) : this.clock.now();
-      if (this.clock instanceof VirtualClock) this.clock.set(at);
-      this.apply(batch, state, { kind: "tick" }, at);
+    if (this.clock instanceof VirtualClock) {
+      const timers = await this.dueTimers(batch, upTo);
+      this.fireTimers(batch, timers, Math.min(upTo, timers.bound), this.clock);
+    } else {
+      const ids = await this.store.dueProfiles(upTo, UNIT_TIMERS);
+      if (!ids.length) return;
+      for (const id of ids) this.apply(batch, await batch.profile(id), { kind: "tick" }, this.clock.now());
     }
     await this.commitAndDispatch(batch);
   }

@@ -63,6 +63,8 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
   // Every profile is checked before any is stored (a `store` keeps what it is given), and
   // named by its place in the input: `profiles[2].email`.
   for (const [i, { id, ...attributes }] of (input.profiles ?? []).entries()) {
+    // An id the runtime would refuse must stop the run here too, before any profile is stored.
+    if (String(id ?? "") === "") throw new InvalidInputError(`invalid profile id: profiles[${i}].id must be a non-empty string`, [{ path: `profiles[${i}].id`, message: "must be a non-empty string" }]);
     const errors = validateProfile(attributes, input.ir.profile, `profiles[${i}]`);
     if (errors.length) throw InvalidInputError.forProfile(String(id), errors);
   }

@@ -42,6 +42,7 @@ describe("validate", () => {
     ["an undeclared field", (d: Record<string, unknown>) => (d["extra"] = 1), [{ path: "data.extra", message: "is not a declared field" }]],
     ["a literal outside the union", (d: Record<string, unknown>) => (d["tier"] = "bronze"), [{ path: "data.tier", message: 'expected "gold" | "silver", found the string "bronze"' }]],
     ["a date-time that is not one", (d: Record<string, unknown>) => (d["at"] = "2026-13-45T99:00:00Z"), [{ path: "data.at", message: 'expected datetime (an ISO 8601 string such as 2026-03-02T10:15:00Z), found the string "2026-13-45T99:00:00Z"' }]],
+    ["a date-time whose day is not in its month (Date.parse would roll it over into March)", (d: Record<string, unknown>) => (d["at"] = "2026-02-30T10:00:00Z"), [{ path: "data.at", message: 'expected datetime (an ISO 8601 string such as 2026-03-02T10:15:00Z), found the string "2026-02-30T10:00:00Z"' }]],
     ["a negative duration", (d: Record<string, unknown>) => (d["wait"] = -1), [{ path: "data.wait", message: "expected duration (milliseconds, a number 0 or more), found number -1" }]],
     ["a list that is a record", (d: Record<string, unknown>) => (d["items"] = {}), [{ path: "data.items", message: "expected a list, found a record" }]],
     [

@@ -1,4 +1,5 @@
 /** `wait d`, `wait until`, `wait for … within … { } timeout { }`, and events at the same instant. */
+import { Program, step, withDefaults, type ProfileState } from "@journey/runtime";
 import { describe, expect, it } from "vitest";
 import { DAY, HOUR, MIN, T, T0, ev, iso, ofType, sendTimes, sim, trace, withSchema } from "./helpers.js";
 
@@ -202,5 +203,41 @@ describe("events at the same instant", () => {
     const { timeline } = await sim({ ir, profiles: [{ id: "p1" }], events: [z, a, early] });
     expect(ofType(timeline, "entered").map((e) => iso(e.at))).toEqual(["2026-01-05T08:00:00.000Z"]);
     expect(ofType(timeline, "send").map((s) => s.content["subject"])).toEqual(["stopped"]);
+  });
+});
+
+describe("an event that comes after a timer was due, before the timer ran", () => {
+  // On the system clock the timer loop may not have reached a due timer yet (after a
+  // restart, behind a busy queue): the event must still come after it, as "timers first,
+  // then the event" says.
+  const ir = withSchema(`
+    journey J {
+      on Ping
+      wait for Stop within 1h {
+        send email { subject "stopped" text "x" } to profile.email
+      } timeout {
+        send email { subject "timeout" text "x" } to profile.email
+      }
+    }
+  `);
+
+  const fresh = (): ProfileState => ({ id: "p1", attributes: withDefaults({}, ir.profile) as Record<string, unknown>, instances: {}, history: {}, audiences: [], schedules: {}, sends: {} });
+
+  it("finds the `wait for` timed out: the timeout path runs first, the event does not resume it", () => {
+    const program = new Program(ir);
+    let state = fresh();
+    state = step(program, state, { kind: "event", event: ev("Ping", "p1", T0, { n: 1 }) }, T0).state;
+    const late = T0 + 2 * HOUR;
+    const { effects } = step(program, state, { kind: "event", event: ev("Stop", "p1", late, { reason: "x" }) }, late);
+    const sends = effects.filter((e) => e.type === "send").map((e) => (e as { content: Record<string, unknown> }).content["subject"]);
+    expect(sends).toEqual(["timeout"]);
+  });
+
+  it("before the timer is due, the event resumes the `wait for` as ever", () => {
+    const program = new Program(ir);
+    let state = fresh();
+    state = step(program, state, { kind: "event", event: ev("Ping", "p1", T0, { n: 1 }) }, T0).state;
+    const { effects } = step(program, state, { kind: "event", event: ev("Stop", "p1", T0 + HOUR - 1, { reason: "x" }) }, T0 + HOUR - 1);
+    expect(effects.filter((e) => e.type === "send").map((e) => (e as { content: Record<string, unknown> }).content["subject"])).toEqual(["stopped"]);
   });
 });

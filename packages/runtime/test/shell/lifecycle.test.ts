@@ -141,6 +141,11 @@ describe("arguments of the wrong kind", () => {
     await rt.start();
     await expect(rt.advanceTo("2026-03-03T00:00:00Z" as unknown as number)).rejects.toThrow(/^advanceTo: the time must be a number of milliseconds since 1970 .*not "2026-03-03T00:00:00Z"$/);
     await expect(rt.advanceTo(NaN)).rejects.toThrow(/not NaN$/);
+    // Infinity would put the clock where no time can be written (every step after it fails),
+    // and with a schedule fire timers for ever.
+    await expect(rt.advanceTo(Infinity)).rejects.toThrow(/not Infinity$/);
+    await expect(rt.advanceTo(8.64e15 + 1)).rejects.toThrow(/not 8640000000000001$/);
+    expect(rt.clock.now()).toBe(T0);
   });
 
   it("advanceTo on the system clock is a TypeError (it would spin until the wall clock caught up)", async () => {

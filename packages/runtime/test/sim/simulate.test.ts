@@ -307,3 +307,41 @@ describe("determinism", () => {
     for (const e of a.timeline) expect(e.key.startsWith(`J:${e.profileId}:1`)).toBe(true);
   });
 });
+
+describe("the timeline after the last event", () => {
+  it("is in time order across profiles: every timer runs at its own due time, in time order, as between events", async () => {
+    const ir = withSchema(`
+      journey Daily {
+        on schedule every day at 10:00 for Everyone
+        reentry always
+        send email { subject "daily" text "x" } to profile.email
+      }
+      journey Weekly {
+        on schedule every week at 09:30 for Everyone
+        reentry always
+        send sms { text "weekly" } to profile.email
+      }
+    `);
+    // 09:30 and 10:00 local: 08:30 and 09:00 UTC in Stockholm, 14:30 and 15:00 UTC in New York.
+    const { timeline } = await simulate({
+      ir,
+      profiles: [
+        { id: "sto", timezone: "Europe/Stockholm" },
+        { id: "nyc", timezone: "America/New_York" },
+      ],
+      events: [],
+      start: Date.parse("2026-01-05T06:00:00Z"),
+      until: Date.parse("2026-01-07T00:00:00Z"),
+    });
+    const times = timeline.map((e) => e.at);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(ofType(timeline, "send").map((s) => `${iso(s.at)} ${s.profileId}`)).toEqual([
+      "2026-01-05T08:30:00.000Z sto",
+      "2026-01-05T09:00:00.000Z sto",
+      "2026-01-05T14:30:00.000Z nyc",
+      "2026-01-05T15:00:00.000Z nyc",
+      "2026-01-06T09:00:00.000Z sto",
+      "2026-01-06T15:00:00.000Z nyc",
+    ]);
+  });
+});
