@@ -2,3 +2,4 @@
 export * from "./types.js";
 export { validateIR, irSchema } from "./validate.js";
 export { surfaceMatches, surfacesOverlap } from "./surfaces.js";
+export { fragmentsIncluded, renderedWith, type RenderedWith } from "./rendering.js";

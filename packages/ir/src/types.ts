@@ -124,6 +124,12 @@ export interface IRTest {
   loc: IRLocation;
 }
 
+export interface IRTemplate {
+  channel: string;
+  params: { name: string; type: Type }[];
+  content: Record<string, IRContent>;
+}
+
 export interface IR {
   irVersion: typeof IR_VERSION;
   /** Hash of the whole IR but this field and the source map. */
@@ -139,7 +145,7 @@ export interface IR {
   >;
   channels: Record<string, { from?: string; cap?: { count: number; perMs: number }; quiet?: { from: string; to: string } }>;
   fragments: Record<string, string>;
-  templates: Record<string, { channel: string; params: { name: string; type: Type }[]; content: Record<string, IRContent> }>;
+  templates: Record<string, IRTemplate>;
   journeys: Record<string, IRJourney>;
   experiences: Record<string, IRExperience>;
   tests: IRTest[];

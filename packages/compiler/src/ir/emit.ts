@@ -1,5 +1,5 @@
 /** Checked AST → IR. Deterministic: declarations in name order, no counters, no clocks. */
-import { partialNames, type Type } from "@journey/template";
+import type { Type } from "@journey/template";
 import type { CheckResult } from "../semantics/checker.js";
 import type { CheckContext } from "../semantics/context.js";
 import { CHANNELS } from "../semantics/builtins.js";
@@ -11,7 +11,10 @@ import { emitExpr } from "./expressions.js";
 import { digest, objectJson, versioned, type JsonPieces, type WithJson } from "./hash.js";
 import { blockIds, setPath } from "./ids.js";
 import {
+  fragmentsIncluded,
   IR_VERSION,
+  renderedWith,
+  type RenderedWith,
   type IR,
   type IRAlgorithm,
   type IRContent,
@@ -34,6 +37,14 @@ export function serializeIR(ir: IR): string {
   return JSON.stringify(ir, null, 2) + "\n";
 }
 
+/**
+ * What else a version depends on, as JSON (see `versioned`): undefined when it renders with
+ * nothing outside itself, so that its version is the hash of its own JSON alone.
+ */
+function alsoJson(dependencies: RenderedWith | Pick<RenderedWith, "fragments">): string | undefined {
+  return Object.values(dependencies).some((named) => Object.keys(named).length) ? JSON.stringify(dependencies) : undefined;
+}
+
 const byName = <V>(m: Map<string, V>): [string, V][] => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 class Emitter {
@@ -46,6 +57,8 @@ class Emitter {
    */
   readonly locations = new Map<string, Map<string, IRLocation>>();
   file = "";
+  /** The project's templates and fragments, emitted first: what journeys and experiences render with is part of their versions. */
+  rendering: Pick<IR, "templates" | "fragments"> = { templates: {}, fragments: {} };
 
   constructor(
     readonly checked: CheckResult,
@@ -96,7 +109,7 @@ class Emitter {
       entry,
       nodes,
     };
-    return versioned(j);
+    return versioned(j, alsoJson(renderedWith(j, this.rendering)));
   }
 
   private trigger(t: A.TriggerClause): IRJourney["trigger"] {
@@ -291,29 +304,8 @@ class Emitter {
       steps,
       variants,
     };
-    return versioned(x, this.includedFragments(variants));
-  }
-
-  /**
-   * The fragments an experience's contents include (through each other too), with their
-   * texts, as JSON: part of its version, since a fragment changes what it shows. Undefined
-   * when it includes none (its version is then the hash of its own JSON alone).
-   */
-  private includedFragments(variants: IRVariant[]): string | undefined {
-    const ctx = this.checked.ctx;
-    const names = new Set<string>();
-    for (const v of variants) {
-      for (const c of [v.content ?? "", ...(v.split?.arms.map((a) => a.content) ?? [])]) {
-        if (!c.includes("{{")) continue;
-        for (const n of partialNames(c)) for (const f of [n, ...ctx.fragmentsIncluded(n)]) names.add(f);
-      }
-    }
-    if (!names.size) return undefined;
-    const texts = [...names].sort().map((n) => {
-      const body = ctx.symbols.fragments.get(n)?.decl.body;
-      return [n, body?.kind === "String" ? body.value : ""];
-    });
-    return JSON.stringify(texts);
+    const contents = variants.flatMap((v) => [v.content ?? "", ...(v.split?.arms.map((arm) => arm.content) ?? [])]);
+    return versioned(x, alsoJson({ fragments: fragmentsIncluded(contents, this.rendering.fragments) }));
   }
 
   // ── tests ────────────────────────────────────────────────────────────────────────
@@ -463,6 +455,7 @@ export function emitIR(checked: CheckResult, files: Map<string, A.SourceFile>): 
       content: em.content(l.decl.channel.name, l.decl.fields),
     };
   }
+  em.rendering = { templates, fragments };
   const journeys: IR["journeys"] = {};
   const journeyTexts: [string, JsonPieces][] = [];
   for (const [name, l] of byName(symbols.journeys)) {

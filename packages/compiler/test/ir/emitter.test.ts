@@ -35,6 +35,32 @@ describe("emitter regressions", () => {
     expect(b.journeys.J!.version).not.toBe(a.journeys.J!.version);
   });
 
+  // A journey's version covered its own JSON only: after a redeploy that reordered a
+  // template's parameters, instances waiting on the old version rendered the new template with
+  // the old arguments (an email with an empty total and no items).
+  test("versions: the templates a journey sends and the fragments its content includes are part of its version", () => {
+    const project = (reminder: string, footer: string, other = "x") => `
+      fragment Footer """${footer}"""
+      fragment Legal """{{> Footer}} ${footer}"""
+      template Reminder(n: int) for sms { text "${reminder} {{n}}" }
+      template Other(n: int) for sms { text "${other} {{n}}" }
+      journey Uses { on Ping as p send sms Reminder(p.n) to profile.phone ?? "" }
+      journey Inline { on Ping as p send sms { text "{{> Legal}}" } to profile.phone ?? "" }
+      journey Plain { on Pong send sms { text "plain" } to profile.phone ?? "" }
+    `;
+    const base = ir(project("Hi", "Bye"));
+    const template = ir(project("Hello", "Bye"));
+    const fragment = ir(project("Hi", "Ciao"));
+    const unrelated = ir(project("Hi", "Bye", "y"));
+    expect(template.journeys.Uses!.version).not.toBe(base.journeys.Uses!.version);
+    expect(template.journeys.Inline!.version).toBe(base.journeys.Inline!.version);
+    // Through a fragment that includes it.
+    expect(fragment.journeys.Inline!.version).not.toBe(base.journeys.Inline!.version);
+    expect(fragment.journeys.Uses!.version).toBe(base.journeys.Uses!.version);
+    for (const name of ["Uses", "Inline", "Plain"]) expect(unrelated.journeys[name]!.version).toBe(base.journeys[name]!.version);
+    expect(fragment.journeys.Plain!.version).toBe(base.journeys.Plain!.version);
+  });
+
   // ids.ts blockIds(): a label repeated in a block is numbered by position (`wait:1h#2`), so
   // editing or inserting a sibling with the same label renumbers the later ones, and their
   // whole subtrees. Worse, ids are reused: after the edit below, the id `wait:1h` names the

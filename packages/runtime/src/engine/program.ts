@@ -3,7 +3,7 @@
  * instance may still be running, compiled templates, and what `step` needs from
  * configuration (links). Built once per deployment.
  */
-import type { IR, IRJourney, IRNode } from "@journey/ir";
+import { renderedWith, type IR, type IRJourney, type IRNode, type RenderedWith } from "@journey/ir";
 import { compileTemplate, rootNames, type CompiledTemplate } from "@journey/template";
 import { evaluate, pathRoots, type EvalEnv } from "./evaluate.js";
 import type { CallRequest } from "./state.js";
@@ -17,9 +17,11 @@ export interface SourceLocation {
 
 /**
  * A journey version as deployments keep it: with where its nodes were in its own source, so an
- * instance still on it after a redeploy reports errors at the right place.
+ * instance still on it after a redeploy reports errors at the right place, and the templates
+ * and fragments it renders with, so that instance sends what its version sent. (Versions kept
+ * before `renders` existed render with the current deployment's.)
  */
-export type DeployedJourney = IRJourney & { locations?: Record<string, SourceLocation> };
+export type DeployedJourney = IRJourney & { locations?: Record<string, SourceLocation>; renders?: RenderedWith };
 
 export interface ProgramOptions {
   /** The unsubscribe link in email content; `{profileId}` and `{messageId}` are replaced. */
@@ -41,7 +43,9 @@ function readsClock(e: unknown): boolean {
 export class Program {
   private readonly versions = new Map<string, IRJourney>();
   private readonly byName = new Map<string, IRJourney>();
-  private readonly templates = { html: new Map<string, CompiledTemplate>(), none: new Map<string, CompiledTemplate>(), json: new Map<string, CompiledTemplate>() };
+  private readonly templates = compiledTemplates();
+  /** What earlier versions render with, where it differs from the current deployment (see `rendering`). */
+  private readonly earlierRendering = new Map<string, { renders: RenderedWith; compiled: CompiledTemplates }>();
   readonly unsubscribeUrl: string;
   /** Some audience reads the clock (`now`, `daysSince`, `hoursSince`): membership changes with time. */
   readonly timedAudiences: boolean;
@@ -55,10 +59,13 @@ export class Program {
     for (const j of options.previous ?? []) {
       this.versions.set(j.version, j);
       if (j.locations) this.previousLocations.set(j.version, j.locations);
+      if (j.renders) this.earlierRendering.set(j.version, { renders: j.renders, compiled: compiledTemplates() });
     }
     for (const j of Object.values(ir.journeys)) {
       this.versions.set(j.version, j);
       this.byName.set(j.id, j);
+      // A version is a hash of what it renders with too: the current one renders the same.
+      this.earlierRendering.delete(j.version);
     }
     for (const j of this.versions.values()) for (const g of j.goals) this.goalEvents.add(g.event);
     this.timedAudiences = Object.values(ir.audiences).some((a) => readsClock(a.condition));
@@ -132,18 +139,27 @@ export class Program {
         const loc = this.location(j.id, nodeId);
         if (loc) locations[nodeId] = loc;
       }
-      return { ...j, locations };
+      return { ...j, locations, renders: renderedWith(j, this.ir) };
     });
   }
 
-  /** A template compiled once per (source, escaping), then reused for every render. */
-  template(source: string, escape: "html" | "none" | "json"): CompiledTemplate {
+  /** The templates and fragments an instance on `version` renders with (see `DeployedJourney`). */
+  rendering(version: string): RenderedWith {
+    return this.earlierRendering.get(version)?.renders ?? this.ir;
+  }
+
+  /**
+   * A template compiled once per (source, escaping), then reused for every render; with the
+   * fragments of `version` when given (an instance on an earlier version includes its own).
+   */
+  template(source: string, escape: "html" | "none" | "json", version?: string): CompiledTemplate {
+    const earlier = version === undefined ? undefined : this.earlierRendering.get(version);
     // By escaping, then by source: the IR's own strings, whose hash is computed once (a key
     // joined from both would be a new string, hashed in full, at every render).
-    const bySource = this.templates[escape];
+    const bySource = (earlier?.compiled ?? this.templates)[escape];
     let t = bySource.get(source);
     if (!t) {
-      t = compileTemplate(source, { escape, partials: this.ir.fragments });
+      t = compileTemplate(source, { escape, partials: earlier?.renders.fragments ?? this.ir.fragments });
       bySource.set(source, t);
     }
     return t;
@@ -174,6 +190,12 @@ export class Program {
       retries: a.retries ?? 0,
     };
   }
+}
+
+type CompiledTemplates = Record<"html" | "none" | "json", Map<string, CompiledTemplate>>;
+
+function compiledTemplates(): CompiledTemplates {
+  return { html: new Map(), none: new Map(), json: new Map() };
 }
 
 /** Each node's live bindings (see `Program.liveVars`): its reads, and those of every node after it. */

@@ -4,6 +4,8 @@ import { evaluate, type EvalEnv } from "./evaluate.js";
 import type { Program } from "./program.js";
 
 export interface RenderContext {
+  /** The journey version the instance runs: it renders with that version's templates and fragments. */
+  version: string;
   profileId: string;
   messageId: string;
   journey: string;
@@ -20,7 +22,8 @@ export function renderContent(program: Program, node: Extract<IRNode, { kind: "s
   let fields: Record<string, IRContent>;
   let data: Record<string, unknown>;
   if (node.template) {
-    const t = program.ir.templates[node.template];
+    const templates = program.rendering(ctx.version).templates;
+    const t = Object.hasOwn(templates, node.template) ? templates[node.template] : undefined;
     if (!t) throw new Error(`unknown template \`${node.template}\``);
     data = { profile: env.vars["profile"], ...runtimeNames };
     t.params.forEach((p, i) => (data[p.name] = evaluate(node.args?.[i] ?? { lit: null }, env)));
@@ -32,7 +35,7 @@ export function renderContent(program: Program, node: Extract<IRNode, { kind: "s
   const out: Record<string, unknown> = {};
   const options = { locale: ctx.locale, timeZone: ctx.timeZone };
   for (const [name, c] of Object.entries(fields)) {
-    out[name] = "template" in c ? program.template(c.template, c.escape)(data, options) : evaluate(c.expr, { ...env, vars: data });
+    out[name] = "template" in c ? program.template(c.template, c.escape, ctx.version)(data, options) : evaluate(c.expr, { ...env, vars: data });
   }
   return out;
 }

@@ -514,7 +514,7 @@ class Run {
       }
       recent.push(this.now);
     }
-    const content = renderContent(this.program, node, env, { profileId: this.state.id, messageId: key, journey: inst.journey, timeZone: this.timeZone, locale: localeOf(this.state.attributes) });
+    const content = renderContent(this.program, node, env, { version: inst.version, profileId: this.state.id, messageId: key, journey: inst.journey, timeZone: this.timeZone, locale: localeOf(this.state.attributes) });
     this.emit({ key, type: "send", journey: inst.journey, instanceId: inst.id, nodeId: id, channel: node.channel, to: to === null ? null : String(to), ...(node.template ? { template: node.template } : {}), content });
     return node.next;
   }

@@ -391,6 +391,47 @@ action Fail() -> { ok: bool } { get "https://fail.example.com/" }
     expect(error?.location).toBeUndefined();
   });
 
+  // Found in the review of 6 December 2026 (CLI and embedding): a `send` looked its template
+  // up in the current IR, arguments by position. A redeploy that reordered a template's
+  // parameters (and its journey's call) made instances waiting on the old version send the
+  // new template filled with the old arguments: an email with blanks, and no error.
+  it("an instance on an old version renders with that version's templates and fragments", async () => {
+    const v1Text = `${SCHEMA}
+fragment Sign """-- {{profile.firstName}}"""
+template Reminder(cart: Cart, n: int) for email {
+  subject "Cart {{cart.cartId}} ({{n}})"
+  text "Total {{cart.total}} {{> Sign}}"
+}
+journey J {
+  on Cart as cart
+  wait 1h
+  send email Reminder(cart, 1) to profile.email
+}
+`;
+    const v2Text = v1Text
+      .replace("template Reminder(cart: Cart, n: int)", "template Reminder(n: int, cart: Cart)")
+      .replace("Reminder(cart, 1)", "Reminder(1, cart)")
+      .replace('"""-- {{profile.firstName}}"""', '"""Regards, {{profile.firstName}}"""');
+    const store = new MemoryStore();
+    const clock = new VirtualClock(T0);
+    const sent: Effect[] = [];
+    const cart = { cartId: "c1", items: [], total: 42 };
+    const rt1 = createRuntime({ ir: irOf(v1Text), store, clock });
+    await rt1.start();
+    await rt1.upsertProfile("old", { firstName: "Ada" });
+    await rt1.ingest(ev("Cart", "old", T0, cart));
+    await rt1.stop();
+    const rt2 = createRuntime({ ir: irOf(v2Text), store, clock, onEffect: (e) => sent.push(e) });
+    await rt2.start();
+    await rt2.upsertProfile("new", { firstName: "Bo" });
+    await rt2.ingest(ev("Cart", "new", T0 + 10 * MIN, cart));
+    await rt2.advanceTo(T0 + 2 * HOUR);
+    await rt2.stop();
+    const content = (who: string) => ofType(sent, "send").find((s) => s.profileId === who)?.content;
+    expect(content("old")).toEqual({ subject: "Cart c1 (1)", text: "Total 42 -- Ada" });
+    expect(content("new")).toEqual({ subject: "Cart c1 (1)", text: "Total 42 Regards, Bo" });
+  });
+
   // Found in the review of December 2026: `xs[3]` of a shorter list was null, so a message
   // went out with blanks; docs/language.md says an index out of range fails the step.
   it("an index out of range fails the step, naming the index and the length", async () => {
