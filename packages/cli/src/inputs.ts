@@ -96,7 +96,9 @@ export function readProfiles(path: string): { id: string; [k: string]: unknown }
     const id = p && typeof p === "object" ? (p as { id?: unknown }).id : undefined;
     if (typeof id !== "string" || !id) throw new UserError(`${path}: [${i}].id must be a non-empty string`);
   });
-  return v as { id: string }[];
+  const profiles = v as { id: string }[];
+  warnRepeated(path, profiles.map((p) => p.id), { noun: "profile id", items: "", last: "profile" });
+  return profiles;
 }
 
 /**
@@ -125,18 +127,26 @@ export function readCatalog(path: string, declared: unknown): CatalogItem[] {
   // An item given twice is an upsert: the last one is used. Likely a mistake in a file: said.
   const keyField = (declared as { key?: unknown } | undefined)?.key;
   if (typeof keyField === "string") {
-    const at = new Map<string, number[]>();
-    v.forEach((item: unknown, i) => {
+    const keys = v.map((item: unknown) => {
       const key = isRecord(item) ? item[keyField] : undefined;
-      if (typeof key === "string" || typeof key === "number") at.set(String(key), [...(at.get(String(key)) ?? []), i]);
+      return typeof key === "string" || typeof key === "number" ? String(key) : undefined;
     });
-    const twice = [...at].filter(([, is]) => is.length > 1);
-    if (twice.length) {
-      const shown = twice.slice(0, 3).map(([k, is]) => `\`${k}\` (items[${is.join("], items[")}])`).join(", ") + (twice.length > 3 ? `, and ${twice.length - 3} more` : "");
-      warn(`${path}: ${twice.length === 1 ? "a key is" : `${twice.length} keys are`} given more than once, ${shown}: the last item of each is used`);
-    }
+    warnRepeated(path, keys, { noun: "key", items: "items", last: "item" });
   }
   return v as CatalogItem[];
+}
+
+/**
+ * Said when a data file gives a key more than once (a mistake, most often): which, and at
+ * which places. Loading is an upsert: the last one of each is used.
+ */
+function warnRepeated(path: string, keys: (string | undefined)[], words: { noun: string; items: string; last: string }): void {
+  const at = new Map<string, number[]>();
+  keys.forEach((key, i) => key !== undefined && at.set(key, [...(at.get(key) ?? []), i]));
+  const twice = [...at].filter(([, is]) => is.length > 1);
+  if (!twice.length) return;
+  const shown = twice.slice(0, 3).map(([k, is]) => `\`${k}\` (${is.map((i) => `${words.items}[${i}]`).join(", ")})`).join(", ") + (twice.length > 3 ? `, and ${twice.length - 3} more` : "");
+  warn(`${path}: ${twice.length === 1 ? `a ${words.noun} is` : `${twice.length} ${words.noun}s are`} given more than once, ${shown}: the last ${words.last} of each is used`);
 }
 
 /** Canned answers for `call` steps; responses for an action the project does not declare (a typo) are named on stderr. */
@@ -152,6 +162,13 @@ export function readActionResponses(path: string, declared: Record<string, unkno
       const unknown = Object.keys(r).find((f) => f !== "match" && f !== "response" && f !== "error");
       if (unknown !== undefined) throw new UserError(`${at}.${unknown} is not a field of a response (match, response or error)`);
       if (r["match"] !== undefined && !isRecord(r["match"])) throw new UserError(`${at}.match must be an object of argument values`);
+      // A value for an argument the action does not take can never match: every call would fail.
+      const params = (declared[k] as { params?: { name: string }[] } | undefined)?.params?.map((p) => p.name);
+      const stray = params && Object.keys(r["match"] ?? {}).find((name) => !params.includes(name));
+      if (stray !== undefined && params) {
+        const near = suggest(stray, params);
+        throw new UserError(`${at}.match.${stray}: \`${k}\` has no parameter \`${stray}\` (${near ? `did you mean \`${near}\`?` : `its parameters: ${params.map((p) => `\`${p}\``).join(", ") || "none"}`})`);
+      }
       if (r["error"] !== undefined && typeof r["error"] !== "string") throw new UserError(`${at}.error must be a string: the failure's message`);
       if (r["error"] !== undefined && r["response"] !== undefined) throw new UserError(`${at}: a response or an error, not both`);
     });

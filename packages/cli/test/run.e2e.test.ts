@@ -197,6 +197,7 @@ describe("journey run with bad or unusual data files: the file, line and field; 
     [[{ match: "Oslo", error: "timeout" }], "Weather[0].match must be an object of argument values"],
     [[{ match: { city: "Oslo" }, respone: { tempC: 1 } }], "Weather[0].respone is not a field of a response (match, response or error)"],
     [[{ error: 504 }], "Weather[0].error must be a string: the failure's message"],
+    [[{ match: { citi: "Oslo" }, error: "timeout" }], "Weather[0].match.citi: `Weather` has no parameter `citi` (did you mean `city`?)"],
   ])("a canned action response of the wrong shape is refused, not turned into failing calls: %j", (list, message) => {
     const project = join(tmp(), `weather-${message.slice(0, 12).replace(/\W/g, "")}`);
     cpSync(join(samples, "weather-promo"), project, { recursive: true });
@@ -263,6 +264,33 @@ describe("journey run with bad or unusual data files: the file, line and field; 
     const db = join(tmp(), "empty-id.db");
     refused(journey(["run", join(samples, "abandoned-cart"), "--profiles", file, "--db", db]), `${file}: [3].id must be a non-empty string`);
     expect(existsSync(db)).toBe(false);
+  });
+
+  it("an invalid catalog or an invalid profile with a new --db: no database is left behind", () => {
+    const catalogFile = join(tmp(), "not-a-catalog.json");
+    writeFileSync(catalogFile, JSON.stringify({ items: [] }));
+    const db1 = join(tmp(), "bad-catalog.db");
+    refused(journey(["run", join(samples, "abandoned-cart"), "--catalog", catalogFile, "--db", db1]), `${catalogFile}: expected a JSON array of catalog items`);
+    expect(existsSync(db1)).toBe(false);
+    const profiles = JSON.parse(readFileSync(join(samples, "abandoned-cart", "profiles.json"), "utf8")) as { id: string; email: unknown }[];
+    profiles[1]!.email = 5;
+    const profilesFile = join(tmp(), "bad-email-profiles.json");
+    writeFileSync(profilesFile, JSON.stringify(profiles));
+    const db2 = join(tmp(), "bad-profile.db");
+    const r = journey(["run", join(samples, "abandoned-cart"), "--profiles", profilesFile, "--db", db2]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("email");
+    expect(readdirSync(tmp()).filter((f) => f.startsWith("bad-profile.db"))).toEqual([]);
+  });
+
+  it("a profile id given twice is said on stderr (the last one is used)", () => {
+    const profiles = JSON.parse(readFileSync(join(samples, "abandoned-cart", "profiles.json"), "utf8")) as { id: string }[];
+    profiles.push({ ...profiles[0]! });
+    const file = join(tmp(), "twice-profiles.json");
+    writeFileSync(file, JSON.stringify(profiles));
+    const r = journey(["run", join(samples, "abandoned-cart"), "--profiles", file]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`warning: ${file}: a profile id is given more than once, \`${profiles[0]!.id}\` ([0], [${profiles.length - 1}]): the last profile of each is used`);
   });
 
   it("150,000 events", () => {

@@ -1,5 +1,5 @@
 /** `journey run`: compile a project and replay events on a virtual clock, printing the timeline. */
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { formatOffset, InvalidInputError, simulate, type Effect } from "@journey/runtime";
 import { Command } from "commander";
@@ -57,18 +57,25 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
   // Not Math.min(...times): spreading a few hundred thousand arguments overflows the stack.
   const start = times.length ? times.reduce((a, b) => Math.min(a, b)) : Date.now();
   const profiles = profilesPath ? readProfiles(profilesPath) : undefined;
+  // Every input is read before the store is opened: a mistake in one leaves no database behind.
+  const catalog = catalogPath ? readCatalog(catalogPath, compiled.catalog) : undefined;
+  const actionResponses = responsesPath ? readActionResponses(responsesPath, compiled.actions) : undefined;
+  const until = options.until !== undefined ? parseUntil(options.until, start) : undefined;
+  const created = options.db !== undefined && !existsSync(options.db);
   const store = options.db ? await openStore(options.db) : undefined;
+  let ok = false;
   try {
     const unknown = profilesPath ? await unknownProfilesWarning(events, profiles!, { events: eventsPath, profiles: profilesPath }, store && (async (id) => (await store.viewProfile(id)) !== undefined)) : undefined;
     const result = await simulate({
       ir: compiled,
       events,
       ...(profiles ? { profiles } : {}),
-      ...(catalogPath ? { catalog: readCatalog(catalogPath, compiled.catalog) } : {}),
-      ...(responsesPath ? { actionResponses: readActionResponses(responsesPath, compiled.actions) } : {}),
-      ...(options.until !== undefined ? { until: parseUntil(options.until, start) } : { horizonMs: RUN_HORIZON_MS }),
+      ...(catalog ? { catalog } : {}),
+      ...(actionResponses ? { actionResponses } : {}),
+      ...(until !== undefined ? { until } : { horizonMs: RUN_HORIZON_MS }),
       ...(store ? { store } : {}),
     });
+    ok = true;
     for (const r of result.rejectedItems) warn(`${catalogPath}: ${r.message}; left out`);
     if (unknown) warn(unknown);
     if (result.keptProfiles.length) warn(`${profilesPath}: ${count(result.keptProfiles.length, "profile")} already in ${options.db}, kept as stored there (the file only adds new profiles)`);
@@ -84,6 +91,8 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
     throw e;
   } finally {
     await store?.close();
+    // A database this run created and then refused to fill (an invalid profile or event) is removed.
+    if (created && !ok) for (const suffix of ["", "-wal", "-shm"]) rmSync(options.db + suffix, { force: true });
   }
 }
 
