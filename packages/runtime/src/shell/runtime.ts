@@ -300,6 +300,10 @@ class JourneyRuntime implements Runtime {
       throw new InvalidInputError(`invalid decide request: at most ${MAX_SURFACES} surfaces, ${request.surfaces.length} given`, [{ path: "surfaces", message: `at most ${MAX_SURFACES}` }]);
     }
     if (typeof request.profileId !== "string" || !request.profileId) throw new InvalidInputError("invalid decide request: profileId must be a non-empty string", [{ path: "profileId", message: "must be a non-empty string" }]);
+    const context: unknown = request.context;
+    if (context !== undefined && (context === null || typeof context !== "object" || Array.isArray(context))) {
+      throw new InvalidInputError("invalid decide request: context must be an object of the fields the experiences declare", [{ path: "context", message: "must be an object" }]);
+    }
     if (request.now !== undefined && !(typeof request.now === "number" && Number.isFinite(request.now))) {
       throw new InvalidInputError("invalid decide request: now must be a time in milliseconds since 1970 (Date.parse(\"2026-03-02T10:00:00Z\"))", [{ path: "now", message: "must be a finite number of milliseconds" }]);
     }

@@ -92,6 +92,14 @@ describe("several surfaces in one request", () => {
     expect(recorded).toHaveLength(MAX_SURFACES);
   });
 
+  it("a context that is not an object is refused as such (null read as {} said a field was missing)", async () => {
+    for (const context of [null, [], "sku=1"]) {
+      const refused = await h.rt.decide({ surfaces: ["web://shop.example.com/#hero"], profileId: "p", context: context as never }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(InvalidInputError);
+      expect((refused as InvalidInputError).errors).toEqual([{ path: "context", message: "must be an object" }]);
+    }
+  });
+
   it("an empty list asks for nothing", async () => {
     expect(await h.rt.decide({ surfaces: [], profileId: "p" })).toEqual([]);
   });
