@@ -1,7 +1,7 @@
 /** Go to definition, find references, highlights and rename: all keyed by where a name is declared. */
 import { basename } from "node:path";
 import { compile, type ast as A, type Diagnostic } from "@journey/compiler";
-import { partialRefs, symbolAt, walk, type Doc, type SymbolAt } from "./document.js";
+import { Doc, partialRefs, symbolAt, walk, type SymbolAt } from "./document.js";
 import { isIdentifier } from "./text.js";
 import type { Highlight, Location, PrepareRenameResult, RenameResult, Span, TextEdit } from "./types.js";
 
@@ -118,20 +118,56 @@ export function rename(doc: Doc, offset: number, newName: string): RenameResult 
   // The rules a new name must follow are the checker's (a keyword, a field or parameter of the
   // same name, a binding it would shadow, …): the project is compiled with the edits, and a
   // rename that makes a new error is refused with it.
-  const broken = newError(doc, edits);
+  const after = applied(doc, edits);
+  const broken = newError(doc, after.files);
   if (broken) return { error: `renaming to \`${newName}\` would break the project: ${broken.message} (in ${basename(broken.file)})` };
+  const captured = capturedOccurrence(doc, edits, after, t.target);
+  if (captured) {
+    const line = doc.project.lineIndex(captured.path)?.position(captured.span.start).line ?? 0;
+    return { error: `renaming to \`${newName}\` would change what it names in ${basename(captured.path)}:${line + 1}: another \`${newName}\` (a block parameter, a binding) is in scope there` };
+  }
   return { edits };
 }
 
-/** An error compiling the project with `edits` applied that compiling it as it is does not give. */
-function newError(doc: Doc, edits: TextEdit[]): Diagnostic | undefined {
-  const files = doc.project.paths().map((path) => ({ path, text: doc.project.text(path)! }));
-  const edited = files.map((f) => {
-    let text = f.text;
-    const mine = edits.filter((e) => e.path === f.path).sort((a, b) => b.span.start - a.span.start);
-    for (const e of mine) text = text.slice(0, e.span.start) + e.newText + text.slice(e.span.end);
-    return { path: f.path, text };
+/** The project's files with `edits` applied, and where each edit starts in its edited file. */
+function applied(doc: Doc, edits: TextEdit[]): { files: { path: string; text: string }[]; moved: Map<TextEdit, number> } {
+  const moved = new Map<TextEdit, number>();
+  const files = doc.project.paths().map((path) => {
+    const mine = edits.filter((e) => e.path === path).sort((a, b) => a.span.start - b.span.start);
+    const original = doc.project.text(path)!;
+    let text = "";
+    let from = 0;
+    for (const e of mine) {
+      text += original.slice(from, e.span.start);
+      moved.set(e, text.length);
+      text += e.newText;
+      from = e.span.end;
+    }
+    return { path, text: text + original.slice(from) };
   });
+  return { files, moved };
+}
+
+/**
+ * An edited occurrence that, in the project with the edits applied, names something else than
+ * the renamed declaration: a template's block parameter or a `{{#with}}` context field of the
+ * new name would capture it, and the project still compiles (a warning at most).
+ */
+function capturedOccurrence(doc: Doc, edits: TextEdit[], after: ReturnType<typeof applied>, declaration: Location): Location | undefined {
+  const scratch = doc.project.scratch();
+  for (const f of after.files) scratch.set(f.path, f.text);
+  const declared = edits.find((e) => same(declaration, e));
+  const expected = declared ? { path: declared.path, start: after.moved.get(declared)! } : { path: declaration.path, start: declaration.span.start };
+  for (const e of edits) {
+    const now = target(new Doc(scratch, e.path), after.moved.get(e)!)?.target;
+    if (now && (now.path !== expected.path || now.span.start !== expected.start)) return { path: e.path, span: e.span };
+  }
+  return undefined;
+}
+
+/** An error compiling the project with the edits applied (`edited`) that compiling it as it is does not give. */
+function newError(doc: Doc, edited: { path: string; text: string }[]): Diagnostic | undefined {
+  const files = doc.project.paths().map((path) => ({ path, text: doc.project.text(path)! }));
   const errors = (fs: typeof files) => compile(fs, { emit: false }).diagnostics.filter((d) => d.severity === "error");
   const before = new Map<string, number>();
   // By code and file, not message: an error the project has already may name the old name.

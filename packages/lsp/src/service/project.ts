@@ -191,6 +191,11 @@ export class Project {
     return [...this.files.keys()].sort(byPath);
   }
 
+  /** An empty project analysed as this one is (same root, log and enrichment): for what-if analyses, such as a rename's. */
+  scratch(): Project {
+    return new Project(this.root, this.log, this.enrich);
+  }
+
   has(path: string): boolean {
     return this.files.has(path);
   }

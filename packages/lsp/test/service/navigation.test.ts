@@ -251,6 +251,23 @@ describe("rename", () => {
     expect(refused("main.journey", "first.qty", "cart")).toMatch(/^renaming to `cart` would break the project: /);
     expect(refused("main.journey", "first.qty", "firstItem")).toBe("renamed");
   });
+
+  it("refuses a name a block parameter would capture: the project would still compile, and print something else", () => {
+    const text = `template Lines(cart: CartAbandoned, top: Product) for email {
+  subject "x"
+  html """
+    {{#each cart.items as |line|}}{{line.name}} and {{top.name}}{{/each}} {{top.name}}
+  """
+}
+`;
+    const { ws: w } = workspace({ "schema.journey": SCHEMA, "lines.journey": text });
+    const at2 = (needle: string, delta = 0) => w.text("lines.journey")!.indexOf(needle) + delta;
+    const r = w.rename("lines.journey", at2("top.name"), "line");
+    expect("error" in r && r.error).toBe("renaming to `line` would change what it names in lines.journey:4: another `line` (a block parameter, a binding) is in scope there");
+    const ok = w.rename("lines.journey", at2("top.name"), "best");
+    if ("error" in ok) throw new Error(ok.error);
+    expect(ok.edits).toHaveLength(3);
+  });
 });
 
 describe("with a cursor", () => {
