@@ -7,14 +7,16 @@ import { openBlocks } from "./text.js";
 import type { SignatureHelpResult, SignatureInformation } from "./types.js";
 
 export function signatureHelp(doc: Doc, offset: number): SignatureHelpResult | undefined {
+  // Inside a one-line string argument (`upper("x, |")`), help for the argument the string is.
   const region = doc.regionAt(offset);
-  if (region) return undefined;
+  if (region && region.kind !== "string") return undefined;
+  const at = region ? region.start : offset;
   const code = doc.code;
-  const blocks = openBlocks(code, offset);
-  const call = enclosingCall(code, offset, blocks);
+  const blocks = openBlocks(code, at);
+  const call = enclosingCall(code, at, blocks);
   if (!call) return undefined;
   // Arguments before the cursor, at the call's own depth.
-  const args = splitArgs(code.slice(call.open + 1, offset));
+  const args = splitArgs(code.slice(call.open + 1, at));
   const active = args.length - 1;
   const current = args[active]!.trim();
   const s = doc.analysis.symbols;

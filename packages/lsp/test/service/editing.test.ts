@@ -90,9 +90,17 @@ describe("signature help", () => {
     expect(outer.signatures[0]!.label).toBe("daysSince(time: datetime) -> int");
   });
 
-  it("is silent outside calls and in strings", () => {
+  it("is silent outside calls and in strings that are not arguments", () => {
     expect(help(journey("  wait <|>4h"))).toBeUndefined();
     expect(help(journey('  send email { subject "f(<|>" text "x" } to profile.email'))).toBeUndefined();
+  });
+
+  it("stays while a string argument is typed, commas in it included", () => {
+    const h = help(journey('  call Weather("Oslo, <|>") as w'))!;
+    expect(h.signatures[0]!.label).toBe('Weather(city: string) -> { tempC: number, condition: "sun" | "rain" }');
+    expect(h.activeParameter).toBe(0);
+    expect(help(journey('  let x = upper("a, b<|>")'))!.signatures[0]!.label).toMatch(/^upper\(/);
+    expect(help(journey('  send email Reminder(cart, "a, <|>") to profile.email'))!.activeParameter).toBe(1);
   });
 });
 
