@@ -9,13 +9,16 @@
 import { partialNames } from "@journey/template";
 import type { IR, IRContent, IRJourney, IRTemplate } from "./types.js";
 
+/** The partials each template source names, by source: a project's templates and fragments are read once however many journeys use them. */
+export type PartialsMemo = Map<string, readonly string[]>;
+
 export interface RenderedWith {
   templates: Record<string, IRTemplate>;
   fragments: Record<string, string>;
 }
 
 /** The templates and fragments `journey` renders with, in name order (empty when it sends none). */
-export function renderedWith(journey: Pick<IRJourney, "nodes">, ir: Pick<IR, "templates" | "fragments">): RenderedWith {
+export function renderedWith(journey: Pick<IRJourney, "nodes">, ir: Pick<IR, "templates" | "fragments">, memo: PartialsMemo = new Map()): RenderedWith {
   const templates: Record<string, IRTemplate> = {};
   const contents: string[] = [];
   const add = (content: Record<string, IRContent>) => {
@@ -32,15 +35,17 @@ export function renderedWith(journey: Pick<IRJourney, "nodes">, ir: Pick<IR, "te
     templates[name] = ir.templates[name]!;
     add(templates[name].content);
   }
-  return { templates, fragments: fragmentsIncluded(contents, ir.fragments) };
+  return { templates, fragments: fragmentsIncluded(contents, ir.fragments, memo) };
 }
 
 /** The fragments `contents` include, and those they include in turn, in name order. */
-export function fragmentsIncluded(contents: Iterable<string>, fragments: Record<string, string>): Record<string, string> {
+export function fragmentsIncluded(contents: Iterable<string>, fragments: Record<string, string>, memo: PartialsMemo = new Map()): Record<string, string> {
   const found = new Map<string, string>();
   const queue: string[] = [];
   const visit = (source: string) => {
-    if (source.includes("{{")) queue.push(...partialNames(source));
+    let names = memo.get(source);
+    if (!names) memo.set(source, (names = source.includes("{{") ? [...partialNames(source)] : []));
+    queue.push(...names);
   };
   for (const c of contents) visit(c);
   for (let name = queue.pop(); name !== undefined; name = queue.pop()) {

@@ -14,6 +14,7 @@ import {
   fragmentsIncluded,
   IR_VERSION,
   renderedWith,
+  type PartialsMemo,
   type RenderedWith,
   type IR,
   type IRAlgorithm,
@@ -37,14 +38,6 @@ export function serializeIR(ir: IR): string {
   return JSON.stringify(ir, null, 2) + "\n";
 }
 
-/**
- * What else a version depends on, as JSON (see `versioned`): undefined when it renders with
- * nothing outside itself, so that its version is the hash of its own JSON alone.
- */
-function alsoJson(dependencies: RenderedWith | Pick<RenderedWith, "fragments">): string | undefined {
-  return Object.values(dependencies).some((named) => Object.keys(named).length) ? JSON.stringify(dependencies) : undefined;
-}
-
 const byName = <V>(m: Map<string, V>): [string, V][] => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 class Emitter {
@@ -59,6 +52,9 @@ class Emitter {
   file = "";
   /** The project's templates and fragments, emitted first: what journeys and experiences render with is part of their versions. */
   rendering: Pick<IR, "templates" | "fragments"> = { templates: {}, fragments: {} };
+  private readonly partials: PartialsMemo = new Map();
+  /** Each template's and fragment's hash, by kind and name, computed once: versions name them by hash. */
+  private readonly hashes = new Map<string, string>();
 
   constructor(
     readonly checked: CheckResult,
@@ -109,7 +105,7 @@ class Emitter {
       entry,
       nodes,
     };
-    return versioned(j, alsoJson(renderedWith(j, this.rendering)));
+    return versioned(j, this.alsoJson(renderedWith(j, this.rendering, this.partials)));
   }
 
   private trigger(t: A.TriggerClause): IRJourney["trigger"] {
@@ -305,7 +301,25 @@ class Emitter {
       variants,
     };
     const contents = variants.flatMap((v) => [v.content ?? "", ...(v.split?.arms.map((arm) => arm.content) ?? [])]);
-    return versioned(x, alsoJson({ fragments: fragmentsIncluded(contents, this.rendering.fragments) }));
+    return versioned(x, this.alsoJson({ templates: {}, fragments: fragmentsIncluded(contents, this.rendering.fragments, this.partials) }));
+  }
+
+  /**
+   * What else a version depends on, as JSON for `versioned`: each template and fragment by
+   * name and hash. Undefined when it renders with nothing outside itself, so that its version
+   * is the hash of its own JSON alone.
+   */
+  private alsoJson(r: RenderedWith): string | undefined {
+    const hashed = (kind: string, named: Record<string, unknown>) =>
+      Object.keys(named).map((name) => {
+        const key = `${kind}\u0000${name}`;
+        let h = this.hashes.get(key);
+        if (h === undefined) this.hashes.set(key, (h = digest(JSON.stringify(named[name]))));
+        return [name, h];
+      });
+    const templates = hashed("template", r.templates);
+    const fragments = hashed("fragment", r.fragments);
+    return templates.length || fragments.length ? JSON.stringify({ templates, fragments }) : undefined;
   }
 
   // ── tests ────────────────────────────────────────────────────────────────────────
