@@ -2,4 +2,4 @@
 export * from "./types.js";
 export { validateIR, irSchema } from "./validate.js";
 export { surfaceMatches, surfacesOverlap } from "./surfaces.js";
-export { fragmentsIncluded, renderedWith, type PartialsMemo, type RenderedWith } from "./rendering.js";
+export { fragmentsIncluded, journeyUses, type JourneyUses, type PartialsMemo } from "./uses.js";

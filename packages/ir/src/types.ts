@@ -124,6 +124,17 @@ export interface IRTest {
   loc: IRLocation;
 }
 
+export interface IRAction {
+  params: { name: string; type: Type }[];
+  returns?: Type;
+  method: string;
+  url: string;
+  headers: Record<string, IRExpr>;
+  body?: IRExpr;
+  timeoutMs?: number;
+  retries?: number;
+}
+
 export interface IRTemplate {
   channel: string;
   params: { name: string; type: Type }[];
@@ -139,10 +150,7 @@ export interface IR {
   events: Record<string, Type>;
   catalog?: { name: string; key: string; item: Type; signals: { signal: string; event: string; path: string[] }[] };
   audiences: Record<string, { condition: IRExpr }>;
-  actions: Record<
-    string,
-    { params: { name: string; type: Type }[]; returns?: Type; method: string; url: string; headers: Record<string, IRExpr>; body?: IRExpr; timeoutMs?: number; retries?: number }
-  >;
+  actions: Record<string, IRAction>;
   channels: Record<string, { from?: string; cap?: { count: number; perMs: number }; quiet?: { from: string; to: string } }>;
   fragments: Record<string, string>;
   templates: Record<string, IRTemplate>;

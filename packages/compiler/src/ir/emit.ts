@@ -13,9 +13,9 @@ import { blockIds, setPath } from "./ids.js";
 import {
   fragmentsIncluded,
   IR_VERSION,
-  renderedWith,
+  journeyUses,
+  type JourneyUses,
   type PartialsMemo,
-  type RenderedWith,
   type IR,
   type IRAlgorithm,
   type IRContent,
@@ -50,10 +50,10 @@ class Emitter {
    */
   readonly locations = new Map<string, Map<string, IRLocation>>();
   file = "";
-  /** The project's templates and fragments, emitted first: what journeys and experiences render with is part of their versions. */
-  rendering: Pick<IR, "templates" | "fragments"> = { templates: {}, fragments: {} };
+  /** The project's templates, fragments and actions, emitted first: what journeys and experiences use is part of their versions. */
+  declared: Pick<IR, "templates" | "fragments" | "actions"> = { templates: {}, fragments: {}, actions: {} };
   private readonly partials: PartialsMemo = new Map();
-  /** Each template's and fragment's hash, by kind and name, computed once: versions name them by hash. */
+  /** Each template's, fragment's and action's hash, by kind and name, computed once: versions name them by hash. */
   private readonly hashes = new Map<string, string>();
 
   constructor(
@@ -105,7 +105,7 @@ class Emitter {
       entry,
       nodes,
     };
-    return versioned(j, this.alsoJson(renderedWith(j, this.rendering, this.partials)));
+    return versioned(j, this.alsoJson(journeyUses(j, this.declared, this.partials)));
   }
 
   private trigger(t: A.TriggerClause): IRJourney["trigger"] {
@@ -301,25 +301,26 @@ class Emitter {
       variants,
     };
     const contents = variants.flatMap((v) => [v.content ?? "", ...(v.split?.arms.map((arm) => arm.content) ?? [])]);
-    return versioned(x, this.alsoJson({ templates: {}, fragments: fragmentsIncluded(contents, this.rendering.fragments, this.partials) }));
+    return versioned(x, this.alsoJson({ fragments: fragmentsIncluded(contents, this.declared.fragments, this.partials) }));
   }
 
   /**
-   * What else a version depends on, as JSON for `versioned`: each template and fragment by
-   * name and hash. Undefined when it renders with nothing outside itself, so that its version
-   * is the hash of its own JSON alone.
+   * What else a version depends on, as JSON for `versioned`: each template, fragment and
+   * action by name and hash. Undefined when it uses nothing outside itself, so that its
+   * version is the hash of its own JSON alone.
    */
-  private alsoJson(r: RenderedWith): string | undefined {
-    const hashed = (kind: string, named: Record<string, unknown>) =>
-      Object.keys(named).map((name) => {
+  private alsoJson(uses: Partial<JourneyUses>): string | undefined {
+    const out: Record<string, [string, string][]> = {};
+    for (const [kind, named] of Object.entries(uses) as [string, Record<string, unknown>][]) {
+      if (!Object.keys(named).length) continue;
+      out[kind] = Object.keys(named).map((name) => {
         const key = `${kind}\u0000${name}`;
         let h = this.hashes.get(key);
         if (h === undefined) this.hashes.set(key, (h = digest(JSON.stringify(named[name]))));
         return [name, h];
       });
-    const templates = hashed("template", r.templates);
-    const fragments = hashed("fragment", r.fragments);
-    return templates.length || fragments.length ? JSON.stringify({ templates, fragments }) : undefined;
+    }
+    return Object.keys(out).length ? JSON.stringify(out) : undefined;
   }
 
   // ── tests ────────────────────────────────────────────────────────────────────────
@@ -469,7 +470,7 @@ export function emitIR(checked: CheckResult, files: Map<string, A.SourceFile>): 
       content: em.content(l.decl.channel.name, l.decl.fields),
     };
   }
-  em.rendering = { templates, fragments };
+  em.declared = { templates, fragments, actions };
   const journeys: IR["journeys"] = {};
   const journeyTexts: [string, JsonPieces][] = [];
   for (const [name, l] of byName(symbols.journeys)) {

@@ -3,7 +3,7 @@
  * instance may still be running, compiled templates, and what `step` needs from
  * configuration (links). Built once per deployment.
  */
-import { renderedWith, type IR, type IRJourney, type IRNode, type RenderedWith } from "@journey/ir";
+import { journeyUses, type IR, type IRJourney, type IRNode, type JourneyUses } from "@journey/ir";
 import { compileTemplate, rootNames, type CompiledTemplate } from "@journey/template";
 import { evaluate, pathRoots, type EvalEnv } from "./evaluate.js";
 import type { CallRequest } from "./state.js";
@@ -17,11 +17,11 @@ export interface SourceLocation {
 
 /**
  * A journey version as deployments keep it: with where its nodes were in its own source, so an
- * instance still on it after a redeploy reports errors at the right place, and the templates
- * and fragments it renders with, so that instance sends what its version sent. (Versions kept
- * before `renders` existed render with the current deployment's.)
+ * instance still on it after a redeploy reports errors at the right place, and the templates,
+ * fragments and actions it uses, so that instance sends and calls what its version did.
+ * (Versions kept before `uses` existed use the current deployment's.)
  */
-export type DeployedJourney = IRJourney & { locations?: Record<string, SourceLocation>; renders?: RenderedWith };
+export type DeployedJourney = IRJourney & { locations?: Record<string, SourceLocation>; uses?: JourneyUses };
 
 export interface ProgramOptions {
   /** The unsubscribe link in email content; `{profileId}` and `{messageId}` are replaced. */
@@ -44,8 +44,8 @@ export class Program {
   private readonly versions = new Map<string, IRJourney>();
   private readonly byName = new Map<string, IRJourney>();
   private readonly templates = compiledTemplates();
-  /** What earlier versions render with, where it differs from the current deployment (see `rendering`). */
-  private readonly earlierRendering = new Map<string, { renders: RenderedWith; compiled: CompiledTemplates }>();
+  /** What earlier versions use, where it may differ from the current deployment (see `uses`). */
+  private readonly earlier = new Map<string, { uses: JourneyUses; compiled: CompiledTemplates }>();
   readonly unsubscribeUrl: string;
   /** Some audience reads the clock (`now`, `daysSince`, `hoursSince`): membership changes with time. */
   readonly timedAudiences: boolean;
@@ -59,13 +59,13 @@ export class Program {
     for (const j of options.previous ?? []) {
       this.versions.set(j.version, j);
       if (j.locations) this.previousLocations.set(j.version, j.locations);
-      if (j.renders) this.earlierRendering.set(j.version, { renders: j.renders, compiled: compiledTemplates() });
+      if (j.uses) this.earlier.set(j.version, { uses: j.uses, compiled: compiledTemplates() });
     }
     for (const j of Object.values(ir.journeys)) {
       this.versions.set(j.version, j);
       this.byName.set(j.id, j);
-      // A version is a hash of what it renders with too: the current one renders the same.
-      this.earlierRendering.delete(j.version);
+      // A version is a hash of what it uses too: the current deployment's are the same.
+      this.earlier.delete(j.version);
     }
     for (const j of this.versions.values()) for (const g of j.goals) this.goalEvents.add(g.event);
     this.timedAudiences = Object.values(ir.audiences).some((a) => readsClock(a.condition));
@@ -139,13 +139,13 @@ export class Program {
         const loc = this.location(j.id, nodeId);
         if (loc) locations[nodeId] = loc;
       }
-      return { ...j, locations, renders: renderedWith(j, this.ir) };
+      return { ...j, locations, uses: journeyUses(j, this.ir) };
     });
   }
 
-  /** The templates and fragments an instance on `version` renders with (see `DeployedJourney`). */
-  rendering(version: string): RenderedWith {
-    return this.earlierRendering.get(version)?.renders ?? this.ir;
+  /** The templates, fragments and actions an instance on `version` uses (see `DeployedJourney`); the current ones without a version. */
+  uses(version?: string): JourneyUses {
+    return (version !== undefined && this.earlier.get(version)?.uses) || this.ir;
   }
 
   /**
@@ -153,21 +153,22 @@ export class Program {
    * fragments of `version` when given (an instance on an earlier version includes its own).
    */
   template(source: string, escape: "html" | "none" | "json", version?: string): CompiledTemplate {
-    const earlier = version === undefined ? undefined : this.earlierRendering.get(version);
+    const earlier = version === undefined ? undefined : this.earlier.get(version);
     // By escaping, then by source: the IR's own strings, whose hash is computed once (a key
     // joined from both would be a new string, hashed in full, at every render).
     const bySource = (earlier?.compiled ?? this.templates)[escape];
     let t = bySource.get(source);
     if (!t) {
-      t = compileTemplate(source, { escape, partials: earlier?.renders.fragments ?? this.ir.fragments });
+      t = compileTemplate(source, { escape, partials: earlier?.uses.fragments ?? this.ir.fragments });
       bySource.set(source, t);
     }
     return t;
   }
 
-  /** The HTTP request of a `call`, from the action declaration and the evaluated arguments. */
-  callRequest(action: string, args: unknown[], env: EvalEnv): CallRequest {
-    const a = this.ir.actions[action];
+  /** The HTTP request of a `call`, from the action declaration (of `version`, see `uses`) and the evaluated arguments. */
+  callRequest(action: string, args: unknown[], env: EvalEnv, version?: string): CallRequest {
+    const actions = this.uses(version).actions;
+    const a = Object.hasOwn(actions, action) ? actions[action] : undefined;
     if (!a) throw new Error(`unknown action \`${action}\``);
     const params: Record<string, unknown> = {};
     const encoded: Record<string, unknown> = {};

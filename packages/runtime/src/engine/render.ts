@@ -22,7 +22,7 @@ export function renderContent(program: Program, node: Extract<IRNode, { kind: "s
   let fields: Record<string, IRContent>;
   let data: Record<string, unknown>;
   if (node.template) {
-    const templates = program.rendering(ctx.version).templates;
+    const templates = program.uses(ctx.version).templates;
     const t = Object.hasOwn(templates, node.template) ? templates[node.template] : undefined;
     if (!t) throw new Error(`unknown template \`${node.template}\``);
     data = { profile: env.vars["profile"], ...runtimeNames };

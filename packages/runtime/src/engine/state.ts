@@ -126,7 +126,8 @@ export type Effect = EffectBase &
     | { type: "send"; channel: string; to: string | null; template?: string; content: Record<string, unknown> }
     /** Not delivered: over the channel's cap, or no recipient (`to` null or blank). */
     | { type: "suppressed"; channel: string; reason: "cap" | "noRecipient" }
-    | { type: "callRequest"; request: CallRequest }
+    /** `version`: the journey version that calls; its declaration of the action types the response. */
+    | { type: "callRequest"; request: CallRequest; version?: string }
     | { type: "call"; action: string; ok: boolean; error?: string }
     | { type: "recommendRequest"; request: RecommendRequest }
     /** `failed`: algorithms that failed (`provider: timed out after 500 ms`), the backup filling in. */

@@ -424,7 +424,8 @@ class Run {
       }
       case "call": {
         const request = `${inst.id}:${id}:${attempt(inst)}`;
-        this.emit({ key: request, type: "callRequest", journey: inst.journey, instanceId: inst.id, nodeId: id, request: this.program.callRequest(node.action, node.args.map((a) => evaluate(a, env())), this.env({})) });
+        const call = this.program.callRequest(node.action, node.args.map((a) => evaluate(a, env())), this.env({}), inst.version);
+        this.emit({ key: request, type: "callRequest", journey: inst.journey, instanceId: inst.id, nodeId: id, request: call, version: inst.version });
         inst.wait = { kind: "async", request };
         return WAIT;
       }

@@ -721,7 +721,7 @@ class JourneyRuntime implements Runtime {
 
   /** Perform one request; its outcome is an input for `step`, never an exception. */
   private async perform(e: Effect & { type: "callRequest" | "recommendRequest" }, profile: Record<string, unknown>): Promise<Input> {
-    if (e.type === "callRequest") return this.call(e.request, e.key);
+    if (e.type === "callRequest") return this.call(e.request, e.key, e.version);
     const r = await resolveRecommendation(e.request, e.profileId, {
       catalog: this.catalog,
       providers: this.options.providers ?? {},
@@ -737,10 +737,11 @@ class JourneyRuntime implements Runtime {
     return { kind: "result", request: e.key, ok: true, value: r.items, items: r.sources, ...(r.errors.length ? { failed: r.errors } : {}) };
   }
 
-  private async call(request: CallRequest, key: string): Promise<Input> {
+  private async call(request: CallRequest, key: string, version?: string): Promise<Input> {
     try {
       const answer = await this.actions.execute(withSecrets(request, this.options.secrets ?? {}));
-      return { kind: "result", request: key, ok: true, value: typedResponse(answer, this.ir.actions[request.action]?.returns) };
+      const actions = this.program.uses(version).actions;
+      return { kind: "result", request: key, ok: true, value: typedResponse(answer, Object.hasOwn(actions, request.action) ? actions[request.action]!.returns : undefined) };
     } catch (e) {
       return { kind: "result", request: key, ok: false, error: (e as Error).message };
     }

@@ -432,6 +432,44 @@ journey J {
     expect(content("new")).toEqual({ subject: "Cart c1 (1)", text: "Total 42 Regards, Bo" });
   });
 
+  // Found in the review of 6 December 2026 (versions): `call` used the current IR's action,
+  // so an instance on the old version booked with its arguments swapped, and a response field
+  // the new declaration dropped was stripped before the old version's message read it.
+  it("an instance on an old version calls the action as that version declared it, and reads its response so", async () => {
+    const v1Text = `${SCHEMA}
+action Book(city: string, day: string) -> { code: string } { get "https://api.example.com/book/{{city}}/{{day}}" }
+journey J {
+  on Ping
+  wait 1h
+  call Book("Oslo", "monday") as r
+  send email { subject "code {{r.code}}" text "x" } to profile.email
+}
+`;
+    const v2Text = v1Text
+      .replace("action Book(city: string, day: string) -> { code: string }", "action Book(day: string, city: string) -> { ok: bool }")
+      .replace("{{city}}/{{day}}", "{{day}}/{{city}}")
+      .replace('Book("Oslo", "monday")', 'Book("monday", "Oslo")')
+      .replace("code {{r.code}}", "ok {{r.ok}}");
+    const store = new MemoryStore();
+    const clock = new VirtualClock(T0);
+    const urls: string[] = [];
+    const actions = { execute: async (r: { url: string }) => (urls.push(r.url), { code: "BK-1", ok: true }) };
+    const rt1 = createRuntime({ ir: irOf(v1Text), store, clock, actions });
+    await rt1.start();
+    await rt1.ingest(ev("Ping", "old", T0, { n: 1 }));
+    await rt1.stop();
+    const sent: Effect[] = [];
+    const rt2 = createRuntime({ ir: irOf(v2Text), store, clock, actions, onEffect: (e) => sent.push(e) });
+    await rt2.start();
+    await rt2.ingest(ev("Ping", "new", T0 + MIN, { n: 1 }));
+    await rt2.advanceTo(T0 + 2 * HOUR);
+    await rt2.stop();
+    expect(urls).toEqual(["https://api.example.com/book/Oslo/monday", "https://api.example.com/book/monday/Oslo"]);
+    const subject = (who: string) => ofType(sent, "send").find((s) => s.profileId === who)?.content["subject"];
+    expect(subject("old")).toBe("code BK-1");
+    expect(subject("new")).toBe("ok true");
+  });
+
   // Found in the review of December 2026: `xs[3]` of a shorter list was null, so a message
   // went out with blanks; docs/language.md says an index out of range fails the step.
   it("an index out of range fails the step, naming the index and the length", async () => {
