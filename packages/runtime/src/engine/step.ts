@@ -459,14 +459,16 @@ class Run {
       case "jump": {
         if (++this.jumps > MAX_JUMPS_PER_STEP) throw new Error(`more than ${MAX_JUMPS_PER_STEP} jumps without waiting: do journeys jump to each other in a cycle?`);
         const target = this.program.current(node.journey);
+        // An instance on an earlier version may jump to a journey a redeploy removed.
+        if (!target) throw new Error(`\`jump to ${node.journey}\`: no journey \`${node.journey}\` is deployed now`);
         // A jump starts the target without an event: a target that reads its trigger's alias
         // would run on an undefined name (blank messages, exits that never match).
-        const alias = target?.trigger?.kind === "event" ? target.trigger.alias : undefined;
-        if (alias && target!.entry !== null && this.program.liveVars(target!, target!.entry)?.has(alias)) {
+        const alias = target.trigger?.kind === "event" ? target.trigger.alias : undefined;
+        if (alias && target.entry !== null && this.program.liveVars(target, target.entry)?.has(alias)) {
           throw new Error(`\`jump to ${node.journey}\`: \`${node.journey}\` reads its trigger's alias \`${alias}\`, which a jump leaves undefined (it starts without an event)`);
         }
         this.end(inst, "end");
-        if (target) this.enter(target, {}, true);
+        this.enter(target, {}, true);
         return WAIT;
       }
       case "end":

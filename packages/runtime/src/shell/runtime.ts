@@ -4,7 +4,7 @@
  * only then carries the effects out — messages to channels, calls to actions,
  * recommendations to providers — feeding results back through `step`.
  */
-import type { IR } from "@journey/ir";
+import type { IR, IRJourney } from "@journey/ir";
 import { suggest } from "@journey/template";
 import type { ChannelAdapter } from "../channels/adapter.js";
 import { MemoryChannel } from "../channels/adapter.js";
@@ -181,12 +181,9 @@ class JourneyRuntime implements Runtime {
   constructor(private readonly options: RuntimeOptions) {
     const ir = loadIR(options.ir);
     const channels = options.channels;
-    if (channels && typeof (channels as ChannelAdapter).send !== "function") {
-      // A map without a channel the journeys send on would fail every such send, for ever.
-      const used = new Set(Object.values(ir.journeys).flatMap((j) => Object.values(j.nodes).flatMap((n) => (n.kind === "send" ? [n.channel] : []))));
-      const missing = [...used].filter((c) => !Object.hasOwn(channels, c)).sort();
-      if (missing.length) throw new TypeError(`createRuntime: \`channels\` has no adapter for ${missing.map((c) => `\`${c}\``).join(", ")}, which the project's journeys send on`);
-    }
+    // A map without a channel the journeys send on would fail every such send, for ever.
+    const missing = this.missingChannels(Object.values(ir.journeys));
+    if (missing.length) throw new TypeError(`createRuntime: \`channels\` has no adapter for ${missing.map((c) => `\`${c}\``).join(", ")}, which the project's journeys send on`);
     this.program = new Program(ir, { unsubscribeUrl: options.unsubscribeUrl });
     this.store = options.store ?? new MemoryStore();
     this.clock = options.clock ?? new SystemClock();
@@ -237,6 +234,10 @@ class JourneyRuntime implements Runtime {
     const previous = await this.store.loadVersions();
     this.program = new Program(this.ir, { unsubscribeUrl: this.options.unsubscribeUrl, previous });
     await this.store.saveVersions(this.program.deployed());
+    // Earlier versions may send on a channel the current one dropped: their waiting instances
+    // would find no adapter. Said, not refused: those versions may have no instance left.
+    const missing = this.missingChannels(this.program.allVersions());
+    if (missing.length) this.log.warn({ channels: missing }, `\`channels\` has no adapter for ${missing.map((c) => `\`${c}\``).join(", ")}, which earlier versions of the journeys send on: their instances' messages will wait in the outbox until one is given`);
     // The catalog engine learns again from the signals the store kept, in commit order.
     if (this.catalog) {
       for (let after = 0; ; ) {
@@ -248,6 +249,14 @@ class JourneyRuntime implements Runtime {
     }
     // Effects made durable before a crash but not carried out: carry them out now (same keys).
     await this.serial(async () => this.dispatch(await this.store.pendingEffects(Number.MAX_SAFE_INTEGER), true));
+  }
+
+  /** The channels `journeys` send on that a map of adapters (`channels: { email, sms }`) lacks. */
+  private missingChannels(journeys: IRJourney[]): string[] {
+    const channels = this.options.channels;
+    if (!channels || typeof (channels as ChannelAdapter).send === "function") return [];
+    const used = new Set(journeys.flatMap((j) => Object.values(j.nodes).flatMap((n) => (n.kind === "send" ? [n.channel] : []))));
+    return [...used].filter((c) => !Object.hasOwn(channels, c)).sort();
   }
 
   /** Work on the store needs the versions `start()` loads (an instance may be on an earlier one). */

@@ -470,6 +470,48 @@ journey J {
     expect(subject("new")).toBe("ok true");
   });
 
+  // Found in the review of 6 December 2026 (versions): an old instance's `jump to` a journey a
+  // redeploy removed ended it quietly; a channel only earlier versions send on had no adapter
+  // and its messages were retried for ever without a word at start.
+  it("after a redeploy: a jump to a removed journey is an error, and a channel only earlier versions use is said at start", async () => {
+    const v1Text = `${SCHEMA}
+journey J {
+  on Ping
+  wait 1h
+  send sms { text "bye" } to profile.phone ?? ""
+  jump to K
+}
+journey K {
+  on Stop
+  send email { subject "k" text "x" } to profile.email
+}
+`;
+    const v2Text = `${SCHEMA}
+journey J {
+  on Ping
+  send email { subject "j" text "x" } to profile.email
+}
+`;
+    const store = new MemoryStore();
+    const clock = new VirtualClock(T0);
+    const channel = { send: async () => {} };
+    const rt1 = createRuntime({ ir: irOf(v1Text), store, clock, channels: { sms: channel, email: channel } });
+    await rt1.start();
+    await rt1.upsertProfile("p1", { phone: "+4670000000" });
+    await rt1.ingest(ev("Ping", "p1", T0, { n: 1 }));
+    await rt1.stop();
+    const warnings: string[] = [];
+    const timeline: Effect[] = [];
+    const logger = { info() {}, warn: (_o: unknown, m?: string) => void warnings.push(String(m)), error() {} };
+    const rt2 = createRuntime({ ir: irOf(v2Text), store, clock, channels: { email: channel }, logger, onEffect: (e) => timeline.push(e) });
+    await rt2.start();
+    expect(warnings.some((w) => w.includes("no adapter for `sms`, which earlier versions of the journeys send on"))).toBe(true);
+    await rt2.advanceTo(T0 + 2 * HOUR);
+    await rt2.stop();
+    expect(ofType(timeline, "error").map((e) => e.message)).toEqual(["`jump to K`: no journey `K` is deployed now"]);
+    expect(ofType(timeline, "ended").map((e) => e.reason)).toEqual(["error"]);
+  });
+
   // Found in the review of December 2026: `xs[3]` of a shorter list was null, so a message
   // went out with blanks; docs/language.md says an index out of range fails the step.
   it("an index out of range fails the step, naming the index and the length", async () => {
