@@ -25,6 +25,8 @@ export interface BuiltinFunction {
 }
 
 const numericList = (t: Type) => t.kind === "list" && isNumeric(nonNull(t.element));
+/** The element type of a numeric list, as a result: `int` for a `list<int>`, `number` otherwise. */
+const listNumber = (t: Type) => (nonNull((t as { element: Type }).element).kind === "int" ? T.int : T.number);
 const bad = (arg: number, expected: string) => ({ arg, expected });
 
 function fn(name: string, params: ParamInfo[], returns: string, doc: string, check: BuiltinFunction["check"], extra: Partial<BuiltinFunction> = {}): BuiltinFunction {
@@ -69,7 +71,7 @@ export const BUILTIN_FUNCTIONS: ReadonlyMap<string, BuiltinFunction> = new Map(
       (a) => (!isStringLike(a[0]!) ? bad(0, "string") : !isStringLike(a[1]!) ? bad(1, "string") : T.bool),
     ),
     fn("sum", [{ name: "values", type: "list<number>" }], "number", "The sum of a list of numbers (`int` for a list of `int`).", (a) =>
-      numericList(a[0]!) ? (nonNull((a[0] as { element: Type }).element).kind === "int" ? T.int : T.number) : bad(0, "list<number>"),
+      numericList(a[0]!) ? listNumber(a[0]!) : bad(0, "list<number>"),
     ),
     fn("min", [{ name: "values", type: "list<number> | number…" }], "number", "The smallest of a list of numbers, or of its arguments.", minMax, { max: Infinity }),
     fn("max", [{ name: "values", type: "list<number> | number…" }], "number", "The largest of a list of numbers, or of its arguments.", minMax, { max: Infinity }),
@@ -118,7 +120,8 @@ export const BUILTIN_FUNCTIONS: ReadonlyMap<string, BuiltinFunction> = new Map(
 );
 
 function minMax(a: Type[]): Type | { arg: number; expected: string } {
-  if (a.length === 1) return numericList(a[0]!) ? T.number : bad(0, "list<number>");
+  // A list of `int` gives an `int`, as `sum` does and as the arguments form does.
+  if (a.length === 1) return numericList(a[0]!) ? listNumber(a[0]!) : bad(0, "list<number>");
   for (let i = 0; i < a.length; i++) if (!isNumeric(a[i]!)) return bad(i, "number");
   return a.every((t) => t.kind === "int") ? T.int : T.number;
 }
