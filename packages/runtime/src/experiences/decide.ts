@@ -246,7 +246,7 @@ function runStep(r: PerRequest, x: IRExperience, l: Loaded, s: IRExperienceStep)
       l.sources.set(s.name, rec.sources);
     };
     if (isLocal(request)) {
-      found(recommendLocally(request, r.profileId, { catalog: deps.recommend.catalog, now, profile: deps.profile }));
+      found(recommendLocally(request, r.profileId, { catalog: deps.recommend.catalog, itemType: deps.recommend.itemType, now, profile: deps.profile }));
       return undefined;
     }
     // For providers, the deadline applies to each algorithm, one after the other: with a

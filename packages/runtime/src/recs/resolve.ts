@@ -10,13 +10,17 @@
  * deadline (`resolveRecommendation`).
  */
 import type { IRAlgorithm, IRExperienceStep } from "@journey/ir";
+import type { Type } from "@journey/template";
 import { evaluate, type EvalEnv } from "../engine/evaluate.js";
+import { declaredOnly } from "../engine/validate.js";
 import type { RecommendRequest } from "../engine/state.js";
 import { providerItems } from "./items.js";
 import type { CatalogEngine, CatalogItem, RecommendationProvider, SignalKind } from "./provider.js";
 
 export interface RecommendDeps {
   catalog?: CatalogEngine;
+  /** The catalog's item type (`ir.catalog.item`): what a recommendation hands out is its declared fields only. */
+  itemType?: Type;
   providers: Record<string, RecommendationProvider>;
   deadlineMs: number;
   now: number;
@@ -134,7 +138,7 @@ class Answer {
   constructor(
     private readonly req: RecommendRequest,
     profileId: string,
-    private readonly deps: Pick<RecommendDeps, "catalog" | "now" | "profile">,
+    private readonly deps: Pick<RecommendDeps, "catalog" | "now" | "profile" | "itemType">,
   ) {
     this.keyField = deps.catalog?.keyField ?? "key";
     for (const x of req.exclude) {
@@ -155,7 +159,7 @@ class Answer {
       if (this.seen.has(key) || this.excluded.has(key)) continue;
       if (this.req.where && !this.holds(item)) continue;
       this.seen.add(key);
-      this.result.items.push(item);
+      this.result.items.push(this.deps.itemType ? declaredView(item, this.deps.itemType) : item);
       this.result.sources.push({ key, source });
     }
   }
@@ -205,6 +209,20 @@ function sourceOf(algo: Algorithm, req: RecommendRequest): string {
   const own = name(algo);
   return algo === req.backup && own === name(req.algorithm) ? `${own} (backup)` : own;
 }
+
+/**
+ * An item as content sees it: the fields the `catalog` declares. A shop's feed carries more
+ * (cost, margin, supplier) that must never reach a message or a page through `{{json item}}`
+ * or a webhook body; engines keep the whole item (their `category` may be undeclared). Items
+ * are frozen and kept by the engine, so each view is made once.
+ */
+function declaredView(item: CatalogItem, itemType: Type): CatalogItem {
+  let view = views.get(item);
+  if (!view) views.set(item, (view = declaredOnly(item, itemType) as CatalogItem));
+  return view;
+}
+
+const views = new WeakMap<CatalogItem, CatalogItem>();
 
 /** Ask for more than `limit` at once: filters and exclusions remove some. */
 const wanted = (limit: number) => limit * 3 + 10;

@@ -328,7 +328,7 @@ class JourneyRuntime implements Runtime {
       this.shared = {
         program: this.program,
         actions: this.actions,
-        recommend: { catalog: this.catalog, providers: this.options.providers ?? {} },
+        recommend: { catalog: this.catalog, itemType: this.ir.catalog?.item, providers: this.options.providers ?? {} },
         secrets: this.options.secrets ?? {},
         record: (effects: Effect[]) => this.recordLater(effects),
       };
@@ -664,7 +664,7 @@ class JourneyRuntime implements Runtime {
         batch.effects.push(e);
         if (e.type === "recommendRequest" && isLocal(e.request)) {
           batch.answered.add(e.key);
-          inputs.push(this.recommended(e, recommendLocally(e.request, e.profileId, { catalog: this.catalog, now, profile: state.attributes })));
+          inputs.push(this.recommended(e, recommendLocally(e.request, e.profileId, { catalog: this.catalog, itemType: this.ir.catalog?.item, now, profile: state.attributes })));
         } else if (e.type === "recommendRequest" || e.type === "callRequest") batch.waiting = true;
       }
     }
@@ -733,6 +733,7 @@ class JourneyRuntime implements Runtime {
     if (e.type === "callRequest") return this.call(e.request, e.key, e.version);
     const r = await resolveRecommendation(e.request, e.profileId, {
       catalog: this.catalog,
+      itemType: this.ir.catalog?.item,
       providers: this.options.providers ?? {},
       deadlineMs: this.options.recommendDeadlineMs ?? 500,
       now: this.clock.virtual ? e.at : this.clock.now(),

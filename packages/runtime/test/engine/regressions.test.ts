@@ -512,6 +512,37 @@ journey J {
     expect(ofType(timeline, "ended").map((e) => e.reason)).toEqual(["error"]);
   });
 
+  // Found in the review of 6 December 2026 (docs against tools): a catalog item kept every
+  // field of the feed, so `{{json recs}}` and a webhook's body sent the shop's internal
+  // fields (cost, margin) to customers, though templates "never read anything undeclared".
+  it("recommendations hand out the catalog's declared fields only, to messages and to decisions alike", async () => {
+    const ir = irOf(`${SCHEMA}
+      catalog Product { key sku: string  name: string  signals { purchase Order.items.sku } }
+      journey J {
+        on Ping
+        recommend recs = popular() limit 5
+        send email { subject "x" text "{{json recs}}" } to profile.email
+      }
+      experience Home {
+        surface "web://shop.example.com/#hero"
+        format json
+        recommend top = popular() limit 5
+        variant Default { content "{{json top}}" }
+      }
+    `);
+    const l = (sku: string) => ({ sku, name: sku, price: 1, category: "c" });
+    const feed = [{ sku: "A", name: "Hat", cost: 3.2, secretMargin: "40%" }];
+    const { timeline, runtime } = await sim({
+      ir,
+      catalog: feed,
+      profiles: [{ id: "p1" }],
+      events: [ev("Order", "q", T0, { orderId: "o", items: [l("A")], total: 1 }), ev("Ping", "p1", T0 + MIN, { n: 1 })],
+    });
+    expect(ofType(timeline, "send").map((s) => s.content["text"])).toEqual(['[{"sku":"A","name":"Hat"}]']);
+    const [decision] = await runtime.decide({ surfaces: ["web://shop.example.com/#hero"], profileId: "p1", now: T0 + 2 * MIN });
+    expect(decision!.content).toEqual('[{"sku":"A","name":"Hat"}]');
+  });
+
   // Found in the review of December 2026: `xs[3]` of a shorter list was null, so a message
   // went out with blanks; docs/language.md says an index out of range fails the step.
   it("an index out of range fails the step, naming the index and the length", async () => {
