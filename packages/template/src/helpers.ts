@@ -208,7 +208,9 @@ let lastCurrency: { locale: string; code: string; f: Intl.NumberFormat } | undef
 
 export function formatCurrency(ctx: HelperContext, amount: unknown, code: unknown): string {
   const n = toNumber(amount);
-  if (n === undefined || typeof code !== "string" || code === "") return "";
+  if (n === undefined) return "";
+  // A code from the data that is missing or blank: the amount alone, rather than no price at all.
+  if (typeof code !== "string" || code.trim() === "") return formatNumber(ctx, n, 2);
   const last = lastCurrency;
   if (last !== undefined && last.locale === ctx.locale && last.code === code) return last.f.format(n);
   let f: Intl.NumberFormat;

@@ -68,6 +68,8 @@ describe("helpers", () => {
     expect(r("{{currency p 'EUR'}}", { p: null })).toBe("");
     // A code from the data that is no currency: the amount and the code, not a failed message.
     expect(r("{{currency 1 c}}", { c: "NOPE!" })).toBe("1.00 NOPE!");
+    // Missing or blank: the amount alone (the price must not vanish from the message).
+    expect(r("{{currency 1234.5 c}}|{{currency 1 d}}", { c: "", d: null })).toBe("1,234.50|1.00");
     // A difference that is zero but for rounding has no minus sign.
     expect(r("{{currency n 'EUR'}}|{{number n 2}}", { n: 0.3 - 0.1 - 0.2 })).toBe("€0.00|0.00");
   });

@@ -46,6 +46,21 @@ export function toInstant(v: unknown, timeZone: string): number {
 }
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/**
+ * `x` rounded to `digits` decimals, half away from zero, as the number is written: 1.005 is
+ * a tie (it reads "1.005"), though its double is a hair below, and `1.005 * 100` is
+ * 100.49999999999999. Shifting the decimal exponent of its shortest text keeps the tie.
+ */
+function roundHalfAway(x: number, digits: number): number {
+  if (!Number.isFinite(x)) return x;
+  const shift = (v: number, by: number) => {
+    const [mantissa, exponent = "0"] = String(v).split("e");
+    return Number(`${mantissa}e${Number(exponent) + by}`);
+  };
+  const rounded = Math.sign(x) * shift(Math.round(shift(Math.abs(x), digits)), -digits);
+  return rounded === 0 ? 0 : rounded; // not -0
+}
+
 /** Own property only: data never exposes `__proto__`, `constructor` or inherited members. */
 export function getField(obj: unknown, key: string): unknown {
   if (obj === null || typeof obj !== "object") return null;
@@ -272,12 +287,8 @@ function callBuiltin(name: string, args: unknown[], env: EvalEnv): unknown {
       for (const x of xs) if (name === "min" ? x < m : x > m) m = x;
       return m;
     }
-    case "round": {
-      const digits = typeof args[1] === "number" ? args[1] : 0;
-      const f = 10 ** digits;
-      const x = num(a0) * f;
-      return (Math.sign(x) * Math.round(Math.abs(x))) / f;
-    }
+    case "round":
+      return roundHalfAway(num(a0), typeof args[1] === "number" ? args[1] : 0);
     case "now":
       return iso(env.now);
     case "daysSince":

@@ -1,0 +1,15 @@
+/** Built-in functions as the engine evaluates them, where arithmetic on doubles would differ from the docs. */
+import { describe, expect, it } from "vitest";
+import { evaluate } from "../../src/engine/evaluate.js";
+
+const call = (name: string, ...args: unknown[]) => evaluate({ call: name, args: args.map((lit) => ({ lit })) }, { vars: {}, now: 0, timeZone: "UTC" });
+
+describe("round", () => {
+  it("rounds half away from zero as the number is written (1.005 is a tie), to `digits` decimals", () => {
+    // `1.005 * 100` is 100.49999999999999: multiplying first rounded 1.005 down to 1.
+    expect([call("round", 1.005, 2), call("round", 1.255, 2), call("round", -1.005, 2)]).toEqual([1.01, 1.26, -1.01]);
+    expect([call("round", 2.5), call("round", -2.5), call("round", 0.1 + 0.2, 1), call("round", 1234.5678, -2)]).toEqual([3, -3, 0.3, 1200]);
+    expect([call("round", 1e-7, 2), call("round", 1e21, 2)]).toEqual([0, 1e21]);
+    expect(Object.is(call("round", -0.4), 0)).toBe(true);
+  });
+});
