@@ -99,6 +99,17 @@ export class Program {
 
   private readonly live = new Map<string, Map<string, Set<string>>>();
 
+  /** A schedule trigger's cadence (`every`, `at`) as a text: what a profile's next firing was worked out for. */
+  cadence(j: IRJourney): string {
+    const t = j.trigger;
+    if (t?.kind !== "schedule") return "";
+    let c = this.cadences.get(j);
+    if (c === undefined) this.cadences.set(j, (c = JSON.stringify([t.every, t.at ?? null])));
+    return c;
+  }
+
+  private readonly cadences = new WeakMap<IRJourney, string>();
+
   /** A journey by version (an instance keeps the version it started on). */
   journey(version: string): IRJourney | undefined {
     return this.versions.get(version);

@@ -61,6 +61,11 @@ export interface ProfileState {
   audiences: string[];
   /** Next firing of each schedule-triggered journey for this profile. */
   schedules: Record<string, number>;
+  /**
+   * The cadence (`every`, `at`) each schedule was worked out for, by journey: a redeploy that
+   * changes it has the next firing worked out again. Absent in states stored before it was kept.
+   */
+  armedFor?: Record<string, string>;
   /** Recent send times per channel, for frequency caps. */
   sends: Record<string, number[]>;
 }
@@ -173,5 +178,7 @@ export function cloneState(s: ProfileState): ProfileState {
   }
   const sends: Record<string, number[]> = {};
   for (const k in s.sends) sends[k] = s.sends[k]!.slice();
-  return { id: s.id, attributes: s.attributes, instances, history, audiences: s.audiences.slice(), schedules: { ...s.schedules }, sends };
+  const copy: ProfileState = { id: s.id, attributes: s.attributes, instances, history, audiences: s.audiences.slice(), schedules: { ...s.schedules }, sends };
+  if (s.armedFor) copy.armedFor = { ...s.armedFor };
+  return copy;
 }

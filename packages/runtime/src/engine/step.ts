@@ -23,6 +23,8 @@ export type Input =
   | { kind: "tick" }
   /** New attributes for the profile (validated, defaults applied). */
   | { kind: "profile"; attributes: Record<string, unknown> }
+  /** A new deployment: schedules it added or whose cadence it changed are worked out (see `armSchedules`). */
+  | { kind: "deploy" }
   /** The outcome of a `callRequest` or `recommendRequest`. */
   | { kind: "result"; request: string; ok: true; value: unknown; items?: { key: string; source: string }[]; failed?: string[] }
   | { kind: "result"; request: string; ok: false; error: string };
@@ -49,6 +51,9 @@ export function step(program: Program, state: ProfileState, input: Input, now: n
       break;
     case "profile":
       run.onProfile(input.attributes);
+      break;
+    case "deploy":
+      run.armSchedules();
       break;
     case "result":
       run.onResult(input);
@@ -231,12 +236,26 @@ class Run {
     this.armSchedules();
   }
 
-  /** Make sure every schedule-triggered journey has its next firing for this profile. */
+  /**
+   * Make sure every schedule-triggered journey has its next firing for this profile, worked
+   * out for its current cadence: a redeploy that changed `every` or `at` has it worked out
+   * again (a firing kept from `every 30d` would delay the new `every 1d` by a month).
+   */
   armSchedules(): void {
     for (const j of this.program.currentJourneys()) {
-      if (j.trigger?.kind === "schedule" && this.state.schedules[j.id] === undefined) this.armSchedule(j, this.now);
+      if (j.trigger?.kind !== "schedule") continue;
+      const cadence = this.program.cadence(j);
+      const armed = this.state.armedFor?.[j.id];
+      // A state stored before cadences were kept (`armed` undefined) keeps its firing.
+      if (armed !== undefined && armed !== cadence) delete this.state.schedules[j.id];
+      if (this.state.schedules[j.id] === undefined) this.armSchedule(j, this.now);
+      if (armed !== cadence) (this.state.armedFor ??= {})[j.id] = cadence;
     }
     for (const name of Object.keys(this.state.schedules)) if (name !== AUDIENCE_CHECK && !this.program.current(name)) delete this.state.schedules[name];
+    if (this.state.armedFor) {
+      for (const name of Object.keys(this.state.armedFor)) if (this.program.current(name)?.trigger?.kind !== "schedule") delete this.state.armedFor[name];
+      if (isEmpty(this.state.armedFor)) delete this.state.armedFor;
+    }
     if (this.program.timedAudiences) this.state.schedules[AUDIENCE_CHECK] ??= this.now + AUDIENCE_CHECK_MS;
     else delete this.state.schedules[AUDIENCE_CHECK];
   }

@@ -9,7 +9,7 @@ import { suggest } from "@journey/template";
 import type { ChannelAdapter } from "../channels/adapter.js";
 import { MemoryChannel } from "../channels/adapter.js";
 import { SystemClock, VirtualClock, type Clock } from "../clock.js";
-import { Program } from "../engine/program.js";
+import { Program, type DeployedJourney } from "../engine/program.js";
 import { newProfileState, nextDue, type CallRequest, type Effect, type EventEnvelope, type ProfileState } from "../engine/state.js";
 import { step, type Input } from "../engine/step.js";
 import { copyData, emptyRecord, INSTANT_MESSAGE, isInstant, validate, validateProfile, withDefaults, type ValidationError } from "../engine/validate.js";
@@ -122,7 +122,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
 /** Which functions each option's object must have: a wrong one fails here, not deep inside a step later. */
 const OPTION_METHODS: Partial<Record<keyof RuntimeOptions, string[]>> = {
-  store: ["loadProfile", "viewProfile", "hasEvent", "commit", "dueProfiles", "nextDue", "pendingEffects", "loadSignals", "saveVersions", "loadVersions", "close"],
+  store: ["loadProfile", "viewProfile", "hasEvent", "commit", "dueProfiles", "nextDue", "profileIds", "pendingEffects", "loadSignals", "saveVersions", "loadVersions", "close"],
   catalog: ["recommend", "recordSignal", "upsertItems"],
   clock: ["now"],
   logger: ["info", "warn", "error"],
@@ -249,6 +249,32 @@ class JourneyRuntime implements Runtime {
     }
     // Effects made durable before a crash but not carried out: carry them out now (same keys).
     await this.serial(async () => this.dispatch(await this.store.pendingEffects(Number.MAX_SAFE_INTEGER), true));
+    if (this.schedulesChanged(previous)) await this.rearmSchedules();
+  }
+
+  /**
+   * Whether this deployment brings a schedule-triggered journey (or a version of one) that the
+   * store has not seen, or audiences that read the clock: profiles stored before it need their
+   * schedules (and the hourly audience check) worked out, or they would never fire.
+   */
+  private schedulesChanged(previous: DeployedJourney[]): boolean {
+    const seen = new Set(previous.map((j) => j.version));
+    return [...this.program.currentJourneys()].some((j) => !seen.has(j.version) && (j.trigger?.kind === "schedule" || this.program.timedAudiences));
+  }
+
+  /** Every stored profile is stepped with a `deploy` input, a unit of work per page of profiles. */
+  private async rearmSchedules(): Promise<void> {
+    for (let after: string | undefined; ; ) {
+      const ids = await this.store.profileIds(after, UNIT_TIMERS);
+      if (!ids.length) return;
+      await this.serial(async () => {
+        const batch = new Batch(this.store, this.ir);
+        const now = this.clock.now();
+        for (const id of ids) this.apply(batch, await batch.profile(id), { kind: "deploy" }, now);
+        await this.commitAndDispatch(batch);
+      });
+      after = ids[ids.length - 1];
+    }
   }
 
   /** The channels `journeys` send on that a map of adapters (`channels: { email, sms }`) lacks. */

@@ -202,6 +202,20 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
         for (const p of ps) expect(await s.loadProfile(p.id)).toEqual(p);
       });
 
+      test("profileIds pages through every stored profile in id order, and only stored ones", async () => {
+        const s = await fresh();
+        expect(await s.profileIds(undefined, 10)).toEqual([]);
+        const ids = ["b", "a", "c10", "c2", "é", "Z"];
+        await s.commit(batch({ profiles: ids.slice(0, 4).map((id, i) => profileFixture(id, i)), timers: [{ profileId: "timer-only", due: 5 }] }));
+        await s.commit(batch({ profiles: ids.slice(4).map((id, i) => profileFixture(id, i)) }));
+        const sorted = [...ids].sort();
+        const pages: string[][] = [];
+        for (let after: string | undefined, page = await s.profileIds(after, 4); page.length; after = page[page.length - 1], page = await s.profileIds(after, 4)) pages.push(page);
+        expect(pages).toEqual([sorted.slice(0, 4), sorted.slice(4)]);
+        expect(await s.profileIds("b", 2)).toEqual(sorted.slice(sorted.indexOf("b") + 1, sorted.indexOf("b") + 3));
+        expect(await s.profileIds(undefined, 0)).toEqual([]);
+      });
+
       test("an empty batch commits and changes nothing", async () => {
         const s = await fresh();
         await s.commit(emptyBatch());

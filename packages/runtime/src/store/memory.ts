@@ -17,6 +17,8 @@ export class MemoryStore implements Store {
   private readonly outbox = new Map<string, Effect>();
   private readonly versions = new Map<string, DeployedJourney>();
   private readonly signals = new SignalLog();
+  /** Profile ids in order, for `profileIds`; dropped when a commit adds a profile. */
+  private sortedIds?: string[];
 
   async loadProfile(id: string): Promise<ProfileState | undefined> {
     const s = this.profiles.get(id);
@@ -37,7 +39,10 @@ export class MemoryStore implements Store {
     const profiles = batch.profiles.map((p) => [p.id, p] as const);
     const signals = (batch.signals ?? []).map((s) => [s, SignalLog.keysOf(s)] as const);
     // The store owns committed states (see Store.commit): kept as they are, copied on load.
-    for (const [id, p] of profiles) this.profiles.set(id, p);
+    for (const [id, p] of profiles) {
+      if (!this.profiles.has(id)) this.sortedIds = undefined;
+      this.profiles.set(id, p);
+    }
     for (const t of batch.timers) this.timers.set(t.profileId, t.due);
     for (const e of batch.events) this.events.add(e);
     // A key already waiting in the outbox is one effect, as in every store.
@@ -57,6 +62,18 @@ export class MemoryStore implements Store {
 
   async nextDue(): Promise<number | undefined> {
     return this.timers.peek();
+  }
+
+  async profileIds(after: string | undefined, limit: number): Promise<string[]> {
+    const ids = (this.sortedIds ??= [...this.profiles.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    // The first id greater than `after`, by binary search: a pass reads page after page.
+    let lo = 0;
+    for (let hi = ids.length; after !== undefined && lo < hi; ) {
+      const mid = (lo + hi) >> 1;
+      if (ids[mid]! <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    return ids.slice(lo, lo + Math.max(0, limit));
   }
 
   async pendingEffects(limit: number): Promise<Effect[]> {

@@ -172,6 +172,7 @@ export class SqliteStore implements Store {
     pruneByCount: Database.Statement<[number, number]>;
     dueProfiles: Database.Statement<[number, number], string>;
     nextDue: Database.Statement<[], number | null>;
+    profileIds: Database.Statement<[string, number], string>;
     pending: Database.Statement<[number], string>;
     putVersion: Database.Statement<[string, string]>;
     versions: Database.Statement<[], string>;
@@ -247,6 +248,7 @@ export class SqliteStore implements Store {
       pruneByCount: db.prepare("DELETE FROM events WHERE rowid <= min((SELECT max(rowid) FROM events) - ?, (SELECT min(rowid) FROM events) + ? - 1)"),
       dueProfiles: db.prepare<[number, number], string>("SELECT id FROM profiles WHERE due <= ? ORDER BY due, id LIMIT ?").pluck(),
       nextDue: db.prepare<[], number | null>("SELECT min(due) FROM profiles WHERE due IS NOT NULL").pluck(),
+      profileIds: db.prepare<[string, number], string>("SELECT id FROM profiles WHERE id > ? AND state IS NOT NULL ORDER BY id LIMIT ?").pluck(),
       pending: db.prepare<[number], string>("SELECT effect FROM outbox ORDER BY seq LIMIT ?").pluck(),
       putVersion: db.prepare("INSERT INTO versions (version, journey) VALUES (?, ?) ON CONFLICT (version) DO UPDATE SET journey = excluded.journey"),
       versions: db.prepare<[], string>("SELECT journey FROM versions ORDER BY rowid").pluck(),
@@ -490,6 +492,11 @@ export class SqliteStore implements Store {
 
   nextDue(): Promise<number | undefined> {
     return this.run(() => this.stmt.nextDue.get() ?? undefined);
+  }
+
+  profileIds(after: string | undefined, limit: number): Promise<string[]> {
+    // Ids are non-empty: every one is greater than "".
+    return this.run(() => (sqlLimit(limit) === 0 ? [] : this.stmt.profileIds.all(after ?? "", sqlLimit(limit))));
   }
 
   pendingEffects(limit: number): Promise<Effect[]> {

@@ -38,6 +38,11 @@ export interface Store {
   dueProfiles(now: number, limit: number): Promise<string[]>;
   /** The earliest due time of any profile. */
   nextDue(): Promise<number | undefined>;
+  /**
+   * Ids of stored profiles after `after` (from the first when undefined), in id order, at most
+   * `limit`: a pass over every profile in pages (a redeploy re-arming schedules).
+   */
+  profileIds(after: string | undefined, limit: number): Promise<string[]>;
   /** Effects of dispatched kinds not yet marked dispatched, in the order they were committed. */
   pendingEffects(limit: number): Promise<Effect[]>;
   /**

@@ -543,6 +543,62 @@ journey J {
     expect(decision!.content).toEqual('[{"sku":"A","name":"Hat"}]');
   });
 
+  // Found in the review of 6 December 2026 (versions): schedules were armed only on a profile
+  // change, and only when absent. A redeploy that added `on schedule every 1d` never reached
+  // the profiles stored before it, and one that changed `every 30d` to `every 1d` kept each
+  // profile's firing a month away.
+  it("a redeploy that adds a schedule, or changes its cadence, reaches every stored profile", async () => {
+    const journey = (name: string, every: string) => `journey ${name} {
+  on schedule every ${every} for Everyone
+  reentry always
+  send email { subject "${name}" text "x" } to profile.email
+}
+`;
+    const store = new MemoryStore();
+    const clock = new VirtualClock(T0);
+    const rt1 = createRuntime({ ir: irOf(`${SCHEMA}${journey("Monthly", "30d")}`), store, clock });
+    await rt1.start();
+    await rt1.upsertProfile("before", {});
+    await rt1.stop();
+    const sent: Effect[] = [];
+    const rt2 = createRuntime({ ir: irOf(`${SCHEMA}${journey("Monthly", "1d")}${journey("Digest", "1d")}`), store, clock, onEffect: (e) => sent.push(e) });
+    await rt2.start();
+    await rt2.upsertProfile("after", {});
+    await rt2.advanceTo(T0 + 3 * DAY + MIN);
+    await rt2.stop();
+    const count = (who: string, subject: string) => ofType(sent, "send").filter((e) => e.profileId === who && e.content["subject"] === subject).length;
+    expect([count("before", "Digest"), count("before", "Monthly")]).toEqual([3, 3]);
+    expect([count("after", "Digest"), count("after", "Monthly")]).toEqual([3, 3]);
+    // A restart with the same deployment passes over nothing again, and changes nothing.
+    const rt3 = createRuntime({ ir: irOf(`${SCHEMA}${journey("Monthly", "1d")}${journey("Digest", "1d")}`), store, clock, onEffect: (e) => sent.push(e) });
+    await rt3.start();
+    await rt3.advanceTo(T0 + 4 * DAY + MIN);
+    await rt3.stop();
+    expect(count("before", "Digest")).toBe(4);
+  });
+
+  it("a redeploy that adds an audience read with the clock looks at the profiles stored before it, hourly", async () => {
+    const store = new MemoryStore();
+    const clock = new VirtualClock(T0);
+    const rt1 = createRuntime({ ir: irOf(SCHEMA), store, clock });
+    await rt1.start();
+    await rt1.upsertProfile("idle", { lastOrderAt: iso(T0 - 29 * DAY) });
+    await rt1.stop();
+    const sent: Effect[] = [];
+    const v2 = irOf(`${SCHEMA}
+audience Dormant = profile.lastOrderAt != null and daysSince(profile.lastOrderAt) >= 30
+journey WinBack {
+  on enter Dormant
+  send email { subject "we miss you" text "x" } to profile.email
+}
+`);
+    const rt2 = createRuntime({ ir: v2, store, clock, onEffect: (e) => sent.push(e) });
+    await rt2.start();
+    await rt2.advanceTo(T0 + 2 * DAY);
+    await rt2.stop();
+    expect(ofType(sent, "send").map((e) => [e.profileId, e.content["subject"]])).toEqual([["idle", "we miss you"]]);
+  });
+
   // Found in the review of December 2026: `xs[3]` of a shorter list was null, so a message
   // went out with blanks; docs/language.md says an index out of range fails the step.
   it("an index out of range fails the step, naming the index and the length", async () => {
