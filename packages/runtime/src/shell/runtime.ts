@@ -11,7 +11,7 @@ import { MemoryChannel } from "../channels/adapter.js";
 import { SystemClock, VirtualClock, type Clock } from "../clock.js";
 import { Program, type DeployedJourney } from "../engine/program.js";
 import { newProfileState, nextDue, type CallRequest, type Effect, type EventEnvelope, type ProfileState } from "../engine/state.js";
-import { step, type Input } from "../engine/step.js";
+import { schedulesStale, step, type Input } from "../engine/step.js";
 import { copyData, emptyRecord, INSTANT_MESSAGE, isInstant, validate, validateProfile, withDefaults, type ValidationError } from "../engine/validate.js";
 import { loadIR } from "../ir/load.js";
 import { IncrementalCatalogEngine } from "../recs/incremental.js";
@@ -262,7 +262,10 @@ class JourneyRuntime implements Runtime {
     return [...this.program.currentJourneys()].some((j) => !seen.has(j.version) && (j.trigger?.kind === "schedule" || this.program.timedAudiences));
   }
 
-  /** Every stored profile is stepped with a `deploy` input, a unit of work per page of profiles. */
+  /**
+   * Every stored profile whose schedules the deployment changes (`schedulesStale`) is stepped
+   * with a `deploy` input, a unit of work per page of profiles; the others are only read.
+   */
   private async rearmSchedules(): Promise<void> {
     for (let after: string | undefined; ; ) {
       const ids = await this.store.profileIds(after, UNIT_TIMERS);
@@ -270,7 +273,10 @@ class JourneyRuntime implements Runtime {
       await this.serial(async () => {
         const batch = new Batch(this.store, this.ir);
         const now = this.clock.now();
-        for (const id of ids) this.apply(batch, await batch.profile(id), { kind: "deploy" }, now);
+        for (const id of ids) {
+          const stored = await this.store.viewProfile(id);
+          if (stored && schedulesStale(this.program, stored)) this.apply(batch, await batch.profile(id), { kind: "deploy" }, now);
+        }
         await this.commitAndDispatch(batch);
       });
       after = ids[ids.length - 1];

@@ -575,6 +575,14 @@ journey J {
     await rt3.advanceTo(T0 + 4 * DAY + MIN);
     await rt3.stop();
     expect(count("before", "Digest")).toBe(4);
+    // A new version with the same cadences: the pass reads every profile and writes none.
+    const written: string[] = [];
+    const commit = store.commit.bind(store);
+    store.commit = async (b) => (written.push(...b.profiles.map((p) => p.id)), commit(b));
+    const rt4 = createRuntime({ ir: irOf(`${SCHEMA}${journey("Monthly", "1d")}${journey("Digest", "1d").replace('text "x"', 'text "y"')}`), store, clock });
+    await rt4.start();
+    await rt4.stop();
+    expect(written).toEqual([]);
   });
 
   it("a redeploy that adds an audience read with the clock looks at the profiles stored before it, hourly", async () => {
