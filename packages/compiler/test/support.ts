@@ -7,7 +7,8 @@ import { compile, type CompileResult, type Diagnostic } from "@journey/compiler"
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 export const samplesDir = join(repoRoot, "samples");
 
-const BRIEF = "/work/shared/design/language.md";
+/** The brief, in `../shared` beside the repository (as on CI), when it is there. */
+const BRIEF = join(repoRoot, "..", "shared", "design", "language.md");
 const BRIEF_SAMPLE = join(samplesDir, "brief-example", "example.journey");
 
 /** The first ```journey block of a Markdown file. */

@@ -3,10 +3,11 @@
  * trigger kind, exits and goals, every experience item and every test expectation kind,
  * so the schema test sees every shape the emitter can produce.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SourceInput } from "@journey/compiler";
+import { briefExample as briefText } from "../support.js";
 
 export interface Project {
   name: string;
@@ -15,20 +16,9 @@ export interface Project {
 
 const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 
-const BRIEF = "/work/shared/design/language.md";
-
-/**
- * The complete example of the language brief (its first ```journey block). The brief lives
- * outside the repository; where it is absent (CI), its copy in samples/brief-example is used.
- */
+/** The complete example of the language brief (see `briefExample` in ../support.ts), as a project. */
 export function briefExample(): Project {
-  if (existsSync(BRIEF)) {
-    const m = /```journey\n([\s\S]*?)```/.exec(readFileSync(BRIEF, "utf8"));
-    if (!m) throw new Error(`no \`\`\`journey block in ${BRIEF}`);
-    return { name: "brief example", files: [{ path: "example.journey", text: m[1]! }] };
-  }
-  const copy = join(ROOT, "samples/brief-example/example.journey");
-  return { name: "brief example (samples copy)", files: [{ path: "example.journey", text: readFileSync(copy, "utf8") }] };
+  return { name: "brief example", files: [{ path: "example.journey", text: briefText() }] };
 }
 
 /** Every immediate subfolder of `samples/` that holds `.journey` files is one project. */
