@@ -549,20 +549,6 @@ const AUDIENCE_CHECK = "@audiences";
 const AUDIENCE_CHECK_MS = 3_600_000;
 
 /**
- * Whether a `deploy` input would change this profile's schedules: a schedule journey it has no
- * firing for, or one worked out for another cadence (or not recorded, in states stored before
- * cadences were), or no hourly audience check while an audience reads the clock. The start-up
- * pass after a redeploy steps (and writes) only such profiles.
- */
-export function schedulesStale(program: Program, state: Readonly<ProfileState>): boolean {
-  for (const j of program.currentJourneys()) {
-    if (j.trigger?.kind !== "schedule") continue;
-    if (state.schedules[j.id] === undefined || state.armedFor?.[j.id] !== program.cadence(j)) return true;
-  }
-  return program.timedAudiences && state.schedules[AUDIENCE_CHECK] === undefined;
-}
-
-/**
  * The attempt part of an effect key: which iteration of each enclosing `repeat` this is, so
  * the same node sends once per iteration, and a replay after a crash sends nothing twice.
  */

@@ -11,7 +11,7 @@ import { MemoryChannel } from "../channels/adapter.js";
 import { SystemClock, VirtualClock, type Clock } from "../clock.js";
 import { Program, type DeployedJourney } from "../engine/program.js";
 import { newProfileState, nextDue, type CallRequest, type Effect, type EventEnvelope, type ProfileState } from "../engine/state.js";
-import { schedulesStale, step, type Input } from "../engine/step.js";
+import { step, type Input } from "../engine/step.js";
 import { copyData, emptyRecord, INSTANT_MESSAGE, isInstant, validate, validateProfile, withDefaults, type ValidationError } from "../engine/validate.js";
 import { loadIR } from "../ir/load.js";
 import { IncrementalCatalogEngine } from "../recs/incremental.js";
@@ -263,10 +263,11 @@ class JourneyRuntime implements Runtime {
   }
 
   /**
-   * Every stored profile whose schedules the deployment changes (`schedulesStale`) is stepped
-   * with a `deploy` input, a unit of work per page of profiles; the others are only read.
+   * Every stored profile is stepped with a `deploy` input, a page of profiles per unit of work;
+   * only those whose schedules it changed are written (it emits nothing).
    */
   private async rearmSchedules(): Promise<void> {
+    const schedulesOf = (s: ProfileState) => JSON.stringify([s.schedules, s.armedFor]);
     for (let after: string | undefined; ; ) {
       const ids = await this.store.profileIds(after, UNIT_TIMERS);
       if (!ids.length) return;
@@ -274,10 +275,12 @@ class JourneyRuntime implements Runtime {
         const batch = new Batch(this.store, this.ir);
         const now = this.clock.now();
         for (const id of ids) {
-          const stored = await this.store.viewProfile(id);
-          if (stored && schedulesStale(this.program, stored)) this.apply(batch, await batch.profile(id), { kind: "deploy" }, now);
+          const state = await this.store.loadProfile(id);
+          if (!state) continue;
+          const before = schedulesOf(state);
+          if (schedulesOf(step(this.program, state, { kind: "deploy" }, now).state) !== before) batch.touch(state);
         }
-        await this.commitAndDispatch(batch);
+        if (!batch.empty) await this.commitAndDispatch(batch);
       });
       after = ids[ids.length - 1];
     }
@@ -882,6 +885,11 @@ class Batch {
 
   touch(s: ProfileState): void {
     this.states.set(s.id, s);
+  }
+
+  /** Whether the unit holds no profile: nothing to commit. */
+  get empty(): boolean {
+    return this.states.size === 0;
   }
 
   async commit(): Promise<void> {
