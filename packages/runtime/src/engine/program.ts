@@ -3,7 +3,7 @@
  * instance may still be running, compiled templates, and what `step` needs from
  * configuration (links). Built once per deployment.
  */
-import { journeyUses, type IR, type IRJourney, type IRNode, type JourneyUses } from "@journey/ir";
+import { journeyUses, type IR, type IRAction, type IRJourney, type IRNode, type JourneyUses } from "@journey/ir";
 import { compileTemplate, rootNames, type CompiledTemplate } from "@journey/template";
 import { evaluate, pathRoots, type EvalEnv } from "./evaluate.js";
 import type { CallRequest } from "./state.js";
@@ -176,10 +176,15 @@ export class Program {
     return t;
   }
 
+  /** An action as `version` declares it (see `uses`); the current declaration without a version. */
+  action(name: string, version?: string): IRAction | undefined {
+    const actions = this.uses(version).actions;
+    return Object.hasOwn(actions, name) ? actions[name] : undefined;
+  }
+
   /** The HTTP request of a `call`, from the action declaration (of `version`, see `uses`) and the evaluated arguments. */
   callRequest(action: string, args: unknown[], env: EvalEnv, version?: string): CallRequest {
-    const actions = this.uses(version).actions;
-    const a = Object.hasOwn(actions, action) ? actions[action] : undefined;
+    const a = this.action(action, version);
     if (!a) throw new Error(`unknown action \`${action}\``);
     const params: Record<string, unknown> = {};
     const encoded: Record<string, unknown> = {};

@@ -258,7 +258,7 @@ function runStep(r: PerRequest, x: IRExperience, l: Loaded, s: IRExperienceStep)
   req.timeoutMs = Math.min(req.timeoutMs, left);
   req.retries = 0; // a page is waiting: no time for retries
   return withTimeout(deps.actions.execute(withSecrets(req, deps.secrets)), req.timeoutMs).then((answer) => {
-    const value = typedResponse(answer, deps.program.ir.actions[s.action]?.returns);
+    const value = typedResponse(answer, deps.program.action(s.action)?.returns);
     if (s.alias) l.vars[s.alias] = value;
   });
 }

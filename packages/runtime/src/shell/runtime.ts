@@ -785,8 +785,7 @@ class JourneyRuntime implements Runtime {
   private async call(request: CallRequest, key: string, version?: string): Promise<Input> {
     try {
       const answer = await this.actions.execute(withSecrets(request, this.options.secrets ?? {}));
-      const actions = this.program.uses(version).actions;
-      return { kind: "result", request: key, ok: true, value: typedResponse(answer, Object.hasOwn(actions, request.action) ? actions[request.action]!.returns : undefined) };
+      return { kind: "result", request: key, ok: true, value: typedResponse(answer, this.program.action(request.action, version)?.returns) };
     } catch (e) {
       return { kind: "result", request: key, ok: false, error: (e as Error).message };
     }
