@@ -251,14 +251,19 @@ export function formatDate(ctx: HelperContext, value: unknown, format?: unknown)
     throw new TemplateRenderError(`\`date\`: unknown format ${JSON.stringify(toText(fmt))}: expected one of ${DATE_FORMATS.map((f) => `"${f}"`).join(", ")}`);
   }
   if (fmt === "iso") return isoInZone(ctx, d);
-  const options: Intl.DateTimeFormatOptions =
-    fmt === "time"
-      ? { timeStyle: "short", timeZone: ctx.timeZone }
-      : fmt === "datetime"
-        ? { dateStyle: "medium", timeStyle: "short", timeZone: ctx.timeZone }
-        : { dateStyle: fmt as "short" | "medium" | "long" | "full", timeZone: ctx.timeZone };
+  const options = { ...DATE_STYLES[fmt as Exclude<DateFormat, "iso">], timeZone: ctx.timeZone };
   return cached(`d\u0000${ctx.locale}\u0000${ctx.timeZone}\u0000${fmt}`, () => new Intl.DateTimeFormat(ctx.locale, options)).format(d);
 }
+
+/** What `Intl` shows for each `date` format but `iso` (which is written out, see `isoInZone`). */
+const DATE_STYLES: Record<Exclude<DateFormat, "iso">, Intl.DateTimeFormatOptions> = {
+  short: { dateStyle: "short" },
+  medium: { dateStyle: "medium" },
+  long: { dateStyle: "long" },
+  full: { dateStyle: "full" },
+  time: { timeStyle: "short" },
+  datetime: { dateStyle: "medium", timeStyle: "short" },
+};
 
 /** Units `duration` spells a length of time in, largest first, with their length in ms. */
 const DURATION_UNITS = [
