@@ -17,7 +17,7 @@ import { loadIR } from "../ir/load.js";
 import { IncrementalCatalogEngine } from "../recs/incremental.js";
 import { windowsIn } from "../recs/options.js";
 import type { CatalogEngine, RecommendationProvider, Signal, SignalKind } from "../recs/provider.js";
-import { isLocal, recommendLocally, resolveRecommendation, type Recommendation } from "../recs/resolve.js";
+import { isLocal, recommendLocally, resolveRecommendation, type Recommendation, type RecommendDeps } from "../recs/resolve.js";
 import { DueHeap } from "../store/due-heap.js";
 import { MemoryStore } from "../store/memory.js";
 import { emptyBatch, type CommitBatch, type Store } from "../store/store.js";
@@ -202,7 +202,11 @@ class JourneyRuntime implements Runtime {
             onRejectedItem: (r) => this.log.warn({ key: r.key, index: r.index, errors: r.errors }, `catalog item left out: ${r.message}`),
           })
         : undefined);
+    this.recommendWith = { catalog: this.catalog, itemType: ir.catalog?.item, providers: options.providers ?? {} };
   }
+
+  /** What every recommendation is answered with, journeys' and decisions' alike. */
+  private readonly recommendWith: Omit<RecommendDeps, "deadlineMs" | "now" | "profile">;
 
   private get ir(): IR {
     return this.program.ir;
@@ -363,7 +367,7 @@ class JourneyRuntime implements Runtime {
       this.shared = {
         program: this.program,
         actions: this.actions,
-        recommend: { catalog: this.catalog, itemType: this.ir.catalog?.item, providers: this.options.providers ?? {} },
+        recommend: this.recommendWith,
         secrets: this.options.secrets ?? {},
         record: (effects: Effect[]) => this.recordLater(effects),
       };
@@ -699,7 +703,7 @@ class JourneyRuntime implements Runtime {
         batch.effects.push(e);
         if (e.type === "recommendRequest" && isLocal(e.request)) {
           batch.answered.add(e.key);
-          inputs.push(this.recommended(e, recommendLocally(e.request, e.profileId, { catalog: this.catalog, itemType: this.ir.catalog?.item, now, profile: state.attributes })));
+          inputs.push(this.recommended(e, recommendLocally(e.request, e.profileId, { ...this.recommendWith, now, profile: state.attributes })));
         } else if (e.type === "recommendRequest" || e.type === "callRequest") batch.waiting = true;
       }
     }
@@ -767,9 +771,7 @@ class JourneyRuntime implements Runtime {
   private async perform(e: Effect & { type: "callRequest" | "recommendRequest" }, profile: Record<string, unknown>): Promise<Input> {
     if (e.type === "callRequest") return this.call(e.request, e.key, e.version);
     const r = await resolveRecommendation(e.request, e.profileId, {
-      catalog: this.catalog,
-      itemType: this.ir.catalog?.item,
-      providers: this.options.providers ?? {},
+      ...this.recommendWith,
       deadlineMs: this.options.recommendDeadlineMs ?? 500,
       now: this.clock.virtual ? e.at : this.clock.now(),
       profile,
