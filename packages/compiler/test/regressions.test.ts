@@ -453,3 +453,15 @@ test "t" {
     ]);
   });
 });
+
+describe("a declaration after one whose `}` is missing (review of 7 December 2026)", () => {
+  // The error is reported at the next declaration's first word; it marked that declaration
+  // recovered, so it went unchecked and the editor lost its names (no hover, no completion).
+  it("is checked, and the unclosed one is the one marked recovered", () => {
+    const text = `${PROFILE}journey J {\n  on SiteVisited\n  wait 1h\njourney K {\n  on SiteVisited as v\n  send sms Missing() to "+46700000000"\n}\n`;
+    const r = sane(text);
+    expect(shown(r)).toEqual(['J0005 "journey"', 'J1011 "Missing"']);
+    const decls = parseFile("main.journey", text).file.declarations;
+    expect(decls.filter((d) => d.recovered).map((d) => (d as A.JourneyDecl).name?.name)).toEqual(["J"]);
+  });
+});

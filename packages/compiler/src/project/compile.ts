@@ -4,7 +4,7 @@ import { emitIR, serializeIR, type IR } from "../ir/emit.js";
 import { check, type CheckResult } from "../semantics/checker.js";
 import type { SourceFile, Span } from "../syntax/ast.js";
 import { LineIndex } from "../syntax/line-index.js";
-import { parseFile } from "../syntax/parse.js";
+import { declarationOfError, parseFile } from "../syntax/parse.js";
 import type { SourceInput } from "./load.js";
 
 export interface CompileOptions {
@@ -74,7 +74,7 @@ export function withoutCascades(semantic: Diagnostic[], syntax: Diagnostic[], fi
   if (!syntax.length) return semantic;
   const broken: { file: string; span: Span }[] = [];
   for (const d of syntax) {
-    const decl = files.get(d.file)?.declarations.find((x) => x.span.start <= d.span.start && d.span.start <= x.span.end);
+    const decl = declarationOfError(files.get(d.file)?.declarations ?? [], d.span.start);
     broken.push({ file: d.file, span: decl ? decl.span : d.span });
   }
   return semantic.filter((d) => !broken.some((b) => b.file === d.file && b.span.start <= d.span.start && d.span.start < b.span.end));

@@ -5,7 +5,7 @@
 import { isCalendarDate } from "@journey/template";
 import type { IRecognitionException, IToken } from "chevrotain";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
-import type { Comment, SourceFile, Span } from "./ast.js";
+import type { Comment, Declaration, SourceFile, Span } from "./ast.js";
 import { MAX_OPERATORS, parser } from "./parser.js";
 import * as t from "./tokens.js";
 import { retype, tokSpan } from "./tokens.js";
@@ -184,8 +184,20 @@ function invalidLiteral(tok: IToken): string | undefined {
  */
 function markRecovered(file: SourceFile, offsets: number[]): void {
   for (const at of offsets) {
-    for (const decl of file.declarations) if (decl.span.start <= at && at <= decl.span.end) decl.recovered = true;
+    const decl = declarationOfError(file.declarations, at);
+    if (decl) decl.recovered = true;
   }
+}
+
+/**
+ * The declaration a syntax error at `at` belongs to. An error at a declaration's first word
+ * is the previous one's (its `}` is missing): the declaration itself parsed whole, and stays
+ * checked and known to the editor.
+ */
+export function declarationOfError(decls: readonly Declaration[], at: number): Declaration | undefined {
+  const i = decls.findIndex((d) => d.span.start <= at && at <= d.span.end);
+  if (i < 0) return undefined;
+  return at === decls[i]!.span.start && i > 0 ? decls[i - 1] : decls[i];
 }
 
 function errorSpan(tok: IToken, text: string): Span {

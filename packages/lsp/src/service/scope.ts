@@ -158,7 +158,7 @@ export function namesAt(doc: Doc, offset: number, opts: ScopeOptions = {}): Scop
       break;
     case "TemplateDecl":
       profile();
-      for (const p of d.params) local(p.name, "param");
+      for (const p of d.params) local(p.name, "param", writtenType(p.type, named));
       runtime(CHANNELS.get(d.channel?.name ?? "")?.runtimeNames ?? []);
       break;
     case "FragmentDecl":
@@ -166,7 +166,7 @@ export function namesAt(doc: Doc, offset: number, opts: ScopeOptions = {}): Scop
       runtime(Object.keys(RUNTIME_NAMES));
       break;
     case "ActionDecl":
-      for (const p of d.params) local(p.name, "param");
+      for (const p of d.params) local(p.name, "param", writtenType(p.type, named));
       break;
     default:
       break;
@@ -187,6 +187,28 @@ interface TextScope {
 }
 
 const IDENT = "[A-Za-z_][A-Za-z0-9_]*";
+
+const PRIMITIVES: Record<string, Type> = { string: T.string, number: T.number, int: T.int, bool: T.bool, datetime: T.datetime, duration: T.duration };
+
+/**
+ * A parameter's type as written, for a declaration the checker has not typed (it has never
+ * parsed): named types as the project's last check resolved them.
+ */
+function writtenType(te: A.TypeExpr | undefined, named: (name: string) => Type): Type {
+  switch (te?.kind) {
+    case "LiteralType":
+      return T.literal(te.value);
+    case "UnionType":
+      return { kind: "union", members: te.members.map((m) => writtenType(m, named)) };
+    case "RecordType":
+      return { kind: "record", fields: te.fields.filter((f) => f?.name?.name).map((f) => ({ name: f.name.name, type: writtenType(f.type, named), optional: f.optional })) };
+    case "NamedType":
+      if (te.name.name === "list") return T.list(writtenType(te.args[0], named));
+      return PRIMITIVES[te.name.name] ?? named(te.name.name);
+    default:
+      return T.unknown;
+  }
+}
 const HANDLER = new RegExp(`^(?:exit on|on|wait for|goal ${IDENT} ?:) (${IDENT})(?: as (${IDENT}))?\\b`);
 
 /** Names in scope according to the text: the statement and blocks around `offset`. */
@@ -226,7 +248,9 @@ function textNames(doc: Doc, offset: number, s: TextScope): void {
   if (/^recommend\b/.test(stmt) && /\bwhere\b(?!.*\b(exclude|limit|backup)\b)/.test(stmt) && !s.has("item")) s.item();
   const params = /^(template|action) .*?\(([^)]*)\)/.exec(top);
   if (params && s.broken) {
-    for (const m of params[2]!.matchAll(new RegExp(`(${IDENT}) ?:`, "g"))) if (!s.has(m[1]!)) s.add({ name: m[1]!, kind: "param", type: s.remembered(m[1]!) ?? T.unknown });
+    for (const m of params[2]!.matchAll(new RegExp(`(${IDENT}) ?: ?(${IDENT})?`, "g"))) {
+      if (!s.has(m[1]!)) s.add({ name: m[1]!, kind: "param", type: s.remembered(m[1]!) ?? (m[2] ? (PRIMITIVES[m[2]] ?? s.named(m[2])) : T.unknown) });
+    }
   }
 }
 

@@ -250,6 +250,14 @@ describe("inside templates", () => {
     expect(labels(journey('  send email { subject "Hi {{cart.<|>}}" html "x" } to profile.email'))).toEqual(["cartId", "items", "total"]);
   });
 
+  it("types parameters in a template that has never parsed, from their written types", () => {
+    // Opened with its string still open: no check ever typed `line` or `recs`.
+    const header = "template T(line: LineItem, recs: list<Product>, tier: \"gold\" | \"silver\", n: int) for email {\n";
+    expect(labels(`${header}  subject "{{line.<|>"\n`)).toEqual(["sku", "name", "price", "qty", "category"]);
+    expect(labels(`${header}  subject "{{#each recs as |p|}}{{p.<|>"\n`)).toEqual(["sku", "name", "price", "category", "url", "inStock"]);
+    expect(labels(`action A(c: CartAbandoned) -> { ok: bool } {\n  post "https://a.example.com/{{c.<|>"\n`)).toEqual(["cartId", "items", "total"]);
+  });
+
   it("offers nothing outside tags", () => {
     expect(labels(tpl("plain <|> text {{c.total}}"))).toEqual([]);
   });

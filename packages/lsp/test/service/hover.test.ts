@@ -90,6 +90,11 @@ describe("hover", () => {
     expect(text(block)).toContain("Renders its body once per element of a list");
   });
 
+  it("answers in a declaration after one whose `}` is missing", () => {
+    const unclosed = "journey Draft {\n  on CartAbandoned\n  wait 1h\n";
+    expect(text(`${unclosed}${journey("  if ca<|>rt.total > 0 { end }")}`)).toBe("```journey\n(alias) cart: CartAbandoned\n```");
+  });
+
   it("says nothing on punctuation and in comments", () => {
     expect(hover(journey("  // a com<|>ment"))).toBeUndefined();
     expect(hover(journey("  wait 4h <|>"))).toBeUndefined();
