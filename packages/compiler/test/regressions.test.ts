@@ -464,4 +464,13 @@ describe("a declaration after one whose `}` is missing (review of 7 December 202
     const decls = parseFile("main.journey", text).file.declarations;
     expect(decls.filter((d) => d.recovered).map((d) => (d as A.JourneyDecl).name?.name)).toEqual(["J"]);
   });
+
+  it("points at the bracket still open, however far from where the `}` is missed", () => {
+    const text = `${PROFILE}journey J {\n  on SiteVisited\n  if profile.email == "x" {\n    wait 1h\n  send sms { text "hi" } to "+46700000000"\n}\n`;
+    const [d] = sane(text).diagnostics;
+    expect(d!.message).toBe("expected `}`, found the end of the file");
+    expect(d!.related).toEqual([{ file: "main.journey", span: { start: spanOf(text, "{\n    wait").start, end: spanOf(text, "{\n    wait").start + 1 }, message: "this `{` is not closed" }]);
+    // Not for a `}` the parser does not expect: the note is about the bracket a mismatch wants.
+    expect(sane(`${PROFILE}journey J {\n  on SiteVisited\n  wait 1h }\n}\n`).diagnostics[0]!.related).toBeUndefined();
+  });
 });

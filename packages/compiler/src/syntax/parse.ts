@@ -3,7 +3,7 @@
  * and syntax diagnostics phrased for people rather than for parser authors.
  */
 import { isCalendarDate } from "@journey/template";
-import type { IRecognitionException, IToken } from "chevrotain";
+import type { IRecognitionException, IToken, TokenType } from "chevrotain";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Comment, Declaration, SourceFile, Span } from "./ast.js";
 import { MAX_OPERATORS, parser } from "./parser.js";
@@ -68,6 +68,40 @@ function inCondition(text: string, offset: number): boolean {
   return /\b(where|if|when|until|and|or|not)\b/.test(line) || /^\s*audience\b/.test(line);
 }
 
+/** The one token a mismatch wanted (`expected \`}\``), if that is what the error is. */
+function expectedToken(e: IRecognitionException): { name: string; LABEL?: string } | undefined {
+  if (e.name !== "MismatchedTokenException") return undefined;
+  const m = /-->\s*(.+?)\s*<--/.exec(e.message);
+  return m ? (t.allTokens.find((x) => x.name === m[1] || x.LABEL === m[1]) ?? { name: m[1]! }) : undefined;
+}
+
+const OPENER_OF = new Map<unknown, TokenType>([
+  [t.RCurly, t.LCurly],
+  [t.RParen, t.LParen],
+  [t.RBracket, t.LBracket],
+]);
+
+/**
+ * For "expected `}`": the bracket it would close, still open where the error is (the last one
+ * of its kind not closed before `at`). A missing `}` is found far from where it belongs: the
+ * note points where to look.
+ */
+function unclosedBracket(tokens: IToken[], closer: unknown, at: number): IToken | undefined {
+  const opener = OPENER_OF.get(closer);
+  if (!opener) return undefined;
+  const open: IToken[] = [];
+  for (const tok of tokens) {
+    if (tok.startOffset >= at) break;
+    const type = tok.tokenType;
+    if (type === t.LCurly || type === t.LParen || type === t.LBracket) open.push(tok);
+    else if (OPENER_OF.has(type)) {
+      const i = open.findLastIndex((o) => o.tokenType === OPENER_OF.get(type));
+      if (i >= 0) open.length = i;
+    }
+  }
+  return open.findLast((o) => o.tokenType === opener);
+}
+
 function syntaxMessage(e: IRecognitionException, text: string): string {
   // `where event.cartId = cart.cartId`: a comparison written as an assignment (only where a
   // condition is being written: in `popular(by = views)` the fix is something else).
@@ -75,12 +109,9 @@ function syntaxMessage(e: IRecognitionException, text: string): string {
   const found = describe(e.token);
   const unexpected = e.token.image === "" ? "unexpected end of file" : `unexpected ${found}`;
   if (e.name === "NotAllInputParsedException") return `${unexpected}: ${RULE_CONTEXT["file"]}`;
-  if (e.name === "MismatchedTokenException") {
-    const m = /-->\s*(.+?)\s*<--/.exec(e.message);
-    const expected = m ? (t.allTokens.find((x) => x.name === m[1] || x.LABEL === m[1]) ?? { name: m[1]! }) : undefined;
-    if (expected?.name === "EOF") return `${unexpected}: ${RULE_CONTEXT["file"]}`;
-    if (expected) return `expected ${tokenLabel(expected)}, found ${found}`;
-  }
+  const expected = expectedToken(e);
+  if (expected?.name === "EOF") return `${unexpected}: ${RULE_CONTEXT["file"]}`;
+  if (expected) return `expected ${tokenLabel(expected)}, found ${found}`;
   const rules = e.context.ruleStack;
   for (let i = rules.length - 1; i >= 0; i--) {
     const ctx = RULE_CONTEXT[rules[i]!];
@@ -159,7 +190,9 @@ export function parseFile(path: string, text: string): ParseResult {
     const leftover = CLOSERS.has(e.token.tokenType) && e.context.ruleStack.length <= 1;
     if (last && (span.start <= last.end || !text.slice(last.end, span.start).includes("\n") || leftover)) continue;
     last = span;
-    diagnostics.push(diagnostic("syntaxError", { message: syntaxMessage(e, text) }, path, span));
+    const bracket = unclosedBracket(tokens, t.allTokens.find((x) => x.name === expectedToken(e)?.name), span.start);
+    const related = bracket ? [{ file: path, span: tokSpan(bracket), message: `this \`${bracket.image}\` is not closed` }] : [];
+    diagnostics.push(diagnostic("syntaxError", { message: syntaxMessage(e, text) }, path, span, { related }));
   }
   return { file, diagnostics };
 }
