@@ -527,6 +527,21 @@ describe("syntax errors", () => {
     expect(r.diagnostics[0]!.span.start).toBe("audience A = ".length + MAX_NESTING);
   });
 
+  it("an unexpected character is marked whole: an emoji is two UTF-16 units, a run is one diagnostic", () => {
+    const slices = (text: string) => parseFile("a", text).diagnostics.filter((d) => d.code === "J0001").map((d) => [d.message, slice(text, d.span)]);
+    expect(slices("profile { email: string }\n😀\n")).toEqual([["unexpected character `😀`", "😀"]]);
+    expect(slices("profile { email: string }\n中文\n")).toEqual([["unexpected character `中文`", "中文"]]);
+    // A long run is named by its first 20 characters, never cut inside one.
+    expect(slices(`profile { email: string }\n${"😀".repeat(25)}\n`)).toEqual([[`unexpected character \`${"😀".repeat(20)}…\``, "😀".repeat(20)]]);
+  });
+
+  it("a byte order mark is white space, at the start (an editor may keep it in the text) or anywhere", () => {
+    const text = "\uFEFFprofile { email: string }\n\uFEFFevent E { id: string }\n";
+    const r = parseFile("a", text);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.file.declarations.map((d) => slice(text, d.span).split(" ")[0])).toEqual(["profile", "event"]);
+  });
+
   it("an empty file is an empty AST", () => {
     expect(parseFile("a", "")).toEqual({ file: { path: "a", text: "", declarations: [], comments: [] }, diagnostics: [] });
     expect(parseFile("a", "// only a comment\n").file.declarations).toEqual([]);

@@ -105,7 +105,7 @@ export interface IRExperience {
   variants: IRVariant[];
 }
 
-/** [file index, start line, start column, end line, end column], 1-based lines and columns. */
+/** [file index, start line, start column, end line, end column], 1-based lines and columns; columns count UTF-16 code units, as editors and `journey check --json` do. */
 export type IRLocation = [number, number, number, number, number];
 
 export type IRExpectation =

@@ -122,6 +122,20 @@ describe("renderDiagnostic", () => {
     expect(lines[3]!.indexOf("x")).toBe(lines[4]!.indexOf("^"));
   });
 
+  it("keeps the carets under the span in the window of a long line with wide characters before it", () => {
+    // 80 CJK characters (160 columns) and 50 emoji (two UTF-16 units each) before the span.
+    for (const wide of ["中".repeat(80), "😀".repeat(50)]) {
+      const text = `  subject "${wide} {{profile.frstName}} ${"x".repeat(100)}"\n`;
+      const lines = renderDiagnostic(at(text, "frstName"), source(text), plain).split("\n");
+      const shown = lines[3]!.slice("1 | ".length);
+      const carets = lines[4]!.slice("  | ".length);
+      // The columns before `frstName` in the shown line, counting a wide character as two.
+      const before = shown.slice(0, shown.indexOf("frstName"));
+      const columns = [...before].reduce((n, ch) => n + (ch.codePointAt(0)! > 0x2e80 ? 2 : 1), 0);
+      expect(carets).toBe(" ".repeat(columns) + "^^^^^^^^");
+    }
+  });
+
   it("prints related locations as notes with their file, line and column", () => {
     const other = "\n\nevent Cart {}\n";
     const d = at(cart, "Cart", {

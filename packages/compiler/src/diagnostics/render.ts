@@ -44,10 +44,8 @@ export function renderDiagnostic(d: Diagnostic, source: RenderSource | undefined
   if (source && start) {
     const line = source.lineIndex.lineText(start.line);
     const end = source.lineIndex.position(d.span.end);
-    const from = width(line.slice(0, start.column));
     // A span over several lines is marked from its start to the end of its first line.
-    const to = end.line === start.line ? width(line.slice(0, end.column)) : width(line);
-    const shown = clip(expandTabs(line), from, Math.max(1, to - from));
+    const shown = frame(line, start.column, end.line === start.line ? end.column : line.length);
     out.push(
       `${pad} ${c.blue("|")}`,
       c.blue(`${lineNumber} |`) + (shown.text ? ` ${shown.text}` : ""),
@@ -94,15 +92,28 @@ function width(s: string): number {
   return expanded.length > 5_000 ? [...expanded].length : stringWidth(expanded);
 }
 
-function clip(text: string, from: number, length: number): { text: string; caretStart: number; caretLength: number } {
+/**
+ * The line as shown (tabs expanded; a very long line as a window around the span) and where
+ * the carets go under it. `from` and `to` are UTF-16 columns of the span in `line`. The window
+ * is cut in code points (never inside an emoji), the carets are placed in terminal columns:
+ * measuring the window in columns but cutting it in code points put the carets far off the
+ * span on a long line with CJK or emoji before it.
+ */
+function frame(line: string, from: number, to: number): { text: string; caretStart: number; caretLength: number } {
+  const text = expandTabs(line);
   const cells = [...text];
-  if (cells.length <= MAX_LINE_WIDTH) return { text, caretStart: from, caretLength: length };
-  const begin = Math.max(0, Math.min(from - WINDOW_LEAD, cells.length - MAX_LINE_WIDTH));
+  // The span's start and end as indices into `cells`.
+  const a = [...expandTabs(line.slice(0, from))].length;
+  const b = Math.max(a, [...expandTabs(line.slice(0, to))].length);
+  if (cells.length <= MAX_LINE_WIDTH) {
+    return { text, caretStart: width(cells.slice(0, a).join("")), caretLength: Math.max(1, width(cells.slice(a, b).join(""))) };
+  }
+  const begin = Math.max(0, Math.min(a - WINDOW_LEAD, cells.length - MAX_LINE_WIDTH));
   const end = begin + MAX_LINE_WIDTH;
   const lead = begin > 0 ? "…" : "";
   return {
     text: lead + cells.slice(begin, end).join("") + (end < cells.length ? "…" : ""),
-    caretStart: lead.length + from - begin,
-    caretLength: Math.max(1, Math.min(length, end - from)),
+    caretStart: lead.length + width(cells.slice(begin, a).join("")),
+    caretLength: Math.max(1, width(cells.slice(a, Math.min(b, end)).join(""))),
   };
 }

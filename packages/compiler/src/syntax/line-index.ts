@@ -42,10 +42,18 @@ export class LineIndex {
     return { line: lo, column: o - this.starts[lo]! };
   }
 
+  /**
+   * The offset of a position. A column past the end of its line is the end of the line, before
+   * its line break (LSP says so): never the next line's start, nor between the CR and LF of a CRLF.
+   */
   offset(pos: Position): number {
     if (pos.line < 0) return 0;
     if (pos.line >= this.starts.length) return this.text.length;
-    const lineEnd = pos.line + 1 < this.starts.length ? this.starts[pos.line + 1]! : this.text.length;
+    let lineEnd = this.text.length;
+    if (pos.line + 1 < this.starts.length) {
+      lineEnd = this.starts[pos.line + 1]! - 1;
+      if (this.text.charCodeAt(lineEnd) === 10 && this.text.charCodeAt(lineEnd - 1) === 13 && lineEnd > this.starts[pos.line]!) lineEnd--;
+    }
     return Math.min(this.starts[pos.line]! + Math.max(0, pos.column), lineEnd);
   }
 

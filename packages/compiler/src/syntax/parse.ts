@@ -124,11 +124,14 @@ export function parseFile(path: string, text: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
   const lexed = t.lexer.tokenize(text);
   for (const e of lexed.errors) {
-    const ch = text.slice(e.offset, e.offset + e.length);
+    // The lexer reports a run of characters it cannot read: the span covers the characters the
+    // message names, in whole code points (half an emoji is no position an editor can show).
+    const chars = [...text.slice(e.offset, e.offset + Math.max(1, e.length))];
+    const named = chars.slice(0, 20).join("");
     diagnostics.push(
-      diagnostic("unexpectedCharacter", { char: ch.length > 20 ? ch.slice(0, 20) + "…" : ch }, path, {
+      diagnostic("unexpectedCharacter", { char: named + (chars.length > 20 ? "…" : "") }, path, {
         start: e.offset,
-        end: e.offset + Math.max(1, Math.min(e.length, 1)),
+        end: e.offset + named.length,
       }),
     );
   }

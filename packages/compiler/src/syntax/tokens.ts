@@ -126,7 +126,13 @@ export const BlockComment = createToken({
 });
 /** A `/*` never closed: the rest of the file, reported once (J0012) rather than as stray `/` and `*`. */
 export const UnterminatedBlockComment = createToken({ name: "UnterminatedBlockComment", pattern: /\/\*[\s\S]*/, group: "comments", line_breaks: true });
-export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\v]+/, group: Lexer.SKIPPED, line_breaks: true });
+/**
+ * A byte order mark (U+FEFF) is white space, as in JavaScript: the loaders drop the one at the
+ * start of a file, but an editor may send it in a document's text, and positions must then
+ * count it as the editor does. Anywhere, not only at offset 0, so a declaration parsed again
+ * on its own after an edit (the language server does) reads it as the whole file does.
+ */
+export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\v\uFEFF]+/, group: Lexer.SKIPPED, line_breaks: true });
 
 // Literals. All of these start with a digit, so their order decides: the longest forms first.
 export const DateTimeLit = createToken({

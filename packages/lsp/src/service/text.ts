@@ -129,7 +129,8 @@ export function codeOnly(text: string, regions: Region[]): string {
   return utf16.decode(codes);
 }
 
-const utf16 = new TextDecoder("utf-16le");
+/** `ignoreBOM` keeps a leading U+FEFF: dropped, it made `code` one shorter than the text it must align with. */
+const utf16 = new TextDecoder("utf-16le", { ignoreBOM: true });
 
 export interface OpenBlock {
   /** Offset of the `{`. */

@@ -14,7 +14,7 @@ import { renderContent } from "./render.js";
 import { splitBucket } from "./split.js";
 import { requestFor } from "../recs/resolve.js";
 import type { Effect, EventEnvelope, Instance, ProfileState } from "./state.js";
-import { atLocalTime, localMinutes, nextLocalTime, parseTimeOfDay } from "./time.js";
+import { atLocalTime, localMinutes, nextLocalTime, nextLocalTimeOn, parseTimeOfDay } from "./time.js";
 import { attributeProblem } from "./validate.js";
 
 export type Input =
@@ -65,6 +65,9 @@ export function step(program: Program, state: ProfileState, input: Input, now: n
 class Run {
   readonly effects: Effect[] = [];
   private jumps = 0;
+  /** The audiences the profile was in before this step, and those it entered during it (see `updateAudiences`). */
+  private audiencesBefore?: ReadonlySet<string>;
+  private entered?: Set<string>;
 
   constructor(
     readonly program: Program,
@@ -225,13 +228,20 @@ class Run {
   /**
    * New attributes (an upsert, or a `set`), and the schedules they move: when the time zone
    * changed, schedules at a local time fire at that time in the new zone, so their next
-   * firing is worked out again (from now).
+   * firing is worked out again (from now). A weekly one keeps its weekday: worked out from
+   * now, a Monday digest would come the next day, twice in a week, and move to that weekday.
    */
   private changeAttributes(attributes: Record<string, unknown>): void {
     const before = this.timeZone;
     this.state.attributes = attributes;
     if (this.timeZone !== before) {
-      for (const j of this.program.currentJourneys()) if (j.trigger?.kind === "schedule" && j.trigger.at) delete this.state.schedules[j.id];
+      for (const j of this.program.currentJourneys()) {
+        const t = j.trigger;
+        if (t?.kind !== "schedule" || !t.at) continue;
+        const pending = this.state.schedules[j.id];
+        if (t.every === "week" && pending !== undefined) this.state.schedules[j.id] = nextLocalTimeOn(pending, before, t.at, this.timeZone, this.now, 7);
+        else delete this.state.schedules[j.id];
+      }
     }
     this.armSchedules();
   }
@@ -299,13 +309,20 @@ class Run {
     }
   }
 
-  /** Re-evaluate every audience; `on enter` journeys start for the ones newly satisfied. */
+  /**
+   * Re-evaluate every audience; `on enter` journeys start for the ones newly satisfied. Within
+   * one step a profile enters an audience at most once, and only one it was not in before the
+   * step: `set`s that leave and come back at one instant (a reset, then a recount) are not an
+   * entry, and two journeys that `set` each other's audiences cannot start each other forever.
+   */
   updateAudiences(): void {
-    const before = new Set(this.state.audiences);
+    // Only this changes `state.audiences`: the first look sees them as they were before the step.
+    this.audiencesBefore ??= new Set(this.state.audiences);
     const now = Object.keys(this.program.ir.audiences).filter((a) => this.inAudience(a));
     this.state.audiences = now;
     for (const a of now) {
-      if (before.has(a)) continue;
+      if (this.audiencesBefore.has(a) || this.entered?.has(a)) continue;
+      (this.entered ??= new Set()).add(a);
       for (const j of this.program.currentJourneys()) if (j.trigger?.kind === "audience" && j.trigger.audience === a) this.enter(j, {});
     }
   }
@@ -527,16 +544,19 @@ class Run {
       this.emit({ key: `${key}:suppressed`, type: "suppressed", journey: inst.journey, instanceId: inst.id, nodeId: id, channel: node.channel, reason: "noRecipient" });
       return node.next;
     }
+    let recent: number[] | undefined;
     if (channel?.cap) {
-      const recent = (this.state.sends[node.channel] ?? []).filter((t) => this.now - t < channel.cap!.perMs);
+      recent = (this.state.sends[node.channel] ?? []).filter((t) => this.now - t < channel.cap!.perMs);
       this.state.sends[node.channel] = recent;
       if (recent.length >= channel.cap.count) {
         this.emit({ key: `${key}:capped`, type: "suppressed", journey: inst.journey, instanceId: inst.id, nodeId: id, channel: node.channel, reason: "cap" });
         return node.next;
       }
-      recent.push(this.now);
     }
     const content = renderContent(this.program, node, env, { version: inst.version, profileId: this.state.id, messageId: key, journey: inst.journey, timeZone: this.timeZone, locale: localeOf(this.state.attributes) });
+    // Counted once rendered: a send whose content fails (an index out of range in an argument)
+    // fails the step and delivers nothing, so it must not keep another journey's message out.
+    recent?.push(this.now);
     this.emit({ key, type: "send", journey: inst.journey, instanceId: inst.id, nodeId: id, channel: node.channel, to: to === null ? null : String(to), ...(node.template ? { template: node.template } : {}), content });
     return node.next;
   }

@@ -38,6 +38,21 @@ export function nextLocalTime(ms: number, time: string, timeZone: string, stepDa
   return t;
 }
 
+/**
+ * The first instant strictly after `after` at local `HH:MM` in `timeZone`, on the local date that
+ * `day` has in `dayZone`, or `stepDays`, 2 × `stepDays`, … days later: a weekly run moved to
+ * another zone keeps its weekday.
+ */
+export function nextLocalTimeOn(day: number, dayZone: string, time: string, timeZone: string, after: number, stepDays: number): number {
+  const hm = parseTimeOfDay(time)!;
+  const d = localParts(day, dayZone);
+  for (let n = 0; ; n += stepDays) {
+    const date = new Date(Date.UTC(d.year, d.month - 1, d.day + n));
+    const t = zonedInstant(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), hm[0], hm[1], timeZone);
+    if (t > after) return t;
+  }
+}
+
 /** Minutes after local midnight of instant `ms` in `timeZone`. */
 export function localMinutes(ms: number, timeZone: string): number {
   const p = localParts(ms, timeZone);

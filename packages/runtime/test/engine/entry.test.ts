@@ -109,6 +109,34 @@ describe("on enter Audience", () => {
       ["upgraded", iso(T0)],
     ]);
   });
+
+  // A step that resets a field and sets it again (a recount) leaves the audience and comes back
+  // at one instant: the profile never was outside it, so no welcome (with `reentry always`, one
+  // on every order before). And a step enters an audience once, however often it flips.
+  it("`set`s that leave and come back within one step are not an entry; a step enters an audience at most once", async () => {
+    const ir2 = withSchema(`
+      journey Recount {
+        on Order
+        set profile.tier = "silver"
+        set profile.tier = "gold"
+        set profile.tier = "silver"
+        set profile.tier = "gold"
+      }
+      journey Welcome {
+        on enter Gold
+        reentry always
+        send email { subject "welcome gold" text "x" } to profile.email
+      }
+    `);
+    const order = (at: number) => ev("Order", "p1", at, { orderId: "o", items: [], total: 10 });
+    const member = await sim({ ir: ir2, profiles: [{ id: "p1", tier: "gold" }], events: [order(T0 + HOUR)] });
+    // The one welcome is the profile's first storing, already gold.
+    expect(ofType(member.timeline, "send").map((s) => iso(s.at))).toEqual([iso(T0 + HOUR)]);
+    expect(ofType(member.timeline, "entered", "Welcome")).toHaveLength(1);
+    const newcomer = await sim({ ir: ir2, profiles: [{ id: "p1", tier: "bronze" }], events: [order(T0), order(T0 + HOUR)] });
+    // Entered once at the first order (not twice for its two flips), not again at the second.
+    expect(ofType(newcomer.timeline, "entered", "Welcome").map((e) => iso(e.at))).toEqual([iso(T0)]);
+  });
 });
 
 describe("on schedule every day at HH:MM for Audience", () => {
@@ -193,6 +221,26 @@ describe("on schedule every day at HH:MM for Audience", () => {
     // T0 is 09:00Z on the 5th; p1 moves at 12:00Z that day, after its 10:00 UTC run.
     const { timeline } = await sim({ ir, start: T0, until: T0 + 3 * DAY, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0 + 3 * HOUR, { n: 1 })] });
     expect(ofType(timeline, "entered", "Daily").map((e) => iso(e.at))).toEqual(["2026-01-05T10:00:00.000Z", "2026-01-05T15:00:00.000Z", "2026-01-06T15:00:00.000Z", "2026-01-07T15:00:00.000Z"]);
+  });
+
+  // Worked out from now like a daily one, a Monday digest moved on Tuesday came on Wednesday:
+  // two runs in two days, and Wednesdays from then on.
+  it("`every week at`: a profile moving to another zone keeps the weekday, at 10:00 in the new zone", async () => {
+    const ir = withSchema(`
+      journey Weekly {
+        on schedule every week at 10:00 for Everyone
+        reentry always
+        send email { subject "weekly" text "x" } to profile.email
+      }
+      journey Move {
+        on Ping
+        set profile.timezone = "Europe/Helsinki"
+      }
+    `);
+    // Stored on Monday the 5th at 08:00Z: runs at 10:00 Stockholm (09:00Z); moves on Tuesday.
+    const start = T("2026-01-05T08:00:00Z");
+    const { timeline } = await sim({ ir, start, until: start + 15 * DAY, profiles: [{ id: "p1", timezone: "Europe/Stockholm" }], events: [ev("Ping", "p1", start + DAY + 4 * HOUR, { n: 1 })] });
+    expect(sendTimes(timeline)).toEqual(["2026-01-05T09:00:00.000Z", "2026-01-12T08:00:00.000Z", "2026-01-19T08:00:00.000Z"]);
   });
 
   describe("across daylight-saving changes (Europe/Berlin)", () => {

@@ -1,6 +1,6 @@
 /** `send`: rendering and escaping, templates and fragments; channel policy: quiet hours, caps. */
 import { describe, expect, it } from "vitest";
-import { DAY, HOUR, SCHEMA, T, T0, ev, iso, irOf, ofType, sendTimes, sim, withSchema } from "./helpers.js";
+import { DAY, HOUR, SCHEMA, T, T0, ev, iso, irOf, line, ofType, sendTimes, sim, withSchema } from "./helpers.js";
 
 const NASTY = `Ana <b>&"'</b>`;
 
@@ -237,5 +237,26 @@ describe("channels: frequency cap", () => {
     });
     expect(sendTimes(timeline)).toEqual(["2026-01-06T08:00:00.000Z"]);
     expect(ofType(timeline, "suppressed").map((s) => iso(s.at))).toEqual(["2026-01-06T09:00:00.000Z"]);
+  });
+
+  // The cap counts messages delivered: one whose content fails to render (here an argument's
+  // index out of range) fails its step and delivers nothing; counted, it kept out the next.
+  it("a send that fails while rendering does not spend the cap", async () => {
+    const ir2 = withSchema(`
+      channel email { cap 1 per 1d }
+      template Reminder(l: Line) for email { subject "{{l.sku}}" text "x" }
+      journey Broken { on Cart as cart
+        send email Reminder(cart.items[3]) to profile.email }
+      journey Later { on Ping
+        send email { subject "later" text "x" } to profile.email }
+    `);
+    const { timeline } = await sim({
+      ir: ir2,
+      profiles: [{ id: "p1" }],
+      events: [ev("Cart", "p1", T0, { cartId: "c", items: [line("A")], total: 1 }), ev("Ping", "p1", T0 + HOUR, { n: 1 })],
+    });
+    expect(ofType(timeline, "ended", "Broken").map((e) => e.reason)).toEqual(["error"]);
+    expect(ofType(timeline, "send").map((s) => s.content["subject"])).toEqual(["later"]);
+    expect(ofType(timeline, "suppressed")).toEqual([]);
   });
 });
