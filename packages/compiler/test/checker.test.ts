@@ -162,6 +162,11 @@ describe("expression types", () => {
     ['profile.email in ["a", "b"]', "bool"],
     ["not profile.consent.email", "bool"],
     ['{ a: 1, b: profile.firstName }', "{ a: int, b?: string }"],
+    // A default that fits keeps the left's type; string literals in a list stay literals.
+    ['profile.loyalty.tier ?? "gold"', '"bronze" | "silver" | "gold"'],
+    ['["gold", "silver", "gold"]', 'list<"gold" | "silver">'],
+    ['["gold", profile.email]', "list<string>"],
+    ['[profile.loyalty.tier, "gold"]', 'list<"bronze" | "silver" | "gold">'],
   ])("%s is %s", (source, type) => {
     expect(typeIn(source)).toEqual({ type, codes: [] });
   });
@@ -243,6 +248,62 @@ describe("narrowing", () => {
   it("a `set` late in a `repeat` body voids the check at its start (the next round)", () => {
     const r = one(journey('  if profile.phone == null { end }\n  repeat 3 every 1d {\n    send sms { text "Hi" } to profile.phone\n    set profile.phone = null\n  }'));
     expect(shown(r)).toEqual(['J2002 "profile.phone"']);
+  });
+
+  it("a wait voids what was known of the profile: it may change meanwhile (an import, another journey's `set`)", () => {
+    const guarded = "  if profile.firstName == null { end }\n";
+    const use = '  send webhook { url "https://h" json { greeting: "Hi " + profile.firstName } }';
+    const quiet = (channel: string) => `channel ${channel} {\n  quiet 21:00 to 08:00\n}\n`;
+    const waits = [
+      "  wait 1d\n",
+      "  wait until now() + 1h\n",
+      "  wait for SiteVisited within 1d { }\n",
+      "  if profile.email == \"a\" { wait 1h }\n",
+      "  repeat 2 { wait 1h }\n",
+      '  send sms { text "Hi" } to profile.email\n',
+    ];
+    for (const w of waits) expect(shown(one(journey(guarded + w + use) + quiet("sms"))), w).toEqual(['J2002 "profile.firstName"']);
+    // Inside a `wait for`'s `where`, body and timeout, in a later round of a `repeat … every`,
+    // and in the content of a send that waits for quiet hours before it renders.
+    const inside = [
+      `  wait for SiteVisited where profile.firstName + "x" == "" within 1d { }`,
+      `  wait for SiteVisited within 1d {\n${use}\n  }`,
+      `  wait for SiteVisited within 1d { } timeout {\n${use}\n  }`,
+      `  repeat 2 every 1d {\n${use}\n  }`,
+    ];
+    for (const w of inside) expect(shown(one(journey(guarded + w))), w).toEqual(['J2002 "profile.firstName"']);
+    expect(shown(one(journey(guarded + use) + quiet("webhook")))).toEqual(['J2002 "profile.firstName"']);
+    // Without a wait, after a check made after the wait, or on bindings (they never change), the check holds.
+    expect(one(journey(guarded + use)).diagnostics).toEqual([]);
+    expect(one(journey(guarded + '  send sms { text "Hi" } to profile.email\n' + use)).diagnostics).toEqual([]);
+    expect(one(journey("  wait 1d\n" + guarded + use)).diagnostics).toEqual([]);
+    expect(one(journey('  let name = profile.firstName\n  if name == null { end }\n  wait 1d\n  send webhook { url "https://h" json { greeting: "Hi " + name } }')).diagnostics).toEqual([]);
+    // A recipient checked before a quiet-hours wait may still be sent to: a null one is suppressed.
+    expect(one(journey('  if profile.phone != null { send sms { text "Hi" } to profile.phone }') + quiet("sms")).diagnostics).toEqual([]);
+  });
+
+  it("a list of string literals and a `??` with a literal default fit a union of literals", () => {
+    const text = `profile {
+  email: string
+  tier: "a" | "b" = "a"
+  tiers: list<"a" | "b"> = []
+}
+event Go { tier?: "a" | "b" }
+action Api(tiers: list<"a" | "b">) -> { ok: bool } {
+  post "https://api.example.com"
+  body { tiers: tiers }
+}
+journey J {
+  on Go as g
+  set profile.tier = g.tier ?? "b"
+  set profile.tiers = ["a", "b"]
+  set profile.tiers = [g.tier ?? "a"]
+  call Api(["a"]) as r
+}
+`;
+    expect(one(text).diagnostics).toEqual([]);
+    expect(shown(one(replaceOnce(text, 'set profile.tiers = ["a", "b"]', 'set profile.tiers = ["a", "c"]')))).toEqual(['J2001 "[\\"a\\", \\"c\\"]"']);
+    expect(shown(one(replaceOnce(text, 'g.tier ?? "b"', 'g.tier ?? "c"')))).toEqual(['J2001 "g.tier ?? \\"c\\""']);
   });
 
   it("through `not`", () => {
@@ -545,5 +606,25 @@ describe("J3024: `jump to` a journey that reads its trigger's alias", () => {
   it("is not reported when the alias is read only by the trigger's `where`, or by a clause with an alias of its own", () => {
     const r = project(`journey Target {\n  on Cart as cart where cart.total > 0\n  exit on Order as cart where cart.cartId == "x"\n  send email { subject "x" text "x" } to profile.email\n}`);
     expect(shown(r)).toEqual([]);
+  });
+});
+
+describe("J3026: journeys that jump to each other without waiting", () => {
+  const journeys = (...bodies: [string, string][]) => `${PROFILE}event Ping { n: int }\n` + bodies.map(([name, steps]) => `journey ${name} {\n  on Ping\n${steps}\n}\n`).join("");
+  const SEND = '  send email { subject "x" text "x" } to profile.email';
+
+  it("is reported once per cycle, at the jump of its first journey, with the others' jumps as related locations", () => {
+    const r = one(journeys(["B", `${SEND}\n  jump to C`], ["C", "  let n = 1\n  jump to A"], ["A", `${SEND}\n  jump to B`], ["D", "  jump to A"]));
+    expect(shown(r)).toEqual(['J3026 "jump to B"']);
+    expect(r.diagnostics[0]!.message).toBe("`A` → `B` → `C` → `A`: these journeys jump to each other without waiting, so one input would run them forever");
+    expect(r.diagnostics[0]!.related?.map((x) => x.message)).toEqual(["`B` jumps on here", "`C` jumps on here"]);
+  });
+
+  it("is not reported when a wait, a call or a condition comes first, or the jump leaves the cycle", () => {
+    for (const first of ["  wait 1d", "  wait for SiteVisited within 1d { end }", "  recommend r = popular() limit 1"]) {
+      expect(codesOf(one(journeys(["A", `${first}\n  jump to A`])))).not.toContain("J3026");
+    }
+    expect(codesOf(one(journeys(["A", `  if profile.firstName == null { jump to A }`])))).toEqual([]);
+    expect(codesOf(one(journeys(["A", "  jump to B"], ["B", `${SEND}`])))).toEqual([]);
   });
 });

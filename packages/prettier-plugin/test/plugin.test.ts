@@ -257,6 +257,62 @@ test "t" {
   });
 });
 
+describe("a block comment between two tokens of a line stays between them", () => {
+  it("before an `=`, a `?`, an index's `[`, a union's `|`, an action's `->` and a path's `.`", async () => {
+    const text = `type Tier = "bronze" /* lowest */ | "silver" | "gold"
+type T { phone /* if any */?: string, zone: string /* default */ = "UTC" }
+action A(city: string) /* returns */ -> T {
+  get "https://a.example.com/{{city}}"
+}
+audience Gold /* rich */ = profile.tags /* first */[0] == "gold"
+catalog C {
+  sku: string
+  signals {
+    view ProductViewed /* its */.sku
+  }
+}
+test "t" {
+  expect decide "home" for "p1" json hero /* field */.title /* exactly */ == "x"
+}
+`;
+    expect(await fmt(text)).toBe(text);
+  });
+
+  it("before the second keyword of `wait for` and `on error`, a goal's colon and a step's `=`", async () => {
+    const text = `journey J {
+  on CartAbandoned as c
+  goal bought /* any order */: OrderPlaced
+  let n /* items */ = length(c.items)
+  set profile.points /* reset */ = 0
+  recommend r /* top */ = popular(by: views)
+  wait /* an order */ for OrderPlaced within 1d {
+    end
+  }
+  call A("x") as w /* failed */ on error {
+    end
+  }
+}
+`;
+    expect(await fmt(text)).toBe(text);
+  });
+
+  it("inside parentheses the source has: it stays inside them (spans exclude parentheses)", async () => {
+    const text = `audience A = (/* b */ profile.points > 1 or profile.email == "x" /* c */) and true\naudience B = not /* x */ (true and false)\n`;
+    expect(await fmt(text)).toBe(text);
+  });
+
+  it("a line comment after a `(` goes before it, so that the operand does not start a line", async () => {
+    expect(await fmt("audience A = ( // why\n  true or false) and true\n")).toBe("audience A = // why\n(true or false) and true\n");
+  });
+
+  it("before parentheses that are dropped, or nested ones (which `(` is whose is not known): before them all", async () => {
+    const text = "audience A = (/* x */ true) and false\naudience B = ((/* y */ true or false) and true) or false\n";
+    const out = "audience A = /* x */ true and false\naudience B = /* y */ ((true or false) and true) or false\n";
+    expect(await fmt(text)).toBe(out);
+    expect(await fmt(out)).toBe(out);
+  });
+});
+
 describe("doc comments", () => {
   it("trailing spaces are dropped, not a reason to refuse the file", async () => {
     expect(await format("/// The shopper.  \nprofile { email: string }\n")).toBe("/// The shopper.\nprofile { email: string }\n");

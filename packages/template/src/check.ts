@@ -36,7 +36,8 @@ export type TemplateDiagnosticKind =
   | "unknown-partial"
   | "raw-in-html"
   | "duration-as-number"
-  | "datetime-as-timestamp";
+  | "datetime-as-timestamp"
+  | "record-as-text";
 
 /** Types whose bare rendering is a machine form, and the helper that writes them for a reader. */
 const IN_WORDS: Partial<Record<Type["kind"], { kind: TemplateDiagnosticKind; message: string; helper: string; title: string; example: string }>> = {
@@ -109,6 +110,12 @@ export function checkTemplate(source: string, env: TemplateEnv): TemplateCheckRe
 
 const noParams: ReadonlyMap<string, Type> = new Map();
 
+/** Whether a value of type `t` holds a record, alone or in a list: its text would be "[object Object]". */
+function holdsRecord(t: Type): boolean {
+  const v = nonNull(t);
+  return v.kind === "record" || (v.kind === "list" && holdsRecord(v.element));
+}
+
 class Checker {
   readonly diagnostics: TemplateDiagnostic[] = [];
   readonly references: TemplateReference[] = [];
@@ -143,6 +150,15 @@ class Checker {
           this.report(words.kind, "warning", words.message, e, {
             fix: { start: e.start, end: e.end, text: `${words.helper} ${arg}`, title: words.title },
             help: `write \`{{${words.helper} ${arg}}}\` for ${words.example}`,
+          });
+        }
+        // A record has no text form: it would render as "[object Object]". JSON content writes
+        // it as a JSON value, except inside a string or raw, which the checker does not tell apart.
+        if (holdsRecord(t) && (this.env.escape !== "json" || !n.escaped)) {
+          const e = n.expr;
+          const arg = e.kind === "call" && !e.subexpr ? `(${this.source.slice(e.start, e.end)})` : this.source.slice(e.start, e.end);
+          this.report("record-as-text", "error", `\`${this.source.slice(e.start, e.end)}\` is \`${typeToString(t)}\`, which renders as \`[object Object]\``, e, {
+            help: `write one of its fields (\`{{x.field}}\`), loop over a list with \`{{#each}}\`, or write it as JSON with \`{{json ${arg}}}\``,
           });
         }
         if (!n.escaped && this.env.escape === "html") {

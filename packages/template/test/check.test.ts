@@ -93,6 +93,20 @@ describe("checker: diagnostics", () => {
     expect(diags("<p>Ordered {{date at}}, {{date at \"iso\"}}</p>", e)).toEqual([]);
     expect(diags("{{at}}", { ...e, escape: "json" })).toEqual([]);
   });
+  it("a record in text is an error: it would render as `[object Object]`; JSON content writes it as JSON", () => {
+    const item: Type = { kind: "record", fields: [{ name: "sku", type: T.string, optional: false }] };
+    const e: TemplateEnv = { ...env("none"), lookup: (n) => (n === "it" ? item : n === "maybe" ? T.optional(item) : n === "its" ? T.list(item) : roots[n]) };
+    const d = one("Item {{it}}", e);
+    expect(d).toMatchObject({ kind: "record-as-text", severity: "error", start: 7, end: 9 });
+    expect(d.help).toContain("{{json it}}");
+    expect(one("{{maybe}}", e).kind).toBe("record-as-text");
+    expect(one("{{its}}", e).kind).toBe("record-as-text");
+    expect(one("{{first its}}", e).help).toContain("{{json (first its)}}");
+    expect(one("{{#each its}}{{this}}{{/each}}", e).kind).toBe("record-as-text");
+    expect(one("{{{it}}}", { ...e, escape: "json" }).kind).toBe("record-as-text");
+    expect(diags("{{it.sku}} {{json it}} {{#each its as |x|}}{{x.sku}}{{/each}} {{length its}}", e)).toEqual([]);
+    expect(diags("{ \"item\": {{it}} }", { ...e, escape: "json" })).toEqual([]);
+  });
   it("unknown-field without a suggestion when nothing is close", () => {
     const d = one("{{profile.zzzzzzzz}}");
     expect(d.fix).toBeUndefined();

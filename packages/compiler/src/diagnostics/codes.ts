@@ -96,6 +96,7 @@ export const codes = {
   emptyExperiment: kind("J3023", "an experiment needs a name: two splits with the same name share one assignment"),
   duplicateGoal: kind("J3025", "goal `{name}` is declared more than once in this journey"),
   jumpToAliasReader: kind("J3024", "`jump to {target}` starts it without an event, but `{target}` reads its trigger's alias `{alias}`"),
+  jumpCycle: kind("J3026", "{cycle}: these journeys jump to each other without waiting, so one input would run them forever"),
 
   // ── J4xxx templates ──
   templateSyntax: kind("J4001", "{message}"),
@@ -111,6 +112,7 @@ export const codes = {
   contentNotString: kind("J4011", "`{field}` must be a string template, found `{actual}`"),
   templateDurationAsNumber: kind("J4012", "{message}", "warning"),
   templateDatetimeAsTimestamp: kind("J4013", "{message}", "warning"),
+  templateRecordAsText: kind("J4014", "{message}"),
 
   // ── J5xxx experiences ──
   surfaceConflict: kind("J5001", "experiences `{a}` and `{b}` both claim `{surface}` with the same priority"),

@@ -167,7 +167,11 @@ export function checkContentFields(ctx: CheckContext, channel: ChannelSpec, fiel
   let complete = true;
   let unknownField = false;
   const contentScope = scope.child();
-  for (const name of channel.runtimeNames) contentScope.define({ name, type: RUNTIME_NAMES[name]!, kind: "runtime" });
+  for (const name of channel.runtimeNames) {
+    // A parameter that takes a runtime name is already `J1020`: its content is read as the
+    // author meant it, not as the runtime's record (`{{message}}` would cascade into `J4014`).
+    if (scope.lookup(name)?.kind !== "param") contentScope.define({ name, type: RUNTIME_NAMES[name]!, kind: "runtime" });
+  }
   const seen = new Set<string>();
   for (const f of fields) {
     const spec = channel.fields.find((x) => x.name === f.name.name);

@@ -120,6 +120,45 @@ export function checkJumpTargets(ctx: CheckContext, files: readonly { path: stri
   }
 }
 
+/**
+ * Journeys that jump to each other in a cycle with no wait on the way (J3026): one input
+ * would run them forever, and the runtime's limit stops them only after 100 jumps, once their
+ * messages went out. Only jumps every run reaches are followed (steps of the body itself, no
+ * wait before them): a jump inside an `if` may be how a loop ends.
+ */
+export function checkJumpCycles(ctx: CheckContext): void {
+  const jumps = new Map<string, { step: A.JumpStep; file: string }>();
+  for (const [name, { decl, file }] of ctx.symbols.journeys) {
+    const step = decl.recovered ? undefined : certainJump(ctx, decl.body.steps);
+    if (step) jumps.set(name, { step, file });
+  }
+  const reported = new Set<string>();
+  for (const start of [...jumps.keys()].sort()) {
+    const path = [start];
+    for (let next = jumps.get(start)!.step.journey.name; jumps.has(next) && !path.includes(next); next = jumps.get(next)!.step.journey.name) path.push(next);
+    const last = jumps.get(path[path.length - 1]!)!.step.journey.name;
+    // Reported once, at the jump of the cycle's first journey by name.
+    if (last !== start || path.some((j) => reported.has(j))) continue;
+    for (const j of path) reported.add(j);
+    const { step, file } = jumps.get(start)!;
+    ctx.inFile(file, () =>
+      ctx.report("jumpCycle", { cycle: [...path, start].map((j) => `\`${j}\``).join(" → ") }, step.span, {
+        related: path.slice(1).map((j) => ctx.related(jumps.get(j)!.file, jumps.get(j)!.step.span, `\`${j}\` jumps on here`)),
+        help: "wait before the `jump to` (`wait 1d`), or jump only when a condition holds",
+      }),
+    );
+  }
+}
+
+/** The `jump to` every run of these steps reaches without waiting, if there is one. */
+function certainJump(ctx: CheckContext, steps: A.Step[]): A.JumpStep | undefined {
+  for (const s of steps) {
+    if (s.kind === "Jump") return s;
+    if (mayWait(ctx, s) || leaving(s)) return undefined;
+  }
+  return undefined;
+}
+
 /** The alias of the journey's event trigger, if its clauses, steps or messages read it. */
 function aliasRead(loc: { decl: A.JourneyDecl; file: string } | undefined): { alias: A.Ident; file: string } | undefined {
   const d = loc?.decl;
@@ -183,6 +222,7 @@ export function checkBlock(ctx: CheckContext, steps: A.Step[], scope: Scope, bin
     // A `set` in a nested block that carries on past it (`if a { set profile.x = null }`)
     // may have run: past the step, what was known of its path is void.
     for (const path of assignedWithin(step)) scope.forget(path);
+    if (mayWait(ctx, step)) scope.forget("profile");
     terminatedBy = leaving(step);
   }
 }
@@ -209,6 +249,46 @@ function assignedWithin(s: A.Step): string[] {
   } else if (s.kind === "CallAction") block(s.onError);
   else if (s.kind === "Repeat") block(s.body);
   return out;
+}
+
+/**
+ * Whether the instance may wait in `s` (or a nested block it carries on past) and go on after
+ * it. While it waits, the profile changes under it (an import, another journey's `set`), so
+ * what a null check proved of `profile.…` before the wait no longer holds after it.
+ * Bindings (`let`, aliases, call results) cannot change: what is known of them stays.
+ */
+function mayWait(ctx: CheckContext, s: A.Step): boolean {
+  const block = (b: A.Block | undefined) => b !== undefined && !alwaysLeaves(b) && b.steps.some((x) => mayWait(ctx, x));
+  switch (s.kind) {
+    case "Wait":
+    case "WaitUntil":
+    case "WaitFor":
+    case "Recommend": // answered asynchronously, as a call is
+    case "CallAction":
+      return true;
+    case "Send":
+      return quietHours(ctx, s);
+    case "Repeat":
+      return s.every !== undefined || block(s.body);
+    case "If":
+      return s.branches.some((b) => block(b.body)) || block(s.else);
+    case "Split":
+      return s.arms.some((a) => block(a.body));
+    default:
+      return false;
+  }
+}
+
+/** A send on a channel with quiet hours may wait for them to end before it renders and sends. */
+function quietHours(ctx: CheckContext, s: A.SendStep): boolean {
+  return ctx.symbols.channels.get(s.channel.name)?.decl.quiet !== undefined;
+}
+
+/** A child of `scope` that knows nothing of the profile: it runs after the instance waited. */
+function afterWaiting(scope: Scope): Scope {
+  const child = scope.child();
+  child.forget("profile");
+  return child;
 }
 
 function forgetting(scope: Scope, paths: string[]): Scope {
@@ -240,12 +320,14 @@ function checkStep(ctx: CheckContext, s: A.Step, scope: Scope, bindings: Binding
       expectType(ctx, s.time, T.datetime, scope);
       return;
     case "WaitFor": {
-      const es = eventScope(ctx, scope, s, bindings);
+      // The `where`, the body and the timeout run when the event comes or the time is up.
+      const waited = afterWaiting(scope);
+      const es = eventScope(ctx, waited, s, bindings);
       checkWhere(ctx, s, es);
       if (!s.within) ctx.report("waitForWithoutWithin", {}, { start: s.span.start, end: s.event.span.end });
       else expectType(ctx, s.within, T.duration, scope);
-      checkBlock(ctx, s.body.steps, (es ?? scope).child(), bindings);
-      if (s.timeout) checkBlock(ctx, s.timeout.steps, scope.child(), bindings);
+      checkBlock(ctx, s.body.steps, (es ?? waited).child(), bindings);
+      if (s.timeout) checkBlock(ctx, s.timeout.steps, afterWaiting(scope), bindings);
       return;
     }
     case "If": {
@@ -273,7 +355,7 @@ function checkStep(ctx: CheckContext, s: A.Step, scope: Scope, bindings: Binding
       return;
     case "CallAction": {
       const result = checkCall(ctx, s, scope);
-      if (s.onError) checkBlock(ctx, s.onError.steps, scope.child(), bindings);
+      if (s.onError) checkBlock(ctx, s.onError.steps, afterWaiting(scope), bindings);
       // After an `on error` that goes on, the result is null: its type says so.
       const fallsThrough = s.onError !== undefined && !alwaysLeaves(s.onError);
       if (s.alias) bindings.define(scope, s.alias, fallsThrough ? T.optional(result) : result, "call");
@@ -290,8 +372,11 @@ function checkStep(ctx: CheckContext, s: A.Step, scope: Scope, bindings: Binding
     case "Repeat":
       expectType(ctx, s.count, T.int, scope);
       if (s.every) expectType(ctx, s.every, T.duration, scope);
-      // A `set` later in the body has run before the next round reaches its start.
-      checkBlock(ctx, s.body.steps, forgetting(scope.child(), assignedWithin(s)), bindings);
+      // A `set` later in the body has run before the next round reaches its start, and so
+      // has any wait (`every` waits between rounds).
+      const body = forgetting(scope.child(), assignedWithin(s));
+      if (mayWait(ctx, s)) body.forget("profile");
+      checkBlock(ctx, s.body.steps, body, bindings);
       return;
     case "Jump":
       if (!ctx.symbols.journeys.has(s.journey.name)) reportUnknownDecl(ctx, "unknownJourney", s.journey, ctx.symbols.journeys.keys());
@@ -342,7 +427,8 @@ function checkSend(ctx: CheckContext, s: A.SendStep, scope: Scope): void {
       }
     }
   } else if (s.content && channel) {
-    checkContentFields(ctx, channel, s.content, scope, s.channel.span);
+    // Quiet hours make the send wait before it renders: `data` and `json` records are evaluated then.
+    checkContentFields(ctx, channel, s.content, quietHours(ctx, s) ? afterWaiting(scope) : scope, s.channel.span);
   }
   if (s.to) expectType(ctx, s.to, T.string, scope);
   else if (channel?.needsRecipient) ctx.report("missingRecipient", { channel: channel.name }, s.channel.span);

@@ -3,7 +3,7 @@ import { T, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
 import { checkAction, checkAudience, checkCatalog, checkChannelDecl, checkFieldDefaults, checkFragment, checkTemplateDecl } from "./check-declarations.js";
 import { checkExperience, checkSurfaceConflicts } from "./check-experience.js";
-import { checkJourney, checkJumpTargets } from "./check-journey.js";
+import { checkJourney, checkJumpCycles, checkJumpTargets } from "./check-journey.js";
 import { checkTest } from "./check-test.js";
 import { CheckContext } from "./context.js";
 import { bind, type Symbols } from "./symbols.js";
@@ -86,6 +86,7 @@ export function check(files: A.SourceFile[], options: CheckOptions = {}): CheckR
   }
   checkSurfaceConflicts(ctx);
   checkJumpTargets(ctx, files);
+  checkJumpCycles(ctx);
   return { ctx, symbols, units };
 }
 

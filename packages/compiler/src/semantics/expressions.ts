@@ -83,9 +83,9 @@ export function typeOf(ctx: CheckContext, e: A.Expr, scope: Scope, opts: ExprOpt
     case "List": {
       if (e.items.length === 0) return T.list(T.unknown);
       const types = e.items.map((i) => requireValue(ctx, i, typeOf(ctx, i, scope, opts), scope));
-      let element = widen(types[0]!);
+      let element = literalsOnly(types[0]!) ? types[0]! : widen(types[0]!);
       for (let i = 1; i < types.length; i++) {
-        const u = unify(element, widen(types[i]!));
+        const u = unifyLiterals(element, types[i]!) ?? unify(widen(element), widen(types[i]!));
         if (!u) {
           ctx.report("typeMismatch", { expected: typeToString(element), actual: typeToString(types[i]!) }, e.items[i]!.span);
           return T.list(element);
@@ -227,6 +227,27 @@ export function widen(t: Type): Type {
   return t;
 }
 
+/** A string literal, or a union of them. */
+function literalsOnly(t: Type): boolean {
+  return t.kind === "literal" || (t.kind === "union" && t.members.every((m) => m.kind === "literal"));
+}
+
+/** Past this many, a list literal's strings are a `string` (a union that long is no one's type). */
+const MAX_LITERAL_UNION = 100;
+
+/**
+ * The items of a list literal that are all string literals keep them, as a union: `["a", "b"]`
+ * is a `list<"a" | "b">`, which fits a field of that type as well as a `list<string>`.
+ */
+function unifyLiterals(a: Type, b: Type): Type | undefined {
+  if (!literalsOnly(a) || !literalsOnly(b)) return undefined;
+  if (isAssignable(b, a)) return a;
+  const members = [...(a.kind === "union" ? a.members : [a]), ...(b.kind === "union" ? b.members : [b])];
+  const seen = new Set<string>();
+  const distinct = members.filter((m) => !seen.has((m as { value: string }).value) && seen.add((m as { value: string }).value));
+  return distinct.length > MAX_LITERAL_UNION ? undefined : { kind: "union", members: distinct };
+}
+
 function unify(a: Type, b: Type): Type | undefined {
   if (isAssignable(b, a)) return a;
   if (isAssignable(a, b)) return b;
@@ -279,7 +300,8 @@ function binaryType(ctx: CheckContext, e: A.BinaryExpr, scope: Scope, opts: Expr
     const r = typeOf(ctx, e.right, scope, opts);
     if (l.kind === "unknown" || r.kind === "unknown") return T.unknown;
     const base = nonNull(l);
-    const u = unify(widen(base), widen(nonNull(r)));
+    // A default that fits the left's type keeps it: `g.tier ?? "gold"` is still the tier union.
+    const u = isAssignable(nonNull(r), base) ? base : unify(widen(base), widen(nonNull(r)));
     if (!u) {
       ctx.report("typeMismatch", { expected: typeToString(base), actual: typeToString(r) }, e.right.span);
       return T.unknown;

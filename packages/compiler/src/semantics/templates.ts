@@ -22,6 +22,7 @@ const CODE_OF: Record<TemplateDiagnostic["kind"], CodeName> = {
   "raw-in-html": "templateRawInHtml",
   "duration-as-number": "templateDurationAsNumber",
   "datetime-as-timestamp": "templateDatetimeAsTimestamp",
+  "record-as-text": "templateRecordAsText",
 };
 
 export type Escape = "html" | "none" | "json";

@@ -16,13 +16,13 @@ export function printDeclaration(p: JourneyPrinter, d: ast.Declaration): Doc {
       return ["profile ", printFieldBlock(p, d.fields, p.find(d.keywordSpan.end, "{"), d.span.end - 1)];
     case "TypeDecl":
       if (d.type.kind === "RecordType") return ["type ", p.id(d.name), " ", printType(p, d.type)];
-      return ["type ", p.id(d.name), " = ", printType(p, d.type)];
+      return ["type ", p.id(d.name), p.equals(d.name.span.end), printType(p, d.type)];
     case "EventDecl":
       return ["event ", p.id(d.name), " ", printFieldBlock(p, d.fields, p.find(d.name.span.end, "{"), d.span.end - 1)];
     case "CatalogDecl":
       return printCatalog(p, d);
     case "AudienceDecl":
-      return ["audience ", p.id(d.name), " = ", printExpr(p, d.condition)];
+      return ["audience ", p.id(d.name), p.equals(d.name.span.end), printExpr(p, d.condition)];
     case "ActionDecl":
       return printAction(p, d);
     case "FragmentDecl":
@@ -72,7 +72,12 @@ function printCatalog(p: JourneyPrinter, d: ast.CatalogDecl): Doc {
           open,
           close,
           d.signals.map((s) =>
-            p.item(s.span, () => [p.id(s.signal), " ", p.id(s.event), s.path.map((x) => [".", p.id(x)])]),
+            p.item(s.span, () => [
+              p.id(s.signal),
+              " ",
+              p.id(s.event),
+              s.path.map((x, i) => [p.punctuation((s.path[i - 1] ?? s.event).span.end, "."), p.id(x)]),
+            ]),
           ),
         ),
       ],
@@ -105,7 +110,7 @@ function printAction(p: JourneyPrinter, d: ast.ActionDecl): Doc {
   return [
     "action ",
     p.id(d.name),
-    printParams(p, d.params, d.name.span.end, () => (d.returns ? [" -> ", printType(p, d.returns)] : "")),
+    printParams(p, d.params, d.name.span.end, () => (d.returns ? [p.punctuation(afterParams + 1, "-", " -> "), printType(p, d.returns)] : "")),
     " ",
     p.hardBraces(open, d.span.end - 1, items),
   ];

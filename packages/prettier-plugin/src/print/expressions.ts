@@ -60,9 +60,42 @@ function needsParens(child: Expr, parent: ast.BinaryExpr, side: "left" | "right"
 }
 
 export function printExpr(p: JourneyPrinter, e: Expr, min: number = Prec.any): Doc {
-  const lead = p.flush(e.span.start);
-  if (precOf(e) < min) return [lead, "(", printInner(p, e), ")"];
-  return [lead, printInner(p, e)];
+  if (precOf(e) < min) return parenthesized(p, e);
+  return [p.flush(sourceStart(p, e)), printInner(p, e)];
+}
+
+/**
+ * The `(` written just before `pos`, on its line, when it is the only one there: spans exclude
+ * parentheses, so which node of `((a or b) and c)` owns which `(` is not known, and comments
+ * after several are printed before them all, as before any expression.
+ */
+function singleParen(p: JourneyPrinter, pos: number): number | undefined {
+  const end = p.prevSignificantEnd(pos);
+  if (p.text[end - 1] !== "(" || p.newlineBetween(end, pos)) return undefined;
+  return p.text[p.prevSignificantEnd(end - 1) - 1] === "(" ? undefined : end - 1;
+}
+
+/**
+ * Where the comments printed before `e` end. A chain's (or a member's) span starts at its first
+ * operand, inside that operand's parentheses if it has some: the comments inside them are the
+ * operand's, printed inside its parentheses (see `parenthesized`).
+ */
+function sourceStart(p: JourneyPrinter, e: Expr): number {
+  if (e.kind !== "Binary" && e.kind !== "Member" && e.kind !== "Index") return e.span.start;
+  return singleParen(p, e.span.start) ?? e.span.start;
+}
+
+/**
+ * `(e)`. When the source has the parentheses too, the comments written just inside them are
+ * printed inside, not moved out: `(/* why *\/ a or b /* and why *\/)`. A line comment after
+ * the `(` goes before it: inside, it would leave the operand at the start of a line.
+ */
+function parenthesized(p: JourneyPrinter, e: Expr): Doc {
+  const open = singleParen(p, e.span.start);
+  const lead = p.flush(open ?? e.span.start);
+  const inner = [p.flush(e.span.start), printInner(p, e)];
+  const close = p.text[p.nextSignificant(e.span.end)] === ")" ? p.punctuation(e.span.end, ")") : ")";
+  return [lead, "(", inner, close];
 }
 
 function printInner(p: JourneyPrinter, e: Expr): Doc {
@@ -84,7 +117,7 @@ function printInner(p: JourneyPrinter, e: Expr): Doc {
     case "Member":
       return [printExpr(p, e.object, Prec.postfix), p.punctuation(e.object.span.end, "."), p.id(e.property)];
     case "Index":
-      return [printExpr(p, e.object, Prec.postfix), "[", printExpr(p, e.index), p.flush(e.span.end - 1), "]"];
+      return [printExpr(p, e.object, Prec.postfix), p.punctuation(e.object.span.end, "["), printExpr(p, e.index), p.flush(e.span.end - 1), "]"];
     case "Call":
       return printCall(p, e);
     case "Unary":
@@ -106,7 +139,7 @@ function printInner(p: JourneyPrinter, e: Expr): Doc {
  */
 export function printCondition(p: JourneyPrinter, e: Expr): Doc {
   if (e.kind !== "Binary") return printExpr(p, e);
-  return [p.flush(e.span.start), ...binaryParts(p, e)];
+  return [p.flush(sourceStart(p, e)), ...binaryParts(p, e)];
 }
 
 /** `first`, then an indented `op operand` on a new line each when the chain breaks. */
@@ -125,8 +158,8 @@ function sameLevel(child: ast.BinaryExpr, parent: ast.BinaryExpr): boolean {
 }
 
 function printOperand(p: JourneyPrinter, operand: Expr, parent: ast.BinaryExpr, side: "left" | "right"): Doc {
-  const lead = p.flush(operand.span.start);
-  return [lead, needsParens(operand, parent, side) ? ["(", printInner(p, operand), ")"] : printInner(p, operand)];
+  if (needsParens(operand, parent, side)) return parenthesized(p, operand);
+  return [p.flush(sourceStart(p, operand)), printInner(p, operand)];
 }
 
 export function printCall(p: JourneyPrinter, e: ast.CallExpr): Doc {

@@ -58,6 +58,11 @@ export class JourneyPrinter extends Base {
     return this.punctuation(nameEnd, ":", ": ");
   }
 
+  /** ` = ` after what ends at `end` (a name, a target, a type), with the block comments written before the `=` kept there. */
+  equals(end: number): Doc {
+    return this.punctuation(end, "=", " = ");
+  }
+
   /**
    * The punctuation `ch` (printed as `printed`) that follows what ends at `end` (a name's `:`,
    * a member's `.`, a type's `<`), with the block comments written before it kept there:

@@ -70,7 +70,7 @@ export function printClause(p: JourneyPrinter, c: ast.JourneyClause): Doc {
       return group(["exit ", p.kw("on", c.event.span.start), " ", ...eventMatchThen(p, c, () => [])]);
     case "Goal": {
       const within = (): Doc[] => (c.within ? [p.clause("within", c.within.span.start), " ", printExpr(p, c.within)] : []);
-      return group(["goal ", p.id(c.name), ": ", ...eventMatchThen(p, c, within)]);
+      return group(["goal ", p.id(c.name), p.colon(c.name.span.end), ...eventMatchThen(p, c, within)]);
     }
   }
 }
@@ -96,7 +96,9 @@ export function printStep(p: JourneyPrinter, s: ast.Step): Doc {
       return ["wait ", p.kw("until", s.time.span.start), " ", printExpr(p, s.time)];
     case "WaitFor": {
       const header = [
-        "wait for ",
+        "wait ",
+        p.kw("for", s.event.span.start),
+        " ",
         ...eventMatchThen(p, s, () => (s.within ? [p.clause("within", s.within.span.start), " ", printExpr(p, s.within)] : [])),
       ];
       return headerBlock(header, !!(s.where || s.within), () => [
@@ -128,12 +130,14 @@ export function printStep(p: JourneyPrinter, s: ast.Step): Doc {
         p.id(s.action),
         printArgs(p, s.args, s.action.span.end),
         s.alias ? [" ", p.kw("as", s.alias.span.start), " ", p.id(s.alias)] : "",
-        s.onError ? [" on ", p.kw("error", s.onError.span.start), " ", printBlock(p, s.onError)] : "",
+        s.onError
+          ? [" ", p.kw("on", p.keywordBefore(s.onError.span.start)), " ", p.kw("error", s.onError.span.start), " ", printBlock(p, s.onError)]
+          : "",
       ];
     case "Let":
-      return ["let ", p.id(s.name), " = ", printExpr(p, s.value)];
+      return ["let ", p.id(s.name), p.equals(s.name.span.end), printExpr(p, s.value)];
     case "Set":
-      return ["set ", printExpr(p, s.target), " = ", printExpr(p, s.value)];
+      return ["set ", printExpr(p, s.target), p.equals(s.target.span.end), printExpr(p, s.value)];
     case "Repeat":
       return headerBlock(
         ["repeat ", printExpr(p, s.count), s.every ? indent([p.clause("every", s.every.span.start), " ", printExpr(p, s.every)]) : ""],
@@ -212,7 +216,7 @@ export function printRecommend(p: JourneyPrinter, s: ast.RecommendStep): Doc {
     [
     "recommend ",
     p.id(s.name),
-    " = ",
+    p.equals(s.name.span.end),
     printCall(p, s.algorithm),
     indent(clauses.map((c) => [p.breakBefore(c.start), c.print()])),
     ],

@@ -5,7 +5,7 @@ import { Prec, printExpr, printRecord } from "./expressions.js";
 import type { JourneyPrinter } from "./printer.js";
 import { printString } from "./strings.js";
 
-const { group, indent, join } = doc.builders;
+const { group, indent } = doc.builders;
 
 export function printTest(p: JourneyPrinter, d: ast.TestDecl): Doc {
   const items = d.items.map((x) => p.item(x.span, () => printTestItem(p, x)));
@@ -77,8 +77,8 @@ function printTestItem(p: JourneyPrinter, x: ast.TestItem): Doc {
         clauses.push(
           p.clause("json", j.path[0]!.span.start),
           " ",
-          join(".", j.path.map((n) => p.id(n))),
-          " == ",
+          j.path.map((n, i) => [i ? p.punctuation(j.path[i - 1]!.span.end, ".") : "", p.id(n)]),
+          p.punctuation(j.path[j.path.length - 1]!.span.end, "=", " == "),
           printExpr(p, j.value, Prec.primary),
         );
       }

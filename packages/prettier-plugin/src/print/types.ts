@@ -17,7 +17,7 @@ export function printType(p: JourneyPrinter, t: ast.TypeExpr): Doc {
     case "RecordType":
       return [lead, printFieldBlock(p, t.fields, t.span.start, t.span.end - 1)];
     case "UnionType":
-      return [lead, join(" | ", t.members.map((m) => printType(p, m)))];
+      return [lead, t.members.map((m, i) => [i ? p.punctuation(t.members[i - 1]!.span.end, "|", " | ") : "", printType(p, m)])];
   }
 }
 
@@ -39,10 +39,10 @@ export function printField(p: JourneyPrinter, f: ast.FieldDecl): Doc {
   return [
     f.isKey ? "key " : "",
     p.id(f.name),
-    f.optional ? "?" : "",
+    f.optional ? p.punctuation(f.name.span.end, "?") : "",
     p.colon(f.name.span.end),
     printType(p, f.type),
-    f.default ? [" = ", printExpr(p, f.default)] : "",
+    f.default ? [p.equals(f.type.span.end), printExpr(p, f.default)] : "",
   ];
 }
 

@@ -57,7 +57,11 @@ function roundHalfAway(x: number, digits: number): number {
     const [mantissa, exponent = "0"] = String(v).split("e");
     return Number(`${mantissa}e${Number(exponent) + by}`);
   };
-  const rounded = Math.sign(x) * shift(Math.round(shift(Math.abs(x), digits)), -digits);
+  const scaled = shift(Math.abs(x), digits);
+  // So many decimals that the scaled number overflows (`round(1.5, 400)`, digits from the
+  // data): a double has none to drop at that precision, and shifting back would give NaN.
+  if (!Number.isFinite(scaled)) return x;
+  const rounded = Math.sign(x) * shift(Math.round(scaled), -digits);
   return rounded === 0 ? 0 : rounded; // not -0
 }
 

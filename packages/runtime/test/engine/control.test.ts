@@ -273,10 +273,11 @@ describe("jump to and end", () => {
   });
 
   it("journeys that jump to each other without waiting fail the step instead of overflowing the stack", async () => {
+    // The compiler refuses a certain cycle (J3026): this one looks conditional to it.
     const cycle = withSchema(`
       journey A { on Ping
         reentry always
-        jump to B }
+        if profile.email != "never" { jump to B } }
       journey B { on Stop
         reentry always
         jump to A }

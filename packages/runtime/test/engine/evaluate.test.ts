@@ -11,5 +11,7 @@ describe("round", () => {
     expect([call("round", 2.5), call("round", -2.5), call("round", 0.1 + 0.2, 1), call("round", 1234.5678, -2)]).toEqual([3, -3, 0.3, 1200]);
     expect([call("round", 1e-7, 2), call("round", 1e21, 2)]).toEqual([0, 1e21]);
     expect(Object.is(call("round", -0.4), 0)).toBe(true);
+    // Digits from the data that overflow the scaled number keep the number, never NaN.
+    expect([call("round", 1.5, 400), call("round", 1e300, 20), call("round", -1e300, 20), call("round", 5, -400)]).toEqual([1.5, 1e300, -1e300, 0]);
   });
 });
