@@ -359,6 +359,11 @@ describe("comments", () => {
     expect(decl(f, "EventDecl", 1).doc).toBe("documents F");
   });
 
+  it("`///` above a leading comma documents the item after the comma", () => {
+    const e = decl(parse("event E { sku: string\n/// Its group.\n, category: string }\n"), "EventDecl");
+    expect(e.fields.map((f) => f.doc)).toEqual([undefined, "Its group."]);
+  });
+
   it("do not change the AST", () => {
     const plain = parse("profile {\n  email: string\n}\n");
     const commented = parse("profile { /* a */\n  email: string // b\n}\n");

@@ -317,6 +317,11 @@ describe("doc comments", () => {
   it("trailing spaces are dropped, not a reason to refuse the file", async () => {
     expect(await format("/// The shopper.  \nprofile { email: string }\n")).toBe("/// The shopper.\nprofile { email: string }\n");
   });
+
+  it("one above a leading comma documents the field after it, and is printed above that field", async () => {
+    // The formatter refused this file: the parser attached the comment to nothing, the printed one to `category`.
+    expect(await format("event E { sku: string\n/// Its group.\n, category: string }\n")).toBe("event E {\n  sku: string\n  /// Its group.\n  category: string\n}\n");
+  });
 });
 
 describe("texts Prettier would change the meaning of", () => {

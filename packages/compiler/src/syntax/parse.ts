@@ -254,7 +254,7 @@ function collectComments(group: IToken[]): Comment[] {
   }));
 }
 
-/** Consecutive `///` lines document the token that follows them: keyed by that token's offset. */
+/** Consecutive `///` lines document the token that follows them (past a comma): keyed by that token's offset. */
 function docComments(group: IToken[], tokens: IToken[]): Map<number, string> {
   const docs = new Map<number, string>();
   let lines: string[] = [];
@@ -269,7 +269,8 @@ function docComments(group: IToken[], tokens: IToken[]): Map<number, string> {
     lines.push(c.image.slice(3).replace(/^ /, "").trimEnd());
     const next = group[i + 1];
     while (ti < tokens.length && tokens[ti]!.startOffset < c.startOffset) ti++;
-    const tok = tokens[ti];
+    // Leading-comma style (`/// why` above `, category: string`) documents the item after the comma.
+    const tok = tokens[ti]?.tokenType === t.Comma ? (tokens[ti + 1] ?? tokens[ti]) : tokens[ti];
     if (!tok) break;
     // More doc lines before the documented token: keep collecting.
     if (next && next.tokenType === t.DocComment && next.startOffset < tok.startOffset) continue;
