@@ -124,14 +124,15 @@ export function readCatalog(path: string, declared: unknown): CatalogItem[] {
   if (!declared) warn(`${path}: the project declares no \`catalog\`, so these items are not used`);
   const v = parseJson(path, read(path));
   if (!Array.isArray(v)) throw new UserError(`${path}: expected a JSON array of catalog items`);
-  // An item given twice is an upsert: the last one is used. Likely a mistake in a file: said.
+  // An item given twice is an upsert: the last one is used — the last *valid* one, since an
+  // invalid row is left out and leaves the key as it was. Likely a mistake in a file: said.
   const keyField = (declared as { key?: unknown } | undefined)?.key;
   if (typeof keyField === "string") {
     const keys = v.map((item: unknown) => {
       const key = isRecord(item) ? item[keyField] : undefined;
       return typeof key === "string" || typeof key === "number" ? String(key) : undefined;
     });
-    warnRepeated(path, keys, { noun: "key", items: "items", last: "item" });
+    warnRepeated(path, keys, { noun: "key", items: "items", last: "valid item" });
   }
   return v as CatalogItem[];
 }

@@ -128,7 +128,7 @@ describe("journey run with a catalog item that does not match the declaration", 
     writeFileSync(catalogPath, JSON.stringify(catalog));
     const r = journey(["run", project, "--json"]);
     expect(r.status).toBe(0);
-    expect(r.stderr).toContain(`warning: ${catalogPath}: a key is given more than once, \`${String(catalog[0]!["sku"])}\` (items[0], items[${catalog.length - 1}]): the last item of each is used`);
+    expect(r.stderr).toContain(`warning: ${catalogPath}: a key is given more than once, \`${String(catalog[0]!["sku"])}\` (items[0], items[${catalog.length - 1}]): the last valid item of each is used`);
   });
 });
 

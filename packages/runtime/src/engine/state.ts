@@ -123,6 +123,8 @@ export interface RecommendRequest {
   exclude: (string | unknown[])[];
   limit: number;
   timeZone: string;
+  /** An exclusion or the limit that could not be evaluated (it then excludes nothing / asks for nothing), with why. */
+  failed?: string[];
 }
 
 export type Effect = EffectBase &

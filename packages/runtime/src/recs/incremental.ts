@@ -850,7 +850,8 @@ export class IncrementalCatalogEngine implements CatalogEngine {
     }
     const seq = ++this.seq;
     const raw = signal.keys;
-    if (!raw.length) return;
+    // An empty cart empties the profile's cart (`inCart`); an empty view or purchase changes nothing.
+    if (!raw.length && signal.kind !== "cart") return;
     const at = signal.at;
     if (at > this.dataNow) this.advanceData(at);
     const b = this.bucket(at);
@@ -920,7 +921,7 @@ export class IncrementalCatalogEngine implements CatalogEngine {
           P.cartAt[p] = at;
           P.cartSeq[p] = seq;
         }
-        this.group(0, b, ++this.groupSeq, ids, 0, g);
+        if (g) this.group(0, b, ++this.groupSeq, ids, 0, g);
         break;
       case "purchase": {
         for (let i = n - 1; i >= 0; i--) touchRecent(P.purchases, p, ids[i]!, at, c.purchasedItems);

@@ -42,14 +42,29 @@ type RecommendStep = Omit<Extract<IRExperienceStep, { kind: "recommend" }>, "kin
 
 /** The request a `recommend` step makes, its arguments evaluated now; `where` will read `vars` (the step's bindings). */
 export function requestFor(s: RecommendStep, env: EvalEnv, vars: Record<string, unknown>): RecommendRequest {
+  // An exclusion or a limit that cannot be evaluated (`exclude [cart.items[0].sku]` on an
+  // empty cart) must not fail the journey either: the exclusion excludes nothing, the limit
+  // asks for nothing, and the reason is in the `recommend` effect's `failed`.
+  const failed: string[] = [];
+  const orElse = <T>(what: string, f: () => T, otherwise: T): T => {
+    try {
+      return f();
+    } catch (e) {
+      failed.push(`${what}: ${(e as Error).message}`);
+      return otherwise;
+    }
+  };
+  const exclude = s.exclude.map((x) => (typeof x === "string" ? x : orElse("exclude", () => evaluate(x, env) as unknown[], [])));
+  // A `limit` from the data below 1 asks for nothing (no algorithm is run): an empty list, as documented.
+  const limit = Math.max(0, orElse("limit", () => evaluate(s.limit, env) as number, 0));
   return {
     algorithm: orFailed(s.algorithm, env),
     ...(s.backup ? { backup: orFailed(s.backup, env) } : {}),
     ...(s.where ? { where: s.where, vars } : {}),
-    exclude: s.exclude.map((x) => (typeof x === "string" ? x : (evaluate(x, env) as unknown[]))),
-    // A `limit` from the data below 1 asks for nothing (no algorithm is run): an empty list, as documented.
-    limit: Math.max(0, evaluate(s.limit, env) as number),
+    exclude,
+    limit,
     timeZone: env.timeZone,
+    ...(failed.length ? { failed } : {}),
   };
 }
 
@@ -141,6 +156,7 @@ class Answer {
     private readonly deps: Pick<RecommendDeps, "catalog" | "now" | "profile" | "itemType">,
   ) {
     this.keyField = deps.catalog?.keyField ?? "key";
+    if (req.failed) this.result.errors.push(...req.failed);
     for (const x of req.exclude) {
       if (typeof x === "string") for (const k of deps.catalog?.profileKeys(profileId, EXCLUSION_SIGNAL[x]!, deps.now) ?? []) this.excluded.add(k);
       else for (const k of x) this.excluded.add(String(k));
@@ -180,8 +196,12 @@ class Answer {
     }
   }
 
+  /**
+   * A failure is named as its items would be (`provider:recs`, `popular (backup)`): with two
+   * providers, or a backup of the same algorithm, `failed` says which one it was.
+   */
   fail(algo: Algorithm, e: unknown): void {
-    this.result.errors.push(`${algo.name}: ${(e as Error).message}`);
+    this.result.errors.push(`${sourceOf(algo, this.req)}: ${(e as Error).message}`);
   }
 
   /** What `where` reads, made once: `item` changes from one item to the next. */

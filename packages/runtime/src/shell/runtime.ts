@@ -70,8 +70,11 @@ export interface RuntimeOptions {
   recommendDeadlineMs?: number;
   /** Every effect, in order, after it is durable: the timeline. */
   onEffect?: (effect: Effect) => void;
-  /** Where decisions go once durable (analytics); they stay in the outbox until this accepts them. */
-  decisions?: { record(decision: Effect & { type: "decision" }): Promise<void> };
+  /**
+   * Where decisions go once durable (analytics); they stay in the outbox until this accepts them
+   * (returns, or resolves). After a crash one may come again: `decision.key` is its `decisionId`.
+   */
+  decisions?: { record(decision: Effect & { type: "decision" }): void | Promise<void> };
 }
 
 export class InvalidInputError extends Error {
@@ -177,6 +180,10 @@ class JourneyRuntime implements Runtime {
   /** The first `start()`'s loading, shared by every later call (forgotten if it fails, so it can be retried). */
   private loading?: Promise<void>;
   private stopped = false;
+  /** How many times `stop()` was called: a `start()` still loading when one is called must not run afterwards. */
+  private stops = 0;
+  /** Decisions being made: `stop()` waits for them, so that what they record is committed before the store closes. */
+  private readonly deciding = new Set<Promise<unknown>>();
 
   constructor(private readonly options: RuntimeOptions) {
     const ir = loadIR(options.ir);
@@ -224,7 +231,11 @@ class JourneyRuntime implements Runtime {
       this.releaseStore();
       throw e;
     });
+    const stops = this.stops;
     await this.loading;
+    // A `stop()` called while this start was loading wins (a SIGTERM during start-up): the
+    // runtime stays stopped, its timer loop off and the store released, as `stop()` left them.
+    if (this.stops !== stops) return;
     // Also after `stop()`: the timers stayed stored, the loop picks them up again, and what
     // waits in the outbox (a delivery that failed) is carried out again, as by a new runtime.
     this.stopped = false;
@@ -306,11 +317,15 @@ class JourneyRuntime implements Runtime {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stops++;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
       this.looping = false;
     }
+    // Decisions in flight record what they decided when they finish (within their timeouts):
+    // wait for them, or the store may be closed before their record is committed.
+    await Promise.allSettled(this.deciding);
     await this.serial(() => this.commitSent());
     // Released once its last commit is done: the next runtime starts on a settled store.
     this.releaseStore();
@@ -339,7 +354,17 @@ class JourneyRuntime implements Runtime {
     return this.store.nextDue();
   }
 
-  async decide(request: DecideRequest): Promise<Decision[]> {
+  decide(request: DecideRequest): Promise<Decision[]> {
+    const deciding = this.decideNow(request);
+    this.deciding.add(deciding);
+    void deciding.then(
+      () => this.deciding.delete(deciding),
+      () => this.deciding.delete(deciding),
+    );
+    return deciding;
+  }
+
+  private async decideNow(request: DecideRequest): Promise<Decision[]> {
     await this.ready("decide");
     if (!request || !Array.isArray(request.surfaces) || !request.surfaces.every(isString)) {
       throw new InvalidInputError("invalid decide request: surfaces must be a list of surface URIs", [{ path: "surfaces", message: "must be a list of strings" }]);
@@ -352,8 +377,9 @@ class JourneyRuntime implements Runtime {
     if (context !== undefined && (context === null || typeof context !== "object" || Array.isArray(context))) {
       throw new InvalidInputError("invalid decide request: context must be an object of the fields the experiences declare", [{ path: "context", message: "must be an object" }]);
     }
-    if (request.now !== undefined && !(typeof request.now === "number" && Number.isFinite(request.now))) {
-      throw new InvalidInputError("invalid decide request: now must be a time in milliseconds since 1970 (Date.parse(\"2026-03-02T10:00:00Z\"))", [{ path: "now", message: "must be a finite number of milliseconds" }]);
+    // An instant a Date can hold, as for `advanceTo`: the decision records it, and a sink writes it as a date.
+    if (request.now !== undefined && !(typeof request.now === "number" && !Number.isNaN(new Date(request.now).getTime()))) {
+      throw new InvalidInputError("invalid decide request: now must be a time in milliseconds since 1970 (Date.parse(\"2026-03-02T10:00:00Z\"))", [{ path: "now", message: "must be a number of milliseconds a date can hold (±8.64e15)" }]);
     }
     const state = await this.store.viewProfile(request.profileId);
     // An unknown profile gets the default path: its fields are absent (null).
@@ -581,7 +607,9 @@ class JourneyRuntime implements Runtime {
       // Stamped no later than now: an event dated ahead of the clock (a producer's clock off,
       // a typo of a year) counts now, rather than move the engine's time ahead and have the
       // store forget every signal before it.
-      if (keys.length) out.push({ profileId: ev.profileId, kind: s.signal as SignalKind, keys, at: Math.min(Date.parse(ev.time), this.clock.now()), eventId: ev.id });
+      // A cart event without keys is a signal too: the cart is now empty, so `exclude inCart`
+      // must stop excluding the previous cart's items. An empty view or purchase says nothing.
+      if (keys.length || s.signal === "cart") out.push({ profileId: ev.profileId, kind: s.signal as SignalKind, keys, at: Math.min(Date.parse(ev.time), this.clock.now()), eventId: ev.id });
     }
     return out;
   }

@@ -74,6 +74,12 @@ describe("recommend", () => {
     expect(subjectOf(timeline, "NotInCart")).toEqual(["A D"]);
   });
 
+  it("`exclude inCart` after the cart was emptied excludes nothing: the latest cart is empty", async () => {
+    // A cart event without items is still the profile's latest cart (it records an empty cart signal).
+    const { timeline } = await run([cart("p1", T0 + 10 * MIN, "before", "B"), cart("p1", T0 + 11 * MIN, "mine2")]);
+    expect(subjectOf(timeline, "NotInCart")).toEqual(["A B D"]);
+  });
+
   it("recentlyViewed: this profile's views, newest first, without duplicates", async () => {
     const { timeline } = await run([view("p1", T0 + 10 * MIN, "X1"), view("p1", T0 + 11 * MIN, "X2"), view("p2", T0 + 12 * MIN, "A"), view("p1", T0 + 13 * MIN, "X1"), view("p1", T0 + 14 * MIN, "X3"), ev("Ping", "p1", T0 + 20 * MIN, { n: 1 })]);
     expect(subjectOf(timeline, "Recent")).toEqual(["X3 X1 X2"]);
@@ -171,7 +177,25 @@ describe("a failed recommendation algorithm", () => {
     const catalog = [line("A"), line("B")].map((l) => ({ ...l, inStock: true }));
     const { timeline } = await sim({ ir: withProvider, catalog, providers, profiles: [{ id: "p1" }, { id: "p2" }], events: [ev("View", "p2", T0 - MIN, { sku: "B", category: "hats" }), ev("Ping", "p1", T0, { n: 1 })] });
     const [rec] = ofType(timeline, "recommend");
-    expect(rec!.failed).toEqual(["provider: 503 from the recommender"]);
+    expect(rec!.failed).toEqual(["provider:personal: 503 from the recommender"]);
     expect(rec!.items).toEqual([{ key: "B", source: "popular" }]);
+  });
+
+  it("an exclusion or a limit that cannot be evaluated does not fail the journey: it is named in `failed`", async () => {
+    const ir = irOf(`${SCHEMA}${PRODUCT_CATALOG}
+      journey R {
+        on Ping as p
+        recommend picks = popular(by: views) exclude [["A"][p.n]] limit 2
+        recommend none = popular(by: views) limit [1][p.n]
+        send email { subject "{{#each picks as |x|}}{{x.sku}} {{/each}}" text "{{length none}}" } to profile.email
+      }
+    `);
+    const catalog = [line("A"), line("B")].map((l) => ({ ...l, inStock: true }));
+    const views = [ev("View", "p2", T0 - 2 * MIN, { sku: "A", category: "hats" }), ev("View", "p2", T0 - MIN, { sku: "B", category: "hats" })];
+    const { timeline } = await sim({ ir, catalog, profiles: [{ id: "p1" }, { id: "p2" }], events: [...views, ev("Ping", "p1", T0, { n: 3 })] });
+    // The exclusion excludes nothing (A stays); the limit asks for nothing (an empty list).
+    expect(ofType(timeline, "send").map((x) => [String(x.content["subject"]).trim(), x.content["text"]])).toEqual([["A B", "0"]]);
+    expect(ofType(timeline, "recommend").map((r) => r.failed)).toEqual([["exclude: index 3 is out of range of a list of 1"], ["limit: index 3 is out of range of a list of 1"]]);
+    expect(ofType(timeline, "ended")[0]!.reason).toBe("end");
   });
 });

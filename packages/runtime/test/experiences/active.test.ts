@@ -109,7 +109,8 @@ describe("instants are exact, whatever the time zone", () => {
     expect(await at("2026-06-10T09:59:59.999Z", profile)).toBe("Shipping");
     expect(await at("2026-06-10T10:00:00.000Z", profile)).toBe("Flash");
     expect(await at("2026-06-10T11:59:59.999Z", profile)).toBe("Flash");
-    expect(await at("2026-06-10T12:00:01.000Z", profile)).toBe("Shipping");
+    // A `to` instant ends the period: at it exactly, the period is over (one may start there).
+    expect(await at("2026-06-10T12:00:00.000Z", profile)).toBe("Shipping");
   });
 });
 

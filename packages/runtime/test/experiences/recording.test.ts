@@ -208,7 +208,9 @@ describe("context", () => {
 describe("requests and data the project does not define", () => {
   it("`now` that is not a number of milliseconds is refused, with its path", async () => {
     const h = await runtimeOf(ir);
-    for (const now of ["2026-12-05T00:00:00Z", Number.NaN, Infinity, { valueOf: () => 1 }]) {
+    // Past what a Date holds too: the decision records its time, and a sink that writes it as a
+    // date (`new Date(d.at).toISOString()`) would throw for it, keeping it in the outbox for ever.
+    for (const now of ["2026-12-05T00:00:00Z", Number.NaN, Infinity, { valueOf: () => 1 }, 1e20, -8.64e15 - 1]) {
       await expect(h.rt.decide({ surfaces: [HERO], profileId: "p", now } as never)).rejects.toMatchObject({ name: "InvalidInputError", errors: [{ path: "now" }] });
     }
     expect(variantOf(await h.one(HERO, "p", { now: T0 + 1000 }))).toBe("Sunny");

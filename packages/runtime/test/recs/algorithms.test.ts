@@ -116,6 +116,14 @@ describe.each(ENGINES)("%s", (_, make) => {
       const e = loaded(make);
       expect([...e.profileKeys("q2", "purchase", NOW + 31 * DAY)]).toEqual([]);
     });
+
+    it("an emptied cart is the latest cart: nothing is in it, and it pairs nothing", () => {
+      const e = loaded(make);
+      const before = e.rank(req("cartBased", NOW, [["S2"]]));
+      e.recordSignal(sig("q3", "cart", NOW - MIN));
+      expect([...e.profileKeys("q3", "cart", NOW)]).toEqual([]);
+      expect(e.rank(req("cartBased", NOW, [["S2"]]))).toEqual(before);
+    });
   });
 
   describe("recommend()", () => {

@@ -87,6 +87,9 @@ describe("recommend: filters far down the list, arguments that fail, providers' 
     const backupFills = await resolve(request({ algorithm: failed, backup: algo("popular"), limit: 2 }));
     expect(backupFills.items).toHaveLength(2);
     expect(backupFills.errors).toEqual(["popular: its arguments could not be evaluated: index 0 is out of range of a list of 0"]);
+    // A backup of the same algorithm that fails is named as the backup: `failed` says which one it was.
+    const backupFailed = await resolve(request({ algorithm: algo("popular", [], { category: "none" }), backup: failed, limit: 2 }));
+    expect(backupFailed.errors).toEqual(["popular (backup): its arguments could not be evaluated: index 0 is out of range of a list of 0"]);
   });
 
   it("a backup that is the same algorithm as the primary says so in its items' source", async () => {
@@ -110,7 +113,7 @@ describe("recommend: filters far down the list, arguments that fail, providers' 
     expect((await resolve(request({ algorithm: algo("provider", ["wrapped"]) }), "p1", { wrapped })).items).toEqual([best]);
     const keyless: RecommendationProvider = { recommend: async () => [best, { name: "no key" }] };
     const bad = await resolve(request({ algorithm: algo("provider", ["keyless"]), backup: algo("popular"), limit: 1 }), "p1", { keyless });
-    expect(bad.errors).toEqual(["provider: answer[1].sku: expected a catalog key (a string), found nothing"]);
+    expect(bad.errors).toEqual(["provider:keyless: answer[1].sku: expected a catalog key (a string), found nothing"]);
     expect(bad.sources).toEqual([{ key: "BEST", source: "popular" }]);
   });
 });
@@ -151,9 +154,9 @@ describe("recommend: backup", () => {
       { key: "BEST", source: "popular" },
       { key: "H1", source: "popular" },
     ]);
-    expect(r.errors).toEqual(["provider: HTTP 503"]);
+    expect(r.errors).toEqual(["provider:recs: HTTP 503"]);
     const unknown = await resolve(request({ algorithm: algo("provider", ["nope"]), backup: algo("popular"), limit: 1 }));
-    expect(unknown.errors).toEqual(["provider: no provider `nope` is registered"]);
+    expect(unknown.errors).toEqual(["provider:nope: no provider `nope` is registered"]);
     expect(skus(unknown.items)).toEqual(["BEST"]);
   });
 
@@ -169,7 +172,7 @@ describe("recommend: backup", () => {
     const started = Date.now();
     const r = await resolve(request({ algorithm: algo("provider", ["slow"]), backup: algo("popular"), limit: 2 }), "p1", { slow }, 50);
     expect(Date.now() - started).toBeLessThan(900);
-    expect(r.errors).toEqual(["provider: no answer within 50 ms"]);
+    expect(r.errors).toEqual(["provider:slow: no answer within 50 ms"]);
     expect(aborted).toBe(true);
     expect(r.sources.map((s) => s.source)).toEqual(["popular", "popular"]);
   });

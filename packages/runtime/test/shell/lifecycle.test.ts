@@ -57,6 +57,63 @@ describe("the runtime's lifecycle", () => {
     await rt.stop();
     expect(channel.messages.map((m) => m.content["subject"])).toEqual(["c1", "later c1"]);
   });
+
+  it("stop() while start() is still loading wins: no timer loop after it, and the store is free", async () => {
+    // A SIGTERM during start-up: the start that finishes after the stop must not bring the
+    // runtime back (its loop would keep the process alive, on a store released to others).
+    const store = new MemoryStore();
+    let nextDueReads = 0;
+    const counting = new Proxy(store, { get: (s, k) => (k === "nextDue" ? () => (nextDueReads++, s.nextDue()) : Reflect.get(s, k, s)) });
+    const rt = createRuntime({ ir, store: counting, clock: new SystemClock() });
+    const starting = rt.start();
+    await rt.stop();
+    await starting;
+    await sleep(50);
+    expect(nextDueReads).toBe(0);
+    const next = createRuntime({ ir, store: counting, clock: new VirtualClock(T0) });
+    await next.start();
+    // And a start() after the stop starts it again.
+    await next.stop();
+    await rt.start();
+    await sleep(50);
+    expect(nextDueReads).toBeGreaterThan(0);
+    await rt.stop();
+  });
+});
+
+describe("stop() with decisions in flight", () => {
+  it("waits for them: what they decided is committed before stop() resolves (the store is closed after it)", async () => {
+    const xir = withSchema(`
+      type Conditions { tempC: number }
+      action Weather(city: string) -> Conditions { get "https://weather.example.com/{{city}}" }
+      experience Hero {
+        surface "web://s/#hero"
+        format text
+        timeout 1s
+        call Weather("Oslo") as w
+        variant Warm when w.tempC > 10 { content "warm" }
+        variant D { content "d" }
+      }
+    `);
+    const path = join(tmpdir(), `journey-stop-deciding-${process.pid}-${Date.now()}.db`);
+    const recorded: string[] = [];
+    const slow = { execute: async () => (await sleep(40), { tempC: 20 }) };
+    let store = new SqliteStore(path);
+    let rt = createRuntime({ ir: xir, store, clock: new VirtualClock(T0), actions: slow, decisions: { record: (d) => void recorded.push(d.variant) } });
+    await rt.start();
+    const deciding = rt.decide({ surfaces: ["web://s/#hero"], profileId: "p1" });
+    await rt.stop();
+    await store.close();
+    expect((await deciding)[0]).toMatchObject({ variant: "Warm" });
+    expect(recorded).toEqual(["Warm"]);
+    // Committed as delivered: a restart does not hand it to the sink again.
+    store = new SqliteStore(path);
+    rt = createRuntime({ ir: xir, store, clock: new VirtualClock(T0), decisions: { record: (d) => void recorded.push(d.variant) } });
+    await rt.start();
+    await rt.stop();
+    await store.close();
+    expect(recorded).toEqual(["Warm"]);
+  });
 });
 
 describe("callbacks that fail", () => {
