@@ -147,6 +147,9 @@ export type Effect = EffectBase &
     | { type: "error"; message: string; location?: { file: string; line: number; column: number } }
   );
 
+/** A decision as the decisions sink receives it (`decision.key` is the `decisionId` callers got). */
+export type DecisionRecord = Extract<Effect, { type: "decision" }>;
+
 /** Effects the shell must carry out (the others are records for the timeline and the outbox). */
 export const DISPATCHED: ReadonlySet<Effect["type"]> = new Set(["send", "callRequest", "recommendRequest", "decision"]);
 

@@ -12,7 +12,7 @@ import { isValidLocale, isValidTimeZone, parseTemplate, rootNames, type Compiled
 import { evaluate, pathRoots, type EvalEnv } from "../engine/evaluate.js";
 import type { Program } from "../engine/program.js";
 import { splitBucket } from "../engine/split.js";
-import type { Effect } from "../engine/state.js";
+import type { DecisionRecord, Effect } from "../engine/state.js";
 import { parseInstant } from "../engine/time.js";
 import { declaredOnly, validate, withDefaults } from "../engine/validate.js";
 import { isLocal, recommendLocally, requestFor, resolveRecommendation, type Recommendation, type RecommendDeps } from "../recs/resolve.js";
@@ -299,7 +299,7 @@ function choose(r: PerRequest, x: IRExperience, surface: string, l: Loaded): Dec
       const text = content.render(l.vars, { timeZone: r.timeZone, locale: r.locale });
       if (content.parse) JSON.parse(text); // invalid JSON skips the variant (caught below)
       const decisionId = randomUUID();
-      const record = { at: now, profileId: r.profileId, journey: x.id, key: decisionId, type: "decision", surface, experience: x.id, variant: v.name, version: x.version } as Effect & { type: "decision" };
+      const record = { at: now, profileId: r.profileId, journey: x.id, key: decisionId, type: "decision", surface, experience: x.id, variant: v.name, version: x.version } as DecisionRecord;
       if (arm) record.arm = arm;
       r.recorded.push(record);
       decision = { surface, content: text, format: x.format, experience: x.id, variant: v.name, ...(arm ? { arm } : {}), version: x.version, decisionId };

@@ -10,7 +10,7 @@ import type { ChannelAdapter } from "../channels/adapter.js";
 import { MemoryChannel } from "../channels/adapter.js";
 import { SystemClock, VirtualClock, type Clock } from "../clock.js";
 import { Program, type DeployedJourney } from "../engine/program.js";
-import { newProfileState, nextDue, type CallRequest, type Effect, type EventEnvelope, type ProfileState } from "../engine/state.js";
+import { newProfileState, nextDue, type CallRequest, type DecisionRecord, type Effect, type EventEnvelope, type ProfileState } from "../engine/state.js";
 import { step, type Input } from "../engine/step.js";
 import { copyData, emptyRecord, INSTANT_MESSAGE, isInstant, validate, validateProfile, withDefaults, type ValidationError } from "../engine/validate.js";
 import { loadIR } from "../ir/load.js";
@@ -74,7 +74,7 @@ export interface RuntimeOptions {
    * Where decisions go once durable (analytics); they stay in the outbox until this accepts them
    * (returns, or resolves). After a crash one may come again: `decision.key` is its `decisionId`.
    */
-  decisions?: { record(decision: Effect & { type: "decision" }): void | Promise<void> };
+  decisions?: { record(decision: DecisionRecord): void | Promise<void> };
 }
 
 export class InvalidInputError extends Error {
