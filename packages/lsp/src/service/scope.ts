@@ -43,8 +43,14 @@ export function namesAt(doc: Doc, offset: number, opts: ScopeOptions = {}): Scop
   };
   const d = doc.declarationAt(offset);
   const remembered = (name: string) => (d ? doc.project.bindingMemory.get(`${declarationKey(d)}\u0000${name}`) : undefined);
+  // In a declaration the checker skipped (a syntax error while typing), the type the text
+  // says (read by `textNames` first) beats knowing nothing.
+  const written = (name: string) => {
+    const t = out.get(name)?.type;
+    return t && t.kind !== "unknown" ? t : undefined;
+  };
   const local = (id: A.Ident, kind: BindingKind, fallback: Type = T.unknown) =>
-    add({ name: id.name, kind, type: definedType(a, doc.path, id.span.start) ?? remembered(id.name) ?? fallback, target: { path: doc.path, span: id.span } });
+    add({ name: id.name, kind, type: definedType(a, doc.path, id.span.start) ?? remembered(id.name) ?? written(id.name) ?? fallback, target: { path: doc.path, span: id.span } });
   const profile = () => {
     const p = a.symbols?.profile;
     add({ name: "profile", kind: "profile", type: ctx?.profile ?? T.unknown, target: p ? { path: p.file, span: p.decl.keywordSpan } : undefined });
@@ -128,6 +134,9 @@ export function namesAt(doc: Doc, offset: number, opts: ScopeOptions = {}): Scop
     runtime,
     remembered,
     broken: !d || d.recovered === true,
+    typeOf: (n) => out.get(n)?.type,
+    returnType: (action) => writtenType(a.symbols?.actions.get(action)?.decl.returns, named),
+    catalog: () => ctx?.catalog?.type ?? T.unknown,
   });
   if (!d) return [...out.values()];
   switch (d.kind) {
@@ -184,6 +193,12 @@ interface TextScope {
   remembered(name: string): Type | undefined;
   /** The declaration around the position did not parse (or is not there): read its bindings from the text. */
   broken: boolean;
+  /** The type of a name already in scope. */
+  typeOf(name: string): Type | undefined;
+  /** The return type an action declares. */
+  returnType(action: string): Type;
+  /** The catalog's item type. */
+  catalog(): Type;
 }
 
 const IDENT = "[A-Za-z_][A-Za-z0-9_]*";
@@ -238,10 +253,20 @@ function textNames(doc: Doc, offset: number, s: TextScope): void {
     }
     if (s.broken) {
       // Bindings of the steps before, as written (their types as last checked).
-      const re = new RegExp(`\\b(?:let|recommend) (${IDENT}) ?=|\\bcall ${IDENT}\\([^)]*\\) as (${IDENT})`, "g");
+      // Never checked (a declaration being typed has no last check to remember): what the
+      // text says, so `w.` after `call Weather(…) as w` offers the action's fields.
+      const re = new RegExp(`\\b(let|recommend) (${IDENT}) ?= ?([A-Za-z_][\\w.]*)?|\\bcall (${IDENT})\\([^)]*\\) as (${IDENT})`, "g");
       for (const m of body.replace(/\s+/g, " ").matchAll(re)) {
-        const name = (m[1] ?? m[2])!;
-        if (!s.has(name)) s.add({ name, kind: m[1] ? "let" : "call", type: s.remembered(name) ?? T.unknown });
+        const name = (m[2] ?? m[5])!;
+        if (s.has(name)) continue;
+        const guess = (): Type => {
+          if (m[5]) return s.returnType(m[4]!);
+          if (m[1] === "recommend") return T.list(s.catalog());
+          const [root, ...fields] = (m[3] ?? "").split(".");
+          const t = root ? s.typeOf(root) : undefined;
+          return t && fields.every((f) => f) ? walkPath(t, fields.map((f) => ({ name: f }))) : T.unknown;
+        };
+        s.add({ name, kind: m[5] ? "call" : m[1] === "let" ? "let" : "recommend", type: s.remembered(name) ?? guess() });
       }
     }
   }

@@ -208,6 +208,13 @@ describe("fields after a dot", () => {
     expect(typed("  let first = cart.items[0]\n  if first.qty > 1 { end }", "  let first = cart.items[0]\n  if first.<|>")).toEqual(["sku", "name", "price", "qty", "category"]);
   });
 
+  /** A journey typed from scratch has never parsed, so nothing is remembered: the text says the type. */
+  it("after an action result, a `let` path and a recommendation in a journey that never parsed", () => {
+    expect(labels(journey('  call Weather("x") as w\n  if w.<|>'))).toEqual(["tempC", "condition"]);
+    expect(labels(journey("  let c = profile.consent\n  if c.<|>"))).toEqual(["email", "sms"]);
+    expect(labels(journey("  recommend recs = popular() limit 3\n  if recs.<|>"))).toContain("sku");
+  });
+
   it("after an action result in a journey that parses", () => {
     expect(labels(journey('  call Weather("x") as w\n  if w.t<|> == 1 { end }'))).toEqual(["tempC", "condition"]);
   });
