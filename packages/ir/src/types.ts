@@ -16,7 +16,8 @@ export type IRExpr =
   | { get: [IRExpr, string] }
   | { index: [IRExpr, IRExpr] }
   | { call: string; args: IRExpr[] }
-  | { op: string; args: IRExpr[] }
+  /** `as: "text"`: a comparison of strings, compared as they are (never read as date-times). */
+  | { op: string; args: IRExpr[]; as?: "text" }
   | { list: IRExpr[] }
   | { record: Record<string, IRExpr> };
 

@@ -32,7 +32,7 @@ export function emitExpr(e: A.Expr): IRExpr {
     case "Unary":
       return { op: e.op === "-" ? "neg" : "not", args: [emitExpr(e.operand)] };
     case "Binary":
-      return { op: e.op, args: [emitExpr(e.left), emitExpr(e.right)] };
+      return { op: e.op, args: [emitExpr(e.left), emitExpr(e.right)], ...(e.asText ? { as: "text" as const } : {}) };
     case "List":
       return { list: e.items.map(emitExpr) };
     case "Record":

@@ -285,6 +285,8 @@ function callType(ctx: CheckContext, e: A.CallExpr, scope: Scope, opts: ExprOpti
 }
 
 function binaryType(ctx: CheckContext, e: A.BinaryExpr, scope: Scope, opts: ExprOptions): Type {
+  // Set again at every check: an editor re-checks the same tree after other files changed.
+  e.asText = undefined;
   if (e.op === "and" || e.op === "or") {
     const l = requireValue(ctx, e.left, typeOf(ctx, e.left, scope, opts), scope);
     expectBool(ctx, e.left, l);
@@ -314,6 +316,7 @@ function binaryType(ctx: CheckContext, e: A.BinaryExpr, scope: Scope, opts: Expr
     if (l.kind === "unknown" || r.kind === "unknown") return T.bool;
     const [ln, rn] = [nonNull(l), nonNull(r)];
     if (l.kind === "null" || r.kind === "null") return T.bool;
+    if (isStringLike(ln) && isStringLike(rn)) e.asText = true;
     // A literal outside a union of literals is a typo (`tier == "platnum"`): never true.
     const [lit, other, litExpr] = rn.kind === "literal" ? [rn, ln, e.right] : [ln, rn, e.left];
     if (lit.kind === "literal" && (other.kind === "union" || other.kind === "literal") && !isAssignable(lit, other)) {
@@ -337,10 +340,12 @@ function binaryType(ctx: CheckContext, e: A.BinaryExpr, scope: Scope, opts: Expr
     case "<=":
     case ">":
     case ">=":
-      if ((isNumeric(l) && isNumeric(r)) || (l.kind === r.kind && (l.kind === "datetime" || l.kind === "duration")) || (isStringLike(l) && isStringLike(r))) return T.bool;
+      if (isStringLike(l) && isStringLike(r)) e.asText = true;
+      if ((isNumeric(l) && isNumeric(r)) || (l.kind === r.kind && (l.kind === "datetime" || l.kind === "duration")) || e.asText) return T.bool;
       fail();
       return T.bool;
     case "in":
+      if (r.kind === "list" && isStringLike(nonNull(l)) && isStringLike(nonNull(r.element))) e.asText = true;
       if (r.kind === "list" && comparable(widen(l), widen(r.element))) return T.bool;
       fail();
       return T.bool;

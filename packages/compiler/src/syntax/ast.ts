@@ -171,6 +171,11 @@ export interface BinaryExpr {
   left: Expr;
   right: Expr;
   span: Span;
+  /**
+   * Set by the checker for a comparison (`==`, `<`, `in`, …) of text: the runtime compares the
+   * strings as they are, never as the instants a date-shaped string could be read as.
+   */
+  asText?: boolean;
 }
 export interface ListExpr {
   kind: "List";

@@ -140,3 +140,28 @@ describe("emitter regressions", () => {
     expect(r.diagnostics.map((d) => d.code)).toEqual(["J2010"]);
   });
 });
+
+// The runtime told date-times from strings by their shape: `profile.code == "2026-01-01"`
+// held for a code "2026-01-01T00:00:00Z". Comparisons the checker typed as text say so.
+describe("comparisons of text", () => {
+  test("are marked `as: \"text\"`; those of date-times, numbers and unknown types are not", () => {
+    const r = ir(`
+journey J {
+  on Ping as p
+  if profile.phone == "2026-01-01" and profile.email < "b" and profile.email in ["x", "y"] { end }
+  if now() < 2026-01-01 { end }
+  if p.n != 1 { end }
+}`);
+    const ops: { op: string; as?: string }[] = [];
+    const visit = (x: unknown): void => {
+      if (x && typeof x === "object") {
+        if ("op" in x) ops.push(x as { op: string; as?: string });
+        Object.values(x).forEach(visit);
+      }
+    };
+    visit(r.journeys.J!.nodes);
+    const marked = (o: string) => ops.filter((x) => x.op === o).map((x) => x.as ?? "-").sort();
+    expect([marked("=="), marked("<"), marked("in"), marked("!=")]).toEqual([["text"], ["-", "text"], ["text"], ["-"]]);
+    expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
+  });
+});

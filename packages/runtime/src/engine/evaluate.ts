@@ -164,7 +164,42 @@ function compile(e: IRExpr): Compiled {
         env,
       );
   }
-  return operator(e.op, e.args.map(compile));
+  return e.as === "text" ? textComparison(e.op, e.args.map(compile)) : operator(e.op, e.args.map(compile));
+}
+
+/**
+ * A comparison the compiler typed as one of strings: compared as they are. Only values it
+ * did not type (an IR from before `as`) are told apart by their shape, where a string that
+ * looks like a date (`"2026-01-01"`) equals the instant `"2026-01-01T00:00:00Z"`.
+ */
+function textComparison(op: string, args: Compiled[]): Compiled {
+  const [a, b] = args as [Compiled, Compiled];
+  const order = (env: EvalEnv): number => {
+    const l = a(env);
+    const r = b(env);
+    if (typeof l !== "string" || typeof r !== "string") return num(l) - num(r); // null: the checker's J2002
+    return l < r ? -1 : l > r ? 1 : 0;
+  };
+  switch (op) {
+    case "==":
+      return (env) => a(env) === b(env);
+    case "!=":
+      return (env) => a(env) !== b(env);
+    case "<":
+      return (env) => order(env) < 0;
+    case "<=":
+      return (env) => order(env) <= 0;
+    case ">":
+      return (env) => order(env) > 0;
+    case ">=":
+      return (env) => order(env) >= 0;
+    case "in":
+      return (env) => {
+        const r = b(env);
+        return Array.isArray(r) && r.includes(a(env));
+      };
+  }
+  return operator(op, args);
 }
 
 function operator(op: string, args: Compiled[]): Compiled {

@@ -15,3 +15,18 @@ describe("round", () => {
     expect([call("round", 1.5, 400), call("round", 1e300, 20), call("round", -1e300, 20), call("round", 5, -400)]).toEqual([1.5, 1e300, -1e300, 0]);
   });
 });
+
+describe("comparisons of text (`as: \"text\"`, set by the compiler for strings)", () => {
+  const env = { vars: { code: "2026-01-01", at: "2026-01-01T00:00:00Z" }, now: 0, timeZone: "UTC" };
+  const op = (o: string, text: boolean, r: unknown = { path: ["at"] }) => evaluate({ op: o, args: [{ path: ["code"] }, r as never], ...(text ? { as: "text" as const } : {}) }, env);
+
+  it("compares strings as they are, never as the instants a date-shaped string could be", () => {
+    expect([op("==", true), op("!=", true), op("<", true), op(">=", true)]).toEqual([false, true, true, false]);
+    expect(op("in", true, { list: [{ lit: "2026-01-01T00:00:00.000Z" }] })).toBe(false);
+    expect(op("in", true, { list: [{ lit: "2026-01-01" }] })).toBe(true);
+  });
+
+  it("without it (date-times, or an IR from before it), date-shaped strings are instants", () => {
+    expect([op("==", false), op("<", false)]).toEqual([true, false]);
+  });
+});
