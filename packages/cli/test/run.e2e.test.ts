@@ -251,6 +251,14 @@ describe("journey run with bad or unusual data files: the file, line and field; 
     refused(journey(["decide", join(samples, "home-experience"), "--surface", "web://shop.example.com/#hero", "--profile", "p1", "--at", "2026-11-30T23:30"]), "--at 2026-11-30T23:30: expected an ISO time with a zone, such as 2026-03-02T10:00:00Z");
   });
 
+  it("--until before the first event runs nothing, and says so on stderr", () => {
+    // A date alone is midnight UTC: easily before events of that same day.
+    const r = journey(["run", join(samples, "abandoned-cart"), "--until", "2026-02-20", "--json"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("warning: --until 2026-02-20 is before the first event (2026-02-20T17:05:00Z): nothing runs\n");
+  });
+
   it("a day that is not in its month is refused, not rolled over into the next month", () => {
     refused(journey(["run", join(samples, "abandoned-cart"), "--until", "2026-02-30"]), "--until 2026-02-30: expected an ISO time with a zone, such as 2026-03-02T10:00:00Z or +<duration> such as +7d");
     refused(journey(["decide", join(samples, "home-experience"), "--surface", "web://shop.example.com/#hero", "--profile", "p1", "--at", "2026-04-31T10:00:00Z"]), "--at 2026-04-31T10:00:00Z: expected an ISO time with a zone, such as 2026-03-02T10:00:00Z");
@@ -370,5 +378,37 @@ test "a year of mornings" {
     expect(full.status).toBe(1);
     expect(full.stdout).not.toContain("--full-trace prints them");
     expect(full.stdout.split("\n").length).toBeGreaterThan(300);
+  });
+});
+
+describe("journey test and a journey that fails at run time", () => {
+  it("a crash is not a pass: exit 1, the error and its step, at the test's name", () => {
+    const project = join(tmp(), "crash");
+    mkdirSync(project, { recursive: true });
+    writeFileSync(
+      join(project, "crash.journey"),
+      `profile { email: string }
+event Signup { plan: string }
+action Score(plan: string) -> { score: int } { get "https://score.example.com/{{plan}}" }
+journey Onboard {
+  on Signup as s
+  call Score(s.plan) as r
+  send email { subject "Score {{r.score}}" text "x" } to profile.email
+}
+test "no email for free plans" {
+  profile "p1" { email: "a@example.com" }
+  at 0m "p1" Signup { plan: "free" }
+  expect no send email
+}
+`,
+    );
+    // No action-responses.json: the call fails at once, and it has no \`on error\`.
+    const r = journey(["test", project]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      "crash.journey:9:1: expected no run-time error (write `expect ended Onboard reason error` if it is intended): Onboard of \"p1\" ended with an error at +0m: call `Score` failed: no canned response for action `Score` (",
+    );
+    expect(r.stdout).toMatch(/crash\.journey:6:3\)\n/);
+    expect(r.stdout).toContain("1 test: 0 passed, 1 failed");
   });
 });

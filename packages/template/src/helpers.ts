@@ -7,7 +7,7 @@
 import { T, nonNull, type Type } from "./types.js";
 import { TemplateRenderError } from "./errors.js";
 import { toJson, toText, truthy } from "./values.js";
-import { parseInstant, wallClockFormatter } from "./zones.js";
+import { isCalendarDate, offsetAt, parseInstant } from "./zones.js";
 
 export interface HelperParam {
   name: string;
@@ -192,11 +192,21 @@ function toDate(v: unknown, timeZone: string): Date | undefined {
   if (v instanceof Date) d = v;
   else if (typeof v === "number") d = new Date(v);
   else if (typeof v === "string") {
-    // A form `parseInstant` does not know (`Mon, 02 Mar 2026 10:00:00 GMT`) as `Date` reads it.
-    try {
-      d = new Date(parseInstant(v, timeZone));
-    } catch {
-      d = new Date(v);
+    // `parseInstant` for ISO texts only: it completes anything with a "Z", and `Date` reads
+    // "12Z" as 2001-12-01. A day that is not in the calendar (February 30) is no date.
+    if (/^\d{4}-\d{2}-\d{2}/.test(v)) {
+      if (!isCalendarDate(v)) return undefined;
+      try {
+        d = new Date(parseInstant(v, timeZone));
+      } catch {
+        return undefined;
+      }
+    } else {
+      // A form `parseInstant` does not know (`Mon, 02 Mar 2026 10:00:00 GMT`) as `Date` reads
+      // it, but only with a year and a zone of its own: without a zone `Date` reads the text in
+      // the zone of the machine rendering, and it reads almost anything ("12" is Dec 1, 2001).
+      // Such a text is no date: it renders empty, as expressions would refuse it.
+      if (/\d{4}/.test(v) && /(?:GMT|UTC|Z|[+-]\d{2}:?\d{2})\s*$/i.test(v)) d = new Date(v);
     }
   }
   return d && !Number.isNaN(d.getTime()) ? d : undefined;
@@ -206,11 +216,13 @@ function toDate(v: unknown, timeZone: string): Date | undefined {
 // comparing two strings is cheaper than building a cache key.
 let lastCurrency: { locale: string; code: string; f: Intl.NumberFormat } | undefined;
 
-export function formatCurrency(ctx: HelperContext, amount: unknown, code: unknown): string {
+export function formatCurrency(ctx: HelperContext, amount: unknown, given: unknown): string {
   const n = toNumber(amount);
   if (n === undefined) return "";
+  // A code from the data is trimmed: " EUR" (a padded column) is EUR, not "10.00  EUR".
+  const code = typeof given === "string" ? given.trim() : "";
   // A code from the data that is missing or blank: the amount alone, rather than no price at all.
-  if (typeof code !== "string" || code.trim() === "") return formatNumber(ctx, n, 2);
+  if (code === "") return formatNumber(ctx, n, 2);
   const last = lastCurrency;
   if (last !== undefined && last.locale === ctx.locale && last.code === code) return last.f.format(n);
   let f: Intl.NumberFormat;
@@ -300,17 +312,30 @@ function unitFormatter(ctx: HelperContext, unit: string): Intl.NumberFormat {
   return cached(`u\u0000${ctx.locale}\u0000${unit}`, () => new Intl.NumberFormat(ctx.locale, { style: "unit", unit, unitDisplay: "long" }));
 }
 
-/** ISO 8601 with the offset of the render's time zone (`2026-12-01T10:00:00+01:00`, or `Z` in UTC). */
+/**
+ * ISO 8601 with the offset of the render's time zone (`2026-12-01T10:00:00+01:00`, or `Z` in
+ * UTC), from the zone's offset rather than formatted calendar fields, which name years before
+ * 1 AD by era ("2" for 2 BC) and so cannot be read back as numbers.
+ */
 function isoInZone(ctx: HelperContext, d: Date): string {
-  const f = wallClockFormatter(ctx.timeZone);
-  const p: Record<string, string> = {};
-  for (const part of f.formatToParts(d)) p[part.type] = part.value;
-  const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-  const offset = Math.round((wall - Math.floor(d.getTime() / 1000) * 1000) / 60000);
+  const ms = Math.floor(d.getTime() / 1000) * 1000;
+  const offset = Math.round(offsetAt(ms, ctx.timeZone) / 60000);
   const pad = (n: number) => String(n).padStart(2, "0");
   const zone = offset === 0 ? "Z" : `${offset > 0 ? "+" : "-"}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
-  const year = Number(p.year) < 0 || p.year.length > 4 ? p.year : p.year.padStart(4, "0");
-  return `${year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${zone}`;
+  // The wall clock as a UTC date; years outside 0…9999 in ISO's expanded form (`+010000`, `-000001`).
+  const wall = new Date(ms + offset * 60000);
+  if (Number.isNaN(wall.getTime())) return d.toISOString().slice(0, 19) + "Z";
+  return wall.toISOString().slice(0, -5) + zone;
+}
+
+/**
+ * JSON text with `<`, `>`, `&`, U+2028 and U+2029 written as `\u` escapes: the same JSON
+ * value, but one that `{{{json x}}}` can put inside `<script type="application/ld+json">`
+ * (email markup) without a `</script>` or `<!--` in the data ending the script. Those
+ * characters only occur inside JSON strings, where the escape means the same character.
+ */
+export function jsonForHtml(json: string): string {
+  return /[<>&\u2028\u2029]/.test(json) ? json.replace(/[<>&\u2028\u2029]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0")) : json;
 }
 
 function str(v: unknown): string {
@@ -372,7 +397,7 @@ export const HELPER_IMPLS: ReadonlyMap<string, HelperImpl> = new Map<string, Hel
   ["number", (c, n, d) => formatNumber(c, n, d)],
   ["date", (c, d, f) => formatDate(c, d, f)],
   ["duration", (c, d) => formatDuration(c, d)],
-  ["json", (_c, v) => toJson(v)],
+  ["json", (_c, v) => jsonForHtml(toJson(v))],
   ["eq", (_c, a, b) => a === b || (a == null && b == null)],
   ["ne", (_c, a, b) => !(a === b || (a == null && b == null))],
   ["gt", (_c, a, b) => compare(a, b, "gt")],

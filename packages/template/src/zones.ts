@@ -17,12 +17,14 @@ export function isValidTimeZone(tz: string): boolean {
 }
 
 /** A formatter of an instant's wall-clock parts (24-hour) in `timeZone`; a RangeError for an unknown zone. */
-export function wallClockFormatter(timeZone: string): Intl.DateTimeFormat {
+function wallClockFormatter(timeZone: string): Intl.DateTimeFormat {
   let f = wallClocks.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat("en-US", {
       timeZone,
       hourCycle: "h23",
+      // The era tells 2 BC ("2 BC") from 2 AD: years before 1 AD are counted back from it.
+      era: "short",
       year: "numeric",
       month: "2-digit",
       day: "2-digit",
@@ -44,6 +46,17 @@ export interface LocalTime {
   second: number;
 }
 
+/**
+ * `Date.UTC` of calendar fields for any year: `Date.UTC` itself reads years 0 to 99 as
+ * 1900 to 1999, so "0001-01-01" (a common "no date" sentinel) would be off by 1900 years.
+ */
+export function utcOf(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, minute, second, 0);
+  return d.getTime();
+}
+
 /** Offsets by zone and quarter hour: zones change offset only on quarter-hour boundaries. */
 const offsets = new Map<string, Map<number, number>>();
 const QUARTER = 900_000;
@@ -57,7 +70,8 @@ export function offsetAt(ms: number, timeZone: string): number {
   if (off === undefined) {
     const parts = wallClockFormatter(timeZone).formatToParts(new Date(q * QUARTER));
     const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-    off = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour") % 24, get("minute"), get("second")) - q * QUARTER;
+    const year = parts.find((p) => p.type === "era")?.value === "BC" ? 1 - get("year") : get("year");
+    off = utcOf(year, get("month"), get("day"), get("hour") % 24, get("minute"), get("second")) - q * QUARTER;
     if (zone.size > 100_000) zone.clear();
     zone.set(q, off);
   }
@@ -72,15 +86,27 @@ export function localParts(ms: number, timeZone: string): LocalTime {
 
 /** The instant of local `year-month-day hour:minute` in `timeZone`. */
 export function zonedInstant(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
-  const naive = Date.UTC(year, month - 1, day, hour, minute);
+  const naive = utcOf(year, month, day, hour, minute);
   // Two passes settle on the right offset on either side of a transition.
   let guess = naive - offsetAt(naive, timeZone);
   guess = naive - offsetAt(guess, timeZone);
   const back = localParts(guess, timeZone);
-  if (back.hour !== hour || back.minute !== minute) {
-    // In a DST gap the local time does not exist: take the same wall time after the jump.
-    const later = naive - offsetAt(guess + 3_600_000, timeZone);
-    return Math.max(guess, later);
+  // The day too: Samoa skipped 2011-12-30 whole, and its midnight came back as the 29th's.
+  if (back.day !== day || back.hour !== hour || back.minute !== minute) {
+    // In a DST gap the local time does not exist: take the same wall time after the jump,
+    // that is the time read with the offset before the gap (the smaller one). The offsets
+    // a day either side bound any gap (Samoa skipped a whole day); the second pass above may
+    // land on either side, so it cannot tell which offset came first (São Paulo's midnight
+    // gap of 2018-11-04 came out as 23:00 the day before).
+    const before = Math.min(offsetAt(guess - 86_400_000, timeZone), offsetAt(guess + 86_400_000, timeZone));
+    return Math.max(guess, naive - before);
+  }
+  // In an overlap the wall time happens twice; the passes above may settle on the second.
+  // The first is the one read with the larger offset (the one before the clocks went back).
+  const first = naive - Math.max(offsetAt(guess - 86_400_000, timeZone), offsetAt(guess + 86_400_000, timeZone));
+  if (first < guess) {
+    const p = localParts(first, timeZone);
+    if (p.day === day && p.hour === hour && p.minute === minute) return first;
   }
   return guess;
 }
@@ -94,7 +120,7 @@ export function isCalendarDate(text: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
   if (!m) return true;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(utcOf(y, mo + 1, 0)).getUTCDate();
 }
 
 /** `2026-12-01` is midnight in `timeZone`; a full instant stands for itself. */

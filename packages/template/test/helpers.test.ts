@@ -186,3 +186,46 @@ describe("helpers", () => {
     expect(r("{{first}} {{date}} {{length}}", { first: "F", date: "D", length: 3 })).toBe("F D 3");
   });
 });
+
+describe("date at the edges of the calendar and of time zones", () => {
+  it("writes years before 100 as they are: `Date.UTC` reads 1 as 1901", () => {
+    // "0001-01-01" is a common "no date" sentinel (.NET's DateTime.MinValue).
+    expect(r('{{date d "iso"}}', { d: "0001-01-01T00:00:00Z" })).toBe("0001-01-01T00:00:00Z");
+    expect(r('{{date d "iso"}}', { d: "0099-12-31T23:00:00Z" }, { timeZone: "UTC" })).toBe("0099-12-31T23:00:00Z");
+  });
+  it("writes years outside 0…9999 in ISO's expanded form, never a garbled offset", () => {
+    expect(r('{{date d "iso"}}', { d: -62198755200000 })).toBe("-000001-01-01T00:00:00Z");
+    expect(r('{{date d "iso"}}', { d: 253402300800000 })).toBe("+010000-01-01T00:00:00Z");
+    expect(r('{{date d "iso"}}', { d: 8.64e15 + 1 })).toBe("");
+  });
+  it("reads a day whose midnight a DST jump skips as the first moment of that day", () => {
+    // São Paulo's clocks went from 00:00 to 01:00 on 2018-11-04; Cairo's on 2024-04-26.
+    expect(r('{{date d "iso"}}', { d: "2018-11-04" }, { timeZone: "America/Sao_Paulo" })).toBe("2018-11-04T01:00:00-02:00");
+    expect(r('{{date d "iso"}}', { d: "2024-04-26" }, { timeZone: "Africa/Cairo" })).toBe("2024-04-26T01:00:00+03:00");
+    expect(r("{{date d 'full'}}", { d: "2018-11-04" }, { timeZone: "America/Sao_Paulo" })).toBe("Sunday, November 4, 2018");
+    // Samoa skipped 2011-12-30 whole: its midnight is the next day's.
+    expect(r('{{date d "iso"}}', { d: "2011-12-30" }, { timeZone: "Pacific/Apia" })).toBe("2011-12-31T00:00:00+14:00");
+  });
+  it("renders a text that is no date empty, never what `Date` guesses in the machine's zone", () => {
+    expect(r("{{date d}}", { d: "12" })).toBe(""); // `Date` reads it as Dec 1, 2001
+    expect(r("{{date d}}", { d: "March 7, 2026" })).toBe(""); // no zone: the machine's
+    expect(r("{{date d}}", { d: "2026-02-30" })).toBe(""); // not March 2
+    expect(r("{{date d}}", { d: "Mon, 02 Mar 2026 10:00:00 GMT" })).toBe("Mar 2, 2026");
+  });
+});
+
+describe("currency codes from the data", () => {
+  it("trims a padded code", () => {
+    expect(r("{{currency a c}}", { a: 10, c: " EUR " })).toBe("€10.00");
+    expect(r("{{currency a c}}", { a: 1234.5, c: "kwd" })).toBe("KWD\u00a01,234.500"); // 3 decimals; Intl puts a no-break space
+  });
+});
+
+describe("json inside HTML", () => {
+  it("escapes what would end a <script> as \\u escapes, keeping the same JSON value", () => {
+    const s = "</script><!--\u2028&";
+    const out = r("{{{json s}}}", { s });
+    expect(out).toBe('"\\u003c/script\\u003e\\u003c!--\\u2028\\u0026"');
+    expect(JSON.parse(out)).toBe(s);
+  });
+});

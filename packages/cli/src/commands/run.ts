@@ -61,6 +61,8 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
   const catalog = catalogPath ? readCatalog(catalogPath, compiled.catalog) : undefined;
   const actionResponses = responsesPath ? readActionResponses(responsesPath, compiled.actions) : undefined;
   const until = options.until !== undefined ? parseUntil(options.until, start) : undefined;
+  // An empty timeline with exit 0 would look like "the journeys did nothing" (a date alone is midnight UTC).
+  if (until !== undefined && times.length && until < start) warn(`--until ${options.until} is before the first event (${new Date(start).toISOString().replace(".000Z", "Z")}): nothing runs`);
   const created = options.db !== undefined && !existsSync(options.db);
   const store = options.db ? await openStore(options.db) : undefined;
   let ok = false;

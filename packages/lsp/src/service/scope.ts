@@ -5,11 +5,11 @@
  * parameters; `context`; the runtime's names in message content), read from the AST and the
  * types the checker recorded. Completion and template path typing use it.
  */
-import { CHANNELS, RUNTIME_NAMES, type ast as A, type BindingKind } from "@journey/compiler";
+import { CHANNELS, parseFile, RUNTIME_NAMES, type ast as A, type BindingKind } from "@journey/compiler";
 import { nonNull, T, type Type } from "@journey/template";
 import type { Doc } from "./document.js";
 import { declarationKey, type Analysis } from "./project.js";
-import { openBlocks, statementWords } from "./text.js";
+import { blockEnd, openBlocks, statementWords } from "./text.js";
 import type { Location } from "./types.js";
 
 export interface ScopeName {
@@ -154,7 +154,8 @@ export function namesAt(doc: Doc, offset: number, opts: ScopeOptions = {}): Scop
       profile();
       const inVariant = d.items.some((i) => i.kind === "Variant" && within(i.span, offset));
       for (const i of d.items) {
-        if (i.kind === "Context") add({ name: "context", kind: "context", type: definedType(a, doc.path, i.span.start) ?? T.unknown, target: { path: doc.path, span: i.span } });
+        // A recovered experience is not checked: its context is typed from its fields as written.
+        if (i.kind === "Context") add({ name: "context", kind: "context", type: definedType(a, doc.path, i.span.start) ?? writtenType({ kind: "RecordType", fields: i.fields, span: i.span }, named), target: { path: doc.path, span: i.span } });
         else if (i.kind === "Recommend" && within(i.span, offset) && inRecommendWhere(i)) item();
         else if (i.kind === "Let" || i.kind === "Recommend" || i.kind === "CallAction") {
           if (inVariant || i.span.end < offset) define(i);
@@ -241,8 +242,9 @@ function textNames(doc: Doc, offset: number, s: TextScope): void {
   };
   if (/^audience\b/.test(stmt) && blocks.length === 0) profile();
   if (/^(journey|experience|template|fragment)\b/.test(top) || /^fragment\b/.test(stmt)) profile();
+  // The declaration's text from its `{` to the position.
+  const body = code.slice(blocks[0]?.open ?? 0, offset);
   if (/^journey\b/.test(top)) {
-    const body = code.slice(blocks[0]!.open, offset);
     const trigger = new RegExp(`(?:^|\\n)\\s*on (${IDENT})(?: as (${IDENT}))?`).exec(body);
     if (trigger && trigger[1] !== "enter" && trigger[1] !== "schedule" && trigger[2] && !s.has(trigger[2])) s.add({ name: trigger[2], kind: "alias", type: s.named(trigger[1]!) });
     const h = HANDLER.exec(stmt);
@@ -251,24 +253,12 @@ function textNames(doc: Doc, offset: number, s: TextScope): void {
       const w = HANDLER.exec(b.header);
       if (w && /^wait for/.test(b.header) && !/\btimeout$/.test(b.header)) event(w[1]!, w[2]);
     }
-    if (s.broken) {
-      // Bindings of the steps before, as written (their types as last checked).
-      // Never checked (a declaration being typed has no last check to remember): what the
-      // text says, so `w.` after `call Weather(…) as w` offers the action's fields.
-      const re = new RegExp(`\\b(let|recommend) (${IDENT}) ?= ?([A-Za-z_][\\w.]*)?|\\bcall (${IDENT})\\([^)]*\\) as (${IDENT})`, "g");
-      for (const m of body.replace(/\s+/g, " ").matchAll(re)) {
-        const name = (m[2] ?? m[5])!;
-        if (s.has(name)) continue;
-        const guess = (): Type => {
-          if (m[5]) return s.returnType(m[4]!);
-          if (m[1] === "recommend") return T.list(s.catalog());
-          const [root, ...fields] = (m[3] ?? "").split(".");
-          const t = root ? s.typeOf(root) : undefined;
-          return t && fields.every((f) => f) ? walkPath(t, fields.map((f) => ({ name: f }))) : T.unknown;
-        };
-        s.add({ name, kind: m[5] ? "call" : m[1] === "let" ? "let" : "recommend", type: s.remembered(name) ?? guess() });
-      }
-    }
+    if (s.broken) writtenBindings(body, s);
+  }
+  if (/^experience\b/.test(top) && s.broken) {
+    // The context first: a `let` may read from it (`let sku = context.sku`).
+    writtenContext(doc, blocks[0]!.open, offset, s);
+    writtenBindings(body, s);
   }
   if (/^recommend\b/.test(stmt) && /\bwhere\b(?!.*\b(exclude|limit|backup)\b)/.test(stmt) && !s.has("item")) s.item();
   const params = /^(template|action) .*?\(([^)]*)\)/.exec(top);
@@ -277,6 +267,46 @@ function textNames(doc: Doc, offset: number, s: TextScope): void {
       if (!s.has(m[1]!)) s.add({ name: m[1]!, kind: "param", type: s.remembered(m[1]!) ?? (m[2] ? (PRIMITIVES[m[2]] ?? s.named(m[2])) : T.unknown) });
     }
   }
+}
+
+/**
+ * The `let`, `recommend` and `call … as` bindings written in `body` (a journey's steps or an
+ * experience's items before the position), with their types as last checked. Never checked
+ * (a declaration being typed has no last check to remember): what the text says, so `w.`
+ * after `call Weather(…) as w` offers the action's fields.
+ */
+function writtenBindings(body: string, s: TextScope): void {
+  const re = new RegExp(`\\b(let|recommend) (${IDENT}) ?= ?([A-Za-z_][\\w.]*)?|\\bcall (${IDENT})\\([^)]*\\) as (${IDENT})`, "g");
+  for (const m of body.replace(/\s+/g, " ").matchAll(re)) {
+    const name = (m[2] ?? m[5])!;
+    if (s.has(name)) continue;
+    const guess = (): Type => {
+      if (m[5]) return s.returnType(m[4]!);
+      if (m[1] === "recommend") return T.list(s.catalog());
+      const [root, ...fields] = (m[3] ?? "").split(".");
+      const t = root ? s.typeOf(root) : undefined;
+      return t && fields.every((f) => f) ? walkPath(t, fields.map((f) => ({ name: f }))) : T.unknown;
+    };
+    s.add({ name, kind: m[5] ? "call" : m[1] === "let" ? "let" : "recommend", type: s.remembered(name) ?? guess() });
+  }
+}
+
+/**
+ * The `context { … }` block of an experience being typed (between its `{` at `from` and the
+ * position), typed from its written fields.
+ */
+function writtenContext(doc: Doc, from: number, to: number, s: TextScope): void {
+  if (s.has("context")) return;
+  const m = /[\n{][ \t]*context\s*\{/.exec(doc.code.slice(from, to));
+  if (!m) return;
+  const open = from + m.index + m[0].length - 1;
+  const end = blockEnd(doc.code, open);
+  if (end < 0 || end > to) return;
+  // The block is written as a record type is (`{ sku: string, locale?: string }`): parsed as
+  // one (the real text, for literal types), it types like one.
+  const decl = parseFile(doc.path, `type Context ${doc.text.slice(open, end)}`).file.declarations[0];
+  const type = decl?.kind === "TypeDecl" ? writtenType(decl.type, s.named) : T.unknown;
+  s.add({ name: "context", kind: "context", type, target: { path: doc.path, span: { start: from + m.index + m[0].indexOf("context"), end } } });
 }
 
 /** A path written before a `.`: `profile.consent`, `cart.items[0]`. */

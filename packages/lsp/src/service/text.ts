@@ -153,6 +153,17 @@ export function openBlocks(code: string, offset: number): OpenBlock[] {
   return stack.map((open) => ({ open, header: headerBefore(code, open) }));
 }
 
+/** The offset just after the `}` that closes the `{` at `open` (`code` is from `codeOnly`); -1 when it is still open. */
+export function blockEnd(code: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    const c = code.charCodeAt(i);
+    if (c === 123) depth++;
+    else if (c === 125 && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
 function headerBefore(code: string, open: number): string {
   let s = open;
   // Back to the start of the statement: a line break outside brackets, or a `{`/`}` of another block.

@@ -215,6 +215,32 @@ describe("fields after a dot", () => {
     expect(labels(journey("  recommend recs = popular() limit 3\n  if recs.<|>"))).toContain("sku");
   });
 
+  /** An experience typed from scratch: unfinished, it has never parsed, and the text says the types. */
+  const experience = (items: string) => `experience E {\n  format html\n${items}`;
+
+  it("after an action result in an experience that never parsed, in a `when` and in content", () => {
+    expect(labels(experience('  call Weather("x") as w\n  variant Rainy when profile.email != "" and (w.<|>'))).toEqual(["tempC", "condition"]);
+    expect(labels(experience('  call Weather("x") as w\n  variant Rainy {\n    content """({{number w.<|>'))).toEqual(["tempC", "condition"]);
+  });
+
+  it("after the context and a `let` read from it in an experience that never parsed", () => {
+    const context = '  context { sku: string, cart?: { id: string, lines: int }, locale?: "de" | "en" }\n';
+    expect(labels(experience(`${context}  variant A when context.<|>`))).toEqual(["sku", "cart", "locale"]);
+    expect(labels(experience(`${context}  let cart = context.cart\n  variant A when cart.<|>`))).toEqual(["id", "lines"]);
+    expect(labels(experience(`${context}  variant A {\n    content """{{#if (eq context.<|>`))).toEqual(["sku", "cart", "locale"]);
+  });
+
+  it("through a block parameter over a recommendation in an experience that never parsed", () => {
+    const src = experience('  recommend current = recentlyViewed() limit 1\n  variant A {\n    content """{{#each current as |p|}}{{#if (eq p.<|>');
+    expect(labels(src)).toEqual(["sku", "name", "price", "category", "url", "inStock"]);
+  });
+
+  it("after the context and an action result in an experience the parser recovered", () => {
+    const src = (when: string) => `experience E {\n  context { sku: string }\n  call Weather("x") as w\n  variant A when ${when} == "x" {\n    content "x"\n  }\n}\n`;
+    expect(labels(src("context.<|>"))).toEqual(["sku"]);
+    expect(labels(src("w.<|>"))).toEqual(["tempC", "condition"]);
+  });
+
   it("after an action result in a journey that parses", () => {
     expect(labels(journey('  call Weather("x") as w\n  if w.t<|> == 1 { end }'))).toEqual(["tempC", "condition"]);
   });

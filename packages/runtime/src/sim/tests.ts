@@ -90,7 +90,31 @@ async function runTest(ir: IR, t: IRTest, options: TestOptions): Promise<TestRes
     return { name: t.name, ok: false, location: location(t.loc), expectations: [failure], timeline, start };
   }
   const expectations = t.expectations.map((x) => ({ ...(x.kind === "decide" ? checkDecision(x, decisions.get(x), start) : check(x, timeline, start)), location: location(x.loc) }));
+  expectations.push(...unexpectedErrors(t, timeline, start, location(t.loc)));
   return { name: t.name, ok: expectations.every((e) => e.ok), location: location(t.loc), expectations, timeline, start };
+}
+
+/**
+ * An instance that failed at run time (an action no rule answers, an index out of range) fails
+ * the test, unless the test expects it with `expect ended [Journey] reason error`. Otherwise a
+ * crash passes every `expect no …`: nothing is sent by a journey that stopped at its first step.
+ */
+function unexpectedErrors(t: IRTest, timeline: Effect[], start: number, where: ExpectationResult["location"]): ExpectationResult[] {
+  const expected = (journey: string | undefined) => t.expectations.some((x) => x.kind === "ended" && !x.negated && x.reason === "error" && (!x.journey || x.journey === journey));
+  return timeline
+    .filter((e): e is Extract<Effect, { type: "ended" }> => e.type === "ended" && e.reason === "error" && !expected(e.journey))
+    .map((e) => {
+      // The instance's last error says why, and where in the journey (an earlier one may be a
+      // recommend algorithm that failed while its backup filled in).
+      const error = timeline.filter((x): x is Extract<Effect, { type: "error" }> => x.type === "error" && x.instanceId === e.instanceId && x.at <= e.at).at(-1);
+      const at = error?.location ? ` (${error.location.file}:${error.location.line}:${error.location.column})` : "";
+      return {
+        ok: false,
+        expected: `no run-time error (write \`expect ended ${e.journey ? `${e.journey} ` : ""}reason error\` if it is intended)`,
+        message: `${e.journey ?? "an instance"} of "${e.profileId}" ended with an error at +${formatOffset(e.at - start)}: ${error?.message ?? "no message"}${at}`,
+        location: where,
+      };
+    });
 }
 
 function checkDecision(x: Extract<IRExpectation, { kind: "decide" }>, d: Decision | Error | undefined, start: number): Omit<ExpectationResult, "location"> {
@@ -154,15 +178,23 @@ function check(x: IRExpectation, timeline: Effect[], start: number): Omit<Expect
     }
     case "ended": {
       const described = `${x.negated ? "no " : ""}ended${x.journey ? ` ${x.journey}` : ""}${x.reason ? ` reason ${x.reason}` : ""}${when}`;
-      const hit = timeline.some((e) => e.type === "ended" && atOk(e) && (!x.journey || e.journey === x.journey) && (!x.reason || e.reason === x.reason));
-      const ok = hit !== x.negated;
-      return ok ? { ok, expected: described } : { ok, expected: described, message: hit ? "an instance ended that way" : "no instance ended that way" };
+      const endings = timeline.filter((e): e is Extract<Effect, { type: "ended" }> => e.type === "ended");
+      const hits = endings.filter((e) => atOk(e) && (!x.journey || e.journey === x.journey) && (!x.reason || e.reason === x.reason));
+      const ok = (hits.length > 0) !== x.negated;
+      if (ok) return { ok, expected: described };
+      // The endings that did happen (the one that matched, for `no ended`), so the failure shows the difference.
+      const shown = (x.negated ? hits : endings).map((e) => `${e.journey} ended (${e.reason}) at +${formatOffset(e.at - start)}`);
+      const list = shown.slice(0, 3).join("; ") + (shown.length > 3 ? `; and ${shown.length - 3} more` : "");
+      return { ok, expected: described, message: x.negated ? `an instance ended that way: ${list}` : endings.length ? `no instance ended that way (${list})` : "no instance ended" };
     }
     case "goal": {
       const described = `${x.negated ? "no " : ""}goal ${x.goal}${when}`;
-      const hit = timeline.some((e) => e.type === "goal" && e.goal === x.goal && atOk(e));
-      const ok = hit !== x.negated;
-      return ok ? { ok, expected: described } : { ok, expected: described, message: hit ? "the goal was recorded" : "the goal was not recorded" };
+      const recorded = timeline.filter((e): e is Extract<Effect, { type: "goal" }> => e.type === "goal" && e.goal === x.goal);
+      const hits = recorded.filter(atOk);
+      const ok = (hits.length > 0) !== x.negated;
+      if (ok) return { ok, expected: described };
+      const times = (x.negated ? hits : recorded).map((e) => `+${formatOffset(e.at - start)}`).join(", ");
+      return { ok, expected: described, message: x.negated || recorded.length ? `the goal was recorded at ${times}` : "the goal was not recorded" };
     }
     case "decide":
       throw new Error("decisions are checked by checkDecision");

@@ -100,7 +100,7 @@ describe("runTests", async () => {
     expect(at2h!.location.endColumn).toBe(at2h!.location.column + "expect at 2h send email".length);
     expect(noSend).toMatchObject({ ok: false, expected: "no send email", message: "a matching message went out at +1h", location: where("expect no send email") });
     expect(goal).toMatchObject({ ok: true, expected: "goal bought" });
-    expect(ended).toMatchObject({ ok: false, expected: "ended Reminder reason exit", message: "no instance ended that way", location: where("expect ended Reminder reason exit") });
+    expect(ended).toMatchObject({ ok: false, expected: "ended Reminder reason exit", message: "no instance ended that way (Reminder ended (end) at +1d1h)", location: where("expect ended Reminder reason exit") });
     // The actual trace is there to show.
     expect(r.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(["entered", "goal", "send", "ended"]));
   });
@@ -120,5 +120,76 @@ describe("runTests", async () => {
     expect(formatOffset(HOUR)).toBe("1h");
     expect(formatOffset(25 * HOUR + 30 * 60_000)).toBe("1d1h30m");
     expect(formatOffset(1500)).toBe("1s500ms");
+  });
+});
+
+describe("runTests: failures show what did happen", async () => {
+  const ir = irOfFiles([
+    { path: "journeys.journey", text: JOURNEYS },
+    {
+      path: "tests.journey",
+      text: `test "wrong endings and goals" {
+  profile "p1" { email: "ana@example.com", phone: "+46700000001" }
+  at 0m "p1" Cart { cartId: "c1", items: [], total: 20 }
+  at 30m "p1" Order { orderId: "o1", items: [], total: 20 }
+  expect ended Reminder reason exit
+  expect no ended Reminder
+  expect at 2h goal bought
+  expect no goal bought
+}`,
+    },
+  ]);
+  const [r] = await runTests(ir);
+
+  it("an ended or goal expectation that fails names the endings and goal times there were", () => {
+    expect(r!.expectations.map((e) => e.message)).toEqual([
+      "no instance ended that way (Reminder ended (end) at +1d1h)",
+      "an instance ended that way: Reminder ended (end) at +1d1h",
+      "the goal was recorded at +30m",
+      "the goal was recorded at +30m",
+    ]);
+  });
+});
+
+describe("runTests: a run-time error fails the test unless it is expected", async () => {
+  const CRASHES = `${SCHEMA}
+action Score(id: string) -> { score: int } { get "https://score.example.com/{{id}}" }
+journey Scored {
+  on Cart as cart
+  call Score(cart.cartId) as s
+  send email { subject "Score {{s.score}}" html "<p>x</p>" } to profile.email
+}
+`;
+  const ir = irOfFiles([
+    { path: "journeys.journey", text: CRASHES },
+    {
+      path: "tests.journey",
+      text: `test "passes only because the journey crashed" {
+  profile "p1" { email: "ana@example.com" }
+  at 0m "p1" Cart { cartId: "c1", items: [], total: 20 }
+  expect no send email
+}
+
+test "the error path, on purpose" {
+  profile "p1" { email: "ana@example.com" }
+  at 0m "p1" Cart { cartId: "c1", items: [], total: 20 }
+  expect ended Scored reason error
+  expect no send email
+}`,
+    },
+  ]);
+  // No canned response for Score: the call fails at once, and the call has no \`on error\`.
+  const [crashed, onPurpose] = await runTests(ir);
+
+  it("an instance ending with reason error is a failure at the test, with the error and its step", () => {
+    expect(crashed!.ok).toBe(false);
+    const failure = crashed!.expectations.at(-1)!;
+    expect(failure).toMatchObject({ ok: false, expected: "no run-time error (write `expect ended Scored reason error` if it is intended)", location: { file: "tests.journey", line: 1, column: 1 } });
+    expect(failure.message).toMatch(/^Scored of "p1" ended with an error at \+0m: call `Score` failed: .*\(journeys\.journey:\d+:3\)$/);
+  });
+
+  it("`expect ended … reason error` makes the error part of the scenario", () => {
+    expect(onPurpose!.ok).toBe(true);
+    expect(onPurpose!.expectations).toHaveLength(2);
   });
 });
