@@ -273,6 +273,10 @@ describe("narrowing", () => {
     ];
     for (const w of inside) expect(shown(one(journey(guarded + w))), w).toEqual(['J2002 "profile.firstName"']);
     expect(shown(one(journey(guarded + use) + quiet("webhook")))).toEqual(['J2002 "profile.firstName"']);
+    // So are a template's arguments: they too are evaluated when the quiet hours end.
+    const template = 'template Hello(name: string) for sms {\n  text "Hi {{name}}"\n}\n';
+    expect(shown(one(journey(guarded + "  send sms Hello(profile.firstName) to profile.email") + quiet("sms") + template))).toEqual(['J2002 "profile.firstName"']);
+    expect(one(journey(guarded + "  send sms Hello(profile.firstName) to profile.email") + template).diagnostics).toEqual([]);
     // Without a wait, after a check made after the wait, or on bindings (they never change), the check holds.
     expect(one(journey(guarded + use)).diagnostics).toEqual([]);
     expect(one(journey(guarded + '  send sms { text "Hi" } to profile.email\n' + use)).diagnostics).toEqual([]);

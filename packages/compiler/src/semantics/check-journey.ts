@@ -410,6 +410,8 @@ export function checkSplitArms(ctx: CheckContext, arms: { label: A.Ident; percen
 function checkSend(ctx: CheckContext, s: A.SendStep, scope: Scope): void {
   const channel = CHANNELS.get(s.channel.name);
   if (!channel) reportUnknownDecl(ctx, "unknownChannel", s.channel, CHANNELS.keys());
+  // Quiet hours make the send wait before it renders: its arguments and content are evaluated then.
+  const rendering = quietHours(ctx, s) ? afterWaiting(scope) : scope;
   if (s.template) {
     const tpl = ctx.symbols.templates.get(s.template.name.name);
     if (!tpl) reportUnknownDecl(ctx, "unknownTemplate", s.template.name, ctx.symbols.templates.keys());
@@ -423,12 +425,11 @@ function checkSend(ctx: CheckContext, s: A.SendStep, scope: Scope): void {
       // A template the parser recovered inside has no reliable parameters to check against.
       if (!tpl.decl.recovered) {
         const params = paramTypes(ctx, tpl.file, tpl.decl.params);
-        checkArguments(ctx, tpl.decl.name.name, tpl.decl.params.map((p) => p.name.name), params, s.template.args, s.template.span, scope);
+        checkArguments(ctx, tpl.decl.name.name, tpl.decl.params.map((p) => p.name.name), params, s.template.args, s.template.span, rendering);
       }
     }
   } else if (s.content && channel) {
-    // Quiet hours make the send wait before it renders: `data` and `json` records are evaluated then.
-    checkContentFields(ctx, channel, s.content, quietHours(ctx, s) ? afterWaiting(scope) : scope, s.channel.span);
+    checkContentFields(ctx, channel, s.content, rendering, s.channel.span);
   }
   if (s.to) expectType(ctx, s.to, T.string, scope);
   else if (channel?.needsRecipient) ctx.report("missingRecipient", { channel: channel.name }, s.channel.span);
