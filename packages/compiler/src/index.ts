@@ -18,6 +18,7 @@ export {
   type ParamInfo,
 } from "./semantics/builtins.js";
 export { FORMATS } from "./semantics/check-experience.js";
+export { PRIMITIVES } from "./semantics/types.js";
 export { fileErrorReason, findJourneyFiles, isSkippedFolder, loadSources, MAX_FILE_BYTES, type SourceInput, type LoadResult } from "./project/load.js";
 export { parseFile, type ParseResult } from "./syntax/parse.js";
 export { walk } from "./syntax/walk.js";

@@ -4,7 +4,8 @@ import type * as A from "../syntax/ast.js";
 import type { CheckContext } from "./context.js";
 import { isConstant } from "./constants.js";
 
-const PRIMITIVES: Record<string, Type> = {
+/** The built-in type names and their types (the language server reads written types with them too). */
+export const PRIMITIVES: Readonly<Record<string, Type>> = {
   string: T.string,
   number: T.number,
   int: T.int,

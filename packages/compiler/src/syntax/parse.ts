@@ -18,8 +18,6 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
-const CLOSERS = new Set<unknown>([t.RCurly, t.RParen, t.RBracket]);
-
 /** What the parser was reading, by rule: the words that make "unexpected x" actionable. */
 const RULE_CONTEXT: Record<string, string> = {
   file: "expected a declaration (`profile`, `type`, `event`, `catalog`, `audience`, `action`, `fragment`, `template`, `channel`, `journey`, `experience` or `test`)",
@@ -75,6 +73,7 @@ function expectedToken(e: IRecognitionException): { name: string; LABEL?: string
   return m ? (t.allTokens.find((x) => x.name === m[1] || x.LABEL === m[1]) ?? { name: m[1]! }) : undefined;
 }
 
+/** Each closing bracket and the opening one it closes. */
 const OPENER_OF = new Map<unknown, TokenType>([
   [t.RCurly, t.LCurly],
   [t.RParen, t.LParen],
@@ -190,10 +189,10 @@ export function parseFile(path: string, text: string): ParseResult {
     const span = errorSpan(e.token, text);
     // Recovery often trips again on the rest of the same line, or on a closing bracket the
     // first mistake left over at the top level: one mistake, one diagnostic.
-    const leftover = CLOSERS.has(e.token.tokenType) && e.context.ruleStack.length <= 1;
+    const leftover = OPENER_OF.has(e.token.tokenType) && e.context.ruleStack.length <= 1;
     if (last && (span.start <= last.end || !text.slice(last.end, span.start).includes("\n") || leftover)) continue;
     last = span;
-    const bracket = unclosedBracket(tokens, t.allTokens.find((x) => x.name === expectedToken(e)?.name), span.start);
+    const bracket = unclosedBracket(tokens, expectedToken(e), span.start);
     const related = bracket ? [{ file: path, span: tokSpan(bracket), message: `this \`${bracket.image}\` is not closed` }] : [];
     diagnostics.push(diagnostic("syntaxError", { message: syntaxMessage(e, text) }, path, span, { related }));
   }

@@ -4,7 +4,7 @@
  * parses; the names and types come from the last analysis (the declarations, the checker's
  * types for `let`s, aliases and parameters).
  */
-import { ALGORITHMS, BUILTIN_FUNCTIONS, CHANNELS, EXCLUSIONS, FORMATS, HTTP_METHODS, type ast as A } from "@journey/compiler";
+import { ALGORITHMS, BUILTIN_FUNCTIONS, CHANNELS, EXCLUSIONS, FORMATS, HTTP_METHODS, PRIMITIVES, type ast as A } from "@journey/compiler";
 import { BLOCK_HELPERS, HELPER_SIGNATURES, nonNull, typeToString, type Type } from "@journey/template";
 import { algorithmSignature, declarationSignature, functionSignature, helperSignature, paramsText } from "./describe.js";
 import type { Doc } from "./document.js";
@@ -131,7 +131,6 @@ const KEYWORDS_BY_BLOCK: Partial<Record<BlockKind, [string, string?][]>> = {
   action: [...HTTP_METHODS.map((m): [string, string] => [m, `${m} "\${1:https://}"`]), ["headers", "headers { $0 }"], ["body"], ["timeout", "timeout ${1:2s}"], ["retries", "retries ${1:2}"]],
 };
 
-const PRIMITIVES = ["string", "number", "int", "bool", "datetime", "duration"];
 const EXPR_WORDS = new Set(["if", "where", "and", "or", "not", "==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "??", "(", ",", "[", "=", "to", "limit", "within", "until", "when", "in", "wait", "repeat", "every", "after", "timeout", "priority", "exclude", "from"]);
 
 export function completion(doc: Doc, offset: number): CompletionItem[] {
@@ -417,7 +416,7 @@ class Items {
   }
 
   types(doc: Doc): this {
-    for (const p of PRIMITIVES) this.add({ label: p, kind: "type", sortText: "1" });
+    for (const p of Object.keys(PRIMITIVES)) this.add({ label: p, kind: "type", sortText: "1" });
     this.add({ label: "list", kind: "type", insertText: "list<$1>", snippet: true, sortText: "1" });
     const s = doc.analysis.symbols;
     this.decls(s?.types, "type", doc);

@@ -5,7 +5,7 @@
  * parameters; `context`; the runtime's names in message content), read from the AST and the
  * types the checker recorded. Completion and template path typing use it.
  */
-import { CHANNELS, parseFile, RUNTIME_NAMES, type ast as A, type BindingKind } from "@journey/compiler";
+import { CHANNELS, parseFile, PRIMITIVES, RUNTIME_NAMES, type ast as A, type BindingKind } from "@journey/compiler";
 import { nonNull, T, type Type } from "@journey/template";
 import type { Doc } from "./document.js";
 import { declarationKey, type Analysis } from "./project.js";
@@ -203,8 +203,6 @@ interface TextScope {
 }
 
 const IDENT = "[A-Za-z_][A-Za-z0-9_]*";
-
-const PRIMITIVES: Record<string, Type> = { string: T.string, number: T.number, int: T.int, bool: T.bool, datetime: T.datetime, duration: T.duration };
 
 /**
  * A parameter's type as written, for a declaration the checker has not typed (it has never

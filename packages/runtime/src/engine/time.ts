@@ -26,16 +26,7 @@ export function atLocalTime(ms: number, time: string, timeZone: string): number 
 
 /** The first instant strictly after `ms` at local `HH:MM` in `timeZone`, `stepDays` apart. */
 export function nextLocalTime(ms: number, time: string, timeZone: string, stepDays = 1): number {
-  const hm = parseTimeOfDay(time)!;
-  const d = localParts(ms, timeZone);
-  let t = zonedInstant(d.year, d.month, d.day, hm[0], hm[1], timeZone);
-  let n = 0;
-  while (t <= ms) {
-    n += stepDays;
-    const next = new Date(Date.UTC(d.year, d.month - 1, d.day + n));
-    t = zonedInstant(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), hm[0], hm[1], timeZone);
-  }
-  return t;
+  return nextLocalTimeOn(ms, timeZone, time, timeZone, ms, stepDays);
 }
 
 /**
