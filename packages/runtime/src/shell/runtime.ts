@@ -323,10 +323,14 @@ class JourneyRuntime implements Runtime {
       this.timer = undefined;
       this.looping = false;
     }
+    clearTimeout(this.recordRetry);
     // Decisions in flight record what they decided when they finish (within their timeouts):
     // wait for them, or the store may be closed before their record is committed.
     await Promise.allSettled(this.deciding);
     await this.serial(() => this.commitSent());
+    await this.queue.run(async () => {
+      if (this.unrecorded.length) this.log.error({ decisions: this.unrecorded.length }, "decisions not recorded at stop (the store refused them): kept in memory, recorded by the first unit of work after the next start(); lost if the process exits");
+    });
     // Released once its last commit is done: the next runtime starts on a settled store.
     this.releaseStore();
   }
@@ -339,8 +343,24 @@ class JourneyRuntime implements Runtime {
   private async commitSent(): Promise<void> {
     if (!this.sentSinceCommit.length) return;
     const batch = emptyBatch();
-    batch.dispatched = this.sentSinceCommit.splice(0);
-    await this.store.commit(batch);
+    await this.markingSent(batch.dispatched, () => this.store.commit(batch));
+  }
+
+  /**
+   * Run a commit that marks the sends carried out since the last one as done (`dispatched`): a
+   * crash before it re-sends them with the same key, which the adapter ignores. A commit that
+   * fails leaves them to the next one (forgotten, they would stay pending in the outbox until
+   * a restart sent them again).
+   */
+  private async markingSent(dispatched: string[], commit: () => Promise<void>): Promise<void> {
+    const sent = this.sentSinceCommit.splice(0);
+    dispatched.push(...sent);
+    try {
+      await commit();
+    } catch (e) {
+      this.sentSinceCommit.push(...sent);
+      throw e;
+    }
   }
 
   async profile(id: string): Promise<ProfileState | undefined> {
@@ -417,25 +437,32 @@ class JourneyRuntime implements Runtime {
   private recordNow(): void {
     if (this.recordTimer) clearImmediate(this.recordTimer);
     this.recordTimer = undefined;
+    clearTimeout(this.recordRetry);
     if (!this.unrecorded.length) return;
     const effects = this.unrecorded.splice(0);
     void this.queue
       .run(async () => {
         const batch = emptyBatch();
         batch.effects = effects;
-        // Decisions handed to the sink since the last commit are done: marked with this one.
-        batch.dispatched = this.sentSinceCommit.splice(0);
-        if (this.options.decisions) {
-          await this.store.commit(batch);
-          await this.dispatch(batch.effects, false);
+        // With no sink to hand them to, decisions are done once durable: they never wait in the outbox.
+        if (!this.options.decisions) for (const e of effects) if (e.type === "decision") batch.dispatched.push(e.key);
+        try {
+          // Decisions handed to the sink since the last commit are done: marked with this one.
+          await this.markingSent(batch.dispatched, () => this.store.commit(batch));
+        } catch (e) {
+          // The callers have their decisions already: what they were told must be recorded, so
+          // the group waits (first, in order) for the next unit of work or a retry.
+          this.unrecorded.unshift(...effects);
+          const delay = Math.min(1000 * 2 ** this.recordFailures++, 60_000);
+          if (!this.stopped) (this.recordRetry = setTimeout(() => this.recordNow(), delay)).unref();
+          this.log.error({ err: e, decisions: effects.length }, `recording decisions failed; tried again in ${delay / 1000} s or with the next unit of work`);
           return;
         }
-        // With no sink to hand them to, decisions are done once durable: they never wait in the outbox.
-        for (const e of effects) if (e.type === "decision") batch.dispatched.push(e.key);
-        await this.store.commit(batch);
-        for (const e of effects) this.notify(e);
+        this.recordFailures = 0;
+        if (this.options.decisions) await this.dispatch(batch.effects, false);
+        else for (const e of effects) this.notify(e);
       })
-      .catch((e: unknown) => this.log.error({ err: e }, "recording decisions failed"));
+      .catch((e: unknown) => this.log.error({ err: e }, "dispatching recorded decisions failed"));
   }
 
   /** One unit of work, after every one queued before it, decisions not yet recorded included. */
@@ -445,6 +472,9 @@ class JourneyRuntime implements Runtime {
   }
 
   private recordTimer?: NodeJS.Immediate;
+  /** After a failed commit of decisions: when they are tried again, and how many failed in a row (the backoff). */
+  private recordRetry?: NodeJS.Timeout;
+  private recordFailures = 0;
   private readonly unrecorded: Effect[] = [];
 
   // ── input ────────────────────────────────────────────────────────────────────────
@@ -738,12 +768,9 @@ class JourneyRuntime implements Runtime {
   }
 
   private async commitAndDispatch(batch: Batch): Promise<void> {
-    // Sends carried out since the last commit are marked done with this one: a crash in
-    // between re-sends them with the same key, which the channel adapter ignores.
-    batch.dispatched.push(...this.sentSinceCommit.splice(0));
     if (batch.signals.length) batch.pruneSignalsBefore = this.catalog?.signalsNeededSince?.();
     try {
-      await batch.commit();
+      await this.markingSent(batch.dispatched, () => batch.commit());
     } catch (e) {
       this.uncommitted(batch);
       throw e;

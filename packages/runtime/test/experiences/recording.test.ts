@@ -97,6 +97,43 @@ describe("decisions are recorded through the outbox", () => {
     await rt.stop();
   });
 
+  it("decisions whose commit fails are kept and recorded by a later commit, as are the sends marked with it", async () => {
+    // The store refuses the next `failures` commits (a full disk, a lock held too long).
+    let failures = 0;
+    class FlakyStore extends MemoryStore {
+      override async commit(batch: Parameters<MemoryStore["commit"]>[0]): Promise<void> {
+        if (failures > 0) {
+          failures--;
+          throw new Error("disk I/O error");
+        }
+        return super.commit(batch);
+      }
+    }
+    const store = new FlakyStore();
+    const accepted: string[] = [];
+    const errors: string[] = [];
+    const log = { info() {}, warn() {}, error: (_o: unknown, m: string) => void errors.push(m), };
+    const rt = createRuntime({ ir, store, clock: new VirtualClock(T0), actions: sunny(), logger: log, decisions: { record: async (e) => void accepted.push(e.key) } });
+    await rt.start();
+    failures = 1;
+    const [d1] = await rt.decide({ surfaces: [HERO], profileId: "p1" });
+    const [d2] = await rt.decide({ surfaces: [HERO], profileId: "p2" });
+    const keys = [d1, d2].map((d) => (d!.content !== null ? d!.decisionId : ""));
+    // The group commit of both failed: nothing recorded, nothing handed to the sink, nothing lost.
+    await new Promise((r) => setImmediate(r));
+    await rt.ingest([]);
+    expect(errors.some((m) => m.startsWith("recording decisions failed"))).toBe(true);
+    // The next unit of work recorded them (in order) and handed them to the sink.
+    expect(accepted).toEqual(keys);
+    // Their delivery is marked done by the next commit, even when that one fails first.
+    failures = 1;
+    await expect(rt.ingest([{ id: "e1", type: "View", profileId: "p1", time: new Date(T0).toISOString(), data: { sku: "a" } }])).rejects.toThrow("disk I/O error");
+    expect((await store.pendingEffects(10)).map((e) => e.key)).toEqual(keys);
+    await rt.ingest([]);
+    await rt.stop();
+    expect(await store.pendingEffects(10)).toEqual([]);
+  });
+
   it("a delivery that failed is retried on a virtual clock as it advances, and by a `start()` after `stop()`", async () => {
     const store = new MemoryStore();
     const accepted: string[] = [];
