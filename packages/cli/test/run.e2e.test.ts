@@ -77,6 +77,33 @@ describe("journey run on every sample", () => {
   });
 });
 
+describe("journey run --tz", () => {
+  it("`profile`: each time in its profile's zone, with the offset (quiet hours end at 08:00 local)", () => {
+    const r = journey(["run", join(samples, "abandoned-cart"), "--tz", "profile"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("2026-03-11T08:00:00+01:00  p2  AbandonedCart  send email to jonas.berg@example.com");
+    expect(r.stdout).toContain("2026-03-02T14:30:00+02:00  p3  AbandonedCart  entered");
+  });
+
+  it("a zone: `local` beside `at` in --json, across a DST change", () => {
+    const r = journey(["run", join(samples, "abandoned-cart"), "--tz", "America/New_York", "--json"]);
+    expect(r.status).toBe(0);
+    const entries = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { at: string; local: string });
+    expect(entries[0]).toMatchObject({ at: "2026-03-02T10:15:00.000Z", local: "2026-03-02T05:15:00-05:00" });
+    // New York moved to summer time on March 8.
+    expect(entries.find((e) => e.at === "2026-03-10T23:05:00.000Z")).toMatchObject({ local: "2026-03-10T19:05:00-04:00" });
+    for (const e of entries) expect(Date.parse(e.local)).toBe(Date.parse(e.at));
+  });
+
+  it("a zone Intl does not know: exit 1 before anything runs, with the nearest name", () => {
+    const r = journey(["run", join(samples, "abandoned-cart"), "--tz", "Europe/Stokholm"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("--tz: `Europe/Stokholm` is not an IANA time zone");
+    expect(r.stderr).toContain("did you mean `Europe/Stockholm`?");
+  });
+});
+
 describe("journey test on every sample", () => {
   it.each(projects)("%s: every test passes", (name) => {
     const r = journey(["test", join(samples, name)]);

@@ -1,7 +1,8 @@
 /** `journey run`: compile a project and replay events on a virtual clock, printing the timeline. */
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { formatOffset, InvalidInputError, simulate, type Effect } from "@journey/runtime";
+import { formatOffset, InvalidInputError, simulate, type Effect, type Runtime } from "@journey/runtime";
+import { isValidTimeZone, offsetAt, suggest } from "@journey/template";
 import { Command } from "commander";
 import pc from "picocolors";
 import { UserError } from "../errors.js";
@@ -18,6 +19,7 @@ interface RunOptions {
   until?: string;
   db?: string;
   json?: boolean;
+  tz?: string;
 }
 
 export function runCommand(): Command {
@@ -31,6 +33,7 @@ export function runCommand(): Command {
     .option("--until <time>", "stop at an ISO time or +<duration> after the first event (default: when nothing is left to fire, at most 30 days after the last event)")
     .option("--db <file>", "keep state in this SQLite file instead of memory")
     .option("--json", "one JSON object per timeline entry")
+    .option("--tz <zone>", "also show each time in this IANA time zone, or `profile` for each profile's own (its `timezone` at the end of the run)")
     .action(async (project: string, options: RunOptions, command: Command) => {
       process.exitCode = await run(project, options, useColor(command));
     });
@@ -46,6 +49,11 @@ export function dataFile(project: string, given: string | undefined, name: strin
 }
 
 async function run(project: string, options: RunOptions, color: boolean): Promise<number> {
+  // Before the compile: a mistyped zone is found at once, not after a long run.
+  if (options.tz !== undefined && options.tz !== "profile" && !isValidTimeZone(options.tz)) {
+    const near = suggest(options.tz, Intl.supportedValuesOf("timeZone"));
+    throw new UserError(`--tz: \`${options.tz}\` is not an IANA time zone (like Europe/Stockholm or America/New_York), nor \`profile\`${near ? ` (did you mean \`${near}\`?)` : ""}`);
+  }
   const compiled = compileOrReport(project, color);
   if (!compiled) return 1;
   const eventsPath = dataFile(project, options.events, "events.jsonl", true)!;
@@ -83,7 +91,8 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
     if (result.keptProfiles.length) warn(`${profilesPath}: ${count(result.keptProfiles.length, "profile")} already in ${options.db}, kept as stored there (the file only adds new profiles)`);
     // Each id is applied once: with a --db from an earlier run (or another project), all may be skipped.
     if (result.duplicates) warn(`${eventsPath}: ${count(result.duplicates, "event")} with an id seen before${options.db ? ` (in this file or in ${options.db})` : ""}: not applied again`);
-    const entries = result.timeline.map(timelineEntry).filter((e) => e !== undefined);
+    const utc = result.timeline.map(timelineEntry).filter((e) => e !== undefined);
+    const entries = options.tz === undefined ? utc : await withLocalTimes(utc, options.tz, result.runtime);
     if (options.json) write(entries.map((e) => JSON.stringify(e)).join("\n") + (entries.length ? "\n" : ""));
     else if (!Object.keys(compiled.journeys).length) write(`no journeys in this project: its events fed the catalog (see \`journey decide\` for its experiences)\n`);
     else write(entries.map((e) => `${formatEntry(e, color)}\n`).join("") + summary(result.timeline, color) + "\n");
@@ -96,6 +105,34 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
     // A database this run created and then refused to fill (an invalid profile or event) is removed.
     if (created && !ok) for (const suffix of ["", "-wal", "-shm"]) rmSync(options.db + suffix, { force: true });
   }
+}
+
+/**
+ * Entries with `local`, their time in `tz` (or in each profile's `timezone`, UTC when it has
+ * none) with its offset: quiet hours and schedules are local, and a reader should not have to
+ * work out that 07:00Z was the end of quiet hours in Stockholm.
+ */
+async function withLocalTimes(entries: TimelineEntry[], tz: string, runtime: Runtime): Promise<TimelineEntry[]> {
+  const zones = new Map<string, string>();
+  const zoneOf = async (profileId: string) => {
+    let zone = zones.get(profileId);
+    if (zone === undefined) {
+      const stored = (await runtime.profile(profileId))?.attributes["timezone"];
+      zones.set(profileId, (zone = typeof stored === "string" && isValidTimeZone(stored) ? stored : "UTC"));
+    }
+    return zone;
+  };
+  const out: TimelineEntry[] = [];
+  for (const { at, ...rest } of entries) out.push({ at, local: localTime(Date.parse(at), tz === "profile" ? await zoneOf(rest.profileId) : tz), ...rest } as TimelineEntry);
+  return out;
+}
+
+/** ISO 8601 in the zone's wall-clock time with its offset: `2026-03-02T08:00:00+01:00`. */
+export function localTime(ms: number, tz: string): string {
+  const offset = offsetAt(ms, tz);
+  const minutes = Math.round(Math.abs(offset) / 60_000);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${new Date(ms + offset).toISOString().slice(0, 19)}${offset < 0 ? "-" : "+"}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
 }
 
 /** Schedules never stop: without `--until`, a run looks this far past the last event. */
@@ -130,7 +167,8 @@ export function timelineEntry(e: Effect): TimelineEntry | undefined {
 
 export function formatEntry(e: TimelineEntry, color: boolean): string {
   const c = color ? pc : { dim: (s: string) => s, bold: (s: string) => s, red: (s: string) => s, green: (s: string) => s, cyan: (s: string) => s };
-  const head = `${c.dim(e.at.replace(".000Z", "Z"))}  ${e.profileId}  ${e.journey ?? ""}`;
+  const at = typeof e["local"] === "string" ? e["local"] : e.at.replace(".000Z", "Z");
+  const head = `${c.dim(at)}  ${e.profileId}  ${e.journey ?? ""}`;
   switch (e.type) {
     case "send": {
       const title = String(e["subject"] ?? e["title"] ?? e["text"] ?? e["url"] ?? "");
