@@ -37,6 +37,8 @@ const isString = (s: unknown): s is string => typeof s === "string";
 
 /** Decisions recorded in one commit at most. */
 const RECORD_GROUP = 1000;
+/** Decisions kept in memory while the store refuses them, at most (the oldest go first). */
+const MAX_UNRECORDED = 100_000;
 /** Events applied in one unit of work (one commit) at most. */
 const UNIT_EVENTS = 1000;
 /** Stored timers one unit of work on a virtual clock reads ahead (see `dueTimers`). */
@@ -430,6 +432,8 @@ class JourneyRuntime implements Runtime {
    */
   private recordLater(effects: Effect[]): void {
     this.unrecorded.push(...effects);
+    // While the store refuses them, the retry's backoff says when to try again.
+    if (this.recordRetry) return this.keepUnrecordedBounded();
     if (this.unrecorded.length >= RECORD_GROUP) this.recordNow();
     else this.recordTimer ??= setImmediate(() => this.recordNow());
   }
@@ -438,6 +442,7 @@ class JourneyRuntime implements Runtime {
     if (this.recordTimer) clearImmediate(this.recordTimer);
     this.recordTimer = undefined;
     clearTimeout(this.recordRetry);
+    this.recordRetry = undefined;
     if (!this.unrecorded.length) return;
     const effects = this.unrecorded.splice(0);
     void this.queue
@@ -452,7 +457,8 @@ class JourneyRuntime implements Runtime {
         } catch (e) {
           // The callers have their decisions already: what they were told must be recorded, so
           // the group waits (first, in order) for the next unit of work or a retry.
-          this.unrecorded.unshift(...effects);
+          this.unrecorded = effects.concat(this.unrecorded);
+          this.keepUnrecordedBounded();
           const delay = Math.min(1000 * 2 ** this.recordFailures++, 60_000);
           if (!this.stopped) (this.recordRetry = setTimeout(() => this.recordNow(), delay)).unref();
           this.log.error({ err: e, decisions: effects.length }, `recording decisions failed; tried again in ${delay / 1000} s or with the next unit of work`);
@@ -465,6 +471,14 @@ class JourneyRuntime implements Runtime {
       .catch((e: unknown) => this.log.error({ err: e }, "dispatching recorded decisions failed"));
   }
 
+  /** A store down for long must not take the service's memory with it: past MAX_UNRECORDED, the oldest decisions go. */
+  private keepUnrecordedBounded(): void {
+    const lost = this.unrecorded.length - MAX_UNRECORDED;
+    if (lost <= 0) return;
+    this.unrecorded.splice(0, lost);
+    this.log.error({ lost }, `${lost} decisions dropped unrecorded: more than ${MAX_UNRECORDED} were waiting for the store`);
+  }
+
   /** One unit of work, after every one queued before it, decisions not yet recorded included. */
   private serial<T>(work: () => Promise<T>): Promise<T> {
     this.recordNow();
@@ -475,7 +489,7 @@ class JourneyRuntime implements Runtime {
   /** After a failed commit of decisions: when they are tried again, and how many failed in a row (the backoff). */
   private recordRetry?: NodeJS.Timeout;
   private recordFailures = 0;
-  private readonly unrecorded: Effect[] = [];
+  private unrecorded: Effect[] = [];
 
   // ── input ────────────────────────────────────────────────────────────────────────
 

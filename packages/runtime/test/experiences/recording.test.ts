@@ -134,6 +134,36 @@ describe("decisions are recorded through the outbox", () => {
     expect(await store.pendingEffects(10)).toEqual([]);
   });
 
+  it("an idle runtime records them by itself after 1 s; while the store refuses them it is not asked again at every decision", async () => {
+    let attempts = 0;
+    let refuse = true;
+    class DownStore extends MemoryStore {
+      override async commit(batch: Parameters<MemoryStore["commit"]>[0]): Promise<void> {
+        attempts++;
+        if (refuse) throw new Error("database is locked");
+        return super.commit(batch);
+      }
+    }
+    const store = new DownStore();
+    const durable: string[] = [];
+    const rt = createRuntime({ ir, store, clock: new VirtualClock(T0), actions: sunny(), onEffect: (e) => void (e.type === "decision" && durable.push(e.key)) });
+    await rt.start();
+    attempts = 0;
+    const [first] = await rt.decide({ surfaces: [HERO], profileId: "p1" });
+    await new Promise((r) => setImmediate(r));
+    expect(attempts).toBe(1);
+    // More than a group's worth of decisions while the retry waits: no commit is tried for them.
+    for (let i = 0; i < 1100; i++) await rt.decide({ surfaces: [HERO], profileId: `q${i}` });
+    expect(attempts).toBe(1);
+    refuse = false;
+    await new Promise((r) => setTimeout(r, 1200));
+    // One commit recorded all of them, the first one first.
+    expect(attempts).toBe(2);
+    expect(durable).toHaveLength(1101);
+    expect(durable[0]).toBe(first!.content !== null && first!.decisionId);
+    await rt.stop();
+  });
+
   it("a delivery that failed is retried on a virtual clock as it advances, and by a `start()` after `stop()`", async () => {
     const store = new MemoryStore();
     const accepted: string[] = [];
