@@ -557,10 +557,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDocumentFormatting(async (params) => {
     try {
       const path = toPath(params.textDocument.uri);
-      const text = ws.text(path);
-      const formatted = await ws.format(path);
-      if (text === undefined || formatted === undefined || formatted === text) return [];
-      return [{ range: range(path, { start: 0, end: text.length }), newText: formatted }];
+      return (await ws.formatEdits(path)).map((e) => ({ range: range(path, e.span), newText: e.newText }));
     } catch (e) {
       log(`formatting failed: ${(e as Error)?.stack ?? e}`);
       return [];

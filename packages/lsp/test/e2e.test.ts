@@ -125,10 +125,15 @@ describe("journey-lsp --stdio", () => {
     const messy = cartText.replace("  wait 4h\n", "      wait   4h\n");
     const v = await client.change(cart, [{ text: messy }]);
     await client.diagnosticsOf(cart, v);
-    const edits = await client.request<{ range: unknown; newText: string }[]>("textDocument/formatting", { textDocument: { uri: uri(cart) }, options: { tabSize: 2, insertSpaces: true } });
+    const edits = await client.request<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]>("textDocument/formatting", { textDocument: { uri: uri(cart) }, options: { tabSize: 2, insertSpaces: true } });
     expect(edits).toHaveLength(1);
-    expect(edits[0]!.newText).toBe(await formatWithConfig(messy, cart));
-    expect(edits[0]!.newText).toContain("\n  wait 4h\n");
+    // One edit on the line that changed, which gives what `journey fmt` gives.
+    const { range, newText } = edits[0]!;
+    const line = messy.split("\n").findIndex((l) => l.includes("wait   4h"));
+    expect([range.start.line, range.end.line]).toEqual([line, line]);
+    const lines = messy.split("\n");
+    lines[line] = lines[line]!.slice(0, range.start.character) + newText + lines[line]!.slice(range.end.character);
+    expect(lines.join("\n")).toBe(await formatWithConfig(messy, cart));
     await client.change(cart, [{ text: cartText }]);
   });
 

@@ -8,7 +8,7 @@ import { codeActions } from "./code-actions.js";
 import { completion } from "./completion.js";
 import { Doc } from "./document.js";
 import { foldingRanges } from "./folding.js";
-import { prettierFormatter, prettierInstalled, type Formatter } from "./format.js";
+import { formattingEdit, prettierFormatter, prettierInstalled, type Formatter } from "./format.js";
 import { hover } from "./hover.js";
 import { definition, highlights, prepareRename, references, rename } from "./navigation.js";
 import { inlayHints } from "./inlay-hints.js";
@@ -17,7 +17,7 @@ import { semanticTokens } from "./semantic-tokens.js";
 import { signatureHelp } from "./signature-help.js";
 import { documentSymbols, workspaceSymbols } from "./symbols.js";
 import { templateReferences } from "./template.js";
-import type { CodeAction, CompletionItem, DocumentSymbol, FoldingRange, Highlight, HoverResult, InlayHint, Location, PrepareRenameResult, RenameResult, SemanticToken, SignatureHelpResult, Span, WorkspaceSymbol } from "./types.js";
+import type { CodeAction, CompletionItem, DocumentSymbol, FoldingRange, Highlight, HoverResult, InlayHint, Location, PrepareRenameResult, RenameResult, SemanticToken, SignatureHelpResult, Span, TextEdit, WorkspaceSymbol } from "./types.js";
 
 export interface WorkspaceOptions {
   /** The project (a key, usually its folder) a file belongs to; default: one project for all files. */
@@ -194,10 +194,22 @@ export class Workspace {
     return this.guard("codeActions", path, [], (d) => codeActions(d, range));
   }
 
+  /** The edits that format a file (none when it is formatted, cannot be, or no formatter is available). */
+  async formatEdits(path: string): Promise<TextEdit[]> {
+    // The text formatted is the text diffed: a change arriving meanwhile is the next request's.
+    const text = this.text(path);
+    const formatted = text === undefined ? undefined : await this.formatText(text, path);
+    const edit = formatted === undefined ? undefined : formattingEdit(text!, formatted);
+    return edit ? [{ path, span: { start: edit.start, end: edit.end }, newText: edit.newText }] : [];
+  }
+
   /** The formatted text of a file; undefined when no formatter is available or the file does not format. */
   async format(path: string): Promise<string | undefined> {
     const text = this.text(path);
-    if (text === undefined) return undefined;
+    return text === undefined ? undefined : this.formatText(text, path);
+  }
+
+  private async formatText(text: string, path: string): Promise<string | undefined> {
     const formatter = this.options.formatter === null ? undefined : (this.options.formatter ?? (await prettierFormatter()));
     if (!formatter) return undefined;
     try {

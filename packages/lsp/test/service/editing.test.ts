@@ -140,6 +140,35 @@ describe("formatting", () => {
     const ws = new Workspace({ formatter: async () => Promise.reject(new Error("syntax error")) });
     ws.set("a.journey", "journey J {");
     expect(await ws.format("a.journey")).toBeUndefined();
+    expect(await ws.formatEdits("a.journey")).toEqual([]);
+  });
+
+  /** The text after an edit (as an editor applies it). */
+  const applied = (text: string, e: { span: { start: number; end: number }; newText: string }) => text.slice(0, e.span.start) + e.newText + text.slice(e.span.end);
+
+  it("edits only the region that changes, never splitting a surrogate pair or a CRLF", async () => {
+    const cases: [string, string, string][] = [
+      // [text, formatted, the edit's newText]
+      ["journey   J { on X }", "journey J { on X }", ""],
+      ["a😀b", "a😃b", "😃"],
+      ["a\r\nb\r\n", "a\nb\n", "\nb\n"],
+      ["x\r\n  y", "x\r\ny", ""],
+      ["é😀", "é", ""],
+    ];
+    for (const [text, formatted, newText] of cases) {
+      const ws = new Workspace({ formatter: async () => formatted });
+      ws.set("a.journey", text);
+      const [edit, ...more] = await ws.formatEdits("a.journey");
+      expect(more).toEqual([]);
+      expect(edit!.newText).toBe(newText);
+      expect(applied(text, edit!)).toBe(formatted);
+      for (const at of [edit!.span.start, edit!.span.end]) {
+        expect(/[\ud800-\udbff]$/.test(text.slice(0, at)) || (text[at - 1] === "\r" && text[at] === "\n")).toBe(false);
+      }
+    }
+    const same = new Workspace({ formatter: async (t) => t });
+    same.set("a.journey", "journey J { on X }");
+    expect(await same.formatEdits("a.journey")).toEqual([]);
   });
 });
 
