@@ -3,7 +3,6 @@
  * paths themselves become diagnostics too, so they print, count and serialise like any other.
  */
 import {
-  formatSummary,
   type IR,
   codes,
   compile,
@@ -13,7 +12,7 @@ import {
   type RenderSource,
   type SourceInput,
 } from "@journey/compiler";
-import { renderDiagnostics } from "./report.js";
+import { diagnosticsReport } from "./report.js";
 
 /** A path that cannot be used: missing, or a folder without `.journey` files. */
 export const PATH_ERROR = codes.pathError.code;
@@ -59,13 +58,15 @@ export function journeyCount(project: Project): number {
   return n;
 }
 
+/** Compile a project for running: its IR only when it has no errors. */
+export function compileForRun(dir: string): { project: Project; ir?: IR } {
+  const project = loadProject([dir], { emit: true });
+  return project.errors || !project.result?.ir ? { project } : { project, ir: project.result.ir };
+}
+
 /** Compile a project for running; on errors print them and return undefined. */
 export function compileOrReport(dir: string, color: boolean): IR | undefined {
-  const project = loadProject([dir], { emit: true });
-  if (project.errors || !project.result?.ir) {
-    const counts = { errors: project.errors, warnings: project.warnings, files: project.files.length };
-    process.stdout.write(renderDiagnostics(project, color) + formatSummary(counts, { color }) + "\n");
-    return undefined;
-  }
-  return project.result.ir;
+  const { project, ir } = compileForRun(dir);
+  if (!ir) process.stdout.write(diagnosticsReport(project, color));
+  return ir;
 }

@@ -1,5 +1,5 @@
 /** How diagnostics reach the user: code frames for people, JSON for tools. */
-import { renderDiagnostic, type Diagnostic } from "@journey/compiler";
+import { formatSummary, renderDiagnostic, type Diagnostic } from "@journey/compiler";
 import type { Command } from "commander";
 import { PATH_ERROR, type Project } from "./project.js";
 
@@ -17,6 +17,12 @@ export function renderDiagnostics(project: Project, color: boolean): string {
       return renderDiagnostic(shown, project.source(d.file), { color, sourceOf: project.source }) + "\n\n";
     })
     .join("");
+}
+
+/** The diagnostics as code frames, then the line that counts them. */
+export function diagnosticsReport(project: Project, color: boolean): string {
+  const counts = { errors: project.errors, warnings: project.warnings, files: project.files.length };
+  return renderDiagnostics(project, color) + formatSummary(counts, { color }) + "\n";
 }
 
 export interface JsonDiagnostic {

@@ -1,11 +1,11 @@
 /** `journey build`: compile a project to `<outDir>/<project>.ir.json`, or write nothing at all. */
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
-import { fileErrorReason, formatSummary } from "@journey/compiler";
+import { fileErrorReason } from "@journey/compiler";
 import { Command } from "commander";
 import { UserError } from "../errors.js";
 import { journeyCount, loadProject } from "../project.js";
-import { count, renderDiagnostics, useColor, write } from "../report.js";
+import { count, diagnosticsReport, useColor, write } from "../report.js";
 
 export function buildCommand(): Command {
   return new Command("build")
@@ -19,9 +19,8 @@ export function buildCommand(): Command {
 
 function build(dir: string, outDir: string, color: boolean): number {
   const project = loadProject([dir], { emit: true });
-  const counts = { errors: project.errors, warnings: project.warnings, files: project.files.length };
   if (project.errors) {
-    write(renderDiagnostics(project, color) + formatSummary(counts, { color }) + "\n");
+    write(diagnosticsReport(project, color));
     return 1;
   }
   const irJson = project.result?.irJson;
@@ -29,7 +28,7 @@ function build(dir: string, outDir: string, color: boolean): number {
   const target = join(outDir, `${projectName(dir)}.ir.json`).split(sep).join("/");
   writeAtomically(target, irJson);
   const sources = project.files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
-  const warnings = project.warnings ? renderDiagnostics(project, color) + formatSummary(counts, { color }) + "\n" : "";
+  const warnings = project.warnings ? diagnosticsReport(project, color) : "";
   write(
     `${warnings}✓ wrote ${target} (${count(project.files.length, "file")}, ${count(journeyCount(project), "journey")}; ` +
       `${size(sources)} of source, ${size(Buffer.byteLength(irJson))} of IR)\n`,
@@ -45,10 +44,11 @@ function projectName(dir: string): string {
 }
 
 /**
- * Write beside the target and rename, so a reader never sees half an IR file. A failure
- * leaves nothing behind: no temporary file, and no output folder this call created.
+ * Write beside the target and rename, so a reader (or CI after a crash) never sees half a
+ * file: an IR, a JUnit report. A failure leaves nothing behind: no temporary file, and no
+ * output folder this call created.
  */
-function writeAtomically(target: string, text: string): void {
+export function writeAtomically(target: string, text: string): void {
   const temp = `${target}.${process.pid}.tmp`;
   let created: string | undefined;
   try {

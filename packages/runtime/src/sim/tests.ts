@@ -31,6 +31,8 @@ export interface TestResult {
   expectations: ExpectationResult[];
   timeline: Effect[];
   start: number;
+  /** Real (wall-clock) time the test took to run, for reports such as JUnit's `time`. */
+  durationMs: number;
 }
 
 export interface TestOptions {
@@ -43,14 +45,16 @@ export async function runTests(ir: IR, options: TestOptions = {}): Promise<TestR
   const results: TestResult[] = [];
   for (const t of ir.tests) {
     if (options.filter && !options.filter(t.name)) continue;
-    results.push(await runTest(ir, t, options));
+    const began = performance.now();
+    const result = await runTest(ir, t, options);
+    results.push({ ...result, durationMs: performance.now() - began });
   }
   return results;
 }
 
 const noVars = (now: number) => ({ vars: {}, now, timeZone: "UTC" });
 
-async function runTest(ir: IR, t: IRTest, options: TestOptions): Promise<TestResult> {
+async function runTest(ir: IR, t: IRTest, options: TestOptions): Promise<Omit<TestResult, "durationMs">> {
   const start = t.start ? Date.parse(t.start) : DEFAULT_TEST_START;
   const at = (ms: number) => new Date(start + ms).toISOString();
   const events: EventEnvelope[] = t.events.map((e, i) => ({
