@@ -394,7 +394,7 @@ describe("fixes", () => {
     fixed(text, "J2002", '(profile.phone ?? "")', spanOf(text, "profile.phone"));
   });
 
-  it("unknown helper and unknown partial in a template", () => {
+  it("unknown helper and unknown fragment in a template", () => {
     const helper = journey('  send sms { text "{{uper profile.email}}" } to profile.email');
     fixed(helper, "J4004", "upper", spanOf(helper, "uper"));
     const partial = `${PROFILE}fragment Footer """<p>Bye</p>"""\n` + journey('  send email { subject "Hi" html "<p>Hi</p>{{> Foter}}" } to profile.email').slice(PROFILE.length);

@@ -474,3 +474,35 @@ describe("a declaration after one whose `}` is missing (review of 7 December 202
     expect(sane(`${PROFILE}journey J {\n  on SiteVisited\n  wait 1h }\n}\n`).diagnostics[0]!.related).toBeUndefined();
   });
 });
+
+describe("a newcomer's first projects (review of 7 December 2026)", () => {
+  it("a duration in words is named as such, with the fix, and no note about a bracket", () => {
+    const text = `${PROFILE}journey J {\n  on SiteVisited\n  wait 2 days\n  send sms { text "hi" } to "+46700000000"\n}\n`;
+    const [d, ...rest] = sane(text).diagnostics;
+    expect(rest).toEqual([]);
+    expect(d!.message).toBe("`2 days` is not a duration: write `2d`");
+    expect(d!.related).toBeUndefined();
+    expect(d!.fix?.edits).toEqual([{ file: "main.journey", span: spanOf(text, "2 days"), newText: "2d" }]);
+    expect(sane(`${PROFILE}journey J {\n  on SiteVisited\n  wait 90 Minutes\n}\n`).diagnostics[0]!.message).toBe("`90 Minutes` is not a duration: write `90m`");
+  });
+
+  it("`=` in a trigger's condition is not blamed on the journey's `{`", () => {
+    const [d] = sane(`${PROFILE}journey J {\n  on SiteVisited where event.url = "x"\n  wait 1h\n}\n`).diagnostics;
+    expect(d!.message).toBe("unexpected `=`: to compare, write `==`");
+    expect(d!.related).toBeUndefined();
+  });
+
+  it("a template's advice reaches the diagnostic when there is no fix", () => {
+    const text = `profile {\n  email: string\n  orders: list<{ name: string }> = []\n}\nevent SiteVisited { url: string }\njourney J {\n  on SiteVisited\n  send sms { text "{{profile.orders.name}}" } to profile.email\n}\n`;
+    const [d] = sane(text).diagnostics;
+    expect(d!.code).toBe("J4003");
+    expect(d!.help).toBe("`profile.orders` is a list: iterate it with `{{#each profile.orders as |x|}}`");
+  });
+
+  it("a function of expressions used as a template helper says where its value can come from", () => {
+    const [d] = sane(`${PROFILE}journey J {\n  on SiteVisited\n  send sms { text "{{date (now) 'long'}}" } to profile.email\n}\n`).diagnostics;
+    expect(d!.code).toBe("J4004");
+    expect(d!.fix).toBeUndefined();
+    expect(d!.help).toMatch(/^`now\(…\)` is a function of expressions, not a template helper/);
+  });
+});

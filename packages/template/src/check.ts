@@ -177,7 +177,7 @@ class Checker {
       case "partial": {
         if (!this.env.partials.has(n.name)) {
           const s = suggest(n.name, this.env.partials);
-          this.report("unknown-partial", "error", `unknown partial \`${n.name}\``, n.nameSpan, this.suggestion(s, n.nameSpan));
+          this.report("unknown-partial", "error", `unknown fragment \`${n.name}\``, n.nameSpan, this.suggestion(s, n.nameSpan));
           return;
         }
         const problem = this.env.partialProblem?.(n.name);

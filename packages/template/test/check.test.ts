@@ -160,7 +160,7 @@ describe("checker: diagnostics", () => {
   it("unknown-partial with a suggestion", () => {
     const src = "{{> Foter}}";
     const d = one(src);
-    expect(d).toMatchObject({ kind: "unknown-partial", message: "unknown partial `Foter`", fix: { text: "Footer" } });
+    expect(d).toMatchObject({ kind: "unknown-partial", message: "unknown fragment `Foter`", fix: { text: "Footer" } });
     expect(src.slice(d.start, d.end)).toBe("Foter");
   });
   it("raw-in-html is a warning in html content only, with a fix", () => {

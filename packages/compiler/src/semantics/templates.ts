@@ -7,6 +7,7 @@ import { checkTemplate, type TemplateDiagnostic } from "@journey/template";
 import type { CodeName } from "../diagnostics/codes.js";
 import type * as A from "../syntax/ast.js";
 import { sourceOffsets } from "../syntax/strings.js";
+import { BUILTIN_FUNCTIONS } from "./builtins.js";
 import type { CheckContext } from "./context.js";
 import type { Scope } from "./scope.js";
 
@@ -69,8 +70,16 @@ export function checkContent(ctx: CheckContext, s: A.StringExpr, scope: Scope, e
   }
   for (const d of result.diagnostics) {
     const span = { start: at(d.start), end: Math.max(at(d.start), at(d.end)) };
+    // `{{date (now) 'long'}}`: a function of expressions written as a helper. The nearest
+    // helper by spelling (`not`) would be no fix; say where the value can come from instead.
+    if (d.kind === "unknown-helper" && BUILTIN_FUNCTIONS.has(s.value.slice(d.start, d.end))) {
+      const name = s.value.slice(d.start, d.end);
+      ctx.report(CODE_OF[d.kind], { message: d.message }, span, { help: `\`${name}(…)\` is a function of expressions, not a template helper: bind its value with \`let\` or pass it as a template parameter, then write that name here` });
+      continue;
+    }
     const fix = d.fix ? ctx.replace(d.fix.title, { start: at(d.fix.start), end: at(d.fix.end) }, d.fix.text) : undefined;
-    ctx.report(CODE_OF[d.kind], { message: d.message }, span, fix ? { fix, help: d.fix!.title } : {});
+    // Without a fix, the template's own advice (`{{#each}}` for a list, `{{json x}}` for a record).
+    ctx.report(CODE_OF[d.kind], { message: d.message }, span, fix ? { fix, help: d.fix!.title } : d.help ? { help: d.help } : {});
   }
   return complete;
 }

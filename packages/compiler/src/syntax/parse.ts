@@ -8,7 +8,7 @@ import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Comment, Declaration, SourceFile, Span } from "./ast.js";
 import { MAX_OPERATORS, parser } from "./parser.js";
 import * as t from "./tokens.js";
-import { retype, tokSpan } from "./tokens.js";
+import { retype, tokEnd, tokSpan } from "./tokens.js";
 
 /** Deeper nesting than this is refused before parsing: recursion must never overflow the stack. */
 export const MAX_NESTING = 100;
@@ -101,10 +101,42 @@ function unclosedBracket(tokens: IToken[], closer: unknown, at: number): IToken 
   return open.findLast((o) => o.tokenType === opener);
 }
 
-function syntaxMessage(e: IRecognitionException, text: string): string {
+/** Unit words a duration may be written with in English (`2 days`), and the unit they mean. */
+const UNIT_WORDS: Record<string, string> = {
+  ms: "ms", millisecond: "ms", milliseconds: "ms",
+  sec: "s", secs: "s", second: "s", seconds: "s",
+  min: "m", mins: "m", minute: "m", minutes: "m",
+  hr: "h", hrs: "h", hour: "h", hours: "h",
+  day: "d", days: "d",
+  week: "w", weeks: "w",
+};
+
+/**
+ * A mistake whose message replaces the parser's: said in the writer's terms, and not about a
+ * bracket (the "this `{` is not closed" note would send the reader to the wrong place).
+ */
+function knownMistake(e: IRecognitionException, text: string, tokens: IToken[]): { message: string; help?: string; span?: Span; replacement?: string } | undefined {
   // `where event.cartId = cart.cartId`: a comparison written as an assignment (only where a
   // condition is being written: in `popular(by = views)` the fix is something else).
-  if (e.token.tokenType === t.Equals && inCondition(text, e.token.startOffset)) return `unexpected \`=\`: to compare, write \`==\``;
+  if (e.token.tokenType === t.Equals && inCondition(text, e.token.startOffset)) return { message: `unexpected \`=\`: to compare, write \`==\`` };
+  // `wait 2 days`: a duration in words. The number parsed as a whole expression, so the
+  // parser only sees a name where the step should end.
+  const unit = UNIT_WORDS[e.token.image.toLowerCase()];
+  const i = tokens.indexOf(e.token);
+  const number = i > 0 ? tokens[i - 1]! : undefined;
+  if (unit && number?.tokenType === t.NumberLit && /^\d+$/.test(number.image)) {
+    const written = text.slice(number.startOffset, tokEnd(e.token));
+    return {
+      message: `\`${written}\` is not a duration: write \`${number.image}${unit}\``,
+      help: "a duration is a number and its unit, without a space: `500ms`, `30s`, `15m`, `4h`, `2d`, `1w`, `1h30m`",
+      span: { start: number.startOffset, end: tokEnd(e.token) },
+      replacement: number.image + unit,
+    };
+  }
+  return undefined;
+}
+
+function syntaxMessage(e: IRecognitionException, text: string): string {
   const found = describe(e.token);
   const unexpected = e.token.image === "" ? "unexpected end of file" : `unexpected ${found}`;
   if (e.name === "NotAllInputParsedException") return `${unexpected}: ${RULE_CONTEXT["file"]}`;
@@ -192,6 +224,13 @@ export function parseFile(path: string, text: string): ParseResult {
     const leftover = OPENER_OF.has(e.token.tokenType) && e.context.ruleStack.length <= 1;
     if (last && (span.start <= last.end || !text.slice(last.end, span.start).includes("\n") || leftover)) continue;
     last = span;
+    const known = knownMistake(e, text, tokens);
+    if (known) {
+      const at = known.span ?? span;
+      const fix = known.replacement === undefined ? undefined : { title: `replace with \`${known.replacement}\``, edits: [{ file: path, span: at, newText: known.replacement }] };
+      diagnostics.push(diagnostic("syntaxError", { message: known.message }, path, at, { ...(known.help ? { help: known.help } : {}), ...(fix ? { fix } : {}) }));
+      continue;
+    }
     const bracket = unclosedBracket(tokens, expectedToken(e), span.start);
     const related = bracket ? [{ file: path, span: tokSpan(bracket), message: `this \`${bracket.image}\` is not closed` }] : [];
     diagnostics.push(diagnostic("syntaxError", { message: syntaxMessage(e, text) }, path, span, { related }));
