@@ -3,14 +3,16 @@
  * `new Function`: content comes from users and the runtime may forbid code generation);
  * rendering then only walks data. Everything that can be decided from the text is decided
  * at compile time: helper lookup and arity, block-parameter slots, the escaper of each tag
- * (and, in JSON content, whether the tag sits inside a string literal), and names that must
- * never be read (`__proto__`, `constructor`, …) compile to "missing".
+ * (in JSON content, whether the tag sits inside a string literal; in HTML content, whether it
+ * starts a URL attribute's value, whose scheme is then checked), and names that must never be
+ * read (`__proto__`, `constructor`, …) compile to "missing".
  */
 import type { BlockNode, Expr, PathExpr, SectionNode, TNode } from "./ast.js";
 import { TemplateError, TemplateRenderError } from "./errors.js";
 import { HELPERS, HELPER_IMPLS, helperArity, type HelperContext } from "./helpers.js";
+import { HTML_TEXT, afterValue, atUrlStart, htmlKey, joinHtml, scanHtml, type HtmlContext } from "./html.js";
 import { parseTemplate } from "./parse.js";
-import { FORBIDDEN_NAMES, escapeHtml, escapeJsonString, toJson, toText, truthy } from "./values.js";
+import { FORBIDDEN_NAMES, escapeHtml, escapeJsonString, safeUrl, toJson, toText, truthy } from "./values.js";
 
 export type EscapeMode = "html" | "none" | "json";
 
@@ -75,6 +77,8 @@ interface Ctx {
   escape: EscapeMode;
   /** JSON content only: whether the text written so far leaves us inside a string literal. */
   inString: boolean;
+  /** HTML content only: where the text written so far leaves us in the HTML. */
+  html: HtmlContext;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -84,7 +88,7 @@ const MISSING: Val = () => undefined;
 /** Compiles `source` once; the returned function renders it for any data. Throws `TemplateError` on a syntax error or an unknown helper. */
 export function compileTemplate(source: string, options: CompileOptions = {}): CompiledTemplate {
   const escape = options.escape ?? "html";
-  const body = compileSource(source, escape, false);
+  const body = compileSource(source, escape, false, HTML_TEXT);
   return (data, ro) => {
     const s: State = {
       locale: ro?.locale ?? options.locale ?? "en-US",
@@ -117,10 +121,10 @@ export function renderTemplate(source: string, data: unknown, options: CompileOp
   return t(data, options);
 }
 
-function compileSource(source: string, escape: EscapeMode, inString: boolean): Fn {
+function compileSource(source: string, escape: EscapeMode, inString: boolean, html: HtmlContext): Fn {
   const { nodes, errors } = parseTemplate(source);
   if (errors.length > 0) throw errors[0];
-  return compileNodes(nodes, null, { escape, inString });
+  return compileNodes(nodes, null, { escape, inString, html });
 }
 
 function tooLong(s: State): never {
@@ -143,6 +147,7 @@ function compileNodes(nodes: readonly TNode[], scope: Scope | null, ctx: Ctx): F
       case "text":
         texts[texts.length - 1] += node.value;
         if (ctx.escape === "json") ctx.inString = scanJson(node.value, ctx.inString);
+        else if (ctx.escape === "html") ctx.html = scanHtml(node.value, ctx.html);
         break;
       case "comment":
       case "delimiters":
@@ -215,6 +220,16 @@ function scanJson(text: string, inString: boolean): boolean {
 
 function compileMustache(expr: Expr, escaped: boolean, scope: Scope | null, ctx: Ctx): Fn {
   const val = compileExpr(expr, scope);
+  if (ctx.escape === "html") {
+    const urlStart = atUrlStart(ctx.html);
+    ctx.html = afterValue(ctx.html);
+    // The start of a URL attribute's value: its scheme could make it a script link, escaped
+    // or not (`{{{url}}}` is raw HTML the author trusts, but the URL comes from data).
+    if (urlStart) {
+      if (!escaped) return (f, s) => safeUrl(str(val(f, s)), true);
+      return (f, s) => escapeHtml(safeUrl(str(val(f, s)), false));
+    }
+  }
   if (!escaped || ctx.escape === "none") return (f, s) => str(val(f, s));
   if (ctx.escape === "html") {
     return (f, s) => {
@@ -390,18 +405,29 @@ function chain(head: Val, rest: readonly string[]): Val {
 // ---------------------------------------------------------------------------------------
 // Sections and blocks
 
-function branch(nodes: readonly TNode[] | null, scope: Scope | null, ctx: Ctx, start: boolean): Fn {
+function branch(nodes: readonly TNode[] | null, scope: Scope | null, ctx: Ctx, start: boolean, startHtml: HtmlContext): Fn {
   if (!nodes || nodes.length === 0) return EMPTY;
   ctx.inString = start;
+  ctx.html = startHtml;
   return compileNodes(nodes, scope, ctx);
 }
 
-/** Compiles both branches from the same JSON string state; afterwards the main branch's end state holds. */
+/**
+ * Compiles both branches from the same JSON string state and HTML context; afterwards the
+ * main branch's end state holds, except that a URL value still at its start after either
+ * branch (an empty inverse included) is at its start after the block.
+ */
 function branches(body: readonly TNode[], inverse: readonly TNode[] | null, bodyScope: Scope | null, scope: Scope | null, ctx: Ctx): [Fn, Fn] {
   const start = ctx.inString;
-  const inv = branch(inverse, scope, ctx, start);
-  const main = branch(body, bodyScope, ctx, start);
-  if (body.length === 0) ctx.inString = start;
+  const startHtml = ctx.html;
+  const inv = branch(inverse, scope, ctx, start, startHtml);
+  const invHtml = ctx.html;
+  const main = branch(body, bodyScope, ctx, start, startHtml);
+  if (body.length === 0) {
+    ctx.inString = start;
+    ctx.html = startHtml;
+  }
+  ctx.html = joinHtml(ctx.html, invHtml);
   return [main, inv];
 }
 
@@ -474,7 +500,7 @@ function compileBlock(node: BlockNode, scope: Scope | null, ctx: Ctx): Fn {
 // ---------------------------------------------------------------------------------------
 // Partials
 
-/** Compiled partials by escape mode, JSON state, indentation and source: shared by all templates. */
+/** Compiled partials by escape mode, JSON state, HTML context, indentation and source: shared by all templates. */
 const partialCache = new Map<string, Fn>();
 
 function compilePartial(name: string, indent: string, ctx: Ctx): Fn {
@@ -484,6 +510,11 @@ function compilePartial(name: string, indent: string, ctx: Ctx): Fn {
   const asJsonString = ctx.escape === "json" && ctx.inString;
   const escape = asJsonString ? "html" : ctx.escape;
   const inString = asJsonString ? false : ctx.inString;
+  // A fragment compiles from where it is included (`<a href="{{> ShopUrl}}">` checks the
+  // fragment's first value); the text after it is assumed to be where it started: fragments
+  // are given at render time, and one is expected to close what it opens.
+  const html = escape === "html" && !asJsonString ? ctx.html : HTML_TEXT;
+  const key = escape + (inString ? "1" : "0") + htmlKey(html) + "\u0000" + indent + "\u0000";
   let lastSource: string | undefined;
   let lastFn: Fn | undefined;
   return (f, s) => {
@@ -498,16 +529,16 @@ function compilePartial(name: string, indent: string, ctx: Ctx): Fn {
     // This call site's last partial first: the same source string needs no cache key (which
     // would copy and hash the whole source on every render).
     let fn = source === lastSource ? lastFn : undefined;
-    if (fn === undefined) fn = partialCache.get(escape + (inString ? "1" : "0") + indent + "\u0000" + source);
+    if (fn === undefined) fn = partialCache.get(key + source);
     if (fn === undefined) {
       try {
-        fn = compileSource(indentLines(source, indent), escape, inString);
+        fn = compileSource(indentLines(source, indent), escape, inString, html);
       } catch (e) {
         if (e instanceof TemplateError) throw new TemplateError(`in partial \`${name}\`: ${e.message}`, e.start, e.end);
         throw e;
       }
       if (partialCache.size >= 1000) partialCache.clear();
-      partialCache.set(escape + (inString ? "1" : "0") + indent + "\u0000" + source, fn);
+      partialCache.set(key + source, fn);
     }
     lastSource = source;
     lastFn = fn;

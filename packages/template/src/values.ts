@@ -98,6 +98,64 @@ export function escapeHtml(s: string): string {
   return last === 0 ? s : last === s.length ? out : out + s.slice(last);
 }
 
+/** What a value that would start a URL attribute with another scheme writes instead: a URL that goes nowhere. */
+export const UNSAFE_URL = "about:invalid#journey-unsafe-url";
+
+/**
+ * `s` when, written at the start of a URL attribute's value, its scheme is http, https,
+ * mailto, tel or sms or it has none (a relative URL: `/p`, `#top`, `?q`, `p/1`); otherwise
+ * `UNSAFE_URL`. The scheme is read as browsers read it: leading C0 controls and spaces
+ * dropped, tabs and line breaks anywhere ignored, letters in any case (`\u0001 Java\tScript:`
+ * is `javascript:`).
+ *
+ * `raw`: the value is written unescaped, so the browser decodes character references in it
+ * (`&#106;avascript:`): an `&` before the scheme is known makes it unsafe. Escaped, an `&`
+ * is written `&amp;` and is only a character that ends a relative URL's first segment.
+ */
+export function safeUrl(s: string, raw: boolean): string {
+  const n = s.length;
+  let i = 0;
+  while (i < n && s.charCodeAt(i) <= 0x20) i++;
+  // The scheme's letters so far, packed (see `packScheme`); `other`: it has a digit, `+`, `-` or `.`.
+  let packed = 0;
+  let len = 0;
+  let other = false;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x09 || c === 0x0a || c === 0x0d) continue;
+    if (c === 0x3a /* : */) {
+      if (len === 0) return s;
+      return !other && len <= 6 && (packed === HTTP || packed === HTTPS || packed === MAILTO || packed === TEL || packed === SMS) ? s : UNSAFE_URL;
+    }
+    // ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ): anything else before a `:` means no scheme.
+    if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
+      if (++len <= 6) packed = packed * 32 + ((c | 0x20) - 0x60);
+    } else if (len > 0 && ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e)) {
+      len++;
+      other = true;
+    } else {
+      return raw && c === 0x26 /* & */ ? UNSAFE_URL : s;
+    }
+  }
+  return s;
+}
+
+/**
+ * A scheme of at most 6 letters as a number, 5 bits a letter in any case (`a`/`A` = 1): the
+ * check runs for every URL a render writes, and compares numbers rather than building strings.
+ */
+function packScheme(name: string): number {
+  let packed = 0;
+  for (let i = 0; i < name.length; i++) packed = packed * 32 + ((name.charCodeAt(i) | 0x20) - 0x60);
+  return packed;
+}
+
+const HTTP = packScheme("http");
+const HTTPS = packScheme("https");
+const MAILTO = packScheme("mailto");
+const TEL = packScheme("tel");
+const SMS = packScheme("sms");
+
 const JSON_STR_TEST = /["\\\u0000-\u001f\u2028\u2029]/;
 
 /** The inside of a JSON string literal for `s` (no quotes). */

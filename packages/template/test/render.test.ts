@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TemplateError, TemplateRenderError, compileTemplate, renderTemplate } from "../src/index.js";
+import { TemplateError, TemplateRenderError, compileTemplate, escapeHtml, renderTemplate } from "../src/index.js";
 
 describe("escape contexts", () => {
   const data = { s: `<a href="x">Tom & 'Jerry'</a> \`=`, n: 3, list: ["a", "b"], o: { k: "v" } };
@@ -34,6 +34,85 @@ describe("escape contexts", () => {
     expect(JSON.parse(out)).toEqual({ a: "q&quot;", b: 'q"' });
     const legal = renderTemplate(`{"legal": "{{> Legal}}"}`, { who: "Shop <AB>" }, { escape: "json", partials: { Legal: '<p class="legal">\n  {{who}}\n</p>' } });
     expect(JSON.parse(legal)).toEqual({ legal: '<p class="legal">\n  Shop &lt;AB&gt;\n</p>' });
+  });
+});
+
+describe("URL attributes in HTML content", () => {
+  const UNSAFE = "about:invalid#journey-unsafe-url";
+  const href = (url: unknown, src = '<a href="{{url}}">x</a>', partials?: Record<string, string>) => renderTemplate(src, { url }, { partials });
+  it("a value starting an href with another scheme than http, https, mailto, tel or sms writes a URL that goes nowhere", () => {
+    for (const url of [
+      "javascript:alert(document.cookie)",
+      "JaVaScRiPt:alert(1)",
+      " \u0001\u001f javascript:alert(1)",
+      "\n\tjavascript:alert(1)",
+      "java\tscript:alert(1)",
+      "java\nscr\ript:alert(1)",
+      "vbscript:msgbox(1)",
+      "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+      "data:image/png;base64,iVBOR",
+      "file:///etc/passwd",
+    ]) {
+      expect(href(url), JSON.stringify(url)).toBe(`<a href="${UNSAFE}">x</a>`);
+    }
+  });
+  it("safe and relative URLs are written as before, escaped", () => {
+    for (const url of ["https://shop.example.com/p/1?a=1&b=2", "HTTP://x", "mailto:ana@example.com", "tel:+46 70 123", "SMS:+4670123?body=hi", "/cart", "#top", "?q=1", "p/1", "products.html", "", "&#106;avascript:alert(1)", "./x:y", "1:2", ":x"]) {
+      expect(href(url), JSON.stringify(url)).toBe(`<a href="${escapeHtml(url)}">x</a>`);
+    }
+    expect(href(42)).toBe('<a href="42">x</a>');
+    expect(href(null)).toBe('<a href="">x</a>');
+  });
+  it("single-quoted, unquoted and spaced attributes; other URL attributes and cases of the name", () => {
+    const js = "javascript:alert(1)";
+    expect(href(js, "<a href='{{url}}'>")).toBe(`<a href='${UNSAFE}'>`);
+    expect(href(js, "<a href={{url}}>")).toBe(`<a href=${UNSAFE}>`);
+    expect(href(js, '<a class="b"\n   HREF = " {{url}}">')).toBe(`<a class="b"\n   HREF = " ${UNSAFE}">`);
+    expect(href(js, '<img alt="" src="{{url}}"/>')).toBe(`<img alt="" src="${UNSAFE}"/>`);
+    expect(href(js, '<form action="{{url}}"><button formaction="{{url}}">')).toBe(`<form action="${UNSAFE}"><button formaction="${UNSAFE}">`);
+    expect(href(js, '<td background="{{url}}"><svg><a xlink:href="{{url}}"><img data-src="{{url}}">')).toBe(
+      `<td background="${UNSAFE}"><svg><a xlink:href="${UNSAFE}"><img data-src="${UNSAFE}">`,
+    );
+    // An attribute whose name a tag writes could be any: its value is checked.
+    expect(renderTemplate('<a {{name}}="{{url}}" data-{{k}}={{url}} title="{{url}}">', { name: "href", k: "x", url: js })).toBe(`<a href="${UNSAFE}" data-x=${UNSAFE} title="${js}">`);
+    expect(href(js, '<{{tag}} href="{{url}}">')).toBe(`< href="${UNSAFE}">`);
+    // Outlook's buttons: markup inside a conditional comment is checked too.
+    expect(href(js, '<!--[if mso]><v:roundrect href="{{url}}"><![endif]-->')).toBe(`<!--[if mso]><v:roundrect href="${UNSAFE}"><![endif]-->`);
+  });
+  it("helper calls and raw values are checked; raw values with a character reference before the scheme too", () => {
+    expect(href("JavaScript:x", '<a href="{{lower url}}">')).toBe(`<a href="${UNSAFE}">`);
+    expect(href(null, "<a href=\"{{default url 'javascript:x'}}\">")).toBe(`<a href="${UNSAFE}">`);
+    expect(href("javascript:x", '<a href="{{{url}}}">|<a href="{{& url}}">')).toBe(`<a href="${UNSAFE}">|<a href="${UNSAFE}">`);
+    expect(href("&#106;avascript:alert(1)", '<a href="{{{url}}}">')).toBe(`<a href="${UNSAFE}">`);
+    expect(href("https://x/?a=1&b=2", '<a href="{{{url}}}">')).toBe('<a href="https://x/?a=1&b=2">');
+  });
+  it("only the start of the value: a value after text in it, other attributes and text are escaped only", () => {
+    const js = "javascript:alert(1)";
+    expect(href(js, '<a href="https://x/{{url}}">')).toBe('<a href="https://x/javascript:alert(1)">');
+    expect(href(js, '<a href="/p?next={{url}}">')).toBe('<a href="/p?next=javascript:alert(1)">');
+    expect(href(js, '<a title="{{url}}" href="/">{{url}}</a>')).toBe(`<a title="${js}" href="/">${js}</a>`);
+    expect(href(js, "<p>href={{url}} <a href=\"/\">{{url}}</a>")).toBe(`<p>href=${js} <a href="/">${js}</a>`);
+    expect(href(js, "<style>a[href='x']{}</style><script>if (a<b) x = '<a href=\"';</script>{{url}}")).toContain(`</script>${js}`);
+  });
+  it("every value before any text in the value is checked; blocks and loops keep the context", () => {
+    expect(renderTemplate('<a href="{{a}}{{b}}">', { a: "", b: "javascript:x" })).toBe(`<a href="${UNSAFE}">`);
+    expect(renderTemplate('<a href="{{a}}/{{b}}">', { a: "", b: "javascript:x" })).toBe('<a href="/javascript:x">');
+    const branchy = '<a href="{{#if vip}}https://vip.example/{{/if}}{{url}}">';
+    expect(renderTemplate(branchy, { vip: false, url: "javascript:x" })).toBe(`<a href="${UNSAFE}">`);
+    expect(renderTemplate("{{#each ps as |p|}}<a href='{{p}}'>{{p}}</a>{{/each}}", { ps: ["/a", "javascript:x"] })).toBe(`<a href='/a'>/a</a><a href='${UNSAFE}'>javascript:x</a>`);
+  });
+  it("fragments compile from where they are included", () => {
+    const js = "javascript:alert(1)";
+    expect(href(js, '<a href="{{> U}}">{{> U}}', { U: "{{url}}" })).toBe(`<a href="${UNSAFE}">${js}`);
+    expect(href(js, "<p>{{> Link}}</p>", { Link: '<a href="{{url}}">x</a>' })).toBe(`<p><a href="${UNSAFE}">x</a></p>`);
+  });
+  it("text and JSON content are not HTML: written as before", () => {
+    const js = "javascript:alert(1)";
+    expect(renderTemplate('<a href="{{url}}">', { url: js }, { escape: "none" })).toBe(`<a href="${js}">`);
+    expect(JSON.parse(renderTemplate('{"html": "<a href=\\"{{url}}\\">"}', { url: js }, { escape: "json" }))).toEqual({ html: `<a href="${js}">` });
+    // A fragment inside a JSON string renders as HTML: its URLs are checked.
+    const legal = renderTemplate('{"legal": "{{> L}}"}', { url: js }, { escape: "json", partials: { L: '<a href="{{url}}">x</a>' } });
+    expect(JSON.parse(legal)).toEqual({ legal: `<a href="${UNSAFE}">x</a>` });
   });
 });
 
