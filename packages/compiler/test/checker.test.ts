@@ -632,3 +632,44 @@ describe("J3026: journeys that jump to each other without waiting", () => {
     expect(codesOf(one(journeys(["A", "  jump to B"], ["B", `${SEND}`])))).toEqual([]);
   });
 });
+
+describe("J3027: a `repeat` certain to pass the limit of steps without waiting", () => {
+  const journey = (steps: string) => `${PROFILE}event Ping { n: int }\nchannel push { quiet 21:00 to 08:00 }\njourney J {\n  on Ping as p\n${steps}\n}\n`;
+  const SEND = 'send email { subject "x" text "x" } to profile.email';
+
+  // The runtime fails an instance past 10,000 nodes: a round is the repeat node and the body's
+  // nodes, and the repeat node runs once more to find the count reached.
+  it("is reported at the count when count × (1 + the body's nodes) + 1 passes 10,000, and not at 10,000", () => {
+    expect(shown(one(journey(`  repeat 5000 { ${SEND} }`)))).toEqual(['J3027 "5000"']);
+    expect(one(journey(`  repeat 5000 { ${SEND} }`)).diagnostics[0]!.message).toBe(
+      "this `repeat` runs at least 10001 steps without waiting, more than the 10000 one input may run: the journey would always fail here, its messages undelivered",
+    );
+    expect(shown(one(journey(`  repeat 4999 { ${SEND} }`)))).toEqual([]);
+    // An `if` counts its shortest way: here none of its body (no else).
+    expect(shown(one(journey(`  repeat 5000 { if p.n > 1 { let a = 1\n let b = 2 } }`)))).toEqual(['J3027 "5000"']);
+    expect(shown(one(journey(`  repeat 3333 { if p.n > 1 { let a = 1 } else { let b = 1 } }`)))).toEqual([]);
+    expect(shown(one(journey(`  repeat 3334 { if p.n > 1 { let a = 1 } else { let b = 1 } }`)))).toEqual(['J3027 "3334"']);
+  });
+
+  it("nested loops multiply; only the innermost certain one is reported", () => {
+    expect(shown(one(journey("  repeat 100 { repeat 200 { let x = 1 } }")))).toEqual(['J3027 "100"']);
+    expect(shown(one(journey("  repeat 2 { repeat 20000 { let x = 1 } }")))).toEqual(['J3027 "20000"']);
+    // An inner count from an expression may be 0: the inner loop counts as its own node only.
+    expect(shown(one(journey("  repeat 5000 { repeat p.n { let x = 1 } }")))).toEqual(['J3027 "5000"']);
+    expect(shown(one(journey("  repeat 4999 { repeat p.n { let x = 1 } }")))).toEqual([]);
+  });
+
+  it("is not reported when the count is not a literal, or the loop may wait or leave", () => {
+    for (const steps of [
+      `  repeat p.n { ${SEND} }`,
+      `  repeat 20000 every 1m { ${SEND} }`,
+      "  repeat 20000 { wait 1m }",
+      `  repeat 20000 { send push { title "x" body "x" } to "t" }`, // quiet hours: may wait
+      "  repeat 20000 { wait for Ping within 1m { end } }",
+      "  repeat 20000 { if p.n > 1 { end } }",
+      "  repeat 20000 { if profile.email == \"\" { jump to J } }",
+    ]) {
+      expect(codesOf(one(journey(steps))), steps).not.toContain("J3027");
+    }
+  });
+});

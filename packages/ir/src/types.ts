@@ -8,6 +8,13 @@ import type { Type } from "@journey/template";
 
 export const IR_VERSION = 1;
 
+/**
+ * Nodes one instance may run in one step without waiting: the runtime fails the instance past
+ * it (a loop without a wait must not hang), and the compiler refuses a `repeat` certain to
+ * reach it (J3027). Here because both sides of the contract must agree on it.
+ */
+export const MAX_NODES_PER_STEP = 10_000;
+
 export type IRExpr =
   | { lit: string | number | boolean | null }
   | { dur: number }

@@ -188,12 +188,22 @@ export function formatEntry(e: TimelineEntry, color: boolean): string {
       return `${head}  ended (${String(e["reason"])})`;
     case "error":
       return `${head}  ${c.red(`error: ${String(e["message"])}`)}${e["location"] ? ` at ${String(e["location"])}` : ""}`;
-    case "suppressed":
-      return `${head}  ${String(e["channel"])} suppressed (${e["reason"] === "noRecipient" ? "no recipient" : e["reason"] === "cap" ? "over the cap" : String(e["reason"])})`;
+    case "suppressed": {
+      const reason = String(e["reason"]);
+      return `${head}  ${String(e["channel"])} suppressed (${Object.hasOwn(SUPPRESSED, reason) ? SUPPRESSED[reason as keyof typeof SUPPRESSED] : reason})`;
+    }
     default:
       return `${head}  ${e.type}`;
   }
 }
+
+/** Why a message was not delivered, by the `reason` of its `suppressed` effect (typed: a new reason must be named here). */
+const SUPPRESSED: Record<Extract<Effect, { type: "suppressed" }>["reason"], string> = {
+  cap: "over the cap",
+  noRecipient: "no recipient",
+  // A limit (a loop or a jump cycle without a wait) stopped its journey in the same step.
+  runaway: "runaway: its journey was stopped by a limit",
+};
 
 function summary(timeline: Effect[], color: boolean): string {
   const n = (t: Effect["type"]) => timeline.filter((e) => e.type === t).length;

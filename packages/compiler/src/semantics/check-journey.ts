@@ -1,4 +1,5 @@
 /** Journeys: clauses, every step kind, scopes and flow narrowing. */
+import { MAX_NODES_PER_STEP } from "@journey/ir";
 import { isAssignable, nonNull, rootNames, T, typeToString, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
 import { walk } from "../syntax/walk.js";
@@ -122,8 +123,8 @@ export function checkJumpTargets(ctx: CheckContext, files: readonly { path: stri
 
 /**
  * Journeys that jump to each other in a cycle with no wait on the way (J3026): one input
- * would run them forever, and the runtime's limit stops them only after 100 jumps, once their
- * messages went out. Only jumps every run reaches are followed (steps of the body itself, no
+ * would run them forever, and the runtime's limit would fail them after 100 jumps, every
+ * message of the chain held back. Only jumps every run reaches are followed (steps of the body itself, no
  * wait before them): a jump inside an `if` may be how a loop ends.
  */
 export function checkJumpCycles(ctx: CheckContext): void {
@@ -279,6 +280,65 @@ function mayWait(ctx: CheckContext, s: A.Step): boolean {
   }
 }
 
+/**
+ * A `repeat` certain to pass the runtime's limit of nodes one instance runs without waiting
+ * (J3027): a literal count, a body that never waits and never leaves (no `end`, no `jump to`,
+ * at any depth), so every time it is reached it runs count × (1 + the body's nodes) + 1 nodes
+ * at least, and the runtime fails it with none of its messages delivered. Reported at the
+ * innermost such `repeat` (an outer one around it is then certain too). A count from an
+ * expression, or a body that may end the loop early, is left to the runtime.
+ */
+function checkRunawayRepeat(ctx: CheckContext, s: A.RepeatStep): void {
+  const nodes = certainNodes(ctx, s);
+  if (nodes <= MAX_NODES_PER_STEP) return;
+  let inner = false;
+  walk(s.body, (n) => {
+    if (n.kind === "Repeat" && certainNodes(ctx, n as unknown as A.RepeatStep) > MAX_NODES_PER_STEP) inner = true;
+  });
+  if (inner) return;
+  // A count of 309 digits or more is Infinity as a number.
+  ctx.report("runawayRepeat", { nodes: Number.isFinite(nodes) ? nodes : "over 10^308", max: MAX_NODES_PER_STEP }, s.count.span, {
+    help: "wait between rounds (`repeat … every 1h`) or in the body, or repeat fewer times",
+  });
+}
+
+/**
+ * The nodes a step certainly runs each time it is reached, for a step inside a `repeat` body
+ * that never waits nor leaves (see `checkRunawayRepeat`). One node per step (the IR's shape),
+ * plus the shortest of the blocks an `if` or `split` may take (none, when no branch is certain
+ * to be taken); a `repeat` whose count is not a literal, or that may wait or leave, counts as
+ * its own node only (it may run no round).
+ */
+function certainNodes(ctx: CheckContext, s: A.Step): number {
+  const block = (b: A.Block | undefined): number => (b ? b.steps.reduce((n, x) => n + certainNodes(ctx, x), 0) : 0);
+  switch (s.kind) {
+    case "Repeat": {
+      const count = s.count.kind === "Number" && s.count.isInt ? s.count.value : undefined;
+      if (count === undefined || mayWait(ctx, s) || leavesWithin(s.body)) return 1;
+      // The repeat node runs once per round, and once more to find the count reached.
+      return count * (1 + block(s.body)) + 1;
+    }
+    case "If":
+      return 1 + Math.min(...s.branches.map((b) => block(b.body)), block(s.else));
+    case "Split": {
+      // Arms that add up to less than 100% (an error of its own) may let a profile through.
+      const covered = s.arms.reduce((t, a) => t + a.percent, 0) >= 100;
+      return 1 + (covered && s.arms.length ? Math.min(...s.arms.map((a) => block(a.body))) : 0);
+    }
+    default:
+      return 1;
+  }
+}
+
+/** Whether a block may leave the journey somewhere inside (`end` or `jump to`, at any depth). */
+function leavesWithin(b: A.Block): boolean {
+  let found = false;
+  walk(b, (n) => {
+    if (n.kind === "End" || n.kind === "Jump") found = true;
+  });
+  return found;
+}
+
 /** A send on a channel with quiet hours may wait for them to end before it renders and sends. */
 function quietHours(ctx: CheckContext, s: A.SendStep): boolean {
   return ctx.symbols.channels.get(s.channel.name)?.decl.quiet !== undefined;
@@ -377,6 +437,7 @@ function checkStep(ctx: CheckContext, s: A.Step, scope: Scope, bindings: Binding
       const body = forgetting(scope.child(), assignedWithin(s));
       if (mayWait(ctx, s)) body.forget("profile");
       checkBlock(ctx, s.body.steps, body, bindings);
+      checkRunawayRepeat(ctx, s);
       return;
     case "Jump":
       if (!ctx.symbols.journeys.has(s.journey.name)) reportUnknownDecl(ctx, "unknownJourney", s.journey, ctx.symbols.journeys.keys());

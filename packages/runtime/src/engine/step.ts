@@ -7,7 +7,7 @@
  * run this same code. `step` takes ownership of the state it is given (it is updated in
  * place for speed); callers that need the old state pass a copy.
  */
-import type { IRExpr, IRJourney, IRNode } from "@journey/ir";
+import { MAX_NODES_PER_STEP, type IRExpr, type IRJourney, type IRNode } from "@journey/ir";
 import { evaluate, toInstant, type EvalEnv } from "./evaluate.js";
 import type { Program } from "./program.js";
 import { renderContent } from "./render.js";
@@ -34,9 +34,11 @@ export interface StepResult {
   effects: Effect[];
 }
 
-/** Upper bound of nodes one instance may run in one step: a loop without a wait must not hang. */
-const MAX_NODES_PER_STEP = 10_000;
-/** Upper bound of `jump to`s in one step: journeys that jump to each other without waiting must not overflow the stack. */
+/**
+ * Upper bound of `jump to`s in one step, all chains together: journeys that jump to each other
+ * without waiting must not overflow the stack (a `set` in a chain may start another chain, an
+ * `on enter` journey that jumps, inside it).
+ */
 const MAX_JUMPS_PER_STEP = 100;
 const DAY = 86_400_000;
 
@@ -199,7 +201,8 @@ class Run {
 
   // ── entering, schedules, audiences ───────────────────────────────────────────────
 
-  private enter(j: IRJourney, vars: Record<string, unknown>, forced = false): void {
+  /** `chain`: the jump chain the new instance joins, when a `jump to` starts it. */
+  private enter(j: IRJourney, vars: Record<string, unknown>, forced = false, chain?: Chain): void {
     if (this.state.instances[j.id]) return;
     const h = (this.state.history[j.id] ??= { entries: 0 });
     if (!forced && h.entries > 0) {
@@ -214,7 +217,8 @@ class Run {
     const inst: Instance = { id: [j.id, this.state.id, h.entries].join(":"), journey: j.id, version: j.version, startedAt: this.now, node: j.entry ?? "", vars, wait: undefined };
     this.state.instances[j.id] = inst;
     this.emit({ key: `${inst.id}:entered`, type: "entered", journey: j.id, instanceId: inst.id });
-    this.continueAt(inst, j.entry);
+    chain?.instances.add(inst.id);
+    this.continueAt(inst, j.entry, chain);
   }
 
   private fireSchedule(name: string): void {
@@ -376,9 +380,14 @@ class Run {
 
   // ── running nodes ────────────────────────────────────────────────────────────────
 
-  /** Run the instance from `nodeId` until it waits or ends. */
-  private continueAt(inst: Instance, nodeId: string | null): void {
+  /**
+   * Run the instance from `nodeId` until it waits or ends. `chain`: the jump chain it belongs
+   * to, when a `jump to` started it; a run that jumps starts one otherwise.
+   */
+  private continueAt(inst: Instance, nodeId: string | null, chain?: Chain): void {
     const j = this.program.journey(inst.version)!;
+    // This run's effects start here: a runaway withholds the messages it sent from here on.
+    const start = this.effects.length;
     let id = nodeId;
     for (let n = 0; ; n++) {
       if (this.state.instances[inst.journey] !== inst) return; // ended meanwhile
@@ -387,6 +396,9 @@ class Run {
         return;
       }
       if (n >= MAX_NODES_PER_STEP) {
+        // The runaway is this run of this instance: earlier runs in the step (before a wait)
+        // and other instances (an `on enter` journey its `set` started) keep their messages.
+        this.withhold(start, (instanceId) => instanceId === inst.id);
         this.fail(inst, id, `more than ${MAX_NODES_PER_STEP} steps without waiting: is there a loop without a wait?`);
         return;
       }
@@ -398,6 +410,10 @@ class Run {
       const current = id;
       inst.node = current;
       try {
+        if (node.kind === "jump") {
+          this.jump(inst, current, node, chain ?? { start, instances: new Set([inst.id]) });
+          return;
+        }
         const next = this.exec(inst, current, node);
         if (next === WAIT) {
           this.forgetDead(inst);
@@ -423,8 +439,8 @@ class Run {
     inst.vars = kept;
   }
 
-  /** Execute one node: the next node id, null to end, or WAIT. */
-  private exec(inst: Instance, id: string, node: IRNode): string | null | typeof WAIT {
+  /** Execute one node (a `jump to` is `jump`'s): the next node id, null to end, or WAIT. */
+  private exec(inst: Instance, id: string, node: Exclude<IRNode, { kind: "jump" }>): string | null | typeof WAIT {
     const env = () => this.env(inst.vars);
     switch (node.kind) {
       case "wait":
@@ -492,23 +508,57 @@ class Run {
         if (loop && node.every) return this.waitUntil(inst, node.body, loop.since + done * (evaluate(node.every, env()) as number));
         return node.body;
       }
-      case "jump": {
-        if (++this.jumps > MAX_JUMPS_PER_STEP) throw new Error(`more than ${MAX_JUMPS_PER_STEP} jumps without waiting: do journeys jump to each other in a cycle?`);
-        const target = this.program.current(node.journey);
-        // An instance on an earlier version may jump to a journey a redeploy removed.
-        if (!target) throw new Error(`\`jump to ${node.journey}\`: no journey \`${node.journey}\` is deployed now`);
-        // A jump starts the target without an event: a target that reads its trigger's alias
-        // would run on an undefined name (blank messages, exits that never match).
-        const alias = target.trigger?.kind === "event" ? target.trigger.alias : undefined;
-        if (alias && target.entry !== null && this.program.liveVars(target, target.entry)?.has(alias)) {
-          throw new Error(`\`jump to ${node.journey}\`: \`${node.journey}\` reads its trigger's alias \`${alias}\`, which a jump leaves undefined (it starts without an event)`);
-        }
-        this.end(inst, "end");
-        this.enter(target, {}, true);
-        return WAIT;
-      }
       case "end":
         return null;
+    }
+  }
+
+  /**
+   * `jump to`: the instance ends and the target starts in its place, in the same chain. Past
+   * the limit, the chain is a runaway (journeys jumping to each other in a cycle the compiler
+   * could not be sure of, through an `if`): it fails, and no instance of it delivers a message
+   * it sent in this step. Other errors are thrown (the instance fails, as for any step).
+   */
+  private jump(inst: Instance, id: string, node: Extract<IRNode, { kind: "jump" }>, chain: Chain): void {
+    if (++this.jumps > MAX_JUMPS_PER_STEP) {
+      this.withhold(chain.start, (instanceId) => chain.instances.has(instanceId));
+      this.fail(inst, id, `more than ${MAX_JUMPS_PER_STEP} jumps without waiting: do journeys jump to each other in a cycle?`);
+      return;
+    }
+    const target = this.program.current(node.journey);
+    // An instance on an earlier version may jump to a journey a redeploy removed.
+    if (!target) throw new Error(`\`jump to ${node.journey}\`: no journey \`${node.journey}\` is deployed now`);
+    // A jump starts the target without an event: a target that reads its trigger's alias
+    // would run on an undefined name (blank messages, exits that never match).
+    const alias = target.trigger?.kind === "event" ? target.trigger.alias : undefined;
+    if (alias && target.entry !== null && this.program.liveVars(target, target.entry)?.has(alias)) {
+      throw new Error(`\`jump to ${node.journey}\`: \`${node.journey}\` reads its trigger's alias \`${alias}\`, which a jump leaves undefined (it starts without an event)`);
+    }
+    this.end(inst, "end");
+    this.enter(target, {}, true, chain);
+  }
+
+  /**
+   * A runaway stopped by a limit delivers nothing it sent in this step: from effect `from` on,
+   * each message of an instance `ofRunaway` picks becomes `suppressed` with reason `runaway`,
+   * and the cap it spent is given back (a runaway must not keep the next journey's message
+   * out). Messages it had over the cap become `runaway` too: they were over a cap that, given
+   * back, is no longer full. Everything else stays (its `set`s, entries and endings): the
+   * step is not undone, only its messages are held back. Deterministic, as the rest of `step`.
+   */
+  private withhold(from: number, ofRunaway: (instanceId: string) => boolean): void {
+    for (let i = from; i < this.effects.length; i++) {
+      const e = this.effects[i]!;
+      const capped = e.type === "suppressed" && e.reason === "cap";
+      if ((e.type !== "send" && !capped) || !ofRunaway(e.instanceId!)) continue;
+      if (e.type === "send" && this.program.ir.channels[e.channel]?.cap) {
+        // `send` counts a message as `now` (the entries of this step all are): one less.
+        const sent = this.state.sends[e.channel];
+        const at = sent ? sent.lastIndexOf(this.now) : -1;
+        if (at >= 0) sent!.splice(at, 1);
+      }
+      const key = capped ? e.key.slice(0, -CAPPED.length) : e.key;
+      this.effects[i] = { key: `${key}:runaway`, at: e.at, profileId: e.profileId, type: "suppressed", journey: e.journey, instanceId: e.instanceId, nodeId: e.nodeId, channel: e.channel, reason: "runaway" };
     }
   }
 
@@ -549,7 +599,7 @@ class Run {
       recent = (this.state.sends[node.channel] ?? []).filter((t) => this.now - t < channel.cap!.perMs);
       this.state.sends[node.channel] = recent;
       if (recent.length >= channel.cap.count) {
-        this.emit({ key: `${key}:capped`, type: "suppressed", journey: inst.journey, instanceId: inst.id, nodeId: id, channel: node.channel, reason: "cap" });
+        this.emit({ key: `${key}${CAPPED}`, type: "suppressed", journey: inst.journey, instanceId: inst.id, nodeId: id, channel: node.channel, reason: "cap" });
         return node.next;
       }
     }
@@ -563,6 +613,19 @@ class Run {
 }
 
 const WAIT = Symbol("wait");
+
+/**
+ * A jump chain, in one step: the instance whose run jumped first and those its jumps started
+ * (`instances`), and where that run's effects begin (`start`). If the chain runs away, what
+ * they all sent since then is withheld (see `withhold`).
+ */
+interface Chain {
+  readonly start: number;
+  readonly instances: Set<string>;
+}
+
+/** The key suffix of a send suppressed over the cap (the send's own key before it). */
+const CAPPED = ":capped";
 
 /** The schedule entry that re-evaluates clock-dependent audiences, hourly. */
 const AUDIENCE_CHECK = "@audiences";

@@ -229,9 +229,10 @@ describe("repeat n every d", () => {
   });
 
   it("a loop without a wait is stopped with an error instead of hanging", async () => {
-    const ir = withSchema(`journey J { on Ping
-      repeat 1000000 { let x = 1 } }`);
-    const { timeline } = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1 })] });
+    // The compiler refuses a literal count certain to pass the limit (J3027): this one is the event's.
+    const ir = withSchema(`journey J { on Ping as p
+      repeat p.n { let x = 1 } }`);
+    const { timeline } = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1_000_000 })] });
     expect(ofType(timeline, "error").map((e) => e.message)).toEqual([expect.stringContaining("without waiting")]);
     expect(ofType(timeline, "ended").map((e) => e.reason)).toEqual(["error"]);
   });
@@ -319,5 +320,93 @@ describe("jump to and end", () => {
     const { timeline } = await sim({ ir: ir2, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1 })] });
     expect(subjects(timeline)).toEqual(["before"]);
     expect(ofType(timeline, "ended").map((e) => e.reason)).toEqual(["end"]);
+  });
+});
+
+describe("runaways: what a limit stops delivers nothing", () => {
+  // Before, the limits stopped a runaway only after its messages were out: thousands of
+  // emails to one customer. Counts come from the event: the compiler refuses a `repeat`
+  // certain to pass the limit (J3027) and a certain jump cycle (J3026).
+  const delivered = (r: { channel: { messages: { content: Record<string, unknown> }[] } }) => r.channel.messages.map((m) => String(m.content["subject"]));
+
+  it("a loop without a wait: none of its messages is delivered, each is suppressed (reason runaway); another journey on the event still sends", async () => {
+    const ir = withSchema(`
+      journey Loop { on Ping as p
+        send email { subject "before" text "x" } to profile.email
+        repeat p.n { send email { subject "again" text "x" } to profile.email } }
+      journey Other { on Ping
+        send email { subject "other" text "x" } to profile.email }
+    `);
+    const r = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 20_000 })] });
+    expect(delivered(r)).toEqual(["other"]);
+    expect(ofType(r.timeline, "send", "Loop")).toEqual([]);
+    // "before" and 4,999 rounds (a round runs two nodes, the repeat and the send) fit in 10,000 nodes.
+    const suppressed = ofType(r.timeline, "suppressed", "Loop");
+    expect(suppressed).toHaveLength(5_000);
+    expect(new Set(suppressed.map((s) => `${s.channel} ${s.reason}`))).toEqual(new Set(["email runaway"]));
+    // Each keeps an idempotency key of its own.
+    expect(new Set(suppressed.map((s) => s.key)).size).toBe(5_000);
+    expect(ofType(r.timeline, "error", "Loop").map((e) => e.message)).toEqual(["more than 10000 steps without waiting: is there a loop without a wait?"]);
+    expect(ofType(r.timeline, "ended").map((e) => `${e.journey} ${e.reason}`)).toEqual(["Loop error", "Other end"]);
+  });
+
+  it("a runaway does not spend the cap: its messages, sent or over the cap, are all runaway, and the next message goes out", async () => {
+    const ir = withSchema(`
+      channel email { cap 2 per 1d }
+      journey Loop { on Ping as p
+        repeat p.n { send email { subject "again" text "x" } to profile.email } }
+      journey Later { on Stop
+        send email { subject "later" text "x" } to profile.email
+        send email { subject "later 2" text "x" } to profile.email }
+    `);
+    const r = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 20_000 }), ev("Stop", "p1", T0 + HOUR, { reason: "" })] });
+    expect(delivered(r)).toEqual(["later", "later 2"]);
+    expect(ofType(r.timeline, "suppressed").map((s) => s.reason).filter((reason) => reason !== "runaway")).toEqual([]);
+    expect(ofType(r.timeline, "ended", "Loop").map((e) => e.reason)).toEqual(["error"]);
+  });
+
+  it("the state keeps no send of the runaway for the cap, and the step stays deterministic", () => {
+    const capped = withSchema(`
+      channel email { cap 5 per 1d }
+      journey Loop { on Ping as p
+        send email { subject "first" text "x" } to profile.email
+        repeat p.n { send email { subject "again" text "x" } to profile.email } }
+    `);
+    const program = new Program(capped);
+    const run = () => {
+      const state: ProfileState = { id: "p1", attributes: { email: "p@example.com", timezone: "UTC" }, instances: {}, history: {}, audiences: [], schedules: {}, sends: { email: [T0 - HOUR] } };
+      return step(program, state, { kind: "event", event: ev("Ping", "p1", T0, { n: 20_000 }, "e1") }, T0);
+    };
+    const first = run();
+    // The send an hour before stays counted; those of the runaway are gone.
+    expect(first.state.sends).toEqual({ email: [T0 - HOUR] });
+    expect(ofType(first.effects, "send")).toEqual([]);
+    expect(run()).toEqual(first);
+  });
+
+  it("a jump cycle through an `if`: no journey of the chain delivers; another journey on the event, and one the chain's `set` started, still send", async () => {
+    const ir = withSchema(`
+      journey A { on Ping
+        reentry always
+        send email { subject "a" text "x" } to profile.email
+        set profile.tier = "gold"
+        if profile.email != "never" { jump to B } }
+      journey B { on Stop
+        reentry always
+        send email { subject "b" text "x" } to profile.email
+        jump to A }
+      journey Bystander { on Ping
+        send email { subject "bystander" text "x" } to profile.email }
+      journey Welcome { on enter Gold
+        send email { subject "welcome" text "x" } to profile.email }
+    `);
+    const r = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1 })] });
+    expect(delivered(r).sort()).toEqual(["bystander", "welcome"]);
+    expect(ofType(r.timeline, "error").map((e) => e.message)).toEqual(["more than 100 jumps without waiting: do journeys jump to each other in a cycle?"]);
+    // 101 instances (A, B, A, …), each sent one message before it jumped: all held back.
+    const suppressed = ofType(r.timeline, "suppressed");
+    expect(suppressed.map((s) => `${s.journey} ${s.reason}`)).toEqual(Array.from({ length: 101 }, (_, i) => `${i % 2 ? "B" : "A"} runaway`));
+    // The chain's `set`s stay: the profile is gold (and Welcome started on entering Gold).
+    expect((await r.runtime.profile("p1"))!.attributes["tier"]).toBe("gold");
   });
 });
