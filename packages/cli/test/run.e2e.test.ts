@@ -3,7 +3,7 @@
  * would, on every sample project, and on a copy of one with a mistake in its data or tests.
  * Only what a user sees is checked (exit code, stdout, stderr).
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runJourney, samples, temporaryFolder } from "./support.js";
@@ -101,6 +101,45 @@ describe("journey run --tz", () => {
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("--tz: `Europe/Stokholm` is not an IANA time zone");
     expect(r.stderr).toContain("did you mean `Europe/Stockholm`?");
+  });
+});
+
+describe("journey run --from", () => {
+  /** The re-engagement sample (a daily schedule) without its events: a project of schedules. */
+  const schedulesOnly = (events?: string) => {
+    const project = join(tmp(), "schedules-only");
+    cpSync(join(samples, "reengagement"), project, { recursive: true });
+    rmSync(join(project, "events.jsonl"));
+    if (events !== undefined) writeFileSync(join(project, "events.jsonl"), events);
+    return project;
+  };
+
+  it("runs a project of schedules without events, from the given time; the same every time", () => {
+    const project = schedulesOnly();
+    const r = journey(["run", project, "--from", "2026-03-01T00:00:00Z", "--until", "+5d", "--json"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const entries = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { at: string; type: string });
+    expect(entries.some((e) => e.type === "send")).toBe(true);
+    for (const e of entries) expect(e.at >= "2026-03-01T00:00:00.000Z" && e.at <= "2026-03-06T00:00:00.000Z").toBe(true);
+    expect(journey(["run", project, "--from", "2026-03-01T00:00:00Z", "--until", "+5d", "--json"]).stdout).toBe(r.stdout);
+  });
+
+  it("without --from, a run needs an event (never this machine's clock) and says how to do without", () => {
+    const missing = journey(["run", schedulesOnly()]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain("(or --from <time> to run without events)");
+    const empty = journey(["run", schedulesOnly("")]);
+    expect(empty.status).toBe(1);
+    expect(empty.stderr).toContain("events.jsonl: no events: pass --from <time>");
+  });
+
+  it("an event before --from is refused with its line", () => {
+    const project = schedulesOnly('\n{"id":"e1","type":"SiteVisited","profileId":"p4","time":"2026-03-02T06:10:00Z","data":{"url":"https://shop.example.com/"}}\n');
+    const r = journey(["run", project, "--from", "2026-05-01"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("events.jsonl:2: this event (2026-03-02T06:10:00Z) is before --from 2026-05-01");
   });
 });
 

@@ -6,7 +6,7 @@ import { isValidTimeZone, offsetAt, suggest } from "@journey/template";
 import { Command } from "commander";
 import pc from "picocolors";
 import { UserError } from "../errors.js";
-import { invalidInput, readActionResponses, readCatalog, readEvents, readProfiles, parseUntil, unknownProfilesWarning } from "../inputs.js";
+import { invalidInput, parseInstantFlag, readActionResponses, readCatalog, readEvents, readProfiles, parseUntil, unknownProfilesWarning } from "../inputs.js";
 import { compileOrReport } from "../project.js";
 import { count, useColor, warn, write } from "../report.js";
 import { openStore } from "../store.js";
@@ -17,6 +17,7 @@ interface RunOptions {
   catalog?: string;
   actionResponses?: string;
   until?: string;
+  from?: string;
   db?: string;
   json?: boolean;
   tz?: string;
@@ -30,7 +31,8 @@ export function runCommand(): Command {
     .option("--profiles <file>", "profiles: [{ \"id\": …, …attributes }] (default: <project>/profiles.json if present)")
     .option("--catalog <file>", "catalog items as a JSON array (default: <project>/catalog.json if present)")
     .option("--action-responses <file>", "canned action responses (default: <project>/action-responses.json if present)")
-    .option("--until <time>", "stop at an ISO time or +<duration> after the first event (default: when nothing is left to fire, at most 30 days after the last event)")
+    .option("--from <time>", "start the virtual clock at this ISO time, before the first event or without events (a project of schedules); default: the first event's time")
+    .option("--until <time>", "stop at an ISO time or +<duration> after the start (default: when nothing is left to fire, at most 30 days after the last event or the start)")
     .option("--db <file>", "keep state in this SQLite file instead of memory")
     .option("--json", "one JSON object per timeline entry")
     .option("--tz <zone>", "also show each time in this IANA time zone, or `profile` for each profile's own (its `timezone` at the end of the run)")
@@ -44,7 +46,7 @@ export function dataFile(project: string, given: string | undefined, name: strin
   if (given) return given;
   const path = join(project, name);
   if (existsSync(path)) return path;
-  if (required) throw new UserError(`no events: pass --events <file> or put ${name} in ${project}`);
+  if (required) throw new UserError(`no events: pass --events <file> or put ${name} in ${project} (or --from <time> to run without events)`);
   return undefined;
 }
 
@@ -56,29 +58,39 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
   }
   const compiled = compileOrReport(project, color);
   if (!compiled) return 1;
-  const eventsPath = dataFile(project, options.events, "events.jsonl", true)!;
-  const { events, lines } = readEvents(eventsPath);
+  const from = options.from !== undefined ? parseInstantFlag("--from", options.from) : undefined;
+  // Events are optional from a given start: a project of schedules runs on its profiles alone.
+  const eventsPath = dataFile(project, options.events, "events.jsonl", from === undefined);
+  const { events, lines } = eventsPath ? readEvents(eventsPath) : { events: [], lines: [] };
   const profilesPath = dataFile(project, options.profiles, "profiles.json");
   const catalogPath = dataFile(project, options.catalog, "catalog.json");
   const responsesPath = dataFile(project, options.actionResponses, "action-responses.json");
   const times = events.map((e) => Date.parse(e.time)).filter((t) => !Number.isNaN(t));
+  // A run's start is the input's, never this machine's clock: the same files give the same timeline.
+  if (from === undefined && !times.length) throw new UserError(`${eventsPath}: no events: pass --from <time> to say when a run without events starts`);
   // Not Math.min(...times): spreading a few hundred thousand arguments overflows the stack.
-  const start = times.length ? times.reduce((a, b) => Math.min(a, b)) : Date.now();
+  const first = times.length ? times.reduce((a, b) => Math.min(a, b)) : undefined;
+  if (from !== undefined && first !== undefined && first < from) {
+    const at = events.findIndex((e) => Date.parse(e.time) === first);
+    throw new UserError(`${eventsPath}:${lines[at]}: this event (${events[at]!.time}) is before --from ${options.from}: the clock cannot go back to it`);
+  }
+  const start = from ?? first!;
   const profiles = profilesPath ? readProfiles(profilesPath) : undefined;
   // Every input is read before the store is opened: a mistake in one leaves no database behind.
   const catalog = catalogPath ? readCatalog(catalogPath, compiled.catalog) : undefined;
   const actionResponses = responsesPath ? readActionResponses(responsesPath, compiled.actions) : undefined;
   const until = options.until !== undefined ? parseUntil(options.until, start) : undefined;
   // An empty timeline with exit 0 would look like "the journeys did nothing" (a date alone is midnight UTC).
-  if (until !== undefined && times.length && until < start) warn(`--until ${options.until} is before the first event (${new Date(start).toISOString().replace(".000Z", "Z")}): nothing runs`);
+  if (until !== undefined && until < start) warn(`--until ${options.until} is before the ${from !== undefined ? "start (--from)" : "first event"} (${new Date(start).toISOString().replace(".000Z", "Z")}): nothing runs`);
   const created = options.db !== undefined && !existsSync(options.db);
   const store = options.db ? await openStore(options.db) : undefined;
   let ok = false;
   try {
-    const unknown = profilesPath ? await unknownProfilesWarning(events, profiles!, { events: eventsPath, profiles: profilesPath }, store && (async (id) => (await store.viewProfile(id)) !== undefined)) : undefined;
+    const unknown = profilesPath && eventsPath ? await unknownProfilesWarning(events, profiles!, { events: eventsPath, profiles: profilesPath }, store && (async (id) => (await store.viewProfile(id)) !== undefined)) : undefined;
     const result = await simulate({
       ir: compiled,
       events,
+      start,
       ...(profiles ? { profiles } : {}),
       ...(catalog ? { catalog } : {}),
       ...(actionResponses ? { actionResponses } : {}),
@@ -98,7 +110,7 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
     else write(entries.map((e) => `${formatEntry(e, color)}\n`).join("") + summary(result.timeline, color) + "\n");
     return 0;
   } catch (e) {
-    if (e instanceof InvalidInputError) throw invalidInput(e, { events: eventsPath, lines, profiles: profilesPath });
+    if (e instanceof InvalidInputError) throw invalidInput(e, { events: eventsPath ?? "events", lines, profiles: profilesPath });
     throw e;
   } finally {
     await store?.close();
