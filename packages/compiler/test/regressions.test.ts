@@ -492,6 +492,19 @@ describe("a newcomer's first projects (review of 7 December 2026)", () => {
     expect(d!.related).toBeUndefined();
   });
 
+  it("`=` in a condition is one diagnostic with its fix; the rest parses as written (read as `==`)", () => {
+    const text = `${PROFILE}audience Gold = profile.email = "x"\njourney J {\n  on SiteVisited\n  if profile.email = "a" {\n    wait 1h\n  }\n  let n = 2\n  wait 1d\n}\njourney K {\n  on SiteVisited\n  set profile.email = "b"\n}\n`;
+    const ds = sane(text).diagnostics;
+    const equalsIn = (s: string) => ({ start: text.indexOf(s) + s.indexOf("="), end: text.indexOf(s) + s.indexOf("=") + 1 });
+    expect(ds.map((d) => [d.message, d.span])).toEqual([
+      ["unexpected `=`: to compare, write `==`", equalsIn('email = "x"')],
+      ["unexpected `=`: to compare, write `==`", equalsIn('email = "a"')],
+    ]);
+    expect(ds[1]!.fix?.edits).toEqual([{ file: "main.journey", span: ds[1]!.span, newText: "==" }]);
+    // Inside brackets a `=` is another mistake, named by the parser (`popular(by = views)`).
+    expect(sane(`${PROFILE}journey J {\n  on SiteVisited where length([1]) == 1\n  let x = (1 = 1)\n}\n`).diagnostics.map((d) => d.message)).not.toContain("unexpected `=`: to compare, write `==`");
+  });
+
   it("a template's advice reaches the diagnostic when there is no fix", () => {
     const text = `profile {\n  email: string\n  orders: list<{ name: string }> = []\n}\nevent SiteVisited { url: string }\njourney J {\n  on SiteVisited\n  send sms { text "{{profile.orders.name}}" } to profile.email\n}\n`;
     const [d] = sane(text).diagnostics;

@@ -60,11 +60,30 @@ function tokenLabel(type: { name: string; LABEL?: string }): string {
   return "`" + type.name.toLowerCase() + "`";
 }
 
-/** Whether the line up to `offset` is writing a condition (`where`, `if`, `when`, `until`, an audience). */
-function inCondition(text: string, offset: number): boolean {
-  const line = text.slice(text.lastIndexOf("\n", offset - 1) + 1, offset);
-  return /\b(where|if|when|until|and|or|not)\b/.test(line) || /^\s*audience\b/.test(line);
+/**
+ * `if tier = "gold"`, `where event.cartId = cart.cartId`: whether the `=` at `i` is a comparison
+ * written as an assignment, inside a condition. Looking back from it (at most a statement's
+ * worth of tokens, outside brackets) finds `if`, `where`, `when` or `until` before any `{`,
+ * `}`, `let`, `set`, declaration or other `=`; or an audience's own `=` (`audience A = x = y`). Inside
+ * brackets it is something else (`popular(by = views)`).
+ */
+function comparisonSlip(tokens: IToken[], i: number): boolean {
+  let depth = 0;
+  for (let j = i - 1; j >= 0 && j >= i - 64; j--) {
+    const type = tokens[j]!.tokenType;
+    if (type === t.RParen || type === t.RBracket) depth++;
+    else if (type === t.LParen || type === t.LBracket) {
+      if (depth-- === 0) return false;
+    } else if (depth > 0) continue;
+    else if (type === t.If || type === t.Where || type === t.When || type === t.Until) return true;
+    else if (type === t.Equals) return tokens[j - 2]?.tokenType === t.Audience;
+    else if (NOT_IN_CONDITION.has(type)) return false;
+  }
+  return false;
 }
+
+/** Where a statement or a declaration begins: a `=` after one (`let x =`, `audience A =`) assigns. */
+const NOT_IN_CONDITION: ReadonlySet<TokenType> = new Set([t.LCurly, t.RCurly, t.Let, t.Set, t.Audience, t.Type, t.Catalog, t.Action, t.Fragment, t.Template, t.Channel, t.Journey, t.Experience, t.Test]);
 
 /** The one token a mismatch wanted (`expected \`}\``), if that is what the error is. */
 function expectedToken(e: IRecognitionException): { name: string; LABEL?: string } | undefined {
@@ -116,9 +135,6 @@ const UNIT_WORDS: Record<string, string> = {
  * bracket (the "this `{` is not closed" note would send the reader to the wrong place).
  */
 function knownMistake(e: IRecognitionException, text: string, tokens: IToken[]): { message: string; help?: string; span?: Span; replacement?: string } | undefined {
-  // `where event.cartId = cart.cartId`: a comparison written as an assignment (only where a
-  // condition is being written: in `popular(by = views)` the fix is something else).
-  if (e.token.tokenType === t.Equals && inCondition(text, e.token.startOffset)) return { message: `unexpected \`=\`: to compare, write \`==\`` };
   // `wait 2 days`: a duration in words. The number parsed as a whole expression, so the
   // parser only sees a name where the step should end.
   const unit = UNIT_WORDS[e.token.image.toLowerCase()];
@@ -167,13 +183,19 @@ export function parseFile(path: string, text: string): ParseResult {
     );
   }
   const tokens = lexed.tokens;
-  // One pass over the tokens: literals the lexer accepted by their shape only, strings left
+  // One pass over the tokens: literals the lexer accepted by their shape only, `=` written for `==`, strings left
   // open, and the nesting depth (refused beyond MAX_NESTING).
   let depth = 0;
   let tooDeep: IToken | undefined;
-  for (const tok of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i]!;
     const type = tok.tokenType;
-    if (type === t.LCurly || type === t.LParen || type === t.LBracket) {
+    if (type === t.Equals && comparisonSlip(tokens, i)) {
+      // Read as the `==` it means: one diagnostic, and the rest of the statement parses as written.
+      const span = tokSpan(tok);
+      diagnostics.push(diagnostic("syntaxError", { message: "unexpected `=`: to compare, write `==`" }, path, span, { fix: { title: "replace with `==`", edits: [{ file: path, span, newText: "==" }] } }));
+      retype(tok, t.EqEq);
+    } else if (type === t.LCurly || type === t.LParen || type === t.LBracket) {
       if (++depth > MAX_NESTING) tooDeep ??= tok;
     } else if (type === t.RCurly || type === t.RParen || type === t.RBracket) {
       depth = Math.max(0, depth - 1);
