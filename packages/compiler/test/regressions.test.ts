@@ -505,6 +505,17 @@ describe("a newcomer's first projects (review of 7 December 2026)", () => {
     expect(sane(`${PROFILE}journey J {\n  on SiteVisited where length([1]) == 1\n  let x = (1 = 1)\n}\n`).diagnostics.map((d) => d.message)).not.toContain("unexpected `=`: to compare, write `==`");
   });
 
+  it("a `\"` inside a tag of a `\"…\"` string: one diagnostic with single quotes as the fix, not a field named after the tag's string", () => {
+    const text = `${PROFILE}journey J {\n  on SiteVisited\n  send email { subject "Hi {{default profile.email "you"}}!" text "x" } to profile.email\n  wait 1h\n}\n`;
+    const [d, ...rest] = sane(text).diagnostics;
+    expect(rest).toEqual([]);
+    expect(d!.span).toEqual({ start: text.indexOf('"you'), end: text.indexOf('"you') + 1 });
+    expect(d!.fix?.edits).toEqual([{ file: "main.journey", span: { start: text.indexOf('"Hi') + 1, end: text.indexOf('!"') + 1 }, newText: "Hi {{default profile.email 'you'}}!" }]);
+    // A string that holds a `'` gets no fix (single quotes would end it); strings apart stay apart.
+    expect(sane(`${PROFILE}journey J {\n  on SiteVisited\n  send email { subject "{{default profile.email "it's"}}" text "x" } to profile.email\n}\n`).diagnostics[0]!.fix).toBeUndefined();
+    expect(sane(`${PROFILE}journey J {\n  on SiteVisited\n  send email { subject "{{profile.email}}" text "x" } to profile.email\n}\n`).diagnostics).toEqual([]);
+  });
+
   it("a template's advice reaches the diagnostic when there is no fix", () => {
     const text = `profile {\n  email: string\n  orders: list<{ name: string }> = []\n}\nevent SiteVisited { url: string }\njourney J {\n  on SiteVisited\n  send sms { text "{{profile.orders.name}}" } to profile.email\n}\n`;
     const [d] = sane(text).diagnostics;

@@ -82,6 +82,32 @@ function comparisonSlip(tokens: IToken[], i: number): boolean {
   return false;
 }
 
+/**
+ * `subject "Hi {{date (now) "long"}}"`: a `"` inside a tag ends the `"…"` string, and the rest
+ * would read as more fields (`long`). When a string leaves a tag open and the tokens right after
+ * it (no space between) close it in another string, they are joined into the one string meant,
+ * in place (`tokens[i]` grows, the others go): one diagnostic, with single quotes as the fix.
+ */
+function quoteInTag(tokens: IToken[], i: number, text: string): { message: string; span: Span; fix?: { span: Span; newText: string } } | undefined {
+  const first = tokens[i]!;
+  if (first.image.lastIndexOf("{{") < first.image.lastIndexOf("}}")) return undefined;
+  let k = i;
+  while (k + 1 < tokens.length && tokens[k + 1]!.startOffset === tokEnd(tokens[k]!) && !(tokens[k]!.tokenType === t.StringLit && k > i && tokens[k]!.image.includes("}}"))) k++;
+  const last = tokens[k]!;
+  if (k === i || last.tokenType !== t.StringLit || !last.image.includes("}}")) return undefined;
+  const joined = text.slice(first.startOffset, tokEnd(last));
+  Object.assign(first, { image: joined, endOffset: last.endOffset, endLine: last.endLine, endColumn: last.endColumn });
+  tokens.splice(i + 1, k - i);
+  const inner = joined.slice(1, -1);
+  const start = first.startOffset + 1 + inner.indexOf('"');
+  return {
+    message: "this `\"` ends the string: inside a tag of a `\"…\"` string, write strings in single quotes (`{{date d 'long'}}`), or use a `\"\"\"…\"\"\"` string",
+    span: { start, end: start + 1 },
+    // Single quotes only where the tag's strings hold none.
+    ...(inner.includes("'") ? {} : { fix: { span: { start: first.startOffset + 1, end: tokEnd(first) - 1 }, newText: inner.replaceAll('"', "'") } }),
+  };
+}
+
 /** Where a statement or a declaration begins: a `=` after one (`let x =`, `audience A =`) assigns. */
 const NOT_IN_CONDITION: ReadonlySet<TokenType> = new Set([t.LCurly, t.RCurly, t.Let, t.Set, t.Audience, t.Type, t.Catalog, t.Action, t.Fragment, t.Template, t.Channel, t.Journey, t.Experience, t.Test]);
 
@@ -195,6 +221,9 @@ export function parseFile(path: string, text: string): ParseResult {
       const span = tokSpan(tok);
       diagnostics.push(diagnostic("syntaxError", { message: "unexpected `=`: to compare, write `==`" }, path, span, { fix: { title: "replace with `==`", edits: [{ file: path, span, newText: "==" }] } }));
       retype(tok, t.EqEq);
+    } else if (type === t.StringLit && tok.image.includes("{{")) {
+      const quote = quoteInTag(tokens, i, text);
+      if (quote) diagnostics.push(diagnostic("syntaxError", { message: quote.message }, path, quote.span, quote.fix ? { fix: { title: "write the tag's strings in single quotes", edits: [{ file: path, ...quote.fix }] } } : {}));
     } else if (type === t.LCurly || type === t.LParen || type === t.LBracket) {
       if (++depth > MAX_NESTING) tooDeep ??= tok;
     } else if (type === t.RCurly || type === t.RParen || type === t.RBracket) {
