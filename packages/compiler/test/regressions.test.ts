@@ -516,6 +516,16 @@ describe("a newcomer's first projects (review of 7 December 2026)", () => {
     expect(sane(`${PROFILE}journey J {\n  on SiteVisited\n  send email { subject "{{profile.email}}" text "x" } to profile.email\n}\n`).diagnostics).toEqual([]);
   });
 
+  it("an unknown field or name with nothing close lists what there is (no fix to guess)", () => {
+    const text = `${PROFILE}event SignedUp { source: string, plan: string }\njourney J {\n  on SignedUp as signup\n  if signup.orderId == "x" {\n    end\n  }\n  let p = percent + 1\n  send sms { text "{{discount}}" } to profile.email\n}\n`;
+    const ds = sane(text).diagnostics;
+    expect(ds.map((d) => [d.code, d.help, d.fix])).toEqual([
+      ["J1004", "the fields of `SignedUp` are `source`, `plan`", undefined],
+      ["J1001", "the names here are `profile`, `signup`", undefined],
+      ["J4002", "the names here are `profile`, `signup`, `p`, `message`, `journey`", undefined],
+    ]);
+  });
+
   it("a template's advice reaches the diagnostic when there is no fix", () => {
     const text = `profile {\n  email: string\n  orders: list<{ name: string }> = []\n}\nevent SiteVisited { url: string }\njourney J {\n  on SiteVisited\n  send sms { text "{{profile.orders.name}}" } to profile.email\n}\n`;
     const [d] = sane(text).diagnostics;

@@ -176,8 +176,7 @@ class Checker {
       }
       case "partial": {
         if (!this.env.partials.has(n.name)) {
-          const s = suggest(n.name, this.env.partials);
-          this.report("unknown-partial", "error", `unknown fragment \`${n.name}\``, n.nameSpan, this.suggestion(s, n.nameSpan));
+          this.report("unknown-partial", "error", `unknown fragment \`${n.name}\``, n.nameSpan, this.suggestion({ ...n.nameSpan, name: n.name }, this.env.partials, "the fragments declared are"));
           return;
         }
         const problem = this.env.partialProblem?.(n.name);
@@ -262,8 +261,7 @@ class Checker {
     const argTypes = e.args.map((a) => this.expr(a, frame));
     const sig = HELPERS.get(e.name);
     if (!sig) {
-      const s = suggest(e.name, HELPERS.keys());
-      this.report("unknown-helper", "error", `unknown helper \`${e.name}\``, e.nameSpan, this.suggestion(s, e.nameSpan));
+      this.report("unknown-helper", "error", `unknown helper \`${e.name}\``, e.nameSpan, this.suggestion({ ...e.nameSpan, name: e.name }, HELPERS.keys(), "the helpers are"));
       return T.unknown;
     }
     const { min, max } = helperArity(sig);
@@ -376,11 +374,7 @@ class Checker {
       if (v.kind === "record") {
         next = fieldType(v, seg.name);
         if (next === undefined) {
-          const s = suggest(
-            seg.name,
-            v.fields.map((f) => f.name),
-          );
-          this.report("unknown-field", "error", `unknown field \`${seg.name}\` on \`${prefix}\``, seg, this.suggestion(s, seg));
+          this.report("unknown-field", "error", `unknown field \`${seg.name}\` on \`${prefix}\``, seg, this.suggestion(seg, v.fields.map((f) => f.name), `the fields of \`${prefix}\` are`));
           return T.unknown;
         }
       } else if (v.kind === "list") {
@@ -406,12 +400,22 @@ class Checker {
       const v = f.type && nonNull(f.type);
       if (v && v.kind === "record") for (const fl of v.fields) candidates.add(fl.name);
     }
-    const s = suggest(seg.name, candidates);
-    this.report("unknown-name", "error", `unknown name \`${seg.name}\``, seg, this.suggestion(s, seg));
+    this.report("unknown-name", "error", `unknown name \`${seg.name}\``, seg, this.suggestion(seg, candidates, "the names here are"));
   }
 
-  private suggestion(s: string | undefined, span: Span): { fix?: TemplateFix; help?: string } {
-    if (s === undefined) return {};
-    return { help: `did you mean \`${s}\`?`, fix: { start: span.start, end: span.end, text: s, title: `replace with \`${s}\`` } };
+  /**
+   * "Did you mean …?" with its fix when one of `candidates` is close to the name at `span`;
+   * otherwise, given what they are (`known`), the first of them: the reader need not look up
+   * what there is.
+   */
+  private suggestion(span: Span & { name: string }, candidates: Iterable<string>, known?: string): { fix?: TemplateFix; help?: string } {
+    const all = [...new Set(candidates)];
+    const s = suggest(span.name, all);
+    if (s !== undefined) return { help: `did you mean \`${s}\`?`, fix: { start: span.start, end: span.end, text: s, title: `replace with \`${s}\`` } };
+    if (!known || !all.length) return {};
+    return { help: `${known} ${all.slice(0, LISTED).map((c) => `\`${c}\``).join(", ")}${all.length > LISTED ? `, and ${all.length - LISTED} more` : ""}` };
   }
 }
+
+/** Candidates an unknown name's help lists at most (see `suggestion`). */
+const LISTED = 12;

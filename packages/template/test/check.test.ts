@@ -107,10 +107,12 @@ describe("checker: diagnostics", () => {
     expect(diags("{{it.sku}} {{json it}} {{#each its as |x|}}{{x.sku}}{{/each}} {{length its}}", e)).toEqual([]);
     expect(diags("{ \"item\": {{it}} }", { ...e, escape: "json" })).toEqual([]);
   });
-  it("unknown-field without a suggestion when nothing is close", () => {
+  it("unknown-field with nothing close: no fix, and the help lists the fields there are", () => {
     const d = one("{{profile.zzzzzzzz}}");
     expect(d.fix).toBeUndefined();
-    expect(d.help).toBeUndefined();
+    expect(d.help).toMatch(/^the fields of `profile` are `[a-zA-Z]+`(, `[a-zA-Z]+`)*$/);
+    expect(one("{{zzzzzzzz}}").help).toMatch(/^the names here are `.+`/);
+    expect(one("{{zzzzzzzz 1}}").help).toMatch(/^the helpers are `.+`, and \d+ more$/);
   });
   it("unknown-field on block params, nested records, lists and scalars", () => {
     expect(diags("{{#each recs as |p|}}{{p.nme}}{{/each}}")).toEqual([["unknown-field", "nme", "unknown field `nme` on `p`"]]);

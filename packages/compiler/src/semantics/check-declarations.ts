@@ -63,8 +63,8 @@ export function checkCatalog(ctx: CheckContext, d: A.CatalogDecl, type: Type): v
       const inner = base.kind === "list" ? nonNull(base.element) : base;
       const ft = fieldType(inner, seg.name);
       if (!ft) {
-        const sug = inner.kind === "record" ? suggest(seg.name, inner.fields.map((f) => f.name)) : undefined;
-        ctx.report("unknownField", { field: seg.name, type: typeToString(inner) }, seg.span, sug ? { fix: ctx.replace(`change to \`${sug}\``, seg.span, sug), help: `did you mean \`${sug}\`?` } : {});
+        const fields = inner.kind === "record" ? inner.fields.map((f) => f.name) : [];
+        ctx.report("unknownField", { field: seg.name, type: typeToString(inner) }, seg.span, ctx.didYouMean(seg.name, fields, seg.span, `the fields of \`${typeToString(inner)}\` are`));
         t = T.unknown;
         break;
       }
@@ -243,13 +243,24 @@ function collectNames(e: A.Expr, used: Set<string> | undefined): void {
   visit(e);
 }
 
-/** "unknown X `name`", with a did-you-mean fix when a declared name is close. */
+/** What an unknown declaration's help lists when no declared name is close. */
+const DECLARED = {
+  unknownEvent: "the events declared are",
+  unknownAudience: "the audiences declared are",
+  unknownAction: "the actions declared are",
+  unknownTemplate: "the templates declared are",
+  unknownJourney: "the journeys declared are",
+  unknownChannel: "the channels are",
+  unknownCatalog: "the catalog is",
+  unknownAlgorithm: "the algorithms are",
+};
+
+/** "unknown X `name`", with a did-you-mean fix when a declared name is close, else the names declared. */
 export function reportUnknownDecl(
   ctx: CheckContext,
   code: "unknownEvent" | "unknownAudience" | "unknownAction" | "unknownTemplate" | "unknownJourney" | "unknownChannel" | "unknownCatalog" | "unknownAlgorithm",
   id: A.Ident,
   candidates: Iterable<string>,
 ): void {
-  const s = suggest(id.name, candidates);
-  ctx.report(code, { name: id.name }, id.span, s ? { fix: ctx.replace(`change to \`${s}\``, id.span, s), help: `did you mean \`${s}\`?` } : {});
+  ctx.report(code, { name: id.name }, id.span, ctx.didYouMean(id.name, candidates, id.span, DECLARED[code]));
 }

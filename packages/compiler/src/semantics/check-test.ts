@@ -88,8 +88,7 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
         if (item.at) checkOffset(ctx, item.at);
         const goals = ctx.goalNames();
         if (!goals.has(item.goal.name)) {
-          const s = suggest(item.goal.name, goals);
-          ctx.report("unknownName", { name: item.goal.name }, item.goal.span, s ? { fix: ctx.replace(`change to \`${s}\``, item.goal.span, s), help: `did you mean \`${s}\`?` } : {});
+          ctx.report("unknownName", { name: item.goal.name }, item.goal.span, ctx.didYouMean(item.goal.name, goals, item.goal.span, "the goals declared are"));
         }
         break;
       }
@@ -101,8 +100,7 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
         if (item.variant) {
           const variants = ctx.variantNames();
           if (!variants.has(item.variant.name)) {
-            const s = suggest(item.variant.name, variants);
-            ctx.report("unknownName", { name: item.variant.name }, item.variant.span, s ? { fix: ctx.replace(`change to \`${s}\``, item.variant.span, s), help: `did you mean \`${s}\`?` } : {});
+            ctx.report("unknownName", { name: item.variant.name }, item.variant.span, ctx.didYouMean(item.variant.name, variants, item.variant.span, "the variants declared are"));
           } else if (claimingAll.length && certain && !claimingAll.some((x) => x.decl.items.some((i) => i.kind === "Variant" && i.name.name === item.variant!.name))) {
             ctx.report("testEventData", { message: `no experience claiming \`${item.surface.value}\` has a variant \`${item.variant.name}\` (${claimingAll.map((x) => `\`${x.decl.name.name}\``).join(", ")} claim${claimingAll.length === 1 ? "s" : ""} it)` }, item.variant.span);
           }
@@ -157,8 +155,8 @@ export function checkLiteral(ctx: CheckContext, e: A.Expr, type: Type, scope: Sc
       const f = t.fields.find((x) => x.name === en.name.name);
       if (!f && t.partial) continue;
       if (!f) {
-        const s = suggest(en.name.name, t.fields.map((x) => x.name));
-        ctx.report("unknownField", { field: en.name.name, type: t.name ?? label ?? typeToString(t) }, en.name.span, s ? { fix: ctx.replace(`change to \`${s}\``, en.name.span, s), help: `did you mean \`${s}\`?` } : {});
+        const type = t.name ?? label ?? typeToString(t);
+        ctx.report("unknownField", { field: en.name.name, type }, en.name.span, ctx.didYouMean(en.name.name, t.fields.map((x) => x.name), en.name.span, `the fields of \`${type}\` are`));
         continue;
       }
       ctx.reference(en.name.span, en.name.name, "field", ctx.fieldDecls.get(f), f.optional ? T.optional(f.type) : f.type);

@@ -117,8 +117,7 @@ function reportUnknownName(ctx: CheckContext, name: string, span: A.Span, scope:
     ctx.report("itemOutsideWhere", {}, span);
     return;
   }
-  const s = suggest(name, scope.names());
-  ctx.report("unknownName", { name }, span, s ? { fix: ctx.replace(`change to \`${s}\``, span, s), help: `did you mean \`${s}\`?` } : {});
+  ctx.report("unknownName", { name }, span, ctx.didYouMean(name, scope.names(), span, "the names here are"));
 }
 
 /** Field access, with projection over lists: `cart.items.sku` is `list<string>`. */
@@ -134,12 +133,8 @@ function member(ctx: CheckContext, objType: Type, prop: A.Ident, object: A.Expr)
   }
   const t = fieldType(objType, prop.name);
   if (t) return t;
-  const s = suggest(
-    prop.name,
-    objType.fields.map((f) => f.name),
-  );
   const typeLabel = objType.name ?? (pathKey(object) ?? typeToString(objType));
-  ctx.report("unknownField", { field: prop.name, type: typeLabel }, prop.span, s ? { fix: ctx.replace(`change to \`${s}\``, prop.span, s), help: `did you mean \`${s}\`?` } : {});
+  ctx.report("unknownField", { field: prop.name, type: typeLabel }, prop.span, ctx.didYouMean(prop.name, objType.fields.map((f) => f.name), prop.span, `the fields of \`${typeLabel}\` are`));
   return T.unknown;
 }
 
@@ -259,8 +254,7 @@ function unify(a: Type, b: Type): Type | undefined {
 function callType(ctx: CheckContext, e: A.CallExpr, scope: Scope, opts: ExprOptions): Type {
   const f = BUILTIN_FUNCTIONS.get(e.callee.name);
   if (!f) {
-    const s = suggest(e.callee.name, BUILTIN_FUNCTIONS.keys());
-    ctx.report("unknownFunction", { name: e.callee.name }, e.callee.span, s ? { fix: ctx.replace(`change to \`${s}\``, e.callee.span, s), help: `did you mean \`${s}\`?` } : {});
+    ctx.report("unknownFunction", { name: e.callee.name }, e.callee.span, ctx.didYouMean(e.callee.name, BUILTIN_FUNCTIONS.keys(), e.callee.span, "the functions are"));
     for (const a of e.args) typeOf(ctx, a.value, scope, opts);
     return T.unknown;
   }

@@ -1,5 +1,5 @@
 /** Type expressions → types; declared types, events and catalogs resolved once, cycles reported. */
-import { suggest, T, type Field, type Type } from "@journey/template";
+import { T, type Field, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
 import type { CheckContext } from "./context.js";
 import { isConstant } from "./constants.js";
@@ -98,8 +98,7 @@ export function resolveType(ctx: CheckContext, te: A.TypeExpr | undefined): Type
       }
       if (!t) {
         const candidates = [...Object.keys(PRIMITIVES), "list", ...ctx.symbols.types.keys(), ...ctx.symbols.events.keys(), ...ctx.symbols.catalogs.keys()];
-        const s = suggest(n, candidates);
-        ctx.report("unknownType", { name: n }, te.name.span, s ? { fix: ctx.replace(`change to \`${s}\``, te.name.span, s), help: `did you mean \`${s}\`?` } : {});
+        ctx.report("unknownType", { name: n }, te.name.span, ctx.didYouMean(n, candidates, te.name.span, "the types are"));
         return T.unknown;
       }
       if (te.args.length) ctx.report("typeMismatch", { expected: n, actual: ctx.text(te.span) }, te.span);
