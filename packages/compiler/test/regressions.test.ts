@@ -526,6 +526,14 @@ describe("a newcomer's first projects (review of 7 December 2026)", () => {
     ]);
   });
 
+  it("a mistyped argument names its parameter; a number where a duration goes says how durations are written", () => {
+    const text = `${PROFILE}action Give(email: string, percent: int) -> { code: string } {\n  post "https://x.example.com/give"\n}\njourney J {\n  on SiteVisited\n  call Give(profile.email, 10.5) as g\n  wait 2\n}\n`;
+    expect(sane(text).diagnostics.map((d) => [d.code, d.help])).toEqual([
+      ["J2001", "for parameter `percent` of `Give`"],
+      ["J2001", "a duration is a number and its unit, without a space: `500ms`, `30s`, `15m`, `4h`, `2d`, `1w`, `1h30m`"],
+    ]);
+  });
+
   it("a template's advice reaches the diagnostic when there is no fix", () => {
     const text = `profile {\n  email: string\n  orders: list<{ name: string }> = []\n}\nevent SiteVisited { url: string }\njourney J {\n  on SiteVisited\n  send sms { text "{{profile.orders.name}}" } to profile.email\n}\n`;
     const [d] = sane(text).diagnostics;

@@ -511,7 +511,8 @@ export function checkArguments(ctx: CheckContext, callee: string, names: string[
   }
   args.forEach((a, i) => {
     if (names[i] === undefined) return;
-    expectType(ctx, a.value, params[i]!, scope);
+    // Which parameter: a call of several arguments of one type says which is wrong.
+    expectType(ctx, a.value, params[i]!, scope, undefined, `for parameter \`${names[i]}\` of \`${callee}\``);
   });
 }
 

@@ -1,6 +1,7 @@
 /** Expression typing: every expression gets a type; every mistake one diagnostic, no cascades. */
 import { fieldType, isAssignable, isNumeric, isStringLike, nonNull, suggest, T, typeToString, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
+import { DURATION_FORMS } from "../syntax/tokens.js";
 import { BUILTIN_FUNCTIONS } from "./builtins.js";
 import { constNumber } from "./constants.js";
 import type { CheckContext } from "./context.js";
@@ -181,14 +182,16 @@ export function checkCondition(ctx: CheckContext, e: A.Expr, scope: Scope): { wh
   return { whenTrue: nullFacts(e, true), whenFalse: nullFacts(e, false) };
 }
 
-/** Check that `e` has a type assignable to `expected`; report a mismatch at `e`. */
-export function expectType(ctx: CheckContext, e: A.Expr, expected: Type, scope: Scope, opts: ExprOptions = NO_OPTIONS): Type {
+/** Check that `e` has a type assignable to `expected`; report a mismatch at `e` (with `role`, what `e` is for, as help). */
+export function expectType(ctx: CheckContext, e: A.Expr, expected: Type, scope: Scope, opts: ExprOptions = NO_OPTIONS, role?: string): Type {
   let t = typeOf(ctx, e, scope, opts);
   if (expected.kind !== "optional" && t.kind === "optional") t = requireValue(ctx, e, t, scope);
   // The declared type itself (an argument that is a parameter's record type) needs no walk.
   if (t !== expected && !isAssignable(t, expected)) {
     if (e.kind === "Record" && nonNull(expected).kind === "record") return t; // reported per field by checkRecordLiteral
-    ctx.report("typeMismatch", { expected: typeToString(expected), actual: typeToString(t) }, e.span);
+    // `wait 2`: a number where a duration goes lacks its unit.
+    const help = role ?? (expected.kind === "duration" && e.kind === "Number" ? DURATION_FORMS : undefined);
+    ctx.report("typeMismatch", { expected: typeToString(expected), actual: typeToString(t) }, e.span, help ? { help } : {});
   }
   return t;
 }

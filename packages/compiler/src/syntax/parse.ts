@@ -170,7 +170,7 @@ function knownMistake(e: IRecognitionException, text: string, tokens: IToken[]):
     const written = text.slice(number.startOffset, tokEnd(e.token));
     return {
       message: `\`${written}\` is not a duration: write \`${number.image}${unit}\``,
-      help: "a duration is a number and its unit, without a space: `500ms`, `30s`, `15m`, `4h`, `2d`, `1w`, `1h30m`",
+      help: t.DURATION_FORMS,
       span: { start: number.startOffset, end: tokEnd(e.token) },
       replacement: number.image + unit,
     };

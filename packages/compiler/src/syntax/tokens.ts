@@ -141,6 +141,8 @@ export const DateTimeLit = createToken({
 });
 export const TimeOfDayLit = createToken({ name: "TimeOfDayLit", pattern: /\d{1,2}:\d{2}(?![\d:])/ });
 export const DurationLit = createToken({ name: "DurationLit", pattern: /(?:\d+(?:ms|s|m|h|d|w)(?![A-Za-z_]))+/ });
+/** How a duration is written, for messages about one written otherwise (`2 days`, `wait 2`). */
+export const DURATION_FORMS = "a duration is a number and its unit, without a space: `500ms`, `30s`, `15m`, `4h`, `2d`, `1w`, `1h30m`";
 export const PercentLit = createToken({ name: "PercentLit", pattern: /\d+(?:\.\d+)?%/ });
 export const NumberLit = createToken({ name: "NumberLit", pattern: /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/ });
 export const TripleStringLit = createToken({ name: "TripleStringLit", pattern: /"""[\s\S]*?"""/, line_breaks: true });
