@@ -501,6 +501,9 @@ describe("a newcomer's first projects (review of 7 December 2026)", () => {
       ["unexpected `=`: to compare, write `==`", equalsIn('email = "a"')],
     ]);
     expect(ds[1]!.fix?.edits).toEqual([{ file: "main.journey", span: ds[1]!.span, newText: "==" }]);
+    // A statement's own `=` after a condition of the statement before it (on the line before, or on the same line) assigns.
+    const recommends = `${PROFILE}catalog Product {\n  key sku: string\n  name: string\n}\njourney J {\n  on SiteVisited as v where v.url == "x"\n  recommend r = popular() limit 2\n  recommend s = popular() limit 2\n  wait 1h\n}\njourney K { on SiteVisited where 1 == 1 recommend r = popular() limit 2 wait 1h }\n`;
+    expect(sane(recommends).diagnostics).toEqual([]);
     // Inside brackets a `=` is another mistake, named by the parser (`popular(by = views)`).
     expect(sane(`${PROFILE}journey J {\n  on SiteVisited where length([1]) == 1\n  let x = (1 = 1)\n}\n`).diagnostics.map((d) => d.message)).not.toContain("unexpected `=`: to compare, write `==`");
   });

@@ -108,8 +108,16 @@ function quoteInTag(tokens: IToken[], i: number, text: string): { message: strin
   };
 }
 
-/** Where a statement or a declaration begins: a `=` after one (`let x =`, `audience A =`) assigns. */
-const NOT_IN_CONDITION: ReadonlySet<TokenType> = new Set([t.LCurly, t.RCurly, t.Let, t.Set, t.Audience, t.Type, t.Catalog, t.Action, t.Fragment, t.Template, t.Channel, t.Journey, t.Experience, t.Test]);
+/**
+ * Where a statement or a declaration begins: looking back from a `=`, reaching one first means
+ * the `=` is its own (`let x =`, `recommend r =`, `audience A =`), or the condition, if any, is
+ * an earlier statement's (`on E where …` on the line before `recommend r = …`).
+ */
+const NOT_IN_CONDITION: ReadonlySet<TokenType> = new Set([
+  t.LCurly, t.RCurly,
+  t.Let, t.Set, t.Recommend, t.Wait, t.Send, t.Call, t.Repeat, t.Split, t.Jump, t.End, t.Exit, t.Goal, t.Reentry, t.Expect,
+  t.Audience, t.Type, t.Catalog, t.Action, t.Fragment, t.Template, t.Channel, t.Journey, t.Experience, t.Test, t.Variant,
+]);
 
 /** The one token a mismatch wanted (`expected \`}\``), if that is what the error is. */
 function expectedToken(e: IRecognitionException): { name: string; LABEL?: string } | undefined {
