@@ -673,3 +673,36 @@ describe("J3027: a `repeat` certain to pass the limit of steps without waiting",
     }
   });
 });
+
+describe("monthly schedules: `on schedule every month [on <day>] [at HH:MM] for Audience`", () => {
+  const schedule = (trigger: string) => one(`${PROFILE}audience Gold = profile.loyalty.tier == "gold"\njourney J {\n  ${trigger}\n  send email { subject "s" text "x" } to profile.email\n}\n`);
+
+  it("is accepted with and without a day and a time, and emits `every: \"month\"` with the day", () => {
+    const cases: [string, object][] = [
+      ["on schedule every month for Gold", { kind: "schedule", every: "month", audience: "Gold" }],
+      ["on schedule every month at 09:00 for Gold", { kind: "schedule", every: "month", at: "09:00", audience: "Gold" }],
+      ["on schedule every month on 1 for Gold", { kind: "schedule", every: "month", day: 1, audience: "Gold" }],
+      ["on schedule every month on 31 at 09:00 for Gold", { kind: "schedule", every: "month", day: 31, at: "09:00", audience: "Gold" }],
+    ];
+    for (const [trigger, expected] of cases) {
+      const r = schedule(trigger);
+      expect(shown(r), trigger).toEqual([]);
+      expect(r.ir!.journeys["J"]!.trigger, trigger).toEqual(expected);
+    }
+  });
+
+  it("refuses a day that is not a whole number from 1 to 31 (J3028), at the day", () => {
+    for (const day of ["0", "32", "1.5", "1e1", "lastDay", "1 + 2", '"1"']) {
+      const r = schedule(`on schedule every month on ${day} at 09:00 for Gold`);
+      expect(shown(r), day).toEqual([`J3028 ${JSON.stringify(day)}`]);
+      expect(r.diagnostics[0]!.message).toBe(`the day of a monthly schedule is a whole number from 1 to 31, found \`${day}\``);
+    }
+  });
+
+  it("refuses `on <day>` with another period (J3029), and still refuses other periods (J3019)", () => {
+    expect(shown(schedule("on schedule every week on 1 for Gold"))).toEqual(['J3029 "1"']);
+    expect(schedule("on schedule every 30d on 1 for Gold").diagnostics[0]!.message).toBe("`on <day>` picks a day of the month: only `every month` takes it, not `every 30d`");
+    expect(shown(schedule("on schedule every year on 1 for Gold"))).toEqual(['J3019 "year"']);
+    expect(schedule("on schedule every year for Gold").diagnostics[0]!.message).toBe("a schedule repeats `every day`, `every week`, `every month` or `every <duration>`, found `year`");
+  });
+});

@@ -230,6 +230,15 @@ describe("declarations and their spans", () => {
     expect(c!.clauses[0]).toMatchObject({ kind: "OnAudience", audience: { name: "Dormant" } });
   });
 
+  it("a monthly schedule: `every month`, then `on <day>` before `at`", () => {
+    const text = "journey A {\n  on schedule every month on 31 at 09:00 for Dormant\n}\njourney B {\n  on schedule every month for Dormant\n}\n";
+    const [a, b] = parse(text).declarations as A.JourneyDecl[];
+    expect(a!.clauses[0]).toMatchObject({ kind: "OnSchedule", every: { name: "month" }, day: { kind: "Number", value: 31, isInt: true }, at: { text: "09:00" }, audience: { name: "Dormant" } });
+    expect((a!.clauses[0] as { day: A.Expr }).day.span).toEqual(spanOf(text, "31"));
+    expect(b!.clauses[0]).toMatchObject({ kind: "OnSchedule", every: { name: "month" }, audience: { name: "Dormant" } });
+    expect(b!.clauses[0]).not.toHaveProperty("day");
+  });
+
   it("a split: the experiment name, labels, percentages and their spans", () => {
     const text = 'journey J {\n  on E\n  split "subject" {\n    A 45% { end }\n    B 45.5% { }\n    control 9.5% { }\n  }\n}\n';
     const s = decl(parse(text), "JourneyDecl").body.steps[0] as A.SplitStep;

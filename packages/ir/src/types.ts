@@ -40,7 +40,8 @@ export interface IREventMatch {
 export type IRTrigger =
   | ({ kind: "event" } & IREventMatch)
   | { kind: "audience"; audience: string }
-  | { kind: "schedule"; every: "day" | "week" | { ms: number }; at?: string; audience: string };
+  /** `day`: with `every: "month"` only, the day of the month (1–31; a shorter month runs on its last day). */
+  | { kind: "schedule"; every: "day" | "week" | "month" | { ms: number }; day?: number; at?: string; audience: string };
 
 export interface IRAlgorithm {
   name: string;

@@ -89,7 +89,7 @@ export const codes = {
   invalidPercent: kind("J3016", "a split percentage must be between 0% and 100%"),
   clauseAfterSteps: kind("J3017", "`{clause}` belongs before the journey's first step"),
   invalidExclusion: kind("J3018", "an exclusion is `purchased`, `inCart`, `viewed` or a list of keys, found `{actual}`"),
-  invalidSchedule: kind("J3019", "a schedule repeats `every day`, `every week` or `every <duration>`, found `{text}`"),
+  invalidSchedule: kind("J3019", "a schedule repeats `every day`, `every week`, `every month` or `every <duration>`, found `{text}`"),
   reentryNeedsDuration: kind("J3020", "`reentry after` needs a duration"),
   itemOutsideWhere: kind("J3021", "`item` is only defined in the `where` of a `recommend`"),
   invalidReentry: kind("J3022", "unknown reentry `{text}`: reentry is `never`, `always` or `after <duration>`"),
@@ -98,6 +98,8 @@ export const codes = {
   jumpToAliasReader: kind("J3024", "`jump to {target}` starts it without an event, but `{target}` reads its trigger's alias `{alias}`"),
   jumpCycle: kind("J3026", "{cycle}: these journeys jump to each other without waiting, so one input would run them forever"),
   runawayRepeat: kind("J3027", "this `repeat` runs at least {nodes} steps without waiting, more than the {max} one input may run: the journey would always fail here, its messages undelivered"),
+  invalidScheduleDay: kind("J3028", "the day of a monthly schedule is a whole number from 1 to 31, found `{text}`"),
+  scheduleDayWithoutMonth: kind("J3029", "`on <day>` picks a day of the month: only `every month` takes it, not `every {every}`"),
 
   // ── J4xxx templates ──
   templateSyntax: kind("J4001", "{message}"),

@@ -117,7 +117,8 @@ class Emitter {
       case "OnSchedule":
         return {
           kind: "schedule",
-          every: "kind" in t.every ? { ms: t.every.ms } : (t.every.name as "day" | "week"),
+          every: "kind" in t.every ? { ms: t.every.ms } : (t.every.name as "day" | "week" | "month"),
+          ...(t.day?.kind === "Number" ? { day: t.day.value } : {}),
           ...(t.at ? { at: t.at.text } : {}),
           audience: t.audience.name,
         };

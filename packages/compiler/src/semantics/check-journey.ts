@@ -178,6 +178,9 @@ function aliasRead(loc: { decl: A.JourneyDecl; file: string } | undefined): { al
   return read ? { alias: trigger.alias, file: loc!.file } : undefined;
 }
 
+/** What `on schedule every …` repeats by, besides a duration. */
+const SCHEDULE_PERIODS = new Set(["day", "week", "month"]);
+
 function checkClause(ctx: CheckContext, c: A.JourneyClause, scope: Scope, isTrigger: boolean): void {
   switch (c.kind) {
     case "OnEvent":
@@ -188,7 +191,9 @@ function checkClause(ctx: CheckContext, c: A.JourneyClause, scope: Scope, isTrig
       else referenceDecl(ctx, c.audience, "audience");
       return;
     case "OnSchedule":
-      if (!("kind" in c.every) && c.every.name !== "day" && c.every.name !== "week") ctx.report("invalidSchedule", { text: c.every.name }, c.every.span);
+      if (!("kind" in c.every) && !SCHEDULE_PERIODS.has(c.every.name)) ctx.report("invalidSchedule", { text: c.every.name }, c.every.span);
+      else if (c.day && ("kind" in c.every || c.every.name !== "month")) ctx.report("scheduleDayWithoutMonth", { every: ctx.text(c.every.span) }, c.day.span);
+      else if (c.day && !(c.day.kind === "Number" && c.day.isInt && c.day.value >= 1 && c.day.value <= 31)) ctx.report("invalidScheduleDay", { text: ctx.text(c.day.span) }, c.day.span);
       if (!ctx.symbols.audiences.has(c.audience.name)) reportUnknownDecl(ctx, "unknownAudience", c.audience, ctx.symbols.audiences.keys());
       else referenceDecl(ctx, c.audience, "audience");
       return;

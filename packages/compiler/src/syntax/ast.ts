@@ -336,8 +336,10 @@ export type TriggerClause =
   | { kind: "OnAudience"; audience: Ident; span: Span }
   | {
       kind: "OnSchedule";
-      /** `day`, `week`, or a duration expression. */
+      /** `day`, `week`, `month`, or a duration expression. */
       every: Ident | DurationExpr;
+      /** `on <day>`: the day of the month of `every month` (the checker wants an integer 1–31). */
+      day?: Expr;
       at?: TimeOfDayExpr;
       audience: Ident;
       span: Span;

@@ -734,6 +734,13 @@ export class JourneyParser extends EmbeddedActionsParser {
             { ALT: (): A.Ident | A.DurationExpr => this.ident(this.CONSUME2(t.Identifier)) },
             { ALT: () => this.SUBRULE(this.durationLiteral) },
           ]);
+          // Any expression after `on`, not only a number: the checker says what a day is
+          // (`on 0`, `on 1.5`, `on lastDay`) better than a syntax error would.
+          let day: A.Expr | undefined;
+          this.OPTION2(() => {
+            this.CONSUME2(t.On);
+            day = this.SUBRULE(this.expr);
+          });
           let at: A.TimeOfDayExpr | undefined;
           this.OPTION(() => {
             this.CONSUME(t.At);
@@ -741,7 +748,7 @@ export class JourneyParser extends EmbeddedActionsParser {
           });
           this.CONSUME(t.For);
           const audience = this.ident(this.CONSUME3(t.Identifier));
-          return { kind: "OnSchedule", every, at, audience, span: this.spanFrom(kw.startOffset) };
+          return { kind: "OnSchedule", every, ...(day ? { day } : {}), at, audience, span: this.spanFrom(kw.startOffset) };
         },
       },
       {

@@ -216,6 +216,12 @@ journey GoldWelcome {
   wait 1d
 }
 
+/// A monthly schedule on a day that some months do not have.
+journey Statement {
+  on schedule every month on 31 at 09:00 for Gold
+  send email { subject "Your statement" text "…" } to profile.email
+}
+
 journey Weekly {
   on schedule every week for Gold
   recommend seen = recentlyViewed() limit 6 backup popular()

@@ -161,7 +161,7 @@ describe("IR JSON Schema", () => {
         }
         if (j.exits.length && j.goals.length) features.add("exits+goals");
         if (j.trigger?.kind === "schedule" && typeof j.trigger.every === "object") features.add("schedule every <duration>");
-        if (j.trigger?.kind === "schedule" && typeof j.trigger.every === "string") features.add("schedule every day|week");
+        if (j.trigger?.kind === "schedule" && typeof j.trigger.every === "string") features.add(j.trigger.day ? "schedule every month on <day>" : "schedule every day|week");
       }
       for (const x of Object.values(ir.experiences)) {
         for (const s of x.steps) expStep.add(s.kind);
@@ -196,6 +196,7 @@ describe("IR JSON Schema", () => {
         "repeat every",
         "schedule every <duration>",
         "schedule every day|week",
+        "schedule every month on <day>",
         "test start+catalog+events",
         "waitFor body+timeout+alias+where",
       ].sort(),
@@ -240,6 +241,19 @@ describe("the schema rejects broken IRs", () => {
     (b.journeys.Everything as unknown as Record<string, unknown>).color = "red";
     rejects(b, /\/journeys\/Everything must NOT have additional properties/);
     rejects({ ...base(), extra: true }, /^ {2}\/ must NOT have additional properties/m);
+  });
+
+  test("a schedule's day: 1 to 31, and with `every: \"month\"` only", () => {
+    const schedule = (trigger: object) => {
+      const ir = base();
+      ir.journeys.Statement!.trigger = { kind: "schedule", audience: "Gold", ...trigger } as IR["journeys"][string]["trigger"];
+      return ir;
+    };
+    expect(validate(schedule({ every: "month", day: 31, at: "09:00" })), errorsText(validate.errors)).toBe(true);
+    expect(validate(schedule({ every: "month" })), errorsText(validate.errors)).toBe(true);
+    rejects(schedule({ every: "month", day: 32 }), /\/journeys\/Statement\/trigger\/day must be <= 31/);
+    rejects(schedule({ every: "month", day: 1.5 }), /\/journeys\/Statement\/trigger\/day must be integer/);
+    rejects(schedule({ every: "week", day: 1 }), /\/journeys\/Statement\/trigger\/every must be equal to constant/);
   });
 
   test("a malformed expression and type", () => {

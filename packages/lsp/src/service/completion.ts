@@ -188,14 +188,16 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
   }
 
   if (p1 === "on" && p2 === "exit") return items.decls(s?.events, "event", doc).list;
+  // `every month on <day>`: a number is written there, and the trigger's words would mislead.
+  if (p1 === "on" && p2 === "month" && /\bschedule\b/.test(stmt)) return items.list;
   if (p1 === "on" && block.kind === "journey") {
     items.decls(s?.events, "event", doc);
     items.keyword("enter", "enter ${1:Audience}");
-    items.keyword("schedule", "schedule every ${1|day,week|} at ${2:10:00} for ${3:Audience}");
+    items.keyword("schedule", "schedule every ${1|day,week,month|} at ${2:10:00} for ${3:Audience}");
     return items.list;
   }
   if (p1 === "enter" && p2 === "on") return items.decls(s?.audiences, "audience", doc).list;
-  if (p1 === "every" && p2 === "schedule") return items.values(["day", "week"], "keyword").list;
+  if (p1 === "every" && p2 === "schedule") return items.values(["day", "week", "month"], "keyword").list;
   if (p1 === "for" && /\bschedule\b/.test(stmt)) return items.decls(s?.audiences, "audience", doc).list;
   if (p1 === "for" && p2 === "wait") return items.decls(s?.events, "event", doc).list;
   if (p1 === "wait" && block.kind !== "top") {
@@ -278,6 +280,7 @@ function followKeywords(stmt: string): string[] {
       return ["where", "exclude", "limit", "backup"].filter((w) => !has(w) || w === "where");
     case "on":
     case "exit":
+      if (has("schedule") && /\bevery month$/.test(stmt)) return ["on", "at", "for"];
       return has("schedule") || has("enter") ? (has("at") ? ["for"] : ["at", "for"]) : ["as", "where"].filter((w) => !has(w));
     case "goal":
       return ["as", "where", "within"].filter((w) => !has(w));

@@ -49,10 +49,24 @@ export function describeSchedule(c: Extract<A.TriggerClause, { kind: "OnSchedule
     const at = c.at ? ` (\`at ${c.at.text}\` has no effect on a schedule that repeats every duration)` : "";
     return `Runs every ${words}, the first time ${words} after the profile is stored, ${audience}${at}.`;
   }
+  if (c.every.name === "month") {
+    const n = c.day?.kind === "Number" ? c.day.value : undefined;
+    const day = n === undefined ? undefined : monthDay(n);
+    const on = `on ${day ? `the ${day}` : "the same day"}${n === undefined || n > 28 ? " (the last day of a shorter month)" : ""}`;
+    const at = c.at ? ` at ${c.at.text} in each profile's time zone (its \`timezone\`, else UTC)` : "";
+    const first = c.at ? (day ? "" : `, starting with the first ${c.at.text} after the profile is stored`) : day ? ", at the time of day the profile was stored" : ", the first time one month after the profile is stored";
+    return `Runs every month ${on}${at}${first}, ${audience}.`;
+  }
   const period = c.every.name === "week" ? "every week (every 7 days)" : c.every.name === "day" ? "every day" : `every \`${c.every.name}\``;
   const one = c.every.name === "week" ? "one week" : "one day";
   const when = c.at ? ` at ${c.at.text} in each profile's time zone (its \`timezone\`, else UTC)` : `, the first time ${one} after the profile is stored`;
   return `Runs ${period}${when}, ${audience}.`;
+}
+
+/** `1` → `1st`, `22` → `22nd`, `13` → `13th`. */
+function monthDay(n: number): string {
+  const suffix = n % 10 === 1 && n !== 11 ? "st" : n % 10 === 2 && n !== 12 ? "nd" : n % 10 === 3 && n !== 13 ? "rd" : "th";
+  return `${n}${suffix}`;
 }
 
 export function optionalType(t: Type, optional: boolean): string {

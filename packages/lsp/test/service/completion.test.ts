@@ -64,7 +64,11 @@ describe("names by context", () => {
   it("offers audiences after `on enter` and a schedule's `for`", () => {
     expect(labels("journey J {\n  on enter <|>\n}")).toEqual(["Dormant"]);
     expect(labels("journey J {\n  on schedule every day at 10:00 for <|>\n}")).toEqual(["Dormant"]);
-    expect(labels("journey J {\n  on schedule every <|>\n}")).toEqual(["day", "week"]);
+    expect(labels("journey J {\n  on schedule every <|>\n}")).toEqual(["day", "week", "month"]);
+    expect(labels("journey J {\n  on schedule every month <|>\n}")).toEqual(["on", "at", "for"]);
+    expect(labels("journey J {\n  on schedule every month on <|>\n}")).toEqual([]);
+    expect(labels("journey J {\n  on schedule every month on 1 <|>\n}")).toEqual(["at", "for"]);
+    expect(labels("journey J {\n  on schedule every month on 1 at 09:00 for <|>\n}")).toEqual(["Dormant"]);
   });
 
   it("offers channels after `send`, then the channel's templates with their parameters", () => {

@@ -69,6 +69,10 @@ describe("hover", () => {
     const h = text("journey W {\n  on sch<|>edule every day at 10:00 for Dormant\n}");
     expect(h).toBe("```journey\non schedule every day at 10:00 for Dormant\n```\n\nRuns every day at 10:00 in each profile's time zone (its `timezone`, else UTC), for each profile in `Dormant` at that moment.");
     expect(text("journey W {\n  on sch<|>edule every week for Dormant\n}")).toContain("Runs every week (every 7 days), the first time one week after the profile is stored, for each profile in `Dormant` at that moment.");
+    expect(text("journey W {\n  on sch<|>edule every month on 31 at 09:00 for Dormant\n}")).toContain("Runs every month on the 31st (the last day of a shorter month) at 09:00 in each profile's time zone (its `timezone`, else UTC), for each profile in `Dormant` at that moment.");
+    expect(text("journey W {\n  on sch<|>edule every month on 2 for Dormant\n}")).toContain("Runs every month on the 2nd, at the time of day the profile was stored, for each profile in `Dormant` at that moment.");
+    expect(text("journey W {\n  on sch<|>edule every month at 09:00 for Dormant\n}")).toContain("Runs every month on the same day (the last day of a shorter month) at 09:00 in each profile's time zone (its `timezone`, else UTC), starting with the first 09:00 after the profile is stored, for each profile in `Dormant` at that moment.");
+    expect(text("journey W {\n  on sch<|>edule every month for Dormant\n}")).toContain("Runs every month on the same day (the last day of a shorter month), the first time one month after the profile is stored, for each profile in `Dormant` at that moment.");
     expect(text("journey W {\n  on sch<|>edule every 12h for Dormant\n}")).toContain("Runs every 12 hours, the first time 12 hours after the profile is stored, for each profile in `Dormant` at that moment.");
   });
 

@@ -57,6 +57,7 @@ export function printClause(p: JourneyPrinter, c: ast.JourneyClause): Doc {
         everyKw,
         " ",
         every,
+        c.day ? [" ", p.kw("on", c.day.span.start), " ", printExpr(p, c.day)] : "",
         c.at ? [" ", p.kw("at", c.at.span.start), " ", p.flush(c.at.span.start), c.at.text] : "",
         " ",
         p.kw("for", c.audience.span.start),

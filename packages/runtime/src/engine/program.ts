@@ -99,12 +99,17 @@ export class Program {
 
   private readonly live = new Map<string, Map<string, Set<string>>>();
 
-  /** A schedule trigger's cadence (`every`, `at`) as a text: what a profile's next firing was worked out for. */
+  /**
+   * A schedule trigger's cadence (`every`, `at`, a monthly one's `on` day) as a text: what a
+   * profile's next firing was worked out for. The day is there only when given, so the text
+   * of a schedule without one is the one profiles were armed for before days existed (a
+   * redeploy does not work out all their firings again).
+   */
   cadence(j: IRJourney): string {
     const t = j.trigger;
     if (t?.kind !== "schedule") return "";
     let c = this.cadences.get(j);
-    if (c === undefined) this.cadences.set(j, (c = JSON.stringify([t.every, t.at ?? null])));
+    if (c === undefined) this.cadences.set(j, (c = JSON.stringify(t.day === undefined ? [t.every, t.at ?? null] : [t.every, t.at ?? null, t.day])));
     return c;
   }
 

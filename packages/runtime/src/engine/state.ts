@@ -66,6 +66,12 @@ export interface ProfileState {
    * changes it has the next firing worked out again. Absent in states stored before it was kept.
    */
   armedFor?: Record<string, string>;
+  /**
+   * The day of the month each `every month` schedule without `on <day>` keeps, by journey: that
+   * of its first run. Kept rather than read off the last run, which a short month clamped (a
+   * run on February 28 goes back to the 31st in March). Absent when there is none.
+   */
+  monthDays?: Record<string, number>;
   /** Recent send times per channel, for frequency caps. */
   sends: Record<string, number[]>;
 }
@@ -188,5 +194,6 @@ export function cloneState(s: ProfileState): ProfileState {
   for (const k in s.sends) sends[k] = s.sends[k]!.slice();
   const copy: ProfileState = { id: s.id, attributes: s.attributes, instances, history, audiences: s.audiences.slice(), schedules: { ...s.schedules }, sends };
   if (s.armedFor) copy.armedFor = { ...s.armedFor };
+  if (s.monthDays) copy.monthDays = { ...s.monthDays };
   return copy;
 }

@@ -7,14 +7,14 @@
  * run this same code. `step` takes ownership of the state it is given (it is updated in
  * place for speed); callers that need the old state pass a copy.
  */
-import { MAX_NODES_PER_STEP, type IRExpr, type IRJourney, type IRNode } from "@journey/ir";
+import { MAX_NODES_PER_STEP, type IRExpr, type IRJourney, type IRNode, type IRTrigger } from "@journey/ir";
 import { evaluate, toInstant, type EvalEnv } from "./evaluate.js";
 import type { Program } from "./program.js";
 import { renderContent } from "./render.js";
 import { splitBucket } from "./split.js";
 import { requestFor } from "../recs/resolve.js";
 import type { Effect, EventEnvelope, Instance, ProfileState } from "./state.js";
-import { atLocalTime, localMinutes, nextLocalTime, nextLocalTimeOn, parseTimeOfDay } from "./time.js";
+import { atLocalTime, localMinutes, localParts, nextLocalTime, nextLocalTimeOn, nextMonthlyTime, parseTimeOfDay } from "./time.js";
 import { attributeProblem } from "./validate.js";
 
 export type Input =
@@ -234,6 +234,8 @@ class Run {
    * changed, schedules at a local time fire at that time in the new zone, so their next
    * firing is worked out again (from now). A weekly one keeps its weekday: worked out from
    * now, a Monday digest would come the next day, twice in a week, and move to that weekday.
+   * A monthly one keeps its month and day: moved just after its run to a zone behind, that
+   * day is still to come there, and it would run twice in one month.
    */
   private changeAttributes(attributes: Record<string, unknown>): void {
     const before = this.timeZone;
@@ -243,7 +245,9 @@ class Run {
         const t = j.trigger;
         if (t?.kind !== "schedule" || !t.at) continue;
         const pending = this.state.schedules[j.id];
+        const day = t.day ?? this.state.monthDays?.[j.id];
         if (t.every === "week" && pending !== undefined) this.state.schedules[j.id] = nextLocalTimeOn(pending, before, t.at, this.timeZone, this.now, 7);
+        else if (t.every === "month" && pending !== undefined && day !== undefined) this.state.schedules[j.id] = nextMonthlyTime(pending, before, day, parseTimeOfDay(t.at)!, this.timeZone, this.now);
         else delete this.state.schedules[j.id];
       }
     }
@@ -261,15 +265,24 @@ class Run {
       const cadence = this.program.cadence(j);
       const armed = this.state.armedFor?.[j.id];
       // A state stored before cadences were kept (`armed` undefined) keeps its firing.
-      if (armed !== undefined && armed !== cadence) delete this.state.schedules[j.id];
+      if (armed !== undefined && armed !== cadence) {
+        delete this.state.schedules[j.id];
+        // Worked out as for a profile just stored: the day the old cadence picked goes too.
+        if (this.state.monthDays) delete this.state.monthDays[j.id];
+      }
       if (this.state.schedules[j.id] === undefined) this.armSchedule(j, this.now);
       if (armed !== cadence) (this.state.armedFor ??= {})[j.id] = cadence;
     }
     for (const name of Object.keys(this.state.schedules)) if (name !== AUDIENCE_CHECK && !this.program.current(name)) delete this.state.schedules[name];
     if (this.state.armedFor) {
-      for (const name of Object.keys(this.state.armedFor)) if (this.program.current(name)?.trigger?.kind !== "schedule") delete this.state.armedFor[name];
+      for (const name of Object.keys(this.state.armedFor)) {
+        if (this.program.current(name)?.trigger?.kind === "schedule") continue;
+        delete this.state.armedFor[name];
+        if (this.state.monthDays) delete this.state.monthDays[name];
+      }
       if (isEmpty(this.state.armedFor)) delete this.state.armedFor;
     }
+    if (this.state.monthDays && isEmpty(this.state.monthDays)) delete this.state.monthDays;
     if (this.program.timedAudiences) this.state.schedules[AUDIENCE_CHECK] ??= this.now + AUDIENCE_CHECK_MS;
     else delete this.state.schedules[AUDIENCE_CHECK];
   }
@@ -283,7 +296,8 @@ class Run {
   /**
    * The next firing of a schedule for this profile, strictly after `after`: `every day|week
    * at HH:MM` at local time (the first run is the first HH:MM after the profile is stored, then
-   * a day or a week apart); `every <duration> at HH:MM` on the grid through local HH:MM.
+   * a day or a week apart); `every month` on its day of the month (see `nextMonthly`);
+   * `every <duration> at HH:MM` on the grid through local HH:MM.
    */
   private armSchedule(j: IRJourney, after: number, previous?: number): void {
     const t = j.trigger;
@@ -297,10 +311,32 @@ class Run {
         const anchor = atLocalTime(after, t.at, tz);
         next = anchor + Math.ceil((after - anchor + 1) / ms) * ms;
       }
+    } else if (t.every === "month") {
+      next = this.nextMonthly(j.id, t, after, previous);
     } else if (t.at) {
       next = nextLocalTime(previous ?? after, t.at, tz, previous !== undefined && t.every === "week" ? 7 : 1);
     } else next = (previous ?? after) + (t.every === "week" ? 7 : 1) * DAY;
     this.state.schedules[j.id] = next;
+  }
+
+  /**
+   * `every month [on <day>] [at HH:MM]`: on the `on` day, else on the day of the first run
+   * (the first HH:MM after `after`; without `at`, `after`'s own day, so the first run is a
+   * month later), which `monthDays` keeps. Without `at`, at the local time of day of `after`,
+   * then of each run, as `every day` without `at` keeps the time the profile was stored.
+   */
+  private nextMonthly(id: string, t: Extract<IRTrigger, { kind: "schedule" }>, after: number, previous?: number): number {
+    const tz = this.timeZone;
+    const from = previous ?? after;
+    const local = localParts(from, tz);
+    let day = t.day ?? this.state.monthDays?.[id];
+    if (day === undefined) {
+      day = t.at ? localParts(nextLocalTime(after, t.at, tz), tz).day : local.day;
+      (this.state.monthDays ??= {})[id] = day;
+    }
+    if (t.at) return nextMonthlyTime(from, tz, day, parseTimeOfDay(t.at)!, tz, from);
+    // `nextMonthlyTime` works in whole minutes: the seconds of `from` are added back.
+    return nextMonthlyTime(from, tz, day, [local.hour, local.minute], tz, from) + local.second * 1000 + (from % 1000);
   }
 
   private inAudience(name: string): boolean {

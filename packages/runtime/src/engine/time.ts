@@ -1,11 +1,11 @@
 /**
- * Local times of day in IANA time zones: schedules (`every day at 09:00`), quiet hours. The
- * zone arithmetic itself (offsets, local dates to instants) is @journey/template's, which
- * the `date` helper shares.
+ * Local times of day in IANA time zones: schedules (`every day at 09:00`, `every month on
+ * 1`), quiet hours. The zone arithmetic itself (offsets, local dates to instants) is
+ * @journey/template's, which the `date` helper shares.
  */
 import { localParts, parseInstant, zonedInstant } from "@journey/template";
 
-export { parseInstant };
+export { localParts, parseInstant };
 
 /** `HH:MM` → [hour, minute], or undefined. */
 export function parseTimeOfDay(text: string): [number, number] | undefined {
@@ -40,6 +40,23 @@ export function nextLocalTimeOn(day: number, dayZone: string, time: string, time
   for (let n = 0; ; n += stepDays) {
     const date = new Date(Date.UTC(d.year, d.month - 1, d.day + n));
     const t = zonedInstant(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), hm[0], hm[1], timeZone);
+    if (t > after) return t;
+  }
+}
+
+/**
+ * The first instant strictly after `after` at local `hour:minute` in `timeZone` on day `day`
+ * of the month that `month` has in `monthZone`, or of a later month. A month without that day
+ * uses its last day (`31` is April 30). `day` is the intended day, never a clamped one, so
+ * after February 28 the 31st comes back in March; a monthly run moved to another zone keeps
+ * its month and day (see `nextLocalTimeOn`).
+ */
+export function nextMonthlyTime(month: number, monthZone: string, day: number, [hour, minute]: [number, number], timeZone: string, after: number): number {
+  const d = localParts(month, monthZone);
+  for (let n = 0; ; n++) {
+    // Day 0 of the next month is the last day of this one.
+    const last = new Date(Date.UTC(d.year, d.month + n, 0));
+    const t = zonedInstant(last.getUTCFullYear(), last.getUTCMonth() + 1, Math.min(day, last.getUTCDate()), hour, minute, timeZone);
     if (t > after) return t;
   }
 }

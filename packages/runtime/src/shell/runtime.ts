@@ -284,7 +284,7 @@ class JourneyRuntime implements Runtime {
    * only those whose schedules it changed are written (it emits nothing).
    */
   private async rearmSchedules(): Promise<void> {
-    const schedulesOf = (s: ProfileState) => JSON.stringify([s.schedules, s.armedFor]);
+    const schedulesOf = (s: ProfileState) => JSON.stringify([s.schedules, s.armedFor, s.monthDays]);
     for (let after: string | undefined; ; ) {
       const ids = await this.store.profileIds(after, UNIT_TIMERS);
       if (!ids.length) return;

@@ -1,5 +1,5 @@
 /** Entry: the three trigger kinds, one live instance per profile and journey, `reentry`. */
-import { createRuntime, MemoryChannel, VirtualClock, type Effect } from "@journey/runtime";
+import { createRuntime, MemoryChannel, MemoryStore, VirtualClock, type Effect } from "@journey/runtime";
 import { describe, expect, it } from "vitest";
 import { DAY, HOUR, MIN, T, T0, ev, iso, ofType, sendTimes, sim, withSchema } from "./helpers.js";
 
@@ -260,6 +260,154 @@ describe("on schedule every day at HH:MM for Audience", () => {
     it("fall back (2026-10-25): 08:00Z before, 09:00Z after", async () => {
       const { timeline } = await sim({ ir, start: T("2026-10-23T12:00:00Z"), until: T("2026-10-27T12:00:00Z"), profiles: [{ id: "p1", timezone: "Europe/Berlin" }], events: [] });
       expect(sendTimes(timeline)).toEqual(["2026-10-24T08:00:00.000Z", "2026-10-25T09:00:00.000Z", "2026-10-26T09:00:00.000Z", "2026-10-27T09:00:00.000Z"]);
+    });
+  });
+});
+
+describe("on schedule every month [on <day>] [at HH:MM] for Audience", () => {
+  const monthly = (trigger: string) =>
+    withSchema(`
+      journey Monthly {
+        on schedule ${trigger} for Everyone
+        reentry always
+        send email { subject "monthly" text "x" } to profile.email
+      }
+    `);
+  const entries = (timeline: Effect[], journey = "Monthly") => ofType(timeline, "entered", journey).map((e) => iso(e.at));
+
+  it("`on 31` runs on the last day of shorter months, and on the 31st again after them (2026, not a leap year)", async () => {
+    const { timeline } = await sim({ ir: monthly("every month on 31 at 09:00"), start: T("2026-01-20T12:00:00Z"), until: T("2026-06-01T00:00:00Z"), profiles: [{ id: "p1" }], events: [] });
+    expect(entries(timeline)).toEqual(["2026-01-31T09:00:00.000Z", "2026-02-28T09:00:00.000Z", "2026-03-31T09:00:00.000Z", "2026-04-30T09:00:00.000Z", "2026-05-31T09:00:00.000Z"]);
+  });
+
+  it("`on 30` in a leap year: February 29, then the 30th in March", async () => {
+    const { timeline } = await sim({ ir: monthly("every month on 30 at 09:00"), start: T("2028-01-20T12:00:00Z"), until: T("2028-04-01T00:00:00Z"), profiles: [{ id: "p1" }], events: [] });
+    expect(entries(timeline)).toEqual(["2028-01-30T09:00:00.000Z", "2028-02-29T09:00:00.000Z", "2028-03-30T09:00:00.000Z"]);
+  });
+
+  it("without `on`: the day of the first run (the first `at` time after the profile is stored) is kept through February", async () => {
+    const { timeline } = await sim({ ir: monthly("every month at 09:00"), start: T("2026-01-31T08:00:00Z"), until: T("2026-05-01T00:00:00Z"), profiles: [{ id: "p1" }], events: [] });
+    expect(entries(timeline)).toEqual(["2026-01-31T09:00:00.000Z", "2026-02-28T09:00:00.000Z", "2026-03-31T09:00:00.000Z", "2026-04-30T09:00:00.000Z"]);
+    // Stored after 09:00 on the 31st: the first 09:00 is on February 1st, and the day is the 1st.
+    const late = await sim({ ir: monthly("every month at 09:00"), start: T("2026-01-31T10:00:00Z"), until: T("2026-04-01T12:00:00Z"), profiles: [{ id: "p1" }], events: [] });
+    expect(entries(late.timeline)).toEqual(["2026-02-01T09:00:00.000Z", "2026-03-01T09:00:00.000Z", "2026-04-01T09:00:00.000Z"]);
+  });
+
+  it("without `at`: a month after the profile is stored, at the time it was stored (to the second), on its day", async () => {
+    const { timeline } = await sim({ ir: monthly("every month"), start: T("2026-01-31T08:15:30Z"), until: T("2026-04-01T00:00:00Z"), profiles: [{ id: "p1" }], events: [] });
+    expect(entries(timeline)).toEqual(["2026-02-28T08:15:30.000Z", "2026-03-31T08:15:30.000Z"]);
+    const onFirst = await sim({ ir: monthly("every month on 1"), start: T("2026-01-20T08:15:30Z"), until: T("2026-03-02T00:00:00Z"), profiles: [{ id: "p1" }], events: [] });
+    expect(entries(onFirst.timeline)).toEqual(["2026-02-01T08:15:30.000Z", "2026-03-01T08:15:30.000Z"]);
+  });
+
+  it("`on 1 at 09:00` in Europe/Stockholm keeps 09:00 local across daylight-saving changes", async () => {
+    const ir = monthly("every month on 1 at 09:00");
+    const spring = await sim({ ir, start: T("2026-02-15T12:00:00Z"), until: T("2026-05-02T00:00:00Z"), profiles: [{ id: "p1", timezone: "Europe/Stockholm" }], events: [] });
+    // CET (+1) until March 29, CEST (+2) after.
+    expect(entries(spring.timeline)).toEqual(["2026-03-01T08:00:00.000Z", "2026-04-01T07:00:00.000Z", "2026-05-01T07:00:00.000Z"]);
+    const autumn = await sim({ ir, start: T("2026-09-15T12:00:00Z"), until: T("2026-11-02T00:00:00Z"), profiles: [{ id: "p1", timezone: "Europe/Stockholm" }], events: [] });
+    expect(entries(autumn.timeline)).toEqual(["2026-10-01T07:00:00.000Z", "2026-11-01T08:00:00.000Z"]);
+  });
+
+  it("a local time that does not exist (the spring-forward gap) moves forward, as for `every day`", async () => {
+    // Stockholm skips 02:00–03:00 on 2026-03-29: 02:30 is 03:30 CEST (01:30Z) that day.
+    const { timeline } = await sim({ ir: monthly("every month on 29 at 02:30"), start: T("2026-03-15T12:00:00Z"), until: T("2026-05-01T00:00:00Z"), profiles: [{ id: "p1", timezone: "Europe/Stockholm" }], events: [] });
+    expect(entries(timeline)).toEqual(["2026-03-29T01:30:00.000Z", "2026-04-29T00:30:00.000Z"]);
+  });
+
+  it("follows the profile to a new time zone: the pending run keeps its day of the month, at `at` in the new zone", async () => {
+    const ir = withSchema(`
+      journey Monthly {
+        on schedule every month at 10:00 for Everyone
+        reentry always
+        send email { subject "monthly" text "x" } to profile.email
+      }
+      journey First {
+        on schedule every month on 1 at 10:00 for Everyone
+        reentry always
+        send email { subject "first" text "x" } to profile.email
+      }
+      journey Move {
+        on Ping
+        set profile.timezone = "America/New_York"
+      }
+    `);
+    // Stored on the 15th after 10:00 UTC: `Monthly` runs on the 16th. The profile moves on the 20th.
+    const { timeline } = await sim({ ir, start: T("2026-01-15T12:00:00Z"), until: T("2026-03-20T00:00:00Z"), profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T("2026-01-20T12:00:00Z"), { n: 1 })] });
+    expect(entries(timeline)).toEqual(["2026-01-16T10:00:00.000Z", "2026-02-16T15:00:00.000Z", "2026-03-16T14:00:00.000Z"]);
+    expect(entries(timeline, "First")).toEqual(["2026-02-01T15:00:00.000Z", "2026-03-01T15:00:00.000Z"]);
+  });
+
+  it("a move to a zone behind, just after the run, does not run it again that month", async () => {
+    const ir = withSchema(`
+      journey First {
+        on schedule every month on 1 at 09:00 for Everyone
+        reentry always
+        send email { subject "first" text "x" } to profile.email
+      }
+      journey Move {
+        on Ping
+        set profile.timezone = "America/New_York"
+      }
+    `);
+    // 09:00 in Stockholm is 08:00Z; at 10:00Z it is still 05:00 on the 1st in New York.
+    const { timeline } = await sim({ ir, start: T("2026-01-20T12:00:00Z"), until: T("2026-03-02T00:00:00Z"), profiles: [{ id: "p1", timezone: "Europe/Stockholm" }], events: [ev("Ping", "p1", T("2026-02-01T10:00:00Z"), { n: 1 })] });
+    expect(entries(timeline, "First")).toEqual(["2026-02-01T08:00:00.000Z", "2026-03-01T14:00:00.000Z"]);
+  });
+
+  describe("a redeploy that changes the day re-arms the pending run", () => {
+    const first = monthly("every month on 1 at 09:00");
+    const fifteenth = monthly("every month on 15 at 09:00");
+
+    it("when the runtime starts: no run on the 1st, the next on the 15th", async () => {
+      const store = new MemoryStore();
+      const clock = new VirtualClock(T("2026-01-20T12:00:00Z"));
+      const before = createRuntime({ ir: first, store, clock });
+      await before.start();
+      await before.upsertProfile("p1", {});
+      expect((await before.profile("p1"))!.armedFor).toEqual({ Monthly: '["month","09:00",1]' });
+      await before.stop();
+      const timeline: Effect[] = [];
+      const after = createRuntime({ ir: fifteenth, store, clock, onEffect: (e) => timeline.push(e) });
+      await after.start();
+      expect((await after.profile("p1"))!.armedFor).toEqual({ Monthly: '["month","09:00",15]' });
+      await after.advanceTo(T("2026-03-20T00:00:00Z"));
+      expect(entries(timeline)).toEqual(["2026-02-15T09:00:00.000Z", "2026-03-15T09:00:00.000Z"]);
+      await after.stop();
+    });
+
+    it("a schedule without a day keeps the cadence text profiles were armed for before days existed", async () => {
+      const runtime = createRuntime({ ir: monthly("every day at 09:00"), clock: new VirtualClock(T0) });
+      await runtime.start();
+      await runtime.upsertProfile("p1", {});
+      expect((await runtime.profile("p1"))!.armedFor).toEqual({ Monthly: '["day","09:00"]' });
+      await runtime.stop();
+    });
+
+    it("a redeploy that keeps the schedule keeps the pending run, and the day a monthly schedule without `on` picked", async () => {
+      const store = new MemoryStore();
+      const clock = new VirtualClock(T("2026-01-31T08:00:00Z"));
+      const ir = monthly("every month at 09:00");
+      const before = createRuntime({ ir, store, clock });
+      await before.start();
+      await before.upsertProfile("p1", {});
+      await before.advanceTo(T("2026-02-10T00:00:00Z"));
+      await before.stop();
+      const timeline: Effect[] = [];
+      // Another step makes another version of the journey, with the same schedule.
+      const again = withSchema(`
+        journey Monthly {
+          on schedule every month at 09:00 for Everyone
+          reentry always
+          send email { subject "monthly, reworded" text "x" } to profile.email
+        }
+      `);
+      const after = createRuntime({ ir: again, store, clock, onEffect: (e) => timeline.push(e) });
+      await after.start();
+      await after.upsertProfile("p1", { tier: "gold" });
+      await after.advanceTo(T("2026-04-01T00:00:00Z"));
+      expect(entries(timeline)).toEqual(["2026-02-28T09:00:00.000Z", "2026-03-31T09:00:00.000Z"]);
+      await after.stop();
     });
   });
 });
