@@ -390,7 +390,8 @@ function checkStep(ctx: CheckContext, s: A.Step, scope: Scope, bindings: Binding
       const es = eventScope(ctx, waited, s, bindings);
       checkWhere(ctx, s, es);
       if (!s.within) ctx.report("waitForWithoutWithin", {}, { start: s.span.start, end: s.event.span.end });
-      else expectType(ctx, s.within, T.duration, scope);
+      // `within 0s` times out before any event: timers due at an instant run before its events.
+      else if (isAssignable(expectType(ctx, s.within, T.duration, scope), T.duration)) expectAtLeast(ctx, s.within, "the `within` of a `wait for`", 1);
       checkBlock(ctx, s.body.steps, (es ?? waited).child(), bindings);
       if (s.timeout) checkBlock(ctx, s.timeout.steps, afterWaiting(scope), bindings);
       return;

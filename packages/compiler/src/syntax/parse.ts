@@ -83,6 +83,27 @@ function comparisonSlip(tokens: IToken[], i: number): boolean {
 }
 
 /**
+ * `expect … at 0m` with the parser stopped right after `at <time>` (at `i`): the expectation's
+ * time written at its end, on the line of the `expect`. The message and a fix moving it.
+ */
+function lateExpectationTime(tokens: IToken[], i: number, text: string): { message: string; span: Span; replacement: string } | undefined {
+  const time = tokens[i - 1];
+  const at = tokens[i - 2];
+  if (!time || at?.tokenType !== t.At || (time.tokenType !== t.DurationLit && time.tokenType !== t.NumberLit)) return undefined;
+  let k = i - 3;
+  while (k >= 0 && tokens[k]!.startLine === at.startLine && tokens[k]!.tokenType !== t.Expect) k--;
+  const expect = tokens[k];
+  if (!expect || expect.tokenType !== t.Expect || expect.startLine !== at.startLine || k === i - 3) return undefined;
+  const what = text.slice(tokEnd(expect), at.startOffset).trim();
+  const when = text.slice(at.startOffset, tokEnd(time));
+  return {
+    message: `\`${when}\` goes right after \`expect\`: \`expect ${when} ${what}\``,
+    span: { start: expect.startOffset, end: tokEnd(time) },
+    replacement: `expect ${when} ${what}`,
+  };
+}
+
+/**
  * `subject "Hi {{date (now) "long"}}"`: a `"` inside a tag ends the `"…"` string, and the rest
  * would read as more fields (`long`). When a string leaves a tag open and the tokens right after
  * it (no space between) close it in another string, they are joined into the one string meant,
@@ -169,10 +190,14 @@ const UNIT_WORDS: Record<string, string> = {
  * bracket (the "this `{` is not closed" note would send the reader to the wrong place).
  */
 function knownMistake(e: IRecognitionException, text: string, tokens: IToken[]): { message: string; help?: string; span?: Span; replacement?: string } | undefined {
+  const i = tokens.indexOf(e.token);
+  // `expect no send email at 0m`: the time read as the start of a test event (`at 0m "p1" …`),
+  // which fails at the next line. The time of an expectation comes right after `expect`.
+  const late = lateExpectationTime(tokens, i, text);
+  if (late) return late;
   // `wait 2 days`: a duration in words. The number parsed as a whole expression, so the
   // parser only sees a name where the step should end.
   const unit = UNIT_WORDS[e.token.image.toLowerCase()];
-  const i = tokens.indexOf(e.token);
   const number = i > 0 ? tokens[i - 1]! : undefined;
   if (unit && number?.tokenType === t.NumberLit && /^\d+$/.test(number.image)) {
     const written = text.slice(number.startOffset, tokEnd(e.token));
