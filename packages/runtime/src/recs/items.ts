@@ -101,6 +101,13 @@ export function providerItems(value: unknown, catalog: CatalogEngine, o: { items
     const item = catalog.item(key);
     if (item) out.push(item);
   });
+  // Some keys gone from the catalog is churn (items withdrawn since the provider learned them);
+  // none known is a provider keyed by something else (ids for skus): a failure, said, so the
+  // backup fills in and `failed` tells why, rather than an empty answer no one can explain.
+  if (seen.size > 0 && out.length === 0) {
+    const some = [...seen].slice(0, 3).map((k) => JSON.stringify(k)).join(", ");
+    throw new Error(`${at}: none of its ${seen.size} keys is in the catalog (${some}${seen.size > 3 ? ", …" : ""}): does the provider answer \`${keyField}\` values?`);
+  }
   return out;
 }
 

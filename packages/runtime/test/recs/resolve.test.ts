@@ -116,6 +116,16 @@ describe("recommend: filters far down the list, arguments that fail, providers' 
     expect(bad.errors).toEqual(["provider:keyless: answer[1].sku: expected a catalog key (a string), found nothing"]);
     expect(bad.sources).toEqual([{ key: "BEST", source: "popular" }]);
   });
+
+  it("an answer none of whose keys the catalog holds is a failure (a provider keyed by another field): said, and the backup fills in", async () => {
+    const ids: RecommendationProvider = { recommend: async () => ["10231", "10232", "10233", "10234"] };
+    const r = await resolve(request({ algorithm: algo("provider", ["ids"]), backup: algo("popular"), limit: 1 }), "p1", { ids });
+    expect(r.errors).toEqual(['provider:ids: answer: none of its 4 keys is in the catalog ("10231", "10232", "10233", …): does the provider answer `sku` values?']);
+    expect(r.sources).toEqual([{ key: "BEST", source: "popular" }]);
+    // An empty answer is an answer: nothing to recommend, no failure.
+    const none: RecommendationProvider = { recommend: async () => [] };
+    expect((await resolve(request({ algorithm: algo("provider", ["none"]) }), "p1", { none })).errors).toEqual([]);
+  });
 });
 
 describe("recommend: backup", () => {
