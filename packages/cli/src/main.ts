@@ -5,6 +5,7 @@ import { buildCommand } from "./commands/build.js";
 import { checkCommand } from "./commands/check.js";
 import { decideCommand } from "./commands/decide.js";
 import { fmtCommand } from "./commands/fmt.js";
+import { initCommand } from "./commands/init.js";
 import { runCommand } from "./commands/run.js";
 import { testCommand } from "./commands/test.js";
 import { UserError } from "./errors.js";
@@ -16,6 +17,7 @@ const program = new Command("journey")
   .version(version, "-V, --version", "print the version")
   .option("--no-color", "never color the output (also: NO_COLOR=1)")
   .addHelpText("after", "\nExit codes: 0 no errors, 1 errors found or a usage mistake, 2 an internal error.")
+  .addCommand(initCommand())
   .addCommand(checkCommand())
   .addCommand(buildCommand())
   .addCommand(runCommand())
