@@ -659,6 +659,14 @@ describe("J3027: a `repeat` certain to pass the limit of steps without waiting",
     expect(shown(one(journey("  repeat 4999 { repeat p.n { let x = 1 } }")))).toEqual([]);
   });
 
+  // The runtime goes on at once after a wait of zero (as at every round of `every 0s`): such
+  // a loop ran away at run time though the compiler took it for one that waits.
+  it("a wait of zero is no wait", () => {
+    expect(shown(one(journey(`  repeat 5000 { wait 0s\n ${SEND} }`)))).toEqual(['J3027 "5000"']);
+    expect(shown(one(journey(`  repeat 10000 every 0s { ${SEND} }`)))).toEqual(['J3027 "10000"']);
+    expect(shown(one(journey(`  repeat 3333 { wait 0s\n ${SEND} }`)))).toEqual([]);
+  });
+
   it("is not reported when the count is not a literal, or the loop may wait or leave", () => {
     for (const steps of [
       `  repeat p.n { ${SEND} }`,

@@ -7,6 +7,7 @@ import { CHANNELS, RESERVED_NAMES } from "./builtins.js";
 import { checkContentFields, reportUnknownDecl, rootScope } from "./check-declarations.js";
 import type { CheckContext } from "./context.js";
 import { checkCondition, expectType, requireValue, typeOf, widen, expectConstant, expectAtLeast } from "./expressions.js";
+import { constNumber } from "./constants.js";
 import { checkRecommend } from "./recommend.js";
 import { pathKey, Scope } from "./scope.js";
 import { resolveType, paramTypes, returnType } from "./types.js";
@@ -267,6 +268,7 @@ function mayWait(ctx: CheckContext, s: A.Step): boolean {
   const block = (b: A.Block | undefined) => b !== undefined && !alwaysLeaves(b) && b.steps.some((x) => mayWait(ctx, x));
   switch (s.kind) {
     case "Wait":
+      return !noTime(s.duration);
     case "WaitUntil":
     case "WaitFor":
     case "Recommend": // answered asynchronously, as a call is
@@ -275,7 +277,7 @@ function mayWait(ctx: CheckContext, s: A.Step): boolean {
     case "Send":
       return quietHours(ctx, s);
     case "Repeat":
-      return s.every !== undefined || block(s.body);
+      return (s.every !== undefined && !noTime(s.every)) || block(s.body);
     case "If":
       return s.branches.some((b) => block(b.body)) || block(s.else);
     case "Split":
@@ -283,6 +285,11 @@ function mayWait(ctx: CheckContext, s: A.Step): boolean {
     default:
       return false;
   }
+}
+
+/** A literal duration of zero: the runtime goes on at once, in the same step (`wait 0s`, `every 0s`). */
+function noTime(d: A.Expr): boolean {
+  return constNumber(d) === 0;
 }
 
 /**

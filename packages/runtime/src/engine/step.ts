@@ -35,9 +35,10 @@ export interface StepResult {
 }
 
 /**
- * Upper bound of `jump to`s in one step, all chains together: journeys that jump to each other
- * without waiting must not overflow the stack (a `set` in a chain may start another chain, an
- * `on enter` journey that jumps, inside it).
+ * Upper bound of `jump to`s in one step that are under way at once (each runs its target inside
+ * it): journeys that jump to each other without waiting must not overflow the stack. A chain
+ * shares it with the chains started inside it (a `set` may start an `on enter` journey that
+ * jumps); chains one after the other (two journeys on one event) each have all of it.
  */
 const MAX_JUMPS_PER_STEP = 100;
 const DAY = 86_400_000;
@@ -66,6 +67,7 @@ export function step(program: Program, state: ProfileState, input: Input, now: n
 
 class Run {
   readonly effects: Effect[] = [];
+  /** The `jump to`s under way (see `MAX_JUMPS_PER_STEP`). */
   private jumps = 0;
   /** The audiences the profile was in before this step, and those it entered during it (see `updateAudiences`). */
   private audiencesBefore?: ReadonlySet<string>;
@@ -556,7 +558,7 @@ class Run {
    * it sent in this step. Other errors are thrown (the instance fails, as for any step).
    */
   private jump(inst: Instance, id: string, node: Extract<IRNode, { kind: "jump" }>, chain: Chain): void {
-    if (++this.jumps > MAX_JUMPS_PER_STEP) {
+    if (this.jumps >= MAX_JUMPS_PER_STEP) {
       this.withhold(chain.start, (instanceId) => chain.instances.has(instanceId));
       this.fail(inst, id, `more than ${MAX_JUMPS_PER_STEP} jumps without waiting: do journeys jump to each other in a cycle?`);
       return;
@@ -571,7 +573,14 @@ class Run {
       throw new Error(`\`jump to ${node.journey}\`: \`${node.journey}\` reads its trigger's alias \`${alias}\`, which a jump leaves undefined (it starts without an event)`);
     }
     this.end(inst, "end");
-    this.enter(target, {}, true, chain);
+    // Counted while the target runs, not for the rest of the step: a runaway chain that spent
+    // the limit would otherwise fail the next journey's single jump, and hold back its messages.
+    this.jumps++;
+    try {
+      this.enter(target, {}, true, chain);
+    } finally {
+      this.jumps--;
+    }
   }
 
   /**

@@ -409,4 +409,26 @@ describe("runaways: what a limit stops delivers nothing", () => {
     // The chain's `set`s stay: the profile is gold (and Welcome started on entering Gold).
     expect((await r.runtime.profile("p1"))!.attributes["tier"]).toBe("gold");
   });
+
+  // The limit counted every jump of the step: after a runaway chain had spent it, another
+  // journey's single jump on the same event failed as a runaway too, its message held back.
+  it("a journey that jumps once, after a runaway chain on the same event, still jumps and sends", async () => {
+    const ir = withSchema(`
+      journey A { on Ping
+        reentry always
+        if profile.email != "never" { jump to B } }
+      journey B { on Stop
+        reentry always
+        jump to A }
+      journey Innocent { on Ping
+        send email { subject "innocent" text "x" } to profile.email
+        jump to Next }
+      journey Next { on Stop
+        send email { subject "next" text "x" } to profile.email }
+    `);
+    const r = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1 })] });
+    expect(ofType(r.timeline, "error").map((e) => e.journey)).toEqual(["A"]);
+    expect(delivered(r)).toEqual(["innocent", "next"]);
+    expect(ofType(r.timeline, "ended").filter((e) => !"AB".includes(e.journey)).map((e) => `${e.journey} ${e.reason}`)).toEqual(["Innocent end", "Next end"]);
+  });
 });
