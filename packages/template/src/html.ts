@@ -7,11 +7,17 @@
  *
  * This is a small scan of the static text, not an HTML parser: it follows the tokenizer's
  * states that matter here (text, a tag's name, its attributes and their `"`, `'` or unquoted
- * values, and the raw text of `<script>`/`<style>`/`<textarea>`/`<title>`). What a tag
- * writes is assumed not to change the state: escaped values cannot (`<`, `"`, `'` and `=` are
- * escaped), raw values and fragments are the author's HTML and are assumed balanced.
- * Comments are scanned as markup: Outlook's conditional comments (`<!--[if mso]>`) hold
- * real tags (VML buttons with an `href`), and scanning more only checks more.
+ * values, comments, and the raw text of `<script>`, `<style>` and the like). What a tag
+ * writes is assumed not to open or close a tag, a quote or a comment: escaped values cannot
+ * (`<`, `>`, `"`, `'` and `=` are escaped), raw values and fragments are the author's HTML
+ * and are assumed balanced. Comments are scanned as markup: Outlook's conditional comments
+ * (`<!--[if mso]>`) hold real tags (VML buttons with an `href`); but where a browser ends the
+ * comment (`-->`) the scan is back in text whatever the markup inside left open, or a stray
+ * quote or `<script>` in a comment would hide the tags after it.
+ *
+ * A block's branches (and a loop body run again) may end in different places: the context is
+ * then every place the text may be in, and a tag is checked if it starts a URL in any of them
+ * (Go's html/template rejects such templates instead; Journey's existing ones must compile).
  */
 
 export type HtmlState =
@@ -31,7 +37,11 @@ export type HtmlState =
   | "beforeValue"
   | "value"
   /** Inside `<script>` and the like, until the end tag. */
-  | "rawText";
+  | "rawText"
+  /** `<!DOCTYPE …>`, `<![endif]>`, `<?xml …>`, `</ …>`: no markup until `>`. */
+  | "bogusComment"
+  /** After a loop whose body leaves the HTML somewhere else each round: anywhere, so every value is checked. */
+  | "unknown";
 
 export interface HtmlContext {
   readonly state: HtmlState;
@@ -45,13 +55,26 @@ export interface HtmlContext {
   readonly quote: string;
   /** In a value: whether it is a URL and only white space (and tags) stand before this point in it. */
   readonly urlStart: boolean;
+  /** Inside `<!--`: a `-->` ends it, whatever state the markup inside left. */
+  readonly comment: boolean;
+  /** Inside `<svg>` or `<math>`, where `<style>`, `<title>` and `<script>` hold markup, not raw text. */
+  readonly foreign: boolean;
+  /** Another place the text may be in (after a block whose branches end in different places), or null. */
+  readonly or: HtmlContext | null;
 }
 
-/** Where a template (and a fragment included outside of any tag) starts. */
-export const HTML_TEXT: HtmlContext = { state: "text", tag: "", open: false, attr: null, quote: "", urlStart: false };
+/** Where nothing is known any more (see `unknown`): it stays so to the template's end. */
+export const HTML_UNKNOWN: HtmlContext = { state: "unknown", tag: "", open: false, attr: null, quote: "", urlStart: true, comment: false, foreign: false, or: null };
 
-/** Elements whose content is raw text: a `<` in it opens no tag. */
-const RAW_TEXT: ReadonlySet<string> = new Set(["script", "style", "textarea", "title"]);
+/** Where a template (and a fragment included outside of any tag) starts. */
+export const HTML_TEXT: HtmlContext = { state: "text", tag: "", open: false, attr: null, quote: "", urlStart: false, comment: false, foreign: false, or: null };
+
+/**
+ * Elements whose content is raw text: a `<` in it opens no tag (`<plaintext>` never ends, so
+ * nothing after it is live; `<noscript>` is raw text only where scripts run, and is read as
+ * markup, which checks its tags for the clients that show them).
+ */
+const RAW_TEXT: ReadonlySet<string> = new Set(["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"]);
 
 /**
  * Attributes whose value is a URL: Go html/template's list (HTML 4 and 5 URL attributes),
@@ -95,9 +118,12 @@ function isUrlAttr(name: string | null): boolean {
   return URL_ATTRS.has(n) || n.includes("src") || n.includes("uri") || n.includes("url");
 }
 
-/** Whether a tag in context `c` writes the start of a URL attribute's value: its value's scheme is checked. */
+/** Whether a tag in context `c` (in any of its places) writes the start of a URL attribute's value: its value's scheme is checked. */
 export function atUrlStart(c: HtmlContext): boolean {
-  return c.state === "value" ? c.urlStart : c.state === "beforeValue" && isUrlAttr(c.attr);
+  for (let x: HtmlContext | null = c; x !== null; x = x.or) {
+    if (x.state === "unknown" || (x.state === "value" ? x.urlStart : x.state === "beforeValue" && isUrlAttr(x.attr))) return true;
+  }
+  return false;
 }
 
 /** The HTML tokenizer's white space (a CR is a line break too). */
@@ -114,14 +140,45 @@ function lower(c: number): string {
   return String.fromCharCode(c >= 65 && c <= 90 ? c + 32 : c);
 }
 
-/** The context after the static text `text`, from `c`. */
+/** Whether the `>` at `i` ends a comment (`-->`, `--!>`; `<!-->` and `<!--->` count: the opening's dashes are read again). */
+function endsComment(text: string, i: number): boolean {
+  const j = text.charCodeAt(i - 1) === 33 /* ! */ ? i - 1 : i;
+  return text.charCodeAt(j - 1) === 45 && text.charCodeAt(j - 2) === 45;
+}
+
+/** `&#9;`, `&#x20;`, `&Tab;`, `&NewLine;`: a character reference to what the URL parser drops at a URL's start. */
+const BLANK_REF = /&(?:#[xX]([0-9a-fA-F]+);?|#([0-9]+);?|(?:Tab|NewLine);)/y;
+
+/** The end of a character reference at `i` to a C0 control or a space, or -1. */
+function blankRef(text: string, i: number): number {
+  BLANK_REF.lastIndex = i;
+  const m = BLANK_REF.exec(text);
+  if (m === null) return -1;
+  const code = m[1] !== undefined ? parseInt(m[1], 16) : m[2] !== undefined ? parseInt(m[2], 10) : 9;
+  return code >= 1 && code <= 32 ? BLANK_REF.lastIndex : -1;
+}
+
+/** The context after the static text `text`, from `c` (from each of its places). */
 export function scanHtml(text: string, c: HtmlContext): HtmlContext {
-  let { state, tag, open, attr, quote, urlStart } = c;
+  const a = scanOne(text, c);
+  return c.or === null ? a : joinHtml(a, scanHtml(text, c.or));
+}
+
+function scanOne(text: string, c: HtmlContext): HtmlContext {
+  if (c.state === "unknown") return c;
+  let { state, tag, open, attr, quote, urlStart, comment, foreign } = c;
   const endTag = () => {
-    state = open && RAW_TEXT.has(tag) ? "rawText" : "text";
+    if (tag === "svg" || tag === "math") foreign = open;
+    state = open && !foreign && RAW_TEXT.has(tag) ? "rawText" : "text";
   };
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
+    // A browser ends a comment here, in whatever state its markup left us.
+    if (ch === 62 && comment && endsComment(text, i)) {
+      state = "text";
+      comment = false;
+      continue;
+    }
     switch (state) {
       case "text":
         if (ch === 60 /* < */) state = "tagOpen";
@@ -133,8 +190,15 @@ export function scanHtml(text: string, c: HtmlContext): HtmlContext {
           open = true;
         } else if (ch === 47 /* / */) {
           state = "endTagOpen";
+        } else if (ch === 33 /* ! */ && text.startsWith("--", i + 1)) {
+          // `<!--`: its content is scanned as markup (see above) until `-->`.
+          state = "text";
+          comment = true;
+          i += 2;
+        } else if (ch === 33 || ch === 63 /* ? */) {
+          state = "bogusComment";
         } else {
-          // `<!--`, `<!DOCTYPE`, `a < b`: no tag; a second `<` may open one.
+          // `a < b`: no tag; a second `<` may open one.
           state = "text";
           if (ch === 60) i--;
         }
@@ -145,9 +209,12 @@ export function scanHtml(text: string, c: HtmlContext): HtmlContext {
           tag = lower(ch);
           open = false;
         } else {
-          state = "text";
-          if (ch === 60) i--;
+          // `</>` is dropped; `</ x>`, `</3>` are bogus comments.
+          state = ch === 62 ? "text" : "bogusComment";
         }
+        break;
+      case "bogusComment":
+        if (ch === 62) state = "text";
         break;
       case "tagName":
         if (isHtmlSpace(ch) || ch === 47) state = "beforeAttr";
@@ -186,57 +253,102 @@ export function scanHtml(text: string, c: HtmlContext): HtmlContext {
           i--;
         }
         break;
-      case "value":
+      case "value": {
         if (quote !== "" ? ch === quote.charCodeAt(0) : isHtmlSpace(ch)) state = "beforeAttr";
         else if (quote === "" && ch === 62) endTag();
+        else if (urlStart && ch === 38 /* & */) {
+          // `&#32;`, `&Tab;`: decoded before the URL is parsed, so dropped like the character itself.
+          const end = blankRef(text, i);
+          if (end < 0) urlStart = false;
+          else i = end - 1;
+        }
         // The URL parser drops leading C0 controls and spaces: they leave the value at its start.
         else if (ch > 32) urlStart = false;
         break;
+      }
       case "rawText":
         if (ch === 60 && text.charCodeAt(i + 1) === 47 && text.slice(i + 2, i + 2 + tag.length).toLowerCase() === tag) {
+          // Only `</script` then white space, `/` or `>` ends it (`</scripts>` does not).
+          const next = i + 2 + tag.length;
+          const after = text.charCodeAt(next);
+          if (next < text.length && !isHtmlSpace(after) && after !== 47 && after !== 62) break;
           state = "tagName";
           open = false;
-          i += 1 + tag.length;
+          i = next - 1;
         }
         break;
     }
   }
-  if (state === c.state && tag === c.tag && open === c.open && attr === c.attr && quote === c.quote && urlStart === c.urlStart) return c;
-  return { state, tag, open, attr, quote, urlStart };
+  if (c.or === null && state === c.state && tag === c.tag && open === c.open && attr === c.attr && quote === c.quote && urlStart === c.urlStart && comment === c.comment && foreign === c.foreign) return c;
+  return { state, tag, open, attr, quote, urlStart, comment, foreign, or: null };
 }
 
 /** The context after a tag in context `c` wrote a value (its text is not known at compile time). */
 export function afterValue(c: HtmlContext): HtmlContext {
+  const a = afterValueOne(c);
+  return c.or === null ? a : joinHtml(a, afterValue(c.or));
+}
+
+function afterValueOne(c: HtmlContext): HtmlContext {
+  if (c.state === "unknown") return c;
+  const one = c.or === null ? c : { ...c, or: null };
   switch (c.state) {
     // `<{{tag}} …`: a tag name, unknown.
     case "tagOpen":
     case "endTagOpen":
-      return { ...c, state: "tagName", tag: "", open: c.state === "tagOpen" };
+      return { ...one, state: "tagName", tag: "", open: c.state === "tagOpen" };
     // `<a {{name}}=…`, `<a data-{{k}}=…`: an attribute name, unknown, so its value is taken for a URL.
+    // `<a{{x}}=…` too: an escaped value may hold a space or a `/`, which ends the tag's name.
+    case "tagName":
     case "beforeAttr":
     case "afterAttr":
     case "attrName":
-      return { ...c, state: "attrName", attr: null };
+      return { ...one, state: "attrName", attr: null };
     // `<a href={{x}}>`: an unquoted value; it may be empty, so the next tag may still start it.
     case "beforeValue":
-      return { ...c, state: "value", quote: "", urlStart: isUrlAttr(c.attr) };
+      return { ...one, state: "value", quote: "", urlStart: isUrlAttr(c.attr) };
     // A value may be empty: a URL value's next tag is still checked (`href="{{base}}{{path}}"`), as in Go.
     default:
-      return c;
+      return one;
   }
 }
 
+function sameHtml(a: HtmlContext, b: HtmlContext): boolean {
+  return (
+    a.state === b.state &&
+    a.tag === b.tag &&
+    a.open === b.open &&
+    a.attr === b.attr &&
+    a.quote === b.quote &&
+    a.urlStart === b.urlStart &&
+    a.comment === b.comment &&
+    a.foreign === b.foreign
+  );
+}
+
+/** Whether `c` has the place `x` among its places. */
+function hasPlace(c: HtmlContext, x: HtmlContext): boolean {
+  for (let y: HtmlContext | null = c; y !== null; y = y.or) if (sameHtml(y, x)) return true;
+  return false;
+}
+
 /**
- * The context after a block whose branches end in `a` and `b`. Either may have run: in the
- * same value, the value is still at its start after the block if it is after either branch.
- * Otherwise `a` (the main branch) holds, as for JSON strings.
+ * The context after a block whose branches end in `a` and `b`: either may have run, so the
+ * text may be in any place of either. `a` itself when `b` adds no place (a loop body compiles
+ * again from the joined context until it does not).
  */
 export function joinHtml(a: HtmlContext, b: HtmlContext): HtmlContext {
-  if (a === b || a.state !== "value" || b.state !== "value" || a.urlStart || !b.urlStart || a.quote !== b.quote) return a;
-  return { ...a, urlStart: true };
+  if (a === b) return a;
+  let out = a;
+  for (let x: HtmlContext | null = b; x !== null; x = x.or) if (!hasPlace(out, x)) out = { ...x, or: out };
+  return out;
 }
 
 /** A key for compiled fragments: a fragment compiles differently in each context. */
 export function htmlKey(c: HtmlContext): string {
-  return `${c.state} ${c.tag} ${c.open ? 1 : 0} ${c.attr ?? "\u0000"} ${c.quote} ${c.urlStart ? 1 : 0}`;
+  let key = "";
+  for (let x: HtmlContext | null = c; x !== null; x = x.or) {
+    key += `${x.state} ${x.tag} ${x.open ? 1 : 0} ${x.attr ?? "\u0000"} ${x.quote} ${x.urlStart ? 1 : 0} ${x.comment ? 1 : 0} ${x.foreign ? 1 : 0}|`;
+  }
+  return key;
 }

@@ -10,7 +10,7 @@
 import type { BlockNode, Expr, PathExpr, SectionNode, TNode } from "./ast.js";
 import { TemplateError, TemplateRenderError } from "./errors.js";
 import { HELPERS, HELPER_IMPLS, helperArity, type HelperContext } from "./helpers.js";
-import { HTML_TEXT, afterValue, atUrlStart, htmlKey, joinHtml, scanHtml, type HtmlContext } from "./html.js";
+import { HTML_TEXT, HTML_UNKNOWN, afterValue, atUrlStart, htmlKey, joinHtml, scanHtml, type HtmlContext } from "./html.js";
 import { parseTemplate } from "./parse.js";
 import { FORBIDDEN_NAMES, escapeHtml, escapeJsonString, safeUrl, toJson, toText, truthy } from "./values.js";
 
@@ -414,18 +414,32 @@ function branch(nodes: readonly TNode[] | null, scope: Scope | null, ctx: Ctx, s
 
 /**
  * Compiles both branches from the same JSON string state and HTML context; afterwards the
- * main branch's end state holds, except that a URL value still at its start after either
- * branch (an empty inverse included) is at its start after the block.
+ * main branch's JSON string state holds, and the HTML context is every place either branch
+ * (an empty inverse included) may leave. A loop's body (`loop`: its span) runs again from where it
+ * ended: it is compiled again from there too, until that adds no place (as Go's html/template
+ * does), so `{{#each xs}}{{x}}<a href={{/each}}` checks `{{x}}`.
  */
-function branches(body: readonly TNode[], inverse: readonly TNode[] | null, bodyScope: Scope | null, scope: Scope | null, ctx: Ctx): [Fn, Fn] {
+function branches(body: readonly TNode[], inverse: readonly TNode[] | null, bodyScope: Scope | null, scope: Scope | null, ctx: Ctx, loop: boolean): [Fn, Fn] {
   const start = ctx.inString;
   const startHtml = ctx.html;
   const inv = branch(inverse, scope, ctx, start, startHtml);
   const invHtml = ctx.html;
-  const main = branch(body, bodyScope, ctx, start, startHtml);
   if (body.length === 0) {
     ctx.inString = start;
-    ctx.html = startHtml;
+    ctx.html = joinHtml(startHtml, invHtml);
+    return [EMPTY, inv];
+  }
+  let from = startHtml;
+  let main = branch(body, bodyScope, ctx, start, from);
+  if (loop) {
+    // Each round adds a place. A body that keeps adding some (`<a{{#each xs}}b{{/each}}>`
+    // makes ever longer tag names) leaves the HTML nowhere known: from there on, every value
+    // is checked (the check costs little; a template the compiler accepted must render).
+    for (let round = 0, next = joinHtml(from, ctx.html); next !== from; next = joinHtml(from, ctx.html)) {
+      from = ++round > 8 ? HTML_UNKNOWN : next;
+      main = branch(body, bodyScope, ctx, start, from);
+      if (from === HTML_UNKNOWN) break;
+    }
   }
   ctx.html = joinHtml(ctx.html, invHtml);
   return [main, inv];
@@ -434,10 +448,10 @@ function branches(body: readonly TNode[], inverse: readonly TNode[] | null, body
 function compileSection(node: SectionNode, scope: Scope | null, ctx: Ctx): Fn {
   const val = compilePath(node.path, scope);
   if (node.inverted) {
-    const [main, inv] = branches(node.body, node.inverse, scope, scope, ctx);
+    const [main, inv] = branches(node.body, node.inverse, scope, scope, ctx, false);
     return (f, s) => (truthy(val(f, s)) ? inv(f, s) : main(f, s));
   }
-  const [body, inv] = branches(node.body, node.inverse, { params: [], parent: scope }, scope, ctx);
+  const [body, inv] = branches(node.body, node.inverse, { params: [], parent: scope }, scope, ctx, true);
   return (f, s) => {
     const v = val(f, s);
     if (Array.isArray(v)) return v.length === 0 ? inv(f, s) : iterate(v, f, s, body, false);
@@ -473,12 +487,12 @@ function compileBlock(node: BlockNode, scope: Scope | null, ctx: Ctx): Fn {
   switch (node.helper) {
     case "if":
     case "unless": {
-      const [main, inv] = branches(node.body, node.inverse, scope, scope, ctx);
+      const [main, inv] = branches(node.body, node.inverse, scope, scope, ctx, false);
       return node.helper === "if" ? (f, s) => (truthy(arg(f, s)) ? main(f, s) : inv(f, s)) : (f, s) => (truthy(arg(f, s)) ? inv(f, s) : main(f, s));
     }
     case "each": {
       const params = node.params.map((p) => p.name);
-      const [body, inv] = branches(node.body, node.inverse, { params, parent: scope }, scope, ctx);
+      const [body, inv] = branches(node.body, node.inverse, { params, parent: scope }, scope, ctx, true);
       const withParams = params.length > 0;
       return (f, s) => {
         const v = arg(f, s);
@@ -487,7 +501,7 @@ function compileBlock(node: BlockNode, scope: Scope | null, ctx: Ctx): Fn {
     }
     case "with": {
       const params = node.params.map((p) => p.name);
-      const [body, inv] = branches(node.body, node.inverse, { params, parent: scope }, scope, ctx);
+      const [body, inv] = branches(node.body, node.inverse, { params, parent: scope }, scope, ctx, false);
       return (f, s) => {
         const v = arg(f, s);
         if (!truthy(v) && v !== 0) return inv(f, s);

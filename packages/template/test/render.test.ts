@@ -101,6 +101,48 @@ describe("URL attributes in HTML content", () => {
     expect(renderTemplate(branchy, { vip: false, url: "javascript:x" })).toBe(`<a href="${UNSAFE}">`);
     expect(renderTemplate("{{#each ps as |p|}}<a href='{{p}}'>{{p}}</a>{{/each}}", { ps: ["/a", "javascript:x"] })).toBe(`<a href='/a'>/a</a><a href='${UNSAFE}'>javascript:x</a>`);
   });
+  it("the scan ends comments, bogus comments and raw text where a browser does", () => {
+    const js = "javascript:alert(1)";
+    const after = (prefix: string) => expect(href(js, `${prefix}<a href="{{url}}">`), prefix).toBe(`${prefix}<a href="${UNSAFE}">`);
+    // What the markup inside a comment leaves open ends with it.
+    after('<!-- <a title="-->');
+    after("<!-- <script> -->");
+    after("<!--<title>--!>");
+    // `<!…>`, `<?…>` and `</ …>` hold no markup.
+    after('<!x <a title=">');
+    after('<?xml <a title="?>');
+    after('</ <a title=">');
+    // Raw text elements beyond script/style/textarea/title.
+    after('<xmp><a title="</xmp>');
+    after('<iframe><a title="</iframe>');
+    after('<noembed><a title="</noembed>');
+    // Only `</script` then white space, `/` or `>` ends a script.
+    after('<script>s = "</scripts>"; t = \'<a title="\';</script>');
+    // In SVG and MathML, <title> and <style> hold markup.
+    expect(href(js, '<svg><title><a href="{{url}}">x</a></title><style><a href="{{url}}"></style></svg>')).toBe(
+      `<svg><title><a href="${UNSAFE}">x</a></title><style><a href="${UNSAFE}"></style></svg>`,
+    );
+    expect(href(js, "</svg><title>{{url}}</title>")).toBe(`</svg><title>${js}</title>`);
+  });
+  it("a value that may end a tag's name, and character references to white space at a URL's start", () => {
+    const js = "javascript:alert(1)";
+    expect(renderTemplate('<a{{x}}="{{url}}">', { x: " href", url: js })).toBe(`<a href="${UNSAFE}">`);
+    expect(href(js, '<a href="&#32;{{url}}">|<a href="&#x09;&NewLine;&Tab;{{url}}">')).toBe(`<a href="&#32;${UNSAFE}">|<a href="&#x09;&NewLine;&Tab;${UNSAFE}">`);
+    expect(href(js, '<a href="&#x2F;{{url}}">|<a href="&nbsp;{{url}}">')).toBe(`<a href="&#x2F;${js}">|<a href="&nbsp;${js}">`);
+  });
+  it("branches ending in different places: a tag is checked if it starts a URL after either; a loop's body runs again from its end", () => {
+    const js = "javascript:alert(1)";
+    expect(renderTemplate("{{#if a}}<b>{{else}}<a href={{/if}}{{url}}>", { a: false, url: js })).toBe(`<a href=${UNSAFE}>`);
+    expect(renderTemplate("{{#if a}}<a title=\"{{else}}<a href='{{/if}}{{url}}{{#if a}}\"{{else}}'{{/if}}>", { a: false, url: js })).toBe(`<a href='${UNSAFE}'>`);
+    expect(renderTemplate('{{#unless a}}<b>{{else}}<a href="{{/unless}}{{url}}', { a: true, url: js })).toBe(`<a href="${UNSAFE}`);
+    expect(renderTemplate("{{#each xs}}{{this}}<a href={{/each}}>", { xs: ["x", js] })).toBe(`x<a href=${UNSAFE}<a href=>`);
+    expect(renderTemplate("{{#xs}}{{.}}<a href={{/xs}}>", { xs: ["x", js] })).toBe(`x<a href=${UNSAFE}<a href=>`);
+    // Balanced branches and bodies collapse back to one place: text after them is escaped only.
+    expect(renderTemplate('{{#each xs}}<a href="{{this}}">{{this}}</a>{{/each}}{{url}}', { xs: [js], url: js })).toBe(`<a href="${UNSAFE}">${js}</a>${js}`);
+    // A body that never settles (ever longer tag names) leaves the HTML nowhere known: it
+    // compiles (the compiler accepted it), and every value from there on is checked.
+    expect(renderTemplate("<a{{#each xs}}b{{/each}} x={{url}}>{{url}}", { xs: [1, 2], url: js })).toBe(`<abb x=${UNSAFE}>${UNSAFE}`);
+  });
   it("fragments compile from where they are included", () => {
     const js = "javascript:alert(1)";
     expect(href(js, '<a href="{{> U}}">{{> U}}', { U: "{{url}}" })).toBe(`<a href="${UNSAFE}">${js}`);
