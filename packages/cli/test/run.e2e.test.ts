@@ -134,6 +134,12 @@ describe("journey run --from", () => {
     expect(empty.stderr).toContain("events.jsonl: no events: pass --from <time>");
   });
 
+  it("events none of which has a valid time: the first is refused with its line, not taken for no events", () => {
+    const r = journey(["run", schedulesOnly('{"id":"e1","type":"SiteVisited","profileId":"p4","time":"yesterday","data":{"url":"x"}}\n')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("journey: " + join(tmp(), "schedules-only", "events.jsonl") + ":1: invalid event: time must be an ISO-8601 instant with a zone, such as 2026-03-02T10:15:00Z\n");
+  });
+
   it("an event before --from is refused with its line", () => {
     const project = schedulesOnly('\n{"id":"e1","type":"SiteVisited","profileId":"p4","time":"2026-03-02T06:10:00Z","data":{"url":"https://shop.example.com/"}}\n');
     const r = journey(["run", project, "--from", "2026-05-01"]);

@@ -67,14 +67,15 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
   const responsesPath = dataFile(project, options.actionResponses, "action-responses.json");
   const times = events.map((e) => Date.parse(e.time)).filter((t) => !Number.isNaN(t));
   // A run's start is the input's, never this machine's clock: the same files give the same timeline.
-  if (from === undefined && !times.length) throw new UserError(`${eventsPath}: no events: pass --from <time> to say when a run without events starts`);
+  if (from === undefined && !events.length) throw new UserError(`${eventsPath}: no events: pass --from <time> to say when a run without events starts`);
   // Not Math.min(...times): spreading a few hundred thousand arguments overflows the stack.
   const first = times.length ? times.reduce((a, b) => Math.min(a, b)) : undefined;
   if (from !== undefined && first !== undefined && first < from) {
     const at = events.findIndex((e) => Date.parse(e.time) === first);
     throw new UserError(`${eventsPath}:${lines[at]}: this event (${events[at]!.time}) is before --from ${options.from}: the clock cannot go back to it`);
   }
-  const start = from ?? first!;
+  // No event with a valid time: the run refuses the first of them (its line and field) before anything runs.
+  const start = from ?? first ?? 0;
   const profiles = profilesPath ? readProfiles(profilesPath) : undefined;
   // Every input is read before the store is opened: a mistake in one leaves no database behind.
   const catalog = catalogPath ? readCatalog(catalogPath, compiled.catalog) : undefined;
