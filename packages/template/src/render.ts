@@ -415,7 +415,7 @@ function branch(nodes: readonly TNode[] | null, scope: Scope | null, ctx: Ctx, s
 /**
  * Compiles both branches from the same JSON string state and HTML context; afterwards the
  * main branch's JSON string state holds, and the HTML context is every place either branch
- * (an empty inverse included) may leave. A loop's body (`loop`: its span) runs again from where it
+ * (an empty inverse included) may leave. A loop's body (`loop`) runs again from where it
  * ended: it is compiled again from there too, until that adds no place (as Go's html/template
  * does), so `{{#each xs}}{{x}}<a href={{/each}}` checks `{{x}}`.
  */
