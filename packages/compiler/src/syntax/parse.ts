@@ -195,6 +195,14 @@ function knownMistake(e: IRecognitionException, text: string, tokens: IToken[]):
   // which fails at the next line. The time of an expectation comes right after `expect`.
   const late = lateExpectationTime(tokens, i, text);
   if (late) return late;
+  // `every month at 09:00 on 7`: the day written after the time.
+  const at = tokens[i - 2];
+  const time = tokens[i - 1];
+  const day = tokens[i + 1];
+  if (e.token.tokenType === t.On && at?.tokenType === t.At && time?.tokenType === t.TimeOfDayLit && day) {
+    const moved = `on ${day.image} at ${time.image}`;
+    return { message: `\`on <day>\` comes before \`at\`: \`${moved}\``, span: { start: at.startOffset, end: tokEnd(day) }, replacement: moved };
+  }
   // `wait 2 days`: a duration in words. The number parsed as a whole expression, so the
   // parser only sees a name where the step should end.
   const unit = UNIT_WORDS[e.token.image.toLowerCase()];
