@@ -24,7 +24,7 @@
  * not an ordinary example:
  *
  *     <!-- expect: J2002 -->           wrong on purpose: exactly these codes are reported
- *     <!-- fragment: why -->           not a program (a grammar sketch): not compiled
+ *     <!-- fragment: why -->           not a program (a grammar sketch): must not compile
  *     <!-- known-issue: what -->       right, but the compiler rejects it: must still fail
  */
 import { readFileSync } from "node:fs";
@@ -239,7 +239,10 @@ describe("documentation examples", () => {
       const name = `${doc}:${block.line}`;
       const marker = block.marker;
       if (marker?.kind === "fragment") {
-        it.skip(`${name} (a fragment: ${marker.value})`, () => {});
+        // Not a program (a grammar sketch): it must not compile, or the marker hides an example.
+        it(`${name} is a fragment, not a program (${marker.value})`, () => {
+          expect(compileBlock(block).shown, `${name} compiles: it is an example, remove its fragment marker`).not.toEqual([]);
+        });
       } else if (marker?.kind === "known-issue") {
         // Checked all the same: when the compiler is fixed, this fails so that the marker goes.
         it(`${name} still fails (known issue: ${marker.value})`, () => {
