@@ -8,7 +8,7 @@
 import type { BlockNode, CallExpr, Expr, PathExpr, SectionNode, Span, TNode } from "./ast.js";
 import { HELPERS, helperArity, helperResultType } from "./helpers.js";
 import { parseTemplate } from "./parse.js";
-import { suggest } from "./suggest.js";
+import { unknownNameHelp } from "./suggest.js";
 import { T, fieldType, isAssignable, nonNull, typeToString, type Type } from "./types.js";
 import { FORBIDDEN_NAMES } from "./values.js";
 
@@ -409,13 +409,8 @@ class Checker {
    * what there is.
    */
   private suggestion(span: Span & { name: string }, candidates: Iterable<string>, known?: string): { fix?: TemplateFix; help?: string } {
-    const all = [...new Set(candidates)];
-    const s = suggest(span.name, all);
-    if (s !== undefined) return { help: `did you mean \`${s}\`?`, fix: { start: span.start, end: span.end, text: s, title: `replace with \`${s}\`` } };
-    if (!known || !all.length) return {};
-    return { help: `${known} ${all.slice(0, LISTED).map((c) => `\`${c}\``).join(", ")}${all.length > LISTED ? `, and ${all.length - LISTED} more` : ""}` };
+    const { replacement: s, help } = unknownNameHelp(span.name, candidates, known);
+    if (s !== undefined) return { help, fix: { start: span.start, end: span.end, text: s, title: `replace with \`${s}\`` } };
+    return help ? { help } : {};
   }
 }
-
-/** Candidates an unknown name's help lists at most (see `suggestion`). */
-const LISTED = 12;

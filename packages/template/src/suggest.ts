@@ -14,6 +14,22 @@ export function suggest(name: string, candidates: Iterable<string>): string | un
   return bestDistance <= max ? best : undefined;
 }
 
+/** Candidates an unknown name's help lists at most (see `unknownNameHelp`). */
+const LISTED = 12;
+
+/**
+ * The help for an unknown `name`: the close candidate (`replacement`, for the caller's fix) with
+ * "did you mean …?"; otherwise, given what the candidates are (`known`: "the fields of `Order`
+ * are"), the first of them, so that the reader need not look up what there is.
+ */
+export function unknownNameHelp(name: string, candidates: Iterable<string>, known?: string): { replacement?: string; help?: string } {
+  const all = [...new Set(candidates)];
+  const s = suggest(name, all);
+  if (s !== undefined) return { replacement: s, help: `did you mean \`${s}\`?` };
+  if (!known || !all.length) return {};
+  return { help: `${known} ${all.slice(0, LISTED).map((c) => `\`${c}\``).join(", ")}${all.length > LISTED ? `, and ${all.length - LISTED} more` : ""}` };
+}
+
 /** Damerau–Levenshtein distance (adjacent transpositions count as one edit). */
 export function editDistance(a: string, b: string): number {
   const m = a.length;

@@ -258,7 +258,7 @@ const DECLARED = {
 /** "unknown X `name`", with a did-you-mean fix when a declared name is close, else the names declared. */
 export function reportUnknownDecl(
   ctx: CheckContext,
-  code: "unknownEvent" | "unknownAudience" | "unknownAction" | "unknownTemplate" | "unknownJourney" | "unknownChannel" | "unknownCatalog" | "unknownAlgorithm",
+  code: keyof typeof DECLARED,
   id: A.Ident,
   candidates: Iterable<string>,
 ): void {

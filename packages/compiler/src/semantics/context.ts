@@ -1,5 +1,5 @@
 /** What every check needs: the symbols, the sources, and one place to report diagnostics. */
-import { nonNull, partialNames, rootNames, suggest, T, type Field, type Type } from "@journey/template";
+import { nonNull, partialNames, rootNames, T, unknownNameHelp, type Field, type Type } from "@journey/template";
 import { surfaceMatches } from "@journey/ir";
 import { RUNTIME_NAMES } from "./builtins.js";
 import { diagnostic, type Diagnostic, type DiagnosticExtras, type RelatedInformation } from "../diagnostics/diagnostic.js";
@@ -207,18 +207,11 @@ export class CheckContext {
     return { title, edits: [{ file: this.file, span, newText }] };
   }
 
-  /**
-   * The help for an unknown `name`: "did you mean …?" with its fix when a candidate is close;
-   * otherwise, given what the candidates are (`known`: "the fields of `Order` are"), the first
-   * of them, so that the reader need not look up what there is.
-   */
+  /** The help for an unknown `name` at `span` (see `unknownNameHelp`), its replacement as a fix. */
   didYouMean(name: string, candidates: Iterable<string>, span: A.Span, known?: string): DiagnosticExtras {
-    const all = [...new Set(candidates)];
-    const s = suggest(name, all);
-    if (s !== undefined) return { fix: this.replace(`change to \`${s}\``, span, s), help: `did you mean \`${s}\`?` };
-    if (!known || !all.length) return {};
-    const shown = all.slice(0, LISTED).map((c) => `\`${c}\``).join(", ");
-    return { help: `${known} ${shown}${all.length > LISTED ? `, and ${all.length - LISTED} more` : ""}` };
+    const { replacement: s, help } = unknownNameHelp(name, candidates, known);
+    if (s !== undefined) return { fix: this.replace(`change to \`${s}\``, span, s), help };
+    return help ? { help } : {};
   }
 
   inFile<R>(file: string, f: () => R): R {
@@ -231,6 +224,3 @@ export class CheckContext {
     }
   }
 }
-
-/** Candidates an unknown name's help lists at most (see `didYouMean`). */
-const LISTED = 12;

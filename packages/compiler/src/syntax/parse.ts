@@ -175,6 +175,11 @@ function unclosedBracket(tokens: IToken[], closer: unknown, at: number): IToken 
   return open.findLast((o) => o.tokenType === opener);
 }
 
+/** The fix that writes `newText` over `span`. */
+function replacing(file: string, span: Span, newText: string, title = `replace with \`${newText}\``) {
+  return { title, edits: [{ file, span, newText }] };
+}
+
 /** Unit words a duration may be written with in English (`2 days`), and the unit they mean. */
 const UNIT_WORDS: Record<string, string> = {
   ms: "ms", millisecond: "ms", milliseconds: "ms",
@@ -260,11 +265,11 @@ export function parseFile(path: string, text: string): ParseResult {
     if (type === t.Equals && comparisonSlip(tokens, i)) {
       // Read as the `==` it means: one diagnostic, and the rest of the statement parses as written.
       const span = tokSpan(tok);
-      diagnostics.push(diagnostic("syntaxError", { message: "unexpected `=`: to compare, write `==`" }, path, span, { fix: { title: "replace with `==`", edits: [{ file: path, span, newText: "==" }] } }));
+      diagnostics.push(diagnostic("syntaxError", { message: "unexpected `=`: to compare, write `==`" }, path, span, { fix: replacing(path, span, "==") }));
       retype(tok, t.EqEq);
     } else if (type === t.StringLit && tok.image.includes("{{")) {
       const quote = quoteInTag(tokens, i, text);
-      if (quote) diagnostics.push(diagnostic("syntaxError", { message: quote.message }, path, quote.span, quote.fix ? { fix: { title: "write the tag's strings in single quotes", edits: [{ file: path, ...quote.fix }] } } : {}));
+      if (quote) diagnostics.push(diagnostic("syntaxError", { message: quote.message }, path, quote.span, quote.fix ? { fix: replacing(path, quote.fix.span, quote.fix.newText, "write the tag's strings in single quotes") } : {}));
     } else if (type === t.LCurly || type === t.LParen || type === t.LBracket) {
       if (++depth > MAX_NESTING) tooDeep ??= tok;
     } else if (type === t.RCurly || type === t.RParen || type === t.RBracket) {
@@ -319,8 +324,7 @@ export function parseFile(path: string, text: string): ParseResult {
     const known = knownMistake(e, text, tokens);
     if (known) {
       const at = known.span ?? span;
-      const fix = known.replacement === undefined ? undefined : { title: `replace with \`${known.replacement}\``, edits: [{ file: path, span: at, newText: known.replacement }] };
-      diagnostics.push(diagnostic("syntaxError", { message: known.message }, path, at, { ...(known.help ? { help: known.help } : {}), ...(fix ? { fix } : {}) }));
+      diagnostics.push(diagnostic("syntaxError", { message: known.message }, path, at, { ...(known.help ? { help: known.help } : {}), ...(known.replacement !== undefined ? { fix: replacing(path, at, known.replacement) } : {}) }));
       continue;
     }
     const bracket = unclosedBracket(tokens, expectedToken(e), span.start);

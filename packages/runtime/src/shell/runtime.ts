@@ -329,10 +329,9 @@ class JourneyRuntime implements Runtime {
     // Decisions in flight record what they decided when they finish (within their timeouts):
     // wait for them, or the store may be closed before their record is committed.
     await Promise.allSettled(this.deciding);
+    // `serial` records the waiting decisions first, in the same queue: by now that is done or failed.
     await this.serial(() => this.commitSent());
-    await this.queue.run(async () => {
-      if (this.unrecorded.length) this.log.error({ decisions: this.unrecorded.length }, "decisions not recorded at stop (the store refused them): kept in memory, recorded by the first unit of work after the next start(); lost if the process exits");
-    });
+    if (this.unrecorded.length) this.log.error({ decisions: this.unrecorded.length }, "decisions not recorded at stop (the store refused them): kept in memory, recorded by the first unit of work after the next start(); lost if the process exits");
     // Released once its last commit is done: the next runtime starts on a settled store.
     this.releaseStore();
   }
