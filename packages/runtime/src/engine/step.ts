@@ -79,17 +79,29 @@ class Run {
     readonly now: number,
   ) {}
 
+  /** The profile's time zone, read again only when its attributes change (they are replaced, never changed in place). */
   private get timeZone(): string {
-    const tz = this.state.attributes["timezone"];
-    return typeof tz === "string" && tz ? tz : "UTC";
+    const attributes = this.state.attributes;
+    if (attributes !== this.zoneOf) {
+      const tz = attributes["timezone"];
+      this.zone = typeof tz === "string" && tz ? tz : "UTC";
+      this.zoneOf = attributes;
+    }
+    return this.zone;
   }
+  private zone = "UTC";
+  private zoneOf?: Record<string, unknown>;
 
   private env(vars: Record<string, unknown>): EvalEnv {
     return { vars: { profile: this.state.attributes, ...vars }, now: this.now, timeZone: this.timeZone };
   }
 
+  /** `e` is a new object at every call: stamped in place rather than copied (this runs for every effect). */
   private emit(e: DistributiveOmit<Effect, "at" | "profileId">): void {
-    this.effects.push({ at: this.now, profileId: this.state.id, ...e } as Effect);
+    const effect = e as Effect;
+    effect.at = this.now;
+    effect.profileId = this.state.id;
+    this.effects.push(effect);
   }
 
   // ── inputs ───────────────────────────────────────────────────────────────────────
@@ -172,14 +184,21 @@ class Run {
   }
 
   onResult(r: Extract<Input, { kind: "result" }>): void {
-    const inst = Object.values(this.state.instances).find((i) => i.wait?.kind === "async" && i.wait.request === r.request);
+    let inst: Instance | undefined;
+    for (const k in this.state.instances) {
+      const i = this.state.instances[k]!;
+      if (i.wait?.kind === "async" && i.wait.request === r.request) {
+        inst = i;
+        break;
+      }
+    }
     if (!inst) return; // The instance ended meanwhile (an exit): the late result is dropped.
     const j = this.program.journey(inst.version)!;
     const node = j.nodes[inst.node]!;
     inst.wait = undefined;
-    const base = { key: `${r.request}:result`, journey: inst.journey, instanceId: inst.id, nodeId: inst.node };
+    const key = `${r.request}:result`;
     if (node.kind === "call") {
-      this.emit({ ...base, type: "call", action: node.action, ok: r.ok, ...(r.ok ? {} : { error: r.error }) });
+      this.emit({ key, type: "call", journey: inst.journey, instanceId: inst.id, nodeId: inst.node, action: node.action, ok: r.ok, ...(r.ok ? {} : { error: r.error }) });
       if (r.ok) {
         if (node.alias) inst.vars[node.alias] = r.value;
         this.continueAt(inst, node.next);
@@ -195,8 +214,10 @@ class Run {
       // A recommendation never fails the journey: an empty list is a valid answer.
       const items = r.ok ? (r.value as unknown[]) : [];
       inst.vars[node.name] = items;
-      this.emit({ ...base, type: "recommend", name: node.name, items: r.ok ? (r.items ?? []) : [], ...(r.ok && r.failed?.length ? { failed: r.failed } : {}) });
-      if (!r.ok) this.emit({ ...base, key: `${r.request}:error`, type: "error", message: `recommend \`${node.name}\`: ${r.error}` });
+      const recommended: DistributiveOmit<Extract<Effect, { type: "recommend" }>, "at" | "profileId"> = { key, type: "recommend", journey: inst.journey, instanceId: inst.id, nodeId: inst.node, name: node.name, items: r.ok ? (r.items ?? []) : [] };
+      if (r.ok && r.failed?.length) recommended.failed = r.failed;
+      this.emit(recommended);
+      if (!r.ok) this.emit({ key: `${r.request}:error`, type: "error", journey: inst.journey, instanceId: inst.id, nodeId: inst.node, message: `recommend \`${node.name}\`: ${r.error}` });
       this.continueAt(inst, node.next);
     }
   }

@@ -543,7 +543,7 @@ class JourneyRuntime implements Runtime {
       seen.add(ev.id);
       accepted++;
       batch.events.push(ev.id);
-      this.learn(batch, ev);
+      this.learn(batch, ev, t);
       const now = this.clock.now();
       // A profile first seen through an event starts with its defaults, as an upsert would.
       const state = await batch.profile(ev.profileId, (s) => this.apply(batch, s, { kind: "profile", attributes: s.attributes }, now));
@@ -593,10 +593,10 @@ class JourneyRuntime implements Runtime {
    * The event's catalog signals: stored with it, and learned by the engine at once, so that
    * a recommendation later in the same unit sees them, as it would had each event been
    * committed alone. A unit whose commit fails leaves them learned: when its events are
-   * applied again, they are not learned twice.
+   * applied again, they are not learned twice. `at`: the event's time, parsed.
    */
-  private learn(batch: Batch, ev: EventEnvelope): void {
-    const signals = this.signalsOf(ev);
+  private learn(batch: Batch, ev: EventEnvelope, at: number): void {
+    const signals = this.signalsOf(ev, at);
     if (!signals.length) return;
     batch.signals.push(...signals);
     if (this.learnedUncommitted.delete(ev.id)) return;
@@ -641,7 +641,7 @@ class JourneyRuntime implements Runtime {
   }
 
   /** Events feed the catalog engine with the signals the `catalog … signals` block declares (stored with the event; see `learn`). */
-  private signalsOf(ev: EventEnvelope): Signal[] {
+  private signalsOf(ev: EventEnvelope, at: number): Signal[] {
     const out: Signal[] = [];
     if (!this.catalog) return out;
     for (const s of this.signalSpecs().get(ev.type) ?? []) {
@@ -652,7 +652,7 @@ class JourneyRuntime implements Runtime {
       // store forget every signal before it.
       // A cart event without keys is a signal too: the cart is now empty, so `exclude inCart`
       // must stop excluding the previous cart's items. An empty view or purchase says nothing.
-      if (keys.length || s.signal === "cart") out.push({ profileId: ev.profileId, kind: s.signal as SignalKind, keys, at: Math.min(Date.parse(ev.time), this.clock.now()), eventId: ev.id });
+      if (keys.length || s.signal === "cart") out.push({ profileId: ev.profileId, kind: s.signal as SignalKind, keys, at: Math.min(at, this.clock.now()), eventId: ev.id });
     }
     return out;
   }
@@ -774,7 +774,9 @@ class JourneyRuntime implements Runtime {
         batch.effects.push(e);
         if (e.type === "recommendRequest" && isLocal(e.request)) {
           batch.answered.add(e.key);
-          inputs.push(this.recommended(e, recommendLocally(e.request, e.profileId, { ...this.recommendWith, now, profile: state.attributes })));
+          // Named fields rather than a spread of `recommendWith`: this runs for every recommendation.
+          const deps = { catalog: this.recommendWith.catalog, itemType: this.recommendWith.itemType, now, profile: state.attributes };
+          inputs.push(this.recommended(e, recommendLocally(e.request, e.profileId, deps)));
         } else if (e.type === "recommendRequest" || e.type === "callRequest") batch.waiting = true;
       }
     }

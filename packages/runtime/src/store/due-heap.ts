@@ -1,79 +1,103 @@
 /**
- * Profiles by next due time: a binary min-heap whose entries know their position, so moving
- * or removing a timer is O(log n) in place (no stale entries to skip), and finding what is
- * due never scans every profile.
+ * Profiles by next due time: a binary min-heap of (due, id) entries beside a map of each
+ * profile's current due time, so finding what is due never scans every profile.
  *
- * The heap is two columns (ids, and due times unboxed in a list of doubles) and a map from id
- * to position: the in-memory store keeps one entry per waiting profile, and an object per
- * entry, with its boxed time, cost twice as much (~140 bytes against ~60).
+ * Moving or removing a timer only updates the map: the entry it had stays in the heap, stale
+ * (its time is no longer the profile's), and is skipped by reads and dropped when it reaches
+ * the top; when stale entries outnumber live ones the heap is rebuilt. Keeping each entry's
+ * position instead costs a map write at every level an entry moves through, which made
+ * `set` the store's most expensive call.
+ *
+ * The heap is two columns (ids, and due times unboxed in a list of doubles): the in-memory
+ * store keeps one entry per waiting profile, and an object per entry, with its boxed time,
+ * cost twice as much (~140 bytes against ~60).
  */
 export class DueHeap {
   private readonly ids: string[] = [];
   private readonly dues: number[] = [];
-  /** Where each id is in the heap, kept up to date as entries move. */
-  private readonly at = new Map<string, number>();
+  /** Each profile's due time; a heap entry with another time is stale. */
+  private readonly current = new Map<string, number>();
 
   set(id: string, due: number | null): void {
-    const i = this.at.get(id);
+    const was = this.current.get(id);
     if (due === null) {
-      if (i !== undefined) {
-        this.at.delete(id);
-        this.removeAt(i);
-      }
-      return;
-    }
-    if (i === undefined) {
+      if (was !== undefined) this.current.delete(id);
+    } else if (was !== due) {
+      this.current.set(id, due);
       this.ids.push(id);
       this.dues.push(due);
       this.up(this.ids.length - 1, id, due);
-    } else if (this.dues[i] !== due) {
-      if (due < this.dues[i]!) this.up(i, id, due);
-      else this.down(i, id, due);
     }
+    if (this.ids.length > 2 * this.current.size + 64) this.rebuild();
   }
 
   get size(): number {
-    return this.ids.length;
+    return this.current.size;
   }
 
   /** The earliest due time. */
   peek(): number | undefined {
+    this.dropStaleTop();
     return this.dues[0];
   }
 
   /** The profile due first (ties by id), with its due time. */
   first(): { id: string; due: number } | undefined {
+    this.dropStaleTop();
     return this.ids.length ? { id: this.ids[0]!, due: this.dues[0]! } : undefined;
   }
 
   /**
    * Up to `limit` profiles due at or before `now`, earliest first (ties by id); they stay
-   * scheduled. The heap is read, not changed: a best-first walk from the root with a small
-   * heap of positions of its own, so the cost is in what is taken, not in the heap's size.
+   * scheduled. A best-first walk from the root with a small heap of positions of its own, so
+   * the cost is in what is taken, not in the heap's size: stale entries on top (those of the
+   * timers just taken and moved) are dropped first, so the walk does not pass them again.
    */
   due(now: number, limit: number): string[] {
+    this.dropStaleTop();
     const n = this.ids.length;
     const out: string[] = [];
     if (!n || limit <= 0) return out;
+    // A profile moved away from a time and back has two live entries: it is taken once.
+    const taken = new Set<string>();
     const frontier = new Frontier((a, b) => this.less(a, b));
     frontier.push(0);
     while (frontier.size && out.length < limit) {
       const i = frontier.pop();
       if (this.dues[i]! > now) break;
-      out.push(this.ids[i]!);
+      const id = this.ids[i]!;
+      if (this.current.get(id) === this.dues[i] && !taken.has(id)) {
+        taken.add(id);
+        out.push(id);
+      }
       if (2 * i + 1 < n) frontier.push(2 * i + 1);
       if (2 * i + 2 < n) frontier.push(2 * i + 2);
     }
     return out;
   }
 
-  private removeAt(i: number): void {
-    const id = this.ids.pop()!;
-    const due = this.dues.pop()!;
-    if (i === this.ids.length) return;
-    // The last entry fills the gap; it may belong above or below it.
-    if (before(due, id, this.dues[i]!, this.ids[i]!)) this.up(i, id, due);
-    else this.down(i, id, due);
+  private isStale(i: number): boolean {
+    return this.current.get(this.ids[i]!) !== this.dues[i];
+  }
+
+  private dropStaleTop(): void {
+    while (this.ids.length && this.isStale(0)) {
+      const id = this.ids.pop()!;
+      const due = this.dues.pop()!;
+      if (this.ids.length) this.down(0, id, due);
+    }
+  }
+
+  /** The live entries only, each profile once, in heap order again. */
+  private rebuild(): void {
+    const { ids, dues } = this;
+    ids.length = 0;
+    dues.length = 0;
+    for (const [id, due] of this.current) {
+      ids.push(id);
+      dues.push(due);
+    }
+    for (let i = (ids.length >> 1) - 1; i >= 0; i--) this.down(i, ids[i]!, dues[i]!);
   }
 
   // Sifting moves the entries it passes and writes the moving one (`id`, `due`) once, where it lands.
@@ -83,10 +107,12 @@ export class DueHeap {
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (!before(due, id, dues[p]!, ids[p]!)) break;
-      this.put(i, ids[p]!, dues[p]!);
+      ids[i] = ids[p]!;
+      dues[i] = dues[p]!;
       i = p;
     }
-    this.put(i, id, due);
+    ids[i] = id;
+    dues[i] = due;
   }
 
   private down(i: number, id: string, due: number): void {
@@ -97,16 +123,12 @@ export class DueHeap {
       if (l >= n) break;
       const c = l + 1 < n && this.less(l + 1, l) ? l + 1 : l;
       if (!before(dues[c]!, ids[c]!, due, id)) break;
-      this.put(i, ids[c]!, dues[c]!);
+      ids[i] = ids[c]!;
+      dues[i] = dues[c]!;
       i = c;
     }
-    this.put(i, id, due);
-  }
-
-  private put(i: number, id: string, due: number): void {
-    this.ids[i] = id;
-    this.dues[i] = due;
-    this.at.set(id, i);
+    ids[i] = id;
+    dues[i] = due;
   }
 
   /** Whether the entry at position a comes before the one at b: by due time, then id. */

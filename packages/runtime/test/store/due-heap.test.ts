@@ -1,4 +1,4 @@
-/** DueHeap against a plain map of due times, through random moves, removals and reads. */
+/** DueHeap against a plain map of due times, through random moves (back to earlier times too), removals and reads. */
 import { describe, expect, it } from "vitest";
 import { DueHeap } from "../../src/store/due-heap.js";
 
@@ -29,6 +29,8 @@ describe("DueHeap", () => {
         expect(heap.due(now, limit)).toEqual(expected);
         expect(heap.peek()).toBe(model.size ? Math.min(...model.values()) : undefined);
         expect(heap.size).toBe(model.size);
+        const [first] = [...model].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
+        expect(heap.first()).toEqual(first && { id: first[0], due: first[1] });
       }
     }
   });
