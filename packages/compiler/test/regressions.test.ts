@@ -508,6 +508,16 @@ describe("a newcomer's first projects (review of 7 December 2026)", () => {
     expect(sane(`${PROFILE}journey J {\n  on SiteVisited where length([1]) == 1\n  let x = (1 = 1)\n}\n`).diagnostics.map((d) => d.message)).not.toContain("unexpected `=`: to compare, write `==`");
   });
 
+  it("`=` inside a condition's grouping parentheses is the same slip (not an unclosed `(`); inside a call it is not", () => {
+    const text = `${PROFILE}journey J {\n  on SiteVisited\n  if not (profile.email = "a") and (1 == 1 or (profile.email = "b")) {\n    wait 1h\n  }\n}\n`;
+    expect(sane(text).diagnostics.map((d) => [d.message, d.span.start])).toEqual([
+      ["unexpected `=`: to compare, write `==`", text.indexOf('= "a"')],
+      ["unexpected `=`: to compare, write `==`", text.indexOf('= "b"')],
+    ]);
+    const call = `${PROFILE}journey J {\n  on SiteVisited\n  if length((profile.email = "a")) == 1 {\n    wait 1h\n  }\n}\n`;
+    expect(sane(call).diagnostics.map((d) => d.message)).not.toContain("unexpected `=`: to compare, write `==`");
+  });
+
   it("a `\"` inside a tag of a `\"…\"` string: one diagnostic with single quotes as the fix, not a field named after the tag's string", () => {
     const text = `${PROFILE}journey J {\n  on SiteVisited\n  send email { subject "Hi {{default profile.email "you"}}!" text "x" } to profile.email\n  wait 1h\n}\n`;
     const [d, ...rest] = sane(text).diagnostics;

@@ -64,8 +64,9 @@ function tokenLabel(type: { name: string; LABEL?: string }): string {
  * `if tier = "gold"`, `where event.cartId = cart.cartId`: whether the `=` at `i` is a comparison
  * written as an assignment, inside a condition. Looking back from it (at most a statement's
  * worth of tokens, outside brackets) finds `if`, `where`, `when` or `until` before any `{`,
- * `}`, `let`, `set`, declaration or other `=`; or an audience's own `=` (`audience A = x = y`). Inside
- * brackets it is something else (`popular(by = views)`).
+ * `}`, `let`, `set`, declaration or other `=`; or an audience's own `=` (`audience A = x = y`).
+ * Grouping parentheses are looked through (`if (tier = "gold")`); inside a call's parentheses
+ * or a list it is something else (`popular(by = views)`).
  */
 function comparisonSlip(tokens: IToken[], i: number): boolean {
   let depth = 0;
@@ -73,7 +74,8 @@ function comparisonSlip(tokens: IToken[], i: number): boolean {
     const type = tokens[j]!.tokenType;
     if (type === t.RParen || type === t.RBracket) depth++;
     else if (type === t.LParen || type === t.LBracket) {
-      if (depth-- === 0) return false;
+      if (depth > 0) depth--;
+      else if (type === t.LBracket || tokens[j - 1]?.tokenType === t.Identifier) return false;
     } else if (depth > 0) continue;
     else if (type === t.If || type === t.Where || type === t.When || type === t.Until) return true;
     else if (type === t.Equals) return tokens[j - 2]?.tokenType === t.Audience;
