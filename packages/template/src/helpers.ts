@@ -96,9 +96,9 @@ const sig = (name: string, params: HelperParam[], returns: Type, doc: string): H
 export const HELPER_SIGNATURES: readonly HelperSignature[] = [
   sig("default", [{ name: "value", type: T.unknown }, { name: "fallback", type: T.unknown }], T.unknown, "`value` unless it is null, missing or the empty string; otherwise `fallback`"),
   sig("length", [{ name: "value", type: stringOrList }], T.int, "The number of elements of a list or characters of a string"),
-  sig("upper", [{ name: "text", type: T.string }], T.string, "The text in upper case"),
-  sig("lower", [{ name: "text", type: T.string }], T.string, "The text in lower case"),
-  sig("capitalize", [{ name: "text", type: T.string }], T.string, "The text with its first letter in upper case"),
+  sig("upper", [{ name: "text", type: T.string }], T.string, "The text in upper case, for the render's locale"),
+  sig("lower", [{ name: "text", type: T.string }], T.string, "The text in lower case, for the render's locale"),
+  sig("capitalize", [{ name: "text", type: T.string }], T.string, "The text with its first letter in upper case, for the render's locale"),
   sig("truncate", [{ name: "text", type: T.string }, { name: "length", type: T.int, literal: (n) => (typeof n === "number" && n < 0 ? `length must be zero or more, not ${n}` : undefined) }], T.string, "The first `length` characters of the text, followed by `…` when it was cut"),
   sig("join", [{ name: "list", type: T.list(scalar) }, { name: "separator", type: T.string, optional: true }], T.string, "The elements of the list joined by `separator` (default `\", \"`)"),
   sig("first", [{ name: "list", type: anyList }], T.unknown, "The first element of the list, or null when it is empty"),
@@ -362,19 +362,28 @@ function compare(a: unknown, b: unknown, op: "gt" | "lt"): boolean {
   return op === "gt" ? x > y : x < y;
 }
 
+/**
+ * Case in the render's locale: a message is text for its reader (`upper "istanbul"` is
+ * "İSTANBUL" in Turkish). Expressions' `upper`/`lower` are not: comparisons must not depend
+ * on the profile's language.
+ */
+function upperCase(ctx: HelperContext, s: string): string {
+  return isValidLocale(ctx.locale) ? s.toLocaleUpperCase(ctx.locale) : s.toUpperCase();
+}
+
 export const HELPER_IMPLS: ReadonlyMap<string, HelperImpl> = new Map<string, HelperImpl>([
   ["default", (_c, a, b) => (a === null || a === undefined || a === "" ? b : a)],
   ["length", (_c, v) => (Array.isArray(v) ? v.length : typeof v === "string" ? characters(v).length : 0)],
-  ["upper", (_c, v) => str(v).toUpperCase()],
-  ["lower", (_c, v) => str(v).toLowerCase()],
+  ["upper", (c, v) => upperCase(c, str(v))],
+  ["lower", (c, v) => (isValidLocale(c.locale) ? str(v).toLocaleLowerCase(c.locale) : str(v).toLowerCase())],
   [
     "capitalize",
-    (_c, v) => {
+    (c, v) => {
       const s = str(v);
       const cp = s.codePointAt(0);
       if (cp === undefined) return s;
       const first = String.fromCodePoint(cp);
-      return first.toUpperCase() + s.slice(first.length);
+      return upperCase(c, first) + s.slice(first.length);
     },
   ],
   [

@@ -32,6 +32,12 @@ describe("helpers", () => {
   it("upper, lower, capitalize", () => {
     expect(r("{{upper s}}|{{lower s}}|{{capitalize t}}|{{capitalize ''}}|{{upper missing}}", { s: "Straße", t: "élan vital" })).toBe("STRASSE|straße|Élan vital||");
   });
+  it("upper, lower, capitalize follow the render's locale (Turkish dotted i); an unusable locale falls back to the default case rules", () => {
+    const data = { city: "istanbul", up: "IŞIK" };
+    expect(r("{{upper city}}|{{lower up}}|{{capitalize city}}", data, { locale: "tr-TR" })).toBe("İSTANBUL|ışık|İstanbul");
+    expect(r("{{upper city}}|{{lower up}}|{{capitalize city}}", data, { locale: "en-US" })).toBe("ISTANBUL|işik|Istanbul");
+    expect(r("{{upper city}}", data, { locale: "not a locale" })).toBe("ISTANBUL");
+  });
   it("truncate adds … only when it cuts", () => {
     expect(r("{{truncate s 5}}|{{truncate s 50}}|{{truncate s 6}}", { s: "Hello world" })).toBe("Hello…|Hello world|Hello…");
     expect(r("{{truncate s 2}}", { s: "😀😀😀" })).toBe("😀😀…");
