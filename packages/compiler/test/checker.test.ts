@@ -591,6 +591,18 @@ describe("checks of the brief's rules", () => {
   });
 });
 
+describe("J4015: a value where HTML escaping does not make it safe", () => {
+  it("is a warning at the tag; a fragment included in code is one at the include when it writes a value there", () => {
+    const fragments = `fragment Theme """.btn { color: #c00 }"""\nfragment Named """.hi::after { content: "{{profile.firstName}}" }"""\n`;
+    const text = `${PROFILE}${fragments}` + journey('  send email { subject "Hi" html "<style>{{> Theme}}{{> Named}}</style><p style=\\"color: {{profile.email}}\\" data-email=\\"{{profile.email}}\\">Hi</p>" } to profile.email').slice(PROFILE.length);
+    const r = one(text);
+    expect(shown(r)).toEqual(['J4015 "{{> Named}}"', 'J4015 "{{profile.email}}"']);
+    expect(r.diagnostics.map((d) => d.severity)).toEqual(["warning", "warning"]);
+    expect(r.diagnostics[0]!.message).toMatch(/^fragment `Named` writes a value into `<style>`, which escaping does not make safe/);
+    expect(r.ir).toBeDefined();
+  });
+});
+
 describe("J3024: `jump to` a journey that reads its trigger's alias", () => {
   const project = (target: string, jumper = "journey Visit {\n  on Ping\n  jump to Target\n}") =>
     compile([

@@ -183,6 +183,16 @@ describe("server over in-memory streams", () => {
     expect(hover).toBeNull();
   });
 
+  it("publishes template warnings with their severity and help: a value in an event handler", async () => {
+    await client.initialize(dir);
+    const scratch = join(dir, "scratch.journey");
+    const text = `journey S {\n  on CartAbandoned as cart\n  send email { subject "Hi" html "<a onclick=\\"go('{{cart.cartId}}')\\">Go</a>" } to profile.email\n}\n`;
+    await client.open(scratch, text);
+    const ds = await client.diagnosticsOf(scratch, 1);
+    expect(ds.map((d) => [d.code, d.severity, d.range])).toEqual([["J4015", 2, { start: pos(text, "{{cart"), end: pos(text, "}}')", 2) }]]);
+    expect(ds[0]!.message).toMatch(/^a value in event handler `onclick` is not made safe by escaping: .*\nhelp: put the value in a `data-…` attribute/);
+  });
+
   it("picks up files created and deleted on disk", async () => {
     await client.initialize(dir);
     await client.diagnosticsOf(main());

@@ -5,8 +5,9 @@
  * `.journey` file and maps the offsets into the file; the editor uses the references for
  * go-to-definition and hover on each path segment.
  */
-import type { BlockNode, CallExpr, Expr, PathExpr, SectionNode, Span, TNode } from "./ast.js";
+import type { BlockNode, CallExpr, Expr, MustacheNode, PathExpr, SectionNode, Span, TNode } from "./ast.js";
 import { HELPERS, helperArity, helperResultType } from "./helpers.js";
+import { HTML_TEXT, codePlace, htmlPlaces, type CodeKind, type CodePlace, type HtmlContext } from "./html.js";
 import { parseTemplate } from "./parse.js";
 import { unknownNameHelp } from "./suggest.js";
 import { T, fieldType, isAssignable, nonNull, typeToString, type Type } from "./types.js";
@@ -21,6 +22,8 @@ export interface TemplateEnv {
   partials: ReadonlySet<string>;
   /** What stops partial `name` from being included here (it reads a name this content lacks, it includes this one), if anything. */
   partialProblem?(name: string): { kind: "unknown-name" | "unknown-partial"; message: string } | undefined;
+  /** The source of partial `name`: included in code (`<style>{{> Css}}</style>`), the values it writes there are checked. */
+  partialSource?(name: string): string | undefined;
   /** The escaping context of the content field. */
   escape: "html" | "none" | "json";
 }
@@ -35,6 +38,7 @@ export type TemplateDiagnosticKind =
   | "not-a-list"
   | "unknown-partial"
   | "raw-in-html"
+  | "value-in-code"
   | "duration-as-number"
   | "datetime-as-timestamp"
   | "record-as-text";
@@ -50,6 +54,48 @@ const IN_WORDS: Partial<Record<Type["kind"], { kind: TemplateDiagnosticKind; mes
     example: '"Mar 2, 2026" in the profile\'s time zone and locale (`date … "datetime"` adds the time, `date … "iso"` keeps a timestamp)',
   },
 };
+
+/** Where in HTML a value is code (see `CodeKind`): why escaping does not make it safe there, and what to do instead. */
+const IN_CODE: Record<CodeKind, { where: (name: string) => string; why: string; help: string }> = {
+  handler: {
+    where: (name) => `event handler \`${name === "on" ? "on…" : name}\``,
+    why: "the browser decodes the attribute before it runs the code (`&#39;` is `'` again)",
+    help: "put the value in a `data-…` attribute and read it from the handler (`this.dataset`), or make a link with `href`",
+  },
+  srcdoc: {
+    where: () => "`srcdoc`",
+    why: "decoded, the attribute is HTML again, where a `<script>` runs",
+    help: "give the frame its page by URL with `src`",
+  },
+  "style-attr": {
+    where: () => "a `style` attribute",
+    why: "it is CSS, which can load a URL (`url(…)`) and restyle the page",
+    help: "choose among fixed classes or styles with `{{#if}}` instead of writing a value into CSS",
+  },
+  "attr-name": {
+    where: (name) => `an attribute whose name a tag writes (\`${name}…\`)`,
+    why: "the name may make it an event handler, `style` or `srcdoc`",
+    help: "write the attribute's name in the template's text",
+  },
+  script: {
+    where: () => "`<script>`",
+    why: "it is code (or JSON), where HTML escaping does not apply",
+    help: "write it as a JSON value with `{{{json x}}}` (not inside quotes), or put it in a `data-…` attribute and read it from the script",
+  },
+  style: {
+    where: () => "`<style>`",
+    why: "it is CSS, which can load a URL (`url(…)`) and restyle the page",
+    help: "choose among fixed classes or styles with `{{#if}}` instead of writing a value into CSS",
+  },
+};
+
+/**
+ * Whether value `n` is safe in code `place`: `{{{json x}}}` in a script, JSON with what could
+ * end the script written as `\u` escapes (escaped, its `"` would be `&quot;` in the script).
+ */
+function safeInCode(n: MustacheNode, place: CodePlace): boolean {
+  return place.kind === "script" && !n.escaped && n.expr.kind === "call" && n.expr.name === "json";
+}
 
 export interface TemplateFix {
   start: number;
@@ -102,7 +148,7 @@ interface Frame {
 
 export function checkTemplate(source: string, env: TemplateEnv): TemplateCheckResult {
   const { nodes, errors } = parseTemplate(source);
-  const checker = new Checker(source, env);
+  const checker = new Checker(source, env, env.escape === "html" ? htmlPlaces(nodes, HTML_TEXT) : null);
   for (const e of errors) checker.report("syntax", "error", e.message, e);
   checker.nodes(nodes, { type: undefined, params: new Map(), iterates: "no", parent: null });
   return { diagnostics: checker.diagnostics, references: checker.references };
@@ -123,6 +169,8 @@ class Checker {
   constructor(
     private readonly source: string,
     private readonly env: TemplateEnv,
+    /** HTML content only: where each value and fragment tag stands in the HTML. */
+    private readonly places: ReadonlyMap<TNode, HtmlContext> | null,
   ) {}
 
   report(kind: TemplateDiagnosticKind, severity: "error" | "warning", message: string, span: Span, extra?: { fix?: TemplateFix; help?: string }): void {
@@ -161,7 +209,14 @@ class Checker {
             help: `write one of its fields (\`{{x.field}}\`), loop over a list with \`{{#each}}\`, or write it as JSON with \`{{json ${arg}}}\``,
           });
         }
-        if (!n.escaped && this.env.escape === "html") {
+        // In code, escaping does not make a value safe: the raw-output warning's advice (escape it) would not help.
+        const place = this.places && codePlace(this.places.get(n)!);
+        if (place) {
+          if (!safeInCode(n, place)) {
+            const { where, why, help } = IN_CODE[place.kind];
+            this.report("value-in-code", "warning", `a value in ${where(place.name)} is not made safe by escaping: ${why}`, n, { help });
+          }
+        } else if (!n.escaped && this.env.escape === "html") {
           const text = this.source.slice(n.start, n.end);
           const fix =
             text.startsWith("{{{") || text.startsWith("{{&")
@@ -181,6 +236,14 @@ class Checker {
         }
         const problem = this.env.partialProblem?.(n.name);
         if (problem) this.report(problem.kind, "error", problem.message, n.nameSpan);
+        else if (this.places && codePlace(this.places.get(n)!)) {
+          // Included in code: the values it writes there (its own check reads it from text).
+          const code = this.fragmentInCode(n.name, this.places.get(n)!, new Set());
+          if (code) {
+            const { where, why, help } = IN_CODE[code.kind];
+            this.report("value-in-code", "warning", `fragment \`${n.name}\` writes a value into ${where(code.name)}, which escaping does not make safe: ${why}`, n, { help });
+          }
+        }
         return;
       }
       case "section":
@@ -188,6 +251,22 @@ class Checker {
       case "block":
         return this.block(n, frame);
     }
+  }
+
+  /**
+   * Where fragment `name`, included at `c`, writes a value into code, itself or through the
+   * fragments it includes (`seen`: each once), or null. Its text is the author's: a fragment
+   * of fixed CSS in `<style>` is fine.
+   */
+  private fragmentInCode(name: string, c: HtmlContext, seen: Set<string>): CodePlace | null {
+    const source = this.env.partialSource?.(name);
+    if (source === undefined || seen.has(name)) return null;
+    seen.add(name);
+    for (const [n, at] of htmlPlaces(parseTemplate(source).nodes, c)) {
+      const place = n.kind === "mustache" ? codePlace(at) : n.kind === "partial" ? this.fragmentInCode(n.name, at, seen) : null;
+      if (place && !(n.kind === "mustache" && safeInCode(n, place))) return place;
+    }
+    return null;
   }
 
   private section(n: SectionNode, frame: Frame): void {

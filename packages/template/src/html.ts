@@ -3,7 +3,8 @@
  * compile time: HTML escaping makes a value safe as text and inside a quoted attribute, but
  * not as a URL (`<a href="{{url}}">` with `javascript:…` is a script link). The renderer asks
  * `atUrlStart` once per tag and checks the scheme only of the values that start a URL
- * attribute's value (as Go's html/template does); every other tag pays nothing.
+ * attribute's value (as Go's html/template does); every other tag pays nothing. The checker
+ * asks `codePlace` for the values escaping does not make safe at all, and warns of them.
  *
  * This is a small scan of the static text, not an HTML parser: it follows the tokenizer's
  * states that matter here (text, a tag's name, its attributes and their `"`, `'` or unquoted
@@ -19,6 +20,7 @@
  * then every place the text may be in, and a tag is checked if it starts a URL in any of them
  * (Go's html/template rejects such templates instead; Journey's existing ones must compile).
  */
+import type { TNode } from "./ast.js";
 
 export type HtmlState =
   /** Outside any tag. */
@@ -49,8 +51,10 @@ export interface HtmlContext {
   readonly tag: string;
   /** A start tag (false for `</…>`): only a start tag opens raw text. */
   readonly open: boolean;
-  /** The attribute's name in lower case; null when a tag writes (part of) it. */
-  readonly attr: string | null;
+  /** The attribute's name in lower case; when a tag writes part of it, only its text before that tag. */
+  readonly attr: string;
+  /** Whether a tag writes part of the attribute's name (`on{{event}}=`, `{{name}}=`): it may be any name starting with `attr`. */
+  readonly attrWritten: boolean;
   /** In a value: its quote, `"` or `'`, or "" for an unquoted value. */
   readonly quote: string;
   /** In a value: whether it is a URL and only white space (and tags) stand before this point in it. */
@@ -64,10 +68,10 @@ export interface HtmlContext {
 }
 
 /** Where nothing is known any more (see `unknown`): it stays so to the template's end. */
-export const HTML_UNKNOWN: HtmlContext = { state: "unknown", tag: "", open: false, attr: null, quote: "", urlStart: true, comment: false, foreign: false, or: null };
+export const HTML_UNKNOWN: HtmlContext = { state: "unknown", tag: "", open: false, attr: "", attrWritten: false, quote: "", urlStart: true, comment: false, foreign: false, or: null };
 
 /** Where a template (and a fragment included outside of any tag) starts. */
-export const HTML_TEXT: HtmlContext = { state: "text", tag: "", open: false, attr: null, quote: "", urlStart: false, comment: false, foreign: false, or: null };
+export const HTML_TEXT: HtmlContext = { state: "text", tag: "", open: false, attr: "", attrWritten: false, quote: "", urlStart: false, comment: false, foreign: false, or: null };
 
 /**
  * Elements whose content is raw text: a `<` in it opens no tag (`<plaintext>` never ends, so
@@ -103,9 +107,9 @@ const URL_ATTRS: ReadonlySet<string> = new Set([
   "xmlns",
 ]);
 
-/** Whether the attribute `name` (lower case; null when a tag writes it, so it could be any) holds a URL. */
-function isUrlAttr(name: string | null): boolean {
-  if (name === null) return true;
+/** Whether the attribute `name` (lower case; `written` when a tag writes part of it, so it could be any) holds a URL. */
+function isUrlAttr(name: string, written: boolean): boolean {
+  if (written) return true;
   let n = name;
   if (n.startsWith("data-")) n = n.slice(5);
   else {
@@ -121,9 +125,45 @@ function isUrlAttr(name: string | null): boolean {
 /** Whether a tag in context `c` (in any of its places) writes the start of a URL attribute's value: its value's scheme is checked. */
 export function atUrlStart(c: HtmlContext): boolean {
   for (let x: HtmlContext | null = c; x !== null; x = x.or) {
-    if (x.state === "unknown" || (x.state === "value" ? x.urlStart : x.state === "beforeValue" && isUrlAttr(x.attr))) return true;
+    if (x.state === "unknown" || (x.state === "value" ? x.urlStart : x.state === "beforeValue" && isUrlAttr(x.attr, x.attrWritten))) return true;
   }
   return false;
+}
+
+/**
+ * Where escaping does not make a value safe, because the browser reads the value as code or
+ * HTML: an event handler's value (`onclick="f('{{x}}')"`: `&#39;` is `'` again when the
+ * handler runs), `srcdoc` (decoded, the value is HTML again), `style` (CSS), an attribute
+ * whose name a tag writes and may make one of them (`on{{event}}=`, `{{name}}=`), and the
+ * content of `<script>` and `<style>` (never decoded: escaping only garbles it; inside
+ * `<svg>` it is decoded, and runs all the same).
+ */
+export type CodeKind = "handler" | "srcdoc" | "style-attr" | "attr-name" | "script" | "style";
+
+export interface CodePlace {
+  readonly kind: CodeKind;
+  /** The attribute's name (its text before the tag that writes the rest, for a written name) or the element's. */
+  readonly name: string;
+}
+
+/** The kind of code an attribute named `name` holds (`written`: a tag writes the rest of its name), or null. */
+function attrCode(name: string, written: boolean): CodeKind | null {
+  if (name.startsWith("on")) return "handler";
+  if (written) return "on".startsWith(name) || "style".startsWith(name) || "srcdoc".startsWith(name) ? "attr-name" : null;
+  return name === "srcdoc" ? "srcdoc" : name === "style" ? "style-attr" : null;
+}
+
+/** Where a tag in context `c` (in the first of its places that is one) writes into code (see `CodeKind`), or null; nowhere known (`unknown`) is not claimed to be code. */
+export function codePlace(c: HtmlContext): CodePlace | null {
+  for (let x: HtmlContext | null = c; x !== null; x = x.or) {
+    if (x.state === "value" || x.state === "beforeValue") {
+      const kind = attrCode(x.attr, x.attrWritten);
+      if (kind !== null) return { kind, name: x.attr };
+    } else if ((x.state === "rawText" || (x.state === "text" && x.foreign && x.open)) && (x.tag === "script" || x.tag === "style")) {
+      return { kind: x.tag, name: x.tag };
+    }
+  }
+  return null;
 }
 
 /** The HTML tokenizer's white space (a CR is a line break too). */
@@ -166,7 +206,7 @@ export function scanHtml(text: string, c: HtmlContext): HtmlContext {
 
 function scanOne(text: string, c: HtmlContext): HtmlContext {
   if (c.state === "unknown") return c;
-  let { state, tag, open, attr, quote, urlStart, comment, foreign } = c;
+  let { state, tag, open, attr, attrWritten, quote, urlStart, comment, foreign } = c;
   const endTag = () => {
     if (tag === "svg" || tag === "math") foreign = open;
     state = open && !foreign && RAW_TEXT.has(tag) ? "rawText" : "text";
@@ -226,6 +266,7 @@ function scanOne(text: string, c: HtmlContext): HtmlContext {
         else if (!isHtmlSpace(ch) && ch !== 47) {
           state = "attrName";
           attr = lower(ch);
+          attrWritten = false;
         }
         break;
       case "attrName":
@@ -237,7 +278,8 @@ function scanOne(text: string, c: HtmlContext): HtmlContext {
         else if (state === "afterAttr") {
           state = "attrName";
           attr = lower(ch);
-        } else if (attr !== null) attr += lower(ch);
+          attrWritten = false;
+        } else if (!attrWritten) attr += lower(ch);
         break;
       case "beforeValue":
         if (isHtmlSpace(ch)) break;
@@ -246,7 +288,7 @@ function scanOne(text: string, c: HtmlContext): HtmlContext {
           break;
         }
         state = "value";
-        urlStart = isUrlAttr(attr);
+        urlStart = isUrlAttr(attr, attrWritten);
         if (ch === 34 /* " */ || ch === 39 /* ' */) quote = text[i];
         else {
           quote = "";
@@ -279,8 +321,20 @@ function scanOne(text: string, c: HtmlContext): HtmlContext {
         break;
     }
   }
-  if (c.or === null && state === c.state && tag === c.tag && open === c.open && attr === c.attr && quote === c.quote && urlStart === c.urlStart && comment === c.comment && foreign === c.foreign) return c;
-  return { state, tag, open, attr, quote, urlStart, comment, foreign, or: null };
+  if (
+    c.or === null &&
+    state === c.state &&
+    tag === c.tag &&
+    open === c.open &&
+    attr === c.attr &&
+    attrWritten === c.attrWritten &&
+    quote === c.quote &&
+    urlStart === c.urlStart &&
+    comment === c.comment &&
+    foreign === c.foreign
+  )
+    return c;
+  return { state, tag, open, attr, attrWritten, quote, urlStart, comment, foreign, or: null };
 }
 
 /** The context after a tag in context `c` wrote a value (its text is not known at compile time). */
@@ -302,11 +356,12 @@ function afterValueOne(c: HtmlContext): HtmlContext {
     case "tagName":
     case "beforeAttr":
     case "afterAttr":
+      return { ...one, state: "attrName", attr: "", attrWritten: true };
     case "attrName":
-      return { ...one, state: "attrName", attr: null };
+      return { ...one, attrWritten: true };
     // `<a href={{x}}>`: an unquoted value; it may be empty, so the next tag may still start it.
     case "beforeValue":
-      return { ...one, state: "value", quote: "", urlStart: isUrlAttr(c.attr) };
+      return { ...one, state: "value", quote: "", urlStart: isUrlAttr(c.attr, c.attrWritten) };
     // A value may be empty: a URL value's next tag is still checked (`href="{{base}}{{path}}"`), as in Go.
     default:
       return one;
@@ -319,6 +374,7 @@ function sameHtml(a: HtmlContext, b: HtmlContext): boolean {
     a.tag === b.tag &&
     a.open === b.open &&
     a.attr === b.attr &&
+    a.attrWritten === b.attrWritten &&
     a.quote === b.quote &&
     a.urlStart === b.urlStart &&
     a.comment === b.comment &&
@@ -348,7 +404,65 @@ export function joinHtml(a: HtmlContext, b: HtmlContext): HtmlContext {
 export function htmlKey(c: HtmlContext): string {
   let key = "";
   for (let x: HtmlContext | null = c; x !== null; x = x.or) {
-    key += `${x.state} ${x.tag} ${x.open ? 1 : 0} ${x.attr ?? "\u0000"} ${x.quote} ${x.urlStart ? 1 : 0} ${x.comment ? 1 : 0} ${x.foreign ? 1 : 0}|`;
+    key += `${x.state} ${x.tag} ${x.open ? 1 : 0} ${x.attr} ${x.attrWritten ? 1 : 0} ${x.quote} ${x.urlStart ? 1 : 0} ${x.comment ? 1 : 0} ${x.foreign ? 1 : 0}|`;
   }
   return key;
+}
+
+/**
+ * The context of each value and fragment tag of `nodes` (a template's, or a fragment's from
+ * where it is included), read from `start`. A block's branches start where it does and the
+ * context after it is every place either may leave (an empty inverse included). A loop's
+ * body runs again from where it ended: it is read again from there too, until that adds no
+ * place (as Go's html/template does), so `{{#each xs}}{{x}}<a href={{/each}}` checks `{{x}}`;
+ * each tag keeps its context of the last reading, which holds those of the others.
+ */
+export function htmlPlaces(nodes: readonly TNode[], start: HtmlContext): Map<TNode, HtmlContext> {
+  const places = new Map<TNode, HtmlContext>();
+  placesIn(nodes, start, places);
+  return places;
+}
+
+/** Records the context of each tag of `nodes` from `c` in `places`; returns the context after them. */
+function placesIn(nodes: readonly TNode[], c: HtmlContext, places: Map<TNode, HtmlContext>): HtmlContext {
+  for (const n of nodes) {
+    switch (n.kind) {
+      case "text":
+        c = scanHtml(n.value, c);
+        break;
+      case "mustache":
+        places.set(n, c);
+        c = afterValue(c);
+        break;
+      // The text after a fragment is assumed to be where it started: fragments are given at
+      // render time, and one is expected to close what it opens.
+      case "partial":
+        places.set(n, c);
+        break;
+      case "section":
+        c = placesInBlock(n.body, n.inverse, !n.inverted, c, places);
+        break;
+      case "block":
+        c = placesInBlock(n.body, n.inverse, n.helper === "each", c, places);
+        break;
+    }
+  }
+  return c;
+}
+
+function placesInBlock(body: readonly TNode[], inverse: readonly TNode[] | null, loop: boolean, start: HtmlContext, places: Map<TNode, HtmlContext>): HtmlContext {
+  const inv = inverse === null ? start : placesIn(inverse, start, places);
+  let from = start;
+  let end = placesIn(body, from, places);
+  if (loop) {
+    // Each round adds a place. A body that keeps adding some (`<a{{#each xs}}b{{/each}}>`
+    // makes ever longer tag names) leaves the HTML nowhere known: from there on, every value
+    // is checked (the check costs little; a template the compiler accepted must render).
+    for (let round = 0, next = joinHtml(from, end); next !== from; next = joinHtml(from, end)) {
+      from = ++round > 8 ? HTML_UNKNOWN : next;
+      end = placesIn(body, from, places);
+      if (from === HTML_UNKNOWN) break;
+    }
+  }
+  return joinHtml(end, inv);
 }

@@ -7,10 +7,10 @@
  * starts a URL attribute's value, whose scheme is then checked), and names that must never be
  * read (`__proto__`, `constructor`, …) compile to "missing".
  */
-import type { BlockNode, Expr, PathExpr, SectionNode, TNode } from "./ast.js";
+import type { BlockNode, Expr, MustacheNode, PartialNode, PathExpr, SectionNode, TNode } from "./ast.js";
 import { TemplateError, TemplateRenderError } from "./errors.js";
 import { HELPERS, HELPER_IMPLS, helperArity, type HelperContext } from "./helpers.js";
-import { HTML_TEXT, HTML_UNKNOWN, afterValue, atUrlStart, htmlKey, joinHtml, scanHtml, type HtmlContext } from "./html.js";
+import { HTML_TEXT, atUrlStart, htmlKey, htmlPlaces, type HtmlContext } from "./html.js";
 import { parseTemplate } from "./parse.js";
 import { FORBIDDEN_NAMES, escapeHtml, escapeJsonString, safeUrl, toJson, toText, truthy } from "./values.js";
 
@@ -77,8 +77,8 @@ interface Ctx {
   escape: EscapeMode;
   /** JSON content only: whether the text written so far leaves us inside a string literal. */
   inString: boolean;
-  /** HTML content only: where the text written so far leaves us in the HTML. */
-  html: HtmlContext;
+  /** HTML content only: where each value and fragment tag stands in the HTML. */
+  html: ReadonlyMap<TNode, HtmlContext> | null;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -124,7 +124,7 @@ export function renderTemplate(source: string, data: unknown, options: CompileOp
 function compileSource(source: string, escape: EscapeMode, inString: boolean, html: HtmlContext): Fn {
   const { nodes, errors } = parseTemplate(source);
   if (errors.length > 0) throw errors[0];
-  return compileNodes(nodes, null, { escape, inString, html });
+  return compileNodes(nodes, null, { escape, inString, html: escape === "html" ? htmlPlaces(nodes, html) : null });
 }
 
 function tooLong(s: State): never {
@@ -147,13 +147,12 @@ function compileNodes(nodes: readonly TNode[], scope: Scope | null, ctx: Ctx): F
       case "text":
         texts[texts.length - 1] += node.value;
         if (ctx.escape === "json") ctx.inString = scanJson(node.value, ctx.inString);
-        else if (ctx.escape === "html") ctx.html = scanHtml(node.value, ctx.html);
         break;
       case "comment":
       case "delimiters":
         break;
       case "mustache":
-        fns.push(compileMustache(node.expr, node.escaped, scope, ctx));
+        fns.push(compileMustache(node, scope, ctx));
         texts.push("");
         break;
       case "section":
@@ -165,7 +164,7 @@ function compileNodes(nodes: readonly TNode[], scope: Scope | null, ctx: Ctx): F
         texts.push("");
         break;
       case "partial":
-        fns.push(compilePartial(node.name, node.indent, ctx));
+        fns.push(compilePartial(node, ctx));
         texts.push("");
         break;
     }
@@ -218,14 +217,13 @@ function scanJson(text: string, inString: boolean): boolean {
 // ---------------------------------------------------------------------------------------
 // Interpolation
 
-function compileMustache(expr: Expr, escaped: boolean, scope: Scope | null, ctx: Ctx): Fn {
+function compileMustache(node: MustacheNode, scope: Scope | null, ctx: Ctx): Fn {
+  const { expr, escaped } = node;
   const val = compileExpr(expr, scope);
-  if (ctx.escape === "html") {
-    const urlStart = atUrlStart(ctx.html);
-    ctx.html = afterValue(ctx.html);
+  if (ctx.html !== null) {
     // The start of a URL attribute's value: its scheme could make it a script link, escaped
     // or not (`{{{url}}}` is raw HTML the author trusts, but the URL comes from data).
-    if (urlStart) {
+    if (atUrlStart(ctx.html.get(node)!)) {
       if (!escaped) return (f, s) => safeUrl(str(val(f, s)), true);
       return (f, s) => escapeHtml(safeUrl(str(val(f, s)), false));
     }
@@ -405,53 +403,27 @@ function chain(head: Val, rest: readonly string[]): Val {
 // ---------------------------------------------------------------------------------------
 // Sections and blocks
 
-function branch(nodes: readonly TNode[] | null, scope: Scope | null, ctx: Ctx, start: boolean, startHtml: HtmlContext): Fn {
+function branch(nodes: readonly TNode[] | null, scope: Scope | null, ctx: Ctx, start: boolean): Fn {
   if (!nodes || nodes.length === 0) return EMPTY;
   ctx.inString = start;
-  ctx.html = startHtml;
   return compileNodes(nodes, scope, ctx);
 }
 
-/**
- * Compiles both branches from the same JSON string state and HTML context; afterwards the
- * main branch's JSON string state holds, and the HTML context is every place either branch
- * (an empty inverse included) may leave. A loop's body (`loop`) runs again from where it
- * ended: it is compiled again from there too, until that adds no place (as Go's html/template
- * does), so `{{#each xs}}{{x}}<a href={{/each}}` checks `{{x}}`.
- */
-function branches(body: readonly TNode[], inverse: readonly TNode[] | null, bodyScope: Scope | null, scope: Scope | null, ctx: Ctx, loop: boolean): [Fn, Fn] {
+/** Compiles both branches from the same JSON string state; afterwards the main branch's holds. */
+function branches(body: readonly TNode[], inverse: readonly TNode[] | null, bodyScope: Scope | null, scope: Scope | null, ctx: Ctx): [Fn, Fn] {
   const start = ctx.inString;
-  const startHtml = ctx.html;
-  const inv = branch(inverse, scope, ctx, start, startHtml);
-  const invHtml = ctx.html;
-  if (body.length === 0) {
-    ctx.inString = start;
-    ctx.html = joinHtml(startHtml, invHtml);
-    return [EMPTY, inv];
-  }
-  let from = startHtml;
-  let main = branch(body, bodyScope, ctx, start, from);
-  if (loop) {
-    // Each round adds a place. A body that keeps adding some (`<a{{#each xs}}b{{/each}}>`
-    // makes ever longer tag names) leaves the HTML nowhere known: from there on, every value
-    // is checked (the check costs little; a template the compiler accepted must render).
-    for (let round = 0, next = joinHtml(from, ctx.html); next !== from; next = joinHtml(from, ctx.html)) {
-      from = ++round > 8 ? HTML_UNKNOWN : next;
-      main = branch(body, bodyScope, ctx, start, from);
-      if (from === HTML_UNKNOWN) break;
-    }
-  }
-  ctx.html = joinHtml(ctx.html, invHtml);
-  return [main, inv];
+  const inv = branch(inverse, scope, ctx, start);
+  ctx.inString = start;
+  return [branch(body, bodyScope, ctx, start), inv];
 }
 
 function compileSection(node: SectionNode, scope: Scope | null, ctx: Ctx): Fn {
   const val = compilePath(node.path, scope);
   if (node.inverted) {
-    const [main, inv] = branches(node.body, node.inverse, scope, scope, ctx, false);
+    const [main, inv] = branches(node.body, node.inverse, scope, scope, ctx);
     return (f, s) => (truthy(val(f, s)) ? inv(f, s) : main(f, s));
   }
-  const [body, inv] = branches(node.body, node.inverse, { params: [], parent: scope }, scope, ctx, true);
+  const [body, inv] = branches(node.body, node.inverse, { params: [], parent: scope }, scope, ctx);
   return (f, s) => {
     const v = val(f, s);
     if (Array.isArray(v)) return v.length === 0 ? inv(f, s) : iterate(v, f, s, body, false);
@@ -487,12 +459,12 @@ function compileBlock(node: BlockNode, scope: Scope | null, ctx: Ctx): Fn {
   switch (node.helper) {
     case "if":
     case "unless": {
-      const [main, inv] = branches(node.body, node.inverse, scope, scope, ctx, false);
+      const [main, inv] = branches(node.body, node.inverse, scope, scope, ctx);
       return node.helper === "if" ? (f, s) => (truthy(arg(f, s)) ? main(f, s) : inv(f, s)) : (f, s) => (truthy(arg(f, s)) ? inv(f, s) : main(f, s));
     }
     case "each": {
       const params = node.params.map((p) => p.name);
-      const [body, inv] = branches(node.body, node.inverse, { params, parent: scope }, scope, ctx, true);
+      const [body, inv] = branches(node.body, node.inverse, { params, parent: scope }, scope, ctx);
       const withParams = params.length > 0;
       return (f, s) => {
         const v = arg(f, s);
@@ -501,7 +473,7 @@ function compileBlock(node: BlockNode, scope: Scope | null, ctx: Ctx): Fn {
     }
     case "with": {
       const params = node.params.map((p) => p.name);
-      const [body, inv] = branches(node.body, node.inverse, { params, parent: scope }, scope, ctx, false);
+      const [body, inv] = branches(node.body, node.inverse, { params, parent: scope }, scope, ctx);
       return (f, s) => {
         const v = arg(f, s);
         if (!truthy(v) && v !== 0) return inv(f, s);
@@ -517,7 +489,8 @@ function compileBlock(node: BlockNode, scope: Scope | null, ctx: Ctx): Fn {
 /** Compiled partials by escape mode, JSON state, HTML context, indentation and source: shared by all templates. */
 const partialCache = new Map<string, Fn>();
 
-function compilePartial(name: string, indent: string, ctx: Ctx): Fn {
+function compilePartial(node: PartialNode, ctx: Ctx): Fn {
+  const { name, indent } = node;
   // A fragment inside a JSON string (`"legal": "{{> Legal}}"`) renders as it does in email,
   // as HTML, and its whole text is then escaped for the string: its `"` and newlines would
   // otherwise end the string and break the JSON.
@@ -525,9 +498,8 @@ function compilePartial(name: string, indent: string, ctx: Ctx): Fn {
   const escape = asJsonString ? "html" : ctx.escape;
   const inString = asJsonString ? false : ctx.inString;
   // A fragment compiles from where it is included (`<a href="{{> ShopUrl}}">` checks the
-  // fragment's first value); the text after it is assumed to be where it started: fragments
-  // are given at render time, and one is expected to close what it opens.
-  const html = escape === "html" && !asJsonString ? ctx.html : HTML_TEXT;
+  // fragment's first value).
+  const html = ctx.html !== null ? ctx.html.get(node)! : HTML_TEXT;
   const key = escape + (inString ? "1" : "0") + htmlKey(html) + "\u0000" + indent + "\u0000";
   let lastSource: string | undefined;
   let lastFn: Fn | undefined;

@@ -186,6 +186,104 @@ describe("checker: diagnostics", () => {
   });
 });
 
+describe("checker: values in HTML where escaping does not make them safe", () => {
+  const e = env();
+  /** The text under each `value-in-code` warning, and where it says the value is. */
+  const inCode = (src: string, en = e) =>
+    checkTemplate(src, en)
+      .diagnostics.filter((d) => d.kind === "value-in-code")
+      .map((d) => [src.slice(d.start, d.end), /^a value in (.*) is not made safe|^fragment `\w+` writes a value into (.*?), which/.exec(d.message)?.slice(1).find(Boolean)]);
+  const x = "{{profile.email}}";
+
+  it("event handlers: any case, quoted or not, after text, on SVG elements, with helper calls and raw tags", () => {
+    const d = one(`<a href="/cart" onclick="track('${x}')">Cart</a>`);
+    expect(d).toMatchObject({ kind: "value-in-code", severity: "warning", start: 32, end: 49 });
+    expect(d.message).toBe("a value in event handler `onclick` is not made safe by escaping: the browser decodes the attribute before it runs the code (`&#39;` is `'` again)");
+    expect(d.help).toContain("`data-…` attribute");
+    expect(inCode(`<button onClick="go()" ONMOUSEOVER="f(${x})">`)).toEqual([[x, "event handler `onmouseover`"]]);
+    expect(inCode(`<a onclick=${x}>`)).toEqual([[x, "event handler `onclick`"]]);
+    expect(inCode(`<a onclick=go(${x}) title=t>`)).toEqual([[x, "event handler `onclick`"]]);
+    expect(inCode(`<a onclick="var a = 1; f('{{profile.firstName}}', '${x}')">`)).toEqual([
+      ["{{profile.firstName}}", "event handler `onclick`"],
+      [x, "event handler `onclick`"],
+    ]);
+    expect(inCode(`<svg onload="f(${x})"><circle onclick="g(${x})"/></svg>`)).toEqual([
+      [x, "event handler `onload`"],
+      [x, "event handler `onclick`"],
+    ]);
+    expect(inCode(`<a onclick="f('{{upper profile.email}}')">`)).toEqual([["{{upper profile.email}}", "event handler `onclick`"]]);
+    // Raw output there: this warning only, not also "raw output is not HTML-escaped" (escaping would not help).
+    expect(diags(`<a onclick="f('{{{profile.email}}}')">`).map(([k]) => k)).toEqual(["value-in-code"]);
+  });
+
+  it("an attribute whose name a tag writes: a handler when the text starts it with `on`, maybe one when the text could begin one", () => {
+    expect(inCode(`<a on{{profile.firstName}}="f(${x})">`)).toEqual([[x, "event handler `on…`"]]);
+    expect(inCode(`<a {{profile.firstName}}="${x}">`)).toEqual([[x, "an attribute whose name a tag writes (`…`)"]]);
+    expect(inCode(`<a st{{profile.firstName}}="${x}">`)).toEqual([[x, "an attribute whose name a tag writes (`st…`)"]]);
+    expect(inCode(`<a data-{{profile.firstName}}="${x}" aria-{{profile.firstName}}=${x}>`)).toEqual([]);
+    // A tag that writes a handler's name with fixed code is no value in code.
+    expect(inCode(`<a on{{profile.firstName}}="track()">`)).toEqual([]);
+  });
+
+  it("srcdoc, style attributes, <style> and <script> (in SVG too)", () => {
+    expect(inCode(`<iframe srcdoc="<p>${x}</p>"></iframe>`)).toEqual([[x, "`srcdoc`"]]);
+    expect(inCode(`<p style="color: {{profile.firstName}}; background: url(${x})">`)).toEqual([
+      ["{{profile.firstName}}", "a `style` attribute"],
+      [x, "a `style` attribute"],
+    ]);
+    expect(inCode(`<style>.a { color: ${x} }</style><p class="a">`)).toEqual([[x, "`<style>`"]]);
+    expect(inCode(`<script>var email = "${x}";</script>`)).toEqual([[x, "`<script>`"]]);
+    expect(inCode(`<svg><script>f("${x}")</script><style>a{b:${x}}</style></svg>`)).toEqual([
+      [x, "`<script>`"],
+      [x, "`<style>`"],
+    ]);
+    const css = one(`<p style="color:${x}">`);
+    expect(css.help).toContain("`{{#if}}`");
+    expect(one(`<iframe srcdoc="${x}">`).help).toContain("`src`");
+  });
+
+  it("JSON-LD is script content: `{{{json x}}}` is the safe form there (no warning, raw or not); anything else warns", () => {
+    const ld = (v: string) => `<script type="application/ld+json">{"@type": "Order", "email": ${v}}</script>`;
+    expect(diags(ld("{{{json profile.email}}}"))).toEqual([]);
+    expect(diags(`<script>var email = {{{json profile.email}}};</script>`)).toEqual([]);
+    expect(inCode(ld(`"${x}"`))).toEqual([[x, "`<script>`"]]);
+    expect(inCode(ld("{{json profile.email}}"))).toEqual([["{{json profile.email}}", "`<script>`"]]);
+    expect(inCode(ld("{{{profile.email}}}"))).toEqual([["{{{profile.email}}}", "`<script>`"]]);
+    expect(one(ld(`"${x}"`)).help).toContain("{{{json x}}}");
+    // Outside a script, raw JSON is still raw output in HTML.
+    expect(diags(`<p data-x="{{{json profile.email}}}">`).map(([k]) => k)).toEqual(["raw-in-html"]);
+  });
+
+  it("no warning in text, in other attributes (`data-…` included), after a script ends, in comments, or outside HTML content", () => {
+    expect(
+      inCode(
+        `<p title="${x}" data-email="${x}" data-onclick="${x}">${x} onclick="${x}"</p><a href="{{unsubscribeUrl}}">` +
+          `<textarea>${x}</textarea><title>${x}</title><script src="/a.js"></script>${x}<style>a{}</style>${x}<!-- <script> -->${x}`,
+      ),
+    ).toEqual([]);
+    for (const escape of ["none", "json"] as const) expect(inCode(`<a onclick="f('${x}')"><style>${x}</style>`, env(escape))).toEqual([]);
+  });
+
+  it("blocks: a value is in code if it is in any branch's place, or in a loop's next round", () => {
+    expect(inCode(`{{#if profile.firstName}}<p style="color:{{else}}<p title="{{/if}}${x}">`)).toEqual([[x, "a `style` attribute"]]);
+    expect(inCode(`{{#each profile.tags}}{{this}}<a onclick={{/each}}`)).toEqual([["{{this}}", "event handler `onclick`"]]);
+    // Choosing among fixed styles with a block is the way out.
+    expect(inCode(`<p style="color: {{#if profile.firstName}}red{{else}}blue{{/if}}">`)).toEqual([]);
+  });
+
+  it("fragments included in code: a warning at the include when they (or ones they include) write a value there", () => {
+    const sources: Record<string, string> = { Css: ".a { color: red }", Color: ".a { color: {{profile.firstName}} }", Outer: "{{> Color}}", Self: "{{> Self}}", Button: `<a onclick="f(${x})">` };
+    const fe: TemplateEnv = { ...e, partials: new Set(Object.keys(sources)), partialSource: (n) => sources[n] };
+    expect(inCode("<style>{{> Css}}</style>", fe)).toEqual([]);
+    expect(inCode("<style>{{> Color}}</style>", fe)).toEqual([["{{> Color}}", "`<style>`"]]);
+    expect(inCode("<style>{{> Outer}}{{> Self}}</style>", fe)).toEqual([["{{> Outer}}", "`<style>`"]]);
+    expect(checkTemplate("<style>{{> Color}}</style>", fe).diagnostics[0]!.message).toMatch(/^fragment `Color` writes a value into `<style>`, which escaping does not make safe: /);
+    // In text, a fragment's values are checked by its own check, not at each include.
+    expect(inCode("<p>{{> Button}}</p>", fe)).toEqual([]);
+    expect(inCode(sources.Button!, fe)).toEqual([[x, "event handler `onclick`"]]);
+  });
+});
+
 describe("checker: references", () => {
   it("lists every path that resolved to a root name, with segment spans and types", () => {
     const src = "{{profile.loyalty.tier}} {{#each cart.items as |line|}}{{line.name}}{{profile.firstName}}{{/each}} {{this.cart}}";

@@ -116,6 +116,7 @@ export const codes = {
   templateDurationAsNumber: kind("J4012", "{message}", "warning"),
   templateDatetimeAsTimestamp: kind("J4013", "{message}", "warning"),
   templateRecordAsText: kind("J4014", "{message}"),
+  templateValueInCode: kind("J4015", "{message}", "warning"),
 
   // ── J5xxx experiences ──
   surfaceConflict: kind("J5001", "experiences `{a}` and `{b}` both claim `{surface}` with the same priority"),

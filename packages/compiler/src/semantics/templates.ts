@@ -21,6 +21,7 @@ const CODE_OF: Record<TemplateDiagnostic["kind"], CodeName> = {
   "not-a-list": "templateNotAList",
   "unknown-partial": "templateUnknownPartial",
   "raw-in-html": "templateRawInHtml",
+  "value-in-code": "templateValueInCode",
   "duration-as-number": "templateDurationAsNumber",
   "datetime-as-timestamp": "templateDatetimeAsTimestamp",
   "record-as-text": "templateRecordAsText",
@@ -50,6 +51,10 @@ export function checkContent(ctx: CheckContext, s: A.StringExpr, scope: Scope, e
       // A fragment sees every runtime name; the content including it may not (`unsubscribeUrl` is email's).
       const missing = ctx.fragmentRuntimeNames(name).find((n) => scope.lookup(n) === undefined);
       return missing ? { kind: "unknown-name", message: `fragment \`${name}\` reads \`${missing}\`, which this content does not have` } : undefined;
+    },
+    partialSource: (name) => {
+      const body = ctx.symbols.fragments.get(name)?.decl.body;
+      return body?.kind === "String" ? body.value : undefined;
     },
     escape,
   });
