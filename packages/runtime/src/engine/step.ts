@@ -14,7 +14,7 @@ import { renderContent } from "./render.js";
 import { splitBucket } from "./split.js";
 import { requestFor } from "../recs/resolve.js";
 import type { Effect, EventEnvelope, Instance, ProfileState } from "./state.js";
-import { atLocalTime, localMinutes, localParts, nextLocalTime, nextLocalTimeOn, nextMonthlyTime, parseTimeOfDay } from "./time.js";
+import { atLocalTime, lastLocalTime, localMinutes, localParts, nextLocalTime, nextMonthlyTime, parseTimeOfDay } from "./time.js";
 import { attributeProblem } from "./validate.js";
 
 export type Input =
@@ -245,6 +245,8 @@ class Run {
   }
 
   private fireSchedule(name: string): void {
+    // A time-zone change earlier in this tick moved it later (see `changeAttributes`).
+    if (!(this.state.schedules[name]! <= this.now)) return;
     const j = this.program.current(name);
     delete this.state.schedules[name];
     if (!j || j.trigger?.kind !== "schedule") return;
@@ -254,11 +256,11 @@ class Run {
 
   /**
    * New attributes (an upsert, or a `set`), and the schedules they move: when the time zone
-   * changed, schedules at a local time fire at that time in the new zone, so their next
-   * firing is worked out again (from now). A weekly one keeps its weekday: worked out from
-   * now, a Monday digest would come the next day, twice in a week, and move to that weekday.
-   * A monthly one keeps its month and day: moved just after its run to a zone behind, that
-   * day is still to come there, and it would run twice in one month.
+   * changed, a pending run at a local time keeps its day (a daily one its date, a weekly one
+   * its date and so its weekday, a monthly one its month and day) and moves to that time in
+   * the new zone. It has not run yet in its period: if that time has passed in the new zone,
+   * it is due at once, neither skipped to the next period nor, moved just after a run to a
+   * zone behind, run a second time. `every <duration> at` starts its grid again from now.
    */
   private changeAttributes(attributes: Record<string, unknown>): void {
     const before = this.timeZone;
@@ -269,9 +271,16 @@ class Run {
         if (t?.kind !== "schedule" || !t.at) continue;
         const pending = this.state.schedules[j.id];
         const day = t.day ?? this.state.monthDays?.[j.id];
-        if (t.every === "week" && pending !== undefined) this.state.schedules[j.id] = nextLocalTimeOn(pending, before, t.at, this.timeZone, this.now, 7);
-        else if (t.every === "month" && pending !== undefined && day !== undefined) this.state.schedules[j.id] = nextMonthlyTime(pending, before, day, parseTimeOfDay(t.at)!, this.timeZone, this.now);
-        else delete this.state.schedules[j.id];
+        if (pending === undefined || typeof t.every === "object" || (t.every === "month" && day === undefined)) {
+          delete this.state.schedules[j.id];
+          continue;
+        }
+        // For a month, the first one at all: in the pending run's month.
+        let moved = t.every === "month" ? nextMonthlyTime(pending, before, day!, parseTimeOfDay(t.at)!, this.timeZone, -Infinity) : atLocalTime(pending, t.at, this.timeZone, before);
+        // Passed already: due at once. A daily run a day or more before the pending one would be
+        // the run just done again (moved across the date line, UTC−11 to UTC+13): the next day's.
+        if (moved <= this.now) moved = t.every === "day" && moved <= pending - DAY ? nextLocalTime(this.now, t.at, this.timeZone) : this.now;
+        this.state.schedules[j.id] = moved;
       }
     }
     this.armSchedules();
@@ -336,8 +345,12 @@ class Run {
       }
     } else if (t.every === "month") {
       next = this.nextMonthly(j.id, t, after, previous);
+    } else if (t.at && previous !== undefined && t.every === "week") {
+      // A week from the day of its `at` time: a run due at once after a move (see
+      // `changeAttributes`) may come after midnight, and keeps its weekday.
+      next = nextLocalTime(lastLocalTime(previous, t.at, tz), t.at, tz, 7);
     } else if (t.at) {
-      next = nextLocalTime(previous ?? after, t.at, tz, previous !== undefined && t.every === "week" ? 7 : 1);
+      next = nextLocalTime(previous ?? after, t.at, tz);
     } else next = (previous ?? after) + (t.every === "week" ? 7 : 1) * DAY;
     this.state.schedules[j.id] = next;
   }

@@ -16,32 +16,37 @@ export function parseTimeOfDay(text: string): [number, number] | undefined {
   return h < 24 && min < 60 ? [h, min] : undefined;
 }
 
-/** The instant at local `HH:MM` on the local day of `ms` in `timeZone`. */
-export function atLocalTime(ms: number, time: string, timeZone: string): number {
+/**
+ * The instant at local `HH:MM` in `timeZone` on the local day of `ms` in `dayZone` (by default
+ * the same zone): a pending run moved to another zone keeps its day.
+ */
+export function atLocalTime(ms: number, time: string, timeZone: string, dayZone = timeZone): number {
   const hm = parseTimeOfDay(time);
   if (!hm) throw new Error(`invalid time of day "${time}" (expected HH:MM)`);
-  const d = localParts(ms, timeZone);
+  const d = localParts(ms, dayZone);
   return zonedInstant(d.year, d.month, d.day, hm[0], hm[1], timeZone);
 }
 
 /** The first instant strictly after `ms` at local `HH:MM` in `timeZone`, `stepDays` apart. */
 export function nextLocalTime(ms: number, time: string, timeZone: string, stepDays = 1): number {
-  return nextLocalTimeOn(ms, timeZone, time, timeZone, ms, stepDays);
-}
-
-/**
- * The first instant strictly after `after` at local `HH:MM` in `timeZone`, on the local date that
- * `day` has in `dayZone`, or `stepDays`, 2 × `stepDays`, … days later: a weekly run moved to
- * another zone keeps its weekday.
- */
-export function nextLocalTimeOn(day: number, dayZone: string, time: string, timeZone: string, after: number, stepDays: number): number {
   const hm = parseTimeOfDay(time)!;
-  const d = localParts(day, dayZone);
+  const d = localParts(ms, timeZone);
   for (let n = 0; ; n += stepDays) {
     const date = new Date(Date.UTC(d.year, d.month - 1, d.day + n));
     const t = zonedInstant(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), hm[0], hm[1], timeZone);
-    if (t > after) return t;
+    if (t > ms) return t;
   }
+}
+
+/** The last instant at or before `ms` at local `HH:MM` in `timeZone`. */
+export function lastLocalTime(ms: number, time: string, timeZone: string): number {
+  const today = atLocalTime(ms, time, timeZone);
+  if (today <= ms) return today;
+  const d = localParts(ms, timeZone);
+  const hm = parseTimeOfDay(time)!;
+  // Day 0 of a month is the last day of the month before.
+  const yesterday = new Date(Date.UTC(d.year, d.month - 1, d.day - 1));
+  return zonedInstant(yesterday.getUTCFullYear(), yesterday.getUTCMonth() + 1, yesterday.getUTCDate(), hm[0], hm[1], timeZone);
 }
 
 /**
@@ -49,7 +54,7 @@ export function nextLocalTimeOn(day: number, dayZone: string, time: string, time
  * of the month that `month` has in `monthZone`, or of a later month. A month without that day
  * uses its last day (`31` is April 30). `day` is the intended day, never a clamped one, so
  * after February 28 the 31st comes back in March; a monthly run moved to another zone keeps
- * its month and day (see `nextLocalTimeOn`).
+ * its month and day (see `atLocalTime`).
  */
 export function nextMonthlyTime(month: number, monthZone: string, day: number, [hour, minute]: [number, number], timeZone: string, after: number): number {
   const d = localParts(month, monthZone);

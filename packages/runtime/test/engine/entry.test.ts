@@ -206,7 +206,7 @@ describe("on schedule every day at HH:MM for Audience", () => {
     expect(ofType(timeline, "entered", "Once").map((e) => iso(e.at))).toEqual(["2026-01-05T10:00:00.000Z"]);
   });
 
-  it("follows the profile to a new time zone (here set by a step; an upsert does the same): the next run is 10:00 in the new zone", async () => {
+  it("follows the profile to a new time zone (here set by a step; an upsert does the same): the pending run is 10:00 in the new zone on its day", async () => {
     const ir = withSchema(`
       journey Daily {
         on schedule every day at 10:00 for Everyone
@@ -218,9 +218,10 @@ describe("on schedule every day at HH:MM for Audience", () => {
         set profile.timezone = "America/New_York"
       }
     `);
-    // T0 is 09:00Z on the 5th; p1 moves at 12:00Z that day, after its 10:00 UTC run.
+    // T0 is 09:00Z on the 5th; p1 moves at 12:00Z that day, after its 10:00 UTC run, when it is
+    // 07:00 in New York: the pending run is the 6th's, not the 5th's again (15:00Z).
     const { timeline } = await sim({ ir, start: T0, until: T0 + 3 * DAY, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0 + 3 * HOUR, { n: 1 })] });
-    expect(ofType(timeline, "entered", "Daily").map((e) => iso(e.at))).toEqual(["2026-01-05T10:00:00.000Z", "2026-01-05T15:00:00.000Z", "2026-01-06T15:00:00.000Z", "2026-01-07T15:00:00.000Z"]);
+    expect(ofType(timeline, "entered", "Daily").map((e) => iso(e.at))).toEqual(["2026-01-05T10:00:00.000Z", "2026-01-06T15:00:00.000Z", "2026-01-07T15:00:00.000Z"]);
   });
 
   // Worked out from now like a daily one, a Monday digest moved on Tuesday came on Wednesday:
@@ -409,6 +410,137 @@ describe("on schedule every month [on <day>] [at HH:MM] for Audience", () => {
       expect(entries(timeline)).toEqual(["2026-02-28T09:00:00.000Z", "2026-03-31T09:00:00.000Z"]);
       await after.stop();
     });
+  });
+});
+
+// A move can bring the pending run's `at` time into the past (east) or push it later (west).
+// The run has not happened yet in its period: it is due at once rather than skipped, and a
+// move just after a run, or back again, never runs it twice.
+describe("a time-zone change moves the pending run to its day in the new zone", () => {
+  const schedule = (trigger: string) =>
+    withSchema(`
+      journey Run {
+        on schedule ${trigger} for Everyone
+        reentry always
+        send email { subject "run" text "x" } to profile.email
+      }
+      journey East {
+        on Ping where event.n == 1
+        reentry always
+        set profile.timezone = "Asia/Tokyo"
+      }
+      journey West {
+        on Ping where event.n == 2
+        reentry always
+        set profile.timezone = "Europe/Stockholm"
+      }
+    `);
+  const runs = (timeline: Effect[]) => ofType(timeline, "entered", "Run").map((e) => iso(e.at));
+  const east = (at: string) => ev("Ping", "p1", T(at), { n: 1 });
+  const west = (at: string) => ev("Ping", "p1", T(at), { n: 2 });
+  const stockholm = [{ id: "p1", timezone: "Europe/Stockholm" }];
+  const tokyo = [{ id: "p1", timezone: "Asia/Tokyo" }];
+
+  // March 31 09:00 in Stockholm is 07:00Z (CEST); at 06:30Z it is 15:30 in Tokyo, past 09:00.
+  it("`every month`: moved east after its `at` time has passed there, the run is due at once, not next month", async () => {
+    const { timeline } = await sim({ ir: schedule("every month on 31 at 09:00"), start: T("2026-03-20T12:00:00Z"), until: T("2026-06-01T00:00:00Z"), profiles: stockholm, events: [east("2026-03-31T06:30:00Z")] });
+    expect(runs(timeline)).toEqual(["2026-03-31T06:30:00.000Z", "2026-04-30T00:00:00.000Z", "2026-05-31T00:00:00.000Z"]);
+  });
+
+  it("`every week`: the same, and the week after is on the same weekday", async () => {
+    // Mondays 09:00 Stockholm (08:00Z in January); moved on Monday the 12th at 07:30Z.
+    const { timeline } = await sim({ ir: schedule("every week at 09:00"), start: T("2026-01-05T07:00:00Z"), until: T("2026-01-27T00:00:00Z"), profiles: stockholm, events: [east("2026-01-12T07:30:00Z")] });
+    expect(runs(timeline)).toEqual(["2026-01-05T08:00:00.000Z", "2026-01-12T07:30:00.000Z", "2026-01-19T00:00:00.000Z", "2026-01-26T00:00:00.000Z"]);
+  });
+
+  it("`every week`: due at once after midnight in the new zone, it keeps its weekday", async () => {
+    // Mondays 23:00 Stockholm (22:00Z); moved at 21:30Z, 06:30 on Tuesday in Tokyo.
+    const { timeline } = await sim({ ir: schedule("every week at 23:00"), start: T("2026-01-05T07:00:00Z"), until: T("2026-01-27T00:00:00Z"), profiles: stockholm, events: [east("2026-01-12T21:30:00Z")] });
+    expect(runs(timeline)).toEqual(["2026-01-05T22:00:00.000Z", "2026-01-12T21:30:00.000Z", "2026-01-19T14:00:00.000Z", "2026-01-26T14:00:00.000Z"]);
+  });
+
+  it("`every day`: the same", async () => {
+    const { timeline } = await sim({ ir: schedule("every day at 09:00"), start: T("2026-03-30T12:00:00Z"), until: T("2026-04-02T12:00:00Z"), profiles: stockholm, events: [east("2026-03-31T06:30:00Z")] });
+    expect(runs(timeline)).toEqual(["2026-03-31T06:30:00.000Z", "2026-04-01T00:00:00.000Z", "2026-04-02T00:00:00.000Z"]);
+  });
+
+  // Tokyo's 09:00 on March 31 is 00:00Z: at 00:30Z it is 02:30 in Stockholm, before its 09:00.
+  it("moved west just after a run, the next run is the next day's, not that day's again", async () => {
+    const { timeline } = await sim({ ir: schedule("every day at 09:00"), start: T("2026-03-30T12:00:00Z"), until: T("2026-04-02T12:00:00Z"), profiles: tokyo, events: [west("2026-03-31T00:30:00Z")] });
+    expect(runs(timeline)).toEqual(["2026-03-31T00:00:00.000Z", "2026-04-01T07:00:00.000Z", "2026-04-02T07:00:00.000Z"]);
+  });
+
+  it("moved east and back within minutes, or at one instant, each run comes once", async () => {
+    for (const trigger of ["every day at 09:00", "every week at 09:00", "every month on 31 at 09:00"]) {
+      for (const back of ["2026-03-31T06:35:00Z", "2026-03-31T06:30:00Z"]) {
+        const { timeline } = await sim({ ir: schedule(trigger), start: T("2026-03-30T12:00:00Z"), until: T("2026-03-31T12:00:00Z"), profiles: stockholm, events: [east("2026-03-31T06:30:00Z"), west(back)] });
+        expect(runs(timeline), `${trigger}, back at ${back}`).toEqual(["2026-03-31T06:30:00.000Z"]);
+      }
+    }
+  });
+
+  it("moved across the date line just after a daily run, a day ahead: the next run is the next day's", async () => {
+    const ir = withSchema(`
+      journey Run {
+        on schedule every day at 09:00 for Everyone
+        reentry always
+        send email { subject "run" text "x" } to profile.email
+      }
+      journey Move {
+        on Ping
+        set profile.timezone = "Pacific/Kiritimati"
+      }
+    `);
+    // 09:00 in Pago Pago (UTC−11) is 20:00Z; in Kiritimati (UTC+14) it is 19:00Z the day before.
+    const { timeline } = await sim({ ir, start: T("2026-03-30T12:00:00Z"), until: T("2026-04-02T00:00:00Z"), profiles: [{ id: "p1", timezone: "Pacific/Pago_Pago" }], events: [ev("Ping", "p1", T("2026-03-30T20:30:00Z"), { n: 1 })] });
+    expect(runs(timeline)).toEqual(["2026-03-30T20:00:00.000Z", "2026-03-31T19:00:00.000Z", "2026-04-01T19:00:00.000Z"]);
+  });
+
+  it("an upsert moves it the same way", async () => {
+    const { runtime, clock, timeline } = runtimeFor(schedule("every month on 31 at 09:00"), T("2026-03-20T12:00:00Z"));
+    await runtime.start();
+    await runtime.upsertProfile("p1", { timezone: "Europe/Stockholm" });
+    await runtime.advanceTo(T("2026-03-31T06:30:00Z"));
+    clock.set(T("2026-03-31T06:30:00Z"));
+    await runtime.upsertProfile("p1", { timezone: "Asia/Tokyo" });
+    await runtime.advanceTo(T("2026-05-01T00:00:00Z"));
+    expect(runs(timeline)).toEqual(["2026-03-31T06:30:00.000Z", "2026-04-30T00:00:00.000Z"]);
+    await runtime.stop();
+  });
+
+  it("moved west at the very instant of the run (by a step due then), it runs once, at `at` in the new zone", async () => {
+    const ir = withSchema(`
+      journey Run {
+        on schedule every day at 09:00 for Everyone
+        reentry always
+        send email { subject "run" text "x" } to profile.email
+      }
+      journey Move {
+        on Ping
+        wait 1h
+        set profile.timezone = "America/New_York"
+      }
+    `);
+    // 09:00 in Stockholm is 07:00Z, when the wait ends; 09:00 in New York is 13:00Z (EDT).
+    const { timeline } = await sim({ ir, start: T("2026-03-30T12:00:00Z"), until: T("2026-04-01T12:00:00Z"), profiles: stockholm, events: [ev("Ping", "p1", T("2026-03-31T06:00:00Z"), { n: 1 })] });
+    expect(runs(timeline)).toEqual(["2026-03-31T13:00:00.000Z"]);
+  });
+
+  it("across a daylight-saving change: the pending run keeps its day, at `at` in the new zone that day", async () => {
+    // Stockholm moves to CEST on March 29, 2026; New York moved on March 8. Moved on the 28th,
+    // after Stockholm's 09:00 (08:00Z): the next run is 09:00 on the 29th in New York (13:00Z).
+    const { timeline } = await sim({ ir: withSchema(`
+      journey Run {
+        on schedule every day at 09:00 for Everyone
+        reentry always
+        send email { subject "run" text "x" } to profile.email
+      }
+      journey Move {
+        on Ping
+        set profile.timezone = "America/New_York"
+      }
+    `), start: T("2026-03-27T12:00:00Z"), until: T("2026-03-30T14:00:00Z"), profiles: stockholm, events: [ev("Ping", "p1", T("2026-03-28T09:00:00Z"), { n: 1 })] });
+    expect(runs(timeline)).toEqual(["2026-03-28T08:00:00.000Z", "2026-03-29T13:00:00.000Z", "2026-03-30T13:00:00.000Z"]);
   });
 });
 
