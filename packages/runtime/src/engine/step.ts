@@ -179,6 +179,8 @@ class Run {
   }
 
   onProfile(attributes: Record<string, unknown>): void {
+    // Timers first, as for an event: a run already due happens before the update moves it.
+    if (this.hasDueTimer()) this.onTick();
     this.changeAttributes(attributes);
     this.updateAudiences();
   }

@@ -105,6 +105,12 @@ describe("step", () => {
     expect(due.effects.map((e) => e.type)).toEqual(["callRequest"]);
   });
 
+  it("timers already due run before a profile update, as before an event (the system clock's timer loop may lag behind)", () => {
+    const state = step(program, fresh(), cartEvent, T0).state;
+    const update = step(program, state, { kind: "profile", attributes: { ...state.attributes, email: "b@example.com" } }, T0 + 2 * HOUR);
+    expect(update.effects.map((e) => [e.type, e.at])).toEqual([["callRequest", T0 + 2 * HOUR]]);
+  });
+
   it("a result for a request nobody waits for (the instance exited meanwhile) is dropped", () => {
     let state = step(program, fresh(), cartEvent, T0).state;
     const r = step(program, state, { kind: "tick" }, T0 + HOUR);
