@@ -1,6 +1,6 @@
 /** `--db <file>`: the durable store for simulations. */
 import { statSync } from "node:fs";
-import { SqliteStore, StoreLockedError, type Store } from "@journey/runtime";
+import { lastActivity, SqliteStore, StoreLockedError, type Store } from "@journey/runtime";
 import { UserError } from "./errors.js";
 
 function isFolder(path: string): boolean {
@@ -19,5 +19,20 @@ export async function openStore(path: string): Promise<Store> {
   } catch (e) {
     if (e instanceof StoreLockedError) throw new UserError(`--db ${path}: another process is using this store`);
     throw new UserError(`--db ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** The latest time the profiles of `store` record (see `lastActivity`), read a page of profiles at a time. */
+export async function latestActivity(store: Store): Promise<number | undefined> {
+  let latest: number | undefined;
+  for (let after: string | undefined; ; ) {
+    const ids = await store.profileIds(after, 1000);
+    for (const id of ids) {
+      const state = await store.viewProfile(id);
+      const t = state && lastActivity(state);
+      if (t !== undefined && (latest === undefined || t > latest)) latest = t;
+    }
+    if (ids.length < 1000) return latest;
+    after = ids[ids.length - 1];
   }
 }

@@ -299,7 +299,8 @@ describe("journey run with bad or unusual data files: the file, line and field; 
     expect(r.stderr).toBe(`warning: ${join(project, "events.jsonl")}: ${n} events are for a profile not in ${join(project, "profiles.json")} (\`P2\`): it starts with the declared defaults only\n`);
     const db = join(tmp(), "unknown.db");
     journey(["run", project, "--db", db]);
-    writeFileSync(join(project, "events.jsonl"), events.map((l) => l.replace(/"id":"/, '"id":"again-')).join("\n"));
+    // New ids a year later: a new event before what the store already did would be refused.
+    writeFileSync(join(project, "events.jsonl"), events.map((l) => l.replace(/"id":"/, '"id":"again-').replace('"time":"2026-', '"time":"2027-')).join("\n"));
     // No word about P2 (stored by the first run); the profiles file's profiles are kept as stored.
     expect(journey(["run", project, "--db", db]).stderr).toMatch(/^warning: [^\n]*profiles\.json: \d+ profiles already in [^\n]*, kept as stored there \(the file only adds new profiles\)\n$/);
   });
@@ -403,6 +404,63 @@ describe("journey run with bad or unusual data files: the file, line and field; 
     const second = journey(["run", project, "--db", db, "--until", "2026-04-01T00:00:00Z", "--json"]);
     expect(second.stderr).toContain("kept as stored there");
     expect(first.stdout + second.stdout).toBe(whole.stdout);
+  });
+
+  describe("--db: a later run never goes back in time", () => {
+    const project = join(samples, "abandoned-cart");
+    type Entry = { at: string; type: string; profileId: string };
+    const entries = (stdout: string) => stdout.trimEnd().split("\n").filter((l) => l).map((l) => JSON.parse(l) as Entry);
+    /** A store after a run up to 11:00 on 2 March: Ana's and Jonas's reminders wait in it (14:15 and 15:00). */
+    const halfRun = (name: string) => {
+      const db = join(tmp(), `${name}.db`);
+      expect(journey(["run", project, "--db", db, "--until", "2026-03-02T11:00:00Z"]).status).toBe(0);
+      const empty = join(tmp(), "empty.jsonl");
+      writeFileSync(empty, "");
+      return { db, empty };
+    };
+
+    it("--from past the stored timers: they fire at --from, late, with a warning saying how many and the first one's time", () => {
+      const { db, empty } = halfRun("late");
+      const r = journey(["run", project, "--events", empty, "--db", db, "--from", "2026-03-10T00:00:00Z", "--json"]);
+      expect(r.status).toBe(0);
+      expect(r.stderr).toContain(`warning: ${db}: timers of 2 profiles were due before --from 2026-03-10T00:00:00Z (the first at 2026-03-02T14:15:00Z): they fire at --from, late, as after a service was down\n`);
+      const timeline = entries(r.stdout);
+      expect(timeline.map((e) => e.at)).toEqual(timeline.map((e) => e.at).sort());
+      expect(timeline[0]!.at).toBe("2026-03-10T00:00:00.000Z");
+      // The reminders (after quiet hours, 21:00 to 08:00 in Stockholm) and the SMS a day later.
+      expect(timeline.filter((e) => e.type === "send").map((e) => `${e.at} ${e.profileId}`)).toEqual(["2026-03-10T07:00:00.000Z p1", "2026-03-10T07:00:00.000Z p2", "2026-03-11T08:00:00.000Z p1", "2026-03-11T08:00:00.000Z p2"]);
+    });
+
+    it("without --from, a continuation starts at its first timer when events come later (or there are none): one run's timeline", () => {
+      const whole = journey(["run", project, "--until", "2026-03-04T00:00:00Z", "--json"]);
+      const { db } = halfRun("continued");
+      const later = join(tmp(), "later.jsonl");
+      writeFileSync(later, sampleEvents().filter((l) => Date.parse((JSON.parse(l) as { time: string }).time) > Date.parse("2026-03-02T11:00:00Z")).join("\n") + "\n");
+      // The first new event (11:40) is before the stored timers: it is where the run starts.
+      const r = journey(["run", project, "--events", later, "--db", db, "--until", "2026-03-04T00:00:00Z", "--json"]);
+      expect(r.status).toBe(0);
+      expect(r.stderr).toContain("kept as stored there");
+      const before = entries(whole.stdout).filter((e) => e.at <= "2026-03-02T11:00:00.000Z");
+      expect([...before, ...entries(r.stdout)]).toEqual(entries(whole.stdout));
+      // With no events at all, the stored timers say when the run starts.
+      const { db: db2, empty } = halfRun("timers-only");
+      const t = journey(["run", project, "--events", empty, "--db", db2, "--until", "2026-03-02T16:00:00Z"]);
+      expect(t.status).toBe(0);
+      expect(t.stdout.split("\n")[0]).toMatch(/^2026-03-02T14:15:00Z {2}p1 {2}AbandonedCart {2}recommend/);
+    });
+
+    it("a start before what the store already did is refused, naming its time; events it saw before are not applied again, whatever their time", () => {
+      const { db, empty } = halfRun("back");
+      const why = `is before 2026-03-02T11:00:00Z, the latest time ${db} records (a journey entered or ended, a message sent): the clock cannot go back to it`;
+      refused(journey(["run", project, "--events", empty, "--db", db, "--from", "2026-03-02T10:00:00Z"]), `--from 2026-03-02T10:00:00Z ${why}`);
+      const early = join(tmp(), "early.jsonl");
+      writeFileSync(early, sampleEvents()[0]!.replace('"id":"e1"', '"id":"e1-new"') + "\n");
+      refused(journey(["run", project, "--events", early, "--db", db]), `${early}:1: this event (2026-02-20T17:05:00Z) ${why}`);
+      // The sample's own events: all seen before (the first run read up to 11:00), the rest new and later.
+      const again = journey(["run", project, "--db", db, "--json"]);
+      expect(again.status).toBe(0);
+      expect(entries(again.stdout).every((e) => e.at > "2026-03-02T11:00:00.000Z")).toBe(true);
+    });
   });
 });
 

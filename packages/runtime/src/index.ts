@@ -17,7 +17,7 @@ export { loadIR, InvalidIRError } from "./ir/load.js";
 export { step, type Input, type StepResult } from "./engine/step.js";
 export { Program, type ProgramOptions, type DeployedJourney, type SourceLocation } from "./engine/program.js";
 export { splitBucket } from "./engine/split.js";
-export type { CallRequest, DecisionRecord, Effect, EventEnvelope, Instance, ProfileState, RecommendRequest } from "./engine/state.js";
+export { lastActivity, type CallRequest, type DecisionRecord, type Effect, type EventEnvelope, type Instance, type ProfileState, type RecommendRequest } from "./engine/state.js";
 export { validate, withDefaults, type ValidationError } from "./engine/validate.js";
 export { decide, MAX_SURFACES, type DecideRequest, type Decision } from "./experiences/decide.js";
 export { simulate, type SimulationInput, type SimulationResult } from "./sim/simulate.js";

@@ -1,7 +1,7 @@
 /** `journey run`: compile a project and replay events on a virtual clock, printing the timeline. */
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { formatOffset, InvalidInputError, simulate, type Effect, type Runtime } from "@journey/runtime";
+import { formatOffset, InvalidInputError, simulate, type Effect, type EventEnvelope, type Runtime, type Store } from "@journey/runtime";
 import { isValidTimeZone, offsetAt, suggest } from "@journey/template";
 import { Command } from "commander";
 import pc from "picocolors";
@@ -9,7 +9,7 @@ import { UserError } from "../errors.js";
 import { invalidInput, parseInstantFlag, readActionResponses, readCatalog, readEvents, readProfiles, parseUntil, unknownProfilesWarning } from "../inputs.js";
 import { compileOrReport } from "../project.js";
 import { count, useColor, warn, write } from "../report.js";
-import { openStore } from "../store.js";
+import { latestActivity, openStore } from "../store.js";
 
 interface RunOptions {
   events?: string;
@@ -31,7 +31,7 @@ export function runCommand(): Command {
     .option("--profiles <file>", "profiles: [{ \"id\": …, …attributes }] (default: <project>/profiles.json if present)")
     .option("--catalog <file>", "catalog items as a JSON array (default: <project>/catalog.json if present)")
     .option("--action-responses <file>", "canned action responses (default: <project>/action-responses.json if present)")
-    .option("--from <time>", "start the virtual clock at this ISO time, before the first event or without events (a project of schedules); default: the first event's time")
+    .option("--from <time>", "start the virtual clock at this ISO time, before the first event or without events (a project of schedules); default: the first event's time, or a --db's first timer when earlier")
     .option("--until <time>", "stop at an ISO time or +<duration> after the start (default: when nothing is left to fire, at most 30 days after the last event or the start)")
     .option("--db <file>", "keep state in this SQLite file instead of memory")
     .option("--json", "one JSON object per timeline entry")
@@ -60,33 +60,34 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
   if (!compiled) return 1;
   const from = options.from !== undefined ? parseInstantFlag("--from", options.from) : undefined;
   // Events are optional from a given start: a project of schedules runs on its profiles alone.
-  const eventsPath = dataFile(project, options.events, "events.jsonl", from === undefined);
+  // A --db from an earlier run is continued: its timers say when a run without events starts.
+  const continuing = options.db !== undefined && existsSync(options.db);
+  const eventsPath = dataFile(project, options.events, "events.jsonl", from === undefined && !continuing);
   const { events, lines } = eventsPath ? readEvents(eventsPath) : { events: [], lines: [] };
   const profilesPath = dataFile(project, options.profiles, "profiles.json");
   const catalogPath = dataFile(project, options.catalog, "catalog.json");
   const responsesPath = dataFile(project, options.actionResponses, "action-responses.json");
   const times = events.map((e) => Date.parse(e.time)).filter((t) => !Number.isNaN(t));
   // A run's start is the input's, never this machine's clock: the same files give the same timeline.
-  if (from === undefined && !events.length) throw new UserError(`${eventsPath}: no events: pass --from <time> to say when a run without events starts`);
+  if (from === undefined && !events.length && !continuing) throw new UserError(`${eventsPath}: no events: pass --from <time> to say when a run without events starts`);
   // Not Math.min(...times): spreading a few hundred thousand arguments overflows the stack.
   const first = times.length ? times.reduce((a, b) => Math.min(a, b)) : undefined;
   if (from !== undefined && first !== undefined && first < from) {
     const at = events.findIndex((e) => Date.parse(e.time) === first);
     throw new UserError(`${eventsPath}:${lines[at]}: this event (${events[at]!.time}) is before --from ${options.from}: the clock cannot go back to it`);
   }
-  // No event with a valid time: the run refuses the first of them (its line and field) before anything runs.
-  const start = from ?? first ?? 0;
   const profiles = profilesPath ? readProfiles(profilesPath) : undefined;
   // Every input is read before the store is opened: a mistake in one leaves no database behind.
   const catalog = catalogPath ? readCatalog(catalogPath, compiled.catalog) : undefined;
   const actionResponses = responsesPath ? readActionResponses(responsesPath, compiled.actions) : undefined;
-  const until = options.until !== undefined ? parseUntil(options.until, start) : undefined;
-  // An empty timeline with exit 0 would look like "the journeys did nothing" (a date alone is midnight UTC).
-  if (until !== undefined && until < start) warn(`--until ${options.until} is before the ${from !== undefined ? "start (--from)" : "first event"} (${new Date(start).toISOString().replace(".000Z", "Z")}): nothing runs`);
-  const created = options.db !== undefined && !existsSync(options.db);
   const store = options.db ? await openStore(options.db) : undefined;
   let ok = false;
   try {
+    // No event with a valid time: the run refuses the first of them (its line and field) before anything runs.
+    const start = store && continuing ? await continuedStart(store, options.db!, { from, text: options.from, first, events, lines, eventsPath }) : (from ?? first ?? 0);
+    const until = options.until !== undefined ? parseUntil(options.until, start) : undefined;
+    // An empty timeline with exit 0 would look like "the journeys did nothing" (a date alone is midnight UTC).
+    if (until !== undefined && until < start) warn(`--until ${options.until} is before the ${from !== undefined ? "start (--from)" : start === first ? "first event" : `first timer in ${options.db}`} (${iso(start)}): nothing runs`);
     const unknown = profilesPath && eventsPath ? await unknownProfilesWarning(events, profiles!, { events: eventsPath, profiles: profilesPath }, store && (async (id) => (await store.viewProfile(id)) !== undefined)) : undefined;
     const result = await simulate({
       ir: compiled,
@@ -116,8 +117,46 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
   } finally {
     await store?.close();
     // A database this run created and then refused to fill (an invalid profile or event) is removed.
-    if (created && !ok) for (const suffix of ["", "-wal", "-shm"]) rmSync(options.db + suffix, { force: true });
+    if (options.db !== undefined && !continuing && !ok) for (const suffix of ["", "-wal", "-shm"]) rmSync(options.db + suffix, { force: true });
   }
+}
+
+/** An instant as the timeline shows it: `2026-03-02T10:00:00Z`. */
+const iso = (t: number) => new Date(t).toISOString().replace(".000Z", "Z");
+
+/**
+ * Where a run on a --db from earlier runs starts. The clock never goes back: not before the
+ * latest time the store records (an event there would come before what it already did), and
+ * without --from not after its first timer, so a continuation fires each at its own time, as
+ * one run would. A --from past timers leaves them overdue: they fire at --from, late, as the
+ * runtime fires them after a service was down.
+ */
+async function continuedStart(
+  store: Store,
+  db: string,
+  input: { from?: number; text?: string; first?: number; events: EventEnvelope[]; lines: number[]; eventsPath?: string },
+): Promise<number> {
+  const { from, first, events, lines, eventsPath } = input;
+  const timer = await store.nextDue();
+  const latest = await latestActivity(store);
+  const why = latest !== undefined ? `, the latest time ${db} records (a journey entered or ended, a message sent): the clock cannot go back to it` : "";
+  if (from !== undefined) {
+    if (latest !== undefined && from < latest) throw new UserError(`--from ${input.text} is before ${iso(latest)}${why}`);
+    if (timer !== undefined && timer < from) {
+      const overdue = await store.dueProfiles(from - 1, Number.MAX_SAFE_INTEGER);
+      warn(`${db}: timers of ${count(overdue.length, "profile")} were due before --from ${input.text} (the first at ${iso(timer)}): they fire at --from, late, as after a service was down`);
+    }
+    return from;
+  }
+  // Events seen before are not applied again, whatever their time: only a new one cannot be earlier.
+  if (latest !== undefined) {
+    for (const [i, e] of events.entries()) {
+      if (Date.parse(e.time) < latest && !(await store.hasEvent(e.id))) throw new UserError(`${eventsPath}:${lines[i]}: this event (${e.time}) is before ${iso(latest)}${why}`);
+    }
+  }
+  const start = Math.min(first ?? Infinity, timer ?? Infinity);
+  if (start === Infinity) throw new UserError(`${eventsPath ?? "events"}: no events, and no timers in ${db}: pass --from <time> to say when a run without events starts`);
+  return start;
 }
 
 /**

@@ -94,6 +94,25 @@ export function nextDue(s: ProfileState): number | undefined {
   return due;
 }
 
+/** The latest time this profile's state records something done: a journey entered or ended, a loop started, a message sent. */
+export function lastActivity(s: ProfileState): number | undefined {
+  let at: number | undefined;
+  const see = (t: number | undefined) => {
+    if (t !== undefined && (at === undefined || t > at)) at = t;
+  };
+  for (const k in s.instances) {
+    const inst = s.instances[k]!;
+    see(inst.startedAt);
+    for (const l in inst.loops) see(inst.loops[l]!.since);
+  }
+  for (const k in s.history) {
+    see(s.history[k]!.lastEndedAt);
+    see(s.history[k]!.last?.startedAt);
+  }
+  for (const k in s.sends) for (const t of s.sends[k]!) see(t);
+  return at;
+}
+
 // ── Effects ──────────────────────────────────────────────────────────────────────────────
 
 interface EffectBase {

@@ -573,16 +573,18 @@ class JourneyRuntime implements Runtime {
 
   /**
    * Fire the unit's timers due up to `upTo`, each at its own due time; true when the unit must
-   * end here: a step asked for something to dispatch, or it ran UNIT_TICKS of them.
+   * end here: a step asked for something to dispatch, or it ran UNIT_TICKS of them. A timer
+   * due before the clock's time (stored by an earlier run, the clock started later) is
+   * overdue: it fires now, late, as on the system clock after a service was down, and the
+   * clock never goes back.
    */
   private fireTimers(batch: Batch, timers: UnitTimers, upTo: number, clock: VirtualClock): boolean {
     let ticks = 0;
     for (let next = timers.heap.first(); next && next.due <= upTo; next = timers.heap.first()) {
       if (++ticks > UNIT_TICKS) return true;
-      const { id, due } = next;
-      const state = batch.loaded(id)!;
-      clock.set(due);
-      this.apply(batch, state, { kind: "tick" }, due);
+      const state = batch.loaded(next.id)!;
+      clock.set(next.due);
+      this.apply(batch, state, { kind: "tick" }, clock.now());
       timers.track(state);
       if (batch.waiting) return true;
     }
@@ -829,12 +831,17 @@ class JourneyRuntime implements Runtime {
     for (const r of requests) states.push(await batch.profile(r.profileId));
     const results = await Promise.all(requests.map((r, i) => this.perform(r, states[i]!.attributes)));
     for (const r of requests) batch.dispatched.push(r.key);
-    for (let i = 0; i < requests.length; i++) {
-      const r = requests[i]!;
-      // On a virtual clock a request is answered at the instant it was made.
-      this.apply(batch, states[i]!, results[i]!, this.clock.virtual ? r.at : this.clock.now());
-    }
+    for (let i = 0; i < requests.length; i++) this.apply(batch, states[i]!, results[i]!, this.answeredAt(requests[i]!));
     await this.commitAndDispatch(batch);
+  }
+
+  /**
+   * When a request is answered. On a virtual clock, at the instant it was made; one a crash
+   * left behind and a later run finds (its clock started past it) is answered late, at the
+   * clock's time: the clock never goes back.
+   */
+  private answeredAt(r: Effect): number {
+    return this.clock.virtual ? Math.max(r.at, this.clock.now()) : this.clock.now();
   }
 
   /** Perform one request; its outcome is an input for `step`, never an exception. */
@@ -843,7 +850,7 @@ class JourneyRuntime implements Runtime {
     const r = await resolveRecommendation(e.request, e.profileId, {
       ...this.recommendWith,
       deadlineMs: this.options.recommendDeadlineMs ?? 500,
-      now: this.clock.virtual ? e.at : this.clock.now(),
+      now: this.answeredAt(e),
       profile,
     });
     return this.recommended(e, r);

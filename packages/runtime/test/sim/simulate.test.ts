@@ -345,3 +345,71 @@ describe("the timeline after the last event", () => {
     ]);
   });
 });
+
+describe("a virtual clock started past timers a store holds from an earlier run", () => {
+  const ir = withSchema(`
+    journey J {
+      on Ping
+      reentry always
+      wait 1h
+      send email { subject "first" text "x" } to profile.email
+      wait 1d
+      send email { subject "second" text "x" } to profile.email
+    }
+  `);
+  const sends = (timeline: Effect[]) => ofType(timeline, "send").map((s) => `${iso(s.at)} ${s.profileId} ${s.content["subject"]}`);
+
+  /** A store where p1 waits for its first email at T0 + 1h (and p2 at T0 + 5h when it pinged later). */
+  async function storeOf(pings: [string, number][]): Promise<MemoryStore> {
+    const store = new MemoryStore();
+    const first = await simulate({ ir, store, events: pings.map(([p, t]) => ev("Ping", p, t, { n: 1 })), until: T0 + 4 * HOUR + 30 * MIN });
+    expect(sends(first.timeline)).toEqual([`${iso(T0 + HOUR)} p1 first`]);
+    return store;
+  }
+
+  it("fires the overdue ones at the clock's time, late, as the system clock does after a service was down; the clock never goes back", async () => {
+    const store = new MemoryStore();
+    await simulate({ ir, store, events: [ev("Ping", "p1", T0, { n: 1 })], until: T0 + 30 * MIN });
+    const start = T0 + 3 * DAY;
+    const { timeline } = await simulate({ ir, store, events: [], start, until: start + 3 * DAY });
+    // The second wait counts from when the first email went: late, not from its due time.
+    expect(sends(timeline)).toEqual([`${iso(start)} p1 first`, `${iso(start + DAY)} p1 second`]);
+    expect(timeline.every((e) => e.at >= start)).toBe(true);
+  });
+
+  it("between events: the overdue timers fire at the clock's time, the others at their own due times", async () => {
+    const store = await storeOf([
+      ["p1", T0],
+      ["p2", T0 + 4 * HOUR],
+    ]);
+    const clock = new VirtualClock(T0 + 2 * DAY);
+    const timeline: Effect[] = [];
+    const rt = createRuntime({ ir, store, clock, onEffect: (e) => timeline.push(e) });
+    await rt.start();
+    // p1's second email was due at T0 + 25h, p2's first at T0 + 5h: both before the clock.
+    await rt.ingest(ev("Ping", "p3", T0 + 2 * DAY + HOUR, { n: 1 }));
+    await rt.advanceTo(T0 + 4 * DAY);
+    await rt.stop();
+    const times = timeline.map((e) => e.at);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    // The overdue ones in the order they were due.
+    expect(sends(timeline)).toEqual([
+      `${iso(T0 + 2 * DAY)} p2 first`,
+      `${iso(T0 + 2 * DAY)} p1 second`,
+      `${iso(T0 + 2 * DAY + 2 * HOUR)} p3 first`,
+      `${iso(T0 + 3 * DAY)} p2 second`,
+      `${iso(T0 + 3 * DAY + 2 * HOUR)} p3 second`,
+    ]);
+  });
+
+  it("a continuation that starts at the first stored timer gives what one run gives", async () => {
+    const pings: [string, number][] = [
+      ["p1", T0],
+      ["p2", T0 + 4 * HOUR],
+    ];
+    const whole = await simulate({ ir, events: pings.map(([p, t]) => ev("Ping", p, t, { n: 1 })), until: T0 + 3 * DAY });
+    const store = await storeOf(pings);
+    const rest = await simulate({ ir, store, events: [], start: (await store.nextDue())!, until: T0 + 3 * DAY });
+    expect([`${iso(T0 + HOUR)} p1 first`, ...sends(rest.timeline)]).toEqual(sends(whole.timeline));
+  });
+});
