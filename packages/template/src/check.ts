@@ -77,6 +77,21 @@ const IN_CODE: Record<CodeKind, { where: (name: string) => string; why: string; 
     why: "the name may make it an event handler, `style` or `srcdoc`",
     help: "write the attribute's name in the template's text",
   },
+  "script-url": {
+    where: (scheme) => `a \`${scheme}\` URL`,
+    why: "the browser decodes the attribute before it runs the URL as a script (`&#39;` is `'` again)",
+    help: "put the value in a `data-…` attribute read by a script, or make the link an http(s) URL",
+  },
+  "html-url": {
+    where: (scheme) => `a \`${scheme}\` URL`,
+    why: "decoded, the URL is an HTML document, where a `<script>` runs",
+    help: "link to the page by an http(s) URL",
+  },
+  refresh: {
+    where: () => "a refresh `<meta>`'s `content`",
+    why: "the page goes to the URL it holds, and a value anywhere in it (before `url=` too) may write that URL, with any scheme",
+    help: "make it a link (`<a href=\"{{url}}\">`), whose URL's scheme is checked",
+  },
   script: {
     where: () => "`<script>`",
     why: "it is code (or JSON), where HTML escaping does not apply",

@@ -49,7 +49,7 @@ export interface HtmlContext {
   readonly state: HtmlState;
   /** The element's name in lower case, in its tag and in its raw text ("" when a tag writes it). */
   readonly tag: string;
-  /** A start tag (false for `</…>`): only a start tag opens raw text. */
+  /** A start tag that opens an element (false for `</…>`, and for `<script/>` in SVG or MathML): only such a tag opens raw text. */
   readonly open: boolean;
   /** The attribute's name in lower case; when a tag writes part of it, only its text before that tag. */
   readonly attr: string;
@@ -59,6 +59,10 @@ export interface HtmlContext {
   readonly quote: string;
   /** In a value: whether it is a URL and only white space (and tags) stand before this point in it. */
   readonly urlStart: boolean;
+  /** In a URL value: its text since its leading white space, in lower case, while it is one of `CODE_URLS` or may still become one; else "". */
+  readonly scheme: string;
+  /** In a `<meta>` tag whose `http-equiv` is `refresh`: its `content` holds a URL the page goes to. */
+  readonly refresh: boolean;
   /** Inside `<!--`: a `-->` ends it, whatever state the markup inside left. */
   readonly comment: boolean;
   /** Inside `<svg>` or `<math>`, where `<style>`, `<title>` and `<script>` hold markup, not raw text. */
@@ -68,10 +72,10 @@ export interface HtmlContext {
 }
 
 /** Where nothing is known any more (see `unknown`): it stays so to the template's end. */
-export const HTML_UNKNOWN: HtmlContext = { state: "unknown", tag: "", open: false, attr: "", attrWritten: false, quote: "", urlStart: true, comment: false, foreign: false, or: null };
+export const HTML_UNKNOWN: HtmlContext = { state: "unknown", tag: "", open: false, attr: "", attrWritten: false, quote: "", urlStart: true, scheme: "", refresh: false, comment: false, foreign: false, or: null };
 
 /** Where a template (and a fragment included outside of any tag) starts. */
-export const HTML_TEXT: HtmlContext = { state: "text", tag: "", open: false, attr: "", attrWritten: false, quote: "", urlStart: false, comment: false, foreign: false, or: null };
+export const HTML_TEXT: HtmlContext = { state: "text", tag: "", open: false, attr: "", attrWritten: false, quote: "", urlStart: false, scheme: "", refresh: false, comment: false, foreign: false, or: null };
 
 /**
  * Elements whose content is raw text: a `<` in it opens no tag (`<plaintext>` never ends, so
@@ -122,6 +126,27 @@ function isUrlAttr(name: string, written: boolean): boolean {
   return URL_ATTRS.has(n) || n.includes("src") || n.includes("uri") || n.includes("url");
 }
 
+/**
+ * URLs that are code whatever follows, by the text that fixes them: a script, or an HTML
+ * document, where a `<script>` runs (a data URL's type ends at `;` as at `,`, so `;` is read
+ * as `,`). A value after such text in a URL attribute is code (see `CodeKind`).
+ */
+const CODE_URLS: ReadonlyMap<string, "script-url" | "html-url"> = new Map([
+  ["javascript:", "script-url"],
+  ["vbscript:", "script-url"],
+  ["data:text/html,", "html-url"],
+  ["data:application/xhtml+xml,", "html-url"],
+]);
+
+/** `scheme` (see `HtmlContext`) after the URL's next character `ch` in the text. */
+function schemeAfter(scheme: string, ch: number): string {
+  // The URL parser drops tabs and line breaks anywhere (`java\tscript:`); a data URL's type is read without white space around it.
+  if (ch === 9 || ch === 10 || ch === 13 || ((ch === 32 || ch === 12) && scheme.startsWith("data:"))) return scheme;
+  const next = scheme + (ch === 59 /* ; */ && scheme.startsWith("data:") ? "," : lower(ch));
+  for (const url of CODE_URLS.keys()) if (url.startsWith(next)) return next;
+  return "";
+}
+
 /** Whether a tag in context `c` (in any of its places) writes the start of a URL attribute's value: its value's scheme is checked. */
 export function atUrlStart(c: HtmlContext): boolean {
   for (let x: HtmlContext | null = c; x !== null; x = x.or) {
@@ -134,15 +159,17 @@ export function atUrlStart(c: HtmlContext): boolean {
  * Where escaping does not make a value safe, because the browser reads the value as code or
  * HTML: an event handler's value (`onclick="f('{{x}}')"`: `&#39;` is `'` again when the
  * handler runs), `srcdoc` (decoded, the value is HTML again), `style` (CSS), an attribute
- * whose name a tag writes and may make one of them (`on{{event}}=`, `{{name}}=`), and the
- * content of `<script>` and `<style>` (never decoded: escaping only garbles it; inside
- * `<svg>` it is decoded, and runs all the same).
+ * whose name a tag writes and may make one of them (`on{{event}}=`, `{{name}}=`), a URL
+ * whose text is a script or HTML document (`CODE_URLS`), a refresh `<meta>`'s `content` (a
+ * value anywhere in it may write the URL the page goes to: before the URL, its delay and
+ * `url=` are no URL start to check), and the content of `<script>` and `<style>` (never
+ * decoded: escaping only garbles it; inside `<svg>` it is decoded, and runs all the same).
  */
-export type CodeKind = "handler" | "srcdoc" | "style-attr" | "attr-name" | "script" | "style";
+export type CodeKind = "handler" | "srcdoc" | "style-attr" | "attr-name" | "script-url" | "html-url" | "refresh" | "script" | "style";
 
 export interface CodePlace {
   readonly kind: CodeKind;
-  /** The attribute's name (its text before the tag that writes the rest, for a written name) or the element's. */
+  /** The attribute's name (its text before the tag that writes the rest, for a written name), the URL's scheme (`javascript:`, `data:text/html`) or the element's name. */
   readonly name: string;
 }
 
@@ -157,8 +184,10 @@ function attrCode(name: string, written: boolean): CodeKind | null {
 export function codePlace(c: HtmlContext): CodePlace | null {
   for (let x: HtmlContext | null = c; x !== null; x = x.or) {
     if (x.state === "value" || x.state === "beforeValue") {
-      const kind = attrCode(x.attr, x.attrWritten);
+      const kind = attrCode(x.attr, x.attrWritten) ?? (x.refresh && x.attr === "content" ? "refresh" : null);
       if (kind !== null) return { kind, name: x.attr };
+      const url = CODE_URLS.get(x.scheme);
+      if (url !== undefined) return { kind: url, name: x.scheme.replace(/,$/, "") };
     } else if ((x.state === "rawText" || (x.state === "text" && x.foreign && x.open)) && (x.tag === "script" || x.tag === "style")) {
       return { kind: x.tag, name: x.tag };
     }
@@ -206,10 +235,21 @@ export function scanHtml(text: string, c: HtmlContext): HtmlContext {
 
 function scanOne(text: string, c: HtmlContext): HtmlContext {
   if (c.state === "unknown") return c;
-  let { state, tag, open, attr, attrWritten, quote, urlStart, comment, foreign } = c;
-  const endTag = () => {
-    if (tag === "svg" || tag === "math") foreign = open;
+  let { state, tag, open, attr, attrWritten, quote, urlStart, scheme, refresh, comment, foreign } = c;
+  // Where the value being read started in `text` (-1: in an earlier text, before a tag that wrote part of it).
+  let valueStart = -1;
+  const endTag = (selfClosing: boolean) => {
+    // In SVG and MathML (`<svg/>` itself included) a self-closing tag is closed at once: `<script/>` opens nothing.
+    // In HTML the slash is ignored: `<script/>` opens a script.
+    if (selfClosing && (foreign || tag === "svg" || tag === "math")) open = false;
+    else if (tag === "svg" || tag === "math") foreign = open;
     state = open && !foreign && RAW_TEXT.has(tag) ? "rawText" : "text";
+    refresh = false;
+  };
+  const endValue = (i: number) => {
+    if (tag === "meta" && attr === "http-equiv" && valueStart >= 0 && text.slice(valueStart, i).toLowerCase() === "refresh") refresh = true;
+    urlStart = false;
+    scheme = "";
   };
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
@@ -228,6 +268,7 @@ function scanOne(text: string, c: HtmlContext): HtmlContext {
           state = "tagName";
           tag = lower(ch);
           open = true;
+          refresh = false;
         } else if (ch === 47 /* / */) {
           state = "endTagOpen";
         } else if (ch === 33 /* ! */ && text.startsWith("--", i + 1)) {
@@ -258,11 +299,12 @@ function scanOne(text: string, c: HtmlContext): HtmlContext {
         break;
       case "tagName":
         if (isHtmlSpace(ch) || ch === 47) state = "beforeAttr";
-        else if (ch === 62 /* > */) endTag();
+        else if (ch === 62 /* > */) endTag(false);
         else tag += lower(ch);
         break;
       case "beforeAttr":
-        if (ch === 62) endTag();
+        // `/>`: a self-closing tag (`<a x=1/>` is not: the slash is the value's).
+        if (ch === 62) endTag(text.charCodeAt(i - 1) === 47);
         else if (!isHtmlSpace(ch) && ch !== 47) {
           state = "attrName";
           attr = lower(ch);
@@ -272,7 +314,7 @@ function scanOne(text: string, c: HtmlContext): HtmlContext {
       case "attrName":
       case "afterAttr":
         if (ch === 61 /* = */) state = "beforeValue";
-        else if (ch === 62) endTag();
+        else if (ch === 62) endTag(false);
         else if (ch === 47) state = "beforeAttr";
         else if (isHtmlSpace(ch)) state = "afterAttr";
         else if (state === "afterAttr") {
@@ -284,28 +326,39 @@ function scanOne(text: string, c: HtmlContext): HtmlContext {
       case "beforeValue":
         if (isHtmlSpace(ch)) break;
         if (ch === 62) {
-          endTag();
+          endTag(false);
           break;
         }
         state = "value";
         urlStart = isUrlAttr(attr, attrWritten);
-        if (ch === 34 /* " */ || ch === 39 /* ' */) quote = text[i];
-        else {
+        scheme = "";
+        if (ch === 34 /* " */ || ch === 39 /* ' */) {
+          quote = text[i];
+          valueStart = i + 1;
+        } else {
           quote = "";
-          i--;
+          valueStart = i--;
         }
         break;
       case "value": {
-        if (quote !== "" ? ch === quote.charCodeAt(0) : isHtmlSpace(ch)) state = "beforeAttr";
-        else if (quote === "" && ch === 62) endTag();
-        else if (urlStart && ch === 38 /* & */) {
+        if (quote !== "" ? ch === quote.charCodeAt(0) : isHtmlSpace(ch)) {
+          endValue(i);
+          state = "beforeAttr";
+        } else if (quote === "" && ch === 62) {
+          endValue(i);
+          endTag(false);
+        } else if (urlStart && ch === 38 /* & */) {
           // `&#32;`, `&Tab;`: decoded before the URL is parsed, so dropped like the character itself.
           const end = blankRef(text, i);
           if (end < 0) urlStart = false;
           else i = end - 1;
         }
         // The URL parser drops leading C0 controls and spaces: they leave the value at its start.
-        else if (ch > 32) urlStart = false;
+        // After them, the text is read while it may make the URL code (`javascript:`).
+        else if (urlStart ? ch > 32 : scheme !== "" && !CODE_URLS.has(scheme)) {
+          urlStart = false;
+          scheme = schemeAfter(scheme, ch);
+        }
         break;
       }
       case "rawText":
@@ -330,11 +383,13 @@ function scanOne(text: string, c: HtmlContext): HtmlContext {
     attrWritten === c.attrWritten &&
     quote === c.quote &&
     urlStart === c.urlStart &&
+    scheme === c.scheme &&
+    refresh === c.refresh &&
     comment === c.comment &&
     foreign === c.foreign
   )
     return c;
-  return { state, tag, open, attr, attrWritten, quote, urlStart, comment, foreign, or: null };
+  return { state, tag, open, attr, attrWritten, quote, urlStart, scheme, refresh, comment, foreign, or: null };
 }
 
 /** The context after a tag in context `c` wrote a value (its text is not known at compile time). */
@@ -361,10 +416,11 @@ function afterValueOne(c: HtmlContext): HtmlContext {
       return { ...one, attrWritten: true };
     // `<a href={{x}}>`: an unquoted value; it may be empty, so the next tag may still start it.
     case "beforeValue":
-      return { ...one, state: "value", quote: "", urlStart: isUrlAttr(c.attr, c.attrWritten) };
+      return { ...one, state: "value", quote: "", urlStart: isUrlAttr(c.attr, c.attrWritten), scheme: "" };
     // A value may be empty: a URL value's next tag is still checked (`href="{{base}}{{path}}"`), as in Go.
+    // A tag inside a scheme (`href="java{{x}}script:`) leaves it unknown: not read on (see `scheme`).
     default:
-      return one;
+      return c.scheme !== "" && !CODE_URLS.has(c.scheme) ? { ...one, scheme: "" } : one;
   }
 }
 
@@ -377,6 +433,8 @@ function sameHtml(a: HtmlContext, b: HtmlContext): boolean {
     a.attrWritten === b.attrWritten &&
     a.quote === b.quote &&
     a.urlStart === b.urlStart &&
+    a.scheme === b.scheme &&
+    a.refresh === b.refresh &&
     a.comment === b.comment &&
     a.foreign === b.foreign
   );
@@ -404,7 +462,7 @@ export function joinHtml(a: HtmlContext, b: HtmlContext): HtmlContext {
 export function htmlKey(c: HtmlContext): string {
   let key = "";
   for (let x: HtmlContext | null = c; x !== null; x = x.or) {
-    key += `${x.state} ${x.tag} ${x.open ? 1 : 0} ${x.attr} ${x.attrWritten ? 1 : 0} ${x.quote} ${x.urlStart ? 1 : 0} ${x.comment ? 1 : 0} ${x.foreign ? 1 : 0}|`;
+    key += `${x.state} ${x.tag} ${x.open ? 1 : 0} ${x.attr} ${x.attrWritten ? 1 : 0} ${x.quote} ${x.urlStart ? 1 : 0} ${x.scheme} ${x.refresh ? 1 : 0} ${x.comment ? 1 : 0} ${x.foreign ? 1 : 0}|`;
   }
   return key;
 }

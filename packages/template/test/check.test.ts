@@ -242,6 +242,50 @@ describe("checker: values in HTML where escaping does not make them safe", () =>
     expect(one(`<iframe srcdoc="${x}">`).help).toContain("`src`");
   });
 
+  it("a value after a `javascript:`, `vbscript:` or HTML `data:` URL's text in a URL attribute, as browsers read the scheme", () => {
+    const d = one(`<a href="javascript:track('${x}')">Cart</a>`);
+    expect(d).toMatchObject({ kind: "value-in-code", severity: "warning" });
+    expect(d.message).toBe("a value in a `javascript:` URL is not made safe by escaping: the browser decodes the attribute before it runs the URL as a script (`&#39;` is `'` again)");
+    expect(d.help).toContain("`data-…` attribute");
+    expect(inCode(`<a href=' \u0001 JaVa\tScRipt:f(${x})' title=${x}><form action=javascript:${x}{{profile.firstName}}>`)).toEqual([
+      [x, "a `javascript:` URL"],
+      [x, "a `javascript:` URL"],
+      ["{{profile.firstName}}", "a `javascript:` URL"],
+    ]);
+    expect(inCode(`<a href="&#32;vbscript:msgbox(${x})">`)).toEqual([[x, "a `vbscript:` URL"]]);
+    expect(inCode(`<iframe src="data:text/html,<p>${x}"></iframe><a href="DATA:Text/HTML;base64,${x}"><object data=" data: text/html ,${x}">`)).toEqual([
+      [x, "a `data:text/html` URL"],
+      [x, "a `data:text/html` URL"],
+      [x, "a `data:text/html` URL"],
+    ]);
+    expect(one(`<iframe src="data:text/html,${x}">`).help).toContain("http(s) URL");
+    // A value that starts the URL is scheme-checked at render instead; other schemes and attributes are not code.
+    expect(
+      inCode(
+        `<a href="${x}javascript"><a href="https://x/?q=javascript:${x}"><img src="data:image/png;base64,${x}"><a href="java${x}script:${x}">` +
+          `<a title="javascript:${x}" href="/">javascript:${x}<a href="javascript:void(0)" data-x="${x}">`,
+      ),
+    ).toEqual([]);
+  });
+
+  it("a refresh `<meta>`'s `content`: a value anywhere in it may write the URL the page goes to", () => {
+    const d = one(`<meta http-equiv="refresh" content="0;url=${x}">`);
+    expect(d.message).toBe("a value in a refresh `<meta>`'s `content` is not made safe by escaping: the page goes to the URL it holds, and a value anywhere in it (before `url=` too) may write that URL, with any scheme");
+    expect(d.help).toContain("`<a href=");
+    expect(inCode(`<META HTTP-EQUIV=Refresh content=${x}><meta http-equiv='refresh' content="{{profile.firstName}}; url=/">`)).toEqual([
+      [x, "a refresh `<meta>`'s `content`"],
+      ["{{profile.firstName}}", "a refresh `<meta>`'s `content`"],
+    ]);
+    expect(inCode(`<meta name="description" content="${x}"><meta http-equiv="refreshing" content="${x}"><meta http-equiv="refresh"><p title="${x}">`)).toEqual([]);
+  });
+
+  it("a self-closing tag in SVG or MathML opens nothing; in HTML `<script/>` opens a script", () => {
+    expect(inCode(`<svg><script/>${x}<style/>${x}</svg><math><style />${x}</math>`)).toEqual([]);
+    expect(inCode(`<svg/><script>${x}</script>`)).toEqual([[x, "`<script>`"]]);
+    expect(inCode(`<script/>${x}</script>`)).toEqual([[x, "`<script>`"]]);
+    expect(inCode(`<svg><script / >${x}</script></svg>`)).toEqual([[x, "`<script>`"]]);
+  });
+
   it("JSON-LD is script content: `{{{json x}}}` is the safe form there (no warning, raw or not); anything else warns", () => {
     const ld = (v: string) => `<script type="application/ld+json">{"@type": "Order", "email": ${v}}</script>`;
     expect(diags(ld("{{{json profile.email}}}"))).toEqual([]);

@@ -123,6 +123,9 @@ describe("URL attributes in HTML content", () => {
       `<svg><title><a href="${UNSAFE}">x</a></title><style><a href="${UNSAFE}"></style></svg>`,
     );
     expect(href(js, "</svg><title>{{url}}</title>")).toBe(`</svg><title>${js}</title>`);
+    // A self-closing `<svg/>` opens no SVG: its `<title>` is raw text. In HTML, `<script/>` opens a script.
+    expect(href(js, '<svg/><title><a href="{{url}}"></title><script/><a href="{{url}}"></script>')).toBe(`<svg/><title><a href="${js}"></title><script/><a href="${js}"></script>`);
+    expect(href(js, '<svg><title/><a href="{{url}}"></svg>')).toBe(`<svg><title/><a href="${UNSAFE}"></svg>`);
   });
   it("a value that may end a tag's name, and character references to white space at a URL's start", () => {
     const js = "javascript:alert(1)";
