@@ -5,6 +5,7 @@ import { buildCommand } from "./commands/build.js";
 import { checkCommand } from "./commands/check.js";
 import { decideCommand } from "./commands/decide.js";
 import { fmtCommand } from "./commands/fmt.js";
+import { graphCommand } from "./commands/graph.js";
 import { initCommand } from "./commands/init.js";
 import { runCommand } from "./commands/run.js";
 import { testCommand } from "./commands/test.js";
@@ -23,7 +24,8 @@ const program = new Command("journey")
   .addCommand(runCommand())
   .addCommand(testCommand())
   .addCommand(decideCommand())
-  .addCommand(fmtCommand());
+  .addCommand(fmtCommand())
+  .addCommand(graphCommand());
 
 // An empty value (`--events ""`, `run "$DIR"` with DIR unset) is a mistake, not a request for
 // the default or the current folder.

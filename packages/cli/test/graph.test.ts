@@ -1,0 +1,126 @@
+/** `journeyGraph`: a compiled journey as a flowchart, every step and edge, labels written back from the IR. */
+import { compile, type IR } from "@journey/compiler";
+import { describe, expect, it } from "vitest";
+import { expr, journeyGraph } from "../src/graph.js";
+
+function irOf(text: string): IR {
+  const r = compile([{ path: "main.journey", text }]);
+  expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  return r.ir!;
+}
+
+const PROJECT = `
+profile {
+  email: string
+  tier: "gold" | "silver" = "silver"
+  points: int = 0
+}
+event SignedUp { plan: string }
+event Ordered { total: number }
+audience Gold = profile.tier == "gold"
+journey Welcome {
+  on SignedUp as s where s.plan != "free"
+  exit on Ordered where event.total > 100
+  goal firstOrder: Ordered within 7d
+  send email { subject "Hi" text "Welcome" } to profile.email
+  wait for Ordered within 2d {
+    set profile.points = profile.points + 10 * 2
+  } timeout {
+    split "nudge" {
+      A 50% { send email { subject "A" text "a" } to profile.email }
+      B 50% { }
+    }
+  }
+  if profile.tier == "gold" {
+    end
+  } else if not (profile.points > 5 or profile.points < 0) {
+    wait 1d
+  }
+  repeat 2 every 1d {
+    send email { subject "again" text "x" } to profile.email
+  }
+}
+journey Vip {
+  on enter Gold
+  jump to Welcome2
+}
+journey Welcome2 {
+  on schedule every week at 09:00 for Gold
+  send email { subject "w" text "w" } to profile.email
+}
+`;
+
+describe("journeyGraph", () => {
+  const ir = irOf(PROJECT);
+
+  it("draws every step once, the trigger, exits and goals, and labels each edge with what takes it (Mermaid)", () => {
+    expect(journeyGraph(ir, ["Welcome"], "mermaid")).toBe(
+      [
+        "flowchart TD",
+        '  subgraph j1["Welcome"]',
+        '    j1_0(["on SignedUp as s where s.plan != #quot;free#quot;"])',
+        '    j1_1["send email { subject, text } to profile.email"]',
+        '    j1_2>"exit on Ordered where event.total #gt; 100"]',
+        '    j1_3>"goal firstOrder: Ordered within 7d"]',
+        '    j1_4{"wait for Ordered within 2d"}',
+        '    j1_5["set profile.points = profile.points + 10 * 2"]',
+        '    j1_6{"split #quot;nudge#quot;"}',
+        '    j1_7{"if"}',
+        '    j1_8["send email { subject, text } to profile.email"]',
+        '    j1_9(("end"))',
+        '    j1_10[/"wait 1d"/]',
+        '    j1_11{"repeat 2 every 1d"}',
+        '    j1_12["send email { subject, text } to profile.email"]',
+        "    j1_0 --> j1_1",
+        "    j1_0 -.- j1_2",
+        "    j1_0 -.- j1_3",
+        "    j1_1 --> j1_4",
+        '    j1_4 -->|"Ordered"| j1_5',
+        '    j1_4 -->|"timeout"| j1_6',
+        "    j1_5 --> j1_7",
+        '    j1_6 -->|"A 50%"| j1_8',
+        '    j1_6 -->|"B 50%"| j1_7',
+        '    j1_7 -->|"profile.tier == #quot;gold#quot;"| j1_9',
+        '    j1_7 -->|"else if not (profile.points #gt; 5 or profile.points #lt; 0)"| j1_10',
+        '    j1_7 -->|"else"| j1_11',
+        "    j1_8 --> j1_7",
+        "    j1_10 --> j1_11",
+        '    j1_11 -->|"each time"| j1_12',
+        '    j1_11 -->|"done"| j1_9',
+        "    j1_12 --> j1_11",
+        "  end",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("audience and schedule triggers, jumps; several journeys one subgraph each (DOT)", () => {
+    const out = journeyGraph(ir, ["Vip", "Welcome2"], "dot");
+    expect(out).toContain('subgraph cluster_1 {\n    label="Vip";\n    j1_0 [shape=oval, label="on enter Gold"];\n    j1_1 [shape=doublecircle, label="jump to Welcome2"];\n    j1_0 -> j1_1;\n  }');
+    expect(out).toContain('j2_0 [shape=oval, label="on schedule every week at 09:00 for Gold"];');
+    expect(out.startsWith("digraph journeys {\n")).toBe(true);
+    expect(out.endsWith("}\n")).toBe(true);
+  });
+
+  it("writes expressions back with parentheses only where they are needed", () => {
+    const e = (text: string) => {
+      const ir = irOf(`profile { email: string, n: int = 0, tags: list<string> = [] }\nevent E {}\njourney J {\n  on E\n  let x = ${text}\n  wait 1h\n}\n`);
+      const node = Object.values(ir.journeys["J"]!.nodes).find((n) => n.kind === "let")!;
+      return expr((node as { value: Parameters<typeof expr>[0] }).value);
+    };
+    expect(e("(profile.n + 1) * 2")).toBe("(profile.n + 1) * 2");
+    expect(e("profile.n + 1 * 2")).toBe("profile.n + 1 * 2");
+    expect(e("profile.n - (1 - 2)")).toBe("profile.n - (1 - 2)");
+    expect(e("not (profile.n > 1 and profile.n < 3)")).toBe("not (profile.n > 1 and profile.n < 3)");
+    expect(e('length(profile.tags) > 0 or profile.email == "a\\"b"')).toBe('length(profile.tags) > 0 or profile.email == "a\\"b"');
+    expect(e("[1, 2][0]")).toBe("[1, 2][0]");
+    expect(e("90m")).toBe("1h30m");
+  });
+
+  it("cuts a long label with `…` (a box holds a line)", () => {
+    const long = irOf(`profile { email: string }\nevent E {}\njourney J {\n  on E where ${Array.from({ length: 20 }, (_, i) => `${i} < ${i + 1}`).join(" and ")}\n  wait 1h\n}\n`);
+    const start = journeyGraph(long, ["J"], "mermaid").split("\n")[2]!;
+    expect(start).toMatch(/^ {4}j1_0\(\["on E where 0 #lt; 1 and .*…"\]\)$/);
+    expect([...start.slice(start.indexOf('"') + 1, start.lastIndexOf('"'))].length).toBeLessThan(120);
+  });
+});
