@@ -103,7 +103,7 @@ function stepLabel(n: IRNode): string {
     case "if":
       return "if";
     case "split":
-      return `split "${n.experiment}"`;
+      return `split ${JSON.stringify(n.experiment)}`;
     case "send":
       return `send ${n.channel} ${n.template ? `${n.template}(${(n.args ?? []).map(expr).join(", ")})` : `{ ${Object.keys(n.content ?? {}).join(", ")} }`}${n.to ? ` to ${expr(n.to)}` : ""}`;
     case "recommend":
@@ -191,9 +191,15 @@ function cut(label: string): string {
 
 const MERMAID_SHAPE: Record<Shape, [string, string]> = { start: ["([", "])"], step: ["[", "]"], wait: ["[/", "/]"], choice: ["{", "}"], end: ["((", "))"], note: [">", "]"] };
 
-/** Mermaid's text in quotes: `"`, `<`, `>` and its entity escape `#` itself written as entity codes. */
+/**
+ * Mermaid's text in quotes: `"`, `<`, `>`, `&` (labels are HTML: `&amp;` would show as `&`)
+ * and its entity escape `#` itself written as entity codes. Mermaid also drops the last `;`
+ * of a line where `style` or `classDef` is followed by `:…#…;` (meant for its own style
+ * lines), breaking an entity code there: in such a label `:` is a code too.
+ */
 function mermaidText(s: string): string {
-  return `"${cut(s).replace(/#/g, "#35;").replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;")}"`;
+  const text = cut(s).replace(/#/g, "#35;").replace(/&/g, "#amp;").replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
+  return `"${/style|classDef/.test(text) ? text.replace(/:/g, "#58;") : text}"`;
 }
 
 function mermaid(charts: Chart[]): string {

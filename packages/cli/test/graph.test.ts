@@ -117,6 +117,17 @@ describe("journeyGraph", () => {
     expect(e("90m")).toBe("1h30m");
   });
 
+  it("writes a label's `&` and a split's quoted name as text, and keeps Mermaid from eating the `;` of a `style…:…#…;` line", () => {
+    const ir = irOf(`profile { email: string, style: string = "" }\nevent E { name: string }\njourney J {\n  on E where event.name == "a&amp;b"\n  set profile.style = "color:red"\n  split "x \\"1\\"" {\n    A 100% { }\n  }\n}\n`);
+    const out = journeyGraph(ir, ["J"], "mermaid");
+    expect(out).toContain('j1_0(["on E where event.name == #quot;a#amp;amp;b#quot;"])');
+    // Mermaid's own pattern for style lines, which strips the last `;` of a line it matches.
+    expect(out.split("\n").filter((l) => /style.*:\S*#.*;/.test(l))).toEqual([]);
+    expect(out).toContain('j1_1["set profile.style = #quot;color#58;red#quot;"]');
+    expect(out).toContain('j1_2{"split #quot;x \\#quot;1\\#quot;#quot;"}');
+    expect(journeyGraph(ir, ["J"], "dot")).toContain('j1_2 [shape=diamond, label="split \\"x \\\\\\"1\\\\\\"\\""];');
+  });
+
   it("cuts a long label with `…` (a box holds a line)", () => {
     const long = irOf(`profile { email: string }\nevent E {}\njourney J {\n  on E where ${Array.from({ length: 20 }, (_, i) => `${i} < ${i + 1}`).join(" and ")}\n  wait 1h\n}\n`);
     const start = journeyGraph(long, ["J"], "mermaid").split("\n")[2]!;

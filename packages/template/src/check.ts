@@ -105,12 +105,22 @@ const IN_CODE: Record<CodeKind, { where: (name: string) => string; why: string; 
 };
 
 /**
- * Whether value `n` is safe in code `place`: `{{{json x}}}` in a script, JSON with what could
- * end the script written as `\u` escapes (escaped, its `"` would be `&quot;` in the script).
+ * Whether value `n` of template `source` is safe in code `place`: `{{{json x}}}` in a script,
+ * JSON with what could end the script written as `\u` escapes (escaped, its `"` would be
+ * `&quot;` in the script), written as a whole value. Inside a string literal it is not:
+ * `var a = "{{{json x}}}"` with `x` = `+alert(1)+` runs it. The script is not parsed: the
+ * value must stand between characters that end and start a JavaScript or JSON value.
  */
-function safeInCode(n: MustacheNode, place: CodePlace): boolean {
-  return place.kind === "script" && !n.escaped && n.expr.kind === "call" && n.expr.name === "json";
+function safeInCode(n: MustacheNode, place: CodePlace, source: string): boolean {
+  if (place.kind !== "script" || n.escaped || n.expr.kind !== "call" || n.expr.name !== "json") return false;
+  const before = source.slice(0, n.start).trimEnd().slice(-1);
+  const after = source.slice(n.end).trimStart().slice(0, 1);
+  return VALUE_BEFORE.includes(before) && VALUE_AFTER.includes(after);
 }
+
+/** What may stand right before a whole value in a script (`>` ends the `<script>` tag), and right after it (`<` starts `</script>`); "" is the template's start or end. */
+const VALUE_BEFORE = ["", "=", "(", ",", ":", "[", "{", ";", ">"];
+const VALUE_AFTER = ["", ";", ",", ")", "]", "}", "<"];
 
 export interface TemplateFix {
   start: number;
@@ -227,7 +237,7 @@ class Checker {
         // In code, escaping does not make a value safe: the raw-output warning's advice (escape it) would not help.
         const place = this.places && codePlace(this.places.get(n)!);
         if (place) {
-          if (!safeInCode(n, place)) {
+          if (!safeInCode(n, place, this.source)) {
             const { where, why, help } = IN_CODE[place.kind];
             this.report("value-in-code", "warning", `a value in ${where(place.name)} is not made safe by escaping: ${why}`, n, { help });
           }
@@ -279,7 +289,7 @@ class Checker {
     seen.add(name);
     for (const [n, at] of htmlPlaces(parseTemplate(source).nodes, c)) {
       const place = n.kind === "mustache" ? codePlace(at) : n.kind === "partial" ? this.fragmentInCode(n.name, at, seen) : null;
-      if (place && !(n.kind === "mustache" && safeInCode(n, place))) return place;
+      if (place && !(n.kind === "mustache" && safeInCode(n, place, source))) return place;
     }
     return null;
   }

@@ -290,6 +290,11 @@ describe("checker: values in HTML where escaping does not make them safe", () =>
     const ld = (v: string) => `<script type="application/ld+json">{"@type": "Order", "email": ${v}}</script>`;
     expect(diags(ld("{{{json profile.email}}}"))).toEqual([]);
     expect(diags(`<script>var email = {{{json profile.email}}};</script>`)).toEqual([]);
+    expect(diags(`<script>\n  track({{{json profile.email}}}, [{{{json profile.firstName}}}])\n</script><script>{{{json profile.email}}}</script>`)).toEqual([]);
+    // Inside a string literal JSON's own quotes end it: `x` = `+alert(1)+` would run.
+    for (const quoted of [`var a = "{{{json profile.email}}}";`, `var a = '{{{json profile.email}}}';`, "var a = `Hi {{{json profile.email}}}`;", `f("Hi {{{json profile.email}}}")`]) {
+      expect(inCode(`<script>${quoted}</script>`)).toEqual([["{{{json profile.email}}}", "`<script>`"]]);
+    }
     expect(inCode(ld(`"${x}"`))).toEqual([[x, "`<script>`"]]);
     expect(inCode(ld("{{json profile.email}}"))).toEqual([["{{json profile.email}}", "`<script>`"]]);
     expect(inCode(ld("{{{profile.email}}}"))).toEqual([["{{{profile.email}}}", "`<script>`"]]);

@@ -279,9 +279,11 @@ class Run {
         }
         // For a month, the first one at all: in the pending run's month.
         let moved = t.every === "month" ? nextMonthlyTime(pending, before, day!, parseTimeOfDay(t.at)!, this.timeZone, -Infinity) : atLocalTime(pending, t.at, this.timeZone, before);
-        // Passed already: due at once. A daily run a day or more before the pending one would be
-        // the run just done again (moved across the date line, UTC−11 to UTC+13): the next day's.
-        if (moved <= this.now) moved = t.every === "day" && moved <= pending - DAY ? nextLocalTime(this.now, t.at, this.timeZone) : this.now;
+        // Passed already: due at once, kept at its own time (the clock fires an overdue timer now)
+        // so that a second move in this step still reads its day. A daily run a day or more before
+        // the pending one would be the run just done again (moved across the date line, UTC−11 to
+        // UTC+13): the next day's.
+        if (moved <= this.now && t.every === "day" && moved <= pending - DAY) moved = nextLocalTime(this.now, t.at, this.timeZone);
         this.state.schedules[j.id] = moved;
       }
     }

@@ -479,6 +479,28 @@ describe("a time-zone change moves the pending run to its day in the new zone", 
     }
   });
 
+  // Due at once in Tokyo, then back in the same step: the run keeps its day, not the day it is in Tokyo.
+  it("moved east past midnight there and back in one step, the run neither skips its day nor changes weekday", async () => {
+    const ir = (trigger: string) =>
+      withSchema(`
+        journey Run {
+          on schedule ${trigger} for Everyone
+          reentry always
+          send email { subject "run" text "x" } to profile.email
+        }
+        journey There {
+          on Ping
+          reentry always
+          set profile.timezone = "Asia/Tokyo"
+          set profile.timezone = "Europe/Stockholm"
+        }
+      `);
+    // Monday the 12th, 23:00 in Stockholm is 22:00Z; at 21:30Z it is Tuesday 06:30 in Tokyo.
+    const at = (trigger: string) => sim({ ir: ir(trigger), start: T("2026-01-05T07:00:00Z"), until: T("2026-01-20T00:00:00Z"), profiles: stockholm, events: [east("2026-01-12T21:30:00Z")] });
+    expect(runs((await at("every day at 23:00")).timeline).slice(6, 9)).toEqual(["2026-01-11T22:00:00.000Z", "2026-01-12T22:00:00.000Z", "2026-01-13T22:00:00.000Z"]);
+    expect(runs((await at("every week at 23:00")).timeline)).toEqual(["2026-01-05T22:00:00.000Z", "2026-01-12T22:00:00.000Z", "2026-01-19T22:00:00.000Z"]);
+  });
+
   it("moved across the date line just after a daily run, a day ahead: the next run is the next day's", async () => {
     const ir = withSchema(`
       journey Run {
