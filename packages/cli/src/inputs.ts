@@ -60,6 +60,11 @@ function errorOffset(text: string, message: string): number {
   return lo;
 }
 
+/** A JSON file, a mistake in it named by line and column. */
+export function readJson(path: string): unknown {
+  return parseJson(path, read(path));
+}
+
 /** One event envelope per line; blank lines are skipped. `lines[i]`: the line of `events[i]`. */
 export function readEvents(path: string): { events: EventEnvelope[]; lines: number[] } {
   const events: EventEnvelope[] = [];
@@ -90,7 +95,7 @@ export function invalidInput(e: InvalidInputError, files: { events?: string; lin
 }
 
 export function readProfiles(path: string): { id: string; [k: string]: unknown }[] {
-  const v = parseJson(path, read(path));
+  const v = readJson(path);
   if (!Array.isArray(v)) throw new UserError(`${path}: expected a JSON array of profiles ([{ "id": …, …attributes }])`);
   v.forEach((p, i) => {
     const id = p && typeof p === "object" ? (p as { id?: unknown }).id : undefined;
@@ -122,7 +127,7 @@ export async function unknownProfilesWarning(events: EventEnvelope[], profiles: 
 /** Catalog items; for a project that declares no `catalog` (`declared` undefined), said on stderr: they would go unused. */
 export function readCatalog(path: string, declared: unknown): CatalogItem[] {
   if (!declared) warn(`${path}: the project declares no \`catalog\`, so these items are not used`);
-  const v = parseJson(path, read(path));
+  const v = readJson(path);
   if (!Array.isArray(v)) throw new UserError(`${path}: expected a JSON array of catalog items`);
   // An item given twice is an upsert: the last one is used — the last *valid* one, since an
   // invalid row is left out and leaves the key as it was. Likely a mistake in a file: said.
@@ -152,7 +157,7 @@ function warnRepeated(path: string, keys: (string | undefined)[], words: { noun:
 
 /** Canned answers for `call` steps; responses for an action the project does not declare (a typo) are named on stderr. */
 export function readActionResponses(path: string, declared: Record<string, unknown>): Record<string, CannedResponse[]> {
-  const v = parseJson(path, read(path));
+  const v = readJson(path);
   if (!isRecord(v)) throw new UserError(`${path}: expected { "<Action>": [{ "match": {…}, "response": {…} | "error": "…" }] }`);
   for (const [k, list] of Object.entries(v)) {
     if (!Array.isArray(list)) throw new UserError(`${path}: .${k} must be an array of responses`);

@@ -8,13 +8,14 @@ import { fmtCommand } from "./commands/fmt.js";
 import { graphCommand } from "./commands/graph.js";
 import { initCommand } from "./commands/init.js";
 import { runCommand } from "./commands/run.js";
+import { serveCommand } from "./commands/serve.js";
 import { testCommand } from "./commands/test.js";
 import { UserError } from "./errors.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
 
 const program = new Command("journey")
-  .description("Check, build, run and test Journey projects.")
+  .description("Check, build, run, test and serve Journey projects.")
   .version(version, "-V, --version", "print the version")
   .option("--no-color", "never color the output (also: NO_COLOR=1)")
   .addHelpText("after", "\nExit codes: 0 no errors, 1 errors found or a usage mistake, 2 an internal error.")
@@ -24,6 +25,7 @@ const program = new Command("journey")
   .addCommand(runCommand())
   .addCommand(testCommand())
   .addCommand(decideCommand())
+  .addCommand(serveCommand())
   .addCommand(fmtCommand())
   .addCommand(graphCommand());
 

@@ -1,0 +1,217 @@
+/**
+ * The runtime's HTTP API (fastify): events, profiles, decisions, the deployed journeys, health
+ * and metrics. It validates nothing the runtime validates: an invalid event or profile is the
+ * runtime's `InvalidInputError`, answered as a 400 with its field paths (nothing is stored).
+ * The runtime's life is the caller's: start it before listening, stop it after `close()`.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { pino } from "pino";
+import type { IRTrigger } from "@journey/ir";
+import type { EventEnvelope } from "../engine/state.js";
+import { InvalidInputError, type Runtime } from "../shell/runtime.js";
+import { METRICS_CONTENT_TYPE, ServerMetrics } from "./metrics.js";
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export interface ServerOptions {
+  /** Requests must carry `Authorization: Bearer <token>` (all but /health and /metrics). Without it, none is asked for. */
+  token?: string;
+  /** The largest request body in bytes (default 1 MiB): a larger one is answered 413. */
+  bodyLimit?: number;
+  /** Where request lines and errors are logged (default: a new `createServerLogger()`); `false`: nowhere. */
+  logger?: FastifyBaseLogger | false;
+  /** The counters /metrics shows; give the same to `createRuntime({ onEffect: metrics.effect })` to count effects too. */
+  metrics?: ServerMetrics;
+}
+
+export interface JourneyServer {
+  /** The fastify instance: `listen()`, `inject()`, more routes. */
+  readonly app: FastifyInstance;
+  readonly metrics: ServerMetrics;
+  /** From now on /health answers 503 and other routes 503 (load balancers stop sending); requests in flight finish. */
+  drain(): void;
+  /** `drain()`, stop listening and wait for the requests in flight. The runtime is not stopped: that is the caller's next step. */
+  close(): Promise<void>;
+}
+
+/** The logger the server and the runtime share: pino, one JSON object per line on stdout. */
+export function createServerLogger(): FastifyBaseLogger {
+  return pino();
+}
+
+/** The answer to a request the routes refuse before or without the runtime: a status and a message. */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly errors?: { path: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+/** Routes open without a token: probes and scrapers carry none. */
+const OPEN_ROUTES = new Set(["/health", "/metrics"]);
+
+export function createServer(runtime: Runtime, options: ServerOptions = {}): JourneyServer {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  if (!Number.isSafeInteger(bodyLimit) || bodyLimit <= 0) throw new TypeError("createServer: `bodyLimit` must be a positive whole number of bytes");
+  if (options.token !== undefined && (typeof options.token !== "string" || !options.token)) throw new TypeError("createServer: `token` must be a non-empty string");
+  const metrics = options.metrics ?? new ServerMetrics();
+  const logger = options.logger === undefined ? createServerLogger() : options.logger;
+  let stopping = false;
+
+  const app = Fastify({
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    bodyLimit,
+    // One line per request (onResponse below) rather than fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    // While stopping, requests on open connections get this API's 503 (the hook below), not fastify's.
+    return503OnClosing: false,
+    // A bad URL (`/v1/profiles/%ZZ`) is the client's mistake, answered as every other.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => void reply.code(400).send({ error: error.message }),
+  });
+
+  // Every body is JSON whatever its content type says: `curl -d` sends form encoding, and
+  // `fetch` with a string body sends text/plain.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => {
+    if (!(body as string).trim()) return done(new HttpError(400, "the request body is empty: send JSON"), undefined);
+    try {
+      done(null, JSON.parse(body as string));
+    } catch (e) {
+      done(new HttpError(400, `invalid JSON: ${(e as Error).message}`), undefined);
+    }
+  });
+
+  const expected = options.token === undefined ? undefined : digest(options.token);
+  app.addHook("onRequest", async (request, reply) => {
+    const path = request.url.split("?")[0]!;
+    if (stopping && path !== "/health") {
+      void reply.header("connection", "close");
+      throw new HttpError(503, "the service is stopping");
+    }
+    if (!expected || OPEN_ROUTES.has(path)) return;
+    // The scheme is case-insensitive (RFC 7235); the token is not.
+    const given = /^bearer +(\S+)$/i.exec(request.headers.authorization ?? "")?.[1];
+    // Digests of equal length, compared in constant time: the time taken says nothing of the token.
+    if (given === undefined || !timingSafeEqual(digest(given), expected)) {
+      void reply.header("www-authenticate", 'Bearer realm="journey"');
+      throw new HttpError(401, given === undefined ? "missing bearer token (Authorization: Bearer <token>)" : "wrong bearer token");
+    }
+  });
+
+  app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url ?? "(no route)";
+    metrics.add("journey_http_requests_total", { route, method: request.method, status: String(reply.statusCode) });
+    request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, "request");
+  });
+
+  app.setErrorHandler(async (error: FastifyError | Error, request, reply) => {
+    if (error instanceof InvalidInputError) return reply.code(400).send({ error: error.message, errors: error.errors });
+    if (error instanceof HttpError) return reply.code(error.status).send({ error: error.message, ...(error.errors ? { errors: error.errors } : {}) });
+    const code = (error as FastifyError).code;
+    if (code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      // The rest of a body too large is not read: the connection closes after the answer.
+      return reply.code(413).header("connection", "close").send({ error: `the request body is over the limit of ${bodyLimit} bytes` });
+    }
+    const status = (error as FastifyError).statusCode;
+    // fastify's own refusals (a bad Content-Length, …) say what is wrong, and nothing inside.
+    if (code?.startsWith("FST_") && status !== undefined && status >= 400 && status < 500) return reply.code(status).send({ error: error.message });
+    request.log.error({ err: error, method: request.method, url: request.url }, "request failed");
+    return reply.code(500).send({ error: "internal error" });
+  });
+
+  app.setNotFoundHandler(async (request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split("?")[0]}` }));
+
+  app.get("/health", async (_request, reply) => {
+    if (stopping) return reply.code(503).send({ status: "stopping" });
+    return { status: "ok" };
+  });
+
+  app.get("/metrics", async (_request, reply) => reply.type(METRICS_CONTENT_TYPE).send(metrics.text()));
+
+  // One envelope or a list: a list is one unit of work (one commit), applied in time order.
+  app.post("/v1/events", async (request, reply) => {
+    const body = jsonBody(request) as EventEnvelope | EventEnvelope[];
+    try {
+      const result = await runtime.ingest(body);
+      metrics.add("journey_events_accepted_total", {}, result.accepted);
+      metrics.add("journey_events_duplicate_total", {}, result.duplicates);
+      return reply.code(202).send(result);
+    } catch (e) {
+      if (e instanceof InvalidInputError) metrics.add("journey_events_rejected_total", {}, Array.isArray(body) ? body.length : 1);
+      throw e;
+    }
+  });
+
+  app.put<{ Params: { id: string } }>("/v1/profiles/:id", async (request, reply) => {
+    const attributes = jsonBody(request);
+    if (!isObject(attributes)) throw new HttpError(400, "the body must be a JSON object of the profile's attributes", [{ path: "profile", message: "must be an object" }]);
+    await runtime.upsertProfile(request.params.id, attributes);
+    metrics.add("journey_profiles_upserted_total");
+    return reply.code(204).send();
+  });
+
+  // The profile's stored state: its attributes, instances (and what each waits for), history.
+  app.get<{ Params: { id: string } }>("/v1/profiles/:id", async (request) => {
+    const state = await runtime.profile(request.params.id);
+    if (!state) throw new HttpError(404, `no profile \`${request.params.id}\``);
+    return state;
+  });
+
+  app.post("/v1/decide", async (request) => {
+    const body = jsonBody(request);
+    if (!isObject(body)) throw new HttpError(400, "the body must be {surfaces, profileId, context?}", [{ path: "", message: "must be an object" }]);
+    // Only what a page may choose: the decision time is the runtime's clock, not the caller's.
+    const decisions = await runtime.decide({ surfaces: body["surfaces"] as string[], profileId: body["profileId"] as string, context: body["context"] as Record<string, unknown> | undefined });
+    metrics.add("journey_decisions_total", {}, decisions.length);
+    return { decisions };
+  });
+
+  app.get("/v1/journeys", async () => ({
+    journeys: [...runtime.program.currentJourneys()]
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((j) => ({ name: j.id, version: j.version, trigger: triggerSummary(j.trigger), ...(j.doc ? { doc: j.doc } : {}) })),
+  }));
+
+  return {
+    app,
+    metrics,
+    drain() {
+      stopping = true;
+    },
+    async close() {
+      stopping = true;
+      await app.close();
+    },
+  };
+}
+
+/** What starts a journey, without its condition (an expression tree): `{kind: "event", event: "SignedUp"}`. */
+function triggerSummary(t: IRTrigger | null): Record<string, unknown> | null {
+  if (!t) return null;
+  switch (t.kind) {
+    case "event":
+      return { kind: t.kind, event: t.event };
+    case "audience":
+      return { kind: t.kind, audience: t.audience };
+    case "schedule":
+      return { kind: t.kind, every: t.every, ...(t.day !== undefined ? { day: t.day } : {}), ...(t.at !== undefined ? { at: t.at } : {}), audience: t.audience };
+  }
+}
+
+/** The parsed body; a request without one is refused as an empty one is (the parser never sees it). */
+function jsonBody(request: FastifyRequest): unknown {
+  if (request.body === undefined) throw new HttpError(400, "the request body is empty: send JSON");
+  return request.body;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function digest(token: string): Buffer {
+  return createHash("sha256").update(token).digest();
+}
