@@ -11,6 +11,8 @@ export default defineConfig({
       "@journey/template": src("template"),
       "@journey/ir": src("ir"),
       "@journey/compiler": src("compiler"),
+      // Before the package itself: an alias also matches the paths below it.
+      "@journey/runtime/server": fileURLToPath(new URL("./packages/runtime/src/server/index.ts", import.meta.url)),
       "@journey/runtime": src("runtime"),
       "@journey/prettier-plugin": src("prettier-plugin"),
       "@journey/lsp": src("lsp"),

@@ -22,5 +22,3 @@ export { validate, withDefaults, type ValidationError } from "./engine/validate.
 export { decide, MAX_SURFACES, type DecideRequest, type Decision } from "./experiences/decide.js";
 export { simulate, type SimulationInput, type SimulationResult } from "./sim/simulate.js";
 export { runTests, formatOffset, DEFAULT_TEST_START, type TestResult, type TestOptions, type ExpectationResult } from "./sim/tests.js";
-export { createServer, createServerLogger, DEFAULT_BODY_LIMIT, type JourneyServer, type ServerOptions } from "./server/http.js";
-export { ServerMetrics, METRICS_CONTENT_TYPE, type CounterName } from "./server/metrics.js";

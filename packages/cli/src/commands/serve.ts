@@ -4,7 +4,8 @@
  */
 import { existsSync, rmSync } from "node:fs";
 import type { IR } from "@journey/compiler";
-import { createRuntime, createServer, createServerLogger, DEFAULT_BODY_LIMIT, InvalidIRError, JsonlOutbox, loadIR, ServerMetrics, SystemClock } from "@journey/runtime";
+import { createRuntime, InvalidIRError, JsonlOutbox, loadIR, SystemClock } from "@journey/runtime";
+import { createServer, createServerLogger, DEFAULT_BODY_LIMIT, ServerMetrics } from "@journey/runtime/server";
 import { Command } from "commander";
 import { UserError } from "../errors.js";
 import { readCatalog, readJson } from "../inputs.js";

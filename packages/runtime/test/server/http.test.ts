@@ -3,7 +3,8 @@
  * its field paths and nothing stored, auth, limits, unknown routes, malformed JSON, draining,
  * and the metrics text.
  */
-import { createRuntime, createServer, MemoryChannel, MemoryStore, ServerMetrics, VirtualClock, type JourneyServer, type Runtime, type ServerOptions } from "@journey/runtime";
+import { createRuntime, MemoryChannel, MemoryStore, VirtualClock, type Runtime } from "@journey/runtime";
+import { createServer, ServerMetrics, type JourneyServer, type ServerOptions } from "@journey/runtime/server";
 import { afterEach, describe, expect, it } from "vitest";
 import { T0, withSchema } from "../engine/helpers.js";
 
