@@ -1,5 +1,5 @@
 /** `--db <file>`: the durable store for simulations. */
-import { statSync } from "node:fs";
+import { rmSync, statSync } from "node:fs";
 import { lastActivity, SqliteStore, StoreLockedError, type Store } from "@journey/runtime";
 import { UserError } from "./errors.js";
 
@@ -20,6 +20,11 @@ export async function openStore(path: string): Promise<Store> {
     if (e instanceof StoreLockedError) throw new UserError(`--db ${path}: another process is using this store`);
     throw new UserError(`--db ${path}: ${(e as Error).message}`);
   }
+}
+
+/** Remove a store file with its write-ahead log: one a command created and then could not use leaves nothing behind. */
+export function removeStore(path: string): void {
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
 }
 
 /** The latest time the profiles of `store` record (see `lastActivity`), read a page of profiles at a time. */

@@ -55,6 +55,12 @@ const IN_WORDS: Partial<Record<Type["kind"], { kind: TemplateDiagnosticKind; mes
   },
 };
 
+/** A `style` attribute and `<style>` alike: why a value in CSS is not safe, and what to do instead. */
+const IN_CSS = {
+  why: "it is CSS, which can load a URL (`url(…)`) and restyle the page",
+  help: "choose among fixed classes or styles with `{{#if}}` instead of writing a value into CSS",
+};
+
 /** Where in HTML a value is code (see `CodeKind`): why escaping does not make it safe there, and what to do instead. */
 const IN_CODE: Record<CodeKind, { where: (name: string) => string; why: string; help: string }> = {
   handler: {
@@ -67,11 +73,7 @@ const IN_CODE: Record<CodeKind, { where: (name: string) => string; why: string; 
     why: "decoded, the attribute is HTML again, where a `<script>` runs",
     help: "give the frame its page by URL with `src`",
   },
-  "style-attr": {
-    where: () => "a `style` attribute",
-    why: "it is CSS, which can load a URL (`url(…)`) and restyle the page",
-    help: "choose among fixed classes or styles with `{{#if}}` instead of writing a value into CSS",
-  },
+  "style-attr": { where: () => "a `style` attribute", ...IN_CSS },
   "attr-name": {
     where: (name) => `an attribute whose name a tag writes (\`${name}…\`)`,
     why: "the name may make it an event handler, `style` or `srcdoc`",
@@ -97,11 +99,7 @@ const IN_CODE: Record<CodeKind, { where: (name: string) => string; why: string; 
     why: "it is code (or JSON), where HTML escaping does not apply",
     help: "write it as a JSON value with `{{{json x}}}` (not inside quotes), or put it in a `data-…` attribute and read it from the script",
   },
-  style: {
-    where: () => "`<style>`",
-    why: "it is CSS, which can load a URL (`url(…)`) and restyle the page",
-    help: "choose among fixed classes or styles with `{{#if}}` instead of writing a value into CSS",
-  },
+  style: { where: () => "`<style>`", ...IN_CSS },
 };
 
 /**

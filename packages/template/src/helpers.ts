@@ -367,15 +367,16 @@ function compare(a: unknown, b: unknown, op: "gt" | "lt"): boolean {
  * "İSTANBUL" in Turkish). Expressions' `upper`/`lower` are not: comparisons must not depend
  * on the profile's language.
  */
-function upperCase(ctx: HelperContext, s: string): string {
-  return isValidLocale(ctx.locale) ? s.toLocaleUpperCase(ctx.locale) : s.toUpperCase();
+function inCase(ctx: HelperContext, s: string, to: "upper" | "lower"): string {
+  if (!isValidLocale(ctx.locale)) return to === "upper" ? s.toUpperCase() : s.toLowerCase();
+  return to === "upper" ? s.toLocaleUpperCase(ctx.locale) : s.toLocaleLowerCase(ctx.locale);
 }
 
 export const HELPER_IMPLS: ReadonlyMap<string, HelperImpl> = new Map<string, HelperImpl>([
   ["default", (_c, a, b) => (a === null || a === undefined || a === "" ? b : a)],
   ["length", (_c, v) => (Array.isArray(v) ? v.length : typeof v === "string" ? characters(v).length : 0)],
-  ["upper", (c, v) => upperCase(c, str(v))],
-  ["lower", (c, v) => (isValidLocale(c.locale) ? str(v).toLocaleLowerCase(c.locale) : str(v).toLowerCase())],
+  ["upper", (c, v) => inCase(c, str(v), "upper")],
+  ["lower", (c, v) => inCase(c, str(v), "lower")],
   [
     "capitalize",
     (c, v) => {
@@ -383,7 +384,7 @@ export const HELPER_IMPLS: ReadonlyMap<string, HelperImpl> = new Map<string, Hel
       const cp = s.codePointAt(0);
       if (cp === undefined) return s;
       const first = String.fromCodePoint(cp);
-      return upperCase(c, first) + s.slice(first.length);
+      return inCase(c, first, "upper") + s.slice(first.length);
     },
   ],
   [

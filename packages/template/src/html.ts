@@ -72,7 +72,7 @@ export interface HtmlContext {
 }
 
 /** Where nothing is known any more (see `unknown`): it stays so to the template's end. */
-export const HTML_UNKNOWN: HtmlContext = { state: "unknown", tag: "", open: false, attr: "", attrWritten: false, quote: "", urlStart: true, scheme: "", refresh: false, comment: false, foreign: false, or: null };
+const HTML_UNKNOWN: HtmlContext = { state: "unknown", tag: "", open: false, attr: "", attrWritten: false, quote: "", urlStart: true, scheme: "", refresh: false, comment: false, foreign: false, or: null };
 
 /** Where a template (and a fragment included outside of any tag) starts. */
 export const HTML_TEXT: HtmlContext = { state: "text", tag: "", open: false, attr: "", attrWritten: false, quote: "", urlStart: false, scheme: "", refresh: false, comment: false, foreign: false, or: null };
@@ -228,7 +228,7 @@ function blankRef(text: string, i: number): number {
 }
 
 /** The context after the static text `text`, from `c` (from each of its places). */
-export function scanHtml(text: string, c: HtmlContext): HtmlContext {
+function scanHtml(text: string, c: HtmlContext): HtmlContext {
   const a = scanOne(text, c);
   return c.or === null ? a : joinHtml(a, scanHtml(text, c.or));
 }
@@ -393,7 +393,7 @@ function scanOne(text: string, c: HtmlContext): HtmlContext {
 }
 
 /** The context after a tag in context `c` wrote a value (its text is not known at compile time). */
-export function afterValue(c: HtmlContext): HtmlContext {
+function afterValue(c: HtmlContext): HtmlContext {
   const a = afterValueOne(c);
   return c.or === null ? a : joinHtml(a, afterValue(c.or));
 }
@@ -451,7 +451,7 @@ function hasPlace(c: HtmlContext, x: HtmlContext): boolean {
  * text may be in any place of either. `a` itself when `b` adds no place (a loop body compiles
  * again from the joined context until it does not).
  */
-export function joinHtml(a: HtmlContext, b: HtmlContext): HtmlContext {
+function joinHtml(a: HtmlContext, b: HtmlContext): HtmlContext {
   if (a === b) return a;
   let out = a;
   for (let x: HtmlContext | null = b; x !== null; x = x.or) if (!hasPlace(out, x)) out = { ...x, or: out };

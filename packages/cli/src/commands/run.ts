@@ -1,5 +1,5 @@
 /** `journey run`: compile a project and replay events on a virtual clock, printing the timeline. */
-import { existsSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { formatOffset, InvalidInputError, simulate, type Effect, type EventEnvelope, type Runtime, type Store } from "@journey/runtime";
 import { isValidTimeZone, offsetAt, suggest } from "@journey/template";
@@ -9,7 +9,7 @@ import { UserError } from "../errors.js";
 import { invalidInput, parseInstantFlag, readActionResponses, readCatalog, readEvents, readProfiles, parseUntil, unknownProfilesWarning } from "../inputs.js";
 import { compileOrReport } from "../project.js";
 import { count, useColor, warn, write } from "../report.js";
-import { latestActivity, openStore } from "../store.js";
+import { latestActivity, openStore, removeStore } from "../store.js";
 
 interface RunOptions {
   events?: string;
@@ -117,7 +117,7 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
   } finally {
     await store?.close();
     // A database this run created and then refused to fill (an invalid profile or event) is removed.
-    if (options.db !== undefined && !continuing && !ok) for (const suffix of ["", "-wal", "-shm"]) rmSync(options.db + suffix, { force: true });
+    if (options.db !== undefined && !continuing && !ok) removeStore(options.db);
   }
 }
 

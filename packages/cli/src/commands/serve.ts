@@ -2,7 +2,7 @@
  * `journey serve`: a project's journeys on the system clock, durable in SQLite, behind the
  * runtime's HTTP API, until SIGTERM or SIGINT stops it gracefully.
  */
-import { existsSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import type { IR } from "@journey/compiler";
 import { createRuntime, InvalidIRError, JsonlOutbox, loadIR, SystemClock } from "@journey/runtime";
 import { createServer, createServerLogger, DEFAULT_BODY_LIMIT, ServerMetrics } from "@journey/runtime/server";
@@ -11,7 +11,7 @@ import { UserError } from "../errors.js";
 import { readCatalog, readJson } from "../inputs.js";
 import { compileOrReport } from "../project.js";
 import { useColor, warn, write } from "../report.js";
-import { openStore } from "../store.js";
+import { openStore, removeStore } from "../store.js";
 import { dataFile } from "./run.js";
 
 interface ServeOptions {
@@ -101,7 +101,7 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
     await runtime.stop();
     await store.close();
     // A store this start created is removed: a mistake (a port in use) leaves no database behind.
-    if (created) for (const suffix of ["", "-wal", "-shm"]) rmSync(options.db + suffix, { force: true });
+    if (created) removeStore(options.db);
     throw e;
   }
   const address = server.app.server.address();

@@ -23,8 +23,7 @@ export function parseTimeOfDay(text: string): [number, number] | undefined {
 export function atLocalTime(ms: number, time: string, timeZone: string, dayZone = timeZone): number {
   const hm = parseTimeOfDay(time);
   if (!hm) throw new Error(`invalid time of day "${time}" (expected HH:MM)`);
-  const d = localParts(ms, dayZone);
-  return zonedInstant(d.year, d.month, d.day, hm[0], hm[1], timeZone);
+  return onLocalDay(localParts(ms, dayZone), 0, hm, timeZone);
 }
 
 /** The first instant strictly after `ms` at local `HH:MM` in `timeZone`, `stepDays` apart. */
@@ -32,21 +31,23 @@ export function nextLocalTime(ms: number, time: string, timeZone: string, stepDa
   const hm = parseTimeOfDay(time)!;
   const d = localParts(ms, timeZone);
   for (let n = 0; ; n += stepDays) {
-    const date = new Date(Date.UTC(d.year, d.month - 1, d.day + n));
-    const t = zonedInstant(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), hm[0], hm[1], timeZone);
+    const t = onLocalDay(d, n, hm, timeZone);
     if (t > ms) return t;
   }
 }
 
 /** The last instant at or before `ms` at local `HH:MM` in `timeZone`. */
 export function lastLocalTime(ms: number, time: string, timeZone: string): number {
-  const today = atLocalTime(ms, time, timeZone);
-  if (today <= ms) return today;
-  const d = localParts(ms, timeZone);
   const hm = parseTimeOfDay(time)!;
-  // Day 0 of a month is the last day of the month before.
-  const yesterday = new Date(Date.UTC(d.year, d.month - 1, d.day - 1));
-  return zonedInstant(yesterday.getUTCFullYear(), yesterday.getUTCMonth() + 1, yesterday.getUTCDate(), hm[0], hm[1], timeZone);
+  const d = localParts(ms, timeZone);
+  const today = onLocalDay(d, 0, hm, timeZone);
+  return today <= ms ? today : onLocalDay(d, -1, hm, timeZone);
+}
+
+/** Local `hour:minute` in `timeZone`, `days` after the local date `d` (past a month's end, into the next; day 0 is the last of the month before). */
+function onLocalDay(d: { year: number; month: number; day: number }, days: number, [hour, minute]: [number, number], timeZone: string): number {
+  const date = new Date(Date.UTC(d.year, d.month - 1, d.day + days));
+  return zonedInstant(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), hour, minute, timeZone);
 }
 
 /**

@@ -66,7 +66,7 @@ export class DueHeap {
       const i = frontier.pop();
       if (this.dues[i]! > now) break;
       const id = this.ids[i]!;
-      if (this.current.get(id) === this.dues[i] && !taken.has(id)) {
+      if (!this.isStale(i) && !taken.has(id)) {
         taken.add(id);
         out.push(id);
       }
