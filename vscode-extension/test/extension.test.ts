@@ -664,16 +664,22 @@ describe("vsix", () => {
       "extension/syntaxes/journey.tmLanguage.json",
       "extension/snippets/journey.code-snippets",
       "extension/language-configuration.json",
+      "extension/images/icon.png",
       "extension/readme.md",
     ])
       expect(names.map((n) => n.toLowerCase()), f).toContain(f.toLowerCase());
     expect(names.some((n) => /^extension\/LICENSE(\.txt)?$/i.test(n))).toBe(true);
     expect(entries.get("extension/dist/server.js")!.read().equals(readFileSync(join(ext, "dist", "server.js")))).toBe(true);
     expect(JSON.parse(entries.get("extension/package.json")!.read().toString()).name).toBe("journey-vscode");
+    // The marketplace and the extensions view show this icon: a 128×128 PNG named in the manifest.
+    const icon = entries.get("extension/images/icon.png")!.read();
+    expect(icon.subarray(1, 4).toString()).toBe("PNG");
+    expect([icon.readUInt32BE(16), icon.readUInt32BE(20)]).toEqual([128, 128]);
+    expect(entries.get("extension.vsixmanifest")!.read().toString()).toContain('Path="extension/images/icon.png"');
   });
 
   it("contains nothing else: no sources, tests, scripts or node_modules", () => {
-    const allowed = /^extension\/(dist\/(extension|server)\.js|dist\/terminateProcess\.sh|syntaxes\/journey\.tmLanguage\.json|snippets\/journey\.code-snippets|language-configuration\.json|package\.json|readme\.md|license(\.txt)?|changelog\.md)$/i;
+    const allowed = /^extension\/(dist\/(extension|server)\.js|dist\/terminateProcess\.sh|syntaxes\/journey\.tmLanguage\.json|snippets\/journey\.code-snippets|language-configuration\.json|images\/icon\.png|package\.json|readme\.md|license(\.txt)?|changelog\.md)$/i;
     const extra = [...entries.keys()].filter((n) => n.startsWith("extension/") && !allowed.test(n));
     expect(extra).toEqual([]);
     expect(statSync(vsix).size).toBeLessThan(8 * 1024 * 1024);
