@@ -1,5 +1,5 @@
 /** How diagnostics reach the user: code frames for people, JSON for tools. */
-import { formatSummary, renderDiagnostic, type Diagnostic } from "@journey/compiler";
+import { formatSummary, renderDiagnostic, type Diagnostic, type SummaryCounts } from "@journey/compiler";
 import type { Command } from "commander";
 import { PATH_ERROR, type Project } from "./project.js";
 
@@ -21,8 +21,15 @@ export function renderDiagnostics(project: Project, color: boolean): string {
 
 /** The diagnostics as code frames, then the line that counts them. */
 export function diagnosticsReport(project: Project, color: boolean): string {
-  const counts = { errors: project.errors, warnings: project.warnings, files: project.files.length };
-  return renderDiagnostics(project, color) + formatSummary(counts, { color }) + "\n";
+  return renderDiagnostics(project, color) + formatSummary(summaryCounts(project), { color }) + "\n";
+}
+
+/** What the summary line counts: errors, warnings, the files checked and those with a problem. */
+export function summaryCounts(project: Project): Required<SummaryCounts> {
+  const files = project.files.length;
+  const withProblems = new Set(project.diagnostics.map((d) => d.file)).size;
+  // A path that could not be read is no file checked, but its diagnostic is a file's problem.
+  return { errors: project.errors, warnings: project.warnings, files, filesWithProblems: Math.min(withProblems, files) };
 }
 
 export interface JsonDiagnostic {

@@ -125,7 +125,7 @@ describe("journey check", () => {
     expect(source).toBeGreaterThan(0);
     expect(lines[source + 1]!.indexOf("^")).toBe(lines[source]!.indexOf("frstName"));
     expect(lines[source + 1]).toMatch(/\^{8}$/);
-    expect(lines.at(-2)).toBe("1 error in 2 files");
+    expect(lines.at(-2)).toBe("1 error in 1 of 2 files");
     expect(r.output).not.toContain("\x1b[");
   });
 
@@ -183,7 +183,7 @@ describe("journey check", () => {
     expect(lines[0]).toBe("✓ samples/good  2 files, 2 journeys, 0 errors");
     expect(lines[1]).toBe("✗ samples/typo  2 files, 1 journey, 1 error");
     expect(r.stdout).toContain("error[J1004]");
-    expect(lines.at(-2)).toBe("1 error in 4 files");
+    expect(lines.at(-2)).toBe("1 error in 1 of 4 files");
 
     rmSync(join(samples, "typo"), { recursive: true });
     const ok = journey(["check", "samples", "--summary"]);

@@ -5,7 +5,7 @@ import { findJourneyFiles, formatSummary, isSkippedFolder } from "@journey/compi
 import { Command } from "commander";
 import pc from "picocolors";
 import { journeyCount, loadProject, type Project } from "../project.js";
-import { count, renderDiagnostics, toJson, useColor, write } from "../report.js";
+import { count, diagnosticsReport, renderDiagnostics, summaryCounts, toJson, useColor, write } from "../report.js";
 
 interface CheckOptions {
   json?: boolean;
@@ -29,8 +29,7 @@ function checkOne(paths: string[], options: CheckOptions, color: boolean): numbe
   if (options.json) {
     write(JSON.stringify({ diagnostics: project.diagnostics.map((d) => toJson(d, project)) }) + "\n");
   } else {
-    const counts = { errors: project.errors, warnings: project.warnings, files: project.files.length };
-    write(renderDiagnostics(project, color) + formatSummary(counts, { color }) + "\n");
+    write(diagnosticsReport(project, color));
   }
   return project.errors ? 1 : 0;
 }
@@ -68,7 +67,8 @@ function checkEach(paths: string[], options: CheckOptions, color: boolean): numb
     return `${mark} ${path.padEnd(width)}  ${counts.join(", ")}\n`;
   });
   const details = all.map((p) => renderDiagnostics(p, color)).join("");
-  const total = { errors, warnings: sum(all, (p) => p.warnings), files: sum(all, (p) => p.files.length) };
+  const counts = all.map(summaryCounts);
+  const total = { errors, warnings: sum(counts, (c) => c.warnings), files: sum(counts, (c) => c.files), filesWithProblems: sum(counts, (c) => c.filesWithProblems) };
   write(lines.join("") + "\n" + details + formatSummary(total, { color }) + "\n");
   return errors ? 1 : 0;
 }
@@ -107,6 +107,6 @@ function folderEntries(path: string): Dirent[] | undefined {
   }
 }
 
-function sum(projects: Project[], f: (p: Project) => number): number {
-  return projects.reduce((n, p) => n + f(p), 0);
+function sum<T>(items: T[], f: (x: T) => number): number {
+  return items.reduce((n, x) => n + f(x), 0);
 }

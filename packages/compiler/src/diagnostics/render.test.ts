@@ -183,6 +183,9 @@ describe("formatSummary", () => {
     expect(formatSummary({ errors: 2, warnings: 1, files: 3 }, plain)).toBe("2 errors, 1 warning in 3 files");
     expect(formatSummary({ errors: 1, warnings: 0, files: 1 }, plain)).toBe("1 error in 1 file");
     expect(formatSummary({ errors: 0, warnings: 2, files: 4 }, plain)).toBe("2 warnings in 4 files");
+    // Problems in some of the files checked: how many, of how many.
+    expect(formatSummary({ errors: 4, warnings: 0, files: 3, filesWithProblems: 1 }, plain)).toBe("4 errors in 1 of 3 files");
+    expect(formatSummary({ errors: 2, warnings: 1, files: 2, filesWithProblems: 2 }, plain)).toBe("2 errors, 1 warning in 2 files");
   });
 
   it("says so when there is nothing to report", () => {

@@ -22,7 +22,10 @@ export interface RenderOptions {
 export interface SummaryCounts {
   errors: number;
   warnings: number;
+  /** Files checked. */
   files: number;
+  /** Files with an error or a warning, when known: `4 errors in 1 of 3 files`. */
+  filesWithProblems?: number;
 }
 
 /** rustc's choice: a tab shows as four spaces, in the source line and in the caret offset alike. */
@@ -63,7 +66,7 @@ export function renderDiagnostic(d: Diagnostic, source: RenderSource | undefined
   return out.join("\n");
 }
 
-/** `2 errors, 1 warning in 3 files`, or `✓ 5 files checked, no problems`. */
+/** `2 errors, 1 warning in 3 files`, `4 errors in 1 of 3 files`, or `✓ 5 files checked, no problems`. */
 export function formatSummary(counts: SummaryCounts, options: { color: boolean }): string {
   const c = pc.createColors(options.color);
   if (counts.errors === 0 && counts.warnings === 0) {
@@ -72,7 +75,9 @@ export function formatSummary(counts: SummaryCounts, options: { color: boolean }
   const parts: string[] = [];
   if (counts.errors) parts.push(c.bold(c.red(plural(counts.errors, "error"))));
   if (counts.warnings) parts.push(c.bold(c.yellow(plural(counts.warnings, "warning"))));
-  return parts.join(", ") + (counts.files ? ` in ${plural(counts.files, "file")}` : "");
+  const some = counts.filesWithProblems;
+  const where = some !== undefined && some < counts.files ? ` in ${some} of ${plural(counts.files, "file")}` : ` in ${plural(counts.files, "file")}`;
+  return parts.join(", ") + (counts.files ? where : "");
 }
 
 function plural(n: number, noun: string): string {
