@@ -173,10 +173,16 @@ export function expr(e: IRExpr, outer = 0): string {
   if ("call" in e) return `${e.call}(${e.args.map((a) => expr(a)).join(", ")})`;
   if ("list" in e) return `[${e.list.map((a) => expr(a)).join(", ")}]`;
   if ("record" in e) return `{ ${Object.entries(e.record).map(([k, v]) => `${k}: ${expr(v)}`).join(", ")} }`;
-  const [a, b] = e.args;
+  const [a, b, c] = e.args;
+  // Looser than any operator (its `else` value runs to the end): in parentheses inside one.
+  if (e.op === "if") return wrap(`if ${expr(a!)} then ${expr(b!)} else ${expr(c!)}`, outer > 0);
   const p = b === undefined ? (e.op === "not" ? NOT_PRECEDENCE : TIGHTEST) : (BINARY_PRECEDENCE[e.op as keyof typeof BINARY_PRECEDENCE] ?? TIGHTEST);
   const text = b === undefined ? `${e.op === "not" ? "not " : "-"}${expr(a!, p)}` : `${expr(a!, p)} ${e.op} ${expr(b, p + 1)}`;
-  return p < outer ? `(${text})` : text;
+  return wrap(text, p < outer);
+}
+
+function wrap(text: string, parenthesized: boolean): string {
+  return parenthesized ? `(${text})` : text;
 }
 
 // ── writing ──────────────────────────────────────────────────────────────────────────

@@ -115,6 +115,11 @@ describe("journeyGraph", () => {
     expect(e('length(profile.tags) > 0 or profile.email == "a\\"b"')).toBe('length(profile.tags) > 0 or profile.email == "a\\"b"');
     expect(e("[1, 2][0]")).toBe("[1, 2][0]");
     expect(e("90m")).toBe("1h30m");
+    // A conditional's `else` value runs to the end: in parentheses inside an operator only.
+    expect(e("if profile.n > 1 then 2 else if profile.n > 0 then 1 else 0")).toBe("if profile.n > 1 then 2 else if profile.n > 0 then 1 else 0");
+    expect(e("(if profile.n > 1 then 2 else 1) * 3")).toBe("(if profile.n > 1 then 2 else 1) * 3");
+    expect(e("3 * (if profile.n > 1 then 2 else 1)")).toBe("3 * (if profile.n > 1 then 2 else 1)");
+    expect(e("max(if profile.n > 1 then 2 else 1, 5)")).toBe("max(if profile.n > 1 then 2 else 1, 5)");
   });
 
   it("writes a label's `&` and a split's quoted name as text, and keeps Mermaid from eating the `;` of a `style…:…#…;` line", () => {

@@ -21,7 +21,7 @@ export { FORMATS } from "./semantics/check-experience.js";
 export { PRIMITIVES } from "./semantics/types.js";
 export { fileErrorReason, findJourneyFiles, isSkippedFolder, loadSources, MAX_FILE_BYTES, type SourceInput, type LoadResult } from "./project/load.js";
 export { parseFile, type ParseResult } from "./syntax/parse.js";
-export { walk } from "./syntax/walk.js";
+export { SPAN_KEYS, walk } from "./syntax/walk.js";
 export { decodeString, sourceOffset } from "./syntax/strings.js";
 export { keywords } from "./syntax/tokens.js";
 export { BINARY_PRECEDENCE } from "./syntax/operators.js";

@@ -167,6 +167,17 @@ describe("expression types", () => {
     ['["gold", "silver", "gold"]', 'list<"gold" | "silver">'],
     ['["gold", profile.email]', "list<string>"],
     ['[profile.loyalty.tier, "gold"]', 'list<"bronze" | "silver" | "gold">'],
+    // A conditional is what both its values fit; its condition narrows them as an `if` does.
+    ["if cart.total > 100 then 20 else 10", "int"],
+    ["if cart.total > 100 then 2 else 1.5", "number"],
+    ['if cart.total > 100 then "gold" else "silver"', '"gold" | "silver"'],
+    ['if cart.total > 100 then profile.email else "none"', "string"],
+    ["if cart.total > 100 then profile.firstName else null", "string?"],
+    ["if cart.total > 100 then null else cart.total", "number?"],
+    ['if profile.firstName != null then profile.firstName else "there"', "string"],
+    ['if profile.firstName == null then "there" else upper(profile.firstName)', "string"],
+    ['if profile.firstName == null then "there" else if length(profile.firstName) > 10 then "friend" else profile.firstName', "string"],
+    ["1 + (if cart.total > 100 then 1 else 2) * 3", "int"],
   ])("%s is %s", (source, type) => {
     expect(typeIn(source)).toEqual({ type, codes: [] });
   });
@@ -185,6 +196,11 @@ describe("expression types", () => {
     ["carts.total", "J1001"],
     ['profile.loyalty.tier == "platinum"', "J2008"],
     ['[1, "a"]', "J2001"],
+    ['if cart.total > 100 then 1 else "a"', "J2012"],
+    ["if cart.total then 1 else 2", "J2004"],
+    // What the condition proves holds in its own value only.
+    ['if profile.firstName != null then "x" else upper(profile.firstName)', "J2002"],
+    ["if cart.total > 100 then cart.totl else 0", "J1004"],
   ])("%s is reported as %s, once", (source, code) => {
     expect(typeIn(source).codes).toEqual([code]);
   });

@@ -53,6 +53,8 @@ function sexp(e: A.Expr): string {
       return `[${e.items.map(sexp).join(", ")}]`;
     case "Record":
       return `{${e.entries.map((en) => `${en.name.name}: ${sexp(en.value)}`).join(", ")}}`;
+    case "Conditional":
+      return `(if ${sexp(e.condition)} ${sexp(e.then)} ${sexp(e.otherwise)})`;
     default:
       return e.kind;
   }
@@ -488,6 +490,15 @@ describe("operator precedence", () => {
     ["- a.b[0].c", "(- a.b[0].c)"],
     ["length(cart.items) > 0", "(> length(cart.items) 0)"],
     ["popular(by: views, window: 14d)", "popular(by: views, window: Duration)"],
+    // A conditional is an operand whose last value runs as far as the expression goes.
+    ["if a then b else c", "(if a b c)"],
+    ["if a then b else c + d", "(if a b (+ c d))"],
+    ["(if a then b else c) + d", "(+ (if a b c) d)"],
+    ["x + if a then b else c", "(+ x (if a b c))"],
+    ["if a and b then 1 else if c then 2 else 3", "(if (and a b) 1 (if c 2 3))"],
+    ["if if a then b else c then 1 else 2", "(if (if a b c) 1 2)"],
+    ["if x == { a: 1 } then [1] else f(if y then 2 else 3)", "(if (== x {a: 1}) [1] f((if y 2 3)))"],
+    ["not if a then b else c", "(not (if a b c))"],
   ])("%s", (source, shape) => {
     expect(sexp(expr(source).e)).toBe(shape);
   });
@@ -512,6 +523,31 @@ describe("operator precedence", () => {
     const call = expr("daysSince(profile.lastActiveAt) >= 30").e as A.BinaryExpr;
     expect(slice(expr("daysSince(profile.lastActiveAt) >= 30").text, (call.left as A.CallExpr).span)).toBe("daysSince(profile.lastActiveAt)");
     expect((call.left as A.CallExpr).callee.name).toBe("daysSince");
+  });
+});
+
+describe("conditional values", () => {
+  it("span from `if` to the end of the last value, and point at `then` and `else`", () => {
+    const { e, text } = expr("if profile.vip then 20 else 10");
+    const c = e as A.ConditionalExpr;
+    expect([slice(text, c.span), slice(text, c.thenSpan), slice(text, c.elseSpan), slice(text, c.otherwise.span)]).toEqual(["if profile.vip then 20 else 10", "then", "else", "10"]);
+  });
+
+  it("an `if` with no `then` where a value goes stays an `if` step: one error, at the `if`, as while typing `let x =`", () => {
+    const text = "journey J {\n  on E\n  let x =\n  if a { end }\n  wait 1h\n}\n";
+    const r = parseFile("a.journey", text);
+    expect(r.diagnostics.map((d) => [d.message, slice(text, d.span)])).toEqual([
+      ["unexpected `if`: expected an expression (a value that depends on a condition is `if c then a else b`)", "if"],
+    ]);
+    const steps = decl(r.file, "JourneyDecl").body.steps.map((s) => s.kind);
+    expect(steps).toContain("If");
+    expect(steps).toContain("Wait");
+  });
+
+  it("a missing `else` is named", () => {
+    const text = "journey J {\n  on E\n  let x = if a then 1\n  wait 1h\n}\n";
+    const r = parseFile("a.journey", text);
+    expect(r.diagnostics.map((d) => d.message)).toEqual(["expected `else`, found `wait`"]);
   });
 });
 

@@ -3,11 +3,8 @@
  * (apart from positions), the same words and literals, and the same comments as the original.
  * A file that would fail any of these is left as it is and the reason reported.
  */
-import { parseFile, type ast } from "@journey/compiler";
+import { parseFile, SPAN_KEYS, type ast } from "@journey/compiler";
 import { htmlSkeleton } from "./html.js";
-
-/** Keys of AST nodes that only locate them. */
-const POSITION_KEYS = new Set(["span", "keywordSpan", "opSpan", "modeSpan", "percentSpan"]);
 
 /**
  * The AST of a file without positions, as one string: equal for two texts exactly when they
@@ -16,7 +13,7 @@ const POSITION_KEYS = new Set(["span", "keywordSpan", "opSpan", "modeSpan", "per
  */
 export function fingerprint(file: ast.SourceFile, masked: ReadonlySet<object> = new Set()): string {
   return JSON.stringify(file.declarations, (key, value: unknown) => {
-    if (POSITION_KEYS.has(key)) return undefined;
+    if (SPAN_KEYS.has(key)) return undefined;
     if (value && typeof value === "object" && masked.has(value)) return { html: htmlSkeleton((value as ast.StringExpr).value) };
     return value;
   });

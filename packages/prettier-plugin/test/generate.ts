@@ -45,6 +45,7 @@ type E =
   | { k: "un"; op: "not" | "-"; e: E }
   | { k: "call"; name: string; args: E[] }
   | { k: "list"; items: E[] }
+  | { k: "if"; c: E; a: E; b: E }
   | { k: "paren"; e: E };
 
 const PREC: Record<string, number> = {
@@ -52,6 +53,7 @@ const PREC: Record<string, number> = {
 };
 
 function prec(e: E): number {
+  if (e.k === "if") return 0;
   if (e.k === "bin") return PREC[e.op]!;
   if (e.k === "un") return e.op === "not" ? 3 : 8;
   return 10;
@@ -75,6 +77,8 @@ function exprTokens(e: E, min = 0): string[] {
       return [e.name, "(", ...e.args.flatMap((a, i) => (i ? [",", ...exprTokens(a)] : exprTokens(a))), ")"];
     case "list":
       return ["[", ...e.items.flatMap((a, i) => (i ? [",", ...exprTokens(a)] : exprTokens(a))), "]"];
+    case "if":
+      return ["if", ...exprTokens(e.c), "then", ...exprTokens(e.a), "else", ...exprTokens(e.b)];
   }
 }
 
@@ -108,6 +112,7 @@ export class ProgramGenerator {
   private exprInner(ty: Ty, env: Env, depth: number): E {
     const r = this.r;
     const leaf = depth <= 0 || r.chance(0.35);
+    if (!leaf && r.chance(0.08)) return { k: "if", c: this.expr("bool", env, depth - 1), a: this.expr(ty, env, depth - 1), b: this.expr(ty, env, depth - 1) };
     switch (ty) {
       case "int": {
         if (leaf) {

@@ -69,6 +69,7 @@ export const codes = {
   nonConstantDefault: kind("J2009", "a field default must be a literal value"),
   notConstant: kind("J2010", "{what} must be known when the project compiles: a literal, or `+ - * /` of literals"),
   outOfRange: kind("J2011", "{what} must be {bound}, not {value}"),
+  branchTypes: kind("J2012", "the two values of `if … then … else` must have one type: `{then}` and `{otherwise}` have none in common"),
 
   // ── J3xxx journeys ──
   splitTotal: kind("J3001", "split percentages add up to {total}%, not 100%"),

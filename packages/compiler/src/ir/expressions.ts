@@ -33,6 +33,8 @@ export function emitExpr(e: A.Expr): IRExpr {
       return { op: e.op === "-" ? "neg" : "not", args: [emitExpr(e.operand)] };
     case "Binary":
       return { op: e.op, args: [emitExpr(e.left), emitExpr(e.right)], ...(e.asText ? { as: "text" as const } : {}) };
+    case "Conditional":
+      return { op: "if", args: [emitExpr(e.condition), emitExpr(e.then), emitExpr(e.otherwise)] };
     case "List":
       return { list: e.items.map(emitExpr) };
     case "Record":

@@ -232,6 +232,11 @@ function collectNames(e: A.Expr, used: Set<string> | undefined): void {
         visit(x.left);
         visit(x.right);
         break;
+      case "Conditional":
+        visit(x.condition);
+        visit(x.then);
+        visit(x.otherwise);
+        break;
       case "List":
         x.items.forEach(visit);
         break;

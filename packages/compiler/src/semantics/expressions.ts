@@ -81,6 +81,8 @@ export function typeOf(ctx: CheckContext, e: A.Expr, scope: Scope, opts: ExprOpt
     }
     case "Binary":
       return binaryType(ctx, e, scope, opts);
+    case "Conditional":
+      return conditionalType(ctx, e, scope, opts);
     case "List": {
       if (e.items.length === 0) return T.list(T.unknown);
       const types = e.items.map((i) => requireValue(ctx, i, typeOf(ctx, i, scope, opts), scope));
@@ -279,6 +281,28 @@ function callType(ctx: CheckContext, e: A.CallExpr, scope: Scope, opts: ExprOpti
     return T.unknown;
   }
   return r;
+}
+
+/**
+ * `if c then a else b`: what `c` proves holds in `a` (and what its falsity proves, in `b`), as
+ * for an `if` step; the type is the one both values fit, as a list literal's items
+ * (`if vip then "gold" else "silver"` is `"gold" | "silver"`, `int` and `number` make
+ * `number`, a `null` branch makes it optional).
+ */
+function conditionalType(ctx: CheckContext, e: A.ConditionalExpr, scope: Scope, opts: ExprOptions): Type {
+  const facts = checkCondition(ctx, e.condition, scope);
+  const a = typeOf(ctx, e.then, facts.whenTrue.length ? scope.narrowed(facts.whenTrue) : scope, opts);
+  const b = typeOf(ctx, e.otherwise, facts.whenFalse.length ? scope.narrowed(facts.whenFalse) : scope, opts);
+  if (a.kind === "unknown" || b.kind === "unknown") return T.unknown;
+  const u = unifyLiterals(a, b) ?? unify(widen(a), widen(b));
+  if (!u) {
+    ctx.report("branchTypes", { then: typeToString(a), otherwise: typeToString(b) }, e.otherwise.span, {
+      related: [ctx.related(ctx.file, e.then.span, `the \`then\` value is \`${typeToString(a)}\``)],
+      help: "give both the same type of value (an `int` and a `number` make a `number`, a value and `null` an optional)",
+    });
+    return T.unknown;
+  }
+  return u;
 }
 
 function binaryType(ctx: CheckContext, e: A.BinaryExpr, scope: Scope, opts: ExprOptions): Type {

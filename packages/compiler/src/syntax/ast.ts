@@ -81,6 +81,7 @@ export type Expr =
   | CallExpr
   | UnaryExpr
   | BinaryExpr
+  | ConditionalExpr
   | ListExpr
   | RecordExpr
   | ErrorExpr;
@@ -164,6 +165,17 @@ export interface UnaryExpr {
   span: Span;
 }
 export type BinaryOp = "or" | "and" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "??" | "+" | "-" | "*" | "/" | "%";
+/** `if c then a else b`: the one value of two a condition picks (`else if` nests in `otherwise`). */
+export interface ConditionalExpr {
+  kind: "Conditional";
+  condition: Expr;
+  then: Expr;
+  otherwise: Expr;
+  /** The `then` and `else` keywords, for the formatter and for a diagnostic about a branch. */
+  thenSpan: Span;
+  elseSpan: Span;
+  span: Span;
+}
 export interface BinaryExpr {
   kind: "Binary";
   op: BinaryOp;

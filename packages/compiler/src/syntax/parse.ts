@@ -33,6 +33,8 @@ const RULE_CONTEXT: Record<string, string> = {
   primary: "expected an expression",
   expr: "expected an expression",
   unaryMinus: "expected an expression",
+  // An `if` where a value goes, with no `then` before a block or the next step.
+  conditional: "expected an expression (a value that depends on a condition is `if c then a else b`)",
   waitStep: "expected a duration, `until <time>` or `for <Event>` after `wait`",
   trigger: "expected an event name, `enter <Audience>` or `schedule every …` after `on`",
   sendStep: "expected a template call or `{ … }` content after the channel",

@@ -7,7 +7,7 @@
  * expression can continue with a name, so statements need no separator. Commas are
  * optional between fields and record entries, required between list items and arguments.
  */
-import { EmbeddedActionsParser, type IOrAlt, type IToken, type TokenType } from "chevrotain";
+import { EmbeddedActionsParser, EOF, tokenMatcher, type IOrAlt, type IToken, type TokenType } from "chevrotain";
 import * as t from "./tokens.js";
 import { tokEnd, tokSpan } from "./tokens.js";
 import type * as A from "./ast.js";
@@ -1411,7 +1411,65 @@ export class JourneyParser extends EmbeddedActionsParser {
     },
     { ALT: () => this.SUBRULE(this.listExpr) },
     { ALT: () => this.SUBRULE(this.recordExpr) },
+    { ALT: () => this.SUBRULE(this.conditional) },
   ];
+
+  /**
+   * `if c then a else b`: an operand, so it costs the other operands nothing; each part is a
+   * whole expression, the last one as long as it goes (the formatter adds parentheses). Taken
+   * only when a `then` follows: an `if` where a value goes is otherwise an `if` step after a
+   * value not written yet (`let x =` above it, as while typing), which must stay a step.
+   */
+  private conditional = this.RULE("conditional", (): A.Expr =>
+    this.OR([
+      {
+        GATE: () => this.thenAhead(),
+        ALT: (): A.Expr => {
+          const kw = this.CONSUME(t.If);
+          const condition = this.SUBRULE(this.expr);
+          const thenTok = this.CONSUME(t.Then);
+          const then = this.SUBRULE2(this.expr);
+          const elseTok = this.CONSUME(t.Else);
+          const otherwise = this.SUBRULE3(this.expr);
+          if (this.RECORDING_PHASE) return errorExpr();
+          return {
+            kind: "Conditional",
+            condition: condition ?? errorExpr(),
+            then: then ?? errorExpr(),
+            otherwise: otherwise ?? errorExpr(),
+            thenSpan: tokSpan(thenTok),
+            elseSpan: tokSpan(elseTok),
+            span: this.spanFrom(kw.startOffset),
+          };
+        },
+      },
+    ]),
+  );
+
+  /**
+   * Whether the `if` at LA(1) has its `then` before a block's `{`, a `}`, an `else` or the next
+   * step: brackets are skipped, and a `{` after an operator opens a record, not a block.
+   */
+  private thenAhead(): boolean {
+    let depth = 0;
+    let ifs = 0; // conditionals inside the condition, not ended by their `else` yet
+    for (let k = 2; ; k++) {
+      const type = this.LA(k).tokenType;
+      if (type === EOF) return false;
+      const opensRecord = type === t.LCurly && (tokenMatcher(this.LA(k - 1), t.BinaryOperator) || this.LA(k - 1).tokenType === t.Not);
+      if (type === t.LParen || type === t.LBracket || opensRecord) depth++;
+      else if (type === t.RParen || type === t.RBracket || type === t.RCurly) {
+        if (depth === 0) return false;
+        depth--;
+      } else if (depth > 0) continue;
+      else if (type === t.Then) {
+        if (ifs === 0) return true;
+      } else if (type === t.If) ifs++;
+      else if (type === t.Else && ifs > 0) ifs--;
+      // (`profile` and `event` start declarations, and name values too.)
+      else if (type === t.LCurly || type === t.Else || STEP_KEYWORDS.has(type) || (DECLARATION_KEYWORDS.has(type) && !tokenMatcher(this.LA(k), t.ExprHead))) return false;
+    }
+  }
 
   private readonly callArguments = (): A.Arg[] => this.SUBRULE(this.argList);
 

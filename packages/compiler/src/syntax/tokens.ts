@@ -63,6 +63,7 @@ export const Wait = keyword("wait");
 export const Until = keyword("until");
 export const Timeout = keyword("timeout");
 export const If = keyword("if");
+export const Then = keyword("then");
 export const Else = keyword("else");
 export const Split = keyword("split");
 export const Send = keyword("send");

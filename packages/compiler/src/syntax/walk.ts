@@ -1,8 +1,8 @@
 /** A generic walk of the AST: every object under a node (expressions, steps, clauses, idents, …). */
 import type { Span } from "./ast.js";
 
-/** The keys holding spans, not nodes: not walked. */
-const SPAN_KEYS = new Set(["span", "keywordSpan", "opSpan", "modeSpan", "percentSpan"]);
+/** The keys of AST nodes holding spans, not nodes: not walked (and what the formatter's check ignores). */
+export const SPAN_KEYS: ReadonlySet<string> = new Set(["span", "keywordSpan", "opSpan", "modeSpan", "percentSpan", "thenSpan", "elseSpan"]);
 
 /** Visit every object of an AST, parents before children, in key order. */
 export function walk(value: unknown, visit: (node: { kind?: string; span?: Span } & Record<string, unknown>) => void): void {

@@ -131,7 +131,7 @@ const KEYWORDS_BY_BLOCK: Partial<Record<BlockKind, [string, string?][]>> = {
   action: [...HTTP_METHODS.map((m): [string, string] => [m, `${m} "\${1:https://}"`]), ["headers", "headers { $0 }"], ["body"], ["timeout", "timeout ${1:2s}"], ["retries", "retries ${1:2}"]],
 };
 
-const EXPR_WORDS = new Set(["if", "where", "and", "or", "not", "==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "??", "(", ",", "[", "=", "to", "limit", "within", "until", "when", "in", "wait", "repeat", "every", "after", "timeout", "priority", "exclude", "from"]);
+const EXPR_WORDS = new Set(["if", "then", "else", "where", "and", "or", "not", "==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "??", "(", ",", "[", "=", "to", "limit", "within", "until", "when", "in", "wait", "repeat", "every", "after", "timeout", "priority", "exclude", "from"]);
 
 export function completion(doc: Doc, offset: number): CompletionItem[] {
   const region = doc.regionAt(offset);
@@ -275,6 +275,11 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
 function followKeywords(stmt: string): string[] {
   const first = stmt.split(" ")[0];
   const has = (w: string) => new RegExp(`\\b${w}\\b`).test(stmt);
+  // Inside `if c then a else b`: the `then`, then the `else`, still to come.
+  const count = (w: string) => stmt.match(new RegExp(`\\b${w}\\b`, "g"))?.length ?? 0;
+  const ifs = count("if") - (first === "if" ? 1 : 0);
+  if (ifs > count("then")) return ["then"];
+  if (count("then") > count("else")) return ["else"];
   switch (first) {
     case "recommend":
       return ["where", "exclude", "limit", "backup"].filter((w) => !has(w) || w === "where");

@@ -136,6 +136,14 @@ describe("names by context", () => {
     expect(labels(journey("  send email Reminder(cart, []) <|>"))).toEqual(["to"]);
   });
 
+  it("offers `then` and `else` inside a conditional value, and names after them", () => {
+    expect(labels(journey("  let d = if cart.total > 100 <|>"))).toEqual(["then"]);
+    expect(labels(journey("  let d = if cart.total > 100 then 20 <|>"))).toEqual(["else"]);
+    expect(labels(journey("  let d = if cart.total > 100 then <|>"))).toContain("cart");
+    expect(labels(journey("  let d = if cart.total > 100 then 20 else <|>"))).toContain("profile");
+    expect(labels(journey("  if (if cart.total > 100 then true <|>"))).toEqual(["else"]);
+  });
+
   it("offers reentry modes, formats and channels of a template", () => {
     expect(labels(journey("  reentry <|>"))).toEqual(["never", "always", "after"]);
     expect(labels("experience E {\n  format <|>\n}")).toEqual(["html", "json", "text"]);

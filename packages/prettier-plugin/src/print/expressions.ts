@@ -33,6 +33,9 @@ export const Prec = {
 
 function precOf(e: Expr): number {
   switch (e.kind) {
+    case "Conditional":
+      // Its `else` value runs to the end: in parentheses under any operator.
+      return 0;
     case "Binary":
       return BINARY_PRECEDENCE[e.op];
     case "Unary":
@@ -126,6 +129,8 @@ function printInner(p: JourneyPrinter, e: Expr): Doc {
       return ["not ", printExpr(p, e.operand, e.operand.kind === "Binary" ? Prec.primary : Prec.not)];
     case "Binary":
       return group(binaryParts(p, e));
+    case "Conditional":
+      return printConditional(p, e);
     case "List":
       return printList(p, e);
     case "Record":
@@ -134,10 +139,29 @@ function printInner(p: JourneyPrinter, e: Expr): Doc {
 }
 
 /**
+ * `if c then a else b` on one line, or broken before each `else`, an `else if` chain one arm a
+ * line:
+ *
+ *     let rate = if profile.tier == "gold" then 2
+ *       else if profile.tier == "silver" then 1.5
+ *       else 1
+ */
+function printConditional(p: JourneyPrinter, e: ast.ConditionalExpr): Doc {
+  const arm = (c: ast.ConditionalExpr): Doc[] => ["if ", printExpr(p, c.condition), " ", p.flush(c.thenSpan.start), "then ", printExpr(p, c.then)];
+  const rest: Doc[] = [];
+  let c = e;
+  for (; c.otherwise.kind === "Conditional"; c = c.otherwise) rest.push(p.breakBefore(c.elseSpan.start), "else ", p.flush(c.otherwise.span.start), arm(c.otherwise));
+  rest.push(p.breakBefore(c.elseSpan.start), "else ", printExpr(p, c.otherwise));
+  return group([arm(e), indent(rest)]);
+}
+
+/**
  * A condition whose chain breaks with the header it is in (`if a and b {`): the parts of the
  * chain without a group of their own.
  */
 export function printCondition(p: JourneyPrinter, e: Expr): Doc {
+  // `if (if a then b else c) {`: the second `if` in parentheses, for the reader.
+  if (e.kind === "Conditional") return parenthesized(p, e);
   if (e.kind !== "Binary") return printExpr(p, e);
   return [p.flush(sourceStart(p, e)), ...binaryParts(p, e)];
 }

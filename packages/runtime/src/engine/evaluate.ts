@@ -211,6 +211,10 @@ function operator(op: string, args: Compiled[]): Compiled {
       return (env) => truthy(a(env)) || truthy(b(env));
     case "??":
       return (env) => a(env) ?? b(env);
+    case "if": {
+      const otherwise = args[2]!;
+      return (env) => (truthy(a(env)) ? b(env) : otherwise(env));
+    }
     case "not":
       return (env) => !truthy(a(env));
     case "neg":

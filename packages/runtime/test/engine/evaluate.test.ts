@@ -30,3 +30,23 @@ describe("comparisons of text (`as: \"text\"`, set by the compiler for strings)"
     expect([op("==", false), op("<", false)]).toEqual([true, false]);
   });
 });
+
+describe("conditional values (`op: \"if\"`)", () => {
+  const env = { vars: { vip: true, n: 0 }, now: 0, timeZone: "UTC" };
+  const divide = { op: "/", args: [{ lit: 1 }, { path: ["n"] }] };
+
+  it("evaluates the chosen value only: the other may fail (a division by zero here)", () => {
+    expect(evaluate({ op: "if", args: [{ path: ["vip"] }, { lit: 20 }, divide] }, env)).toBe(20);
+    expect(evaluate({ op: "if", args: [{ op: "not", args: [{ path: ["vip"] }] }, divide, { lit: 10 }] }, env)).toBe(10);
+    expect(() => evaluate({ op: "if", args: [{ lit: false }, { lit: 1 }, divide] }, env)).toThrow(/division by zero/);
+  });
+
+  it("chains as `else if` does", () => {
+    const tier = (t: string) =>
+      evaluate(
+        { op: "if", args: [{ op: "==", args: [{ path: ["t"] }, { lit: "gold" }] }, { lit: 2 }, { op: "if", args: [{ op: "==", args: [{ path: ["t"] }, { lit: "silver" }] }, { lit: 1.5 }, { lit: 1 }] }] },
+        { vars: { t }, now: 0, timeZone: "UTC" },
+      );
+    expect([tier("gold"), tier("silver"), tier("bronze")]).toEqual([2, 1.5, 1]);
+  });
+});
