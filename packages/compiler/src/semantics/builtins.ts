@@ -86,8 +86,25 @@ export const BUILTIN_FUNCTIONS: ReadonlyMap<string, BuiltinFunction> = new Map(
       (a) => (!isNumeric(a[0]!) ? bad(0, "number") : a[1] && a[1].kind !== "int" ? bad(1, "int") : a[1] ? T.number : T.int),
     ),
     fn("now", [], "datetime", "The current instant (the virtual clock's in tests and `journey run`).", () => T.datetime),
-    fn("daysSince", [{ name: "time", type: "datetime" }], "int", "Whole days elapsed since an instant.", (a) => (a[0]!.kind === "datetime" ? T.int : bad(0, "datetime"))),
-    fn("hoursSince", [{ name: "time", type: "datetime" }], "int", "Whole hours elapsed since an instant.", (a) => (a[0]!.kind === "datetime" ? T.int : bad(0, "datetime"))),
+    ...(
+      [
+        ["daysSince", "Whole days elapsed since an instant."],
+        ["hoursSince", "Whole hours elapsed since an instant."],
+        ["year", "The year of an instant's date in the profile's time zone."],
+        ["month", "The month (1–12) of an instant's date in the profile's time zone."],
+        ["day", "The day of the month (1–31) of an instant's date in the profile's time zone."],
+        ["weekday", "The day of the week of an instant's date in the profile's time zone: 1 is Monday, 7 is Sunday."],
+        ["yearsSince", "Whole years elapsed since a date (an age), counted on its anniversaries in the profile's time zone."],
+      ] as const
+      // Each `(datetime) → int`.
+    ).map(([name, doc]) => fn(name, [{ name: "time", type: "datetime" }], "int", doc, (a) => (a[0]!.kind === "datetime" ? T.int : bad(0, "datetime")))),
+    fn(
+      "isAnniversary",
+      [{ name: "date", type: "datetime" }],
+      "bool",
+      "Whether today, in the profile's time zone, has the month and day of a date (a birthday); February 29 falls on February 28 in other years.",
+      (a) => (a[0]!.kind === "datetime" ? T.bool : bad(0, "datetime")),
+    ),
     fn("date", [{ name: "iso", type: "string" }], "datetime", "Parses an ISO-8601 date (`2026-12-01`) or instant.", (a) => (isStringLike(a[0]!) ? T.datetime : bad(0, "string"))),
     fn(
       "atTime",

@@ -5,7 +5,7 @@
  */
 import type { IRExpr } from "@journey/ir";
 import { characters } from "@journey/template";
-import { atLocalTime, parseInstant } from "./time.js";
+import { atLocalTime, isAnniversary, isoWeekday, localParts, parseInstant, yearsBetween } from "./time.js";
 
 export interface EvalEnv {
   /** Root names: `profile`, aliases, `let` bindings, step results, `event`, `item`, `context`. */
@@ -338,6 +338,18 @@ function callBuiltin(name: string, args: unknown[], env: EvalEnv): unknown {
       return Math.floor((env.now - toMs(a0, env.timeZone)) / 86_400_000);
     case "hoursSince":
       return Math.floor((env.now - toMs(a0, env.timeZone)) / 3_600_000);
+    case "year":
+    case "month":
+    case "day":
+    case "weekday": {
+      // In the profile's time zone, where its dates are days (`2026-03-01` is its midnight).
+      const d = localParts(toMs(a0, env.timeZone), env.timeZone);
+      return name === "year" ? d.year : name === "month" ? d.month : name === "day" ? d.day : isoWeekday(d);
+    }
+    case "yearsSince":
+      return yearsBetween(localParts(toMs(a0, env.timeZone), env.timeZone), localParts(env.now, env.timeZone));
+    case "isAnniversary":
+      return isAnniversary(localParts(toMs(a0, env.timeZone), env.timeZone), localParts(env.now, env.timeZone));
     case "date":
       return iso(parseInstant(String(a0), env.timeZone));
     case "atTime":

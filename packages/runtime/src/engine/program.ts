@@ -30,7 +30,7 @@ export interface ProgramOptions {
   previous?: DeployedJourney[];
 }
 
-const CLOCK_FUNCTIONS = new Set(["now", "daysSince", "hoursSince"]);
+const CLOCK_FUNCTIONS = new Set(["now", "daysSince", "hoursSince", "yearsSince", "isAnniversary"]);
 
 function readsClock(e: unknown): boolean {
   if (!e || typeof e !== "object") return false;
@@ -47,7 +47,7 @@ export class Program {
   /** What earlier versions use, where it may differ from the current deployment (see `uses`). */
   private readonly earlier = new Map<string, { uses: JourneyUses; compiled: CompiledTemplates }>();
   readonly unsubscribeUrl: string;
-  /** Some audience reads the clock (`now`, `daysSince`, `hoursSince`): membership changes with time. */
+  /** Some audience reads the clock (`now`, `daysSince`, `isAnniversary`, …): membership changes with time. */
   readonly timedAudiences: boolean;
   /** Event types some goal of some loaded version counts: other events never record a goal. */
   readonly goalEvents = new Set<string>();

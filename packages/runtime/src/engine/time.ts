@@ -3,7 +3,7 @@
  * 1`), quiet hours. The zone arithmetic itself (offsets, local dates to instants) is
  * @journey/template's, which the `date` helper shares.
  */
-import { localParts, parseInstant, zonedInstant } from "@journey/template";
+import { localParts, parseInstant, zonedInstant, type LocalTime } from "@journey/template";
 
 export { localParts, parseInstant };
 
@@ -71,4 +71,31 @@ export function nextMonthlyTime(month: number, monthZone: string, day: number, [
 export function localMinutes(ms: number, timeZone: string): number {
   const p = localParts(ms, timeZone);
   return p.hour * 60 + p.minute;
+}
+
+/** ISO day of the week of a local date: 1 is Monday, 7 is Sunday. */
+export function isoWeekday(d: { year: number; month: number; day: number }): number {
+  return new Date(Date.UTC(d.year, d.month - 1, d.day)).getUTCDay() || 7;
+}
+
+/**
+ * The month and day `of`'s anniversary falls on in `year`: the same, except February 29,
+ * which falls on February 28 in a year without it (a birthday is still celebrated that year).
+ */
+function anniversaryIn(of: LocalTime, year: number): { month: number; day: number } {
+  const leap = new Date(Date.UTC(year, 1, 29)).getUTCMonth() === 1;
+  return of.month === 2 && of.day === 29 && !leap ? { month: 2, day: 28 } : { month: of.month, day: of.day };
+}
+
+/** Whether the local date `today` is an anniversary of the local date `of` (any year, that one too). */
+export function isAnniversary(of: LocalTime, today: LocalTime): boolean {
+  const a = anniversaryIn(of, today.year);
+  return a.month === today.month && a.day === today.day;
+}
+
+/** Whole years from the local date `from` to `to`, counted on anniversaries and rounded down as `daysSince` is (negative when `to` comes first). */
+export function yearsBetween(from: LocalTime, to: LocalTime): number {
+  const a = anniversaryIn(from, to.year);
+  const reached = to.month > a.month || (to.month === a.month && to.day >= a.day);
+  return to.year - from.year - (reached ? 0 : 1);
 }

@@ -139,6 +139,34 @@ describe("on enter Audience", () => {
   });
 });
 
+describe("an audience of anniversaries (`isAnniversary`)", () => {
+  it("is entered on the day in the profile's time zone as time passes, once a year", async () => {
+    const ir = withSchema(`
+      audience Anniversary = profile.lastOrderAt != null and isAnniversary(profile.lastOrderAt)
+      journey Congrats {
+        on enter Anniversary
+        reentry always
+        let years = if profile.lastOrderAt != null then yearsSince(profile.lastOrderAt) else 0
+        send email { subject "{{years}} years" text "x" } to profile.email
+      }
+    `);
+    const { timeline } = await sim({
+      ir,
+      start: T("2026-03-10T12:00:00Z"),
+      until: T("2027-03-13T00:00:00Z"),
+      profiles: [{ id: "p1", timezone: "Europe/Stockholm", lastOrderAt: "2020-03-12" }],
+      events: [],
+    });
+    // Local midnight of the 12th in Stockholm is 23:00 UTC on the 11th; audiences that read
+    // the clock are looked at hourly.
+    const entered = ofType(timeline, "entered").map((e) => iso(e.at));
+    expect(entered).toHaveLength(2);
+    expect(entered[0]! >= "2026-03-11T23:00:00.000Z" && entered[0]! <= "2026-03-12T00:00:00.000Z").toBe(true);
+    expect(entered[1]! >= "2027-03-11T23:00:00.000Z" && entered[1]! <= "2027-03-12T00:00:00.000Z").toBe(true);
+    expect(ofType(timeline, "send").map((e) => e.content["subject"])).toEqual(["6 years", "7 years"]);
+  });
+});
+
 describe("on schedule every day at HH:MM for Audience", () => {
   it("fires daily at HH:MM in the profile's time zone, for audience members only", async () => {
     const ir = withSchema(`

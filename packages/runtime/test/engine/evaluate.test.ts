@@ -50,3 +50,40 @@ describe("conditional values (`op: \"if\"`)", () => {
     expect([tier("gold"), tier("silver"), tier("bronze")]).toEqual([2, 1.5, 1]);
   });
 });
+
+describe("calendar functions, in the profile's time zone", () => {
+  const at = (now: string, timeZone: string) => ({ vars: {}, now: Date.parse(now), timeZone });
+  const f = (name: string, arg: string, now = "2026-03-12T08:00:00Z", timeZone = "UTC") => evaluate({ call: name, args: [{ lit: arg }] }, at(now, timeZone));
+
+  it("year, month, day and weekday read the local date (1 is Monday, 7 Sunday)", () => {
+    expect(["year", "month", "day", "weekday"].map((n) => f(n, "2026-03-15T23:30:00Z"))).toEqual([2026, 3, 15, 7]);
+    // 00:30 the next day in Stockholm: a Monday.
+    expect(["year", "month", "day", "weekday"].map((n) => f(n, "2026-03-15T23:30:00Z", undefined, "Europe/Stockholm"))).toEqual([2026, 3, 16, 1]);
+    // A date is the profile's day, wherever it lives.
+    expect(["month", "day"].map((n) => f(n, "1990-03-12", undefined, "America/Los_Angeles"))).toEqual([3, 12]);
+    expect(f("year", "2026-12-31T23:00:00Z", undefined, "Asia/Tokyo")).toBe(2027);
+  });
+
+  it("isAnniversary: the date's month and day today, there; February 29 on February 28 in other years", () => {
+    expect(f("isAnniversary", "1990-03-12", "2026-03-12T08:00:00Z")).toBe(true);
+    expect(f("isAnniversary", "1990-03-12", "2026-03-13T08:00:00Z")).toBe(false);
+    // 23:30 UTC on the 11th is already the 12th in Stockholm.
+    expect(f("isAnniversary", "1990-03-12", "2026-03-11T23:30:00Z", "Europe/Stockholm")).toBe(true);
+    expect(f("isAnniversary", "1990-03-12", "2026-03-11T23:30:00Z")).toBe(false);
+    expect(f("isAnniversary", "2000-02-29", "2027-02-28T12:00:00Z")).toBe(true);
+    expect(f("isAnniversary", "2000-02-29", "2027-03-01T12:00:00Z")).toBe(false);
+    expect(f("isAnniversary", "2000-02-29", "2028-02-28T12:00:00Z")).toBe(false);
+    expect(f("isAnniversary", "2000-02-29", "2028-02-29T12:00:00Z")).toBe(true);
+  });
+
+  it("yearsSince counts anniversaries reached, rounded down as daysSince is (negative for a date to come)", () => {
+    expect(f("yearsSince", "1990-03-12", "2026-03-11T12:00:00Z")).toBe(35);
+    expect(f("yearsSince", "1990-03-12", "2026-03-12T00:00:00Z")).toBe(36);
+    expect(f("yearsSince", "2000-02-29", "2027-02-27T12:00:00Z")).toBe(26);
+    expect(f("yearsSince", "2000-02-29", "2027-02-28T12:00:00Z")).toBe(27);
+    expect(f("yearsSince", "2026-03-12", "2026-03-12T12:00:00Z")).toBe(0);
+    expect(f("yearsSince", "2028-06-01", "2026-03-12T12:00:00Z")).toBe(-3);
+    expect(f("yearsSince", "2027-03-13", "2026-03-12T12:00:00Z")).toBe(-2);
+    expect(f("yearsSince", "2027-03-12", "2026-03-12T12:00:00Z")).toBe(-1);
+  });
+});
