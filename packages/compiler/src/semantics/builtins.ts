@@ -46,6 +46,13 @@ export const BUILTIN_FUNCTIONS: ReadonlyMap<string, BuiltinFunction> = new Map(
     stringFn("upper", "The string in upper case."),
     stringFn("trim", "The string without leading and trailing white space."),
     fn(
+      "string",
+      [{ name: "value", type: "number | bool | datetime | string" }],
+      "string",
+      "A value as text: a number as JavaScript writes it (`1.5`, `42`), `true` or `false`, a date-time as its ISO-8601 text (for an action's URL or body, or a profile field).",
+      (a) => (isNumeric(a[0]!) || a[0]!.kind === "bool" || a[0]!.kind === "datetime" || isStringLike(a[0]!) ? T.string : bad(0, "number | bool | datetime | string")),
+    ),
+    fn(
       "contains",
       [
         { name: "haystack", type: "string | list<T>" },

@@ -314,6 +314,9 @@ function callBuiltin(name: string, args: unknown[], env: EvalEnv): unknown {
       return String(a0 ?? "").toUpperCase();
     case "trim":
       return String(a0 ?? "").trim();
+    case "string":
+      // Date-times are ISO-8601 text already (a date alone stays a date).
+      return Object.is(a0, -0) ? "0" : String(a0);
     case "contains":
       return Array.isArray(a0) ? a0.some((x) => equal(x, args[1], env.timeZone)) : String(a0 ?? "").includes(String(args[1] ?? ""));
     case "startsWith":

@@ -87,3 +87,9 @@ describe("calendar functions, in the profile's time zone", () => {
     expect(f("yearsSince", "2027-03-12", "2026-03-12T12:00:00Z")).toBe(-1);
   });
 });
+
+describe("string", () => {
+  it("writes numbers as JavaScript does, booleans as words, and keeps text and date-times as they are", () => {
+    expect([call("string", 42), call("string", 1.5), call("string", -0), call("string", true), call("string", "2026-03-12"), call("string", "x")]).toEqual(["42", "1.5", "0", "true", "2026-03-12", "x"]);
+  });
+});
