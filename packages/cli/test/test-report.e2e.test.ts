@@ -1,5 +1,5 @@
 /**
- * End-to-end tests of `journey test --json` and `--junit`: the reports CI reads. The built
+ * End-to-end tests of `journey test --json`, `--junit` and `--coverage`: the reports CI reads. The built
  * command runs on a small project with one passing and one failing test; the JSON is parsed,
  * the XML read element by element.
  */
@@ -139,6 +139,62 @@ function elements(xml: string): Element[] {
   expect(open).toEqual([]);
   return found;
 }
+
+describe("journey test --coverage", () => {
+  /** A journey with a branch only a VIP takes: the one test covers the rest. */
+  const BRANCHY = `profile { email: string, vip: bool = false }
+event Signup { plan: string }
+journey Welcome {
+  on Signup as s
+  if profile.vip {
+    send email { subject "VIP" text "x" } to profile.email
+  }
+  send email { subject "Hi" text "x" } to profile.email
+}
+test "a welcome" {
+  profile "p1" { email: "a@example.com" }
+  at 0m "p1" Signup { plan: "free" }
+  expect send email where subject == "Hi"
+}
+`;
+
+  it("each journey's steps run, and the place and source of each step no test ran", () => {
+    const dir = project(BRANCHY);
+    const r = journey(["test", dir, "--coverage"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("steps run by the tests:\n  Welcome     2 of 3  66%\n");
+    expect(r.stdout).toContain(`    not run: ${dir}/welcome.journey:6:5  send email { subject "VIP" text "x" } to profile.email\n`);
+    expect(r.stdout.endsWith("2 of 3 steps run (66%)\n")).toBe(true);
+  });
+
+  it("--min-coverage: exit 1 below it, with why; at or above it, 0", () => {
+    const dir = project(BRANCHY);
+    const below = journey(["test", dir, "--min-coverage", "67"]);
+    expect(below.status).toBe(1);
+    expect(below.stdout).toContain("1 test: 1 passed, 0 failed");
+    expect(below.stdout).toContain("✗ the tests ran 66% of the steps, less than --min-coverage 67%\n");
+    expect(journey(["test", dir, "--min-coverage", "66%"]).status).toBe(0);
+    const full = journey(["test", project(BRANCHY.replace('profile "p1" { email: "a@example.com" }', 'profile "p1" { email: "a@example.com", vip: true }')), "--min-coverage", "100"]);
+    expect(full.status).toBe(0);
+    expect(full.stdout).toContain("3 of 3 steps run (100%)");
+    const bad = journey(["test", dir, "--min-coverage", "lots"]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("--min-coverage lots: expected a percentage from 0 to 100");
+  });
+
+  it("with --json: the coverage in the object, each missed step with its span", () => {
+    const dir = project(BRANCHY);
+    const r = journey(["test", dir, "--json", "--coverage"]);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as { coverage: unknown };
+    expect(out.coverage).toEqual({
+      ran: 2,
+      steps: 3,
+      percent: 66,
+      journeys: [{ journey: "Welcome", steps: 3, ran: 2, missed: [{ kind: "send", file: `${dir}/welcome.journey`, line: 6, column: 5, endLine: 6, endColumn: 59 }] }],
+    });
+  });
+});
 
 describe("journey test --junit", () => {
   it("one testsuite per file, a testcase per test, the failure with its place and timeline; escaped", () => {

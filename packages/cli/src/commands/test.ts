@@ -1,8 +1,10 @@
 /** `journey test`: run every `test` block of a project on a virtual clock and report each expectation. */
-import { formatOffset, runTests, type ExpectationResult, type TestResult } from "@journey/runtime";
+import type { IR } from "@journey/compiler";
+import { formatOffset, nodeKey, runTests, stepCoverage, type ExpectationResult, type JourneyCoverage, type TestResult } from "@journey/runtime";
 import { Command } from "commander";
 import pc from "picocolors";
 import { junitXml, type JUnitSuite } from "../junit.js";
+import { UserError } from "../errors.js";
 import { compileForRun, type Project } from "../project.js";
 import { count, diagnosticsReport, toJson, useColor, write } from "../report.js";
 import { readActionResponses } from "../inputs.js";
@@ -15,6 +17,8 @@ interface TestOptions {
   fullTrace?: boolean;
   json?: boolean;
   junit?: string;
+  coverage?: boolean;
+  minCoverage?: string;
 }
 
 export function testCommand(): Command {
@@ -26,8 +30,12 @@ export function testCommand(): Command {
     .option("--full-trace", `print the whole timeline of a failed test (by default the first ${TRACE_HEAD} and the last ${TRACE_TAIL} entries)`)
     .option("--json", "print the results (or the diagnostics) as one JSON object and nothing else")
     .option("--junit <file>", "also write a JUnit XML report to this file, for CI")
+    .option("--coverage", "also report which steps of each journey the tests ran, and where the others are")
+    .option("--min-coverage <percent>", "with --coverage implied: exit 1 when the tests run less than this share of all steps")
     .action(async (project: string, options: TestOptions, command: Command) => {
       const color = useColor(command);
+      const minCoverage = options.minCoverage === undefined ? undefined : percentOption(options.minCoverage);
+      const coverage = options.coverage === true || minCoverage !== undefined;
       const { project: compiled, ir } = compileForRun(project);
       if (!ir) {
         if (options.json) write(JSON.stringify({ diagnostics: compiled.diagnostics.map((d) => toJson(d, compiled)) }) + "\n");
@@ -38,14 +46,20 @@ export function testCommand(): Command {
         return;
       }
       const responses = dataFile(project, options.actionResponses, "action-responses.json");
+      const ran = new Set<string>();
       const results = await runTests(ir, {
         ...(options.filter ? { filter: (n: string) => n.includes(options.filter!) } : {}),
         ...(responses ? { actionResponses: readActionResponses(responses, ir.actions) } : {}),
+        ...(coverage ? { onNode: (journey: string, _version: string, node: string) => void ran.add(nodeKey(journey, node)) } : {}),
       });
       const failed = results.filter((r) => !r.ok).length;
+      const covered = coverage ? stepCoverage(ir, ran) : undefined;
+      const share = covered && coveredShare(covered);
+      const below = minCoverage !== undefined && share !== undefined && share.percent < minCoverage;
       if (options.json) {
         // Warnings only: a project with errors never gets this far.
-        write(JSON.stringify({ diagnostics: compiled.diagnostics.map((d) => toJson(d, compiled)), tests: results.map(testJson), passed: results.length - failed, failed }) + "\n");
+        const json = { diagnostics: compiled.diagnostics.map((d) => toJson(d, compiled)), tests: results.map(testJson), passed: results.length - failed, failed };
+        write(JSON.stringify(covered ? { ...json, coverage: coverageJson(ir, covered, share!) } : json) + "\n");
       }
       // Nothing run is not a pass: a mistyped --filter would otherwise go green in CI.
       if (!results.length) {
@@ -56,10 +70,59 @@ export function testCommand(): Command {
         write(results.map((r) => report(r, color, options.fullTrace === true)).join(""));
         const line = `${count(results.length, "test")}: ${results.length - failed} passed, ${failed} failed`;
         write((color ? (failed ? pc.red(line) : pc.green(line)) : line) + "\n");
+        if (covered) write(coverageReport(ir, compiled, covered, share!, color));
       }
-      process.exitCode = failed || !results.length ? 1 : 0;
+      if (below) {
+        const message = `the tests ran ${share!.percent}% of the steps, less than --min-coverage ${minCoverage}%`;
+        if (options.json) process.stderr.write(`journey: ${message}\n`);
+        else write(`${color ? pc.red("✗") : "✗"} ${message}\n`);
+      }
+      process.exitCode = failed || !results.length || below ? 1 : 0;
       if (options.junit) writeAtomically(options.junit, junitXml(junitSuites(results, options.fullTrace === true)));
     });
+}
+
+function percentOption(text: string): number {
+  const n = Number(text.replace(/%$/, ""));
+  if (text.trim() === "" || !Number.isFinite(n) || n < 0 || n > 100) throw new UserError(`--min-coverage ${text}: expected a percentage from 0 to 100`);
+  return n;
+}
+
+/** Steps run of all steps, and the share in whole percent rounded down (99.9% is not 100%). */
+function coveredShare(journeys: JourneyCoverage[]): { ran: number; steps: number; percent: number } {
+  const steps = journeys.reduce((n, j) => n + j.steps, 0);
+  const ran = journeys.reduce((n, j) => n + j.ran, 0);
+  return { ran, steps, percent: steps ? Math.floor((100 * ran) / steps) : 100 };
+}
+
+/** Each journey's steps run, then the steps no test ran, each with its place and first line of source. */
+function coverageReport(ir: IR, project: Project, journeys: JourneyCoverage[], share: ReturnType<typeof coveredShare>, color: boolean): string {
+  const c = color ? pc : { dim: (s: string) => s, yellow: (s: string) => s, green: (s: string) => s };
+  const width = Math.max(...journeys.map((j) => j.journey.length));
+  let out = `\nsteps run by the tests:\n`;
+  for (const j of journeys) {
+    const figure = `${j.ran} of ${j.steps}`;
+    const line = `  ${j.journey.padEnd(width)}  ${figure.padStart(9)}  ${j.steps ? Math.floor((100 * j.ran) / j.steps) : 100}%`;
+    out += (j.missed.length ? c.yellow(line) : c.green(line)) + "\n";
+    for (const m of j.missed) {
+      const file = ir.sourceMap.files[m.location[0]] ?? "";
+      const text = project.source(file)?.text.split("\n")[m.location[1] - 1]?.trim() ?? m.kind;
+      out += `    ${c.dim("not run:")} ${file}:${m.location[1]}:${m.location[2]}  ${text.length > 70 ? text.slice(0, 69) + "…" : text}\n`;
+    }
+  }
+  return out + `${share.ran} of ${share.steps} steps run (${share.percent}%)\n`;
+}
+
+function coverageJson(ir: IR, journeys: JourneyCoverage[], share: ReturnType<typeof coveredShare>) {
+  return {
+    ...share,
+    journeys: journeys.map((j) => ({
+      journey: j.journey,
+      steps: j.steps,
+      ran: j.ran,
+      missed: j.missed.map((m) => ({ kind: m.kind, file: ir.sourceMap.files[m.location[0]] ?? "", line: m.location[1], column: m.location[2], endLine: m.location[3], endColumn: m.location[4] })),
+    })),
+  };
 }
 
 /** A failed test's trace, shortened: a daily schedule over a year is a thousand lines. */

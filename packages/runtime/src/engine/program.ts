@@ -28,7 +28,12 @@ export interface ProgramOptions {
   unsubscribeUrl?: string;
   /** Journey versions from earlier deployments that instances may still run. */
   previous?: DeployedJourney[];
+  /** Told of each node as an instance runs it (see `RuntimeOptions.onNode`). */
+  onNode?: NodeObserver;
 }
+
+/** Watches the engine run: `journey test --coverage` counts the steps tests run. It changes nothing. */
+export type NodeObserver = (journey: string, version: string, node: string) => void;
 
 const CLOCK_FUNCTIONS = new Set(["now", "daysSince", "hoursSince", "yearsSince", "isAnniversary"]);
 
@@ -47,6 +52,7 @@ export class Program {
   /** What earlier versions use, where it may differ from the current deployment (see `uses`). */
   private readonly earlier = new Map<string, { uses: JourneyUses; compiled: CompiledTemplates }>();
   readonly unsubscribeUrl: string;
+  readonly onNode: NodeObserver | undefined;
   /** Some audience reads the clock (`now`, `daysSince`, `isAnniversary`, …): membership changes with time. */
   readonly timedAudiences: boolean;
   /** Event types some goal of some loaded version counts: other events never record a goal. */
@@ -70,6 +76,7 @@ export class Program {
     for (const j of this.versions.values()) for (const g of j.goals) this.goalEvents.add(g.event);
     this.timedAudiences = Object.values(ir.audiences).some((a) => readsClock(a.condition));
     this.unsubscribeUrl = options.unsubscribeUrl ?? "https://example.com/unsubscribe?profile={profileId}&message={messageId}";
+    this.onNode = options.onNode;
   }
 
   /** The bindings the goals of a journey version read: what an ended instance keeps for them. */

@@ -485,6 +485,7 @@ class Run {
       }
       const current = id;
       inst.node = current;
+      this.program.onNode?.(inst.journey, inst.version, current);
       try {
         if (node.kind === "jump") {
           this.jump(inst, current, node, chain ?? { start, instances: new Set([inst.id]) });

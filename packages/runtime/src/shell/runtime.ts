@@ -9,7 +9,7 @@ import { suggest } from "@journey/template";
 import type { ChannelAdapter } from "../channels/adapter.js";
 import { MemoryChannel } from "../channels/adapter.js";
 import { SystemClock, VirtualClock, type Clock } from "../clock.js";
-import { Program, type DeployedJourney } from "../engine/program.js";
+import { Program, type DeployedJourney, type NodeObserver } from "../engine/program.js";
 import { newProfileState, nextDue, type CallRequest, type DecisionRecord, type Effect, type EventEnvelope, type ProfileState } from "../engine/state.js";
 import { step, type Input } from "../engine/step.js";
 import { copyData, emptyRecord, INSTANT_MESSAGE, isInstant, validate, validateProfile, withDefaults, type ValidationError } from "../engine/validate.js";
@@ -72,6 +72,12 @@ export interface RuntimeOptions {
   recommendDeadlineMs?: number;
   /** Every effect, in order, after it is durable: the timeline. */
   onEffect?: (effect: Effect) => void;
+  /**
+   * Each node of a journey as an instance runs it (its id in the IR, as the source map names
+   * it: `Journey#node`): step coverage for tests. Called while a profile is stepped, before
+   * anything is durable, and again if that work is redone: a set of what ran, not a log.
+   */
+  onNode?: NodeObserver;
   /**
    * Where decisions go once durable (analytics); they stay in the outbox until this accepts them
    * (returns, or resolves). After a crash one may come again: `decision.key` is its `decisionId`.
@@ -140,7 +146,7 @@ function checkOptions(options: RuntimeOptions): void {
     throw new TypeError(`createRuntime: ${message}`);
   };
   if (!options || typeof options !== "object") fail("expected an options object ({ ir, store, … })");
-  const known = new Set(["ir", "store", "providers", "catalog", "channels", "clock", "logger", "actions", "secrets", "unsubscribeUrl", "recommendDeadlineMs", "onEffect", "decisions"]);
+  const known = new Set(["ir", "store", "providers", "catalog", "channels", "clock", "logger", "actions", "secrets", "unsubscribeUrl", "recommendDeadlineMs", "onEffect", "onNode", "decisions"]);
   for (const name of Object.keys(options)) if (!known.has(name)) fail(`unknown option \`${name}\`${suggestName(name, known)}`);
   for (const [name, methods] of Object.entries(OPTION_METHODS)) {
     const v = options[name as keyof RuntimeOptions] as Record<string, unknown> | undefined;
@@ -193,7 +199,7 @@ class JourneyRuntime implements Runtime {
     // A map without a channel the journeys send on would fail every such send, for ever.
     const missing = this.missingChannels(Object.values(ir.journeys));
     if (missing.length) throw new TypeError(`createRuntime: \`channels\` has no adapter for ${missing.map((c) => `\`${c}\``).join(", ")}, which the project's journeys send on`);
-    this.program = new Program(ir, { unsubscribeUrl: options.unsubscribeUrl });
+    this.program = new Program(ir, { unsubscribeUrl: options.unsubscribeUrl, onNode: options.onNode });
     this.store = options.store ?? new MemoryStore();
     this.clock = options.clock ?? new SystemClock();
     this.log = options.logger ?? silent;
@@ -249,7 +255,7 @@ class JourneyRuntime implements Runtime {
   private async load(): Promise<void> {
     // Instances keep the version they started on: earlier deployments' versions stay loaded.
     const previous = await this.store.loadVersions();
-    this.program = new Program(this.ir, { unsubscribeUrl: this.options.unsubscribeUrl, previous });
+    this.program = new Program(this.ir, { unsubscribeUrl: this.options.unsubscribeUrl, previous, onNode: this.options.onNode });
     await this.store.saveVersions(this.program.deployed());
     // Earlier versions may send on a channel the current one dropped: their waiting instances
     // would find no adapter. Said, not refused: those versions may have no instance left.

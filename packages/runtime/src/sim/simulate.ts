@@ -33,6 +33,8 @@ export interface SimulationInput {
   secrets?: Record<string, string>;
   /** Work to run when the clock reaches `at`, after the events of that instant (`expect decide`). */
   probes?: { at: number; run: (runtime: Runtime) => Promise<void> }[];
+  /** Each journey node as it runs (`RuntimeOptions.onNode`): step coverage. */
+  onNode?: RuntimeOptions["onNode"];
 }
 
 /** Every secret a simulation asks for, as a visible placeholder instead of a real credential. */
@@ -83,6 +85,7 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     providers: input.providers,
     secrets: input.secrets ?? placeholderSecrets,
     onEffect: (e) => timeline.push(e),
+    ...(input.onNode ? { onNode: input.onNode } : {}),
   });
   await runtime.start();
   const rejectedItems = input.catalog && runtime.catalog ? (runtime.catalog.upsertItems(input.catalog)?.rejected ?? []) : [];

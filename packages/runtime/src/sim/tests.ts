@@ -5,6 +5,7 @@
  */
 import type { IR, IRExpectation, IRLocation, IRTest } from "@journey/ir";
 import { evaluate } from "../engine/evaluate.js";
+import type { NodeObserver } from "../engine/program.js";
 import type { Effect, EventEnvelope } from "../engine/state.js";
 import type { CatalogItem } from "../recs/provider.js";
 import type { CannedResponse } from "../shell/actions.js";
@@ -39,6 +40,8 @@ export interface TestOptions {
   filter?: (name: string) => boolean;
   /** Canned answers for `call` steps (`journey test` uses the project's `action-responses.json`). */
   actionResponses?: Record<string, CannedResponse[]>;
+  /** Each journey node as a test runs it: what `stepCoverage` counts. */
+  onNode?: NodeObserver;
 }
 
 export async function runTests(ir: IR, options: TestOptions = {}): Promise<TestResult[]> {
@@ -87,7 +90,7 @@ async function runTest(ir: IR, t: IRTest, options: TestOptions): Promise<Omit<Te
       },
     }));
   try {
-    const sim = await simulate({ ir, events, profiles, ...(catalog ? { catalog } : {}), actionResponses: options.actionResponses ?? {}, start, probes, until: start + lastOffset + DEFAULT_HORIZON_MS });
+    const sim = await simulate({ ir, events, profiles, ...(catalog ? { catalog } : {}), actionResponses: options.actionResponses ?? {}, start, probes, until: start + lastOffset + DEFAULT_HORIZON_MS, ...(options.onNode ? { onNode: options.onNode } : {}) });
     timeline = sim.timeline;
   } catch (e) {
     const failure: ExpectationResult = { ok: false, expected: "the test to run", message: (e as Error).message, location: location(t.loc) };
