@@ -622,7 +622,7 @@ describe("J4015: a value where HTML escaping does not make it safe", () => {
     const r = one(text);
     expect(shown(r)).toEqual(['J4015 "{{> Named}}"', 'J4015 "{{profile.email}}"']);
     expect(r.diagnostics.map((d) => d.severity)).toEqual(["warning", "warning"]);
-    expect(r.diagnostics[0]!.message).toMatch(/^fragment `Named` writes a value into `<style>`, which escaping does not make safe/);
+    expect(r.diagnostics[0]!.message).toMatch(/^fragment `Named` writes a value in `<style>`, which escaping does not make safe/);
     expect(r.ir).toBeDefined();
   });
 });

@@ -190,7 +190,7 @@ describe("server over in-memory streams", () => {
     await client.open(scratch, text);
     const ds = await client.diagnosticsOf(scratch, 1);
     expect(ds.map((d) => [d.code, d.severity, d.range])).toEqual([["J4015", 2, { start: pos(text, "{{cart"), end: pos(text, "}}')", 2) }]]);
-    expect(ds[0]!.message).toMatch(/^a value in event handler `onclick` is not made safe by escaping: .*\nhelp: put the value in a `data-…` attribute/);
+    expect(ds[0]!.message).toMatch(/^a value in event handler `onclick` is not made safe by escaping: .*\nhelp: write it as a JSON value with `{{json x}}` \(escaped, not inside quotes\), or put it in a `data-…` attribute/);
   });
 
   it("picks up files created and deleted on disk", async () => {

@@ -61,62 +61,92 @@ const IN_CSS = {
   help: "choose among fixed classes or styles with `{{#if}}` instead of writing a value into CSS",
 };
 
-/** Where in HTML a value is code (see `CodeKind`): why escaping does not make it safe there, and what to do instead. */
+/** Where in HTML a value is code (see `CodeKind`), as the message puts it after "a value": why escaping does not make it safe there, and what to do instead. */
 const IN_CODE: Record<CodeKind, { where: (name: string) => string; why: string; help: string }> = {
   handler: {
-    where: (name) => `event handler \`${name === "on" ? "on…" : name}\``,
+    where: (name) => `in event handler \`${name}\``,
     why: "the browser decodes the attribute before it runs the code (`&#39;` is `'` again)",
-    help: "put the value in a `data-…` attribute and read it from the handler (`this.dataset`), or make a link with `href`",
+    help: "write it as a JSON value with `{{json x}}` (escaped, not inside quotes), or put it in a `data-…` attribute and read it from the handler (`this.dataset`)",
+  },
+  "handler-like": {
+    where: (name) => `in \`${name}\`, named like an event handler (\`on\` and an event's name)`,
+    why: "a browser that has such an event, or a custom element's script, runs it as code, decoded (`&#39;` is `'` again)",
+    help: "if it is no handler, name it `data-…`; if it is, write the value as `{{json x}}` (not inside quotes), or put it in a `data-…` attribute and read it from the handler",
   },
   srcdoc: {
-    where: () => "`srcdoc`",
+    where: () => "in `srcdoc`",
     why: "decoded, the attribute is HTML again, where a `<script>` runs",
     help: "give the frame its page by URL with `src`",
   },
-  "style-attr": { where: () => "a `style` attribute", ...IN_CSS },
+  "style-attr": { where: () => "in a `style` attribute", ...IN_CSS },
   "attr-name": {
-    where: (name) => `an attribute whose name a tag writes (\`${name}…\`)`,
+    where: (name) => `in an attribute whose name a tag writes (\`${name}\`)`,
     why: "the name may make it an event handler, `style` or `srcdoc`",
     help: "write the attribute's name in the template's text",
   },
   "script-url": {
-    where: (scheme) => `a \`${scheme}\` URL`,
+    where: (scheme) => `in a \`${scheme}\` URL`,
     why: "the browser decodes the attribute before it runs the URL as a script (`&#39;` is `'` again)",
     help: "put the value in a `data-…` attribute read by a script, or make the link an http(s) URL",
   },
-  "html-url": {
-    where: (scheme) => `a \`${scheme}\` URL`,
-    why: "decoded, the URL is an HTML document, where a `<script>` runs",
+  "document-url": {
+    where: (type) => `in a \`${type}\` URL`,
+    why: "decoded, the URL is a document (HTML, or XML such as SVG), where a script runs",
     help: "link to the page by an http(s) URL",
   },
   refresh: {
-    where: () => "a refresh `<meta>`'s `content`",
+    where: () => "in a refresh `<meta>`'s `content`",
     why: "the page goes to the URL it holds, and a value anywhere in it (before `url=` too) may write that URL, with any scheme",
     help: "make it a link (`<a href=\"{{url}}\">`), whose URL's scheme is checked",
   },
+  "script-src": {
+    where: (attr) => `at the start of a \`<script>\`'s \`${attr}\``,
+    why: "the value chooses the code that runs, and the URL check lets any http(s) URL through",
+    help: "write the script's URL in the template's text (a value after it, in its query, is fine)",
+  },
+  "stylesheet-href": {
+    where: () => "at the start of a stylesheet `<link>`'s `href`",
+    why: "the value chooses the CSS the page loads, which can load URLs and restyle the page, and the URL check lets any http(s) URL through",
+    help: "write the stylesheet's URL in the template's text (a value after it, in its query, is fine)",
+  },
+  "base-href": {
+    where: () => "at the start of a `<base>`'s `href`",
+    why: "it moves every relative URL of the page (its scripts' included) to where the value says, and the URL check lets any http(s) URL through",
+    help: "write the base URL in the template's text, or write the links' URLs whole",
+  },
+  "animated-url": {
+    where: (attr) => `in \`${attr}\` of an SVG animation of \`href\``,
+    why: "it sets the link's URL, `javascript:` included, where no URL check reads it",
+    help: "write the link's URL in its own `href`, where its scheme is checked",
+  },
   script: {
-    where: () => "`<script>`",
+    where: () => "in `<script>`",
     why: "it is code (or JSON), where HTML escaping does not apply",
     help: "write it as a JSON value with `{{{json x}}}` (not inside quotes), or put it in a `data-…` attribute and read it from the script",
   },
-  style: { where: () => "`<style>`", ...IN_CSS },
+  style: { where: () => "in `<style>`", ...IN_CSS },
 };
 
 /**
- * Whether value `n` of template `source` is safe in code `place`: `{{{json x}}}` in a script,
- * JSON with what could end the script written as `\u` escapes (escaped, its `"` would be
- * `&quot;` in the script), written as a whole value. Inside a string literal it is not:
- * `var a = "{{{json x}}}"` with `x` = `+alert(1)+` runs it. The script is not parsed: the
- * value must stand between characters that end and start a JavaScript or JSON value.
+ * Whether value `n` of template `source` is safe in code `place`: JSON written as a whole
+ * value, where the code reads it as the JSON it is. In a script (never decoded) that is raw
+ * `{{{json x}}}`: what could end the script is written as `\u` escapes, and escaped its `"`
+ * would be `&quot;` in the script. In a quoted event handler (decoded before it runs) it is
+ * escaped `{{json x}}`: decoded, it is the JSON again, and raw its `"` would end the
+ * attribute. Inside a string literal it is not safe: `var a = "{{{json x}}}"` with `x` =
+ * `+alert(1)+` runs it. The code is not parsed: the value must stand between characters that
+ * end and start a JavaScript or JSON value, or the attribute's quotes.
  */
 function safeInCode(n: MustacheNode, place: CodePlace, source: string): boolean {
-  if (place.kind !== "script" || n.escaped || n.expr.kind !== "call" || n.expr.name !== "json") return false;
+  if (n.expr.kind !== "call" || n.expr.name !== "json") return false;
+  const handler = place.kind === "handler" || place.kind === "handler-like";
+  if (place.kind === "script" ? n.escaped : !(handler && n.escaped && place.quote !== "")) return false;
   const before = source.slice(0, n.start).trimEnd().slice(-1);
   const after = source.slice(n.end).trimStart().slice(0, 1);
-  return VALUE_BEFORE.includes(before) && VALUE_AFTER.includes(after);
+  return (VALUE_BEFORE.includes(before) || (handler && before === place.quote)) && (VALUE_AFTER.includes(after) || (handler && after === place.quote));
 }
 
-/** What may stand right before a whole value in a script (`>` ends the `<script>` tag), and right after it (`<` starts `</script>`); "" is the template's start or end. */
+/** What may stand right before a whole value in code (in a script, `>` ends the `<script>` tag), and right after it (`<` starts `</script>`); "" is the template's start or end. */
 const VALUE_BEFORE = ["", "=", "(", ",", ":", "[", "{", ";", ">"];
 const VALUE_AFTER = ["", ";", ",", ")", "]", "}", "<"];
 
@@ -237,7 +267,7 @@ class Checker {
         if (place) {
           if (!safeInCode(n, place, this.source)) {
             const { where, why, help } = IN_CODE[place.kind];
-            this.report("value-in-code", "warning", `a value in ${where(place.name)} is not made safe by escaping: ${why}`, n, { help });
+            this.report("value-in-code", "warning", `a value ${where(place.name)} is not made safe by escaping: ${why}`, n, { help });
           }
         } else if (!n.escaped && this.env.escape === "html") {
           const text = this.source.slice(n.start, n.end);
@@ -264,7 +294,7 @@ class Checker {
           const code = this.fragmentInCode(n.name, this.places.get(n)!, new Set());
           if (code) {
             const { where, why, help } = IN_CODE[code.kind];
-            this.report("value-in-code", "warning", `fragment \`${n.name}\` writes a value into ${where(code.name)}, which escaping does not make safe: ${why}`, n, { help });
+            this.report("value-in-code", "warning", `fragment \`${n.name}\` writes a value ${where(code.name)}, which escaping does not make safe: ${why}`, n, { help });
           }
         }
         return;

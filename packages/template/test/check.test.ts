@@ -192,7 +192,7 @@ describe("checker: values in HTML where escaping does not make them safe", () =>
   const inCode = (src: string, en = e) =>
     checkTemplate(src, en)
       .diagnostics.filter((d) => d.kind === "value-in-code")
-      .map((d) => [src.slice(d.start, d.end), /^a value in (.*) is not made safe|^fragment `\w+` writes a value into (.*?), which/.exec(d.message)?.slice(1).find(Boolean)]);
+      .map((d) => [src.slice(d.start, d.end), /^a value (?:in )?(.*) is not made safe|^fragment `\w+` writes a value (?:in )?(.*?), which/.exec(d.message)?.slice(1).find(Boolean)]);
   const x = "{{profile.email}}";
 
   it("event handlers: any case, quoted or not, after text, on SVG elements, with helper calls and raw tags", () => {
@@ -200,6 +200,7 @@ describe("checker: values in HTML where escaping does not make them safe", () =>
     expect(d).toMatchObject({ kind: "value-in-code", severity: "warning", start: 32, end: 49 });
     expect(d.message).toBe("a value in event handler `onclick` is not made safe by escaping: the browser decodes the attribute before it runs the code (`&#39;` is `'` again)");
     expect(d.help).toContain("`data-…` attribute");
+    expect(d.help).toContain("`{{json x}}`");
     expect(inCode(`<button onClick="go()" ONMOUSEOVER="f(${x})">`)).toEqual([[x, "event handler `onmouseover`"]]);
     expect(inCode(`<a onclick=${x}>`)).toEqual([[x, "event handler `onclick`"]]);
     expect(inCode(`<a onclick=go(${x}) title=t>`)).toEqual([[x, "event handler `onclick`"]]);
@@ -223,6 +224,32 @@ describe("checker: values in HTML where escaping does not make them safe", () =>
     expect(inCode(`<a data-{{profile.firstName}}="${x}" aria-{{profile.firstName}}=${x}>`)).toEqual([]);
     // A tag that writes a handler's name with fixed code is no value in code.
     expect(inCode(`<a on{{profile.firstName}}="track()">`)).toEqual([]);
+  });
+
+  it("names: an event handler is `on` and an event's name; other `on…` names of letters are named like one; `on-…` is none", () => {
+    expect(inCode(`<a onpointerdown="${x}" ontouchstart="${x}" onanimationend="${x}"><svg><animate onbegin="${x}"/></svg>`).map(([, w]) => w)).toEqual([
+      "event handler `onpointerdown`",
+      "event handler `ontouchstart`",
+      "event handler `onanimationend`",
+      "event handler `onbegin`",
+    ]);
+    const d = one(`<my-widget one="${x}">`);
+    expect(d.message).toBe(
+      "a value in `one`, named like an event handler (`on` and an event's name) is not made safe by escaping: a browser that has such an event, or a custom element's script, runs it as code, decoded (`&#39;` is `'` again)",
+    );
+    expect(d.help).toContain("if it is no handler, name it `data-…`");
+    expect(inCode(`<a only="${x}" online="${x}">`).map(([, w]) => w)).toEqual(["`only`, named like an event handler (`on` and an event's name)", "`online`, named like an event handler (`on` and an event's name)"]);
+    // No browser runs a name with anything but letters after `on` (Polymer's `on-tap`, Svelte's `on:click`), nor `on` itself.
+    expect(inCode(`<a on-tap="${x}" on:click="${x}" on="${x}" on_x="${x}">`)).toEqual([]);
+  });
+
+  it("JSON in a quoted event handler: escaped `{{json x}}` as a whole value is the safe form; raw, in quotes or unquoted it is not", () => {
+    const j = "{{json profile.email}}";
+    expect(diags(`<a onclick="track(${j}, {{json profile.firstName}})" onmouseover='f(${j})' data-x="1">`)).toEqual([]);
+    expect(diags(`<a onclick="${j}"><a ononline="var a = ${j};">`)).toEqual([]);
+    for (const bad of [`<a onclick="f('${j}')">`, `<a onclick='f("${j}")'>`, `<a onclick=f(${j})>`, `<a onclick="f({{{json profile.email}}})">`, `<a href="javascript:f(${j})">`]) {
+      expect(inCode(bad).map(([v]) => v), bad).toHaveLength(1);
+    }
   });
 
   it("srcdoc, style attributes, <style> and <script> (in SVG too)", () => {
@@ -259,6 +286,19 @@ describe("checker: values in HTML where escaping does not make them safe", () =>
       [x, "a `data:text/html` URL"],
     ]);
     expect(one(`<iframe src="data:text/html,${x}">`).help).toContain("http(s) URL");
+    // Character references are decoded, and tabs and line breaks dropped, before the URL is read.
+    expect(
+      inCode(`<a href="jav&#x61;script:${x}"><a href="&#106;avascript:${x}"><a href="java&#9;script:${x}"><a href="javascript&colon;${x}"><a href="&#0000106avascript&#x3a${x}">`).map(([, w]) => w),
+    ).toEqual(Array(5).fill("a `javascript:` URL"));
+    // Greedy digits (`&#x6Aa` is U+06AA), case (`&Colon;` is `∷`) and a space inside make no scheme.
+    expect(inCode(`<a href="&#x6Aavascript:${x}"><a href="javascript&Colon;${x}"><a href="java&#32;script:${x}">`)).toEqual([]);
+    // XML documents run scripts too (SVG's, and XHTML's in any XML); an image's source is loaded as an image, where none runs.
+    expect(
+      inCode(`<iframe src="data:image/svg+xml;utf8,<svg onload='${x}'>"></iframe><object data="data:text/xml,${x}"><a href="data:application/rss+xml,${x}"><embed src="data:text/xsl,${x}">`).map(([, w]) => w),
+    ).toEqual(["a `data:image/svg+xml` URL", "a `data:text/xml` URL", "a `data:application/rss+xml` URL", "a `data:text/xsl` URL"]);
+    expect(
+      inCode(`<img src="data:image/svg+xml,<svg fill='${x}'>"><img srcset="data:image/svg+xml,${x}"><svg><image href="data:image/svg+xml,${x}"/></svg><a href="data:text/plain,${x}"><a href="data:image/svg,${x}">`),
+    ).toEqual([]);
     // A value that starts the URL is scheme-checked at render instead; other schemes and attributes are not code.
     expect(
       inCode(
@@ -277,6 +317,44 @@ describe("checker: values in HTML where escaping does not make them safe", () =>
       ["{{profile.firstName}}", "a refresh `<meta>`'s `content`"],
     ]);
     expect(inCode(`<meta name="description" content="${x}"><meta http-equiv="refreshing" content="${x}"><meta http-equiv="refresh"><p title="${x}">`)).toEqual([]);
+    // The tag is judged whole: `http-equiv` after `content`, written with a character reference, in a block, or by a tag.
+    expect(inCode(`<meta content="0;url=${x}" http-equiv="refresh"><meta content='${x}' HTTP-EQUIV=&#82;efresh>`)).toEqual([
+      [x, "a refresh `<meta>`'s `content`"],
+      [x, "a refresh `<meta>`'s `content`"],
+    ]);
+    expect(inCode(`<meta content="${x}" {{#if profile.firstName}}http-equiv="refresh"{{/if}}><meta http-equiv="{{profile.firstName}}" content="${x}">`)).toEqual([
+      [x, "a refresh `<meta>`'s `content`"],
+      [x, "a refresh `<meta>`'s `content`"],
+    ]);
+    // Another tag's `http-equiv` says nothing of this one.
+    expect(inCode(`<meta content="${x}" name="a"><meta http-equiv="refresh" content="1">`)).toEqual([]);
+  });
+
+  it("URLs that load code or move every relative URL, and SVG animations of a link's `href`", () => {
+    expect(inCode(`<script src="${x}"></script><svg><script xlink:href="${x}"/></svg><link href="${x}" rel="stylesheet"><base href="${x}">`)).toEqual([
+      [x, "at the start of a `<script>`'s `src`"],
+      [x, "at the start of a `<script>`'s `xlink:href`"],
+      [x, "at the start of a stylesheet `<link>`'s `href`"],
+      [x, "at the start of a `<base>`'s `href`"],
+    ]);
+    expect(one(`<base href="${x}">`).help).toContain("in the template's text");
+    // After text, the text has fixed where it loads from; other links are only scheme-checked.
+    expect(inCode(`<script src="/app.js?v=${x}"></script><link rel="canonical" href="${x}"><link rel=icon href="${x}"><base href="https://shop.example/${x}">`)).toEqual([]);
+    expect(inCode(`<svg><a><animate attributeName="href" values="${x}"/><set to="${x}" attributeName="xlink:href"/><animate attributeName="x" to="${x}"/></a></svg>`)).toEqual([
+      [x, "`values` of an SVG animation of `href`"],
+      [x, "`to` of an SVG animation of `href`"],
+    ]);
+  });
+
+  it("foreign content: nested <svg>, <math>, HTML integration points, breakouts and CDATA", () => {
+    expect(inCode(`<svg><svg></svg><style>a{b:${x}}</style></svg><svg><script><![CDATA[ f("${x}") ]]></script></svg>`)).toEqual([
+      [x, "`<style>`"],
+      [x, "`<script>`"],
+    ]);
+    // CDATA holds text in SVG (a quote in it opens no value); in HTML it is a bogus comment that ends at `>`.
+    expect(inCode(`<svg><![CDATA[ x > <a title=" ]]><a onclick="${x}">`)).toEqual([[x, "event handler `onclick`"]]);
+    // Inside `<foreignObject>` or after `<p>`, markup is HTML again: `<xmp>` is raw text there.
+    expect(inCode(`<svg><foreignObject><xmp><a title="</xmp><a onclick="${x}"></foreignObject><p><xmp><a title="</xmp><a onclick="${x}">`)).toHaveLength(2);
   });
 
   it("a self-closing tag in SVG or MathML opens nothing; in HTML `<script/>` opens a script", () => {
@@ -284,6 +362,8 @@ describe("checker: values in HTML where escaping does not make them safe", () =>
     expect(inCode(`<svg/><script>${x}</script>`)).toEqual([[x, "`<script>`"]]);
     expect(inCode(`<script/>${x}</script>`)).toEqual([[x, "`<script>`"]]);
     expect(inCode(`<svg><script / >${x}</script></svg>`)).toEqual([[x, "`<script>`"]]);
+    // In an HTML integration point the slash is ignored again.
+    expect(inCode(`<svg><desc><script/>${x}</script></desc></svg>`)).toEqual([[x, "`<script>`"]]);
   });
 
   it("JSON-LD is script content: `{{{json x}}}` is the safe form there (no warning, raw or not); anything else warns", () => {
@@ -326,7 +406,7 @@ describe("checker: values in HTML where escaping does not make them safe", () =>
     expect(inCode("<style>{{> Css}}</style>", fe)).toEqual([]);
     expect(inCode("<style>{{> Color}}</style>", fe)).toEqual([["{{> Color}}", "`<style>`"]]);
     expect(inCode("<style>{{> Outer}}{{> Self}}</style>", fe)).toEqual([["{{> Outer}}", "`<style>`"]]);
-    expect(checkTemplate("<style>{{> Color}}</style>", fe).diagnostics[0]!.message).toMatch(/^fragment `Color` writes a value into `<style>`, which escaping does not make safe: /);
+    expect(checkTemplate("<style>{{> Color}}</style>", fe).diagnostics[0]!.message).toMatch(/^fragment `Color` writes a value in `<style>`, which escaping does not make safe: /);
     // In text, a fragment's values are checked by its own check, not at each include.
     expect(inCode("<p>{{> Button}}</p>", fe)).toEqual([]);
     expect(inCode(sources.Button!, fe)).toEqual([[x, "event handler `onclick`"]]);

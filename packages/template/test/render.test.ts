@@ -126,6 +126,8 @@ describe("URL attributes in HTML content", () => {
     // A self-closing `<svg/>` opens no SVG: its `<title>` is raw text. In HTML, `<script/>` opens a script.
     expect(href(js, '<svg/><title><a href="{{url}}"></title><script/><a href="{{url}}"></script>')).toBe(`<svg/><title><a href="${js}"></title><script/><a href="${js}"></script>`);
     expect(href(js, '<svg><title/><a href="{{url}}"></svg>')).toBe(`<svg><title/><a href="${UNSAFE}"></svg>`);
+    // An inner `<svg>` closed leaves the outer one open: its `<title>` still holds markup.
+    expect(href(js, '<svg><svg></svg><title><a href="{{url}}">x</a></title></svg>')).toBe(`<svg><svg></svg><title><a href="${UNSAFE}">x</a></title></svg>`);
   });
   it("a value that may end a tag's name, and character references to white space at a URL's start", () => {
     const js = "javascript:alert(1)";
