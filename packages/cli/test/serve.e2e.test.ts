@@ -2,11 +2,15 @@
  * End-to-end tests of `journey serve`: the built command as a child process on a free loopback
  * port, talked to with fetch. Its journey waits one second on the system clock, so the second
  * message really comes from the timer loop; SIGTERM stops it with 0, and a restart on the same
- * --db finds the profile again.
+ * --db finds the profile again, and the catalog items put through the API.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { SMTPServer } from "smtp-server";
 import { describe, expect, it } from "vitest";
 import { cliRoot, folderWith, runJourney, temporaryFolder } from "./support.js";
 
@@ -26,6 +30,24 @@ journey Welcome {
 }
 `;
 
+/** A catalog, and a journey that recommends from it what the shopper just viewed. */
+const CATALOG_PROJECT = `
+profile { email: string }
+event Viewed { sku: string }
+catalog Product {
+  key sku: string
+  name: string
+  signals {
+    view Viewed.sku
+  }
+}
+journey Picks {
+  on Viewed as v
+  recommend recs = recentlyViewed() limit 3
+  send email { subject "picks:{{#each recs as |p|}} {{p.name}}{{/each}}" text "x" } to profile.email
+}
+`;
+
 const TOKEN = "t0ken-for-tests";
 
 interface Served {
@@ -35,11 +57,11 @@ interface Served {
   output(): string;
 }
 
-/** `journey serve <args>` in `cwd`, once it says where it listens. */
-function serve(args: string[], cwd: string): Promise<Served> {
+/** `journey serve <args>` in `cwd` (with `env` added to the environment), once it says where it listens. */
+function serve(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Served> {
   const child = spawn(process.execPath, [join(cliRoot, "bin", "journey.js"), "serve", ...args, "--port", "0"], {
     cwd,
-    env: { ...process.env, SERVE_TEST_TOKEN: TOKEN },
+    env: { ...process.env, SERVE_TEST_TOKEN: TOKEN, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -114,14 +136,17 @@ describe("journey serve", () => {
     } finally {
       first.child.kill("SIGKILL");
     }
-    // Structured log lines, with one per request, and never a stack trace.
-    const logs = first
-      .output()
-      .split("\n")
-      .filter((l) => l.startsWith("{"))
-      .map((l) => JSON.parse(l) as { msg: string; url?: string; status?: number });
+    // Structured log lines, with one per request, and never a stack trace; our lines say where
+    // each channel goes and where it listens (not fastify's too); no body (profiles carry
+    // personal data) nor token.
+    const lines = first.output().trim().split("\n");
+    expect(lines.filter((l) => !l.startsWith("{"))).toEqual([expect.stringMatching(/^channel email → outbox .*outbox\.jsonl$/), expect.stringMatching(/^listening on http:\/\/127\.0\.0\.1:\d+$/)]);
+    const logs = lines.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as { msg: string; url?: string; status?: number });
     expect(logs.filter((l) => l.msg === "request").map((l) => `${l.url} ${l.status}`)).toContain("/v1/events 202");
     expect(logs.map((l) => l.msg)).toContain("stopped");
+    expect(logs.map((l) => l.msg).filter((m) => /listening/i.test(m))).toEqual([]);
+    expect(first.output()).not.toContain("ana@example.com");
+    expect(first.output()).not.toContain(TOKEN);
 
     const second = await serve(args, tmp());
     try {
@@ -138,6 +163,133 @@ describe("journey serve", () => {
     expect(readFileSync(join(tmp(), "outbox.jsonl"), "utf8").trim().split("\n")).toHaveLength(2);
   });
 
+  it("keeps catalog items put through the API across a restart, and a journey's recommendation sees them", async () => {
+    const dir = folderWith(tmp(), "shop", {
+      "app.journey": CATALOG_PROJECT,
+      "catalog.json": JSON.stringify([{ sku: "F", name: "Filed" }]),
+    });
+    const outbox = join(tmp(), "shop-outbox.jsonl");
+    const args = [dir, "--db", "shop.db", "--outbox", outbox, "--token-env", "SERVE_TEST_TOKEN"];
+    const view = (id: string, profileId: string, sku: string) => ({ id, type: "Viewed", profileId, time: new Date().toISOString(), data: { sku } });
+    const first = await serve(args, tmp());
+    try {
+      // The project's catalog.json is loaded at start.
+      expect(await call(first.base, "GET", "/v1/catalog/items/F")).toEqual({ status: 200, json: { sku: "F", name: "Filed" } });
+      const put = await call(first.base, "PUT", "/v1/catalog/items", [{ sku: "A", name: "Alpha" }, { sku: "B" }]);
+      expect(put).toMatchObject({ status: 200, json: { upserted: 1, rejected: [{ index: 1, key: "B", path: "item.name" }] } });
+      expect((await call(first.base, "GET", "/v1/catalog/items", undefined)).status).toBe(405);
+      expect((await call(first.base, "PUT", "/v1/profiles/ana", { email: "ana@example.com" })).status).toBe(204);
+      expect((await call(first.base, "POST", "/v1/events", view("v1", "ana", "A"))).status).toBe(202);
+      expect((await messages(outbox, 1)).map((m) => m.content.subject)).toEqual(["picks: Alpha"]);
+      const metrics = await fetch(`${first.base}/metrics`).then((r) => r.text());
+      expect(metrics.split("\n")).toEqual(expect.arrayContaining(['journey_entered_total{journey="Picks"} 1', 'journey_messages_sent_total{channel="email"} 1']));
+      first.child.kill("SIGTERM");
+      expect(await first.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      first.child.kill("SIGKILL");
+    }
+
+    // F is no longer in the file: the file adds and replaces items, it removes none.
+    writeFileSync(join(dir, "catalog.json"), JSON.stringify([{ sku: "G", name: "Given" }]));
+    const second = await serve(args, tmp());
+    try {
+      expect(await call(second.base, "GET", "/v1/catalog/items/A")).toEqual({ status: 200, json: { sku: "A", name: "Alpha" } });
+      expect((await call(second.base, "GET", "/v1/catalog/items/F")).status).toBe(200);
+      expect((await call(second.base, "GET", "/v1/catalog/items/G")).status).toBe(200);
+      await call(second.base, "PUT", "/v1/profiles/bo", { email: "bo@example.com" });
+      expect((await call(second.base, "POST", "/v1/events", view("v2", "bo", "A"))).status).toBe(202);
+      expect(await call(second.base, "DELETE", "/v1/catalog/items/A")).toEqual({ status: 204, json: undefined });
+      expect((await call(second.base, "GET", "/v1/catalog/items/A")).status).toBe(404);
+      await call(second.base, "PUT", "/v1/profiles/cy", { email: "cy@example.com" });
+      expect((await call(second.base, "POST", "/v1/events", view("v3", "cy", "A"))).status).toBe(202);
+      expect((await messages(outbox, 3)).map((m) => `${m.to} ${m.content.subject}`)).toEqual(["ana@example.com picks: Alpha", "bo@example.com picks: Alpha", "cy@example.com picks:"]);
+      second.child.kill("SIGTERM");
+      expect(await second.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      second.child.kill("SIGKILL");
+    }
+  });
+
+  it("sends email by SMTP and the other channels to a signed webhook, each message once, and says at start which goes where", async () => {
+    const dir = folderWith(tmp(), "routed", {
+      "app.journey": `
+profile { email: string, phone: string }
+event SignedUp { source: string }
+channel email { from "Nordvik <hello@shop.example>" }
+journey Welcome {
+  on SignedUp as s
+  send email { subject "welcome from {{s.source}}" text "hi" } to profile.email
+  send sms { text "welcome, {{s.source}}" } to profile.phone
+}
+`,
+    });
+    const hooks: { headers: IncomingHttpHeaders; body: string }[] = [];
+    const hookServer = createServer((req, res) => {
+      let body = "";
+      req.setEncoding("utf8").on("data", (c: string) => (body += c));
+      req.on("end", () => {
+        hooks.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    const mails: string[] = [];
+    const smtpServer = new SMTPServer({
+      disabledCommands: ["STARTTLS"],
+      allowInsecureAuth: true,
+      logger: false,
+      onAuth: (auth, _session, callback) => (auth.username === "shop" && auth.password === "smtp-pass" ? callback(null, { user: "shop" }) : callback(new Error("Invalid login"))),
+      onData(stream, _session, callback) {
+        let raw = "";
+        stream.setEncoding("utf8").on("data", (c: string) => (raw += c));
+        stream.on("end", () => {
+          mails.push(raw);
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => hookServer.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => smtpServer.listen(0, "127.0.0.1", resolve));
+    const hookUrl = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/in`;
+    const smtpPort = (smtpServer.server.address() as AddressInfo).port;
+    const env = { SERVE_TEST_SMTP: `smtp://shop:smtp-pass@127.0.0.1:${smtpPort}`, SERVE_TEST_HOOK_SECRET: "hook-secret" };
+    const args = [dir, "--db", "routed.db", "--outbox", "routed.jsonl", "--smtp-env", "SERVE_TEST_SMTP", "--webhook", hookUrl, "--webhook-secret-env", "SERVE_TEST_HOOK_SECRET", "--token-env", "SERVE_TEST_TOKEN"];
+    const served = await serve(args, tmp(), env);
+    try {
+      expect(served.output()).toContain(`channel email → SMTP smtp://127.0.0.1:${smtpPort}\nchannel sms → webhook ${hookUrl} (signed)\nlistening on`);
+      expect(served.output()).not.toMatch(/smtp-pass|hook-secret/);
+      expect((await call(served.base, "PUT", "/v1/profiles/ana", { email: "ana@example.com", phone: "+46700000000" })).status).toBe(204);
+      const event = { id: "e1", type: "SignedUp", profileId: "ana", time: new Date().toISOString(), data: { source: "ads" } };
+      expect((await call(served.base, "POST", "/v1/events", event)).status).toBe(202);
+      for (let i = 0; i < 50 && (hooks.length < 1 || mails.length < 1); i++) await new Promise((r) => setTimeout(r, 100));
+      served.child.kill("SIGTERM");
+      // Exits: the SMTP connection pool is closed at stop.
+      expect(await served.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      served.child.kill("SIGKILL");
+      hookServer.close();
+      smtpServer.close();
+    }
+    expect(hooks).toHaveLength(1);
+    const hook = hooks[0]!;
+    expect(JSON.parse(hook.body)).toMatchObject({ channel: "sms", to: "+46700000000", profileId: "ana", journey: "Welcome", content: { text: "welcome, ads" } });
+    const key = hook.headers["idempotency-key"] as string;
+    expect(key).toBe(JSON.parse(hook.body).key);
+    // The receiver's check, as docs/embedding.md writes it.
+    const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(hook.headers["journey-signature"] as string)!;
+    const expected = createHmac("sha256", "hook-secret").update(`${t}.${hook.body}`).digest("hex");
+    expect(timingSafeEqual(Buffer.from(v1!), Buffer.from(expected))).toBe(true);
+
+    expect(mails).toHaveLength(1);
+    // The header lines, long ones unfolded.
+    const headers = mails[0]!.split("\r\n\r\n")[0]!.replace(/\r\n[ \t]+/g, " ");
+    expect(headers).toMatch(/^From: Nordvik <hello@shop\.example>$/m);
+    expect(headers).toMatch(/^To: ana@example\.com$/m);
+    expect(headers).toMatch(/^Subject: welcome from ads$/m);
+    // Derived from the message key (see the runtime's SMTP tests), in the sender's domain.
+    expect(headers).toMatch(/^Message-ID: <[0-9a-f]{64}@shop\.example>$/m);
+    expect(existsSync(join(tmp(), "routed.jsonl"))).toBe(false);
+  });
+
   it("refuses a project with errors, or a mistake in its flags, in one line without starting", () => {
     const broken = folderWith(tmp(), "broken", { "app.journey": "journey Nope { on Missing }\n" });
     const r = runJourney(["serve", broken, "--db", "broken.db"], tmp());
@@ -149,9 +301,25 @@ describe("journey serve", () => {
       [["--ir", "missing.ir.json"], "journey: cannot read missing.ir.json: no such file or folder\n"],
       [[broken, "--port", "http"], "journey: --port: expected a whole number from 0 to 65535, not `http`\n"],
       [[broken, "--token-env", "SERVE_TEST_UNSET"], "journey: --token-env SERVE_TEST_UNSET: the environment variable SERVE_TEST_UNSET is not set\n"],
+      [[broken, "--webhook", "ftp://hooks.example.com/in"], "journey: --webhook ftp://hooks.example.com/in: `ftp:` URLs cannot take a POST: give an http:// or https:// URL\n"],
+      [[broken, "--webhook", "hooks.example.com/in"], "journey: --webhook hooks.example.com/in: `hooks.example.com/in` is not a URL (expected http://… or https://…)\n"],
+      [[broken, "--webhook-secret-env", "SERVE_TEST_SECRET"], "journey: --webhook-secret-env: give --webhook <url> too (it signs the webhook's requests)\n"],
+      [[broken, "--smtp-env", "SERVE_TEST_UNSET"], "journey: --smtp-env SERVE_TEST_UNSET: the environment variable SERVE_TEST_UNSET is not set\n"],
+      [[broken, "--smtp-env", "SERVE_TEST_EMPTY"], "journey: --smtp-env SERVE_TEST_EMPTY: the environment variable SERVE_TEST_EMPTY is empty\n"],
+      [[broken, "--smtp-env", "SERVE_TEST_HTTPS"], "journey: --smtp-env SERVE_TEST_HTTPS: the SMTP URL must start with smtp:// or smtps://, not https://\n"],
+      [[broken, "--smtp-env", "SERVE_TEST_NOT_URL"], "journey: --smtp-env SERVE_TEST_NOT_URL: the SMTP URL is not a URL (expected smtp://user:pass@host:587 or smtps://user:pass@host:465)\n"],
     ] as const) {
-      const bad = runJourney(["serve", ...args], tmp());
+      const env = { ...process.env, SERVE_TEST_EMPTY: "", SERVE_TEST_HTTPS: "https://user:pw-secret@mail.example.com", SERVE_TEST_NOT_URL: "mail host with pw-secret" };
+      const bad = runJourney(["serve", ...args], tmp(), env);
       expect({ status: bad.status, stderr: bad.stderr }).toEqual({ status: 1, stderr: message });
     }
+    // Email by SMTP needs the project's sender: said before anything is opened.
+    const welcome = folderWith(tmp(), "no-sender", { "app.journey": PROJECT });
+    const noSender = runJourney(["serve", welcome, "--db", "no-sender.db", "--smtp-env", "SERVE_TEST_SMTP"], tmp(), { ...process.env, SERVE_TEST_SMTP: "smtp://user:pw@127.0.0.1:2525" });
+    expect({ status: noSender.status, stderr: noSender.stderr }).toEqual({
+      status: 1,
+      stderr: 'journey: --smtp-env SERVE_TEST_SMTP: no sender for email: declare `channel email { from "Name <address@example.com>" }` in the project\n',
+    });
+    expect(existsSync(join(tmp(), "no-sender.db"))).toBe(false);
   });
 });

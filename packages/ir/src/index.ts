@@ -2,4 +2,4 @@
 export * from "./types.js";
 export { validateIR, irSchema } from "./validate.js";
 export { surfaceMatches, surfacesOverlap } from "./surfaces.js";
-export { fragmentsIncluded, journeyUses, type JourneyUses, type PartialsMemo } from "./uses.js";
+export { channelsSentOn, fragmentsIncluded, journeyUses, type JourneyUses, type PartialsMemo } from "./uses.js";

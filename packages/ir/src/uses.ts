@@ -37,6 +37,13 @@ export function journeyUses(journey: Pick<IRJourney, "nodes">, ir: Pick<IR, "tem
   return { templates, fragments: fragmentsIncluded(contents, ir.fragments, memo), actions: declared(actionNames, ir.actions) };
 }
 
+/** The channels `journeys` send on, in name order. */
+export function channelsSentOn(journeys: Pick<IRJourney, "nodes">[]): string[] {
+  const channels = new Set<string>();
+  for (const j of journeys) for (const node of Object.values(j.nodes)) if (node.kind === "send") channels.add(node.channel);
+  return [...channels].sort();
+}
+
 /** The declarations of `names` that `all` has, in name order. */
 function declared<T>(names: Set<string>, all: Record<string, T>): Record<string, T> {
   const out: Record<string, T> = {};

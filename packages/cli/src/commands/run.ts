@@ -29,7 +29,7 @@ export function runCommand(): Command {
     .argument("<project>", "the project folder")
     .option("--events <file>", "events, one JSON envelope per line (default: <project>/events.jsonl)")
     .option("--profiles <file>", "profiles: [{ \"id\": …, …attributes }] (default: <project>/profiles.json if present)")
-    .option("--catalog <file>", "catalog items as a JSON array (default: <project>/catalog.json if present)")
+    .option("--catalog <file>", "catalog items as a JSON array, over those a `journey serve` stored in --db, and not stored (default: <project>/catalog.json if present)")
     .option("--action-responses <file>", "canned action responses (default: <project>/action-responses.json if present)")
     .option("--from <time>", "start the virtual clock at this ISO time, before the first event or without events (a project of schedules); default: the first event's time, or a --db's first timer when earlier")
     .option("--until <time>", "stop at an ISO time or +<duration> after the start (default: when nothing is left to fire, at most 30 days after the last event or the start)")

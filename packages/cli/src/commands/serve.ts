@@ -3,8 +3,9 @@
  * runtime's HTTP API, until SIGTERM or SIGINT stops it gracefully.
  */
 import { existsSync } from "node:fs";
-import type { IR } from "@journey/compiler";
-import { createRuntime, InvalidIRError, JsonlOutbox, loadIR, SystemClock } from "@journey/runtime";
+import type { AddressInfo } from "node:net";
+import { channelsSentOn, type IR } from "@journey/compiler";
+import { ChannelRouter, createRuntime, InvalidIRError, JsonlOutbox, loadIR, SmtpChannel, SystemClock, WebhookChannel } from "@journey/runtime";
 import { createServer, createServerLogger, DEFAULT_BODY_LIMIT, ServerMetrics } from "@journey/runtime/server";
 import { Command } from "commander";
 import { UserError } from "../errors.js";
@@ -23,6 +24,9 @@ interface ServeOptions {
   host: string;
   tokenEnv?: string;
   bodyLimit: string;
+  smtpEnv?: string;
+  webhook?: string;
+  webhookSecretEnv?: string;
 }
 
 /** How long a graceful stop may take before the process gives up and exits with 1. */
@@ -36,8 +40,11 @@ export function serveCommand(): Command {
     .argument("[project]", "the project folder (or --ir <file>)")
     .option("--ir <file>", "a built IR (`journey build`) instead of a project")
     .option("--db <file>", "the SQLite store, created if missing", "journey.db")
-    .option("--outbox <file>", "where messages go, one JSON line each", "outbox.jsonl")
-    .option("--catalog <file>", "catalog items as a JSON array, loaded at start (default: <project>/catalog.json if present)")
+    .option("--outbox <file>", "where messages go, one JSON line each (those --smtp-env and --webhook do not take)", "outbox.jsonl")
+    .option("--smtp-env <NAME>", "send email by SMTP, to the URL in this environment variable (smtps://user:pass@host:465)")
+    .option("--webhook <url>", "POST every message but the email --smtp-env takes to this http(s) URL, as JSON")
+    .option("--webhook-secret-env <NAME>", "sign webhook requests (Journey-Signature) with this environment variable's value")
+    .option("--catalog <file>", "catalog items as a JSON array, stored at start over those the --db holds (default: <project>/catalog.json if present)")
     .option("--port <n>", "the port to listen on (0: any free one)", "8080")
     .option("--host <addr>", "the address to listen on", "127.0.0.1")
     .option("--token-env <NAME>", "require `Authorization: Bearer <token>`, the token being this environment variable's value")
@@ -45,8 +52,17 @@ export function serveCommand(): Command {
     .addHelpText(
       "after",
       `
-Routes: POST /v1/events, PUT and GET /v1/profiles/:id, POST /v1/decide, GET /v1/journeys,
-GET /health, GET /metrics (Prometheus). See docs/cli.md.
+Routes: POST /v1/events, PUT and GET /v1/profiles/:id, PUT /v1/catalog/items,
+GET and DELETE /v1/catalog/items/:key, POST /v1/decide, GET /v1/journeys, GET /health,
+GET /metrics (Prometheus). See docs/cli.md.
+
+Catalog items are kept in the --db: those stored through the API are there after a restart.
+An item left out of --catalog since the last start stays: remove it with DELETE.
+
+Messages: email to --smtp-env when given, every other channel (and email without --smtp-env)
+to --webhook when given, the rest to --outbox. A failed delivery stays stored and is retried
+(2 s, 4 s, … every 5 minutes at most) until it succeeds. The lines printed at start say which
+channel goes where. See docs/cli.md for the signature and the Message-ID.
 
 Environment: ${SECRET_PREFIX}<NAME> is the secret \`secret("NAME")\` in actions;
 JOURNEY_UNSUBSCRIBE_URL the unsubscribe link ({profileId}, {messageId} are replaced).
@@ -65,12 +81,26 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
   if (project === undefined && options.ir === undefined) throw new UserError("give a project folder, or --ir <file> with a built IR");
   const port = wholeNumber("--port", options.port, 0, 65_535);
   const bodyLimit = wholeNumber("--body-limit", options.bodyLimit, 1, Number.MAX_SAFE_INTEGER);
-  const token = options.tokenEnv === undefined ? undefined : tokenFrom(options.tokenEnv);
+  const token = options.tokenEnv === undefined ? undefined : envValue("--token-env", options.tokenEnv);
+  if (options.webhookSecretEnv !== undefined && options.webhook === undefined) throw new UserError("--webhook-secret-env: give --webhook <url> too (it signs the webhook's requests)");
+  const webhook = options.webhook === undefined ? undefined : openWebhook(options.webhook, options.webhookSecretEnv);
+  // Its connections open at the first send: closed once the runtime stops (or the process would not exit).
+  const smtp = options.smtpEnv === undefined ? undefined : openSmtp(options.smtpEnv);
   const ir = project !== undefined ? compileOrReport(project, color) : readIR(options.ir!);
   if (!ir) return 1;
   const catalogPath = project !== undefined ? dataFile(project, options.catalog, "catalog.json") : options.catalog;
   const catalog = catalogPath ? readCatalog(catalogPath, ir.catalog) : undefined;
-  const outbox = openOutbox(options.outbox);
+  const sentOn = channelsSentOn(Object.values(ir.journeys));
+  if (smtp && sentOn.includes("email")) {
+    try {
+      smtp.checkChannel("email", ir.channels["email"]);
+    } catch (e) {
+      throw new UserError(`--smtp-env ${options.smtpEnv}: ${(e as Error).message.replace(/^SmtpChannel: /, "")}`);
+    }
+  }
+  // The outbox is opened (and its folder checked) only when some channel may go there.
+  const outbox = webhook ? undefined : openOutbox(options.outbox);
+  const channels = new ChannelRouter(smtp ? { email: smtp } : {}, webhook ?? outbox);
   if (!token && !isLoopback(options.host)) warn(`no --token-env: anyone who can reach ${options.host}:${port} can send events and read profiles`);
 
   const created = !existsSync(options.db);
@@ -80,7 +110,7 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
   const runtime = createRuntime({
     ir,
     store,
-    channels: outbox,
+    channels: metrics.deliveries(channels),
     clock: new SystemClock(),
     logger,
     secrets: secrets(),
@@ -88,24 +118,28 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
     ...(process.env.JOURNEY_UNSUBSCRIBE_URL ? { unsubscribeUrl: process.env.JOURNEY_UNSUBSCRIBE_URL } : {}),
   });
   const server = createServer(runtime, { ...(token ? { token } : {}), bodyLimit, logger, metrics });
+  let actual: AddressInfo;
   try {
-    // The catalog engine keeps its items in memory: they are loaded at every start.
-    if (catalog && runtime.catalog) for (const r of runtime.catalog.upsertItems(catalog)?.rejected ?? []) warn(`${catalogPath}: ${r.message}; left out`);
-    // Carries out what a previous process committed but did not, then starts the timers.
+    // Loads the catalog items the store holds, carries out what a previous process committed
+    // but did not, then starts the timers.
     await runtime.start();
-    await server.app.listen({ port, host: options.host }).catch((e: unknown) => {
+    // The file is stored over them: it adds and replaces items, and removes none.
+    if (catalog && runtime.catalog) for (const r of (await runtime.upsertItems(catalog)).rejected) warn(`${catalogPath}: ${r.message}; left out`);
+    actual = await server.listen({ port, host: options.host }).catch((e: unknown) => {
       throw listenError(e as NodeJS.ErrnoException, options.host, port);
     });
   } catch (e) {
     await server.close();
     await runtime.stop();
     await store.close();
+    smtp?.close();
     // A store this start created is removed: a mistake (a port in use) leaves no database behind.
     if (created) removeStore(options.db);
     throw e;
   }
-  const address = server.app.server.address();
-  const actual = address && typeof address === "object" ? address : { address: options.host, port };
+  // Where each channel goes, never with credentials (the SMTP URL's, the webhook URL's query).
+  const where = (adapter: unknown) => (adapter === smtp ? `SMTP ${smtp!.server}` : adapter === webhook ? `webhook ${webhook!.target}${options.webhookSecretEnv ? " (signed)" : ""}` : `outbox ${options.outbox}`);
+  for (const c of sentOn) write(`channel ${c} → ${where(channels.adapterFor(c))}\n`);
   write(`listening on http://${actual.address.includes(":") ? `[${actual.address}]` : actual.address}:${actual.port}\n`);
 
   const signal = await nextSignal();
@@ -130,6 +164,7 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
     logger.error({ err: e }, "stopping failed");
     return 1;
   } finally {
+    smtp?.close();
     clearTimeout(timeout);
     process.off("SIGTERM", again).off("SIGINT", again);
   }
@@ -141,10 +176,11 @@ function wholeNumber(flag: string, text: string, min: number, max: number): numb
   return n;
 }
 
-function tokenFrom(name: string): string {
-  const token = process.env[name];
-  if (!token) throw new UserError(`--token-env ${name}: the environment variable ${name} is ${token === undefined ? "not set" : "empty"}`);
-  return token;
+/** The value of the environment variable a `--…-env <NAME>` flag names: credentials never go on the command line, where `ps` shows them. */
+function envValue(flag: string, name: string): string {
+  const value = process.env[name];
+  if (!value) throw new UserError(`${flag} ${name}: the environment variable ${name} is ${value === undefined ? "not set" : "empty"}`);
+  return value;
 }
 
 /** A built IR, refused here when it is not one or another compiler version built it. */
@@ -163,6 +199,25 @@ function openOutbox(path: string): JsonlOutbox {
     return new JsonlOutbox(path);
   } catch (e) {
     throw new UserError(`--outbox ${path}: ${(e as Error).message.replace(/^JsonlOutbox: /, "")}`);
+  }
+}
+
+function openWebhook(url: string, secretEnv: string | undefined): WebhookChannel {
+  const secret = secretEnv === undefined ? undefined : envValue("--webhook-secret-env", secretEnv);
+  try {
+    return new WebhookChannel({ url, ...(secret ? { secret } : {}) });
+  } catch (e) {
+    throw new UserError(`--webhook ${url}: ${(e as Error).message.replace(/^WebhookChannel: /, "")}`);
+  }
+}
+
+function openSmtp(name: string): SmtpChannel {
+  const url = envValue("--smtp-env", name);
+  try {
+    return new SmtpChannel({ url });
+  } catch (e) {
+    // The message never repeats the URL: it holds the password.
+    throw new UserError(`--smtp-env ${name}: ${(e as Error).message.replace(/^SmtpChannel: /, "")}`);
   }
 }
 

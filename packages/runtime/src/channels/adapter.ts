@@ -1,17 +1,31 @@
+import type { IR } from "@journey/ir";
+
 /** Where messages go. An adapter must treat `key` as an idempotency key: the same key twice is one message. */
 export interface OutgoingMessage {
   key: string;
   at: string;
   channel: string;
   to: string | null;
+  /** The sender the project's `channel` block declares (`channel email { from "…" }`), when it declares one. */
+  from?: string;
   profileId: string;
   journey?: string;
   template?: string;
   content: Record<string, unknown>;
 }
 
+/** A channel's delivery policy as the project declares it (`channel email { from "…" cap … }`). */
+export type ChannelPolicy = IR["channels"][string];
+
 export interface ChannelAdapter {
   send(message: OutgoingMessage): Promise<void>;
+  /**
+   * Called by `createRuntime` for every channel the project's journeys send on through this
+   * adapter, with that channel's policy (undefined when the project declares none): throw to
+   * refuse a configuration the adapter cannot deliver with (an email without a sender), so it
+   * fails at start-up rather than at every send, retried for ever.
+   */
+  checkChannel?(channel: string, policy: ChannelPolicy | undefined): void;
 }
 
 /** Keeps messages in memory: for tests, `journey test` and `journey run`. */

@@ -54,7 +54,7 @@ export function checkItems(items: readonly CatalogItem[], o: ItemCheckOptions): 
       index,
       ...(key !== undefined ? { key } : {}),
       errors,
-      message: `catalog item ${key !== undefined ? `\`${key}\` ` : ""}(items[${index}]): ${first.path} ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}`,
+      message: `catalog item ${key ? `\`${key}\` ` : ""}(items[${index}]): ${first.path} ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}`,
     };
     rejected.push(r);
     o.onRejectedItem?.(r);

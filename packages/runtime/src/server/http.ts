@@ -1,14 +1,17 @@
 /**
- * The runtime's HTTP API (fastify): events, profiles, decisions, the deployed journeys, health
- * and metrics. It validates nothing the runtime validates: an invalid event or profile is the
- * runtime's `InvalidInputError`, answered as a 400 with its field paths (nothing is stored).
+ * The runtime's HTTP API (fastify): events, profiles, catalog items, decisions, the deployed
+ * journeys, health and metrics. It validates nothing the runtime validates: an invalid event
+ * or profile is the runtime's `InvalidInputError`, answered as a 400 with its field paths
+ * (nothing is stored).
  * The runtime's life is the caller's: start it before listening, stop it after `close()`.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { AddressInfo } from "node:net";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type HTTPMethods } from "fastify";
 import { pino } from "pino";
 import type { IRTrigger } from "@journey/ir";
 import type { EventEnvelope } from "../engine/state.js";
+import type { CatalogEngine, CatalogItem } from "../recs/provider.js";
 import { InvalidInputError, type Runtime } from "../shell/runtime.js";
 import { METRICS_CONTENT_TYPE, ServerMetrics } from "./metrics.js";
 
@@ -26,9 +29,11 @@ export interface ServerOptions {
 }
 
 export interface JourneyServer {
-  /** The fastify instance: `listen()`, `inject()`, more routes. */
+  /** The fastify instance: `inject()`, more routes. */
   readonly app: FastifyInstance;
   readonly metrics: ServerMetrics;
+  /** Start listening; resolves to the address (port 0: the one chosen). Says nothing: the caller tells where it listens. */
+  listen(options: { port: number; host: string }): Promise<AddressInfo>;
   /** From now on /health answers 503 and other routes 503 (load balancers stop sending); requests in flight finish. */
   drain(): void;
   /** `drain()`, stop listening and wait for the requests in flight. The runtime is not stopped: that is the caller's next step. */
@@ -46,6 +51,8 @@ class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly errors?: { path: string; message: string }[],
+    /** More of the answer, beside `error` (and `errors`). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -110,7 +117,7 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
 
   app.setErrorHandler(async (error: FastifyError | Error, request, reply) => {
     if (error instanceof InvalidInputError) return reply.code(400).send({ error: error.message, errors: error.errors });
-    if (error instanceof HttpError) return reply.code(error.status).send({ error: error.message, ...(error.errors ? { errors: error.errors } : {}) });
+    if (error instanceof HttpError) return reply.code(error.status).send({ error: error.message, ...(error.errors ? { errors: error.errors } : {}), ...error.details });
     const code = (error as FastifyError).code;
     if (code === "FST_ERR_CTP_BODY_TOO_LARGE") {
       // The rest of a body too large is not read: the connection closes after the answer.
@@ -123,7 +130,19 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
     return reply.code(500).send({ error: "internal error" });
   });
 
-  app.setNotFoundHandler(async (request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split("?")[0]}` }));
+  // The methods of the routes, from fastify's own registrations (HEAD for each GET too): which
+  // of them a path has is asked of fastify's router when a request finds no route.
+  const methods = new Set<string>();
+  app.addHook("onRoute", (route) => {
+    for (const m of [route.method].flat()) methods.add(m.toUpperCase());
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split("?")[0]!;
+    const allowed = [...methods].filter((method) => app.findRoute({ method: method as HTTPMethods, url: path })).sort();
+    if (!allowed.length) return reply.code(404).send({ error: `no route ${request.method} ${path}` });
+    return reply.code(405).header("allow", allowed.join(", ")).send({ error: `${request.method} is not allowed on ${path}: ${allowed.join(", ")}` });
+  });
 
   app.get("/health", async (_request, reply) => {
     if (stopping) return reply.code(503).send({ status: "stopping" });
@@ -161,6 +180,34 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
     return state;
   });
 
+  // The catalog: items stored (they survive a restart) and given to the recommendation engine.
+  app.put("/v1/catalog/items", async (request) => {
+    catalogOf(runtime);
+    const items = jsonBody(request);
+    if (!Array.isArray(items)) throw new HttpError(400, "the body must be a JSON list of catalog items", [{ path: "items", message: "must be a list" }]);
+    const result = await runtime.upsertItems(items as CatalogItem[]);
+    const rejected = result.rejected.flatMap((r) => r.errors.map((e) => ({ index: r.index, ...(r.key !== undefined ? { key: r.key } : {}), path: e.path, message: e.message })));
+    metrics.add("journey_catalog_items_upserted_total", {}, result.upserted);
+    metrics.add("journey_catalog_items_rejected_total", {}, result.rejected.length);
+    // Nothing kept of a non-empty list: the request failed, as a wholly invalid event does.
+    if (items.length && !result.upserted) throw new HttpError(400, `no valid catalog item: ${result.rejected[0]!.message}`, undefined, { rejected });
+    return { upserted: result.upserted, rejected };
+  });
+
+  app.get<{ Params: { key: string } }>("/v1/catalog/items/:key", async (request) => {
+    const item = catalogOf(runtime).item(request.params.key);
+    if (!item) throw new HttpError(404, `no catalog item \`${request.params.key}\``);
+    return item;
+  });
+
+  app.delete<{ Params: { key: string } }>("/v1/catalog/items/:key", async (request, reply) => {
+    catalogOf(runtime);
+    const [removed] = await runtime.removeItems([request.params.key]);
+    if (removed === undefined) throw new HttpError(404, `no catalog item \`${request.params.key}\``);
+    metrics.add("journey_catalog_items_removed_total");
+    return reply.code(204).send();
+  });
+
   app.post("/v1/decide", async (request) => {
     const body = jsonBody(request);
     if (!isObject(body)) throw new HttpError(400, "the body must be {surfaces, profileId, context?}", [{ path: "", message: "must be an object" }]);
@@ -179,6 +226,19 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
   return {
     app,
     metrics,
+    async listen(options) {
+      // fastify logs "Server listening at …" at info and has no option to leave it out: its
+      // logger (a child fastify made of the one given, so the runtime's logs are untouched)
+      // is silent meanwhile. No request is read before this returns.
+      const level = app.log.level;
+      app.log.level = "silent";
+      try {
+        await app.listen(options);
+      } finally {
+        app.log.level = level;
+      }
+      return app.server.address() as AddressInfo;
+    },
     drain() {
       stopping = true;
     },
@@ -200,6 +260,12 @@ function triggerSummary(t: IRTrigger | null): Record<string, unknown> | null {
     case "schedule":
       return { kind: t.kind, every: t.every, ...(t.day !== undefined ? { day: t.day } : {}), ...(t.at !== undefined ? { at: t.at } : {}), audience: t.audience };
   }
+}
+
+/** The runtime's catalog engine; a project without a `catalog` has no items to serve. */
+function catalogOf(runtime: Runtime): CatalogEngine {
+  if (!runtime.catalog) throw new HttpError(404, "this project declares no catalog");
+  return runtime.catalog;
 }
 
 /** The parsed body; a request without one is refused as an empty one is (the parser never sees it). */

@@ -3,6 +3,7 @@
  * of counters by hand rather than a client library: no dependency, and no registry shared by
  * the whole process (two servers in one process, as in tests, keep their own counts).
  */
+import type { ChannelAdapter, ChannelPolicy, OutgoingMessage } from "../channels/adapter.js";
 import type { Effect } from "../engine/state.js";
 
 interface Counter {
@@ -20,6 +21,17 @@ export type CounterName =
   | "journey_profiles_upserted_total"
   | "journey_decisions_total"
   | "journey_effects_total"
+  | "journey_entered_total"
+  | "journey_ended_total"
+  | "journey_goals_total"
+  | "journey_messages_suppressed_total"
+  | "journey_action_calls_total"
+  | "journey_step_errors_total"
+  | "journey_messages_sent_total"
+  | "journey_delivery_failures_total"
+  | "journey_catalog_items_upserted_total"
+  | "journey_catalog_items_rejected_total"
+  | "journey_catalog_items_removed_total"
   | "journey_http_requests_total";
 
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -34,11 +46,63 @@ export class ServerMetrics {
     this.define("journey_profiles_upserted_total", "Profiles created or updated");
     this.define("journey_decisions_total", "Surfaces decided");
     this.define("journey_effects_total", "Effects made durable, by type (given to the runtime as `onEffect`)", true);
+    this.define("journey_entered_total", "Journeys entered, by journey", true);
+    this.define("journey_ended_total", "Journey instances ended, by journey and reason (end, exit, error)", true);
+    this.define("journey_goals_total", "Goals reached, by journey and goal", true);
+    this.define("journey_messages_suppressed_total", "Messages not sent, by channel and reason (cap, noRecipient, runaway)", true);
+    this.define("journey_action_calls_total", "Action calls answered, by action and outcome (ok, error)", true);
+    this.define("journey_step_errors_total", "Errors in steps, by journey (a failed step ends its instance; a failed recommendation gives no items)", true);
+    this.define("journey_messages_sent_total", "Messages a channel adapter accepted, by channel (given to the runtime as `deliveries(adapter)`)", true);
+    this.define("journey_delivery_failures_total", "Deliveries a channel adapter refused, by channel: each attempt (a refused message stays in the outbox and is retried)", true);
+    this.define("journey_catalog_items_upserted_total", "Catalog items stored through the API");
+    this.define("journey_catalog_items_rejected_total", "Catalog items refused as invalid through the API");
+    this.define("journey_catalog_items_removed_total", "Catalog items removed through the API");
     this.define("journey_http_requests_total", "HTTP requests answered, by route, method and status", true);
   }
 
-  /** For `createRuntime({ onEffect })`: counts effects by type. */
-  readonly effect = (e: Effect): void => this.add("journey_effects_total", { type: e.type });
+  /**
+   * For `createRuntime({ onEffect })`: counts effects by type, and the journeys' outcomes. The
+   * runtime calls it once per effect made durable (never again for work redone after a
+   * restart), so each counts what happened once.
+   */
+  readonly effect = (e: Effect): void => {
+    this.add("journey_effects_total", { type: e.type });
+    const journey = e.journey ?? "";
+    switch (e.type) {
+      case "entered":
+        return this.add("journey_entered_total", { journey });
+      case "ended":
+        return this.add("journey_ended_total", { journey, reason: e.reason });
+      case "goal":
+        return this.add("journey_goals_total", { journey, goal: e.goal });
+      case "suppressed":
+        return this.add("journey_messages_suppressed_total", { channel: e.channel, reason: e.reason });
+      case "call":
+        return this.add("journey_action_calls_total", { action: e.action, outcome: e.ok ? "ok" : "error" });
+      case "error":
+        return this.add("journey_step_errors_total", { journey });
+    }
+  };
+
+  /**
+   * The adapter, counting what it accepts and refuses by channel: sent means delivered to the
+   * channel, which `onEffect` (called when a send is decided and committed) cannot tell.
+   */
+  deliveries(adapter: ChannelAdapter): ChannelAdapter {
+    return {
+      send: async (message: OutgoingMessage) => {
+        try {
+          await adapter.send(message);
+        } catch (e) {
+          this.add("journey_delivery_failures_total", { channel: message.channel });
+          throw e;
+        }
+        this.add("journey_messages_sent_total", { channel: message.channel });
+      },
+      // What the adapter checks of a channel's policy at `createRuntime`, it still checks.
+      ...(adapter.checkChannel ? { checkChannel: (channel: string, policy: ChannelPolicy | undefined) => adapter.checkChannel!(channel, policy) } : {}),
+    };
+  }
 
   add(name: CounterName, labels: Record<string, string> = {}, by = 1): void {
     const counter = this.counters.get(name)!;

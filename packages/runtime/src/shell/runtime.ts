@@ -4,10 +4,10 @@
  * only then carries the effects out — messages to channels, calls to actions,
  * recommendations to providers — feeding results back through `step`.
  */
-import type { IR, IRJourney } from "@journey/ir";
+import { channelsSentOn, type IR, type IRJourney } from "@journey/ir";
 import { suggest } from "@journey/template";
-import type { ChannelAdapter } from "../channels/adapter.js";
-import { MemoryChannel } from "../channels/adapter.js";
+import { MemoryChannel, type ChannelAdapter } from "../channels/adapter.js";
+import { ChannelRouter } from "../channels/router.js";
 import { SystemClock, VirtualClock, type Clock } from "../clock.js";
 import { Program, type DeployedJourney, type NodeObserver } from "../engine/program.js";
 import { newProfileState, nextDue, type CallRequest, type DecisionRecord, type Effect, type EventEnvelope, type ProfileState } from "../engine/state.js";
@@ -15,8 +15,9 @@ import { step, type Input } from "../engine/step.js";
 import { copyData, emptyRecord, INSTANT_MESSAGE, isInstant, validate, validateProfile, withDefaults, type ValidationError } from "../engine/validate.js";
 import { loadIR } from "../ir/load.js";
 import { IncrementalCatalogEngine } from "../recs/incremental.js";
+import { checkItems, type RejectedItem, type UpsertResult } from "../recs/items.js";
 import { windowsIn } from "../recs/options.js";
-import type { CatalogEngine, RecommendationProvider, Signal, SignalKind } from "../recs/provider.js";
+import type { CatalogEngine, CatalogItem, RecommendationProvider, Signal, SignalKind } from "../recs/provider.js";
 import { isLocal, recommendLocally, resolveRecommendation, type Recommendation, type RecommendDeps } from "../recs/resolve.js";
 import { DueHeap } from "../store/due-heap.js";
 import { MemoryStore } from "../store/memory.js";
@@ -45,6 +46,8 @@ const UNIT_EVENTS = 1000;
 const UNIT_TIMERS = 1000;
 /** Timer steps one unit of work on a virtual clock runs at most: a long stretch of a frequent schedule commits as it goes. */
 const UNIT_TICKS = 10_000;
+/** Stored catalog items read at a time by `start()`. */
+const ITEMS_PAGE = 10_000;
 
 /** An event with its defaults filled in, and its time in ms. */
 interface TimedEvent {
@@ -60,7 +63,7 @@ export interface RuntimeOptions {
   providers?: Record<string, RecommendationProvider>;
   /** The built-in catalog engine (default: an `IncrementalCatalogEngine` over the IR's `catalog`, if it declares one). */
   catalog?: CatalogEngine;
-  /** One adapter for every channel, or one per channel name. */
+  /** One adapter for every channel (a `ChannelRouter` to send channels different ways), or one per channel name. */
   channels?: ChannelAdapter | Record<string, ChannelAdapter>;
   clock?: Clock;
   logger?: Logger;
@@ -122,6 +125,14 @@ export interface Runtime {
   profile(id: string): Promise<ProfileState | undefined>;
   /** Content for surfaces of a page or app, decided for one profile now. Never throws for data or remote failures. */
   decide(request: DecideRequest): Promise<Decision[]>;
+  /**
+   * Catalog items, checked against the `catalog` declaration, stored, then given to `catalog`:
+   * they are there again after a restart. An invalid item is left out and reported; the others
+   * are kept. (`catalog.upsertItems` changes this process's engine only.)
+   */
+  upsertItems(items: CatalogItem[]): Promise<UpsertResult>;
+  /** Removes catalog items from the store and from `catalog`; resolves to the keys that were there. */
+  removeItems(keys: string[]): Promise<string[]>;
   /** Finish in-flight work; timers stay stored for the next start. */
   stop(): Promise<void>;
 }
@@ -133,8 +144,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
 /** Which functions each option's object must have: a wrong one fails here, not deep inside a step later. */
 const OPTION_METHODS: Partial<Record<keyof RuntimeOptions, string[]>> = {
-  store: ["loadProfile", "viewProfile", "hasEvent", "commit", "dueProfiles", "nextDue", "profileIds", "pendingEffects", "loadSignals", "saveVersions", "loadVersions", "close"],
-  catalog: ["recommend", "recordSignal", "upsertItems"],
+  store: ["loadProfile", "viewProfile", "hasEvent", "commit", "dueProfiles", "nextDue", "profileIds", "pendingEffects", "loadSignals", "saveItems", "removeItems", "loadItems", "saveVersions", "loadVersions", "close"],
+  catalog: ["recommend", "recordSignal", "upsertItems", "removeItems", "item"],
   clock: ["now"],
   logger: ["info", "warn", "error"],
   actions: ["execute"],
@@ -179,6 +190,8 @@ class JourneyRuntime implements Runtime {
   readonly clock: Clock;
   readonly catalog?: CatalogEngine;
   private readonly store: Store;
+  /** Where every message goes: a map of adapters by channel name becomes a `ChannelRouter`. */
+  private readonly channels: ChannelAdapter;
   private readonly log: Logger;
   private readonly queue = new SerialQueue();
   private readonly actions: ActionExecutor;
@@ -196,9 +209,18 @@ class JourneyRuntime implements Runtime {
   constructor(private readonly options: RuntimeOptions) {
     const ir = loadIR(options.ir);
     const channels = options.channels;
-    // A map without a channel the journeys send on would fail every such send, for ever.
+    this.channels = channels === undefined ? new MemoryChannel() : typeof (channels as ChannelAdapter).send === "function" ? (channels as ChannelAdapter) : new ChannelRouter(channels as Record<string, ChannelAdapter>);
+    // A map without a channel the journeys send on would fail every such send, for ever; so
+    // would an adapter that cannot deliver with the channel's policy (an email without a sender).
     const missing = this.missingChannels(Object.values(ir.journeys));
     if (missing.length) throw new TypeError(`createRuntime: \`channels\` has no adapter for ${missing.map((c) => `\`${c}\``).join(", ")}, which the project's journeys send on`);
+    for (const c of channelsSentOn(Object.values(ir.journeys))) {
+      try {
+        this.channels.checkChannel?.(c, ir.channels[c]);
+      } catch (e) {
+        throw new TypeError(`createRuntime: channel \`${c}\`: ${(e as Error).message}`);
+      }
+    }
     this.program = new Program(ir, { unsubscribeUrl: options.unsubscribeUrl, onNode: options.onNode });
     this.store = options.store ?? new MemoryStore();
     this.clock = options.clock ?? new SystemClock();
@@ -214,7 +236,7 @@ class JourneyRuntime implements Runtime {
             // and the windows steps ask for are counted from the first signal.
             retentionMs: Math.max(0, ...windowsIn(ir)) || undefined,
             popularWindows: windowsIn(ir),
-            onRejectedItem: (r) => this.log.warn({ key: r.key, index: r.index, errors: r.errors }, `catalog item left out: ${r.message}`),
+            onRejectedItem: (r) => this.warnRejected(r),
           })
         : undefined);
     this.recommendWith = { catalog: this.catalog, itemType: ir.catalog?.item, providers: options.providers ?? {} };
@@ -261,8 +283,9 @@ class JourneyRuntime implements Runtime {
     // would find no adapter. Said, not refused: those versions may have no instance left.
     const missing = this.missingChannels(this.program.allVersions());
     if (missing.length) this.log.warn({ channels: missing }, `\`channels\` has no adapter for ${missing.map((c) => `\`${c}\``).join(", ")}, which earlier versions of the journeys send on: their instances' messages will wait in the outbox until one is given`);
-    // The catalog engine learns again from the signals the store kept, in commit order.
     if (this.catalog) {
+      await this.loadStoredItems(this.catalog);
+      // The catalog engine learns again from the signals the store kept, in commit order.
       for (let after = 0; ; ) {
         const page = await this.store.loadSignals(after, 10_000);
         for (const signal of page.signals) this.catalog.recordSignal(signal);
@@ -273,6 +296,33 @@ class JourneyRuntime implements Runtime {
     // Effects made durable before a crash but not carried out: carry them out now (same keys).
     await this.serial(async () => this.dispatch(await this.store.pendingEffects(Number.MAX_SAFE_INTEGER), true));
     if (this.schedulesChanged(previous)) await this.rearmSchedules();
+  }
+
+  /**
+   * The stored catalog items into the engine. One the declaration no longer accepts (a project
+   * that added a field) is left out and said, and stays stored: the item upserted again, or a
+   * later deployment, brings it back.
+   */
+  private async loadStoredItems(catalog: CatalogEngine): Promise<void> {
+    for (let after: string | undefined; ; ) {
+      const page = await this.store.loadItems(after, ITEMS_PAGE);
+      const onRejectedItem = ({ index, errors }: RejectedItem) => {
+        const key = page[index]!.key;
+        const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
+        this.log.warn({ key, errors }, `stored catalog item \`${key}\` left out: ${errors[0]!.path} ${errors[0]!.message}${more}; it stays stored`);
+      };
+      const { accepted } = checkItems(
+        page.map((p) => p.item),
+        { keyField: catalog.keyField, itemType: this.ir.catalog?.item, onRejectedItem },
+      );
+      catalog.upsertItems(accepted.map(([, item]) => item));
+      if (page.length < ITEMS_PAGE) return;
+      after = page[page.length - 1]!.key;
+    }
+  }
+
+  private warnRejected(r: RejectedItem): void {
+    this.log.warn({ key: r.key, index: r.index, errors: r.errors }, `catalog item left out: ${r.message}`);
   }
 
   /**
@@ -309,12 +359,11 @@ class JourneyRuntime implements Runtime {
     }
   }
 
-  /** The channels `journeys` send on that a map of adapters (`channels: { email, sms }`) lacks. */
+  /** The channels `journeys` send on that a router (or a map of adapters: `channels: { email, sms }`) has no adapter for. */
   private missingChannels(journeys: IRJourney[]): string[] {
-    const channels = this.options.channels;
-    if (!channels || typeof (channels as ChannelAdapter).send === "function") return [];
-    const used = new Set(journeys.flatMap((j) => Object.values(j.nodes).flatMap((n) => (n.kind === "send" ? [n.channel] : []))));
-    return [...used].filter((c) => !Object.hasOwn(channels, c)).sort();
+    const router = this.channels;
+    if (!(router instanceof ChannelRouter)) return [];
+    return channelsSentOn(journeys).filter((c) => !router.adapterFor(c));
   }
 
   /** Work on the store needs the versions `start()` loads (an instance may be on an earlier one). */
@@ -634,6 +683,39 @@ class JourneyRuntime implements Runtime {
     });
   }
 
+  async upsertItems(items: CatalogItem[]): Promise<UpsertResult> {
+    await this.ready("upsertItems");
+    const catalog = this.catalogFor("upsertItems");
+    if (!Array.isArray(items)) throw new InvalidInputError("invalid catalog items: expected a list", [{ path: "items", message: "must be a list" }]);
+    const { accepted, result } = checkItems(items, { keyField: catalog.keyField, itemType: this.ir.catalog?.item, onRejectedItem: (r) => this.warnRejected(r) });
+    if (!accepted.length) return result;
+    // In the queue: a unit of work sees the catalog before or after the change, never halfway;
+    // stored first, so the engine never holds an item a restart would not find.
+    await this.serial(async () => {
+      await this.store.saveItems(accepted.map(([key, item]) => ({ key, item })));
+      catalog.upsertItems(accepted.map(([, item]) => item));
+    });
+    return result;
+  }
+
+  async removeItems(keys: string[]): Promise<string[]> {
+    await this.ready("removeItems");
+    const catalog = this.catalogFor("removeItems");
+    if (!Array.isArray(keys) || !keys.every(isString)) throw new InvalidInputError("invalid catalog keys: expected a list of strings", [{ path: "keys", message: "must be a list of strings" }]);
+    return this.serial(async () => {
+      const stored = new Set(await this.store.removeItems(keys));
+      // Also those only the engine held (given to `catalog.upsertItems` directly), each once.
+      const removed = [...new Set(keys)].filter((k) => stored.has(k) || catalog.item(k) !== undefined);
+      catalog.removeItems(keys);
+      return removed;
+    });
+  }
+
+  private catalogFor(what: string): CatalogEngine {
+    if (!this.catalog) throw new TypeError(`${what}: this runtime has no catalog engine (the project declares no \`catalog\`)`);
+    return this.catalog;
+  }
+
   private validateEvent(e: EventEnvelope, where: string, index: number): void {
     const fail = (path: string, message: string) => {
       throw InvalidInputError.forEvent(where, [{ path, message }], index);
@@ -817,8 +899,10 @@ class JourneyRuntime implements Runtime {
         // A channel or decisions sink that fails leaves the effect in the outbox: it is
         // retried with backoff, never lost, and the effects after it still go.
         try {
-          if (e.type === "send") await this.channel(e.channel).send({ key: e.key, at: new Date(e.at).toISOString(), channel: e.channel, to: e.to, profileId: e.profileId, journey: e.journey, template: e.template, content: e.content });
-          else if (this.options.decisions) await this.options.decisions.record(e);
+          if (e.type === "send") {
+            const from = this.ir.channels[e.channel]?.from;
+            await this.channels.send({ key: e.key, at: new Date(e.at).toISOString(), channel: e.channel, to: e.to, ...(from !== undefined ? { from } : {}), profileId: e.profileId, journey: e.journey, template: e.template, content: e.content });
+          } else if (this.options.decisions) await this.options.decisions.record(e);
           sent.push(e.key);
           this.failedDeliveries.delete(e.key);
         } catch (err) {
@@ -885,16 +969,6 @@ class JourneyRuntime implements Runtime {
     }
   }
 
-  private channel(name: string): ChannelAdapter {
-    const c = this.options.channels;
-    if (!c) return (this.defaultChannel ??= new MemoryChannel());
-    if (typeof (c as ChannelAdapter).send === "function") return c as ChannelAdapter;
-    const adapter = (c as Record<string, ChannelAdapter>)[name];
-    if (!adapter) throw new Error(`no channel adapter for \`${name}\``);
-    return adapter;
-  }
-
-  private defaultChannel?: MemoryChannel;
 }
 
 /** The runtime that started on each store and has not stopped (see `start`). */

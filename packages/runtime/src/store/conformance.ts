@@ -11,7 +11,7 @@ import type { IRJourney } from "@journey/ir";
 import { afterEach, describe, expect, it } from "vitest";
 import { DISPATCHED, newProfileState, type Effect, type ProfileState } from "../engine/state.js";
 import type { Signal } from "../recs/provider.js";
-import { emptyBatch, type CommitBatch, type Store } from "./store.js";
+import { emptyBatch, type CommitBatch, type Store, type StoredItem } from "./store.js";
 
 export interface ConformanceOptions {
   /**
@@ -100,6 +100,21 @@ async function allSignals(s: Store, page = 1000): Promise<Signal[]> {
     out.push(...r.signals);
     if (r.signals.length < page) return out;
     after = r.next;
+  }
+}
+
+export function itemFixture(key: string, price = 10): StoredItem {
+  return { key, item: { sku: key, name: `Item ${key}`, price, tags: ["new", "sale"], stock: { warehouse: "Lyon", units: 3 }, discontinued: null } };
+}
+
+/** Every stored item, page by page. */
+async function allItems(s: Store, page = 1000): Promise<StoredItem[]> {
+  const out: StoredItem[] = [];
+  for (let after: string | undefined; ; ) {
+    const items = await s.loadItems(after, page);
+    out.push(...items);
+    if (items.length < page) return out;
+    after = items[items.length - 1]!.key;
   }
 }
 
@@ -432,6 +447,91 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
       });
     });
 
+    describe("catalog items", () => {
+      test("no items: an empty page", async () => {
+        const s = await fresh();
+        expect(await s.loadItems(undefined, 10)).toEqual([]);
+        expect(await s.removeItems(["A"])).toEqual([]);
+      });
+
+      test("saved items load equal, in key order, page by page; a key saved again is replaced", async () => {
+        const s = await fresh();
+        const keys = ["b", "a", "c10", "c2", "é", "Z", "a b"];
+        await s.saveItems(keys.slice(0, 4).map((k) => itemFixture(k)));
+        await s.saveItems([]);
+        await s.saveItems(keys.slice(4).map((k) => itemFixture(k)));
+        const sorted = [...keys].sort();
+        expect(await allItems(s)).toEqual(sorted.map((k) => itemFixture(k)));
+        expect(await allItems(s, 3)).toEqual(sorted.map((k) => itemFixture(k)));
+        expect(await s.loadItems("b", 2)).toEqual(sorted.slice(sorted.indexOf("b") + 1, sorted.indexOf("b") + 3).map((k) => itemFixture(k)));
+        expect(await s.loadItems(undefined, 0)).toEqual([]);
+        // The last of a key given twice in one call wins; a later call replaces the item whole.
+        await s.saveItems([itemFixture("a", 1), itemFixture("a", 2)]);
+        await s.saveItems([{ key: "b", item: { sku: "b", name: "only these" } }]);
+        const after = await allItems(s);
+        expect(after.map((i) => i.key)).toEqual(sorted);
+        expect(after.find((i) => i.key === "a")).toEqual(itemFixture("a", 2));
+        expect(after.find((i) => i.key === "b")).toEqual({ key: "b", item: { sku: "b", name: "only these" } });
+      });
+
+      test("removeItems removes and says which keys it held, each once, in the order given", async () => {
+        const s = await fresh();
+        await s.saveItems(["A", "B", "C"].map((k) => itemFixture(k)));
+        expect(await s.removeItems(["C", "nope", "A", "C", "A"])).toEqual(["C", "A"]);
+        expect(await allItems(s)).toEqual([itemFixture("B")]);
+        expect(await s.removeItems([])).toEqual([]);
+        // A removed key can come back.
+        await s.saveItems([itemFixture("A", 5)]);
+        expect(await allItems(s)).toEqual([itemFixture("A", 5), itemFixture("B")]);
+      });
+
+      test("items are not shared: changing a saved or a loaded item does not change the store", async () => {
+        const s = await fresh();
+        const given = itemFixture("A");
+        await s.saveItems([given]);
+        (given.item["tags"] as string[]).push("changed");
+        given.item["price"] = 99;
+        const [loaded] = await s.loadItems(undefined, 1);
+        expect(loaded).toEqual(itemFixture("A"));
+        (loaded!.item["stock"] as { units: number }).units = 0;
+        expect(await s.loadItems(undefined, 1)).toEqual([itemFixture("A")]);
+      });
+
+      test("JSON of any shape round-trips: unicode, nested lists, numbers, null", async () => {
+        const s = await fresh();
+        const item = { sku: "🎒-1", name: "Sac à dos \"Fjäll\"\n", price: 1234.5, sizes: [[1, 2], []], meta: { a: { b: null } }, ok: false };
+        await s.saveItems([{ key: "🎒-1", item }]);
+        expect(await allItems(s)).toEqual([{ key: "🎒-1", item }]);
+      });
+
+      test("saveItems is all or nothing: an item that cannot be stored leaves none of its call", async () => {
+        const s = await fresh();
+        await s.saveItems([itemFixture("A")]);
+        const bad = itemFixture("B");
+        Object.defineProperty(bad.item, "name", {
+          enumerable: true,
+          get() {
+            throw new Error("injected failure");
+          },
+        });
+        await expect(s.saveItems([itemFixture("A", 2), bad, itemFixture("C")])).rejects.toThrow(/injected failure/);
+        expect(await allItems(s)).toEqual([itemFixture("A")]);
+        // The store still works after the failed call.
+        await s.saveItems([itemFixture("C")]);
+        expect((await allItems(s)).map((i) => i.key)).toEqual(["A", "C"]);
+      });
+
+      test("items and units of work do not touch each other", async () => {
+        const s = await fresh();
+        await s.saveItems([itemFixture("A")]);
+        await s.commit(batch({ profiles: [profileFixture("A")], events: ["A"], signals: [signalFixture(1)] }));
+        expect(await s.removeItems(["A"])).toEqual(["A"]);
+        expect(await s.loadProfile("A")).toEqual(profileFixture("A"));
+        expect(await s.hasEvent("A")).toBe(true);
+        expect(await s.loadItems(undefined, 10)).toEqual([]);
+      });
+    });
+
     describe("versions", () => {
       test("journey versions round-trip and accumulate", async () => {
         const s = await fresh();
@@ -549,6 +649,8 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
           await expect(s.commit(batch({ profiles: [profileFixture("p4"), bad], events: ["e-bad"], signals: [signalFixture(3)] }))).rejects.toThrow();
           const v = [journeyFixture("a", "a-v1"), journeyFixture("b", "b-v1")];
           await s.saveVersions(v);
+          await s.saveItems(["A", "B", "C"].map((k) => itemFixture(k)));
+          await s.removeItems(["B"]);
 
           const r = await reopen(s);
           open.push(r);
@@ -563,6 +665,7 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
           expect(await r.pendingEffects(10)).toEqual([call, sendFixture("k2")]);
           expect(await r.loadVersions()).toEqual(v);
           expect(await allSignals(r)).toEqual([signalFixture(1), signalFixture(2)]);
+          expect(await allItems(r)).toEqual([itemFixture("A"), itemFixture("C")]);
 
           // And it keeps working: outbox order continues after the reopened ones.
           await r.commit(batch({ effects: [sendFixture("k3")], dispatched: ["q:call"], signals: [signalFixture(4)] }));

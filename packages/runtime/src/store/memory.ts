@@ -1,8 +1,8 @@
 /** The in-memory store: the reference for the conformance suite, and the store of tests and `journey test`. */
 import { cloneState, DISPATCHED, type Effect, type ProfileState } from "../engine/state.js";
 import { DueHeap } from "./due-heap.js";
-import type { Signal, SignalKind } from "../recs/provider.js";
-import type { CommitBatch, Store } from "./store.js";
+import type { CatalogItem, Signal, SignalKind } from "../recs/provider.js";
+import type { CommitBatch, Store, StoredItem } from "./store.js";
 import type { DeployedJourney } from "../engine/program.js";
 
 export class MemoryStore implements Store {
@@ -19,6 +19,9 @@ export class MemoryStore implements Store {
   private readonly signals = new SignalLog();
   /** Profile ids in order, for `profileIds`; dropped when a commit adds a profile. */
   private sortedIds?: string[];
+  private readonly items = new Map<string, CatalogItem>();
+  /** Item keys in order, for `loadItems`; dropped when a key is added or removed. */
+  private sortedKeys?: string[];
 
   async loadProfile(id: string): Promise<ProfileState | undefined> {
     const s = this.profiles.get(id);
@@ -65,15 +68,8 @@ export class MemoryStore implements Store {
   }
 
   async profileIds(after: string | undefined, limit: number): Promise<string[]> {
-    const ids = (this.sortedIds ??= [...this.profiles.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
-    // The first id greater than `after`, by binary search: a pass reads page after page.
-    let lo = 0;
-    for (let hi = ids.length; after !== undefined && lo < hi; ) {
-      const mid = (lo + hi) >> 1;
-      if (ids[mid]! <= after) lo = mid + 1;
-      else hi = mid;
-    }
-    return ids.slice(lo, lo + Math.max(0, limit));
+    const ids = (this.sortedIds ??= sorted(this.profiles.keys()));
+    return pageAfter(ids, after, limit);
   }
 
   async pendingEffects(limit: number): Promise<Effect[]> {
@@ -85,6 +81,30 @@ export class MemoryStore implements Store {
     return pending;
   }
 
+  async saveItems(items: StoredItem[]): Promise<void> {
+    // Copied in, all before any is kept (a copy that fails keeps none), and out on load: as a database would.
+    const copies = items.map(({ key, item }) => [key, structuredClone(item)] as const);
+    for (const [key, item] of copies) {
+      if (!this.items.has(key)) this.sortedKeys = undefined;
+      this.items.set(key, item);
+    }
+  }
+
+  async removeItems(keys: string[]): Promise<string[]> {
+    const removed: string[] = [];
+    for (const key of keys) {
+      if (!this.items.delete(key)) continue;
+      removed.push(key);
+      this.sortedKeys = undefined;
+    }
+    return removed;
+  }
+
+  async loadItems(after: string | undefined, limit: number): Promise<StoredItem[]> {
+    const keys = (this.sortedKeys ??= sorted(this.items.keys()));
+    return pageAfter(keys, after, limit).map((key) => ({ key, item: structuredClone(this.items.get(key)!) }));
+  }
+
   async saveVersions(journeys: DeployedJourney[]): Promise<void> {
     for (const j of journeys) this.versions.set(j.version, j);
   }
@@ -94,6 +114,22 @@ export class MemoryStore implements Store {
   }
 
   async close(): Promise<void> {}
+}
+
+function sorted(keys: Iterable<string>): string[] {
+  return [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Of keys in order, at most `limit` after `after` (from the first when undefined). */
+function pageAfter(keys: string[], after: string | undefined, limit: number): string[] {
+  // The first key greater than `after`, by binary search: a pass reads page after page.
+  let lo = 0;
+  for (let hi = keys.length; after !== undefined && lo < hi; ) {
+    const mid = (lo + hi) >> 1;
+    if (keys[mid]! <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return keys.slice(lo, lo + Math.max(0, limit));
 }
 
 /**

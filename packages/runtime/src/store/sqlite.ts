@@ -8,12 +8,12 @@
  */
 import Database from "better-sqlite3";
 import { cloneState, DISPATCHED, type Effect, type ProfileState } from "../engine/state.js";
-import type { Signal, SignalKind } from "../recs/provider.js";
-import type { CommitBatch, Store } from "./store.js";
+import type { CatalogItem, Signal, SignalKind } from "../recs/provider.js";
+import type { CommitBatch, Store, StoredItem } from "./store.js";
 import type { DeployedJourney } from "../engine/program.js";
 
 /** The schema this code writes. A file with a newer version is refused; an older one is migrated. */
-export const SQLITE_SCHEMA_VERSION = 2;
+export const SQLITE_SCHEMA_VERSION = 3;
 
 export interface EventRetention {
   /** Keep at most this many processed event ids (the most recent ones). */
@@ -120,12 +120,22 @@ CREATE TABLE IF NOT EXISTS profiles (id TEXT NOT NULL PRIMARY KEY, state TEXT, d
 CREATE INDEX IF NOT EXISTS profiles_due ON profiles (due, id) WHERE due IS NOT NULL;
 `;
 
+/**
+ * Catalog items by key (schema version 3). A version of its own, unlike `signals`: a runtime
+ * that did not know the table would run on the file without the catalog it holds (its
+ * recommendations quietly missing every item added through the API), so it must refuse it.
+ */
+const ITEMS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS catalog_items (key TEXT NOT NULL PRIMARY KEY, item TEXT NOT NULL);
+`;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 ${PROFILES_SCHEMA}
 CREATE TABLE IF NOT EXISTS events (id TEXT NOT NULL PRIMARY KEY, at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, effect TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS versions (version TEXT NOT NULL PRIMARY KEY, journey TEXT NOT NULL);
+${ITEMS_SCHEMA}
 `;
 
 /**
@@ -180,6 +190,10 @@ export class SqliteStore implements Store {
     oldestSignals: Database.Statement<[number], { seq: number; at: number }>;
     pruneSignalsThrough: Database.Statement<[number]>;
     signals: Database.Statement<[number, number], { seq: number; at: number; profile_id: string; kind: string; keys: string; event_id: string }>;
+    putItem: Database.Statement<[string, string]>;
+    removeItem: Database.Statement<[string]>;
+    firstItems: Database.Statement<[number], { key: string; item: string }>;
+    itemsAfter: Database.Statement<[string, number], { key: string; item: string }>;
   };
   /** One batch, atomically: a transaction on its own, a savepoint inside a group. */
   private readonly applyOne: Database.Transaction<(rows: Rows) => void>;
@@ -256,6 +270,10 @@ export class SqliteStore implements Store {
       oldestSignals: db.prepare<[number], { seq: number; at: number }>("SELECT seq, at FROM signals ORDER BY seq LIMIT ?"),
       pruneSignalsThrough: db.prepare("DELETE FROM signals WHERE seq <= ?"),
       signals: db.prepare<[number, number], { seq: number; at: number; profile_id: string; kind: string; keys: string; event_id: string }>("SELECT seq, at, profile_id, kind, keys, event_id FROM signals WHERE seq > ? ORDER BY seq LIMIT ?"),
+      putItem: db.prepare("INSERT INTO catalog_items (key, item) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET item = excluded.item"),
+      removeItem: db.prepare("DELETE FROM catalog_items WHERE key = ?"),
+      firstItems: db.prepare<[number], { key: string; item: string }>("SELECT key, item FROM catalog_items ORDER BY key LIMIT ?"),
+      itemsAfter: db.prepare<[string, number], { key: string; item: string }>("SELECT key, item FROM catalog_items WHERE key > ? ORDER BY key LIMIT ?"),
     };
     this.applyOne = db.transaction((rows: Rows) => this.write(rows));
     this.applyGroup = db.transaction((items: Pending[]) => {
@@ -278,7 +296,9 @@ export class SqliteStore implements Store {
       const found = this.db.prepare<[], number>("SELECT max(version) FROM schema_version").pluck().get();
       if (typeof found === "number" && found > SQLITE_SCHEMA_VERSION) throw new SchemaVersionError(this.path, found, SQLITE_SCHEMA_VERSION);
       if (typeof found === "number" && found === SQLITE_SCHEMA_VERSION) return;
-      if (found === 1) return this.migrateFrom1();
+      // One step at a time, each from the version the one before it leaves.
+      if (found === 1) this.migrateFrom1();
+      if (found === 1 || found === 2) return this.migrateFrom2();
     } else if (this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table'").get()) {
       throw new Error(`SqliteStore: \`${this.path}\` is an SQLite database but not a Journey store (no schema_version table)`);
     }
@@ -298,6 +318,15 @@ export class SqliteStore implements Store {
       DROP TABLE timers;
       DELETE FROM schema_version;
       INSERT INTO schema_version (version) VALUES (2);
+    `);
+  }
+
+  /** Version 2 had no catalog items: their table is added, empty. */
+  private migrateFrom2(): void {
+    this.db.exec(`
+      ${ITEMS_SCHEMA}
+      DELETE FROM schema_version;
+      INSERT INTO schema_version (version) VALUES (3);
     `);
   }
 
@@ -526,6 +555,29 @@ export class SqliteStore implements Store {
     return this.run(() => this.stmt.versions.all().map((s) => JSON.parse(s) as DeployedJourney));
   }
 
+  saveItems(items: StoredItem[]): Promise<void> {
+    return this.run(() => {
+      // Serialised before the transaction: an item that cannot be (a BigInt) fails the call with nothing written.
+      const rows = items.map(({ key, item }) => [key, JSON.stringify(item)] as const);
+      this.db.transaction(() => {
+        for (const [key, item] of rows) this.stmt.putItem.run(key, item);
+      })();
+    });
+  }
+
+  removeItems(keys: string[]): Promise<string[]> {
+    return this.run(() => this.db.transaction(() => keys.filter((key) => this.stmt.removeItem.run(key).changes > 0))());
+  }
+
+  loadItems(after: string | undefined, limit: number): Promise<StoredItem[]> {
+    return this.run(() => {
+      const n = sqlLimit(limit);
+      if (n === 0) return [];
+      const rows = after === undefined ? this.stmt.firstItems.all(n) : this.stmt.itemsAfter.all(after, n);
+      return rows.map((r) => ({ key: r.key, item: JSON.parse(r.item) as CatalogItem }));
+    });
+  }
+
   /** A consistent copy of the store in another file, while it runs (SQLite's online backup). */
   async backup(destination: string): Promise<void> {
     await this.run(() => undefined);
@@ -533,7 +585,7 @@ export class SqliteStore implements Store {
   }
 
   /** Diagnostics: pragmas in force, row counts, and how many write transactions have committed. */
-  stats(): { journalMode: string; synchronous: "normal" | "full" | "other"; lockingMode: string; schemaVersion: number; profiles: number; timers: number; events: number; outbox: number; versions: number; signals: number; transactions: number } {
+  stats(): { journalMode: string; synchronous: "normal" | "full" | "other"; lockingMode: string; schemaVersion: number; profiles: number; timers: number; events: number; outbox: number; versions: number; signals: number; items: number; transactions: number } {
     if (this.closed) throw this.closedError();
     this.flush();
     const count = (from: string) => this.db.prepare<[], number>(`SELECT count(*) FROM ${from}`).pluck().get() ?? 0;
@@ -549,6 +601,7 @@ export class SqliteStore implements Store {
       outbox: count("outbox"),
       versions: count("versions"),
       signals: count("signals"),
+      items: count("catalog_items"),
       transactions: this.transactions,
     };
   }

@@ -1,12 +1,13 @@
 /**
  * The one store interface. Every store (memory, SQLite, later PostgreSQL) passes the same
- * conformance suite (`conformance.ts`). Writes happen only in `commit`, one transaction, so
- * a profile's new state, its timer, the processed event ids and the effects it produced
- * are durable together or not at all.
+ * conformance suite (`conformance.ts`). A unit of work writes only in `commit`, one
+ * transaction, so a profile's new state, its timer, the processed event ids and the effects
+ * it produced are durable together or not at all. Journey versions and catalog items, which
+ * no unit of work changes, have writes of their own.
  */
 import type { DeployedJourney } from "../engine/program.js";
 import type { Effect, ProfileState } from "../engine/state.js";
-import type { Signal } from "../recs/provider.js";
+import type { CatalogItem, Signal } from "../recs/provider.js";
 
 export interface CommitBatch {
   /** Full new state of every profile the batch changed. */
@@ -23,6 +24,12 @@ export interface CommitBatch {
   signals?: Signal[];
   /** Signals stamped before this time are no longer needed: the store may forget them (it keeps every later one). */
   pruneSignalsBefore?: number;
+}
+
+/** A catalog item as a store keeps it: the item and its key (the catalog's key field, as text). */
+export interface StoredItem {
+  key: string;
+  item: CatalogItem;
 }
 
 export interface Store {
@@ -50,6 +57,15 @@ export interface Store {
    * `limit`; `next` is the position to continue from.
    */
   loadSignals(after: number, limit: number): Promise<{ signals: Signal[]; next: number }>;
+  /**
+   * Add or replace catalog items by key, all of them or (on a failure) none; a key given twice
+   * keeps the last. The store keeps what it is given: the runtime checks items first.
+   */
+  saveItems(items: StoredItem[]): Promise<void>;
+  /** Remove the items of these keys; resolves to those of them it held, in the order given, each once. */
+  removeItems(keys: string[]): Promise<string[]>;
+  /** Stored items with keys after `after` (from the first when undefined), in key order, at most `limit`. */
+  loadItems(after: string | undefined, limit: number): Promise<StoredItem[]>;
   /** Journey versions deployed so far (instances keep the version they started on). */
   saveVersions(journeys: DeployedJourney[]): Promise<void>;
   loadVersions(): Promise<DeployedJourney[]>;

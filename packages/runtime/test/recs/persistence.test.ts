@@ -81,6 +81,41 @@ describe.each([
     await reopened.close();
   });
 
+  it("items upserted through the runtime are stored and there again after a restart; removed ones are not", async () => {
+    const store = make();
+    const warnings: string[] = [];
+    const logger = { info() {}, warn: (_o: object, m?: string) => warnings.push(String(m)), error() {} };
+    const first = createRuntime({ ir, store, clock: new VirtualClock(T0), logger });
+    await first.start();
+    const item = (sku: string, price = 1) => ({ sku, name: sku, price, category: "c", inStock: true });
+    const r = await first.upsertItems([item("A"), { ...item("X"), price: "1" }, item("B"), item("C")]);
+    expect(r).toMatchObject({ upserted: 3, rejected: [{ index: 1, key: "X", errors: [{ path: "item.price" }] }] });
+    expect(warnings).toEqual(['catalog item left out: catalog item `X` (items[1]): item.price expected number, found the string "1"']);
+    expect(await first.upsertItems([item("A", 2)])).toEqual({ upserted: 1, rejected: [] });
+    // Removed from the store and the engine; an item only the engine held counts as removed too.
+    first.catalog!.upsertItems([item("MEM")]);
+    expect(await first.removeItems(["B", "nope", "MEM", "B"])).toEqual(["B", "MEM"]);
+    expect(first.catalog!.item("B")).toBeUndefined();
+    await first.stop();
+
+    const reopened = await reopen(store);
+    // An item stored earlier that the declaration no longer accepts (a field added since).
+    await reopened.saveItems([{ key: "OLD", item: { sku: "OLD", name: "old" } }]);
+    warnings.length = 0;
+    const second = createRuntime({ ir, store: reopened, clock: new VirtualClock(T0), logger });
+    await second.start();
+    expect(second.catalog!.item("A")).toEqual(item("A", 2));
+    expect(second.catalog!.item("C")).toEqual(item("C"));
+    expect(["B", "X", "MEM", "OLD"].map((k) => second.catalog!.item(k))).toEqual([undefined, undefined, undefined, undefined]);
+    expect(warnings).toEqual(["stored catalog item `OLD` left out: item.price is missing (and 2 more); it stays stored"]);
+    expect((await reopened.loadItems(undefined, 10)).map((i) => i.key)).toEqual(["A", "C", "OLD"]);
+    // The stored items answer recommendations as before the restart.
+    await second.ingest(ev("View", "p1", T0, { sku: "C", category: "c" }));
+    expect((second.catalog as IncrementalCatalogEngine).recommend({ algorithm: "recentlyViewed", args: [], named: {}, profileId: "p1", limit: 3, now: T0 })).toEqual([item("C")]);
+    await second.stop();
+    await reopened.close();
+  });
+
   it("signals older than the retention are pruned from the store", async () => {
     const store = make();
     const { runtime } = await open(store);
@@ -121,6 +156,33 @@ describe("catalog items through the runtime", () => {
     expect(r).toMatchObject({ upserted: 1, rejected: [{ index: 1, key: "BAD", errors: [{ path: "item.price", message: 'expected number, found the string "1"' }] }] });
     expect(warnings).toEqual(['catalog item left out: catalog item `BAD` (items[1]): item.price expected number, found the string "1"']);
     expect(runtime.catalog!.item("BAD")).toBeUndefined();
+  });
+
+  it("upsertItems and removeItems need start(), a catalog, and lists", async () => {
+    const store = new MemoryStore();
+    const runtime = createRuntime({ ir, store, clock: new VirtualClock(T0) });
+    await expect(runtime.upsertItems([])).rejects.toThrow("upsertItems before start(): call `await runtime.start()` first");
+    await runtime.start();
+    await expect(runtime.upsertItems({ sku: "A" } as never)).rejects.toMatchObject({ name: "InvalidInputError", errors: [{ path: "items", message: "must be a list" }] });
+    await expect(runtime.removeItems("A" as never)).rejects.toMatchObject({ name: "InvalidInputError", errors: [{ path: "keys" }] });
+    await runtime.stop();
+    const none = createRuntime({ ir: irOf(SCHEMA), clock: new VirtualClock(T0) });
+    await none.start();
+    await expect(none.upsertItems([])).rejects.toThrow("upsertItems: this runtime has no catalog engine (the project declares no `catalog`)");
+    await expect(none.removeItems([])).rejects.toThrow("removeItems: this runtime has no catalog engine");
+    await none.stop();
+  });
+
+  it("a store that fails to save leaves the engine as it was", async () => {
+    const store = new MemoryStore();
+    const runtime = createRuntime({ ir, store, clock: new VirtualClock(T0) });
+    await runtime.start();
+    store.saveItems = async () => {
+      throw new Error("disk full");
+    };
+    await expect(runtime.upsertItems([{ sku: "A", name: "a", price: 1, category: "c", inStock: true }])).rejects.toThrow("disk full");
+    expect(runtime.catalog!.item("A")).toBeUndefined();
+    await runtime.stop();
   });
 
   /** Ways a unit of work fails; each returns how to repair the store. */

@@ -1,16 +1,26 @@
 /**
  * The HTTP API through fastify's `inject` (no sockets): every route, invalid input refused with
- * its field paths and nothing stored, auth, limits, unknown routes, malformed JSON, draining,
- * and the metrics text.
+ * its field paths and nothing stored, auth, limits, unknown routes and wrong methods, malformed
+ * JSON, draining, the metrics text, and what is logged.
  */
-import { createRuntime, MemoryChannel, MemoryStore, VirtualClock, type Runtime } from "@journey/runtime";
+import { Writable } from "node:stream";
+import { createRuntime, MemoryChannel, MemoryStore, VirtualClock, type ChannelAdapter, type Runtime } from "@journey/runtime";
 import { createServer, ServerMetrics, type JourneyServer, type ServerOptions } from "@journey/runtime/server";
+import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { T0, withSchema } from "../engine/helpers.js";
+import type { IR } from "@journey/ir";
+import { ev, HOUR, PRODUCT_CATALOG, T0, withSchema } from "../engine/helpers.js";
 
 const ir = withSchema(`
+  ${PRODUCT_CATALOG}
+  journey Picks {
+    on View as v
+    recommend recs = recentlyViewed() limit 3
+    send email { subject "picks:{{#each recs as |p|}} {{p.name}}{{/each}}" text "x" } to profile.email
+  }
   journey Welcome {
     on Cart as cart
+    goal ordered: Order within 7d
     send email { subject "cart {{cart.cartId}}" text "x" } to profile.email
     wait 1h
     send email { subject "still there?" text "x" } to profile.email
@@ -34,7 +44,7 @@ interface Harness {
   server: JourneyServer;
   store: MemoryStore;
   channel: MemoryChannel;
-  request(method: "GET" | "POST" | "PUT", url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any; text: string; headers: Record<string, unknown> }>;
+  request(method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "OPTIONS", url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any; text: string; headers: Record<string, unknown> }>;
 }
 
 const open: Harness[] = [];
@@ -45,11 +55,12 @@ afterEach(async () => {
   }
 });
 
-async function harness(options: Omit<ServerOptions, "logger"> = {}): Promise<Harness> {
+/** A runtime on a memory store behind a server; `project` and `adapter` replace the test project and the channel's delivery. */
+async function harness(options: Omit<ServerOptions, "logger"> = {}, project: IR = ir, adapter?: ChannelAdapter): Promise<Harness> {
   const store = new MemoryStore();
   const channel = new MemoryChannel();
   const metrics = options.metrics ?? new ServerMetrics();
-  const runtime = createRuntime({ ir, store, channels: channel, clock: new VirtualClock(T0), onEffect: metrics.effect });
+  const runtime = createRuntime({ ir: project, store, channels: metrics.deliveries(adapter ?? channel), clock: new VirtualClock(T0), onEffect: metrics.effect });
   await runtime.start();
   const server = createServer(runtime, { ...options, metrics, logger: false });
   const h: Harness = {
@@ -145,6 +156,86 @@ describe("POST /v1/decide", () => {
   });
 });
 
+const product = (sku: string, extra: Record<string, unknown> = {}) => ({ sku, name: `Name ${sku}`, price: 10, category: "tents", inStock: true, ...extra });
+
+describe("catalog items", () => {
+  it("PUT stores the valid items and names every wrong field of the others; GET shows a stored item", async () => {
+    const h = await harness();
+    const r = await h.request("PUT", "/v1/catalog/items", [product("A"), { sku: "B", name: "Bee", price: "1", category: "tents" }, 42, product("C", { feedOnly: "kept" })]);
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({
+      upserted: 2,
+      rejected: [
+        { index: 1, key: "B", path: "item.price", message: expect.stringMatching(/^expected number/) },
+        { index: 1, key: "B", path: "item.inStock", message: expect.any(String) },
+        { index: 2, path: "item", message: "expected a record" },
+      ],
+    });
+    expect(await h.store.loadItems(undefined, 10)).toEqual([
+      { key: "A", item: product("A") },
+      { key: "C", item: product("C", { feedOnly: "kept" }) },
+    ]);
+    expect(await h.request("GET", "/v1/catalog/items/A")).toMatchObject({ status: 200, json: product("A") });
+    expect(await h.request("GET", "/v1/catalog/items/B")).toMatchObject({ status: 404, json: { error: "no catalog item `B`" } });
+    // A key is a path segment: one holding a slash or a space is sent encoded.
+    await h.request("PUT", "/v1/catalog/items", [product("x/y z")]);
+    expect(await h.request("GET", "/v1/catalog/items/x%2Fy%20z")).toMatchObject({ status: 200, json: { sku: "x/y z" } });
+  });
+
+  it("PUT replaces an item whole, and never with an invalid one", async () => {
+    const h = await harness();
+    await h.request("PUT", "/v1/catalog/items", [product("A", { price: 10 })]);
+    expect((await h.request("PUT", "/v1/catalog/items", [product("A", { price: 12 }), product("A", { price: "13" })])).json).toMatchObject({ upserted: 1, rejected: [{ index: 1, key: "A", path: "item.price" }] });
+    expect((await h.request("GET", "/v1/catalog/items/A")).json.price).toBe(12);
+    expect(await h.store.loadItems(undefined, 10)).toEqual([{ key: "A", item: product("A", { price: 12 }) }]);
+  });
+
+  it("PUT refuses a body that is not a list, and a list of which nothing is valid, storing nothing", async () => {
+    const h = await harness();
+    expect(await h.request("PUT", "/v1/catalog/items", product("A"))).toMatchObject({ status: 400, json: { error: "the body must be a JSON list of catalog items", errors: [{ path: "items", message: "must be a list" }] } });
+    const r = await h.request("PUT", "/v1/catalog/items", [{ sku: "" }, { ...product("B"), price: null }]);
+    expect(r.status).toBe(400);
+    expect(r.json.error).toBe('no valid catalog item: catalog item (items[0]): item.sku the key field must be a non-empty string, found "" (and 4 more)');
+    expect(r.json.rejected.map((x: { index: number; path: string }) => `${x.index} ${x.path}`)).toEqual(["0 item.sku", "0 item.name", "0 item.price", "0 item.category", "0 item.inStock", "1 item.price"]);
+    expect(await h.request("PUT", "/v1/catalog/items")).toMatchObject({ status: 400, json: { error: "the request body is empty: send JSON" } });
+    expect(await h.store.loadItems(undefined, 10)).toEqual([]);
+    // An empty list has nothing wrong in it: nothing to do.
+    expect(await h.request("PUT", "/v1/catalog/items", [])).toMatchObject({ status: 200, json: { upserted: 0, rejected: [] } });
+  });
+
+  it("DELETE removes an item from the store and the engine (204), and an absent one is a 404", async () => {
+    const h = await harness();
+    await h.request("PUT", "/v1/catalog/items", [product("A"), product("B")]);
+    expect(await h.request("DELETE", "/v1/catalog/items/A")).toMatchObject({ status: 204, text: "" });
+    expect(await h.request("DELETE", "/v1/catalog/items/A")).toMatchObject({ status: 404, json: { error: "no catalog item `A`" } });
+    expect(await h.request("GET", "/v1/catalog/items/A")).toMatchObject({ status: 404 });
+    expect(h.runtime.catalog!.item("A")).toBeUndefined();
+    expect(await h.store.loadItems(undefined, 10)).toEqual([{ key: "B", item: product("B") }]);
+  });
+
+  it("a recommendation sees an item as soon as it is put, and no more once it is deleted", async () => {
+    const h = await harness();
+    await h.request("POST", "/v1/events", ev("View", "p1", T0, { sku: "A", category: "tents" }));
+    await h.request("PUT", "/v1/catalog/items", [product("A", { name: "Alpha" }), product("B", { name: "Beta" })]);
+    await h.request("POST", "/v1/events", ev("View", "p2", T0, { sku: "B", category: "tents" }));
+    await h.request("POST", "/v1/events", ev("View", "p3", T0, { sku: "A", category: "tents" }));
+    await h.request("DELETE", "/v1/catalog/items/A");
+    await h.request("POST", "/v1/events", ev("View", "p4", T0, { sku: "A", category: "tents" }));
+    expect(h.channel.messages.map((m) => `${m.profileId} ${m.content["subject"]}`)).toEqual(["p1 picks:", "p2 picks: Beta", "p3 picks: Alpha", "p4 picks:"]);
+  });
+
+  it("a project without a catalog has none to serve: 404 on every catalog route", async () => {
+    const h = await harness({}, withSchema(""));
+    for (const [method, url, body] of [
+      ["PUT", "/v1/catalog/items", [product("A")]],
+      ["GET", "/v1/catalog/items/A", undefined],
+      ["DELETE", "/v1/catalog/items/A", undefined],
+    ] as const) {
+      expect(await h.request(method, url, body)).toMatchObject({ status: 404, json: { error: "this project declares no catalog" } });
+    }
+  });
+});
+
 describe("GET /v1/journeys", () => {
   it("lists the deployed journeys by name, with their versions and triggers", async () => {
     const h = await harness();
@@ -152,6 +243,7 @@ describe("GET /v1/journeys", () => {
     expect(r.status).toBe(200);
     expect(r.json.journeys).toEqual([
       { name: "GoldPerks", version: ir.journeys["GoldPerks"]!.version, trigger: { kind: "audience", audience: "Gold" } },
+      { name: "Picks", version: ir.journeys["Picks"]!.version, trigger: { kind: "event", event: "View" } },
       { name: "Welcome", version: ir.journeys["Welcome"]!.version, trigger: { kind: "event", event: "Cart" } },
     ]);
   });
@@ -177,6 +269,20 @@ describe("health, auth, limits and errors", () => {
     expect(await h.request("POST", "/v1/events", cart("c1"), { authorization: "Bearer s3cre" })).toMatchObject({ status: 401, json: { error: "wrong bearer token" } });
     expect(await h.request("GET", "/v1/journeys", undefined, { authorization: "Basic s3cret" })).toMatchObject({ status: 401 });
     expect(await h.store.hasEvent("c1")).toBe(false);
+    for (const [method, url, body] of [
+      ["PUT", "/v1/catalog/items", [product("A")]],
+      ["GET", "/v1/catalog/items/A", undefined],
+      ["DELETE", "/v1/catalog/items/A", undefined],
+      // A wrong method is said only to a caller with the token.
+      ["GET", "/v1/events", undefined],
+    ] as const) {
+      expect(await h.request(method, url, body)).toMatchObject({ status: 401 });
+    }
+    expect(await h.store.loadItems(undefined, 10)).toEqual([]);
+    const bearer = { authorization: "Bearer s3cret" };
+    expect(await h.request("PUT", "/v1/catalog/items", [product("A")], bearer)).toMatchObject({ status: 200, json: { upserted: 1 } });
+    expect(await h.request("GET", "/v1/catalog/items/A", undefined, bearer)).toMatchObject({ status: 200 });
+    expect(await h.request("DELETE", "/v1/catalog/items/A", undefined, bearer)).toMatchObject({ status: 204 });
     expect((await h.request("GET", "/v1/journeys", undefined, { authorization: "Bearer s3cret" })).status).toBe(200);
     expect((await h.request("GET", "/health")).status).toBe(200);
     expect((await h.request("GET", "/metrics")).status).toBe(200);
@@ -200,6 +306,28 @@ describe("health, auth, limits and errors", () => {
     expect(await h.request("GET", "/v1/profiles/%ZZ")).toMatchObject({ status: 400, json: { error: expect.any(String) } });
   });
 
+  it("a known path with another method is a 405 naming the methods it has in Allow", async () => {
+    const h = await harness();
+    for (const [method, url, allow] of [
+      ["GET", "/v1/events", "POST"],
+      ["GET", "/v1/events?since=1", "POST"],
+      ["DELETE", "/v1/profiles/p1", "GET, HEAD, PUT"],
+      ["POST", "/health", "GET, HEAD"],
+      ["PATCH", "/v1/catalog/items/A", "DELETE, GET, HEAD"],
+      ["GET", "/v1/catalog/items", "PUT"],
+      ["OPTIONS", "/v1/decide", "POST"],
+    ] as const) {
+      const r = await h.request(method, url, method === "PATCH" ? {} : undefined);
+      expect({ method, url, status: r.status, allow: r.headers["allow"], json: r.json }).toEqual({ method, url, status: 405, allow, json: { error: `${method} is not allowed on ${url.split("?")[0]}: ${allow}` } });
+    }
+    // Nothing was done.
+    expect(await h.store.viewProfile("p1")).toBeUndefined();
+    expect((await h.request("GET", "/metrics")).text.split("\n")).toContain('journey_http_requests_total{route="(no route)",method="GET",status="405"} 3');
+    // A path no route has stays a 404, whatever the method.
+    expect(await h.request("DELETE", "/v1/profiles")).toMatchObject({ status: 404, json: { error: "no route DELETE /v1/profiles" } });
+    expect((await h.request("GET", "/v1/catalog/items/A/more")).status).toBe(404);
+  });
+
   it("reads JSON whatever the content type says (curl -d, fetch with a string body)", async () => {
     const h = await harness();
     const r = await h.request("POST", "/v1/events", JSON.stringify(cart("c1")), { "content-type": "application/x-www-form-urlencoded" });
@@ -212,6 +340,32 @@ describe("health, auth, limits and errors", () => {
     const r = await h.request("GET", "/v1/profiles/p1");
     expect(r).toMatchObject({ status: 500, json: { error: "internal error" } });
     expect(r.text).not.toContain("disk on fire");
+  });
+});
+
+describe("logs", () => {
+  it("one JSON line per request, without its body or Authorization header, and no line of fastify's when listening", async () => {
+    let out = "";
+    const logger = pino(new Writable({ write: (chunk, _encoding, done) => void ((out += String(chunk)), done()) }));
+    const runtime = createRuntime({ ir, channels: new MemoryChannel(), clock: new VirtualClock(T0), logger });
+    await runtime.start();
+    const server = createServer(runtime, { logger, token: "s3cret" });
+    try {
+      const address = await server.listen({ port: 0, host: "127.0.0.1" });
+      expect(address).toMatchObject({ address: "127.0.0.1", port: expect.any(Number) });
+      const res = await fetch(`http://127.0.0.1:${address.port}/v1/profiles/p1`, { method: "PUT", headers: { authorization: "Bearer s3cret" }, body: JSON.stringify({ email: "ana.secret@example.com" }) });
+      expect(res.status).toBe(204);
+    } finally {
+      await server.close();
+      await runtime.stop();
+    }
+    const lines = out.trim().split("\n");
+    const logs = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logs.map((l) => l["msg"])).toEqual(["request"]);
+    expect(logs[0]).toMatchObject({ level: 30, method: "PUT", url: "/v1/profiles/p1", status: 204 });
+    expect(out).not.toContain("ana.secret");
+    expect(out).not.toContain("s3cret");
+    expect(out).not.toContain("listening");
   });
 });
 
@@ -241,5 +395,51 @@ describe("GET /metrics", () => {
     ]) {
       expect(lines).toContain(line);
     }
+  });
+
+  it("counts per journey what the runtime reports: entries, ends by reason, goals, messages delivered, calls", async () => {
+    const h = await harness();
+    await h.request("PUT", "/v1/profiles/p1", {});
+    await h.request("POST", "/v1/events", [cart("c1"), cart("c2", "p2"), { ...ev("Order", "p1", T0 + 1000, { orderId: "o1", items: [], total: 1 }) }]);
+    // The waits end: each Welcome sends its second message and ends.
+    await h.runtime.advanceTo(T0 + 2 * HOUR);
+    await h.request("PUT", "/v1/catalog/items", [product("A"), { sku: "B" }]);
+    await h.request("DELETE", "/v1/catalog/items/A");
+    const lines = (await h.request("GET", "/metrics")).text.split("\n");
+    for (const line of [
+      'journey_entered_total{journey="Welcome"} 2',
+      'journey_ended_total{journey="Welcome",reason="end"} 2',
+      'journey_goals_total{journey="Welcome",goal="ordered"} 1',
+      'journey_messages_sent_total{channel="email"} 4',
+      "journey_catalog_items_upserted_total 1",
+      "journey_catalog_items_rejected_total 1",
+      "journey_catalog_items_removed_total 1",
+      "# TYPE journey_delivery_failures_total counter",
+    ]) {
+      expect(lines).toContain(line);
+    }
+    expect(lines.filter((l) => l.startsWith("journey_delivery_failures_total"))).toEqual([]);
+  });
+
+  it("a message the channel refuses is a delivery failure per attempt, and sent once it goes through", async () => {
+    let down = true;
+    const channel = new MemoryChannel();
+    const flaky: ChannelAdapter = { send: (m) => (down ? Promise.reject(new Error("smtp down")) : channel.send(m)) };
+    const h = await harness({}, ir, flaky);
+    await h.request("POST", "/v1/events", cart("c1"));
+    // Retried with backoff (2 s, then 4 s) on the runtime's clock.
+    await h.runtime.advanceTo(T0 + 2500);
+    down = false;
+    await h.runtime.advanceTo(T0 + 7000);
+    expect(channel.messages).toHaveLength(1);
+    const lines = (await h.request("GET", "/metrics")).text.split("\n");
+    expect(lines).toContain('journey_delivery_failures_total{channel="email"} 2');
+    expect(lines).toContain('journey_messages_sent_total{channel="email"} 1');
+  });
+
+  it("escapes label values as the text format says: backslash, double quote, newline", () => {
+    const metrics = new ServerMetrics();
+    metrics.effect({ type: "goal", key: "k", at: 0, profileId: "p", journey: 'a\\b"c\nd', goal: "g", afterMs: 0 });
+    expect(metrics.text().split("\n")).toContain('journey_goals_total{journey="a\\\\b\\"c\\nd",goal="g"} 1');
   });
 });

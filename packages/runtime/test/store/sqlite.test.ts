@@ -1,11 +1,11 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { profileFixture, sendFixture, storeConformance } from "../../src/store/conformance.js";
+import { itemFixture, journeyFixture, profileFixture, sendFixture, signalFixture, storeConformance } from "../../src/store/conformance.js";
 import { SchemaVersionError, SqliteStore, StoreLockedError, type SqliteStoreOptions } from "../../src/store/sqlite.js";
 import { emptyBatch, type CommitBatch, type Store } from "../../src/store/store.js";
 
@@ -47,7 +47,7 @@ describe("SqliteStore", () => {
   describe("file and pragmas", () => {
     it("uses WAL, synchronous=NORMAL by default, and holds the file exclusively", () => {
       const s = store();
-      expect(s.stats()).toMatchObject({ journalMode: "wal", synchronous: "normal", lockingMode: "exclusive", schemaVersion: 2 });
+      expect(s.stats()).toMatchObject({ journalMode: "wal", synchronous: "normal", lockingMode: "exclusive", schemaVersion: 3 });
     });
 
     it("synchronous: full", async () => {
@@ -101,7 +101,7 @@ describe("SqliteStore", () => {
       raw.prepare("UPDATE schema_version SET version = 99").run();
       raw.close();
       expect(() => new SqliteStore(path)).toThrow(SchemaVersionError);
-      expect(() => new SqliteStore(path)).toThrow(/schema version 99, newer than this runtime supports \(2\)/);
+      expect(() => new SqliteStore(path)).toThrow(/schema version 99, newer than this runtime supports \(3\)/);
     });
 
     it("migrates a version 1 file: due times move from `timers` into `profiles`", async () => {
@@ -129,7 +129,7 @@ describe("SqliteStore", () => {
       raw.close();
 
       const s = store(path);
-      expect(s.stats()).toMatchObject({ schemaVersion: 2, profiles: 2, timers: 2, events: 1, outbox: 1 });
+      expect(s.stats()).toMatchObject({ schemaVersion: 3, profiles: 2, timers: 2, events: 1, outbox: 1, items: 0 });
       expect(await s.loadProfile("p1")).toEqual(profileFixture("p1", 1));
       expect(await s.loadProfile("p2")).toEqual(profileFixture("p2", 2));
       expect(await s.loadProfile("ghost")).toBeUndefined();
@@ -143,9 +143,34 @@ describe("SqliteStore", () => {
       await s.close();
       open = [];
       const after = new Database(path, { readonly: true });
-      expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual(["events", "outbox", "profiles", "schema_version", "signals", "versions"]);
+      expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual(["catalog_items", "events", "outbox", "profiles", "schema_version", "signals", "versions"]);
       expect(after.prepare("SELECT count(*) FROM profiles").pluck().get()).toBe(2);
       after.close();
+    });
+
+    it("migrates a version 2 file, as the runtime before catalog items wrote it: everything kept, items added", async () => {
+      const path = tempPath();
+      const raw = new Database(path);
+      raw.exec(readFileSync(join(here, "fixtures", "schema-v2.sql"), "utf8"));
+      raw.close();
+
+      const s = store(path);
+      expect(s.stats()).toMatchObject({ schemaVersion: 3, profiles: 2, timers: 2, events: 2, outbox: 1, versions: 1, signals: 2, items: 0 });
+      expect(await s.loadProfile("p1")).toEqual(profileFixture("p1", 1));
+      expect(await s.loadProfile("p2")).toEqual(profileFixture("p2", 2));
+      expect(await s.dueProfiles(1000, 10)).toEqual(["p2", "p1"]);
+      expect(await s.hasEvent("e2")).toBe(true);
+      expect(await s.pendingEffects(10)).toEqual([sendFixture("k2")]);
+      expect(await s.loadVersions()).toEqual([journeyFixture("a", "a-v1")]);
+      expect((await s.loadSignals(0, 10)).signals).toEqual([signalFixture(1), signalFixture(2)]);
+      expect(await s.loadItems(undefined, 10)).toEqual([]);
+      await s.saveItems([itemFixture("A")]);
+      await s.close();
+      open = [];
+      // Opened again it is a version 3 file like any other: nothing is migrated twice.
+      const again = store(path);
+      expect(again.stats()).toMatchObject({ schemaVersion: 3, profiles: 2, items: 1 });
+      expect(await again.loadItems(undefined, 10)).toEqual([itemFixture("A")]);
     });
 
     it("refuses an SQLite file that is not a Journey store", () => {

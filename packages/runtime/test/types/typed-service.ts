@@ -4,12 +4,15 @@
  * on a service, or a name the docs use but the package does not export, fails that test.
  */
 import {
+  ChannelRouter,
   createRuntime,
   InvalidInputError,
   JsonlOutbox,
   MemoryStore,
+  SmtpChannel,
   SqliteStore,
   SystemClock,
+  WebhookChannel,
   type ChannelAdapter,
   type DecisionRecord,
   type Effect,
@@ -26,7 +29,14 @@ const sms: ChannelAdapter = {
   async send(message: OutgoingMessage): Promise<void> {
     if (!message.to) throw new Error(`no recipient for ${message.key}`);
   },
+  checkChannel(channel, policy) {
+    if (!policy?.from) throw new Error(`${channel} needs a sender id`);
+  },
 };
+
+// Optional settings straight from the environment (undefined when unset).
+const smtp = new SmtpChannel({ url: process.env["SMTP_URL"] ?? "smtp://localhost:25", from: process.env["MAIL_FROM"] });
+const routed = new ChannelRouter({ email: smtp, sms }, new WebhookChannel({ url: "https://hooks.example.com/journey", secret: process.env["WEBHOOK_SECRET"] }));
 
 const logger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
@@ -65,5 +75,7 @@ export async function main(useSqlite: boolean): Promise<Runtime> {
   if (first && first.content !== null) logger.info({ id: first.decisionId, variant: first.variant }, "decided");
   else if (first) logger.info({ reason: first.reason }, "no content");
   await runtime.stop();
+  smtp.close();
+  createRuntime({ ir, channels: routed });
   return runtime;
 }

@@ -1,0 +1,76 @@
+/**
+ * Messages POSTed as JSON to a URL. The receiver dedupes on `Idempotency-Key` (the message
+ * key: a message the runtime hands over again after a crash or a failure carries the same
+ * one) and, with a secret, checks `Journey-Signature` (see docs/embedding.md for the recipe).
+ */
+import { createHmac } from "node:crypto";
+import type { ChannelAdapter, OutgoingMessage } from "./adapter.js";
+
+export interface WebhookOptions {
+  /** An http or https URL. */
+  url: string;
+  /** Signs every request (`Journey-Signature`) so the receiver can tell it came from here, unchanged. */
+  secret?: string | undefined;
+  /** How long one request may take, answer included (default 10 s): the runtime's queue of work waits for it. */
+  timeoutMs?: number | undefined;
+}
+
+export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
+
+export class WebhookChannel implements ChannelAdapter {
+  /** The URL as errors and start-up lines name it: without credentials, query or fragment, which may hold tokens. */
+  readonly target: string;
+  private readonly url: URL;
+  private readonly secret?: string;
+  private readonly timeoutMs: number;
+
+  constructor(options: WebhookOptions) {
+    let url: URL;
+    try {
+      url = new URL(options?.url);
+    } catch {
+      throw new TypeError(`WebhookChannel: \`${String(options?.url)}\` is not a URL (expected http://… or https://…)`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new TypeError(`WebhookChannel: \`${url.protocol}\` URLs cannot take a POST: give an http:// or https:// URL`);
+    const { secret, timeoutMs = DEFAULT_WEBHOOK_TIMEOUT_MS } = options;
+    if (secret !== undefined && (typeof secret !== "string" || !secret)) throw new TypeError("WebhookChannel: `secret` must be a non-empty string");
+    if (!(typeof timeoutMs === "number" && timeoutMs > 0 && Number.isFinite(timeoutMs))) throw new TypeError("WebhookChannel: `timeoutMs` must be a positive number of milliseconds");
+    this.url = url;
+    this.target = url.origin + url.pathname;
+    this.secret = secret;
+    this.timeoutMs = timeoutMs;
+  }
+
+  async send(message: OutgoingMessage): Promise<void> {
+    const body = JSON.stringify(message);
+    const headers: Record<string, string> = { "content-type": "application/json", "idempotency-key": message.key };
+    if (this.secret) headers["journey-signature"] = signature(this.secret, body, Math.floor(Date.now() / 1000));
+    let res: Response;
+    try {
+      // A redirect is not followed: it would POST the message (and its signature) somewhere
+      // the configuration never named. It is a failure the operator sees in the log.
+      res = await fetch(this.url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (e) {
+      const err = e as Error & { cause?: { message?: string } };
+      if (err.name === "TimeoutError") throw new Error(`webhook ${this.target}: no answer within ${this.timeoutMs / 1000} s`);
+      // fetch says "fetch failed"; its cause says why (connect ECONNREFUSED 127.0.0.1:8080).
+      throw new Error(`webhook ${this.target}: ${err.message}${err.cause?.message ? ` (${err.cause.message})` : ""}`);
+    }
+    // The body is not needed; reading it frees the connection for the next message.
+    await res.arrayBuffer().catch(() => undefined);
+    if (res.status >= 200 && res.status < 300) return;
+    if (res.status >= 300 && res.status < 400) {
+      const location = res.headers.get("location");
+      throw new Error(`webhook ${this.target}: HTTP ${res.status}, a redirect${location ? ` to ${location}` : ""}, which is not followed: configure the URL it points to`);
+    }
+    throw new Error(`webhook ${this.target}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}`);
+  }
+}
+
+/**
+ * `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, as Stripe signs: the time in the
+ * signed text lets a receiver refuse an old request replayed.
+ */
+function signature(secret: string, body: string, t: number): string {
+  return `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${body}`).digest("hex")}`;
+}

@@ -1,0 +1,153 @@
+/**
+ * SmtpChannel against a real SMTP server on the loopback (smtp-server, no TLS, with a login):
+ * the mail that arrives, parsed as a mail client would (mailparser), its deterministic
+ * Message-ID, the sender taken from the project, and failures as errors without credentials.
+ */
+import { createHash } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { createRuntime, SmtpChannel, VirtualClock, type OutgoingMessage } from "@journey/runtime";
+import { simpleParser, type ParsedMail } from "mailparser";
+import { SMTPServer } from "smtp-server";
+import { afterEach, describe, expect, it } from "vitest";
+import { T0, ev, withSchema } from "../engine/helpers.js";
+
+const USER = "journey@shop.example";
+const PASS = "s3cret-pass";
+
+interface Received {
+  mail: ParsedMail;
+  envelope: { from: string; to: string[] };
+}
+
+/** An SMTP server on a free loopback port that takes mail only after a login with USER and PASS. */
+async function smtpServer(options: { refuse?: (to: string) => boolean } = {}): Promise<{ url: string; port: number; received: Received[] }> {
+  const received: Received[] = [];
+  const server = new SMTPServer({
+    disabledCommands: ["STARTTLS"],
+    allowInsecureAuth: true,
+    logger: false,
+    onAuth(auth, _session, callback) {
+      if (auth.username === USER && auth.password === PASS) callback(null, { user: auth.username });
+      else callback(new Error("Invalid username or password"));
+    },
+    onRcptTo(address, _session, callback) {
+      if (options.refuse?.(address.address)) callback(Object.assign(new Error("mailbox unavailable"), { responseCode: 550 }));
+      else callback();
+    },
+    onData(stream, session, callback) {
+      simpleParser(stream).then(
+        (mail) => {
+          const from = session.envelope.mailFrom;
+          received.push({ mail, envelope: { from: from ? from.address : "", to: session.envelope.rcptTo.map((r) => r.address) } });
+          callback();
+        },
+        (e: Error) => callback(e),
+      );
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { url: `smtp://${encodeURIComponent(USER)}:${PASS}@127.0.0.1:${port}`, port, received };
+}
+
+const cleanup: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+function channel(url: string, from?: string): SmtpChannel {
+  const c = new SmtpChannel({ url, ...(from ? { from } : {}), timeoutMs: 2000 });
+  cleanup.push(() => c.close());
+  return c;
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+const message: OutgoingMessage = {
+  key: "AbandonedCart/i7/n4/0",
+  at: "2026-01-05T13:00:00.000Z",
+  channel: "email",
+  to: "ana@example.com",
+  from: "Nordvik Outdoor <hello@shop.example.com>",
+  profileId: "ana",
+  journey: "AbandonedCart",
+  template: "CartReminder",
+  content: { subject: "Ana, your cart is still here (€129.00)", html: "<h1>Still thinking it over?</h1><p>Tent × 1</p>", text: "Still thinking it over?\n- 1 x Tent" },
+};
+
+describe("SmtpChannel", () => {
+  it("delivers the rendered subject, html and text from the sender to the address, with a Message-ID derived from the key", async () => {
+    const server = await smtpServer();
+    const smtp = channel(server.url);
+    await smtp.send(message);
+    expect(server.received).toHaveLength(1);
+    const { mail, envelope } = server.received[0]!;
+    expect(envelope).toEqual({ from: "hello@shop.example.com", to: ["ana@example.com"] });
+    expect(mail.from?.value).toEqual([{ name: "Nordvik Outdoor", address: "hello@shop.example.com" }]);
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.value : undefined).toEqual([{ name: "", address: "ana@example.com" }]);
+    expect(mail.subject).toBe("Ana, your cart is still here (€129.00)");
+    expect(mail.html).toBe("<h1>Still thinking it over?</h1><p>Tent × 1</p>");
+    expect(mail.text).toBe("Still thinking it over?\n- 1 x Tent");
+    expect(mail.messageId).toBe(`<${sha256("AbandonedCart/i7/n4/0")}@shop.example.com>`);
+    // The same message handed over again (after a crash) carries the same id; another key another one.
+    await smtp.send(message);
+    await smtp.send({ ...message, key: "AbandonedCart/i8/n4/0" });
+    expect(server.received.map((r) => r.mail.messageId)).toEqual([mail.messageId, mail.messageId, `<${sha256("AbandonedCart/i8/n4/0")}@shop.example.com>`]);
+  });
+
+  it("in a runtime: the sender is the project's `channel email { from }`, and a project without one is refused at createRuntime", async () => {
+    const server = await smtpServer();
+    const journey = `
+      journey J {
+        on Ping as ping
+        send email { subject "n = {{ping.n}}" text "plain" html "<b>{{ping.n}}</b>" } to profile.email
+      }
+    `;
+    const ir = withSchema(`channel email { from "Shop <hello@shop.example>" }\n${journey}`);
+    const rt = createRuntime({ ir, clock: new VirtualClock(T0), channels: { email: channel(server.url) } });
+    await rt.start();
+    await rt.ingest(ev("Ping", "p1", T0, { n: 7 }));
+    await rt.stop();
+    expect(server.received.map((r) => [r.envelope.from, r.envelope.to, r.mail.subject, r.mail.text, r.mail.html])).toEqual([["hello@shop.example", ["p@example.com"], "n = 7", "plain", "<b>7</b>"]]);
+
+    const withoutSender = withSchema(journey);
+    expect(() => createRuntime({ ir: withoutSender, channels: channel(server.url) })).toThrow(
+      'createRuntime: channel `email`: SmtpChannel: no sender for email: declare `channel email { from "Name <address@example.com>" }` in the project',
+    );
+    // A sender given to the channel serves a project that declares none.
+    expect(() => createRuntime({ ir: withoutSender, channels: channel(server.url, "Shop <hello@shop.example>") })).not.toThrow();
+    const badSender = withSchema(`channel email { from "the shop" }\n${journey}`);
+    expect(() => createRuntime({ ir: badSender, channels: channel(server.url) })).toThrow("createRuntime: channel `email`: SmtpChannel: the sender `the shop` is not an email address");
+    const sms = withSchema(`journey S {\n  on Ping\n  send sms { text "hi" } to profile.phone ?? ""\n}\n`);
+    expect(() => createRuntime({ ir: sms, channels: { sms: channel(server.url, "hello@shop.example") } })).toThrow("createRuntime: channel `sms`: SmtpChannel: email only: `sms` messages cannot go by SMTP");
+  });
+
+  it("a refused connection, a wrong login and a refused recipient are errors naming the server, never the password", async () => {
+    const server = await smtpServer({ refuse: (to) => to.startsWith("gone@") });
+    const closed = await smtpServer();
+    await cleanup.splice(1, 1)[0]!();
+    const errorOf = (p: Promise<void>) => p.then(() => new Error("delivered"), (e: Error) => e.message);
+
+    const refused = await errorOf(channel(closed.url).send(message));
+    expect(refused).toMatch(new RegExp(`^SMTP smtp://127\\.0\\.0\\.1:${closed.port}: .*ECONNREFUSED`));
+    const login = await errorOf(channel(server.url.replace(PASS, "wrong-pass")).send(message));
+    expect(login).toMatch(new RegExp(`^SMTP smtp://127\\.0\\.0\\.1:${server.port}: Invalid login`));
+    const recipient = await errorOf(channel(server.url).send({ ...message, to: "gone@example.com" }));
+    expect(recipient).toMatch(new RegExp(`^SMTP smtp://127\\.0\\.0\\.1:${server.port}: .*550`));
+    for (const m of [refused, login, recipient]) {
+      expect(m).not.toContain(PASS);
+      expect(m).not.toContain("wrong-pass");
+    }
+    expect(server.received).toHaveLength(0);
+  });
+
+  it("refuses, when made, a URL that is not smtp:// or smtps://, without repeating it", () => {
+    expect(() => new SmtpChannel({ url: "not a url:pw" })).toThrow("SmtpChannel: the SMTP URL is not a URL (expected smtp://user:pass@host:587 or smtps://user:pass@host:465)");
+    expect(() => new SmtpChannel({ url: "https://user:pw@mail.example.com" })).toThrow("SmtpChannel: the SMTP URL must start with smtp:// or smtps://, not https://");
+    expect(() => new SmtpChannel({ url: "smtp://localhost:25", from: "nobody" })).toThrow("SmtpChannel: `from` is not an email address: `nobody`");
+    const ok = new SmtpChannel({ url: "smtps://user:pw@mail.example.com:465" });
+    expect(ok.server).toBe("smtps://mail.example.com:465");
+    ok.close();
+  });
+});
