@@ -98,10 +98,13 @@ const runtime = createRuntime({
   secrets,
   ...(process.env.JOURNEY_UNSUBSCRIBE_URL ? { unsubscribeUrl: process.env.JOURNEY_UNSUBSCRIBE_URL } : {}),
 });
-// The built-in catalog engine keeps its items in memory: load them at every start.
-if (config.catalog && runtime.catalog) runtime.catalog.upsertItems(JSON.parse(readFileSync(config.catalog, "utf8")));
-// Re-dispatches what a crash left committed but not carried out, then starts the timers.
+// Loads the catalog items the store holds, re-dispatches what a crash left committed but not
+// carried out, then starts the timers.
 await runtime.start();
+// The file's items, stored over those (a service whose catalog changes during the day calls
+// `runtime.upsertItems` as it changes: stored items are there again after a restart). An
+// invalid item is left out, and the logger says why.
+if (config.catalog && runtime.catalog) await runtime.upsertItems(JSON.parse(readFileSync(config.catalog, "utf8")));
 
 // ── HTTP ───────────────────────────────────────────────────────────────────────────
 

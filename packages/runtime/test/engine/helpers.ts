@@ -53,7 +53,6 @@ export function irOfFiles(files: { path: string; text: string }[]): IR {
   return r.ir!;
 }
 
-/** `SCHEMA` plus the given declarations. */
 /** The catalog most recommendation tests share: products, with views, carts and orders as signals. */
 export const PRODUCT_CATALOG = `
 catalog Product {
@@ -70,6 +69,7 @@ catalog Product {
 }
 `;
 
+/** `SCHEMA` plus the given declarations. */
 export const withSchema = (rest: string): IR => irOf(SCHEMA + rest);
 
 let counter = 0;
