@@ -445,6 +445,7 @@ class Items {
       this.add({ label: f.name, kind: "function", detail: functionSignature(f), documentation: f.doc, insertText: f.params.length ? `${f.name}($1)` : `${f.name}()`, snippet: true, sortText: "3" });
     }
     for (const w of ["true", "false", "null", "not"]) this.add({ label: w, kind: "keyword", sortText: "6" });
+    this.add({ label: "if", kind: "keyword", detail: "if … then … else …", documentation: "A value that depends on a condition.", insertText: "if ${1:condition} then ${2:value} else ${3:other}", snippet: true, sortText: "6" });
     return this;
   }
 }

@@ -142,6 +142,8 @@ describe("names by context", () => {
     expect(labels(journey("  let d = if cart.total > 100 then <|>"))).toContain("cart");
     expect(labels(journey("  let d = if cart.total > 100 then 20 else <|>"))).toContain("profile");
     expect(labels(journey("  if (if cart.total > 100 then true <|>"))).toEqual(["else"]);
+    const conditional = complete(journey("  let d = <|>")).find((c) => c.label === "if");
+    expect(conditional).toMatchObject({ kind: "keyword", insertText: "if ${1:condition} then ${2:value} else ${3:other}" });
   });
 
   it("offers reentry modes, formats and channels of a template", () => {
