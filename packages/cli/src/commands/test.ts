@@ -9,6 +9,7 @@ import { compileForRun, type Project } from "../project.js";
 import { count, diagnosticsReport, toJson, useColor, write } from "../report.js";
 import { readActionResponses } from "../inputs.js";
 import { writeAtomically } from "./build.js";
+import { watchProject } from "../watch.js";
 import { dataFile, formatEntry, timelineEntry, type TimelineEntry } from "./run.js";
 
 interface TestOptions {
@@ -19,6 +20,7 @@ interface TestOptions {
   junit?: string;
   coverage?: boolean;
   minCoverage?: string;
+  watch?: boolean;
 }
 
 export function testCommand(): Command {
@@ -32,54 +34,64 @@ export function testCommand(): Command {
     .option("--junit <file>", "also write a JUnit XML report to this file, for CI")
     .option("--coverage", "also report which steps of each journey the tests ran, and where the others are")
     .option("--min-coverage <percent>", "with --coverage implied: exit 1 when the tests run less than this share of all steps")
+    .option("--watch", "run the tests again whenever a file of the project changes, until Ctrl-C")
     .action(async (project: string, options: TestOptions, command: Command) => {
       const color = useColor(command);
       const minCoverage = options.minCoverage === undefined ? undefined : percentOption(options.minCoverage);
-      const coverage = options.coverage === true || minCoverage !== undefined;
-      const { project: compiled, ir } = compileForRun(project);
-      if (!ir) {
-        if (options.json) write(JSON.stringify({ diagnostics: compiled.diagnostics.map((d) => toJson(d, compiled)) }) + "\n");
-        else write(diagnosticsReport(compiled, color));
-        // Written even now: a report left by an earlier run would tell CI the tests passed.
-        if (options.junit) writeAtomically(options.junit, junitXml([compileErrorSuite(project, compiled)]));
-        process.exitCode = 1;
+      if (!options.watch) {
+        process.exitCode = await testOnce(project, options, minCoverage, color);
         return;
       }
-      const responses = dataFile(project, options.actionResponses, "action-responses.json");
-      const ran = new Set<string>();
-      const results = await runTests(ir, {
-        ...(options.filter ? { filter: (n: string) => n.includes(options.filter!) } : {}),
-        ...(responses ? { actionResponses: readActionResponses(responses, ir.actions) } : {}),
-        ...(coverage ? { onNode: (journey: string, _version: string, node: string) => void ran.add(nodeKey(journey, node)) } : {}),
-      });
-      const failed = results.filter((r) => !r.ok).length;
-      const covered = coverage ? stepCoverage(ir, ran) : undefined;
-      const share = covered && coveredShare(covered);
-      const below = minCoverage !== undefined && share !== undefined && share.percent < minCoverage;
-      if (options.json) {
-        // Warnings only: a project with errors never gets this far.
-        const json = { diagnostics: compiled.diagnostics.map((d) => toJson(d, compiled)), tests: results.map(testJson), passed: results.length - failed, failed };
-        write(JSON.stringify(covered ? { ...json, coverage: coverageJson(ir, covered, share!) } : json) + "\n");
-      }
-      // Nothing run is not a pass: a mistyped --filter would otherwise go green in CI.
-      if (!results.length) {
-        const none = options.filter !== undefined ? `no test name contains ${JSON.stringify(options.filter)}` : `no tests in ${project}`;
-        if (options.json) process.stderr.write(`journey: ${none}\n`);
-        else write(`${color ? pc.red("✗") : "✗"} ${none}\n`);
-      } else if (!options.json) {
-        write(results.map((r) => report(r, color, options.fullTrace === true)).join(""));
-        const line = `${count(results.length, "test")}: ${results.length - failed} passed, ${failed} failed`;
-        write((color ? (failed ? pc.red(line) : pc.green(line)) : line) + "\n");
-        if (covered) write(coverageReport(ir, compiled, covered, share!, color));
-      }
-      if (below) {
-        const message = `the tests ran ${share!.percent}% of the steps, less than --min-coverage ${minCoverage}%`;
-        if (options.json) process.stderr.write(`journey: ${message}\n`);
-        else write(`${color ? pc.red("✗") : "✗"} ${message}\n`);
-      }
-      process.exitCode = failed || !results.length || below ? 1 : 0;
-      if (options.junit) writeAtomically(options.junit, junitXml(junitSuites(results, options.fullTrace === true)));
+      if (options.json) throw new UserError("--watch reports for people as files change: leave out --json");
+      await watchProject(project, () => testOnce(project, options, minCoverage, color), color);
     });
+}
+
+/** Compile the project, run its tests and report them; the exit code. */
+async function testOnce(project: string, options: TestOptions, minCoverage: number | undefined, color: boolean): Promise<number> {
+  const coverage = options.coverage === true || minCoverage !== undefined;
+  const { project: compiled, ir } = compileForRun(project);
+  if (!ir) {
+    if (options.json) write(JSON.stringify({ diagnostics: compiled.diagnostics.map((d) => toJson(d, compiled)) }) + "\n");
+    else write(diagnosticsReport(compiled, color));
+    // Written even now: a report left by an earlier run would tell CI the tests passed.
+    if (options.junit) writeAtomically(options.junit, junitXml([compileErrorSuite(project, compiled)]));
+    return 1;
+  }
+  const responses = dataFile(project, options.actionResponses, "action-responses.json");
+  const ran = new Set<string>();
+  const results = await runTests(ir, {
+    ...(options.filter ? { filter: (n: string) => n.includes(options.filter!) } : {}),
+    ...(responses ? { actionResponses: readActionResponses(responses, ir.actions) } : {}),
+    ...(coverage ? { onNode: (journey: string, _version: string, node: string) => void ran.add(nodeKey(journey, node)) } : {}),
+  });
+  const failed = results.filter((r) => !r.ok).length;
+  const covered = coverage ? stepCoverage(ir, ran) : undefined;
+  const share = covered && coveredShare(covered);
+  const below = minCoverage !== undefined && share !== undefined && share.percent < minCoverage;
+  if (options.json) {
+    // Warnings only: a project with errors never gets this far.
+    const json = { diagnostics: compiled.diagnostics.map((d) => toJson(d, compiled)), tests: results.map(testJson), passed: results.length - failed, failed };
+    write(JSON.stringify(covered ? { ...json, coverage: coverageJson(ir, covered, share!) } : json) + "\n");
+  }
+  // Nothing run is not a pass: a mistyped --filter would otherwise go green in CI.
+  if (!results.length) {
+    const none = options.filter !== undefined ? `no test name contains ${JSON.stringify(options.filter)}` : `no tests in ${project}`;
+    if (options.json) process.stderr.write(`journey: ${none}\n`);
+    else write(`${color ? pc.red("✗") : "✗"} ${none}\n`);
+  } else if (!options.json) {
+    write(results.map((r) => report(r, color, options.fullTrace === true)).join(""));
+    const line = `${count(results.length, "test")}: ${results.length - failed} passed, ${failed} failed`;
+    write((color ? (failed ? pc.red(line) : pc.green(line)) : line) + "\n");
+    if (covered) write(coverageReport(ir, compiled, covered, share!, color));
+  }
+  if (below) {
+    const message = `the tests ran ${share!.percent}% of the steps, less than --min-coverage ${minCoverage}%`;
+    if (options.json) process.stderr.write(`journey: ${message}\n`);
+    else write(`${color ? pc.red("✗") : "✗"} ${message}\n`);
+  }
+  if (options.junit) writeAtomically(options.junit, junitXml(junitSuites(results, options.fullTrace === true)));
+  return failed || !results.length || below ? 1 : 0;
 }
 
 function percentOption(text: string): number {
