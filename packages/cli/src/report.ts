@@ -24,12 +24,16 @@ export function diagnosticsReport(project: Project, color: boolean): string {
   return renderDiagnostics(project, color) + formatSummary(summaryCounts(project), { color }) + "\n";
 }
 
-/** What the summary line counts: errors, warnings, the files checked and those with a problem. */
+/**
+ * What the summary line counts: errors, warnings, the files and those with a problem. A file
+ * found but not read (binary, too large, not UTF-8) is a file with a problem; a path that
+ * names no file (J0010) is neither, so `ok.journey missing.journey` is not `1 error in 1 file`.
+ */
 export function summaryCounts(project: Project): Required<SummaryCounts> {
-  const files = project.files.length;
-  const withProblems = new Set(project.diagnostics.map((d) => d.file)).size;
-  // A path that could not be read is no file checked, but its diagnostic is a file's problem.
-  return { errors: project.errors, warnings: project.warnings, files, filesWithProblems: Math.min(withProblems, files) };
+  const checked = new Set(project.files.map((f) => f.path));
+  const unread = new Set(project.diagnostics.filter((d) => d.code !== PATH_ERROR && !checked.has(d.file)).map((d) => d.file));
+  const withProblems = new Set(project.diagnostics.filter((d) => checked.has(d.file)).map((d) => d.file));
+  return { errors: project.errors, warnings: project.warnings, files: checked.size + unread.size, filesWithProblems: withProblems.size + unread.size };
 }
 
 export interface JsonDiagnostic {

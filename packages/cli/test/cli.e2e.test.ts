@@ -129,6 +129,15 @@ describe("journey check", () => {
     expect(r.output).not.toContain("\x1b[");
   });
 
+  it("counts a file found but not read as a file with a problem, and a missing path as no file", () => {
+    folder("unread", { "model.journey": MODEL, "journeys.journey": JOURNEYS, "logo.journey": Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00]) });
+    expect(journey(["check", "unread"]).stdout.split("\n").at(-2)).toBe("1 error in 1 of 3 files");
+    // The clean file checked has no problem: not `1 error in 1 file`.
+    const missing = journey(["check", "unread/model.journey", "unread/missing.journey"]);
+    expect(missing.status).toBe(1);
+    expect(missing.stdout.split("\n").at(-2)).toBe("1 error");
+  });
+
   it("prints diagnostics as JSON with 1-based positions and nothing else", () => {
     folder("typo-json", { "model.journey": MODEL, "typo.journey": TYPO });
     const r = journey(["check", "typo-json", "--json"]);

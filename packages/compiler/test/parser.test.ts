@@ -499,6 +499,11 @@ describe("operator precedence", () => {
     ["if if a then b else c then 1 else 2", "(if (if a b c) 1 2)"],
     ["if x == { a: 1 } then [1] else f(if y then 2 else 3)", "(if (== x {a: 1}) [1] f((if y 2 3)))"],
     ["not if a then b else c", "(not (if a b c))"],
+    // A record inside brackets, or where a value goes, is no block: the `then` after it counts.
+    ["if contains([{ a: 1 }], r) then 1 else 2", "(if contains([{a: 1}], r) 1 2)"],
+    ["if ({ a: 1 }) == r then 1 else 2", "(if (== {a: 1} r) 1 2)"],
+    ["if { a: 1 } == r then 1 else 2", "(if (== {a: 1} r) 1 2)"],
+    ["if if a then { b: 1 } else { b: 2 } == r then 1 else 2", "(if (if a {b: 1} (== {b: 2} r)) 1 2)"],
   ])("%s", (source, shape) => {
     expect(sexp(expr(source).e)).toBe(shape);
   });
@@ -542,6 +547,15 @@ describe("conditional values", () => {
     const steps = decl(r.file, "JourneyDecl").body.steps.map((s) => s.kind);
     expect(steps).toContain("If");
     expect(steps).toContain("Wait");
+  });
+
+  it("a missing `then` is named, once, wherever the conditional is (its `else` shows it is one)", () => {
+    for (const line of ["let x = if a 1 else 2", "if if a true else false { end }", "wait until if a b else c", "let x = if a then 1 else if b 2 else 3"]) {
+      const text = `journey J {\n  on E\n  ${line}\n  wait 1h\n}\n`;
+      const r = parseFile("a.journey", text);
+      expect(r.diagnostics.map((d) => d.message), line).toHaveLength(1);
+      expect(r.diagnostics[0]!.message, line).toMatch(/^expected `then`, found /);
+    }
   });
 
   it("a missing `else` is named", () => {

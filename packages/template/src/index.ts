@@ -44,4 +44,4 @@ export {
 } from "./check.js";
 export { editDistance, suggest, unknownNameHelp } from "./suggest.js";
 export { partialNames, rootNames } from "./roots.js";
-export { isCalendarDate, isValidTimeZone, localParts, offsetAt, parseInstant, zonedInstant, type LocalTime } from "./zones.js";
+export { isCalendarDate, isValidTimeZone, localParts, offsetAt, parseInstant, utcOf, zonedInstant, type LocalTime } from "./zones.js";

@@ -186,6 +186,8 @@ describe("formatSummary", () => {
     // Problems in some of the files checked: how many, of how many.
     expect(formatSummary({ errors: 4, warnings: 0, files: 3, filesWithProblems: 1 }, plain)).toBe("4 errors in 1 of 3 files");
     expect(formatSummary({ errors: 2, warnings: 1, files: 2, filesWithProblems: 2 }, plain)).toBe("2 errors, 1 warning in 2 files");
+    // Problems in none of the files (a path that names no file): no file to name.
+    expect(formatSummary({ errors: 1, warnings: 0, files: 2, filesWithProblems: 0 }, plain)).toBe("1 error");
   });
 
   it("says so when there is nothing to report", () => {

@@ -77,7 +77,8 @@ export function formatSummary(counts: SummaryCounts, options: { color: boolean }
   if (counts.warnings) parts.push(c.bold(c.yellow(plural(counts.warnings, "warning"))));
   const some = counts.filesWithProblems;
   const where = some !== undefined && some < counts.files ? ` in ${some} of ${plural(counts.files, "file")}` : ` in ${plural(counts.files, "file")}`;
-  return parts.join(", ") + (counts.files ? where : "");
+  // No file to name when every problem is elsewhere (a path that names no file).
+  return parts.join(", ") + (counts.files && some !== 0 ? where : "");
 }
 
 function plural(n: number, noun: string): string {

@@ -48,6 +48,9 @@ const DECLARATION_KEYWORDS = new Set<TokenType>([t.Profile, t.Type, t.Event, t.C
 /** Words that start a step. */
 const STEP_KEYWORDS = new Set<TokenType>([t.Wait, t.If, t.Split, t.Send, t.Recommend, t.Call, t.Let, t.Set, t.Repeat, t.Jump, t.End]);
 
+/** Words a value follows: a `{` after one opens a record (see `thenAhead`). */
+const VALUE_BEFORE = new Set<TokenType>([t.Not, t.If, t.Then, t.Else]);
+
 const EMPTY: A.Span = { start: 0, end: 0 };
 /** The most operators one expression may chain (see `expr`): far more than anyone writes by hand. */
 export const MAX_OPERATORS = 500;
@@ -1447,8 +1450,9 @@ export class JourneyParser extends EmbeddedActionsParser {
   );
 
   /**
-   * Whether the `if` at LA(1) has its `then` before a block's `{`, a `}`, an `else` or the next
-   * step: brackets are skipped, and a `{` after an operator opens a record, not a block.
+   * Whether the `if` at LA(1) has its `then` (or, that missing, its `else`) before a block's
+   * `{`, a `}` or the next step: brackets are skipped, and a `{` where a value goes (inside brackets, after an
+   * operator, `not`, `if`, `then` or `else`) opens a record, not a block.
    */
   private thenAhead(): boolean {
     let depth = 0;
@@ -1456,7 +1460,7 @@ export class JourneyParser extends EmbeddedActionsParser {
     for (let k = 2; ; k++) {
       const type = this.LA(k).tokenType;
       if (type === EOF) return false;
-      const opensRecord = type === t.LCurly && (tokenMatcher(this.LA(k - 1), t.BinaryOperator) || this.LA(k - 1).tokenType === t.Not);
+      const opensRecord = type === t.LCurly && (depth > 0 || tokenMatcher(this.LA(k - 1), t.BinaryOperator) || VALUE_BEFORE.has(this.LA(k - 1).tokenType));
       if (type === t.LParen || type === t.LBracket || opensRecord) depth++;
       else if (type === t.RParen || type === t.RBracket || type === t.RCurly) {
         if (depth === 0) return false;
@@ -1465,9 +1469,13 @@ export class JourneyParser extends EmbeddedActionsParser {
       else if (type === t.Then) {
         if (ifs === 0) return true;
       } else if (type === t.If) ifs++;
-      else if (type === t.Else && ifs > 0) ifs--;
+      else if (type === t.Else) {
+        // An `if` step's `else` follows its `}`: one before any brace is a conditional's, without its `then`.
+        if (ifs === 0) return true;
+        ifs--;
+      }
       // (`profile` and `event` start declarations, and name values too.)
-      else if (type === t.LCurly || type === t.Else || STEP_KEYWORDS.has(type) || (DECLARATION_KEYWORDS.has(type) && !tokenMatcher(this.LA(k), t.ExprHead))) return false;
+      else if (type === t.LCurly || STEP_KEYWORDS.has(type) || (DECLARATION_KEYWORDS.has(type) && !tokenMatcher(this.LA(k), t.ExprHead))) return false;
     }
   }
 

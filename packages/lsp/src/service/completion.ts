@@ -275,9 +275,11 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
 function followKeywords(stmt: string): string[] {
   const first = stmt.split(" ")[0];
   const has = (w: string) => new RegExp(`\\b${w}\\b`).test(stmt);
-  // Inside `if c then a else b`: the `then`, then the `else`, still to come.
-  const count = (w: string) => stmt.match(new RegExp(`\\b${w}\\b`, "g"))?.length ?? 0;
-  const ifs = count("if") - (first === "if" ? 1 : 0);
+  // Inside `if c then a else b`: the `then`, then the `else`, still to come. An `if` step's own
+  // `if` (or `else if`) is none: its condition takes a block.
+  const value = stmt.replace(/^(else )?if /, "");
+  const count = (w: string) => value.match(new RegExp(`\\b${w}\\b`, "g"))?.length ?? 0;
+  const ifs = count("if");
   if (ifs > count("then")) return ["then"];
   if (count("then") > count("else")) return ["else"];
   switch (first) {

@@ -144,6 +144,9 @@ describe("names by context", () => {
     expect(labels(journey("  if (if cart.total > 100 then true <|>"))).toEqual(["else"]);
     const conditional = complete(journey("  let d = <|>")).find((c) => c.label === "if");
     expect(conditional).toMatchObject({ kind: "keyword", insertText: "if ${1:condition} then ${2:value} else ${3:other}" });
+    // An `if` step's `else if` takes a block, not a `then`.
+    expect(labels(journey("  if cart.total > 100 { end } else if cart.total > 50 <|>"))).not.toContain("then");
+    expect(labels(journey("  if cart.total > 100 { end } else if (if cart.total > 50 then true <|>"))).toEqual(["else"]);
   });
 
   it("offers reentry modes, formats and channels of a template", () => {

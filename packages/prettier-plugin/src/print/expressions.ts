@@ -148,11 +148,13 @@ function printInner(p: JourneyPrinter, e: Expr): Doc {
  */
 function printConditional(p: JourneyPrinter, e: ast.ConditionalExpr): Doc {
   const arm = (c: ast.ConditionalExpr): Doc[] => ["if ", printExpr(p, c.condition), " ", p.flush(c.thenSpan.start), "then ", printExpr(p, c.then)];
+  // Printed in source order: each part prints the comments written before it.
+  const first = arm(e);
   const rest: Doc[] = [];
   let c = e;
   for (; c.otherwise.kind === "Conditional"; c = c.otherwise) rest.push(p.breakBefore(c.elseSpan.start), "else ", p.flush(c.otherwise.span.start), arm(c.otherwise));
   rest.push(p.breakBefore(c.elseSpan.start), "else ", printExpr(p, c.otherwise));
-  return group([arm(e), indent(rest)]);
+  return group(indent([first, ...rest]));
 }
 
 /**

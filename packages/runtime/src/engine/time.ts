@@ -3,7 +3,7 @@
  * 1`), quiet hours. The zone arithmetic itself (offsets, local dates to instants) is
  * @journey/template's, which the `date` helper shares.
  */
-import { localParts, parseInstant, zonedInstant, type LocalTime } from "@journey/template";
+import { localParts, parseInstant, utcOf, zonedInstant, type LocalTime } from "@journey/template";
 
 export { localParts, parseInstant };
 
@@ -75,7 +75,7 @@ export function localMinutes(ms: number, timeZone: string): number {
 
 /** ISO day of the week of a local date: 1 is Monday, 7 is Sunday. */
 export function isoWeekday(d: { year: number; month: number; day: number }): number {
-  return new Date(Date.UTC(d.year, d.month - 1, d.day)).getUTCDay() || 7;
+  return new Date(utcOf(d.year, d.month, d.day)).getUTCDay() || 7;
 }
 
 /**
@@ -83,7 +83,7 @@ export function isoWeekday(d: { year: number; month: number; day: number }): num
  * which falls on February 28 in a year without it (a birthday is still celebrated that year).
  */
 function anniversaryIn(of: LocalTime, year: number): { month: number; day: number } {
-  const leap = new Date(Date.UTC(year, 1, 29)).getUTCMonth() === 1;
+  const leap = new Date(utcOf(year, 2, 29)).getUTCMonth() === 1;
   return of.month === 2 && of.day === 29 && !leap ? { month: 2, day: 28 } : { month: of.month, day: of.day };
 }
 

@@ -62,6 +62,9 @@ describe("calendar functions, in the profile's time zone", () => {
     // A date is the profile's day, wherever it lives.
     expect(["month", "day"].map((n) => f(n, "1990-03-12", undefined, "America/Los_Angeles"))).toEqual([3, 12]);
     expect(f("year", "2026-12-31T23:00:00Z", undefined, "Asia/Tokyo")).toBe(2027);
+    // Years 0 to 99 are those years (`Date.UTC` would read 1 as 1901): 0001-01-01 was a Monday.
+    expect(["year", "weekday"].map((n) => f(n, "0001-01-01"))).toEqual([1, 1]);
+    expect(f("weekday", "0099-12-31")).toBe(4);
   });
 
   it("isAnniversary: the date's month and day today, there; February 29 on February 28 in other years", () => {
