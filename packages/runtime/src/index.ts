@@ -4,8 +4,8 @@ export { HttpActionExecutor, CannedActionExecutor, type ActionExecutor, type Can
 export { SystemClock, VirtualClock, type Clock } from "./clock.js";
 export { MemoryStore } from "./store/memory.js";
 export { SqliteStore, StoreLockedError, SchemaVersionError, type SqliteStoreOptions, type EventRetention } from "./store/sqlite.js";
-export type { Store, CommitBatch } from "./store/store.js";
-export { MemoryChannel, type ChannelAdapter, type ChannelPolicy, type OutgoingMessage } from "./channels/adapter.js";
+export type { Store, CommitBatch, DeliveryFailure } from "./store/store.js";
+export { isPermanentFailure, MemoryChannel, PermanentDeliveryError, type ChannelAdapter, type ChannelPolicy, type OutgoingMessage } from "./channels/adapter.js";
 export { JsonlOutbox } from "./channels/jsonl.js";
 export { ChannelRouter } from "./channels/router.js";
 export { WebhookChannel, DEFAULT_WEBHOOK_TIMEOUT_MS, type WebhookOptions } from "./channels/webhook.js";

@@ -61,8 +61,11 @@ An item left out of --catalog since the last start stays: remove it with DELETE.
 
 Messages: email to --smtp-env when given, every other channel (and email without --smtp-env)
 to --webhook when given, the rest to --outbox. A failed delivery stays stored and is retried
-(2 s, 4 s, … every 5 minutes at most) until it succeeds. The lines printed at start say which
-channel goes where. See docs/cli.md for the signature and the Message-ID.
+(2 s, 4 s, … every 5 minutes at most); a message the receiver refuses for good (a webhook's
+4xx, an SMTP 5xx for the address) or still failing 24 hours after its first failure is given
+up: logged, counted (journey_messages_undeliverable_total), never tried again. The lines
+printed at start say which channel goes where. See docs/cli.md for the signature and the
+Message-ID.
 
 Environment: ${SECRET_PREFIX}<NAME> is the secret \`secret("NAME")\` in actions;
 JOURNEY_UNSUBSCRIBE_URL the unsubscribe link ({profileId}, {messageId} are replaced).

@@ -28,6 +28,27 @@ export interface ChannelAdapter {
   checkChannel?(channel: string, policy: ChannelPolicy | undefined): void;
 }
 
+/**
+ * A failure the receiver will repeat for this message whatever the number of tries (an HTTP
+ * 400, an SMTP 550 for the address): the runtime gives the message up at once — an
+ * `undelivered` effect, the message out of the outbox — instead of trying it again. Any
+ * error with `permanent: true` says the same. Throw it only for what is wrong with the
+ * message, not with the adapter's configuration (a refused login would give up every message).
+ */
+export class PermanentDeliveryError extends Error {
+  readonly permanent = true;
+
+  constructor(message: string) {
+    super(message);
+    this.name = "PermanentDeliveryError";
+  }
+}
+
+/** Whether a `send` failed for good (see `PermanentDeliveryError`). */
+export function isPermanentFailure(error: unknown): boolean {
+  return error instanceof PermanentDeliveryError || (typeof error === "object" && error !== null && (error as { permanent?: unknown }).permanent === true);
+}
+
 /** Keeps messages in memory: for tests, `journey test` and `journey run`. */
 export class MemoryChannel implements ChannelAdapter {
   readonly messages: OutgoingMessage[] = [];

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import nodemailer, { type Transporter } from "nodemailer";
 import addressparser from "nodemailer/lib/addressparser";
-import type { ChannelAdapter, ChannelPolicy, OutgoingMessage } from "./adapter.js";
+import { PermanentDeliveryError, type ChannelAdapter, type ChannelPolicy, type OutgoingMessage } from "./adapter.js";
 
 export interface SmtpOptions {
   /** `smtp://user:pass@host:587` (STARTTLS when the server offers it) or `smtps://user:pass@host:465` (TLS from the start); nodemailer's options may follow as a query (`?ignoreTLS=true`). */
@@ -77,7 +77,8 @@ export class SmtpChannel implements ChannelAdapter {
         messageId: messageId(message.key, address),
       });
     } catch (e) {
-      throw new Error(`SMTP ${this.server}: ${(e as Error).message}`);
+      const failure = `SMTP ${this.server}: ${(e as Error).message}`;
+      throw refusedForGood(e) ? new PermanentDeliveryError(failure) : new Error(failure);
     }
   }
 
@@ -85,6 +86,19 @@ export class SmtpChannel implements ChannelAdapter {
   close(): void {
     this.transport.close();
   }
+}
+
+/**
+ * This message's envelope or content is refused for good: the server's 5xx reply to MAIL FROM,
+ * RCPT TO or DATA (a 550 unknown recipient, a 553 bad address, a 552 too large; not 503, a
+ * command out of sequence: nodemailer's `permanent` says which), or nodemailer's own refusal
+ * before asking the server (an address it cannot use, a size over the server's limit). Not a
+ * 5xx of the login or the greeting (`EAUTH`, `EPROTOCOL`): those concern every message.
+ */
+function refusedForGood(e: unknown): boolean {
+  const { code, permanent, responseCode } = e as { code?: unknown; permanent?: unknown; responseCode?: unknown };
+  if (code !== "EENVELOPE" && code !== "EMESSAGE") return false;
+  return responseCode === undefined || permanent === true;
 }
 
 /** `<sha256(key)@domain of the sender>`: the same message always has the same id, in the sender's domain as receivers expect. */

@@ -4,7 +4,7 @@
  * one) and, with a secret, checks `Journey-Signature` (see docs/embedding.md for the recipe).
  */
 import { createHmac } from "node:crypto";
-import type { ChannelAdapter, OutgoingMessage } from "./adapter.js";
+import { PermanentDeliveryError, type ChannelAdapter, type OutgoingMessage } from "./adapter.js";
 
 export interface WebhookOptions {
   /** An http or https URL. */
@@ -63,8 +63,20 @@ export class WebhookChannel implements ChannelAdapter {
       const location = res.headers.get("location");
       throw new Error(`webhook ${this.target}: HTTP ${res.status}, a redirect${location ? ` to ${location}` : ""}, which is not followed: configure the URL it points to`);
     }
-    throw new Error(`webhook ${this.target}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}`);
+    const failure = `webhook ${this.target}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}`;
+    if (refusedForGood(res.status)) throw new PermanentDeliveryError(`${failure} (the receiver refuses this message: a 4xx answer is not tried again)`);
+    throw new Error(failure);
   }
+}
+
+/**
+ * A 4xx answer refuses the request itself, and would refuse it again: except 408 (timeout),
+ * 425 (too early) and 429 (too many requests), which say "later", and 401 and 407, which
+ * refuse the sender's credentials (a secret the receiver does not share yet, a proxy login):
+ * configuration to fix, not a message to drop, or every message would be dropped meanwhile.
+ */
+function refusedForGood(status: number): boolean {
+  return status >= 400 && status < 500 && ![401, 407, 408, 425, 429].includes(status);
 }
 
 /**

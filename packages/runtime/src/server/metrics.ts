@@ -29,6 +29,7 @@ export type CounterName =
   | "journey_step_errors_total"
   | "journey_messages_sent_total"
   | "journey_delivery_failures_total"
+  | "journey_messages_undeliverable_total"
   | "journey_catalog_items_upserted_total"
   | "journey_catalog_items_rejected_total"
   | "journey_catalog_items_removed_total"
@@ -53,7 +54,8 @@ export class ServerMetrics {
     this.define("journey_action_calls_total", "Action calls answered, by action and outcome (ok, error)", true);
     this.define("journey_step_errors_total", "Errors in steps, by journey (a failed step ends its instance; a failed recommendation gives no items)", true);
     this.define("journey_messages_sent_total", "Messages a channel adapter accepted, by channel (given to the runtime as `deliveries(adapter)`)", true);
-    this.define("journey_delivery_failures_total", "Deliveries a channel adapter refused, by channel: each attempt (a refused message stays in the outbox and is retried)", true);
+    this.define("journey_delivery_failures_total", "Deliveries a channel adapter refused, by channel: each attempt (a refused message stays in the outbox and is retried, unless it is given up)", true);
+    this.define("journey_messages_undeliverable_total", "Messages given up, by channel: refused for good, or still failing past the runtime's deliveryGiveUpAfterMs (`undelivered` effects)", true);
     this.define("journey_catalog_items_upserted_total", "Catalog items stored through the API");
     this.define("journey_catalog_items_rejected_total", "Catalog items refused as invalid through the API");
     this.define("journey_catalog_items_removed_total", "Catalog items removed through the API");
@@ -77,6 +79,8 @@ export class ServerMetrics {
         return this.add("journey_goals_total", { journey, goal: e.goal });
       case "suppressed":
         return this.add("journey_messages_suppressed_total", { channel: e.channel, reason: e.reason });
+      case "undelivered":
+        return this.add("journey_messages_undeliverable_total", { channel: e.channel });
       case "call":
         return this.add("journey_action_calls_total", { action: e.action, outcome: e.ok ? "ok" : "error" });
       case "error":

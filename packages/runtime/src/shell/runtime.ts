@@ -21,9 +21,10 @@ import type { CatalogEngine, CatalogItem, RecommendationProvider, Signal, Signal
 import { isLocal, recommendLocally, resolveRecommendation, type Recommendation, type RecommendDeps } from "../recs/resolve.js";
 import { DueHeap } from "../store/due-heap.js";
 import { MemoryStore } from "../store/memory.js";
-import { emptyBatch, type CommitBatch, type Store } from "../store/store.js";
+import { emptyBatch, type CommitBatch, type DeliveryFailure, type Store } from "../store/store.js";
 import { decide, MAX_SURFACES, type Decision, type DecideDeps, type DecideRequest } from "../experiences/decide.js";
 import { HttpActionExecutor, typedResponse, withSecrets, type ActionExecutor } from "./actions.js";
+import { Deliveries, type Delivery, type Undelivered } from "./deliveries.js";
 import { SerialQueue } from "./queue.js";
 
 export interface Logger {
@@ -48,6 +49,10 @@ const UNIT_TIMERS = 1000;
 const UNIT_TICKS = 10_000;
 /** Stored catalog items read at a time by `start()`. */
 const ITEMS_PAGE = 10_000;
+/** How long a message may go on failing, from its first failure, before it is given up (`deliveryGiveUpAfterMs`). */
+const GIVE_UP_AFTER_MS = 24 * 60 * 60 * 1000;
+/** Outbox effects a retry pass reads. */
+const RETRY_PAGE = 1000;
 
 /** An event with its defaults filled in, and its time in ms. */
 interface TimedEvent {
@@ -73,6 +78,12 @@ export interface RuntimeOptions {
   unsubscribeUrl?: string;
   /** Deadline of each recommendation algorithm, in ms (default 500). */
   recommendDeadlineMs?: number;
+  /**
+   * How long a message may go on failing, counted from its first failure, before it is given
+   * up as undeliverable (an `undelivered` effect; it leaves the outbox). Default 24 hours;
+   * `Infinity`: never. A failure the adapter says is permanent gives it up at once.
+   */
+  deliveryGiveUpAfterMs?: number;
   /** Every effect, in order, after it is durable: the timeline. */
   onEffect?: (effect: Effect) => void;
   /**
@@ -144,7 +155,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
 /** Which functions each option's object must have: a wrong one fails here, not deep inside a step later. */
 const OPTION_METHODS: Partial<Record<keyof RuntimeOptions, string[]>> = {
-  store: ["loadProfile", "viewProfile", "hasEvent", "commit", "dueProfiles", "nextDue", "profileIds", "pendingEffects", "loadSignals", "saveItems", "removeItems", "loadItems", "saveVersions", "loadVersions", "close"],
+  store: ["loadProfile", "viewProfile", "hasEvent", "commit", "dueProfiles", "nextDue", "profileIds", "pendingEffects", "deliveryFailures", "loadSignals", "saveItems", "removeItems", "loadItems", "saveVersions", "loadVersions", "close"],
   catalog: ["recommend", "recordSignal", "upsertItems", "removeItems", "item"],
   clock: ["now"],
   logger: ["info", "warn", "error"],
@@ -157,7 +168,7 @@ function checkOptions(options: RuntimeOptions): void {
     throw new TypeError(`createRuntime: ${message}`);
   };
   if (!options || typeof options !== "object") fail("expected an options object ({ ir, store, … })");
-  const known = new Set(["ir", "store", "providers", "catalog", "channels", "clock", "logger", "actions", "secrets", "unsubscribeUrl", "recommendDeadlineMs", "onEffect", "onNode", "decisions"]);
+  const known = new Set(["ir", "store", "providers", "catalog", "channels", "clock", "logger", "actions", "secrets", "unsubscribeUrl", "recommendDeadlineMs", "deliveryGiveUpAfterMs", "onEffect", "onNode", "decisions"]);
   for (const name of Object.keys(options)) if (!known.has(name)) fail(`unknown option \`${name}\`${suggestName(name, known)}`);
   for (const [name, methods] of Object.entries(OPTION_METHODS)) {
     const v = options[name as keyof RuntimeOptions] as Record<string, unknown> | undefined;
@@ -165,7 +176,7 @@ function checkOptions(options: RuntimeOptions): void {
     const missing = methods!.filter((m) => typeof v?.[m] !== "function");
     if (missing.length) fail(`\`${name}\` must have ${missing.map((m) => `\`${m}()\``).join(", ")}`);
   }
-  const { channels, providers, secrets, onEffect, recommendDeadlineMs, unsubscribeUrl } = options;
+  const { channels, providers, secrets, onEffect, recommendDeadlineMs, deliveryGiveUpAfterMs, unsubscribeUrl } = options;
   if (channels !== undefined && typeof (channels as ChannelAdapter)?.send !== "function") {
     if (!channels || typeof channels !== "object") fail("`channels` must be a channel adapter ({ send() }) or one per channel name");
     for (const [name, c] of Object.entries(channels)) if (typeof (c as ChannelAdapter)?.send !== "function") fail(`\`channels.${name}\` must have \`send()\``);
@@ -178,6 +189,7 @@ function checkOptions(options: RuntimeOptions): void {
   if (onEffect !== undefined && typeof onEffect !== "function") fail("`onEffect` must be a function");
   if (recommendDeadlineMs !== undefined && !(typeof recommendDeadlineMs === "number" && recommendDeadlineMs > 0 && Number.isFinite(recommendDeadlineMs))) fail("`recommendDeadlineMs` must be a positive number of milliseconds");
   if (unsubscribeUrl !== undefined && typeof unsubscribeUrl !== "string") fail("`unsubscribeUrl` must be a string");
+  if (deliveryGiveUpAfterMs !== undefined && !(typeof deliveryGiveUpAfterMs === "number" && deliveryGiveUpAfterMs > 0)) fail("`deliveryGiveUpAfterMs` must be a positive number of milliseconds (Infinity: never give up)");
 }
 
 function suggestName(name: string, known: Set<string>): string {
@@ -195,6 +207,10 @@ class JourneyRuntime implements Runtime {
   private readonly log: Logger;
   private readonly queue = new SerialQueue();
   private readonly actions: ActionExecutor;
+  /** Sends and decisions that failed, held back or await the commit that records them. */
+  private readonly deliveries: Deliveries;
+  /** The retry pass running (or waiting for the one before it), if any: see `retryFailedDeliveries`. */
+  private retrying?: Promise<void>;
   private timer?: NodeJS.Timeout;
   /** The timer loop is scheduled or running (one at a time). */
   private looping = false;
@@ -226,6 +242,7 @@ class JourneyRuntime implements Runtime {
     this.clock = options.clock ?? new SystemClock();
     this.log = options.logger ?? silent;
     this.actions = options.actions ?? new HttpActionExecutor();
+    this.deliveries = new Deliveries({ deliver: (e) => this.deliver(e), now: () => this.clock.now(), log: this.log, giveUpAfterMs: options.deliveryGiveUpAfterMs ?? GIVE_UP_AFTER_MS });
     this.catalog =
       options.catalog ??
       (ir.catalog
@@ -293,7 +310,9 @@ class JourneyRuntime implements Runtime {
         after = page.next;
       }
     }
-    // Effects made durable before a crash but not carried out: carry them out now (same keys).
+    // Effects made durable before a crash but not carried out: carry them out now (same keys),
+    // those that had failed counting on from their stored failures (their give-up clocks go on).
+    this.deliveries.restore(await this.store.deliveryFailures());
     await this.serial(async () => this.dispatch(await this.store.pendingEffects(Number.MAX_SAFE_INTEGER), true));
     if (this.schedulesChanged(previous)) await this.rearmSchedules();
   }
@@ -384,6 +403,8 @@ class JourneyRuntime implements Runtime {
     // Decisions in flight record what they decided when they finish (within their timeouts):
     // wait for them, or the store may be closed before their record is committed.
     await Promise.allSettled(this.deciding);
+    // A retry pass hands its deliveries over off the queue: its outcomes are committed below.
+    while (this.retrying) await this.retrying;
     // `serial` records the waiting decisions first, in the same queue: by now that is done or failed.
     await this.serial(() => this.commitSent());
     if (this.unrecorded.length) this.log.error({ decisions: this.unrecorded.length }, "decisions not recorded at stop (the store refused them): kept in memory, recorded by the first unit of work after the next start(); lost if the process exits");
@@ -395,28 +416,40 @@ class JourneyRuntime implements Runtime {
     if (storeUsers.get(this.store) === this) storeUsers.delete(this.store);
   }
 
-  /** Mark the sends carried out since the last commit as done, in a commit of their own. */
+  /** Record the deliveries' outcomes since the last commit (sent, failed, given up), in a commit of their own. */
   private async commitSent(): Promise<void> {
-    if (!this.sentSinceCommit.length) return;
+    if (!this.deliveries.uncommitted) return;
     const batch = emptyBatch();
-    await this.markingSent(batch.dispatched, () => this.store.commit(batch));
+    await this.markingSent(batch, () => this.store.commit(batch));
   }
 
   /**
-   * Run a commit that marks the sends carried out since the last one as done (`dispatched`): a
-   * crash before it re-sends them with the same key, which the adapter ignores. A commit that
-   * fails leaves them to the next one (forgotten, they would stay pending in the outbox until
-   * a restart sent them again).
+   * Run a commit that records the deliveries' outcomes since the last one: those sent and
+   * those given up leave the outbox (`dispatched`), failures are counted (`failures`). A crash
+   * before it re-sends the sent ones with the same key, which the adapter ignores, and tries
+   * the given-up ones once more. A commit that fails leaves them to the next one (forgotten,
+   * they would stay pending in the outbox until a restart sent them again). Messages given
+   * up are logged, and told to `onEffect`, once durable.
    */
-  private async markingSent(dispatched: string[], commit: () => Promise<void>): Promise<void> {
-    const sent = this.sentSinceCommit.splice(0);
-    dispatched.push(...sent);
+  private async markingSent(batch: { dispatched: string[]; failures?: DeliveryFailure[] }, commit: () => Promise<void>): Promise<void> {
+    const done = this.deliveries.take();
+    batch.dispatched.push(...done.sent, ...done.undelivered.map((u) => u.sendKey));
+    if (done.failures.size) batch.failures = [...done.failures.values()];
     try {
       await commit();
     } catch (e) {
-      this.sentSinceCommit.push(...sent);
+      this.deliveries.failedCommit(done);
       throw e;
     }
+    this.deliveries.committed(done);
+    for (const u of done.undelivered) this.undeliverable(u);
+  }
+
+  private undeliverable(u: Undelivered): void {
+    const since = new Date(u.firstFailedAt).toISOString();
+    const why = u.permanent ? "refused for good" : `still failing, since ${since}`;
+    this.log.error({ key: u.sendKey, channel: u.channel, attempts: u.attempts, firstFailedAt: since, reason: u.reason }, `message undeliverable (${why}): removed from the outbox, never tried again: ${u.reason}`);
+    this.notify(u);
   }
 
   async profile(id: string): Promise<ProfileState | undefined> {
@@ -507,7 +540,7 @@ class JourneyRuntime implements Runtime {
         if (!this.options.decisions) for (const e of effects) if (e.type === "decision") batch.dispatched.push(e.key);
         try {
           // Decisions handed to the sink since the last commit are done: marked with this one.
-          await this.markingSent(batch.dispatched, () => this.store.commit(batch));
+          await this.markingSent(batch, () => this.store.commit(batch));
         } catch (e) {
           // The callers have their decisions already: what they were told must be recorded, so
           // the group waits (first, in order) for the next unit of work or a retry.
@@ -774,7 +807,7 @@ class JourneyRuntime implements Runtime {
       await this.serial(() => this.runDue(time));
     }
     if (this.clock instanceof VirtualClock) this.clock.set(time);
-    await this.serial(() => this.retryFailedDeliveries());
+    await this.retryFailedDeliveries();
   }
 
   /**
@@ -810,11 +843,10 @@ class JourneyRuntime implements Runtime {
         const wait = due === undefined ? 1000 : Math.max(0, Math.min(due - this.clock.now(), 1000));
         this.timer = setTimeout(() => {
           this.timer = undefined;
+          // Beside the queue: a retry's network time holds no timer back (one pass at a time).
+          if (!this.retrying) this.retryFailedDeliveries().catch((e: unknown) => this.log.error({ err: e }, "retrying failed deliveries failed"));
           void this.queue
-            .run(async () => {
-              await this.retryFailedDeliveries();
-              await this.runDue(this.clock.now());
-            })
+            .run(() => this.runDue(this.clock.now()))
             .catch((e: unknown) => this.log.error({ err: e }, "timer processing failed"))
             .finally(again);
         }, wait);
@@ -829,20 +861,34 @@ class JourneyRuntime implements Runtime {
     );
   }
 
-  /** Sends a channel refused and decisions the sink refused, tried again with backoff (by key; the adapter dedupes). */
-  private readonly failedDeliveries = new Map<string, { attempts: number; next: number }>();
+  /**
+   * Sends a channel refused and decisions the sink refused, tried again when their backoff
+   * says (by key; the adapter dedupes). The adapters are called off the queue, so events and
+   * timers go on while a receiver takes its time; only the outcomes take the queue, to be
+   * committed. One pass at a time: a call while one runs makes one more after it.
+   */
+  private retryFailedDeliveries(): Promise<void> {
+    const pass = (this.retrying ?? Promise.resolve()).then(() => this.retryPass());
+    const settled: Promise<void> = pass.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.retrying = settled;
+    void settled.then(() => {
+      if (this.retrying === settled) this.retrying = undefined;
+    });
+    return pass;
+  }
 
-  private async retryFailedDeliveries(): Promise<void> {
-    if (!this.failedDeliveries.size) return;
+  private async retryPass(): Promise<void> {
+    if (!this.deliveries.anyFailing) return;
     // On a virtual clock the backoff is in its time: `advanceTo` retries what it made due.
-    const now = this.clock.now();
-    const pending = await this.store.pendingEffects(1000);
-    const due = pending.filter((e) => (e.type === "send" || e.type === "decision") && (this.failedDeliveries.get(e.key)?.next ?? Infinity) <= now);
+    const due = this.deliveries.due(await this.store.pendingEffects(RETRY_PAGE));
     if (!due.length) return;
-    await this.dispatch(due, true);
+    await this.deliveries.carryOut(due, true);
     // Those delivered leave the outbox now rather than with the next unit of work (an idle
     // service has none): the next look reaches the ones after the first page.
-    await this.commitSent();
+    await this.serial(() => this.commitSent());
   }
 
   // ── steps, commits, dispatch ─────────────────────────────────────────────────────
@@ -875,7 +921,7 @@ class JourneyRuntime implements Runtime {
   private async commitAndDispatch(batch: Batch): Promise<void> {
     if (batch.signals.length) batch.pruneSignalsBefore = this.catalog?.signalsNeededSince?.();
     try {
-      await this.markingSent(batch.dispatched, () => batch.commit());
+      await this.markingSent(batch, () => batch.commit());
     } catch (e) {
       this.uncommitted(batch);
       throw e;
@@ -883,37 +929,25 @@ class JourneyRuntime implements Runtime {
     await this.dispatch(batch.effects, false, batch.answered);
   }
 
-  private readonly sentSinceCommit: string[] = [];
-
   /**
    * Carry out effects, in order. Sends go to their channel with the effect key as the
-   * idempotency key. Requests (calls, recommendations) are performed together; their results
-   * are stepped in one batch and committed with "request done".
+   * idempotency key, decisions to the sink: one that fails stays in the outbox, retried with
+   * backoff, and the effects after it still go (see `Deliveries`). Requests (calls,
+   * recommendations) are performed together; their results are stepped in one batch and
+   * committed with "request done". `recovering`: effects a previous run left pending, carried
+   * out again (by `start()`), not told to `onEffect` again.
    */
   private async dispatch(effects: Effect[], recovering: boolean, answered?: ReadonlySet<string>): Promise<void> {
-    const sent: string[] = [];
+    const deliveries: Delivery[] = [];
     const requests: (Effect & { type: "callRequest" | "recommendRequest" })[] = [];
     for (const e of effects) {
       if (!recovering) this.notify(e);
-      if (e.type === "decision" || e.type === "send") {
-        // A channel or decisions sink that fails leaves the effect in the outbox: it is
-        // retried with backoff, never lost, and the effects after it still go.
-        try {
-          if (e.type === "send") {
-            const from = this.ir.channels[e.channel]?.from;
-            await this.channels.send({ key: e.key, at: new Date(e.at).toISOString(), channel: e.channel, to: e.to, ...(from !== undefined ? { from } : {}), profileId: e.profileId, journey: e.journey, template: e.template, content: e.content });
-          } else if (this.options.decisions) await this.options.decisions.record(e);
-          sent.push(e.key);
-          this.failedDeliveries.delete(e.key);
-        } catch (err) {
-          const attempts = (this.failedDeliveries.get(e.key)?.attempts ?? 0) + 1;
-          this.failedDeliveries.set(e.key, { attempts, next: this.clock.now() + Math.min(1000 * 2 ** attempts, 300_000) });
-          const what = e.type === "send" ? "channel send" : "recording a decision";
-          this.log.error({ err, key: e.key, ...(e.type === "send" ? { channel: e.channel } : {}), attempts }, `${what} failed; it stays in the outbox and is retried`);
-        }
-      } else if ((e.type === "callRequest" || e.type === "recommendRequest") && !answered?.has(e.key)) requests.push(e);
+      if (e.type === "decision" || e.type === "send") deliveries.push(e);
+      else if ((e.type === "callRequest" || e.type === "recommendRequest") && !answered?.has(e.key)) requests.push(e);
     }
-    this.sentSinceCommit.push(...sent);
+    // On the queue: the unit's work resolves once its messages are handed over (see docs/embedding.md).
+    if (deliveries.length) await this.deliveries.carryOut(deliveries, recovering);
+    if (this.deliveries.givenUp) await this.commitSent();
     if (!requests.length) return;
     // The profiles are loaded once, into the batch that will step the results.
     const batch = new Batch(this.store, this.ir);
@@ -923,6 +957,14 @@ class JourneyRuntime implements Runtime {
     for (const r of requests) batch.dispatched.push(r.key);
     for (let i = 0; i < requests.length; i++) this.apply(batch, states[i]!, results[i]!, this.answeredAt(requests[i]!));
     await this.commitAndDispatch(batch);
+  }
+
+  /** Hand one message to its channel's adapter, or one decision to the sink. */
+  private async deliver(e: Delivery): Promise<void> {
+    if (e.type === "send") {
+      const from = this.ir.channels[e.channel]?.from;
+      await this.channels.send({ key: e.key, at: new Date(e.at).toISOString(), channel: e.channel, to: e.to, ...(from !== undefined ? { from } : {}), profileId: e.profileId, journey: e.journey, template: e.template, content: e.content });
+    } else if (this.options.decisions) await this.options.decisions.record(e);
   }
 
   /**
@@ -1013,6 +1055,7 @@ class Batch {
   readonly effects: Effect[] = [];
   readonly events: string[] = [];
   readonly dispatched: string[] = [];
+  failures?: DeliveryFailure[];
   readonly signals: Signal[] = [];
   /** Requests answered inside this unit of work: committed as dispatched, never dispatched. */
   readonly answered = new Set<string>();
@@ -1063,6 +1106,7 @@ class Batch {
       events: this.events,
       effects: this.effects,
       dispatched: this.answered.size ? [...this.dispatched, ...this.answered] : this.dispatched,
+      ...(this.failures ? { failures: this.failures } : {}),
       signals: this.signals,
       ...(this.pruneSignalsBefore !== undefined ? { pruneSignalsBefore: this.pruneSignalsBefore } : {}),
     };

@@ -381,6 +381,39 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
         expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k1499"]);
       });
 
+      test("failure records stay with their pending effect, in commit order; a later one replaces it; others are ignored", async () => {
+        const s = await fresh();
+        expect(await s.deliveryFailures()).toEqual([]);
+        await s.commit(batch({ effects: ["k1", "k2", "k3"].map((k) => sendFixture(k)) }));
+        await s.commit(batch({ failures: [{ key: "k3", attempts: 1, firstFailedAt: 500 }, { key: "k1", attempts: 0, firstFailedAt: 700 }, { key: "unknown-key", attempts: 1, firstFailedAt: 1 }] }));
+        expect(await s.deliveryFailures()).toEqual([{ key: "k1", attempts: 0, firstFailedAt: 700 }, { key: "k3", attempts: 1, firstFailedAt: 500 }]);
+        await s.commit(batch({ failures: [{ key: "k3", attempts: 2, firstFailedAt: 500 }] }));
+        expect(await s.deliveryFailures()).toEqual([{ key: "k1", attempts: 0, firstFailedAt: 700 }, { key: "k3", attempts: 2, firstFailedAt: 500 }]);
+        // A record is the store's own: changing the one given or the one read changes nothing stored.
+        const given = { key: "k2", attempts: 1, firstFailedAt: 900 };
+        await s.commit(batch({ failures: [given] }));
+        given.attempts = 99;
+        (await s.deliveryFailures())[0]!.attempts = 99;
+        expect((await s.deliveryFailures()).map((f) => f.attempts)).toEqual([0, 1, 2]);
+        // A failure is no effect: the outbox is unchanged.
+        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k1", "k2", "k3"]);
+      });
+
+      test("an effect given up (undeliverable) leaves the outbox with its failure record, even with a failure in the same batch", async () => {
+        const s = await fresh();
+        await s.commit(batch({ effects: ["k1", "k2", "k3"].map((k) => sendFixture(k)), failures: [{ key: "k1", attempts: 1, firstFailedAt: 500 }] }));
+        expect(await s.deliveryFailures()).toEqual([{ key: "k1", attempts: 1, firstFailedAt: 500 }]);
+        // The runtime gives k1 up (its effect, `undelivered`, is a record: never pending) and k2's last failure comes with it.
+        const undelivered: Effect = { type: "undelivered", key: "k1:undelivered", at: 2000, profileId: "p1", sendKey: "k1", channel: "email", reason: "HTTP 400", permanent: true, attempts: 2, firstFailedAt: 500 };
+        await s.commit(batch({ effects: [undelivered], dispatched: ["k1", "k2"], failures: [{ key: "k1", attempts: 2, firstFailedAt: 500 }, { key: "k2", attempts: 1, firstFailedAt: 600 }] }));
+        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k3"]);
+        expect(await s.deliveryFailures()).toEqual([]);
+        // The same key committed again later is a new effect, without the old record.
+        await s.commit(batch({ effects: [sendFixture("k1")] }));
+        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k3", "k1"]);
+        expect(await s.deliveryFailures()).toEqual([]);
+      });
+
       test("a pending effect loads equal to the committed one", async () => {
         const s = await fresh();
         const e = sendFixture("k1");
@@ -567,6 +600,7 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
           events: ["e-poisoned"],
           effects: [sendFixture("k-poisoned")],
           dispatched: ["k-before"],
+          failures: [{ key: "k-before", attempts: 3, firstFailedAt: 100 }],
           signals: [signalFixture(7, 5000)],
           pruneSignalsBefore: Number.MAX_SAFE_INTEGER,
         });
@@ -586,6 +620,7 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
         expect(await s.dueProfiles(1000, 10)).toEqual(["p1"]);
         expect(await s.hasEvent("e-poisoned")).toBe(false);
         expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k-before"]);
+        expect(await s.deliveryFailures()).toEqual([]);
         expect(await allSignals(s)).toEqual([signalFixture(0)]);
       }
 
@@ -638,7 +673,7 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
           const p2 = profileFixture("p2", 2);
           const [call] = requestFixtures("p2");
           await s.commit(batch({ profiles: [p1, p2], timers: [{ profileId: "p1", due: 700 }, { profileId: "p2", due: 300 }], events: ["e1", "e2"], effects: [sendFixture("k1"), ...recordFixtures(), call!, sendFixture("k2")], signals: [signalFixture(1), signalFixture(2)] }));
-          await s.commit(batch({ timers: [{ profileId: "p2", due: null }], dispatched: ["k1"] }));
+          await s.commit(batch({ timers: [{ profileId: "p2", due: null }], dispatched: ["k1"], failures: [{ key: "k2", attempts: 2, firstFailedAt: 800 }] }));
           const bad = profileFixture("p3");
           Object.defineProperty(bad, "id", {
             enumerable: true,
@@ -663,6 +698,7 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
           expect(await r.hasEvent("e1")).toBe(true);
           expect(await r.hasEvent("e-bad")).toBe(false);
           expect(await r.pendingEffects(10)).toEqual([call, sendFixture("k2")]);
+          expect(await r.deliveryFailures()).toEqual([{ key: "k2", attempts: 2, firstFailedAt: 800 }]);
           expect(await r.loadVersions()).toEqual(v);
           expect(await allSignals(r)).toEqual([signalFixture(1), signalFixture(2)]);
           expect(await allItems(r)).toEqual([itemFixture("A"), itemFixture("C")]);
@@ -671,6 +707,12 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
           await r.commit(batch({ effects: [sendFixture("k3")], dispatched: ["q:call"], signals: [signalFixture(4)] }));
           expect((await r.pendingEffects(10)).map((e) => e.key)).toEqual(["k2", "k3"]);
           expect(await allSignals(r)).toEqual([signalFixture(1), signalFixture(2), signalFixture(4)]);
+          // k2 given up (undeliverable): gone with its record, and still gone after another reopen.
+          await r.commit(batch({ dispatched: ["k2"] }));
+          const again = await reopen(r);
+          open.push(again);
+          expect((await again.pendingEffects(10)).map((e) => e.key)).toEqual(["k3"]);
+          expect(await again.deliveryFailures()).toEqual([]);
         });
 
         test("commits issued without awaiting are durable once close resolves", async () => {

@@ -2,7 +2,7 @@
 import { cloneState, DISPATCHED, type Effect, type ProfileState } from "../engine/state.js";
 import { DueHeap } from "./due-heap.js";
 import type { CatalogItem, Signal, SignalKind } from "../recs/provider.js";
-import type { CommitBatch, Store, StoredItem } from "./store.js";
+import type { CommitBatch, DeliveryFailure, Store, StoredItem } from "./store.js";
 import type { DeployedJourney } from "../engine/program.js";
 
 export class MemoryStore implements Store {
@@ -15,6 +15,8 @@ export class MemoryStore implements Store {
    * kept any longer they outlive the young generation and burden the collector.
    */
   private readonly outbox = new Map<string, Effect>();
+  /** Failure records of outbox effects, by key: they go with their effect. */
+  private readonly failures = new Map<string, DeliveryFailure>();
   private readonly versions = new Map<string, DeployedJourney>();
   private readonly signals = new SignalLog();
   /** Profile ids in order, for `profileIds`; dropped when a commit adds a profile. */
@@ -41,6 +43,7 @@ export class MemoryStore implements Store {
     // Everything that can fail is read before anything is written: all of the batch or none.
     const profiles = batch.profiles.map((p) => [p.id, p] as const);
     const signals = (batch.signals ?? []).map((s) => [s, SignalLog.keysOf(s)] as const);
+    const failures = (batch.failures ?? []).map((f): DeliveryFailure => ({ key: f.key, attempts: f.attempts, firstFailedAt: f.firstFailedAt }));
     // The store owns committed states (see Store.commit): kept as they are, copied on load.
     for (const [id, p] of profiles) {
       if (!this.profiles.has(id)) this.sortedIds = undefined;
@@ -50,7 +53,11 @@ export class MemoryStore implements Store {
     for (const e of batch.events) this.events.add(e);
     // A key already waiting in the outbox is one effect, as in every store.
     for (const e of batch.effects) if (DISPATCHED.has(e.type) && !this.outbox.has(e.key)) this.outbox.set(e.key, e);
-    for (const k of batch.dispatched) this.outbox.delete(k);
+    for (const f of failures) if (this.outbox.has(f.key)) this.failures.set(f.key, f);
+    for (const k of batch.dispatched) {
+      this.outbox.delete(k);
+      this.failures.delete(k);
+    }
     for (const [s, keys] of signals) this.signals.push(s, keys);
     if (batch.pruneSignalsBefore !== undefined) this.signals.pruneBefore(batch.pruneSignalsBefore);
   }
@@ -79,6 +86,15 @@ export class MemoryStore implements Store {
       pending.push(e);
     }
     return pending;
+  }
+
+  async deliveryFailures(): Promise<DeliveryFailure[]> {
+    const out: DeliveryFailure[] = [];
+    for (const key of this.outbox.keys()) {
+      const f = this.failures.get(key);
+      if (f) out.push({ ...f });
+    }
+    return out;
   }
 
   async saveItems(items: StoredItem[]): Promise<void> {

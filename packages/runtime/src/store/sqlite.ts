@@ -9,11 +9,11 @@
 import Database from "better-sqlite3";
 import { cloneState, DISPATCHED, type Effect, type ProfileState } from "../engine/state.js";
 import type { CatalogItem, Signal, SignalKind } from "../recs/provider.js";
-import type { CommitBatch, Store, StoredItem } from "./store.js";
+import type { CommitBatch, DeliveryFailure, Store, StoredItem } from "./store.js";
 import type { DeployedJourney } from "../engine/program.js";
 
 /** The schema this code writes. A file with a newer version is refused; an older one is migrated. */
-export const SQLITE_SCHEMA_VERSION = 3;
+export const SQLITE_SCHEMA_VERSION = 4;
 
 export interface EventRetention {
   /** Keep at most this many processed event ids (the most recent ones). */
@@ -86,6 +86,7 @@ interface Rows {
   timers: { profileId: string; due: number | null }[];
   events: string[];
   effects: [key: string, effect: string][];
+  failures: [key: string, attempts: number, firstFailedAt: number][];
   dispatched: string[];
   signals: [at: number, profileId: string, kind: string, keys: string, eventId: string][];
   pruneSignalsBefore?: number;
@@ -129,11 +130,21 @@ const ITEMS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS catalog_items (key TEXT NOT NULL PRIMARY KEY, item TEXT NOT NULL);
 `;
 
+/**
+ * How each outbox effect's delivery has failed so far (schema version 4): columns of its row,
+ * updated in place, so a failure costs no row and no index of its own, and goes with the row.
+ * A version of its own: a runtime that did not know them would start every give-up clock anew.
+ */
+const OUTBOX_FAILURE_COLUMNS = `
+ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN first_failed_at INTEGER;
+`;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 ${PROFILES_SCHEMA}
 CREATE TABLE IF NOT EXISTS events (id TEXT NOT NULL PRIMARY KEY, at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, effect TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, effect TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, first_failed_at INTEGER);
 CREATE TABLE IF NOT EXISTS versions (version TEXT NOT NULL PRIMARY KEY, journey TEXT NOT NULL);
 ${ITEMS_SCHEMA}
 `;
@@ -177,6 +188,8 @@ export class SqliteStore implements Store {
     putEvent: Database.Statement<[string, number]>;
     putEffect: Database.Statement<[string, string]>;
     dispatch: Database.Statement<[string]>;
+    recordFailure: Database.Statement<[number, number, string]>;
+    failures: Database.Statement<[], { key: string; attempts: number; first_failed_at: number }>;
     oldestEvents: Database.Statement<[number], { rowid: number; at: number }>;
     pruneThrough: Database.Statement<[number]>;
     pruneByCount: Database.Statement<[number, number]>;
@@ -256,6 +269,9 @@ export class SqliteStore implements Store {
       putEffect: db.prepare("INSERT OR IGNORE INTO outbox (key, effect) VALUES (?, ?)"),
       // A dispatched effect is done: its row goes.
       dispatch: db.prepare("DELETE FROM outbox WHERE key = ?"),
+      recordFailure: db.prepare("UPDATE outbox SET attempts = ?, first_failed_at = ? WHERE key = ?"),
+      // A scan of the outbox, which holds pending work only: read once, by `start()`.
+      failures: db.prepare<[], { key: string; attempts: number; first_failed_at: number }>("SELECT key, attempts, first_failed_at FROM outbox WHERE first_failed_at IS NOT NULL ORDER BY seq"),
       oldestEvents: db.prepare<[number], { rowid: number; at: number }>("SELECT rowid, at FROM events ORDER BY rowid LIMIT ?"),
       pruneThrough: db.prepare("DELETE FROM events WHERE rowid <= ?"),
       // The newest `maxCount` ids are those above max(rowid) - maxCount; at most `chunk` go at once.
@@ -298,7 +314,8 @@ export class SqliteStore implements Store {
       if (typeof found === "number" && found === SQLITE_SCHEMA_VERSION) return;
       // One step at a time, each from the version the one before it leaves.
       if (found === 1) this.migrateFrom1();
-      if (found === 1 || found === 2) return this.migrateFrom2();
+      if (found === 1 || found === 2) this.migrateFrom2();
+      if (found === 1 || found === 2 || found === 3) return this.migrateFrom3();
     } else if (this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table'").get()) {
       throw new Error(`SqliteStore: \`${this.path}\` is an SQLite database but not a Journey store (no schema_version table)`);
     }
@@ -330,6 +347,15 @@ export class SqliteStore implements Store {
     `);
   }
 
+  /** Version 3 kept no delivery failures: the outbox gets their columns (no failure recorded yet). */
+  private migrateFrom3(): void {
+    this.db.exec(`
+      ${OUTBOX_FAILURE_COLUMNS}
+      DELETE FROM schema_version;
+      INSERT INTO schema_version (version) VALUES (4);
+    `);
+  }
+
   /**
    * Serialise a batch now, so what is written is the batch as it was when `commit` was
    * called, and a state that cannot be serialised fails its own commit before any write.
@@ -350,6 +376,7 @@ export class SqliteStore implements Store {
       timers: [...due].map(([profileId, at]) => ({ profileId, due: at })),
       events: [...batch.events],
       effects: effects.map((e) => [e.key, JSON.stringify(e)]),
+      failures: (batch.failures ?? []).map((f) => [f.key, f.attempts, f.firstFailedAt]),
       dispatched: [...batch.dispatched],
       signals: (batch.signals ?? []).map((x) => [x.at, x.profileId, x.kind, JSON.stringify(x.keys), x.eventId]),
       ...(batch.pruneSignalsBefore !== undefined ? { pruneSignalsBefore: batch.pruneSignalsBefore } : {}),
@@ -372,6 +399,7 @@ export class SqliteStore implements Store {
       for (const id of rows.events) s.putEvent.run(id, at);
     }
     for (const [key, effect] of rows.effects) s.putEffect.run(key, effect);
+    for (const [key, attempts, firstFailedAt] of rows.failures) s.recordFailure.run(attempts, firstFailedAt, key);
     for (const k of rows.dispatched) s.dispatch.run(k);
     if (rows.events.length && this.retention) this.prune(rows.events.length);
     for (const [at, profileId, kind, keys, eventId] of rows.signals) s.putSignal.run(at, profileId, kind, keys, eventId);
@@ -530,6 +558,10 @@ export class SqliteStore implements Store {
 
   pendingEffects(limit: number): Promise<Effect[]> {
     return this.run(() => (sqlLimit(limit) === 0 ? [] : this.stmt.pending.all(sqlLimit(limit)).map((s) => JSON.parse(s) as Effect)));
+  }
+
+  deliveryFailures(): Promise<DeliveryFailure[]> {
+    return this.run(() => this.stmt.failures.all().map((r) => ({ key: r.key, attempts: r.attempts, firstFailedAt: r.first_failed_at })));
   }
 
   loadSignals(after: number, limit: number): Promise<{ signals: Signal[]; next: number }> {

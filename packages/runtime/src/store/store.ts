@@ -18,12 +18,29 @@ export interface CommitBatch {
   events: string[];
   /** New effects, appended to the outbox in order, not yet dispatched. */
   effects: Effect[];
-  /** Outbox effects whose dispatch this batch completes; an effect of this same batch among them never enters the outbox. */
+  /**
+   * Outbox effects this batch is done with — carried out, or given up as undeliverable — which
+   * leave the outbox; an effect of this same batch among them never enters it.
+   */
   dispatched: string[];
+  /**
+   * Outbox effects whose delivery failed: each replaces the key's stored record (a key not in
+   * the outbox, or in `dispatched`, is ignored). What a restart needs to go on counting.
+   */
+  failures?: DeliveryFailure[];
   /** Catalog signals of the batch's events, appended in order: the recommendation engine is rebuilt from them on start. */
   signals?: Signal[];
   /** Signals stamped before this time are no longer needed: the store may forget them (it keeps every later one). */
   pruneSignalsBefore?: number;
+}
+
+/** How an outbox effect's delivery has failed so far: the runtime gives it up past a limit, counted from `firstFailedAt`. */
+export interface DeliveryFailure {
+  key: string;
+  /** Attempts that failed (0: not attempted yet, held back while its channel was failing). */
+  attempts: number;
+  /** When it first failed, or was first held back (ms). */
+  firstFailedAt: number;
 }
 
 /** A catalog item as a store keeps it: the item and its key (the catalog's key field, as text). */
@@ -52,6 +69,8 @@ export interface Store {
   profileIds(after: string | undefined, limit: number): Promise<string[]>;
   /** Effects of dispatched kinds not yet marked dispatched, in the order they were committed. */
   pendingEffects(limit: number): Promise<Effect[]>;
+  /** The failure records (`CommitBatch.failures`) of effects still in the outbox, in commit order. */
+  deliveryFailures(): Promise<DeliveryFailure[]>;
   /**
    * Stored signals after position `after` (0: from the first), in commit order, at most
    * `limit`; `next` is the position to continue from.

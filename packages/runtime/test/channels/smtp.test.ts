@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { createRuntime, SmtpChannel, VirtualClock, type OutgoingMessage } from "@journey/runtime";
+import { createRuntime, isPermanentFailure, SmtpChannel, VirtualClock, type OutgoingMessage } from "@journey/runtime";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { afterEach, describe, expect, it } from "vitest";
@@ -139,6 +139,18 @@ describe("SmtpChannel", () => {
       expect(m).not.toContain(PASS);
       expect(m).not.toContain("wrong-pass");
     }
+    expect(server.received).toHaveLength(0);
+  });
+
+  it("a recipient refused (5xx) or an address nodemailer cannot use is a refusal for good; a refused login or connection is not", async () => {
+    const server = await smtpServer({ refuse: (to) => to.startsWith("gone@") });
+    const closed = await smtpServer();
+    await cleanup.splice(1, 1)[0]!();
+    const permanent = (p: Promise<void>) => p.then(() => { throw new Error("delivered"); }, (e: Error) => [isPermanentFailure(e), e.message]);
+    expect(await permanent(channel(server.url).send({ ...message, to: "gone@example.com" }))).toEqual([true, expect.stringMatching(/^SMTP smtp:\/\/127\.0\.0\.1:\d+: .*550/)]);
+    expect(await permanent(channel(server.url).send({ ...message, to: "not an address\n" }))).toEqual([true, expect.stringMatching(/Invalid recipient|No recipients/)]);
+    expect(await permanent(channel(server.url.replace(PASS, "wrong-pass")).send(message))).toEqual([false, expect.stringContaining("Invalid login")]);
+    expect(await permanent(channel(closed.url).send(message))).toEqual([false, expect.stringContaining("ECONNREFUSED")]);
     expect(server.received).toHaveLength(0);
   });
 

@@ -4,9 +4,12 @@
  * error the runtime retries, and that retry through `createRuntime` on a virtual clock.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createRuntime, VirtualClock, WebhookChannel, type OutgoingMessage } from "@journey/runtime";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRuntime, isPermanentFailure, PermanentDeliveryError, SqliteStore, VirtualClock, WebhookChannel, type Effect, type OutgoingMessage } from "@journey/runtime";
 import { afterEach, describe, expect, it } from "vitest";
 import { T0, ev, withSchema } from "../engine/helpers.js";
 
@@ -103,10 +106,65 @@ describe("WebhookChannel", () => {
     expect((first as Error).message).not.toContain("query-token");
   });
 
+  it("a 4xx refuses the message for good (but 401, 407, 408, 425 and 429); a 5xx does not", async () => {
+    const statuses = [400, 401, 403, 404, 407, 408, 409, 410, 413, 422, 425, 429, 500, 502, 503];
+    const r = await receiver((res, n) => res.writeHead(statuses[n - 1]!).end());
+    const channel = new WebhookChannel({ url: r.url });
+    const outcomes: Record<number, boolean> = {};
+    for (const status of statuses) outcomes[status] = await channel.send(message).then(() => { throw new Error("delivered"); }, (e: Error) => isPermanentFailure(e));
+    expect(outcomes).toEqual({ 400: true, 401: false, 403: true, 404: true, 407: false, 408: false, 409: true, 410: true, 413: true, 422: true, 425: false, 429: false, 500: false, 502: false, 503: false });
+    // The error says why, and names the URL without its query, as every failure does.
+    const refusing = await receiver((res) => res.writeHead(422).end());
+    const refused = await new WebhookChannel({ url: `${refusing.url}/in?token=query-token`, secret: SECRET }).send(message).catch((e: Error) => e);
+    expect(refused).toBeInstanceOf(PermanentDeliveryError);
+    expect((refused as Error).message).toBe(`webhook ${refusing.url}/in: HTTP 422 Unprocessable Entity (the receiver refuses this message: a 4xx answer is not tried again)`);
+  });
+
+  it("in a runtime: a 400 is tried once, the message given up (`undelivered`), and never tried again, also after a restart", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "journey-webhook-test-"));
+    const path = join(dir, "store.db");
+    const ir = withSchema(`
+      journey J {
+        on Ping as ping
+        send webhook { url "https://example.com/in/{{ping.n}}" json { n: ping.n } }
+      }
+    `);
+    const r = await receiver((res) => res.writeHead(400).end("bad payload"));
+    const effects: Effect[] = [];
+    const open = (t: number) => {
+      const store = new SqliteStore(path);
+      const rt = createRuntime({ ir, store, clock: new VirtualClock(t), channels: new WebhookChannel({ url: r.url }), onEffect: (e) => void effects.push(e) });
+      return { store, rt };
+    };
+    try {
+      let { store, rt } = open(T0);
+      await rt.start();
+      await rt.ingest(ev("Ping", "p1", T0, { n: 1 }));
+      await rt.advanceTo(T0 + 86_400_000);
+      await rt.stop();
+      await store.close();
+      expect(r.received).toHaveLength(1);
+      expect(effects.filter((e) => e.type === "undelivered")).toMatchObject([{ channel: "webhook", permanent: true, attempts: 1, reason: `webhook ${r.url}/: HTTP 400 Bad Request (the receiver refuses this message: a 4xx answer is not tried again)` }]);
+      ({ store, rt } = open(T0 + 86_400_000));
+      await rt.start();
+      await rt.advanceTo(T0 + 2 * 86_400_000);
+      expect(await store.pendingEffects(10)).toEqual([]);
+      await rt.stop();
+      await store.close();
+      expect(r.received).toHaveLength(1);
+      expect(effects.filter((e) => e.type === "undelivered")).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("a redirect is not followed: it is an error saying where it pointed", async () => {
     const target = await receiver((res) => res.writeHead(200).end());
     const r = await receiver((res) => res.writeHead(307, { location: `${target.url}/elsewhere` }).end());
-    await expect(new WebhookChannel({ url: r.url, secret: SECRET }).send(message)).rejects.toThrow(`webhook ${r.url}/: HTTP 307, a redirect to ${target.url}/elsewhere, which is not followed`);
+    const redirected = await new WebhookChannel({ url: r.url, secret: SECRET }).send(message).catch((e: Error) => e);
+    expect((redirected as Error).message).toBe(`webhook ${r.url}/: HTTP 307, a redirect to ${target.url}/elsewhere, which is not followed: configure the URL it points to`);
+    // Configuration to fix, not a message to drop: tried again.
+    expect(isPermanentFailure(redirected)).toBe(false);
     expect(target.received).toHaveLength(0);
   });
 

@@ -47,7 +47,7 @@ describe("SqliteStore", () => {
   describe("file and pragmas", () => {
     it("uses WAL, synchronous=NORMAL by default, and holds the file exclusively", () => {
       const s = store();
-      expect(s.stats()).toMatchObject({ journalMode: "wal", synchronous: "normal", lockingMode: "exclusive", schemaVersion: 3 });
+      expect(s.stats()).toMatchObject({ journalMode: "wal", synchronous: "normal", lockingMode: "exclusive", schemaVersion: 4 });
     });
 
     it("synchronous: full", async () => {
@@ -101,7 +101,7 @@ describe("SqliteStore", () => {
       raw.prepare("UPDATE schema_version SET version = 99").run();
       raw.close();
       expect(() => new SqliteStore(path)).toThrow(SchemaVersionError);
-      expect(() => new SqliteStore(path)).toThrow(/schema version 99, newer than this runtime supports \(3\)/);
+      expect(() => new SqliteStore(path)).toThrow(/schema version 99, newer than this runtime supports \(4\)/);
     });
 
     it("migrates a version 1 file: due times move from `timers` into `profiles`", async () => {
@@ -129,7 +129,7 @@ describe("SqliteStore", () => {
       raw.close();
 
       const s = store(path);
-      expect(s.stats()).toMatchObject({ schemaVersion: 3, profiles: 2, timers: 2, events: 1, outbox: 1, items: 0 });
+      expect(s.stats()).toMatchObject({ schemaVersion: 4, profiles: 2, timers: 2, events: 1, outbox: 1, items: 0 });
       expect(await s.loadProfile("p1")).toEqual(profileFixture("p1", 1));
       expect(await s.loadProfile("p2")).toEqual(profileFixture("p2", 2));
       expect(await s.loadProfile("ghost")).toBeUndefined();
@@ -155,7 +155,7 @@ describe("SqliteStore", () => {
       raw.close();
 
       const s = store(path);
-      expect(s.stats()).toMatchObject({ schemaVersion: 3, profiles: 2, timers: 2, events: 2, outbox: 1, versions: 1, signals: 2, items: 0 });
+      expect(s.stats()).toMatchObject({ schemaVersion: 4, profiles: 2, timers: 2, events: 2, outbox: 1, versions: 1, signals: 2, items: 0 });
       expect(await s.loadProfile("p1")).toEqual(profileFixture("p1", 1));
       expect(await s.loadProfile("p2")).toEqual(profileFixture("p2", 2));
       expect(await s.dueProfiles(1000, 10)).toEqual(["p2", "p1"]);
@@ -167,10 +167,32 @@ describe("SqliteStore", () => {
       await s.saveItems([itemFixture("A")]);
       await s.close();
       open = [];
-      // Opened again it is a version 3 file like any other: nothing is migrated twice.
+      // Opened again it is a version 4 file like any other: nothing is migrated twice.
       const again = store(path);
-      expect(again.stats()).toMatchObject({ schemaVersion: 3, profiles: 2, items: 1 });
+      expect(again.stats()).toMatchObject({ schemaVersion: 4, profiles: 2, items: 1 });
       expect(await again.loadItems(undefined, 10)).toEqual([itemFixture("A")]);
+    });
+
+    it("migrates a version 3 file, as the runtime before delivery failures wrote it: everything kept, failures recorded from then on", async () => {
+      const path = tempPath();
+      const raw = new Database(path);
+      raw.exec(readFileSync(join(here, "fixtures", "schema-v3.sql"), "utf8"));
+      raw.close();
+
+      const s = store(path);
+      expect(s.stats()).toMatchObject({ schemaVersion: 4, profiles: 2, timers: 2, events: 2, outbox: 1, versions: 1, signals: 2, items: 1 });
+      expect(await s.loadProfile("p1")).toEqual(profileFixture("p1", 1));
+      expect(await s.dueProfiles(1000, 10)).toEqual(["p2", "p1"]);
+      expect(await s.pendingEffects(10)).toEqual([sendFixture("k2")]);
+      expect(await s.loadItems(undefined, 10)).toEqual([itemFixture("A")]);
+      // The pending send has no failure yet; one recorded now is kept with it.
+      expect(await s.deliveryFailures()).toEqual([]);
+      await s.commit(batch({ failures: [{ key: "k2", attempts: 1, firstFailedAt: 5000 }] }));
+      await s.close();
+      open = [];
+      const again = store(path);
+      expect(again.stats()).toMatchObject({ schemaVersion: 4, outbox: 1 });
+      expect(await again.deliveryFailures()).toEqual([{ key: "k2", attempts: 1, firstFailedAt: 5000 }]);
     });
 
     it("refuses an SQLite file that is not a Journey store", () => {

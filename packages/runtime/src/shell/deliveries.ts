@@ -1,0 +1,207 @@
+/**
+ * Deliveries — messages to channel adapters, decisions to the sink — as the runtime carries
+ * them out: what failed and when it is tried again (2 s, 4 s, … 5 minutes), which lanes (a
+ * channel, the sink) are failing, so that their next deliveries wait for a retry rather than
+ * hold the runtime's queue each for a timeout, which messages are given up (undeliverable),
+ * and the outcomes the next commit records. The store is never told a delivery succeeded
+ * that did not, and a key is never handed to an adapter twice at once.
+ */
+import { isPermanentFailure } from "../channels/adapter.js";
+import type { Effect } from "../engine/state.js";
+import type { DeliveryFailure } from "../store/store.js";
+
+export type Delivery = Extract<Effect, { type: "send" | "decision" }>;
+export type Undelivered = Extract<Effect, { type: "undelivered" }>;
+
+/** What deliveries came to since the last commit: the next commit records it. */
+export interface Outcomes {
+  /** Keys delivered: they leave the outbox. */
+  sent: string[];
+  /** Failure records by key (the latest of a key wins). */
+  failures: Map<string, DeliveryFailure>;
+  /** Messages given up: they leave the outbox; once that is committed, they are logged and told to `onEffect`. */
+  undelivered: Undelivered[];
+}
+
+export interface DeliveriesOptions {
+  /** Hand one delivery to its adapter or sink; throws when it fails. */
+  deliver(e: Delivery): Promise<void>;
+  now(): number;
+  log: { error(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  /** A message still failing this long after its first failure is given up. */
+  giveUpAfterMs: number;
+}
+
+/** How long after its nth failure a delivery is tried again: 2 s, 4 s, … 5 minutes at most. */
+function backoffMs(attempts: number): number {
+  return Math.min(1000 * 2 ** attempts, 300_000);
+}
+
+/** Deliveries of one lane fail together: a channel (its adapter, its receiver) or the decisions sink. */
+function laneOf(e: Delivery): string {
+  return e.type === "send" ? `channel \`${e.channel}\`` : "the decisions sink";
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class Deliveries {
+  /** Deliveries that failed (or were held back), still in the outbox: when each is tried again. */
+  private readonly failing = new Map<string, { attempts: number; firstFailedAt: number; next: number }>();
+  /** Lanes whose last attempt failed (not for good): when one is tried again, and why it failed. */
+  private readonly down = new Map<string, { next: number; error: string }>();
+  /** Keys with an adapter now. */
+  private readonly inFlight = new Set<string>();
+  /** Keys delivered or given up, not yet committed as such: not tried again meanwhile. */
+  private readonly settled = new Set<string>();
+  private outcomes: Outcomes = { sent: [], failures: new Map(), undelivered: [] };
+
+  constructor(private readonly options: DeliveriesOptions) {}
+
+  /** The records a store kept (of an earlier process): their counts and give-up clocks go on; each is due now. */
+  restore(stored: DeliveryFailure[]): void {
+    const now = this.options.now();
+    for (const f of stored) if (!this.failing.has(f.key)) this.failing.set(f.key, { attempts: f.attempts, firstFailedAt: f.firstFailedAt, next: now });
+  }
+
+  /** Whether any delivery waits to be tried again. */
+  get anyFailing(): boolean {
+    return this.failing.size > 0;
+  }
+
+  /** Of effects pending in the outbox, the deliveries whose time to try again has come. */
+  due(pending: Effect[]): Delivery[] {
+    const now = this.options.now();
+    return pending.filter((e): e is Delivery => (e.type === "send" || e.type === "decision") && (this.failing.get(e.key)?.next ?? Infinity) <= now);
+  }
+
+  /**
+   * Hand deliveries over, one at a time, in order. Once a lane fails (not for good), its later
+   * deliveries in this pass are held back for its next retry, not attempted: one timeout per
+   * failing lane, not one per message. First attempts (`retrying` false) hold back at once
+   * the deliveries of a lane already failing; a retry (and `start()`) tries each lane again.
+   */
+  async carryOut(deliveries: Delivery[], retrying: boolean): Promise<void> {
+    const failed = new Map<string, string>();
+    if (!retrying) for (const [lane, { error }] of this.down) failed.set(lane, error);
+    const held = new Map<string, number>();
+    for (const e of deliveries) {
+      if (this.inFlight.has(e.key) || this.settled.has(e.key)) continue;
+      const lane = laneOf(e);
+      const error = failed.get(lane);
+      if (error !== undefined) {
+        this.holdBack(e, lane, error);
+        held.set(lane, (held.get(lane) ?? 0) + 1);
+        continue;
+      }
+      this.inFlight.add(e.key);
+      try {
+        await this.options.deliver(e);
+        this.delivered(e, lane);
+      } catch (err) {
+        if (this.failed(e, lane, err)) failed.set(lane, messageOf(err));
+      } finally {
+        this.inFlight.delete(e.key);
+      }
+    }
+    // Said once a retry, per lane; first attempts held back are said by the retry that tries them.
+    if (retrying) for (const [lane, n] of held) this.options.log.warn({ lane, held: n }, `${n} deliveries on ${lane} held back, not attempted: it is failing; they are tried when it is retried`);
+  }
+
+  private delivered(e: Delivery, lane: string): void {
+    this.failing.delete(e.key);
+    this.down.delete(lane);
+    this.settled.add(e.key);
+    this.outcomes.sent.push(e.key);
+  }
+
+  /** A failed attempt; true when its lane is failing (the failure was not this message's alone). */
+  private failed(e: Delivery, lane: string, err: unknown): boolean {
+    const now = this.options.now();
+    const before = this.failing.get(e.key);
+    const attempts = (before?.attempts ?? 0) + 1;
+    const firstFailedAt = before?.firstFailedAt ?? now;
+    const next = now + backoffMs(attempts);
+    const reason = messageOf(err);
+    // A refusal for good is an answer: the lane works.
+    const permanent = e.type === "send" && isPermanentFailure(err);
+    if (permanent) this.down.delete(lane);
+    else this.down.set(lane, { next, error: reason });
+    if (e.type === "send" && (permanent || this.expired(firstFailedAt, now))) {
+      this.giveUp(e, { reason, permanent, attempts, firstFailedAt, at: now });
+      return !permanent;
+    }
+    this.failing.set(e.key, { attempts, firstFailedAt, next });
+    this.outcomes.failures.set(e.key, { key: e.key, attempts, firstFailedAt });
+    const what = e.type === "send" ? "channel send" : "recording a decision";
+    this.options.log.error({ err, key: e.key, ...(e.type === "send" ? { channel: e.channel } : {}), attempts }, `${what} failed; it stays in the outbox and is retried`);
+    return true;
+  }
+
+  /** Not attempted, its lane failing: it waits for the lane's retry; its give-up clock runs from now, if it was not running. */
+  private holdBack(e: Delivery, lane: string, error: string): void {
+    const now = this.options.now();
+    const before = this.failing.get(e.key);
+    const attempts = before?.attempts ?? 0;
+    const firstFailedAt = before?.firstFailedAt ?? now;
+    if (e.type === "send" && this.expired(firstFailedAt, now)) return this.giveUp(e, { reason: `${error} (held back: its channel kept failing)`, permanent: false, attempts, firstFailedAt, at: now });
+    this.failing.set(e.key, { attempts, firstFailedAt, next: this.down.get(lane)?.next ?? now + backoffMs(1) });
+    if (!before) this.outcomes.failures.set(e.key, { key: e.key, attempts, firstFailedAt });
+  }
+
+  private expired(firstFailedAt: number, now: number): boolean {
+    return now - firstFailedAt >= this.options.giveUpAfterMs;
+  }
+
+  private giveUp(e: Extract<Delivery, { type: "send" }>, why: { reason: string; permanent: boolean; attempts: number; firstFailedAt: number; at: number }): void {
+    this.failing.delete(e.key);
+    this.settled.add(e.key);
+    this.outcomes.failures.delete(e.key);
+    const { journey, instanceId, nodeId } = e;
+    this.outcomes.undelivered.push({
+      type: "undelivered",
+      key: `${e.key}:undelivered`,
+      at: why.at,
+      profileId: e.profileId,
+      ...(journey !== undefined ? { journey } : {}),
+      ...(instanceId !== undefined ? { instanceId } : {}),
+      ...(nodeId !== undefined ? { nodeId } : {}),
+      sendKey: e.key,
+      channel: e.channel,
+      reason: why.reason,
+      permanent: why.permanent,
+      attempts: why.attempts,
+      firstFailedAt: why.firstFailedAt,
+    });
+  }
+
+  /** Whether messages were given up since the last commit: they are committed (and said) at once, not with the next unit. */
+  get givenUp(): boolean {
+    return this.outcomes.undelivered.length > 0;
+  }
+
+  /** Whether outcomes wait for a commit. */
+  get uncommitted(): boolean {
+    return this.outcomes.sent.length > 0 || this.outcomes.failures.size > 0 || this.outcomes.undelivered.length > 0;
+  }
+
+  /** The outcomes since the last commit, for the commit about to be made (then `committed` or `failedCommit`). */
+  take(): Outcomes {
+    const taken = this.outcomes;
+    this.outcomes = { sent: [], failures: new Map(), undelivered: [] };
+    return taken;
+  }
+
+  committed(o: Outcomes): void {
+    for (const k of o.sent) this.settled.delete(k);
+    for (const u of o.undelivered) this.settled.delete(u.sendKey);
+  }
+
+  /** A commit that failed: its outcomes go with the next one (records taken since are newer, and win). */
+  failedCommit(o: Outcomes): void {
+    this.outcomes.sent.unshift(...o.sent);
+    this.outcomes.undelivered.unshift(...o.undelivered);
+    for (const [key, f] of o.failures) if (!this.outcomes.failures.has(key)) this.outcomes.failures.set(key, f);
+  }
+}

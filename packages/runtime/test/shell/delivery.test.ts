@@ -1,0 +1,230 @@
+/**
+ * Deliveries that fail, through `createRuntime` on a virtual clock: a refusal for good and a
+ * failure that outlasts `deliveryGiveUpAfterMs` give the message up (`undelivered`, out of the
+ * outbox, never tried again, also after a restart on the same SQLite file); a failing channel's
+ * later messages are held back rather than attempted; and a retry hanging on a slow receiver
+ * does not hold `ingest` back.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRuntime, PermanentDeliveryError, SqliteStore, VirtualClock, type ChannelAdapter, type Effect, type OutgoingMessage } from "@journey/runtime";
+import { ServerMetrics } from "@journey/runtime/server";
+import { afterAll, describe, expect, it } from "vitest";
+import { T0, ev, withSchema } from "../engine/helpers.js";
+
+const dir = mkdtempSync(join(tmpdir(), "journey-delivery-test-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const dbPath = () => join(dir, `store-${++files}.db`);
+
+const HOUR = 3_600_000;
+
+const ir = withSchema(`
+  channel email { from "Shop <hello@shop.example>" }
+  journey J {
+    on Ping as ping
+    reentry always
+    send email { subject "n = {{ping.n}}" text "x" } to profile.email
+  }
+  journey S {
+    on Stop as stop
+    reentry always
+    send sms { text "{{stop.reason}}" } to profile.phone ?? "+4670000"
+  }
+`);
+const ping = (n: number, t = T0, profile = "p1") => ev("Ping", profile, t, { n }, `ping-${profile}-${n}`);
+
+/** An adapter answering each message with `answer` (throw to fail), recording every attempt. */
+function scripted(answer: (m: OutgoingMessage, attempt: number) => void | Promise<void>): ChannelAdapter & { attempts: OutgoingMessage[]; delivered: string[] } {
+  const attempts: OutgoingMessage[] = [];
+  const delivered: string[] = [];
+  return {
+    attempts,
+    delivered,
+    async send(m) {
+      attempts.push(m);
+      await answer(m, attempts.length);
+      if (!delivered.includes(m.key)) delivered.push(m.key);
+    },
+  };
+}
+
+/** A logger keeping what is logged at error and warn level. */
+function logged() {
+  const errors: { obj: Record<string, unknown>; msg: string }[] = [];
+  const warnings: string[] = [];
+  return { errors, warnings, logger: { info() {}, warn: (_o: object, msg?: string) => void warnings.push(msg ?? ""), error: (obj: object, msg?: string) => void errors.push({ obj: obj as Record<string, unknown>, msg: msg ?? "" }) } };
+}
+
+describe("messages given up", () => {
+  it("a refusal for good: one attempt, an `undelivered` effect, logged once, never tried again, also after a restart", async () => {
+    const path = dbPath();
+    const email = scripted(() => {
+      throw new PermanentDeliveryError("mail API: HTTP 422 unknown recipient");
+    });
+    const effects: Effect[] = [];
+    const metrics = new ServerMetrics();
+    const { errors, logger } = logged();
+    let store = new SqliteStore(path);
+    let rt = createRuntime({ ir, store, clock: new VirtualClock(T0), channels: { email, sms: scripted(() => {}) }, logger, onEffect: (e) => (effects.push(e), metrics.effect(e)) });
+    await rt.start();
+    await rt.ingest(ping(1));
+    expect(email.attempts).toHaveLength(1);
+    const key = email.attempts[0]!.key;
+    const undelivered = effects.filter((e) => e.type === "undelivered");
+    expect(undelivered).toEqual([{ type: "undelivered", key: `${key}:undelivered`, at: T0, profileId: "p1", journey: "J", instanceId: expect.any(String), nodeId: expect.any(String), sendKey: key, channel: "email", reason: "mail API: HTTP 422 unknown recipient", permanent: true, attempts: 1, firstFailedAt: T0 }]);
+    // After the send it gives up, as the timeline has it.
+    expect(effects.map((e) => e.type)).toEqual(["entered", "send", "ended", "undelivered"]);
+    expect(errors).toEqual([{ obj: { key, channel: "email", attempts: 1, firstFailedAt: new Date(T0).toISOString(), reason: "mail API: HTTP 422 unknown recipient" }, msg: "message undeliverable (refused for good): removed from the outbox, never tried again: mail API: HTTP 422 unknown recipient" }]);
+    expect(metrics.text()).toContain('journey_messages_undeliverable_total{channel="email"} 1\n');
+    expect(await store.pendingEffects(10)).toEqual([]);
+    await rt.advanceTo(T0 + 48 * HOUR);
+    expect(email.attempts).toHaveLength(1);
+    await rt.stop();
+    await store.close();
+
+    // A new process on the same file: nothing to carry out, nothing said again.
+    store = new SqliteStore(path);
+    rt = createRuntime({ ir, store, clock: new VirtualClock(T0 + 48 * HOUR), channels: { email, sms: scripted(() => {}) }, logger, onEffect: (e) => void effects.push(e) });
+    await rt.start();
+    await rt.advanceTo(T0 + 96 * HOUR);
+    await rt.stop();
+    await store.close();
+    expect(email.attempts).toHaveLength(1);
+    expect(effects.filter((e) => e.type === "undelivered")).toHaveLength(1);
+    expect(errors).toHaveLength(1);
+  });
+
+  it("an error of any class with `permanent: true` is a refusal for good too", async () => {
+    const email = scripted(() => {
+      throw Object.assign(new Error("provider: address rejected"), { permanent: true });
+    });
+    const effects: Effect[] = [];
+    const rt = createRuntime({ ir, clock: new VirtualClock(T0), channels: { email, sms: scripted(() => {}) }, logger: logged().logger, onEffect: (e) => void effects.push(e) });
+    await rt.start();
+    await rt.ingest(ping(1));
+    expect(effects.filter((e) => e.type === "undelivered").map((e) => e.type === "undelivered" && e.permanent)).toEqual([true]);
+    await rt.stop();
+  });
+
+  it("a failure that lasts past deliveryGiveUpAfterMs gives the message up at the first attempt after it; the clock survives a restart", async () => {
+    const path = dbPath();
+    const email = scripted(() => {
+      throw new Error("SMTP smtp://mail.example.com:587: connect ECONNREFUSED");
+    });
+    const effects: Effect[] = [];
+    const { errors, logger } = logged();
+    const options = { ir, channels: { email, sms: scripted(() => {}) }, logger, onEffect: (e: Effect) => void effects.push(e), deliveryGiveUpAfterMs: 10 * HOUR };
+    let store = new SqliteStore(path);
+    let rt = createRuntime({ ...options, store, clock: new VirtualClock(T0) });
+    await rt.start();
+    await rt.ingest(ping(1));
+    // 2 s, then 4 s later…
+    await rt.advanceTo(T0 + 2000);
+    await rt.advanceTo(T0 + 6000);
+    expect(email.attempts).toHaveLength(3);
+    await rt.stop();
+    await store.close();
+    expect(effects.some((e) => e.type === "undelivered")).toBe(false);
+
+    // Restarted 11 hours later: the first failure was at T0, so the attempt `start()` makes is the last.
+    store = new SqliteStore(path);
+    rt = createRuntime({ ...options, store, clock: new VirtualClock(T0 + 11 * HOUR) });
+    await rt.start();
+    expect(email.attempts).toHaveLength(4);
+    const undelivered = effects.filter((e) => e.type === "undelivered");
+    expect(undelivered).toMatchObject([{ channel: "email", permanent: false, attempts: 4, firstFailedAt: T0, at: T0 + 11 * HOUR, reason: "SMTP smtp://mail.example.com:587: connect ECONNREFUSED" }]);
+    expect(await store.pendingEffects(10)).toEqual([]);
+    expect(errors.at(-1)!.msg).toBe(`message undeliverable (still failing, since ${new Date(T0).toISOString()}): removed from the outbox, never tried again: SMTP smtp://mail.example.com:587: connect ECONNREFUSED`);
+    await rt.advanceTo(T0 + 48 * HOUR);
+    await rt.stop();
+    await store.close();
+    expect(email.attempts).toHaveLength(4);
+  });
+
+  it("deliveryGiveUpAfterMs must be a positive number", () => {
+    expect(() => createRuntime({ ir, channels: scripted(() => {}), deliveryGiveUpAfterMs: 0 })).toThrow("createRuntime: `deliveryGiveUpAfterMs` must be a positive number of milliseconds (Infinity: never give up)");
+    expect(() => createRuntime({ ir, channels: scripted(() => {}), deliveryGiveUpAfterMs: "1d" as unknown as number })).toThrow("`deliveryGiveUpAfterMs` must be a positive number");
+    expect(() => createRuntime({ ir, channels: scripted(() => {}), deliveryGiveUpAfterMs: Infinity })).not.toThrow();
+  });
+});
+
+describe("a failing channel", () => {
+  it("its later messages are held back, not attempted, while other channels go; its retry tries one, then the rest", async () => {
+    let down = true;
+    const email = scripted(() => {
+      if (down) throw new Error("provider down");
+    });
+    const sms = scripted(() => {});
+    const { errors, warnings, logger } = logged();
+    const rt = createRuntime({ ir, clock: new VirtualClock(T0), channels: { email, sms }, logger });
+    await rt.start();
+    await rt.ingest([ping(1, T0, "a"), ping(1, T0, "b"), ev("Stop", "a", T0, { reason: "r" }), ping(1, T0, "c")]);
+    // One attempt for email: b's and c's wait; the sms went.
+    expect(email.attempts.map((m) => m.profileId)).toEqual(["a"]);
+    expect(sms.delivered).toHaveLength(1);
+    // A later unit's email waits too: the channel is failing.
+    await rt.ingest(ping(1, T0 + 500, "d"));
+    expect(email.attempts).toHaveLength(1);
+    expect(errors.map((e) => e.msg)).toEqual(["channel send failed; it stays in the outbox and is retried"]);
+    // The retry (2 s later) tries a again: still down, so the others wait once more, said once.
+    await rt.advanceTo(T0 + 2000);
+    expect(email.attempts.map((m) => m.profileId)).toEqual(["a", "a"]);
+    expect(warnings).toEqual(["3 deliveries on channel `email` held back, not attempted: it is failing; they are tried when it is retried"]);
+    down = false;
+    await rt.advanceTo(T0 + 6000);
+    expect(email.attempts.map((m) => m.profileId)).toEqual(["a", "a", "a", "b", "c", "d"]);
+    await rt.stop();
+  });
+
+  it("a message held back past deliveryGiveUpAfterMs is given up without an attempt of its own", async () => {
+    const email = scripted(() => {
+      throw new Error("provider down");
+    });
+    const effects: Effect[] = [];
+    const rt = createRuntime({ ir, clock: new VirtualClock(T0), channels: { email, sms: scripted(() => {}) }, logger: logged().logger, onEffect: (e) => void effects.push(e), deliveryGiveUpAfterMs: HOUR });
+    await rt.start();
+    await rt.ingest([ping(1, T0, "a"), ping(1, T0, "b")]);
+    await rt.advanceTo(T0 + 2 * HOUR);
+    expect(email.attempts.map((m) => m.profileId)).toEqual(["a", "a"]);
+    expect(effects.filter((e) => e.type === "undelivered")).toMatchObject([
+      { profileId: "a", attempts: 2, reason: "provider down" },
+      { profileId: "b", attempts: 0, reason: "provider down (held back: its channel kept failing)" },
+    ]);
+    await rt.stop();
+  });
+});
+
+describe("a slow receiver", () => {
+  it("a retry waiting on a receiver that does not answer holds no ingest back; released, the message goes once", async () => {
+    let release!: () => void;
+    const answered = new Promise<void>((r) => (release = r));
+    const email = scripted(async (_m, attempt) => {
+      if (attempt === 1) throw new Error("timed out");
+      // The retry hangs until the test releases it (a receiver that does not answer).
+      await answered;
+    });
+    const sms = scripted(() => {});
+    const rt = createRuntime({ ir, clock: new VirtualClock(T0), channels: { email, sms }, logger: logged().logger });
+    await rt.start();
+    await rt.ingest(ping(1));
+    let retried = false;
+    const retrying = rt.advanceTo(T0 + 2000).then(() => (retried = true));
+    // The retry has the adapter…
+    for (let i = 0; i < 100 && email.attempts.length < 2; i++) await new Promise((r) => setImmediate(r));
+    expect(email.attempts).toHaveLength(2);
+    // …while events go on being applied: one sending on another channel, one on the same (held back).
+    expect(await rt.ingest(ev("Stop", "p2", T0 + 2000, { reason: "later" }))).toEqual({ accepted: 1, duplicates: 0 });
+    expect(await rt.ingest(ping(2, T0 + 2000))).toEqual({ accepted: 1, duplicates: 0 });
+    expect(sms.delivered).toHaveLength(1);
+    expect(retried).toBe(false);
+    release();
+    await retrying;
+    // The held-back one goes with the next retry, once the channel has answered.
+    await rt.advanceTo(T0 + 10_000);
+    await rt.stop();
+    expect(email.delivered.map((k) => email.attempts.find((m) => m.key === k)!.content["subject"])).toEqual(["n = 1", "n = 2"]);
+    expect(email.attempts).toHaveLength(3);
+  });
+});
