@@ -104,6 +104,7 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
   // The outbox is opened (and its folder checked) only when some channel may go there.
   const outbox = webhook ? undefined : openOutbox(options.outbox);
   const channels = new ChannelRouter(smtp ? { email: smtp } : {}, webhook ?? outbox);
+  if (smtp && sentOn.includes("email") && !process.env.JOURNEY_UNSUBSCRIBE_URL) warn("no JOURNEY_UNSUBSCRIBE_URL: email goes out without a List-Unsubscribe header, and its {{unsubscribeUrl}} links are a placeholder (example.com)");
   if (!token && !isLoopback(options.host)) warn(`no --token-env: anyone who can reach ${options.host}:${port} can send events and read profiles`);
 
   const created = !existsSync(options.db);

@@ -94,11 +94,21 @@ function sourceStart(p: JourneyPrinter, e: Expr): number {
  * the `(` goes before it: inside, it would leave the operand at the start of a line.
  */
 function parenthesized(p: JourneyPrinter, e: Expr): Doc {
-  const open = singleParen(p, e.span.start);
+  // Printed as `((a and b) or c)`, the source's one `(` is no longer told apart from the one
+  // added inside it: the comments after it go before both, as they will on the next run.
+  const open = startsWithParen(e) ? undefined : singleParen(p, e.span.start);
   const lead = p.flush(open ?? e.span.start);
   const inner = [p.flush(e.span.start), printInner(p, e)];
   const close = p.text[p.nextSignificant(e.span.end)] === ")" ? p.punctuation(e.span.end, ")") : ")";
   return [lead, "(", inner, close];
+}
+
+/** Whether `e` prints with a `(` first: a chain whose first operand is parenthesized (see `binaryParts`). */
+function startsWithParen(e: Expr): boolean {
+  if (e.kind !== "Binary") return false;
+  let first = e;
+  while (first.left.kind === "Binary" && sameLevel(first.left, first)) first = first.left;
+  return needsParens(first.left, first, "left");
 }
 
 function printInner(p: JourneyPrinter, e: Expr): Doc {

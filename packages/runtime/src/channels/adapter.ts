@@ -12,6 +12,11 @@ export interface OutgoingMessage {
   journey?: string;
   template?: string;
   content: Record<string, unknown>;
+  /**
+   * The message's unsubscribe link, the one its content's `{{unsubscribeUrl}}` renders, when
+   * the runtime was given `unsubscribeUrl` (an email adapter writes it as `List-Unsubscribe`).
+   */
+  unsubscribeUrl?: string;
 }
 
 /** A channel's delivery policy as the project declares it (`channel email { from "…" cap … }`). */

@@ -75,6 +75,14 @@ export class SmtpChannel implements ChannelAdapter {
         html: field("html"),
         text: field("text"),
         messageId: messageId(message.key, address),
+        // Bulk senders must offer a one-click unsubscribe (RFC 8058, Gmail's and Yahoo's rules
+        // since 2024): the link, and the POST a mail client makes to it, for an https one.
+        ...(message.unsubscribeUrl
+          ? {
+              list: { unsubscribe: message.unsubscribeUrl },
+              ...(message.unsubscribeUrl.startsWith("https://") ? { headers: { "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } } : {}),
+            }
+          : {}),
       });
     } catch (e) {
       const failure = `SMTP ${this.server}: ${(e as Error).message}`;

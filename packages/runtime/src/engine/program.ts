@@ -79,6 +79,11 @@ export class Program {
     this.onNode = options.onNode;
   }
 
+  /** The unsubscribe link of one message (`unsubscribeUrl` with its `{profileId}` and `{messageId}`). */
+  unsubscribeLink(profileId: string, messageId: string): string {
+    return this.unsubscribeUrl.replace("{profileId}", encodeURIComponent(profileId)).replace("{messageId}", encodeURIComponent(messageId));
+  }
+
   /** The bindings the goals of a journey version read: what an ended instance keeps for them. */
   goalVars(j: IRJourney): Set<string> {
     let names = this.goalNames.get(j.version);

@@ -15,7 +15,7 @@ export interface RenderContext {
 
 export function renderContent(program: Program, node: Extract<IRNode, { kind: "send" }>, env: EvalEnv, ctx: RenderContext): Record<string, unknown> {
   const runtimeNames = {
-    unsubscribeUrl: program.unsubscribeUrl.replace("{profileId}", encodeURIComponent(ctx.profileId)).replace("{messageId}", encodeURIComponent(ctx.messageId)),
+    unsubscribeUrl: program.unsubscribeLink(ctx.profileId, ctx.messageId),
     message: { id: ctx.messageId },
     journey: { name: ctx.journey },
   };

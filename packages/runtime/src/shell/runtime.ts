@@ -963,7 +963,20 @@ class JourneyRuntime implements Runtime {
   private async deliver(e: Delivery): Promise<void> {
     if (e.type === "send") {
       const from = this.ir.channels[e.channel]?.from;
-      await this.channels.send({ key: e.key, at: new Date(e.at).toISOString(), channel: e.channel, to: e.to, ...(from !== undefined ? { from } : {}), profileId: e.profileId, journey: e.journey, template: e.template, content: e.content });
+      // Only a link the service gave: the default one, a placeholder, is no address to unsubscribe at.
+      const unsubscribeUrl = this.options.unsubscribeUrl === undefined ? undefined : this.program.unsubscribeLink(e.profileId, e.key);
+      await this.channels.send({
+        key: e.key,
+        at: new Date(e.at).toISOString(),
+        channel: e.channel,
+        to: e.to,
+        ...(from !== undefined ? { from } : {}),
+        profileId: e.profileId,
+        journey: e.journey,
+        template: e.template,
+        content: e.content,
+        ...(unsubscribeUrl !== undefined ? { unsubscribeUrl } : {}),
+      });
     } else if (this.options.decisions) await this.options.decisions.record(e);
   }
 

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { createRuntime, isPermanentFailure, SmtpChannel, VirtualClock, type OutgoingMessage } from "@journey/runtime";
+import { createRuntime, isPermanentFailure, MemoryChannel, SmtpChannel, VirtualClock, type OutgoingMessage } from "@journey/runtime";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { afterEach, describe, expect, it } from "vitest";
@@ -94,6 +94,45 @@ describe("SmtpChannel", () => {
     await smtp.send(message);
     await smtp.send({ ...message, key: "AbandonedCart/i8/n4/0" });
     expect(server.received.map((r) => r.mail.messageId)).toEqual([mail.messageId, mail.messageId, `<${sha256("AbandonedCart/i8/n4/0")}@shop.example.com>`]);
+  });
+
+  it("writes the unsubscribe link as List-Unsubscribe, one-click (RFC 8058) for an https link; none without a link", async () => {
+    const server = await smtpServer();
+    const smtp = channel(server.url);
+    await smtp.send({ ...message, unsubscribeUrl: "https://shop.example.com/unsubscribe?p=ana&m=k1" });
+    await smtp.send({ ...message, key: "k2", unsubscribeUrl: "mailto:unsubscribe@shop.example.com?subject=ana" });
+    await smtp.send({ ...message, key: "k3" });
+    // Each header as written, unfolded: `List-Unsubscribe: <https://…>`.
+    const header = (r: Received, name: string) => r.mail.headerLines.find((h) => h.key === name)?.line.replace(/\r?\n\s+/g, " ");
+    const headers = server.received.map((r) => [header(r, "list-unsubscribe"), header(r, "list-unsubscribe-post")]);
+    expect(headers[0]![0]).toBe("List-Unsubscribe: <https://shop.example.com/unsubscribe?p=ana&m=k1>");
+    expect(headers[0]![1]).toBe("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+    expect(headers[1]![0]).toBe("List-Unsubscribe: <mailto:unsubscribe@shop.example.com?subject=ana>");
+    expect(headers[1]![1]).toBeUndefined();
+    expect(headers[2]).toEqual([undefined, undefined]);
+  });
+
+  it("in a runtime given unsubscribeUrl, each message carries its own link, as its content renders it", async () => {
+    const sent = new MemoryChannel();
+    const ir = withSchema(`journey J {
+  on Ping
+  send email { subject "hi" text "{{unsubscribeUrl}}" } to profile.email
+}
+`);
+    const rt = createRuntime({ ir, clock: new VirtualClock(T0), channels: sent, unsubscribeUrl: "https://shop.example.com/u?p={profileId}&m={messageId}" });
+    await rt.start();
+    await rt.ingest(ev("Ping", "p 1", T0, { n: 1 }));
+    await rt.stop();
+    const [m] = sent.messages;
+    expect(m!.unsubscribeUrl).toBe(`https://shop.example.com/u?p=p%201&m=${encodeURIComponent(m!.key)}`);
+    expect(m!.content["text"]).toBe(m!.unsubscribeUrl);
+    // Without one, the default link is a placeholder: no message claims it.
+    const plain = new MemoryChannel();
+    const rt2 = createRuntime({ ir, clock: new VirtualClock(T0), channels: plain });
+    await rt2.start();
+    await rt2.ingest(ev("Ping", "p1", T0, { n: 1 }));
+    await rt2.stop();
+    expect(plain.messages[0]!.unsubscribeUrl).toBeUndefined();
   });
 
   it("in a runtime: the sender is the project's `channel email { from }`, and a project without one is refused at createRuntime", async () => {
