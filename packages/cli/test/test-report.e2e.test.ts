@@ -177,9 +177,28 @@ test "a welcome" {
     const full = journey(["test", project(BRANCHY.replace('profile "p1" { email: "a@example.com" }', 'profile "p1" { email: "a@example.com", vip: true }')), "--min-coverage", "100"]);
     expect(full.status).toBe(0);
     expect(full.stdout).toContain("3 of 3 steps run (100%)");
-    const bad = journey(["test", dir, "--min-coverage", "lots"]);
-    expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain("--min-coverage lots: expected a percentage from 0 to 100");
+    for (const text of ["lots", "0x10", "1e2", "-1", "101"]) {
+      const bad = journey(["test", dir, "--min-coverage", text]);
+      expect(bad.status, text).toBe(1);
+      expect(bad.stderr, text).toContain(`--min-coverage ${text}: expected a percentage from 0 to 100`);
+    }
+  });
+
+  it("a project without journeys says so, rather than 0 of 0 steps", () => {
+    const dir = project(`profile { email: string }
+experience Hero {
+  surface "web://shop.example.com/#hero"
+  format text
+  variant Everyone { content "Hello" }
+}
+test "a hero" {
+  profile "p1" { email: "a@example.com" }
+  expect decide "web://shop.example.com/#hero" for "p1" content contains "Hello"
+}
+`);
+    const r = journey(["test", dir, "--coverage"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("\nno journeys: coverage counts the steps of journeys\n");
   });
 
   it("with --json: the coverage in the object, each missed step with its span", () => {

@@ -66,7 +66,8 @@ async function testOnce(project: string, options: TestOptions, minCoverage: numb
     ...(coverage ? { onNode: (journey: string, _version: string, node: string) => void ran.add(nodeKey(journey, node)) } : {}),
   });
   const failed = results.filter((r) => !r.ok).length;
-  const covered = coverage ? stepCoverage(ir, ran) : undefined;
+  // Nothing ran, nothing to say of coverage (the run fails for that already).
+  const covered = coverage && results.length ? stepCoverage(ir, ran) : undefined;
   const share = covered && coveredShare(covered);
   const below = minCoverage !== undefined && share !== undefined && share.percent < minCoverage;
   if (options.json) {
@@ -96,7 +97,7 @@ async function testOnce(project: string, options: TestOptions, minCoverage: numb
 
 function percentOption(text: string): number {
   const n = Number(text.replace(/%$/, ""));
-  if (text.trim() === "" || !Number.isFinite(n) || n < 0 || n > 100) throw new UserError(`--min-coverage ${text}: expected a percentage from 0 to 100`);
+  if (!/^\d+(\.\d+)?%?$/.test(text) || n > 100) throw new UserError(`--min-coverage ${text}: expected a percentage from 0 to 100`);
   return n;
 }
 
@@ -110,6 +111,7 @@ function coveredShare(journeys: JourneyCoverage[]): { ran: number; steps: number
 /** Each journey's steps run, then the steps no test ran, each with its place and first line of source. */
 function coverageReport(ir: IR, project: Project, journeys: JourneyCoverage[], share: ReturnType<typeof coveredShare>, color: boolean): string {
   const c = color ? pc : { dim: (s: string) => s, yellow: (s: string) => s, green: (s: string) => s };
+  if (!journeys.length) return `\nno journeys: coverage counts the steps of journeys\n`;
   const width = Math.max(...journeys.map((j) => j.journey.length));
   let out = `\nsteps run by the tests:\n`;
   for (const j of journeys) {

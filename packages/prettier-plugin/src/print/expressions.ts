@@ -157,7 +157,9 @@ function printInner(p: JourneyPrinter, e: Expr): Doc {
  *       else 1
  */
 function printConditional(p: JourneyPrinter, e: ast.ConditionalExpr): Doc {
-  const arm = (c: ast.ConditionalExpr): Doc[] => ["if ", printExpr(p, c.condition), " ", p.flush(c.thenSpan.start), "then ", printExpr(p, c.then)];
+  // A conditional as another's condition or `then` value, in parentheses for the reader (as in an `if` step's condition).
+  const part = (x: Expr): Doc => (x.kind === "Conditional" ? parenthesized(p, x) : printExpr(p, x));
+  const arm = (c: ast.ConditionalExpr): Doc[] => ["if ", part(c.condition), " ", p.flush(c.thenSpan.start), "then ", part(c.then)];
   // Printed in source order: each part prints the comments written before it.
   const first = arm(e);
   const rest: Doc[] = [];
