@@ -196,9 +196,16 @@ const UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, 
 /** `--until`: an ISO instant, or `+4h`/`+7d` after the start. */
 export function parseUntil(text: string, start: number): number {
   if (!text.startsWith("+")) return parseInstantFlag("--until", text, "or +<duration> such as +7d");
-  const parts = [...text.slice(1).matchAll(/(\d+)(ms|s|m|h|d|w)/g)];
-  if (!parts.length || parts.map((p) => p[0]).join("") !== text.slice(1)) throw new UserError(`--until ${text}: expected an ISO time or +<duration> such as +7d`);
-  return representable("--until", text, start + parts.reduce((n, p) => n + Number(p[1]) * UNIT[p[2]!]!, 0));
+  const ms = durationMs(text.slice(1));
+  if (ms === undefined) throw new UserError(`--until ${text}: expected an ISO time or +<duration> such as +7d`);
+  return representable("--until", text, start + ms);
+}
+
+/** A duration as the language writes it (`90m`, `1d12h`), in ms; undefined when it is none. */
+export function durationMs(text: string): number | undefined {
+  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w)/g)];
+  if (!parts.length || parts.map((p) => p[0]).join("") !== text) return undefined;
+  return parts.reduce((n, p) => n + Number(p[1]) * UNIT[p[2]!]!, 0);
 }
 
 /**

@@ -300,6 +300,8 @@ journey Welcome {
       [[], "journey: give a project folder, or --ir <file> with a built IR\n"],
       [["--ir", "missing.ir.json"], "journey: cannot read missing.ir.json: no such file or folder\n"],
       [[broken, "--port", "http"], "journey: --port: expected a whole number from 0 to 65535, not `http`\n"],
+      [[broken, "--give-up-after", "a day"], "journey: --give-up-after a day: expected a duration such as 24h or 7d, or never\n"],
+      [[broken, "--give-up-after", "0s"], "journey: --give-up-after 0s: expected a duration such as 24h or 7d, or never\n"],
       [[broken, "--token-env", "SERVE_TEST_UNSET"], "journey: --token-env SERVE_TEST_UNSET: the environment variable SERVE_TEST_UNSET is not set\n"],
       [[broken, "--webhook", "ftp://hooks.example.com/in"], "journey: --webhook ftp://hooks.example.com/in: `ftp:` URLs cannot take a POST: give an http:// or https:// URL\n"],
       [[broken, "--webhook", "hooks.example.com/in"], "journey: --webhook hooks.example.com/in: `hooks.example.com/in` is not a URL (expected http://… or https://…)\n"],

@@ -9,7 +9,7 @@ import { ChannelRouter, createRuntime, InvalidIRError, JsonlOutbox, loadIR, Smtp
 import { createServer, createServerLogger, DEFAULT_BODY_LIMIT, ServerMetrics } from "@journey/runtime/server";
 import { Command } from "commander";
 import { UserError } from "../errors.js";
-import { readCatalog, readJson } from "../inputs.js";
+import { durationMs, readCatalog, readJson } from "../inputs.js";
 import { compileOrReport } from "../project.js";
 import { useColor, warn, write } from "../report.js";
 import { openStore, removeStore } from "../store.js";
@@ -27,6 +27,7 @@ interface ServeOptions {
   smtpEnv?: string;
   webhook?: string;
   webhookSecretEnv?: string;
+  giveUpAfter: string;
 }
 
 /** How long a graceful stop may take before the process gives up and exits with 1. */
@@ -44,6 +45,7 @@ export function serveCommand(): Command {
     .option("--smtp-env <NAME>", "send email by SMTP, to the URL in this environment variable (smtps://user:pass@host:465)")
     .option("--webhook <url>", "POST every message but the email --smtp-env takes to this http(s) URL, as JSON")
     .option("--webhook-secret-env <NAME>", "sign webhook requests (Journey-Signature) with this environment variable's value")
+    .option("--give-up-after <duration>", "give a message up when it still fails this long after its first failure (`never`: keep trying)", "24h")
     .option("--catalog <file>", "catalog items as a JSON array, stored at start over those the --db holds (default: <project>/catalog.json if present)")
     .option("--port <n>", "the port to listen on (0: any free one)", "8080")
     .option("--host <addr>", "the address to listen on", "127.0.0.1")
@@ -62,7 +64,7 @@ An item left out of --catalog since the last start stays: remove it with DELETE.
 Messages: email to --smtp-env when given, every other channel (and email without --smtp-env)
 to --webhook when given, the rest to --outbox. A failed delivery stays stored and is retried
 (2 s, 4 s, … every 5 minutes at most); a message the receiver refuses for good (a webhook's
-4xx, an SMTP 5xx for the address) or still failing 24 hours after its first failure is given
+4xx, an SMTP 5xx for the address) or still failing --give-up-after its first failure is given
 up: logged, counted (journey_messages_undeliverable_total), never tried again. The lines
 printed at start say which channel goes where. See docs/cli.md for the signature and the
 Message-ID.
@@ -84,6 +86,8 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
   if (project === undefined && options.ir === undefined) throw new UserError("give a project folder, or --ir <file> with a built IR");
   const port = wholeNumber("--port", options.port, 0, 65_535);
   const bodyLimit = wholeNumber("--body-limit", options.bodyLimit, 1, Number.MAX_SAFE_INTEGER);
+  const giveUpAfterMs = options.giveUpAfter === "never" ? Infinity : durationMs(options.giveUpAfter);
+  if (!giveUpAfterMs) throw new UserError(`--give-up-after ${options.giveUpAfter}: expected a duration such as 24h or 7d, or never`);
   const token = options.tokenEnv === undefined ? undefined : envValue("--token-env", options.tokenEnv);
   if (options.webhookSecretEnv !== undefined && options.webhook === undefined) throw new UserError("--webhook-secret-env: give --webhook <url> too (it signs the webhook's requests)");
   const webhook = options.webhook === undefined ? undefined : openWebhook(options.webhook, options.webhookSecretEnv);
@@ -119,6 +123,7 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
     logger,
     secrets: secrets(),
     onEffect: metrics.effect,
+    deliveryGiveUpAfterMs: giveUpAfterMs,
     ...(process.env.JOURNEY_UNSUBSCRIBE_URL ? { unsubscribeUrl: process.env.JOURNEY_UNSUBSCRIBE_URL } : {}),
   });
   const server = createServer(runtime, { ...(token ? { token } : {}), bodyLimit, logger, metrics });
