@@ -21,6 +21,8 @@ export class WebhookChannel implements ChannelAdapter {
   /** The URL as errors and start-up lines name it: without credentials, query or fragment, which may hold tokens. */
   readonly target: string;
   private readonly url: URL;
+  /** `Basic …` from the URL's `user:pass@`, which fetch refuses in a URL (and would repeat, password included, in its error). */
+  private readonly authorization?: string;
   private readonly secret?: string;
   private readonly timeoutMs: number;
 
@@ -35,6 +37,17 @@ export class WebhookChannel implements ChannelAdapter {
     const { secret, timeoutMs = DEFAULT_WEBHOOK_TIMEOUT_MS } = options;
     if (secret !== undefined && (typeof secret !== "string" || !secret)) throw new TypeError("WebhookChannel: `secret` must be a non-empty string");
     if (!(typeof timeoutMs === "number" && timeoutMs > 0 && Number.isFinite(timeoutMs))) throw new TypeError("WebhookChannel: `timeoutMs` must be a positive number of milliseconds");
+    if (url.username || url.password) {
+      let credentials: string;
+      try {
+        credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+      } catch {
+        // Not repeated: it holds the password.
+        throw new TypeError("WebhookChannel: the user or password in the URL has a `%` that starts no percent-encoded character (write `%25` for `%`)");
+      }
+      this.authorization = `Basic ${Buffer.from(credentials).toString("base64")}`;
+      url.username = url.password = "";
+    }
     this.url = url;
     this.target = url.origin + url.pathname;
     this.secret = secret;
@@ -44,6 +57,7 @@ export class WebhookChannel implements ChannelAdapter {
   async send(message: OutgoingMessage): Promise<void> {
     const body = JSON.stringify(message);
     const headers: Record<string, string> = { "content-type": "application/json", "idempotency-key": message.key };
+    if (this.authorization) headers["authorization"] = this.authorization;
     if (this.secret) headers["journey-signature"] = signature(this.secret, body, Math.floor(Date.now() / 1000));
     let res: Response;
     try {

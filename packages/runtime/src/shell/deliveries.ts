@@ -30,6 +30,8 @@ export interface DeliveriesOptions {
   log: { error(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   /** A message still failing this long after its first failure is given up. */
   giveUpAfterMs: number;
+  /** The runtime is stopping: a retry hands nothing more over (the rest stays in the outbox for the next start). */
+  halted(): boolean;
 }
 
 /** How long after its nth failure a delivery is tried again: 2 s, 4 s, … 5 minutes at most. */
@@ -87,6 +89,9 @@ export class Deliveries {
     if (!retrying) for (const [lane, { error }] of this.down) failed.set(lane, error);
     const held = new Map<string, number>();
     for (const e of deliveries) {
+      // A stop waits for a retry: a backlog handed to a slow receiver would outlast any stop
+      // timeout. (First attempts are the queue's work, which a stop waits for as it always has.)
+      if (retrying && this.options.halted()) break;
       if (this.inFlight.has(e.key) || this.settled.has(e.key)) continue;
       const lane = laneOf(e);
       const error = failed.get(lane);

@@ -242,7 +242,7 @@ class JourneyRuntime implements Runtime {
     this.clock = options.clock ?? new SystemClock();
     this.log = options.logger ?? silent;
     this.actions = options.actions ?? new HttpActionExecutor();
-    this.deliveries = new Deliveries({ deliver: (e) => this.deliver(e), now: () => this.clock.now(), log: this.log, giveUpAfterMs: options.deliveryGiveUpAfterMs ?? GIVE_UP_AFTER_MS });
+    this.deliveries = new Deliveries({ deliver: (e) => this.deliver(e), now: () => this.clock.now(), log: this.log, giveUpAfterMs: options.deliveryGiveUpAfterMs ?? GIVE_UP_AFTER_MS, halted: () => this.stopped });
     this.catalog =
       options.catalog ??
       (ir.catalog

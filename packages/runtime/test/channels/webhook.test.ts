@@ -95,6 +95,20 @@ describe("WebhookChannel", () => {
     expect(r.received[0]!.headers["journey-signature"]).toBeUndefined();
   });
 
+  it("a user and password in the URL go as Basic authorization (fetch refuses them in the URL, repeating the password in its error)", async () => {
+    const r = await receiver((res) => res.writeHead(204).end());
+    const url = r.url.replace("http://", "http://hook%40ops:p%3Ass%20w0rd@");
+    await new WebhookChannel({ url: `${url}/in?token=t` }).send(message);
+    expect(r.received).toHaveLength(1);
+    expect(r.received[0]!.url).toBe("/in?token=t");
+    expect(r.received[0]!.headers.authorization).toBe(`Basic ${Buffer.from("hook@ops:p:ss w0rd").toString("base64")}`);
+    // Errors still never name them.
+    const failing = await receiver((res) => res.writeHead(503).end());
+    const error = await new WebhookChannel({ url: failing.url.replace("http://", "http://u:secret-pw@") }).send(message).catch((e: Error) => e);
+    expect((error as Error).message).toBe(`webhook ${failing.url}/: HTTP 503 Service Unavailable`);
+    expect(() => new WebhookChannel({ url: "https://u:100%zz@example.com/in" })).toThrow("WebhookChannel: the user or password in the URL has a `%` that starts no percent-encoded character (write `%25` for `%`)");
+  });
+
   it("any answer but 2xx is an error naming the URL and the status, never the secret nor the query", async () => {
     const r = await receiver((res, n) => res.writeHead(n === 1 ? 500 : 409).end("no"));
     const channel = new WebhookChannel({ url: `${r.url}/hook?token=query-token`, secret: SECRET });

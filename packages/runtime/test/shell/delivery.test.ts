@@ -197,6 +197,44 @@ describe("a failing channel", () => {
 });
 
 describe("a slow receiver", () => {
+  it("stop() during a retry pass waits for the delivery in hand, hands no more over, and the rest goes at the next start", async () => {
+    const path = dbPath();
+    let release!: () => void;
+    const answered = new Promise<void>((r) => (release = r));
+    const email = scripted(async (_m, attempt) => {
+      if (attempt === 1) throw new Error("timed out");
+      // The retry's first message takes its time (a receiver slow to answer 200).
+      if (attempt === 2) await answered;
+    });
+    let store = new SqliteStore(path);
+    let rt = createRuntime({ ir, store, clock: new VirtualClock(T0), channels: { email, sms: scripted(() => {}) }, logger: logged().logger });
+    await rt.start();
+    // The first fails; the other two are held back for the channel's retry.
+    await rt.ingest([ping(1), ping(2), ping(3)]);
+    expect(email.attempts).toHaveLength(1);
+    const retrying = rt.advanceTo(T0 + 2000);
+    for (let i = 0; i < 100 && email.attempts.length < 2; i++) await new Promise((r) => setImmediate(r));
+    expect(email.attempts).toHaveLength(2);
+    let stopped = false;
+    const stopping = rt.stop().then(() => (stopped = true));
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(stopped).toBe(false);
+    release();
+    await Promise.all([retrying, stopping]);
+    // The one in hand went (and is recorded); the two after it were not handed over.
+    expect(email.attempts).toHaveLength(2);
+    expect((await store.pendingEffects(10)).filter((e) => e.type === "send")).toHaveLength(2);
+    await store.close();
+
+    store = new SqliteStore(path);
+    rt = createRuntime({ ir, store, clock: new VirtualClock(T0 + 3000), channels: { email, sms: scripted(() => {}) }, logger: logged().logger });
+    await rt.start();
+    await rt.stop();
+    await store.close();
+    expect(email.delivered.map((k) => email.attempts.find((m) => m.key === k)!.content["subject"])).toEqual(["n = 1", "n = 2", "n = 3"]);
+    expect(email.attempts).toHaveLength(4);
+  });
+
   it("a retry waiting on a receiver that does not answer holds no ingest back; released, the message goes once", async () => {
     let release!: () => void;
     const answered = new Promise<void>((r) => (release = r));
