@@ -148,12 +148,17 @@ describe("SqliteStore", () => {
       after.close();
     });
 
-    it("migrates a version 2 file, as the runtime before catalog items wrote it: everything kept, items added", async () => {
+    /** A file made from an SQL dump of an older schema (text in the repository, not a binary .db). */
+    function fromDump(name: string): string {
       const path = tempPath();
       const raw = new Database(path);
-      raw.exec(readFileSync(join(here, "fixtures", "schema-v2.sql"), "utf8"));
+      raw.exec(readFileSync(join(here, "fixtures", name), "utf8"));
       raw.close();
+      return path;
+    }
 
+    it("migrates a version 2 file, as the runtime before catalog items wrote it: everything kept, items added", async () => {
+      const path = fromDump("schema-v2.sql");
       const s = store(path);
       expect(s.stats()).toMatchObject({ schemaVersion: 4, profiles: 2, timers: 2, events: 2, outbox: 1, versions: 1, signals: 2, items: 0 });
       expect(await s.loadProfile("p1")).toEqual(profileFixture("p1", 1));
@@ -174,11 +179,7 @@ describe("SqliteStore", () => {
     });
 
     it("migrates a version 3 file, as the runtime before delivery failures wrote it: everything kept, failures recorded from then on", async () => {
-      const path = tempPath();
-      const raw = new Database(path);
-      raw.exec(readFileSync(join(here, "fixtures", "schema-v3.sql"), "utf8"));
-      raw.close();
-
+      const path = fromDump("schema-v3.sql");
       const s = store(path);
       expect(s.stats()).toMatchObject({ schemaVersion: 4, profiles: 2, timers: 2, events: 2, outbox: 1, versions: 1, signals: 2, items: 1 });
       expect(await s.loadProfile("p1")).toEqual(profileFixture("p1", 1));
