@@ -30,8 +30,12 @@ interface ServeOptions {
   giveUpAfter: string;
 }
 
-/** How long a graceful stop may take before the process gives up and exits with 1. */
-const STOP_TIMEOUT_MS = 10_000;
+/**
+ * How long a graceful stop may take before the process gives up and exits with 1: longer than
+ * a channel's timeout (10 s), so a message being sent when the signal comes is finished and
+ * recorded, not sent again by the next start.
+ */
+const STOP_TIMEOUT_MS = 15_000;
 
 const SECRET_PREFIX = "JOURNEY_SECRET_";
 

@@ -265,6 +265,19 @@ describe("the schema rejects broken IRs", () => {
     rejects(b, /^ {2}\/profile/m);
   });
 
+  test("an operator with a wrong number of operands: one for `not` and `neg`, two for the binary ones, three for `if`", () => {
+    const condition = (e: unknown) => {
+      const ir = base();
+      ir.audiences.Gold!.condition = e as never;
+      return ir;
+    };
+    const t = { lit: true };
+    for (const [op, n] of [["not", 1], ["neg", 1], ["and", 2], ["+", 2], ["==", 2], ["if", 3]] as const) {
+      expect(validate(condition({ op, args: Array(n).fill(t) })), `${op} with ${n}: ${errorsText(validate.errors)}`).toBe(true);
+      for (const wrong of [n - 1, n + 1].filter((k) => k > 0)) rejects(condition({ op, args: Array(wrong).fill(t) }), /\/audiences\/Gold\/condition/);
+    }
+  });
+
   test("a source location that is not five integers", () => {
     const ir = base();
     const key = Object.keys(ir.sourceMap.nodes)[0]!;

@@ -4,7 +4,7 @@
  * checked every type, so operators tell a date-time from a string by its shape.
  */
 import type { IRExpr } from "@journey/ir";
-import { characters } from "@journey/template";
+import { characters, isCalendarDate } from "@journey/template";
 import { atLocalTime, isAnniversary, isoWeekday, localParts, parseInstant, yearsBetween } from "./time.js";
 
 export interface EvalEnv {
@@ -353,8 +353,12 @@ function callBuiltin(name: string, args: unknown[], env: EvalEnv): unknown {
       return yearsBetween(localParts(toMs(a0, env.timeZone), env.timeZone), localParts(env.now, env.timeZone));
     case "isAnniversary":
       return isAnniversary(localParts(toMs(a0, env.timeZone), env.timeZone), localParts(env.now, env.timeZone));
-    case "date":
-      return iso(parseInstant(String(a0), env.timeZone));
+    case "date": {
+      // `Date.parse` rolls February 30 over to March 2: a day the calendar lacks is a mistake in the data.
+      const text = String(a0);
+      if (!isCalendarDate(text)) throw new EvalError(`date: "${text}" is no day of the calendar`);
+      return iso(parseInstant(text, env.timeZone));
+    }
     case "atTime":
       return iso(atLocalTime(toMs(a0, env.timeZone), String(args[1]), String(args[2] ?? env.timeZone)));
     case "coalesce":

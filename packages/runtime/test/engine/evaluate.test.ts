@@ -96,3 +96,11 @@ describe("string", () => {
     expect([call("string", 42), call("string", 1.5), call("string", -0), call("string", true), call("string", "2026-03-12"), call("string", "x")]).toEqual(["42", "1.5", "0", "true", "2026-03-12", "x"]);
   });
 });
+
+describe("date", () => {
+  it("reads a day or an instant, and refuses a day the calendar lacks rather than roll it over (February 30 is no March 2)", () => {
+    expect([call("date", "2026-03-02"), call("date", "2026-03-02T10:00:00+01:00")]).toEqual(["2026-03-02T00:00:00.000Z", "2026-03-02T09:00:00.000Z"]);
+    expect(() => call("date", "2026-02-30")).toThrow('date: "2026-02-30" is no day of the calendar');
+    expect(() => call("date", "2026-13-01T00:00:00Z")).toThrow("no day of the calendar");
+  });
+});
