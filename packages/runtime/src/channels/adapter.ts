@@ -31,6 +31,12 @@ export interface ChannelAdapter {
    * fails at start-up rather than at every send, retried for ever.
    */
   checkChannel?(channel: string, policy: ChannelPolicy | undefined): void;
+  /**
+   * For an adapter that hands channels to others (`ChannelRouter`): the one that takes
+   * `channel`, undefined when none does, which `createRuntime` refuses for a channel the
+   * journeys send on. An adapter without it takes every channel.
+   */
+  adapterFor?(channel: string): ChannelAdapter | undefined;
 }
 
 /**

@@ -103,8 +103,9 @@ export class ServerMetrics {
         }
         this.add("journey_messages_sent_total", { channel: message.channel });
       },
-      // What the adapter checks of a channel's policy at `createRuntime`, it still checks.
+      // What the adapter checks of a channel's policy at `createRuntime`, and which channels it routes, it still says.
       ...(adapter.checkChannel ? { checkChannel: (channel: string, policy: ChannelPolicy | undefined) => adapter.checkChannel!(channel, policy) } : {}),
+      ...(adapter.adapterFor ? { adapterFor: (channel: string) => adapter.adapterFor!(channel) } : {}),
     };
   }
 

@@ -380,9 +380,9 @@ class JourneyRuntime implements Runtime {
 
   /** The channels `journeys` send on that a router (or a map of adapters: `channels: { email, sms }`) has no adapter for. */
   private missingChannels(journeys: IRJourney[]): string[] {
-    const router = this.channels;
-    if (!(router instanceof ChannelRouter)) return [];
-    return channelsSentOn(journeys).filter((c) => !router.adapterFor(c));
+    const channels = this.channels;
+    if (!channels.adapterFor) return [];
+    return channelsSentOn(journeys).filter((c) => !channels.adapterFor!(c));
   }
 
   /** Work on the store needs the versions `start()` loads (an instance may be on an earlier one). */

@@ -3,6 +3,7 @@
  * with nowhere to go refused at createRuntime; the project's sender on every message.
  */
 import { ChannelRouter, createRuntime, MemoryChannel, VirtualClock, type ChannelAdapter } from "@journey/runtime";
+import { ServerMetrics } from "@journey/runtime/server";
 import { describe, expect, it } from "vitest";
 import { T0, ev, withSchema } from "../engine/helpers.js";
 
@@ -36,6 +37,8 @@ describe("ChannelRouter", () => {
     expect(() => createRuntime({ ir, channels: new ChannelRouter({ email: memory, sms: memory }) })).toThrow("createRuntime: `channels` has no adapter for `push`, which the project's journeys send on");
     expect(() => createRuntime({ ir, channels: { email: memory } })).toThrow("`channels` has no adapter for `push`, `sms`");
     expect(() => createRuntime({ ir, channels: new ChannelRouter({ email: memory }, memory) })).not.toThrow();
+    // Wrapped to count deliveries, a router still says which channels it lacks.
+    expect(() => createRuntime({ ir, channels: new ServerMetrics().deliveries(new ChannelRouter({ email: memory, sms: memory })) })).toThrow("`channels` has no adapter for `push`");
   });
 
   it("asks the adapter each channel goes to whether it can deliver it", () => {
