@@ -15,5 +15,17 @@ let validator: ValidateFunction | undefined;
 export function validateIR(value: unknown): string[] {
   validator ??= new Ajv2020({ allErrors: false, strict: false }).compile(irSchema);
   if (validator(value)) return [];
-  return (validator.errors ?? []).map((e: ErrorObject) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`);
+  return relevant(validator.errors ?? []).map((e: ErrorObject) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`);
+}
+
+/**
+ * Of a value that is one of several shapes (`oneOf`: an expression), what is wrong inside the
+ * shape it has (`args must NOT have fewer than 3 items`), rather than that it lacks every other
+ * shape's key; only when nothing inside is wrong, that it is none of them.
+ */
+function relevant(errors: ErrorObject[]): ErrorObject[] {
+  const oneOf = new Set(errors.filter((e) => e.keyword === "oneOf").map((e) => e.instancePath));
+  const noise = (e: ErrorObject) => oneOf.has(e.instancePath) && (e.keyword === "required" || e.keyword === "oneOf");
+  const explained = (path: string) => errors.some((e) => !noise(e) && (e.instancePath === path || e.instancePath.startsWith(`${path}/`)));
+  return errors.filter((e) => !noise(e) || (e.keyword === "oneOf" && !explained(e.instancePath)));
 }

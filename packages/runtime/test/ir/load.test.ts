@@ -44,6 +44,16 @@ describe("loadIR", () => {
     expect(refused(tampered((x) => void ((x.journeys["J"] as unknown as Record<string, unknown>)["nodes"] = 5)))).toMatch(/^invalid IR: \/journeys\/J\/nodes /);
   });
 
+  it("says what is wrong inside an expression, not that it lacks every other shape's key", () => {
+    const wrongArity = refused(tampered((x) => void (x.audiences["Gold"]!.condition = { op: "if", args: [{ lit: true }, { lit: 1 }] })));
+    expect(wrongArity).toContain("/audiences/Gold/condition/args must NOT have fewer than 3 items");
+    expect(wrongArity).not.toContain("required property");
+    // A value of no known shape at all: said once.
+    const noShape = refused(tampered((x) => void (x.audiences["Gold"]!.condition = { nope: 1 } as never)));
+    expect(noShape).toContain("/audiences/Gold/condition must match exactly one schema in oneOf");
+    expect(noShape).not.toContain("required property");
+  });
+
   it.each([
     ["an entry node it does not have", (x: IR) => void (x.journeys["J"]!.entry = "nope"), "journeys.J.entry names node `nope`, which the journey does not have"],
     ["a next node it does not have", (x: IR) => void (node(x, "send")["next"] = "ghost"), "names node `ghost`, which the journey does not have"],
