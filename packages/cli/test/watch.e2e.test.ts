@@ -1,6 +1,7 @@
 /**
- * End-to-end test of `journey test --watch`: the built command as a child process, a file of
- * its project changed as an editor saves it, the tests run again, Ctrl-C (SIGINT) stops it.
+ * End-to-end tests of `journey test --watch` and `journey run --watch`: the built command as a
+ * child process, a file of its project changed as an editor saves it, the command runs again,
+ * Ctrl-C (SIGINT) stops it.
  */
 import { spawn } from "node:child_process";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -23,9 +24,9 @@ test "sends a welcome" {
 }
 `;
 
-/** `journey test <dir> --watch`, with a way to wait until its output holds a pattern `n` times. */
-function watching(dir: string) {
-  const child = spawn(process.execPath, [join(cliRoot, "bin", "journey.js"), "test", dir, "--watch"], { stdio: ["ignore", "pipe", "pipe"] });
+/** `journey <command> <dir> --watch`, with a way to wait until its output holds a pattern `n` times. */
+function watching(dir: string, command = "test") {
+  const child = spawn(process.execPath, [join(cliRoot, "bin", "journey.js"), command, dir, "--watch"], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const waiters: (() => void)[] = [];
   const onData = (c: string) => {
@@ -75,10 +76,32 @@ describe("journey test --watch", () => {
     }
   }, 60_000);
 
+  it("journey run --watch replays the events again after a save, from the start", async () => {
+    const dir = folderWith(tmp(), "run", {
+      "welcome.journey": SOURCE,
+      "events.jsonl": JSON.stringify({ id: "e1", type: "Signup", profileId: "p1", time: "2026-03-02T10:00:00Z", data: { plan: "free" } }) + "\n",
+      "profiles.json": JSON.stringify([{ id: "p1", email: "a@example.com" }]),
+    });
+    const w = watching(dir, "run");
+    try {
+      await w.until(/watching .* for changes/);
+      expect(w.output()).toContain('send email to a@example.com  "Hi"');
+      writeFileSync(join(dir, "welcome.journey"), SOURCE.replace('subject "Hi"', 'subject "Hello"'));
+      await w.until(/send email to a@example\.com {2}"Hello"/);
+      w.child.kill("SIGINT");
+      expect(await w.exited).toBe(0);
+    } finally {
+      w.child.kill("SIGKILL");
+    }
+  }, 60_000);
+
   it("is for people: with --json it refuses, in one line", () => {
     const dir = folderWith(tmp(), "json", { "welcome.journey": SOURCE });
     const r = runJourney(["test", dir, "--watch", "--json"], tmp());
     expect(r.status).toBe(1);
     expect(r.stderr).toBe("journey: --watch reports for people as files change: leave out --json\n");
+    const run = runJourney(["run", dir, "--watch", "--db", "x.db"], tmp());
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe("journey: --watch replays the events from the start at every save: leave out --db, which keeps what a run did\n");
   });
 });

@@ -10,6 +10,7 @@ import { invalidInput, parseInstantFlag, readActionResponses, readCatalog, readE
 import { compileOrReport } from "../project.js";
 import { count, useColor, warn, write } from "../report.js";
 import { latestActivity, openStore, removeStore } from "../store.js";
+import { watchProject } from "../watch.js";
 
 interface RunOptions {
   events?: string;
@@ -21,6 +22,7 @@ interface RunOptions {
   db?: string;
   json?: boolean;
   tz?: string;
+  watch?: boolean;
 }
 
 export function runCommand(): Command {
@@ -36,8 +38,16 @@ export function runCommand(): Command {
     .option("--db <file>", "keep state in this SQLite file instead of memory")
     .option("--json", "one JSON object per timeline entry")
     .option("--tz <zone>", "also show each time in this IANA time zone, or `profile` for each profile's own (its `timezone` at the end of the run)")
+    .option("--watch", "run again whenever a file of the project changes, until Ctrl-C")
     .action(async (project: string, options: RunOptions, command: Command) => {
-      process.exitCode = await run(project, options, useColor(command));
+      const color = useColor(command);
+      if (!options.watch) {
+        process.exitCode = await run(project, options, color);
+        return;
+      }
+      if (options.json) throw new UserError("--watch reports for people as files change: leave out --json");
+      if (options.db) throw new UserError("--watch replays the events from the start at every save: leave out --db, which keeps what a run did");
+      await watchProject(project, () => run(project, options, color), color);
     });
 }
 
