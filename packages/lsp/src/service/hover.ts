@@ -152,7 +152,41 @@ function wordHover(doc: Doc, offset: number): HoverResult | undefined {
       return { span, contents: code(`reentry ${word}`) + `\n\n${what[0]!.toUpperCase()}${what.slice(1)}.` };
     }
   }
-  return undefined;
+  return keywordHover(doc, d, word, span);
+}
+
+/** What the keywords of journeys mean, in a line or two (docs/language.md has the whole of it). */
+const KEYWORD_DOCS: Record<string, [form: string, meaning: string]> = {
+  on: ["on <Event> [as x] [where …] | on enter <Audience> | on schedule every … for <Audience>", "What starts the journey for a profile: an event, entering an audience, or a schedule in the profile's time zone."],
+  reentry: ["reentry never | always | after <duration>", "Whether a profile may start the journey again once an instance ended (by default, never)."],
+  exit: ["exit on <Event> [where …]", "Ends the instance wherever it waits when the event comes (reason `exit`)."],
+  goal: ["goal <name>: <Event> [where …] within <duration>", "A conversion: recorded, with the time it took, when the event comes within the window after entry."],
+  wait: ["wait <duration> | wait until <time> | wait for <Event> within <duration> { … } timeout { … }", "Pauses the instance: for a while, until an instant, or until an event comes (its block) or the time is up (`timeout`). Timers are stored and survive restarts."],
+  split: ["split [\"name\"] { A 50% { … } B 50% { … } }", "Sends each profile down one arm by percentage: the same arm every time (a hash of the profile and the split's name), across restarts and versions."],
+  send: ["send <channel> Template(args) | { fields } [to <address>]", "Renders the message and sends it on the channel; quiet hours delay it, a cap or a missing address suppresses it."],
+  recommend: ["recommend <name> = algorithm(…) [where …] [exclude …] limit <n> [backup algorithm(…)]", "Items from the catalog engine (or a provider) within a deadline; `backup` fills what is missing."],
+  call: ["call Action(args) [as <name>] [on error { … }]", "Calls a declared action (HTTP, with its timeout and retries); `as` binds its typed response; `on error` runs when it fails."],
+  let: ["let <name> = <value>", "Binds a name for the rest of the journey; the value is computed once, here."],
+  set: ["set profile.<field> = <value>", "Changes the profile; audiences are looked at again, so an `on enter` journey may start."],
+  repeat: ["repeat <count> [every <duration>] { … }", "Runs its block that many times, waiting between rounds with `every`."],
+  jump: ["jump to <Journey>", "Ends this instance and starts the other journey for the profile."],
+  end: ["end", "Ends the instance here (reason `end`)."],
+  then: ["if <condition> then <value> else <value>", "A value that depends on a condition: only the chosen value is computed; `else if` chains."],
+};
+
+/** A keyword of a journey (not a field or record key of the same name): its form and meaning. */
+function keywordHover(doc: Doc, d: A.Declaration | undefined, word: string, span: Span): HoverResult | undefined {
+  if (d?.kind !== "JourneyDecl" || doc.text[span.start - 1] === "." || /^\s*:/.test(doc.text.slice(span.end))) return undefined;
+  // `if`, `then` and `else` of a conditional value are the value's; `if` and `else` elsewhere are a step's.
+  let conditional = false;
+  walk(d, (n) => {
+    const c = n as unknown as A.Expr;
+    if (c.kind === "Conditional" && (c.span.start === span.start || within(c.thenSpan, span.start) || within(c.elseSpan, span.start))) conditional = true;
+  });
+  const key = word === "on" && d.clauses.some((c) => c.kind === "ExitOn" && within(c.span, span.start)) ? "exit" : word;
+  const entry = conditional ? KEYWORD_DOCS["then"] : word === "if" || word === "else" ? (["if <condition> { … } else if … { … } else { … }", "Runs the first branch whose condition is true (`else` when none is)."] as const) : Object.hasOwn(KEYWORD_DOCS, key) ? KEYWORD_DOCS[key] : undefined;
+  if (!entry || (word === "then" && !conditional)) return undefined;
+  return { span, contents: code(entry[0]) + `\n\n${entry[1]}` };
 }
 
 // ── inside templates ───────────────────────────────────────────────────────────────────

@@ -76,6 +76,23 @@ describe("hover", () => {
     expect(text("journey W {\n  on sch<|>edule every 12h for Dormant\n}")).toContain("Runs every 12 hours, the first time 12 hours after the profile is stored, for each profile in `Dormant` at that moment.");
   });
 
+  it("documents the keywords of journeys, the step's `if` apart from a conditional value's", () => {
+    expect(text(journey("  wa<|>it 4h"))).toContain("Pauses the instance");
+    expect(text(journey("  wait 4h\n  se<|>nd email { subject \"x\" text \"y\" } to profile.email"))).toContain("Renders the message and sends it");
+    expect(text(journey("  i<|>f cart.total > 10 { end }"))).toContain("Runs the first branch whose condition is true");
+    expect(text(journey("  if cart.total > 10 { end } el<|>se { end }"))).toContain("Runs the first branch");
+    const value = journey("  let d = i<|>f cart.total > 10 then 20 else 10");
+    expect(text(value)).toContain("A value that depends on a condition");
+    expect(text(journey("  let d = if cart.total > 10 th<|>en 20 else 10"))).toContain("only the chosen value is computed");
+    expect(text(journey("  let d = if cart.total > 10 then 20 el<|>se 10"))).toContain("only the chosen value is computed");
+    expect(text(journey("  ex<|>it on OrderPlaced"))).toContain("Ends the instance wherever it waits");
+    // `on` of `exit on` is the exit's, not the trigger's.
+    expect(text(journey("  exit o<|>n OrderPlaced"))).toContain("Ends the instance wherever it waits");
+    expect(text("journey J {\n  o<|>n CartAbandoned as cart\n  end\n}\n")).toContain("What starts the journey");
+    // A record key or a field of a keyword's name is no keyword.
+    expect(text(journey("  let r = { en<|>d: 1 }"))).toBeUndefined();
+  });
+
   it("documents built-in functions, algorithms, channels and reentry modes", () => {
     expect(text(journey("  if days<|>Since(profile.lastActiveAt ?? now()) > 3 { end }"))).toBe("```journey\ndaysSince(time: datetime) -> int\n```\n\nWhole days elapsed since an instant.");
     expect(text(journey("  recommend r = cart<|>Based(cart.items.sku) limit 3"))).toContain("cartBased(keys: list<string>)");
