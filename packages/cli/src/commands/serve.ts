@@ -102,13 +102,7 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
   const catalogPath = project !== undefined ? dataFile(project, options.catalog, "catalog.json") : options.catalog;
   const catalog = catalogPath ? readCatalog(catalogPath, ir.catalog) : undefined;
   const sentOn = channelsSentOn(Object.values(ir.journeys));
-  if (smtp && sentOn.includes("email")) {
-    try {
-      smtp.checkChannel("email", ir.channels["email"]);
-    } catch (e) {
-      throw new UserError(`--smtp-env ${options.smtpEnv}: ${(e as Error).message.replace(/^SmtpChannel: /, "")}`);
-    }
-  }
+  if (smtp && sentOn.includes("email")) asFlagMistake(`--smtp-env ${options.smtpEnv}`, "SmtpChannel", () => smtp.checkChannel("email", ir.channels["email"]));
   // The outbox is opened (and its folder checked) only when some channel may go there.
   const outbox = webhook ? undefined : openOutbox(options.outbox);
   const channels = new ChannelRouter(smtp ? { email: smtp } : {}, webhook ?? outbox);
@@ -208,29 +202,26 @@ function readIR(path: string): IR {
 }
 
 function openOutbox(path: string): JsonlOutbox {
-  try {
-    return new JsonlOutbox(path);
-  } catch (e) {
-    throw new UserError(`--outbox ${path}: ${(e as Error).message.replace(/^JsonlOutbox: /, "")}`);
-  }
+  return asFlagMistake(`--outbox ${path}`, "JsonlOutbox", () => new JsonlOutbox(path));
 }
 
 function openWebhook(url: string, secretEnv: string | undefined): WebhookChannel {
   const secret = secretEnv === undefined ? undefined : envValue("--webhook-secret-env", secretEnv);
-  try {
-    return new WebhookChannel({ url, ...(secret ? { secret } : {}) });
-  } catch (e) {
-    throw new UserError(`--webhook ${url}: ${(e as Error).message.replace(/^WebhookChannel: /, "")}`);
-  }
+  return asFlagMistake(`--webhook ${url}`, "WebhookChannel", () => new WebhookChannel({ url, ...(secret ? { secret } : {}) }));
 }
 
 function openSmtp(name: string): SmtpChannel {
   const url = envValue("--smtp-env", name);
+  // Named by the variable, not the URL: the URL holds the password (and no channel message repeats it).
+  return asFlagMistake(`--smtp-env ${name}`, "SmtpChannel", () => new SmtpChannel({ url }));
+}
+
+/** `make()`, a channel's refusal said as a mistake in `flag`, without the channel's own name in front. */
+function asFlagMistake<T>(flag: string, channel: string, make: () => T): T {
   try {
-    return new SmtpChannel({ url });
+    return make();
   } catch (e) {
-    // The message never repeats the URL: it holds the password.
-    throw new UserError(`--smtp-env ${name}: ${(e as Error).message.replace(/^SmtpChannel: /, "")}`);
+    throw new UserError(`${flag}: ${(e as Error).message.replace(`${channel}: `, "")}`);
   }
 }
 

@@ -105,7 +105,12 @@ function percentOption(text: string): number {
 function coveredShare(journeys: JourneyCoverage[]): { ran: number; steps: number; percent: number } {
   const steps = journeys.reduce((n, j) => n + j.steps, 0);
   const ran = journeys.reduce((n, j) => n + j.ran, 0);
-  return { ran, steps, percent: steps ? Math.floor((100 * ran) / steps) : 100 };
+  return { ran, steps, percent: percentRun(ran, steps) };
+}
+
+/** Of `steps`, the share `ran` in whole percent, rounded down; 100 of none. */
+function percentRun(ran: number, steps: number): number {
+  return steps ? Math.floor((100 * ran) / steps) : 100;
 }
 
 /** Each journey's steps run, then the steps no test ran, each with its place and first line of source. */
@@ -116,7 +121,7 @@ function coverageReport(ir: IR, project: Project, journeys: JourneyCoverage[], s
   let out = `\nsteps run by the tests:\n`;
   for (const j of journeys) {
     const figure = `${j.ran} of ${j.steps}`;
-    const line = `  ${j.journey.padEnd(width)}  ${figure.padStart(9)}  ${j.steps ? Math.floor((100 * j.ran) / j.steps) : 100}%`;
+    const line = `  ${j.journey.padEnd(width)}  ${figure.padStart(9)}  ${percentRun(j.ran, j.steps)}%`;
     out += (j.missed.length ? c.yellow(line) : c.green(line)) + "\n";
     for (const m of j.missed) {
       const file = ir.sourceMap.files[m.location[0]] ?? "";

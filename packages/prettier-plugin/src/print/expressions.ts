@@ -106,8 +106,7 @@ function parenthesized(p: JourneyPrinter, e: Expr): Doc {
 /** Whether `e` prints with a `(` first: a chain whose first operand is parenthesized (see `binaryParts`). */
 function startsWithParen(e: Expr): boolean {
   if (e.kind !== "Binary") return false;
-  let first = e;
-  while (first.left.kind === "Binary" && sameLevel(first.left, first)) first = first.left;
+  const first = chainOf(e)[0]!;
   return needsParens(first.left, first, "left");
 }
 
@@ -182,13 +181,18 @@ export function printCondition(p: JourneyPrinter, e: Expr): Doc {
 
 /** `first`, then an indented `op operand` on a new line each when the chain breaks. */
 function binaryParts(p: JourneyPrinter, e: ast.BinaryExpr): Doc[] {
-  // The chain of one precedence level, leftmost node first: `a and b and c`.
-  const nodes: ast.BinaryExpr[] = [e];
-  for (let cur = e; cur.left.kind === "Binary" && sameLevel(cur.left, cur); cur = cur.left) nodes.unshift(cur.left);
+  const nodes = chainOf(e);
   const first = printOperand(p, nodes[0]!.left, nodes[0]!, "left");
   const rest: Doc[] = [];
   for (const n of nodes) rest.push(p.breakBefore(n.opSpan.start), n.op, " ", printOperand(p, n.right, n, "right"));
   return [first, indent(rest)];
+}
+
+/** The chain of one precedence level `e` ends, leftmost node first: `a and b and c`. */
+function chainOf(e: ast.BinaryExpr): ast.BinaryExpr[] {
+  const nodes: ast.BinaryExpr[] = [e];
+  for (let cur = e; cur.left.kind === "Binary" && sameLevel(cur.left, cur); cur = cur.left) nodes.unshift(cur.left);
+  return nodes;
 }
 
 function sameLevel(child: ast.BinaryExpr, parent: ast.BinaryExpr): boolean {

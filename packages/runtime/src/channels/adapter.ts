@@ -70,3 +70,9 @@ export class MemoryChannel implements ChannelAdapter {
     this.messages.push(message);
   }
 }
+
+/** An adapter's `timeoutMs` option, checked: a positive, finite number of milliseconds. */
+export function checkTimeout(adapter: string, timeoutMs: unknown): number {
+  if (!(typeof timeoutMs === "number" && timeoutMs > 0 && Number.isFinite(timeoutMs))) throw new TypeError(`${adapter}: \`timeoutMs\` must be a positive number of milliseconds`);
+  return timeoutMs;
+}

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import nodemailer, { type Transporter } from "nodemailer";
 import addressparser from "nodemailer/lib/addressparser";
-import { PermanentDeliveryError, type ChannelAdapter, type ChannelPolicy, type OutgoingMessage } from "./adapter.js";
+import { checkTimeout, PermanentDeliveryError, type ChannelAdapter, type ChannelPolicy, type OutgoingMessage } from "./adapter.js";
 
 export interface SmtpOptions {
   /** `smtp://user:pass@host:587` (STARTTLS when the server offers it) or `smtps://user:pass@host:465` (TLS from the start); nodemailer's options may follow as a query (`?ignoreTLS=true`). */
@@ -39,7 +39,7 @@ export class SmtpChannel implements ChannelAdapter {
     if (!url.hostname) throw new TypeError("SmtpChannel: the SMTP URL names no host (expected smtp://user:pass@host:587)");
     const { from, timeoutMs = DEFAULT_SMTP_TIMEOUT_MS } = options;
     if (from !== undefined && !senderAddress(from)) throw new TypeError(`SmtpChannel: \`from\` is not an email address: \`${from}\``);
-    if (!(typeof timeoutMs === "number" && timeoutMs > 0 && Number.isFinite(timeoutMs))) throw new TypeError("SmtpChannel: `timeoutMs` must be a positive number of milliseconds");
+    checkTimeout("SmtpChannel", timeoutMs);
     this.server = `${url.protocol}//${url.host}`;
     this.from = from;
     // nodemailer waits minutes by default; every send holds the runtime's queue meanwhile.

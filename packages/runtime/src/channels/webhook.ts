@@ -4,7 +4,7 @@
  * one) and, with a secret, checks `Journey-Signature` (see docs/embedding.md for the recipe).
  */
 import { createHmac } from "node:crypto";
-import { PermanentDeliveryError, type ChannelAdapter, type OutgoingMessage } from "./adapter.js";
+import { checkTimeout, PermanentDeliveryError, type ChannelAdapter, type OutgoingMessage } from "./adapter.js";
 
 export interface WebhookOptions {
   /** An http or https URL. */
@@ -36,7 +36,7 @@ export class WebhookChannel implements ChannelAdapter {
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new TypeError(`WebhookChannel: \`${url.protocol}\` URLs cannot take a POST: give an http:// or https:// URL`);
     const { secret, timeoutMs = DEFAULT_WEBHOOK_TIMEOUT_MS } = options;
     if (secret !== undefined && (typeof secret !== "string" || !secret)) throw new TypeError("WebhookChannel: `secret` must be a non-empty string");
-    if (!(typeof timeoutMs === "number" && timeoutMs > 0 && Number.isFinite(timeoutMs))) throw new TypeError("WebhookChannel: `timeoutMs` must be a positive number of milliseconds");
+    checkTimeout("WebhookChannel", timeoutMs);
     if (url.username || url.password) {
       let credentials: string;
       try {
