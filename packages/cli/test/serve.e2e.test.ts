@@ -2,7 +2,7 @@
  * End-to-end tests of `journey serve`: the built command as a child process on a free loopback
  * port, talked to with fetch. Its journey waits one second on the system clock, so the second
  * message really comes from the timer loop; SIGTERM stops it with 0, and a restart on the same
- * --db finds the profile again, and the catalog items put through the API.
+ * --db finds the profile again (and deletes it), and the catalog items put through the API.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, timingSafeEqual } from "node:crypto";
@@ -154,6 +154,10 @@ describe("journey serve", () => {
       expect(again).toMatchObject({ status: 200, json: { attributes: { email: "ana@example.com" }, history: { Welcome: { entries: 1 } } } });
       // The event id is remembered too: a redelivery is a duplicate.
       expect((await call(second.base, "POST", "/v1/events", { id: "e1", type: "SignedUp", profileId: "ana", time: new Date().toISOString(), data: { source: "ads" } })).json).toEqual({ accepted: 0, duplicates: 1 });
+      // Erasure: the profile goes (her instance ended a second after it started: none to end).
+      expect(await call(second.base, "DELETE", "/v1/profiles/ana")).toEqual({ status: 200, json: { instancesEnded: 0 } });
+      expect((await call(second.base, "GET", "/v1/profiles/ana")).status).toBe(404);
+      expect((await call(second.base, "DELETE", "/v1/profiles/ana")).status).toBe(404);
       second.child.kill("SIGINT");
       expect(await second.exited).toEqual({ code: 0, signal: null });
     } finally {

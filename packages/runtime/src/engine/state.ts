@@ -22,7 +22,11 @@ export type Wait =
   | { kind: "async"; request: string };
 
 export interface Instance {
-  /** `journey:profile:n`, n counting this profile's entries into the journey. */
+  /**
+   * `journey:profile:n:t`, n counting this profile's entries into the journey, t its start
+   * time (ms, base 36), so that a profile deleted and made again never repeats an id (stored
+   * instances made before the time was added keep `journey:profile:n`).
+   */
   id: string;
   journey: string;
   /** The journey version it started on, kept until it ends. */
@@ -169,7 +173,8 @@ export type Effect = EffectBase &
     | { type: "recommend"; name: string; items: { key: string; source: string }[]; failed?: string[] }
     | { type: "goal"; goal: string; afterMs: number }
     | { type: "profile"; set: Record<string, unknown> }
-    | { type: "ended"; reason: "end" | "exit" | "error" }
+    /** `deleted`: the profile was deleted (`Runtime.deleteProfile`) while the instance was live. */
+    | { type: "ended"; reason: "end" | "exit" | "error" | "deleted" }
     /** An experience decided for a surface: recorded so experiments can be analysed. */
     | { type: "decision"; surface: string; experience: string; variant: string; arm?: string; version: string }
     | { type: "error"; message: string; location?: { file: string; line: number; column: number } }

@@ -25,6 +25,8 @@ export type Input =
   | { kind: "profile"; attributes: Record<string, unknown> }
   /** A new deployment: schedules it added or whose cadence it changed are worked out (see `armSchedules`). */
   | { kind: "deploy" }
+  /** The profile is deleted (erasure): every live instance ends, with reason `deleted`; the shell then drops the state. */
+  | { kind: "erase" }
   /** The outcome of a `callRequest` or `recommendRequest`. */
   | { kind: "result"; request: string; ok: true; value: unknown; items?: { key: string; source: string }[]; failed?: string[] }
   | { kind: "result"; request: string; ok: false; error: string };
@@ -60,6 +62,9 @@ export function step(program: Program, state: ProfileState, input: Input, now: n
       break;
     case "result":
       run.onResult(input);
+      break;
+    case "erase":
+      for (const inst of Object.values(state.instances)) run.end(inst, "deleted");
       break;
   }
   return { state, effects: run.effects };
@@ -239,7 +244,10 @@ class Run {
     // The id joined rather than a template literal: V8 keeps `a${b}c` as a chain of string
     // pieces (~60 bytes more). `wait` is there from the start, set or not: a field added
     // later lives outside the object (40 bytes more). A waiting instance keeps both.
-    const inst: Instance = { id: [j.id, this.state.id, h.entries].join(":"), journey: j.id, version: j.version, startedAt: this.now, node: j.entry ?? "", vars, wait: undefined };
+    // The start time in the id: a profile deleted and made again under the same id counts its
+    // entries from 1 again, and its messages must not take keys (Message-IDs, idempotency keys)
+    // a receiver has seen.
+    const inst: Instance = { id: [j.id, this.state.id, h.entries, this.now.toString(36)].join(":"), journey: j.id, version: j.version, startedAt: this.now, node: j.entry ?? "", vars, wait: undefined };
     this.state.instances[j.id] = inst;
     this.emit({ key: `${inst.id}:entered`, type: "entered", journey: j.id, instanceId: inst.id });
     chain?.instances.add(inst.id);
@@ -437,7 +445,7 @@ class Run {
     }
   }
 
-  private end(inst: Instance, reason: "end" | "exit" | "error"): void {
+  end(inst: Instance, reason: Extract<Effect, { type: "ended" }>["reason"]): void {
     delete this.state.instances[inst.journey];
     const h = (this.state.history[inst.journey] ??= { entries: 1 });
     h.lastEndedAt = this.now;

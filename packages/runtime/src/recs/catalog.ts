@@ -63,6 +63,10 @@ export class ScanCatalogEngine implements CatalogEngine {
     this.latest = Math.max(this.latest, signal.at);
   }
 
+  forgetProfile(profileId: string, alias: string): void {
+    for (const s of this.signals) if (s.profileId === profileId) s.profileId = alias;
+  }
+
   /** As the incremental engine: the store may forget what is older than the retention (this engine still remembers it). */
   signalsNeededSince(): number | undefined {
     if (this.latest === -Infinity) return undefined;

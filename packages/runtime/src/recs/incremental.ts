@@ -635,6 +635,15 @@ class Profiles {
     return i;
   }
 
+  /** What was `id`'s is `alias`'s (a deleted profile: see `CatalogEngine.forgetProfile`). */
+  rename(id: string, alias: string): void {
+    const i = this.index[id];
+    if (i === undefined) return;
+    delete this.index[id];
+    this.index[alias] = i;
+    this.ids[i] = alias;
+  }
+
   /** Forget the profiles with no signal since `cutoff`. */
   evict(cutoff: number): void {
     for (let i = 0; i < this.ids.length; i++) {
@@ -836,6 +845,10 @@ export class IncrementalCatalogEngine implements CatalogEngine {
 
   private retentionStart(): number {
     return this.bucket(this.dataNow - this.config.retentionMs);
+  }
+
+  forgetProfile(profileId: string, alias: string): void {
+    this.profiles.rename(profileId, alias);
   }
 
   signalsNeededSince(): number | undefined {

@@ -53,4 +53,9 @@ export interface CatalogEngine {
   profileKeys(profileId: string, kind: SignalKind, now?: number): Set<string>;
   /** Signals stamped before this time no longer change any answer: the store may forget them. */
   signalsNeededSince?(): number | undefined;
+  /**
+   * The profile was deleted: what the engine keeps of it is `alias`'s from now on (as the
+   * store keeps its signals, so a restart learns the same), and nothing is kept under its id.
+   */
+  forgetProfile?(profileId: string, alias: string): void;
 }

@@ -173,6 +173,14 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
     return reply.code(204).send();
   });
 
+  // Erasure: the profile, its timers and undelivered messages go; its catalog signals stay anonymous.
+  app.delete<{ Params: { id: string } }>("/v1/profiles/:id", async (request) => {
+    const result = await runtime.deleteProfile(request.params.id);
+    if (!result.deleted) throw new HttpError(404, `no profile \`${request.params.id}\``);
+    metrics.add("journey_profiles_deleted_total");
+    return { instancesEnded: result.instancesEnded };
+  });
+
   // The profile's stored state: its attributes, instances (and what each waits for), history.
   app.get<{ Params: { id: string } }>("/v1/profiles/:id", async (request) => {
     const state = await runtime.profile(request.params.id);

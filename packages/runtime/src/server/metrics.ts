@@ -19,6 +19,7 @@ export type CounterName =
   | "journey_events_duplicate_total"
   | "journey_events_rejected_total"
   | "journey_profiles_upserted_total"
+  | "journey_profiles_deleted_total"
   | "journey_decisions_total"
   | "journey_effects_total"
   | "journey_entered_total"
@@ -45,10 +46,11 @@ export class ServerMetrics {
     this.define("journey_events_duplicate_total", "Events acknowledged and ignored: their id was seen before");
     this.define("journey_events_rejected_total", "Events refused as invalid (with every other event of their request)");
     this.define("journey_profiles_upserted_total", "Profiles created or updated");
+    this.define("journey_profiles_deleted_total", "Profiles deleted (erasure requests for an unknown id are not counted)");
     this.define("journey_decisions_total", "Surfaces decided");
     this.define("journey_effects_total", "Effects made durable, by type (given to the runtime as `onEffect`)", true);
     this.define("journey_entered_total", "Journeys entered, by journey", true);
-    this.define("journey_ended_total", "Journey instances ended, by journey and reason (end, exit, error)", true);
+    this.define("journey_ended_total", "Journey instances ended, by journey and reason (end, exit, error, deleted)", true);
     this.define("journey_goals_total", "Goals reached, by journey and goal", true);
     this.define("journey_messages_suppressed_total", "Messages not sent, by channel and reason (cap, noRecipient, runaway)", true);
     this.define("journey_action_calls_total", "Action calls answered, by action and outcome (ok, error)", true);

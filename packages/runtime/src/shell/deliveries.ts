@@ -50,7 +50,7 @@ function messageOf(err: unknown): string {
 
 export class Deliveries {
   /** Deliveries that failed (or were held back), still in the outbox: when each is tried again. */
-  private readonly failing = new Map<string, { attempts: number; firstFailedAt: number; next: number }>();
+  private readonly failing = new Map<string, { attempts: number; firstFailedAt: number; next: number; profileId?: string }>();
   /** Lanes whose last attempt failed (not for good): when one is tried again, and why it failed. */
   private readonly down = new Map<string, { next: number; error: string }>();
   /** Keys with an adapter now. */
@@ -58,6 +58,12 @@ export class Deliveries {
   /** Keys delivered or given up, not yet committed as such: not tried again meanwhile. */
   private readonly settled = new Set<string>();
   private outcomes: Outcomes = { sent: [], failures: new Map(), undelivered: [] };
+  /**
+   * Profiles deleted since the last retry pass ended: a pass may hold their messages, read
+   * from the outbox before, and hands none over. (A profile made again meanwhile under the same
+   * id has its failed messages retried by the pass after.)
+   */
+  private readonly deleted = new Set<string>();
 
   constructor(private readonly options: DeliveriesOptions) {}
 
@@ -65,6 +71,12 @@ export class Deliveries {
   restore(stored: DeliveryFailure[]): void {
     const now = this.options.now();
     for (const f of stored) if (!this.failing.has(f.key)) this.failing.set(f.key, { attempts: f.attempts, firstFailedAt: f.firstFailedAt, next: now });
+  }
+
+  /** A deleted profile's messages are never handed over (its outbox entries are gone with it). */
+  forgetProfile(profileId: string): void {
+    this.deleted.add(profileId);
+    for (const [key, f] of this.failing) if (f.profileId === profileId) this.failing.delete(key);
   }
 
   /** Whether any delivery waits to be tried again. */
@@ -92,7 +104,7 @@ export class Deliveries {
       // A stop waits for a retry: a backlog handed to a slow receiver would outlast any stop
       // timeout. (First attempts are the queue's work, which a stop waits for as it always has.)
       if (retrying && this.options.halted()) break;
-      if (this.inFlight.has(e.key) || this.settled.has(e.key)) continue;
+      if (this.inFlight.has(e.key) || this.settled.has(e.key) || (retrying && this.deleted.has(e.profileId))) continue;
       const lane = laneOf(e);
       const error = failed.get(lane);
       if (error !== undefined) {
@@ -110,6 +122,9 @@ export class Deliveries {
         this.inFlight.delete(e.key);
       }
     }
+    // The next pass reads the outbox afresh, without them (one pass at a time; first attempts, on
+    // the runtime's queue, never hold messages of a profile deleted before them).
+    if (retrying) this.deleted.clear();
     // Said once a retry, per lane; first attempts held back are said by the retry that tries them.
     if (retrying) for (const [lane, n] of held) this.options.log.warn({ lane, held: n }, `${n} deliveries on ${lane} held back, not attempted: it is failing; they are tried when it is retried`);
   }
@@ -137,7 +152,7 @@ export class Deliveries {
       this.giveUp(e, { reason, permanent, attempts, firstFailedAt, at: now });
       return !permanent;
     }
-    this.failing.set(e.key, { attempts, firstFailedAt, next });
+    this.failing.set(e.key, { attempts, firstFailedAt, next, profileId: e.profileId });
     this.outcomes.failures.set(e.key, { key: e.key, attempts, firstFailedAt });
     const what = e.type === "send" ? "channel send" : "recording a decision";
     this.options.log.error({ err, key: e.key, ...(e.type === "send" ? { channel: e.channel } : {}), attempts }, `${what} failed; it stays in the outbox and is retried`);
@@ -151,7 +166,7 @@ export class Deliveries {
     const attempts = before?.attempts ?? 0;
     const firstFailedAt = before?.firstFailedAt ?? now;
     if (e.type === "send" && this.expired(firstFailedAt, now)) return this.giveUp(e, { reason: `${error} (held back: its channel kept failing)`, permanent: false, attempts, firstFailedAt, at: now });
-    this.failing.set(e.key, { attempts, firstFailedAt, next: this.down.get(lane)?.next ?? now + backoffMs(1) });
+    this.failing.set(e.key, { attempts, firstFailedAt, next: this.down.get(lane)?.next ?? now + backoffMs(1), profileId: e.profileId });
     if (!before) this.outcomes.failures.set(e.key, { key: e.key, attempts, firstFailedAt });
   }
 

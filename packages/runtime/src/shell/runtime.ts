@@ -4,6 +4,7 @@
  * only then carries the effects out — messages to channels, calls to actions,
  * recommendations to providers — feeding results back through `step`.
  */
+import { randomUUID } from "node:crypto";
 import { channelsSentOn, type IR, type IRJourney } from "@journey/ir";
 import { suggest } from "@journey/template";
 import { MemoryChannel, type ChannelAdapter } from "../channels/adapter.js";
@@ -21,7 +22,7 @@ import type { CatalogEngine, CatalogItem, RecommendationProvider, Signal, Signal
 import { isLocal, recommendLocally, resolveRecommendation, type Recommendation, type RecommendDeps } from "../recs/resolve.js";
 import { DueHeap } from "../store/due-heap.js";
 import { MemoryStore } from "../store/memory.js";
-import { emptyBatch, type CommitBatch, type DeliveryFailure, type Store } from "../store/store.js";
+import { emptyBatch, type CommitBatch, type DeliveryFailure, type ErasedProfile, type Store } from "../store/store.js";
 import { decide, MAX_SURFACES, type Decision, type DecideDeps, type DecideRequest } from "../experiences/decide.js";
 import { HttpActionExecutor, typedResponse, withSecrets, type ActionExecutor } from "./actions.js";
 import { Deliveries, type Delivery, type Undelivered } from "./deliveries.js";
@@ -121,6 +122,14 @@ export class InvalidInputError extends Error {
   }
 }
 
+/** What `deleteProfile` did. */
+export interface DeletedProfile {
+  /** False when no profile had the id (nothing changed). */
+  deleted: boolean;
+  /** Its live journey instances, ended with reason `deleted`. */
+  instancesEnded: number;
+}
+
 export interface Runtime {
   readonly program: Program;
   readonly clock: Clock;
@@ -144,6 +153,13 @@ export interface Runtime {
   upsertItems(items: CatalogItem[]): Promise<UpsertResult>;
   /** Removes catalog items from the store and from `catalog`; resolves to the keys that were there. */
   removeItems(keys: string[]): Promise<string[]>;
+  /**
+   * Delete a profile for good (a right-to-erasure request): its live instances end (reason
+   * `deleted`), its state and timers go, its messages not yet delivered are never delivered,
+   * and its catalog signals stay only as anonymous ones (see docs/embedding.md). An event or
+   * upsert for the id later starts a new profile. `deleted` is false for an unknown id.
+   */
+  deleteProfile(id: string): Promise<DeletedProfile>;
   /** Finish in-flight work; timers stay stored for the next start. */
   stop(): Promise<void>;
 }
@@ -703,7 +719,7 @@ class JourneyRuntime implements Runtime {
 
   async upsertProfile(id: string, attributes: Record<string, unknown>): Promise<void> {
     await this.ready("upsertProfile");
-    if (typeof id !== "string" || !id) throw new InvalidInputError("invalid profile id: must be a non-empty string", [{ path: "id", message: "must be a non-empty string" }]);
+    checkProfileId(id);
     const errors = validateProfile(attributes, this.ir.profile, "profile");
     if (errors.length) throw InvalidInputError.forProfile(id, errors);
     // A copy: the caller may go on changing its object; the stored state must not follow.
@@ -713,6 +729,25 @@ class JourneyRuntime implements Runtime {
       const state = await batch.profile(id);
       this.apply(batch, state, { kind: "profile", attributes: full }, this.clock.now());
       await this.commitAndDispatch(batch);
+    });
+  }
+
+  async deleteProfile(id: string): Promise<DeletedProfile> {
+    await this.ready("deleteProfile");
+    checkProfileId(id);
+    return this.serial(async () => {
+      if (!(await this.store.viewProfile(id))) return { deleted: false, instancesEnded: 0 };
+      const batch = new Batch(this.store, this.ir);
+      this.apply(batch, await batch.profile(id), { kind: "erase" }, this.clock.now());
+      // Random, not derived from the id: an alias anyone could work out from the id would still name the person.
+      const alias = `erased:${randomUUID()}`;
+      batch.erase(id, alias);
+      await this.commitAndDispatch(batch);
+      this.catalog?.forgetProfile?.(id, alias);
+      this.deliveries.forgetProfile(id);
+      const instancesEnded = batch.effects.filter((e) => e.type === "ended").length;
+      this.log.info({ profileId: id, instancesEnded }, "profile deleted");
+      return { deleted: true, instancesEnded };
     });
   }
 
@@ -1032,6 +1067,10 @@ const storeUsers = new WeakMap<Store, JourneyRuntime>();
 type CatalogSignal = NonNullable<IR["catalog"]>["signals"][number];
 
 /** The keys at `path` in event data: lists along the way are walked through, missing values skipped. */
+function checkProfileId(id: unknown): asserts id is string {
+  if (typeof id !== "string" || !id) throw new InvalidInputError("invalid profile id: must be a non-empty string", [{ path: "id", message: "must be a non-empty string" }]);
+}
+
 function collectKeys(value: unknown, path: string[], at: number, out: string[]): void {
   if (Array.isArray(value)) {
     for (const v of value) collectKeys(v, path, at, out);
@@ -1070,6 +1109,7 @@ class Batch {
   readonly dispatched: string[] = [];
   failures?: DeliveryFailure[];
   readonly signals: Signal[] = [];
+  readonly erased: ErasedProfile[] = [];
   /** Requests answered inside this unit of work: committed as dispatched, never dispatched. */
   readonly answered = new Set<string>();
   /** Whether a step asked for something only dispatch answers (a call, a remote recommendation). */
@@ -1101,6 +1141,12 @@ class Batch {
     this.states.set(s.id, s);
   }
 
+  /** The profile goes for good when the unit commits (see `ErasedProfile`): its state is not written. */
+  erase(id: string, alias: string): void {
+    this.states.delete(id);
+    this.erased.push({ profileId: id, alias });
+  }
+
   /** Whether the unit holds no profile: nothing to commit. */
   get empty(): boolean {
     return this.states.size === 0;
@@ -1122,6 +1168,7 @@ class Batch {
       ...(this.failures ? { failures: this.failures } : {}),
       signals: this.signals,
       ...(this.pruneSignalsBefore !== undefined ? { pruneSignalsBefore: this.pruneSignalsBefore } : {}),
+      ...(this.erased.length ? { erased: this.erased } : {}),
     };
     await this.store.commit(batch);
   }

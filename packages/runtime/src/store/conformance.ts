@@ -480,6 +480,51 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
       });
     });
 
+    describe("erasure", () => {
+      test("an erased profile's state, due time and pending effects go; others stay", async () => {
+        const s = await fresh();
+        const [call] = requestFixtures("p1");
+        await s.commit(batch({ profiles: [profileFixture("p1"), profileFixture("p2")], timers: [{ profileId: "p1", due: 100 }, { profileId: "p2", due: 200 }], events: ["e1"], effects: [sendFixture("k1", "p1"), sendFixture("k2", "p2"), call!, sendFixture("k3", "p1")] }));
+        await s.commit(batch({ failures: [{ key: "k1", attempts: 1, firstFailedAt: 50 }, { key: "k2", attempts: 2, firstFailedAt: 60 }] }));
+        await s.commit(batch({ erased: [{ profileId: "p1", alias: "erased:x" }] }));
+        expect(await s.loadProfile("p1")).toBeUndefined();
+        expect(await s.viewProfile("p1")).toBeUndefined();
+        expect(await s.loadProfile("p2")).toEqual(profileFixture("p2"));
+        expect(await s.dueProfiles(1000, 10)).toEqual(["p2"]);
+        expect(await s.nextDue()).toBe(200);
+        expect(await s.profileIds(undefined, 10)).toEqual(["p2"]);
+        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k2"]);
+        expect(await s.deliveryFailures()).toEqual([{ key: "k2", attempts: 2, firstFailedAt: 60 }]);
+        // Processed event ids stay: an event sent again is still ignored.
+        expect(await s.hasEvent("e1")).toBe(true);
+      });
+
+      test("an erased profile's signals stay under the alias, each event's id replaced, in their places", async () => {
+        const s = await fresh();
+        const mine = (n: number, eventId: string) => ({ ...signalFixture(n, 1000 + n, "p1"), eventId });
+        const theirs = signalFixture(2, 1002, "p2");
+        await s.commit(batch({ signals: [mine(0, "ev-a"), theirs, mine(1, "ev-b"), mine(3, "ev-a")] }));
+        await s.commit(batch({ erased: [{ profileId: "p1", alias: "erased:x" }] }));
+        expect(await allSignals(s)).toEqual([
+          { ...mine(0, "erased:x:1"), profileId: "erased:x" },
+          theirs,
+          { ...mine(1, "erased:x:2"), profileId: "erased:x" },
+          { ...mine(3, "erased:x:1"), profileId: "erased:x" },
+        ]);
+      });
+
+      test("erasure comes after the rest of its batch, and an unknown id changes nothing", async () => {
+        const s = await fresh();
+        await s.commit(batch({ profiles: [profileFixture("p1")], timers: [{ profileId: "p1", due: 100 }], effects: [sendFixture("k1", "p1")], erased: [{ profileId: "p1", alias: "erased:x" }, { profileId: "nobody", alias: "erased:y" }] }));
+        expect(await s.loadProfile("p1")).toBeUndefined();
+        expect(await s.nextDue()).toBeUndefined();
+        expect(await s.pendingEffects(10)).toEqual([]);
+        // The id can be used again: a new profile.
+        await s.commit(batch({ profiles: [profileFixture("p1", 7)] }));
+        expect(await s.loadProfile("p1")).toEqual(profileFixture("p1", 7));
+      });
+    });
+
     describe("catalog items", () => {
       test("no items: an empty page", async () => {
         const s = await fresh();
@@ -713,6 +758,20 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
           open.push(again);
           expect((await again.pendingEffects(10)).map((e) => e.key)).toEqual(["k3"]);
           expect(await again.deliveryFailures()).toEqual([]);
+        });
+
+        test("an erasure survives close and reopen", async () => {
+          const s = await fresh();
+          await s.commit(batch({ profiles: [profileFixture("p1"), profileFixture("p2")], timers: [{ profileId: "p1", due: 100 }], effects: [sendFixture("k1", "p1")], signals: [signalFixture(1, 1001, "p1")] }));
+          await s.loadProfile("p1");
+          await s.commit(batch({ erased: [{ profileId: "p1", alias: "erased:x" }] }));
+          const r = await reopen(s);
+          open.push(r);
+          expect(await r.loadProfile("p1")).toBeUndefined();
+          expect(await r.loadProfile("p2")).toEqual(profileFixture("p2"));
+          expect(await r.nextDue()).toBeUndefined();
+          expect(await r.pendingEffects(10)).toEqual([]);
+          expect(await allSignals(r)).toEqual([{ ...signalFixture(1, 1001, "p1"), profileId: "erased:x", eventId: "erased:x:1" }]);
         });
 
         test("commits issued without awaiting are durable once close resolves", async () => {

@@ -2,7 +2,7 @@
 import { cloneState, DISPATCHED, type Effect, type ProfileState } from "../engine/state.js";
 import { DueHeap } from "./due-heap.js";
 import type { CatalogItem, Signal, SignalKind } from "../recs/provider.js";
-import type { CommitBatch, DeliveryFailure, Store, StoredItem } from "./store.js";
+import { erasedEventIds, type CommitBatch, type DeliveryFailure, type Store, type StoredItem } from "./store.js";
 import type { DeployedJourney } from "../engine/program.js";
 
 export class MemoryStore implements Store {
@@ -60,6 +60,16 @@ export class MemoryStore implements Store {
     }
     for (const [s, keys] of signals) this.signals.push(s, keys);
     if (batch.pruneSignalsBefore !== undefined) this.signals.pruneBefore(batch.pruneSignalsBefore);
+    for (const { profileId, alias } of batch.erased ?? []) {
+      if (this.profiles.delete(profileId)) this.sortedIds = undefined;
+      this.timers.set(profileId, null);
+      for (const [key, e] of this.outbox) {
+        if (e.profileId !== profileId) continue;
+        this.outbox.delete(key);
+        this.failures.delete(key);
+      }
+      this.signals.rename(profileId, alias);
+    }
   }
 
   async loadSignals(after: number, limit: number): Promise<{ signals: Signal[]; next: number }> {
@@ -183,6 +193,16 @@ class SignalLog {
     if (!n) return;
     for (const column of [this.profileIds, this.kinds, this.keys, this.at, this.eventIds]) column.splice(0, n);
     this.first += n;
+  }
+
+  /** An erased profile's signals become `alias`'s, their event ids anonymous (see `ErasedProfile`). */
+  rename(profileId: string, alias: string): void {
+    const eventId = erasedEventIds(alias);
+    for (let i = 0; i < this.profileIds.length; i++) {
+      if (this.profileIds[i] !== profileId) continue;
+      this.profileIds[i] = alias;
+      this.eventIds[i] = eventId(this.eventIds[i]!);
+    }
   }
 
   /** Up to `limit` signals after position `after`, as new objects (the caller owns them). */

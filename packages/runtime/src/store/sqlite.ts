@@ -9,7 +9,7 @@
 import Database from "better-sqlite3";
 import { cloneState, DISPATCHED, type Effect, type ProfileState } from "../engine/state.js";
 import type { CatalogItem, Signal, SignalKind } from "../recs/provider.js";
-import type { CommitBatch, DeliveryFailure, Store, StoredItem } from "./store.js";
+import { erasedEventIds, type CommitBatch, type DeliveryFailure, type ErasedProfile, type Store, type StoredItem } from "./store.js";
 import type { DeployedJourney } from "../engine/program.js";
 
 /** The schema this code writes. A file with a newer version is refused; an older one is migrated. */
@@ -90,6 +90,7 @@ interface Rows {
   dispatched: string[];
   signals: [at: number, profileId: string, kind: string, keys: string, eventId: string][];
   pruneSignalsBefore?: number;
+  erased: ErasedProfile[];
 }
 
 interface Pending {
@@ -203,6 +204,10 @@ export class SqliteStore implements Store {
     oldestSignals: Database.Statement<[number], { seq: number; at: number }>;
     pruneSignalsThrough: Database.Statement<[number]>;
     signals: Database.Statement<[number, number], { seq: number; at: number; profile_id: string; kind: string; keys: string; event_id: string }>;
+    eraseProfile: Database.Statement<[string]>;
+    eraseEffects: Database.Statement<[string]>;
+    signalsOf: Database.Statement<[string], { seq: number; event_id: string }>;
+    renameSignal: Database.Statement<[string, string, number]>;
     putItem: Database.Statement<[string, string]>;
     removeItem: Database.Statement<[string]>;
     firstItems: Database.Statement<[number], { key: string; item: string }>;
@@ -286,6 +291,12 @@ export class SqliteStore implements Store {
       oldestSignals: db.prepare<[number], { seq: number; at: number }>("SELECT seq, at FROM signals ORDER BY seq LIMIT ?"),
       pruneSignalsThrough: db.prepare("DELETE FROM signals WHERE seq <= ?"),
       signals: db.prepare<[number, number], { seq: number; at: number; profile_id: string; kind: string; keys: string; event_id: string }>("SELECT seq, at, profile_id, kind, keys, event_id FROM signals WHERE seq > ? ORDER BY seq LIMIT ?"),
+      eraseProfile: db.prepare("DELETE FROM profiles WHERE id = ?"),
+      // Scans: the outbox holds pending work only, and `signals` has no index on the profile
+      // (one would cost a page write per signal); an erasure is rare.
+      eraseEffects: db.prepare("DELETE FROM outbox WHERE json_extract(effect, '$.profileId') = ?"),
+      signalsOf: db.prepare<[string], { seq: number; event_id: string }>("SELECT seq, event_id FROM signals WHERE profile_id = ? ORDER BY seq"),
+      renameSignal: db.prepare("UPDATE signals SET profile_id = ?, event_id = ? WHERE seq = ?"),
       putItem: db.prepare("INSERT INTO catalog_items (key, item) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET item = excluded.item"),
       removeItem: db.prepare("DELETE FROM catalog_items WHERE key = ?"),
       firstItems: db.prepare<[number], { key: string; item: string }>("SELECT key, item FROM catalog_items ORDER BY key LIMIT ?"),
@@ -380,6 +391,7 @@ export class SqliteStore implements Store {
       dispatched: [...batch.dispatched],
       signals: (batch.signals ?? []).map((x) => [x.at, x.profileId, x.kind, JSON.stringify(x.keys), x.eventId]),
       ...(batch.pruneSignalsBefore !== undefined ? { pruneSignalsBefore: batch.pruneSignalsBefore } : {}),
+      erased: (batch.erased ?? []).map((e) => ({ ...e })),
     };
   }
 
@@ -404,6 +416,12 @@ export class SqliteStore implements Store {
     if (rows.events.length && this.retention) this.prune(rows.events.length);
     for (const [at, profileId, kind, keys, eventId] of rows.signals) s.putSignal.run(at, profileId, kind, keys, eventId);
     if (rows.pruneSignalsBefore !== undefined) this.pruneSignals(rows.pruneSignalsBefore, rows.signals.length);
+    for (const { profileId, alias } of rows.erased) {
+      s.eraseProfile.run(profileId);
+      s.eraseEffects.run(profileId);
+      const eventId = erasedEventIds(alias);
+      for (const row of s.signalsOf.all(profileId)) s.renameSignal.run(alias, eventId(row.event_id), row.seq);
+    }
   }
 
   /** From the oldest signal on, up to the first one still needed (usually none: one row read). */
@@ -441,7 +459,7 @@ export class SqliteStore implements Store {
       if (!this.groupCommit) {
         this.applyOne(rows);
         this.transactions++;
-        this.remember(batch.profiles);
+        this.durable(batch.profiles, rows.erased);
         return Promise.resolve();
       }
     } catch (e) {
@@ -467,7 +485,7 @@ export class SqliteStore implements Store {
         item.reject(e);
         return;
       }
-      this.remember(item.states);
+      this.durable(item.states, item.rows.erased);
       item.resolve();
       return;
     }
@@ -481,10 +499,16 @@ export class SqliteStore implements Store {
     for (const item of items) {
       if (item.error !== undefined) item.reject(item.error);
       else {
-        this.remember(item.states);
+        this.durable(item.states, item.rows.erased);
         item.resolve();
       }
     }
+  }
+
+  /** A batch is durable: its states are cached, its erased profiles no longer. */
+  private durable(states: ProfileState[], erased: ErasedProfile[]): void {
+    this.remember(states);
+    for (const e of erased) this.cache.delete(e.profileId);
   }
 
   /** Durable states, kept for the next load (a failed batch's states are never kept). */

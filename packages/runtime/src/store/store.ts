@@ -32,6 +32,32 @@ export interface CommitBatch {
   signals?: Signal[];
   /** Signals stamped before this time are no longer needed: the store may forget them (it keeps every later one). */
   pruneSignalsBefore?: number;
+  /** Profiles deleted for good (see `ErasedProfile`), after the rest of the batch is written. */
+  erased?: ErasedProfile[];
+}
+
+/**
+ * A profile deleted for good (a right-to-erasure request): its state and due time go, and so
+ * do its effects still in the outbox (never delivered) with their failure records. Its stored
+ * catalog signals stay, anonymous: under `alias` instead of the profile id, each event id
+ * replaced by one `erasedEventIds` gives (the signals of one event keep one id), so that
+ * recommendations learned from them are the same after a restart as before it, and nothing
+ * stored names the person any more. Processed event ids stay (ids only): an event
+ * sent again is still ignored.
+ */
+export interface ErasedProfile {
+  profileId: string;
+  alias: string;
+}
+
+/** The id an erased profile's signal takes for event id `eventId`: `<alias>:<n>`, n counting the profile's events in commit order from 1. */
+export function erasedEventIds(alias: string): (eventId: string) => string {
+  const ids = new Map<string, string>();
+  return (eventId) => {
+    let id = ids.get(eventId);
+    if (id === undefined) ids.set(eventId, (id = `${alias}:${ids.size + 1}`));
+    return id;
+  };
 }
 
 /** How an outbox effect's delivery has failed so far: the runtime gives it up past a limit, counted from `firstFailedAt`. */

@@ -1,6 +1,6 @@
 /** `call`: canned responses, `as` binding, `on error`, and an error without `on error`. */
 import { describe, expect, it } from "vitest";
-import { SCHEMA, T0, ev, irOf, ofType, sim, trace, iso } from "./helpers.js";
+import { SCHEMA, T0, ev, irOf, ofType, sim, trace, iso, instanceId } from "./helpers.js";
 
 const ACTIONS = `
 action Weather(city: string) -> { tempC: number, condition: "sun" | "rain" | "snow" } {
@@ -126,7 +126,7 @@ describe("call", () => {
   it("an error without `on error` ends the instance with reason error and an `error` effect with the call's location", async () => {
     const { timeline } = await visit("Bergen", "other@example.com");
     const [error] = ofType(timeline, "error");
-    expect(error).toMatchObject({ journey: "J", instanceId: "J:p1:1" });
+    expect(error).toMatchObject({ journey: "J", instanceId: instanceId("J", "p1", 1, T0) });
     expect(error!.message).toContain("Voucher");
     expect(error!.message).toContain("coupon service down");
     const lines = SOURCE.split("\n");

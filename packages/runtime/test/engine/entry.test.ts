@@ -1,7 +1,7 @@
 /** Entry: the three trigger kinds, one live instance per profile and journey, `reentry`. */
 import { createRuntime, MemoryChannel, MemoryStore, VirtualClock, type Effect } from "@journey/runtime";
 import { describe, expect, it } from "vitest";
-import { DAY, HOUR, MIN, T, T0, ev, iso, ofType, sendTimes, sim, withSchema } from "./helpers.js";
+import { DAY, HOUR, MIN, T, T0, ev, iso, ofType, sendTimes, sim, withSchema, instanceId } from "./helpers.js";
 
 function runtimeFor(ir: ReturnType<typeof withSchema>, start = T0) {
   const clock = new VirtualClock(start);
@@ -614,7 +614,7 @@ describe("one live instance per profile and journey", () => {
         ev("Ping", "p1", T0 + 2 * HOUR, { n: 4 }), // p1's first instance ended: a new one
       ],
     });
-    expect(ofType(timeline, "entered").map((e) => e.instanceId)).toEqual(["J:p1:1", "J:p2:1", "J:p1:2"]);
+    expect(ofType(timeline, "entered").map((e) => e.instanceId)).toEqual([instanceId("J", "p1", 1, T0), instanceId("J", "p2", 1, T0 + 30 * MIN), instanceId("J", "p1", 2, T0 + 2 * HOUR)]);
     expect(ofType(timeline, "send").map((s) => `${s.profileId} ${s.content["subject"]}`)).toEqual(["p1 ping 1", "p2 ping 3", "p1 ping 4"]);
   });
 });
@@ -651,8 +651,8 @@ describe("reentry", () => {
 
     const exact = await sim({ ir: journey("reentry after 1d"), profiles: [{ id: "p1" }], events: pings(T0, ended + DAY - 1, ended + DAY) });
     expect(ofType(exact.timeline, "entered").map((e) => [e.instanceId, iso(e.at)])).toEqual([
-      ["J:p1:1", iso(T0)],
-      ["J:p1:2", iso(ended + DAY)],
+      [instanceId("J", "p1", 1, T0), iso(T0)],
+      [instanceId("J", "p1", 2, ended + DAY), iso(ended + DAY)],
     ]);
   });
 });

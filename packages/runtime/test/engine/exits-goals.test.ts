@@ -1,6 +1,6 @@
 /** `exit on` and `goal`. */
 import { describe, expect, it } from "vitest";
-import { DAY, HOUR, MIN, T0, ev, iso, ofType, sim, trace, withSchema } from "./helpers.js";
+import { DAY, HOUR, MIN, T0, ev, iso, ofType, sim, trace, withSchema, instanceId } from "./helpers.js";
 
 const cart = (id: string, total = 20) => ({ cartId: id, items: [], total });
 const order = (id: string, cartId: string | null, total = 20) => ({ orderId: id, cartId, items: [], total });
@@ -95,8 +95,8 @@ describe("goal", () => {
   it("records a conversion with the time to conversion, and does not end the instance", async () => {
     const { timeline } = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Cart", "p1", T0, cart("c1")), ev("Order", "p1", T0 + 30 * MIN, order("o1", "c1"))] });
     expect(ofType(timeline, "goal").map((g) => [g.goal, g.afterMs, g.instanceId, iso(g.at)])).toEqual([
-      ["purchase", 30 * MIN, "J:p1:1", iso(T0 + 30 * MIN)],
-      ["sameCart", 30 * MIN, "J:p1:1", iso(T0 + 30 * MIN)],
+      ["purchase", 30 * MIN, instanceId("J", "p1", 1, T0), iso(T0 + 30 * MIN)],
+      ["sameCart", 30 * MIN, instanceId("J", "p1", 1, T0), iso(T0 + 30 * MIN)],
     ]);
     // The instance still sends and ends normally.
     expect(ofType(timeline, "send")).toHaveLength(1);
@@ -155,8 +155,8 @@ describe("goal", () => {
       events: [ev("Cart", "p1", T0, cart("c1")), ev("Order", "p1", T0 + HOUR, order("o1", null)), ev("Cart", "p1", T0 + 2 * HOUR, cart("c2")), ev("Order", "p1", T0 + 5 * HOUR, order("o2", null))],
     });
     expect(ofType(timeline, "goal").map((g) => [g.instanceId, g.afterMs])).toEqual([
-      ["J:p1:1", HOUR],
-      ["J:p1:2", 3 * HOUR],
+      [instanceId("J", "p1", 1, T0), HOUR],
+      [instanceId("J", "p1", 2, T0 + 2 * HOUR), 3 * HOUR],
     ]);
   });
 });

@@ -78,6 +78,9 @@ export function ev(type: string, profileId: string, time: number | string, data:
   return { id: id ?? `ev-${++counter}`, type, profileId, time: typeof time === "number" ? iso(time) : time, data };
 }
 
+/** The id of a profile's `n`th instance of a journey, started at `startedAt`. */
+export const instanceId = (journey: string, profileId: string, n: number, startedAt: number): string => [journey, profileId, n, startedAt.toString(36)].join(":");
+
 /** Effects of one type (optionally of one journey), in timeline order. */
 export function ofType<K extends Effect["type"]>(timeline: Effect[], type: K, journey?: string): Extract<Effect, { type: K }>[] {
   return timeline.filter((e): e is Extract<Effect, { type: K }> => e.type === type && (journey === undefined || e.journey === journey));

@@ -1,7 +1,7 @@
 /** The functional core on its own: `step(program, state, input, now)` is pure and deterministic. */
 import { Program, step, withDefaults, type Input, type ProfileState } from "@journey/runtime";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { HOUR, SCHEMA, T0, irOf, iso } from "./helpers.js";
+import { HOUR, SCHEMA, T0, instanceId, irOf, iso } from "./helpers.js";
 
 const ir = irOf(`${SCHEMA}
 action Lookup(id: string) -> { score: int } { get "https://api.example.com/score/{{id}}" }
@@ -127,8 +127,8 @@ describe("step", () => {
     const { effects } = script(fresh());
     const keys = (effects as { key: string }[]).map((e) => e.key);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(keys[0]).toBe("J:p1:1:entered");
-    expect(keys.every((k) => k.startsWith("J:p1:1:"))).toBe(true);
+    expect(keys[0]).toBe(`${instanceId("J", "p1", 1, T0)}:entered`);
+    expect(keys.every((k) => k.startsWith(`${instanceId("J", "p1", 1, T0)}:`))).toBe(true);
     expect(script(fresh()).effects.map((e) => (e as { key: string }).key)).toEqual(keys);
   });
 });

@@ -136,6 +136,20 @@ describe("profiles", () => {
     expect(await h.request("PUT", "/v1/profiles/p1", [1, 2])).toMatchObject({ status: 400, json: { errors: [{ path: "profile", message: "must be an object" }] } });
     expect(await h.store.viewProfile("p1")).toBeUndefined();
   });
+
+  it("DELETE erases the profile: its live instances end (counted by reason `deleted`), its later message never goes; then 404", async () => {
+    const h = await harness();
+    await h.request("POST", "/v1/events", cart("c1"));
+    expect(await h.request("DELETE", "/v1/profiles/p1")).toMatchObject({ status: 200, json: { instancesEnded: 1 } });
+    expect(await h.request("GET", "/v1/profiles/p1")).toMatchObject({ status: 404 });
+    await h.runtime.advanceTo(T0 + 2 * 3_600_000);
+    expect(h.channel.messages.map((m) => m.content["subject"])).toEqual(["cart c1"]);
+    const metrics = (await h.request("GET", "/metrics")).text.split("\n");
+    expect(metrics).toContain('journey_ended_total{journey="Welcome",reason="deleted"} 1');
+    expect(metrics).toContain("journey_profiles_deleted_total 1");
+    expect(await h.request("DELETE", "/v1/profiles/p1")).toMatchObject({ status: 404, json: { error: "no profile `p1`" } });
+    expect((await h.request("GET", "/metrics")).text.split("\n")).toContain("journey_profiles_deleted_total 1");
+  });
 });
 
 describe("POST /v1/decide", () => {
@@ -311,7 +325,7 @@ describe("health, auth, limits and errors", () => {
     for (const [method, url, allow] of [
       ["GET", "/v1/events", "POST"],
       ["GET", "/v1/events?since=1", "POST"],
-      ["DELETE", "/v1/profiles/p1", "GET, HEAD, PUT"],
+      ["POST", "/v1/profiles/p1", "DELETE, GET, HEAD, PUT"],
       ["POST", "/health", "GET, HEAD"],
       ["PATCH", "/v1/catalog/items/A", "DELETE, GET, HEAD"],
       ["GET", "/v1/catalog/items", "PUT"],

@@ -1,7 +1,7 @@
 /** The shell on a virtual clock: redeploys, duplicates, invalid input, defaults, deterministic keys. */
 import { createRuntime, InvalidInputError, MemoryChannel, MemoryStore, simulate, VirtualClock, type Effect } from "@journey/runtime";
 import { describe, expect, it } from "vitest";
-import { DAY, HOUR, MIN, T0, ev, iso, ofType, sim, withSchema } from "../engine/helpers.js";
+import { DAY, HOUR, MIN, T0, ev, iso, ofType, sim, withSchema, instanceId } from "../engine/helpers.js";
 
 describe("a journey redeployed while instances wait", () => {
   const v1 = withSchema(`
@@ -72,7 +72,7 @@ describe("a journey redeployed while instances wait", () => {
     await rt2.ingest(ev("Ping", "p1", T0 + DAY + MIN, { n: 2 }));
     await rt2.advanceTo(T0 + 2 * DAY);
     expect(ofType(timeline, "send", "J").map((s) => s.content["subject"])).toEqual(["v1", "v2"]);
-    expect(ofType(timeline, "entered", "J").map((e) => e.instanceId)).toEqual(["J:p1:1", "J:p1:2"]);
+    expect(ofType(timeline, "entered", "J").map((e) => e.instanceId)).toEqual([instanceId("J", "p1", 1, T0), instanceId("J", "p1", 2, T0 + DAY + MIN)]);
   });
 });
 
