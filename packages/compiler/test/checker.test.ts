@@ -212,6 +212,22 @@ describe("expression types", () => {
   ])("%s is reported as %s, once", (source, code) => {
     expect(typeIn(source).codes).toEqual([code]);
   });
+
+  it("a projection through an optional field of the items gives optionals, as the runtime reads a missing one (null)", () => {
+    const text = `${PROFILE}type Line { sku: string, meta?: { color: string } }
+event Order { lines: list<Line> }
+journey J {
+  on Order as o
+  let colors = o.lines.meta.color
+  if "red" in colors { end }
+  let first = colors[0] ?? "none"
+}
+`;
+    const r = compile([{ path: "main.journey", text }], { references: true });
+    expect(shown(r)).toEqual([]);
+    const colors = r.checked.ctx.references.find((x) => x.name === "colors" && x.definition);
+    expect(typeToString(colors!.type!)).toBe("list<string?>");
+  });
 });
 
 describe("narrowing", () => {
@@ -434,6 +450,19 @@ describe("fixes", () => {
     const r = one(content);
     expect(codesOf(r)).toContain("J3012");
     expect(r.diagnostics.find((d) => d.code === "J3012")!.fix?.edits).toEqual([{ file: "main.journey", span: spanOf(content, "subjet"), newText: "subject" }]);
+  });
+
+  it("`xs.length`, a template's way to count, is `length(xs)` in an expression", () => {
+    const PROFILE_TAGS = PROFILE.replace("email: string", "email: string\n  tags: list<string> = []\n  orders: list<{ id: string }> = []");
+    const list = `${PROFILE_TAGS}audience A = profile.tags.length > 2\n`;
+    const r = one(list);
+    expect(r.diagnostics[0]!.message).toBe("unknown field `length` on `list<string>`");
+    expect(r.diagnostics[0]!.help).toBe("count with `length(profile.tags)`");
+    fixed(list, "J1004", "length(profile.tags)", spanOf(list, "profile.tags.length"));
+    const records = `${PROFILE_TAGS}audience A = profile.orders.length > 2\n`;
+    fixed(records, "J1004", "length(profile.orders)", spanOf(records, "profile.orders.length"));
+    const text = `${PROFILE}audience A = profile.email.length > 2\n`;
+    fixed(text, "J2007", "length(profile.email)", spanOf(text, "profile.email.length"));
   });
 
   it("no fix when nothing is close", () => {

@@ -34,15 +34,14 @@ export class Bindings {
 }
 
 /** The scope of an event's `where` (and of a `wait for` body): the alias, and `event`. */
-function eventScope(ctx: CheckContext, parent: Scope, m: A.EventMatch, bindings?: Bindings): Scope | undefined {
+function eventScope(ctx: CheckContext, parent: Scope, m: A.EventMatch, bindings?: Bindings): Scope {
   const decl = ctx.symbols.events.get(m.event.name);
-  if (!decl) {
-    reportUnknownDecl(ctx, "unknownEvent", m.event, ctx.symbols.events.keys());
-    return undefined;
-  }
-  const type = ctx.named.get(m.event.name) ?? T.unknown;
-  const declared = { file: decl.file, span: decl.decl.name.span };
-  ctx.reference(m.event.span, m.event.name, "event", declared, type);
+  if (!decl) reportUnknownDecl(ctx, "unknownEvent", m.event, ctx.symbols.events.keys());
+  // An unknown event still binds `event` and the alias, of no known type: a typo in the event's
+  // name is one error, not one more at every read of the alias.
+  const type = decl ? (ctx.named.get(m.event.name) ?? T.unknown) : T.unknown;
+  const declared = decl && { file: decl.file, span: decl.decl.name.span };
+  if (declared) ctx.reference(m.event.span, m.event.name, "event", declared, type);
   const scope = parent.child();
   scope.define({ name: "event", type, kind: "event", target: declared });
   if (m.alias) {
@@ -56,8 +55,8 @@ function eventScope(ctx: CheckContext, parent: Scope, m: A.EventMatch, bindings?
   return scope;
 }
 
-function checkWhere(ctx: CheckContext, m: A.EventMatch, scope: Scope | undefined): void {
-  if (m.where && scope) checkCondition(ctx, m.where, scope);
+function checkWhere(ctx: CheckContext, m: A.EventMatch, scope: Scope): void {
+  if (m.where) checkCondition(ctx, m.where, scope);
 }
 
 export function checkJourney(ctx: CheckContext, d: A.JourneyDecl): void {
@@ -88,7 +87,7 @@ export function checkJourney(ctx: CheckContext, d: A.JourneyDecl): void {
   if (trigger?.kind === "OnEvent") {
     const ts = eventScope(ctx, scope, trigger);
     checkWhere(ctx, trigger, ts);
-    if (trigger.alias && ts) bindings.define(scope, trigger.alias, ctx.named.get(trigger.event.name) ?? T.unknown, "alias");
+    if (trigger.alias) bindings.define(scope, trigger.alias, ts.lookup("event")!.type, "alias");
   }
   for (const c of d.clauses) checkClause(ctx, c, scope, c === trigger);
   checkBlock(ctx, d.body.steps, scope, bindings);
@@ -399,7 +398,7 @@ function checkStep(ctx: CheckContext, s: A.Step, scope: Scope, bindings: Binding
       if (!s.within) ctx.report("waitForWithoutWithin", {}, { start: s.span.start, end: s.event.span.end });
       // `within 0s` times out before any event: timers due at an instant run before its events.
       else if (isAssignable(expectType(ctx, s.within, T.duration, scope), T.duration)) expectAtLeast(ctx, s.within, "the `within` of a `wait for`", 1);
-      checkBlock(ctx, s.body.steps, (es ?? waited).child(), bindings);
+      checkBlock(ctx, s.body.steps, es.child(), bindings);
       if (s.timeout) checkBlock(ctx, s.timeout.steps, afterWaiting(scope), bindings);
       return;
     }

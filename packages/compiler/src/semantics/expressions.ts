@@ -2,6 +2,7 @@
 import { fieldType, isAssignable, isNumeric, isStringLike, nonNull, suggest, T, typeToString, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
 import { DURATION_FORMS } from "../syntax/tokens.js";
+import type { DiagnosticExtras } from "../diagnostics/diagnostic.js";
 import { BUILTIN_FUNCTIONS } from "./builtins.js";
 import { constNumber } from "./constants.js";
 import type { CheckContext } from "./context.js";
@@ -127,11 +128,18 @@ function reportUnknownName(ctx: CheckContext, name: string, span: A.Span, scope:
 function member(ctx: CheckContext, objType: Type, prop: A.Ident, object: A.Expr): Type {
   if (objType.kind === "unknown") return T.unknown;
   if (objType.kind === "list") {
-    const inner = member(ctx, objType.element, prop, object);
-    return inner.kind === "unknown" ? inner : T.list(inner);
+    if (prop.name === "length" && objType.element.kind !== "unknown" && !(objType.element.kind === "record" && fieldType(objType.element, "length"))) {
+      ctx.report("unknownField", { field: prop.name, type: typeToString(objType) }, prop.span, lengthCall(ctx, object, prop));
+      return T.unknown;
+    }
+    // An item without the field projects to null, as the runtime reads it: `lines.meta.color`
+    // over optional `meta`s is a `list<string?>`.
+    const el = objType.element;
+    const inner = member(ctx, el.kind === "optional" ? el.inner : el, prop, object);
+    return inner.kind === "unknown" ? inner : T.list(el.kind === "optional" ? T.optional(inner) : inner);
   }
   if (objType.kind !== "record") {
-    ctx.report("notARecord", { type: typeToString(objType) }, prop.span);
+    ctx.report("notARecord", { type: typeToString(objType) }, prop.span, prop.name === "length" && isStringLike(objType) ? lengthCall(ctx, object, prop) : {});
     return T.unknown;
   }
   const t = fieldType(objType, prop.name);
@@ -139,6 +147,12 @@ function member(ctx: CheckContext, objType: Type, prop: A.Ident, object: A.Expr)
   const typeLabel = objType.name ?? (pathKey(object) ?? typeToString(objType));
   ctx.report("unknownField", { field: prop.name, type: typeLabel }, prop.span, ctx.didYouMean(prop.name, objType.fields.map((f) => f.name), prop.span, `the fields of \`${typeLabel}\` are`));
   return T.unknown;
+}
+
+/** `xs.length` is how a template counts (`{{cart.items.length}}`); an expression calls `length(xs)`. */
+function lengthCall(ctx: CheckContext, object: A.Expr, prop: A.Ident): DiagnosticExtras {
+  const call = `length(${ctx.text(object.span)})`;
+  return { help: `count with \`${call}\``, fix: ctx.replace(`change to \`${call}\``, { start: object.span.start, end: prop.span.end }, call) };
 }
 
 /**

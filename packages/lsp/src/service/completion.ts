@@ -5,7 +5,7 @@
  * types for `let`s, aliases and parameters).
  */
 import { ALGORITHMS, BUILTIN_FUNCTIONS, CHANNELS, EXCLUSIONS, FORMATS, HTTP_METHODS, PRIMITIVES, type ast as A } from "@journey/compiler";
-import { BLOCK_HELPERS, HELPER_SIGNATURES, nonNull, typeToString, type Type } from "@journey/template";
+import { BLOCK_HELPERS, HELPER_SIGNATURES, nonNull, T, typeToString, type Type } from "@journey/template";
 import { algorithmSignature, declarationSignature, functionSignature, helperSignature, paramsText } from "./describe.js";
 import type { Doc } from "./document.js";
 import { namesAt, pathBefore, recordOf, walkPath, type ScopeName } from "./scope.js";
@@ -226,6 +226,17 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
   }
   if (p1 === "set") return items.values(["profile"], "variable").list;
 
+  // Test data: the fields of the event, profile or catalog item being written, not yet written.
+  if ((block.kind === "record" || block.kind === "unknown") && (p1 === "{" || p1 === "," || newline) && p1 !== ":") {
+    const data = testData(doc, code, at, blocks);
+    if (data) {
+      for (const f of data.record.fields) {
+        if (!data.written.has(f.name)) items.add({ label: f.name, kind: "field", detail: `${f.name}${f.optional ? "?" : ""}: ${typeToString(f.type)}`, documentation: f.doc, insertText: `${f.name}: ` });
+      }
+      return items.list;
+    }
+  }
+
   // Tests.
   if (block.kind === "test") {
     if (p1 === "expect" || (p2 === "at" && p3 === "expect")) {
@@ -236,7 +247,16 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
       items.decls(s?.journeys, "journey", doc);
       return items.values(["reason"], "keyword").list;
     }
-    if (p1 === "reason") return items.values(["exit", "end", "goal", "error"], "value").list;
+    // `expect send email where subject contains "x" and …`: the channel's text fields, then how to match.
+    const sent = /^expect (?:at \S+ )?(?:no )?send (\w+)\b.* where\b/.exec(stmt);
+    const matched = CHANNELS.get(sent?.[1] ?? "")?.fields.filter((f) => f.escape !== "record");
+    if (matched && (p1 === "where" || p1 === "and")) {
+      for (const f of matched) items.add({ label: f.name, kind: "field", detail: `${sent![1]} content`, documentation: f.doc });
+      return items.list;
+    }
+    if (matched?.some((f) => f.name === p1) && (p2 === "where" || p2 === "and")) return items.values(["contains", "==", "!="], "keyword").list;
+    if (matched && p1 === '"' && /^(contains|==|!=)$/.test(p2)) return items.values(["and"], "keyword").list;
+    if (p1 === "reason") return items.values(["exit", "end", "error"], "value").list;
     if (p1 === "goal") return items.values(goals(doc), "value").list;
     if (p1 === "variant") return items.values(variants(doc), "value").list;
     if (p1 === "catalog") return items.decls(s?.catalogs, "catalog", doc).list;
@@ -269,6 +289,52 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
 
   if (block.kind === "fields" || block.kind === "catalog" || block.kind === "signals" || block.kind === "channel" || block.kind === "top") return items.list;
   return items.expression(doc, offset).list;
+}
+
+const KEY = /^(\w+)[ \t\r\n]*:/;
+
+/**
+ * The record of test data around `at`, and the keys it already has: an event's
+ * (`at 0m "p1" CartAbandoned { … }`), the profile's (`profile "p1" { … }`) or a catalog item's
+ * (`catalog Product [{ … }]`), and records nested in them through their keys (`loyalty: { … }`,
+ * `items: [{ … }]`).
+ */
+function testData(doc: Doc, code: string, at: number, blocks: OpenBlock[]): { record: Type & { kind: "record" }; written: Set<string> } | undefined {
+  const test = blocks.findIndex((b) => /^test\b/.test(b.header));
+  if (test < 0 || test === blocks.length - 1) return undefined;
+  const ctx = doc.analysis.ctx;
+  // The last test item started before the position: the one being written.
+  const start = blocks[test]!.open + 1;
+  const heads = [...code.slice(start, at).matchAll(/(?:^|\n)[ \t]*(?:profile\s+"[^"\n]*"|at\s+\S+\s+"[^"\n]*"\s+(\w+)|catalog\s+(\w+))\s*/g)];
+  const head = heads[heads.length - 1];
+  if (!head) return undefined;
+  const root: Type | undefined = head[1] ? ctx?.named.get(head[1]) : head[2] ? ctx?.catalog && { kind: "list", element: ctx.catalog.type } : ctx?.profile;
+  if (!root) return undefined;
+  // What each open `{` or `[` holds, from the item's first one to the position.
+  const stack: { type: Type; written: Set<string> }[] = [];
+  let key: string | undefined;
+  for (let i = start + head.index + head[0].length; i < at; i++) {
+    const c = code[i]!;
+    if (c === "{" || c === "[") {
+      const top = stack[stack.length - 1];
+      const outer = top ? nonNull(top.type) : undefined;
+      const type = !outer ? root : outer.kind === "list" ? outer.element : outer.kind === "record" && key ? (outer.fields.find((f) => f.name === key)?.type ?? T.unknown) : T.unknown;
+      stack.push({ type, written: new Set() });
+      key = undefined;
+    } else if (c === "}" || c === "]") {
+      stack.pop();
+      if (stack.length === 0) return undefined;
+    } else if (/[A-Za-z_]/.test(c) && !/[\w]/.test(code[i - 1] ?? "")) {
+      const m = KEY.exec(code.slice(i, Math.min(at, i + 200)));
+      if (m) {
+        key = m[1];
+        stack[stack.length - 1]?.written.add(key!);
+        i += m[0].length - 1;
+      }
+    }
+  }
+  const record = stack.length ? nonNull(stack[stack.length - 1]!.type) : undefined;
+  return record?.kind === "record" ? { record, written: stack[stack.length - 1]!.written } : undefined;
 }
 
 /** Keywords that may follow what the statement already has. */

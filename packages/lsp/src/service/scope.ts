@@ -251,12 +251,12 @@ function textNames(doc: Doc, offset: number, s: TextScope): void {
       const w = HANDLER.exec(b.header);
       if (w && /^wait for/.test(b.header) && !/\btimeout$/.test(b.header)) event(w[1]!, w[2]);
     }
-    if (s.broken) writtenBindings(body, s);
+    if (s.broken) writtenBindings(body, s, stmt);
   }
   if (/^experience\b/.test(top) && s.broken) {
     // The context first: a `let` may read from it (`let sku = context.sku`).
     writtenContext(doc, blocks[0]!.open, offset, s);
-    writtenBindings(body, s);
+    writtenBindings(body, s, stmt);
   }
   if (/^recommend\b/.test(stmt) && /\bwhere\b(?!.*\b(exclude|limit|backup)\b)/.test(stmt) && !s.has("item")) s.item();
   const params = /^(template|action) .*?\(([^)]*)\)/.exec(top);
@@ -273,11 +273,13 @@ function textNames(doc: Doc, offset: number, s: TextScope): void {
  * (a declaration being typed has no last check to remember): what the text says, so `w.`
  * after `call Weather(…) as w` offers the action's fields.
  */
-function writtenBindings(body: string, s: TextScope): void {
+function writtenBindings(body: string, s: TextScope, stmt: string): void {
   const re = new RegExp(`\\b(let|recommend) (${IDENT}) ?= ?([A-Za-z_][\\w.]*)?|\\bcall (${IDENT})\\([^)]*\\) as (${IDENT})`, "g");
+  // The binding being written is not in scope in its own value (`let w = <|>`).
+  const writing = new RegExp(`^(?:let|recommend) (${IDENT}) ?=`).exec(stmt)?.[1];
   for (const m of body.replace(/\s+/g, " ").matchAll(re)) {
     const name = (m[2] ?? m[5])!;
-    if (s.has(name)) continue;
+    if (s.has(name) || name === writing) continue;
     const guess = (): Type => {
       if (m[5]) return s.returnType(m[4]!);
       if (m[1] === "recommend") return T.list(s.catalog());

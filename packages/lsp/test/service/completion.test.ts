@@ -115,6 +115,13 @@ describe("names by context", () => {
     expect(l).not.toContain("later");
   });
 
+  it("does not offer the binding being written in its own value", () => {
+    // The unfinished `let` does not parse: the bindings come from the text.
+    expect(labels(journey("  let base = 3\n  let points = <|>"))).toEqual(expect.arrayContaining(["cart", "base"]));
+    expect(labels(journey("  let base = 3\n  let points = <|>"))).not.toContain("points");
+    expect(labels(journey("  let points = if <|>"))).not.toContain("points");
+  });
+
   it("offers algorithms after `recommend x =` and `backup`, with their named parameters", () => {
     const algos = complete(journey("  recommend r = <|>"));
     expect(algos.map((c) => c.label)).toEqual(["cartBased", "viewedTogether", "boughtTogether", "recentlyViewed", "popular", "provider"]);
@@ -159,6 +166,29 @@ describe("names by context", () => {
     expect(labels('test "t" {\n  expect <|>\n}')).toEqual(expect.arrayContaining(["send", "no send", "ended", "goal", "decide"]));
     expect(labels('test "t" {\n  at 0m "p1" <|>\n}')).toEqual(["CartAbandoned", "OrderPlaced"]);
     expect(labels('test "t" {\n  expect ended <|>\n}', { "j.journey": "journey J { on OrderPlaced }" })).toEqual(expect.arrayContaining(["J", "reason"]));
+  });
+
+  it("offers the channel's text fields after `where` and `and` of an `expect send`, then how to match, then `and`", () => {
+    expect(labels('test "t" {\n  expect send email where <|>\n}')).toEqual(["subject", "html", "text"]);
+    expect(labels('test "t" {\n  expect at 4h no send push to "tok" where title contains "x" and <|>\n}')).toEqual(["title", "body"]);
+    expect(labels('test "t" {\n  expect send webhook where <|>\n}')).toEqual(["url"]);
+    expect(labels('test "t" {\n  expect send sms where text <|>\n}')).toEqual(["contains", "==", "!="]);
+    expect(labels('test "t" {\n  expect send sms where text == "Hi" <|>\n}')).toEqual(["and"]);
+    // `reason goal` is an error (J6001): goals do not end instances.
+    expect(labels('test "t" {\n  expect ended reason <|>\n}')).toEqual(["exit", "end", "error"]);
+  });
+
+  it("offers the fields of test data not yet written: an event's, the profile's, a catalog item's, and of records and lists in them", () => {
+    expect(labels('test "t" {\n  at 0m "p1" CartAbandoned { <|> }\n}')).toEqual(["cartId", "items", "total"]);
+    expect(labels('test "t" {\n  at 0m "p1" CartAbandoned {\n    cartId: "c1",\n    <|>\n  }\n}')).toEqual(["items", "total"]);
+    expect(labels('test "t" {\n  at 0m "p1" CartAbandoned { cartId: "c1", items: [{ sku: "W1", <|> }] }\n}')).toEqual(["name", "price", "qty", "category"]);
+    expect(labels('test "t" {\n  profile "p1" { email: "a@b.c", consent: { email: true, <|> } }\n}')).toEqual(["sms"]);
+    expect(labels('test "t" {\n  catalog Product [\n    { sku: "a", name: "A" },\n    { sku: "b", <|>\n  ]\n}')).toEqual(["name", "price", "category", "url", "inStock"]);
+    const item = complete('test "t" {\n  profile "p1" { <|> }\n}').find((c) => c.label === "firstName");
+    expect(item).toMatchObject({ insertText: "firstName: ", detail: "firstName?: string" });
+    // A value is no field; past the item, test items again.
+    expect(labels('test "t" {\n  at 0m "p1" CartAbandoned { total: <|> }\n}')).not.toContain("cartId");
+    expect(labels('test "t" {\n  at 0m "p1" CartAbandoned { total: 3 }\n  <|>\n}')).toEqual(expect.arrayContaining(["expect", "at"]));
   });
 
   it("offers content fields of the channel in inline content and templates", () => {
