@@ -136,7 +136,7 @@ export const codes = {
 
   // ── J6xxx tests ──
   testEventData: kind("J6001", "{message}"),
-  invalidOffset: kind("J6002", "an offset is a duration such as `0m` or `4h`"),
+  invalidOffset: kind("J6002", "an offset is a time since the test's start, a duration such as `0m` or `4h` (never negative)"),
   unknownTestProfile: kind("J6003", "profile `{id}` is not declared in this test"),
 
   // ── J7xxx actions, channels, catalogs ──

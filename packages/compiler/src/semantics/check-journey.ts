@@ -442,8 +442,8 @@ function checkStep(ctx: CheckContext, s: A.Step, scope: Scope, bindings: Binding
       checkSet(ctx, s, scope);
       return;
     case "Repeat":
-      expectType(ctx, s.count, T.int, scope);
-      if (s.every) expectType(ctx, s.every, T.duration, scope);
+      if (isAssignable(expectType(ctx, s.count, T.int, scope), T.int)) expectAtLeast(ctx, s.count, "a `repeat` count", 0);
+      if (s.every && isAssignable(expectType(ctx, s.every, T.duration, scope), T.duration)) expectAtLeast(ctx, s.every, "the `every` of a `repeat`", 0);
       // A `set` later in the body has run before the next round reaches its start, and so
       // has any wait (`every` waits between rounds).
       const body = forgetting(scope.child(), assignedWithin(s));

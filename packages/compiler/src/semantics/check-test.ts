@@ -142,8 +142,7 @@ function checkOffset(ctx: CheckContext, e: A.Expr): void {
   if (e.kind !== "Duration") ctx.report("invalidOffset", {}, e.span);
 }
 
-/** Literal data against a declared type, field by field, so each mistake points at its field. */
-/** Literal test data against its type; `label` names a record that has no name of its own (`profile`). */
+/** Literal test data against its type, field by field, so each mistake points at its field; `label` names a record that has no name of its own (`profile`). */
 export function checkLiteral(ctx: CheckContext, e: A.Expr, type: Type, scope: Scope, label?: string): void {
   const t = nonNull(type);
   if (e.kind === "DateTime") checkInstant(ctx, e);

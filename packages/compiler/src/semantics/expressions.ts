@@ -213,10 +213,6 @@ export function expectType(ctx: CheckContext, e: A.Expr, expected: Type, scope: 
 }
 
 /**
- * A setting the runtime reads from the IR as a number (a cap, a timeout, a reentry delay):
- * typed as `expected`, and known when the project compiles.
- */
-/**
  * A value the IR holds as a constant (a cap, a timeout, a window), with its lower bound if it
  * has one: zero or more (`atLeast` 0), or more than zero (1: a zero timeout or cap period
  * means nothing).
