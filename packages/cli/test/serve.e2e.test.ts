@@ -294,6 +294,74 @@ journey Welcome {
     expect(existsSync(join(tmp(), "routed.jsonl"))).toBe(false);
   });
 
+  it("a SIGTERM during an SMTP send the server drags out stops in time: the send is abandoned after 10 s, and goes at the next start", async () => {
+    const dir = folderWith(tmp(), "slow-smtp", {
+      "app.journey": `
+profile { email: string }
+event SignedUp { source: string }
+channel email { from "Nordvik <hello@shop.example>" }
+journey Welcome {
+  on SignedUp as s
+  send email { subject "welcome from {{s.source}}" text "hi" } to profile.email
+}
+`,
+    });
+    // Each answer comes in 6 s, within every step's timeout (10 s): MAIL FROM, RCPT TO and
+    // DATA would take 18 s in all, past serve's 15 s stop limit.
+    let slowMs = 6000;
+    let began!: () => void;
+    const sending = new Promise<void>((resolve) => (began = resolve));
+    const mails: string[] = [];
+    const smtpServer = new SMTPServer({
+      disabledCommands: ["STARTTLS", "AUTH"],
+      logger: false,
+      onMailFrom: (_address, _session, callback) => {
+        began();
+        setTimeout(() => callback(), slowMs);
+      },
+      onRcptTo: (_address, _session, callback) => void setTimeout(() => callback(), slowMs),
+      onData(stream, _session, callback) {
+        let raw = "";
+        stream.setEncoding("utf8").on("data", (c: string) => (raw += c));
+        stream.on("end", () => {
+          mails.push(raw);
+          setTimeout(() => callback(), slowMs);
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtpServer.listen(0, "127.0.0.1", resolve));
+    const env = { SERVE_TEST_SMTP: `smtp://127.0.0.1:${(smtpServer.server.address() as AddressInfo).port}` };
+    const args = [dir, "--db", "slow.db", "--smtp-env", "SERVE_TEST_SMTP", "--token-env", "SERVE_TEST_TOKEN"];
+    const first = await serve(args, tmp(), env);
+    let second: Served | undefined;
+    try {
+      expect((await call(first.base, "PUT", "/v1/profiles/ana", { email: "ana@example.com" })).status).toBe(204);
+      const event = { id: "e1", type: "SignedUp", profileId: "ana", time: new Date().toISOString(), data: { source: "ads" } };
+      // Its answer waits for the send: not awaited until the stop has come.
+      const posted = call(first.base, "POST", "/v1/events", event);
+      await sending;
+      first.child.kill("SIGTERM");
+      // 0: stopped within the 15 s (past them, serve exits 1).
+      expect(await first.exited).toEqual({ code: 0, signal: null });
+      expect((await posted).status).toBe(202);
+      expect(first.output()).toContain("not done within 10 s: abandoned");
+      expect(mails).toEqual([]);
+
+      // The message stayed in the outbox: the next start sends it, to a server quick again.
+      slowMs = 0;
+      second = await serve(args, tmp(), env);
+      for (let i = 0; i < 50 && mails.length < 1; i++) await new Promise((r) => setTimeout(r, 100));
+      second.child.kill("SIGTERM");
+      expect(await second.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      first.child.kill("SIGKILL");
+      second?.child.kill("SIGKILL");
+      smtpServer.close();
+    }
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatch(/^Subject: welcome from ads$/m);
+  });
+
   it("refuses a project with errors, or a mistake in its flags, in one line without starting", () => {
     const broken = folderWith(tmp(), "broken", { "app.journey": "journey Nope { on Missing }\n" });
     const r = runJourney(["serve", broken, "--db", "broken.db"], tmp());

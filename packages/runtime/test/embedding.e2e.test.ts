@@ -166,7 +166,7 @@ describe("samples/embedding-service", () => {
       expect(await runtime.profile("p9")).toBeUndefined();
       expect(await store.hasEvent("ok-in-bad-list")).toBe(false);
       expect(await store.hasEvent("e-1")).toBe(true);
-      expect(await store.pendingEffects(100)).toEqual([]);
+      expect((await store.pendingEffects(0, 100)).effects).toEqual([]);
     } finally {
       await store.close();
     }

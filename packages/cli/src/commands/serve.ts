@@ -32,8 +32,9 @@ interface ServeOptions {
 
 /**
  * How long a graceful stop may take before the process gives up and exits with 1: longer than
- * a channel's timeout (10 s), so a message being sent when the signal comes is finished and
- * recorded, not sent again by the next start.
+ * a channel's timeout (10 s: a webhook request, an SMTP send as a whole), so a message being
+ * sent when the signal comes is finished (or abandoned) and recorded, not sent again by the
+ * next start.
  */
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -66,12 +67,12 @@ Catalog items are kept in the --db: those stored through the API are there after
 An item left out of --catalog since the last start stays: remove it with DELETE.
 
 Messages: email to --smtp-env when given, every other channel (and email without --smtp-env)
-to --webhook when given, the rest to --outbox. A failed delivery stays stored and is retried
-(2 s, 4 s, … every 5 minutes at most); a message the receiver refuses for good (a webhook's
-4xx, an SMTP 5xx for the address) or still failing --give-up-after its first failure is given
-up: logged, counted (journey_messages_undeliverable_total), never tried again. The lines
-printed at start say which channel goes where. See docs/cli.md for the signature and the
-Message-ID.
+to --webhook when given, the rest to --outbox. A send may take 10 s in all. A failed delivery
+stays stored and is retried (2 s, 4 s, … every 5 minutes at most); a message the receiver
+refuses for good (a webhook's 4xx, an SMTP 5xx for the address) or still failing
+--give-up-after its first failure is given up: logged, counted
+(journey_messages_undeliverable_total), never tried again. The lines printed at start say
+which channel goes where. See docs/cli.md for the signature and the Message-ID.
 
 Environment: ${SECRET_PREFIX}<NAME> is the secret \`secret("NAME")\` in actions;
 JOURNEY_UNSUBSCRIBE_URL the unsubscribe link ({profileId}, {messageId} are replaced).

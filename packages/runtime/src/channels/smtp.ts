@@ -15,7 +15,11 @@ export interface SmtpOptions {
   url: string;
   /** The sender when the project's `channel email` declares none. */
   from?: string | undefined;
-  /** How long connecting, the server's greeting and each step of a delivery may take (default 10 s): the runtime's queue of work waits for it. */
+  /**
+   * How long one send may take in all, connecting and the server's every answer included
+   * (default 10 s): the runtime's queue of work, and a stop, wait for it. A send that takes
+   * longer is abandoned (its connection closed) and fails, to be tried again.
+   */
   timeoutMs?: number | undefined;
 }
 
@@ -26,6 +30,7 @@ export class SmtpChannel implements ChannelAdapter {
   readonly server: string;
   private readonly from?: string;
   private readonly transport: Transporter;
+  private readonly timeoutMs: number;
 
   constructor(options: SmtpOptions) {
     let url: URL;
@@ -42,7 +47,11 @@ export class SmtpChannel implements ChannelAdapter {
     checkTimeout("SmtpChannel", timeoutMs);
     this.server = `${url.protocol}//${url.host}`;
     this.from = from;
-    // nodemailer waits minutes by default; every send holds the runtime's queue meanwhile.
+    this.timeoutMs = timeoutMs;
+    // nodemailer waits minutes by default; every send holds the runtime's queue meanwhile. Each
+    // step has the whole send's time (a step that outlasts it fails by its own name, "Greeting
+    // never received"); the send's deadline (`send`) bounds a server that answers each step
+    // just in time, or trickles an answer that never ends.
     this.transport = nodemailer.createTransport({
       url: options.url,
       pool: true,
@@ -75,6 +84,8 @@ export class SmtpChannel implements ChannelAdapter {
         html: field("html"),
         text: field("text"),
         messageId: messageId(message.key, address),
+        // Aborted, nodemailer closes the connection delivering it; the pool's others go on.
+        signal: AbortSignal.timeout(this.timeoutMs),
         // Bulk senders must offer a one-click unsubscribe (RFC 8058, Gmail's and Yahoo's rules
         // since 2024): the link, and the POST a mail client makes to it, for an https one.
         ...(message.unsubscribeUrl
@@ -85,6 +96,8 @@ export class SmtpChannel implements ChannelAdapter {
           : {}),
       });
     } catch (e) {
+      // The server may have taken the message by then: sent again, it may arrive twice (see the top).
+      if ((e as { code?: unknown }).code === "EABORT") throw new Error(`SMTP ${this.server}: not done within ${this.timeoutMs / 1000} s: abandoned`);
       const failure = `SMTP ${this.server}: ${(e as Error).message}`;
       throw refusedForGood(e) ? new PermanentDeliveryError(failure) : new Error(failure);
     }

@@ -179,14 +179,16 @@ export type Effect = EffectBase &
     | { type: "decision"; surface: string; experience: string; variant: string; arm?: string; version: string }
     | { type: "error"; message: string; location?: { file: string; line: number; column: number } }
     /**
-     * A message the shell gave up on (`step` never makes one): its adapter said the receiver
-     * will never accept it (`permanent`), or it still failed the runtime's
-     * `deliveryGiveUpAfterMs` after it first failed. It has left the outbox and is never tried
-     * again. `sendKey`: the message's key (this effect's is `<sendKey>:undelivered`); `reason`:
-     * the last error; `attempts`: those that failed (0 when its channel's failures held it back
-     * throughout); `firstFailedAt`: when it first failed or was first held back (ms).
+     * A message, or a decision, the shell gave up on (`step` never makes one): its adapter (the
+     * decisions sink) said it will never be accepted (`permanent`), or it still failed the
+     * runtime's `deliveryGiveUpAfterMs` after it first failed. It has left the outbox and is
+     * never tried again. A message's has `sendKey` (this effect's key is
+     * `<sendKey>:undelivered`) and `channel`; a decision's `decisionKey` (its `decisionId`),
+     * `surface` and `experience`. `reason`: the last error; `attempts`: those that failed (0
+     * when its lane's failures held it back throughout); `firstFailedAt`: when it first failed
+     * or was first held back (ms).
      */
-    | { type: "undelivered"; sendKey: string; channel: string; reason: string; permanent: boolean; attempts: number; firstFailedAt: number }
+    | ({ type: "undelivered"; reason: string; permanent: boolean; attempts: number; firstFailedAt: number } & ({ sendKey: string; channel: string } | { decisionKey: string; surface: string; experience: string }))
   );
 
 /** A decision as the decisions sink receives it (`decision.key` is the `decisionId` callers got). */

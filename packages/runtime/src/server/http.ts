@@ -92,13 +92,18 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
     }
   });
 
+  // Once stopping, every answer closes its connection: one kept open for the client's next
+  // request (as fetch and most clients keep them) would hold `close()` until it timed out,
+  // and a request in flight when the stop came finishes after `close()` began.
+  app.addHook("onSend", async (_request, reply, payload) => {
+    if (stopping) void reply.header("connection", "close");
+    return payload;
+  });
+
   const expected = options.token === undefined ? undefined : digest(options.token);
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0]!;
-    if (stopping && path !== "/health") {
-      void reply.header("connection", "close");
-      throw new HttpError(503, "the service is stopping");
-    }
+    if (stopping && path !== "/health") throw new HttpError(503, "the service is stopping");
     if (!expected || OPEN_ROUTES.has(path)) return;
     // The scheme is case-insensitive (RFC 7235); the token is not.
     const given = /^bearer +(\S+)$/i.exec(request.headers.authorization ?? "")?.[1];

@@ -31,6 +31,7 @@ export type CounterName =
   | "journey_messages_sent_total"
   | "journey_delivery_failures_total"
   | "journey_messages_undeliverable_total"
+  | "journey_decisions_undeliverable_total"
   | "journey_catalog_items_upserted_total"
   | "journey_catalog_items_rejected_total"
   | "journey_catalog_items_removed_total"
@@ -58,6 +59,8 @@ export class ServerMetrics {
     this.define("journey_messages_sent_total", "Messages a channel adapter accepted, by channel (given to the runtime as `deliveries(adapter)`)", true);
     this.define("journey_delivery_failures_total", "Deliveries a channel adapter refused, by channel: each attempt (a refused message stays in the outbox and is retried, unless it is given up)", true);
     this.define("journey_messages_undeliverable_total", "Messages given up, by channel: refused for good, or still failing past the runtime's deliveryGiveUpAfterMs (`undelivered` effects)", true);
+    // Not by surface: a decision's is the URI asked for (a product page's), without bound.
+    this.define("journey_decisions_undeliverable_total", "Decisions given up: the decisions sink refused them for good, or still failed past the runtime's deliveryGiveUpAfterMs (`undelivered` effects)");
     this.define("journey_catalog_items_upserted_total", "Catalog items stored through the API");
     this.define("journey_catalog_items_rejected_total", "Catalog items refused as invalid through the API");
     this.define("journey_catalog_items_removed_total", "Catalog items removed through the API");
@@ -82,7 +85,7 @@ export class ServerMetrics {
       case "suppressed":
         return this.add("journey_messages_suppressed_total", { channel: e.channel, reason: e.reason });
       case "undelivered":
-        return this.add("journey_messages_undeliverable_total", { channel: e.channel });
+        return "sendKey" in e ? this.add("journey_messages_undeliverable_total", { channel: e.channel }) : this.add("journey_decisions_undeliverable_total");
       case "call":
         return this.add("journey_action_calls_total", { action: e.action, outcome: e.ok ? "ok" : "error" });
       case "error":

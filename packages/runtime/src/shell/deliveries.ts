@@ -2,7 +2,7 @@
  * Deliveries — messages to channel adapters, decisions to the sink — as the runtime carries
  * them out: what failed and when it is tried again (2 s, 4 s, … 5 minutes), which lanes (a
  * channel, the sink) are failing, so that their next deliveries wait for a retry rather than
- * hold the runtime's queue each for a timeout, which messages are given up (undeliverable),
+ * hold the runtime's queue each for a timeout, which deliveries are given up (undeliverable),
  * and the outcomes the next commit records. The store is never told a delivery succeeded
  * that did not, and a key is never handed to an adapter twice at once.
  */
@@ -19,7 +19,7 @@ export interface Outcomes {
   sent: string[];
   /** Failure records by key (the latest of a key wins). */
   failures: Map<string, DeliveryFailure>;
-  /** Messages given up: they leave the outbox; once that is committed, they are logged and told to `onEffect`. */
+  /** Deliveries given up: they leave the outbox; once that is committed, they are logged and told to `onEffect`. */
   undelivered: Undelivered[];
 }
 
@@ -28,7 +28,7 @@ export interface DeliveriesOptions {
   deliver(e: Delivery): Promise<void>;
   now(): number;
   log: { error(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
-  /** A message still failing this long after its first failure is given up. */
+  /** A delivery still failing this long after its first failure is given up. */
   giveUpAfterMs: number;
   /** The runtime is stopping: a retry hands nothing more over (the rest stays in the outbox for the next start). */
   halted(): boolean;
@@ -42,6 +42,11 @@ function backoffMs(attempts: number): number {
 /** Deliveries of one lane fail together: a channel (its adapter, its receiver) or the decisions sink. */
 function laneOf(e: Delivery): string {
   return e.type === "send" ? `channel \`${e.channel}\`` : "the decisions sink";
+}
+
+/** The outbox key of the delivery an `undelivered` effect gave up: a message's or a decision's. */
+export function givenUpKey(u: Undelivered): string {
+  return "sendKey" in u ? u.sendKey : u.decisionKey;
 }
 
 function messageOf(err: unknown): string {
@@ -79,47 +84,51 @@ export class Deliveries {
     for (const [key, f] of this.failing) if (f.profileId === profileId) this.failing.delete(key);
   }
 
-  /** Whether any delivery waits to be tried again. */
-  get anyFailing(): boolean {
-    return this.failing.size > 0;
+  /** How many deliveries are to be tried again by `now`: a retry pass reads the outbox until it has met them. */
+  dueCount(now: number): number {
+    let n = 0;
+    for (const f of this.failing.values()) if (f.next <= now) n++;
+    return n;
   }
 
-  /** Of effects pending in the outbox, the deliveries whose time to try again has come. */
-  due(pending: Effect[]): Delivery[] {
-    const now = this.options.now();
+  /** Of effects pending in the outbox, the deliveries to be tried again by `now`. */
+  due(pending: Effect[], now: number): Delivery[] {
     return pending.filter((e): e is Delivery => (e.type === "send" || e.type === "decision") && (this.failing.get(e.key)?.next ?? Infinity) <= now);
   }
 
   /**
-   * Hand deliveries over, one at a time, in order. Once a lane fails (not for good), its later
-   * deliveries in this pass are held back for its next retry, not attempted: one timeout per
-   * failing lane, not one per message. First attempts (`retrying` false) hold back at once
-   * the deliveries of a lane already failing; a retry (and `start()`) tries each lane again.
+   * Hand deliveries over (a list, or pages of them read as the pass goes), one at a time, in
+   * order. Once a lane fails (not for good), its later deliveries in this pass, on every later
+   * page, are held back for its next retry, not attempted: one timeout per failing lane, not
+   * one per message. First attempts (`retrying` false) hold back at once the deliveries of a
+   * lane already failing; a retry (and `start()`) tries each lane again.
    */
-  async carryOut(deliveries: Delivery[], retrying: boolean): Promise<void> {
+  async carryOut(deliveries: Delivery[] | AsyncIterable<Delivery[]>, retrying: boolean): Promise<void> {
     const failed = new Map<string, string>();
     if (!retrying) for (const [lane, { error }] of this.down) failed.set(lane, error);
     const held = new Map<string, number>();
-    for (const e of deliveries) {
-      // A stop waits for a retry: a backlog handed to a slow receiver would outlast any stop
-      // timeout. (First attempts are the queue's work, which a stop waits for as it always has.)
-      if (retrying && this.options.halted()) break;
-      if (this.inFlight.has(e.key) || this.settled.has(e.key) || (retrying && this.deleted.has(e.profileId))) continue;
-      const lane = laneOf(e);
-      const error = failed.get(lane);
-      if (error !== undefined) {
-        this.holdBack(e, lane, error);
-        held.set(lane, (held.get(lane) ?? 0) + 1);
-        continue;
-      }
-      this.inFlight.add(e.key);
-      try {
-        await this.options.deliver(e);
-        this.delivered(e, lane);
-      } catch (err) {
-        if (this.failed(e, lane, err)) failed.set(lane, messageOf(err));
-      } finally {
-        this.inFlight.delete(e.key);
+    pages: for await (const page of Array.isArray(deliveries) ? [deliveries] : deliveries) {
+      for (const e of page) {
+        // A stop waits for a retry: a backlog handed to a slow receiver would outlast any stop
+        // timeout. (First attempts are the queue's work, which a stop waits for as it always has.)
+        if (retrying && this.options.halted()) break pages;
+        if (this.inFlight.has(e.key) || this.settled.has(e.key) || (retrying && this.deleted.has(e.profileId))) continue;
+        const lane = laneOf(e);
+        const error = failed.get(lane);
+        if (error !== undefined) {
+          this.holdBack(e, lane, error);
+          held.set(lane, (held.get(lane) ?? 0) + 1);
+          continue;
+        }
+        this.inFlight.add(e.key);
+        try {
+          await this.options.deliver(e);
+          this.delivered(e, lane);
+        } catch (err) {
+          if (this.failed(e, lane, err)) failed.set(lane, messageOf(err));
+        } finally {
+          this.inFlight.delete(e.key);
+        }
       }
     }
     // The next pass reads the outbox afresh, without them (one pass at a time; first attempts, on
@@ -136,7 +145,7 @@ export class Deliveries {
     this.outcomes.sent.push(e.key);
   }
 
-  /** A failed attempt; true when its lane is failing (the failure was not this message's alone). */
+  /** A failed attempt; true when its lane is failing (the failure was not this delivery's alone). */
   private failed(e: Delivery, lane: string, err: unknown): boolean {
     const now = this.options.now();
     const before = this.failing.get(e.key);
@@ -145,10 +154,10 @@ export class Deliveries {
     const next = now + backoffMs(attempts);
     const reason = messageOf(err);
     // A refusal for good is an answer: the lane works.
-    const permanent = e.type === "send" && isPermanentFailure(err);
+    const permanent = isPermanentFailure(err);
     if (permanent) this.down.delete(lane);
     else this.down.set(lane, { next, error: reason });
-    if (e.type === "send" && (permanent || this.expired(firstFailedAt, now))) {
+    if (permanent || this.expired(firstFailedAt, now)) {
       this.giveUp(e, { reason, permanent, attempts, firstFailedAt, at: now });
       return !permanent;
     }
@@ -165,7 +174,7 @@ export class Deliveries {
     const before = this.failing.get(e.key);
     const attempts = before?.attempts ?? 0;
     const firstFailedAt = before?.firstFailedAt ?? now;
-    if (e.type === "send" && this.expired(firstFailedAt, now)) return this.giveUp(e, { reason: `${error} (held back: its channel kept failing)`, permanent: false, attempts, firstFailedAt, at: now });
+    if (this.expired(firstFailedAt, now)) return this.giveUp(e, { reason: `${error} (held back: ${e.type === "send" ? "its channel" : "the decisions sink"} kept failing)`, permanent: false, attempts, firstFailedAt, at: now });
     this.failing.set(e.key, { attempts, firstFailedAt, next: this.down.get(lane)?.next ?? now + backoffMs(1), profileId: e.profileId });
     if (!before) this.outcomes.failures.set(e.key, { key: e.key, attempts, firstFailedAt });
   }
@@ -174,29 +183,28 @@ export class Deliveries {
     return now - firstFailedAt >= this.options.giveUpAfterMs;
   }
 
-  private giveUp(e: Extract<Delivery, { type: "send" }>, why: { reason: string; permanent: boolean; attempts: number; firstFailedAt: number; at: number }): void {
+  private giveUp(e: Delivery, why: { reason: string; permanent: boolean; attempts: number; firstFailedAt: number; at: number }): void {
     this.failing.delete(e.key);
     this.settled.add(e.key);
     this.outcomes.failures.delete(e.key);
     const { journey, instanceId, nodeId } = e;
-    this.outcomes.undelivered.push({
-      type: "undelivered",
+    const record = {
+      type: "undelivered" as const,
       key: `${e.key}:undelivered`,
       at: why.at,
       profileId: e.profileId,
       ...(journey !== undefined ? { journey } : {}),
       ...(instanceId !== undefined ? { instanceId } : {}),
       ...(nodeId !== undefined ? { nodeId } : {}),
-      sendKey: e.key,
-      channel: e.channel,
       reason: why.reason,
       permanent: why.permanent,
       attempts: why.attempts,
       firstFailedAt: why.firstFailedAt,
-    });
+    };
+    this.outcomes.undelivered.push(e.type === "send" ? { ...record, sendKey: e.key, channel: e.channel } : { ...record, decisionKey: e.key, surface: e.surface, experience: e.experience });
   }
 
-  /** Whether messages were given up since the last commit: they are committed (and said) at once, not with the next unit. */
+  /** Whether deliveries were given up since the last commit: they are committed (and said) at once, not with the next unit. */
   get givenUp(): boolean {
     return this.outcomes.undelivered.length > 0;
   }
@@ -215,7 +223,7 @@ export class Deliveries {
 
   committed(o: Outcomes): void {
     for (const k of o.sent) this.settled.delete(k);
-    for (const u of o.undelivered) this.settled.delete(u.sendKey);
+    for (const u of o.undelivered) this.settled.delete(givenUpKey(u));
   }
 
   /** A commit that failed: its outcomes go with the next one (records taken since are newer, and win). */

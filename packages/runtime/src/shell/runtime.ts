@@ -25,7 +25,7 @@ import { MemoryStore } from "../store/memory.js";
 import { emptyBatch, type CommitBatch, type DeliveryFailure, type ErasedProfile, type Store } from "../store/store.js";
 import { decide, MAX_SURFACES, type Decision, type DecideDeps, type DecideRequest } from "../experiences/decide.js";
 import { HttpActionExecutor, typedResponse, withSecrets, type ActionExecutor } from "./actions.js";
-import { Deliveries, type Delivery, type Undelivered } from "./deliveries.js";
+import { Deliveries, givenUpKey, type Delivery, type Undelivered } from "./deliveries.js";
 import { SerialQueue } from "./queue.js";
 
 export interface Logger {
@@ -50,9 +50,9 @@ const UNIT_TIMERS = 1000;
 const UNIT_TICKS = 10_000;
 /** Stored catalog items read at a time by `start()`. */
 const ITEMS_PAGE = 10_000;
-/** How long a message may go on failing, from its first failure, before it is given up (`deliveryGiveUpAfterMs`). */
+/** How long a delivery may go on failing, from its first failure, before it is given up (`deliveryGiveUpAfterMs`). */
 const GIVE_UP_AFTER_MS = 24 * 60 * 60 * 1000;
-/** Outbox effects a retry pass reads. */
+/** Outbox effects a retry pass reads at a time. */
 const RETRY_PAGE = 1000;
 
 /** An event with its defaults filled in, and its time in ms. */
@@ -80,9 +80,10 @@ export interface RuntimeOptions {
   /** Deadline of each recommendation algorithm, in ms (default 500). */
   recommendDeadlineMs?: number;
   /**
-   * How long a message may go on failing, counted from its first failure, before it is given
-   * up as undeliverable (an `undelivered` effect; it leaves the outbox). Default 24 hours;
-   * `Infinity`: never. A failure the adapter says is permanent gives it up at once.
+   * How long a message (or a decision the `decisions` sink refuses) may go on failing, counted
+   * from its first failure, before it is given up as undeliverable (an `undelivered` effect; it
+   * leaves the outbox). Default 24 hours; `Infinity`: never. A failure the adapter (the sink)
+   * says is permanent (`PermanentDeliveryError`) gives it up at once.
    */
   deliveryGiveUpAfterMs?: number;
   /** Every effect, in order, after it is durable: the timeline. */
@@ -95,7 +96,9 @@ export interface RuntimeOptions {
   onNode?: NodeObserver;
   /**
    * Where decisions go once durable (analytics); they stay in the outbox until this accepts them
-   * (returns, or resolves). After a crash one may come again: `decision.key` is its `decisionId`.
+   * (returns, or resolves), retried as messages are, and given up as they are (see
+   * `deliveryGiveUpAfterMs`; throw a `PermanentDeliveryError` to refuse one for good). After a
+   * crash one may come again: `decision.key` is its `decisionId`.
    */
   decisions?: { record(decision: DecisionRecord): void | Promise<void> };
 }
@@ -302,7 +305,7 @@ class JourneyRuntime implements Runtime {
     // Also after `stop()`: the timers stayed stored, the loop picks them up again, and what
     // waits in the outbox (a delivery that failed) is carried out again, as by a new runtime.
     this.stopped = false;
-    if (restarting) await this.serial(async () => this.dispatch(await this.store.pendingEffects(Number.MAX_SAFE_INTEGER), true));
+    if (restarting) await this.serial(async () => this.dispatch((await this.store.pendingEffects(0, Number.MAX_SAFE_INTEGER)).effects, true));
     if (!this.clock.virtual) this.schedule();
   }
 
@@ -329,7 +332,7 @@ class JourneyRuntime implements Runtime {
     // Effects made durable before a crash but not carried out: carry them out now (same keys),
     // those that had failed counting on from their stored failures (their give-up clocks go on).
     this.deliveries.restore(await this.store.deliveryFailures());
-    await this.serial(async () => this.dispatch(await this.store.pendingEffects(Number.MAX_SAFE_INTEGER), true));
+    await this.serial(async () => this.dispatch((await this.store.pendingEffects(0, Number.MAX_SAFE_INTEGER)).effects, true));
     if (this.schedulesChanged(previous)) await this.rearmSchedules();
   }
 
@@ -449,7 +452,7 @@ class JourneyRuntime implements Runtime {
    */
   private async markingSent(batch: { dispatched: string[]; failures?: DeliveryFailure[] }, commit: () => Promise<void>): Promise<void> {
     const done = this.deliveries.take();
-    batch.dispatched.push(...done.sent, ...done.undelivered.map((u) => u.sendKey));
+    batch.dispatched.push(...done.sent, ...done.undelivered.map(givenUpKey));
     if (done.failures.size) batch.failures = [...done.failures.values()];
     try {
       await commit();
@@ -464,7 +467,9 @@ class JourneyRuntime implements Runtime {
   private undeliverable(u: Undelivered): void {
     const since = new Date(u.firstFailedAt).toISOString();
     const why = u.permanent ? "refused for good" : `still failing, since ${since}`;
-    this.log.error({ key: u.sendKey, channel: u.channel, attempts: u.attempts, firstFailedAt: since, reason: u.reason }, `message undeliverable (${why}): removed from the outbox, never tried again: ${u.reason}`);
+    const { attempts, reason } = u;
+    if ("sendKey" in u) this.log.error({ key: u.sendKey, channel: u.channel, attempts, firstFailedAt: since, reason }, `message undeliverable (${why}): removed from the outbox, never tried again: ${reason}`);
+    else this.log.error({ key: u.decisionKey, surface: u.surface, experience: u.experience, attempts, firstFailedAt: since, reason }, `decision undeliverable to the decisions sink (${why}): removed from the outbox, never tried again: ${reason}`);
     this.notify(u);
   }
 
@@ -916,14 +921,34 @@ class JourneyRuntime implements Runtime {
   }
 
   private async retryPass(): Promise<void> {
-    if (!this.deliveries.anyFailing) return;
     // On a virtual clock the backoff is in its time: `advanceTo` retries what it made due.
-    const due = this.deliveries.due(await this.store.pendingEffects(RETRY_PAGE));
-    if (!due.length) return;
-    await this.deliveries.carryOut(due, true);
+    const now = this.clock.now();
+    const due = this.deliveries.dueCount(now);
+    if (!due) return;
+    await this.deliveries.carryOut(this.duePages(now, due), true);
     // Those delivered leave the outbox now rather than with the next unit of work (an idle
-    // service has none): the next look reaches the ones after the first page.
+    // service has none); a pass a stop cut short left its last page's to this commit.
     await this.serial(() => this.commitSent());
+  }
+
+  /**
+   * The deliveries due by `now`, a page of the outbox at a time, in commit order, until the
+   * `count` of them are met: all of them are reached (a working channel's message behind a
+   * failing one's backlog too), with one page in memory. Each page's outcomes are committed
+   * before the next is read, so a crash hands over again at most a page's worth.
+   */
+  private async *duePages(now: number, count: number): AsyncGenerator<Delivery[]> {
+    for (let after = 0, left = count; left > 0 && !this.stopped; ) {
+      const page = await this.store.pendingEffects(after, RETRY_PAGE);
+      const due = this.deliveries.due(page.effects, now);
+      if (due.length) {
+        yield due;
+        await this.serial(() => this.commitSent());
+      }
+      if (page.effects.length < RETRY_PAGE) return;
+      left -= due.length;
+      after = page.next;
+    }
   }
 
   // ── steps, commits, dispatch ─────────────────────────────────────────────────────

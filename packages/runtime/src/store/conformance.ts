@@ -235,7 +235,7 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
         const s = await fresh();
         await s.commit(emptyBatch());
         expect(await s.nextDue()).toBeUndefined();
-        expect(await s.pendingEffects(10)).toEqual([]);
+        expect((await s.pendingEffects(0, 10)).effects).toEqual([]);
       });
     });
 
@@ -341,36 +341,36 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
         const records = recordFixtures();
         await s.commit(batch({ effects: [records[0]!, sendFixture("k1"), records[1]!, call!, ...records.slice(2, 5)] }));
         await s.commit(batch({ effects: [sendFixture("k2"), ...records.slice(5), rec!, sendFixture("k0")] }));
-        const pending = await s.pendingEffects(100);
+        const pending = (await s.pendingEffects(0, 100)).effects;
         expect(pending.map((e) => e.key)).toEqual(["k1", "q:call", "k2", "q:recommend", "k0"]);
         expect(pending).toEqual([sendFixture("k1"), call, sendFixture("k2"), rec, sendFixture("k0")]);
-        expect((await s.pendingEffects(2)).map((e) => e.key)).toEqual(["k1", "q:call"]);
-        expect(await s.pendingEffects(0)).toEqual([]);
-        expect(await s.pendingEffects(Number.MAX_SAFE_INTEGER)).toHaveLength(5);
+        expect((await s.pendingEffects(0, 2)).effects.map((e) => e.key)).toEqual(["k1", "q:call"]);
+        expect((await s.pendingEffects(0, 0)).effects).toEqual([]);
+        expect((await s.pendingEffects(0, Number.MAX_SAFE_INTEGER)).effects).toHaveLength(5);
       });
 
       test("dispatched keys leave the outbox; order of the rest is kept", async () => {
         const s = await fresh();
         await s.commit(batch({ effects: ["k1", "k2", "k3", "k4"].map((k) => sendFixture(k)) }));
         await s.commit(batch({ dispatched: ["k1", "k3"] }));
-        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k2", "k4"]);
+        expect((await s.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k2", "k4"]);
         await s.commit(batch({ dispatched: ["k4", "unknown-key"], effects: [sendFixture("k5")] }));
-        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k2", "k5"]);
+        expect((await s.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k2", "k5"]);
         await s.commit(batch({ dispatched: ["k2", "k5"] }));
-        expect(await s.pendingEffects(10)).toEqual([]);
+        expect((await s.pendingEffects(0, 10)).effects).toEqual([]);
       });
 
       test("a key dispatched in the same batch that creates it is never pending", async () => {
         const s = await fresh();
         await s.commit(batch({ effects: [sendFixture("k1"), sendFixture("k2")], dispatched: ["k1"] }));
-        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k2"]);
+        expect((await s.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k2"]);
       });
 
       test("a key waiting from an earlier batch, created again and dispatched in one batch, is done", async () => {
         const s = await fresh();
         await s.commit(batch({ effects: [sendFixture("k1")] }));
         await s.commit(batch({ effects: [sendFixture("k1")], dispatched: ["k1"] }));
-        expect(await s.pendingEffects(10)).toEqual([]);
+        expect((await s.pendingEffects(0, 10)).effects).toEqual([]);
       });
 
       test("many dispatches keep the outbox right", async () => {
@@ -378,7 +378,7 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
         for (let i = 0; i < 1500; i++) {
           await s.commit(batch({ effects: [sendFixture(`k${i}`)], dispatched: i > 0 ? [`k${i - 1}`] : [] }));
         }
-        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k1499"]);
+        expect((await s.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k1499"]);
       });
 
       test("failure records stay with their pending effect, in commit order; a later one replaces it; others are ignored", async () => {
@@ -396,7 +396,7 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
         (await s.deliveryFailures())[0]!.attempts = 99;
         expect((await s.deliveryFailures()).map((f) => f.attempts)).toEqual([0, 1, 2]);
         // A failure is no effect: the outbox is unchanged.
-        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k1", "k2", "k3"]);
+        expect((await s.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k1", "k2", "k3"]);
       });
 
       test("an effect given up (undeliverable) leaves the outbox with its failure record, even with a failure in the same batch", async () => {
@@ -406,19 +406,54 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
         // The runtime gives k1 up (its effect, `undelivered`, is a record: never pending) and k2's last failure comes with it.
         const undelivered: Effect = { type: "undelivered", key: "k1:undelivered", at: 2000, profileId: "p1", sendKey: "k1", channel: "email", reason: "HTTP 400", permanent: true, attempts: 2, firstFailedAt: 500 };
         await s.commit(batch({ effects: [undelivered], dispatched: ["k1", "k2"], failures: [{ key: "k1", attempts: 2, firstFailedAt: 500 }, { key: "k2", attempts: 1, firstFailedAt: 600 }] }));
-        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k3"]);
+        expect((await s.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k3"]);
         expect(await s.deliveryFailures()).toEqual([]);
         // The same key committed again later is a new effect, without the old record.
         await s.commit(batch({ effects: [sendFixture("k1")] }));
-        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k3", "k1"]);
+        expect((await s.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k3", "k1"]);
         expect(await s.deliveryFailures()).toEqual([]);
+      });
+
+      test("pages after a position, in commit order, reach every effect still pending, whatever is dispatched between pages", async () => {
+        const s = await fresh();
+        const keys = Array.from({ length: 7 }, (_, i) => `k${i + 1}`);
+        await s.commit(batch({ effects: keys.slice(0, 4).map((k) => sendFixture(k)) }));
+        await s.commit(batch({ effects: [...recordFixtures().slice(0, 2), ...keys.slice(4).map((k) => sendFixture(k))] }));
+        const first = await s.pendingEffects(0, 3);
+        expect(first.effects.map((e) => e.key)).toEqual(["k1", "k2", "k3"]);
+        // Those read are dispatched (the last one, the page's position, too) and one further on.
+        await s.commit(batch({ dispatched: ["k1", "k3", "k5"] }));
+        const second = await s.pendingEffects(first.next, 3);
+        expect(second.effects.map((e) => e.key)).toEqual(["k4", "k6", "k7"]);
+        expect(second.next).toBeGreaterThan(first.next);
+        const end = await s.pendingEffects(second.next, 3);
+        expect(end).toEqual({ effects: [], next: second.next });
+        // From the first again: those left, in order; no limit, no page.
+        expect((await s.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k2", "k4", "k6", "k7"]);
+        expect(await s.pendingEffects(first.next, 0)).toEqual({ effects: [], next: first.next });
+      });
+
+      test("paging a large outbox with dispatches between pages reaches each effect once", async () => {
+        const s = await fresh();
+        await s.commit(batch({ effects: Array.from({ length: 2500 }, (_, i) => sendFixture(`k${i}`)) }));
+        const seen: string[] = [];
+        for (let after = 0; ; ) {
+          const page = await s.pendingEffects(after, 1000);
+          seen.push(...page.effects.map((e) => e.key));
+          // Every other one read is done, as a retry pass would leave them.
+          await s.commit(batch({ dispatched: page.effects.filter((_, i) => i % 2 === 0).map((e) => e.key) }));
+          if (page.effects.length < 1000) break;
+          after = page.next;
+        }
+        expect(seen).toEqual(Array.from({ length: 2500 }, (_, i) => `k${i}`));
+        expect((await s.pendingEffects(0, Number.MAX_SAFE_INTEGER)).effects).toHaveLength(1250);
       });
 
       test("a pending effect loads equal to the committed one", async () => {
         const s = await fresh();
         const e = sendFixture("k1");
         await s.commit(batch({ effects: [e] }));
-        const [loaded] = await s.pendingEffects(1);
+        const [loaded] = (await s.pendingEffects(0, 1)).effects;
         expect(loaded).toEqual(sendFixture("k1"));
       });
     });
@@ -493,7 +528,7 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
         expect(await s.dueProfiles(1000, 10)).toEqual(["p2"]);
         expect(await s.nextDue()).toBe(200);
         expect(await s.profileIds(undefined, 10)).toEqual(["p2"]);
-        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k2"]);
+        expect((await s.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k2"]);
         expect(await s.deliveryFailures()).toEqual([{ key: "k2", attempts: 2, firstFailedAt: 60 }]);
         // Processed event ids stay: an event sent again is still ignored.
         expect(await s.hasEvent("e1")).toBe(true);
@@ -518,7 +553,7 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
         await s.commit(batch({ profiles: [profileFixture("p1")], timers: [{ profileId: "p1", due: 100 }], effects: [sendFixture("k1", "p1")], erased: [{ profileId: "p1", alias: "erased:x" }, { profileId: "nobody", alias: "erased:y" }] }));
         expect(await s.loadProfile("p1")).toBeUndefined();
         expect(await s.nextDue()).toBeUndefined();
-        expect(await s.pendingEffects(10)).toEqual([]);
+        expect((await s.pendingEffects(0, 10)).effects).toEqual([]);
         // The id can be used again: a new profile.
         await s.commit(batch({ profiles: [profileFixture("p1", 7)] }));
         expect(await s.loadProfile("p1")).toEqual(profileFixture("p1", 7));
@@ -664,7 +699,7 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
         expect(await s.nextDue()).toBe(100);
         expect(await s.dueProfiles(1000, 10)).toEqual(["p1"]);
         expect(await s.hasEvent("e-poisoned")).toBe(false);
-        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k-before"]);
+        expect((await s.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k-before"]);
         expect(await s.deliveryFailures()).toEqual([]);
         expect(await allSignals(s)).toEqual([signalFixture(0)]);
       }
@@ -695,7 +730,7 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
         expect(await s.loadProfile("p-new")).toBeUndefined();
         expect(await s.loadProfile("p1")).toEqual(profileFixture("p1", 1));
         expect(await s.dueProfiles(Number.MAX_SAFE_INTEGER, 10)).toEqual(["p1", "q2"]);
-        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k-before", "k-q1", "k-q2"]);
+        expect((await s.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k-before", "k-q1", "k-q2"]);
         expect(await allSignals(s)).toEqual([signalFixture(0), signalFixture(1), signalFixture(2)]);
       });
 
@@ -742,7 +777,7 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
           expect(await r.dueProfiles(1000, 10)).toEqual(["p1"]);
           expect(await r.hasEvent("e1")).toBe(true);
           expect(await r.hasEvent("e-bad")).toBe(false);
-          expect(await r.pendingEffects(10)).toEqual([call, sendFixture("k2")]);
+          expect((await r.pendingEffects(0, 10)).effects).toEqual([call, sendFixture("k2")]);
           expect(await r.deliveryFailures()).toEqual([{ key: "k2", attempts: 2, firstFailedAt: 800 }]);
           expect(await r.loadVersions()).toEqual(v);
           expect(await allSignals(r)).toEqual([signalFixture(1), signalFixture(2)]);
@@ -750,13 +785,13 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
 
           // And it keeps working: outbox order continues after the reopened ones.
           await r.commit(batch({ effects: [sendFixture("k3")], dispatched: ["q:call"], signals: [signalFixture(4)] }));
-          expect((await r.pendingEffects(10)).map((e) => e.key)).toEqual(["k2", "k3"]);
+          expect((await r.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k2", "k3"]);
           expect(await allSignals(r)).toEqual([signalFixture(1), signalFixture(2), signalFixture(4)]);
           // k2 given up (undeliverable): gone with its record, and still gone after another reopen.
           await r.commit(batch({ dispatched: ["k2"] }));
           const again = await reopen(r);
           open.push(again);
-          expect((await again.pendingEffects(10)).map((e) => e.key)).toEqual(["k3"]);
+          expect((await again.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k3"]);
           expect(await again.deliveryFailures()).toEqual([]);
         });
 
@@ -770,7 +805,7 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
           expect(await r.loadProfile("p1")).toBeUndefined();
           expect(await r.loadProfile("p2")).toEqual(profileFixture("p2"));
           expect(await r.nextDue()).toBeUndefined();
-          expect(await r.pendingEffects(10)).toEqual([]);
+          expect((await r.pendingEffects(0, 10)).effects).toEqual([]);
           expect(await allSignals(r)).toEqual([{ ...signalFixture(1, 1001, "p1"), profileId: "erased:x", eventId: "erased:x:1" }]);
         });
 

@@ -9,12 +9,7 @@ export class MemoryStore implements Store {
   private readonly profiles = new Map<string, ProfileState>();
   private readonly timers = new DueHeap();
   private readonly events = new Set<string>();
-  /**
-   * Pending effects by key, in commit order (a Map keeps insertion order). A dispatched one is
-   * deleted at once, as the SQLite store deletes its row: rendered messages are large, and
-   * kept any longer they outlive the young generation and burden the collector.
-   */
-  private readonly outbox = new Map<string, Effect>();
+  private readonly outbox = new Outbox();
   /** Failure records of outbox effects, by key: they go with their effect. */
   private readonly failures = new Map<string, DeliveryFailure>();
   private readonly versions = new Map<string, DeployedJourney>();
@@ -52,7 +47,7 @@ export class MemoryStore implements Store {
     for (const t of batch.timers) this.timers.set(t.profileId, t.due);
     for (const e of batch.events) this.events.add(e);
     // A key already waiting in the outbox is one effect, as in every store.
-    for (const e of batch.effects) if (DISPATCHED.has(e.type) && !this.outbox.has(e.key)) this.outbox.set(e.key, e);
+    for (const e of batch.effects) if (DISPATCHED.has(e.type) && !this.outbox.has(e.key)) this.outbox.add(e);
     for (const f of failures) if (this.outbox.has(f.key)) this.failures.set(f.key, f);
     for (const k of batch.dispatched) {
       this.outbox.delete(k);
@@ -63,8 +58,7 @@ export class MemoryStore implements Store {
     for (const { profileId, alias } of batch.erased ?? []) {
       if (this.profiles.delete(profileId)) this.sortedIds = undefined;
       this.timers.set(profileId, null);
-      for (const [key, e] of this.outbox) {
-        if (e.profileId !== profileId) continue;
+      for (const key of this.outbox.keysOf(profileId)) {
         this.outbox.delete(key);
         this.failures.delete(key);
       }
@@ -89,13 +83,8 @@ export class MemoryStore implements Store {
     return pageAfter(ids, after, limit);
   }
 
-  async pendingEffects(limit: number): Promise<Effect[]> {
-    const pending: Effect[] = [];
-    for (const e of this.outbox.values()) {
-      if (pending.length >= limit) break;
-      pending.push(e);
-    }
-    return pending;
+  async pendingEffects(after: number, limit: number): Promise<{ effects: Effect[]; next: number }> {
+    return this.outbox.page(after, limit);
   }
 
   async deliveryFailures(): Promise<DeliveryFailure[]> {
@@ -140,6 +129,71 @@ export class MemoryStore implements Store {
   }
 
   async close(): Promise<void> {}
+}
+
+/**
+ * Pending effects in commit order, each at its position (`seq`: 1, 2, …, never reused), so a
+ * page after a position is found by binary search. A dispatched effect is dropped at once, as
+ * the SQLite store deletes its row (rendered messages are large, and kept any longer they
+ * outlive the young generation and burden the collector); its emptied slot is swept out with
+ * the others once they are half the list.
+ */
+class Outbox {
+  private readonly byKey = new Map<string, { seq: number; effect?: Effect }>();
+  private slots: { seq: number; effect?: Effect }[] = [];
+  private emptied = 0;
+  private seq = 0;
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  add(effect: Effect): void {
+    const slot = { seq: ++this.seq, effect };
+    this.byKey.set(effect.key, slot);
+    this.slots.push(slot);
+  }
+
+  delete(key: string): void {
+    const slot = this.byKey.get(key);
+    if (!slot) return;
+    this.byKey.delete(key);
+    slot.effect = undefined;
+    if (++this.emptied * 2 > this.slots.length) {
+      this.slots = this.slots.filter((s) => s.effect);
+      this.emptied = 0;
+    }
+  }
+
+  /** The keys pending, in commit order. */
+  keys(): IterableIterator<string> {
+    return this.byKey.keys();
+  }
+
+  /** The keys of one profile's pending effects (an erasure). */
+  keysOf(profileId: string): string[] {
+    const keys: string[] = [];
+    for (const [key, slot] of this.byKey) if (slot.effect!.profileId === profileId) keys.push(key);
+    return keys;
+  }
+
+  page(after: number, limit: number): { effects: Effect[]; next: number } {
+    let lo = 0;
+    for (let hi = this.slots.length; lo < hi; ) {
+      const mid = (lo + hi) >> 1;
+      if (this.slots[mid]!.seq <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    const effects: Effect[] = [];
+    let next = after;
+    for (let i = lo; i < this.slots.length && effects.length < limit; i++) {
+      const { seq, effect } = this.slots[i]!;
+      if (!effect) continue;
+      effects.push(effect);
+      next = seq;
+    }
+    return { effects, next };
+  }
 }
 
 function sorted(keys: Iterable<string>): string[] {

@@ -197,7 +197,7 @@ export class SqliteStore implements Store {
     dueProfiles: Database.Statement<[number, number], string>;
     nextDue: Database.Statement<[], number | null>;
     profileIds: Database.Statement<[string, number], string>;
-    pending: Database.Statement<[number], string>;
+    pending: Database.Statement<[number, number], { seq: number; effect: string }>;
     putVersion: Database.Statement<[string, string]>;
     versions: Database.Statement<[], string>;
     putSignal: Database.Statement<[number, string, string, string, string]>;
@@ -284,7 +284,9 @@ export class SqliteStore implements Store {
       dueProfiles: db.prepare<[number, number], string>("SELECT id FROM profiles WHERE due <= ? ORDER BY due, id LIMIT ?").pluck(),
       nextDue: db.prepare<[], number | null>("SELECT min(due) FROM profiles WHERE due IS NOT NULL").pluck(),
       profileIds: db.prepare<[string, number], string>("SELECT id FROM profiles WHERE id > ? AND state IS NOT NULL ORDER BY id LIMIT ?").pluck(),
-      pending: db.prepare<[number], string>("SELECT effect FROM outbox ORDER BY seq LIMIT ?").pluck(),
+      // Positions are `seq`: a row after the last one read has a higher one, unless the highest
+      // row was deleted meanwhile and its seq given again (that effect waits for the next pass).
+      pending: db.prepare<[number, number], { seq: number; effect: string }>("SELECT seq, effect FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?"),
       putVersion: db.prepare("INSERT INTO versions (version, journey) VALUES (?, ?) ON CONFLICT (version) DO UPDATE SET journey = excluded.journey"),
       versions: db.prepare<[], string>("SELECT journey FROM versions ORDER BY rowid").pluck(),
       putSignal: db.prepare("INSERT INTO signals (at, profile_id, kind, keys, event_id) VALUES (?, ?, ?, ?, ?)"),
@@ -580,8 +582,12 @@ export class SqliteStore implements Store {
     return this.run(() => (sqlLimit(limit) === 0 ? [] : this.stmt.profileIds.all(after ?? "", sqlLimit(limit))));
   }
 
-  pendingEffects(limit: number): Promise<Effect[]> {
-    return this.run(() => (sqlLimit(limit) === 0 ? [] : this.stmt.pending.all(sqlLimit(limit)).map((s) => JSON.parse(s) as Effect)));
+  pendingEffects(after: number, limit: number): Promise<{ effects: Effect[]; next: number }> {
+    return this.run(() => {
+      const n = sqlLimit(limit);
+      const rows = n === 0 ? [] : this.stmt.pending.all(after, n);
+      return { effects: rows.map((r) => JSON.parse(r.effect) as Effect), next: rows.length ? rows[rows.length - 1]!.seq : after };
+    });
   }
 
   deliveryFailures(): Promise<DeliveryFailure[]> {

@@ -93,8 +93,15 @@ export interface Store {
    * `limit`: a pass over every profile in pages (a redeploy re-arming schedules).
    */
   profileIds(after: string | undefined, limit: number): Promise<string[]>;
-  /** Effects of dispatched kinds not yet marked dispatched, in the order they were committed. */
-  pendingEffects(limit: number): Promise<Effect[]>;
+  /**
+   * Effects of dispatched kinds not yet marked dispatched, in the order they were committed:
+   * those after position `after` (0: from the first), at most `limit`; `next` is the position
+   * to continue from (`after` itself when the page is empty). Positions follow commit order and
+   * are the store's own: a pass page by page reaches every effect pending when it began and
+   * still pending, whatever was dispatched meanwhile (an effect committed during the pass may
+   * be left to the next one).
+   */
+  pendingEffects(after: number, limit: number): Promise<{ effects: Effect[]; next: number }>;
   /** The failure records (`CommitBatch.failures`) of effects still in the outbox, in commit order. */
   deliveryFailures(): Promise<DeliveryFailure[]>;
   /**

@@ -19,8 +19,16 @@ interface Received {
   envelope: { from: string; to: string[] };
 }
 
-/** An SMTP server on a free loopback port that takes mail only after a login with USER and PASS. */
-async function smtpServer(options: { refuse?: (to: string) => boolean } = {}): Promise<{ url: string; port: number; received: Received[] }> {
+/**
+ * An SMTP server on a free loopback port that takes mail only after a login with USER and PASS.
+ * `slowMs`: how long it takes to answer MAIL FROM, RCPT TO and the end of DATA, each.
+ */
+async function smtpServer(options: { refuse?: (to: string) => boolean; slowMs?: () => number } = {}): Promise<{ url: string; port: number; received: Received[] }> {
+  const slowly = (callback: () => void) => {
+    const ms = options.slowMs?.() ?? 0;
+    if (ms) setTimeout(callback, ms);
+    else callback();
+  };
   const received: Received[] = [];
   const server = new SMTPServer({
     disabledCommands: ["STARTTLS"],
@@ -30,16 +38,19 @@ async function smtpServer(options: { refuse?: (to: string) => boolean } = {}): P
       if (auth.username === USER && auth.password === PASS) callback(null, { user: auth.username });
       else callback(new Error("Invalid username or password"));
     },
+    onMailFrom(_address, _session, callback) {
+      slowly(() => callback());
+    },
     onRcptTo(address, _session, callback) {
       if (options.refuse?.(address.address)) callback(Object.assign(new Error("mailbox unavailable"), { responseCode: 550 }));
-      else callback();
+      else slowly(() => callback());
     },
     onData(stream, session, callback) {
       simpleParser(stream).then(
         (mail) => {
           const from = session.envelope.mailFrom;
           received.push({ mail, envelope: { from: from ? from.address : "", to: session.envelope.rcptTo.map((r) => r.address) } });
-          callback();
+          slowly(() => callback());
         },
         (e: Error) => callback(e),
       );
@@ -56,8 +67,8 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-function channel(url: string, from?: string): SmtpChannel {
-  const c = new SmtpChannel({ url, ...(from ? { from } : {}), timeoutMs: 2000 });
+function channel(url: string, from?: string, timeoutMs = 2000): SmtpChannel {
+  const c = new SmtpChannel({ url, ...(from ? { from } : {}), timeoutMs });
   cleanup.push(() => c.close());
   return c;
 }
@@ -193,10 +204,30 @@ describe("SmtpChannel", () => {
     expect(server.received).toHaveLength(0);
   });
 
+  it("a send that outlasts timeoutMs in all, each answer of the server in time, is abandoned: a failure to try again; the next send goes", async () => {
+    // Each of three answers takes 70% of the time a send has: no step times out, the send would.
+    let slowMs = 700;
+    const server = await smtpServer({ slowMs: () => slowMs });
+    const smtp = channel(server.url, undefined, 1000);
+    const started = Date.now();
+    const failure = await smtp.send(message).then(
+      () => new Error("delivered"),
+      (e: Error) => e,
+    );
+    // Abandoned at 1 s, well before the 2.1 s the answers take.
+    expect(Date.now() - started).toBeLessThan(1800);
+    expect(failure.message).toBe(`SMTP smtp://127.0.0.1:${server.port}: not done within 1 s: abandoned`);
+    expect(isPermanentFailure(failure)).toBe(false);
+    slowMs = 0;
+    await smtp.send({ ...message, key: "k2" });
+    expect(server.received.map((r) => r.mail.messageId)).toEqual([`<${sha256("k2")}@shop.example.com>`]);
+  });
+
   it("refuses, when made, a URL that is not smtp:// or smtps://, without repeating it", () => {
     expect(() => new SmtpChannel({ url: "not a url:pw" })).toThrow("SmtpChannel: the SMTP URL is not a URL (expected smtp://user:pass@host:587 or smtps://user:pass@host:465)");
     expect(() => new SmtpChannel({ url: "https://user:pw@mail.example.com" })).toThrow("SmtpChannel: the SMTP URL must start with smtp:// or smtps://, not https://");
     expect(() => new SmtpChannel({ url: "smtp://localhost:25", from: "nobody" })).toThrow("SmtpChannel: `from` is not an email address: `nobody`");
+    expect(() => new SmtpChannel({ url: "smtp://localhost:25", timeoutMs: 0 })).toThrow("SmtpChannel: `timeoutMs` must be a positive number of milliseconds");
     const ok = new SmtpChannel({ url: "smtps://user:pw@mail.example.com:465" });
     expect(ok.server).toBe("smtps://mail.example.com:465");
     ok.close();

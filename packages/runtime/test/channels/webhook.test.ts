@@ -162,7 +162,7 @@ describe("WebhookChannel", () => {
       ({ store, rt } = open(T0 + 86_400_000));
       await rt.start();
       await rt.advanceTo(T0 + 2 * 86_400_000);
-      expect(await store.pendingEffects(10)).toEqual([]);
+      expect((await store.pendingEffects(0, 10)).effects).toEqual([]);
       await rt.stop();
       await store.close();
       expect(r.received).toHaveLength(1);

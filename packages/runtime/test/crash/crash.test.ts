@@ -121,7 +121,7 @@ async function readStore(path: string, ids: string[]) {
   try {
     const profiles: Record<string, unknown> = {};
     for (const id of ids) profiles[id] = await store.loadProfile(id);
-    return { profiles, nextDue: await store.nextDue(), pending: await store.pendingEffects(1_000_000) };
+    return { profiles, nextDue: await store.nextDue(), pending: (await store.pendingEffects(0, 1_000_000)).effects };
   } finally {
     await store.close();
   }

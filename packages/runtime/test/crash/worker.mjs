@@ -98,7 +98,7 @@ async function main() {
     seenIds.add(ev.id);
     processed++;
   }
-  const pending = await store.pendingEffects(Number.MAX_SAFE_INTEGER);
+  const pending = (await store.pendingEffects(0, Number.MAX_SAFE_INTEGER)).effects;
   const requests = pending.filter((e) => e.type === "callRequest" || e.type === "recommendRequest");
 
   let recommendRequests = 0;

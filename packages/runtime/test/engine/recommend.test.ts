@@ -143,7 +143,7 @@ journey Later {
     await rt.advanceTo(T0 + HOUR);
     expect(commits[0]).toEqual(["recommendRequest", "recommend", "send", "ended"]);
     // The request was answered, not left waiting: only the message is pending until it is marked sent.
-    expect((await store.pendingEffects(10)).map((e) => e.type)).toEqual(["send"]);
+    expect((await store.pendingEffects(0, 10)).effects.map((e) => e.type)).toEqual(["send"]);
     await rt.stop();
   });
 

@@ -88,7 +88,7 @@ describe("decisions are recorded through the outbox", () => {
     const [d] = await rt.decide({ surfaces: [HERO], profileId: "p1" });
     expect(variantOf(d!)).toBe("Sunny");
     await rt.ingest([]);
-    const pending = await store.pendingEffects(100);
+    const pending = (await store.pendingEffects(0, 100)).effects;
     expect(pending.map((e) => e.key)).toEqual([d!.content !== null && d!.decisionId]);
     fail = false;
     const [d2] = await rt.decide({ surfaces: [HERO], profileId: "p1" });
@@ -98,7 +98,7 @@ describe("decisions are recorded through the outbox", () => {
     expect(accepted).toEqual([]);
     await rt.advanceTo(T0 + 2000);
     expect(accepted.map((e) => e.key)).toEqual([d!.content !== null && d!.decisionId, d2!.content !== null && d2!.decisionId]);
-    expect(await store.pendingEffects(100)).toEqual([]);
+    expect((await store.pendingEffects(0, 100)).effects).toEqual([]);
     await rt.stop();
   });
 
@@ -133,10 +133,10 @@ describe("decisions are recorded through the outbox", () => {
     // Their delivery is marked done by the next commit, even when that one fails first.
     failures = 1;
     await expect(rt.ingest([{ id: "e1", type: "View", profileId: "p1", time: new Date(T0).toISOString(), data: { sku: "a" } }])).rejects.toThrow("disk I/O error");
-    expect((await store.pendingEffects(10)).map((e) => e.key)).toEqual(keys);
+    expect((await store.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(keys);
     await rt.ingest([]);
     await rt.stop();
-    expect(await store.pendingEffects(10)).toEqual([]);
+    expect((await store.pendingEffects(0, 10)).effects).toEqual([]);
   });
 
   it("an idle runtime records them by itself after 1 s; while the store refuses them it is not asked again at every decision", async () => {
@@ -185,7 +185,7 @@ describe("decisions are recorded through the outbox", () => {
     expect(accepted).toEqual([]);
     await rt.advanceTo(T0 + 3000);
     expect(accepted).toEqual([key]);
-    expect(await store.pendingEffects(10)).toEqual([]);
+    expect((await store.pendingEffects(0, 10)).effects).toEqual([]);
 
     // Failed again, then the runtime stopped and started: delivered by the start.
     fail = true;

@@ -275,6 +275,32 @@ describe("health, auth, limits and errors", () => {
     expect(await h.store.hasEvent("c1")).toBe(false);
   });
 
+  it("a request in flight when close() is called is answered, its kept-alive connection closed: close() does not wait for it to time out", async () => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let handed!: () => void;
+    const sending = new Promise<void>((r) => (handed = r));
+    const slow: ChannelAdapter = {
+      async send() {
+        handed();
+        await released;
+      },
+    };
+    const h = await harness({}, ir, slow);
+    const { port } = await h.server.listen({ port: 0, host: "127.0.0.1" });
+    // fetch keeps its connections alive for the next request.
+    const answered = fetch(`http://127.0.0.1:${port}/v1/events`, { method: "POST", body: JSON.stringify(cart("c1")) });
+    await sending;
+    let closed = false;
+    const closing = h.server.close().then(() => (closed = true));
+    release();
+    const res = await answered;
+    expect(res.status).toBe(202);
+    expect(res.headers.get("connection")).toBe("close");
+    await Promise.race([closing, new Promise((r) => setTimeout(r, 2000))]);
+    expect(closed).toBe(true);
+  });
+
   it("with a token, every route but /health and /metrics needs it", async () => {
     const h = await harness({ token: "s3cret" });
     const missing = await h.request("GET", "/v1/journeys");

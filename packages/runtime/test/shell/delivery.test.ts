@@ -1,17 +1,18 @@
 /**
  * Deliveries that fail, through `createRuntime` on a virtual clock: a refusal for good and a
- * failure that outlasts `deliveryGiveUpAfterMs` give the message up (`undelivered`, out of the
- * outbox, never tried again, also after a restart on the same SQLite file); a failing channel's
- * later messages are held back rather than attempted; and a retry hanging on a slow receiver
- * does not hold `ingest` back.
+ * failure that outlasts `deliveryGiveUpAfterMs` give the message (or the decision) up
+ * (`undelivered`, out of the outbox, never tried again, also after a restart on the same
+ * store); a failing channel's later messages are held back rather than attempted; a retry
+ * pass reaches the due deliveries past its first page of the outbox; and a retry hanging on
+ * a slow receiver does not hold `ingest` back.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRuntime, PermanentDeliveryError, SqliteStore, VirtualClock, type ChannelAdapter, type Effect, type OutgoingMessage } from "@journey/runtime";
+import { createRuntime, MemoryStore, PermanentDeliveryError, SqliteStore, VirtualClock, type ChannelAdapter, type DecisionRecord, type Effect, type OutgoingMessage, type Store } from "@journey/runtime";
 import { ServerMetrics } from "@journey/runtime/server";
 import { afterAll, describe, expect, it } from "vitest";
-import { T0, ev, withSchema } from "../engine/helpers.js";
+import { T0, ev, iso, withSchema } from "../engine/helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "journey-delivery-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,6 +35,24 @@ const ir = withSchema(`
   }
 `);
 const ping = (n: number, t = T0, profile = "p1") => ev("Ping", profile, t, { n }, `ping-${profile}-${n}`);
+
+/** A store a test opens again as a new process would: the same SQLite file, or the same memory store. */
+const stores: [string, () => { open(): Store; close(s: Store): Promise<void> }][] = [
+  [
+    "memory",
+    () => {
+      const store = new MemoryStore();
+      return { open: () => store, close: async () => {} };
+    },
+  ],
+  [
+    "SQLite",
+    () => {
+      const path = dbPath();
+      return { open: () => new SqliteStore(path), close: (s) => s.close() };
+    },
+  ],
+];
 
 /** An adapter answering each message with `answer` (throw to fail), recording every attempt. */
 function scripted(answer: (m: OutgoingMessage, attempt: number) => void | Promise<void>): ChannelAdapter & { attempts: OutgoingMessage[]; delivered: string[] } {
@@ -78,7 +97,7 @@ describe("messages given up", () => {
     expect(effects.map((e) => e.type)).toEqual(["entered", "send", "ended", "undelivered"]);
     expect(errors).toEqual([{ obj: { key, channel: "email", attempts: 1, firstFailedAt: new Date(T0).toISOString(), reason: "mail API: HTTP 422 unknown recipient" }, msg: "message undeliverable (refused for good): removed from the outbox, never tried again: mail API: HTTP 422 unknown recipient" }]);
     expect(metrics.text()).toContain('journey_messages_undeliverable_total{channel="email"} 1\n');
-    expect(await store.pendingEffects(10)).toEqual([]);
+    expect((await store.pendingEffects(0, 10)).effects).toEqual([]);
     await rt.advanceTo(T0 + 48 * HOUR);
     expect(email.attempts).toHaveLength(1);
     await rt.stop();
@@ -135,7 +154,7 @@ describe("messages given up", () => {
     expect(email.attempts).toHaveLength(4);
     const undelivered = effects.filter((e) => e.type === "undelivered");
     expect(undelivered).toMatchObject([{ channel: "email", permanent: false, attempts: 4, firstFailedAt: T0, at: T0 + 11 * HOUR, reason: "SMTP smtp://mail.example.com:587: connect ECONNREFUSED" }]);
-    expect(await store.pendingEffects(10)).toEqual([]);
+    expect((await store.pendingEffects(0, 10)).effects).toEqual([]);
     expect(errors.at(-1)!.msg).toBe(`message undeliverable (still failing, since ${new Date(T0).toISOString()}): removed from the outbox, never tried again: SMTP smtp://mail.example.com:587: connect ECONNREFUSED`);
     await rt.advanceTo(T0 + 48 * HOUR);
     await rt.stop();
@@ -223,7 +242,7 @@ describe("a slow receiver", () => {
     await Promise.all([retrying, stopping]);
     // The one in hand went (and is recorded); the two after it were not handed over.
     expect(email.attempts).toHaveLength(2);
-    expect((await store.pendingEffects(10)).filter((e) => e.type === "send")).toHaveLength(2);
+    expect((await store.pendingEffects(0, 10)).effects.filter((e) => e.type === "send")).toHaveLength(2);
     await store.close();
 
     store = new SqliteStore(path);
@@ -264,5 +283,128 @@ describe("a slow receiver", () => {
     await rt.stop();
     expect(email.delivered.map((k) => email.attempts.find((m) => m.key === k)!.content["subject"])).toEqual(["n = 1", "n = 2"]);
     expect(email.attempts).toHaveLength(3);
+  });
+});
+
+describe.each(stores)("more deliveries due than a retry pass reads at a time (%s store)", (_, reopenable) => {
+  it("a working channel's message behind a failing channel's backlog goes at its retry; the backlog goes once its channel is back, each message once", async () => {
+    const store = reopenable().open();
+    let emailDown = true;
+    let pendingAtLast: number | undefined;
+    const email = scripted(async (m) => {
+      if (emailDown) throw new Error("provider down");
+      // The last one is on the pass's second page: the first page's outcomes are committed by then.
+      if (m.profileId === "q1000") pendingAtLast = (await store.pendingEffects(0, 10_000)).effects.length;
+    });
+    const sms = scripted((_m, attempt) => {
+      if (attempt === 1) throw new Error("gateway timeout");
+    });
+    const { warnings, logger } = logged();
+    const rt = createRuntime({ ir, store, clock: new VirtualClock(T0), channels: { email, sms }, logger });
+    await rt.start();
+    // 1,001 emails, one more than a pass reads at a time: the first fails, the others are held back…
+    await rt.ingest(Array.from({ length: 1001 }, (_, i) => ping(1, T0, `q${i}`)));
+    // …and an sms after them, 1,002nd in the outbox, which fails once.
+    await rt.ingest(ev("Stop", "a", T0, { reason: "r" }));
+    expect([email.attempts.length, sms.attempts.length]).toEqual([1, 1]);
+    // The retry 2 s later reaches it on its second page: it goes. Email fails again; the rest
+    // of its backlog, on both pages, is held back and said once.
+    await rt.advanceTo(T0 + 2000);
+    expect(sms.delivered).toHaveLength(1);
+    expect(email.attempts).toHaveLength(2);
+    expect(warnings).toEqual(["1000 deliveries on channel `email` held back, not attempted: it is failing; they are tried when it is retried"]);
+    emailDown = false;
+    // Email's next retry (4 s later): all of it, in order, each message handed over once.
+    await rt.advanceTo(T0 + 6000);
+    const handed = email.attempts.slice(2).map((m) => m.profileId);
+    expect(handed).toEqual(Array.from({ length: 1001 }, (_, i) => `q${i}`));
+    expect(new Set(email.attempts.slice(2).map((m) => m.key)).size).toBe(1001);
+    expect(pendingAtLast).toBe(1);
+    expect((await store.pendingEffects(0, 10)).effects).toEqual([]);
+    await rt.advanceTo(T0 + HOUR);
+    expect(email.attempts).toHaveLength(1003);
+    await rt.stop();
+    await store.close();
+  });
+});
+
+describe.each(stores)("decisions the sink refuses (%s store)", (_, reopenable) => {
+  const HERO = "web://shop.example.com/#hero";
+  const withHero = withSchema(`experience Hero { surface "${HERO}" format text variant Default { content "hi" } }`);
+
+  it("one still failing deliveryGiveUpAfterMs after its first failure is given up, as a message is; its count and clock survive a restart", async () => {
+    const { open, close } = reopenable();
+    const attempts: string[] = [];
+    const decisions = {
+      record: async (d: DecisionRecord) => {
+        attempts.push(d.key);
+        throw new Error("analytics: HTTP 503");
+      },
+    };
+    const effects: Effect[] = [];
+    const metrics = new ServerMetrics();
+    const { errors, logger } = logged();
+    const options = { ir: withHero, decisions, logger, onEffect: (e: Effect) => (effects.push(e), metrics.effect(e)), deliveryGiveUpAfterMs: 10 * HOUR };
+    let store = open();
+    let rt = createRuntime({ ...options, store, clock: new VirtualClock(T0) });
+    await rt.start();
+    const [d] = await rt.decide({ surfaces: [HERO], profileId: "p1" });
+    const key = d!.content !== null ? d!.decisionId : "";
+    await rt.ingest([]);
+    await rt.advanceTo(T0 + 2000);
+    await rt.advanceTo(T0 + 6000);
+    expect(attempts).toEqual([key, key, key]);
+    await rt.stop();
+    await close(store);
+    expect(effects.some((e) => e.type === "undelivered")).toBe(false);
+
+    // Started 11 hours later: the first failure was at T0, so the attempt `start()` makes is the last.
+    store = open();
+    rt = createRuntime({ ...options, store, clock: new VirtualClock(T0 + 11 * HOUR) });
+    await rt.start();
+    expect(attempts).toHaveLength(4);
+    expect(effects.filter((e) => e.type === "undelivered")).toEqual([
+      { type: "undelivered", key: `${key}:undelivered`, at: T0 + 11 * HOUR, profileId: "p1", journey: "Hero", decisionKey: key, surface: HERO, experience: "Hero", reason: "analytics: HTTP 503", permanent: false, attempts: 4, firstFailedAt: T0 },
+    ]);
+    expect(errors.at(-1)).toEqual({
+      obj: { key, surface: HERO, experience: "Hero", attempts: 4, firstFailedAt: iso(T0), reason: "analytics: HTTP 503" },
+      msg: `decision undeliverable to the decisions sink (still failing, since ${iso(T0)}): removed from the outbox, never tried again: analytics: HTTP 503`,
+    });
+    // Counted apart from messages: a decision has no channel.
+    expect(metrics.text()).toContain("\njourney_decisions_undeliverable_total 1\n");
+    expect(metrics.text()).not.toContain("journey_messages_undeliverable_total{");
+    expect((await store.pendingEffects(0, 10)).effects).toEqual([]);
+    await rt.advanceTo(T0 + 48 * HOUR);
+    await rt.stop();
+    await close(store);
+    expect(attempts).toHaveLength(4);
+  });
+
+  it("a PermanentDeliveryError from the sink gives the decision up at once; the decisions after it go", async () => {
+    const store = reopenable().open();
+    const accepted: string[] = [];
+    let calls = 0;
+    const decisions = {
+      record: async (d: DecisionRecord) => {
+        if (++calls === 1) throw new PermanentDeliveryError("analytics: the event schema refuses it");
+        accepted.push(d.key);
+      },
+    };
+    const effects: Effect[] = [];
+    const rt = createRuntime({ ir: withHero, store, decisions, clock: new VirtualClock(T0), logger: logged().logger, onEffect: (e) => void effects.push(e) });
+    await rt.start();
+    const keys: string[] = [];
+    for (const profileId of ["p1", "p2"]) {
+      const [d] = await rt.decide({ surfaces: [HERO], profileId });
+      keys.push(d!.content !== null ? d!.decisionId : "");
+      await rt.ingest([]);
+    }
+    expect(effects.filter((e) => e.type === "undelivered")).toMatchObject([{ decisionKey: keys[0], permanent: true, attempts: 1, reason: "analytics: the event schema refuses it" }]);
+    expect(accepted).toEqual([keys[1]]);
+    await rt.advanceTo(T0 + 48 * HOUR);
+    await rt.stop();
+    expect(calls).toBe(2);
+    expect((await store.pendingEffects(0, 10)).effects).toEqual([]);
+    await store.close();
   });
 });

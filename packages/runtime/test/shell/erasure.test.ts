@@ -99,9 +99,9 @@ describe.each([
     };
     const { runtime } = await open(store, { channels: flaky });
     await runtime.ingest([ev("Ping", "p1", T0, { n: 1 }), ev("Ping", "p2", T0, { n: 2 })]);
-    expect((await store.pendingEffects(10)).map((e) => e.profileId)).toEqual(["p1", "p2"]);
+    expect((await store.pendingEffects(0, 10)).effects.map((e) => e.profileId)).toEqual(["p1", "p2"]);
     expect(await runtime.deleteProfile("p1")).toEqual({ deleted: true, instancesEnded: 0 });
-    expect((await store.pendingEffects(10)).map((e) => e.profileId)).toEqual(["p2"]);
+    expect((await store.pendingEffects(0, 10)).effects.map((e) => e.profileId)).toEqual(["p2"]);
     up = true;
     await runtime.advanceTo(T0 + 10 * MIN);
     expect(delivered).toEqual(["p2 welcome"]);
@@ -138,7 +138,7 @@ describe.each([
     release();
     await retrying;
     expect(delivered).toEqual(["p0"]);
-    expect(await store.pendingEffects(10)).toEqual([]);
+    expect((await store.pendingEffects(0, 10)).effects).toEqual([]);
     await runtime.stop();
     await store.close();
   });

@@ -161,7 +161,7 @@ describe("callbacks that fail", () => {
     await first.ingest(cart("c1", T0));
     await first.stop();
     expect(channel.messages.map((m) => m.content["subject"])).toEqual(["sent"]);
-    expect((await store.pendingEffects(10)).map((e) => e.type)).toEqual(["decision"]);
+    expect((await store.pendingEffects(0, 10)).effects.map((e) => e.type)).toEqual(["decision"]);
     const recorded: Effect[] = [];
     const second = createRuntime({ ir: withExperience, store, clock: new VirtualClock(T0), channels: channel, decisions: failing });
     await second.start();

@@ -89,7 +89,7 @@ describe("SqliteStore", () => {
       const b = store(copy);
       expect(await b.loadProfile("p1")).toEqual(profileFixture("p1"));
       expect(await b.hasEvent("e1")).toBe(true);
-      expect((await b.pendingEffects(10)).map((e) => e.key)).toEqual(["k1"]);
+      expect((await b.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k1"]);
     });
   });
 
@@ -136,7 +136,7 @@ describe("SqliteStore", () => {
       expect(await s.dueProfiles(1000, 10)).toEqual(["ghost", "p1"]);
       expect(await s.nextDue()).toBe(300);
       expect(await s.hasEvent("e1")).toBe(true);
-      expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k1"]);
+      expect((await s.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k1"]);
       // Clearing the state-less due time removes its row; p1 keeps its state without a due time.
       await s.commit(batch({ timers: [{ profileId: "ghost", due: null }, { profileId: "p1", due: null }] }));
       expect(s.stats()).toMatchObject({ profiles: 2, timers: 0 });
@@ -165,7 +165,7 @@ describe("SqliteStore", () => {
       expect(await s.loadProfile("p2")).toEqual(profileFixture("p2", 2));
       expect(await s.dueProfiles(1000, 10)).toEqual(["p2", "p1"]);
       expect(await s.hasEvent("e2")).toBe(true);
-      expect(await s.pendingEffects(10)).toEqual([sendFixture("k2")]);
+      expect((await s.pendingEffects(0, 10)).effects).toEqual([sendFixture("k2")]);
       expect(await s.loadVersions()).toEqual([journeyFixture("a", "a-v1")]);
       expect((await s.loadSignals(0, 10)).signals).toEqual([signalFixture(1), signalFixture(2)]);
       expect(await s.loadItems(undefined, 10)).toEqual([]);
@@ -184,7 +184,7 @@ describe("SqliteStore", () => {
       expect(s.stats()).toMatchObject({ schemaVersion: 4, profiles: 2, timers: 2, events: 2, outbox: 1, versions: 1, signals: 2, items: 1 });
       expect(await s.loadProfile("p1")).toEqual(profileFixture("p1", 1));
       expect(await s.dueProfiles(1000, 10)).toEqual(["p2", "p1"]);
-      expect(await s.pendingEffects(10)).toEqual([sendFixture("k2")]);
+      expect((await s.pendingEffects(0, 10)).effects).toEqual([sendFixture("k2")]);
       expect(await s.loadItems(undefined, 10)).toEqual([itemFixture("A")]);
       // The pending send has no failure yet; one recorded now is kept with it.
       expect(await s.deliveryFailures()).toEqual([]);
@@ -281,7 +281,7 @@ describe("SqliteStore", () => {
       const s = store();
       const committed = s.commit(batch({ profiles: [profileFixture("p1")], effects: [sendFixture("k1")] }));
       expect(await s.loadProfile("p1")).toEqual(profileFixture("p1"));
-      expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k1"]);
+      expect((await s.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k1"]);
       await committed;
     });
 
@@ -296,7 +296,7 @@ describe("SqliteStore", () => {
         await expect(s.commit(failsInSql())).rejects.toThrow(/NOT NULL/);
         expect(await s.loadProfile("b")).toBeUndefined();
         expect(await s.hasEvent("e-bad")).toBe(false);
-        expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k1"]);
+        expect((await s.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k1"]);
         expect(s.stats()).toMatchObject({ profiles: 0, outbox: 1, events: 0, timers: 0 });
       }
     });
@@ -322,7 +322,7 @@ describe("SqliteStore", () => {
       expect(await s.hasEvent("e-bad")).toBe(false);
       expect(await s.hasEvent("e-u")).toBe(false);
       expect(await s.hasEvent("e-e")).toBe(true);
-      expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k1", "k2"]);
+      expect((await s.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k1", "k2"]);
       expect(s.stats()).toMatchObject({ profiles: 3, outbox: 2, events: 1 });
     });
 
@@ -375,7 +375,7 @@ describe("SqliteStore", () => {
       const s = store();
       await s.commit(batch({ effects: [sendFixture("k1"), sendFixture("k2")] }));
       await s.commit(batch({ effects: [sendFixture("k1")] }));
-      expect((await s.pendingEffects(10)).map((e) => e.key)).toEqual(["k1", "k2"]);
+      expect((await s.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k1", "k2"]);
     });
   });
 
