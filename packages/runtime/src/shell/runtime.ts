@@ -52,7 +52,7 @@ const UNIT_TICKS = 10_000;
 const ITEMS_PAGE = 10_000;
 /** How long a delivery may go on failing, from its first failure, before it is given up (`deliveryGiveUpAfterMs`). */
 const GIVE_UP_AFTER_MS = 24 * 60 * 60 * 1000;
-/** Outbox effects a retry pass reads at a time. */
+/** Outbox effects a retry pass, or the recovery at start, reads at a time. */
 const RETRY_PAGE = 1000;
 
 /** An event with its defaults filled in, and its time in ms. */
@@ -305,7 +305,7 @@ class JourneyRuntime implements Runtime {
     // Also after `stop()`: the timers stayed stored, the loop picks them up again, and what
     // waits in the outbox (a delivery that failed) is carried out again, as by a new runtime.
     this.stopped = false;
-    if (restarting) await this.serial(async () => this.dispatch((await this.store.pendingEffects(0, Number.MAX_SAFE_INTEGER)).effects, true));
+    if (restarting) await this.serial(() => this.recover());
     if (!this.clock.virtual) this.schedule();
   }
 
@@ -332,7 +332,7 @@ class JourneyRuntime implements Runtime {
     // Effects made durable before a crash but not carried out: carry them out now (same keys),
     // those that had failed counting on from their stored failures (their give-up clocks go on).
     this.deliveries.restore(await this.store.deliveryFailures());
-    await this.serial(async () => this.dispatch((await this.store.pendingEffects(0, Number.MAX_SAFE_INTEGER)).effects, true));
+    await this.serial(() => this.recover());
     if (this.schedulesChanged(previous)) await this.rearmSchedules();
   }
 
@@ -947,6 +947,33 @@ class JourneyRuntime implements Runtime {
       }
       if (page.effects.length < RETRY_PAGE) return;
       left -= due.length;
+      after = page.next;
+    }
+  }
+
+  /**
+   * What a previous process (or this runtime before `stop()`) left in the outbox, carried out
+   * again with the same keys, not told to `onEffect` again: a page at a time, as a retry pass
+   * reads it, so a backlog of any size takes one page of memory, a failing lane costs one
+   * timeout for the whole of it (its later deliveries, on every page, are held back), and
+   * each page's outcomes are committed before the next is read. Requests (calls,
+   * recommendations) are performed and their results stepped page by page. On the queue.
+   */
+  private async recover(): Promise<void> {
+    await this.deliveries.carryOut(this.recoveryPages(), true);
+    await this.commitSent();
+  }
+
+  private async *recoveryPages(): AsyncGenerator<Delivery[]> {
+    for (let after = 0; ; ) {
+      const page = await this.store.pendingEffects(after, RETRY_PAGE);
+      const deliveries = page.effects.filter((e): e is Delivery => e.type === "send" || e.type === "decision");
+      if (deliveries.length) {
+        yield deliveries;
+        await this.commitSent();
+      }
+      await this.dispatch(page.effects.filter((e) => e.type === "callRequest" || e.type === "recommendRequest"), true);
+      if (page.effects.length < RETRY_PAGE || this.stopped) return;
       after = page.next;
     }
   }

@@ -328,6 +328,44 @@ describe.each(stores)("more deliveries due than a retry pass reads at a time (%s
   });
 });
 
+describe.each(stores)("a backlog left in the outbox at start, more than a page (%s store)", (_, reopenable) => {
+  it("a channel still down costs one attempt for the whole backlog; once it is back, every message goes once, in order; never read whole", async () => {
+    const at = reopenable();
+    let down = true;
+    const email = scripted(() => {
+      if (down) throw new Error("provider down");
+    });
+    const limits: number[] = [];
+    /** The store, its outbox reads recorded. */
+    const watched = (s: Store): Store => new Proxy(s, { get: (t, k) => (k === "pendingEffects" ? (after: number, limit: number) => (limits.push(limit), t.pendingEffects(after, limit)) : Reflect.get(t, k, t)) });
+    const run = async (t: number) => {
+      const store = at.open();
+      const rt = createRuntime({ ir, store: watched(store), clock: new VirtualClock(t), channels: { email, sms: scripted(() => {}) }, logger: logged().logger });
+      await rt.start();
+      return { rt, store };
+    };
+    let { rt, store } = await run(T0);
+    await rt.ingest(Array.from({ length: 1001 }, (_, i) => ping(1, T0, `q${i}`)));
+    await rt.stop();
+    await at.close(store);
+    expect(email.attempts).toHaveLength(1);
+
+    // A new process, the provider still down: one attempt, the other 1,000 held back across both pages.
+    ({ rt, store } = await run(T0 + HOUR));
+    expect(email.attempts).toHaveLength(2);
+    await rt.stop();
+    await at.close(store);
+
+    down = false;
+    ({ rt, store } = await run(T0 + 2 * HOUR));
+    expect(email.attempts.slice(2).map((m) => m.profileId)).toEqual(Array.from({ length: 1001 }, (_, i) => `q${i}`));
+    expect((await store.pendingEffects(0, 10)).effects).toEqual([]);
+    await rt.stop();
+    await at.close(store);
+    expect(Math.max(...limits)).toBeLessThanOrEqual(1000);
+  });
+});
+
 describe.each(stores)("decisions the sink refuses (%s store)", (_, reopenable) => {
   const HERO = "web://shop.example.com/#hero";
   const withHero = withSchema(`experience Hero { surface "${HERO}" format text variant Default { content "hi" } }`);
