@@ -58,8 +58,11 @@ function symbolHover(doc: Doc, sym: SymbolAt): HoverResult | undefined {
   const type = sym.type ?? (def?.field ? undefined : undefined);
   const label = KIND_LABEL[sym.kind] ?? sym.kind;
   let typeText = type ? typeToString(type) : def?.field ? doc.project.text(sym.target!.path)!.slice(def.field.type.span.start, def.field.type.span.end) : def?.param ? doc.project.text(sym.target!.path)!.slice(def.param.type.span.start, def.param.type.span.end) : "";
-  if (def?.field?.optional && type && !typeText.endsWith("?")) typeText += "?";
-  const where = def?.field && def.container ? ` (in ${def.container.split(".")[0]})` : "";
+  // A use of an optional field where a null check holds is typed without `?`, as the checker
+  // types it there (`if profile.firstName != null { … }`): said, with how it is declared.
+  const narrowed = !sym.definition && !!def?.field?.optional && type !== undefined && type.kind !== "optional" && type.kind !== "unknown";
+  if (def?.field?.optional && type && !typeText.endsWith("?") && !narrowed) typeText += "?";
+  const where = def?.field && def.container ? ` (in ${def.container.split(".")[0]}${narrowed ? ` as \`${typeText}?\`; not null here` : ""})` : "";
   const head = `(${label}) ${sym.name}${typeText ? `: ${typeText}` : ""}`;
   const dflt = def?.field?.default ? `\n\nDefault: \`${doc.project.text(sym.target!.path)!.slice(def.field.default.span.start, def.field.default.span.end)}\`` : "";
   return { span: sym.span, contents: code(head) + (where ? `\n\nDeclared${where}` : "") + docOf(def?.field?.doc) + dflt };

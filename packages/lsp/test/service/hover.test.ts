@@ -23,6 +23,14 @@ describe("hover", () => {
     expect(h.span).toEqual({ start: at, end: at + "firstName".length });
   });
 
+  it("shows an optional field where a null check holds as not null, with how it is declared", () => {
+    const narrowed = "```journey\n(field) firstName: string\n```\n\nDeclared (in profile as `string?`; not null here)";
+    expect(text(journey("  if profile.firstName != null {\n    let m = profile.first<|>Name\n  }"))).toContain(narrowed);
+    expect(text(journey('  let n = if profile.firstName != null then profile.first<|>Name else "x"'))).toContain(narrowed);
+    // Without the check (and in the check itself) it may be null.
+    expect(text(journey("  let m = profile.first<|>Name"))).toContain("(field) firstName: string?\n```\n\nDeclared (in profile)");
+  });
+
   it("shows the trigger alias and `let` bindings with their types", () => {
     expect(text(journey("  if ca<|>rt.total > 0 { end }"))).toBe("```journey\n(alias) cart: CartAbandoned\n```");
     expect(text(journey("  let n = length(cart.items)\n  if <|>n > 2 { end }"))).toBe("```journey\n(let) n: int\n```");
