@@ -421,6 +421,7 @@ class Checker {
           "error",
           `\`${e.name}\` expects \`${typeToString(p.type)}\` for \`${p.name}\`, found \`${typeToString(at)}\``,
           e.args[i],
+          this.literalSuggestion(e.args[i], p.type),
         );
         continue;
       }
@@ -540,6 +541,13 @@ class Checker {
    * otherwise, given what they are (`known`), the first of them: the reader need not look up
    * what there is.
    */
+  /** A quoted string given where one of a few words goes (`{{date d 'shrt'}}`): the closest, inside the quotes. */
+  private literalSuggestion(arg: Expr, expected: Type): { fix?: TemplateFix; help?: string } {
+    const words = expected.kind === "union" ? expected.members : [expected];
+    if (arg.kind !== "literal" || typeof arg.value !== "string" || !words.every((w) => w.kind === "literal")) return {};
+    return this.suggestion({ start: arg.start + 1, end: arg.end - 1, name: arg.value }, words.map((w) => (w as Extract<Type, { kind: "literal" }>).value));
+  }
+
   private suggestion(span: Span & { name: string }, candidates: Iterable<string>, known?: string): { fix?: TemplateFix; help?: string } {
     const { replacement: s, help } = unknownNameHelp(span.name, candidates, known);
     if (s !== undefined) return { help, fix: { start: span.start, end: span.end, text: s, title: `replace with \`${s}\`` } };

@@ -141,6 +141,15 @@ describe("checker: diagnostics", () => {
     expect(diags("{{upper profile.email 'a' 'b'}}")).toEqual([["helper-arity", "'a' 'b'", "`upper` takes 1 argument but 3 were supplied"]]);
     expect(diags("{{and profile.email}}")).toEqual([["helper-arity", "and", "`and` takes at least 2 arguments but 1 was supplied"]]);
   });
+  it("a misspelled word where one of a few goes: the closest, replaced inside its quotes", () => {
+    const src = "{{date profile.lastActiveAt 'shrt'}}";
+    const d = one(src);
+    expect(d).toMatchObject({ kind: "helper-argument", help: "did you mean `short`?", fix: { text: "short", title: "replace with `short`" } });
+    expect(src.slice(0, d.fix!.start) + d.fix!.text + src.slice(d.fix!.end)).toBe("{{date profile.lastActiveAt 'short'}}");
+    // Nothing close: no fix.
+    expect(one("{{date profile.lastActiveAt 'yearly'}}").fix).toBeUndefined();
+  });
+
   it("helper-argument at the argument", () => {
     expect(diags("{{currency profile.email 'EUR'}}")).toEqual([["helper-argument", "profile.email", "`currency` expects `number` for `amount`, found `string`"]]);
     expect(diags("{{truncate profile.email 'ten'}}")).toEqual([["helper-argument", "'ten'", '`truncate` expects `int` for `length`, found `"ten"`']]);
