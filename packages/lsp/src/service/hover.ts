@@ -3,7 +3,7 @@
  * a duration or a schedule, the signature of a built-in function, algorithm, channel or
  * template helper.
  */
-import { ALGORITHMS, BUILTIN_FUNCTIONS, CHANNELS, EXCLUSIONS, type ast as A } from "@journey/compiler";
+import { ALGORITHMS, BUILTIN_FUNCTIONS, CHANNELS, EXCLUSIONS, type ast as A, type ChannelSpec } from "@journey/compiler";
 import { HELPERS, typeToString, type Expr, type TNode } from "@journey/template";
 import { algorithmSignature, channelSummary, code, declarationSignature, describeDuration, describeSchedule, functionSignature, helperSignature } from "./describe.js";
 import { symbolAt, targetDefinition, walk, type Doc, type SymbolAt } from "./document.js";
@@ -116,6 +116,12 @@ function literalHover(doc: Doc, offset: number): HoverResult | undefined {
         const s = n as unknown as A.SendStep;
         const ch = CHANNELS.get(s.channel?.name ?? "");
         if (ch && s.channel && within(s.channel.span, offset)) take(s.channel.span, code(`channel ${ch.name}`) + `\n\nContent fields:\n${channelSummary(ch)}`);
+        for (const f of s.content ?? []) contentField(ch, f.name, take);
+        break;
+      }
+      case "ExpectSend": {
+        const e = n as unknown as A.ExpectSend;
+        for (const c of e.conditions) contentField(CHANNELS.get(e.channel.name), c.field, take);
         break;
       }
       case "Name": {
@@ -133,7 +139,14 @@ function literalHover(doc: Doc, offset: number): HoverResult | undefined {
     const ch = CHANNELS.get(d.channel.name);
     if (ch) found = { span: d.channel.span, contents: code(`channel ${ch.name}`) + `\n\nContent fields:\n${channelSummary(ch)}` };
   }
+  if (!found && d.kind === "TemplateDecl") for (const f of d.fields) contentField(CHANNELS.get(d.channel?.name ?? ""), f.name, take);
   return found;
+}
+
+/** A content field's name (`subject` of an email, in a send, a template or a test's `expect send … where`): what it holds. */
+function contentField(ch: ChannelSpec | undefined, name: A.Ident, take: (span: Span, contents: string) => void): void {
+  const f = ch?.fields.find((x) => x.name === name.name);
+  if (f) take(name.span, code(`(content) ${f.name}: ${f.escape === "record" ? "record" : "template"}`) + `\n\nA content field of \`${ch!.name}\`: ${f.doc}`);
 }
 
 function isAlgorithmCall(d: A.Declaration, c: A.CallExpr): boolean {

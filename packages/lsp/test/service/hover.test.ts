@@ -31,6 +31,14 @@ describe("hover", () => {
     expect(text(journey("  let m = profile.first<|>Name"))).toContain("(field) firstName: string?\n```\n\nDeclared (in profile)");
   });
 
+  it("shows what a content field holds: in a send, a template, and a test's `expect send … where`", () => {
+    const subject = "```journey\n(content) subject: template\n```\n\nA content field of `email`: The subject line (plain text).";
+    expect(text(journey('  send email { sub<|>ject "x" text "y" } to profile.email'))).toBe(subject);
+    expect(text('template T() for email {\n  sub<|>ject "x"\n  text "y"\n}\n')).toBe(subject);
+    const t = 'test "t" {\n  at 0m "p1" CartAbandoned { cartId: "c", items: [], total: 1 }\n  expect send sms where te<|>xt contains "x"\n}\n';
+    expect(text(t, { "j.journey": journey('  send sms { text "x" } to "+46"') })).toContain("A content field of `sms`: The message text.");
+  });
+
   it("shows the trigger alias and `let` bindings with their types", () => {
     expect(text(journey("  if ca<|>rt.total > 0 { end }"))).toBe("```journey\n(alias) cart: CartAbandoned\n```");
     expect(text(journey("  let n = length(cart.items)\n  if <|>n > 2 { end }"))).toBe("```journey\n(let) n: int\n```");
