@@ -44,6 +44,8 @@ export function classifyBlocks(blocks: OpenBlock[]): BlockContext {
   if (/^journey\b/.test(h)) return { kind: "journey" };
   if (/^experience\b/.test(h)) return { kind: "experience" };
   if (/^test\b/.test(h)) return { kind: "test" };
+  // A test's `expect decide … context { … }` is data, an experience's `context { … }` declares fields.
+  if (/(^|\s)context$/.test(h) && parent().kind === "test") return { kind: "record" };
   if (/^(profile|context)$/.test(h) || /^(type|event)\s+\w+$/.test(h)) return { kind: "fields" };
   if (/^catalog\s+\w+$/.test(h)) return { kind: "catalog" };
   if (/^signals$/.test(h)) return { kind: "signals" };
@@ -305,10 +307,10 @@ function testData(doc: Doc, code: string, at: number, blocks: OpenBlock[]): { re
   const ctx = doc.analysis.ctx;
   // The last test item started before the position: the one being written.
   const start = blocks[test]!.open + 1;
-  const heads = [...code.slice(start, at).matchAll(/(?:^|\n)[ \t]*(?:profile\s+"[^"\n]*"|at\s+\S+\s+"[^"\n]*"\s+(\w+)|catalog\s+(\w+))\s*/g)];
+  const heads = [...code.slice(start, at).matchAll(/(?:^|\n)[ \t]*(?:profile\s+"[^"\n]*"|at\s+\S+\s+"[^"\n]*"\s+(\w+)|catalog\s+(\w+)|expect\s+(?:at\s+\S+\s+)?(?:no\s+)?decide\s+"([^"\n]*)"\s+for\s+"[^"\n]*"\s+context)\s*/dg)];
   const head = heads[heads.length - 1];
   if (!head) return undefined;
-  const root: Type | undefined = head[1] ? ctx?.named.get(head[1]) : head[2] ? ctx?.catalog && { kind: "list", element: ctx.catalog.type } : ctx?.profile;
+  const root: Type | undefined = head[1] ? ctx?.named.get(head[1]) : head[2] ? ctx?.catalog && { kind: "list", element: ctx.catalog.type } : head[3] !== undefined ? contextOf(ctx, doc.text.slice(start + head.indices![3]![0], start + head.indices![3]![1])) : ctx?.profile;
   if (!root) return undefined;
   // What each open `{` or `[` holds, from the item's first one to the position.
   const stack: { type: Type; written: Set<string> }[] = [];
@@ -335,6 +337,13 @@ function testData(doc: Doc, code: string, at: number, blocks: OpenBlock[]): { re
   }
   const record = stack.length ? nonNull(stack[stack.length - 1]!.type) : undefined;
   return record?.kind === "record" ? { record, written: stack[stack.length - 1]!.written } : undefined;
+}
+
+/** The `context` of the experiences claiming a surface (they share the page), as the checker typed it. */
+function contextOf(ctx: Doc["analysis"]["ctx"], surface: string): Type | undefined {
+  const claiming = ctx?.experiencesClaiming(surface).claiming[0];
+  const context = claiming?.decl.items.find((i) => i.kind === "Context");
+  return context?.kind === "Context" ? ctx!.contextTypes.get(context.fields) : undefined;
 }
 
 /** Keywords that may follow what the statement already has. */

@@ -120,7 +120,7 @@ function literalHover(doc: Doc, offset: number): HoverResult | undefined {
         break;
       }
       case "ExpectSend": {
-        const e = n as unknown as A.ExpectSend;
+        const e = n as unknown as A.SendExpectation;
         for (const c of e.conditions) contentField(CHANNELS.get(e.channel.name), c.field, take);
         break;
       }

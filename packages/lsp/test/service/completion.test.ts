@@ -191,6 +191,12 @@ describe("names by context", () => {
     expect(labels('test "t" {\n  at 0m "p1" CartAbandoned { total: 3 }\n  <|>\n}')).toEqual(expect.arrayContaining(["expect", "at"]));
   });
 
+  it("offers the context fields of the experience claiming the surface in an `expect decide … context { }`", () => {
+    const exp = 'experience Badge {\n  surface "web://shop.example.com/p/*#stock"\n  format text\n  context { sku: string, locale?: string }\n  variant Default { content "x" }\n}\n';
+    expect(labels('test "t" {\n  profile "p1" { email: "a@b.c" }\n  expect decide "web://shop.example.com/p/a#stock" for "p1"\n    context { <|> }\n}', { "e.journey": exp })).toEqual(["sku", "locale"]);
+    expect(labels('test "t" {\n  expect at 1m decide "web://shop.example.com/p/a#stock" for "p1" context { sku: "a", <|> }\n}', { "e.journey": exp })).toEqual(["locale"]);
+  });
+
   it("offers content fields of the channel in inline content and templates", () => {
     expect(labels(journey("  send email {\n    <|>\n  } to profile.email"))).toEqual(["subject", "html", "text"]);
     expect(labels(journey("  send push {\n    <|>\n  } to profile.email"))).toEqual(["title", "body", "data"]);
