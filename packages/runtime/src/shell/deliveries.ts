@@ -49,6 +49,9 @@ export function givenUpKey(u: Undelivered): string {
   return "sendKey" in u ? u.sendKey : u.decisionKey;
 }
 
+/** Why a first attempt was not made: the runtime was stopping. */
+const STOPPING = "the runtime was stopping";
+
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -107,14 +110,18 @@ export class Deliveries {
     const failed = new Map<string, string>();
     if (!retrying) for (const [lane, { error }] of this.down) failed.set(lane, error);
     const held = new Map<string, number>();
+    let failedHere = false;
     pages: for await (const page of Array.isArray(deliveries) ? [deliveries] : deliveries) {
       for (const e of page) {
         // A stop waits for a retry: a backlog handed to a slow receiver would outlast any stop
-        // timeout. (First attempts are the queue's work, which a stop waits for as it always has.)
+        // timeout.
         if (retrying && this.options.halted()) break pages;
         if (this.inFlight.has(e.key) || this.settled.has(e.key) || (retrying && this.deleted.has(e.profileId))) continue;
         const lane = laneOf(e);
-        const error = failed.get(lane);
+        // Once a stop has come and a delivery of this pass has failed (a receiver timing out, say),
+        // no other lane's is begun: each could take its whole timeout, one lane after another,
+        // past any stop limit. They wait, stored, for the next start.
+        const error = failed.get(lane) ?? (failedHere && this.options.halted() ? STOPPING : undefined);
         if (error !== undefined) {
           this.holdBack(e, lane, error);
           held.set(lane, (held.get(lane) ?? 0) + 1);
@@ -125,6 +132,7 @@ export class Deliveries {
           await this.options.deliver(e);
           this.delivered(e, lane);
         } catch (err) {
+          failedHere = true;
           if (this.failed(e, lane, err)) failed.set(lane, messageOf(err));
         } finally {
           this.inFlight.delete(e.key);

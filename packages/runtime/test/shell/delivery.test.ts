@@ -254,6 +254,40 @@ describe("a slow receiver", () => {
     expect(email.attempts).toHaveLength(4);
   });
 
+  it("stop() while first attempts time out: once one has failed, no other channel's is begun; they go at the next start", async () => {
+    const path = dbPath();
+    let down = true;
+    let began!: () => void;
+    const first = new Promise<void>((r) => (began = r));
+    const timingOut = () =>
+      scripted(async () => {
+        if (!down) return;
+        began();
+        await new Promise((r) => setTimeout(r, 200));
+        throw new Error("timed out after 200 ms");
+      });
+    const email = timingOut();
+    const sms = timingOut();
+    let store = new SqliteStore(path);
+    let rt = createRuntime({ ir, store, clock: new VirtualClock(T0), channels: { email, sms }, logger: logged().logger });
+    await rt.start();
+    const ingesting = rt.ingest([ping(1), ev("Stop", "p2", T0, { reason: "r" })]);
+    await first;
+    await Promise.all([rt.stop(), ingesting]);
+    // One timeout, not two: the sms was not begun.
+    expect([email.attempts.length, sms.attempts.length]).toEqual([1, 0]);
+    expect((await store.pendingEffects(0, 10)).effects.map((e) => e.type === "send" && e.channel)).toEqual(["email", "sms"]);
+    await store.close();
+
+    down = false;
+    store = new SqliteStore(path);
+    rt = createRuntime({ ir, store, clock: new VirtualClock(T0 + 60_000), channels: { email, sms }, logger: logged().logger });
+    await rt.start();
+    await rt.stop();
+    await store.close();
+    expect([email.delivered.length, sms.delivered.length]).toEqual([1, 1]);
+  });
+
   it("a retry waiting on a receiver that does not answer holds no ingest back; released, the message goes once", async () => {
     let release!: () => void;
     const answered = new Promise<void>((r) => (release = r));
