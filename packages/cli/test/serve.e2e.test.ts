@@ -48,7 +48,27 @@ journey Picks {
 }
 `;
 
+/** An email with its unsubscribe link, and the journey that takes the unsubscribe as the end of consent. */
+const UNSUBSCRIBE_PROJECT = `
+profile {
+  email: string
+  consent: { email: bool } = { email: true }
+}
+event SignedUp { source: string }
+event Unsubscribed { messageId: string, channel: string, journey: string }
+journey Welcome {
+  on SignedUp as s
+  send email { subject "welcome" text "Unsubscribe: {{unsubscribeUrl}}" } to profile.email
+}
+journey OptOut {
+  on Unsubscribed
+  reentry always
+  set profile.consent.email = false
+}
+`;
+
 const TOKEN = "t0ken-for-tests";
+const UNSUBSCRIBE_SECRET = "unsubscribe-secret-for-tests-32-bytes";
 
 interface Served {
   base: string;
@@ -362,6 +382,62 @@ journey Welcome {
     expect(mails[0]).toMatch(/^Subject: welcome from ads$/m);
   });
 
+  it("links each email to its own signed unsubscribe route: a one-click POST, without the token, sets the profile's consent through the project's journey", async () => {
+    const dir = folderWith(tmp(), "unsubscribe", { "app.journey": UNSUBSCRIBE_PROJECT });
+    const outbox = join(tmp(), "unsubscribe.jsonl");
+    const args = [dir, "--db", "unsubscribe.db", "--outbox", outbox, "--token-env", "SERVE_TEST_TOKEN", "--public-url", "https://mail.shop.example/journey", "--unsubscribe-secret-env", "SERVE_TEST_UNSUBSCRIBE"];
+    const served = await serve(args, tmp(), { SERVE_TEST_UNSUBSCRIBE: UNSUBSCRIBE_SECRET });
+    let link: URL;
+    try {
+      expect(served.output()).toContain("unsubscribe → https://mail.shop.example/journey/v1/unsubscribe (event Unsubscribed)\nlistening on");
+      expect((await call(served.base, "PUT", "/v1/profiles/ana", { email: "ana@example.com" })).status).toBe(204);
+      const event = { id: "e1", type: "SignedUp", profileId: "ana", time: new Date().toISOString(), data: { source: "ads" } };
+      expect((await call(served.base, "POST", "/v1/events", event)).status).toBe(202);
+      const [sent] = (await messages(outbox, 1)) as unknown as { key: string; content: { text: string }; unsubscribeUrl: string }[];
+      // The link as the email's content renders it; behind the proxy at /journey, the service sees /v1/unsubscribe.
+      link = new URL(sent!.content.text.replace("Unsubscribe: ", ""));
+      expect(sent!.unsubscribeUrl).toBe(link.href);
+      expect(link.origin + link.pathname).toBe("https://mail.shop.example/journey/v1/unsubscribe");
+      expect(Object.fromEntries(link.searchParams)).toEqual({ p: "ana", m: sent!.key, c: "email", s: expect.stringMatching(/^[\w-]{22}$/) });
+      const post = (search: string) =>
+        fetch(`${served.base}/v1/unsubscribe${search}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" });
+      // Tampered: refused, nothing changed.
+      const forged = await post(link.search.replace("p=ana", "p=bo"));
+      expect(forged.status).toBe(403);
+      expect((await call(served.base, "GET", "/v1/profiles/ana")).json.attributes.consent).toEqual({ email: true });
+      // The page a browser opens changes nothing either.
+      const page = await fetch(`${served.base}/v1/unsubscribe${link.search}`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<form method="post"');
+      expect((await call(served.base, "GET", "/v1/profiles/ana")).json.attributes.consent).toEqual({ email: true });
+      // What Gmail sends for its unsubscribe button (RFC 8058), with no token.
+      const res = await post(link.search);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect((await post(link.search)).status).toBe(200);
+      const profile = await call(served.base, "GET", "/v1/profiles/ana");
+      expect(profile.json).toMatchObject({ attributes: { consent: { email: false } }, history: { OptOut: { entries: 1 } } });
+      const metrics = (await fetch(`${served.base}/metrics`).then((r) => r.text())).split("\n");
+      expect(metrics).toEqual(expect.arrayContaining(["journey_unsubscribes_accepted_total 1", "journey_unsubscribes_refused_total 1", 'journey_entered_total{journey="OptOut"} 1']));
+      served.child.kill("SIGTERM");
+      expect(await served.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      served.child.kill("SIGKILL");
+    }
+    const logs = served
+      .output()
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as { msg: string; profileId?: string; url?: string });
+    expect(logs.filter((l) => l.msg === "unsubscribed")).toEqual([
+      expect.objectContaining({ profileId: "ana", channel: "email", journey: "Welcome", event: "Unsubscribed", repeated: false }),
+      expect.objectContaining({ profileId: "ana", repeated: true }),
+    ]);
+    // The link's signature is a credential: no log line holds it, nor the secret.
+    expect(served.output()).not.toContain(link.searchParams.get("s")!);
+    expect(served.output()).not.toContain(UNSUBSCRIBE_SECRET);
+  });
+
   it("refuses a project with errors, or a mistake in its flags, in one line without starting", () => {
     const broken = folderWith(tmp(), "broken", { "app.journey": "journey Nope { on Missing }\n" });
     const r = runJourney(["serve", broken, "--db", "broken.db"], tmp());
@@ -382,8 +458,14 @@ journey Welcome {
       [[broken, "--smtp-env", "SERVE_TEST_EMPTY"], "journey: --smtp-env SERVE_TEST_EMPTY: the environment variable SERVE_TEST_EMPTY is empty\n"],
       [[broken, "--smtp-env", "SERVE_TEST_HTTPS"], "journey: --smtp-env SERVE_TEST_HTTPS: the SMTP URL must start with smtp:// or smtps://, not https://\n"],
       [[broken, "--smtp-env", "SERVE_TEST_NOT_URL"], "journey: --smtp-env SERVE_TEST_NOT_URL: the SMTP URL is not a URL (expected smtp://user:pass@host:587 or smtps://user:pass@host:465)\n"],
+      [[broken, "--public-url", "https://mail.example.com"], "journey: --public-url: give --unsubscribe-secret-env <NAME> too (the secret that signs the unsubscribe links)\n"],
+      [[broken, "--unsubscribe-secret-env", "SERVE_TEST_UNSUBSCRIBE"], "journey: --unsubscribe-secret-env: give --public-url <https://…> too (the service's address, where the unsubscribe links point)\n"],
+      [[broken, "--unsubscribe-event", "Unsubscribed"], "journey: --unsubscribe-event: give --public-url <https://…> and --unsubscribe-secret-env <NAME> too (the event comes from their links)\n"],
+      [[broken, "--public-url", "https://mail.example.com", "--unsubscribe-secret-env", "SERVE_TEST_SHORT"], "journey: --unsubscribe-secret-env SERVE_TEST_SHORT: the secret is 9 bytes, give at least 32 (a random one: openssl rand -base64 32)\n"],
+      [[broken, "--public-url", "mail.example.com", "--unsubscribe-secret-env", "SERVE_TEST_UNSUBSCRIBE"], "journey: --public-url mail.example.com: `mail.example.com` is not a URL (expected https://… , the service's address as mail clients reach it)\n"],
+      [[broken, "--public-url", "https://mail.example.com/?a=1", "--unsubscribe-secret-env", "SERVE_TEST_UNSUBSCRIBE"], "journey: --public-url https://mail.example.com/?a=1: give the service's address without a query or fragment (the link adds its own query)\n"],
     ] as const) {
-      const env = { ...process.env, SERVE_TEST_EMPTY: "", SERVE_TEST_HTTPS: "https://user:pw-secret@mail.example.com", SERVE_TEST_NOT_URL: "mail host with pw-secret" };
+      const env = { ...process.env, SERVE_TEST_EMPTY: "", SERVE_TEST_HTTPS: "https://user:pw-secret@mail.example.com", SERVE_TEST_NOT_URL: "mail host with pw-secret", SERVE_TEST_SHORT: "too-short", SERVE_TEST_UNSUBSCRIBE: UNSUBSCRIBE_SECRET };
       const bad = runJourney(["serve", ...args], tmp(), env);
       expect({ status: bad.status, stderr: bad.stderr }).toEqual({ status: 1, stderr: message });
     }
@@ -395,5 +477,24 @@ journey Welcome {
       stderr: 'journey: --smtp-env SERVE_TEST_SMTP: no sender for email: declare `channel email { from "Name <address@example.com>" }` in the project\n',
     });
     expect(existsSync(join(tmp(), "no-sender.db"))).toBe(false);
+    // Signed links need the project's event, and are one answer to where links go: JOURNEY_UNSUBSCRIBE_URL is another.
+    const unsubscribeFlags = ["--public-url", "https://mail.example.com", "--unsubscribe-secret-env", "SERVE_TEST_UNSUBSCRIBE"];
+    const unsubscribeEnv = { ...process.env, SERVE_TEST_UNSUBSCRIBE: UNSUBSCRIBE_SECRET };
+    const noEvent = runJourney(["serve", welcome, "--db", "no-event.db", ...unsubscribeFlags], tmp(), unsubscribeEnv);
+    expect({ status: noEvent.status, stderr: noEvent.stderr }).toEqual({
+      status: 1,
+      stderr: "journey: --unsubscribe-event Unsubscribed: the project declares no event `Unsubscribed`: declare `event Unsubscribed { messageId: string, channel: string, journey: string }`, and journeys `on Unsubscribed` that act on it\n",
+    });
+    expect(existsSync(join(tmp(), "no-event.db"))).toBe(false);
+    const noField = folderWith(tmp(), "no-field", { "app.journey": UNSUBSCRIBE_PROJECT.replace("channel: string, ", "") });
+    const missing = runJourney(["serve", noField, "--db", "no-field.db", ...unsubscribeFlags], tmp(), unsubscribeEnv);
+    expect(missing.stderr).toBe(
+      "journey: --unsubscribe-event Unsubscribed: event `Unsubscribed` has no field `channel`: an unsubscribe sends `messageId`, `channel` and `journey`, each a string (`event Unsubscribed { messageId: string, channel: string, journey: string }`)\n",
+    );
+    const both = runJourney(["serve", welcome, ...unsubscribeFlags], tmp(), { ...unsubscribeEnv, JOURNEY_UNSUBSCRIBE_URL: "https://shop.example.com/u?p={profileId}" });
+    expect({ status: both.status, stderr: both.stderr }).toEqual({
+      status: 1,
+      stderr: "journey: JOURNEY_UNSUBSCRIBE_URL is set, and --public-url with --unsubscribe-secret-env make links of their own: unset it, or leave the flags out\n",
+    });
   });
 });

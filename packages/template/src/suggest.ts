@@ -4,7 +4,8 @@ export function suggest(name: string, candidates: Iterable<string>): string | un
   let bestDistance = Infinity;
   const max = Math.max(1, Math.floor(name.length / 3));
   for (const c of candidates) {
-    if (c === name) continue;
+    // The distance is at least the difference in length: a candidate that much longer or shorter cannot be close.
+    if (c === name || Math.abs(c.length - name.length) > max) continue;
     const d = c.toLowerCase() === name.toLowerCase() ? 0.5 : editDistance(name, c);
     if (d < bestDistance) {
       bestDistance = d;
@@ -34,7 +35,6 @@ export function unknownNameHelp(name: string, candidates: Iterable<string>, know
 export function editDistance(a: string, b: string): number {
   const m = a.length;
   const n = b.length;
-  if (Math.abs(m - n) > 3) return Math.abs(m - n);
   const d: number[][] = Array.from({ length: m + 1 }, (_, i) => [i, ...new Array<number>(n).fill(0)]);
   for (let j = 0; j <= n; j++) d[0]![j] = j;
   for (let i = 1; i <= m; i++) {

@@ -5,8 +5,8 @@
 import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { channelsSentOn, type IR } from "@journey/compiler";
-import { ChannelRouter, createRuntime, InvalidIRError, JsonlOutbox, loadIR, SmtpChannel, SystemClock, WebhookChannel } from "@journey/runtime";
-import { createServer, createServerLogger, DEFAULT_BODY_LIMIT, ServerMetrics } from "@journey/runtime/server";
+import { ChannelRouter, createRuntime, InvalidIRError, JsonlOutbox, loadIR, SmtpChannel, SystemClock, UNSUBSCRIBE_SECRET_MIN_BYTES, WebhookChannel } from "@journey/runtime";
+import { createServer, createServerLogger, DEFAULT_BODY_LIMIT, DEFAULT_UNSUBSCRIBE_EVENT, ServerMetrics, unsubscribeEventProblem, unsubscribeLinkTemplate } from "@journey/runtime/server";
 import { Command } from "commander";
 import { UserError } from "../errors.js";
 import { durationMs, readCatalog, readJson } from "../inputs.js";
@@ -28,6 +28,9 @@ interface ServeOptions {
   webhook?: string;
   webhookSecretEnv?: string;
   giveUpAfter: string;
+  publicUrl?: string;
+  unsubscribeSecretEnv?: string;
+  unsubscribeEvent?: string;
 }
 
 /**
@@ -52,6 +55,9 @@ export function serveCommand(): Command {
     .option("--webhook-secret-env <NAME>", "sign webhook requests (Journey-Signature) with this environment variable's value")
     .option("--give-up-after <duration>", "give a message up when it still fails this long after its first failure (`never`: keep trying)", "24h")
     .option("--catalog <file>", "catalog items as a JSON array, stored at start over those the --db holds (default: <project>/catalog.json if present)")
+    .option("--public-url <url>", "the service's address as mail clients reach it (https://…): unsubscribe links point to its /v1/unsubscribe (needs --unsubscribe-secret-env)")
+    .option("--unsubscribe-secret-env <NAME>", `sign unsubscribe links with this environment variable's value (${UNSUBSCRIBE_SECRET_MIN_BYTES} bytes or more; needs --public-url)`)
+    .option("--unsubscribe-event <Event>", `the project's event an unsubscribe becomes (default: ${DEFAULT_UNSUBSCRIBE_EVENT})`)
     .option("--port <n>", "the port to listen on (0: any free one)", "8080")
     .option("--host <addr>", "the address to listen on", "127.0.0.1")
     .option("--token-env <NAME>", "require `Authorization: Bearer <token>`, the token being this environment variable's value")
@@ -59,9 +65,18 @@ export function serveCommand(): Command {
     .addHelpText(
       "after",
       `
-Routes: POST /v1/events, PUT and GET /v1/profiles/:id, PUT /v1/catalog/items,
+Routes: POST /v1/events, PUT, GET and DELETE /v1/profiles/:id, PUT /v1/catalog/items,
 GET and DELETE /v1/catalog/items/:key, POST /v1/decide, GET /v1/journeys, GET /health,
-GET /metrics (Prometheus). See docs/cli.md.
+GET /metrics (Prometheus); with --public-url and --unsubscribe-secret-env, GET and POST
+/v1/unsubscribe (no token: the links are signed). See docs/cli.md.
+
+Unsubscribe links: with --public-url and --unsubscribe-secret-env, each message's
+{{unsubscribeUrl}} (and an email's List-Unsubscribe header) is a link to this service,
+signed for that message. GET shows a page with a button and changes nothing; POST (the
+button, or a mail client's one-click unsubscribe) ingests the event --unsubscribe-event
+(${DEFAULT_UNSUBSCRIBE_EVENT} by default), which the project must declare as
+\`event ${DEFAULT_UNSUBSCRIBE_EVENT} { messageId: string, channel: string, journey: string }\`:
+its journeys decide what it means (\`set profile.consent.email = false\`, \`exit on ${DEFAULT_UNSUBSCRIBE_EVENT}\`).
 
 Catalog items are kept in the --db: those stored through the API are there after a restart.
 An item left out of --catalog since the last start stays: remove it with DELETE.
@@ -75,7 +90,8 @@ refuses for good (a webhook's 4xx, an SMTP 5xx for the address) or still failing
 which channel goes where. See docs/cli.md for the signature and the Message-ID.
 
 Environment: ${SECRET_PREFIX}<NAME> is the secret \`secret("NAME")\` in actions;
-JOURNEY_UNSUBSCRIBE_URL the unsubscribe link ({profileId}, {messageId} are replaced).
+JOURNEY_UNSUBSCRIBE_URL an unsubscribe link of your own instead ({profileId}, {messageId},
+{channel} are replaced; not with --public-url and --unsubscribe-secret-env).
 
 SIGTERM or SIGINT stops it: no new requests, those in flight finish, the store closes, exit 0.
 A second signal, or a stop taking over ${STOP_TIMEOUT_MS / 1000} s, exits 1 at once.`,
@@ -96,6 +112,7 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
   const token = options.tokenEnv === undefined ? undefined : envValue("--token-env", options.tokenEnv);
   if (options.webhookSecretEnv !== undefined && options.webhook === undefined) throw new UserError("--webhook-secret-env: give --webhook <url> too (it signs the webhook's requests)");
   const webhook = options.webhook === undefined ? undefined : openWebhook(options.webhook, options.webhookSecretEnv);
+  const unsubscribe = unsubscribeLinks(options);
   // Its connections open at the first send: closed once the runtime stops (or the process would not exit).
   const smtp = options.smtpEnv === undefined ? undefined : openSmtp(options.smtpEnv);
   const ir = project !== undefined ? compileOrReport(project, color) : readIR(options.ir!);
@@ -103,11 +120,16 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
   const catalogPath = project !== undefined ? dataFile(project, options.catalog, "catalog.json") : options.catalog;
   const catalog = catalogPath ? readCatalog(catalogPath, ir.catalog) : undefined;
   const sentOn = channelsSentOn(Object.values(ir.journeys));
+  if (unsubscribe) {
+    const problem = unsubscribeEventProblem(ir, unsubscribe.event);
+    if (problem) throw new UserError(`--unsubscribe-event ${unsubscribe.event}: ${problem}`);
+  }
   if (smtp && sentOn.includes("email")) asFlagMistake(`--smtp-env ${options.smtpEnv}`, "SmtpChannel", () => smtp.checkChannel("email", ir.channels["email"]));
   // The outbox is opened (and its folder checked) only when some channel may go there.
   const outbox = webhook ? undefined : openOutbox(options.outbox);
   const channels = new ChannelRouter(smtp ? { email: smtp } : {}, webhook ?? outbox);
-  if (smtp && sentOn.includes("email") && !process.env.JOURNEY_UNSUBSCRIBE_URL) warn("no JOURNEY_UNSUBSCRIBE_URL: email goes out without a List-Unsubscribe header, and its {{unsubscribeUrl}} links are a placeholder (example.com)");
+  const unsubscribeUrl = unsubscribe?.url ?? (process.env.JOURNEY_UNSUBSCRIBE_URL || undefined);
+  if (smtp && sentOn.includes("email") && !unsubscribeUrl) warn("no unsubscribe link (--public-url with --unsubscribe-secret-env, or JOURNEY_UNSUBSCRIBE_URL): email goes out without a List-Unsubscribe header, and its {{unsubscribeUrl}} links are a placeholder (example.com)");
   if (!token && !isLoopback(options.host)) warn(`no --token-env: anyone who can reach ${options.host}:${port} can send events and read profiles`);
 
   const created = !existsSync(options.db);
@@ -123,9 +145,10 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
     secrets: secrets(),
     onEffect: metrics.effect,
     deliveryGiveUpAfterMs: giveUpAfterMs,
-    ...(process.env.JOURNEY_UNSUBSCRIBE_URL ? { unsubscribeUrl: process.env.JOURNEY_UNSUBSCRIBE_URL } : {}),
+    ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
+    ...(unsubscribe ? { unsubscribeSecret: unsubscribe.secret } : {}),
   });
-  const server = createServer(runtime, { ...(token ? { token } : {}), bodyLimit, logger, metrics });
+  const server = createServer(runtime, { ...(token ? { token } : {}), bodyLimit, logger, metrics, ...(unsubscribe ? { unsubscribe: { secret: unsubscribe.secret, event: unsubscribe.event } } : {}) });
   let actual: AddressInfo;
   try {
     // Loads the catalog items the store holds, carries out what a previous process committed
@@ -148,6 +171,7 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
   // Where each channel goes, never with credentials (the SMTP URL's, the webhook URL's query).
   const where = (adapter: unknown) => (adapter === smtp ? `SMTP ${smtp!.server}` : adapter === webhook ? `webhook ${webhook!.target}${options.webhookSecretEnv ? " (signed)" : ""}` : `outbox ${options.outbox}`);
   for (const c of sentOn) write(`channel ${c} → ${where(channels.adapterFor(c))}\n`);
+  if (unsubscribe) write(`unsubscribe → ${unsubscribe.route} (event ${unsubscribe.event})\n`);
   write(`listening on http://${actual.address.includes(":") ? `[${actual.address}]` : actual.address}:${actual.port}\n`);
 
   const signal = await nextSignal();
@@ -189,6 +213,36 @@ function envValue(flag: string, name: string): string {
   const value = process.env[name];
   if (!value) throw new UserError(`${flag} ${name}: the environment variable ${name} is ${value === undefined ? "not set" : "empty"}`);
   return value;
+}
+
+/**
+ * The signed unsubscribe links of `--public-url` and `--unsubscribe-secret-env`, which go
+ * together, and not with JOURNEY_UNSUBSCRIBE_URL (two answers to where the links go).
+ */
+function unsubscribeLinks(options: ServeOptions): { url: string; route: string; secret: string; event: string } | undefined {
+  const { publicUrl, unsubscribeSecretEnv, unsubscribeEvent } = options;
+  if (publicUrl === undefined && unsubscribeSecretEnv === undefined) {
+    // Only the runtime given a secret can sign: a link of one's own cannot ask for it.
+    if (process.env.JOURNEY_UNSUBSCRIBE_URL?.includes("{signature}")) throw new UserError("JOURNEY_UNSUBSCRIBE_URL has {signature}: serve signs only the links of its own route (--public-url with --unsubscribe-secret-env)");
+    if (unsubscribeEvent !== undefined) throw new UserError("--unsubscribe-event: give --public-url <https://…> and --unsubscribe-secret-env <NAME> too (the event comes from their links)");
+    return undefined;
+  }
+  if (process.env.JOURNEY_UNSUBSCRIBE_URL) throw new UserError("JOURNEY_UNSUBSCRIBE_URL is set, and --public-url with --unsubscribe-secret-env make links of their own: unset it, or leave the flags out");
+  if (unsubscribeSecretEnv === undefined) throw new UserError("--public-url: give --unsubscribe-secret-env <NAME> too (the secret that signs the unsubscribe links)");
+  if (publicUrl === undefined) throw new UserError("--unsubscribe-secret-env: give --public-url <https://…> too (the service's address, where the unsubscribe links point)");
+  const secret = envValue("--unsubscribe-secret-env", unsubscribeSecretEnv);
+  const bytes = Buffer.byteLength(secret);
+  // Named by the variable, never the value.
+  if (bytes < UNSUBSCRIBE_SECRET_MIN_BYTES) throw new UserError(`--unsubscribe-secret-env ${unsubscribeSecretEnv}: the secret is ${bytes} bytes, give at least ${UNSUBSCRIBE_SECRET_MIN_BYTES} (a random one: openssl rand -base64 32)`);
+  let url: string;
+  try {
+    url = unsubscribeLinkTemplate(publicUrl);
+  } catch (e) {
+    throw new UserError(`--public-url ${publicUrl}: ${(e as Error).message}`);
+  }
+  // RFC 8058: mail clients offer one-click unsubscribe for an https link only (SmtpChannel writes List-Unsubscribe-Post for those).
+  if (url.startsWith("http:")) warn(`--public-url ${publicUrl}: not https: mail clients offer no one-click unsubscribe for an http:// link`);
+  return { url, route: url.slice(0, url.indexOf("?")), secret, event: unsubscribeEvent ?? DEFAULT_UNSUBSCRIBE_EVENT };
 }
 
 /** A built IR, refused here when it is not one or another compiler version built it. */

@@ -7,6 +7,7 @@ import { journeyUses, type IR, type IRAction, type IRJourney, type IRNode, type 
 import { compileTemplate, rootNames, type CompiledTemplate } from "@journey/template";
 import { evaluate, pathRoots, type EvalEnv } from "./evaluate.js";
 import type { CallRequest } from "./state.js";
+import { unsubscribeLink, type UnsubscribeTarget } from "./unsubscribe.js";
 
 /** Where a node is in the source its version was compiled from. */
 export interface SourceLocation {
@@ -24,8 +25,10 @@ export interface SourceLocation {
 export type DeployedJourney = IRJourney & { locations?: Record<string, SourceLocation>; uses?: JourneyUses };
 
 export interface ProgramOptions {
-  /** The unsubscribe link in email content; `{profileId}` and `{messageId}` are replaced. */
+  /** The unsubscribe link in email content; `{profileId}`, `{messageId}`, `{channel}` and `{signature}` are replaced. */
   unsubscribeUrl?: string;
+  /** Signs the links (`{signature}`): see unsubscribe.ts. */
+  unsubscribeSecret?: string;
   /** Journey versions from earlier deployments that instances may still run. */
   previous?: DeployedJourney[];
   /** Told of each node as an instance runs it (see `RuntimeOptions.onNode`). */
@@ -52,6 +55,7 @@ export class Program {
   /** What earlier versions use, where it may differ from the current deployment (see `uses`). */
   private readonly earlier = new Map<string, { uses: JourneyUses; compiled: CompiledTemplates }>();
   readonly unsubscribeUrl: string;
+  private readonly unsubscribeSecret: string | undefined;
   readonly onNode: NodeObserver | undefined;
   /** Some audience reads the clock (`now`, `daysSince`, `isAnniversary`, …): membership changes with time. */
   readonly timedAudiences: boolean;
@@ -76,12 +80,13 @@ export class Program {
     for (const j of this.versions.values()) for (const g of j.goals) this.goalEvents.add(g.event);
     this.timedAudiences = Object.values(ir.audiences).some((a) => readsClock(a.condition));
     this.unsubscribeUrl = options.unsubscribeUrl ?? "https://example.com/unsubscribe?profile={profileId}&message={messageId}";
+    this.unsubscribeSecret = options.unsubscribeSecret;
     this.onNode = options.onNode;
   }
 
-  /** The unsubscribe link of one message (`unsubscribeUrl` with its `{profileId}` and `{messageId}`). */
-  unsubscribeLink(profileId: string, messageId: string): string {
-    return this.unsubscribeUrl.replace("{profileId}", encodeURIComponent(profileId)).replace("{messageId}", encodeURIComponent(messageId));
+  /** The unsubscribe link of one message (`unsubscribeUrl` filled in for it, signed when it asks for `{signature}`). */
+  unsubscribeLink(target: UnsubscribeTarget): string {
+    return unsubscribeLink(this.unsubscribeUrl, target, this.unsubscribeSecret);
   }
 
   /** The bindings the goals of a journey version read: what an ended instance keeps for them. */

@@ -15,7 +15,7 @@ export interface RenderContext {
 
 export function renderContent(program: Program, node: Extract<IRNode, { kind: "send" }>, env: EvalEnv, ctx: RenderContext): Record<string, unknown> {
   const runtimeNames = {
-    unsubscribeUrl: program.unsubscribeLink(ctx.profileId, ctx.messageId),
+    unsubscribeUrl: program.unsubscribeLink({ profileId: ctx.profileId, messageId: ctx.messageId, channel: node.channel }),
     message: { id: ctx.messageId },
     journey: { name: ctx.journey },
   };

@@ -11,9 +11,11 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { pino } from "pino";
 import type { IRTrigger } from "@journey/ir";
 import type { EventEnvelope } from "../engine/state.js";
+import { UNSUBSCRIBE_SECRET_MIN_BYTES } from "../engine/unsubscribe.js";
 import type { CatalogEngine, CatalogItem } from "../recs/provider.js";
 import { InvalidInputError, type Runtime } from "../shell/runtime.js";
 import { METRICS_CONTENT_TYPE, ServerMetrics } from "./metrics.js";
+import { DEFAULT_UNSUBSCRIBE_EVENT, UNSUBSCRIBE_PATH, unsubscribeEventProblem, unsubscribeRoutes, type UnsubscribeOptions } from "./unsubscribe.js";
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
@@ -26,6 +28,12 @@ export interface ServerOptions {
   logger?: FastifyBaseLogger | false;
   /** The counters /metrics shows; give the same to `createRuntime({ onEffect: metrics.effect })` to count effects too. */
   metrics?: ServerMetrics;
+  /**
+   * Serve the unsubscribe routes (`GET` and `POST /v1/unsubscribe`, open without the token) for
+   * the links a runtime given `unsubscribeUrl: unsubscribeLinkTemplate(publicUrl)` and
+   * `unsubscribeSecret: secret` writes: a good one becomes the event `event`.
+   */
+  unsubscribe?: UnsubscribeOptions;
 }
 
 export interface JourneyServer {
@@ -65,6 +73,12 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   if (!Number.isSafeInteger(bodyLimit) || bodyLimit <= 0) throw new TypeError("createServer: `bodyLimit` must be a positive whole number of bytes");
   if (options.token !== undefined && (typeof options.token !== "string" || !options.token)) throw new TypeError("createServer: `token` must be a non-empty string");
+  const unsubscribe = options.unsubscribe;
+  if (unsubscribe !== undefined) {
+    if (typeof unsubscribe?.secret !== "string" || Buffer.byteLength(unsubscribe.secret) < UNSUBSCRIBE_SECRET_MIN_BYTES) throw new TypeError(`createServer: \`unsubscribe.secret\` must be a string of ${UNSUBSCRIBE_SECRET_MIN_BYTES} bytes or more`);
+    const problem = unsubscribeEventProblem(runtime.program.ir, unsubscribe.event ?? DEFAULT_UNSUBSCRIBE_EVENT);
+    if (problem) throw new TypeError(`createServer: \`unsubscribe.event\`: ${problem}`);
+  }
   const metrics = options.metrics ?? new ServerMetrics();
   const logger = options.logger === undefined ? createServerLogger() : options.logger;
   let stopping = false;
@@ -104,7 +118,8 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0]!;
     if (stopping && path !== "/health") throw new HttpError(503, "the service is stopping");
-    if (!expected || OPEN_ROUTES.has(path)) return;
+    // A mail client carries no token either: an unsubscribe link is signed instead.
+    if (!expected || OPEN_ROUTES.has(path) || (unsubscribe && path === UNSUBSCRIBE_PATH)) return;
     // The scheme is case-insensitive (RFC 7235); the token is not.
     const given = /^bearer +(\S+)$/i.exec(request.headers.authorization ?? "")?.[1];
     // Digests of equal length, compared in constant time: the time taken says nothing of the token.
@@ -117,7 +132,7 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "(no route)";
     metrics.add("journey_http_requests_total", { route, method: request.method, status: String(reply.statusCode) });
-    request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, "request");
+    request.log.info({ method: request.method, url: loggedUrl(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, "request");
   });
 
   app.setErrorHandler(async (error: FastifyError | Error, request, reply) => {
@@ -131,7 +146,7 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
     const status = (error as FastifyError).statusCode;
     // fastify's own refusals (a bad Content-Length, …) say what is wrong, and nothing inside.
     if (code?.startsWith("FST_") && status !== undefined && status >= 400 && status < 500) return reply.code(status).send({ error: error.message });
-    request.log.error({ err: error, method: request.method, url: request.url }, "request failed");
+    request.log.error({ err: error, method: request.method, url: loggedUrl(request) }, "request failed");
     return reply.code(500).send({ error: "internal error" });
   });
 
@@ -230,6 +245,8 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
     return { decisions };
   });
 
+  if (unsubscribe) void app.register(unsubscribeRoutes(runtime, unsubscribe, metrics));
+
   app.get("/v1/journeys", async () => ({
     journeys: [...runtime.program.currentJourneys()]
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
@@ -279,6 +296,12 @@ function triggerSummary(t: IRTrigger | null): Record<string, unknown> | null {
 function catalogOf(runtime: Runtime): CatalogEngine {
   if (!runtime.catalog) throw new HttpError(404, "this project declares no catalog");
   return runtime.catalog;
+}
+
+/** The URL as logged: an unsubscribe link's query holds its signature, a credential, and is left out. */
+function loggedUrl(request: FastifyRequest): string {
+  const path = request.url.split("?")[0]!;
+  return path === UNSUBSCRIBE_PATH ? path : request.url;
 }
 
 /** The parsed body; a request without one is refused as an empty one is (the parser never sees it). */

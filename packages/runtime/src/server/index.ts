@@ -4,3 +4,4 @@
  */
 export { createServer, createServerLogger, DEFAULT_BODY_LIMIT, type JourneyServer, type ServerOptions } from "./http.js";
 export { ServerMetrics, METRICS_CONTENT_TYPE, type CounterName } from "./metrics.js";
+export { unsubscribeLinkTemplate, unsubscribeEventProblem, DEFAULT_UNSUBSCRIBE_EVENT, UNSUBSCRIBE_PATH, type UnsubscribeOptions } from "./unsubscribe.js";

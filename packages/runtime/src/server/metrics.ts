@@ -35,6 +35,8 @@ export type CounterName =
   | "journey_catalog_items_upserted_total"
   | "journey_catalog_items_rejected_total"
   | "journey_catalog_items_removed_total"
+  | "journey_unsubscribes_accepted_total"
+  | "journey_unsubscribes_refused_total"
   | "journey_http_requests_total";
 
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -64,6 +66,8 @@ export class ServerMetrics {
     this.define("journey_catalog_items_upserted_total", "Catalog items stored through the API");
     this.define("journey_catalog_items_rejected_total", "Catalog items refused as invalid through the API");
     this.define("journey_catalog_items_removed_total", "Catalog items removed through the API");
+    this.define("journey_unsubscribes_accepted_total", "Unsubscribe links POSTed with a good signature and applied as the unsubscribe event (a repeat for the same message is not)");
+    this.define("journey_unsubscribes_refused_total", "Unsubscribe links POSTed with a bad or missing signature: refused, nothing changed");
     this.define("journey_http_requests_total", "HTTP requests answered, by route, method and status", true);
   }
 

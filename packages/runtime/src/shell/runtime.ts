@@ -13,6 +13,7 @@ import { SystemClock, VirtualClock, type Clock } from "../clock.js";
 import { Program, type DeployedJourney, type NodeObserver } from "../engine/program.js";
 import { newProfileState, nextDue, type CallRequest, type DecisionRecord, type Effect, type EventEnvelope, type ProfileState } from "../engine/state.js";
 import { step, type Input } from "../engine/step.js";
+import { unsubscribeOptionsProblem } from "../engine/unsubscribe.js";
 import { copyData, emptyRecord, INSTANT_MESSAGE, isInstant, validate, validateProfile, withDefaults, type ValidationError } from "../engine/validate.js";
 import { loadIR } from "../ir/load.js";
 import { IncrementalCatalogEngine } from "../recs/incremental.js";
@@ -76,7 +77,14 @@ export interface RuntimeOptions {
   /** How `call` steps reach actions (default: HTTP). */
   actions?: ActionExecutor;
   secrets?: Record<string, string>;
+  /**
+   * The unsubscribe link of each message (`{{unsubscribeUrl}}` in email content, and
+   * `OutgoingMessage.unsubscribeUrl`): `{profileId}`, `{messageId}`, `{channel}` and
+   * `{signature}` are replaced.
+   */
   unsubscribeUrl?: string;
+  /** The secret (32 bytes or more) that signs the link's `{signature}`; see `verifyUnsubscribeSignature`. */
+  unsubscribeSecret?: string;
   /** Deadline of each recommendation algorithm, in ms (default 500). */
   recommendDeadlineMs?: number;
   /**
@@ -187,7 +195,7 @@ function checkOptions(options: RuntimeOptions): void {
     throw new TypeError(`createRuntime: ${message}`);
   };
   if (!options || typeof options !== "object") fail("expected an options object ({ ir, store, … })");
-  const known = new Set(["ir", "store", "providers", "catalog", "channels", "clock", "logger", "actions", "secrets", "unsubscribeUrl", "recommendDeadlineMs", "deliveryGiveUpAfterMs", "onEffect", "onNode", "decisions"]);
+  const known = new Set(["ir", "store", "providers", "catalog", "channels", "clock", "logger", "actions", "secrets", "unsubscribeUrl", "unsubscribeSecret", "recommendDeadlineMs", "deliveryGiveUpAfterMs", "onEffect", "onNode", "decisions"]);
   for (const name of Object.keys(options)) if (!known.has(name)) fail(`unknown option \`${name}\`${suggestName(name, known)}`);
   for (const [name, methods] of Object.entries(OPTION_METHODS)) {
     const v = options[name as keyof RuntimeOptions] as Record<string, unknown> | undefined;
@@ -208,6 +216,8 @@ function checkOptions(options: RuntimeOptions): void {
   if (onEffect !== undefined && typeof onEffect !== "function") fail("`onEffect` must be a function");
   if (recommendDeadlineMs !== undefined && !(typeof recommendDeadlineMs === "number" && recommendDeadlineMs > 0 && Number.isFinite(recommendDeadlineMs))) fail("`recommendDeadlineMs` must be a positive number of milliseconds");
   if (unsubscribeUrl !== undefined && typeof unsubscribeUrl !== "string") fail("`unsubscribeUrl` must be a string");
+  const unsubscribe = unsubscribeOptionsProblem(unsubscribeUrl, options.unsubscribeSecret);
+  if (unsubscribe) fail(unsubscribe);
   if (deliveryGiveUpAfterMs !== undefined && !(typeof deliveryGiveUpAfterMs === "number" && deliveryGiveUpAfterMs > 0)) fail("`deliveryGiveUpAfterMs` must be a positive number of milliseconds (Infinity: never give up)");
 }
 
@@ -256,7 +266,7 @@ class JourneyRuntime implements Runtime {
         throw new TypeError(`createRuntime: channel \`${c}\`: ${(e as Error).message}`);
       }
     }
-    this.program = new Program(ir, { unsubscribeUrl: options.unsubscribeUrl, onNode: options.onNode });
+    this.program = new Program(ir, { unsubscribeUrl: options.unsubscribeUrl, unsubscribeSecret: options.unsubscribeSecret, onNode: options.onNode });
     this.store = options.store ?? new MemoryStore();
     this.clock = options.clock ?? new SystemClock();
     this.log = options.logger ?? silent;
@@ -313,7 +323,7 @@ class JourneyRuntime implements Runtime {
   private async load(): Promise<void> {
     // Instances keep the version they started on: earlier deployments' versions stay loaded.
     const previous = await this.store.loadVersions();
-    this.program = new Program(this.ir, { unsubscribeUrl: this.options.unsubscribeUrl, previous, onNode: this.options.onNode });
+    this.program = new Program(this.ir, { unsubscribeUrl: this.options.unsubscribeUrl, unsubscribeSecret: this.options.unsubscribeSecret, previous, onNode: this.options.onNode });
     await this.store.saveVersions(this.program.deployed());
     // Earlier versions may send on a channel the current one dropped: their waiting instances
     // would find no adapter. Said, not refused: those versions may have no instance left.
@@ -1051,7 +1061,7 @@ class JourneyRuntime implements Runtime {
     if (e.type === "send") {
       const from = this.ir.channels[e.channel]?.from;
       // Only a link the service gave: the default one, a placeholder, is no address to unsubscribe at.
-      const unsubscribeUrl = this.options.unsubscribeUrl === undefined ? undefined : this.program.unsubscribeLink(e.profileId, e.key);
+      const unsubscribeUrl = this.options.unsubscribeUrl === undefined ? undefined : this.program.unsubscribeLink({ profileId: e.profileId, messageId: e.key, channel: e.channel });
       await this.channels.send({
         key: e.key,
         at: new Date(e.at).toISOString(),

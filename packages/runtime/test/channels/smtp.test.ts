@@ -5,7 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { createRuntime, isPermanentFailure, MemoryChannel, SmtpChannel, VirtualClock, type OutgoingMessage } from "@journey/runtime";
+import { createRuntime, isPermanentFailure, MemoryChannel, SmtpChannel, verifyUnsubscribeSignature, VirtualClock, type OutgoingMessage } from "@journey/runtime";
+import { unsubscribeLinkTemplate } from "@journey/runtime/server";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { afterEach, describe, expect, it } from "vitest";
@@ -144,6 +145,32 @@ describe("SmtpChannel", () => {
     await rt2.ingest(ev("Ping", "p1", T0, { n: 1 }));
     await rt2.stop();
     expect(plain.messages[0]!.unsubscribeUrl).toBeUndefined();
+  });
+
+  it("in a runtime given unsubscribeSecret, List-Unsubscribe is the signed link its content renders, one-click", async () => {
+    const server = await smtpServer();
+    const smtp = channel(server.url, "Shop <shop@shop.example.com>");
+    const ir = withSchema(`journey J {
+  on Ping
+  send email { subject "hi" text "{{unsubscribeUrl}}" } to profile.email
+}
+`);
+    const secret = "an unsubscribe secret of 32 bytes+";
+    const rt = createRuntime({ ir, clock: new VirtualClock(T0), channels: smtp, unsubscribeUrl: unsubscribeLinkTemplate("https://mail.shop.example.com"), unsubscribeSecret: secret });
+    await rt.start();
+    await rt.ingest(ev("Ping", "p 1", T0, { n: 1 }));
+    await rt.stop();
+    const [{ mail }] = server.received as [Received];
+    const header = (name: string) => mail.headerLines.find((h) => h.key === name)?.line.replace(/\r?\n\s+/g, " ");
+    const link = mail.text!.trim();
+    expect(header("list-unsubscribe")).toBe(`List-Unsubscribe: <${link}>`);
+    expect(header("list-unsubscribe-post")).toBe("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+    const url = new URL(link);
+    expect(url.origin + url.pathname).toBe("https://mail.shop.example.com/v1/unsubscribe");
+    const q = Object.fromEntries(url.searchParams);
+    expect(q["p"]).toBe("p 1");
+    expect(q["c"]).toBe("email");
+    expect(verifyUnsubscribeSignature(secret, { profileId: q["p"]!, messageId: q["m"]!, channel: q["c"]! }, q["s"])).toBe(true);
   });
 
   it("in a runtime: the sender is the project's `channel email { from }`, and a project without one is refused at createRuntime", async () => {

@@ -1,0 +1,71 @@
+/**
+ * Unsubscribe links: the `unsubscribeUrl` template filled in for one message, and the
+ * signature that makes a link good for that message only. The link names a profile, so an
+ * unsigned one would let anyone who can guess ids unsubscribe anyone. The signature is an
+ * HMAC of what the link names, with a secret of the service's configuration: deterministic,
+ * so the engine, which renders the link into content, stays a pure function of its inputs.
+ */
+import { createHmac, timingSafeEqual } from "node:crypto";
+
+/** What one link is for: the message it came in, sent on `channel` to `profileId`. */
+export interface UnsubscribeTarget {
+  profileId: string;
+  messageId: string;
+  channel: string;
+}
+
+/** A shorter secret is refused: 32 bytes is HMAC-SHA256's own output size (RFC 2104 asks for at least that much). */
+export const UNSUBSCRIBE_SECRET_MIN_BYTES = 32;
+
+/**
+ * The signature keeps the first 16 bytes (128 bits) of the HMAC, 22 base64url characters: a
+ * forger can only try guesses against the service, one request each, and 2^128 of them is
+ * beyond reach, while the link stays short in a `List-Unsubscribe` header.
+ */
+const SIGNATURE_BYTES = 16;
+const SIGNATURE_LENGTH = 22;
+
+/** Names the purpose, so that this secret's MACs of other data (if it were reused) are never a link's. */
+const DOMAIN = "journey-unsubscribe-v1";
+
+/** The link's signature: HMAC-SHA256 of the profile, the message and its channel, base64url, truncated. */
+export function unsubscribeSignature(secret: string, target: UnsubscribeTarget): string {
+  // A JSON list: ids may hold any character, and no two different triples write the same text.
+  const data = JSON.stringify([DOMAIN, target.profileId, target.messageId, target.channel]);
+  return createHmac("sha256", secret).update(data).digest().subarray(0, SIGNATURE_BYTES).toString("base64url");
+}
+
+/**
+ * Whether `signature` is the one `unsubscribeSignature` gives for `target`, compared in
+ * constant time. Anything but a string of the right length is false, without comparing.
+ */
+export function verifyUnsubscribeSignature(secret: string, target: UnsubscribeTarget, signature: unknown): boolean {
+  if (typeof signature !== "string" || signature.length !== SIGNATURE_LENGTH) return false;
+  // The texts are compared, not the bytes they decode to: base64url's last character has
+  // spare bits, and a variant spelling of a good signature is not one.
+  return timingSafeEqual(Buffer.from(signature), Buffer.from(unsubscribeSignature(secret, target)));
+}
+
+const PLACEHOLDER = /\{(profileId|messageId|channel|signature)\}/g;
+
+/**
+ * `template` with `{profileId}`, `{messageId}`, `{channel}` and `{signature}` replaced,
+ * each URL-encoded; `{signature}` needs `secret` (the runtime refuses one without the other).
+ */
+export function unsubscribeLink(template: string, target: UnsubscribeTarget, secret: string | undefined): string {
+  return template.replace(PLACEHOLDER, (_, name: keyof UnsubscribeTarget | "signature") => {
+    if (name !== "signature") return encodeURIComponent(target[name]);
+    if (secret === undefined) throw new Error("the unsubscribe link has `{signature}` but no secret signs it");
+    return unsubscribeSignature(secret, target);
+  });
+}
+
+/** What is wrong with an `unsubscribeUrl` and `unsubscribeSecret` given together, if anything. */
+export function unsubscribeOptionsProblem(template: string | undefined, secret: string | undefined): string | undefined {
+  const signed = template?.includes("{signature}") ?? false;
+  if (secret !== undefined) {
+    if (typeof secret !== "string" || Buffer.byteLength(secret) < UNSUBSCRIBE_SECRET_MIN_BYTES) return `\`unsubscribeSecret\` must be a string of ${UNSUBSCRIBE_SECRET_MIN_BYTES} bytes or more (it signs unsubscribe links: a short one can be guessed)`;
+    if (!signed) return "`unsubscribeSecret` is given but `unsubscribeUrl` has no `{signature}` for it to sign";
+  } else if (signed) return "`unsubscribeUrl` has `{signature}`: give `unsubscribeSecret` to sign it";
+  return undefined;
+}
