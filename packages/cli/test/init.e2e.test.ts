@@ -21,7 +21,7 @@ describe("journey init", () => {
     expect(runJourney(["fmt", "--check", project], root).status).toBe(0);
     const tests = runJourney(["test", project], root);
     expect(tests.status).toBe(0);
-    expect(tests.stdout).toContain("3 tests: 3 passed, 0 failed");
+    expect(tests.stdout).toContain("4 tests: 4 passed, 0 failed");
     const run = runJourney(["run", project, "--json"], root);
     expect(run.stderr).toBe("");
     expect(run.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { type: string }).type)).toContain("send");
