@@ -13,6 +13,7 @@ export default defineConfig({
       "@journey/compiler": src("compiler"),
       // Before the package itself: an alias also matches the paths below it.
       "@journey/runtime/server": fileURLToPath(new URL("./packages/runtime/src/server/index.ts", import.meta.url)),
+      "@journey/runtime/sim": fileURLToPath(new URL("./packages/runtime/src/sim/index.ts", import.meta.url)),
       "@journey/runtime": src("runtime"),
       "@journey/prettier-plugin": src("prettier-plugin"),
       "@journey/lsp": src("lsp"),

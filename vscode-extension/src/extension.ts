@@ -1,7 +1,9 @@
 /**
  * The Journey VS Code client: starts the bundled language server (dist/server.js) over stdio and
- * hands it every `journey` document. Everything else (diagnostics, completion, hover, formatting…)
- * is the server's; highlighting, snippets and editing rules are static contributions.
+ * hands it every `journey` document, with the `journey.tests.run` setting. Everything else
+ * (diagnostics, test results, completion, hover, formatting…) is the server's; the server's
+ * `journey.runTests` command is registered by the client, from the server's capabilities.
+ * Highlighting, snippets and editing rules are static contributions.
  */
 import * as path from "node:path";
 import { commands, workspace, type ExtensionContext } from "vscode";
@@ -21,10 +23,13 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: "journey" }],
     synchronize: { fileEvents: watcher },
+    // Read when the server starts: a change of the setting restarts it (below).
+    initializationOptions: () => ({ runTests: workspace.getConfiguration("journey").get<string>("tests.run", "onSave") }),
   };
   // The id `journey` makes the client read the `journey.trace.server` setting.
   client = new LanguageClient("journey", "Journey Language Server", serverOptions, clientOptions);
   context.subscriptions.push(commands.registerCommand("journey.restartServer", () => client?.restart()));
+  context.subscriptions.push(workspace.onDidChangeConfiguration((e) => void (e.affectsConfiguration("journey.tests.run") && client?.restart())));
   await client.start();
 }
 

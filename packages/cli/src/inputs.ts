@@ -4,60 +4,32 @@
  */
 import { readFileSync } from "node:fs";
 import { fileErrorReason } from "@journey/compiler";
-import { isCalendarDate, suggest } from "@journey/template";
-import type { CannedResponse, CatalogItem, EventEnvelope, InvalidInputError } from "@journey/runtime";
+import { isCalendarDate } from "@journey/template";
+import { DataFileError, parseActionResponses, parseJsonFile, type CannedResponse, type CatalogItem, type EventEnvelope, type InvalidInputError } from "@journey/runtime";
 import { UserError } from "./errors.js";
 import { warn } from "./report.js";
 
-/** The file's text, without a byte order mark (editors on Windows add one; JSON.parse rejects it). */
+/** A file's text (its byte order mark, if any, is skipped by `parseJsonFile`). */
 function read(path: string): string {
-  let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    return readFileSync(path, "utf8");
   } catch (e) {
     throw new UserError(`cannot read ${path}: ${fileErrorReason(e)}`);
   }
-  return text.startsWith("\uFEFF") ? text.slice(1) : text;
 }
 
-/** JSON.parse, its error placed at the file's line and column (`line`: which line of the file `text` is, for JSON Lines). */
+/** The runtime's JSON reading (see `parseJsonFile`), its mistakes the user's. */
 function parseJson(path: string, text: string, line?: number): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    const message = (e as Error).message;
-    const before = text.slice(0, errorOffset(text, message)).split("\n");
-    const where = `:${(line ?? 1) + before.length - 1}:${before[before.length - 1]!.length + 1}`;
-    // Node quotes the text (`Unexpected token ']', "[…" is not valid JSON`), newlines and all.
-    throw new UserError(`${path}${where}: invalid JSON: ${message.replace(/ (in JSON )?at position \d+.*$|, (\.\.\.)?".*" is not valid JSON$/s, "")}`);
-  }
+  return asUserError(() => parseJsonFile(path, text, line));
 }
 
-/**
- * Where JSON.parse stopped. Node says so as an offset, except for `Unexpected token …`: then the
- * mistake ends the shortest prefix of the text that fails before its own end.
- */
-function errorOffset(text: string, message: string): number {
-  const at = /at position (\d+)/.exec(message)?.[1];
-  if (at !== undefined) return Number(at);
-  if (message.includes("end of JSON input")) return text.trimEnd().length;
-  const failsInside = (prefix: string) => {
-    try {
-      JSON.parse(prefix);
-      return false;
-    } catch (e) {
-      const m = (e as Error).message;
-      const p = /at position (\d+)/.exec(m)?.[1];
-      return !m.includes("end of JSON input") && (p === undefined || Number(p) < prefix.length);
-    }
-  };
-  let [lo, hi] = [0, text.length - 1];
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (failsInside(text.slice(0, mid + 1))) hi = mid;
-    else lo = mid + 1;
+/** A mistake the runtime finds in a data file is the user's: one clean line, no stack. */
+function asUserError<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw e instanceof DataFileError ? new UserError(e.message) : e;
   }
-  return lo;
 }
 
 /** A JSON file, a mistake in it named by line and column. */
@@ -155,36 +127,11 @@ function warnRepeated(path: string, keys: (string | undefined)[], words: { noun:
   warn(`${path}: ${twice.length === 1 ? `a ${words.noun} is` : `${twice.length} ${words.noun}s are`} given more than once, ${shown}: the last ${words.last} of each is used`);
 }
 
-/** Canned answers for `call` steps; responses for an action the project does not declare (a typo) are named on stderr. */
+/** Canned answers for `call` steps (see `parseActionResponses`); responses for an action the project does not declare (a typo) are named on stderr. */
 export function readActionResponses(path: string, declared: Record<string, unknown>): Record<string, CannedResponse[]> {
-  const v = readJson(path);
-  if (!isRecord(v)) throw new UserError(`${path}: expected { "<Action>": [{ "match": {…}, "response": {…} | "error": "…" }] }`);
-  for (const [k, list] of Object.entries(v)) {
-    if (!Array.isArray(list)) throw new UserError(`${path}: .${k} must be an array of responses`);
-    // A mistake here would not stop the run: every call it answers would just fail, or get null.
-    list.forEach((r: unknown, i) => {
-      const at = `${path}: ${k}[${i}]`;
-      if (!isRecord(r)) throw new UserError(`${at} must be an object: { "match": {…}, "response": {…} } or { "match": {…}, "error": "…" }`);
-      const unknown = Object.keys(r).find((f) => f !== "match" && f !== "response" && f !== "error");
-      if (unknown !== undefined) throw new UserError(`${at}.${unknown} is not a field of a response (match, response or error)`);
-      if (r["match"] !== undefined && !isRecord(r["match"])) throw new UserError(`${at}.match must be an object of argument values`);
-      // A value for an argument the action does not take can never match: every call would fail.
-      const params = (declared[k] as { params?: { name: string }[] } | undefined)?.params?.map((p) => p.name);
-      const stray = params && Object.keys(r["match"] ?? {}).find((name) => !params.includes(name));
-      if (stray !== undefined && params) {
-        const near = suggest(stray, params);
-        throw new UserError(`${at}.match.${stray}: \`${k}\` has no parameter \`${stray}\` (${near ? `did you mean \`${near}\`?` : `its parameters: ${params.map((p) => `\`${p}\``).join(", ") || "none"}`})`);
-      }
-      if (r["error"] !== undefined && typeof r["error"] !== "string") throw new UserError(`${at}.error must be a string: the failure's message`);
-      if (r["error"] !== undefined && r["response"] !== undefined) throw new UserError(`${at}: a response or an error, not both`);
-    });
-  }
-  for (const name of Object.keys(v)) {
-    if (Object.hasOwn(declared, name)) continue;
-    const near = suggest(name, Object.keys(declared));
-    warn(`${path}: \`${name}\` is not an action of this project, so its responses are never used${near ? ` (did you mean \`${near}\`?)` : ""}`);
-  }
-  return v as Record<string, CannedResponse[]>;
+  const { responses, warnings } = asUserError(() => parseActionResponses(path, read(path), declared));
+  for (const w of warnings) warn(w);
+  return responses;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

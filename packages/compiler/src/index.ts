@@ -31,4 +31,4 @@ export { compareDiagnostics, type Diagnostic, type Fix, type TextEdit, type Rela
 export { renderDiagnostic, formatSummary, type RenderSource, type RenderOptions, type SummaryCounts } from "./diagnostics/render.js";
 export type * as ast from "./syntax/ast.js";
 export * from "@journey/ir";
-export { serializeIR } from "./ir/emit.js";
+export { emitIR, serializeIR } from "./ir/emit.js";

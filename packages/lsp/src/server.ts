@@ -26,6 +26,7 @@ import {
   LSPErrorCodes,
   type Connection,
   type ConnectionStrategy,
+  type Diagnostic as LspDiagnostic,
   type InitializeParams,
   type InitializeResult,
   type Position,
@@ -34,6 +35,7 @@ import {
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { Formatter } from "./service/format.js";
 import type { Project } from "./service/project.js";
+import type { TestRun } from "./service/tests.js";
 import { SEMANTIC_TOKEN_MODIFIERS, SEMANTIC_TOKEN_TYPES, type CompletionKind, type Span, type SymbolKind, type TextEdit } from "./service/types.js";
 import { Workspace } from "./service/workspace.js";
 
@@ -62,13 +64,22 @@ export interface ServerOptions {
    * the server runs from the repository.
    */
   docsUrl?: string;
+  /** When a project's tests run: when a file of it is opened or saved (default), after every check, or only on request. */
+  runTests?: RunTestsSetting;
 }
+
+export type RunTestsSetting = "onSave" | "onType" | "off";
+const RUN_TESTS_SETTINGS: readonly RunTestsSetting[] = ["onSave", "onType", "off"];
+
+/** The command a `Run` lens sends (`workspace/executeCommand`): run a file's project's tests now; no argument, those of every open project. */
+export const RUN_TESTS_COMMAND = "journey.runTests";
 
 /** Initialization options a client may send (they override the server options). */
 interface InitOptions {
   diagnosticsDelay?: number;
   scanWorkspace?: boolean;
   docsUrl?: string;
+  runTests?: unknown;
 }
 
 const COMPLETION_KIND: Record<CompletionKind, CompletionItemKind> = {
@@ -126,6 +137,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let describeCode = codeDescriptions(options.docsUrl);
   let watchDynamically = false;
   let foldersChange = false;
+  let runTestsWhen: RunTestsSetting = options.runTests ?? "onSave";
+  let refreshLenses = false;
 
   function projectOf(path: string): string {
     let best = "";
@@ -263,14 +276,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       } catch (e) {
         log(`diagnostics failed: ${(e as Error)?.stack ?? e}`);
       }
+      // Tests run after the diagnostics are out, never before: see `testsAfter`.
+      if (testsWanted.delete(project)) testsAfter(project, 0);
+      else if (runTestsWhen === "onType") testsAfter(project, delay);
     }
     for (const path of gone) if (!ws.has(path)) publish(path, []);
     gone.clear();
   }
 
+  /** A file's diagnostics: the compiler's and the last test run's (each publication replaces the file's whole list). */
   function publish(path: string, list: Diagnostic[]): void {
     const uri = toUri(path);
-    const diagnostics = list.map((d) => ({
+    const failures = ws.testDiagnostics(path).map((t) => ({ range: range(path, t.span), severity: DiagnosticSeverity.Error, code: "test", source: "journey test", message: t.message }));
+    const diagnostics: LspDiagnostic[] = list.map((d) => ({
       range: range(d.file, d.span),
       severity: d.severity === "error" ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
       code: d.code,
@@ -280,11 +298,54 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       relatedInformation: d.related?.map((r) => ({ location: { uri: toUri(r.file), range: range(r.file, r.span) }, message: r.message })),
       data: d.fix ? { fix: d.fix.title } : undefined,
     }));
+    diagnostics.push(...failures);
     const key = JSON.stringify(diagnostics);
     if (published.get(path) === key && !documents.get(uri)) return;
     published.set(path, key);
     const version = documents.get(uri)?.version;
     void connection.sendDiagnostics({ uri, diagnostics, version });
+  }
+
+  // ── tests ──────────────────────────────────────────────────────────────────────────
+
+  /** Projects whose tests run once their diagnostics are published (a file was opened or saved). */
+  const testsWanted = new Set<Project>();
+  const testTimers = new Map<Project, NodeJS.Timeout>();
+
+  /** A file of `project` was opened or saved: run its tests, after its diagnostics if a check is due. */
+  function testsOnOpenOrSave(project: Project | undefined): void {
+    if (!project || runTestsWhen === "off") return;
+    if (pending.has(project)) testsWanted.add(project);
+    else testsAfter(project, 0);
+  }
+
+  /**
+   * Run a project's tests `wait` ms from now (a later call for the project starts the wait
+   * again). Always from a timer: the diagnostics just published go out first, and an edit
+   * read meanwhile makes the run give way (the service drops a run whose texts changed).
+   */
+  function testsAfter(project: Project, wait: number): void {
+    clearTimeout(testTimers.get(project));
+    testTimers.set(
+      project,
+      setTimeout(() => {
+        testTimers.delete(project);
+        if (ws.hasTests(project)) void runTests(project, false);
+      }, wait),
+    );
+  }
+
+  /** Run a project's tests and publish its files' diagnostics with the results; undefined when newer text overtook the run. */
+  async function runTests(project: Project, force: boolean): Promise<TestRun | undefined> {
+    const run = await ws.runTests(project, force);
+    if (!run || shutDown) return run;
+    try {
+      for (const [path, list] of ws.diagnosticsByFile([project])) publish(path, list);
+      if (refreshLenses) void connection.sendRequest("workspace/codeLens/refresh").catch(() => {});
+    } catch (e) {
+      log(`publishing test results failed: ${(e as Error)?.stack ?? e}`);
+    }
+    return run;
   }
 
   // ── lifecycle ──────────────────────────────────────────────────────────────────────
@@ -293,6 +354,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const init = (params.initializationOptions ?? {}) as InitOptions;
     if (typeof init.diagnosticsDelay === "number") delay = init.diagnosticsDelay;
     if (typeof init.docsUrl === "string") describeCode = codeDescriptions(init.docsUrl);
+    if (RUN_TESTS_SETTINGS.includes(init.runTests as RunTestsSetting)) runTestsWhen = init.runTests as RunTestsSetting;
+    else if (init.runTests !== undefined) log(`initializationOptions.runTests: expected ${RUN_TESTS_SETTINGS.map((w) => JSON.stringify(w)).join(", ")}, got ${JSON.stringify(init.runTests)}; tests run ${runTestsWhen === "off" ? "only on request" : runTestsWhen}`);
+    refreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     const scan = init.scanWorkspace ?? options.scanWorkspace ?? true;
     watchDynamically = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     foldersChange = params.capabilities.workspace?.workspaceFolders === true;
@@ -303,7 +367,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const canFormat = await ws.canFormat();
     return {
       capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
+        // Saves are what run a project's tests (by default).
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         completionProvider: { triggerCharacters: [".", "{", ">", "#", "/", "("] },
         hoverProvider: true,
         definitionProvider: true,
@@ -319,6 +384,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         documentFormattingProvider: canFormat,
+        codeLensProvider: { resolveProvider: false },
+        executeCommandProvider: { commands: [RUN_TESTS_COMMAND] },
       },
       serverInfo: { name: "journey-lsp", version: "0.1.0" },
     };
@@ -361,8 +428,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       // A file outside every scanned folder: read its folder as a project.
       if (!known && isFilePath(path) && !roots.some((r) => path.startsWith(r + sep))) for (const p of loadRoot(dirname(path))) schedule(p);
       schedule(project);
+      testsOnOpenOrSave(project);
     }),
   );
+
+  documents.onDidSave((e) => guardVoid("didSave", () => testsOnOpenOrSave(ws.project(toPath(e.document.uri)))));
 
   documents.onDidChangeContent((e) =>
     guardVoid("didChange", () => {
@@ -554,6 +624,33 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }),
   );
 
+  connection.onCodeLens((params) =>
+    guard("codeLens", [], () => {
+      const path = toPath(params.textDocument.uri);
+      // A status lens has no command: editors show it as text.
+      return ws.testLenses(path).map((l) => ({ range: range(path, l.span), command: { title: l.title, command: l.command ? RUN_TESTS_COMMAND : "", arguments: l.command ? [params.textDocument.uri] : undefined } }));
+    }),
+  );
+
+  connection.onExecuteCommand(async (params) => {
+    if (shutDown) throw new ResponseError(ErrorCodes.InvalidRequest, "executeCommand after shutdown");
+    if (params.command !== RUN_TESTS_COMMAND) throw new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}: the server has ${RUN_TESTS_COMMAND}`);
+    const [uri] = params.arguments ?? [];
+    if (uri !== undefined && typeof uri !== "string") throw new ResponseError(ErrorCodes.InvalidParams, `${RUN_TESTS_COMMAND}: the argument is a document's URI`);
+    const projects = uri !== undefined ? [ws.project(toPath(uri))] : [...new Set(documents.all().map((d) => ws.project(toPath(d.uri))))];
+    const out = [];
+    for (const p of projects) {
+      if (!p || !ws.hasTests(p)) continue;
+      try {
+        const run = await runTests(p, true);
+        out.push({ project: p.root, ...summary(run) });
+      } catch (e) {
+        log(`${RUN_TESTS_COMMAND} failed: ${(e as Error)?.stack ?? e}`);
+      }
+    }
+    return out;
+  });
+
   connection.onDocumentFormatting(async (params) => {
     try {
       const path = toPath(params.textDocument.uri);
@@ -574,6 +671,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let shutDown = false;
   connection.onShutdown(() => {
     shutDown = true;
+    for (const t of testTimers.values()) clearTimeout(t);
   });
 
   function guard<T>(name: string, fallback: T, f: () => T): T {
@@ -616,6 +714,14 @@ function codeDescriptions(base: string | undefined): (code: string) => { href: s
   }
   if (!url) return () => undefined;
   return (code) => ({ href: `${url}#${anchors.get(code) ?? code.toLowerCase()}` });
+}
+
+/** What `journey.runTests` answers for a project: its counts, why it did not run, or that newer text overtook it. */
+function summary(run: TestRun | undefined): { status: "ran"; passed: number; failed: number } | { status: "not run"; reason: string } | { status: "overtaken" } {
+  if (!run) return { status: "overtaken" };
+  if (run.status === "not run") return run;
+  const failed = run.tests.filter((t) => !t.passed).length;
+  return { status: "ran", passed: run.tests.length - failed, failed };
 }
 
 function isFilePath(path: string): boolean {

@@ -19,7 +19,11 @@ export const uri = (path: string) => pathToFileURL(path).href;
 
 export class Client {
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
+  /** Every publication, in the order received. */
+  readonly published: PublishDiagnosticsParams[] = [];
   readonly logs: string[] = [];
+  /** How many times the server asked the editor to ask for code lenses again. */
+  codeLensRefreshes = 0;
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
   private versions = new Map<string, number>();
 
@@ -30,11 +34,17 @@ export class Client {
   ) {
     connection.onNotification("textDocument/publishDiagnostics", (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p);
+      this.published.push(p);
       this.wake();
     });
     connection.onNotification("window/logMessage", (p: { message: string }) => this.logs.push(p.message));
     connection.onRequest("client/registerCapability", () => null);
     connection.onRequest("workspace/configuration", () => []);
+    connection.onRequest("workspace/codeLens/refresh", () => {
+      this.codeLensRefreshes++;
+      this.wake();
+      return null;
+    });
     connection.listen();
   }
 
@@ -69,7 +79,7 @@ export class Client {
       processId: process.pid,
       rootUri: rootPath ? uri(rootPath) : null,
       workspaceFolders: rootPath ? [{ uri: uri(rootPath), name: "root" }] : null,
-      capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true }, textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } } },
+      capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true, codeLens: { refreshSupport: true } }, textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } } },
       initializationOptions,
     });
     await this.connection.sendNotification("initialized", {});
@@ -87,6 +97,10 @@ export class Client {
     this.versions.set(uri(path), version);
     await this.connection.sendNotification("textDocument/didChange", { textDocument: { uri: uri(path), version }, contentChanges: changes });
     return version;
+  }
+
+  async save(path: string): Promise<void> {
+    await this.connection.sendNotification("textDocument/didSave", { textDocument: { uri: uri(path) } });
   }
 
   async close(path: string): Promise<void> {
@@ -157,7 +171,7 @@ export function ensureBuilt(): void {
   };
   const stale = () => {
     const built = Math.min(...outputs.map((o) => (existsSync(o) ? statSync(o).mtimeMs : 0)));
-    return ["template", "compiler", "lsp", "cli"].some((p) => newest(join(repoRoot, "packages", p, "src")) > built);
+    return ["template", "ir", "compiler", "runtime", "lsp", "cli"].some((p) => newest(join(repoRoot, "packages", p, "src")) > built);
   };
   if (!stale()) return;
   const lock = join(repoRoot, "packages/lsp/.build-lock");

@@ -44,7 +44,7 @@ describe("server over in-memory streams", () => {
   it("announces its capabilities", async () => {
     const { capabilities } = await client.initialize(dir);
     expect(capabilities).toMatchObject({
-      textDocumentSync: 2,
+      textDocumentSync: { openClose: true, change: 2, save: { includeText: false } },
       hoverProvider: true,
       definitionProvider: true,
       referencesProvider: true,
@@ -56,6 +56,8 @@ describe("server over in-memory streams", () => {
       foldingRangeProvider: true,
       documentFormattingProvider: true,
       codeActionProvider: { codeActionKinds: ["quickfix"] },
+      codeLensProvider: { resolveProvider: false },
+      executeCommandProvider: { commands: ["journey.runTests"] },
       signatureHelpProvider: { triggerCharacters: ["(", ","] },
       semanticTokensProvider: { legend: { tokenTypes: [...SEMANTIC_TOKEN_TYPES], tokenModifiers: [...SEMANTIC_TOKEN_MODIFIERS] }, full: true },
     });

@@ -24,6 +24,5 @@ export { unsubscribeSignature, verifyUnsubscribeSignature, UNSUBSCRIBE_SECRET_MI
 export { lastActivity, type CallRequest, type DecisionRecord, type Effect, type EventEnvelope, type Instance, type ProfileState, type RecommendRequest } from "./engine/state.js";
 export { validate, withDefaults, type ValidationError } from "./engine/validate.js";
 export { decide, MAX_SURFACES, type DecideRequest, type Decision } from "./experiences/decide.js";
-export { simulate, type SimulationInput, type SimulationResult } from "./sim/simulate.js";
-export { runTests, formatOffset, DEFAULT_TEST_START, type TestResult, type TestOptions, type ExpectationResult } from "./sim/tests.js";
-export { nodeKey, stepCoverage, type JourneyCoverage } from "./sim/coverage.js";
+export { simulate, runTests, failureText, formatOffset, DEFAULT_TEST_START, nodeKey, stepCoverage, parseActionResponses, DataFileError, parseJsonFile } from "./sim/index.js";
+export type { SimulationInput, SimulationResult, TestResult, TestOptions, ExpectationResult, JourneyCoverage, ActionResponses } from "./sim/index.js";

@@ -1,6 +1,6 @@
 /** `journey test`: run every `test` block of a project on a virtual clock and report each expectation. */
 import type { IR } from "@journey/compiler";
-import { formatOffset, nodeKey, runTests, stepCoverage, type ExpectationResult, type JourneyCoverage, type TestResult } from "@journey/runtime";
+import { failureText, formatOffset, nodeKey, runTests, stepCoverage, type ExpectationResult, type JourneyCoverage, type TestResult } from "@journey/runtime";
 import { Command } from "commander";
 import pc from "picocolors";
 import { junitXml, type JUnitSuite } from "../junit.js";
@@ -173,7 +173,7 @@ function failureReport(r: TestResult, color: boolean, fullTrace: boolean): strin
 
 const unmet = (r: TestResult) => r.expectations.filter((x) => !x.ok);
 const why = (x: ExpectationResult) => x.message ?? "not met";
-const failureLine = (x: ExpectationResult) => `${x.location.file}:${x.location.line}:${x.location.column}: expected ${x.expected}: ${why(x)}`;
+const failureLine = (x: ExpectationResult) => `${x.location.file}:${x.location.line}:${x.location.column}: ${failureText(x)}`;
 
 /** What happened in a test, as `journey run --json` shows it, each entry with its time since the test's start. */
 function trace(r: TestResult): (TimelineEntry & { offsetMs: number })[] {

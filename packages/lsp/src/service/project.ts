@@ -180,6 +180,8 @@ export class Project {
   reparseMinLength = REPARSE_MIN_LENGTH;
   /** How many re-parses reused the declarations an edit did not touch. */
   incrementalParses = 0;
+  /** Counts the changes of the project's texts (a file set to other text, added or removed): equal revisions, equal texts. */
+  revision = 0;
 
   constructor(
     readonly root: string,
@@ -229,6 +231,7 @@ export class Project {
     }
     this.dirty.add(path);
     this.current = undefined;
+    this.revision++;
     return true;
   }
 
@@ -239,6 +242,7 @@ export class Project {
     this.removed.set(path, f);
     this.dirty.add(path);
     this.current = undefined;
+    this.revision++;
     return true;
   }
 
@@ -563,7 +567,7 @@ export function diffRegion(before: string, after: string): Change | undefined {
 }
 
 /** Whether a span touches a change (sharing an end counts: typing at the end of a name changes it). */
-function touchesSpan(s: A.Span, c: Change): boolean {
+export function touchesSpan(s: A.Span, c: Change): boolean {
   return s.end >= c.start && s.start <= c.oldEnd;
 }
 

@@ -17,6 +17,7 @@ import { semanticTokens } from "./semantic-tokens.js";
 import { signatureHelp } from "./signature-help.js";
 import { documentSymbols, workspaceSymbols } from "./symbols.js";
 import { templateReferences } from "./template.js";
+import { TestRunner, type ReadActionResponses, type TestDiagnostic, type TestLens, type TestRun } from "./tests.js";
 import type { CodeAction, CompletionItem, DocumentSymbol, FoldingRange, Highlight, HoverResult, InlayHint, Location, PrepareRenameResult, RenameResult, SemanticToken, SignatureHelpResult, Span, TextEdit, WorkspaceSymbol } from "./types.js";
 
 export interface WorkspaceOptions {
@@ -26,15 +27,19 @@ export interface WorkspaceOptions {
   log?: (message: string) => void;
   /** Formats a file's text; default: Prettier with the Journey plugin, when installed. */
   formatter?: Formatter | null;
+  /** The text of a project's `action-responses.json` (by its root), for test runs; default: read from the project's folder. */
+  actionResponses?: ReadActionResponses;
 }
 
 export class Workspace {
   private readonly projects = new Map<string, Project>();
   private readonly owner = new Map<string, Project>();
   private readonly log: (message: string) => void;
+  private readonly tests: TestRunner;
 
   constructor(private readonly options: WorkspaceOptions = {}) {
     this.log = options.log ?? (() => {});
+    this.tests = new TestRunner(this.log, options.actionResponses);
   }
 
   // ── documents ──────────────────────────────────────────────────────────────────────
@@ -129,6 +134,42 @@ export class Workspace {
       for (const path of p.paths()) out.set(path, a.diagnostics.get(path) ?? []);
     }
     return out;
+  }
+
+  // ── tests ──────────────────────────────────────────────────────────────────────────
+
+  /** Whether a project declares a test. */
+  hasTests(project: Project): boolean {
+    try {
+      return this.tests.hasTests(project);
+    } catch (e) {
+      this.log(`hasTests failed: ${(e as Error)?.stack ?? e}`);
+      return false;
+    }
+  }
+
+  /**
+   * Run a project's tests on its current texts (see `tests.ts`): a cached run when they have
+   * not changed, unless `force`; undefined when they changed before the run ended. Never throws:
+   * a run that fails is "not run", with why.
+   */
+  runTests(project: Project, force = false): Promise<TestRun | undefined> {
+    return this.tests.run(project, force);
+  }
+
+  /** A project's last test run, and whether it ran on its current texts. */
+  testRun(project: Project): { run: TestRun; current: boolean } | undefined {
+    return this.tests.last(project);
+  }
+
+  /** The unmet expectations of the last test run in one file, moved through the edits since. */
+  testDiagnostics(path: string): TestDiagnostic[] {
+    return this.guard("testDiagnostics", path, [], (d) => this.tests.diagnostics(d.project, path));
+  }
+
+  /** A status and a run lens for each test of a file. */
+  testLenses(path: string): TestLens[] {
+    return this.guard("testLenses", path, [], (d) => this.tests.lenses(d.project, path));
   }
 
   // ── features ───────────────────────────────────────────────────────────────────────

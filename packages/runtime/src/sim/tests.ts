@@ -25,6 +25,11 @@ export interface ExpectationResult {
   location: { file: string; line: number; column: number; endLine: number; endColumn: number };
 }
 
+/** An unmet expectation in words, as `journey test` and the language server say it. */
+export function failureText(x: Pick<ExpectationResult, "expected" | "message">): string {
+  return `expected ${x.expected}: ${x.message ?? "not met"}`;
+}
+
 export interface TestResult {
   name: string;
   ok: boolean;
