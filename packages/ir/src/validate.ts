@@ -1,6 +1,7 @@
-/** Validation of an IR document against the IR's JSON Schema, compiled once. */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+/** Validation of an IR document against the IR's JSON Schema, compiled at build time (scripts/validator.mjs). */
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import schemaJson from "./schema.json" with { type: "json" };
+import { validate } from "./validator.generated.js";
 
 /**
  * The IR's JSON Schema (draft 2020-12). Typed here rather than inferred: an inferred type
@@ -9,11 +10,10 @@ import schemaJson from "./schema.json" with { type: "json" };
  */
 export const irSchema: Record<string, unknown> = schemaJson;
 
-let validator: ValidateFunction | undefined;
+const validator = validate as ValidateFunction;
 
 /** Problems with an IR document, each with the JSON path of the offending value; empty when valid. */
 export function validateIR(value: unknown): string[] {
-  validator ??= new Ajv2020({ allErrors: false, strict: false }).compile(irSchema);
   if (validator(value)) return [];
   return relevant(validator.errors ?? []).map((e: ErrorObject) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`);
 }
