@@ -27,11 +27,26 @@ const SIGNATURE_LENGTH = 22;
 
 /** Names the purpose, so that this secret's MACs of other data (if it were reused) are never a link's. */
 const DOMAIN = "journey-unsubscribe-v1";
+/** The purpose of the unsubscribe event's id: never a link's signature. */
+const EVENT_DOMAIN = "journey-unsubscribe-event-v1";
 
 /** The link's signature: HMAC-SHA256 of the profile, the message and its channel, base64url, truncated. */
 export function unsubscribeSignature(secret: string, target: UnsubscribeTarget): string {
+  return mac(secret, DOMAIN, target);
+}
+
+/**
+ * The id of the event an unsubscribe becomes: one per message, and naming no one. The store
+ * keeps processed ids after the profile is erased, and a message key holds the profile id
+ * (an email address, for some services).
+ */
+export function unsubscribeEventId(secret: string, target: UnsubscribeTarget): string {
+  return `unsubscribe:${mac(secret, EVENT_DOMAIN, target)}`;
+}
+
+function mac(secret: string, domain: string, target: UnsubscribeTarget): string {
   // A JSON list: ids may hold any character, and no two different triples write the same text.
-  const data = JSON.stringify([DOMAIN, target.profileId, target.messageId, target.channel]);
+  const data = JSON.stringify([domain, target.profileId, target.messageId, target.channel]);
   return createHmac("sha256", secret).update(data).digest().subarray(0, SIGNATURE_BYTES).toString("base64url");
 }
 

@@ -8,7 +8,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { IR } from "@journey/ir";
 import { escapeHtml, isAssignable, suggest, T, typeToString } from "@journey/template";
-import { verifyUnsubscribeSignature, type UnsubscribeTarget } from "../engine/unsubscribe.js";
+import { unsubscribeEventId, verifyUnsubscribeSignature, type UnsubscribeTarget } from "../engine/unsubscribe.js";
 import type { Runtime } from "../shell/runtime.js";
 import type { ServerMetrics } from "./metrics.js";
 
@@ -106,7 +106,7 @@ export function unsubscribeRoutes(runtime: Runtime, options: UnsubscribeOptions,
         const journey = target.messageId.split(":", 1)[0]!;
         // One event per message, whatever the number of requests: the runtime drops a repeated id.
         const { accepted } = await runtime.ingest({
-          id: `unsubscribe:${target.messageId}`,
+          id: unsubscribeEventId(options.secret, target),
           type: event,
           profileId: target.profileId,
           time: new Date(runtime.clock.now()).toISOString(),

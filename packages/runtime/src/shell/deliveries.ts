@@ -133,6 +133,12 @@ export class Deliveries {
           this.delivered(e, lane);
         } catch (err) {
           failedHere = true;
+          // Its profile was deleted while the adapter had it: nothing is left to retry (a failure
+          // recorded would be retried, never found, at every pass). Its lane failed all the same.
+          if (retrying && this.deleted.has(e.profileId)) {
+            if (!isPermanentFailure(err)) failed.set(lane, messageOf(err));
+            continue;
+          }
           if (this.failed(e, lane, err)) failed.set(lane, messageOf(err));
         } finally {
           this.inFlight.delete(e.key);

@@ -302,16 +302,22 @@ class JourneyRuntime implements Runtime {
     if (user && user !== this) throw new Error("this store is already used by another runtime that has not been stopped: one runtime per store (stop the other first)");
     storeUsers.set(this.store, this);
     const restarting = this.loading !== undefined && this.stopped;
-    this.loading ??= this.load().catch((e: unknown) => {
-      this.loading = undefined;
-      this.releaseStore();
-      throw e;
-    });
+    if (!this.loading) {
+      // The first start, or one after a stop that cut the loading short (see `load`): from the top.
+      this.stopped = false;
+      this.loading = this.load().catch((e: unknown) => {
+        this.loading = undefined;
+        this.releaseStore();
+        throw e;
+      });
+    }
     const stops = this.stops;
     await this.loading;
     // A `stop()` called while this start was loading wins (a SIGTERM during start-up): the
     // runtime stays stopped, its timer loop off and the store released, as `stop()` left them.
     if (this.stops !== stops) return;
+    // A stop that came before this start cut the loading it waited for short: it loads again.
+    if (!this.loading) return this.start();
     // Also after `stop()`: the timers stayed stored, the loop picks them up again, and what
     // waits in the outbox (a delivery that failed) is carried out again, as by a new runtime.
     this.stopped = false;
@@ -324,6 +330,14 @@ class JourneyRuntime implements Runtime {
     // Instances keep the version they started on: earlier deployments' versions stay loaded.
     const previous = await this.store.loadVersions();
     this.program = new Program(this.ir, { unsubscribeUrl: this.options.unsubscribeUrl, unsubscribeSecret: this.options.unsubscribeSecret, previous, onNode: this.options.onNode });
+    // Schedules are worked out before the versions are saved: a stop or a crash halfway leaves
+    // them unsaved, and the next start works the schedules out again (saved first, it would find
+    // nothing new, and the profiles not reached would never have theirs). A stop ends the
+    // loading here, before anything is learned, so the next `start()` loads again from the top.
+    if (this.schedulesChanged(previous) && !(await this.rearmSchedules())) {
+      this.loading = undefined;
+      return;
+    }
     await this.store.saveVersions(this.program.deployed());
     // Earlier versions may send on a channel the current one dropped: their waiting instances
     // would find no adapter. Said, not refused: those versions may have no instance left.
@@ -342,8 +356,10 @@ class JourneyRuntime implements Runtime {
     // Effects made durable before a crash but not carried out: carry them out now (same keys),
     // those that had failed counting on from their stored failures (their give-up clocks go on).
     this.deliveries.restore(await this.store.deliveryFailures());
-    await this.serial(() => this.recover());
-    if (this.schedulesChanged(previous)) await this.rearmSchedules();
+    // Not after a stop: the store may be closed by then (the next `start()` recovers).
+    await this.serial(async () => {
+      if (!this.stopped) await this.recover();
+    });
   }
 
   /**
@@ -385,14 +401,17 @@ class JourneyRuntime implements Runtime {
 
   /**
    * Every stored profile is stepped with a `deploy` input, a page of profiles per unit of work;
-   * only those whose schedules it changed are written (it emits nothing).
+   * only those whose schedules it changed are written (it emits nothing). False when a stop
+   * came first: the store may be closed, and the rest is left to the next start.
    */
-  private async rearmSchedules(): Promise<void> {
+  private async rearmSchedules(): Promise<boolean> {
     const schedulesOf = (s: ProfileState) => JSON.stringify([s.schedules, s.armedFor, s.monthDays]);
     for (let after: string | undefined; ; ) {
+      if (this.stopped) return false;
       const ids = await this.store.profileIds(after, UNIT_TIMERS);
-      if (!ids.length) return;
+      if (!ids.length) return true;
       await this.serial(async () => {
+        if (this.stopped) return;
         const batch = new Batch(this.store, this.ir);
         const now = this.clock.now();
         for (const id of ids) {
@@ -1128,11 +1147,11 @@ const storeUsers = new WeakMap<Store, JourneyRuntime>();
 
 type CatalogSignal = NonNullable<IR["catalog"]>["signals"][number];
 
-/** The keys at `path` in event data: lists along the way are walked through, missing values skipped. */
 function checkProfileId(id: unknown): asserts id is string {
   if (typeof id !== "string" || !id) throw new InvalidInputError("invalid profile id: must be a non-empty string", [{ path: "id", message: "must be a non-empty string" }]);
 }
 
+/** The keys at `path` in event data: lists along the way are walked through, missing values skipped. */
 function collectKeys(value: unknown, path: string[], at: number, out: string[]): void {
   if (Array.isArray(value)) {
     for (const v of value) collectKeys(v, path, at, out);

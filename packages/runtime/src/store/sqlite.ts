@@ -247,6 +247,11 @@ export class SqliteStore implements Store {
       // Profiles, timers and the outbox are read and rewritten all over the file: SQLite's
       // default 2 MiB page cache rereads pages from the OS at almost every statement.
       this.db.pragma(`cache_size = ${-1024 * Math.max(1, Math.floor(options.pageCacheMiB ?? 64))}`);
+      // What a commit deletes or replaces (a sent message, a profile's older state, an erased
+      // profile) is overwritten with zeros, not left in free space for anyone reading the file:
+      // an erasure must leave nothing of the person. No measurable cost on the store-writes
+      // benchmark (the pages it zeroes are written anyway).
+      this.db.pragma("secure_delete = ON");
       this.db.transaction(() => {
         this.migrate();
         this.db.exec(SIGNALS_SCHEMA);
@@ -507,10 +512,15 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** A batch is durable: its states are cached, its erased profiles no longer. */
+  /**
+   * A batch is durable: its states are cached, its erased profiles no longer. After an
+   * erasure the WAL is copied back and emptied: its older frames hold the profile's pages as
+   * they were before (rare enough for the checkpoint's fsync not to matter).
+   */
   private durable(states: ProfileState[], erased: ErasedProfile[]): void {
     this.remember(states);
     for (const e of erased) this.cache.delete(e.profileId);
+    if (erased.length) this.db.pragma("wal_checkpoint(TRUNCATE)");
   }
 
   /** Durable states, kept for the next load (a failed batch's states are never kept). */

@@ -6,7 +6,7 @@
  * the project's event checked at createServer.
  */
 import { Writable } from "node:stream";
-import { createRuntime, MemoryChannel, MemoryStore, VirtualClock, type Runtime } from "@journey/runtime";
+import { createRuntime, MemoryChannel, MemoryStore, unsubscribeEventId, VirtualClock, type Runtime } from "@journey/runtime";
 import { createServer, ServerMetrics, unsubscribeEventProblem, unsubscribeLinkTemplate, type JourneyServer, type ServerOptions } from "@journey/runtime/server";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
@@ -120,7 +120,7 @@ describe("GET /v1/unsubscribe", () => {
     await h.inject("GET", link);
     await h.inject("HEAD", link);
     expect((await h.runtime.profile(id))!.attributes["consent"]).toEqual({ email: true });
-    expect(await h.store.hasEvent(`unsubscribe:${h.channel.messages[0]!.key}`)).toBe(false);
+    expect(await h.store.hasEvent(unsubscribeEventId(SECRET, { profileId: id, messageId: h.channel.messages[0]!.key, channel: "email" }))).toBe(false);
     expect(h.metric("journey_unsubscribes_accepted_total 0")).toBe(true);
   });
 
@@ -143,7 +143,11 @@ describe("POST /v1/unsubscribe", () => {
     expect(r.text).toContain("Your unsubscribe request is recorded.");
     const state = (await h.runtime.profile("ana"))!;
     expect(state.attributes).toMatchObject({ consent: { email: false }, unsubscribedFrom: "Newsletter" });
-    expect(await h.store.hasEvent(`unsubscribe:${h.channel.messages[0]!.key}`)).toBe(true);
+    // Its id is one per message and names no one: the store keeps it after the profile is erased.
+    const key = h.channel.messages[0]!.key;
+    expect(await h.store.hasEvent(unsubscribeEventId(SECRET, { profileId: "ana", messageId: key, channel: "email" }))).toBe(true);
+    expect(await h.store.hasEvent(`unsubscribe:${key}`)).toBe(false);
+    expect(unsubscribeEventId(SECRET, { profileId: "ana", messageId: key, channel: "email" })).toMatch(/^unsubscribe:[\w-]{22}$/);
     await h.runtime.advanceTo(T0 + 3 * DAY);
     // The newsletter's second issue checks consent; the promo exited on the event.
     expect(h.channel.messages.map((m) => m.content["subject"])).toEqual(["issue 1"]);

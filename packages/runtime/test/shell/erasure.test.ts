@@ -143,6 +143,41 @@ describe.each([
     await store.close();
   });
 
+  it("a message of the profile failing at the adapter as the profile is deleted is not retried: later passes find nothing to do", async () => {
+    const store = makeStore();
+    let up = false;
+    let holding!: () => void;
+    const held = new Promise<void>((r) => (holding = r));
+    let release!: () => void;
+    const flaky: ChannelAdapter = {
+      async send(m) {
+        if (!up) throw new Error("smtp down");
+        // The retry pass has p1's message at the adapter while p1 is deleted; then it times out.
+        holding();
+        await new Promise<void>((r) => (release = r));
+        throw new Error(`smtp timeout ${m.profileId}`);
+      },
+    };
+    const { runtime } = await open(store, { channels: flaky });
+    await runtime.ingest(ev("Ping", "p1", T0, { n: 1 }));
+    up = true;
+    const retrying = runtime.advanceTo(T0 + 10 * MIN);
+    await held;
+    await runtime.deleteProfile("p1");
+    release();
+    await retrying;
+    // Nothing is left to retry: no later pass reads the outbox (a failure recorded for the
+    // message would have every pass read it all, for ever, looking for it).
+    let reads = 0;
+    const pendingEffects = store.pendingEffects.bind(store);
+    store.pendingEffects = (after, limit) => (reads++, pendingEffects(after, limit));
+    for (let h = 1; h <= 3; h++) await runtime.advanceTo(T0 + h * HOUR);
+    expect(reads).toBe(0);
+    expect(await store.deliveryFailures()).toEqual([]);
+    await runtime.stop();
+    await store.close();
+  });
+
   it("its catalog signals stay anonymous: no signal names it, recommendations are unchanged, and a restart learns the same", async () => {
     const store = makeStore();
     const { runtime } = await open(store, { now: T0 + 10 * MIN });

@@ -3,6 +3,7 @@
  * `start()` that failed, `stop()` then `start()`, callbacks that throw, arguments of the
  * wrong kind, and objects the caller goes on changing. Found in the review of December 2026.
  */
+import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRuntime, InvalidInputError, JsonlOutbox, MemoryChannel, MemoryStore, SqliteStore, SystemClock, VirtualClock, type Effect, type Store } from "@journey/runtime";
@@ -19,6 +20,12 @@ const ir = withSchema(`
 `);
 const cart = (id: string, time: number) => ev("Cart", "p1", time, { cartId: id, items: [], total: 1 }, id);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A promise and what settles it (Node 20 has no `Promise.withResolvers`). */
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
 
 describe("the runtime's lifecycle", () => {
   it("work before start() is refused with what to do, not run without the versions start() loads", async () => {
@@ -77,6 +84,120 @@ describe("the runtime's lifecycle", () => {
     await rt.start();
     await sleep(50);
     expect(nextDueReads).toBeGreaterThan(0);
+    await rt.stop();
+  });
+});
+
+describe("stop() while start() is still at work (a SIGTERM during start-up)", () => {
+  /** The deployment after `ir`: a scheduled journey, whose schedules every stored profile needs. */
+  const scheduled = withSchema(`
+    journey J {
+      on Cart as cart
+      send email { subject "{{cart.cartId}}" text "x" } to profile.email
+    }
+    journey Daily {
+      on schedule every day at 10:00 for Everyone
+      send email { subject "daily" text "x" } to profile.email
+    }
+  `);
+
+  /** A store whose commits wait for `release()` once `hold` is set; `committed` counts them. */
+  function gated(store: Store) {
+    const gate = { hold: false, committed: 0, held: deferred(), open: deferred() };
+    const wrapped = new Proxy(store, {
+      get: (s, k) =>
+        k === "commit"
+          ? async (batch: Parameters<Store["commit"]>[0]) => {
+              if (gate.hold) {
+                gate.held.resolve();
+                await gate.open.promise;
+              }
+              gate.committed++;
+              return s.commit(batch);
+            }
+          : Reflect.get(s, k, s),
+    });
+    return { store: wrapped, gate };
+  }
+
+  it("during the recovery of a previous process's outbox: start() resolves, nothing runs on the closed store, the schedules are worked out", async () => {
+    const path = join(tmpdir(), `journey-lifecycle-${process.pid}-${Date.now()}.db`);
+    let store = new SqliteStore(path);
+    const down = { async send() { throw new Error("smtp down"); } };
+    let rt = createRuntime({ ir, store, clock: new VirtualClock(T0), channels: down });
+    await rt.start();
+    await rt.ingest(["p1", "p2"].map((p, i) => ev("Cart", p, T0, { cartId: `c${i}`, items: [], total: 1 }, `c${i}`)));
+    await rt.stop();
+    await store.close();
+
+    // The next process: the receiver hangs on the first message it recovers; the stop comes.
+    store = new SqliteStore(path);
+    const held = deferred();
+    const answer = deferred();
+    const hanging = { async send() { held.resolve(); await answer.promise; throw new Error("smtp timeout"); } };
+    rt = createRuntime({ ir: scheduled, store, clock: new VirtualClock(T0 + 1000), channels: hanging });
+    const starting = rt.start();
+    await held.promise;
+    const stopping = rt.stop();
+    answer.resolve();
+    await stopping;
+    await store.close();
+    await expect(starting).resolves.toBeUndefined();
+
+    store = new SqliteStore(path);
+    expect(await store.dueProfiles(T0 + 2 * 86_400_000, 10)).toEqual(["p1", "p2"]);
+    expect((await store.pendingEffects(0, 10)).effects.map((e) => e.profileId)).toEqual(["p1", "p2"]);
+    await store.close();
+    rmSync(path, { force: true });
+  });
+
+  it("while it works out a new deployment's schedules: no commit after stop(), and the next start works them out for every profile", async () => {
+    const memory = new MemoryStore();
+    const first = createRuntime({ ir, store: memory, clock: new VirtualClock(T0) });
+    await first.start();
+    // More profiles than one unit of work takes.
+    await first.ingest(Array.from({ length: 1500 }, (_, i) => ev("Cart", `p${i}`, T0, { cartId: `c${i}`, items: [], total: 1 }, `c${i}`)));
+    await first.stop();
+
+    const { store, gate } = gated(memory);
+    gate.hold = true;
+    const rt = createRuntime({ ir: scheduled, store, clock: new VirtualClock(T0 + 1000) });
+    const starting = rt.start();
+    await gate.held.promise;
+    const stopping = rt.stop();
+    gate.open.resolve();
+    await stopping;
+    const committed = gate.committed;
+    await starting;
+    await sleep(10);
+    expect(gate.committed).toBe(committed);
+
+    gate.hold = false;
+    const next = createRuntime({ ir: scheduled, store, clock: new VirtualClock(T0 + 2000) });
+    await next.start();
+    expect(await store.dueProfiles(T0 + 2 * 86_400_000, 2000)).toHaveLength(1500);
+    await next.stop();
+  });
+
+  it("a start() after a stop that cut the loading short loads again, from the top", async () => {
+    const memory = new MemoryStore();
+    const first = createRuntime({ ir, store: memory, clock: new VirtualClock(T0) });
+    await first.start();
+    await first.ingest(ev("Cart", "p1", T0, { cartId: "c1", items: [], total: 1 }, "c1"));
+    await first.stop();
+
+    const { store, gate } = gated(memory);
+    gate.hold = true;
+    const rt = createRuntime({ ir: scheduled, store, clock: new VirtualClock(T0 + 1000) });
+    const starting = rt.start();
+    await gate.held.promise;
+    const stopping = rt.stop();
+    gate.hold = false;
+    gate.open.resolve();
+    await Promise.all([starting, stopping]);
+    await rt.start();
+    expect(await store.dueProfiles(T0 + 2 * 86_400_000, 10)).toEqual(["p1"]);
+    expect(await rt.ingest(ev("Cart", "p2", T0 + 2000, { cartId: "c2", items: [], total: 1 }, "c2"))).toEqual({ accepted: 1, duplicates: 0 });
     await rt.stop();
   });
 });

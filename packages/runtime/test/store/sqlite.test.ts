@@ -73,6 +73,20 @@ describe("SqliteStore", () => {
       raw.close();
     });
 
+    it("an erased profile leaves no byte of it in the file or its WAL, while open and once closed", async () => {
+      const path = tempPath();
+      const s = new SqliteStore(path);
+      const occurrences = (file: string) => (existsSync(file) ? readFileSync(file).toString("latin1").split("ana-erased").length - 1 : 0);
+      // Its state rewritten, messages sent (dispatched: deleted) and one still pending, signals.
+      for (let n = 0; n < 5; n++) await s.commit(batch({ profiles: [profileFixture("ana-erased", n), profileFixture("bob", n)], effects: [sendFixture(`k${n}`, "ana-erased")], dispatched: n ? [`k${n - 1}`] : [], signals: [signalFixture(n, 1000 + n, "ana-erased")] }));
+      expect(occurrences(path) + occurrences(`${path}-wal`)).toBeGreaterThan(0);
+      await s.commit(batch({ erased: [{ profileId: "ana-erased", alias: "erased:x" }] }));
+      expect([occurrences(path), occurrences(`${path}-wal`)]).toEqual([0, 0]);
+      expect(await s.loadProfile("bob")).toEqual(profileFixture("bob", 4));
+      await s.close();
+      expect(occurrences(path)).toBe(0);
+    });
+
     it("a closed store refuses work; closing twice is harmless", async () => {
       const s = new SqliteStore(tempPath());
       await s.close();
