@@ -824,6 +824,7 @@ class JourneyRuntime implements Runtime {
     };
     if (!e || typeof e !== "object") fail(where, "must be an object");
     for (const f of ["id", "type", "profileId", "time"] as const) if (typeof e[f] !== "string" || !e[f]) fail(`${where}.${f}`, "must be a non-empty string");
+    if (LONE_SURROGATE.test(e.profileId)) fail(`${where}.profileId`, LONE_SURROGATE_MESSAGE);
     if (!isInstant(e.time)) fail(`${where}.time`, INSTANT_MESSAGE);
     // Own names only: `toString` is not a declared event.
     const type = Object.hasOwn(this.ir.events, e.type) ? this.ir.events[e.type] : undefined;
@@ -1149,7 +1150,15 @@ type CatalogSignal = NonNullable<IR["catalog"]>["signals"][number];
 
 function checkProfileId(id: unknown): asserts id is string {
   if (typeof id !== "string" || !id) throw new InvalidInputError("invalid profile id: must be a non-empty string", [{ path: "id", message: "must be a non-empty string" }]);
+  if (LONE_SURROGATE.test(id)) throw new InvalidInputError(`invalid profile id: ${LONE_SURROGATE_MESSAGE}`, [{ path: "id", message: LONE_SURROGATE_MESSAGE }]);
 }
+
+/**
+ * Half of a UTF-16 pair without the other: no text encoding holds it, so a profile id with one
+ * cannot go in a link (`encodeURIComponent` throws), a file or a database as it was given.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATE_MESSAGE = "must be well-formed Unicode text (it holds half of a UTF-16 surrogate pair)";
 
 /** The keys at `path` in event data: lists along the way are walked through, missing values skipped. */
 function collectKeys(value: unknown, path: string[], at: number, out: string[]): void {

@@ -352,6 +352,17 @@ describe("arguments of the wrong kind", () => {
     await expect(first.start()).rejects.toThrow(/already used by another runtime/);
   });
 
+  it("a profile id with half of a surrogate pair is refused, in an upsert and in an event (its links could not be written)", async () => {
+    const rt = createRuntime({ ir, clock: new VirtualClock(T0) });
+    await rt.start();
+    await expect(rt.upsertProfile("a\ud800", {})).rejects.toThrow("invalid profile id: must be well-formed Unicode text");
+    await expect(rt.ingest({ ...cart("c1", T0), profileId: "\udc00b" })).rejects.toThrow("event.profileId must be well-formed Unicode text");
+    // A whole pair (an emoji) is text like any other.
+    await rt.upsertProfile("a\ud83c\udf92", {});
+    expect(await rt.ingest({ ...cart("c2", T0), profileId: "a\ud83c\udf92" })).toEqual({ accepted: 1, duplicates: 0 });
+    await rt.stop();
+  });
+
   it("upsertProfile with an id that is not a non-empty string, or attributes that are not a record", async () => {
     const rt = createRuntime({ ir, clock: new VirtualClock(T0) });
     await rt.start();
