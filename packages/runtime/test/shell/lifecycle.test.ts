@@ -120,6 +120,24 @@ describe("stop() while start() is still at work (a SIGTERM during start-up)", ()
     return { store: wrapped, gate };
   }
 
+  /**
+   * `profiles` profiles stored with `ir`, then a runtime of `scheduled` started on them and
+   * stopped while the first commit of its loading (the schedules' re-arming) is held at the gate.
+   */
+  async function stoppedWhileLoading(profiles: number) {
+    const memory = new MemoryStore();
+    const first = createRuntime({ ir, store: memory, clock: new VirtualClock(T0) });
+    await first.start();
+    await first.ingest(Array.from({ length: profiles }, (_, i) => ev("Cart", `p${i + 1}`, T0, { cartId: `c${i + 1}`, items: [], total: 1 }, `c${i + 1}`)));
+    await first.stop();
+    const { store, gate } = gated(memory);
+    gate.hold = true;
+    const rt = createRuntime({ ir: scheduled, store, clock: new VirtualClock(T0 + 1000) });
+    const starting = rt.start();
+    await gate.held.promise;
+    return { rt, store, gate, starting, stopping: rt.stop() };
+  }
+
   it("during the recovery of a previous process's outbox: start() resolves, nothing runs on the closed store, the schedules are worked out", async () => {
     const path = join(tmpdir(), `journey-lifecycle-${process.pid}-${Date.now()}.db`);
     let store = new SqliteStore(path);
@@ -152,19 +170,8 @@ describe("stop() while start() is still at work (a SIGTERM during start-up)", ()
   });
 
   it("while it works out a new deployment's schedules: no commit after stop(), and the next start works them out for every profile", async () => {
-    const memory = new MemoryStore();
-    const first = createRuntime({ ir, store: memory, clock: new VirtualClock(T0) });
-    await first.start();
     // More profiles than one unit of work takes.
-    await first.ingest(Array.from({ length: 1500 }, (_, i) => ev("Cart", `p${i}`, T0, { cartId: `c${i}`, items: [], total: 1 }, `c${i}`)));
-    await first.stop();
-
-    const { store, gate } = gated(memory);
-    gate.hold = true;
-    const rt = createRuntime({ ir: scheduled, store, clock: new VirtualClock(T0 + 1000) });
-    const starting = rt.start();
-    await gate.held.promise;
-    const stopping = rt.stop();
+    const { store, gate, starting, stopping } = await stoppedWhileLoading(1500);
     gate.open.resolve();
     await stopping;
     const committed = gate.committed;
@@ -180,18 +187,7 @@ describe("stop() while start() is still at work (a SIGTERM during start-up)", ()
   });
 
   it("a start() after a stop that cut the loading short loads again, from the top", async () => {
-    const memory = new MemoryStore();
-    const first = createRuntime({ ir, store: memory, clock: new VirtualClock(T0) });
-    await first.start();
-    await first.ingest(ev("Cart", "p1", T0, { cartId: "c1", items: [], total: 1 }, "c1"));
-    await first.stop();
-
-    const { store, gate } = gated(memory);
-    gate.hold = true;
-    const rt = createRuntime({ ir: scheduled, store, clock: new VirtualClock(T0 + 1000) });
-    const starting = rt.start();
-    await gate.held.promise;
-    const stopping = rt.stop();
+    const { rt, store, gate, starting, stopping } = await stoppedWhileLoading(1);
     gate.hold = false;
     gate.open.resolve();
     await Promise.all([starting, stopping]);
