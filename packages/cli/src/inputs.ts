@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { fileErrorReason } from "@journey/compiler";
 import { isCalendarDate } from "@journey/template";
-import { DataFileError, parseActionResponses, parseJsonFile, type CannedResponse, type CatalogItem, type EventEnvelope, type InvalidInputError } from "@journey/runtime";
+import { DataFileError, isJsonObject, parseActionResponses, parseJsonFile, type CannedResponse, type CatalogItem, type EventEnvelope, type InvalidInputError } from "@journey/runtime";
 import { UserError } from "./errors.js";
 import { warn } from "./report.js";
 
@@ -46,7 +46,7 @@ export function readEvents(path: string): { events: EventEnvelope[]; lines: numb
     .forEach((line, i) => {
       if (!line.trim()) return;
       const v = parseJson(path, line, i + 1) as EventEnvelope;
-      if (!isRecord(v)) throw new UserError(`${path}:${i + 1}: an event is a JSON object`);
+      if (!isJsonObject(v)) throw new UserError(`${path}:${i + 1}: an event is a JSON object`);
       events.push(v);
       lines.push(i + 1);
     });
@@ -106,7 +106,7 @@ export function readCatalog(path: string, declared: unknown): CatalogItem[] {
   const keyField = (declared as { key?: unknown } | undefined)?.key;
   if (typeof keyField === "string") {
     const keys = v.map((item: unknown) => {
-      const key = isRecord(item) ? item[keyField] : undefined;
+      const key = isJsonObject(item) ? item[keyField] : undefined;
       return typeof key === "string" || typeof key === "number" ? String(key) : undefined;
     });
     warnRepeated(path, keys, { noun: "key", items: "items", last: "valid item" });
@@ -132,10 +132,6 @@ export function readActionResponses(path: string, declared: Record<string, unkno
   const { responses, warnings } = asUserError(() => parseActionResponses(path, read(path), declared));
   for (const w of warnings) warn(w);
   return responses;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 const UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };

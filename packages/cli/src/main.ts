@@ -10,7 +10,7 @@ import { initCommand } from "./commands/init.js";
 import { runCommand } from "./commands/run.js";
 import { serveCommand } from "./commands/serve.js";
 import { testCommand } from "./commands/test.js";
-import { UserError } from "./errors.js";
+import { failureText, UserError } from "./errors.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -42,24 +42,13 @@ program.hook("preAction", (_, command) => {
 // A reader that stops early (`journey check | head`) is not a failure.
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  internalError(e);
+  process.stderr.write(failureText(e));
+  process.exitCode = 2;
 });
 
 try {
   await program.parseAsync();
 } catch (e) {
-  if (e instanceof UserError) {
-    process.stderr.write(`journey: ${e.message}\n`);
-    process.exitCode = 1;
-  } else internalError(e);
-}
-
-function internalError(e: unknown): void {
-  const message = e instanceof Error ? e.message : String(e);
-  process.stderr.write(
-    `journey: internal error: ${message}\n` +
-      "This is a bug in journey: please report it with the command you ran and the files it read.\n" +
-      (process.env.JOURNEY_DEBUG && e instanceof Error && e.stack ? `${e.stack}\n` : "Run with JOURNEY_DEBUG=1 to see the stack trace.\n"),
-  );
-  process.exitCode = 2;
+  process.stderr.write(failureText(e));
+  process.exitCode = e instanceof UserError ? 1 : 2;
 }

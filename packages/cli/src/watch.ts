@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { relative, sep } from "node:path";
 import { watch } from "chokidar";
 import pc from "picocolors";
-import { UserError } from "./errors.js";
+import { failureText, UserError } from "./errors.js";
 import { write } from "./report.js";
 
 /** What a project is made of: its sources and the data files beside them. */
@@ -34,8 +34,7 @@ export async function watchProject(dir: string, run: () => Promise<number>, colo
       await run();
     } catch (e) {
       // A mistake in a data file is the user's to fix while this keeps watching; a bug is said as one, and the watch goes on too.
-      const message = e instanceof Error ? e.message : String(e);
-      process.stderr.write(e instanceof UserError ? `journey: ${message}\n` : `journey: internal error: ${message}\nThis is a bug in journey: please report it with the files it read.\n`);
+      process.stderr.write(failureText(e));
     }
     write(c.dim(`watching ${dir} for changes (Ctrl-C stops)`) + "\n");
   };

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { channelsSentOn, type IR } from "@journey/compiler";
-import { ChannelRouter, createRuntime, InvalidIRError, JsonlOutbox, loadIR, SmtpChannel, SystemClock, UNSUBSCRIBE_SECRET_MIN_BYTES, WebhookChannel } from "@journey/runtime";
+import { ChannelRouter, createRuntime, InvalidIRError, isUnsubscribeSecret, JsonlOutbox, loadIR, SmtpChannel, SystemClock, UNSUBSCRIBE_SECRET_MIN_BYTES, WebhookChannel } from "@journey/runtime";
 import { createServer, createServerLogger, DEFAULT_BODY_LIMIT, DEFAULT_UNSUBSCRIBE_EVENT, ServerMetrics, unsubscribeEventProblem, unsubscribeLinkTemplate } from "@journey/runtime/server";
 import { Command } from "commander";
 import { UserError } from "../errors.js";
@@ -231,9 +231,8 @@ function unsubscribeLinks(options: ServeOptions): { url: string; route: string; 
   if (unsubscribeSecretEnv === undefined) throw new UserError("--public-url: give --unsubscribe-secret-env <NAME> too (the secret that signs the unsubscribe links)");
   if (publicUrl === undefined) throw new UserError("--unsubscribe-secret-env: give --public-url <https://…> too (the service's address, where the unsubscribe links point)");
   const secret = envValue("--unsubscribe-secret-env", unsubscribeSecretEnv);
-  const bytes = Buffer.byteLength(secret);
   // Named by the variable, never the value.
-  if (bytes < UNSUBSCRIBE_SECRET_MIN_BYTES) throw new UserError(`--unsubscribe-secret-env ${unsubscribeSecretEnv}: the secret is ${bytes} bytes, give at least ${UNSUBSCRIBE_SECRET_MIN_BYTES} (a random one: openssl rand -base64 32)`);
+  if (!isUnsubscribeSecret(secret)) throw new UserError(`--unsubscribe-secret-env ${unsubscribeSecretEnv}: the secret is ${Buffer.byteLength(secret)} bytes, give at least ${UNSUBSCRIBE_SECRET_MIN_BYTES} (a random one: openssl rand -base64 32)`);
   let url: string;
   try {
     url = unsubscribeLinkTemplate(publicUrl);

@@ -64,7 +64,7 @@ export function step(program: Program, state: ProfileState, input: Input, now: n
       run.onResult(input);
       break;
     case "erase":
-      for (const inst of Object.values(state.instances)) run.end(inst, "deleted");
+      run.onErase();
       break;
   }
   return { state, effects: run.effects };
@@ -188,6 +188,11 @@ class Run {
     if (this.hasDueTimer()) this.onTick();
     this.changeAttributes(attributes);
     this.updateAudiences();
+  }
+
+  /** The profile is deleted: its live instances end; the shell drops the state. */
+  onErase(): void {
+    for (const inst of Object.values(this.state.instances)) this.end(inst, "deleted");
   }
 
   onResult(r: Extract<Input, { kind: "result" }>): void {
@@ -445,7 +450,7 @@ class Run {
     }
   }
 
-  end(inst: Instance, reason: Extract<Effect, { type: "ended" }>["reason"]): void {
+  private end(inst: Instance, reason: Extract<Effect, { type: "ended" }>["reason"]): void {
     delete this.state.instances[inst.journey];
     const h = (this.state.history[inst.journey] ??= { entries: 1 });
     h.lastEndedAt = this.now;

@@ -75,11 +75,16 @@ export function unsubscribeLink(template: string, target: UnsubscribeTarget, sec
   });
 }
 
+/** Whether `secret` may sign unsubscribe links: a string of `UNSUBSCRIBE_SECRET_MIN_BYTES` bytes or more. */
+export function isUnsubscribeSecret(secret: unknown): secret is string {
+  return typeof secret === "string" && Buffer.byteLength(secret) >= UNSUBSCRIBE_SECRET_MIN_BYTES;
+}
+
 /** What is wrong with an `unsubscribeUrl` and `unsubscribeSecret` given together, if anything. */
 export function unsubscribeOptionsProblem(template: string | undefined, secret: string | undefined): string | undefined {
   const signed = template?.includes("{signature}") ?? false;
   if (secret !== undefined) {
-    if (typeof secret !== "string" || Buffer.byteLength(secret) < UNSUBSCRIBE_SECRET_MIN_BYTES) return `\`unsubscribeSecret\` must be a string of ${UNSUBSCRIBE_SECRET_MIN_BYTES} bytes or more (it signs unsubscribe links: a short one can be guessed)`;
+    if (!isUnsubscribeSecret(secret)) return `\`unsubscribeSecret\` must be a string of ${UNSUBSCRIBE_SECRET_MIN_BYTES} bytes or more (it signs unsubscribe links: a short one can be guessed)`;
     if (!signed) return "`unsubscribeSecret` is given but `unsubscribeUrl` has no `{signature}` for it to sign";
   } else if (signed) return "`unsubscribeUrl` has `{signature}`: give `unsubscribeSecret` to sign it";
   return undefined;

@@ -11,9 +11,10 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { pino } from "pino";
 import type { IRTrigger } from "@journey/ir";
 import type { EventEnvelope } from "../engine/state.js";
-import { UNSUBSCRIBE_SECRET_MIN_BYTES } from "../engine/unsubscribe.js";
+import { isUnsubscribeSecret, UNSUBSCRIBE_SECRET_MIN_BYTES } from "../engine/unsubscribe.js";
 import type { CatalogEngine, CatalogItem } from "../recs/provider.js";
 import { InvalidInputError, type Runtime } from "../shell/runtime.js";
+import { isJsonObject } from "../sim/json-file.js";
 import { METRICS_CONTENT_TYPE, ServerMetrics } from "./metrics.js";
 import { DEFAULT_UNSUBSCRIBE_EVENT, UNSUBSCRIBE_PATH, unsubscribeEventProblem, unsubscribeRoutes, type UnsubscribeOptions } from "./unsubscribe.js";
 
@@ -75,7 +76,7 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
   if (options.token !== undefined && (typeof options.token !== "string" || !options.token)) throw new TypeError("createServer: `token` must be a non-empty string");
   const unsubscribe = options.unsubscribe;
   if (unsubscribe !== undefined) {
-    if (typeof unsubscribe?.secret !== "string" || Buffer.byteLength(unsubscribe.secret) < UNSUBSCRIBE_SECRET_MIN_BYTES) throw new TypeError(`createServer: \`unsubscribe.secret\` must be a string of ${UNSUBSCRIBE_SECRET_MIN_BYTES} bytes or more`);
+    if (!isUnsubscribeSecret(unsubscribe?.secret)) throw new TypeError(`createServer: \`unsubscribe.secret\` must be a string of ${UNSUBSCRIBE_SECRET_MIN_BYTES} bytes or more`);
     const problem = unsubscribeEventProblem(runtime.program.ir, unsubscribe.event ?? DEFAULT_UNSUBSCRIBE_EVENT);
     if (problem) throw new TypeError(`createServer: \`unsubscribe.event\`: ${problem}`);
   }
@@ -187,7 +188,7 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
 
   app.put<{ Params: { id: string } }>("/v1/profiles/:id", async (request, reply) => {
     const attributes = jsonBody(request);
-    if (!isObject(attributes)) throw new HttpError(400, "the body must be a JSON object of the profile's attributes", [{ path: "profile", message: "must be an object" }]);
+    if (!isJsonObject(attributes)) throw new HttpError(400, "the body must be a JSON object of the profile's attributes", [{ path: "profile", message: "must be an object" }]);
     await runtime.upsertProfile(request.params.id, attributes);
     metrics.add("journey_profiles_upserted_total");
     return reply.code(204).send();
@@ -238,7 +239,7 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
 
   app.post("/v1/decide", async (request) => {
     const body = jsonBody(request);
-    if (!isObject(body)) throw new HttpError(400, "the body must be {surfaces, profileId, context?}", [{ path: "", message: "must be an object" }]);
+    if (!isJsonObject(body)) throw new HttpError(400, "the body must be {surfaces, profileId, context?}", [{ path: "", message: "must be an object" }]);
     // Only what a page may choose: the decision time is the runtime's clock, not the caller's.
     const decisions = await runtime.decide({ surfaces: body["surfaces"] as string[], profileId: body["profileId"] as string, context: body["context"] as Record<string, unknown> | undefined });
     metrics.add("journey_decisions_total", {}, decisions.length);
@@ -310,9 +311,6 @@ function jsonBody(request: FastifyRequest): unknown {
   return request.body;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 function digest(token: string): Buffer {
   return createHash("sha256").update(token).digest();

@@ -770,9 +770,10 @@ class JourneyRuntime implements Runtime {
     await this.ready("deleteProfile");
     checkProfileId(id);
     return this.serial(async () => {
-      if (!(await this.store.viewProfile(id))) return { deleted: false, instancesEnded: 0 };
+      const state = await this.store.loadProfile(id);
+      if (!state) return { deleted: false, instancesEnded: 0 };
       const batch = new Batch(this.store, this.ir);
-      this.apply(batch, await batch.profile(id), { kind: "erase" }, this.clock.now());
+      this.apply(batch, state, { kind: "erase" }, this.clock.now());
       // Random, not derived from the id: an alias anyone could work out from the id would still name the person.
       const alias = `erased:${randomUUID()}`;
       batch.erase(id, alias);
@@ -968,15 +969,23 @@ class JourneyRuntime implements Runtime {
    * before the next is read, so a crash hands over again at most a page's worth.
    */
   private async *duePages(now: number, count: number): AsyncGenerator<Delivery[]> {
-    for (let after = 0, left = count; left > 0 && !this.stopped; ) {
-      const page = await this.store.pendingEffects(after, RETRY_PAGE);
-      const due = this.deliveries.due(page.effects, now);
+    let left = count;
+    for await (const effects of this.outboxPages(() => left > 0 && !this.stopped)) {
+      const due = this.deliveries.due(effects, now);
       if (due.length) {
         yield due;
         await this.serial(() => this.commitSent());
       }
-      if (page.effects.length < RETRY_PAGE) return;
       left -= due.length;
+    }
+  }
+
+  /** The outbox a page at a time, in commit order, while `goOn()` holds before each read: one page in memory. */
+  private async *outboxPages(goOn: () => boolean): AsyncGenerator<Effect[]> {
+    for (let after = 0; goOn(); ) {
+      const page = await this.store.pendingEffects(after, RETRY_PAGE);
+      yield page.effects;
+      if (page.effects.length < RETRY_PAGE) return;
       after = page.next;
     }
   }
@@ -995,16 +1004,13 @@ class JourneyRuntime implements Runtime {
   }
 
   private async *recoveryPages(): AsyncGenerator<Delivery[]> {
-    for (let after = 0; ; ) {
-      const page = await this.store.pendingEffects(after, RETRY_PAGE);
-      const deliveries = page.effects.filter((e): e is Delivery => e.type === "send" || e.type === "decision");
+    for await (const effects of this.outboxPages(() => !this.stopped)) {
+      const deliveries = effects.filter((e): e is Delivery => e.type === "send" || e.type === "decision");
       if (deliveries.length) {
         yield deliveries;
         await this.commitSent();
       }
-      await this.dispatch(page.effects.filter((e) => e.type === "callRequest" || e.type === "recommendRequest"), true);
-      if (page.effects.length < RETRY_PAGE || this.stopped) return;
-      after = page.next;
+      await this.dispatch(effects.filter((e) => e.type === "callRequest" || e.type === "recommendRequest"), true);
     }
   }
 

@@ -6,7 +6,7 @@
  */
 import { suggest } from "@journey/template";
 import type { CannedResponse } from "../shell/actions.js";
-import { DataFileError, parseJsonFile } from "./json-file.js";
+import { DataFileError, isJsonObject, parseJsonFile } from "./json-file.js";
 
 export interface ActionResponses {
   responses: Record<string, CannedResponse[]>;
@@ -20,15 +20,15 @@ export interface ActionResponses {
  */
 export function parseActionResponses(path: string, text: string, declared: Record<string, unknown>): ActionResponses {
   const v = parseJsonFile(path, text);
-  if (!isRecord(v)) throw new DataFileError(`${path}: expected { "<Action>": [{ "match": {…}, "response": {…} | "error": "…" }] }`);
+  if (!isJsonObject(v)) throw new DataFileError(`${path}: expected { "<Action>": [{ "match": {…}, "response": {…} | "error": "…" }] }`);
   for (const [k, list] of Object.entries(v)) {
     if (!Array.isArray(list)) throw new DataFileError(`${path}: .${k} must be an array of responses`);
     list.forEach((r: unknown, i) => {
       const at = `${path}: ${k}[${i}]`;
-      if (!isRecord(r)) throw new DataFileError(`${at} must be an object: { "match": {…}, "response": {…} } or { "match": {…}, "error": "…" }`);
+      if (!isJsonObject(r)) throw new DataFileError(`${at} must be an object: { "match": {…}, "response": {…} } or { "match": {…}, "error": "…" }`);
       const unknown = Object.keys(r).find((f) => f !== "match" && f !== "response" && f !== "error");
       if (unknown !== undefined) throw new DataFileError(`${at}.${unknown} is not a field of a response (match, response or error)`);
-      if (r["match"] !== undefined && !isRecord(r["match"])) throw new DataFileError(`${at}.match must be an object of argument values`);
+      if (r["match"] !== undefined && !isJsonObject(r["match"])) throw new DataFileError(`${at}.match must be an object of argument values`);
       // A value for an argument the action does not take can never match: every call would fail.
       const params = (declared[k] as { params?: { name: string }[] } | undefined)?.params?.map((p) => p.name);
       const stray = params && Object.keys(r["match"] ?? {}).find((name) => !params.includes(name));
@@ -47,8 +47,4 @@ export function parseActionResponses(path: string, text: string, declared: Recor
     warnings.push(`${path}: \`${name}\` is not an action of this project, so its responses are never used${near ? ` (did you mean \`${near}\`?)` : ""}`);
   }
   return { responses: v as Record<string, CannedResponse[]>, warnings };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -56,3 +56,8 @@ function errorOffset(text: string, message: string): number {
   }
   return lo;
 }
+
+/** Whether a value read from JSON is an object (not an array, not null). */
+export function isJsonObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

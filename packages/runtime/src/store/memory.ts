@@ -178,12 +178,7 @@ class Outbox {
   }
 
   page(after: number, limit: number): { effects: Effect[]; next: number } {
-    let lo = 0;
-    for (let hi = this.slots.length; lo < hi; ) {
-      const mid = (lo + hi) >> 1;
-      if (this.slots[mid]!.seq <= after) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstAfter(this.slots.length, (i) => this.slots[i]!.seq <= after);
     const effects: Effect[] = [];
     let next = after;
     for (let i = lo; i < this.slots.length && effects.length < limit; i++) {
@@ -202,14 +197,22 @@ function sorted(keys: Iterable<string>): string[] {
 
 /** Of keys in order, at most `limit` after `after` (from the first when undefined). */
 function pageAfter(keys: string[], after: string | undefined, limit: number): string[] {
-  // The first key greater than `after`, by binary search: a pass reads page after page.
+  const lo = after === undefined ? 0 : firstAfter(keys.length, (i) => keys[i]! <= after);
+  return keys.slice(lo, lo + Math.max(0, limit));
+}
+
+/**
+ * In a list in order, the first position past the entries `atOrBefore` holds for (they all
+ * come first), by binary search: a pass reads page after page without scanning the list.
+ */
+function firstAfter(length: number, atOrBefore: (i: number) => boolean): number {
   let lo = 0;
-  for (let hi = keys.length; after !== undefined && lo < hi; ) {
+  for (let hi = length; lo < hi; ) {
     const mid = (lo + hi) >> 1;
-    if (keys[mid]! <= after) lo = mid + 1;
+    if (atOrBefore(mid)) lo = mid + 1;
     else hi = mid;
   }
-  return keys.slice(lo, lo + Math.max(0, limit));
+  return lo;
 }
 
 /**
