@@ -92,6 +92,29 @@ describe("help and version", () => {
     expect(r.stdout).toContain("-o, --out <outDir>");
   });
 
+  // Commands are loaded on demand (main.ts): these are the paths that need all of them, or one.
+  it("lists every command in order, and `help <command>` describes that command", () => {
+    const listed = [...journey(["--help"]).stdout.matchAll(/^ {2}(\w+) /gm)].map((m) => m[1]);
+    expect(listed).toEqual(["init", "check", "build", "run", "test", "decide", "serve", "fmt", "graph", "help"]);
+    const r = journey(["help", "check"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("Usage: journey check");
+  });
+
+  it("suggests the command a misspelt one meant", () => {
+    const r = journey(["chek"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("unknown command 'chek'");
+    expect(r.stderr).toContain("(Did you mean check?)");
+  });
+
+  it("takes the program's options before the command", () => {
+    const dir = folder("before", { "model.journey": MODEL, "journeys.journey": JOURNEYS });
+    const r = journey(["--no-color", "check", dir]);
+    expect(r.status).toBe(0);
+    expect(r.output).toBe("✓ 2 files checked, no problems\n");
+  });
+
   it("prints the version", () => {
     const r = journey(["--version"]);
     expect(r.status).toBe(0);

@@ -7,7 +7,8 @@
  * expression can continue with a name, so statements need no separator. Commas are
  * optional between fields and record entries, required between list items and arguments.
  */
-import { EmbeddedActionsParser, EOF, tokenMatcher, type IOrAlt, type IToken, type TokenType } from "chevrotain";
+import type { IOrAlt, IToken, TokenType } from "chevrotain";
+import { EmbeddedActionsParser, EOF, tokenMatcher } from "./chevrotain.js";
 import * as t from "./tokens.js";
 import { tokEnd, tokSpan } from "./tokens.js";
 import type * as A from "./ast.js";
@@ -83,8 +84,9 @@ export class JourneyParser extends EmbeddedActionsParser {
     return STEP_KEYWORDS.has(next.tokenType) && this.text.slice(tokEnd(dot), next.startOffset).includes("\n");
   }
 
-  constructor() {
-    super(t.allTokens, { recoveryEnabled: true, maxLookahead: 2 });
+  /** `validate`: check the grammar (ambiguities, left recursion…) as it is built; the tests do (test/grammar.test.ts), each process does not (~20 ms of each start). */
+  constructor(validate = false) {
+    super(t.allTokens, { recoveryEnabled: true, maxLookahead: 2, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 

@@ -6,7 +6,8 @@
  * Only the words that are expressions themselves (`true`, `false`, `null`, `not`, `and`, `or`,
  * `in`) are not names.
  */
-import { createToken, Lexer, type ILexingResult, type IToken, type TokenType } from "chevrotain";
+import type { ILexerConfig, ILexingResult, IToken, TokenType } from "chevrotain";
+import { createToken, Lexer } from "./chevrotain.js";
 import type { Span } from "./ast.js";
 
 export const Name = createToken({ name: "Name", pattern: Lexer.NA });
@@ -232,11 +233,14 @@ export const allTokens: TokenType[] = [
 export const keywords: readonly string[] = [...KEYWORDS.keys()];
 
 /**
- * Built once per process: constructing a Chevrotain lexer is far more costly than using one.
  * Tokens carry their start offset only (see `tokEnd`): spans are offsets, and tracking lines
- * and columns made the lexer allocate 2.5 times as much.
+ * and columns made the lexer allocate 2.5 times as much. The definition's validations run in
+ * the tests (test/grammar.test.ts), not in every process (~20 ms of each start).
  */
-const wordLexer = new Lexer(allTokens, { ensureOptimizations: true, positionTracking: "onlyOffset" });
+export const lexerConfig = (validate: boolean): ILexerConfig => ({ ensureOptimizations: true, positionTracking: "onlyOffset", skipValidations: !validate });
+
+/** Built once per process: constructing a Chevrotain lexer is far more costly than using one. */
+const wordLexer = new Lexer(allTokens, lexerConfig(false));
 
 /** The lexer: Chevrotain's, with keywords typed from `KEYWORDS`. */
 export const lexer = {
