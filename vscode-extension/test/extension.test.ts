@@ -622,7 +622,8 @@ describe("client", () => {
     expect(loaded.forks[0]!.module).toBe(join(ext, "dist", "server.js"));
     expect(loaded.forks[0]!.args).toContain("--stdio");
     expect(client.clientOptions.documentSelector).toEqual([{ language: "journey" }]);
-    expect(calls.watchers).toEqual(["**/*.journey"]);
+    // The .journey files, and the canned action responses the tests read.
+    expect(calls.watchers).toEqual(["**/*.journey", "**/action-responses.json"]);
     expect(client.initializeResult?.capabilities).toBeDefined();
     // The setting's default (the mock's configuration has no value), sent to the server.
     expect(client.clientOptions.initializationOptions()).toEqual({ runTests: "onSave" });

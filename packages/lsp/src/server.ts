@@ -35,7 +35,7 @@ import {
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { Formatter } from "./service/format.js";
 import type { Project } from "./service/project.js";
-import type { TestRun } from "./service/tests.js";
+import { ACTION_RESPONSES, type TestRun } from "./service/tests.js";
 import { SEMANTIC_TOKEN_MODIFIERS, SEMANTIC_TOKEN_TYPES, type CompletionKind, type Span, type SymbolKind, type TextEdit } from "./service/types.js";
 import { Workspace } from "./service/workspace.js";
 
@@ -306,6 +306,23 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     void connection.sendDiagnostics({ uri, diagnostics, version });
   }
 
+  /**
+   * The mistake of a data file the tests read, as the diagnostic of that file (`action-responses.json`
+   * is no `.journey` file: nothing else publishes for it). A run without one clears it.
+   */
+  function publishDataFile(path: string, run: TestRun): void {
+    const problem = run.status === "not run" ? run.dataFile : undefined;
+    if (!problem && !published.has(path)) return;
+    // The file is not in the workspace: the service gives the place as a line and column. One character wide, so the editor marks it.
+    const place = problem && { start: { line: problem.line, character: problem.column }, end: { line: problem.line, character: problem.column + 1 } };
+    const diagnostics: LspDiagnostic[] = problem && place ? [{ range: place, severity: DiagnosticSeverity.Error, code: "test", source: "journey test", message: problem.message }] : [];
+    const key = JSON.stringify(diagnostics);
+    if (published.get(path) === key) return;
+    if (problem) published.set(path, key);
+    else published.delete(path);
+    void connection.sendDiagnostics({ uri: toUri(path), diagnostics });
+  }
+
   // ── tests ──────────────────────────────────────────────────────────────────────────
 
   /** Projects whose tests run once their diagnostics are published (a file was opened or saved). */
@@ -341,6 +358,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!run || shutDown) return run;
     try {
       for (const [path, list] of ws.diagnosticsByFile([project])) publish(path, list);
+      publishDataFile(join(project.root, ACTION_RESPONSES), run);
       if (refreshLenses) void connection.sendRequest("workspace/codeLens/refresh").catch(() => {});
     } catch (e) {
       log(`publishing test results failed: ${(e as Error)?.stack ?? e}`);
@@ -411,7 +429,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       );
     }
     if (watchDynamically) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.journey" }] }).catch(() => {});
+      // The `.journey` files, and the data file the tests read (see `dataFileChanged`).
+      const watchers = [{ globPattern: "**/*.journey" }, { globPattern: `**/${ACTION_RESPONSES}` }];
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch(() => {});
     }
     // Every file read from disk gets its diagnostics once.
     for (const p of ws.allProjects()) schedule(p);
@@ -457,6 +477,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDidChangeWatchedFiles((params) =>
     guardVoid("didChangeWatchedFiles", () => {
       for (const c of params.changes) {
+        if (c.uri.endsWith(`/${ACTION_RESPONSES}`)) {
+          dataFileChanged(toPath(c.uri));
+          continue;
+        }
         if (!c.uri.endsWith(".journey")) continue;
         const path = toPath(c.uri);
         if (c.type !== FileChangeType.Changed && isFilePath(path)) refreshRoots(path);
@@ -471,6 +495,16 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       }
     }),
   );
+
+  /**
+   * A project's `action-responses.json` was created, changed or deleted: its tests run again
+   * (as at a save), so their results and the file's own diagnostic follow it. Only the file
+   * in a project's folder is the project's (`journey test` reads no other).
+   */
+  function dataFileChanged(path: string): void {
+    const project = ws.allProjects().find((p) => p.root === dirname(path));
+    testsOnOpenOrSave(project);
+  }
 
   // ── features ───────────────────────────────────────────────────────────────────────
 

@@ -22,6 +22,8 @@ export class Client {
   /** Every publication, in the order received. */
   readonly published: PublishDiagnosticsParams[] = [];
   readonly logs: string[] = [];
+  /** What the server registered dynamically (`client/registerCapability`'s registrations). */
+  readonly registrations: { method: string; registerOptions?: unknown }[] = [];
   /** How many times the server asked the editor to ask for code lenses again. */
   codeLensRefreshes = 0;
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
@@ -38,7 +40,11 @@ export class Client {
       this.wake();
     });
     connection.onNotification("window/logMessage", (p: { message: string }) => this.logs.push(p.message));
-    connection.onRequest("client/registerCapability", () => null);
+    connection.onRequest("client/registerCapability", (p: { registrations: { method: string; registerOptions?: unknown }[] }) => {
+      this.registrations.push(...p.registrations);
+      this.wake();
+      return null;
+    });
     connection.onRequest("workspace/configuration", () => []);
     connection.onRequest("workspace/codeLens/refresh", () => {
       this.codeLensRefreshes++;
@@ -101,6 +107,11 @@ export class Client {
 
   async save(path: string): Promise<void> {
     await this.connection.sendNotification("textDocument/didSave", { textDocument: { uri: uri(path) } });
+  }
+
+  /** Tell the server files changed on disk, as an editor's file watcher does (1 created, 2 changed, 3 deleted). */
+  async filesChanged(changes: { path: string; type: 1 | 2 | 3 }[]): Promise<void> {
+    await this.connection.sendNotification("workspace/didChangeWatchedFiles", { changes: changes.map((c) => ({ uri: uri(c.path), type: c.type })) });
   }
 
   async close(path: string): Promise<void> {

@@ -162,6 +162,50 @@ describe("test runs in the editor (journey-lsp --stdio)", () => {
     expect(await lensesWhen(file("tests.journey"), (t) => t.length === 2 && t[0] !== "Run")).toEqual(["not run: the project has 1 error", "Run"]);
   });
 
+  it("a change of action-responses.json on disk runs the tests again; invalid JSON is a diagnostic on the file, at its line and column", async () => {
+    const ACTION = `action Weather(city: string) -> { tempC: number } {\n  get "https://weather.example.com/now?city={{city}}"\n}\n`;
+    const WARM = `journey Warm {\n  on Signup as s\n  call Weather("Oslo") as w on error { end }\n  if w.tempC > 20 {\n    send email { subject "Sun" text "Out!" } to profile.email\n  }\n}\n`;
+    const TEST = `test "a warm day sends the email" {\n  profile "p1" { email: "a@example.com" }\n  at 0m "p1" Signup { plan: "pro" }\n  expect send email to "a@example.com"\n}\n`;
+    const responses = (tempC: number) => `{\n  "Weather": [\n    { "match": { "city": "Oslo" }, "response": { "tempC": ${tempC} } }\n  ]\n}\n`;
+    dir = mkdtempSync(join(tmpdir(), "journey-lsp-responses-"));
+    writeFileSync(file("schema.journey"), SCHEMA + ACTION);
+    writeFileSync(file("warm.journey"), WARM);
+    writeFileSync(file("tests.journey"), TEST);
+    writeFileSync(file("action-responses.json"), responses(25));
+    client = Client.process();
+    await client.initialize(dir);
+    // The server asks the editor to watch the data file the tests read, with the .journey files.
+    await client.until(() => client.registrations.length > 0, 10_000, "a registration");
+    expect(client.registrations[0]).toEqual({ id: expect.any(String), method: "workspace/didChangeWatchedFiles", registerOptions: { watchers: [{ globPattern: "**/*.journey" }, { globPattern: "**/action-responses.json" }] } });
+    await client.open(file("tests.journey"), TEST);
+    expect(await lensesWhen(file("tests.journey"), (t) => t[0] === "✓ passed")).toEqual(["✓ passed", "Run"]);
+    // A cold day, written outside the editor: the tests run again, without a save.
+    writeFileSync(file("action-responses.json"), responses(5));
+    await client.filesChanged([{ path: file("action-responses.json"), type: 2 }]);
+    expect((await lensesWhen(file("tests.journey"), (t) => t[0] !== "✓ passed"))[0]).toMatch(/^✗ failed: expected send email to a@example\.com/);
+    await client.until(() => testDiagnostics(client.diagnostics.get(uri(file("tests.journey")))?.diagnostics ?? []).length === 1, 10_000, "the failure");
+    // Invalid JSON (a comma too many, line 3): a diagnostic on the file at the mistake; the lens says why the tests did not run.
+    const broken = responses(25).replace("} }", "} },");
+    writeFileSync(file("action-responses.json"), broken);
+    await client.filesChanged([{ path: file("action-responses.json"), type: 2 }]);
+    await client.until(() => (client.diagnostics.get(uri(file("action-responses.json")))?.diagnostics.length ?? 0) > 0, 30_000, "the data file's diagnostic");
+    const [problem] = client.diagnostics.get(uri(file("action-responses.json")))!.diagnostics;
+    const at = pos(broken, "\n  ]");
+    expect(problem).toEqual({ range: { start: { line: at.line + 1, character: 2 }, end: { line: at.line + 1, character: 3 } }, severity: 1, code: "test", source: "journey test", message: expect.stringMatching(/^invalid JSON: /) });
+    expect((await lensesWhen(file("tests.journey"), (t) => t[0]!.startsWith("not run")))[0]).toBe(`not run: ${file("action-responses.json")}:${at.line + 2}:3: ${problem!.message}`);
+    // The last run's failure went with it: it ran on other responses.
+    expect(testDiagnostics(client.diagnostics.get(uri(file("tests.journey")))!.diagnostics)).toEqual([]);
+    // Fixed: the file's diagnostic is cleared and the tests pass again.
+    writeFileSync(file("action-responses.json"), responses(25));
+    await client.filesChanged([{ path: file("action-responses.json"), type: 2 }]);
+    await client.until(() => client.diagnostics.get(uri(file("action-responses.json")))?.diagnostics.length === 0, 30_000, "the data file's diagnostic to go");
+    expect(await lensesWhen(file("tests.journey"), (t) => t[0] === "✓ passed")).toEqual(["✓ passed", "Run"]);
+    // Deleted: the call has no canned response, fails, and the journey ends on error: the email never goes.
+    rmSync(file("action-responses.json"));
+    await client.filesChanged([{ path: file("action-responses.json"), type: 3 }]);
+    expect((await lensesWhen(file("tests.journey"), (t) => t[0] !== "✓ passed"))[0]).toMatch(/^✗ failed: /);
+  });
+
   it("the samples' tests pass: no `journey test` diagnostic, every lens ✓", async () => {
     dir = mkdtempSync(join(tmpdir(), "journey-lsp-samples-"));
     cpSync(samplesDir, dir, { recursive: true });

@@ -26,6 +26,11 @@ export interface TemplateEnv {
   partialSource?(name: string): string | undefined;
   /** The escaping context of the content field. */
   escape: "html" | "none" | "json";
+  /**
+   * Whether the value at `path` (`cart.coupon`, written from a root name) is known not to be
+   * null where the content is: the journey's null checks around a send.
+   */
+  nonNull?(path: string): boolean;
 }
 
 export type TemplateDiagnosticKind =
@@ -182,32 +187,55 @@ export interface TemplateReference {
   segments: TemplateReferenceSegment[];
 }
 
+/**
+ * A path as the checker typed it: `types[i]` is the type of the path up to its i-th part,
+ * the parts being `this` or `@index` when written, then the segments (`this.a`: `this`,
+ * `a`). Fewer types than parts where the path does not resolve.
+ */
+export interface TemplatePathTypes {
+  start: number;
+  end: number;
+  types: Type[];
+}
+
 export interface TemplateCheckResult {
   diagnostics: TemplateDiagnostic[];
   references: TemplateReference[];
+  /** Every path of the template, typed where it stands: optionals narrowed where a block or `nonNull` says a value is not null. */
+  paths: TemplatePathTypes[];
 }
 
 /**
  * A frame of the context stack as the checker sees it: `type` is the context value
  * (undefined at the root, where names come from the environment), `params` the block
- * parameters, `iterates` whether `@index` refers to this frame.
+ * parameters, `iterates` whether `@index` refers to this frame, `key` what names the value
+ * in `known` (see `Checker.path`), `known` the values known not to be null here.
  */
 interface Frame {
   type: Type | undefined;
   params: ReadonlyMap<string, Type>;
   iterates: "yes" | "no" | "maybe";
   parent: Frame | null;
+  key: string;
+  known: ReadonlySet<string>;
 }
 
 export function checkTemplate(source: string, env: TemplateEnv): TemplateCheckResult {
   const { nodes, errors } = parseTemplate(source);
   const checker = new Checker(source, env, env.escape === "html" ? htmlPlaces(nodes, HTML_TEXT) : null);
   for (const e of errors) checker.report("syntax", "error", e.message, e);
-  checker.nodes(nodes, { type: undefined, params: new Map(), iterates: "no", parent: null });
-  return { diagnostics: checker.diagnostics, references: checker.references };
+  checker.nodes(nodes, { type: undefined, params: new Map(), iterates: "no", parent: null, key: "", known: new Set() });
+  return { diagnostics: checker.diagnostics, references: checker.references, paths: checker.paths };
 }
 
 const noParams: ReadonlyMap<string, Type> = new Map();
+
+/** `a.b.c` and the paths it goes through (`a.b`, `a`): a truthy `a.b.c` means none of them is null. */
+function withPrefixes(key: string): string[] {
+  const out = [key];
+  for (let i = key.lastIndexOf("."); i > 0; i = key.lastIndexOf(".", i - 1)) out.push(key.slice(0, i));
+  return out;
+}
 
 /** Whether a value of type `t` holds a record, alone or in a list: its text would be "[object Object]". */
 function holdsRecord(t: Type): boolean {
@@ -218,6 +246,10 @@ function holdsRecord(t: Type): boolean {
 class Checker {
   readonly diagnostics: TemplateDiagnostic[] = [];
   readonly references: TemplateReference[] = [];
+  readonly paths: TemplatePathTypes[] = [];
+  /** The key of each path resolved so far, for the facts a block's condition gives. */
+  private readonly keys = new Map<PathExpr, string>();
+  private frames = 0;
 
   constructor(
     private readonly source: string,
@@ -324,7 +356,9 @@ class Checker {
 
   private section(n: SectionNode, frame: Frame): void {
     const t = this.path(n.path, frame);
-    if (n.inverse) this.nodes(n.inverse, frame);
+    // A section renders its body when the value is truthy (a list: not empty), an inverted one its `{{else}}`.
+    const truthy = this.knowing(frame, this.facts(n.path, true));
+    if (n.inverse) this.nodes(n.inverse, n.inverted ? truthy : frame);
     if (n.inverted) {
       this.nodes(n.body, frame);
       return;
@@ -332,21 +366,51 @@ class Checker {
     // The renderer pushes the list element, the value itself, or (for `true`) the current context again.
     const v = nonNull(t);
     let inner: Frame;
-    if (v.kind === "list") inner = { type: v.element, params: noParams, iterates: "yes", parent: frame };
-    else if (v.kind === "unknown") inner = { type: T.unknown, params: noParams, iterates: "maybe", parent: frame };
-    else if (v.kind === "bool") inner = { type: frame.type, params: noParams, iterates: "no", parent: frame };
-    else inner = { type: v, params: noParams, iterates: "no", parent: frame };
+    if (v.kind === "list") inner = this.inner(truthy, v.element, noParams, "yes");
+    else if (v.kind === "unknown") inner = this.inner(truthy, T.unknown, noParams, "maybe");
+    else if (v.kind === "bool") inner = { ...this.inner(truthy, frame.type, noParams, "no"), key: frame.key };
+    else inner = this.inner(truthy, v, noParams, "no");
     this.nodes(n.body, inner);
+  }
+
+  /** A frame pushed inside `frame` (`#each`, `#with`, a section), with a key of its own. */
+  private inner(frame: Frame, type: Type | undefined, params: ReadonlyMap<string, Type>, iterates: Frame["iterates"]): Frame {
+    return { type, params, iterates, parent: frame, key: `#${++this.frames}`, known: frame.known };
+  }
+
+  /** `frame`, knowing that the values `keys` name are not null. */
+  private knowing(frame: Frame, keys: string[]): Frame {
+    return keys.length ? { ...frame, known: new Set([...frame.known, ...keys]) } : frame;
+  }
+
+  /**
+   * The keys of the values known not to be null when `e` is truthy (`truthy`) or falsy:
+   * a truthy path is not null (nor is any path it goes through); `and`, `or` and `not` combine.
+   */
+  private facts(e: Expr, truthy: boolean): string[] {
+    if (e.kind === "path") {
+      const key = this.keys.get(e);
+      return truthy && key !== undefined ? withPrefixes(key) : [];
+    }
+    if (e.kind !== "call") return [];
+    if (e.name === "not" && e.args.length === 1) return this.facts(e.args[0], !truthy);
+    if (e.name === (truthy ? "and" : "or")) return e.args.flatMap((a) => this.facts(a, truthy));
+    return [];
   }
 
   private block(n: BlockNode, frame: Frame): void {
     const arg = n.args[0];
     const t = arg ? this.expr(arg, frame) : T.unknown;
-    if (n.inverse) this.nodes(n.inverse, frame);
+    // Which branch renders when the argument is truthy: `#unless` its `{{else}}`, the others their body.
+    const whenTruthy = arg ? this.knowing(frame, this.facts(arg, true)) : frame;
+    const whenFalsy = arg ? this.knowing(frame, this.facts(arg, false)) : frame;
+    if (n.inverse) this.nodes(n.inverse, n.helper === "unless" ? whenTruthy : whenFalsy);
     switch (n.helper) {
       case "if":
+        this.nodes(n.body, whenTruthy);
+        return;
       case "unless":
-        this.nodes(n.body, frame);
+        this.nodes(n.body, whenFalsy);
         return;
       case "each": {
         const v = nonNull(t);
@@ -359,14 +423,14 @@ class Checker {
         const params = new Map<string, Type>();
         if (n.params[0]) params.set(n.params[0].name, element);
         if (n.params[1]) params.set(n.params[1].name, T.int);
-        this.nodes(n.body, { type: element, params, iterates: "yes", parent: frame });
+        this.nodes(n.body, this.inner(whenTruthy, element, params, "yes"));
         return;
       }
       case "with": {
         const v = nonNull(t);
         const params = new Map<string, Type>();
         if (n.params[0]) params.set(n.params[0].name, v);
-        this.nodes(n.body, { type: v, params, iterates: "no", parent: frame });
+        this.nodes(n.body, this.inner(whenTruthy, v, params, "no"));
         return;
       }
     }
@@ -432,7 +496,14 @@ class Checker {
     return helperResultType(e.name, argTypes);
   }
 
+  /**
+   * Types path `p` where it stands. Each value a path reads has a key, the same however it
+   * is written: a root name and its fields (`cart.coupon`, as the environment's `nonNull`
+   * names them), or a frame's (`#3.coupon`) or block parameter's (`#3/line.note`) own key.
+   */
   private path(p: PathExpr, frame: Frame): Type {
+    const typed: TemplatePathTypes = { start: p.start, end: p.end, types: [] };
+    this.paths.push(typed);
     if (p.head === "data") {
       const seg = p.segments[0];
       let f: Frame | null = frame;
@@ -441,22 +512,18 @@ class Checker {
         this.report("unknown-name", "error", `\`@${seg.name}\` is only available inside \`{{#each}}\` or a section over a list`, p);
         return T.unknown;
       }
-      return seg.name === "index" ? T.int : T.bool;
+      typed.types.push(seg.name === "index" ? T.int : T.bool);
+      return typed.types[0]!;
     }
     if (p.head === "this") {
-      if (p.segments.length === 0) return frame.type ?? T.unknown;
-      // `this.x` reads the current context only; at the root that is the environment.
-      const first = p.segments[0];
-      let t: Type | undefined;
-      if (frame.type === undefined) {
-        t = this.env.lookup(first.name);
-        if (t === undefined) {
-          this.unknownName(first, frame);
-          return T.unknown;
-        }
-        return this.walk(p, 1, t, "this." + first.name, undefined);
+      if (frame.type !== undefined || p.segments.length === 0) {
+        const self = frame.type === undefined ? T.unknown : this.narrowed(frame, frame.key, frame.type);
+        typed.types.push(self);
+        return this.walk(p, 0, self, "this", frame.key, frame, typed);
       }
-      return this.walk(p, 0, frame.type, "this", undefined);
+      // `this.x` at the root reads the environment, as `x` does.
+      typed.types.push(T.unknown);
+      return this.root(p, frame, typed, "this.");
     }
     const first = p.segments[0];
     const name = first.name;
@@ -467,7 +534,7 @@ class Checker {
     // 1. block parameters, innermost first (they shadow the context stack, as at run time)
     for (let f: Frame | null = frame; f !== null; f = f.parent) {
       const t = f.params.get(name);
-      if (t !== undefined) return this.walk(p, 1, t, name, undefined);
+      if (t !== undefined) return this.head(p, t, `${f.key}/${name}`, frame, typed);
     }
     // 2. the context stack: the innermost frame whose record holds the name
     for (let f: Frame | null = frame; f !== null; f = f.parent) {
@@ -476,22 +543,50 @@ class Checker {
       if (v.kind === "unknown") return T.unknown;
       if (v.kind === "record") {
         const t = fieldType(v, name);
-        if (t !== undefined) return this.walk(p, 1, t, name, undefined);
+        if (t !== undefined) return this.head(p, t, `${f.key}.${name}`, frame, typed);
       }
     }
     // 3. the root names of the environment
-    const root = this.env.lookup(name);
-    if (root === undefined) {
+    return this.root(p, frame, typed, "");
+  }
+
+  /** A path whose first segment is a root name of the environment (written `this.` + it at the root: no reference). */
+  private root(p: PathExpr, frame: Frame, typed: TemplatePathTypes, written: string): Type {
+    const first = p.segments[0];
+    const t = this.env.lookup(first.name);
+    if (t === undefined) {
       this.unknownName(first, frame);
       return T.unknown;
     }
-    const ref: TemplateReference = { root: name, segments: [{ name, start: first.start, end: first.end, type: root }] };
-    this.references.push(ref);
-    return this.walk(p, 1, root, name, ref);
+    const from = typed.types.length;
+    const result = this.head(p, t, first.name, frame, typed, written);
+    if (!written) this.references.push({ root: first.name, segments: p.segments.slice(0, typed.types.length - from).map((s, i) => ({ name: s.name, start: s.start, end: s.end, type: typed.types[from + i]! })) });
+    return result;
   }
 
-  /** Follows `p.segments[from…]` from type `t`; `prefix` is the path so far, for messages. */
-  private walk(p: PathExpr, from: number, t: Type, prefix: string, ref: TemplateReference | undefined): Type {
+  /** A path whose first segment is a value of type `t` named `key`. */
+  private head(p: PathExpr, t: Type, key: string, frame: Frame, typed: TemplatePathTypes, written = ""): Type {
+    const self = this.narrowed(frame, key, t);
+    typed.types.push(self);
+    return this.walk(p, 1, self, written + p.segments[0].name, key, frame, typed);
+  }
+
+  /** Whether the value `key` names is known not to be null in `frame` (the environment knows of root names'). */
+  private known(frame: Frame, key: string): boolean {
+    return frame.known.has(key) || (!key.startsWith("#") && this.env.nonNull?.(key) === true);
+  }
+
+  private narrowed(frame: Frame, key: string, t: Type): Type {
+    return this.known(frame, key) ? nonNull(t) : t;
+  }
+
+  /**
+   * Follows `p.segments[from…]` from `t`, the type of what is read before them (key `key`),
+   * pushing the type after each onto `typed`; `prefix` is the path so far, for messages. A
+   * segment read through an optional is optional, unless its value is known not to be null
+   * (then nothing before it was null either).
+   */
+  private walk(p: PathExpr, from: number, t: Type, prefix: string, key: string, frame: Frame, typed: TemplatePathTypes): Type {
     let optional = false;
     let cur = t;
     for (let i = from; i < p.segments.length; i++) {
@@ -519,10 +614,16 @@ class Checker {
         this.report("unknown-field", "error", `unknown field \`${seg.name}\` on \`${prefix}\``, seg, { help });
         return T.unknown;
       }
+      key += "." + seg.name;
+      if (this.known(frame, key)) {
+        next = nonNull(next);
+        optional = false;
+      }
       cur = next;
       prefix += "." + seg.name;
-      ref?.segments.push({ name: seg.name, start: seg.start, end: seg.end, type: optional ? T.optional(cur) : cur });
+      typed.types.push(optional ? T.optional(cur) : cur);
     }
+    this.keys.set(p, key);
     return optional ? T.optional(cur) : cur;
   }
 

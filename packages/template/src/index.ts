@@ -39,6 +39,7 @@ export {
   type TemplateDiagnosticKind,
   type TemplateEnv,
   type TemplateFix,
+  type TemplatePathTypes,
   type TemplateReference,
   type TemplateReferenceSegment,
 } from "./check.js";

@@ -462,3 +462,63 @@ describe("checker: references", () => {
     expect(references.map((r) => r.root)).toEqual(["recs", "profile"]);
   });
 });
+
+describe("checker: narrowing", () => {
+  /** The types the checker gives the parts of the path written at `needle` (its `n`-th occurrence). */
+  function typesAt(src: string, needle: string, e: TemplateEnv = env(), n = 1): string[] {
+    let at = -1;
+    for (let i = 0; i < n; i++) at = src.indexOf(needle, at + 1);
+    const p = checkTemplate(src, e).paths.find((x) => x.start === at);
+    if (!p) throw new Error(`no path at ${needle}`);
+    return p.types.map(typeToString);
+  }
+  const lines = record("Line", [field("sku", T.string), field("note", T.string, true)]);
+  const withLines: TemplateEnv = { ...env(), lookup: (n) => (n === "lines" ? T.list(lines) : roots[n]), names: () => [...Object.keys(roots), "lines"] };
+
+  it("`{{#if x}}` knows `x` (and the paths it goes through) is not null in its body, not in its `{{else}}` nor after it", () => {
+    const src = "{{#if profile.address.city}}{{profile.address.city}}{{else}}{{profile.address.city}}{{/if}}{{profile.address.city}}";
+    const P = typeToString(profile);
+    expect(typesAt(src, "profile.address.city", env(), 2)).toEqual([P, "{ city: string }", "string"]);
+    expect(typesAt(src, "profile.address.city", env(), 3)).toEqual([P, "{ city: string }?", "string?"]);
+    expect(typesAt(src, "profile.address.city", env(), 4)).toEqual([P, "{ city: string }?", "string?"]);
+  });
+
+  it("`{{#unless x}}` knows it in its `{{else}}`; `not`, `and` and `or` combine", () => {
+    expect(typesAt("{{#unless profile.firstName}}{{profile.firstName}}{{else}}{{profile.firstName}}{{/unless}}", "profile.firstName", env(), 2)).toEqual([typeToString(profile), "string?"]);
+    expect(typesAt("{{#unless profile.firstName}}{{profile.firstName}}{{else}}{{profile.firstName}}{{/unless}}", "profile.firstName", env(), 3)).toEqual([typeToString(profile), "string"]);
+    expect(typesAt("{{#if (not profile.firstName)}}x{{else}}{{profile.firstName}}{{/if}}", "profile.firstName", env(), 2)).toEqual([typeToString(profile), "string"]);
+    expect(typesAt("{{#if (and profile.firstName profile.address)}}{{profile.address}}{{/if}}", "profile.address", env(), 2)).toEqual([typeToString(profile), "{ city: string }"]);
+    // Either may be null when `or` is true; neither is when it is false.
+    expect(typesAt("{{#if (or profile.firstName profile.address)}}{{profile.firstName}}{{/if}}", "profile.firstName", env(), 2)).toEqual([typeToString(profile), "string?"]);
+    expect(typesAt("{{#if (or (not profile.firstName) (not profile.address))}}{{else}}{{profile.address.city}}{{/if}}", "profile.address.city")).toEqual([typeToString(profile), "{ city: string }", "string"]);
+  });
+
+  it("a block parameter, an element's field and `this.field` are narrowed as the value they read", () => {
+    expect(typesAt("{{#each lines as |l|}}{{#if l.note}}{{l.note}}{{/if}}{{l.note}}{{/each}}", "l.note", withLines, 2)).toEqual(["Line", "string"]);
+    expect(typesAt("{{#each lines as |l|}}{{#if l.note}}{{l.note}}{{/if}}{{l.note}}{{/each}}", "l.note", withLines, 3)).toEqual(["Line", "string?"]);
+    expect(typesAt("{{#each lines}}{{#if this.note}}{{note}}{{/if}}{{/each}}", "note}}{{/if", withLines)).toEqual(["string"]);
+    expect(typesAt("{{#each lines}}{{#if note}}{{this.note}}{{/if}}{{/each}}", "this.note", withLines)).toEqual(["Line", "string"]);
+    // Another element's field is another value.
+    expect(typesAt("{{#each lines}}{{#if note}}{{#each lines}}{{note}}{{/each}}{{/if}}{{/each}}", "note}}{{/each", withLines)).toEqual(["string?"]);
+  });
+
+  it("types `this` and `@index`: the element of the loop, its position", () => {
+    const src = "{{#each cart.items}}{{this}} {{@index}} {{@first}}{{/each}}";
+    expect(typesAt(src, "this")).toEqual(["LineItem"]);
+    expect(typesAt(src, "@index")).toEqual(["int"]);
+    expect(typesAt(src, "@first")).toEqual(["bool"]);
+  });
+
+  it("the environment's `nonNull` (the journey's null checks) narrows paths written from a root name", () => {
+    const known: TemplateEnv = { ...env(), nonNull: (p) => p === "profile.firstName" };
+    expect(typesAt("{{profile.firstName}}", "profile.firstName", known)).toEqual([typeToString(profile), "string"]);
+    expect(typesAt("{{profile.firstName}}", "profile.firstName")).toEqual([typeToString(profile), "string?"]);
+    // The value of a `{{#with}}` is a value of its own: a field read from it is not a path from a root name.
+    expect(typesAt("{{#with profile}}{{firstName}}{{/with}}", "firstName", known)).toEqual(["string?"]);
+  });
+
+  it("narrowing changes no diagnostic: every path through an optional is already read safely", () => {
+    const src = "{{#if profile.lastActiveAt}}{{profile.lastActiveAt}}{{/if}}{{#each lines as |l|}}{{#if l.note}}{{upper l.note}}{{/if}}{{/each}}";
+    expect(diags(src, withLines)).toEqual(diags(src.replace(/\{\{#if [^}]*\}\}|\{\{\/if\}\}/g, ""), withLines));
+  });
+});

@@ -57,6 +57,8 @@ export function checkContent(ctx: CheckContext, s: A.StringExpr, scope: Scope, e
       return body?.kind === "String" ? body.value : undefined;
     },
     escape,
+    // The journey's null checks around the content (`if cart.coupon != null { send … }`).
+    nonNull: (path) => scope.isNonNull(path),
   });
   if (used) for (const r of result.references) used.add(r.root);
   const complete = !result.diagnostics.some((d) => d.kind === "syntax");

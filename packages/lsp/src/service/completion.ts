@@ -587,7 +587,8 @@ function templateCompletion(doc: Doc, offset: number): CompletionItem[] {
     items.add({ label: "else", kind: "keyword", sortText: "6" });
     items.add({ label: "this", kind: "keyword", sortText: "6" });
   }
-  if (frames.some((f, i) => i > 0 && f.type !== undefined)) for (const w of ["@index", "@first", "@last"]) items.add({ label: w, kind: "keyword", sortText: "6" });
+  // As the checker reads them: only inside a loop (`{{#each}}`, a section over a list).
+  if (frames.some((f) => f.iterates)) for (const w of ["@index", "@first", "@last"]) items.add({ label: w, kind: "keyword", sortText: "6" });
   return items.list;
 }
 

@@ -214,6 +214,16 @@ function templateHover(doc: Doc, offset: number): HoverResult | undefined {
   const src = (s: { start: number; end: number }) => ({ start: scope.site.toSource(s.start), end: scope.site.toSource(s.end) });
   let found: HoverResult | undefined;
   const expr = (e: Expr) => {
+    if (e.kind === "path" && e.head !== "name") {
+      // `this` (of `this.name` too) and `@index`: what the checker types them as here.
+      const part = { start: e.start, end: e.head === "this" && e.segments.length ? e.start + (e.text.startsWith("this") ? 4 : 1) : e.end };
+      const type = scope.typesOf(e)[0];
+      // Nothing where the checker has no type: `@index` outside a loop, `this` at the top (the content's names).
+      if (type && type.kind !== "unknown" && part.start <= at && at <= part.end) {
+        const name = e.head === "this" ? "this" : `@${e.segments[0]!.name}`;
+        found = { span: src(part), contents: code(`(template) ${name}: ${typeToString(type)}`) + `\n\n${DATA_DOCS[name]}` };
+      }
+    }
     if (e.kind === "call") {
       if (e.nameSpan.start <= at && at <= e.nameSpan.end) {
         const h = HELPERS.get(e.name);
@@ -231,6 +241,7 @@ function templateHover(doc: Doc, offset: number): HoverResult | undefined {
         nodes(n.body);
         nodes(n.inverse);
       } else if (n.kind === "section") {
+        expr(n.path);
         nodes(n.body);
         nodes(n.inverse);
       }
@@ -239,6 +250,13 @@ function templateHover(doc: Doc, offset: number): HoverResult | undefined {
   nodes(scope.nodes);
   return found;
 }
+
+const DATA_DOCS: Record<string, string> = {
+  this: "The current context: the element of the `{{#each}}` around it, the value of the `{{#with}}` or section; at the top, the content's names.",
+  "@index": "The position of the element in the innermost loop (`{{#each}}`, a section over a list), from 0.",
+  "@first": "Whether the element is the innermost loop's first.",
+  "@last": "Whether the element is the innermost loop's last.",
+};
 
 const BLOCK_DOCS: Record<string, string> = {
   if: "Renders its body when the value is truthy (not false, null, 0, empty string or empty list), else the `{{else}}` part.",

@@ -5,7 +5,7 @@
  * block parameter or at a field of the context stack: `{{#each cart.items as |line|}}{{line.name}}`).
  */
 import type { Reference } from "@journey/compiler";
-import { helperResultType, nonNull, parseTemplate, T, type Expr, type PathExpr, type TNode, type Type } from "@journey/template";
+import { checkTemplate, helperResultType, nonNull, parseTemplate, T, type Expr, type PathExpr, type TNode, type Type } from "@journey/template";
 import { Doc, stringExprs, templateSite, type TemplateSite } from "./document.js";
 import type { Analysis, Project } from "./project.js";
 import { namesAt, type ScopeName } from "./scope.js";
@@ -28,6 +28,8 @@ export interface Frame {
   /** The context value (`undefined` at the root, where names come from the environment). */
   type: Type | undefined;
   params: Map<string, { type: Type; span: Span }>;
+  /** Whether it is a loop's (`{{#each}}`, a section over a list): `@index` reads it. */
+  iterates: boolean;
 }
 
 export interface TemplateScope {
@@ -36,17 +38,38 @@ export interface TemplateScope {
   roots: ScopeName[];
   /** The frames around a template offset, outermost first (see `framesAt`). */
   framesAt(at: number): Frame[];
+  /**
+   * The types the template checker gives the parts of path `p` of this template (see
+   * `TemplatePathTypes`): narrowed by the blocks around it (`{{#if line.note}}`), so what the
+   * editor shows is what the checker believes there.
+   */
+  typesOf(p: PathExpr): Type[];
 }
+
+const ROOT_FRAME = (): Frame => ({ type: undefined, params: new Map(), iterates: false });
 
 export function templateScope(doc: Doc, site: TemplateSite): TemplateScope {
   const { nodes } = parseTemplate(site.value);
   const roots = namesAt(doc, site.span.start + 1, { content: true });
+  let typed: Map<number, Type[]> | undefined;
   const scope: TemplateScope = {
     site,
     nodes,
     roots,
+    typesOf(p) {
+      // Checked once, on first use, against the names in scope; its diagnostics are the compiler's to report.
+      typed ??= new Map(
+        checkTemplate(site.value, {
+          lookup: (name) => roots.find((r) => r.name === name)?.type,
+          names: () => roots.map((r) => r.name),
+          partials: new Set(),
+          escape: "none",
+        }).paths.map((x) => [x.start, x.types]),
+      );
+      return typed.get(p.start) ?? [];
+    },
     framesAt(at) {
-      const frames: Frame[] = [{ type: undefined, params: new Map() }];
+      const frames: Frame[] = [ROOT_FRAME()];
       const visit = (ns: readonly TNode[] | null) => {
         for (const n of ns ?? []) {
           if (n.kind !== "block" && n.kind !== "section") continue;
@@ -75,7 +98,7 @@ function innerFrame(n: Extract<TNode, { kind: "block" | "section" }>, frames: Fr
   if (n.kind === "section") {
     const t = nonNull(typeOfExpr(n.path, frames, scope.roots).type);
     const inner = t.kind === "list" ? t.element : t.kind === "bool" ? frames[frames.length - 1]!.type : t;
-    return { type: inner ?? T.unknown, params };
+    return { type: inner ?? T.unknown, params, iterates: t.kind === "list" || t.kind === "unknown" };
   }
   const arg = n.args[0];
   const t = nonNull(arg ? typeOfExpr(arg, frames, scope.roots).type : T.unknown);
@@ -83,13 +106,13 @@ function innerFrame(n: Extract<TNode, { kind: "block" | "section" }>, frames: Fr
     const element = t.kind === "list" ? t.element : T.unknown;
     if (n.params[0]) params.set(n.params[0].name, { type: element, span: span(n.params[0]) });
     if (n.params[1]) params.set(n.params[1].name, { type: T.int, span: span(n.params[1]) });
-    return { type: element, params };
+    return { type: element, params, iterates: true };
   }
   if (n.helper === "with") {
     if (n.params[0]) params.set(n.params[0].name, { type: t, span: span(n.params[0]) });
-    return { type: t, params };
+    return { type: t, params, iterates: false };
   }
-  return { type: frames[frames.length - 1]!.type, params };
+  return { type: frames[frames.length - 1]!.type, params, iterates: false };
 }
 
 /** What the head of a path resolves to in a template. */
@@ -179,7 +202,7 @@ export function eachPath(scope: TemplateScope, visit: (p: PathExpr, frames: Fram
       }
     }
   };
-  nodes(scope.nodes, [{ type: undefined, params: new Map() }]);
+  nodes(scope.nodes, [ROOT_FRAME()]);
 }
 
 /**
@@ -207,20 +230,25 @@ export function templateReferences(project: Project, analysis: Analysis, path: s
         declare(n.inverse, frames);
       }
     };
-    declare(scope.nodes, [{ type: undefined, params: new Map() }]);
+    declare(scope.nodes, [ROOT_FRAME()]);
     eachPath(scope, (p, frames) => {
-      const { head, types } = pathTypes(p, frames, scope.roots);
+      const head = resolveHead(p, frames, scope.roots);
       if (head.kind === "root" || head.kind === "unknown" || head.kind === "data") return;
+      // The checker's types: `types[0]` is the head's (`this`, or the first segment).
+      const types = scope.typesOf(p);
       const first = p.head === "name" ? 1 : 0;
       if (p.head === "name") {
         const seg = p.segments[0]!;
-        if (head.kind === "param") out.push({ file: path, span: src(seg), name: seg.name, kind: "param", target: { file: path, span: head.span }, type: head.type });
-        else if (head.kind === "context") out.push({ file: path, span: src(seg), name: seg.name, kind: "field", target: ctx.fieldTarget(head.record, seg.name), type: head.type });
+        const type = types[0] ?? head.type;
+        if (head.kind === "param") out.push({ file: path, span: src(seg), name: seg.name, kind: "param", target: { file: path, span: head.span }, type });
+        else if (head.kind === "context") out.push({ file: path, span: src(seg), name: seg.name, kind: "field", target: ctx.fieldTarget(head.record, seg.name), type });
       }
+      // The type of segment `i` is `types[i]`, after `this` `types[i + 1]`.
+      const at = 1 - first;
       for (let i = first; i < p.segments.length; i++) {
         const seg = p.segments[i]!;
-        const parent = i === 0 ? (head.kind === "this" ? head.type : undefined) : types[i - 1];
-        const type = types[i] ?? T.unknown;
+        const parent = types[i + at - 1];
+        const type = types[i + at] ?? T.unknown;
         if (type.kind === "unknown") break;
         out.push({ file: path, span: src(seg), name: seg.name, kind: "field", target: ctx.fieldTarget(parent, seg.name), type });
       }

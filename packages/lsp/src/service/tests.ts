@@ -13,7 +13,7 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { emitIR, fileErrorReason, LineIndex, type IR } from "@journey/compiler";
-import { DataFileError, failureText, parseActionResponses, runTests, type ExpectationResult } from "@journey/runtime/sim";
+import { DataFileError, failureText, parseActionResponses, parseJsonFile, runTests, type ExpectationResult } from "@journey/runtime/sim";
 import { diffRegion, touchesSpan, type Project } from "./project.js";
 import type { Span } from "./types.js";
 
@@ -39,7 +39,18 @@ export interface TestOutcome {
   failures: TestFailure[];
 }
 
-export type TestRun = { status: "ran"; tests: TestOutcome[]; ms: number } | { status: "not run"; reason: string };
+/** A mistake in a data file the tests read (`action-responses.json`), for a diagnostic on that file. */
+export interface DataFileProblem {
+  path: string;
+  /** 0-based; the file's start when the mistake has no place of its own (a response of the wrong shape names its field). */
+  line: number;
+  /** 0-based, in UTF-16 code units. */
+  column: number;
+  /** The mistake, without the file's name and place (the diagnostic is on the file, at the place). */
+  message: string;
+}
+
+export type TestRun = { status: "ran"; tests: TestOutcome[]; ms: number } | { status: "not run"; reason: string; dataFile?: DataFileProblem };
 
 /** A failure as a diagnostic of its file: the words of `journey test`. */
 export interface TestDiagnostic {
@@ -100,14 +111,18 @@ export class TestRunner {
     if (!force && last && last.revision === revision && last.responses === responses && unreadable === undefined) return Promise.resolve(last.run);
     const going = this.running.get(project);
     if (going && going.revision === revision && going.responses === responses) return going.promise;
-    const promise = this.execute(project, responses, unreadable).then((r) => {
-      if (this.running.get(project)?.promise === promise) this.running.delete(project);
+    // A run started later (the responses file changed) supersedes this one: it stops, and only the later one's results count.
+    const entry = { revision, responses, promise: Promise.resolve<TestRun | undefined>(undefined) };
+    const latest = () => this.running.get(project) === entry;
+    this.running.set(project, entry);
+    entry.promise = this.execute(project, responses, unreadable, latest).then((r) => {
+      if (!latest()) return undefined;
+      this.running.delete(project);
       if (!r || project.revision !== revision) return undefined;
       this.done.set(project, { ...r, revision, responses });
       return r.run;
     });
-    this.running.set(project, { revision, responses, promise });
-    return promise;
+    return entry.promise;
   }
 
   /** The last run of the project, and whether it ran on its current texts. */
@@ -154,12 +169,18 @@ export class TestRunner {
     return out;
   }
 
-  /** The run itself, with the texts it ran on; undefined when it gave way to newer text. */
-  private async execute(project: Project, responses: string | undefined, unreadable: string | undefined): Promise<Omit<Done, "revision" | "responses"> | undefined> {
+  /** The run itself, with the texts it ran on; undefined when it gave way to newer text or a later run (`latest` turned false). */
+  private async execute(project: Project, responses: string | undefined, unreadable: string | undefined, latest: () => boolean): Promise<Omit<Done, "revision" | "responses"> | undefined> {
     const revision = project.revision;
     const texts = new Map(project.paths().map((p) => [p, project.text(p)!]));
-    const notRun = (reason: string) => ({ run: { status: "not run" as const, reason }, texts });
+    const file = join(project.root, ACTION_RESPONSES);
+    // The responses file's mistake is reported on the file whatever else stops the run: invalid
+    // JSON at once, a wrong shape once the IR (the actions' parameters) is known.
+    let dataFile: DataFileProblem | undefined = unreadable !== undefined ? { path: file, line: 0, column: 0, message: unreadable } : undefined;
+    const notRun = (reason: string) => ({ run: { status: "not run" as const, reason, ...(dataFile ? { dataFile } : {}) }, texts });
     try {
+      const invalid = responses === undefined ? undefined : dataFileError(() => parseJsonFile(file, responses));
+      if (invalid) dataFile = dataFileProblem(file, invalid);
       const analysis = project.analysis();
       let errors = 0;
       for (const list of analysis.diagnostics.values()) for (const d of list) if (d.severity === "error") errors++;
@@ -171,13 +192,14 @@ export class TestRunner {
       const ir = emitIR({ ctx: analysis.ctx, symbols: analysis.symbols, units: [] }, analysis.files);
       let actionResponses;
       if (responses !== undefined) {
-        try {
-          const parsed = parseActionResponses(join(project.root, ACTION_RESPONSES), responses, ir.actions);
+        const wrong = dataFileError(() => {
+          const parsed = parseActionResponses(file, responses, ir.actions);
           for (const w of parsed.warnings) this.log(`warning: ${w}`);
           actionResponses = parsed.responses;
-        } catch (e) {
-          if (e instanceof DataFileError) return notRun(e.message);
-          throw e;
+        });
+        if (wrong) {
+          dataFile = dataFileProblem(file, wrong);
+          return notRun(wrong.message);
         }
       }
       // Read now: the syntax trees' spans move in place when the texts change during the run.
@@ -188,7 +210,7 @@ export class TestRunner {
       for (const [i, test] of ir.tests.entries()) {
         // Let the server read the editor's messages between tests; give way to newer text.
         await new Promise((resolve) => setImmediate(resolve));
-        if (project.revision !== revision) return undefined;
+        if (project.revision !== revision || !latest()) return undefined;
         const result = (await runTests(oneTest(ir, test), actionResponses ? { actionResponses } : {}))[0]!;
         const name = names[i]!;
         const place = (x: ExpectationResult): Omit<TestFailure, "expected" | "message"> => {
@@ -207,6 +229,25 @@ export class TestRunner {
       return notRun(`the tests could not be run: ${(e as Error)?.message ?? e}`);
     }
   }
+}
+
+/** The mistake `read` finds in a data file (it throws a `DataFileError`), if any. */
+function dataFileError(read: () => void): DataFileError | undefined {
+  try {
+    read();
+    return undefined;
+  } catch (e) {
+    if (e instanceof DataFileError) return e;
+    throw e;
+  }
+}
+
+/** Mistake `e` of data file `path`, placed in the file. */
+function dataFileProblem(path: string, e: DataFileError): DataFileProblem {
+  const at = e.position;
+  // The message names the file and the place (`…/action-responses.json:3:7: invalid JSON: …`): the diagnostic is there already.
+  const message = e.message.startsWith(path) ? e.message.slice(path.length).replace(/^(:\d+:\d+)?: /, "") : e.message;
+  return { path, line: at ? at.line - 1 : 0, column: at ? at.column - 1 : 0, message };
 }
 
 /** The IR with one test: each test runs alone, on a fresh runtime, as `runTests` runs every one. */

@@ -318,6 +318,12 @@ describe("inside templates", () => {
     expect(labels(tpl("{{c.items.<|>"))).toEqual(expect.arrayContaining(["sku", "length"]));
   });
 
+  it("offers `@index`, `@first` and `@last` only inside a loop, where the checker accepts them", () => {
+    expect(labels(tpl("{{#each c.items}}{{#if sku}}{{<|>"))).toEqual(expect.arrayContaining(["@index", "@first", "@last"]));
+    expect(labels(tpl("{{#with c}}{{<|>"))).not.toContain("@index");
+    expect(labels(tpl("{{#if c.total}}{{<|>"))).not.toContain("@index");
+  });
+
   it("offers partials after `{{>`, block helpers after `{{#` and the open block after `{{/`", () => {
     expect(labels(tpl("{{> <|>"))).toEqual(["Footer"]);
     expect(labels(tpl("{{#<|>"))).toEqual(["if", "unless", "each", "with"]);

@@ -127,6 +127,49 @@ describe("hover", () => {
     expect(text(block)).toContain("Renders its body once per element of a list");
   });
 
+  describe("inside templates, types as the template checker narrows them", () => {
+    const EXTRA = { "coupon.journey": "type Coupon { code: string, percent?: int }\ntype Line { sku: string, note?: string }\nevent Checkout { coupon?: Coupon, lines: list<Line> }\n" };
+    const checkout = (body: string) => `journey K {\n  on Checkout as order\n${body}\n}\n`;
+    const send = (content: string) => checkout(`  send email { subject "${content}" text "y" } to profile.email`);
+    const hoverIn = (src: string) => text(src, EXTRA);
+    const narrowed = (name: string, type: string, container: string) => `\`\`\`journey\n(field) ${name}: ${type}\n\`\`\`\n\nDeclared (in ${container} as \`${type}?\`; not null here)`;
+    const optional = (name: string, type: string, container: string) => `\`\`\`journey\n(field) ${name}: ${type}?\n\`\`\`\n\nDeclared (in ${container})`;
+
+    it("`{{#if x}}`: not null in its body, optional in its `{{else}}` and after it", () => {
+      expect(hoverIn(send("{{#if order.coupon}}{{order.cou<|>pon.code}}{{/if}}"))).toBe(narrowed("coupon", "Coupon", "Checkout"));
+      expect(hoverIn(send("{{#if order.coupon}}x{{else}}{{order.cou<|>pon.code}}{{/if}}"))).toBe(optional("coupon", "Coupon", "Checkout"));
+      expect(hoverIn(send("{{#if order.coupon}}x{{/if}}{{order.cou<|>pon.code}}"))).toBe(optional("coupon", "Coupon", "Checkout"));
+      // A field read through an optional is optional there, and not where the optional is known.
+      expect(hoverIn(send("{{order.coupon.co<|>de}}"))).toContain("(field) code: string?");
+      expect(hoverIn(send("{{#if order.coupon}}{{order.coupon.co<|>de}}{{/if}}"))).toBe("```journey\n(field) code: string\n```\n\nDeclared (in Coupon)");
+    });
+
+    it("`{{#unless x}}`: not null in its `{{else}}`; in `\"\"\"` strings too", () => {
+      expect(hoverIn(send("{{#unless order.coupon}}none{{else}}{{order.cou<|>pon.code}}{{/unless}}"))).toBe(narrowed("coupon", "Coupon", "Checkout"));
+      const multiline = checkout('  send email {\n    subject "x"\n    html """\n      {{#if order.coupon.percent}}\n        {{order.coupon.perc<|>ent}}% off\n      {{/if}}\n    """\n  } to profile.email');
+      expect(hoverIn(multiline)).toBe(narrowed("percent", "int", "Coupon"));
+    });
+
+    it("`{{#with x}}`, `{{#each xs}}`: block parameters, the context and `this` narrowed by the blocks inside", () => {
+      expect(hoverIn(send("{{#with order.coupon as |c|}}{{#if c.percent}}{{c.perc<|>ent}}{{/if}}{{/with}}"))).toBe(narrowed("percent", "int", "Coupon"));
+      expect(hoverIn(send("{{#with order.coupon}}{{perc<|>ent}}{{/with}}"))).toBe(optional("percent", "int", "Coupon"));
+      expect(hoverIn(send("{{#each order.lines as |l|}}{{#if l.note}}{{l.no<|>te}}{{/if}}{{/each}}"))).toBe(narrowed("note", "string", "Line"));
+      expect(hoverIn(send("{{#each order.lines}}{{#if this.note}}{{no<|>te}}{{/if}}{{/each}}"))).toBe(narrowed("note", "string", "Line"));
+      expect(hoverIn(send("{{#each order.lines}}{{th<|>is.sku}} {{@index}}{{/each}}"))).toContain("(template) this: Line");
+      expect(hoverIn(send("{{#each order.lines}}{{this.sku}} {{@ind<|>ex}}{{/each}}"))).toContain("(template) @index: int");
+      // Outside a loop `@index` is an error: nothing to show.
+      expect(hoverIn(send("{{@ind<|>ex}}"))).toBeUndefined();
+      // At the top, `this` is the content's names: no type to show.
+      expect(hoverIn(send("{{th<|>is.order}}"))).toBeUndefined();
+    });
+
+    it("the journey's null checks around the send hold in its content", () => {
+      expect(hoverIn(checkout(`  if order.coupon != null {\n    send email { subject "{{order.cou<|>pon.code}}" text "y" } to profile.email\n  }`))).toBe(narrowed("coupon", "Coupon", "Checkout"));
+      expect(hoverIn(checkout(`  if order.coupon == null { end }\n  send email { subject "{{order.cou<|>pon.code}}" text "y" } to profile.email`))).toBe(narrowed("coupon", "Coupon", "Checkout"));
+      expect(hoverIn(checkout(`  if order.coupon != null { end }\n  send email { subject "{{order.cou<|>pon.code}}" text "y" } to profile.email`))).toBe(optional("coupon", "Coupon", "Checkout"));
+    });
+  });
+
   it("answers in a declaration after one whose `}` is missing", () => {
     const unclosed = "journey Draft {\n  on CartAbandoned\n  wait 1h\n";
     expect(text(`${unclosed}${journey("  if ca<|>rt.total > 0 { end }")}`)).toBe("```journey\n(alias) cart: CartAbandoned\n```");

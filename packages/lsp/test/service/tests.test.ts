@@ -116,17 +116,28 @@ describe("running a project's tests", () => {
     expect(ws.testDiagnostics("tests.journey")).toEqual([]);
   });
 
-  it("a broken action-responses.json: not run, with the file's mistake at its line and column", async () => {
-    const { ws } = project(TESTS, '{ "Plan": [ { "match": { "name": "pro" }, } ] }');
-    expect(await run(ws)).toEqual({ status: "not run", reason: "action-responses.json:1:43: invalid JSON: Expected double-quoted property name" });
+  it("a broken action-responses.json: not run, with the file's mistake at its line and column, for a diagnostic on the file", async () => {
+    const invalid = '{ "Plan": [ { "match": { "name": "pro" }, } ] }';
+    const { ws } = project(TESTS, invalid);
+    const dataFile = { path: "action-responses.json", line: 0, column: 42, message: "invalid JSON: Expected double-quoted property name" };
+    expect(await run(ws)).toEqual({ status: "not run", reason: "action-responses.json:1:43: invalid JSON: Expected double-quoted property name", dataFile });
+    // A wrong shape has no place of its own: at the file's start, naming the field.
     const { ws: shape } = project(TESTS, '{ "Plan": [ { "match": { "nmae": "pro" }, "response": {} } ] }');
-    expect(await run(shape)).toEqual({ status: "not run", reason: "action-responses.json: Plan[0].match.nmae: `Plan` has no parameter `nmae` (did you mean `name`?)" });
+    expect(await run(shape)).toEqual({
+      status: "not run",
+      reason: "action-responses.json: Plan[0].match.nmae: `Plan` has no parameter `nmae` (did you mean `name`?)",
+      dataFile: { path: "action-responses.json", line: 0, column: 0, message: "Plan[0].match.nmae: `Plan` has no parameter `nmae` (did you mean `name`?)" },
+    });
+    // Invalid JSON is found whatever else stops the run (the file's diagnostic does not wait for the project to compile).
+    const { ws: both } = workspace({ "schema.journey": SCHEMA, "welcome.journey": JOURNEY.replace("profile.email", "profile.emial"), "tests.journey": TESTS }, { actionResponses: () => invalid });
+    expect(await run(both)).toEqual({ status: "not run", reason: "the project has 1 error", dataFile });
   });
 
   it("an action-responses.json that cannot be read: not run, with why", async () => {
     const ws = new Workspace({ formatter: null, actionResponses: () => { throw new Error("cannot read /p/action-responses.json: permission denied"); } });
     ws.set("tests.journey", SCHEMA + JOURNEY + TESTS);
-    expect(await run(ws)).toEqual({ status: "not run", reason: "cannot read /p/action-responses.json: permission denied" });
+    const why = "cannot read /p/action-responses.json: permission denied";
+    expect(await run(ws)).toEqual({ status: "not run", reason: why, dataFile: { path: "action-responses.json", line: 0, column: 0, message: why } });
   });
 
   it("a run that throws is not run, with the error, and the next run works", async () => {
@@ -167,6 +178,19 @@ describe("when a run is done again", () => {
     expect(ws.testRun(p)).toBeUndefined();
     const r = await run(ws);
     expect(r.status === "ran" && r.tests[0]!.passed).toBe(false);
+    expect(ws.testRun(p)).toEqual({ run: r, current: true });
+  });
+
+  it("a run overtaken by a run on new responses (the file changed on disk) gives nothing; the later one is kept", async () => {
+    let responses: string | undefined;
+    const { ws } = workspace({ "schema.journey": SCHEMA, "welcome.journey": JOURNEY, "tests.journey": TESTS }, { actionResponses: () => responses });
+    const p = ws.project("tests.journey")!;
+    const first = ws.runTests(p);
+    responses = "{ oops";
+    const second = ws.runTests(p);
+    expect(await first).toBeUndefined();
+    const r = await second;
+    expect(r).toMatchObject({ status: "not run", dataFile: { message: expect.stringMatching(/^invalid JSON/) } });
     expect(ws.testRun(p)).toEqual({ run: r, current: true });
   });
 

@@ -6,7 +6,11 @@
 
 /** A mistake in a data file; the message names the file (and the line, the field). */
 export class DataFileError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** Where in the file, when known (invalid JSON): 1-based, the column in UTF-16 code units as editors count. */
+    readonly position?: { line: number; column: number },
+  ) {
     super(message);
     this.name = "DataFileError";
   }
@@ -24,9 +28,9 @@ export function parseJsonFile(path: string, text: string, line?: number): unknow
   } catch (e) {
     const message = (e as Error).message;
     const before = json.slice(0, errorOffset(json, message)).split("\n");
-    const where = `:${(line ?? 1) + before.length - 1}:${before[before.length - 1]!.length + 1}`;
+    const position = { line: (line ?? 1) + before.length - 1, column: before[before.length - 1]!.length + 1 };
     // Node quotes the text (`Unexpected token ']', "[…" is not valid JSON`), newlines and all.
-    throw new DataFileError(`${path}${where}: invalid JSON: ${message.replace(/ (in JSON )?at position \d+.*$|, (\.\.\.)?".*" is not valid JSON$/s, "")}`);
+    throw new DataFileError(`${path}:${position.line}:${position.column}: invalid JSON: ${message.replace(/ (in JSON )?at position \d+.*$|, (\.\.\.)?".*" is not valid JSON$/s, "")}`, position);
   }
 }
 

@@ -44,6 +44,8 @@ describe("parseJsonFile", () => {
     expect(e).toBeInstanceOf(DataFileError);
     expect(e!.message).toMatch(/^a\.json:3:1: invalid JSON: /);
     expect(e!.message).not.toMatch(/position|not valid JSON/);
+    // The place, for an editor's diagnostic on the file.
+    expect((e as DataFileError).position).toEqual({ line: 3, column: 1 });
   });
 
   it("counts lines from the given one, for JSON Lines", () => {
