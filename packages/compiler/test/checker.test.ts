@@ -699,7 +699,8 @@ describe("J3026: journeys that jump to each other without waiting", () => {
 });
 
 describe("J3027: a `repeat` certain to pass the limit of steps without waiting", () => {
-  const journey = (steps: string) => `${PROFILE}event Ping { n: int }\nchannel push { quiet 21:00 to 08:00 }\njourney J {\n  on Ping as p\n${steps}\n}\n`;
+  const ACTION = 'action Weather(city: string) -> { tempC: number } {\n  get "https://weather.example.com/now?city={{city}}"\n}\n';
+  const journey = (steps: string) => `${PROFILE}event Ping { n: int }\nchannel push { quiet 21:00 to 08:00 }\n${ACTION}journey J {\n  on Ping as p\n${steps}\n}\n`;
   const SEND = 'send email { subject "x" text "x" } to profile.email';
 
   // The runtime fails an instance past 10,000 nodes: a round is the repeat node and the body's
@@ -707,7 +708,7 @@ describe("J3027: a `repeat` certain to pass the limit of steps without waiting",
   it("is reported at the count when count × (1 + the body's nodes) + 1 passes 10,000, and not at 10,000", () => {
     expect(shown(one(journey(`  repeat 5000 { ${SEND} }`)))).toEqual(['J3027 "5000"']);
     expect(one(journey(`  repeat 5000 { ${SEND} }`)).diagnostics[0]!.message).toBe(
-      "this `repeat` runs at least 10001 steps without waiting, more than the 10000 one input may run: the journey would always fail here, its messages undelivered",
+      "with this `repeat`, at least 10001 steps run without waiting, more than the 10000 one input may run: the journey would always fail here, its messages undelivered",
     );
     expect(shown(one(journey(`  repeat 4999 { ${SEND} }`)))).toEqual([]);
     // An `if` counts its shortest way: here none of its body (no else).
@@ -730,6 +731,46 @@ describe("J3027: a `repeat` certain to pass the limit of steps without waiting",
     expect(shown(one(journey(`  repeat 5000 { wait 0s\n ${SEND} }`)))).toEqual(['J3027 "5000"']);
     expect(shown(one(journey(`  repeat 10000 every 0s { ${SEND} }`)))).toEqual(['J3027 "10000"']);
     expect(shown(one(journey(`  repeat 3333 { wait 0s\n ${SEND} }`)))).toEqual([]);
+  });
+
+  // The runtime's limit is per run (one input, from the entry or a resume to the next wait):
+  // the steps certain to run before the loop in that run count too.
+  it("counts the steps certain to run before the loop in the same run", () => {
+    const twoBefore = `  let a = 1\n  ${SEND}\n  repeat 4999 { ${SEND} }`;
+    const r = one(journey(twoBefore));
+    expect(shown(r)).toEqual(['J3027 "4999"']);
+    expect(r.diagnostics[0]!.message).toContain("at least 10001 steps run without waiting");
+    expect(r.diagnostics[0]!.related?.map((x) => [r.files.get(x.file)!.text.slice(x.span.start, x.span.end), x.message])).toEqual([
+      ["let a = 1", "the 2 steps that run before the `repeat` without waiting start here"],
+    ]);
+    // The near miss: one step before, 10,000 in all.
+    expect(shown(one(journey(`  ${SEND}\n  repeat 4999 { ${SEND} }`)))).toEqual([]);
+    // A wait before the loop starts a new run; a wait of zero does not.
+    expect(shown(one(journey(`  let a = 1\n  ${SEND}\n  wait 1h\n  repeat 4999 { ${SEND} }`)))).toEqual([]);
+    expect(shown(one(journey(`  let a = 1\n  wait 0s\n  repeat 4999 { ${SEND} }`)))).toEqual(['J3027 "4999"']);
+    // Steps before the `if` the loop is in, and the `if` itself, count; an earlier loop counts all its rounds.
+    expect(shown(one(journey(`  let a = 1\n  if p.n > 1 { repeat 4999 { ${SEND} } }`)))).toEqual(['J3027 "4999"']);
+    expect(shown(one(journey(`  if p.n > 1 { repeat 4999 { ${SEND} } }`)))).toEqual([]);
+    expect(shown(one(journey(`  repeat 2500 { ${SEND} }\n  repeat 2500 { ${SEND} }`)))).toEqual(['J3027 "2500"']);
+    // Inside a loop's body, the first round: the outer node, and the steps before the outer loop.
+    expect(shown(one(journey(`  let a = 1\n  repeat 1 { repeat 4999 { ${SEND} } }`)))).toEqual(['J3027 "4999"']);
+  });
+
+  it("counts only steps certain to run in the same run", () => {
+    for (const steps of [
+      // Each may wait: the run may resume after it.
+      `  let a = 1\n  call Weather("x")\n  repeat 4999 { ${SEND} }`,
+      `  let a = 1\n  send push { title "x" body "x" } to "t"\n  repeat 4999 { ${SEND} }`,
+      `  let a = 1\n  if p.n > 1 { wait 1h }\n  repeat 4999 { ${SEND} }`,
+      // A wait for's body and an on error's block are runs of their own.
+      `  let a = 1\n  let b = 2\n  wait for Ping within 1h { repeat 4999 { ${SEND} } }`,
+      `  let a = 1\n  let b = 2\n  call Weather("x") on error { repeat 4999 { ${SEND} } }`,
+      // An \`if\` counts its shortest way (none without an else), a count from an expression its own node.
+      `  if p.n > 1 { let a = 1\n let b = 2 }\n  repeat 4999 { ${SEND} }`,
+      `  repeat p.n { ${SEND} }\n  repeat 4999 { ${SEND} }`,
+    ]) {
+      expect(codesOf(one(journey(steps))), steps).not.toContain("J3027");
+    }
   });
 
   it("is not reported when the count is not a literal, or the loop may wait or leave", () => {

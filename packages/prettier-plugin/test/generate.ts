@@ -201,6 +201,47 @@ export class ProgramGenerator {
     return exprTokens(this.expr(ty, env, depth));
   }
 
+  /**
+   * A condition, long (too long for a line at the usual widths) half the time: a chain of
+   * `and` and `or` of 3 to 7 operands, some of them chains themselves (in parentheses, under
+   * `not`, or a sum compared), which is what the formatter breaks over lines.
+   */
+  condition(env: Env): string[] {
+    return this.r.chance(0.5) ? exprTokens(this.longBool(env, 2)) : this.e("bool", env);
+  }
+
+  private longBool(env: Env, depth: number): E {
+    const r = this.r;
+    const operand = (): E => {
+      if (depth > 0 && r.chance(0.25)) {
+        const chain = this.longBool(env, depth - 1);
+        return r.chance(0.5) ? { k: "un", op: "not", e: chain } : { k: "paren", e: chain };
+      }
+      if (r.chance(0.15)) {
+        // A sum compared: a chain of another precedence inside the chain.
+        const terms = Array.from({ length: r.int(2, 5) }, () => this.nonLiteralNumber(env, 1));
+        const sum = terms.reduce((l, x): E => ({ k: "bin", op: r.pick(["+", "-"]), l, r: x }));
+        return { k: "bin", op: r.pick(["<", ">="]), l: sum, r: atom(String(r.int(0, 99999))) };
+      }
+      return this.expr("bool", env, r.int(1, 2));
+    };
+    const n = r.int(3, 7);
+    let e = operand();
+    for (let i = 1; i < n; i++) e = { k: "bin", op: r.pick(["and", "and", "or"]), l: e, r: operand() };
+    return e;
+  }
+
+  /** Many arguments or items: lists and calls that break one per line. */
+  private longValue(env: Env): string[] {
+    const r = this.r;
+    if (r.chance(0.5)) {
+      const items = Array.from({ length: r.int(3, 9) }, () => [`"${"item-".repeat(r.int(1, 4))}${this.fresh("")}"`]);
+      return ["[", ...items.flatMap((x, i) => (i ? [",", ...x] : x)), "]"];
+    }
+    const args = Array.from({ length: r.int(2, 5) }, () => this.e("number", env, r.int(1, 3)));
+    return ["max", "(", ...args.flatMap((x, i) => (i ? [",", ...x] : x)), ")"];
+  }
+
   // ── programs ─────────────────────────────────────────────────────────────────────────
 
   /** `{ a: T b: U }` with optional commas, a doc slot before each field. */
@@ -278,10 +319,10 @@ export class ProgramGenerator {
     const r = this.r;
     const env: Env = { cart: true, item: false };
     const t: string[] = [DOC, "journey", name, "{", "on", "CartAbandoned", "as", "cart"];
-    if (r.chance(0.5)) t.push("where", ...this.e("bool", env));
+    if (r.chance(0.5)) t.push("where", ...this.condition(env));
     t.push(...r.pick([["reentry", "never"], ["reentry", "always"], ["reentry", "after", `${r.int(1, 9)}d`], []]));
-    if (r.chance(0.5)) t.push("exit", "on", "OrderPlaced", ...(r.chance(0.5) ? ["where", "event", ".", "cartId", "==", "cart", ".", "cartId"] : []));
-    if (r.chance(0.5)) t.push("goal", "purchase", ":", "OrderPlaced", ...(r.chance(0.5) ? ["where", ...this.e("bool", { ...env, order: "event" }, 1)] : []), "within", "7d");
+    if (r.chance(0.5)) t.push("exit", "on", "OrderPlaced", ...(r.chance(0.5) ? ["where", "event", ".", "cartId", "==", "cart", ".", "cartId", ...(r.chance(0.5) ? ["and", ...this.condition({ ...env, order: "event" })] : [])] : []));
+    if (r.chance(0.5)) t.push("goal", "purchase", ":", "OrderPlaced", ...(r.chance(0.5) ? ["where", ...this.condition({ ...env, order: "event" })] : []), "within", "7d");
     t.push(...this.steps(env, 2, other), "}");
     return t;
   }
@@ -311,10 +352,13 @@ export class ProgramGenerator {
     switch (r.pick(kinds)) {
       case "wait":
         return ["wait", r.pick(["1h", "30m", "1h30m", "2d", "15m"])];
-      case "waitUntil":
-        return ["wait", "until", "now", "(", ")", "+", r.pick(["1d", "2h"])];
+      case "waitUntil": {
+        const durations = Array.from({ length: r.chance(0.3) ? r.int(5, 20) : 1 }, () => ["+", r.pick(["1d", "2h", "30m", "1h30m"])]);
+        return ["wait", "until", "now", "(", ")", ...durations.flat()];
+      }
       case "let":
-        return ["let", this.fresh("v"), "=", ...this.e(r.pick(["bool", "int", "number", "string"] as const), env)];
+        if (r.chance(0.2)) return ["let", this.fresh("v"), "=", ...this.longValue(env)];
+        return ["let", this.fresh("v"), "=", ...(r.chance(0.2) ? this.condition(env) : this.e(r.pick(["bool", "int", "number", "string"] as const), env))];
       case "set":
         return r.chance(0.5) ? ["set", "profile", ".", "points", "=", ...this.e("int", env)] : ["set", "profile", ".", "lastActiveAt", "=", "now", "(", ")"];
       case "sendT":
@@ -333,7 +377,7 @@ export class ProgramGenerator {
         return ["send", "webhook", ...this.content([["url", ['"https://hooks.example.com/{{cart.cartId}}"']], ["json", this.record([["ok", this.e("bool", env, 1)], ["total", this.e("number", env, 1)]])]])];
       case "recommend": {
         const clauses = [
-          ["where", ...this.e("bool", { ...env, item: true }, 2)],
+          ["where", ...(r.chance(0.3) ? this.condition({ ...env, item: true }) : this.e("bool", { ...env, item: true }, 2))],
           ["exclude", "purchased", ...(r.chance(0.5) ? [",", "inCart"] : [])],
           ["limit", String(r.int(1, 9))],
           ["backup", "popular", "(", "by", ":", r.pick(["views", "purchases"]), ")"],
@@ -348,8 +392,8 @@ export class ProgramGenerator {
       case "call":
         return ["call", "Weather", "(", ...this.e("string", env, 1), ")", ...(r.chance(0.5) ? ["as", this.fresh("w")] : []), ...(r.chance(0.5) ? ["on", "error", "{", "end", "}"] : [])];
       case "if": {
-        const t = ["if", ...this.e("bool", env), ...this.block(env, depth, other)];
-        while (r.chance(0.3)) t.push("else", "if", ...this.e("bool", env), ...this.block(env, depth, other));
+        const t = ["if", ...this.condition(env), ...this.block(env, depth, other)];
+        while (r.chance(0.3)) t.push("else", "if", ...this.condition(env), ...this.block(env, depth, other));
         if (r.chance(0.5)) t.push("else", ...this.block(env, depth, other));
         return t;
       }
@@ -365,7 +409,7 @@ export class ProgramGenerator {
         const alias = r.chance(0.5) ? this.fresh("o") : undefined;
         const inner: Env = { ...env, order: alias ?? "event" };
         const t = ["wait", "for", "OrderPlaced", ...(alias ? ["as", alias] : [])];
-        if (r.chance(0.6)) t.push("where", ...this.e("bool", inner));
+        if (r.chance(0.6)) t.push("where", ...this.condition(inner));
         t.push("within", "24h", ...this.block(inner, depth, other));
         if (r.chance(0.5)) t.push("timeout", ...this.block(env, depth, other));
         return t;
@@ -379,7 +423,7 @@ export class ProgramGenerator {
     const t = [DOC, "experience", "Hero", "{", "surface", '"web://shop.example.com/#hero"', "format", "text"];
     if (this.r.chance(0.5)) t.push("timeout", "200ms");
     if (this.r.chance(0.5)) t.push("let", "greeting", "=", "profile", ".", "firstName", "??", '"there"');
-    t.push("variant", "Gold", "when", ...this.e("bool", env), "{", "content", this.tripleString(["Hello {{profile.email}}", "Welcome back"]), "}");
+    t.push("variant", "Gold", "when", ...this.condition(env), "{", "content", this.tripleString(["Hello {{profile.email}}", "Welcome back"]), "}");
     if (this.r.chance(0.5)) t.push("variant", "Seasonal", "active", "from", "2026-12-01", "to", "2027-01-31", "{", "content", '"Season"', "}");
     t.push("variant", "Default", "{", "content", '"Hi"', "}", "}");
     return t;
@@ -412,9 +456,11 @@ const CLOSERS = new Set([")", "]", "}", ",", ".", ":", "("]);
 
 /**
  * The tokens joined with random white space and (unless `comments` is false) comments;
- * with `lines: false`, only spaces and tabs (a `"""` string keeps its own lines).
+ * with `lines: false`, only spaces and tabs (a `"""` string keeps its own lines). With
+ * `dense`, a comment is between about every third pair of tokens (inside parentheses, between
+ * `not` and its operand, before a header's `{`…), where the formatter must keep each in place.
  */
-export function layout(tokens: string[], r: Random, options: { comments?: boolean; lines?: boolean } = {}): string {
+export function layout(tokens: string[], r: Random, options: { comments?: boolean; lines?: boolean; dense?: boolean } = {}): string {
   const comments = options.comments !== false && options.lines !== false;
   const lines = options.lines !== false;
   let out = "";
@@ -427,7 +473,7 @@ export function layout(tokens: string[], r: Random, options: { comments?: boolea
       continue;
     }
     if (out) {
-      const x = r.next();
+      const x = comments && options.dense && r.chance(0.3) ? 0.72 + r.next() * 0.16 : r.next();
       const tight = (OPENERS.has(prev) || CLOSERS.has(tok)) && prev !== "/" && tok !== "/" && tok !== "*";
       if (x < 0.5) out += " ";
       else if (x < 0.72 && !lines) out += r.pick([" ", "  ", "\t", " \t "]);

@@ -257,6 +257,23 @@ test "t" {
   });
 });
 
+describe("a block comment followed by a comment on its line", () => {
+  // Found by the property test: printed apart before a closing brace, the next run moved the
+  // line comment to a line of its own; after an opening brace, they left its line.
+  it("stays on that line with it, before a closing brace and after an opening one", async () => {
+    const text = "journey J { /* a */ // b\n  on SiteVisited\n  let v = (42 - (17 // c1\n  )\n  /* block\n  two */\n) // c2\n}\n";
+    const out = await fmt(text);
+    expect(out).toBe("journey J { /* a */ // b\n  on SiteVisited\n  let v = 42 - 17 // c1\n  /* block\n  two */ // c2\n}\n");
+    expect(await fmt(out)).toBe(out);
+  });
+
+  it("two block comments after an opening bracket stay together before the first element", async () => {
+    const out = await fmt("journey J {\n  on SiteVisited\n  let v = max( /* a */ ( /* b */ 109.11\n ), 2)\n}\n");
+    expect(out).toContain("let v = max(/* a */ /* b */ 109.11, 2)");
+    expect(await fmt(out)).toBe(out);
+  });
+});
+
 describe("a block comment between two tokens of a line stays between them", () => {
   it("before an `=`, a `?`, an index's `[`, a union's `|`, an action's `->` and a path's `.`", async () => {
     const text = `type Tier = "bronze" /* lowest */ | "silver" | "gold"
@@ -374,5 +391,49 @@ describe("the language server's formatting request", () => {
   it("formats with the editor's tab size and spaces-or-tabs", async () => {
     const out = await format("journey J { on CartAbandoned end }", { tabWidth: 3, useTabs: false });
     expect(out).toBe("journey J {\n   on CartAbandoned\n   end\n}\n");
+  });
+});
+
+describe("long conditions", () => {
+  const conditions = [
+    "(profile.consent.sms or profile.consent.email or profile.consent.push) and length(cart.items) > 3",
+    "not (profile.consent.sms and profile.phone != null and length(cart.items) > 3 and cart.total > 1)",
+    "profile.points + profile.points * 2 + length(cart.items) * 3 + round(cart.total) > 1000000",
+    "(if profile.tier == \"gold\" then cart.total > 100 else cart.total > 500) and profile.consent.email",
+    "contains(profile.email, \"@example.com\") and startsWith(profile.email, \"someone-with-a-long-name\")",
+  ];
+  const journey = (condition: string) => `journey J {\n  on CartAbandoned as cart\n  if ${condition} {\n    end\n  } else if ${condition} {\n    wait 1h\n  }\n}\n`;
+
+  // The `{` of an `if` goes on a line of its own exactly when its header broke, at any width:
+  // a header that only the ` {` made too long used to break while its condition stayed on one
+  // line, or keep the ` {` after a broken `not (…)`, level with the body.
+  it("put the `{` on a line of its own exactly when the header breaks, at any width, idempotently", async () => {
+    for (const condition of conditions) {
+      for (let printWidth = 30; printWidth <= 120; printWidth++) {
+        const out = await fmt(journey(condition), { printWidth });
+        const lines = out.split("\n");
+        const ctx = `${condition} at ${printWidth}:\n${out}`;
+        expect(await fmt(out, { printWidth }), ctx).toBe(out);
+        lines.forEach((l, i) => {
+          if (!/^\s*(} else )?if /.test(l)) return;
+          const broke = !l.endsWith(" {");
+          // A header on one line fits with its ` {`; a broken one has its `{` alone, right after it.
+          if (!broke) expect(l.length <= printWidth || !/ (and|or|else|[-+*/<>]=?|[!=]=) /.test(l), ctx).toBe(true);
+          else expect(lines.slice(i + 1).find((x) => /^\s*\{$/.test(x) || / \{$/.test(x))?.trim(), ctx).toBe("{");
+        });
+      }
+    }
+  });
+
+  it("indent a chain nested in a broken chain one level deeper than its operators", async () => {
+    const out = await fmt(journey(conditions[0]!), { printWidth: 40 });
+    expect(out).toContain(["  if (profile.consent.sms", "      or profile.consent.email", "      or profile.consent.push)", "    and length(cart.items) > 3", "  {"].join("\n"));
+    const sum = await fmt(journey(conditions[2]!), { printWidth: 60 });
+    expect(sum).toContain(["  if profile.points", "      + profile.points * 2", "      + length(cart.items) * 3", "      + round(cart.total)", "    > 1000000", "  {"].join("\n"));
+  });
+
+  it("keep a call's arguments in its parentheses, the ` {` after the closing one", async () => {
+    const out = await fmt(journey('contains(profile.email, "@example.com-a-rather-long-domain-name.example")'), { printWidth: 50 });
+    expect(out).toContain(['  if contains(', "    profile.email,", '    "@example.com-a-rather-long-domain-name.example"', "  ) {"].join("\n"));
   });
 });

@@ -98,7 +98,7 @@ export const codes = {
   duplicateGoal: kind("J3025", "goal `{name}` is declared more than once in this journey"),
   jumpToAliasReader: kind("J3024", "`jump to {target}` starts it without an event, but `{target}` reads its trigger's alias `{alias}`"),
   jumpCycle: kind("J3026", "{cycle}: these journeys jump to each other without waiting, so one input would run them forever"),
-  runawayRepeat: kind("J3027", "this `repeat` runs at least {nodes} steps without waiting, more than the {max} one input may run: the journey would always fail here, its messages undelivered"),
+  runawayRepeat: kind("J3027", "with this `repeat`, at least {nodes} steps run without waiting, more than the {max} one input may run: the journey would always fail here, its messages undelivered"),
   invalidScheduleDay: kind("J3028", "the day of a monthly schedule is a whole number from 1 to 31, found `{text}`"),
   scheduleDayWithoutMonth: kind("J3029", "`on <day>` picks a day of the month: only `every month` takes it, not `every {every}`"),
 

@@ -91,6 +91,8 @@ export function checkJourney(ctx: CheckContext, d: A.JourneyDecl): void {
   }
   for (const c of d.clauses) checkClause(ctx, c, scope, c === trigger);
   checkBlock(ctx, d.body.steps, scope, bindings);
+  // A run starts at the journey's entry, with nothing run yet.
+  checkRunawayRepeats(ctx, d.body.steps, { nodes: 0 });
 }
 
 /**
@@ -291,31 +293,89 @@ function noTime(d: A.Expr): boolean {
   return constNumber(d) === 0;
 }
 
+/** The steps certain to run in the current run before a point: how many nodes, and the first of them. */
+interface RunSoFar {
+  nodes: number;
+  first?: A.Step;
+}
+
 /**
- * A `repeat` certain to pass the runtime's limit of nodes one instance runs without waiting
- * (J3027): a literal count, a body that never waits and never leaves (no `end`, no `jump to`,
- * at any depth), so every time it is reached it runs count × (1 + the body's nodes) + 1 nodes
- * at least, and the runtime fails it with none of its messages delivered. Reported at the
- * innermost such `repeat` (an outer one around it is then certain too). A count from an
- * expression, or a body that may end the loop early, is left to the runtime.
+ * A `repeat` certain to take a run past the runtime's limit of nodes one instance runs without
+ * waiting (J3027). A run is what the runtime executes for one input: from the journey's entry,
+ * or from where a wait resumes (the step after a `wait`, a call or a recommendation, the body
+ * or timeout of a `wait for`, an `on error`), to the next wait. Every time the `repeat` is
+ * reached, the run has executed the steps certain to run before it since its start (`before`:
+ * the steps before it in its block after the last one that may wait, the `if`, `split` or
+ * `repeat` around it, and the steps before those) and then runs the loop's own nodes
+ * (`certainNodes`: a literal count, a body that never waits nor leaves); past the limit, the
+ * runtime fails it with none of its messages delivered. Only steps certain to run count: a
+ * step that may wait starts the count again, an `if` counts its shortest way, so a journey the
+ * check reports always fails there. Reported at the innermost such `repeat` (an outer one
+ * around it is then certain too), and once per run for a loop over the limit only with the
+ * steps before it (the run fails there: later loops are not reached). Returns whether it
+ * reported one in `steps`.
  */
-function checkRunawayRepeat(ctx: CheckContext, s: A.RepeatStep): void {
-  const nodes = certainNodes(ctx, s);
-  if (nodes <= MAX_NODES_PER_STEP) return;
-  let inner = false;
-  walk(s.body, (n) => {
-    if (n.kind === "Repeat" && certainNodes(ctx, n as unknown as A.RepeatStep) > MAX_NODES_PER_STEP) inner = true;
-  });
-  if (inner) return;
+function checkRunawayRepeats(ctx: CheckContext, steps: A.Step[], before: RunSoFar): boolean {
+  let run = before;
+  let reported = false;
+  const inBlock = (b: A.Block | undefined, start: RunSoFar) => {
+    if (b && checkRunawayRepeats(ctx, b.steps, start)) reported = true;
+  };
+  for (const s of steps) {
+    // Inside `s`'s blocks, `s` itself has run (the node that chose the branch, a round's start).
+    const within: RunSoFar = { nodes: run.nodes + 1, first: run.first ?? s };
+    const resumed: RunSoFar = { nodes: 0 };
+    switch (s.kind) {
+      case "If":
+        for (const b of s.branches) inBlock(b.body, within);
+        inBlock(s.else, within);
+        break;
+      case "Split":
+        for (const a of s.arms) inBlock(a.body, within);
+        break;
+      case "WaitFor":
+        inBlock(s.body, resumed);
+        inBlock(s.timeout, resumed);
+        break;
+      case "CallAction":
+        inBlock(s.onError, resumed);
+        break;
+      case "Repeat": {
+        const wasReported: boolean = reported;
+        reported = false;
+        inBlock(s.body, within);
+        const own = certainNodes(ctx, s);
+        const nodes = run.nodes + own;
+        if (!reported && (own > MAX_NODES_PER_STEP || (run.nodes <= MAX_NODES_PER_STEP && nodes > MAX_NODES_PER_STEP))) {
+          reportRunaway(ctx, s, nodes, run);
+          reported = true;
+        }
+        reported ||= wasReported;
+        break;
+      }
+      default:
+        break;
+    }
+    run = mayWait(ctx, s) ? { nodes: 0 } : { nodes: run.nodes + certainNodes(ctx, s), first: run.first ?? s };
+  }
+  return reported;
+}
+
+function reportRunaway(ctx: CheckContext, s: A.RepeatStep, nodes: number, before: RunSoFar): void {
+  const related =
+    before.nodes > 0 && before.first
+      ? [ctx.related(ctx.file, before.first.span, `the ${before.nodes} steps that run before the \`repeat\` without waiting start here`)]
+      : [];
   // A count of 309 digits or more is Infinity as a number.
   ctx.report("runawayRepeat", { nodes: Number.isFinite(nodes) ? nodes : "over 10^308", max: MAX_NODES_PER_STEP }, s.count.span, {
-    help: "wait between rounds (`repeat … every 1h`) or in the body, or repeat fewer times",
+    help: "wait between rounds (`repeat … every 1h`), in the body or before the loop, or repeat fewer times",
+    related,
   });
 }
 
 /**
- * The nodes a step certainly runs each time it is reached, for a step inside a `repeat` body
- * that never waits nor leaves (see `checkRunawayRepeat`). One node per step (the IR's shape),
+ * The nodes a step certainly runs each time it is reached and the run goes on past it (see
+ * `checkRunawayRepeats`). One node per step (the IR's shape),
  * plus the shortest of the blocks an `if` or `split` may take (none, when no branch is certain
  * to be taken); a `repeat` whose count is not a literal, or that may wait or leave, counts as
  * its own node only (it may run no round).
@@ -449,7 +509,6 @@ function checkStep(ctx: CheckContext, s: A.Step, scope: Scope, bindings: Binding
       const body = forgetting(scope.child(), assignedWithin(s));
       if (mayWait(ctx, s)) body.forget("profile");
       checkBlock(ctx, s.body.steps, body, bindings);
-      checkRunawayRepeat(ctx, s);
       return;
     case "Jump":
       if (!ctx.symbols.journeys.has(s.journey.name)) reportUnknownDecl(ctx, "unknownJourney", s.journey, ctx.symbols.journeys.keys());

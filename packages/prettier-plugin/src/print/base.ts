@@ -329,10 +329,15 @@ export class Base {
         const after = this.nextNonBlank(c.span.end);
         const onOpenerLine = prevEnd < 0 && !pending.length && openEnd >= 0 && !this.newlineBetween(openEnd, c.span.start);
         const glued = c.kind === "block" && !this.newlineBetween(c.span.end, after);
+        // A block comment followed on its line by another comment stays on that line with it
+        // (`/* a */ // b` before a closing brace, or after an opening one when a line comment
+        // ends the line): apart, the next run would keep them apart.
+        const nextComment = glued && after < limit ? this.commentAtStart.get(after) : undefined;
+        const gluedToComment = nextComment !== undefined;
         const d: Doc = style.soft && c.kind !== "block" ? [this.commentDoc(c), breakParent] : this.commentDoc(c);
-        if (onOpenerLine && (!glued || !isItem)) {
+        if (onOpenerLine && (!glued || !isItem || (gluedToComment && nextComment.kind !== "block"))) {
           head.push(" ", d);
-        } else if (glued && isItem) {
+        } else if (glued && (isItem || gluedToComment)) {
           if (pendingStart < 0) pendingStart = c.span.start;
           pending.push(d, " ");
         } else {

@@ -3,11 +3,17 @@
  * and where a reader would otherwise have to know the table (`and` inside `or`, `%` beside
  * `*` or `/`, a comparison beside a comparison or under `not`).
  *
- * A chain of one operator breaks before each operator, indented:
+ * A chain of one operator breaks before each operator, indented; a chain inside it that breaks
+ * too (in parentheses, or of another precedence) is indented one level more, as Prettier
+ * indents a nested chain, so its lines never line up with the outer chain's operators:
  *
  *     profile.consent.email
  *       and profile.city != null
  *       and (profile.lastPromoAt == null or daysSince(profile.lastPromoAt) >= 7)
+ *
+ *     (profile.consent.sms
+ *         or profile.consent.push)
+ *       and length(cart.items) > 3
  */
 import { doc, type Doc } from "prettier";
 import { BINARY_PRECEDENCE, type ast } from "@journey/compiler";
@@ -93,12 +99,12 @@ function sourceStart(p: JourneyPrinter, e: Expr): number {
  * printed inside, not moved out: `(/* why *\/ a or b /* and why *\/)`. A line comment after
  * the `(` goes before it: inside, it would leave the operand at the start of a line.
  */
-function parenthesized(p: JourneyPrinter, e: Expr): Doc {
+function parenthesized(p: JourneyPrinter, e: Expr, grouped = true): Doc {
   // Printed as `((a and b) or c)`, the source's one `(` is no longer told apart from the one
   // added inside it: the comments after it go before both, as they will on the next run.
   const open = startsWithParen(e) ? undefined : singleParen(p, e.span.start);
   const lead = p.flush(open ?? e.span.start);
-  const inner = [p.flush(e.span.start), printInner(p, e)];
+  const inner = [p.flush(e.span.start), grouped ? printInner(p, e) : hangingParts(p, e)];
   const close = p.text[p.nextSignificant(e.span.end)] === ")" ? p.punctuation(e.span.end, ")") : ")";
   return [lead, "(", inner, close];
 }
@@ -137,9 +143,8 @@ function printInner(p: JourneyPrinter, e: Expr): Doc {
       if (e.op === "-") return [e.operand.kind === "Unary" && e.operand.op === "-" ? "- " : "-", printExpr(p, e.operand, Prec.unary)];
       return ["not ", printExpr(p, e.operand, e.operand.kind === "Binary" ? Prec.primary : Prec.not)];
     case "Binary":
-      return group(binaryParts(p, e));
     case "Conditional":
-      return printConditional(p, e);
+      return group(hangingParts(p, e));
     case "List":
       return printList(p, e);
     case "Record":
@@ -155,7 +160,7 @@ function printInner(p: JourneyPrinter, e: Expr): Doc {
  *       else if profile.tier == "silver" then 1.5
  *       else 1
  */
-function printConditional(p: JourneyPrinter, e: ast.ConditionalExpr): Doc {
+function conditionalParts(p: JourneyPrinter, e: ast.ConditionalExpr): Doc {
   // A conditional as another's condition or `then` value, in parentheses for the reader (as in an `if` step's condition).
   const part = (x: Expr): Doc => (x.kind === "Conditional" ? parenthesized(p, x) : printExpr(p, x));
   const arm = (c: ast.ConditionalExpr): Doc[] => ["if ", part(c.condition), " ", p.flush(c.thenSpan.start), "then ", part(c.then)];
@@ -165,24 +170,51 @@ function printConditional(p: JourneyPrinter, e: ast.ConditionalExpr): Doc {
   let c = e;
   for (; c.otherwise.kind === "Conditional"; c = c.otherwise) rest.push(p.breakBefore(c.elseSpan.start), "else ", p.flush(c.otherwise.span.start), arm(c.otherwise));
   rest.push(p.breakBefore(c.elseSpan.start), "else ", printExpr(p, c.otherwise));
-  return group(indent([first, ...rest]));
+  return indent([first, ...rest]);
 }
 
 /**
- * A condition whose chain breaks with the header it is in (`if a and b {`): the parts of the
- * chain without a group of their own.
+ * Whether `e` breaks with hanging lines (a chain, a conditional value, `not` or `-` of one)
+ * rather than inside brackets (a call, a list, a record).
  */
-export function printCondition(p: JourneyPrinter, e: Expr): Doc {
-  // `if (if a then b else c) {`: the second `if` in parentheses, for the reader.
-  if (e.kind === "Conditional") return parenthesized(p, e);
-  if (e.kind !== "Binary") return printExpr(p, e);
-  return [p.flush(sourceStart(p, e)), ...binaryParts(p, e)];
+function hangs(e: Expr): boolean {
+  return e.kind === "Binary" || e.kind === "Conditional" || (e.kind === "Unary" && hangs(e.operand));
 }
 
-/** `first`, then an indented `op operand` on a new line each when the chain breaks. */
+/** The parts of a chain or a conditional value, without the group around them. */
+function hangingParts(p: JourneyPrinter, e: Expr): Doc {
+  if (e.kind === "Binary") return binaryParts(p, e);
+  if (e.kind === "Conditional") return conditionalParts(p, e);
+  return printInner(p, e);
+}
+
+/**
+ * A condition that breaks with the header it is in (`if a and b {`, `if not (a or b) {`): its
+ * line breaks belong to the header's group, not to one of their own. Otherwise a header that
+ * only the ` {` after it makes too long would break (putting the `{` on a line of its own)
+ * while the condition, measured without the ` {`, stayed on one line; formatting again would
+ * then join them back. `hangs` is false when the condition breaks inside brackets (a call):
+ * the ` {` then stays after the closing one.
+ */
+export function printCondition(p: JourneyPrinter, e: Expr): { doc: Doc; hangs: boolean } {
+  // `if (if a then b else c) {`: the second `if` in parentheses, for the reader.
+  if (e.kind === "Conditional") return { doc: parenthesized(p, e, false), hangs: true };
+  if (e.kind === "Unary" && e.op === "not" && (e.operand.kind === "Binary" || e.operand.kind === "Conditional")) {
+    return { doc: [p.flush(e.span.start), "not ", parenthesized(p, e.operand, false)], hangs: true };
+  }
+  if (e.kind !== "Binary") return { doc: printExpr(p, e), hangs: false };
+  return { doc: [p.flush(sourceStart(p, e)), binaryParts(p, e)], hangs: true };
+}
+
+/**
+ * `first`, then an indented `op operand` on a new line each when the chain breaks. A first
+ * operand that hangs breaks one level deeper than the operators (the later operands are
+ * inside the indent already).
+ */
 function binaryParts(p: JourneyPrinter, e: ast.BinaryExpr): Doc[] {
   const nodes = chainOf(e);
-  const first = printOperand(p, nodes[0]!.left, nodes[0]!, "left");
+  const head = nodes[0]!;
+  const first = hangs(head.left) ? indent(printOperand(p, head.left, head, "left")) : printOperand(p, head.left, head, "left");
   const rest: Doc[] = [];
   for (const n of nodes) rest.push(p.breakBefore(n.opSpan.start), n.op, " ", printOperand(p, n.right, n, "right"));
   return [first, indent(rest)];

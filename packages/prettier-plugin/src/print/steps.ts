@@ -158,7 +158,9 @@ function printIf(p: JourneyPrinter, s: ast.IfStep): Doc {
     // `else /* why */ if`: each keyword after the comments before it.
     if (i > 0) parts.push(" ", p.kw("else", b.span.start), " ");
     const c = b.condition;
-    parts.push(headerBlock([p.flush(p.keywordBefore(c.span.start)), "if ", printCondition(p, c)], c.kind === "Binary", () => printBlock(p, b.body)));
+    const kw = p.flush(p.keywordBefore(c.span.start));
+    const condition = printCondition(p, c);
+    parts.push(headerBlock([kw, "if ", condition.doc], condition.hangs, () => printBlock(p, b.body)));
   });
   if (s.else) parts.push(" ", p.kw("else", s.else.span.start), " ", printBlock(p, s.else));
   return parts;

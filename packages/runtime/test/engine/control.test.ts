@@ -1,7 +1,8 @@
 /** Control flow: `if`, `split`, `let`, `set`, `repeat`, `jump to`, `end`. */
+import { compile, emitIR } from "@journey/compiler";
 import { Program, simulate, splitBucket, step, type ProfileState } from "@journey/runtime";
 import { describe, expect, it } from "vitest";
-import { DAY, HOUR, T0, ev, irOf, iso, ofType, sendTimes, sim, trace, withSchema } from "./helpers.js";
+import { DAY, HOUR, SCHEMA, T0, ev, irOf, iso, ofType, sendTimes, sim, trace, withSchema } from "./helpers.js";
 
 const subjects = (timeline: Parameters<typeof ofType>[0]) => ofType(timeline, "send").map((s) => String(s.content["subject"]));
 
@@ -348,6 +349,42 @@ describe("runaways: what a limit stops delivers nothing", () => {
     expect(new Set(suppressed.map((s) => s.key)).size).toBe(5_000);
     expect(ofType(r.timeline, "error", "Loop").map((e) => e.message)).toEqual(["more than 10000 steps without waiting: is there a loop without a wait?"]);
     expect(ofType(r.timeline, "ended").map((e) => `${e.journey} ${e.reason}`)).toEqual(["Loop error", "Other end"]);
+  });
+
+  // J3027 counts the steps certain to run before a loop in the same run: what it refuses
+  // really fails here, and its near miss (one step fewer, or a wait between) really runs.
+  describe("a loop after steps that run without waiting (J3027)", () => {
+    const SEND = (subject: string) => `send email { subject "${subject}" text "x" } to profile.email`;
+    const journey = (before: string) => `${SCHEMA}
+      journey Loop { on Ping
+        ${before}
+        if profile.email != "" { repeat 4999 { ${SEND("again")} } } }`;
+    /** The IR of the program even when the checker refuses it, with the codes it reported. */
+    const program = (text: string) => {
+      const r = compile([{ path: "t.journey", text }]);
+      return { codes: r.diagnostics.map((d) => d.code), ir: emitIR(r.checked, r.files) };
+    };
+
+    it("refused: it fails at run time, its messages held back", async () => {
+      // One step, the `if` and the loop's 9,999: 10,001.
+      const { codes, ir } = program(journey(SEND("before")));
+      expect(codes).toEqual(["J3027"]);
+      const r = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1 })] });
+      expect(ofType(r.timeline, "error", "Loop").map((e) => e.message)).toEqual(["more than 10000 steps without waiting: is there a loop without a wait?"]);
+      expect(ofType(r.timeline, "send", "Loop")).toEqual([]);
+    });
+
+    it("the near misses run to the end", async () => {
+      // The `if` and the loop: 10,000; after a wait, the same in a run of their own.
+      for (const [before, sends] of [["", 4_999], [`${SEND("before")}\nwait 1h`, 5_000]] as const) {
+        const { codes, ir } = program(journey(before));
+        expect(codes, before).toEqual([]);
+        const r = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1 })] });
+        expect(ofType(r.timeline, "error", "Loop"), before).toEqual([]);
+        expect(subjects(r.timeline).length, before).toBe(sends);
+        expect(ofType(r.timeline, "ended", "Loop").map((e) => e.reason), before).toEqual(["end"]);
+      }
+    });
   });
 
   it("a runaway does not spend the cap: its messages, sent or over the cap, are all runaway, and the next message goes out", async () => {
