@@ -17,13 +17,11 @@ export async function activate(context: ExtensionContext): Promise<void> {
     run: { module, transport: TransportKind.stdio },
     debug: { module, transport: TransportKind.stdio, options: { execArgv: ["--nolazy", "--inspect=6009"] } },
   };
-  // Tell the server about .journey files changed outside the editor (git checkout, codegen…),
-  // and about the canned action responses a project's tests read: a change runs them again.
-  const watchers = ["**/*.journey", "**/action-responses.json"].map((glob) => workspace.createFileSystemWatcher(glob));
-  context.subscriptions.push(...watchers);
+  // No watchers of our own: the server registers the files it needs to hear of (`.journey`
+  // files changed outside the editor, the action responses its tests read), and the client
+  // watches them. Declared here too, each change would reach the server twice.
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: "journey" }],
-    synchronize: { fileEvents: watchers },
     // Read when the server starts: a change of the setting restarts it (below).
     initializationOptions: () => ({ runTests: workspace.getConfiguration("journey").get<string>("tests.run", "onSave") }),
   };

@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { inflateRawSync } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ALGORITHMS, BUILTIN_FUNCTIONS, CHANNELS, EXCLUSIONS, FORMATS, HTTP_METHODS, keywords, parseFile } from "@journey/compiler";
 import { BLOCK_HELPERS, HELPERS, parseTemplate } from "@journey/template";
 
@@ -622,8 +622,8 @@ describe("client", () => {
     expect(loaded.forks[0]!.module).toBe(join(ext, "dist", "server.js"));
     expect(loaded.forks[0]!.args).toContain("--stdio");
     expect(client.clientOptions.documentSelector).toEqual([{ language: "journey" }]);
-    // The .journey files, and the canned action responses the tests read.
-    expect(calls.watchers).toEqual(["**/*.journey", "**/action-responses.json"]);
+    // The .journey files, and the canned action responses the tests read: watched once, as the server registers them.
+    await vi.waitFor(() => expect(calls.watchers).toEqual(["**/*.journey", "**/action-responses.json"]));
     expect(client.initializeResult?.capabilities).toBeDefined();
     // The setting's default (the mock's configuration has no value), sent to the server.
     expect(client.clientOptions.initializationOptions()).toEqual({ runTests: "onSave" });
