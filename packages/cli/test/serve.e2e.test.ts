@@ -382,6 +382,65 @@ journey Welcome {
     expect(mails[0]).toMatch(/^Subject: welcome from ads$/m);
   });
 
+  it("a stop during a slow send that goes through begins no other: it ends within --stop-timeout, and the next start sends the rest", async () => {
+    const dir = folderWith(tmp(), "slow-hook", {
+      "app.journey": `
+profile { phone: string }
+event SignedUp { source: string }
+journey Welcome {
+  on SignedUp as s
+  send sms { text "one" } to profile.phone
+  send sms { text "two" } to profile.phone
+}
+`,
+    });
+    // The first request is answered in 1 s; any other not at all (the webhook gives up after 10 s).
+    let slow = true;
+    let began!: () => void;
+    const sending = new Promise<void>((resolve) => (began = resolve));
+    const texts: string[] = [];
+    const hookServer = createServer((req, res) => {
+      let body = "";
+      req.setEncoding("utf8").on("data", (c: string) => (body += c));
+      req.on("end", () => {
+        texts.push((JSON.parse(body) as { content: { text: string } }).content.text);
+        if (!slow) return void res.writeHead(204).end();
+        if (texts.length > 1) return;
+        began();
+        setTimeout(() => res.writeHead(204).end(), 1000);
+      });
+    });
+    await new Promise<void>((resolve) => hookServer.listen(0, "127.0.0.1", resolve));
+    const args = [dir, "--db", "slow-hook.db", "--webhook", `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/in`, "--token-env", "SERVE_TEST_TOKEN", "--stop-timeout", "4s"];
+    const first = await serve(args, tmp());
+    let second: Served | undefined;
+    try {
+      expect(first.output()).toContain("warning: --stop-timeout 4s: a send may take 10 s: one in hand at the stop may be cut short, and sent again at the next start\n");
+      expect((await call(first.base, "PUT", "/v1/profiles/ana", { phone: "+46700000000" })).status).toBe(204);
+      const event = { id: "e1", type: "SignedUp", profileId: "ana", time: new Date().toISOString(), data: { source: "ads" } };
+      const posted = call(first.base, "POST", "/v1/events", event);
+      await sending;
+      first.child.kill("SIGTERM");
+      // 0: the second send, which would have waited 10 s for its answer, was not begun.
+      expect(await first.exited).toEqual({ code: 0, signal: null });
+      expect((await posted).status).toBe(202);
+      expect(texts).toEqual(["one"]);
+
+      slow = false;
+      second = await serve(args, tmp());
+      for (let i = 0; i < 50 && texts.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      second.child.kill("SIGTERM");
+      expect(await second.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      first.child.kill("SIGKILL");
+      second?.child.kill("SIGKILL");
+      hookServer.closeAllConnections();
+      hookServer.close();
+    }
+    // The first was recorded as sent at the stop: only the second went again.
+    expect(texts).toEqual(["one", "two"]);
+  });
+
   it("links each email to its own signed unsubscribe route: a one-click POST, without the token, sets the profile's consent through the project's journey", async () => {
     const dir = folderWith(tmp(), "unsubscribe", { "app.journey": UNSUBSCRIBE_PROJECT });
     const outbox = join(tmp(), "unsubscribe.jsonl");
@@ -438,7 +497,8 @@ journey Welcome {
     expect(served.output()).not.toContain(UNSUBSCRIBE_SECRET);
   });
 
-  it("refuses a project with errors, or a mistake in its flags, in one line without starting", () => {
+  // About 30 processes, one after another: over a second each on a busy machine.
+  it("refuses a project with errors, or a mistake in its flags, in one line without starting", { timeout: 90_000 }, () => {
     const broken = folderWith(tmp(), "broken", { "app.journey": "journey Nope { on Missing }\n" });
     const r = runJourney(["serve", broken, "--db", "broken.db"], tmp());
     expect(r.status).toBe(1);
@@ -450,6 +510,7 @@ journey Welcome {
       [[broken, "--port", "http"], "journey: --port: expected a whole number from 0 to 65535, not `http`\n"],
       [[broken, "--give-up-after", "a day"], "journey: --give-up-after a day: expected a duration such as 24h or 7d, or never\n"],
       [[broken, "--give-up-after", "0s"], "journey: --give-up-after 0s: expected a duration such as 24h or 7d, or never\n"],
+      [[broken, "--stop-timeout", "soon"], "journey: --stop-timeout soon: expected a duration such as 15s or 1m\n"],
       [[broken, "--token-env", "SERVE_TEST_UNSET"], "journey: --token-env SERVE_TEST_UNSET: the environment variable SERVE_TEST_UNSET is not set\n"],
       [[broken, "--webhook", "ftp://hooks.example.com/in"], "journey: --webhook ftp://hooks.example.com/in: `ftp:` URLs cannot take a POST: give an http:// or https:// URL\n"],
       [[broken, "--webhook", "hooks.example.com/in"], "journey: --webhook hooks.example.com/in: `hooks.example.com/in` is not a URL (expected http://… or https://…)\n"],

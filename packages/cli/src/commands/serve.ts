@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { channelsSentOn, type IR } from "@journey/compiler";
-import { ChannelRouter, createRuntime, InvalidIRError, isUnsubscribeSecret, JsonlOutbox, loadIR, SmtpChannel, SystemClock, UNSUBSCRIBE_SECRET_MIN_BYTES, WebhookChannel } from "@journey/runtime";
+import { ChannelRouter, createRuntime, DEFAULT_SMTP_TIMEOUT_MS, DEFAULT_WEBHOOK_TIMEOUT_MS, InvalidIRError, isUnsubscribeSecret, JsonlOutbox, loadIR, SmtpChannel, SystemClock, UNSUBSCRIBE_SECRET_MIN_BYTES, WebhookChannel } from "@journey/runtime";
 import { createServer, createServerLogger, DEFAULT_BODY_LIMIT, DEFAULT_UNSUBSCRIBE_EVENT, ServerMetrics, unsubscribeEventProblem, unsubscribeLinkTemplate } from "@journey/runtime/server";
 import { Command } from "commander";
 import { UserError } from "../errors.js";
@@ -31,15 +31,15 @@ interface ServeOptions {
   publicUrl?: string;
   unsubscribeSecretEnv?: string;
   unsubscribeEvent?: string;
+  stopTimeout: string;
 }
 
 /**
- * How long a graceful stop may take before the process gives up and exits with 1: longer than
- * a channel's timeout (10 s: a webhook request, an SMTP send as a whole), so a message being
- * sent when the signal comes is finished (or abandoned) and recorded, not sent again by the
- * next start.
+ * How long a send may take, as a whole: the stop waits for the one in hand when the signal
+ * comes (nothing more begins), so a stop limit above it lets that one finish (or be
+ * abandoned) and be recorded, rather than be sent again by the next start.
  */
-const STOP_TIMEOUT_MS = 15_000;
+const SEND_TIMEOUT_MS = Math.max(DEFAULT_SMTP_TIMEOUT_MS, DEFAULT_WEBHOOK_TIMEOUT_MS);
 
 const SECRET_PREFIX = "JOURNEY_SECRET_";
 
@@ -62,6 +62,7 @@ export function serveCommand(): Command {
     .option("--host <addr>", "the address to listen on", "127.0.0.1")
     .option("--token-env <NAME>", "require `Authorization: Bearer <token>`, the token being this environment variable's value")
     .option("--body-limit <bytes>", "the largest request body accepted", String(DEFAULT_BODY_LIMIT))
+    .option("--stop-timeout <duration>", `how long a stop (SIGTERM, SIGINT) may take before serve exits 1 (keep it over a send's ${SEND_TIMEOUT_MS / 1000} s)`, "15s")
     .addHelpText(
       "after",
       `
@@ -82,7 +83,7 @@ Catalog items are kept in the --db: those stored through the API are there after
 An item left out of --catalog since the last start stays: remove it with DELETE.
 
 Messages: email to --smtp-env when given, every other channel (and email without --smtp-env)
-to --webhook when given, the rest to --outbox. A send may take 10 s in all. A failed delivery
+to --webhook when given, the rest to --outbox. A send may take ${SEND_TIMEOUT_MS / 1000} s in all. A failed delivery
 stays stored and is retried (2 s, 4 s, … every 5 minutes at most); a message the receiver
 refuses for good (a webhook's 4xx, an SMTP 5xx for the address) or still failing
 --give-up-after its first failure is given up: logged, counted
@@ -93,8 +94,10 @@ Environment: ${SECRET_PREFIX}<NAME> is the secret \`secret("NAME")\` in actions;
 JOURNEY_UNSUBSCRIBE_URL an unsubscribe link of your own instead ({profileId}, {messageId},
 {channel} are replaced; not with --public-url and --unsubscribe-secret-env).
 
-SIGTERM or SIGINT stops it: no new requests, those in flight finish, the store closes, exit 0.
-A second signal, or a stop taking over ${STOP_TIMEOUT_MS / 1000} s, exits 1 at once.`,
+SIGTERM or SIGINT stops it: no new requests; those in flight finish; the sends (calls,
+decisions) in hand finish, and no other begins: they stay stored and go at the next start;
+the store closes, exit 0. A second signal, or a stop taking over --stop-timeout (15 s),
+exits 1 at once.`,
     )
     .action(async (project: string | undefined, options: ServeOptions, command: Command) => {
       process.exitCode = await serve(project, options, useColor(command));
@@ -107,6 +110,9 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
   if (project === undefined && options.ir === undefined) throw new UserError("give a project folder, or --ir <file> with a built IR");
   const port = wholeNumber("--port", options.port, 0, 65_535);
   const bodyLimit = wholeNumber("--body-limit", options.bodyLimit, 1, Number.MAX_SAFE_INTEGER);
+  const stopTimeoutMs = durationMs(options.stopTimeout);
+  if (!stopTimeoutMs) throw new UserError(`--stop-timeout ${options.stopTimeout}: expected a duration such as 15s or 1m`);
+  if (stopTimeoutMs <= SEND_TIMEOUT_MS) warn(`--stop-timeout ${options.stopTimeout}: a send may take ${SEND_TIMEOUT_MS / 1000} s: one in hand at the stop may be cut short, and sent again at the next start`);
   const giveUpAfterMs = options.giveUpAfter === "never" ? Infinity : durationMs(options.giveUpAfter);
   if (!giveUpAfterMs) throw new UserError(`--give-up-after ${options.giveUpAfter}: expected a duration such as 24h or 7d, or never`);
   const token = options.tokenEnv === undefined ? undefined : envValue("--token-env", options.tokenEnv);
@@ -168,27 +174,32 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
     if (created) removeStore(options.db);
     throw e;
   }
+  // Listened for before the lines below: a supervisor that signals as soon as it reads
+  // `listening on` must find the handler, not Node's default (an exit without a stop).
+  const signalled = nextSignal();
   // Where each channel goes, never with credentials (the SMTP URL's, the webhook URL's query).
   const where = (adapter: unknown) => (adapter === smtp ? `SMTP ${smtp!.server}` : adapter === webhook ? `webhook ${webhook!.target}${options.webhookSecretEnv ? " (signed)" : ""}` : `outbox ${options.outbox}`);
   for (const c of sentOn) write(`channel ${c} → ${where(channels.adapterFor(c))}\n`);
   if (unsubscribe) write(`unsubscribe → ${unsubscribe.route} (event ${unsubscribe.event})\n`);
   write(`listening on http://${actual.address.includes(":") ? `[${actual.address}]` : actual.address}:${actual.port}\n`);
 
-  const signal = await nextSignal();
+  const signal = await signalled;
   logger.info({ signal }, "stopping: no new requests; those in flight finish");
   const timeout = setTimeout(() => {
-    logger.error({ timeoutMs: STOP_TIMEOUT_MS }, "not stopped in time: exiting");
+    logger.error({ timeoutMs: stopTimeoutMs }, "not stopped in time: exiting");
     process.exit(1);
-  }, STOP_TIMEOUT_MS);
+  }, stopTimeoutMs);
   const again = (second: NodeJS.Signals) => {
     logger.error({ signal: second }, "a second signal: exiting without waiting");
     process.exit(1);
   };
   process.once("SIGTERM", again).once("SIGINT", again);
   try {
-    await server.close();
-    // The work in flight finishes; sends carried out are marked done; timers stay stored.
-    await runtime.stop();
+    // Together: the runtime begins no send from now on, also for the requests in flight the
+    // server waits for (each send may take its whole timeout: one after another, they would
+    // outlast any limit). Those in hand finish and are marked done; the others, and timers,
+    // stay stored. The store closes once both are done: requests in flight still commit.
+    await Promise.all([server.close(), runtime.stop()]);
     await store.close();
     logger.info({}, "stopped");
     return 0;

@@ -58,6 +58,13 @@ export interface JourneyHistory {
 
 export interface ProfileState {
   id: string;
+  /**
+   * When this profile was made, in whole seconds since 1970 (a small integer: a time in ms
+   * would be a boxed number, +24 B a profile): a message of an instance started before it
+   * went to an earlier profile of the same id, erased since (see `sentToEarlierProfile`).
+   * Absent in states stored before it was kept.
+   */
+  createdAtSeconds?: number;
   attributes: Record<string, unknown>;
   instances: Record<string, Instance>;
   history: Record<string, JourneyHistory>;
@@ -80,8 +87,9 @@ export interface ProfileState {
   sends: Record<string, number[]>;
 }
 
-export function newProfileState(id: string, attributes: Record<string, unknown>): ProfileState {
-  return { id, attributes, instances: {}, history: {}, audiences: [], schedules: {}, sends: {} };
+/** `now`: when the profile is made, in ms. */
+export function newProfileState(id: string, attributes: Record<string, unknown>, now: number): ProfileState {
+  return { id, createdAtSeconds: Math.floor(now / 1000), attributes, instances: {}, history: {}, audiences: [], schedules: {}, sends: {} };
 }
 
 /** The earliest time this profile needs the engine again, if any. */
@@ -227,7 +235,8 @@ export function cloneState(s: ProfileState): ProfileState {
   }
   const sends: Record<string, number[]> = {};
   for (const k in s.sends) sends[k] = s.sends[k]!.slice();
-  const copy: ProfileState = { id: s.id, attributes: s.attributes, instances, history, audiences: s.audiences.slice(), schedules: { ...s.schedules }, sends };
+  // `createdAtSeconds` in the literal, even undefined: added after, it would move the object's fields out of it (+24 B a profile).
+  const copy: ProfileState = { id: s.id, createdAtSeconds: s.createdAtSeconds, attributes: s.attributes, instances, history, audiences: s.audiences.slice(), schedules: { ...s.schedules }, sends };
   if (s.armedFor) copy.armedFor = { ...s.armedFor };
   if (s.monthDays) copy.monthDays = { ...s.monthDays };
   return copy;

@@ -61,6 +61,25 @@ export function verifyUnsubscribeSignature(secret: string, target: UnsubscribeTa
   return timingSafeEqual(Buffer.from(signature), Buffer.from(unsubscribeSignature(secret, target)));
 }
 
+/**
+ * Whether the link's message went to an earlier profile of the same id, erased since (a right
+ * to erasure, then an event or upsert that made the id again): unsubscribing the profile now
+ * under that id would act for someone else. The message's key (`journey:profile:n:t:…`, see
+ * `enter` in step.ts) holds when its journey instance started (`t`, ms in base 36); a profile
+ * made after that (`createdAtSeconds`) is not the one it went to; within the second the
+ * profile was made, the message is taken as its own. A key without that time is of an
+ * instance older than any profile that has a `createdAtSeconds` (the node id, `send`, holds
+ * its place, and reads as a time in 1970). A profile stored before it was kept cannot tell:
+ * false.
+ */
+export function sentToEarlierProfile(target: UnsubscribeTarget, createdAtSeconds: number | undefined): boolean {
+  if (createdAtSeconds === undefined) return false;
+  const prefix = `${target.messageId.split(":", 1)[0]!}:${target.profileId}:`;
+  const t = target.messageId.startsWith(prefix) ? target.messageId.slice(prefix.length).split(":")[1] : undefined;
+  const started = t !== undefined && /^[0-9a-z]+$/.test(t) ? parseInt(t, 36) : NaN;
+  return !(started >= createdAtSeconds * 1000);
+}
+
 const PLACEHOLDER = /\{(profileId|messageId|channel|signature)\}/g;
 
 /**

@@ -3,9 +3,10 @@
  * journeys, health and metrics. It validates nothing the runtime validates: an invalid event
  * or profile is the runtime's `InvalidInputError`, answered as a 400 with its field paths
  * (nothing is stored).
- * The runtime's life is the caller's: start it before listening, stop it after `close()`.
+ * The runtime's life is the caller's: start it before listening, stop it with `close()`.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import { maxHeaderSize } from "node:http";
 import type { AddressInfo } from "node:net";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type HTTPMethods } from "fastify";
 import { pino } from "pino";
@@ -45,7 +46,11 @@ export interface JourneyServer {
   listen(options: { port: number; host: string }): Promise<AddressInfo>;
   /** From now on /health answers 503 and other routes 503 (load balancers stop sending); requests in flight finish. */
   drain(): void;
-  /** `drain()`, stop listening and wait for the requests in flight. The runtime is not stopped: that is the caller's next step. */
+  /**
+   * `drain()`, stop listening and wait for the requests in flight. The runtime is not stopped:
+   * stop it at the same time (`Promise.all([server.close(), runtime.stop()])`), so that the
+   * requests in flight begin no send either, then close the store.
+   */
   close(): Promise<void>;
 }
 
@@ -87,6 +92,9 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit,
+    // A profile id or item key in the path may be as long as a URL Node takes (fastify's
+    // default, 100 characters, would leave a longer id unreadable and its profile undeletable).
+    routerOptions: { maxParamLength: maxHeaderSize },
     // One line per request (onResponse below) rather than fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     // While stopping, requests on open connections get this API's 503 (the hook below), not fastify's.
@@ -98,7 +106,10 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
   // Every body is JSON whatever its content type says: `curl -d` sends form encoding, and
   // `fetch` with a string body sends text/plain.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => {
+  app.addContentTypeParser("*", { parseAs: "string" }, (request, body, done) => {
+    // A request no route takes is answered 404 or 405 by the not-found handler, which fastify
+    // runs after the parser: what its body holds does not matter.
+    if (request.is404) return done(null, undefined);
     if (!(body as string).trim()) return done(new HttpError(400, "the request body is empty: send JSON"), undefined);
     try {
       done(null, JSON.parse(body as string));
@@ -117,6 +128,10 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
 
   const expected = options.token === undefined ? undefined : digest(options.token);
   app.addHook("onRequest", async (request, reply) => {
+    // No route reads the content type (the API's bodies are JSON whatever it says, the
+    // unsubscribe routes' are not read): one left out is read as none, so that an empty or
+    // malformed one (`Content-Type:`), which fastify would answer 415, is no refusal either.
+    delete request.headers["content-type"];
     const path = request.url.split("?")[0]!;
     if (stopping && path !== "/health") throw new HttpError(503, "the service is stopping");
     // A mail client carries no token either: an unsubscribe link is signed instead.

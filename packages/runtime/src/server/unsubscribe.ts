@@ -8,7 +8,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { IR } from "@journey/ir";
 import { escapeHtml, isAssignable, suggest, T, typeToString } from "@journey/template";
-import { unsubscribeEventId, verifyUnsubscribeSignature, type UnsubscribeTarget } from "../engine/unsubscribe.js";
+import { sentToEarlierProfile, unsubscribeEventId, verifyUnsubscribeSignature, type UnsubscribeTarget } from "../engine/unsubscribe.js";
 import type { Runtime } from "../shell/runtime.js";
 import type { ServerMetrics } from "./metrics.js";
 
@@ -100,8 +100,11 @@ export function unsubscribeRoutes(runtime: Runtime, options: UnsubscribeOptions,
         metrics.add("journey_unsubscribes_refused_total");
         return refuse(reply);
       }
-      // A profile erased since the message went receives nothing more; an event would make it again.
-      if (await runtime.profile(target.profileId)) {
+      // A profile erased since the message went receives nothing more (an event would make it
+      // again), nor does one made again under its id since: the message was not theirs.
+      const profile = await runtime.profile(target.profileId);
+      const earlier = profile !== undefined && sentToEarlierProfile(target, profile.createdAtSeconds);
+      if (profile && !earlier) {
         // The message key starts with its journey's name (`Journey:profile:…`), which holds no `:`.
         const journey = target.messageId.split(":", 1)[0]!;
         // One event per message, whatever the number of requests: the runtime drops a repeated id.
@@ -114,7 +117,7 @@ export function unsubscribeRoutes(runtime: Runtime, options: UnsubscribeOptions,
         });
         if (accepted) metrics.add("journey_unsubscribes_accepted_total");
         request.log.info({ profileId: target.profileId, messageId: target.messageId, channel: target.channel, journey, event, repeated: !accepted }, "unsubscribed");
-      } else request.log.info({ profileId: target.profileId, messageId: target.messageId }, "unsubscribe for a profile that no longer exists: nothing to do");
+      } else request.log.info({ profileId: target.profileId, messageId: target.messageId }, earlier ? "unsubscribe for a message sent before the profile was deleted and made again: nothing to do" : "unsubscribe for a profile that no longer exists: nothing to do");
       return page(reply, "Unsubscribed", "<p>Your unsubscribe request is recorded.</p>");
     });
   };

@@ -30,7 +30,7 @@ export interface DeliveriesOptions {
   log: { error(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   /** A delivery still failing this long after its first failure is given up. */
   giveUpAfterMs: number;
-  /** The runtime is stopping: a retry hands nothing more over (the rest stays in the outbox for the next start). */
+  /** The runtime is stopping: nothing more is handed over (the rest stays in the outbox for the next start). */
   halted(): boolean;
 }
 
@@ -48,9 +48,6 @@ function laneOf(e: Delivery): string {
 export function givenUpKey(u: Undelivered): string {
   return "sendKey" in u ? u.sendKey : u.decisionKey;
 }
-
-/** Why a first attempt was not made: the runtime was stopping. */
-const STOPPING = "the runtime was stopping";
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -110,18 +107,16 @@ export class Deliveries {
     const failed = new Map<string, string>();
     if (!retrying) for (const [lane, { error }] of this.down) failed.set(lane, error);
     const held = new Map<string, number>();
-    let failedHere = false;
     pages: for await (const page of Array.isArray(deliveries) ? [deliveries] : deliveries) {
       for (const e of page) {
-        // A stop waits for a retry: a backlog handed to a slow receiver would outlast any stop
-        // timeout.
-        if (retrying && this.options.halted()) break pages;
+        // Once a stop has come, nothing more is begun, first attempts or retries: each could
+        // take its adapter's whole timeout, one after another, past any stop limit, even when
+        // the one before went through. The one in hand finishes; the rest wait in the outbox
+        // for the next start, as they are (nothing failed).
+        if (this.options.halted()) break pages;
         if (this.inFlight.has(e.key) || this.settled.has(e.key) || (retrying && this.deleted.has(e.profileId))) continue;
         const lane = laneOf(e);
-        // Once a stop has come and a delivery of this pass has failed (a receiver timing out, say),
-        // no other lane's is begun: each could take its whole timeout, one lane after another,
-        // past any stop limit. They wait, stored, for the next start.
-        const error = failed.get(lane) ?? (failedHere && this.options.halted() ? STOPPING : undefined);
+        const error = failed.get(lane);
         if (error !== undefined) {
           this.holdBack(e, lane, error);
           held.set(lane, (held.get(lane) ?? 0) + 1);
@@ -132,7 +127,6 @@ export class Deliveries {
           await this.options.deliver(e);
           this.delivered(e, lane);
         } catch (err) {
-          failedHere = true;
           // Its profile was deleted while the adapter had it: nothing is left to retry (a failure
           // recorded would be retried, never found, at every pass). Its lane failed all the same.
           if (retrying && this.deleted.has(e.profileId)) {

@@ -171,7 +171,12 @@ export interface Runtime {
    * upsert for the id later starts a new profile. `deleted` is false for an unknown id.
    */
   deleteProfile(id: string): Promise<DeletedProfile>;
-  /** Finish in-flight work; timers stay stored for the next start. */
+  /**
+   * Finish in-flight work and begin nothing more: a message (or decision, call,
+   * recommendation) being handed over finishes within its adapter's timeout; those not begun
+   * stay in the outbox, as timers stay stored, for the next start. Units of work already
+   * queued (an `ingest` in flight) are still committed.
+   */
   stop(): Promise<void>;
 }
 
@@ -412,7 +417,7 @@ class JourneyRuntime implements Runtime {
       if (!ids.length) return true;
       await this.serial(async () => {
         if (this.stopped) return;
-        const batch = new Batch(this.store, this.ir);
+        const batch = new Batch(this.store, this.ir, this.clock);
         const now = this.clock.now();
         for (const id of ids) {
           const state = await this.store.loadProfile(id);
@@ -644,7 +649,7 @@ class JourneyRuntime implements Runtime {
       const seen = new Set<string>();
       let accepted = 0;
       for (let from = 0; from < events.length; ) {
-        const batch = new Batch(this.store, this.ir);
+        const batch = new Batch(this.store, this.ir, this.clock);
         const unit = await this.applyEvents(batch, events, from, seen).catch((e: unknown) => {
           this.uncommitted(batch);
           throw e;
@@ -759,7 +764,7 @@ class JourneyRuntime implements Runtime {
     // A copy: the caller may go on changing its object; the stored state must not follow.
     const full = withDefaults(copyData(attributes), this.ir.profile) as Record<string, unknown>;
     await this.serial(async () => {
-      const batch = new Batch(this.store, this.ir);
+      const batch = new Batch(this.store, this.ir, this.clock);
       const state = await batch.profile(id);
       this.apply(batch, state, { kind: "profile", attributes: full }, this.clock.now());
       await this.commitAndDispatch(batch);
@@ -768,11 +773,12 @@ class JourneyRuntime implements Runtime {
 
   async deleteProfile(id: string): Promise<DeletedProfile> {
     await this.ready("deleteProfile");
-    checkProfileId(id);
+    // Erasure of any stored profile, one with an id longer than the bound too.
+    checkProfileId(id, false);
     return this.serial(async () => {
       const state = await this.store.loadProfile(id);
       if (!state) return { deleted: false, instancesEnded: 0 };
-      const batch = new Batch(this.store, this.ir);
+      const batch = new Batch(this.store, this.ir, this.clock);
       this.apply(batch, state, { kind: "erase" }, this.clock.now());
       // Random, not derived from the id: an alias anyone could work out from the id would still name the person.
       const alias = `erased:${randomUUID()}`;
@@ -825,7 +831,8 @@ class JourneyRuntime implements Runtime {
     };
     if (!e || typeof e !== "object") fail(where, "must be an object");
     for (const f of ["id", "type", "profileId", "time"] as const) if (typeof e[f] !== "string" || !e[f]) fail(`${where}.${f}`, "must be a non-empty string");
-    if (LONE_SURROGATE.test(e.profileId)) fail(`${where}.profileId`, LONE_SURROGATE_MESSAGE);
+    const idProblem = profileIdProblem(e.profileId);
+    if (idProblem) fail(`${where}.profileId`, idProblem);
     if (!isInstant(e.time)) fail(`${where}.time`, INSTANT_MESSAGE);
     // Own names only: `toString` is not a declared event.
     const type = Object.hasOwn(this.ir.events, e.type) ? this.ir.events[e.type] : undefined;
@@ -888,7 +895,7 @@ class JourneyRuntime implements Runtime {
    * clock, at the time it is now.
    */
   private async runDue(upTo: number): Promise<void> {
-    const batch = new Batch(this.store, this.ir);
+    const batch = new Batch(this.store, this.ir, this.clock);
     if (this.clock instanceof VirtualClock) {
       const timers = await this.dueTimers(batch, upTo);
       this.fireTimers(batch, timers, Math.min(upTo, timers.bound), this.clock);
@@ -1071,9 +1078,12 @@ class JourneyRuntime implements Runtime {
     // On the queue: the unit's work resolves once its messages are handed over (see docs/embedding.md).
     if (deliveries.length) await this.deliveries.carryOut(deliveries, recovering);
     if (this.deliveries.givenUp) await this.commitSent();
-    if (!requests.length) return;
+    // Once a stop has come, no call or recommendation begins either (each may take its whole
+    // timeout, and its result steps on to more): they stay in the outbox, and the next start
+    // performs them.
+    if (!requests.length || this.stopped) return;
     // The profiles are loaded once, into the batch that will step the results.
-    const batch = new Batch(this.store, this.ir);
+    const batch = new Batch(this.store, this.ir, this.clock);
     const states: ProfileState[] = [];
     for (const r of requests) states.push(await batch.profile(r.profileId));
     const results = await Promise.all(requests.map((r, i) => this.perform(r, states[i]!.attributes)));
@@ -1154,10 +1164,30 @@ const storeUsers = new WeakMap<Store, JourneyRuntime>();
 
 type CatalogSignal = NonNullable<IR["catalog"]>["signals"][number];
 
-function checkProfileId(id: unknown): asserts id is string {
-  if (typeof id !== "string" || !id) throw new InvalidInputError("invalid profile id: must be a non-empty string", [{ path: "id", message: "must be a non-empty string" }]);
-  if (LONE_SURROGATE.test(id)) throw new InvalidInputError(`invalid profile id: ${LONE_SURROGATE_MESSAGE}`, [{ path: "id", message: LONE_SURROGATE_MESSAGE }]);
+/** `bounded` false: an id of any length, as a profile stored before the bound may have (see `MAX_PROFILE_ID_BYTES`). */
+function checkProfileId(id: unknown, bounded = true): asserts id is string {
+  const problem = profileIdProblem(id, bounded);
+  if (problem) throw new InvalidInputError(`invalid profile id: ${problem}`, [{ path: "id", message: problem }]);
 }
+
+/** What is wrong with a profile id, if anything: a phrase to follow its field path. */
+function profileIdProblem(id: unknown, bounded = true): string | undefined {
+  if (typeof id !== "string" || !id) return "must be a non-empty string";
+  if (LONE_SURROGATE.test(id)) return LONE_SURROGATE_MESSAGE;
+  const bytes = bounded ? Buffer.byteLength(id) : 0;
+  if (bytes > MAX_PROFILE_ID_BYTES) return `must be at most ${MAX_PROFILE_ID_BYTES} bytes (UTF-8), not ${bytes}: it goes into the unsubscribe link of every message, which mail clients must be able to follow`;
+  return undefined;
+}
+
+/**
+ * The longest profile id an event or upsert may give, in UTF-8 bytes (an email address is at
+ * most 254). Each message's unsubscribe link holds the id twice (alone, and in the message
+ * key), URL-encoded (up to 3 characters a byte): within the bound, a link stays a few KB,
+ * which mail clients, proxies and `journey serve` (16 KB for a request's line and headers)
+ * all take. Profiles stored before the bound with a longer id still load, run and can be
+ * read and deleted.
+ */
+export const MAX_PROFILE_ID_BYTES = 256;
 
 /**
  * Half of a UTF-16 pair without the other: no text encoding holds it, so a profile id with one
@@ -1215,6 +1245,8 @@ class Batch {
   constructor(
     private readonly store: Store,
     private readonly ir: IR,
+    /** When a profile seen for the first time is made. */
+    private readonly clock: Clock,
   ) {}
 
   /** A profile's state; a profile seen for the first time starts with its defaults. */
@@ -1222,7 +1254,7 @@ class Batch {
     let s = this.states.get(id);
     if (s) return s;
     const stored = await this.store.loadProfile(id);
-    s = stored ?? newProfileState(id, emptyRecord(this.ir.profile));
+    s = stored ?? newProfileState(id, emptyRecord(this.ir.profile), this.clock.now());
     this.states.set(id, s);
     if (!stored) onNew?.(s);
     return s;

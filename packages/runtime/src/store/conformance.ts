@@ -31,7 +31,7 @@ export const CONFORMANCE = {
 // ── fixtures ─────────────────────────────────────────────────────────────────────────────
 
 export function profileFixture(id: string, n = 0): ProfileState {
-  const s = newProfileState(id, { email: `${id}@example.com`, n, tags: ["a", "b"], address: { city: "Lyon" } });
+  const s = newProfileState(id, { email: `${id}@example.com`, n, tags: ["a", "b"], address: { city: "Lyon" } }, 500);
   s.instances["welcome"] = {
     id: `welcome:${id}:1`,
     journey: "welcome",
@@ -205,9 +205,13 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
       test("a later commit replaces the whole state", async () => {
         const s = await fresh();
         await s.commit(batch({ profiles: [profileFixture("p1", 1)] }));
-        const next = newProfileState("p1", { email: "new@example.com" });
+        const next = newProfileState("p1", { email: "new@example.com" }, 2000);
         await s.commit(batch({ profiles: [next] }));
         expect(await s.loadProfile("p1")).toEqual(next);
+        // A state stored before `createdAtSeconds` was kept loads as it was.
+        const { createdAtSeconds: _, ...older } = profileFixture("p2");
+        await s.commit(batch({ profiles: [older] }));
+        expect(await s.loadProfile("p2")).toEqual(older);
       });
 
       test("many profiles in one batch", async () => {

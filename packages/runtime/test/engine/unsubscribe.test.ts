@@ -3,7 +3,7 @@
  * was made for, with its secret, and for nothing else; a runtime writes it into each link.
  */
 import { createHmac } from "node:crypto";
-import { createRuntime, MemoryChannel, unsubscribeSignature, verifyUnsubscribeSignature, VirtualClock } from "@journey/runtime";
+import { createRuntime, MemoryChannel, sentToEarlierProfile, unsubscribeSignature, verifyUnsubscribeSignature, VirtualClock } from "@journey/runtime";
 import { describe, expect, it } from "vitest";
 import { irOf, SCHEMA, T0 } from "./helpers.js";
 
@@ -70,5 +70,30 @@ journey Hello {
     expect(() => createRuntime({ ir, unsubscribeUrl: "https://mail.example.com/u?p={profileId}", unsubscribeSecret: SECRET })).toThrow("createRuntime: `unsubscribeSecret` is given but `unsubscribeUrl` has no `{signature}` for it to sign");
     expect(() => createRuntime({ ir, unsubscribeSecret: SECRET })).toThrow("`unsubscribeUrl` has no `{signature}`");
     expect(() => createRuntime({ ir, unsubscribeUrl: url })).toThrow("createRuntime: `unsubscribeUrl` has `{signature}`: give `unsubscribeSecret` to sign it");
+  });
+});
+
+describe("sentToEarlierProfile", () => {
+  // The instance's start time, in base 36, as `enter` writes it; the node id of a send begins `send:`.
+  const started = Date.parse("2026-01-05T09:00:00Z");
+  const sent = { profileId: "ana", messageId: `Welcome:ana:1:${started.toString(36)}:send:email:0`, channel: "email" };
+  const second = started / 1000;
+  it("is true for a message whose instance started before the second the profile was made, false from then on", () => {
+    expect(sentToEarlierProfile(sent, second + 1)).toBe(true);
+    expect(sentToEarlierProfile(sent, second)).toBe(false);
+    expect(sentToEarlierProfile({ ...sent, messageId: `Welcome:ana:1:${(started + 999).toString(36)}:send:email:0` }, second)).toBe(false);
+    expect(sentToEarlierProfile({ ...sent, messageId: `Welcome:ana:1:${(started - 1).toString(36)}:send:email:0` }, second)).toBe(true);
+    expect(sentToEarlierProfile(sent, second - 1)).toBe(false);
+  });
+
+  it("reads the time after the profile id, whatever `:` the id holds; a key without one is older than any profile with a `createdAtSeconds`", () => {
+    const id = "a:b:1:zzzzzzzzz";
+    expect(sentToEarlierProfile({ ...sent, profileId: id, messageId: `Welcome:${id}:1:${started.toString(36)}:send:email:0` }, second)).toBe(false);
+    expect(sentToEarlierProfile({ ...sent, messageId: "Welcome:ana:1:send:email:0" }, second)).toBe(true);
+    expect(sentToEarlierProfile({ ...sent, messageId: "not a key" }, second)).toBe(true);
+  });
+
+  it("cannot tell for a profile stored before `createdAtSeconds` was kept: false", () => {
+    expect(sentToEarlierProfile({ ...sent, messageId: "Welcome:ana:1:send:email:0" }, undefined)).toBe(false);
   });
 });

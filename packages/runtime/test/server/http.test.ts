@@ -102,6 +102,20 @@ describe("POST /v1/events", () => {
     expect(h.channel.messages).toEqual([]);
   });
 
+  it("refuses a profile id too long for an unsubscribe link, in the body as in the path", async () => {
+    const h = await harness();
+    const id = "p".repeat(257);
+    const r = await h.request("POST", "/v1/events", cart("c1", id));
+    expect(r).toMatchObject({ status: 400, json: { errors: [{ path: "event.profileId", message: expect.stringMatching(/^must be at most 256 bytes \(UTF-8\), not 257: /) }] } });
+    expect(await h.store.hasEvent("c1")).toBe(false);
+    expect(await h.request("PUT", `/v1/profiles/${id}`, { email: "a@example.com" })).toMatchObject({ status: 400, json: { errors: [{ path: "id" }] } });
+    // Up to the bound, an id is taken in the path as in the body (past fastify's 100 characters for a parameter).
+    const most = encodeURIComponent("é".repeat(128));
+    expect((await h.request("PUT", `/v1/profiles/${most}`, { email: "a@example.com" })).status).toBe(204);
+    expect(await h.request("GET", `/v1/profiles/${most}`)).toMatchObject({ status: 200, json: { id: "é".repeat(128) } });
+    expect(await h.request("DELETE", `/v1/profiles/${most}`)).toMatchObject({ status: 200 });
+  });
+
   it("refuses what is not an event at all with a path", async () => {
     const h = await harness();
     expect(await h.request("POST", "/v1/events", "42")).toMatchObject({ status: 400, json: { errors: [{ path: "event", message: "must be an object" }] } });
@@ -368,10 +382,26 @@ describe("health, auth, limits and errors", () => {
     expect((await h.request("GET", "/v1/catalog/items/A/more")).status).toBe(404);
   });
 
-  it("reads JSON whatever the content type says (curl -d, fetch with a string body)", async () => {
+  it("routes before it parses: a bad body to an unknown path is a 404, to a known path with another method a 405", async () => {
+    const h = await harness();
+    for (const body of ['{"id": ', "not json at all", "  "]) {
+      expect(await h.request("POST", "/v2/nothing", body)).toMatchObject({ status: 404, json: { error: "no route POST /v2/nothing" } });
+      const r = await h.request("POST", "/v1/profiles/p1", body);
+      expect({ status: r.status, allow: r.headers["allow"], json: r.json }).toEqual({ status: 405, allow: "DELETE, GET, HEAD, PUT", json: { error: "POST is not allowed on /v1/profiles/p1: DELETE, GET, HEAD, PUT" } });
+    }
+    // The route found, its body is still parsed, and a bad one refused.
+    expect((await h.request("PUT", "/v1/profiles/p1", '{"id": ')).json.error).toMatch(/^invalid JSON: /);
+  });
+
+  it("reads JSON whatever the content type says (curl -d, fetch with a string body), an empty or malformed Content-Type as none", async () => {
     const h = await harness();
     const r = await h.request("POST", "/v1/events", JSON.stringify(cart("c1")), { "content-type": "application/x-www-form-urlencoded" });
     expect(r).toMatchObject({ status: 202, json: { accepted: 1 } });
+    for (const [id, contentType] of [["c2", ""], ["c3", "  "], ["c4", "json"]] as const) {
+      expect(await h.request("POST", "/v1/events", JSON.stringify(cart(id)), { "content-type": contentType })).toMatchObject({ status: 202, json: { accepted: 1 } });
+    }
+    expect((await h.request("POST", "/v1/events", '{"id": ', { "content-type": "" })).json.error).toMatch(/^invalid JSON: /);
+    expect(await h.request("PUT", "/v1/profiles/p1", undefined, { "content-type": "" })).toMatchObject({ status: 400, json: { error: "the request body is empty: send JSON" } });
   });
 
   it("a failure inside is a 500 with a generic message, never the error's", async () => {

@@ -206,6 +206,36 @@ describe("POST /v1/unsubscribe", () => {
     expect(await h.runtime.profile("ana")).toBeUndefined();
     expect(h.metric("journey_unsubscribes_accepted_total 0")).toBe(true);
   });
+
+  it("does not unsubscribe a profile made again under an erased one's id: the link's message went to the earlier one", async () => {
+    const h = await harness();
+    await h.runtime.ingest(signup("ana"));
+    const old = h.link();
+    await h.runtime.deleteProfile("ana");
+    await h.runtime.advanceTo(T0 + 60_000);
+    await h.runtime.ingest({ ...signup("ana"), id: "s-ana-again", time: new Date(T0 + 60_000).toISOString() });
+    expect((await h.runtime.profile("ana"))!.createdAtSeconds).toBe(Math.floor((T0 + 60_000) / 1000));
+    const r = await h.inject("POST", old, ONE_CLICK);
+    // The same answer as for an erased profile: the link's holder learns nothing of the new one.
+    expect(r).toMatchObject({ status: 200 });
+    expect(r.text).toContain("Your unsubscribe request is recorded.");
+    expect((await h.runtime.profile("ana"))!.attributes["consent"]).toEqual({ email: true });
+    expect(h.metric("journey_unsubscribes_accepted_total 0")).toBe(true);
+    // The new profile's own link works.
+    expect((await h.inject("POST", h.link(1), ONE_CLICK)).status).toBe(200);
+    expect((await h.runtime.profile("ana"))!.attributes["consent"]).toEqual({ email: false });
+  });
+
+  it("the link of a profile id at the longest is a few KB (Node takes 16 for a request's line and headers), and works", async () => {
+    const h = await harness();
+    // 256 bytes, each "€" 3 of them and 9 characters URL-encoded: the longest an id encodes to.
+    const id = `${"€".repeat(85)}a`;
+    await h.runtime.ingest(signup(id));
+    const link = h.channel.messages[0]!.unsubscribeUrl!;
+    expect(link.length).toBeLessThan(4096);
+    expect((await h.inject("POST", h.link(), ONE_CLICK)).status).toBe(200);
+    expect((await h.runtime.profile(id))!.attributes["consent"]).toEqual({ email: false });
+  });
 });
 
 describe("auth, logs and configuration", () => {

@@ -288,6 +288,49 @@ describe("a slow receiver", () => {
     expect([email.delivered.length, sms.delivered.length]).toEqual([1, 1]);
   });
 
+  it("stop() during a slow first send that goes through: no other delivery is begun, on any channel; they go at the next start", async () => {
+    const path = dbPath();
+    let release!: () => void;
+    const answered = new Promise<void>((r) => (release = r));
+    let began!: () => void;
+    const first = new Promise<void>((r) => (began = r));
+    // The first message is slow and goes through; every other would take a whole timeout.
+    const email = scripted(async (_m, attempt) => {
+      if (attempt === 1) {
+        began();
+        return answered;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      throw new Error("timed out after 200 ms");
+    });
+    const sms = scripted(async () => {
+      await new Promise((r) => setTimeout(r, 200));
+      throw new Error("timed out after 200 ms");
+    });
+    let store = new SqliteStore(path);
+    let rt = createRuntime({ ir, store, clock: new VirtualClock(T0), channels: { email, sms }, logger: logged().logger });
+    await rt.start();
+    const ingesting = rt.ingest([ping(1), ping(2), ev("Stop", "p2", T0, { reason: "r" })]);
+    await first;
+    const stopping = rt.stop();
+    release();
+    await Promise.all([stopping, ingesting]);
+    // The one in hand went, and is recorded; nothing was begun after it.
+    expect([email.attempts.length, sms.attempts.length]).toEqual([1, 0]);
+    const pending = (await store.pendingEffects(0, 10)).effects.filter((e) => e.type === "send");
+    expect(pending.map((e) => e.type === "send" && e.channel)).toEqual(["email", "sms"]);
+    expect((await store.deliveryFailures()).map((f) => f.key)).toEqual([]);
+    await store.close();
+
+    const working = scripted(() => {});
+    store = new SqliteStore(path);
+    rt = createRuntime({ ir, store, clock: new VirtualClock(T0 + 1000), channels: { email: working, sms: working }, logger: logged().logger });
+    await rt.start();
+    await rt.stop();
+    await store.close();
+    expect(working.delivered.sort()).toEqual(pending.map((e) => e.key).sort());
+  });
+
   it("a retry waiting on a receiver that does not answer holds no ingest back; released, the message goes once", async () => {
     let release!: () => void;
     const answered = new Promise<void>((r) => (release = r));

@@ -199,7 +199,7 @@ describe("stop() while start() is still at work (a SIGTERM during start-up)", ()
 });
 
 describe("stop() with decisions in flight", () => {
-  it("waits for them: what they decided is committed before stop() resolves (the store is closed after it)", async () => {
+  it("waits for them: what they decided is committed before stop() resolves (the store is closed after it), and goes to the sink at the next start", async () => {
     const xir = withSchema(`
       type Conditions { tempC: number }
       action Weather(city: string) -> Conditions { get "https://weather.example.com/{{city}}" }
@@ -222,14 +222,17 @@ describe("stop() with decisions in flight", () => {
     await rt.stop();
     await store.close();
     expect((await deciding)[0]).toMatchObject({ variant: "Warm" });
-    expect(recorded).toEqual(["Warm"]);
-    // Committed as delivered: a restart does not hand it to the sink again.
-    store = new SqliteStore(path);
-    rt = createRuntime({ ir: xir, store, clock: new VirtualClock(T0), decisions: { record: (d) => void recorded.push(d.variant) } });
-    await rt.start();
-    await rt.stop();
-    await store.close();
-    expect(recorded).toEqual(["Warm"]);
+    // Decided after the stop came: committed, and not handed to the sink (nothing begins once stopping).
+    expect(recorded).toEqual([]);
+    // The next start hands it over, once: the one after does not again.
+    for (let i = 0; i < 2; i++) {
+      store = new SqliteStore(path);
+      rt = createRuntime({ ir: xir, store, clock: new VirtualClock(T0), decisions: { record: (d) => void recorded.push(d.variant) } });
+      await rt.start();
+      await rt.stop();
+      await store.close();
+      expect(recorded).toEqual(["Warm"]);
+    }
   });
 });
 
@@ -356,6 +359,29 @@ describe("arguments of the wrong kind", () => {
     // A whole pair (an emoji) is text like any other.
     await rt.upsertProfile("a\ud83c\udf92", {});
     expect(await rt.ingest({ ...cart("c2", T0), profileId: "a\ud83c\udf92" })).toEqual({ accepted: 1, duplicates: 0 });
+    await rt.stop();
+  });
+
+  it("a profile id over 256 bytes is refused, in an upsert and in an event, naming the field; one stored before the bound still loads, and can be deleted", async () => {
+    const store = new MemoryStore();
+    const rt = createRuntime({ ir, store, clock: new VirtualClock(T0) });
+    await rt.start();
+    // 256 bytes of UTF-8 (128 × "é", 2 bytes each) is the most.
+    await rt.upsertProfile("é".repeat(128), {});
+    expect(await rt.ingest({ ...cart("c1", T0), profileId: "é".repeat(128) })).toEqual({ accepted: 1, duplicates: 0 });
+    const long = `${"é".repeat(128)}x`;
+    const message = "must be at most 256 bytes (UTF-8), not 257: it goes into the unsubscribe link of every message, which mail clients must be able to follow";
+    const refused = (await rt.upsertProfile(long, {}).catch((e: unknown) => e)) as InvalidInputError;
+    expect([refused.message, refused.errors]).toEqual([`invalid profile id: ${message}`, [{ path: "id", message }]]);
+    const event = (await rt.ingest([cart("c2", T0), { ...cart("c3", T0), profileId: long }]).catch((e: unknown) => e)) as InvalidInputError;
+    expect([event.message, event.errors]).toEqual([`invalid event[1]: event[1].profileId ${message}`, [{ path: "event[1].profileId", message }]]);
+    expect(await store.hasEvent("c2")).toBe(false);
+    // A profile a runtime without the bound stored.
+    const stored = (await store.viewProfile("é".repeat(128)))!;
+    await store.commit({ profiles: [{ ...structuredClone(stored), id: long }], timers: [], events: [], effects: [], dispatched: [] });
+    expect((await rt.profile(long))?.id).toBe(long);
+    expect(await rt.deleteProfile(long)).toMatchObject({ deleted: true });
+    expect(await rt.profile(long)).toBeUndefined();
     await rt.stop();
   });
 

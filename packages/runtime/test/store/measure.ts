@@ -16,7 +16,7 @@ let files = 0;
 let seq = 0;
 
 function profile(id: string): ProfileState {
-  const s = newProfileState(id, { email: `${id}@example.com`, firstName: "Ana", country: "SE", plan: "pro", cart: [{ sku: "A-1", price: 25 }, { sku: "B-7", price: 12.5 }] });
+  const s = newProfileState(id, { email: `${id}@example.com`, firstName: "Ana", country: "SE", plan: "pro", cart: [{ sku: "A-1", price: 25 }, { sku: "B-7", price: 12.5 }] }, 0);
   s.instances["abandoned-cart"] = { id: `abandoned-cart:${id}:1`, journey: "abandoned-cart", version: "3f2a9c", startedAt: 1_700_000_000_000, node: "n4", wait: { kind: "timer", due: 1_700_003_600_000 }, vars: { cart: { items: 2, total: 50 } }, loops: {}, goals: [] };
   s.history["abandoned-cart"] = { entries: 1 };
   s.audiences = ["all", "buyers"];

@@ -171,12 +171,18 @@ describe("SqliteStore", () => {
       return path;
     }
 
+    /** A profile as the runtime wrote it before `createdAtSeconds` was kept (the dumps are of then): it loads without one. */
+    const olderProfile = (id: string, n: number) => {
+      const { createdAtSeconds: _, ...state } = profileFixture(id, n);
+      return state;
+    };
+
     it("migrates a version 2 file, as the runtime before catalog items wrote it: everything kept, items added", async () => {
       const path = fromDump("schema-v2.sql");
       const s = store(path);
       expect(s.stats()).toMatchObject({ schemaVersion: 4, profiles: 2, timers: 2, events: 2, outbox: 1, versions: 1, signals: 2, items: 0 });
-      expect(await s.loadProfile("p1")).toEqual(profileFixture("p1", 1));
-      expect(await s.loadProfile("p2")).toEqual(profileFixture("p2", 2));
+      expect(await s.loadProfile("p1")).toEqual(olderProfile("p1", 1));
+      expect(await s.loadProfile("p2")).toEqual(olderProfile("p2", 2));
       expect(await s.dueProfiles(1000, 10)).toEqual(["p2", "p1"]);
       expect(await s.hasEvent("e2")).toBe(true);
       expect((await s.pendingEffects(0, 10)).effects).toEqual([sendFixture("k2")]);
@@ -196,7 +202,7 @@ describe("SqliteStore", () => {
       const path = fromDump("schema-v3.sql");
       const s = store(path);
       expect(s.stats()).toMatchObject({ schemaVersion: 4, profiles: 2, timers: 2, events: 2, outbox: 1, versions: 1, signals: 2, items: 1 });
-      expect(await s.loadProfile("p1")).toEqual(profileFixture("p1", 1));
+      expect(await s.loadProfile("p1")).toEqual(olderProfile("p1", 1));
       expect(await s.dueProfiles(1000, 10)).toEqual(["p2", "p1"]);
       expect((await s.pendingEffects(0, 10)).effects).toEqual([sendFixture("k2")]);
       expect(await s.loadItems(undefined, 10)).toEqual([itemFixture("A")]);
