@@ -499,7 +499,9 @@ class Checker {
   /**
    * Types path `p` where it stands. Each value a path reads has a key, the same however it
    * is written: a root name and its fields (`cart.coupon`, as the environment's `nonNull`
-   * names them), or a frame's (`#3.coupon`) or block parameter's (`#3/line.note`) own key.
+   * names them), a frame's field read with `this` (`#3.coupon`) or from the context stack
+   * (`#3:coupon`: where the frame's value lacks it, null or without the field, the renderer
+   * reads it further out), or a block parameter's (`#3/line.note`) own key.
    */
   private path(p: PathExpr, frame: Frame): Type {
     const typed: TemplatePathTypes = { start: p.start, end: p.end, types: [] };
@@ -543,7 +545,10 @@ class Checker {
       if (v.kind === "unknown") return T.unknown;
       if (v.kind === "record") {
         const t = fieldType(v, name);
-        if (t !== undefined) return this.head(p, t, `${f.key}.${name}`, frame, typed);
+        if (t === undefined) continue;
+        // A frame whose value may be null (an element of a `list<T?>`) may hold nothing: the renderer then reads the name further out, or finds none.
+        const mayBeNull = f.type.kind === "optional" && !this.known(frame, f.key);
+        return this.head(p, mayBeNull ? T.optional(t) : t, `${f.key}:${name}`, frame, typed);
       }
     }
     // 3. the root names of the environment
@@ -571,9 +576,16 @@ class Checker {
     return this.walk(p, 1, self, written + p.segments[0].name, key, frame, typed);
   }
 
-  /** Whether the value `key` names is known not to be null in `frame` (the environment knows of root names'). */
+  /**
+   * Whether the value `key` names is known not to be null in `frame` (the environment knows of
+   * root names'). A name read from the context stack is the frame's own field when that is
+   * known (`this.note` truthy: `note` finds it there), not the other way round.
+   */
   private known(frame: Frame, key: string): boolean {
-    return frame.known.has(key) || (!key.startsWith("#") && this.env.nonNull?.(key) === true);
+    if (frame.known.has(key)) return true;
+    if (!key.startsWith("#")) return this.env.nonNull?.(key) === true;
+    const own = key.replace(":", ".");
+    return own !== key && frame.known.has(own);
   }
 
   private narrowed(frame: Frame, key: string, t: Type): Type {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { T, checkTemplate, typeToString, type Field, type TemplateDiagnostic, type TemplateEnv, type Type } from "../src/index.js";
+import { T, checkTemplate, renderTemplate, typeToString, type Field, type TemplateDiagnostic, type TemplateEnv, type Type } from "../src/index.js";
 
 const field = (name: string, type: Type, optional = false): Field => ({ name, type, optional });
 const record = (name: string | undefined, fields: Field[]): Type => ({ kind: "record", fields, ...(name ? { name } : {}) });
@@ -497,9 +497,29 @@ describe("checker: narrowing", () => {
     expect(typesAt("{{#each lines as |l|}}{{#if l.note}}{{l.note}}{{/if}}{{l.note}}{{/each}}", "l.note", withLines, 2)).toEqual(["Line", "string"]);
     expect(typesAt("{{#each lines as |l|}}{{#if l.note}}{{l.note}}{{/if}}{{l.note}}{{/each}}", "l.note", withLines, 3)).toEqual(["Line", "string?"]);
     expect(typesAt("{{#each lines}}{{#if this.note}}{{note}}{{/if}}{{/each}}", "note}}{{/if", withLines)).toEqual(["string"]);
-    expect(typesAt("{{#each lines}}{{#if note}}{{this.note}}{{/if}}{{/each}}", "this.note", withLines)).toEqual(["Line", "string"]);
+    expect(typesAt("{{#each lines}}{{#if this.note}}{{this.note}} {{this}}{{/if}}{{/each}}", "this.note", withLines, 2)).toEqual(["Line", "string"]);
     // Another element's field is another value.
     expect(typesAt("{{#each lines}}{{#if note}}{{#each lines}}{{note}}{{/each}}{{/if}}{{/each}}", "note}}{{/each", withLines)).toEqual(["string?"]);
+  });
+
+  it("a name read from the context stack proves nothing of `this`: the renderer looks further out when the element lacks it", () => {
+    // A null line, or one without a note, reads the note around the loop.
+    const src = "{{#each lines}}{{#if note}}[{{this.note}}|{{this}}]{{/if}}{{/each}}";
+    const outer: TemplateEnv = { ...env(), lookup: (n) => (n === "lines" ? T.list(T.optional(lines)) : n === "note" ? T.string : roots[n]), names: () => [...Object.keys(roots), "lines", "note"] };
+    expect(renderTemplate(src, { lines: [null, { sku: "a" }], note: "outer" }, { escape: "none" })).toBe("[|][|[object Object]]");
+    expect(typesAt(src, "this.note", outer)).toEqual(["Line?", "string?"]);
+    expect(typesAt(src, "this}}", outer)).toEqual(["Line?"]);
+    // The name itself is narrowed, as `{{#if note}}` read it.
+    expect(typesAt("{{#each lines}}{{#if note}}{{note}}{{/if}}{{/each}}", "note}}{{/if", withLines)).toEqual(["string"]);
+  });
+
+  it("a field of a list element that may be null may be null: the renderer then reads the name further out", () => {
+    const src = "{{#each lines}}[{{sku}}]{{#if this}}{{sku}}{{/if}}{{/each}}";
+    const maybe: TemplateEnv = { ...env(), lookup: (n) => (n === "lines" ? T.list(T.optional(lines)) : roots[n]), names: () => [...Object.keys(roots), "lines"] };
+    expect(renderTemplate(src, { lines: [null] }, { escape: "none" })).toBe("[]");
+    expect(typesAt(src, "sku", maybe)).toEqual(["string?"]);
+    expect(typesAt(src, "sku", maybe, 2)).toEqual(["string"]);
+    expect(diags(src, maybe)).toEqual([]);
   });
 
   it("types `this` and `@index`: the element of the loop, its position", () => {

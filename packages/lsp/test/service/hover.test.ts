@@ -155,6 +155,8 @@ describe("hover", () => {
       expect(hoverIn(send("{{#with order.coupon}}{{perc<|>ent}}{{/with}}"))).toBe(optional("percent", "int", "Coupon"));
       expect(hoverIn(send("{{#each order.lines as |l|}}{{#if l.note}}{{l.no<|>te}}{{/if}}{{/each}}"))).toBe(narrowed("note", "string", "Line"));
       expect(hoverIn(send("{{#each order.lines}}{{#if this.note}}{{no<|>te}}{{/if}}{{/each}}"))).toBe(narrowed("note", "string", "Line"));
+      // Not the other way round: a line without a note reads `note` from around the loop.
+      expect(hoverIn(send("{{#each order.lines}}{{#if note}}{{this.no<|>te}}{{/if}}{{/each}}"))).toBe(optional("note", "string", "Line"));
       expect(hoverIn(send("{{#each order.lines}}{{th<|>is.sku}} {{@index}}{{/each}}"))).toContain("(template) this: Line");
       expect(hoverIn(send("{{#each order.lines}}{{this.sku}} {{@ind<|>ex}}{{/each}}"))).toContain("(template) @index: int");
       // Outside a loop `@index` is an error: nothing to show.
