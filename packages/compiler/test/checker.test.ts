@@ -624,6 +624,11 @@ describe("checks of the brief's rules", () => {
     expect(shown(r)).toEqual([`${code} ${JSON.stringify(spanned)}`]);
   });
 
+  it("a template parameter read as `this.name` at the top of the content is used (no J4010)", () => {
+    const r = one('profile { email: string }\ntemplate Hello(name: string) for sms {\n  text "Hi {{this.name}}"\n}\n', "t.journey");
+    expect(shown(r)).toEqual([]);
+  });
+
   it("an event field typo in `exit on … where` is one diagnostic with a fix", () => {
     const text = replaceOnce(brief, "event.cartId == cart.cartId", "event.cartID == cart.cartId");
     const r = one(text, "brief.journey");

@@ -555,7 +555,7 @@ class Checker {
     return this.root(p, frame, typed, "");
   }
 
-  /** A path whose first segment is a root name of the environment (written `this.` + it at the root: no reference). */
+  /** A path whose first segment is a root name of the environment (at the root, `this.` + it reads the same name: a reference alike). */
   private root(p: PathExpr, frame: Frame, typed: TemplatePathTypes, written: string): Type {
     const first = p.segments[0];
     const t = this.env.lookup(first.name);
@@ -565,7 +565,7 @@ class Checker {
     }
     const from = typed.types.length;
     const result = this.head(p, t, first.name, frame, typed, written);
-    if (!written) this.references.push({ root: first.name, segments: p.segments.slice(0, typed.types.length - from).map((s, i) => ({ name: s.name, start: s.start, end: s.end, type: typed.types[from + i]! })) });
+    this.references.push({ root: first.name, segments: p.segments.slice(0, typed.types.length - from).map((s, i) => ({ name: s.name, start: s.start, end: s.end, type: typed.types[from + i]! })) });
     return result;
   }
 

@@ -650,7 +650,9 @@ class ExprParser {
         this.error(`unexpected \`${this.src[this.pos]}\` in block parameters`, this.pos, this.pos + 1);
         return null;
       }
-      params.push({ name: id, start: s, end: this.pos });
+      // Named twice, the second name would say the index and read the element (the first binding wins).
+      if (params.some((p) => p.name === id)) this.error(`block parameter \`${id}\` is named twice: give the element and its index a name each`, s, this.pos);
+      else params.push({ name: id, start: s, end: this.pos });
     }
     if (params.length === 0) {
       this.error("expected a block parameter name between `|…|`", this.pos - 2, this.pos);

@@ -449,6 +449,8 @@ describe("checker: references", () => {
           ["firstName", "firstName", "string?"],
         ],
       ],
+      // At the root, `this.cart` reads the name `cart` as `cart` does.
+      ["cart", [["cart", "cart", "CartAbandoned"]]],
     ]);
   });
   it("types after an optional stay optional; a bad segment ends the reference", () => {

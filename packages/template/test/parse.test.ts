@@ -99,6 +99,7 @@ describe("parser errors", () => {
     expect(errs("{{#if}}{{/if}}")).toEqual([["`#if` takes exactly 1 argument but 0 were supplied", "if"]]);
     expect(errs(`{{#with a "x"}}{{/with}}`)).toEqual([["`#with` takes exactly 1 argument but 2 were supplied", `"x"`]]);
     expect(errs("{{#each xs as |a b c|}}{{/each}}")).toEqual([["`#each` takes at most 2 block parameters", "c"]]);
+    expect(errs("{{#each xs as |x x|}}{{x}}{{/each}}")).toEqual([["block parameter `x` is named twice: give the element and its index a name each", "x"]]);
     expect(errs("{{#eq a b}}{{/eq}}")).toEqual([["`eq` is not a block helper: use `{{#if (eq …)}}` or one of `#if`, `#unless`, `#each`, `#with`", "eq"]]);
     expect(errs("{{a..b}} {{../x}} {{a/b}} {{@key}} {{}}")).toEqual([
       ["expected a name after `.`", "."],
