@@ -97,6 +97,20 @@ function serve(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promis
   });
 }
 
+/**
+ * Ana is stored with `attributes` and signs up; once the send that causes has begun
+ * (`sending`), serve gets SIGTERM. The POST's answer waits for the send: it is returned
+ * unawaited (in an object: an async function would await a promise it returns), for after the stop.
+ */
+async function signUpThenStop(s: Served, attributes: Record<string, unknown>, sending: Promise<void>): Promise<{ posted: Promise<{ status: number; json: any }> }> {
+  expect((await call(s.base, "PUT", "/v1/profiles/ana", attributes)).status).toBe(204);
+  const event = { id: "e1", type: "SignedUp", profileId: "ana", time: new Date().toISOString(), data: { source: "ads" } };
+  const posted = call(s.base, "POST", "/v1/events", event);
+  await sending;
+  s.child.kill("SIGTERM");
+  return { posted };
+}
+
 async function call(base: string, method: string, path: string, body?: unknown, token: string | null = TOKEN): Promise<{ status: number; json: any }> {
   const res = await fetch(base + path, {
     method,
@@ -355,12 +369,7 @@ journey Welcome {
     const first = await serve(args, tmp(), env);
     let second: Served | undefined;
     try {
-      expect((await call(first.base, "PUT", "/v1/profiles/ana", { email: "ana@example.com" })).status).toBe(204);
-      const event = { id: "e1", type: "SignedUp", profileId: "ana", time: new Date().toISOString(), data: { source: "ads" } };
-      // Its answer waits for the send: not awaited until the stop has come.
-      const posted = call(first.base, "POST", "/v1/events", event);
-      await sending;
-      first.child.kill("SIGTERM");
+      const { posted } = await signUpThenStop(first, { email: "ana@example.com" }, sending);
       // 0: stopped within the 15 s (past them, serve exits 1).
       expect(await first.exited).toEqual({ code: 0, signal: null });
       expect((await posted).status).toBe(202);
@@ -416,11 +425,7 @@ journey Welcome {
     let second: Served | undefined;
     try {
       expect(first.output()).toContain("warning: --stop-timeout 4s: a send may take 10 s: one in hand at the stop may be cut short, and sent again at the next start\n");
-      expect((await call(first.base, "PUT", "/v1/profiles/ana", { phone: "+46700000000" })).status).toBe(204);
-      const event = { id: "e1", type: "SignedUp", profileId: "ana", time: new Date().toISOString(), data: { source: "ads" } };
-      const posted = call(first.base, "POST", "/v1/events", event);
-      await sending;
-      first.child.kill("SIGTERM");
+      const { posted } = await signUpThenStop(first, { phone: "+46700000000" }, sending);
       // 0: the second send, which would have waited 10 s for its answer, was not begun.
       expect(await first.exited).toEqual({ code: 0, signal: null });
       expect((await posted).status).toBe(202);
