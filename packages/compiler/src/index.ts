@@ -3,7 +3,8 @@ export { compile, withoutCascades, type CompileResult, type CompileOptions } fro
 export { check, type CheckResult, type CheckOptions, type CheckUnit } from "./semantics/checker.js";
 export type { CheckContext, Reference, ReferenceKind, CatalogInfo } from "./semantics/context.js";
 export type { Symbols, Located } from "./semantics/symbols.js";
-export type { Binding, BindingKind } from "./semantics/scope.js";
+export type { Binding, BindingKind, Narrowing } from "./semantics/scope.js";
+export { narrowPath } from "./semantics/scope.js";
 export {
   BUILTIN_FUNCTIONS,
   ALGORITHMS,

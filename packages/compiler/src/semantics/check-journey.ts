@@ -542,8 +542,11 @@ export function checkSplitArms(ctx: CheckContext, arms: { label: A.Ident; percen
 function checkSend(ctx: CheckContext, s: A.SendStep, scope: Scope): void {
   const channel = CHANNELS.get(s.channel.name);
   if (!channel) reportUnknownDecl(ctx, "unknownChannel", s.channel, CHANNELS.keys());
-  // Quiet hours make the send wait before it renders: its arguments and content are evaluated then.
-  const rendering = quietHours(ctx, s) ? afterWaiting(scope) : scope;
+  // Quiet hours make the send wait before it renders: its arguments and content are evaluated
+  // when they end, when a null check made before may no longer hold. Its recipient is read then
+  // too, but one gone null (or blank) meanwhile makes the send suppressed (`noRecipient`), not
+  // failed: a check made before the send stands for it (`if profile.phone != null { send sms … to profile.phone }`).
+  const sending = quietHours(ctx, s) ? afterWaiting(scope) : scope;
   if (s.template) {
     const tpl = ctx.symbols.templates.get(s.template.name.name);
     if (!tpl) reportUnknownDecl(ctx, "unknownTemplate", s.template.name, ctx.symbols.templates.keys());
@@ -557,11 +560,11 @@ function checkSend(ctx: CheckContext, s: A.SendStep, scope: Scope): void {
       // A template the parser recovered inside has no reliable parameters to check against.
       if (!tpl.decl.recovered) {
         const params = paramTypes(ctx, tpl.file, tpl.decl.params);
-        checkArguments(ctx, tpl.decl.name.name, tpl.decl.params.map((p) => p.name.name), params, s.template.args, s.template.span, rendering);
+        checkArguments(ctx, tpl.decl.name.name, tpl.decl.params.map((p) => p.name.name), params, s.template.args, s.template.span, sending);
       }
     }
   } else if (s.content && channel) {
-    checkContentFields(ctx, channel, s.content, rendering, s.channel.span);
+    checkContentFields(ctx, channel, s.content, sending, s.channel.span);
   }
   if (s.to) expectType(ctx, s.to, T.string, scope);
   else if (channel?.needsRecipient) ctx.report("missingRecipient", { channel: channel.name }, s.channel.span);

@@ -5,7 +5,7 @@ import { RUNTIME_NAMES } from "./builtins.js";
 import { diagnostic, type Diagnostic, type DiagnosticExtras, type RelatedInformation } from "../diagnostics/diagnostic.js";
 import type { CodeName } from "../diagnostics/codes.js";
 import type * as A from "../syntax/ast.js";
-import type { BindingKind } from "./scope.js";
+import type { BindingKind, Narrowing } from "./scope.js";
 import type { Located, Symbols } from "./symbols.js";
 
 /** What a recorded name stands for. */
@@ -32,6 +32,12 @@ export interface Reference {
   type?: Type;
   /** The declaration of a local name itself (a parameter, `let`, alias, step result). */
   definition?: boolean;
+  /**
+   * A name read in an expression: what the null checks around it prove, so the editor types
+   * the fields it completes after `profile.` (and the names it offers there) as the checker
+   * would read them there.
+   */
+  narrowing?: Narrowing;
 }
 
 export interface CatalogInfo {
@@ -171,9 +177,9 @@ export class CheckContext {
    * objects: each is made here whole, in one shape (one completed or copied afterwards cost
    * a new hidden class or a copy per name), and `target` is shared, not made per reference.
    */
-  reference(span: A.Span, name: string, kind: ReferenceKind, target: Target | undefined, type?: Type, definition?: true): void {
+  reference(span: A.Span, name: string, kind: ReferenceKind, target: Target | undefined, type?: Type, definition?: true, narrowing?: Narrowing): void {
     if (!this.recordsReferences) return;
-    const r: Reference = { file: this.file, span, name, kind, target, type };
+    const r: Reference = { file: this.file, span, name, kind, target, type, narrowing };
     if (definition) r.definition = true;
     this.references.push(r);
   }

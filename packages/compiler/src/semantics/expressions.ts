@@ -6,7 +6,7 @@ import type { DiagnosticExtras } from "../diagnostics/diagnostic.js";
 import { BUILTIN_FUNCTIONS } from "./builtins.js";
 import { constNumber } from "./constants.js";
 import type { CheckContext } from "./context.js";
-import { nullFacts, pathKey, type Scope } from "./scope.js";
+import { narrowPath, nullFacts, pathKey, type Scope } from "./scope.js";
 
 export interface ExprOptions {
   /** `secret(…)` is allowed (an action's headers). */
@@ -42,7 +42,8 @@ export function typeOf(ctx: CheckContext, e: A.Expr, scope: Scope, opts: ExprOpt
         return T.unknown;
       }
       const type = narrow(b.type, e, scope);
-      ctx.reference(e.span, e.name, b.kind, b.target, type);
+      // With what the null checks here prove: the editor completes the fields of `profile.` with it.
+      ctx.reference(e.span, e.name, b.kind, b.target, type, undefined, scope);
       return type;
     }
     case "Member": {
@@ -111,9 +112,7 @@ export function typeOf(ctx: CheckContext, e: A.Expr, scope: Scope, opts: ExprOpt
 
 /** A path known non-null in this scope drops its optional. */
 function narrow(t: Type, e: A.Expr, scope: Scope): Type {
-  if (t.kind !== "optional") return t;
-  const k = pathKey(e);
-  return k !== undefined && scope.isNonNull(k) ? t.inner : t;
+  return t.kind === "optional" ? narrowPath(t, pathKey(e), scope) : t;
 }
 
 function reportUnknownName(ctx: CheckContext, name: string, span: A.Span, scope: Scope): void {

@@ -13,7 +13,12 @@ export interface Binding {
   target?: Target;
 }
 
-export class Scope {
+/** What the null checks around a point prove: which paths are known not to be null there. */
+export interface Narrowing {
+  isNonNull(path: string): boolean;
+}
+
+export class Scope implements Narrowing {
   // Made on first use: most scopes (a block's, a branch's) define nothing or narrow nothing.
   private vars?: Map<string, Binding>;
   private nonNullPaths?: Set<string>;
@@ -75,6 +80,11 @@ export class Scope {
     }
     return false;
   }
+}
+
+/** The type of the value at `path` (`"profile.phone"`): without its optional where `narrowing` proves it there. */
+export function narrowPath(t: Type, path: string | undefined, narrowing: Narrowing): Type {
+  return t.kind === "optional" && path !== undefined && narrowing.isNonNull(path) ? t.inner : t;
 }
 
 /** `profile.phone` → "profile.phone"; undefined for anything that is not a plain path. */

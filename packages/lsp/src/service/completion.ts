@@ -4,10 +4,10 @@
  * parses; the names and types come from the last analysis (the declarations, the checker's
  * types for `let`s, aliases and parameters).
  */
-import { ALGORITHMS, BUILTIN_FUNCTIONS, CHANNELS, EXCLUSIONS, FORMATS, HTTP_METHODS, PRIMITIVES, type ast as A } from "@journey/compiler";
+import { ALGORITHMS, BUILTIN_FUNCTIONS, CHANNELS, EXCLUSIONS, FORMATS, HTTP_METHODS, narrowPath, PRIMITIVES, type ast as A, type Narrowing } from "@journey/compiler";
 import { BLOCK_HELPERS, HELPER_SIGNATURES, nonNull, T, typeToString, type Type } from "@journey/template";
 import { algorithmSignature, declarationSignature, functionSignature, helperSignature, paramsText } from "./describe.js";
-import type { Doc } from "./document.js";
+import { symbolAt, type Doc } from "./document.js";
 import { namesAt, pathBefore, recordOf, walkPath, type ScopeName } from "./scope.js";
 import { isTemplateString, pathTypes, resolveHead, templateAt, type Frame } from "./template.js";
 import { lastTokens, openBlocks, statementWords, wordBefore, type OpenBlock } from "./text.js";
@@ -154,7 +154,11 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
       const rootName = parts[0].name;
       const root = namesAt(doc, offset).find((n) => n.name === rootName);
       const t = root ? root.type : doc.analysis.ctx?.named.get(rootName);
-      if (t) items.fields(walkPath(t, parts.slice(1)));
+      // A plain path (`profile.address.`) is typed as the checker typed its root there, with
+      // the null checks around it: its fields are offered as hover shows them.
+      const path = parts.every((x) => "name" in x) ? parts.map((x) => (x as { name: string }).name).join(".") : undefined;
+      const narrowing = path !== undefined ? narrowingOf(doc, { start: at - 1 - path.length, end: at - 1 - path.length + rootName.length }) : undefined;
+      if (t) items.fields(walkPath(t, parts.slice(1)), path, narrowing);
     }
     return items.list;
   }
@@ -412,6 +416,16 @@ export function enclosingCall(code: string, at: number, blocks: OpenBlock[]): { 
   return { name, open, statement: statementWords(code, s, blocks), depth: total };
 }
 
+/**
+ * What the null checks prove where the name at `span` is read, as the checker recorded it
+ * with the name (hover's record of it); none where the checker did not type that name (a
+ * declaration that does not parse right now is not checked).
+ */
+function narrowingOf(doc: Doc, span: Span): Narrowing | undefined {
+  const ref = symbolAt(doc, span.start)?.reference;
+  return ref && ref.span.start === span.start && ref.span.end === span.end ? ref.narrowing : undefined;
+}
+
 function goals(doc: Doc): string[] {
   const out: string[] = [];
   for (const j of doc.analysis.symbols?.journeys.values() ?? []) for (const c of j.decl.clauses) if (c.kind === "Goal") out.push(c.name.name);
@@ -450,10 +464,16 @@ class Items {
     return this;
   }
 
-  fields(t: Type): this {
+  /** The fields of `t`, read at `path` (`profile.address`) where `narrowing` holds: a field a null check proves is there is offered without its `?`. */
+  fields(t: Type, path?: string, narrowing?: Narrowing): this {
     const r = recordOf(t);
     if (r) {
-      for (const f of r.fields) this.add({ label: f.name, kind: "field", detail: `${f.name}${f.optional ? "?" : ""}: ${typeToString(f.type)}`, documentation: f.doc });
+      // Through a list, a field is projected (`cart.items.note` is a list): no path to narrow.
+      const at = nonNull(t).kind === "record" ? path : undefined;
+      for (const f of r.fields) {
+        const present = f.optional && narrowing !== undefined && at !== undefined && narrowPath(T.optional(f.type), `${at}.${f.name}`, narrowing) === f.type;
+        this.add({ label: f.name, kind: "field", detail: `${f.name}${f.optional && !present ? "?" : ""}: ${typeToString(f.type)}`, documentation: f.doc });
+      }
     }
     return this;
   }
@@ -510,13 +530,15 @@ class Items {
     return this;
   }
 
-  scopeNames(names: ScopeName[]): this {
-    for (const n of names) this.add({ label: n.name, kind: "variable", detail: `${n.name}: ${typeToString(n.type)}`, sortText: "0" });
+  /** Names in scope, typed where `narrowing` holds (as hover types them there). */
+  scopeNames(names: ScopeName[], narrowing?: Narrowing): this {
+    for (const n of names) this.add({ label: n.name, kind: "variable", detail: `${n.name}: ${typeToString(narrowing ? narrowPath(n.type, n.name, narrowing) : n.type)}`, sortText: "0" });
     return this;
   }
 
   expression(doc: Doc, offset: number): this {
-    this.scopeNames(namesAt(doc, offset));
+    // The word being typed, when the checker resolved it, says what the null checks there prove.
+    this.scopeNames(namesAt(doc, offset), this.replace.end > this.replace.start ? narrowingOf(doc, this.replace) : undefined);
     for (const f of BUILTIN_FUNCTIONS.values()) {
       if (f.name === "secret") continue;
       this.add({ label: f.name, kind: "function", detail: functionSignature(f), documentation: f.doc, insertText: f.params.length ? `${f.name}($1)` : `${f.name}()`, snippet: true, sortText: "3" });

@@ -220,6 +220,24 @@ describe("fields after a dot", () => {
     expect(items.find((c) => c.label === "firstName")!.detail).toBe("firstName?: string");
   });
 
+  it("typed as the checker types them there: a field a null check proves is there has no `?` (as hover shows it)", () => {
+    const detail = (src: string, label: string) => complete(src).find((c) => c.label === label)!.detail;
+    const guarded = journey("  if profile.phone != null {\n    let m = profile.p<|>\n  }");
+    expect(detail(guarded, "phone")).toBe("phone: string");
+    expect(detail(guarded, "firstName")).toBe("firstName?: string");
+    const { ws, path, offset } = workspace({ "schema.journey": SCHEMA, "main.journey": guarded.replace("profile.p<|>", "profile.p<|>hone") });
+    expect(ws.hover(path, offset)!.contents).toContain("(field) phone: string\n");
+    // Without the check, on the right of `and`, after `if … == null { end }`, and once a wait voids it.
+    expect(detail(journey("  let m = profile.p<|>"), "phone")).toBe("phone?: string");
+    expect(detail(journey('  let ok = profile.phone != null and profile.p<|> == ""'), "phone")).toBe("phone: string");
+    expect(detail(journey("  if profile.phone == null { end }\n  let m = profile.p<|>"), "phone")).toBe("phone: string");
+    expect(detail(journey("  if profile.phone == null { end }\n  wait 1d\n  let m = profile.p<|>"), "phone")).toBe("phone?: string");
+    // A name the checker resolved where it is typed.
+    const bound = (steps: string) => journey(`  let phone = profile.phone\n${steps}`);
+    expect(detail(bound('  if phone != null {\n    send sms { text "x" } to phone<|>\n  }'), "phone")).toBe("phone: string");
+    expect(detail(bound('  send sms { text "x" } to phone<|> ?? ""'), "phone")).toBe("phone: string?");
+  });
+
   it("after a nested record and while typing the field", () => {
     expect(labels(journey("  if profile.consent.<|>"))).toEqual(["email", "sms"]);
     const src = journey("  if profile.consent.em<|>");
