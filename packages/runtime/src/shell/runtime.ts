@@ -519,7 +519,10 @@ class JourneyRuntime implements Runtime {
   }
 
   decide(request: DecideRequest): Promise<Decision[]> {
-    const deciding = this.decideNow(request);
+    // Begun once stopping (a request in flight while the server and the runtime stop together):
+    // `stop()` does not wait for it, so it resolves once what it decided is committed, before
+    // the caller closes the store (recorded later, the decision would be lost with the process).
+    const deciding = this.stopped ? this.decideNow(request).then(async (d) => (await this.serial(async () => {}), d)) : this.decideNow(request);
     this.deciding.add(deciding);
     void deciding.then(
       () => this.deciding.delete(deciding),
@@ -638,7 +641,8 @@ class JourneyRuntime implements Runtime {
   async ingest(input: EventEnvelope | EventEnvelope[]): Promise<{ accepted: number; duplicates: number }> {
     await this.ready("ingest");
     const given = Array.isArray(input) ? input : [input];
-    given.forEach((e, i) => this.validateEvent(e, Array.isArray(input) ? `event[${i}]` : "event", i));
+    const where = (i: number) => (Array.isArray(input) ? `event[${i}]` : "event");
+    given.forEach((e, i) => this.validateEvent(e, where(i), i));
     // A batch applies in time order (a stable sort: equal times keep their order), with
     // the declared defaults filled in.
     const events = given
@@ -646,6 +650,13 @@ class JourneyRuntime implements Runtime {
       .sort((a, b) => a.t - b.t || a.i - b.i)
       .map(({ e, t }) => ({ t, event: { ...e, data: withDefaults(copyData(e.data ?? {}), this.ir.events[e.type]!) as Record<string, unknown> } }));
     return this.serial(async () => {
+      // On the queue, so that no erasure comes between the check and the unit that makes the profile.
+      for (let i = 0; i < given.length; i++) {
+        // Awaited only for an id over the bound: not a turn of the event loop per event.
+        const pending = this.newIdProblem(given[i]!.profileId);
+        const problem = pending && (await pending);
+        if (problem) throw InvalidInputError.forEvent(where(i), [{ path: `${where(i)}.profileId`, message: problem }], i);
+      }
       const seen = new Set<string>();
       let accepted = 0;
       for (let from = 0; from < events.length; ) {
@@ -657,6 +668,12 @@ class JourneyRuntime implements Runtime {
         accepted += unit.accepted;
         from = unit.next;
         await this.commitAndDispatch(batch);
+        // On a virtual clock a unit ends at a request so that its answer is stepped before any
+        // later event (see `applyEvents`); once stopping, no request is performed, and the
+        // events after it would go ahead of its answer, unlike in a run without the stop.
+        if (batch.waiting && this.stopped && this.clock.virtual && from < events.length) {
+          throw new Error(`ingest cut short by stop(): ${from} of ${events.length} events applied, the rest would come before the answer to a call or recommendation, which waits for the next start(); send the list again after it (the events applied are duplicates)`);
+        }
       }
       return { accepted, duplicates: events.length - accepted };
     });
@@ -758,12 +775,16 @@ class JourneyRuntime implements Runtime {
 
   async upsertProfile(id: string, attributes: Record<string, unknown>): Promise<void> {
     await this.ready("upsertProfile");
-    checkProfileId(id);
+    // Its length is checked on the queue (`newIdProblem`).
+    checkProfileId(id, false);
     const errors = validateProfile(attributes, this.ir.profile, "profile");
     if (errors.length) throw InvalidInputError.forProfile(id, errors);
     // A copy: the caller may go on changing its object; the stored state must not follow.
     const full = withDefaults(copyData(attributes), this.ir.profile) as Record<string, unknown>;
     await this.serial(async () => {
+      // Over the bound and not stored: refused as the bound says.
+      const pending = this.newIdProblem(id);
+      if (pending && (await pending)) checkProfileId(id);
       const batch = new Batch(this.store, this.ir, this.clock);
       const state = await batch.profile(id);
       this.apply(batch, state, { kind: "profile", attributes: full }, this.clock.now());
@@ -831,7 +852,8 @@ class JourneyRuntime implements Runtime {
     };
     if (!e || typeof e !== "object") fail(where, "must be an object");
     for (const f of ["id", "type", "profileId", "time"] as const) if (typeof e[f] !== "string" || !e[f]) fail(`${where}.${f}`, "must be a non-empty string");
-    const idProblem = profileIdProblem(e.profileId);
+    // Its length is checked on the queue (`newIdProblem`): a stored profile's id may be over the bound.
+    const idProblem = profileIdProblem(e.profileId, false);
     if (idProblem) fail(`${where}.profileId`, idProblem);
     if (!isInstant(e.time)) fail(`${where}.time`, INSTANT_MESSAGE);
     // Own names only: `toString` is not a declared event.
@@ -839,6 +861,16 @@ class JourneyRuntime implements Runtime {
     if (!type) fail(`${where}.type`, `\`${e.type}\` is not a declared event`);
     const errors = validate(e.data ?? {}, type!, `${where}.data`);
     if (errors.length) throw InvalidInputError.forEvent(where, errors, index);
+  }
+
+  /**
+   * What is wrong with the id of a profile an event or upsert may make: over the bound (see
+   * `MAX_PROFILE_ID_BYTES`), unless the store holds it, stored before the bound: its messages'
+   * links went out already, and its events (an unsubscribe among them) must still be taken.
+   */
+  private newIdProblem(id: string): Promise<string | undefined> | undefined {
+    const problem = profileIdProblem(id);
+    return problem ? this.store.viewProfile(id).then((stored) => (stored ? undefined : problem)) : undefined;
   }
 
   /** Events feed the catalog engine with the signals the `catalog … signals` block declares (stored with the event; see `learn`). */
@@ -882,6 +914,8 @@ class JourneyRuntime implements Runtime {
     for (;;) {
       const due = await this.store.nextDue();
       if (due === undefined || due > time) break;
+      // Once stopping, no request is performed: later timers would come before its answer (as in `ingest`).
+      if (this.stopped) throw new Error(`advanceTo cut short by stop(): timers due from ${new Date(due).toISOString()} on stay stored; call it again after the next start()`);
       await this.serial(() => this.runDue(time));
     }
     if (this.clock instanceof VirtualClock) this.clock.set(time);
@@ -1184,8 +1218,9 @@ function profileIdProblem(id: unknown, bounded = true): string | undefined {
  * most 254). Each message's unsubscribe link holds the id twice (alone, and in the message
  * key), URL-encoded (up to 3 characters a byte): within the bound, a link stays a few KB,
  * which mail clients, proxies and `journey serve` (16 KB for a request's line and headers)
- * all take. Profiles stored before the bound with a longer id still load, run and can be
- * read and deleted.
+ * all take. Profiles stored before the bound with a longer id still load, run, take events
+ * and upserts (their links went out already: an unsubscribe must still be acted on), and can
+ * be read and deleted.
  */
 export const MAX_PROFILE_ID_BYTES = 256;
 

@@ -6,7 +6,7 @@
  * the project's event checked at createServer.
  */
 import { Writable } from "node:stream";
-import { createRuntime, MemoryChannel, MemoryStore, unsubscribeEventId, VirtualClock, type Runtime } from "@journey/runtime";
+import { createRuntime, MemoryChannel, MemoryStore, unsubscribeEventId, unsubscribeSignature, VirtualClock, type Runtime } from "@journey/runtime";
 import { createServer, ServerMetrics, unsubscribeEventProblem, unsubscribeLinkTemplate, type JourneyServer, type ServerOptions } from "@journey/runtime/server";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
@@ -235,6 +235,21 @@ describe("POST /v1/unsubscribe", () => {
     expect(link.length).toBeLessThan(4096);
     expect((await h.inject("POST", h.link(), ONE_CLICK)).status).toBe(200);
     expect((await h.runtime.profile(id))!.attributes["consent"]).toEqual({ email: false });
+  });
+  it("works for a profile with an id over the bound, stored by a runtime before it: its links went out, and the person's unsubscribe is acted on", async () => {
+    const h = await harness();
+    await h.runtime.ingest(signup("ana"));
+    const long = "a".repeat(300);
+    // The state as a runtime without the bound stored it (and without `createdAtSeconds`), under the long id.
+    const { createdAtSeconds: _, ...stored } = structuredClone((await h.store.viewProfile("ana"))!);
+    const renamed = JSON.parse(JSON.stringify({ ...stored, id: long }).replaceAll("Newsletter:ana:", `Newsletter:${long}:`).replaceAll("Promo:ana:", `Promo:${long}:`));
+    await h.store.commit({ profiles: [renamed], timers: [], events: [], effects: [], dispatched: [] });
+    const target = { profileId: long, messageId: h.channel.messages[0]!.key.replace("Newsletter:ana:", `Newsletter:${long}:`), channel: "email" };
+    const link = `/v1/unsubscribe?${new URLSearchParams({ p: target.profileId, m: target.messageId, c: target.channel, s: unsubscribeSignature(SECRET, target) }).toString()}`;
+    const r = await h.inject("POST", link, ONE_CLICK);
+    expect([r.status, r.text]).toEqual([200, expect.stringContaining("Your unsubscribe request is recorded.")]);
+    expect((await h.runtime.profile(long))!.attributes["consent"]).toEqual({ email: false });
+    expect(h.metric("journey_unsubscribes_accepted_total 1")).toBe(true);
   });
 });
 

@@ -234,6 +234,95 @@ describe("stop() with decisions in flight", () => {
       expect(recorded).toEqual(["Warm"]);
     }
   });
+  it("a decision begun after stop() was called (a request in flight while the server and the runtime stop together) is committed once it resolves, before the store closes", async () => {
+    const xir = withSchema(`
+      type Conditions { tempC: number }
+      action Weather(city: string) -> Conditions { get "https://weather.example.com/{{city}}" }
+      experience Hero {
+        surface "web://s/#hero"
+        format text
+        timeout 1s
+        call Weather("Oslo") as w
+        variant Warm when w.tempC > 10 { content "warm" }
+        variant D { content "d" }
+      }
+    `);
+    const path = join(tmpdir(), `journey-stop-late-decide-${process.pid}-${Date.now()}.db`);
+    const recorded: string[] = [];
+    const slow = { execute: async () => (await sleep(40), { tempC: 20 }) };
+    let store = new SqliteStore(path);
+    let rt = createRuntime({ ir: xir, store, clock: new VirtualClock(T0), actions: slow, decisions: { record: (d) => void recorded.push(d.variant) } });
+    await rt.start();
+    // As `journey serve` stops: the runtime's stop and the server's close (which waits for the request calling decide) together.
+    const stopping = rt.stop();
+    const request = rt.decide({ surfaces: ["web://s/#hero"], profileId: "p1" });
+    await Promise.all([request, stopping]);
+    await store.close();
+    expect((await request)[0]).toMatchObject({ variant: "Warm" });
+    store = new SqliteStore(path);
+    rt = createRuntime({ ir: xir, store, clock: new VirtualClock(T0), decisions: { record: (d) => void recorded.push(d.variant) } });
+    await rt.start();
+    await rt.stop();
+    await store.close();
+    rmSync(path, { force: true });
+    expect(recorded).toEqual(["Warm"]);
+  });
+});
+
+describe("stop() with work queued on a virtual clock", () => {
+  const cir = withSchema(`
+    type Conditions { tempC: number }
+    action Weather(city: string) -> Conditions { get "https://weather.example.com/{{city}}" }
+    journey J {
+      on Ping as ping
+      exit on Stop
+      call Weather("Oslo") as w
+      send email { subject "warm" text "x" } to profile.email
+    }
+    journey T {
+      on Stop
+      wait 1h
+      call Weather("Oslo") as w
+      wait 1h
+      send email { subject "later" text "x" } to profile.email
+    }
+  `);
+  const actions = { execute: async () => ({ tempC: 20 }) };
+  /** What is sent in all: a list ingested and the clock advanced, then a restart on the same store; stopped right after they are called or not. */
+  async function sent(stop: boolean): Promise<{ subjects: unknown[]; refused: string[] }> {
+    const store = new MemoryStore();
+    const channel = new MemoryChannel();
+    const refused: string[] = [];
+    const list = [ev("Ping", "p1", T0, { n: 1 }, "a"), ev("Stop", "p1", T0 + 1000, { reason: "r" }, "b")];
+    let rt = createRuntime({ ir: cir, store, channels: channel, clock: new VirtualClock(T0), actions });
+    await rt.start();
+    const ingesting = rt.ingest(list);
+    if (stop) await rt.stop();
+    await ingesting.catch((e: Error) => refused.push(e.message));
+    await rt.start();
+    // Sent again after the start, as the error says: those applied are duplicates.
+    if (refused.length) await rt.ingest(list);
+    const advancing = rt.advanceTo(T0 + 3 * 3_600_000);
+    if (stop) await rt.stop();
+    await advancing.catch((e: Error) => refused.push(e.message));
+    await rt.stop();
+    rt = createRuntime({ ir: cir, store, channels: channel, clock: new VirtualClock(T0 + 1000), actions });
+    await rt.start();
+    await rt.advanceTo(T0 + 3 * 3_600_000);
+    await rt.stop();
+    return { subjects: channel.messages.map((m) => m.content["subject"]), refused };
+  }
+
+  it("an ingest or advanceTo that would step on past a request the stop left unanswered stops there, saying so; sent again after start(), the outcome is the uninterrupted run's", async () => {
+    const whole = await sent(false);
+    expect(whole).toEqual({ subjects: ["warm", "later"], refused: [] });
+    const stopped = await sent(true);
+    expect(stopped.refused).toEqual([
+      "ingest cut short by stop(): 1 of 2 events applied, the rest would come before the answer to a call or recommendation, which waits for the next start(); send the list again after it (the events applied are duplicates)",
+      expect.stringMatching(/^advanceTo cut short by stop\(\): timers due from .* on stay stored; call it again after the next start\(\)$/),
+    ]);
+    expect(stopped.subjects).toEqual(whole.subjects);
+  });
 });
 
 describe("callbacks that fail", () => {
@@ -362,7 +451,7 @@ describe("arguments of the wrong kind", () => {
     await rt.stop();
   });
 
-  it("a profile id over 256 bytes is refused, in an upsert and in an event, naming the field; one stored before the bound still loads, and can be deleted", async () => {
+  it("a profile id over 256 bytes is refused, in an upsert and in an event, naming the field; one stored before the bound still loads, takes events and upserts, and can be deleted", async () => {
     const store = new MemoryStore();
     const rt = createRuntime({ ir, store, clock: new VirtualClock(T0) });
     await rt.start();
@@ -380,7 +469,13 @@ describe("arguments of the wrong kind", () => {
     const stored = (await store.viewProfile("é".repeat(128)))!;
     await store.commit({ profiles: [{ ...structuredClone(stored), id: long }], timers: [], events: [], effects: [], dispatched: [] });
     expect((await rt.profile(long))?.id).toBe(long);
+    // Its events and upserts are taken: its links went out, and an unsubscribe is an event.
+    expect(await rt.ingest({ ...cart("c4", T0), profileId: long })).toEqual({ accepted: 1, duplicates: 0 });
+    await rt.upsertProfile(long, { email: "long@example.com" });
+    expect((await rt.profile(long))?.attributes["email"]).toBe("long@example.com");
     expect(await rt.deleteProfile(long)).toMatchObject({ deleted: true });
+    // Erased, the id would make a new profile: refused again.
+    await expect(rt.upsertProfile(long, {})).rejects.toThrow(message);
     expect(await rt.profile(long)).toBeUndefined();
     await rt.stop();
   });
