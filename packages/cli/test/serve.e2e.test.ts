@@ -516,6 +516,7 @@ journey Welcome {
       [[broken, "--give-up-after", "a day"], "journey: --give-up-after a day: expected a duration such as 24h or 7d, or never\n"],
       [[broken, "--give-up-after", "0s"], "journey: --give-up-after 0s: expected a duration such as 24h or 7d, or never\n"],
       [[broken, "--stop-timeout", "soon"], "journey: --stop-timeout soon: expected a duration such as 15s or 1m\n"],
+      [[broken, "--request-timeout", "0s"], "journey: --request-timeout 0s: expected a duration such as 10s or 1m, at most 24d\n"],
       [[broken, "--token-env", "SERVE_TEST_UNSET"], "journey: --token-env SERVE_TEST_UNSET: the environment variable SERVE_TEST_UNSET is not set\n"],
       [[broken, "--webhook", "ftp://hooks.example.com/in"], "journey: --webhook ftp://hooks.example.com/in: `ftp:` URLs cannot take a POST: give an http:// or https:// URL\n"],
       [[broken, "--webhook", "hooks.example.com/in"], "journey: --webhook hooks.example.com/in: `hooks.example.com/in` is not a URL (expected http://… or https://…)\n"],
@@ -557,6 +558,12 @@ journey Welcome {
     expect(missing.stderr).toBe(
       "journey: --unsubscribe-event Unsubscribed: event `Unsubscribed` has no field `channel`: an unsubscribe sends `messageId`, `channel` and `journey`, each a string (`event Unsubscribed { messageId: string, channel: string, journey: string }`)\n",
     );
+    // An address so long that the project's links could not be followed: refused in one line, without repeating it.
+    const unsubscribing = folderWith(tmp(), "long-url", { "app.journey": UNSUBSCRIBE_PROJECT });
+    const longUrl = runJourney(["serve", unsubscribing, "--db", "long-url.db", "--public-url", `https://mail.example.com/${"a".repeat(8000)}`, "--unsubscribe-secret-env", "SERVE_TEST_UNSUBSCRIBE"], tmp(), unsubscribeEnv);
+    expect(longUrl.status).toBe(1);
+    expect(longUrl.stderr).toMatch(/^journey: --public-url: its longest link would be \d+ bytes, over the 8000 a mail client's unsubscribe request may take \(the address and query take 8\d{3}; a message of journey `\w+`, step `[^`]+`, to a profile id of 256 bytes, the rest\): give a shorter address, or that journey a shorter name \(or its step less nesting\)\n$/);
+    expect(existsSync(join(tmp(), "long-url.db"))).toBe(false);
     const both = runJourney(["serve", welcome, ...unsubscribeFlags], tmp(), { ...unsubscribeEnv, JOURNEY_UNSUBSCRIBE_URL: "https://shop.example.com/u?p={profileId}" });
     expect({ status: both.status, stderr: both.stderr }).toEqual({
       status: 1,

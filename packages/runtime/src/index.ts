@@ -1,6 +1,6 @@
 /** The Journey runtime: embed it in a Node service with a compiled IR, a store and channels. */
 export { createRuntime, InvalidInputError, MAX_PROFILE_ID_BYTES, type DeletedProfile, type Runtime, type RuntimeOptions, type Logger } from "./shell/runtime.js";
-export { HttpActionExecutor, CannedActionExecutor, type ActionExecutor, type CannedResponse } from "./shell/actions.js";
+export { HttpActionExecutor, CannedActionExecutor, CallInterruptedError, type ActionExecutor, type CannedResponse } from "./shell/actions.js";
 export { SystemClock, VirtualClock, type Clock } from "./clock.js";
 export { MemoryStore } from "./store/memory.js";
 export { SqliteStore, StoreLockedError, SchemaVersionError, type SqliteStoreOptions, type EventRetention } from "./store/sqlite.js";
@@ -20,7 +20,7 @@ export { loadIR, InvalidIRError } from "./ir/load.js";
 export { step, type Input, type StepResult } from "./engine/step.js";
 export { Program, type ProgramOptions, type DeployedJourney, type NodeObserver, type SourceLocation } from "./engine/program.js";
 export { splitBucket } from "./engine/split.js";
-export { isUnsubscribeSecret, sentToEarlierProfile, unsubscribeEventId, unsubscribeSignature, verifyUnsubscribeSignature, UNSUBSCRIBE_SECRET_MIN_BYTES, type UnsubscribeTarget } from "./engine/unsubscribe.js";
+export { isUnsubscribeSecret, MAX_UNSUBSCRIBE_LINK_BYTES, sentToEarlierProfile, unsubscribeEventId, unsubscribeLinkProblem, unsubscribeSignature, verifyUnsubscribeSignature, UNSUBSCRIBE_SECRET_MIN_BYTES, type UnsubscribeTarget } from "./engine/unsubscribe.js";
 export { lastActivity, type CallRequest, type DecisionRecord, type Effect, type EventEnvelope, type Instance, type ProfileState, type RecommendRequest } from "./engine/state.js";
 export { validate, withDefaults, type ValidationError } from "./engine/validate.js";
 export { decide, MAX_SURFACES, type DecideRequest, type Decision } from "./experiences/decide.js";

@@ -5,8 +5,8 @@
 import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { channelsSentOn, type IR } from "@journey/compiler";
-import { ChannelRouter, createRuntime, DEFAULT_SMTP_TIMEOUT_MS, DEFAULT_WEBHOOK_TIMEOUT_MS, InvalidIRError, isUnsubscribeSecret, JsonlOutbox, loadIR, SmtpChannel, SystemClock, UNSUBSCRIBE_SECRET_MIN_BYTES, WebhookChannel } from "@journey/runtime";
-import { createServer, createServerLogger, DEFAULT_BODY_LIMIT, DEFAULT_UNSUBSCRIBE_EVENT, ServerMetrics, unsubscribeEventProblem, unsubscribeLinkTemplate } from "@journey/runtime/server";
+import { ChannelRouter, createRuntime, DEFAULT_SMTP_TIMEOUT_MS, DEFAULT_WEBHOOK_TIMEOUT_MS, InvalidIRError, isUnsubscribeSecret, JsonlOutbox, loadIR, MAX_PROFILE_ID_BYTES, SmtpChannel, SystemClock, UNSUBSCRIBE_SECRET_MIN_BYTES, unsubscribeLinkProblem, WebhookChannel } from "@journey/runtime";
+import { createServer, createServerLogger, DEFAULT_BODY_LIMIT, DEFAULT_REQUEST_TIMEOUT_MS, MAX_REQUEST_TIMEOUT_MS, DEFAULT_UNSUBSCRIBE_EVENT, ServerMetrics, unsubscribeEventProblem, unsubscribeLinkTemplate } from "@journey/runtime/server";
 import { Command } from "commander";
 import { UserError } from "../errors.js";
 import { durationMs, readCatalog, readJson } from "../inputs.js";
@@ -32,6 +32,7 @@ interface ServeOptions {
   unsubscribeSecretEnv?: string;
   unsubscribeEvent?: string;
   stopTimeout: string;
+  requestTimeout: string;
 }
 
 /**
@@ -62,6 +63,7 @@ export function serveCommand(): Command {
     .option("--host <addr>", "the address to listen on", "127.0.0.1")
     .option("--token-env <NAME>", "require `Authorization: Bearer <token>`, the token being this environment variable's value")
     .option("--body-limit <bytes>", "the largest request body accepted", String(DEFAULT_BODY_LIMIT))
+    .option("--request-timeout <duration>", "how long a client may take to send a whole request, headers and body (then 408)", `${DEFAULT_REQUEST_TIMEOUT_MS / 1000}s`)
     .option("--stop-timeout <duration>", `how long a stop (SIGTERM, SIGINT) may take before serve exits 1 (keep it over a send's ${SEND_TIMEOUT_MS / 1000} s)`, "15s")
     .addHelpText(
       "after",
@@ -94,8 +96,10 @@ Environment: ${SECRET_PREFIX}<NAME> is the secret \`secret("NAME")\` in actions;
 JOURNEY_UNSUBSCRIBE_URL an unsubscribe link of your own instead ({profileId}, {messageId},
 {channel} are replaced; not with --public-url and --unsubscribe-secret-env).
 
-SIGTERM or SIGINT stops it: no new requests; those in flight finish; the sends (calls,
-decisions) in hand finish, and no other begins: they stay stored and go at the next start;
+SIGTERM or SIGINT stops it: no new requests; those in flight finish (one still arriving
+gets --request-timeout once more, then 408); the sends (call attempts, decisions) in hand
+finish, and no other begins: they stay stored and go at the next start (a call with retries
+left is made again there, not failed);
 the store closes, exit 0. A second signal, or a stop taking over --stop-timeout (15 s),
 exits 1 at once.`,
     )
@@ -112,6 +116,10 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
   const bodyLimit = wholeNumber("--body-limit", options.bodyLimit, 1, Number.MAX_SAFE_INTEGER);
   const stopTimeoutMs = durationMs(options.stopTimeout);
   if (!stopTimeoutMs) throw new UserError(`--stop-timeout ${options.stopTimeout}: expected a duration such as 15s or 1m`);
+  const requestTimeoutMs = durationMs(options.requestTimeout);
+  if (!requestTimeoutMs || requestTimeoutMs > MAX_REQUEST_TIMEOUT_MS) throw new UserError(`--request-timeout ${options.requestTimeout}: expected a duration such as 10s or 1m, at most 24d`);
+  // A stop waits for a request still arriving as long as this: a client sending slowly would hold it.
+  if (stopTimeoutMs <= requestTimeoutMs) warn(`--stop-timeout ${options.stopTimeout}: a request may take --request-timeout ${options.requestTimeout} to arrive: one arriving at the stop may make serve exit 1`);
   if (stopTimeoutMs <= SEND_TIMEOUT_MS) warn(`--stop-timeout ${options.stopTimeout}: a send may take ${SEND_TIMEOUT_MS / 1000} s: one in hand at the stop may be cut short, and sent again at the next start`);
   const giveUpAfterMs = options.giveUpAfter === "never" ? Infinity : durationMs(options.giveUpAfter);
   if (!giveUpAfterMs) throw new UserError(`--give-up-after ${options.giveUpAfter}: expected a duration such as 24h or 7d, or never`);
@@ -135,6 +143,10 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
   const outbox = webhook ? undefined : openOutbox(options.outbox);
   const channels = new ChannelRouter(smtp ? { email: smtp } : {}, webhook ?? outbox);
   const unsubscribeUrl = unsubscribe?.url ?? (process.env.JOURNEY_UNSUBSCRIBE_URL || undefined);
+  // Its longest link, for the project's journeys, must be one a mail client can follow (the
+  // runtime would refuse it too, but as a TypeError): the address is not repeated, it may be long.
+  const linkProblem = unsubscribeUrl && unsubscribeLinkProblem(unsubscribeUrl, Object.values(ir.journeys), MAX_PROFILE_ID_BYTES);
+  if (linkProblem) throw new UserError(`${unsubscribe ? "--public-url" : "JOURNEY_UNSUBSCRIBE_URL"}: ${linkProblem}`);
   if (smtp && sentOn.includes("email") && !unsubscribeUrl) warn("no unsubscribe link (--public-url with --unsubscribe-secret-env, or JOURNEY_UNSUBSCRIBE_URL): email goes out without a List-Unsubscribe header, and its {{unsubscribeUrl}} links are a placeholder (example.com)");
   if (!token && !isLoopback(options.host)) warn(`no --token-env: anyone who can reach ${options.host}:${port} can send events and read profiles`);
 
@@ -154,7 +166,7 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
     ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
     ...(unsubscribe ? { unsubscribeSecret: unsubscribe.secret } : {}),
   });
-  const server = createServer(runtime, { ...(token ? { token } : {}), bodyLimit, logger, metrics, ...(unsubscribe ? { unsubscribe: { secret: unsubscribe.secret, event: unsubscribe.event } } : {}) });
+  const server = createServer(runtime, { ...(token ? { token } : {}), bodyLimit, requestTimeoutMs, logger, metrics, ...(unsubscribe ? { unsubscribe: { secret: unsubscribe.secret, event: unsubscribe.event } } : {}) });
   let actual: AddressInfo;
   try {
     // Loads the catalog items the store holds, carries out what a previous process committed

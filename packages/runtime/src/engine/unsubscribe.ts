@@ -6,6 +6,7 @@
  * so the engine, which renders the link into content, stays a pure function of its inputs.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
+import type { IRJourney } from "@journey/ir";
 
 /** What one link is for: the message it came in, sent on `channel` to `profileId`. */
 export interface UnsubscribeTarget {
@@ -108,3 +109,48 @@ export function unsubscribeOptionsProblem(template: string | undefined, secret: 
   } else if (signed) return "`unsubscribeUrl` has `{signature}`: give `unsubscribeSecret` to sign it";
   return undefined;
 }
+
+/**
+ * The longest unsubscribe link allowed, in bytes. A mail client's one-click unsubscribe POSTs
+ * to it: the link is the request's line, which nginx takes up to 8 KB by default and Node
+ * (`journey serve`) up to 16 KB with the headers; within this bound it fits either, with room
+ * left for the mail client's headers.
+ */
+export const MAX_UNSUBSCRIBE_LINK_BYTES = 8000;
+
+/** The longest a number in a message key can be: a safe integer's 16 digits (an entry count, a `repeat` round). */
+const LONGEST_COUNT = "9".repeat(16);
+/** The latest instant a Date holds, in base 36, as a message key writes an instance's start. */
+const LATEST_START = (8.64e15).toString(36);
+
+/**
+ * What is wrong with `template` as the unsubscribe link of the sends of `journeys`, if
+ * anything: its longest link, for a profile id of `maxProfileIdBytes` whose every byte is
+ * URL-encoded and counts of the largest size, over `MAX_UNSUBSCRIBE_LINK_BYTES`. The longest
+ * link of each send is made as a real one is (a message key as `enter` and the send in
+ * step.ts write it: journey, profile, entry, start, node, rounds of each `repeat`). Journey
+ * names and node ids have no bound of their own in the language: this is where a very long one
+ * is refused, before any message carries a link no mail client can follow.
+ */
+export function unsubscribeLinkProblem(template: string, journeys: Iterable<IRJourney>, maxProfileIdBytes: number): string | undefined {
+  // "%" is URL-encoded as 3 bytes, as much as any byte of an id can take.
+  const profileId = "%".repeat(maxProfileIdBytes);
+  // A signature's length does not depend on the secret.
+  const secret = "x".repeat(UNSUBSCRIBE_SECRET_MIN_BYTES);
+  let longest: { bytes: number; journey: string; node: string } | undefined;
+  for (const j of journeys) {
+    const nodes = Object.values(j.nodes);
+    const repeats = nodes.filter((n) => n.kind === "repeat").length;
+    const rounds = repeats ? Array<string>(repeats).fill(LONGEST_COUNT).join(".") : "0";
+    for (const [id, node] of Object.entries(j.nodes)) {
+      if (node.kind !== "send") continue;
+      const messageId = [j.id, profileId, LONGEST_COUNT, LATEST_START, id, rounds].join(":");
+      const bytes = Buffer.byteLength(unsubscribeLink(template, { profileId, messageId, channel: node.channel }, secret));
+      if (!longest || bytes > longest.bytes) longest = { bytes, journey: j.id, node: id };
+    }
+  }
+  if (!longest || longest.bytes <= MAX_UNSUBSCRIBE_LINK_BYTES) return undefined;
+  const address = Buffer.byteLength(template.replace(PLACEHOLDER, ""));
+  return `its longest link would be ${longest.bytes} bytes, over the ${MAX_UNSUBSCRIBE_LINK_BYTES} a mail client's unsubscribe request may take (the address and query take ${address}; a message of journey \`${longest.journey}\`, step \`${longest.node}\`, to a profile id of ${maxProfileIdBytes} bytes, the rest): give a shorter address, or that journey a shorter name (or its step less nesting)`;
+}
+

@@ -6,8 +6,8 @@
  * The runtime's life is the caller's: start it before listening, stop it with `close()`.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { maxHeaderSize } from "node:http";
-import type { AddressInfo } from "node:net";
+import { maxHeaderSize, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type HTTPMethods } from "fastify";
 import { pino } from "pino";
 import type { IRTrigger } from "@journey/ir";
@@ -20,12 +20,26 @@ import { METRICS_CONTENT_TYPE, ServerMetrics } from "./metrics.js";
 import { DEFAULT_UNSUBSCRIBE_EVENT, UNSUBSCRIBE_PATH, unsubscribeEventProblem, unsubscribeRoutes, type UnsubscribeOptions } from "./unsubscribe.js";
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/**
+ * How long a client may take to send a whole request, headers and body (see
+ * `ServerOptions.requestTimeoutMs`): 1 MiB in 10 s is 100 KB/s, slow for a service, and under
+ * `journey serve`'s 15 s stop limit, so a request still arriving at a stop is answered 408 in time.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** The longest `requestTimeoutMs`: the longest a Node timer waits. */
+export const MAX_REQUEST_TIMEOUT_MS = 2 ** 31 - 1;
 
 export interface ServerOptions {
   /** Requests must carry `Authorization: Bearer <token>` (all but /health and /metrics). Without it, none is asked for. */
   token?: string;
   /** The largest request body in bytes (default 1 MiB): a larger one is answered 413. */
   bodyLimit?: number;
+  /**
+   * How long a client may take to send a request, headers and body, in ms (default 10 s):
+   * one not received by then is answered 408 and its connection closed. It bounds `close()`
+   * too, which waits for the requests in flight: a client trickling a body would hold it.
+   */
+  requestTimeoutMs?: number;
   /** Where request lines and errors are logged (default: a new `createServerLogger()`); `false`: nowhere. */
   logger?: FastifyBaseLogger | false;
   /** The counters /metrics shows; give the same to `createRuntime({ onEffect: metrics.effect })` to count effects too. */
@@ -79,6 +93,9 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   if (!Number.isSafeInteger(bodyLimit) || bodyLimit <= 0) throw new TypeError("createServer: `bodyLimit` must be a positive whole number of bytes");
   if (options.token !== undefined && (typeof options.token !== "string" || !options.token)) throw new TypeError("createServer: `token` must be a non-empty string");
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  // A timer holds at most 2^31 - 1 ms (24.8 days): a longer one would fire at once.
+  if (!Number.isSafeInteger(requestTimeoutMs) || requestTimeoutMs <= 0 || requestTimeoutMs > MAX_REQUEST_TIMEOUT_MS) throw new TypeError(`createServer: \`requestTimeoutMs\` must be a positive whole number of milliseconds, at most ${MAX_REQUEST_TIMEOUT_MS}`);
   const unsubscribe = options.unsubscribe;
   if (unsubscribe !== undefined) {
     if (!isUnsubscribeSecret(unsubscribe?.secret)) throw new TypeError(`createServer: \`unsubscribe.secret\` must be a string of ${UNSUBSCRIBE_SECRET_MIN_BYTES} bytes or more`);
@@ -92,6 +109,12 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit,
+    // fastify turns Node's limit (5 minutes) off by default: a client sending a byte now and
+    // then would hold its connection, and `close()`, as long as it liked. The headers have the
+    // same bound (Node's own is 60 s), and Node looks for requests past it every second
+    // rather than every 30 s, so the bound is kept to within a second.
+    requestTimeout: requestTimeoutMs,
+    http: { headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) },
     // A profile id or item key in the path may be as long as a URL Node takes (fastify's
     // default, 100 characters, would leave a longer id unreadable and its profile undeletable).
     routerOptions: { maxParamLength: maxHeaderSize },
@@ -102,6 +125,8 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
     // A bad URL (`/v1/profiles/%ZZ`) is the client's mistake, answered as every other.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => void reply.code(400).send({ error: error.message }),
   });
+
+  const arriving = requestsArriving(app.server);
 
   // Every body is JSON whatever its content type says: `curl -d` sends form encoding, and
   // `fetch` with a string body sends text/plain.
@@ -290,9 +315,40 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
     },
     async close() {
       stopping = true;
-      await app.close();
+      // Node stops enforcing `requestTimeout` once its server is closing, and the close waits
+      // for every request in flight: a client still sending one is given that time once more,
+      // then answered 408 as it would have been before. Those wholly received are left alone:
+      // they wait for the runtime, whose stop is bounded.
+      const cutOff = setTimeout(() => {
+        for (const socket of arriving()) app.server.emit("clientError", Object.assign(new Error("the request was not received in time"), { code: "ERR_HTTP_REQUEST_TIMEOUT" }), socket);
+      }, requestTimeoutMs);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(cutOff);
+      }
     },
   };
+}
+
+/**
+ * The connections of `server` whose request is still arriving: its headers (a connection
+ * that has not yet had a request, or whose last one was answered), or its body.
+ */
+function requestsArriving(server: Server): () => Socket[] {
+  const current = new Map<Socket, IncomingMessage | undefined>();
+  server.on("connection", (socket: Socket) => {
+    current.set(socket, undefined);
+    socket.once("close", () => current.delete(socket));
+  });
+  server.on("request", (request: IncomingMessage, response: ServerResponse) => {
+    current.set(request.socket, request);
+    // Answered: until its next request begins, the connection has none.
+    response.once("finish", () => {
+      if (current.has(request.socket)) current.set(request.socket, undefined);
+    });
+  });
+  return () => [...current].filter(([socket, request]) => !socket.destroyed && !request?.complete).map(([socket]) => socket);
 }
 
 /** What starts a journey, without its condition (an expression tree): `{kind: "event", event: "SignedUp"}`. */

@@ -1,4 +1,5 @@
 /** How `call` steps reach custom actions: HTTP by default, with a timeout and retries with backoff. */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Type } from "@journey/template";
 import { fillSecrets } from "../engine/evaluate.js";
 import type { CallRequest } from "../engine/state.js";
@@ -25,17 +26,36 @@ export function typedResponse(answer: unknown, returns: Type | undefined): unkno
 }
 
 export interface ActionExecutor {
-  /** The parsed JSON response, or a thrown error (the step's `on error` path). */
-  execute(request: CallRequest): Promise<unknown>;
+  /**
+   * The parsed JSON response, or a thrown error (the step's `on error` path). `stopping` is
+   * aborted when the runtime's `stop()` is called: begin no further attempt then, and throw
+   * its reason (a `CallInterruptedError`; `stopping.throwIfAborted()` does): the call is not
+   * failed, it is made again at the next start.
+   */
+  execute(request: CallRequest, stopping?: AbortSignal): Promise<unknown>;
+}
+
+/**
+ * Why a call was left unfinished: the runtime began stopping before an attempt the call had
+ * left. Not a failure of the action — the call stays in the outbox and the next start makes it.
+ */
+export class CallInterruptedError extends Error {
+  constructor() {
+    super("the runtime is stopping: the call is made again at the next start");
+    this.name = "CallInterruptedError";
+  }
 }
 
 export class HttpActionExecutor implements ActionExecutor {
   constructor(private readonly backoffMs = 200) {}
 
-  async execute(request: CallRequest): Promise<unknown> {
+  async execute(request: CallRequest, stopping?: AbortSignal): Promise<unknown> {
     let lastError: Error | undefined;
     for (let attempt = 0; attempt <= request.retries; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, this.backoffMs * 2 ** (attempt - 1)));
+      // A stop cuts the backoff short: the wait rejects then, and the check below says why.
+      if (attempt > 0) await sleep(this.backoffMs * 2 ** (attempt - 1), undefined, { signal: stopping }).catch(() => undefined);
+      // The attempt in hand was left to finish (within its timeout); a stop allows no other.
+      stopping?.throwIfAborted();
       try {
         const res = await fetch(request.url, {
           method: request.method,

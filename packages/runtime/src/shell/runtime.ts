@@ -5,6 +5,7 @@
  * recommendations to providers — feeding results back through `step`.
  */
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { channelsSentOn, type IR, type IRJourney } from "@journey/ir";
 import { suggest } from "@journey/template";
 import { MemoryChannel, type ChannelAdapter } from "../channels/adapter.js";
@@ -13,7 +14,7 @@ import { SystemClock, VirtualClock, type Clock } from "../clock.js";
 import { Program, type DeployedJourney, type NodeObserver } from "../engine/program.js";
 import { newProfileState, nextDue, type CallRequest, type DecisionRecord, type Effect, type EventEnvelope, type ProfileState } from "../engine/state.js";
 import { step, type Input } from "../engine/step.js";
-import { unsubscribeOptionsProblem } from "../engine/unsubscribe.js";
+import { unsubscribeLinkProblem, unsubscribeOptionsProblem } from "../engine/unsubscribe.js";
 import { copyData, emptyRecord, INSTANT_MESSAGE, isInstant, validate, validateProfile, withDefaults, type ValidationError } from "../engine/validate.js";
 import { loadIR } from "../ir/load.js";
 import { IncrementalCatalogEngine } from "../recs/incremental.js";
@@ -25,7 +26,7 @@ import { DueHeap } from "../store/due-heap.js";
 import { MemoryStore } from "../store/memory.js";
 import { emptyBatch, type CommitBatch, type DeliveryFailure, type ErasedProfile, type Store } from "../store/store.js";
 import { decide, MAX_SURFACES, type Decision, type DecideDeps, type DecideRequest } from "../experiences/decide.js";
-import { HttpActionExecutor, typedResponse, withSecrets, type ActionExecutor } from "./actions.js";
+import { CallInterruptedError, HttpActionExecutor, typedResponse, withSecrets, type ActionExecutor } from "./actions.js";
 import { Deliveries, givenUpKey, type Delivery, type Undelivered } from "./deliveries.js";
 import { SerialQueue } from "./queue.js";
 
@@ -172,10 +173,10 @@ export interface Runtime {
    */
   deleteProfile(id: string): Promise<DeletedProfile>;
   /**
-   * Finish in-flight work and begin nothing more: a message (or decision, call,
-   * recommendation) being handed over finishes within its adapter's timeout; those not begun
-   * stay in the outbox, as timers stay stored, for the next start. Units of work already
-   * queued (an `ingest` in flight) are still committed.
+   * Finish in-flight work and begin nothing more: a message (or decision, call attempt,
+   * recommendation) being handed over finishes within its adapter's timeout; those not begun,
+   * and a call that had retries left, stay in the outbox, as timers stay stored, for the next
+   * start. Units of work already queued (an `ingest` in flight) are still committed.
    */
   stop(): Promise<void>;
 }
@@ -250,7 +251,11 @@ class JourneyRuntime implements Runtime {
   private looping = false;
   /** The first `start()`'s loading, shared by every later call (forgotten if it fails, so it can be retried). */
   private loading?: Promise<void>;
-  private stopped = false;
+  /**
+   * Aborted by `stop()`, a new one at each start: what is under way sees the stop (a call's
+   * executor begins no further attempt). `stopped` reads it.
+   */
+  private halt = haltController();
   /** How many times `stop()` was called: a `start()` still loading when one is called must not run afterwards. */
   private stops = 0;
   /** Decisions being made: `stop()` waits for them, so that what they record is committed before the store closes. */
@@ -271,6 +276,9 @@ class JourneyRuntime implements Runtime {
         throw new TypeError(`createRuntime: channel \`${c}\`: ${(e as Error).message}`);
       }
     }
+    // A link over the bound would go out in every such message, and no mail client could follow it.
+    const linkProblem = options.unsubscribeUrl === undefined ? undefined : unsubscribeLinkProblem(options.unsubscribeUrl, Object.values(ir.journeys), MAX_PROFILE_ID_BYTES);
+    if (linkProblem) throw new TypeError(`createRuntime: \`unsubscribeUrl\`: ${linkProblem}`);
     this.program = new Program(ir, { unsubscribeUrl: options.unsubscribeUrl, unsubscribeSecret: options.unsubscribeSecret, onNode: options.onNode });
     this.store = options.store ?? new MemoryStore();
     this.clock = options.clock ?? new SystemClock();
@@ -293,6 +301,15 @@ class JourneyRuntime implements Runtime {
     this.recommendWith = { catalog: this.catalog, itemType: ir.catalog?.item, providers: options.providers ?? {} };
   }
 
+  private get stopped(): boolean {
+    return this.halt.signal.aborted;
+  }
+
+  /** Going again after a stop (or for the first time). */
+  private resume(): void {
+    if (this.stopped) this.halt = haltController();
+  }
+
   /** What every recommendation is answered with, journeys' and decisions' alike. */
   private readonly recommendWith: Omit<RecommendDeps, "deadlineMs" | "now" | "profile">;
 
@@ -309,7 +326,7 @@ class JourneyRuntime implements Runtime {
     const restarting = this.loading !== undefined && this.stopped;
     if (!this.loading) {
       // The first start, or one after a stop that cut the loading short (see `load`): from the top.
-      this.stopped = false;
+      this.resume();
       this.loading = this.load().catch((e: unknown) => {
         this.loading = undefined;
         this.releaseStore();
@@ -325,7 +342,7 @@ class JourneyRuntime implements Runtime {
     if (!this.loading) return this.start();
     // Also after `stop()`: the timers stayed stored, the loop picks them up again, and what
     // waits in the outbox (a delivery that failed) is carried out again, as by a new runtime.
-    this.stopped = false;
+    this.resume();
     if (restarting) await this.serial(() => this.recover());
     if (!this.clock.virtual) this.schedule();
   }
@@ -445,7 +462,7 @@ class JourneyRuntime implements Runtime {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.halt.abort(new CallInterruptedError());
     this.stops++;
     if (this.timer) {
       clearTimeout(this.timer);
@@ -1121,9 +1138,16 @@ class JourneyRuntime implements Runtime {
     const states: ProfileState[] = [];
     for (const r of requests) states.push(await batch.profile(r.profileId));
     const results = await Promise.all(requests.map((r, i) => this.perform(r, states[i]!.attributes)));
-    for (const r of requests) batch.dispatched.push(r.key);
-    for (let i = 0; i < requests.length; i++) this.apply(batch, states[i]!, results[i]!, this.answeredAt(requests[i]!));
-    await this.commitAndDispatch(batch);
+    let stepped = 0;
+    for (let i = 0; i < requests.length; i++) {
+      // A call the stop interrupted stays in the outbox, as if not begun: the next start makes it.
+      const result = results[i];
+      if (!result) continue;
+      stepped++;
+      batch.dispatched.push(requests[i]!.key);
+      this.apply(batch, states[i]!, result, this.answeredAt(requests[i]!));
+    }
+    if (stepped) await this.commitAndDispatch(batch);
   }
 
   /** Hand one message to its channel's adapter, or one decision to the sink. */
@@ -1156,8 +1180,8 @@ class JourneyRuntime implements Runtime {
     return this.clock.virtual ? Math.max(r.at, this.clock.now()) : this.clock.now();
   }
 
-  /** Perform one request; its outcome is an input for `step`, never an exception. */
-  private async perform(e: Effect & { type: "callRequest" | "recommendRequest" }, profile: Record<string, unknown>): Promise<Input> {
+  /** Perform one request; its outcome is an input for `step`, never an exception; none for a call the stop interrupted. */
+  private async perform(e: Effect & { type: "callRequest" | "recommendRequest" }, profile: Record<string, unknown>): Promise<Input | undefined> {
     if (e.type === "callRequest") return this.call(e.request, e.key, e.version);
     const r = await resolveRecommendation(e.request, e.profileId, {
       ...this.recommendWith,
@@ -1173,11 +1197,18 @@ class JourneyRuntime implements Runtime {
     return { kind: "result", request: e.key, ok: true, value: r.items, items: r.sources, ...(r.errors.length ? { failed: r.errors } : {}) };
   }
 
-  private async call(request: CallRequest, key: string, version?: string): Promise<Input> {
+  private async call(request: CallRequest, key: string, version?: string): Promise<Input | undefined> {
+    // This start's signal: a stop aborts it, a later start makes another.
+    const stopping = this.halt.signal;
     try {
-      const answer = await this.actions.execute(withSecrets(request, this.options.secrets ?? {}));
+      const answer = await this.actions.execute(withSecrets(request, this.options.secrets ?? {}), stopping);
       return { kind: "result", request: key, ok: true, value: typedResponse(answer, this.program.action(request.action, version)?.returns) };
     } catch (e) {
+      // Our own stop is no failure of the action: no `on error` path for it.
+      if (stopping.aborted && e instanceof CallInterruptedError) {
+        this.log.info({ key, action: request.action }, "call interrupted by the stop: it stays in the outbox and is made at the next start");
+        return undefined;
+      }
       return { kind: "result", request: key, ok: false, error: (e as Error).message };
     }
   }
@@ -1191,6 +1222,13 @@ class JourneyRuntime implements Runtime {
     }
   }
 
+}
+
+/** What `stop()` aborts: every call under way listens to its signal, so any number may (Node warns past 10). */
+function haltController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
 
 /** The runtime that started on each store and has not stopped (see `start`). */

@@ -115,3 +115,8 @@ export const sendTimes = (timeline: Effect[], channel?: string): string[] =>
     .map((e) => iso(e.at));
 
 export const line = (sku: string, category = "hats", price = 10) => ({ sku, name: `Item ${sku}`, price, category });
+
+/** `promise`, or a failure naming `what` if it takes longer than `ms`: a test of a bound fails rather than hangs. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([promise, new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`${what} took longer than ${ms} ms`)), ms).unref())]);
+}

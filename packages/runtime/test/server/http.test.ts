@@ -3,13 +3,14 @@
  * its field paths and nothing stored, auth, limits, unknown routes and wrong methods, malformed
  * JSON, draining, the metrics text, and what is logged.
  */
+import { connect } from "node:net";
 import { Writable } from "node:stream";
 import { createRuntime, MemoryChannel, MemoryStore, VirtualClock, type ChannelAdapter, type Runtime } from "@journey/runtime";
 import { createServer, ServerMetrics, type JourneyServer, type ServerOptions } from "@journey/runtime/server";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import type { IR } from "@journey/ir";
-import { ev, HOUR, PRODUCT_CATALOG, T0, withSchema } from "../engine/helpers.js";
+import { ev, HOUR, PRODUCT_CATALOG, T0, withSchema, within } from "../engine/helpers.js";
 
 const ir = withSchema(`
   ${PRODUCT_CATALOG}
@@ -54,6 +55,29 @@ afterEach(async () => {
     await h.runtime.stop();
   }
 });
+
+/**
+ * A raw client of the server on `port` that sends a request's headers at once and then its
+ * body a byte every 100 ms (never its last byte: the request is never whole).
+ */
+function trickling(port: number, body: string) {
+  const socket = connect(port, "127.0.0.1");
+  let answer = "";
+  socket.setEncoding("utf8").on("data", (d: string) => (answer += d));
+  socket.on("error", () => {});
+  const ended = new Promise<void>((r) => socket.once("close", () => r()));
+  socket.write(`POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+  let sent = 0;
+  const timer = setInterval(() => sent < body.length - 1 && !socket.destroyed && socket.write(body[sent++]!), 100);
+  return {
+    ended,
+    answer: () => answer,
+    stop() {
+      clearInterval(timer);
+      socket.destroy();
+    },
+  };
+}
 
 /** A runtime on a memory store behind a server; `project` and `adapter` replace the test project and the channel's delivery. */
 async function harness(options: Omit<ServerOptions, "logger"> = {}, project: IR = ir, adapter?: ChannelAdapter): Promise<Harness> {
@@ -313,6 +337,59 @@ describe("health, auth, limits and errors", () => {
     expect(res.headers.get("connection")).toBe("close");
     await Promise.race([closing, new Promise((r) => setTimeout(r, 2000))]);
     expect(closed).toBe(true);
+  });
+
+  it("a client that sends its headers and then trickles the body is answered 408 at the request timeout, its connection closed", async () => {
+    const h = await harness({ requestTimeoutMs: 500 });
+    const { port } = await h.server.listen({ port: 0, host: "127.0.0.1" });
+    const client = trickling(port, JSON.stringify(cart("c1")));
+    try {
+      // Node looks for late requests every second: the bound is kept to within one.
+      await within(client.ended, 2500, "a request trickling in");
+    } finally {
+      client.stop();
+    }
+    expect(client.answer()).toMatch(/^HTTP\/1\.1 408 /);
+    expect(await h.store.hasEvent("c1")).toBe(false);
+  });
+
+  it("close() with a body trickling in: the client is given the request timeout once more, then answered 408; close() does not wait for it", async () => {
+    const h = await harness({ requestTimeoutMs: 1000 });
+    const { port } = await h.server.listen({ port: 0, host: "127.0.0.1" });
+    const client = trickling(port, JSON.stringify(cart("c1")));
+    // Just after the headers: without a bound of its own, close() would wait for the whole body.
+    await new Promise((r) => setTimeout(r, 200));
+    try {
+      await within(Promise.all([h.server.close(), client.ended]), 2500, "close() with a body trickling in");
+    } finally {
+      client.stop();
+    }
+    expect(client.answer()).toMatch(/^HTTP\/1\.1 408 /);
+    expect(await h.store.hasEvent("c1")).toBe(false);
+  });
+
+  it("close() with a client still sending its headers: it is cut off at the request timeout too", async () => {
+    const h = await harness({ requestTimeoutMs: 500 });
+    const { port } = await h.server.listen({ port: 0, host: "127.0.0.1" });
+    const socket = connect(port, "127.0.0.1");
+    socket.on("error", () => {});
+    const ended = new Promise<void>((r) => socket.once("close", () => r()));
+    socket.write("POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    const trickle = setInterval(() => socket.write("X-Slow: 1\r\n"), 100);
+    await new Promise((r) => setTimeout(r, 100));
+    try {
+      await within(Promise.all([h.server.close(), ended]), 2000, "close() with headers trickling in");
+    } finally {
+      clearInterval(trickle);
+      socket.destroy();
+    }
+  });
+
+  it("a request timeout that is not a positive whole number of ms is refused when the server is made", async () => {
+    const h = await harness();
+    for (const requestTimeoutMs of [0, -1, 1.5, Infinity, 2 ** 31, "10s"]) {
+      expect(() => createServer(h.runtime, { requestTimeoutMs: requestTimeoutMs as number, logger: false })).toThrow("createServer: `requestTimeoutMs` must be a positive whole number of milliseconds, at most 2147483647");
+    }
   });
 
   it("with a token, every route but /health and /metrics needs it", async () => {

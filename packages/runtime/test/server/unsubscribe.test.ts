@@ -6,7 +6,8 @@
  * the project's event checked at createServer.
  */
 import { Writable } from "node:stream";
-import { createRuntime, MemoryChannel, MemoryStore, unsubscribeEventId, unsubscribeSignature, VirtualClock, type Runtime } from "@journey/runtime";
+import { maxHeaderSize } from "node:http";
+import { createRuntime, MAX_PROFILE_ID_BYTES, MAX_UNSUBSCRIBE_LINK_BYTES, MemoryChannel, MemoryStore, unsubscribeEventId, unsubscribeLinkProblem, unsubscribeSignature, VirtualClock, type Runtime } from "@journey/runtime";
 import { createServer, ServerMetrics, unsubscribeEventProblem, unsubscribeLinkTemplate, type JourneyServer, type ServerOptions } from "@journey/runtime/server";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
@@ -250,6 +251,59 @@ describe("POST /v1/unsubscribe", () => {
     expect([r.status, r.text]).toEqual([200, expect.stringContaining("Your unsubscribe request is recorded.")]);
     expect((await h.runtime.profile(long))!.attributes["consent"]).toEqual({ email: false });
     expect(h.metric("journey_unsubscribes_accepted_total 1")).toBe(true);
+  });
+});
+
+describe("the length of links", () => {
+  const journeys = Object.values(ir.journeys);
+  const at = (path: string) => unsubscribeLinkTemplate(`https://mail.shop.example/${path}`);
+  /** The longest path under the address whose links all stay within the bound. */
+  function longestPath(): string {
+    let n = 0;
+    while (!unsubscribeLinkProblem(at("a".repeat(n + 1)), journeys, MAX_PROFILE_ID_BYTES)) n++;
+    return "a".repeat(n);
+  }
+
+  it("the longest address allowed makes links within the bound, also for the longest profile id, and they work; one byte more is refused by createRuntime", async () => {
+    const path = longestPath();
+    expect(path.length).toBeGreaterThan(5000);
+    const template = at(path);
+    const channel = new MemoryChannel();
+    const live = createRuntime({ ir, channels: channel, clock: new VirtualClock(T0), unsubscribeUrl: template, unsubscribeSecret: SECRET });
+    await live.start();
+    // 256 bytes, each encoded as 3: the longest an id makes its links.
+    const id = "%".repeat(MAX_PROFILE_ID_BYTES);
+    await live.ingest(signup(id));
+    await live.advanceTo(T0 + 3 * DAY);
+    expect(channel.messages.length).toBeGreaterThan(0);
+    for (const m of channel.messages) expect(Buffer.byteLength(m.unsubscribeUrl!)).toBeLessThanOrEqual(MAX_UNSUBSCRIBE_LINK_BYTES);
+    // Node takes 16 KB for a request's line and headers: the link leaves half of it for the headers.
+    expect(MAX_UNSUBSCRIBE_LINK_BYTES * 2).toBeLessThanOrEqual(maxHeaderSize);
+    const server = createServer(live, { logger: false, unsubscribe: { secret: SECRET } });
+    const res = await server.app.inject({ method: "POST", url: `/v1/unsubscribe${new URL(channel.messages[0]!.unsubscribeUrl!).search}`, ...ONE_CLICK, payload: ONE_CLICK.body });
+    expect(res.statusCode).toBe(200);
+    expect((await live.profile(id))!.attributes["consent"]).toEqual({ email: false });
+    await server.close();
+    await live.stop();
+
+    expect(() => createRuntime({ ir, unsubscribeUrl: at(`${path}a`), unsubscribeSecret: SECRET })).toThrow(
+      `createRuntime: \`unsubscribeUrl\`: its longest link would be ${MAX_UNSUBSCRIBE_LINK_BYTES + 1} bytes, over the ${MAX_UNSUBSCRIBE_LINK_BYTES} a mail client's unsubscribe request may take (the address and query take ${Buffer.byteLength(at(`${path}a`).replace(/\{\w+\}/g, ""))}; a message of journey \`Newsletter\``,
+    );
+  });
+
+  it("a journey name (or step) long enough to make links over the bound is refused, naming the journey, with the shortest address", () => {
+    const name = `Newsletter${"x".repeat(MAX_UNSUBSCRIBE_LINK_BYTES)}`;
+    const long = irOf(`
+      profile { email: string }
+      event Signup { source: string }
+      journey ${name} {
+        on Signup
+        send email { subject "s" text "{{unsubscribeUrl}}" } to "p@example.com"
+      }
+    `);
+    expect(() => createRuntime({ ir: long, unsubscribeUrl: unsubscribeLinkTemplate("https://m.example"), unsubscribeSecret: SECRET })).toThrow(`a message of journey \`${name}\`, step \`send:email\``);
+    // Without a link of the service's, nothing is refused: the placeholder is no link to follow.
+    expect(() => createRuntime({ ir: long })).not.toThrow();
   });
 });
 
