@@ -199,22 +199,23 @@ describe("stop() while start() is still at work (a SIGTERM during start-up)", ()
 });
 
 describe("stop() with decisions in flight", () => {
+  const xir = withSchema(`
+    type Conditions { tempC: number }
+    action Weather(city: string) -> Conditions { get "https://weather.example.com/{{city}}" }
+    experience Hero {
+      surface "web://s/#hero"
+      format text
+      timeout 1s
+      call Weather("Oslo") as w
+      variant Warm when w.tempC > 10 { content "warm" }
+      variant D { content "d" }
+    }
+  `);
+  /** A weather action that answers after 40 ms: a decision is still in flight when the stop comes. */
+  const slow = { execute: async () => (await sleep(40), { tempC: 20 }) };
   it("waits for them: what they decided is committed before stop() resolves (the store is closed after it), and goes to the sink at the next start", async () => {
-    const xir = withSchema(`
-      type Conditions { tempC: number }
-      action Weather(city: string) -> Conditions { get "https://weather.example.com/{{city}}" }
-      experience Hero {
-        surface "web://s/#hero"
-        format text
-        timeout 1s
-        call Weather("Oslo") as w
-        variant Warm when w.tempC > 10 { content "warm" }
-        variant D { content "d" }
-      }
-    `);
     const path = join(tmpdir(), `journey-stop-deciding-${process.pid}-${Date.now()}.db`);
     const recorded: string[] = [];
-    const slow = { execute: async () => (await sleep(40), { tempC: 20 }) };
     let store = new SqliteStore(path);
     let rt = createRuntime({ ir: xir, store, clock: new VirtualClock(T0), actions: slow, decisions: { record: (d) => void recorded.push(d.variant) } });
     await rt.start();
@@ -235,21 +236,8 @@ describe("stop() with decisions in flight", () => {
     }
   });
   it("a decision begun after stop() was called (a request in flight while the server and the runtime stop together) is committed once it resolves, before the store closes", async () => {
-    const xir = withSchema(`
-      type Conditions { tempC: number }
-      action Weather(city: string) -> Conditions { get "https://weather.example.com/{{city}}" }
-      experience Hero {
-        surface "web://s/#hero"
-        format text
-        timeout 1s
-        call Weather("Oslo") as w
-        variant Warm when w.tempC > 10 { content "warm" }
-        variant D { content "d" }
-      }
-    `);
     const path = join(tmpdir(), `journey-stop-late-decide-${process.pid}-${Date.now()}.db`);
     const recorded: string[] = [];
-    const slow = { execute: async () => (await sleep(40), { tempC: 20 }) };
     let store = new SqliteStore(path);
     let rt = createRuntime({ ir: xir, store, clock: new VirtualClock(T0), actions: slow, decisions: { record: (d) => void recorded.push(d.variant) } });
     await rt.start();
