@@ -886,6 +886,8 @@ class JourneyRuntime implements Runtime {
    * links went out already, and its events (an unsubscribe among them) must still be taken.
    */
   private newIdProblem(id: string): Promise<string | undefined> | undefined {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: most ids are within the bound by their length alone.
+    if (id.length * 3 <= MAX_PROFILE_ID_BYTES) return undefined;
     const problem = profileIdProblem(id);
     return problem ? this.store.viewProfile(id).then((stored) => (stored ? undefined : problem)) : undefined;
   }
