@@ -133,8 +133,8 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "string" }, (request, body, done) => {
     // A request no route takes is answered 404 or 405 by the not-found handler, which fastify
-    // runs after the parser: what its body holds does not matter.
-    if (request.is404) return done(null, undefined);
+    // runs after the parser, and no DELETE route reads a body: what it holds does not matter.
+    if (request.is404 || request.method === "DELETE") return done(null, undefined);
     if (!(body as string).trim()) return done(new HttpError(400, "the request body is empty: send JSON"), undefined);
     try {
       done(null, JSON.parse(body as string));

@@ -466,8 +466,9 @@ describe("health, auth, limits and errors", () => {
       const r = await h.request("POST", "/v1/profiles/p1", body);
       expect({ status: r.status, allow: r.headers["allow"], json: r.json }).toEqual({ status: 405, allow: "DELETE, GET, HEAD, PUT", json: { error: "POST is not allowed on /v1/profiles/p1: DELETE, GET, HEAD, PUT" } });
     }
-    // The route found, its body is still parsed, and a bad one refused.
+    // The route found, its body is still parsed, and a bad one refused; a DELETE's is never read.
     expect((await h.request("PUT", "/v1/profiles/p1", '{"id": ')).json.error).toMatch(/^invalid JSON: /);
+    expect(await h.request("DELETE", "/v1/profiles/nobody", "not json at all")).toMatchObject({ status: 404, json: { error: "no profile `nobody`" } });
   });
 
   it("reads JSON whatever the content type says (curl -d, fetch with a string body), an empty or malformed Content-Type as none", async () => {
