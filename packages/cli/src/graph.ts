@@ -6,7 +6,7 @@
  * back as text.
  */
 import { BINARY_PRECEDENCE, type IR, type IRAlgorithm, type IRExpr, type IRJourney, type IRNode, type IRTrigger } from "@journey/compiler";
-import { formatOffset } from "@journey/runtime";
+import { formatOffset } from "@journey/runtime/sim";
 
 export type GraphFormat = "mermaid" | "dot";
 

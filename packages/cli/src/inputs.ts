@@ -2,10 +2,13 @@
  * Data files for simulations (events JSONL, profiles, catalog, canned action responses):
  * read and parsed with errors that name the file, the line and the field.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileErrorReason } from "@journey/compiler";
 import { isCalendarDate } from "@journey/template";
-import { DataFileError, isJsonObject, parseActionResponses, parseJsonFile, type CannedResponse, type CatalogItem, type EventEnvelope, type InvalidInputError } from "@journey/runtime";
+import type { CatalogItem, EventEnvelope, InvalidInputError } from "@journey/runtime";
+// The simulation's entry point: it loads no store driver or network client (`journey test` needs none).
+import { DataFileError, isJsonObject, parseActionResponses, parseJsonFile, type CannedResponse } from "@journey/runtime/sim";
 import { UserError } from "./errors.js";
 import { warn } from "./report.js";
 
@@ -169,4 +172,13 @@ export function parseInstantFlag(flag: string, text: string, alternative = ""): 
 function representable(flag: string, text: string, t: number): number {
   if (Number.isNaN(new Date(t).getTime())) throw new UserError(`${flag} ${text}: beyond the last representable time (year 275760)`);
   return t;
+}
+
+/** A data file given explicitly, or the project's own by convention. */
+export function dataFile(project: string, given: string | undefined, name: string, required = false): string | undefined {
+  if (given) return given;
+  const path = join(project, name);
+  if (existsSync(path)) return path;
+  if (required) throw new UserError(`no events: pass --events <file> or put ${name} in ${project} (or --from <time> to run without events)`);
+  return undefined;
 }

@@ -5,7 +5,6 @@
  */
 import { existsSync } from "node:fs";
 import { relative, sep } from "node:path";
-import { watch } from "chokidar";
 import pc from "picocolors";
 import { failureText, UserError } from "./errors.js";
 import { write } from "./report.js";
@@ -18,7 +17,9 @@ const SETTLE_MS = 150;
 export async function watchProject(dir: string, run: () => Promise<number>, color: boolean): Promise<void> {
   const c = color ? pc : { dim: (s: string) => s };
   if (!existsSync(dir)) throw new UserError(`--watch ${dir}: no such file or folder`);
-  // chokidar, not fs.watch: Node 20's recursive watch on Linux loses a file an editor saved by renaming over it.
+  // chokidar, not fs.watch: Node 20's recursive watch on Linux loses a file an editor saved by
+  // renaming over it. Loaded here: a command without --watch need not load it.
+  const { watch } = await import("chokidar");
   const watcher = watch(dir, {
     ignoreInitial: true,
     ignored: (path, stats) => path.split(sep).includes("node_modules") || (stats?.isFile() === true && !PROJECT_FILE.test(path)),

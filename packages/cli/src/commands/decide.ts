@@ -3,10 +3,9 @@ import { InvalidInputError, simulate, type Decision } from "@journey/runtime";
 import { Command } from "commander";
 import pc from "picocolors";
 import { UserError } from "../errors.js";
-import { invalidInput, parseInstantFlag, readActionResponses, readCatalog, readEvents, readProfiles, unknownProfilesWarning } from "../inputs.js";
+import { dataFile, invalidInput, parseInstantFlag, readActionResponses, readCatalog, readEvents, readProfiles, unknownProfilesWarning } from "../inputs.js";
 import { compileOrReport } from "../project.js";
 import { count, useColor, warn, write } from "../report.js";
-import { dataFile } from "./run.js";
 
 interface DecideOptions {
   surface: string[];

@@ -1,15 +1,15 @@
 /** `journey run`: compile a project and replay events on a virtual clock, printing the timeline. */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { formatOffset, InvalidInputError, simulate, type Effect, type EventEnvelope, type Runtime, type Store } from "@journey/runtime";
+import { InvalidInputError, simulate, type Effect, type EventEnvelope, type Runtime, type Store } from "@journey/runtime";
 import { isValidTimeZone, offsetAt, suggest } from "@journey/template";
 import { Command } from "commander";
 import pc from "picocolors";
 import { UserError } from "../errors.js";
-import { invalidInput, parseInstantFlag, readActionResponses, readCatalog, readEvents, readProfiles, parseUntil, unknownProfilesWarning } from "../inputs.js";
+import { dataFile, invalidInput, parseInstantFlag, readActionResponses, readCatalog, readEvents, readProfiles, parseUntil, unknownProfilesWarning } from "../inputs.js";
 import { compileOrReport } from "../project.js";
 import { count, useColor, warn, write } from "../report.js";
 import { latestActivity, openStore, removeStore } from "../store.js";
+import { formatEntry, timelineEntry, type TimelineEntry } from "../timeline.js";
 import { watchProject } from "../watch.js";
 
 interface RunOptions {
@@ -49,15 +49,6 @@ export function runCommand(): Command {
       if (options.db) throw new UserError("--watch replays the events from the start at every save: leave out --db, which keeps what a run did");
       await watchProject(project, () => run(project, options, color), color);
     });
-}
-
-/** A data file given explicitly, or the project's own by convention. */
-export function dataFile(project: string, given: string | undefined, name: string, required = false): string | undefined {
-  if (given) return given;
-  const path = join(project, name);
-  if (existsSync(path)) return path;
-  if (required) throw new UserError(`no events: pass --events <file> or put ${name} in ${project} (or --from <time> to run without events)`);
-  return undefined;
 }
 
 async function run(project: string, options: RunOptions, color: boolean): Promise<number> {
@@ -199,73 +190,6 @@ export function localTime(ms: number, tz: string): string {
 
 /** Schedules never stop: without `--until`, a run looks this far past the last event. */
 const RUN_HORIZON_MS = 30 * 86_400_000;
-
-export type TimelineEntry = { at: string; type: string; journey?: string; profileId: string } & Record<string, unknown>;
-
-/** The public shape of an effect in the timeline (requests to providers and actions are internal). */
-export function timelineEntry(e: Effect): TimelineEntry | undefined {
-  const base = { at: new Date(e.at).toISOString(), type: e.type as string, ...(e.journey ? { journey: e.journey } : {}), profileId: e.profileId };
-  switch (e.type) {
-    case "entered":
-      return base;
-    case "send":
-      return { ...base, channel: e.channel, to: e.to, ...(e.template ? { template: e.template } : {}), ...e.content };
-    case "suppressed":
-      return { ...base, channel: e.channel, reason: e.reason };
-    case "call":
-      return { ...base, action: e.action, ok: e.ok, ...(e.error ? { error: e.error } : {}) };
-    case "recommend":
-      return { ...base, name: e.name, items: e.items.map((i) => i.key), sources: e.items, ...(e.failed ? { failed: e.failed } : {}) };
-    case "goal":
-      return { ...base, goal: e.goal, afterMs: e.afterMs };
-    case "ended":
-      return { ...base, reason: e.reason };
-    case "error":
-      return { ...base, message: e.message, ...(e.location ? { location: `${e.location.file}:${e.location.line}:${e.location.column}` } : {}) };
-    default:
-      return undefined;
-  }
-}
-
-export function formatEntry(e: TimelineEntry, color: boolean): string {
-  const c = color ? pc : { dim: (s: string) => s, bold: (s: string) => s, red: (s: string) => s, green: (s: string) => s, cyan: (s: string) => s };
-  const at = typeof e["local"] === "string" ? e["local"] : e.at.replace(".000Z", "Z");
-  const head = `${c.dim(at)}  ${e.profileId}  ${e.journey ?? ""}`;
-  switch (e.type) {
-    case "send": {
-      const title = String(e["subject"] ?? e["title"] ?? e["text"] ?? e["url"] ?? "");
-      // A long text (an SMS) is cut visibly: the line must not look like the whole message.
-      const shown = title.length > 80 ? `${title.slice(0, 79).trimEnd()}…` : title;
-      // A webhook has no recipient: its URL says where it went.
-      const to = e["to"] === null || e["to"] === undefined ? "" : ` to ${String(e["to"])}`;
-      return `${head}  ${c.bold(`send ${String(e["channel"])}`)}${to}  ${c.cyan(JSON.stringify(shown))}`;
-    }
-    case "recommend":
-      return `${head}  recommend ${String(e["name"])} = [${(e["sources"] as { key: string; source: string }[]).map((s) => `${s.key} (${s.source})`).join(", ")}]${e["failed"] ? c.red(`  failed: ${(e["failed"] as string[]).join("; ")}`) : ""}`;
-    case "call":
-      return `${head}  call ${String(e["action"])} ${e["ok"] ? c.green("ok") : c.red(`failed: ${String(e["error"])}`)}`;
-    case "goal":
-      return `${head}  ${c.green(`goal ${String(e["goal"])}`)} after ${formatOffset(Number(e["afterMs"]))}`;
-    case "ended":
-      return `${head}  ended (${String(e["reason"])})`;
-    case "error":
-      return `${head}  ${c.red(`error: ${String(e["message"])}`)}${e["location"] ? ` at ${String(e["location"])}` : ""}`;
-    case "suppressed": {
-      const reason = String(e["reason"]);
-      return `${head}  ${String(e["channel"])} suppressed (${Object.hasOwn(SUPPRESSED, reason) ? SUPPRESSED[reason as keyof typeof SUPPRESSED] : reason})`;
-    }
-    default:
-      return `${head}  ${e.type}`;
-  }
-}
-
-/** Why a message was not delivered, by the `reason` of its `suppressed` effect (typed: a new reason must be named here). */
-const SUPPRESSED: Record<Extract<Effect, { type: "suppressed" }>["reason"], string> = {
-  cap: "over the cap",
-  noRecipient: "no recipient",
-  // A limit (a loop or a jump cycle without a wait) stopped its journey in the same step.
-  runaway: "runaway: its journey was stopped by a limit",
-};
 
 function summary(timeline: Effect[], color: boolean): string {
   const n = (t: Effect["type"]) => timeline.filter((e) => e.type === t).length;

@@ -9,11 +9,10 @@ import { ChannelRouter, createRuntime, DEFAULT_SMTP_TIMEOUT_MS, DEFAULT_WEBHOOK_
 import { createServer, createServerLogger, DEFAULT_BODY_LIMIT, DEFAULT_REQUEST_TIMEOUT_MS, MAX_REQUEST_TIMEOUT_MS, DEFAULT_UNSUBSCRIBE_EVENT, ServerMetrics, unsubscribeEventProblem, unsubscribeLinkTemplate } from "@journey/runtime/server";
 import { Command } from "commander";
 import { UserError } from "../errors.js";
-import { durationMs, readCatalog, readJson } from "../inputs.js";
+import { dataFile, durationMs, readCatalog, readJson } from "../inputs.js";
 import { compileOrReport } from "../project.js";
 import { useColor, warn, write } from "../report.js";
 import { openStore, removeStore } from "../store.js";
-import { dataFile } from "./run.js";
 
 interface ServeOptions {
   ir?: string;

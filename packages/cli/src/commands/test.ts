@@ -1,16 +1,16 @@
 /** `journey test`: run every `test` block of a project on a virtual clock and report each expectation. */
 import type { IR } from "@journey/compiler";
-import { failureText, formatOffset, nodeKey, runTests, stepCoverage, type ExpectationResult, type JourneyCoverage, type TestResult } from "@journey/runtime";
+import { failureText, formatOffset, nodeKey, runTests, stepCoverage, type ExpectationResult, type JourneyCoverage, type TestResult } from "@journey/runtime/sim";
 import { Command } from "commander";
 import pc from "picocolors";
 import { junitXml, type JUnitSuite } from "../junit.js";
 import { UserError } from "../errors.js";
 import { compileForRun, type Project } from "../project.js";
 import { count, diagnosticsReport, toJson, useColor, write } from "../report.js";
-import { readActionResponses } from "../inputs.js";
+import { dataFile, readActionResponses } from "../inputs.js";
 import { writeAtomically } from "./build.js";
 import { watchProject } from "../watch.js";
-import { dataFile, formatEntry, timelineEntry, type TimelineEntry } from "./run.js";
+import { formatEntry, timelineEntry, type TimelineEntry } from "../timeline.js";
 
 interface TestOptions {
   filter?: string;

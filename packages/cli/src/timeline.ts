@@ -1,0 +1,74 @@
+/**
+ * The timeline of a run or a test, as `journey run` prints it: each effect's public shape
+ * (`--json` lines) and its line of text.
+ */
+import type { Effect } from "@journey/runtime";
+import { formatOffset } from "@journey/runtime/sim";
+import pc from "picocolors";
+
+export type TimelineEntry = { at: string; type: string; journey?: string; profileId: string } & Record<string, unknown>;
+
+/** The public shape of an effect in the timeline (requests to providers and actions are internal). */
+export function timelineEntry(e: Effect): TimelineEntry | undefined {
+  const base = { at: new Date(e.at).toISOString(), type: e.type as string, ...(e.journey ? { journey: e.journey } : {}), profileId: e.profileId };
+  switch (e.type) {
+    case "entered":
+      return base;
+    case "send":
+      return { ...base, channel: e.channel, to: e.to, ...(e.template ? { template: e.template } : {}), ...e.content };
+    case "suppressed":
+      return { ...base, channel: e.channel, reason: e.reason };
+    case "call":
+      return { ...base, action: e.action, ok: e.ok, ...(e.error ? { error: e.error } : {}) };
+    case "recommend":
+      return { ...base, name: e.name, items: e.items.map((i) => i.key), sources: e.items, ...(e.failed ? { failed: e.failed } : {}) };
+    case "goal":
+      return { ...base, goal: e.goal, afterMs: e.afterMs };
+    case "ended":
+      return { ...base, reason: e.reason };
+    case "error":
+      return { ...base, message: e.message, ...(e.location ? { location: `${e.location.file}:${e.location.line}:${e.location.column}` } : {}) };
+    default:
+      return undefined;
+  }
+}
+
+export function formatEntry(e: TimelineEntry, color: boolean): string {
+  const c = color ? pc : { dim: (s: string) => s, bold: (s: string) => s, red: (s: string) => s, green: (s: string) => s, cyan: (s: string) => s };
+  const at = typeof e["local"] === "string" ? e["local"] : e.at.replace(".000Z", "Z");
+  const head = `${c.dim(at)}  ${e.profileId}  ${e.journey ?? ""}`;
+  switch (e.type) {
+    case "send": {
+      const title = String(e["subject"] ?? e["title"] ?? e["text"] ?? e["url"] ?? "");
+      // A long text (an SMS) is cut visibly: the line must not look like the whole message.
+      const shown = title.length > 80 ? `${title.slice(0, 79).trimEnd()}…` : title;
+      // A webhook has no recipient: its URL says where it went.
+      const to = e["to"] === null || e["to"] === undefined ? "" : ` to ${String(e["to"])}`;
+      return `${head}  ${c.bold(`send ${String(e["channel"])}`)}${to}  ${c.cyan(JSON.stringify(shown))}`;
+    }
+    case "recommend":
+      return `${head}  recommend ${String(e["name"])} = [${(e["sources"] as { key: string; source: string }[]).map((s) => `${s.key} (${s.source})`).join(", ")}]${e["failed"] ? c.red(`  failed: ${(e["failed"] as string[]).join("; ")}`) : ""}`;
+    case "call":
+      return `${head}  call ${String(e["action"])} ${e["ok"] ? c.green("ok") : c.red(`failed: ${String(e["error"])}`)}`;
+    case "goal":
+      return `${head}  ${c.green(`goal ${String(e["goal"])}`)} after ${formatOffset(Number(e["afterMs"]))}`;
+    case "ended":
+      return `${head}  ended (${String(e["reason"])})`;
+    case "error":
+      return `${head}  ${c.red(`error: ${String(e["message"])}`)}${e["location"] ? ` at ${String(e["location"])}` : ""}`;
+    case "suppressed": {
+      const reason = String(e["reason"]);
+      return `${head}  ${String(e["channel"])} suppressed (${Object.hasOwn(SUPPRESSED, reason) ? SUPPRESSED[reason as keyof typeof SUPPRESSED] : reason})`;
+    }
+    default:
+      return `${head}  ${e.type}`;
+  }
+}
+
+/** Why a message was not delivered, by the `reason` of its `suppressed` effect (typed: a new reason must be named here). */
+const SUPPRESSED: Record<Extract<Effect, { type: "suppressed" }>["reason"], string> = {
+  cap: "over the cap",
+  noRecipient: "no recipient",
+  // A limit (a loop or a jump cycle without a wait) stopped its journey in the same step.
+  runaway: "runaway: its journey was stopped by a limit",
+};
