@@ -1247,7 +1247,9 @@ function checkProfileId(id: unknown, bounded = true): asserts id is string {
 /** What is wrong with a profile id, if anything: a phrase to follow its field path. */
 function profileIdProblem(id: unknown, bounded = true): string | undefined {
   if (typeof id !== "string" || !id) return "must be a non-empty string";
-  if (LONE_SURROGATE.test(id)) return LONE_SURROGATE_MESSAGE;
+  // Half of a UTF-16 pair without the other: no text encoding holds it, so the id could not go
+  // in a link (`encodeURIComponent` throws), a file or a database as it was given.
+  if (!id.isWellFormed()) return "must be well-formed Unicode text (it holds half of a UTF-16 surrogate pair)";
   const bytes = bounded ? Buffer.byteLength(id) : 0;
   if (bytes > MAX_PROFILE_ID_BYTES) return `must be at most ${MAX_PROFILE_ID_BYTES} bytes (UTF-8), not ${bytes}: it goes into the unsubscribe link of every message, which mail clients must be able to follow`;
   return undefined;
@@ -1264,12 +1266,6 @@ function profileIdProblem(id: unknown, bounded = true): string | undefined {
  */
 export const MAX_PROFILE_ID_BYTES = 256;
 
-/**
- * Half of a UTF-16 pair without the other: no text encoding holds it, so a profile id with one
- * cannot go in a link (`encodeURIComponent` throws), a file or a database as it was given.
- */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const LONE_SURROGATE_MESSAGE = "must be well-formed Unicode text (it holds half of a UTF-16 surrogate pair)";
 
 /** The keys at `path` in event data: lists along the way are walked through, missing values skipped. */
 function collectKeys(value: unknown, path: string[], at: number, out: string[]): void {
