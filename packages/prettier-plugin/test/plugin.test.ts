@@ -313,6 +313,15 @@ test "t" {
     expect(await fmt(text)).toBe(text);
   });
 
+  it("after an operand or a clause that a broken chain or step puts on a line of its own: at the end of that line", async () => {
+    const long = "e.longFieldNameNumberOne > 1 /* big */ and e.longFieldNameNumberTwo < 5 and e.n > 100000 and e.longFieldNameNumberTwo > 3";
+    const text = `journey J {\n  on E as e\n  if ${long} {\n    end\n  }\n  recommend recs = cartBased(e.skus) /* by cart */ where item.inStock and item.price > 10 exclude purchased limit 4\n}\n`;
+    const out = await fmt(text);
+    expect(out).toContain("  if e.longFieldNameNumberOne > 1 /* big */\n    and e.longFieldNameNumberTwo < 5\n");
+    expect(out).toContain("  recommend recs = cartBased(e.skus) /* by cart */\n    where item.inStock");
+    expect(await fmt(out)).toBe(out);
+  });
+
   it("inside parentheses the source has: it stays inside them (spans exclude parentheses)", async () => {
     const text = `audience A = (/* b */ profile.points > 1 or profile.email == "x" /* c */) and true\naudience B = not /* x */ (true and false)\n`;
     expect(await fmt(text)).toBe(text);

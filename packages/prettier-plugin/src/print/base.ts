@@ -194,9 +194,10 @@ export class Base {
   }
 
   /**
-   * A `line` before the clause (or operator) at `pos`, for a group that may break there. Line
-   * comments at the end of the line before it stay at the end of that line; other comments
-   * before `pos` come after the break, on their own lines.
+   * A `line` before the clause (or operator) at `pos`, for a group that may break there.
+   * Comments on the line before it, after what precedes them, stay on that line (block
+   * comments where they are, a line comment at its end): `a /* why *\/` then `and b` on the
+   * next line. Comments on lines of their own come after the break.
    */
   breakBefore(pos: number): Doc {
     const run: Comment[] = [];
@@ -209,13 +210,12 @@ export class Base {
       if (c.kind !== "block") break;
     }
     const trailing: Doc[] = [];
-    if (run.length && run[run.length - 1]!.kind !== "block") {
-      for (const c of run) {
-        this.take();
-        trailing.push(lineSuffix([" ", this.commentDoc(c)]));
-      }
-      trailing.push(breakParent);
+    const endsLine = run.length > 0 && run[run.length - 1]!.kind !== "block";
+    for (const c of run) {
+      this.take();
+      trailing.push(endsLine ? lineSuffix([" ", this.commentDoc(c)]) : [" ", this.commentDoc(c)]);
     }
+    if (endsLine) trailing.push(breakParent);
     return [...trailing, line, this.flush(pos)];
   }
 
