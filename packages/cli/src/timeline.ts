@@ -22,8 +22,10 @@ export function timelineEntry(e: Effect): TimelineEntry | undefined {
       return { ...base, action: e.action, ok: e.ok, ...(e.error ? { error: e.error } : {}) };
     case "recommend":
       return { ...base, name: e.name, items: e.items.map((i) => i.key), sources: e.items, ...(e.failed ? { failed: e.failed } : {}) };
+    case "split":
+      return { ...base, experiment: e.experiment, arm: e.arm };
     case "goal":
-      return { ...base, goal: e.goal, afterMs: e.afterMs };
+      return { ...base, goal: e.goal, afterMs: e.afterMs, ...(e.arms ? { arms: e.arms } : {}) };
     case "ended":
       return { ...base, reason: e.reason };
     case "error":
@@ -50,8 +52,13 @@ export function formatEntry(e: TimelineEntry, color: boolean): string {
       return `${head}  recommend ${String(e["name"])} = [${(e["sources"] as { key: string; source: string }[]).map((s) => `${s.key} (${s.source})`).join(", ")}]${e["failed"] ? c.red(`  failed: ${(e["failed"] as string[]).join("; ")}`) : ""}`;
     case "call":
       return `${head}  call ${String(e["action"])} ${e["ok"] ? c.green("ok") : c.red(`failed: ${String(e["error"])}`)}`;
-    case "goal":
-      return `${head}  ${c.green(`goal ${String(e["goal"])}`)} after ${formatOffset(Number(e["afterMs"]))}`;
+    case "split":
+      return `${head}  split ${JSON.stringify(e["experiment"])}: ${String(e["arm"])}`;
+    case "goal": {
+      const arms = e["arms"] as Record<string, string> | undefined;
+      const by = arms ? ` (${Object.entries(arms).map(([experiment, arm]) => `${JSON.stringify(experiment)}: ${arm}`).join(", ")})` : "";
+      return `${head}  ${c.green(`goal ${String(e["goal"])}`)} after ${formatOffset(Number(e["afterMs"]))}${by}`;
+    }
     case "ended":
       return `${head}  ended (${String(e["reason"])})`;
     case "error":

@@ -31,7 +31,7 @@ describe("journey run on every sample", () => {
     else expect(entries.length).toBeGreaterThan(0);
     for (const e of entries) {
       expect(Number.isNaN(Date.parse(e.at))).toBe(false);
-      expect(["entered", "send", "suppressed", "call", "recommend", "goal", "ended", "error"]).toContain(e.type);
+      expect(["entered", "send", "suppressed", "call", "recommend", "split", "goal", "ended", "error"]).toContain(e.type);
       expect(typeof e.profileId).toBe("string");
     }
     // Times only move forward, and every instance that ends says why.
@@ -39,10 +39,23 @@ describe("journey run on every sample", () => {
     for (const e of entries.filter((x) => x.type === "ended")) expect(["end", "exit", "error"]).toContain(e.reason);
   });
 
-  it("the readable timeline gives a goal's time to conversion in days, hours and minutes", () => {
+  it("the readable timeline gives a goal's time to conversion in days, hours and minutes, and the experiment arm it converted in", () => {
     const r = journey(["run", join(samples, "winback")]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("goal reactivated after 2d5h10m");
+    expect(r.stdout).toContain('p2  WinBack  split "winback-subject": TopPicks');
+    expect(r.stdout).toContain('goal reactivated after 2d5h10m ("winback-subject": TopPicks)');
+  });
+
+  it("--json: each instance's experiment arm once, and its goals carry it", () => {
+    const r = journey(["run", join(samples, "winback"), "--json"]);
+    expect(r.status).toBe(0);
+    const entries = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const splits = entries.filter((e) => e["type"] === "split");
+    const entered = entries.filter((e) => e["type"] === "entered" && e["journey"] === "WinBack");
+    expect(splits).toHaveLength(entered.length);
+    for (const s of splits) expect(s).toMatchObject({ journey: "WinBack", experiment: "winback-subject", arm: expect.stringMatching(/^(MissYou|TopPicks)$/) });
+    const goal = entries.find((e) => e["type"] === "goal");
+    expect(goal).toMatchObject({ profileId: "p2", goal: "reactivated", arms: { "winback-subject": "TopPicks" } });
   });
 
   it("an invalid event: its file, line and field, exit 1, no stack trace", () => {

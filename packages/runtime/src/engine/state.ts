@@ -47,13 +47,19 @@ export interface Instance {
   loops?: Record<string, { done: number; count: number; since: number }>;
   /** Goals already recorded. */
   goals?: string[];
+  /**
+   * The arm of each experiment (`split`) the instance went through, by experiment name:
+   * recorded once (a `split` effect), and carried by its goals so an experiment's conversions
+   * can be counted by arm. Absent until a split runs.
+   */
+  arms?: Record<string, string>;
 }
 
 export interface JourneyHistory {
   entries: number;
   lastEndedAt?: number;
   /** The last instance, kept after it ends so a goal within its window is still recorded (with only the bindings goals read). */
-  last?: { id: string; startedAt: number; vars: Record<string, unknown>; goals?: string[]; version: string };
+  last?: { id: string; startedAt: number; vars: Record<string, unknown>; goals?: string[]; arms?: Record<string, string>; version: string };
 }
 
 export interface ProfileState {
@@ -179,7 +185,10 @@ export type Effect = EffectBase &
     | { type: "recommendRequest"; request: RecommendRequest }
     /** `failed`: algorithms that failed (`provider: timed out after 500 ms`), the backup filling in. */
     | { type: "recommend"; name: string; items: { key: string; source: string }[]; failed?: string[] }
-    | { type: "goal"; goal: string; afterMs: number }
+    /** The arm of an experiment (`split`) an instance was assigned, once per instance and experiment. */
+    | { type: "split"; experiment: string; arm: string }
+    /** `arms`: the experiments the instance went through and its arm in each (absent when none). */
+    | { type: "goal"; goal: string; afterMs: number; arms?: Record<string, string> }
     | { type: "profile"; set: Record<string, unknown> }
     /** `deleted`: the profile was deleted (`Runtime.deleteProfile`) while the instance was live. */
     | { type: "ended"; reason: "end" | "exit" | "error" | "deleted" }
@@ -226,6 +235,7 @@ export function cloneState(s: ProfileState): ProfileState {
       copy.loops = loops;
     }
     if (i.goals) copy.goals = i.goals.slice();
+    if (i.arms) copy.arms = { ...i.arms };
     instances[k] = copy;
   }
   const history: Record<string, JourneyHistory> = {};

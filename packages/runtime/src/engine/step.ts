@@ -445,7 +445,7 @@ class Run {
         if (g.withinMs !== null && after > g.withinMs) continue;
         if (!this.matches(g, ev.data, last.vars)) continue;
         (last.goals ??= []).push(g.name);
-        this.emit({ key: `${last.id}:goal:${g.name}`, type: "goal", journey: j.id, instanceId: last.id, goal: g.name, afterMs: after });
+        this.emit({ key: `${last.id}:goal:${g.name}`, type: "goal", journey: j.id, instanceId: last.id, goal: g.name, afterMs: after, ...(last.arms ? { arms: { ...last.arms } } : {}) });
       }
     }
   }
@@ -458,7 +458,7 @@ class Run {
     const j = this.program.journey(inst.version);
     const vars: Record<string, unknown> = {};
     for (const name of j ? this.program.goalVars(j) : Object.keys(inst.vars)) if (Object.hasOwn(inst.vars, name)) vars[name] = inst.vars[name];
-    h.last = { id: inst.id, startedAt: inst.startedAt, vars, version: inst.version, ...(inst.goals ? { goals: inst.goals } : {}) };
+    h.last = { id: inst.id, startedAt: inst.startedAt, vars, version: inst.version, ...(inst.goals ? { goals: inst.goals } : {}), ...(inst.arms ? { arms: inst.arms } : {}) };
     this.emit({ key: `${inst.id}:ended`, type: "ended", journey: inst.journey, instanceId: inst.id, reason });
   }
 
@@ -551,7 +551,14 @@ class Run {
         let acc = 0;
         for (const arm of node.arms) {
           acc += arm.percent;
-          if (bucket < acc) return arm.then;
+          if (bucket < acc) {
+            // Recorded once per instance: a `repeat` going through again lands in the same arm.
+            if (inst.arms?.[node.experiment] !== arm.label) {
+              (inst.arms ??= {})[node.experiment] = arm.label;
+              this.emit({ key: `${inst.id}:${id}:split`, type: "split", journey: inst.journey, instanceId: inst.id, nodeId: id, experiment: node.experiment, arm: arm.label });
+            }
+            return arm.then;
+          }
         }
         return node.next;
       }

@@ -25,6 +25,8 @@ export type CounterName =
   | "journey_entered_total"
   | "journey_ended_total"
   | "journey_goals_total"
+  | "journey_split_assignments_total"
+  | "journey_experiment_goals_total"
   | "journey_messages_suppressed_total"
   | "journey_action_calls_total"
   | "journey_step_errors_total"
@@ -55,6 +57,8 @@ export class ServerMetrics {
     this.define("journey_entered_total", "Journeys entered, by journey", true);
     this.define("journey_ended_total", "Journey instances ended, by journey and reason (end, exit, error, deleted)", true);
     this.define("journey_goals_total", "Goals reached, by journey and goal", true);
+    this.define("journey_split_assignments_total", "Instances assigned an arm of an experiment (`split`), by journey, experiment and arm", true);
+    this.define("journey_experiment_goals_total", "Goals reached by instances that went through an experiment (`split`), by journey, experiment, arm and goal", true);
     this.define("journey_messages_suppressed_total", "Messages not sent, by channel and reason (cap, noRecipient, runaway)", true);
     this.define("journey_action_calls_total", "Action calls answered, by action and outcome (ok, error)", true);
     this.define("journey_step_errors_total", "Errors in steps, by journey (a failed step ends its instance; a failed recommendation gives no items)", true);
@@ -84,8 +88,13 @@ export class ServerMetrics {
         return this.add("journey_entered_total", { journey });
       case "ended":
         return this.add("journey_ended_total", { journey, reason: e.reason });
+      case "split":
+        return this.add("journey_split_assignments_total", { journey, experiment: e.experiment, arm: e.arm });
       case "goal":
-        return this.add("journey_goals_total", { journey, goal: e.goal });
+        this.add("journey_goals_total", { journey, goal: e.goal });
+        // Once per experiment the instance went through: conversions by arm.
+        for (const experiment in e.arms) this.add("journey_experiment_goals_total", { journey, experiment, arm: e.arms[experiment]!, goal: e.goal });
+        return;
       case "suppressed":
         return this.add("journey_messages_suppressed_total", { channel: e.channel, reason: e.reason });
       case "undelivered":

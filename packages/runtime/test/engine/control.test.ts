@@ -132,6 +132,50 @@ describe("split", () => {
   });
 });
 
+describe("split: the assignment is recorded", () => {
+  const ir = withSchema(`
+    journey J {
+      on Ping
+      reentry always
+      goal pinged: Stop within 7d
+      repeat 3 every 1h {
+        split "subject-test" {
+          A 50% { send email { subject "A" text "x" } to profile.email }
+          B 50% { }
+        }
+      }
+    }
+  `);
+  const ids = Array.from({ length: 20 }, (_, i) => `p${i}`);
+
+  it("a split effect once per instance (a repeat lands in the same arm), and every goal carries the arms, also after the instance ended", async () => {
+    const events = ids.flatMap((id) => [ev("Ping", id, T0, { n: 1 }), ev("Stop", id, T0 + DAY, { reason: "x" })]);
+    const { timeline } = await sim({ ir, profiles: ids.map((id) => ({ id })), events });
+    for (const id of ids) {
+      const splits = ofType(timeline, "split").filter((e) => e.profileId === id);
+      const sent = ofType(timeline, "send").filter((e) => e.profileId === id);
+      expect(splits, id).toHaveLength(1);
+      const arm = splits[0]!.arm;
+      expect(splits[0]).toMatchObject({ journey: "J", experiment: "subject-test", at: T0 });
+      // The arm recorded is the one taken: A sends at each of the three rounds, B never.
+      expect(sent, id).toHaveLength(arm === "A" ? 3 : 0);
+      // The instance ended after its third round (2 hours); the goal a day later still counts, by arm.
+      expect(ofType(timeline, "goal").filter((e) => e.profileId === id), id).toEqual([expect.objectContaining({ goal: "pinged", arms: { "subject-test": arm } })]);
+    }
+    expect(new Set(ofType(timeline, "split").map((e) => e.arm))).toEqual(new Set(["A", "B"]));
+  });
+
+  it("each instance records its own assignment; a goal of an instance without a split has no arms", async () => {
+    const { timeline } = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1 }), ev("Ping", "p1", T0 + DAY, { n: 2 })] });
+    expect(ofType(timeline, "split").map((e) => e.at)).toEqual([T0, T0 + DAY]);
+    const plain = withSchema(`journey J { on Ping \n goal pinged: Stop within 1d \n wait 1h }`);
+    const { timeline: t2 } = await sim({ ir: plain, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1 }), ev("Stop", "p1", T0 + HOUR / 2, { reason: "x" })] });
+    const [goal] = ofType(t2, "goal");
+    expect(goal).toBeDefined();
+    expect(goal).not.toHaveProperty("arms");
+  });
+});
+
 describe("let and set", () => {
   it("`let` binds a value once, when reached", async () => {
     const ir = withSchema(`journey J { on Ping as p

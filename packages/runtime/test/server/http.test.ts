@@ -585,6 +585,23 @@ describe("GET /metrics", () => {
     expect(lines).toContain('journey_messages_sent_total{channel="email"} 1');
   });
 
+  it("counts experiment assignments and the goals of each arm", () => {
+    const metrics = new ServerMetrics();
+    const base = { at: 0, journey: "Winback", instanceId: "i", nodeId: "split:subject" };
+    metrics.effect({ ...base, key: "a", profileId: "p1", type: "split", experiment: "subject", arm: "A" });
+    metrics.effect({ ...base, key: "b", profileId: "p2", type: "split", experiment: "subject", arm: "B" });
+    metrics.effect({ ...base, key: "c", profileId: "p3", type: "split", experiment: "subject", arm: "A" });
+    metrics.effect({ ...base, key: "d", profileId: "p1", type: "goal", goal: "ordered", afterMs: 5, arms: { subject: "A", layout: "wide" } });
+    metrics.effect({ ...base, key: "e", profileId: "p4", type: "goal", goal: "ordered", afterMs: 5 });
+    const lines = metrics.text().split("\n");
+    expect(lines).toContain('journey_split_assignments_total{journey="Winback",experiment="subject",arm="A"} 2');
+    expect(lines).toContain('journey_split_assignments_total{journey="Winback",experiment="subject",arm="B"} 1');
+    expect(lines).toContain('journey_experiment_goals_total{journey="Winback",experiment="subject",arm="A",goal="ordered"} 1');
+    expect(lines).toContain('journey_experiment_goals_total{journey="Winback",experiment="layout",arm="wide",goal="ordered"} 1');
+    expect(lines.filter((l) => l.startsWith("journey_experiment_goals_total{"))).toHaveLength(2);
+    expect(lines).toContain('journey_goals_total{journey="Winback",goal="ordered"} 2');
+  });
+
   it("escapes label values as the text format says: backslash, double quote, newline", () => {
     const metrics = new ServerMetrics();
     metrics.effect({ type: "goal", key: "k", at: 0, profileId: "p", journey: 'a\\b"c\nd', goal: "g", afterMs: 0 });
