@@ -76,6 +76,7 @@ export function formatEntry(e: TimelineEntry, color: boolean): string {
 const SUPPRESSED: Record<Extract<Effect, { type: "suppressed" }>["reason"], string> = {
   cap: "over the cap",
   noRecipient: "no recipient",
+  noConsent: "no consent",
   // A limit (a loop or a jump cycle without a wait) stopped its journey in the same step.
   runaway: "runaway: its journey was stopped by a limit",
 };

@@ -31,7 +31,7 @@ describe("journey graph", () => {
     const close = journey(["graph", cart, "--journey", "AbandonedCrat"]);
     expect(close.status).toBe(1);
     expect(close.stderr).toBe(`journey: --journey AbandonedCrat: no journey \`AbandonedCrat\` in ${cart}: did you mean \`AbandonedCart\`?\n`);
-    expect(journey(["graph", cart, "--journey", "Zzz"]).stderr).toBe(`journey: --journey Zzz: no journey \`Zzz\` in ${cart}: its journeys are \`AbandonedCart\`\n`);
+    expect(journey(["graph", cart, "--journey", "Zzz"]).stderr).toBe(`journey: --journey Zzz: no journey \`Zzz\` in ${cart}: its journeys are \`AbandonedCart\`, \`Preferences\`\n`);
     const format = journey(["graph", cart, "--format", "svg"]);
     expect(format.status).toBe(1);
     expect(format.stderr).toContain("Allowed choices are mermaid, dot");

@@ -39,6 +39,21 @@ describe("journey run on every sample", () => {
     for (const e of entries.filter((x) => x.type === "ended")) expect(["end", "exit", "error"]).toContain(e.reason);
   });
 
+  it("a consent withdrawn while a message waits for quiet hours: `suppressed`, reason `noConsent`, in --json and in text", () => {
+    const json = journey(["run", join(samples, "abandoned-cart"), "--json"]);
+    expect(json.status).toBe(0);
+    const entries = json.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    // Jonas's SMS fell due at 07:00 (08:00 in Stockholm, inside quiet hours); he saved the preference center without SMS consent at 07:30.
+    expect(entries.filter((e) => e["profileId"] === "p2" && e["at"] >= "2026-03-12")).toEqual([
+      { at: "2026-03-12T07:30:00.000Z", type: "entered", journey: "Preferences", profileId: "p2" },
+      { at: "2026-03-12T07:30:00.000Z", type: "ended", journey: "Preferences", profileId: "p2", reason: "end" },
+      { at: "2026-03-12T08:00:00.000Z", type: "suppressed", journey: "AbandonedCart", profileId: "p2", channel: "sms", reason: "noConsent" },
+      { at: "2026-03-12T08:00:00.000Z", type: "ended", journey: "AbandonedCart", profileId: "p2", reason: "end" },
+    ]);
+    const text = journey(["run", join(samples, "abandoned-cart")]);
+    expect(text.stdout).toContain("2026-03-12T08:00:00Z  p2  AbandonedCart  sms suppressed (no consent)\n");
+  });
+
   it("the readable timeline gives a goal's time to conversion in days, hours and minutes, and the experiment arm it converted in", () => {
     const r = journey(["run", join(samples, "winback")]);
     expect(r.status).toBe(0);

@@ -649,6 +649,78 @@ describe("checks of the brief's rules", () => {
   });
 });
 
+describe("a channel's `consent`", () => {
+  const project = (consent: string) =>
+    one(`profile {
+  email: string
+  smsOptIn?: bool
+  optInAt?: datetime
+  consent: { email: bool, sms: bool }
+  prefs?: { sms: bool, channels: list<string> }
+}
+event Cart { cartId: string }
+channel sms {
+  consent ${consent}
+}
+`);
+
+  it("is a bool over the profile: optional, a path through an optional record (null is no consent), or the clock", () => {
+    for (const ok of ["profile.consent.sms", "profile.smsOptIn", "profile.prefs.sms", "profile.consent.sms and (profile.prefs.sms ?? false)", "profile.optInAt != null and daysSince(profile.optInAt) < 365", '"sms" in (profile.prefs.channels ?? [])']) {
+      expect(shown(project(ok)), ok).toEqual([]);
+    }
+    // Types the IR: the expression as an audience's condition would be.
+    expect(project("profile.prefs.sms").ir!.channels["sms"]).toEqual({ consent: { path: ["profile", "prefs", "sms"] } });
+  });
+
+  it("a null inside it still needs a default, as anywhere: only the whole may be null", () => {
+    expect(shown(project("profile.consent.sms and profile.prefs.sms"))).toEqual(['J2002 "profile.prefs.sms"']);
+    expect(shown(project("not profile.smsOptIn"))).toEqual(['J2002 "profile.smsOptIn"']);
+  });
+
+  it("anything but a bool is J7011; a journey's names J7012; a misspelt `profile` J1001 with its fix", () => {
+    expect(shown(project("profile.prefs.channels"))).toEqual(['J7011 "profile.prefs.channels"']);
+    expect(project("profile.prefs.channels").diagnostics[0]!.message).toBe("a channel's `consent` must be `bool` (null counts as no consent), found `list<string>`");
+    expect(shown(project("event.cartId == \"\" or cart.cartId == \"\""))).toEqual(['J7012 "event"', 'J7012 "cart"']);
+    const typo = project("profle.consent.sms");
+    expect(shown(typo)).toEqual(['J1001 "profle"']);
+    expect(typo.diagnostics[0]!.fix?.title).toBe("change to `profile`");
+  });
+
+  it("`consent` is a keyword like `quiet`: a field and a path, in a test's data too, but not a binding", () => {
+    const text = (name: string) => `profile {
+  email: string
+  consent: { email: bool }
+}
+event Cart { consent: bool }
+channel email { consent profile.consent.email }
+journey J {
+  on Cart as cart
+  let ${name} = cart.consent and profile.consent.email
+  if ${name} { send email { subject "x" text "y" } to profile.email }
+}
+test "t" {
+  profile "p1" { email: "a@example.com", consent: { email: true } }
+  at 0m "p1" Cart { consent: true }
+  expect send email
+}
+`;
+    expect(one(text("agreed")).diagnostics).toEqual([]);
+    expect(one(text("consent")).diagnostics.map((d) => `${d.code} ${d.message}`)[0]).toBe("J0005 `consent` is a keyword: choose another name");
+  });
+
+  it("given twice is J7009, as any setting (the last would count, silently replacing the first)", () => {
+    expect(shown(project("profile.consent.sms\n  consent profile.consent.email"))).toEqual(['J7009 "consent"']);
+  });
+
+  it("an unknown channel setting lists it", () => {
+    const r = one(`${PROFILE}channel sms {
+  consnet profile.email == ""
+}
+`);
+    expect(r.diagnostics.map((d) => [d.code, d.help])).toEqual([["J7008", "did you mean `consent`?"]]);
+  });
+});
+
 describe("J4015: a value where HTML escaping does not make it safe", () => {
   it("is a warning at the tag; a fragment included in code is one at the include when it writes a value there", () => {
     const fragments = `fragment Theme """.btn { color: #c00 }"""\nfragment Named """.hi::after { content: "{{profile.firstName}}" }"""\n`;

@@ -144,6 +144,18 @@ export interface IRAction {
   retries?: number;
 }
 
+/**
+ * A channel's delivery policy. Not part of a journey version: every message follows the
+ * policy deployed when it is handed over (a stricter consent rule applies at once).
+ */
+export interface IRChannel {
+  from?: string;
+  cap?: { count: number; perMs: number };
+  quiet?: { from: string; to: string };
+  /** Whether the profile consents: read when a message is handed over; anything but `true` (null too) suppresses it. */
+  consent?: IRExpr;
+}
+
 export interface IRTemplate {
   channel: string;
   params: { name: string; type: Type }[];
@@ -160,7 +172,7 @@ export interface IR {
   catalog?: { name: string; key: string; item: Type; signals: { signal: string; event: string; path: string[] }[] };
   audiences: Record<string, { condition: IRExpr }>;
   actions: Record<string, IRAction>;
-  channels: Record<string, { from?: string; cap?: { count: number; perMs: number }; quiet?: { from: string; to: string } }>;
+  channels: Record<string, IRChannel>;
   fragments: Record<string, string>;
   templates: Record<string, IRTemplate>;
   journeys: Record<string, IRJourney>;

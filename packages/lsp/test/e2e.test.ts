@@ -107,13 +107,13 @@ describe("journey-lsp --stdio", () => {
     const edit = await client.request<WorkspaceEdit>("textDocument/rename", { textDocument: { uri: uri(schema) }, position: pos(schemaText, "cartUrl", 2), newName: "restoreUrl" });
     const files = Object.keys(edit.changes!).map((u) => u.split("/").pop()).sort();
     expect(files).toEqual(["schema.journey", "templates.journey", "tests.journey"]);
-    expect(edit.changes![uri(join(samplesDir, "abandoned-cart/tests.journey"))]).toHaveLength(5); // the test events' data
+    expect(edit.changes![uri(join(samplesDir, "abandoned-cart/tests.journey"))]).toHaveLength(6); // the test events' data
     expect(Object.values(edit.changes!).flat().every((e) => e.newText === "restoreUrl")).toBe(true);
   });
 
   it("lists document and workspace symbols, and semantic tokens", async () => {
     const symbols = await client.request<DocumentSymbol[]>("textDocument/documentSymbol", { textDocument: { uri: uri(schema) } });
-    expect(symbols.map((s) => s.name)).toEqual(["profile", "LineItem", "CartAbandoned", "OrderPlaced", "ProductViewed", "Product"]);
+    expect(symbols.map((s) => s.name)).toEqual(["profile", "LineItem", "CartAbandoned", "OrderPlaced", "PreferencesSaved", "ProductViewed", "Product"]);
     const ws = await client.request<SymbolInformation[]>("workspace/symbol", { query: "AbandonedCart" });
     expect(ws[0]).toMatchObject({ name: "AbandonedCart", location: { uri: uri(cart) } });
     const tokens = await client.request<{ data: number[] }>("textDocument/semanticTokens/full", { textDocument: { uri: uri(cart) } });

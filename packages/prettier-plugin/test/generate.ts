@@ -307,7 +307,10 @@ export class ProgramGenerator {
     t.push(DOC, "audience", "Engaged", "=", ...this.e("bool", { cart: false, item: false, profileOnly: true }));
     t.push(DOC, "action", "Weather", "(", "city", ":", "string", ")", "->", ...this.fieldBlock([["tempC", ":", "number"]]));
     t.push("{", "get", '"https://weather.example.com/now?city={{city}}"', "timeout", "2s", "retries", String(r.int(0, 3)), "}");
-    t.push(DOC, "channel", "email", "{", "from", '"Shop <hi@shop.example.com>"', "cap", String(r.int(1, 5)), "per", "7d", "quiet", "21:00", "to", "08:00", "}");
+    // `consent` (an expression, so it may break) wherever it is written: first, last or not at all.
+    const consent = r.chance(0.6) ? ["consent", ...this.e("bool", { cart: false, item: false, profileOnly: true })] : [];
+    const first = r.chance(0.5);
+    t.push(DOC, "channel", "email", "{", ...(first ? consent : []), "from", '"Shop <hi@shop.example.com>"', "cap", String(r.int(1, 5)), "per", "7d", "quiet", "21:00", "to", "08:00", ...(first ? [] : consent), "}");
     t.push(DOC, "fragment", "Footer", this.tripleString(['<p><a href="{{unsubscribeUrl}}">Unsubscribe</a></p>']));
     t.push(DOC, "template", "Reminder", "(", "cart", ":", "CartAbandoned", ")", "for", "email", "{");
     t.push("subject", '"Your cart {{cart.cartId}}"', "html", this.tripleString(["<h1>Hi {{default profile.firstName 'there'}}</h1>", "", "<p>{{length cart.items}} items</p>", "{{> Footer}}"]), "}");

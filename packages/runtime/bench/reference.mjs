@@ -111,12 +111,17 @@ export class ReferenceJourney {
     const a = p.attributes;
     const tz = a.timezone;
     if (live.step === "remind") {
+      // The journey's own check, once: without consent the instance ends here.
       if (!a.consent.email) return this.end(p, now);
+      live.step = "email";
+    }
+    if (live.step === "email") {
       const at = afterQuiet(now, tz, 21 * 60, 8 * 60);
       if (at > now) return this.later(id, p, at);
       const recs = this.recommend(live.cart);
-      if (this.capped(p.sends.email, now, 3, 7 * DAY)) this.sent += 0;
-      else {
+      // The channel's `consent`, read as the email is handed over (after quiet hours): without
+      // it, nothing is rendered and the cap is not spent.
+      if (a.consent.email && !this.capped(p.sends.email, now, 3, 7 * DAY)) {
         const data = { profile: a, cart: live.cart, recs, unsubscribeUrl: "u", message: { id: "m" }, journey: { name: "AbandonedCart" } };
         const o = { timeZone: tz, locale: "en-US" };
         this.last = { subject: this.reminder.subject(data, o), html: this.reminder.html(data, o), text: this.reminder.text(data, o) };
@@ -128,6 +133,7 @@ export class ReferenceJourney {
     }
     // The `wait for OrderPlaced within 24h` timed out.
     live.waitingOrder = false;
+    // After quiet hours (`smsNow`) this runs again: the channel's `consent` read at delivery.
     if (a.consent.sms && a.phone != null) {
       const at = afterQuiet(now, tz, 20 * 60, 9 * 60);
       if (at > now) {

@@ -150,6 +150,8 @@ export const codes = {
   unknownChannelSetting: kind("J7008", "unknown channel setting `{name}`"),
   duplicateSetting: kind("J7009", "`{name}` is given more than once"),
   multipleCatalogs: kind("J7010", "a project has one `catalog`: this is a second one"),
+  consentNotBool: kind("J7011", "a channel's `consent` must be `bool` (null counts as no consent), found `{actual}`"),
+  consentNotProfile: kind("J7012", "a channel's `consent` reads the profile only: `{name}` is not known there"),
   pathError: kind("J0010", "{message}"),
 } as const satisfies Record<string, DiagnosticKind>;
 

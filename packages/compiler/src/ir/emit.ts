@@ -459,6 +459,7 @@ export function emitIR(checked: CheckResult, files: Map<string, A.SourceFile>): 
       ...(d.from?.kind === "String" ? { from: d.from.value } : {}),
       ...(d.cap && constNumber(d.cap.count) !== undefined && constNumber(d.cap.per) !== undefined ? { cap: { count: constNumber(d.cap.count)!, perMs: constNumber(d.cap.per)! } } : {}),
       ...(d.quiet && d.quiet.from.kind === "TimeOfDay" && d.quiet.to.kind === "TimeOfDay" ? { quiet: { from: d.quiet.from.text, to: d.quiet.to.text } } : {}),
+      ...(d.consent ? { consent: emitExpr(d.consent) } : {}),
     };
   }
   const fragments: IR["fragments"] = {};

@@ -1,10 +1,11 @@
 /** Checks of the declarations that are not journeys, experiences or tests. */
 import { fieldType, isAssignable, nonNull, suggest, T, typeToString, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
+import { walk } from "../syntax/walk.js";
 import { CHANNELS, HTTP_METHODS, RESERVED_NAMES, RUNTIME_NAMES, type ChannelSpec } from "./builtins.js";
 import { isConstant } from "./constants.js";
 import type { CheckContext } from "./context.js";
-import { expectBool, expectType, requireValue, typeOf, expectConstant } from "./expressions.js";
+import { expectBool, expectType, requireValue, typeOf, expectConstant, type ExprOptions } from "./expressions.js";
 import { Scope } from "./scope.js";
 import { checkContent } from "./templates.js";
 import { resolveType, paramTypes, returnType } from "./types.js";
@@ -119,14 +120,14 @@ function checkRepeated(ctx: CheckContext, d: A.RepeatedSettings): void {
   for (const r of d.repeated ?? []) ctx.report("duplicateSetting", { name: r.name }, r.span);
 }
 
-const CHANNEL_SETTINGS = ["from", "cap", "quiet"];
+const CHANNEL_SETTINGS = ["from", "cap", "quiet", "consent"];
 
 export function checkChannelDecl(ctx: CheckContext, d: A.ChannelDecl): void {
   if (!CHANNELS.has(d.name.name)) reportUnknownDecl(ctx, "unknownChannel", d.name, CHANNELS.keys());
   checkRepeated(ctx, d);
   for (const u of d.unknown ?? []) {
     const s = suggest(u.name, CHANNEL_SETTINGS);
-    ctx.report("unknownChannelSetting", { name: u.name }, u.span, { help: s ? `did you mean \`${s}\`?` : "a channel takes `from`, `cap` and `quiet`", ...(s ? { fix: ctx.replace(`change to \`${s}\``, u.span, s) } : {}) });
+    ctx.report("unknownChannelSetting", { name: u.name }, u.span, { help: s ? `did you mean \`${s}\`?` : "a channel takes `from`, `cap`, `quiet` and `consent`", ...(s ? { fix: ctx.replace(`change to \`${s}\``, u.span, s) } : {}) });
   }
   const scope = new Scope();
   if (d.from) expectType(ctx, d.from, T.string, scope);
@@ -135,6 +136,28 @@ export function checkChannelDecl(ctx: CheckContext, d: A.ChannelDecl): void {
     expectConstant(ctx, d.cap.per, T.duration, "a cap's period", scope, 1);
   }
   if (d.quiet && (d.quiet.from.kind !== "TimeOfDay" || d.quiet.to.kind !== "TimeOfDay")) ctx.report("invalidQuietHours", {}, d.quiet.span);
+  if (d.consent) checkConsent(ctx, d.consent);
+}
+
+const CONSENT: ExprOptions = { nullPaths: true };
+
+/**
+ * A channel's `consent` is read for every message when it is handed over, long after any
+ * journey's checks: it sees `profile` only (and the clock), and may be null, which the
+ * runtime reads as no consent, so neither `profile.smsOptIn` (a `bool?`) nor
+ * `profile.prefs.sms` (a field of an optional record) needs a check or a default.
+ */
+function checkConsent(ctx: CheckContext, e: A.Expr): void {
+  // A journey's event or bindings: said as such (a misspelt `profile` is an unknown name, with its fix).
+  let foreign = false;
+  walk(e, (n) => {
+    if (n.kind !== "Name" || n.name === "profile" || suggest(n.name as string, ["profile"]) !== undefined) return;
+    ctx.report("consentNotProfile", { name: n.name as string }, n.span!, { help: "it is read for every message of the channel, outside any journey: check the journey's data in the journey (`if …`)" });
+    foreign = true;
+  });
+  if (foreign) return;
+  const t = nonNull(typeOf(ctx, e, rootScope(ctx), CONSENT));
+  if (t.kind !== "bool" && t.kind !== "unknown") ctx.report("consentNotBool", { actual: typeToString(t) }, e.span);
 }
 
 /** Fragments are rendered inside messages: they see `profile` and the runtime's names. */

@@ -11,6 +11,12 @@ import { narrowPath, nullFacts, pathKey, type Scope } from "./scope.js";
 export interface ExprOptions {
   /** `secret(…)` is allowed (an action's headers). */
   allowSecret?: boolean;
+  /**
+   * A field of an optional record reads null when the record is missing, typed optional, with
+   * no check needed (a channel's `consent`, where null means no). A null where a value is
+   * needed (an operand of `and`, an argument) still needs a default.
+   */
+  nullPaths?: boolean;
 }
 
 /** The default options, shared: a default `{}` would be a new object per expression typed. */
@@ -47,8 +53,11 @@ export function typeOf(ctx: CheckContext, e: A.Expr, scope: Scope, opts: ExprOpt
       return type;
     }
     case "Member": {
-      const objType = requireValue(ctx, e.object, typeOf(ctx, e.object, scope, opts), scope);
-      const type = narrow(member(ctx, objType, e.property, e.object), e, scope);
+      const raw = typeOf(ctx, e.object, scope, opts);
+      const throughNull = opts.nullPaths === true && raw.kind === "optional";
+      const objType = throughNull ? raw.inner : requireValue(ctx, e.object, raw, scope);
+      let type = narrow(member(ctx, objType, e.property, e.object), e, scope);
+      if (throughNull) type = T.optional(type);
       if (ctx.recordsReferences) {
         const target = ctx.fieldTarget(objType, e.property.name);
         if (target || type.kind !== "unknown") ctx.reference(e.property.span, e.property.name, "field", target, type);

@@ -513,6 +513,8 @@ export interface ChannelDecl extends DeclBase, RepeatedSettings {
   from?: Expr;
   cap?: { count: Expr; per: Expr; span: Span };
   quiet?: { from: Expr; to: Expr; span: Span };
+  /** Whether the profile consents to this channel, read when each message is handed over. */
+  consent?: Expr;
 }
 export interface JourneyDecl extends DeclBase {
   kind: "JourneyDecl";

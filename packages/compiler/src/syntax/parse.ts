@@ -39,7 +39,7 @@ const RULE_CONTEXT: Record<string, string> = {
   trigger: "expected an event name, `enter <Audience>` or `schedule every …` after `on`",
   sendStep: "expected a template call or `{ … }` content after the channel",
   variantDecl: "expected `content` or `split` in a variant",
-  channelDecl: "expected `from`, `cap` or `quiet`",
+  channelDecl: "expected `from`, `cap`, `quiet` or `consent`",
   actionDecl: "expected a request (`get \"…\"`), `headers`, `body`, `timeout` or `retries`",
   stringExpr: "expected a string",
 };

@@ -404,10 +404,16 @@ export class JourneyParser extends EmbeddedActionsParser {
           },
         },
         {
+          ALT: () => {
+            this.repeated(decl, this.CONSUME(t.Consent), decl.consent);
+            decl.consent = this.SUBRULE6(this.expr);
+          },
+        },
+        {
           // An unknown setting parses, so the checker can name it and list the known ones.
           ALT: () => {
             const name = this.CONSUME(t.Identifier);
-            this.SUBRULE6(this.expr);
+            this.SUBRULE7(this.expr);
             this.ACTION(() => (decl.unknown ??= []).push(this.ident(name)));
           },
         },

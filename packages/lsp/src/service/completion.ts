@@ -129,7 +129,7 @@ const KEYWORDS_BY_BLOCK: Partial<Record<BlockKind, [string, string?][]>> = {
   test: TEST_ITEMS,
   catalog: [["key", "key ${1:sku}: ${2:string}"], ["signals", "signals {\n\t$0\n}"]],
   signals: [["view"], ["cart"], ["purchase"]],
-  channel: [["from", 'from "${1:Name <hello@example.com>}"'], ["cap", "cap ${1:3} per ${2:7d}"], ["quiet", "quiet ${1:21:00} to ${2:08:00}"]],
+  channel: [["from", 'from "${1:Name <hello@example.com>}"'], ["cap", "cap ${1:3} per ${2:7d}"], ["quiet", "quiet ${1:21:00} to ${2:08:00}"], ["consent", "consent profile.$0"]],
   action: [...HTTP_METHODS.map((m): [string, string] => [m, `${m} "\${1:https://}"`]), ["headers", "headers { $0 }"], ["body"], ["timeout", "timeout ${1:2s}"], ["retries", "retries ${1:2}"]],
 };
 
@@ -293,6 +293,8 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
     }
   }
 
+  // A channel's `consent` is an expression over the profile; its other settings are constants.
+  if (block.kind === "channel" && /^consent\b/.test(stmt)) return items.expression(doc, offset).list;
   if (block.kind === "fields" || block.kind === "catalog" || block.kind === "signals" || block.kind === "channel" || block.kind === "top") return items.list;
   return items.expression(doc, offset).list;
 }

@@ -112,6 +112,7 @@ export function declarationSignature(d: A.Declaration, text: string, type?: Type
       if (d.from) lines.push(`  from ${src(d.from.span)}`);
       if (d.cap) lines.push(`  cap ${src(d.cap.count.span)} per ${src(d.cap.per.span)}`);
       if (d.quiet) lines.push(`  quiet ${src(d.quiet.from.span)} to ${src(d.quiet.to.span)}`);
+      if (d.consent) lines.push(`  consent ${src(d.consent.span).replace(/\s+/g, " ")}`);
       return lines.join("\n");
     }
     case "JourneyDecl": {

@@ -179,7 +179,7 @@ const KEYWORD_DOCS: Record<string, [form: string, meaning: string]> = {
   goal: ["goal <name>: <Event> [where …] within <duration>", "A conversion: recorded, with the time it took, when the event comes within the window after entry."],
   wait: ["wait <duration> | wait until <time> | wait for <Event> within <duration> { … } timeout { … }", "Pauses the instance: for a while, until an instant, or until an event comes (its block) or the time is up (`timeout`). Timers are stored and survive restarts."],
   split: ["split [\"name\"] { A 50% { … } B 50% { … } }", "Sends each profile down one arm by percentage: the same arm every time (a hash of the profile and the split's name), across restarts and versions."],
-  send: ["send <channel> Template(args) | { fields } [to <address>]", "Renders the message and sends it on the channel; quiet hours delay it, a cap or a missing address suppresses it."],
+  send: ["send <channel> Template(args) | { fields } [to <address>]", "Renders the message and sends it on the channel; quiet hours delay it; a cap, a missing address or no consent (the channel's `consent`) suppresses it."],
   recommend: ["recommend <name> = algorithm(…) [where …] [exclude …] limit <n> [backup algorithm(…)]", "Items from the catalog engine (or a provider) within a deadline; `backup` fills what is missing."],
   call: ["call Action(args) [as <name>] [on error { … }]", "Calls a declared action (HTTP, with its timeout and retries); `as` binds its typed response; `on error` runs when it fails."],
   let: ["let <name> = <value>", "Binds a name for the rest of the journey; the value is computed once, here."],

@@ -178,6 +178,10 @@ export function namesAt(doc: Doc, offset: number, opts: ScopeOptions = {}): Scop
     case "ActionDecl":
       for (const p of d.params) local(p.name, "param", writtenType(p.type, named));
       break;
+    case "ChannelDecl":
+      // Only a channel's `consent` reads the profile (the last setting before the position: it may not parse yet).
+      if (/\bconsent\b(?![\s\S]*\b(?:from|cap|quiet)\b)/.test(doc.code.slice(d.span.start, offset))) profile();
+      break;
     default:
       break;
   }

@@ -41,7 +41,7 @@ describe("keywords where statements go", () => {
     expect(labels('test "t" {\n  <|>\n}')).toEqual(expect.arrayContaining(["start", "profile", "catalog", "at", "expect"]));
     expect(labels("catalog C {\n  <|>\n}")).toEqual(expect.arrayContaining(["key", "signals"]));
     expect(labels("catalog C {\n  signals {\n    <|>\n  }\n}")).toEqual(["view", "cart", "purchase"]);
-    expect(labels("channel email {\n  <|>\n}")).toEqual(["from", "cap", "quiet"]);
+    expect(labels("channel email {\n  <|>\n}")).toEqual(["from", "cap", "quiet", "consent"]);
     expect(labels("action A(x: string) -> { ok: bool } {\n  <|>\n}")).toEqual(expect.arrayContaining(["get", "post", "headers", "timeout", "retries"]));
   });
 
@@ -50,6 +50,16 @@ describe("keywords where statements go", () => {
     const item = complete(src).find((c) => c.label === "wait")!;
     const start = src.indexOf("  wa") + 2;
     expect(item.replace).toEqual({ start, end: start + 2 });
+  });
+});
+
+describe("a channel's `consent`", () => {
+  it("offers the profile, then its fields along the path, and nothing of the profile in the other settings", () => {
+    expect(labels("channel sms {\n  consent <|>\n}")).toContain("profile");
+    expect(labels("channel sms {\n  consent profile.<|>\n}")).toEqual(expect.arrayContaining(["email", "phone", "consent"]));
+    expect(labels("channel sms {\n  quiet 21:00 to 08:00\n  consent profile.consent.<|>\n}")).toEqual(["email", "sms"]);
+    expect(labels("channel sms {\n  consent profile.consent.sms and <|>\n}")).toContain("profile");
+    expect(labels("channel sms {\n  consent profile.consent.sms\n  from <|>\n}")).not.toContain("profile");
   });
 });
 

@@ -15,6 +15,12 @@ describe("hover", () => {
     expect(text(journey("  send email { subject \"x\" text \"y\" } to profile.em<|>ail"))).toBe("```journey\n(field) email: string\n```\n\nDeclared (in profile)\n\n---\n\nWhere email goes.");
   });
 
+  it("shows the fields of a channel's `consent`", () => {
+    expect(text("channel sms {\n  consent profile.consent.s<|>ms\n}\n")).toContain("(field) sms: bool");
+    expect(text("channel sms {\n  consent prof<|>ile.consent.sms\n}\n")).toContain("profile");
+    expect(text("channel s<|>ms {\n  cap 1 per 7d\n  consent profile.consent.sms\n    and profile.phone != null\n}\n")).toContain("channel sms\n  cap 1 per 7d\n  consent profile.consent.sms and profile.phone != null");
+  });
+
   it("shows optional fields with `?` and the span of the name", () => {
     const src = journey("  if profile.first<|>Name != null { end }");
     const h = hover(src)!;

@@ -112,6 +112,13 @@ describe("semantic tokens", () => {
     expect(tokens).toContain("Gold:enumMember.declaration");
   });
 
+  it("classifies the path of a channel's `consent`", () => {
+    const text = "channel sms {\n  consent profile.consent.sms\n}\n";
+    const { ws } = workspace({ "schema.journey": SCHEMA, "main.journey": text });
+    const tokens = ws.semanticTokens("main.journey").map((t) => `${text.slice(t.start, t.start + t.length)}:${t.type}${t.modifiers.length ? "." + t.modifiers.join(".") : ""}`);
+    expect(tokens).toEqual(["sms:enumMember.declaration.defaultLibrary", "profile:variable.readonly.defaultLibrary", "consent:property", "sms:property"]);
+  });
+
   it("classifies names inside templates: paths, helpers, block helpers and partials", () => {
     const { ws } = workspace({ "schema.journey": SCHEMA });
     const tokens = ws.semanticTokens("schema.journey").map((t) => `${SCHEMA.slice(t.start, t.start + t.length)}:${t.type}${t.modifiers.length ? "." + t.modifiers.join(".") : ""}`);

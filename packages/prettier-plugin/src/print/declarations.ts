@@ -130,6 +130,10 @@ function printChannel(p: JourneyPrinter, d: ast.ChannelDecl): Doc {
     const q = d.quiet;
     items.push(p.item(q.span, () => ["quiet ", printExpr(p, q.from), " ", p.kw("to", q.to.span.start), " ", printExpr(p, q.to)]));
   }
+  if (d.consent) {
+    const e = d.consent;
+    items.push({ start: p.keywordBefore(e.span.start), end: e.span.end, print: () => [p.kw("consent", e.span.start), " ", printExpr(p, e)] });
+  }
   // Settings the language does not know (`sender "…"`, an error the checker reports): the AST
   // keeps their names only, so they are printed as written, up to the next setting.
   const open = p.find(d.name.span.end, "{");

@@ -175,10 +175,11 @@ export type Effect = EffectBase &
     | { type: "entered" }
     | { type: "send"; channel: string; to: string | null; template?: string; content: Record<string, unknown> }
     /**
-     * Not delivered: over the channel's cap, no recipient (`to` null or blank), or sent by a
+     * Not delivered: over the channel's cap, no recipient (`to` null or blank), no consent
+     * (the channel's `consent` not true when the message was handed over), or sent by a
      * runaway a limit stopped in the same step (`runaway`: see `withhold` in step.ts).
      */
-    | { type: "suppressed"; channel: string; reason: "cap" | "noRecipient" | "runaway" }
+    | { type: "suppressed"; channel: string; reason: "cap" | "noRecipient" | "noConsent" | "runaway" }
     /** `version`: the journey version that calls; its declaration of the action types the response. */
     | { type: "callRequest"; request: CallRequest; version?: string }
     | { type: "call"; action: string; ok: boolean; error?: string }

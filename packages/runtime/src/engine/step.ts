@@ -691,6 +691,13 @@ class Run {
     }
     const key = `${inst.id}:${id}:${attempt(inst)}`;
     const env = this.env(inst.vars);
+    // Consent is read as the message is handed over (after quiet hours, as the recipient is),
+    // from the profile as it is now: withdrawn meanwhile, or null, nothing goes out. (It reads
+    // `profile` only, the checker makes sure: the send's names beside it change nothing.)
+    if (channel?.consent && evaluate(channel.consent, env) !== true) {
+      this.emit({ key: `${key}:suppressed`, type: "suppressed", journey: inst.journey, instanceId: inst.id, nodeId: id, channel: node.channel, reason: "noConsent" });
+      return node.next;
+    }
     const to = node.to ? evaluate(node.to, env) : null;
     // No address (`profile.phone ?? ""`, a profile stored without one): nothing to deliver,
     // recorded as such, and the cap is not spent.

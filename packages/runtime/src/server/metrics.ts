@@ -59,7 +59,7 @@ export class ServerMetrics {
     this.define("journey_goals_total", "Goals reached, by journey and goal", true);
     this.define("journey_split_assignments_total", "Instances assigned an arm of an experiment (`split`), by journey, experiment and arm", true);
     this.define("journey_experiment_goals_total", "Goals reached by instances that went through an experiment (`split`), by journey, experiment, arm and goal", true);
-    this.define("journey_messages_suppressed_total", "Messages not sent, by channel and reason (cap, noRecipient, runaway)", true);
+    this.define("journey_messages_suppressed_total", "Messages not sent, by channel and reason (cap, noRecipient, noConsent, runaway)", true);
     this.define("journey_action_calls_total", "Action calls answered, by action and outcome (ok, error)", true);
     this.define("journey_step_errors_total", "Errors in steps, by journey (a failed step ends its instance; a failed recommendation gives no items)", true);
     this.define("journey_messages_sent_total", "Messages a channel adapter accepted, by channel (given to the runtime as `deliveries(adapter)`)", true);

@@ -279,7 +279,7 @@ describe("crash safety (SQLite store, JSONL outbox, SIGKILL at random moments)",
  * between events, while a request is in flight, and between writing a message and recording it.
  */
 describe("restarts on the sample's events", () => {
-  const small = (): Workload => ({ events: join(sample, "events.jsonl"), profiles: join(sample, "profiles.json"), catalog: join(sample, "catalog.json"), count: 21, profileCount: 7 });
+  const small = (): Workload => ({ events: join(sample, "events.jsonl"), profiles: join(sample, "profiles.json"), catalog: join(sample, "catalog.json"), count: 22, profileCount: 7 });
   let smallRef: Map<string, unknown>;
 
   beforeAll(async () => {
@@ -306,8 +306,9 @@ describe("restarts on the sample's events", () => {
   const clean = (cmp: ReturnType<typeof compareOutbox>) => ({ duplicates: cmp.duplicates, missing: cmp.missing, extra: cmp.extra, different: cmp.different });
   const none = { duplicates: [], missing: [], extra: [], different: [] };
 
-  it("the sample sends its five messages", () => {
-    expect(smallRef.size).toBe(5);
+  // Five sends; Jonas's last SMS is held back (no consent) when his quiet hours end.
+  it("the sample sends its four messages", () => {
+    expect(smallRef.size).toBe(4);
   });
 
   it("a crash while a recommendation request is in flight: start() answers it at the instant it was made, once", async () => {
@@ -328,7 +329,7 @@ describe("restarts on the sample's events", () => {
     const ref = await runWorker(workerArgs(small(), join(refDir, "store.db"), join(refDir, "outbox.jsonl"), ["--ir", providerIr, "--provider", "shop"]));
     expect(ref.code, ref.stderr).toBe(0);
     const refMessages = readOutbox(join(refDir, "outbox.jsonl")).messages;
-    expect(refMessages.size).toBe(5);
+    expect(refMessages.size).toBe(4);
 
     const dir = join(tmp, "request");
     mkdirSync(dir);

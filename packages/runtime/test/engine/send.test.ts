@@ -1,4 +1,4 @@
-/** `send`: rendering and escaping, templates and fragments; channel policy: quiet hours, caps. */
+/** `send`: rendering and escaping, templates and fragments; channel policy: consent, quiet hours, caps. */
 import { describe, expect, it } from "vitest";
 import { DAY, HOUR, SCHEMA, T, T0, ev, iso, irOf, line, ofType, sendTimes, sim, withSchema } from "./helpers.js";
 
@@ -113,6 +113,89 @@ describe("send: no recipient", () => {
       ["+46700000003", "three"],
       ["+46700000003", "three"],
     ]);
+  });
+});
+
+describe("channels: consent", () => {
+  // Consent is read when a message is handed over: after quiet hours, from the profile then.
+  const ir = irOf(`
+    profile {
+      email: string = "p@example.com"
+      phone?: string
+      consent?: { sms: bool, email: bool }
+      optInAt?: datetime
+    }
+    event Ping { n: int }
+    event Stop { reason: string }
+    event OptIn { sms: bool }
+    channel sms {
+      consent profile.consent.sms
+      cap 1 per 7d
+      quiet 21:00 to 08:00
+    }
+    channel email { consent profile.optInAt != null and daysSince(profile.optInAt) < 365 }
+    journey Nudge {
+      on Ping as p
+      reentry always
+      send sms { text "nudge {{p.n}}" } to profile.phone ?? ""
+      send push { title "after" body "x" } to "device-1"
+    }
+    journey Preferences {
+      on OptIn as o
+      reentry always
+      set profile.consent = { sms: o.sms, email: true }
+    }
+    journey Mail {
+      on Stop
+      reentry always
+      send email { subject "hello" text "x" } to profile.email
+    }
+  `);
+  const evening = T("2026-01-05T22:00:00Z");
+  const morning = T("2026-01-06T08:00:00Z");
+  const consenting = { id: "p1", phone: "+46700000001", consent: { sms: true, email: true } };
+
+  it("given at delivery: sent when quiet hours end", async () => {
+    const { timeline } = await sim({ ir, profiles: [consenting], events: [ev("Ping", "p1", evening, { n: 1 })] });
+    expect(sendTimes(timeline, "sms")).toEqual([iso(morning)]);
+    expect(ofType(timeline, "suppressed")).toEqual([]);
+  });
+
+  it("withdrawn during quiet hours: suppressed (noConsent) when they end, the journey goes on, the cap is not spent", async () => {
+    const { timeline, channel } = await sim({
+      ir,
+      profiles: [consenting],
+      events: [ev("Ping", "p1", evening, { n: 1 }), ev("OptIn", "p1", evening + HOUR, { sms: false }), ev("OptIn", "p1", morning + HOUR, { sms: true }), ev("Ping", "p1", morning + 2 * HOUR, { n: 2 })],
+    });
+    expect(ofType(timeline, "suppressed").map((s) => [s.journey, s.channel, s.reason, iso(s.at)])).toEqual([["Nudge", "sms", "noConsent", iso(morning)]]);
+    // The next step ran at once; with the cap unspent, the second nudge (consent given again) goes out.
+    expect(channel.messages.map((m) => [m.channel, m.content["text"] ?? m.content["title"], iso(m.at)])).toEqual([
+      ["push", "after", iso(morning)],
+      ["sms", "nudge 2", iso(morning + 2 * HOUR)],
+      ["push", "after", iso(morning + 2 * HOUR)],
+    ]);
+  });
+
+  it("null counts as no consent: a profile without the record, or with no recipient either, is suppressed for consent", async () => {
+    const { timeline } = await sim({ ir, profiles: [{ id: "p2", phone: "+46700000002" }, { id: "p3" }], events: [ev("Ping", "p2", morning, { n: 1 }), ev("Ping", "p3", morning, { n: 1 })] });
+    expect(ofType(timeline, "suppressed").map((s) => [s.profileId, s.reason])).toEqual([
+      ["p2", "noConsent"],
+      ["p3", "noConsent"],
+    ]);
+    expect(sendTimes(timeline, "sms")).toEqual([]);
+  });
+
+  it("reads the clock: a consent that lapses a year after the opt-in", async () => {
+    const events = [ev("Stop", "p1", morning, { reason: "" })];
+    const recent = await sim({ ir, profiles: [{ id: "p1", optInAt: "2025-06-01T00:00:00Z" }], events });
+    expect(sendTimes(recent.timeline, "email")).toEqual([iso(morning)]);
+    const lapsed = await sim({ ir, profiles: [{ id: "p1", optInAt: "2024-06-01T00:00:00Z" }], events });
+    expect(ofType(lapsed.timeline, "suppressed").map((s) => [s.channel, s.reason])).toEqual([["email", "noConsent"]]);
+  });
+
+  it("a channel without `consent` sends whatever the profile says", async () => {
+    const { timeline } = await sim({ ir, profiles: [{ id: "p1", consent: { sms: false, email: false } }], events: [ev("Ping", "p1", morning, { n: 1 })] });
+    expect(sendTimes(timeline, "push")).toEqual([iso(morning)]);
   });
 });
 

@@ -569,6 +569,27 @@ describe("GET /metrics", () => {
     expect(lines.filter((l) => l.startsWith("journey_delivery_failures_total"))).toEqual([]);
   });
 
+  it("a message held back for consent withdrawn by a PUT while it waited: suppressed, counted by reason `noConsent`", async () => {
+    const project = withSchema(`
+      channel email { consent profile.flag }
+      journey Welcome {
+        on Cart as cart
+        send email { subject "cart {{cart.cartId}}" text "x" } to profile.email
+        wait 1h
+        send email { subject "still there?" text "x" } to profile.email
+      }
+    `);
+    const h = await harness({}, project);
+    await h.request("PUT", "/v1/profiles/p1", { flag: true });
+    await h.request("POST", "/v1/events", cart("c1"));
+    expect((await h.request("PUT", "/v1/profiles/p1", { flag: false })).status).toBe(204);
+    await h.runtime.advanceTo(T0 + 2 * HOUR);
+    expect(h.channel.messages.map((m) => m.content["subject"])).toEqual(["cart c1"]);
+    const lines = (await h.request("GET", "/metrics")).text.split("\n");
+    expect(lines).toContain('journey_messages_suppressed_total{channel="email",reason="noConsent"} 1');
+    expect(lines).toContain('journey_messages_sent_total{channel="email"} 1');
+  });
+
   it("a message the channel refuses is a delivery failure per attempt, and sent once it goes through", async () => {
     let down = true;
     const channel = new MemoryChannel();
