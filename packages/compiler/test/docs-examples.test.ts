@@ -20,6 +20,10 @@
  * An ellipsis `…` stands for code left out and is read as a space. Every diagnostic fails
  * the block, warnings included: an example should not show what the compiler warns about.
  *
+ * The code frames the pages show (`error[J2002]: …`, `--> file:line:column`, the source line,
+ * the carets) are checked as well: the code's severity and message are the table's, and the
+ * position, the numbered line and the carets agree, as `journey check` prints them.
+ *
  * An HTML comment on the line before a fence (invisible when rendered) says when a block is
  * not an ordinary example:
  *
@@ -27,10 +31,10 @@
  *     <!-- fragment: why -->           not a program (a grammar sketch): must not compile
  *     <!-- known-issue: what -->       right, but the compiler rejects it: must still fail
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compile, parseFile, walk, type CompileResult, type Diagnostic, type ast as A } from "@journey/compiler";
+import { codes, compile, parseFile, walk, type CompileResult, type Diagnostic, type ast as A } from "@journey/compiler";
 import { repoRoot } from "./support.js";
 
 /** Each page, with how many examples it has at least (a broken extraction finds fewer). */
@@ -219,7 +223,41 @@ function compileBlock(block: Block): { codes: string[]; shown: string[] } {
   return { codes: result.diagnostics.map((d) => d.code), shown: result.diagnostics.map((d) => located(result, d, block, path, before)) };
 }
 
+/**
+ * The mistakes in the code frames of a page: a header whose code, severity or message is not the
+ * table's, or a `--> file:line:column` that the numbered source line and the carets below it
+ * contradict.
+ */
+function frameMistakes(doc: string): string[] {
+  const lines = readFileSync(join(repoRoot, doc), "utf8").split(/\r?\n/);
+  const kinds = new Map(Object.values(codes).map((k) => [k.code, k]));
+  const out: string[] = [];
+  lines.forEach((l, i) => {
+    const at = /^ *--> .+:(\d+):(\d+)$/.exec(l);
+    if (!at) return;
+    const where = `${doc}:${i + 1}`;
+    const head = /^(error|warning)\[(J\d{4})\]: (.*)$/.exec(lines[i - 1] ?? "");
+    const kind = head && kinds.get(head[2]!);
+    // The table's message, its `{name}` placeholders standing for any text.
+    const pattern = kind && new RegExp(`^${kind.message.split(/\{\w+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".+")}$`);
+    if (!head || !kind || kind.severity !== head[1] || !pattern!.test(head[3]!)) out.push(`${where}: the header above is not a diagnostic of the table: ${lines[i - 1]}`);
+    const source = /^(\d+) \| /.exec(lines[i + 2] ?? "");
+    const bar = (lines[i + 2] ?? "").indexOf("|");
+    const caret = (lines[i + 3] ?? "").indexOf("^");
+    if (!source || source[1] !== at[1]) out.push(`${where}: the numbered line is not line ${at[1]}`);
+    else if (lines[i + 3]!.indexOf("|") !== bar || caret < 0 || caret - bar - 1 !== Number(at[2])) {
+      out.push(`${where}: the carets do not start at column ${at[2]}`);
+    }
+  });
+  return out;
+}
+
 describe("documentation examples", () => {
+  it("the code frames agree with the table of diagnostics and with their positions", () => {
+    const pages = readdirSync(join(repoRoot, "docs")).filter((f) => f.endsWith(".md"));
+    expect(pages.flatMap((f) => frameMistakes(`docs/${f}`))).toEqual([]);
+  });
+
   it("the prelude compiles on its own, so a failure is the example's", () => {
     const result = compile([{ path: PRELUDE_PATH, text: PRELUDE }]);
     expect(result.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);

@@ -17,7 +17,7 @@ const STARTER = new URL("../../starter/", import.meta.url);
 export function initCommand(): Command {
   return new Command("init")
     .description("create a starter project (a journey, its data model, tests, events and profiles)")
-    .argument("[dir]", "the folder to create it in (default: the current folder)", ".")
+    .argument("[dir]", "the folder to create it in (created when missing)", ".")
     .action((dir: string, _options: unknown, command: Command) => {
       process.exitCode = init(dir, useColor(command));
     });
