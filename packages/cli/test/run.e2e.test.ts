@@ -202,6 +202,28 @@ describe("journey test on every sample", () => {
     expect(r.stdout).toMatch(/what happened[^\n]*\n(.*\n)*.*send email to omar\.haddad@example\.com {2}"Welcome to Silver, Omar!"/);
     expect(r.stdout).toMatch(/6 tests: 5 passed, 1 failed/);
   });
+
+  it("winback: each test runs in the arm it chooses; another arm fails the holdout's test, an unknown arm is a compile error", () => {
+    const passing = journey(["test", join(samples, "winback")]);
+    expect(passing.stdout).toContain("✓ the holdout gets nothing, and its orders are still counted");
+    const project = join(tmp(), "winback-arms");
+    cpSync(join(samples, "winback"), project, { recursive: true });
+    const file = join(project, "winback.journey");
+    const text = readFileSync(file, "utf8");
+    const mailed = text.replace('split "winback-subject" control for "p1"', 'split "winback-subject" MissYou for "p1"');
+    expect(mailed).not.toBe(text);
+    writeFileSync(file, mailed);
+    const r = journey(["test", project]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/expected no send email: a matching message went out at \+2h/);
+    expect(r.stdout).toContain('split "winback-subject": MissYou');
+    expect(r.stdout).toMatch(/4 tests: 3 passed, 1 failed/);
+    writeFileSync(file, text.replace('split "winback-subject" control for "p1"', 'split "winback-subject" holdout for "p1"'));
+    const unknown = journey(["test", project]);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stdout).toContain("error[J1001]: unknown name `holdout`");
+    expect(unknown.stdout).toContain('help: the arms of "winback-subject" are `MissYou`, `TopPicks`, `control`');
+  });
 });
 
 describe("journey run with a catalog item that does not match the declaration", () => {

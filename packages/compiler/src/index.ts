@@ -23,6 +23,7 @@ export { PRIMITIVES } from "./semantics/types.js";
 export { fileErrorReason, findJourneyFiles, isSkippedFolder, loadSources, MAX_FILE_BYTES, type SourceInput, type LoadResult } from "./project/load.js";
 export { parseFile, type ParseResult } from "./syntax/parse.js";
 export { SPAN_KEYS, walk } from "./syntax/walk.js";
+export { namedSplits, type NamedSplit } from "./syntax/splits.js";
 export { decodeString, sourceOffset } from "./syntax/strings.js";
 export { keywords } from "./syntax/tokens.js";
 export { BINARY_PRECEDENCE } from "./syntax/operators.js";

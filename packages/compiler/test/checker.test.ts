@@ -897,3 +897,79 @@ describe("monthly schedules: `on schedule every month [on <day>] [at HH:MM] for 
     expect(schedule("on schedule every year for Gold").diagnostics[0]!.message).toBe("a schedule repeats `every day`, `every week`, `every month` or `every <duration>`, found `year`");
   });
 });
+
+describe("a test chooses the arm of an experiment: `split \"experiment\" Arm for \"p1\"`", () => {
+  const project = (items: string, extra = "") =>
+    one(`${PROFILE}journey J {
+  on SiteVisited
+  if profile.loyalty.points > 0 {
+    split "subject" { A 45% { } B 45% { } control 10% { end } }
+  }
+  split { X 50% { } Y 50% { } }
+}
+experience Hero {
+  surface "web://s/#hero"
+  format text
+  variant V { split "hero-copy" { Short 50% { content "a" } Long 50% { content "b" } } }
+}
+${extra}test "t" {
+  profile "p1" { email: "a@example.com", loyalty: { tier: "gold", points: 1 } }
+${items}
+}
+`);
+
+  it("accepts an arm of a journey's split (at any depth) and of an experience's, also for a profile only decided for; the IR lists them in source order", () => {
+    const r = project(`  split "subject" control for "p1"\n  split "hero-copy" Long for "visitor"\n  split "subject" B for "visitor"\n  expect decide "web://s/#hero" for "visitor"`);
+    expect(shown(r)).toEqual([]);
+    expect(r.ir!.tests[0]!.forcedArms).toEqual([
+      { profileId: "p1", experiment: "subject", arm: "control" },
+      { profileId: "visitor", experiment: "hero-copy", arm: "Long" },
+      { profileId: "visitor", experiment: "subject", arm: "B" },
+    ]);
+    // A test without any leaves the IR as it was.
+    expect(project("").ir!.tests[0]).not.toHaveProperty("forcedArms");
+  });
+
+  it("refuses an experiment no named split has (J1001), with the close name as a fix, or the experiments there are", () => {
+    const r = project(`  split "subjet" A for "p1"`);
+    expect(shown(r)).toEqual(['J1001 "\\"subjet\\""']);
+    expect(r.diagnostics[0]!.message).toBe("unknown name `subjet`");
+    expect(r.diagnostics[0]!.help).toBe("did you mean `subject`?");
+    expect(applyFix(r.files.get("main.journey")!.text, r.diagnostics[0]!)).toContain(`split "subject" A for "p1"`);
+    // An unnamed split has no name a test could give (`J/split` is not one).
+    const far = project(`  split "J/split" X for "p1"`);
+    expect(shown(far)).toEqual(['J1001 "\\"J/split\\""']);
+    expect(far.diagnostics[0]!.help).toBe("the experiments (named splits) are `subject`, `hero-copy`");
+    const none = one(`${PROFILE}journey J {\n  on SiteVisited\n  split { X 50% { } Y 50% { } }\n}\ntest "t" {\n  profile "p1" { email: "a@example.com", loyalty: { tier: "gold", points: 1 } }\n  split "x" X for "p1"\n}\n`);
+    expect(shown(none)).toEqual(['J1001 "\\"x\\""']);
+    expect(none.diagnostics[0]!.help).toMatch(/^no split of the project is named/);
+  });
+
+  it("refuses an arm the experiment does not have (J1001), with the close label or the experiment's arms", () => {
+    const r = project(`  split "subject" contrl for "p1"`);
+    expect(shown(r)).toEqual(['J1001 "contrl"']);
+    expect(applyFix(r.files.get("main.journey")!.text, r.diagnostics[0]!)).toContain(`split "subject" control for "p1"`);
+    const other = project(`  split "subject" Long for "p1"`);
+    expect(shown(other)).toEqual(['J1001 "Long"']);
+    expect(other.diagnostics[0]!.help).toBe('the arms of "subject" are `A`, `B`, `control`');
+  });
+
+  it("takes an arm of any split sharing the experiment's name", () => {
+    const extra = `journey K {\n  on SiteVisited\n  split "subject" { A 50% { } Fresh 50% { } }\n}\n`;
+    expect(shown(project(`  split "subject" Fresh for "p1"`, extra))).toEqual([]);
+    expect(shown(project(`  split "subject" control for "p1"`, extra))).toEqual([]);
+  });
+
+  it("refuses a profile the test neither declares nor decides for (J6003), and the same profile and experiment twice (J6001)", () => {
+    expect(shown(project(`  split "subject" A for "p2"`))).toEqual(['J6003 "\\"p2\\""']);
+    const twice = project(`  split "subject" A for "p1"\n  split "hero-copy" Short for "p1"\n  split "subject" B for "p1"`);
+    expect(shown(twice)).toEqual([`J6001 ${JSON.stringify('split "subject" B for "p1"')}`]);
+    expect(twice.diagnostics[0]!.message).toBe('the arm of "subject" for profile `p1` is given twice in this test: the second would silently replace the first');
+    expect(twice.diagnostics[0]!.related?.[0]?.message).toBe("first given here");
+  });
+
+  it("says nothing of an unknown experiment while a journey has a syntax error (it may hold the split)", () => {
+    const r = project(`  split "elsewhere" A for "p1"`, `journey Broken {\n  on SiteVisited\n  wait 1h +\n}\n`);
+    expect(codesOf(r).filter((c) => c !== "J0005")).toEqual([]);
+  });
+});

@@ -327,6 +327,17 @@ describe("declarations and their spans", () => {
     expect(first.conditions.map((c) => [c.field.name, c.op, sexp(c.value)])).toEqual([["subject", "contains", '"Ana"']]);
     expect(t.items[4]).toMatchObject({ kind: "ExpectSend", negated: true, channel: { name: "sms" } });
   });
+
+  it("a test's `split \"experiment\" Arm for \"id\"`: the arm may be a keyword-like label (`control`)", () => {
+    const text = 'test "t" {\n  split "winback-subject" control for "p1"\n  split "x" A for\n    "p2"\n}\n';
+    const t = decl(parse(text), "TestDecl");
+    expect(t.items.map((i) => i.kind)).toEqual(["TestSplit", "TestSplit"]);
+    const [first, second] = t.items as Extract<A.TestItem, { kind: "TestSplit" }>[];
+    expect([first!.experiment.value, first!.arm.name, first!.profileId.value]).toEqual(["winback-subject", "control", "p1"]);
+    expect(text.slice(first!.span.start, first!.span.end)).toBe('split "winback-subject" control for "p1"');
+    expect([second!.experiment.value, second!.arm.name, second!.profileId.value]).toEqual(["x", "A", "p2"]);
+    expect(parseFile("t", 'test "t" {\n  split "x" for "p1"\n}\n').diagnostics.map((d) => d.code)).toEqual(["J0005"]);
+  });
 });
 
 describe("comments", () => {

@@ -129,6 +129,8 @@ export interface IRTest {
   profiles: { id: string; data: IRExpr }[];
   catalog?: { name: string; items: IRExpr };
   events: { atMs: number; profileId: string; type: string; data: IRExpr; loc: IRLocation }[];
+  /** `split "experiment" Arm for "p1"`: the arms the test chooses, in source order (absent when none). */
+  forcedArms?: { profileId: string; experiment: string; arm: string }[];
   expectations: IRExpectation[];
   loc: IRLocation;
 }

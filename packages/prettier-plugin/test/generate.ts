@@ -98,6 +98,8 @@ const STRINGS = ['"hello"', '"a \\"quoted\\" word"', '"caf\\u00e9"', '"tab\\ther
 
 export class ProgramGenerator {
   private n = 0;
+  /** The named splits generated so far: the test chooses arms of them. */
+  private readonly experiments: string[] = [];
   constructor(private readonly r: Random) {}
 
   fresh(prefix: string): string {
@@ -402,7 +404,9 @@ export class ProgramGenerator {
       }
       case "split": {
         const a = r.int(1, 98);
-        const t = ["split", ...(r.chance(0.5) ? [`"${this.fresh("exp")}"`] : []), "{"];
+        const name = r.chance(0.5) ? this.fresh("exp") : undefined;
+        if (name) this.experiments.push(name);
+        const t = ["split", ...(name ? [`"${name}"`] : []), "{"];
         t.push("A", `${a}%`, ...this.block(env, depth, other), "control", `${100 - a}%`, "{", "}", "}");
         return t;
       }
@@ -437,6 +441,7 @@ export class ProgramGenerator {
     const t = [DOC, "test", `"${this.fresh("scenario ")}"`, "{", "start", "2026-03-01T08:00:00Z"];
     t.push("profile", '"p1"', ...this.record([["email", ['"a@example.com"']], ["consent", this.record([["email", ["true"]], ["sms", ["false"]], ["push", ["false"]]])]]));
     t.push("catalog", "Product", "[", ...this.record([["sku", ['"W1"']], ["name", ['"Hat"']], ["price", ["20"]], ["inStock", ["true"]]]), "]");
+    for (const e of this.experiments) if (r.chance(0.5)) t.push("split", `"${e}"`, r.pick(["A", "control"]), "for", '"p1"');
     t.push("at", "0m", '"p1"', "CartAbandoned", ...this.record([["cartId", ['"c1"']], ["total", [`${r.int(0, 99)}.5`]], ["items", ["[", "]"]]]));
     t.push("expect", ...(r.chance(0.5) ? ["at", "4h"] : []), ...(r.chance(0.5) ? ["no"] : []), "send", "email", ...(r.chance(0.5) ? ["where", "subject", "contains", '"cart"', "and", "text", "==", '"x"'] : []));
     t.push("expect", ...(r.chance(0.5) ? ["no"] : []), "ended", r.pick(journeys), ...(r.chance(0.5) ? ["reason", "end"] : []));

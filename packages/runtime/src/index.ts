@@ -19,7 +19,7 @@ export type { CatalogEngine, CatalogItem, CatalogRequest, RecommendationProvider
 export { loadIR, InvalidIRError } from "./ir/load.js";
 export { step, type Input, type StepResult } from "./engine/step.js";
 export { Program, type ProgramOptions, type DeployedJourney, type NodeObserver, type SourceLocation } from "./engine/program.js";
-export { splitBucket } from "./engine/split.js";
+export { splitBucket, type ForcedArms } from "./engine/split.js";
 export { isUnsubscribeSecret, MAX_UNSUBSCRIBE_LINK_BYTES, sentToEarlierProfile, unsubscribeEventId, unsubscribeLinkProblem, unsubscribeSignature, verifyUnsubscribeSignature, UNSUBSCRIBE_SECRET_MIN_BYTES, type UnsubscribeTarget } from "./engine/unsubscribe.js";
 export { lastActivity, type CallRequest, type DecisionRecord, type Effect, type EventEnvelope, type Instance, type ProfileState, type RecommendRequest } from "./engine/state.js";
 export { validate, withDefaults, type ValidationError } from "./engine/validate.js";

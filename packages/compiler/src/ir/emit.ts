@@ -347,6 +347,9 @@ class Emitter {
         case "TestEvent":
           t.events.push({ atMs: item.at.kind === "Duration" ? item.at.ms : 0, profileId: item.profileId.value, type: item.event.name, data: emitExpr(item.data), loc: this.loc(item.span) });
           break;
+        case "TestSplit":
+          (t.forcedArms ??= []).push({ profileId: item.profileId.value, experiment: item.experiment.value, arm: item.arm.name });
+          break;
         case "ExpectSend":
           t.expectations.push({
             kind: "send",

@@ -1,5 +1,5 @@
 /** `test` blocks: their data checked against the declarations, their expectations against channels. */
-import { isValidLocale, isValidTimeZone, nonNull, suggest, T, typeToString, type Type } from "@journey/template";
+import { isValidLocale, isValidTimeZone, nonNull, suggest, T, typeToString, unknownNameHelp, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
 import { CHANNELS } from "./builtins.js";
 import { reportUnknownDecl } from "./check-declarations.js";
@@ -16,6 +16,8 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
   else ctx.testNames.set(d.name.value, { file: ctx.file, span: d.name.span });
   // Profiles are stored at the start, wherever they are written in the test.
   const profiles = new Set(d.items.flatMap((i) => (i.kind === "TestProfile" ? [i.id.value] : [])));
+  // An arm may be chosen for a visitor the test only decides for (an anonymous one).
+  const decided = new Set(d.items.flatMap((i) => (i.kind === "ExpectDecide" ? [i.profileId.value] : [])));
   /** What a test gives once (`start`, each profile): where it was first given. */
   const given = new Map<string, A.Span>();
   const once = (key: string, what: string, span: A.Span): void => {
@@ -53,6 +55,11 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
         }
         break;
       }
+      case "TestSplit":
+        once(`split\u0000${item.profileId.value}\u0000${item.experiment.value}`, `the arm of "${item.experiment.value}" for profile \`${item.profileId.value}\``, item.span);
+        if (!profiles.has(item.profileId.value) && !decided.has(item.profileId.value)) ctx.report("unknownTestProfile", { id: item.profileId.value }, item.profileId.span);
+        checkArm(ctx, item);
+        break;
       case "ExpectSend": {
         if (item.at) checkOffset(ctx, item.at);
         const channel = CHANNELS.get(item.channel.name);
@@ -116,6 +123,25 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
         break;
       }
     }
+  }
+}
+
+/**
+ * `split "experiment" Arm for "p1"`: the experiment is a named split of the project (a journey
+ * step or an experience variant's) and the arm one of its labels, of any split of that name.
+ */
+function checkArm(ctx: CheckContext, item: Extract<A.TestItem, { kind: "TestSplit" }>): void {
+  const { arms: experiments, certain } = ctx.experiments();
+  const labels = experiments.get(item.experiment.value);
+  // A journey or experience the parser recovered from an error may hold the split.
+  if (!labels && !certain) return;
+  if (!labels) {
+    const { replacement, help } = unknownNameHelp(item.experiment.value, experiments.keys(), "the experiments (named splits) are");
+    const fix = replacement !== undefined ? ctx.replace(`change to "${replacement}"`, item.experiment.span, JSON.stringify(replacement)) : undefined;
+    const none = "no split of the project is named: an arm is chosen by the experiment's name (`split \"name\" { … }`)";
+    ctx.report("unknownName", { name: item.experiment.value }, item.experiment.span, { ...(fix ? { fix } : {}), help: help ?? none });
+  } else if (!labels.includes(item.arm.name)) {
+    ctx.report("unknownName", { name: item.arm.name }, item.arm.span, ctx.didYouMean(item.arm.name, labels, item.arm.span, `the arms of "${item.experiment.value}" are`));
   }
 }
 

@@ -5,6 +5,7 @@ import { RUNTIME_NAMES } from "./builtins.js";
 import { diagnostic, type Diagnostic, type DiagnosticExtras, type RelatedInformation } from "../diagnostics/diagnostic.js";
 import type { CodeName } from "../diagnostics/codes.js";
 import type * as A from "../syntax/ast.js";
+import { namedSplits } from "../syntax/splits.js";
 import type { BindingKind, Narrowing } from "./scope.js";
 import type { Located, Symbols } from "./symbols.js";
 
@@ -166,6 +167,28 @@ export class CheckContext {
   /** Every variant name of every experience, computed once (tests name them, like goals). */
   variantNames(): ReadonlySet<string> {
     return (this.variants ??= new Set([...this.symbols.experiences.values()].flatMap((x) => x.decl.items.filter((i) => i?.kind === "Variant").map((v) => (v as A.VariantDecl).name.name))));
+  }
+
+  private splits?: { arms: ReadonlyMap<string, readonly string[]>; certain: boolean };
+  /**
+   * The named experiments of the project (journey `split` steps and experience variant
+   * splits) and their arm labels, computed once (tests choose arms); and whether the answer
+   * is certain (no journey or experience was recovered from a syntax error). Splits sharing a
+   * name share their labels: every label any of them has, in the order first written.
+   */
+  experiments(): { arms: ReadonlyMap<string, readonly string[]>; certain: boolean } {
+    if (this.splits) return this.splits;
+    const arms = new Map<string, string[]>();
+    let certain = true;
+    for (const { decl } of [...this.symbols.journeys.values(), ...this.symbols.experiences.values()]) {
+      if (decl.recovered) certain = false;
+      for (const split of namedSplits(decl)) {
+        const known = arms.get(split.experiment.value) ?? [];
+        for (const l of split.arms) if (!known.includes(l.name)) known.push(l.name);
+        arms.set(split.experiment.value, known);
+      }
+    }
+    return (this.splits = { arms, certain });
   }
 
   report(name: CodeName, args: Record<string, string | number>, span: A.Span, extras?: DiagnosticExtras): void {

@@ -613,6 +613,16 @@ export class JourneyParser extends EmbeddedActionsParser {
           return { kind: "TestEvent", at: at ?? errorExpr(), profileId, event, data, span: this.spanFrom(start) };
         },
       },
+      {
+        ALT: (): A.TestItem => {
+          this.CONSUME(t.Split);
+          const experiment = this.SUBRULE3(this.stringExpr);
+          const arm = this.ident(this.CONSUME(t.Name));
+          this.CONSUME(t.For);
+          const profileId = this.SUBRULE4(this.stringExpr);
+          return { kind: "TestSplit", experiment, arm, profileId, span: this.spanFrom(start) };
+        },
+      },
       { ALT: () => this.SUBRULE(this.expectation) },
     ]);
   });

@@ -117,6 +117,7 @@ const TEST_ITEMS: [string, string?][] = [
   ["profile", 'profile "${1:p1}" { $0 }'],
   ["catalog", "catalog ${1:Product} [$0]"],
   ["at", 'at ${1:0m} "${2:p1}" ${3:Event} { $0 }'],
+  ["split", 'split "${1:experiment}" ${2:Arm} for "${3:p1}"'],
   ["expect", "expect "],
 ];
 const KEYWORDS_BY_BLOCK: Partial<Record<BlockKind, [string, string?][]>> = {
@@ -138,7 +139,8 @@ const EXPR_WORDS = new Set(["if", "then", "else", "where", "and", "or", "not", "
 export function completion(doc: Doc, offset: number): CompletionItem[] {
   const region = doc.regionAt(offset);
   if (region) {
-    if (region.kind === "comment" || !isTemplateString(doc, region.start)) return [];
+    if (region.kind === "comment") return [];
+    if (!isTemplateString(doc, region.start)) return region.kind === "string" ? experimentCompletion(doc, region.start, offset) : [];
     return templateCompletion(doc, offset);
   }
   const text = doc.text;
@@ -267,6 +269,13 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
     if (p1 === "variant") return items.values(variants(doc), "value").list;
     if (p1 === "catalog") return items.decls(s?.catalogs, "catalog", doc).list;
     if (p1 === '"' && p3 === "at") return items.decls(s?.events, "event", doc).list;
+    // `split "experiment" <arm> for "p1"`: the experiment's arms, then `for`.
+    if (p1 === '"' && p2 === "split") {
+      const experiment = /\bsplit\s+"([^"\n]*)"\s*$/.exec(text.slice(Math.max(0, at - 500), at))?.[1];
+      const arms = experiment !== undefined ? doc.analysis.ctx?.experiments().arms.get(experiment) : undefined;
+      return items.values([...(arms ?? [])], "value", `an arm of "${experiment}"`).list;
+    }
+    if (p2 === '"' && p3 === "split") return items.values(["for"], "keyword").list;
   }
 
   const statementStart = r.length === 0 || p1 === "{" || p1 === "}" || (newline && !EXPR_WORDS.has(p1) && !/^(and|or|not)$/.test(p1));
@@ -426,6 +435,15 @@ export function enclosingCall(code: string, at: number, blocks: OpenBlock[]): { 
 function narrowingOf(doc: Doc, span: Span): Narrowing | undefined {
   const ref = symbolAt(doc, span.start)?.reference;
   return ref && ref.span.start === span.start && ref.span.end === span.end ? ref.narrowing : undefined;
+}
+
+/** Inside a plain string: after a test's `split`, the project's experiments (its named splits). */
+function experimentCompletion(doc: Doc, start: number, offset: number): CompletionItem[] {
+  const before = lastTokens(doc.code, start, 2).filter((t) => t !== "\n");
+  if (before[before.length - 1] !== "split" || classifyBlocks(openBlocks(doc.code, start)).kind !== "test") return [];
+  const items = new Items({ start: start + 1, end: offset });
+  for (const [name, arms] of doc.analysis.ctx?.experiments().arms ?? []) items.add({ label: name, kind: "value", detail: `experiment: ${arms.join(", ")}` });
+  return items.list;
 }
 
 function goals(doc: Doc): string[] {

@@ -25,6 +25,7 @@ import {
   codes,
   compareDiagnostics,
   LineIndex,
+  namedSplits,
   parseFile,
   withoutCascades,
   type ast as A,
@@ -551,6 +552,8 @@ function signature(file: A.SourceFile): FileSignature {
         for (const i of d.items) if (i.kind === "Variant") names.push(`variant:${i.name.name}`);
         break;
     }
+    // Tests choose arms of named splits: a test is checked again when they change.
+    for (const s of namedSplits(d)) names.push(`split:${s.experiment.value}:${s.arms.map((a) => a.name).join(",")}`);
   }
   return { names: names.join("\n"), types: types.join("\u0000"), headers };
 }

@@ -178,6 +178,29 @@ describe("names by context", () => {
     expect(labels('test "t" {\n  expect ended <|>\n}', { "j.journey": "journey J { on OrderPlaced }" })).toEqual(expect.arrayContaining(["J", "reason"]));
   });
 
+  it("offers a test's `split`: the project's experiments in the string, then the arms of the one named, then `for`", () => {
+    const project = {
+      "j.journey": 'journey J {\n  on OrderPlaced\n  if true {\n    split "subject" { A 45% { } B 45% { } control 10% { end } }\n  }\n  split { X 50% { } Y 50% { } }\n}',
+      "x.journey": 'experience Hero {\n  surface "web://s/#hero"\n  format text\n  variant V { split "hero-copy" { Short 50% { content "a" } Long 50% { content "b" } } }\n}',
+    };
+    expect(labels('test "t" {\n  <|>\n}')).toContain("split");
+    const experiments = complete('test "t" {\n  split "<|>"\n}', project);
+    // Named splits only (an unnamed one has no name to give), of journeys and experiences.
+    expect(experiments.map((c) => c.label)).toEqual(["subject", "hero-copy"]);
+    expect(experiments[0]).toMatchObject({ kind: "value", detail: "experiment: A, B, control" });
+    // What is typed so far in the string is what the choice replaces.
+    const typed = 'test "t" {\n  split "sub<|>"\n}';
+    const [first] = complete(typed, project);
+    expect(first!.replace).toEqual({ start: typed.indexOf('"sub') + 1, end: typed.indexOf("<|>") });
+    expect(labels('test "t" {\n  split "subject" <|>\n}', project)).toEqual(["A", "B", "control"]);
+    expect(labels('test "t" {\n  split "hero-copy" L<|>\n}', project)).toEqual(["Short", "Long"]);
+    expect(labels('test "t" {\n  split "nothing" <|>\n}', project)).toEqual([]);
+    expect(labels('test "t" {\n  split "subject" control <|>\n}', project)).toEqual(["for"]);
+    // Elsewhere a plain string offers nothing.
+    expect(labels('test "t" {\n  profile "<|>"\n}', project)).toEqual([]);
+    expect(labels(journey('  split "<|>" { A 100% { } }'), project)).toEqual([]);
+  });
+
   it("offers the channel's text fields after `where` and `and` of an `expect send`, then how to match, then `and`", () => {
     expect(labels('test "t" {\n  expect send email where <|>\n}')).toEqual(["subject", "html", "text"]);
     expect(labels('test "t" {\n  expect at 4h no send push to "tok" where title contains "x" and <|>\n}')).toEqual(["title", "body"]);

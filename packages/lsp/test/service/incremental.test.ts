@@ -43,6 +43,18 @@ describe("what an edit re-does", () => {
     expect(ws.diagnostics("b.journey")).toEqual([]);
   });
 
+  it("a test's chosen arm follows an edit of the split's labels, in another file, as a fresh compile does", () => {
+    const journey = `journey S {\n  on OrderPlaced\n  split "subject" { A 50% { } B 50% { } }\n}\n`;
+    const test = `test "t" {\n  profile "p1" { email: "a@example.com", consent: { email: true, sms: false } }\n  split "subject" B for "p1"\n}\n`;
+    const { ws } = workspace({ "schema.journey": SCHEMA, "a.journey": journey, "t.journey": test });
+    expect(ws.diagnostics("t.journey")).toEqual([]);
+    ws.set("a.journey", journey.replace("B 50%", "C 50%"));
+    expect(ws.diagnostics("t.journey").map((d) => d.code)).toEqual(["J1001"]);
+    expect(fresh(ws).map((d) => d.code)).toEqual(["J1001"]);
+    ws.set("a.journey", journey);
+    expect(ws.diagnostics("t.journey")).toEqual([]);
+  });
+
   it("re-checks everything when an edit changes what other files see", () => {
     const { ws } = workspace({ "schema.journey": SCHEMA, "a.journey": A, "b.journey": B });
     ws.diagnosticsByFile();

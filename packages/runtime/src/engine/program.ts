@@ -6,6 +6,7 @@
 import { journeyUses, type IR, type IRAction, type IRJourney, type IRNode, type JourneyUses } from "@journey/ir";
 import { compileTemplate, rootNames, type CompiledTemplate } from "@journey/template";
 import { evaluate, pathRoots, type EvalEnv } from "./evaluate.js";
+import type { ForcedArms } from "./split.js";
 import type { CallRequest } from "./state.js";
 import { unsubscribeLink, type UnsubscribeTarget } from "./unsubscribe.js";
 
@@ -33,6 +34,8 @@ export interface ProgramOptions {
   previous?: DeployedJourney[];
   /** Told of each node as an instance runs it (see `RuntimeOptions.onNode`). */
   onNode?: NodeObserver;
+  /** Arms chosen ahead for some profiles (see `RuntimeOptions.forcedArms`). */
+  forcedArms?: ForcedArms;
 }
 
 /** Watches the engine run: `journey test --coverage` counts the steps tests run. It changes nothing. */
@@ -57,6 +60,8 @@ export class Program {
   readonly unsubscribeUrl: string;
   private readonly unsubscribeSecret: string | undefined;
   readonly onNode: NodeObserver | undefined;
+  /** `forcedArms` by profile id, then experiment; undefined when none are chosen (the usual case costs one check). */
+  private readonly forced: Map<string, Map<string, string>> | undefined;
   /** Some audience reads the clock (`now`, `daysSince`, `isAnniversary`, …): membership changes with time. */
   readonly timedAudiences: boolean;
   /** Event types some goal of some loaded version counts: other events never record a goal. */
@@ -82,6 +87,13 @@ export class Program {
     this.unsubscribeUrl = options.unsubscribeUrl ?? "https://example.com/unsubscribe?profile={profileId}&message={messageId}";
     this.unsubscribeSecret = options.unsubscribeSecret;
     this.onNode = options.onNode;
+    const forced = Object.entries(options.forcedArms ?? {}).map(([id, arms]) => [id, new Map(Object.entries(arms))] as const);
+    this.forced = forced.length ? new Map(forced) : undefined;
+  }
+
+  /** The arm chosen ahead for a profile in an experiment (`forcedArms`), if any. */
+  forcedArm(experiment: string, profileId: string): string | undefined {
+    return this.forced?.get(profileId)?.get(experiment);
   }
 
   /** The unsubscribe link of one message (`unsubscribeUrl` filled in for it, signed when it asks for `{signature}`). */

@@ -11,7 +11,7 @@ import { MAX_NODES_PER_STEP, type IRExpr, type IRJourney, type IRNode, type IRTr
 import { evaluate, toInstant, type EvalEnv } from "./evaluate.js";
 import type { Program } from "./program.js";
 import { renderContent } from "./render.js";
-import { splitBucket } from "./split.js";
+import { armIndex } from "./split.js";
 import { requestFor } from "../recs/resolve.js";
 import type { Effect, EventEnvelope, Instance, ProfileState } from "./state.js";
 import { atLocalTime, lastLocalTime, localMinutes, localParts, nextLocalTime, nextMonthlyTime, parseTimeOfDay } from "./time.js";
@@ -547,20 +547,15 @@ class Run {
         return node.else;
       }
       case "split": {
-        const bucket = splitBucket(node.experiment, this.state.id);
-        let acc = 0;
-        for (const arm of node.arms) {
-          acc += arm.percent;
-          if (bucket < acc) {
-            // Recorded once per instance: a `repeat` going through again lands in the same arm.
-            if (inst.arms?.[node.experiment] !== arm.label) {
-              (inst.arms ??= {})[node.experiment] = arm.label;
-              this.emit({ key: `${inst.id}:${id}:split`, type: "split", journey: inst.journey, instanceId: inst.id, nodeId: id, experiment: node.experiment, arm: arm.label });
-            }
-            return arm.then;
-          }
+        const i = armIndex(node.arms, node.experiment, this.state.id, this.program.forcedArm(node.experiment, this.state.id));
+        if (i < 0) return node.next;
+        const arm = node.arms[i]!;
+        // Recorded once per instance: a `repeat` going through again lands in the same arm.
+        if (inst.arms?.[node.experiment] !== arm.label) {
+          (inst.arms ??= {})[node.experiment] = arm.label;
+          this.emit({ key: `${inst.id}:${id}:split`, type: "split", journey: inst.journey, instanceId: inst.id, nodeId: id, experiment: node.experiment, arm: arm.label });
         }
-        return node.next;
+        return arm.then;
       }
       case "send":
         return this.send(inst, id, node);

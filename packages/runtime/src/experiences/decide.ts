@@ -11,7 +11,7 @@ import { surfaceMatches, type IR, type IRExperience, type IRExperienceStep, type
 import { isValidLocale, isValidTimeZone, parseTemplate, rootNames, type CompiledTemplate } from "@journey/template";
 import { evaluate, pathRoots, type EvalEnv } from "../engine/evaluate.js";
 import type { Program } from "../engine/program.js";
-import { splitBucket } from "../engine/split.js";
+import { armIndex } from "../engine/split.js";
 import type { DecisionRecord, Effect } from "../engine/state.js";
 import { parseInstant } from "../engine/time.js";
 import { declaredOnly, validate, withDefaults } from "../engine/validate.js";
@@ -284,15 +284,10 @@ function choose(r: PerRequest, x: IRExperience, surface: string, l: Loaded): Dec
       let content = p.content;
       let arm: string | undefined;
       if (v.split) {
-        const bucket = splitBucket(v.split.experiment, r.profileId);
-        let acc = 0;
-        for (let i = 0; i < v.split.arms.length; i++) {
-          acc += v.split.arms[i]!.percent;
-          if (bucket < acc) {
-            content = p.arms[i];
-            arm = v.split.arms[i]!.label;
-            break;
-          }
+        const i = armIndex(v.split.arms, v.split.experiment, r.profileId, deps.program.forcedArm(v.split.experiment, r.profileId));
+        if (i >= 0) {
+          content = p.arms[i];
+          arm = v.split.arms[i]!.label;
         }
       }
       if (content === undefined) continue;

@@ -14,6 +14,7 @@ import { SystemClock, VirtualClock, type Clock } from "../clock.js";
 import { Program, type DeployedJourney, type NodeObserver } from "../engine/program.js";
 import { newProfileState, nextDue, type CallRequest, type DecisionRecord, type Effect, type EventEnvelope, type ProfileState } from "../engine/state.js";
 import { step, type Input } from "../engine/step.js";
+import { experimentsOf, type ForcedArms } from "../engine/split.js";
 import { unsubscribeLinkProblem, unsubscribeOptionsProblem } from "../engine/unsubscribe.js";
 import { copyData, emptyRecord, INSTANT_MESSAGE, isInstant, validate, validateProfile, withDefaults, type ValidationError } from "../engine/validate.js";
 import { loadIR } from "../ir/load.js";
@@ -103,6 +104,15 @@ export interface RuntimeOptions {
    * anything is durable, and again if that work is redone: a set of what ran, not a log.
    */
   onNode?: NodeObserver;
+  /**
+   * Arms of experiments chosen ahead for some profiles, by profile id, then by experiment
+   * name: `{ "qa-anna": { "winback-subject": "control" } }` puts that profile in the
+   * `control` arm of every split named `winback-subject` (journey steps and experience
+   * variants alike), whatever its hash says (QA accounts; `journey test`'s `split` items).
+   * The assignment is recorded as any other. Each experiment must be one of the project's
+   * and each arm one of its labels.
+   */
+  forcedArms?: ForcedArms;
   /**
    * Where decisions go once durable (analytics); they stay in the outbox until this accepts them
    * (returns, or resolves), retried as messages are, and given up as they are (see
@@ -201,7 +211,7 @@ function checkOptions(options: RuntimeOptions): void {
     throw new TypeError(`createRuntime: ${message}`);
   };
   if (!options || typeof options !== "object") fail("expected an options object ({ ir, store, … })");
-  const known = new Set(["ir", "store", "providers", "catalog", "channels", "clock", "logger", "actions", "secrets", "unsubscribeUrl", "unsubscribeSecret", "recommendDeadlineMs", "deliveryGiveUpAfterMs", "onEffect", "onNode", "decisions"]);
+  const known = new Set(["ir", "store", "providers", "catalog", "channels", "clock", "logger", "actions", "secrets", "unsubscribeUrl", "unsubscribeSecret", "recommendDeadlineMs", "deliveryGiveUpAfterMs", "onEffect", "onNode", "forcedArms", "decisions"]);
   for (const name of Object.keys(options)) if (!known.has(name)) fail(`unknown option \`${name}\`${suggestName(name, known)}`);
   for (const [name, methods] of Object.entries(OPTION_METHODS)) {
     const v = options[name as keyof RuntimeOptions] as Record<string, unknown> | undefined;
@@ -225,6 +235,28 @@ function checkOptions(options: RuntimeOptions): void {
   const unsubscribe = unsubscribeOptionsProblem(unsubscribeUrl, options.unsubscribeSecret);
   if (unsubscribe) fail(unsubscribe);
   if (deliveryGiveUpAfterMs !== undefined && !(typeof deliveryGiveUpAfterMs === "number" && deliveryGiveUpAfterMs > 0)) fail("`deliveryGiveUpAfterMs` must be a positive number of milliseconds (Infinity: never give up)");
+  if (options.forcedArms !== undefined) {
+    const isRecord = (v: unknown) => !!v && typeof v === "object" && !Array.isArray(v);
+    if (!isRecord(options.forcedArms)) fail('`forcedArms` must be an object of arms by profile id, then experiment: { "p1": { "experiment": "Arm" } }');
+    for (const [id, arms] of Object.entries(options.forcedArms)) {
+      if (!isRecord(arms)) fail(`\`forcedArms.${id}\` must be an object of arms by experiment name: { "experiment": "Arm" }`);
+      for (const [experiment, arm] of Object.entries(arms)) if (!isString(arm) || arm === "") fail(`\`forcedArms.${id}.${experiment}\` must be an arm's label`);
+    }
+  }
+}
+
+/** Each forced arm is an arm of an experiment of the project: a mistyped one would silently force nothing. */
+function forcedArmsProblem(forcedArms: ForcedArms, ir: IR): string | undefined {
+  const experiments = experimentsOf(ir);
+  for (const [id, arms] of Object.entries(forcedArms)) {
+    for (const [experiment, arm] of Object.entries(arms)) {
+      const labels = experiments.get(experiment);
+      const where = `\`forcedArms.${id}.${experiment}\``;
+      if (!labels) return `${where}: the project has no experiment \`${experiment}\`${suggestName(experiment, new Set(experiments.keys()))}`;
+      if (!labels.has(arm)) return `${where}: \`${arm}\` is not an arm of \`${experiment}\` (its arms are ${[...labels].map((l) => `\`${l}\``).join(", ")})`;
+    }
+  }
+  return undefined;
 }
 
 function suggestName(name: string, known: Set<string>): string {
@@ -279,7 +311,9 @@ class JourneyRuntime implements Runtime {
     // A link over the bound would go out in every such message, and no mail client could follow it.
     const linkProblem = options.unsubscribeUrl === undefined ? undefined : unsubscribeLinkProblem(options.unsubscribeUrl, Object.values(ir.journeys), MAX_PROFILE_ID_BYTES);
     if (linkProblem) throw new TypeError(`createRuntime: \`unsubscribeUrl\`: ${linkProblem}`);
-    this.program = new Program(ir, { unsubscribeUrl: options.unsubscribeUrl, unsubscribeSecret: options.unsubscribeSecret, onNode: options.onNode });
+    const armsProblem = options.forcedArms && forcedArmsProblem(options.forcedArms, ir);
+    if (armsProblem) throw new TypeError(`createRuntime: ${armsProblem}`);
+    this.program = new Program(ir, { unsubscribeUrl: options.unsubscribeUrl, unsubscribeSecret: options.unsubscribeSecret, onNode: options.onNode, forcedArms: options.forcedArms });
     this.store = options.store ?? new MemoryStore();
     this.clock = options.clock ?? new SystemClock();
     this.log = options.logger ?? silent;
@@ -351,7 +385,7 @@ class JourneyRuntime implements Runtime {
   private async load(): Promise<void> {
     // Instances keep the version they started on: earlier deployments' versions stay loaded.
     const previous = await this.store.loadVersions();
-    this.program = new Program(this.ir, { unsubscribeUrl: this.options.unsubscribeUrl, unsubscribeSecret: this.options.unsubscribeSecret, previous, onNode: this.options.onNode });
+    this.program = new Program(this.ir, { unsubscribeUrl: this.options.unsubscribeUrl, unsubscribeSecret: this.options.unsubscribeSecret, previous, onNode: this.options.onNode, forcedArms: this.options.forcedArms });
     // Schedules are worked out before the versions are saved: a stop or a crash halfway leaves
     // them unsaved, and the next start works the schedules out again (saved first, it would find
     // nothing new, and the profiles not reached would never have theirs). A stop ends the

@@ -35,6 +35,8 @@ export interface SimulationInput {
   probes?: { at: number; run: (runtime: Runtime) => Promise<void> }[];
   /** Each journey node as it runs (`RuntimeOptions.onNode`): step coverage. */
   onNode?: RuntimeOptions["onNode"];
+  /** Arms chosen ahead for some profiles (`RuntimeOptions.forcedArms`): a test's `split` items. */
+  forcedArms?: RuntimeOptions["forcedArms"];
 }
 
 /** Every secret a simulation asks for, as a visible placeholder instead of a real credential. */
@@ -86,6 +88,7 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     secrets: input.secrets ?? placeholderSecrets,
     onEffect: (e) => timeline.push(e),
     ...(input.onNode ? { onNode: input.onNode } : {}),
+    ...(input.forcedArms ? { forcedArms: input.forcedArms } : {}),
   });
   await runtime.start();
   const rejectedItems = input.catalog && runtime.catalog ? (runtime.catalog.upsertItems(input.catalog)?.rejected ?? []) : [];

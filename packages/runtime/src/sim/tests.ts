@@ -6,6 +6,7 @@
 import type { IR, IRExpectation, IRLocation, IRTest } from "@journey/ir";
 import { evaluate } from "../engine/evaluate.js";
 import type { NodeObserver } from "../engine/program.js";
+import type { ForcedArms } from "../engine/split.js";
 import type { Effect, EventEnvelope } from "../engine/state.js";
 import type { CatalogItem } from "../recs/provider.js";
 import type { CannedResponse } from "../shell/actions.js";
@@ -95,7 +96,8 @@ async function runTest(ir: IR, t: IRTest, options: TestOptions): Promise<Omit<Te
       },
     }));
   try {
-    const sim = await simulate({ ir, events, profiles, ...(catalog ? { catalog } : {}), actionResponses: options.actionResponses ?? {}, start, probes, until: start + lastOffset + DEFAULT_HORIZON_MS, ...(options.onNode ? { onNode: options.onNode } : {}) });
+    const forcedArms = t.forcedArms ? armsByProfile(t.forcedArms) : undefined;
+    const sim = await simulate({ ir, events, profiles, ...(catalog ? { catalog } : {}), actionResponses: options.actionResponses ?? {}, start, probes, until: start + lastOffset + DEFAULT_HORIZON_MS, ...(options.onNode ? { onNode: options.onNode } : {}), ...(forcedArms ? { forcedArms } : {}) });
     timeline = sim.timeline;
   } catch (e) {
     const failure: ExpectationResult = { ok: false, expected: "the test to run", message: (e as Error).message, location: location(t.loc) };
@@ -104,6 +106,13 @@ async function runTest(ir: IR, t: IRTest, options: TestOptions): Promise<Omit<Te
   const expectations = t.expectations.map((x) => ({ ...(x.kind === "decide" ? checkDecision(x, decisions.get(x), start) : check(x, timeline, start)), location: location(x.loc) }));
   expectations.push(...unexpectedErrors(t, timeline, start, location(t.loc)));
   return { name: t.name, ok: expectations.every((e) => e.ok), location: location(t.loc), expectations, timeline, start };
+}
+
+/** A test's `split` items as the runtime takes them; without prototypes, as the ids are the test's own (`"__proto__"` too). */
+function armsByProfile(forced: NonNullable<IRTest["forcedArms"]>): ForcedArms {
+  const out: ForcedArms = Object.create(null);
+  for (const f of forced) (out[f.profileId] ??= Object.create(null))[f.experiment] = f.arm;
+  return out;
 }
 
 /**

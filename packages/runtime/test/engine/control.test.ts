@@ -1,6 +1,6 @@
 /** Control flow: `if`, `split`, `let`, `set`, `repeat`, `jump to`, `end`. */
 import { compile, emitIR } from "@journey/compiler";
-import { Program, simulate, splitBucket, step, type ProfileState } from "@journey/runtime";
+import { createRuntime, Program, simulate, splitBucket, step, type ForcedArms, type ProfileState } from "@journey/runtime";
 import { describe, expect, it } from "vitest";
 import { DAY, HOUR, SCHEMA, T0, ev, irOf, iso, ofType, sendTimes, sim, trace, withSchema } from "./helpers.js";
 
@@ -173,6 +173,74 @@ describe("split: the assignment is recorded", () => {
     const [goal] = ofType(t2, "goal");
     expect(goal).toBeDefined();
     expect(goal).not.toHaveProperty("arms");
+  });
+});
+
+describe("split: arms chosen ahead (`forcedArms`)", () => {
+  const ir = withSchema(`
+    journey J {
+      on Ping
+      goal pinged: Stop within 7d
+      split "subject-test" {
+        A 45% { send email { subject "A" text "x" } to profile.email }
+        B 45% { send email { subject "B" text "x" } to profile.email }
+        control 10% { end }
+        never 0% { send email { subject "never" text "x" } to profile.email }
+      }
+      send email { subject "after" text "x" } to profile.email
+    }
+    journey K {
+      on Ping
+      split "subject-test" { A 50% { } Fresh 50% { send email { subject "fresh" text "x" } to profile.email } }
+    }
+  `);
+  const ids = Array.from({ length: 40 }, (_, i) => `p${i}`);
+  const hashed = (id: string) => {
+    const b = splitBucket("subject-test", id);
+    return b < 45 ? "A" : b < 90 ? "B" : "control";
+  };
+  const armOf = (timeline: Parameters<typeof ofType>[0], id: string, journey: string) => ofType(timeline, "split", journey).filter((e) => e.profileId === id).map((e) => e.arm);
+
+  it("a forced profile takes its arm whatever its hash (a 0% arm too), recorded as any assignment and carried by goals; the others keep theirs", async () => {
+    // Profiles whose hash puts them elsewhere: forcing them proves the choice, not luck.
+    const toB = ids.find((id) => hashed(id) === "A")!;
+    const toControl = ids.find((id) => id !== toB && hashed(id) !== "control")!;
+    const toNever = ids.find((id) => id !== toControl && id !== toB)!;
+    const forcedArms = { [toControl]: { "subject-test": "control" }, [toB]: { "subject-test": "B" }, [toNever]: { "subject-test": "never" } };
+    const events = ids.flatMap((id) => [ev("Ping", id, T0, { n: 1 }), ev("Stop", id, T0 + HOUR, { reason: "x" })]);
+    const { timeline } = await sim({ ir, profiles: ids.map((id) => ({ id })), events, forcedArms });
+    const sent = (id: string) => ofType(timeline, "send").filter((e) => e.profileId === id && e.journey === "J").map((e) => String(e.content["subject"]));
+    expect(armOf(timeline, toControl, "J")).toEqual(["control"]);
+    expect(sent(toControl)).toEqual([]);
+    expect(ofType(timeline, "ended", "J").find((e) => e.profileId === toControl)).toMatchObject({ reason: "end" });
+    expect(armOf(timeline, toB, "J")).toEqual(["B"]);
+    expect(sent(toB)).toEqual(["B", "after"]);
+    expect(armOf(timeline, toNever, "J")).toEqual(["never"]);
+    expect(sent(toNever)).toEqual(["never", "after"]);
+    expect(ofType(timeline, "goal").find((e) => e.profileId === toControl)).toMatchObject({ goal: "pinged", arms: { "subject-test": "control" } });
+    for (const id of ids.filter((id) => !(id in forcedArms))) expect(armOf(timeline, id, "J"), id).toEqual([hashed(id)]);
+  });
+
+  it("a split without the forced label (another split of the experiment has it) assigns by the hash", async () => {
+    const { timeline } = await sim({ ir, profiles: ids.map((id) => ({ id })), events: ids.map((id) => ev("Ping", id, T0, { n: 1 })), forcedArms: Object.fromEntries(ids.map((id) => [id, { "subject-test": "Fresh" }])) });
+    for (const id of ids) {
+      expect(armOf(timeline, id, "K"), id).toEqual(["Fresh"]);
+      expect(armOf(timeline, id, "J"), id).toEqual([hashed(id)]);
+    }
+  });
+
+  it("the arms given are checked when the runtime is made: a TypeError naming the option's path", () => {
+    const cases: [unknown, string][] = [
+      [["p1"], '`forcedArms` must be an object of arms by profile id, then experiment: { "p1": { "experiment": "Arm" } }'],
+      [{ p1: "A" }, '`forcedArms.p1` must be an object of arms by experiment name: { "experiment": "Arm" }'],
+      [{ p1: { "subject-test": 1 } }, "`forcedArms.p1.subject-test` must be an arm's label"],
+      [{ p1: { "subject-tset": "A" } }, "`forcedArms.p1.subject-tset`: the project has no experiment `subject-tset` (did you mean `subject-test`?)"],
+      [{ p1: { "subject-test": "Control" } }, "`forcedArms.p1.subject-test`: `Control` is not an arm of `subject-test` (its arms are `A`, `B`, `control`, `never`, `Fresh`)"],
+    ];
+    for (const [forcedArms, message] of cases) {
+      expect(() => createRuntime({ ir, forcedArms: forcedArms as ForcedArms }), JSON.stringify(forcedArms)).toThrow(new TypeError(`createRuntime: ${message}`));
+    }
+    expect(() => createRuntime({ ir, forcedArms: {} })).not.toThrow();
   });
 });
 

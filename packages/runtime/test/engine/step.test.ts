@@ -63,7 +63,7 @@ describe("step", () => {
     const second = script(fresh());
     expect(second.effects).toEqual(first.effects);
     expect(second.state).toEqual(first.state);
-    // The run itself: entered, the call, the send with `now()` bound to the step's time, the goal, the wait-for branch.
+    // The run itself: entered, the split's assignment, the call, the send with `now()` bound to the step's time, the goal, the wait-for branch.
     const types = (first.effects as { type: string }[]).map((e) => e.type);
     expect(types).toEqual(["entered", "split", "callRequest", "call", "send", "goal", "send", "ended"]);
     const send = (first.effects as { type: string; content?: Record<string, unknown> }[]).find((e) => e.type === "send")!;

@@ -98,6 +98,21 @@ describe("experiments", async () => {
     expect("arm" in d).toBe(false);
   });
 
+  it("an arm chosen ahead (`forcedArms`) is the profile's, recorded with the decision; the others keep theirs, and a variant before the split still comes first", async () => {
+    // Profiles whose hash says otherwise: forcing them proves the choice.
+    const carousel = ids.find((_, i) => hero[i] === "Grid")!;
+    const short = ids.find((id, i) => id !== carousel && banner[i] !== "Short")!;
+    const g = await runtimeOf(ir, { forcedArms: { [carousel]: { "hero-layout": "Carousel" }, [short]: { "banner-copy": "Short" }, gold: { "hero-layout": "Carousel" } }, profiles: { gold: { tier: "gold" } } });
+    expect(await g.one(HERO, carousel)).toMatchObject({ variant: "Everyone", arm: "Carousel", content: `{"layout": "carousel"}` });
+    expect(await g.one(BANNER, short)).toMatchObject({ arm: "Short", content: "short" });
+    // Only the experiment chosen: the same profile's other experiment is still its hash's.
+    expect(await g.one(BANNER, carousel)).toMatchObject({ arm: banner[ids.indexOf(carousel)] });
+    for (const [i, id] of ids.slice(0, 100).entries()) if (id !== carousel && id !== short) expect((await g.one(HERO, id)) as { arm?: string }, id).toMatchObject({ arm: hero[i] });
+    expect(await g.one(HERO, "gold")).toMatchObject({ variant: "Gold" });
+    await g.settle();
+    expect(g.effects.filter((e) => e.type === "decision" && e.profileId === carousel && (e as { experience: string }).experience === "Hero")).toEqual([expect.objectContaining({ arm: "Carousel" })]);
+  });
+
   it("the arm is recorded with the decision", async () => {
     const g = await runtimeOf(ir);
     const d = await g.one(BANNER, "shopper-7");

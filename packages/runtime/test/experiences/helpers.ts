@@ -1,6 +1,6 @@
 /** Shared helpers of the experience tests: a schema, runtimes on a virtual clock, slow actions. */
 import { compile, type IR } from "@journey/compiler";
-import { createRuntime, MemoryStore, VirtualClock, type ActionExecutor, type CallRequest, type CatalogEngine, type Decision, type Effect, type RecommendationProvider, type Runtime } from "@journey/runtime";
+import { createRuntime, MemoryStore, VirtualClock, type ActionExecutor, type CallRequest, type CatalogEngine, type Decision, type Effect, type ForcedArms, type RecommendationProvider, type Runtime } from "@journey/runtime";
 import { expect } from "vitest";
 
 export const T = (iso: string): number => Date.parse(iso);
@@ -90,6 +90,7 @@ export function runtimeOf(
     stored?: Record<string, Record<string, unknown>>;
     /** Catalog items (providers' answers are looked up in the catalog). */
     items?: Record<string, unknown>[];
+    forcedArms?: ForcedArms;
   } = {},
 ): Promise<TestRuntime> {
   const clock = new VirtualClock(options.at ?? T0);
@@ -102,6 +103,7 @@ export function runtimeOf(
     actions: options.actions ?? new ScriptedActions(() => ({ tempC: 20, condition: "sun" })),
     ...(options.catalog ? { catalog: options.catalog } : {}),
     ...(options.providers ? { providers: options.providers } : {}),
+    ...(options.forcedArms ? { forcedArms: options.forcedArms } : {}),
     onEffect: (e) => effects.push(e),
   });
   const one = async (surface: string, profileId: string, extra: { context?: Record<string, unknown>; now?: number } = {}) => {

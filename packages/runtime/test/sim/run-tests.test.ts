@@ -193,3 +193,57 @@ test "the error path, on purpose" {
     expect(onPurpose!.expectations).toHaveLength(2);
   });
 });
+
+describe("runTests: a test chooses the arm of an experiment for a profile", async () => {
+  const SPLITS = `${SCHEMA}
+journey Subject {
+  on Cart
+  split "subject" {
+    A 45% { send email { subject "Subject A" text "x" } to profile.email }
+    B 45% { send email { subject "Subject B" text "x" } to profile.email }
+    control 10% { end }
+  }
+}
+experience Hero {
+  surface "web://shop.example.com/#hero"
+  format text
+  variant Everyone { split "subject" { A 50% { content "hero A" } B 50% { content "hero B" } } }
+}
+`;
+  // The same profile id in every test: only the choice can put it in each arm.
+  const test = (arm: string, expectations: string, name = `arm ${arm}`) => `test "${name}" {
+  profile "p1" { email: "ana@example.com" }
+  split "subject" ${arm} for "p1"
+  at 0m "p1" Cart { cartId: "c1", items: [], total: 20 }
+${expectations}
+}
+`;
+  const ir = irOfFiles([
+    { path: "journeys.journey", text: SPLITS },
+    {
+      path: "tests.journey",
+      text: [
+        test("A", '  expect send email where subject == "Subject A"\n  expect decide "web://shop.example.com/#hero" for "p1" content contains "hero A"'),
+        test("B", '  expect send email where subject == "Subject B"\n  expect decide "web://shop.example.com/#hero" for "p1" content contains "hero B"'),
+        test("control", "  expect no send email\n  expect ended Subject reason end"),
+        // Wrong on purpose: the choice is what decides, so this one fails.
+        test("control", '  expect send email where subject == "Subject A"', "wrong on purpose"),
+      ].join("\n"),
+    },
+  ]);
+  const results = await runTests(ir);
+
+  it("each test runs with its arm: the journey's split and the experience's variant split alike, recorded in the timeline", () => {
+    expect(results.slice(0, 3).map((r) => [r.name, r.ok, r.expectations.filter((e) => !e.ok).map((e) => e.message)])).toEqual([
+      ["arm A", true, []],
+      ["arm B", true, []],
+      ["arm control", true, []],
+    ]);
+    expect(results.slice(0, 3).map((r) => r.timeline.filter((e) => e.type === "split").map((e) => (e as { arm: string }).arm))).toEqual([["A"], ["B"], ["control"]]);
+  });
+
+  it("an expectation the chosen arm does not meet fails", () => {
+    expect(results[3]!.ok).toBe(false);
+    expect(results[3]!.expectations[0]!.message).toBe("no email message was sent");
+  });
+});
