@@ -15,6 +15,23 @@ const tmp = temporaryFolder("journey-run-e2e-");
 
 const journey = (args: string[]) => runJourney(args, tmp());
 
+/** A copy of a sample, to change: its folder. */
+const copyOf = (sample: string, name: string): string => {
+  const project = join(tmp(), name);
+  cpSync(join(samples, sample), project, { recursive: true });
+  return project;
+};
+
+/** A copy of a sample with `from` replaced by `to` in one of its files (which must contain it): the folder and the new text. */
+const editedCopy = (sample: string, name: string, file: string, from: string, to: string): { project: string; text: string } => {
+  const project = copyOf(sample, name);
+  const original = readFileSync(join(project, file), "utf8");
+  const text = original.replace(from, to);
+  expect(text).not.toBe(original);
+  writeFileSync(join(project, file), text);
+  return { project, text };
+};
+
 describe("journey run on every sample", () => {
   it("finds the sample projects", () => {
     expect(projects.length).toBeGreaterThanOrEqual(8);
@@ -74,8 +91,7 @@ describe("journey run on every sample", () => {
   });
 
   it("an invalid event: its file, line and field, exit 1, no stack trace", () => {
-    const project = join(tmp(), "cart-bad-event");
-    cpSync(join(samples, "abandoned-cart"), project, { recursive: true });
+    const project = copyOf("abandoned-cart", "cart-bad-event");
     const events = readFileSync(join(project, "events.jsonl"), "utf8").split("\n");
     const at = events.findIndex((l) => l.includes('"CartAbandoned"'));
     const bad = JSON.parse(events[at]!) as { data: { total: unknown } };
@@ -135,8 +151,7 @@ describe("journey run --tz", () => {
 describe("journey run --from", () => {
   /** The re-engagement sample (a daily schedule) without its events: a project of schedules. */
   const schedulesOnly = (events?: string) => {
-    const project = join(tmp(), "schedules-only");
-    cpSync(join(samples, "reengagement"), project, { recursive: true });
+    const project = copyOf("reengagement", "schedules-only");
     rmSync(join(project, "events.jsonl"));
     if (events !== undefined) writeFileSync(join(project, "events.jsonl"), events);
     return project;
@@ -186,13 +201,7 @@ describe("journey test on every sample", () => {
   });
 
   it("a failing expectation: exit 1, its place in the source and what happened instead", () => {
-    const project = join(tmp(), "loyalty-broken");
-    cpSync(join(samples, "loyalty"), project, { recursive: true });
-    const file = join(project, "loyalty.journey");
-    const text = readFileSync(file, "utf8");
-    const broken = text.replace('subject == "Welcome to Silver, Omar!"', 'subject == "Welcome to Bronze, Omar!"');
-    expect(broken).not.toBe(text);
-    writeFileSync(file, broken);
+    const { project, text: broken } = editedCopy("loyalty", "loyalty-broken", "loyalty.journey", 'subject == "Welcome to Silver, Omar!"', 'subject == "Welcome to Bronze, Omar!"');
     const r = journey(["test", project]);
     expect(r.status).toBe(1);
     const line = broken.split("\n").findIndex((l) => l.includes("Welcome to Bronze")) + 1;
@@ -206,20 +215,13 @@ describe("journey test on every sample", () => {
   it("winback: each test runs in the arm it chooses; another arm fails the holdout's test, an unknown arm is a compile error", () => {
     const passing = journey(["test", join(samples, "winback")]);
     expect(passing.stdout).toContain("✓ the holdout gets nothing, and its orders are still counted");
-    const project = join(tmp(), "winback-arms");
-    cpSync(join(samples, "winback"), project, { recursive: true });
-    const file = join(project, "winback.journey");
-    const text = readFileSync(file, "utf8");
-    const mailed = text.replace('split "winback-subject" control for "p1"', 'split "winback-subject" MissYou for "p1"');
-    expect(mailed).not.toBe(text);
-    writeFileSync(file, mailed);
+    const { project } = editedCopy("winback", "winback-arms", "winback.journey", 'split "winback-subject" control for "p1"', 'split "winback-subject" MissYou for "p1"');
     const r = journey(["test", project]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/expected no send email: a matching message went out at \+2h/);
     expect(r.stdout).toContain('split "winback-subject": MissYou');
     expect(r.stdout).toMatch(/4 tests: 3 passed, 1 failed/);
-    writeFileSync(file, text.replace('split "winback-subject" control for "p1"', 'split "winback-subject" holdout for "p1"'));
-    const unknown = journey(["test", project]);
+    const unknown = journey(["test", editedCopy("winback", "winback-unknown-arm", "winback.journey", 'split "winback-subject" control for "p1"', 'split "winback-subject" holdout for "p1"').project]);
     expect(unknown.status).toBe(1);
     expect(unknown.stdout).toContain("error[J1001]: unknown name `holdout`");
     expect(unknown.stdout).toContain('help: the arms of "winback-subject" are `MissYou`, `TopPicks`, `control`');
@@ -228,8 +230,7 @@ describe("journey test on every sample", () => {
 
 describe("journey run with a catalog item that does not match the declaration", () => {
   it("runs without it and says which item and why on stderr", () => {
-    const project = join(tmp(), "cart-bad-item");
-    cpSync(join(samples, "abandoned-cart"), project, { recursive: true });
+    const project = copyOf("abandoned-cart", "cart-bad-item");
     const catalogPath = join(project, "catalog.json");
     const catalog = JSON.parse(readFileSync(catalogPath, "utf8")) as Record<string, unknown>[];
     catalog[1] = { ...catalog[1], price: "cheap" };
@@ -242,8 +243,7 @@ describe("journey run with a catalog item that does not match the declaration", 
   });
 
   it("a key given twice is said on stderr (the last item is used)", () => {
-    const project = join(tmp(), "cart-twice");
-    cpSync(join(samples, "abandoned-cart"), project, { recursive: true });
+    const project = copyOf("abandoned-cart", "cart-twice");
     const catalogPath = join(project, "catalog.json");
     const catalog = JSON.parse(readFileSync(catalogPath, "utf8")) as Record<string, unknown>[];
     catalog.push({ ...catalog[0]!, name: "renamed" });
@@ -257,8 +257,7 @@ describe("journey run with a catalog item that does not match the declaration", 
 describe("journey run with bad or unusual data files: the file, line and field; exit 1; nothing run", () => {
   /** A copy of abandoned-cart, with some of its files replaced. */
   const cart = (name: string, files: Record<string, string> = {}) => {
-    const project = join(tmp(), name);
-    cpSync(join(samples, "abandoned-cart"), project, { recursive: true });
+    const project = copyOf("abandoned-cart", name);
     for (const [file, text] of Object.entries(files)) writeFileSync(join(project, file), text);
     return project;
   };
@@ -321,15 +320,13 @@ describe("journey run with bad or unusual data files: the file, line and field; 
     [[{ error: 504 }], "Weather[0].error must be a string: the failure's message"],
     [[{ match: { citi: "Oslo" }, error: "timeout" }], "Weather[0].match.citi: `Weather` has no parameter `citi` (did you mean `city`?)"],
   ])("a canned action response of the wrong shape is refused, not turned into failing calls: %j", (list, message) => {
-    const project = join(tmp(), `weather-${message.slice(0, 12).replace(/\W/g, "")}`);
-    cpSync(join(samples, "weather-promo"), project, { recursive: true });
+    const project = copyOf("weather-promo", `weather-${message.slice(0, 12).replace(/\W/g, "")}`);
     writeFileSync(join(project, "action-responses.json"), JSON.stringify({ Weather: list }));
     refused(journey(["run", project]), `${join(project, "action-responses.json")}: ${message}`);
   });
 
   it("responses for an action the project does not declare, and a catalog for a project without one: named on stderr, the run goes on", () => {
-    const project = join(tmp(), "weather-typo");
-    cpSync(join(samples, "weather-promo"), project, { recursive: true });
+    const project = copyOf("weather-promo", "weather-typo");
     const responses = JSON.parse(readFileSync(join(project, "action-responses.json"), "utf8")) as Record<string, unknown>;
     writeFileSync(join(project, "action-responses.json"), JSON.stringify({ ...responses, Wether: [] }));
     const typo = journey(["run", project]);
@@ -522,8 +519,7 @@ describe("journey test that runs nothing", () => {
   });
 
   it("a project without tests: exit 1", () => {
-    const project = join(tmp(), "no-tests");
-    cpSync(join(samples, "loyalty"), project, { recursive: true });
+    const project = copyOf("loyalty", "no-tests");
     const file = join(project, "loyalty.journey");
     const text = readFileSync(file, "utf8");
     writeFileSync(file, text.slice(0, text.search(/^test "/m)));
