@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type * as A from "../src/syntax/ast.js";
 import { parseFile, MAX_NESTING } from "../src/syntax/parse.js";
 import { durationMs } from "../src/syntax/parser.js";
+import { namedSplits } from "../src/syntax/splits.js";
 import { decodeString, sourceOffset } from "../src/syntax/strings.js";
 import { lexer } from "../src/syntax/tokens.js";
 import { briefExample, spanOf } from "./support.js";
@@ -337,6 +338,25 @@ describe("declarations and their spans", () => {
     expect(text.slice(first!.span.start, first!.span.end)).toBe('split "winback-subject" control for "p1"');
     expect([second!.experiment.value, second!.arm.name, second!.profileId.value]).toEqual(["x", "A", "p2"]);
     expect(parseFile("t", 'test "t" {\n  split "x" for "p1"\n}\n').diagnostics.map((d) => d.code)).toEqual(["J0005"]);
+  });
+
+  it("the named splits a test may choose arms of: in every kind of block, however deep; unnamed ones left out", () => {
+    const file = parse(`journey J {
+  on E
+  split "top" { A 50% { split "inArm" { X 50% { } Y 50% { } } } B 50% { } }
+  if true { split "inIf" { A 100% { } } } else { split "inElse" { A 100% { } } }
+  wait for E within 1d { split "inWait" { A 100% { } } } timeout { split "inTimeout" { A 100% { } } }
+  repeat 2 { split "inRepeat" { A 100% { } } }
+  call Act() on error { split "inError" { A 100% { } } }
+  split { A 100% { } }
+}
+experience X {
+  surface "s"
+  variant V { split "inVariant" { A 50% { content "a" } B 50% { content "b" } } }
+}
+`);
+    const names = file.declarations.flatMap((d) => namedSplits(d).map((s) => `${s.experiment.value}:${s.arms.map((a) => a.name).join(",")}`));
+    expect(names).toEqual(["top:A,B", "inArm:X,Y", "inIf:A", "inElse:A", "inWait:A", "inTimeout:A", "inRepeat:A", "inError:A", "inVariant:A,B"]);
   });
 });
 

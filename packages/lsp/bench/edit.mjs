@@ -38,7 +38,8 @@ const journey = readFileSync(join(sampleDir, "abandoned-cart.journey"), "utf8");
 let text = parts.filter((p) => !p.includes("journey AbandonedCart")).join("\n");
 let copies = 0;
 while (text.split("\n").length < LINES) {
-  text += "\n" + journey.replace("journey AbandonedCart", `journey AbandonedCart${copies}`) + "\n";
+  // Every journey of the file renamed (the sample's file holds more than AbandonedCart).
+  text += "\n" + journey.replace(/^journey (\w+)/gm, `journey $1${copies}`) + "\n";
   text += `journey Touch${copies} {\n  on CartAbandoned as cart\n  wait 1h\n  if profile.consent.email and cart.total > ${copies} {\n    send email CartNudge(cart) to profile.email\n  }\n}\n`;
   copies++;
 }
