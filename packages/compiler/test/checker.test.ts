@@ -675,6 +675,10 @@ channel sms {
   it("a null inside it still needs a default, as anywhere: only the whole may be null", () => {
     expect(shown(project("profile.consent.sms and profile.prefs.sms"))).toEqual(['J2002 "profile.prefs.sms"']);
     expect(shown(project("not profile.smsOptIn"))).toEqual(['J2002 "profile.smsOptIn"']);
+    // The condition of an `if … then … else` inside it too: the whole path, with its default.
+    const cond = project("if profile.prefs.sms then true else false");
+    expect(shown(cond)).toEqual(['J2002 "profile.prefs.sms"']);
+    expect(cond.diagnostics[0]!.fix?.title).toBe("add a default: `profile.prefs.sms ?? false`");
   });
 
   it("anything but a bool is J7011; a journey's names J7012; a misspelt `profile` J1001 with its fix", () => {

@@ -200,8 +200,8 @@ export function expectBool(ctx: CheckContext, e: A.Expr, t: Type): void {
 }
 
 /** Check `e` as a condition; returns the facts it establishes when true and when false. */
-export function checkCondition(ctx: CheckContext, e: A.Expr, scope: Scope): { whenTrue: string[]; whenFalse: string[] } {
-  const t = requireValue(ctx, e, typeOf(ctx, e, scope), scope);
+export function checkCondition(ctx: CheckContext, e: A.Expr, scope: Scope, opts: ExprOptions = NO_OPTIONS): { whenTrue: string[]; whenFalse: string[] } {
+  const t = requireValue(ctx, e, typeOf(ctx, e, scope, opts), scope);
   expectBool(ctx, e, t);
   return { whenTrue: nullFacts(e, true), whenFalse: nullFacts(e, false) };
 }
@@ -308,7 +308,7 @@ function callType(ctx: CheckContext, e: A.CallExpr, scope: Scope, opts: ExprOpti
  * `number`, a `null` branch makes it optional).
  */
 function conditionalType(ctx: CheckContext, e: A.ConditionalExpr, scope: Scope, opts: ExprOptions): Type {
-  const facts = checkCondition(ctx, e.condition, scope);
+  const facts = checkCondition(ctx, e.condition, scope, opts);
   const a = typeOf(ctx, e.then, facts.whenTrue.length ? scope.narrowed(facts.whenTrue) : scope, opts);
   const b = typeOf(ctx, e.otherwise, facts.whenFalse.length ? scope.narrowed(facts.whenFalse) : scope, opts);
   if (a.kind === "unknown" || b.kind === "unknown") return T.unknown;

@@ -179,8 +179,9 @@ export function namesAt(doc: Doc, offset: number, opts: ScopeOptions = {}): Scop
       for (const p of d.params) local(p.name, "param", writtenType(p.type, named));
       break;
     case "ChannelDecl":
-      // Only a channel's `consent` reads the profile (the last setting before the position: it may not parse yet).
-      if (/\bconsent\b(?![\s\S]*\b(?:from|cap|quiet)\b)/.test(doc.code.slice(d.span.start, offset))) profile();
+      // Only a channel's `consent` reads the profile (the last setting before the position: it may
+      // not parse yet). A word after a `.` is a field (`profile.from`), never a setting.
+      if (/(?<!\.\s*)\bconsent\b(?![\s\S]*(?<!\.\s*)\b(?:from|cap|quiet)\b)/.test(doc.code.slice(d.span.start, offset))) profile();
       break;
     default:
       break;

@@ -61,6 +61,17 @@ describe("a channel's `consent`", () => {
     expect(labels("channel sms {\n  consent profile.consent.sms and <|>\n}")).toContain("profile");
     expect(labels("channel sms {\n  consent profile.consent.sms\n  from <|>\n}")).not.toContain("profile");
   });
+
+  it("reads a field named like a setting (`profile.from`) as a field, not as the next setting", () => {
+    const schema = "profile {\n  email: string\n  from?: bool\n  quiet: { cap: bool }\n  consent: { sms: bool }\n}\n";
+    const at = (src: string) => {
+      const { ws, path, offset } = workspace({ "schema.journey": schema, "main.journey": src });
+      return ws.completion(path, offset).map((c) => c.label);
+    };
+    expect(at("channel sms {\n  consent profile.from == true and profile.<|>\n}")).toEqual(["email", "from", "quiet", "consent"]);
+    expect(at("channel sms {\n  consent profile.quiet.cap and profile.consent.<|>\n}")).toEqual(["sms"]);
+    expect(at("channel sms {\n  consent profile.from == true\n  quiet 21:00 to 08:00\n  cap <|>\n}")).not.toContain("profile");
+  });
 });
 
 describe("names by context", () => {

@@ -8,7 +8,7 @@
  * place for speed); callers that need the old state pass a copy.
  */
 import { MAX_NODES_PER_STEP, type IRExpr, type IRJourney, type IRNode, type IRTrigger } from "@journey/ir";
-import { evaluate, toInstant, type EvalEnv } from "./evaluate.js";
+import { EvalError, evaluate, toInstant, type EvalEnv } from "./evaluate.js";
 import type { Program } from "./program.js";
 import { renderContent } from "./render.js";
 import { armIndex } from "./split.js";
@@ -550,8 +550,10 @@ class Run {
         const i = armIndex(node.arms, node.experiment, this.state.id, this.program.forcedArm(node.experiment, this.state.id));
         if (i < 0) return node.next;
         const arm = node.arms[i]!;
-        // Recorded once per instance: a `repeat` going through again lands in the same arm.
-        if (inst.arms?.[node.experiment] !== arm.label) {
+        // Recorded once per instance: a `repeat` going through again lands in the same arm, and
+        // a later split of the same name with other arms routes by them but keeps the first on
+        // record (two records would count the instance twice, its goals in one arm only).
+        if (inst.arms?.[node.experiment] === undefined) {
           (inst.arms ??= {})[node.experiment] = arm.label;
           this.emit({ key: `${inst.id}:${id}:split`, type: "split", journey: inst.journey, instanceId: inst.id, nodeId: id, experiment: node.experiment, arm: arm.label });
         }
@@ -689,7 +691,7 @@ class Run {
     // Consent is read as the message is handed over (after quiet hours, as the recipient is),
     // from the profile as it is now: withdrawn meanwhile, or null, nothing goes out. (It reads
     // `profile` only, the checker makes sure: the send's names beside it change nothing.)
-    if (channel?.consent && evaluate(channel.consent, env) !== true) {
+    if (channel?.consent && consentOf(channel.consent, node.channel, env) !== true) {
       this.emit({ key: `${key}:suppressed`, type: "suppressed", journey: inst.journey, instanceId: inst.id, nodeId: id, channel: node.channel, reason: "noConsent" });
       return node.next;
     }
@@ -719,6 +721,19 @@ class Run {
 }
 
 const WAIT = Symbol("wait");
+
+/**
+ * A channel's consent for one message. One that fails (an index out of range) fails the step,
+ * as any expression's failure does, and nothing is sent; the error names the channel's
+ * `consent`, as the failure is reported at the `send`, whose own code may be fine.
+ */
+function consentOf(consent: IRExpr, channel: string, env: EvalEnv): unknown {
+  try {
+    return evaluate(consent, env);
+  } catch (e) {
+    throw new EvalError(`channel \`${channel}\`'s consent: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
 
 /**
  * A jump chain, in one step: the instance whose run jumped first and those its jumps started

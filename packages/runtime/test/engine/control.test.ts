@@ -165,6 +165,31 @@ describe("split: the assignment is recorded", () => {
     expect(new Set(ofType(timeline, "split").map((e) => e.arm))).toEqual(new Set(["A", "B"]));
   });
 
+  it("two splits of one experiment with other arms in one instance: each routes by its own arms, the first is recorded, once", async () => {
+    const twice = withSchema(`
+      journey J {
+        on Ping
+        goal pinged: Stop within 7d
+        split "subject-test" {
+          A 50% { send email { subject "A" text "x" } to profile.email }
+          B 50% { send email { subject "B" text "x" } to profile.email }
+        }
+        split "subject-test" {
+          C 50% { send email { subject "C" text "x" } to profile.email }
+          D 50% { send email { subject "D" text "x" } to profile.email }
+        }
+      }
+    `);
+    const events = ids.flatMap((id) => [ev("Ping", id, T0, { n: 1 }), ev("Stop", id, T0 + HOUR, { reason: "x" })]);
+    const { timeline } = await sim({ ir: twice, profiles: ids.map((id) => ({ id })), events });
+    for (const id of ids) {
+      const [first, second] = ofType(timeline, "send").filter((e) => e.profileId === id).map((e) => String(e.content["subject"]));
+      expect(second, id).toBe(splitBucket("subject-test", id) < 50 ? "C" : "D");
+      expect(ofType(timeline, "split").filter((e) => e.profileId === id).map((e) => e.arm), id).toEqual([first]);
+      expect(ofType(timeline, "goal").filter((e) => e.profileId === id).map((e) => e.arms), id).toEqual([{ "subject-test": first }]);
+    }
+  });
+
   it("each instance records its own assignment; a goal of an instance without a split has no arms", async () => {
     const { timeline } = await sim({ ir, profiles: [{ id: "p1" }], events: [ev("Ping", "p1", T0, { n: 1 }), ev("Ping", "p1", T0 + DAY, { n: 2 })] });
     expect(ofType(timeline, "split").map((e) => e.at)).toEqual([T0, T0 + DAY]);

@@ -193,6 +193,22 @@ describe("channels: consent", () => {
     expect(ofType(lapsed.timeline, "suppressed").map((s) => [s.channel, s.reason])).toEqual([["email", "noConsent"]]);
   });
 
+  it("one that fails (an index out of range) fails the step, nothing sent, the error naming the channel's consent", async () => {
+    const failing = irOf(`
+      profile { email: string, tags: list<string> }
+      event Ping { n: int }
+      channel email { consent profile.tags[0] == "ok" }
+      journey Mail {
+        on Ping
+        send email { subject "hello" text "x" } to profile.email
+      }
+    `);
+    const { timeline } = await sim({ ir: failing, profiles: [{ id: "p1", email: "a@example.com", tags: [] }], events: [ev("Ping", "p1", morning, { n: 1 })] });
+    expect(sendTimes(timeline, "email")).toEqual([]);
+    expect(ofType(timeline, "error").map((e) => e.message)).toEqual(["channel `email`'s consent: index 0 is out of range of a list of 0"]);
+    expect(ofType(timeline, "ended").map((e) => e.reason)).toEqual(["error"]);
+  });
+
   it("a channel without `consent` sends whatever the profile says", async () => {
     const { timeline } = await sim({ ir, profiles: [{ id: "p1", consent: { sms: false, email: false } }], events: [ev("Ping", "p1", morning, { n: 1 })] });
     expect(sendTimes(timeline, "push")).toEqual([iso(morning)]);
