@@ -690,7 +690,7 @@ channel sms {
     expect(typo.diagnostics[0]!.fix?.title).toBe("change to `profile`");
   });
 
-  it("`consent` is a keyword like `quiet`: a field and a path, in a test's data too, but not a binding", () => {
+  it("`consent` is a channel setting's name, not a keyword: a field, a path, test data and a binding all keep it", () => {
     const text = (name: string) => `profile {
   email: string
   consent: { email: bool }
@@ -709,7 +709,20 @@ test "t" {
 }
 `;
     expect(one(text("agreed")).diagnostics).toEqual([]);
-    expect(one(text("consent")).diagnostics.map((d) => `${d.code} ${d.message}`)[0]).toBe("J0005 `consent` is a keyword: choose another name");
+    // A project that named its own binding `consent` before channels had the setting still compiles.
+    expect(one(text("consent")).diagnostics).toEqual([]);
+    const params = one(`profile { email: string, consent: { email: bool } }
+event Cart { total: number }
+template Hi(consent: bool) for email { subject "{{#if consent}}yes{{/if}}" text "x" }
+channel email { consent profile.consent.email }
+journey J {
+  on Cart as consent
+  goal consent: Cart within 1d
+  send email Hi(consent.total > 0) to profile.email
+}
+`);
+    expect(params.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
+    expect(params.ir!.channels["email"]!.consent).toEqual({ path: ["profile", "consent", "email"] });
   });
 
   it("given twice is J7009, as any setting (the last would count, silently replacing the first)", () => {

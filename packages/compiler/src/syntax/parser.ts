@@ -404,17 +404,17 @@ export class JourneyParser extends EmbeddedActionsParser {
           },
         },
         {
-          ALT: () => {
-            this.repeated(decl, this.CONSUME(t.Consent), decl.consent);
-            decl.consent = this.SUBRULE6(this.expr);
-          },
-        },
-        {
-          // An unknown setting parses, so the checker can name it and list the known ones.
+          // `consent <condition>`, and an unknown setting, which parses so the checker can name
+          // it and list the known ones. `consent` is a setting's name, not a keyword: a name
+          // projects had long used for their own bindings (`let consent = …`) stays theirs.
           ALT: () => {
             const name = this.CONSUME(t.Identifier);
-            this.SUBRULE7(this.expr);
-            this.ACTION(() => (decl.unknown ??= []).push(this.ident(name)));
+            const value = this.SUBRULE6(this.expr);
+            this.ACTION(() => {
+              if (name.image !== "consent") return void (decl.unknown ??= []).push(this.ident(name));
+              this.repeated(decl, name, decl.consent);
+              decl.consent = value;
+            });
           },
         },
       ]);

@@ -87,7 +87,6 @@ export const From = keyword("from");
 export const Cap = keyword("cap");
 export const Per = keyword("per");
 export const Quiet = keyword("quiet");
-export const Consent = keyword("consent");
 export const Headers = keyword("headers");
 export const Body = keyword("body");
 export const Retries = keyword("retries");
