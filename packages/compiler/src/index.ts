@@ -24,6 +24,7 @@ export { fileErrorReason, findJourneyFiles, isSkippedFolder, loadSources, MAX_FI
 export { parseFile, type ParseResult } from "./syntax/parse.js";
 export { SPAN_KEYS, walk } from "./syntax/walk.js";
 export { namedSplits, type NamedSplit } from "./syntax/splits.js";
+export { blocksOf } from "./syntax/blocks.js";
 export { decodeString, sourceOffset } from "./syntax/strings.js";
 export { keywords } from "./syntax/tokens.js";
 export { BINARY_PRECEDENCE } from "./syntax/operators.js";

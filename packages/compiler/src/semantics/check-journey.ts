@@ -2,6 +2,7 @@
 import { MAX_NODES_PER_STEP } from "@journey/ir";
 import { isAssignable, nonNull, rootNames, T, typeToString, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
+import { blocksOf } from "../syntax/blocks.js";
 import { walk } from "../syntax/walk.js";
 import { CHANNELS, RESERVED_NAMES } from "./builtins.js";
 import { checkContentFields, reportUnknownDecl, rootScope } from "./check-declarations.js";
@@ -238,8 +239,8 @@ export function checkBlock(ctx: CheckContext, steps: A.Step[], scope: Scope, bin
 /** The profile paths a step's nested blocks assign and may carry on past the step with. */
 function assignedWithin(s: A.Step): string[] {
   const out: string[] = [];
-  const block = (b: A.Block | undefined) => {
-    if (!b || alwaysLeaves(b)) return;
+  const block = (b: A.Block) => {
+    if (alwaysLeaves(b)) return;
     for (const x of b.steps) {
       if (x.kind === "Set") {
         const path = pathKey(x.target);
@@ -247,15 +248,7 @@ function assignedWithin(s: A.Step): string[] {
       } else out.push(...assignedWithin(x));
     }
   };
-  if (s.kind === "If") {
-    for (const b of s.branches) block(b.body);
-    block(s.else);
-  } else if (s.kind === "Split") for (const a of s.arms) block(a.body);
-  else if (s.kind === "WaitFor") {
-    block(s.body);
-    block(s.timeout);
-  } else if (s.kind === "CallAction") block(s.onError);
-  else if (s.kind === "Repeat") block(s.body);
+  for (const b of blocksOf(s)) block(b);
   return out;
 }
 

@@ -1,5 +1,6 @@
 /** The named splits (experiments) of a declaration: what a test may choose an arm of. */
 import type * as A from "./ast.js";
+import { blocksOf } from "./blocks.js";
 
 export interface NamedSplit {
   experiment: A.StringExpr;
@@ -18,29 +19,12 @@ export function namedSplits(d: A.Declaration): NamedSplit[] {
 
 /**
  * Through the steps and their blocks only, not their expressions: the language server asks on
- * every edit, for every declaration of the file. A block the parser recovered may lack parts.
+ * every edit, for every declaration of the file.
  */
 function splitsIn(block: A.Block | undefined, out: NamedSplit[]): void {
   for (const s of block?.steps ?? []) {
-    switch (s?.kind) {
-      case "Split":
-        if (s.experiment) out.push({ experiment: s.experiment, arms: s.arms.map((a) => a.label) });
-        for (const a of s.arms) splitsIn(a.body, out);
-        break;
-      case "If":
-        for (const b of s.branches) splitsIn(b.body, out);
-        splitsIn(s.else, out);
-        break;
-      case "WaitFor":
-        splitsIn(s.body, out);
-        splitsIn(s.timeout, out);
-        break;
-      case "Repeat":
-        splitsIn(s.body, out);
-        break;
-      case "CallAction":
-        splitsIn(s.onError, out);
-        break;
-    }
+    if (!s) continue;
+    if (s.kind === "Split" && s.experiment) out.push({ experiment: s.experiment, arms: s.arms.map((a) => a.label) });
+    for (const b of blocksOf(s)) splitsIn(b, out);
   }
 }

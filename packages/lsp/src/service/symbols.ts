@@ -1,5 +1,5 @@
 /** Document symbols (the outline) and workspace symbols (go to symbol in workspace). */
-import type { ast as A } from "@journey/compiler";
+import { blocksOf, type ast as A } from "@journey/compiler";
 import { declKind, declName, definitions, type Doc } from "./document.js";
 import type { Project } from "./project.js";
 import type { DocumentSymbol, SymbolKind, WorkspaceSymbol } from "./types.js";
@@ -85,18 +85,10 @@ function stepSymbols(steps: A.Step[], text: string): DocumentSymbol[] {
       sym.kind = "variable";
       sym.selection = s.name.span;
     } else if (s.kind === "CallAction" && s.alias) sym.selection = s.alias.span;
-    const blocks: A.Block[] = [];
-    if (s.kind === "If") {
-      for (const b of s.branches) blocks.push(b.body);
-      if (s.else) blocks.push(s.else);
-    } else if (s.kind === "WaitFor") {
-      blocks.push(s.body);
-      if (s.timeout) blocks.push(s.timeout);
-    } else if (s.kind === "Split") {
+    // A split's arms are symbols of their own (`A 50%`); the other blocks' steps are the step's children.
+    if (s.kind === "Split") {
       for (const arm of s.arms) sym.children.push({ name: `${arm.label.name} ${arm.percent}%`, kind: "step", span: arm.span, selection: arm.label.span, children: stepSymbols(arm.body.steps, text) });
-    } else if (s.kind === "Repeat") blocks.push(s.body);
-    else if (s.kind === "CallAction" && s.onError) blocks.push(s.onError);
-    for (const b of blocks) if (b) sym.children.push(...stepSymbols(b.steps, text));
+    } else for (const b of blocksOf(s)) sym.children.push(...stepSymbols(b.steps, text));
     out.push(sym);
   }
   return out;
