@@ -274,6 +274,14 @@ describe("a block comment followed by a comment on its line", () => {
   });
 });
 
+describe("a test's `split … for`", () => {
+  it("continues on the next line, indented, after a line comment before `for`", async () => {
+    const out = await fmt('test "t" {\n  split "exp" A // c\n  for "p1"\n  split "exp" B for "p2"\n}\n');
+    expect(out).toBe('test "t" {\n  split "exp" A // c\n    for "p1"\n  split "exp" B for "p2"\n}\n');
+    expect(await fmt(out)).toBe(out);
+  });
+});
+
 describe("a block comment between two tokens of a line stays between them", () => {
   it("before an `=`, a `?`, an index's `[`, a union's `|`, an action's `->` and a path's `.`", async () => {
     const text = `type Tier = "bronze" /* lowest */ | "silver" | "gold"

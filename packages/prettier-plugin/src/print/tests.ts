@@ -23,7 +23,8 @@ function printTestItem(p: JourneyPrinter, x: ast.TestItem): Doc {
     case "TestEvent":
       return ["at ", printExpr(p, x.at), " ", printString(p, x.profileId), " ", p.id(x.event), " ", printRecord(p, x.data)];
     case "TestSplit":
-      return ["split ", printString(p, x.experiment), " ", p.id(x.arm), " ", p.kw("for", x.profileId.span.start), " ", printString(p, x.profileId)];
+      // Indented: after a line comment, `for` continues the item on the next line.
+      return ["split ", printString(p, x.experiment), " ", p.id(x.arm), indent([" ", p.kw("for", x.profileId.span.start), " ", printString(p, x.profileId)])];
     case "ExpectSend": {
       const head: Doc[] = [expectHead(p, x, x.negated, p.keywordBefore(x.channel.span.start)), "send ", p.id(x.channel)];
       if (x.to) head.push(" ", p.kw("to", x.to.span.start), " ", printExpr(p, x.to));
