@@ -15,7 +15,7 @@ export function timelineEntry(e: Effect): TimelineEntry | undefined {
     case "entered":
       return base;
     case "send":
-      return { ...base, channel: e.channel, to: e.to, ...(e.template ? { template: e.template } : {}), ...e.content };
+      return { ...base, channel: e.channel, to: e.to, ...(e.transactional ? { transactional: true } : {}), ...(e.template ? { template: e.template } : {}), ...e.content };
     case "suppressed":
       return { ...base, channel: e.channel, reason: e.reason };
     case "call":
@@ -46,7 +46,7 @@ export function formatEntry(e: TimelineEntry, color: boolean): string {
       const shown = title.length > 80 ? `${title.slice(0, 79).trimEnd()}…` : title;
       // A webhook has no recipient: its URL says where it went.
       const to = e["to"] === null || e["to"] === undefined ? "" : ` to ${String(e["to"])}`;
-      return `${head}  ${c.bold(`send ${String(e["channel"])}`)}${to}  ${c.cyan(JSON.stringify(shown))}`;
+      return `${head}  ${c.bold(`send ${e["transactional"] ? "transactional " : ""}${String(e["channel"])}`)}${to}  ${c.cyan(JSON.stringify(shown))}`;
     }
     case "recommend":
       return `${head}  recommend ${String(e["name"])} = [${(e["sources"] as { key: string; source: string }[]).map((s) => `${s.key} (${s.source})`).join(", ")}]${e["failed"] ? c.red(`  failed: ${(e["failed"] as string[]).join("; ")}`) : ""}`;

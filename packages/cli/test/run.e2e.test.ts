@@ -71,6 +71,21 @@ describe("journey run on every sample", () => {
     expect(text.stdout).toContain("2026-03-12T08:00:00Z  p2  AbandonedCart  sms suppressed (no consent)\n");
   });
 
+  it("a `send transactional`: sent without consent, marked `transactional: true` in --json and `send transactional` in text; other sends carry no such field", () => {
+    const json = journey(["run", join(samples, "loyalty"), "--json"]);
+    expect(json.status).toBe(0);
+    const sends = json.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e["type"] === "send");
+    // Henrik (p4) has no email consent, which the channel requires: his refund receipt goes out all the same.
+    expect(sends.filter((e) => e["transactional"] !== undefined)).toEqual([
+      expect.objectContaining({ at: "2026-03-12T10:45:00.000Z", profileId: "p5", channel: "email", to: "giulia.ferri@example.com", transactional: true, template: "RefundReceipt", subject: "Your refund for order o-3105" }),
+      expect.objectContaining({ at: "2026-03-16T15:30:00.000Z", profileId: "p4", channel: "email", to: "henrik.dahl@example.com", transactional: true, template: "RefundReceipt", subject: "Your refund for order o-3104" }),
+    ]);
+    expect(sends.length).toBeGreaterThan(2);
+    const text = journey(["run", join(samples, "loyalty")]);
+    expect(text.stdout).toContain('2026-03-16T15:30:00Z  p4  LoyaltyReturns  send transactional email to henrik.dahl@example.com  "Your refund for order o-3104"\n');
+    expect(text.stdout).toContain("LoyaltyPoints  send email to ");
+  });
+
   it("the readable timeline gives a goal's time to conversion in days, hours and minutes, and the experiment arm it converted in", () => {
     const r = journey(["run", join(samples, "winback")]);
     expect(r.status).toBe(0);
@@ -209,7 +224,7 @@ describe("journey test on every sample", () => {
     expect(r.stdout).toContain(`loyalty.journey:${line}:${column}: expected send email where subject == "Welcome to Bronze, Omar!": no matching message was sent (email at +`);
     expect(r.stdout).toContain(`its subject was "Welcome to Silver, Omar!"`);
     expect(r.stdout).toMatch(/what happened[^\n]*\n(.*\n)*.*send email to omar\.haddad@example\.com {2}"Welcome to Silver, Omar!"/);
-    expect(r.stdout).toMatch(/6 tests: 5 passed, 1 failed/);
+    expect(r.stdout).toMatch(/7 tests: 6 passed, 1 failed/);
   });
 
   it("winback: each test runs in the arm it chooses; another arm fails the holdout's test, an unknown arm is a compile error", () => {

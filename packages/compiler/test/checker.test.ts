@@ -882,6 +882,66 @@ describe("J3027: a `repeat` certain to pass the limit of steps without waiting",
   });
 });
 
+describe("`send transactional`", () => {
+  const text = (steps: string, extra = "") => `profile {
+  email: string
+  firstName?: string
+  phone?: string
+  consent: { email: bool }
+}
+event Order { orderId: string, n: int }
+channel email {
+  consent profile.consent.email
+  cap 1 per 1d
+  quiet 21:00 to 08:00
+}
+channel webhook { quiet 21:00 to 08:00 }
+template Receipt(o: Order) for email { subject "Order {{o.orderId}}" text "x" }
+${extra}journey J {
+  on Order as o
+${steps}
+}
+`;
+
+  it("parses before a channel, with a template or content; the IR's send node is marked, ordinary ones are not", () => {
+    const r = one(text('  send transactional email Receipt(o) to profile.email\n  send transactional webhook { url "https://h/{{o.orderId}}" }\n  send email { subject "s" text "x" } to profile.email'));
+    expect(r.diagnostics).toEqual([]);
+    const nodes = r.ir!.journeys["J"]!.nodes;
+    expect(nodes["send:email:Receipt"]).toMatchObject({ kind: "send", channel: "email", transactional: true, template: "Receipt" });
+    expect(nodes["send:webhook"]).toMatchObject({ kind: "send", channel: "webhook", transactional: true });
+    expect(Object.keys(nodes["send:email"]!)).not.toContain("transactional");
+  });
+
+  it("is no keyword: a binding, a parameter, a field and an event alias named `transactional` keep the name", () => {
+    const r = one(
+      text(
+        "  let transactional = o.n > 0\n  if transactional { send transactional email Receipt(o) to profile.email }\n  send email Note(transactional) to profile.email",
+        'template Note(transactional: bool) for email { subject "{{#if transactional}}yes{{/if}}" text "x" }\nevent Refund { transactional: bool }\njourney K {\n  on Refund as transactional\n  if transactional.transactional { send transactional email { subject "r" text "x" } to profile.email }\n}\n',
+      ),
+    );
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
+    // Without a channel after it, the word is a channel's name: an unknown one.
+    expect(codesOf(one(text('  send transactional { subject "x" text "y" } to profile.email')))).toEqual(["J1013"]);
+  });
+
+  it("never waits for quiet hours: a null check made before it holds for its arguments and content, and it is no wait in a loop", () => {
+    const guarded = "  if profile.firstName == null { end }\n";
+    const content = 'webhook { url "https://h" json { greeting: "Hi " + profile.firstName } }';
+    expect(shown(one(text(`${guarded}  send ${content}`)))).toEqual(['J2002 "profile.firstName"']);
+    expect(one(text(`${guarded}  send transactional ${content}`)).diagnostics).toEqual([]);
+    // Nor does it void a check for the steps after it, as a quiet-hours send does.
+    expect(shown(one(text(`${guarded}  send email Receipt(o) to profile.email\n  send transactional ${content}`)))).toEqual(['J2002 "profile.firstName"']);
+    expect(one(text(`${guarded}  send transactional email Receipt(o) to profile.email\n  send transactional ${content}`)).diagnostics).toEqual([]);
+    expect(codesOf(one(text("  repeat 20000 { send email Receipt(o) to profile.email }")))).not.toContain("J3027");
+    expect(codesOf(one(text("  repeat 20000 { send transactional email Receipt(o) to profile.email }")))).toContain("J3027");
+  });
+
+  it("the node id is the send's without the word: adding it keeps the step's id", () => {
+    const ids = (steps: string) => Object.keys(one(text(steps)).ir!.journeys["J"]!.nodes);
+    expect(ids("  send transactional email Receipt(o) to profile.email")).toEqual(ids("  send email Receipt(o) to profile.email"));
+  });
+});
+
 describe("monthly schedules: `on schedule every month [on <day>] [at HH:MM] for Audience`", () => {
   const schedule = (trigger: string) => one(`${PROFILE}audience Gold = profile.loyalty.tier == "gold"\njourney J {\n  ${trigger}\n  send email { subject "s" text "x" } to profile.email\n}\n`);
 

@@ -56,7 +56,8 @@ export type IRNode =
   | ({ kind: "waitFor"; within: IRExpr; onEvent: string | null; onTimeout: string | null; next: string | null } & IREventMatch)
   | { kind: "if"; branches: { when: IRExpr; then: string | null }[]; else: string | null; next: string | null }
   | { kind: "split"; experiment: string; arms: { label: string; percent: number; then: string | null }[]; next: string | null }
-  | { kind: "send"; channel: string; template?: string; args?: IRExpr[]; content?: Record<string, IRContent>; to?: IRExpr; next: string | null }
+  /** `transactional`: the message skips the channel's consent, cap and quiet hours (`send transactional …`). */
+  | { kind: "send"; channel: string; transactional?: true; template?: string; args?: IRExpr[]; content?: Record<string, IRContent>; to?: IRExpr; next: string | null }
   | {
       kind: "recommend";
       name: string;

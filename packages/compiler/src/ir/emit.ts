@@ -176,6 +176,7 @@ class Emitter {
         };
       case "Send": {
         const n: IRNode & { kind: "send" } = { kind: "send", channel: s.channel.name, next };
+        if (s.transactional) n.transactional = true;
         if (s.template) {
           n.template = s.template.name.name;
           n.args = s.template.args.map((a) => emitExpr(a.value));

@@ -403,9 +403,9 @@ function leavesWithin(b: A.Block): boolean {
   return found;
 }
 
-/** A send on a channel with quiet hours may wait for them to end before it renders and sends. */
+/** A send on a channel with quiet hours may wait for them to end before it renders and sends (a transactional one never waits). */
 function quietHours(ctx: CheckContext, s: A.SendStep): boolean {
-  return ctx.symbols.channels.get(s.channel.name)?.decl.quiet !== undefined;
+  return !s.transactional && ctx.symbols.channels.get(s.channel.name)?.decl.quiet !== undefined;
 }
 
 /** A child of `scope` that knows nothing of the profile: it runs after the instance waited. */

@@ -286,6 +286,10 @@ export interface ContentField {
 }
 export interface SendStep {
   kind: "Send";
+  /** `send transactional …`: the message skips the channel's consent, cap and quiet hours. */
+  transactional?: true;
+  /** Where the word `transactional` is, when it is written. */
+  transactionalSpan?: Span;
   channel: Ident;
   template?: { name: Ident; args: Arg[]; span: Span };
   content?: ContentField[];

@@ -962,8 +962,21 @@ export class JourneyParser extends EmbeddedActionsParser {
 
   private sendStep = this.RULE("sendStep", (): A.SendStep => {
     const kw = this.CONSUME(t.Send);
-    const channel = this.ident(this.CONSUME(t.Name));
-    const s: A.SendStep = { kind: "Send", channel, span: EMPTY };
+    const first = this.CONSUME(t.Name);
+    // `send transactional <channel>`: a word of the `send` only where a channel follows it (a
+    // name then a template or `{`), not a keyword (as a channel's `consent` is not): a name
+    // projects may have used for their own bindings stays theirs.
+    const channel = this.OPTION2({
+      GATE: () => first.image === "transactional",
+      DEF: () => this.CONSUME2(t.Name),
+    });
+    const s: A.SendStep = { kind: "Send", channel: this.ident(first), span: EMPTY };
+    this.ACTION(() => {
+      if (!channel) return;
+      s.transactional = true;
+      s.transactionalSpan = tokSpan(first);
+      s.channel = this.ident(channel);
+    });
     const message = this.OR(this.messageAlternatives);
     if (Array.isArray(message)) s.content = message;
     else if (message) s.template = message;

@@ -52,7 +52,7 @@ export function classifyBlocks(blocks: OpenBlock[]): BlockContext {
   if (/^channel\b/.test(h)) return { kind: "channel" };
   let m = /^template\b.*\bfor\s+(\w+)$/.exec(h);
   if (m) return { kind: "content", channel: m[1] };
-  m = /\bsend\s+(\w+)$/.exec(h);
+  m = /\bsend\s+(?:transactional\s+)?(\w+)$/.exec(h);
   if (m) return { kind: "content", channel: m[1] };
   if (/^variant\b/.test(h)) return { kind: "variant" };
   if (/^split\b/.test(h)) return { kind: parent().kind === "variant" ? "variantSplit" : "split" };
@@ -218,8 +218,13 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
   if (p1 === "format" && block.kind === "experience") return items.values([...FORMATS], "value").list;
   if (p1 === "for" && /^template\b/.test(stmt)) return items.channels().list;
   if (p1 === "channel" && block.kind === "top") return items.channels().list;
-  if (p1 === "send" && (p2 === "expect" || p2 === "no" || block.kind !== "test")) return items.channels().list;
-  if (p2 === "send" && CHANNELS.has(p1) && block.kind !== "test") {
+  if (p1 === "send" && (p2 === "expect" || p2 === "no")) return items.channels().list;
+  if (p1 === "send" && block.kind !== "test") {
+    items.add({ label: "transactional", kind: "keyword", detail: "sent at once, past the channel's consent, cap and quiet hours", sortText: "5" });
+    return items.channels().list;
+  }
+  if (p1 === "transactional" && p2 === "send" && block.kind !== "test") return items.channels().list;
+  if ((p2 === "send" || (p2 === "transactional" && p3 === "send")) && CHANNELS.has(p1) && block.kind !== "test") {
     items.templates(doc, p1);
     items.add({ label: "{", kind: "snippet", detail: `inline ${p1} content`, insertText: `{\n\t${CHANNELS.get(p1)!.fields[0]!.name} "$1"\n}`, snippet: true, sortText: "9" });
     return items.list;

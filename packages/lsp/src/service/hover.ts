@@ -115,6 +115,7 @@ function literalHover(doc: Doc, offset: number): HoverResult | undefined {
       case "Send": {
         const s = n as unknown as A.SendStep;
         const ch = CHANNELS.get(s.channel?.name ?? "");
+        if (s.transactionalSpan && within(s.transactionalSpan, offset)) take(s.transactionalSpan, code(TRANSACTIONAL[0]) + `\n\n${TRANSACTIONAL[1]}`);
         if (ch && s.channel && within(s.channel.span, offset)) take(s.channel.span, code(`channel ${ch.name}`) + `\n\nContent fields:\n${channelSummary(ch)}`);
         for (const f of s.content ?? []) contentField(ch, f.name, take);
         break;
@@ -179,7 +180,7 @@ const KEYWORD_DOCS: Record<string, [form: string, meaning: string]> = {
   goal: ["goal <name>: <Event> [where …] within <duration>", "A conversion: recorded, with the time it took, when the event comes within the window after entry."],
   wait: ["wait <duration> | wait until <time> | wait for <Event> within <duration> { … } timeout { … }", "Pauses the instance: for a while, until an instant, or until an event comes (its block) or the time is up (`timeout`). Timers are stored and survive restarts."],
   split: ["split [\"name\"] { A 50% { … } B 50% { … } }", "Sends each profile down one arm by percentage: the same arm every time (a hash of the profile and the split's name), across restarts and versions."],
-  send: ["send <channel> Template(args) | { fields } [to <address>]", "Renders the message and sends it on the channel; quiet hours delay it; a cap, a missing address or no consent (the channel's `consent`) suppresses it."],
+  send: ["send [transactional] <channel> Template(args) | { fields } [to <address>]", "Renders the message and sends it on the channel; quiet hours delay it; a cap, a missing address or no consent (the channel's `consent`) suppresses it. A `transactional` message skips consent, cap and quiet hours."],
   recommend: ["recommend <name> = algorithm(…) [where …] [exclude …] limit <n> [backup algorithm(…)]", "Items from the catalog engine (or a provider) within a deadline; `backup` fills what is missing."],
   call: ["call Action(args) [as <name>] [on error { … }]", "Calls a declared action (HTTP, with its timeout and retries); `as` binds its typed response; `on error` runs when it fails."],
   let: ["let <name> = <value>", "Binds a name for the rest of the journey; the value is computed once, here."],
@@ -189,6 +190,12 @@ const KEYWORD_DOCS: Record<string, [form: string, meaning: string]> = {
   end: ["end", "Ends the instance here (reason `end`)."],
   then: ["if <condition> then <value> else <value>", "A value that depends on a condition: only the chosen value is computed; `else if` chains."],
 };
+
+/** The word of `send transactional` (not a keyword: a name elsewhere), hovered on the send it marks. */
+const TRANSACTIONAL: [form: string, meaning: string] = [
+  "send transactional <channel> …",
+  "A message that must go out whatever the marketing rules (a receipt, a password reset): sent at once, past the channel's `consent`, `cap` and `quiet` hours, and not counted toward the cap. The channel's `from` applies; a missing recipient still suppresses it (`noRecipient`).",
+];
 
 /** A keyword of a journey (not a field or record key of the same name): its form and meaning. */
 function keywordHover(doc: Doc, d: A.Declaration | undefined, word: string, span: Span): HoverResult | undefined {

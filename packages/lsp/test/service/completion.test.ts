@@ -93,7 +93,13 @@ describe("names by context", () => {
   });
 
   it("offers channels after `send`, then the channel's templates with their parameters", () => {
-    expect(labels(journey("  send <|>"))).toEqual(["email", "sms", "push", "webhook"]);
+    expect(labels(journey("  send <|>"))).toEqual(["transactional", "email", "sms", "push", "webhook"]);
+    expect(complete(journey("  send <|>")).find((c) => c.label === "transactional")).toMatchObject({ kind: "keyword", detail: "sent at once, past the channel's consent, cap and quiet hours" });
+    expect(labels(journey("  send transactional <|>"))).toEqual(["email", "sms", "push", "webhook"]);
+    expect(labels(journey("  send transactional email <|>"))).toEqual(labels(journey("  send email <|>")));
+    expect(labels(journey("  send transactional email {\n    <|>\n  } to profile.email"))).toEqual(["subject", "html", "text"]);
+    // A test's expectation names the channel only: no `transactional` there.
+    expect(labels('test "t" {\n  expect send <|>\n}')).toEqual(["email", "sms", "push", "webhook"]);
     const items = complete(journey("  send email <|>"));
     const reminder = items.find((c) => c.label === "Reminder")!;
     expect(reminder.kind).toBe("template");

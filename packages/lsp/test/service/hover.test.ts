@@ -115,6 +115,17 @@ describe("hover", () => {
     expect(text(journey("  let r = { en<|>d: 1 }"))).toBeUndefined();
   });
 
+  it("explains `transactional` on the send it marks; a binding of that name is a binding", () => {
+    const marked = text(journey('  send transac<|>tional email { subject "x" text "y" } to profile.email'));
+    expect(marked).toContain("send transactional <channel>");
+    expect(marked).toContain("past the channel's `consent`, `cap` and `quiet` hours, and not counted toward the cap");
+    // The channel after it keeps its own hover.
+    expect(text(journey('  send transactional em<|>ail { subject "x" text "y" } to profile.email'))).toContain("channel email");
+    const binding = text(journey("  let transactional = true\n  if transac<|>tional { end }"));
+    expect(binding).toContain("transactional: bool");
+    expect(binding).not.toContain("past the channel");
+  });
+
   it("documents built-in functions, algorithms, channels and reentry modes", () => {
     expect(text(journey("  if days<|>Since(profile.lastActiveAt ?? now()) > 3 { end }"))).toBe("```journey\ndaysSince(time: datetime) -> int\n```\n\nWhole days elapsed since an instant.");
     expect(text(journey("  recommend r = cart<|>Based(cart.items.sku) limit 3"))).toContain("cartBased(keys: list<string>)");

@@ -167,7 +167,9 @@ function printIf(p: JourneyPrinter, s: ast.IfStep): Doc {
 }
 
 function printSend(p: JourneyPrinter, s: ast.SendStep): Doc {
-  const parts: Doc[] = ["send ", p.id(s.channel), " "];
+  const parts: Doc[] = ["send "];
+  if (s.transactionalSpan) parts.push(p.flush(s.transactionalSpan.start), "transactional ");
+  parts.push(p.id(s.channel), " ");
   if (s.template) parts.push(p.id(s.template.name), printArgs(p, s.template.args, s.template.name.span.end));
   else parts.push(printContentBlock(p, s.content ?? [], p.find(s.channel.span.end, "{")));
   if (s.to) parts.push(" ", p.kw("to", s.to.span.start), " ", printExpr(p, s.to));

@@ -8,6 +8,12 @@ export interface OutgoingMessage {
   to: string | null;
   /** The sender the project's `channel` block declares (`channel email { from "…" }`), when it declares one. */
   from?: string;
+  /**
+   * Sent by `send transactional` (a receipt, a password reset), past the channel's consent, cap
+   * and quiet hours; absent for other messages. An adapter may route it apart, as providers keep
+   * transactional and marketing mail in separate streams.
+   */
+  transactional?: true;
   profileId: string;
   journey?: string;
   template?: string;

@@ -173,7 +173,8 @@ export interface RecommendRequest {
 export type Effect = EffectBase &
   (
     | { type: "entered" }
-    | { type: "send"; channel: string; to: string | null; template?: string; content: Record<string, unknown> }
+    /** `transactional`: sent by `send transactional`, past the channel's consent, cap and quiet hours. */
+    | { type: "send"; channel: string; to: string | null; transactional?: true; template?: string; content: Record<string, unknown> }
     /**
      * Not delivered: over the channel's cap, no recipient (`to` null or blank), no consent
      * (the channel's `consent` not true when the message was handed over), or sent by a

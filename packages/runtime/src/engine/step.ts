@@ -652,7 +652,8 @@ class Run {
       const e = this.effects[i]!;
       const capped = e.type === "suppressed" && e.reason === "cap";
       if ((e.type !== "send" && !capped) || !ofRunaway(e.instanceId!)) continue;
-      if (e.type === "send" && this.program.ir.channels[e.channel]?.cap) {
+      // A transactional message was not counted: nothing to give back.
+      if (e.type === "send" && !e.transactional && this.program.ir.channels[e.channel]?.cap) {
         // `send` counts a message as `now` (the entries of this step all are): one less.
         const sent = this.state.sends[e.channel];
         const at = sent ? sent.lastIndexOf(this.now) : -1;
@@ -676,7 +677,10 @@ class Run {
   }
 
   private send(inst: Instance, id: string, node: Extract<IRNode, { kind: "send" }>): string | null | typeof WAIT {
-    const channel = this.program.ir.channels[node.channel];
+    // A transactional message (a receipt, a password reset) is none of the channel's policy's
+    // business: no consent, cap or quiet hours, and it spends none of the cap. Its `from` stays
+    // (the shell reads it), and so does the recipient check.
+    const channel = node.transactional ? undefined : this.program.ir.channels[node.channel];
     // Quiet hours delay a message, they never drop it: wait until they end, then send.
     if (channel?.quiet) {
       const from = parseTimeOfDay(channel.quiet.from)!;
@@ -715,7 +719,7 @@ class Run {
     // Counted once rendered: a send whose content fails (an index out of range in an argument)
     // fails the step and delivers nothing, so it must not keep another journey's message out.
     recent?.push(this.now);
-    this.emit({ key, type: "send", journey: inst.journey, instanceId: inst.id, nodeId: id, channel: node.channel, to: to === null ? null : String(to), ...(node.template ? { template: node.template } : {}), content });
+    this.emit({ key, type: "send", journey: inst.journey, instanceId: inst.id, nodeId: id, channel: node.channel, to: to === null ? null : String(to), ...(node.transactional && TRANSACTIONAL), ...(node.template ? { template: node.template } : {}), content });
     return node.next;
   }
 }
@@ -744,6 +748,9 @@ interface Chain {
   readonly start: number;
   readonly instances: Set<string>;
 }
+
+/** The mark of a transactional send's effect: one shared object, so an ordinary send allocates nothing for it. */
+const TRANSACTIONAL = { transactional: true } as const;
 
 /** The key suffix of a send suppressed over the cap (the send's own key before it). */
 const CAPPED = ":capped";

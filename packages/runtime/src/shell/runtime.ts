@@ -1198,6 +1198,7 @@ class JourneyRuntime implements Runtime {
         channel: e.channel,
         to: e.to,
         ...(from !== undefined ? { from } : {}),
+        ...(e.transactional ? { transactional: true } : {}),
         profileId: e.profileId,
         journey: e.journey,
         template: e.template,

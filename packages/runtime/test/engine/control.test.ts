@@ -558,6 +558,22 @@ describe("runaways: what a limit stops delivers nothing", () => {
     expect(run()).toEqual(first);
   });
 
+  it("a runaway's transactional messages are held back too, and give back none of the cap: they spent none", () => {
+    const ir = withSchema(`
+      channel email { cap 5 per 1d }
+      journey Loop { on Ping as p
+        repeat p.n { send transactional email { subject "again" text "x" } to profile.email } }
+    `);
+    // A message counted at this very instant (an earlier step at the same time): it stays counted.
+    const state: ProfileState = { id: "p1", attributes: { email: "p@example.com", timezone: "UTC" }, instances: {}, history: {}, audiences: [], schedules: {}, sends: { email: [T0] } };
+    const r = step(new Program(ir), state, { kind: "event", event: ev("Ping", "p1", T0, { n: 20_000 }, "e1") }, T0);
+    expect(ofType(r.effects, "send")).toEqual([]);
+    const suppressed = ofType(r.effects, "suppressed");
+    expect(suppressed.length).toBeGreaterThan(0);
+    expect(new Set(suppressed.map((s) => s.reason))).toEqual(new Set(["runaway"]));
+    expect(r.state.sends).toEqual({ email: [T0] });
+  });
+
   it("a jump cycle through an `if`: no journey of the chain delivers; another journey on the event, and one the chain's `set` started, still send", async () => {
     const ir = withSchema(`
       journey A { on Ping

@@ -1,5 +1,6 @@
 /** `send`: rendering and escaping, templates and fragments; channel policy: consent, quiet hours, caps. */
 import { describe, expect, it } from "vitest";
+import type { Effect } from "@journey/runtime";
 import { DAY, HOUR, SCHEMA, T, T0, ev, iso, irOf, line, ofType, sendTimes, sim, withSchema } from "./helpers.js";
 
 const NASTY = `Ana <b>&"'</b>`;
@@ -212,6 +213,98 @@ describe("channels: consent", () => {
   it("a channel without `consent` sends whatever the profile says", async () => {
     const { timeline } = await sim({ ir, profiles: [{ id: "p1", consent: { sms: false, email: false } }], events: [ev("Ping", "p1", morning, { n: 1 })] });
     expect(sendTimes(timeline, "push")).toEqual([iso(morning)]);
+  });
+});
+
+describe("send transactional: past the channel's policy", () => {
+  // A receipt on a channel whose consent, cap (1 a day) and quiet hours are the marketing's.
+  const ir = irOf(`
+    profile {
+      email?: string
+      timezone: string = "UTC"
+      consent?: { email: bool }
+    }
+    event Ping { n: int }
+    event Order { orderId: string }
+    channel email {
+      from "Shop <shop@example.com>"
+      consent profile.consent.email
+      cap 1 per 1d
+      quiet 21:00 to 08:00
+    }
+    template Receipt(o: Order) for email { subject "receipt {{o.orderId}}" text "thanks" }
+    journey Marketing {
+      on Ping as p
+      reentry always
+      send email { subject "promo {{p.n}}" text "x" } to profile.email ?? ""
+    }
+    journey Receipts {
+      on Order as o
+      reentry always
+      send transactional email Receipt(o) to profile.email ?? ""
+      send push { title "after" body "x" } to "device-1"
+    }
+  `);
+  const consenting = { id: "p1", email: "ana@example.com", consent: { email: true } };
+  const subjects = (timeline: Effect[]) => ofType(timeline, "send").filter((s) => s.channel === "email").map((s) => `${iso(s.at)} ${String(s.content["subject"])}`);
+
+  it("inside quiet hours: sent at once, marked transactional, with the channel's `from`; the journey goes on at once", async () => {
+    const night = T("2026-01-05T23:00:00Z");
+    const { timeline, channel } = await sim({ ir, profiles: [consenting], events: [ev("Order", "p1", night, { orderId: "o1" }), ev("Ping", "p1", night, { n: 1 })] });
+    // The marketing email of the same instant waits for 08:00.
+    expect(subjects(timeline)).toEqual([`${iso(night)} receipt o1`, "2026-01-06T08:00:00.000Z promo 1"]);
+    const [receipt] = ofType(timeline, "send", "Receipts");
+    expect(receipt).toMatchObject({ transactional: true, template: "Receipt", to: "ana@example.com" });
+    expect(sendTimes(timeline, "push")).toEqual([iso(night)]);
+    expect(channel.messages.find((m) => m.template === "Receipt")).toMatchObject({ transactional: true, from: "Shop <shop@example.com>", to: "ana@example.com" });
+    // An ordinary message carries no flag at all.
+    expect(channel.messages.find((m) => m.journey === "Marketing")).not.toHaveProperty("transactional");
+    expect(ofType(timeline, "send", "Marketing")[0]).not.toHaveProperty("transactional");
+  });
+
+  it("without consent (withdrawn, or null): sent; the marketing email is suppressed (noConsent)", async () => {
+    const { timeline } = await sim({
+      ir,
+      profiles: [{ id: "p1", email: "ana@example.com", consent: { email: false } }, { id: "p2", email: "bo@example.com" }],
+      events: [ev("Order", "p1", T0, { orderId: "o1" }), ev("Ping", "p1", T0, { n: 1 }), ev("Order", "p2", T0, { orderId: "o2" })],
+    });
+    expect(ofType(timeline, "send").filter((s) => s.channel === "email").map((s) => `${s.profileId} ${String(s.content["subject"])}`)).toEqual(["p1 receipt o1", "p2 receipt o2"]);
+    expect(ofType(timeline, "suppressed").map((s) => `${s.profileId} ${s.journey} ${s.reason}`)).toEqual(["p1 Marketing noConsent"]);
+  });
+
+  it("over the cap: sent, and not counted: the next marketing email still has the whole cap", async () => {
+    const { timeline } = await sim({
+      ir,
+      profiles: [consenting],
+      events: [
+        // The marketing email fills the cap of 1; the receipts after it go out all the same.
+        ev("Ping", "p1", T0, { n: 1 }),
+        ev("Order", "p1", T0 + HOUR, { orderId: "o1" }),
+        ev("Order", "p1", T0 + 2 * HOUR, { orderId: "o2" }),
+        // A day later the cap is free again: two receipts first, then the marketing email goes
+        // out (they took none of it), and the one after it is over the cap.
+        ev("Order", "p1", T0 + DAY, { orderId: "o3" }),
+        ev("Order", "p1", T0 + DAY, { orderId: "o4" }),
+        ev("Ping", "p1", T0 + DAY + HOUR, { n: 2 }),
+        ev("Ping", "p1", T0 + DAY + 2 * HOUR, { n: 3 }),
+      ],
+    });
+    expect(subjects(timeline)).toEqual([
+      `${iso(T0)} promo 1`,
+      `${iso(T0 + HOUR)} receipt o1`,
+      `${iso(T0 + 2 * HOUR)} receipt o2`,
+      `${iso(T0 + DAY)} receipt o3`,
+      `${iso(T0 + DAY)} receipt o4`,
+      `${iso(T0 + DAY + HOUR)} promo 2`,
+    ]);
+    expect(ofType(timeline, "suppressed").map((s) => `${iso(s.at)} ${s.journey} ${s.reason}`)).toEqual([`${iso(T0 + DAY + 2 * HOUR)} Marketing cap`]);
+  });
+
+  it("a missing recipient is still suppressed (noRecipient), and the journey goes on", async () => {
+    const { timeline } = await sim({ ir, profiles: [{ id: "p1", consent: { email: true } }], events: [ev("Order", "p1", T0, { orderId: "o1" })] });
+    expect(ofType(timeline, "send").map((s) => s.channel)).toEqual(["push"]);
+    expect(ofType(timeline, "suppressed").map((s) => `${s.journey} ${s.channel} ${s.reason}`)).toEqual(["Receipts email noRecipient"]);
+    expect(ofType(timeline, "ended", "Receipts").map((e) => e.reason)).toEqual(["end"]);
   });
 });
 
