@@ -122,6 +122,7 @@ export type IRExpectation =
   | { kind: "send"; negated: boolean; atMs?: number; channel: string; to?: IRExpr; conditions: { field: string; op: string; value: IRExpr }[]; loc: IRLocation }
   | { kind: "ended"; negated: boolean; atMs?: number; journey?: string; reason?: string; loc: IRLocation }
   | { kind: "goal"; negated: boolean; atMs?: number; goal: string; loc: IRLocation }
+  | { kind: "suppressed"; negated: boolean; atMs?: number; channel: string; reason?: string; loc: IRLocation }
   | { kind: "decide"; negated?: boolean; atMs?: number; surface: string; profileId: string; context?: IRExpr; variant?: string; contains?: string; json?: { path: string[]; value: IRExpr }; loc: IRLocation };
 
 export interface IRTest {

@@ -274,6 +274,14 @@ describe("a block comment followed by a comment on its line", () => {
   });
 });
 
+describe("a test's `expect suppressed`", () => {
+  it("prints its words once each, comments kept", async () => {
+    const out = await fmt('test "t" {\n  expect   at 4h  no  suppressed   sms   reason  /* why */  noConsent\n  expect suppressed email // why\n}\n');
+    expect(out).toBe('test "t" {\n  expect at 4h no suppressed sms reason /* why */ noConsent\n  expect suppressed email // why\n}\n');
+    expect(await fmt(out)).toBe(out);
+  });
+});
+
 describe("a test's `split … for`", () => {
   it("continues on the next line, indented, after a line comment before `for`", async () => {
     const out = await fmt('test "t" {\n  split "exp" A // c\n  for "p1"\n  split "exp" B for "p2"\n}\n');

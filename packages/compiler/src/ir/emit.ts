@@ -365,6 +365,9 @@ class Emitter {
         case "ExpectEnded":
           t.expectations.push({ kind: "ended", negated: item.negated, ...ms(item.at), ...(item.journey ? { journey: item.journey.name } : {}), ...(item.reason ? { reason: item.reason.name } : {}), loc: this.loc(item.span) });
           break;
+        case "ExpectSuppressed":
+          t.expectations.push({ kind: "suppressed", negated: item.negated, ...ms(item.at), channel: item.channel.name, ...(item.reason ? { reason: item.reason.name } : {}), loc: this.loc(item.span) });
+          break;
         case "ExpectGoal":
           t.expectations.push({ kind: "goal", negated: item.negated, ...ms(item.at), goal: item.goal.name, loc: this.loc(item.span) });
           break;

@@ -91,6 +91,14 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
           ctx.report("testEventData", { message: `unknown reason \`${item.reason.name}\`: reasons are \`exit\`, \`end\` and \`error\`` }, item.reason.span);
         }
         break;
+      case "ExpectSuppressed":
+        if (item.at) checkOffset(ctx, item.at);
+        if (!CHANNELS.has(item.channel.name)) reportUnknownDecl(ctx, "unknownChannel", item.channel, CHANNELS.keys());
+        if (item.reason && !SUPPRESSED_REASONS.includes(item.reason.name)) {
+          const s = suggest(item.reason.name, SUPPRESSED_REASONS);
+          ctx.report("testEventData", { message: `unknown reason \`${item.reason.name}\`: a message is suppressed for ${SUPPRESSED_REASONS.map((r) => `\`${r}\``).join(", ")}` }, item.reason.span, s ? { help: `did you mean \`${s}\`?`, fix: ctx.replace(`change to \`${s}\``, item.reason.span, s) } : undefined);
+        }
+        break;
       case "ExpectGoal": {
         if (item.at) checkOffset(ctx, item.at);
         const goals = ctx.goalNames();
@@ -125,6 +133,9 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
     }
   }
 }
+
+/** Why a message is suppressed (the runtime's `suppressed` effect's reasons). */
+const SUPPRESSED_REASONS = ["cap", "noRecipient", "noConsent", "runaway"];
 
 /**
  * `split "experiment" Arm for "p1"`: the experiment is a named split of the project (a journey

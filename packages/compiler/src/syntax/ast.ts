@@ -427,6 +427,8 @@ export type TestItem =
   | SendExpectation
   | { kind: "ExpectEnded"; at?: Expr; journey?: Ident; reason?: Ident; negated: boolean; span: Span }
   | { kind: "ExpectGoal"; at?: Expr; goal: Ident; negated: boolean; span: Span }
+  /** `expect [no] suppressed <channel> [reason <why>]`: a message of the channel was held back (why). */
+  | { kind: "ExpectSuppressed"; at?: Expr; channel: Ident; reason?: Ident; negated: boolean; span: Span }
   | {
       kind: "ExpectDecide";
       at?: Expr;

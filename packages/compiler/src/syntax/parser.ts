@@ -687,6 +687,20 @@ export class JourneyParser extends EmbeddedActionsParser {
         },
       },
       {
+        // `suppressed` is a word of the expectation only, not a keyword (as `consent` is not).
+        GATE: () => this.LA(1).image === "suppressed",
+        ALT: (): A.TestItem => {
+          this.CONSUME3(t.Identifier);
+          const channel = this.ident(this.CONSUME4(t.Name));
+          let reason: A.Ident | undefined;
+          this.OPTION7(() => {
+            this.CONSUME2(t.Reason);
+            reason = this.ident(this.CONSUME5(t.Name));
+          });
+          return { kind: "ExpectSuppressed", at, channel, reason, negated, span: this.spanFrom(kw.startOffset) };
+        },
+      },
+      {
         ALT: (): A.TestItem => {
           const e = this.SUBRULE(this.decideExpectation);
           this.ACTION(() => {

@@ -253,7 +253,7 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
   // Tests.
   if (block.kind === "test") {
     if (p1 === "expect" || (p2 === "at" && p3 === "expect")) {
-      for (const [w, snip] of [["send", "send ${1:email}"], ["no send", "no send ${1:email}"], ["ended", "ended"], ["goal", "goal ${1:name}"], ["decide", 'decide "${1:surface}" for "${2:p1}"'], ["at", "at ${1:4h} "]] as const) items.keyword(w, snip);
+      for (const [w, snip] of [["send", "send ${1:email}"], ["no send", "no send ${1:email}"], ["ended", "ended"], ["goal", "goal ${1:name}"], ["suppressed", "suppressed ${1:sms}"], ["decide", 'decide "${1:surface}" for "${2:p1}"'], ["at", "at ${1:4h} "]] as const) items.keyword(w, snip);
       return items.list;
     }
     if (p1 === "ended") {
@@ -269,7 +269,9 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
     }
     if (matched?.some((f) => f.name === p1) && (p2 === "where" || p2 === "and")) return items.values(["contains", "==", "!="], "keyword").list;
     if (matched && p1 === '"' && /^(contains|==|!=)$/.test(p2)) return items.values(["and"], "keyword").list;
-    if (p1 === "reason") return items.values(["exit", "end", "error"], "value").list;
+    if (p1 === "reason") return items.values(/^expect (?:at \S+ )?(?:no )?suppressed\b/.test(stmt) ? ["cap", "noRecipient", "noConsent", "runaway"] : ["exit", "end", "error"], "value").list;
+    if (p1 === "suppressed") return items.channels().list;
+    if (p2 === "suppressed" && CHANNELS.has(p1)) return items.values(["reason"], "keyword").list;
     if (p1 === "goal") return items.values(goals(doc), "value").list;
     if (p1 === "variant") return items.values(variants(doc), "value").list;
     if (p1 === "catalog") return items.decls(s?.catalogs, "catalog", doc).list;

@@ -195,6 +195,14 @@ describe("names by context", () => {
     expect(labels('test "t" {\n  expect ended <|>\n}', { "j.journey": "journey J { on OrderPlaced }" })).toEqual(expect.arrayContaining(["J", "reason"]));
   });
 
+  it("offers `expect suppressed`, then the channels, `reason`, and why a message is suppressed", () => {
+    expect(labels('test "t" {\n  expect <|>\n}')).toEqual(expect.arrayContaining(["suppressed"]));
+    expect(labels('test "t" {\n  expect no suppressed <|>\n}')).toEqual(["email", "sms", "push", "webhook"]);
+    expect(labels('test "t" {\n  expect at 4h suppressed sms <|>\n}')).toEqual(["reason"]);
+    expect(labels('test "t" {\n  expect suppressed sms reason <|>\n}')).toEqual(["cap", "noRecipient", "noConsent", "runaway"]);
+    expect(labels('test "t" {\n  expect ended reason <|>\n}')).toEqual(["exit", "end", "error"]);
+  });
+
   it("offers a test's `split`: the project's experiments in the string, then the arms of the one named, then `for`", () => {
     const project = {
       "j.journey": 'journey J {\n  on OrderPlaced\n  if true {\n    split "subject" { A 45% { } B 45% { } control 10% { end } }\n  }\n  split { X 50% { } Y 50% { } }\n}',

@@ -54,6 +54,13 @@ function printTestItem(p: JourneyPrinter, x: ast.TestItem): Doc {
     }
     case "ExpectGoal":
       return [expectHead(p, x, x.negated, p.keywordBefore(x.goal.span.start)), "goal ", p.id(x.goal)];
+    case "ExpectSuppressed":
+      return [
+        expectHead(p, x, x.negated, p.keywordBefore(x.channel.span.start)),
+        "suppressed ",
+        p.id(x.channel),
+        x.reason ? [" ", p.kw("reason", x.reason.span.start), " ", p.id(x.reason)] : "",
+      ];
     case "ExpectDecide": {
       // Printed in source order: printing takes the comments before each part.
       const head: Doc[] = [

@@ -208,6 +208,17 @@ function check(x: IRExpectation, timeline: Effect[], start: number): Omit<Expect
       const list = shown.slice(0, 3).join("; ") + (shown.length > 3 ? `; and ${shown.length - 3} more` : "");
       return { ok, expected: described, message: x.negated ? `an instance ended that way: ${list}` : endings.length ? `no instance ended that way (${list})` : "no instance ended" };
     }
+    case "suppressed": {
+      const described = `${x.negated ? "no " : ""}suppressed ${x.channel}${x.reason ? ` reason ${x.reason}` : ""}${when}`;
+      const held = timeline.filter((e): e is Extract<Effect, { type: "suppressed" }> => e.type === "suppressed" && e.channel === x.channel);
+      const hits = held.filter((e) => atOk(e) && (!x.reason || e.reason === x.reason));
+      const ok = (hits.length > 0) !== x.negated;
+      if (ok) return { ok, expected: described };
+      // The messages held back that did happen (the one that matched, for `no suppressed`), so the failure shows the difference.
+      const shown = (x.negated ? hits : held).map((e) => `${e.reason} at +${formatOffset(e.at - start)}`);
+      const list = shown.slice(0, 3).join("; ") + (shown.length > 3 ? `; and ${shown.length - 3} more` : "");
+      return { ok, expected: described, message: x.negated ? `a ${x.channel} message was suppressed that way: ${list}` : held.length ? `no ${x.channel} message was suppressed that way (${list})` : `no ${x.channel} message was suppressed` };
+    }
     case "goal": {
       const described = `${x.negated ? "no " : ""}goal ${x.goal}${when}`;
       const recorded = timeline.filter((e): e is Extract<Effect, { type: "goal" }> => e.type === "goal" && e.goal === x.goal);

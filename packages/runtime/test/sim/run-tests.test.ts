@@ -194,6 +194,58 @@ test "the error path, on purpose" {
   });
 });
 
+describe("runTests: expect suppressed", async () => {
+  const ir = irOfFiles([
+    {
+      path: "t.journey",
+      text: `${SCHEMA}
+channel sms { consent profile.flag  cap 1 per 7d }
+journey Nudge {
+  on Ping as p
+  reentry always
+  send sms { text "nudge {{p.n}}" } to profile.phone ?? ""
+}
+test "held back, and why" {
+  profile "p1" { phone: "+46700000001", flag: true }
+  profile "p2" { phone: "+46700000002", flag: false }
+  profile "p3" { flag: true }
+  at 0m "p1" Ping { n: 1 }
+  at 1h "p1" Ping { n: 2 }
+  at 0m "p2" Ping { n: 1 }
+  at 0m "p3" Ping { n: 1 }
+  expect at 1h suppressed sms reason cap
+  expect suppressed sms reason noConsent
+  expect at 0m suppressed sms reason noRecipient
+  expect no suppressed sms reason runaway
+  expect no suppressed email
+}
+test "wrong reason, wrong time" {
+  profile "p1" { phone: "+46700000001", flag: true }
+  at 0m "p1" Ping { n: 1 }
+  at 1h "p1" Ping { n: 2 }
+  expect suppressed sms reason noConsent
+  expect at 2h suppressed sms
+  expect no suppressed sms
+}
+`,
+    },
+  ]);
+  const [passing, failing] = await runTests(ir, {});
+
+  it("holds when a message of the channel was held back for that reason (at that time)", () => {
+    expect(passing!.expectations.filter((e) => !e.ok)).toEqual([]);
+    expect(passing!.ok).toBe(true);
+  });
+
+  it("fails with the messages held back that did happen", () => {
+    expect(failing!.expectations.map((e) => [e.ok, e.expected, e.message])).toEqual([
+      [false, "suppressed sms reason noConsent", "no sms message was suppressed that way (cap at +1h)"],
+      [false, "suppressed sms at +2h", "no sms message was suppressed that way (cap at +1h)"],
+      [false, "no suppressed sms", "a sms message was suppressed that way: cap at +1h"],
+    ]);
+  });
+});
+
 describe("runTests: a test chooses the arm of an experiment for a profile", async () => {
   const SPLITS = `${SCHEMA}
 journey Subject {
