@@ -12,6 +12,7 @@ export {
   EXCLUSIONS,
   HTTP_METHODS,
   RUNTIME_NAMES,
+  SUPPRESSED_REASONS,
   type BuiltinFunction,
   type Algorithm,
   type ChannelSpec,

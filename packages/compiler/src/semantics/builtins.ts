@@ -209,6 +209,9 @@ export interface ChannelSpec {
   runtimeNames: string[];
 }
 
+/** Why a message is suppressed (the runtime's `suppressed` effects): what `expect suppressed … reason` names. */
+export const SUPPRESSED_REASONS: readonly string[] = ["cap", "noRecipient", "noConsent", "runaway"];
+
 export const CHANNELS: ReadonlyMap<string, ChannelSpec> = new Map(
   (
     [

@@ -1,7 +1,7 @@
 /** `test` blocks: their data checked against the declarations, their expectations against channels. */
 import { isValidLocale, isValidTimeZone, nonNull, suggest, T, typeToString, unknownNameHelp, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
-import { CHANNELS } from "./builtins.js";
+import { CHANNELS, SUPPRESSED_REASONS } from "./builtins.js";
 import { reportUnknownDecl } from "./check-declarations.js";
 import { referenceDecl } from "./check-journey.js";
 import type { CheckContext } from "./context.js";
@@ -133,9 +133,6 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
     }
   }
 }
-
-/** Why a message is suppressed (the runtime's `suppressed` effect's reasons). */
-const SUPPRESSED_REASONS = ["cap", "noRecipient", "noConsent", "runaway"];
 
 /**
  * `split "experiment" Arm for "p1"`: the experiment is a named split of the project (a journey

@@ -4,7 +4,7 @@
  * parses; the names and types come from the last analysis (the declarations, the checker's
  * types for `let`s, aliases and parameters).
  */
-import { ALGORITHMS, BUILTIN_FUNCTIONS, CHANNELS, EXCLUSIONS, FORMATS, HTTP_METHODS, narrowPath, PRIMITIVES, type ast as A, type Narrowing } from "@journey/compiler";
+import { ALGORITHMS, BUILTIN_FUNCTIONS, CHANNELS, EXCLUSIONS, FORMATS, HTTP_METHODS, narrowPath, PRIMITIVES, SUPPRESSED_REASONS, type ast as A, type Narrowing } from "@journey/compiler";
 import { BLOCK_HELPERS, HELPER_SIGNATURES, nonNull, T, typeToString, type Type } from "@journey/template";
 import { algorithmSignature, declarationSignature, functionSignature, helperSignature, paramsText } from "./describe.js";
 import { symbolAt, type Doc } from "./document.js";
@@ -269,7 +269,7 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
     }
     if (matched?.some((f) => f.name === p1) && (p2 === "where" || p2 === "and")) return items.values(["contains", "==", "!="], "keyword").list;
     if (matched && p1 === '"' && /^(contains|==|!=)$/.test(p2)) return items.values(["and"], "keyword").list;
-    if (p1 === "reason") return items.values(/^expect (?:at \S+ )?(?:no )?suppressed\b/.test(stmt) ? ["cap", "noRecipient", "noConsent", "runaway"] : ["exit", "end", "error"], "value").list;
+    if (p1 === "reason") return items.values(/^expect (?:at \S+ )?(?:no )?suppressed\b/.test(stmt) ? [...SUPPRESSED_REASONS] : ["exit", "end", "error"], "value").list;
     if (p1 === "suppressed") return items.channels().list;
     if (p2 === "suppressed" && CHANNELS.has(p1)) return items.values(["reason"], "keyword").list;
     if (p1 === "goal") return items.values(goals(doc), "value").list;
