@@ -204,8 +204,7 @@ function check(x: IRExpectation, timeline: Effect[], start: number): Omit<Expect
       const ok = (hits.length > 0) !== x.negated;
       if (ok) return { ok, expected: described };
       // The endings that did happen (the one that matched, for `no ended`), so the failure shows the difference.
-      const shown = (x.negated ? hits : endings).map((e) => `${e.journey} ended (${e.reason}) at +${formatOffset(e.at - start)}`);
-      const list = shown.slice(0, 3).join("; ") + (shown.length > 3 ? `; and ${shown.length - 3} more` : "");
+      const list = firstFew((x.negated ? hits : endings).map((e) => `${e.journey} ended (${e.reason}) at +${formatOffset(e.at - start)}`));
       return { ok, expected: described, message: x.negated ? `an instance ended that way: ${list}` : endings.length ? `no instance ended that way (${list})` : "no instance ended" };
     }
     case "suppressed": {
@@ -215,8 +214,7 @@ function check(x: IRExpectation, timeline: Effect[], start: number): Omit<Expect
       const ok = (hits.length > 0) !== x.negated;
       if (ok) return { ok, expected: described };
       // The messages held back that did happen (the one that matched, for `no suppressed`), so the failure shows the difference.
-      const shown = (x.negated ? hits : held).map((e) => `${e.reason} at +${formatOffset(e.at - start)}`);
-      const list = shown.slice(0, 3).join("; ") + (shown.length > 3 ? `; and ${shown.length - 3} more` : "");
+      const list = firstFew((x.negated ? hits : held).map((e) => `${e.reason} at +${formatOffset(e.at - start)}`));
       return { ok, expected: described, message: x.negated ? `a ${x.channel} message was suppressed that way: ${list}` : held.length ? `no ${x.channel} message was suppressed that way (${list})` : `no ${x.channel} message was suppressed` };
     }
     case "goal": {
@@ -231,6 +229,11 @@ function check(x: IRExpectation, timeline: Effect[], start: number): Omit<Expect
     case "decide":
       throw new Error("decisions are checked by checkDecision");
   }
+}
+
+/** The first three of what happened instead, and how many more: a failure's message stays short. */
+function firstFew(happened: string[]): string {
+  return happened.slice(0, 3).join("; ") + (happened.length > 3 ? `; and ${happened.length - 3} more` : "");
 }
 
 export function formatOffset(ms: number): string {
