@@ -30,6 +30,7 @@ import { decide, MAX_SURFACES, type Decision, type DecideDeps, type DecideReques
 import { CallInterruptedError, HttpActionExecutor, typedResponse, withSecrets, type ActionExecutor } from "./actions.js";
 import { Deliveries, givenUpKey, type Delivery, type Undelivered } from "./deliveries.js";
 import { SerialQueue } from "./queue.js";
+import { isJsonObject } from "../sim/json-file.js";
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -236,10 +237,9 @@ function checkOptions(options: RuntimeOptions): void {
   if (unsubscribe) fail(unsubscribe);
   if (deliveryGiveUpAfterMs !== undefined && !(typeof deliveryGiveUpAfterMs === "number" && deliveryGiveUpAfterMs > 0)) fail("`deliveryGiveUpAfterMs` must be a positive number of milliseconds (Infinity: never give up)");
   if (options.forcedArms !== undefined) {
-    const isRecord = (v: unknown) => !!v && typeof v === "object" && !Array.isArray(v);
-    if (!isRecord(options.forcedArms)) fail('`forcedArms` must be an object of arms by profile id, then experiment: { "p1": { "experiment": "Arm" } }');
+    if (!isJsonObject(options.forcedArms)) fail('`forcedArms` must be an object of arms by profile id, then experiment: { "p1": { "experiment": "Arm" } }');
     for (const [id, arms] of Object.entries(options.forcedArms)) {
-      if (!isRecord(arms)) fail(`\`forcedArms.${id}\` must be an object of arms by experiment name: { "experiment": "Arm" }`);
+      if (!isJsonObject(arms)) fail(`\`forcedArms.${id}\` must be an object of arms by experiment name: { "experiment": "Arm" }`);
       for (const [experiment, arm] of Object.entries(arms)) if (!isString(arm) || arm === "") fail(`\`forcedArms.${id}.${experiment}\` must be an arm's label`);
     }
   }
@@ -1300,7 +1300,6 @@ function profileIdProblem(id: unknown, bounded = true): string | undefined {
  * be read and deleted.
  */
 export const MAX_PROFILE_ID_BYTES = 256;
-
 
 /** The keys at `path` in event data: lists along the way are walked through, missing values skipped. */
 function collectKeys(value: unknown, path: string[], at: number, out: string[]): void {
