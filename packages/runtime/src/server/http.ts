@@ -182,7 +182,10 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
     const code = (error as FastifyError).code;
     if (code === "FST_ERR_CTP_BODY_TOO_LARGE") {
       // The rest of a body too large is not read: the connection closes after the answer.
-      return reply.code(413).header("connection", "close").send({ error: `the request body is over the limit of ${bodyLimit} bytes` });
+      void reply.header("connection", "close");
+      // No route takes it: that is the mistake to tell (fastify reads the body before the not-found handler).
+      if (request.is404) return noRoute(request, reply);
+      return reply.code(413).send({ error: `the request body is over the limit of ${bodyLimit} bytes` });
     }
     const status = (error as FastifyError).statusCode;
     // fastify's own refusals (a bad Content-Length, …) say what is wrong, and nothing inside.
@@ -198,12 +201,14 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
     for (const m of [route.method].flat()) methods.add(m.toUpperCase());
   });
 
-  app.setNotFoundHandler(async (request, reply) => {
+  /** A request no route takes: 405 with the methods its path has, or 404. */
+  const noRoute = (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split("?")[0]!;
     const allowed = [...methods].filter((method) => app.findRoute({ method: method as HTTPMethods, url: path })).sort();
     if (!allowed.length) return reply.code(404).send({ error: `no route ${request.method} ${path}` });
     return reply.code(405).header("allow", allowed.join(", ")).send({ error: `${request.method} is not allowed on ${path}: ${allowed.join(", ")}` });
-  });
+  };
+  app.setNotFoundHandler(async (request, reply) => noRoute(request, reply));
 
   app.get("/health", async (_request, reply) => {
     if (stopping) return reply.code(503).send({ status: "stopping" });

@@ -424,6 +424,10 @@ describe("health, auth, limits and errors", () => {
     const r = await h.request("POST", "/v1/events", cart("c1", "p1", { cartId: "x".repeat(300) }));
     expect(r).toMatchObject({ status: 413, json: { error: "the request body is over the limit of 200 bytes" } });
     expect(await h.store.hasEvent("c1")).toBe(false);
+    // Where no route takes the request, that is what it is told, whatever the body's size.
+    const big = { data: "x".repeat(300) };
+    expect(await h.request("POST", "/v2/events", big)).toMatchObject({ status: 404, json: { error: "no route POST /v2/events" } });
+    expect(await h.request("PUT", "/v1/events", big)).toMatchObject({ status: 405, json: { error: "PUT is not allowed on /v1/events: POST" } });
   });
 
   it("malformed JSON, an empty body and an unknown route are answered in JSON", async () => {
