@@ -87,8 +87,10 @@ export class SmtpChannel implements ChannelAdapter {
         // Aborted, nodemailer closes the connection delivering it; the pool's others go on.
         signal: AbortSignal.timeout(this.timeoutMs),
         // Bulk senders must offer a one-click unsubscribe (RFC 8058, Gmail's and Yahoo's rules
-        // since 2024): the link, and the POST a mail client makes to it, for an https one.
-        ...(message.unsubscribeUrl
+        // since 2024): the link, and the POST a mail client makes to it, for an https one. Not
+        // on transactional mail (a receipt): it is no list message, and an unsubscribe button
+        // on a receipt reads as "stop sending me receipts", which it would not do.
+        ...(message.unsubscribeUrl && !message.transactional
           ? {
               list: { unsubscribe: message.unsubscribeUrl },
               ...(message.unsubscribeUrl.startsWith("https://") ? { headers: { "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } } : {}),

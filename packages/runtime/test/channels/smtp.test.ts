@@ -108,12 +108,14 @@ describe("SmtpChannel", () => {
     expect(server.received.map((r) => r.mail.messageId)).toEqual([mail.messageId, mail.messageId, `<${sha256("AbandonedCart/i8/n4/0")}@shop.example.com>`]);
   });
 
-  it("writes the unsubscribe link as List-Unsubscribe, one-click (RFC 8058) for an https link; none without a link", async () => {
+  it("writes the unsubscribe link as List-Unsubscribe, one-click (RFC 8058) for an https link; none without a link or on transactional mail", async () => {
     const server = await smtpServer();
     const smtp = channel(server.url);
     await smtp.send({ ...message, unsubscribeUrl: "https://shop.example.com/unsubscribe?p=ana&m=k1" });
     await smtp.send({ ...message, key: "k2", unsubscribeUrl: "mailto:unsubscribe@shop.example.com?subject=ana" });
     await smtp.send({ ...message, key: "k3" });
+    // A receipt is no list message: no header, though the runtime gave it a link.
+    await smtp.send({ ...message, key: "k4", transactional: true, unsubscribeUrl: "https://shop.example.com/unsubscribe?p=ana&m=k4" });
     // Each header as written, unfolded: `List-Unsubscribe: <https://…>`.
     const header = (r: Received, name: string) => r.mail.headerLines.find((h) => h.key === name)?.line.replace(/\r?\n\s+/g, " ");
     const headers = server.received.map((r) => [header(r, "list-unsubscribe"), header(r, "list-unsubscribe-post")]);
@@ -122,6 +124,7 @@ describe("SmtpChannel", () => {
     expect(headers[1]![0]).toBe("List-Unsubscribe: <mailto:unsubscribe@shop.example.com?subject=ana>");
     expect(headers[1]![1]).toBeUndefined();
     expect(headers[2]).toEqual([undefined, undefined]);
+    expect(headers[3]).toEqual([undefined, undefined]);
   });
 
   it("in a runtime given unsubscribeUrl, each message carries its own link, as its content renders it", async () => {
