@@ -399,6 +399,12 @@ class JourneyRuntime implements Runtime {
     // would find no adapter. Said, not refused: those versions may have no instance left.
     const missing = this.missingChannels(this.program.allVersions());
     if (missing.length) this.log.warn({ channels: missing }, `\`channels\` has no adapter for ${missing.map((c) => `\`${c}\``).join(", ")}, which earlier versions of the journeys send on: their instances' messages will wait in the outbox until one is given`);
+    // `createRuntime` checked the current journeys' links; an earlier version (more nesting,
+    // a journey since renamed) may make longer ones. Said, not refused, as above.
+    const current = new Set(Object.values(this.ir.journeys));
+    const earlier = this.program.allVersions().filter((j) => !current.has(j));
+    const linkProblem = this.options.unsubscribeUrl === undefined || !earlier.length ? undefined : unsubscribeLinkProblem(this.options.unsubscribeUrl, earlier, MAX_PROFILE_ID_BYTES);
+    if (linkProblem) this.log.warn({}, `\`unsubscribeUrl\`, for earlier versions of the journeys: ${linkProblem}; their messages to such profiles have links a mail client may cut short`);
     if (this.catalog) {
       await this.loadStoredItems(this.catalog);
       // The catalog engine learns again from the signals the store kept, in commit order.

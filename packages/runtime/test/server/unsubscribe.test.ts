@@ -305,6 +305,39 @@ describe("the length of links", () => {
     // Without a link of the service's, nothing is refused: the placeholder is no link to follow.
     expect(() => createRuntime({ ir: long })).not.toThrow();
   });
+
+  it("an earlier version kept in the store whose links would be over the bound is warned of at start (not refused: it may have no instance left)", async () => {
+    const name = `Newsletter${"x".repeat(MAX_UNSUBSCRIBE_LINK_BYTES)}`;
+    const project = (journey: string) => `
+      profile { email: string }
+      event Signup { source: string }
+      journey ${journey} {
+        on Signup
+        wait 1d
+        send email { subject "s" text "{{unsubscribeUrl}}" } to "p@example.com"
+      }
+    `;
+    const store = new MemoryStore();
+    const clock = new VirtualClock(T0);
+    const before = createRuntime({ ir: irOf(project(name)), store, clock });
+    await before.start();
+    await before.ingest(signup("ana"));
+    await before.stop();
+    const warnings: string[] = [];
+    const logger = { info() {}, warn: (_o: unknown, m?: string) => void warnings.push(String(m)), error() {} };
+    const url = unsubscribeLinkTemplate("https://m.example");
+    const after = createRuntime({ ir: irOf(project("Newsletter")), store, clock, logger, unsubscribeUrl: url, unsubscribeSecret: SECRET });
+    await after.start();
+    await after.stop();
+    expect(warnings).toEqual([expect.stringContaining(`\`unsubscribeUrl\`, for earlier versions of the journeys: its longest link would be`)]);
+    expect(warnings[0]).toContain(`a message of journey \`${name}\``);
+    // The current journeys alone, as createRuntime checked them: nothing to say.
+    const fresh: string[] = [];
+    const again = createRuntime({ ir: irOf(project("Newsletter")), store: new MemoryStore(), clock, logger: { ...logger, warn: (_o: unknown, m?: string) => void fresh.push(String(m)) }, unsubscribeUrl: url, unsubscribeSecret: SECRET });
+    await again.start();
+    await again.stop();
+    expect(fresh).toEqual([]);
+  });
 });
 
 describe("auth, logs and configuration", () => {
