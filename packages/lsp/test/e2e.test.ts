@@ -111,6 +111,18 @@ describe("journey-lsp --stdio", () => {
     expect(Object.values(edit.changes!).flat().every((e) => e.newText === "restoreUrl")).toBe(true);
   });
 
+  it("goes from a test's arm to its split, and renames an experiment in its split and tests", async () => {
+    const winback = join(samplesDir, "winback/winback.journey");
+    const text = readFileSync(winback, "utf8");
+    const def = await client.request<Location[]>("textDocument/definition", { textDocument: { uri: uri(winback) }, position: pos(text, "control for", 2) });
+    expect(def).toEqual([{ uri: uri(winback), range: { start: pos(text, "control 10%"), end: pos(text, "control 10%", 7) } }]);
+    const at = pos(text, '"winback-subject"', 3);
+    const prepared = await client.request<{ range: unknown; placeholder: string }>("textDocument/prepareRename", { textDocument: { uri: uri(winback) }, position: at });
+    expect(prepared).toEqual({ range: { start: pos(text, '"winback-subject"', 1), end: pos(text, '"winback-subject"', 16) }, placeholder: "winback-subject" });
+    const edit = await client.request<WorkspaceEdit>("textDocument/rename", { textDocument: { uri: uri(winback) }, position: at, newName: "subject-2026" });
+    expect(edit.changes![uri(winback)]!.map((e) => e.newText)).toEqual(['"subject-2026"', '"subject-2026"', '"subject-2026"', '"subject-2026"']);
+  });
+
   it("lists document and workspace symbols, and semantic tokens", async () => {
     const symbols = await client.request<DocumentSymbol[]>("textDocument/documentSymbol", { textDocument: { uri: uri(schema) } });
     expect(symbols.map((s) => s.name)).toEqual(["profile", "LineItem", "CartAbandoned", "OrderPlaced", "PreferencesSaved", "ProductViewed", "Product"]);

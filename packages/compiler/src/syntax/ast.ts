@@ -391,7 +391,13 @@ export interface VariantDecl {
   when?: Expr;
   active?: ActivePeriod;
   content?: ContentField;
-  split?: { experiment?: StringExpr; arms: { label: Ident; percent: number; percentSpan: Span; content?: ContentField; span: Span }[]; span: Span };
+  split?: VariantSplit;
+  span: Span;
+}
+/** `split "name" { A 50% { content … } … }` in a variant: an A/B test of contents. */
+export interface VariantSplit {
+  experiment?: StringExpr;
+  arms: { label: Ident; percent: number; percentSpan: Span; content?: ContentField; span: Span }[];
   span: Span;
 }
 export type ExperienceItem =
@@ -523,6 +529,8 @@ export interface ChannelDecl extends DeclBase, RepeatedSettings {
   quiet?: { from: Expr; to: Expr; span: Span };
   /** Whether the profile consents to this channel, read when each message is handed over. */
   consent?: Expr;
+  /** The whole `consent <condition>` setting (the editor offers the profile there). */
+  consentSpan?: Span;
 }
 export interface JourneyDecl extends DeclBase {
   kind: "JourneyDecl";

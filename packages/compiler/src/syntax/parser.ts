@@ -414,6 +414,7 @@ export class JourneyParser extends EmbeddedActionsParser {
               if (name.image !== "consent") return void (decl.unknown ??= []).push(this.ident(name));
               this.repeated(decl, name, decl.consent);
               decl.consent = value;
+              decl.consentSpan = this.spanFrom(start);
             });
           },
         },

@@ -8,7 +8,8 @@ import { ALGORITHMS, BUILTIN_FUNCTIONS, CHANNELS, EXCLUSIONS, FORMATS, HTTP_METH
 import { BLOCK_HELPERS, HELPER_SIGNATURES, nonNull, T, typeToString, type Type } from "@journey/template";
 import { algorithmSignature, declarationSignature, functionSignature, helperSignature, paramsText } from "./describe.js";
 import { symbolAt, type Doc } from "./document.js";
-import { namesAt, pathBefore, recordOf, walkPath, type ScopeName } from "./scope.js";
+import { placeholderReference } from "./placeholder.js";
+import { inConsent, namesAt, pathBefore, recordOf, walkPath, type ScopeName } from "./scope.js";
 import { isTemplateString, pathTypes, resolveHead, templateAt, type Frame } from "./template.js";
 import { lastTokens, openBlocks, statementWords, wordBefore, type OpenBlock } from "./text.js";
 import type { CompletionItem, CompletionKind, Span } from "./types.js";
@@ -159,7 +160,10 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
       // A plain path (`profile.address.`) is typed as the checker typed its root there, with
       // the null checks around it: its fields are offered as hover shows them.
       const path = parts.every((x) => "name" in x) ? parts.map((x) => (x as { name: string }).name).join(".") : undefined;
-      const narrowing = path !== undefined ? narrowingOf(doc, { start: at - 1 - path.length, end: at - 1 - path.length + rootName.length }) : undefined;
+      const rootSpan = path !== undefined ? { start: at - 1 - path.length, end: at - 1 - path.length + rootName.length } : undefined;
+      // Nothing typed after the dot: the declaration does not parse, so it was not checked; with a
+      // name at the cursor it may, and the checker says what the null checks prove there.
+      const narrowing = rootSpan && (narrowingOf(doc, rootSpan) ?? (at === offset ? placeholderReference(doc, offset, rootSpan)?.narrowing : undefined));
       if (t) items.fields(walkPath(t, parts.slice(1)), path, narrowing);
     }
     return items.list;
@@ -310,7 +314,7 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
   }
 
   // A channel's `consent` is an expression over the profile; its other settings are constants.
-  if (block.kind === "channel" && /^consent\b/.test(stmt)) return items.expression(doc, offset).list;
+  if (block.kind === "channel" && inConsent(doc, offset)) return items.expression(doc, offset).list;
   if (block.kind === "fields" || block.kind === "catalog" || block.kind === "signals" || block.kind === "channel" || block.kind === "top") return items.list;
   return items.expression(doc, offset).list;
 }

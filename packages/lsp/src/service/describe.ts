@@ -13,6 +13,12 @@ const UNITS: Record<string, [string, number]> = {
   ms: ["millisecond", 1],
 };
 
+/** Source text on one line, shortened: a detail or a summary of a step. */
+export function oneLine(s: string): string {
+  const t = s.replace(/\s+/g, " ").trim();
+  return t.length > 60 ? t.slice(0, 59) + "…" : t;
+}
+
 const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
 
 /** `1h30m` → "1 hour 30 minutes". */

@@ -5,6 +5,7 @@
  */
 import { decodeString, walk, type ast as A, type Reference, type ReferenceKind } from "@journey/compiler";
 import { parseTemplate, type TNode, type Type } from "@journey/template";
+import { declaringSites, experimentSiteAt, siteLocation, type ExperimentSite } from "./experiments.js";
 import type { Analysis, Project } from "./project.js";
 import { codeOnly, regionAt, scanRegions, type Region } from "./text.js";
 import type { DeclarationKind, Location, Span } from "./types.js";
@@ -267,18 +268,20 @@ export interface SymbolAt {
   name: string;
   /** The occurrence under the cursor. */
   span: Span;
-  kind: ReferenceKind | DefKind;
+  kind: ReferenceKind | DefKind | "experiment" | "arm";
   /** Where it is declared. */
   target?: Location;
   reference?: Reference;
   /** Set when the cursor is on the declaration itself. */
   definition?: Definition;
   type?: Type;
+  /** An experiment's name or an arm's label: where it is written. */
+  site?: ExperimentSite;
 }
 
 const within = (s: Span, offset: number) => s.start <= offset && offset <= s.end;
 
-/** The resolved name at `offset`: a reference, a declaration's name, or a partial's name. */
+/** The resolved name at `offset`: a reference, a declaration's name, a partial's name, an experiment's name or an arm's label. */
 export function symbolAt(doc: Doc, offset: number): SymbolAt | undefined {
   let best: Reference | undefined;
   for (const r of doc.analysis.references(doc.path)) {
@@ -301,6 +304,12 @@ export function symbolAt(doc: Doc, offset: number): SymbolAt | undefined {
       const frag = doc.analysis.symbols?.fragments.get(p.name);
       return { name: p.name, span: p.span, kind: "fragment", target: frag ? { path: frag.file, span: frag.decl.name.span } : undefined };
     }
+  }
+  const site = experimentSiteAt(doc.file, offset);
+  if (site) {
+    // Declared by the splits that name it: the first one stands for all (definition gives each).
+    const first = declaringSites(doc.analysis, site)[0];
+    return { name: site.arm ?? site.experiment, span: site.span, kind: site.arm !== undefined ? "arm" : "experiment", target: first && siteLocation(first), site };
   }
   // `expect goal name` and `expect decide … variant Name` in tests.
   const d = doc.declarationAt(offset);

@@ -5,8 +5,9 @@
  */
 import { ALGORITHMS, BUILTIN_FUNCTIONS, CHANNELS, EXCLUSIONS, type ast as A, type ChannelSpec } from "@journey/compiler";
 import { HELPERS, typeToString, type Expr, type TNode } from "@journey/template";
-import { algorithmSignature, channelSummary, code, declarationSignature, describeDuration, describeSchedule, functionSignature, helperSignature } from "./describe.js";
+import { algorithmSignature, channelSummary, code, declarationSignature, describeDuration, describeSchedule, functionSignature, helperSignature, oneLine } from "./describe.js";
 import { symbolAt, targetDefinition, walk, type Doc, type SymbolAt } from "./document.js";
+import { experimentUses, type ExperimentSite } from "./experiments.js";
 import { templateAt } from "./template.js";
 import { wordAt } from "./text.js";
 import type { HoverResult, Span } from "./types.js";
@@ -41,6 +42,7 @@ export function hover(doc: Doc, offset: number): HoverResult | undefined {
 }
 
 function symbolHover(doc: Doc, sym: SymbolAt): HoverResult | undefined {
+  if (sym.site) return { span: sym.span, contents: experimentHover(doc, sym.site) };
   const a = doc.analysis;
   const def = sym.definition ?? targetDefinition(a, sym.target);
   // A declaration (or a use of one): its signature and doc.
@@ -55,7 +57,7 @@ function symbolHover(doc: Doc, sym: SymbolAt): HoverResult | undefined {
     const type = def.kind === "profile" ? a.ctx?.profile : a.ctx?.named.get(def.name);
     return { span: sym.span, contents: code(declarationSignature(def.decl, text, type)) + docOf(def.decl.doc) };
   }
-  const type = sym.type ?? (def?.field ? undefined : undefined);
+  const type = sym.type;
   const label = KIND_LABEL[sym.kind] ?? sym.kind;
   let typeText = type ? typeToString(type) : def?.field ? doc.project.text(sym.target!.path)!.slice(def.field.type.span.start, def.field.type.span.end) : def?.param ? doc.project.text(sym.target!.path)!.slice(def.param.type.span.start, def.param.type.span.end) : "";
   // A use of an optional field where a null check holds is typed without `?`, as the checker
@@ -66,6 +68,44 @@ function symbolHover(doc: Doc, sym: SymbolAt): HoverResult | undefined {
   const head = `(${label}) ${sym.name}${typeText ? `: ${typeText}` : ""}`;
   const dflt = def?.field?.default ? `\n\nDefault: \`${doc.project.text(sym.target!.path)!.slice(def.field.default.span.start, def.field.default.span.end)}\`` : "";
   return { span: sym.span, contents: code(head) + (where ? `\n\nDeclared${where}` : "") + docOf(def?.field?.doc) + dflt };
+}
+
+/**
+ * An experiment: its splits (where, with their arms' percentages) and how many test items
+ * choose an arm. An arm: its percentage and what it does (its first step, or its content) in
+ * each split that has it, and how many test items choose it.
+ */
+function experimentHover(doc: Doc, site: ExperimentSite): string {
+  const uses = experimentUses(doc.analysis, site.experiment);
+  const name = JSON.stringify(site.experiment);
+  const where = (s: ExperimentSite) => {
+    const d = s.decl as A.JourneyDecl | A.ExperienceDecl;
+    return s.split?.variant ? `experience \`${d.name.name}\`, variant \`${s.split.variant.name.name}\`` : `${d.kind === "JourneyDecl" ? "journey" : "experience"} \`${d.name.name}\``;
+  };
+  const splits = uses.filter((s) => s.split && s.arm === undefined);
+  const chosen = uses.filter((s) => !s.split && s.arm !== undefined && (site.arm === undefined || s.arm === site.arm));
+  const times = (n: number) => (n === 1 ? "once" : `${n} times`);
+  if (site.arm === undefined) {
+    const lines = splits.map((s) => `- ${where(s)}: ${s.split!.split.arms.map((arm) => `${arm.label.name} ${arm.percent}%`).join(", ")}`);
+    const counts = new Map<string, number>();
+    for (const c of chosen) counts.set(c.arm!, (counts.get(c.arm!) ?? 0) + 1);
+    const tests = chosen.length ? `Tests choose an arm ${times(chosen.length)}: ${[...counts].map(([arm, n]) => `\`${arm}\` ${n}`).join(", ")}.` : "No test chooses an arm.";
+    return code(`(experiment) ${name}`) + "\n\n" + (lines.length ? `Split in:\n${lines.join("\n")}` : `No split is named ${name}.`) + `\n\n${tests}`;
+  }
+  const text = (path: string, span: A.Span) => oneLine(doc.project.text(path)!.slice(span.start, span.end));
+  const lines: string[] = [];
+  for (const s of splits) {
+    const arm = s.split!.split.arms.find((x) => x.label.name === site.arm);
+    if (!arm) continue;
+    let does: string;
+    if ("body" in arm) {
+      const [first, ...rest] = arm.body.steps.filter((x) => x);
+      does = first ? `\`${text(s.path, first.span)}\`${rest.length ? ` (then ${rest.length} more step${rest.length === 1 ? "" : "s"})` : ""}` : "no steps (the journey goes on after the split)";
+    } else does = arm.content ? `\`${text(s.path, arm.content.span)}\`` : "no content";
+    lines.push(`- ${arm.percent}% in ${where(s)}: ${does}`);
+  }
+  const tests = chosen.length ? `Tests choose it ${times(chosen.length)}.` : "No test chooses it.";
+  return code(`(arm) ${site.arm} of ${name}`) + "\n\n" + (lines.length ? lines.join("\n") : `No split of ${name} has this arm.`) + `\n\n${tests}`;
 }
 
 function isDeclRef(kind: string): boolean {

@@ -2,6 +2,7 @@
 import { basename } from "node:path";
 import { compile, type ast as A, type Diagnostic } from "@journey/compiler";
 import { Doc, partialRefs, symbolAt, walk, type SymbolAt } from "./document.js";
+import { declaringSites, experimentUses, sameSites, siteLocation, type ExperimentSite } from "./experiments.js";
 import { isIdentifier } from "./text.js";
 import type { Highlight, Location, PrepareRenameResult, RenameResult, Span, TextEdit } from "./types.js";
 
@@ -12,6 +13,8 @@ export function target(doc: Doc, offset: number): { sym: SymbolAt; target: Locat
   const sym = symbolAt(doc, offset);
   if (!sym) return undefined;
   if (sym.target) return { sym, target: sym.target };
+  // A test choosing an experiment no split names: its uses are still the tests'.
+  if (sym.site) return { sym, target: siteLocation(sym.site) };
   if (sym.kind === "item") {
     const c = doc.analysis.symbols?.catalogs.values().next().value;
     if (c) return { sym, target: { path: c.file, span: c.decl.name.span } };
@@ -21,6 +24,8 @@ export function target(doc: Doc, offset: number): { sym: SymbolAt; target: Locat
 
 export function definition(doc: Doc, offset: number): Location[] {
   const t = target(doc, offset);
+  // An experiment (an arm) is declared by every split that names it (has the label).
+  if (t?.sym.site) return declaringSites(doc.analysis, t.sym.site).map(siteLocation);
   return t ? [t.target] : [];
 }
 
@@ -34,6 +39,8 @@ export function references(doc: Doc, offset: number, includeDeclaration = true):
 export function highlights(doc: Doc, offset: number): Highlight[] {
   const t = target(doc, offset);
   if (!t) return [];
+  const site = t.sym.site;
+  if (site) return sameSites(doc.analysis, site).filter((s) => s.path === doc.path).map((s) => ({ span: s.span, write: s.split !== undefined }));
   return occurrences(doc, t.sym, t.target, true)
     .filter((l) => l.path === doc.path)
     .map((l) => ({ span: l.span, write: same(t.target, l) }));
@@ -41,6 +48,8 @@ export function highlights(doc: Doc, offset: number): Highlight[] {
 
 function occurrences(doc: Doc, sym: SymbolAt, at: Location, includeDeclaration: boolean): Location[] {
   const a = doc.analysis;
+  // The splits naming an experiment are its declarations, the tests choosing its arms its uses.
+  if (sym.site) return sameSites(a, sym.site).filter((s) => includeDeclaration || !s.split).map(siteLocation);
   const out: Location[] = [];
   if (includeDeclaration) out.push(at);
   for (const r of a.allReferences()) {
@@ -83,8 +92,13 @@ const PROVIDED = new Set(["profile", "event", "item", "context", "unsubscribeUrl
 const EXPRESSION_WORDS = new Set(["true", "false", "null", "not", "and", "or", "in"]);
 
 export function prepareRename(doc: Doc, offset: number): PrepareRenameResult | { error: string } {
+  const site = symbolAt(doc, offset)?.site;
+  if (site && !declaringSites(doc.analysis, site).length) {
+    return { error: site.arm === undefined ? `no split is named "${site.experiment}": there is no experiment to rename` : `no split of "${site.experiment}" has an arm \`${site.arm}\`` };
+  }
   const t = target(doc, offset);
   if (!t) return { error: "there is no name to rename here" };
+  if (t.sym.site) return { span: t.sym.span, placeholder: t.sym.name };
   const { sym } = t;
   const kind = sym.definition?.kind ?? sym.kind;
   const written = doc.text.slice(sym.span.start, sym.span.end);
@@ -101,6 +115,7 @@ export function rename(doc: Doc, offset: number, newName: string): RenameResult 
   const prep = prepareRename(doc, offset);
   if ("error" in prep) return prep;
   const t = target(doc, offset)!;
+  if (t.sym.site) return renameExperiment(doc, t.sym.site, newName);
   const oldName = t.sym.name;
   if (!isIdentifier(newName)) return { error: `\`${newName}\` is not a valid name` };
   if (EXPRESSION_WORDS.has(newName)) return { error: `\`${newName}\` is a keyword` };
@@ -126,6 +141,33 @@ export function rename(doc: Doc, offset: number, newName: string): RenameResult 
     const line = doc.project.lineIndex(captured.path)?.position(captured.span.start).line ?? 0;
     return { error: `renaming to \`${newName}\` would change what it names in ${basename(captured.path)}:${line + 1}: another \`${newName}\` (a block parameter, a binding) is in scope there` };
   }
+  return { edits };
+}
+
+/**
+ * An experiment's name is a string: every split and test item naming it gets the new one,
+ * written as a `"…"` literal (any text is a valid name but a blank one). An arm's label is a
+ * name, renamed in the splits of its experiment that have it and the tests choosing it. A
+ * name the experiment (the arm) would share with another is refused: splits of one name share
+ * one assignment, so the rename would merge two experiments (arms) rather than rename one.
+ */
+function renameExperiment(doc: Doc, site: ExperimentSite, newName: string): RenameResult | { error: string } {
+  const a = doc.analysis;
+  const uses = experimentUses(a, site.experiment);
+  const declared = (s: ExperimentSite) => s.split !== undefined;
+  let edits: TextEdit[];
+  if (site.arm === undefined) {
+    if (!newName.trim()) return { error: "an experiment needs a name: splits of the same name share one assignment" };
+    const other = newName !== site.experiment && experimentUses(a, newName).find(declared);
+    if (other) return { error: `"${newName}" is already an experiment (in ${basename(other.path)}): the two would become one, sharing its assignment` };
+    edits = uses.filter((s) => s.arm === undefined).map((s) => ({ path: s.path, span: s.literal!, newText: JSON.stringify(newName) }));
+  } else {
+    if (!isIdentifier(newName)) return { error: `\`${newName}\` is not a valid arm label` };
+    if (newName !== site.arm && uses.some((s) => s.arm === newName && declared(s))) return { error: `\`${newName}\` is already an arm of "${site.experiment}": the two arms would become one` };
+    edits = uses.filter((s) => s.arm === site.arm).map((s) => ({ path: s.path, span: s.span, newText: newName }));
+  }
+  const broken = newError(doc, applied(doc, edits).files);
+  if (broken) return { error: `renaming to ${site.arm === undefined ? JSON.stringify(newName) : `\`${newName}\``} would break the project: ${broken.message} (in ${basename(broken.file)})` };
   return { edits };
 }
 

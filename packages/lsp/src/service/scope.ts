@@ -179,14 +179,24 @@ export function namesAt(doc: Doc, offset: number, opts: ScopeOptions = {}): Scop
       for (const p of d.params) local(p.name, "param", writtenType(p.type, named));
       break;
     case "ChannelDecl":
-      // Only a channel's `consent` reads the profile (the last setting before the position: it may
-      // not parse yet). A word after a `.` is a field (`profile.from`), never a setting.
-      if (/(?<!\.\s*)\bconsent\b(?![\s\S]*(?<!\.\s*)\b(?:from|cap|quiet)\b)/.test(doc.code.slice(d.span.start, offset))) profile();
+      // Only a channel's `consent` reads the profile.
+      if (inConsent(doc, offset, d)) profile();
       break;
     default:
       break;
   }
   return [...out.values()];
+}
+
+/**
+ * Whether `offset` is in a channel's `consent` setting. In a channel that parses, its span says
+ * so. A setting being typed does not parse (`consent profile.`): then the statement holding
+ * the position says, by its first word; comments are not code, and a statement ends where
+ * a line does not continue it (`and`, `or`, an operator, an open bracket carry it on).
+ */
+export function inConsent(doc: Doc, offset: number, d = doc.declarationAt(offset)): boolean {
+  if (d?.kind === "ChannelDecl" && !d.recovered && within(d.span, offset)) return within(d.consentSpan, offset);
+  return /^consent\b/.test(statementWords(doc.code, offset, openBlocks(doc.code, offset)));
 }
 
 interface TextScope {

@@ -1,5 +1,6 @@
 /** Document symbols (the outline) and workspace symbols (go to symbol in workspace). */
 import { blocksOf, type ast as A } from "@journey/compiler";
+import { oneLine } from "./describe.js";
 import { declKind, declName, definitions, type Doc } from "./document.js";
 import type { Project } from "./project.js";
 import type { DocumentSymbol, SymbolKind, WorkspaceSymbol } from "./types.js";
@@ -92,11 +93,6 @@ function stepSymbols(steps: A.Step[], text: string): DocumentSymbol[] {
     out.push(sym);
   }
   return out;
-}
-
-function oneLine(s: string): string {
-  const t = s.replace(/\s+/g, " ").trim();
-  return t.length > 60 ? t.slice(0, 59) + "…" : t;
 }
 
 /** Subsequence match, case-insensitive (`abcart` finds `AbandonedCart`). */

@@ -62,6 +62,23 @@ describe("a channel's `consent`", () => {
     expect(labels("channel sms {\n  consent profile.consent.sms\n  from <|>\n}")).not.toContain("profile");
   });
 
+  it("half-typed: by the statement the cursor is in, never by a word in a comment or an earlier line", () => {
+    expect(labels("channel sms {\n  consent <|>\n  cap 3 per 7d\n}")).toContain("profile");
+    expect(labels("channel sms {\n  consent profile.<|>\n  cap 3 per 7d\n}")).toEqual(["email", "firstName", "phone", "timezone", "consent", "lastActiveAt"]);
+    expect(labels("channel sms {\n  consent profile.consent.sms\n  cap <|>\n}")).toEqual([]);
+    expect(labels("channel sms {\n  consent profile.consent.sms\n  cap 3 per 7d\n  quiet <|>\n}")).toEqual([]);
+    expect(labels("channel sms {\n  // consent is read for each message\n  cap <|>\n}")).toEqual([]);
+    expect(labels("channel sms {\n  cap 3 per 7d // not without consent\n  from <|>\n}")).toEqual([]);
+    expect(labels("channel sms {\n  consent profile.consent.sms and\n    <|>\n}")).toContain("profile");
+  });
+
+  it("parsed: by the span of the `consent` setting, over all its lines", () => {
+    // The second line starts with neither an operator nor `and`/`or`: only the parse knows it is the condition's.
+    const src = "channel sms {\n  consent if profile.phone != null then\n    profile.consent.sms else <|>false\n  cap 3 per 7d\n}";
+    expect(labels(src)).toContain("profile");
+    expect(labels("channel sms {\n  consent profile.consent.sms\n  cap 3 per 7d <|>\n}")).not.toContain("profile");
+  });
+
   it("reads a field named like a setting (`profile.from`) as a field, not as the next setting", () => {
     const schema = "profile {\n  email: string\n  from?: bool\n  quiet: { cap: bool }\n  consent: { sms: bool }\n}\n";
     const at = (src: string) => {
@@ -294,6 +311,22 @@ describe("fields after a dot", () => {
     const bound = (steps: string) => journey(`  let phone = profile.phone\n${steps}`);
     expect(detail(bound('  if phone != null {\n    send sms { text "x" } to phone<|>\n  }'), "phone")).toBe("phone: string");
     expect(detail(bound('  send sms { text "x" } to phone<|> ?? ""'), "phone")).toBe("phone: string?");
+  });
+
+  it("typed as the checker types them there with nothing after the dot yet (the line does not parse)", () => {
+    const detail = (src: string, label: string) => complete(src).find((c) => c.label === label)?.detail;
+    const guarded = journey('  if profile.phone != null {\n    send sms { text "x" } to profile.<|>\n  }\n  wait 1d');
+    expect(detail(guarded, "phone")).toBe("phone: string");
+    expect(detail(guarded, "firstName")).toBe("firstName?: string");
+    expect(detail(journey('  send sms { text "x" } to profile.<|>'), "phone")).toBe("phone?: string");
+    expect(detail(journey("  if profile.phone == null { end }\n  let m = profile.<|>"), "phone")).toBe("phone: string");
+    expect(detail(journey("  if profile.phone == null { end }\n  wait 1d\n  let m = profile.<|>"), "phone")).toBe("phone?: string");
+    expect(detail(journey("  let ok = profile.phone != null and profile.<|>"), "phone")).toBe("phone: string");
+    // In a nested path, and in a file with more declarations after this one.
+    const later = `${journey("  if profile.consent != null and profile.firstName != null {\n    let n = profile.<|>\n  }")}audience A = profile.consent.sms\n`;
+    expect(detail(later, "firstName")).toBe("firstName: string");
+    // Another mistake in the declaration: it does not parse with a name at the cursor either, so the declared types.
+    expect(detail(journey('  if profile.phone != null {\n    send sms { text "x" } to profile.<|>\n  }\n  wait )'), "phone")).toBe("phone?: string");
   });
 
   it("after a nested record and while typing the field", () => {
