@@ -224,6 +224,43 @@ describe("journey check", () => {
   });
 });
 
+describe("journey check on experiments", () => {
+  const split = (name: string, event: string, arms: string) => `journey ${name} {\n  on ${event}\n  split "subject" {\n${arms}  }\n}\n`;
+  const sendArm = (label: string, pct: number) => `    ${label} ${pct}% { send email { subject "${label}" html "<p>${label}</p>" } to profile.email }\n`;
+
+  it("warns at a split whose arms differ from the first of its experiment, in another file, pointing at that one; the project still builds", () => {
+    const dir = folder("experiment-arms", {
+      "model.journey": MODEL,
+      "abandoned.journey": split("Abandoned", "CartAbandoned", sendArm("A", 50) + sendArm("B", 50)),
+      "winback/thanks.journey": split("Thanks", "OrderPlaced", sendArm("A", 45) + sendArm("B", 55)),
+    });
+    const r = journey(["check", dir]);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split("\n");
+    expect(lines).toContain('warning[J3030]: experiment "subject" is split differently here: `A` is 45% here but 50% in the split at ../abandoned.journey:3:3; `B` is 55% here but 50% in that split');
+    expect(r.stdout).toMatch(/--> .*experiment-arms\/winback\/thanks\.journey:3:3\n/);
+    expect(lines).toContain('  = note: the first split of experiment "subject" (experiment-arms/abandoned.journey:3:3)');
+    expect(lines.at(-2)).toBe("1 warning in 1 of 3 files");
+    const built = journey(["build", dir, "--out", join(tmp(), "experiment-arms-out")]);
+    expect(built.status).toBe(0);
+  });
+
+  it("refuses a test's `split` still being typed with one error naming the arms, and still checks the items after it", () => {
+    const dir = folder("half-typed-split", {
+      "model.journey": MODEL,
+      "abandoned.journey": split("Abandoned", "CartAbandoned", sendArm("MissYou", 50) + sendArm("TopPicks", 50)),
+      "tests.journey": `test "t" {\n  profile "p1" { email: "ana@example.com", consent: { email: true, sms: false } }\n  split "subject"\n  expect no send emial\n}\n`,
+    });
+    const r = journey(["check", dir]);
+    expect(r.status).toBe(1);
+    const lines = r.stdout.split("\n");
+    expect(lines).toContain('error[J6004]: expected the arm of experiment "subject" (`MissYou` or `TopPicks`) and `for "<profile id>"`: a test chooses an arm with `split "subject" <Arm> for "<profile id>"`');
+    expect(r.stdout).toMatch(/--> .*half-typed-split\/tests\.journey:3:3\n/);
+    expect(lines.filter((l) => l.startsWith("error["))).toEqual([expect.stringMatching(/^error\[J6004\]/), expect.stringMatching(/^error\[J1013\]: unknown channel `emial`/)]);
+    expect(r.output).not.toContain("    at ");
+  });
+});
+
 describe("journey build", () => {
   it("writes <outDir>/<project>.ir.json", () => {
     folder("shop", { "model.journey": MODEL, "journeys.journey": JOURNEYS });

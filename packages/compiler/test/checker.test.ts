@@ -1031,10 +1031,48 @@ ${items}
     expect(other.diagnostics[0]!.help).toBe('the arms of "subject" are `A`, `B`, `control`');
   });
 
-  it("takes an arm of any split sharing the experiment's name", () => {
+  it("takes an arm of any split sharing the experiment's name (the splits differing is a warning of its own, J3030)", () => {
     const extra = `journey K {\n  on SiteVisited\n  split "subject" { A 50% { } Fresh 50% { } }\n}\n`;
-    expect(shown(project(`  split "subject" Fresh for "p1"`, extra))).toEqual([]);
-    expect(shown(project(`  split "subject" control for "p1"`, extra))).toEqual([]);
+    expect(shown(project(`  split "subject" Fresh for "p1"`, extra))).toEqual(['J3030 "split \\"subject\\""']);
+    expect(shown(project(`  split "subject" control for "p1"`, extra))).toEqual(['J3030 "split \\"subject\\""']);
+  });
+
+  describe("an item still being typed: one error saying what is missing, the rest of the test checked", () => {
+    const arms = "(`A`, `B` or `control`)";
+    const shape = 'a test chooses an arm with `split "subject" <Arm> for "<profile id>"`';
+    const cases: [string, string, string][] = [
+      ['split "subject"', 'split "subject"', `expected the arm of experiment "subject" ${arms} and \`for "<profile id>"\`: ${shape}`],
+      ['split "subject" B', 'split "subject" B', `expected \`for "<profile id>"\` after the arm: ${shape}`],
+      ['split "subject" B for', 'split "subject" B for', `expected the profile's id after \`for\` (a string: \`for "p1"\`): ${shape}`],
+      ['split "subject" for "p1"', 'split "subject" for "p1"', `expected the arm of experiment "subject" ${arms} before \`for\`: ${shape}`],
+      ['split "subject" for', 'split "subject" for', `expected the arm of experiment "subject" ${arms} before \`for\`, and the profile's id after it: ${shape}`],
+    ];
+    for (const [item, span, message] of cases) {
+      it(item, () => {
+        // The next item's own mistake (an unknown channel) is still reported.
+        const r = project(`  ${item}\n  at 0m "p1" SiteVisited { url: "/" }\n  expect no send emial`);
+        expect(shown(r)).toEqual([`J6004 ${JSON.stringify(span)}`, 'J1013 "emial"']);
+        expect(r.diagnostics[0]!.message).toBe(message);
+        expect(r.diagnostics[0]!.severity).toBe("error");
+      });
+    }
+
+    it("an arm that is a keyword of test items is read as the arm only when `for` follows it", () => {
+      const extra = `journey K {\n  on SiteVisited\n  split "words" { at 50% { } expect 50% { } }\n}\n`;
+      expect(codesOf(project(`  split "words" at for "p1"`, extra))).toEqual([]);
+      expect(shown(project(`  split "words"\n  expect no send email`, extra))).toEqual(['J6004 "split \\"words\\""']);
+    });
+
+    it("an unknown experiment is reported rather than what is missing; without a certain list of experiments, the arms go unnamed", () => {
+      expect(shown(project(`  split "subjet"`))).toEqual(['J1001 "\\"subjet\\""']);
+      const r = project(`  split "elsewhere"`, `journey Broken {\n  on SiteVisited\n  wait 1h +\n}\n`);
+      expect(shown(r).filter((d) => !d.startsWith("J0005"))).toEqual(['J6004 "split \\"elsewhere\\""']);
+      expect(r.diagnostics.find((d) => d.code === "J6004")!.message).toMatch(/^expected the arm of experiment "elsewhere" and `for/);
+    });
+
+    it("an unknown arm and a missing `for` are two mistakes, each at its place", () => {
+      expect(shown(project(`  split "subject" Control`))).toEqual(['J6004 "split \\"subject\\" Control"', 'J1001 "Control"']);
+    });
   });
 
   it("refuses a profile the test neither declares nor decides for (J6003), and the same profile and experiment twice (J6001)", () => {
@@ -1048,5 +1086,92 @@ ${items}
   it("says nothing of an unknown experiment while a journey has a syntax error (it may hold the split)", () => {
     const r = project(`  split "elsewhere" A for "p1"`, `journey Broken {\n  on SiteVisited\n  wait 1h +\n}\n`);
     expect(codesOf(r).filter((c) => c !== "J0005")).toEqual([]);
+  });
+});
+
+describe("J3030: every split of an experiment lists the same arms, in the same order, with the same percentages", () => {
+  const FIRST = `${PROFILE}journey J {
+  on SiteVisited
+  split "subject" {
+    A 45% { send email { subject "A" text "a" } to profile.email }
+    B 45% { send email { subject "B" text "b" } to profile.email }
+    control 10% { end }
+  }
+}
+`;
+  /** The project with a second journey holding `split "subject" { <arms> }`, in the same file. */
+  const later = (arms: string) => one(`${FIRST}journey K {\n  on SiteVisited\n  split "subject" { ${arms} }\n}\n`);
+  const message = (r: CompileResult) => r.diagnostics.map((d) => `${d.code} ${d.severity} ${d.message}`);
+  const head = 'J3030 warning experiment "subject" is split differently here: ';
+  const at = "the split at main.journey:11:3";
+
+  it("says nothing when the arms agree, holdouts (`end`, an empty block) included, at any depth; unnamed splits are not compared", () => {
+    expect(later("A 45% { } B 45% { } control 10% { end }").diagnostics).toEqual([]);
+    const nested = one(`${FIRST}journey K {\n  on SiteVisited\n  if profile.loyalty.points > 0 { split "subject" { A 45% { end } B 45% { } control 10% { } } }\n  split { X 50% { } Y 50% { } }\n}\n`);
+    expect(nested.diagnostics).toEqual([]);
+  });
+
+  it("a percentage", () => {
+    expect(message(later("A 45% { } B 55% { } control 0% { }"))).toEqual([`${head}\`B\` is 55% here but 45% in ${at}; \`control\` is 0% here but 10% in that split`]);
+    // Read to a thousandth, as the total is.
+    expect(later("A 45.0004% { } B 44.9996% { } control 10% { }").diagnostics).toEqual([]);
+  });
+
+  it("the order", () => {
+    expect(message(later("B 45% { } A 45% { } control 10% { }"))).toEqual([`${head}the arms are in another order here (\`B\`, \`A\`, \`control\`) than in ${at} (\`A\`, \`B\`, \`control\`)`]);
+  });
+
+  it("a label (renamed, with its percentage when that differs too)", () => {
+    expect(message(later("A 45% { } B 45% { } holdout 10% { }"))).toEqual([`${head}\`holdout\` here is \`control\` in ${at}`]);
+    expect(message(later("A 45% { } B 40% { } holdout 15% { }"))).toEqual([`${head}\`B\` is 40% here but 45% in ${at}; \`holdout\` here is \`control\` in that split (15% here, 10% there)`]);
+  });
+
+  it("the number of arms: one missing, one extra", () => {
+    expect(message(later("A 50% { } B 50% { }"))).toEqual([`${head}\`A\` is 50% here but 45% in ${at}; \`B\` is 50% here but 45% in that split; \`control\` of that split is missing here`]);
+    expect(message(later("A 45% { } B 45% { } control 5% { } C 5% { }"))).toEqual([`${head}\`control\` is 5% here but 10% in ${at}; \`C\` is not an arm of that split`]);
+  });
+
+  it("is reported at the later split, `split \"name\"`, with the first as related location; the program still compiles", () => {
+    const r = later("A 50% { } B 50% { }");
+    expect(shown(r)).toEqual(['J3030 "split \\"subject\\""']);
+    expect(r.files.get("main.journey")!.text.slice(0, r.diagnostics[0]!.span.start)).toContain("journey K");
+    const related = r.diagnostics[0]!.related!;
+    expect(related.map((x) => [x.file, r.files.get(x.file)!.text.slice(x.span.start, x.span.end), x.message])).toEqual([["main.journey", 'split "subject"', 'the first split of experiment "subject"']]);
+    expect(spanOf(r.files.get("main.journey")!.text, 'split "subject"').start).toBe(related[0]!.span.start);
+    expect(r.diagnostics[0]!.help).toMatch(/^every split of an experiment must list the same arms/);
+    expect(r.hasErrors).toBe(false);
+    expect(r.ir).toBeDefined();
+  });
+
+  it("journeys and experiences alike: an experience's variant split against a journey's, and the other way round", () => {
+    const experience = (arms: string) => `experience Hero {\n  surface "web://s/#hero"\n  format text\n  variant V { split "subject" { ${arms} } }\n}\n`;
+    const x = one(`${FIRST}${experience('A 45% { content "a" } B 45% { content "b" } control 10% { content "" }')}`);
+    expect(x.diagnostics).toEqual([]);
+    const y = one(`${FIRST}${experience('A 45% { content "a" } B 55% { content "b" }')}`);
+    expect(message(y)).toEqual([`${head}\`B\` is 55% here but 45% in ${at}; \`control\` of that split is missing here`]);
+    // The experience first in the file: the journey's split is the later one.
+    const z = one(`${PROFILE}${experience('A 50% { content "a" } B 50% { content "b" }')}${FIRST.slice(PROFILE.length)}`);
+    expect(message(z)).toEqual([`${head}\`A\` is 45% here but 50% in the split at main.journey:12:15; \`B\` is 45% here but 50% in that split; \`control\` is not an arm of that split`]);
+  });
+
+  it("across files: the first split is the one of the first file by path, named by its path from the later one's folder", () => {
+    const second = `journey K {\n  on SiteVisited\n  split "subject" { A 50% { } B 50% { } }\n}\n`;
+    const files = [
+      { path: "project/winback/k.journey", text: second },
+      { path: "project/abandoned.journey", text: FIRST },
+    ];
+    const r = compile(files);
+    expect(r.diagnostics.map((d) => d.file)).toEqual(["project/winback/k.journey"]);
+    expect(`J3030 warning ${r.diagnostics[0]!.message}`).toBe(`${head}\`A\` is 50% here but 45% in the split at ../abandoned.journey:11:3; \`B\` is 50% here but 45% in that split; \`control\` of that split is missing here`);
+    expect(r.diagnostics[0]!.related![0]!.file).toBe("project/abandoned.journey");
+    // The order of the inputs does not matter, only the paths.
+    expect(compile([...files].reverse()).diagnostics).toEqual(r.diagnostics);
+  });
+
+  it("compares every later split with the first, each reported once; a declaration recovered from a syntax error is left out", () => {
+    const r = one(`${FIRST}journey K {\n  on SiteVisited\n  split "subject" { A 50% { } B 50% { } }\n  split "subject" { A 45% { } B 45% { } control 10% { } }\n  split "subject" { A 50% { } B 50% { } }\n}\n`);
+    expect(r.diagnostics.map((d) => r.lineIndex("main.journey").position(d.span.start).line + 1)).toEqual([19, 21]);
+    const broken = one(`${FIRST}journey K {\n  on SiteVisited\n  split "subject" { A 50% { } B 50% { } }\n  wait 1h +\n}\n`);
+    expect(codesOf(broken)).toEqual(["J0005"]);
   });
 });

@@ -337,7 +337,27 @@ describe("declarations and their spans", () => {
     expect([first!.experiment.value, first!.arm.name, first!.profileId.value]).toEqual(["winback-subject", "control", "p1"]);
     expect(text.slice(first!.span.start, first!.span.end)).toBe('split "winback-subject" control for "p1"');
     expect([second!.experiment.value, second!.arm.name, second!.profileId.value]).toEqual(["x", "A", "p2"]);
-    expect(parseFile("t", 'test "t" {\n  split "x" for "p1"\n}\n').diagnostics.map((d) => d.code)).toEqual(["J0005"]);
+  });
+
+  it("a test's `split` item still being typed ends where the next item starts: no syntax error (the checker says what is missing), the next items parsed", () => {
+    const items = (body: string) => {
+      const r = parseFile("t", `test "t" {\n${body}\n}\n`);
+      expect(r.diagnostics).toEqual([]);
+      const t = decl(r.file, "TestDecl");
+      expect(t.recovered).toBeUndefined();
+      return t.items.map((i) => (i.kind === "TestSplit" ? `split ${i.experiment.value} arm=${i.arm?.name ?? "-"} for=${i.forSpan ? "yes" : "no"} id=${i.profileId?.value ?? "-"}` : i.kind));
+    };
+    expect(items('  split "x"\n  at 0m "p1" E { }\n  expect no send email')).toEqual(["split x arm=- for=no id=-", "TestEvent", "ExpectSend"]);
+    expect(items('  split "x" A\n  expect no send email')).toEqual(["split x arm=A for=no id=-", "ExpectSend"]);
+    expect(items('  split "x" A for\n  split "y" B for "p2"')).toEqual(["split x arm=A for=yes id=-", "split y arm=B for=yes id=p2"]);
+    expect(items('  split "x" for "p1"\n  start 2026-01-05T09:00:00Z')).toEqual(["split x arm=- for=yes id=p1", "TestStart"]);
+    expect(items('  split "x"\n  profile "p1" { }\n  catalog Product []')).toEqual(["split x arm=- for=no id=-", "TestProfile", "TestCatalog"]);
+    expect(items('  split "x"')).toEqual(["split x arm=- for=no id=-"]);
+    // A word that starts an item is the arm when `for` follows it; `for` itself too.
+    expect(items('  split "x" at for "p1"\n  split "x" for for "p2"')).toEqual(["split x arm=at for=yes id=p1", "split x arm=for for=yes id=p2"]);
+    const text = 'test "t" {\n  split "x" A\n  expect no send email\n}\n';
+    const item = decl(parse(text), "TestDecl").items[0]!;
+    expect(text.slice(item.span.start, item.span.end)).toBe('split "x" A');
   });
 
   it("the named splits a test may choose arms of: in every kind of block, however deep; unnamed ones left out", () => {
@@ -355,7 +375,7 @@ experience X {
   variant V { split "inVariant" { A 50% { content "a" } B 50% { content "b" } } }
 }
 `);
-    const names = file.declarations.flatMap((d) => namedSplits(d).map((s) => `${s.experiment.value}:${s.arms.map((a) => a.name).join(",")}`));
+    const names = file.declarations.flatMap((d) => namedSplits(d).map((s) => `${s.experiment.value}:${s.arms.map((a) => a.label.name).join(",")}`));
     expect(names).toEqual(["top:A,B", "inArm:X,Y", "inIf:A", "inElse:A", "inWait:A", "inTimeout:A", "inRepeat:A", "inError:A", "inVariant:A,B"]);
   });
 });

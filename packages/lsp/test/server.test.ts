@@ -98,6 +98,21 @@ describe("server over in-memory streams", () => {
     expect(dup.relatedInformation).toEqual([{ location: { uri: uri(main()), range: { start: pos(text, "CartAbandoned {"), end: pos(text, "CartAbandoned {", 13) } }, message: "first declared here" }]);
   });
 
+  it("publishes a split that differs from the first of its experiment (J3030) in its file, related to the first in another, and clears it after an edit there", async () => {
+    const split = (arms: string) => `journey W {\n  on CartAbandoned\n  split "subject" { ${arms} }\n}\n`;
+    const first = split("A 50% { } B 50% { }");
+    writeFileSync(join(dir, "a.journey"), first);
+    writeFileSync(join(dir, "b.journey"), split("A 45% { } B 55% { }").replace("journey W", "journey X"));
+    await client.initialize(dir);
+    const [d] = await client.diagnosticsOf(join(dir, "b.journey"));
+    expect(d).toMatchObject({ code: "J3030", severity: 2, message: expect.stringContaining("`A` is 45% here but 50% in the split at a.journey:3:3") });
+    expect(d!.relatedInformation).toEqual([{ location: { uri: uri(join(dir, "a.journey")), range: { start: pos(first, 'split "'), end: pos(first, 'split "subject"', 15) } }, message: 'the first split of experiment "subject"' }]);
+    // The first split edited to agree: the warning in the other file goes.
+    await client.open(join(dir, "a.journey"), first);
+    await client.change(join(dir, "a.journey"), [{ text: split("A 45% { } B 55% { }") }]);
+    await client.until(() => client.diagnostics.get(uri(join(dir, "b.journey")))?.diagnostics.length === 0, 5000, "the warning cleared");
+  });
+
   it("answers completion, hover, definition, references, highlights and inlay hints", async () => {
     await client.initialize(dir);
     await client.open(main(), MAIN);

@@ -288,6 +288,15 @@ describe("a test's `split … for`", () => {
     expect(out).toBe('test "t" {\n  split "exp" A // c\n    for "p1"\n  split "exp" B for "p2"\n}\n');
     expect(await fmt(out)).toBe(out);
   });
+
+  it("still being typed (no arm, no `for`, no id: the checker's error, not a syntax error): printed as written, nothing lost", async () => {
+    const typed = ['split   "exp"', 'split "exp"  A', 'split "exp" A /* who */ for', 'split "exp"   for "p1"'];
+    const out = await fmt(`test "t" {\n${typed.map((i) => `  ${i}\n`).join("")}  expect no send email\n}\n`);
+    expect(out).toBe('test "t" {\n  split "exp"\n  split "exp" A\n  split "exp" A /* who */ for\n  split "exp" for "p1"\n  expect no send email\n}\n');
+    expect(await fmt(out)).toBe(out);
+    // `split` without its experiment is still a syntax error: the file is left alone.
+    await expect(fmt('test "t" {\n  split\n  expect no send email\n}\n')).rejects.toThrow(/J0005/);
+  });
 });
 
 describe("a block comment between two tokens of a line stays between them", () => {

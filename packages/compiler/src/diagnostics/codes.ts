@@ -101,6 +101,7 @@ export const codes = {
   runawayRepeat: kind("J3027", "with this `repeat`, at least {nodes} steps run without waiting, more than the {max} one input may run: the journey would always fail here, its messages undelivered"),
   invalidScheduleDay: kind("J3028", "the day of a monthly schedule is a whole number from 1 to 31, found `{text}`"),
   scheduleDayWithoutMonth: kind("J3029", "`on <day>` picks a day of the month: only `every month` takes it, not `every {every}`"),
+  experimentArms: kind("J3030", "experiment \"{experiment}\" is split differently here: {differences}", "warning"),
 
   // ── J4xxx templates ──
   templateSyntax: kind("J4001", "{message}"),
@@ -138,6 +139,7 @@ export const codes = {
   testEventData: kind("J6001", "{message}"),
   invalidOffset: kind("J6002", "an offset is a time since the test's start, a duration such as `0m` or `4h` (never negative)"),
   unknownTestProfile: kind("J6003", "profile `{id}` is not declared in this test"),
+  incompleteArmChoice: kind("J6004", "expected {missing}: a test chooses an arm with `split \"{experiment}\" <Arm> for \"<profile id>\"`"),
 
   // ── J7xxx actions, channels, catalogs ──
   actionMissingRequest: kind("J7001", "action `{name}` needs a request: `get`, `post`, `put`, `patch` or `delete` with a URL"),

@@ -349,7 +349,8 @@ class Emitter {
           t.events.push({ atMs: item.at.kind === "Duration" ? item.at.ms : 0, profileId: item.profileId.value, type: item.event.name, data: emitExpr(item.data), loc: this.loc(item.span) });
           break;
         case "TestSplit":
-          (t.forcedArms ??= []).push({ profileId: item.profileId.value, experiment: item.experiment.value, arm: item.arm.name });
+          // An item without its arm or profile is an error (J6004): never here.
+          if (item.arm && item.profileId) (t.forcedArms ??= []).push({ profileId: item.profileId.value, experiment: item.experiment.value, arm: item.arm.name });
           break;
         case "ExpectSend":
           t.expectations.push({

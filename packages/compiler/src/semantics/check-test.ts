@@ -56,8 +56,10 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
         break;
       }
       case "TestSplit":
-        once(`split\u0000${item.profileId.value}\u0000${item.experiment.value}`, `the arm of "${item.experiment.value}" for profile \`${item.profileId.value}\``, item.span);
-        if (!profiles.has(item.profileId.value) && !decided.has(item.profileId.value)) ctx.report("unknownTestProfile", { id: item.profileId.value }, item.profileId.span);
+        if (item.profileId) {
+          once(`split\u0000${item.profileId.value}\u0000${item.experiment.value}`, `the arm of "${item.experiment.value}" for profile \`${item.profileId.value}\``, item.span);
+          if (!profiles.has(item.profileId.value) && !decided.has(item.profileId.value)) ctx.report("unknownTestProfile", { id: item.profileId.value }, item.profileId.span);
+        }
         checkArm(ctx, item);
         break;
       case "ExpectSend": {
@@ -137,20 +139,36 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
 /**
  * `split "experiment" Arm for "p1"`: the experiment is a named split of the project (a journey
  * step or an experience variant's) and the arm one of its labels, of any split of that name.
+ * An item still being typed (no arm, no `for "id"`) is one error saying what is missing, with
+ * the experiment's arms; an unknown experiment is reported instead, as that comes first.
  */
 function checkArm(ctx: CheckContext, item: Extract<A.TestItem, { kind: "TestSplit" }>): void {
   const { arms: experiments, certain } = ctx.experiments();
   const labels = experiments.get(item.experiment.value);
-  // A journey or experience the parser recovered from an error may hold the split.
-  if (!labels && !certain) return;
-  if (!labels) {
+  if (!labels && certain) {
     const { replacement, help } = unknownNameHelp(item.experiment.value, experiments.keys(), "the experiments (named splits) are");
     const fix = replacement !== undefined ? ctx.replace(`change to "${replacement}"`, item.experiment.span, JSON.stringify(replacement)) : undefined;
     const none = "no split of the project is named: an arm is chosen by the experiment's name (`split \"name\" { … }`)";
     ctx.report("unknownName", { name: item.experiment.value }, item.experiment.span, { ...(fix ? { fix } : {}), help: help ?? none });
-  } else if (!labels.includes(item.arm.name)) {
+    return;
+  }
+  // A journey or experience the parser recovered from an error may hold the split: unknown labels are not reported then.
+  if (item.arm && labels && !labels.includes(item.arm.name)) {
     ctx.report("unknownName", { name: item.arm.name }, item.arm.span, ctx.didYouMean(item.arm.name, labels, item.arm.span, `the arms of "${item.experiment.value}" are`));
   }
+  if (!item.arm || !item.profileId) {
+    const arm = `the arm of experiment "${item.experiment.value}"${labels?.length ? ` (${orList(labels)})` : ""}`;
+    let missing: string;
+    if (!item.arm) missing = !item.forSpan ? `${arm} and \`for "<profile id>"\`` : item.profileId ? `${arm} before \`for\`` : `${arm} before \`for\`, and the profile's id after it`;
+    else missing = !item.forSpan ? `\`for "<profile id>"\` after the arm` : `the profile's id after \`for\` (a string: \`for "p1"\`)`;
+    ctx.report("incompleteArmChoice", { missing, experiment: item.experiment.value }, item.span);
+  }
+}
+
+/** `` `a`, `b` or `c` ``. */
+function orList(names: readonly string[]): string {
+  const quoted = names.map((n) => `\`${n}\``);
+  return quoted.length > 1 ? `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}` : quoted.join("");
 }
 
 /** An instant in test data has a zone: without one, when it is would depend on the machine. */

@@ -3,6 +3,7 @@ import { T, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
 import { checkAction, checkAudience, checkCatalog, checkChannelDecl, checkFieldDefaults, checkFragment, checkTemplateDecl } from "./check-declarations.js";
 import { checkExperience, checkSurfaceConflicts } from "./check-experience.js";
+import { checkExperimentArms } from "./check-experiments.js";
 import { checkJourney, checkJumpCycles, checkJumpTargets } from "./check-journey.js";
 import { checkTest } from "./check-test.js";
 import { CheckContext } from "./context.js";
@@ -87,6 +88,7 @@ export function check(files: A.SourceFile[], options: CheckOptions = {}): CheckR
   checkSurfaceConflicts(ctx);
   checkJumpTargets(ctx, files);
   checkJumpCycles(ctx);
+  checkExperimentArms(ctx);
   return { ctx, symbols, units };
 }
 

@@ -5,7 +5,7 @@ import { RUNTIME_NAMES } from "./builtins.js";
 import { diagnostic, type Diagnostic, type DiagnosticExtras, type RelatedInformation } from "../diagnostics/diagnostic.js";
 import type { CodeName } from "../diagnostics/codes.js";
 import type * as A from "../syntax/ast.js";
-import { namedSplits } from "../syntax/splits.js";
+import { namedSplits, type NamedSplit } from "../syntax/splits.js";
 import type { BindingKind, Narrowing } from "./scope.js";
 import type { Located, Symbols } from "./symbols.js";
 
@@ -39,6 +39,13 @@ export interface Reference {
    * would read them there.
    */
   narrowing?: Narrowing;
+}
+
+/** A named split and the file it is in; `recovered` when its declaration was recovered from a syntax error (its arms may be cut short). */
+export interface ProjectSplit {
+  file: string;
+  split: NamedSplit;
+  recovered: boolean;
 }
 
 export interface CatalogInfo {
@@ -169,26 +176,44 @@ export class CheckContext {
     return (this.variants ??= new Set([...this.symbols.experiences.values()].flatMap((x) => x.decl.items.filter((i) => i?.kind === "Variant").map((v) => (v as A.VariantDecl).name.name))));
   }
 
-  private splits?: { arms: ReadonlyMap<string, readonly string[]>; certain: boolean };
+  private splits?: { splits: ProjectSplit[]; certain: boolean };
   /**
-   * The named experiments of the project (journey `split` steps and experience variant
-   * splits) and their arm labels, computed once (tests choose arms); and whether the answer
-   * is certain (no journey or experience was recovered from a syntax error). Splits sharing a
-   * name share their labels: every label any of them has, in the order first written.
+   * Every named split of the project (journey `split` steps and experience variant splits),
+   * walked once per check, in a stable order: files by path, then source order; and whether
+   * the list is certain (no journey or experience was recovered from a syntax error).
    */
-  experiments(): { arms: ReadonlyMap<string, readonly string[]>; certain: boolean } {
+  projectSplits(): { splits: readonly ProjectSplit[]; certain: boolean } {
     if (this.splits) return this.splits;
-    const arms = new Map<string, string[]>();
+    const splits: ProjectSplit[] = [];
     let certain = true;
-    for (const { decl } of [...this.symbols.journeys.values(), ...this.symbols.experiences.values()]) {
-      if (decl.recovered) certain = false;
-      for (const split of namedSplits(decl)) {
-        const known = arms.get(split.experiment.value) ?? [];
-        for (const l of split.arms) if (!known.includes(l.name)) known.push(l.name);
-        arms.set(split.experiment.value, known);
+    for (const file of [...this.sources.keys()].sort()) {
+      for (const decl of this.sources.get(file)!.declarations) {
+        if (decl.kind !== "JourneyDecl" && decl.kind !== "ExperienceDecl") continue;
+        if (decl.recovered) certain = false;
+        for (const split of namedSplits(decl)) splits.push({ file, split, recovered: decl.recovered === true });
       }
     }
-    return (this.splits = { arms, certain });
+    return (this.splits = { splits, certain });
+  }
+
+  private arms?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The named experiments of the project and their arm labels (tests choose arms); and
+   * whether the answer is certain (see `projectSplits`). Splits sharing a name share their
+   * labels: every label any of them has, in the order first written.
+   */
+  experiments(): { arms: ReadonlyMap<string, readonly string[]>; certain: boolean } {
+    const { splits, certain } = this.projectSplits();
+    if (!this.arms) {
+      const arms = new Map<string, string[]>();
+      for (const { split } of splits) {
+        const known = arms.get(split.experiment.value) ?? [];
+        for (const a of split.arms) if (!known.includes(a.label.name)) known.push(a.label.name);
+        arms.set(split.experiment.value, known);
+      }
+      this.arms = arms;
+    }
+    return { arms: this.arms, certain };
   }
 
   report(name: CodeName, args: Record<string, string | number>, span: A.Span, extras?: DiagnosticExtras): void {

@@ -428,8 +428,13 @@ export type TestItem =
   | { kind: "TestProfile"; id: StringExpr; value: RecordExpr; span: Span }
   | { kind: "TestCatalog"; catalog: Ident; items: Expr; span: Span }
   | { kind: "TestEvent"; at: Expr; profileId: StringExpr; event: Ident; data: RecordExpr; span: Span }
-  /** `split "experiment" Arm for "p1"`: in this test, the profile is in that arm of the experiment. */
-  | { kind: "TestSplit"; experiment: StringExpr; arm: Ident; profileId: StringExpr; span: Span }
+  /**
+   * `split "experiment" Arm for "p1"`: in this test, the profile is in that arm of the
+   * experiment. The arm and the profile are left out while being typed
+   * (`split "x"` alone, `split "x" A`, `split "x" A for`): the checker reports what is missing,
+   * and the test's other items are still read and checked. `forSpan` is the `for`, when written.
+   */
+  | { kind: "TestSplit"; experiment: StringExpr; arm?: Ident; forSpan?: Span; profileId?: StringExpr; span: Span }
   | SendExpectation
   | { kind: "ExpectEnded"; at?: Expr; journey?: Ident; reason?: Ident; negated: boolean; span: Span }
   | { kind: "ExpectGoal"; at?: Expr; goal: Ident; negated: boolean; span: Span }

@@ -49,6 +49,12 @@ const DECLARATION_KEYWORDS = new Set<TokenType>([t.Profile, t.Type, t.Event, t.C
 /** Words that start a step. */
 const STEP_KEYWORDS = new Set<TokenType>([t.Wait, t.If, t.Split, t.Send, t.Recommend, t.Call, t.Let, t.Set, t.Repeat, t.Jump, t.End]);
 
+/** Words that start an item of a test. */
+const TEST_ITEM_KEYWORDS = new Set<TokenType>([t.Start, t.Profile, t.Catalog, t.At, t.Split, t.Expect]);
+
+/** The tokens of a string literal. */
+const STRINGS = new Set<TokenType>([t.StringLit, t.TripleStringLit]);
+
 /** Words a value follows: a `{` after one opens a record (see `thenAhead`). */
 const VALUE_BEFORE = new Set<TokenType>([t.Not, t.If, t.Then, t.Else]);
 
@@ -618,15 +624,32 @@ export class JourneyParser extends EmbeddedActionsParser {
         ALT: (): A.TestItem => {
           this.CONSUME(t.Split);
           const experiment = this.SUBRULE3(this.stringExpr);
-          const arm = this.ident(this.CONSUME(t.Name));
-          this.CONSUME(t.For);
-          const profileId = this.SUBRULE4(this.stringExpr);
-          return { kind: "TestSplit", experiment, arm, profileId, span: this.spanFrom(start) };
+          // The arm and `for "id"` may be missing while being typed: the item ends where the
+          // next one starts, and the checker says what is missing (one diagnostic, the rest of
+          // the test checked), rather than the next line's first word being read as the arm.
+          const item: Extract<A.TestItem, { kind: "TestSplit" }> = { kind: "TestSplit", experiment, span: EMPTY };
+          this.OPTION({ GATE: () => this.armAhead(), DEF: () => (item.arm = this.ident(this.CONSUME(t.Name))) });
+          this.OPTION2(() => {
+            item.forSpan = tokSpan(this.CONSUME(t.For));
+            this.OPTION3({ GATE: () => STRINGS.has(this.LA(1).tokenType), DEF: () => (item.profileId = this.SUBRULE4(this.stringExpr)) });
+          });
+          item.span = this.spanFrom(start);
+          return item;
         },
       },
       { ALT: () => this.SUBRULE(this.expectation) },
     ]);
   });
+
+  /**
+   * Whether the next word is the arm of a test's `split`: a name, unless it is `for` or a word
+   * that starts a test item (an arm named `at` or `for` is read as one when `for` follows it).
+   */
+  private armAhead(): boolean {
+    if (!tokenMatcher(this.LA(1), t.Name)) return false;
+    const next = this.LA(1).tokenType;
+    return this.LA(2).tokenType === t.For || (next !== t.For && !TEST_ITEM_KEYWORDS.has(next));
+  }
 
   private expectation = this.RULE("expectation", (): A.TestItem => {
     const kw = this.CONSUME(t.Expect);

@@ -40,7 +40,7 @@ export function experimentSites(file: A.SourceFile): ExperimentSite[] {
     for (const split of namedSplits(decl)) {
       const experiment = split.experiment.value;
       list.push({ experiment, path: file.path, ...name(split.experiment), decl, split });
-      for (const label of split.arms) if (label?.name) list.push({ experiment, arm: label.name, path: file.path, span: label.span, decl, split });
+      for (const { label } of split.arms) if (label?.name) list.push({ experiment, arm: label.name, path: file.path, span: label.span, decl, split });
     }
     if (decl.kind !== "TestDecl") continue;
     for (const item of decl.items) {

@@ -553,7 +553,7 @@ function signature(file: A.SourceFile): FileSignature {
         break;
     }
     // Tests choose arms of named splits: a test is checked again when they change.
-    for (const s of namedSplits(d)) names.push(`split:${s.experiment.value}:${s.arms.map((a) => a.name).join(",")}`);
+    for (const s of namedSplits(d)) names.push(`split:${s.experiment.value}:${s.arms.map((a) => a.label.name).join(",")}`);
   }
   return { names: names.join("\n"), types: types.join("\u0000"), headers };
 }

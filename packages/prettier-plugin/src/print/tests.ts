@@ -23,8 +23,14 @@ function printTestItem(p: JourneyPrinter, x: ast.TestItem): Doc {
     case "TestEvent":
       return ["at ", printExpr(p, x.at), " ", printString(p, x.profileId), " ", p.id(x.event), " ", printRecord(p, x.data)];
     case "TestSplit":
-      // Indented: after a line comment, `for` continues the item on the next line.
-      return ["split ", printString(p, x.experiment), " ", p.id(x.arm), indent([" ", p.kw("for", x.profileId.span.start), " ", printString(p, x.profileId)])];
+      // Indented: after a line comment, `for` continues the item on the next line. A half-typed
+      // item (no arm or no `for "id"` yet: a checker error, not a syntax error) keeps what is written.
+      return [
+        "split ",
+        printString(p, x.experiment),
+        x.arm ? [" ", p.id(x.arm)] : "",
+        x.forSpan ? indent([" ", p.flush(x.forSpan.start), "for", x.profileId ? [" ", printString(p, x.profileId)] : ""]) : "",
+      ];
     case "ExpectSend": {
       const head: Doc[] = [expectHead(p, x, x.negated, p.keywordBefore(x.channel.span.start)), "send ", p.id(x.channel)];
       if (x.to) head.push(" ", p.kw("to", x.to.span.start), " ", printExpr(p, x.to));
