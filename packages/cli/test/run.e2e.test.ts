@@ -160,6 +160,10 @@ describe("journey run --tz", () => {
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("--tz: `Europe/Stokholm` is not an IANA time zone");
     expect(r.stderr).toContain("did you mean `Europe/Stockholm`?");
+    // A city alone, as people name a zone: the zone it is in.
+    const city = journey(["run", join(samples, "onboarding"), "--tz", "Oslo"]);
+    expect(city.status).toBe(1);
+    expect(city.stderr).toBe("journey: --tz: `Oslo` is not an IANA time zone (like Europe/Stockholm or America/New_York), nor `profile` (did you mean `Europe/Oslo`?)\n");
   });
 });
 
@@ -225,6 +229,14 @@ describe("journey test on every sample", () => {
     expect(r.stdout).toContain(`its subject was "Welcome to Silver, Omar!"`);
     expect(r.stdout).toMatch(/what happened[^\n]*\n(.*\n)*.*send email to omar\.haddad@example\.com {2}"Welcome to Silver, Omar!"/);
     expect(r.stdout).toMatch(/7 tests: 6 passed, 1 failed/);
+  });
+
+  it("a `contains` that fails on a character printed like a space: the closest text, the character escaped", () => {
+    const { project } = editedCopy("onboarding", "onboarding-nbsp", "tests.journey", "NOK\\u00a0189.00", "NOK 189.00");
+    const r = journey(["test", project]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('its html does not contain "Ethiopia Guji, 250 g</a> — NOK 189.00": the closest is …"Ethiopia Guji, 250 g</a> — NOK\\u00a0189.00</p>');
+    expect(r.stdout).toContain('…, with "\\u00a0" where the expectation has " "; email at +30d23h: it went out at +30d23h)');
   });
 
   it("winback: each test runs in the arm it chooses; another arm fails the holdout's test, an unknown arm is a compile error", () => {

@@ -412,7 +412,11 @@ ${test}
     expect(messages(`  start 2026-03-02T10:00:00\n  profile "p1" { email: "a@x.com", since: 2026-01-01T00:00:00, timezone: "Europe/Stokholm" }\n  at 0m "p1" Ping { n: 1, at: 2026-03-02T10:00:00+01:00 }`)).toEqual([
       "J6001 `2026-03-02T10:00:00` has no zone: write `2026-03-02T10:00:00Z` (UTC) or an offset such as `2026-03-02T10:00:00+01:00`",
       "J6001 `2026-01-01T00:00:00` has no zone: write `2026-01-01T00:00:00Z` (UTC) or an offset such as `2026-01-01T00:00:00+01:00`",
-      'J6001 `Europe/Stokholm` is not an IANA time zone such as "Europe/Stockholm"',
+      'J6001 `Europe/Stokholm` is not an IANA time zone: did you mean "Europe/Stockholm"?',
+    ]);
+    expect(messages(`  profile "p1" { email: "a@x.com", timezone: "Oslo" }\n  profile "p2" { email: "b@x.com", timezone: "Mars/Base" }`)).toEqual([
+      'J6001 `Oslo` is not an IANA time zone: did you mean "Europe/Oslo"?',
+      'J6001 `Mars/Base` is not an IANA time zone such as "Europe/Stockholm"',
     ]);
   });
 

@@ -15,6 +15,22 @@ export function suggest(name: string, candidates: Iterable<string>): string | un
   return bestDistance <= max ? best : undefined;
 }
 
+/**
+ * The IANA time zone meant by a name `Intl` does not know: a close spelling of a whole name
+ * (`Europe/Stokholm`), else the zone of a city written alone, as people say it (`Oslo`,
+ * `new york`, `Sao Paulo`: the zone's last part, in any case, spaces for underscores, with or
+ * without accents), else a close spelling of that city (`Stokholm`).
+ */
+export function suggestTimeZone(name: string): string | undefined {
+  const zones = Intl.supportedValuesOf("timeZone");
+  const whole = suggest(name, zones);
+  if (whole !== undefined) return whole;
+  const plain = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").replace(/[\s_]+/g, " ").trim().toLowerCase();
+  const byCity = new Map(zones.map((z) => [plain(z.slice(z.lastIndexOf("/") + 1)), z]));
+  const city = plain(name);
+  return byCity.get(city) ?? byCity.get(suggest(city, byCity.keys()) ?? "");
+}
+
 /** Candidates an unknown name's help lists at most (see `unknownNameHelp`). */
 const LISTED = 12;
 

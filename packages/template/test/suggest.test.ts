@@ -1,5 +1,5 @@
 /** "Did you mean …?": close names only, by their real edit distance. */
-import { editDistance, suggest } from "@journey/template";
+import { editDistance, suggest, suggestTimeZone } from "@journey/template";
 import { describe, expect, it } from "vitest";
 
 describe("suggest", () => {
@@ -15,5 +15,20 @@ describe("suggest", () => {
     expect(editDistance("abcdefghij", "xyz")).toBe(10);
     expect(editDistance("abcdefgh", "abcd")).toBe(4);
     expect(editDistance("ab", "ba")).toBe(1);
+  });
+});
+
+describe("suggestTimeZone", () => {
+  it("a close spelling of a whole name, or the zone of a city written alone, as people say it", () => {
+    expect(suggestTimeZone("Europe/Stokholm")).toBe("Europe/Stockholm");
+    expect(suggestTimeZone("Oslo")).toBe("Europe/Oslo");
+    expect(suggestTimeZone("new york")).toBe("America/New_York");
+    expect(suggestTimeZone("São Paulo")).toBe("America/Sao_Paulo");
+    expect(suggestTimeZone("Stokholm")).toBe("Europe/Stockholm");
+  });
+
+  it("nothing for a name like no zone or city", () => {
+    expect(suggestTimeZone("Mars/Base")).toBeUndefined();
+    expect(suggestTimeZone("")).toBeUndefined();
   });
 });

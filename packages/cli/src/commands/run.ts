@@ -1,7 +1,7 @@
 /** `journey run`: compile a project and replay events on a virtual clock, printing the timeline. */
 import { existsSync } from "node:fs";
 import { InvalidInputError, simulate, type Effect, type EventEnvelope, type Runtime, type Store } from "@journey/runtime";
-import { isValidTimeZone, offsetAt, suggest } from "@journey/template";
+import { isValidTimeZone, offsetAt, suggestTimeZone } from "@journey/template";
 import { Command } from "commander";
 import pc from "picocolors";
 import { UserError } from "../errors.js";
@@ -54,7 +54,7 @@ export function runCommand(): Command {
 async function run(project: string, options: RunOptions, color: boolean): Promise<number> {
   // Before the compile: a mistyped zone is found at once, not after a long run.
   if (options.tz !== undefined && options.tz !== "profile" && !isValidTimeZone(options.tz)) {
-    const near = suggest(options.tz, Intl.supportedValuesOf("timeZone"));
+    const near = suggestTimeZone(options.tz);
     throw new UserError(`--tz: \`${options.tz}\` is not an IANA time zone (like Europe/Stockholm or America/New_York), nor \`profile\`${near ? ` (did you mean \`${near}\`?)` : ""}`);
   }
   const compiled = compileOrReport(project, color);

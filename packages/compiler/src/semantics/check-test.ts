@@ -1,5 +1,5 @@
 /** `test` blocks: their data checked against the declarations, their expectations against channels. */
-import { isValidLocale, isValidTimeZone, nonNull, suggest, T, typeToString, unknownNameHelp, type Type } from "@journey/template";
+import { isValidLocale, isValidTimeZone, nonNull, suggest, suggestTimeZone, T, typeToString, unknownNameHelp, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
 import { CHANNELS, SUPPRESSED_REASONS } from "./builtins.js";
 import { reportUnknownDecl } from "./check-declarations.js";
@@ -184,7 +184,10 @@ function checkEngineAttributes(ctx: CheckContext, e: A.Expr): void {
     const v = en.value.value;
     // The same checks as the runtime's when it stores the profile.
     let problem: string | undefined;
-    if (en.name.name === "timezone" && !isValidTimeZone(v)) problem = `\`${v}\` is not an IANA time zone such as "Europe/Stockholm"`;
+    if (en.name.name === "timezone" && !isValidTimeZone(v)) {
+      const near = suggestTimeZone(v);
+      problem = `\`${v}\` is not an IANA time zone${near ? `: did you mean "${near}"?` : ' such as "Europe/Stockholm"'}`;
+    }
     else if (en.name.name === "locale" && !isValidLocale(v)) problem = `\`${v}\` is not a BCP 47 locale such as "sv-SE"`;
     if (problem) ctx.report("testEventData", { message: problem }, en.value.span);
   }

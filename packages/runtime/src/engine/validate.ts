@@ -3,7 +3,7 @@
  * inside the engine ever meets a value of the wrong shape. Errors name the field path.
  */
 import type { Type } from "@journey/template";
-import { isCalendarDate, isValidLocale, isValidTimeZone } from "@journey/template";
+import { isCalendarDate, isValidLocale, isValidTimeZone, suggestTimeZone } from "@journey/template";
 
 export interface ValidationError {
   /** `data.items[0].price` */
@@ -143,7 +143,8 @@ function buildConformer(type: Type): (value: unknown) => boolean {
 /** Why a profile's `timezone` cannot be used, or undefined when it can (null or absent: UTC). */
 export function timeZoneProblem(zone: unknown): string | undefined {
   if (zone === undefined || zone === null || (typeof zone === "string" && isValidTimeZone(zone))) return undefined;
-  return `must be an IANA time zone such as "Europe/Stockholm", not ${describe(zone)}`;
+  const near = typeof zone === "string" ? suggestTimeZone(zone) : undefined;
+  return near ? `must be an IANA time zone, not ${describe(zone)} (did you mean "${near}"?)` : `must be an IANA time zone such as "Europe/Stockholm", not ${describe(zone)}`;
 }
 
 /** Why a profile's `locale` cannot format numbers and dates, or undefined when it can (null, absent or blank: en-US). */

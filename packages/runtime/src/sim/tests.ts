@@ -12,6 +12,7 @@ import type { CatalogItem } from "../recs/provider.js";
 import type { CannedResponse } from "../shell/actions.js";
 import type { Decision } from "../experiences/decide.js";
 import type { Runtime } from "../shell/runtime.js";
+import { fieldMismatch } from "./field-mismatch.js";
 import { DEFAULT_HORIZON_MS, simulate } from "./simulate.js";
 
 /** Tests start here unless they say `start …`: a fixed instant keeps runs reproducible. */
@@ -176,18 +177,15 @@ function check(x: IRExpectation, timeline: Effect[], start: number): Omit<Expect
       const conditions = x.conditions.map((c) => ({ ...c, value: String(value(c.value)) }));
       const described = `${x.negated ? "no " : ""}send ${x.channel}${to ? ` to ${to}` : ""}${conditions.map((c) => ` where ${c.field} ${c.op} ${JSON.stringify(c.value)}`).join(" and")}${when}`;
       const sends = timeline.filter((e): e is Extract<Effect, { type: "send" }> => e.type === "send" && e.channel === x.channel);
-      const holds = (c: (typeof conditions)[number], e: Extract<Effect, { type: "send" }>) => {
-        const field = String(e.content[c.field] ?? "");
-        return c.op === "contains" ? field.includes(c.value) : c.op === "==" ? field === c.value : field !== c.value;
-      };
       /** Why a message of the channel is not the one expected (the first difference), or undefined when it is. */
       const difference = (e: Extract<Effect, { type: "send" }>): string | undefined => {
         if (!atOk(e)) return `it went out at +${formatOffset(e.at - start)}`;
         if (to !== undefined && e.to !== to) return `it went to ${e.to ?? "nobody"}`;
-        const c = conditions.find((c) => !holds(c, e));
-        if (!c) return undefined;
-        const field = String(e.content[c.field] ?? "");
-        return `its ${c.field} was ${JSON.stringify(field.length > 160 ? `${field.slice(0, 160)}…` : field)}`;
+        for (const c of conditions) {
+          const why = fieldMismatch(c.field, String(e.content[c.field] ?? ""), c.op, c.value);
+          if (why !== undefined) return why;
+        }
+        return undefined;
       };
       const matching = sends.filter((e) => difference(e) === undefined);
       if (x.negated) return matching.length ? { ok: false, expected: described, message: `a matching message went out at +${formatOffset(matching[0]!.at - start)}` } : { ok: true, expected: described };

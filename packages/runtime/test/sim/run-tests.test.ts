@@ -151,6 +151,49 @@ describe("runTests: failures show what did happen", async () => {
   });
 });
 
+describe("runTests: a content condition that fails says which, and where the text differs", async () => {
+  // `currency` in en-GB writes `NOK 189.00` with a no-break space (U+00A0) after the code,
+  // which prints as a space.
+  const ir = irOfFiles([
+    {
+      path: "journeys.journey",
+      text: `profile { email: string, locale: string = "en-GB" }
+event Order { orderId: string, total: number }
+journey Receipt {
+  on Order as order
+  send email {
+    subject "Thanks for order {{order.orderId}}"
+    html "<h1>Thank you</h1><p>Your coffee is on its way.</p><p>Total: {{currency order.total 'NOK'}}, paid by card.</p>"
+  } to profile.email
+}
+`,
+    },
+    {
+      path: "tests.journey",
+      text: `test "receipt" {
+  profile "p1" { email: "ana@example.com" }
+  at 0m "p1" Order { orderId: "o1", total: 189 }
+  expect send email where subject contains "order o1" and html contains "Total: NOK 189.00, paid"
+  expect send email where html contains "shipped"
+  expect send email where subject == "Thanks for order o2"
+  expect send email where subject != "Thanks for order o1"
+  expect send email where html contains "Total: NOK\\u00a0189.00, paid"
+}`,
+    },
+  ]);
+  const [r] = await runTests(ir);
+
+  it("names the condition, shows the closest text and the character that differs, invisible ones escaped", () => {
+    expect(r!.expectations.map((e) => e.message)).toEqual([
+      'no matching message was sent (email at +0m: its html does not contain "Total: NOK 189.00, paid": the closest is …"Total: NOK\\u00a0189.00, paid by card.<"…, with "\\u00a0" where the expectation has " ")',
+      'no matching message was sent (email at +0m: its html does not contain "shipped"; it was "<h1>Thank you</h1><p>Your coffee is on its way.</p><p>Total: NOK\\u00a0189.00, paid by card.</p>")',
+      'no matching message was sent (email at +0m: its subject was "Thanks for order o1", with "1" where the expectation has "2")',
+      'no matching message was sent (email at +0m: its subject was exactly "Thanks for order o1")',
+      undefined,
+    ]);
+  });
+});
+
 describe("runTests: a run-time error fails the test unless it is expected", async () => {
   const CRASHES = `${SCHEMA}
 action Score(id: string) -> { score: int } { get "https://score.example.com/{{id}}" }
