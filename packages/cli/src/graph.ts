@@ -97,7 +97,7 @@ function stepLabel(n: IRNode): string {
     case "wait":
       return `wait ${expr(n.duration)}`;
     case "waitUntil":
-      return `wait until ${expr(n.time)}`;
+      return `wait until ${"at" in n ? n.at : expr(n.time)}`;
     case "waitFor":
       return `wait for ${match(n)} within ${expr(n.within)}`;
     case "if":

@@ -285,6 +285,15 @@ describe("narrowing", () => {
     expect(one(journey(guarded + '  if profile.email == "a" { set profile.phone = null } else {\n' + sms + "\n  }")).diagnostics).toEqual([]);
   });
 
+  it("`wait until` takes a date-time or an unquoted time of day; anything else says both forms", () => {
+    expect(one(journey("  wait until 09:00\n  wait until 7:30\n  wait until now() + 1h")).diagnostics).toEqual([]);
+    const quoted = one(journey('  wait until "09:00"'));
+    expect(shown(quoted)).toEqual([`J2001 ${JSON.stringify('"09:00"')}`]);
+    expect(quoted.diagnostics[0]!.help).toContain("or a time of day, unquoted (`wait until 09:00`: the next 09:00 in the profile's time zone)");
+    const ir = one(journey("  wait until 09:00")).ir!;
+    expect(Object.values(ir.journeys)[0]!.nodes).toMatchObject({ waitUntil: { kind: "waitUntil", at: "09:00", next: null } });
+  });
+
   it("a `set` late in a `repeat` body voids the check at its start (the next round)", () => {
     const r = one(journey('  if profile.phone == null { end }\n  repeat 3 every 1d {\n    send sms { text "Hi" } to profile.phone\n    set profile.phone = null\n  }'));
     expect(shown(r)).toEqual(['J2002 "profile.phone"']);
@@ -297,6 +306,7 @@ describe("narrowing", () => {
     const waits = [
       "  wait 1d\n",
       "  wait until now() + 1h\n",
+      "  wait until 09:00\n",
       "  wait for SiteVisited within 1d { }\n",
       "  if profile.email == \"a\" { wait 1h }\n",
       "  repeat 2 { wait 1h }\n",

@@ -53,6 +53,8 @@ export interface IRAlgorithm {
 export type IRNode =
   | { kind: "wait"; duration: IRExpr; next: string | null }
   | { kind: "waitUntil"; time: IRExpr; next: string | null }
+  /** `wait until 09:00`: the first instant after now at that local time, in the profile's time zone. */
+  | { kind: "waitUntil"; at: string; next: string | null }
   | ({ kind: "waitFor"; within: IRExpr; onEvent: string | null; onTimeout: string | null; next: string | null } & IREventMatch)
   | { kind: "if"; branches: { when: IRExpr; then: string | null }[]; else: string | null; next: string | null }
   | { kind: "split"; experiment: string; arms: { label: string; percent: number; then: string | null }[]; next: string | null }

@@ -150,7 +150,7 @@ class Emitter {
       case "Wait":
         return { kind: "wait", duration: emitExpr(s.duration), next };
       case "WaitUntil":
-        return { kind: "waitUntil", time: emitExpr(s.time), next };
+        return s.time.kind === "TimeOfDay" ? { kind: "waitUntil", at: s.time.text, next } : { kind: "waitUntil", time: emitExpr(s.time), next };
       case "WaitFor":
         return {
           kind: "waitFor",

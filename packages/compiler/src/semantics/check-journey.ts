@@ -435,13 +435,16 @@ function leaving(s: A.Step): string | undefined {
   return undefined;
 }
 
+const WAIT_UNTIL_FORMS = "`wait until` takes a date-time (`wait until order.deliveredAt + 2d`, `wait until atTime(now() + 1d, \"10:00\", profile.timezone)`) or a time of day, unquoted (`wait until 09:00`: the next 09:00 in the profile's time zone)";
+
 function checkStep(ctx: CheckContext, s: A.Step, scope: Scope, bindings: Bindings): void {
   switch (s.kind) {
     case "Wait":
       if (isAssignable(expectType(ctx, s.duration, T.duration, scope), T.duration)) expectAtLeast(ctx, s.duration, "a `wait`", 0);
       return;
     case "WaitUntil":
-      expectType(ctx, s.time, T.datetime, scope);
+      // `wait until 09:00`: the next 09:00 in the profile's time zone (the literal is checked by the parser).
+      if (s.time.kind !== "TimeOfDay") expectType(ctx, s.time, T.datetime, scope, undefined, WAIT_UNTIL_FORMS);
       return;
     case "WaitFor": {
       // The `where`, the body and the timeout run when the event comes or the time is up.

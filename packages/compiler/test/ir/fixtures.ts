@@ -236,6 +236,7 @@ journey Onboarding {
   wait until s.at + 1h
   send sms Welcome(s.plan) to profile.phone ?? ""
   wait until 2027-01-01T09:00:00Z
+  wait until 09:30
   if s.address.country in ["SE", "DE"] { wait 2d } else { wait 3d }
 }
 `;

@@ -158,6 +158,7 @@ describe("IR JSON Schema", () => {
           if (n.kind === "call" && n.alias && n.onError) features.add("call as+on error");
           if (n.kind === "recommend" && n.where && n.backup && n.exclude.some((x) => typeof x === "string") && n.exclude.some((x) => typeof x !== "string")) features.add("recommend where+exclude+limit+backup");
           if (n.kind === "repeat" && n.every) features.add("repeat every");
+          if (n.kind === "waitUntil" && "at" in n) features.add("waitUntil <time of day>");
         }
         if (j.exits.length && j.goals.length) features.add("exits+goals");
         if (j.trigger?.kind === "schedule" && typeof j.trigger.every === "object") features.add("schedule every <duration>");
@@ -198,6 +199,7 @@ describe("IR JSON Schema", () => {
         "schedule every day|week",
         "schedule every month on <day>",
         "test start+catalog+events",
+        "waitUntil <time of day>",
         "waitFor body+timeout+alias+where",
       ].sort(),
     );

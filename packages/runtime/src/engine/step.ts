@@ -536,7 +536,8 @@ class Run {
       case "wait":
         return this.waitUntil(inst, node.next, this.now + (evaluate(node.duration, env()) as number));
       case "waitUntil": {
-        const t = toInstant(evaluate(node.time, env()), this.timeZone);
+        // `wait until 09:00` waits for the next one, never none: a loop around it runs once a day.
+        const t = "at" in node ? nextLocalTime(this.now, node.at, this.timeZone) : toInstant(evaluate(node.time, env()), this.timeZone);
         return this.waitUntil(inst, node.next, t);
       }
       case "waitFor":

@@ -107,6 +107,45 @@ describe("wait until", () => {
     ]);
   });
 
+  it("`wait until 09:00`: the next 09:00 in the profile's time zone, strictly after now (a loop around it runs once a day)", async () => {
+    const ir = withSchema(`
+      journey J {
+        on Ping
+        reentry always
+        wait until 09:00
+        send email { subject "morning" text "x" } to profile.email
+      }
+      journey Daily {
+        on Stop
+        repeat 3 {
+          wait until 9:30
+          send email { subject "daily" text "x" } to profile.email
+        }
+      }
+    `);
+    const { timeline } = await sim({
+      ir,
+      profiles: [{ id: "tokyo", timezone: "Asia/Tokyo" }, { id: "la", timezone: "America/Los_Angeles" }, { id: "utc" }, { id: "loop", timezone: "Europe/Stockholm" }],
+      events: [
+        // T0 = 2026-01-05T09:00Z: 18:00 in Tokyo (tomorrow's 09:00), 01:00 in Los Angeles (today's),
+        // exactly 09:00 in UTC (a profile without a time zone): the next one, tomorrow's.
+        ev("Ping", "tokyo", T0, { n: 1 }),
+        ev("Ping", "la", T0, { n: 1 }),
+        ev("Ping", "utc", T0, { n: 1 }),
+        // 10:00 in Stockholm: 09:30 on each of the next three days (UTC+1 in January).
+        ev("Stop", "loop", T0, { reason: "x" }),
+      ],
+    });
+    expect(ofType(timeline, "send").map((s) => [s.profileId, iso(s.at)])).toEqual([
+      ["la", "2026-01-05T17:00:00.000Z"],
+      ["tokyo", "2026-01-06T00:00:00.000Z"],
+      ["loop", "2026-01-06T08:30:00.000Z"],
+      ["utc", "2026-01-06T09:00:00.000Z"],
+      ["loop", "2026-01-07T08:30:00.000Z"],
+      ["loop", "2026-01-08T08:30:00.000Z"],
+    ]);
+  });
+
   it("reads a datetime from the trigger event", async () => {
     const ir = withSchema(`event Booked { at: datetime }
       journey J { on Booked as b
