@@ -107,7 +107,13 @@ function stepLabel(n: IRNode): string {
     case "send":
       return `send ${n.channel} ${n.template ? `${n.template}(${(n.args ?? []).map(expr).join(", ")})` : `{ ${Object.keys(n.content ?? {}).join(", ")} }`}${n.to ? ` to ${expr(n.to)}` : ""}`;
     case "recommend":
-      return `recommend ${n.name} = ${algorithm(n.algorithm)} limit ${expr(n.limit)}${n.backup ? ` backup ${algorithm(n.backup)}` : ""}`;
+      // The filter on lines of its own (a box holds a line each), so a long algorithm cannot cut it off.
+      return [
+        `recommend ${n.name} = ${algorithm(n.algorithm)} limit ${expr(n.limit)}`,
+        ...(n.where ? [`where ${expr(n.where)}`] : []),
+        ...(n.exclude.length ? [`exclude ${n.exclude.map((x) => (typeof x === "string" ? x : expr(x))).join(", ")}`] : []),
+        ...(n.backup ? [`backup ${algorithm(n.backup)}`] : []),
+      ].join("\n");
     case "call":
       return `call ${n.action}(${n.args.map(expr).join(", ")})${n.alias ? ` as ${n.alias}` : ""}`;
     case "let":
@@ -187,12 +193,21 @@ function wrap(text: string, parenthesized: boolean): string {
 
 // ── writing ──────────────────────────────────────────────────────────────────────────
 
-/** Labels longer than this are cut (with `…`): a flowchart box holds a line, not a paragraph. */
+/**
+ * Lines longer than this are cut (with `…`): a flowchart box holds a line, not a paragraph.
+ * A label is one line, but for a recommendation's clauses (`\n` in a label: expressions
+ * written back never hold one, their strings are quoted with escapes).
+ */
 const MAX_LABEL = 80;
 
 function cut(label: string): string {
-  const chars = [...label];
-  return chars.length > MAX_LABEL ? `${chars.slice(0, MAX_LABEL - 1).join("")}…` : label;
+  return label
+    .split("\n")
+    .map((line) => {
+      const chars = [...line];
+      return chars.length > MAX_LABEL ? `${chars.slice(0, MAX_LABEL - 1).join("")}…` : line;
+    })
+    .join("\n");
 }
 
 const MERMAID_SHAPE: Record<Shape, [string, string]> = { start: ["([", "])"], step: ["[", "]"], wait: ["[/", "/]"], choice: ["{", "}"], end: ["((", "))"], note: [">", "]"] };
@@ -201,10 +216,11 @@ const MERMAID_SHAPE: Record<Shape, [string, string]> = { start: ["([", "])"], st
  * Mermaid's text in quotes: `"`, `<`, `>`, `&` (labels are HTML: `&amp;` would show as `&`)
  * and its entity escape `#` itself written as entity codes. Mermaid also drops the last `;`
  * of a line where `style` or `classDef` is followed by `:…#…;` (meant for its own style
- * lines), breaking an entity code there: in such a label `:` is a code too.
+ * lines), breaking an entity code there: in such a label `:` is a code too. A line break is
+ * `<br>`, written after the escapes.
  */
 function mermaidText(s: string): string {
-  const text = cut(s).replace(/#/g, "#35;").replace(/&/g, "#amp;").replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
+  const text = cut(s).replace(/#/g, "#35;").replace(/&/g, "#amp;").replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;").replace(/\n/g, "<br>");
   return `"${/style|classDef/.test(text) ? text.replace(/:/g, "#58;") : text}"`;
 }
 
@@ -222,7 +238,7 @@ function mermaid(charts: Chart[]): string {
 const DOT_SHAPE: Record<Shape, string> = { start: "oval", step: "box", wait: "parallelogram", choice: "diamond", end: "doublecircle", note: "note" };
 
 function dotText(s: string): string {
-  return `"${cut(s).replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  return `"${cut(s).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
 }
 
 function dot(charts: Chart[]): string {

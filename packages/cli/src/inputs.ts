@@ -40,14 +40,23 @@ export function readJson(path: string): unknown {
   return parseJson(path, read(path));
 }
 
-/** One event envelope per line; blank lines are skipped. `lines[i]`: the line of `events[i]`. */
+/**
+ * One event envelope per line; blank lines are skipped. `lines[i]`: the line of `events[i]`.
+ * The JSON a file of events is most often written as instead, an array or events pretty-printed
+ * over several lines, is said so (with the `jq` that converts it), not as a JSON error.
+ */
 export function readEvents(path: string): { events: EventEnvelope[]; lines: number[] } {
   const events: EventEnvelope[] = [];
   const lines: number[] = [];
   read(path)
+    .replace(/^\uFEFF/, "")
     .split(/\r?\n/)
     .forEach((line, i) => {
-      if (!line.trim()) return;
+      const text = line.trim();
+      if (!text) return;
+      const jsonLines = "an events file is JSON Lines, one event (a JSON object) per line";
+      if (!events.length && text.startsWith("[")) throw new UserError(`${path}:${i + 1}: ${jsonLines}, not a JSON array: convert it with \`jq -c '.[]' ${shellWord(path)}\``);
+      if (text === "{") throw new UserError(`${path}:${i + 1}: ${jsonLines}: this event spans several lines; \`jq -c . ${shellWord(path)}\` writes each on one`);
       const v = parseJson(path, line, i + 1) as EventEnvelope;
       if (!isJsonObject(v)) throw new UserError(`${path}:${i + 1}: an event is a JSON object`);
       events.push(v);
@@ -69,9 +78,43 @@ export function invalidInput(e: InvalidInputError, files: { events?: string; lin
   return new UserError(`${files.events}:${line}: invalid event: ${field ? `${field} ` : ""}${first.message}`);
 }
 
+/** `path` as one word of a shell command line (quoted when it has to be). */
+function shellWord(path: string): string {
+  return /^[\w./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * A file holding one JSON array (profiles, catalog items: `what`). A file of one object per
+ * line, the events' format (JSON Lines), is said so, with the `jq` that converts it, rather
+ * than as the JSON error at its second line.
+ */
+function readJsonArray(path: string, what: string): unknown[] {
+  const text = read(path);
+  const v = asUserError(() => {
+    try {
+      return parseJsonFile(path, text);
+    } catch (e) {
+      if (e instanceof DataFileError && isJsonLines(text)) throw new UserError(`${path}: expected a JSON array of ${what}, found JSON Lines (one object per line, the format of an events file): convert it with \`jq -s . ${shellWord(path)}\``);
+      throw e;
+    }
+  });
+  if (!Array.isArray(v)) throw new UserError(`${path}: expected a JSON array of ${what}`);
+  return v;
+}
+
+/** Whether `text` starts with a line that is a JSON object by itself (and so is JSON Lines if it does not parse whole). */
+function isJsonLines(text: string): boolean {
+  const first = text.replace(/^\uFEFF/, "").split(/\r?\n/).find((l) => l.trim() !== "");
+  if (first === undefined) return false;
+  try {
+    return isJsonObject(JSON.parse(first));
+  } catch {
+    return false;
+  }
+}
+
 export function readProfiles(path: string): { id: string; [k: string]: unknown }[] {
-  const v = readJson(path);
-  if (!Array.isArray(v)) throw new UserError(`${path}: expected a JSON array of profiles ([{ "id": …, …attributes }])`);
+  const v = readJsonArray(path, 'profiles ([{ "id": …, …attributes }])');
   v.forEach((p, i) => {
     const id = p && typeof p === "object" ? (p as { id?: unknown }).id : undefined;
     if (typeof id !== "string" || !id) throw new UserError(`${path}: [${i}].id must be a non-empty string`);
@@ -102,8 +145,7 @@ export async function unknownProfilesWarning(events: EventEnvelope[], profiles: 
 /** Catalog items; for a project that declares no `catalog` (`declared` undefined), said on stderr: they would go unused. */
 export function readCatalog(path: string, declared: unknown): CatalogItem[] {
   if (!declared) warn(`${path}: the project declares no \`catalog\`, so these items are not used`);
-  const v = readJson(path);
-  if (!Array.isArray(v)) throw new UserError(`${path}: expected a JSON array of catalog items`);
+  const v = readJsonArray(path, "catalog items");
   // An item given twice is an upsert: the last one is used — the last *valid* one, since an
   // invalid row is left out and leaves the key as it was. Likely a mistake in a file: said.
   const keyField = (declared as { key?: unknown } | undefined)?.key;

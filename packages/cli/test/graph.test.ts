@@ -133,10 +133,24 @@ describe("journeyGraph", () => {
     expect(journeyGraph(ir, ["J"], "dot")).toContain('j1_2 [shape=diamond, label="split \\"x \\\\\\"1\\\\\\"\\""];');
   });
 
+  it("a recommendation's label has its filter (`where`, `exclude`) and backup on lines of their own, escaped for both formats", () => {
+    const ir = irOf(
+      `profile { email: string }\nevent E { skus: list<string> }\ncatalog P {\n  key sku: string\n  price: number\n  tag: string\n  signals { view E.skus }\n}\n` +
+        `journey J {\n  on E as e\n  recommend r = popular(by: purchases, window: 14d) where item.price > 10 and item.tag != "a&b" exclude purchased, e.skus limit 3 backup popular(by: views)\n  recommend s = popular() limit 2\n}\n`,
+    );
+    const mermaid = journeyGraph(ir, ["J"], "mermaid");
+    expect(mermaid).toContain('j1_1["recommend r = popular(by: purchases, window: 14d) limit 3<br>where item.price #gt; 10 and item.tag != #quot;a#amp;b#quot;<br>exclude purchased, e.skus<br>backup popular(by: views)"]');
+    expect(mermaid).toContain('j1_2["recommend s = popular() limit 2"]');
+    expect(journeyGraph(ir, ["J"], "dot")).toContain('j1_1 [shape=box, label="recommend r = popular(by: purchases, window: 14d) limit 3\\nwhere item.price > 10 and item.tag != \\"a&b\\"\\nexclude purchased, e.skus\\nbackup popular(by: views)"];');
+  });
+
   it("cuts a long label with `…` (a box holds a line)", () => {
     const long = irOf(`profile { email: string }\nevent E {}\njourney J {\n  on E where ${Array.from({ length: 20 }, (_, i) => `${i} < ${i + 1}`).join(" and ")}\n  wait 1h\n}\n`);
     const start = journeyGraph(long, ["J"], "mermaid").split("\n")[2]!;
     expect(start).toMatch(/^ {4}j1_0\(\["on E where 0 #lt; 1 and .*…"\]\)$/);
     expect([...start.slice(start.indexOf('"') + 1, start.lastIndexOf('"'))].length).toBeLessThan(120);
+    // Each line of a recommendation on its own: the clauses after a long `where` still show.
+    const rec = irOf(`profile { email: string }\nevent E { sku: string }\ncatalog P {\n  key sku: string\n  n: int\n  signals { view E.sku }\n}\njourney J {\n  on E\n  recommend r = popular() where ${Array.from({ length: 20 }, (_, i) => `item.n != ${i}`).join(" and ")} exclude viewed limit 2\n}\n`);
+    expect(journeyGraph(rec, ["J"], "mermaid")).toMatch(/j1_1\["recommend r = popular\(\) limit 2<br>where item\.n != 0 and [^<]*…<br>exclude viewed"\]/);
   });
 });

@@ -335,6 +335,29 @@ describe("journey run with bad or unusual data files: the file, line and field; 
     jsonError(journey(["run", project]), `${join(project, "events.jsonl")}:2:${events[1]!.indexOf('"type"') + '"type"'.length + 1}`);
   });
 
+  it("events as a JSON array or pretty-printed: said to be JSON Lines, with the `jq` that converts them; profiles and a catalog as JSON Lines: the mirror", () => {
+    const events = sampleEvents().map((l) => JSON.parse(l) as unknown);
+    const array = cart("cart-array", { "events.jsonl": JSON.stringify(events, null, 2) });
+    refused(journey(["run", array]), `${join(array, "events.jsonl")}:1: an events file is JSON Lines, one event (a JSON object) per line, not a JSON array: convert it with \`jq -c '.[]' ${join(array, "events.jsonl")}\``);
+    const pretty = cart("cart-pretty", { "events.jsonl": `\n${JSON.stringify(events[0], null, 2)}\n` });
+    refused(journey(["run", pretty]), `${join(pretty, "events.jsonl")}:2: an events file is JSON Lines, one event (a JSON object) per line: this event spans several lines; \`jq -c . ${join(pretty, "events.jsonl")}\` writes each on one`);
+    const lines = (file: string) => (JSON.parse(readFileSync(join(samples, "abandoned-cart", file), "utf8")) as unknown[]).map((x) => JSON.stringify(x)).join("\n") + "\n";
+    const profiles = cart("cart-profile-lines", { "profiles.json": lines("profiles.json") });
+    refused(journey(["run", profiles]), `${join(profiles, "profiles.json")}: expected a JSON array of profiles ([{ "id": …, …attributes }]), found JSON Lines (one object per line, the format of an events file): convert it with \`jq -s . ${join(profiles, "profiles.json")}\``);
+    const catalog = cart("cart-catalog-lines", { "catalog.json": lines("catalog.json") });
+    refused(journey(["run", catalog]), `${join(catalog, "catalog.json")}: expected a JSON array of catalog items, found JSON Lines (one object per line, the format of an events file): convert it with \`jq -s . ${join(catalog, "catalog.json")}\``);
+  });
+
+  it("a misspelt field of an event names the declared one meant, and the event's line", () => {
+    const events = sampleEvents();
+    const e = JSON.parse(events[2]!) as { data: Record<string, unknown> };
+    e.data = Object.fromEntries(Object.entries(e.data).map(([k, v]) => [k === "orderId" ? "orderID" : k, v]));
+    events[2] = JSON.stringify(e);
+    const project = cart("cart-misspelt", { "events.jsonl": events.join("\n") });
+    // One mistake, one error: not also "data.orderId is missing".
+    refused(journey(["run", project]), `${join(project, "events.jsonl")}:3: invalid event: data.orderID is not a declared field (did you mean \`orderId\`?)`);
+  });
+
   it("an invalid profile: the profiles file and the field path", () => {
     const project = cart("cart-bad-profile", { "profiles.json": JSON.stringify([{ id: "p1", email: "a@example.com", consent: { email: true, sms: false } }, { id: "p2", email: 42, consent: { email: true, sms: false } }]) });
     refused(journey(["run", project]), `${join(project, "profiles.json")}: invalid profile \`p2\`: [1].email expected string, found number 42`);

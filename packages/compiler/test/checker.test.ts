@@ -439,6 +439,51 @@ describe("fixes", () => {
     fixed(text, "J2008", '"silver"', spanOf(text, '"silvr"'));
   });
 
+  it("a literal no value can equal, nothing close: the help lists the values, the first dozen of many", () => {
+    const few = one(`${PROFILE}audience A = profile.loyalty.tier == "wood"\n`).diagnostics;
+    expect(few).toMatchObject([{ code: "J2008", message: '`"wood"` can never equal `profile.loyalty.tier`: this comparison always gives the same answer', help: '`profile.loyalty.tier` is one of `"bronze"`, `"silver"`, `"gold"`' }]);
+    expect(few[0]!.fix).toBeUndefined();
+    const tiers = Array.from({ length: 14 }, (_, i) => `"t${i + 1}"`);
+    const many = one(`${PROFILE}event T { tier: ${tiers.join(" | ")} }\njourney J {\n  on T as t\n  if t.tier == "wood" { end }\n}\n`).diagnostics;
+    expect(many).toMatchObject([{ code: "J2008", help: `\`t.tier\` is one of ${tiers.slice(0, 12).map((v) => `\`${v}\``).join(", ")}, and 2 more` }]);
+  });
+
+  it("a number or bool in quotes: the help says to remove them, and the fix does when the text is one", () => {
+    const data = (fields: string) =>
+      `${PROFILE}event Paid { total: number, count: int, gift: bool }\ntest "t" {\n  start 2026-03-02T08:00:00Z\n  profile "p1" { email: "a@example.com", loyalty: { tier: "gold", points: 0 } }\n  at 0m "p1" Paid { ${fields} }\n}\n`;
+    const number = data('total: "189", count: 2, gift: false');
+    fixed(number, "J2001", "189", spanOf(number, '"189"'));
+    expect(one(number).diagnostics[0]!.help).toBe("remove the quotes: a `number` is not written as a string");
+    const bool = data('total: 1, count: 2, gift: "true"');
+    fixed(bool, "J2001", "true", spanOf(bool, '"true"'));
+    const int = data('total: 1, count: "-3", gift: false');
+    fixed(int, "J2001", "-3", spanOf(int, '"-3"'));
+    // Not the type's literal in quotes: how it is written, and no fix.
+    for (const [fields, help] of [
+      ['total: 1, count: "1.5", gift: false', "an `int` is a whole number written without quotes, such as `12`"],
+      ['total: 1, count: 2, gift: "yes"', "a `bool` is `true` or `false`, without quotes"],
+    ]) {
+      const [d] = one(data(fields!)).diagnostics;
+      expect(d).toMatchObject({ code: "J2001", help });
+      expect(d!.fix).toBeUndefined();
+    }
+    // A step's value as well.
+    const set = `${PROFILE}journey J {\n  on SiteVisited\n  set profile.loyalty.points = "10"\n}\n`;
+    fixed(set, "J2001", "10", spanOf(set, '"10"'));
+  });
+
+  it("a template sent on another channel than its own: the help says what to do, the fix sends it on its own", () => {
+    const text = `${PROFILE}template Nudge() for sms {\n  text "x"\n}\n` + journey("  send email Nudge() to profile.email").slice(PROFILE.length);
+    const channel = spanOf(text, "email Nudge").start;
+    fixed(text, "J3013", "sms", { start: channel, end: channel + "email".length });
+    expect(one(text).diagnostics[0]!.help).toBe("send it by `sms`, or, to send by `email`, use a template declared `for email` or write the message here: `send email { … }`");
+  });
+
+  it("an unknown channel says the channels once, in the help", () => {
+    const [d] = one(journey('  send fax { text "x" } to profile.email')).diagnostics;
+    expect(d).toMatchObject({ code: "J1013", message: "unknown channel `fax`", help: "the channels are `email`, `sms`, `push`, `webhook`" });
+  });
+
   it("an optional used without a default gets one", () => {
     const text = journey('  send sms { text "Hi" } to profile.phone');
     fixed(text, "J2002", '(profile.phone ?? "")', spanOf(text, "profile.phone"));

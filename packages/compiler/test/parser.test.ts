@@ -633,6 +633,18 @@ describe("syntax errors", () => {
     expect(r.diagnostics[0]!.message).toBe("unexpected `}`: expected a duration, `until <time>` or `for <Event>` after `wait`");
   });
 
+  it("a word a block does not take names what the block takes (every item the grammar has), not only the `}`", () => {
+    const message = (text: string) => parseFile("a.journey", text).diagnostics.map((d) => [d.message, d.related]);
+    expect(message('test "t" {\n  wait 1h\n}\n')).toEqual([["unexpected `wait`: expected `start`, `profile`, `catalog`, `at`, `split` or `expect`, or `}`", undefined]]);
+    expect(message('test "t" {\n  expect maybe send email\n}\n')).toEqual([["unexpected `maybe`: expected `send`, `suppressed`, `ended`, `goal` or `decide` after `expect` (and its optional `at <offset>` and `no`)", undefined]]);
+    expect(message("journey J {\n  on E\n  if true {\n    foo\n  }\n}\n")[0]![0]).toBe("unexpected `foo`: expected a step (`wait`, `if`, `split`, `send`, `recommend`, `call`, `let`, `set`, `repeat`, `jump to` or `end`), or `}`");
+    expect(message("channel email {\n  5\n}\n")[0]![0]).toBe("unexpected `5`: expected `from`, `cap`, `quiet` or `consent`, or `}`");
+    // A declaration where an item goes is a `}` left out: said so, with the `{` it would close.
+    const unclosed = message("journey J {\n  on E\n  wait 1h\njourney K {\n}\n");
+    expect(unclosed.map(([m]) => m)).toEqual(["expected `}`, found `journey`"]);
+    expect(unclosed[0]![1]).toHaveLength(1);
+  });
+
   it("nesting deeper than the limit is refused before parsing", () => {
     const ok = `audience A = ${"(".repeat(MAX_NESTING)}true${")".repeat(MAX_NESTING)}\n`;
     expect(parseFile("a", ok).diagnostics).toEqual([]);

@@ -44,7 +44,12 @@ export function unknownNameHelp(name: string, candidates: Iterable<string>, know
   const s = suggest(name, all);
   if (s !== undefined) return { replacement: s, help: `did you mean \`${s}\`?` };
   if (!known || !all.length) return {};
-  return { help: `${known} ${all.slice(0, LISTED).map((c) => `\`${c}\``).join(", ")}${all.length > LISTED ? `, and ${all.length - LISTED} more` : ""}` };
+  return { help: listedHelp(known, all) };
+}
+
+/** `known` followed by the first of `all` (each written by `show`), and how many more there are. */
+export function listedHelp(known: string, all: readonly string[], show: (c: string) => string = (c) => `\`${c}\``): string {
+  return `${known} ${all.slice(0, LISTED).map(show).join(", ")}${all.length > LISTED ? `, and ${all.length - LISTED} more` : ""}`;
 }
 
 /** Damerau–Levenshtein distance (adjacent transpositions count as one edit). */

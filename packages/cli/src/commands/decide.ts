@@ -27,7 +27,7 @@ export function decideCommand(): Command {
     .requiredOption("--profile <id>", "the profile asking")
     .option("--profiles <file>", "profiles (default: <project>/profiles.json if present)")
     .option("--catalog <file>", "catalog items (default: <project>/catalog.json if present)")
-    .option("--events <file>", "events to replay first (default: <project>/events.jsonl if present)")
+    .option("--events <file>", "events to replay first, as JSON Lines (default: <project>/events.jsonl if present)")
     .option("--action-responses <file>", "canned action responses (default: <project>/action-responses.json if present)")
     .option("--context <json>", "what the page or app sends, as JSON")
     .option("--at <time>", "decide at this ISO time (default: the last event's time, or now)")

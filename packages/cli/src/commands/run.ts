@@ -29,7 +29,7 @@ export function runCommand(): Command {
   return new Command("run")
     .description("replay events through a project's journeys on a virtual clock")
     .argument("<project>", "the project folder")
-    .option("--events <file>", "events, one JSON envelope per line (default: <project>/events.jsonl)")
+    .option("--events <file>", "events as JSON Lines, one JSON envelope per line, not an array (default: <project>/events.jsonl)")
     .option("--profiles <file>", "profiles: [{ \"id\": …, …attributes }] (default: <project>/profiles.json if present)")
     .option("--catalog <file>", "catalog items as a JSON array, over those a `journey serve` stored in --db, and not stored (default: <project>/catalog.json if present)")
     .option("--action-responses <file>", "canned action responses (default: <project>/action-responses.json if present)")

@@ -7,7 +7,7 @@ import { walk } from "../syntax/walk.js";
 import { CHANNELS, RESERVED_NAMES } from "./builtins.js";
 import { checkContentFields, reportUnknownDecl, rootScope } from "./check-declarations.js";
 import type { CheckContext } from "./context.js";
-import { checkCondition, expectType, requireValue, typeOf, widen, expectConstant, expectAtLeast } from "./expressions.js";
+import { checkCondition, expectType, quotedValue, requireValue, typeOf, widen, expectConstant, expectAtLeast } from "./expressions.js";
 import { constNumber } from "./constants.js";
 import { checkRecommend } from "./recommend.js";
 import { pathKey, Scope } from "./scope.js";
@@ -549,8 +549,12 @@ function checkSend(ctx: CheckContext, s: A.SendStep, scope: Scope): void {
     else {
       referenceDecl(ctx, s.template.name, "template");
       if (channel && tpl.decl.channel?.name && tpl.decl.channel.name !== channel.name) {
-        ctx.report("templateChannel", { name: tpl.decl.name.name, declared: tpl.decl.channel.name, used: channel.name }, s.template.name.span, {
+        const [declared, used] = [tpl.decl.channel.name, channel.name];
+        ctx.report("templateChannel", { name: tpl.decl.name.name, declared, used }, s.template.name.span, {
           related: [ctx.related(tpl.file, tpl.decl.channel.span, "declared for this channel")],
+          help: `send it by \`${declared}\`, or, to send by \`${used}\`, use a template declared \`for ${used}\` or write the message here: \`send ${used} { … }\``,
+          // Sending it on its own channel is the one change that needs nothing else (a template for a channel the project lacks is J1013 already).
+          ...(CHANNELS.has(declared) ? { fix: ctx.replace(`change to \`send ${declared}\``, s.channel.span, declared) } : {}),
         });
       }
       // A template the parser recovered inside has no reliable parameters to check against.
@@ -630,7 +634,7 @@ function checkSet(ctx: CheckContext, s: A.SetStep, scope: Scope): void {
   }
   const v = typeOf(ctx, s.value, scope);
   const value = target.kind === "optional" ? v : requireValue(ctx, s.value, v, scope);
-  if (!isAssignable(value, target)) ctx.report("typeMismatch", { expected: typeToString(target), actual: typeToString(value) }, s.value.span);
+  if (!isAssignable(value, target)) ctx.report("typeMismatch", { expected: typeToString(target), actual: typeToString(value) }, s.value.span, quotedValue(ctx, s.value, target));
   // A null check made before no longer holds; a value that cannot be null makes a new one.
   const path = ["profile", ...segments.map((x) => x.name)].join(".");
   scope.forget(path);

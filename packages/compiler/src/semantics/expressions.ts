@@ -1,5 +1,5 @@
 /** Expression typing: every expression gets a type; every mistake one diagnostic, no cascades. */
-import { fieldType, isAssignable, isNumeric, isStringLike, nonNull, suggest, T, typeToString, type Type } from "@journey/template";
+import { fieldType, isAssignable, isNumeric, isStringLike, listedHelp, nonNull, suggest, T, typeToString, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
 import { DURATION_FORMS } from "../syntax/tokens.js";
 import type { DiagnosticExtras } from "../diagnostics/diagnostic.js";
@@ -215,9 +215,28 @@ export function expectType(ctx: CheckContext, e: A.Expr, expected: Type, scope: 
     if (e.kind === "Record" && nonNull(expected).kind === "record") return t; // reported per field by checkRecordLiteral
     // `wait 2`: a number where a duration goes lacks its unit.
     const help = role ?? (expected.kind === "duration" && e.kind === "Number" ? DURATION_FORMS : undefined);
-    ctx.report("typeMismatch", { expected: typeToString(expected), actual: typeToString(t) }, e.span, help ? { help } : {});
+    ctx.report("typeMismatch", { expected: typeToString(expected), actual: typeToString(t) }, e.span, help ? { help } : quotedValue(ctx, e, expected));
   }
   return t;
+}
+
+/** A number or bool literal's text, by the type it is written for, and how that type is written. */
+const UNQUOTED: Partial<Record<Type["kind"], { form: RegExp; a: string; help: string }>> = {
+  int: { form: /^-?\d+$/, a: "an `int`", help: "an `int` is a whole number written without quotes, such as `12`" },
+  number: { form: /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/, a: "a `number`", help: "a `number` is written without quotes, such as `189` or `24.9`" },
+  bool: { form: /^(?:true|false)$/, a: "a `bool`", help: "a `bool` is `true` or `false`, without quotes" },
+};
+
+/**
+ * `"189"` where a number goes, `"true"` where a bool goes: a value quoted by mistake (test
+ * data copied from a JSON file, most often). The help says how it is written; when the quoted
+ * text is one, the fix removes the quotes.
+ */
+export function quotedValue(ctx: CheckContext, e: A.Expr, expected: Type): DiagnosticExtras {
+  const want = UNQUOTED[nonNull(expected).kind];
+  if (e.kind !== "String" || !want) return {};
+  if (!want.form.test(e.value)) return { help: want.help };
+  return { help: `remove the quotes: ${want.a} is not written as a string`, fix: ctx.replace(`change to \`${e.value}\``, e.span, e.value) };
 }
 
 /**
@@ -357,11 +376,15 @@ function binaryType(ctx: CheckContext, e: A.BinaryExpr, scope: Scope, opts: Expr
     if (l.kind === "null" || r.kind === "null") return T.bool;
     if (isStringLike(ln) && isStringLike(rn)) e.asText = true;
     // A literal outside a union of literals is a typo (`tier == "platnum"`): never true.
-    const [lit, other, litExpr] = rn.kind === "literal" ? [rn, ln, e.right] : [ln, rn, e.left];
+    const [lit, other, litExpr, otherExpr] = rn.kind === "literal" ? [rn, ln, e.right, e.left] : [ln, rn, e.left, e.right];
     if (lit.kind === "literal" && (other.kind === "union" || other.kind === "literal") && !isAssignable(lit, other)) {
       const options = other.kind === "union" ? other.members : [other];
-      const s = suggest(lit.value, options.filter((m) => m.kind === "literal").map((m) => (m as { value: string }).value));
-      ctx.report("comparisonAlwaysFalse", { actual: typeToString(lit), expected: typeToString(other) }, litExpr.span, s ? { fix: ctx.replace(`change to "${s}"`, litExpr.span, JSON.stringify(s)), help: `did you mean "${s}"?` } : {});
+      const values = options.filter((m) => m.kind === "literal").map((m) => (m as { value: string }).value);
+      const s = suggest(lit.value, values);
+      // The message names the other side as written; the help gives its values (once, not also in the message).
+      const compared = ctx.text(otherExpr.span);
+      const extras = s ? { fix: ctx.replace(`change to "${s}"`, litExpr.span, JSON.stringify(s)), help: `did you mean "${s}"?` } : { help: listedHelp(`\`${compared}\` is one of`, values, (v) => `\`${JSON.stringify(v)}\``) };
+      ctx.report("comparisonAlwaysFalse", { actual: typeToString(lit), other: compared }, litExpr.span, extras);
     } else if (!comparable(ln, rn)) {
       ctx.report("operatorTypes", { op: e.op, left: typeToString(l), right: typeToString(r) }, e.opSpan);
     }

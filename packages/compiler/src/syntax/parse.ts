@@ -6,7 +6,7 @@ import { isCalendarDate } from "@journey/template";
 import type { IRecognitionException, IToken, TokenType } from "chevrotain";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Comment, Declaration, SourceFile, Span } from "./ast.js";
-import { MAX_OPERATORS, parser } from "./parser.js";
+import { DECLARATION_KEYWORDS, MAX_OPERATORS, parser } from "./parser.js";
 import * as t from "./tokens.js";
 import { retype, tokEnd, tokSpan } from "./tokens.js";
 
@@ -26,8 +26,8 @@ const RULE_CONTEXT: Record<string, string> = {
   journeyDecl: "expected a journey clause (`on`, `reentry`, `exit on`, `goal`) or a step",
   block: "expected a step (`wait`, `if`, `split`, `send`, `recommend`, `call`, `let`, `set`, `repeat`, `jump to` or `end`)",
   experienceDecl: "expected `surface`, `format`, `priority`, `timeout`, `active`, `context`, `recommend`, `let`, `call` or `variant`",
-  testItem: "expected `start`, `profile`, `catalog`, `at` or `expect`",
-  expectation: "expected `send`, `ended`, `goal` or `decide` after `expect`",
+  testItem: "expected `start`, `profile`, `catalog`, `at`, `split` or `expect`",
+  expectation: "expected `send`, `suppressed`, `ended`, `goal` or `decide` after `expect` (and its optional `at <offset>` and `no`)",
   fieldDecl: "expected a field (`name: type`)",
   typeAtom: "expected a type",
   primary: "expected an expression",
@@ -42,6 +42,16 @@ const RULE_CONTEXT: Record<string, string> = {
   channelDecl: "expected `from`, `cap`, `quiet` or `consent`",
   actionDecl: "expected a request (`get \"…\"`), `headers`, `body`, `timeout` or `retries`",
   stringExpr: "expected a string",
+};
+
+/** The rules that read items up to a `}`, and the context saying what those items are. */
+const BLOCK_ITEMS: Record<string, keyof typeof RULE_CONTEXT> = {
+  testDecl: "testItem",
+  journeyDecl: "journeyDecl",
+  block: "block",
+  experienceDecl: "experienceDecl",
+  channelDecl: "channelDecl",
+  actionDecl: "actionDecl",
 };
 
 function describe(tok: IToken): string {
@@ -224,6 +234,14 @@ function knownMistake(e: IRecognitionException, text: string, tokens: IToken[]):
       span: { start: number.startOffset, end: tokEnd(e.token) },
       replacement: number.image + unit,
     };
+  }
+  // `wait 1h` in a test, `foo` in a journey: a word the block does not take where it could
+  // end, which the parser reports as a missing `}`. What the block takes is the useful answer
+  // (a declaration's keyword there is a `}` left out: the parser's message and its note stand).
+  const rules = e.context.ruleStack;
+  const items = BLOCK_ITEMS[rules[rules.length - 1] ?? ""];
+  if (items && expectedToken(e) === t.RCurly && e.token.image !== "" && !DECLARATION_KEYWORDS.has(e.token.tokenType)) {
+    return { message: `unexpected ${describe(e.token)}: ${RULE_CONTEXT[items]}, or \`}\`` };
   }
   return undefined;
 }

@@ -44,7 +44,7 @@ function isDigits(text: string): boolean {
 const CLAUSE_KINDS = new Set<string>(["OnEvent", "OnAudience", "OnSchedule", "Reentry", "ExitOn", "Goal"]);
 
 /** Words that start a declaration: a block never continues with one (a `}` is missing). */
-const DECLARATION_KEYWORDS = new Set<TokenType>([t.Profile, t.Type, t.Event, t.Catalog, t.Audience, t.Action, t.Fragment, t.Template, t.Channel, t.Journey, t.Experience, t.Test]);
+export const DECLARATION_KEYWORDS = new Set<TokenType>([t.Profile, t.Type, t.Event, t.Catalog, t.Audience, t.Action, t.Fragment, t.Template, t.Channel, t.Journey, t.Experience, t.Test]);
 
 /** Words that start a step. */
 const STEP_KEYWORDS = new Set<TokenType>([t.Wait, t.If, t.Split, t.Send, t.Recommend, t.Call, t.Let, t.Set, t.Repeat, t.Jump, t.End]);

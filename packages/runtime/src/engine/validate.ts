@@ -3,7 +3,7 @@
  * inside the engine ever meets a value of the wrong shape. Errors name the field path.
  */
 import type { Type } from "@journey/template";
-import { isCalendarDate, isValidLocale, isValidTimeZone, suggestTimeZone } from "@journey/template";
+import { isCalendarDate, isValidLocale, isValidTimeZone, suggest, suggestTimeZone } from "@journey/template";
 
 export interface ValidationError {
   /** `data.items[0].price` */
@@ -49,6 +49,9 @@ export function validate(value: unknown, type: Type, path: string, errors: Valid
   // pays for paths and messages.
   return conforms(value, type) ? errors : collect(value, type, path, errors);
 }
+
+/** The message of a field the record type does not declare (followed by a did-you-mean when one is close). */
+export const UNDECLARED_FIELD = "is not a declared field";
 
 /** Field names by record type, for the undeclared-field check. */
 const fieldNames = new WeakMap<Type, Set<string>>();
@@ -239,17 +242,20 @@ function collect(value: unknown, type: Type, path: string, errors: ValidationErr
         return errors;
       }
       const obj = value as Record<string, unknown>;
+      // A misspelt field (`referer`): the declared one meant, as the compiler says of test data.
+      const undeclared = Object.keys(obj).filter((k) => !declared(type).has(k));
+      const meant = new Map(undeclared.map((k) => [k, suggest(k, type.fields.map((f) => f.name))]));
+      const misspelt = new Set(meant.values());
       for (const f of type.fields) {
         const has = Object.hasOwn(obj, f.name) && obj[f.name] !== undefined;
         if (!has || obj[f.name] === null) {
-          if (!f.optional && f.default === undefined) errors.push({ path: `${path}.${f.name}`, message: has ? "must not be null" : "is missing" });
+          // Not also "missing" when given misspelt: one mistake, one error.
+          if (!f.optional && f.default === undefined && !(!has && misspelt.has(f.name))) errors.push({ path: `${path}.${f.name}`, message: has ? "must not be null" : "is missing" });
           continue;
         }
         collect(obj[f.name], f.type, `${path}.${f.name}`, errors);
       }
-      for (const k of Object.keys(obj)) {
-        if (!declared(type).has(k)) errors.push({ path: `${path}.${k}`, message: "is not a declared field" });
-      }
+      for (const [k, near] of meant) errors.push({ path: `${path}.${k}`, message: `${UNDECLARED_FIELD}${near !== undefined ? ` (did you mean \`${near}\`?)` : ""}` });
       return errors;
     }
   }

@@ -1,9 +1,7 @@
 /** Catalog items at the door: each one checked against the `catalog` declaration before an engine keeps it. */
 import type { Type } from "@journey/template";
-import { validate, type ValidationError } from "../engine/validate.js";
+import { UNDECLARED_FIELD, validate, type ValidationError } from "../engine/validate.js";
 import type { CatalogEngine, CatalogItem } from "./provider.js";
-
-const UNDECLARED = "is not a declared field";
 
 export interface RejectedItem {
   /** Position in the list given to `upsertItems`. */
@@ -43,7 +41,7 @@ export function checkItems(items: readonly CatalogItem[], o: ItemCheckOptions): 
       if (key === undefined || key === "") errors.push({ path: `item.${o.keyField}`, message: `the key field must be a non-empty string, found ${raw === undefined || raw === null ? "null" : JSON.stringify(raw)}` });
       // Fields the declaration does not name are allowed (a shop's feed carries more than a
       // journey reads); a declared field that is missing or of the wrong type is not.
-      if (o.itemType) for (const e of validate(item, o.itemType, "item")) if (e.message !== UNDECLARED) errors.push(e);
+      if (o.itemType) for (const e of validate(item, o.itemType, "item")) if (!e.message.startsWith(UNDECLARED_FIELD)) errors.push(e);
     }
     if (!errors.length) {
       accepted.push([key!, frozenCopy(item) as CatalogItem]);

@@ -40,6 +40,15 @@ describe("validate", () => {
     ["a missing field", (d: Record<string, unknown>) => delete d["vip"], [{ path: "data.vip", message: "is missing" }]],
     ["a null required field", (d: Record<string, unknown>) => (d["vip"] = null), [{ path: "data.vip", message: "must not be null" }]],
     ["an undeclared field", (d: Record<string, unknown>) => (d["extra"] = 1), [{ path: "data.extra", message: "is not a declared field" }]],
+    [
+      "a misspelt field, with the declared one meant",
+      (d: Record<string, unknown>) => {
+        d["totl"] = d["total"];
+        delete d["total"];
+      },
+      // Not also "data.total is missing": one mistake, one error.
+      [{ path: "data.totl", message: "is not a declared field (did you mean `total`?)" }],
+    ],
     ["a literal outside the union", (d: Record<string, unknown>) => (d["tier"] = "bronze"), [{ path: "data.tier", message: 'expected "gold" | "silver", found the string "bronze"' }]],
     ["a date-time that is not one", (d: Record<string, unknown>) => (d["at"] = "2026-13-45T99:00:00Z"), [{ path: "data.at", message: 'expected datetime (an ISO 8601 string such as 2026-03-02T10:15:00Z), found the string "2026-13-45T99:00:00Z"' }]],
     ["a date-time whose day is not in its month (Date.parse would roll it over into March)", (d: Record<string, unknown>) => (d["at"] = "2026-02-30T10:00:00Z"), [{ path: "data.at", message: 'expected datetime (an ISO 8601 string such as 2026-03-02T10:15:00Z), found the string "2026-02-30T10:00:00Z"' }]],

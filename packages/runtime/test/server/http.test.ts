@@ -140,6 +140,13 @@ describe("POST /v1/events", () => {
     expect(await h.request("DELETE", `/v1/profiles/${most}`)).toMatchObject({ status: 200 });
   });
 
+  it("names the declared field a misspelt one means", async () => {
+    const h = await harness();
+    const { cartId, ...data } = cart("c1").data;
+    const r = await h.request("POST", "/v1/events", { ...cart("c1"), data: { ...data, cartid: cartId } });
+    expect(r).toMatchObject({ status: 400, json: { errors: [{ path: "event.data.cartid", message: "is not a declared field (did you mean `cartId`?)" }] } });
+  });
+
   it("refuses what is not an event at all with a path", async () => {
     const h = await harness();
     expect(await h.request("POST", "/v1/events", "42")).toMatchObject({ status: 400, json: { errors: [{ path: "event", message: "must be an object" }] } });
@@ -213,7 +220,8 @@ const product = (sku: string, extra: Record<string, unknown> = {}) => ({ sku, na
 describe("catalog items", () => {
   it("PUT stores the valid items and names every wrong field of the others; GET shows a stored item", async () => {
     const h = await harness();
-    const r = await h.request("PUT", "/v1/catalog/items", [product("A"), { sku: "B", name: "Bee", price: "1", category: "tents" }, 42, product("C", { feedOnly: "kept" })]);
+    // Undeclared fields are kept, also one that a did-you-mean would name (`names`).
+    const r = await h.request("PUT", "/v1/catalog/items", [product("A"), { sku: "B", name: "Bee", price: "1", category: "tents" }, 42, product("C", { feedOnly: "kept", names: "kept" })]);
     expect(r.status).toBe(200);
     expect(r.json).toEqual({
       upserted: 2,
@@ -225,7 +233,7 @@ describe("catalog items", () => {
     });
     expect(await h.store.loadItems(undefined, 10)).toEqual([
       { key: "A", item: product("A") },
-      { key: "C", item: product("C", { feedOnly: "kept" }) },
+      { key: "C", item: product("C", { feedOnly: "kept", names: "kept" }) },
     ]);
     expect(await h.request("GET", "/v1/catalog/items/A")).toMatchObject({ status: 200, json: product("A") });
     expect(await h.request("GET", "/v1/catalog/items/B")).toMatchObject({ status: 404, json: { error: "no catalog item `B`" } });
