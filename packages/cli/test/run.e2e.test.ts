@@ -239,6 +239,33 @@ describe("journey test on every sample", () => {
     expect(r.stdout).toContain('…, with "\\u00a0" where the expectation has " "; email at +30d23h: it went out at +30d23h)');
   });
 
+  it("onboarding: a profile not as expected fails at its `expect profile` with the field that differs; `not contains` with where the text occurs", () => {
+    const { project, text } = editedCopy("onboarding", "onboarding-voucher", "tests.journey", 'voucher.code == "WELCOME20"', 'voucher.code == "WELCOME25"');
+    const r = journey(["test", project]);
+    expect(r.status).toBe(1);
+    const line = text.split("\n").findIndex((l) => l.includes('"WELCOME25"')) + 1;
+    expect(r.stdout).toContain(
+      `tests.journey:${line}:3: expected profile "p1" where voucher.code == "WELCOME25" and voucher.percent == 20 and voucher.expiresAt == "2026-03-16T09:00:00Z" at the end: its voucher.code was "WELCOME20", with "0" where the expectation has "5"`,
+    );
+    expect(r.stdout).toMatch(/10 tests: 9 passed, 1 failed/);
+    const mentioned = journey(["test", editedCopy("onboarding", "onboarding-mentioned", "tests.journey", 'html not contains "Hand Grinder"', 'html not contains "Ethiopia Guji"').project]);
+    expect(mentioned.status).toBe(1);
+    expect(mentioned.stdout).toContain('email at +3d10m: its html contains "Ethiopia Guji": …"le/fc-101.jpg\\" alt=\\"Ethiopia Guji, 250 g\\" width=\\"140\\""…');
+  });
+
+  it("`html !=`: `journey check` warns with what to write instead; the tests still run, the warning in their JSON", () => {
+    const { project } = editedCopy("onboarding", "onboarding-html-ne", "tests.journey", 'html not contains "Hand Grinder"', 'html != "Hand Grinder"');
+    const check = journey(["check", project]);
+    expect(check.status).toBe(0);
+    expect(check.stdout).toContain("warning[J6005]: `html !=` compares the whole document with the text, so it holds for nearly every message");
+    expect(check.stdout).toContain("= help: to say the html does not mention a text, write `not contains`");
+    const tests = journey(["test", project, "--json"]);
+    expect(tests.status).toBe(0);
+    const report = JSON.parse(tests.stdout) as { diagnostics: { code: string }[]; passed: number; failed: number };
+    expect(report.diagnostics.map((d) => d.code)).toEqual(["J6005"]);
+    expect([report.passed, report.failed]).toEqual([10, 0]);
+  });
+
   it("winback: each test runs in the arm it chooses; another arm fails the holdout's test, an unknown arm is a compile error", () => {
     const passing = journey(["test", join(samples, "winback")]);
     expect(passing.stdout).toContain("✓ the holdout gets nothing, and its orders are still counted");

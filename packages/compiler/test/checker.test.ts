@@ -1230,3 +1230,56 @@ describe("J3030: every split of an experiment lists the same arms, in the same o
     expect(codesOf(broken)).toEqual(["J0005"]);
   });
 });
+
+describe("a test's `expect profile` and `not contains`", () => {
+  const project = (items: string) => one(`${PROFILE}test "t" {\n  profile "p1" { email: "a@example.com", loyalty: { tier: "gold", points: 1 } }\n${items}\n}\n`);
+
+  it("checks field paths through records and literals against their types; the IR keeps path, operator and value in source order", () => {
+    const r = project(`  expect at 3d profile "p1" where loyalty.tier == "gold" and loyalty.points != 0 and firstName == null\n    and email contains "@" and email not contains " "`);
+    expect(shown(r)).toEqual([]);
+    expect(r.ir!.tests[0]!.expectations).toEqual([
+      {
+        kind: "profile",
+        atMs: 3 * 86_400_000,
+        profileId: "p1",
+        conditions: [
+          { path: ["loyalty", "tier"], op: "==", value: { lit: "gold" } },
+          { path: ["loyalty", "points"], op: "!=", value: { lit: 0 } },
+          { path: ["firstName"], op: "==", value: { lit: null } },
+          { path: ["email"], op: "contains", value: { lit: "@" } },
+          { path: ["email"], op: "not contains", value: { lit: " " } },
+        ],
+        loc: [0, 11, 3, 12, 54],
+      },
+    ]);
+  });
+
+  it("an unknown field is J1004 with the close name as a fix; a literal of another type J2001; a tier not of the union J2001", () => {
+    const r = project(`  expect profile "p1" where loyalty.tir == "gold"`);
+    expect(shown(r)).toEqual(['J1004 "tir"']);
+    expect(r.diagnostics[0]!.message).toBe("unknown field `tir` on `profile.loyalty`");
+    expect(applyFix(r.files.get("main.journey")!.text, r.diagnostics[0]!)).toContain(`where loyalty.tier == "gold"`);
+    expect(shown(project(`  expect profile "p1" where loyalty.tier == "platinum"`))).toEqual(['J2001 "\\"platinum\\""']);
+    expect(shown(project(`  expect profile "p1" where loyalty == null`))).toEqual(["J2001 \"null\""]);
+  });
+
+  it("a field path's names are references to the profile's fields (hover, go to definition)", () => {
+    const text = `${PROFILE}test "t" {\n  profile "p1" { email: "a@example.com", loyalty: { tier: "gold", points: 1 } }\n  expect profile "p1" where loyalty.points == 1\n}\n`;
+    const r = compile([{ path: "main.journey", text }], { references: true });
+    const at = text.indexOf("points == 1");
+    const ref = r.checked.ctx.references.find((x) => x.file === "main.journey" && x.span.start === at);
+    expect(ref?.kind).toBe("field");
+    expect(ref?.target?.span.start).toBe(text.indexOf("points: int"));
+  });
+
+  it("warns of `html !=` (J6005), with `not contains` as the fix; `!=` on a subject and `html not contains` are fine", () => {
+    const r = project(`  expect send email where html != "Hand Grinder" and subject != "Hi"`);
+    expect(shown(r)).toEqual(['J6005 "!="']);
+    expect(r.diagnostics[0]!.severity).toBe("warning");
+    expect(r.diagnostics[0]!.help).toBe("to say the html does not mention a text, write `not contains`");
+    expect(applyFix(r.files.get("main.journey")!.text, r.diagnostics[0]!)).toContain(`where html not contains "Hand Grinder" and subject != "Hi"`);
+    const fine = project(`  expect send email where html not contains "Hand Grinder"`);
+    expect(shown(fine)).toEqual([]);
+    expect(fine.ir!.tests[0]!.expectations[0]).toMatchObject({ kind: "send", conditions: [{ field: "html", op: "not contains", value: { lit: "Hand Grinder" } }] });
+  });
+});

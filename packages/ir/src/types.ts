@@ -120,8 +120,13 @@ export interface IRExperience {
 /** [file index, start line, start column, end line, end column], 1-based lines and columns; columns count UTF-16 code units, as editors and `journey check --json` do. */
 export type IRLocation = [number, number, number, number, number];
 
+/** How an expectation's `where` condition compares a value. */
+export type IRExpectOp = "contains" | "not contains" | "==" | "!=";
+
 export type IRExpectation =
-  | { kind: "send"; negated: boolean; atMs?: number; channel: string; to?: IRExpr; conditions: { field: string; op: string; value: IRExpr }[]; loc: IRLocation }
+  | { kind: "send"; negated: boolean; atMs?: number; channel: string; to?: IRExpr; conditions: { field: string; op: IRExpectOp; value: IRExpr }[]; loc: IRLocation }
+  /** The stored profile at `atMs` (after everything due then ran), or at the end of the test. */
+  | { kind: "profile"; atMs?: number; profileId: string; conditions: { path: string[]; op: IRExpectOp; value: IRExpr }[]; loc: IRLocation }
   | { kind: "ended"; negated: boolean; atMs?: number; journey?: string; reason?: string; loc: IRLocation }
   | { kind: "goal"; negated: boolean; atMs?: number; goal: string; loc: IRLocation }
   | { kind: "suppressed"; negated: boolean; atMs?: number; channel: string; reason?: string; loc: IRLocation }

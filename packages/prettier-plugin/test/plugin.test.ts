@@ -282,6 +282,17 @@ describe("a test's `expect suppressed`", () => {
   });
 });
 
+describe("a test's `expect profile` and `not contains`", () => {
+  it("prints the path, operators and values canonically, comments kept, and breaks long conditions one per line", async () => {
+    const out = await fmt('test "t" {\n  expect  at 3d  profile   "p1"  where voucher . code=="W20"  and tags   not  /* why */ contains "vip"\n  expect send email where html not   contains "Grinder"\n}\n');
+    expect(out).toBe('test "t" {\n  expect at 3d profile "p1" where voucher.code == "W20" and tags not /* why */ contains "vip"\n  expect send email where html not contains "Grinder"\n}\n');
+    expect(await fmt(out)).toBe(out);
+    const long = await fmt('test "t" {\n  expect profile "p1" where voucher.code == "WELCOME20" and voucher.percent == 20 and voucher.expiresAt == 2026-03-16T09:00:00Z\n}\n');
+    expect(long).toBe('test "t" {\n  expect profile "p1"\n    where voucher.code == "WELCOME20"\n    and voucher.percent == 20\n    and voucher.expiresAt == 2026-03-16T09:00:00Z\n}\n');
+    expect(await fmt(long)).toBe(long);
+  });
+});
+
 describe("a test's `split … for`", () => {
   it("continues on the next line, indented, after a line comment before `for`", async () => {
     const out = await fmt('test "t" {\n  split "exp" A // c\n  for "p1"\n  split "exp" B for "p2"\n}\n');

@@ -140,6 +140,7 @@ export const codes = {
   invalidOffset: kind("J6002", "an offset is a time since the test's start, a duration such as `0m` or `4h` (never negative)"),
   unknownTestProfile: kind("J6003", "profile `{id}` is not declared in this test"),
   incompleteArmChoice: kind("J6004", "expected {missing}: a test chooses an arm with `split \"{experiment}\" <Arm> for \"<profile id>\"`"),
+  htmlInequality: kind("J6005", "`html !=` compares the whole document with the text, so it holds for nearly every message", "warning"),
 
   // ── J7xxx actions, channels, catalogs ──
   actionMissingRequest: kind("J7001", "action `{name}` needs a request: `get`, `post`, `put`, `patch` or `delete` with a URL"),

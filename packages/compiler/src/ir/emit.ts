@@ -363,6 +363,15 @@ class Emitter {
             loc: this.loc(item.span),
           });
           break;
+        case "ExpectProfile":
+          t.expectations.push({
+            kind: "profile",
+            ...ms(item.at),
+            profileId: item.profileId.value,
+            conditions: item.conditions.map((c) => ({ path: c.path.map((p) => p.name), op: c.op, value: emitExpr(c.value) })),
+            loc: this.loc(item.span),
+          });
+          break;
         case "ExpectEnded":
           t.expectations.push({ kind: "ended", negated: item.negated, ...ms(item.at), ...(item.journey ? { journey: item.journey.name } : {}), ...(item.reason ? { reason: item.reason.name } : {}), loc: this.loc(item.span) });
           break;

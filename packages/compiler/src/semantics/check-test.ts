@@ -1,5 +1,5 @@
 /** `test` blocks: their data checked against the declarations, their expectations against channels. */
-import { isValidLocale, isValidTimeZone, nonNull, suggest, suggestTimeZone, T, typeToString, unknownNameHelp, type Type } from "@journey/template";
+import { fieldType, isStringLike, isValidLocale, isValidTimeZone, nonNull, suggest, suggestTimeZone, T, typeToString, unknownNameHelp, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
 import { CHANNELS, SUPPRESSED_REASONS } from "./builtins.js";
 import { reportUnknownDecl } from "./check-declarations.js";
@@ -79,10 +79,19 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
             const text = channel!.fields.filter((f) => f.escape !== "record").map((f) => `\`${f.name}\``).join(", ");
             ctx.report("testEventData", { message: `\`${field.name}\` is a record, not text: \`contains\` matches ${text}` }, c.field.span);
           }
+          // A whole document is almost never equal to a text: `!=` on it holds for nearly every message.
+          if (c.op === "!=" && field?.name === "html") ctx.report("htmlInequality", {}, c.opSpan, { help: "to say the html does not mention a text, write `not contains`", fix: ctx.replace("change to `not contains`", c.opSpan, "not contains") });
           expectType(ctx, c.value, T.string, scope);
         }
         break;
       }
+      case "ExpectProfile":
+        if (item.at) checkOffset(ctx, item.at);
+        if (item.negated) ctx.report("testEventData", { message: "`expect no profile` says nothing: say what a field is not with `!=` or `not contains`" }, { start: item.span.start, end: item.profileId.span.end });
+        if (!profiles.has(item.profileId.value)) ctx.report("unknownTestProfile", { id: item.profileId.value }, item.profileId.span);
+        if (!item.conditions.length) ctx.report("testEventData", { message: `expected \`where <field> == <value>\` after the profile's id: \`expect profile "${item.profileId.value}"\` says what the profile holds with \`==\`, \`!=\`, \`contains\` or \`not contains\`` }, item.span);
+        for (const c of item.conditions) checkProfileCondition(ctx, c, scope);
+        break;
       case "ExpectEnded":
         if (item.at) checkOffset(ctx, item.at);
         if (item.journey && !ctx.symbols.journeys.has(item.journey.name)) reportUnknownDecl(ctx, "unknownJourney", item.journey, ctx.symbols.journeys.keys());
@@ -134,6 +143,51 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
       }
     }
   }
+}
+
+/**
+ * A condition of `expect profile`: the path is a field of the declared profile (through records),
+ * and the value a literal of its type; `contains` takes a text's substring or a list's element.
+ */
+function checkProfileCondition(ctx: CheckContext, c: A.ProfileExpectation["conditions"][number], scope: Scope): void {
+  const type = profileField(ctx, c.path);
+  if (!type) {
+    typeOf(ctx, c.value, scope);
+    return;
+  }
+  if (c.op === "==" || c.op === "!=") return checkLiteral(ctx, c.value, type, scope);
+  const t = nonNull(type);
+  if (isStringLike(t)) checkLiteral(ctx, c.value, T.string, scope);
+  else if (t.kind === "list") checkLiteral(ctx, c.value, t.element, scope);
+  else if (t.kind !== "unknown") {
+    const path = c.path.map((p) => p.name).join(".");
+    ctx.report("testEventData", { message: `\`${c.op}\` looks for text in a string or an element in a list, and \`${path}\` is \`${typeToString(type)}\`: compare it with \`==\` or \`!=\`` }, c.opSpan);
+  }
+}
+
+/** The type of a field path of the profile (`voucher.code`), null when a record on the way may be; undefined after reporting an unknown field. */
+function profileField(ctx: CheckContext, path: A.Ident[]): Type | undefined {
+  let type: Type = ctx.profile;
+  let label = "profile";
+  for (const seg of path) {
+    const record = nonNull(type);
+    if (record.kind === "unknown") return T.unknown;
+    if (record.kind !== "record") {
+      ctx.report("notARecord", { type: typeToString(type) }, seg.span);
+      return undefined;
+    }
+    const field = fieldType(record, seg.name);
+    if (!field) {
+      const name = record.name ?? label;
+      ctx.report("unknownField", { field: seg.name, type: name }, seg.span, ctx.didYouMean(seg.name, record.fields.map((f) => f.name), seg.span, `the fields of \`${name}\` are`));
+      return undefined;
+    }
+    ctx.reference(seg.span, seg.name, "field", ctx.fieldTarget(record, seg.name), field);
+    // Under a record that may be null, every field may be.
+    type = type.kind === "optional" ? T.optional(field) : field;
+    label = `${label}.${seg.name}`;
+  }
+  return type;
 }
 
 /**

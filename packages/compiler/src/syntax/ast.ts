@@ -414,13 +414,26 @@ export type ExperienceItem =
 
 // ── Tests ────────────────────────────────────────────────────────────────────────────────
 
+/** How a `where` condition of an expectation compares: `not contains` is one operator (`opSpan` covers both words). */
+export type ExpectOp = "contains" | "not contains" | "==" | "!=";
 export interface SendExpectation {
   kind: "ExpectSend";
   negated: boolean;
   at?: Expr;
   channel: Ident;
   to?: Expr;
-  conditions: { field: Ident; op: "contains" | "==" | "!="; value: Expr; span: Span }[];
+  conditions: { field: Ident; op: ExpectOp; opSpan: Span; value: Expr; span: Span }[];
+  span: Span;
+}
+/** `expect [at t] profile "p1" where a.b == v and …`: the stored profile, at that instant or at the end. */
+export interface ProfileExpectation {
+  kind: "ExpectProfile";
+  at?: Expr;
+  /** `expect no profile …` parses, to be reported: it has no meaning. */
+  negated: boolean;
+  profileId: StringExpr;
+  /** Empty while `where` is still being typed (the checker reports it). */
+  conditions: { path: Ident[]; op: ExpectOp; opSpan: Span; value: Expr; span: Span }[];
   span: Span;
 }
 export type TestItem =
@@ -436,6 +449,7 @@ export type TestItem =
    */
   | { kind: "TestSplit"; experiment: StringExpr; arm?: Ident; forSpan?: Span; profileId?: StringExpr; span: Span }
   | SendExpectation
+  | ProfileExpectation
   | { kind: "ExpectEnded"; at?: Expr; journey?: Ident; reason?: Ident; negated: boolean; span: Span }
   | { kind: "ExpectGoal"; at?: Expr; goal: Ident; negated: boolean; span: Span }
   /** `expect [no] suppressed <channel> [reason <why>]`: a message of the channel was held back (why). */

@@ -27,7 +27,7 @@ const RULE_CONTEXT: Record<string, string> = {
   block: "expected a step (`wait`, `if`, `split`, `send`, `recommend`, `call`, `let`, `set`, `repeat`, `jump to` or `end`)",
   experienceDecl: "expected `surface`, `format`, `priority`, `timeout`, `active`, `context`, `recommend`, `let`, `call` or `variant`",
   testItem: "expected `start`, `profile`, `catalog`, `at`, `split` or `expect`",
-  expectation: "expected `send`, `suppressed`, `ended`, `goal` or `decide` after `expect` (and its optional `at <offset>` and `no`)",
+  expectation: "expected `send`, `suppressed`, `ended`, `goal`, `profile` or `decide` after `expect` (and its optional `at <offset>` and `no`)",
   fieldDecl: "expected a field (`name: type`)",
   typeAtom: "expected a type",
   primary: "expected an expression",

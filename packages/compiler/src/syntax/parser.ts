@@ -676,13 +676,37 @@ export class JourneyParser extends EmbeddedActionsParser {
               DEF: () => {
                 const cs = this.startOffset();
                 const field = this.ident(this.CONSUME2(t.Name));
-                const op = this.OR2([
-                  { ALT: () => (this.CONSUME(t.Contains), "contains" as const) },
-                  { ALT: () => (this.CONSUME(t.EqEq), "==" as const) },
-                  { ALT: () => (this.CONSUME(t.NotEq), "!=" as const) },
-                ]);
+                const { op, opSpan } = this.SUBRULE(this.whereOp);
                 const value = this.SUBRULE3(this.primary);
-                e.conditions.push({ field, op, value: value ?? errorExpr(), span: this.spanFrom(cs) });
+                e.conditions.push({ field, op, opSpan, value: value ?? errorExpr(), span: this.spanFrom(cs) });
+              },
+            });
+          });
+          e.span = this.spanFrom(kw.startOffset);
+          return e;
+        },
+      },
+      {
+        ALT: (): A.TestItem => {
+          this.CONSUME(t.Profile);
+          const profileId = this.SUBRULE(this.stringExpr);
+          const e: A.ProfileExpectation = { kind: "ExpectProfile", at, negated, profileId, conditions: [], span: EMPTY };
+          // Without `where` yet (being typed), the item ends where the next one starts: the
+          // checker says what is missing, rather than the next line's first word read as a field.
+          this.OPTION8(() => {
+            this.CONSUME2(t.Where);
+            this.AT_LEAST_ONE_SEP2({
+              SEP: t.And,
+              DEF: () => {
+                const cs = this.startOffset();
+                const path = [this.ident(this.CONSUME6(t.Name))];
+                this.MANY(() => {
+                  this.CONSUME(t.Dot);
+                  path.push(this.ident(this.CONSUME7(t.Name)));
+                });
+                const { op, opSpan } = this.SUBRULE2(this.whereOp);
+                const value = this.SUBRULE4(this.primary);
+                e.conditions.push({ path, op, opSpan, value: value ?? errorExpr(), span: this.spanFrom(cs) });
               },
             });
           });
@@ -737,6 +761,23 @@ export class JourneyParser extends EmbeddedActionsParser {
       },
     ]);
   });
+
+  /** The operator of an expectation's `where` condition; `not contains` is one operator. */
+  private whereOp = this.RULE(
+    "whereOp",
+    (): { op: A.ExpectOp; opSpan: A.Span } => {
+      const start = this.startOffset();
+      const op = this.OR([
+        { ALT: () => (this.CONSUME(t.Contains), "contains" as const) },
+        { ALT: () => (this.CONSUME(t.Not), this.CONSUME2(t.Contains), "not contains" as const) },
+        { ALT: () => (this.CONSUME(t.EqEq), "==" as const) },
+        { ALT: () => (this.CONSUME(t.NotEq), "!=" as const) },
+      ]);
+      return { op, opSpan: this.spanFrom(start) };
+    },
+    // A condition the parser gave up on still has an operator (the syntax error is reported).
+    { recoveryValueFunc: () => ({ op: "==" as const, opSpan: EMPTY }) },
+  );
 
   /** `decide "surface" for "profile" [context {…}] [variant V] [content contains "…"] [json a.b == v]`. */
   private decideExpectation = this.RULE("decideExpectation", (): Extract<A.TestItem, { kind: "ExpectDecide" }> => {

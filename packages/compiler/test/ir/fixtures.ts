@@ -304,6 +304,9 @@ test "everything: the reminder goes out" {
   expect decide "web://shop.example.com/#hero" for "p2" variant Gold
   expect at 1h decide "web://shop.example.com/#banner" for "p1" content contains "Ana"
   expect decide "web://shop.example.com/#hero" for "p2" json title == "Welcome back, there"
+  expect send email where html not contains "Rainy"
+  expect at 2d profile "p1" where lastActiveAt != null and tags not contains "vip" and consent.sms == true
+  expect profile "p2" where tier == "gold" and email contains "@"
 }
 `;
 

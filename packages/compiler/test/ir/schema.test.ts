@@ -173,6 +173,7 @@ describe("IR JSON Schema", () => {
         for (const e of t.expectations) {
           expectations.add(`${e.kind}${"negated" in e && e.negated ? ":no" : ""}`);
           if (e.kind === "decide") for (const k of ["variant", "contains", "json"] as const) if (e[k] !== undefined) features.add(`decide ${k}`);
+          if (e.kind === "send" || e.kind === "profile") for (const c of e.conditions) features.add(`${e.kind} where ${c.op}`);
         }
         if (t.start && t.catalog && t.events.length) features.add("test start+catalog+events");
       }
@@ -180,7 +181,7 @@ describe("IR JSON Schema", () => {
     expect([...nodes].sort()).toEqual(["call", "end", "if", "jump", "let", "recommend", "repeat", "send", "set", "split", "wait", "waitFor", "waitUntil"]);
     expect([...triggers].sort()).toEqual(["audience", "event", "schedule"]);
     expect([...expStep].sort()).toEqual(["call", "let", "recommend"]);
-    expect([...expectations].sort()).toEqual(["decide", "ended", "goal", "goal:no", "send", "send:no"]);
+    expect([...expectations].sort()).toEqual(["decide", "ended", "goal", "goal:no", "profile", "send", "send:no"]);
     expect([...channels].sort()).toEqual(["email", "push", "sms", "webhook"]);
     expect([...contentKinds].sort()).toEqual(["inline:expr", "inline:html", "inline:none", "template"]);
     expect(splitVariant).toBe(true);
@@ -193,11 +194,18 @@ describe("IR JSON Schema", () => {
         "decide variant",
         "exits+goals",
         "experience context+active+when",
+        "profile where !=",
+        "profile where ==",
+        "profile where contains",
+        "profile where not contains",
         "recommend where+exclude+limit+backup",
         "repeat every",
         "schedule every <duration>",
         "schedule every day|week",
         "schedule every month on <day>",
+        "send where ==",
+        "send where contains",
+        "send where not contains",
         "test start+catalog+events",
         "waitUntil <time of day>",
         "waitFor body+timeout+alias+where",

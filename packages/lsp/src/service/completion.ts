@@ -11,7 +11,7 @@ import { symbolAt, type Doc } from "./document.js";
 import { placeholderReference } from "./placeholder.js";
 import { inConsent, namesAt, pathBefore, recordOf, walkPath, type ScopeName } from "./scope.js";
 import { isTemplateString, pathTypes, resolveHead, templateAt, type Frame } from "./template.js";
-import { lastTokens, openBlocks, statementWords, wordBefore, type OpenBlock } from "./text.js";
+import { blockEnd, lastTokens, openBlocks, statementWords, wordBefore, type OpenBlock } from "./text.js";
 import type { CompletionItem, CompletionKind, Span } from "./types.js";
 
 type BlockKind =
@@ -113,6 +113,11 @@ const EXPERIENCE_ITEMS: [string, string?][] = [
   ["call", "call ${1:Action}($2) as ${3:result}"],
   ["variant", "variant ${1:Name} {\n\tcontent $0\n}"],
 ];
+/** How an expectation's `where` condition compares. */
+const WHERE_OPERATORS = ["contains", "not contains", "==", "!="] as const;
+/** The words of an `expect profile` statement once its conditions begin (strings are `"xx"` in the code text). */
+const PROFILE_WHERE = /^expect (?:at \S+ )?(?:no )?profile "[^"]*" where\b/;
+
 const TEST_ITEMS: [string, string?][] = [
   ["start", "start ${1:2026-01-01T09:00:00Z}"],
   ["profile", 'profile "${1:p1}" { $0 }'],
@@ -141,7 +146,7 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
   const region = doc.regionAt(offset);
   if (region) {
     if (region.kind === "comment") return [];
-    if (!isTemplateString(doc, region.start)) return region.kind === "string" ? experimentCompletion(doc, region.start, offset) : [];
+    if (!isTemplateString(doc, region.start)) return region.kind === "string" ? testStringCompletion(doc, region.start, offset) : [];
     return templateCompletion(doc, offset);
   }
   const text = doc.text;
@@ -153,6 +158,9 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
   // `profile.`, `cart.items[0].`, `Event.path` in a signal.
   if (code[at - 1] === ".") {
     const parts = pathBefore(code, at - 1);
+    // `expect profile "p1" where voucher.`: a path of the profile's fields, without `profile.`.
+    const profile = doc.analysis.ctx?.profile;
+    if (parts && profile && PROFILE_WHERE.test(statementWords(code, at, openBlocks(code, at)))) return items.fields(walkPath(profile, parts)).list;
     if (parts && "name" in parts[0]!) {
       const rootName = parts[0].name;
       const root = namesAt(doc, offset).find((n) => n.name === rootName);
@@ -257,8 +265,21 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
   // Tests.
   if (block.kind === "test") {
     if (p1 === "expect" || (p2 === "at" && p3 === "expect")) {
-      for (const [w, snip] of [["send", "send ${1:email}"], ["no send", "no send ${1:email}"], ["ended", "ended"], ["goal", "goal ${1:name}"], ["suppressed", "suppressed ${1:sms}"], ["decide", 'decide "${1:surface}" for "${2:p1}"'], ["at", "at ${1:4h} "]] as const) items.keyword(w, snip);
+      for (const [w, snip] of [["send", "send ${1:email}"], ["no send", "no send ${1:email}"], ["ended", "ended"], ["goal", "goal ${1:name}"], ["suppressed", "suppressed ${1:sms}"], ["profile", 'profile "${1:p1}" where '], ["decide", 'decide "${1:surface}" for "${2:p1}"'], ["at", "at ${1:4h} "]] as const) items.keyword(w, snip);
       return items.list;
+    }
+    // `expect profile "p1" where a.b == v and …`: the test's profiles, `where`, the profile's fields, how to compare, `and`.
+    if (p1 === "profile" && /^expect (?:at \S+ )?(?:no )?profile$/.test(stmt)) {
+      for (const id of testProfiles(doc, blocks[blocks.length - 1]!.open)) items.add({ label: JSON.stringify(id), kind: "value", detail: "a profile of this test" });
+      return items.list;
+    }
+    if (p1 === '"' && p2 === "profile" && /^expect\b/.test(stmt)) return items.values(["where"], "keyword").list;
+    if (PROFILE_WHERE.test(stmt)) {
+      const profile = doc.analysis.ctx?.profile;
+      if ((p1 === "where" || p1 === "and") && profile) return items.fields(profile).list;
+      if (/ (?:where|and) [\w.]+$/.test(stmt)) return items.values([...WHERE_OPERATORS], "keyword").list;
+      if (p1 === "not") return items.values(["contains"], "keyword").list;
+      if (/ (?:==|!=|contains) \S+$/.test(stmt)) return items.values(["and"], "keyword").list;
     }
     if (p1 === "ended") {
       items.decls(s?.journeys, "journey", doc);
@@ -271,7 +292,8 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
       for (const f of matched) items.add({ label: f.name, kind: "field", detail: `${sent![1]} content`, documentation: f.doc });
       return items.list;
     }
-    if (matched?.some((f) => f.name === p1) && (p2 === "where" || p2 === "and")) return items.values(["contains", "==", "!="], "keyword").list;
+    if (matched?.some((f) => f.name === p1) && (p2 === "where" || p2 === "and")) return items.values([...WHERE_OPERATORS], "keyword").list;
+    if (matched && p1 === "not" && (p3 === "where" || p3 === "and")) return items.values(["contains"], "keyword").list;
     if (matched && p1 === '"' && /^(contains|==|!=)$/.test(p2)) return items.values(["and"], "keyword").list;
     if (p1 === "reason") return items.values(/^expect (?:at \S+ )?(?:no )?suppressed\b/.test(stmt) ? [...SUPPRESSED_REASONS] : ["exit", "end", "error"], "value").list;
     if (p1 === "suppressed") return items.channels().list;
@@ -448,13 +470,23 @@ function narrowingOf(doc: Doc, span: Span): Narrowing | undefined {
   return ref && ref.span.start === span.start && ref.span.end === span.end ? ref.narrowing : undefined;
 }
 
-/** Inside a plain string: after a test's `split`, the project's experiments (its named splits). */
-function experimentCompletion(doc: Doc, start: number, offset: number): CompletionItem[] {
+/** Inside a plain string of a test: the project's experiments (its named splits) after `split`, the test's profiles after `expect profile`. */
+function testStringCompletion(doc: Doc, start: number, offset: number): CompletionItem[] {
   const before = lastTokens(doc.code, start, 2).filter((t) => t !== "\n");
-  if (before[before.length - 1] !== "split" || classifyBlocks(openBlocks(doc.code, start)).kind !== "test") return [];
+  const blocks = openBlocks(doc.code, start);
+  if (classifyBlocks(blocks).kind !== "test") return [];
   const items = new Items({ start: start + 1, end: offset });
-  for (const [name, arms] of doc.analysis.ctx?.experiments().arms ?? []) items.add({ label: name, kind: "value", detail: `experiment: ${arms.join(", ")}` });
+  const word = before[before.length - 1];
+  if (word === "split") for (const [name, arms] of doc.analysis.ctx?.experiments().arms ?? []) items.add({ label: name, kind: "value", detail: `experiment: ${arms.join(", ")}` });
+  if (word === "profile" && /^expect\b/.test(statementWords(doc.code, start, blocks))) for (const id of testProfiles(doc, blocks[blocks.length - 1]!.open)) items.add({ label: id, kind: "value", detail: "a profile of this test" });
   return items.list;
+}
+
+/** The ids of the profiles a test declares (`profile "p1" { … }`, anywhere in it), read from its text: a test being typed rarely parses. */
+function testProfiles(doc: Doc, open: number): string[] {
+  const end = blockEnd(doc.code, open);
+  const body = doc.text.slice(open, end < 0 ? doc.text.length : end);
+  return [...body.matchAll(/(?:^|[\n{])[ \t]*profile\s+"([^"\n]*)"/g)].map((m) => m[1]!);
 }
 
 function goals(doc: Doc): string[] {

@@ -247,10 +247,27 @@ describe("names by context", () => {
     expect(labels('test "t" {\n  expect send email where <|>\n}')).toEqual(["subject", "html", "text"]);
     expect(labels('test "t" {\n  expect at 4h no send push to "tok" where title contains "x" and <|>\n}')).toEqual(["title", "body"]);
     expect(labels('test "t" {\n  expect send webhook where <|>\n}')).toEqual(["url"]);
-    expect(labels('test "t" {\n  expect send sms where text <|>\n}')).toEqual(["contains", "==", "!="]);
+    expect(labels('test "t" {\n  expect send sms where text <|>\n}')).toEqual(["contains", "not contains", "==", "!="]);
+    expect(labels('test "t" {\n  expect send email where html not <|>\n}')).toEqual(["contains"]);
     expect(labels('test "t" {\n  expect send sms where text == "Hi" <|>\n}')).toEqual(["and"]);
+    expect(labels('test "t" {\n  expect send email where html not contains "Hi" <|>\n}')).toEqual(["and"]);
     // `reason goal` is an error (J6001): goals do not end instances.
     expect(labels('test "t" {\n  expect ended reason <|>\n}')).toEqual(["exit", "end", "error"]);
+  });
+
+  it("offers `expect profile`, then the test's profiles, `where`, the profile's fields (through records), how to compare, then `and`", () => {
+    const test = (line: string) => `test "t" {\n  profile "p1" { email: "a@example.com", consent: { email: true, sms: false } }\n${line}\n  profile "p2" { email: "b@example.com", consent: { email: true, sms: false } }\n}`;
+    expect(labels(test("  expect <|>"))).toEqual(expect.arrayContaining(["profile"]));
+    expect(complete(test("  expect <|>")).find((c) => c.label === "profile")!.insertText).toBe('profile "${1:p1}" where ');
+    expect(labels(test("  expect at 3d profile <|>"))).toEqual(['"p1"', '"p2"']);
+    expect(labels(test('  expect profile "<|>'))).toEqual(["p1", "p2"]);
+    expect(labels(test('  expect profile "p1" <|>'))).toEqual(["where"]);
+    expect(labels(test('  expect profile "p1" where <|>'))).toEqual(["email", "firstName", "phone", "timezone", "consent", "lastActiveAt"]);
+    expect(labels(test('  expect profile "p1" where email contains "@" and consent.<|>'))).toEqual(["email", "sms"]);
+    expect(labels(test('  expect profile "p1" where consent.sms <|>'))).toEqual(["contains", "not contains", "==", "!="]);
+    expect(labels(test('  expect profile "p1" where email not <|>'))).toEqual(["contains"]);
+    expect(labels(test('  expect profile "p1" where consent.sms == false <|>'))).toEqual(["and"]);
+    expect(labels(test('  expect profile "p1"\n    where email == "a@example.com"\n    and <|>'))).toContain("lastActiveAt");
   });
 
   it("offers the fields of test data not yet written: an event's, the profile's, a catalog item's, and of records and lists in them", () => {

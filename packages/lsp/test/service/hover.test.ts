@@ -45,6 +45,12 @@ describe("hover", () => {
     expect(text(t, { "j.journey": journey('  send sms { text "x" } to "+46"') })).toContain("A content field of `sms`: The message text.");
   });
 
+  it("shows the profile's fields in a test's `expect profile … where`, as in an expression", () => {
+    const t = (condition: string) => `test "t" {\n  profile "p1" { email: "a@example.com", consent: { email: true, sms: false } }\n  expect profile "p1" where ${condition}\n}\n`;
+    expect(text(t("consent.s<|>ms == false"))).toContain("(field) sms: bool");
+    expect(text(t('em<|>ail contains "@"'))).toContain("Where email goes.");
+  });
+
   it("shows the trigger alias and `let` bindings with their types", () => {
     expect(text(journey("  if ca<|>rt.total > 0 { end }"))).toBe("```journey\n(alias) cart: CartAbandoned\n```");
     expect(text(journey("  let n = length(cart.items)\n  if <|>n > 2 { end }"))).toBe("```journey\n(let) n: int\n```");

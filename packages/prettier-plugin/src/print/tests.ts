@@ -35,18 +35,12 @@ function printTestItem(p: JourneyPrinter, x: ast.TestItem): Doc {
       const head: Doc[] = [expectHead(p, x, x.negated, p.keywordBefore(x.channel.span.start)), "send ", p.id(x.channel)];
       if (x.to) head.push(" ", p.kw("to", x.to.span.start), " ", printExpr(p, x.to));
       if (!x.conditions.length) return head;
-      const conditions = x.conditions.map((c, i) => [
-        p.clause(i === 0 ? "where" : "and", c.span.start),
-        " ",
-        p.id(c.field),
-        " ",
-        // The operator after the comments before it (`subject /* why */ contains "x"`).
-        p.flush(c.op === "contains" ? p.keywordBefore(c.value.span.start) : p.find(c.field.span.end, c.op[0]!)),
-        c.op,
-        " ",
-        printExpr(p, c.value, Prec.primary),
-      ]);
-      return group([...head, indent(conditions)]);
+      return group([...head, printConditions(p, x.conditions, (c) => p.id(c.field))]);
+    }
+    case "ExpectProfile": {
+      const head: Doc[] = [expectHead(p, x, x.negated, p.keywordBefore(x.profileId.span.start)), "profile ", printString(p, x.profileId)];
+      const path = (c: (typeof x.conditions)[number]) => c.path.map((n, i) => [i ? p.punctuation(c.path[i - 1]!.span.end, ".") : "", p.id(n)]);
+      return group([...head, printConditions(p, x.conditions, path)]);
     }
     case "ExpectEnded": {
       const kb = (pos: number) => p.keywordBefore(pos);
@@ -101,6 +95,23 @@ function printTestItem(p: JourneyPrinter, x: ast.TestItem): Doc {
       return group([...head, clauses.length ? indent(clauses) : ""]);
     }
   }
+}
+
+/** `where <subject> <op> <value> and …` of an expectation, each clause after a possible line break. */
+function printConditions<C extends { op: ast.ExpectOp; opSpan: ast.Span; value: ast.Expr; span: ast.Span }>(p: JourneyPrinter, conditions: C[], subject: (c: C) => Doc): Doc {
+  return indent(
+    conditions.map((c, i) => [
+      p.clause(i === 0 ? "where" : "and", c.span.start),
+      " ",
+      subject(c),
+      " ",
+      // The operator after the comments before it (`subject /* why */ contains "x"`), and those between `not` and `contains`.
+      p.flush(c.opSpan.start),
+      c.op === "not contains" ? ["not ", p.kw("contains", c.value.span.start)] : c.op,
+      " ",
+      printExpr(p, c.value, Prec.primary),
+    ]),
+  );
 }
 
 /** `expect [at <offset>] [no] `, up to the keyword that starts at `kind`. */

@@ -284,7 +284,8 @@ function truthy(v: unknown): boolean {
   return v === true;
 }
 
-function equal(a: unknown, b: unknown, tz: string): boolean {
+/** `==` of values: date-times as instants (a date alone at midnight in `tz`), lists and records element by element. */
+export function equal(a: unknown, b: unknown, tz: string): boolean {
   if (isDateTime(a) && isDateTime(b)) return toMs(a, tz) === toMs(b, tz);
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => equal(x, b[i], tz));

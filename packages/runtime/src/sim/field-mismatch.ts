@@ -19,22 +19,32 @@ export function quoteText(text: string, max = EXCERPT): string {
 }
 
 /**
- * Why `actual` (the field `name` of a message) fails `op value` (`contains`, `==` or `!=`), or
- * undefined when it holds.
- * For `contains`, the closest text is where the longest start of `value` occurs in `actual`.
+ * Why `actual` (the field `name` of a message, or a text field of a profile) fails `op value`
+ * (`contains`, `not contains`, `==` or `!=`), or undefined when it holds.
+ * For `contains`, the closest text is where the longest start of `value` occurs in `actual`;
+ * for `not contains`, the text around where `value` occurs.
  */
 export function fieldMismatch(name: string, actual: string, op: string, value: string): string | undefined {
   if (op === "==") return actual === value ? undefined : `its ${name} was ${quoteText(actual)}${differsAt(actual, 0, value)}`;
-  if (op !== "contains") return actual !== value ? undefined : `its ${name} was exactly ${quoteText(value)}`;
+  if (op === "!=") return actual !== value ? undefined : `its ${name} was exactly ${quoteText(value)}`;
+  if (op === "not contains") {
+    const at = actual.indexOf(value);
+    // Some text on each side, so the reader sees which mention it is.
+    return at < 0 ? undefined : `its ${name} contains ${quoteText(value)}: ${excerpt(actual, Math.max(0, at - 20), at + value.length + 20)}`;
+  }
   if (actual.includes(value)) return undefined;
   let matched = 0;
   while (matched < value.length && actual.includes(value.slice(0, matched + 1))) matched++;
   // A start of a character or two is found almost anywhere: no closer than the field itself.
   if (matched < Math.min(3, value.length)) return `its ${name} does not contain ${quoteText(value)}; it was ${quoteText(actual)}`;
   const at = actual.indexOf(value.slice(0, matched));
-  const excerpt = actual.slice(at, at + value.length + 10);
-  const closest = `${at > 0 ? "…" : ""}${quoteText(excerpt)}${at + excerpt.length < actual.length ? "…" : ""}`;
-  return `its ${name} does not contain ${quoteText(value)}: the closest is ${closest}${differsAt(actual, at, value)}`;
+  return `its ${name} does not contain ${quoteText(value)}: the closest is ${excerpt(actual, at, at + value.length + 10)}${differsAt(actual, at, value)}`;
+}
+
+/** `actual` from `from` to `to`, quoted, with `…` where it goes on. */
+function excerpt(actual: string, from: number, to: number): string {
+  const text = actual.slice(from, to);
+  return `${from > 0 ? "…" : ""}${quoteText(text)}${from + text.length < actual.length ? "…" : ""}`;
 }
 
 /** Where `actual`, read from `from`, first differs from `value`: the two characters, quoted. */

@@ -3,8 +3,8 @@
  * expectation is checked against the timeline. A failure names the expectation's source
  * location and shows what actually happened.
  */
-import type { IR, IRExpectation, IRLocation, IRTest } from "@journey/ir";
-import { evaluate } from "../engine/evaluate.js";
+import type { IR, IRExpectation, IRExpectOp, IRLocation, IRTest } from "@journey/ir";
+import { equal, evaluate, getField } from "../engine/evaluate.js";
 import type { NodeObserver } from "../engine/program.js";
 import type { ForcedArms } from "../engine/split.js";
 import type { Effect, EventEnvelope } from "../engine/state.js";
@@ -12,7 +12,7 @@ import type { CatalogItem } from "../recs/provider.js";
 import type { CannedResponse } from "../shell/actions.js";
 import type { Decision } from "../experiences/decide.js";
 import type { Runtime } from "../shell/runtime.js";
-import { fieldMismatch } from "./field-mismatch.js";
+import { fieldMismatch, quoteText } from "./field-mismatch.js";
 import { DEFAULT_HORIZON_MS, simulate } from "./simulate.js";
 
 /** Tests start here unless they say `start …`: a fixed instant keeps runs reproducible. */
@@ -96,15 +96,26 @@ async function runTest(ir: IR, t: IRTest, options: TestOptions): Promise<Omit<Te
         }
       },
     }));
+  const end = start + lastOffset + DEFAULT_HORIZON_MS;
+  // `expect profile` reads the stored profile at its instant (default: the end of the test),
+  // after everything due then ran, as a probe does.
+  const stored = new Map<IRExpectation, Record<string, unknown> | undefined>();
+  for (const x of t.expectations) {
+    if (x.kind !== "profile") continue;
+    probes.push({ at: x.atMs !== undefined ? start + x.atMs : end, run: async (rt: Runtime) => void stored.set(x, (await rt.profile(x.profileId))?.attributes) });
+  }
   try {
     const forcedArms = t.forcedArms ? armsByProfile(t.forcedArms) : undefined;
-    const sim = await simulate({ ir, events, profiles, ...(catalog ? { catalog } : {}), actionResponses: options.actionResponses ?? {}, start, probes, until: start + lastOffset + DEFAULT_HORIZON_MS, ...(options.onNode ? { onNode: options.onNode } : {}), ...(forcedArms ? { forcedArms } : {}) });
+    const sim = await simulate({ ir, events, profiles, ...(catalog ? { catalog } : {}), actionResponses: options.actionResponses ?? {}, start, probes, until: end, ...(options.onNode ? { onNode: options.onNode } : {}), ...(forcedArms ? { forcedArms } : {}) });
     timeline = sim.timeline;
   } catch (e) {
     const failure: ExpectationResult = { ok: false, expected: "the test to run", message: (e as Error).message, location: location(t.loc) };
     return { name: t.name, ok: false, location: location(t.loc), expectations: [failure], timeline, start };
   }
-  const expectations = t.expectations.map((x) => ({ ...(x.kind === "decide" ? checkDecision(x, decisions.get(x), start) : check(x, timeline, start)), location: location(x.loc) }));
+  const expectations = t.expectations.map((x) => {
+    const result = x.kind === "decide" ? checkDecision(x, decisions.get(x), start) : x.kind === "profile" ? checkProfile(x, stored.get(x), start) : check(x, timeline, start);
+    return { ...result, location: location(x.loc) };
+  });
   expectations.push(...unexpectedErrors(t, timeline, start, location(t.loc)));
   return { name: t.name, ok: expectations.every((e) => e.ok), location: location(t.loc), expectations, timeline, start };
 }
@@ -167,6 +178,34 @@ function decisionMismatch(x: Extract<IRExpectation, { kind: "decide" }>, d: Deci
   return undefined;
 }
 
+/** `expect profile`: every condition against the profile as stored at the expectation's instant; a failure names each field that differs and what it was. */
+function checkProfile(x: Extract<IRExpectation, { kind: "profile" }>, attributes: Record<string, unknown> | undefined, start: number): Omit<ExpectationResult, "location"> {
+  const conditions = x.conditions.map((c) => ({ ...c, name: c.path.join("."), want: evaluate(c.value, noVars(start)), instant: "time" in c.value }));
+  const when = x.atMs !== undefined ? ` at +${formatOffset(x.atMs)}` : " at the end";
+  const expected = `profile "${x.profileId}" where ${conditions.map((c) => `${c.name} ${c.op} ${JSON.stringify(c.want)}`).join(" and ")}${when}`;
+  if (!attributes) return { ok: false, expected, message: `no profile "${x.profileId}" was stored` };
+  const misses = conditions.flatMap((c) => profileMismatch(c.name, c.path.reduce<unknown>(getField, attributes), c.op, c.want, c.instant) ?? []);
+  return misses.length ? { ok: false, expected, message: misses.join("; ") } : { ok: true, expected };
+}
+
+/**
+ * Why a profile field `name` holding `actual` fails `op want`, or undefined when it holds.
+ * Values compare as the engine's `==` does (date-times as instants, records field by field), but
+ * text against a string literal as text: only a date-time literal (`instant`) reads it as a time.
+ * `contains` is a substring of text or an element of a list; null contains nothing.
+ */
+function profileMismatch(name: string, actual: unknown, op: IRExpectOp, want: unknown, instant: boolean): string | undefined {
+  const was = `its ${name} was ${typeof actual === "string" ? quoteText(actual) : JSON.stringify(actual)}`;
+  if (op === "==" || op === "!=") {
+    if (typeof actual === "string" && typeof want === "string" && !instant) return fieldMismatch(name, actual, op, want);
+    return equal(actual, want, "UTC") === (op === "==") ? undefined : was;
+  }
+  if (actual === null) return op === "contains" ? was : undefined;
+  if (typeof actual === "string") return fieldMismatch(name, actual, op, String(want));
+  const has = Array.isArray(actual) && actual.some((v) => equal(v, want, "UTC"));
+  return has === (op === "contains") ? undefined : `${was}, which ${has ? "holds" : "does not hold"} ${JSON.stringify(want)}`;
+}
+
 function check(x: IRExpectation, timeline: Effect[], start: number): Omit<ExpectationResult, "location"> {
   const when = x.atMs !== undefined ? ` at +${formatOffset(x.atMs)}` : "";
   const atOk = (e: Effect) => x.atMs === undefined || e.at === start + x.atMs;
@@ -175,7 +214,7 @@ function check(x: IRExpectation, timeline: Effect[], start: number): Omit<Expect
     case "send": {
       const to = x.to ? String(value(x.to)) : undefined;
       const conditions = x.conditions.map((c) => ({ ...c, value: String(value(c.value)) }));
-      const described = `${x.negated ? "no " : ""}send ${x.channel}${to ? ` to ${to}` : ""}${conditions.map((c) => ` where ${c.field} ${c.op} ${JSON.stringify(c.value)}`).join(" and")}${when}`;
+      const described = `${x.negated ? "no " : ""}send ${x.channel}${to ? ` to ${to}` : ""}${conditions.length ? ` where ${conditions.map((c) => `${c.field} ${c.op} ${JSON.stringify(c.value)}`).join(" and ")}` : ""}${when}`;
       const sends = timeline.filter((e): e is Extract<Effect, { type: "send" }> => e.type === "send" && e.channel === x.channel);
       /** Why a message of the channel is not the one expected (the first difference), or undefined when it is. */
       const difference = (e: Extract<Effect, { type: "send" }>): string | undefined => {
@@ -226,6 +265,8 @@ function check(x: IRExpectation, timeline: Effect[], start: number): Omit<Expect
     }
     case "decide":
       throw new Error("decisions are checked by checkDecision");
+    case "profile":
+      throw new Error("profiles are checked by checkProfile");
   }
 }
 

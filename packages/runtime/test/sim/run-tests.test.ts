@@ -82,7 +82,7 @@ describe("runTests", async () => {
     const r = byName["reminder after an hour"]!;
     expect(r.start).toBe(DEFAULT_TEST_START);
     expect(r.expectations.map((e) => [e.ok, e.expected])).toEqual([
-      [true, 'send email to ana@example.com where subject contains "Ana" and where html == "<p>c1</p>" at +1h'],
+      [true, 'send email to ana@example.com where subject contains "Ana" and html == "<p>c1</p>" at +1h'],
       [true, "send sms at +1d1h"],
       [true, "ended Reminder reason end"],
       [true, "no goal bought"],
@@ -178,6 +178,7 @@ journey Receipt {
   expect send email where subject == "Thanks for order o2"
   expect send email where subject != "Thanks for order o1"
   expect send email where html contains "Total: NOK\\u00a0189.00, paid"
+  expect send email where html not contains "Thank you" and html not contains "Total: NOK 189.00"
 }`,
     },
   ]);
@@ -190,6 +191,72 @@ journey Receipt {
       'no matching message was sent (email at +0m: its subject was "Thanks for order o1", with "1" where the expectation has "2")',
       'no matching message was sent (email at +0m: its subject was exactly "Thanks for order o1")',
       undefined,
+      'no matching message was sent (email at +0m: its html contains "Thank you": "<h1>Thank you</h1><p>Your coffee "…)',
+    ]);
+  });
+});
+
+describe("runTests: expect profile", async () => {
+  const ir = irOfFiles([
+    {
+      path: "t.journey",
+      text: `profile {
+  email: string
+  tier: "bronze" | "silver" | "gold" = "bronze"
+  points: int = 0
+  tags: list<string>
+  note?: string
+  lastOrderAt?: datetime
+  voucher?: { code: string, percent: int, expiresAt: datetime }
+}
+event Order { orderId: string, total: number }
+journey Reward {
+  on Order as order
+  set profile.points = profile.points + 10
+  set profile.lastOrderAt = now()
+  set profile.voucher = { code: "THANKS" + order.orderId, percent: 10, expiresAt: now() + 14d }
+  wait 3d
+  set profile.tier = "gold"
+}
+test "as stored" {
+  start 2026-03-02T09:00:00Z
+  profile "p1" { email: "ana@example.com", tags: ["coffee"], note: "likes Guji beans" }
+  profile "p2" { email: "bo@example.com", tags: [] }
+  at 0m "p1" Order { orderId: "o1", total: 20 }
+  expect at 0m profile "p1" where tier == "bronze" and points == 10 and voucher.code == "THANKSo1"
+  expect at 3d profile "p1" where tier == "gold"
+  expect profile "p1" where tier == "gold" and voucher.percent == 10 and voucher.expiresAt == 2026-03-16T09:00:00Z
+    and lastOrderAt == 2026-03-02T10:00:00+01:00 and voucher != null
+  expect profile "p1" where tags contains "coffee" and tags not contains "tea" and note contains "Guji" and note not contains "Kenya"
+  expect profile "p2" where voucher == null and voucher.code == null and note not contains "x" and tier != "gold"
+}
+test "not as stored" {
+  start 2026-03-02T09:00:00Z
+  profile "p1" { email: "ana@example.com", tags: ["coffee"], note: "likes Guji beans" }
+  at 0m "p1" Order { orderId: "o1", total: 20 }
+  expect at 0m profile "p1" where tier == "gold" and voucher.code == "THANKSo2" and points == 10
+  expect profile "p1" where tags contains "tea" and note not contains "Guji" and voucher == null
+  expect profile "p1" where lastOrderAt == 2026-03-02T09:00:01Z and note contains "Kenya" and voucher.expiresAt != 2026-03-16T09:00:00Z
+}
+`,
+    },
+  ]);
+  const [passing, failing] = await runTests(ir);
+
+  it("holds when every condition holds for the profile as stored then (at the end without \`at\`)", () => {
+    expect(passing!.expectations.filter((e) => !e.ok)).toEqual([]);
+    expect(passing!.ok).toBe(true);
+  });
+
+  it("fails with each field that differs and what it was", () => {
+    expect(failing!.expectations.map((e) => [e.ok, e.expected, e.message])).toEqual([
+      [false, 'profile "p1" where tier == "gold" and voucher.code == "THANKSo2" and points == 10 at +0m', 'its tier was "bronze"; its voucher.code was "THANKSo1", with "1" where the expectation has "2"'],
+      [false, 'profile "p1" where tags contains "tea" and note not contains "Guji" and voucher == null at the end', 'its tags was ["coffee"], which does not hold "tea"; its note contains "Guji": "likes Guji beans"; its voucher was {"code":"THANKSo1","percent":10,"expiresAt":"2026-03-16T09:00:00.000Z"}'],
+      [
+        false,
+        'profile "p1" where lastOrderAt == "2026-03-02T09:00:01Z" and note contains "Kenya" and voucher.expiresAt != "2026-03-16T09:00:00Z" at the end',
+        'its lastOrderAt was "2026-03-02T09:00:00.000Z"; its note does not contain "Kenya"; it was "likes Guji beans"; its voucher.expiresAt was "2026-03-16T09:00:00.000Z"',
+      ],
     ]);
   });
 });
