@@ -12,7 +12,7 @@ import {
   type RenderSource,
   type SourceInput,
 } from "@journey/compiler";
-import { diagnosticsReport } from "./report.js";
+import { diagnosticsReport, renderDiagnostics } from "./report.js";
 
 /** A path that cannot be used: missing, or a folder without `.journey` files. */
 export const PATH_ERROR = codes.pathError.code;
@@ -64,9 +64,18 @@ export function compileForRun(dir: string): { project: Project; ir?: IR } {
   return project.errors || !project.result?.ir ? { project } : { project, ir: project.result.ir };
 }
 
-/** Compile a project for running; on errors print them and return undefined. */
+/** Compile a project for running; on errors print them and return undefined, warnings (on stderr) and the IR otherwise. */
 export function compileOrReport(dir: string, color: boolean): IR | undefined {
   const { project, ir } = compileForRun(dir);
   if (!ir) process.stdout.write(diagnosticsReport(project, color));
+  else reportWarnings(project, color);
   return ir;
+}
+
+/**
+ * A project that compiles may still have warnings (`J3030`, `J6005`, …): said on stderr before
+ * it runs, as compilers do, so stdout stays the command's own output (`--json` lines too).
+ */
+export function reportWarnings(project: Project, color: boolean): void {
+  if (project.warnings) process.stderr.write(renderDiagnostics(project, color));
 }

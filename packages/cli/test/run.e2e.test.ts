@@ -264,6 +264,17 @@ describe("journey test on every sample", () => {
     const report = JSON.parse(tests.stdout) as { diagnostics: { code: string }[]; passed: number; failed: number };
     expect(report.diagnostics.map((d) => d.code)).toEqual(["J6005"]);
     expect([report.passed, report.failed]).toEqual([10, 0]);
+    // Without --json, and for `run`: the warning on stderr as a code frame, before the run; stdout as ever.
+    const human = journey(["test", project]);
+    expect(human.status).toBe(0);
+    expect(human.stderr).toContain("warning[J6005]: `html !=` compares the whole document");
+    expect(human.stderr).toMatch(/tests\.journey:\d+:\d+/);
+    expect(human.stdout).toMatch(/^✓ /);
+    expect(human.stdout).toMatch(/10 tests: 10 passed, 0 failed/);
+    const run = journey(["run", project, "--json"]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain("warning[J6005]");
+    for (const line of run.stdout.trim().split("\n")) expect(() => JSON.parse(line)).not.toThrow();
   });
 
   it("winback: each test runs in the arm it chooses; another arm fails the holdout's test, an unknown arm is a compile error", () => {

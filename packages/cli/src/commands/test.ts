@@ -5,7 +5,7 @@ import { Command } from "commander";
 import pc from "picocolors";
 import { junitXml, type JUnitSuite } from "../junit.js";
 import { UserError } from "../errors.js";
-import { compileForRun, type Project } from "../project.js";
+import { compileForRun, reportWarnings, type Project } from "../project.js";
 import { count, diagnosticsReport, toJson, useColor, write } from "../report.js";
 import { dataFile, readActionResponses } from "../inputs.js";
 import { writeAtomically } from "./build.js";
@@ -58,6 +58,8 @@ async function testOnce(project: string, options: TestOptions, minCoverage: numb
     if (options.junit) writeAtomically(options.junit, junitXml([compileErrorSuite(project, compiled)]));
     return 1;
   }
+  // With --json the warnings are in its `diagnostics`.
+  if (!options.json) reportWarnings(compiled, color);
   const responses = dataFile(project, options.actionResponses, "action-responses.json");
   const ran = new Set<string>();
   const results = await runTests(ir, {
