@@ -392,8 +392,8 @@ describe("journey run with bad or unusual data files: the file, line and field; 
     e.data = Object.fromEntries(Object.entries(e.data).map(([k, v]) => [k === "orderId" ? "orderID" : k, v]));
     events[2] = JSON.stringify(e);
     const project = cart("cart-misspelt", { "events.jsonl": events.join("\n") });
-    // One mistake, one error: not also "data.orderId is missing".
-    refused(journey(["run", project]), `${join(project, "events.jsonl")}:3: invalid event: data.orderID is not a declared field (did you mean \`orderId\`?)`);
+    // The first error, the one shown, names the misspelt field it was given as.
+    refused(journey(["run", project]), `${join(project, "events.jsonl")}:3: invalid event: data.orderId is missing (given as \`orderID\`?)`);
   });
 
   it("an invalid profile: the profiles file and the field path", () => {

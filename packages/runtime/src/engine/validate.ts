@@ -242,15 +242,17 @@ function collect(value: unknown, type: Type, path: string, errors: ValidationErr
         return errors;
       }
       const obj = value as Record<string, unknown>;
-      // A misspelt field (`referer`): the declared one meant, as the compiler says of test data.
+      // A misspelt field (`referer`): the declared one meant, as the compiler says of test data,
+      // on both errors (a missing field's comes first, and `journey run` shows the first; a
+      // catalog item, which may carry undeclared fields, is refused for the missing one).
       const undeclared = Object.keys(obj).filter((k) => !declared(type).has(k));
       const meant = new Map(undeclared.map((k) => [k, suggest(k, type.fields.map((f) => f.name))]));
-      const misspelt = new Set(meant.values());
+      const givenAs = new Map([...meant].filter(([, near]) => near !== undefined).map(([k, near]) => [near!, k]));
       for (const f of type.fields) {
         const has = Object.hasOwn(obj, f.name) && obj[f.name] !== undefined;
         if (!has || obj[f.name] === null) {
-          // Not also "missing" when given misspelt: one mistake, one error.
-          if (!f.optional && f.default === undefined && !(!has && misspelt.has(f.name))) errors.push({ path: `${path}.${f.name}`, message: has ? "must not be null" : "is missing" });
+          const misspelt = !has ? givenAs.get(f.name) : undefined;
+          if (!f.optional && f.default === undefined) errors.push({ path: `${path}.${f.name}`, message: has ? "must not be null" : `is missing${misspelt !== undefined ? ` (given as \`${misspelt}\`?)` : ""}` });
           continue;
         }
         collect(obj[f.name], f.type, `${path}.${f.name}`, errors);

@@ -46,8 +46,11 @@ describe("validate", () => {
         d["totl"] = d["total"];
         delete d["total"];
       },
-      // Not also "data.total is missing": one mistake, one error.
-      [{ path: "data.totl", message: "is not a declared field (did you mean `total`?)" }],
+      // Both errors name the other: the first one shown (the missing field) gives the hint too.
+      [
+        { path: "data.total", message: "is missing (given as `totl`?)" },
+        { path: "data.totl", message: "is not a declared field (did you mean `total`?)" },
+      ],
     ],
     ["a literal outside the union", (d: Record<string, unknown>) => (d["tier"] = "bronze"), [{ path: "data.tier", message: 'expected "gold" | "silver", found the string "bronze"' }]],
     ["a date-time that is not one", (d: Record<string, unknown>) => (d["at"] = "2026-13-45T99:00:00Z"), [{ path: "data.at", message: 'expected datetime (an ISO 8601 string such as 2026-03-02T10:15:00Z), found the string "2026-13-45T99:00:00Z"' }]],

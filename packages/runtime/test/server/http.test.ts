@@ -144,7 +144,15 @@ describe("POST /v1/events", () => {
     const h = await harness();
     const { cartId, ...data } = cart("c1").data;
     const r = await h.request("POST", "/v1/events", { ...cart("c1"), data: { ...data, cartid: cartId } });
-    expect(r).toMatchObject({ status: 400, json: { errors: [{ path: "event.data.cartid", message: "is not a declared field (did you mean `cartId`?)" }] } });
+    expect(r).toMatchObject({
+      status: 400,
+      json: {
+        errors: [
+          { path: "event.data.cartId", message: "is missing (given as `cartid`?)" },
+          { path: "event.data.cartid", message: "is not a declared field (did you mean `cartId`?)" },
+        ],
+      },
+    });
   });
 
   it("refuses what is not an event at all with a path", async () => {
@@ -237,6 +245,10 @@ describe("catalog items", () => {
     ]);
     expect(await h.request("GET", "/v1/catalog/items/A")).toMatchObject({ status: 200, json: product("A") });
     expect(await h.request("GET", "/v1/catalog/items/B")).toMatchObject({ status: 404, json: { error: "no catalog item `B`" } });
+    // A declared field given misspelt is missing: the item is refused, the spelling named.
+    const { price, ...rest } = product("D");
+    const misspelt = await h.request("PUT", "/v1/catalog/items", [{ ...rest, prices: price }]);
+    expect(misspelt).toMatchObject({ status: 400, json: { error: "no valid catalog item: catalog item `D` (items[0]): item.price is missing (given as `prices`?)" } });
     // A key is a path segment: one holding a slash or a space is sent encoded.
     await h.request("PUT", "/v1/catalog/items", [product("x/y z")]);
     expect(await h.request("GET", "/v1/catalog/items/x%2Fy%20z")).toMatchObject({ status: 200, json: { sku: "x/y z" } });
