@@ -307,6 +307,8 @@ test "everything: the reminder goes out" {
   expect send email where html not contains "Rainy"
   expect at 2d profile "p1" where lastActiveAt != null and tags not contains "vip" and consent.sms == true
   expect profile "p2" where tier == "gold" and email contains "@"
+  expect at 1d suppressed sms reason cap
+  expect no suppressed email
 }
 `;
 

@@ -181,7 +181,7 @@ describe("IR JSON Schema", () => {
     expect([...nodes].sort()).toEqual(["call", "end", "if", "jump", "let", "recommend", "repeat", "send", "set", "split", "wait", "waitFor", "waitUntil"]);
     expect([...triggers].sort()).toEqual(["audience", "event", "schedule"]);
     expect([...expStep].sort()).toEqual(["call", "let", "recommend"]);
-    expect([...expectations].sort()).toEqual(["decide", "ended", "goal", "goal:no", "profile", "send", "send:no"]);
+    expect([...expectations].sort()).toEqual(["decide", "ended", "goal", "goal:no", "profile", "send", "send:no", "suppressed", "suppressed:no"]);
     expect([...channels].sort()).toEqual(["email", "push", "sms", "webhook"]);
     expect([...contentKinds].sort()).toEqual(["inline:expr", "inline:html", "inline:none", "template"]);
     expect(splitVariant).toBe(true);

@@ -180,11 +180,13 @@ function decisionMismatch(x: Extract<IRExpectation, { kind: "decide" }>, d: Deci
 
 /** `expect profile`: every condition against the profile as stored at the expectation's instant; a failure names each field that differs and what it was. */
 function checkProfile(x: Extract<IRExpectation, { kind: "profile" }>, attributes: Record<string, unknown> | undefined, start: number): Omit<ExpectationResult, "location"> {
-  const conditions = x.conditions.map((c) => ({ ...c, name: c.path.join("."), want: evaluate(c.value, noVars(start)), instant: "time" in c.value }));
+  const conditions = x.conditions.map((c) => ({ ...c, name: c.path.join("."), want: evaluate(c.value, noVars(start)), instant: "time" in c.value, duration: "dur" in c.value }));
   const when = x.atMs !== undefined ? ` at +${formatOffset(x.atMs)}` : " at the end";
-  const expected = `profile "${x.profileId}" where ${conditions.map((c) => `${c.name} ${c.op} ${JSON.stringify(c.want)}`).join(" and ")}${when}`;
+  // A duration as the test wrote it (`14d`), not as the milliseconds the profile holds.
+  const shown = (v: unknown, duration: boolean) => (duration && typeof v === "number" ? formatOffset(v) : JSON.stringify(v));
+  const expected = `profile "${x.profileId}" where ${conditions.map((c) => `${c.name} ${c.op} ${shown(c.want, c.duration)}`).join(" and ")}${when}`;
   if (!attributes) return { ok: false, expected, message: `no profile "${x.profileId}" was stored` };
-  const misses = conditions.flatMap((c) => profileMismatch(c.name, c.path.reduce<unknown>(getField, attributes), c.op, c.want, c.instant) ?? []);
+  const misses = conditions.flatMap((c) => profileMismatch(c.name, c.path.reduce<unknown>(getField, attributes), c.op, c.want, c.instant, (v) => shown(v, c.duration)) ?? []);
   return misses.length ? { ok: false, expected, message: misses.join("; ") } : { ok: true, expected };
 }
 
@@ -194,8 +196,8 @@ function checkProfile(x: Extract<IRExpectation, { kind: "profile" }>, attributes
  * text against a string literal as text: only a date-time literal (`instant`) reads it as a time.
  * `contains` is a substring of text or an element of a list; null contains nothing.
  */
-function profileMismatch(name: string, actual: unknown, op: IRExpectOp, want: unknown, instant: boolean): string | undefined {
-  const was = `its ${name} was ${typeof actual === "string" ? quoteText(actual) : JSON.stringify(actual)}`;
+function profileMismatch(name: string, actual: unknown, op: IRExpectOp, want: unknown, instant: boolean, show: (v: unknown) => string): string | undefined {
+  const was = `its ${name} was ${typeof actual === "string" ? quoteText(actual) : show(actual)}`;
   if (op === "==" || op === "!=") {
     if (typeof actual === "string" && typeof want === "string" && !instant) return fieldMismatch(name, actual, op, want);
     return equal(actual, want, "UTC") === (op === "==") ? undefined : was;
@@ -203,7 +205,7 @@ function profileMismatch(name: string, actual: unknown, op: IRExpectOp, want: un
   if (actual === null) return op === "contains" ? was : undefined;
   if (typeof actual === "string") return fieldMismatch(name, actual, op, String(want));
   const has = Array.isArray(actual) && actual.some((v) => equal(v, want, "UTC"));
-  return has === (op === "contains") ? undefined : `${was}, which ${has ? "holds" : "does not hold"} ${JSON.stringify(want)}`;
+  return has === (op === "contains") ? undefined : `${was}, which ${has ? "holds" : "does not hold"} ${show(want)}`;
 }
 
 function check(x: IRExpectation, timeline: Effect[], start: number): Omit<ExpectationResult, "location"> {

@@ -208,6 +208,7 @@ describe("runTests: expect profile", async () => {
   note?: string
   lastOrderAt?: datetime
   voucher?: { code: string, percent: int, expiresAt: datetime }
+  snooze: duration = 1d
 }
 event Order { orderId: string, total: number }
 journey Reward {
@@ -237,6 +238,7 @@ test "not as stored" {
   expect at 0m profile "p1" where tier == "gold" and voucher.code == "THANKSo2" and points == 10
   expect profile "p1" where tags contains "tea" and note not contains "Guji" and voucher == null
   expect profile "p1" where lastOrderAt == 2026-03-02T09:00:01Z and note contains "Kenya" and voucher.expiresAt != 2026-03-16T09:00:00Z
+  expect profile "p1" where snooze == 14d
 }
 `,
     },
@@ -257,6 +259,8 @@ test "not as stored" {
         'profile "p1" where lastOrderAt == "2026-03-02T09:00:01Z" and note contains "Kenya" and voucher.expiresAt != "2026-03-16T09:00:00Z" at the end',
         'its lastOrderAt was "2026-03-02T09:00:00.000Z"; its note does not contain "Kenya"; it was "likes Guji beans"; its voucher.expiresAt was "2026-03-16T09:00:00.000Z"',
       ],
+      // A duration as the test writes it, not in milliseconds.
+      [false, 'profile "p1" where snooze == 14d at the end', "its snooze was 1d"],
     ]);
   });
 });
