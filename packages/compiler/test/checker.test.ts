@@ -1102,6 +1102,12 @@ ${items}
       ['split "subject" for "p1"', 'split "subject" for "p1"', `expected the arm of experiment "subject" ${arms} before \`for\`: ${shape}`],
       ['split "subject" for', 'split "subject" for', `expected the arm of experiment "subject" ${arms} before \`for\`, and the profile's id after it: ${shape}`],
     ];
+    // No experiment yet: the project's experiments are named.
+    it("split", () => {
+      const r = project(`  split\n  at 0m "p1" SiteVisited { url: "/" }\n  expect no send emial`);
+      expect(shown(r)).toEqual(['J6004 "split"', 'J1013 "emial"']);
+      expect(r.diagnostics[0]!.message).toMatch(/^expected the experiment's name, a string \("[^"]+"( or "[^"]+")?[^)]*\): a test chooses an arm with `split "<experiment>" <Arm> for "<profile id>"`$/);
+    });
     for (const [item, span, message] of cases) {
       it(item, () => {
         // The next item's own mistake (an unknown channel) is still reported.

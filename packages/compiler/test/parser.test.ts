@@ -639,6 +639,9 @@ describe("syntax errors", () => {
     expect(message('test "t" {\n  expect maybe send email\n}\n')).toEqual([["unexpected `maybe`: expected `send`, `suppressed`, `ended`, `goal`, `profile` or `decide` after `expect` (and its optional `at <offset>` and `no`)", undefined]]);
     expect(message("journey J {\n  on E\n  if true {\n    foo\n  }\n}\n")[0]![0]).toBe("unexpected `foo`: expected a step (`wait`, `if`, `split`, `send`, `recommend`, `call`, `let`, `set`, `repeat`, `jump to` or `end`), or `}`");
     expect(message("channel email {\n  5\n}\n")[0]![0]).toBe("unexpected `5`: expected `from`, `cap`, `quiet` or `consent`, or `}`");
+    const experience = (variant: string) => `experience X {\n  surface "web://x"\n  format text\n  variant V {\n    ${variant}\n  }\n}\n`;
+    expect(message(experience("foo"))[0]![0]).toBe("unexpected `foo`: expected `content` or `split` in a variant, or `}`");
+    expect(message(experience('content "a"\n    content "b"'))[0]![0]).toBe("unexpected `content`: a variant holds one `content` or one `split` of contents (another content is another variant, with its own `when`)");
     // A declaration where an item goes is a `}` left out: said so, with the `{` it would close.
     const unclosed = message("journey J {\n  on E\n  wait 1h\njourney K {\n}\n");
     expect(unclosed.map(([m]) => m)).toEqual(["expected `}`, found `journey`"]);

@@ -350,7 +350,7 @@ class Emitter {
           break;
         case "TestSplit":
           // An item without its arm or profile is an error (J6004): never here.
-          if (item.arm && item.profileId) (t.forcedArms ??= []).push({ profileId: item.profileId.value, experiment: item.experiment.value, arm: item.arm.name });
+          if (item.experiment && item.arm && item.profileId) (t.forcedArms ??= []).push({ profileId: item.profileId.value, experiment: item.experiment.value, arm: item.arm.name });
           break;
         case "ExpectSend":
           t.expectations.push({

@@ -56,7 +56,7 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
         break;
       }
       case "TestSplit":
-        if (item.profileId) {
+        if (item.profileId && item.experiment) {
           once(`split\u0000${item.profileId.value}\u0000${item.experiment.value}`, `the arm of "${item.experiment.value}" for profile \`${item.profileId.value}\``, item.span);
           if (!profiles.has(item.profileId.value) && !decided.has(item.profileId.value)) ctx.report("unknownTestProfile", { id: item.profileId.value }, item.profileId.span);
         }
@@ -198,6 +198,12 @@ function profileField(ctx: CheckContext, path: A.Ident[]): Type | undefined {
  */
 function checkArm(ctx: CheckContext, item: Extract<A.TestItem, { kind: "TestSplit" }>): void {
   const { arms: experiments, certain } = ctx.experiments();
+  if (!item.experiment) {
+    const names = [...experiments.keys()].map((n) => JSON.stringify(n));
+    const missing = `the experiment's name, a string${names.length ? ` (${names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}` : names[0]})` : ""}`;
+    ctx.report("incompleteArmChoice", { missing, experiment: "<experiment>" }, item.span);
+    return;
+  }
   const labels = experiments.get(item.experiment.value);
   if (!labels && certain) {
     const { replacement, help } = unknownNameHelp(item.experiment.value, experiments.keys(), "the experiments (named splits) are");

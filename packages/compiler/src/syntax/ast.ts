@@ -447,7 +447,7 @@ export type TestItem =
    * (`split "x"` alone, `split "x" A`, `split "x" A for`): the checker reports what is missing,
    * and the test's other items are still read and checked. `forSpan` is the `for`, when written.
    */
-  | { kind: "TestSplit"; experiment: StringExpr; arm?: Ident; forSpan?: Span; profileId?: StringExpr; span: Span }
+  | { kind: "TestSplit"; experiment?: StringExpr; arm?: Ident; forSpan?: Span; profileId?: StringExpr; span: Span }
   | SendExpectation
   | ProfileExpectation
   | { kind: "ExpectEnded"; at?: Expr; journey?: Ident; reason?: Ident; negated: boolean; span: Span }

@@ -52,6 +52,7 @@ const BLOCK_ITEMS: Record<string, keyof typeof RULE_CONTEXT> = {
   experienceDecl: "experienceDecl",
   channelDecl: "channelDecl",
   actionDecl: "actionDecl",
+  variantDecl: "variantDecl",
 };
 
 function describe(tok: IToken): string {
@@ -240,6 +241,10 @@ function knownMistake(e: IRecognitionException, text: string, tokens: IToken[]):
   // (a declaration's keyword there is a `}` left out: the parser's message and its note stand).
   const rules = e.context.ruleStack;
   const items = BLOCK_ITEMS[rules[rules.length - 1] ?? ""];
+  // A variant is one content (or one split of contents): a second one reads as a missing `}`.
+  if (rules[rules.length - 1] === "variantDecl" && expectedToken(e) === t.RCurly && (e.token.tokenType === t.Content || e.token.tokenType === t.Split)) {
+    return { message: `unexpected ${describe(e.token)}: a variant holds one \`content\` or one \`split\` of contents (another content is another variant, with its own \`when\`)` };
+  }
   if (items && expectedToken(e) === t.RCurly && e.token.image !== "" && !DECLARATION_KEYWORDS.has(e.token.tokenType)) {
     return { message: `unexpected ${describe(e.token)}: ${RULE_CONTEXT[items]}, or \`}\`` };
   }

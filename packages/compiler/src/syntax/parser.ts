@@ -623,11 +623,12 @@ export class JourneyParser extends EmbeddedActionsParser {
       {
         ALT: (): A.TestItem => {
           this.CONSUME(t.Split);
-          const experiment = this.SUBRULE3(this.stringExpr);
-          // The arm and `for "id"` may be missing while being typed: the item ends where the
-          // next one starts, and the checker says what is missing (one diagnostic, the rest of
-          // the test checked), rather than the next line's first word being read as the arm.
-          const item: Extract<A.TestItem, { kind: "TestSplit" }> = { kind: "TestSplit", experiment, span: EMPTY };
+          // The experiment, the arm and `for "id"` may be missing while being typed: the item
+          // ends where the next one starts, and the checker says what is missing (one
+          // diagnostic, the rest of the test checked), rather than the next line's first word
+          // being read as the experiment or the arm.
+          const item: Extract<A.TestItem, { kind: "TestSplit" }> = { kind: "TestSplit", span: EMPTY };
+          this.OPTION4({ GATE: () => STRINGS.has(this.LA(1).tokenType), DEF: () => (item.experiment = this.SUBRULE3(this.stringExpr)) });
           this.OPTION({ GATE: () => this.armAhead(), DEF: () => (item.arm = this.ident(this.CONSUME(t.Name))) });
           this.OPTION2(() => {
             item.forSpan = tokSpan(this.CONSUME(t.For));

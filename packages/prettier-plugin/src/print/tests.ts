@@ -26,8 +26,8 @@ function printTestItem(p: JourneyPrinter, x: ast.TestItem): Doc {
       // Indented: after a line comment, `for` continues the item on the next line. A half-typed
       // item (no arm or no `for "id"` yet: a checker error, not a syntax error) keeps what is written.
       return [
-        "split ",
-        printString(p, x.experiment),
+        "split",
+        x.experiment ? [" ", printString(p, x.experiment)] : "",
         x.arm ? [" ", p.id(x.arm)] : "",
         x.forSpan ? indent([" ", p.flush(x.forSpan.start), "for", x.profileId ? [" ", printString(p, x.profileId)] : ""]) : "",
       ];
