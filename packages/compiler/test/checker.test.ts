@@ -1178,6 +1178,19 @@ describe("J3030: every split of an experiment lists the same arms, in the same o
     expect(later("A 45.0004% { } B 44.9996% { } control 10% { }").diagnostics).toEqual([]);
   });
 
+  it("percentages only: the fix gives this split the first one's; other differences have none", () => {
+    const r = later("A 45% { } B 55% { } control 0% { }");
+    const fix = r.diagnostics[0]!.fix!;
+    expect(fix.title).toBe("use the first split's percentages (`A` 45%, `B` 45%, `control` 10%)");
+    const text = r.files.get("main.journey")!.text;
+    expect(fix.edits.map((e) => [text.slice(e.span.start, e.span.end), e.newText])).toEqual([["55%", "45%"], ["0%", "10%"]]);
+    let fixed = text;
+    for (const e of [...fix.edits].sort((a, b) => b.span.start - a.span.start)) fixed = fixed.slice(0, e.span.start) + e.newText + fixed.slice(e.span.end);
+    expect(one(fixed).diagnostics).toEqual([]);
+    expect(later("B 45% { } A 45% { } control 10% { }").diagnostics[0]!.fix).toBeUndefined();
+    expect(later("A 45% { } B 45% { } holdout 10% { }").diagnostics[0]!.fix).toBeUndefined();
+  });
+
   it("the order", () => {
     expect(message(later("B 45% { } A 45% { } control 10% { }"))).toEqual([`${head}the arms are in another order here (\`B\`, \`A\`, \`control\`) than in ${at} (\`A\`, \`B\`, \`control\`)`]);
   });

@@ -4,6 +4,7 @@
  * every split lists the same arms, in the same order, with the same percentages.
  */
 import { dirname, relative } from "node:path";
+import type { Fix } from "../diagnostics/diagnostic.js";
 import type { NamedSplitArm } from "../syntax/splits.js";
 import { LineIndex } from "../syntax/line-index.js";
 import type { CheckContext, ProjectSplit } from "./context.js";
@@ -39,9 +40,21 @@ export function checkExperimentArms(ctx: CheckContext): void {
       ctx.report("experimentArms", { experiment: name, differences: text }, headSpan(s), {
         related: [ctx.related(f.file, headSpan(f), `the first split of experiment "${name}"`)],
         help: HELP,
+        ...percentFix(ctx, f.split.arms, s.split.arms),
       }),
     );
   }
+}
+
+/**
+ * When only percentages differ (the same labels in the same order), the fix gives this split
+ * the first one's: which split is right is the author's call, but the first is what profiles
+ * assigned so far were bucketed by.
+ */
+function percentFix(ctx: CheckContext, there: readonly NamedSplitArm[], here: readonly NamedSplitArm[]): { fix?: Fix } {
+  if (there.length !== here.length || here.some((h, i) => h.label.name !== there[i]!.label.name)) return {};
+  const edits = here.flatMap((h, i) => (samePercent(h, there[i]!) ? [] : [{ file: ctx.file, span: h.percentSpan, newText: `${there[i]!.percent}%` }]));
+  return edits.length ? { fix: { title: `use the first split's percentages (${list(there, true)})`, edits } } : {};
 }
 
 /** `split "name"`: where a split is pointed at. */
@@ -93,6 +106,6 @@ function samePercent(a: NamedSplitArm, b: NamedSplitArm): boolean {
   return Math.round(a.percent * 1000) === Math.round(b.percent * 1000);
 }
 
-function list(arms: readonly NamedSplitArm[]): string {
-  return arms.map((a) => `\`${a.label.name}\``).join(", ");
+function list(arms: readonly NamedSplitArm[], percent = false): string {
+  return arms.map((a) => `\`${a.label.name}\`${percent ? ` ${a.percent}%` : ""}`).join(", ");
 }
