@@ -108,3 +108,14 @@ action Weather(city: string) -> { tempC: number, condition: "sun" | "rain" } {
   timeout 2s
 }
 `;
+
+/** Every file of the workspace with `edits` (a rename's) applied. */
+export function applyEdits(w: Workspace, edits: { path: string; span: { start: number; end: number }; newText: string }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const path of w.paths()) {
+    let text = w.text(path)!;
+    for (const e of edits.filter((x) => x.path === path).sort((a, b) => b.span.start - a.span.start)) text = text.slice(0, e.span.start) + e.newText + text.slice(e.span.end);
+    out[path] = text;
+  }
+  return out;
+}

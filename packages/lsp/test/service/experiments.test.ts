@@ -1,7 +1,7 @@
 /** Experiments (named splits) and their arms: hover, definition, references, highlights and rename. */
 import { describe, expect, it } from "vitest";
 import type { Location, Workspace } from "@journey/lsp";
-import { SCHEMA, workspace } from "../support.js";
+import { applyEdits, SCHEMA, workspace } from "../support.js";
 
 const JOURNEY = `journey WinBack {
   on CartAbandoned as cart
@@ -66,16 +66,6 @@ function at(w: Workspace, path: string, needle: string, delta = 1, n = 1): numbe
 /** Locations as `path:text@line`, for readable expectations. */
 function show(w: Workspace, locs: Location[]): string[] {
   return locs.map((l) => `${l.path}:${w.text(l.path)!.slice(l.span.start, l.span.end)}@${w.lineIndex(l.path)!.position(l.span.start).line + 1}`);
-}
-
-function apply(w: Workspace, edits: { path: string; span: { start: number; end: number }; newText: string }[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const path of w.paths()) {
-    let text = w.text(path)!;
-    for (const e of edits.filter((x) => x.path === path).sort((a, b) => b.span.start - a.span.start)) text = text.slice(0, e.span.start) + e.newText + text.slice(e.span.end);
-    out[path] = text;
-  }
-  return out;
 }
 
 describe("hover", () => {
@@ -154,7 +144,7 @@ describe("rename", () => {
     const r = w.rename("tests.journey", offset, 'subject line "B"');
     if ("error" in r) throw new Error(r.error);
     expect(r.edits).toHaveLength(4);
-    const after = apply(w, r.edits);
+    const after = applyEdits(w, r.edits);
     expect(after["journey.journey"]).toContain('split "subject line \\"B\\"" {');
     expect(after["experience.journey"]).toContain('split "subject line \\"B\\"" {');
     expect(after["tests.journey"]).toContain('split "subject line \\"B\\"" control for "p1"');
@@ -178,7 +168,7 @@ describe("rename", () => {
     const w = ws();
     const r = w.rename("tests.journey", at(w, "tests.journey", "MissYou for"), "Nostalgia");
     if ("error" in r) throw new Error(r.error);
-    const after = apply(w, r.edits);
+    const after = applyEdits(w, r.edits);
     expect(after["journey.journey"]).toContain("Nostalgia 45% {");
     expect(after["experience.journey"]).toContain("Nostalgia 50% {");
     expect(after["tests.journey"]).toContain('split "subject" Nostalgia for "p2"');
@@ -197,6 +187,6 @@ describe("rename", () => {
     expect(w.rename("journey.journey", offset, "Carousel")).toEqual({ error: '`Carousel` is already an arm of "subject": the two arms would become one' });
     const r = w.rename("journey.journey", offset, "wait");
     if ("error" in r) throw new Error(r.error);
-    expect(apply(w, r.edits)["tests.journey"]).toContain('split "subject" wait for "p1"');
+    expect(applyEdits(w, r.edits)["tests.journey"]).toContain('split "subject" wait for "p1"');
   });
 });

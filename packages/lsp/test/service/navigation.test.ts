@@ -1,7 +1,7 @@
 /** Go to definition, find references and rename, across files and from inside templates. */
 import { describe, expect, it } from "vitest";
 import type { Location, Workspace } from "@journey/lsp";
-import { cursor, SCHEMA, workspace } from "../support.js";
+import { applyEdits, cursor, SCHEMA, workspace } from "../support.js";
 
 const MAIN = `journey J {
   on CartAbandoned as cart where cart.total > 0
@@ -151,21 +151,11 @@ describe("find references", () => {
 });
 
 describe("rename", () => {
-  function apply(w: Workspace, edits: { path: string; span: { start: number; end: number }; newText: string }[]): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const path of w.paths()) {
-      let text = w.text(path)!;
-      for (const e of edits.filter((x) => x.path === path).sort((a, b) => b.span.start - a.span.start)) text = text.slice(0, e.span.start) + e.newText + text.slice(e.span.end);
-      out[path] = text;
-    }
-    return out;
-  }
-
   it("renames an event everywhere, and the project still checks", () => {
     const w = ws();
     const r = w.rename("main.journey", at(w, "main.journey", "OrderPlaced"), "Purchase");
     if ("error" in r) throw new Error(r.error);
-    const after = apply(w, r.edits);
+    const after = applyEdits(w, r.edits);
     expect(after["schema.journey"]).toContain("event Purchase {");
     expect(after["main.journey"]).toContain("exit on Purchase where event.cartId");
     expect(after["main.journey"]).toContain("goal bought: Purchase within 7d");
@@ -177,13 +167,13 @@ describe("rename", () => {
     const w = ws();
     const r = w.rename("schema.journey", at(w, "schema.journey", "name: string"), "title");
     if ("error" in r) throw new Error(r.error);
-    const after = apply(w, r.edits);
+    const after = applyEdits(w, r.edits);
     expect(after["schema.journey"]).toContain("type LineItem { sku: string, title: string");
     expect(after["schema.journey"]).toContain("{{line.title}}");
     expect(after["schema.journey"]).toContain("name: string\n  price: number"); // the catalog's `name` is another field
     const email = w.rename("main.journey", at(w, "main.journey", "profile.email", 9), "mail");
     if ("error" in email) throw new Error(email.error);
-    const after2 = apply(w, email.edits);
+    const after2 = applyEdits(w, email.edits);
     expect(after2["test.journey"]).toContain('profile "p1" { mail: "a@b.c"');
     expect(after2["main.journey"]).toContain("to profile.mail");
     expect(after2["schema.journey"]).toContain("  mail: string");
@@ -193,7 +183,7 @@ describe("rename", () => {
     const w = ws();
     const r = w.rename("schema.journey", at(w, "schema.journey", "Reminder(cart", 10), "basket");
     if ("error" in r) throw new Error(r.error);
-    const after = apply(w, r.edits);
+    const after = applyEdits(w, r.edits);
     expect(after["schema.journey"]).toContain("template Reminder(basket: CartAbandoned");
     expect(after["schema.journey"]).toContain("{{length basket.items}}");
     expect(after["schema.journey"]).toContain("{{#each basket.items as |line|}}");
@@ -204,7 +194,7 @@ describe("rename", () => {
     const w = ws();
     const r = w.rename("schema.journey", at(w, "schema.journey", "{{> Footer}}", 5), "Legal");
     if ("error" in r) throw new Error(r.error);
-    const after = apply(w, r.edits);
+    const after = applyEdits(w, r.edits);
     expect(after["schema.journey"]).toContain("fragment Legal");
     expect(after["schema.journey"]).toContain("{{> Legal}}");
   });
@@ -213,11 +203,11 @@ describe("rename", () => {
     const w = ws();
     const r = w.rename("schema.journey", at(w, "schema.journey", "{{line.name}}", 3), "row");
     if ("error" in r) throw new Error(r.error);
-    const after = apply(w, r.edits);
+    const after = applyEdits(w, r.edits);
     expect(after["schema.journey"]).toContain("{{#each cart.items as |row|}}<p>{{row.name}} {{currency row.price \"EUR\"}}</p>{{/each}}");
     const g = w.rename("test.journey", at(w, "test.journey", "goal bought", 6), "purchased");
     if ("error" in g) throw new Error(g.error);
-    const after2 = apply(w, g.edits);
+    const after2 = applyEdits(w, g.edits);
     expect(after2["main.journey"]).toContain("goal purchased: OrderPlaced");
     expect(after2["test.journey"]).toContain("expect goal purchased");
   });
