@@ -136,6 +136,11 @@ function literalHover(doc: Doc, offset: number): HoverResult | undefined {
       case "Duration":
         take(n.span!, describeDuration((n as unknown as A.DurationExpr).text));
         break;
+      case "WaitUntil": {
+        const time = (n as unknown as A.WaitUntilStep).time;
+        if (time.kind === "TimeOfDay") take(time.span, `\`wait until ${time.text}\`: until the next ${time.text} after now in the profile's time zone (UTC without one); at ${time.text} exactly, the next day's.`);
+        break;
+      }
       case "OnSchedule": {
         const c = n as unknown as Extract<A.TriggerClause, { kind: "OnSchedule" }>;
         const head = { start: c.span.start, end: Math.max(c.span.start, c.audience.span.start - 1) };

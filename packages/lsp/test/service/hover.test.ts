@@ -93,6 +93,10 @@ describe("hover", () => {
     expect(text(journey("  reentry after 7<|>d"))).toBe("`7d`: 7 days (168 hours, 604,800,000 ms)");
   });
 
+  it("says what `wait until 09:00` waits for", () => {
+    expect(text(journey("  wait until 09:<|>00"))).toBe("`wait until 09:00`: until the next 09:00 after now in the profile's time zone (UTC without one); at 09:00 exactly, the next day's.");
+  });
+
   it("expands a schedule", () => {
     const h = text("journey W {\n  on sch<|>edule every day at 10:00 for Dormant\n}");
     expect(h).toBe("```journey\non schedule every day at 10:00 for Dormant\n```\n\nRuns every day at 10:00 in each profile's time zone (its `timezone`, else UTC), for each profile in `Dormant` at that moment.");
