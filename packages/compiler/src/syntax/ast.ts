@@ -443,8 +443,8 @@ export type TestItem =
   | { kind: "TestEvent"; at: Expr; profileId: StringExpr; event: Ident; data: RecordExpr; span: Span }
   /**
    * `split "experiment" Arm for "p1"`: in this test, the profile is in that arm of the
-   * experiment. The arm and the profile are left out while being typed
-   * (`split "x"` alone, `split "x" A`, `split "x" A for`): the checker reports what is missing,
+   * experiment. The experiment, the arm and the profile are left out while being typed
+   * (`split` alone, `split "x"`, `split "x" A`, `split "x" A for`): the checker reports what is missing,
    * and the test's other items are still read and checked. `forSpan` is the `for`, when written.
    */
   | { kind: "TestSplit"; experiment?: StringExpr; arm?: Ident; forSpan?: Span; profileId?: StringExpr; span: Span }
