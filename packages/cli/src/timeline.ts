@@ -6,6 +6,9 @@ import type { Effect } from "@journey/runtime";
 import { formatOffset } from "@journey/runtime/sim";
 import pc from "picocolors";
 
+/** An instant as the timeline shows it: `2026-03-02T10:00:00Z`. */
+export const iso = (t: number) => new Date(t).toISOString().replace(".000Z", "Z");
+
 export type TimelineEntry = { at: string; type: string; journey?: string; profileId: string } & Record<string, unknown>;
 
 /** The public shape of an effect in the timeline (requests to providers and actions are internal). */
@@ -41,9 +44,7 @@ export function formatEntry(e: TimelineEntry, color: boolean): string {
   const head = `${c.dim(at)}  ${e.profileId}  ${e.journey ?? ""}`;
   switch (e.type) {
     case "send": {
-      const title = String(e["subject"] ?? e["title"] ?? e["text"] ?? e["url"] ?? "");
-      // A long text (an SMS) is cut visibly: the line must not look like the whole message.
-      const shown = title.length > 80 ? `${title.slice(0, 79).trimEnd()}…` : title;
+      const shown = headline(e, 80);
       // A webhook has no recipient: its URL says where it went.
       const to = e["to"] === null || e["to"] === undefined ? "" : ` to ${String(e["to"])}`;
       return `${head}  ${c.bold(`send ${e["transactional"] ? "transactional " : ""}${String(e["channel"])}`)}${to}  ${c.cyan(JSON.stringify(shown))}`;
@@ -63,13 +64,26 @@ export function formatEntry(e: TimelineEntry, color: boolean): string {
       return `${head}  ended (${String(e["reason"])})`;
     case "error":
       return `${head}  ${c.red(`error: ${String(e["message"])}`)}${e["location"] ? ` at ${String(e["location"])}` : ""}`;
-    case "suppressed": {
-      const reason = String(e["reason"]);
-      return `${head}  ${String(e["channel"])} suppressed (${Object.hasOwn(SUPPRESSED, reason) ? SUPPRESSED[reason as keyof typeof SUPPRESSED] : reason})`;
-    }
+    case "suppressed":
+      return `${head}  ${String(e["channel"])} suppressed (${suppressedText(String(e["reason"]))})`;
     default:
       return `${head}  ${e.type}`;
   }
+}
+
+/**
+ * What a message is about, in one line of at most `max` characters: an email's subject, a push
+ * message's title, an SMS's text, a webhook's URL (`content`: its rendered fields). A long text
+ * is cut visibly: the line must not look like the whole message.
+ */
+export function headline(content: Record<string, unknown>, max: number): string {
+  const title = String(content["subject"] ?? content["title"] ?? content["text"] ?? content["url"] ?? "");
+  return title.length > max ? `${title.slice(0, max - 1).trimEnd()}…` : title;
+}
+
+/** Why a message was not delivered, in words, by its `suppressed` reason. */
+export function suppressedText(reason: string): string {
+  return Object.hasOwn(SUPPRESSED, reason) ? SUPPRESSED[reason as keyof typeof SUPPRESSED] : reason;
 }
 
 /** Why a message was not delivered, by the `reason` of its `suppressed` effect (typed: a new reason must be named here). */

@@ -1,5 +1,6 @@
 /** `journey run`: compile a project and replay events on a virtual clock, printing the timeline. */
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { InvalidInputError, simulate, type Effect, type EventEnvelope, type Runtime, type Store } from "@journey/runtime";
 import { isValidTimeZone, offsetAt, suggestTimeZone } from "@journey/template";
 import { Command } from "commander";
@@ -9,7 +10,10 @@ import { dataFile, invalidInput, parseInstantFlag, readActionResponses, readCata
 import { compileOrReport } from "../project.js";
 import { count, useColor, warn, write } from "../report.js";
 import { latestActivity, openStore, removeStore } from "../store.js";
-import { formatEntry, timelineEntry, type TimelineEntry } from "../timeline.js";
+import { checkMessagesFolder, writeMessagesFolder } from "../messages/folder.js";
+import { messagesOf } from "../messages/message.js";
+import { runFiles, type Senders } from "../messages/pages.js";
+import { formatEntry, iso, timelineEntry, type TimelineEntry } from "../timeline.js";
 import { watchProject } from "../watch.js";
 
 interface RunOptions {
@@ -23,6 +27,7 @@ interface RunOptions {
   json?: boolean;
   tz?: string;
   watch?: boolean;
+  messages?: string;
 }
 
 export function runCommand(): Command {
@@ -39,6 +44,7 @@ export function runCommand(): Command {
     .option("--json", "one JSON object per timeline entry")
     .option("--tz <zone>", "also show each time in this IANA time zone, or `profile` for each profile's own (its `timezone` at the end of the run)")
     .option("--watch", "run again whenever a file of the project changes, until Ctrl-C")
+    .option("--messages <dir>", "also write every message the run sent into this folder, one file each, and an index.html listing them (and those suppressed) in time order; replaces a folder an earlier --messages wrote, refuses any other that is not empty")
     .action(async (project: string, options: RunOptions, command: Command) => {
       const color = useColor(command);
       if (!options.watch) {
@@ -57,6 +63,7 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
     const near = suggestTimeZone(options.tz);
     throw new UserError(`--tz: \`${options.tz}\` is not an IANA time zone (like Europe/Stockholm or America/New_York), nor \`profile\`${near ? ` (did you mean \`${near}\`?)` : ""}`);
   }
+  if (options.messages !== undefined) checkMessagesFolder(options.messages);
   const compiled = compileOrReport(project, color);
   if (!compiled) return 1;
   const from = options.from !== undefined ? parseInstantFlag("--from", options.from) : undefined;
@@ -107,10 +114,14 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
     // Each id is applied once: with a --db from an earlier run (or another project), all may be skipped.
     if (result.duplicates) warn(`${eventsPath}: ${count(result.duplicates, "event")} with an id seen before${options.db ? ` (in this file or in ${options.db})` : ""}: not applied again`);
     const utc = result.timeline.map(timelineEntry).filter((e) => e !== undefined);
-    const entries = options.tz === undefined ? utc : await withLocalTimes(utc, options.tz, result.runtime);
+    const localOf = options.tz === undefined ? undefined : localTimes(options.tz, result.runtime);
+    const entries = localOf ? await withLocalTimes(utc, localOf) : utc;
+    // Written before the timeline is printed: a folder that cannot be written is the last word, not lost above it.
+    const written = options.messages !== undefined ? await writeMessages(options.messages, project, result.timeline, compiled.channels, localOf) : undefined;
     if (options.json) write(entries.map((e) => JSON.stringify(e)).join("\n") + (entries.length ? "\n" : ""));
     else if (!Object.keys(compiled.journeys).length) write(`no journeys in this project: its events fed the catalog (see \`journey decide\` for its experiences)\n`);
     else write(entries.map((e) => `${formatEntry(e, color)}\n`).join("") + summary(result.timeline, color) + "\n");
+    if (written && !options.json) write(written + "\n");
     return 0;
   } catch (e) {
     if (e instanceof InvalidInputError) throw invalidInput(e, { events: eventsPath ?? "events", lines, profiles: profilesPath });
@@ -121,9 +132,6 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
     if (options.db !== undefined && !continuing && !ok) removeStore(options.db);
   }
 }
-
-/** An instant as the timeline shows it: `2026-03-02T10:00:00Z`. */
-const iso = (t: number) => new Date(t).toISOString().replace(".000Z", "Z");
 
 /**
  * Where a run on a --db from earlier runs starts. The clock never goes back: not before the
@@ -160,12 +168,15 @@ async function continuedStart(
   return start;
 }
 
+/** A profile's time at an instant, as `--tz` shows it: see {@link localTimes}. */
+type LocalTimes = (ms: number, profileId: string) => Promise<string>;
+
 /**
- * Entries with `local`, their time in `tz` (or in each profile's `timezone`, UTC when it has
- * none) with its offset: quiet hours and schedules are local, and a reader should not have to
- * work out that 07:00Z was the end of quiet hours in Stockholm.
+ * Times in `tz` (or in each profile's `timezone`, UTC when it has none) with their offset:
+ * quiet hours and schedules are local, and a reader should not have to work out that 07:00Z
+ * was the end of quiet hours in Stockholm.
  */
-async function withLocalTimes(entries: TimelineEntry[], tz: string, runtime: Runtime): Promise<TimelineEntry[]> {
+function localTimes(tz: string, runtime: Runtime): LocalTimes {
   const zones = new Map<string, string>();
   const zoneOf = async (profileId: string) => {
     let zone = zones.get(profileId);
@@ -175,9 +186,23 @@ async function withLocalTimes(entries: TimelineEntry[], tz: string, runtime: Run
     }
     return zone;
   };
+  return async (ms, profileId) => localTime(ms, tz === "profile" ? await zoneOf(profileId) : tz);
+}
+
+/** Entries with `local`, their time as {@link localTimes} gives it. */
+async function withLocalTimes(entries: TimelineEntry[], localOf: LocalTimes): Promise<TimelineEntry[]> {
   const out: TimelineEntry[] = [];
-  for (const { at, ...rest } of entries) out.push({ at, local: localTime(Date.parse(at), tz === "profile" ? await zoneOf(rest.profileId) : tz), ...rest } as TimelineEntry);
+  for (const { at, ...rest } of entries) out.push({ at, local: await localOf(Date.parse(at), rest.profileId), ...rest } as TimelineEntry);
   return out;
+}
+
+/** Write the run's messages to `dir` (see `--messages`); the line that says so. */
+async function writeMessages(dir: string, project: string, timeline: Effect[], senders: Senders, localOf: LocalTimes | undefined): Promise<string> {
+  const messages = messagesOf(timeline);
+  if (localOf) for (const m of messages) m.local = await localOf(m.at, m.profileId);
+  const replaced = writeMessagesFolder(dir, runFiles(`journey run ${project}`, messages, senders));
+  const suppressed = messages.filter((m) => m.suppressed !== undefined).length;
+  return `${replaced ? "replaced the messages of an earlier run in" : "wrote"} ${dir}: ${count(messages.length - suppressed, "message")} sent, ${suppressed} suppressed; open ${join(dir, "index.html")}`;
 }
 
 /** ISO 8601 in the zone's wall-clock time with its offset: `2026-03-02T08:00:00+01:00`. */

@@ -1,4 +1,5 @@
 /** `journey test`: run every `test` block of a project on a virtual clock and report each expectation. */
+import { join } from "node:path";
 import type { IR } from "@journey/compiler";
 import { failureText, formatOffset, nodeKey, runTests, stepCoverage, type ExpectationResult, type JourneyCoverage, type TestResult } from "@journey/runtime/sim";
 import { Command } from "commander";
@@ -11,6 +12,9 @@ import { dataFile, readActionResponses } from "../inputs.js";
 import { writeAtomically } from "./build.js";
 import { watchProject } from "../watch.js";
 import { formatEntry, timelineEntry, type TimelineEntry } from "../timeline.js";
+import { checkMessagesFolder, writeMessagesFolder } from "../messages/folder.js";
+import { messagesOf } from "../messages/message.js";
+import { testFiles } from "../messages/pages.js";
 
 interface TestOptions {
   filter?: string;
@@ -21,6 +25,7 @@ interface TestOptions {
   coverage?: boolean;
   minCoverage?: string;
   watch?: boolean;
+  messages?: string;
 }
 
 export function testCommand(): Command {
@@ -35,6 +40,7 @@ export function testCommand(): Command {
     .option("--coverage", "also report which steps of each journey the tests ran, and where the others are")
     .option("--min-coverage <percent>", "with --coverage implied: exit 1 when the tests run less than this share of all steps")
     .option("--watch", "run the tests again whenever a file of the project changes, until Ctrl-C")
+    .option("--messages <dir>", "also write the messages each test sent into this folder, a folder per test, and an index.html listing the tests; replaces a folder an earlier --messages wrote, refuses any other that is not empty")
     .action(async (project: string, options: TestOptions, command: Command) => {
       const color = useColor(command);
       const minCoverage = options.minCoverage === undefined ? undefined : percentOption(options.minCoverage);
@@ -50,6 +56,7 @@ export function testCommand(): Command {
 /** Compile the project, run its tests and report them; the exit code. */
 async function testOnce(project: string, options: TestOptions, minCoverage: number | undefined, color: boolean): Promise<number> {
   const coverage = options.coverage === true || minCoverage !== undefined;
+  if (options.messages !== undefined) checkMessagesFolder(options.messages);
   const { project: compiled, ir } = compileForRun(project);
   if (!ir) {
     if (options.json) write(JSON.stringify({ diagnostics: compiled.diagnostics.map((d) => toJson(d, compiled)) }) + "\n");
@@ -94,6 +101,10 @@ async function testOnce(project: string, options: TestOptions, minCoverage: numb
     else write(`${color ? pc.red("✗") : "✗"} ${message}\n`);
   }
   if (options.junit) writeAtomically(options.junit, junitXml(junitSuites(results, options.fullTrace === true)));
+  if (options.messages !== undefined) {
+    const replaced = writeMessagesFolder(options.messages, testFiles(`journey test ${project}`, results.map(testMessages), ir.channels));
+    if (!options.json) write(`${replaced ? "replaced the messages of an earlier run in" : "wrote the messages of each test to"} ${options.messages}; open ${join(options.messages, "index.html")}\n`);
+  }
   return failed || !results.length || below ? 1 : 0;
 }
 
@@ -176,6 +187,11 @@ function failureReport(r: TestResult, color: boolean, fullTrace: boolean): strin
 const unmet = (r: TestResult) => r.expectations.filter((x) => !x.ok);
 const why = (x: ExpectationResult) => x.message ?? "not met";
 const failureLine = (x: ExpectationResult) => `${x.location.file}:${x.location.line}:${x.location.column}: ${failureText(x)}`;
+
+/** A test's messages, and why it failed, for `--messages`. */
+function testMessages(r: TestResult) {
+  return { name: r.name, ok: r.ok, where: `${r.location.file}:${r.location.line}`, failures: unmet(r).map(failureLine), messages: messagesOf(r.timeline, r.start) };
+}
 
 /** What happened in a test, as `journey run --json` shows it, each entry with its time since the test's start. */
 function trace(r: TestResult): (TimelineEntry & { offsetMs: number })[] {
