@@ -53,7 +53,7 @@ export class ServerMetrics {
     this.define("journey_profiles_upserted_total", "Profiles created or updated");
     this.define("journey_profiles_deleted_total", "Profiles deleted (erasure requests for an unknown id are not counted)");
     this.define("journey_decisions_total", "Surfaces decided");
-    this.define("journey_effects_total", "Effects made durable, by type (given to the runtime as `onEffect`)", true);
+    this.define("journey_effects_total", "Effects made durable, by type", true);
     this.define("journey_entered_total", "Journeys entered, by journey", true);
     this.define("journey_ended_total", "Journey instances ended, by journey and reason (end, exit, error, deleted)", true);
     this.define("journey_goals_total", "Goals reached, by journey and goal", true);
@@ -62,11 +62,11 @@ export class ServerMetrics {
     this.define("journey_messages_suppressed_total", "Messages not sent, by channel and reason (cap, noRecipient, noConsent, runaway)", true);
     this.define("journey_action_calls_total", "Action calls answered, by action and outcome (ok, error)", true);
     this.define("journey_step_errors_total", "Errors in steps, by journey (a failed step ends its instance; a failed recommendation gives no items)", true);
-    this.define("journey_messages_sent_total", "Messages a channel adapter accepted, by channel (given to the runtime as `deliveries(adapter)`)", true);
-    this.define("journey_delivery_failures_total", "Deliveries a channel adapter refused, by channel: each attempt (a refused message stays in the outbox and is retried, unless it is given up)", true);
-    this.define("journey_messages_undeliverable_total", "Messages given up, by channel: refused for good, or still failing past the runtime's deliveryGiveUpAfterMs (`undelivered` effects)", true);
+    this.define("journey_messages_sent_total", "Messages a channel accepted (SMTP server, webhook, outbox file), by channel", true);
+    this.define("journey_delivery_failures_total", "Deliveries a channel refused, by channel: each attempt (a refused message stays in the outbox and is retried, unless it is given up)", true);
+    this.define("journey_messages_undeliverable_total", "Messages given up, by channel: refused for good, or still failing past the give-up time after their first failure (journey serve --give-up-after, 24h by default)", true);
     // Not by surface: a decision's is the URI asked for (a product page's), without bound.
-    this.define("journey_decisions_undeliverable_total", "Decisions given up: the decisions sink refused them for good, or still failed past the runtime's deliveryGiveUpAfterMs (`undelivered` effects)");
+    this.define("journey_decisions_undeliverable_total", "Decisions given up: the decisions sink refused them for good, or still failed past the give-up time (0 under journey serve, which has no sink)");
     this.define("journey_catalog_items_upserted_total", "Catalog items stored through the API");
     this.define("journey_catalog_items_rejected_total", "Catalog items refused as invalid through the API");
     this.define("journey_catalog_items_removed_total", "Catalog items removed through the API");
