@@ -64,6 +64,8 @@ function chartOf(name: string, j: IRJourney, prefix: string): Chart {
   };
   const start = box(triggerLabel(j.trigger), "start");
   edges.push({ from: start, to: target(j.entry) });
+  // Whether a profile may enter again shapes the flow as much as the exits (`never`, the default, goes unsaid).
+  if (j.reentry.mode !== "never") edges.push({ from: start, to: box(j.reentry.mode === "always" ? "reentry always" : `reentry after ${formatOffset(j.reentry.afterMs ?? 0)}`, "note"), dotted: true });
   for (const x of j.exits) edges.push({ from: start, to: box(`exit on ${match(x)}`, "note"), dotted: true });
   for (const g of j.goals) edges.push({ from: start, to: box(`goal ${g.name}: ${match(g)}${g.withinMs !== null ? ` within ${formatOffset(g.withinMs)}` : ""}`, "note"), dotted: true });
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {

@@ -102,6 +102,14 @@ describe("journeyGraph", () => {
     expect(out.endsWith("}\n")).toBe(true);
   });
 
+  it("notes `reentry` beside the trigger unless it is the default, `never`", () => {
+    const reentry = (clause: string) => journeyGraph(irOf(`profile { email: string }\nevent E { n: int }\njourney J {\n  on E\n  ${clause}\n  wait 1h\n}\n`), ["J"], "mermaid");
+    expect(reentry("reentry after 7d")).toContain('    j1_2>"reentry after 7d"]\n');
+    expect(reentry("reentry after 7d")).toContain("    j1_0 -.- j1_2\n");
+    expect(reentry("reentry always")).toContain('>"reentry always"]');
+    expect(reentry("reentry never")).not.toContain("reentry");
+  });
+
   it("writes expressions back with parentheses only where they are needed", () => {
     const e = (text: string) => {
       const ir = irOf(`profile { email: string, n: int = 0, tags: list<string> = [] }\nevent E {}\njourney J {\n  on E\n  let x = ${text}\n  wait 1h\n}\n`);
