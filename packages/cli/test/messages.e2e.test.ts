@@ -159,7 +159,7 @@ describe("journey test --messages", () => {
     expect(r.stdout).toContain(`wrote the messages of each test to ${dir}; open ${join(dir, "index.html")}`);
     const folders = listing(dir).filter((f) => f !== "index.html");
     expect(folders).toHaveLength(6);
-    expect(folders[0]).toBe("01-the-cart-reminder-goes-out-four-hours-after-the-cart-is-aban");
+    expect(folders[0]).toBe("01-the-cart-reminder-goes-out-four-hours-after-the-cart-is");
     expect(listing(join(dir, folders[2]!))).toEqual([
       "0001-2026-03-02T12-00-00Z-p1-AbandonedCart-email-CartReminder.html",
       "0002-2026-03-03T12-00-00Z-p1-AbandonedCart-sms-CartNudge.txt",
@@ -180,7 +180,7 @@ describe("journey test --messages", () => {
     expect(r.status).toBe(1);
     const index = readFileSync(join(dir, "index.html"), "utf8");
     expect(index).toContain("6 tests: 5 passed, 1 failed");
-    const page = readFileSync(join(dir, "01-the-cart-reminder-goes-out-four-hours-after-the-cart-is-aban", "index.html"), "utf8");
+    const page = readFileSync(join(dir, "01-the-cart-reminder-goes-out-four-hours-after-the-cart-is", "index.html"), "utf8");
     expect(page).toContain('<p class="failed">failed</p>');
     expect(page).toMatch(/<ul class="failures">\n<li>[^<]*tests\.journey:46:\d+: /);
     expect(page).toContain("0001-2026-03-02T12-00-00Z-p1-AbandonedCart-email-CartReminder.html");

@@ -81,6 +81,11 @@ describe("testFolderName", () => {
     expect(testFolderName("the cart reminder goes out four hours later", 0, 6)).toBe("01-the-cart-reminder-goes-out-four-hours-later");
   });
 
+  it("cuts a long name after a whole word (a word longer than half the limit is cut inside)", () => {
+    expect(testFolderName("an hour after a cart is left, an email lists its items and their prices", 0, 6)).toBe("01-an-hour-after-a-cart-is-left-an-email-lists-its-items-and");
+    expect(testFolderName("x".repeat(80), 0, 1)).toBe(`01-${"x".repeat(60)}`);
+  });
+
   it("keeps tests whose names differ only in unsafe characters apart", () => {
     const names = ["email: sent?", "email/sent", "email sent"].map((n, i) => testFolderName(n, i, 3));
     expect(new Set(names).size).toBe(3);

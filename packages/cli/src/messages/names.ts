@@ -59,7 +59,11 @@ export function messageFileName(m: NamedMessage, i: number, count: number): stri
   return [ordinal(i, count, 4), fileTime(m.at), ...parts.map((p) => safePart(p))].join("-");
 }
 
-/** The folder of test `i` of `count`, in the order they ran: `01-email-at-4h`. */
+/** The folder of test `i` of `count`, in the order they ran: `01-email-at-4h`; a long name cut after a whole word. */
 export function testFolderName(name: string, i: number, count: number): string {
-  return `${ordinal(i, count, 2)}-${safePart(name.replace(/\s+/g, "-"), TEST_MAX)}`;
+  // Words joined by dashes, whatever was between them (`left, an` → `left-an`): the number keeps folders apart.
+  const whole = safePart(name.replace(/[^\p{L}\p{N}_]+/gu, "-"), Infinity);
+  const end = whole.lastIndexOf("-", TEST_MAX);
+  const cut = whole.length <= TEST_MAX ? whole : whole.slice(0, end > TEST_MAX / 2 ? end : TEST_MAX).replace(/[_-]+$/, "");
+  return `${ordinal(i, count, 2)}-${cut}`;
 }
