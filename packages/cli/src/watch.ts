@@ -14,7 +14,8 @@ const PROJECT_FILE = /\.(journey|json|jsonl)$/;
 /** Editors write a file in several steps (a temporary file, a rename): one run for all of them. */
 const SETTLE_MS = 150;
 
-export async function watchProject(dir: string, run: () => Promise<number>, color: boolean): Promise<void> {
+/** `ignore`: what the command itself writes into the project (`--messages`), not a save. */
+export async function watchProject(dir: string, run: () => Promise<number>, color: boolean, ignore: (path: string) => boolean = () => false): Promise<void> {
   const c = color ? pc : { dim: (s: string) => s };
   if (!existsSync(dir)) throw new UserError(`--watch ${dir}: no such file or folder`);
   // chokidar, not fs.watch: Node 20's recursive watch on Linux loses a file an editor saved by
@@ -22,7 +23,7 @@ export async function watchProject(dir: string, run: () => Promise<number>, colo
   const { watch } = await import("chokidar");
   const watcher = watch(dir, {
     ignoreInitial: true,
-    ignored: (path, stats) => path.split(sep).includes("node_modules") || (stats?.isFile() === true && !PROJECT_FILE.test(path)),
+    ignored: (path, stats) => path.split(sep).includes("node_modules") || ignore(path) || (stats?.isFile() === true && !PROJECT_FILE.test(path)),
   });
   const changed = new Set<string>();
   let timer: NodeJS.Timeout | undefined;

@@ -4,7 +4,7 @@
  * Ctrl-C (SIGINT) stops it.
  */
 import { spawn } from "node:child_process";
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cliRoot, folderWith, runJourney, temporaryFolder } from "./support.js";
@@ -25,8 +25,8 @@ test "sends a welcome" {
 `;
 
 /** `journey <command> <dir> --watch`, with a way to wait until its output holds a pattern `n` times. */
-function watching(dir: string, command = "test") {
-  const child = spawn(process.execPath, [join(cliRoot, "bin", "journey.js"), command, dir, "--watch"], { stdio: ["ignore", "pipe", "pipe"] });
+function watching(dir: string, command = "test", args: string[] = []) {
+  const child = spawn(process.execPath, [join(cliRoot, "bin", "journey.js"), command, dir, "--watch", ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const waiters: (() => void)[] = [];
   const onData = (c: string) => {
@@ -88,6 +88,33 @@ describe("journey test --watch", () => {
       expect(w.output()).toContain('send email to a@example.com  "Hi"');
       writeFileSync(join(dir, "welcome.journey"), SOURCE.replace('subject "Hi"', 'subject "Hello"'));
       await w.until(/send email to a@example\.com {2}"Hello"/);
+      w.child.kill("SIGINT");
+      expect(await w.exited).toBe(0);
+    } finally {
+      w.child.kill("SIGKILL");
+    }
+  }, 60_000);
+
+  it("--messages into the project: the run's own files (a webhook's .json) are no save, so it does not run again and again", async () => {
+    const dir = folderWith(tmp(), "hooks", {
+      "welcome.journey": SOURCE.replace("send email", 'send webhook { url "https://example.com/hook" json { plan: s.plan } }\n  send email'),
+      "events.jsonl": JSON.stringify({ id: "e1", type: "Signup", profileId: "p1", time: "2026-03-02T10:00:00Z", data: { plan: "free" } }) + "\n",
+      "profiles.json": JSON.stringify([{ id: "p1", email: "a@example.com" }]),
+    });
+    const w = watching(dir, "run", ["--messages", join(dir, "out")]);
+    try {
+      await w.until(/watching .* for changes/);
+      expect(readdirSync(join(dir, "out"))).toContain("0001-2026-03-02T10-00-00Z-p1-Welcome-webhook.json");
+      // Well past the settling time a write would have set off a run in.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(w.output().match(/watching .* for changes/g)).toHaveLength(1);
+      // A real save still runs it again, and the folder is written again.
+      writeFileSync(join(dir, "welcome.journey"), readFileSync(join(dir, "welcome.journey"), "utf8").replace('subject "Hi"', 'subject "Hello"'));
+      await w.until(/send email to a@example\.com {2}"Hello"/);
+      await w.until(/watching .* for changes/, 2);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(w.output().match(/watching .* for changes/g)).toHaveLength(2);
+      expect(w.output()).not.toMatch(/── .*out\/.* changed ──/);
       w.child.kill("SIGINT");
       expect(await w.exited).toBe(0);
     } finally {

@@ -10,7 +10,7 @@ import { dataFile, invalidInput, parseInstantFlag, readActionResponses, readCata
 import { compileOrReport } from "../project.js";
 import { count, useColor, warn, write } from "../report.js";
 import { latestActivity, openStore, removeStore } from "../store.js";
-import { checkMessagesFolder, writeMessagesFolder } from "../messages/folder.js";
+import { checkMessagesFolder, inMessagesFolder, writeMessagesFolder } from "../messages/folder.js";
 import { messagesOf } from "../messages/message.js";
 import { runFiles, type Senders } from "../messages/pages.js";
 import { formatEntry, iso, timelineEntry, type TimelineEntry } from "../timeline.js";
@@ -53,7 +53,7 @@ export function runCommand(): Command {
       }
       if (options.json) throw new UserError("--watch reports for people as files change: leave out --json");
       if (options.db) throw new UserError("--watch replays the events from the start at every save: leave out --db, which keeps what a run did");
-      await watchProject(project, () => run(project, options, color), color);
+      await watchProject(project, () => run(project, options, color), color, (path) => options.messages !== undefined && inMessagesFolder(options.messages, path));
     });
 }
 

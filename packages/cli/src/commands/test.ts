@@ -12,7 +12,7 @@ import { dataFile, readActionResponses } from "../inputs.js";
 import { writeAtomically } from "./build.js";
 import { watchProject } from "../watch.js";
 import { formatEntry, timelineEntry, type TimelineEntry } from "../timeline.js";
-import { checkMessagesFolder, writeMessagesFolder } from "../messages/folder.js";
+import { checkMessagesFolder, inMessagesFolder, writeMessagesFolder } from "../messages/folder.js";
 import { messagesOf } from "../messages/message.js";
 import { testFiles } from "../messages/pages.js";
 
@@ -49,7 +49,7 @@ export function testCommand(): Command {
         return;
       }
       if (options.json) throw new UserError("--watch reports for people as files change: leave out --json");
-      await watchProject(project, () => testOnce(project, options, minCoverage, color), color);
+      await watchProject(project, () => testOnce(project, options, minCoverage, color), color, (path) => options.messages !== undefined && inMessagesFolder(options.messages, path));
     });
 }
 

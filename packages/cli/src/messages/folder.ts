@@ -4,7 +4,7 @@
  * fails half-way (a full disk), leaves the folder as it was: never half of the new one.
  */
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { fileErrorReason } from "@journey/compiler";
 import { UserError } from "../errors.js";
 
@@ -94,6 +94,18 @@ export function writeMessagesFolder(dir: string, files: Map<string, string>): bo
     }
     throw new UserError(`cannot write --messages ${dir}: ${fileErrorReason(e)}`);
   }
+}
+
+/**
+ * Whether `path` is in the folder `dir` or in a temporary one {@link writeMessagesFolder}
+ * makes beside it: `--watch` must not take a run's own writing (a webhook's `.json`) for a
+ * save, or the project inside it runs again and again.
+ */
+export function inMessagesFolder(dir: string, path: string): boolean {
+  const target = resolve(dir);
+  const rel = relative(dirname(target), resolve(path));
+  const top = rel.split(sep)[0]!;
+  return !rel.startsWith("..") && (top === basename(target) || top.startsWith(`.${basename(target)}.tmp-`));
 }
 
 function lstatExists(path: string): boolean {

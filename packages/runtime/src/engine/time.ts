@@ -3,7 +3,7 @@
  * 1`), quiet hours. The zone arithmetic itself (offsets, local dates to instants) is
  * @journey/template's, which the `date` helper shares.
  */
-import { localParts, parseInstant, utcOf, zonedInstant, type LocalTime } from "@journey/template";
+import { localParts, offsetAt, parseInstant, utcOf, zonedInstant, type LocalTime } from "@journey/template";
 
 export { localParts, parseInstant };
 
@@ -26,11 +26,23 @@ export function atLocalTime(ms: number, time: string, timeZone: string, dayZone 
   return onLocalDay(localParts(ms, dayZone), 0, hm, timeZone);
 }
 
-/** The first instant strictly after `ms` at local `HH:MM` in `timeZone`, `stepDays` apart. */
+/**
+ * The first instant strictly after `ms` at local `HH:MM` in `timeZone`, `stepDays` apart.
+ * `onLocalDay` gives the first of a wall time the autumn overlap repeats; when `ms` is in the
+ * repeated hour before `HH:MM` (02:10 the second time round, waiting for 02:30), the second
+ * 02:30 is still ahead on the clock, so it is the one, not tomorrow's.
+ */
 export function nextLocalTime(ms: number, time: string, timeZone: string, stepDays = 1): number {
   const hm = parseTimeOfDay(time)!;
   const d = localParts(ms, timeZone);
-  for (let n = 0; ; n += stepDays) {
+  const today = onLocalDay(d, 0, hm, timeZone);
+  if (today > ms) return today;
+  if (d.hour * 60 + d.minute < hm[0] * 60 + hm[1]) {
+    const again = today + offsetAt(today, timeZone) - offsetAt(ms, timeZone);
+    const p = localParts(again, timeZone);
+    if (again > ms && p.day === d.day && p.hour === hm[0] && p.minute === hm[1]) return again;
+  }
+  for (let n = stepDays; ; n += stepDays) {
     const t = onLocalDay(d, n, hm, timeZone);
     if (t > ms) return t;
   }

@@ -146,6 +146,46 @@ describe("wait until", () => {
     ]);
   });
 
+  it("`wait until 02:30` on Stockholm's change nights: the gap's comes at 03:30, the overlap's once, the second one when it is still ahead on the clock", async () => {
+    const ir = withSchema(`
+      journey J {
+        on Ping
+        reentry always
+        wait until 02:30
+        send email { subject "s" text "x" } to profile.email
+      }
+      journey Daily {
+        on Stop
+        repeat 2 {
+          wait until 02:30
+          send email { subject "daily" text "x" } to profile.email
+        }
+      }
+    `);
+    const at = (s: string) => Date.parse(s);
+    const { timeline } = await sim({
+      ir,
+      profiles: [{ id: "spring", timezone: "Europe/Stockholm" }, { id: "first", timezone: "Europe/Stockholm" }, { id: "second", timezone: "Europe/Stockholm" }, { id: "loop", timezone: "Europe/Stockholm" }],
+      events: [
+        // 01:00 on 2025-03-30: 02:30 does not exist that night, 03:30 (01:30Z) is its place.
+        ev("Ping", "spring", at("2025-03-30T00:00:00Z"), { n: 1 }),
+        // 02:45 the first time round (CEST): today's 02:30 has passed, tomorrow's.
+        ev("Ping", "first", at("2025-10-26T00:45:00Z"), { n: 1 }),
+        // 02:10 the second time round (CET): the clock shows 02:30 in twenty minutes.
+        ev("Ping", "second", at("2025-10-26T01:10:00Z"), { n: 1 }),
+        // 01:00 CEST: the first 02:30, then tomorrow's, not the second 02:30 an hour later.
+        ev("Stop", "loop", at("2025-10-25T23:00:00Z"), { reason: "x" }),
+      ],
+    });
+    expect(ofType(timeline, "send").map((s) => [s.profileId, iso(s.at)])).toEqual([
+      ["spring", "2025-03-30T01:30:00.000Z"],
+      ["loop", "2025-10-26T00:30:00.000Z"],
+      ["second", "2025-10-26T01:30:00.000Z"],
+      ["first", "2025-10-27T01:30:00.000Z"],
+      ["loop", "2025-10-27T01:30:00.000Z"],
+    ]);
+  });
+
   it("reads a datetime from the trigger event", async () => {
     const ir = withSchema(`event Booked { at: datetime }
       journey J { on Booked as b
