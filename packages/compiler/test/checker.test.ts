@@ -1299,4 +1299,10 @@ describe("a test's `expect profile` and `not contains`", () => {
     expect(shown(fine)).toEqual([]);
     expect(fine.ir!.tests[0]!.expectations[0]).toMatchObject({ kind: "send", conditions: [{ field: "html", op: "not contains", value: { lit: "Hand Grinder" } }] });
   });
+
+  it("refuses `contains \"\"` and `not contains \"\"` (J6001): every text contains the empty one", () => {
+    const r = project(`  expect send email where html contains ""\n  expect send email where subject not contains ""`);
+    expect(shown(r)).toEqual(['J6001 "\\"\\""', 'J6001 "\\"\\""']);
+    expect(r.diagnostics.map((d) => d.message)).toEqual(['every text contains the empty one: `contains ""` always holds', 'every text contains the empty one: `not contains ""` never does']);
+  });
 });

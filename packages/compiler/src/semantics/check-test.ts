@@ -82,6 +82,7 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
           // A whole document is almost never equal to a text: `!=` on it holds for nearly every message.
           if (c.op === "!=" && field?.name === "html") ctx.report("htmlInequality", {}, c.opSpan, { help: "to say the html does not mention a text, write `not contains`", fix: ctx.replace("change to `not contains`", c.opSpan, "not contains") });
           expectType(ctx, c.value, T.string, scope);
+          emptyText(ctx, c);
         }
         break;
       }
@@ -145,6 +146,13 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
   }
 }
 
+/** `contains ""` always holds, `not contains ""` never: every text contains the empty one. */
+function emptyText(ctx: CheckContext, c: { op: A.ExpectOp; value: A.Expr }): void {
+  if ((c.op === "contains" || c.op === "not contains") && c.value.kind === "String" && c.value.value === "") {
+    ctx.report("testEventData", { message: `every text contains the empty one: \`${c.op} ""\` ${c.op === "contains" ? "always holds" : "never does"}` }, c.value.span);
+  }
+}
+
 /**
  * A condition of `expect profile`: the path is a field of the declared profile (through records),
  * and the value a literal of its type; `contains` takes a text's substring or a list's element.
@@ -157,7 +165,10 @@ function checkProfileCondition(ctx: CheckContext, c: A.ProfileExpectation["condi
   }
   if (c.op === "==" || c.op === "!=") return checkLiteral(ctx, c.value, type, scope);
   const t = nonNull(type);
-  if (isStringLike(t)) checkLiteral(ctx, c.value, T.string, scope);
+  if (isStringLike(t)) {
+    checkLiteral(ctx, c.value, T.string, scope);
+    emptyText(ctx, c);
+  }
   else if (t.kind === "list") checkLiteral(ctx, c.value, t.element, scope);
   else if (t.kind !== "unknown") {
     const path = c.path.map((p) => p.name).join(".");
