@@ -1215,6 +1215,11 @@ describe("J3030: every split of an experiment lists the same arms, in the same o
     expect(r.ir).toBeDefined();
   });
 
+  it("a journey declared twice (J1005): the second declaration's splits are not compared", () => {
+    const twice = one(`${FIRST}journey J {\n  on SiteVisited\n  split "subject" { A 50% { } B 50% { } }\n}\n`);
+    expect(twice.diagnostics.map((d) => d.code)).toEqual(["J1005"]);
+  });
+
   it("journeys and experiences alike: an experience's variant split against a journey's, and the other way round", () => {
     const experience = (arms: string) => `experience Hero {\n  surface "web://s/#hero"\n  format text\n  variant V { split "subject" { ${arms} } }\n}\n`;
     const x = one(`${FIRST}${experience('A 45% { content "a" } B 45% { content "b" } control 10% { content "" }')}`);

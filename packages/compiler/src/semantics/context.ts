@@ -189,6 +189,9 @@ export class CheckContext {
     for (const file of [...this.sources.keys()].sort()) {
       for (const decl of this.sources.get(file)!.declarations) {
         if (decl.kind !== "JourneyDecl" && decl.kind !== "ExperienceDecl") continue;
+        // A second declaration of a name (J1005) is not the one the project runs: its splits are not the experiment's.
+        const declared = (decl.kind === "JourneyDecl" ? this.symbols.journeys : this.symbols.experiences).get(decl.name.name);
+        if (declared && declared.decl !== decl) continue;
         if (decl.recovered) certain = false;
         for (const split of namedSplits(decl)) splits.push({ file, split, recovered: decl.recovered === true });
       }
