@@ -633,6 +633,20 @@ describe("syntax errors", () => {
     expect(r.diagnostics[0]!.message).toBe("unexpected `}`: expected a duration, `until <time>` or `for <Event>` after `wait`");
   });
 
+  it("a time of day written otherwise than `HH:MM` says how to write it, with the fix when it means one", () => {
+    const at = (time: string) => {
+      const text = `journey J {\n  on E\n  wait until ${time}\n}\n`;
+      const [d] = parseFile("a.journey", text).diagnostics;
+      return [d!.message, text.slice(d!.span.start, d!.span.end), d!.fix?.edits[0]!.newText];
+    };
+    const how = "(hours 00 to 23, two digits for the minutes, no seconds)";
+    expect(at("9:5")).toEqual([`\`9:5\` is not a time of day: write it \`HH:MM\`, \`09:05\` ${how}`, "9:5", "09:05"]);
+    expect(at("009:00")).toEqual([`\`009:00\` is not a time of day: write it \`HH:MM\`, \`09:00\` ${how}`, "009:00", "09:00"]);
+    expect(at("12:00:00")).toEqual([`\`12:00:00\` is not a time of day: write it \`HH:MM\`, \`12:00\` ${how}`, "12:00:00", "12:00"]);
+    expect(at("99:5")).toEqual([`\`99:5\` is not a time of day: write it \`HH:MM\` ${how}`, "99:5", undefined]);
+    expect(parseFile("a.journey", "journey J {\n  on E\n  wait until 9:05\n}\n").diagnostics).toEqual([]);
+  });
+
   it("a word a block does not take names what the block takes (every item the grammar has), not only the `}`", () => {
     const message = (text: string) => parseFile("a.journey", text).diagnostics.map((d) => [d.message, d.related]);
     expect(message('test "t" {\n  wait 1h\n}\n')).toEqual([["unexpected `wait`: expected `start`, `profile`, `catalog`, `at`, `split` or `expect`, or `}`", undefined]]);

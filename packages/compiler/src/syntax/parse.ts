@@ -236,6 +236,10 @@ function knownMistake(e: IRecognitionException, text: string, tokens: IToken[]):
       replacement: number.image + unit,
     };
   }
+  // `9:5`, `009:00`, `12:00:00`: digits and colons with no space, which the lexer does not
+  // take for a time of day (`HH:MM`), so the parser trips on a `:`.
+  const malformed = malformedTime(tokens, i, text);
+  if (malformed) return malformed;
   // `wait 1h` in a test, `foo` in a journey: a word the block does not take where it could
   // end, which the parser reports as a missing `}`. What the block takes is the useful answer
   // (a declaration's keyword there is a `}` left out: the parser's message and its note stand).
@@ -359,6 +363,30 @@ export function parseFile(path: string, text: string): ParseResult {
     diagnostics.push(diagnostic("syntaxError", { message: syntaxMessage(e, text) }, path, span, { related }));
   }
   return { file, diagnostics };
+}
+
+/**
+ * A time of day written otherwise than `HH:MM` where the parser trips on its `:` (token `i`):
+ * the run of numbers and colons around it with no space between, and the `HH:MM` it means
+ * when there is one (`9:5` is `09:05`; seconds are dropped: a time of day has none).
+ */
+function malformedTime(tokens: IToken[], i: number, text: string): { message: string; span: Span; replacement?: string } | undefined {
+  const tok = tokens[i];
+  if (tok?.tokenType !== t.Colon) return undefined;
+  const glued = (a: IToken, b: IToken) => tokEnd(a) === b.startOffset;
+  const part = (x: IToken | undefined) => x !== undefined && (x.tokenType === t.NumberLit || x.tokenType === t.Colon || x.tokenType === t.TimeOfDayLit);
+  let first = i;
+  while (part(tokens[first - 1]) && glued(tokens[first - 1]!, tokens[first]!)) first--;
+  let last = i;
+  while (part(tokens[last + 1]) && glued(tokens[last]!, tokens[last + 1]!)) last++;
+  if (first === i || last === i) return undefined;
+  const span = { start: tokens[first]!.startOffset, end: tokEnd(tokens[last]!) };
+  const written = text.slice(span.start, span.end);
+  const m = /^(\d+):(\d+)(?::\d+)?$/.exec(written);
+  if (!m) return undefined;
+  const [h, min] = [Number(m[1]), Number(m[2])];
+  const meant = h < 24 && min < 60 ? `${String(h).padStart(2, "0")}:${String(min).padStart(2, "0")}` : undefined;
+  return { message: `\`${written}\` is not a time of day: write it \`HH:MM\`${meant ? `, \`${meant}\`` : ""} (hours 00 to 23, two digits for the minutes, no seconds)`, span, ...(meant ? { replacement: meant } : {}) };
 }
 
 /** What is wrong with a literal the lexer accepted by shape (`25:00`, `2026-13-45`), if anything. */
