@@ -62,7 +62,7 @@ export function writeMessagesFolder(dir: string, files: Map<string, string>): bo
   try {
     created = mkdirSync(dirname(target), { recursive: true });
     // Beside the target, on its file system: a rename within one is atomic.
-    temp = mkdtempSync(join(dirname(target), `.${basename(target)}.tmp-`));
+    temp = mkdtempSync(join(dirname(target), tempPrefix(target)));
     for (const [path, text] of files) {
       const file = join(temp, ...path.split("/"));
       mkdirSync(dirname(file), { recursive: true });
@@ -105,8 +105,11 @@ export function inMessagesFolder(dir: string, path: string): boolean {
   const target = resolve(dir);
   const rel = relative(dirname(target), resolve(path));
   const top = rel.split(sep)[0]!;
-  return !rel.startsWith("..") && (top === basename(target) || top.startsWith(`.${basename(target)}.tmp-`));
+  return !rel.startsWith("..") && (top === basename(target) || top.startsWith(tempPrefix(target)));
 }
+
+/** The name of the temporary folders written beside `target` start with this. */
+const tempPrefix = (target: string) => `.${basename(target)}.tmp-`;
 
 function lstatExists(path: string): boolean {
   try {

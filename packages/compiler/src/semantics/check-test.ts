@@ -210,8 +210,8 @@ function profileField(ctx: CheckContext, path: A.Ident[]): Type | undefined {
 function checkArm(ctx: CheckContext, item: Extract<A.TestItem, { kind: "TestSplit" }>): void {
   const { arms: experiments, certain } = ctx.experiments();
   if (!item.experiment) {
-    const names = [...experiments.keys()].map((n) => JSON.stringify(n));
-    const missing = `the experiment's name, a string${names.length ? ` (${names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}` : names[0]})` : ""}`;
+    const names = [...experiments.keys()];
+    const missing = `the experiment's name, a string${names.length ? ` (${orList(names, (n) => JSON.stringify(n))})` : ""}`;
     ctx.report("incompleteArmChoice", { missing, experiment: "<experiment>" }, item.span);
     return;
   }
@@ -236,9 +236,9 @@ function checkArm(ctx: CheckContext, item: Extract<A.TestItem, { kind: "TestSpli
   }
 }
 
-/** `` `a`, `b` or `c` ``. */
-function orList(names: readonly string[]): string {
-  const quoted = names.map((n) => `\`${n}\``);
+/** `` `a`, `b` or `c` `` (each name as `show` writes it). */
+function orList(names: readonly string[], show: (name: string) => string = (n) => `\`${n}\``): string {
+  const quoted = names.map(show);
   return quoted.length > 1 ? `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}` : quoted.join("");
 }
 
