@@ -137,6 +137,21 @@ describe("journey run --messages", () => {
     expect(listing(tmp())).toEqual(before);
   });
 
+  it("refuses the current folder and a folder around it, which a run would replace", () => {
+    const cwd = join(tmp(), "here");
+    mkdirSync(join(cwd, "below"), { recursive: true });
+    for (const [dir, what] of [
+      [".", "the current folder"],
+      ["..", "the current folder is inside it"],
+    ] as const) {
+      const r = runJourney(["run", cart, "--messages", dir], join(cwd, "below"));
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(`journey: --messages ${dir}: ${what}: the folder is replaced at each run, so give one beside or below it (e.g. \`--messages messages\`)\n`);
+    }
+    expect(listing(cwd)).toEqual(["below"]);
+    expect(listing(join(cwd, "below"))).toEqual([]);
+  });
+
   it("refuses a file where the folder should be, and a file in its path", () => {
     const file = join(tmp(), "a-file.txt");
     writeFileSync(file, "text");

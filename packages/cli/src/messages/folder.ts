@@ -4,7 +4,7 @@
  * fails half-way (a full disk), leaves the folder as it was: never half of the new one.
  */
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileErrorReason } from "@journey/compiler";
 import { UserError } from "../errors.js";
 
@@ -20,6 +20,11 @@ export const OURS = `<meta name="generator" content="journey --messages">`;
  */
 export function checkMessagesFolder(dir: string): "new" | "replace" {
   const flag = `--messages ${dir}`;
+  // The folder is replaced by a rename: the shell's current folder would be left deleted under it.
+  const rel = relative(resolve(dir), process.cwd());
+  if (!rel.startsWith("..") && !isAbsolute(rel)) {
+    throw new UserError(`${flag}: the current folder${rel ? " is inside it" : ""}: the folder is replaced at each run, so give one beside or below it (e.g. \`--messages messages\`)`);
+  }
   let stat;
   try {
     stat = lstatSync(dir);
