@@ -307,6 +307,17 @@ describe("journey run with a catalog item that does not match the declaration", 
     for (const l of r.stdout.trim().split("\n")) JSON.parse(l);
   });
 
+  it("keeps an item whose undeclared field looks like a misspelt optional one, and says so on stderr", () => {
+    const { project } = editedCopy("abandoned-cart", "cart-misspelt-item", "schema.journey", "  inStock: bool\n", "  inStock: bool\n  badge?: string\n");
+    const catalogPath = join(project, "catalog.json");
+    const catalog = JSON.parse(readFileSync(catalogPath, "utf8")) as Record<string, unknown>[];
+    catalog[0] = { ...catalog[0], Badge: "new" };
+    writeFileSync(catalogPath, JSON.stringify(catalog));
+    const r = journey(["run", project, "--json"]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(`warning: ${catalogPath}: catalog item \`${String(catalog[0]!["sku"])}\` (items[0]): item.Badge is not a declared field (did you mean \`badge\`?); kept without \`badge\`\n`);
+  });
+
   it("a key given twice is said on stderr (the last item is used)", () => {
     const project = copyOf("abandoned-cart", "cart-twice");
     const catalogPath = join(project, "catalog.json");

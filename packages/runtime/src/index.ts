@@ -14,7 +14,7 @@ export { ScanCatalogEngine, type EngineOptions } from "./recs/catalog.js";
 export { IncrementalCatalogEngine, type IncrementalOptions, type IncrementalStats } from "./recs/incremental.js";
 export { HttpRecommendationProvider, type HttpProviderOptions } from "./recs/http-provider.js";
 export { DEFAULT_WINDOWS, type RecsOptions, type RecsWindows } from "./recs/options.js";
-export type { RejectedItem, UpsertResult } from "./recs/items.js";
+export type { ItemWarning, RejectedItem, UpsertResult } from "./recs/items.js";
 export type { CatalogEngine, CatalogItem, CatalogRequest, RecommendationProvider, ProviderRequest, Signal, SignalKind } from "./recs/provider.js";
 export { loadIR, InvalidIRError } from "./ir/load.js";
 export { step, type Input, type StepResult } from "./engine/step.js";

@@ -75,6 +75,7 @@ async function run(project: string, options: DecideOptions, color: boolean): Pro
       probes: [{ at, run: async (rt) => void (decisions = await rt.decide({ surfaces: options.surface, profileId: options.profile, ...(context ? { context } : {}) })) }],
     });
     for (const r of result.rejectedItems) warn(`${catalogPath}: ${r.message}; left out`);
+    for (const w of result.itemWarnings) warn(`${catalogPath}: ${w.message}`);
     if (unknown) warn(unknown);
     // A mistyped --profile would decide quietly for a shopper nobody knows.
     const known = profiles?.some((p) => p.id === options.profile) || upToAt.some(({ e }) => e.profileId === options.profile);

@@ -109,6 +109,7 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
     });
     ok = true;
     for (const r of result.rejectedItems) warn(`${catalogPath}: ${r.message}; left out`);
+    for (const w of result.itemWarnings) warn(`${catalogPath}: ${w.message}`);
     if (unknown) warn(unknown);
     if (result.keptProfiles.length) warn(`${profilesPath}: ${count(result.keptProfiles.length, "profile")} already in ${options.db}, kept as stored there (the file only adds new profiles)`);
     // Each id is applied once: with a --db from an earlier run (or another project), all may be skipped.

@@ -172,7 +172,11 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
     // but did not, then starts the timers.
     await runtime.start();
     // The file is stored over them: it adds and replaces items, and removes none.
-    if (catalog && runtime.catalog) for (const r of (await runtime.upsertItems(catalog)).rejected) warn(`${catalogPath}: ${r.message}; left out`);
+    if (catalog && runtime.catalog) {
+      const result = await runtime.upsertItems(catalog);
+      for (const r of result.rejected) warn(`${catalogPath}: ${r.message}; left out`);
+      for (const w of result.warnings) warn(`${catalogPath}: ${w.message}`);
+    }
     actual = await server.listen({ port, host: options.host }).catch((e: unknown) => {
       throw listenError(e as NodeJS.ErrnoException, options.host, port);
     });

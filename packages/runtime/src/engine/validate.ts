@@ -9,6 +9,12 @@ export interface ValidationError {
   /** `data.items[0].price` */
   path: string;
   message: string;
+  /**
+   * On an undeclared field: the declared field of the same record it was likely meant as
+   * (`imageURL` for `imageUrl`), when that one is not given. Data that may carry undeclared
+   * fields (catalog items) is kept, with a warning, rather than the field silently unread.
+   */
+  insteadOf?: string;
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
@@ -257,7 +263,11 @@ function collect(value: unknown, type: Type, path: string, errors: ValidationErr
         }
         collect(obj[f.name], f.type, `${path}.${f.name}`, errors);
       }
-      for (const [k, near] of meant) errors.push({ path: `${path}.${k}`, message: `${UNDECLARED_FIELD}${near !== undefined ? ` (did you mean \`${near}\`?)` : ""}` });
+      for (const [k, near] of meant) {
+        const error: ValidationError = { path: `${path}.${k}`, message: `${UNDECLARED_FIELD}${near !== undefined ? ` (did you mean \`${near}\`?)` : ""}` };
+        if (near !== undefined && (!Object.hasOwn(obj, near) || obj[near] === undefined)) error.insteadOf = near;
+        errors.push(error);
+      }
       return errors;
     }
   }

@@ -13,10 +13,23 @@ export interface RejectedItem {
   message: string;
 }
 
+/** An item kept, with a field that looks misspelt: an undeclared field next to a declared one it does not give. */
+export interface ItemWarning {
+  /** Position in the list given to `upsertItems`. */
+  index: number;
+  key: string;
+  /** `item.imageURL` */
+  path: string;
+  /** "catalog item `B` (items[1]): item.imageURL is not a declared field (did you mean `imageUrl`?); kept without `imageUrl`" */
+  message: string;
+}
+
 export interface UpsertResult {
   upserted: number;
   /** Items left out, each with the field paths that are wrong. */
   rejected: RejectedItem[];
+  /** Items kept whose undeclared fields look like misspellings of declared optional ones. */
+  warnings: ItemWarning[];
 }
 
 export interface ItemCheckOptions {
@@ -32,8 +45,10 @@ export function checkItems(items: readonly CatalogItem[], o: ItemCheckOptions): 
   if (!Array.isArray(items)) throw new TypeError("upsertItems: expected a list of catalog items");
   const accepted: [string, CatalogItem][] = [];
   const rejected: RejectedItem[] = [];
+  const warnings: ItemWarning[] = [];
   items.forEach((item, index) => {
     const errors: ValidationError[] = [];
+    const misspelt: ValidationError[] = [];
     const raw = item && typeof item === "object" && !Array.isArray(item) ? item[o.keyField] : undefined;
     const key = typeof raw === "string" || (typeof raw === "number" && Number.isFinite(raw)) ? String(raw) : undefined;
     if (!item || typeof item !== "object" || Array.isArray(item)) errors.push({ path: "item", message: "expected a record" });
@@ -41,10 +56,17 @@ export function checkItems(items: readonly CatalogItem[], o: ItemCheckOptions): 
       if (key === undefined || key === "") errors.push({ path: `item.${o.keyField}`, message: `the key field must be a non-empty string, found ${raw === undefined || raw === null ? "null" : JSON.stringify(raw)}` });
       // Fields the declaration does not name are allowed (a shop's feed carries more than a
       // journey reads); a declared field that is missing or of the wrong type is not.
-      if (o.itemType) for (const e of validate(item, o.itemType, "item")) if (!e.message.startsWith(UNDECLARED_FIELD)) errors.push(e);
+      // One that looks like a misspelt declared field (`imageURL`) is told, as a warning.
+      if (o.itemType) {
+        for (const e of validate(item, o.itemType, "item")) {
+          if (!e.message.startsWith(UNDECLARED_FIELD)) errors.push(e);
+          else if (e.insteadOf !== undefined) misspelt.push(e);
+        }
+      }
     }
     if (!errors.length) {
       accepted.push([key!, frozenCopy(item) as CatalogItem]);
+      for (const e of misspelt) warnings.push({ index, key: key!, path: e.path, message: `catalog item \`${key}\` (items[${index}]): ${e.path} ${e.message}; kept without \`${e.insteadOf}\`` });
       return;
     }
     const first = errors[0]!;
@@ -57,7 +79,7 @@ export function checkItems(items: readonly CatalogItem[], o: ItemCheckOptions): 
     rejected.push(r);
     o.onRejectedItem?.(r);
   });
-  return { accepted, result: { upserted: accepted.length, rejected } };
+  return { accepted, result: { upserted: accepted.length, rejected, warnings } };
 }
 
 /**

@@ -265,7 +265,8 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
     metrics.add("journey_catalog_items_rejected_total", {}, result.rejected.length);
     // Nothing kept of a non-empty list: the request failed, as a wholly invalid event does.
     if (items.length && !result.upserted) throw new HttpError(400, `no valid catalog item: ${result.rejected[0]!.message}`, undefined, { rejected });
-    return { upserted: result.upserted, rejected };
+    const warnings = result.warnings.map(({ index, key, path, message }) => ({ index, key, path, message }));
+    return { upserted: result.upserted, rejected, ...(warnings.length ? { warnings } : {}) };
   });
 
   app.get<{ Params: { key: string } }>("/v1/catalog/items/:key", async (request) => {

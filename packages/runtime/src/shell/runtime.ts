@@ -875,6 +875,7 @@ class JourneyRuntime implements Runtime {
     const catalog = this.catalogFor("upsertItems");
     if (!Array.isArray(items)) throw new InvalidInputError("invalid catalog items: expected a list", [{ path: "items", message: "must be a list" }]);
     const { accepted, result } = checkItems(items, { keyField: catalog.keyField, itemType: this.ir.catalog?.item, onRejectedItem: (r) => this.warnRejected(r) });
+    for (const w of result.warnings) this.log.warn({ key: w.key, index: w.index, path: w.path }, `catalog item kept with a field that looks misspelt: ${w.message}`);
     if (!accepted.length) return result;
     // In the queue: a unit of work sees the catalog before or after the change, never halfway;
     // stored first, so the engine never holds an item a restart would not find.

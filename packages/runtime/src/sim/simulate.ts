@@ -7,7 +7,7 @@ import { MemoryChannel } from "../channels/adapter.js";
 import { VirtualClock } from "../clock.js";
 import type { Effect, EventEnvelope } from "../engine/state.js";
 import { INSTANT_MESSAGE, isInstant, validateProfile } from "../engine/validate.js";
-import type { RejectedItem } from "../recs/items.js";
+import type { ItemWarning, RejectedItem } from "../recs/items.js";
 import type { CatalogItem } from "../recs/provider.js";
 import { CannedActionExecutor, type ActionExecutor, type CannedResponse } from "../shell/actions.js";
 import { createRuntime, InvalidInputError, type Runtime, type RuntimeOptions } from "../shell/runtime.js";
@@ -46,6 +46,8 @@ export interface SimulationResult {
   timeline: Effect[];
   /** Catalog items the engine left out (a missing or mistyped field), with why. */
   rejectedItems: RejectedItem[];
+  /** Catalog items kept with an undeclared field that looks like a misspelt declared one. */
+  itemWarnings: ItemWarning[];
   /** Events the store had seen already (their ids), so not applied again: a `store` from an earlier run. */
   duplicates: number;
   /** Profiles of `profiles` the store held already: kept as stored (an earlier run changed them), not reset to the input. */
@@ -91,7 +93,9 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     ...(input.forcedArms ? { forcedArms: input.forcedArms } : {}),
   });
   await runtime.start();
-  const rejectedItems = input.catalog && runtime.catalog ? (runtime.catalog.upsertItems(input.catalog)?.rejected ?? []) : [];
+  const upserted = input.catalog && runtime.catalog ? runtime.catalog.upsertItems(input.catalog) : undefined;
+  const rejectedItems = upserted?.rejected ?? [];
+  const itemWarnings = upserted?.warnings ?? [];
   // `profiles` seeds a store: a profile an earlier run stored (and its `set` steps changed)
   // stays as it is, as its events seen before are not applied again.
   const keptProfiles: string[] = [];
@@ -117,7 +121,7 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     await probe?.run(runtime);
   }
   await runtime.stop();
-  return { timeline, rejectedItems, duplicates, keptProfiles, runtime, channel, end };
+  return { timeline, rejectedItems, itemWarnings, duplicates, keptProfiles, runtime, channel, end };
 }
 
 /** Ingest, with an invalid event named by its place in the simulation's input rather than in this call. */

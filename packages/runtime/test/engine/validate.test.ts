@@ -49,8 +49,18 @@ describe("validate", () => {
       // Both errors name the other: the first one shown (the missing field) gives the hint too.
       [
         { path: "data.total", message: "is missing (given as `totl`?)" },
-        { path: "data.totl", message: "is not a declared field (did you mean `total`?)" },
+        { path: "data.totl", message: "is not a declared field (did you mean `total`?)", insteadOf: "total" },
       ],
+    ],
+    [
+      "a misspelt optional field, in a list, with the declared one not given",
+      (d: Record<string, unknown>) => (d["items"] = [{ sku: "A", qty: 1, nte: "gift" }]),
+      [{ path: "data.items[0].nte", message: "is not a declared field (did you mean `note`?)", insteadOf: "note" }],
+    ],
+    [
+      "a near name beside the declared field, which is given: no field is meant instead",
+      (d: Record<string, unknown>) => (d["items"] = [{ sku: "A", qty: 1, note: "gift", nte: "x" }]),
+      [{ path: "data.items[0].nte", message: "is not a declared field (did you mean `note`?)" }],
     ],
     ["a literal outside the union", (d: Record<string, unknown>) => (d["tier"] = "bronze"), [{ path: "data.tier", message: 'expected "gold" | "silver", found the string "bronze"' }]],
     ["a date-time that is not one", (d: Record<string, unknown>) => (d["at"] = "2026-13-45T99:00:00Z"), [{ path: "data.at", message: 'expected datetime (an ISO 8601 string such as 2026-03-02T10:15:00Z), found the string "2026-13-45T99:00:00Z"' }]],

@@ -262,6 +262,19 @@ describe("catalog items", () => {
     expect(await h.store.loadItems(undefined, 10)).toEqual([{ key: "A", item: product("A", { price: 12 }) }]);
   });
 
+  it("PUT keeps an item whose undeclared field looks like a misspelt optional one, and says so in `warnings`", async () => {
+    const h = await harness({}, withSchema(PRODUCT_CATALOG.replace("inStock: bool", "inStock: bool\n  badge?: string")));
+    const r = await h.request("PUT", "/v1/catalog/items", [product("A", { Badge: "new" }), product("B", { badge: "sale", badges: "x" }), product("C", { feed: "kept" })]);
+    expect(r).toMatchObject({ status: 200 });
+    // B gives `badge` itself: `badges` is another field of the feed, not a misspelling.
+    expect(r.json).toEqual({
+      upserted: 3,
+      rejected: [],
+      warnings: [{ index: 0, key: "A", path: "item.Badge", message: "catalog item `A` (items[0]): item.Badge is not a declared field (did you mean `badge`?); kept without `badge`" }],
+    });
+    expect(h.runtime.catalog!.item("A")).toMatchObject({ Badge: "new" });
+  });
+
   it("PUT refuses a body that is not a list, and a list of which nothing is valid, storing nothing", async () => {
     const h = await harness();
     expect(await h.request("PUT", "/v1/catalog/items", product("A"))).toMatchObject({ status: 400, json: { error: "the body must be a JSON list of catalog items", errors: [{ path: "items", message: "must be a list" }] } });
