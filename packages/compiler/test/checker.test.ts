@@ -1251,6 +1251,17 @@ describe("J3030: every split of an experiment lists the same arms, in the same o
     const broken = one(`${FIRST}journey K {\n  on SiteVisited\n  split "subject" { A 50% { } B 50% { } }\n  wait 1h +\n}\n`);
     expect(codesOf(broken)).toEqual(["J0005"]);
   });
+
+  it("compares with what most splits agree on: when the first split is the odd one out, it alone is warned about", () => {
+    const agreeing = `journey K {\n  on SiteVisited\n  split "subject" { A 50% { } B 50% { } }\n  split "subject" { A 50% { } B 50% { } }\n}\n`;
+    const r = one(`${FIRST}${agreeing}`);
+    expect(r.diagnostics.map((d) => r.lineIndex("main.journey").position(d.span.start).line + 1)).toEqual([11]);
+    expect(message(r)).toEqual([`${head}\`A\` is 45% here but 50% in the split at main.journey:19:3; \`B\` is 45% here but 50% in that split; \`control\` is not an arm of that split`]);
+    expect(r.diagnostics[0]!.related!.map((x) => x.message)).toEqual(['the split of experiment "subject" that most of its splits agree with']);
+    const percentOnly = one(`${PROFILE}journey J {\n  on SiteVisited\n  split "subject" { A 60% { } B 40% { } }\n}\n${agreeing}`);
+    expect(percentOnly.diagnostics[0]!.fix!.title).toBe("use the percentages most splits have (`A` 50%, `B` 50%)");
+    expect(one(applyFix(percentOnly.files.get("main.journey")!.text, percentOnly.diagnostics[0]!)).diagnostics).toEqual([]);
+  });
 });
 
 describe("a test's `expect profile` and `not contains`", () => {

@@ -13,48 +13,70 @@ const HELP =
   "every split of an experiment must list the same arms, in the same order, with the same percentages: " +
   "otherwise a profile can be in one arm here and in another there, and its goals count for the arm recorded first";
 
-/** Each split of an experiment against the first one (files by path, then source order); a split the parser recovered inside is left out. */
+/**
+ * Each split of an experiment against the arms most of its splits agree on (the first such
+ * split by files by path, then source order; with a tie, the first split's): an odd split
+ * out, wherever it is, is the one warned about. A split the parser recovered inside is left out.
+ */
 export function checkExperimentArms(ctx: CheckContext): void {
-  const first = new Map<string, ProjectSplit>();
-  const lines = new Map<string, LineIndex>();
+  const byName = new Map<string, ProjectSplit[]>();
   for (const s of ctx.projectSplits().splits) {
     const name = s.split.experiment.value;
     // An unnamed experiment (`split ""`) is an error of its own (J3023).
     if (s.recovered || !name.trim()) continue;
-    const f = first.get(name);
-    if (!f) {
-      first.set(name, s);
-      continue;
-    }
-    const at = (): string => {
-      let index = lines.get(f.file);
-      if (!index) lines.set(f.file, (index = new LineIndex(ctx.sources.get(f.file)?.text ?? "")));
-      const p = index.position(f.split.span.start);
-      return `${relative(dirname(s.file), f.file)}:${p.line + 1}:${p.column + 1}`;
-    };
-    const differences = armDifferences(f.split.arms, s.split.arms);
-    if (!differences.length) continue;
-    const where = `the split at ${at()}`;
-    const text = differences.map((d, i) => d(i === 0 ? where : "that split")).join("; ");
-    ctx.inFile(s.file, () =>
-      ctx.report("experimentArms", { experiment: name, differences: text }, headSpan(s), {
-        related: [ctx.related(f.file, headSpan(f), `the first split of experiment "${name}"`)],
-        help: HELP,
-        ...percentFix(ctx, f.split.arms, s.split.arms),
-      }),
-    );
+    byName.set(name, [...(byName.get(name) ?? []), s]);
   }
+  const lines = new Map<string, LineIndex>();
+  for (const [name, splits] of byName) {
+    const ref = reference(splits);
+    const first = ref === splits[0];
+    const at = (s: ProjectSplit): string => {
+      let index = lines.get(ref.file);
+      if (!index) lines.set(ref.file, (index = new LineIndex(ctx.sources.get(ref.file)?.text ?? "")));
+      const p = index.position(ref.split.span.start);
+      return `${relative(dirname(s.file), ref.file)}:${p.line + 1}:${p.column + 1}`;
+    };
+    for (const s of splits) {
+      if (s === ref) continue;
+      const differences = armDifferences(ref.split.arms, s.split.arms);
+      if (!differences.length) continue;
+      const where = `the split at ${at(s)}`;
+      const text = differences.map((d, i) => d(i === 0 ? where : "that split")).join("; ");
+      ctx.inFile(s.file, () =>
+        ctx.report("experimentArms", { experiment: name, differences: text }, headSpan(s), {
+          related: [ctx.related(ref.file, headSpan(ref), first ? `the first split of experiment "${name}"` : `the split of experiment "${name}" that most of its splits agree with`)],
+          help: HELP,
+          ...percentFix(ctx, ref.split.arms, s.split.arms, first),
+        }),
+      );
+    }
+  }
+}
+
+/** The first split of the arms most splits list (labels, order, percentages); with a tie, the first split. */
+function reference(splits: readonly ProjectSplit[]): ProjectSplit {
+  const groups = new Map<string, { first: ProjectSplit; count: number }>();
+  for (const s of splits) {
+    const key = s.split.arms.map((a) => `${a.label.name} ${Math.round(a.percent * 1000)}`).join("\u0000");
+    const g = groups.get(key);
+    if (g) g.count++;
+    else groups.set(key, { first: s, count: 1 });
+  }
+  let best = groups.values().next().value!;
+  for (const g of groups.values()) if (g.count > best.count) best = g;
+  return best.first;
 }
 
 /**
  * When only percentages differ (the same labels in the same order), the fix gives this split
- * the first one's: which split is right is the author's call, but the first is what profiles
- * assigned so far were bucketed by.
+ * the reference's: which split is right is the author's call, but the reference is what most
+ * splits (or, of two, the first) bucket profiles by.
  */
-function percentFix(ctx: CheckContext, there: readonly NamedSplitArm[], here: readonly NamedSplitArm[]): { fix?: Fix } {
+function percentFix(ctx: CheckContext, there: readonly NamedSplitArm[], here: readonly NamedSplitArm[], first: boolean): { fix?: Fix } {
   if (there.length !== here.length || here.some((h, i) => h.label.name !== there[i]!.label.name)) return {};
   const edits = here.flatMap((h, i) => (samePercent(h, there[i]!) ? [] : [{ file: ctx.file, span: h.percentSpan, newText: `${there[i]!.percent}%` }]));
-  return edits.length ? { fix: { title: `use the first split's percentages (${list(there, true)})`, edits } } : {};
+  const whose = first ? "the first split's percentages" : "the percentages most splits have";
+  return edits.length ? { fix: { title: `use ${whose} (${list(there, true)})`, edits } } : {};
 }
 
 /** `split "name"`: where a split is pointed at. */
@@ -63,15 +85,15 @@ function headSpan(s: ProjectSplit): { start: number; end: number } {
 }
 
 /**
- * What differs between the arms of the first split (`there`) and of a later one (`here`), each
- * a phrase naming the first split as it is given (`the split at …`, then `that split`): the
+ * What differs between the arms of the reference split (`there`) and of another (`here`), each
+ * a phrase naming the reference split as it is given (`the split at …`, then `that split`): the
  * order of the arms both have, an arm renamed (a label of neither at the same position), an
  * extra or a missing arm, a percentage.
  */
 function armDifferences(there: readonly NamedSplitArm[], here: readonly NamedSplitArm[]): ((split: string) => string)[] {
   const thereLabels = new Set(there.map((a) => a.label.name));
   const hereLabels = new Set(here.map((a) => a.label.name));
-  // A label here that the first split does not have, where that split has one this split lacks: renamed.
+  // A label here that the reference split does not have, where that split has one this split lacks: renamed.
   const renamed = new Map<string, NamedSplitArm>();
   for (let i = 0; i < Math.min(there.length, here.length); i++) {
     const h = here[i]!;
