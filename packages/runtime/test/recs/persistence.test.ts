@@ -91,7 +91,7 @@ describe.each([
     const r = await first.upsertItems([item("A"), { ...item("X"), price: "1" }, item("B"), item("C")]);
     expect(r).toMatchObject({ upserted: 3, rejected: [{ index: 1, key: "X", errors: [{ path: "item.price" }] }] });
     expect(warnings).toEqual(['catalog item left out: catalog item `X` (items[1]): item.price expected number, found the string "1"']);
-    expect(await first.upsertItems([item("A", 2)])).toEqual({ upserted: 1, rejected: [] });
+    expect(await first.upsertItems([item("A", 2)])).toEqual({ upserted: 1, rejected: [], warnings: [] });
     // Removed from the store and the engine; an item only the engine held counts as removed too.
     first.catalog!.upsertItems([item("MEM")]);
     expect(await first.removeItems(["B", "nope", "MEM", "B"])).toEqual(["B", "MEM"]);
