@@ -281,6 +281,31 @@ describe("journey build", () => {
     expect(journey(["build"], dir).status).toBe(0);
   });
 
+  it("says what the IR changes for the journeys of the one it replaces", () => {
+    const dir = folder("deploy", { "model.journey": MODEL, "journeys.journey": JOURNEYS });
+    const build = () => journey(["build", "deploy", "-o", "deploy-out"]);
+    expect(build().stdout).not.toContain("replaced");
+    const versions = () => (JSON.parse(readFileSync(join(tmp(), "deploy-out", "deploy.ir.json"), "utf8")) as { journeys: Record<string, { version: string }> }).journeys;
+    const before = versions();
+    expect(build().stdout.split("\n")[1]).toBe("  no journey changed since the IR it replaced");
+    // A wait changed, a journey renamed: one new version, one journey new, one removed.
+    writeFileSync(join(dir, "journeys.journey"), JOURNEYS.replace("wait 4h", "wait 5h").replace("journey ThankYou", "journey Thanks"));
+    const r = build();
+    expect(r.status).toBe(0);
+    const after = versions();
+    expect(r.stdout.split("\n").slice(1)).toEqual([
+      "  since the IR it replaced:",
+      `    AbandonedCart  new version ${after["AbandonedCart"]!.version.slice(0, 8)} (was ${before["AbandonedCart"]!.version.slice(0, 8)}): new instances start on it, those already started finish on theirs`,
+      `    ThankYou       removed: instances already started finish on their version (${before["ThankYou"]!.version.slice(0, 8)})`,
+      "    Thanks         new journey",
+      "",
+    ]);
+    writeFileSync(join(tmp(), "deploy-out", "deploy.ir.json"), "not json");
+    expect(build().stdout.split("\n")[1]).toBe("  the file it replaced is not an IR: nothing to compare");
+    writeFileSync(join(tmp(), "deploy-out", "deploy.ir.json"), JSON.stringify({ irVersion: 0, journeys: before }));
+    expect(build().stdout.split("\n")[1]).toMatch(/^ {2}the IR it replaced is irVersion 0, this one \d+: a runtime runs one of them only \(see docs\/embedding\.md\); journeys not compared$/);
+  });
+
   it("writes nothing when the project has errors", () => {
     folder("broken", { "model.journey": MODEL, "typo.journey": TYPO });
     const r = journey(["build", "broken", "-o", "broken-out"]);

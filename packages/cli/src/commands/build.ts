@@ -1,8 +1,9 @@
 /** `journey build`: compile a project to `<outDir>/<project>.ir.json`, or write nothing at all. */
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { fileErrorReason } from "@journey/compiler";
 import { Command } from "commander";
+import { deploymentChanges, describeChanges, type Deployment } from "../deployment-changes.js";
 import { UserError } from "../errors.js";
 import { journeyCount, loadProject } from "../project.js";
 import { count, diagnosticsReport, useColor, write } from "../report.js";
@@ -26,14 +27,46 @@ function build(dir: string, outDir: string, color: boolean): number {
   const irJson = project.result?.irJson;
   if (irJson === undefined) throw new Error("the compiler reported no error but returned no IR");
   const target = join(outDir, `${projectName(dir)}.ir.json`).split(sep).join("/");
+  const replaced = previousIR(target);
   writeAtomically(target, irJson);
   const sources = project.files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
   const warnings = project.warnings ? diagnosticsReport(project, color) : "";
   write(
     `${warnings}✓ wrote ${target} (${count(project.files.length, "file")}, ${count(journeyCount(project), "journey")}; ` +
-      `${size(sources)} of source, ${size(Buffer.byteLength(irJson))} of IR)\n`,
+      `${size(sources)} of source, ${size(Buffer.byteLength(irJson))} of IR)\n` +
+      (replaced === undefined ? "" : changesReport(replaced, JSON.parse(irJson) as Deployment & { irVersion: unknown })),
   );
   return 0;
+}
+
+/**
+ * The IR file `target` holds before it is replaced, read for what the new one changes; a
+ * file that is not one, or not readable, is said so (and still replaced, as before).
+ */
+function previousIR(target: string): (Deployment & { irVersion: unknown }) | string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(target, "utf8");
+  } catch {
+    return undefined;
+  }
+  try {
+    const ir = JSON.parse(text) as { irVersion?: unknown; journeys?: unknown };
+    const journeys = ir.journeys;
+    if (journeys && typeof journeys === "object" && Object.values(journeys).every((j) => typeof (j as { version?: unknown })?.version === "string")) return ir as Deployment & { irVersion: unknown };
+  } catch {
+    // Not JSON: said below.
+  }
+  return "the file it replaced is not an IR: nothing to compare";
+}
+
+/** What the new IR changes for the journeys of the one it replaced (see `deploymentChanges`). */
+function changesReport(previous: (Deployment & { irVersion: unknown }) | string, ir: Deployment & { irVersion: unknown }): string {
+  if (typeof previous === "string") return `  ${previous}\n`;
+  if (previous.irVersion !== ir.irVersion) return `  the IR it replaced is irVersion ${JSON.stringify(previous.irVersion)}, this one ${JSON.stringify(ir.irVersion)}: a runtime runs one of them only (see docs/embedding.md); journeys not compared\n`;
+  const changes = deploymentChanges(previous, ir);
+  if (changes.every((c) => c.change === "unchanged")) return `  no journey changed since the IR it replaced\n`;
+  return `  since the IR it replaced:\n${describeChanges(changes).map((l) => `    ${l}\n`).join("")}`;
 }
 
 /** The project folder's name; a single file is named after itself. */
