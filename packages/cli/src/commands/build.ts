@@ -10,7 +10,7 @@ import { count, diagnosticsReport, useColor, write } from "../report.js";
 
 export function buildCommand(): Command {
   return new Command("build")
-    .description("compile a project to its IR file")
+    .description("compile a project to its IR file, and say which journeys it changes against the IR it replaces")
     .argument("[dir]", "the project folder", ".")
     .option("-o, --out <outDir>", "the folder to write <project>.ir.json into", "out")
     .action((dir: string, options: { out: string }, command: Command) => {
