@@ -394,7 +394,23 @@ class JourneyRuntime implements Runtime {
       this.loading = undefined;
       return;
     }
-    await this.store.saveVersions(this.program.deployed());
+    const deployed = this.program.deployed();
+    await this.store.saveVersions(deployed);
+    // Said at the start that deploys it (once: the version is saved now), so an operator sees
+    // what a deploy changed for whom; the first deployment on a store is all new, and not said.
+    if (previous.length) {
+      const known = new Set(previous.map((j) => j.version));
+      for (const j of deployed) {
+        if (known.has(j.version)) continue;
+        const earlier = previous.some((p) => p.id === j.id);
+        this.log.info(
+          { journey: j.id, version: j.version },
+          earlier
+            ? `journey ${j.id}: new version ${j.version.slice(0, 8)}: new instances start on it; those started before finish on the version they started on`
+            : `journey ${j.id}: new journey (version ${j.version.slice(0, 8)})`,
+        );
+      }
+    }
     // Earlier versions may send on a channel the current one dropped: their waiting instances
     // would find no adapter. Said, not refused: those versions may have no instance left.
     const missing = this.missingChannels(this.program.allVersions());

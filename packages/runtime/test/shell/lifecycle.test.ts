@@ -51,6 +51,38 @@ describe("the runtime's lifecycle", () => {
     expect(await rt.ingest(cart("c1", T0))).toEqual({ accepted: 1, duplicates: 0 });
   });
 
+  it("start() logs each journey the deployment brings a new version of, or adds, once; the first deployment on a store is not said", async () => {
+    const store = new MemoryStore();
+    const infos: string[] = [];
+    const logger = { info: (_o: object, msg?: string) => void infos.push(msg ?? ""), warn() {}, error() {} };
+    const deploy = async (project: typeof ir) => {
+      const rt = createRuntime({ ir: project, store, clock: new VirtualClock(T0), logger });
+      await rt.start();
+      await rt.stop();
+    };
+    await deploy(ir);
+    expect(infos).toEqual([]);
+    const changed = withSchema(`
+  journey J {
+    on Cart as cart
+    send email { subject "{{cart.cartId}}!" text "x" } to profile.email
+  }
+  journey K {
+    on Cart
+    end
+  }
+`);
+    await deploy(changed);
+    const v = (name: string) => changed.journeys[name]!.version.slice(0, 8);
+    expect(infos).toEqual([
+      `journey J: new version ${v("J")}: new instances start on it; those started before finish on the version they started on`,
+      `journey K: new journey (version ${v("K")})`,
+    ]);
+    await deploy(changed);
+    await deploy(ir);
+    expect(infos).toHaveLength(2);
+  });
+
   it("stop() then start(): the timer loop runs again and fires the timers that stayed stored", async () => {
     const channel = new MemoryChannel();
     const rt = createRuntime({ ir, clock: new SystemClock(), channels: channel });
