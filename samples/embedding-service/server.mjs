@@ -244,13 +244,16 @@ async function shutdown(signal) {
   }, STOP_TIMEOUT_MS);
   timer.unref();
   try {
-    // No new connections; idle keep-alive connections close now, busy ones after their response.
-    await new Promise((done) => {
+    // Together, as docs/embedding.md advises: no new connections (idle keep-alive ones close
+    // now, busy ones after their response), and from now on the runtime begins no send, also
+    // for the requests in flight (their messages wait in the outbox for the next start). The
+    // work in flight finishes; sends already carried out are marked done; timers stay stored.
+    const closed = new Promise((done) => {
       server.close(() => done());
       server.closeIdleConnections();
     });
-    // The work in flight finishes; sends already carried out are marked done; timers stay stored.
-    await runtime.stop();
+    await Promise.all([closed, runtime.stop()]);
+    // After both: the requests in flight still commit.
     await store.close();
     process.stdout.write("stopped\n");
     process.exitCode = 0;

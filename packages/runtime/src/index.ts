@@ -1,6 +1,6 @@
 /** The Journey runtime: embed it in a Node service with a compiled IR, a store and channels. */
 export { createRuntime, InvalidInputError, MAX_PROFILE_ID_BYTES, type DeletedProfile, type Runtime, type RuntimeOptions, type Logger } from "./shell/runtime.js";
-export { HttpActionExecutor, CannedActionExecutor, CallInterruptedError, type ActionExecutor, type CannedResponse } from "./shell/actions.js";
+export { HttpActionExecutor, CannedActionExecutor, CallInterruptedError, unconfiguredSecrets, type ActionExecutor, type CannedResponse } from "./shell/actions.js";
 export { SystemClock, VirtualClock, type Clock } from "./clock.js";
 export { MemoryStore } from "./store/memory.js";
 export { SqliteStore, StoreLockedError, SchemaVersionError, type SqliteStoreOptions, type EventRetention } from "./store/sqlite.js";

@@ -91,7 +91,8 @@ refuses for good (a webhook's 4xx, an SMTP 5xx for the address) or still failing
 (journey_messages_undeliverable_total), never tried again. The lines printed at start say
 which channel goes where. See docs/cli.md for the signature and the Message-ID.
 
-Environment: ${SECRET_PREFIX}<NAME> is the secret \`secret("NAME")\` in actions;
+Environment: ${SECRET_PREFIX}<NAME> is the secret \`secret("NAME")\` in actions (one
+the actions name and the environment lacks is a warning at start: its calls fail);
 JOURNEY_UNSUBSCRIBE_URL an unsubscribe link of your own instead ({profileId}, {messageId},
 {channel} are replaced; not with --public-url and --unsubscribe-secret-env).
 

@@ -4,6 +4,7 @@
  * one) and, with a secret, checks `Journey-Signature` (see docs/embedding.md for the recipe).
  */
 import { createHmac } from "node:crypto";
+import { fetchFailure } from "../fetch-failure.js";
 import { checkTimeout, PermanentDeliveryError, type ChannelAdapter, type OutgoingMessage } from "./adapter.js";
 
 export interface WebhookOptions {
@@ -65,10 +66,7 @@ export class WebhookChannel implements ChannelAdapter {
       // the configuration never named. It is a failure the operator sees in the log.
       res = await fetch(this.url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (e) {
-      const err = e as Error & { cause?: { message?: string } };
-      if (err.name === "TimeoutError") throw new Error(`webhook ${this.target}: no answer within ${this.timeoutMs / 1000} s`);
-      // fetch says "fetch failed"; its cause says why (connect ECONNREFUSED 127.0.0.1:8080).
-      throw new Error(`webhook ${this.target}: ${err.message}${err.cause?.message ? ` (${err.cause.message})` : ""}`);
+      throw new Error(`webhook ${this.target}: ${fetchFailure(e, this.timeoutMs)}`);
     }
     // The body is not needed; reading it frees the connection for the next message.
     await res.arrayBuffer().catch(() => undefined);

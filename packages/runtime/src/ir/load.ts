@@ -11,10 +11,14 @@ export class InvalidIRError extends Error {
 
 export function loadIR(value: unknown): IR {
   if (typeof value === "string") {
+    const text = value;
     try {
-      value = JSON.parse(value);
+      value = JSON.parse(text);
     } catch (e) {
-      throw new InvalidIRError(`the IR is not valid JSON: ${(e as Error).message}`);
+      // `createRuntime({ ir: "out/shop.ir.json" })` is an easy first mistake: say what it takes
+      // (a file's name has no braces and no line breaks; an IR's text has both).
+      const fileName = !/[{}\n]/.test(text) ? `; the IR itself is expected, parsed or as JSON text, not the name of its file: JSON.parse(readFileSync(${JSON.stringify(text.slice(0, 200))}, "utf8"))` : "";
+      throw new InvalidIRError(`the IR is not valid JSON: ${(e as Error).message}${fileName}`);
     }
   }
   if (!value || typeof value !== "object") throw new InvalidIRError("the IR must be a JSON object");

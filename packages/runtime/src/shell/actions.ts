@@ -1,7 +1,9 @@
 /** How `call` steps reach custom actions: HTTP by default, with a timeout and retries with backoff. */
 import { setTimeout as sleep } from "node:timers/promises";
+import type { IRAction, IRExpr } from "@journey/ir";
 import type { Type } from "@journey/template";
 import { fillSecrets } from "../engine/evaluate.js";
+import { fetchFailure } from "../fetch-failure.js";
 import type { CallRequest } from "../engine/state.js";
 import { declaredOnly, validate, withDefaults } from "../engine/validate.js";
 
@@ -10,6 +12,24 @@ export function withSecrets(request: CallRequest, secrets: Record<string, string
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(request.headers)) headers[k] = fillSecrets(v, secrets);
   return { ...request, headers };
+}
+
+/**
+ * The secrets `action`'s headers name that `secrets` lacks, in name order. Only names written
+ * as a literal (`secret("NAME")`) are known before a call; one computed from a parameter is not.
+ */
+export function unconfiguredSecrets(action: IRAction, secrets: Record<string, string>): string[] {
+  const missing = new Set<string>();
+  const visit = (e: IRExpr): void => {
+    if ("call" in e && e.call === "secret") {
+      const [name] = e.args;
+      if (name && "lit" in name && typeof name.lit === "string" && secrets[name.lit] === undefined) missing.add(name.lit);
+    }
+    const inner = "args" in e ? e.args : "list" in e ? e.list : "record" in e ? Object.values(e.record) : "get" in e ? [e.get[0]] : "index" in e ? e.index : [];
+    inner.forEach(visit);
+  };
+  Object.values(action.headers).forEach(visit);
+  return [...missing].sort();
 }
 
 /**
@@ -50,12 +70,14 @@ export class HttpActionExecutor implements ActionExecutor {
   constructor(private readonly backoffMs = 200) {}
 
   async execute(request: CallRequest, stopping?: AbortSignal): Promise<unknown> {
+    const failure = (what: string) => new Error(`${request.method} ${origin(request.url)}: ${what}`);
     let lastError: Error | undefined;
     for (let attempt = 0; attempt <= request.retries; attempt++) {
       // A stop cuts the backoff short: the wait rejects then, and the check below says why.
       if (attempt > 0) await sleep(this.backoffMs * 2 ** (attempt - 1), undefined, { signal: stopping }).catch(() => undefined);
       // The attempt in hand was left to finish (within its timeout); a stop allows no other.
       stopping?.throwIfAborted();
+      let text: string;
       try {
         const res = await fetch(request.url, {
           method: request.method,
@@ -63,16 +85,37 @@ export class HttpActionExecutor implements ActionExecutor {
           ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
           signal: AbortSignal.timeout(request.timeoutMs),
         });
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        const text = await res.text();
+        text = await res.text();
+        if (!res.ok) {
+          lastError = failure(`HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}`);
+          // A 4xx other than 429 will not get better by retrying.
+          if (res.status >= 400 && res.status < 500 && res.status !== 429) break;
+          continue;
+        }
+      } catch (e) {
+        lastError = failure(fetchFailure(e, request.timeoutMs));
+        continue;
+      }
+      try {
         return text ? (JSON.parse(text) as unknown) : null;
       } catch (e) {
-        lastError = e instanceof Error ? e : new Error(String(e));
-        // A 4xx other than 429 will not get better by retrying.
-        if (lastError.message.startsWith("HTTP 4") && lastError.message !== "HTTP 429") break;
+        lastError = failure(`the answer is not JSON: ${(e as Error).message}`);
       }
     }
     throw lastError ?? new Error("call failed");
+  }
+}
+
+/**
+ * The scheme, host and port of an action's URL, as its errors name it: the path and query are
+ * filled from the call's arguments (an email address, a customer id), which a log should not
+ * hold; the `call` effect and the log name the action, whose declaration has the rest.
+ */
+function origin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "an invalid URL";
   }
 }
 

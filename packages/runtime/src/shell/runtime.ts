@@ -12,7 +12,7 @@ import { MemoryChannel, type ChannelAdapter } from "../channels/adapter.js";
 import { ChannelRouter } from "../channels/router.js";
 import { SystemClock, VirtualClock, type Clock } from "../clock.js";
 import { Program, type DeployedJourney, type NodeObserver } from "../engine/program.js";
-import { newProfileState, nextDue, type CallRequest, type DecisionRecord, type Effect, type EventEnvelope, type ProfileState } from "../engine/state.js";
+import { newProfileState, nextDue, type DecisionRecord, type Effect, type EventEnvelope, type ProfileState } from "../engine/state.js";
 import { step, type Input } from "../engine/step.js";
 import { experimentsOf, type ForcedArms } from "../engine/split.js";
 import { unsubscribeLinkProblem, unsubscribeOptionsProblem } from "../engine/unsubscribe.js";
@@ -27,7 +27,7 @@ import { DueHeap } from "../store/due-heap.js";
 import { MemoryStore } from "../store/memory.js";
 import { emptyBatch, type CommitBatch, type DeliveryFailure, type ErasedProfile, type Store } from "../store/store.js";
 import { decide, MAX_SURFACES, type Decision, type DecideDeps, type DecideRequest } from "../experiences/decide.js";
-import { CallInterruptedError, HttpActionExecutor, typedResponse, withSecrets, type ActionExecutor } from "./actions.js";
+import { CallInterruptedError, HttpActionExecutor, typedResponse, unconfiguredSecrets, withSecrets, type ActionExecutor } from "./actions.js";
 import { Deliveries, givenUpKey, type Delivery, type Undelivered } from "./deliveries.js";
 import { SerialQueue } from "./queue.js";
 import { isJsonObject } from "../sim/json-file.js";
@@ -381,6 +381,19 @@ class JourneyRuntime implements Runtime {
     if (!this.clock.virtual) this.schedule();
   }
 
+  /**
+   * The secrets the actions name (the current declarations, and those earlier versions still
+   * call) that `secrets` lacks, each with its actions: found at start, rather than by the first
+   * call of each, perhaps days later, failing its journeys' steps one by one.
+   */
+  private unconfiguredSecrets(): Map<string, string[]> {
+    const secrets = this.options.secrets ?? {};
+    const actions = [Object.entries(this.ir.actions), ...this.program.allVersions().map((j) => Object.entries(this.program.uses(j.version).actions))].flat();
+    const missing = new Map<string, Set<string>>();
+    for (const [name, action] of actions) for (const secret of unconfiguredSecrets(action, secrets)) missing.set(secret, (missing.get(secret) ?? new Set()).add(name));
+    return new Map([...missing].sort(([a], [b]) => (a < b ? -1 : 1)).map(([secret, names]) => [secret, [...names].sort()]));
+  }
+
   /** Versions, the catalog's signals and the effects a previous process left undone: once per runtime. */
   private async load(): Promise<void> {
     // Instances keep the version they started on: earlier deployments' versions stay loaded.
@@ -415,6 +428,7 @@ class JourneyRuntime implements Runtime {
     // would find no adapter. Said, not refused: those versions may have no instance left.
     const missing = this.missingChannels(this.program.allVersions());
     if (missing.length) this.log.warn({ channels: missing }, `\`channels\` has no adapter for ${missing.map((c) => `\`${c}\``).join(", ")}, which earlier versions of the journeys send on: their instances' messages will wait in the outbox until one is given`);
+    for (const [secret, actions] of this.unconfiguredSecrets()) this.log.warn({ secret, actions }, `secret \`${secret}\` (in the headers of action${actions.length > 1 ? "s" : ""} ${actions.map((a) => `\`${a}\``).join(", ")}) is not in \`secrets\`: every call of ${actions.length > 1 ? "them" : "it"} fails ("secret \`${secret}\` is not configured") until the runtime is given it`);
     // `createRuntime` checked the current journeys' links; an earlier version (more nesting,
     // a journey since renamed) may make longer ones. Said, not refused, as above.
     const current = new Set(Object.values(this.ir.journeys));
@@ -1242,7 +1256,7 @@ class JourneyRuntime implements Runtime {
 
   /** Perform one request; its outcome is an input for `step`, never an exception; none for a call the stop interrupted. */
   private async perform(e: Effect & { type: "callRequest" | "recommendRequest" }, profile: Record<string, unknown>): Promise<Input | undefined> {
-    if (e.type === "callRequest") return this.call(e.request, e.key, e.version);
+    if (e.type === "callRequest") return this.call(e);
     const r = await resolveRecommendation(e.request, e.profileId, {
       ...this.recommendWith,
       deadlineMs: this.options.recommendDeadlineMs ?? 500,
@@ -1257,7 +1271,7 @@ class JourneyRuntime implements Runtime {
     return { kind: "result", request: e.key, ok: true, value: r.items, items: r.sources, ...(r.errors.length ? { failed: r.errors } : {}) };
   }
 
-  private async call(request: CallRequest, key: string, version?: string): Promise<Input | undefined> {
+  private async call({ request, key, version, profileId }: Effect & { type: "callRequest" }): Promise<Input | undefined> {
     // This start's signal: a stop aborts it, a later start makes another.
     const stopping = this.halt.signal;
     try {
@@ -1269,7 +1283,11 @@ class JourneyRuntime implements Runtime {
         this.log.info({ key, action: request.action }, "call interrupted by the stop: it stays in the outbox and is made at the next start");
         return undefined;
       }
-      return { kind: "result", request: key, ok: false, error: (e as Error).message };
+      const error = (e as Error).message;
+      // The journey handles it (`on error`, or the instance ends), but an action down, refusing
+      // its token or answering out of type is the operator's to fix: said, not only recorded.
+      this.log.warn({ profileId, key, action: request.action, err: e }, `call of action \`${request.action}\` failed: ${error}; the step takes its \`on error\` path, or its instance ends with reason \`error\``);
+      return { kind: "result", request: key, ok: false, error };
     }
   }
 

@@ -41,7 +41,14 @@ describe("loadIR", () => {
   it("refuses another IR version, text that is not JSON, and a wrong shape, saying where", () => {
     expect(refused({ ...ir, irVersion: 99 })).toMatch(/^unsupported irVersion 99: this runtime runs irVersion \d+; rebuild the project with a matching compiler$/);
     expect(refused("{ not json")).toMatch(/^the IR is not valid JSON: /);
+    expect(refused("{ not json")).not.toContain("file");
     expect(refused(tampered((x) => void ((x.journeys["J"] as unknown as Record<string, unknown>)["nodes"] = 5)))).toMatch(/^invalid IR: \/journeys\/J\/nodes /);
+  });
+
+  it("says, given the name of the IR's file instead of the IR, that it takes the IR itself", () => {
+    expect(refused("out/shop.ir.json")).toMatch(
+      /^the IR is not valid JSON: .+; the IR itself is expected, parsed or as JSON text, not the name of its file: JSON\.parse\(readFileSync\("out\/shop\.ir\.json", "utf8"\)\)$/,
+    );
   });
 
   it("says what is wrong inside an expression, not that it lacks every other shape's key", () => {
