@@ -11,6 +11,7 @@ export {
   CHANNELS,
   EXCLUSIONS,
   HTTP_METHODS,
+  REENTRY_MODES,
   RUNTIME_NAMES,
   SUPPRESSED_REASONS,
   type BuiltinFunction,

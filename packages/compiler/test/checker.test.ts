@@ -472,6 +472,63 @@ describe("fixes", () => {
     fixed(set, "J2001", "10", spanOf(set, '"10"'));
   });
 
+  it("a date-time or a duration in quotes: the fix removes them when the text is one", () => {
+    const data = (fields: string) =>
+      `${PROFILE}event Booked { at: datetime, stay: duration }\ntest "t" {\n  start 2026-03-02T08:00:00Z\n  profile "p1" { email: "a@example.com", loyalty: { tier: "gold", points: 0 } }\n  at 0m "p1" Booked { ${fields} }\n}\n`;
+    const at = data('at: "2026-03-09T10:00:00Z", stay: 2d');
+    fixed(at, "J2001", "2026-03-09T10:00:00Z", spanOf(at, '"2026-03-09T10:00:00Z"'));
+    expect(one(at).diagnostics[0]!.help).toBe("remove the quotes: a `datetime` is not written as a string");
+    const stay = data('at: 2026-03-09T10:00:00Z, stay: "1h30m"');
+    fixed(stay, "J2001", "1h30m", spanOf(stay, '"1h30m"'));
+    const [d] = one(data('at: "next monday", stay: 2d')).diagnostics;
+    expect(d).toMatchObject({ code: "J2001", help: "a `datetime` is written without quotes, such as `2026-03-02T09:00:00Z`" });
+    expect(d!.fix).toBeUndefined();
+    // `wait until "…"` keeps the help on both of its forms, with the fix.
+    const wait = journey('  wait until "2026-03-09T10:00:00Z"');
+    fixed(wait, "J2001", "2026-03-09T10:00:00Z", spanOf(wait, '"2026-03-09T10:00:00Z"'));
+    expect(one(wait).diagnostics[0]!.help).toContain("`wait until` takes a date-time");
+  });
+
+  it("a string that is not one of a union's: the close one, wherever the value is written", () => {
+    const set = journey('  set profile.loyalty.tier = "Gold"');
+    fixed(set, "J2001", '"gold"', spanOf(set, '"Gold"'));
+    expect(one(set).diagnostics[0]!.help).toBe('did you mean "gold"?');
+    const test = `${PROFILE}test "t" {\n  profile "p1" { email: "a@example.com", loyalty: { tier: "silvr", points: 0 } }\n  expect profile "p1" where loyalty.tier == "gold"\n}\n`;
+    fixed(test, "J2001", '"silver"', spanOf(test, '"silvr"'));
+    const expected = `${PROFILE}test "t" {\n  profile "p1" { email: "a@example.com", loyalty: { tier: "gold", points: 0 } }\n  expect profile "p1" where loyalty.tier == "brnze"\n}\n`;
+    fixed(expected, "J2001", '"bronze"', spanOf(expected, '"brnze"'));
+    // Nothing close: the message has the union, no fix.
+    const [far] = one(journey('  set profile.loyalty.tier = "wood"')).diagnostics;
+    expect(far).toMatchObject({ code: "J2001", message: 'expected `"bronze" | "silver" | "gold"`, found `"wood"`' });
+    expect(far!.fix).toBeUndefined();
+  });
+
+  it("a misspelt algorithm parameter or `by:` value", () => {
+    const catalog = "catalog Product { key sku: string, name: string }\n";
+    const param = `${catalog}${journey("  recommend r = popular(by: views, windw: 7d) limit 3\n  if length(r) > 0 { end }")}`;
+    fixed(param, "J1019", "window", spanOf(param, "windw"));
+    const by = `${catalog}${journey("  recommend r = popular(by: view) limit 3\n  if length(r) > 0 { end }")}`;
+    fixed(by, "J2001", "views", spanOf(by, "view"));
+  });
+
+  it("`reentry` misspelt: the close mode, `after` when a duration follows", () => {
+    const after = journey("  reentry aftr 7d");
+    fixed(after, "J3022", "after", spanOf(after, "aftr"));
+    const always = journey("  reentry alwys");
+    fixed(always, "J3022", "always", spanOf(always, "alwys"));
+  });
+
+  it("in a test: a profile id close to a declared one, a reason misspelt, an instant without a zone", () => {
+    const test = (items: string) => `${PROFILE}journey J {\n  on SiteVisited\n}\ntest "t" {\n  start 2026-03-02T08:00:00Z\n  profile "ana" { email: "a@example.com", loyalty: { tier: "gold", points: 0 } }\n${items}\n}\n`;
+    const id = test('  at 0m "anna" SiteVisited { url: "/" }');
+    fixed(id, "J6003", '"ana"', spanOf(id, '"anna"'));
+    expect(one(id).diagnostics[0]!.help).toBe('did you mean "ana"?');
+    const reason = test("  expect ended J reason ends");
+    fixed(reason, "J6001", "end", spanOf(reason, "ends"));
+    const zone = test("  at 0m \"ana\" SiteVisited { url: \"/\" }").replace("start 2026-03-02T08:00:00Z", "start 2026-03-02T08:00:00");
+    fixed(zone, "J6001", "2026-03-02T08:00:00Z", spanOf(zone, "2026-03-02T08:00:00"));
+  });
+
   it("a template sent on another channel than its own: the help says what to do, the fix sends it on its own", () => {
     const text = `${PROFILE}template Nudge() for sms {\n  text "x"\n}\n` + journey("  send email Nudge() to profile.email").slice(PROFILE.length);
     const channel = spanOf(text, "email Nudge").start;

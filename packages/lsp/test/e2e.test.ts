@@ -84,6 +84,22 @@ describe("journey-lsp --stdio", () => {
     expect(templatesOffered.map((i) => i.label)).toEqual(expect.arrayContaining(["CartReminder", "CartNudge"]));
   });
 
+  it("in a test being typed: the test's profiles where an id goes, and the quick fix for an id it does not declare", async () => {
+    const tests = join(samplesDir, "abandoned-cart/tests.journey");
+    const text = readFileSync(tests, "utf8");
+    await client.open(tests, text);
+    // `at 0m "p1" …` → `at 0m "p` with the cursor after `p`: the test's profiles, replacing what is typed in the string.
+    const at = pos(text, 'at 0m "p1"', 'at 0m "p'.length);
+    const items = await client.request<CompletionItem[]>("textDocument/completion", { textDocument: { uri: uri(tests) }, position: at });
+    expect(items.map((i) => [i.label, i.textEdit])).toEqual([["p1", { range: { start: { line: at.line, character: at.character - 1 }, end: at }, newText: "p1" }]]);
+    const v = await client.change(tests, [{ range: { start: at, end: { line: at.line, character: at.character + 1 } }, text: "9" }]);
+    const ds = await client.diagnosticsOf(tests, v);
+    expect(ds.map((d) => [d.code, d.message])).toEqual([["J6003", 'profile `p9` is not declared in this test\nhelp: did you mean "p1"?']]);
+    const actions = await client.request<{ title: string; edit: { changes: Record<string, { newText: string }[]> } }[]>("textDocument/codeAction", { textDocument: { uri: uri(tests) }, range: ds[0]!.range, context: { diagnostics: ds } });
+    expect(actions.map((a) => [a.title, a.edit.changes[uri(tests)]!.map((e) => e.newText)])).toEqual([['Change to "p1"', ['"p1"']]]);
+    await client.close(tests);
+  });
+
   it("hovers with types and doc comments", async () => {
     const h = await client.request<Hover>("textDocument/hover", { textDocument: { uri: uri(cart) }, position: pos(cartText, "profile.phone", "profile.p".length) });
     expect(h.contents).toEqual({ kind: "markdown", value: "```journey\n(field) phone: string?\n```\n\nDeclared (in profile)\n\n---\n\nMobile number in E.164 form, when the shopper gave one at checkout." });

@@ -209,6 +209,9 @@ export interface ChannelSpec {
   runtimeNames: string[];
 }
 
+/** How a journey takes a profile that is already in it (`reentry …`). */
+export const REENTRY_MODES: readonly string[] = ["never", "always", "after"];
+
 /** Why a message is suppressed (the runtime's `suppressed` effects): what `expect suppressed … reason` names. */
 export const SUPPRESSED_REASONS: readonly string[] = ["cap", "noRecipient", "noConsent", "runaway"];
 

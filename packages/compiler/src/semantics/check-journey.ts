@@ -4,7 +4,7 @@ import { isAssignable, nonNull, rootNames, T, typeToString, type Type } from "@j
 import type * as A from "../syntax/ast.js";
 import { blocksOf } from "../syntax/blocks.js";
 import { walk } from "../syntax/walk.js";
-import { CHANNELS, RESERVED_NAMES } from "./builtins.js";
+import { CHANNELS, REENTRY_MODES, RESERVED_NAMES } from "./builtins.js";
 import { checkContentFields, reportUnknownDecl, rootScope } from "./check-declarations.js";
 import type { CheckContext } from "./context.js";
 import { checkCondition, expectType, quotedValue, requireValue, typeOf, widen, expectConstant, expectAtLeast } from "./expressions.js";
@@ -201,7 +201,11 @@ function checkClause(ctx: CheckContext, c: A.JourneyClause, scope: Scope, isTrig
       else referenceDecl(ctx, c.audience, "audience");
       return;
     case "Reentry":
-      if (!["never", "always", "after"].includes(ctx.text(c.modeSpan))) ctx.report("invalidReentry", { text: ctx.text(c.modeSpan) }, c.modeSpan);
+      if (!REENTRY_MODES.includes(ctx.text(c.modeSpan))) {
+        // With a duration after it, the word can only have meant `after`, however it is spelt.
+        const meant = c.after ? { help: "did you mean `after`?", fix: ctx.replace("change to `after`", c.modeSpan, "after") } : ctx.didYouMean(ctx.text(c.modeSpan), REENTRY_MODES, c.modeSpan);
+        ctx.report("invalidReentry", { text: ctx.text(c.modeSpan) }, c.modeSpan, meant);
+      }
       else if (c.mode === "after") {
         if (!c.after) ctx.report("reentryNeedsDuration", {}, c.modeSpan);
         else expectConstant(ctx, c.after, T.duration, "`reentry after`", scope, 0);

@@ -47,7 +47,7 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
       }
       case "TestEvent": {
         checkOffset(ctx, item.at);
-        if (!profiles.has(item.profileId.value)) ctx.report("unknownTestProfile", { id: item.profileId.value }, item.profileId.span);
+        if (!profiles.has(item.profileId.value)) unknownProfile(ctx, item.profileId, profiles);
         if (!ctx.symbols.events.has(item.event.name)) reportUnknownDecl(ctx, "unknownEvent", item.event, ctx.symbols.events.keys());
         else {
           referenceDecl(ctx, item.event, "event");
@@ -58,7 +58,7 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
       case "TestSplit":
         if (item.profileId && item.experiment) {
           once(`split\u0000${item.profileId.value}\u0000${item.experiment.value}`, `the arm of "${item.experiment.value}" for profile \`${item.profileId.value}\``, item.span);
-          if (!profiles.has(item.profileId.value) && !decided.has(item.profileId.value)) ctx.report("unknownTestProfile", { id: item.profileId.value }, item.profileId.span);
+          if (!profiles.has(item.profileId.value) && !decided.has(item.profileId.value)) unknownProfile(ctx, item.profileId, profiles);
         }
         checkArm(ctx, item);
         break;
@@ -89,7 +89,7 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
       case "ExpectProfile":
         if (item.at) checkOffset(ctx, item.at);
         if (item.negated) ctx.report("testEventData", { message: "`expect no profile` says nothing: say what a field is not with `!=` or `not contains`" }, { start: item.span.start, end: item.profileId.span.end });
-        if (!profiles.has(item.profileId.value)) ctx.report("unknownTestProfile", { id: item.profileId.value }, item.profileId.span);
+        if (!profiles.has(item.profileId.value)) unknownProfile(ctx, item.profileId, profiles);
         if (!item.conditions.length) ctx.report("testEventData", { message: `expected \`where <field> == <value>\` after the profile's id: \`expect profile "${item.profileId.value}"\` says what the profile holds with \`==\`, \`!=\`, \`contains\` or \`not contains\`` }, item.span);
         for (const c of item.conditions) checkProfileCondition(ctx, c, scope);
         break;
@@ -99,16 +99,15 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
         else if (item.journey) referenceDecl(ctx, item.journey, "journey");
         // `goal` is reserved (goals never end an instance): such an expectation could never hold.
         if (item.reason?.name === "goal") ctx.report("testEventData", { message: "no instance ends with reason `goal`: a goal is recorded and the instance goes on; expect it with `expect goal <name>`" }, item.reason.span);
-        else if (item.reason && !["exit", "end", "error"].includes(item.reason.name)) {
-          ctx.report("testEventData", { message: `unknown reason \`${item.reason.name}\`: reasons are \`exit\`, \`end\` and \`error\`` }, item.reason.span);
+        else if (item.reason && !ENDED_REASONS.includes(item.reason.name)) {
+          ctx.report("testEventData", { message: `unknown reason \`${item.reason.name}\`: reasons are \`exit\`, \`end\` and \`error\`` }, item.reason.span, ctx.didYouMean(item.reason.name, ENDED_REASONS, item.reason.span));
         }
         break;
       case "ExpectSuppressed":
         if (item.at) checkOffset(ctx, item.at);
         if (!CHANNELS.has(item.channel.name)) reportUnknownDecl(ctx, "unknownChannel", item.channel, CHANNELS.keys());
         if (item.reason && !SUPPRESSED_REASONS.includes(item.reason.name)) {
-          const s = suggest(item.reason.name, SUPPRESSED_REASONS);
-          ctx.report("testEventData", { message: `unknown reason \`${item.reason.name}\`: a message is suppressed for ${SUPPRESSED_REASONS.map((r) => `\`${r}\``).join(", ")}` }, item.reason.span, s ? { help: `did you mean \`${s}\`?`, fix: ctx.replace(`change to \`${s}\``, item.reason.span, s) } : undefined);
+          ctx.report("testEventData", { message: `unknown reason \`${item.reason.name}\`: a message is suppressed for ${SUPPRESSED_REASONS.map((r) => `\`${r}\``).join(", ")}` }, item.reason.span, ctx.didYouMean(item.reason.name, SUPPRESSED_REASONS, item.reason.span));
         }
         break;
       case "ExpectGoal": {
@@ -144,6 +143,15 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
       }
     }
   }
+}
+
+/** How an instance ends, as `expect ended … reason` names it (`goal` is none: see above). */
+const ENDED_REASONS = ["exit", "end", "error"];
+
+/** A profile id the test does not declare (`"p2"` for `"p1"`): the close one as the fix. */
+function unknownProfile(ctx: CheckContext, id: A.StringExpr, profiles: Set<string>): void {
+  const s = suggest(id.value, profiles);
+  ctx.report("unknownTestProfile", { id: id.value }, id.span, s !== undefined ? { help: `did you mean "${s}"?`, fix: ctx.replace(`change to "${s}"`, id.span, JSON.stringify(s)) } : {});
 }
 
 /** `contains ""` always holds, `not contains ""` never: every text contains the empty one. */
@@ -244,7 +252,8 @@ function orList(names: readonly string[], show: (name: string) => string = (n) =
 
 /** An instant in test data has a zone: without one, when it is would depend on the machine. */
 function checkInstant(ctx: CheckContext, e: A.DateTimeExpr): void {
-  if (!e.dateOnly && !/(Z|[+-]\d{2}:\d{2})$/.test(e.text)) ctx.report("testEventData", { message: `\`${e.text}\` has no zone: write \`${e.text}Z\` (UTC) or an offset such as \`${e.text}+01:00\`` }, e.span);
+  // UTC is the fix, as the message's first choice: an offset is the author's to know.
+  if (!e.dateOnly && !/(Z|[+-]\d{2}:\d{2})$/.test(e.text)) ctx.report("testEventData", { message: `\`${e.text}\` has no zone: write \`${e.text}Z\` (UTC) or an offset such as \`${e.text}+01:00\`` }, e.span, { fix: ctx.replace(`change to \`${e.text}Z\` (UTC)`, e.span, `${e.text}Z`) });
 }
 
 /** The profile attributes the engine reads (`timezone`, `locale`), when given as literals, are ones it can use. */

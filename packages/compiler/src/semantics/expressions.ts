@@ -1,7 +1,7 @@
 /** Expression typing: every expression gets a type; every mistake one diagnostic, no cascades. */
 import { fieldType, isAssignable, isNumeric, isStringLike, listedHelp, nonNull, suggest, T, typeToString, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
-import { DURATION_FORMS } from "../syntax/tokens.js";
+import { DateTimeLit, DURATION_FORMS, DurationLit } from "../syntax/tokens.js";
 import type { DiagnosticExtras } from "../diagnostics/diagnostic.js";
 import { BUILTIN_FUNCTIONS } from "./builtins.js";
 import { constNumber } from "./constants.js";
@@ -215,26 +215,41 @@ export function expectType(ctx: CheckContext, e: A.Expr, expected: Type, scope: 
     if (e.kind === "Record" && nonNull(expected).kind === "record") return t; // reported per field by checkRecordLiteral
     // `wait 2`: a number where a duration goes lacks its unit.
     const help = role ?? (expected.kind === "duration" && e.kind === "Number" ? DURATION_FORMS : undefined);
-    ctx.report("typeMismatch", { expected: typeToString(expected), actual: typeToString(t) }, e.span, help ? { help } : quotedValue(ctx, e, expected));
+    // The help for what `e` is for replaces the value's own, but its fix stays.
+    ctx.report("typeMismatch", { expected: typeToString(expected), actual: typeToString(t) }, e.span, { ...quotedValue(ctx, e, expected), ...(help ? { help } : {}) });
   }
   return t;
 }
 
-/** A number or bool literal's text, by the type it is written for, and how that type is written. */
+/** The whole text is one token of `pattern`'s (a literal's form, as the lexer reads it). */
+const whole = (token: { PATTERN?: unknown }): RegExp => new RegExp(`^(?:${(token.PATTERN as RegExp).source})$`);
+
+/** A literal's text, by the type it is written for, and how that type is written. */
 const UNQUOTED: Partial<Record<Type["kind"], { form: RegExp; a: string; help: string }>> = {
   int: { form: /^-?\d+$/, a: "an `int`", help: "an `int` is a whole number written without quotes, such as `12`" },
   number: { form: /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/, a: "a `number`", help: "a `number` is written without quotes, such as `189` or `24.9`" },
   bool: { form: /^(?:true|false)$/, a: "a `bool`", help: "a `bool` is `true` or `false`, without quotes" },
+  datetime: { form: whole(DateTimeLit), a: "a `datetime`", help: "a `datetime` is written without quotes, such as `2026-03-02T09:00:00Z`" },
+  duration: { form: whole(DurationLit), a: "a `duration`", help: "a `duration` is written without quotes, such as `4h` or `7d`" },
 };
 
 /**
- * `"189"` where a number goes, `"true"` where a bool goes: a value quoted by mistake (test
- * data copied from a JSON file, most often). The help says how it is written; when the quoted
- * text is one, the fix removes the quotes.
+ * A string where another kind of value goes. `"189"` where a number goes, `"true"` where a
+ * bool goes, `"2026-03-02T09:00:00Z"` where a date-time goes: a value quoted by mistake (test
+ * data copied from a JSON file, most often); the help says how it is written and, when the
+ * quoted text is one, the fix removes the quotes. `"Gold"` where `"gold" | "silver"` goes: a
+ * typo, the close one of the union's strings as the fix.
  */
 export function quotedValue(ctx: CheckContext, e: A.Expr, expected: Type): DiagnosticExtras {
-  const want = UNQUOTED[nonNull(expected).kind];
-  if (e.kind !== "String" || !want) return {};
+  if (e.kind !== "String") return {};
+  const t = nonNull(expected);
+  const options = t.kind === "literal" ? [t] : t.kind === "union" ? t.members : [];
+  if (options.length && options.every((m) => m.kind === "literal")) {
+    const s = suggest(e.value, options.map((m) => (m as { value: string }).value));
+    return s !== undefined ? { help: `did you mean "${s}"?`, fix: ctx.replace(`change to "${s}"`, e.span, JSON.stringify(s)) } : {};
+  }
+  const want = UNQUOTED[t.kind];
+  if (!want) return {};
   if (!want.form.test(e.value)) return { help: want.help };
   return { help: `remove the quotes: ${want.a} is not written as a string`, fix: ctx.replace(`change to \`${e.value}\``, e.span, e.value) };
 }

@@ -58,14 +58,14 @@ function checkAlgorithm(ctx: CheckContext, call: A.CallExpr, scope: Scope): void
     if (!a.name) continue;
     const p = algo.named.find((x) => x.name === a.name!.name);
     if (!p) {
-      ctx.report("unknownArgument", { callee: algo.name, name: a.name.name }, a.name.span);
+      ctx.report("unknownArgument", { callee: algo.name, name: a.name.name }, a.name.span, ctx.didYouMean(a.name.name, algo.named.map((x) => x.name), a.name.span, `the parameters of \`${algo.name}\` are`));
       continue;
     }
     if (given.has(p.name)) ctx.report("duplicateSetting", { name: p.name }, a.name.span);
     given.add(p.name);
     if (p.name === "by") {
       if (a.value.kind !== "Name" || (a.value.name !== "views" && a.value.name !== "purchases")) {
-        ctx.report("typeMismatch", { expected: "views | purchases", actual: ctx.text(a.value.span) }, a.value.span);
+        ctx.report("typeMismatch", { expected: "views | purchases", actual: ctx.text(a.value.span) }, a.value.span, a.value.kind === "Name" ? ctx.didYouMean(a.value.name, ["views", "purchases"], a.value.span) : {});
       }
     } else if (p.type === "duration") {
       if (isAssignable(expectType(ctx, a.value, T.duration, scope), T.duration)) expectAtLeast(ctx, a.value, `\`${p.name}\``, 1);

@@ -886,7 +886,8 @@ export class JourneyParser extends EmbeddedActionsParser {
     const mode = this.CONSUME(t.Name);
     let after: A.Expr | undefined;
     this.OPTION({
-      GATE: () => mode.image === "after",
+      // `reentry aftr 7d` is a misspelt `after`: read its duration, so the checker points at the word (J3022).
+      GATE: () => mode.image === "after" || (mode.image !== "never" && mode.image !== "always" && this.LA(1).tokenType === t.DurationLit),
       DEF: () => (after = this.SUBRULE(this.expr)),
     });
     const m = mode.image;

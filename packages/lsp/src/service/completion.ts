@@ -4,10 +4,11 @@
  * parses; the names and types come from the last analysis (the declarations, the checker's
  * types for `let`s, aliases and parameters).
  */
-import { ALGORITHMS, BUILTIN_FUNCTIONS, CHANNELS, EXCLUSIONS, FORMATS, HTTP_METHODS, narrowPath, PRIMITIVES, SUPPRESSED_REASONS, type ast as A, type Narrowing } from "@journey/compiler";
+import { ALGORITHMS, BUILTIN_FUNCTIONS, CHANNELS, EXCLUSIONS, FORMATS, HTTP_METHODS, narrowPath, PRIMITIVES, REENTRY_MODES, SUPPRESSED_REASONS, type ast as A, type Narrowing } from "@journey/compiler";
 import { BLOCK_HELPERS, HELPER_SIGNATURES, nonNull, T, typeToString, type Type } from "@journey/template";
 import { algorithmSignature, declarationSignature, functionSignature, helperSignature, paramsText } from "./describe.js";
 import { symbolAt, type Doc } from "./document.js";
+import { comparedType, literalValues } from "./expected.js";
 import { placeholderReference } from "./placeholder.js";
 import { inConsent, namesAt, pathBefore, recordOf, walkPath, type ScopeName } from "./scope.js";
 import { isTemplateString, pathTypes, resolveHead, templateAt, type Frame } from "./template.js";
@@ -146,7 +147,7 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
   const region = doc.regionAt(offset);
   if (region) {
     if (region.kind === "comment") return [];
-    if (!isTemplateString(doc, region.start)) return region.kind === "string" ? testStringCompletion(doc, region.start, offset) : [];
+    if (!isTemplateString(doc, region.start)) return region.kind === "string" ? stringCompletion(doc, region.start, offset) : [];
     return templateCompletion(doc, offset);
   }
   const text = doc.text;
@@ -226,7 +227,7 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
     return items.expression(doc, offset).list;
   }
   if (p1 === ":" && p3 === "goal") return items.decls(s?.events, "event", doc).list;
-  if (p1 === "reentry") return items.values(["never", "always", "after"], "keyword").list;
+  if (p1 === "reentry") return items.values([...REENTRY_MODES], "keyword").list;
   if (p1 === "format" && block.kind === "experience") return items.values([...FORMATS], "value").list;
   if (p1 === "for" && /^template\b/.test(stmt)) return items.channels().list;
   if (p1 === "channel" && block.kind === "top") return items.channels().list;
@@ -262,6 +263,13 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
     }
   }
 
+  // Test data is literal: after `key:`, the values of the field's type that are written as they are.
+  const inTest = blocks.some((b) => /^test\b/.test(b.header));
+  if (inTest && p1 === ":" && block.kind !== "test") {
+    const field = testDataField(doc, code, at, blocks, p2);
+    return field ? items.literals(field).list : items.list;
+  }
+
   // Tests.
   if (block.kind === "test") {
     if (p1 === "expect" || (p2 === "at" && p3 === "expect")) {
@@ -278,12 +286,30 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
       const profile = doc.analysis.ctx?.profile;
       if ((p1 === "where" || p1 === "and") && profile) return items.fields(profile).list;
       if (/ (?:where|and) [\w.]+$/.test(stmt)) return items.values([...WHERE_OPERATORS], "keyword").list;
+      if (p1 === "==" || p1 === "!=") return items.literals(comparedType(doc, code, at)).list;
       if (p1 === "not") return items.values(["contains"], "keyword").list;
       if (/ (?:==|!=|contains) \S+$/.test(stmt)) return items.values(["and"], "keyword").list;
     }
     if (p1 === "ended") {
       items.decls(s?.journeys, "journey", doc);
       return items.values(["reason"], "keyword").list;
+    }
+    if (p2 === "ended" && s?.journeys.has(p1)) return items.values(["reason"], "keyword").list;
+    // `expect no …`: what can be expected not to happen (`expect no profile` says nothing, J6001).
+    if (p1 === "no" && /^expect(?: at \S+)? no$/.test(stmt)) {
+      for (const [w, snip] of [["send", "send ${1:email}"], ["ended", "ended"], ["goal", "goal ${1:name}"], ["suppressed", "suppressed ${1:sms}"]] as const) items.keyword(w, snip);
+      return items.list;
+    }
+    // `expect send email …`: its recipient (a channel that has one) and its conditions.
+    const sendHead = /^expect (?:at \S+ )?(?:no )?send (\w+)( to "[^"]*")?$/.exec(stmt);
+    if (sendHead && CHANNELS.has(sendHead[1]!) && (CHANNELS.has(p1) || p1 === '"')) {
+      if (!sendHead[2] && CHANNELS.get(sendHead[1]!)!.needsRecipient) items.keyword("to");
+      return items.values(["where"], "keyword").list;
+    }
+    // A profile of the test: after `split "e" Arm for`, `decide "…" for` and an event's offset (`at 0m`).
+    if ((p1 === "for" && /^(split|expect)\b/.test(stmt)) || (p2 === "at" && /^at \S+$/.test(stmt))) {
+      for (const id of testProfiles(doc, blocks[blocks.length - 1]!.open)) items.add({ label: JSON.stringify(id), kind: "value", detail: "a profile of this test" });
+      return items.list;
     }
     // `expect send email where subject contains "x" and …`: the channel's text fields, then how to match.
     const sent = /^expect (?:at \S+ )?(?:no )?send (\w+)\b.* where\b/.exec(stmt);
@@ -302,6 +328,7 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
     if (p1 === "variant") return items.values(variants(doc), "value").list;
     if (p1 === "catalog") return items.decls(s?.catalogs, "catalog", doc).list;
     if (p1 === '"' && p3 === "at") return items.decls(s?.events, "event", doc).list;
+    if (p1 === "split" && stmt === "split") return items.experiments(doc, true).list;
     // `split "experiment" <arm> for "p1"`: the experiment's arms, then `for`.
     if (p1 === '"' && p2 === "split") {
       const experiment = /\bsplit\s+"([^"\n]*)"\s*$/.exec(text.slice(Math.max(0, at - 500), at))?.[1];
@@ -335,10 +362,12 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
     }
   }
 
+  // What a test holds is literal (offsets, instants, ids, data): no names or functions there.
+  if (inTest) return items.list;
   // A channel's `consent` is an expression over the profile; its other settings are constants.
-  if (block.kind === "channel" && inConsent(doc, offset)) return items.expression(doc, offset).list;
+  if (block.kind === "channel" && inConsent(doc, offset)) return items.expression(doc, offset, comparedType(doc, code, at)).list;
   if (block.kind === "fields" || block.kind === "catalog" || block.kind === "signals" || block.kind === "channel" || block.kind === "top") return items.list;
-  return items.expression(doc, offset).list;
+  return items.expression(doc, offset, comparedType(doc, code, at)).list;
 }
 
 const KEY = /^(\w+)[ \t\r\n]*:/;
@@ -385,6 +414,12 @@ function testData(doc: Doc, code: string, at: number, blocks: OpenBlock[]): { re
   }
   const record = stack.length ? nonNull(stack[stack.length - 1]!.type) : undefined;
   return record?.kind === "record" ? { record, written: stack[stack.length - 1]!.written } : undefined;
+}
+
+/** The type of the field `key` of the test data being written around `at` (`plan: …`), undefined when unknown. */
+function testDataField(doc: Doc, code: string, at: number, blocks: OpenBlock[], key: string): Type | undefined {
+  const f = testData(doc, code, at, blocks)?.record.fields.find((x) => x.name === key);
+  return f && (f.optional ? T.optional(f.type) : f.type);
 }
 
 /** The `context` of the experiences claiming a surface (they share the page), as the checker typed it. */
@@ -470,15 +505,26 @@ function narrowingOf(doc: Doc, span: Span): Narrowing | undefined {
   return ref && ref.span.start === span.start && ref.span.end === span.end ? ref.narrowing : undefined;
 }
 
-/** Inside a plain string of a test: the project's experiments (its named splits) after `split`, the test's profiles after `expect profile`. */
-function testStringCompletion(doc: Doc, start: number, offset: number): CompletionItem[] {
-  const before = lastTokens(doc.code, start, 2).filter((t) => t !== "\n");
-  const blocks = openBlocks(doc.code, start);
-  if (classifyBlocks(blocks).kind !== "test") return [];
+/**
+ * Inside a plain string: the strings of the union it is compared with or assigned to
+ * (`s.segment == "`, a test's `plan: "`); in a test, the project's experiments (its named
+ * splits) after `split`, and the test's profiles where an id goes (`expect profile "`,
+ * `for "`, `at 0m "`).
+ */
+function stringCompletion(doc: Doc, start: number, offset: number): CompletionItem[] {
+  const code = doc.code;
+  const before = lastTokens(code, start, 3).filter((t) => t !== "\n");
+  const blocks = openBlocks(code, start);
   const items = new Items({ start: start + 1, end: offset });
   const word = before[before.length - 1];
-  if (word === "split") for (const [name, arms] of doc.analysis.ctx?.experiments().arms ?? []) items.add({ label: name, kind: "value", detail: `experiment: ${arms.join(", ")}` });
-  if (word === "profile" && /^expect\b/.test(statementWords(doc.code, start, blocks))) for (const id of testProfiles(doc, blocks[blocks.length - 1]!.open)) items.add({ label: id, kind: "value", detail: "a profile of this test" });
+  const inTest = blocks.some((b) => /^test\b/.test(b.header));
+  const expected = inTest && word === ":" ? testDataField(doc, code, start, blocks, before[before.length - 2] ?? "") : comparedType(doc, code, start);
+  for (const v of expected ? literalValues(expected) : []) if (v.text !== undefined) items.add({ label: v.text, kind: "value", detail: v.detail });
+  if (classifyBlocks(blocks).kind !== "test") return items.list;
+  const stmt = statementWords(code, start, blocks);
+  if (word === "split") items.experiments(doc, false);
+  const idGoesHere = (word === "profile" && /^expect\b/.test(stmt)) || (word === "for" && /^(split|expect)\b/.test(stmt)) || /^at \S+$/.test(stmt);
+  if (idGoesHere) for (const id of testProfiles(doc, blocks[blocks.length - 1]!.open)) items.add({ label: id, kind: "value", detail: "a profile of this test" });
   return items.list;
 }
 
@@ -519,6 +565,12 @@ class Items {
 
   values(words: string[], kind: CompletionKind, detail?: string): this {
     for (const w of words) this.add({ label: w, kind, detail });
+    return this;
+  }
+
+  /** The project's experiments (its named splits), with their arms; `quoted` where no string is open yet. */
+  experiments(doc: Doc, quoted: boolean): this {
+    for (const [name, arms] of doc.analysis.ctx?.experiments().arms ?? []) this.add({ label: quoted ? JSON.stringify(name) : name, kind: "value", detail: `experiment: ${arms.join(", ")}` });
     return this;
   }
 
@@ -593,15 +645,24 @@ class Items {
     return this;
   }
 
-  /** Names in scope, typed where `narrowing` holds (as hover types them there). */
-  scopeNames(names: ScopeName[], narrowing?: Narrowing): this {
-    for (const n of names) this.add({ label: n.name, kind: "variable", detail: `${n.name}: ${typeToString(narrowing ? narrowPath(n.type, n.name, narrowing) : n.type)}`, sortText: "0" });
+  /** The values of `expected` written as they are (`"gold"`, `true`, `null`), first. */
+  literals(expected: Type | undefined): this {
+    for (const v of expected ? literalValues(expected) : []) this.add({ label: v.code, kind: "value", detail: v.detail, sortText: "0" });
     return this;
   }
 
-  expression(doc: Doc, offset: number): this {
+  /** Names in scope, typed where `narrowing` holds (as hover types them there). */
+  scopeNames(names: ScopeName[], narrowing?: Narrowing, sortText = "0"): this {
+    for (const n of names) this.add({ label: n.name, kind: "variable", detail: `${n.name}: ${typeToString(narrowing ? narrowPath(n.type, n.name, narrowing) : n.type)}`, sortText });
+    return this;
+  }
+
+  /** What an expression may start with; the values of `expected` (the type it is compared with or assigned to) before the names. */
+  expression(doc: Doc, offset: number, expected?: Type): this {
+    const before = this.list.length;
+    this.literals(expected);
     // The word being typed, when the checker resolved it, says what the null checks there prove.
-    this.scopeNames(namesAt(doc, offset), this.replace.end > this.replace.start ? narrowingOf(doc, this.replace) : undefined);
+    this.scopeNames(namesAt(doc, offset), this.replace.end > this.replace.start ? narrowingOf(doc, this.replace) : undefined, this.list.length > before ? "1" : "0");
     for (const f of BUILTIN_FUNCTIONS.values()) {
       if (f.name === "secret") continue;
       this.add({ label: f.name, kind: "function", detail: functionSignature(f), documentation: f.doc, insertText: f.params.length ? `${f.name}($1)` : `${f.name}()`, snippet: true, sortText: "3" });

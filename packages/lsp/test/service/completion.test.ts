@@ -283,6 +283,45 @@ describe("names by context", () => {
     expect(labels('test "t" {\n  at 0m "p1" CartAbandoned { total: 3 }\n  <|>\n}')).toEqual(expect.arrayContaining(["expect", "at"]));
   });
 
+  it("offers no names or functions in a test: what it holds is literal; the next word or the test's profiles instead", () => {
+    const test = (line: string) => `test "t" {\n  profile "p1" { email: "a@example.com", consent: { email: true, sms: false } }\n${line}\n  profile "p2" { email: "b@example.com", consent: { email: true, sms: false } }\n}`;
+    const project = { "j.journey": 'journey J {\n  on OrderPlaced\n  split "subject" { A 50% { } B 50% { } }\n}' };
+    expect(labels(test("  expect send email <|>"))).toEqual(["to", "where"]);
+    expect(labels(test("  expect at 4h no send webhook <|>"))).toEqual(["where"]);
+    expect(labels(test('  expect send sms to "+4670" <|>'))).toEqual(["where"]);
+    expect(labels(test("  expect no <|>"))).toEqual(["send", "ended", "goal", "suppressed"]);
+    expect(labels(test("  expect ended J <|>"), project)).toEqual(["reason"]);
+    expect(labels(test("  at 0m <|>"))).toEqual(['"p1"', '"p2"']);
+    expect(labels(test('  at 0m "<|>"'))).toEqual(["p1", "p2"]);
+    expect(labels(test("  split <|>"), project)).toEqual(['"subject"']);
+    expect(labels(test('  split "subject" A for <|>'), project)).toEqual(['"p1"', '"p2"']);
+    expect(labels(test('  split "subject" A for "<|>"'), project)).toEqual(["p1", "p2"]);
+    // An offset, an instant, a recipient, a text: typed, nothing to choose from.
+    for (const line of ["  start <|>", "  at <|>", "  expect at <|>", '  expect send email to <|>', '  expect send email where subject contains <|>', "  at 0m \"p1\" OrderPlaced { orderId: <|> }"]) expect(labels(test(line))).toEqual([]);
+  });
+
+  it("offers the values of a union of strings, `true` and `false`, `null`, where a value is compared or assigned, first", () => {
+    const tier = { "tier.journey": 'type Tier = "gold" | "silver"\nevent TierChanged { tier: Tier, note?: string }' };
+    // Compared: the action's result, an event's field, the profile's.
+    const compared = complete(journey('  call Weather("Oslo") as w\n  if w.condition == <|>'));
+    expect(compared.slice(0, 2).map((c) => [c.label, c.kind, c.sortText])).toEqual([['"sun"', "value", "0"], ['"rain"', "value", "0"]]);
+    expect(compared.find((c) => c.label === "cart")!.sortText).toBe("1");
+    expect(labels(journey('  call Weather("Oslo") as w\n  if w.condition != "<|>"'))).toEqual(["sun", "rain"]);
+    expect(labels(journey("  if profile.consent.sms == <|>")).slice(0, 2)).toEqual(["true", "false"]);
+    expect(labels(journey("  if profile.phone != <|>"))[0]).toBe("null");
+    // Assigned: `set profile.… =`.
+    expect(labels(journey("  set profile.consent.email = <|>")).slice(0, 2)).toEqual(["true", "false"]);
+    // Test data and `expect profile`.
+    expect(labels('test "t" {\n  at 0m "p1" TierChanged { tier: <|> }\n}', tier)).toEqual(['"gold"', '"silver"']);
+    expect(labels('test "t" {\n  at 0m "p1" TierChanged { tier: "<|>" }\n}', tier)).toEqual(["gold", "silver"]);
+    expect(labels('test "t" {\n  at 0m "p1" TierChanged { tier: "gold", note: <|> }\n}', tier)).toEqual(["null"]);
+    expect(labels('test "t" {\n  profile "p1" { email: "a@b.c", consent: { email: <|> } }\n}')).toEqual(["true", "false"]);
+    expect(labels('test "t" {\n  profile "p1" { email: "a@b.c" }\n  expect profile "p1" where consent.sms == <|>\n}')).toEqual(["true", "false"]);
+    // Nothing to choose where the value is no such type, or nothing is compared.
+    expect(labels(journey('  if cart.cartId == "<|>"'))).toEqual([]);
+    expect(labels(journey("  let x = <|>"))[0]).toBe("profile");
+  });
+
   it("offers the context fields of the experience claiming the surface in an `expect decide … context { }`", () => {
     const exp = 'experience Badge {\n  surface "web://shop.example.com/p/*#stock"\n  format text\n  context { sku: string, locale?: string }\n  variant Default { content "x" }\n}\n';
     expect(labels('test "t" {\n  profile "p1" { email: "a@b.c" }\n  expect decide "web://shop.example.com/p/a#stock" for "p1"\n    context { <|> }\n}', { "e.journey": exp })).toEqual(["sku", "locale"]);
