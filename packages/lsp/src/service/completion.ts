@@ -507,9 +507,9 @@ function narrowingOf(doc: Doc, span: Span): Narrowing | undefined {
 
 /**
  * Inside a plain string: the strings of the union it is compared with or assigned to
- * (`s.segment == "`, a test's `plan: "`); in a test, the project's experiments (its named
- * splits) after `split`, and the test's profiles where an id goes (`expect profile "`,
- * `for "`, `at 0m "`).
+ * (`s.segment == "`, a test's `plan: "`); the project's experiments (its named splits) after
+ * `split`; in a test, the test's profiles where an id goes (`expect profile "`, `for "`,
+ * `at 0m "`).
  */
 function stringCompletion(doc: Doc, start: number, offset: number): CompletionItem[] {
   const code = doc.code;
@@ -520,9 +520,10 @@ function stringCompletion(doc: Doc, start: number, offset: number): CompletionIt
   const inTest = blocks.some((b) => /^test\b/.test(b.header));
   const expected = inTest && word === ":" ? testDataField(doc, code, start, blocks, before[before.length - 2] ?? "") : comparedType(doc, code, start);
   for (const v of expected ? literalValues(expected) : []) if (v.text !== undefined) items.add({ label: v.text, kind: "value", detail: v.detail });
+  // `split "`: an experiment a test chooses an arm of, or, in a journey or a variant, one to split again by (its splits must agree: J3030).
+  if (word === "split") items.experiments(doc, false);
   if (classifyBlocks(blocks).kind !== "test") return items.list;
   const stmt = statementWords(code, start, blocks);
-  if (word === "split") items.experiments(doc, false);
   const idGoesHere = (word === "profile" && /^expect\b/.test(stmt)) || (word === "for" && /^(split|expect)\b/.test(stmt)) || /^at \S+$/.test(stmt);
   if (idGoesHere) for (const id of testProfiles(doc, blocks[blocks.length - 1]!.open)) items.add({ label: id, kind: "value", detail: "a profile of this test" });
   return items.list;

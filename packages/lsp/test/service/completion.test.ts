@@ -240,7 +240,8 @@ describe("names by context", () => {
     expect(labels('test "t" {\n  split "subject" control <|>\n}', project)).toEqual(["for"]);
     // Elsewhere a plain string offers nothing.
     expect(labels('test "t" {\n  profile "<|>"\n}', project)).toEqual([]);
-    expect(labels(journey('  split "<|>" { A 100% { } }'), project)).toEqual([]);
+    // A journey's named split: the experiments there are, to split by again (whose splits must agree, J3030).
+    expect(labels(journey('  split "<|>" { A 100% { } }'), project)).toEqual(["subject", "hero-copy"]);
   });
 
   it("offers the channel's text fields after `where` and `and` of an `expect send`, then how to match, then `and`", () => {
