@@ -527,6 +527,11 @@ describe("fixes", () => {
     fixed(reason, "J6001", "end", spanOf(reason, "ends"));
     const zone = test("  at 0m \"ana\" SiteVisited { url: \"/\" }").replace("start 2026-03-02T08:00:00Z", "start 2026-03-02T08:00:00");
     fixed(zone, "J6001", "2026-03-02T08:00:00Z", spanOf(zone, "2026-03-02T08:00:00"));
+    const start = test('  at 0 "ana" SiteVisited { url: "/" }');
+    const zero = spanOf(start, '0 "ana"').start;
+    fixed(start, "J6002", "0m", { start: zero, end: zero + 1 });
+    const quoted = test('  at "4h" "ana" SiteVisited { url: "/" }');
+    fixed(quoted, "J6002", "4h", spanOf(quoted, '"4h"'));
   });
 
   it("a template sent on another channel than its own: the help says what to do, the fix sends it on its own", () => {

@@ -5,7 +5,7 @@ import { CHANNELS, SUPPRESSED_REASONS } from "./builtins.js";
 import { reportUnknownDecl } from "./check-declarations.js";
 import { referenceDecl } from "./check-journey.js";
 import type { CheckContext } from "./context.js";
-import { expectType, typeOf } from "./expressions.js";
+import { expectType, quotedValue, typeOf } from "./expressions.js";
 import { contextType } from "./types.js";
 import { Scope } from "./scope.js";
 
@@ -274,7 +274,10 @@ function checkEngineAttributes(ctx: CheckContext, e: A.Expr): void {
 }
 
 function checkOffset(ctx: CheckContext, e: A.Expr): void {
-  if (e.kind !== "Duration") ctx.report("invalidOffset", {}, e.span);
+  if (e.kind === "Duration") return;
+  // `at 0`, the start, without its unit, is `0m`; `at "4h"` a duration in quotes.
+  const extras = e.kind === "Number" && e.value === 0 ? { fix: ctx.replace("change to `0m`", e.span, "0m") } : quotedValue(ctx, e, T.duration);
+  ctx.report("invalidOffset", {}, e.span, extras);
 }
 
 /** Literal test data against its type, field by field, so each mistake points at its field; `label` names a record that has no name of its own (`profile`). */
