@@ -203,7 +203,7 @@ function isAlgorithmCall(d: A.Declaration, c: A.CallExpr): boolean {
   return steps.some((s) => (s as A.RecommendStep).algorithm === c || (s as A.RecommendStep).backup === c);
 }
 
-/** Keywords with something to say: `reentry` modes. */
+/** Keywords with something to say: `reentry` modes, journey keywords, channel settings, test items. */
 function wordHover(doc: Doc, offset: number): HoverResult | undefined {
   const { word, span } = wordAt(doc.text, offset);
   const d = doc.declarationAt(offset);
@@ -236,15 +236,44 @@ const KEYWORD_DOCS: Record<string, [form: string, meaning: string]> = {
   then: ["if <condition> then <value> else <value>", "A value that depends on a condition: only the chosen value is computed; `else if` chains."],
 };
 
+/** A channel's settings, hovered on the word that starts one. */
+const CHANNEL_SETTING_DOCS: Record<string, [form: string, meaning: string]> = {
+  from: ["from <string>", "The sender: an address for email, a sender id for SMS. `send transactional` messages use it too."],
+  consent: ["consent <condition over profile>", "Whether the profile consents to this channel, read as each message is handed over (after quiet hours): a message without it is suppressed (`noConsent`), spends no cap, and the instance goes on."],
+  cap: ["cap <n> per <duration>", "At most `n` messages of this channel per profile in any window of that length, across every journey of the project; one over it is suppressed (`cap`)."],
+  quiet: ["quiet HH:MM to HH:MM", "Quiet hours in the profile's time zone (its `timezone`, else UTC), the start included, the end not; may span midnight. A send reached in them waits until they end, then goes."],
+};
+
+/** The items of a `test` block, hovered on the word that starts one. */
+const TEST_ITEM_DOCS: Record<string, [form: string, meaning: string]> = {
+  start: ["start <instant>", "When the test's virtual clock starts (default 2026-01-05T09:00:00Z); offsets count from it."],
+  profile: ['profile "id" { … }', "A profile stored at the start, checked against `profile` (defaults apply)."],
+  catalog: ["catalog Name [ { … }, … ]", "Catalog items, loaded at the start."],
+  at: ['at <offset> "id" Event { … }', "An event for a profile of the test, at the start plus the offset."],
+  split: ['split "<experiment>" <Arm> for "id"', "In this test the profile is in that arm of the experiment, wherever it is used, instead of the arm its id hashes to."],
+  expect: [
+    "expect [at <offset>] [no] send | ended | goal | suppressed | profile | decide …",
+    "What the test checks, over the whole run or at exactly that offset: a message sent (`where` on its content), an instance ended (with a reason), a goal recorded, a message suppressed, what the profile holds, what an experience decides.",
+  ],
+};
+
 /** The word of `send transactional` (not a keyword: a name elsewhere), hovered on the send it marks. */
 const TRANSACTIONAL: [form: string, meaning: string] = [
   "send transactional <channel> …",
   "A message that must go out whatever the marketing rules (a receipt, a password reset): sent at once, past the channel's `consent`, `cap` and `quiet` hours, and not counted toward the cap. The channel's `from` applies; a missing recipient still suppresses it (`noRecipient`).",
 ];
 
-/** A keyword of a journey (not a field or record key of the same name): its form and meaning. */
+/** A keyword of a journey (not a field or record key of the same name), a channel's setting or a test's item: its form and meaning. */
 function keywordHover(doc: Doc, d: A.Declaration | undefined, word: string, span: Span): HoverResult | undefined {
-  if (d?.kind !== "JourneyDecl" || doc.text[span.start - 1] === "." || /^\s*:/.test(doc.text.slice(span.end))) return undefined;
+  if (doc.text[span.start - 1] === "." || /^\s*:/.test(doc.text.slice(span.end))) return undefined;
+  // A setting or an item is the first word of its line, inside its block (`profile` in `expect profile` is not one).
+  const items = d?.kind === "ChannelDecl" ? CHANNEL_SETTING_DOCS : d?.kind === "TestDecl" ? TEST_ITEM_DOCS : undefined;
+  if (items) {
+    const first = /(?:^|\n)[ \t]*$/.test(doc.text.slice(Math.max(0, span.start - 200), span.start)) && span.start > d!.span.start;
+    const entry = first && Object.hasOwn(items, word) ? items[word]! : undefined;
+    return entry && { span, contents: code(entry[0]) + `\n\n${entry[1]}` };
+  }
+  if (d?.kind !== "JourneyDecl") return undefined;
   // `if`, `then` and `else` of a conditional value are the value's; `if` and `else` elsewhere are a step's.
   let conditional = false;
   walk(d, (n) => {

@@ -125,6 +125,22 @@ describe("hover", () => {
     expect(text(journey("  let r = { en<|>d: 1 }"))).toBeUndefined();
   });
 
+  it("documents a channel's settings and a test's items, on the word that starts one", () => {
+    const channel = (body: string) => `channel email {\n${body}\n}\n`;
+    expect(text(channel('  fr<|>om "Shop <a@example.com>"'))).toMatch(/^```journey\nfrom <string>\n```\n\nThe sender/);
+    expect(text(channel("  con<|>sent profile.consent.email"))).toContain("suppressed (`noConsent`)");
+    expect(text(channel("  ca<|>p 3 per 7d"))).toContain("in any window of that length");
+    expect(text(channel("  qui<|>et 21:00 to 08:00"))).toContain("the start included, the end not");
+    const test = (body: string) => `test "t" {\n  profile "p1" { email: "a@example.com", consent: { email: true, sms: false } }\n${body}\n}\n`;
+    expect(text(test("  sta<|>rt 2026-03-02T08:00:00Z"))).toContain("virtual clock starts");
+    expect(text(test('  a<|>t 0m "p1" CartAbandoned { cartId: "c" }'))).toContain("at the start plus the offset");
+    expect(text(test("  exp<|>ect no send email"))).toContain("What the test checks");
+    expect(text('test "t" {\n  pro<|>file "p1" { email: "a@example.com" }\n}\n')).toContain("A profile stored at the start");
+    // Not the start of an item: `profile` in `expect profile`, `at` in `expect at`.
+    expect(text(test('  expect pro<|>file "p1" where email == "x"'))).toBeUndefined();
+    expect(text(test("  expect a<|>t 4h no send email"))).toBeUndefined();
+  });
+
   it("explains `transactional` on the send it marks; a binding of that name is a binding", () => {
     const marked = text(journey('  send transac<|>tional email { subject "x" text "y" } to profile.email'));
     expect(marked).toContain("send transactional <channel>");
