@@ -6,6 +6,7 @@
 import { decodeString, walk, type ast as A, type Reference, type ReferenceKind } from "@journey/compiler";
 import { parseTemplate, type TNode, type Type } from "@journey/template";
 import { declaringSites, experimentSiteAt, siteLocation, type ExperimentSite } from "./experiments.js";
+import { profileSiteLocation, sameProfileSites, testProfileSiteAt, type TestProfileSite } from "./test-profiles.js";
 import type { Analysis, Project } from "./project.js";
 import { codeOnly, regionAt, scanRegions, type Region } from "./text.js";
 import type { DeclarationKind, Location, Span } from "./types.js";
@@ -268,7 +269,7 @@ export interface SymbolAt {
   name: string;
   /** The occurrence under the cursor. */
   span: Span;
-  kind: ReferenceKind | DefKind | "experiment" | "arm";
+  kind: ReferenceKind | DefKind | "experiment" | "arm" | "testProfile";
   /** Where it is declared. */
   target?: Location;
   reference?: Reference;
@@ -277,6 +278,8 @@ export interface SymbolAt {
   type?: Type;
   /** An experiment's name or an arm's label: where it is written. */
   site?: ExperimentSite;
+  /** A test's profile id: where it is written. */
+  profile?: TestProfileSite;
 }
 
 const within = (s: Span, offset: number) => s.start <= offset && offset <= s.end;
@@ -314,6 +317,11 @@ export function symbolAt(doc: Doc, offset: number): SymbolAt | undefined {
   // `expect goal name` and `expect decide … variant Name` in tests.
   const d = doc.declarationAt(offset);
   if (d?.kind === "TestDecl") {
+    const profile = testProfileSiteAt(doc.path, doc.text, d, offset);
+    if (profile) {
+      const declared = sameProfileSites(profile, doc.text).find((x) => x.declares);
+      return { name: profile.id, span: profile.span, kind: "testProfile", target: declared && profileSiteLocation(declared), profile };
+    }
     for (const item of d.items) {
       const id = item.kind === "ExpectGoal" ? item.goal : item.kind === "ExpectDecide" ? item.variant : undefined;
       if (!id || !within(id.span, offset)) continue;

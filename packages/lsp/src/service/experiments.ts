@@ -7,6 +7,7 @@
  */
 import { namedSplits, type ast as A, type NamedSplit } from "@journey/compiler";
 import type { Analysis } from "./project.js";
+import { stringSpans } from "./text.js";
 import type { Location, Span } from "./types.js";
 
 export interface ExperimentSite {
@@ -31,11 +32,7 @@ export function experimentSites(file: A.SourceFile): ExperimentSite[] {
   let list = cache.get(file);
   if (list) return list;
   list = [];
-  const name = (s: A.StringExpr) => {
-    const q = file.text.startsWith('"""', s.span.start) ? 3 : 1;
-    const closed = s.span.end - s.span.start >= 2 * q && file.text.slice(s.span.end - q, s.span.end) === '"'.repeat(q);
-    return { span: { start: s.span.start + q, end: closed ? s.span.end - q : s.span.end }, literal: s.span };
-  };
+  const name = (s: A.StringExpr) => stringSpans(file.text, s);
   for (const decl of file.declarations) {
     for (const split of namedSplits(decl)) {
       const experiment = split.experiment.value;

@@ -8,6 +8,7 @@ import { HELPERS, typeToString, type Expr, type TNode } from "@journey/template"
 import { algorithmSignature, channelSummary, code, declarationSignature, describeDuration, describeSchedule, functionSignature, helperSignature, oneLine } from "./describe.js";
 import { symbolAt, targetDefinition, walk, type Doc, type SymbolAt } from "./document.js";
 import { experimentUses, type ExperimentSite } from "./experiments.js";
+import { sameProfileSites, type TestProfileSite } from "./test-profiles.js";
 import { templateAt } from "./template.js";
 import { wordAt } from "./text.js";
 import type { HoverResult, Span } from "./types.js";
@@ -43,6 +44,7 @@ export function hover(doc: Doc, offset: number): HoverResult | undefined {
 
 function symbolHover(doc: Doc, sym: SymbolAt): HoverResult | undefined {
   if (sym.site) return { span: sym.span, contents: experimentHover(doc, sym.site) };
+  if (sym.profile) return { span: sym.span, contents: testProfileHover(doc, sym.profile) };
   const a = doc.analysis;
   const def = sym.definition ?? targetDefinition(a, sym.target);
   // A declaration (or a use of one): its signature and doc.
@@ -106,6 +108,15 @@ function experimentHover(doc: Doc, site: ExperimentSite): string {
   }
   const tests = chosen.length ? `Tests choose it ${times(chosen.length)}.` : "No test chooses it.";
   return code(`(arm) ${site.arm} of ${name}`) + "\n\n" + (lines.length ? lines.join("\n") : `No split of ${name} has this arm.`) + `\n\n${tests}`;
+}
+
+/** A test's profile: its data as declared (on one line), and how many items of the test name it. */
+function testProfileHover(doc: Doc, site: TestProfileSite): string {
+  const sites = sameProfileSites(site, doc.text);
+  const declared = site.test.items.find((i): i is Extract<A.TestItem, { kind: "TestProfile" }> => i?.kind === "TestProfile" && i.id.value === site.id);
+  const uses = sites.filter((s) => !s.declares).length;
+  const what = declared ? `\`${oneLine(doc.text.slice(declared.value.span.start, declared.value.span.end))}\`` : `This test declares no profile ${JSON.stringify(site.id)} (\`profile ${JSON.stringify(site.id)} { … }\`).`;
+  return code(`(test profile) ${JSON.stringify(site.id)}`) + `\n\n${what}\n\n${uses ? `Named by ${uses} item${uses === 1 ? "" : "s"} of this test.` : "No item of this test names it."}`;
 }
 
 function isDeclRef(kind: string): boolean {

@@ -3,6 +3,7 @@ import { basename } from "node:path";
 import { compile, type ast as A, type Diagnostic } from "@journey/compiler";
 import { Doc, partialRefs, symbolAt, walk, type SymbolAt } from "./document.js";
 import { declaringSites, experimentUses, sameSites, siteLocation, type ExperimentSite } from "./experiments.js";
+import { profileSiteLocation, sameProfileSites, testProfileSites, type TestProfileSite } from "./test-profiles.js";
 import { isIdentifier } from "./text.js";
 import type { Highlight, Location, PrepareRenameResult, RenameResult, Span, TextEdit } from "./types.js";
 
@@ -15,6 +16,8 @@ export function target(doc: Doc, offset: number): { sym: SymbolAt; target: Locat
   if (sym.target) return { sym, target: sym.target };
   // A test choosing an experiment no split names: its uses are still the tests'.
   if (sym.site) return { sym, target: siteLocation(sym.site) };
+  // An id the test does not declare (J6003): its uses are still one another's.
+  if (sym.profile) return { sym, target: profileSiteLocation(sym.profile) };
   if (sym.kind === "item") {
     const c = doc.analysis.symbols?.catalogs.values().next().value;
     if (c) return { sym, target: { path: c.file, span: c.decl.name.span } };
@@ -26,6 +29,7 @@ export function definition(doc: Doc, offset: number): Location[] {
   const t = target(doc, offset);
   // An experiment (an arm) is declared by every split that names it (has the label).
   if (t?.sym.site) return declaringSites(doc.analysis, t.sym.site).map(siteLocation);
+  if (t?.sym.profile) return sameProfileSites(t.sym.profile, doc.text).filter((x) => x.declares).map(profileSiteLocation);
   return t ? [t.target] : [];
 }
 
@@ -41,6 +45,7 @@ export function highlights(doc: Doc, offset: number): Highlight[] {
   if (!t) return [];
   const site = t.sym.site;
   if (site) return sameSites(doc.analysis, site).filter((s) => s.path === doc.path).map((s) => ({ span: s.span, write: s.split !== undefined }));
+  if (t.sym.profile) return sameProfileSites(t.sym.profile, doc.text).map((s) => ({ span: s.span, write: s.declares }));
   return occurrences(doc, t.sym, t.target, true)
     .filter((l) => l.path === doc.path)
     .map((l) => ({ span: l.span, write: same(t.target, l) }));
@@ -50,6 +55,7 @@ function occurrences(doc: Doc, sym: SymbolAt, at: Location, includeDeclaration: 
   const a = doc.analysis;
   // The splits naming an experiment are its declarations, the tests choosing its arms its uses.
   if (sym.site) return sameSites(a, sym.site).filter((s) => includeDeclaration || !s.split).map(siteLocation);
+  if (sym.profile) return sameProfileSites(sym.profile, doc.text).filter((s) => includeDeclaration || !s.declares).map(profileSiteLocation);
   const out: Location[] = [];
   if (includeDeclaration) out.push(at);
   for (const r of a.allReferences()) {
@@ -96,9 +102,11 @@ export function prepareRename(doc: Doc, offset: number): PrepareRenameResult | {
   if (site && !declaringSites(doc.analysis, site).length) {
     return { error: site.arm === undefined ? `no split is named "${site.experiment}": there is no experiment to rename` : `no split of "${site.experiment}" has an arm \`${site.arm}\`` };
   }
+  const profile = symbolAt(doc, offset)?.profile;
+  if (profile && !sameProfileSites(profile, doc.text).some((s) => s.declares)) return { error: `this test declares no profile "${profile.id}": there is no profile to rename` };
   const t = target(doc, offset);
   if (!t) return { error: "there is no name to rename here" };
-  if (t.sym.site) return { span: t.sym.span, placeholder: t.sym.name };
+  if (t.sym.site || t.sym.profile) return { span: t.sym.span, placeholder: t.sym.name };
   const { sym } = t;
   const kind = sym.definition?.kind ?? sym.kind;
   const written = doc.text.slice(sym.span.start, sym.span.end);
@@ -116,6 +124,7 @@ export function rename(doc: Doc, offset: number, newName: string): RenameResult 
   if ("error" in prep) return prep;
   const t = target(doc, offset)!;
   if (t.sym.site) return renameExperiment(doc, t.sym.site, newName);
+  if (t.sym.profile) return renameTestProfile(doc, t.sym.profile, newName);
   const oldName = t.sym.name;
   if (!isIdentifier(newName)) return { error: `\`${newName}\` is not a valid name` };
   if (EXPRESSION_WORDS.has(newName)) return { error: `\`${newName}\` is a keyword` };
@@ -168,6 +177,21 @@ function renameExperiment(doc: Doc, site: ExperimentSite, newName: string): Rena
   }
   const broken = newError(doc, applied(doc, edits).files);
   if (broken) return { error: `renaming to ${site.arm === undefined ? JSON.stringify(newName) : `\`${newName}\``} would break the project: ${broken.message} (in ${basename(broken.file)})` };
+  return { edits };
+}
+
+/**
+ * A test's profile id is a string, local to the test: its declaration and every item of the
+ * test naming it get the new one, as a `"…"` literal. An id another profile of the test has
+ * is refused: the two profiles would become one.
+ */
+function renameTestProfile(doc: Doc, site: TestProfileSite, newName: string): RenameResult | { error: string } {
+  if (!newName.trim()) return { error: "a profile needs an id" };
+  const all = testProfileSites(site.path, doc.text, site.test);
+  if (newName !== site.id && all.some((s) => s.declares && s.id === newName)) return { error: `this test already declares a profile "${newName}": the two would become one` };
+  const edits = all.filter((s) => s.id === site.id).map((s) => ({ path: s.path, span: s.literal, newText: JSON.stringify(newName) }));
+  const broken = newError(doc, applied(doc, edits).files);
+  if (broken) return { error: `renaming to ${JSON.stringify(newName)} would break the project: ${broken.message} (in ${basename(broken.file)})` };
   return { edits };
 }
 

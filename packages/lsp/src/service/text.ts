@@ -89,6 +89,13 @@ export function regionAt(regions: Region[], offset: number): Region | undefined 
 
 const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
+/** A string literal's contents (inside its quotes; to its end when it never closed) and the literal itself, quotes included. */
+export function stringSpans(text: string, s: { span: Span }): { span: Span; literal: Span } {
+  const q = text.startsWith('"""', s.span.start) ? 3 : 1;
+  const closed = s.span.end - s.span.start >= 2 * q && text.slice(s.span.end - q, s.span.end) === '"'.repeat(q);
+  return { span: { start: s.span.start + q, end: closed ? s.span.end - q : s.span.end }, literal: s.span };
+}
+
 export function isIdentifier(s: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(s);
 }
