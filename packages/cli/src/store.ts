@@ -1,5 +1,6 @@
 /** `--db <file>`: the durable store for simulations. */
-import { rmSync, statSync } from "node:fs";
+import { existsSync, rmSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { lastActivity, SqliteStore, StoreLockedError, type Store } from "@journey/runtime";
 import { UserError } from "./errors.js";
 
@@ -14,10 +15,13 @@ function isFolder(path: string): boolean {
 export async function openStore(path: string): Promise<Store> {
   // SQLite would only say "unable to open database file".
   if (isFolder(path)) throw new UserError(`--db ${path}: a folder, not a file`);
+  // SQLite creates the file, not its folder (and says "Cannot open database because the directory does not exist").
+  if (!existsSync(dirname(path))) throw new UserError(`--db ${path}: the folder ${dirname(path)} does not exist: create it first (the store file is created in it)`);
   try {
     return new SqliteStore(path);
   } catch (e) {
     if (e instanceof StoreLockedError) throw new UserError(`--db ${path}: another process is using this store`);
+    if ((e as { code?: unknown }).code === "SQLITE_NOTADB") throw new UserError(`--db ${path}: not an SQLite file, so not a store: give the store's file, or a new name to create one`);
     throw new UserError(`--db ${path}: ${(e as Error).message}`);
   }
 }

@@ -201,6 +201,71 @@ describe("journey serve", () => {
     expect(readFileSync(join(tmp(), "outbox.jsonl"), "utf8").trim().split("\n")).toHaveLength(2);
   });
 
+  it("a changed project deployed while an instance waits: the start logs the new versions, and the instance finishes on its own", async () => {
+    const v1 = `
+      profile { email: string }
+      event SignedUp { source: string }
+      journey Welcome {
+        on SignedUp
+        wait 3s
+        send email { subject "v1" text "x" } to profile.email
+      }
+    `;
+    const v2 = v1.replace('"v1"', '"v2"') + "journey Tips { on SignedUp send email { subject \"tips\" text \"x\" } to profile.email }\n";
+    const dir = folderWith(tmp(), "redeploy", { "app.journey": v1 });
+    const args = [dir, "--db", "redeploy.db", "--outbox", "redeploy.jsonl"];
+    const first = await serve(args, tmp());
+    let waitingOn: string;
+    try {
+      expect((await call(first.base, "PUT", "/v1/profiles/ana", { email: "ana@example.com" })).status).toBe(204);
+      expect((await call(first.base, "POST", "/v1/events", { id: "e1", type: "SignedUp", profileId: "ana", time: new Date().toISOString(), data: { source: "ads" } })).status).toBe(202);
+      // A client's mistakes, as its request's log line says them: field paths, no values.
+      const bad = await call(first.base, "POST", "/v1/events", { id: "e2", type: "SignedUpp", profileId: "ana", time: "now", data: {} });
+      expect(bad.json.errors).toEqual([
+        { path: "event.time", message: expect.stringMatching(/^must be an ISO-8601 instant/) },
+        { path: "event.type", message: "`SignedUpp` is not a declared event (did you mean `SignedUp`?)" },
+      ]);
+      waitingOn = (await call(first.base, "GET", "/v1/profiles/ana")).json.instances.Welcome.version;
+      first.child.kill("SIGTERM");
+      expect(await first.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      first.child.kill("SIGKILL");
+    }
+    const refused = first.output().split("\n").filter((l) => l.includes('"status":400')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(refused).toMatchObject([{ method: "POST", url: "/v1/events", fields: ["event.time", "event.type"] }]);
+    /** The runtime's log lines of the versions a start deploys anew. */
+    const deployed = (output: string) => output.split("\n").filter((l) => l.includes('"journey":') && l.includes("version")).map((l) => (JSON.parse(l) as { msg: string }).msg);
+    // A new store says nothing of versions: there is no earlier one.
+    expect(deployed(first.output())).toEqual([]);
+
+    writeFileSync(join(dir, "app.journey"), v2);
+    const second = await serve(args, tmp());
+    try {
+      const journeys = (await call(second.base, "GET", "/v1/journeys")).json.journeys as { name: string; version: string }[];
+      const version = (name: string) => journeys.find((j) => j.name === name)!.version;
+      expect(version("Welcome")).not.toBe(waitingOn);
+      expect(deployed(second.output())).toEqual([
+        `journey Tips: new journey (version ${version("Tips").slice(0, 8)})`,
+        `journey Welcome: new version ${version("Welcome").slice(0, 8)}: new instances start on it; those started before finish on the version they started on`,
+      ]);
+      // Ana's instance waited through the restart, on the version it started on.
+      expect((await messages(join(tmp(), "redeploy.jsonl"), 1)).map((m) => m.content.subject)).toEqual(["v1"]);
+      second.child.kill("SIGTERM");
+      expect(await second.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      second.child.kill("SIGKILL");
+    }
+    // Unchanged, a restart says nothing more than the first start did.
+    const third = await serve(args, tmp());
+    try {
+      third.child.kill("SIGTERM");
+      expect(await third.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      third.child.kill("SIGKILL");
+    }
+    expect(deployed(third.output())).toEqual([]);
+  });
+
   it("keeps catalog items put through the API across a restart, and a journey's recommendation sees them", async () => {
     const dir = folderWith(tmp(), "shop", {
       "app.journey": CATALOG_PROJECT,
@@ -519,7 +584,8 @@ journey Welcome {
       [[broken, "--request-timeout", "0s"], "journey: --request-timeout 0s: expected a duration such as 10s or 1m, at most 24d\n"],
       [[broken, "--token-env", "SERVE_TEST_UNSET"], "journey: --token-env SERVE_TEST_UNSET: the environment variable SERVE_TEST_UNSET is not set\n"],
       [[broken, "--webhook", "ftp://hooks.example.com/in"], "journey: --webhook ftp://hooks.example.com/in: `ftp:` URLs cannot take a POST: give an http:// or https:// URL\n"],
-      [[broken, "--webhook", "hooks.example.com/in"], "journey: --webhook hooks.example.com/in: `hooks.example.com/in` is not a URL (expected http://… or https://…)\n"],
+      [[broken, "--webhook", "hooks.example.com/in"], "journey: --webhook hooks.example.com/in: `hooks.example.com/in` is not a URL (expected http://… or https://…: http://hooks.example.com/in or https://hooks.example.com/in)\n"],
+      [[broken, "--webhook", "localhost:9999"], "journey: --webhook localhost:9999: `localhost:9999` is not a URL (expected http://… or https://…: http://localhost:9999 or https://localhost:9999)\n"],
       [[broken, "--webhook-secret-env", "SERVE_TEST_SECRET"], "journey: --webhook-secret-env: give --webhook <url> too (it signs the webhook's requests)\n"],
       [[broken, "--smtp-env", "SERVE_TEST_UNSET"], "journey: --smtp-env SERVE_TEST_UNSET: the environment variable SERVE_TEST_UNSET is not set\n"],
       [[broken, "--smtp-env", "SERVE_TEST_EMPTY"], "journey: --smtp-env SERVE_TEST_EMPTY: the environment variable SERVE_TEST_EMPTY is empty\n"],
@@ -544,6 +610,13 @@ journey Welcome {
       stderr: 'journey: --smtp-env SERVE_TEST_SMTP: no sender for email: declare `channel email { from "Name <address@example.com>" }` in the project\n',
     });
     expect(existsSync(join(tmp(), "no-sender.db"))).toBe(false);
+    // A --db SQLite cannot open says what to do, not SQLite's words.
+    const noFolder = runJourney(["serve", welcome, "--db", "no/such/folder/state.db"], tmp());
+    expect({ status: noFolder.status, stderr: noFolder.stderr }).toEqual({ status: 1, stderr: "journey: --db no/such/folder/state.db: the folder no/such/folder does not exist: create it first (the store file is created in it)\n" });
+    writeFileSync(join(tmp(), "notes.txt"), "not a database, but long enough for SQLite to read its header and refuse it\n".repeat(20));
+    const notStore = runJourney(["serve", welcome, "--db", "notes.txt"], tmp());
+    expect({ status: notStore.status, stderr: notStore.stderr }).toEqual({ status: 1, stderr: "journey: --db notes.txt: not an SQLite file, so not a store: give the store's file, or a new name to create one\n" });
+    expect(readFileSync(join(tmp(), "notes.txt"), "utf8")).toMatch(/^not a database/);
     // Signed links need the project's event, and are one answer to where links go: JOURNEY_UNSUBSCRIBE_URL is another.
     const unsubscribeFlags = ["--public-url", "https://mail.example.com", "--unsubscribe-secret-env", "SERVE_TEST_UNSUBSCRIBE"];
     const unsubscribeEnv = { ...process.env, SERVE_TEST_UNSUBSCRIBE: UNSUBSCRIBE_SECRET };

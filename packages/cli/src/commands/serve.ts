@@ -80,6 +80,10 @@ button, or a mail client's one-click unsubscribe) ingests the event --unsubscrib
 \`event ${DEFAULT_UNSUBSCRIBE_EVENT} { messageId: string, channel: string, journey: string }\`:
 its journeys decide what it means (\`set profile.consent.email = false\`, \`exit on ${DEFAULT_UNSUBSCRIBE_EVENT}\`).
 
+A changed project: stop serve and start it again on the same --db. The start logs each
+journey it deploys anew ("journey Welcome: new version …"); an instance under way
+finishes on the version it started on.
+
 Catalog items are kept in the --db: those stored through the API are there after a restart.
 An item left out of --catalog since the last start stays: remove it with DELETE.
 

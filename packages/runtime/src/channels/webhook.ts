@@ -28,12 +28,16 @@ export class WebhookChannel implements ChannelAdapter {
   private readonly timeoutMs: number;
 
   constructor(options: WebhookOptions) {
-    let url: URL;
+    const given = String(options?.url);
+    // A host without a scheme: `localhost:9999` even parses, as a URL of the scheme `localhost:`.
+    const schemeless = /^[\w-]+(\.[\w-]+)*(:\d+)?(\/\S*)?$/.test(given);
+    let url: URL | undefined;
     try {
-      url = new URL(options?.url);
+      if (!schemeless) url = new URL(given);
     } catch {
-      throw new TypeError(`WebhookChannel: \`${String(options?.url)}\` is not a URL (expected http://… or https://…)`);
+      // not a URL: refused below
     }
+    if (!url) throw new TypeError(`WebhookChannel: \`${given}\` is not a URL (expected http://… or https://…${schemeless ? `: http://${given} or https://${given}` : ""})`);
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new TypeError(`WebhookChannel: \`${url.protocol}\` URLs cannot take a POST: give an http:// or https:// URL`);
     const { secret, timeoutMs = DEFAULT_WEBHOOK_TIMEOUT_MS } = options;
     if (secret !== undefined && (typeof secret !== "string" || !secret)) throw new TypeError("WebhookChannel: `secret` must be a non-empty string");

@@ -75,14 +75,21 @@ export function createServerLogger(): FastifyBaseLogger {
 
 /** The answer to a request the routes refuse before or without the runtime: a status and a message. */
 class HttpError extends Error {
+  readonly errors?: { path: string; message: string }[];
+  /** More of the answer, beside `error` (and `errors`). */
+  readonly details?: Record<string, unknown>;
+  /** What the request's log line says of the refusal, when the message quotes the body (which is never logged). */
+  readonly logged: string;
+
   constructor(
     readonly status: number,
     message: string,
-    readonly errors?: { path: string; message: string }[],
-    /** More of the answer, beside `error` (and `errors`). */
-    readonly details?: Record<string, unknown>,
+    more: { errors?: { path: string; message: string }[]; details?: Record<string, unknown>; logged?: string } = {},
   ) {
     super(message);
+    if (more.errors) this.errors = more.errors;
+    if (more.details) this.details = more.details;
+    this.logged = more.logged ?? message;
   }
 }
 
@@ -139,7 +146,7 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
     try {
       done(null, JSON.parse(body as string));
     } catch (e) {
-      done(new HttpError(400, `invalid JSON: ${(e as Error).message}`), undefined);
+      done(new HttpError(400, `invalid JSON: ${(e as Error).message}`, { logged: "invalid JSON" }), undefined);
     }
   });
 
@@ -170,26 +177,41 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
     }
   });
 
+  // Why a request was refused, for its log line: an operator sees what a client got wrong
+  // without asking it. Field paths, never their values: bodies hold personal data.
+  const refusals = new WeakMap<FastifyRequest, { error: string } | { fields: string[] }>();
+
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "(no route)";
     metrics.add("journey_http_requests_total", { route, method: request.method, status: String(reply.statusCode) });
-    request.log.info({ method: request.method, url: loggedUrl(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, "request");
+    request.log.info({ method: request.method, url: loggedUrl(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ...refusals.get(request) }, "request");
   });
 
   app.setErrorHandler(async (error: FastifyError | Error, request, reply) => {
-    if (error instanceof InvalidInputError) return reply.code(400).send({ error: error.message, errors: error.errors });
-    if (error instanceof HttpError) return reply.code(error.status).send({ error: error.message, ...(error.errors ? { errors: error.errors } : {}), ...error.details });
+    if (error instanceof InvalidInputError) {
+      refusals.set(request, { fields: error.errors.map((e) => e.path) });
+      return reply.code(400).send({ error: error.message, errors: error.errors });
+    }
+    if (error instanceof HttpError) {
+      refusals.set(request, error.errors ? { fields: error.errors.map((e) => e.path) } : { error: error.logged });
+      return reply.code(error.status).send({ error: error.message, ...(error.errors ? { errors: error.errors } : {}), ...error.details });
+    }
     const code = (error as FastifyError).code;
     if (code === "FST_ERR_CTP_BODY_TOO_LARGE") {
       // The rest of a body too large is not read: the connection closes after the answer.
       void reply.header("connection", "close");
       // No route takes it: that is the mistake to tell (fastify reads the body before the not-found handler).
       if (request.is404) return noRoute(request, reply);
-      return reply.code(413).send({ error: `the request body is over the limit of ${bodyLimit} bytes` });
+      const message = `the request body is over the limit of ${bodyLimit} bytes`;
+      refusals.set(request, { error: message });
+      return reply.code(413).send({ error: message });
     }
     const status = (error as FastifyError).statusCode;
     // fastify's own refusals (a bad Content-Length, …) say what is wrong, and nothing inside.
-    if (code?.startsWith("FST_") && status !== undefined && status >= 400 && status < 500) return reply.code(status).send({ error: error.message });
+    if (code?.startsWith("FST_") && status !== undefined && status >= 400 && status < 500) {
+      refusals.set(request, { error: error.message });
+      return reply.code(status).send({ error: error.message });
+    }
     request.log.error({ err: error, method: request.method, url: loggedUrl(request) }, "request failed");
     return reply.code(500).send({ error: "internal error" });
   });
@@ -233,7 +255,7 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
 
   app.put<{ Params: { id: string } }>("/v1/profiles/:id", async (request, reply) => {
     const attributes = jsonBody(request);
-    if (!isJsonObject(attributes)) throw new HttpError(400, "the body must be a JSON object of the profile's attributes", [{ path: "profile", message: "must be an object" }]);
+    if (!isJsonObject(attributes)) throw new HttpError(400, "the body must be a JSON object of the profile's attributes", { errors: [{ path: "profile", message: "must be an object" }] });
     await runtime.upsertProfile(request.params.id, attributes);
     metrics.add("journey_profiles_upserted_total");
     return reply.code(204).send();
@@ -258,13 +280,13 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
   app.put("/v1/catalog/items", async (request) => {
     catalogOf(runtime);
     const items = jsonBody(request);
-    if (!Array.isArray(items)) throw new HttpError(400, "the body must be a JSON list of catalog items", [{ path: "items", message: "must be a list" }]);
+    if (!Array.isArray(items)) throw new HttpError(400, "the body must be a JSON list of catalog items", { errors: [{ path: "items", message: "must be a list" }] });
     const result = await runtime.upsertItems(items as CatalogItem[]);
     const rejected = result.rejected.flatMap((r) => r.errors.map((e) => ({ index: r.index, ...(r.key !== undefined ? { key: r.key } : {}), path: e.path, message: e.message })));
     metrics.add("journey_catalog_items_upserted_total", {}, result.upserted);
     metrics.add("journey_catalog_items_rejected_total", {}, result.rejected.length);
     // Nothing kept of a non-empty list: the request failed, as a wholly invalid event does.
-    if (items.length && !result.upserted) throw new HttpError(400, `no valid catalog item: ${result.rejected[0]!.message}`, undefined, { rejected });
+    if (items.length && !result.upserted) throw new HttpError(400, `no valid catalog item: ${result.rejected[0]!.message}`, { details: { rejected }, logged: "no valid catalog item" });
     const warnings = result.warnings.map(({ index, key, path, message }) => ({ index, key, path, message }));
     return { upserted: result.upserted, rejected, ...(warnings.length ? { warnings } : {}) };
   });
@@ -285,7 +307,7 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
 
   app.post("/v1/decide", async (request) => {
     const body = jsonBody(request);
-    if (!isJsonObject(body)) throw new HttpError(400, "the body must be {surfaces, profileId, context?}", [{ path: "", message: "must be an object" }]);
+    if (!isJsonObject(body)) throw new HttpError(400, "the body must be {surfaces, profileId, context?}", { errors: [{ path: "", message: "must be an object" }] });
     // Only what a page may choose: the decision time is the runtime's clock, not the caller's.
     const decisions = await runtime.decide({ surfaces: body["surfaces"] as string[], profileId: body["profileId"] as string, context: body["context"] as Record<string, unknown> | undefined });
     metrics.add("journey_decisions_total", {}, decisions.length);

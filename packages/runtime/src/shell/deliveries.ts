@@ -27,7 +27,7 @@ export interface DeliveriesOptions {
   /** Hand one delivery to its adapter or sink; throws when it fails. */
   deliver(e: Delivery): Promise<void>;
   now(): number;
-  log: { error(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
   /** A delivery still failing this long after its first failure is given up. */
   giveUpAfterMs: number;
   /** The runtime is stopping: nothing more is handed over (the rest stays in the outbox for the next start). */
@@ -51,6 +51,15 @@ export function givenUpKey(u: Undelivered): string {
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * A failure that is a mistake in code (an adapter's bug), not the receiver's answer: its stack
+ * says where. A receiver's failure (a refused connection, an HTTP 503) is said by its message;
+ * its stack, the runtime's own calls, would be logged at every retry and say nothing.
+ */
+function isBug(err: unknown): boolean {
+  return err instanceof TypeError || err instanceof ReferenceError || err instanceof RangeError || err instanceof SyntaxError;
 }
 
 export class Deliveries {
@@ -147,8 +156,9 @@ export class Deliveries {
   }
 
   private delivered(e: Delivery, lane: string): void {
+    // Said once, as its failures were: whoever watched them learns the outage is over.
+    if (this.down.delete(lane)) this.options.log.info({ lane, key: e.key }, `${lane} works again: ${e.key} went through`);
     this.failing.delete(e.key);
-    this.down.delete(lane);
     this.settled.add(e.key);
     this.outcomes.sent.push(e.key);
   }
@@ -172,7 +182,8 @@ export class Deliveries {
     this.failing.set(e.key, { attempts, firstFailedAt, next, profileId: e.profileId });
     this.outcomes.failures.set(e.key, { key: e.key, attempts, firstFailedAt });
     const what = e.type === "send" ? "channel send" : "recording a decision";
-    this.options.log.error({ err, key: e.key, ...(e.type === "send" ? { channel: e.channel } : {}), attempts }, `${what} failed; it stays in the outbox and is retried`);
+    const retryAt = new Date(next).toISOString();
+    this.options.log.error({ ...(isBug(err) ? { err } : { error: reason }), key: e.key, ...(e.type === "send" ? { channel: e.channel } : {}), attempts, retryAt }, `${what} failed: ${reason}; it stays in the outbox, tried again in ${(next - now) / 1000} s`);
     return true;
   }
 

@@ -40,6 +40,9 @@ export interface Logger {
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
 
+/** The envelope's fields, each a non-empty string. */
+const ENVELOPE_FIELDS = ["id", "type", "profileId", "time"] as const;
+
 const isString = (s: unknown): s is string => typeof s === "string";
 
 /** Decisions recorded in one commit at most. */
@@ -934,20 +937,23 @@ class JourneyRuntime implements Runtime {
     return this.catalog;
   }
 
+  /** Every wrong field of the envelope, and of its data when its type is declared: a client fixes them all at once. */
   private validateEvent(e: EventEnvelope, where: string, index: number): void {
-    const fail = (path: string, message: string) => {
-      throw InvalidInputError.forEvent(where, [{ path, message }], index);
-    };
-    if (!e || typeof e !== "object") fail(where, "must be an object");
-    for (const f of ["id", "type", "profileId", "time"] as const) if (typeof e[f] !== "string" || !e[f]) fail(`${where}.${f}`, "must be a non-empty string");
+    if (!e || typeof e !== "object") throw InvalidInputError.forEvent(where, [{ path: where, message: "must be an object" }], index);
+    const errors: ValidationError[] = [];
+    const given = (f: "id" | "type" | "profileId" | "time") => typeof e[f] === "string" && e[f] !== "";
+    for (const f of ENVELOPE_FIELDS) if (!given(f)) errors.push({ path: `${where}.${f}`, message: "must be a non-empty string" });
+    const { type, profileId, time } = e;
     // Its length is checked on the queue (`newIdProblem`): a stored profile's id may be over the bound.
-    const idProblem = profileIdProblem(e.profileId, false);
-    if (idProblem) fail(`${where}.profileId`, idProblem);
-    if (!isInstant(e.time)) fail(`${where}.time`, INSTANT_MESSAGE);
-    // Own names only: `toString` is not a declared event.
-    const type = Object.hasOwn(this.ir.events, e.type) ? this.ir.events[e.type] : undefined;
-    if (!type) fail(`${where}.type`, `\`${e.type}\` is not a declared event`);
-    const errors = validate(e.data ?? {}, type!, `${where}.data`);
+    const idProblem = given("profileId") ? profileIdProblem(profileId, false) : undefined;
+    if (idProblem) errors.push({ path: `${where}.profileId`, message: idProblem });
+    if (given("time") && !isInstant(time)) errors.push({ path: `${where}.time`, message: INSTANT_MESSAGE });
+    if (given("type")) {
+      // Own names only: `toString` is not a declared event.
+      const declared = Object.hasOwn(this.ir.events, type) ? this.ir.events[type] : undefined;
+      if (!declared) errors.push({ path: `${where}.type`, message: `\`${type}\` is not a declared event${suggestName(type, new Set(Object.keys(this.ir.events)))}` });
+      else errors.push(...validate(e.data ?? {}, declared, `${where}.data`));
+    }
     if (errors.length) throw InvalidInputError.forEvent(where, errors, index);
   }
 

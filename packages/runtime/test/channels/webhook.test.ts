@@ -199,7 +199,10 @@ describe("WebhookChannel", () => {
 
   it("refuses, when made, a URL that is not http(s), a blank secret and a timeout that is not a positive number", () => {
     expect(() => new WebhookChannel({ url: "ftp://example.com/in" })).toThrow("WebhookChannel: `ftp:` URLs cannot take a POST: give an http:// or https:// URL");
-    expect(() => new WebhookChannel({ url: "example.com/in" })).toThrow("WebhookChannel: `example.com/in` is not a URL (expected http://… or https://…)");
+    // A host without its scheme: the message gives the URLs it may have meant (`localhost:9999` even parses, its scheme `localhost:`).
+    expect(() => new WebhookChannel({ url: "example.com/in" })).toThrow("WebhookChannel: `example.com/in` is not a URL (expected http://… or https://…: http://example.com/in or https://example.com/in)");
+    expect(() => new WebhookChannel({ url: "localhost:9999" })).toThrow("WebhookChannel: `localhost:9999` is not a URL (expected http://… or https://…: http://localhost:9999 or https://localhost:9999)");
+    expect(() => new WebhookChannel({ url: "hooks at example.com" })).toThrow("WebhookChannel: `hooks at example.com` is not a URL (expected http://… or https://…)");
     expect(() => new WebhookChannel({ url: "https://example.com", secret: "" })).toThrow("WebhookChannel: `secret` must be a non-empty string");
     expect(() => new WebhookChannel({ url: "https://example.com", timeoutMs: 0 })).toThrow("WebhookChannel: `timeoutMs` must be a positive number of milliseconds");
     expect(new WebhookChannel({ url: "https://user:pw@example.com:8443/in?t=1#x" }).target).toBe("https://example.com:8443/in");
@@ -215,7 +218,7 @@ describe("WebhookChannel", () => {
     `);
     const r = await receiver((res, n) => res.writeHead(n <= 2 ? 503 : 200).end());
     const errors: string[] = [];
-    const logger = { info() {}, warn() {}, error: (o: object, m?: string) => void errors.push(`${m}: ${(o as { err: Error }).err.message}`) };
+    const logger = { info() {}, warn() {}, error: (_o: object, m?: string) => void errors.push(m ?? "") };
     const clock = new VirtualClock(T0);
     const rt = createRuntime({ ir, clock, logger, channels: new WebhookChannel({ url: r.url, secret: SECRET }) });
     await rt.start();
@@ -230,6 +233,6 @@ describe("WebhookChannel", () => {
     expect(new Set(r.received.map((q) => q.headers["idempotency-key"])).size).toBe(1);
     expect(r.received.every((q) => verify(SECRET, q.headers["journey-signature"] as string, q.body))).toBe(true);
     expect(JSON.parse(r.received[2]!.body)).toMatchObject({ channel: "email", to: "p@example.com", from: "Shop <hello@shop.example>", profileId: "p1", content: { subject: "hello 1", text: "hi" } });
-    expect(errors).toEqual([`channel send failed; it stays in the outbox and is retried: webhook ${r.url}/: HTTP 503 Service Unavailable`, `channel send failed; it stays in the outbox and is retried: webhook ${r.url}/: HTTP 503 Service Unavailable`]);
+    expect(errors).toEqual([`channel send failed: webhook ${r.url}/: HTTP 503 Service Unavailable; it stays in the outbox, tried again in 2 s`, `channel send failed: webhook ${r.url}/: HTTP 503 Service Unavailable; it stays in the outbox, tried again in 4 s`]);
   });
 });

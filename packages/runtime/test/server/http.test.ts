@@ -552,6 +552,37 @@ describe("logs", () => {
     expect(out).not.toContain("s3cret");
     expect(out).not.toContain("listening");
   });
+
+  it("a refused request's line says why: the wrong fields' paths (never their values), or the message answered", async () => {
+    let out = "";
+    const logger = pino(new Writable({ write: (chunk, _encoding, done) => void ((out += String(chunk)), done()) }));
+    const runtime = createRuntime({ ir, channels: new MemoryChannel(), clock: new VirtualClock(T0), logger });
+    await runtime.start();
+    const server = createServer(runtime, { logger, token: "s3cret", bodyLimit: 2000 });
+    const auth = { authorization: "Bearer s3cret" };
+    try {
+      await server.app.inject({ method: "POST", url: "/v1/events", headers: auth, payload: [cart("c1"), { ...cart("c2", "p1", { total: "ana.secret@example.com" }), time: "yesterday" }] });
+      await server.app.inject({ method: "PUT", url: "/v1/profiles/p1", headers: auth, payload: '{"email": "ana.secret@example.com"' });
+      await server.app.inject({ method: "GET", url: "/v1/profiles/nobody", headers: auth });
+      await server.app.inject({ method: "GET", url: "/v1/profiles/p1", headers: { authorization: "Bearer wrong" } });
+      await server.app.inject({ method: "PUT", url: "/v1/profiles/p1", headers: auth, payload: JSON.stringify({ email: "x".repeat(3000) }) });
+      await server.app.inject({ method: "PUT", url: "/v1/profiles/p1", headers: auth, payload: JSON.stringify({ email: "ana@example.com" }) });
+    } finally {
+      await server.close();
+      await runtime.stop();
+    }
+    const logs = out.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const refusal = ({ status, fields, error }: Record<string, unknown>) => ({ status, ...(fields ? { fields } : {}), ...(error ? { error } : {}) });
+    expect(logs.map(refusal)).toEqual([
+      { status: 400, fields: ["event[1].time", "event[1].data.total"] },
+      { status: 400, error: "invalid JSON" },
+      { status: 404, error: "no profile `nobody`" },
+      { status: 401, error: "wrong bearer token" },
+      { status: 413, error: "the request body is over the limit of 2000 bytes" },
+      { status: 204 },
+    ]);
+    expect(out).not.toContain("ana.secret");
+  });
 });
 
 describe("GET /metrics", () => {

@@ -69,11 +69,17 @@ function scripted(answer: (m: OutgoingMessage, attempt: number) => void | Promis
   };
 }
 
-/** A logger keeping what is logged at error and warn level. */
+/** A logger keeping what is logged at each level. */
 function logged() {
   const errors: { obj: Record<string, unknown>; msg: string }[] = [];
   const warnings: string[] = [];
-  return { errors, warnings, logger: { info() {}, warn: (_o: object, msg?: string) => void warnings.push(msg ?? ""), error: (obj: object, msg?: string) => void errors.push({ obj: obj as Record<string, unknown>, msg: msg ?? "" }) } };
+  const infos: { obj: Record<string, unknown>; msg: string }[] = [];
+  const logger = {
+    info: (obj: object, msg?: string) => void infos.push({ obj: obj as Record<string, unknown>, msg: msg ?? "" }),
+    warn: (_o: object, msg?: string) => void warnings.push(msg ?? ""),
+    error: (obj: object, msg?: string) => void errors.push({ obj: obj as Record<string, unknown>, msg: msg ?? "" }),
+  };
+  return { errors, warnings, infos, logger };
 }
 
 describe("messages given up", () => {
@@ -170,13 +176,28 @@ describe("messages given up", () => {
 });
 
 describe("a failing channel", () => {
+  it("an adapter's bug (a TypeError) is logged with its error, stack included, and retried as any failure", async () => {
+    const email = scripted(() => {
+      (undefined as unknown as { send(): void }).send();
+    });
+    const { errors, logger } = logged();
+    const rt = createRuntime({ ir, clock: new VirtualClock(T0), channels: { email, sms: scripted(() => {}) }, logger });
+    await rt.start();
+    await rt.ingest(ping(1));
+    await rt.stop();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.msg).toMatch(/^channel send failed: Cannot read properties of undefined .*; it stays in the outbox, tried again in 2 s$/);
+    expect(errors[0]!.obj["err"]).toBeInstanceOf(TypeError);
+    expect(errors[0]!.obj).not.toHaveProperty("error");
+  });
+
   it("its later messages are held back, not attempted, while other channels go; its retry tries one, then the rest", async () => {
     let down = true;
     const email = scripted(() => {
       if (down) throw new Error("provider down");
     });
     const sms = scripted(() => {});
-    const { errors, warnings, logger } = logged();
+    const { errors, warnings, infos, logger } = logged();
     const rt = createRuntime({ ir, clock: new VirtualClock(T0), channels: { email, sms }, logger });
     await rt.start();
     await rt.ingest([ping(1, T0, "a"), ping(1, T0, "b"), ev("Stop", "a", T0, { reason: "r" }), ping(1, T0, "c")]);
@@ -186,14 +207,19 @@ describe("a failing channel", () => {
     // A later unit's email waits too: the channel is failing.
     await rt.ingest(ping(1, T0 + 500, "d"));
     expect(email.attempts).toHaveLength(1);
-    expect(errors.map((e) => e.msg)).toEqual(["channel send failed; it stays in the outbox and is retried"]);
+    // The reason and the retry's time in the line itself; the receiver's failure has no stack to show.
+    expect(errors.map((e) => e.msg)).toEqual(["channel send failed: provider down; it stays in the outbox, tried again in 2 s"]);
+    expect(errors[0]!.obj).toEqual({ error: "provider down", key: email.attempts[0]!.key, channel: "email", attempts: 1, retryAt: iso(T0 + 2000) });
     // The retry (2 s later) tries a again: still down, so the others wait once more, said once.
     await rt.advanceTo(T0 + 2000);
     expect(email.attempts.map((m) => m.profileId)).toEqual(["a", "a"]);
     expect(warnings).toEqual(["3 deliveries on channel `email` held back, not attempted: it is failing; they are tried when it is retried"]);
+    expect(infos).toEqual([]);
     down = false;
     await rt.advanceTo(T0 + 6000);
     expect(email.attempts.map((m) => m.profileId)).toEqual(["a", "a", "a", "b", "c", "d"]);
+    // The end of the outage is said once, not once per message.
+    expect(infos.map((i) => i.msg)).toEqual([`channel \`email\` works again: ${email.attempts[0]!.key} went through`]);
     await rt.stop();
   });
 

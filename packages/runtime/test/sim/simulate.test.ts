@@ -1,5 +1,5 @@
 /** The shell on a virtual clock: redeploys, duplicates, invalid input, defaults, deterministic keys. */
-import { createRuntime, InvalidInputError, MemoryChannel, MemoryStore, simulate, VirtualClock, type Effect } from "@journey/runtime";
+import { createRuntime, InvalidInputError, MemoryChannel, MemoryStore, simulate, VirtualClock, type Effect, type EventEnvelope } from "@journey/runtime";
 import { describe, expect, it } from "vitest";
 import { DAY, HOUR, MIN, T0, ev, iso, ofType, sim, withSchema, instanceId } from "../engine/helpers.js";
 
@@ -147,6 +147,25 @@ describe("ingest", () => {
     expect(err).toBeInstanceOf(InvalidInputError);
     expect(err.errors[0]!.path).toBe("event.type");
     expect(err.message).toContain("`Nope` is not a declared event");
+    expect(timeline).toEqual([]);
+    await runtime.stop();
+  });
+
+  it("a misspelled event type names the declared one it most likely means", async () => {
+    const { runtime } = await setup();
+    const err = (await runtime.ingest(ev("Crat", "p1", T0, {}, "u-typo")).catch((e: unknown) => e)) as InvalidInputError;
+    expect(err.errors).toEqual([{ path: "event.type", message: "`Crat` is not a declared event (did you mean `Cart`?)" }]);
+    await runtime.stop();
+  });
+
+  it("an invalid event is refused with every wrong field of its envelope and its data, not the first alone", async () => {
+    const { runtime, timeline } = await setup();
+    const bad = { id: "", type: "Cart", profileId: "p1", time: "yesterday", data: { cartId: 1, items: [], total: 5 } } as unknown as EventEnvelope;
+    const err = (await runtime.ingest([cart("ok"), bad]).catch((e: unknown) => e)) as InvalidInputError;
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect(err.index).toBe(1);
+    expect(err.errors.map((e) => e.path)).toEqual(["event[1].id", "event[1].time", "event[1].data.cartId"]);
+    expect(err.message).toBe("invalid event[1]: event[1].id must be a non-empty string");
     expect(timeline).toEqual([]);
     await runtime.stop();
   });
