@@ -280,7 +280,10 @@ describe("journey serve", () => {
       expect(await call(first.base, "GET", "/v1/catalog/items/F")).toEqual({ status: 200, json: { sku: "F", name: "Filed" } });
       const put = await call(first.base, "PUT", "/v1/catalog/items", [{ sku: "A", name: "Alpha" }, { sku: "B" }]);
       expect(put).toMatchObject({ status: 200, json: { upserted: 1, rejected: [{ index: 1, key: "B", path: "item.name" }] } });
-      expect((await call(first.base, "GET", "/v1/catalog/items", undefined)).status).toBe(405);
+      // The stored items, a page at a time, in key order.
+      expect(await call(first.base, "GET", "/v1/catalog/items?limit=1")).toEqual({ status: 200, json: { items: [{ sku: "A", name: "Alpha" }], next: "A" } });
+      expect(await call(first.base, "GET", "/v1/catalog/items?after=A")).toEqual({ status: 200, json: { items: [{ sku: "F", name: "Filed" }] } });
+      expect((await call(first.base, "POST", "/v1/catalog/items", [])).status).toBe(405);
       expect((await call(first.base, "PUT", "/v1/profiles/ana", { email: "ana@example.com" })).status).toBe(204);
       expect((await call(first.base, "POST", "/v1/events", view("v1", "ana", "A"))).status).toBe(202);
       expect((await messages(outbox, 1)).map((m) => m.content.subject)).toEqual(["picks: Alpha"]);

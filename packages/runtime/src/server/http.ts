@@ -14,7 +14,7 @@ import type { IRTrigger } from "@journey/ir";
 import type { EventEnvelope } from "../engine/state.js";
 import { isUnsubscribeSecret, UNSUBSCRIBE_SECRET_MIN_BYTES } from "../engine/unsubscribe.js";
 import type { CatalogEngine, CatalogItem } from "../recs/provider.js";
-import { InvalidInputError, type Runtime } from "../shell/runtime.js";
+import { InvalidInputError, MAX_CATALOG_PAGE, type Runtime } from "../shell/runtime.js";
 import { isJsonObject } from "../sim/json-file.js";
 import { METRICS_CONTENT_TYPE, ServerMetrics } from "./metrics.js";
 import { DEFAULT_UNSUBSCRIBE_EVENT, UNSUBSCRIBE_PATH, unsubscribeEventProblem, unsubscribeRoutes, type UnsubscribeOptions } from "./unsubscribe.js";
@@ -291,6 +291,16 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
     return { upserted: result.upserted, rejected, ...(warnings.length ? { warnings } : {}) };
   });
 
+  // A page of the stored items, in key order; `next` is the `after` of the next page.
+  app.get<{ Querystring: { after?: string; limit?: string } }>("/v1/catalog/items", async (request) => {
+    catalogOf(runtime);
+    const { after, limit: given } = request.query;
+    const limit = given === undefined ? DEFAULT_CATALOG_PAGE : /^\d+$/.test(given) ? Number(given) : NaN;
+    if (!(limit >= 1 && limit <= MAX_CATALOG_PAGE)) throw new HttpError(400, `limit: expected a whole number from 1 to ${MAX_CATALOG_PAGE}, not \`${given}\``, { errors: [{ path: "limit", message: `must be a whole number from 1 to ${MAX_CATALOG_PAGE}` }] });
+    const page = await runtime.catalogItems(after, limit);
+    return { items: page.map((s) => s.item), ...(page.length === limit ? { next: page[page.length - 1]!.key } : {}) };
+  });
+
   app.get<{ Params: { key: string } }>("/v1/catalog/items/:key", async (request) => {
     const item = catalogOf(runtime).item(request.params.key);
     if (!item) throw new HttpError(404, `no catalog item \`${request.params.key}\``);
@@ -393,6 +403,9 @@ function triggerSummary(t: IRTrigger | null): Record<string, unknown> | null {
 }
 
 /** The runtime's catalog engine; a project without a `catalog` has no items to serve. */
+/** Catalog items in a page of `GET /v1/catalog/items` without `limit`. */
+const DEFAULT_CATALOG_PAGE = 100;
+
 function catalogOf(runtime: Runtime): CatalogEngine {
   if (!runtime.catalog) throw new HttpError(404, "this project declares no catalog");
   return runtime.catalog;

@@ -25,7 +25,7 @@ import type { CatalogEngine, CatalogItem, RecommendationProvider, Signal, Signal
 import { isLocal, recommendLocally, resolveRecommendation, type Recommendation, type RecommendDeps } from "../recs/resolve.js";
 import { DueHeap } from "../store/due-heap.js";
 import { MemoryStore } from "../store/memory.js";
-import { emptyBatch, type CommitBatch, type DeliveryFailure, type ErasedProfile, type Store } from "../store/store.js";
+import { emptyBatch, type CommitBatch, type DeliveryFailure, type ErasedProfile, type Store, type StoredItem } from "../store/store.js";
 import { decide, MAX_SURFACES, type Decision, type DecideDeps, type DecideRequest } from "../experiences/decide.js";
 import { CallInterruptedError, HttpActionExecutor, typedResponse, unconfiguredSecrets, withSecrets, type ActionExecutor } from "./actions.js";
 import { Deliveries, givenUpKey, type Delivery, type Undelivered } from "./deliveries.js";
@@ -39,6 +39,9 @@ export interface Logger {
 }
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
+
+/** The most catalog items `catalogItems` reads at once. */
+export const MAX_CATALOG_PAGE = 1000;
 
 /** The envelope's fields, each a non-empty string. */
 const ENVELOPE_FIELDS = ["id", "type", "profileId", "time"] as const;
@@ -179,6 +182,8 @@ export interface Runtime {
   upsertItems(items: CatalogItem[]): Promise<UpsertResult>;
   /** Removes catalog items from the store and from `catalog`; resolves to the keys that were there. */
   removeItems(keys: string[]): Promise<string[]>;
+  /** The catalog items stored (those `upsertItems` kept), in key order: up to `limit` (1 to 1,000) after the key `after`. */
+  catalogItems(after: string | undefined, limit: number): Promise<StoredItem[]>;
   /**
    * Delete a profile for good (a right-to-erasure request): its live instances end (reason
    * `deleted`), its state and timers go, its messages not yet delivered are never delivered,
@@ -917,6 +922,14 @@ class JourneyRuntime implements Runtime {
       catalog.upsertItems(accepted.map(([, item]) => item));
     });
     return result;
+  }
+
+  async catalogItems(after: string | undefined, limit: number): Promise<StoredItem[]> {
+    await this.ready("catalogItems");
+    this.catalogFor("catalogItems");
+    if (after !== undefined && typeof after !== "string") throw new TypeError("catalogItems: `after` must be a catalog key (a string) or undefined");
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CATALOG_PAGE) throw new TypeError(`catalogItems: \`limit\` must be a whole number from 1 to ${MAX_CATALOG_PAGE}`);
+    return this.store.loadItems(after, limit);
   }
 
   async removeItems(keys: string[]): Promise<string[]> {

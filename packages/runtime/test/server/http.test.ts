@@ -288,6 +288,18 @@ describe("catalog items", () => {
     expect(await h.request("PUT", "/v1/catalog/items", [])).toMatchObject({ status: 200, json: { upserted: 0, rejected: [] } });
   });
 
+  it("GET lists the stored items a page at a time, in key order; a limit out of bounds is a 400", async () => {
+    const h = await harness();
+    await h.request("PUT", "/v1/catalog/items", [product("C"), product("A"), product("B")]);
+    expect(await h.request("GET", "/v1/catalog/items")).toMatchObject({ status: 200, json: { items: [product("A"), product("B"), product("C")] } });
+    expect((await h.request("GET", "/v1/catalog/items")).json).not.toHaveProperty("next");
+    expect(await h.request("GET", "/v1/catalog/items?limit=2")).toMatchObject({ status: 200, json: { items: [product("A"), product("B")], next: "B" } });
+    expect(await h.request("GET", "/v1/catalog/items?limit=2&after=B")).toMatchObject({ status: 200, json: { items: [product("C")] } });
+    for (const limit of ["0", "1001", "ten", "2.5"]) {
+      expect(await h.request("GET", `/v1/catalog/items?limit=${limit}`)).toMatchObject({ status: 400, json: { error: `limit: expected a whole number from 1 to 1000, not \`${limit}\`` } });
+    }
+  });
+
   it("DELETE removes an item from the store and the engine (204), and an absent one is a 404", async () => {
     const h = await harness();
     await h.request("PUT", "/v1/catalog/items", [product("A"), product("B")]);
@@ -314,6 +326,7 @@ describe("catalog items", () => {
     for (const [method, url, body] of [
       ["PUT", "/v1/catalog/items", [product("A")]],
       ["GET", "/v1/catalog/items/A", undefined],
+      ["GET", "/v1/catalog/items", undefined],
       ["DELETE", "/v1/catalog/items/A", undefined],
     ] as const) {
       expect(await h.request(method, url, body)).toMatchObject({ status: 404, json: { error: "this project declares no catalog" } });
@@ -482,7 +495,7 @@ describe("health, auth, limits and errors", () => {
       ["POST", "/v1/profiles/p1", "DELETE, GET, HEAD, PUT"],
       ["POST", "/health", "GET, HEAD"],
       ["PATCH", "/v1/catalog/items/A", "DELETE, GET, HEAD"],
-      ["GET", "/v1/catalog/items", "PUT"],
+      ["POST", "/v1/catalog/items", "GET, HEAD, PUT"],
       ["OPTIONS", "/v1/decide", "POST"],
     ] as const) {
       const r = await h.request(method, url, method === "PATCH" ? {} : undefined);
@@ -490,7 +503,7 @@ describe("health, auth, limits and errors", () => {
     }
     // Nothing was done.
     expect(await h.store.viewProfile("p1")).toBeUndefined();
-    expect((await h.request("GET", "/metrics")).text.split("\n")).toContain('journey_http_requests_total{route="(no route)",method="GET",status="405"} 3');
+    expect((await h.request("GET", "/metrics")).text.split("\n")).toContain('journey_http_requests_total{route="(no route)",method="GET",status="405"} 2');
     // A path no route has stays a 404, whatever the method.
     expect(await h.request("DELETE", "/v1/profiles")).toMatchObject({ status: 404, json: { error: "no route DELETE /v1/profiles" } });
     expect((await h.request("GET", "/v1/catalog/items/A/more")).status).toBe(404);
