@@ -87,6 +87,7 @@ export type DateFormat = (typeof DATE_FORMATS)[number];
 const anyList = T.list(T.unknown);
 const stringOrList: Type = { kind: "union", members: [T.string, anyList] };
 const scalar: Type = { kind: "union", members: [T.string, T.number] };
+const numberOrList: Type = { kind: "union", members: [T.number, anyList] };
 const dateLike: Type = { kind: "union", members: [T.datetime, T.string] };
 const dateFormat: Type = { kind: "union", members: DATE_FORMATS.map((f) => T.literal(f)) };
 
@@ -106,6 +107,12 @@ export const HELPER_SIGNATURES: readonly HelperSignature[] = [
   sig("number", [{ name: "value", type: T.number }, { name: "decimals", type: T.int, optional: true, literal: decimalsProblem }], T.string, "The number formatted for the render's locale, with exactly `decimals` decimals when given"),
   sig("date", [{ name: "value", type: dateLike }, { name: "format", type: dateFormat, optional: true }], T.string, "The date in the render's time zone and locale: `\"short\"`, `\"medium\"` (default), `\"long\"`, `\"full\"`, `\"iso\"`, `\"time\"` or `\"datetime\"` (date and time)"),
   sig("duration", [{ name: "value", type: T.duration }], T.string, "The duration in words for the render's locale (`1 hour, 30 minutes`), in days, hours, minutes and seconds"),
+  sig(
+    "plural",
+    [{ name: "count", type: numberOrList }, { name: "one", type: T.string }, { name: "other", type: T.string }],
+    T.string,
+    "The count, formatted for the render's locale, then `one` or `other` as the locale's plural rules choose (`1 item`, `3 items`); a list counts its elements",
+  ),
   sig("json", [{ name: "value", type: T.unknown }], T.string, "The value as JSON (never escaped as HTML inside JSON content)"),
   sig("eq", [{ name: "a", type: T.unknown }, { name: "b", type: T.unknown }], T.bool, "Whether `a` and `b` are equal"),
   sig("ne", [{ name: "a", type: T.unknown }, { name: "b", type: T.unknown }], T.bool, "Whether `a` and `b` differ"),
@@ -156,10 +163,11 @@ export function formatHelperSignature(s: HelperSignature, typeToString: (t: Type
 // ---------------------------------------------------------------------------------------
 // Implementations
 
-/** Intl formatters are expensive to build (~µs) and cheap to reuse: cache them by their options. */
-const formatCache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.ListFormat>();
+/** Intl formatters (and plural rules) are expensive to build (~µs) and cheap to reuse: cache them by their options. */
+type IntlObject = Intl.NumberFormat | Intl.DateTimeFormat | Intl.ListFormat | Intl.PluralRules;
+const formatCache = new Map<string, IntlObject>();
 
-function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.ListFormat>(key: string, make: () => F): F {
+function cached<F extends IntlObject>(key: string, make: () => F): F {
   let f = formatCache.get(key) as F | undefined;
   if (f === undefined) {
     if (formatCache.size > 500) formatCache.clear();
@@ -253,6 +261,14 @@ export function formatNumber(ctx: HelperContext, value: unknown, decimals?: unkn
   ) as Intl.NumberFormat;
   lastNumber = { locale: ctx.locale, d, f };
   return f.format(n);
+}
+
+/** `{{plural n "item" "items"}}`: the count and the word its number takes; `one` where the locale's rules say "one" (1 in English, 1 and 0 in French), `other` elsewhere. */
+export function formatPlural(ctx: HelperContext, value: unknown, one: unknown, other: unknown): string {
+  const n = Array.isArray(value) ? value.length : toNumber(value);
+  if (n === undefined) return "";
+  const rules = cached(`p\u0000${ctx.locale}`, () => new Intl.PluralRules(ctx.locale));
+  return `${formatNumber(ctx, n)} ${rules.select(n) === "one" ? str(one) : str(other)}`;
 }
 
 export function formatDate(ctx: HelperContext, value: unknown, format?: unknown): string {
@@ -407,6 +423,7 @@ export const HELPER_IMPLS: ReadonlyMap<string, HelperImpl> = new Map<string, Hel
   ["number", (c, n, d) => formatNumber(c, n, d)],
   ["date", (c, d, f) => formatDate(c, d, f)],
   ["duration", (c, d) => formatDuration(c, d)],
+  ["plural", (c, n, one, other) => formatPlural(c, n, one, other)],
   ["json", (_c, v) => jsonForHtml(toJson(v))],
   ["eq", (_c, a, b) => a === b || (a == null && b == null)],
   ["ne", (_c, a, b) => !(a === b || (a == null && b == null))],

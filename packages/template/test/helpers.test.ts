@@ -4,9 +4,9 @@ import { HELPERS, HELPER_SIGNATURES, TemplateError, TemplateRenderError, compile
 const r = (src: string, data: unknown = {}, opts: Parameters<typeof renderTemplate>[2] = {}) => renderTemplate(src, data, { escape: "none", ...opts });
 
 describe("helper table", () => {
-  it("has exactly the brief's helpers and `duration`, each documented", () => {
+  it("has exactly the brief's helpers, `duration` and `plural`, each documented", () => {
     expect(HELPER_SIGNATURES.map((s) => s.name)).toEqual([
-      "default", "length", "upper", "lower", "capitalize", "truncate", "join", "first", "currency", "number", "date", "duration", "json", "eq", "ne", "gt", "lt", "and", "or", "not",
+      "default", "length", "upper", "lower", "capitalize", "truncate", "join", "first", "currency", "number", "date", "duration", "plural", "json", "eq", "ne", "gt", "lt", "and", "or", "not",
     ]);
     for (const s of HELPER_SIGNATURES) expect(s.doc.length).toBeGreaterThan(10);
   });
@@ -50,6 +50,17 @@ describe("helpers", () => {
     expect(r("{{length s}}", { s })).toBe("4");
     expect(r("{{truncate s 2}}", { s })).toBe("👨‍👩‍👧🇸🇪…");
     expect(r("{{truncate s 3}}", { s })).toBe("👨‍👩‍👧🇸🇪e\u0301…");
+  });
+  it("plural: the count and the word its number takes, by the locale's rules; a list counts its elements", () => {
+    const t = "{{plural n 'item' 'items'}}";
+    expect([0, 1, 2, 1200, 1.5].map((n) => r(t, { n }))).toEqual(["0 items", "1 item", "2 items", "1,200 items", "1.5 items"]);
+    expect(r("you left {{plural cart.items 'item' 'items'}} behind", { cart: { items: [{}] } })).toBe("you left 1 item behind");
+    expect(r("{{plural cart.items 'item' 'items'}}", { cart: { items: [{}, {}, {}] } })).toBe("3 items");
+    // French says "one" of 0 too; German writes the thousands with a dot.
+    expect(r("{{plural n 'article' 'articles'}}", { n: 0 }, { locale: "fr-FR" })).toBe("0 article");
+    expect(r("{{plural n 'Artikel' 'Artikel'}}", { n: 1200 }, { locale: "de-DE" })).toBe("1.200 Artikel");
+    expect(r("[{{plural missing 'item' 'items'}}]")).toBe("[]");
+    expect(formatHelperSignature(HELPERS.get("plural")!, typeToString)).toBe("plural(count: number | list<unknown>, one: string, other: string): string");
   });
   it("duration in words, for the locale", () => {
     const h = 3_600_000;
