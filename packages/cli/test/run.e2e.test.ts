@@ -136,6 +136,39 @@ describe("journey run on every sample", () => {
   });
 });
 
+describe("journey run: instances still waiting at the end", () => {
+  const project = join(samples, "abandoned-cart");
+  const text = readFileSync(join(project, "abandoned-cart.journey"), "utf8").split("\n");
+  const lineOf = (needle: string) => text.findIndex((l) => l.includes(needle)) + 1;
+  const file = join(project, "abandoned-cart.journey");
+
+  it("--until before the journeys finish: a summary by journey and the step each resumes at, with its place in the source", () => {
+    const r = journey(["run", project, "--until", "2026-03-02T15:00:00Z"]);
+    expect(r.status).toBe(0);
+    // Ana's and Jonas's carts wait 4h (resuming at the step after the wait), Emil's reminder was sent and waits for an order.
+    expect(r.stdout).toContain(
+      "still waiting at 2026-03-02T15:00:00Z: 3 instances\n" +
+        `  AbandonedCart  2 to resume at ${file}:${lineOf("if not profile.consent.email")}:3 (if)\n` +
+        `  AbandonedCart  1 to resume at ${file}:${lineOf("wait for OrderPlaced")}:3 (waitFor)\n`,
+    );
+    // Run to the end, nothing waits: nothing is said.
+    expect(journey(["run", project]).stdout).not.toContain("still waiting");
+  });
+
+  it("--json: a `waiting` line per journey version and step, at the run's end, after the timeline; JSON alone on stdout", () => {
+    const r = journey(["run", project, "--until", "2026-03-02T15:00:00Z", "--json"]);
+    expect(r.stderr).toBe("");
+    const entries = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const waiting = entries.filter((e) => e["type"] === "waiting");
+    expect(entries.slice(-waiting.length)).toEqual(waiting);
+    expect(waiting).toEqual([
+      { at: "2026-03-02T15:00:00.000Z", type: "waiting", journey: "AbandonedCart", version: expect.stringMatching(/^[0-9a-f]{16}$/), current: true, node: expect.any(String), step: "if", location: `${file}:${lineOf("if not profile.consent.email")}:3`, count: 2 },
+      { at: "2026-03-02T15:00:00.000Z", type: "waiting", journey: "AbandonedCart", version: expect.stringMatching(/^[0-9a-f]{16}$/), current: true, node: expect.any(String), step: "waitFor", location: `${file}:${lineOf("wait for OrderPlaced")}:3`, count: 1 },
+    ]);
+    expect(journey(["run", project, "--json"]).stdout).not.toContain('"waiting"');
+  });
+});
+
 describe("journey run --tz", () => {
   it("`profile`: each time in its profile's zone, with the offset (quiet hours end at 08:00 local)", () => {
     const r = journey(["run", join(samples, "abandoned-cart"), "--tz", "profile"]);

@@ -266,6 +266,66 @@ describe("journey serve", () => {
     expect(deployed(third.output())).toEqual([]);
   });
 
+  it("says how many instances wait where, by version, in /v1/journeys and the /metrics gauge: across a restart that deploys a new version", async () => {
+    const v1 = PROJECT.replace("wait 1s", "wait 1d");
+    const v2 = PROJECT.replace("wait 1s", "send email { subject \"tip\" text \"x\" } to profile.email\n  wait 2d");
+    const dir = folderWith(tmp(), "waiting", { "app.journey": v1 });
+    const args = [dir, "--db", "waiting.db", "--outbox", "waiting.jsonl"];
+    const lineOf = (text: string) => text.split("\n").findIndex((l) => l.includes("one second later")) + 1;
+    const signUp = (s: Served, id: string) => call(s.base, "POST", "/v1/events", { id: `e-${id}`, type: "SignedUp", profileId: id, time: new Date().toISOString(), data: { source: "ads" } });
+    const gauge = async (s: Served) => (await fetch(`${s.base}/metrics`).then((r) => r.text())).split("\n").filter((l) => l.startsWith("journey_instances{"));
+
+    const first = await serve(args, tmp());
+    let before: string;
+    try {
+      for (const id of ["ana", "bo"]) {
+        expect((await call(first.base, "PUT", `/v1/profiles/${id}`, { email: `${id}@example.com` })).status).toBe(204);
+        expect((await signUp(first, id)).status).toBe(202);
+      }
+      const { json } = await call(first.base, "GET", "/v1/journeys");
+      before = json.journeys[0].version;
+      // Waiting a day, counted at the send the wait resumes at: the line of the source.
+      expect(json.journeys).toEqual([
+        {
+          name: "Welcome",
+          version: before,
+          trigger: { kind: "event", event: "SignedUp" },
+          instances: 2,
+          versions: [{ version: before, current: true, instances: 2, nodes: [{ node: expect.any(String), step: "send", location: expect.stringMatching(new RegExp(`app\\.journey:${lineOf(v1)}:3$`)), instances: 2 }] }],
+        },
+      ]);
+      expect(await gauge(first)).toEqual([`journey_instances{journey="Welcome",version="${before}"} 2`]);
+      first.child.kill("SIGTERM");
+      expect(await first.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      first.child.kill("SIGKILL");
+    }
+
+    // A new version: Ana and Bo finish on the one they started on; Cy starts on the new one.
+    writeFileSync(join(dir, "app.journey"), v2);
+    const second = await serve(args, tmp());
+    try {
+      expect((await call(second.base, "PUT", "/v1/profiles/cy", { email: "cy@example.com" })).status).toBe(204);
+      expect((await signUp(second, "cy")).status).toBe(202);
+      const [welcome] = (await call(second.base, "GET", "/v1/journeys")).json.journeys;
+      expect(welcome.version).not.toBe(before);
+      expect(welcome).toMatchObject({ instances: 3 });
+      expect(welcome.versions).toEqual([
+        { version: welcome.version, current: true, instances: 1, nodes: [{ node: expect.any(String), step: "send", location: expect.stringMatching(new RegExp(`app\\.journey:${lineOf(v2)}:3$`)), instances: 1 }] },
+        { version: before, current: false, instances: 2, nodes: [{ node: expect.any(String), step: "send", location: expect.stringMatching(new RegExp(`app\\.journey:${lineOf(v1)}:3$`)), instances: 2 }] },
+      ]);
+      expect(await gauge(second)).toEqual([`journey_instances{journey="Welcome",version="${welcome.version}"} 1`, `journey_instances{journey="Welcome",version="${before}"} 2`]);
+      // Bo is erased: his instance is no longer counted.
+      expect(await call(second.base, "DELETE", "/v1/profiles/bo")).toEqual({ status: 200, json: { instancesEnded: 1 } });
+      expect(await gauge(second)).toEqual([`journey_instances{journey="Welcome",version="${welcome.version}"} 1`, `journey_instances{journey="Welcome",version="${before}"} 1`]);
+      second.child.kill("SIGTERM");
+      expect(await second.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      second.child.kill("SIGKILL");
+    }
+  });
+
+
   it("keeps catalog items put through the API across a restart, and a journey's recommendation sees them", async () => {
     const dir = folderWith(tmp(), "shop", {
       "app.journey": CATALOG_PROJECT,

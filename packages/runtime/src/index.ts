@@ -1,10 +1,10 @@
 /** The Journey runtime: embed it in a Node service with a compiled IR, a store and channels. */
-export { createRuntime, InvalidInputError, MAX_CATALOG_PAGE, MAX_PROFILE_ID_BYTES, type DeletedProfile, type Runtime, type RuntimeOptions, type Logger } from "./shell/runtime.js";
+export { createRuntime, InvalidInputError, MAX_CATALOG_PAGE, MAX_PROFILE_ID_BYTES, type DeletedProfile, type LiveInstances, type Runtime, type RuntimeOptions, type Logger } from "./shell/runtime.js";
 export { HttpActionExecutor, CannedActionExecutor, CallInterruptedError, unconfiguredSecrets, type ActionExecutor, type CannedResponse } from "./shell/actions.js";
 export { SystemClock, VirtualClock, type Clock } from "./clock.js";
 export { MemoryStore } from "./store/memory.js";
 export { SqliteStore, StoreLockedError, SchemaVersionError, type SqliteStoreOptions, type EventRetention } from "./store/sqlite.js";
-export { erasedEventIds, type Store, type CommitBatch, type DeliveryFailure, type ErasedProfile, type StoredItem } from "./store/store.js";
+export { erasedEventIds, type Store, type CommitBatch, type DeliveryFailure, type ErasedProfile, type InstanceCount, type InstanceCountChange, type StoredItem } from "./store/store.js";
 export { isPermanentFailure, MemoryChannel, PermanentDeliveryError, type ChannelAdapter, type ChannelPolicy, type OutgoingMessage } from "./channels/adapter.js";
 export { JsonlOutbox } from "./channels/jsonl.js";
 export { ChannelRouter } from "./channels/router.js";

@@ -1,7 +1,7 @@
 /** `journey run`: compile a project and replay events on a virtual clock, printing the timeline. */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { InvalidInputError, simulate, type Effect, type EventEnvelope, type Runtime, type Store } from "@journey/runtime";
+import { InvalidInputError, simulate, type Effect, type EventEnvelope, type LiveInstances, type Runtime, type Store } from "@journey/runtime";
 import { isValidTimeZone, offsetAt, suggestTimeZone } from "@journey/template";
 import { Command } from "commander";
 import pc from "picocolors";
@@ -39,9 +39,9 @@ export function runCommand(): Command {
     .option("--catalog <file>", "catalog items as a JSON array, over those a `journey serve` stored in --db, and not stored (default: <project>/catalog.json if present)")
     .option("--action-responses <file>", "canned action responses (default: <project>/action-responses.json if present)")
     .option("--from <time>", "start the virtual clock at this ISO time, before the first event or without events (a project of schedules); default: the first event's time, or a --db's first timer when earlier")
-    .option("--until <time>", "stop at an ISO time or +<duration> after the start (default: when nothing is left to fire, at most 30 days after the last event or the start)")
+    .option("--until <time>", "stop at an ISO time or +<duration> after the start (default: when nothing is left to fire, at most 30 days after the last event or the start); instances still waiting then are summarised by journey and step")
     .option("--db <file>", "keep state in this SQLite file instead of memory")
-    .option("--json", "one JSON object per timeline entry")
+    .option("--json", "one JSON object per timeline entry, then one of type `waiting` per journey step instances still wait at when the run ends")
     .option("--tz <zone>", "also show each time in this IANA time zone, or `profile` for each profile's own (its `timezone` at the end of the run)")
     .option("--watch", "run again whenever a file of the project changes, until Ctrl-C")
     .option("--messages <dir>", "also write every message the run sent into this folder, one file each, and an index.html listing them (and those suppressed) in time order; replaces a folder an earlier --messages wrote, refuses any other that is not empty")
@@ -119,9 +119,10 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
     const entries = localOf ? await withLocalTimes(utc, localOf) : utc;
     // Written before the timeline is printed: a folder that cannot be written is the last word, not lost above it.
     const written = options.messages !== undefined ? await writeMessages(options.messages, project, result.timeline, compiled.channels, localOf) : undefined;
-    if (options.json) write(entries.map((e) => JSON.stringify(e)).join("\n") + (entries.length ? "\n" : ""));
+    const waiting = await result.runtime.liveInstances();
+    if (options.json) write([...entries, ...waiting.map((w) => waitingEntry(w, result.end))].map((e) => JSON.stringify(e) + "\n").join(""));
     else if (!Object.keys(compiled.journeys).length) write(`no journeys in this project: its events fed the catalog (see \`journey decide\` for its experiences)\n`);
-    else write(entries.map((e) => `${formatEntry(e, color)}\n`).join("") + summary(result.timeline, color) + "\n");
+    else write(entries.map((e) => `${formatEntry(e, color)}\n`).join("") + summary(result.timeline, color) + "\n" + stillWaiting(waiting, result.end, color));
     if (written && !options.json) write(written + "\n");
     return 0;
   } catch (e) {
@@ -216,6 +217,28 @@ export function localTime(ms: number, tz: string): string {
 
 /** Schedules never stop: without `--until`, a run looks this far past the last event. */
 const RUN_HORIZON_MS = 30 * 86_400_000;
+
+/** A `--json` line for instances still waiting when the run ends, at its end: after every timeline line. */
+function waitingEntry(w: LiveInstances, end: number): Record<string, unknown> {
+  const location = w.location && `${w.location.file}:${w.location.line}:${w.location.column}`;
+  return { at: new Date(end).toISOString(), type: "waiting", journey: w.journey, version: w.version, current: w.current, node: w.node, ...(w.step ? { step: w.step } : {}), ...(location ? { location } : {}), count: w.count };
+}
+
+/**
+ * Instances the run ended with (an `--until` before their journeys finish): by journey, then
+ * the step each resumes at. Nothing when none waits.
+ */
+function stillWaiting(waiting: LiveInstances[], end: number, color: boolean): string {
+  if (!waiting.length) return "";
+  const total = waiting.reduce((n, w) => n + w.count, 0);
+  const width = Math.max(...waiting.map((w) => w.journey.length));
+  const lines = waiting.map((w) => {
+    const at = w.location ? `${w.location.file}:${w.location.line}:${w.location.column}` : `node ${w.node}`;
+    return `  ${w.journey.padEnd(width)}  ${w.count} to resume at ${at}${w.step ? ` (${w.step})` : ""}${w.current ? "" : `, on earlier version ${w.version.slice(0, 8)}`}\n`;
+  });
+  const head = `still waiting at ${iso(end)}: ${count(total, "instance")}`;
+  return `${color ? pc.bold(head) : head}\n${lines.join("")}`;
+}
 
 function summary(timeline: Effect[], color: boolean): string {
   const n = (t: Effect["type"]) => timeline.filter((e) => e.type === t).length;

@@ -68,8 +68,9 @@ export function serveCommand(): Command {
       "after",
       `
 Routes: POST /v1/events, PUT, GET and DELETE /v1/profiles/:id, PUT /v1/catalog/items,
-GET and DELETE /v1/catalog/items/:key, POST /v1/decide, GET /v1/journeys, GET /health,
-GET /metrics (Prometheus); with --public-url and --unsubscribe-secret-env, GET and POST
+GET and DELETE /v1/catalog/items/:key, POST /v1/decide, GET /v1/journeys (with the live
+instances of each version, by the step they wait at), GET /health, GET /metrics
+(Prometheus); with --public-url and --unsubscribe-secret-env, GET and POST
 /v1/unsubscribe (no token: the links are signed). See docs/cli.md.
 
 Unsubscribe links: with --public-url and --unsubscribe-secret-env, each message's

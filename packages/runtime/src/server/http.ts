@@ -10,13 +10,13 @@ import { maxHeaderSize, type IncomingMessage, type Server, type ServerResponse }
 import type { AddressInfo, Socket } from "node:net";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type HTTPMethods } from "fastify";
 import { pino } from "pino";
-import type { IRTrigger } from "@journey/ir";
 import type { EventEnvelope } from "../engine/state.js";
 import { isUnsubscribeSecret, UNSUBSCRIBE_SECRET_MIN_BYTES } from "../engine/unsubscribe.js";
 import type { CatalogEngine, CatalogItem } from "../recs/provider.js";
 import { InvalidInputError, MAX_CATALOG_PAGE, type Runtime } from "../shell/runtime.js";
 import { isJsonObject } from "../sim/json-file.js";
-import { METRICS_CONTENT_TYPE, ServerMetrics } from "./metrics.js";
+import { journeysSummary } from "./journeys.js";
+import { instancesGauge, METRICS_CONTENT_TYPE, ServerMetrics } from "./metrics.js";
 import { DEFAULT_UNSUBSCRIBE_EVENT, UNSUBSCRIBE_PATH, unsubscribeEventProblem, unsubscribeRoutes, type UnsubscribeOptions } from "./unsubscribe.js";
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -237,7 +237,8 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
     return { status: "ok" };
   });
 
-  app.get("/metrics", async (_request, reply) => reply.type(METRICS_CONTENT_TYPE).send(metrics.text()));
+  // The instance gauge is read from the store's counts at each scrape: right after a restart too.
+  app.get("/metrics", async (_request, reply) => reply.type(METRICS_CONTENT_TYPE).send(metrics.text() + instancesGauge(await runtime.liveInstances(), runtime.program.currentJourneys())));
 
   // One envelope or a list: a list is one unit of work (one commit), applied in time order.
   app.post("/v1/events", async (request, reply) => {
@@ -326,11 +327,7 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
 
   if (unsubscribe) void app.register(unsubscribeRoutes(runtime, unsubscribe, metrics));
 
-  app.get("/v1/journeys", async () => ({
-    journeys: [...runtime.program.currentJourneys()]
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map((j) => ({ name: j.id, version: j.version, trigger: triggerSummary(j.trigger), ...(j.doc ? { doc: j.doc } : {}) })),
-  }));
+  app.get("/v1/journeys", async () => ({ journeys: await journeysSummary(runtime) }));
 
   return {
     app,
@@ -387,19 +384,6 @@ function requestsArriving(server: Server): () => Socket[] {
     });
   });
   return () => [...current].filter(([socket, request]) => !socket.destroyed && !request?.complete).map(([socket]) => socket);
-}
-
-/** What starts a journey, without its condition (an expression tree): `{kind: "event", event: "SignedUp"}`. */
-function triggerSummary(t: IRTrigger | null): Record<string, unknown> | null {
-  if (!t) return null;
-  switch (t.kind) {
-    case "event":
-      return { kind: t.kind, event: t.event };
-    case "audience":
-      return { kind: t.kind, audience: t.audience };
-    case "schedule":
-      return { kind: t.kind, every: t.every, ...(t.day !== undefined ? { day: t.day } : {}), ...(t.at !== undefined ? { at: t.at } : {}), audience: t.audience };
-  }
 }
 
 /** The runtime's catalog engine; a project without a `catalog` has no items to serve. */

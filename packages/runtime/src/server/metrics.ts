@@ -150,6 +150,25 @@ export class ServerMetrics {
   }
 }
 
+/**
+ * The gauge `journey_instances`: live instances by journey and version, written from the
+ * counts the store keeps (read at each scrape, so right after a restart too). Each current
+ * version is written, at 0 too, so that its series exists; an earlier one while instances
+ * still run on it.
+ */
+export function instancesGauge(live: readonly { journey: string; version: string; count: number }[], current: Iterable<{ id: string; version: string }>): string {
+  const counts = new Map<string, number>();
+  const labels = (journey: string, version: string) => `journey="${escapeLabel(journey)}",version="${escapeLabel(version)}"`;
+  for (const j of current) counts.set(labels(j.id, j.version), 0);
+  for (const l of live) {
+    const key = labels(l.journey, l.version);
+    counts.set(key, (counts.get(key) ?? 0) + l.count);
+  }
+  let out = "# HELP journey_instances Journey instances live now (entered, not yet ended), by journey and version: an earlier version is listed while instances started on it still run (what it sends and calls must keep working until then)\n# TYPE journey_instances gauge\n";
+  for (const [key, n] of counts) out += `journey_instances{${key}} ${n}\n`;
+  return out;
+}
+
 /** A label value as the format quotes it: backslash, double quote and newline escaped. */
 function escapeLabel(value: string): string {
   return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");

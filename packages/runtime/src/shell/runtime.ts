@@ -6,12 +6,12 @@
  */
 import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import { channelsSentOn, type IR, type IRJourney } from "@journey/ir";
+import { channelsSentOn, type IR, type IRJourney, type IRNode } from "@journey/ir";
 import { suggest } from "@journey/template";
 import { MemoryChannel, type ChannelAdapter } from "../channels/adapter.js";
 import { ChannelRouter } from "../channels/router.js";
 import { SystemClock, VirtualClock, type Clock } from "../clock.js";
-import { Program, type DeployedJourney, type NodeObserver } from "../engine/program.js";
+import { Program, type DeployedJourney, type NodeObserver, type SourceLocation } from "../engine/program.js";
 import { newProfileState, nextDue, type DecisionRecord, type Effect, type EventEnvelope, type ProfileState } from "../engine/state.js";
 import { step, type Input } from "../engine/step.js";
 import { experimentsOf, type ForcedArms } from "../engine/split.js";
@@ -25,7 +25,7 @@ import type { CatalogEngine, CatalogItem, RecommendationProvider, Signal, Signal
 import { isLocal, recommendLocally, resolveRecommendation, type Recommendation, type RecommendDeps } from "../recs/resolve.js";
 import { DueHeap } from "../store/due-heap.js";
 import { MemoryStore } from "../store/memory.js";
-import { emptyBatch, type CommitBatch, type DeliveryFailure, type ErasedProfile, type Store, type StoredItem } from "../store/store.js";
+import { emptyBatch, type CommitBatch, type DeliveryFailure, type ErasedProfile, type InstanceCountChange, type Store, type StoredItem } from "../store/store.js";
 import { decide, MAX_SURFACES, type Decision, type DecideDeps, type DecideRequest } from "../experiences/decide.js";
 import { CallInterruptedError, HttpActionExecutor, typedResponse, unconfiguredSecrets, withSecrets, type ActionExecutor } from "./actions.js";
 import { Deliveries, givenUpKey, type Delivery, type Undelivered } from "./deliveries.js";
@@ -159,6 +159,25 @@ export interface DeletedProfile {
   instancesEnded: number;
 }
 
+/**
+ * Live instances of one journey version waiting at one node (`runtime.liveInstances()`): how
+ * many customers are there now. An instance finishes on the version it started on, so an
+ * earlier version listed here still runs what it sends and calls.
+ */
+export interface LiveInstances {
+  journey: string;
+  version: string;
+  /** Whether `version` is the journey's current deployment (false: an earlier one, or a journey no longer deployed). */
+  current: boolean;
+  /** The node the instances resume at (each instance's `node`): a `wait for`, `call` or `recommend` step itself; for a timed `wait`, the step after it. */
+  node: string;
+  /** The node's kind in its version (`send`, `if`, `waitFor`, `call`, …); absent when the version is not loaded. */
+  step?: IRNode["kind"];
+  /** Where the node is in the source its version was compiled from, when the version kept it. */
+  location?: SourceLocation;
+  count: number;
+}
+
 export interface Runtime {
   readonly program: Program;
   readonly clock: Clock;
@@ -192,6 +211,12 @@ export interface Runtime {
    */
   deleteProfile(id: string): Promise<DeletedProfile>;
   /**
+   * Live instances by journey, version and the node each waits at, in that order (none listed
+   * at 0): from counts the store keeps at every commit, so no profile is read. After `start()`,
+   * which loads the earlier versions.
+   */
+  liveInstances(): Promise<LiveInstances[]>;
+  /**
    * Finish in-flight work and begin nothing more: a message (or decision, call attempt,
    * recommendation) being handed over finishes within its adapter's timeout; those not begun,
    * and a call that had retries left, stay in the outbox, as timers stay stored, for the next
@@ -207,7 +232,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
 /** Which functions each option's object must have: a wrong one fails here, not deep inside a step later. */
 const OPTION_METHODS: Partial<Record<keyof RuntimeOptions, string[]>> = {
-  store: ["loadProfile", "viewProfile", "hasEvent", "commit", "dueProfiles", "nextDue", "profileIds", "pendingEffects", "deliveryFailures", "loadSignals", "saveItems", "removeItems", "loadItems", "saveVersions", "loadVersions", "close"],
+  store: ["loadProfile", "viewProfile", "hasEvent", "commit", "dueProfiles", "nextDue", "profileIds", "pendingEffects", "deliveryFailures", "loadSignals", "saveItems", "removeItems", "loadItems", "instanceCounts", "saveVersions", "loadVersions", "close"],
   catalog: ["recommend", "recordSignal", "upsertItems", "removeItems", "item"],
   clock: ["now"],
   logger: ["info", "warn", "error"],
@@ -515,7 +540,7 @@ class JourneyRuntime implements Runtime {
         const batch = new Batch(this.store, this.ir, this.clock);
         const now = this.clock.now();
         for (const id of ids) {
-          const state = await this.store.loadProfile(id);
+          const state = await batch.stored(id);
           if (!state) continue;
           const before = schedulesOf(state);
           if (schedulesOf(step(this.program, state, { kind: "deploy" }, now).state) !== before) batch.touch(state);
@@ -892,9 +917,9 @@ class JourneyRuntime implements Runtime {
     // Erasure of any stored profile, one with an id longer than the bound too.
     checkProfileId(id, false);
     return this.serial(async () => {
-      const state = await this.store.loadProfile(id);
-      if (!state) return { deleted: false, instancesEnded: 0 };
       const batch = new Batch(this.store, this.ir, this.clock);
+      const state = await batch.stored(id);
+      if (!state) return { deleted: false, instancesEnded: 0 };
       this.apply(batch, state, { kind: "erase" }, this.clock.now());
       // Random, not derived from the id: an alias anyone could work out from the id would still name the person.
       const alias = `erased:${randomUUID()}`;
@@ -905,6 +930,17 @@ class JourneyRuntime implements Runtime {
       const instancesEnded = batch.effects.filter((e) => e.type === "ended").length;
       this.log.info({ profileId: id, instancesEnded }, "profile deleted");
       return { deleted: true, instancesEnded };
+    });
+  }
+
+  async liveInstances(): Promise<LiveInstances[]> {
+    await this.ready("liveInstances");
+    const counts = await this.store.instanceCounts();
+    return counts.map(({ journey, version, node, count }) => {
+      const nodes = this.program.journey(version)?.nodes;
+      const step = nodes && Object.hasOwn(nodes, node) ? nodes[node]!.kind : undefined;
+      const location = this.program.location(journey, node, version);
+      return { journey, version, current: this.program.current(journey)?.version === version, node, ...(step ? { step } : {}), ...(location ? { location } : {}), count };
     });
   }
 
@@ -1395,6 +1431,11 @@ class UnitTimers {
 /** The profiles one unit of work touches, kept in memory until one commit writes them all. */
 class Batch {
   private readonly states = new Map<string, ProfileState>();
+  /**
+   * Where each profile's live instances were when the unit loaded it (see `placesOf`), before
+   * any step moved them: `step` changes a state in place. The commit counts its changes from them.
+   */
+  private readonly loadedPlaces = new Map<string, readonly string[]>();
   readonly effects: Effect[] = [];
   readonly events: string[] = [];
   readonly dispatched: string[] = [];
@@ -1420,8 +1461,16 @@ class Batch {
     if (s) return s;
     const stored = await this.store.loadProfile(id);
     s = stored ?? newProfileState(id, emptyRecord(this.ir.profile), this.clock.now());
+    this.loadedPlaces.set(id, placesOf(s));
     this.states.set(id, s);
     if (!stored) onNew?.(s);
+    return s;
+  }
+
+  /** A stored profile's state (undefined when none is), held by the unit only once `touch`ed: a redeploy writes only those it changed. */
+  async stored(id: string): Promise<ProfileState | undefined> {
+    const s = await this.store.loadProfile(id);
+    if (s) this.loadedPlaces.set(id, placesOf(s));
     return s;
   }
 
@@ -1463,6 +1512,60 @@ class Batch {
       ...(this.pruneSignalsBefore !== undefined ? { pruneSignalsBefore: this.pruneSignalsBefore } : {}),
       ...(this.erased.length ? { erased: this.erased } : {}),
     };
+    const instances = this.instanceChanges();
+    if (instances.length) batch.instances = instances;
     await this.store.commit(batch);
   }
+
+  /** How the unit moved live instances: each profile's places now against those it was loaded with; an erased profile's all go. */
+  private instanceChanges(): InstanceCountChange[] {
+    const changes = new Map<string, InstanceCountChange>();
+    const count = (places: readonly string[], by: number) => {
+      for (let i = 0; i < places.length; i += 3) {
+        const journey = places[i]!;
+        const version = places[i + 1]!;
+        const node = places[i + 2]!;
+        const key = `${journey}\u0000${version}\u0000${node}`;
+        const c = changes.get(key);
+        if (c) c.change += by;
+        else changes.set(key, { journey, version, node, change: by });
+      }
+    };
+    for (const s of this.states.values()) {
+      const before = this.loadedPlaces.get(s.id);
+      if (!before) throw new Error(`a unit of work holds profile \`${s.id}\` without having loaded it: its instances could not be counted`);
+      if (atPlaces(s, before)) continue;
+      count(before, -1);
+      count(placesOf(s), 1);
+    }
+    for (const { profileId } of this.erased) count(this.loadedPlaces.get(profileId) ?? [], -1);
+    return [...changes.values()].filter((c) => c.change !== 0);
+  }
+}
+
+/** The places of a profile without instances (most of them): shared, as nothing changes it. */
+const NO_PLACES: readonly string[] = [];
+
+/**
+ * A profile's live instances as (journey, version, node) triples, flat: a copy of what `step`
+ * may change in place. Done for every profile a unit loads, so it allocates only for one with instances.
+ */
+function placesOf(s: ProfileState): readonly string[] {
+  let places: string[] | undefined;
+  for (const k in s.instances) {
+    const i = s.instances[k]!;
+    (places ??= []).push(i.journey, i.version, i.node);
+  }
+  return places ?? NO_PLACES;
+}
+
+/** Whether a profile's instances are where `places` has them, in the same order (compared in place: most units move few). */
+function atPlaces(s: ProfileState, places: readonly string[]): boolean {
+  let i = 0;
+  for (const k in s.instances) {
+    const inst = s.instances[k]!;
+    if (places[i] !== inst.journey || places[i + 1] !== inst.version || places[i + 2] !== inst.node) return false;
+    i += 3;
+  }
+  return i === places.length;
 }

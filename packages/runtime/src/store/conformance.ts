@@ -11,7 +11,7 @@ import type { IRJourney } from "@journey/ir";
 import { afterEach, describe, expect, it } from "vitest";
 import { DISPATCHED, newProfileState, type Effect, type ProfileState } from "../engine/state.js";
 import type { Signal } from "../recs/provider.js";
-import { emptyBatch, type CommitBatch, type Store, type StoredItem } from "./store.js";
+import { emptyBatch, type CommitBatch, type InstanceCount, type InstanceCountChange, type Store, type StoredItem } from "./store.js";
 
 export interface ConformanceOptions {
   /**
@@ -121,6 +121,15 @@ async function allItems(s: Store, page = 1000): Promise<StoredItem[]> {
 
 export function journeyFixture(id: string, version: string): IRJourney {
   return { id, version, trigger: null, reentry: { mode: "never" }, exits: [], goals: [], entry: "n1", nodes: { n1: { kind: "end" } } };
+}
+
+/** A change of the instances at (journey, version, node), for `CommitBatch.instances`. */
+function moved(journey: string, version: string, node: string, change: number): InstanceCountChange {
+  return { journey, version, node, change };
+}
+
+function counted(journey: string, version: string, node: string, count: number): InstanceCount {
+  return { journey, version, node, count };
 }
 
 function batch(parts: Partial<CommitBatch>): CommitBatch {
@@ -650,6 +659,46 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
       });
     });
 
+    describe("instance counts", () => {
+      test("counts follow the commits' changes: instances that start, move to another node and end; none listed at 0", async () => {
+        const s = await fresh();
+        expect(await s.instanceCounts()).toEqual([]);
+        await s.commit(batch({ profiles: [profileFixture("p1"), profileFixture("p2")], instances: [moved("welcome", "v1", "n2", 2), moved("cart", "c1", "wait4h", 1)] }));
+        expect(await s.instanceCounts()).toEqual([counted("cart", "c1", "wait4h", 1), counted("welcome", "v1", "n2", 2)]);
+        // One moves on to n3, the cart one ends; a new version's instance starts.
+        await s.commit(batch({ instances: [moved("welcome", "v1", "n2", -1), moved("welcome", "v1", "n3", 1), moved("cart", "c1", "wait4h", -1), moved("welcome", "v2", "n2", 1)] }));
+        expect(await s.instanceCounts()).toEqual([counted("welcome", "v1", "n2", 1), counted("welcome", "v1", "n3", 1), counted("welcome", "v2", "n2", 1)]);
+        await s.commit(batch({ instances: [moved("welcome", "v1", "n2", -1)] }));
+        await s.commit(emptyBatch());
+        expect(await s.instanceCounts()).toEqual([counted("welcome", "v1", "n3", 1), counted("welcome", "v2", "n2", 1)]);
+      });
+
+      test("listed in order of journey, version, node, as JavaScript compares strings", async () => {
+        const s = await fresh();
+        await s.commit(batch({ instances: [moved("b", "v1", "n1", 1), moved("a", "v2", "n1", 1), moved("a", "v1", "z", 1), moved("a", "v1", "Z", 1), moved("a", "v1", "é", 1)] }));
+        expect((await s.instanceCounts()).map((c) => [c.journey, c.version, c.node])).toEqual([["a", "v1", "Z"], ["a", "v1", "z"], ["a", "v1", "é"], ["a", "v2", "n1"], ["b", "v1", "n1"]]);
+      });
+
+      test("an erasure's commit takes the profile's instances with it", async () => {
+        const s = await fresh();
+        await s.commit(batch({ profiles: [profileFixture("p1"), profileFixture("p2")], instances: [moved("welcome", "v1", "n2", 2)] }));
+        await s.commit(batch({ erased: [{ profileId: "p1", alias: "erased:x" }], instances: [moved("welcome", "v1", "n2", -1)] }));
+        expect(await s.instanceCounts()).toEqual([counted("welcome", "v1", "n2", 1)]);
+        expect(await s.loadProfile("p1")).toBeUndefined();
+      });
+
+      test("the caller's changes are not kept: changing them after the commit changes no count", async () => {
+        const s = await fresh();
+        const change = moved("welcome", "v1", "n2", 1);
+        const counts = s.commit(batch({ instances: [change] }));
+        change.change = 5;
+        await counts;
+        const listed = await s.instanceCounts();
+        listed[0]!.count = 9;
+        expect(await s.instanceCounts()).toEqual([counted("welcome", "v1", "n2", 1)]);
+      });
+    });
+
     describe("versions", () => {
       test("journey versions round-trip and accumulate", async () => {
         const s = await fresh();
@@ -688,12 +737,13 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
           failures: [{ key: "k-before", attempts: 3, firstFailedAt: 100 }],
           signals: [signalFixture(7, 5000)],
           pruneSignalsBefore: Number.MAX_SAFE_INTEGER,
+          instances: [moved("welcome", "v1", "n2", -1), moved("welcome", "v1", "n3", 3)],
         });
       }
 
       async function seeded(): Promise<Store> {
         const s = await fresh();
-        await s.commit(batch({ profiles: [profileFixture("p1", 1)], timers: [{ profileId: "p1", due: 100 }], events: ["e0"], effects: [sendFixture("k-before")], signals: [signalFixture(0)] }));
+        await s.commit(batch({ profiles: [profileFixture("p1", 1)], timers: [{ profileId: "p1", due: 100 }], events: ["e0"], effects: [sendFixture("k-before")], signals: [signalFixture(0)], instances: [moved("welcome", "v1", "n2", 1)] }));
         return s;
       }
 
@@ -707,6 +757,7 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
         expect((await s.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k-before"]);
         expect(await s.deliveryFailures()).toEqual([]);
         expect(await allSignals(s)).toEqual([signalFixture(0)]);
+        expect(await s.instanceCounts()).toEqual([counted("welcome", "v1", "n2", 1)]);
       }
 
       test(CONFORMANCE.atomicity, async () => {
@@ -722,7 +773,7 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
       test(CONFORMANCE.concurrentAtomicity, async () => {
         const s = await seeded();
         const results = await Promise.allSettled([
-          s.commit(batch({ profiles: [profileFixture("q1")], events: ["e-q1"], effects: [sendFixture("k-q1")], signals: [signalFixture(1)] })),
+          s.commit(batch({ profiles: [profileFixture("q1")], events: ["e-q1"], effects: [sendFixture("k-q1")], signals: [signalFixture(1)], instances: [moved("welcome", "v1", "n2", 1)] })),
           s.commit(poisoned()),
           s.commit(batch({ profiles: [profileFixture("q2")], timers: [{ profileId: "q2", due: 5000 }], events: ["e-q2"], effects: [sendFixture("k-q2")], signals: [signalFixture(2)] })),
         ]);
@@ -737,6 +788,7 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
         expect(await s.dueProfiles(Number.MAX_SAFE_INTEGER, 10)).toEqual(["p1", "q2"]);
         expect((await s.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k-before", "k-q1", "k-q2"]);
         expect(await allSignals(s)).toEqual([signalFixture(0), signalFixture(1), signalFixture(2)]);
+        expect(await s.instanceCounts()).toEqual([counted("welcome", "v1", "n2", 2)]);
       });
 
       test("concurrent commits are all durable once they resolve", async () => {
@@ -812,6 +864,18 @@ export function storeConformance(name: string, make: () => Promise<Store> | Stor
           expect(await r.nextDue()).toBeUndefined();
           expect((await r.pendingEffects(0, 10)).effects).toEqual([]);
           expect(await allSignals(r)).toEqual([{ ...signalFixture(1, 1001, "p1"), profileId: "erased:x", eventId: "erased:x:1" }]);
+        });
+
+        test("instance counts survive close and reopen, and go on from there", async () => {
+          const s = await fresh();
+          await s.commit(batch({ profiles: [profileFixture("p1"), profileFixture("p2")], instances: [moved("welcome", "v1", "n2", 2), moved("cart", "c1", "n1", 1)] }));
+          await s.commit(batch({ instances: [moved("welcome", "v1", "n2", -1), moved("welcome", "v1", "n3", 1)] }));
+          await s.commit(batch({ erased: [{ profileId: "p2", alias: "erased:x" }], instances: [moved("cart", "c1", "n1", -1)] }));
+          const r = await reopen(s);
+          open.push(r);
+          expect(await r.instanceCounts()).toEqual([counted("welcome", "v1", "n2", 1), counted("welcome", "v1", "n3", 1)]);
+          await r.commit(batch({ instances: [moved("welcome", "v1", "n3", -1)] }));
+          expect(await r.instanceCounts()).toEqual([counted("welcome", "v1", "n2", 1)]);
         });
 
         test("commits issued without awaiting are durable once close resolves", async () => {

@@ -2,7 +2,7 @@
 import { cloneState, DISPATCHED, type Effect, type ProfileState } from "../engine/state.js";
 import { DueHeap } from "./due-heap.js";
 import type { CatalogItem, Signal, SignalKind } from "../recs/provider.js";
-import { erasedEventIds, type CommitBatch, type DeliveryFailure, type Store, type StoredItem } from "./store.js";
+import { byInstancePlace, erasedEventIds, type CommitBatch, type DeliveryFailure, type InstanceCount, type Store, type StoredItem } from "./store.js";
 import type { DeployedJourney } from "../engine/program.js";
 
 export class MemoryStore implements Store {
@@ -19,6 +19,8 @@ export class MemoryStore implements Store {
   private readonly items = new Map<string, CatalogItem>();
   /** Item keys in order, for `loadItems`; dropped when a key is added or removed. */
   private sortedKeys?: string[];
+  /** Live instances by `journey NUL version NUL node`. */
+  private readonly instances = new Map<string, InstanceCount>();
 
   async loadProfile(id: string): Promise<ProfileState | undefined> {
     const s = this.profiles.get(id);
@@ -39,6 +41,7 @@ export class MemoryStore implements Store {
     const profiles = batch.profiles.map((p) => [p.id, p] as const);
     const signals = (batch.signals ?? []).map((s) => [s, SignalLog.keysOf(s)] as const);
     const failures = (batch.failures ?? []).map((f): DeliveryFailure => ({ key: f.key, attempts: f.attempts, firstFailedAt: f.firstFailedAt }));
+    const instances = (batch.instances ?? []).map(({ journey, version, node, change }) => ({ key: `${journey}\u0000${version}\u0000${node}`, journey, version, node, change }));
     // The store owns committed states (see Store.commit): kept as they are, copied on load.
     for (const [id, p] of profiles) {
       if (!this.profiles.has(id)) this.sortedIds = undefined;
@@ -54,6 +57,11 @@ export class MemoryStore implements Store {
       this.failures.delete(k);
     }
     for (const [s, keys] of signals) this.signals.push(s, keys);
+    for (const { key, journey, version, node, change } of instances) {
+      const count = (this.instances.get(key)?.count ?? 0) + change;
+      if (count === 0) this.instances.delete(key);
+      else this.instances.set(key, { journey, version, node, count });
+    }
     if (batch.pruneSignalsBefore !== undefined) this.signals.pruneBefore(batch.pruneSignalsBefore);
     for (const { profileId, alias } of batch.erased ?? []) {
       if (this.profiles.delete(profileId)) this.sortedIds = undefined;
@@ -118,6 +126,10 @@ export class MemoryStore implements Store {
   async loadItems(after: string | undefined, limit: number): Promise<StoredItem[]> {
     const keys = (this.sortedKeys ??= sorted(this.items.keys()));
     return pageAfter(keys, after, limit).map((key) => ({ key, item: structuredClone(this.items.get(key)!) }));
+  }
+
+  async instanceCounts(): Promise<InstanceCount[]> {
+    return [...this.instances.values()].map((c) => ({ ...c })).sort(byInstancePlace);
   }
 
   async saveVersions(journeys: DeployedJourney[]): Promise<void> {

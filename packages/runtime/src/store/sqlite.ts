@@ -9,11 +9,11 @@
 import Database from "better-sqlite3";
 import { cloneState, DISPATCHED, type Effect, type ProfileState } from "../engine/state.js";
 import type { CatalogItem, Signal, SignalKind } from "../recs/provider.js";
-import { erasedEventIds, type CommitBatch, type DeliveryFailure, type ErasedProfile, type Store, type StoredItem } from "./store.js";
+import { byInstancePlace, erasedEventIds, type CommitBatch, type DeliveryFailure, type ErasedProfile, type InstanceCount, type Store, type StoredItem } from "./store.js";
 import type { DeployedJourney } from "../engine/program.js";
 
 /** The schema this code writes. A file with a newer version is refused; an older one is migrated. */
-export const SQLITE_SCHEMA_VERSION = 4;
+export const SQLITE_SCHEMA_VERSION = 5;
 
 export interface EventRetention {
   /** Keep at most this many processed event ids (the most recent ones). */
@@ -91,6 +91,7 @@ interface Rows {
   signals: [at: number, profileId: string, kind: string, keys: string, eventId: string][];
   pruneSignalsBefore?: number;
   erased: ErasedProfile[];
+  instances: [journey: string, version: string, node: string, change: number][];
 }
 
 interface Pending {
@@ -141,6 +142,16 @@ ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN first_failed_at INTEGER;
 `;
 
+/**
+ * Live instances by (journey, version, node) (schema version 5), changed by each commit with
+ * the profiles that moved them: a few rows, and a page rewritten per commit that moves an
+ * instance. A version of its own: a runtime that did not know the table would commit without
+ * changing it, and the counts would be wrong from then on.
+ */
+const INSTANCES_SCHEMA = `
+CREATE TABLE IF NOT EXISTS instance_counts (journey TEXT NOT NULL, version TEXT NOT NULL, node TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (journey, version, node)) WITHOUT ROWID;
+`;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 ${PROFILES_SCHEMA}
@@ -148,6 +159,7 @@ CREATE TABLE IF NOT EXISTS events (id TEXT NOT NULL PRIMARY KEY, at INTEGER NOT 
 CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, effect TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, first_failed_at INTEGER);
 CREATE TABLE IF NOT EXISTS versions (version TEXT NOT NULL PRIMARY KEY, journey TEXT NOT NULL);
 ${ITEMS_SCHEMA}
+${INSTANCES_SCHEMA}
 `;
 
 /**
@@ -212,6 +224,9 @@ export class SqliteStore implements Store {
     removeItem: Database.Statement<[string]>;
     firstItems: Database.Statement<[number], { key: string; item: string }>;
     itemsAfter: Database.Statement<[string, number], { key: string; item: string }>;
+    countInstances: Database.Statement<[string, string, string, number], number>;
+    dropInstanceCount: Database.Statement<[string, string, string]>;
+    instanceCounts: Database.Statement<[], InstanceCount>;
   };
   /** One batch, atomically: a transaction on its own, a savepoint inside a group. */
   private readonly applyOne: Database.Transaction<(rows: Rows) => void>;
@@ -308,6 +323,9 @@ export class SqliteStore implements Store {
       removeItem: db.prepare("DELETE FROM catalog_items WHERE key = ?"),
       firstItems: db.prepare<[number], { key: string; item: string }>("SELECT key, item FROM catalog_items ORDER BY key LIMIT ?"),
       itemsAfter: db.prepare<[string, number], { key: string; item: string }>("SELECT key, item FROM catalog_items WHERE key > ? ORDER BY key LIMIT ?"),
+      countInstances: db.prepare<[string, string, string, number], number>("INSERT INTO instance_counts (journey, version, node, count) VALUES (?, ?, ?, ?) ON CONFLICT (journey, version, node) DO UPDATE SET count = count + excluded.count RETURNING count").pluck(),
+      dropInstanceCount: db.prepare("DELETE FROM instance_counts WHERE journey = ? AND version = ? AND node = ?"),
+      instanceCounts: db.prepare<[], InstanceCount>("SELECT journey, version, node, count FROM instance_counts"),
     };
     this.applyOne = db.transaction((rows: Rows) => this.write(rows));
     this.applyGroup = db.transaction((items: Pending[]) => {
@@ -333,7 +351,8 @@ export class SqliteStore implements Store {
       // One step at a time, each from the version the one before it leaves.
       if (found === 1) this.migrateFrom1();
       if (found === 1 || found === 2) this.migrateFrom2();
-      if (found === 1 || found === 2 || found === 3) return this.migrateFrom3();
+      if (found === 1 || found === 2 || found === 3) this.migrateFrom3();
+      if (found === 1 || found === 2 || found === 3 || found === 4) return this.migrateFrom4();
     } else if (this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table'").get()) {
       throw new Error(`SqliteStore: \`${this.path}\` is an SQLite database but not a Journey store (no schema_version table)`);
     }
@@ -375,6 +394,21 @@ export class SqliteStore implements Store {
   }
 
   /**
+   * Version 4 kept no instance counts: they are counted once, here, from every stored state
+   * (by SQLite, without a state parsed in JavaScript), and kept by each commit from then on.
+   */
+  private migrateFrom4(): void {
+    this.db.exec(`
+      ${INSTANCES_SCHEMA}
+      INSERT INTO instance_counts (journey, version, node, count)
+        SELECT json_extract(i.value, '$.journey'), json_extract(i.value, '$.version'), json_extract(i.value, '$.node'), count(*)
+        FROM profiles p, json_each(p.state, '$.instances') i WHERE p.state IS NOT NULL GROUP BY 1, 2, 3;
+      DELETE FROM schema_version;
+      INSERT INTO schema_version (version) VALUES (5);
+    `);
+  }
+
+  /**
    * Serialise a batch now, so what is written is the batch as it was when `commit` was
    * called, and a state that cannot be serialised fails its own commit before any write.
    */
@@ -399,6 +433,7 @@ export class SqliteStore implements Store {
       signals: (batch.signals ?? []).map((x) => [x.at, x.profileId, x.kind, JSON.stringify(x.keys), x.eventId]),
       ...(batch.pruneSignalsBefore !== undefined ? { pruneSignalsBefore: batch.pruneSignalsBefore } : {}),
       erased: (batch.erased ?? []).map((e) => ({ ...e })),
+      instances: (batch.instances ?? []).map((c) => [c.journey, c.version, c.node, c.change]),
     };
   }
 
@@ -423,6 +458,9 @@ export class SqliteStore implements Store {
     if (rows.events.length && this.retention) this.prune(rows.events.length);
     for (const [at, profileId, kind, keys, eventId] of rows.signals) s.putSignal.run(at, profileId, kind, keys, eventId);
     if (rows.pruneSignalsBefore !== undefined) this.pruneSignals(rows.pruneSignalsBefore, rows.signals.length);
+    for (const [journey, version, node, change] of rows.instances) {
+      if (s.countInstances.get(journey, version, node, change) === 0) s.dropInstanceCount.run(journey, version, node);
+    }
     for (const { profileId, alias } of rows.erased) {
       s.eraseProfile.run(profileId);
       s.eraseEffects.run(profileId);
@@ -612,6 +650,11 @@ export class SqliteStore implements Store {
       const signals = rows.map((r): Signal => ({ profileId: r.profile_id, kind: r.kind as SignalKind, keys: JSON.parse(r.keys) as string[], at: r.at, eventId: r.event_id }));
       return { signals, next: rows.length ? rows[rows.length - 1]!.seq : after };
     });
+  }
+
+  instanceCounts(): Promise<InstanceCount[]> {
+    // Sorted here rather than by SQL: in the order JavaScript compares strings, as every store gives them.
+    return this.run(() => this.stmt.instanceCounts.all().sort(byInstancePlace));
   }
 
   saveVersions(journeys: DeployedJourney[]): Promise<void> {

@@ -34,6 +34,32 @@ export interface CommitBatch {
   pruneSignalsBefore?: number;
   /** Profiles deleted for good (see `ErasedProfile`), after the rest of the batch is written. */
   erased?: ErasedProfile[];
+  /**
+   * How the batch changes the live instances (see `InstanceCount`): each (journey, version,
+   * node) once, with the change of its count (an erased profile's instances are removals). The
+   * store adds them to the counts it keeps, in the same transaction as the rest of the batch.
+   */
+  instances?: InstanceCountChange[];
+}
+
+/**
+ * Live journey instances of one version waiting at one node (an instance's `node`: where it
+ * resumes): what a store keeps up to date at every commit, so that they are known without
+ * reading every profile.
+ */
+export interface InstanceCount {
+  journey: string;
+  version: string;
+  node: string;
+  count: number;
+}
+
+/** A change to an `InstanceCount`: +n, instances came to the node (started, or moved there); −n, left it (moved on, ended, erased). */
+export interface InstanceCountChange {
+  journey: string;
+  version: string;
+  node: string;
+  change: number;
 }
 
 /**
@@ -118,11 +144,25 @@ export interface Store {
   removeItems(keys: string[]): Promise<string[]>;
   /** Stored items with keys after `after` (from the first when undefined), in key order, at most `limit`. */
   loadItems(after: string | undefined, limit: number): Promise<StoredItem[]>;
+  /**
+   * The live instances, as the commits' `instances` changes leave them: those at a count of
+   * 0 are not listed; in order of journey, version, then node.
+   */
+  instanceCounts(): Promise<InstanceCount[]>;
   /** Journey versions deployed so far (instances keep the version they started on). */
   saveVersions(journeys: DeployedJourney[]): Promise<void>;
   loadVersions(): Promise<DeployedJourney[]>;
   /** Settles once every commit already issued is durable. */
   close(): Promise<void>;
+}
+
+/** Instance counts in the order `Store.instanceCounts` gives them. */
+export function byInstancePlace(a: InstanceCount, b: InstanceCount): number {
+  return compare(a.journey, b.journey) || compare(a.version, b.version) || compare(a.node, b.node);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function emptyBatch(): CommitBatch {

@@ -115,13 +115,13 @@ function readOutbox(path: string): { messages: Map<string, unknown>; duplicates:
   return { messages, duplicates, broken };
 }
 
-/** Every profile's state, the earliest timer and the pending outbox of a store file. */
+/** Every profile's state, the earliest timer, the pending outbox and the instance counts of a store file. */
 async function readStore(path: string, ids: string[]) {
   const store = new SqliteStore(path);
   try {
     const profiles: Record<string, unknown> = {};
     for (const id of ids) profiles[id] = await store.loadProfile(id);
-    return { profiles, nextDue: await store.nextDue(), pending: (await store.pendingEffects(0, 1_000_000)).effects };
+    return { profiles, nextDue: await store.nextDue(), pending: (await store.pendingEffects(0, 1_000_000)).effects, instances: await store.instanceCounts() };
   } finally {
     await store.close();
   }
@@ -198,6 +198,8 @@ describe("crash safety (SQLite store, JSONL outbox, SIGKILL at random moments)",
     const state = await readStore(reference.db, profileIds(big));
     expect(state.pending).toEqual([]);
     expect(state.nextDue).toBeUndefined();
+    // Every instance ended: counts a crash had left off (a unit's changes counted twice, or lost) would show here.
+    expect(state.instances).toEqual([]);
   });
 
   it(`killed and restarted ${ITERATIONS} times over, the outbox and the store end as the reference's`, async () => {
@@ -258,12 +260,12 @@ describe("crash safety (SQLite store, JSONL outbox, SIGKILL at random moments)",
         const cmp = compareOutbox(outbox, reference.messages);
         const state = await readStore(db, profileIds(big));
         const differentProfiles = Object.keys(refState.profiles).filter((id) => JSON.stringify(state.profiles[id]) !== JSON.stringify(refState.profiles[id]));
-        if (cmp.duplicates.length || cmp.broken || cmp.missing.length || cmp.extra.length || cmp.different.length || state.pending.length || differentProfiles.length || state.nextDue !== refState.nextDue) {
+        if (cmp.duplicates.length || cmp.broken || cmp.missing.length || cmp.extra.length || cmp.different.length || state.pending.length || differentProfiles.length || state.nextDue !== refState.nextDue || state.instances.length) {
           failures.push(
             `iteration ${n}: ${cmp.count} messages (reference ${reference.messages.size}); duplicated keys ${JSON.stringify(cmp.duplicates.slice(0, 5))}, ` +
               `cut lines ${cmp.broken}, missing ${cmp.missing.length} ${JSON.stringify(cmp.missing.slice(0, 3))}, extra ${cmp.extra.length} ${JSON.stringify(cmp.extra.slice(0, 3))}, ` +
               `different ${cmp.different.length} ${JSON.stringify(cmp.different.slice(0, 3))}; pending outbox ${state.pending.length}; ` +
-              `profiles differing ${differentProfiles.length} ${JSON.stringify(differentProfiles.slice(0, 3))}\n  ${log.join("\n  ")}`,
+              `profiles differing ${differentProfiles.length} ${JSON.stringify(differentProfiles.slice(0, 3))}; instance counts left ${JSON.stringify(state.instances.slice(0, 3))}\n  ${log.join("\n  ")}`,
           );
         }
         rmSync(dir, { recursive: true, force: true });

@@ -48,7 +48,7 @@ interface Harness {
   request(method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "OPTIONS", url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any; text: string; headers: Record<string, unknown> }>;
 }
 
-const open: Harness[] = [];
+const open: Pick<Harness, "runtime" | "server">[] = [];
 afterEach(async () => {
   for (const h of open.splice(0)) {
     await h.server.close();
@@ -335,17 +335,103 @@ describe("catalog items", () => {
 });
 
 describe("GET /v1/journeys", () => {
-  it("lists the deployed journeys by name, with their versions and triggers", async () => {
+  const current = (name: string, instances = 0, nodes: unknown[] = []) => ({ instances, versions: [{ version: ir.journeys[name]!.version, current: true, instances, nodes }] });
+
+  it("lists the deployed journeys by name, with their versions, triggers and live instances", async () => {
     const h = await harness();
     const r = await h.request("GET", "/v1/journeys");
     expect(r.status).toBe(200);
     expect(r.json.journeys).toEqual([
-      { name: "GoldPerks", version: ir.journeys["GoldPerks"]!.version, trigger: { kind: "audience", audience: "Gold" } },
-      { name: "Picks", version: ir.journeys["Picks"]!.version, trigger: { kind: "event", event: "View" } },
-      { name: "Welcome", version: ir.journeys["Welcome"]!.version, trigger: { kind: "event", event: "Cart" } },
+      { name: "GoldPerks", version: ir.journeys["GoldPerks"]!.version, trigger: { kind: "audience", audience: "Gold" }, ...current("GoldPerks") },
+      { name: "Picks", version: ir.journeys["Picks"]!.version, trigger: { kind: "event", event: "View" }, ...current("Picks") },
+      { name: "Welcome", version: ir.journeys["Welcome"]!.version, trigger: { kind: "event", event: "Cart" }, ...current("Welcome") },
     ]);
+    // Two carts: their Welcome instances wait 1h, counted at the send they resume at.
+    await h.request("POST", "/v1/events", [cart("c1"), cart("c2", "p2")]);
+    const welcome = (await h.request("GET", "/v1/journeys")).json.journeys[2];
+    expect(welcome).toMatchObject(current("Welcome", 2, [{ node: expect.any(String), step: "send", location: `t.journey:${withSchemaLine(ir, "Welcome", "still there?")}:5`, instances: 2 }]));
+    await h.runtime.advanceTo(T0 + 2 * HOUR);
+    expect((await h.request("GET", "/v1/journeys")).json.journeys[2]).toMatchObject(current("Welcome", 0));
+  });
+
+  it("after a redeploy: an earlier version while its instances run, and a journey no longer deployed while it has instances", async () => {
+    const v1 = withSchema(`
+      journey Reminder {
+        on Ping
+        wait 4h
+        send email { subject "v1" text "x" } to profile.email
+      }
+      journey Retired {
+        on Ping
+        wait 1d
+        send email { subject "bye" text "x" } to profile.email
+      }
+    `);
+    const v2 = withSchema(`
+      journey Reminder {
+        on Ping
+        wait 2h
+        send email { subject "v2" text "x" } to profile.email
+      }
+    `);
+    const store = new MemoryStore();
+    const clock = new VirtualClock(T0);
+    const before = createRuntime({ ir: v1, store, clock });
+    await before.start();
+    await before.ingest([ev("Ping", "p1", T0, { n: 1 }), ev("Ping", "p2", T0, { n: 1 })]);
+    await before.stop();
+    const runtime = createRuntime({ ir: v2, store, clock });
+    await runtime.start();
+    const server = createServer(runtime, { logger: false });
+    open.push({ runtime, server });
+    await runtime.ingest(ev("Ping", "p3", T0 + 60_000, { n: 1 }));
+
+    const { journeys } = (await server.app.inject({ method: "GET", url: "/v1/journeys" })).json();
+    const at = (project: IR, journey: string, subject: string) => `t.journey:${withSchemaLine(project, journey, subject)}:9`;
+    expect(journeys).toEqual([
+      {
+        name: "Reminder",
+        version: v2.journeys["Reminder"]!.version,
+        trigger: { kind: "event", event: "Ping" },
+        instances: 3,
+        versions: [
+          { version: v2.journeys["Reminder"]!.version, current: true, instances: 1, nodes: [{ node: expect.any(String), step: "send", location: at(v2, "Reminder", "v2"), instances: 1 }] },
+          { version: v1.journeys["Reminder"]!.version, current: false, instances: 2, nodes: [{ node: expect.any(String), step: "send", location: at(v1, "Reminder", "v1"), instances: 2 }] },
+        ],
+      },
+      {
+        name: "Retired",
+        version: null,
+        trigger: null,
+        instances: 2,
+        versions: [{ version: v1.journeys["Retired"]!.version, current: false, instances: 2, nodes: [{ node: expect.any(String), step: "send", location: at(v1, "Retired", "bye"), instances: 2 }] }],
+      },
+    ]);
+
+    // The gauge: by journey and version, from the same counts.
+    const gauge = (await server.app.inject({ method: "GET", url: "/metrics" })).body.split("\n").filter((l) => l.startsWith("journey_instances") || l.includes(" journey_instances "));
+    expect(gauge).toEqual([
+      "# HELP journey_instances Journey instances live now (entered, not yet ended), by journey and version: an earlier version is listed while instances started on it still run (what it sends and calls must keep working until then)",
+      "# TYPE journey_instances gauge",
+      `journey_instances{journey="Reminder",version="${v2.journeys["Reminder"]!.version}"} 1`,
+      `journey_instances{journey="Reminder",version="${v1.journeys["Reminder"]!.version}"} 2`,
+      `journey_instances{journey="Retired",version="${v1.journeys["Retired"]!.version}"} 2`,
+    ]);
+
+    // Once the earlier instances have finished, only the current version is left, at 0.
+    await runtime.advanceTo(T0 + 2 * 24 * HOUR);
+    expect((await server.app.inject({ method: "GET", url: "/v1/journeys" })).json().journeys).toEqual([
+      { name: "Reminder", version: v2.journeys["Reminder"]!.version, trigger: { kind: "event", event: "Ping" }, instances: 0, versions: [{ version: v2.journeys["Reminder"]!.version, current: true, instances: 0, nodes: [] }] },
+    ]);
+    expect((await server.app.inject({ method: "GET", url: "/metrics" })).body.split("\n").filter((l) => l.startsWith("journey_instances{"))).toEqual([`journey_instances{journey="Reminder",version="${v2.journeys["Reminder"]!.version}"} 0`]);
   });
 });
+
+/** The line of the `send` whose subject is `subject` in `journey` of a project written by `withSchema`. */
+function withSchemaLine(project: IR, journey: string, subject: string): number {
+  const [id] = Object.entries(project.journeys[journey]!.nodes).find(([, n]) => n.kind === "send" && JSON.stringify(n).includes(`"${subject}"`))!;
+  return project.sourceMap.nodes[`${journey}#${id}`]![1];
+}
 
 describe("health, auth, limits and errors", () => {
   it("health is ok, and 503 once draining (other routes too, with the connection closed)", async () => {

@@ -47,7 +47,7 @@ describe("SqliteStore", () => {
   describe("file and pragmas", () => {
     it("uses WAL, synchronous=NORMAL by default, and holds the file exclusively", () => {
       const s = store();
-      expect(s.stats()).toMatchObject({ journalMode: "wal", synchronous: "normal", lockingMode: "exclusive", schemaVersion: 4 });
+      expect(s.stats()).toMatchObject({ journalMode: "wal", synchronous: "normal", lockingMode: "exclusive", schemaVersion: 5 });
     });
 
     it("synchronous: full", async () => {
@@ -115,7 +115,7 @@ describe("SqliteStore", () => {
       raw.prepare("UPDATE schema_version SET version = 99").run();
       raw.close();
       expect(() => new SqliteStore(path)).toThrow(SchemaVersionError);
-      expect(() => new SqliteStore(path)).toThrow(/schema version 99, newer than this runtime supports \(4\)/);
+      expect(() => new SqliteStore(path)).toThrow(/schema version 99, newer than this runtime supports \(5\)/);
     });
 
     it("migrates a version 1 file: due times move from `timers` into `profiles`", async () => {
@@ -143,7 +143,7 @@ describe("SqliteStore", () => {
       raw.close();
 
       const s = store(path);
-      expect(s.stats()).toMatchObject({ schemaVersion: 4, profiles: 2, timers: 2, events: 1, outbox: 1, items: 0 });
+      expect(s.stats()).toMatchObject({ schemaVersion: 5, profiles: 2, timers: 2, events: 1, outbox: 1, items: 0 });
       expect(await s.loadProfile("p1")).toEqual(profileFixture("p1", 1));
       expect(await s.loadProfile("p2")).toEqual(profileFixture("p2", 2));
       expect(await s.loadProfile("ghost")).toBeUndefined();
@@ -151,13 +151,14 @@ describe("SqliteStore", () => {
       expect(await s.nextDue()).toBe(300);
       expect(await s.hasEvent("e1")).toBe(true);
       expect((await s.pendingEffects(0, 10)).effects.map((e) => e.key)).toEqual(["k1"]);
+      expect(await s.instanceCounts()).toEqual([{ journey: "welcome", version: "v1", node: "n2", count: 2 }]);
       // Clearing the state-less due time removes its row; p1 keeps its state without a due time.
       await s.commit(batch({ timers: [{ profileId: "ghost", due: null }, { profileId: "p1", due: null }] }));
       expect(s.stats()).toMatchObject({ profiles: 2, timers: 0 });
       await s.close();
       open = [];
       const after = new Database(path, { readonly: true });
-      expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual(["catalog_items", "events", "outbox", "profiles", "schema_version", "signals", "versions"]);
+      expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual(["catalog_items", "events", "instance_counts", "outbox", "profiles", "schema_version", "signals", "versions"]);
       expect(after.prepare("SELECT count(*) FROM profiles").pluck().get()).toBe(2);
       after.close();
     });
@@ -180,7 +181,7 @@ describe("SqliteStore", () => {
     it("migrates a version 2 file, as the runtime before catalog items wrote it: everything kept, items added", async () => {
       const path = fromDump("schema-v2.sql");
       const s = store(path);
-      expect(s.stats()).toMatchObject({ schemaVersion: 4, profiles: 2, timers: 2, events: 2, outbox: 1, versions: 1, signals: 2, items: 0 });
+      expect(s.stats()).toMatchObject({ schemaVersion: 5, profiles: 2, timers: 2, events: 2, outbox: 1, versions: 1, signals: 2, items: 0 });
       expect(await s.loadProfile("p1")).toEqual(olderProfile("p1", 1));
       expect(await s.loadProfile("p2")).toEqual(olderProfile("p2", 2));
       expect(await s.dueProfiles(1000, 10)).toEqual(["p2", "p1"]);
@@ -192,28 +193,50 @@ describe("SqliteStore", () => {
       await s.saveItems([itemFixture("A")]);
       await s.close();
       open = [];
-      // Opened again it is a version 4 file like any other: nothing is migrated twice.
+      // Opened again it is a version 5 file like any other: nothing is migrated twice.
       const again = store(path);
-      expect(again.stats()).toMatchObject({ schemaVersion: 4, profiles: 2, items: 1 });
+      expect(again.stats()).toMatchObject({ schemaVersion: 5, profiles: 2, items: 1 });
       expect(await again.loadItems(undefined, 10)).toEqual([itemFixture("A")]);
     });
 
     it("migrates a version 3 file, as the runtime before delivery failures wrote it: everything kept, failures recorded from then on", async () => {
       const path = fromDump("schema-v3.sql");
       const s = store(path);
-      expect(s.stats()).toMatchObject({ schemaVersion: 4, profiles: 2, timers: 2, events: 2, outbox: 1, versions: 1, signals: 2, items: 1 });
+      expect(s.stats()).toMatchObject({ schemaVersion: 5, profiles: 2, timers: 2, events: 2, outbox: 1, versions: 1, signals: 2, items: 1 });
       expect(await s.loadProfile("p1")).toEqual(olderProfile("p1", 1));
       expect(await s.dueProfiles(1000, 10)).toEqual(["p2", "p1"]);
       expect((await s.pendingEffects(0, 10)).effects).toEqual([sendFixture("k2")]);
       expect(await s.loadItems(undefined, 10)).toEqual([itemFixture("A")]);
+      expect(await s.instanceCounts()).toEqual([{ journey: "welcome", version: "v1", node: "n2", count: 2 }]);
       // The pending send has no failure yet; one recorded now is kept with it.
       expect(await s.deliveryFailures()).toEqual([]);
       await s.commit(batch({ failures: [{ key: "k2", attempts: 1, firstFailedAt: 5000 }] }));
       await s.close();
       open = [];
       const again = store(path);
-      expect(again.stats()).toMatchObject({ schemaVersion: 4, outbox: 1 });
+      expect(again.stats()).toMatchObject({ schemaVersion: 5, outbox: 1 });
       expect(await again.deliveryFailures()).toEqual([{ key: "k2", attempts: 1, firstFailedAt: 5000 }]);
+    });
+
+    it("migrates a version 4 file, as the runtime before instance counts wrote it: everything kept, the live instances counted once from the stored states", async () => {
+      const path = fromDump("schema-v4.sql");
+      const s = store(path);
+      expect(s.stats()).toMatchObject({ schemaVersion: 5, profiles: 4, timers: 3, events: 2, outbox: 1, versions: 1, signals: 2, items: 1 });
+      expect(await s.deliveryFailures()).toEqual([{ key: "k2", attempts: 1, firstFailedAt: 5000 }]);
+      expect((await s.loadProfile("p3"))?.instances["winback"]?.node).toBe("m1");
+      const counts = [
+        { journey: "welcome", version: "v1", node: "n2", count: 2 },
+        { journey: "welcome", version: "v1", node: "n3", count: 1 },
+        { journey: "winback", version: "w1", node: "m1", count: 1 },
+      ];
+      expect(await s.instanceCounts()).toEqual(counts);
+      // From then on each commit keeps them; opened again, nothing is counted twice.
+      await s.commit(batch({ instances: [{ journey: "winback", version: "w1", node: "m1", change: -1 }] }));
+      await s.close();
+      open = [];
+      const again = store(path);
+      expect(again.stats()).toMatchObject({ schemaVersion: 5, profiles: 4 });
+      expect(await again.instanceCounts()).toEqual(counts.slice(0, 2));
     });
 
     it("refuses an SQLite file that is not a Journey store", () => {
