@@ -61,7 +61,7 @@ describe("journey run on every sample", () => {
     expect(json.status).toBe(0);
     const entries = json.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     // Jonas's SMS fell due at 07:00 (08:00 in Stockholm, inside quiet hours); he saved the preference center without SMS consent at 07:30.
-    expect(entries.filter((e) => e["profileId"] === "p2" && e["at"] >= "2026-03-12")).toEqual([
+    expect(entries.filter((e) => e["profileId"] === "p2" && String(e["at"]) >= "2026-03-12")).toEqual([
       { at: "2026-03-12T07:30:00.000Z", type: "entered", journey: "Preferences", profileId: "p2" },
       { at: "2026-03-12T07:30:00.000Z", type: "ended", journey: "Preferences", profileId: "p2", reason: "end" },
       { at: "2026-03-12T08:00:00.000Z", type: "suppressed", journey: "AbandonedCart", profileId: "p2", channel: "sms", reason: "noConsent" },

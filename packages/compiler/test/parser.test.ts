@@ -334,9 +334,9 @@ describe("declarations and their spans", () => {
     const t = decl(parse(text), "TestDecl");
     expect(t.items.map((i) => i.kind)).toEqual(["TestSplit", "TestSplit"]);
     const [first, second] = t.items as Extract<A.TestItem, { kind: "TestSplit" }>[];
-    expect([first!.experiment.value, first!.arm.name, first!.profileId.value]).toEqual(["winback-subject", "control", "p1"]);
+    expect([first!.experiment?.value, first!.arm?.name, first!.profileId?.value]).toEqual(["winback-subject", "control", "p1"]);
     expect(text.slice(first!.span.start, first!.span.end)).toBe('split "winback-subject" control for "p1"');
-    expect([second!.experiment.value, second!.arm.name, second!.profileId.value]).toEqual(["x", "A", "p2"]);
+    expect([second!.experiment?.value, second!.arm?.name, second!.profileId?.value]).toEqual(["x", "A", "p2"]);
   });
 
   it("a test's `split` item still being typed ends where the next item starts: no syntax error (the checker says what is missing), the next items parsed", () => {
@@ -345,7 +345,7 @@ describe("declarations and their spans", () => {
       expect(r.diagnostics).toEqual([]);
       const t = decl(r.file, "TestDecl");
       expect(t.recovered).toBeUndefined();
-      return t.items.map((i) => (i.kind === "TestSplit" ? `split ${i.experiment.value} arm=${i.arm?.name ?? "-"} for=${i.forSpan ? "yes" : "no"} id=${i.profileId?.value ?? "-"}` : i.kind));
+      return t.items.map((i) => (i.kind === "TestSplit" ? `split ${i.experiment?.value ?? "-"} arm=${i.arm?.name ?? "-"} for=${i.forSpan ? "yes" : "no"} id=${i.profileId?.value ?? "-"}` : i.kind));
     };
     expect(items('  split "x"\n  at 0m "p1" E { }\n  expect no send email')).toEqual(["split x arm=- for=no id=-", "TestEvent", "ExpectSend"]);
     expect(items('  split "x" A\n  expect no send email')).toEqual(["split x arm=A for=no id=-", "ExpectSend"]);

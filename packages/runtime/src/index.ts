@@ -15,7 +15,7 @@ export { IncrementalCatalogEngine, type IncrementalOptions, type IncrementalStat
 export { HttpRecommendationProvider, type HttpProviderOptions } from "./recs/http-provider.js";
 export { DEFAULT_WINDOWS, type RecsOptions, type RecsWindows } from "./recs/options.js";
 export type { ItemWarning, RejectedItem, UpsertResult } from "./recs/items.js";
-export type { CatalogEngine, CatalogItem, CatalogRequest, RecommendationProvider, ProviderRequest, Signal, SignalKind } from "./recs/provider.js";
+export type { CatalogEngine, CatalogItem, CatalogRequest, ProviderAnswer, RecommendationProvider, ProviderRequest, Signal, SignalKind } from "./recs/provider.js";
 export { loadIR, InvalidIRError } from "./ir/load.js";
 export { step, type Input, type StepResult } from "./engine/step.js";
 export { Program, type ProgramOptions, type DeployedJourney, type NodeObserver, type SourceLocation } from "./engine/program.js";

@@ -22,8 +22,14 @@ export interface ProviderRequest extends CatalogRequest {
 }
 
 export interface RecommendationProvider {
-  recommend(request: ProviderRequest): Promise<CatalogItem[]>;
+  recommend(request: ProviderRequest): Promise<ProviderAnswer>;
 }
+
+/**
+ * A provider's answer: catalog items or their keys, as a list or `{ items: [...] }`; each is
+ * looked up in the catalog (see `providerItems`), so what a journey gets is what it validated.
+ */
+export type ProviderAnswer = readonly (CatalogItem | string | number)[] | { items: readonly (CatalogItem | string | number)[] };
 
 export type SignalKind = "view" | "cart" | "purchase";
 

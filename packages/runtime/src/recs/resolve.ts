@@ -262,7 +262,8 @@ function fromProvider(algo: Algorithm, profileId: string, limit: number, deps: R
   const catalog = deps.catalog;
   const answer = p.recommend({ algorithm: name, args: algo.args.slice(1), named: algo.named, profileId, limit: wanted(limit), now: deps.now, signal, ...(catalog ? { catalog } : {}) });
   // What reaches `where` and templates is what the catalog validated, whatever the provider sent.
-  return catalog ? Promise.resolve(answer).then((value) => providerItems(value, catalog)) : answer;
+  // Without a catalog engine there is nothing to look keys up in: the answer is taken as items.
+  return catalog ? Promise.resolve(answer).then((value) => providerItems(value, catalog)) : (answer as Promise<CatalogItem[]>);
 }
 
 async function withDeadline<T>(f: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {

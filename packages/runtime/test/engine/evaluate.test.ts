@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluate } from "../../src/engine/evaluate.js";
 
-const call = (name: string, ...args: unknown[]) => evaluate({ call: name, args: args.map((lit) => ({ lit })) }, { vars: {}, now: 0, timeZone: "UTC" });
+const call = (name: string, ...args: unknown[]) => evaluate({ call: name, args: args.map((lit) => ({ lit: lit as string | number | boolean | null })) }, { vars: {}, now: 0, timeZone: "UTC" });
 
 describe("round", () => {
   it("rounds half away from zero as the number is written (1.005 is a tie), to `digits` decimals", () => {

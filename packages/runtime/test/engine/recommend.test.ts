@@ -1,7 +1,7 @@
 /** `recommend` against the built-in scan catalog engine. */
 import { describe, expect, it } from "vitest";
 import { createRuntime, MemoryStore, VirtualClock, type Effect } from "@journey/runtime";
-import { HOUR, MIN, PRODUCT_CATALOG, SCHEMA, T0, ev, irOf, line, ofType, sim } from "./helpers.js";
+import { HOUR, MIN, PRODUCT_CATALOG, SCHEMA, T0, ev, irOf, ofType, sim } from "./helpers.js";
 
 
 const ir = irOf(`${SCHEMA}${PRODUCT_CATALOG}

@@ -170,7 +170,7 @@ describe("channels: consent", () => {
     });
     expect(ofType(timeline, "suppressed").map((s) => [s.journey, s.channel, s.reason, iso(s.at)])).toEqual([["Nudge", "sms", "noConsent", iso(morning)]]);
     // The next step ran at once; with the cap unspent, the second nudge (consent given again) goes out.
-    expect(channel.messages.map((m) => [m.channel, m.content["text"] ?? m.content["title"], iso(m.at)])).toEqual([
+    expect(channel.messages.map((m) => [m.channel, m.content["text"] ?? m.content["title"], m.at])).toEqual([
       ["push", "after", iso(morning)],
       ["sms", "nudge 2", iso(morning + 2 * HOUR)],
       ["push", "after", iso(morning + 2 * HOUR)],

@@ -4,31 +4,17 @@
  * logged as a warning besides its `call` effect, and `start()` warns of a secret the actions
  * name that the runtime was not given, before any call needs it.
  */
-import { createServer, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRuntime, HttpActionExecutor, MemoryChannel, unconfiguredSecrets, VirtualClock, type CallRequest, type Effect } from "@journey/runtime";
 import type { IR } from "@journey/ir";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { T0, ev, ofType, withSchema } from "../engine/helpers.js";
+import { actionServer } from "./action-server.js";
 
-let answer: (res: ServerResponse) => void = (res) => res.writeHead(503).end();
-const hits: string[] = [];
-const server = createServer((req, res) => {
-  hits.push(req.url!);
-  answer(res);
-});
-let origin: string;
+const api = actionServer();
 
-beforeAll(async () => {
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-});
-
-const request = (over: Partial<CallRequest> = {}): CallRequest => ({ action: "Lookup", args: {}, method: "GET", url: `${origin}/customers/ana%40example.com?token=t0p`, headers: {}, timeoutMs: 2000, retries: 0, ...over });
+const request = (over: Partial<CallRequest> = {}): CallRequest => ({ action: "Lookup", args: {}, method: "GET", url: `${api.origin}/customers/ana%40example.com?token=t0p`, headers: {}, timeoutMs: 2000, retries: 0, ...over });
 const failure = (r: CallRequest) =>
   new HttpActionExecutor(0).execute(r).then(
     () => expect.unreachable("the call should fail"),
@@ -37,8 +23,8 @@ const failure = (r: CallRequest) =>
 
 describe("HttpActionExecutor's errors", () => {
   it("name the method and the origin, never the path or query the arguments fill in", async () => {
-    answer = (res) => res.writeHead(503, "Service Unavailable").end("down");
-    expect(await failure(request())).toBe(`GET ${origin}: HTTP 503 Service Unavailable`);
+    api.answer = (res) => res.writeHead(503, "Service Unavailable").end("down");
+    expect(await failure(request())).toBe(`GET ${api.origin}: HTTP 503 Service Unavailable`);
   });
 
   it("say why a connection failed, which fetch alone does not", async () => {
@@ -50,23 +36,23 @@ describe("HttpActionExecutor's errors", () => {
   });
 
   it("say how long was waited for an answer that did not come", async () => {
-    answer = () => undefined; // never answers
-    expect(await failure(request({ timeoutMs: 50 }))).toBe(`GET ${origin}: no answer within 0.05 s`);
+    api.answer = () => undefined; // never answers
+    expect(await failure(request({ timeoutMs: 50 }))).toBe(`GET ${api.origin}: no answer within 0.05 s`);
   });
 
   it("say that an answer is not JSON, after the retries it is given", async () => {
-    hits.length = 0;
-    answer = (res) => res.writeHead(200, { "content-type": "text/html" }).end("<html>");
-    expect(await failure(request({ retries: 1 }))).toMatch(new RegExp(`^GET ${origin}: the answer is not JSON: `));
-    expect(hits).toHaveLength(2);
+    api.hits.length = 0;
+    api.answer = (res) => res.writeHead(200, { "content-type": "text/html" }).end("<html>");
+    expect(await failure(request({ retries: 1 }))).toMatch(new RegExp(`^GET ${api.origin}: the answer is not JSON: `));
+    expect(api.hits).toHaveLength(2);
   });
 
   it("do not retry a 4xx but 429, and retry a 429 and a 5xx", async () => {
     for (const [status, attempts] of [[404, 1], [429, 3], [500, 3]] as const) {
-      hits.length = 0;
-      answer = (res) => res.writeHead(status).end();
-      expect(await failure(request({ retries: 2 }))).toMatch(new RegExp(`^GET ${origin}: HTTP ${status}`));
-      expect(hits).toHaveLength(attempts);
+      api.hits.length = 0;
+      api.answer = (res) => res.writeHead(status).end();
+      expect(await failure(request({ retries: 2 }))).toMatch(new RegExp(`^GET ${api.origin}: HTTP ${status}`));
+      expect(api.hits).toHaveLength(attempts);
     }
   });
 });
@@ -91,11 +77,11 @@ describe("a runtime whose calls fail", () => {
   beforeAll(() => {
     ir = withSchema(`
       action Lookup(id: string) -> { code: string } {
-        get "${origin}/lookup/{{id}}"
+        get "${api.origin}/lookup/{{id}}"
         headers { Authorization: secret("LOOKUP_TOKEN") }
       }
       action Unused() -> { ok: bool } {
-        get "${origin}/unused"
+        get "${api.origin}/unused"
         headers { Authorization: secret("LOOKUP_TOKEN"), "X-Other": secret("OTHER") }
       }
       journey J {
@@ -130,16 +116,16 @@ describe("a runtime whose calls fail", () => {
   });
 
   it("logs each failed call as a warning, with the action, the profile and the error, as the `call` effect records it", async () => {
-    answer = (res) => res.writeHead(502, "Bad Gateway").end();
+    api.answer = (res) => res.writeHead(502, "Bad Gateway").end();
     const { rt, warnings, effects } = open({ LOOKUP_TOKEN: "t", OTHER: "x" });
     await rt.start();
     await rt.ingest(ev("Ping", "p1", T0, { n: 1 }, "ping-1"));
     const [call] = ofType(effects, "call");
-    expect(call).toMatchObject({ ok: false, error: `GET ${origin}: HTTP 502 Bad Gateway` });
+    expect(call).toMatchObject({ ok: false, error: `GET ${api.origin}: HTTP 502 Bad Gateway` });
     expect(warnings).toEqual([
       {
         obj: { profileId: "p1", key: expect.stringMatching(/^J:p1:1:/), action: "Lookup", err: expect.objectContaining({ message: call!.error }) },
-        msg: `call of action \`Lookup\` failed: GET ${origin}: HTTP 502 Bad Gateway; the step takes its \`on error\` path, or its instance ends with reason \`error\``,
+        msg: `call of action \`Lookup\` failed: GET ${api.origin}: HTTP 502 Bad Gateway; the step takes its \`on error\` path, or its instance ends with reason \`error\``,
       },
     ]);
     await rt.stop();
