@@ -649,11 +649,17 @@ describe("related locations", () => {
     expect(r.diagnostics).toHaveLength(1);
     expect(r.diagnostics[0]).toMatchObject({ code: "J3001", message: "split percentages add up to 90%, not 100%", span: spanOf(text, "split") });
     expect(r.diagnostics[0]!.related?.map((x) => x.span)).toEqual([spanOf(text, "45%", 0), spanOf(text, "45%", 1)]);
+    // The fix gives the last arm what the others leave.
+    expect(r.diagnostics[0]!.fix).toEqual({ title: "make `B` 55% (the arms then add up to 100%)", edits: [{ file: "main.journey", span: spanOf(text, "45%", 1), newText: "55%" }] });
+    expect(one(applyFix(text, r.diagnostics[0]!)).diagnostics).toEqual([]);
+    const over = journey("  split {\n    A 33.3% { }\n    B 33.3% { }\n    control 40% { }\n  }");
+    expect(one(over).diagnostics[0]!.fix!.edits[0]!.newText).toBe("33.4%");
   });
 
-  it("a percentage over 100% is reported, and so is the total", () => {
+  it("a percentage over 100% is reported, and so is the total; no fix when the last arm cannot make up the difference", () => {
     const text = journey("  split {\n    A 150% { }\n    B 0% { }\n  }");
     expect(shown(one(text))).toEqual(['J3001 "split"', 'J3016 "150%"']);
+    expect(one(text).diagnostics[0]!.fix).toBeUndefined();
   });
 
   it("two experiences on one surface in two files", () => {

@@ -533,8 +533,13 @@ export function checkSplitArms(ctx: CheckContext, arms: { label: A.Ident; percen
   }
   total = Math.round(total * 1000) / 1000;
   if (total !== 100) {
+    // The fix gives the last arm (a holdout, most often) what the others leave of 100%, when that is a percentage.
+    const last = arms[arms.length - 1];
+    const rest = last && Math.round((100 - (total - last.percent)) * 1000) / 1000;
+    const fix = last && rest! >= 0 && rest! <= 100 ? { fix: ctx.replace(`make \`${last.label.name}\` ${rest}% (the arms then add up to 100%)`, last.percentSpan, `${rest}%`) } : {};
     ctx.report("splitTotal", { total }, { start: span.start, end: span.start + "split".length }, {
       related: arms.map((a) => ctx.related(ctx.file, a.percentSpan, `${a.label.name}: ${a.percent}%`)),
+      ...fix,
     });
   }
 }
