@@ -534,6 +534,22 @@ describe("fixes", () => {
     fixed(quoted, "J6002", "4h", spanOf(quoted, '"4h"'));
   });
 
+  it("test data missing required fields: the fix adds them with values of their types to change, on the record's line or lines", () => {
+    const test = (data: string) => `${PROFILE}test "t" {\n  profile "p1" ${data}\n}\n`;
+    const inline = test('{ firstName: "Ana" }');
+    const [d] = one(inline).diagnostics;
+    expect(d).toMatchObject({ code: "J6001", message: "missing fields `email`, `loyalty` of `profile`" });
+    expect(d!.fix!.title).toBe("add `email`, `loyalty` (with a value to change)");
+    expect(applyFix(inline, d!)).toContain('profile "p1" { firstName: "Ana", email: "", loyalty: { tier: "bronze", points: 0 } }');
+    expect(one(applyFix(inline, d!)).diagnostics).toEqual([]);
+    const lines = test('{\n    firstName: "Ana"\n    email: "a@example.com"\n  }');
+    const fixed = applyFix(lines, one(lines).diagnostics[0]!);
+    expect(fixed).toContain('    email: "a@example.com"\n    loyalty: { tier: "bronze", points: 0 }\n  }');
+    expect(one(fixed).diagnostics).toEqual([]);
+    const empty = test("{}");
+    expect(one(applyFix(empty, one(empty).diagnostics[0]!)).diagnostics).toEqual([]);
+  });
+
   it("a template sent on another channel than its own: the help says what to do, the fix sends it on its own", () => {
     const text = `${PROFILE}template Nudge() for sms {\n  text "x"\n}\n` + journey("  send email Nudge() to profile.email").slice(PROFILE.length);
     const channel = spanOf(text, "email Nudge").start;

@@ -1,9 +1,10 @@
 /** `test` blocks: their data checked against the declarations, their expectations against channels. */
-import { fieldType, isStringLike, isValidLocale, isValidTimeZone, nonNull, suggest, suggestTimeZone, T, typeToString, unknownNameHelp, type Type } from "@journey/template";
+import { fieldType, isStringLike, isValidLocale, isValidTimeZone, nonNull, suggest, suggestTimeZone, T, typeToString, unknownNameHelp, type Field, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
 import { CHANNELS, SUPPRESSED_REASONS } from "./builtins.js";
 import { reportUnknownDecl } from "./check-declarations.js";
 import { referenceDecl } from "./check-journey.js";
+import type { TextEdit } from "../diagnostics/diagnostic.js";
 import type { CheckContext } from "./context.js";
 import { expectType, quotedValue, typeOf } from "./expressions.js";
 import { contextType } from "./types.js";
@@ -250,6 +251,53 @@ function orList(names: readonly string[], show: (name: string) => string = (n) =
   return quoted.length > 1 ? `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}` : quoted.join("");
 }
 
+/**
+ * The edit adding `fields` to record literal `e`, each with a value of its type to change
+ * (see `exampleValue`): after its last entry, on lines of their own when the record's entries
+ * are on lines of their own, else on its line.
+ */
+function addedFields(ctx: CheckContext, e: Extract<A.Expr, { kind: "Record" }>, fields: readonly Field[]): TextEdit {
+  const text = ctx.sources.get(ctx.file)?.text ?? "";
+  const last = e.entries[e.entries.length - 1];
+  const at = last ? last.value.span.end : e.span.start + 1;
+  const entry = (f: Field) => `${f.name}: ${exampleValue(f.type)}`;
+  if (last && text.slice(e.span.start, e.span.end).includes("\n")) {
+    const lineStart = text.lastIndexOf("\n", last.name.span.start) + 1;
+    const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+    return { file: ctx.file, span: { start: at, end: at }, newText: fields.map((f) => `\n${indent}${entry(f)}`).join("") };
+  }
+  return { file: ctx.file, span: { start: at, end: at }, newText: `${last ? "," : ""} ${fields.map(entry).join(", ")}` };
+}
+
+/** A value of type `t` as test data writes it: the first of a union, a record's required fields, an empty list, the default start for an instant. */
+function exampleValue(t: Type): string {
+  switch (t.kind) {
+    case "string":
+      return '""';
+    case "number":
+    case "int":
+      return "0";
+    case "bool":
+      return "false";
+    case "datetime":
+      return "2026-01-05T09:00:00Z";
+    case "duration":
+      return "0m";
+    case "literal":
+      return JSON.stringify(t.value);
+    case "union":
+      return t.members.length ? exampleValue(t.members[0]!) : "null";
+    case "list":
+      return "[]";
+    case "record": {
+      const required = t.fields.filter((f) => !f.optional && f.default === undefined);
+      return required.length ? `{ ${required.map((f) => `${f.name}: ${exampleValue(f.type)}`).join(", ")} }` : "{}";
+    }
+    default:
+      return "null";
+  }
+}
+
 /** An instant in test data has a zone: without one, when it is would depend on the machine. */
 function checkInstant(ctx: CheckContext, e: A.DateTimeExpr): void {
   // UTC is the fix, as the message's first choice: an offset is the author's to know.
@@ -299,9 +347,12 @@ export function checkLiteral(ctx: CheckContext, e: A.Expr, type: Type, scope: Sc
       ctx.reference(en.name.span, en.name.name, "field", ctx.fieldDecls.get(f), f.optional ? T.optional(f.type) : f.type);
       checkLiteral(ctx, en.value, f.optional ? T.optional(f.type) : f.type, scope);
     }
-    const missing = t.fields.filter((f) => !f.optional && f.default === undefined && !given.has(f.name)).map((f) => `\`${f.name}\``);
-    if (missing.length) {
-      ctx.report("testEventData", { message: `missing field${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of \`${t.name ?? label ?? "record"}\`` }, { start: e.span.start, end: e.span.start + 1 });
+    const required = t.fields.filter((f) => !f.optional && f.default === undefined && !given.has(f.name));
+    if (required.length) {
+      const missing = required.map((f) => `\`${f.name}\``);
+      ctx.report("testEventData", { message: `missing field${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of \`${t.name ?? label ?? "record"}\`` }, { start: e.span.start, end: e.span.start + 1 }, {
+        fix: { title: `add ${missing.join(", ")} (with a value to change)`, edits: [addedFields(ctx, e, required)] },
+      });
     }
     return;
   }
