@@ -59,6 +59,16 @@ function declarationSymbol(d: A.Declaration, text: string): DocumentSymbol {
     case "ChannelDecl":
       sym.kind = "channel";
       break;
+    case "TestDecl":
+      // Its profiles, events, arm choices and expectations, each on its line, in order: a long test is read by its outline.
+      for (const i of d.items) {
+        if (!i) continue;
+        if (i.kind === "TestProfile") sym.children.push({ name: `profile ${src(i.id.span)}`, kind: "variable", span: i.span, selection: i.id.span, children: [] });
+        // An event without its data: the data is in the editor, one click away.
+        else if (i.kind === "TestEvent") sym.children.push({ name: oneLine(src({ start: i.span.start, end: i.event.span.end })), kind: "step", span: i.span, selection: i.event.span, children: [] });
+        else sym.children.push({ name: oneLine(src(i.span)), kind: "step", span: i.span, selection: i.span, children: [] });
+      }
+      break;
   }
   return sym;
 }

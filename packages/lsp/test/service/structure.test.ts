@@ -57,6 +57,18 @@ describe("document symbols", () => {
     expect(schema).toContain("audience Dormant — profile.lastActiveAt != null and daysSince(profile.lastActi…");
   });
 
+  it("outlines a test by its items, each on its line: profiles by their ids, events, arm choices, expectations", () => {
+    const test = `test "reminder" {\n  start 2026-03-02T09:00:00Z\n  profile "p1" { email: "a@example.com", consent: { email: true, sms: false } }\n  at 0m "p1" CartAbandoned {\n    cartId: "c1", items: [], total: 3\n  }\n  expect at 4h send email to "a@example.com"\n}\n`;
+    const { ws } = workspace({ "schema.journey": SCHEMA, "main.journey": MAIN, "tests.journey": test });
+    expect(tree(ws.documentSymbols("tests.journey"))).toEqual([
+      "test reminder",
+      "  step start 2026-03-02T09:00:00Z",
+      '  variable profile "p1"',
+      '  step at 0m "p1" CartAbandoned',
+      '  step expect at 4h send email to "a@example.com"',
+    ]);
+  });
+
   it("selects the name and spans the declaration", () => {
     const { ws } = workspace({ "main.journey": MAIN });
     const j = ws.documentSymbols("main.journey")[0]!;
