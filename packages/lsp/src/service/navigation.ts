@@ -1,10 +1,10 @@
 /** Go to definition, find references, highlights and rename: all keyed by where a name is declared. */
 import { basename } from "node:path";
-import { compile, type ast as A, type Diagnostic } from "@journey/compiler";
+import { CHANNELS, compile, type ast as A, type Diagnostic } from "@journey/compiler";
 import { Doc, partialRefs, symbolAt, walk, type SymbolAt } from "./document.js";
 import { declaringSites, experimentUses, sameSites, siteLocation, type ExperimentSite } from "./experiments.js";
 import { profileSiteLocation, sameProfileSites, testProfileSites, type TestProfileSite } from "./test-profiles.js";
-import { isIdentifier } from "./text.js";
+import { isIdentifier, wordAt } from "./text.js";
 import type { Highlight, Location, PrepareRenameResult, RenameResult, Span, TextEdit } from "./types.js";
 
 const same = (a: Location, b: { file?: string; path?: string; span: Span }) => a.path === (b.path ?? b.file) && a.span.start === b.span.start && a.span.end === b.span.end;
@@ -27,10 +27,26 @@ export function target(doc: Doc, offset: number): { sym: SymbolAt; target: Locat
 
 export function definition(doc: Doc, offset: number): Location[] {
   const t = target(doc, offset);
+  if (!t) {
+    const channel = channelDeclarationAt(doc, offset);
+    return channel ? [channel] : [];
+  }
   // An experiment (an arm) is declared by every split that names it (has the label).
   if (t?.sym.site) return declaringSites(doc.analysis, t.sym.site).map(siteLocation);
   if (t?.sym.profile) return sameProfileSites(t.sym.profile, doc.text).filter((x) => x.declares).map(profileSiteLocation);
   return t ? [t.target] : [];
+}
+
+/**
+ * A channel's name where a channel is named (`send email`, `for sms`, `expect send push`): its
+ * `channel` declaration, where its policy is (`from`, `consent`, `cap`, `quiet`), if the
+ * project has one. Not a field or a record key of the same name (`profile.email`, `email: …`).
+ */
+function channelDeclarationAt(doc: Doc, offset: number): Location | undefined {
+  const { word, span } = wordAt(doc.text, offset);
+  const declared = CHANNELS.has(word) ? doc.analysis.symbols?.channels.get(word) : undefined;
+  if (!declared || doc.text[span.start - 1] === "." || /^\s*:/.test(doc.text.slice(span.end, span.end + 40)) || doc.regionAt(offset)) return undefined;
+  return { path: declared.file, span: declared.decl.name.span };
 }
 
 export function references(doc: Doc, offset: number, includeDeclaration = true): Location[] {

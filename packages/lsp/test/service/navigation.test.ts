@@ -86,6 +86,19 @@ describe("go to definition", () => {
     expect(show(w, w.definition("schema.journey", at(w, "schema.journey", "list<LineItem>", 6)))).toEqual([decl(w, "schema.journey", "LineItem")]);
   });
 
+  it("jumps from a channel named in a send, a template or a test to its `channel` declaration; not from a field of its name", () => {
+    const channels = `channel email {\n  from "Shop <a@example.com>"\n  cap 3 per 7d\n}\n`;
+    const w = workspace({ "schema.journey": SCHEMA, "main.journey": MAIN, "test.journey": TEST.replace("expect goal bought", "expect send email where subject contains \"x\"\n  expect goal bought"), "channels.journey": channels }).ws;
+    const declared = [decl(w, "channels.journey", "email")];
+    expect(show(w, w.definition("main.journey", at(w, "main.journey", "send email", 6)))).toEqual(declared);
+    expect(show(w, w.definition("schema.journey", at(w, "schema.journey", "for email", 5)))).toEqual(declared);
+    expect(show(w, w.definition("test.journey", at(w, "test.journey", "send email", 6)))).toEqual(declared);
+    // `profile.email` is a field, `email:` a key; `sms` has no declaration.
+    expect(show(w, w.definition("main.journey", at(w, "main.journey", "profile.email", 9)))).toEqual([`schema.journey:email@${w.text("schema.journey")!.indexOf("email:")}`]);
+    expect(w.definition("test.journey", at(w, "test.journey", "{ email:", 3))).not.toEqual(declared);
+    expect(w.definition("main.journey", at(w, "main.journey", "send sms", 6))).toEqual([]);
+  });
+
   it("finds nothing on keywords and literals", () => {
     const w = ws();
     expect(w.definition("main.journey", at(w, "main.journey", "within"))).toEqual([]);
