@@ -68,9 +68,7 @@ export function toJson(d: Diagnostic, project: Project): JsonDiagnostic {
   return json;
 }
 
-export function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}
+export { count } from "@journey/template";
 
 export function write(text: string): void {
   process.stdout.write(text);

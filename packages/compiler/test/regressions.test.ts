@@ -247,7 +247,19 @@ describe("regression: syntax messages written for parser authors", () => {
     const r = sane(text);
     expect(shown(r)).toEqual(['J0005 "evnt"']);
     expect(r.diagnostics[0]!.message).not.toContain("eof");
-    expect(r.diagnostics[0]!.message).toContain("expected a declaration");
+    // Close to a keyword: that keyword, as the fix; otherwise what is expected there.
+    expect(r.diagnostics[0]!.message).toBe("unknown declaration `evnt`: did you mean `event`?");
+    expect(r.diagnostics[0]!.fix?.edits[0]?.newText).toBe("event");
+    const far = sane(`${PROFILE}whatever OrderPlaced { total: number }\n`);
+    expect(shown(far)).toEqual(['J0005 "whatever"']);
+    expect(far.diagnostics[0]!.message).toContain("expected a declaration");
+  });
+
+  it("a misspelt `test` does not make its `profile` item a second profile, nor a name after `journey` a keyword", () => {
+    const r = sane(`${PROFILE}tst "t" {\n  profile "p1" { email: "a@example.com" }\n  expect no send email\n}\n`);
+    expect(shown(r)).toEqual(['J0005 "tst"']);
+    const named = sane(`${PROFILE}journey\nJourney1 {\n  on SiteVisited\n  end\n}\n`);
+    expect(named.diagnostics).toEqual([]);
   });
 });
 

@@ -124,7 +124,8 @@ export type IRLocation = [number, number, number, number, number];
 export type IRExpectOp = "contains" | "not contains" | "==" | "!=";
 
 export type IRExpectation =
-  | { kind: "send"; negated: boolean; atMs?: number; channel: string; to?: IRExpr; conditions: { field: string; op: IRExpectOp; value: IRExpr }[]; loc: IRLocation }
+  /** `times`: exactly that many messages match (never with `negated`). */
+  | { kind: "send"; negated: boolean; atMs?: number; channel: string; to?: IRExpr; conditions: { field: string; op: IRExpectOp; value: IRExpr }[]; times?: number; loc: IRLocation }
   /** The stored profile at `atMs` (after everything due then ran), or at the end of the test. */
   | { kind: "profile"; atMs?: number; profileId: string; conditions: { path: string[]; op: IRExpectOp; value: IRExpr }[]; loc: IRLocation }
   | { kind: "ended"; negated: boolean; atMs?: number; journey?: string; reason?: string; loc: IRLocation }

@@ -282,6 +282,17 @@ describe("a test's `expect suppressed`", () => {
   });
 });
 
+describe("a test's `expect send … times`", () => {
+  it("prints the count after the conditions, on the last one's line when they break", async () => {
+    const out = await fmt('test "t" {\n  expect  send   email   times   3 // three\n  expect send email where subject == "Week"   times 5\n}\n');
+    expect(out).toBe('test "t" {\n  expect send email times 3 // three\n  expect send email where subject == "Week" times 5\n}\n');
+    expect(await fmt(out)).toBe(out);
+    const long = await fmt('test "t" {\n  expect send email to "ana@example.com" where subject == "We miss you, Ana" and html contains "It\'s been 51 days" times 3\n}\n');
+    expect(long).toBe('test "t" {\n  expect send email to "ana@example.com"\n    where subject == "We miss you, Ana"\n    and html contains "It\'s been 51 days" times 3\n}\n');
+    expect(await fmt(long)).toBe(long);
+  });
+});
+
 describe("a test's `expect profile` and `not contains`", () => {
   it("prints the path, operators and values canonically, comments kept, and breaks long conditions one per line", async () => {
     const out = await fmt('test "t" {\n  expect  at 3d  profile   "p1"  where voucher . code=="W20"  and tags   not  /* why */ contains "vip"\n  expect send email where html not   contains "Grinder"\n}\n');

@@ -43,6 +43,6 @@ export {
   type TemplateReference,
   type TemplateReferenceSegment,
 } from "./check.js";
-export { editDistance, listedHelp, suggest, suggestTimeZone, unknownNameHelp } from "./suggest.js";
+export { count, editDistance, listedHelp, suggest, suggestTimeZone, unknownNameHelp } from "./suggest.js";
 export { partialNames, rootNames } from "./roots.js";
 export { isCalendarDate, isValidTimeZone, localParts, offsetAt, parseInstant, utcOf, zonedInstant, type LocalTime } from "./zones.js";

@@ -52,6 +52,11 @@ export function listedHelp(known: string, all: readonly string[], show: (c: stri
   return `${known} ${all.slice(0, LISTED).map(show).join(", ")}${all.length > LISTED ? `, and ${all.length - LISTED} more` : ""}`;
 }
 
+/** `1 message`, `3 messages`: a count and its noun, as messages to people write them (English nouns with a plain `s`). */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 /** Damerau–Levenshtein distance (adjacent transpositions count as one edit). */
 export function editDistance(a: string, b: string): number {
   const m = a.length;

@@ -360,6 +360,7 @@ class Emitter {
             channel: item.channel.name,
             ...(item.to ? { to: emitExpr(item.to) } : {}),
             conditions: item.conditions.map((c) => ({ field: c.field.name, op: c.op, value: emitExpr(c.value) })),
+            ...(item.times ? { times: item.times.count } : {}),
             loc: this.loc(item.span),
           });
           break;

@@ -85,6 +85,7 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
           expectType(ctx, c.value, T.string, scope);
           emptyText(ctx, c);
         }
+        if (item.times) checkTimes(ctx, item.times, item.negated);
         break;
       }
       case "ExpectProfile":
@@ -361,4 +362,11 @@ export function checkLiteral(ctx: CheckContext, e: A.Expr, type: Type, scope: Sc
     return;
   }
   expectType(ctx, e, type, scope);
+}
+
+/** `times <n>`: a whole number of messages, at least one; none is `expect no send`, which `times` does not go with. */
+function checkTimes(ctx: CheckContext, times: { count: number; span: A.Span }, negated: boolean): void {
+  if (negated) ctx.report("testEventData", { message: "`expect no send` already says how many: none; leave out `times`" }, times.span);
+  else if (times.count === 0) ctx.report("testEventData", { message: "`times 0` is `expect no send …`: write `no` after `expect` (and its `at <offset>`)" }, times.span);
+  else if (!Number.isSafeInteger(times.count)) ctx.report("testEventData", { message: "`times` takes a whole number of messages, such as `times 2`" }, times.span);
 }

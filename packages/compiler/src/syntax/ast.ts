@@ -423,6 +423,8 @@ export interface SendExpectation {
   channel: Ident;
   to?: Expr;
   conditions: { field: Ident; op: ExpectOp; opSpan: Span; value: Expr; span: Span }[];
+  /** `times 3`: exactly that many messages match; `span` covers the word and the number. */
+  times?: { count: number; span: Span };
   span: Span;
 }
 /** `expect [at t] profile "p1" where a.b == v and …`: the stored profile, at that instant or at the end. */

@@ -2,7 +2,7 @@
  * Text → AST for one file: lexing, a nesting guard, parsing with recovery, doc comments,
  * and syntax diagnostics phrased for people rather than for parser authors.
  */
-import { isCalendarDate } from "@journey/template";
+import { isCalendarDate, suggest } from "@journey/template";
 import type { IRecognitionException, IToken, TokenType } from "chevrotain";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Comment, Declaration, SourceFile, Span } from "./ast.js";
@@ -154,6 +154,29 @@ const NOT_IN_CONDITION: ReadonlySet<TokenType> = new Set([
   t.Let, t.Set, t.Recommend, t.Wait, t.Send, t.Call, t.Repeat, t.Split, t.Jump, t.End, t.Exit, t.Goal, t.Reentry, t.Expect,
   t.Audience, t.Type, t.Catalog, t.Action, t.Fragment, t.Template, t.Channel, t.Journey, t.Experience, t.Test, t.Variant,
 ]);
+
+/** Declaration keywords by their word (`test` is `t.Test`). */
+const DECLARATION_WORDS = new Map([...DECLARATION_KEYWORDS].map((type) => [type.name.toLowerCase(), type]));
+
+/**
+ * `tst "name" {`, `jouney Cart {`: a misspelt declaration keyword at the top level (token `i`,
+ * outside brackets, first on its line but not after a declaration keyword, followed by a name
+ * or string and then a block, or by the block itself). Left alone, the parser skips to the next
+ * declaration keyword it finds, which in a test is the `profile` of its first item: a second
+ * profile, and an error at every field that uses the real one. The keyword it is close to, if any.
+ */
+function misspeltDeclaration(tokens: IToken[], i: number, text: string): { word: string; type: TokenType } | undefined {
+  const tok = tokens[i]!;
+  const before = tokens[i - 1];
+  // The name of a declaration whose keyword ends the line before (`journey` ⏎ `Journey1 {`) is no keyword.
+  if (before && (!text.slice(tokEnd(before), tok.startOffset).includes("\n") || DECLARATION_KEYWORDS.has(before.tokenType))) return undefined;
+  const next = tokens[i + 1]?.tokenType;
+  const named = next === t.StringLit || next === t.Identifier;
+  const opens = (type: TokenType | undefined) => type === t.LCurly || type === t.LParen || type === t.Equals;
+  if (!(named ? opens(tokens[i + 2]?.tokenType) : next === t.LCurly)) return undefined;
+  const word = suggest(tok.image, DECLARATION_WORDS.keys());
+  return word ? { word, type: DECLARATION_WORDS.get(word)! } : undefined;
+}
 
 /** The one token a mismatch wanted (`expected \`}\``), if that is what the error is. */
 function expectedToken(e: IRecognitionException): { name: string; LABEL?: string } | undefined {
@@ -314,6 +337,14 @@ export function parseFile(path: string, text: string): ParseResult {
     } else if (type === t.UnterminatedTripleString) {
       diagnostics.push(diagnostic("unterminatedTripleString", {}, path, { start: tok.startOffset, end: tok.startOffset + 3 }));
       retype(tok, t.TripleStringLit);
+    } else if (type === t.Identifier && depth === 0) {
+      const meant = misspeltDeclaration(tokens, i, text);
+      if (meant) {
+        // Read as the keyword it means: one diagnostic, and the block parses as that declaration.
+        const span = tokSpan(tok);
+        diagnostics.push(diagnostic("syntaxError", { message: `unknown declaration \`${tok.image}\`: did you mean \`${meant.word}\`?` }, path, span, { fix: replacing(path, span, meant.word) }));
+        retype(tok, meant.type);
+      }
     }
   }
   for (const c of lexed.groups["comments"] ?? []) if (c.tokenType === t.UnterminatedBlockComment) diagnostics.push(diagnostic("unterminatedComment", {}, path, { start: c.startOffset, end: c.startOffset + 2 }));

@@ -683,6 +683,15 @@ export class JourneyParser extends EmbeddedActionsParser {
               },
             });
           });
+          // `times 3`: exactly that many. A word of the expectation only, not a keyword (as `suppressed`).
+          this.OPTION9({
+            GATE: () => this.LA(1).image === "times",
+            DEF: () => {
+              const word = this.CONSUME4(t.Identifier);
+              const n = this.CONSUME(t.NumberLit);
+              e.times = { count: Number(n.image), span: { start: word.startOffset, end: tokEnd(n) } };
+            },
+          });
           e.span = this.spanFrom(kw.startOffset);
           return e;
         },

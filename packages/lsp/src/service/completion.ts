@@ -302,9 +302,11 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
     }
     // `expect send email …`: its recipient (a channel that has one) and its conditions.
     const sendHead = /^expect (?:at \S+ )?(?:no )?send (\w+)( to "[^"]*")?$/.exec(stmt);
+    // `times <n>` counts the messages; `expect no send` says none already.
+    const counted = /^expect (?:at \S+ )?send\b/.test(stmt) ? ["times"] : [];
     if (sendHead && CHANNELS.has(sendHead[1]!) && (CHANNELS.has(p1) || p1 === '"')) {
       if (!sendHead[2] && CHANNELS.get(sendHead[1]!)!.needsRecipient) items.keyword("to");
-      return items.values(["where"], "keyword").list;
+      return items.values(["where", ...counted], "keyword").list;
     }
     // A profile of the test: after `split "e" Arm for`, `decide "…" for` and an event's offset (`at 0m`).
     if ((p1 === "for" && /^(split|expect)\b/.test(stmt)) || (p2 === "at" && /^at \S+$/.test(stmt))) {
@@ -320,7 +322,7 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
     }
     if (matched?.some((f) => f.name === p1) && (p2 === "where" || p2 === "and")) return items.values([...WHERE_OPERATORS], "keyword").list;
     if (matched && p1 === "not" && (p3 === "where" || p3 === "and")) return items.values(["contains"], "keyword").list;
-    if (matched && p1 === '"' && /^(contains|==|!=)$/.test(p2)) return items.values(["and"], "keyword").list;
+    if (matched && p1 === '"' && /^(contains|==|!=)$/.test(p2)) return items.values(["and", ...counted], "keyword").list;
     if (p1 === "reason") return items.values(/^expect (?:at \S+ )?(?:no )?suppressed\b/.test(stmt) ? [...SUPPRESSED_REASONS] : ["exit", "end", "error"], "value").list;
     if (p1 === "suppressed") return items.channels().list;
     if (p2 === "suppressed" && CHANNELS.has(p1)) return items.values(["reason"], "keyword").list;

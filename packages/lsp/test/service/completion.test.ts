@@ -250,8 +250,9 @@ describe("names by context", () => {
     expect(labels('test "t" {\n  expect send webhook where <|>\n}')).toEqual(["url"]);
     expect(labels('test "t" {\n  expect send sms where text <|>\n}')).toEqual(["contains", "not contains", "==", "!="]);
     expect(labels('test "t" {\n  expect send email where html not <|>\n}')).toEqual(["contains"]);
-    expect(labels('test "t" {\n  expect send sms where text == "Hi" <|>\n}')).toEqual(["and"]);
-    expect(labels('test "t" {\n  expect send email where html not contains "Hi" <|>\n}')).toEqual(["and"]);
+    expect(labels('test "t" {\n  expect send sms where text == "Hi" <|>\n}')).toEqual(["and", "times"]);
+    expect(labels('test "t" {\n  expect send email where html not contains "Hi" <|>\n}')).toEqual(["and", "times"]);
+    expect(labels('test "t" {\n  expect no send email where html contains "Hi" <|>\n}')).toEqual(["and"]);
     // `reason goal` is an error (J6001): goals do not end instances.
     expect(labels('test "t" {\n  expect ended reason <|>\n}')).toEqual(["exit", "end", "error"]);
   });
@@ -287,9 +288,9 @@ describe("names by context", () => {
   it("offers no names or functions in a test: what it holds is literal; the next word or the test's profiles instead", () => {
     const test = (line: string) => `test "t" {\n  profile "p1" { email: "a@example.com", consent: { email: true, sms: false } }\n${line}\n  profile "p2" { email: "b@example.com", consent: { email: true, sms: false } }\n}`;
     const project = { "j.journey": 'journey J {\n  on OrderPlaced\n  split "subject" { A 50% { } B 50% { } }\n}' };
-    expect(labels(test("  expect send email <|>"))).toEqual(["to", "where"]);
+    expect(labels(test("  expect send email <|>"))).toEqual(["to", "where", "times"]);
     expect(labels(test("  expect at 4h no send webhook <|>"))).toEqual(["where"]);
-    expect(labels(test('  expect send sms to "+4670" <|>'))).toEqual(["where"]);
+    expect(labels(test('  expect send sms to "+4670" <|>'))).toEqual(["where", "times"]);
     expect(labels(test("  expect no <|>"))).toEqual(["send", "ended", "goal", "suppressed"]);
     expect(labels(test("  expect ended J <|>"), project)).toEqual(["reason"]);
     expect(labels(test("  at 0m <|>"))).toEqual(['"p1"', '"p2"']);

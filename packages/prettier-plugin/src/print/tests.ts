@@ -34,8 +34,10 @@ function printTestItem(p: JourneyPrinter, x: ast.TestItem): Doc {
     case "ExpectSend": {
       const head: Doc[] = [expectHead(p, x, x.negated, p.keywordBefore(x.channel.span.start)), "send ", p.id(x.channel)];
       if (x.to) head.push(" ", p.kw("to", x.to.span.start), " ", printExpr(p, x.to));
-      if (!x.conditions.length) return head;
-      return group([...head, printConditions(p, x.conditions, (c) => p.id(c.field))]);
+      // `times` follows the conditions, on the line of the last one.
+      const times: Doc = x.times ? [" ", p.flush(x.times.span.start), `times ${x.times.count}`] : "";
+      if (!x.conditions.length) return [...head, times];
+      return group([...head, printConditions(p, x.conditions, (c) => p.id(c.field)), times]);
     }
     case "ExpectProfile": {
       const head: Doc[] = [expectHead(p, x, x.negated, p.keywordBefore(x.profileId.span.start)), "profile ", printString(p, x.profileId)];

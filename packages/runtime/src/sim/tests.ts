@@ -12,6 +12,7 @@ import type { CatalogItem } from "../recs/provider.js";
 import type { CannedResponse } from "../shell/actions.js";
 import type { Decision } from "../experiences/decide.js";
 import type { Runtime } from "../shell/runtime.js";
+import { count } from "@journey/template";
 import { fieldMismatch, quoteText } from "./field-mismatch.js";
 import { DEFAULT_HORIZON_MS, simulate } from "./simulate.js";
 
@@ -216,7 +217,7 @@ function check(x: IRExpectation, timeline: Effect[], start: number): Omit<Expect
     case "send": {
       const to = x.to ? String(value(x.to)) : undefined;
       const conditions = x.conditions.map((c) => ({ ...c, value: String(value(c.value)) }));
-      const described = `${x.negated ? "no " : ""}send ${x.channel}${to ? ` to ${to}` : ""}${conditions.length ? ` where ${conditions.map((c) => `${c.field} ${c.op} ${JSON.stringify(c.value)}`).join(" and ")}` : ""}${when}`;
+      const described = `${x.negated ? "no " : ""}send ${x.channel}${to ? ` to ${to}` : ""}${conditions.length ? ` where ${conditions.map((c) => `${c.field} ${c.op} ${JSON.stringify(c.value)}`).join(" and ")}` : ""}${x.times !== undefined ? ` times ${x.times}` : ""}${when}`;
       const sends = timeline.filter((e): e is Extract<Effect, { type: "send" }> => e.type === "send" && e.channel === x.channel);
       /** Why a message of the channel is not the one expected (the first difference), or undefined when it is. */
       const difference = (e: Extract<Effect, { type: "send" }>): string | undefined => {
@@ -229,10 +230,16 @@ function check(x: IRExpectation, timeline: Effect[], start: number): Omit<Expect
         return undefined;
       };
       const matching = sends.filter((e) => difference(e) === undefined);
-      if (x.negated) return matching.length ? { ok: false, expected: described, message: `a matching message went out at +${formatOffset(matching[0]!.at - start)}` } : { ok: true, expected: described };
-      if (matching.length) return { ok: true, expected: described };
-      // What was sent on the channel instead, so the failure says why it did not match.
-      const misses = sends.slice(0, 3).map((e) => `${x.channel} at +${formatOffset(e.at - start)}: ${difference(e)!}`);
+      const went = (e: Extract<Effect, { type: "send" }>) => `+${formatOffset(e.at - start)}${e.to ? ` to ${e.to}` : ""}`;
+      if (x.negated) return matching.length ? { ok: false, expected: described, message: `${count(matching.length, "matching message")} went out: ${firstFew(matching.map(went))}` } : { ok: true, expected: described };
+      if (x.times !== undefined) {
+        if (matching.length === x.times) return { ok: true, expected: described };
+        if (matching.length) return { ok: false, expected: described, message: `${count(matching.length, "matching message")} went out, not ${x.times}: ${firstFew(matching.map(went), 5)}` };
+      } else if (matching.length) return { ok: true, expected: described };
+      // What was sent on the channel instead, so the failure says why it did not match: with
+      // `at`, the messages nearest that instant first (a weekly email a year long starts far off).
+      const nearest = x.atMs === undefined ? sends : [...sends].sort((a, b) => Math.abs(a.at - start - x.atMs!) - Math.abs(b.at - start - x.atMs!));
+      const misses = nearest.slice(0, 3).map((e) => `${x.channel} at +${formatOffset(e.at - start)}: ${difference(e)!}`);
       const more = sends.length > 3 ? `; and ${sends.length - 3} more` : "";
       return { ok: false, expected: described, message: sends.length ? `no matching message was sent (${misses.join("; ")}${more})` : `no ${x.channel} message was sent` };
     }
@@ -254,7 +261,7 @@ function check(x: IRExpectation, timeline: Effect[], start: number): Omit<Expect
       if (ok) return { ok, expected: described };
       // The messages held back that did happen (the one that matched, for `no suppressed`), so the failure shows the difference.
       const list = firstFew((x.negated ? hits : held).map((e) => `${e.reason} at +${formatOffset(e.at - start)}`));
-      return { ok, expected: described, message: x.negated ? `a ${x.channel} message was suppressed that way: ${list}` : held.length ? `no ${x.channel} message was suppressed that way (${list})` : `no ${x.channel} message was suppressed` };
+      return { ok, expected: described, message: x.negated ? `${x.channel} was suppressed that way: ${list}` : held.length ? `no ${x.channel} message was suppressed that way (${list})` : `no ${x.channel} message was suppressed` };
     }
     case "goal": {
       const described = `${x.negated ? "no " : ""}goal ${x.goal}${when}`;
@@ -272,9 +279,9 @@ function check(x: IRExpectation, timeline: Effect[], start: number): Omit<Expect
   }
 }
 
-/** The first three of what happened instead, and how many more: a failure's message stays short. */
-function firstFew(happened: string[]): string {
-  return happened.slice(0, 3).join("; ") + (happened.length > 3 ? `; and ${happened.length - 3} more` : "");
+/** The first few (three) of what happened instead, and how many more: a failure's message stays short. */
+function firstFew(happened: string[], few = 3): string {
+  return happened.slice(0, few).join("; ") + (happened.length > few ? `; and ${happened.length - few} more` : "");
 }
 
 export function formatOffset(ms: number): string {

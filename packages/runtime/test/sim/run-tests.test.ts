@@ -98,7 +98,7 @@ describe("runTests", async () => {
     expect(at2h).toMatchObject({ ok: false, expected: "send email at +2h", message: "no matching message was sent (email at +1h: it went out at +1h)", location: { file: "tests.journey", ...where("expect at 2h send email") } });
     expect(at2h!.location.endLine).toBe(at2h!.location.line);
     expect(at2h!.location.endColumn).toBe(at2h!.location.column + "expect at 2h send email".length);
-    expect(noSend).toMatchObject({ ok: false, expected: "no send email", message: "a matching message went out at +1h", location: where("expect no send email") });
+    expect(noSend).toMatchObject({ ok: false, expected: "no send email", message: "1 matching message went out: +1h to bo@example.com", location: where("expect no send email") });
     expect(goal).toMatchObject({ ok: true, expected: "goal bought" });
     expect(ended).toMatchObject({ ok: false, expected: "ended Reminder reason exit", message: "no instance ended that way (Reminder ended (end) at +1d1h)", location: where("expect ended Reminder reason exit") });
     // The actual trace is there to show.
@@ -355,7 +355,7 @@ test "wrong reason, wrong time" {
     expect(failing!.expectations.map((e) => [e.ok, e.expected, e.message])).toEqual([
       [false, "suppressed sms reason noConsent", "no sms message was suppressed that way (cap at +1h)"],
       [false, "suppressed sms at +2h", "no sms message was suppressed that way (cap at +1h)"],
-      [false, "no suppressed sms", "a sms message was suppressed that way: cap at +1h"],
+      [false, "no suppressed sms", "sms was suppressed that way: cap at +1h"],
     ]);
   });
 });
@@ -411,5 +411,47 @@ ${expectations}
   it("an expectation the chosen arm does not meet fails", () => {
     expect(results[3]!.ok).toBe(false);
     expect(results[3]!.expectations[0]!.message).toBe("no email message was sent");
+  });
+});
+
+describe("runTests: counting messages, and the nearest ones when a message is not there", async () => {
+  const WEEKLY = `${SCHEMA}
+journey Weekly {
+  on Cart
+  repeat 5 every 7d {
+    send email { subject "Week" text "x" } to profile.email
+  }
+}
+`;
+  const ir = irOfFiles([
+    { path: "journeys.journey", text: WEEKLY },
+    {
+      path: "tests.journey",
+      text: `test "counts" {
+  profile "p1" { email: "ana@example.com" }
+  at 0m "p1" Cart { cartId: "c1", items: [], total: 20 }
+  expect send email where subject == "Week" times 5
+  expect at 7d send email times 1
+  expect send email times 4
+  expect send email where subject == "Month" times 2
+  expect at 22d send email
+  expect no send email where subject contains "Wee"
+}
+`,
+    },
+  ]);
+  const [r] = await runTests(ir);
+
+  it("`times n` holds for exactly n matching messages, and says how many went out when not", () => {
+    expect(r!.expectations.map((e) => [e.ok, e.expected, e.message])).toEqual([
+      [true, 'send email where subject == "Week" times 5', undefined],
+      [true, "send email times 1 at +7d", undefined],
+      [false, "send email times 4", "5 matching messages went out, not 4: +0m to ana@example.com; +7d to ana@example.com; +14d to ana@example.com; +21d to ana@example.com; +28d to ana@example.com"],
+      // None matches: what went out instead, as without `times`.
+      [false, 'send email where subject == "Month" times 2', 'no matching message was sent (email at +0m: its subject was "Week"; email at +7d: its subject was "Week"; email at +14d: its subject was "Week"; and 2 more)'],
+      // With `at`, the messages nearest that instant come first.
+      [false, "send email at +22d", "no matching message was sent (email at +21d: it went out at +21d; email at +28d: it went out at +28d; email at +14d: it went out at +14d; and 2 more)"],
+      [false, 'no send email where subject contains "Wee"', "5 matching messages went out: +0m to ana@example.com; +7d to ana@example.com; +14d to ana@example.com; and 2 more"],
+    ]);
   });
 });
