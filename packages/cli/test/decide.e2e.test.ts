@@ -3,7 +3,7 @@
  * sample with experiences. Each experience and variant of the samples is asked for, as the
  * samples' READMEs describe, and only what a user sees is checked (exit code, stdout, stderr).
  */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runJourney, samples, temporaryFolder } from "./support.js";
@@ -85,7 +85,9 @@ describe("journey decide: home-experience", () => {
   it("WeatherBanner: rain in Stockholm, sun in Madrid; clouds, a failing weather service or no city get the default", () => {
     expect(one(HOME, "p1", WEATHER)).toMatchObject({ experience: "WeatherBanner", variant: "Rainy", format: "html", content: expect.stringContaining("Rain in Stockholm today\n  (4 °C)? Our rainwear keeps you dry.") });
     expect(one(HOME, "p4", "mobileapp://com.nordvik.shop/home#weather")).toMatchObject({ variant: "Sunny", content: expect.stringContaining("21 °C and sunny in Madrid") });
-    for (const profile of ["p3", "p5", "p6"]) expect(one(HOME, profile, WEATHER)).toMatchObject({ variant: "NoWeather", content: expect.stringContaining("New season gear is in.") });
+    for (const profile of ["p3", "p6"]) expect(one(HOME, profile, WEATHER)).toMatchObject({ variant: "NoWeather", content: expect.stringContaining("New season gear is in.") });
+    // The page gets the default; why is on stderr, as `serve` logs it.
+    expect(one(HOME, "p5", WEATHER, [], "warning: experience `WeatherBanner` variant `Rainy`: skipped: call `w` failed: timeout\n")).toMatchObject({ variant: "NoWeather" });
   });
 
   it("PromoStrip all year; HolidayBanner outranks it in December, with three urgent days", () => {
@@ -111,7 +113,7 @@ describe("journey decide: home-experience", () => {
   });
 
   it("StockBadge without its context: no content, the reason says which field is missing", () => {
-    expect(one(HOME, "p3", "web://shop.example.com/p/nv-4002#stock")).toEqual({ surface: "web://shop.example.com/p/nv-4002#stock", content: null, reason: "invalid context: context.sku is missing", experience: "StockBadge" });
+    expect(one(HOME, "p3", "web://shop.example.com/p/nv-4002#stock", [], "warning: experience `StockBadge`: invalid context: context.sku is missing\n")).toEqual({ surface: "web://shop.example.com/p/nv-4002#stock", content: null, reason: "invalid context: context.sku is missing", experience: "StockBadge" });
   });
 
   it("several surfaces in one request: one decision each, in order", () => {
@@ -191,5 +193,33 @@ describe("journey decide: mistakes", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^journey: --context: invalid JSON: /);
     expect(r.output).not.toContain("    at ");
+  });
+});
+
+describe("journey decide: what the page does not see", () => {
+  it("a provider the command has none of fails, the backup fills in, and stderr says so", () => {
+    const dir = join(tmp(), "provided");
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, "app.journey"),
+      `profile { email: string }
+event Viewed { sku: string }
+catalog Product {
+  key sku: string
+  name: string
+  signals { view Viewed.sku }
+}
+experience Picks {
+  surface "web://s/#picks"
+  format text
+  recommend picks = provider("ml") limit 2 backup recentlyViewed()
+  variant Main { content "{{#each picks as |p|}}{{p.name}} {{/each}}" }
+}
+`,
+    );
+    writeFileSync(join(dir, "catalog.json"), JSON.stringify([{ sku: "A", name: "Alpha" }]));
+    writeFileSync(join(dir, "events.jsonl"), JSON.stringify({ id: "v1", type: "Viewed", profileId: "ana", time: "2026-03-02T10:00:00Z", data: { sku: "A" } }) + "\n");
+    const d = one(dir, "ana", "web://s/#picks", [], "warning: experience `Picks`: recommend `picks`: provider:ml: no provider `ml` is registered; the backup filled in\n");
+    expect(d).toMatchObject({ variant: "Main", content: "Alpha ", items: [{ key: "A", source: "recentlyViewed" }] });
   });
 });

@@ -631,6 +631,84 @@ journey Welcome {
   });
 
   // About 30 processes, one after another: over a second each on a busy machine.
+  it("--provider answers `provider(…)` steps over HTTP; a provider that is down or slow is logged and the backup fills in", async () => {
+    const dir = folderWith(tmp(), "provided", {
+      "app.journey": `
+profile { email: string }
+event Viewed { sku: string }
+catalog Product {
+  key sku: string
+  name: string
+  inStock: bool
+  signals { view Viewed.sku }
+}
+experience Picks {
+  surface "web://s/#picks"
+  format json
+  timeout 400ms
+  recommend picks = provider("ml", "home") where item.inStock limit 2 backup popular(by: views)
+  variant Main { content """{"items": {{json picks}} }""" }
+}
+`,
+      "catalog.json": JSON.stringify([
+        { sku: "A", name: "Alpha", inStock: true },
+        { sku: "B", name: "Beta", inStock: false },
+        { sku: "C", name: "Gamma", inStock: true },
+        { sku: "V", name: "Viewed", inStock: true },
+      ]),
+    });
+    // The shop's recommendation service: answers, fails, or takes its time, as the test says.
+    let mode: "ok" | "down" | "slow" = "ok";
+    const asked: unknown[] = [];
+    const recs = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        asked.push(JSON.parse(body));
+        if (mode === "down") return void res.writeHead(503).end("maintenance");
+        const answer = () => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ items: ["B", "GONE", "C", "A"] }));
+        if (mode === "slow") setTimeout(answer, 2000).unref();
+        else answer();
+      });
+    });
+    await new Promise<void>((r) => recs.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(recs.address() as AddressInfo).port}/recommend`;
+    const s = await serve([dir, "--db", "provided.db", "--outbox", join(tmp(), "provided-outbox.jsonl"), "--provider", `ml=${url}?token=pw-secret`, "--provider", "unused=http://127.0.0.1:9/x"], tmp());
+    try {
+      // Without the query, where a token may be.
+      expect(s.output()).toContain(`provider ml → ${url}\n`);
+      expect(s.output()).not.toContain("pw-secret");
+      expect(s.output()).toContain('warning: --provider unused: no `recommend` step of the project asks `provider("unused")` (it asks `ml`): it is never used\n');
+      const view = { id: "v1", type: "Viewed", profileId: "bo", time: new Date().toISOString(), data: { sku: "V" } };
+      expect((await call(s.base, "POST", "/v1/events", view)).status).toBe(202);
+      const decide = async () => (await call(s.base, "POST", "/v1/decide", { surfaces: ["web://s/#picks"], profileId: "ana" })).json.decisions[0] as { items: unknown };
+      // In stock and in the catalog, in the provider's order; the backup is not needed.
+      expect((await decide()).items).toEqual([
+        { key: "C", source: "provider:ml" },
+        { key: "A", source: "provider:ml" },
+      ]);
+      expect(asked[0]).toMatchObject({ algorithm: "ml", args: ["home"], profileId: "ana" });
+      mode = "down";
+      expect((await decide()).items).toEqual([{ key: "V", source: "popular" }]);
+      // The experience's 400 ms, half of it for the provider (it has a backup): not the provider's 2 s.
+      mode = "slow";
+      const t0 = Date.now();
+      expect((await decide()).items).toEqual([{ key: "V", source: "popular" }]);
+      expect(Date.now() - t0).toBeLessThan(1500);
+      // Each failure is in the log, though the page got content.
+      const deadline = Date.now() + 5000;
+      while (!/no answer within/.test(s.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const warned = s.output().split("\n").filter((l) => l.includes('"experience":"Picks"')).map((l) => (JSON.parse(l) as { msg: string }).msg);
+      expect(warned).toEqual(["experience `Picks`: recommend `picks`: provider:ml: HTTP 503: maintenance; the backup filled in", "experience `Picks`: recommend `picks`: provider:ml: no answer within 200 ms; the backup filled in"]);
+      s.child.kill("SIGTERM");
+      expect(await s.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      s.child.kill("SIGKILL");
+      recs.closeAllConnections();
+      recs.close();
+    }
+  });
+
   it("refuses a project with errors, or a mistake in its flags, in one line without starting", { timeout: 90_000 }, () => {
     const broken = folderWith(tmp(), "broken", { "app.journey": "journey Nope { on Missing }\n" });
     const r = runJourney(["serve", broken, "--db", "broken.db"], tmp());
@@ -660,6 +738,10 @@ journey Welcome {
       [[broken, "--public-url", "https://mail.example.com", "--unsubscribe-secret-env", "SERVE_TEST_SHORT"], "journey: --unsubscribe-secret-env SERVE_TEST_SHORT: the secret is 9 bytes, give at least 32 (a random one: openssl rand -base64 32)\n"],
       [[broken, "--public-url", "mail.example.com", "--unsubscribe-secret-env", "SERVE_TEST_UNSUBSCRIBE"], "journey: --public-url mail.example.com: `mail.example.com` is not a URL (expected https://… , the service's address as mail clients reach it)\n"],
       [[broken, "--public-url", "https://mail.example.com/?a=1", "--unsubscribe-secret-env", "SERVE_TEST_UNSUBSCRIBE"], "journey: --public-url https://mail.example.com/?a=1: give the service's address without a query or fragment (the link adds its own query)\n"],
+      [[broken, "--provider", "http://recs.example.com"], 'journey: --provider http://recs.example.com: expected <name>=<url>, the name as the steps say it (`--provider recs=https://recs.internal/v1/recommend` for `provider("recs", …)`)\n'],
+      [[broken, "--provider", "recs=recs.example.com"], 'journey: --provider recs: `url` must be an http(s) URL, not "recs.example.com"\n'],
+      [[broken, "--provider", "recs=http://a.example.com", "--provider", "recs=http://b.example.com"], "journey: --provider recs: given more than once\n"],
+      [[broken, "--provider", "recs=http://"], "journey: --provider recs: `http://` is not a URL\n"],
     ] as const) {
       const env = { ...process.env, SERVE_TEST_EMPTY: "", SERVE_TEST_HTTPS: "https://user:pw-secret@mail.example.com", SERVE_TEST_NOT_URL: "mail host with pw-secret", SERVE_TEST_SHORT: "too-short", SERVE_TEST_UNSUBSCRIBE: UNSUBSCRIBE_SECRET };
       const bad = runJourney(["serve", ...args], tmp(), env);

@@ -13,7 +13,7 @@ export { SmtpChannel, DEFAULT_SMTP_TIMEOUT_MS, type SmtpOptions } from "./channe
 export { ScanCatalogEngine, type EngineOptions } from "./recs/catalog.js";
 export { IncrementalCatalogEngine, type IncrementalOptions, type IncrementalStats } from "./recs/incremental.js";
 export { HttpRecommendationProvider, type HttpProviderOptions } from "./recs/http-provider.js";
-export { DEFAULT_WINDOWS, type RecsOptions, type RecsWindows } from "./recs/options.js";
+export { DEFAULT_WINDOWS, providerNamesIn, type RecsOptions, type RecsWindows } from "./recs/options.js";
 export type { ItemWarning, RejectedItem, UpsertResult } from "./recs/items.js";
 export type { CatalogEngine, CatalogItem, CatalogRequest, ProviderAnswer, RecommendationProvider, ProviderRequest, Signal, SignalKind } from "./recs/provider.js";
 export { loadIR, InvalidIRError } from "./ir/load.js";

@@ -32,6 +32,14 @@ export function decideCommand(): Command {
     .option("--context <json>", "what the page or app sends, as JSON")
     .option("--at <time>", "decide at this ISO time (default: the last event's time, or now)")
     .option("--json", "one JSON object per surface")
+    .addHelpText(
+      "after",
+      `
+What the page does not see is a warning on stderr: a variant skipped because a call or a
+recommendation it reads failed, a context an experience refuses, a primary algorithm the
+backup stood in for. No provider is registered here: a \`provider(…)\` step takes its backup
+(journey serve --provider gives one). See docs/cli.md.`,
+    )
     .action(async (project: string, options: DecideOptions, command: Command) => {
       process.exitCode = await run(project, options, useColor(command));
     });
@@ -80,6 +88,9 @@ async function run(project: string, options: DecideOptions, color: boolean): Pro
     // A mistyped --profile would decide quietly for a shopper nobody knows.
     const known = profiles?.some((p) => p.id === options.profile) || upToAt.some(({ e }) => e.profileId === options.profile);
     if (!known) warn(`--profile ${options.profile}: no such profile in ${[profilesPath, eventsPath].filter(Boolean).join(" or ") || "the project's data"}; decided for a profile with no attributes`);
+    // What the page never sees (a skipped variant, a failed call, a primary algorithm the
+    // backup stood in for) is why it got what it got: said here, as `serve` logs it.
+    for (const e of result.timeline) if (e.type === "error" && e.at === at && e.journey !== undefined && Object.hasOwn(ir.experiences, e.journey)) warn(e.message);
     if (result.duplicates) warn(`${eventsPath}: ${count(result.duplicates, "event")} with an id seen before in the file: not applied again`);
   } catch (e) {
     if (e instanceof InvalidInputError) throw invalidInput(e, { events: eventsPath, lines: upToAt.map(({ line }) => line), profiles: profilesPath });

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { channelsSentOn, type IR } from "@journey/compiler";
-import { ChannelRouter, createRuntime, DEFAULT_SMTP_TIMEOUT_MS, DEFAULT_WEBHOOK_TIMEOUT_MS, InvalidIRError, isUnsubscribeSecret, JsonlOutbox, loadIR, MAX_PROFILE_ID_BYTES, SmtpChannel, SystemClock, UNSUBSCRIBE_SECRET_MIN_BYTES, unsubscribeLinkProblem, WebhookChannel } from "@journey/runtime";
+import { ChannelRouter, createRuntime, DEFAULT_SMTP_TIMEOUT_MS, DEFAULT_WEBHOOK_TIMEOUT_MS, HttpRecommendationProvider, InvalidIRError, isUnsubscribeSecret, JsonlOutbox, loadIR, MAX_PROFILE_ID_BYTES, providerNamesIn, SmtpChannel, SystemClock, UNSUBSCRIBE_SECRET_MIN_BYTES, unsubscribeLinkProblem, WebhookChannel } from "@journey/runtime";
 import { createServer, createServerLogger, DEFAULT_BODY_LIMIT, DEFAULT_REQUEST_TIMEOUT_MS, MAX_REQUEST_TIMEOUT_MS, DEFAULT_UNSUBSCRIBE_EVENT, ServerMetrics, unsubscribeEventProblem, unsubscribeLinkTemplate } from "@journey/runtime/server";
 import { Command } from "commander";
 import { UserError } from "../errors.js";
@@ -32,6 +32,7 @@ interface ServeOptions {
   unsubscribeEvent?: string;
   stopTimeout: string;
   requestTimeout: string;
+  provider?: string[];
 }
 
 /**
@@ -55,6 +56,7 @@ export function serveCommand(): Command {
     .option("--webhook-secret-env <NAME>", "sign webhook requests (Journey-Signature) with this environment variable's value")
     .option("--give-up-after <duration>", "give a message up when it still fails this long after its first failure (`never`: keep trying)", "24h")
     .option("--catalog <file>", "catalog items as a JSON array, stored at start over those the --db holds (default: <project>/catalog.json if present)")
+    .option("--provider <name=url>", 'answer `provider("name", …)` recommendations by POSTing to this http(s) URL (repeat for several)', (v: string, all: string[] = []) => [...all, v])
     .option("--public-url <url>", "the service's address as mail clients reach it (https://…): unsubscribe links point to its /v1/unsubscribe (needs --unsubscribe-secret-env)")
     .option("--unsubscribe-secret-env <NAME>", `sign unsubscribe links with this environment variable's value (${UNSUBSCRIBE_SECRET_MIN_BYTES} bytes or more; needs --public-url)`)
     .option("--unsubscribe-event <Event>", `the project's event an unsubscribe becomes (default: ${DEFAULT_UNSUBSCRIBE_EVENT})`)
@@ -96,6 +98,13 @@ refuses for good (a webhook's 4xx, an SMTP 5xx for the address) or still failing
 (journey_messages_undeliverable_total), never tried again. The lines printed at start say
 which channel goes where. See docs/cli.md for the signature and the Message-ID.
 
+Recommendation providers: --provider recs=https://recs.internal/v1/recommend answers the
+steps that say \`provider("recs", …)\`: each request is POSTed as JSON and the answer (a
+list of catalog keys, or {"items": [...]}) looked up in the catalog. A provider that fails,
+or does not answer within 500 ms (an experience's own timeout in decisions), is logged
+and the step's backup fills in; one the project asks without a --provider is a warning at
+start (every request to it fails). See docs/recommendations.md.
+
 Environment: ${SECRET_PREFIX}<NAME> is the secret \`secret("NAME")\` in actions (one
 the actions name and the environment lacks is a warning at start: its calls fail);
 JOURNEY_UNSUBSCRIBE_URL an unsubscribe link of your own instead ({profileId}, {messageId},
@@ -134,8 +143,12 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
   const unsubscribe = unsubscribeLinks(options);
   // Its connections open at the first send: closed once the runtime stops (or the process would not exit).
   const smtp = options.smtpEnv === undefined ? undefined : openSmtp(options.smtpEnv);
+  const providers = openProviders(options.provider ?? []);
   const ir = project !== undefined ? compileOrReport(project, color) : readIR(options.ir!);
   if (!ir) return 1;
+  const asked = providerNamesIn(ir);
+  // A provider no step asks would be configured for nothing: a misspelt name, most often.
+  for (const name of Object.keys(providers)) if (!asked.includes(name)) warn(`--provider ${name}: no \`recommend\` step of the project asks \`provider("${name}")\`${asked.length ? ` (it asks ${asked.map((a) => `\`${a}\``).join(", ")})` : ""}: it is never used`);
   const catalogPath = project !== undefined ? dataFile(project, options.catalog, "catalog.json") : options.catalog;
   const catalog = catalogPath ? readCatalog(catalogPath, ir.catalog) : undefined;
   const sentOn = channelsSentOn(Object.values(ir.journeys));
@@ -166,6 +179,7 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
     clock: new SystemClock(),
     logger,
     secrets: secrets(),
+    providers,
     onEffect: metrics.effect,
     deliveryGiveUpAfterMs: giveUpAfterMs,
     ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
@@ -201,6 +215,7 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
   // Where each channel goes, never with credentials (the SMTP URL's, the webhook URL's query).
   const where = (adapter: unknown) => (adapter === smtp ? `SMTP ${smtp!.server}` : adapter === webhook ? `webhook ${webhook!.target}${options.webhookSecretEnv ? " (signed)" : ""}` : `outbox ${options.outbox}`);
   for (const c of sentOn) write(`channel ${c} → ${where(channels.adapterFor(c))}\n`);
+  for (const [name, url] of Object.entries(providerUrls(options.provider ?? []))) write(`provider ${name} → ${withoutCredentials(url)}\n`);
   if (unsubscribe) write(`unsubscribe → ${unsubscribe.route} (event ${unsubscribe.event})\n`);
   write(`listening on http://${actual.address.includes(":") ? `[${actual.address}]` : actual.address}:${actual.port}\n`);
 
@@ -300,6 +315,35 @@ function openSmtp(name: string): SmtpChannel {
   const url = envValue("--smtp-env", name);
   // Named by the variable, not the URL: the URL holds the password (and no channel message repeats it).
   return asFlagMistake(`--smtp-env ${name}`, "SmtpChannel", () => new SmtpChannel({ url }));
+}
+
+/** `--provider name=url`, each once: the name as `provider("name", …)` says it. */
+function providerUrls(specs: string[]): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const spec of specs) {
+    const eq = spec.indexOf("=");
+    const name = eq < 0 ? "" : spec.slice(0, eq);
+    if (!name || /\s/.test(name)) throw new UserError(`--provider ${spec}: expected <name>=<url>, the name as the steps say it (\`--provider recs=https://recs.internal/v1/recommend\` for \`provider("recs", …)\`)`);
+    if (Object.hasOwn(urls, name)) throw new UserError(`--provider ${name}: given more than once`);
+    urls[name] = spec.slice(eq + 1);
+  }
+  return urls;
+}
+
+function openProviders(specs: string[]): Record<string, HttpRecommendationProvider> {
+  return Object.fromEntries(
+    Object.entries(providerUrls(specs)).map(([name, url]) => {
+      const provider = asFlagMistake(`--provider ${name}`, "HttpRecommendationProvider", () => new HttpRecommendationProvider({ url }));
+      if (!URL.canParse(url)) throw new UserError(`--provider ${name}: \`${url}\` is not a URL`);
+      return [name, provider];
+    }),
+  );
+}
+
+/** As the channel lines show a webhook: a URL's user, password and query may carry a token. */
+function withoutCredentials(url: string): string {
+  const u = new URL(url);
+  return u.origin + u.pathname;
 }
 
 /** `make()`, a channel's refusal said as a mistake in `flag`, without the channel's own name in front. */

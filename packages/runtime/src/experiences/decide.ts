@@ -192,7 +192,8 @@ function decideExperience(r: PerRequest, x: IRExperience, surface: string, deadl
     const given = declaredOnly(r.context, x.context) as Record<string, unknown>;
     const problems = validate(given, x.context, "context");
     if (problems.length) {
-      const reason = `invalid context: ${problems[0]!.path} ${problems[0]!.message}`;
+      // Every wrong field at once: a page's developer fixes them in one go.
+      const reason = `invalid context: ${problems.map((p) => `${p.path} ${p.message}`).join("; ")}`;
       recordError(r, x, undefined, reason);
       return { surface, content: null, reason, experience: x.id };
     }
@@ -242,6 +243,9 @@ function runStep(r: PerRequest, x: IRExperience, l: Loaded, s: IRExperienceStep)
     const found = (rec: Recommendation) => {
       // Nothing to show because an algorithm failed or ran out of time: the recommendation failed.
       if (!rec.items.length && rec.errors.length) throw new Error(rec.errors.join("; "));
+      // The backup filled in: the content shows, but a provider down for weeks must not go
+      // unnoticed (as in a journey, where the `recommend` effect names it in `failed`).
+      if (rec.errors.length) recordError(r, x, undefined, `recommend \`${s.name}\`: ${rec.errors.join("; ")}; the backup filled in`);
       l.vars[s.name] = rec.items;
       l.sources.set(s.name, rec.sources);
     };

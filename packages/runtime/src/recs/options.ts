@@ -125,6 +125,28 @@ export function compareKeys(a: string, b: string): number {
 /** Every literal `window:` of the `recommend` steps of the IR (journeys and experiences), in ms. */
 export function windowsIn(ir: unknown): number[] {
   const found = new Set<number>();
+  for (const algo of algorithmsIn(ir)) {
+    const w = algo.named?.["window"] as { dur?: unknown } | undefined;
+    if (typeof w?.dur === "number" && Number.isFinite(w.dur) && w.dur > 0) found.add(w.dur);
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
+/** The names of the providers the `recommend` steps under `root` ask (`provider("recs", …)`), sorted. */
+export function providerNamesIn(root: unknown): string[] {
+  const found = new Set<string>();
+  for (const algo of algorithmsIn(root)) {
+    const name = (algo.args?.[0] as { lit?: unknown } | undefined)?.lit;
+    if (algo.name === "provider" && typeof name === "string") found.add(name);
+  }
+  return [...found].sort();
+}
+
+type AlgorithmShape = { name?: unknown; args?: unknown[]; named?: Record<string, unknown> };
+
+/** The algorithms (primary and backup) of every `recommend` step found under `root`, each once. */
+function algorithmsIn(root: unknown): AlgorithmShape[] {
+  const found: AlgorithmShape[] = [];
   const seen = new Set<unknown>();
   const walk = (v: unknown): void => {
     if (!v || typeof v !== "object" || seen.has(v)) return;
@@ -134,14 +156,9 @@ export function windowsIn(ir: unknown): number[] {
       return;
     }
     const o = v as Record<string, unknown>;
-    if (o["kind"] === "recommend") {
-      for (const algo of [o["algorithm"], o["backup"]]) {
-        const w = (algo as { named?: Record<string, unknown> } | undefined)?.named?.["window"] as { dur?: unknown } | undefined;
-        if (typeof w?.dur === "number" && Number.isFinite(w.dur) && w.dur > 0) found.add(w.dur);
-      }
-    }
+    if (o["kind"] === "recommend") for (const algo of [o["algorithm"], o["backup"]]) if (algo && typeof algo === "object") found.push(algo as AlgorithmShape);
     for (const x of Object.values(o)) walk(x);
   };
-  walk(ir);
-  return [...found].sort((a, b) => a - b);
+  walk(root);
+  return found;
 }

@@ -316,12 +316,15 @@ export function createServer(runtime: Runtime, options: ServerOptions = {}): Jou
     return reply.code(204).send();
   });
 
-  app.post("/v1/decide", async (request) => {
+  app.post("/v1/decide", async (request, reply) => {
     const body = jsonBody(request);
     if (!isJsonObject(body)) throw new HttpError(400, "the body must be {surfaces, profileId, context?}", { errors: [{ path: "", message: "must be an object" }] });
     // Only what a page may choose: the decision time is the runtime's clock, not the caller's.
     const decisions = await runtime.decide({ surfaces: body["surfaces"] as string[], profileId: body["profileId"] as string, context: body["context"] as Record<string, unknown> | undefined });
     metrics.add("journey_decisions_total", {}, decisions.length);
+    // Each answer is one profile's, recorded as shown (its decisionId): a cache that served it
+    // again would show content no decision records, and to another visitor perhaps.
+    void reply.header("cache-control", "no-store");
     return { decisions };
   });
 

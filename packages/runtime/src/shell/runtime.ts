@@ -20,7 +20,7 @@ import { copyData, emptyRecord, INSTANT_MESSAGE, isInstant, validate, validatePr
 import { loadIR } from "../ir/load.js";
 import { IncrementalCatalogEngine } from "../recs/incremental.js";
 import { checkItems, type RejectedItem, type UpsertResult } from "../recs/items.js";
-import { windowsIn } from "../recs/options.js";
+import { providerNamesIn, windowsIn } from "../recs/options.js";
 import type { CatalogEngine, CatalogItem, RecommendationProvider, Signal, SignalKind } from "../recs/provider.js";
 import { isLocal, recommendLocally, resolveRecommendation, type Recommendation, type RecommendDeps } from "../recs/resolve.js";
 import { DueHeap } from "../store/due-heap.js";
@@ -462,6 +462,10 @@ class JourneyRuntime implements Runtime {
     const missing = this.missingChannels(this.program.allVersions());
     if (missing.length) this.log.warn({ channels: missing }, `\`channels\` has no adapter for ${missing.map((c) => `\`${c}\``).join(", ")}, which earlier versions of the journeys send on: their instances' messages will wait in the outbox until one is given`);
     for (const [secret, actions] of this.unconfiguredSecrets()) this.log.warn({ secret, actions }, `secret \`${secret}\` (in the headers of action${actions.length > 1 ? "s" : ""} ${actions.map((a) => `\`${a}\``).join(", ")}) is not in \`secrets\`: every call of ${actions.length > 1 ? "them" : "it"} fails ("secret \`${secret}\` is not configured") until the runtime is given it`);
+    // A provider no one registered fails every request (the backup fills in): said once here
+    // rather than only in a warning per recommendation.
+    const unregistered = providerNamesIn([this.ir, this.program.allVersions()]).filter((name) => !Object.hasOwn(this.recommendWith.providers, name));
+    for (const name of unregistered) this.log.warn({ provider: name }, `provider \`${name}\` (in \`recommend … = provider("${name}", …)\`) is not in \`providers\`: every request to it fails, and the step's backup, if any, fills in`);
     // `createRuntime` checked the current journeys' links; an earlier version (more nesting,
     // a journey since renamed) may make longer ones. Said, not refused, as above.
     const current = new Set(Object.values(this.ir.journeys));
@@ -682,13 +686,39 @@ class JourneyRuntime implements Runtime {
         actions: this.actions,
         recommend: this.recommendWith,
         secrets: this.options.secrets ?? {},
-        record: (effects: Effect[]) => this.recordLater(effects),
+        record: (effects: Effect[]) => {
+          // A decision's problems (a skipped variant, a failed call or algorithm, an invalid
+          // context) never reach the page, which gets the next variant: the log is where they show.
+          for (const e of effects) if (e.type === "error") this.warnDecisionError(e);
+          this.recordLater(effects);
+        },
       };
     }
     return this.shared;
   }
 
   private shared?: Omit<DecideDeps, "profile">;
+
+  /**
+   * A decision's error, logged at most once a minute for each experience and message: decisions
+   * come at page-view rate, and a provider down would otherwise write a line per view (every one
+   * is counted in `journey_step_errors_total`). The next line says how many were not logged.
+   */
+  private warnDecisionError(e: Extract<Effect, { type: "error" }>): void {
+    const key = `${e.journey}\u0000${e.message}`;
+    const now = this.clock.now();
+    const last = this.decisionErrorsLogged.get(key);
+    if (last && now - last.at < 60_000) {
+      last.unlogged++;
+      return;
+    }
+    if (this.decisionErrorsLogged.size >= 1000) this.decisionErrorsLogged.clear();
+    this.decisionErrorsLogged.set(key, { at: now, unlogged: 0 });
+    this.log.warn({ profileId: e.profileId, experience: e.journey, location: e.location, ...(last?.unlogged ? { notLoggedSince: last.unlogged } : {}) }, e.message);
+  }
+
+  /** When each decision error was last logged, and how many of it since were not (see `warnDecisionError`). */
+  private readonly decisionErrorsLogged = new Map<string, { at: number; unlogged: number }>();
 
   /**
    * Decisions are made durable in groups, off the request's path: those of one turn of the

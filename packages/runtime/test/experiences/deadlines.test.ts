@@ -167,6 +167,29 @@ describe("the deadline bounds the whole decision", { retry: 2 }, () => {
     expect(ms).toBeLessThanOrEqual(50 + SLACK);
   });
 
+  it("a primary that failed while the backup filled in is recorded and logged: the page gets content, the operator sees the provider is down", async () => {
+    const warnings: { o: unknown; m: string | undefined }[] = [];
+    const logger = { info() {}, error() {}, warn: (o: unknown, m?: string) => void warnings.push({ o, m }) };
+    const down: RecommendationProvider = { recommend: () => Promise.reject(new Error("HTTP 503")) };
+    const h = await runtimeOf(ir, { items, logger, providers: { slow: down, slower: provider(0, [{ sku: "B", name: "b", inStock: true }]) } });
+    expect(await h.one(RECS, "p")).toMatchObject({ variant: "Picks", items: [{ key: "B", source: "provider:slower" }] });
+    await h.settle();
+    const message = "experience `Recs`: recommend `picks`: provider:slow: HTTP 503; the backup filled in";
+    expect(h.effects.filter((e) => e.type === "error")).toEqual([expect.objectContaining({ journey: "Recs", profileId: "p", message })]);
+    expect(warnings).toEqual([{ o: expect.objectContaining({ profileId: "p", experience: "Recs" }), m: message }]);
+    // At page-view rate, the same message is logged once a minute, then with how many were not.
+    await h.one(RECS, "p");
+    await h.one(RECS, "q");
+    await h.settle();
+    expect(warnings).toHaveLength(1);
+    h.clock.set(h.clock.now() + 61_000);
+    await h.one(RECS, "p");
+    await h.settle();
+    expect(warnings).toHaveLength(2);
+    expect(warnings[1]).toEqual({ o: expect.objectContaining({ notLoggedSince: 2 }), m: message });
+    expect(h.effects.filter((e) => e.type === "error")).toHaveLength(4);
+  });
+
   it("a recommendation in time is used, with the algorithm that produced each item", async () => {
     const h = await runtimeOf(ir, { items, providers: { slow: provider(5), slower: provider(0) } });
     const d = await h.one(RECS, "p");

@@ -1,6 +1,6 @@
 /** Shared helpers of the experience tests: a schema, runtimes on a virtual clock, slow actions. */
 import { compile, type IR } from "@journey/compiler";
-import { createRuntime, MemoryStore, VirtualClock, type ActionExecutor, type CallRequest, type CatalogEngine, type Decision, type Effect, type ForcedArms, type RecommendationProvider, type Runtime } from "@journey/runtime";
+import { createRuntime, MemoryStore, VirtualClock, type ActionExecutor, type CallRequest, type CatalogEngine, type Decision, type Effect, type ForcedArms, type Logger, type RecommendationProvider, type Runtime } from "@journey/runtime";
 import { expect } from "vitest";
 
 export const T = (iso: string): number => Date.parse(iso);
@@ -91,6 +91,7 @@ export function runtimeOf(
     /** Catalog items (providers' answers are looked up in the catalog). */
     items?: Record<string, unknown>[];
     forcedArms?: ForcedArms;
+    logger?: Logger;
   } = {},
 ): Promise<TestRuntime> {
   const clock = new VirtualClock(options.at ?? T0);
@@ -104,6 +105,7 @@ export function runtimeOf(
     ...(options.catalog ? { catalog: options.catalog } : {}),
     ...(options.providers ? { providers: options.providers } : {}),
     ...(options.forcedArms ? { forcedArms: options.forcedArms } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
     onEffect: (e) => effects.push(e),
   });
   const one = async (surface: string, profileId: string, extra: { context?: Record<string, unknown>; now?: number } = {}) => {

@@ -275,6 +275,24 @@ describe("context", () => {
     const both = await h.rt.decide({ surfaces: ["web://s/#a", "web://s/#b"], profileId: "p", context: { page: { url: "/x", lang: "de" }, tags: [{ name: "n", weight: 2 }] } });
     expect(both.map((d) => d.content)).toEqual(["A /x", "B de n"]);
   });
+
+  it("an invalid context names every wrong field, so that the page's developer fixes them in one go", async () => {
+    const two = withSchema(`
+      experience Also {
+        surface "web://s/p/*#also"
+        format text
+        context { sku: string, category: string }
+        variant D { content "{{context.sku}} {{context.category}}" }
+      }
+    `);
+    const h = await runtimeOf(two);
+    expect(await h.one("web://s/p/1#also", "p", { context: { sku: 1 } })).toEqual({
+      surface: "web://s/p/1#also",
+      content: null,
+      experience: "Also",
+      reason: "invalid context: context.sku expected string, found number 1; context.category is missing",
+    });
+  });
 });
 
 describe("requests and data the project does not define", () => {

@@ -212,6 +212,8 @@ describe("POST /v1/decide", () => {
     const r = await h.request("POST", "/v1/decide", { surfaces: ["web://shop.example.com/#hero"], profileId: "p1" });
     expect(r.status).toBe(200);
     expect(r.json.decisions).toMatchObject([{ surface: "web://shop.example.com/#hero", experience: "Hero", variant: "Gold", content: "gold hero" }]);
+    // Personal, and recorded as shown: no cache may keep it.
+    expect(r.headers["cache-control"]).toBe("no-store");
   });
 
   it("refuses a request of the wrong shape with the path", async () => {
