@@ -62,6 +62,8 @@ export function formatEntry(e: TimelineEntry, color: boolean): string {
     }
     case "ended":
       return `${head}  ended (${String(e["reason"])})`;
+    case "event":
+      return `${head}${c.dim(`event ${String(e["event"])}`)}`;
     case "error":
       return `${head}  ${c.red(`error: ${String(e["message"])}`)}${e["location"] ? ` at ${String(e["location"])}` : ""}`;
     case "suppressed":

@@ -72,11 +72,13 @@ describe("journey test --json", () => {
     // `expect send sms` is line 15, columns 3 to 18 (end exclusive), 1-based like `check --json`.
     expect(fail!.failures).toEqual([{ expected: "send sms", message: "no sms message was sent", file, line: 15, column: 3, endLine: 15, endColumn: 18 }]);
     expect(fail!.timeline!.map((e) => [e.type, e.offsetMs])).toEqual([
+      ["event", 0],
       ["entered", 0],
       ["send", 0],
       ["ended", 0],
     ]);
-    expect(fail!.timeline![1]).toMatchObject({ at: "2026-01-05T09:00:00.000Z", channel: "email", to: "a@example.com", subject: 'Hi <&"> 𝄞' });
+    expect(fail!.timeline![0]).toMatchObject({ type: "event", event: "Signup", profileId: "p1" });
+    expect(fail!.timeline![2]).toMatchObject({ at: "2026-01-05T09:00:00.000Z", channel: "email", to: "a@example.com", subject: 'Hi <&"> 𝄞' });
   });
 
   it("all passing: exit 0", () => {

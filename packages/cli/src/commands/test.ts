@@ -173,7 +173,7 @@ function failureReport(r: TestResult, color: boolean, fullTrace: boolean): strin
   for (const x of unmet(r)) out += `    ${failureLine(x)}\n`;
   const entries = trace(r);
   out += `    ${c.dim(`what happened (+offset from the test's start):`)}\n`;
-  if (!entries.length) out += `      ${c.dim("(no journey activity: nothing entered, sent, called or ended)")}\n`;
+  if (!entries.some((e) => e.type !== "event")) out += `      ${c.dim("(no journey activity: nothing entered, sent, called or ended)")}\n`;
   const line = (e: (typeof entries)[number]) => `      +${formatOffset(e.offsetMs)}  ${formatEntry(e, color)}\n`;
   if (fullTrace || entries.length <= TRACE_HEAD + TRACE_TAIL + 1) for (const e of entries) out += line(e);
   else {
@@ -193,12 +193,22 @@ function testMessages(r: TestResult) {
   return { name: r.name, ok: r.ok, where: `${r.location.file}:${r.location.line}`, failures: unmet(r).map(failureLine), messages: messagesOf(r.timeline, r.start) };
 }
 
-/** What happened in a test, as `journey run --json` shows it, each entry with its time since the test's start. */
+/**
+ * What happened in a test, as `journey run --json` shows it, each entry with its time since the
+ * test's start, and the test's own events among them (`type: "event"`), each before what
+ * happened at its instant: what an `entered` or an `ended (exit)` answered is on the line above.
+ */
 function trace(r: TestResult): (TimelineEntry & { offsetMs: number })[] {
-  return r.timeline
-    .map(timelineEntry)
-    .filter((e) => e !== undefined)
-    .map((e) => ({ ...e, offsetMs: Date.parse(e.at) - r.start }));
+  const effects = r.timeline.map(timelineEntry).filter((e) => e !== undefined);
+  const events: TimelineEntry[] = r.events.map((e) => ({ at: new Date(e.at).toISOString(), type: "event", event: e.type, profileId: e.profileId }));
+  const out: TimelineEntry[] = [];
+  let i = 0;
+  for (const e of effects) {
+    while (i < events.length && events[i]!.at <= e.at) out.push(events[i++]!);
+    out.push(e);
+  }
+  out.push(...events.slice(i));
+  return out.map((e) => ({ ...e, offsetMs: Date.parse(e.at) - r.start }));
 }
 
 /** One test for `--json`: a failed one has its unmet expectations and its whole timeline (a tool does its own shortening). */

@@ -39,6 +39,8 @@ export interface TestResult {
   location: ExpectationResult["location"];
   expectations: ExpectationResult[];
   timeline: Effect[];
+  /** The test's own events (`at … "id" Event`), in time order: what the timeline's effects answer. */
+  events: { at: number; type: string; profileId: string }[];
   start: number;
   /** Real (wall-clock) time the test took to run, for reports such as JUnit's `time`. */
   durationMs: number;
@@ -111,14 +113,14 @@ async function runTest(ir: IR, t: IRTest, options: TestOptions): Promise<Omit<Te
     timeline = sim.timeline;
   } catch (e) {
     const failure: ExpectationResult = { ok: false, expected: "the test to run", message: (e as Error).message, location: location(t.loc) };
-    return { name: t.name, ok: false, location: location(t.loc), expectations: [failure], timeline, start };
+    return { name: t.name, ok: false, location: location(t.loc), expectations: [failure], timeline, events: inputs(events), start };
   }
   const expectations = t.expectations.map((x) => {
     const result = x.kind === "decide" ? checkDecision(x, decisions.get(x), start) : x.kind === "profile" ? checkProfile(x, stored.get(x), start) : check(x, timeline, start);
     return { ...result, location: location(x.loc) };
   });
   expectations.push(...unexpectedErrors(t, timeline, start, location(t.loc)));
-  return { name: t.name, ok: expectations.every((e) => e.ok), location: location(t.loc), expectations, timeline, start };
+  return { name: t.name, ok: expectations.every((e) => e.ok), location: location(t.loc), expectations, timeline, events: inputs(events), start };
 }
 
 /** A test's `split` items as the runtime takes them; without prototypes, as the ids are the test's own (`"__proto__"` too). */
@@ -277,6 +279,11 @@ function check(x: IRExpectation, timeline: Effect[], start: number): Omit<Expect
     case "profile":
       throw new Error("profiles are checked by checkProfile");
   }
+}
+
+/** The test's events as its result shows them, in time order (stable: events of one instant keep their order). */
+function inputs(events: EventEnvelope[]): TestResult["events"] {
+  return events.map((e) => ({ at: Date.parse(e.time), type: e.type, profileId: e.profileId })).sort((a, b) => a.at - b.at);
 }
 
 /** The first few (three) of what happened instead, and how many more: a failure's message stays short. */
