@@ -280,10 +280,24 @@ describe("journey test on every sample", () => {
     expect(r.stdout).toContain(
       `tests.journey:${line}:3: expected profile "p1" where voucher.code == "WELCOME25" and voucher.percent == 20 and voucher.expiresAt == "2026-03-16T09:00:00Z" at the end: its voucher.code was "WELCOME20", with "0" where the expectation has "5"`,
     );
-    expect(r.stdout).toMatch(/10 tests: 9 passed, 1 failed/);
+    expect(r.stdout).toMatch(/11 tests: 10 passed, 1 failed/);
     const mentioned = journey(["test", editedCopy("onboarding", "onboarding-mentioned", "tests.journey", 'html not contains "Hand Grinder"', 'html not contains "Ethiopia Guji"').project]);
     expect(mentioned.status).toBe(1);
     expect(mentioned.stdout).toContain('email at +3d10m: its html contains "Ethiopia Guji": …"le/fc-101.jpg\\" alt=\\"Ethiopia Guji, 250 g\\" width=\\"140\\""…');
+  });
+
+  it("onboarding: a Norwegian member's welcome comes from the template's `locale \"nb\"` block; another locale gets the template's own content", () => {
+    const passing = journey(["test", join(samples, "onboarding")]);
+    expect(passing.status).toBe(0);
+    expect(passing.stdout).toContain("✓ a Norwegian member gets the welcome email in Norwegian");
+    const run = journey(["run", join(samples, "onboarding")]);
+    expect(run.stdout).toContain('send email to ingrid.dahl@example.com  "Velkommen til Fjord, Ingrid: 25 % rabatt på din første pose"');
+    expect(run.stdout).toContain('send email to lars.berg@example.com  "Welcome to Fjord, friend: 15% off your first bag"');
+    const { project } = editedCopy("onboarding", "onboarding-german", "tests.journey", 'locale: "nb-NO"', 'locale: "de-DE"');
+    const german = journey(["test", project]);
+    expect(german.status).toBe(1);
+    expect(german.stdout).toContain('its subject was "Welcome to Fjord, Ola: 10% off your first bag"');
+    expect(german.stdout).toMatch(/11 tests: 10 passed, 1 failed/);
   });
 
   it("`html !=`: `journey check` warns with what to write instead; the tests still run, the warning in their JSON", () => {
@@ -296,14 +310,14 @@ describe("journey test on every sample", () => {
     expect(tests.status).toBe(0);
     const report = JSON.parse(tests.stdout) as { diagnostics: { code: string }[]; passed: number; failed: number };
     expect(report.diagnostics.map((d) => d.code)).toEqual(["J6005"]);
-    expect([report.passed, report.failed]).toEqual([10, 0]);
+    expect([report.passed, report.failed]).toEqual([11, 0]);
     // Without --json, and for `run`: the warning on stderr as a code frame, before the run; stdout as ever.
     const human = journey(["test", project]);
     expect(human.status).toBe(0);
     expect(human.stderr).toContain("warning[J6005]: `html !=` compares the whole document");
     expect(human.stderr).toMatch(/tests\.journey:\d+:\d+/);
     expect(human.stdout).toMatch(/^✓ /);
-    expect(human.stdout).toMatch(/10 tests: 10 passed, 0 failed/);
+    expect(human.stdout).toMatch(/11 tests: 11 passed, 0 failed/);
     const run = journey(["run", project, "--json"]);
     expect(run.status).toBe(0);
     expect(run.stderr).toContain("warning[J6005]");

@@ -1406,3 +1406,68 @@ describe("a test's `expect profile` and `not contains`", () => {
     expect(r.diagnostics.map((d) => d.message)).toEqual(['every text contains the empty one: `contains ""` always holds', 'every text contains the empty one: `not contains ""` never does']);
   });
 });
+
+describe("a template's `locale` blocks", () => {
+  /** A template `T(visit)` for `channel` with the given body, sent by a journey. */
+  function localized(channel: string, body: string): string {
+    const to = channel === "sms" ? " to profile.phone ?? \"\"" : " to profile.email";
+    return `${PROFILE}template T(visit: SiteVisited) for ${channel} {\n${body}\n}\njourney J {\n  on SiteVisited as v\n  send ${channel} T(v)${to}\n}\n`;
+  }
+
+  it("a complete and a partial block compile clean: a block needs none of the channel's required fields", () => {
+    const r = one(localized("email", '  subject "Hi"\n  html "<p>{{visit.url}}</p>"\n  locale "sv" { subject "Hej" html "<p>{{visit.url}}</p>" }\n  locale "nb-NO" { subject "Hei" }'));
+    expect(shown(r)).toEqual([]);
+    expect(r.ir!.templates["T"]!.locales).toEqual({
+      "nb-NO": { subject: { template: "Hei", escape: "none" } },
+      sv: { subject: { template: "Hej", escape: "none" }, html: { template: "<p>{{visit.url}}</p>", escape: "html" } },
+    });
+  });
+
+  it("templates in a block are type-checked against the template's names, at the exact column", () => {
+    const text = localized("sms", '  text "Hi {{visit.url}}"\n  locale "sv" { text "Hej {{visit.ur}} {{profile.frstName}} {{nope}}" }');
+    const r = one(text);
+    expect(shown(r)).toEqual(['J4003 "ur"', 'J4003 "frstName"', 'J4002 "nope"']);
+    // The fix the template's own fields would get.
+    expect(applyFix(text, r.diagnostics[0]!)).toContain('text "Hej {{visit.url}}');
+  });
+
+  it("a block's fields are checked as the channel's content: unknown (J3012, not also J4018), given twice (J7009), not a string (J4011)", () => {
+    const r = one(localized("sms", '  text "Hi"\n  locale "sv" { txt "Hej" }\n  locale "da" { text "Hej" text "Hejsa" }\n  locale "fi" { text 42 }'));
+    expect(shown(r).filter((d) => !d.startsWith("J4010"))).toEqual(['J3012 "txt"', 'J7009 "text"', 'J4011 "42"']);
+    expect(applyFix(localized("sms", '  text "Hi"\n  locale "sv" { txt "Hej" }'), r.diagnostics.find((d) => d.code === "J3012")!)).toContain('locale "sv" { text "Hej" }');
+  });
+
+  it("a parameter only a block reads is used (no J4010); one nothing reads still is unused", () => {
+    expect(shown(one(localized("sms", '  text "Hi"\n  locale "sv" { text "Hej {{visit.url}}" }')))).toEqual([]);
+    expect(shown(one(localized("sms", '  text "Hi"\n  locale "sv" { text "Hej" }')))).toEqual(['J4010 "visit"']);
+  });
+
+  it("J4016: a tag Intl cannot read, or written as a name (with the fix that quotes it)", () => {
+    expect(shown(one(localized("sms", '  text "Hi {{visit.url}}"\n  locale "en_GB" { text "Hiya" }')))).toEqual(['J4016 "\\"en_GB\\""']);
+    const text = localized("sms", '  text "Hi {{visit.url}}"\n  locale sv { text "Hej" }');
+    const r = one(text);
+    expect(shown(r)).toEqual(['J4016 "sv"']);
+    expect(r.diagnostics[0]!.message).toBe('`sv` is not a locale: a `locale` block names a BCP 47 language tag in a string, such as `"sv"` or `"nb-NO"`');
+    expect(shown(one(applyFix(text, r.diagnostics[0]!)))).toEqual([]);
+  });
+
+  it("J4017: a tag given twice, ignoring case, at the second with the first as related", () => {
+    const r = one(localized("sms", '  text "Hi {{visit.url}}"\n  locale "sv-SE" { text "Hej" }\n  locale "sv-se" { text "Hejsan" }\n  locale "sv" { text "Hej då" }'));
+    expect(shown(r)).toEqual(['J4017 "\\"sv-se\\""']);
+    expect(r.diagnostics[0]!.message).toBe("locale `sv-se` is given more than once in template `T`");
+    const related = r.diagnostics[0]!.related![0]!;
+    expect(r.files.get(related.file)!.text.slice(related.span.start, related.span.end)).toBe('"sv-SE"');
+  });
+
+  it("J4018: each field the template itself lacks, even where other blocks have it", () => {
+    const r = one(localized("email", '  subject "Hi"\n  html "<p>{{visit.url}}</p>"\n  locale "sv" { subject "Hej" text "Hej" }\n  locale "da" { text "Hej" }'));
+    expect(shown(r)).toEqual(['J4018 "text"', 'J4018 "text"']);
+  });
+
+  it("J4019 is a warning: the IR leaves the empty block out", () => {
+    const r = one(localized("sms", '  text "Hi {{visit.url}}"\n  locale "de" {}'));
+    expect(shown(r)).toEqual(['J4019 "locale \\"de\\""']);
+    expect(r.hasErrors).toBe(false);
+    expect(r.ir!.templates["T"]!.locales).toBeUndefined();
+  });
+});

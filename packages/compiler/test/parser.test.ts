@@ -170,6 +170,49 @@ describe("declarations and their spans", () => {
     expect(c.quiet?.to).toMatchObject({ kind: "TimeOfDay", minutes: 8 * 60, text: "08:00" });
   });
 
+  it("a template's `locale` blocks: tag, fields and spans, in source order among its own fields", () => {
+    const text = [
+      "template CartReminder(cart: CartAbandoned) for email {",
+      '  subject "Your cart is waiting"',
+      '  locale "sv" {',
+      '    subject "Din varukorg väntar"',
+      '    html """<p>Hej</p>"""',
+      "  }",
+      '  html "<p>Hi</p>",',
+      '  locale "nb-NO" { subject "Handlekurven din venter" }',
+      "}",
+      "",
+    ].join("\n");
+    const t = decl(parse(text), "TemplateDecl");
+    expect(t.fields.map((f) => f.name.name)).toEqual(["subject", "html"]);
+    expect(t.locales.map((l) => (l.tag.kind === "String" ? l.tag.value : l.tag.kind))).toEqual(["sv", "nb-NO"]);
+    const [sv, nb] = t.locales;
+    expect(sv!.fields.map((f) => [f.name.name, f.value.kind === "String" ? f.value.value : ""])).toEqual([
+      ["subject", "Din varukorg väntar"],
+      ["html", "<p>Hej</p>"],
+    ]);
+    expect(slice(text, sv!.keywordSpan)).toBe("locale");
+    expect(slice(text, sv!.tag.span)).toBe('"sv"');
+    expect(slice(text, sv!.span)).toBe('locale "sv" {\n    subject "Din varukorg väntar"\n    html """<p>Hej</p>"""\n  }');
+    expect(slice(text, nb!.span)).toBe('locale "nb-NO" { subject "Handlekurven din venter" }');
+    expect(slice(text, nb!.fields[0]!.name.span)).toBe("subject");
+  });
+
+  it("`locale` is the block's word only before a `{`: elsewhere a name (a binding, a field, content without a block)", () => {
+    const f = parse('journey J {\n  on E\n  let locale = profile.locale\n  send sms { text "{{locale}}" }\n}\ntemplate T() for sms { locale "sv" text "x" }\n');
+    const j = decl(f, "JourneyDecl");
+    expect(j.body.steps[0]).toMatchObject({ kind: "Let", name: { name: "locale" } });
+    const t = decl(f, "TemplateDecl");
+    expect(t.locales).toEqual([]);
+    expect(t.fields.map((x) => x.name.name)).toEqual(["locale", "text"]);
+  });
+
+  it("a locale block's tag that is not a string still parses (the checker reports it)", () => {
+    const t = decl(parse('template T() for sms { text "x" locale sv { text "y" } }\n'), "TemplateDecl");
+    expect(t.locales[0]!.tag).toMatchObject({ kind: "Name", name: "sv" });
+    expect(t.locales[0]!.fields.map((x) => x.name.name)).toEqual(["text"]);
+  });
+
   it("an action: params, return type, method, URL, headers, timeout and retries", () => {
     const text = [
       'action Weather(city: string) -> { tempC: number, condition: "sun" | "rain" } {',

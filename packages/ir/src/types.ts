@@ -172,6 +172,12 @@ export interface IRTemplate {
   channel: string;
   params: { name: string; type: Type }[];
   content: Record<string, IRContent>;
+  /**
+   * `locale "sv" { … }` blocks: by BCP 47 tag (as written, unique ignoring case, in the order
+   * of their lowercase tags), the fields that replace `content`'s for a profile of that locale
+   * (each one of `content`'s; absent when the template has none). See `localeContent`.
+   */
+  locales?: Record<string, Record<string, IRContent>>;
 }
 
 export interface IR {

@@ -33,7 +33,10 @@ export function journeyUses(journey: Pick<IRJourney, "nodes">, ir: Pick<IR, "tem
     if (node.content) add(node.content);
   }
   const templates = declared(templateNames, ir.templates);
-  for (const t of Object.values(templates)) add(t.content);
+  for (const t of Object.values(templates)) {
+    add(t.content);
+    for (const content of Object.values(t.locales ?? {})) add(content);
+  }
   return { templates, fragments: fragmentsIncluded(contents, ir.fragments, memo), actions: declared(actionNames, ir.actions) };
 }
 

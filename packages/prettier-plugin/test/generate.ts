@@ -315,8 +315,15 @@ export class ProgramGenerator {
     t.push(DOC, "channel", "email", "{", ...(first ? consent : []), "from", '"Shop <hi@shop.example.com>"', "cap", String(r.int(1, 5)), "per", "7d", "quiet", "21:00", "to", "08:00", ...(first ? [] : consent), "}");
     t.push(DOC, "fragment", "Footer", this.tripleString(['<p><a href="{{unsubscribeUrl}}">Unsubscribe</a></p>']));
     t.push(DOC, "template", "Reminder", "(", "cart", ":", "CartAbandoned", ")", "for", "email", "{");
-    t.push("subject", '"Your cart {{cart.cartId}}"', "html", this.tripleString(["<h1>Hi {{default profile.firstName 'there'}}</h1>", "", "<p>{{length cart.items}} items</p>", "{{> Footer}}"]), "}");
-    t.push(DOC, "template", "Nudge", "(", "cart", ":", "CartAbandoned", ")", "for", "sms", "{", "text", '"Cart {{cart.cartId}} waits."', "}");
+    t.push("subject", '"Your cart {{cart.cartId}}"', "html", this.tripleString(["<h1>Hi {{default profile.firstName 'there'}}</h1>", "", "<p>{{length cart.items}} items</p>", "{{> Footer}}"]));
+    // `locale` blocks: none, a partial one, or a whole one, with a comma or not.
+    if (r.chance(0.5)) t.push("locale", '"nb-NO"', "{", "subject", '"Handlekurven {{cart.cartId}}"', ...(r.chance(0.5) ? [","] : []), "}");
+    if (r.chance(0.5)) t.push("locale", '"sv"', "{", "subject", '"Din varukorg {{cart.cartId}}"', "html", this.tripleString(["<h1>Hej {{default profile.firstName 'du'}}</h1>", "{{> Footer}}"]), "}");
+    t.push("}");
+    // A block before the field it overrides, or after it.
+    const nudge = r.chance(0.5) ? ["locale", '"fi"', "{", "text", '"Ostoskori {{cart.cartId}}"', "}"] : [];
+    const before = r.chance(0.5);
+    t.push(DOC, "template", "Nudge", "(", "cart", ":", "CartAbandoned", ")", "for", "sms", "{", ...(before ? nudge : []), "text", '"Cart {{cart.cartId}} waits."', ...(before ? [] : nudge), "}");
     return t;
   }
 

@@ -119,6 +119,10 @@ export const codes = {
   templateDatetimeAsTimestamp: kind("J4013", "{message}", "warning"),
   templateRecordAsText: kind("J4014", "{message}"),
   templateValueInCode: kind("J4015", "{message}", "warning"),
+  invalidLocale: kind("J4016", "`{tag}` is not a locale: a `locale` block names a BCP 47 language tag in a string, such as `\"sv\"` or `\"nb-NO\"`"),
+  duplicateLocale: kind("J4017", "locale `{tag}` is given more than once in template `{template}`"),
+  localeOnlyField: kind("J4018", "`{field}` is not a field of template `{template}` itself: a `locale` block overrides the template's own fields, and a profile of any other locale would have no `{field}`"),
+  emptyLocale: kind("J4019", "locale `{tag}` overrides no field: a profile of this locale gets the template's own content", "warning"),
 
   // ── J5xxx experiences ──
   surfaceConflict: kind("J5001", "experiences `{a}` and `{b}` both claim `{surface}` with the same priority"),

@@ -231,6 +231,20 @@ class Emitter {
     return out;
   }
 
+  /**
+   * A template's `locale` blocks by tag, in the order of their lowercase tags (reordering the
+   * blocks makes no new version); an empty block changes nothing and is left out. Undefined
+   * when none is left.
+   */
+  locales(d: A.TemplateDecl): Record<string, Record<string, IRContent>> | undefined {
+    const blocks = d.locales
+      .filter((b) => b.fields.length && b.tag.kind === "String")
+      .map((b) => [(b.tag as A.StringExpr).value, b.fields] as const)
+      .sort(([a], [b]) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));
+    if (!blocks.length) return undefined;
+    return Object.fromEntries(blocks.map(([tag, fields]) => [tag, this.content(d.channel.name, fields)]));
+  }
+
   // ── experiences ──────────────────────────────────────────────────────────────────
 
   /** An experience and its JSON text (versioned like a journey). */
@@ -484,10 +498,12 @@ export function emitIR(checked: CheckResult, files: Map<string, A.SourceFile>): 
   for (const [name, l] of byName(symbols.fragments)) fragments[name] = l.decl.body.kind === "String" ? l.decl.body.value : "";
   const templates: IR["templates"] = {};
   for (const [name, l] of byName(symbols.templates)) {
+    const locales = em.locales(l.decl);
     templates[name] = {
       channel: l.decl.channel.name,
       params: params(ctx, l.file, l.decl.params),
       content: em.content(l.decl.channel.name, l.decl.fields),
+      ...(locales ? { locales } : {}),
     };
   }
   em.declared = { templates, fragments, actions };

@@ -1,5 +1,5 @@
 /** Checks of the declarations that are not journeys, experiences or tests. */
-import { fieldType, isAssignable, nonNull, suggest, T, typeToString, type Type } from "@journey/template";
+import { fieldType, isAssignable, isValidLocale, nonNull, suggest, T, typeToString, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
 import { walk } from "../syntax/walk.js";
 import { CHANNELS, HTTP_METHODS, RESERVED_NAMES, RUNTIME_NAMES, type ChannelSpec } from "./builtins.js";
@@ -178,15 +178,48 @@ export function checkTemplateDecl(ctx: CheckContext, d: A.TemplateDecl): void {
   defineParams(ctx, scope, d.params);
   const used = new Set<string>();
   // A template with a syntax error was not read to its end: "never used" could be wrong.
-  const complete = channel ? checkContentFields(ctx, channel, d.fields, scope, d.name.span, used) : false;
+  let complete = channel ? checkContentFields(ctx, channel, d.fields, scope, d.name.span, used) : false;
+  if (channel && !checkLocales(ctx, d, channel, scope, used)) complete = false;
   if (complete) for (const p of d.params) if (!used.has(p.name.name)) ctx.report("unusedParameter", { name: p.name.name }, p.name.span);
 }
 
 /**
- * Content of a message for `channel`: known fields, required fields, each template checked.
- * Returns whether every template parsed (so the names it read are all in `used`).
+ * A template's `locale` blocks: each a valid tag, given once (compared as the runtime matches
+ * them, ignoring case), overriding some of the template's own fields, each checked as those
+ * are. Returns whether every template in them parsed.
  */
-export function checkContentFields(ctx: CheckContext, channel: ChannelSpec, fields: A.ContentField[], scope: Scope, anchor: A.Span, used?: Set<string>): boolean {
+function checkLocales(ctx: CheckContext, d: A.TemplateDecl, channel: ChannelSpec, scope: Scope, used: Set<string>): boolean {
+  let complete = true;
+  const seen = new Map<string, A.Span>();
+  const own = new Set(d.fields.map((f) => f.name.name));
+  for (const block of d.locales) {
+    const tag = block.tag.kind === "String" ? block.tag.value : undefined;
+    if (tag === undefined || !isValidLocale(tag)) {
+      // `locale sv { … }`: the tag written as a name.
+      const quote = block.tag.kind === "Name" && isValidLocale(block.tag.name) ? { fix: ctx.replace(`change to \`"${block.tag.name}"\``, block.tag.span, JSON.stringify(block.tag.name)) } : {};
+      ctx.report("invalidLocale", { tag: tag ?? ctx.text(block.tag.span) }, block.tag.span, quote);
+    } else {
+      const first = seen.get(tag.toLowerCase());
+      if (first) ctx.report("duplicateLocale", { tag, template: d.name.name }, block.tag.span, { related: [ctx.related(ctx.file, first, "first given here")] });
+      else seen.set(tag.toLowerCase(), block.tag.span);
+    }
+    const name = tag ?? ctx.text(block.tag.span);
+    if (!block.fields.length) ctx.report("emptyLocale", { tag: name }, { start: block.keywordSpan.start, end: block.tag.span.end });
+    // A field the channel does not have is J3012 (below), not also one the template lacks.
+    for (const f of block.fields) {
+      if (!own.has(f.name.name) && channel.fields.some((x) => x.name === f.name.name)) ctx.report("localeOnlyField", { field: f.name.name, template: d.name.name }, f.name.span);
+    }
+    if (!checkContentFields(ctx, channel, block.fields, scope, undefined, used)) complete = false;
+  }
+  return complete;
+}
+
+/**
+ * Content of a message for `channel`: known fields, required fields (reported at `anchor`;
+ * none without one: a `locale` block's missing fields are the template's own), each template
+ * checked. Returns whether every template parsed (so the names it read are all in `used`).
+ */
+export function checkContentFields(ctx: CheckContext, channel: ChannelSpec, fields: A.ContentField[], scope: Scope, anchor: A.Span | undefined, used?: Set<string>): boolean {
   let complete = true;
   let unknownField = false;
   const contentScope = scope.child();
@@ -223,7 +256,7 @@ export function checkContentFields(ctx: CheckContext, channel: ChannelSpec, fiel
   }
   // A misspelt field is reported once, not again as a missing one.
   for (const group of channel.required) {
-    if (!unknownField && !group.some((g) => seen.has(g))) {
+    if (anchor && !unknownField && !group.some((g) => seen.has(g))) {
       ctx.report("missingContent", { channel: channel.name, what: group.map((g) => `\`${g}\``).join(" or ") }, anchor);
     }
   }

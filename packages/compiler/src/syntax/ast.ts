@@ -533,12 +533,23 @@ export interface FragmentDecl extends DeclBase {
   name: Ident;
   body: Expr;
 }
+/** `locale "sv-SE" { subject "…" }` in a template: content fields for profiles of that locale. */
+export interface LocaleBlock {
+  /** The word `locale` (not a keyword: a name projects may use for their own bindings). */
+  keywordSpan: Span;
+  /** A string (`"sv-SE"`) when written right; the checker reports anything else. */
+  tag: Expr;
+  fields: ContentField[];
+  span: Span;
+}
 export interface TemplateDecl extends DeclBase {
   kind: "TemplateDecl";
   name: Ident;
   params: Param[];
   channel: Ident;
   fields: ContentField[];
+  /** Its `locale` blocks, in source order. */
+  locales: LocaleBlock[];
 }
 export interface ChannelDecl extends DeclBase, RepeatedSettings {
   kind: "ChannelDecl";

@@ -367,12 +367,14 @@ export class JourneyParser extends EmbeddedActionsParser {
     const name = this.CONSUME(t.Identifier);
     // Built as it is parsed, for `unfinished` (the channel is a blank name until it is read).
     const id = this.ident(name);
-    const d: A.TemplateDecl = { kind: "TemplateDecl", name: id, params: [], channel: { name: "", span: { start: id.span.end, end: id.span.end } }, fields: [], span: this.spanFrom(kw.startOffset), keywordSpan: tokSpan(kw) };
+    const d: A.TemplateDecl = { kind: "TemplateDecl", name: id, params: [], channel: { name: "", span: { start: id.span.end, end: id.span.end } }, fields: [], locales: [], span: this.spanFrom(kw.startOffset), keywordSpan: tokSpan(kw) };
     this.ACTION(() => (this.unfinished = d));
     d.params = this.SUBRULE(this.paramList) ?? [];
     this.CONSUME(t.For);
     d.channel = this.ident(this.CONSUME(t.Name));
-    d.fields = this.SUBRULE(this.contentBlock) ?? [];
+    const body = this.SUBRULE(this.templateBody);
+    d.fields = body?.fields ?? [];
+    d.locales = body?.locales ?? [];
     d.span = this.spanFrom(kw.startOffset);
     return d;
   });
@@ -1110,6 +1112,35 @@ export class JourneyParser extends EmbeddedActionsParser {
     this.CONSUME(t.RCurly);
     return fields;
   }, LIST_RECOVERY);
+
+  /**
+   * A template's content: its fields, and `locale "<tag>" { … }` blocks overriding some of
+   * them. `locale` is the block's word only where a `{` follows its tag, not a keyword: a name
+   * projects may use for their own bindings (`let locale = profile.locale`) stays theirs.
+   */
+  private templateBody = this.RULE("templateBody", (): Pick<A.TemplateDecl, "fields" | "locales"> => {
+    const body: Pick<A.TemplateDecl, "fields" | "locales"> = { fields: [], locales: [] };
+    this.CONSUME(t.LCurly);
+    this.MANY({
+      GATE: () => !DECLARATION_KEYWORDS.has(this.LA(1).tokenType),
+      DEF: () => {
+        const start = this.startOffset();
+        const word = this.CONSUME(t.Name);
+        const value = this.SUBRULE(this.expr) ?? errorExpr();
+        const block = this.OPTION({
+          GATE: () => word.tokenType === t.Identifier && word.image === "locale",
+          DEF: () => this.SUBRULE(this.contentBlock),
+        });
+        this.ACTION(() => {
+          if (block) body.locales.push({ keywordSpan: tokSpan(word), tag: value, fields: block, span: this.spanFrom(start) });
+          else body.fields.push({ name: this.ident(word), value, span: this.spanFrom(start) });
+        });
+        this.OPTION2(this.comma);
+      },
+    });
+    this.CONSUME(t.RCurly);
+    return body;
+  }, { recoveryValueFunc: () => ({ fields: [], locales: [] }) });
 
   private recommendStep = this.RULE("recommendStep", (): A.RecommendStep => {
     const kw = this.CONSUME(t.Recommend);

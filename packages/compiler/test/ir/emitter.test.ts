@@ -165,3 +165,54 @@ journey J {
     expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
   });
 });
+
+describe("a template's `locale` blocks", () => {
+  const project = (blocks: string) => `
+    fragment Legal """Stopp: svar STOPP"""
+    template Reminder(n: int) for sms {
+      text "Hi {{n}}"
+      ${blocks}
+    }
+    journey Uses { on Ping as p send sms Reminder(p.n) to profile.phone ?? "" }
+    journey Plain { on Pong send sms { text "plain" } to profile.phone ?? "" }
+  `;
+
+  test("are in the IR by tag, in the order of their lowercase tags, and the IR validates", () => {
+    const r = ir(project(`locale "sv" { text "Hej {{n}}" } locale "nb-NO" { text "Hei {{n}}" } locale "Da" { text "Hej {{n}} {{> Legal}}" }`));
+    expect(Object.keys(r.templates.Reminder!.locales!)).toEqual(["Da", "nb-NO", "sv"]);
+    expect(r.templates.Reminder!.locales!["sv"]).toEqual({ text: { template: "Hej {{n}}", escape: "none" } });
+    expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  test("a template without blocks has no `locales` key: its IR and versions are what they were", () => {
+    const r = ir(project(""));
+    expect("locales" in r.templates.Reminder!).toBe(false);
+  });
+
+  test("versions: a block added, changed or removed makes a new version of the journeys that send the template; reordering blocks does not", () => {
+    const sv = `locale "sv" { text "Hej {{n}}" }`;
+    const nb = `locale "nb" { text "Hei {{n}}" }`;
+    const base = ir(project(sv + nb));
+    const reordered = ir(project(nb + sv));
+    expect(reordered.journeys.Uses!.version).toBe(base.journeys.Uses!.version);
+    expect(reordered.hash).toBe(base.hash);
+    for (const changed of [project(sv), project(`locale "sv" { text "Hejsan {{n}}" }` + nb), project(`locale "sv-SE" { text "Hej {{n}}" }` + nb), project("")]) {
+      const other = ir(changed);
+      expect(other.journeys.Uses!.version).not.toBe(base.journeys.Uses!.version);
+      expect(other.journeys.Plain!.version).toBe(base.journeys.Plain!.version);
+    }
+  });
+
+  test("versions: a fragment a block includes is part of the version of the journeys that send the template", () => {
+    const a = ir(project(`locale "sv" { text "Hej {{n}} {{> Legal}}" }`));
+    const b = ir(project(`locale "sv" { text "Hej {{n}} {{> Legal}}" }`).replace("Stopp: svar STOPP", "Stopp: skriv STOPP"));
+    expect(b.journeys.Uses!.version).not.toBe(a.journeys.Uses!.version);
+  });
+
+  test("deterministic: the same source twice gives the same bytes", () => {
+    const text = HEADER + project(`locale "sv" { text "Hej {{n}}" } locale "nb-NO" { text "Hei {{n}}" }`);
+    const a = compile([{ path: "a.journey", text }]);
+    const b = compile([{ path: "a.journey", text }]);
+    expect(a.irJson).toBe(b.irJson);
+  });
+});

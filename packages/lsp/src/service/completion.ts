@@ -37,6 +37,8 @@ type BlockKind =
 interface BlockContext {
   kind: BlockKind;
   channel?: string;
+  /** Content: `template` in a template's own body (where `locale` blocks go), `locale` in one of them. */
+  content?: "template" | "locale";
 }
 
 export function classifyBlocks(blocks: OpenBlock[]): BlockContext {
@@ -53,7 +55,12 @@ export function classifyBlocks(blocks: OpenBlock[]): BlockContext {
   if (/^signals$/.test(h)) return { kind: "signals" };
   if (/^channel\b/.test(h)) return { kind: "channel" };
   let m = /^template\b.*\bfor\s+(\w+)$/.exec(h);
-  if (m) return { kind: "content", channel: m[1] };
+  if (m) return { kind: "content", channel: m[1], content: "template" };
+  // `locale "sv" {` in a template (the string's text is blanked in the header).
+  if (/^locale\s+"x*"$/.test(h)) {
+    const outer = parent();
+    if (outer.content === "template") return { kind: "content", channel: outer.channel, content: "locale" };
+  }
   m = /\bsend\s+(?:transactional\s+)?(\w+)$/.exec(h);
   if (m) return { kind: "content", channel: m[1] };
   if (/^variant\b/.test(h)) return { kind: "variant" };
@@ -344,7 +351,13 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
   if (statementStart) {
     const kws = KEYWORDS_BY_BLOCK[block.kind];
     if (block.kind === "content") {
-      for (const f of CHANNELS.get(block.channel ?? "")?.fields ?? []) items.add({ label: f.name, kind: "field", detail: `${block.channel} content`, documentation: f.doc, insertText: f.escape === "record" ? `${f.name} { $0 }` : `${f.name} "$0"`, snippet: true });
+      // In a `locale` block, the fields it may override: the template's own (as last parsed), when it has any.
+      const own = block.content === "locale" ? templateFields(doc, at) : undefined;
+      for (const f of CHANNELS.get(block.channel ?? "")?.fields ?? []) {
+        if (own && !own.has(f.name)) continue;
+        items.add({ label: f.name, kind: "field", detail: block.content === "locale" ? `${block.channel} content, translated` : `${block.channel} content`, documentation: f.doc, insertText: f.escape === "record" ? `${f.name} { $0 }` : `${f.name} "$0"`, snippet: true });
+      }
+      if (block.content === "template") items.add({ label: "locale", kind: "keyword", detail: "content in another language", insertText: 'locale "${1:sv}" {\n\t$0\n}', snippet: true, sortText: "5" });
       return items.list;
     }
     if (kws) for (const [w, snip] of kws) items.keyword(w, snip);
@@ -768,3 +781,8 @@ function innermostOpen(nodes: readonly import("@journey/template").TNode[], at: 
   return name;
 }
 
+/** The names of the fields of the template around `offset`, as last parsed; undefined when it has none (yet). */
+function templateFields(doc: Doc, offset: number): Set<string> | undefined {
+  const t = doc.file.declarations.find((d): d is A.TemplateDecl => d.kind === "TemplateDecl" && d.span.start <= offset && offset <= d.span.end);
+  return t?.fields.length ? new Set(t.fields.map((f) => f.name.name)) : undefined;
+}

@@ -196,7 +196,11 @@ function literalHover(doc: Doc, offset: number): HoverResult | undefined {
     const ch = CHANNELS.get(d.channel.name);
     if (ch) found = { span: d.channel.span, contents: code(`channel ${ch.name}`) + `\n\nContent fields:\n${channelSummary(ch)}` };
   }
-  if (!found && d.kind === "TemplateDecl") for (const f of d.fields) contentField(CHANNELS.get(d.channel?.name ?? ""), f.name, take);
+  if (!found && d.kind === "TemplateDecl") for (const f of [...d.fields, ...d.locales.flatMap((l) => l.fields)]) contentField(CHANNELS.get(d.channel?.name ?? ""), f.name, take);
+  if (!found && d.kind === "TemplateDecl") {
+    const l = d.locales.find((x) => within(x.keywordSpan, offset));
+    if (l) found = { span: l.keywordSpan, contents: code(`locale ${doc.text.slice(l.tag.span.start, l.tag.span.end)}`) + "\n\nThis template's content for profiles of this locale (their `locale`: the same tag, or one that starts with it and a `-`): the fields given here replace the template's own; the others stay the template's." };
+  }
   return found;
 }
 

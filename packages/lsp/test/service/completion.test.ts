@@ -330,10 +330,10 @@ describe("names by context", () => {
     expect(labels('test "t" {\n  expect at 1m decide "web://shop.example.com/p/a#stock" for "p1" context { sku: "a", <|> }\n}', { "e.journey": exp })).toEqual(["locale"]);
   });
 
-  it("offers content fields of the channel in inline content and templates", () => {
+  it("offers content fields of the channel in inline content and templates (in a template, `locale` blocks too)", () => {
     expect(labels(journey("  send email {\n    <|>\n  } to profile.email"))).toEqual(["subject", "html", "text"]);
     expect(labels(journey("  send push {\n    <|>\n  } to profile.email"))).toEqual(["title", "body", "data"]);
-    expect(labels("template T() for sms {\n  <|>\n}")).toEqual(["text"]);
+    expect(labels("template T() for sms {\n  <|>\n}")).toEqual(["text", "locale"]);
   });
 
   it("offers nothing in comments and in plain strings", () => {

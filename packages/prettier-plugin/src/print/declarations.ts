@@ -4,7 +4,7 @@ import type { ast } from "@journey/compiler";
 import { printExpr, printRecord } from "./expressions.js";
 import { printExperience } from "./experiences.js";
 import type { JourneyPrinter } from "./printer.js";
-import { printClause, printContentField, printStep } from "./steps.js";
+import { printClause, printContentBlock, printContentField, printStep } from "./steps.js";
 import { printString } from "./strings.js";
 import { printTest } from "./tests.js";
 import { printField, printFieldBlock, printParams, printType } from "./types.js";
@@ -28,6 +28,11 @@ export function printDeclaration(p: JourneyPrinter, d: ast.Declaration): Doc {
     case "FragmentDecl":
       return ["fragment ", p.id(d.name), " ", printExpr(p, d.body)];
     case "TemplateDecl": {
+      // Fields and `locale` blocks as they come in the source.
+      const items = [
+        ...d.fields.map((f) => p.item(f.span, () => printContentField(p, f))),
+        ...d.locales.map((l) => p.item(l.span, () => [p.kw("locale", l.tag.span.start), " ", printExpr(p, l.tag), " ", printContentBlock(p, l.fields, p.find(l.tag.span.end, "{"))])),
+      ].sort((a, b) => a.start - b.start);
       return [
         "template ",
         p.id(d.name),
@@ -37,7 +42,7 @@ export function printDeclaration(p: JourneyPrinter, d: ast.Declaration): Doc {
         " ",
         p.id(d.channel),
         " ",
-        p.hardBraces(p.find(d.channel.span.end, "{"), d.span.end - 1, d.fields.map((f) => p.item(f.span, () => printContentField(p, f)))),
+        p.hardBraces(p.find(d.channel.span.end, "{"), d.span.end - 1, items),
       ];
     }
     case "ChannelDecl":

@@ -1,5 +1,5 @@
 /** Message content: a `send`'s template or inline fields rendered with the names in scope. */
-import type { IRContent, IRNode } from "@journey/ir";
+import type { IRContent, IRNode, IRTemplate } from "@journey/ir";
 import { evaluate, type EvalEnv } from "./evaluate.js";
 import type { Program } from "./program.js";
 
@@ -10,7 +10,8 @@ export interface RenderContext {
   messageId: string;
   journey: string;
   timeZone: string;
-  locale: string;
+  /** The profile's `locale`, undefined when it has none: it picks a template's `locale` block, and formats (en-US without one). */
+  locale: string | undefined;
 }
 
 export function renderContent(program: Program, node: Extract<IRNode, { kind: "send" }>, env: EvalEnv, ctx: RenderContext): Record<string, unknown> {
@@ -27,15 +28,35 @@ export function renderContent(program: Program, node: Extract<IRNode, { kind: "s
     if (!t) throw new Error(`unknown template \`${node.template}\``);
     data = { profile: env.vars["profile"], ...runtimeNames };
     t.params.forEach((p, i) => (data[p.name] = evaluate(node.args?.[i] ?? { lit: null }, env)));
-    fields = t.content;
+    fields = localeContent(t, ctx.locale);
   } else {
     data = { ...env.vars, ...runtimeNames };
     fields = node.content ?? {};
   }
   const out: Record<string, unknown> = {};
-  const options = { locale: ctx.locale, timeZone: ctx.timeZone };
+  const options = { locale: ctx.locale ?? "en-US", timeZone: ctx.timeZone };
   for (const [name, c] of Object.entries(fields)) {
     out[name] = "template" in c ? program.template(c.template, c.escape, ctx.version)(data, options) : evaluate(c.expr, { ...env, vars: data });
   }
   return out;
+}
+
+/**
+ * The content of template `t` for a profile of `locale`: the template's own fields, with those
+ * of the `locale` block that matches best in their place. The best is found as RFC 4647's
+ * lookup does, ignoring case: the profile's tag, then the tag cut short one subtag at a time
+ * (`zh-Hant-TW`, `zh-Hant`, `zh`; a single-letter subtag goes with the one after it), down to
+ * its language. No block matches a profile without a locale.
+ */
+export function localeContent(t: IRTemplate, locale: string | undefined): Record<string, IRContent> {
+  if (!t.locales || locale === undefined) return t.content;
+  const byTag = new Map(Object.entries(t.locales).map(([tag, fields]) => [tag.toLowerCase(), fields]));
+  const subtags = locale.toLowerCase().split("-");
+  while (subtags.length) {
+    const block = byTag.get(subtags.join("-"));
+    if (block) return { ...t.content, ...block };
+    subtags.pop();
+    if (subtags.length && subtags[subtags.length - 1]!.length === 1) subtags.pop();
+  }
+  return t.content;
 }

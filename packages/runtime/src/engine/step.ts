@@ -777,9 +777,10 @@ function isEmpty(o: object): boolean {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-function localeOf(attributes: Record<string, unknown>): string {
+/** The profile's `locale`, undefined when it has none (null, absent or blank). */
+function localeOf(attributes: Record<string, unknown>): string | undefined {
   const l = attributes["locale"];
-  return typeof l === "string" && l ? l : "en-US";
+  return typeof l === "string" && l ? l : undefined;
 }
 
 /** A copy of `obj` with `path` set to `value` (records along the path are copied, not shared). */

@@ -1,9 +1,11 @@
 /**
  * Loading an IR: the version is checked first (a clear refusal for an IR from another
- * compiler), then the shape against the IR's JSON Schema, with the path of the first problem.
+ * compiler), then the shape against the IR's JSON Schema, with the path of the first problem,
+ * then what the schema cannot say (names used but not defined, `locale` blocks).
  */
 import { IR_VERSION, type IR } from "@journey/ir";
 import { validateIR } from "@journey/ir";
+import { isValidLocale } from "@journey/template";
 
 export class InvalidIRError extends Error {
   override name = "InvalidIRError";
@@ -28,9 +30,29 @@ export function loadIR(value: unknown): IR {
   }
   const problems = validateIR(value);
   if (problems.length) throw new InvalidIRError(`invalid IR: ${problems[0]}`);
-  const dangling = danglingReference(value as IR);
-  if (dangling) throw new InvalidIRError(`invalid IR: ${dangling}`);
+  const problem = danglingReference(value as IR) ?? localeBlockProblem(value as IR);
+  if (problem) throw new InvalidIRError(`invalid IR: ${problem}`);
   return value as IR;
+}
+
+/**
+ * The first `locale` block the compiler would have refused (the schema checks shapes only): a
+ * tag `Intl` cannot read, one given twice ignoring case (which one a profile got would depend on
+ * key order), or a field the template itself lacks (another locale's profile would have none).
+ */
+function localeBlockProblem(ir: IR): string | undefined {
+  for (const [name, t] of Object.entries(ir.templates)) {
+    const seen = new Set<string>();
+    for (const [tag, content] of Object.entries(t.locales ?? {})) {
+      const at = `templates.${name}.locales.${tag}`;
+      if (!isValidLocale(tag)) return `${at}: \`${tag}\` is not a BCP 47 language tag`;
+      if (seen.has(tag.toLowerCase())) return `${at}: the locale is given twice (tags are compared ignoring case)`;
+      seen.add(tag.toLowerCase());
+      const extra = Object.keys(content).find((field) => !Object.hasOwn(t.content, field));
+      if (extra !== undefined) return `${at}.${extra}: the template has no \`${extra}\` of its own`;
+    }
+  }
+  return undefined;
 }
 
 /**

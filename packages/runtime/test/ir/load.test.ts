@@ -72,4 +72,20 @@ describe("loadIR", () => {
   ])("refuses %s, naming the path", (_what, change, message) => {
     expect(refused(tampered(change))).toContain(message);
   });
+
+  it.each([
+    ["a locale tag Intl cannot read", (x: IR) => void (x.templates["Hello"]!.locales = { en_GB: { subject: { template: "hiya", escape: "none" } } }), "/templates/Hello/locales must match pattern"],
+    ["a locale given twice, ignoring case", (x: IR) => void (x.templates["Hello"]!.locales = { sv: { subject: { template: "hej", escape: "none" } }, SV: { subject: { template: "hej", escape: "none" } } }), "templates.Hello.locales.SV: the locale is given twice"],
+    ["a locale field the template lacks", (x: IR) => void (x.templates["Hello"]!.locales = { sv: { html: { template: "<p>hej</p>", escape: "html" } } }), "templates.Hello.locales.sv.html: the template has no `html` of its own"],
+    ["an empty locale", (x: IR) => void (x.templates["Hello"]!.locales = { sv: {} }), "/templates/Hello/locales/sv must NOT have fewer than 1 properties"],
+    ["a tag of the right shape Intl still refuses", (x: IR) => void (x.templates["Hello"]!.locales = { "a-b": { subject: { template: "x", escape: "none" } } }), "templates.Hello.locales.a-b: `a-b` is not a BCP 47 language tag"],
+  ])("refuses %s, naming the path", (_what, change, message) => {
+    expect(refused(tampered(change))).toContain(message);
+  });
+
+  // What an older runtime does with `locales`: its schema forbids a template key it does not
+  // know, so it refuses the IR rather than send every profile the template's own content.
+  it("refuses a template key it does not know", () => {
+    expect(refused(tampered((x) => void ((x.templates["Hello"] as unknown as Record<string, unknown>)["translations"] = {})))).toContain("/templates/Hello must NOT have additional properties");
+  });
 });
