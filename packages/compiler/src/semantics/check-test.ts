@@ -6,7 +6,7 @@ import { reportUnknownDecl } from "./check-declarations.js";
 import { referenceDecl } from "./check-journey.js";
 import type { TextEdit } from "../diagnostics/diagnostic.js";
 import type { CheckContext } from "./context.js";
-import { expectType, quotedValue, typeOf } from "./expressions.js";
+import { exampleValue, expectType, quotedValue, typeOf } from "./expressions.js";
 import { contextType } from "./types.js";
 import { Scope } from "./scope.js";
 
@@ -268,35 +268,6 @@ function addedFields(ctx: CheckContext, e: Extract<A.Expr, { kind: "Record" }>, 
     return { file: ctx.file, span: { start: at, end: at }, newText: fields.map((f) => `\n${indent}${entry(f)}`).join("") };
   }
   return { file: ctx.file, span: { start: at, end: at }, newText: `${last ? "," : ""} ${fields.map(entry).join(", ")}` };
-}
-
-/** A value of type `t` as test data writes it: the first of a union, a record's required fields, an empty list, the default start for an instant. */
-function exampleValue(t: Type): string {
-  switch (t.kind) {
-    case "string":
-      return '""';
-    case "number":
-    case "int":
-      return "0";
-    case "bool":
-      return "false";
-    case "datetime":
-      return "2026-01-05T09:00:00Z";
-    case "duration":
-      return "0m";
-    case "literal":
-      return JSON.stringify(t.value);
-    case "union":
-      return t.members.length ? exampleValue(t.members[0]!) : "null";
-    case "list":
-      return "[]";
-    case "record": {
-      const required = t.fields.filter((f) => !f.optional && f.default === undefined);
-      return required.length ? `{ ${required.map((f) => `${f.name}: ${exampleValue(f.type)}`).join(", ")} }` : "{}";
-    }
-    default:
-      return "null";
-  }
 }
 
 /** An instant in test data has a zone: without one, when it is would depend on the machine. */

@@ -179,7 +179,13 @@ export function requireValue(ctx: CheckContext, e: A.Expr, t: Type, scope: Scope
   return t.inner;
 }
 
+/** The default a `??` fix offers: the empty or zero value of a simple type; none where no value is an obvious default (a date-time, a union). */
 function defaultFor(t: Type): string | undefined {
+  return t.kind === "string" || t.kind === "number" || t.kind === "int" || t.kind === "bool" || t.kind === "list" ? exampleValue(t) : undefined;
+}
+
+/** A value of type `t` as a literal: the empty or zero value, the first of a union, a record's required fields, an empty list, the default test start for an instant (a fix's value to change). */
+export function exampleValue(t: Type): string {
   switch (t.kind) {
     case "string":
       return '""';
@@ -188,12 +194,25 @@ function defaultFor(t: Type): string | undefined {
       return "0";
     case "bool":
       return "false";
+    case "datetime":
+      return "2026-01-05T09:00:00Z";
+    case "duration":
+      return "0m";
+    case "literal":
+      return JSON.stringify(t.value);
+    case "union":
+      return t.members.length ? exampleValue(t.members[0]!) : "null";
     case "list":
       return "[]";
+    case "record": {
+      const required = t.fields.filter((f) => !f.optional && f.default === undefined);
+      return required.length ? `{ ${required.map((f) => `${f.name}: ${exampleValue(f.type)}`).join(", ")} }` : "{}";
+    }
     default:
-      return undefined;
+      return "null";
   }
 }
+
 
 export function expectBool(ctx: CheckContext, e: A.Expr, t: Type): void {
   if (t.kind !== "bool" && t.kind !== "unknown") ctx.report("conditionNotBool", { actual: typeToString(t) }, e.span);
