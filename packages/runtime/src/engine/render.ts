@@ -1,5 +1,6 @@
 /** Message content: a `send`'s template or inline fields rendered with the names in scope. */
 import type { IRContent, IRNode, IRTemplate } from "@journey/ir";
+import { isValidLocale } from "@journey/template";
 import { evaluate, type EvalEnv } from "./evaluate.js";
 import type { Program } from "./program.js";
 
@@ -39,6 +40,15 @@ export function renderContent(program: Program, node: Extract<IRNode, { kind: "s
     out[name] = "template" in c ? program.template(c.template, c.escape, ctx.version)(data, options) : evaluate(c.expr, { ...env, vars: data });
   }
   return out;
+}
+
+/**
+ * The profile's `locale`, undefined when it has none (null, absent, blank) or one `Intl` cannot
+ * read (a stored profile from before the check): a malformed one must not cost a message.
+ */
+export function profileLocale(attributes: Record<string, unknown>): string | undefined {
+  const l = attributes["locale"];
+  return typeof l === "string" && l && isValidLocale(l) ? l : undefined;
 }
 
 /**

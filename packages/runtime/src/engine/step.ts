@@ -10,7 +10,7 @@
 import { MAX_NODES_PER_STEP, type IRExpr, type IRJourney, type IRNode, type IRTrigger } from "@journey/ir";
 import { EvalError, evaluate, toInstant, type EvalEnv } from "./evaluate.js";
 import type { Program } from "./program.js";
-import { renderContent } from "./render.js";
+import { profileLocale, renderContent } from "./render.js";
 import { armIndex } from "./split.js";
 import { requestFor } from "../recs/resolve.js";
 import type { Effect, EventEnvelope, Instance, ProfileState } from "./state.js";
@@ -716,7 +716,7 @@ class Run {
         return node.next;
       }
     }
-    const content = renderContent(this.program, node, env, { version: inst.version, profileId: this.state.id, messageId: key, journey: inst.journey, timeZone: this.timeZone, locale: localeOf(this.state.attributes) });
+    const content = renderContent(this.program, node, env, { version: inst.version, profileId: this.state.id, messageId: key, journey: inst.journey, timeZone: this.timeZone, locale: profileLocale(this.state.attributes) });
     // Counted once rendered: a send whose content fails (an index out of range in an argument)
     // fails the step and delivers nothing, so it must not keep another journey's message out.
     recent?.push(this.now);
@@ -776,12 +776,6 @@ function isEmpty(o: object): boolean {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-/** The profile's `locale`, undefined when it has none (null, absent or blank). */
-function localeOf(attributes: Record<string, unknown>): string | undefined {
-  const l = attributes["locale"];
-  return typeof l === "string" && l ? l : undefined;
-}
 
 /** A copy of `obj` with `path` set to `value` (records along the path are copied, not shared). */
 function setPath(obj: Record<string, unknown>, path: string[], value: unknown, at = "profile"): Record<string, unknown> {

@@ -8,9 +8,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { surfaceMatches, type IR, type IRExperience, type IRExperienceStep, type IRVariant } from "@journey/ir";
-import { isValidLocale, isValidTimeZone, parseTemplate, rootNames, type CompiledTemplate } from "@journey/template";
+import { isValidTimeZone, parseTemplate, rootNames, type CompiledTemplate } from "@journey/template";
 import { evaluate, pathRoots, type EvalEnv } from "../engine/evaluate.js";
 import type { Program } from "../engine/program.js";
+import { profileLocale } from "../engine/render.js";
 import { armIndex } from "../engine/split.js";
 import type { DecisionRecord, Effect } from "../engine/state.js";
 import { parseInstant } from "../engine/time.js";
@@ -80,7 +81,7 @@ export async function decide(deps: DecideDeps, request: DecideRequest, now: numb
     now,
     // A profile's malformed time zone or locale must not cost it its content.
     timeZone: typeof zone === "string" && zone && isValidTimeZone(zone) ? zone : "UTC",
-    locale: localeOf(deps.profile),
+    locale: profileLocale(deps.profile) ?? "en-US",
     recorded: [],
   };
   const surfaces = request.surfaces.slice(0, MAX_SURFACES);
@@ -158,11 +159,6 @@ function endOf(to: string, timeZone: string): number {
   if (to.includes("T")) return parseInstant(to, timeZone);
   const next = new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   return parseInstant(next, timeZone);
-}
-
-function localeOf(profile: Record<string, unknown>): string {
-  const l = profile["locale"];
-  return typeof l === "string" && l && isValidLocale(l) ? l : "en-US";
 }
 
 const ESCAPE = { html: "html", json: "json", text: "none" } as const;
