@@ -1408,11 +1408,20 @@ describe("a test's `expect profile` and `not contains`", () => {
 });
 
 describe("a template's `locale` blocks", () => {
+  /** The small profile, with the `locale` a block is chosen by. */
+  const LOCALIZED_PROFILE = PROFILE.replace('timezone: string = "UTC"', 'timezone: string = "UTC"\n  locale?: string');
   /** A template `T(visit)` for `channel` with the given body, sent by a journey. */
   function localized(channel: string, body: string): string {
     const to = channel === "sms" ? " to profile.phone ?? \"\"" : " to profile.email";
-    return `${PROFILE}template T(visit: SiteVisited) for ${channel} {\n${body}\n}\njourney J {\n  on SiteVisited as v\n  send ${channel} T(v)${to}\n}\n`;
+    return `${LOCALIZED_PROFILE}template T(visit: SiteVisited) for ${channel} {\n${body}\n}\njourney J {\n  on SiteVisited as v\n  send ${channel} T(v)${to}\n}\n`;
   }
+
+  it("J4020: blocks in a project whose profile declares no `locale` can never be chosen: a warning at the first block, with what to declare", () => {
+    const text = localized("sms", '  text "Hi {{visit.url}}"\n  locale "sv" { text "Hej" }\n  locale "nb" { text "Hei" }').replace("\n  locale?: string", "");
+    const r = one(text);
+    expect(shown(r)).toEqual(['J4020 "locale"']);
+    expect(r.diagnostics[0]).toMatchObject({ severity: "warning", span: spanOf(text, "locale"), help: 'declare it in `profile`: `locale?: string` (a BCP 47 tag such as "nb-NO")' });
+  });
 
   it("a complete and a partial block compile clean: a block needs none of the channel's required fields", () => {
     const r = one(localized("email", '  subject "Hi"\n  html "<p>{{visit.url}}</p>"\n  locale "sv" { subject "Hej" html "<p>{{visit.url}}</p>" }\n  locale "nb-NO" { subject "Hei" }'));

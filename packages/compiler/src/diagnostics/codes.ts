@@ -123,6 +123,7 @@ export const codes = {
   duplicateLocale: kind("J4017", "locale `{tag}` is given more than once in template `{template}`"),
   localeOnlyField: kind("J4018", "`{field}` is not a field of template `{template}` itself: a `locale` block overrides the template's own fields, and a profile of any other locale would have no `{field}`"),
   emptyLocale: kind("J4019", "locale `{tag}` overrides no field: a profile of this locale gets the template's own content", "warning"),
+  localeUnread: kind("J4020", "template `{template}` has `locale` blocks, but `profile` declares no `locale` field: no profile can have a locale, so every profile gets the template's own content", "warning"),
 
   // ── J5xxx experiences ──
   surfaceConflict: kind("J5001", "experiences `{a}` and `{b}` both claim `{surface}` with the same priority"),

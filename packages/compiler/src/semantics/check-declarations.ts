@@ -192,6 +192,10 @@ function checkLocales(ctx: CheckContext, d: A.TemplateDecl, channel: ChannelSpec
   let complete = true;
   const seen = new Map<string, A.Span>();
   const own = new Set(d.fields.map((f) => f.name.name));
+  // The block is chosen by the profile's `locale` attribute, which only a declared field lets a profile have.
+  const declared = ctx.profile.kind === "record" && ctx.profile.fields.some((f) => f.name === "locale");
+  const first = d.locales[0];
+  if (first && !declared) ctx.report("localeUnread", { template: d.name.name }, first.keywordSpan, { help: "declare it in `profile`: `locale?: string` (a BCP 47 tag such as \"nb-NO\")" });
   for (const block of d.locales) {
     const tag = block.tag.kind === "String" ? block.tag.value : undefined;
     if (tag === undefined || !isValidLocale(tag)) {

@@ -2,8 +2,11 @@
 import { describe, expect, it } from "vitest";
 import { cursor, SCHEMA, workspace } from "../support.js";
 
+/** The shared schema, with the `locale` a block is chosen by (without it, blocks are J4020). */
+const LOCALIZED_SCHEMA = SCHEMA.replace('timezone: string = "UTC"', 'timezone: string = "UTC"\n  locale?: string');
+
 function ws(src: string) {
-  return workspace({ "schema.journey": SCHEMA, "main.journey": src });
+  return workspace({ "schema.journey": LOCALIZED_SCHEMA, "main.journey": src });
 }
 const labels = (src: string) => {
   const { ws: w, path, offset } = ws(src);
