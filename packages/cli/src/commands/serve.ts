@@ -143,7 +143,8 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
   const unsubscribe = unsubscribeLinks(options);
   // Its connections open at the first send: closed once the runtime stops (or the process would not exit).
   const smtp = options.smtpEnv === undefined ? undefined : openSmtp(options.smtpEnv);
-  const providers = openProviders(options.provider ?? []);
+  const providerSpecs = providerUrls(options.provider ?? []);
+  const providers = openProviders(providerSpecs);
   const ir = project !== undefined ? compileOrReport(project, color) : readIR(options.ir!);
   if (!ir) return 1;
   const asked = providerNamesIn(ir);
@@ -215,7 +216,7 @@ async function serve(project: string | undefined, options: ServeOptions, color: 
   // Where each channel goes, never with credentials (the SMTP URL's, the webhook URL's query).
   const where = (adapter: unknown) => (adapter === smtp ? `SMTP ${smtp!.server}` : adapter === webhook ? `webhook ${webhook!.target}${options.webhookSecretEnv ? " (signed)" : ""}` : `outbox ${options.outbox}`);
   for (const c of sentOn) write(`channel ${c} → ${where(channels.adapterFor(c))}\n`);
-  for (const [name, url] of Object.entries(providerUrls(options.provider ?? []))) write(`provider ${name} → ${withoutCredentials(url)}\n`);
+  for (const [name, url] of Object.entries(providerSpecs)) write(`provider ${name} → ${withoutCredentials(url)}\n`);
   if (unsubscribe) write(`unsubscribe → ${unsubscribe.route} (event ${unsubscribe.event})\n`);
   write(`listening on http://${actual.address.includes(":") ? `[${actual.address}]` : actual.address}:${actual.port}\n`);
 
@@ -330,9 +331,10 @@ function providerUrls(specs: string[]): Record<string, string> {
   return urls;
 }
 
-function openProviders(specs: string[]): Record<string, HttpRecommendationProvider> {
+/** An HTTP provider for each `--provider`'s URL, by name. */
+function openProviders(urls: Record<string, string>): Record<string, HttpRecommendationProvider> {
   return Object.fromEntries(
-    Object.entries(providerUrls(specs)).map(([name, url]) => {
+    Object.entries(urls).map(([name, url]) => {
       const provider = asFlagMistake(`--provider ${name}`, "HttpRecommendationProvider", () => new HttpRecommendationProvider({ url }));
       if (!URL.canParse(url)) throw new UserError(`--provider ${name}: \`${url}\` is not a URL`);
       return [name, provider];

@@ -114,11 +114,12 @@ const PROVIDED = new Set(["profile", "event", "item", "context", "unsubscribeUrl
 const EXPRESSION_WORDS = new Set(["true", "false", "null", "not", "and", "or", "in"]);
 
 export function prepareRename(doc: Doc, offset: number): PrepareRenameResult | { error: string } {
-  const site = symbolAt(doc, offset)?.site;
+  const at = symbolAt(doc, offset);
+  const site = at?.site;
   if (site && !declaringSites(doc.analysis, site).length) {
     return { error: site.arm === undefined ? `no split is named "${site.experiment}": there is no experiment to rename` : `no split of "${site.experiment}" has an arm \`${site.arm}\`` };
   }
-  const profile = symbolAt(doc, offset)?.profile;
+  const profile = at?.profile;
   if (profile && !sameProfileSites(profile, doc.text).some((s) => s.declares)) return { error: `this test declares no profile "${profile.id}": there is no profile to rename` };
   const t = target(doc, offset);
   if (!t) return { error: "there is no name to rename here" };
