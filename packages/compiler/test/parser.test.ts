@@ -692,8 +692,8 @@ describe("syntax errors", () => {
 
   it("a word a block does not take names what the block takes (every item the grammar has), not only the `}`", () => {
     const message = (text: string) => parseFile("a.journey", text).diagnostics.map((d) => [d.message, d.related]);
-    expect(message('test "t" {\n  wait 1h\n}\n')).toEqual([["unexpected `wait`: expected `start`, `profile`, `catalog`, `at`, `split` or `expect`, or `}`", undefined]]);
-    expect(message('test "t" {\n  expect maybe send email\n}\n')).toEqual([["unexpected `maybe`: expected `send`, `suppressed`, `ended`, `goal`, `profile` or `decide` after `expect` (and its optional `at <offset>` and `no`)", undefined]]);
+    expect(message('test "t" {\n  wait 1h\n}\n')).toEqual([["unexpected `wait`: expected `start`, `profile`, `catalog`, `at`, `split`, `respond` or `expect`, or `}`", undefined]]);
+    expect(message('test "t" {\n  expect maybe send email\n}\n')).toEqual([["unexpected `maybe`: expected `send`, `suppressed`, `ended`, `goal`, `profile`, `call` or `decide` after `expect` (and its optional `at <offset>` and `no`)", undefined]]);
     expect(message("journey J {\n  on E\n  if true {\n    foo\n  }\n}\n")[0]![0]).toBe("unexpected `foo`: expected a step (`wait`, `if`, `split`, `send`, `recommend`, `call`, `let`, `set`, `repeat`, `jump to` or `end`), or `}`");
     expect(message("channel email {\n  5\n}\n")[0]![0]).toBe("unexpected `5`: expected `from`, `cap`, `quiet` or `consent`, or `}`");
     const experience = (variant: string) => `experience X {\n  surface "web://x"\n  format text\n  variant V {\n    ${variant}\n  }\n}\n`;

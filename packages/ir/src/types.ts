@@ -123,11 +123,20 @@ export type IRLocation = [number, number, number, number, number];
 /** How an expectation's `where` condition compares a value. */
 export type IRExpectOp = "contains" | "not contains" | "==" | "!=";
 
+/** A condition on a field path: of the stored profile (`expect profile`), of a call's arguments by parameter name (`respond`, `expect call`). */
+export interface IRPathCondition {
+  path: string[];
+  op: IRExpectOp;
+  value: IRExpr;
+}
+
 export type IRExpectation =
   /** `times`: exactly that many messages match (never with `negated`). */
   | { kind: "send"; negated: boolean; atMs?: number; channel: string; to?: IRExpr; conditions: { field: string; op: IRExpectOp; value: IRExpr }[]; times?: number; loc: IRLocation }
   /** The stored profile at `atMs` (after everything due then ran), or at the end of the test. */
-  | { kind: "profile"; atMs?: number; profileId: string; conditions: { path: string[]; op: IRExpectOp; value: IRExpr }[]; loc: IRLocation }
+  | { kind: "profile"; atMs?: number; profileId: string; conditions: IRPathCondition[]; loc: IRLocation }
+  /** Calls of `action` (their arguments by parameter name meeting the conditions); `times` as for `send`. */
+  | { kind: "call"; negated: boolean; atMs?: number; action: string; conditions: IRPathCondition[]; times?: number; loc: IRLocation }
   | { kind: "ended"; negated: boolean; atMs?: number; journey?: string; reason?: string; loc: IRLocation }
   | { kind: "goal"; negated: boolean; atMs?: number; goal: string; loc: IRLocation }
   | { kind: "suppressed"; negated: boolean; atMs?: number; channel: string; reason?: string; loc: IRLocation }
@@ -141,6 +150,12 @@ export interface IRTest {
   events: { atMs: number; profileId: string; type: string; data: IRExpr; loc: IRLocation }[];
   /** `split "experiment" Arm for "p1"`: the arms the test chooses, in source order (absent when none). */
   forcedArms?: { profileId: string; experiment: string; arm: string }[];
+  /**
+   * `respond` items, in source order (absent when none): a call of `action` whose arguments meet
+   * every condition gets the first matching one's `answer` (null when absent) or fails with its
+   * `error`. They come before the canned responses a run is given (`action-responses.json`).
+   */
+  responses?: { action: string; conditions: IRPathCondition[]; answer?: IRExpr; error?: string; loc: IRLocation }[];
   expectations: IRExpectation[];
   loc: IRLocation;
 }

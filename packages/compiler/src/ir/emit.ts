@@ -22,6 +22,7 @@ import {
   type IRExperience,
   type IRExperienceStep,
   type IRExpectation,
+  type IRPathCondition,
   type IRJourney,
   type IRLocation,
   type IRNode,
@@ -379,11 +380,25 @@ class Emitter {
           });
           break;
         case "ExpectProfile":
+          t.expectations.push({ kind: "profile", ...ms(item.at), profileId: item.profileId.value, conditions: item.conditions.map(pathCondition), loc: this.loc(item.span) });
+          break;
+        case "TestRespond":
+          (t.responses ??= []).push({
+            action: item.action.name,
+            conditions: item.conditions.map(pathCondition),
+            ...(item.answer ? { answer: emitExpr(item.answer) } : {}),
+            ...(item.error ? { error: item.error.value } : {}),
+            loc: this.loc(item.span),
+          });
+          break;
+        case "ExpectCall":
           t.expectations.push({
-            kind: "profile",
+            kind: "call",
+            negated: item.negated,
             ...ms(item.at),
-            profileId: item.profileId.value,
-            conditions: item.conditions.map((c) => ({ path: c.path.map((p) => p.name), op: c.op, value: emitExpr(c.value) })),
+            action: item.action.name,
+            conditions: item.conditions.map(pathCondition),
+            ...(item.times ? { times: item.times.count } : {}),
             loc: this.loc(item.span),
           });
           break;
@@ -410,6 +425,10 @@ class Emitter {
     }
     return t;
   }
+}
+
+function pathCondition(c: A.PathCondition): IRPathCondition {
+  return { path: c.path.map((p) => p.name), op: c.op, value: emitExpr(c.value) };
 }
 
 /** Parameters with their types as the checker resolved them (once per compilation). */

@@ -7,7 +7,7 @@ import { referenceDecl } from "./check-journey.js";
 import type { TextEdit } from "../diagnostics/diagnostic.js";
 import type { CheckContext } from "./context.js";
 import { exampleValue, expectType, quotedValue, typeOf } from "./expressions.js";
-import { contextType } from "./types.js";
+import { contextType, paramTypes, returnType } from "./types.js";
 import { Scope } from "./scope.js";
 
 export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
@@ -26,6 +26,8 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
     if (first) ctx.report("testEventData", { message: `${what} is given twice in this test: the second would silently replace the first` }, span, { related: [ctx.related(ctx.file, first, "first given here")] });
     else given.set(key, span);
   };
+  /** Actions a `respond` without `where` answers, by name: where that rule is. */
+  const answersAll = new Map<string, A.Span>();
   for (const item of d.items) {
     switch (item.kind) {
       case "TestStart":
@@ -85,7 +87,7 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
           expectType(ctx, c.value, T.string, scope);
           emptyText(ctx, c);
         }
-        if (item.times) checkTimes(ctx, item.times, item.negated);
+        if (item.times) checkTimes(ctx, item.times, item.negated, "send");
         break;
       }
       case "ExpectProfile":
@@ -93,8 +95,23 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
         if (item.negated) ctx.report("testEventData", { message: "`expect no profile` says nothing: say what a field is not with `!=` or `not contains`" }, { start: item.span.start, end: item.profileId.span.end });
         if (!profiles.has(item.profileId.value)) unknownProfile(ctx, item.profileId, profiles);
         if (!item.conditions.length) ctx.report("testEventData", { message: `expected \`where <field> == <value>\` after the profile's id: \`expect profile "${item.profileId.value}"\` says what the profile holds with \`==\`, \`!=\`, \`contains\` or \`not contains\`` }, item.span);
-        for (const c of item.conditions) checkProfileCondition(ctx, c, scope);
+        for (const c of item.conditions) checkPathCondition(ctx, c, profileField(ctx, c.path), scope);
         break;
+      case "TestRespond": {
+        checkResponse(ctx, item, scope);
+        // Rules are tried in order: after one without conditions, none of the action's answers.
+        const before = answersAll.get(item.action.name);
+        if (before) ctx.report("unusedResponse", { action: item.action.name }, item.span, { related: [ctx.related(ctx.file, before, "this one answers every call")] });
+        else if (!item.conditions.length) answersAll.set(item.action.name, item.span);
+        break;
+      }
+      case "ExpectCall": {
+        if (item.at) checkOffset(ctx, item.at);
+        const action = testedAction(ctx, item.action);
+        for (const c of item.conditions) checkPathCondition(ctx, c, action && argumentField(ctx, action, c.path), scope);
+        if (item.times) checkTimes(ctx, item.times, item.negated, "call");
+        break;
+      }
       case "ExpectEnded":
         if (item.at) checkOffset(ctx, item.at);
         if (item.journey && !ctx.symbols.journeys.has(item.journey.name)) reportUnknownDecl(ctx, "unknownJourney", item.journey, ctx.symbols.journeys.keys());
@@ -164,11 +181,11 @@ function emptyText(ctx: CheckContext, c: { op: A.ExpectOp; value: A.Expr }): voi
 }
 
 /**
- * A condition of `expect profile`: the path is a field of the declared profile (through records),
- * and the value a literal of its type; `contains` takes a text's substring or a list's element.
+ * A condition on a field path (of the profile, of a call's arguments) whose type is `type`
+ * (undefined after the path was reported): the value is a literal of that type; `contains`
+ * takes a text's substring or a list's element.
  */
-function checkProfileCondition(ctx: CheckContext, c: A.ProfileExpectation["conditions"][number], scope: Scope): void {
-  const type = profileField(ctx, c.path);
+function checkPathCondition(ctx: CheckContext, c: A.PathCondition, type: Type | undefined, scope: Scope): void {
   if (!type) {
     typeOf(ctx, c.value, scope);
     return;
@@ -188,8 +205,12 @@ function checkProfileCondition(ctx: CheckContext, c: A.ProfileExpectation["condi
 
 /** The type of a field path of the profile (`voucher.code`), null when a record on the way may be; undefined after reporting an unknown field. */
 function profileField(ctx: CheckContext, path: A.Ident[]): Type | undefined {
-  let type: Type = ctx.profile;
-  let label = "profile";
+  return fieldPath(ctx, ctx.profile, "profile", path);
+}
+
+/** The type of field path `path` under `root` (`label` names it when it has no name), as `profileField`. */
+function fieldPath(ctx: CheckContext, root: Type, label: string, path: readonly A.Ident[]): Type | undefined {
+  let type: Type = root;
   for (const seg of path) {
     const record = nonNull(type);
     if (record.kind === "unknown") return T.unknown;
@@ -335,9 +356,70 @@ export function checkLiteral(ctx: CheckContext, e: A.Expr, type: Type, scope: Sc
   expectType(ctx, e, type, scope);
 }
 
-/** `times <n>`: a whole number of messages, at least one; none is `expect no send`, which `times` does not go with. */
-function checkTimes(ctx: CheckContext, times: { count: number; span: A.Span }, negated: boolean): void {
-  if (negated) ctx.report("testEventData", { message: "`expect no send` already says how many: none; leave out `times`" }, times.span);
-  else if (times.count === 0) ctx.report("testEventData", { message: "`times 0` is `expect no send …`: write `no` after `expect` (and its `at <offset>`)" }, times.span);
-  else if (!Number.isSafeInteger(times.count)) ctx.report("testEventData", { message: "`times` takes a whole number of messages, such as `times 2`" }, times.span);
+/** `times <n>`: a whole number of messages (calls), at least one; none is `expect no send` (`call`), which `times` does not go with. */
+function checkTimes(ctx: CheckContext, times: { count: number; span: A.Span }, negated: boolean, what: "send" | "call"): void {
+  if (negated) ctx.report("testEventData", { message: `\`expect no ${what}\` already says how many: none; leave out \`times\`` }, times.span);
+  else if (times.count === 0) ctx.report("testEventData", { message: `\`times 0\` is \`expect no ${what} …\`: write \`no\` after \`expect\` (and its \`at <offset>\`)` }, times.span);
+  else if (!Number.isSafeInteger(times.count)) ctx.report("testEventData", { message: `\`times\` takes a whole number of ${what === "send" ? "messages" : "calls"}, such as \`times 2\`` }, times.span);
+}
+
+/** The action a test item names (`respond Weather`, `expect call Weather`), or undefined after reporting it unknown. */
+function testedAction(ctx: CheckContext, name: A.Ident): { decl: A.ActionDecl; file: string } | undefined {
+  const action = ctx.symbols.actions.get(name.name);
+  if (!action) {
+    reportUnknownDecl(ctx, "unknownAction", name, ctx.symbols.actions.keys());
+    return undefined;
+  }
+  referenceDecl(ctx, name, "action");
+  return action;
+}
+
+/**
+ * The type of a path into a call's arguments (`city`, `customer.email`): its first name is a
+ * parameter of the action; undefined after reporting it. An action whose declaration did not
+ * parse whole is not checked (its syntax error is the one diagnostic).
+ */
+function argumentField(ctx: CheckContext, action: { decl: A.ActionDecl; file: string }, path: readonly A.Ident[]): Type | undefined {
+  const d = action.decl;
+  if (d.recovered) return T.unknown;
+  const [first, ...rest] = path;
+  const i = d.params.findIndex((p) => p.name.name === first!.name);
+  if (i < 0) {
+    const names = d.params.map((p) => p.name.name);
+    ctx.report("unknownArgument", { callee: d.name.name, name: first!.name }, first!.span, names.length ? ctx.didYouMean(first!.name, names, first!.span, `the parameters of \`${d.name.name}\` are`) : { help: `\`${d.name.name}\` takes no arguments` });
+    return undefined;
+  }
+  const type = paramTypes(ctx, action.file, d.params)[i]!;
+  ctx.reference(first!.span, first!.name, "param", { file: action.file, span: d.params[i]!.name.span }, type);
+  return fieldPath(ctx, type, first!.name, rest);
+}
+
+/**
+ * `respond Action [where …] <answer> | error "why"`: the conditions are on the action's
+ * parameters, the answer a literal of its response type; an action that declares no response
+ * type takes none (its answer is never read), and one that does needs it, or an error.
+ */
+function checkResponse(ctx: CheckContext, item: A.TestResponse, scope: Scope): void {
+  const action = testedAction(ctx, item.action);
+  for (const c of item.conditions) checkPathCondition(ctx, c, action && argumentField(ctx, action, c.path), scope);
+  if (item.errorSpan) {
+    if (!item.error) ctx.report("testEventData", { message: "expected the failure's message after `error`, such as `error \"timeout\"`: the call fails with it" }, item.errorSpan);
+    else if (!item.error.value.trim()) ctx.report("testEventData", { message: "the failure's message is empty: say what failed, such as `error \"timeout\"`" }, item.error.span);
+    return;
+  }
+  const d = action?.decl;
+  if (!d || d.recovered) {
+    if (item.answer) typeOf(ctx, item.answer, scope);
+    return;
+  }
+  if (!d.returns) {
+    if (item.answer) ctx.report("testEventData", { message: `\`${d.name.name}\` declares no response type (\`-> Type\`), so its answer is never read: leave it out` }, item.answer.span, { fix: ctx.replace("remove the answer", { start: item.answer.span.start - 1, end: item.answer.span.end }, "") });
+    return;
+  }
+  const type = returnType(ctx, action.file, d.returns);
+  if (item.answer) return checkLiteral(ctx, item.answer, type, scope);
+  const example = exampleValue(type);
+  ctx.report("testEventData", { message: `expected the answer of \`${d.name.name}\` (\`${typeToString(type)}\`) after ${item.conditions.length ? "its conditions" : "its name"}, or \`error "why"\` for a call that fails` }, item.span, {
+    fix: { title: "add an answer (with values to change)", edits: [{ file: ctx.file, span: { start: item.span.end, end: item.span.end }, newText: ` ${example}` }] },
+  });
 }

@@ -435,7 +435,40 @@ export interface ProfileExpectation {
   negated: boolean;
   profileId: StringExpr;
   /** Empty while `where` is still being typed (the checker reports it). */
-  conditions: { path: Ident[]; op: ExpectOp; opSpan: Span; value: Expr; span: Span }[];
+  conditions: PathCondition[];
+  span: Span;
+}
+/** A condition on a field path (`where voucher.code == "W20"`): of the profile in `expect profile`, of a call's arguments (by parameter name) in `respond` and `expect call`. */
+export interface PathCondition {
+  path: Ident[];
+  op: ExpectOp;
+  opSpan: Span;
+  value: Expr;
+  span: Span;
+}
+/**
+ * `respond Weather [where city == "Oslo" and …] { tempC: 3, condition: "rain" }` or
+ * `… error "timeout"`: in this test, a call of the action whose arguments meet the conditions
+ * gets that answer (or fails with that message). Both are left out while being typed (the
+ * checker says what the action needs); `errorSpan` is the word `error`, when written.
+ */
+export interface TestResponse {
+  kind: "TestRespond";
+  action: Ident;
+  conditions: PathCondition[];
+  answer?: Expr;
+  errorSpan?: Span;
+  error?: StringExpr;
+  span: Span;
+}
+/** `expect [at t] [no] call Weather [where city == "Oslo" and …] [times n]`: a call of the action was made (with those arguments). */
+export interface CallExpectation {
+  kind: "ExpectCall";
+  at?: Expr;
+  negated: boolean;
+  action: Ident;
+  conditions: PathCondition[];
+  times?: { count: number; span: Span };
   span: Span;
 }
 export type TestItem =
@@ -450,8 +483,10 @@ export type TestItem =
    * and the test's other items are still read and checked. `forSpan` is the `for`, when written.
    */
   | { kind: "TestSplit"; experiment?: StringExpr; arm?: Ident; forSpan?: Span; profileId?: StringExpr; span: Span }
+  | TestResponse
   | SendExpectation
   | ProfileExpectation
+  | CallExpectation
   | { kind: "ExpectEnded"; at?: Expr; journey?: Ident; reason?: Ident; negated: boolean; span: Span }
   | { kind: "ExpectGoal"; at?: Expr; goal: Ident; negated: boolean; span: Span }
   /** `expect [no] suppressed <channel> [reason <why>]`: a message of the channel was held back (why). */

@@ -640,9 +640,39 @@ export class JourneyParser extends EmbeddedActionsParser {
           return item;
         },
       },
+      {
+        // `respond` is a word of tests only, not a keyword (a field or a name may be called so).
+        GATE: () => this.LA(1).image === "respond" && tokenMatcher(this.LA(2), t.Identifier),
+        ALT: (): A.TestItem => {
+          this.CONSUME3(t.Identifier);
+          const action = this.ident(this.CONSUME4(t.Identifier));
+          const item: A.TestResponse = { kind: "TestRespond", action, conditions: [], span: EMPTY };
+          this.OPTION5(() => (item.conditions = this.SUBRULE(this.pathConditions)));
+          // The answer, or `error "why"`; either may be missing while being typed (the item ends
+          // where the next one starts, and the checker says what the action answers).
+          this.OR2([
+            {
+              ALT: () => {
+                item.errorSpan = tokSpan(this.CONSUME(t.Error));
+                this.OPTION6({ GATE: () => STRINGS.has(this.LA(1).tokenType), DEF: () => (item.error = this.SUBRULE5(this.stringExpr)) });
+              },
+            },
+            { GATE: () => !this.testItemAhead(), ALT: () => (item.answer = this.SUBRULE3(this.expr) ?? errorExpr()) },
+            { ALT: () => undefined },
+          ]);
+          item.span = this.spanFrom(start);
+          return item;
+        },
+      },
       { ALT: () => this.SUBRULE(this.expectation) },
     ]);
   });
+
+  /** Whether the next word starts a test item, or closes the test: what ends an item whose last part is optional. */
+  private testItemAhead(): boolean {
+    const next = this.LA(1);
+    return TEST_ITEM_KEYWORDS.has(next.tokenType) || next.tokenType === t.RCurly || next.tokenType === EOF || (next.image === "respond" && tokenMatcher(this.LA(2), t.Identifier));
+  }
 
   /**
    * Whether the next word is the arm of a test's `split`: a name, unless it is `for` or a word
@@ -651,7 +681,7 @@ export class JourneyParser extends EmbeddedActionsParser {
   private armAhead(): boolean {
     if (!tokenMatcher(this.LA(1), t.Name)) return false;
     const next = this.LA(1).tokenType;
-    return this.LA(2).tokenType === t.For || (next !== t.For && !TEST_ITEM_KEYWORDS.has(next));
+    return this.LA(2).tokenType === t.For || (next !== t.For && !this.testItemAhead());
   }
 
   private expectation = this.RULE("expectation", (): A.TestItem => {
@@ -685,15 +715,7 @@ export class JourneyParser extends EmbeddedActionsParser {
               },
             });
           });
-          // `times 3`: exactly that many. A word of the expectation only, not a keyword (as `suppressed`).
-          this.OPTION9({
-            GATE: () => this.LA(1).image === "times",
-            DEF: () => {
-              const word = this.CONSUME4(t.Identifier);
-              const n = this.CONSUME(t.NumberLit);
-              e.times = { count: Number(n.image), span: { start: word.startOffset, end: tokEnd(n) } };
-            },
-          });
+          this.OPTION9({ GATE: () => this.LA(1).image === "times", DEF: () => (e.times = this.SUBRULE(this.times)) });
           e.span = this.spanFrom(kw.startOffset);
           return e;
         },
@@ -705,23 +727,18 @@ export class JourneyParser extends EmbeddedActionsParser {
           const e: A.ProfileExpectation = { kind: "ExpectProfile", at, negated, profileId, conditions: [], span: EMPTY };
           // Without `where` yet (being typed), the item ends where the next one starts: the
           // checker says what is missing, rather than the next line's first word read as a field.
-          this.OPTION8(() => {
-            this.CONSUME2(t.Where);
-            this.AT_LEAST_ONE_SEP2({
-              SEP: t.And,
-              DEF: () => {
-                const cs = this.startOffset();
-                const path = [this.ident(this.CONSUME6(t.Name))];
-                this.MANY(() => {
-                  this.CONSUME(t.Dot);
-                  path.push(this.ident(this.CONSUME7(t.Name)));
-                });
-                const { op, opSpan } = this.SUBRULE2(this.whereOp);
-                const value = this.SUBRULE4(this.primary);
-                e.conditions.push({ path, op, opSpan, value: value ?? errorExpr(), span: this.spanFrom(cs) });
-              },
-            });
-          });
+          this.OPTION8(() => (e.conditions = this.SUBRULE(this.pathConditions)));
+          e.span = this.spanFrom(kw.startOffset);
+          return e;
+        },
+      },
+      {
+        ALT: (): A.TestItem => {
+          this.CONSUME(t.Call);
+          const action = this.ident(this.CONSUME5(t.Identifier));
+          const e: A.CallExpectation = { kind: "ExpectCall", at, negated, action, conditions: [], span: EMPTY };
+          this.option(10, () => (e.conditions = this.SUBRULE2(this.pathConditions)));
+          this.option(11, { GATE: () => this.LA(1).image === "times", DEF: () => (e.times = this.SUBRULE2(this.times)) });
           e.span = this.spanFrom(kw.startOffset);
           return e;
         },
@@ -772,6 +789,34 @@ export class JourneyParser extends EmbeddedActionsParser {
         },
       },
     ]);
+  });
+
+  /** `times 3`: exactly that many. A word of the expectation only, not a keyword (as `suppressed`). */
+  private times = this.RULE("times", (): { count: number; span: A.Span } => {
+    const word = this.CONSUME(t.Identifier);
+    const n = this.CONSUME(t.NumberLit);
+    return { count: Number(n.image), span: { start: word.startOffset, end: tokEnd(n) } };
+  });
+
+  /** `where a.b == v and …`: conditions on field paths (of a profile, of a call's arguments). */
+  private pathConditions = this.RULE("pathConditions", (): A.PathCondition[] => {
+    const conditions: A.PathCondition[] = [];
+    this.CONSUME(t.Where);
+    this.AT_LEAST_ONE_SEP({
+      SEP: t.And,
+      DEF: () => {
+        const cs = this.startOffset();
+        const path = [this.ident(this.CONSUME(t.Name))];
+        this.MANY(() => {
+          this.CONSUME(t.Dot);
+          path.push(this.ident(this.CONSUME2(t.Name)));
+        });
+        const { op, opSpan } = this.SUBRULE(this.whereOp);
+        const value = this.SUBRULE(this.primary);
+        conditions.push({ path, op, opSpan, value: value ?? errorExpr(), span: this.spanFrom(cs) });
+      },
+    });
+    return conditions;
   });
 
   /** The operator of an expectation's `where` condition; `not contains` is one operator. */

@@ -41,8 +41,20 @@ function printTestItem(p: JourneyPrinter, x: ast.TestItem): Doc {
     }
     case "ExpectProfile": {
       const head: Doc[] = [expectHead(p, x, x.negated, p.keywordBefore(x.profileId.span.start)), "profile ", printString(p, x.profileId)];
-      const path = (c: (typeof x.conditions)[number]) => c.path.map((n, i) => [i ? p.punctuation(c.path[i - 1]!.span.end, ".") : "", p.id(n)]);
-      return group([...head, printConditions(p, x.conditions, path)]);
+      return group([...head, printConditions(p, x.conditions, (c) => printPath(p, c.path))]);
+    }
+    case "TestRespond": {
+      const answer: Doc = x.errorSpan
+        ? [" ", p.flush(x.errorSpan.start), "error", x.error ? [" ", printString(p, x.error)] : ""]
+        : x.answer
+          ? [" ", printExpr(p, x.answer)]
+          : "";
+      return group(["respond ", p.id(x.action), printConditions(p, x.conditions, (c) => printPath(p, c.path)), answer]);
+    }
+    case "ExpectCall": {
+      const head: Doc[] = [expectHead(p, x, x.negated, p.keywordBefore(x.action.span.start)), "call ", p.id(x.action)];
+      const times: Doc = x.times ? [" ", p.flush(x.times.span.start), `times ${x.times.count}`] : "";
+      return group([...head, printConditions(p, x.conditions, (c) => printPath(p, c.path)), times]);
     }
     case "ExpectEnded": {
       const kb = (pos: number) => p.keywordBefore(pos);
@@ -114,6 +126,11 @@ function printConditions<C extends { op: ast.ExpectOp; opSpan: ast.Span; value: 
       printExpr(p, c.value, Prec.primary),
     ]),
   );
+}
+
+/** A field path of a condition: `voucher.code`. */
+function printPath(p: JourneyPrinter, path: ast.Ident[]): Doc {
+  return path.map((n, i) => [i ? p.punctuation(path[i - 1]!.span.end, ".") : "", p.id(n)]);
 }
 
 /** `expect [at <offset>] [no] `, up to the keyword that starts at `kind`. */

@@ -120,11 +120,13 @@ function origin(url: string): string {
 }
 
 /**
- * Canned responses, for simulations (`journey run --action-responses`): the first entry of an
- * action whose `match` fields equal the call's arguments answers it.
+ * Canned responses, for simulations (`journey run --action-responses`, a test's `respond`):
+ * the first entry of an action whose `match` fields equal the call's arguments, and whose
+ * `when` (a test's conditions) holds for them, answers it.
  */
 export interface CannedResponse {
   match?: Record<string, unknown>;
+  when?: (args: Record<string, unknown>) => boolean;
   response?: unknown;
   error?: string;
 }
@@ -138,6 +140,7 @@ export class CannedActionExecutor implements ActionExecutor {
     const args = request.args;
     for (const e of entries) {
       if (e.match && !Object.entries(e.match).every(([k, v]) => JSON.stringify(args[k]) === JSON.stringify(v))) continue;
+      if (e.when && !e.when(args)) continue;
       if (e.error !== undefined) throw new Error(e.error);
       return e.response ?? null;
     }

@@ -3,7 +3,7 @@
  * expectation is checked against the timeline. A failure names the expectation's source
  * location and shows what actually happened.
  */
-import type { IR, IRExpectation, IRExpectOp, IRLocation, IRTest } from "@journey/ir";
+import type { IR, IRExpectation, IRExpectOp, IRLocation, IRPathCondition, IRTest } from "@journey/ir";
 import { equal, evaluate, getField } from "../engine/evaluate.js";
 import type { NodeObserver } from "../engine/program.js";
 import type { ForcedArms } from "../engine/split.js";
@@ -109,7 +109,8 @@ async function runTest(ir: IR, t: IRTest, options: TestOptions): Promise<Omit<Te
   }
   try {
     const forcedArms = t.forcedArms ? armsByProfile(t.forcedArms) : undefined;
-    const sim = await simulate({ ir, events, profiles, ...(catalog ? { catalog } : {}), actionResponses: options.actionResponses ?? {}, start, probes, until: end, ...(options.onNode ? { onNode: options.onNode } : {}), ...(forcedArms ? { forcedArms } : {}) });
+    const actionResponses = withResponses(t, options.actionResponses ?? {}, start);
+    const sim = await simulate({ ir, events, profiles, ...(catalog ? { catalog } : {}), actionResponses, start, probes, until: end, ...(options.onNode ? { onNode: options.onNode } : {}), ...(forcedArms ? { forcedArms } : {}) });
     timeline = sim.timeline;
   } catch (e) {
     const failure: ExpectationResult = { ok: false, expected: "the test to run", message: (e as Error).message, location: location(t.loc) };
@@ -121,6 +122,21 @@ async function runTest(ir: IR, t: IRTest, options: TestOptions): Promise<Omit<Te
   });
   expectations.push(...unexpectedErrors(t, timeline, start, location(t.loc)));
   return { name: t.name, ok: expectations.every((e) => e.ok), location: location(t.loc), expectations, timeline, events: inputs(events), start };
+}
+
+/** The canned responses of test `t`: its `respond` items, in order, before those the run was `given` (the project's file). */
+function withResponses(t: IRTest, given: Record<string, CannedResponse[]>, start: number): Record<string, CannedResponse[]> {
+  if (!t.responses) return given;
+  const out: Record<string, CannedResponse[]> = { ...given };
+  const own = new Map<string, CannedResponse[]>();
+  for (const r of t.responses) {
+    const conditions = evaluated(r.conditions, start);
+    const answer: CannedResponse = r.error !== undefined ? { error: r.error } : { response: r.answer ? evaluate(r.answer, noVars(start)) : null };
+    if (conditions.length) answer.when = (args) => conditions.every((c) => pathMismatch(c, args) === undefined);
+    own.set(r.action, [...(own.get(r.action) ?? []), answer]);
+  }
+  for (const [action, list] of own) out[action] = [...list, ...(given[action] ?? [])];
+  return out;
 }
 
 /** A test's `split` items as the runtime takes them; without prototypes, as the ids are the test's own (`"__proto__"` too). */
@@ -183,23 +199,37 @@ function decisionMismatch(x: Extract<IRExpectation, { kind: "decide" }>, d: Deci
 
 /** `expect profile`: every condition against the profile as stored at the expectation's instant; a failure names each field that differs and what it was. */
 function checkProfile(x: Extract<IRExpectation, { kind: "profile" }>, attributes: Record<string, unknown> | undefined, start: number): Omit<ExpectationResult, "location"> {
-  const conditions = x.conditions.map((c) => ({ ...c, name: c.path.join("."), want: evaluate(c.value, noVars(start)), instant: "time" in c.value, duration: "dur" in c.value }));
+  const conditions = evaluated(x.conditions, start);
   const when = x.atMs !== undefined ? ` at +${formatOffset(x.atMs)}` : " at the end";
-  // A duration as the test wrote it (`14d`), not as the milliseconds the profile holds.
-  const shown = (v: unknown, duration: boolean) => (duration && typeof v === "number" ? formatOffset(v) : JSON.stringify(v));
-  const expected = `profile "${x.profileId}" where ${conditions.map((c) => `${c.name} ${c.op} ${shown(c.want, c.duration)}`).join(" and ")}${when}`;
+  const expected = `profile "${x.profileId}" where ${described(conditions)}${when}`;
   if (!attributes) return { ok: false, expected, message: `no profile "${x.profileId}" was stored` };
-  const misses = conditions.flatMap((c) => profileMismatch(c.name, c.path.reduce<unknown>(getField, attributes), c.op, c.want, c.instant, (v) => shown(v, c.duration)) ?? []);
+  const misses = conditions.flatMap((c) => pathMismatch(c, attributes) ?? []);
   return misses.length ? { ok: false, expected, message: misses.join("; ") } : { ok: true, expected };
 }
 
+/** Conditions on field paths (of a profile, of a call's arguments) with their values worked out once. */
+function evaluated(conditions: readonly IRPathCondition[], start: number) {
+  return conditions.map((c) => ({ ...c, name: c.path.join("."), want: evaluate(c.value, noVars(start)), instant: "time" in c.value, duration: "dur" in c.value }));
+}
+type Evaluated = ReturnType<typeof evaluated>[number];
+
+/** A duration as the test wrote it (`14d`), not as the milliseconds a record holds. */
+const shown = (v: unknown, duration: boolean) => (duration && typeof v === "number" ? formatOffset(v) : JSON.stringify(v));
+
+const described = (conditions: readonly Evaluated[]) => conditions.map((c) => `${c.name} ${c.op} ${shown(c.want, c.duration)}`).join(" and ");
+
+/** Why `record` fails condition `c`, or undefined when it holds. */
+function pathMismatch(c: Evaluated, record: Record<string, unknown>): string | undefined {
+  return fieldValueMismatch(c.name, c.path.reduce<unknown>(getField, record), c.op, c.want, c.instant, (v) => shown(v, c.duration));
+}
+
 /**
- * Why a profile field `name` holding `actual` fails `op want`, or undefined when it holds.
+ * Why a field `name` (of a profile, of a call's arguments) holding `actual` fails `op want`, or undefined when it holds.
  * Values compare as the engine's `==` does (date-times as instants, records field by field), but
  * text against a string literal as text: only a date-time literal (`instant`) reads it as a time.
  * `contains` is a substring of text or an element of a list; null contains nothing.
  */
-function profileMismatch(name: string, actual: unknown, op: IRExpectOp, want: unknown, instant: boolean, show: (v: unknown) => string): string | undefined {
+function fieldValueMismatch(name: string, actual: unknown, op: IRExpectOp, want: unknown, instant: boolean, show: (v: unknown) => string): string | undefined {
   const was = `its ${name} was ${typeof actual === "string" ? quoteText(actual) : show(actual)}`;
   if (op === "==" || op === "!=") {
     if (typeof actual === "string" && typeof want === "string" && !instant) return fieldMismatch(name, actual, op, want);
@@ -231,19 +261,23 @@ function check(x: IRExpectation, timeline: Effect[], start: number): Omit<Expect
         }
         return undefined;
       };
-      const matching = sends.filter((e) => difference(e) === undefined);
       const went = (e: Extract<Effect, { type: "send" }>) => `+${formatOffset(e.at - start)}${e.to ? ` to ${e.to}` : ""}`;
-      if (x.negated) return matching.length ? { ok: false, expected: described, message: `${count(matching.length, "matching message")} went out: ${firstFew(matching.map(went))}` } : { ok: true, expected: described };
-      if (x.times !== undefined) {
-        if (matching.length === x.times) return { ok: true, expected: described };
-        if (matching.length) return { ok: false, expected: described, message: `${count(matching.length, "matching message")} went out, not ${x.times}: ${firstFew(matching.map(went), 5)}` };
-      } else if (matching.length) return { ok: true, expected: described };
-      // What was sent on the channel instead, so the failure says why it did not match: with
-      // `at`, the messages nearest that instant first (a weekly email a year long starts far off).
-      const nearest = x.atMs === undefined ? sends : [...sends].sort((a, b) => Math.abs(a.at - start - x.atMs!) - Math.abs(b.at - start - x.atMs!));
-      const misses = nearest.slice(0, 3).map((e) => `${x.channel} at +${formatOffset(e.at - start)}: ${difference(e)!}`);
-      const more = sends.length > 3 ? `; and ${sends.length - 3} more` : "";
-      return { ok: false, expected: described, message: sends.length ? `no matching message was sent (${misses.join("; ")}${more})` : `no ${x.channel} message was sent` };
+      return counted(x, described, sends, difference, went, { what: x.channel, one: "message", happened: () => "went out", none: `no ${x.channel} message was sent`, noMatch: "no matching message was sent" }, start);
+    }
+    case "call": {
+      const conditions = evaluated(x.conditions, start);
+      const expected = `${x.negated ? "no " : ""}call ${x.action}${conditions.length ? ` where ${described(conditions)}` : ""}${x.times !== undefined ? ` times ${x.times}` : ""}${when}`;
+      const calls = timeline.filter((e): e is Extract<Effect, { type: "callRequest" }> => e.type === "callRequest" && e.request.action === x.action);
+      const difference = (e: Extract<Effect, { type: "callRequest" }>): string | undefined => {
+        if (!atOk(e)) return `it was made at +${formatOffset(e.at - start)}`;
+        for (const c of conditions) {
+          const why = pathMismatch(c, e.request.args);
+          if (why !== undefined) return why;
+        }
+        return undefined;
+      };
+      const made = (e: Extract<Effect, { type: "callRequest" }>) => `+${formatOffset(e.at - start)} for "${e.profileId}"`;
+      return counted(x, expected, calls, difference, made, { what: x.action, one: "call", happened: (n) => (n === 1 ? "was made" : "were made"), none: `\`${x.action}\` was never called`, noMatch: "no matching call was made" }, start);
     }
     case "ended": {
       const described = `${x.negated ? "no " : ""}ended${x.journey ? ` ${x.journey}` : ""}${x.reason ? ` reason ${x.reason}` : ""}${when}`;
@@ -279,6 +313,35 @@ function check(x: IRExpectation, timeline: Effect[], start: number): Omit<Expect
     case "profile":
       throw new Error("profiles are checked by checkProfile");
   }
+}
+
+/**
+ * `expect [no] send … [times n]` and `expect [no] call …`: of what happened of the kind (the
+ * channel's messages, the action's calls), those with no `difference` from the expectation
+ * match. A failure lists the matching ones (for `no`, or a wrong count), or else what happened
+ * instead with its first difference: with `at`, nearest that instant first (a weekly email a
+ * year long starts far off).
+ */
+function counted<E extends Effect>(
+  x: { negated: boolean; atMs?: number; times?: number },
+  expected: string,
+  all: E[],
+  difference: (e: E) => string | undefined,
+  show: (e: E) => string,
+  words: { what: string; one: string; happened: (n: number) => string; none: string; noMatch: string },
+  start: number,
+): Omit<ExpectationResult, "location"> {
+  const matching = all.filter((e) => difference(e) === undefined);
+  const were = (n: number) => `${count(n, `matching ${words.one}`)} ${words.happened(n)}`;
+  if (x.negated) return matching.length ? { ok: false, expected, message: `${were(matching.length)}: ${firstFew(matching.map(show))}` } : { ok: true, expected };
+  if (x.times !== undefined) {
+    if (matching.length === x.times) return { ok: true, expected };
+    if (matching.length) return { ok: false, expected, message: `${were(matching.length)}, not ${x.times}: ${firstFew(matching.map(show), 5)}` };
+  } else if (matching.length) return { ok: true, expected };
+  const nearest = x.atMs === undefined ? all : [...all].sort((a, b) => Math.abs(a.at - start - x.atMs!) - Math.abs(b.at - start - x.atMs!));
+  const misses = nearest.slice(0, 3).map((e) => `${words.what} at +${formatOffset(e.at - start)}: ${difference(e)!}`);
+  const more = all.length > 3 ? `; and ${all.length - 3} more` : "";
+  return { ok: false, expected, message: all.length ? `${words.noMatch} (${misses.join("; ")}${more})` : words.none };
 }
 
 /** The test's events as its result shows them, in time order (stable: events of one instant keep their order). */
