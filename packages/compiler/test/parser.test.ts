@@ -6,7 +6,8 @@ import { durationMs } from "../src/syntax/parser.js";
 import { namedSplits } from "../src/syntax/splits.js";
 import { decodeString, sourceOffset } from "../src/syntax/strings.js";
 import { lexer } from "../src/syntax/tokens.js";
-import { briefExample, spanOf } from "./support.js";
+import { SPAN_KEYS } from "../src/syntax/walk.js";
+import { briefExample, sampleFiles, spanOf } from "./support.js";
 
 function parse(text: string): A.SourceFile {
   const r = parseFile("a.journey", text);
@@ -105,6 +106,19 @@ describe("the brief example", () => {
 });
 
 describe("declarations and their spans", () => {
+  it("every span an AST holds is under a key walks and the formatter's check skip (SPAN_KEYS)", () => {
+    // A span under another key would be walked as a node, and make the formatter refuse a file it only moved.
+    const keys = new Set<string>();
+    for (const f of [{ path: "brief.journey", text: briefExample() }, ...sampleFiles()]) {
+      JSON.stringify(parseFile(f.path, f.text).file.declarations, (key, value: unknown) => {
+        if (value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).join() === "start,end") keys.add(key);
+        return value;
+      });
+    }
+    expect([...keys].filter((k) => !SPAN_KEYS.has(k))).toEqual([]);
+    expect(keys.has("errorSpan")).toBe(true);
+  });
+
   it("a profile: fields, optional fields, defaults, record and union types", () => {
     const text = 'profile {\n  email: string\n  phone?: string\n  timezone: string = "UTC"\n  loyalty: { tier: "bronze" | "gold", points: int }\n}\n';
     const p = decl(parse(text), "Profile");

@@ -49,7 +49,8 @@ function printTestItem(p: JourneyPrinter, x: ast.TestItem): Doc {
         : x.answer
           ? [" ", printExpr(p, x.answer)]
           : "";
-      return group(["respond ", p.id(x.action), printConditions(p, x.conditions, (c) => printPath(p, c.path)), answer]);
+      // The answer outside the group: a record answer that breaks keeps the conditions on their line.
+      return [group(["respond ", p.id(x.action), printConditions(p, x.conditions, (c) => printPath(p, c.path))]), answer];
     }
     case "ExpectCall": {
       const head: Doc[] = [expectHead(p, x, x.negated, p.keywordBefore(x.action.span.start)), "call ", p.id(x.action)];

@@ -455,3 +455,92 @@ journey Weekly {
     ]);
   });
 });
+
+describe("runTests: respond and expect call", async () => {
+  const ir = irOfFiles([
+    {
+      path: "t.journey",
+      text: `profile { email: string, city?: string, tier: "bronze" | "gold" = "bronze" }
+event Visit { url: string }
+action Weather(city: string, customer: { email: string, tier: string }) -> { tempC: number, condition: string } {
+  get "https://weather.example.com/{{city}}"
+}
+action Notify(email: string) {
+  post "https://hooks.example.com/notify"
+  body { email: email }
+}
+journey Forecast {
+  on Visit
+  call Weather(profile.city ?? "Stockholm", { email: profile.email, tier: profile.tier }) as w on error {
+    send email { subject "no forecast" text "…" } to profile.email
+    end
+  }
+  send email { subject "{{w.condition}} at {{w.tempC}}" text "…" } to profile.email
+  call Notify(profile.email)
+}
+test "answered by the test" {
+  profile "p1" { email: "ana@example.com", city: "Oslo" }
+  profile "p2" { email: "bo@example.com", city: "Bergen", tier: "gold" }
+  profile "p3" { email: "cy@example.com", city: "Oslo" }
+  respond Weather where city == "Oslo" and customer.email != "cy@example.com" { tempC: 3, condition: "rain" }
+  respond Weather where customer.tier == "gold" { tempC: 21, condition: "sun" }
+  respond Weather error "timeout"
+  respond Notify
+  at 0m "p1" Visit { url: "/" }
+  at 1h "p2" Visit { url: "/" }
+  at 2h "p3" Visit { url: "/" }
+  expect at 0m send email to "ana@example.com" where subject == "rain at 3"
+  expect at 1h send email to "bo@example.com" where subject == "sun at 21"
+  expect at 2h send email to "cy@example.com" where subject == "no forecast"
+  expect call Weather where city == "Oslo" times 2
+  expect at 1h call Weather where customer.tier == "gold" and city contains "erg"
+  expect call Notify times 2
+  expect no call Notify where email == "cy@example.com"
+}
+test "calls not as expected" {
+  profile "p1" { email: "ana@example.com", city: "Oslo" }
+  respond Weather { tempC: 3, condition: "rain" }
+  respond Notify
+  at 0m "p1" Visit { url: "/" }
+  expect call Weather where city == "Bergen"
+  expect at 1h call Weather
+  expect no call Weather where customer.tier == "bronze"
+  expect call Weather times 2
+  expect call Notify where email == "bo@example.com"
+}
+test "the file answers what the test does not" {
+  profile "p1" { email: "ana@example.com", city: "Madrid" }
+  respond Weather where city == "Oslo" { tempC: 3, condition: "rain" }
+  at 0m "p1" Visit { url: "/" }
+  expect send email where subject == "sun at 25"
+}
+`,
+    },
+  ]);
+  const file = { Weather: [{ match: { city: "Madrid" }, response: { tempC: 25, condition: "sun" } }], Notify: [{ response: null }] };
+  const [answered, notAsExpected, fromFile] = await runTests(ir, { actionResponses: file });
+
+  it("answers each call with the first rule whose conditions hold, or fails it with the rule's error", () => {
+    expect(answered!.expectations.filter((e) => !e.ok)).toEqual([]);
+    expect(answered!.ok).toBe(true);
+  });
+
+  it("fails an expected call with the calls made instead and their first difference, or the matching ones", () => {
+    expect(notAsExpected!.expectations.map((e) => [e.ok, e.expected, e.message])).toEqual([
+      [false, 'call Weather where city == "Bergen"', 'no matching call was made (Weather at +0m: its city was "Oslo")'],
+      [false, "call Weather at +1h", "no matching call was made (Weather at +0m: it was made at +0m)"],
+      [false, 'no call Weather where customer.tier == "bronze"', '1 matching call was made: +0m for "p1"'],
+      [false, "call Weather times 2", '1 matching call was made, not 2: +0m for "p1"'],
+      [false, 'call Notify where email == "bo@example.com"', 'no matching call was made (Notify at +0m: its email was "ana@example.com")'],
+    ]);
+  });
+
+  it("leaves the calls no rule of the test matches to the responses the run was given", () => {
+    expect(fromFile!.expectations.filter((e) => !e.ok)).toEqual([]);
+  });
+
+  it("says when the action was never called", async () => {
+    const [r] = await runTests(irOfFiles([{ path: "t.journey", text: `profile { email: string }\nevent Visit { url: string }\naction Ping(id: string) { post "https://x.example.com/{{id}}" }\njourney J {\n  on Visit\n  end\n}\ntest "t" {\n  profile "p1" { email: "a@b.c" }\n  at 0m "p1" Visit { url: "/" }\n  expect call Ping\n}\n` }]));
+    expect(r!.expectations.map((e) => e.message)).toEqual(["`Ping` was never called"]);
+  });
+});
