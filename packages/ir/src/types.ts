@@ -131,15 +131,15 @@ export interface IRPathCondition {
 }
 
 export type IRExpectation =
-  /** `times`: exactly that many messages match (never with `negated`). */
+  /** `times` (of every kind but `profile` and `decide`): exactly that many match (never with `negated`). */
   | { kind: "send"; negated: boolean; atMs?: number; channel: string; to?: IRExpr; conditions: { field: string; op: IRExpectOp; value: IRExpr }[]; times?: number; loc: IRLocation }
   /** The stored profile at `atMs` (after everything due then ran), or at the end of the test. */
   | { kind: "profile"; atMs?: number; profileId: string; conditions: IRPathCondition[]; loc: IRLocation }
   /** Calls of `action` (their arguments by parameter name meeting the conditions); `times` as for `send`. */
   | { kind: "call"; negated: boolean; atMs?: number; action: string; conditions: IRPathCondition[]; times?: number; loc: IRLocation }
-  | { kind: "ended"; negated: boolean; atMs?: number; journey?: string; reason?: string; loc: IRLocation }
-  | { kind: "goal"; negated: boolean; atMs?: number; goal: string; loc: IRLocation }
-  | { kind: "suppressed"; negated: boolean; atMs?: number; channel: string; reason?: string; loc: IRLocation }
+  | { kind: "ended"; negated: boolean; atMs?: number; journey?: string; reason?: string; times?: number; loc: IRLocation }
+  | { kind: "goal"; negated: boolean; atMs?: number; goal: string; times?: number; loc: IRLocation }
+  | { kind: "suppressed"; negated: boolean; atMs?: number; channel: string; reason?: string; times?: number; loc: IRLocation }
   | { kind: "decide"; negated?: boolean; atMs?: number; surface: string; profileId: string; context?: IRExpr; variant?: string; contains?: string; json?: { path: string[]; value: IRExpr }; loc: IRLocation };
 
 export interface IRTest {

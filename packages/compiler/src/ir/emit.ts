@@ -345,6 +345,7 @@ class Emitter {
   test(d: A.TestDecl): IRTest {
     const t: IRTest = { name: d.name.value, profiles: [], events: [], expectations: [], loc: this.loc(d.span) };
     const ms = (e: A.Expr | undefined) => (e?.kind === "Duration" ? { atMs: e.ms } : {});
+    const times = (n: A.Times | undefined) => (n ? { times: n.count } : {});
     for (const item of d.items) {
       switch (item.kind) {
         case "TestStart":
@@ -375,7 +376,7 @@ class Emitter {
             channel: item.channel.name,
             ...(item.to ? { to: emitExpr(item.to) } : {}),
             conditions: item.conditions.map((c) => ({ field: c.field.name, op: c.op, value: emitExpr(c.value) })),
-            ...(item.times ? { times: item.times.count } : {}),
+            ...times(item.times),
             loc: this.loc(item.span),
           });
           break;
@@ -398,18 +399,18 @@ class Emitter {
             ...ms(item.at),
             action: item.action.name,
             conditions: item.conditions.map(pathCondition),
-            ...(item.times ? { times: item.times.count } : {}),
+            ...times(item.times),
             loc: this.loc(item.span),
           });
           break;
         case "ExpectEnded":
-          t.expectations.push({ kind: "ended", negated: item.negated, ...ms(item.at), ...(item.journey ? { journey: item.journey.name } : {}), ...(item.reason ? { reason: item.reason.name } : {}), loc: this.loc(item.span) });
+          t.expectations.push({ kind: "ended", negated: item.negated, ...ms(item.at), ...(item.journey ? { journey: item.journey.name } : {}), ...(item.reason ? { reason: item.reason.name } : {}), ...times(item.times), loc: this.loc(item.span) });
           break;
         case "ExpectSuppressed":
-          t.expectations.push({ kind: "suppressed", negated: item.negated, ...ms(item.at), channel: item.channel.name, ...(item.reason ? { reason: item.reason.name } : {}), loc: this.loc(item.span) });
+          t.expectations.push({ kind: "suppressed", negated: item.negated, ...ms(item.at), channel: item.channel.name, ...(item.reason ? { reason: item.reason.name } : {}), ...times(item.times), loc: this.loc(item.span) });
           break;
         case "ExpectGoal":
-          t.expectations.push({ kind: "goal", negated: item.negated, ...ms(item.at), goal: item.goal.name, loc: this.loc(item.span) });
+          t.expectations.push({ kind: "goal", negated: item.negated, ...ms(item.at), goal: item.goal.name, ...times(item.times), loc: this.loc(item.span) });
           break;
         case "ExpectDecide": {
           const e: IRExpectation & { kind: "decide" } = { kind: "decide", ...ms(item.at), surface: item.surface.value, profileId: item.profileId.value, loc: this.loc(item.span) };
@@ -571,7 +572,8 @@ export function emitIR(checked: CheckResult, files: Map<string, A.SourceFile>): 
       ["templates", JSON.stringify(templates)],
       ["journeys", objectJson(journeyTexts)],
       ["experiences", objectJson(experienceTexts)],
-      ["tests", JSON.stringify(tests.map(({ loc: _loc, events, expectations, ...t }) => ({ ...t, events: events.map(({ loc: _l, ...e }) => e), expectations: expectations.map(({ loc: _l, ...x }) => x) })))],
+      // Every `loc` of a test (its own, its events', responses' and expectations') is a location.
+      ["tests", JSON.stringify(tests, (key, value: unknown) => (key === "loc" ? undefined : value))],
     ]),
   );
   return { irVersion: IR_VERSION, hash, ...body, sourceMap: { files: em.fileNames, nodes: sourceMapNodes(em.locations) } };

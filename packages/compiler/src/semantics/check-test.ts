@@ -117,6 +117,7 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
         if (item.journey && !ctx.symbols.journeys.has(item.journey.name)) reportUnknownDecl(ctx, "unknownJourney", item.journey, ctx.symbols.journeys.keys());
         else if (item.journey) referenceDecl(ctx, item.journey, "journey");
         // `goal` is reserved (goals never end an instance): such an expectation could never hold.
+        if (item.times) checkTimes(ctx, item.times, item.negated, "ended");
         if (item.reason?.name === "goal") ctx.report("testEventData", { message: "no instance ends with reason `goal`: a goal is recorded and the instance goes on; expect it with `expect goal <name>`" }, item.reason.span);
         else if (item.reason && !ENDED_REASONS.includes(item.reason.name)) {
           ctx.report("testEventData", { message: `unknown reason \`${item.reason.name}\`: reasons are \`exit\`, \`end\` and \`error\`` }, item.reason.span, ctx.didYouMean(item.reason.name, ENDED_REASONS, item.reason.span));
@@ -125,12 +126,14 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
       case "ExpectSuppressed":
         if (item.at) checkOffset(ctx, item.at);
         if (!CHANNELS.has(item.channel.name)) reportUnknownDecl(ctx, "unknownChannel", item.channel, CHANNELS.keys());
+        if (item.times) checkTimes(ctx, item.times, item.negated, "suppressed");
         if (item.reason && !SUPPRESSED_REASONS.includes(item.reason.name)) {
           ctx.report("testEventData", { message: `unknown reason \`${item.reason.name}\`: a message is suppressed for ${SUPPRESSED_REASONS.map((r) => `\`${r}\``).join(", ")}` }, item.reason.span, ctx.didYouMean(item.reason.name, SUPPRESSED_REASONS, item.reason.span));
         }
         break;
       case "ExpectGoal": {
         if (item.at) checkOffset(ctx, item.at);
+        if (item.times) checkTimes(ctx, item.times, item.negated, "goal");
         const goals = ctx.goalNames();
         if (!goals.has(item.goal.name)) {
           ctx.report("unknownName", { name: item.goal.name }, item.goal.span, ctx.didYouMean(item.goal.name, goals, item.goal.span, "the goals declared are"));
@@ -356,11 +359,14 @@ export function checkLiteral(ctx: CheckContext, e: A.Expr, type: Type, scope: Sc
   expectType(ctx, e, type, scope);
 }
 
-/** `times <n>`: a whole number of messages (calls), at least one; none is `expect no send` (`call`), which `times` does not go with. */
-function checkTimes(ctx: CheckContext, times: { count: number; span: A.Span }, negated: boolean, what: "send" | "call"): void {
+/** What `times <n>` counts, by expectation. */
+const COUNTED = { send: "messages", call: "calls", ended: "endings", goal: "goals recorded", suppressed: "messages held back" } as const;
+
+/** `times <n>`: a whole number, at least one; none is `expect no …`, which `times` does not go with. */
+function checkTimes(ctx: CheckContext, times: A.Times, negated: boolean, what: keyof typeof COUNTED): void {
   if (negated) ctx.report("testEventData", { message: `\`expect no ${what}\` already says how many: none; leave out \`times\`` }, times.span);
   else if (times.count === 0) ctx.report("testEventData", { message: `\`times 0\` is \`expect no ${what} …\`: write \`no\` after \`expect\` (and its \`at <offset>\`)` }, times.span);
-  else if (!Number.isSafeInteger(times.count)) ctx.report("testEventData", { message: `\`times\` takes a whole number of ${what === "send" ? "messages" : "calls"}, such as \`times 2\`` }, times.span);
+  else if (!Number.isSafeInteger(times.count)) ctx.report("testEventData", { message: `\`times\` takes a whole number of ${COUNTED[what]}, such as \`times 2\`` }, times.span);
 }
 
 /** The action a test item names (`respond Weather`, `expect call Weather`), or undefined after reporting it unknown. */

@@ -423,8 +423,7 @@ export interface SendExpectation {
   channel: Ident;
   to?: Expr;
   conditions: { field: Ident; op: ExpectOp; opSpan: Span; value: Expr; span: Span }[];
-  /** `times 3`: exactly that many messages match; `span` covers the word and the number. */
-  times?: { count: number; span: Span };
+  times?: Times;
   span: Span;
 }
 /** `expect [at t] profile "p1" where a.b == v and …`: the stored profile, at that instant or at the end. */
@@ -436,6 +435,11 @@ export interface ProfileExpectation {
   profileId: StringExpr;
   /** Empty while `where` is still being typed (the checker reports it). */
   conditions: PathCondition[];
+  span: Span;
+}
+/** `times 3` of an expectation: exactly that many match; `span` covers the word and the number. */
+export interface Times {
+  count: number;
   span: Span;
 }
 /** A condition on a field path (`where voucher.code == "W20"`): of the profile in `expect profile`, of a call's arguments (by parameter name) in `respond` and `expect call`. */
@@ -468,7 +472,7 @@ export interface CallExpectation {
   negated: boolean;
   action: Ident;
   conditions: PathCondition[];
-  times?: { count: number; span: Span };
+  times?: Times;
   span: Span;
 }
 export type TestItem =
@@ -487,10 +491,10 @@ export type TestItem =
   | SendExpectation
   | ProfileExpectation
   | CallExpectation
-  | { kind: "ExpectEnded"; at?: Expr; journey?: Ident; reason?: Ident; negated: boolean; span: Span }
-  | { kind: "ExpectGoal"; at?: Expr; goal: Ident; negated: boolean; span: Span }
+  | { kind: "ExpectEnded"; at?: Expr; journey?: Ident; reason?: Ident; negated: boolean; times?: Times; span: Span }
+  | { kind: "ExpectGoal"; at?: Expr; goal: Ident; negated: boolean; times?: Times; span: Span }
   /** `expect [no] suppressed <channel> [reason <why>]`: a message of the channel was held back (why). */
-  | { kind: "ExpectSuppressed"; at?: Expr; channel: Ident; reason?: Ident; negated: boolean; span: Span }
+  | { kind: "ExpectSuppressed"; at?: Expr; channel: Ident; reason?: Ident; negated: boolean; times?: Times; span: Span }
   | {
       kind: "ExpectDecide";
       at?: Expr;

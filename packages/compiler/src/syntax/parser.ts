@@ -748,19 +748,22 @@ export class JourneyParser extends EmbeddedActionsParser {
           this.CONSUME(t.Ended);
           let journey: A.Ident | undefined;
           let reason: A.Ident | undefined;
-          this.OPTION5(() => (journey = this.ident(this.CONSUME(t.Identifier))));
+          // `expect ended times 2`: `times` is the count, not a journey, when a number follows.
+          this.OPTION5({ GATE: () => !this.timesAhead(), DEF: () => (journey = this.ident(this.CONSUME(t.Identifier))) });
           this.OPTION6(() => {
             this.CONSUME(t.Reason);
             reason = this.ident(this.CONSUME3(t.Name));
           });
-          return { kind: "ExpectEnded", at, journey, reason, negated, span: this.spanFrom(kw.startOffset) };
+          const times = this.option(12, { GATE: () => this.LA(1).image === "times", DEF: () => this.SUBRULE3(this.times) });
+          return { kind: "ExpectEnded", at, journey, reason, negated, ...(times ? { times } : {}), span: this.spanFrom(kw.startOffset) };
         },
       },
       {
         ALT: (): A.TestItem => {
           this.CONSUME(t.Goal);
           const goal = this.ident(this.CONSUME2(t.Identifier));
-          return { kind: "ExpectGoal", at, goal, negated, span: this.spanFrom(kw.startOffset) };
+          const times = this.option(13, { GATE: () => this.LA(1).image === "times", DEF: () => this.SUBRULE4(this.times) });
+          return { kind: "ExpectGoal", at, goal, negated, ...(times ? { times } : {}), span: this.spanFrom(kw.startOffset) };
         },
       },
       {
@@ -774,7 +777,8 @@ export class JourneyParser extends EmbeddedActionsParser {
             this.CONSUME2(t.Reason);
             reason = this.ident(this.CONSUME5(t.Name));
           });
-          return { kind: "ExpectSuppressed", at, channel, reason, negated, span: this.spanFrom(kw.startOffset) };
+          const times = this.option(14, { GATE: () => this.LA(1).image === "times", DEF: () => this.SUBRULE5(this.times) });
+          return { kind: "ExpectSuppressed", at, channel, reason, negated, ...(times ? { times } : {}), span: this.spanFrom(kw.startOffset) };
         },
       },
       {
@@ -790,6 +794,11 @@ export class JourneyParser extends EmbeddedActionsParser {
       },
     ]);
   });
+
+  /** Whether `times <n>` comes next: in `expect ended times 2`, the count rather than a journey named `times`. */
+  private timesAhead(): boolean {
+    return this.LA(1).image === "times" && tokenMatcher(this.LA(2), t.NumberLit);
+  }
 
   /** `times 3`: exactly that many. A word of the expectation only, not a keyword (as `suppressed`). */
   private times = this.RULE("times", (): { count: number; span: A.Span } => {

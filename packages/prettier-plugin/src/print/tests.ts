@@ -35,9 +35,8 @@ function printTestItem(p: JourneyPrinter, x: ast.TestItem): Doc {
       const head: Doc[] = [expectHead(p, x, x.negated, p.keywordBefore(x.channel.span.start)), "send ", p.id(x.channel)];
       if (x.to) head.push(" ", p.kw("to", x.to.span.start), " ", printExpr(p, x.to));
       // `times` follows the conditions, on the line of the last one.
-      const times: Doc = x.times ? [" ", p.flush(x.times.span.start), `times ${x.times.count}`] : "";
-      if (!x.conditions.length) return [...head, times];
-      return group([...head, printConditions(p, x.conditions, (c) => p.id(c.field)), times]);
+      if (!x.conditions.length) return [...head, printTimes(p, x.times)];
+      return group([...head, printConditions(p, x.conditions, (c) => p.id(c.field)), printTimes(p, x.times)]);
     }
     case "ExpectProfile": {
       const head: Doc[] = [expectHead(p, x, x.negated, p.keywordBefore(x.profileId.span.start)), "profile ", printString(p, x.profileId)];
@@ -54,8 +53,7 @@ function printTestItem(p: JourneyPrinter, x: ast.TestItem): Doc {
     }
     case "ExpectCall": {
       const head: Doc[] = [expectHead(p, x, x.negated, p.keywordBefore(x.action.span.start)), "call ", p.id(x.action)];
-      const times: Doc = x.times ? [" ", p.flush(x.times.span.start), `times ${x.times.count}`] : "";
-      return group([...head, printConditions(p, x.conditions, (c) => printPath(p, c.path)), times]);
+      return group([...head, printConditions(p, x.conditions, (c) => printPath(p, c.path)), printTimes(p, x.times)]);
     }
     case "ExpectEnded": {
       const kb = (pos: number) => p.keywordBefore(pos);
@@ -65,16 +63,18 @@ function printTestItem(p: JourneyPrinter, x: ast.TestItem): Doc {
         "ended",
         x.journey ? [" ", p.id(x.journey)] : "",
         x.reason ? [" ", p.kw("reason", x.reason.span.start), " ", p.id(x.reason)] : "",
+        printTimes(p, x.times),
       ];
     }
     case "ExpectGoal":
-      return [expectHead(p, x, x.negated, p.keywordBefore(x.goal.span.start)), "goal ", p.id(x.goal)];
+      return [expectHead(p, x, x.negated, p.keywordBefore(x.goal.span.start)), "goal ", p.id(x.goal), printTimes(p, x.times)];
     case "ExpectSuppressed":
       return [
         expectHead(p, x, x.negated, p.keywordBefore(x.channel.span.start)),
         "suppressed ",
         p.id(x.channel),
         x.reason ? [" ", p.kw("reason", x.reason.span.start), " ", p.id(x.reason)] : "",
+        printTimes(p, x.times),
       ];
     case "ExpectDecide": {
       // Printed in source order: printing takes the comments before each part.
@@ -127,6 +127,11 @@ function printConditions<C extends { op: ast.ExpectOp; opSpan: ast.Span; value: 
       printExpr(p, c.value, Prec.primary),
     ]),
   );
+}
+
+/** ` times <n>` of an expectation, after the comments before it. */
+function printTimes(p: JourneyPrinter, times: ast.Times | undefined): Doc {
+  return times ? [" ", p.flush(times.span.start), `times ${times.count}`] : "";
 }
 
 /** A field path of a condition: `voucher.code`. */

@@ -244,12 +244,13 @@ function fieldValueMismatch(name: string, actual: unknown, op: IRExpectOp, want:
 function check(x: IRExpectation, timeline: Effect[], start: number): Omit<ExpectationResult, "location"> {
   const when = x.atMs !== undefined ? ` at +${formatOffset(x.atMs)}` : "";
   const atOk = (e: Effect) => x.atMs === undefined || e.at === start + x.atMs;
+  const times = "times" in x && x.times !== undefined ? ` times ${x.times}` : "";
   const value = (v: Parameters<typeof evaluate>[0]) => evaluate(v, noVars(start));
   switch (x.kind) {
     case "send": {
       const to = x.to ? String(value(x.to)) : undefined;
       const conditions = x.conditions.map((c) => ({ ...c, value: String(value(c.value)) }));
-      const described = `${x.negated ? "no " : ""}send ${x.channel}${to ? ` to ${to}` : ""}${conditions.length ? ` where ${conditions.map((c) => `${c.field} ${c.op} ${JSON.stringify(c.value)}`).join(" and ")}` : ""}${x.times !== undefined ? ` times ${x.times}` : ""}${when}`;
+      const described = `${x.negated ? "no " : ""}send ${x.channel}${to ? ` to ${to}` : ""}${conditions.length ? ` where ${conditions.map((c) => `${c.field} ${c.op} ${JSON.stringify(c.value)}`).join(" and ")}` : ""}${times}${when}`;
       const sends = timeline.filter((e): e is Extract<Effect, { type: "send" }> => e.type === "send" && e.channel === x.channel);
       /** Why a message of the channel is not the one expected (the first difference), or undefined when it is. */
       const difference = (e: Extract<Effect, { type: "send" }>): string | undefined => {
@@ -262,11 +263,11 @@ function check(x: IRExpectation, timeline: Effect[], start: number): Omit<Expect
         return undefined;
       };
       const went = (e: Extract<Effect, { type: "send" }>) => `+${formatOffset(e.at - start)}${e.to ? ` to ${e.to}` : ""}`;
-      return counted(x, described, sends, difference, went, { what: x.channel, one: "message", happened: () => "went out", none: `no ${x.channel} message was sent`, noMatch: "no matching message was sent" }, start);
+      return counted(x, described, sends, difference, went, { label: () => x.channel, one: "message", happened: () => "went out", none: `no ${x.channel} message was sent`, noMatch: "no matching message was sent" }, start);
     }
     case "call": {
       const conditions = evaluated(x.conditions, start);
-      const expected = `${x.negated ? "no " : ""}call ${x.action}${conditions.length ? ` where ${described(conditions)}` : ""}${x.times !== undefined ? ` times ${x.times}` : ""}${when}`;
+      const expected = `${x.negated ? "no " : ""}call ${x.action}${conditions.length ? ` where ${described(conditions)}` : ""}${times}${when}`;
       const calls = timeline.filter((e): e is Extract<Effect, { type: "callRequest" }> => e.type === "callRequest" && e.request.action === x.action);
       const difference = (e: Extract<Effect, { type: "callRequest" }>): string | undefined => {
         if (!atOk(e)) return `it was made at +${formatOffset(e.at - start)}`;
@@ -277,36 +278,35 @@ function check(x: IRExpectation, timeline: Effect[], start: number): Omit<Expect
         return undefined;
       };
       const made = (e: Extract<Effect, { type: "callRequest" }>) => `+${formatOffset(e.at - start)} for "${e.profileId}"`;
-      return counted(x, expected, calls, difference, made, { what: x.action, one: "call", happened: (n) => (n === 1 ? "was made" : "were made"), none: `\`${x.action}\` was never called`, noMatch: "no matching call was made" }, start);
+      return counted(x, expected, calls, difference, made, { label: () => x.action, one: "call", happened: (n) => (n === 1 ? "was made" : "were made"), none: `\`${x.action}\` was never called`, noMatch: "no matching call was made" }, start);
     }
     case "ended": {
-      const described = `${x.negated ? "no " : ""}ended${x.journey ? ` ${x.journey}` : ""}${x.reason ? ` reason ${x.reason}` : ""}${when}`;
+      const expected = `${x.negated ? "no " : ""}ended${x.journey ? ` ${x.journey}` : ""}${x.reason ? ` reason ${x.reason}` : ""}${times}${when}`;
       const endings = timeline.filter((e): e is Extract<Effect, { type: "ended" }> => e.type === "ended");
-      const hits = endings.filter((e) => atOk(e) && (!x.journey || e.journey === x.journey) && (!x.reason || e.reason === x.reason));
-      const ok = (hits.length > 0) !== x.negated;
-      if (ok) return { ok, expected: described };
-      // The endings that did happen (the one that matched, for `no ended`), so the failure shows the difference.
-      const list = firstFew((x.negated ? hits : endings).map((e) => `${e.journey} ended (${e.reason}) at +${formatOffset(e.at - start)}`));
-      return { ok, expected: described, message: x.negated ? `an instance ended that way: ${list}` : endings.length ? `no instance ended that way (${list})` : "no instance ended" };
+      const difference = (e: Extract<Effect, { type: "ended" }>): string | undefined => {
+        if (x.journey && e.journey !== x.journey) return "another journey";
+        if (x.reason && e.reason !== x.reason) return `its reason was ${e.reason}`;
+        return atOk(e) ? undefined : `it ended at +${formatOffset(e.at - start)}`;
+      };
+      const ended = (e: Extract<Effect, { type: "ended" }>) => `${e.journey ?? "an instance"} of "${e.profileId}" (${e.reason}) at +${formatOffset(e.at - start)}`;
+      return counted(x, expected, endings, difference, ended, { label: (e) => e.journey ?? "an instance", one: "instance", happened: () => "ended", none: "no instance ended", noMatch: "no instance ended that way" }, start);
     }
     case "suppressed": {
-      const described = `${x.negated ? "no " : ""}suppressed ${x.channel}${x.reason ? ` reason ${x.reason}` : ""}${when}`;
+      const expected = `${x.negated ? "no " : ""}suppressed ${x.channel}${x.reason ? ` reason ${x.reason}` : ""}${times}${when}`;
       const held = timeline.filter((e): e is Extract<Effect, { type: "suppressed" }> => e.type === "suppressed" && e.channel === x.channel);
-      const hits = held.filter((e) => atOk(e) && (!x.reason || e.reason === x.reason));
-      const ok = (hits.length > 0) !== x.negated;
-      if (ok) return { ok, expected: described };
-      // The messages held back that did happen (the one that matched, for `no suppressed`), so the failure shows the difference.
-      const list = firstFew((x.negated ? hits : held).map((e) => `${e.reason} at +${formatOffset(e.at - start)}`));
-      return { ok, expected: described, message: x.negated ? `${x.channel} was suppressed that way: ${list}` : held.length ? `no ${x.channel} message was suppressed that way (${list})` : `no ${x.channel} message was suppressed` };
+      const difference = (e: Extract<Effect, { type: "suppressed" }>): string | undefined => {
+        if (x.reason && e.reason !== x.reason) return `its reason was ${e.reason}`;
+        return atOk(e) ? undefined : `it was held back at +${formatOffset(e.at - start)}`;
+      };
+      const show = (e: Extract<Effect, { type: "suppressed" }>) => `${e.reason} at +${formatOffset(e.at - start)} for "${e.profileId}"`;
+      return counted(x, expected, held, difference, show, { label: () => x.channel, one: "message", happened: (n) => (n === 1 ? "was held back" : "were held back"), none: `no ${x.channel} message was suppressed`, noMatch: `no ${x.channel} message was suppressed that way` }, start);
     }
     case "goal": {
-      const described = `${x.negated ? "no " : ""}goal ${x.goal}${when}`;
+      const expected = `${x.negated ? "no " : ""}goal ${x.goal}${times}${when}`;
       const recorded = timeline.filter((e): e is Extract<Effect, { type: "goal" }> => e.type === "goal" && e.goal === x.goal);
-      const hits = recorded.filter(atOk);
-      const ok = (hits.length > 0) !== x.negated;
-      if (ok) return { ok, expected: described };
-      const times = (x.negated ? hits : recorded).map((e) => `+${formatOffset(e.at - start)}`).join(", ");
-      return { ok, expected: described, message: x.negated || recorded.length ? `the goal was recorded at ${times}` : "the goal was not recorded" };
+      const difference = (e: Extract<Effect, { type: "goal" }>) => (atOk(e) ? undefined : `it was recorded at +${formatOffset(e.at - start)}`);
+      const show = (e: Extract<Effect, { type: "goal" }>) => `+${formatOffset(e.at - start)} for "${e.profileId}"`;
+      return counted(x, expected, recorded, difference, show, { label: () => x.goal, one: "goal", happened: (n) => (n === 1 ? "was recorded" : "were recorded"), none: "the goal was not recorded", noMatch: "no matching goal was recorded" }, start);
     }
     case "decide":
       throw new Error("decisions are checked by checkDecision");
@@ -316,8 +316,8 @@ function check(x: IRExpectation, timeline: Effect[], start: number): Omit<Expect
 }
 
 /**
- * `expect [no] send … [times n]` and `expect [no] call …`: of what happened of the kind (the
- * channel's messages, the action's calls), those with no `difference` from the expectation
+ * `expect [no] send|call|ended|suppressed|goal … [times n]`: of what happened of the kind (the
+ * channel's messages, the action's calls, …), those with no `difference` from the expectation
  * match. A failure lists the matching ones (for `no`, or a wrong count), or else what happened
  * instead with its first difference: with `at`, nearest that instant first (a weekly email a
  * year long starts far off).
@@ -328,7 +328,7 @@ function counted<E extends Effect>(
   all: E[],
   difference: (e: E) => string | undefined,
   show: (e: E) => string,
-  words: { what: string; one: string; happened: (n: number) => string; none: string; noMatch: string },
+  words: { label: (e: E) => string; one: string; happened: (n: number) => string; none: string; noMatch: string },
   start: number,
 ): Omit<ExpectationResult, "location"> {
   const matching = all.filter((e) => difference(e) === undefined);
@@ -339,7 +339,7 @@ function counted<E extends Effect>(
     if (matching.length) return { ok: false, expected, message: `${were(matching.length)}, not ${x.times}: ${firstFew(matching.map(show), 5)}` };
   } else if (matching.length) return { ok: true, expected };
   const nearest = x.atMs === undefined ? all : [...all].sort((a, b) => Math.abs(a.at - start - x.atMs!) - Math.abs(b.at - start - x.atMs!));
-  const misses = nearest.slice(0, 3).map((e) => `${words.what} at +${formatOffset(e.at - start)}: ${difference(e)!}`);
+  const misses = nearest.slice(0, 3).map((e) => `${words.label(e)} at +${formatOffset(e.at - start)}: ${difference(e)!}`);
   const more = all.length > 3 ? `; and ${all.length - 3} more` : "";
   return { ok: false, expected, message: all.length ? `${words.noMatch} (${misses.join("; ")}${more})` : words.none };
 }

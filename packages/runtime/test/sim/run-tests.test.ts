@@ -100,7 +100,7 @@ describe("runTests", async () => {
     expect(at2h!.location.endColumn).toBe(at2h!.location.column + "expect at 2h send email".length);
     expect(noSend).toMatchObject({ ok: false, expected: "no send email", message: "1 matching message went out: +1h to bo@example.com", location: where("expect no send email") });
     expect(goal).toMatchObject({ ok: true, expected: "goal bought" });
-    expect(ended).toMatchObject({ ok: false, expected: "ended Reminder reason exit", message: "no instance ended that way (Reminder ended (end) at +1d1h)", location: where("expect ended Reminder reason exit") });
+    expect(ended).toMatchObject({ ok: false, expected: "ended Reminder reason exit", message: "no instance ended that way (Reminder at +1d1h: its reason was end)", location: where("expect ended Reminder reason exit") });
     // The actual trace is there to show.
     expect(r.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(["entered", "goal", "send", "ended"]));
   });
@@ -143,10 +143,10 @@ describe("runTests: failures show what did happen", async () => {
 
   it("an ended or goal expectation that fails names the endings and goal times there were", () => {
     expect(r!.expectations.map((e) => e.message)).toEqual([
-      "no instance ended that way (Reminder ended (end) at +1d1h)",
-      "an instance ended that way: Reminder ended (end) at +1d1h",
-      "the goal was recorded at +30m",
-      "the goal was recorded at +30m",
+      "no instance ended that way (Reminder at +1d1h: its reason was end)",
+      '1 matching instance ended: Reminder of "p1" (end) at +1d1h',
+      "no matching goal was recorded (bought at +30m: it was recorded at +30m)",
+      '1 matching goal was recorded: +30m for "p1"',
     ]);
   });
 });
@@ -353,9 +353,9 @@ test "wrong reason, wrong time" {
 
   it("fails with the messages held back that did happen", () => {
     expect(failing!.expectations.map((e) => [e.ok, e.expected, e.message])).toEqual([
-      [false, "suppressed sms reason noConsent", "no sms message was suppressed that way (cap at +1h)"],
-      [false, "suppressed sms at +2h", "no sms message was suppressed that way (cap at +1h)"],
-      [false, "no suppressed sms", "sms was suppressed that way: cap at +1h"],
+      [false, "suppressed sms reason noConsent", "no sms message was suppressed that way (sms at +1h: its reason was cap)"],
+      [false, "suppressed sms at +2h", "no sms message was suppressed that way (sms at +1h: it was held back at +1h)"],
+      [false, "no suppressed sms", '1 matching message was held back: cap at +1h for "p1"'],
     ]);
   });
 });
@@ -452,6 +452,50 @@ journey Weekly {
       // With `at`, the messages nearest that instant come first.
       [false, "send email at +22d", "no matching message was sent (email at +21d: it went out at +21d; email at +28d: it went out at +28d; email at +14d: it went out at +14d; and 2 more)"],
       [false, 'no send email where subject contains "Wee"', "5 matching messages went out: +0m to ana@example.com; +7d to ana@example.com; +14d to ana@example.com; and 2 more"],
+    ]);
+  });
+});
+
+describe("runTests: counting endings, goals and messages held back", async () => {
+  const ir = irOfFiles([
+    {
+      path: "t.journey",
+      text: `${SCHEMA}
+channel sms { cap 1 per 1d }
+journey Visits {
+  on Ping
+  reentry always
+  goal bought: Order within 1d
+  send sms { text "hi" } to profile.phone ?? ""
+}
+test "counts" {
+  profile "p1" { email: "ana@example.com", phone: "+46700000001" }
+  at 0m "p1" Ping { n: 1 }
+  at 1h "p1" Ping { n: 2 }
+  at 2h "p1" Ping { n: 3 }
+  at 3h "p1" Order { orderId: "o1", items: [], total: 1 }
+  expect ended Visits reason end times 3
+  expect at 1h ended times 1
+  expect suppressed sms reason cap times 2
+  expect goal bought times 1
+  expect ended times 2
+  expect suppressed sms times 3
+  expect goal bought times 2
+}
+`,
+    },
+  ]);
+  const [r] = await runTests(ir);
+
+  it("`times n` counts endings, messages held back and goals as it counts messages", () => {
+    expect(r!.expectations.map((e) => [e.ok, e.expected, e.message])).toEqual([
+      [true, "ended Visits reason end times 3", undefined],
+      [true, "ended times 1 at +1h", undefined],
+      [true, "suppressed sms reason cap times 2", undefined],
+      [true, "goal bought times 1", undefined],
+      [false, "ended times 2", '3 matching instances ended, not 2: Visits of "p1" (end) at +0m; Visits of "p1" (end) at +1h; Visits of "p1" (end) at +2h'],
+      [false, "suppressed sms times 3", '2 matching messages were held back, not 3: cap at +1h for "p1"; cap at +2h for "p1"'],
+      [false, "goal bought times 2", '1 matching goal was recorded, not 2: +3h for "p1"'],
     ]);
   });
 });
