@@ -1,4 +1,5 @@
 /** The parser: the AST of representative inputs, spans, comments, literals and precedence. */
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type * as A from "../src/syntax/ast.js";
 import { parseFile, MAX_NESTING } from "../src/syntax/parse.js";
@@ -109,14 +110,16 @@ describe("declarations and their spans", () => {
   it("every span an AST holds is under a key walks and the formatter's check skip (SPAN_KEYS)", () => {
     // A span under another key would be walked as a node, and make the formatter refuse a file it only moved.
     const keys = new Set<string>();
-    for (const f of [{ path: "brief.journey", text: briefExample() }, ...sampleFiles()]) {
+    const corpus = new URL("./invalid/", import.meta.url);
+    const mistakes = readdirSync(corpus).map((name) => ({ path: name, text: readFileSync(new URL(name, corpus), "utf8") }));
+    for (const f of [{ path: "brief.journey", text: briefExample() }, ...sampleFiles(), ...mistakes]) {
       JSON.stringify(parseFile(f.path, f.text).file.declarations, (key, value: unknown) => {
         if (value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).join() === "start,end") keys.add(key);
         return value;
       });
     }
     expect([...keys].filter((k) => !SPAN_KEYS.has(k))).toEqual([]);
-    expect(keys.has("errorSpan")).toBe(true);
+    expect(keys.has("errorSpan") && keys.has("providerSpan")).toBe(true);
   });
 
   it("a profile: fields, optional fields, defaults, record and union types", () => {

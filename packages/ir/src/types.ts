@@ -156,6 +156,11 @@ export interface IRTest {
    * `error`. They come before the canned responses a run is given (`action-responses.json`).
    */
   responses?: { action: string; conditions: IRPathCondition[]; answer?: IRExpr; error?: string; loc: IRLocation }[];
+  /**
+   * `respond provider` items, in source order (absent when none): a request to `provider` (for
+   * `profileId`, when given) gets the first matching one's catalog keys, or fails with its `error`.
+   */
+  providerResponses?: { provider: string; profileId?: string; answer?: IRExpr; error?: string; loc: IRLocation }[];
   expectations: IRExpectation[];
   loc: IRLocation;
 }

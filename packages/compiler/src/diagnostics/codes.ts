@@ -146,7 +146,8 @@ export const codes = {
   unknownTestProfile: kind("J6003", "profile `{id}` is not declared in this test"),
   incompleteArmChoice: kind("J6004", "expected {missing}: a test chooses an arm with `split \"{experiment}\" <Arm> for \"<profile id>\"`"),
   htmlInequality: kind("J6005", "`html !=` compares the whole document with the text, so it holds for nearly every message", "warning"),
-  unusedResponse: kind("J6006", "this `respond {action}` never answers: the one before it, without `where`, answers every call of `{action}`", "warning"),
+  unusedResponse: kind("J6006", "this `respond {what}` never answers: the one before it, {without}, answers every {request}", "warning"),
+  keyNotInTestCatalog: kind("J6007", "`{key}` is not a key of this test's `catalog`: the provider's answer is looked up there, so this item is left out", "warning"),
 
   // ── J7xxx actions, channels, catalogs ──
   actionMissingRequest: kind("J7001", "action `{name}` needs a request: `get`, `post`, `put`, `patch` or `delete` with a URL"),

@@ -392,6 +392,15 @@ class Emitter {
             loc: this.loc(item.span),
           });
           break;
+        case "TestRespondProvider":
+          (t.providerResponses ??= []).push({
+            provider: item.provider.value,
+            ...(item.profileId ? { profileId: item.profileId.value } : {}),
+            ...(item.answer ? { answer: emitExpr(item.answer) } : {}),
+            ...(item.error ? { error: item.error.value } : {}),
+            loc: this.loc(item.span),
+          });
+          break;
         case "ExpectCall":
           t.expectations.push({
             kind: "call",

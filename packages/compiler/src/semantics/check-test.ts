@@ -1,5 +1,5 @@
 /** `test` blocks: their data checked against the declarations, their expectations against channels. */
-import { fieldType, isStringLike, isValidLocale, isValidTimeZone, nonNull, suggest, suggestTimeZone, T, typeToString, unknownNameHelp, type Field, type Type } from "@journey/template";
+import { fieldType, isNumeric, isStringLike, isValidLocale, isValidTimeZone, nonNull, suggest, suggestTimeZone, T, typeToString, unknownNameHelp, type Field, type Type } from "@journey/template";
 import type * as A from "../syntax/ast.js";
 import { CHANNELS, SUPPRESSED_REASONS } from "./builtins.js";
 import { reportUnknownDecl } from "./check-declarations.js";
@@ -26,7 +26,7 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
     if (first) ctx.report("testEventData", { message: `${what} is given twice in this test: the second would silently replace the first` }, span, { related: [ctx.related(ctx.file, first, "first given here")] });
     else given.set(key, span);
   };
-  /** Actions a `respond` without `where` answers, by name: where that rule is. */
+  /** Actions (providers) a `respond` without `where` (`for`) answers, by kind and name: where that rule is. */
   const answersAll = new Map<string, A.Span>();
   for (const item of d.items) {
     switch (item.kind) {
@@ -100,9 +100,17 @@ export function checkTest(ctx: CheckContext, d: A.TestDecl): void {
       case "TestRespond": {
         checkResponse(ctx, item, scope);
         // Rules are tried in order: after one without conditions, none of the action's answers.
-        const before = answersAll.get(item.action.name);
-        if (before) ctx.report("unusedResponse", { action: item.action.name }, item.span, { related: [ctx.related(ctx.file, before, "this one answers every call")] });
-        else if (!item.conditions.length) answersAll.set(item.action.name, item.span);
+        const before = answersAll.get(`action\u0000${item.action.name}`);
+        if (before) ctx.report("unusedResponse", { what: item.action.name, without: "without `where`", request: `call of \`${item.action.name}\`` }, item.span, { related: [ctx.related(ctx.file, before, "this one answers every call")] });
+        else if (!item.conditions.length) answersAll.set(`action\u0000${item.action.name}`, item.span);
+        break;
+      }
+      case "TestRespondProvider": {
+        checkProviderResponse(ctx, item, profiles, catalogKeys(ctx, d), scope);
+        const name = item.provider.value;
+        const before = answersAll.get(`provider\u0000${name}`);
+        if (before) ctx.report("unusedResponse", { what: `provider "${name}"`, without: "without `for`", request: `request to provider "${name}"` }, item.span, { related: [ctx.related(ctx.file, before, "this one answers every request")] });
+        else if (!item.profileId) answersAll.set(`provider\u0000${name}`, item.span);
         break;
       }
       case "ExpectCall": {
@@ -401,6 +409,65 @@ function argumentField(ctx: CheckContext, action: { decl: A.ActionDecl; file: st
 }
 
 /**
+ * `respond provider "name" [for "id"] [keys] | error "why"`: a provider a recommendation of the
+ * project asks, a profile of the test, and catalog keys, each one an item of the test's
+ * catalog (a provider's answer is looked up there: a key it lacks is left out, J6007).
+ */
+function checkProviderResponse(ctx: CheckContext, item: A.TestProviderResponse, profiles: Set<string>, keys: ReadonlySet<string> | undefined, scope: Scope): void {
+  const { names, certain } = ctx.providerNames();
+  const name = item.provider.value;
+  if (!names.has(name) && certain) {
+    const asked = [...names].sort();
+    const near = suggest(name, asked);
+    ctx.report("testEventData", { message: `no recommendation of the project asks provider "${name}"${asked.length ? `: the providers asked are ${orList(asked, (n) => `"${n}"`)}` : ": none asks a provider (`recommend … = provider(\"name\") limit n`)"}` }, item.provider.span, near ? { fix: ctx.replace(`change to "${near}"`, item.provider.span, JSON.stringify(near)) } : {});
+  }
+  if (item.profileId && !profiles.has(item.profileId.value)) unknownProfile(ctx, item.profileId, profiles);
+  if (item.errorSpan) return checkError(ctx, item.errorSpan, item.error);
+  const keyType = ctx.catalog?.key?.type ?? T.unknown;
+  if (!item.answer) {
+    ctx.report("testEventData", { message: `expected the catalog keys provider "${name}" answers, such as \`[${exampleValue(keyType)}]\`, or \`error "why"\` for a request that fails` }, item.span, {
+      fix: { title: "add an answer (with a key to change)", edits: [{ file: ctx.file, span: { start: item.span.end, end: item.span.end }, newText: ` [${exampleValue(keyType)}]` }] },
+    });
+    return;
+  }
+  checkLiteral(ctx, item.answer, T.list(keyType), scope);
+  if (!keys || item.answer.kind !== "List") return;
+  // Keys of the key's type only: another is a type error already.
+  const numeric = isNumeric(nonNull(keyType));
+  for (const k of item.answer.items) {
+    const key = k.kind === "String" && !numeric ? k.value : k.kind === "Number" && numeric ? String(k.value) : undefined;
+    if (key !== undefined && !keys.has(key)) ctx.report("keyNotInTestCatalog", { key }, k.span, ctx.didYouMean(key, keys, k.span, "the keys of the test's catalog are"));
+  }
+}
+
+/**
+ * The keys of test `d`'s catalog items, when its `catalog` is literal; an empty set without a
+ * catalog (nothing can be looked up); undefined when they cannot be known.
+ */
+function catalogKeys(ctx: CheckContext, d: A.TestDecl): ReadonlySet<string> | undefined {
+  const field = ctx.catalog?.key?.name;
+  if (!field) return undefined;
+  const keys = new Set<string>();
+  for (const item of d.items) {
+    if (item.kind !== "TestCatalog") continue;
+    if (item.items.kind !== "List") return undefined;
+    for (const x of item.items.items) {
+      const v = x.kind === "Record" ? x.entries.find((e) => e.name.name === field)?.value : undefined;
+      if (v?.kind === "String") keys.add(v.value);
+      else if (v?.kind === "Number") keys.add(String(v.value));
+      else return undefined;
+    }
+  }
+  return keys;
+}
+
+/** `error` (at `word`) without its message, or with an empty one. */
+function checkError(ctx: CheckContext, word: A.Span, error: A.StringExpr | undefined): void {
+  if (!error) ctx.report("testEventData", { message: "expected the failure's message after `error`, such as `error \"timeout\"`: the request fails with it" }, word);
+  else if (!error.value.trim()) ctx.report("testEventData", { message: "the failure's message is empty: say what failed, such as `error \"timeout\"`" }, error.span);
+}
+
+/**
  * `respond Action [where …] <answer> | error "why"`: the conditions are on the action's
  * parameters, the answer a literal of its response type; an action that declares no response
  * type takes none (its answer is never read), and one that does needs it, or an error.
@@ -408,11 +475,7 @@ function argumentField(ctx: CheckContext, action: { decl: A.ActionDecl; file: st
 function checkResponse(ctx: CheckContext, item: A.TestResponse, scope: Scope): void {
   const action = testedAction(ctx, item.action);
   for (const c of item.conditions) checkPathCondition(ctx, c, action && argumentField(ctx, action, c.path), scope);
-  if (item.errorSpan) {
-    if (!item.error) ctx.report("testEventData", { message: "expected the failure's message after `error`, such as `error \"timeout\"`: the call fails with it" }, item.errorSpan);
-    else if (!item.error.value.trim()) ctx.report("testEventData", { message: "the failure's message is empty: say what failed, such as `error \"timeout\"`" }, item.error.span);
-    return;
-  }
+  if (item.errorSpan) return checkError(ctx, item.errorSpan, item.error);
   const d = action?.decl;
   if (!d || d.recovered) {
     if (item.answer) typeOf(ctx, item.answer, scope);

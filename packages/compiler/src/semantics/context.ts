@@ -6,6 +6,7 @@ import { diagnostic, type Diagnostic, type DiagnosticExtras, type RelatedInforma
 import type { CodeName } from "../diagnostics/codes.js";
 import type * as A from "../syntax/ast.js";
 import { namedSplits, type NamedSplit } from "../syntax/splits.js";
+import { walk } from "../syntax/walk.js";
 import type { BindingKind, Narrowing } from "./scope.js";
 import type { Located, Symbols } from "./symbols.js";
 
@@ -168,6 +169,30 @@ export class CheckContext {
   /** Every goal name of every journey, computed once (tests name them: a set, not a list scanned per test). */
   goalNames(): ReadonlySet<string> {
     return (this.goals ??= new Set([...this.symbols.journeys.values()].flatMap((j) => j.decl.clauses.filter((c) => c?.kind === "Goal").map((c) => (c as A.GoalClause).name.name))));
+  }
+
+  private providers?: { names: ReadonlySet<string>; certain: boolean };
+  /**
+   * The names of the recommendation providers the project's journeys and experiences ask
+   * (`provider("reco")`), walked once (tests answer them); not certain when a declaration was
+   * recovered from a syntax error.
+   */
+  providerNames(): { names: ReadonlySet<string>; certain: boolean } {
+    if (this.providers) return this.providers;
+    const names = new Set<string>();
+    let certain = true;
+    for (const x of [...this.symbols.journeys.values(), ...this.symbols.experiences.values()]) {
+      if (x.decl.recovered) certain = false;
+      walk(x.decl, (node) => {
+        if (node.kind !== "Recommend") return;
+        const step = node as unknown as A.RecommendStep;
+        for (const call of [step.algorithm, step.backup]) {
+          const name = call?.callee.name === "provider" ? call.args[0]?.value : undefined;
+          if (name?.kind === "String") names.add(name.value);
+        }
+      });
+    }
+    return (this.providers = { names, certain });
   }
 
   private variants?: ReadonlySet<string>;

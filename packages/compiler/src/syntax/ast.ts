@@ -456,14 +456,29 @@ export interface PathCondition {
  * gets that answer (or fails with that message). Both are left out while being typed (the
  * checker says what the action needs); `errorSpan` is the word `error`, when written.
  */
-export interface TestResponse {
+export interface TestResponse extends ResponseAnswer {
   kind: "TestRespond";
   action: Ident;
   conditions: PathCondition[];
+  span: Span;
+}
+/**
+ * `respond provider "reco" [for "p1"] ["NV-1", "NV-2"]` or `… error "timeout"`: in this test,
+ * the recommendation provider of that name answers those catalog keys (for that profile), or
+ * fails. `providerSpan` is the span of the word `provider`.
+ */
+export interface TestProviderResponse extends ResponseAnswer {
+  kind: "TestRespondProvider";
+  providerSpan: Span;
+  provider: StringExpr;
+  profileId?: StringExpr;
+  span: Span;
+}
+/** The answer of a `respond` item, or `error "why"` (`errorSpan`: the word); both absent while being typed. */
+export interface ResponseAnswer {
   answer?: Expr;
   errorSpan?: Span;
   error?: StringExpr;
-  span: Span;
 }
 /** `expect [at t] [no] call Weather [where city == "Oslo" and …] [times n]`: a call of the action was made (with those arguments). */
 export interface CallExpectation {
@@ -488,6 +503,7 @@ export type TestItem =
    */
   | { kind: "TestSplit"; experiment?: StringExpr; arm?: Ident; forSpan?: Span; profileId?: StringExpr; span: Span }
   | TestResponse
+  | TestProviderResponse
   | SendExpectation
   | ProfileExpectation
   | CallExpectation

@@ -645,27 +645,57 @@ export class JourneyParser extends EmbeddedActionsParser {
         GATE: () => this.LA(1).image === "respond" && tokenMatcher(this.LA(2), t.Identifier),
         ALT: (): A.TestItem => {
           this.CONSUME3(t.Identifier);
-          const action = this.ident(this.CONSUME4(t.Identifier));
-          const item: A.TestResponse = { kind: "TestRespond", action, conditions: [], span: EMPTY };
-          this.OPTION5(() => (item.conditions = this.SUBRULE(this.pathConditions)));
-          // The answer, or `error "why"`; either may be missing while being typed (the item ends
-          // where the next one starts, and the checker says what the action answers).
-          this.OR2([
+          const item = this.OR2([
             {
-              ALT: () => {
-                item.errorSpan = tokSpan(this.CONSUME(t.Error));
-                this.OPTION6({ GATE: () => STRINGS.has(this.LA(1).tokenType), DEF: () => (item.error = this.SUBRULE5(this.stringExpr)) });
+              // `respond provider "reco"`: a recommendation provider (an action named `provider` is `respond provider where …`).
+              GATE: () => this.LA(1).image === "provider" && STRINGS.has(this.LA(2).tokenType),
+              ALT: (): A.TestProviderResponse => {
+                const providerSpan = tokSpan(this.CONSUME5(t.Identifier));
+                const r: A.TestProviderResponse = { kind: "TestRespondProvider", providerSpan, provider: this.SUBRULE5(this.stringExpr), span: EMPTY };
+                this.OPTION6(() => {
+                  this.CONSUME2(t.For);
+                  r.profileId = this.SUBRULE6(this.stringExpr);
+                });
+                return r;
               },
             },
-            { GATE: () => !this.testItemAhead(), ALT: () => (item.answer = this.SUBRULE3(this.expr) ?? errorExpr()) },
-            { ALT: () => undefined },
+            {
+              ALT: (): A.TestResponse => {
+                const r: A.TestResponse = { kind: "TestRespond", action: this.ident(this.CONSUME4(t.Identifier)), conditions: [], span: EMPTY };
+                this.OPTION5(() => (r.conditions = this.SUBRULE(this.pathConditions)));
+                return r;
+              },
+            },
           ]);
-          item.span = this.spanFrom(start);
+          const answer = this.SUBRULE(this.responseAnswer);
+          this.ACTION(() => {
+            Object.assign(item, answer);
+            item.span = this.spanFrom(start);
+          });
           return item;
         },
       },
       { ALT: () => this.SUBRULE(this.expectation) },
     ]);
+  });
+
+  /**
+   * The answer of a `respond` item, or `error "why"`; either may be missing while being typed
+   * (the item ends where the next one starts, and the checker says what is answered).
+   */
+  private responseAnswer = this.RULE("responseAnswer", (): A.ResponseAnswer => {
+    const r: A.ResponseAnswer = {};
+    this.OR([
+      {
+        ALT: () => {
+          r.errorSpan = tokSpan(this.CONSUME(t.Error));
+          this.OPTION({ GATE: () => STRINGS.has(this.LA(1).tokenType), DEF: () => (r.error = this.SUBRULE(this.stringExpr)) });
+        },
+      },
+      { GATE: () => !this.testItemAhead(), ALT: () => (r.answer = this.SUBRULE(this.expr) ?? errorExpr()) },
+      { ALT: () => undefined },
+    ]);
+    return r;
   });
 
   /** Whether the next word starts a test item, or closes the test: what ends an item whose last part is optional. */

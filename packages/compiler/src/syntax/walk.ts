@@ -2,7 +2,7 @@
 import type { Span } from "./ast.js";
 
 /** The keys of AST nodes holding spans, not nodes: not walked (and what the formatter's check ignores). */
-export const SPAN_KEYS: ReadonlySet<string> = new Set(["span", "keywordSpan", "opSpan", "modeSpan", "percentSpan", "thenSpan", "elseSpan", "transactionalSpan", "consentSpan", "forSpan", "errorSpan"]);
+export const SPAN_KEYS: ReadonlySet<string> = new Set(["span", "keywordSpan", "opSpan", "modeSpan", "percentSpan", "thenSpan", "elseSpan", "transactionalSpan", "consentSpan", "forSpan", "errorSpan", "providerSpan"]);
 
 /** Visit every object of an AST, parents before children, in key order. */
 export function walk(value: unknown, visit: (node: { kind?: string; span?: Span } & Record<string, unknown>) => void): void {

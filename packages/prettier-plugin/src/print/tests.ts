@@ -42,15 +42,18 @@ function printTestItem(p: JourneyPrinter, x: ast.TestItem): Doc {
       const head: Doc[] = [expectHead(p, x, x.negated, p.keywordBefore(x.profileId.span.start)), "profile ", printString(p, x.profileId)];
       return group([...head, printConditions(p, x.conditions, (c) => printPath(p, c.path))]);
     }
-    case "TestRespond": {
-      const answer: Doc = x.errorSpan
-        ? [" ", p.flush(x.errorSpan.start), "error", x.error ? [" ", printString(p, x.error)] : ""]
-        : x.answer
-          ? [" ", printExpr(p, x.answer)]
-          : "";
+    case "TestRespond":
       // The answer outside the group: a record answer that breaks keeps the conditions on their line.
-      return [group(["respond ", p.id(x.action), printConditions(p, x.conditions, (c) => printPath(p, c.path))]), answer];
-    }
+      return [group(["respond ", p.id(x.action), printConditions(p, x.conditions, (c) => printPath(p, c.path))]), printAnswer(p, x)];
+    case "TestRespondProvider":
+      return [
+        "respond ",
+        p.flush(x.providerSpan.start),
+        "provider ",
+        printString(p, x.provider),
+        x.profileId ? [" ", p.kw("for", x.profileId.span.start), " ", printString(p, x.profileId)] : "",
+        printAnswer(p, x),
+      ];
     case "ExpectCall": {
       const head: Doc[] = [expectHead(p, x, x.negated, p.keywordBefore(x.action.span.start)), "call ", p.id(x.action)];
       return group([...head, printConditions(p, x.conditions, (c) => printPath(p, c.path)), printTimes(p, x.times)]);
@@ -127,6 +130,12 @@ function printConditions<C extends { op: ast.ExpectOp; opSpan: ast.Span; value: 
       printExpr(p, c.value, Prec.primary),
     ]),
   );
+}
+
+/** ` <answer>` or ` error "why"` of a `respond` item (neither while being typed). */
+function printAnswer(p: JourneyPrinter, x: ast.ResponseAnswer): Doc {
+  if (x.errorSpan) return [" ", p.flush(x.errorSpan.start), "error", x.error ? [" ", printString(p, x.error)] : ""];
+  return x.answer ? [" ", printExpr(p, x.answer)] : "";
 }
 
 /** ` times <n>` of an expectation, after the comments before it. */

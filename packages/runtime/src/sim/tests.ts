@@ -8,7 +8,7 @@ import { equal, evaluate, getField } from "../engine/evaluate.js";
 import type { NodeObserver } from "../engine/program.js";
 import type { ForcedArms } from "../engine/split.js";
 import type { Effect, EventEnvelope } from "../engine/state.js";
-import type { CatalogItem } from "../recs/provider.js";
+import type { CatalogItem, RecommendationProvider } from "../recs/provider.js";
 import type { CannedResponse } from "../shell/actions.js";
 import type { Decision } from "../experiences/decide.js";
 import type { Runtime } from "../shell/runtime.js";
@@ -110,7 +110,8 @@ async function runTest(ir: IR, t: IRTest, options: TestOptions): Promise<Omit<Te
   try {
     const forcedArms = t.forcedArms ? armsByProfile(t.forcedArms) : undefined;
     const actionResponses = withResponses(t, options.actionResponses ?? {}, start);
-    const sim = await simulate({ ir, events, profiles, ...(catalog ? { catalog } : {}), actionResponses, start, probes, until: end, ...(options.onNode ? { onNode: options.onNode } : {}), ...(forcedArms ? { forcedArms } : {}) });
+    const providers = testProviders(t, start);
+    const sim = await simulate({ ir, events, profiles, ...(catalog ? { catalog } : {}), actionResponses, start, probes, until: end, ...(options.onNode ? { onNode: options.onNode } : {}), ...(forcedArms ? { forcedArms } : {}), ...(providers ? { providers } : {}) });
     timeline = sim.timeline;
   } catch (e) {
     const failure: ExpectationResult = { ok: false, expected: "the test to run", message: (e as Error).message, location: location(t.loc) };
@@ -137,6 +138,28 @@ function withResponses(t: IRTest, given: Record<string, CannedResponse[]>, start
   }
   for (const [action, list] of own) out[action] = [...list, ...(given[action] ?? [])];
   return out;
+}
+
+/**
+ * The recommendation providers of test `t`'s `respond provider` items: each answers a request
+ * with the keys of its first rule for the request's profile (or for any), or fails with the
+ * rule's error; a request no rule answers fails, as with no provider registered.
+ */
+function testProviders(t: IRTest, start: number): Record<string, RecommendationProvider> | undefined {
+  if (!t.providerResponses) return undefined;
+  const providers: Record<string, RecommendationProvider> = {};
+  for (const name of new Set(t.providerResponses.map((r) => r.provider))) {
+    const rules = t.providerResponses.filter((r) => r.provider === name).map((r) => ({ ...r, keys: r.answer ? (evaluate(r.answer, noVars(start)) as (string | number)[]) : [] }));
+    providers[name] = {
+      recommend: async (request) => {
+        const rule = rules.find((r) => r.profileId === undefined || r.profileId === request.profileId);
+        if (!rule) throw new Error(`no \`respond provider "${name}"\` of the test answers profile "${request.profileId}"`);
+        if (rule.error !== undefined) throw new Error(rule.error);
+        return rule.keys;
+      },
+    };
+  }
+  return providers;
 }
 
 /** A test's `split` items as the runtime takes them; without prototypes, as the ids are the test's own (`"__proto__"` too). */

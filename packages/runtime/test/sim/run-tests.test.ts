@@ -588,3 +588,62 @@ test "the file answers what the test does not" {
     expect(r!.expectations.map((e) => e.message)).toEqual(["`Ping` was never called"]);
   });
 });
+
+describe("runTests: respond provider", async () => {
+  const ir = irOfFiles([
+    {
+      path: "t.journey",
+      text: `profile { email: string }
+event SiteVisited { url: string }
+catalog Product {
+  key sku: string
+  name: string
+  inStock: bool
+}
+journey Picks {
+  on SiteVisited
+  recommend picks = provider("personalized", profile.email) where item.inStock limit 2 backup popular()
+  send email { subject "Picks:{{#each picks as |p|}} {{p.name}}{{/each}}" text "x" } to profile.email
+}
+test "answered by the test" {
+  profile "p1" { email: "ana@example.com" }
+  profile "p2" { email: "bo@example.com" }
+  catalog Product [
+    { sku: "A", name: "Alpha", inStock: true },
+    { sku: "B", name: "Beta", inStock: true },
+    { sku: "C", name: "Gamma", inStock: false },
+  ]
+  respond provider "personalized" for "p1" ["B", "C", "A"]
+  respond provider "personalized" error "timeout"
+  at 0m "p1" SiteVisited { url: "/" }
+  at 1m "p2" SiteVisited { url: "/" }
+  expect send email to "ana@example.com" where subject == "Picks: Beta Alpha"
+  expect send email to "bo@example.com" where subject == "Picks:"
+}
+test "a profile no rule answers" {
+  profile "p1" { email: "ana@example.com" }
+  respond provider "personalized" for "p2" ["A"]
+  profile "p2" { email: "bo@example.com" }
+  at 0m "p1" SiteVisited { url: "/" }
+  expect send email where subject == "Picks:"
+}
+`,
+    },
+  ]);
+  const [answered, unanswered] = await runTests(ir);
+
+  it("answers a provider's requests with the keys of the first rule for the profile, looked up in the test's catalog, or fails them", () => {
+    expect(answered!.expectations.filter((e) => !e.ok)).toEqual([]);
+    const recommended = answered!.timeline.filter((e) => e.type === "recommend").map((e) => [e.profileId, (e as { items: { key: string; source: string }[] }).items, (e as { failed?: string[] }).failed]);
+    expect(recommended).toEqual([
+      ["p1", [{ key: "B", source: "provider:personalized" }, { key: "A", source: "provider:personalized" }], undefined],
+      ["p2", [], ["provider:personalized: timeout"]],
+    ]);
+  });
+
+  it("fails a request no rule of the test answers, as with no provider", () => {
+    expect(unanswered!.ok).toBe(true);
+    const failed = unanswered!.timeline.find((e) => e.type === "recommend") as { failed?: string[] };
+    expect(failed.failed?.[0]).toContain('no `respond provider "personalized"` of the test answers profile "p1"');
+  });
+});
