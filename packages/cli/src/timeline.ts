@@ -24,7 +24,7 @@ export function timelineEntry(e: Effect): TimelineEntry | undefined {
     case "call":
       return { ...base, action: e.action, ok: e.ok, ...(e.error ? { error: e.error } : {}) };
     case "recommend":
-      return { ...base, name: e.name, items: e.items.map((i) => i.key), sources: e.items, ...(e.failed ? { failed: e.failed } : {}) };
+      return { ...base, name: e.name, items: e.items.map((i) => i.key), sources: e.items, ...(e.failed ? { failed: e.failed } : {}), ...(e.short ? { short: e.short } : {}) };
     case "split":
       return { ...base, experiment: e.experiment, arm: e.arm };
     case "goal":
@@ -50,7 +50,7 @@ export function formatEntry(e: TimelineEntry, color: boolean): string {
       return `${head}  ${c.bold(`send ${e["transactional"] ? "transactional " : ""}${String(e["channel"])}`)}${to}  ${c.cyan(JSON.stringify(shown))}`;
     }
     case "recommend":
-      return `${head}  recommend ${String(e["name"])} = [${(e["sources"] as { key: string; source: string }[]).map((s) => `${s.key} (${s.source})`).join(", ")}]${e["failed"] ? c.red(`  failed: ${(e["failed"] as string[]).join("; ")}`) : ""}`;
+      return `${head}  recommend ${String(e["name"])} = [${(e["sources"] as { key: string; source: string }[]).map((s) => `${s.key} (${s.source})`).join(", ")}]${e["failed"] ? c.red(`  failed: ${(e["failed"] as string[]).join("; ")}`) : ""}${e["short"] ? c.dim(`  short: ${(e["short"] as string[]).join("; ")}`) : ""}`;
     case "call":
       return `${head}  call ${String(e["action"])} ${e["ok"] ? c.green("ok") : c.red(`failed: ${String(e["error"])}`)}`;
     case "split":

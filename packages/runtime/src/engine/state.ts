@@ -185,8 +185,12 @@ export type Effect = EffectBase &
     | { type: "callRequest"; request: CallRequest; version?: string }
     | { type: "call"; action: string; ok: boolean; error?: string }
     | { type: "recommendRequest"; request: RecommendRequest }
-    /** `failed`: algorithms that failed (`provider: timed out after 500 ms`), the backup filling in. */
-    | { type: "recommend"; name: string; items: { key: string; source: string }[]; failed?: string[] }
+    /**
+     * `failed`: algorithms that failed (`provider: timed out after 500 ms`), the backup filling in;
+     * `short`: when fewer items than the limit were found, what each algorithm offered and what
+     * was left out (see `Recommendation.short`).
+     */
+    | { type: "recommend"; name: string; items: { key: string; source: string }[]; failed?: string[]; short?: string[] }
     /** The arm of an experiment (`split`) an instance was assigned, once per instance and experiment. */
     | { type: "split"; experiment: string; arm: string }
     /** `arms`: the experiments the instance went through and its arm in each (absent when none). */

@@ -28,7 +28,7 @@ export type Input =
   /** The profile is deleted (erasure): every live instance ends, with reason `deleted`; the shell then drops the state. */
   | { kind: "erase" }
   /** The outcome of a `callRequest` or `recommendRequest`. */
-  | { kind: "result"; request: string; ok: true; value: unknown; items?: { key: string; source: string }[]; failed?: string[] }
+  | { kind: "result"; request: string; ok: true; value: unknown; items?: { key: string; source: string }[]; failed?: string[]; short?: string[] }
   | { kind: "result"; request: string; ok: false; error: string };
 
 export interface StepResult {
@@ -228,6 +228,7 @@ class Run {
       inst.vars[node.name] = items;
       const recommended: DistributiveOmit<Extract<Effect, { type: "recommend" }>, "at" | "profileId"> = { key, type: "recommend", journey: inst.journey, instanceId: inst.id, nodeId: inst.node, name: node.name, items: r.ok ? (r.items ?? []) : [] };
       if (r.ok && r.failed?.length) recommended.failed = r.failed;
+      if (r.ok && r.short?.length) recommended.short = r.short;
       this.emit(recommended);
       if (!r.ok) this.emit({ key: `${r.request}:error`, type: "error", journey: inst.journey, instanceId: inst.id, nodeId: inst.node, message: `recommend \`${node.name}\`: ${r.error}` });
       this.continueAt(inst, node.next);

@@ -31,6 +31,21 @@ export interface Recommendation {
   items: CatalogItem[];
   sources: { key: string; source: string }[];
   errors: string[];
+  /**
+   * When fewer items than the limit were found: what each algorithm that answered offered and
+   * what was left out of it (`popular: 6 offered, 4 left out by where, 1 excluded`), so a
+   * short or empty recommendation says why. Absent when the limit was reached.
+   */
+  short?: string[];
+}
+
+/** What one algorithm's answer gave: items offered, and those left out, by why. */
+interface Yield {
+  source: string;
+  offered: number;
+  excluded: number;
+  filtered: number;
+  duplicates: number;
 }
 
 type Algorithm = RecommendRequest["algorithm"];
@@ -124,7 +139,7 @@ export function recommendLocally(req: RecommendRequest, profileId: string, deps:
       answer.fail(algo, e);
     }
   }
-  return answer.result;
+  return answer.done();
 }
 
 /** The answer to any request: named providers under the deadline, built-in algorithms at once. */
@@ -140,14 +155,17 @@ export async function resolveRecommendation(req: RecommendRequest, profileId: st
       answer.fail(algo, e);
     }
   }
-  return answer.result;
+  return answer.done();
 }
 
 /** The answer being filled, algorithm after algorithm. */
 class Answer {
   readonly result: Recommendation = { items: [], sources: [], errors: [] };
   private readonly excluded = new Set<string>();
-  private readonly seen = new Set<string>();
+  /** Keys taken, with the algorithm (source) that gave each. */
+  private readonly seen = new Map<string, string>();
+  /** What each algorithm's last answer gave (an algorithm asked again answers again from the start). */
+  private readonly yields = new Map<string, Yield>();
   private readonly keyField: string;
 
   constructor(
@@ -169,15 +187,39 @@ class Answer {
 
   take(algo: Algorithm, items: CatalogItem[]): void {
     const source = sourceOf(algo, this.req);
+    const y: Yield = { source, offered: items.length, excluded: 0, filtered: 0, duplicates: 0 };
+    this.yields.set(source, y);
     for (const item of items) {
       if (this.full) break;
       const key = String(item[this.keyField]);
-      if (this.seen.has(key) || this.excluded.has(key)) continue;
-      if (this.req.where && !this.holds(item)) continue;
-      this.seen.add(key);
+      const from = this.seen.get(key);
+      if (from !== undefined) {
+        // Taken from this algorithm's earlier, shorter answer: not a duplicate.
+        if (from !== source) y.duplicates++;
+        continue;
+      }
+      if (this.excluded.has(key)) {
+        y.excluded++;
+        continue;
+      }
+      if (this.req.where && !this.holds(item)) {
+        y.filtered++;
+        continue;
+      }
+      this.seen.set(key, source);
       this.result.items.push(this.deps.itemType ? declaredView(item, this.deps.itemType) : item);
       this.result.sources.push({ key, source });
     }
+  }
+
+  /** The result, with why it is short when it is (see `Recommendation.short`). */
+  done(): Recommendation {
+    if (this.full || !this.req.limit) return this.result;
+    this.result.short = [...this.yields.values()].map((y) => {
+      const left = [y.filtered && `${y.filtered} left out by where`, y.excluded && `${y.excluded} excluded`, y.duplicates && `${y.duplicates} given already`].filter(Boolean);
+      return `${y.source}: ${y.offered ? `${y.offered} offered` : "none offered"}${left.length ? `, ${left.join(", ")}` : ""}`;
+    });
+    return this.result;
   }
 
   /**

@@ -1353,7 +1353,7 @@ class JourneyRuntime implements Runtime {
 
   private recommended(e: Effect & { type: "recommendRequest" }, r: Recommendation): Input {
     for (const err of r.errors) this.log.warn({ profileId: e.profileId, key: e.key, err }, "recommendation algorithm failed; backup used");
-    return { kind: "result", request: e.key, ok: true, value: r.items, items: r.sources, ...(r.errors.length ? { failed: r.errors } : {}) };
+    return { kind: "result", request: e.key, ok: true, value: r.items, items: r.sources, ...(r.errors.length ? { failed: r.errors } : {}), ...(r.short ? { short: r.short } : {}) };
   }
 
   private async call({ request, key, version, profileId }: Effect & { type: "callRequest" }): Promise<Input | undefined> {

@@ -66,6 +66,28 @@ describe("recommend: where, exclude, limit", () => {
   });
 });
 
+describe("recommend: why a recommendation is short", () => {
+  it("says what each algorithm offered and what was left out, when fewer than the limit were found", async () => {
+    const e = engine();
+    for (let i = 0; i < 4; i++) e.recordSignal(sig(`h${i}`, "purchase", T0 + 9 * HOUR, "H3"));
+    // Hats by purchases (H3 out of stock, H1), then the best sellers of every category.
+    const r = await resolve(request({ algorithm: algo("popular", [], { category: "hats" }), backup: algo("popular"), where: { path: ["item", "inStock"] }, exclude: [["BEST"]], limit: 10 }), "p1", {}, 200, e);
+    expect(r.short![0]).toBe("popular: 2 offered, 1 left out by where");
+    // How many the backup offers depends on how many it is asked for; what it left out does not.
+    expect(r.short![1]).toMatch(/^popular \(backup\): \d+ offered, 1 left out by where, 1 excluded, 1 given already$/);
+    expect(r.short).toHaveLength(2);
+    expect(skus(r.items)).not.toContain("BEST");
+    const none = await resolve(request({ algorithm: algo("popular", [], { category: "none" }), limit: 3 }));
+    expect(none.short).toEqual(["popular: none offered"]);
+  });
+
+  it("says nothing when the limit is reached, nor of an algorithm that failed (`errors` has it)", async () => {
+    expect((await resolve(request({ algorithm: algo("popular"), limit: 2 }))).short).toBeUndefined();
+    const failed = await resolve(request({ algorithm: { ...algo("popular"), failed: "its arguments could not be evaluated" }, backup: algo("popular", [], { category: "none" }), limit: 2 }));
+    expect([failed.errors, failed.short]).toEqual([["popular: its arguments could not be evaluated"], ["popular (backup): none offered"]]);
+  });
+});
+
 describe("recommend: filters far down the list, arguments that fail, providers' answers (review of 6 December 2026)", () => {
   it("`where` finds the items that hold however far down the algorithm's list they are", async () => {
     const items = Array.from({ length: 40 }, (_, i) => ({ sku: `X${String(i).padStart(2, "0")}`, name: `x${i}`, price: 1, category: "x", inStock: i === 39 }));
@@ -203,7 +225,7 @@ describe("recommend: backup", () => {
 
   it("an empty answer from both is an empty list, not an error", async () => {
     const r = await resolve(request({ algorithm: algo("recentlyViewed"), backup: algo("cartBased", [["NOPE"]]), limit: 3 }), "nobody");
-    expect(r).toEqual({ items: [], sources: [], errors: [] });
+    expect(r).toEqual({ items: [], sources: [], errors: [], short: ["recentlyViewed: none offered", "cartBased: none offered"] });
   });
 
   it("the data set has the signals the tests assume", () => {
