@@ -22,6 +22,7 @@ export {
 } from "./semantics/builtins.js";
 export { FORMATS } from "./semantics/check-experience.js";
 export { PRIMITIVES } from "./semantics/types.js";
+export { exampleValue } from "./semantics/expressions.js";
 export { fileErrorReason, findJourneyFiles, isSkippedFolder, loadSources, MAX_FILE_BYTES, type SourceInput, type LoadResult } from "./project/load.js";
 export { parseFile, type ParseResult } from "./syntax/parse.js";
 export { SPAN_KEYS, walk } from "./syntax/walk.js";

@@ -11,7 +11,7 @@
  *   which a project has one, by kind), so an example may restate any of them.
  * - the block, placed by its first word: a declaration (or only comments) at the top level;
  *   `on` as the trigger of a journey; `exit`, `goal` or `reentry` among the clauses of a
- *   journey triggered by `on CartAbandoned as cart`; `start`, `at`, `expect`, `profile "…"` or `catalog X [` in a
+ *   journey triggered by `on CartAbandoned as cart`; `start`, `at`, `respond`, `expect`, `profile "…"` or `catalog X [` in a
  *   test; `html` or `text` in an email template with a parameter `cart: CartAbandoned`;
  *   anything else among the steps of that journey, after steps binding the names the
  *   examples read without binding them (`order`, `recs`, `top`, `picks`, `base`, `earned`;
@@ -113,7 +113,7 @@ function placeOf(text: string): Place {
   if (["type", "event", "audience", "action", "fragment", "template", "channel", "journey", "experience", "test"].includes(word!)) return "declarations";
   if (word === "on") return "trigger";
   if (["exit", "goal", "reentry"].includes(word!)) return "clauses";
-  if (["start", "at", "expect"].includes(word!)) return "test";
+  if (["start", "at", "respond", "expect"].includes(word!)) return "test";
   if (["html", "text"].includes(word!)) return "content";
   return "steps";
 }

@@ -293,6 +293,8 @@ test "everything: the reminder goes out" {
   at 0m "p1" CartAbandoned { cartId: "c1", total: 20,
          items: [{ sku: "W1", name: "Wool hat", price: 20, qty: 1, category: "hats" }] }
   at 30h "p1" OrderPlaced { orderId: "o1", cartId: "c1", total: 20, items: [] }
+  respond Weather where city == "Oslo" error "timeout"
+  respond Weather { tempC: 3, condition: "rain" }
   expect at 4h send email to "ana@example.com" where subject contains "Ana" and html contains "Wool"
   expect send sms where text == "Still there?"
   expect no send push
@@ -309,6 +311,8 @@ test "everything: the reminder goes out" {
   expect profile "p2" where tier == "gold" and email contains "@"
   expect at 1d suppressed sms reason cap
   expect no suppressed email
+  expect call Weather where city == "Stockholm" times 1
+  expect at 2h no call Crm
 }
 `;
 

@@ -176,12 +176,13 @@ describe("IR JSON Schema", () => {
           if (e.kind === "send" || e.kind === "profile") for (const c of e.conditions) features.add(`${e.kind} where ${c.op}`);
         }
         if (t.start && t.catalog && t.events.length) features.add("test start+catalog+events");
+        for (const r of t.responses ?? []) features.add(`respond ${r.error !== undefined ? "error" : "answer"}${r.conditions.length ? "+where" : ""}`);
       }
     }
     expect([...nodes].sort()).toEqual(["call", "end", "if", "jump", "let", "recommend", "repeat", "send", "set", "split", "wait", "waitFor", "waitUntil"]);
     expect([...triggers].sort()).toEqual(["audience", "event", "schedule"]);
     expect([...expStep].sort()).toEqual(["call", "let", "recommend"]);
-    expect([...expectations].sort()).toEqual(["decide", "ended", "goal", "goal:no", "profile", "send", "send:no", "suppressed", "suppressed:no"]);
+    expect([...expectations].sort()).toEqual(["call", "call:no", "decide", "ended", "goal", "goal:no", "profile", "send", "send:no", "suppressed", "suppressed:no"]);
     expect([...channels].sort()).toEqual(["email", "push", "sms", "webhook"]);
     expect([...contentKinds].sort()).toEqual(["inline:expr", "inline:html", "inline:none", "template"]);
     expect(splitVariant).toBe(true);
@@ -200,6 +201,8 @@ describe("IR JSON Schema", () => {
         "profile where not contains",
         "recommend where+exclude+limit+backup",
         "repeat every",
+        "respond answer",
+        "respond error+where",
         "schedule every <duration>",
         "schedule every day|week",
         "schedule every month on <day>",

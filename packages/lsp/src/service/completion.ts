@@ -4,13 +4,13 @@
  * parses; the names and types come from the last analysis (the declarations, the checker's
  * types for `let`s, aliases and parameters).
  */
-import { ALGORITHMS, BUILTIN_FUNCTIONS, CHANNELS, EXCLUSIONS, FORMATS, HTTP_METHODS, narrowPath, PRIMITIVES, REENTRY_MODES, SUPPRESSED_REASONS, type ast as A, type Narrowing } from "@journey/compiler";
+import { ALGORITHMS, BUILTIN_FUNCTIONS, CHANNELS, exampleValue, EXCLUSIONS, FORMATS, HTTP_METHODS, narrowPath, PRIMITIVES, REENTRY_MODES, SUPPRESSED_REASONS, type ast as A, type Narrowing } from "@journey/compiler";
 import { BLOCK_HELPERS, HELPER_SIGNATURES, nonNull, T, typeToString, type Type } from "@journey/template";
 import { algorithmSignature, declarationSignature, functionSignature, helperSignature, paramsText } from "./describe.js";
 import { symbolAt, type Doc } from "./document.js";
-import { comparedType, literalValues } from "./expected.js";
+import { comparedType, conditionRoot, literalValues } from "./expected.js";
 import { placeholderReference } from "./placeholder.js";
-import { inConsent, namesAt, pathBefore, recordOf, walkPath, type ScopeName } from "./scope.js";
+import { actionTypes, inConsent, namesAt, pathBefore, recordOf, walkPath, type ScopeName } from "./scope.js";
 import { isTemplateString, pathTypes, resolveHead, templateAt, type Frame } from "./template.js";
 import { blockEnd, lastTokens, openBlocks, statementWords, wordBefore, type OpenBlock } from "./text.js";
 import type { CompletionItem, CompletionKind, Span } from "./types.js";
@@ -123,8 +123,8 @@ const EXPERIENCE_ITEMS: [string, string?][] = [
 ];
 /** How an expectation's `where` condition compares. */
 const WHERE_OPERATORS = ["contains", "not contains", "==", "!="] as const;
-/** The words of an `expect profile` statement once its conditions begin (strings are `"xx"` in the code text). */
-const PROFILE_WHERE = /^expect (?:at \S+ )?(?:no )?profile "[^"]*" where\b/;
+/** A test's item about an action's calls (`respond Weather …`, `expect [at …] [no] call Weather …`): what it is, the action's name. */
+const CALL_ITEM = /^(respond|expect (?:at \S+ )?(no )?call) (\w+)\b/;
 
 const TEST_ITEMS: [string, string?][] = [
   ["start", "start ${1:2026-01-01T09:00:00Z}"],
@@ -132,6 +132,7 @@ const TEST_ITEMS: [string, string?][] = [
   ["catalog", "catalog ${1:Product} [$0]"],
   ["at", 'at ${1:0m} "${2:p1}" ${3:Event} { $0 }'],
   ["split", 'split "${1:experiment}" ${2:Arm} for "${3:p1}"'],
+  ["respond", "respond ${1:Action} $0"],
   ["expect", "expect "],
 ];
 const KEYWORDS_BY_BLOCK: Partial<Record<BlockKind, [string, string?][]>> = {
@@ -166,9 +167,9 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
   // `profile.`, `cart.items[0].`, `Event.path` in a signal.
   if (code[at - 1] === ".") {
     const parts = pathBefore(code, at - 1);
-    // `expect profile "p1" where voucher.`: a path of the profile's fields, without `profile.`.
-    const profile = doc.analysis.ctx?.profile;
-    if (parts && profile && PROFILE_WHERE.test(statementWords(code, at, openBlocks(code, at)))) return items.fields(walkPath(profile, parts)).list;
+    // `expect profile "p1" where voucher.`, `respond Weather where customer.`: a path of the profile's fields (without `profile.`), of the call's arguments.
+    const condition = parts && conditionRoot(doc, statementWords(code, at, openBlocks(code, at)));
+    if (condition) return items.fields(walkPath(condition.type, parts!)).list;
     if (parts && "name" in parts[0]!) {
       const rootName = parts[0].name;
       const root = namesAt(doc, offset).find((n) => n.name === rootName);
@@ -249,7 +250,8 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
     items.add({ label: "{", kind: "snippet", detail: `inline ${p1} content`, insertText: `{\n\t${CHANNELS.get(p1)!.fields[0]!.name} "$1"\n}`, snippet: true, sortText: "9" });
     return items.list;
   }
-  if (p1 === "call") return items.decls(s?.actions, "action", doc, (d) => `${d.name.name}(${d.params.map((p, i) => `\${${i + 1}:${p.name.name}}`).join(", ")})`).list;
+  // A call step takes arguments; a test's `expect call` names the action only.
+  if (p1 === "call") return items.decls(s?.actions, "action", doc, block.kind === "test" ? undefined : (d) => `${d.name.name}(${d.params.map((p, i) => `\${${i + 1}:${p.name.name}}`).join(", ")})`).list;
   if (p1 === "to" && p2 === "jump") return items.decls(s?.journeys, "journey", doc).list;
   if (p1 === "jump") return items.values(["to"], "keyword").list;
   if ((p1 === "=" && p3 === "recommend") || p1 === "backup") return items.algorithms(doc).list;
@@ -280,7 +282,7 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
   // Tests.
   if (block.kind === "test") {
     if (p1 === "expect" || (p2 === "at" && p3 === "expect")) {
-      for (const [w, snip] of [["send", "send ${1:email}"], ["no send", "no send ${1:email}"], ["ended", "ended"], ["goal", "goal ${1:name}"], ["suppressed", "suppressed ${1:sms}"], ["profile", 'profile "${1:p1}" where '], ["decide", 'decide "${1:surface}" for "${2:p1}"'], ["at", "at ${1:4h} "]] as const) items.keyword(w, snip);
+      for (const [w, snip] of [["send", "send ${1:email}"], ["no send", "no send ${1:email}"], ["ended", "ended"], ["goal", "goal ${1:name}"], ["suppressed", "suppressed ${1:sms}"], ["profile", 'profile "${1:p1}" where '], ["call", "call ${1:Action}"], ["decide", 'decide "${1:surface}" for "${2:p1}"'], ["at", "at ${1:4h} "]] as const) items.keyword(w, snip);
       return items.list;
     }
     // `expect profile "p1" where a.b == v and …`: the test's profiles, `where`, the profile's fields, how to compare, `and`.
@@ -289,13 +291,21 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
       return items.list;
     }
     if (p1 === '"' && p2 === "profile" && /^expect\b/.test(stmt)) return items.values(["where"], "keyword").list;
-    if (PROFILE_WHERE.test(stmt)) {
-      const profile = doc.analysis.ctx?.profile;
-      if ((p1 === "where" || p1 === "and") && profile) return items.fields(profile).list;
+    // `respond Weather …`, `expect call Weather …`: the project's actions; then `where`, and what may end the item.
+    if (p1 === "respond" && stmt === "respond") return items.decls(s?.actions, "action", doc).keyword("provider", 'provider "${1:name}" ').list;
+    const callItem = CALL_ITEM.exec(stmt);
+    if (callItem && stmt === callItem[0]) return callItemEnd(doc, items.values(["where"], "keyword"), callItem).list;
+    // Conditions on a path (of the profile, of the call's arguments): its first names, how to compare, `and`.
+    const condition = conditionRoot(doc, stmt);
+    if (condition) {
+      if (p1 === "where" || p1 === "and") return items.fields(condition.type, undefined, undefined, condition.of === "arguments" ? "parameter" : "field").list;
       if (/ (?:where|and) [\w.]+$/.test(stmt)) return items.values([...WHERE_OPERATORS], "keyword").list;
       if (p1 === "==" || p1 === "!=") return items.literals(comparedType(doc, code, at)).list;
       if (p1 === "not") return items.values(["contains"], "keyword").list;
-      if (/ (?:==|!=|contains) \S+$/.test(stmt)) return items.values(["and"], "keyword").list;
+      if (/ (?:==|!=|contains) \S+$/.test(stmt)) {
+        items.values(["and"], "keyword");
+        return (callItem ? callItemEnd(doc, items, callItem) : items).list;
+      }
     }
     if (p1 === "ended") {
       items.decls(s?.journeys, "journey", doc);
@@ -304,7 +314,7 @@ export function completion(doc: Doc, offset: number): CompletionItem[] {
     if (p2 === "ended" && s?.journeys.has(p1)) return items.values(["reason"], "keyword").list;
     // `expect no …`: what can be expected not to happen (`expect no profile` says nothing, J6001).
     if (p1 === "no" && /^expect(?: at \S+)? no$/.test(stmt)) {
-      for (const [w, snip] of [["send", "send ${1:email}"], ["ended", "ended"], ["goal", "goal ${1:name}"], ["suppressed", "suppressed ${1:sms}"]] as const) items.keyword(w, snip);
+      for (const [w, snip] of [["send", "send ${1:email}"], ["ended", "ended"], ["goal", "goal ${1:name}"], ["suppressed", "suppressed ${1:sms}"], ["call", "call ${1:Action}"]] as const) items.keyword(w, snip);
       return items.list;
     }
     // `expect send email …`: its recipient (a channel that has one) and its conditions.
@@ -389,9 +399,9 @@ const KEY = /^(\w+)[ \t\r\n]*:/;
 
 /**
  * The record of test data around `at`, and the keys it already has: an event's
- * (`at 0m "p1" CartAbandoned { … }`), the profile's (`profile "p1" { … }`) or a catalog item's
- * (`catalog Product [{ … }]`), and records nested in them through their keys (`loyalty: { … }`,
- * `items: [{ … }]`).
+ * (`at 0m "p1" CartAbandoned { … }`), the profile's (`profile "p1" { … }`), a catalog item's
+ * (`catalog Product [{ … }]`) or an action's answer (`respond Weather where … { … }`), and
+ * records nested in them through their keys (`loyalty: { … }`, `items: [{ … }]`).
  */
 function testData(doc: Doc, code: string, at: number, blocks: OpenBlock[]): { record: Type & { kind: "record" }; written: Set<string> } | undefined {
   const test = blocks.findIndex((b) => /^test\b/.test(b.header));
@@ -399,15 +409,23 @@ function testData(doc: Doc, code: string, at: number, blocks: OpenBlock[]): { re
   const ctx = doc.analysis.ctx;
   // The last test item started before the position: the one being written.
   const start = blocks[test]!.open + 1;
-  const heads = [...code.slice(start, at).matchAll(/(?:^|\n)[ \t]*(?:profile\s+"[^"\n]*"|at\s+\S+\s+"[^"\n]*"\s+(\w+)|catalog\s+(\w+)|expect\s+(?:at\s+\S+\s+)?(?:no\s+)?decide\s+"([^"\n]*)"\s+for\s+"[^"\n]*"\s+context)\s*/dg)];
+  const heads = [...code.slice(start, at).matchAll(/(?:^|\n)[ \t]*(?:profile\s+"[^"\n]*"|at\s+\S+\s+"[^"\n]*"\s+(\w+)|catalog\s+(\w+)|expect\s+(?:at\s+\S+\s+)?(?:no\s+)?decide\s+"([^"\n]*)"\s+for\s+"[^"\n]*"\s+context|respond\s+(\w+))\s*/dg)];
   const head = heads[heads.length - 1];
   if (!head) return undefined;
-  const root: Type | undefined = head[1] ? ctx?.named.get(head[1]) : head[2] ? ctx?.catalog && { kind: "list", element: ctx.catalog.type } : head[3] !== undefined ? contextOf(ctx, doc.text.slice(start + head.indices![3]![0], start + head.indices![3]![1])) : ctx?.profile;
-  if (!root) return undefined;
+  let from = start + head.index + head[0].length;
+  let root: Type | undefined;
+  if (head[1]) root = ctx?.named.get(head[1]);
+  else if (head[2]) root = ctx?.catalog && { kind: "list", element: ctx.catalog.type };
+  else if (head[3] !== undefined) root = contextOf(ctx, doc.text.slice(start + head.indices![3]![0], start + head.indices![3]![1]));
+  else if (head[4]) {
+    root = actionTypes(doc, head[4])?.returns;
+    from = answerStart(code, from, at);
+  } else root = ctx?.profile;
+  if (!root || from < 0) return undefined;
   // What each open `{` or `[` holds, from the item's first one to the position.
   const stack: { type: Type; written: Set<string> }[] = [];
   let key: string | undefined;
-  for (let i = start + head.index + head[0].length; i < at; i++) {
+  for (let i = from; i < at; i++) {
     const c = code[i]!;
     if (c === "{" || c === "[") {
       const top = stack[stack.length - 1];
@@ -429,6 +447,21 @@ function testData(doc: Doc, code: string, at: number, blocks: OpenBlock[]): { re
   }
   const record = stack.length ? nonNull(stack[stack.length - 1]!.type) : undefined;
   return record?.kind === "record" ? { record, written: stack[stack.length - 1]!.written } : undefined;
+}
+
+/**
+ * Where a `respond`'s answer opens (its `{`) between `from` (after the action's name) and `at`;
+ * -1 before it. A `{` after `==`, `!=` or `contains` is a condition's value, not the answer.
+ */
+function answerStart(code: string, from: number, at: number): number {
+  let depth = 0;
+  for (let i = from; i < at; i++) {
+    const c = code[i];
+    if (c === "{" && depth === 0 && !/(==|!=|\bcontains)\s*$/.test(code.slice(from, i))) return i;
+    if (c === "{" || c === "(" || c === "[") depth++;
+    else if (c === "}" || c === ")" || c === "]") depth--;
+  }
+  return -1;
 }
 
 /** The type of the field `key` of the test data being written around `at` (`plan: …`), undefined when unknown. */
@@ -544,6 +577,18 @@ function stringCompletion(doc: Doc, start: number, offset: number): CompletionIt
   return items.list;
 }
 
+/**
+ * What may end a test's item about an action's calls (`item` is its `CALL_ITEM` match) after
+ * its action and conditions: a `respond`'s answer (an example of the action's response type,
+ * to change) or `error "why"`; an `expect call`'s `times` (not `expect no call`'s: none is how many).
+ */
+function callItemEnd(doc: Doc, items: Items, item: RegExpExecArray): Items {
+  if (item[1] !== "respond") return item[2] ? items : items.values(["times"], "keyword");
+  const returns = actionTypes(doc, item[3]!)?.returns;
+  if (returns) items.add({ label: exampleValue(returns), kind: "value", detail: `the answer: ${typeToString(returns)}`, sortText: "4" });
+  return items.keyword("error", 'error "${1:why}"');
+}
+
 /** The ids of the profiles a test declares (`profile "p1" { … }`, anywhere in it), read from its text: a test being typed rarely parses. */
 function testProfiles(doc: Doc, open: number): string[] {
   const end = blockEnd(doc.code, open);
@@ -595,15 +640,15 @@ class Items {
     return this;
   }
 
-  /** The fields of `t`, read at `path` (`profile.address`) where `narrowing` holds: a field a null check proves is there is offered without its `?`. */
-  fields(t: Type, path?: string, narrowing?: Narrowing): this {
+  /** The fields of `t`, read at `path` (`profile.address`) where `narrowing` holds: a field a null check proves is there is offered without its `?`; `kind` says what they are (a call's arguments are parameters). */
+  fields(t: Type, path?: string, narrowing?: Narrowing, kind: CompletionKind = "field"): this {
     const r = recordOf(t);
     if (r) {
       // Through a list, a field is projected (`cart.items.note` is a list): no path to narrow.
       const at = nonNull(t).kind === "record" ? path : undefined;
       for (const f of r.fields) {
         const present = f.optional && narrowing !== undefined && at !== undefined && narrowPath(T.optional(f.type), `${at}.${f.name}`, narrowing) === f.type;
-        this.add({ label: f.name, kind: "field", detail: `${f.name}${f.optional && !present ? "?" : ""}: ${typeToString(f.type)}`, documentation: f.doc });
+        this.add({ label: f.name, kind, detail: `${f.name}${f.optional && !present ? "?" : ""}: ${typeToString(f.type)}`, documentation: f.doc });
       }
     }
     return this;

@@ -1,17 +1,34 @@
 /**
  * The value expected at the cursor, for completion: the type of what it is compared with or
  * assigned to, read from the text before it (`s.segment == `, `set profile.plan = `,
- * `expect profile "p1" where plan == `), and the values of such a type that can be written
- * as they are (a union's strings, `true` and `false`, `null` where it may be null). The text
- * being typed rarely parses, so the path is read from the text and typed as completion after
- * a `.` types it.
+ * `expect profile "p1" where plan == `, `respond Weather where city == `), and the values of
+ * such a type that can be written as they are (a union's strings, `true` and `false`, `null`
+ * where it may be null). The text being typed rarely parses, so the path is read from the text
+ * and typed as completion after a `.` types it.
  */
 import { nonNull, T, typeToString, type Type } from "@journey/template";
 import type { Doc } from "./document.js";
-import { namesAt, pathBefore, walkPath } from "./scope.js";
+import { actionTypes, namesAt, pathBefore, walkPath } from "./scope.js";
+import { openBlocks, statementWords } from "./text.js";
 
-/** `expect [at …] [no] profile "id" where … <path> ==`: its paths start at the profile's fields (strings are `x`s in the code text). */
-const PROFILE_CONDITION = /\bexpect\s+(?:at\s+\S+\s+)?(?:no\s+)?profile\s+"[^"\n]*"\s+where\b[^\n]*$/;
+/** The words of an `expect profile` once its conditions begin (strings are `"xx"` in the code text). */
+const PROFILE_WHERE = /^expect (?:at \S+ )?(?:no )?profile "[^"]*" where\b/;
+/** The words of a `respond` or an `expect call` once its conditions begin, with the action's name. */
+const CALL_WHERE = /^(?:respond|expect (?:at \S+ )?(?:no )?call) (\w+) where\b/;
+
+/**
+ * What the paths of a test item's `where` conditions start at, by the words of its statement
+ * (`statementWords`): the profile's fields in `expect profile`, the call's arguments by
+ * parameter name in `respond` and `expect call` (as a record of the parameters); undefined
+ * elsewhere, or when the action is unknown.
+ */
+export function conditionRoot(doc: Doc, stmt: string): { type: Type; of: "profile" | "arguments" } | undefined {
+  const profile = doc.analysis.ctx?.profile;
+  if (PROFILE_WHERE.test(stmt)) return profile && { type: profile, of: "profile" };
+  const action = CALL_WHERE.exec(stmt)?.[1];
+  const params = action !== undefined ? actionTypes(doc, action)?.params : undefined;
+  return params && { type: { kind: "record", fields: params.map((p) => ({ name: p.name, type: p.type, optional: false })) }, of: "arguments" };
+}
 
 /**
  * The type of the path before `==`, `!=` or `set profile.… =`, where `at` is just after the
@@ -35,10 +52,9 @@ export function comparedType(doc: Doc, code: string, at: number): Type | undefin
     // `set profile.plan = `: the one assignment whose target is a path (`let x = ` has no type yet).
     return /^\s*set\s+[\w.[\]]+$/.test(line) && parts[0].name === "profile" ? walkPath(doc.analysis.ctx?.profile ?? T.unknown, parts.slice(1)) : undefined;
   }
-  if (PROFILE_CONDITION.test(line)) {
-    const profile = doc.analysis.ctx?.profile;
-    return profile ? walkPath(profile, parts) : undefined;
-  }
+  // A test item's condition (`expect profile "p1" where plan ==`, `respond Weather where city ==`), over lines too.
+  const condition = conditionRoot(doc, statementWords(code, i, openBlocks(code, i)));
+  if (condition) return walkPath(condition.type, parts);
   const root = namesAt(doc, at).find((n) => n.name === (parts[0] as { name: string }).name);
   return root ? walkPath(root.type, parts.slice(1)) : undefined;
 }

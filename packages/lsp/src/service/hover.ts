@@ -266,9 +266,13 @@ const TEST_ITEM_DOCS: Record<string, [form: string, meaning: string]> = {
   catalog: ["catalog Name [ { … }, … ]", "Catalog items, loaded at the start."],
   at: ['at <offset> "id" Event { … }', "An event for a profile of the test, at the start plus the offset."],
   split: ['split "<experiment>" <Arm> for "id"', "In this test the profile is in that arm of the experiment, wherever it is used, instead of the arm its id hashes to."],
+  respond: [
+    'respond <Action> [where <param> == <value> and …] <answer> | error "why"',
+    "In this test, a call of the action whose arguments meet the conditions gets that answer (a value of its response type) or fails with that message. The first matching `respond` answers, before the project's `action-responses.json`.",
+  ],
   expect: [
-    "expect [at <offset>] [no] send | ended | goal | suppressed | profile | decide …",
-    "What the test checks, over the whole run or at exactly that offset: a message sent (`where` on its content), an instance ended (with a reason), a goal recorded, a message suppressed, what the profile holds, what an experience decides.",
+    "expect [at <offset>] [no] send | ended | goal | suppressed | profile | call | decide …",
+    "What the test checks, over the whole run or at exactly that offset: a message sent (`where` on its content), an instance ended (with a reason), a goal recorded, a message suppressed, what the profile holds, an action called (`where` on its arguments), what an experience decides.",
   ],
 };
 

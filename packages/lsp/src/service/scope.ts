@@ -220,6 +220,22 @@ interface TextScope {
 const IDENT = "[A-Za-z_][A-Za-z0-9_]*";
 
 /**
+ * The parameters and response type of action `name` as the checker resolved them (as written,
+ * for an action it has not typed): what a test's `respond` and `expect call` are checked
+ * against. `returns` is undefined for an action that declares no response type.
+ */
+export function actionTypes(doc: Doc, name: string): { params: { name: string; type: Type }[]; returns?: Type } | undefined {
+  const action = doc.analysis.symbols?.actions.get(name);
+  if (!action) return undefined;
+  const ctx = doc.analysis.ctx;
+  const named = (n: string): Type => ctx?.named.get(n) ?? T.unknown;
+  const d = action.decl;
+  const resolved = ctx?.paramTypes.get(d.params);
+  const params = d.params.map((p, i) => p?.name && { name: p.name.name, type: resolved?.[i] ?? writtenType(p.type, named) }).filter((p) => !!p);
+  return { params, returns: d.returns && (ctx?.returnTypes.get(d.returns) ?? writtenType(d.returns, named)) };
+}
+
+/**
  * A parameter's type as written, for a declaration the checker has not typed (it has never
  * parsed): named types as the project's last check resolved them.
  */

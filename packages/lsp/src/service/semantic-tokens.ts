@@ -1,7 +1,9 @@
 /**
  * Semantic tokens: what each name is (an event, a type, a field, a parameter, a local, a
  * name the language provides, a built-in function), including the names inside templates.
- * Keywords, strings, numbers and comments are left to the TextMate grammar.
+ * Keywords, strings, numbers and comments are left to the TextMate grammar, but for the words
+ * of tests that are names elsewhere (`respond`, `suppressed`, `times`): the parser knows where
+ * they are words of a test item, a grammar can only guess.
  */
 import { ALGORITHMS, BUILTIN_FUNCTIONS, CHANNELS, type ast as A } from "@journey/compiler";
 import { HELPERS, type Expr, type TNode } from "@journey/template";
@@ -76,6 +78,17 @@ export function semanticTokens(doc: Doc): SemanticToken[] {
       } else if (n.kind === "TemplateDecl") {
         const t = n as unknown as A.TemplateDecl;
         if (t.channel && CHANNELS.has(t.channel.name)) push(t.channel.span, "enumMember", ["defaultLibrary"]);
+      } else if (n.kind === "TestRespond" || n.kind === "TestRespondProvider") {
+        push({ start: n.span!.start, end: n.span!.start + "respond".length }, "keyword");
+        if (n.kind === "TestRespondProvider") push((n as unknown as A.TestProviderResponse).providerSpan, "keyword");
+      }
+      // `times 3` of any expectation that counts.
+      const times = n.kind?.startsWith("Expect") ? (n as { times?: A.Times }).times : undefined;
+      if (times) push({ start: times.span.start, end: times.span.start + "times".length }, "keyword");
+      if (n.kind === "ExpectSuppressed") {
+        // The word before the channel (comments are blanked in the code text).
+        const at = doc.code.lastIndexOf("suppressed", (n as unknown as { channel: A.Ident }).channel.span.start);
+        if (at >= n.span!.start) push({ start: at, end: at + "suppressed".length }, "keyword");
       }
     });
   }

@@ -60,13 +60,18 @@ function declarationSymbol(d: A.Declaration, text: string): DocumentSymbol {
       sym.kind = "channel";
       break;
     case "TestDecl":
-      // Its profiles, events, arm choices and expectations, each on its line, in order: a long test is read by its outline.
+      // Its profiles, events, arm choices, canned answers and expectations, each on its line, in order: a long test is read by its outline.
       for (const i of d.items) {
         if (!i) continue;
         if (i.kind === "TestProfile") sym.children.push({ name: `profile ${src(i.id.span)}`, kind: "variable", span: i.span, selection: i.id.span, children: [] });
         // An event without its data: the data is in the editor, one click away.
         else if (i.kind === "TestEvent") sym.children.push({ name: oneLine(src({ start: i.span.start, end: i.event.span.end })), kind: "step", span: i.span, selection: i.event.span, children: [] });
-        else sym.children.push({ name: oneLine(src(i.span)), kind: "step", span: i.span, selection: i.span, children: [] });
+        // A canned answer by its action and conditions, what it answers (a value, a failure) as its detail.
+        else if (i.kind === "TestRespond") {
+          const head = { start: i.span.start, end: (i.conditions[i.conditions.length - 1] ?? i.action).span.end };
+          const answer = i.errorSpan ? { start: i.errorSpan.start, end: i.span.end } : i.answer?.span;
+          sym.children.push({ name: oneLine(src(head)), kind: "step", detail: answer && oneLine(src(answer)), span: i.span, selection: i.action.span, children: [] });
+        } else sym.children.push({ name: oneLine(src(i.span)), kind: "step", span: i.span, selection: i.span, children: [] });
       }
       break;
   }

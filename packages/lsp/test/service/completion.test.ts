@@ -291,7 +291,7 @@ describe("names by context", () => {
     expect(labels(test("  expect send email <|>"))).toEqual(["to", "where", "times"]);
     expect(labels(test("  expect at 4h no send webhook <|>"))).toEqual(["where"]);
     expect(labels(test('  expect send sms to "+4670" <|>'))).toEqual(["where", "times"]);
-    expect(labels(test("  expect no <|>"))).toEqual(["send", "ended", "goal", "suppressed"]);
+    expect(labels(test("  expect no <|>"))).toEqual(["send", "ended", "goal", "suppressed", "call"]);
     expect(labels(test("  expect ended J <|>"), project)).toEqual(["reason"]);
     expect(labels(test("  at 0m <|>"))).toEqual(['"p1"', '"p2"']);
     expect(labels(test('  at 0m "<|>"'))).toEqual(["p1", "p2"]);
@@ -328,6 +328,94 @@ describe("names by context", () => {
     const exp = 'experience Badge {\n  surface "web://shop.example.com/p/*#stock"\n  format text\n  context { sku: string, locale?: string }\n  variant Default { content "x" }\n}\n';
     expect(labels('test "t" {\n  profile "p1" { email: "a@b.c" }\n  expect decide "web://shop.example.com/p/a#stock" for "p1"\n    context { <|> }\n}', { "e.journey": exp })).toEqual(["sku", "locale"]);
     expect(labels('test "t" {\n  expect at 1m decide "web://shop.example.com/p/a#stock" for "p1" context { sku: "a", <|> }\n}', { "e.journey": exp })).toEqual(["locale"]);
+  });
+
+  describe("a test's `respond` and `expect call`", () => {
+    const actions = {
+      "actions.journey": [
+        'type Customer { email: string, tier: "gold" | "silver" }',
+        'action IssueVoucher(customer: Customer, campaign: "rainy-day" | "welcome", percent: int) -> { code: string, expiresAt?: datetime } {\n  post "https://vouchers.example.com/"\n  body { percent: percent }\n}',
+        'action Notify(address: string) {\n  post "https://hooks.example.com/"\n  body { address: address }\n}',
+      ].join("\n"),
+    };
+    const test = (line: string) => `test "t" {\n  profile "p1" { email: "a@example.com", consent: { email: true, sms: false } }\n${line}\n}`;
+    const at = (line: string) => labels(test(line), actions);
+    const item = (line: string, label: string) => complete(test(line), actions).find((c) => c.label === label);
+
+    it("the project declares the actions the completions name", () => {
+      const { ws } = workspace({ "schema.journey": SCHEMA, ...actions });
+      expect(ws.diagnostics("actions.journey")).toEqual([]);
+    });
+
+    it("offers `respond` where test items start, `call` after `expect [at …] [no]`", () => {
+      expect(at("  <|>")).toEqual(expect.arrayContaining(["start", "profile", "at", "split", "respond", "expect"]));
+      expect(item("  <|>", "respond")).toMatchObject({ kind: "keyword", insertText: "respond ${1:Action} $0", snippet: true });
+      expect(at("  expect <|>")).toContain("call");
+      expect(item("  expect <|>", "call")).toMatchObject({ insertText: "call ${1:Action}", snippet: true });
+      expect(at("  expect at 2h <|>")).toContain("call");
+      expect(at("  expect no <|>")).toContain("call");
+    });
+
+    it("offers the actions by name, without a call's arguments", () => {
+      for (const line of ["  expect call <|>", "  expect at 2h no call <|>"]) expect(at(line)).toEqual(["IssueVoucher", "Notify", "Weather"]);
+      // And after `respond`, a recommendation provider's answer.
+      for (const line of ["  respond <|>", "  respond Wea<|>"]) expect(at(line)).toEqual(["IssueVoucher", "Notify", "Weather", "provider"]);
+      expect(item("  respond <|>", "provider")).toMatchObject({ kind: "keyword", insertText: 'provider "${1:name}" ', snippet: true });
+      expect(item("  respond <|>", "Weather")).toMatchObject({ kind: "action", detail: 'action Weather(city: string) -> { tempC: number, condition: "sun" | "rain" }', snippet: false });
+      expect(item("  expect call <|>", "IssueVoucher")!.insertText).toBeUndefined();
+      // A journey's `call` step still takes its arguments.
+      expect(complete(journey("  call <|>"), actions).find((c) => c.label === "Notify")!.insertText).toBe("Notify(${1:address})");
+    });
+
+    it("offers what follows the action: `where`; a respond's answer (an example of the response type) or `error`; an expectation's `times`", () => {
+      expect(at("  respond Weather <|>")).toEqual(["where", '{ tempC: 0, condition: "sun" }', "error"]);
+      expect(item("  respond Weather <|>", '{ tempC: 0, condition: "sun" }')).toMatchObject({ kind: "value", detail: 'the answer: { tempC: number, condition: "sun" | "rain" }' });
+      expect(item("  respond Weather <|>", "error")).toMatchObject({ insertText: 'error "${1:why}"', snippet: true });
+      // An action without a response type takes no answer.
+      expect(at("  respond Notify <|>")).toEqual(["where", "error"]);
+      expect(at("  expect call Weather <|>")).toEqual(["where", "times"]);
+      expect(at("  expect at 2h no call Weather <|>")).toEqual(["where"]);
+    });
+
+    it("offers the action's parameters after `where` and `and`, a record parameter's fields after a dot, then how to compare", () => {
+      expect(at("  respond Weather where <|>")).toEqual(["city"]);
+      expect(item("  respond Weather where <|>", "city")).toMatchObject({ kind: "parameter", detail: "city: string" });
+      expect(at("  expect call IssueVoucher where <|>")).toEqual(["customer", "campaign", "percent"]);
+      expect(at('  respond IssueVoucher where campaign == "welcome" and <|>')).toEqual(["customer", "campaign", "percent"]);
+      expect(at("  expect call IssueVoucher where customer.<|>")).toEqual(["email", "tier"]);
+      expect(at("  respond IssueVoucher where customer.<|> error")).toEqual(["email", "tier"]);
+      expect(at("  expect call IssueVoucher where customer.email <|>")).toEqual(["contains", "not contains", "==", "!="]);
+      expect(at("  respond IssueVoucher where customer.email not <|>")).toEqual(["contains"]);
+      // Over lines, as the formatter breaks long conditions.
+      expect(at('  respond IssueVoucher\n    where campaign == "welcome"\n    and <|>')).toEqual(["customer", "campaign", "percent"]);
+    });
+
+    it("offers the values of a union of strings a parameter (or its field) is compared with", () => {
+      expect(at("  respond IssueVoucher where campaign == <|>")).toEqual(['"rainy-day"', '"welcome"']);
+      expect(at('  expect call IssueVoucher where campaign != "<|>"')).toEqual(["rainy-day", "welcome"]);
+      expect(at("  expect call IssueVoucher where customer.tier == <|>")).toEqual(['"gold"', '"silver"']);
+      expect(at('  respond IssueVoucher\n    where percent == 10\n    and campaign == <|>')).toEqual(['"rainy-day"', '"welcome"']);
+      // A text is typed: nothing to choose.
+      expect(at("  respond Weather where city == <|>")).toEqual([]);
+    });
+
+    it("offers what ends the item after a condition: `and`, then the answer or `error`, or `times`", () => {
+      expect(at('  respond IssueVoucher where campaign == "welcome" <|>')).toEqual(["and", '{ code: "" }', "error"]);
+      expect(at("  expect call IssueVoucher where percent == 10 <|>")).toEqual(["and", "times"]);
+      expect(at("  expect no call IssueVoucher where percent == 10 <|>")).toEqual(["and"]);
+    });
+
+    it("offers the response type's fields in a respond's answer, and their values", () => {
+      expect(at("  respond Weather { <|> }")).toEqual(["tempC", "condition"]);
+      expect(at('  respond Weather where city == "Oslo" { tempC: 3, <|> }')).toEqual(["condition"]);
+      expect(item("  respond IssueVoucher { <|> }", "expiresAt")).toMatchObject({ kind: "field", insertText: "expiresAt: ", detail: "expiresAt?: datetime" });
+      expect(at('  respond IssueVoucher\n    where campaign == "welcome"\n    and percent == 10 {\n    <|>\n  }')).toEqual(["code", "expiresAt"]);
+      expect(at("  respond Weather { tempC: 3, condition: <|> }")).toEqual(['"sun"', '"rain"']);
+      expect(at('  respond Weather { tempC: 3, condition: "<|>" }')).toEqual(["sun", "rain"]);
+      // A record a parameter is compared with is no answer; past the item, test items again.
+      expect(at('  respond IssueVoucher where customer == { <|> }')).not.toContain("code");
+      expect(at('  respond Weather { tempC: 3, condition: "sun" }\n  <|>')).toEqual(expect.arrayContaining(["respond", "expect"]));
+    });
   });
 
   it("offers content fields of the channel in inline content and templates (in a template, `locale` blocks too)", () => {

@@ -51,6 +51,20 @@ describe("hover", () => {
     expect(text(t('em<|>ail contains "@"'))).toContain("Where email goes.");
   });
 
+  it("shows the action, its parameters (and their fields) and the answer's fields in a test's `respond` and `expect call`", () => {
+    const voucher = {
+      "v.journey": 'type Customer {\n  /// Where the voucher goes.\n  email: string\n}\n/// Gives a customer a voucher.\naction IssueVoucher(customer: Customer, percent: int) -> { code: string } {\n  post "https://v.example.com/"\n  body { percent: percent }\n}\n',
+    };
+    const t = (line: string) => `test "t" {\n  profile "p1" { email: "a@example.com", consent: { email: true, sms: false } }\n${line}\n}\n`;
+    const action = "```journey\naction IssueVoucher(customer: Customer, percent: int) -> { code: string }\n```\n\n---\n\nGives a customer a voucher.";
+    expect(text(t('  respond Issue<|>Voucher where percent == 10 { code: "W10" }'), voucher)).toBe(action);
+    expect(text(t("  expect at 2h no call Issue<|>Voucher"), voucher)).toBe(action);
+    expect(text(t('  expect call IssueVoucher where per<|>cent == 10 times 1'), voucher)).toBe("```journey\n(parameter) percent: int\n```");
+    expect(text(t('  respond IssueVoucher where cust<|>omer.email == "a@example.com" error "down"'), voucher)).toBe("```journey\n(parameter) customer: Customer\n```");
+    expect(text(t('  respond IssueVoucher where customer.em<|>ail == "a@example.com" error "down"'), voucher)).toContain("Where the voucher goes.");
+    expect(text(t('  respond Weather { tem<|>pC: 3, condition: "rain" }'))).toContain("(field) tempC: number");
+  });
+
   it("shows the trigger alias and `let` bindings with their types", () => {
     expect(text(journey("  if ca<|>rt.total > 0 { end }"))).toBe("```journey\n(alias) cart: CartAbandoned\n```");
     expect(text(journey("  let n = length(cart.items)\n  if <|>n > 2 { end }"))).toBe("```journey\n(let) n: int\n```");
@@ -135,10 +149,12 @@ describe("hover", () => {
     expect(text(test("  sta<|>rt 2026-03-02T08:00:00Z"))).toContain("virtual clock starts");
     expect(text(test('  a<|>t 0m "p1" CartAbandoned { cartId: "c" }'))).toContain("at the start plus the offset");
     expect(text(test("  exp<|>ect no send email"))).toContain("What the test checks");
+    expect(text(test('  res<|>pond Weather where city == "Oslo" error "timeout"'))).toMatch(/^```journey\nrespond <Action> \[where <param> == <value> and …\] <answer> \| error "why"\n```\n\nIn this test, a call of the action/);
     expect(text('test "t" {\n  pro<|>file "p1" { email: "a@example.com" }\n}\n')).toContain("A profile stored at the start");
-    // Not the start of an item: `profile` in `expect profile`, `at` in `expect at`.
+    // Not the start of an item: `profile` in `expect profile`, `at` in `expect at`, `call` in `expect call`.
     expect(text(test('  expect pro<|>file "p1" where email == "x"'))).toBeUndefined();
     expect(text(test("  expect a<|>t 4h no send email"))).toBeUndefined();
+    expect(text(test("  expect ca<|>ll Weather times 1"))).toBeUndefined();
   });
 
   it("explains `transactional` on the send it marks; a binding of that name is a binding", () => {

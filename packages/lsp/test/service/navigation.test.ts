@@ -273,6 +273,103 @@ describe("rename", () => {
   });
 });
 
+describe("a test's `respond` and `expect call`: the action and its parameters, through the checker's references", () => {
+  const VOUCHER = `type Customer { email: string, tier: "gold" | "silver" }
+
+action IssueVoucher(customer: Customer, percent: int) -> { code: string } {
+  post "https://vouchers.example.com/{{customer.email}}"
+  body { percent: percent }
+}
+
+journey Rainy {
+  on OrderPlaced
+  call Weather("Oslo") as w
+  if w.condition == "rain" {
+    call IssueVoucher({ email: profile.email, tier: "gold" }, 10) as v
+  }
+}
+`;
+  const CALLS = `test "rainy" {
+  profile "p1" { email: "a@b.c", consent: { email: true, sms: false } }
+  respond Weather where city == "Oslo" { tempC: 3, condition: "rain" }
+  respond IssueVoucher where customer.email == "a@b.c" and percent == 10 { code: "W10" }
+  at 0m "p1" OrderPlaced { orderId: "o1", items: [], total: 3 }
+  expect call Weather where city == "Oslo" times 1
+  expect at 1m no call IssueVoucher where percent == 20
+}
+`;
+  const calls = () => workspace({ "schema.journey": SCHEMA, "voucher.journey": VOUCHER, "calls.journey": CALLS }).ws;
+  const renamed = (w: Workspace, path: string, offset: number, name: string) => {
+    const r = w.rename(path, offset, name);
+    if ("error" in r) throw new Error(r.error);
+    const after = applyEdits(w, r.edits);
+    expect([...workspace(after).ws.diagnosticsByFile().values()].flat().filter((d) => d.severity === "error")).toEqual([]);
+    return after;
+  };
+
+  it("the project checks without errors", () => {
+    expect([...calls().diagnosticsByFile().values()].flat()).toEqual([]);
+  });
+
+  it("goes from the action, a parameter and a parameter's field to their declarations", () => {
+    const w = calls();
+    expect(show(w, w.definition("calls.journey", at(w, "calls.journey", "respond Weather", 9)))).toEqual([decl(w, "schema.journey", "Weather")]);
+    expect(show(w, w.definition("calls.journey", at(w, "calls.journey", "no call IssueVoucher", 9)))).toEqual([decl(w, "voucher.journey", "IssueVoucher")]);
+    expect(show(w, w.definition("calls.journey", at(w, "calls.journey", "where city", 7, 2)))).toEqual([decl(w, "schema.journey", "city")]);
+    expect(show(w, w.definition("calls.journey", at(w, "calls.journey", "customer.email", 2)))).toEqual([decl(w, "voucher.journey", "customer")]);
+    expect(show(w, w.definition("calls.journey", at(w, "calls.journey", "customer.email", 10)))).toEqual([decl(w, "voucher.journey", "email")]);
+    // The answer's fields are the response type's.
+    expect(show(w, w.definition("calls.journey", at(w, "calls.journey", "{ code", 3)))).toEqual([decl(w, "voucher.journey", "code")]);
+  });
+
+  it("finds the uses of the action and of a parameter in the tests too", () => {
+    const w = calls();
+    expect(show(w, w.references("calls.journey", at(w, "calls.journey", "respond IssueVoucher", 9)))).toEqual([
+      decl(w, "calls.journey", "IssueVoucher"),
+      decl(w, "calls.journey", "IssueVoucher", 2),
+      decl(w, "voucher.journey", "IssueVoucher"),
+      decl(w, "voucher.journey", "IssueVoucher", 2),
+    ]);
+    expect(show(w, w.references("voucher.journey", at(w, "voucher.journey", "percent: int"), false))).toEqual([
+      decl(w, "calls.journey", "percent"),
+      decl(w, "calls.journey", "percent", 2),
+      decl(w, "voucher.journey", "percent", 3),
+    ]);
+    expect(w.highlights("calls.journey", at(w, "calls.journey", "city")).map((h) => `${h.span.start}:${h.write}`)).toEqual([`${at(w, "calls.journey", "city", 0)}:false`, `${at(w, "calls.journey", "city", 0, 2)}:false`]);
+  });
+
+  it("renames the action, from a test or its declaration, in the tests' items too", () => {
+    const w = calls();
+    const after = renamed(w, "calls.journey", at(w, "calls.journey", "expect call Weather", 13), "Forecast");
+    expect(after["schema.journey"]).toContain("action Forecast(city: string)");
+    expect(after["voucher.journey"]).toContain('call Forecast("Oslo") as w');
+    expect(after["calls.journey"]).toContain('respond Forecast where city == "Oslo"');
+    expect(after["calls.journey"]).toContain('expect call Forecast where city == "Oslo" times 1');
+    const fromDecl = renamed(w, "voucher.journey", at(w, "voucher.journey", "action IssueVoucher", 8), "GiveVoucher");
+    expect(fromDecl["calls.journey"]).toContain("respond GiveVoucher where customer.email");
+    expect(fromDecl["calls.journey"]).toContain("expect at 1m no call GiveVoucher where percent == 20");
+  });
+
+  it("renames a parameter in the action and in the tests' conditions, and a parameter's field in their paths", () => {
+    const w = calls();
+    const city = renamed(w, "calls.journey", at(w, "calls.journey", "where city", 8), "town");
+    expect(city["schema.journey"]).toContain("action Weather(town: string)");
+    expect(city["schema.journey"]).toContain("city={{town}}");
+    expect(city["calls.journey"]).toContain('respond Weather where town == "Oslo" {');
+    expect(city["calls.journey"]).toContain('expect call Weather where town == "Oslo" times 1');
+    const percent = renamed(w, "voucher.journey", at(w, "voucher.journey", "percent: int"), "share");
+    expect(percent["voucher.journey"]).toContain("body { percent: share }");
+    expect(percent["calls.journey"]).toContain('and share == 10 { code: "W10" }');
+    expect(percent["calls.journey"]).toContain("no call IssueVoucher where share == 20");
+    const email = renamed(w, "voucher.journey", at(w, "voucher.journey", "email: string"), "address");
+    expect(email["voucher.journey"]).toContain("{{customer.address}}");
+    expect(email["calls.journey"]).toContain('respond IssueVoucher where customer.address == "a@b.c"');
+    // A name another parameter has would break the action: refused, with the checker's reason.
+    const clash = w.rename("calls.journey", at(w, "calls.journey", "and percent", 5), "customer");
+    expect(clash).toMatchObject({ error: expect.stringMatching(/^renaming to `customer` would break the project: /) });
+  });
+});
+
 describe("with a cursor", () => {
   it("works from a `<|>` mark", () => {
     const src = MAIN.replace("first.qty", "fir<|>st.qty");

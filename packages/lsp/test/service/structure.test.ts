@@ -69,6 +69,21 @@ describe("document symbols", () => {
     ]);
   });
 
+  it("outlines a test's canned answers by their action and conditions, with the answer as detail, and its expectations of calls", () => {
+    const test = `test "rainy" {\n  respond Weather where city == "Oslo"\n    error "timeout"\n  respond Weather {\n    tempC: 3\n    condition: "rain"\n  }\n  expect call Weather where city == "Oslo" times 1\n  expect at 2h no call Weather\n}\n`;
+    const { ws } = workspace({ "schema.journey": SCHEMA, "tests.journey": test });
+    const [t] = ws.documentSymbols("tests.journey");
+    expect(tree([t!])).toEqual([
+      "test rainy",
+      '  step respond Weather where city == "Oslo" — error "timeout"',
+      '  step respond Weather — { tempC: 3 condition: "rain" }',
+      '  step expect call Weather where city == "Oslo" times 1',
+      "  step expect at 2h no call Weather",
+    ]);
+    // Selected at the action.
+    expect(test.slice(t!.children[1]!.selection.start, t!.children[1]!.selection.end)).toBe("Weather");
+  });
+
   it("selects the name and spans the declaration", () => {
     const { ws } = workspace({ "main.journey": MAIN });
     const j = ws.documentSymbols("main.journey")[0]!;
@@ -122,6 +137,14 @@ describe("semantic tokens", () => {
     expect(tokens).toContain("Hero:class.declaration");
     expect(tokens).toContain("page:property.declaration");
     expect(tokens).toContain("Gold:enumMember.declaration");
+  });
+
+  it("classifies the words of tests that are names elsewhere as keywords, where the parser reads them so", () => {
+    const text = `test "t" {\n  respond Weather where city == "Oslo" error "timeout"\n  expect call Weather where city == "Oslo" times 1\n  expect send email times 2\n  expect at 1h no suppressed /* held */ sms\n  profile "p1" { email: "a@b.c", consent: { email: true, sms: false }, respond: 1 }\n  respond provider "picks" error "down"\n  expect ended times 2\n}\n`;
+    const { ws } = workspace({ "schema.journey": SCHEMA, "main.journey": text });
+    const tokens = ws.semanticTokens("main.journey").map((t) => `${text.slice(t.start, t.start + t.length)}:${t.type}${t.modifiers.length ? "." + t.modifiers.join(".") : ""}`);
+    expect(tokens.filter((t) => t.endsWith(":keyword"))).toEqual(["respond:keyword", "times:keyword", "times:keyword", "suppressed:keyword", "respond:keyword", "provider:keyword", "times:keyword"]);
+    expect(tokens.slice(0, 3)).toEqual(["respond:keyword", "Weather:function", "city:parameter"]);
   });
 
   it("classifies the path of a channel's `consent`", () => {

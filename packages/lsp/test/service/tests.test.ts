@@ -110,6 +110,27 @@ describe("running a project's tests", () => {
     expect(r.status === "ran" && r.tests.every((t) => t.passed)).toBe(true);
   });
 
+  it("a test's `respond` answers its calls before the canned responses; an unmet `expect call` is placed at its span", async () => {
+    const calls = JOURNEY.replace("  wait 1h\n", "  call Plan(s.plan) as p\n  wait 1h\n");
+    const tests = `test "answered by the test" {
+  profile "p1" { email: "a@example.com" }
+  respond Plan where name == "pro" { seats: 5 }
+  at 0m "p1" Signup { plan: "pro" }
+  expect call Plan where name == "pro" times 1
+  expect call Plan where name == "team"
+  expect at 1h send email to "a@example.com"
+}
+`;
+    // No action-responses.json: without the test's `respond`, the call would fail (a run-time error).
+    const { ws } = workspace({ "schema.journey": SCHEMA, "welcome.journey": calls, "tests.journey": tests }, { actionResponses: () => undefined });
+    const r = await run(ws);
+    if (r.status !== "ran") throw new Error(r.reason);
+    const unmet = `expect call Plan where name == "team"`;
+    const at = offsetOf(tests, unmet);
+    expect(r.tests[0]!.failures).toEqual([{ path: "tests.journey", span: { start: at, end: at + unmet.length }, expected: 'call Plan where name == "team"', message: 'no matching call was made (Plan at +0m: its name was "pro")' }]);
+    expect(ws.testDiagnostics("tests.journey").map((d) => d.span)).toEqual([{ start: at, end: at + unmet.length }]);
+  });
+
   it("a project with a compile error is not run, and says why", async () => {
     const { ws } = workspace({ "schema.journey": SCHEMA, "welcome.journey": JOURNEY.replace("profile.email", "profile.emial"), "tests.journey": TESTS }, { actionResponses: () => undefined });
     expect(await run(ws)).toEqual({ status: "not run", reason: "the project has 1 error" });

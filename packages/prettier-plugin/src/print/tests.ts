@@ -5,7 +5,7 @@ import { Prec, printExpr, printRecord } from "./expressions.js";
 import type { JourneyPrinter } from "./printer.js";
 import { printString } from "./strings.js";
 
-const { group, indent } = doc.builders;
+const { group, indent, indentIfBreak } = doc.builders;
 
 export function printTest(p: JourneyPrinter, d: ast.TestDecl): Doc {
   const items = d.items.map((x) => p.item(x.span, () => printTestItem(p, x)));
@@ -42,9 +42,14 @@ function printTestItem(p: JourneyPrinter, x: ast.TestItem): Doc {
       const head: Doc[] = [expectHead(p, x, x.negated, p.keywordBefore(x.profileId.span.start)), "profile ", printString(p, x.profileId)];
       return group([...head, printConditions(p, x.conditions, (c) => printPath(p, c.path))]);
     }
-    case "TestRespond":
-      // The answer outside the group: a record answer that breaks keeps the conditions on their line.
-      return [group(["respond ", p.id(x.action), printConditions(p, x.conditions, (c) => printPath(p, c.path))]), printAnswer(p, x)];
+    case "TestRespond": {
+      // In source order: printing takes the comments before each part.
+      const id = Symbol("respond");
+      const head = group(["respond ", p.id(x.action), printConditions(p, x.conditions, (c) => printPath(p, c.path))], { id });
+      // The answer outside the group, so that a record answer that breaks leaves short conditions
+      // on their line; when the conditions break, it is on the last one's line, indented with them.
+      return [head, indentIfBreak(printAnswer(p, x), { groupId: id })];
+    }
     case "TestRespondProvider":
       return [
         "respond ",
@@ -132,15 +137,15 @@ function printConditions<C extends { op: ast.ExpectOp; opSpan: ast.Span; value: 
   );
 }
 
-/** ` <answer>` or ` error "why"` of a `respond` item (neither while being typed). */
+/** ` <answer>` or ` error "why"` of a `respond` item (neither while being typed); after a line comment, on the next line, indented. */
 function printAnswer(p: JourneyPrinter, x: ast.ResponseAnswer): Doc {
-  if (x.errorSpan) return [" ", p.flush(x.errorSpan.start), "error", x.error ? [" ", printString(p, x.error)] : ""];
-  return x.answer ? [" ", printExpr(p, x.answer)] : "";
+  if (x.errorSpan) return [" ", indent(p.flush(x.errorSpan.start)), "error", x.error ? [" ", printString(p, x.error)] : ""];
+  return x.answer ? [" ", indent(p.flush(x.answer.span.start)), printExpr(p, x.answer)] : "";
 }
 
-/** ` times <n>` of an expectation, after the comments before it. */
+/** ` times <n>` of an expectation, if written; after a line comment, on the next line, indented. */
 function printTimes(p: JourneyPrinter, times: ast.Times | undefined): Doc {
-  return times ? [" ", p.flush(times.span.start), `times ${times.count}`] : "";
+  return times ? [" ", indent(p.flush(times.span.start)), `times ${times.count}`] : "";
 }
 
 /** A field path of a condition: `voucher.code`. */
