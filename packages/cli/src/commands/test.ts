@@ -33,7 +33,7 @@ export function testCommand(): Command {
     .description("run the project's test blocks")
     .argument("[project]", "the project folder", ".")
     .option("--filter <text>", "only the tests whose name contains this text")
-    .option("--action-responses <file>", "canned action responses (default: <project>/action-responses.json if present)")
+    .option("--action-responses <file>", "canned action responses, after the tests' own `respond` items (default: <project>/action-responses.json if present)")
     .option("--full-trace", `print the whole timeline of a failed test (by default the first ${TRACE_HEAD} and the last ${TRACE_TAIL} entries)`)
     .option("--json", "print the results (or the diagnostics) as one JSON object and nothing else")
     .option("--junit <file>", "also write a JUnit XML report to this file, for CI")
