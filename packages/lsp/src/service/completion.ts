@@ -572,8 +572,10 @@ function stringCompletion(doc: Doc, start: number, offset: number): CompletionIt
   if (word === "split") items.experiments(doc, false);
   if (classifyBlocks(blocks).kind !== "test") return items.list;
   const stmt = statementWords(code, start, blocks);
-  const idGoesHere = (word === "profile" && /^expect\b/.test(stmt)) || (word === "for" && /^(split|expect)\b/.test(stmt)) || /^at \S+$/.test(stmt);
+  const idGoesHere = (word === "profile" && /^expect\b/.test(stmt)) || (word === "for" && /^(split|expect|respond)\b/.test(stmt)) || /^at \S+$/.test(stmt);
   if (idGoesHere) for (const id of testProfiles(doc, blocks[blocks.length - 1]!.open)) items.add({ label: id, kind: "value", detail: "a profile of this test" });
+  // `respond provider "`: the providers the project's recommendations ask.
+  if (word === "provider" && stmt === "respond provider") for (const name of [...(doc.analysis.ctx?.providerNames().names ?? [])].sort()) items.add({ label: name, kind: "value", detail: "a provider the project's recommendations ask" });
   return items.list;
 }
 

@@ -267,8 +267,8 @@ const TEST_ITEM_DOCS: Record<string, [form: string, meaning: string]> = {
   at: ['at <offset> "id" Event { … }', "An event for a profile of the test, at the start plus the offset."],
   split: ['split "<experiment>" <Arm> for "id"', "In this test the profile is in that arm of the experiment, wherever it is used, instead of the arm its id hashes to."],
   respond: [
-    'respond <Action> [where <param> == <value> and …] <answer> | error "why"',
-    "In this test, a call of the action whose arguments meet the conditions gets that answer (a value of its response type) or fails with that message. The first matching `respond` answers, before the project's `action-responses.json`.",
+    'respond <Action> [where <param> == <value> and …] <answer> | error "why"\nrespond provider "<name>" [for "id"] [<key>, …] | error "why"',
+    "In this test, a call of the action whose arguments meet the conditions gets that answer (a value of its response type) or fails with that message. The first matching `respond` answers, before the project's `action-responses.json`. `respond provider` answers a recommendation provider with catalog keys (looked up in the test's catalog), for one profile or all.",
   ],
   expect: [
     "expect [at <offset>] [no] send | ended | goal | suppressed | profile | call | decide …",

@@ -356,6 +356,12 @@ describe("names by context", () => {
       expect(at("  expect no <|>")).toContain("call");
     });
 
+    it("offers, in `respond provider \"`, the providers the project's recommendations ask, and after `for`, the test's profiles", () => {
+      const picks = { "picks.journey": 'journey Picks {\n  on CartAbandoned as cart\n  recommend recs = provider("personalized", cart.cartId) limit 3 backup provider("fallback")\n  end\n}\n' };
+      expect(labels(test('  respond provider "<|>"'), { ...actions, ...picks })).toEqual(["fallback", "personalized"]);
+      expect(labels(test('  respond provider "personalized" for "<|>"'), { ...actions, ...picks })).toEqual(["p1"]);
+    });
+
     it("offers the actions by name, without a call's arguments", () => {
       for (const line of ["  expect call <|>", "  expect at 2h no call <|>"]) expect(at(line)).toEqual(["IssueVoucher", "Notify", "Weather"]);
       // And after `respond`, a recommendation provider's answer.

@@ -149,7 +149,7 @@ describe("hover", () => {
     expect(text(test("  sta<|>rt 2026-03-02T08:00:00Z"))).toContain("virtual clock starts");
     expect(text(test('  a<|>t 0m "p1" CartAbandoned { cartId: "c" }'))).toContain("at the start plus the offset");
     expect(text(test("  exp<|>ect no send email"))).toContain("What the test checks");
-    expect(text(test('  res<|>pond Weather where city == "Oslo" error "timeout"'))).toMatch(/^```journey\nrespond <Action> \[where <param> == <value> and …\] <answer> \| error "why"\n```\n\nIn this test, a call of the action/);
+    expect(text(test('  res<|>pond Weather where city == "Oslo" error "timeout"'))).toMatch(/^```journey\nrespond <Action> \[where <param> == <value> and …\] <answer> \| error "why"\nrespond provider "<name>" \[for "id"\] \[<key>, …\] \| error "why"\n```\n\nIn this test, a call of the action/);
     expect(text('test "t" {\n  pro<|>file "p1" { email: "a@example.com" }\n}\n')).toContain("A profile stored at the start");
     // Not the start of an item: `profile` in `expect profile`, `at` in `expect at`, `call` in `expect call`.
     expect(text(test('  expect pro<|>file "p1" where email == "x"'))).toBeUndefined();
