@@ -1,14 +1,15 @@
 /**
- * Data files for simulations (events JSONL, profiles, catalog, canned action responses):
+ * Data files for simulations (events JSONL, profiles, catalog, canned action and provider responses):
  * read and parsed with errors that name the file, the line and the field.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileErrorReason } from "@journey/compiler";
 import { isCalendarDate } from "@journey/template";
+import type { IR } from "@journey/ir";
 import type { CatalogItem, EventEnvelope, InvalidInputError } from "@journey/runtime";
 // The simulation's entry point: it loads no store driver or network client (`journey test` needs none).
-import { DataFileError, isJsonObject, parseActionResponses, parseJsonFile, type CannedResponse } from "@journey/runtime/sim";
+import { DataFileError, isJsonObject, parseActionResponses, parseJsonFile, parseProviderResponses, providerNamesIn, type CannedProviderRule, type CannedResponse } from "@journey/runtime/sim";
 import { UserError } from "./errors.js";
 import { warn } from "./report.js";
 
@@ -175,6 +176,13 @@ function warnRepeated(path: string, keys: (string | undefined)[], words: { noun:
 /** Canned answers for `call` steps (see `parseActionResponses`); responses for an action the project does not declare (a typo) are named on stderr. */
 export function readActionResponses(path: string, declared: Record<string, unknown>): Record<string, CannedResponse[]> {
   const { responses, warnings } = asUserError(() => parseActionResponses(path, read(path), declared));
+  for (const w of warnings) warn(w);
+  return responses;
+}
+
+/** Canned answers for recommendation providers (see `parseProviderResponses`); responses for a provider no recommendation asks (a typo) are named on stderr. */
+export function readProviderResponses(path: string, ir: IR): Record<string, CannedProviderRule[]> {
+  const { responses, warnings } = asUserError(() => parseProviderResponses(path, read(path), providerNamesIn(ir)));
   for (const w of warnings) warn(w);
   return responses;
 }

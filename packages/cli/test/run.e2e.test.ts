@@ -498,6 +498,25 @@ describe("journey run with bad or unusual data files: the file, line and field; 
     expect(journey(["run", project, "--db", db]).stderr).toMatch(/^warning: [^\n]*profiles\.json: \d+ profiles already in [^\n]*, kept as stored there \(the file only adds new profiles\)\n$/);
   });
 
+  it("provider-responses.json answers a project's recommendation providers; a provider nothing asks is named on stderr, a wrong shape refused", () => {
+    const { project } = editedCopy("abandoned-cart", "cart-provider", "abandoned-cart.journey", "recommend recs = cartBased(cart.items.sku)", 'recommend recs = provider("personalized", cart.cartId)');
+    const run = () => journey(["run", project, "--json", "--until", "2026-03-03T00:00:00Z"]);
+    const recommended = (stdout: string) => stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { type: string; profileId: string; sources?: { source: string }[]; failed?: string[] }).filter((e) => e.type === "recommend");
+    // Without the file, every request fails and the backup fills in.
+    const before = recommended(run().stdout);
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.every((e) => e.failed?.[0]?.startsWith("provider:personalized: no provider `personalized` is registered"))).toBe(true);
+    writeFileSync(join(project, "provider-responses.json"), JSON.stringify({ personalized: [{ response: ["NV-1001", "NV-2001"] }], personalised: [] }));
+    const r = run();
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(`warning: ${join(project, "provider-responses.json")}: no recommendation of this project asks provider \`personalised\`, so its responses are never used (did you mean \`personalized\`?)\n`);
+    const after = recommended(r.stdout);
+    expect(after.length).toBe(before.length);
+    expect(after.every((e) => !e.failed && e.sources!.some((s) => s.source === "provider:personalized"))).toBe(true);
+    writeFileSync(join(project, "provider-responses.json"), JSON.stringify({ personalized: [{ response: "NV-1001" }] }));
+    refused(run(), `${join(project, "provider-responses.json")}: personalized[0].response must be a list of catalog keys, such as ["NV-1001"]`);
+  });
+
   it("an empty option value is a mistake, not a request for the default", () => {
     const project = join(samples, "abandoned-cart");
     for (const option of ["--events", "--profiles", "--until", "--db"]) {

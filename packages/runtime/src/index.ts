@@ -24,5 +24,5 @@ export { isUnsubscribeSecret, MAX_UNSUBSCRIBE_LINK_BYTES, sentToEarlierProfile, 
 export { lastActivity, type CallRequest, type DecisionRecord, type Effect, type EventEnvelope, type Instance, type ProfileState, type RecommendRequest } from "./engine/state.js";
 export { validate, withDefaults, type ValidationError } from "./engine/validate.js";
 export { decide, MAX_SURFACES, type DecideRequest, type Decision } from "./experiences/decide.js";
-export { simulate, runTests, failureText, formatOffset, DEFAULT_TEST_START, nodeKey, stepCoverage, parseActionResponses, DataFileError, isJsonObject, parseJsonFile } from "./sim/index.js";
-export type { SimulationInput, SimulationResult, TestResult, TestOptions, ExpectationResult, JourneyCoverage, ActionResponses } from "./sim/index.js";
+export { simulate, runTests, failureText, formatOffset, DEFAULT_TEST_START, nodeKey, stepCoverage, parseActionResponses, parseProviderResponses, DataFileError, isJsonObject, parseJsonFile } from "./sim/index.js";
+export type { SimulationInput, SimulationResult, TestResult, TestOptions, ExpectationResult, JourneyCoverage, ActionResponses, ProviderResponses, CannedProviderRule } from "./sim/index.js";

@@ -3,7 +3,7 @@ import { InvalidInputError, simulate, type Decision } from "@journey/runtime";
 import { Command } from "commander";
 import pc from "picocolors";
 import { UserError } from "../errors.js";
-import { dataFile, invalidInput, parseInstantFlag, readActionResponses, readCatalog, readEvents, readProfiles, unknownProfilesWarning } from "../inputs.js";
+import { dataFile, invalidInput, parseInstantFlag, readActionResponses, readProviderResponses, readCatalog, readEvents, readProfiles, unknownProfilesWarning } from "../inputs.js";
 import { compileOrReport } from "../project.js";
 import { count, useColor, warn, write } from "../report.js";
 
@@ -14,6 +14,7 @@ interface DecideOptions {
   catalog?: string;
   events?: string;
   actionResponses?: string;
+  providerResponses?: string;
   context?: string;
   at?: string;
   json?: boolean;
@@ -29,6 +30,7 @@ export function decideCommand(): Command {
     .option("--catalog <file>", "catalog items (default: <project>/catalog.json if present)")
     .option("--events <file>", "events to replay first, as JSON Lines (default: <project>/events.jsonl if present)")
     .option("--action-responses <file>", "canned action responses (default: <project>/action-responses.json if present)")
+    .option("--provider-responses <file>", "canned answers for recommendation providers (default: <project>/provider-responses.json if present)")
     .option("--context <json>", "what the page or app sends, as JSON")
     .option("--at <time>", "decide at this ISO time (default: the last event's time, or now)")
     .option("--json", "one JSON object per surface")
@@ -65,6 +67,7 @@ async function run(project: string, options: DecideOptions, color: boolean): Pro
   const profilesPath = dataFile(project, options.profiles, "profiles.json");
   const catalogPath = dataFile(project, options.catalog, "catalog.json");
   const responsesPath = dataFile(project, options.actionResponses, "action-responses.json");
+  const providerResponsesPath = dataFile(project, options.providerResponses, "provider-responses.json");
   let decisions: Decision[] = [];
   // An event without a valid time stays in, for the simulation to reject with its line.
   const upToAt = events.map((e, i) => ({ e, line: lines[i]! })).filter((_, i) => !(times[i]! > at));
@@ -77,6 +80,7 @@ async function run(project: string, options: DecideOptions, color: boolean): Pro
       ...(profiles ? { profiles } : {}),
       ...(catalogPath ? { catalog: readCatalog(catalogPath, ir.catalog) } : {}),
       ...(responsesPath ? { actionResponses: readActionResponses(responsesPath, ir.actions) } : {}),
+      ...(providerResponsesPath ? { providerResponses: readProviderResponses(providerResponsesPath, ir) } : {}),
       // Not Math.min(...valid): spreading a few hundred thousand arguments overflows the stack.
       start: valid.reduce((a, b) => Math.min(a, b), at),
       until: at,

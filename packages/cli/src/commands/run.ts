@@ -6,7 +6,7 @@ import { isValidTimeZone, offsetAt, suggestTimeZone } from "@journey/template";
 import { Command } from "commander";
 import pc from "picocolors";
 import { UserError } from "../errors.js";
-import { dataFile, invalidInput, parseInstantFlag, readActionResponses, readCatalog, readEvents, readProfiles, parseUntil, unknownProfilesWarning } from "../inputs.js";
+import { dataFile, invalidInput, parseInstantFlag, readActionResponses, readProviderResponses, readCatalog, readEvents, readProfiles, parseUntil, unknownProfilesWarning } from "../inputs.js";
 import { compileOrReport } from "../project.js";
 import { count, useColor, warn, write } from "../report.js";
 import { latestActivity, openStore, removeStore } from "../store.js";
@@ -21,6 +21,7 @@ interface RunOptions {
   profiles?: string;
   catalog?: string;
   actionResponses?: string;
+  providerResponses?: string;
   until?: string;
   from?: string;
   db?: string;
@@ -38,6 +39,7 @@ export function runCommand(): Command {
     .option("--profiles <file>", "profiles: [{ \"id\": …, …attributes }] (default: <project>/profiles.json if present)")
     .option("--catalog <file>", "catalog items as a JSON array, over those a `journey serve` stored in --db, and not stored (default: <project>/catalog.json if present)")
     .option("--action-responses <file>", "canned action responses (default: <project>/action-responses.json if present)")
+    .option("--provider-responses <file>", "canned answers for recommendation providers (default: <project>/provider-responses.json if present)")
     .option("--from <time>", "start the virtual clock at this ISO time, before the first event or without events (a project of schedules); default: the first event's time, or a --db's first timer when earlier")
     .option("--until <time>", "stop at an ISO time or +<duration> after the start (default: when nothing is left to fire, at most 30 days after the last event or the start); instances still waiting then are summarised by journey and step")
     .option("--db <file>", "keep state in this SQLite file instead of memory")
@@ -75,6 +77,7 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
   const profilesPath = dataFile(project, options.profiles, "profiles.json");
   const catalogPath = dataFile(project, options.catalog, "catalog.json");
   const responsesPath = dataFile(project, options.actionResponses, "action-responses.json");
+  const providerResponsesPath = dataFile(project, options.providerResponses, "provider-responses.json");
   const times = events.map((e) => Date.parse(e.time)).filter((t) => !Number.isNaN(t));
   // A run's start is the input's, never this machine's clock: the same files give the same timeline.
   if (from === undefined && !events.length && !continuing) throw new UserError(`${eventsPath}: no events: pass --from <time> to say when a run without events starts`);
@@ -88,6 +91,7 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
   // Every input is read before the store is opened: a mistake in one leaves no database behind.
   const catalog = catalogPath ? readCatalog(catalogPath, compiled.catalog) : undefined;
   const actionResponses = responsesPath ? readActionResponses(responsesPath, compiled.actions) : undefined;
+  const providerResponses = providerResponsesPath ? readProviderResponses(providerResponsesPath, compiled) : undefined;
   const store = options.db ? await openStore(options.db) : undefined;
   let ok = false;
   try {
@@ -104,6 +108,7 @@ async function run(project: string, options: RunOptions, color: boolean): Promis
       ...(profiles ? { profiles } : {}),
       ...(catalog ? { catalog } : {}),
       ...(actionResponses ? { actionResponses } : {}),
+      ...(providerResponses ? { providerResponses } : {}),
       ...(until !== undefined ? { until } : { horizonMs: RUN_HORIZON_MS }),
       ...(store ? { store } : {}),
     });

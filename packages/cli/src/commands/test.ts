@@ -8,7 +8,7 @@ import { junitXml, type JUnitSuite } from "../junit.js";
 import { UserError } from "../errors.js";
 import { compileForRun, reportWarnings, type Project } from "../project.js";
 import { count, diagnosticsReport, toJson, useColor, write } from "../report.js";
-import { dataFile, readActionResponses } from "../inputs.js";
+import { dataFile, readActionResponses, readProviderResponses } from "../inputs.js";
 import { writeAtomically } from "./build.js";
 import { watchProject } from "../watch.js";
 import { formatEntry, timelineEntry, type TimelineEntry } from "../timeline.js";
@@ -19,6 +19,7 @@ import { testFiles } from "../messages/pages.js";
 interface TestOptions {
   filter?: string;
   actionResponses?: string;
+  providerResponses?: string;
   fullTrace?: boolean;
   json?: boolean;
   junit?: string;
@@ -34,6 +35,7 @@ export function testCommand(): Command {
     .argument("[project]", "the project folder", ".")
     .option("--filter <text>", "only the tests whose name contains this text")
     .option("--action-responses <file>", "canned action responses, after the tests' own `respond` items (default: <project>/action-responses.json if present)")
+    .option("--provider-responses <file>", "canned answers for recommendation providers, after the tests' own `respond provider` items (default: <project>/provider-responses.json if present)")
     .option("--full-trace", `print the whole timeline of a failed test (by default the first ${TRACE_HEAD} and the last ${TRACE_TAIL} entries)`)
     .option("--json", "print the results (or the diagnostics) as one JSON object and nothing else")
     .option("--junit <file>", "also write a JUnit XML report to this file, for CI")
@@ -68,10 +70,12 @@ async function testOnce(project: string, options: TestOptions, minCoverage: numb
   // With --json the warnings are in its `diagnostics`.
   if (!options.json) reportWarnings(compiled, color);
   const responses = dataFile(project, options.actionResponses, "action-responses.json");
+  const providerResponses = dataFile(project, options.providerResponses, "provider-responses.json");
   const ran = new Set<string>();
   const results = await runTests(ir, {
     ...(options.filter ? { filter: (n: string) => n.includes(options.filter!) } : {}),
     ...(responses ? { actionResponses: readActionResponses(responses, ir.actions) } : {}),
+    ...(providerResponses ? { providerResponses: readProviderResponses(providerResponses, ir) } : {}),
     ...(coverage ? { onNode: (journey: string, _version: string, node: string) => void ran.add(nodeKey(journey, node)) } : {}),
   });
   const failed = results.filter((r) => !r.ok).length;

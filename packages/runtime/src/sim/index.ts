@@ -7,5 +7,7 @@ export { simulate, type SimulationInput, type SimulationResult } from "./simulat
 export { runTests, failureText, formatOffset, DEFAULT_TEST_START, type TestResult, type TestOptions, type ExpectationResult } from "./tests.js";
 export { nodeKey, stepCoverage, type JourneyCoverage } from "./coverage.js";
 export { parseActionResponses, type ActionResponses } from "./action-responses.js";
+export { parseProviderResponses, cannedProviders, type ProviderResponses, type CannedProviderRule } from "./provider-responses.js";
+export { providerNamesIn } from "../recs/options.js";
 export { DataFileError, isJsonObject, parseJsonFile } from "./json-file.js";
 export type { CannedResponse } from "../shell/actions.js";

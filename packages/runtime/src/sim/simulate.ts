@@ -12,6 +12,7 @@ import type { CatalogItem } from "../recs/provider.js";
 import { CannedActionExecutor, type ActionExecutor, type CannedResponse } from "../shell/actions.js";
 import { createRuntime, InvalidInputError, type Runtime, type RuntimeOptions } from "../shell/runtime.js";
 import type { Store } from "../store/store.js";
+import { cannedProviders, type CannedProviderRule } from "./provider-responses.js";
 
 export interface SimulationInput {
   ir: IR;
@@ -29,6 +30,8 @@ export interface SimulationInput {
   horizonMs?: number;
   store?: Store;
   providers?: RuntimeOptions["providers"];
+  /** Canned answers for recommendation providers, by provider name (used when `providers` is not given). */
+  providerResponses?: Record<string, CannedProviderRule[]>;
   /** Secrets for actions' headers (default: a placeholder per name; canned responses never see them). */
   secrets?: Record<string, string>;
   /** Work to run when the clock reaches `at`, after the events of that instant (`expect decide`). */
@@ -86,7 +89,7 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     clock,
     channels: channel,
     actions: input.actions ?? new CannedActionExecutor(input.actionResponses ?? {}),
-    providers: input.providers,
+    providers: input.providers ?? (input.providerResponses ? cannedProviders(input.providerResponses) : undefined),
     secrets: input.secrets ?? placeholderSecrets,
     onEffect: (e) => timeline.push(e),
     ...(input.onNode ? { onNode: input.onNode } : {}),

@@ -8,13 +8,14 @@ import { equal, evaluate, getField } from "../engine/evaluate.js";
 import type { NodeObserver } from "../engine/program.js";
 import type { ForcedArms } from "../engine/split.js";
 import type { Effect, EventEnvelope } from "../engine/state.js";
-import type { CatalogItem, RecommendationProvider } from "../recs/provider.js";
+import type { CatalogItem } from "../recs/provider.js";
 import type { CannedResponse } from "../shell/actions.js";
 import type { Decision } from "../experiences/decide.js";
 import type { Runtime } from "../shell/runtime.js";
 import { count } from "@journey/template";
 import { fieldMismatch, quoteText } from "./field-mismatch.js";
 import { DEFAULT_HORIZON_MS, simulate } from "./simulate.js";
+import type { CannedProviderRule } from "./provider-responses.js";
 
 /** Tests start here unless they say `start …`: a fixed instant keeps runs reproducible. */
 export const DEFAULT_TEST_START = Date.parse("2026-01-05T09:00:00Z");
@@ -50,6 +51,8 @@ export interface TestOptions {
   filter?: (name: string) => boolean;
   /** Canned answers for `call` steps (`journey test` uses the project's `action-responses.json`). */
   actionResponses?: Record<string, CannedResponse[]>;
+  /** Canned answers for recommendation providers (`journey test` uses the project's `provider-responses.json`). */
+  providerResponses?: Record<string, CannedProviderRule[]>;
   /** Each journey node as a test runs it: what `stepCoverage` counts. */
   onNode?: NodeObserver;
 }
@@ -110,8 +113,8 @@ async function runTest(ir: IR, t: IRTest, options: TestOptions): Promise<Omit<Te
   try {
     const forcedArms = t.forcedArms ? armsByProfile(t.forcedArms) : undefined;
     const actionResponses = withResponses(t, options.actionResponses ?? {}, start);
-    const providers = testProviders(t, start);
-    const sim = await simulate({ ir, events, profiles, ...(catalog ? { catalog } : {}), actionResponses, start, probes, until: end, ...(options.onNode ? { onNode: options.onNode } : {}), ...(forcedArms ? { forcedArms } : {}), ...(providers ? { providers } : {}) });
+    const providerResponses = withProviderResponses(t, options.providerResponses ?? {}, start);
+    const sim = await simulate({ ir, events, profiles, ...(catalog ? { catalog } : {}), actionResponses, start, probes, until: end, ...(options.onNode ? { onNode: options.onNode } : {}), ...(forcedArms ? { forcedArms } : {}), providerResponses });
     timeline = sim.timeline;
   } catch (e) {
     const failure: ExpectationResult = { ok: false, expected: "the test to run", message: (e as Error).message, location: location(t.loc) };
@@ -140,26 +143,18 @@ function withResponses(t: IRTest, given: Record<string, CannedResponse[]>, start
   return out;
 }
 
-/**
- * The recommendation providers of test `t`'s `respond provider` items: each answers a request
- * with the keys of its first rule for the request's profile (or for any), or fails with the
- * rule's error; a request no rule answers fails, as with no provider registered.
- */
-function testProviders(t: IRTest, start: number): Record<string, RecommendationProvider> | undefined {
-  if (!t.providerResponses) return undefined;
-  const providers: Record<string, RecommendationProvider> = {};
-  for (const name of new Set(t.providerResponses.map((r) => r.provider))) {
-    const rules = t.providerResponses.filter((r) => r.provider === name).map((r) => ({ ...r, keys: r.answer ? (evaluate(r.answer, noVars(start)) as (string | number)[]) : [] }));
-    providers[name] = {
-      recommend: async (request) => {
-        const rule = rules.find((r) => r.profileId === undefined || r.profileId === request.profileId);
-        if (!rule) throw new Error(`no \`respond provider "${name}"\` of the test answers profile "${request.profileId}"`);
-        if (rule.error !== undefined) throw new Error(rule.error);
-        return rule.keys;
-      },
-    };
+/** The provider answers of test `t`: its `respond provider` items, in order, before those the run was `given` (the project's file). */
+function withProviderResponses(t: IRTest, given: Record<string, CannedProviderRule[]>, start: number): Record<string, CannedProviderRule[]> {
+  if (!t.providerResponses) return given;
+  const out: Record<string, CannedProviderRule[]> = { ...given };
+  const own = new Map<string, CannedProviderRule[]>();
+  for (const r of t.providerResponses) {
+    const rule: CannedProviderRule = r.error !== undefined ? { error: r.error } : { keys: r.answer ? (evaluate(r.answer, noVars(start)) as (string | number)[]) : [] };
+    if (r.profileId !== undefined) rule.profileId = r.profileId;
+    own.set(r.provider, [...(own.get(r.provider) ?? []), rule]);
   }
-  return providers;
+  for (const [name, list] of own) out[name] = [...list, ...(given[name] ?? [])];
+  return out;
 }
 
 /** A test's `split` items as the runtime takes them; without prototypes, as the ids are the test's own (`"__proto__"` too). */

@@ -1,5 +1,5 @@
 /** `runTests`: `test` blocks on a virtual clock, passing and failing expectations. */
-import { DEFAULT_TEST_START, runTests, formatOffset } from "@journey/runtime";
+import { DEFAULT_TEST_START, runTests, formatOffset, type CannedProviderRule } from "@journey/runtime";
 import { describe, expect, it } from "vitest";
 import { SCHEMA, irOfFiles, HOUR } from "../engine/helpers.js";
 
@@ -620,6 +620,15 @@ test "answered by the test" {
   expect send email to "ana@example.com" where subject == "Picks: Beta Alpha"
   expect send email to "bo@example.com" where subject == "Picks:"
 }
+test "answered by the file" {
+  profile "p1" { email: "ana@example.com" }
+  catalog Product [
+    { sku: "A", name: "Alpha", inStock: true },
+    { sku: "B", name: "Beta", inStock: true },
+  ]
+  at 0m "p1" SiteVisited { url: "/" }
+  expect send email where subject == "Picks: Beta Alpha"
+}
 test "a profile no rule answers" {
   profile "p1" { email: "ana@example.com" }
   respond provider "personalized" for "p2" ["A"]
@@ -630,7 +639,7 @@ test "a profile no rule answers" {
 `,
     },
   ]);
-  const [answered, unanswered] = await runTests(ir);
+  const [answered, , unanswered] = await runTests(ir);
 
   it("answers a provider's requests with the keys of the first rule for the profile, looked up in the test's catalog, or fails them", () => {
     expect(answered!.expectations.filter((e) => !e.ok)).toEqual([]);
@@ -644,6 +653,16 @@ test "a profile no rule answers" {
   it("fails a request no rule of the test answers, as with no provider", () => {
     expect(unanswered!.ok).toBe(true);
     const failed = unanswered!.timeline.find((e) => e.type === "recommend") as { failed?: string[] };
-    expect(failed.failed?.[0]).toContain('no `respond provider "personalized"` of the test answers profile "p1"');
+    expect(failed.failed?.[0]).toBe('provider:personalized: no canned response of provider `personalized` answers profile "p1"');
+  });
+
+  it("leaves the requests no rule of the test answers to the responses the run was given (provider-responses.json)", async () => {
+    const byFile = (providerResponses?: Record<string, CannedProviderRule[]>) => runTests(ir, { filter: (n) => n === "answered by the file", ...(providerResponses ? { providerResponses } : {}) });
+    const file = { personalized: [{ profileId: "p2", keys: ["A"] }, { profileId: "p1", keys: ["B", "A"] }] };
+    expect((await byFile(file))[0]!.ok).toBe(true);
+    expect((await byFile())[0]!.ok).toBe(false);
+    // The test's own rules come first: the file's rule for every profile answers no request of theirs.
+    const [answered] = await runTests(ir, { filter: (n) => n === "answered by the test", providerResponses: { personalized: [{ keys: ["C"] }] } });
+    expect(answered!.ok).toBe(true);
   });
 });
