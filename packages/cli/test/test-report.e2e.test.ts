@@ -160,13 +160,51 @@ test "a welcome" {
 }
 `;
 
-  it("each journey's steps run, and the place and source of each step no test ran", () => {
+  it("each journey's steps run and ways taken, and the place and source of each step no test ran and way none took", () => {
     const dir = project(BRANCHY);
     const r = journey(["test", dir, "--coverage"]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("steps run by the tests:\n  Welcome     2 of 3  66%\n");
+    expect(r.stdout).toContain("steps run and ways taken by the tests:\n  Welcome     2 of 3 steps  66%, 1 of 2 ways\n");
     expect(r.stdout).toContain(`    not run: ${dir}/welcome.journey:6:5  send email { subject "VIP" text "x" } to profile.email\n`);
-    expect(r.stdout.endsWith("2 of 3 steps run (66%)\n")).toBe(true);
+    expect(r.stdout).toContain(`    never then: ${dir}/welcome.journey:5:3  if profile.vip {\n`);
+    expect(r.stdout.endsWith("2 of 3 steps run (66%), 1 of 2 ways of branching steps taken (50%)\n")).toBe(true);
+  });
+
+  it("counts the ways no step of their own shows: an `if` without `else`, a `wait for`'s timeout, a `call`'s empty `on error`", () => {
+    const dir = project(`profile { email: string, vip: bool = false }
+event Signup { plan: string }
+event Login { device: string }
+action Score(email: string) -> { score: int } {
+  get "https://score.example.com/{{email}}"
+}
+journey Welcome {
+  on Signup as s
+  if profile.vip {
+    send email { subject "VIP" text "x" } to profile.email
+  }
+  call Score(profile.email) as sc on error {
+    send email { subject "No score" text "x" } to profile.email
+  }
+  wait for Login within 1d {
+    send email { subject "Welcome back" text "x" } to profile.email
+  }
+  send email { subject "Hi" text "x" } to profile.email
+}
+test "a VIP who comes back" {
+  profile "p1" { email: "a@example.com", vip: true }
+  respond Score { score: 3 }
+  at 0m "p1" Signup { plan: "free" }
+  at 1h "p1" Login { device: "ios" }
+  expect send email where subject == "Welcome back"
+}
+`);
+    const r = journey(["test", dir, "--coverage"]);
+    expect(r.status).toBe(0);
+    // Every step ran but the `on error` block's; the ways not taken: the if's else, the call's failure, the wait's timeout.
+    expect(r.stdout).toContain("  Welcome     6 of 7 steps  85%, 3 of 6 ways\n");
+    expect(r.stdout).toContain(`    never else: ${dir}/welcome.journey:9:3  if profile.vip {\n`);
+    expect(r.stdout).toContain(`    never on error: ${dir}/welcome.journey:12:3  call Score(profile.email) as sc on error {\n`);
+    expect(r.stdout).toContain(`    never the timeout: ${dir}/welcome.journey:15:3  wait for Login within 1d {\n`);
   });
 
   it("--min-coverage: exit 1 below it, with why; at or above it, 0", () => {
@@ -212,7 +250,17 @@ test "a hero" {
       ran: 2,
       steps: 3,
       percent: 66,
-      journeys: [{ journey: "Welcome", steps: 3, ran: 2, missed: [{ kind: "send", file: `${dir}/welcome.journey`, line: 6, column: 5, endLine: 6, endColumn: 59 }] }],
+      journeys: [
+        {
+          journey: "Welcome",
+          steps: 3,
+          ran: 2,
+          missed: [{ kind: "send", file: `${dir}/welcome.journey`, line: 6, column: 5, endLine: 6, endColumn: 59 }],
+          branches: 2,
+          taken: 1,
+          notTaken: [{ kind: "if", way: "then", file: `${dir}/welcome.journey`, line: 5, column: 3, endLine: 7, endColumn: 4 }],
+        },
+      ],
     });
   });
 });

@@ -18,7 +18,7 @@ export type { ItemWarning, RejectedItem, UpsertResult } from "./recs/items.js";
 export type { CatalogEngine, CatalogItem, CatalogRequest, ProviderAnswer, RecommendationProvider, ProviderRequest, Signal, SignalKind } from "./recs/provider.js";
 export { loadIR, InvalidIRError } from "./ir/load.js";
 export { step, type Input, type StepResult } from "./engine/step.js";
-export { Program, type ProgramOptions, type DeployedJourney, type NodeObserver, type SourceLocation } from "./engine/program.js";
+export { Program, type ProgramOptions, type DeployedJourney, type NodeObserver, type BranchObserver, type SourceLocation } from "./engine/program.js";
 export { splitBucket, type ForcedArms } from "./engine/split.js";
 export { isUnsubscribeSecret, MAX_UNSUBSCRIBE_LINK_BYTES, sentToEarlierProfile, unsubscribeEventId, unsubscribeLinkProblem, unsubscribeSignature, verifyUnsubscribeSignature, UNSUBSCRIBE_SECRET_MIN_BYTES, type UnsubscribeTarget } from "./engine/unsubscribe.js";
 export { lastActivity, type CallRequest, type DecisionRecord, type Effect, type EventEnvelope, type Instance, type ProfileState, type RecommendRequest } from "./engine/state.js";

@@ -1,6 +1,6 @@
 /** `journey test`: run every `test` block of a project on a virtual clock and report each expectation. */
 import { join } from "node:path";
-import type { IR } from "@journey/compiler";
+import type { IR, IRLocation } from "@journey/compiler";
 import { failureText, formatOffset, nodeKey, runTests, stepCoverage, type ExpectationResult, type JourneyCoverage, type TestResult } from "@journey/runtime/sim";
 import { Command } from "commander";
 import pc from "picocolors";
@@ -72,15 +72,24 @@ async function testOnce(project: string, options: TestOptions, minCoverage: numb
   const responses = dataFile(project, options.actionResponses, "action-responses.json");
   const providerResponses = dataFile(project, options.providerResponses, "provider-responses.json");
   const ran = new Set<string>();
+  const taken = new Map<string, Set<number>>();
   const results = await runTests(ir, {
     ...(options.filter ? { filter: (n: string) => n.includes(options.filter!) } : {}),
     ...(responses ? { actionResponses: readActionResponses(responses, ir.actions) } : {}),
     ...(providerResponses ? { providerResponses: readProviderResponses(providerResponses, ir) } : {}),
-    ...(coverage ? { onNode: (journey: string, _version: string, node: string) => void ran.add(nodeKey(journey, node)) } : {}),
+    ...(coverage
+      ? {
+          onNode: (journey: string, _version: string, node: string) => void ran.add(nodeKey(journey, node)),
+          onBranch: (journey: string, _version: string, node: string, outcome: number) => {
+            const key = nodeKey(journey, node);
+            taken.set(key, (taken.get(key) ?? new Set<number>()).add(outcome));
+          },
+        }
+      : {}),
   });
   const failed = results.filter((r) => !r.ok).length;
   // Nothing ran, nothing to say of coverage (the run fails for that already).
-  const covered = coverage && results.length ? stepCoverage(ir, ran) : undefined;
+  const covered = coverage && results.length ? stepCoverage(ir, ran, taken) : undefined;
   const share = covered && coveredShare(covered);
   const below = minCoverage !== undefined && share !== undefined && share.percent < minCoverage;
   if (options.json) {
@@ -130,23 +139,31 @@ function percentRun(ran: number, steps: number): number {
   return steps ? Math.floor((100 * ran) / steps) : 100;
 }
 
-/** Each journey's steps run, then the steps no test ran, each with its place and first line of source. */
+/**
+ * Each journey's steps run and ways taken, then the steps no test ran and the ways of its
+ * branching steps none took, each with its place and first line of source.
+ */
 function coverageReport(ir: IR, project: Project, journeys: JourneyCoverage[], share: ReturnType<typeof coveredShare>, color: boolean): string {
   const c = color ? pc : { dim: (s: string) => s, yellow: (s: string) => s, green: (s: string) => s };
   if (!journeys.length) return `\nno journeys: coverage counts the steps of journeys\n`;
   const width = Math.max(...journeys.map((j) => j.journey.length));
-  let out = `\nsteps run by the tests:\n`;
+  const place = (location: IRLocation, kind: string) => {
+    const file = ir.sourceMap.files[location[0]] ?? "";
+    const text = project.source(file)?.text.split("\n")[location[1] - 1]?.trim() ?? kind;
+    return `${file}:${location[1]}:${location[2]}  ${text.length > 70 ? text.slice(0, 69) + "…" : text}`;
+  };
+  let out = `\nsteps run and ways taken by the tests:\n`;
   for (const j of journeys) {
-    const figure = `${j.ran} of ${j.steps}`;
-    const line = `  ${j.journey.padEnd(width)}  ${figure.padStart(9)}  ${percentRun(j.ran, j.steps)}%`;
-    out += (j.missed.length ? c.yellow(line) : c.green(line)) + "\n";
-    for (const m of j.missed) {
-      const file = ir.sourceMap.files[m.location[0]] ?? "";
-      const text = project.source(file)?.text.split("\n")[m.location[1] - 1]?.trim() ?? m.kind;
-      out += `    ${c.dim("not run:")} ${file}:${m.location[1]}:${m.location[2]}  ${text.length > 70 ? text.slice(0, 69) + "…" : text}\n`;
-    }
+    const steps = `${j.ran} of ${j.steps} steps`;
+    const ways = j.branches ? `, ${j.taken} of ${j.branches} ways` : "";
+    const line = `  ${j.journey.padEnd(width)}  ${steps.padStart(15)}  ${percentRun(j.ran, j.steps)}%${ways}`;
+    out += (j.missed.length || j.notTaken.length ? c.yellow(line) : c.green(line)) + "\n";
+    for (const m of j.missed) out += `    ${c.dim("not run:")} ${place(m.location, m.kind)}\n`;
+    for (const w of j.notTaken) out += `    ${c.dim(`never ${w.way}:`)} ${place(w.location, w.kind)}\n`;
   }
-  return out + `${share.ran} of ${share.steps} steps run (${share.percent}%)\n`;
+  const taken = journeys.reduce((n, j) => n + j.taken, 0);
+  const branches = journeys.reduce((n, j) => n + j.branches, 0);
+  return out + `${share.ran} of ${share.steps} steps run (${share.percent}%)${branches ? `, ${taken} of ${branches} ways of branching steps taken (${percentRun(taken, branches)}%)` : ""}\n`;
 }
 
 function coverageJson(ir: IR, journeys: JourneyCoverage[], share: ReturnType<typeof coveredShare>) {
@@ -156,9 +173,16 @@ function coverageJson(ir: IR, journeys: JourneyCoverage[], share: ReturnType<typ
       journey: j.journey,
       steps: j.steps,
       ran: j.ran,
-      missed: j.missed.map((m) => ({ kind: m.kind, file: ir.sourceMap.files[m.location[0]] ?? "", line: m.location[1], column: m.location[2], endLine: m.location[3], endColumn: m.location[4] })),
+      missed: j.missed.map((m) => ({ kind: m.kind, ...locationJson(ir, m.location) })),
+      branches: j.branches,
+      taken: j.taken,
+      notTaken: j.notTaken.map((w) => ({ kind: w.kind, way: w.way, ...locationJson(ir, w.location) })),
     })),
   };
+}
+
+function locationJson(ir: IR, l: IRLocation) {
+  return { file: ir.sourceMap.files[l[0]] ?? "", line: l[1], column: l[2], endLine: l[3], endColumn: l[4] };
 }
 
 /** A failed test's trace, shortened: a daily schedule over a year is a thousand lines. */

@@ -34,12 +34,22 @@ export interface ProgramOptions {
   previous?: DeployedJourney[];
   /** Told of each node as an instance runs it (see `RuntimeOptions.onNode`). */
   onNode?: NodeObserver;
+  /** Told of the way each branching node goes (see `RuntimeOptions.onBranch`). */
+  onBranch?: BranchObserver;
   /** Arms chosen ahead for some profiles (see `RuntimeOptions.forcedArms`). */
   forcedArms?: ForcedArms;
 }
 
 /** Watches the engine run: `journey test --coverage` counts the steps tests run. It changes nothing. */
 export type NodeObserver = (journey: string, version: string, node: string) => void;
+
+/**
+ * Watches the way branching nodes go, for branch coverage; it changes nothing. `outcome`: for an
+ * `if`, the index of the branch taken, the number of branches for its `else` (written or not);
+ * for a `split`, the arm's index; for a `wait for`, 0 the event, 1 the timeout; for a `call`, 0
+ * an answer, 1 a failure (its `on error`).
+ */
+export type BranchObserver = (journey: string, version: string, node: string, outcome: number) => void;
 
 const CLOCK_FUNCTIONS = new Set(["now", "daysSince", "hoursSince", "yearsSince", "isAnniversary"]);
 
@@ -60,6 +70,7 @@ export class Program {
   readonly unsubscribeUrl: string;
   private readonly unsubscribeSecret: string | undefined;
   readonly onNode: NodeObserver | undefined;
+  readonly onBranch: BranchObserver | undefined;
   /** `forcedArms` by profile id, then experiment; undefined when none are chosen (the usual case costs one check). */
   private readonly forced: Map<string, Map<string, string>> | undefined;
   /** Some audience reads the clock (`now`, `daysSince`, `isAnniversary`, …): membership changes with time. */
@@ -87,6 +98,7 @@ export class Program {
     this.unsubscribeUrl = options.unsubscribeUrl ?? "https://example.com/unsubscribe?profile={profileId}&message={messageId}";
     this.unsubscribeSecret = options.unsubscribeSecret;
     this.onNode = options.onNode;
+    this.onBranch = options.onBranch;
     const forced = Object.entries(options.forcedArms ?? {}).map(([id, arms]) => [id, new Map(Object.entries(arms))] as const);
     this.forced = forced.length ? new Map(forced) : undefined;
   }

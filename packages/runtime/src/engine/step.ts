@@ -139,7 +139,7 @@ class Run {
       inst.vars["event"] = data;
       if (node.alias) inst.vars[node.alias] = data;
       inst.wait = undefined;
-      this.continueAt(inst, node.onEvent);
+      this.continueAt(inst, this.branch(inst, inst.node, 0, node.onEvent));
     }
     for (const j of this.program.currentJourneys()) {
       const t = j.trigger;
@@ -170,7 +170,7 @@ class Run {
           inst.wait = undefined;
           if (w.kind === "event") {
             const node = this.program.journey(inst.version)!.nodes[inst.node] as Extract<IRNode, { kind: "waitFor" }>;
-            this.continueAt(inst, node.onTimeout);
+            this.continueAt(inst, this.branch(inst, inst.node, 1, node.onTimeout));
           } else this.continueAt(inst, w.ends ? null : inst.node);
         },
       });
@@ -210,6 +210,7 @@ class Run {
     inst.wait = undefined;
     const key = `${r.request}:result`;
     if (node.kind === "call") {
+      this.branch(inst, inst.node, r.ok ? 0 : 1, undefined);
       this.emit({ key, type: "call", journey: inst.journey, instanceId: inst.id, nodeId: inst.node, action: node.action, ok: r.ok, ...(r.ok ? {} : { error: r.error }) });
       if (r.ok) {
         if (node.alias) inst.vars[node.alias] = r.value;
@@ -470,6 +471,12 @@ class Run {
 
   // ── running nodes ────────────────────────────────────────────────────────────────
 
+  /** Tell the observer which way branching node `node` went (see `BranchObserver`); `to` is passed through. */
+  private branch<T>(inst: Instance, node: string, outcome: number, to: T): T {
+    this.program.onBranch?.(inst.journey, inst.version, node, outcome);
+    return to;
+  }
+
   /**
    * Run the instance from `nodeId` until it waits or ends. `chain`: the jump chain it belongs
    * to, when a `jump to` started it; a run that jumps starts one otherwise.
@@ -545,8 +552,8 @@ class Run {
         inst.wait = { kind: "event", event: node.event, due: this.now + (evaluate(node.within, env()) as number) };
         return WAIT;
       case "if": {
-        for (const b of node.branches) if (evaluate(b.when, env()) === true) return b.then;
-        return node.else;
+        for (let i = 0; i < node.branches.length; i++) if (evaluate(node.branches[i]!.when, env()) === true) return this.branch(inst, id, i, node.branches[i]!.then);
+        return this.branch(inst, id, node.branches.length, node.else);
       }
       case "split": {
         const i = armIndex(node.arms, node.experiment, this.state.id, this.program.forcedArm(node.experiment, this.state.id));
@@ -559,7 +566,7 @@ class Run {
           (inst.arms ??= {})[node.experiment] = arm.label;
           this.emit({ key: `${inst.id}:${id}:split`, type: "split", journey: inst.journey, instanceId: inst.id, nodeId: id, experiment: node.experiment, arm: arm.label });
         }
-        return arm.then;
+        return this.branch(inst, id, i, arm.then);
       }
       case "send":
         return this.send(inst, id, node);

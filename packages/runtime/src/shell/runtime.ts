@@ -11,7 +11,7 @@ import { suggest } from "@journey/template";
 import { MemoryChannel, type ChannelAdapter } from "../channels/adapter.js";
 import { ChannelRouter } from "../channels/router.js";
 import { SystemClock, VirtualClock, type Clock } from "../clock.js";
-import { Program, type DeployedJourney, type NodeObserver, type SourceLocation } from "../engine/program.js";
+import { Program, type BranchObserver, type DeployedJourney, type NodeObserver, type SourceLocation } from "../engine/program.js";
 import { newProfileState, nextDue, type DecisionRecord, type Effect, type EventEnvelope, type ProfileState } from "../engine/state.js";
 import { step, type Input } from "../engine/step.js";
 import { experimentsOf, type ForcedArms } from "../engine/split.js";
@@ -111,6 +111,8 @@ export interface RuntimeOptions {
    * anything is durable, and again if that work is redone: a set of what ran, not a log.
    */
   onNode?: NodeObserver;
+  /** The way each branching node goes (see `BranchObserver`): branch coverage for tests; called as `onNode` is. */
+  onBranch?: BranchObserver;
   /**
    * Arms of experiments chosen ahead for some profiles, by profile id, then by experiment
    * name: `{ "qa-anna": { "winback-subject": "control" } }` puts that profile in the
@@ -245,7 +247,7 @@ function checkOptions(options: RuntimeOptions): void {
     throw new TypeError(`createRuntime: ${message}`);
   };
   if (!options || typeof options !== "object") fail("expected an options object ({ ir, store, … })");
-  const known = new Set(["ir", "store", "providers", "catalog", "channels", "clock", "logger", "actions", "secrets", "unsubscribeUrl", "unsubscribeSecret", "recommendDeadlineMs", "deliveryGiveUpAfterMs", "onEffect", "onNode", "forcedArms", "decisions"]);
+  const known = new Set(["ir", "store", "providers", "catalog", "channels", "clock", "logger", "actions", "secrets", "unsubscribeUrl", "unsubscribeSecret", "recommendDeadlineMs", "deliveryGiveUpAfterMs", "onEffect", "onNode", "onBranch", "forcedArms", "decisions"]);
   for (const name of Object.keys(options)) if (!known.has(name)) fail(`unknown option \`${name}\`${suggestName(name, known)}`);
   for (const [name, methods] of Object.entries(OPTION_METHODS)) {
     const v = options[name as keyof RuntimeOptions] as Record<string, unknown> | undefined;
@@ -346,7 +348,7 @@ class JourneyRuntime implements Runtime {
     if (linkProblem) throw new TypeError(`createRuntime: \`unsubscribeUrl\`: ${linkProblem}`);
     const armsProblem = options.forcedArms && forcedArmsProblem(options.forcedArms, ir);
     if (armsProblem) throw new TypeError(`createRuntime: ${armsProblem}`);
-    this.program = new Program(ir, { unsubscribeUrl: options.unsubscribeUrl, unsubscribeSecret: options.unsubscribeSecret, onNode: options.onNode, forcedArms: options.forcedArms });
+    this.program = new Program(ir, { unsubscribeUrl: options.unsubscribeUrl, unsubscribeSecret: options.unsubscribeSecret, onNode: options.onNode, onBranch: options.onBranch, forcedArms: options.forcedArms });
     this.store = options.store ?? new MemoryStore();
     this.clock = options.clock ?? new SystemClock();
     this.log = options.logger ?? silent;
@@ -431,7 +433,7 @@ class JourneyRuntime implements Runtime {
   private async load(): Promise<void> {
     // Instances keep the version they started on: earlier deployments' versions stay loaded.
     const previous = await this.store.loadVersions();
-    this.program = new Program(this.ir, { unsubscribeUrl: this.options.unsubscribeUrl, unsubscribeSecret: this.options.unsubscribeSecret, previous, onNode: this.options.onNode, forcedArms: this.options.forcedArms });
+    this.program = new Program(this.ir, { unsubscribeUrl: this.options.unsubscribeUrl, unsubscribeSecret: this.options.unsubscribeSecret, previous, onNode: this.options.onNode, onBranch: this.options.onBranch, forcedArms: this.options.forcedArms });
     // Schedules are worked out before the versions are saved: a stop or a crash halfway leaves
     // them unsaved, and the next start works the schedules out again (saved first, it would find
     // nothing new, and the profiles not reached would never have theirs). A stop ends the

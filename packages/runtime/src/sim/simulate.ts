@@ -38,6 +38,8 @@ export interface SimulationInput {
   probes?: { at: number; run: (runtime: Runtime) => Promise<void> }[];
   /** Each journey node as it runs (`RuntimeOptions.onNode`): step coverage. */
   onNode?: RuntimeOptions["onNode"];
+  /** The way each branching node goes (`RuntimeOptions.onBranch`): branch coverage. */
+  onBranch?: RuntimeOptions["onBranch"];
   /** Arms chosen ahead for some profiles (`RuntimeOptions.forcedArms`): a test's `split` items. */
   forcedArms?: RuntimeOptions["forcedArms"];
 }
@@ -93,6 +95,7 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     secrets: input.secrets ?? placeholderSecrets,
     onEffect: (e) => timeline.push(e),
     ...(input.onNode ? { onNode: input.onNode } : {}),
+    ...(input.onBranch ? { onBranch: input.onBranch } : {}),
     ...(input.forcedArms ? { forcedArms: input.forcedArms } : {}),
   });
   await runtime.start();

@@ -5,7 +5,7 @@
  */
 import type { IR, IRExpectation, IRExpectOp, IRLocation, IRPathCondition, IRTest } from "@journey/ir";
 import { equal, evaluate, getField } from "../engine/evaluate.js";
-import type { NodeObserver } from "../engine/program.js";
+import type { BranchObserver, NodeObserver } from "../engine/program.js";
 import type { ForcedArms } from "../engine/split.js";
 import type { Effect, EventEnvelope } from "../engine/state.js";
 import type { CatalogItem } from "../recs/provider.js";
@@ -55,6 +55,8 @@ export interface TestOptions {
   providerResponses?: Record<string, CannedProviderRule[]>;
   /** Each journey node as a test runs it: what `stepCoverage` counts. */
   onNode?: NodeObserver;
+  /** The way each branching node goes as a test runs it: what `stepCoverage` counts of branches. */
+  onBranch?: BranchObserver;
 }
 
 export async function runTests(ir: IR, options: TestOptions = {}): Promise<TestResult[]> {
@@ -114,7 +116,7 @@ async function runTest(ir: IR, t: IRTest, options: TestOptions): Promise<Omit<Te
     const forcedArms = t.forcedArms ? armsByProfile(t.forcedArms) : undefined;
     const actionResponses = withResponses(t, options.actionResponses ?? {}, start);
     const providerResponses = withProviderResponses(t, options.providerResponses ?? {}, start);
-    const sim = await simulate({ ir, events, profiles, ...(catalog ? { catalog } : {}), actionResponses, start, probes, until: end, ...(options.onNode ? { onNode: options.onNode } : {}), ...(forcedArms ? { forcedArms } : {}), providerResponses });
+    const sim = await simulate({ ir, events, profiles, ...(catalog ? { catalog } : {}), actionResponses, start, probes, until: end, ...(options.onNode ? { onNode: options.onNode } : {}), ...(options.onBranch ? { onBranch: options.onBranch } : {}), ...(forcedArms ? { forcedArms } : {}), providerResponses });
     timeline = sim.timeline;
   } catch (e) {
     const failure: ExpectationResult = { ok: false, expected: "the test to run", message: (e as Error).message, location: location(t.loc) };
