@@ -1,7 +1,7 @@
 /** `runTests`: `test` blocks on a virtual clock, passing and failing expectations. */
 import { DEFAULT_TEST_START, runTests, formatOffset, type CannedProviderRule } from "@journey/runtime";
 import { describe, expect, it } from "vitest";
-import { SCHEMA, irOfFiles, HOUR } from "../engine/helpers.js";
+import { SCHEMA, irOf, irOfFiles, HOUR } from "../engine/helpers.js";
 
 const JOURNEYS = `${SCHEMA}
 channel email { quiet 21:00 to 08:00 }
@@ -664,5 +664,44 @@ test "a profile no rule answers" {
     // The test's own rules come first: the file's rule for every profile answers no request of theirs.
     const [answered] = await runTests(ir, { filter: (n) => n === "answered by the test", providerResponses: { personalized: [{ keys: ["C"] }] } });
     expect(answered!.ok).toBe(true);
+  });
+});
+
+describe("runTests: the ways branching steps go (onBranch)", async () => {
+  const ir = irOf(`${SCHEMA}
+action Score(id: string) -> { score: int } {
+  get "https://score.example.com/{{id}}"
+}
+journey Ways {
+  on Ping as p
+  if p.n == 1 { let a1 = 1 } else if p.n == 2 { let a2 = 2 }
+  split "ab" {
+    A 50% { let b1 = 1 }
+    B 50% { let b2 = 2 }
+  }
+  call Score(profile.email) as s on error { let c = 0 }
+  wait for Stop within 1h { let d = 1 }
+}
+test "two profiles" {
+  profile "p1" { email: "a@example.com" }
+  profile "p2" { email: "b@example.com" }
+  split "ab" B for "p2"
+  respond Score where id == "a@example.com" { score: 1 }
+  respond Score error "down"
+  at 0m "p1" Ping { n: 2 }
+  at 0m "p2" Ping { n: 7 }
+  at 30m "p1" Stop { reason: "x" }
+}
+`);
+  it("reports each branching node's outcome: an if's branch (its else as the branch count), a split's arm, a wait for's event or timeout, a call's answer or failure", async () => {
+    const ways = new Map<string, Set<number>>();
+    const kinds = new Map(Object.entries(ir.journeys["Ways"]!.nodes).map(([id, n]) => [id, n.kind]));
+    await runTests(ir, { onBranch: (_j, _v, node, outcome) => void ways.set(kinds.get(node)!, (ways.get(kinds.get(node)!) ?? new Set()).add(outcome)) });
+    const seen = Object.fromEntries([...ways].map(([k, v]) => [k, [...v].sort()]));
+    // p1: the second branch, the answer, the event; p2: the else, arm B, the failure, the timeout. p1's arm is its hash's.
+    expect(seen["if"]).toEqual([1, 2]);
+    expect(seen["split"]).toContain(1);
+    expect(seen["call"]).toEqual([0, 1]);
+    expect(seen["waitFor"]).toEqual([0, 1]);
   });
 });
