@@ -140,7 +140,7 @@ export type IRExpectation =
   | { kind: "ended"; negated: boolean; atMs?: number; journey?: string; reason?: string; times?: number; loc: IRLocation }
   | { kind: "goal"; negated: boolean; atMs?: number; goal: string; times?: number; loc: IRLocation }
   | { kind: "suppressed"; negated: boolean; atMs?: number; channel: string; reason?: string; times?: number; loc: IRLocation }
-  | { kind: "decide"; negated?: boolean; atMs?: number; surface: string; profileId: string; context?: IRExpr; variant?: string; contains?: string; json?: { path: string[]; value: IRExpr }; loc: IRLocation };
+  | { kind: "decide"; negated?: boolean; atMs?: number; surface: string; profileId: string; context?: IRExpr; variant?: string; contains?: string; json?: { path: (string | number)[]; value: IRExpr }; loc: IRLocation };
 
 export interface IRTest {
   name: string;

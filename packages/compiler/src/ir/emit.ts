@@ -427,7 +427,7 @@ class Emitter {
           if (item.context) e.context = emitExpr(item.context);
           if (item.variant) e.variant = item.variant.name;
           if (item.contains) e.contains = item.contains.value;
-          if (item.json) e.json = { path: item.json.path.map((p) => p.name), value: emitExpr(item.json.value) };
+          if (item.json) e.json = { path: item.json.path.map((p) => ("index" in p ? p.index : p.name)), value: emitExpr(item.json.value) };
           t.expectations.push(e);
           break;
         }

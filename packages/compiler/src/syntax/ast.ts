@@ -442,6 +442,11 @@ export interface Times {
   count: number;
   span: Span;
 }
+/** `[0]` in a JSON path: a list's element by its index from 0; `span` covers the brackets. */
+export interface JsonIndex {
+  index: number;
+  span: Span;
+}
 /** A condition on a field path (`where voucher.code == "W20"`): of the profile in `expect profile`, of a call's arguments (by parameter name) in `respond` and `expect call`. */
 export interface PathCondition {
   path: Ident[];
@@ -522,7 +527,8 @@ export type TestItem =
       context?: RecordExpr;
       variant?: Ident;
       contains?: StringExpr;
-      json?: { path: Ident[]; value: Expr };
+      /** `json items[0].sku == "NV-1"`: the path into the content's JSON, by key and list index. */
+      json?: { path: (Ident | JsonIndex)[]; value: Expr };
       span: Span;
     };
 

@@ -897,10 +897,19 @@ export class JourneyParser extends EmbeddedActionsParser {
     });
     this.OPTION4(() => {
       this.CONSUME(t.Json);
-      const path = [this.ident(this.CONSUME(t.Name))];
+      // A key, or a list's element by index (`items[0].sku`, `[0].sku` for a list at the top).
+      const path: (A.Ident | A.JsonIndex)[] = [];
+      this.OR([{ ALT: () => path.push(this.ident(this.CONSUME(t.Name))) }, { ALT: () => path.push(this.SUBRULE(this.jsonIndex)) }]);
       this.MANY(() => {
-        this.CONSUME(t.Dot);
-        path.push(this.ident(this.CONSUME2(t.Name)));
+        this.OR2([
+          {
+            ALT: () => {
+              this.CONSUME(t.Dot);
+              path.push(this.ident(this.CONSUME2(t.Name)));
+            },
+          },
+          { ALT: () => path.push(this.SUBRULE2(this.jsonIndex)) },
+        ]);
       });
       this.CONSUME(t.EqEq);
       const value = this.SUBRULE(this.primary);
@@ -908,6 +917,14 @@ export class JourneyParser extends EmbeddedActionsParser {
     });
     e.span = this.spanFrom(kw.startOffset);
     return e;
+  });
+
+  /** `[0]` in a JSON path of `expect decide … json`. */
+  private jsonIndex = this.RULE("jsonIndex", (): A.JsonIndex => {
+    const open = this.CONSUME(t.LBracket);
+    const n = this.CONSUME(t.NumberLit);
+    const close = this.CONSUME(t.RBracket);
+    return { index: Number(n.image), span: { start: open.startOffset, end: tokEnd(close) } };
   });
 
   // ── journey clauses ────────────────────────────────────────────────────────────────

@@ -110,7 +110,7 @@ function printTestItem(p: JourneyPrinter, x: ast.TestItem): Doc {
         clauses.push(
           p.clause("json", j.path[0]!.span.start),
           " ",
-          j.path.map((n, i) => [i ? p.punctuation(j.path[i - 1]!.span.end, ".") : "", p.id(n)]),
+          j.path.map((n, i) => ("index" in n ? [p.flush(n.span.start), `[${n.index}]`] : [i ? p.punctuation(j.path[i - 1]!.span.end, ".") : "", p.id(n)])),
           p.punctuation(j.path[j.path.length - 1]!.span.end, "=", " == "),
           printExpr(p, j.value, Prec.primary),
         );

@@ -191,7 +191,7 @@ function unexpectedErrors(t: IRTest, timeline: Effect[], start: number, where: E
 
 function checkDecision(x: Extract<IRExpectation, { kind: "decide" }>, d: Decision | Error | undefined, start: number): Omit<ExpectationResult, "location"> {
   const when = x.atMs !== undefined ? ` at +${formatOffset(x.atMs)}` : "";
-  const expected = `${x.negated ? "no " : ""}decide "${x.surface}" for "${x.profileId}"${x.variant ? ` variant ${x.variant}` : ""}${x.contains !== undefined ? ` content contains ${JSON.stringify(x.contains)}` : ""}${x.json ? ` json ${x.json.path.join(".")} == ${JSON.stringify(evaluate(x.json.value, noVars(start)))}` : ""}${when}`;
+  const expected = `${x.negated ? "no " : ""}decide "${x.surface}" for "${x.profileId}"${x.variant ? ` variant ${x.variant}` : ""}${x.contains !== undefined ? ` content contains ${JSON.stringify(x.contains)}` : ""}${x.json ? ` json ${jsonPathText(x.json.path)} == ${JSON.stringify(evaluate(x.json.value, noVars(start)))}` : ""}${when}`;
   if (!d) return { ok: false, expected, message: "the decision was never made" };
   if (d instanceof Error) return { ok: false, expected, message: d.message };
   const mismatch = decisionMismatch(x, d, start);
@@ -212,10 +212,13 @@ function decisionMismatch(x: Extract<IRExpectation, { kind: "decide" }>, d: Deci
       return `the content is not JSON: ${(e as Error).message}`;
     }
     const want = evaluate(x.json.value, noVars(start));
-    if (JSON.stringify(value) !== JSON.stringify(want)) return `${x.json.path.join(".")} was ${JSON.stringify(value)}`;
+    if (JSON.stringify(value) !== JSON.stringify(want)) return `${jsonPathText(x.json.path)} was ${JSON.stringify(value)}`;
   }
   return undefined;
 }
+
+/** A JSON path as written: `items[0].sku`. */
+const jsonPathText = (path: readonly (string | number)[]) => path.map((k, i) => (typeof k === "number" ? `[${k}]` : i ? `.${k}` : k)).join("");
 
 /** `expect profile`: every condition against the profile as stored at the expectation's instant; a failure names each field that differs and what it was. */
 function checkProfile(x: Extract<IRExpectation, { kind: "profile" }>, attributes: Record<string, unknown> | undefined, start: number): Omit<ExpectationResult, "location"> {
