@@ -398,7 +398,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         workspaceSymbolProvider: true,
         semanticTokensProvider: { legend: { tokenTypes: [...SEMANTIC_TOKEN_TYPES], tokenModifiers: [...SEMANTIC_TOKEN_MODIFIERS] }, full: true },
         foldingRangeProvider: true,
-        signatureHelpProvider: { triggerCharacters: ["(", ","] },
+        // A space too: a template's helpers take their arguments after spaces (`{{currency price "EUR"}}`).
+        signatureHelpProvider: { triggerCharacters: ["(", ",", " "] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         documentFormattingProvider: canFormat,

@@ -58,7 +58,7 @@ describe("server over in-memory streams", () => {
       codeActionProvider: { codeActionKinds: ["quickfix"] },
       codeLensProvider: { resolveProvider: false },
       executeCommandProvider: { commands: ["journey.runTests"] },
-      signatureHelpProvider: { triggerCharacters: ["(", ","] },
+      signatureHelpProvider: { triggerCharacters: ["(", ",", " "] },
       semanticTokensProvider: { legend: { tokenTypes: [...SEMANTIC_TOKEN_TYPES], tokenModifiers: [...SEMANTIC_TOKEN_MODIFIERS] }, full: true },
     });
     expect((capabilities.completionProvider as { triggerCharacters: string[] }).triggerCharacters).toContain(".");

@@ -149,10 +149,14 @@ export function channelSummary(c: ChannelSpec): string {
   return c.fields.map((f) => `- \`${f.name}\`: ${f.doc}`).join("\n");
 }
 
-/** `{{currency amount code}}` helpers are called with spaces: `currency amount: number, code: string -> string`. */
+/** `{{currency amount code}}` helpers are called with spaces: `currency amount: number code: string -> string`. */
 export function helperSignature(h: HelperSignature): string {
-  const ps = h.params.map((p) => `${p.rest ? "…" : ""}${p.name}${p.optional ? "?" : ""}: ${typeToString(p.type)}`);
-  return `${h.name} ${ps.join(" ")} -> ${typeToString(h.returns)}`;
+  return `${h.name} ${h.params.map(helperParam).join(" ")} -> ${typeToString(h.returns)}`;
+}
+
+/** A helper's parameter as its signature shows it: `…b: unknown`, `decimals?: int`. */
+export function helperParam(p: HelperSignature["params"][number]): string {
+  return `${p.rest ? "…" : ""}${p.name}${p.optional ? "?" : ""}: ${typeToString(p.type)}`;
 }
 
 export function code(s: string): string {

@@ -1,14 +1,21 @@
-/** Signature help inside the parentheses of a template call, an action call, an algorithm or a built-in function. */
+/**
+ * Signature help inside the parentheses of a template call, an action call, an algorithm or a
+ * built-in function, and inside a template's `{{helper a b}}` (or its subexpression `(helper a b)`).
+ */
 import { ALGORITHMS, BUILTIN_FUNCTIONS } from "@journey/compiler";
-import { typeToString } from "@journey/template";
+import { HELPERS, typeToString } from "@journey/template";
 import { enclosingCall } from "./completion.js";
+import { helperParam, helperSignature } from "./describe.js";
 import type { Doc } from "./document.js";
-import { openBlocks } from "./text.js";
+import { isTemplateString } from "./template.js";
+import { openBlocks, type Region } from "./text.js";
 import type { SignatureHelpResult, SignatureInformation } from "./types.js";
 
 export function signatureHelp(doc: Doc, offset: number): SignatureHelpResult | undefined {
   // Inside a one-line string argument (`upper("x, |")`), help for the argument the string is.
   const region = doc.regionAt(offset);
+  const helper = region && region.kind !== "comment" ? helperHelp(doc, region, offset) : undefined;
+  if (helper) return helper;
   if (region && region.kind !== "string") return undefined;
   const at = region ? region.start : offset;
   const code = doc.code;
@@ -63,6 +70,44 @@ export function signatureHelp(doc: Doc, offset: number): SignatureHelpResult | u
   }
   if (!sig) return undefined;
   return { signatures: [sig], activeSignature: 0, activeParameter };
+}
+
+/**
+ * In a template string (`region`), the helper whose arguments the cursor is among: of the
+ * innermost open subexpression `(helper …`, else of the mustache `{{helper …` it is in. Helpers
+ * take their arguments after spaces: the active one is the one being typed, or the next after a
+ * space.
+ */
+function helperHelp(doc: Doc, region: Region, offset: number): SignatureHelpResult | undefined {
+  const text = doc.text.slice(region.start, offset);
+  const open = text.lastIndexOf("{{");
+  if (open < 0 || text.includes("}}", open) || !isTemplateString(doc, region.start)) return undefined;
+  const inner = text.slice(open + 2);
+  // Where each open `(` starts, outside quotes: the innermost one is the call.
+  const parens: number[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "(") parens.push(i);
+    else if (c === ")") parens.pop();
+  }
+  if (quote) return undefined;
+  // A block's (`{{#each`), a partial's or a comment's words are no helper's call, unless in a subexpression.
+  const call = parens.length ? inner.slice(parens[parens.length - 1]! + 1) : /^[#/>^!]/.test(inner) ? undefined : inner.replace(/^[{&~]\s*/, "");
+  const words = call?.match(/"[^"]*"|'[^']*'|\([^()]*\)|[^\s()]+/g);
+  const h = words && HELPERS.get(words[0]!);
+  if (!h) return undefined;
+  // Typing the name itself: help for its first argument.
+  const typed = /\s$/.test(call!) ? words.length - 1 : Math.max(words.length - 2, 0);
+  const rest = h.params.findIndex((p) => p.rest);
+  return {
+    signatures: [{ label: helperSignature(h), documentation: h.doc, parameters: h.params.map((p) => ({ label: helperParam(p) })) }],
+    activeSignature: 0,
+    activeParameter: rest >= 0 ? Math.min(typed, rest) : typed,
+  };
 }
 
 /** The arguments written so far (split at top-level commas). */

@@ -95,6 +95,28 @@ describe("signature help", () => {
     expect(help(journey('  send email { subject "f(<|>" text "x" } to profile.email'))).toBeUndefined();
   });
 
+  it("for a template's helpers, after spaces and in subexpressions, with the argument being typed", () => {
+    const send = (content: string) => journey(`  send email { subject ${content} text "x" } to profile.email`);
+    const h = help(send('"{{currency cart.total <|>}}"'))!;
+    expect(h.signatures[0]!.label).toBe("currency amount: number code: string -> string");
+    expect(h.signatures[0]!.parameters.map((p) => p.label)).toEqual(["amount: number", "code: string"]);
+    expect(h.signatures[0]!.documentation).toMatch(/^The amount formatted as money/);
+    expect(h.activeParameter).toBe(1);
+    // Typing the first argument, or the name: the first.
+    expect(help(send('"{{currency cart.to<|>}}"'))!.activeParameter).toBe(0);
+    expect(help(send('"{{curr<|>}}"'))).toBeUndefined();
+    expect(help(send('"{{currency<|>}}"'))!.activeParameter).toBe(0);
+    // A subexpression's helper, inside a block's mustache too; a quoted argument with spaces is one.
+    expect(help(send('"{{#if (gt cart.total <|>)}}big{{/if}}"'))!.signatures[0]!.label).toBe("gt a: number b: number -> bool");
+    expect(help(send('"{{plural cart.items \'one item\' <|>}}"'))!.activeParameter).toBe(2);
+    // A rest parameter stays active.
+    expect(help(send('"{{#if (and a b c <|>)}}x{{/if}}"'))!.activeParameter).toBe(1);
+    // Not in a block's own words, a closed mustache, or a string that is not content.
+    expect(help(send('"{{#each cart.items <|>}}{{/each}}"'))).toBeUndefined();
+    expect(help(send('"{{currency cart.total \'EUR\'}} <|>"'))).toBeUndefined();
+    expect(help(journey('  if profile.firstName == "{{upper <|>" { end }'))).toBeUndefined();
+  });
+
   it("stays while a string argument is typed, commas in it included", () => {
     const h = help(journey('  call Weather("Oslo, <|>") as w'))!;
     expect(h.signatures[0]!.label).toBe('Weather(city: string) -> { tempC: number, condition: "sun" | "rain" }');
