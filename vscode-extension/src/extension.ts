@@ -18,8 +18,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
     debug: { module, transport: TransportKind.stdio, options: { execArgv: ["--nolazy", "--inspect=6009"] } },
   };
   // No watchers of our own: the server registers the files it needs to hear of (`.journey`
-  // files changed outside the editor, the action responses its tests read), and the client
-  // watches them. Declared here too, each change would reach the server twice.
+  // files changed outside the editor, the action and provider responses its tests read), and
+  // the client watches them. Declared here too, each change would reach the server twice.
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: "journey" }],
     // Read when the server starts: a change of the setting restarts it (below).

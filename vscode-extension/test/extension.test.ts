@@ -622,8 +622,8 @@ describe("client", () => {
     expect(loaded.forks[0]!.module).toBe(join(ext, "dist", "server.js"));
     expect(loaded.forks[0]!.args).toContain("--stdio");
     expect(client.clientOptions.documentSelector).toEqual([{ language: "journey" }]);
-    // The .journey files, and the canned action responses the tests read: watched once, as the server registers them.
-    await vi.waitFor(() => expect(calls.watchers).toEqual(["**/*.journey", "**/action-responses.json"]));
+    // The .journey files, and the canned action and provider responses the tests read: watched once, as the server registers them.
+    await vi.waitFor(() => expect(calls.watchers).toEqual(["**/*.journey", "**/action-responses.json", "**/provider-responses.json"]));
     expect(client.initializeResult?.capabilities).toBeDefined();
     // The setting's default (the mock's configuration has no value), sent to the server.
     expect(client.clientOptions.initializationOptions()).toEqual({ runTests: "onSave" });

@@ -35,7 +35,7 @@ import {
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { Formatter } from "./service/format.js";
 import type { Project } from "./service/project.js";
-import { ACTION_RESPONSES, type TestRun } from "./service/tests.js";
+import { TEST_DATA_FILES, type TestRun } from "./service/tests.js";
 import { SEMANTIC_TOKEN_MODIFIERS, SEMANTIC_TOKEN_TYPES, type CompletionKind, type Span, type SymbolKind, type TextEdit } from "./service/types.js";
 import { Workspace } from "./service/workspace.js";
 
@@ -308,10 +308,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   /**
    * The mistake of a data file the tests read, as the diagnostic of that file (`action-responses.json`
-   * is no `.journey` file: nothing else publishes for it). A run without one clears it.
+   * is no `.journey` file: nothing else publishes for it). A run without one in that file clears it.
    */
   function publishDataFile(path: string, run: TestRun): void {
-    const problem = run.status === "not run" ? run.dataFile : undefined;
+    const problem = run.status === "not run" ? run.dataFiles?.find((p) => p.path === path) : undefined;
     if (!problem && !published.has(path)) return;
     // The file is not in the workspace: the service gives the place as a line and column. One character wide, so the editor marks it.
     const place = problem && { start: { line: problem.line, character: problem.column }, end: { line: problem.line, character: problem.column + 1 } };
@@ -358,7 +358,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!run || shutDown) return run;
     try {
       for (const [path, list] of ws.diagnosticsByFile([project])) publish(path, list);
-      publishDataFile(join(project.root, ACTION_RESPONSES), run);
+      for (const name of TEST_DATA_FILES) publishDataFile(join(project.root, name), run);
       if (refreshLenses) void connection.sendRequest("workspace/codeLens/refresh").catch(() => {});
     } catch (e) {
       log(`publishing test results failed: ${(e as Error)?.stack ?? e}`);
@@ -430,8 +430,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       );
     }
     if (watchDynamically) {
-      // The `.journey` files, and the data file the tests read (see `dataFileChanged`).
-      const watchers = [{ globPattern: "**/*.journey" }, { globPattern: `**/${ACTION_RESPONSES}` }];
+      // The `.journey` files, and the data files the tests read (see `dataFileChanged`).
+      const watchers = [{ globPattern: "**/*.journey" }, ...TEST_DATA_FILES.map((name) => ({ globPattern: `**/${name}` }))];
       void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch(() => {});
     }
     // Every file read from disk gets its diagnostics once.
@@ -478,7 +478,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDidChangeWatchedFiles((params) =>
     guardVoid("didChangeWatchedFiles", () => {
       for (const c of params.changes) {
-        if (c.uri.endsWith(`/${ACTION_RESPONSES}`)) {
+        if (TEST_DATA_FILES.some((name) => c.uri.endsWith(`/${name}`))) {
           dataFileChanged(toPath(c.uri));
           continue;
         }
@@ -498,9 +498,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
 
   /**
-   * A project's `action-responses.json` was created, changed or deleted: its tests run again
-   * (as at a save), so their results and the file's own diagnostic follow it. Only the file
-   * in a project's folder is the project's (`journey test` reads no other).
+   * A data file of a project's tests (`action-responses.json`, `provider-responses.json`) was
+   * created, changed or deleted: its tests run again (as at a save), so their results and the
+   * file's own diagnostic follow it. Only the file in a project's folder is the project's
+   * (`journey test` reads no other).
    */
   function dataFileChanged(path: string): void {
     const project = ws.allProjects().find((p) => p.root === dirname(path));

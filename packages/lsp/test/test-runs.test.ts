@@ -174,9 +174,9 @@ describe("test runs in the editor (journey-lsp --stdio)", () => {
     writeFileSync(file("action-responses.json"), responses(25));
     client = Client.process();
     await client.initialize(dir);
-    // The server asks the editor to watch the data file the tests read, with the .journey files.
+    // The server asks the editor to watch the data files the tests read, with the .journey files.
     await client.until(() => client.registrations.length > 0, 10_000, "a registration");
-    expect(client.registrations[0]).toEqual({ id: expect.any(String), method: "workspace/didChangeWatchedFiles", registerOptions: { watchers: [{ globPattern: "**/*.journey" }, { globPattern: "**/action-responses.json" }] } });
+    expect(client.registrations[0]).toEqual({ id: expect.any(String), method: "workspace/didChangeWatchedFiles", registerOptions: { watchers: [{ globPattern: "**/*.journey" }, { globPattern: "**/action-responses.json" }, { globPattern: "**/provider-responses.json" }] } });
     await client.open(file("tests.journey"), TEST);
     expect(await lensesWhen(file("tests.journey"), (t) => t[0] === "✓ passed")).toEqual(["✓ passed", "Run"]);
     // A cold day, written outside the editor: the tests run again, without a save.
@@ -203,6 +203,47 @@ describe("test runs in the editor (journey-lsp --stdio)", () => {
     // Deleted: the call has no canned response, fails, and the journey ends on error: the email never goes.
     rmSync(file("action-responses.json"));
     await client.filesChanged([{ path: file("action-responses.json"), type: 3 }]);
+    expect((await lensesWhen(file("tests.journey"), (t) => t[0] !== "✓ passed"))[0]).toMatch(/^✗ failed: /);
+  });
+
+  it("a change of provider-responses.json on disk runs the tests again; a wrong shape is a diagnostic on the file, naming the field", async () => {
+    const CATALOG = `catalog Product {\n  key sku: string\n  name: string\n}\n`;
+    const PICKS = `journey Picks {\n  on Signup as s\n  recommend picks = provider("personalized", s.plan) limit 2 backup popular()\n  send email { subject "Picks:{{#each picks as |p|}} {{p.name}}{{/each}}" text "x" } to profile.email\n}\n`;
+    const TEST = `test "the picks are the provider's" {\n  profile "p1" { email: "a@example.com" }\n  catalog Product [{ sku: "A", name: "Alpha" }, { sku: "B", name: "Beta" }]\n  at 0m "p1" Signup { plan: "pro" }\n  expect send email where subject == "Picks: Beta Alpha"\n}\n`;
+    const answer = (keys: string) => `{\n  "personalized": [\n    { "match": { "profileId": "p1" }, "response": ${keys} }\n  ]\n}\n`;
+    dir = mkdtempSync(join(tmpdir(), "journey-lsp-providers-"));
+    writeFileSync(file("schema.journey"), SCHEMA + CATALOG);
+    writeFileSync(file("picks.journey"), PICKS);
+    writeFileSync(file("tests.journey"), TEST);
+    writeFileSync(file("provider-responses.json"), answer(`["B", "A"]`));
+    client = Client.process();
+    await client.initialize(dir);
+    await client.open(file("tests.journey"), TEST);
+    expect(await lensesWhen(file("tests.journey"), (t) => t[0] === "✓ passed")).toEqual(["✓ passed", "Run"]);
+    // Other picks, written outside the editor: the tests run again, without a save.
+    writeFileSync(file("provider-responses.json"), answer(`["A"]`));
+    await client.filesChanged([{ path: file("provider-responses.json"), type: 2 }]);
+    expect((await lensesWhen(file("tests.journey"), (t) => t[0] !== "✓ passed"))[0]).toMatch(/^✗ failed: expected send email where subject == "Picks: Beta Alpha"/);
+    // A response that is no list of keys: a diagnostic on this file (not on action-responses.json), at its start, naming the field.
+    writeFileSync(file("provider-responses.json"), answer(`"B"`));
+    await client.filesChanged([{ path: file("provider-responses.json"), type: 2 }]);
+    await client.until(() => (client.diagnostics.get(uri(file("provider-responses.json")))?.diagnostics.length ?? 0) > 0, 30_000, "the data file's diagnostic");
+    const message = 'personalized[0].response must be a list of catalog keys, such as ["NV-1001"]';
+    expect(client.diagnostics.get(uri(file("provider-responses.json")))!.diagnostics).toEqual([
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, severity: 1, code: "test", source: "journey test", message },
+    ]);
+    expect(client.diagnostics.has(uri(file("action-responses.json")))).toBe(false);
+    // The lens says why, in the same words (cut: a lens is one line).
+    const said = `not run: ${file("provider-responses.json")}: personalized[0].response must be`;
+    expect((await lensesWhen(file("tests.journey"), (t) => t[0]!.startsWith("not run")))[0]!.slice(0, said.length)).toBe(said);
+    // Fixed: the file's diagnostic is cleared and the test passes again.
+    writeFileSync(file("provider-responses.json"), answer(`["B", "A"]`));
+    await client.filesChanged([{ path: file("provider-responses.json"), type: 2 }]);
+    await client.until(() => client.diagnostics.get(uri(file("provider-responses.json")))?.diagnostics.length === 0, 30_000, "the data file's diagnostic to go");
+    expect(await lensesWhen(file("tests.journey"), (t) => t[0] === "✓ passed")).toEqual(["✓ passed", "Run"]);
+    // Deleted: the provider is not answered, the backup has nothing, the subject is bare.
+    rmSync(file("provider-responses.json"));
+    await client.filesChanged([{ path: file("provider-responses.json"), type: 3 }]);
     expect((await lensesWhen(file("tests.journey"), (t) => t[0] !== "✓ passed"))[0]).toMatch(/^✗ failed: /);
   });
 

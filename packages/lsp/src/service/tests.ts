@@ -1,24 +1,52 @@
 /**
  * A project's `test` blocks, run as `journey test` runs them (virtual clock, in memory, canned
- * action responses from the project's `action-responses.json`, no network), with the
- * results placed in the project's texts: each test at its name, each unmet expectation at its
- * own span.
+ * answers from the project's `action-responses.json` and `provider-responses.json`, no
+ * network), with the results placed in the project's texts: each test at its name, each unmet
+ * expectation at its own span.
  *
  * The IR is emitted from the analysis the workspace already has (its syntax trees and the
  * checker's bindings and declared types): nothing is parsed or checked again. A run is kept
- * per project with the revision of the texts it ran on; the same texts (and the same
- * responses file) give it back without running again. A run gives way to newer text: between
+ * per project with the revision of the texts it ran on; the same texts (and the same data
+ * files) give it back without running again. A run gives way to newer text: between
  * two tests it lets the server read what the editor sent, and stops when the texts changed.
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { emitIR, fileErrorReason, LineIndex, type IR } from "@journey/compiler";
-import { DataFileError, failureText, parseActionResponses, parseJsonFile, runTests, type ExpectationResult } from "@journey/runtime/sim";
+import { DataFileError, failureText, parseActionResponses, parseJsonFile, parseProviderResponses, providerNamesIn, runTests, type ExpectationResult, type TestOptions } from "@journey/runtime/sim";
 import { diffRegion, touchesSpan, type Project } from "./project.js";
 import type { Span } from "./types.js";
 
-/** The canned responses' file, in the project's folder (as `journey test` reads it). */
-export const ACTION_RESPONSES = "action-responses.json";
+/** A data file the tests read, in the project's folder (as `journey test` reads it). */
+interface DataFile {
+  name: string;
+  /** The `WorkspaceOptions` field that reads it (named as the option of `runTests` it gives). */
+  reader: "actionResponses" | "providerResponses";
+  /** Checks `text` against the IR: what it gives `runTests`, and what is likely a mistake; throws a `DataFileError` naming the field. */
+  parse(path: string, text: string, ir: IR): { options: TestOptions; warnings: string[] };
+}
+
+const DATA_FILES: readonly DataFile[] = [
+  {
+    name: "action-responses.json",
+    reader: "actionResponses",
+    parse: (path, text, ir) => {
+      const { responses, warnings } = parseActionResponses(path, text, ir.actions);
+      return { options: { actionResponses: responses }, warnings };
+    },
+  },
+  {
+    name: "provider-responses.json",
+    reader: "providerResponses",
+    parse: (path, text, ir) => {
+      const { responses, warnings } = parseProviderResponses(path, text, providerNamesIn(ir));
+      return { options: { providerResponses: responses }, warnings };
+    },
+  },
+];
+
+/** The names of the data files the tests read, for the server to watch them and publish their mistakes. */
+export const TEST_DATA_FILES: readonly string[] = DATA_FILES.map((f) => f.name);
 
 /** An unmet expectation, at its span in the test's file (or at the test's name, for a failure of the test as a whole). */
 export interface TestFailure {
@@ -39,7 +67,7 @@ export interface TestOutcome {
   failures: TestFailure[];
 }
 
-/** A mistake in a data file the tests read (`action-responses.json`), for a diagnostic on that file. */
+/** A mistake in a data file the tests read (`action-responses.json`, `provider-responses.json`), for a diagnostic on that file. */
 export interface DataFileProblem {
   path: string;
   /** 0-based; the file's start when the mistake has no place of its own (a response of the wrong shape names its field). */
@@ -50,7 +78,7 @@ export interface DataFileProblem {
   message: string;
 }
 
-export type TestRun = { status: "ran"; tests: TestOutcome[]; ms: number } | { status: "not run"; reason: string; dataFile?: DataFileProblem };
+export type TestRun = { status: "ran"; tests: TestOutcome[]; ms: number } | { status: "not run"; reason: string; dataFiles?: DataFileProblem[] };
 
 /** A failure as a diagnostic of its file: the words of `journey test`. */
 export interface TestDiagnostic {
@@ -66,14 +94,25 @@ export interface TestLens {
   command?: "runTests";
 }
 
-/** The text of a project's `action-responses.json`, undefined when it has none; throws when it cannot be read. */
-export type ReadActionResponses = (root: string) => string | undefined;
+/** The text of one of a project's data files (by the project's root), undefined when it has none; throws when it cannot be read. */
+export type ReadDataFile = (root: string) => string | undefined;
 
-/** A finished run, with what it ran on: the revision and texts of the project, the responses file. */
+/** How each data file is read; a file without a reader is read from the project's folder on disk. */
+export type DataFileReaders = { [K in DataFile["reader"]]?: ReadDataFile };
+
+/** What a run read of a data file: its text (undefined when there is none), or why it could not be read. */
+interface DataFileRead {
+  file: DataFile;
+  path: string;
+  text: string | undefined;
+  unreadable: string | undefined;
+}
+
+/** A finished run, with what it ran on: the revision and texts of the project, the data files. */
 interface Done {
   run: TestRun;
   revision: number;
-  responses: string | undefined;
+  reads: DataFileRead[];
   texts: Map<string, string>;
 }
 
@@ -81,11 +120,11 @@ const LENS_TITLE_MAX = 120;
 
 export class TestRunner {
   private readonly done = new WeakMap<Project, Done>();
-  private readonly running = new WeakMap<Project, { revision: number; responses: string | undefined; promise: Promise<TestRun | undefined> }>();
+  private readonly running = new WeakMap<Project, { revision: number; reads: DataFileRead[]; promise: Promise<TestRun | undefined> }>();
 
   constructor(
     private readonly log: (message: string) => void,
-    private readonly readResponses: ReadActionResponses = readFromDisk,
+    private readonly readers: DataFileReaders = {},
   ) {}
 
   /** Whether the project declares a test (as of its current texts). */
@@ -95,31 +134,26 @@ export class TestRunner {
 
   /**
    * Run the project's tests on its current texts; undefined when the texts changed before the
-   * run ended (its results are dropped). The same texts and responses file as the last run give
+   * run ended (its results are dropped). The same texts and data files as the last run give
    * that run back, unless `force`; a run already going on the same texts is joined.
    */
   run(project: Project, force = false): Promise<TestRun | undefined> {
     const revision = project.revision;
-    let responses: string | undefined;
-    let unreadable: string | undefined;
-    try {
-      responses = this.readResponses(project.root);
-    } catch (e) {
-      unreadable = (e as Error).message;
-    }
+    const reads = DATA_FILES.map((file) => this.read(project.root, file));
     const last = this.done.get(project);
-    if (!force && last && last.revision === revision && last.responses === responses && unreadable === undefined) return Promise.resolve(last.run);
+    // A file that could not be read is tried again at the next run.
+    if (!force && last && last.revision === revision && sameReads(last.reads, reads) && reads.every((r) => r.unreadable === undefined)) return Promise.resolve(last.run);
     const going = this.running.get(project);
-    if (going && going.revision === revision && going.responses === responses) return going.promise;
-    // A run started later (the responses file changed) supersedes this one: it stops, and only the later one's results count.
-    const entry = { revision, responses, promise: Promise.resolve<TestRun | undefined>(undefined) };
+    if (going && going.revision === revision && sameReads(going.reads, reads)) return going.promise;
+    // A run started later (a data file changed) supersedes this one: it stops, and only the later one's results count.
+    const entry = { revision, reads, promise: Promise.resolve<TestRun | undefined>(undefined) };
     const latest = () => this.running.get(project) === entry;
     this.running.set(project, entry);
-    entry.promise = this.execute(project, responses, unreadable, latest).then((r) => {
+    entry.promise = this.execute(project, reads, latest).then((r) => {
       if (!latest()) return undefined;
       this.running.delete(project);
       if (!r || project.revision !== revision) return undefined;
-      this.done.set(project, { ...r, revision, responses });
+      this.done.set(project, { ...r, revision, reads });
       return r.run;
     });
     return entry.promise;
@@ -169,39 +203,59 @@ export class TestRunner {
     return out;
   }
 
+  /** Data file `file` of the project at `root`, as its reader (or the disk) gives it. */
+  private read(root: string, file: DataFile): DataFileRead {
+    const path = join(root, file.name);
+    try {
+      const reader = this.readers[file.reader];
+      return { file, path, text: reader ? reader(root) : readFromDisk(root, file.name), unreadable: undefined };
+    } catch (e) {
+      return { file, path, text: undefined, unreadable: (e as Error).message };
+    }
+  }
+
   /** The run itself, with the texts it ran on; undefined when it gave way to newer text or a later run (`latest` turned false). */
-  private async execute(project: Project, responses: string | undefined, unreadable: string | undefined, latest: () => boolean): Promise<Omit<Done, "revision" | "responses"> | undefined> {
+  private async execute(project: Project, reads: DataFileRead[], latest: () => boolean): Promise<Omit<Done, "revision" | "reads"> | undefined> {
     const revision = project.revision;
     const texts = new Map(project.paths().map((p) => [p, project.text(p)!]));
-    const file = join(project.root, ACTION_RESPONSES);
-    // The responses file's mistake is reported on the file whatever else stops the run: invalid
-    // JSON at once, a wrong shape once the IR (the actions' parameters) is known.
-    let dataFile: DataFileProblem | undefined = unreadable !== undefined ? { path: file, line: 0, column: 0, message: unreadable } : undefined;
-    const notRun = (reason: string) => ({ run: { status: "not run" as const, reason, ...(dataFile ? { dataFile } : {}) }, texts });
+    // Each data file's mistake is reported on that file whatever else stops the run: one that
+    // cannot be read or is invalid JSON at once, a wrong shape once the IR (the actions'
+    // parameters, the providers the recommendations ask) is known. The run's reason is the
+    // first file's, in the order `journey test` reads them.
+    const mistakes = new Map<DataFileRead, { problem: DataFileProblem; reason: string }>();
+    const mistake = (read: DataFileRead, e: DataFileError) => mistakes.set(read, { problem: dataFileProblem(read.path, e), reason: e.message });
+    const notRun = (reason: string) => {
+      const dataFiles = reads.flatMap((r) => mistakes.get(r)?.problem ?? []);
+      return { run: { status: "not run" as const, reason, ...(dataFiles.length ? { dataFiles } : {}) }, texts };
+    };
     try {
-      const invalid = responses === undefined ? undefined : dataFileError(() => parseJsonFile(file, responses));
-      if (invalid) dataFile = dataFileProblem(file, invalid);
+      for (const r of reads) {
+        if (r.unreadable !== undefined) mistakes.set(r, { problem: { path: r.path, line: 0, column: 0, message: r.unreadable }, reason: r.unreadable });
+        const text = r.text;
+        const invalid = text === undefined ? undefined : dataFileError(() => parseJsonFile(r.path, text));
+        if (invalid) mistake(r, invalid);
+      }
       const analysis = project.analysis();
       let errors = 0;
       for (const list of analysis.diagnostics.values()) for (const d of list) if (d.severity === "error") errors++;
       if (errors) return notRun(`the project has ${errors} ${errors === 1 ? "error" : "errors"}`);
       if (!analysis.ctx || !analysis.symbols) return notRun("the project could not be checked");
-      if (unreadable !== undefined) return notRun(unreadable);
       // The checker's bindings and declared types of the whole project are current after any
       // analysis (only the declarations an edit touched are re-checked): all the emitter reads.
       const ir = emitIR({ ctx: analysis.ctx, symbols: analysis.symbols, units: [] }, analysis.files);
-      let actionResponses;
-      if (responses !== undefined) {
+      const options: TestOptions = {};
+      for (const r of reads) {
+        const text = r.text;
+        if (text === undefined || mistakes.has(r)) continue;
         const wrong = dataFileError(() => {
-          const parsed = parseActionResponses(file, responses, ir.actions);
+          const parsed = r.file.parse(r.path, text, ir);
           for (const w of parsed.warnings) this.log(`warning: ${w}`);
-          actionResponses = parsed.responses;
+          Object.assign(options, parsed.options);
         });
-        if (wrong) {
-          dataFile = dataFileProblem(file, wrong);
-          return notRun(wrong.message);
-        }
+        if (wrong) mistake(r, wrong);
       }
+      const first = reads.find((r) => mistakes.has(r));
+      if (first) return notRun(mistakes.get(first)!.reason);
       // Read now: the syntax trees' spans move in place when the texts change during the run.
       const names = analysis.symbols.tests.map((t) => ({ path: t.file, span: { start: t.decl.name.span.start, end: t.decl.name.span.end } }));
       const lines = new Map([...texts].map(([p, text]) => [p, new LineIndex(text)]));
@@ -211,7 +265,7 @@ export class TestRunner {
         // Let the server read the editor's messages between tests; give way to newer text.
         await new Promise((resolve) => setImmediate(resolve));
         if (project.revision !== revision || !latest()) return undefined;
-        const result = (await runTests(oneTest(ir, test), actionResponses ? { actionResponses } : {}))[0]!;
+        const result = (await runTests(oneTest(ir, test), options))[0]!;
         const name = names[i]!;
         const place = (x: ExpectationResult): Omit<TestFailure, "expected" | "message"> => {
           const at = x.location;
@@ -275,10 +329,15 @@ function clip(text: string, end = ""): string {
   return (text.length > room ? `${text.slice(0, room - 1)}…` : text) + end;
 }
 
-/** `action-responses.json` in the project's folder; none for a project that is not a folder on disk. */
-function readFromDisk(root: string): string | undefined {
+/** Whether two runs read the same data files (a run is kept, or joined, only for the same). */
+function sameReads(a: readonly DataFileRead[], b: readonly DataFileRead[]): boolean {
+  return a.every((r, i) => r.text === b[i]!.text && r.unreadable === b[i]!.unreadable);
+}
+
+/** Data file `name` in the folder `root` of a project; none for a project that is not a folder on disk. */
+function readFromDisk(root: string, name: string): string | undefined {
   if (!isAbsolute(root)) return undefined;
-  const path = join(root, ACTION_RESPONSES);
+  const path = join(root, name);
   try {
     return readFileSync(path, "utf8");
   } catch (e) {

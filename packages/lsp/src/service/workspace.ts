@@ -17,10 +17,10 @@ import { semanticTokens } from "./semantic-tokens.js";
 import { signatureHelp } from "./signature-help.js";
 import { documentSymbols, workspaceSymbols } from "./symbols.js";
 import { templateReferences } from "./template.js";
-import { TestRunner, type ReadActionResponses, type TestDiagnostic, type TestLens, type TestRun } from "./tests.js";
+import { TestRunner, type DataFileReaders, type ReadDataFile, type TestDiagnostic, type TestLens, type TestRun } from "./tests.js";
 import type { CodeAction, CompletionItem, DocumentSymbol, FoldingRange, Highlight, HoverResult, InlayHint, Location, PrepareRenameResult, RenameResult, SemanticToken, SignatureHelpResult, Span, TextEdit, WorkspaceSymbol } from "./types.js";
 
-export interface WorkspaceOptions {
+export interface WorkspaceOptions extends DataFileReaders {
   /** The project (a key, usually its folder) a file belongs to; default: one project for all files. */
   projectOf?: (path: string) => string;
   /** Where problems of the service itself go (a parser or feature that threw). */
@@ -28,7 +28,9 @@ export interface WorkspaceOptions {
   /** Formats a file's text; default: Prettier with the Journey plugin, when installed. */
   formatter?: Formatter | null;
   /** The text of a project's `action-responses.json` (by its root), for test runs; default: read from the project's folder. */
-  actionResponses?: ReadActionResponses;
+  actionResponses?: ReadDataFile;
+  /** The text of a project's `provider-responses.json` (by its root), for test runs; default: read from the project's folder. */
+  providerResponses?: ReadDataFile;
 }
 
 export class Workspace {
@@ -39,7 +41,7 @@ export class Workspace {
 
   constructor(private readonly options: WorkspaceOptions = {}) {
     this.log = options.log ?? (() => {});
-    this.tests = new TestRunner(this.log, options.actionResponses);
+    this.tests = new TestRunner(this.log, options);
   }
 
   // ── documents ──────────────────────────────────────────────────────────────────────

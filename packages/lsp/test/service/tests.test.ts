@@ -4,10 +4,12 @@
  * per revision of the texts, given up when the texts change during the run, and moved through
  * later edits.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { compile, emitIR, serializeIR } from "@journey/compiler";
-import { Workspace, type TestRun } from "@journey/lsp";
+import { Workspace, type TestRun, type WorkspaceOptions } from "@journey/lsp";
 import { offsetOf, sample, sampleNames, samplesDir, workspace } from "../support.js";
 
 /** Lets a test make the runtime's `runTests` throw, to see the service's guard. */
@@ -141,24 +143,24 @@ describe("running a project's tests", () => {
     const invalid = '{ "Plan": [ { "match": { "name": "pro" }, } ] }';
     const { ws } = project(TESTS, invalid);
     const dataFile = { path: "action-responses.json", line: 0, column: 42, message: "invalid JSON: Expected double-quoted property name" };
-    expect(await run(ws)).toEqual({ status: "not run", reason: "action-responses.json:1:43: invalid JSON: Expected double-quoted property name", dataFile });
+    expect(await run(ws)).toEqual({ status: "not run", reason: "action-responses.json:1:43: invalid JSON: Expected double-quoted property name", dataFiles: [dataFile] });
     // A wrong shape has no place of its own: at the file's start, naming the field.
     const { ws: shape } = project(TESTS, '{ "Plan": [ { "match": { "nmae": "pro" }, "response": {} } ] }');
     expect(await run(shape)).toEqual({
       status: "not run",
       reason: "action-responses.json: Plan[0].match.nmae: `Plan` has no parameter `nmae` (did you mean `name`?)",
-      dataFile: { path: "action-responses.json", line: 0, column: 0, message: "Plan[0].match.nmae: `Plan` has no parameter `nmae` (did you mean `name`?)" },
+      dataFiles: [{ path: "action-responses.json", line: 0, column: 0, message: "Plan[0].match.nmae: `Plan` has no parameter `nmae` (did you mean `name`?)" }],
     });
     // Invalid JSON is found whatever else stops the run (the file's diagnostic does not wait for the project to compile).
     const { ws: both } = workspace({ "schema.journey": SCHEMA, "welcome.journey": JOURNEY.replace("profile.email", "profile.emial"), "tests.journey": TESTS }, { actionResponses: () => invalid });
-    expect(await run(both)).toEqual({ status: "not run", reason: "the project has 1 error", dataFile });
+    expect(await run(both)).toEqual({ status: "not run", reason: "the project has 1 error", dataFiles: [dataFile] });
   });
 
   it("an action-responses.json that cannot be read: not run, with why", async () => {
     const ws = new Workspace({ formatter: null, actionResponses: () => { throw new Error("cannot read /p/action-responses.json: permission denied"); } });
     ws.set("tests.journey", SCHEMA + JOURNEY + TESTS);
     const why = "cannot read /p/action-responses.json: permission denied";
-    expect(await run(ws)).toEqual({ status: "not run", reason: why, dataFile: { path: "action-responses.json", line: 0, column: 0, message: why } });
+    expect(await run(ws)).toEqual({ status: "not run", reason: why, dataFiles: [{ path: "action-responses.json", line: 0, column: 0, message: why }] });
   });
 
   it("a run that throws is not run, with the error, and the next run works", async () => {
@@ -211,7 +213,7 @@ describe("when a run is done again", () => {
     const second = ws.runTests(p);
     expect(await first).toBeUndefined();
     const r = await second;
-    expect(r).toMatchObject({ status: "not run", dataFile: { message: expect.stringMatching(/^invalid JSON/) } });
+    expect(r).toMatchObject({ status: "not run", dataFiles: [{ message: expect.stringMatching(/^invalid JSON/) }] });
     expect(ws.testRun(p)).toEqual({ run: r, current: true });
   });
 
@@ -268,6 +270,102 @@ describe("code lenses", () => {
     const { ws } = workspace({ "schema.journey": SCHEMA, "welcome.journey": JOURNEY.replace("profile.email", "profile.emial"), "tests.journey": TESTS }, { actionResponses: () => undefined });
     await run(ws);
     expect(ws.testLenses("tests.journey").filter((l) => !l.command).map((l) => l.title)).toEqual(["not run: the project has 1 error", "not run: the project has 1 error"]);
+  });
+});
+
+describe("provider-responses.json", () => {
+  const PICKS_SCHEMA = `profile { email: string }
+event SiteVisited { url: string }
+catalog Product {
+  key sku: string
+  name: string
+}
+`;
+  const PICKS = `journey Picks {
+  on SiteVisited
+  recommend picks = provider("personalized", profile.email) limit 2 backup popular()
+  send email { subject "Picks:{{#each picks as |p|}} {{p.name}}{{/each}}" text "x" } to profile.email
+}
+`;
+  /** Needs the provider's answer: without one, the backup (nothing is popular) leaves the subject bare. */
+  const PICKS_TEST = `test "the picks are the provider's" {
+  profile "p1" { email: "ana@example.com" }
+  catalog Product [{ sku: "A", name: "Alpha" }, { sku: "B", name: "Beta" }]
+  at 0m "p1" SiteVisited { url: "/" }
+  expect send email where subject == "Picks: Beta Alpha"
+}
+`;
+  const ANSWER = JSON.stringify({ personalized: [{ match: { profileId: "p1" }, response: ["B", "A"] }] });
+
+  function picks(providers: () => string | undefined, options: WorkspaceOptions = {}) {
+    return workspace({ "schema.journey": PICKS_SCHEMA, "picks.journey": PICKS, "tests.journey": PICKS_TEST }, { actionResponses: () => undefined, providerResponses: providers, ...options }).ws;
+  }
+
+  it("answers the recommendation providers: the test passes with the file, fails without it", async () => {
+    const answered = await run(picks(() => ANSWER));
+    expect(answered.status === "ran" && answered.tests.map((t) => [t.name, t.passed])).toEqual([["the picks are the provider's", true]]);
+    const without = await run(picks(() => undefined));
+    if (without.status !== "ran") throw new Error(without.reason);
+    expect(without.tests[0]!.failures.map((f) => f.message)).toEqual([expect.stringContaining('"Picks:"')]);
+  });
+
+  it("a wrong shape: not run, a problem on provider-responses.json at its start naming the field; invalid JSON at its line and column", async () => {
+    const shape = await run(picks(() => JSON.stringify({ personalized: [{ response: "B" }] })));
+    const message = 'personalized[0].response must be a list of catalog keys, such as ["NV-1001"]';
+    expect(shape).toEqual({ status: "not run", reason: `provider-responses.json: ${message}`, dataFiles: [{ path: "provider-responses.json", line: 0, column: 0, message }] });
+    const invalid = await run(picks(() => '{\n  "personalized": [ , ]\n}'));
+    expect(invalid).toMatchObject({ status: "not run", reason: expect.stringMatching(/^provider-responses\.json:2:21: invalid JSON: /), dataFiles: [{ path: "provider-responses.json", line: 1, column: 20 }] });
+  });
+
+  it("a provider-responses.json that cannot be read: not run, with why, on that file", async () => {
+    const why = "cannot read /p/provider-responses.json: permission denied";
+    const r = await run(picks(() => { throw new Error(why); }));
+    expect(r).toEqual({ status: "not run", reason: why, dataFiles: [{ path: "provider-responses.json", line: 0, column: 0, message: why }] });
+  });
+
+  it("both files broken: each mistake on its own file; the reason is action-responses.json's, the first `journey test` reads", async () => {
+    const ws = picks(() => '{ "personalized": [{ "response": ["B"], "eror": "x" }] }', { actionResponses: () => '{ "Plan": {} }' });
+    expect(await run(ws)).toEqual({
+      status: "not run",
+      reason: "action-responses.json: .Plan must be an array of responses",
+      dataFiles: [
+        { path: "action-responses.json", line: 0, column: 0, message: ".Plan must be an array of responses" },
+        { path: "provider-responses.json", line: 0, column: 0, message: "personalized[0].eror is not a field of a response (match, response or error)" },
+      ],
+    });
+  });
+
+  it("a provider no recommendation asks is logged as a warning, and the run goes on", async () => {
+    const log: string[] = [];
+    const r = await run(picks(() => JSON.stringify({ personalized: JSON.parse(ANSWER).personalized, personalised: [] }), { log: (m) => log.push(m) }));
+    expect(r.status === "ran" && r.tests.every((t) => t.passed)).toBe(true);
+    expect(log).toEqual(["warning: provider-responses.json: no recommendation of this project asks provider `personalised`, so its responses are never used (did you mean `personalized`?)"]);
+  });
+
+  it("the run is kept for the same file and runs again when it changes", async () => {
+    let providers: string | undefined = ANSWER;
+    const ws = picks(() => providers);
+    const first = await run(ws);
+    expect(await run(ws)).toBe(first);
+    providers = undefined;
+    const second = await run(ws);
+    expect(second).not.toBe(first);
+    expect(second.status === "ran" && second.tests[0]!.passed).toBe(false);
+    expect(await run(ws)).toBe(second);
+  });
+
+  it("is read from the project's folder on disk by default", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "journey-lsp-providers-"));
+    try {
+      const ws = new Workspace({ formatter: null, projectOf: () => dir });
+      for (const [name, text] of Object.entries({ "schema.journey": PICKS_SCHEMA, "picks.journey": PICKS, "tests.journey": PICKS_TEST })) ws.set(join(dir, name), text);
+      const p = ws.project(join(dir, "tests.journey"))!;
+      expect((await ws.runTests(p))).toMatchObject({ status: "ran", tests: [{ passed: false }] });
+      writeFileSync(join(dir, "provider-responses.json"), ANSWER);
+      expect((await ws.runTests(p))).toMatchObject({ status: "ran", tests: [{ passed: true }] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
