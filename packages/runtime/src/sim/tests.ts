@@ -132,30 +132,32 @@ async function runTest(ir: IR, t: IRTest, options: TestOptions): Promise<Omit<Te
 
 /** The canned responses of test `t`: its `respond` items, in order, before those the run was `given` (the project's file). */
 function withResponses(t: IRTest, given: Record<string, CannedResponse[]>, start: number): Record<string, CannedResponse[]> {
-  if (!t.responses) return given;
-  const out: Record<string, CannedResponse[]> = { ...given };
-  const own = new Map<string, CannedResponse[]>();
-  for (const r of t.responses) {
+  const own = (t.responses ?? []).map((r): [string, CannedResponse] => {
     const conditions = evaluated(r.conditions, start);
     const answer: CannedResponse = r.error !== undefined ? { error: r.error } : { response: r.answer ? evaluate(r.answer, noVars(start)) : null };
     if (conditions.length) answer.when = (args) => conditions.every((c) => pathMismatch(c, args) === undefined);
-    own.set(r.action, [...(own.get(r.action) ?? []), answer]);
-  }
-  for (const [action, list] of own) out[action] = [...list, ...(given[action] ?? [])];
-  return out;
+    return [r.action, answer];
+  });
+  return rulesFirst(own, given);
 }
 
 /** The provider answers of test `t`: its `respond provider` items, in order, before those the run was `given` (the project's file). */
 function withProviderResponses(t: IRTest, given: Record<string, CannedProviderRule[]>, start: number): Record<string, CannedProviderRule[]> {
-  if (!t.providerResponses) return given;
-  const out: Record<string, CannedProviderRule[]> = { ...given };
-  const own = new Map<string, CannedProviderRule[]>();
-  for (const r of t.providerResponses) {
+  const own = (t.providerResponses ?? []).map((r): [string, CannedProviderRule] => {
     const rule: CannedProviderRule = r.error !== undefined ? { error: r.error } : { keys: r.answer ? (evaluate(r.answer, noVars(start)) as (string | number)[]) : [] };
     if (r.profileId !== undefined) rule.profileId = r.profileId;
-    own.set(r.provider, [...(own.get(r.provider) ?? []), rule]);
-  }
-  for (const [name, list] of own) out[name] = [...list, ...(given[name] ?? [])];
+    return [r.provider, rule];
+  });
+  return rulesFirst(own, given);
+}
+
+/** Rules by name (an action's, a provider's): `own`, in order, before the `given` ones of the same name. */
+function rulesFirst<R>(own: readonly [string, R][], given: Record<string, R[]>): Record<string, R[]> {
+  if (!own.length) return given;
+  const mine = new Map<string, R[]>();
+  for (const [name, rule] of own) mine.set(name, [...(mine.get(name) ?? []), rule]);
+  const out: Record<string, R[]> = { ...given };
+  for (const [name, list] of mine) out[name] = [...list, ...(given[name] ?? [])];
   return out;
 }
 
