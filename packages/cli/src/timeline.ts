@@ -2,8 +2,8 @@
  * The timeline of a run or a test, as `journey run` prints it: each effect's public shape
  * (`--json` lines) and its line of text.
  */
-import type { Effect } from "@journey/runtime";
-import { formatOffset } from "@journey/runtime/sim";
+import type { AlgorithmYield, Effect } from "@journey/runtime";
+import { formatOffset, shortText } from "@journey/runtime/sim";
 import pc from "picocolors";
 
 /** An instant as the timeline shows it: `2026-03-02T10:00:00Z`. */
@@ -50,7 +50,7 @@ export function formatEntry(e: TimelineEntry, color: boolean): string {
       return `${head}  ${c.bold(`send ${e["transactional"] ? "transactional " : ""}${String(e["channel"])}`)}${to}  ${c.cyan(JSON.stringify(shown))}`;
     }
     case "recommend":
-      return `${head}  recommend ${String(e["name"])} = [${(e["sources"] as { key: string; source: string }[]).map((s) => `${s.key} (${s.source})`).join(", ")}]${e["failed"] ? c.red(`  failed: ${(e["failed"] as string[]).join("; ")}`) : ""}${e["short"] ? c.dim(`  short: ${(e["short"] as string[]).join("; ")}`) : ""}`;
+      return `${head}  recommend ${String(e["name"])} = [${(e["sources"] as { key: string; source: string }[]).map((s) => `${s.key} (${s.source})`).join(", ")}]${e["failed"] ? c.red(`  failed: ${(e["failed"] as string[]).join("; ")}`) : ""}${e["short"] ? c.dim(`  short: ${shortText(e["short"] as AlgorithmYield[])}`) : ""}`;
     case "call":
       return `${head}  call ${String(e["action"])} ${e["ok"] ? c.green("ok") : c.red(`failed: ${String(e["error"])}`)}`;
     case "split":

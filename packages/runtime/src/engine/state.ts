@@ -170,6 +170,19 @@ export interface RecommendRequest {
   failed?: string[];
 }
 
+/**
+ * What one algorithm's answer gave: items `offered`, and those left out: by `where`, by the
+ * exclusions, and as `given` already by the algorithm before it. Counted for every answer and
+ * kept only when the result is short: numbers, worded only by whoever shows them.
+ */
+export interface AlgorithmYield {
+  source: string;
+  offered: number;
+  where: number;
+  excluded: number;
+  given: number;
+}
+
 export type Effect = EffectBase &
   (
     | { type: "entered" }
@@ -190,7 +203,7 @@ export type Effect = EffectBase &
      * `short`: when fewer items than the limit were found, what each algorithm offered and what
      * was left out (see `Recommendation.short`).
      */
-    | { type: "recommend"; name: string; items: { key: string; source: string }[]; failed?: string[]; short?: string[] }
+    | { type: "recommend"; name: string; items: { key: string; source: string }[]; failed?: string[]; short?: AlgorithmYield[] }
     /** The arm of an experiment (`split`) an instance was assigned, once per instance and experiment. */
     | { type: "split"; experiment: string; arm: string }
     /** `arms`: the experiments the instance went through and its arm in each (absent when none). */

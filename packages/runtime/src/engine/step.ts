@@ -13,7 +13,7 @@ import type { Program } from "./program.js";
 import { profileLocale, renderContent } from "./render.js";
 import { armIndex } from "./split.js";
 import { requestFor } from "../recs/resolve.js";
-import type { Effect, EventEnvelope, Instance, ProfileState } from "./state.js";
+import type { AlgorithmYield, Effect, EventEnvelope, Instance, ProfileState } from "./state.js";
 import { atLocalTime, lastLocalTime, localMinutes, localParts, nextLocalTime, nextMonthlyTime, parseTimeOfDay } from "./time.js";
 import { attributeProblem } from "./validate.js";
 
@@ -28,7 +28,7 @@ export type Input =
   /** The profile is deleted (erasure): every live instance ends, with reason `deleted`; the shell then drops the state. */
   | { kind: "erase" }
   /** The outcome of a `callRequest` or `recommendRequest`. */
-  | { kind: "result"; request: string; ok: true; value: unknown; items?: { key: string; source: string }[]; failed?: string[]; short?: string[] }
+  | { kind: "result"; request: string; ok: true; value: unknown; items?: { key: string; source: string }[]; failed?: string[]; short?: AlgorithmYield[] }
   | { kind: "result"; request: string; ok: false; error: string };
 
 export interface StepResult {

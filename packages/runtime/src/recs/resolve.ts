@@ -13,7 +13,7 @@ import type { IRAlgorithm, IRExperienceStep } from "@journey/ir";
 import type { Type } from "@journey/template";
 import { evaluate, type EvalEnv } from "../engine/evaluate.js";
 import { declaredOnly } from "../engine/validate.js";
-import type { RecommendRequest } from "../engine/state.js";
+import type { AlgorithmYield, RecommendRequest } from "../engine/state.js";
 import { providerItems } from "./items.js";
 import type { CatalogEngine, CatalogItem, RecommendationProvider, SignalKind } from "./provider.js";
 
@@ -33,19 +33,20 @@ export interface Recommendation {
   errors: string[];
   /**
    * When fewer items than the limit were found: what each algorithm that answered offered and
-   * what was left out of it (`popular: 6 offered, 4 left out by where, 1 excluded`), so a
-   * short or empty recommendation says why. Absent when the limit was reached.
+   * what was left out of it, so a short or empty recommendation says why (`shortText` words
+   * it). Absent when the limit was reached.
    */
-  short?: string[];
+  short?: AlgorithmYield[];
 }
 
-/** What one algorithm's answer gave: items offered, and those left out, by why. */
-interface Yield {
-  source: string;
-  offered: number;
-  excluded: number;
-  filtered: number;
-  duplicates: number;
+/** A short recommendation's reasons in words: `popular: 6 offered, 4 left out by where, 1 excluded`. */
+export function shortText(yields: readonly AlgorithmYield[]): string {
+  return yields
+    .map((y) => {
+      const left = [y.where && `${y.where} left out by where`, y.excluded && `${y.excluded} excluded`, y.given && `${y.given} given already`].filter(Boolean);
+      return `${y.source}: ${y.offered ? `${y.offered} offered` : "none offered"}${left.length ? `, ${left.join(", ")}` : ""}`;
+    })
+    .join("; ");
 }
 
 type Algorithm = RecommendRequest["algorithm"];
@@ -165,7 +166,7 @@ class Answer {
   /** Keys taken, with the algorithm (source) that gave each. */
   private readonly seen = new Map<string, string>();
   /** What each algorithm's last answer gave (an algorithm asked again answers again from the start). */
-  private readonly yields = new Map<string, Yield>();
+  private readonly yields = new Map<string, AlgorithmYield>();
   private readonly keyField: string;
 
   constructor(
@@ -187,7 +188,7 @@ class Answer {
 
   take(algo: Algorithm, items: CatalogItem[]): void {
     const source = sourceOf(algo, this.req);
-    const y: Yield = { source, offered: items.length, excluded: 0, filtered: 0, duplicates: 0 };
+    const y: AlgorithmYield = { source, offered: items.length, where: 0, excluded: 0, given: 0 };
     this.yields.set(source, y);
     for (const item of items) {
       if (this.full) break;
@@ -195,7 +196,7 @@ class Answer {
       const from = this.seen.get(key);
       if (from !== undefined) {
         // Taken from this algorithm's earlier, shorter answer: not a duplicate.
-        if (from !== source) y.duplicates++;
+        if (from !== source) y.given++;
         continue;
       }
       if (this.excluded.has(key)) {
@@ -203,7 +204,7 @@ class Answer {
         continue;
       }
       if (this.req.where && !this.holds(item)) {
-        y.filtered++;
+        y.where++;
         continue;
       }
       this.seen.set(key, source);
@@ -214,11 +215,7 @@ class Answer {
 
   /** The result, with why it is short when it is (see `Recommendation.short`). */
   done(): Recommendation {
-    if (this.full || !this.req.limit) return this.result;
-    this.result.short = [...this.yields.values()].map((y) => {
-      const left = [y.filtered && `${y.filtered} left out by where`, y.excluded && `${y.excluded} excluded`, y.duplicates && `${y.duplicates} given already`].filter(Boolean);
-      return `${y.source}: ${y.offered ? `${y.offered} offered` : "none offered"}${left.length ? `, ${left.join(", ")}` : ""}`;
-    });
+    if (!this.full && this.req.limit) this.result.short = [...this.yields.values()];
     return this.result;
   }
 

@@ -9,5 +9,6 @@ export { nodeKey, stepCoverage, type JourneyCoverage } from "./coverage.js";
 export { parseActionResponses, type ActionResponses } from "./action-responses.js";
 export { parseProviderResponses, cannedProviders, type ProviderResponses, type CannedProviderRule } from "./provider-responses.js";
 export { providerNamesIn } from "../recs/options.js";
+export { shortText } from "../recs/resolve.js";
 export { DataFileError, isJsonObject, parseJsonFile } from "./json-file.js";
 export type { CannedResponse } from "../shell/actions.js";

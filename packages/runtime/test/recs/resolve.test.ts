@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { RecommendRequest } from "../../src/engine/state.js";
-import { requestFor, resolveRecommendation } from "../../src/recs/resolve.js";
+import { requestFor, resolveRecommendation, shortText } from "../../src/recs/resolve.js";
 import { IncrementalCatalogEngine, type CatalogItem, type RecommendationProvider } from "@journey/runtime";
 import { CATALOG, HOUR, SIGNALS, T0, loaded, sig } from "./fixtures.js";
 
@@ -72,19 +72,20 @@ describe("recommend: why a recommendation is short", () => {
     for (let i = 0; i < 4; i++) e.recordSignal(sig(`h${i}`, "purchase", T0 + 9 * HOUR, "H3"));
     // Hats by purchases (H3 out of stock, H1), then the best sellers of every category.
     const r = await resolve(request({ algorithm: algo("popular", [], { category: "hats" }), backup: algo("popular"), where: { path: ["item", "inStock"] }, exclude: [["BEST"]], limit: 10 }), "p1", {}, 200, e);
-    expect(r.short![0]).toBe("popular: 2 offered, 1 left out by where");
+    expect(r.short![0]).toEqual({ source: "popular", offered: 2, where: 1, excluded: 0, given: 0 });
     // How many the backup offers depends on how many it is asked for; what it left out does not.
-    expect(r.short![1]).toMatch(/^popular \(backup\): \d+ offered, 1 left out by where, 1 excluded, 1 given already$/);
+    expect(r.short![1]).toMatchObject({ source: "popular (backup)", where: 1, excluded: 1, given: 1 });
     expect(r.short).toHaveLength(2);
+    expect(shortText(r.short!)).toBe(`popular: 2 offered, 1 left out by where; popular (backup): ${r.short![1]!.offered} offered, 1 left out by where, 1 excluded, 1 given already`);
     expect(skus(r.items)).not.toContain("BEST");
     const none = await resolve(request({ algorithm: algo("popular", [], { category: "none" }), limit: 3 }));
-    expect(none.short).toEqual(["popular: none offered"]);
+    expect(shortText(none.short!)).toBe("popular: none offered");
   });
 
   it("says nothing when the limit is reached, nor of an algorithm that failed (`errors` has it)", async () => {
     expect((await resolve(request({ algorithm: algo("popular"), limit: 2 }))).short).toBeUndefined();
     const failed = await resolve(request({ algorithm: { ...algo("popular"), failed: "its arguments could not be evaluated" }, backup: algo("popular", [], { category: "none" }), limit: 2 }));
-    expect([failed.errors, failed.short]).toEqual([["popular: its arguments could not be evaluated"], ["popular (backup): none offered"]]);
+    expect([failed.errors, shortText(failed.short!)]).toEqual([["popular: its arguments could not be evaluated"], "popular (backup): none offered"]);
   });
 });
 
@@ -225,7 +226,7 @@ describe("recommend: backup", () => {
 
   it("an empty answer from both is an empty list, not an error", async () => {
     const r = await resolve(request({ algorithm: algo("recentlyViewed"), backup: algo("cartBased", [["NOPE"]]), limit: 3 }), "nobody");
-    expect(r).toEqual({ items: [], sources: [], errors: [], short: ["recentlyViewed: none offered", "cartBased: none offered"] });
+    expect(r).toEqual({ items: [], sources: [], errors: [], short: [{ source: "recentlyViewed", offered: 0, where: 0, excluded: 0, given: 0 }, { source: "cartBased", offered: 0, where: 0, excluded: 0, given: 0 }] });
   });
 
   it("the data set has the signals the tests assume", () => {
