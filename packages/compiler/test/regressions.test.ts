@@ -502,6 +502,20 @@ describe("a newcomer's first projects (review of 7 December 2026)", () => {
     expect(sane(`${PROFILE}journey J {\n  on SiteVisited\n  wait 90 Minutes\n}\n`).diagnostics[0]!.message).toBe("`90 Minutes` is not a duration: write `90m`");
   });
 
+  it("`contains` in a journey's condition is one diagnostic, with the call it means as the fix; in a test's `where` it is the condition it is", () => {
+    const text = `${PROFILE}audience Ana = profile.email contains "ana"\njourney J {\n  on SiteVisited as v where v.url contains "/sale"\n  if profile.email contains "vip" {\n    wait 1h\n  }\n  wait 1d\n}\n`;
+    const ds = sane(text).diagnostics;
+    const message = "`contains` is a condition of a test's `where`, not an operator: in an expression, call `contains(text or list, part)`";
+    expect(ds.map((d) => [d.message, text.slice(d.span.start, d.span.end), d.fix?.edits[0]!.newText])).toEqual([
+      [message, "contains", 'contains(profile.email, "ana")'],
+      [message, "contains", 'contains(v.url, "/sale")'],
+      [message, "contains", 'contains(profile.email, "vip")'],
+    ]);
+    expect(ds[2]!.fix!.edits[0]!.span).toEqual(spanOf(text, 'profile.email contains "vip"'));
+    // Not after an operand (the built-in function), and not in a test.
+    expect(sane(`${PROFILE}journey J {\n  on SiteVisited\n  if contains(profile.email, "vip") { wait 1h }\n}\ntest "t" {\n  profile "p1" { email: "a" }\n  expect no send email where subject contains "x"\n}\n`).diagnostics).toEqual([]);
+  });
+
   it("`=` in a trigger's condition is not blamed on the journey's `{`", () => {
     const [d] = sane(`${PROFILE}journey J {\n  on SiteVisited where event.url = "x"\n  wait 1h\n}\n`).diagnostics;
     expect(d!.message).toBe("unexpected `=`: to compare, write `==`");

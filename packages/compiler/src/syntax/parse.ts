@@ -9,6 +9,7 @@ import type { Comment, Declaration, SourceFile, Span } from "./ast.js";
 import { DECLARATION_KEYWORDS, MAX_OPERATORS, parser } from "./parser.js";
 import * as t from "./tokens.js";
 import { retype, tokEnd, tokSpan } from "./tokens.js";
+import { tokenMatcher } from "./chevrotain.js";
 
 /** Deeper nesting than this is refused before parsing: recursion must never overflow the stack. */
 export const MAX_NESTING = 100;
@@ -96,6 +97,31 @@ function comparisonSlip(tokens: IToken[], i: number): boolean {
     else if (NOT_IN_CONDITION.has(type)) return false;
   }
   return false;
+}
+
+/** Whether `tok` can end an operand: a name, a literal, a closing bracket. */
+function endsOperand(tok: IToken | undefined): boolean {
+  if (!tok) return false;
+  const type = tok.tokenType;
+  return tokenMatcher(tok, t.Name) || type === t.StringLit || type === t.NumberLit || type === t.RParen || type === t.RBracket || type === t.True || type === t.False;
+}
+
+/**
+ * `a.b contains "x"` (`contains` at `i`) as the call it means, when both sides are simple
+ * (a dotted path, a literal or a path): the span and `contains(a.b, "x")`.
+ */
+function containsSlip(tokens: IToken[], i: number, text: string): { span: Span; replacement: string } | undefined {
+  let first = i - 1;
+  if (!tokenMatcher(tokens[first]!, t.Name)) return undefined;
+  while (first >= 2 && tokens[first - 1]!.tokenType === t.Dot && tokenMatcher(tokens[first - 2]!, t.Name)) first -= 2;
+  let last = i + 1;
+  const right = tokens[last];
+  if (!right) return undefined;
+  if (tokenMatcher(right, t.Name)) while (tokens[last + 1]?.tokenType === t.Dot && tokens[last + 2] && tokenMatcher(tokens[last + 2]!, t.Name)) last += 2;
+  else if (right.tokenType !== t.StringLit && right.tokenType !== t.NumberLit) return undefined;
+  const a = text.slice(tokens[first]!.startOffset, tokEnd(tokens[i - 1]!));
+  const b = text.slice(right.startOffset, tokEnd(tokens[last]!));
+  return { span: { start: tokens[first]!.startOffset, end: tokEnd(tokens[last]!) }, replacement: `contains(${a}, ${b})` };
 }
 
 /**
@@ -314,10 +340,20 @@ export function parseFile(path: string, text: string): ParseResult {
   // open, and the nesting depth (refused beyond MAX_NESTING).
   let depth = 0;
   let tooDeep: IToken | undefined;
+  /** The keyword of the declaration the pass is in (a test's `where` takes `contains`). */
+  let declaration: TokenType | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i]!;
     const type = tok.tokenType;
-    if (type === t.Equals && comparisonSlip(tokens, i)) {
+    if (depth === 0 && DECLARATION_KEYWORDS.has(type)) declaration = type;
+    // `contains(` is the built-in function.
+    if (type === t.Contains && declaration !== t.Test && tokens[i + 1]?.tokenType !== t.LParen && endsOperand(tokens[i - 1]) && comparisonSlip(tokens, i)) {
+      // `if profile.email contains "vip"`: a test's condition written in a journey. Read as a
+      // comparison so the rest parses: one diagnostic, which says what to write.
+      const slip = containsSlip(tokens, i, text);
+      diagnostics.push(diagnostic("syntaxError", { message: "`contains` is a condition of a test's `where`, not an operator: in an expression, call `contains(text or list, part)`" }, path, tokSpan(tok), slip ? { fix: replacing(path, slip.span, slip.replacement) } : {}));
+      retype(tok, t.EqEq);
+    } else if (type === t.Equals && comparisonSlip(tokens, i)) {
       // Read as the `==` it means: one diagnostic, and the rest of the statement parses as written.
       const span = tokSpan(tok);
       diagnostics.push(diagnostic("syntaxError", { message: "unexpected `=`: to compare, write `==`" }, path, span, { fix: replacing(path, span, "==") }));
