@@ -166,7 +166,7 @@ class Answer {
   /** Keys taken, with the algorithm (source) that gave each. */
   private readonly seen = new Map<string, string>();
   /** What each algorithm's last answer gave (an algorithm asked again answers again from the start). */
-  private readonly yields = new Map<string, AlgorithmYield>();
+  private readonly yields: AlgorithmYield[] = [];
   private readonly keyField: string;
 
   constructor(
@@ -189,7 +189,10 @@ class Answer {
   take(algo: Algorithm, items: CatalogItem[]): void {
     const source = sourceOf(algo, this.req);
     const y: AlgorithmYield = { source, offered: items.length, where: 0, excluded: 0, given: 0 };
-    this.yields.set(source, y);
+    // The primary and the backup at most: an algorithm asked again replaces its earlier answer's.
+    const earlier = this.yields.findIndex((x) => x.source === source);
+    if (earlier >= 0) this.yields[earlier] = y;
+    else this.yields.push(y);
     for (const item of items) {
       if (this.full) break;
       const key = String(item[this.keyField]);
@@ -215,7 +218,7 @@ class Answer {
 
   /** The result, with why it is short when it is (see `Recommendation.short`). */
   done(): Recommendation {
-    if (!this.full && this.req.limit) this.result.short = [...this.yields.values()];
+    if (!this.full && this.req.limit) this.result.short = this.yields;
     return this.result;
   }
 

@@ -6,7 +6,7 @@
  */
 import { suggest } from "@journey/template";
 import type { CannedResponse } from "../shell/actions.js";
-import { DataFileError, isJsonObject, parseJsonFile } from "./json-file.js";
+import { DataFileError, isJsonObject, parseJsonFile, responseRule } from "./json-file.js";
 
 export interface ActionResponses {
   responses: Record<string, CannedResponse[]>;
@@ -23,11 +23,9 @@ export function parseActionResponses(path: string, text: string, declared: Recor
   if (!isJsonObject(v)) throw new DataFileError(`${path}: expected { "<Action>": [{ "match": {…}, "response": {…} | "error": "…" }] }`);
   for (const [k, list] of Object.entries(v)) {
     if (!Array.isArray(list)) throw new DataFileError(`${path}: .${k} must be an array of responses`);
-    list.forEach((r: unknown, i) => {
+    list.forEach((rule: unknown, i) => {
       const at = `${path}: ${k}[${i}]`;
-      if (!isJsonObject(r)) throw new DataFileError(`${at} must be an object: { "match": {…}, "response": {…} } or { "match": {…}, "error": "…" }`);
-      const unknown = Object.keys(r).find((f) => f !== "match" && f !== "response" && f !== "error");
-      if (unknown !== undefined) throw new DataFileError(`${at}.${unknown} is not a field of a response (match, response or error)`);
+      const r = responseRule(at, rule, `{ "match": {…}, "response": {…} } or { "match": {…}, "error": "…" }`);
       if (r["match"] !== undefined && !isJsonObject(r["match"])) throw new DataFileError(`${at}.match must be an object of argument values`);
       // A value for an argument the action does not take can never match: every call would fail.
       const params = (declared[k] as { params?: { name: string }[] } | undefined)?.params?.map((p) => p.name);

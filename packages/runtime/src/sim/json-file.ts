@@ -65,3 +65,14 @@ function errorOffset(text: string, message: string): number {
 export function isJsonObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
+
+/**
+ * A rule of a canned-responses file (`action-responses.json`, `provider-responses.json`), named
+ * `at`: an object of `match`, `response` and `error` only; `shape` says what one looks like.
+ */
+export function responseRule(at: string, r: unknown, shape: string): Record<string, unknown> {
+  if (!isJsonObject(r)) throw new DataFileError(`${at} must be an object: ${shape}`);
+  const unknown = Object.keys(r).find((f) => f !== "match" && f !== "response" && f !== "error");
+  if (unknown !== undefined) throw new DataFileError(`${at}.${unknown} is not a field of a response (match, response or error)`);
+  return r;
+}

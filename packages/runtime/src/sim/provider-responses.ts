@@ -6,7 +6,7 @@
  */
 import { suggest } from "@journey/template";
 import type { RecommendationProvider } from "../recs/provider.js";
-import { DataFileError, isJsonObject, parseJsonFile } from "./json-file.js";
+import { DataFileError, isJsonObject, parseJsonFile, responseRule } from "./json-file.js";
 
 /** One rule: for `profileId` (any profile when absent), the catalog keys to answer, or the failure. */
 export interface CannedProviderRule {
@@ -33,11 +33,9 @@ export function parseProviderResponses(path: string, text: string, asked: readon
   const responses: Record<string, CannedProviderRule[]> = {};
   for (const [name, list] of Object.entries(v)) {
     if (!Array.isArray(list)) throw new DataFileError(`${path}: .${name} must be an array of responses: ${shape}`);
-    responses[name] = list.map((r: unknown, i): CannedProviderRule => {
+    responses[name] = list.map((rule: unknown, i): CannedProviderRule => {
       const at = `${path}: ${name}[${i}]`;
-      if (!isJsonObject(r)) throw new DataFileError(`${at} must be an object: { "match": {…}, "response": [keys] } or { "error": "…" }`);
-      const unknown = Object.keys(r).find((f) => f !== "match" && f !== "response" && f !== "error");
-      if (unknown !== undefined) throw new DataFileError(`${at}.${unknown} is not a field of a response (match, response or error)`);
+      const r = responseRule(at, rule, `{ "match": {…}, "response": [keys] } or { "error": "…" }`);
       const match = r["match"];
       if (match !== undefined && !isJsonObject(match)) throw new DataFileError(`${at}.match must be an object: { "profileId": "…" }`);
       const stray = Object.keys(match ?? {}).find((k) => k !== "profileId");
